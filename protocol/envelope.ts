@@ -1,0 +1,99 @@
+// The signed envelope: every hub → device message is wrapped, signed with the hub's Ed25519 key,
+// and checked on the device against the key pinned at enrolment. Device receipts are signed the
+// same way with the device's own key. node:crypto does the cryptography; no I/O happens here.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
+import { SignedEnvelope, HubBody, describeZodError, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
+
+export type KeyLike = KeyObject | string;
+
+export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+const asPrivate = (k: KeyLike) => (typeof k === 'string' ? createPrivateKey(k) : k);
+const asPublic = (k: KeyLike) => (typeof k === 'string' ? createPublicKey(k) : k);
+
+export function signBytes(privateKey: KeyLike, data: string): string {
+  return sign(null, Buffer.from(data, 'utf8'), asPrivate(privateKey)).toString('base64');
+}
+
+export function verifyBytes(publicKey: KeyLike, data: string, signature: string): boolean {
+  try {
+    return verify(null, Buffer.from(data, 'utf8'), asPublic(publicKey), Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+export interface SealOptions {
+  seq: number;
+  ttlMs: number;
+  now?: number;
+  id?: string;
+}
+
+/** Wraps a body in a signed envelope. */
+export function seal(privateKey: KeyLike, body: HubBody, opts: SealOptions): SignedEnvelope {
+  const issuedAt = opts.now ?? Date.now();
+  const unsigned = { v: 1 as const, id: opts.id ?? randomUUID(), seq: opts.seq, issuedAt, expiresAt: issuedAt + opts.ttlMs, body };
+  return { ...unsigned, sig: signBytes(privateKey, canonicalJson(unsigned)) };
+}
+
+export type RejectReason = 'invalid' | 'unsigned' | 'forged' | 'expired' | 'not-yet-valid' | 'replayed';
+export const REJECT_REASONS: readonly RejectReason[] = ['invalid', 'unsigned', 'forged', 'expired', 'not-yet-valid', 'replayed'];
+
+export type OpenResult =
+  | { ok: true; envelope: SignedEnvelope; body: HubBody }
+  | { ok: false; reason: RejectReason; detail: string };
+
+export interface OpenOptions {
+  /** Hub time now (device clock corrected by the measured offset). */
+  now: number;
+  /** Tolerated clock error for "issued in the future". */
+  skewMs?: number;
+  /** Returns true if this envelope id was already accepted (replay). */
+  seen: (id: string) => boolean;
+}
+
+/** Parses and verifies an envelope. Never throws: the reason says why a message was rejected. */
+export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOptions): OpenResult {
+  if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'invalid', detail: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload.toString());
+  } catch (e) {
+    return { ok: false, reason: 'invalid', detail: `not JSON: ${(e as Error).message}` };
+  }
+  if (raw && typeof raw === 'object' && !('sig' in raw)) return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
+  const env = SignedEnvelope.safeParse(raw);
+  if (!env.success) return { ok: false, reason: 'invalid', detail: describeZodError(env.error) };
+  const { sig, ...unsigned } = env.data;
+  if (!verifyBytes(publicKey, canonicalJson(unsigned), sig)) {
+    return { ok: false, reason: 'forged', detail: 'signature does not match the pinned hub key' };
+  }
+  const skew = opts.skewMs ?? 30_000;
+  if (env.data.expiresAt < opts.now) {
+    return { ok: false, reason: 'expired', detail: `expired ${opts.now - env.data.expiresAt} ms ago` };
+  }
+  if (env.data.issuedAt > opts.now + skew) {
+    return { ok: false, reason: 'not-yet-valid', detail: `issued ${env.data.issuedAt - opts.now} ms in the future` };
+  }
+  if (opts.seen(env.data.id)) return { ok: false, reason: 'replayed', detail: `envelope ${env.data.id} (seq ${env.data.seq}) was already accepted` };
+  const body = HubBody.safeParse(env.data.body);
+  if (!body.success) return { ok: false, reason: 'invalid', detail: describeZodError(body.error) };
+  return { ok: true, envelope: env.data, body: body.data };
+}
+
+export function signReceipt(privateKey: KeyLike, receipt: UnsignedReceipt): Receipt {
+  return { ...receipt, sig: signBytes(privateKey, canonicalJson(receipt)) };
+}
+
+export function verifyReceipt(publicKey: KeyLike, receipt: Receipt): boolean {
+  const { sig, ...rest } = receipt;
+  return verifyBytes(publicKey, canonicalJson(rest), sig);
+}

@@ -1,0 +1,5 @@
+export * from './topics.ts';
+export * from './schemas.ts';
+export * from './envelope.ts';
+export * from './clock.ts';
+export * from './canonical-json.ts';

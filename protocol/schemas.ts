@@ -1,0 +1,225 @@
+// One schema per message on the wire; TypeScript types are derived from them (z.infer), and the
+// AsyncAPI document under docs/ is generated from them. Times are epoch milliseconds in hub time.
+import { z } from 'zod';
+import { SLUG_PATTERN } from './topics.ts';
+
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+const epochMs = z.number().int().nonnegative().describe('epoch milliseconds, hub time');
+const slug = z.string().regex(SLUG_PATTERN, 'must be a lowercase slug');
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+
+/** National rule for commune radio (Circular 39/2020/TT-BTTTT): normal < priority < emergency. */
+export const Priority = z.enum(['normal', 'priority', 'emergency']);
+export type Priority = z.infer<typeof Priority>;
+export const PRIORITY_RANK: Record<Priority, number> = { normal: 0, priority: 1, emergency: 2 };
+
+export const DeviceKind = z.enum(['speaker', 'led']);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+
+export const PlaybackResult = z.enum(['played', 'partial', 'failed', 'missed', 'preempted', 'skipped']);
+export type PlaybackResult = z.infer<typeof PlaybackResult>;
+
+export const LedDisplayMode = z.enum(['hold', 'scroll', 'flash', 'rollUp', 'rollLeft']);
+export const LedPage = z.object({
+  lines: z.array(z.string().max(200)).min(1).max(4),
+  mode: LedDisplayMode.default('hold'),
+  seconds: z.number().int().min(1).max(600).default(8),
+});
+export const LedMessage = z.object({
+  pages: z.array(LedPage).min(1).max(16),
+});
+export type LedMessage = z.infer<typeof LedMessage>;
+
+export const MediaRef = z.object({
+  sha256: sha256Hex.describe('sha256 of the encoded file the agent downloads'),
+  url: z.string().min(1).describe('path on the hub, e.g. /media/<sha256>.opus'),
+  bytes: z.number().int().positive(),
+  format: z.enum(['opus', 'mp3']),
+  durationMs: z.number().int().positive(),
+  loudnessLufs: z.number().optional(),
+});
+export type MediaRef = z.infer<typeof MediaRef>;
+
+/** One occurrence of a broadcast on one device. */
+export const ScheduleItem = z
+  .object({
+    occurrenceId: z.string().min(1).max(128).describe('unique per broadcast and start time'),
+    broadcastId: z.string().min(1).max(64),
+    title: z.string().max(200).default(''),
+    priority: Priority,
+    startAt: epochMs,
+    durationMs: z.number().int().positive().max(6 * 3600_000),
+    volume: z.number().int().min(0).max(100),
+    media: MediaRef.optional(),
+    led: LedMessage.optional(),
+  })
+  .refine((i) => i.media || i.led, { message: 'an item needs media or an LED message' });
+export type ScheduleItem = z.infer<typeof ScheduleItem>;
+
+// ---- hub → device bodies (carried inside the signed envelope) ----
+
+export const ScheduleManifest = z.object({
+  type: z.literal('schedule'),
+  deviceId: slug,
+  version: z.number().int().nonnegative().describe('increases with every change; older manifests are ignored'),
+  from: epochMs,
+  until: epochMs,
+  items: z.array(ScheduleItem).max(5000),
+});
+export type ScheduleManifest = z.infer<typeof ScheduleManifest>;
+
+export const PlayNowCommand = z.object({ type: z.literal('play-now'), item: ScheduleItem });
+export const StopCommand = z.object({
+  type: z.literal('stop'),
+  broadcastId: z.string().min(1).max(64),
+  reason: z.string().max(200).default('cancelled'),
+});
+export const ReceiptAck = z.object({
+  type: z.literal('receipt-ack'),
+  receiptIds: z.array(z.string().uuid()).min(1).max(500),
+});
+export const ClockReply = z.object({
+  type: z.literal('clock-reply'),
+  requestId: z.string().min(1).max(64),
+  t0: epochMs.describe('device send time, device clock'),
+  t1: epochMs.describe('hub receive time'),
+  t2: epochMs.describe('hub send time'),
+});
+export const HubBody = z.discriminatedUnion('type', [ScheduleManifest, PlayNowCommand, StopCommand, ReceiptAck, ClockReply]);
+export type HubBody = z.infer<typeof HubBody>;
+export type PlayNowCommand = z.infer<typeof PlayNowCommand>;
+export type StopCommand = z.infer<typeof StopCommand>;
+export type ReceiptAck = z.infer<typeof ReceiptAck>;
+export type ClockReply = z.infer<typeof ClockReply>;
+
+/** The signed envelope every hub → device message travels in. */
+export const SignedEnvelope = z.object({
+  v: z.literal(1),
+  id: z.string().uuid(),
+  seq: z.number().int().nonnegative(),
+  issuedAt: epochMs,
+  expiresAt: epochMs,
+  body: z.unknown(),
+  sig: z.string().min(1).describe('base64 Ed25519 signature over the canonical JSON of the other fields'),
+});
+export type SignedEnvelope = z.infer<typeof SignedEnvelope>;
+
+// ---- device → hub ----
+
+export const DeviceStatus = z.object({
+  state: z.enum(['online', 'offline']),
+  session: z.number().int().nonnegative().describe('increases on every connection; an older will never overrides a newer birth'),
+  deviceId: slug,
+  kind: DeviceKind.optional(),
+  agentVersion: z.string().max(40).optional(),
+  capabilities: z.array(z.string().max(40)).max(20).optional(),
+  at: epochMs.optional(),
+});
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const AmplifierEvidence = z.object({
+  powered: z.boolean(),
+  maxCurrentMa: z.number().nonnegative(),
+  meanCurrentMa: z.number().nonnegative(),
+  maxTemperatureC: z.number(),
+  faults: z.array(z.string().max(80)).max(20),
+  samples: z.number().int().nonnegative(),
+});
+export const PlayerEvidence = z.object({
+  decoder: z.string().max(200),
+  exitCode: z.number().int().nullable(),
+  decodedMs: z.number().int().nonnegative(),
+  mediaSha256: sha256Hex.optional(),
+  error: z.string().max(500).optional(),
+});
+export const LedEvidence = z.object({
+  shownText: z.string().max(2000),
+  readBack: z.string().max(2000),
+  matches: z.boolean(),
+  brightness: z.number().int().min(0).max(100).optional(),
+});
+
+export const Receipt = z.object({
+  id: z.string().uuid(),
+  deviceId: slug,
+  occurrenceId: z.string().min(1).max(128),
+  broadcastId: z.string().min(1).max(64),
+  result: PlaybackResult,
+  reason: z.string().max(500).optional(),
+  scheduledStart: epochMs,
+  actualStart: epochMs.nullable(),
+  actualEnd: epochMs.nullable(),
+  secondsPlayed: z.number().nonnegative(),
+  clockOffsetMs: z.number().describe('hub time minus device time, as the agent measured it'),
+  evidence: z.object({
+    player: PlayerEvidence.optional(),
+    amplifier: AmplifierEvidence.optional(),
+    led: LedEvidence.optional(),
+  }),
+  sig: z.string().min(1).describe("base64 Ed25519 signature by the device's own key over the other fields"),
+});
+export type Receipt = z.infer<typeof Receipt>;
+export type UnsignedReceipt = Omit<Receipt, 'sig'>;
+
+export const Telemetry = z.object({
+  deviceId: slug,
+  at: epochMs,
+  clockOffsetMs: z.number().nullable(),
+  clockDelayMs: z.number().nullable(),
+  outboxSize: z.number().int().nonnegative(),
+  cacheBytes: z.number().int().nonnegative(),
+  scheduleVersion: z.number().int().nonnegative(),
+  nowPlaying: z.string().max(128).nullable(),
+  rejected: z.record(z.string(), z.number().int().nonnegative()).describe('hub messages dropped, by reason'),
+  amplifier: z
+    .object({ powered: z.boolean(), currentMa: z.number(), temperatureC: z.number(), faults: z.array(z.string()) })
+    .optional(),
+  led: z.object({ text: z.string().max(2000), brightness: z.number() }).optional(),
+});
+export type Telemetry = z.infer<typeof Telemetry>;
+
+export const ClockRequest = z.object({ requestId: z.string().min(1).max(64), t0: epochMs });
+export type ClockRequest = z.infer<typeof ClockRequest>;
+
+// ---- enrolment (HTTP) ----
+
+export const EnrolRequest = z.object({
+  token: z.string().min(16).max(200),
+  publicKey: z.string().min(40).max(200).describe('PEM or base64 SPKI DER of the device Ed25519 public key'),
+  agentVersion: z.string().max(40).optional(),
+});
+export const EnrolResponse = z.object({
+  deviceId: slug,
+  kind: DeviceKind,
+  mqttUsername: z.string(),
+  mqttPassword: z.string(),
+  hubPublicKey: z.string(),
+  topicPrefix: z.string(),
+  areaPaths: z.array(z.string()).describe('the device area and every ancestor, root first'),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** Parses JSON text with a schema; the error names the problem (never throws anything else). */
+export function parseJson<T extends z.ZodTypeAny>(
+  schema: T,
+  text: string | Buffer,
+): { ok: true; value: z.infer<T> } | { ok: false; error: string } {
+  if (text.length > MAX_PAYLOAD_BYTES) return { ok: false, error: `payload of ${text.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) return { ok: false, error: describeZodError(r.error) };
+  return { ok: true, value: r.data };
+}
+
+export function describeZodError(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,87 @@
+// MQTT topic names, built and parsed in one place. Everything lives under a configurable prefix
+// (default `wardcast/v1`). Topics carry ids only; payloads carry everything else (MQTT 3.1.1).
+
+export const DEFAULT_TOPIC_PREFIX = 'wardcast/v1';
+
+/** Device ids and area path segments are lowercase slugs, so they are safe as topic levels. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export type DeviceEventKind = 'receipt' | 'telemetry' | 'clock';
+export const DEVICE_EVENT_KINDS: readonly DeviceEventKind[] = ['receipt', 'telemetry', 'clock'];
+
+export function assertSlug(value: string, what: string): string {
+  if (!SLUG_PATTERN.test(value)) {
+    throw new Error(`${what} "${value}" is not a valid slug (lowercase letters, digits and inner hyphens, 1-64 characters)`);
+  }
+  return value;
+}
+
+/** An area path is slugs joined by "/", root first: "ha-noi/thanh-xuan/ha-dinh". */
+export function assertAreaPath(path: string): string {
+  const parts = path.split('/');
+  if (parts.length === 0 || parts.length > 8) throw new Error(`area path "${path}" must have 1-8 levels`);
+  for (const p of parts) assertSlug(p, `area path segment in "${path}"`);
+  return path;
+}
+
+export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
+  const dev = (id: string) => `${prefix}/dev/${assertSlug(id, 'device id')}`;
+  return {
+    prefix,
+    /** hub → device, QoS 1: signed commands (play now, stop, ...). */
+    deviceCommand: (id: string) => `${dev(id)}/cmd`,
+    /** hub → device, retained: the signed manifest of the device's coming week. */
+    deviceSchedule: (id: string) => `${dev(id)}/schedule`,
+    /** device → hub, retained: birth message; the same topic carries the last will. */
+    deviceStatus: (id: string) => `${dev(id)}/status`,
+    /** device → hub: receipts (playback confirmations), telemetry and clock requests. */
+    deviceEvent: (id: string, kind: DeviceEventKind) => `${dev(id)}/evt/${kind}`,
+    /** hub → device: signed replies (receipt acknowledgements, clock replies). */
+    deviceReply: (id: string) => `${dev(id)}/reply`,
+    /** hub → every device in an area (and below it, since devices subscribe to each ancestor). */
+    areaCommand: (areaPath: string) => `${prefix}/area/${assertAreaPath(areaPath)}/cmd`,
+    /** subscriptions the hub makes */
+    allDeviceStatus: `${prefix}/dev/+/status`,
+    allDeviceEvents: `${prefix}/dev/+/evt/+`,
+  };
+}
+export type Topics = ReturnType<typeof topics>;
+
+export type ParsedTopic =
+  | { kind: 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply'; deviceId: string }
+  | { kind: 'deviceEvent'; deviceId: string; event: DeviceEventKind }
+  | { kind: 'areaCommand'; areaPath: string };
+
+/** Parses a topic under `prefix`; returns null for anything that is not ours or is malformed. */
+export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): ParsedTopic | null {
+  if (!topic.startsWith(prefix + '/')) return null;
+  const rest = topic.slice(prefix.length + 1).split('/');
+  if (rest[0] === 'dev' && rest.length >= 3 && SLUG_PATTERN.test(rest[1])) {
+    const deviceId = rest[1];
+    if (rest.length === 3) {
+      const map = { cmd: 'deviceCommand', schedule: 'deviceSchedule', status: 'deviceStatus', reply: 'deviceReply' } as const;
+      const kind = map[rest[2] as keyof typeof map];
+      return kind ? { kind, deviceId } : null;
+    }
+    if (rest.length === 4 && rest[2] === 'evt' && (DEVICE_EVENT_KINDS as string[]).includes(rest[3])) {
+      return { kind: 'deviceEvent', deviceId, event: rest[3] as DeviceEventKind };
+    }
+    return null;
+  }
+  if (rest[0] === 'area' && rest.length >= 3 && rest[rest.length - 1] === 'cmd') {
+    const areaPath = rest.slice(1, -1).join('/');
+    try {
+      assertAreaPath(areaPath);
+      return { kind: 'areaCommand', areaPath };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Every ancestor path of an area, root first: "a/b/c" → ["a", "a/b", "a/b/c"]. */
+export function areaAncestry(areaPath: string): string[] {
+  const parts = assertAreaPath(areaPath).split('/');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+}

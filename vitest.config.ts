@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'data/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // End-to-end tests start real processes; two cores do not like many at once.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+});
