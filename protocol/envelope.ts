@@ -3,7 +3,7 @@
 // same way with the device's own key. node:crypto does the cryptography; no I/O happens here.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
-import { SignedEnvelope, HubBody, describeZodError, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
+import { SignedEnvelope, HubBody, describeZodError, payloadBytes, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
 
 export type KeyLike = KeyObject | string;
 
@@ -16,7 +16,9 @@ export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: st
 }
 
 const asPrivate = (k: KeyLike) => (typeof k === 'string' ? createPrivateKey(k) : k);
-const asPublic = (k: KeyLike) => (typeof k === 'string' ? createPublicKey(k) : k);
+// EnrolRequest allows a device key as PEM or as bare base64 SPKI DER; accept both here.
+const asPublic = (k: KeyLike) =>
+  typeof k !== 'string' ? k : k.includes('-----BEGIN') ? createPublicKey(k) : createPublicKey({ key: Buffer.from(k, 'base64'), format: 'der', type: 'spki' });
 
 export function signBytes(privateKey: KeyLike, data: string): string {
   return sign(null, Buffer.from(data, 'utf8'), asPrivate(privateKey)).toString('base64');
@@ -62,14 +64,15 @@ export interface OpenOptions {
 
 /** Parses and verifies an envelope. Never throws: the reason says why a message was rejected. */
 export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOptions): OpenResult {
-  if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'invalid', detail: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  const bytes = payloadBytes(payload);
+  if (bytes > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'invalid', detail: `payload of ${bytes} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString());
   } catch (e) {
     return { ok: false, reason: 'invalid', detail: `not JSON: ${(e as Error).message}` };
   }
-  if (raw && typeof raw === 'object' && !('sig' in raw)) return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && !('sig' in raw)) return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
   const env = SignedEnvelope.safeParse(raw);
   if (!env.success) return { ok: false, reason: 'invalid', detail: describeZodError(env.error) };
   const { sig, ...unsigned } = env.data;

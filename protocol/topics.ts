@@ -47,6 +47,23 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
 }
 export type Topics = ReturnType<typeof topics>;
 
+export type TopicKind = 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply' | 'areaCommand' | `deviceEvent/${DeviceEventKind}`;
+
+/**
+ * How each topic is published. Retained where a (re)connecting reader needs the latest state at
+ * once; QoS 0 where a lost message is replaced by the next one and a late duplicate would mislead.
+ */
+export const TOPIC_DELIVERY: Record<TopicKind, { qos: 0 | 1; retain: boolean }> = {
+  deviceCommand: { qos: 1, retain: false },
+  deviceSchedule: { qos: 1, retain: true },
+  deviceStatus: { qos: 1, retain: true },
+  deviceReply: { qos: 1, retain: false },
+  areaCommand: { qos: 1, retain: false },
+  'deviceEvent/receipt': { qos: 1, retain: false },
+  'deviceEvent/telemetry': { qos: 0, retain: false },
+  'deviceEvent/clock': { qos: 0, retain: false },
+};
+
 export type ParsedTopic =
   | { kind: 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply'; deviceId: string }
   | { kind: 'deviceEvent'; deviceId: string; event: DeviceEventKind }
@@ -60,8 +77,9 @@ export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): Parsed
     const deviceId = rest[1];
     if (rest.length === 3) {
       const map = { cmd: 'deviceCommand', schedule: 'deviceSchedule', status: 'deviceStatus', reply: 'deviceReply' } as const;
-      const kind = map[rest[2] as keyof typeof map];
-      return kind ? { kind, deviceId } : null;
+      // own keys only: "dev/x/constructor" must not match Object.prototype
+      if (!Object.hasOwn(map, rest[2])) return null;
+      return { kind: map[rest[2] as keyof typeof map], deviceId };
     }
     if (rest.length === 4 && rest[2] === 'evt' && (DEVICE_EVENT_KINDS as string[]).includes(rest[3])) {
       return { kind: 'deviceEvent', deviceId, event: rest[3] as DeviceEventKind };

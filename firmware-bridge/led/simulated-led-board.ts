@@ -1,0 +1,145 @@
+// A simulated LED board. It keeps exactly what it shows (Unicode intact, NFC), so the agent's
+// read-back comparison is meaningful, and fails the way a sign on a serial line fails.
+import { LedMessage, describeZodError } from '../../protocol/schemas.ts';
+import { DeviceError } from '../errors.ts';
+import { OpQueue, sleep } from '../op-queue.ts';
+import type { LedBoard, LedBoardStatus, LedMessageInput } from './led-board.ts';
+import { cleanLedText, ledLength, ledPagesToText } from './text.ts';
+
+/**
+ * 'no-answer': every request times out. 'exception': the sign answers with an error.
+ * 'garbled': accepts messages but shows them without diacritics (a sign with a Latin-only font),
+ * so read-back differs from what was sent.
+ */
+export type LedBoardFault = 'no-answer' | 'exception' | 'garbled';
+
+export interface SimulatedLedBoardOptions {
+  /** Shown in the description and in every DeviceError. Default "led". */
+  name?: string;
+  /** Longest line the board shows, in characters (code points after NFC). Default 64. */
+  maxLineChars?: number;
+  /** Per-operation round trip. Default 5 ms. */
+  latencyMs?: number;
+  /** How long a request waits under the 'no-answer' fault. Default 1000 ms. */
+  timeoutMs?: number;
+  /** Initial brightness. Default 80. */
+  brightness?: number;
+}
+
+const stripDiacritics = (s: string) =>
+  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+
+const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('') + '…' : s);
+
+export class SimulatedLedBoard implements LedBoard {
+  readonly description: string;
+  readonly maxLineChars: number;
+
+  private readonly queue = new OpQueue();
+  private readonly latencyMs: number;
+  private readonly timeoutMs: number;
+  private pages: string[][] = [];
+  private warnings: string[] = [];
+  private brightness: number;
+  private fault: LedBoardFault | null = null;
+  private closed = false;
+
+  constructor(options: SimulatedLedBoardOptions = {}) {
+    this.maxLineChars = options.maxLineChars ?? 64;
+    if (!Number.isInteger(this.maxLineChars) || this.maxLineChars < 1) {
+      throw new RangeError(`maxLineChars must be a positive integer, got ${options.maxLineChars}`);
+    }
+    this.description = `simulated LED board "${options.name ?? 'led'}"`;
+    this.latencyMs = options.latencyMs ?? 5;
+    this.timeoutMs = options.timeoutMs ?? 1000;
+    this.brightness = options.brightness ?? 80;
+  }
+
+  show(message: LedMessageInput): Promise<void> {
+    const parsed = LedMessage.safeParse(message);
+    if (!parsed.success) return this.invalid('show', `not a valid LED message: ${describeZodError(parsed.error)}`);
+    // Prepare every page before touching the display: an invalid message changes nothing.
+    const pages: string[][] = [];
+    const warnings: string[] = [];
+    for (const [p, page] of parsed.data.pages.entries()) {
+      const lines: string[] = [];
+      for (const [l, raw] of page.lines.entries()) {
+        const where = `page ${p + 1} line ${l + 1}`;
+        const { text, removed } = cleanLedText(raw);
+        if (removed.length) warnings.push(`${where}: removed control characters ${[...new Set(removed)].join(' ')}`);
+        for (const line of text.split('\n')) {
+          if (ledLength(line) > this.maxLineChars) {
+            return this.invalid(
+              'show',
+              `${where} has ${ledLength(line)} characters, more than the ${this.maxLineChars} this board shows: "${preview(line)}"`,
+            );
+          }
+          lines.push(line);
+        }
+      }
+      pages.push(lines);
+    }
+    return this.op('show', () => {
+      this.pages = this.fault === 'garbled' ? pages.map((p) => p.map(stripDiacritics)) : pages;
+      this.warnings = warnings;
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.op('clear', () => {
+      this.pages = [];
+      this.warnings = [];
+    });
+  }
+
+  setBrightness(percent: number): Promise<void> {
+    const op = `setBrightness(${percent})`;
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
+      return this.invalid(op, `brightness must be an integer 0-100, got ${String(percent)}`);
+    }
+    return this.op(op, () => {
+      this.brightness = percent;
+    });
+  }
+
+  status(): Promise<LedBoardStatus> {
+    return this.op('status', () => ({
+      text: ledPagesToText(this.pages),
+      pages: this.pages.length,
+      brightness: this.brightness,
+      faults: [],
+      warnings: [...this.warnings],
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** Simulation control (not part of LedBoard); null clears the fault. */
+  injectFault(fault: LedBoardFault | null): void {
+    this.fault = fault;
+  }
+
+  get injectedFault(): LedBoardFault | null {
+    return this.fault;
+  }
+
+  private invalid(operation: string, detail: string): Promise<never> {
+    return Promise.reject(new DeviceError(this.description, operation, 'invalid', detail));
+  }
+
+  private op<T>(operation: string, apply: () => T): Promise<T> {
+    return this.queue.run(async () => {
+      if (this.closed) throw new DeviceError(this.description, operation, 'io', 'the link is closed');
+      const fault = this.fault;
+      if (fault === 'no-answer') {
+        await sleep(this.timeoutMs);
+        throw new DeviceError(this.description, operation, 'timeout', `no answer within ${this.timeoutMs} ms`);
+      }
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      if (fault === 'exception') throw new DeviceError(this.description, operation, 'exception', 'the sign answered with an error (NAK)');
+      return apply();
+    });
+  }
+}

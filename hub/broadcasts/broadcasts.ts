@@ -1,0 +1,226 @@
+// Broadcasts: a bulletin (audio and/or LED message) placed in time and space, with a priority
+// level and an approval by someone other than its author. Nothing reaches a device unapproved.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { LedMessage, Priority } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import type { User } from '../auth/users.ts';
+import { getAreaByPath, getArea, withinScope } from '../areas/areas.ts';
+import { getDevice } from '../devices/devices.ts';
+import { getMedia } from '../media/media-store.ts';
+import { parseVnDateTime, formatVn } from '../time.ts';
+import { validateRecurrence } from './recurrence.ts';
+import { audit } from '../audit.ts';
+
+export const BroadcastInput = z
+  .object({
+    title: z.string().trim().min(1, 'title is required').max(200),
+    mediaId: z.number().int().positive().optional(),
+    led: LedMessage.optional(),
+    priority: Priority.default('normal'),
+    volume: z.number().int().min(0).max(100).default(70),
+    targets: z
+      .object({ areas: z.array(z.string()).default([]), devices: z.array(z.string()).default([]) })
+      .refine((t) => t.areas.length + t.devices.length > 0, 'choose at least one area or device'),
+    /** "now", an ISO date-time (Vietnam time if no offset), or omitted when rrule is given. */
+    startsAt: z.string().optional(),
+    /** iCalendar DTSTART + RRULE lines in Vietnam wall time. */
+    rrule: z.string().max(4000).optional(),
+    /** How long an LED message stays up (audio lasts as long as its media). */
+    displaySeconds: z.number().int().min(5).max(6 * 3600).optional(),
+  })
+  .refine((b) => b.mediaId !== undefined || b.led !== undefined, 'a broadcast needs audio (mediaId) or an LED message (led)')
+  .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), 'give either startsAt ("now" or a date-time) or rrule');
+export type BroadcastInput = z.infer<typeof BroadcastInput>;
+
+export type BroadcastStatus = 'submitted' | 'approved' | 'rejected' | 'cancelled';
+
+export interface Broadcast {
+  id: string;
+  title: string;
+  mediaId: number | null;
+  led: LedMessage | null;
+  priority: Priority;
+  volume: number;
+  startsAt: number | null;
+  rrule: string | null;
+  durationMs: number;
+  status: BroadcastStatus;
+  createdBy: number;
+  createdAt: number;
+  decidedBy: number | null;
+  decidedAt: number | null;
+  decisionNote: string | null;
+  targets: { areas: string[]; devices: string[] };
+}
+
+export class BroadcastError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+function toBroadcast(db: Db, r: any): Broadcast {
+  const targets = db.prepare('SELECT area_id, device_id FROM broadcast_targets WHERE broadcast_id = ?').all(r.id) as any[];
+  return {
+    id: r.id,
+    title: r.title,
+    mediaId: r.media_id,
+    led: r.led ? JSON.parse(r.led) : null,
+    priority: r.priority,
+    volume: r.volume,
+    startsAt: r.starts_at,
+    rrule: r.rrule,
+    durationMs: r.duration_ms,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    decisionNote: r.decision_note,
+    targets: {
+      areas: targets.filter((t) => t.area_id !== null).map((t) => getArea(db, t.area_id)!.path),
+      devices: targets.filter((t) => t.device_id !== null).map((t) => t.device_id),
+    },
+  };
+}
+
+export function getBroadcast(db: Db, id: string): Broadcast | undefined {
+  const r = db.prepare('SELECT * FROM broadcasts WHERE id = ?').get(id);
+  return r ? toBroadcast(db, r) : undefined;
+}
+
+export function listBroadcasts(db: Db, filter: { status?: BroadcastStatus; limit?: number } = {}): Broadcast[] {
+  const rows = filter.status
+    ? db.prepare('SELECT * FROM broadcasts WHERE status = ? ORDER BY created_at DESC LIMIT ?').all(filter.status, filter.limit ?? 500)
+    : db.prepare('SELECT * FROM broadcasts ORDER BY created_at DESC LIMIT ?').all(filter.limit ?? 500);
+  return (rows as any[]).map((r) => toBroadcast(db, r));
+}
+
+/** Broadcasts that can still play: approved, not cancelled. */
+export function liveBroadcasts(db: Db): Broadcast[] {
+  return (db.prepare("SELECT * FROM broadcasts WHERE status = 'approved'").all() as any[]).map((r) => toBroadcast(db, r));
+}
+
+function targetPaths(db: Db, b: { targets: { areas: string[]; devices: string[] } }): string[] {
+  return [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')];
+}
+
+function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devices: string[] } }, verb: string): void {
+  for (const p of targetPaths(db, b)) {
+    if (!withinScope(user.scope, p)) throw new BroadcastError(`you may not ${verb} broadcasts for "${p}" (your area is "${user.scope}")`, 403);
+  }
+}
+
+/** Emergencies by the district office air at once: the national rule puts them before any queue. */
+const selfApproves = (user: User, priority: Priority) => priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
+
+export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): Broadcast {
+  for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(`target area "${a}" does not exist`);
+  for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(`target device "${d}" does not exist`);
+  assertInScope(db, user, input, 'create');
+
+  let durationMs: number;
+  if (input.mediaId !== undefined) {
+    const m = getMedia(db, input.mediaId);
+    if (!m) throw new BroadcastError(`media ${input.mediaId} does not exist`);
+    if (m.status !== 'ready') throw new BroadcastError(`media ${input.mediaId} is ${m.status}${m.error ? `: ${m.error}` : ''}; only processed audio can be broadcast`, 409);
+    durationMs = m.durationMs!;
+  } else {
+    const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);
+    durationMs = (input.displaySeconds ?? 0) * 1000 || pagesMs;
+  }
+
+  let startsAt: number | null = null;
+  if (input.startsAt !== undefined) {
+    if (input.startsAt === 'now') startsAt = now + startLeadMs;
+    else {
+      try {
+        startsAt = parseVnDateTime(input.startsAt);
+      } catch (e) {
+        throw new BroadcastError(`startsAt: ${(e as Error).message}`);
+      }
+      if (startsAt + durationMs < now) throw new BroadcastError(`startsAt ${input.startsAt} is in the past`);
+    }
+  } else {
+    try {
+      validateRecurrence(input.rrule!);
+    } catch (e) {
+      throw new BroadcastError(`rrule: ${(e as Error).message}`);
+    }
+  }
+
+  const id = randomUUID();
+  const autoApprove = selfApproves(user, input.priority);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      input.title,
+      input.mediaId ?? null,
+      input.led ? JSON.stringify(input.led) : null,
+      input.priority,
+      input.volume,
+      startsAt,
+      input.rrule ?? null,
+      durationMs,
+      autoApprove ? 'approved' : 'submitted',
+      user.id,
+      now,
+      autoApprove ? user.id : null,
+      autoApprove ? now : null,
+      autoApprove ? 'emergency sent by the district office: approval waived' : null,
+    );
+    const ins = db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, ?)');
+    for (const a of input.targets.areas) ins.run(id, getAreaByPath(db, a)!.id, null);
+    for (const d of input.targets.devices) ins.run(id, null, d);
+    audit(db, user.id, autoApprove ? 'broadcast.emergency' : 'broadcast.submit', id, { title: input.title, priority: input.priority, targets: input.targets });
+  })();
+  return getBroadcast(db, id)!;
+}
+
+function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', note: string | null, now: number): Broadcast {
+  const b = getBroadcast(db, id);
+  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
+  if (b.status !== 'submitted') throw new BroadcastError(`broadcast is ${b.status}, not waiting for approval`, 409);
+  if (user.role === 'operator') throw new BroadcastError('only a leader (approver), the district office or an admin may approve or reject', 403);
+  if (b.createdBy === user.id) throw new BroadcastError('the author of a broadcast cannot approve or reject it; another person must', 403);
+  assertInScope(db, user, b, 'approve');
+  db.prepare('UPDATE broadcasts SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(to, user.id, now, note, id);
+  audit(db, user.id, to === 'approved' ? 'broadcast.approve' : 'broadcast.reject', id, note ? { reason: note } : undefined);
+  return getBroadcast(db, id)!;
+}
+
+export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(), startLeadMs = 5000): Broadcast {
+  const b = decide(db, user, id, 'approved', null, now);
+  // A "now" broadcast approved later than planned starts at approval, not in the past.
+  if (!b.rrule && b.startsAt !== null && b.startsAt < now + startLeadMs && b.startsAt >= b.createdAt) {
+    db.prepare('UPDATE broadcasts SET starts_at = ? WHERE id = ?').run(now + startLeadMs, id);
+  }
+  return getBroadcast(db, id)!;
+}
+
+export function rejectBroadcast(db: Db, user: User, id: string, reason: string, now = Date.now()): Broadcast {
+  if (!reason?.trim()) throw new BroadcastError('a rejection needs a reason');
+  return decide(db, user, id, 'rejected', reason.trim(), now);
+}
+
+export function cancelBroadcast(db: Db, user: User, id: string, now = Date.now()): Broadcast {
+  const b = getBroadcast(db, id);
+  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
+  if (b.status === 'cancelled' || b.status === 'rejected') throw new BroadcastError(`broadcast is already ${b.status}`, 409);
+  if (user.role === 'operator' && b.createdBy !== user.id) throw new BroadcastError('an operator may cancel only their own broadcasts', 403);
+  assertInScope(db, user, b, 'cancel');
+  db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, id);
+  audit(db, user.id, 'broadcast.cancel', id);
+  return getBroadcast(db, id)!;
+}
+
+export function presentBroadcast(b: Broadcast) {
+  return { ...b, startsAt: formatVn(b.startsAt), createdAt: formatVn(b.createdAt), decidedAt: formatVn(b.decidedAt) };
+}

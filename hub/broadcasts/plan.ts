@@ -1,0 +1,61 @@
+// What each device is expected to play: the same function feeds the manifests the hub sends and
+// the coverage report's "scheduled" column, so the report cannot disagree with the dispatch.
+import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import { resolveTargets, getDevice } from '../devices/devices.ts';
+import { getMedia } from '../media/media-store.ts';
+import type { Broadcast } from './broadcasts.ts';
+import { occurrenceId, occurrencesBetween } from './recurrence.ts';
+
+export interface PlannedOccurrence {
+  deviceId: string;
+  item: ScheduleItem;
+}
+
+function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
+  if (mediaId === null) return undefined;
+  const m = getMedia(db, mediaId);
+  const opus = m?.outputs.find((o) => o.format === 'opus') ?? m?.outputs[0];
+  if (!m || !opus) return undefined;
+  return {
+    sha256: opus.sha256,
+    url: `/media/${opus.file}`,
+    bytes: opus.bytes,
+    format: opus.format,
+    durationMs: m.durationMs!,
+    loudnessLufs: (m.loudness as any)?.outputI,
+  };
+}
+
+/** The item a device of this kind plays for a broadcast, or null when the kind has nothing to do. */
+export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: MediaRef | undefined): ScheduleItem | null {
+  const base = { occurrenceId: occurrenceId(b.id, startAt), broadcastId: b.id, title: b.title, priority: b.priority, startAt, volume: b.volume };
+  if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
+  if (kind === 'led' && b.led) return { ...base, durationMs: b.durationMs, led: b.led };
+  return null;
+}
+
+/** Every (device, occurrence) of these broadcasts whose start lies in [from, to). */
+export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>): PlannedOccurrence[] {
+  const out: PlannedOccurrence[] = [];
+  const kinds = new Map<string, DeviceKind | undefined>();
+  const kindOf = (id: string) => {
+    if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
+    return kinds.get(id);
+  };
+  for (const b of broadcasts) {
+    const starts = occurrencesBetween(b, from, to);
+    if (starts.length === 0) continue;
+    const media = mediaRef(db, b.mediaId);
+    for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {
+      if (onlyDevices && !onlyDevices.has(deviceId)) continue;
+      const kind = kindOf(deviceId);
+      if (!kind) continue;
+      for (const s of starts) {
+        const item = itemFor(b, kind, s, media);
+        if (item) out.push({ deviceId, item });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+// Occurrences of a broadcast. A recurring broadcast is an iCalendar snippet (one DTSTART, one or
+// more RRULE lines, optional EXDATE) in Vietnam wall time; rrule expands it. "06:00 and 17:30 every
+// day this week" is one DTSTART at midnight and two daily rules with BYHOUR/BYMINUTE.
+import rrulePkg from 'rrule';
+import { VN_OFFSET_MS } from '../time.ts';
+
+const { rrulestr } = rrulePkg as unknown as { rrulestr: (s: string, o: object) => { between(a: Date, b: Date, inc: boolean): Date[]; all(it?: (d: Date, i: number) => boolean): Date[] } };
+
+export const MAX_OCCURRENCES = 2000;
+
+function parseSet(rule: string) {
+  // Times are floating (Vietnam wall time); a TZID naming Vietnam is accepted and dropped.
+  const text = rule.replace(/;TZID=Asia\/(Ho_Chi_Minh|Saigon)/g, '').trim();
+  if (/TZID=/.test(text)) throw new Error('recurrence times are Asia/Ho_Chi_Minh; remove other TZID values');
+  if (!/^DTSTART[:;]/m.test(text)) throw new Error('recurrence needs a DTSTART line, e.g. DTSTART:20261124T000000');
+  if (!/^RRULE:/m.test(text)) throw new Error('recurrence needs at least one RRULE line, e.g. RRULE:FREQ=DAILY;COUNT=7;BYHOUR=6;BYMINUTE=0');
+  if (/^DTSTART.*Z$/m.test(text)) throw new Error('write DTSTART in Vietnam wall time without Z');
+  try {
+    return rrulestr(text, { forceset: true });
+  } catch (e) {
+    throw new Error(`recurrence rule is not valid iCalendar: ${(e as Error).message}`);
+  }
+}
+
+/** Validates a rule and checks it is bounded (COUNT or UNTIL) so it cannot schedule forever. */
+export function validateRecurrence(rule: string): { first: number; count: number } {
+  const set = parseSet(rule);
+  if (!/(COUNT|UNTIL)=/.test(rule)) throw new Error('every RRULE needs COUNT or UNTIL so the broadcast ends');
+  const all = set.all((_d, i) => i < MAX_OCCURRENCES + 1);
+  if (all.length === 0) throw new Error('recurrence produces no occurrences');
+  if (all.length > MAX_OCCURRENCES) throw new Error(`recurrence produces more than ${MAX_OCCURRENCES} occurrences`);
+  return { first: all[0].getTime() - VN_OFFSET_MS, count: all.length };
+}
+
+/** Start times (epoch ms) of a broadcast within [from, to). */
+export function occurrencesBetween(b: { startsAt: number | null; rrule: string | null }, from: number, to: number): number[] {
+  if (!b.rrule) return b.startsAt !== null && b.startsAt >= from && b.startsAt < to ? [b.startsAt] : [];
+  const set = parseSet(b.rrule);
+  return set
+    .between(new Date(from + VN_OFFSET_MS), new Date(to + VN_OFFSET_MS), true)
+    .map((d) => d.getTime() - VN_OFFSET_MS)
+    .filter((t) => t >= from && t < to);
+}
+
+export const occurrenceId = (broadcastId: string, startAt: number) => `${broadcastId}@${startAt}`;

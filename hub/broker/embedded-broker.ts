@@ -1,0 +1,120 @@
+// The embedded MQTT broker (aedes) on TCP and WebSocket. No anonymous clients: the hub's own
+// client uses an internal secret; each device uses its enrolment credentials and may publish only
+// its own status and events, and subscribe only to its own commands and its areas' commands.
+import net from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { Aedes, type Client, type AuthenticateError } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Logger } from 'pino';
+import { MAX_PAYLOAD_BYTES, areaAncestry, parseTopic } from '../../protocol/index.ts';
+
+export const HUB_CLIENT_USERNAME = 'wardcast-hub';
+
+export interface BrokerOptions {
+  host: string;
+  port: number;
+  topicPrefix: string;
+  hubSecret: string;
+  /** Resolves a device's credentials; returns the device's area path or null when refused. */
+  authenticateDevice: (deviceId: string, password: string) => Promise<string | null>;
+  log: Logger;
+  onRefused?: (what: string) => void;
+}
+
+export interface EmbeddedBroker {
+  port: number;
+  attachWebSocket(server: HttpServer, path?: string): void;
+  close(): Promise<void>;
+  connectedClients(): number;
+}
+
+export async function startEmbeddedBroker(opts: BrokerOptions): Promise<EmbeddedBroker> {
+  const { topicPrefix: prefix, log } = opts;
+  const deviceAreas = new WeakMap<Client, string[]>(); // device connection → its area ancestry
+  const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200 });
+
+  const refuse = (what: string) => {
+    log.warn({ what }, 'mqtt: refused');
+    opts.onRefused?.(what);
+  };
+
+  broker.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
+    const pw = password?.toString() ?? '';
+    if (username === HUB_CLIENT_USERNAME) {
+      done(null, pw === opts.hubSecret);
+      return;
+    }
+    if (!username || username !== client.id) {
+      refuse(`connect from client "${client.id}" with username "${username ?? ''}" (devices connect with their id as both)`);
+      const e = new Error('bad username') as AuthenticateError;
+      e.returnCode = 4;
+      done(e, null);
+      return;
+    }
+    opts
+      .authenticateDevice(username, pw)
+      .then((areaPath) => {
+        if (!areaPath) {
+          refuse(`connect as "${username}": wrong credentials or unknown device`);
+          const e = new Error('not authorised') as AuthenticateError;
+          e.returnCode = 5;
+          return done(e, null);
+        }
+        deviceAreas.set(client, areaAncestry(areaPath));
+        done(null, true);
+      })
+      .catch((err) => done(err, null));
+  };
+
+  broker.authorizePublish = (client: Client | null, packet: any, done: (e: Error | null) => void) => {
+    if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS is reserved'));
+    if (!client || deviceAreas.get(client) === undefined) return done(null); // the hub, or a will replayed without a client
+    if (packet.payload?.length > MAX_PAYLOAD_BYTES) {
+      refuse(`${client.id} published ${packet.payload.length} bytes to ${packet.topic}`);
+      return done(new Error('payload too large'));
+    }
+    const t = parseTopic(packet.topic, prefix);
+    const own = t && 'deviceId' in t && t.deviceId === client.id && (t.kind === 'deviceStatus' || t.kind === 'deviceEvent');
+    if (!own) {
+      refuse(`${client.id} published to ${packet.topic}`);
+      return done(new Error('not your topic'));
+    }
+    done(null);
+  };
+
+  broker.authorizeSubscribe = (client: Client, sub: any, done: (e: Error | null, s?: any) => void) => {
+    const areas = deviceAreas.get(client);
+    if (areas === undefined) return done(null, sub); // the hub
+    const t = parseTopic(sub.topic, prefix);
+    const allowed =
+      t !== null &&
+      (('deviceId' in t && t.deviceId === client.id && ['deviceCommand', 'deviceSchedule', 'deviceReply'].includes(t.kind)) ||
+        (t.kind === 'areaCommand' && areas.includes(t.areaPath)));
+    if (!allowed) refuse(`${client.id} subscribed to ${sub.topic}`);
+    done(null, allowed ? sub : null);
+  };
+
+
+  const server = net.createServer(broker.handle as any);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  const wsServers: WebSocketServer[] = [];
+
+  return {
+    port,
+    attachWebSocket(httpServer, path = '/mqtt') {
+      const wss = new WebSocketServer({ server: httpServer, path });
+      wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws) as any, req as any));
+      wsServers.push(wss);
+    },
+    connectedClients: () => broker.connectedClients,
+    async close() {
+      for (const w of wsServers) w.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Hub configuration: defaults < YAML/JSON file < environment < flags, validated by one schema so a
+// bad value stops the hub at start with a message that names the setting.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_TOPIC_PREFIX, describeZodError } from '../protocol/index.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const HubConfig = z.object({
+  httpPort: port.default(8080),
+  httpHost: z.string().default('0.0.0.0'),
+  mqttPort: port.default(1883).describe('embedded broker TCP port'),
+  mqttHost: z.string().default('0.0.0.0'),
+  /** An external broker (e.g. mosquitto) instead of the embedded aedes. */
+  mqttUrl: z.string().url().optional(),
+  mqttUsername: z.string().optional(),
+  mqttPassword: z.string().optional(),
+  /** The broker address agents are told to use (defaults to the embedded broker on this host). */
+  publicMqttUrl: z.string().optional(),
+  dataDir: z.string().default('./data'),
+  topicPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, 'lowercase letters, digits, "/", "_" and "-"').default(DEFAULT_TOPIC_PREFIX),
+  adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
+  ffmpegPath: z.string().optional(),
+  loudnessTargetLufs: z.coerce.number().min(-40).max(-5).default(-16),
+  truePeakDbtp: z.coerce.number().min(-9).max(0).default(-1.5),
+  maxUploadBytes: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  /** How far ahead a device's manifest reaches. */
+  manifestHorizonMs: z.coerce.number().int().positive().default(7 * 24 * 3600_000),
+  /** Lead time before a "now" broadcast starts, so every speaker starts the same instant. */
+  startLeadMs: z.coerce.number().int().min(0).default(5000),
+  /** How long past its end a silent occurrence waits before the report calls it missed. */
+  confirmationGraceMs: z.coerce.number().int().min(0).default(120_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type HubConfig = z.infer<typeof HubConfig>;
+
+const ENV: Record<string, keyof HubConfig> = {
+  WARDCAST_HTTP_PORT: 'httpPort',
+  WARDCAST_MQTT_PORT: 'mqttPort',
+  WARDCAST_DATA_DIR: 'dataDir',
+  WARDCAST_ADMIN_PASSWORD: 'adminPassword',
+  WARDCAST_MQTT_URL: 'mqttUrl',
+  WARDCAST_PUBLIC_MQTT_URL: 'publicMqttUrl',
+  WARDCAST_TOPIC_PREFIX: 'topicPrefix',
+  WARDCAST_LOG_LEVEL: 'logLevel',
+  FFMPEG_PATH: 'ffmpegPath',
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof HubConfig, string>> {
+  const out: Partial<Record<keyof HubConfig, string>> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') out[key] = env[name];
+  return out;
+}
+
+export function configFromFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const parsed = YAML.parse(text);
+    if (parsed === null || typeof parsed !== 'object') throw new Error('expected a mapping of settings');
+    return parsed;
+  } catch (e) {
+    throw new Error(`config file ${file} is not valid YAML/JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Merges layers (later wins) and validates; the error lists every bad setting by name. */
+export function loadHubConfig(...layers: Array<Record<string, unknown> | undefined>): HubConfig {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) merged[k] = v;
+  const r = HubConfig.strict().safeParse(merged);
+  if (!r.success) throw new Error(`invalid hub configuration: ${describeZodError(r.error)}`);
+  return { ...r.data, dataDir: path.resolve(r.data.dataDir) };
+}

@@ -1,0 +1,23 @@
+// What the HTTP routes and services share; built once by the composition root (main.ts).
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Db } from './db/database.ts';
+import type { HubConfig } from './config.ts';
+import type { HubSigner } from './signing.ts';
+import type { Dispatcher } from './dispatch/dispatcher.ts';
+import type { HubMetrics } from './metrics.ts';
+import type { MediaJobs } from './media/media-jobs.ts';
+
+export interface HubContext {
+  db: Db;
+  config: HubConfig;
+  signer: HubSigner;
+  dispatcher: Dispatcher;
+  media: MediaJobs;
+  events: EventEmitter;
+  metrics: HubMetrics;
+  log: Logger;
+  version: string;
+  mqttConnected: () => boolean;
+  authenticateDevice: (id: string, password: string) => Promise<boolean>;
+}

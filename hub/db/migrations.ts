@@ -1,0 +1,120 @@
+// Schema migrations, applied in order; PRAGMA user_version records how far a database has come.
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE areas (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES areas(id),
+    path TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL
+  );
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('operator','approver','district','admin')),
+    area_id INTEGER REFERENCES areas(id),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('session','api')),
+    name TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+  );
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('speaker','led')),
+    area_id INTEGER NOT NULL REFERENCES areas(id),
+    latitude REAL,
+    longitude REAL,
+    address TEXT NOT NULL DEFAULT '',
+    enrol_token_hash TEXT,
+    enrol_expires_at INTEGER,
+    enrolled_at INTEGER,
+    mqtt_password_hash TEXT,
+    public_key TEXT,
+    online INTEGER NOT NULL DEFAULT 0,
+    session INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER,
+    agent_version TEXT,
+    telemetry TEXT,
+    manifest_hash TEXT,
+    manifest_version INTEGER NOT NULL DEFAULT 0,
+    manifest_published_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE media (
+    id INTEGER PRIMARY KEY,
+    original_name TEXT NOT NULL,
+    source_sha256 TEXT,
+    source_bytes INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('processing','ready','failed')),
+    error TEXT,
+    duration_ms INTEGER,
+    loudness TEXT,
+    outputs TEXT,
+    uploaded_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE TABLE broadcasts (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    media_id INTEGER REFERENCES media(id),
+    led TEXT,
+    priority TEXT NOT NULL CHECK (priority IN ('normal','priority','emergency')),
+    volume INTEGER NOT NULL,
+    starts_at INTEGER,
+    rrule TEXT,
+    duration_ms INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('submitted','approved','rejected','cancelled')),
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    decided_by INTEGER REFERENCES users(id),
+    decided_at INTEGER,
+    decision_note TEXT,
+    cancelled_by INTEGER REFERENCES users(id),
+    cancelled_at INTEGER
+  );
+  CREATE TABLE broadcast_targets (
+    broadcast_id TEXT NOT NULL REFERENCES broadcasts(id),
+    area_id INTEGER REFERENCES areas(id),
+    device_id TEXT REFERENCES devices(id),
+    CHECK ((area_id IS NULL) <> (device_id IS NULL))
+  );
+  CREATE INDEX broadcast_targets_by_broadcast ON broadcast_targets(broadcast_id);
+  CREATE TABLE playback_records (
+    receipt_id TEXT PRIMARY KEY,
+    occurrence_id TEXT NOT NULL,
+    broadcast_id TEXT NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    result TEXT NOT NULL,
+    reason TEXT,
+    scheduled_start INTEGER NOT NULL,
+    actual_start INTEGER,
+    actual_end INTEGER,
+    seconds_played REAL NOT NULL,
+    clock_offset_ms REAL,
+    evidence TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (occurrence_id, device_id)
+  );
+  CREATE INDEX playback_by_start ON playback_records(scheduled_start);
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE TABLE hub_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

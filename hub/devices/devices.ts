@@ -1,0 +1,178 @@
+// Device records: creation with a one-time enrolment token, enrolment (the device brings its own
+// public key and gets MQTT credentials and the hub's key), presence and telemetry.
+import { createHash, createPublicKey } from 'node:crypto';
+import { areaAncestry, assertSlug, type DeviceKind, type DeviceStatus, type EnrolResponse, type Telemetry } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import { getArea, getAreaByPath } from '../areas/areas.ts';
+import { hashPassword, randomSecret, verifyPassword } from '../auth/passwords.ts';
+
+export const ENROL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface Device {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  areaPath: string;
+  latitude: number | null;
+  longitude: number | null;
+  address: string;
+  enrolled: boolean;
+  online: boolean;
+  session: number;
+  lastSeen: string | null;
+  agentVersion: string | null;
+  telemetry: Telemetry | null;
+  manifestVersion: number;
+}
+
+function toDevice(db: Db, r: any): Device {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    areaPath: getArea(db, r.area_id)!.path,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    address: r.address,
+    enrolled: r.enrolled_at !== null,
+    online: r.online === 1,
+    session: r.session,
+    lastSeen: r.last_seen ? new Date(r.last_seen).toISOString() : null,
+    agentVersion: r.agent_version,
+    telemetry: r.telemetry ? JSON.parse(r.telemetry) : null,
+    manifestVersion: r.manifest_version,
+  };
+}
+
+export interface NewDevice {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  areaPath: string;
+  latitude?: number;
+  longitude?: number;
+  address?: string;
+}
+
+/** Creates a device and returns its one-time enrolment token (only its hash is stored). */
+export function createDevice(db: Db, input: NewDevice): { device: Device; enrolToken: string } {
+  assertSlug(input.id, 'device id');
+  const area = getAreaByPath(db, input.areaPath);
+  if (!area) throw new Error(`area "${input.areaPath}" does not exist`);
+  if (getDevice(db, input.id)) throw new Error(`device "${input.id}" already exists`);
+  const enrolToken = `enrol_${randomSecret(24)}`;
+  db.prepare(
+    `INSERT INTO devices(id, name, kind, area_id, latitude, longitude, address, enrol_token_hash, enrol_expires_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(input.id, input.name, input.kind, area.id, input.latitude ?? null, input.longitude ?? null, input.address ?? '', sha(enrolToken), Date.now() + ENROL_TOKEN_TTL_MS, Date.now());
+  return { device: getDevice(db, input.id)!, enrolToken };
+}
+
+/** A fresh enrolment token for a device (e.g. a replaced board); old credentials stop working. */
+export function reissueEnrolToken(db: Db, id: string): string {
+  const token = `enrol_${randomSecret(24)}`;
+  const info = db
+    .prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ?, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL WHERE id = ?')
+    .run(sha(token), Date.now() + ENROL_TOKEN_TTL_MS, id);
+  if (info.changes === 0) throw new Error(`device "${id}" does not exist`);
+  return token;
+}
+
+export function getDevice(db: Db, id: string): Device | undefined {
+  const r = db.prepare('SELECT * FROM devices WHERE id = ?').get(id);
+  return r ? toDevice(db, r) : undefined;
+}
+
+export function listDevices(db: Db, scope: string | null = null): Device[] {
+  const rows = db.prepare('SELECT d.* FROM devices d JOIN areas a ON a.id = d.area_id ORDER BY a.path, d.id').all() as any[];
+  return rows.map((r) => toDevice(db, r)).filter((d) => scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/'));
+}
+
+export function devicePublicKey(db: Db, id: string): string | undefined {
+  return (db.prepare('SELECT public_key FROM devices WHERE id = ?').get(id) as any)?.public_key ?? undefined;
+}
+
+export class EnrolmentError extends Error {}
+
+export async function enrolDevice(
+  db: Db,
+  input: { token: string; publicKey: string; agentVersion?: string },
+  hub: { publicKeyPem: string; topicPrefix: string },
+): Promise<EnrolResponse> {
+  const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as any;
+  if (!r) throw new EnrolmentError('enrolment token is unknown or already used');
+  if (r.enrol_expires_at < Date.now()) throw new EnrolmentError('enrolment token has expired; ask the district office for a new one');
+  let publicKeyPem: string;
+  try {
+    const key = input.publicKey.includes('BEGIN')
+      ? createPublicKey(input.publicKey)
+      : createPublicKey({ key: Buffer.from(input.publicKey, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`key type is ${key.asymmetricKeyType}`);
+    publicKeyPem = key.export({ type: 'spki', format: 'pem' }).toString();
+  } catch (e) {
+    throw new EnrolmentError(`publicKey is not an Ed25519 public key: ${(e as Error).message}`);
+  }
+  const password = randomSecret(24);
+  db.prepare(
+    'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ?',
+  ).run(Date.now(), await hashPassword(password), publicKeyPem, input.agentVersion ?? null, r.id);
+  const area = getArea(db, r.area_id)!;
+  return {
+    deviceId: r.id,
+    kind: r.kind,
+    mqttUsername: r.id,
+    mqttPassword: password,
+    hubPublicKey: hub.publicKeyPem,
+    topicPrefix: hub.topicPrefix,
+    areaPaths: areaAncestry(area.path),
+  };
+}
+
+/** Checks a device's MQTT/HTTP credentials. Successful checks are cached: scrypt is slow on purpose. */
+export function deviceAuthenticator(db: Db) {
+  const cache = new Map<string, string>();
+  return async (deviceId: string, password: string): Promise<boolean> => {
+    const r = db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(deviceId) as any;
+    if (!r?.mqtt_password_hash) return false;
+    const key = `${deviceId}\0${r.mqtt_password_hash}`;
+    if (cache.get(key) === sha(password)) return true;
+    const ok = await verifyPassword(password, r.mqtt_password_hash);
+    if (ok) cache.set(key, sha(password));
+    return ok;
+  };
+}
+
+/**
+ * Applies a birth or will. A status whose session is older than the one recorded is ignored:
+ * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
+ */
+export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
+  const r = db.prepare('SELECT session FROM devices WHERE id = ?').get(status.deviceId) as any;
+  if (!r) return 'unknown-device';
+  if (status.session < r.session) return 'stale';
+  db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?').run(
+    status.state === 'online' ? 1 : 0,
+    status.session,
+    now,
+    status.agentVersion ?? null,
+    status.deviceId,
+  );
+  return 'applied';
+}
+
+export function recordTelemetry(db: Db, t: Telemetry, now = Date.now()): void {
+  db.prepare('UPDATE devices SET telemetry = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(t), now, t.deviceId);
+}
+
+/** Devices targeted by a set of areas (anything at or below them) and explicit device ids. */
+export function resolveTargets(db: Db, areaPaths: string[], deviceIds: string[]): string[] {
+  const ids = new Set(deviceIds);
+  for (const p of areaPaths) {
+    for (const r of db
+      .prepare("SELECT d.id FROM devices d JOIN areas a ON a.id = d.area_id WHERE a.path = ? OR a.path LIKE ? || '/%'")
+      .all(p, p) as any[])
+      ids.add(r.id);
+  }
+  return [...ids].sort();
+}

@@ -1,0 +1,140 @@
+// The hub's HTTP surface: JSON API under /api/v1 (described by /api/v1/openapi.json), media
+// downloads for devices, /metrics, health, live events and the status page.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { userForToken, type User } from '../auth/users.ts';
+import { HttpError, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { deviceRoutes } from './routes/device-routes.ts';
+import { mediaRoutes } from './routes/media-routes.ts';
+import { broadcastRoutes } from './routes/broadcast-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
+import type { HubContext } from '../context.ts';
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
+
+function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/health',
+      summary: 'Liveness and readiness: database, broker connection, media queue',
+      tag: 'system',
+      access: 'public',
+      handler({ res }) {
+        const db = ctx.db.prepare('SELECT 1 ok').get() as any;
+        const ok = db?.ok === 1 && ctx.mqttConnected();
+        res.status(ok ? 200 : 503);
+        return { status: ok ? 'ok' : 'degraded', version: ctx.version, database: db?.ok === 1, mqtt: ctx.mqttConnected(), mediaQueue: ctx.media.pending() };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      tag: 'system',
+      access: 'public',
+      openapi: { responses: { '200': { description: 'text/plain; Prometheus exposition format' } } },
+      async handler({ res }) {
+        res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      summary: 'This document',
+      tag: 'system',
+      access: 'public',
+      handler: () => openApiDocument(all(), { version: ctx.version }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/hub-key',
+      summary: "The hub's Ed25519 public key (PEM), to check against what devices pinned",
+      tag: 'system',
+      access: 'public',
+      handler: () => ({ publicKey: ctx.signer.publicKeyPem }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/events',
+      summary: 'Server-sent events: device presence, receipts, broadcast changes, telemetry (token in ?token= for EventSource)',
+      tag: 'system',
+      access: 'user',
+      openapi: { responses: { '200': { description: 'text/event-stream' } } },
+      handler({ req, res }) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        const kinds = ['device', 'receipt', 'broadcast', 'telemetry', 'media'];
+        const listeners = kinds.map((k) => {
+          const f = (data: unknown) => res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
+          ctx.events.on(k, f);
+          return [k, f] as const;
+        });
+        const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+        req.on('close', () => {
+          clearInterval(ping);
+          for (const [k, f] of listeners) ctx.events.off(k, f);
+        });
+        return new Promise<void>((resolve) => req.on('close', () => resolve()));
+      },
+    }),
+  ];
+}
+
+export function createApp(ctx: HubContext) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.on('finish', () => ctx.metrics.httpRequest(req.method, res.statusCode));
+    next();
+  });
+  app.use(express.json({ limit: '1mb' }));
+
+  async function authorise(req: Request, access: Access): Promise<User | undefined> {
+    if (access === 'public') return undefined;
+    const header = req.headers.authorization ?? '';
+    if (access === 'device') {
+      const basic = /^Basic\s+(.+)$/i.exec(header);
+      if (basic) {
+        const [id, pw] = Buffer.from(basic[1], 'base64').toString().split(/:(.*)/s);
+        if (await ctx.authenticateDevice(id, pw ?? '')) return undefined;
+        throw new HttpError(401, 'wrong device credentials');
+      }
+      // Logged-in users may fetch media too (to listen in the browser).
+    }
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    if (!token) throw new HttpError(401, 'log in first: send "Authorization: Bearer <token>" from POST /api/v1/auth/login');
+    const user = userForToken(ctx.db, token);
+    if (!user) throw new HttpError(401, 'token is unknown or expired; log in again');
+    if (Array.isArray(access) && !access.includes(user.role)) throw new HttpError(403, `your role "${user.role}" may not do this (needs ${access.join(' or ')})`);
+    return user;
+  }
+
+  const routes: RouteDef[] = [];
+  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx));
+  routes.push(...systemRoutes(ctx, () => routes));
+  const router = express.Router();
+  mountRoutes(router, routes, authorise);
+  app.use(router);
+  app.use(express.static(publicDir, { index: 'index.html' }));
+
+  app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.path}`)));
+  app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
+    let status = err instanceof HttpError ? err.status : (err.status ?? err.statusCode ?? 500);
+    let message = err.message ?? 'internal error';
+    if (err.type === 'entity.parse.failed') message = `request body is not valid JSON: ${err.message}`;
+    if (err.type === 'entity.too.large') message = 'request body is larger than 1 MB';
+    if (status >= 500) {
+      ctx.log.error({ err, path: req.path }, 'request failed');
+      message = 'internal error; see the hub log';
+      status = 500;
+    }
+    if (!res.headersSent) res.status(status).json({ error: message });
+  });
+  return { app, routes };
+}

@@ -1,0 +1,99 @@
+// Routes are declared once, with their schemas; the same declarations mount them on express and
+// generate the OpenAPI document, so the document describes every route there is.
+import type { Request, Response, NextFunction, Router } from 'express';
+import { z } from 'zod';
+import { describeZodError } from '../../protocol/index.ts';
+import type { Role, User } from '../auth/users.ts';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Access = 'public' | 'device' | 'user' | Role[];
+
+export interface RouteDef<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: B;
+  query?: Q;
+  /** Extra OpenAPI for bodies that are not JSON (multipart) and non-JSON responses. */
+  openapi?: Record<string, unknown>;
+  handler: (ctx: { req: Request; res: Response; user: User | undefined; body: z.infer<B>; query: z.infer<Q> }) => unknown | Promise<unknown>;
+}
+
+export const route = <B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny>(r: RouteDef<B, Q>) => r as unknown as RouteDef;
+
+export function mountRoutes(router: Router, routes: RouteDef[], authorise: (req: Request, access: Access) => Promise<User | undefined>): void {
+  for (const r of routes) {
+    router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const user = await authorise(req, r.access);
+        let body: unknown;
+        let query: unknown;
+        if (r.body) {
+          const p = r.body.safeParse(req.body ?? {});
+          if (!p.success) throw new HttpError(400, `invalid request body: ${describeZodError(p.error)}`);
+          body = p.data;
+        }
+        if (r.query) {
+          const p = r.query.safeParse(req.query ?? {});
+          if (!p.success) throw new HttpError(400, `invalid query: ${describeZodError(p.error)}`);
+          query = p.data;
+        }
+        const result = await r.handler({ req, res, user, body, query } as any);
+        if (!res.headersSent && result !== undefined) res.json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}
+
+export function openApiDocument(routes: RouteDef[], info: { version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const jsonSchema = (s: z.ZodTypeAny) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+  for (const r of routes) {
+    const p = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (r.query instanceof z.ZodObject) {
+      for (const [name, s] of Object.entries((r.query as z.ZodObject<any>).shape)) {
+        params.push({ name, in: 'query', required: !(s as z.ZodTypeAny).safeParse(undefined).success, schema: jsonSchema(s as z.ZodTypeAny) as any });
+      }
+    }
+    const op: Record<string, unknown> = {
+      summary: r.summary,
+      tags: [r.tag],
+      parameters: params,
+      responses: {
+        '200': { description: 'OK', content: { 'application/json': {} } },
+        '400': { description: 'The request names a problem: { "error": "..." }' },
+        ...(r.access === 'public' ? {} : { '401': { description: 'Not logged in' }, '403': { description: 'Not allowed for this role or area' } }),
+      },
+      ...(r.access === 'public' ? {} : { security: r.access === 'device' ? [{ deviceBasic: [] }] : [{ bearer: [] }] }),
+      ...(Array.isArray(r.access) ? { 'x-roles': r.access } : {}),
+    };
+    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } };
+    Object.assign(op, r.openapi ?? {});
+    (paths[p] ??= {})[r.method] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'wardcast hub API', version: info.version, description: 'Ward loudspeakers and LED boards: bulletins, broadcasts, devices and coverage. Times are Asia/Ho_Chi_Minh.' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/v1/auth/login or an API token' },
+        deviceBasic: { type: 'http', scheme: 'basic', description: 'device id and MQTT password from enrolment' },
+      },
+    },
+    paths,
+  };
+}

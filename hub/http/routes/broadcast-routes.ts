@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { route, HttpError } from '../route.ts';
+import {
+  BroadcastInput,
+  BroadcastError,
+  approveBroadcast,
+  cancelBroadcast,
+  createBroadcast,
+  getBroadcast,
+  listBroadcasts,
+  presentBroadcast,
+  rejectBroadcast,
+  type Broadcast,
+} from '../../broadcasts/broadcasts.ts';
+import { planOccurrences } from '../../broadcasts/plan.ts';
+import { withinScope } from '../../areas/areas.ts';
+import { getDevice } from '../../devices/devices.ts';
+import { formatVn } from '../../time.ts';
+import type { HubContext } from '../../context.ts';
+
+const DAY = 86_400_000;
+
+export function broadcastRoutes(ctx: HubContext) {
+  const guard = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof BroadcastError) throw new HttpError(e.status, e.message);
+      throw e;
+    }
+  };
+  const changed = async (b: Broadcast) => {
+    await ctx.dispatcher.onBroadcastChanged(b);
+    ctx.events.emit('broadcast', { id: b.id, status: b.status });
+    return presentBroadcast(b);
+  };
+
+  // A broadcast concerns you if it targets your area, something in it, or an area containing it.
+  const targetPaths = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? '')];
+
+  /** Per device: each occurrence in the window and what its receipt says. */
+  function perDevice(b: Broadcast, from: number, to: number) {
+    const planned = planOccurrences(ctx.db, [b], from, to);
+    const recs = ctx.db.prepare('SELECT * FROM playback_records WHERE broadcast_id = ?').all(b.id) as any[];
+    const byKey = new Map(recs.map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
+    return planned.map((p) => {
+      const r = byKey.get(`${p.item.occurrenceId}|${p.deviceId}`);
+      const d = getDevice(ctx.db, p.deviceId);
+      return {
+        deviceId: p.deviceId,
+        deviceName: d?.name,
+        online: d?.online ?? false,
+        occurrenceId: p.item.occurrenceId,
+        scheduledStart: formatVn(p.item.startAt),
+        state: r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status,
+        actualStart: formatVn(r?.actual_start),
+        actualEnd: formatVn(r?.actual_end),
+        secondsPlayed: r?.seconds_played ?? null,
+        reason: r?.reason ?? null,
+        evidence: r ? JSON.parse(r.evidence) : null,
+      };
+    });
+  }
+
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts',
+      summary: 'Create a broadcast (submitted for approval; a district emergency is sent at once)',
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      body: BroadcastInput,
+      async handler({ user, body, res }) {
+        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), ctx.config.startLeadMs));
+        res.status(201);
+        return b.status === 'approved' ? changed(b) : presentBroadcast(b);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/broadcasts',
+      summary: 'Broadcasts visible to you, newest first',
+      tag: 'broadcasts',
+      access: 'user',
+      query: z.object({ status: z.enum(['submitted', 'approved', 'rejected', 'cancelled']).optional() }),
+      handler({ user, query }) {
+        return listBroadcasts(ctx.db, { status: query.status })
+          .filter((b) => targetPaths(b).some((p) => withinScope(user!.scope, p) || withinScope(p, user!.scope ?? '')))
+          .map(presentBroadcast);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/broadcasts/:id',
+      summary: 'One broadcast with per-device state of its occurrences (default window: last day to next week)',
+      tag: 'broadcasts',
+      access: 'user',
+      query: z.object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() }),
+      handler({ req, query }) {
+        const b = getBroadcast(ctx.db, String(req.params.id));
+        if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
+        const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
+        const to = query.to ?? Date.now() + 7 * DAY;
+        return { ...presentBroadcast(b), devices: perDevice(b, from, to) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts/:id/approve',
+      summary: 'Approve (a different person than the author; leader, district or admin)',
+      tag: 'broadcasts',
+      access: ['approver', 'district', 'admin'],
+      handler: ({ req, user }) => changed(guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs))),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts/:id/reject',
+      summary: 'Reject with a reason',
+      tag: 'broadcasts',
+      access: ['approver', 'district', 'admin'],
+      body: z.object({ reason: z.string().min(1, 'a rejection needs a reason').max(500) }),
+      handler: ({ req, user, body }) => changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason))),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts/:id/cancel',
+      summary: 'Cancel: devices stop it if playing and drop its future occurrences',
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      handler: ({ req, user }) => changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id)))),
+    }),
+  ];
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import busboy from 'busboy';
+import { z } from 'zod';
+import { route, HttpError } from '../route.ts';
+import { getMedia, isKnownOutput, listMedia } from '../../media/media-store.ts';
+import { safeOriginalName } from '../../media/media-jobs.ts';
+import { audit } from '../../audit.ts';
+import type { HubContext } from '../../context.ts';
+import type { MediaItem } from '../../media/media-store.ts';
+
+export function mediaRoutes(ctx: HubContext) {
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/media',
+      summary: 'Upload an audio bulletin (multipart field "file"); processing continues in the background',
+      tag: 'media',
+      access: ['operator', 'approver', 'district', 'admin'],
+      openapi: {
+        requestBody: {
+          required: true,
+          content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } },
+        },
+        responses: { '202': { description: 'accepted; poll GET /api/v1/media/{id} for status' }, '413': { description: 'file too large' } },
+      },
+      async handler({ req, res, user }) {
+        if (!req.is('multipart/form-data')) throw new HttpError(415, 'send the audio as multipart/form-data with a field named "file"');
+        const item = await new Promise<MediaItem>((resolve, reject) => {
+          let bb: busboy.Busboy;
+          try {
+            bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: ctx.config.maxUploadBytes, fields: 10 } });
+          } catch (e) {
+            return reject(new HttpError(400, `bad multipart request: ${(e as Error).message}`));
+          }
+          let got = false;
+          bb.on('file', (field, stream, info) => {
+            if (field !== 'file') {
+              stream.resume();
+              return;
+            }
+            got = true;
+            ctx.media
+              .accept(stream, { originalName: safeOriginalName(info.filename), uploadedBy: user!.id, maxBytes: ctx.config.maxUploadBytes, truncated: () => (stream as any).truncated === true })
+              .then(resolve, (e) => reject(new HttpError(e.status ?? 400, e.message)));
+          });
+          bb.on('error', (e) => reject(new HttpError(400, `bad multipart request: ${(e as Error).message}`)));
+          bb.on('close', () => {
+            if (!got) reject(new HttpError(400, 'no file field named "file" in the upload'));
+          });
+          req.pipe(bb);
+        });
+        audit(ctx.db, user!.id, 'media.upload', String(item.id), { name: item.originalName, bytes: item.sourceBytes });
+        res.status(202);
+        return item;
+      },
+    }),
+    route({ method: 'get', path: '/api/v1/media', summary: 'Media items with processing state', tag: 'media', access: 'user', handler: () => listMedia(ctx.db) }),
+    route({
+      method: 'get',
+      path: '/api/v1/media/:id',
+      summary: 'One media item: status (processing, ready, failed with the reason), duration, measured loudness',
+      tag: 'media',
+      access: 'user',
+      handler({ req }) {
+        const m = getMedia(ctx.db, Number(req.params.id));
+        if (!m) throw new HttpError(404, `media ${req.params.id} does not exist`);
+        return m;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/media/:file',
+      summary: 'Download a transcoded file by its content address (<sha256>.opus|mp3); ETag and Range for resuming',
+      tag: 'media',
+      access: 'device',
+      openapi: { responses: { '200': { description: 'audio' }, '206': { description: 'partial content' }, '404': { description: 'unknown file' } } },
+      handler({ req, res }) {
+        const file = String(req.params.file);
+        if (!isKnownOutput(ctx.db, file)) throw new HttpError(404, `no media file "${file}"`);
+        return new Promise<void>((resolve, reject) =>
+          res.sendFile(file, { root: path.resolve(ctx.media.mediaDir), maxAge: '365d', immutable: true, dotfiles: 'deny' }, (err) => {
+            if (err && !res.headersSent) reject(new HttpError(404, `no media file "${file}"`));
+            else resolve();
+          }),
+        );
+      },
+    }),
+  ];
+}

@@ -1,0 +1,129 @@
+// Everything devices send the hub: presence (birth/will), playback receipts, telemetry and clock
+// requests. Each message is validated; a bad one is logged and counted, never acted on.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import {
+  ClockRequest,
+  DeviceStatus,
+  Receipt,
+  Telemetry,
+  parseJson,
+  parseTopic,
+  topics as makeTopics,
+  verifyReceipt,
+} from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import type { HubSigner } from '../signing.ts';
+import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
+import { applyStatus, devicePublicKey, recordTelemetry } from '../devices/devices.ts';
+
+export interface IngestCounters {
+  message(kind: string): void;
+  rejected(reason: string): void;
+  receipt(result: string, duplicate: boolean): void;
+}
+
+export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; topicPrefix: string; log: Logger; counters: IngestCounters; events: EventEmitter }) {
+  const { db, mqtt, signer, log, counters, events } = deps;
+  const t = makeTopics(deps.topicPrefix);
+  const pendingAcks = new Map<string, string[]>();
+  let ackTimer: NodeJS.Timeout | null = null;
+
+  const insertReceipt = db.prepare(
+    `INSERT OR IGNORE INTO playback_records(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at)
+     VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt)`,
+  );
+
+  const reject = (reason: string, topic: string, detail: string) => {
+    counters.rejected(reason);
+    log.warn({ topic, reason, detail }, 'device message rejected');
+  };
+
+  // Acks are batched per device for a moment: a device flushing its outbox sends many at once.
+  function queueAck(deviceId: string, receiptId: string) {
+    const list = pendingAcks.get(deviceId) ?? [];
+    list.push(receiptId);
+    pendingAcks.set(deviceId, list);
+    ackTimer ??= setTimeout(flushAcks, 50);
+  }
+  function flushAcks() {
+    ackTimer = null;
+    for (const [deviceId, ids] of pendingAcks) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const env = signer.seal({ type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
+        mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
+      }
+    }
+    pendingAcks.clear();
+  }
+
+  function onReceipt(deviceId: string, topic: string, payload: Buffer) {
+    const r = parseJson(Receipt, payload);
+    if (!r.ok) return reject('invalid', topic, r.error);
+    const receipt = r.value;
+    if (receipt.deviceId !== deviceId) return reject('wrong-device', topic, `receipt names device ${receipt.deviceId}`);
+    const key = devicePublicKey(db, deviceId);
+    if (!key) return reject('unknown-device', topic, 'device has no enrolled key');
+    if (!verifyReceipt(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
+    const info = insertReceipt.run({
+      ...receipt,
+      reason: receipt.reason ?? null,
+      evidence: JSON.stringify(receipt.evidence),
+      receivedAt: Date.now(),
+    });
+    const duplicate = info.changes === 0;
+    counters.receipt(receipt.result, duplicate);
+    if (!duplicate) events.emit('receipt', receipt);
+    // Ack duplicates too: the device only resends because it has not heard our ack.
+    queueAck(deviceId, receipt.id);
+  }
+
+  function onStatus(deviceId: string, topic: string, payload: Buffer) {
+    if (payload.length === 0) return; // a cleared retained message
+    const r = parseJson(DeviceStatus, payload);
+    if (!r.ok) return reject('invalid', topic, r.error);
+    if (r.value.deviceId !== deviceId) return reject('wrong-device', topic, `status names device ${r.value.deviceId}`);
+    const result = applyStatus(db, r.value);
+    if (result === 'stale') log.info({ deviceId, session: r.value.session }, 'ignored a stale status from an older session');
+    if (result === 'applied') events.emit('device', { deviceId, state: r.value.state });
+  }
+
+  function onTelemetry(deviceId: string, topic: string, payload: Buffer) {
+    const r = parseJson(Telemetry, payload);
+    if (!r.ok) return reject('invalid', topic, r.error);
+    if (r.value.deviceId !== deviceId) return reject('wrong-device', topic, `telemetry names device ${r.value.deviceId}`);
+    recordTelemetry(db, r.value);
+    events.emit('telemetry', r.value);
+  }
+
+  function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
+    const r = parseJson(ClockRequest, payload);
+    if (!r.ok) return reject('invalid', topic, r.error);
+    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: Date.now() }, 60_000);
+    mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
+  }
+
+  function handle(topic: string, payload: Buffer) {
+    const receivedAt = Date.now();
+    const parsed = parseTopic(topic, deps.topicPrefix);
+    if (!parsed || !('deviceId' in parsed)) return;
+    counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
+    try {
+      if (parsed.kind === 'deviceStatus') onStatus(parsed.deviceId, topic, payload);
+      else if (parsed.kind === 'deviceEvent' && parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload);
+      else if (parsed.kind === 'deviceEvent' && parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
+      else if (parsed.kind === 'deviceEvent' && parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);
+    } catch (err) {
+      reject('error', topic, (err as Error).message);
+    }
+  }
+
+  return {
+    handle,
+    subscriptions: [t.allDeviceStatus, t.allDeviceEvents],
+    stop() {
+      if (ackTimer) clearTimeout(ackTimer);
+      flushAcks();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// Composition root of the hub: builds every part from the validated config and wires them.
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import type { HubConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
+import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
+import { connectHubMqtt } from './mqtt/hub-mqtt.ts';
+import { createDispatcher } from './dispatch/dispatcher.ts';
+import { createIngest } from './ingest/ingest.ts';
+import { createMetrics } from './metrics.ts';
+import { createMediaJobs } from './media/media-jobs.ts';
+import { failInterruptedMedia } from './media/media-store.ts';
+import { deviceAuthenticator, getDevice } from './devices/devices.ts';
+import { createUser, setPassword } from './auth/users.ts';
+import { randomSecret } from './auth/passwords.ts';
+import { createApp } from './http/app.ts';
+import type { HubContext } from './context.ts';
+
+const pkg = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
+
+export interface RunningHub {
+  httpUrl: string;
+  httpPort: number;
+  mqttPort: number | null;
+  mqttUrl: string;
+  /** Set when this start created the admin user with a generated password. */
+  generatedAdminPassword: string | null;
+  ctx: HubContext;
+  stop(): Promise<void>;
+}
+
+async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | undefined): Promise<string | null> {
+  const exists = ctx.db.prepare("SELECT 1 FROM users WHERE username = 'admin'").get();
+  if (exists) {
+    if (password) await setPassword(ctx.db, 'admin', password);
+    return null;
+  }
+  // No factory password: either the operator chose one, or a random one is shown once.
+  const chosen = password ?? randomSecret(12);
+  await createUser(ctx.db, { username: 'admin', displayName: 'Quản trị hệ thống', password: chosen, role: 'admin' });
+  return password ? null : chosen;
+}
+
+export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' })): Promise<RunningHub> {
+  const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
+  const interrupted = failInterruptedMedia(db);
+  if (interrupted) log.warn({ interrupted }, 'media left processing by a previous run marked failed');
+  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir));
+  const metrics = createMetrics(db);
+  const events = new EventEmitter();
+  events.setMaxListeners(1000);
+  const checkDevice = deviceAuthenticator(db);
+  const generatedAdminPassword = await ensureAdmin({ db }, config.adminPassword);
+
+  let broker: EmbeddedBroker | null = null;
+  const hubSecret = randomSecret(24);
+  let mqttUrl: string;
+  if (config.mqttUrl) {
+    mqttUrl = config.mqttUrl;
+  } else {
+    broker = await startEmbeddedBroker({
+      host: config.mqttHost,
+      port: config.mqttPort,
+      topicPrefix: config.topicPrefix,
+      hubSecret,
+      log: log.child({ part: 'broker' }),
+      onRefused: () => metrics.ingest.rejected('mqtt-refused'),
+      authenticateDevice: async (id, pw) => ((await checkDevice(id, pw)) ? (getDevice(db, id)?.areaPath ?? null) : null),
+    });
+    mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+  }
+
+  const ingestSubscriptions: string[] = [];
+  const mqtt = await connectHubMqtt(mqttUrl, {
+    username: config.mqttUrl ? config.mqttUsername : HUB_CLIENT_USERNAME,
+    password: config.mqttUrl ? config.mqttPassword : hubSecret,
+    subscriptions: ingestSubscriptions,
+    log: log.child({ part: 'mqtt' }),
+  });
+  const dispatcher = createDispatcher({ db, mqtt, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }) });
+  const ingest = createIngest({ db, mqtt, signer, topicPrefix: config.topicPrefix, log: log.child({ part: 'ingest' }), counters: metrics.ingest, events });
+  ingestSubscriptions.push(...ingest.subscriptions);
+  mqtt.onMessage(ingest.handle);
+  await mqtt.resubscribe(ingest.subscriptions);
+
+  const media = createMediaJobs({
+    db,
+    dataDir: config.dataDir,
+    ffmpegPath: config.ffmpegPath,
+    targetLufs: config.loudnessTargetLufs,
+    truePeakDbtp: config.truePeakDbtp,
+    log: log.child({ part: 'media' }),
+    onDone: (r) => {
+      metrics.transcoded(r.seconds);
+      events.emit('media', r);
+    },
+  });
+
+  const ctx: HubContext = {
+    db,
+    config,
+    signer,
+    dispatcher,
+    media,
+    events,
+    metrics,
+    log,
+    version: pkg.version,
+    mqttConnected: () => mqtt.connected(),
+    authenticateDevice: checkDevice,
+  };
+  const { app } = createApp(ctx);
+  const server = http.createServer(app);
+  broker?.attachWebSocket(server, '/mqtt');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  const httpPort = (server.address() as net.AddressInfo).port;
+  await dispatcher.refresh();
+  log.info({ httpPort, mqtt: mqttUrl }, 'hub started');
+
+  return {
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpPort,
+    mqttPort: broker?.port ?? null,
+    mqttUrl,
+    generatedAdminPassword,
+    ctx,
+    async stop() {
+      dispatcher.stop();
+      ingest.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await mqtt.close();
+      await broker?.close();
+      await media.idle();
+      db.close();
+    },
+  };
+}

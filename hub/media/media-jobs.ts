@@ -1,0 +1,96 @@
+// Accepts uploads to disk (hashing as they stream, never trusting the client's file name for a
+// path) and processes them one at a time through the ffmpeg pipeline.
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import { createMedia, markMediaFailed, markMediaReady, type MediaItem } from './media-store.ts';
+import { transcode } from './pipeline.ts';
+
+export interface MediaJobsOptions {
+  db: Db;
+  dataDir: string;
+  ffmpegPath?: string;
+  targetLufs: number;
+  truePeakDbtp: number;
+  log: Logger;
+  onDone?: (item: { id: number; status: 'ready' | 'failed'; seconds: number }) => void;
+}
+
+/** Keeps what a person can read of a file name: no directories, no control characters. */
+export function safeOriginalName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim().slice(0, 200);
+  return clean || 'upload';
+}
+
+export function createMediaJobs(opts: MediaJobsOptions) {
+  const uploadDir = path.join(opts.dataDir, 'uploads');
+  const mediaDir = path.join(opts.dataDir, 'media');
+  mkdirSync(uploadDir, { recursive: true });
+  mkdirSync(mediaDir, { recursive: true });
+  let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
+
+  async function process(id: number, file: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const r = await transcode(file, mediaDir, { ffmpegPath: opts.ffmpegPath, targetLufs: opts.targetLufs, truePeakDbtp: opts.truePeakDbtp });
+      markMediaReady(opts.db, id, {
+        durationMs: r.durationMs,
+        loudness: { ...r.loudness, speedX: r.timing.speedX },
+        outputs: r.outputs.map((o) => ({ format: o.format, file: o.file, sha256: o.sha256, bytes: o.bytes, mime: o.mime })),
+      });
+      opts.log.info({ id, durationMs: r.durationMs, speedX: r.timing.speedX, lufs: r.loudness.outputI }, 'media ready');
+      opts.onDone?.({ id, status: 'ready', seconds: (Date.now() - started) / 1000 });
+    } catch (err) {
+      const msg = (err as Error).message || String(err);
+      markMediaFailed(opts.db, id, msg);
+      opts.log.warn({ id, err: msg }, 'media failed');
+      opts.onDone?.({ id, status: 'failed', seconds: (Date.now() - started) / 1000 });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  return {
+    mediaDir,
+    /** Streams an upload to disk; throws if it exceeds maxBytes (the partial file is removed). */
+    async accept(stream: Readable, input: { originalName: string; uploadedBy: number; maxBytes: number; truncated: () => boolean }): Promise<MediaItem> {
+      const file = path.join(uploadDir, `${randomUUID()}.upload`);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const counter = new Transform({
+        transform(chunk, _enc, cb) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      try {
+        await pipeline(stream, counter, createWriteStream(file));
+      } catch (err) {
+        rmSync(file, { force: true });
+        throw err;
+      }
+      if (input.truncated()) {
+        rmSync(file, { force: true });
+        throw Object.assign(new Error(`file is larger than the ${Math.round(input.maxBytes / 1048576)} MB limit`), { status: 413 });
+      }
+      if (bytes === 0) {
+        rmSync(file, { force: true });
+        throw Object.assign(new Error('file is empty'), { status: 400 });
+      }
+      const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: bytes, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy });
+      pending += 1;
+      queue = queue.then(() => process(item.id, file)).finally(() => (pending -= 1));
+      return item;
+    },
+    pending: () => pending,
+    idle: () => queue,
+  };
+}
+export type MediaJobs = ReturnType<typeof createMediaJobs>;

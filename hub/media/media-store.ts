@@ -1,0 +1,85 @@
+// Media records and their processing state. Uploads land in dataDir/uploads, transcoded outputs in
+// dataDir/media named by their sha256 (content-addressed, so agents can verify what they fetch).
+import type { Db } from '../db/database.ts';
+import { formatVn } from '../time.ts';
+
+export interface MediaOutput {
+  format: 'opus' | 'mp3';
+  file: string;
+  sha256: string;
+  bytes: number;
+  mime: string;
+}
+
+export interface MediaItem {
+  id: number;
+  originalName: string;
+  sourceSha256: string | null;
+  sourceBytes: number;
+  status: 'processing' | 'ready' | 'failed';
+  error: string | null;
+  durationMs: number | null;
+  loudness: Record<string, unknown> | null;
+  outputs: MediaOutput[];
+  uploadedBy: number;
+  createdAt: string | null;
+  processedAt: string | null;
+}
+
+const toItem = (r: any): MediaItem => ({
+  id: r.id,
+  originalName: r.original_name,
+  sourceSha256: r.source_sha256,
+  sourceBytes: r.source_bytes,
+  status: r.status,
+  error: r.error,
+  durationMs: r.duration_ms,
+  loudness: r.loudness ? JSON.parse(r.loudness) : null,
+  outputs: r.outputs ? JSON.parse(r.outputs) : [],
+  uploadedBy: r.uploaded_by,
+  createdAt: formatVn(r.created_at),
+  processedAt: formatVn(r.processed_at),
+});
+
+export function createMedia(db: Db, input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number }): MediaItem {
+  const info = db
+    .prepare('INSERT INTO media(original_name, source_sha256, source_bytes, status, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(input.originalName, input.sourceSha256, input.sourceBytes, 'processing', input.uploadedBy, Date.now());
+  return getMedia(db, Number(info.lastInsertRowid))!;
+}
+
+export function getMedia(db: Db, id: number): MediaItem | undefined {
+  const r = db.prepare('SELECT * FROM media WHERE id = ?').get(id);
+  return r ? toItem(r) : undefined;
+}
+
+export function listMedia(db: Db, limit = 200): MediaItem[] {
+  return (db.prepare('SELECT * FROM media ORDER BY id DESC LIMIT ?').all(limit) as any[]).map(toItem);
+}
+
+export function markMediaReady(db: Db, id: number, r: { durationMs: number; loudness: unknown; outputs: MediaOutput[] }): void {
+  db.prepare("UPDATE media SET status = 'ready', error = NULL, duration_ms = ?, loudness = ?, outputs = ?, processed_at = ? WHERE id = ?").run(
+    r.durationMs,
+    JSON.stringify(r.loudness),
+    JSON.stringify(r.outputs),
+    Date.now(),
+    id,
+  );
+}
+
+export function markMediaFailed(db: Db, id: number, error: string): void {
+  db.prepare("UPDATE media SET status = 'failed', error = ?, processed_at = ? WHERE id = ?").run(error, Date.now(), id);
+}
+
+/** Media interrupted by a hub restart cannot finish: say so instead of leaving it "processing". */
+export function failInterruptedMedia(db: Db): number {
+  return db
+    .prepare("UPDATE media SET status = 'failed', error = 'processing was interrupted by a hub restart; upload again', processed_at = ? WHERE status = 'processing'")
+    .run(Date.now()).changes;
+}
+
+/** Is this file name one of our outputs? Only such names are ever served. */
+export function isKnownOutput(db: Db, file: string): boolean {
+  if (!/^[0-9a-f]{64}\.(opus|mp3)$/.test(file)) return false;
+  return db.prepare("SELECT 1 FROM media WHERE status = 'ready' AND outputs LIKE ?").get(`%"${file}"%`) !== undefined;
+}

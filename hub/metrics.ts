@@ -1,0 +1,47 @@
+// Prometheus metrics, on a registry of the hub's own (no global default registry).
+import client from 'prom-client';
+import type { Db } from './db/database.ts';
+
+export function createMetrics(db: Db) {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'wardcast_hub_' });
+  const mqttMessages = new client.Counter({ name: 'wardcast_mqtt_messages_total', help: 'device messages received, by kind', labelNames: ['kind'], registers: [registry] });
+  const mqttRejected = new client.Counter({ name: 'wardcast_mqtt_rejected_total', help: 'device messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] });
+  const receipts = new client.Counter({ name: 'wardcast_receipts_total', help: 'playback receipts stored, by result', labelNames: ['result'], registers: [registry] });
+  const duplicateReceipts = new client.Counter({ name: 'wardcast_receipts_duplicate_total', help: 'receipts received again (QoS 1 redelivery or a lost ack)', registers: [registry] });
+  const httpRequests = new client.Counter({ name: 'wardcast_http_requests_total', help: 'HTTP requests by method and status', labelNames: ['method', 'status'], registers: [registry] });
+  const transcodeSeconds = new client.Histogram({ name: 'wardcast_media_transcode_seconds', help: 'wall time of the media pipeline', buckets: [1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
+  new client.Gauge({
+    name: 'wardcast_devices',
+    help: 'devices by kind and online state',
+    labelNames: ['kind', 'online'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of db.prepare('SELECT kind, online, COUNT(*) n FROM devices GROUP BY kind, online').all() as any[]) {
+        this.set({ kind: r.kind, online: r.online ? 'true' : 'false' }, r.n);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'wardcast_media_items',
+    help: 'media items by processing state',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as any[]) this.set({ status: r.status }, r.n);
+    },
+  });
+  return {
+    registry,
+    ingest: {
+      message: (kind: string) => mqttMessages.inc({ kind }),
+      rejected: (reason: string) => mqttRejected.inc({ reason }),
+      receipt: (result: string, duplicate: boolean) => (duplicate ? duplicateReceipts.inc() : receipts.inc({ result })),
+    },
+    httpRequest: (method: string, status: number) => httpRequests.inc({ method, status: String(status) }),
+    transcoded: (seconds: number) => transcodeSeconds.observe(seconds),
+  };
+}
+export type HubMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,147 @@
+// The coverage report: for an area and a period, what each device was expected to play (the same
+// plan the manifests were built from) joined with the signed receipts the devices sent back.
+// An expected occurrence with no receipt after its end plus a grace period counts as missed.
+import type { Db } from '../db/database.ts';
+import { getAreaByPath, listAreas, withinScope } from '../areas/areas.ts';
+import { listDevices } from '../devices/devices.ts';
+import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
+import { planOccurrences } from '../broadcasts/plan.ts';
+import { formatVn } from '../time.ts';
+
+export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
+type Result = (typeof RESULTS)[number];
+type Counts = Record<Result, number> & { scheduled: number; secondsPlayed: number };
+
+export interface CoverageRow {
+  occurrenceId: string;
+  broadcastId: string;
+  title: string;
+  priority: string;
+  deviceId: string;
+  deviceName: string;
+  areaPath: string;
+  areaName: string;
+  scheduledStart: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+  secondsPlayed: number;
+  result: Result;
+  confirmed: boolean;
+  reason: string | null;
+  evidence: unknown;
+}
+
+const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
+
+export function coverageReport(db: Db, q: { areaPath: string; from: number; to: number; graceMs: number; now?: number }) {
+  const now = q.now ?? Date.now();
+  const area = getAreaByPath(db, q.areaPath);
+  if (!area) throw new Error(`area "${q.areaPath}" does not exist`);
+  const areaNames = new Map(listAreas(db).map((a) => [a.path, a.name]));
+  const devices = new Map(listDevices(db, area.path).map((d) => [d.id, d]));
+
+  // Cancelled broadcasts still count for what was due before they were cancelled.
+  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'cancelled');
+  const cancelledAt = new Map((db.prepare("SELECT id, cancelled_at FROM broadcasts WHERE status = 'cancelled'").all() as any[]).map((r) => [r.id, r.cancelled_at]));
+  const planned = planOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => {
+    const c = cancelledAt.get(p.item.broadcastId);
+    return c === undefined || p.item.startAt < c;
+  });
+
+  const records = db
+    .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
+    .all(q.from, q.to) as any[];
+  const byKey = new Map(records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
+  const titles = new Map(relevant.map((b) => [b.id, b]));
+
+  const rows: CoverageRow[] = [];
+  const seen = new Set<string>();
+  const push = (deviceId: string, occurrenceId: string, broadcastId: string, start: number, durationMs: number, rec: any) => {
+    const d = devices.get(deviceId)!;
+    const b = titles.get(broadcastId);
+    let result: Result;
+    let reason: string | null = null;
+    if (rec) {
+      result = rec.result;
+      reason = rec.reason;
+    } else if (now < start + durationMs + q.graceMs) {
+      result = 'pending';
+    } else {
+      result = 'missed';
+      reason = 'no confirmation received from the device (offline, powered down or not reporting)';
+    }
+    rows.push({
+      occurrenceId,
+      broadcastId,
+      title: b?.title ?? '',
+      priority: b?.priority ?? '',
+      deviceId,
+      deviceName: d.name,
+      areaPath: d.areaPath,
+      areaName: areaNames.get(d.areaPath) ?? d.areaPath,
+      scheduledStart: formatVn(start)!,
+      actualStart: formatVn(rec?.actual_start),
+      actualEnd: formatVn(rec?.actual_end),
+      secondsPlayed: rec?.seconds_played ?? 0,
+      result,
+      confirmed: !!rec,
+      reason,
+      evidence: rec ? JSON.parse(rec.evidence) : null,
+    });
+  };
+  for (const p of planned) {
+    const key = `${p.item.occurrenceId}|${p.deviceId}`;
+    seen.add(key);
+    push(p.deviceId, p.item.occurrenceId, p.item.broadcastId, p.item.startAt, p.item.durationMs, byKey.get(key));
+  }
+  // Receipts for occurrences no longer planned (e.g. the plan changed) are still evidence.
+  for (const [key, r] of byKey) if (!seen.has(key)) push(r.device_id, r.occurrence_id, r.broadcast_id, r.scheduled_start, 0, r);
+  rows.sort((a, b) => a.scheduledStart.localeCompare(b.scheduledStart) || a.deviceId.localeCompare(b.deviceId));
+
+  const totals = emptyCounts();
+  const byArea = new Map<string, Counts>();
+  const byDevice = new Map<string, Counts>();
+  for (const r of rows) {
+    for (const c of [totals, getOr(byArea, r.areaPath), getOr(byDevice, r.deviceId)]) {
+      c.scheduled += 1;
+      c[r.result] += 1;
+      c.secondsPlayed += r.secondsPlayed;
+    }
+  }
+  return {
+    area: { path: area.path, name: area.name },
+    from: formatVn(q.from),
+    to: formatVn(q.to),
+    generatedAt: formatVn(now),
+    timeZone: 'Asia/Ho_Chi_Minh',
+    totals,
+    byArea: [...byArea].map(([path, c]) => ({ areaPath: path, areaName: areaNames.get(path) ?? path, ...c })),
+    byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: devices.get(id)!.name, areaPath: devices.get(id)!.areaPath, ...c })),
+    rows,
+  };
+}
+
+function getOr(m: Map<string, Counts>, k: string): Counts {
+  let c = m.get(k);
+  if (!c) m.set(k, (c = emptyCounts()));
+  return c;
+}
+
+const CSV_COLUMNS: Array<keyof CoverageRow> = [
+  'areaName', 'areaPath', 'deviceId', 'deviceName', 'title', 'priority', 'scheduledStart', 'actualStart', 'actualEnd', 'secondsPlayed', 'result', 'confirmed', 'reason', 'occurrenceId', 'broadcastId',
+];
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  // Neutralise spreadsheet formulas, quote anything with separators.
+  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function coverageCsv(report: ReturnType<typeof coverageReport>): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of report.rows) lines.push(CSV_COLUMNS.map((c) => csvCell(r[c])).join(','));
+  return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
+}
+
+export { withinScope };

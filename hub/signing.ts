@@ -1,0 +1,35 @@
+// The hub's Ed25519 identity and the sequence counter of the envelopes it signs. The private key
+// lives in dataDir/keys (0600) and never leaves the hub; devices pin the public key at enrolment.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateSigningKeys, seal, type HubBody, type SignedEnvelope } from '../protocol/index.ts';
+import { stateGet, stateSet, type Db } from './db/database.ts';
+
+export interface HubSigner {
+  publicKeyPem: string;
+  seal(body: HubBody, ttlMs: number): SignedEnvelope;
+}
+
+export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; publicKeyPem: string } {
+  const dir = path.join(dataDir, 'keys');
+  const priv = path.join(dir, 'hub-ed25519.key.pem');
+  const pub = path.join(dir, 'hub-ed25519.pub.pem');
+  if (existsSync(priv) && existsSync(pub)) return { privateKeyPem: readFileSync(priv, 'utf8'), publicKeyPem: readFileSync(pub, 'utf8') };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = generateSigningKeys();
+  writeFileSync(priv, keys.privateKeyPem, { mode: 0o600 });
+  writeFileSync(pub, keys.publicKeyPem);
+  return keys;
+}
+
+export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKeyPem: string }): HubSigner {
+  let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
+  return {
+    publicKeyPem: keys.publicKeyPem,
+    seal(body, ttlMs) {
+      seq += 1;
+      stateSet(db, 'envelope_seq', String(seq));
+      return seal(keys.privateKeyPem, body, { seq, ttlMs });
+    },
+  };
+}
