@@ -1,0 +1,52 @@
+// A small client of the hub's HTTP API, used by the demo and the fleet simulator.
+import { readFileSync } from 'node:fs';
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private token?: string,
+  ) {}
+
+  async as(username: string, password: string): Promise<ApiClient> {
+    const r = await this.post('/api/v1/auth/login', { username, password });
+    return new ApiClient(this.baseUrl, r.token);
+  }
+
+  private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const data = res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : text;
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${data?.error ?? text}`);
+    return data;
+  }
+
+  get = (path: string) => this.call('GET', path);
+  post = (path: string, body: unknown) => this.call('POST', path, body);
+
+  upload(path: string, file: string, name: string) {
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(file)]), name);
+    return this.call('POST', path, form);
+  }
+
+  /** Polls until `check` returns something truthy; the error names what was awaited. */
+  async waitFor<T>(check: () => Promise<T | null | false | undefined>, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const v = await check();
+        if (v) return v;
+      } catch (e) {
+        last = e;
+        if (/failed to process/.test(String((e as Error).message))) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  }
+}

@@ -1,0 +1,177 @@
+// `npm start`: the hub with its embedded broker and SQLite under ./data, three simulated field
+// devices as separate agent processes, and a bulletin that goes out and comes back confirmed —
+// all through the same HTTP API and MQTT topics a real installation uses.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { HubConfig } from '../hub/config.ts';
+import { startHub } from '../hub/main.ts';
+import { resolveFfmpeg } from '../firmware-bridge/index.ts';
+import { DEMO_DEVICES, DEMO_USERS, DISTRICT, seedAreas, seedDevices, seedUsers } from './demo-seed.ts';
+import { ApiClient } from './api-client.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const IDENTITY_FILE = 'identity.json';
+
+export interface DemoHandle {
+  hubUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A short Vietnamese bulletin: espeak-ng's voice where installed, otherwise a chime from ffmpeg. */
+export function makeDemoAudio(dir: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const wav = path.join(dir, 'ban-tin.wav');
+  try {
+    execFileSync('espeak-ng', ['-v', 'vi', '-s', '150', '-w', wav, text], { stdio: 'ignore' });
+    return wav;
+  } catch {
+    const ffmpeg = resolveFfmpeg().path;
+    execFileSync(ffmpeg, ['-y', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=1.5', '-f', 'lavfi', '-i', 'sine=frequency=880:duration=1.5', '-filter_complex', '[0][1]concat=n=2:v=0:a=1,volume=0.3', wav]);
+    return wav;
+  }
+}
+
+function startAgentProcess(cfgFile: string, logFile: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'wardcast.mjs'), 'agent', '--config', cfgFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WARDCAST_DATA_DIR: '', WARDCAST_MQTT_URL: '' },
+  });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  return child;
+}
+
+export async function runDemo(config: HubConfig, opts: { scenario: boolean; quietExit?: boolean }): Promise<DemoHandle> {
+  const hub = await startHub(config);
+  const db = hub.ctx.db;
+  seedAreas(db);
+  const passwords = await seedUsers(db, config.dataDir);
+  const agentDir = (id: string) => path.join(config.dataDir, 'agents', id);
+  const devices = seedDevices(db, (id) => existsSync(path.join(agentDir(id), IDENTITY_FILE)));
+
+  const children: ChildProcess[] = [];
+  for (const d of DEMO_DEVICES) {
+    const dir = agentDir(d.id);
+    const { created, token } = devices.get(d.id)!;
+    if (created) rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const profile =
+      d.kind === 'speaker'
+        ? { kind: 'speaker', amplifier: { driver: 'simulated', zones: 4, warmUpMs: 800, tailMs: 500 }, audioOutput: 'null' }
+        : { kind: 'led', board: { driver: 'simulated', maxLineChars: 64 } };
+    const cfg = { dataDir: '.', hubUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, ...(token ? { enrolToken: token } : {}), profile, telemetryIntervalMs: 5000, logLevel: 'info' };
+    const cfgFile = path.join(dir, 'agent.yaml');
+    writeFileSync(cfgFile, YAML.stringify(cfg), { mode: 0o600 });
+    children.push(startAgentProcess(cfgFile, path.join(dir, 'agent.log')));
+  }
+
+  const api = new ApiClient(hub.httpUrl);
+  await api.waitFor(async () => (await api.as('vanhoa.thanhxuan', passwords['vanhoa.thanhxuan'])).get('/api/v1/devices').then((ds: any[]) => ds.filter((x) => x.online).length === DEMO_DEVICES.length), 30_000, 'all demo devices online');
+
+  let figures = '';
+  if (opts.scenario) figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'));
+
+  const lines = [
+    '',
+    '  wardcast đang chạy — wardcast is running',
+    `  Trang web / web:   ${hub.httpUrl}/`,
+    `  API:               ${hub.httpUrl}/api/v1/openapi.json`,
+    `  MQTT:              ${hub.mqttUrl}`,
+    '  Đăng nhập / log in:',
+    `    admin              ${hub.generatedAdminPassword ?? config.adminPassword ?? '(the password set at first start, or set WARDCAST_ADMIN_PASSWORD)'}`,
+    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${passwords[u.username]}   (${u.displayName})`),
+    `  Thiết bị / devices: ${DEMO_DEVICES.map((d) => d.id).join(', ')}  (logs in ${path.join(config.dataDir, 'agents')})`,
+    figures,
+    '  Ctrl-C để dừng / to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  const stop = async () => {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+    await hub.stop();
+  };
+  if (!opts.quietExit) {
+    const onSignal = () => void stop().then(() => process.exit(0));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return { hubUrl: hub.httpUrl, stop };
+}
+
+/** The story a newcomer sees: a ward bulletin approved and confirmed, then a district emergency. */
+async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: string): Promise<string> {
+  const official = await api.as('canbo.hadinh', pw['canbo.hadinh']);
+  const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
+  const district = await api.as('vanhoa.thanhxuan', pw['vanhoa.thanhxuan']);
+  const ward = `${DISTRICT}/ha-dinh`;
+
+  const audio = makeDemoAudio(workDir, 'Thông báo của Ủy ban nhân dân phường Hạ Đình. Đề nghị bà con dọn vệ sinh môi trường vào sáng chủ nhật.');
+  console.log('  1. Cán bộ phường tải bản tin lên / the ward official uploads a bulletin …');
+  const uploaded = await official.upload('/api/v1/media', audio, 'thong-bao-ve-sinh.wav');
+  const media = await official.waitFor(async () => {
+    const m = await official.get(`/api/v1/media/${uploaded.id}`);
+    if (m.status === 'failed') throw new Error(`demo audio failed to process: ${m.error}`);
+    return m.status === 'ready' ? m : null;
+  }, 120_000, 'audio processed');
+  console.log(`     ${media.durationMs / 1000}s, ${media.loudness.outputI?.toFixed?.(1)} LUFS, transcoded at ${media.loudness.speedX?.toFixed?.(0)}× realtime`);
+
+  const wardBulletin = await official.post('/api/v1/broadcasts', {
+    title: 'Thông báo tổng vệ sinh môi trường',
+    mediaId: media.id,
+    priority: 'normal',
+    volume: 70,
+    targets: { areas: [ward], devices: [] },
+    startsAt: 'now',
+  });
+  // The same bulletin at 06:00 and 17:30 every day for a week: one DTSTART, two daily rules.
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  await official.post('/api/v1/broadcasts', {
+    title: 'Bản tin sáng và chiều (06:00, 17:30) trong tuần',
+    mediaId: media.id,
+    priority: 'normal',
+    volume: 65,
+    targets: { areas: [ward], devices: [] },
+    rrule: `DTSTART:${today}T000000\nRRULE:FREQ=DAILY;COUNT=7;BYHOUR=6;BYMINUTE=0;BYSECOND=0\nRRULE:FREQ=DAILY;COUNT=7;BYHOUR=17;BYMINUTE=30;BYSECOND=0`,
+  });
+  console.log('  2. Lãnh đạo phường phê duyệt / the ward leader approves …');
+  const approvedAt = Date.now();
+  await leader.post(`/api/v1/broadcasts/${wardBulletin.id}/approve`, {});
+  const done = await leader.waitFor(async () => {
+    const b = await leader.get(`/api/v1/broadcasts/${wardBulletin.id}`);
+    return b.devices.length > 0 && b.devices.every((d: any) => !['scheduled', 'awaiting-confirmation'].includes(d.state)) ? b : null;
+  }, 120_000, 'ward bulletin confirmed');
+  const wardSeconds = (Date.now() - approvedAt) / 1000;
+  for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+
+  console.log('  3. Quận gửi tin khẩn cấp tới toàn quận / the district sends an emergency to the whole district …');
+  const sentAt = Date.now();
+  const emergency = await district.post('/api/v1/broadcasts', {
+    title: 'Khẩn cấp: bão số 3 đổ bộ',
+    mediaId: media.id,
+    led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3', 'Người dân hạn chế ra đường'], mode: 'flash', seconds: 6 }, { lines: ['Đường dây nóng phường Hạ Đình', '024 3858 1234'], mode: 'hold', seconds: 6 }] },
+    priority: 'emergency',
+    volume: 90,
+    targets: { areas: [DISTRICT], devices: [] },
+    startsAt: 'now',
+  });
+  const em = await district.waitFor(async () => {
+    const b = await district.get(`/api/v1/broadcasts/${emergency.id}`);
+    return b.devices.length > 0 && b.devices.every((d: any) => !['scheduled', 'awaiting-confirmation'].includes(d.state)) ? b : null;
+  }, 120_000, 'emergency confirmed');
+  const emSeconds = (Date.now() - sentAt) / 1000;
+  for (const d of em.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+
+  const report = await district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
+  const t = report.totals;
+  return [
+    `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
+    `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
+  ].join('\n');
+}
+

@@ -1,0 +1,100 @@
+// The `wardcast` command: hub, agent, demo and simulate. Each subcommand turns flags and
+// environment into a validated config and hands it to that program's composition root.
+import { Command, Option } from 'commander';
+import { configFromEnv, configFromFile, loadHubConfig } from '../hub/config.ts';
+
+const program = new Command('wardcast').description('Ward loudspeakers and public LED boards: hub, edge agent, demo and load simulation');
+
+const hubFlags = (cmd: Command) =>
+  cmd
+    .addOption(new Option('--http-port <port>', 'HTTP port (env WARDCAST_HTTP_PORT; default 8080)'))
+    .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port (env WARDCAST_MQTT_PORT; default 1883)'))
+    .addOption(new Option('--data-dir <dir>', 'data folder (env WARDCAST_DATA_DIR; default ./data)'))
+    .addOption(new Option('--mqtt-url <url>', 'use an external broker instead of the embedded one (env WARDCAST_MQTT_URL)'))
+    .addOption(new Option('--config <file>', 'YAML or JSON settings file'))
+    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (env WARDCAST_LOG_LEVEL)'));
+
+function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
+  return loadHubConfig(defaults, opts.config ? configFromFile(opts.config) : undefined, configFromEnv(), {
+    httpPort: opts.httpPort,
+    mqttPort: opts.mqttPort,
+    dataDir: opts.dataDir,
+    mqttUrl: opts.mqttUrl,
+    logLevel: opts.logLevel,
+  });
+}
+
+hubFlags(program.command('hub').description('run the hub: HTTP API and web UI, embedded MQTT broker, SQLite, media pipeline')).action(async (opts) => {
+  const { startHub } = await import('../hub/main.ts');
+  const hub = await startHub(hubConfigFrom(opts));
+  console.log(`wardcast hub: ${hub.httpUrl} (MQTT ${hub.mqttUrl})`);
+  if (hub.generatedAdminPassword) console.log(`admin password (shown once): ${hub.generatedAdminPassword}`);
+  stopOnSignal(() => hub.stop());
+});
+
+hubFlags(program.command('demo').description('the whole system on one machine: hub, simulated speakers and LED board, a bulletin sent and confirmed'))
+  .option('--no-scenario', 'start everything but do not send the demo bulletin')
+  .action(async (opts) => {
+    const { runDemo } = await import('./demo.ts');
+    await runDemo(hubConfigFrom(opts, { logLevel: 'warn' }), { scenario: opts.scenario !== false });
+  });
+
+program
+  .command('agent')
+  .description('run an edge agent (on the device, or simulated)')
+  .option('--config <file>', 'YAML or JSON agent config (dataDir, hubUrl, mqttUrl, profile, ...)')
+  .option('--data-dir <dir>', 'agent data folder (env WARDCAST_DATA_DIR)')
+  .option('--hub <url>', 'hub HTTP address (env WARDCAST_HUB_URL)')
+  .option('--mqtt <url>', 'MQTT broker address (env WARDCAST_MQTT_URL)')
+  .option('--enrol-token <token>', 'one-time enrolment token, first start only (env WARDCAST_ENROL_TOKEN)')
+  .option('--log-level <level>')
+  .action(async (opts) => {
+    const { loadAgentConfig } = await import('../edge-agent/config.ts');
+    const { startAgent } = await import('../edge-agent/main.ts');
+    const overrides = Object.fromEntries(
+      Object.entries({ dataDir: opts.dataDir, hubUrl: opts.hub, mqttUrl: opts.mqtt, enrolToken: opts.enrolToken, logLevel: opts.logLevel }).filter(([, v]) => v !== undefined),
+    );
+    const agent = await startAgent(loadAgentConfig(opts.config, overrides));
+    stopOnSignal(() => agent.stop());
+  });
+
+program
+  .command('simulate')
+  .description('a fleet of N simulated agents in this process, for load: registers the devices through the API and enrols them')
+  .requiredOption('--hub <url>', 'hub HTTP address')
+  .requiredOption('--mqtt <url>', 'MQTT broker address')
+  .requiredOption('--area <path>', 'area path the devices belong to, e.g. ha-noi/thanh-xuan/ha-dinh')
+  .option('--count <n>', 'number of agents', '10')
+  .option('--username <name>', 'an admin or district user', 'admin')
+  .option('--password <pw>', 'its password (env WARDCAST_ADMIN_PASSWORD)')
+  .option('--data-dir <dir>', 'where the agents keep their data', './data/simulate')
+  .action(async (opts) => {
+    const { runSimulation } = await import('./simulate.ts');
+    const fleet = await runSimulation({
+      hubUrl: opts.hub,
+      mqttUrl: opts.mqtt,
+      areaPath: opts.area,
+      count: Number(opts.count),
+      username: opts.username,
+      password: opts.password ?? process.env.WARDCAST_ADMIN_PASSWORD ?? '',
+      dataDir: opts.dataDir,
+    });
+    stopOnSignal(() => fleet.stop());
+  });
+
+function stopOnSignal(stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop().catch((e) => console.error(e));
+    process.exit(0);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+program.parseAsync().catch((err) => {
+  console.error(`wardcast: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

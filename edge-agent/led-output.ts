@@ -1,0 +1,85 @@
+// An LED board: show the message, read the board's status back and compare it with what was sent
+// (ledMessageToText), hold it for the item's duration, then clear. "played" only if the read-back
+// matches; "failed" otherwise (the board refused it, or shows something else, e.g. without its
+// Vietnamese diacritics).
+import type { Logger } from 'pino';
+import type { ScheduleItem } from '../protocol/index.ts';
+import { ledMessageToText, type LedBoard } from '../firmware-bridge/index.ts';
+import { sleep } from './backoff.ts';
+import { clip, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
+
+export class LedOutput implements PlaybackOutput {
+  readonly kind = 'led' as const;
+  readonly leadTimeMs = 0;
+
+  constructor(private readonly deps: { board: LedBoard; log: Logger }) {}
+
+  mediaFor(): null {
+    return null;
+  }
+
+  async telemetry() {
+    try {
+      const s = await this.deps.board.status();
+      return { led: { text: clip(s.text, 2000), brightness: s.brightness } };
+    } catch (e) {
+      this.deps.log.debug({ err: (e as Error).message }, 'LED status read failed');
+      return {};
+    }
+  }
+
+  async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
+    const { board, log } = this.deps;
+    const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
+    const fail = (reason: string): PlaybackOutcome => ({ ...outcome, result: 'failed', reason: clip(reason, 500) });
+    if (!item.led) return fail('the item has no LED message, and this device is an LED board');
+    try {
+      await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
+    } catch {
+      return { ...outcome, result: 'partial', reason: 'stopped before the message was shown' };
+    }
+    const shownText = ledMessageToText(item.led);
+    try {
+      await board.show(item.led);
+    } catch (e) {
+      return fail(`LED board did not take the message: ${(e as Error).message}`);
+    }
+    outcome.startedAt = Date.now();
+    ctx.onStarted(outcome.startedAt);
+    try {
+      let readBack = '';
+      let brightness: number | undefined;
+      let readError: string | null = null;
+      try {
+        const s = await board.status();
+        readBack = s.text;
+        brightness = Math.round(Math.min(100, Math.max(0, s.brightness)));
+      } catch (e) {
+        readError = (e as Error).message;
+      }
+      const matches = readError === null && readBack === shownText;
+      outcome.evidence = { led: { shownText: clip(shownText, 2000), readBack: clip(readBack, 2000), matches, ...(brightness !== undefined ? { brightness } : {}) } };
+      let stopped = false;
+      const progress = setInterval(() => ctx.onProgress(Date.now() - outcome.startedAt!), 1000);
+      try {
+        await sleep(item.durationMs - (Date.now() - outcome.startedAt), ctx.signal);
+      } catch {
+        stopped = true;
+      } finally {
+        clearInterval(progress);
+      }
+      outcome.endedAt = Date.now();
+      outcome.playedMs = outcome.endedAt - outcome.startedAt;
+      if (stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
+      if (readError !== null) return fail(`LED board status could not be read back: ${readError}`);
+      if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`);
+      return { ...outcome, result: 'played' };
+    } finally {
+      try {
+        await board.clear();
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'LED board clear failed');
+      }
+    }
+  }
+}

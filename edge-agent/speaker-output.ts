@@ -1,0 +1,191 @@
+// A loudspeaker: amplifier + ffmpeg. Sequence per item: power on → zones → volume → warm-up →
+// audio in (feedAudio) → play → audio out → tail → power off, sampling the amplifier's read-back
+// every ~500 ms while audio plays. The result is evidence, not a claim:
+//   played  - ffmpeg decoded ≥ 95 % of the media, and the amplifier read back powered and drew at
+//             least minPlayingCurrentMa while playing;
+//   failed  - media missing or corrupt, ffmpeg failed, the amplifier refused commands, read back
+//             unpowered, or drew no current (dead amplifier or open output);
+//   partial - ffmpeg ended early by itself (the timeline also makes stopped items partial).
+import type { Logger } from 'pino';
+import type { MediaRef, ScheduleItem } from '../protocol/index.ts';
+import type { Amplifier, AmplifierReadback, ResolvedFfmpeg } from '../firmware-bridge/index.ts';
+import { playFile } from './player.ts';
+import type { MediaCache } from './media-cache.ts';
+import { sleep } from './backoff.ts';
+import { clip, type Evidence, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
+
+export interface SpeakerSettings {
+  zones: number;
+  warmUpMs: number;
+  tailMs: number;
+  minPlayingCurrentMa: number;
+}
+
+export interface SpeakerOutputDeps {
+  amplifier: Amplifier;
+  /** the simulated amplifier's audio input, when simulated */
+  feedAudio?: (active: boolean) => void;
+  settings: SpeakerSettings;
+  /** "null" or "<format>:<device>" */
+  audioOutput: string;
+  ffmpeg: ResolvedFfmpeg;
+  media: MediaCache;
+  log: Logger;
+  sampleEveryMs?: number;
+}
+
+/** Share of the media's duration that must be decoded for "played". */
+export const PLAYED_FRACTION = 0.95;
+
+type AmplifierEvidence = NonNullable<Evidence['amplifier']>;
+
+/** Collects amplifier read-backs while audio plays. */
+class AmplifierSampler {
+  private readonly samples: AmplifierReadback[] = [];
+  readonly errors: string[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly amplifier: Amplifier,
+    private readonly everyMs: number,
+  ) {}
+
+  start(): void {
+    void this.sample();
+    this.timer = setInterval(() => void this.sample(), this.everyMs);
+  }
+
+  sample(): Promise<void> {
+    this.inFlight = this.inFlight.then(async () => {
+      try {
+        this.samples.push(await this.amplifier.read());
+      } catch (e) {
+        if (this.errors.length < 5) this.errors.push((e as Error).message);
+      }
+    });
+    return this.inFlight;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  evidence(): AmplifierEvidence {
+    const s = this.samples;
+    const currents = s.map((x) => x.currentMa);
+    const faults = [...new Set([...s.flatMap((x) => x.faults), ...this.errors.map((e) => `read failed: ${e}`)])];
+    return {
+      powered: s.length > 0 && s.every((x) => x.powered),
+      maxCurrentMa: currents.length ? Math.max(0, ...currents) : 0,
+      meanCurrentMa: currents.length ? Math.max(0, Math.round(currents.reduce((a, b) => a + b, 0) / currents.length)) : 0,
+      maxTemperatureC: s.length ? Math.max(...s.map((x) => x.temperatureC)) : 0,
+      faults: faults.slice(0, 20).map((f) => clip(f, 80)),
+      samples: s.length,
+    };
+  }
+}
+
+export class SpeakerOutput implements PlaybackOutput {
+  readonly kind = 'speaker' as const;
+
+  constructor(private readonly deps: SpeakerOutputDeps) {}
+
+  get leadTimeMs(): number {
+    return this.deps.settings.warmUpMs;
+  }
+
+  mediaFor(item: ScheduleItem): MediaRef | null {
+    return item.media ?? null;
+  }
+
+  async telemetry() {
+    try {
+      const r = await this.deps.amplifier.read();
+      return { amplifier: { powered: r.powered, currentMa: r.currentMa, temperatureC: r.temperatureC, faults: r.faults } };
+    } catch (e) {
+      return { amplifier: { powered: false, currentMa: 0, temperatureC: 0, faults: [clip(`read failed: ${(e as Error).message}`, 200)] } };
+    }
+  }
+
+  async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
+    const { amplifier, settings, log } = this.deps;
+    const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
+    const fail = (reason: string) => ({ ...outcome, result: 'failed' as const, reason });
+    const media = item.media;
+    if (!media) return fail('the item has no audio, and this device is a loudspeaker');
+    const check = await this.deps.media.verify(media);
+    if (!check.ok) return fail(check.reason);
+    const file = this.deps.media.fileFor(media);
+    const decoder = clip(`ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`, 200);
+
+    let aborted = false;
+    try {
+      try {
+        await amplifier.setPower(true);
+        await amplifier.setZones(Array.from({ length: settings.zones }, (_, i) => i + 1));
+        await amplifier.setVolume(item.volume);
+      } catch (e) {
+        return fail(clip(`amplifier did not accept the commands: ${(e as Error).message}`, 500));
+      }
+      try {
+        await sleep(settings.warmUpMs, ctx.signal);
+        await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
+      } catch {
+        aborted = true;
+        return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
+      }
+
+      const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500);
+      this.deps.feedAudio?.(true);
+      outcome.startedAt = Date.now();
+      ctx.onStarted(outcome.startedAt);
+      sampler.start();
+      const r = await playFile(file, {
+        ffmpegPath: this.deps.ffmpeg.path,
+        output: this.deps.audioOutput,
+        signal: ctx.signal,
+        onProgress: (ms) => ctx.onProgress(ms),
+      });
+      outcome.endedAt = Date.now();
+      await sampler.sample(); // one last read-back while the audio is still at the input
+      this.deps.feedAudio?.(false);
+      await sampler.stop();
+      aborted = r.stopped;
+
+      const amp = sampler.evidence();
+      outcome.playedMs = r.decodedMs;
+      outcome.evidence = {
+        player: { decoder, exitCode: r.exitCode, decodedMs: Math.max(0, Math.round(r.decodedMs)), mediaSha256: media.sha256, ...(r.error ? { error: clip(r.error, 500) } : {}) },
+        amplifier: amp,
+      };
+      const faults = amp.faults.length ? ` (faults: ${amp.faults.join(', ')})` : '';
+      if (r.stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
+      if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500));
+      if (amp.samples === 0) return fail(clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500));
+      if (!amp.powered) {
+        return fail(clip(`amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`, 500));
+      }
+      if (amp.maxCurrentMa < settings.minPlayingCurrentMa) {
+        return fail(
+          clip(`amplifier drew no current while playing: dead amplifier or open output (max ${amp.maxCurrentMa} mA, needs ${settings.minPlayingCurrentMa} mA)${faults}`, 500),
+        );
+      }
+      if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
+        return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s` };
+      }
+      return { ...outcome, result: 'played' };
+    } finally {
+      this.deps.feedAudio?.(false);
+      // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
+      if (!aborted && !ctx.signal.aborted) await sleep(settings.tailMs).catch(() => undefined);
+      try {
+        await amplifier.setPower(false);
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'amplifier power-off failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+// Upload → two content-addressed files the agents can play: Opus (primary) and MP3 (fallback for
+// players without Opus), both mono and loudness-normalised with one fixed gain.
+import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { MediaError } from './errors.ts';
+import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
+import { assertAudible, measureLoudnorm, measureOutput, normalizeLinear, type LoudnessTarget, type OutputLoudness } from './loudnorm.ts';
+import { probeAudio, type ProbeResult } from './probe.ts';
+import { placeByHash, sha256File, tempName } from './store.ts';
+
+export interface TranscodeOptions {
+  ffmpegPath?: string;
+  targetLufs?: number;
+  truePeakDbtp?: number;
+  lra?: number;
+  maxDurationS?: number;
+  minDurationMs?: number;
+  /** Per ffmpeg run. Default: 30 s plus a quarter of the audio's length. */
+  timeoutMs?: number;
+  /** Where the normalised intermediate (48 kHz 16-bit mono WAV, ~345 MB per hour) goes. */
+  tmpDir?: string;
+}
+
+export type OutputFormat = 'opus' | 'mp3';
+
+export interface TranscodeOutput {
+  format: OutputFormat;
+  /** Basename in outDir: `<sha256>.<format>`. */
+  file: string;
+  sha256: string;
+  bytes: number;
+  mime: string;
+  sampleRate: number;
+  /** Measured on this very file (ebur128). */
+  loudness: { i: number; tp: number };
+}
+
+export interface TranscodeResult {
+  sourceSha256: string;
+  /** Decoded length of the normalised audio. */
+  durationMs: number;
+  probe: ProbeResult;
+  loudness: {
+    inputI: number;
+    inputTP: number;
+    inputLRA: number;
+    inputThresh: number;
+    /** Effective targets: may differ from the requested ones to keep the gain linear. */
+    targetI: number;
+    targetTP: number;
+    targetLRA: number;
+    requested: LoudnessTarget;
+    /** Why the effective target differs from the requested one, for people. */
+    adjustments: string[];
+    normalizationType: 'linear';
+    /** Measured on the Opus output. */
+    outputI: number;
+    outputTP: number;
+  };
+  outputs: TranscodeOutput[];
+  timing: { probeMs: number; pass1Ms: number; pass2Ms: number; encodeMs: number; verifyMs: number; totalMs: number; speedX: number };
+}
+
+interface Encoding {
+  format: OutputFormat;
+  mime: string;
+  sampleRate: number;
+  args: string[];
+}
+
+// bitexact: no random Ogg serial and no encoder-version tags, so the same input gives the same bytes
+// (hence the same name) on every run of the same ffmpeg build.
+const COMMON = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-ac', '1'];
+
+export const ENCODINGS: Encoding[] = [
+  // 48 kbit/s mono Opus is transparent for speech; "audio" mode (not "voip") because bulletins
+  // often open with a music jingle that the voip mode's speech tuning would smear.
+  { format: 'opus', mime: 'audio/ogg; codecs=opus', sampleRate: 48_000, args: ['-c:a', 'libopus', '-b:a', '48k', '-vbr', 'on', '-application', 'audio', '-ar', '48000', '-f', 'opus'] },
+  // CBR so that old players and amplifier MP3 modules can seek and time it without a Xing header.
+  { format: 'mp3', mime: 'audio/mpeg', sampleRate: 44_100, args: ['-c:a', 'libmp3lame', '-b:a', '96k', '-ar', '44100', '-f', 'mp3'] },
+];
+
+// An output may read above the limit by this much: lossy coding reshapes peaks slightly.
+const TP_CODEC_TOLERANCE_DB = 0.5;
+const I_TOLERANCE_LU = 1;
+
+function checkRange(name: string, v: number, lo: number, hi: number): number {
+  if (!Number.isFinite(v) || v < lo || v > hi) throw new RangeError(`${name} must be between ${lo} and ${hi} (got ${v})`);
+  return v;
+}
+
+const fmtDuration = (ms: number) => (ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
+
+export async function transcode(input: string, outDir: string, opts: TranscodeOptions = {}): Promise<TranscodeResult> {
+  const started = performance.now();
+  const ffmpegPath = opts.ffmpegPath ?? resolveFfmpeg().path;
+  const wanted: LoudnessTarget = {
+    i: checkRange('targetLufs', opts.targetLufs ?? -16, -70, -5),
+    tp: checkRange('truePeakDbtp', opts.truePeakDbtp ?? -1.5, -9, 0),
+    lra: checkRange('lra', opts.lra ?? 11, 1, 20),
+  };
+  const maxMs = (opts.maxDurationS ?? 3600) * 1000;
+  const minMs = opts.minDurationMs ?? 300;
+
+  const [probe, sourceSha256] = await Promise.all([probeAudio(ffmpegPath, input, { timeoutMs: opts.timeoutMs ?? 15_000 }), sha256File(input)]);
+  const probeMs = performance.now() - started;
+  const headerMs = probe.durationMs !== null && !probe.durationEstimated ? probe.durationMs : undefined;
+  if (headerMs !== undefined && headerMs > maxMs) throw tooLong(headerMs, maxMs);
+  if (headerMs !== undefined && headerMs < minMs) throw tooShort(headerMs, minMs);
+  const timeoutMs = opts.timeoutMs ?? 30_000 + Math.min(headerMs ?? maxMs, maxMs) / 4;
+
+  // Pass 1. Decoding stops just past the limit, whatever the header claimed.
+  const pass1 = await measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 });
+  if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs);
+  if (pass1.decodedMs <= 0) throw new MediaError('corrupt', 'no sound could be decoded from the file: it is damaged or empty');
+  if (headerMs !== undefined && headerMs - pass1.decodedMs > Math.max(500, headerMs * 0.05)) {
+    throw new MediaError(
+      'corrupt',
+      `the file is cut short: it says it lasts ${fmtDuration(headerMs)} but only ${fmtDuration(pass1.decodedMs)} of sound could be read (an incomplete upload or copy?)`,
+    );
+  }
+  if (pass1.decodedMs < minMs) throw tooShort(pass1.decodedMs, minMs);
+  assertAudible(pass1.measured);
+
+  await mkdir(outDir, { recursive: true });
+  const work = await mkdtemp(path.join(opts.tmpDir ?? os.tmpdir(), 'wardcast-media-'));
+  const temps: string[] = [];
+  try {
+    const wav = path.join(work, 'normalised.wav');
+    const pass2 = await normalizeLinear(ffmpegPath, input, wav, pass1.measured, wanted, { timeoutMs });
+
+    const encStarted = performance.now();
+    const encoded = await Promise.all(
+      ENCODINGS.map(async (enc) => {
+        const tmp = tempName(outDir, enc.format);
+        temps.push(tmp);
+        const r = await runFfmpeg(ffmpegPath, [...inputArgs(wav), ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`], { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` });
+        if (r.code !== 0) throw new MediaError('ffmpeg-failed', `ffmpeg failed while encoding ${enc.format.toUpperCase()}: ${lastLines(r.stderr)}`, { detail: r.stderr.slice(-4000) });
+        return { enc, tmp };
+      }),
+    );
+    const encodeMs = performance.now() - encStarted;
+
+    const verStarted = performance.now();
+    const measured = await Promise.all(encoded.map(({ tmp }) => measureOutput(ffmpegPath, tmp, { timeoutMs })));
+    const verifyMs = performance.now() - verStarted;
+    encoded.forEach(({ enc }, k) => verify(enc.format, measured[k], pass2.effective));
+
+    const outputs: TranscodeOutput[] = [];
+    for (const [k, { enc, tmp }] of encoded.entries()) {
+      const placed = await placeByHash(tmp, enc.format);
+      outputs.push({ format: enc.format, file: placed.file, sha256: placed.sha256, bytes: placed.bytes, mime: enc.mime, sampleRate: enc.sampleRate, loudness: { i: measured[k].i, tp: measured[k].tp } });
+    }
+    temps.length = 0;
+
+    const durationMs = pass2.decodedMs || pass1.decodedMs;
+    const totalMs = performance.now() - started;
+    const m = pass1.measured;
+    const opus = outputs.find((o) => o.format === 'opus')!;
+    return {
+      sourceSha256,
+      durationMs,
+      probe,
+      loudness: {
+        inputI: m.inputI,
+        inputTP: m.inputTP,
+        inputLRA: m.inputLRA,
+        inputThresh: m.inputThresh,
+        targetI: pass2.effective.i,
+        targetTP: pass2.effective.tp,
+        targetLRA: pass2.effective.lra,
+        requested: wanted,
+        adjustments: pass2.adjustments,
+        normalizationType: pass2.normalizationType,
+        outputI: opus.loudness.i,
+        outputTP: opus.loudness.tp,
+      },
+      outputs,
+      timing: { probeMs, pass1Ms: pass1.ms, pass2Ms: pass2.ms, encodeMs, verifyMs, totalMs, speedX: durationMs / totalMs },
+    };
+  } finally {
+    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarget): void {
+  const off = got.i - target.i;
+  if (Math.abs(off) > I_TOLERANCE_LU || got.tp > target.tp + TP_CODEC_TOLERANCE_DB) {
+    throw new MediaError(
+      'ffmpeg-failed',
+      `the ${format.toUpperCase()} result failed its loudness check: ${got.i.toFixed(1)} LUFS / ${got.tp.toFixed(1)} dBTP measured, ${target.i} LUFS / ${target.tp} dBTP intended`,
+    );
+  }
+}
+
+function tooLong(ms: number, maxMs: number): MediaError {
+  return new MediaError('too-long', `the recording is too long: ${fmtDuration(ms)}, the limit is ${fmtDuration(maxMs)}`);
+}
+
+function tooShort(ms: number, minMs: number): MediaError {
+  return new MediaError('too-short', `the recording is too short: ${(ms / 1000).toFixed(2)} s, it must last at least ${(minMs / 1000).toFixed(2)} s`);
+}

@@ -1,0 +1,232 @@
+// Generates the AsyncAPI 3.0 description of the MQTT interface from the code that defines it:
+// addresses from topics(), QoS/retain from TOPIC_DELIVERY, payloads from the zod schemas. The
+// committed docs/asyncapi.json is checked against this output by protocol.test.ts.
+import { z } from 'zod';
+import { DEFAULT_TOPIC_PREFIX, TOPIC_DELIVERY, topics, type TopicKind } from './topics.ts';
+import {
+  ClockReply,
+  ClockRequest,
+  DeviceStatus,
+  PlayNowCommand,
+  ReceiptAck,
+  Receipt,
+  ScheduleManifest,
+  SignedEnvelope,
+  StopCommand,
+  Telemetry,
+  MAX_PAYLOAD_BYTES,
+} from './schemas.ts';
+
+export const ASYNCAPI_PROTOCOL_VERSION = '1.0.0';
+
+// Placeholders that pass the slug checks in topics(); swapped for AsyncAPI parameters below.
+const DEVICE = 'zz-device-id-zz';
+const AREA = 'zz-area-path-zz';
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
+  return rest;
+}
+
+const envelopeOf = (body: z.ZodType, what: string) =>
+  SignedEnvelope.extend({ body: body.describe(`${what}; covered by the signature`) }).describe(
+    'Signed envelope: Ed25519 signature by the hub key over the canonical JSON (sorted keys, no whitespace) of every field but sig. ' +
+      'The agent drops it unless the signature matches the key pinned at enrolment, expiresAt has not passed, issuedAt is not in the future and the id is new.',
+  );
+
+const SCHEMAS: Record<string, z.ZodType> = {
+  CommandEnvelope: envelopeOf(z.discriminatedUnion('type', [PlayNowCommand, StopCommand]), 'a play-now or stop command'),
+  ScheduleEnvelope: envelopeOf(ScheduleManifest, 'the schedule manifest of the coming week'),
+  ReplyEnvelope: envelopeOf(z.discriminatedUnion('type', [ReceiptAck, ClockReply]), 'a receipt acknowledgement or a clock reply'),
+  DeviceStatus,
+  Receipt,
+  Telemetry,
+  ClockRequest,
+};
+
+interface ChannelSpec {
+  kind: TopicKind;
+  address: string;
+  title: string;
+  description: string;
+  message: keyof typeof SCHEMAS;
+  messageSummary: string;
+  /** 'send': the hub publishes, agents subscribe. 'receive': agents publish, the hub subscribes. */
+  action: 'send' | 'receive';
+  operation: string;
+}
+
+function channelSpecs(prefix: string): ChannelSpec[] {
+  const t = topics(prefix);
+  const dev = (topic: string) => topic.replace(DEVICE, '{deviceId}');
+  return [
+    {
+      kind: 'deviceCommand',
+      address: dev(t.deviceCommand(DEVICE)),
+      title: 'Device command',
+      description: 'Commands for one device (play now, stop). Signed envelope; the agent de-duplicates by envelope id since QoS 1 may deliver twice.',
+      message: 'CommandEnvelope',
+      messageSummary: 'A signed play-now or stop command',
+      action: 'send',
+      operation: 'sendDeviceCommand',
+    },
+    {
+      kind: 'deviceSchedule',
+      address: dev(t.deviceSchedule(DEVICE)),
+      title: 'Device schedule',
+      description:
+        "Retained manifest of the device's coming week, signed. A device that (re)connects gets the latest at once; it ignores a manifest whose version is not newer than the one it holds.",
+      message: 'ScheduleEnvelope',
+      messageSummary: 'A signed schedule manifest',
+      action: 'send',
+      operation: 'sendDeviceSchedule',
+    },
+    {
+      kind: 'deviceStatus',
+      address: dev(t.deviceStatus(DEVICE)),
+      title: 'Device status (birth and last will)',
+      description:
+        'Retained. The agent publishes state "online" (birth, with kind, agent version and capabilities) when it connects, and registers state "offline" with the same session number as its MQTT last will. ' +
+        'session increases on every connection: the hub ignores a status whose session is older than the newest seen, so a late will never marks a live device offline. The hub subscribes to ' +
+        t.allDeviceStatus +
+        '.',
+      message: 'DeviceStatus',
+      messageSummary: 'Birth message or last will',
+      action: 'receive',
+      operation: 'receiveDeviceStatus',
+    },
+    {
+      kind: 'deviceEvent/receipt',
+      address: dev(t.deviceEvent(DEVICE, 'receipt')),
+      title: 'Playback receipt',
+      description:
+        "One per occurrence: played, partial, failed, missed, preempted or skipped, with evidence (decoder, amplifier current, LED read-back). Signed by the device's own key. " +
+        'Kept in the agent outbox and re-sent until the hub acknowledges it on the reply topic; the hub de-duplicates by receipt id. The hub subscribes to ' +
+        t.allDeviceEvents +
+        '.',
+      message: 'Receipt',
+      messageSummary: 'A signed playback confirmation',
+      action: 'receive',
+      operation: 'receiveReceipt',
+    },
+    {
+      kind: 'deviceEvent/telemetry',
+      address: dev(t.deviceEvent(DEVICE, 'telemetry')),
+      title: 'Telemetry',
+      description: 'Periodic device health: clock offset, outbox and cache size, schedule version, hardware read-back and rejected hub messages by reason. Not signed; the next one replaces a lost one.',
+      message: 'Telemetry',
+      messageSummary: 'Device health',
+      action: 'receive',
+      operation: 'receiveTelemetry',
+    },
+    {
+      kind: 'deviceEvent/clock',
+      address: dev(t.deviceEvent(DEVICE, 'clock')),
+      title: 'Clock request',
+      description: 'NTP-style clock sync: the agent sends t0 (its clock); the hub answers on the reply topic with t1 (receipt) and t2 (send) in hub time; the agent stamps t3 and keeps the sample with the smallest round-trip delay.',
+      message: 'ClockRequest',
+      messageSummary: 'Clock sync request',
+      action: 'receive',
+      operation: 'receiveClockRequest',
+    },
+    {
+      kind: 'deviceReply',
+      address: dev(t.deviceReply(DEVICE)),
+      title: 'Hub reply',
+      description: 'Signed replies to one device: receipt acknowledgements (the agent may then drop those receipts from its outbox) and clock replies. MQTT 3.1.1 has no response topics, so request ids travel in the payload.',
+      message: 'ReplyEnvelope',
+      messageSummary: 'A signed receipt acknowledgement or clock reply',
+      action: 'send',
+      operation: 'sendDeviceReply',
+    },
+    {
+      kind: 'areaCommand',
+      address: t.areaCommand(AREA).replace(AREA, '{areaPath}'),
+      title: 'Area command',
+      description:
+        'One publish reaches every device in an area and below it (emergencies, the kill switch): each agent subscribes to the command topic of its own area and of every ancestor. Signed envelope, as device commands.',
+      message: 'CommandEnvelope',
+      messageSummary: 'A signed play-now or stop command for a whole area',
+      action: 'send',
+      operation: 'sendAreaCommand',
+    },
+  ];
+}
+
+const PARAMETERS = {
+  deviceId: { description: 'Device id: a lowercase slug (letters, digits, inner hyphens, 1-64 characters).', examples: ['loa-ha-dinh-01'] },
+  areaPath: {
+    description: 'Area path: slugs joined by "/", root first, 1-8 levels; it spans that many topic levels.',
+    examples: ['ha-noi/thanh-xuan/ha-dinh'],
+  },
+};
+
+/** The AsyncAPI 3.0 document, from the hub's point of view (send = the hub publishes). */
+export function buildAsyncApi(prefix: string = DEFAULT_TOPIC_PREFIX): Record<string, unknown> {
+  const specs = channelSpecs(prefix);
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  for (const c of specs) {
+    const id = c.kind.replace('/', '-');
+    const params = [...c.address.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as keyof typeof PARAMETERS);
+    channels[id] = {
+      address: c.address,
+      title: c.title,
+      description: c.description,
+      parameters: Object.fromEntries(params.map((p) => [p, PARAMETERS[p]])),
+      messages: { [c.message]: { $ref: `#/components/messages/${c.message}` } },
+    };
+    const { qos, retain } = TOPIC_DELIVERY[c.kind];
+    operations[c.operation] = {
+      action: c.action,
+      channel: { $ref: `#/channels/${id}` },
+      summary: c.messageSummary,
+      description: `${c.action === 'send' ? 'The hub publishes; the agent subscribes' : 'The agent publishes; the hub subscribes'}. QoS ${qos}${retain ? ', retained' : ''}.`,
+      bindings: { mqtt: { qos, retain, bindingVersion: '0.2.0' } },
+      messages: [{ $ref: `#/channels/${id}/messages/${c.message}` }],
+    };
+  }
+  const messages = Object.fromEntries(
+    Object.keys(SCHEMAS).map((name) => [
+      name,
+      {
+        name,
+        title: name.replace(/([a-z])([A-Z])/g, '$1 $2'),
+        contentType: 'application/json',
+        payload: { $ref: `#/components/schemas/${name}` },
+      },
+    ]),
+  );
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'wardcast MQTT interface',
+      version: ASYNCAPI_PROTOCOL_VERSION,
+      description:
+        'Hub ↔ edge agent messages for ward loudspeakers and LED boards. MQTT 3.1.1 only (no MQTT 5 features). ' +
+        `Topics live under a configurable prefix (here "${prefix}"). Payloads are UTF-8 JSON of at most ${MAX_PAYLOAD_BYTES} bytes; times are epoch milliseconds in hub time. ` +
+        'Every hub → device message is a signed envelope (Ed25519, key pinned at enrolment); receipts are signed by the device. ' +
+        'Described from the hub: "send" operations are published by the hub, "receive" operations by agents. Generated from protocol/*.ts; do not edit by hand.',
+      license: { name: 'MIT' },
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      broker: {
+        host: 'localhost:1883',
+        protocol: 'mqtt',
+        protocolVersion: '3.1.1',
+        description: "The hub's embedded broker (aedes) by default, or an external broker (e.g. mosquitto) by URL.",
+        security: [{ $ref: '#/components/securitySchemes/deviceCredentials' }],
+      },
+    },
+    channels,
+    operations,
+    components: {
+      schemas: Object.fromEntries(Object.entries(SCHEMAS).map(([name, s]) => [name, jsonSchema(s)])),
+      messages,
+      securitySchemes: {
+        deviceCredentials: { type: 'userPassword', description: 'Per-device MQTT username and password, issued at enrolment; no shared or default passwords.' },
+      },
+    },
+  };
+}
