@@ -20,6 +20,8 @@ export interface StoredItem {
   item: ScheduleItem;
   source: ItemSource;
   state: 'pending' | 'playing';
+  /** hub time the item is due: its startAt, or for a play-now command delivered late, its arrival */
+  dueAt: number;
   /** hub time the audio / LED message actually started, while playing */
   playingSince: number | null;
   progressMs: number;
@@ -57,6 +59,7 @@ const MIGRATIONS: { version: number; sql: string }[] = [
         broadcast_id TEXT NOT NULL,
         priority TEXT NOT NULL,
         start_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
         end_at INTEGER NOT NULL,
         media_sha256 TEXT,
         source TEXT NOT NULL CHECK (source IN ('manifest', 'command')),
@@ -206,15 +209,16 @@ export class AgentStore {
         keep.add(item.occurrenceId);
         const row = existing.get(item.occurrenceId) as { state: string } | undefined;
         if (!row) {
-          this.insertItem(item, 'manifest');
+          this.insertItem(item, 'manifest', item.startAt);
           result.added++;
         } else if (row.state === 'pending') {
           this.db
             .prepare(
-              `UPDATE schedule_items SET broadcast_id = ?, priority = ?, start_at = ?, end_at = ?, media_sha256 = ?, source = 'manifest', item_json = ?, updated_at = ?
+              `UPDATE schedule_items SET broadcast_id = ?, priority = ?, start_at = ?, end_at = ?, media_sha256 = ?, item_json = ?, updated_at = ?,
+                 due_at = CASE WHEN source = 'command' THEN MAX(due_at, ?) ELSE ? END, source = 'manifest'
                WHERE occurrence_id = ?`,
             )
-            .run(item.broadcastId, item.priority, item.startAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, JSON.stringify(item), Date.now(), item.occurrenceId);
+            .run(item.broadcastId, item.priority, item.startAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, JSON.stringify(item), Date.now(), item.startAt, item.startAt, item.occurrenceId);
           result.updated++;
         }
       }
@@ -236,20 +240,21 @@ export class AgentStore {
     return result;
   }
 
-  private insertItem(item: ScheduleItem, source: ItemSource): void {
+  private insertItem(item: ScheduleItem, source: ItemSource, dueAt: number): void {
     this.db
       .prepare(
-        `INSERT INTO schedule_items(occurrence_id, broadcast_id, priority, start_at, end_at, media_sha256, source, item_json, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO schedule_items(occurrence_id, broadcast_id, priority, start_at, due_at, end_at, media_sha256, source, item_json, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(item.occurrenceId, item.broadcastId, item.priority, item.startAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, source, JSON.stringify(item), Date.now());
+      .run(item.occurrenceId, item.broadcastId, item.priority, item.startAt, dueAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, source, JSON.stringify(item), Date.now());
   }
 
   /**
-   * Adds an item from a play-now command. Returns false (and changes nothing) when the occurrence
-   * is already known: stored, playing, or finished with a receipt.
+   * Adds an item from a play-now command, due at its startAt or, if it arrived later, at its
+   * arrival (`nowHub`): "play now" delivered late is still played. Returns false (and changes
+   * nothing) when the occurrence is already known: stored, playing, or finished with a receipt.
    */
-  addCommandItem(item: ScheduleItem, issuedAt: number): boolean {
+  addCommandItem(item: ScheduleItem, issuedAt: number, nowHub: number): boolean {
     return this.db.transaction(() => {
       if (this.hasResult(item.occurrenceId)) return false;
       if (this.db.prepare('SELECT 1 FROM schedule_items WHERE occurrence_id = ?').get(item.occurrenceId)) return false;
@@ -257,7 +262,7 @@ export class AgentStore {
         | { cancelled_at: number }
         | undefined;
       if (cancelled && cancelled.cancelled_at >= issuedAt) return false;
-      this.insertItem(item, 'command');
+      this.insertItem(item, 'command', Math.max(item.startAt, nowHub));
       return true;
     })();
   }
@@ -268,6 +273,7 @@ export class AgentStore {
       item: JSON.parse(r.item_json) as ScheduleItem,
       source: r.source,
       state: r.state,
+      dueAt: r.due_at,
       playingSince: r.playing_since,
       progressMs: r.progress_ms,
     }));

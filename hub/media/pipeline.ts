@@ -113,7 +113,7 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
 
   // Pass 1. Decoding stops just past the limit, whatever the header claimed.
   const pass1 = await measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 });
-  if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs);
+  if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs, true);
   if (pass1.decodedMs <= 0) throw new MediaError('corrupt', 'no sound could be decoded from the file: it is damaged or empty');
   if (headerMs !== undefined && headerMs - pass1.decodedMs > Math.max(500, headerMs * 0.05)) {
     throw new MediaError(
@@ -196,8 +196,9 @@ function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarge
   }
 }
 
-function tooLong(ms: number, maxMs: number): MediaError {
-  return new MediaError('too-long', `the recording is too long: ${fmtDuration(ms)}, the limit is ${fmtDuration(maxMs)}`);
+function tooLong(ms: number, maxMs: number, cutOff = false): MediaError {
+  // When decoding was cut off at the limit, `ms` is only a lower bound.
+  return new MediaError('too-long', `the recording is too long: ${cutOff ? 'more than ' : ''}${fmtDuration(ms)}, the limit is ${fmtDuration(maxMs)}`);
 }
 
 function tooShort(ms: number, minMs: number): MediaError {

@@ -1,0 +1,144 @@
+// Every message from the hub passes here before anything acts on it: protocol open() with the hub
+// key pinned at enrolment, hub time as "now", and the store's list of accepted envelope ids as
+// the replay guard; then checks that the body belongs on the topic it came on and is meant for
+// this device. A rejected message is logged with its reason and topic, counted by reason (the
+// counts go out in telemetry) and never acted on.
+import type { EventEmitter } from 'node:events';
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  MAX_PAYLOAD_BYTES,
+  open,
+  parseTopic,
+  type ClockReply,
+  type HubBody,
+  type ParsedTopic,
+  type PlayNowCommand,
+  type ReceiptAck,
+  type ScheduleManifest,
+  type SignedEnvelope,
+  type StopCommand,
+} from '../protocol/index.ts';
+import type { AgentStore } from './store.ts';
+
+export interface HubMessageHandlers {
+  schedule(body: ScheduleManifest, env: SignedEnvelope): void;
+  playNow(body: PlayNowCommand, env: SignedEnvelope, via: 'device' | 'area'): void;
+  stop(body: StopCommand, env: SignedEnvelope): void;
+  receiptAck(body: ReceiptAck): void;
+  clockReply(body: ClockReply): void;
+}
+
+export interface HubMessageDeps {
+  hubPublicKey: KeyObject;
+  topicPrefix: string;
+  deviceId: string;
+  store: AgentStore;
+  /** hub time now (device clock corrected by the measured offset) */
+  hubNow: () => number;
+  /** true when a clock reply answers a request we sent (its nonce proves it is fresh) */
+  isClockRequestOutstanding: (requestId: unknown, t0: unknown) => boolean;
+  handlers: HubMessageHandlers;
+  log: Logger;
+  events: EventEmitter;
+}
+
+/** Which body types may arrive on which topic. */
+const ALLOWED: Record<string, HubBody['type'][]> = {
+  deviceSchedule: ['schedule'],
+  deviceCommand: ['play-now', 'stop'],
+  areaCommand: ['play-now', 'stop'],
+  deviceReply: ['receipt-ack', 'clock-reply'],
+};
+
+export class HubMessages {
+  constructor(private readonly deps: HubMessageDeps) {}
+
+  private reject(reason: string, topic: string, detail: string): void {
+    this.deps.log.warn({ topic, reason, detail }, 'hub message rejected');
+    this.deps.store.countRejection(reason);
+    this.deps.events.emit('rejected', { reason, topic, detail });
+  }
+
+  handle(topic: string, payload: Buffer): void {
+    const { deps } = this;
+    const parsed = parseTopic(topic, deps.topicPrefix);
+    if (!parsed || !(parsed.kind in ALLOWED) || ('deviceId' in parsed && parsed.deviceId !== deps.deviceId)) {
+      return this.reject('wrong-topic', topic, 'not a topic this device listens to');
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) return this.reject('invalid', topic, `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    if (payload.length === 0) {
+      // the hub cleared a retained message; nothing to act on
+      deps.log.debug({ topic }, 'empty message ignored');
+      return;
+    }
+
+    const peek = peekEnvelope(payload);
+    let now = deps.hubNow();
+    if (parsed.kind === 'deviceSchedule') {
+      // A reconnect redelivers the same retained manifest: not a replay attack, just old news.
+      const applied = deps.store.appliedManifest();
+      if (applied && peek?.id === applied.envelopeId) {
+        deps.log.debug({ envelopeId: peek.id }, 'retained manifest already applied');
+        return;
+      }
+    }
+    if (parsed.kind === 'deviceReply' && peek?.body?.type === 'clock-reply' && deps.isClockRequestOutstanding(peek.body.requestId, peek.body.t0)) {
+      // Before the first sync the device clock may be far off (no RTC, no NTP): a clock reply is
+      // judged fresh by its nonce (our outstanding requestId and t0), not by our clock. The
+      // signature is still checked.
+      if (typeof peek.issuedAt === 'number') now = peek.issuedAt;
+    }
+
+    const r = open(deps.hubPublicKey, payload, { now, seen: (id) => deps.store.isSeen(id) });
+    if (!r.ok) return this.reject(r.reason, topic, r.detail);
+    const { envelope, body } = r;
+    if (!ALLOWED[parsed.kind].includes(body.type)) {
+      return this.reject('wrong-topic', topic, `a '${body.type}' message does not belong on this topic`);
+    }
+    if (body.type === 'schedule') {
+      if (body.deviceId !== deps.deviceId) return this.reject('wrong-device', topic, `manifest for device ${body.deviceId}`);
+      const applied = deps.store.appliedManifest();
+      if (applied && body.version < applied.version) {
+        return this.reject('stale-manifest', topic, `manifest version ${body.version} is older than the applied ${applied.version}`);
+      }
+    }
+    deps.store.markSeen(envelope.id, envelope.expiresAt);
+    this.dispatch(parsed, envelope, body);
+  }
+
+  private dispatch(parsed: ParsedTopic, env: SignedEnvelope, body: HubBody): void {
+    const h = this.deps.handlers;
+    try {
+      switch (body.type) {
+        case 'schedule':
+          return h.schedule(body, env);
+        case 'play-now':
+          return h.playNow(body, env, parsed.kind === 'areaCommand' ? 'area' : 'device');
+        case 'stop':
+          return h.stop(body, env);
+        case 'receipt-ack':
+          return h.receiptAck(body);
+        case 'clock-reply':
+          return h.clockReply(body);
+      }
+    } catch (err) {
+      this.deps.log.error({ err, type: body.type, envelopeId: env.id }, 'handling a hub message failed');
+    }
+  }
+}
+
+interface Peeked {
+  id?: unknown;
+  issuedAt?: unknown;
+  body?: { type?: unknown; requestId?: unknown; t0?: unknown };
+}
+
+function peekEnvelope(payload: Buffer): Peeked | null {
+  try {
+    const v = JSON.parse(payload.toString('utf8'));
+    return v && typeof v === 'object' ? (v as Peeked) : null;
+  } catch {
+    return null;
+  }
+}

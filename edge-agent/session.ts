@@ -1,0 +1,176 @@
+// The MQTT session (MQTT 3.1.1, clean session). Each connection attempt takes the next persisted
+// session number; the retained birth {state:'online', session, ...} and the retained last will
+// {state:'offline', session, deviceId} carry it, so the hub can ignore an old will that arrives
+// after a newer birth. Subscriptions: own cmd, schedule and reply topics, and the command topic of
+// every area the device is in (its area and each ancestor). Reconnects are ours, not MQTT.js's:
+// exponential backoff with jitter (1 s doubling to 60 s, ±30 %), because after a broker restart
+// thousands of agents reconnect at once - and because every attempt needs a new will.
+import { EventEmitter } from 'node:events';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { DeviceKind, DeviceStatus, Topics } from '../protocol/index.ts';
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+
+export interface SessionOptions {
+  url: string;
+  deviceId: string;
+  username: string;
+  password: string;
+  topics: Topics;
+  areaPaths: string[];
+  kind: DeviceKind;
+  agentVersion: string;
+  capabilities: string[];
+  /** increments and returns the persisted session counter */
+  nextSession: () => number;
+  hubNow: () => number;
+  backoff: BackoffOptions;
+  log: Logger;
+  connectTimeoutMs?: number;
+  keepaliveS?: number;
+}
+
+export interface PublishOptions {
+  qos: 0 | 1;
+  retain?: boolean;
+}
+
+/** Events: 'connected' (session number), 'disconnected', 'message' (topic, payload Buffer). */
+export class MqttSession extends EventEmitter {
+  private client: MqttClient | null = null;
+  private session = 0;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private isUp = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.isUp && !!this.client?.connected;
+  }
+
+  get sessionNumber(): number {
+    return this.session;
+  }
+
+  /** Topics subscribed on every connection. */
+  subscriptions(): string[] {
+    const t = this.opts.topics;
+    const id = this.opts.deviceId;
+    return [t.deviceCommand(id), t.deviceSchedule(id), t.deviceReply(id), ...this.opts.areaPaths.map((p) => t.areaCommand(p))];
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.connect();
+  }
+
+  private status(state: 'online' | 'offline'): DeviceStatus {
+    const base = { state, session: this.session, deviceId: this.opts.deviceId };
+    if (state === 'offline') return base;
+    return { ...base, kind: this.opts.kind, agentVersion: this.opts.agentVersion, capabilities: this.opts.capabilities, at: Math.round(this.opts.hubNow()) };
+  }
+
+  private connect(): void {
+    const { opts } = this;
+    this.session = opts.nextSession();
+    const statusTopic = opts.topics.deviceStatus(opts.deviceId);
+    const client = mqtt.connect(opts.url, {
+      clientId: opts.deviceId,
+      username: opts.username,
+      password: opts.password,
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+      connectTimeout: opts.connectTimeoutMs ?? 10_000,
+      keepalive: opts.keepaliveS ?? 30,
+      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
+    });
+    this.client = client;
+    const session = this.session;
+    let closed = false;
+
+    client.on('connect', () => {
+      if (this.client !== client) return;
+      this.attempt = 0;
+      opts.log.info({ session, url: opts.url }, 'mqtt connected');
+      void this.onConnected(client, session);
+    });
+    client.on('message', (topic, payload) => {
+      if (this.client === client) this.emit('message', topic, payload);
+    });
+    client.on('error', (err) => {
+      opts.log.warn({ err: err.message, session }, 'mqtt error');
+    });
+    client.on('close', () => {
+      if (closed) return;
+      closed = true;
+      if (this.client !== client) return;
+      const wasUp = this.isUp;
+      this.isUp = false;
+      if (wasUp) {
+        opts.log.warn({ session }, 'mqtt connection lost');
+        this.emit('disconnected');
+      }
+      if (!this.stopping) this.scheduleReconnect();
+    });
+  }
+
+  private async onConnected(client: MqttClient, session: number): Promise<void> {
+    const { opts } = this;
+    try {
+      const grants = await client.subscribeAsync(
+        Object.fromEntries(this.subscriptions().map((t) => [t, { qos: 1 as const }])),
+      );
+      for (const g of grants) if (g.qos === 128) opts.log.error({ topic: g.topic }, 'the broker refused a subscription');
+      await client.publishAsync(opts.topics.deviceStatus(opts.deviceId), JSON.stringify(this.status('online')), { qos: 1, retain: true });
+    } catch (err) {
+      opts.log.warn({ err: (err as Error).message, session }, 'mqtt session setup failed');
+      client.end(true);
+      return;
+    }
+    if (this.client !== client || !client.connected) return;
+    this.isUp = true;
+    this.emit('connected', session);
+  }
+
+  private scheduleReconnect(): void {
+    const delay = backoffDelay(this.attempt++, this.opts.backoff);
+    this.opts.log.info({ inMs: delay, attempt: this.attempt }, 'mqtt reconnect scheduled');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.client?.removeAllListeners('message');
+      this.client?.end(true);
+      if (!this.stopping) this.connect();
+    }, delay);
+  }
+
+  async publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void> {
+    const client = this.client;
+    if (!client || !this.connected) throw new Error('not connected to the broker');
+    await client.publishAsync(topic, payload, { qos: opts.qos, retain: opts.retain ?? false });
+  }
+
+  /** Publishes the offline status (a graceful stop sends no will) and disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const client = this.client;
+    if (!client) return;
+    if (this.connected) {
+      await Promise.race([
+        client.publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, 2000)),
+      ]);
+    }
+    this.isUp = false;
+    await Promise.race([client.endAsync(false).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    client.end(true);
+  }
+}

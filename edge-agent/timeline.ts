@@ -1,0 +1,298 @@
+// The local timeline: decides what plays when, from the local store alone, so a device keeps its
+// schedule while the hub or the network is down. Times in items are hub time; the clock filter
+// converts them to the device clock.
+//
+// Rules
+//  1. An item is due at its startAt (a play-now command that arrived late: at its arrival).
+//     Preparation (amplifier warm-up) begins leadTimeMs earlier so audio comes out on time.
+//  2. An item not started within lateGraceMs of being due ends as:
+//       'skipped' - something of equal or higher priority was playing (the reason names it);
+//       'failed'  - its media could not be downloaded in time;
+//       'missed'  - otherwise (the agent was down, or reached it too late).
+//  3. Only one item plays at a time. Among due items, the highest priority goes first, then the
+//     earliest start. An emergency pre-empts whatever plays; any higher priority pre-empts a lower
+//     one the same way: the interrupted item gets a 'preempted' receipt with the seconds played so
+//     far and is NOT resumed. Equal or lower priority waits for the current item (rule 2 applies).
+//  4. A 'stop' for a broadcast stops it if playing ('partial', reason "cancelled by hub") and drops
+//     its future items without receipts.
+//  5. Items removed from a newer manifest are dropped silently (store.applyManifest); an item that
+//     is already playing is left to finish - the hub stops it with a 'stop' if it wants it stopped.
+//  6. Exactly one receipt per occurrence: the store refuses a second one, also across restarts. An
+//     occurrence found 'playing' at start-up was interrupted by a crash or power cut and gets a
+//     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { PRIORITY_RANK, type ClockFilter, type PlaybackResult, type ScheduleItem } from '../protocol/index.ts';
+import type { AgentStore } from './store.ts';
+import type { MediaCache } from './media-cache.ts';
+import type { Evidence, PlaybackOutcome, PlaybackOutput } from './playback.ts';
+
+export interface OccurrenceResult {
+  item: ScheduleItem;
+  result: PlaybackResult;
+  reason?: string;
+  /** hub time */
+  actualStart: number | null;
+  actualEnd: number | null;
+  secondsPlayed: number;
+  evidence: Evidence;
+}
+
+export interface TimelineDeps {
+  store: AgentStore;
+  clock: ClockFilter;
+  output: PlaybackOutput;
+  media: MediaCache;
+  lateGraceMs: number;
+  /** builds, signs and queues the receipt */
+  issue: (r: OccurrenceResult) => void;
+  log: Logger;
+  events: EventEmitter;
+}
+
+export const RESTART_REASON = 'agent restarted during playback';
+export const STOPPED_REASON = 'agent stopped during playback';
+export const CANCELLED_REASON = 'cancelled by hub';
+
+interface Pending {
+  item: ScheduleItem;
+  dueAt: number;
+}
+
+interface Current {
+  item: ScheduleItem;
+  abort: AbortController;
+  /** set when the timeline stops the item: overrides the output's own result */
+  stopAs: { result: 'preempted' | 'partial'; reason: string } | null;
+  done: Promise<void>;
+}
+
+const rank = (i: ScheduleItem) => PRIORITY_RANK[i.priority];
+export const describeItem = (i: ScheduleItem) => `${i.priority} "${i.title || i.broadcastId}" (broadcast ${i.broadcastId})`;
+
+export class Timeline {
+  private pending = new Map<string, Pending>();
+  private current: Current | null = null;
+  /** due items that had to wait: what was playing */
+  private blockedBy = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+
+  constructor(private readonly deps: TimelineDeps) {}
+
+  private hubNow(): number {
+    return this.deps.clock.toHubTime(Date.now());
+  }
+
+  /** Settles occurrences a crash interrupted, loads the store and starts ticking. */
+  start(): void {
+    this.recoverInterrupted();
+    this.stopped = false;
+    this.reload();
+  }
+
+  /** Aborts what plays (receipt 'partial', "agent stopped during playback") and stops ticking. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const cur = this.current;
+    if (cur) {
+      cur.stopAs ??= { result: 'partial', reason: STOPPED_REASON };
+      cur.abort.abort();
+      await cur.done;
+    }
+  }
+
+  nowPlaying(): ScheduleItem | null {
+    return this.current?.item ?? null;
+  }
+
+  /** Re-reads the pending items from the store (after a manifest, a command or a stop). */
+  reload(): void {
+    const next = new Map<string, Pending>();
+    for (const s of this.deps.store.items()) {
+      if (s.state !== 'pending') continue;
+      if (this.current?.item.occurrenceId === s.item.occurrenceId) continue;
+      next.set(s.item.occurrenceId, { item: s.item, dueAt: s.dueAt });
+    }
+    this.pending = next;
+    for (const occ of [...this.blockedBy.keys()]) if (!next.has(occ)) this.blockedBy.delete(occ);
+    this.tick();
+  }
+
+  /** Stops the broadcast if it plays and drops its pending items (already deleted from the store). */
+  stopBroadcast(broadcastId: string, hubReason?: string): void {
+    const cur = this.current;
+    if (cur && cur.item.broadcastId === broadcastId && !cur.stopAs) {
+      const extra = hubReason && !/^cancel/i.test(hubReason) ? `: ${hubReason}` : '';
+      cur.stopAs = { result: 'partial', reason: CANCELLED_REASON + extra };
+      this.deps.log.info({ occurrenceId: cur.item.occurrenceId, broadcastId }, 'stopping a cancelled broadcast');
+      cur.abort.abort();
+    }
+    this.reload();
+  }
+
+  private recoverInterrupted(): void {
+    for (const s of this.deps.store.items()) {
+      if (s.state !== 'playing') continue;
+      const confirmed = s.playingSince !== null && s.progressMs > 0;
+      this.deps.log.warn({ occurrenceId: s.item.occurrenceId, progressMs: s.progressMs }, 'an occurrence was interrupted by a restart');
+      this.deps.issue({
+        item: s.item,
+        result: confirmed ? 'partial' : 'failed',
+        reason: RESTART_REASON,
+        actualStart: s.playingSince,
+        actualEnd: null,
+        secondsPlayed: confirmed ? s.progressMs / 1000 : 0,
+        evidence: {},
+      });
+    }
+  }
+
+  /** Evaluates the rules now and sets the timer for the next moment anything can change. */
+  private tick(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const { lateGraceMs, output, media } = this.deps;
+    const now = this.hubNow();
+
+    // Rule 2: items whose grace ran out.
+    for (const p of [...this.pending.values()]) {
+      if (now - p.dueAt <= lateGraceMs) continue;
+      this.pending.delete(p.item.occurrenceId);
+      this.expire(p, now);
+    }
+
+    // Rule 3: pick among due items whose media is in place.
+    const lead = output.leadTimeMs;
+    const startable: Pending[] = [];
+    for (const p of this.pending.values()) {
+      if (now < p.dueAt - lead) continue;
+      const ref = output.mediaFor(p.item);
+      if (ref && !media.isReady(ref)) {
+        media.urgent(ref);
+        continue;
+      }
+      startable.push(p);
+    }
+    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
+    const best = startable[0];
+    const cur = this.current;
+    if (best && !cur) {
+      this.begin(best);
+    } else if (best && cur && !cur.stopAs && rank(best.item) > rank(cur.item)) {
+      cur.stopAs = { result: 'preempted', reason: `pre-empted by ${describeItem(best.item)}` };
+      this.deps.log.info({ occurrenceId: cur.item.occurrenceId, by: best.item.occurrenceId }, 'pre-empting');
+      cur.abort.abort();
+    }
+    if (this.current) {
+      const playing = this.current.item;
+      for (const p of this.pending.values()) {
+        if (now >= p.dueAt && rank(p.item) <= rank(playing) && !this.blockedBy.has(p.item.occurrenceId)) {
+          this.blockedBy.set(p.item.occurrenceId, describeItem(playing));
+        }
+      }
+    }
+
+    // Wake at the next lead/due/grace boundary, and at least every second (the clock offset moves).
+    let next = now + 1000;
+    for (const p of this.pending.values()) {
+      for (const t of [p.dueAt - lead, p.dueAt, p.dueAt + lateGraceMs + 1]) if (t > now && t < next) next = t;
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(5, next - now));
+    this.timer.unref?.();
+  }
+
+  private expire(p: Pending, now: number): void {
+    const occ = p.item.occurrenceId;
+    const blocker = this.blockedBy.get(occ) ?? (this.current && rank(this.current.item) >= rank(p.item) ? describeItem(this.current.item) : null);
+    this.blockedBy.delete(occ);
+    const ref = this.deps.output.mediaFor(p.item);
+    const lateS = Math.round((now - p.dueAt) / 1000);
+    let result: PlaybackResult;
+    let reason: string;
+    if (ref && !this.deps.media.isReady(ref)) {
+      result = 'failed';
+      const err = this.deps.media.lastError(ref.sha256);
+      reason = `media ${ref.sha256} was not downloaded in time${err ? `: ${err}` : ' (still downloading)'}`;
+    } else if (blocker) {
+      result = 'skipped';
+      reason = `skipped: ${blocker} was playing`;
+    } else {
+      result = 'missed';
+      reason = `not started within ${Math.round(this.deps.lateGraceMs / 1000)} s of its start (${lateS} s late)`;
+    }
+    this.deps.log.info({ occurrenceId: occ, result, reason }, 'occurrence not played');
+    this.deps.issue({ item: p.item, result, reason, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
+  }
+
+  private begin(p: Pending): void {
+    const { store, clock, output, events, log } = this.deps;
+    const item = p.item;
+    const occ = item.occurrenceId;
+    this.pending.delete(occ);
+    this.blockedBy.delete(occ);
+    store.markPlaying(occ);
+    let lastProgressWrite = 0;
+    const cur: Current = { item, abort: new AbortController(), stopAs: null, done: Promise.resolve() };
+    this.current = cur;
+    log.info({ occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority }, 'starting');
+    cur.done = output
+      .play(item, {
+        signal: cur.abort.signal,
+        startAtDeviceMs: clock.toDeviceTime(Math.max(item.startAt, p.dueAt)),
+        onStarted: (deviceMs) => {
+          store.markAudible(occ, Math.round(clock.toHubTime(deviceMs)));
+          events.emit('playing', { occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority, title: item.title });
+        },
+        onProgress: (ms) => {
+          if (Date.now() - lastProgressWrite < 2000) return;
+          lastProgressWrite = Date.now();
+          store.recordProgress(occ, ms);
+        },
+      })
+      .catch(
+        (err): PlaybackOutcome => ({
+          result: 'failed',
+          reason: `playback crashed: ${(err as Error).message}`.slice(0, 500),
+          startedAt: null,
+          endedAt: null,
+          playedMs: 0,
+          evidence: {},
+        }),
+      )
+      .then((outcome) => this.finish(cur, outcome));
+  }
+
+  private finish(cur: Current, outcome: PlaybackOutcome): void {
+    const { clock, events, log } = this.deps;
+    let result: PlaybackResult = outcome.result;
+    let reason = outcome.reason;
+    // The timeline's decision wins over "stopped" - but a failure found before the stop, or an
+    // item that finished anyway, keeps its own result.
+    if (cur.stopAs && outcome.result === 'partial') {
+      result = cur.stopAs.result;
+      reason = cur.stopAs.reason;
+    }
+    const toHub = (t: number | null) => (t === null ? null : Math.round(clock.toHubTime(t)));
+    try {
+      this.deps.issue({
+        item: cur.item,
+        result,
+        reason,
+        actualStart: toHub(outcome.startedAt),
+        actualEnd: toHub(outcome.endedAt),
+        secondsPlayed: Math.max(0, outcome.playedMs) / 1000,
+        evidence: outcome.evidence,
+      });
+    } catch (err) {
+      log.error({ err, occurrenceId: cur.item.occurrenceId }, 'could not record the receipt');
+    }
+    log.info({ occurrenceId: cur.item.occurrenceId, result, reason }, 'finished');
+    this.current = null;
+    events.emit('idle', { occurrenceId: cur.item.occurrenceId, result });
+    this.tick();
+  }
+}

@@ -1,0 +1,35 @@
+// Starts a real hub (embedded broker, SQLite file, HTTP) in a temporary folder on free ports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadHubConfig } from '../../hub/config.ts';
+import { startHub, type RunningHub } from '../../hub/main.ts';
+import { ApiClient } from '../../cli/api-client.ts';
+
+export const ADMIN_PASSWORD = 'test-admin-password-1';
+
+export interface TestHub {
+  hub: RunningHub;
+  dir: string;
+  api: ApiClient;
+  admin: ApiClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestHub(overrides: Record<string, unknown> = {}): Promise<TestHub> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-'));
+  const config = loadHubConfig({ httpPort: 0, mqttPort: 0, httpHost: '127.0.0.1', mqttHost: '127.0.0.1', dataDir: dir, adminPassword: ADMIN_PASSWORD, logLevel: 'silent', ...overrides });
+  const hub = await startHub(config);
+  const api = new ApiClient(hub.httpUrl);
+  const admin = await api.as('admin', ADMIN_PASSWORD);
+  return {
+    hub,
+    dir,
+    api,
+    admin,
+    async stop() {
+      await hub.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
