@@ -22,7 +22,7 @@ export async function runSimulation(o: SimulationOptions) {
   if (!Number.isInteger(o.count) || o.count < 1 || o.count > 10_000) throw new Error('--count must be a whole number from 1 to 10000');
   const api = await new ApiClient(o.hubUrl).as(o.username, o.password);
   const prefix = o.prefix ?? `sim-${o.areaPath.split('/').pop()}`;
-  const agents = [];
+  const agents: Awaited<ReturnType<typeof startAgent>>[] = [];
   for (let i = 1; i <= o.count; i++) {
     const id = `${prefix}-${String(i).padStart(4, '0')}`;
     const dir = path.resolve(o.dataDir, id);

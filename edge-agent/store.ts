@@ -108,6 +108,7 @@ const MIGRATIONS: { version: number; sql: string }[] = [
 
 export class AgentStore {
   readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(file: string) {
     this.db = new Database(file);
@@ -144,14 +145,24 @@ export class AgentStore {
     }
   }
 
+  /** A prepared statement, compiled once per store. */
+  private st(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   // ---- key/value ----
 
   private getKv(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.st('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   private setKv(key: string, value: string): void {
-    this.db.prepare('INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.st('INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** Increments and returns the persisted MQTT session counter (one per connection attempt). */
@@ -179,7 +190,7 @@ export class AgentStore {
   // ---- schedule ----
 
   appliedManifest(): AppliedManifest | null {
-    const r = this.db.prepare('SELECT envelope_id, version, issued_at FROM applied_manifest WHERE singleton = 1').get() as any;
+    const r = this.st('SELECT envelope_id, version, issued_at FROM applied_manifest WHERE singleton = 1').get() as any;
     return r ? { envelopeId: r.envelope_id, version: r.version, issuedAt: r.issued_at } : null;
   }
 
@@ -191,9 +202,9 @@ export class AgentStore {
    */
   applyManifest(meta: AppliedManifest, items: ScheduleItem[], nowHub: number): ManifestApplyResult {
     const result: ManifestApplyResult = { added: 0, updated: 0, dropped: 0, ignored: 0 };
-    const hasResult = this.db.prepare('SELECT 1 FROM occurrence_results WHERE occurrence_id = ?');
-    const cancelledAt = this.db.prepare('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?');
-    const existing = this.db.prepare('SELECT state FROM schedule_items WHERE occurrence_id = ?');
+    const hasResult = this.st('SELECT 1 FROM occurrence_results WHERE occurrence_id = ?');
+    const cancelledAt = this.st('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?');
+    const existing = this.st('SELECT state FROM schedule_items WHERE occurrence_id = ?');
     this.db.transaction(() => {
       const keep = new Set<string>();
       for (const item of items) {
@@ -222,8 +233,8 @@ export class AgentStore {
           result.updated++;
         }
       }
-      const stale = this.db.prepare("SELECT occurrence_id FROM schedule_items WHERE source = 'manifest' AND state = 'pending'").all() as { occurrence_id: string }[];
-      const del = this.db.prepare('DELETE FROM schedule_items WHERE occurrence_id = ?');
+      const stale = this.st("SELECT occurrence_id FROM schedule_items WHERE source = 'manifest' AND state = 'pending'").all() as { occurrence_id: string }[];
+      const del = this.st('DELETE FROM schedule_items WHERE occurrence_id = ?');
       for (const s of stale) {
         if (!keep.has(s.occurrence_id)) {
           del.run(s.occurrence_id);
@@ -257,8 +268,8 @@ export class AgentStore {
   addCommandItem(item: ScheduleItem, issuedAt: number, nowHub: number): boolean {
     return this.db.transaction(() => {
       if (this.hasResult(item.occurrenceId)) return false;
-      if (this.db.prepare('SELECT 1 FROM schedule_items WHERE occurrence_id = ?').get(item.occurrenceId)) return false;
-      const cancelled = this.db.prepare('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?').get(item.broadcastId) as
+      if (this.st('SELECT 1 FROM schedule_items WHERE occurrence_id = ?').get(item.occurrenceId)) return false;
+      const cancelled = this.st('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?').get(item.broadcastId) as
         | { cancelled_at: number }
         | undefined;
       if (cancelled && cancelled.cancelled_at >= issuedAt) return false;
@@ -268,7 +279,7 @@ export class AgentStore {
   }
 
   items(): StoredItem[] {
-    const rows = this.db.prepare('SELECT * FROM schedule_items ORDER BY start_at, occurrence_id').all() as any[];
+    const rows = this.st('SELECT * FROM schedule_items ORDER BY start_at, occurrence_id').all() as any[];
     return rows.map((r) => ({
       item: JSON.parse(r.item_json) as ScheduleItem,
       source: r.source,
@@ -281,15 +292,15 @@ export class AgentStore {
 
   /** Marks an item as playing: if the agent dies now, the next start knows it was interrupted. */
   markPlaying(occurrenceId: string): void {
-    this.db.prepare("UPDATE schedule_items SET state = 'playing', playing_since = NULL, progress_ms = 0, updated_at = ? WHERE occurrence_id = ?").run(Date.now(), occurrenceId);
+    this.st("UPDATE schedule_items SET state = 'playing', playing_since = NULL, progress_ms = 0, updated_at = ? WHERE occurrence_id = ?").run(Date.now(), occurrenceId);
   }
 
   markAudible(occurrenceId: string, hubStart: number): void {
-    this.db.prepare('UPDATE schedule_items SET playing_since = ?, updated_at = ? WHERE occurrence_id = ?').run(hubStart, Date.now(), occurrenceId);
+    this.st('UPDATE schedule_items SET playing_since = ?, updated_at = ? WHERE occurrence_id = ?').run(hubStart, Date.now(), occurrenceId);
   }
 
   recordProgress(occurrenceId: string, progressMs: number): void {
-    this.db.prepare('UPDATE schedule_items SET progress_ms = ?, updated_at = ? WHERE occurrence_id = ?').run(Math.max(0, Math.round(progressMs)), Date.now(), occurrenceId);
+    this.st('UPDATE schedule_items SET progress_ms = ?, updated_at = ? WHERE occurrence_id = ?').run(Math.max(0, Math.round(progressMs)), Date.now(), occurrenceId);
   }
 
   /** Deletes the broadcast's pending items and remembers the stop against older manifests. */
@@ -301,20 +312,20 @@ export class AgentStore {
            ON CONFLICT(broadcast_id) DO UPDATE SET cancelled_at = MAX(cancelled_at, excluded.cancelled_at)`,
         )
         .run(broadcastId, cancelledAt);
-      return this.db.prepare("DELETE FROM schedule_items WHERE broadcast_id = ? AND state = 'pending'").run(broadcastId).changes;
+      return this.st("DELETE FROM schedule_items WHERE broadcast_id = ? AND state = 'pending'").run(broadcastId).changes;
     })();
   }
 
   /** Media hashes still needed by a stored item (pending or playing). */
   referencedMedia(): Set<string> {
-    const rows = this.db.prepare('SELECT DISTINCT media_sha256 AS sha FROM schedule_items WHERE media_sha256 IS NOT NULL').all() as { sha: string }[];
+    const rows = this.st('SELECT DISTINCT media_sha256 AS sha FROM schedule_items WHERE media_sha256 IS NOT NULL').all() as { sha: string }[];
     return new Set(rows.map((r) => r.sha));
   }
 
   // ---- receipts and the outbox ----
 
   hasResult(occurrenceId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM occurrence_results WHERE occurrence_id = ?').get(occurrenceId);
+    return !!this.st('SELECT 1 FROM occurrence_results WHERE occurrence_id = ?').get(occurrenceId);
   }
 
   /**
@@ -331,7 +342,7 @@ export class AgentStore {
       this.db
         .prepare('INSERT INTO outbox(receipt_id, occurrence_id, receipt_json, created_at) VALUES (?, ?, ?, ?)')
         .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), Date.now());
-      this.db.prepare('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
+      this.st('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
       return true;
     })();
   }
@@ -345,18 +356,18 @@ export class AgentStore {
   }
 
   markSent(receiptIds: string[], at: number): void {
-    const st = this.db.prepare('UPDATE outbox SET last_sent_at = ?, attempts = attempts + 1 WHERE receipt_id = ?');
+    const st = this.st('UPDATE outbox SET last_sent_at = ?, attempts = attempts + 1 WHERE receipt_id = ?');
     this.db.transaction(() => receiptIds.forEach((id) => st.run(at, id)))();
   }
 
   /** Allows everything in the outbox to be sent again at once (after a reconnect). */
   resetSent(): void {
-    this.db.prepare('UPDATE outbox SET last_sent_at = NULL').run();
+    this.st('UPDATE outbox SET last_sent_at = NULL').run();
   }
 
   /** Deletes acknowledged receipts; returns the ids that were in the outbox. */
   ackReceipts(receiptIds: string[]): string[] {
-    const del = this.db.prepare('DELETE FROM outbox WHERE receipt_id = ?');
+    const del = this.st('DELETE FROM outbox WHERE receipt_id = ?');
     const done: string[] = [];
     this.db.transaction(() => {
       for (const id of receiptIds) if (del.run(id).changes > 0) done.push(id);
@@ -365,39 +376,39 @@ export class AgentStore {
   }
 
   outboxSize(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    return (this.st('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
   // ---- replay guard ----
 
   isSeen(envelopeId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM seen_envelopes WHERE id = ?').get(envelopeId);
+    return !!this.st('SELECT 1 FROM seen_envelopes WHERE id = ?').get(envelopeId);
   }
 
   markSeen(envelopeId: string, expiresAt: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO seen_envelopes(id, expires_at) VALUES (?, ?)').run(envelopeId, expiresAt);
+    this.st('INSERT OR IGNORE INTO seen_envelopes(id, expires_at) VALUES (?, ?)').run(envelopeId, expiresAt);
   }
 
   // ---- rejected hub messages ----
 
   countRejection(reason: string): void {
-    this.db.prepare('INSERT INTO rejections(reason, count) VALUES (?, 1) ON CONFLICT(reason) DO UPDATE SET count = count + 1').run(reason);
+    this.st('INSERT INTO rejections(reason, count) VALUES (?, 1) ON CONFLICT(reason) DO UPDATE SET count = count + 1').run(reason);
   }
 
   rejectionCounts(): Record<string, number> {
-    const rows = this.db.prepare('SELECT reason, count FROM rejections ORDER BY reason').all() as { reason: string; count: number }[];
+    const rows = this.st('SELECT reason, count FROM rejections ORDER BY reason').all() as { reason: string; count: number }[];
     return Object.fromEntries(rows.map((r) => [r.reason, r.count]));
   }
 
   // ---- media index ----
 
   media(sha256: string): MediaRow | undefined {
-    const r = this.db.prepare('SELECT * FROM media WHERE sha256 = ?').get(sha256) as any;
+    const r = this.st('SELECT * FROM media WHERE sha256 = ?').get(sha256) as any;
     return r ? { sha256: r.sha256, format: r.format, bytes: r.bytes, readyAt: r.ready_at, lastError: r.last_error } : undefined;
   }
 
   mediaRows(): MediaRow[] {
-    return (this.db.prepare('SELECT * FROM media').all() as any[]).map((r) => ({
+    return (this.st('SELECT * FROM media').all() as any[]).map((r) => ({
       sha256: r.sha256,
       format: r.format,
       bytes: r.bytes,
@@ -416,7 +427,7 @@ export class AgentStore {
   }
 
   removeMedia(sha256: string): void {
-    this.db.prepare('DELETE FROM media WHERE sha256 = ?').run(sha256);
+    this.st('DELETE FROM media WHERE sha256 = ?').run(sha256);
   }
 
   // ---- housekeeping ----
@@ -424,9 +435,9 @@ export class AgentStore {
   /** Forgets what is no longer needed: expired envelope ids, old results and stops. */
   prune(nowHub: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM seen_envelopes WHERE expires_at < ?').run(nowHub - SEEN_MARGIN_MS);
-      this.db.prepare('DELETE FROM occurrence_results WHERE created_at < ?').run(Date.now() - RESULT_RETENTION_MS);
-      this.db.prepare('DELETE FROM cancelled_broadcasts WHERE cancelled_at < ?').run(nowHub - RESULT_RETENTION_MS);
+      this.st('DELETE FROM seen_envelopes WHERE expires_at < ?').run(nowHub - SEEN_MARGIN_MS);
+      this.st('DELETE FROM occurrence_results WHERE created_at < ?').run(Date.now() - RESULT_RETENTION_MS);
+      this.st('DELETE FROM cancelled_broadcasts WHERE cancelled_at < ?').run(nowHub - RESULT_RETENTION_MS);
     })();
   }
 }

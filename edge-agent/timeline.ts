@@ -7,7 +7,7 @@
 //     Preparation (amplifier warm-up) begins leadTimeMs earlier so audio comes out on time.
 //  2. An item not started within lateGraceMs of being due ends as:
 //       'skipped' - something of equal or higher priority was playing (the reason names it);
-//       'failed'  - its media could not be downloaded in time;
+//       'failed'  - it was due but held back because its media could not be downloaded in time;
 //       'missed'  - otherwise (the agent was down, or reached it too late).
 //  3. Only one item plays at a time. Among due items, the highest priority goes first, then the
 //     earliest start. An emergency pre-empts whatever plays; any higher priority pre-empts a lower
@@ -75,6 +75,8 @@ export class Timeline {
   private current: Current | null = null;
   /** due items that had to wait: what was playing */
   private blockedBy = new Map<string, string>();
+  /** due items held back because their media was not in the cache yet */
+  private waitingForMedia = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
 
@@ -118,6 +120,7 @@ export class Timeline {
     }
     this.pending = next;
     for (const occ of [...this.blockedBy.keys()]) if (!next.has(occ)) this.blockedBy.delete(occ);
+    for (const occ of [...this.waitingForMedia]) if (!next.has(occ)) this.waitingForMedia.delete(occ);
     this.tick();
   }
 
@@ -173,6 +176,7 @@ export class Timeline {
       const ref = output.mediaFor(p.item);
       if (ref && !media.isReady(ref)) {
         media.urgent(ref);
+        this.waitingForMedia.add(p.item.occurrenceId);
         continue;
       }
       startable.push(p);
@@ -209,11 +213,12 @@ export class Timeline {
     const occ = p.item.occurrenceId;
     const blocker = this.blockedBy.get(occ) ?? (this.current && rank(this.current.item) >= rank(p.item) ? describeItem(this.current.item) : null);
     this.blockedBy.delete(occ);
+    const waitedForMedia = this.waitingForMedia.delete(occ);
     const ref = this.deps.output.mediaFor(p.item);
     const lateS = Math.round((now - p.dueAt) / 1000);
     let result: PlaybackResult;
     let reason: string;
-    if (ref && !this.deps.media.isReady(ref)) {
+    if (waitedForMedia && ref && !this.deps.media.isReady(ref) && !blocker) {
       result = 'failed';
       const err = this.deps.media.lastError(ref.sha256);
       reason = `media ${ref.sha256} was not downloaded in time${err ? `: ${err}` : ' (still downloading)'}`;
@@ -234,6 +239,7 @@ export class Timeline {
     const occ = item.occurrenceId;
     this.pending.delete(occ);
     this.blockedBy.delete(occ);
+    this.waitingForMedia.delete(occ);
     store.markPlaying(occ);
     let lastProgressWrite = 0;
     const cur: Current = { item, abort: new AbortController(), stopAs: null, done: Promise.resolve() };

@@ -118,12 +118,14 @@ export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDrop
     lra = measured.inputLRA;
     adjustments.push(`loudness-range target raised from ${wanted.lra} to ${lra} LU to match the recording`);
   }
-  let i = Math.min(wanted.i, fix2(wanted.i - extraDropLu));
+  let i = wanted.i;
   const linearOk = (ti: number) => measured.inputTP + (ti - measured.inputI) <= wanted.tp;
   if (!linearOk(i)) {
     i = Math.floor((wanted.tp - measured.inputTP + measured.inputI) * 100) / 100;
     while (!linearOk(i)) i = fix2(i - 0.01); // floating-point edge: step below the boundary
   }
+  // A retry after loudnorm unexpectedly went dynamic backs off further.
+  if (extraDropLu > 0) i = fix2(i - extraDropLu);
   if (i !== wanted.i) adjustments.push(`loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP without compression`);
   if (i < MIN_I) {
     return { impossible: `its peaks are too high for its loudness (peak ${measured.inputTP.toFixed(1)} dBTP at ${measured.inputI.toFixed(1)} LUFS): a fixed gain cannot reach a usable level` };

@@ -33,6 +33,8 @@ export interface TranscodeOutput {
   bytes: number;
   mime: string;
   sampleRate: number;
+  /** Extra gain (dB, <= 0) applied to this output only, when its codec overshot the peak limit. */
+  trimDb: number;
   /** Measured on this very file (ebur128). */
   loudness: { i: number; tp: number };
 }
@@ -75,15 +77,24 @@ interface Encoding {
 const COMMON = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-ac', '1'];
 
 export const ENCODINGS: Encoding[] = [
-  // 48 kbit/s mono Opus is transparent for speech; "audio" mode (not "voip") because bulletins
-  // often open with a music jingle that the voip mode's speech tuning would smear.
-  { format: 'opus', mime: 'audio/ogg; codecs=opus', sampleRate: 48_000, args: ['-c:a', 'libopus', '-b:a', '48k', '-vbr', 'on', '-application', 'audio', '-ar', '48000', '-f', 'opus'] },
-  // CBR so that old players and amplifier MP3 modules can seek and time it without a Xing header.
-  { format: 'mp3', mime: 'audio/mpeg', sampleRate: 44_100, args: ['-c:a', 'libmp3lame', '-b:a', '96k', '-ar', '44100', '-f', 'mp3'] },
+  // 48 kbit/s mono Opus is transparent for speech. "audio" rather than "voip": bulletins often open
+  // with a music jingle. Complexity 6: 7+ adds libopus's signal analysis, ~3x slower here for no
+  // audible gain at this rate; and below 7 unconstrained VBR overshoots (~88 kbit/s), so constrain it.
+  {
+    format: 'opus',
+    mime: 'audio/ogg; codecs=opus',
+    sampleRate: 48_000,
+    args: ['-c:a', 'libopus', '-b:a', '48k', '-vbr', 'constrained', '-compression_level', '6', '-application', 'audio', '-ar', '48000', '-f', 'opus'],
+  },
+  // VBR -q:a 3 (about 90-100 kbit/s for mono speech). Not CBR: LAME's CBR/ABR output measures
+  // 0.4-0.5 dB quieter than its input with this build, VBR keeps the level.
+  { format: 'mp3', mime: 'audio/mpeg', sampleRate: 44_100, args: ['-c:a', 'libmp3lame', '-q:a', '3', '-ar', '44100', '-f', 'mp3'] },
 ];
 
-// An output may read above the limit by this much: lossy coding reshapes peaks slightly.
+// An output may read above the peak limit by this much: lossy coding reshapes peaks (Opus here
+// typically by 0.2-0.5 dB). Past TRIM_ABOVE_DB the output is re-encoded a little quieter.
 const TP_CODEC_TOLERANCE_DB = 0.5;
+const TRIM_ABOVE_DB = 0.4;
 const I_TOLERANCE_LU = 1;
 
 function checkRange(name: string, v: number, lo: number, hi: number): number {
@@ -104,7 +115,7 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
   const maxMs = (opts.maxDurationS ?? 3600) * 1000;
   const minMs = opts.minDurationMs ?? 300;
 
-  const [probe, sourceSha256] = await Promise.all([probeAudio(ffmpegPath, input, { timeoutMs: opts.timeoutMs ?? 15_000 }), sha256File(input)]);
+  const probe = await probeAudio(ffmpegPath, input, { timeoutMs: opts.timeoutMs ?? 15_000 });
   const probeMs = performance.now() - started;
   const headerMs = probe.durationMs !== null && !probe.durationEstimated ? probe.durationMs : undefined;
   if (headerMs !== undefined && headerMs > maxMs) throw tooLong(headerMs, maxMs);
@@ -112,7 +123,8 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
   const timeoutMs = opts.timeoutMs ?? 30_000 + Math.min(headerMs ?? maxMs, maxMs) / 4;
 
   // Pass 1. Decoding stops just past the limit, whatever the header claimed.
-  const pass1 = await measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 });
+  // Hash only once the probe has shown a regular, readable file; it overlaps pass 1.
+  const [pass1, sourceSha256] = await settleAll([measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 }), sha256File(input)]);
   if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs, true);
   if (pass1.decodedMs <= 0) throw new MediaError('corrupt', 'no sound could be decoded from the file: it is damaged or empty');
   if (headerMs !== undefined && headerMs - pass1.decodedMs > Math.max(500, headerMs * 0.05)) {
@@ -131,29 +143,52 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
     const wav = path.join(work, 'normalised.wav');
     const pass2 = await normalizeLinear(ffmpegPath, input, wav, pass1.measured, wanted, { timeoutMs });
 
-    const encStarted = performance.now();
-    const encoded = await Promise.all(
-      ENCODINGS.map(async (enc) => {
-        const tmp = tempName(outDir, enc.format);
-        temps.push(tmp);
-        const r = await runFfmpeg(ffmpegPath, [...inputArgs(wav), ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`], { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` });
-        if (r.code !== 0) throw new MediaError('ffmpeg-failed', `ffmpeg failed while encoding ${enc.format.toUpperCase()}: ${lastLines(r.stderr)}`, { detail: r.stderr.slice(-4000) });
-        return { enc, tmp };
-      }),
-    );
-    const encodeMs = performance.now() - encStarted;
+    const encode = async (enc: Encoding, trimDb: number) => {
+      const tmp = tempName(outDir, enc.format);
+      temps.push(tmp);
+      const trim = trimDb ? ['-af', `volume=${trimDb.toFixed(2)}dB`] : [];
+      const r = await runFfmpeg(ffmpegPath, [...inputArgs(wav), ...trim, ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`], { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` });
+      if (r.code !== 0) throw new MediaError('ffmpeg-failed', `ffmpeg failed while encoding ${enc.format.toUpperCase()}: ${lastLines(r.stderr)}`, { detail: r.stderr.slice(-4000) });
+      return tmp;
+    };
+    let encodeMs = 0;
+    let verifyMs = 0;
+    const timed = async <T>(add: (ms: number) => void, work: Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await work;
+      } finally {
+        add(performance.now() - t0);
+      }
+    };
+    const addEnc = (ms: number) => (encodeMs += ms);
+    const addVer = (ms: number) => (verifyMs += ms);
 
-    const verStarted = performance.now();
-    const measured = await Promise.all(encoded.map(({ tmp }) => measureOutput(ffmpegPath, tmp, { timeoutMs })));
-    const verifyMs = performance.now() - verStarted;
-    encoded.forEach(({ enc }, k) => verify(enc.format, measured[k], pass2.effective));
+    const target = pass2.effective;
+    let files = await timed(addEnc, settleAll(ENCODINGS.map((enc) => encode(enc, 0))));
+    let measured = await timed(addVer, settleAll(files.map((f) => measureOutput(ffmpegPath, f, { timeoutMs }))));
+    // A lossy codec can push true peaks past the limit; take the excess off that output with a
+    // further fixed gain (still linear) rather than refuse the upload.
+    const trims = measured.map((m) => (m.tp > target.tp + TRIM_ABOVE_DB ? -(m.tp - target.tp) : 0));
+    if (trims.some((t) => t !== 0)) {
+      const redo = ENCODINGS.map((enc, k) => (trims[k] ? k : -1)).filter((k) => k >= 0);
+      const again = await timed(addEnc, settleAll(redo.map((k) => encode(ENCODINGS[k], trims[k]))));
+      const remeasured = await timed(addVer, settleAll(again.map((f) => measureOutput(ffmpegPath, f, { timeoutMs }))));
+      files = files.slice();
+      measured = measured.slice();
+      redo.forEach((k, j) => {
+        files[k] = again[j];
+        measured[k] = remeasured[j];
+      });
+    }
+    ENCODINGS.forEach((enc, k) => verify(enc.format, measured[k], target));
 
     const outputs: TranscodeOutput[] = [];
-    for (const [k, { enc, tmp }] of encoded.entries()) {
-      const placed = await placeByHash(tmp, enc.format);
-      outputs.push({ format: enc.format, file: placed.file, sha256: placed.sha256, bytes: placed.bytes, mime: enc.mime, sampleRate: enc.sampleRate, loudness: { i: measured[k].i, tp: measured[k].tp } });
+    for (const [k, enc] of ENCODINGS.entries()) {
+      const placed = await placeByHash(files[k], enc.format);
+      const { i, tp } = measured[k];
+      outputs.push({ format: enc.format, file: placed.file, sha256: placed.sha256, bytes: placed.bytes, mime: enc.mime, sampleRate: enc.sampleRate, trimDb: trims[k], loudness: { i, tp } });
     }
-    temps.length = 0;
 
     const durationMs = pass2.decodedMs || pass1.decodedMs;
     const totalMs = performance.now() - started;
@@ -184,6 +219,15 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
     await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Like Promise.all, but waits for every job: a sibling ffmpeg must not still be writing into a
+ *  directory we are about to clean. */
+async function settleAll<T extends readonly unknown[] | []>(jobs: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const settled = await Promise.allSettled(jobs as readonly unknown[]);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
 }
 
 function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarget): void {

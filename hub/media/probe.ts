@@ -1,5 +1,6 @@
 // Reads what an uploaded file contains, with ffmpeg alone (no ffprobe in @ffmpeg-installer):
 // `ffmpeg -i file` with no output prints the container and stream lines, then exits 1.
+import { stat } from 'node:fs/promises';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
@@ -70,9 +71,14 @@ function notOpenable(sniff: Sniff, stderr: string): MediaError {
 export async function probeAudio(ffmpegPath: string, file: string, opts: { timeoutMs?: number; requireAudio?: boolean } = {}): Promise<ProbeResult> {
   let sniff: Sniff;
   try {
+    // Before opening: opening a FIFO or device would block (or never end).
+    if (!(await stat(file)).isFile()) throw new MediaError('not-audio', 'the file is not audio: it is not a regular file');
     sniff = await sniffFile(file);
   } catch (err) {
-    throw new MediaError('corrupt', `the file could not be opened: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    if (err instanceof MediaError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it is not there (removed before processing?)' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
+    throw new MediaError('corrupt', `the file could not be opened: ${why}`, { cause: err });
   }
   if (sniff.bytes === 0) throw notOpenable(sniff, '');
   const run = await runFfmpeg(ffmpegPath, inputArgs(file), { timeoutMs: opts.timeoutMs ?? 15_000, what: 'reading the file' });

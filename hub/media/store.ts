@@ -2,7 +2,7 @@
 // only when complete (rename within one directory is atomic), and is never rewritten once there.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function sha256File(file: string): Promise<string> {
@@ -31,11 +31,27 @@ export async function placeByHash(tempFile: string, ext: string): Promise<Placed
   const file = `${sha256}.${ext}`;
   const final = path.join(path.dirname(tempFile), file);
   const existing = await stat(final).catch(() => undefined);
-  if (existing && existing.size === size) {
+  if (existing && existing.size === size && (await sha256File(final)) === sha256) {
     await unlink(tempFile);
     return { file, sha256, bytes: size, created: false };
   }
-  // Absent, or a wrong-sized leftover under our name (cannot be ours): replace it atomically.
+  // Absent, or damaged on disk (its bytes no longer match its name): replace it atomically.
   await rename(tempFile, final);
   return { file, sha256, bytes: size, created: true };
+}
+
+/** Removes temp files a crashed run left in `dir` (older than `olderThanMs`); returns their names. */
+export async function sweepTemp(dir: string, olderThanMs = 6 * 3600_000): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith('.tmp-')) continue;
+    const full = path.join(dir, name);
+    const st = await stat(full).catch(() => undefined);
+    if (st?.isFile() && Date.now() - st.mtimeMs > olderThanMs) {
+      await unlink(full).catch(() => undefined);
+      removed.push(name);
+    }
+  }
+  return removed;
 }

@@ -28,7 +28,7 @@ export function mediaRoutes(ctx: HubContext) {
         const item = await new Promise<MediaItem>((resolve, reject) => {
           let bb: busboy.Busboy;
           try {
-            bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: ctx.config.maxUploadBytes, fields: 10 } });
+            bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: ctx.config.maxUploadBytes, fields: 10 } });
           } catch (e) {
             return reject(new HttpError(400, `bad multipart request: ${(e as Error).message}`));
           }

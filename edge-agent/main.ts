@@ -1,0 +1,346 @@
+// The edge agent's composition root: builds every part from the config and wires them together.
+// No module-level state: several agents can run in one process (tests, `wardcast simulate`).
+//
+//   MQTT session ──message──▶ HubMessages (verify) ──▶ store ──▶ Timeline ──▶ SpeakerOutput / LedOutput
+//        ▲                                                          │
+//        └──────── ReceiptOutbox ◀── signed receipts ◀──────────────┘
+//   MediaCache (downloads ahead)   ClockSync (hub time)   TelemetryReporter
+import { EventEmitter } from 'node:events';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { ClockFilter, topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
+import { createHardware, resolveFfmpeg, type Hardware } from '../firmware-bridge/index.ts';
+import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
+import { ensureIdentity } from './identity.ts';
+import { AgentStore } from './store.ts';
+import { MediaCache } from './media-cache.ts';
+import { SpeakerOutput } from './speaker-output.ts';
+import { LedOutput } from './led-output.ts';
+import type { PlaybackOutput } from './playback.ts';
+import { Timeline } from './timeline.ts';
+import { ReceiptOutbox } from './receipts.ts';
+import { ClockSync } from './clock-sync.ts';
+import { HubMessages, type HubMessageHandlers } from './hub-messages.ts';
+import { MqttSession } from './session.ts';
+import { TelemetryReporter, buildTelemetry } from './telemetry.ts';
+
+export interface AgentStatus {
+  deviceId: string;
+  connected: boolean;
+  session: number;
+  scheduleVersion: number;
+  /** pending + playing items in the local schedule */
+  scheduledItems: number;
+  nowPlaying: string | null;
+  outboxSize: number;
+  rejected: Record<string, number>;
+  clockOffsetMs: number | null;
+  pendingDownloads: number;
+}
+
+/**
+ * Events: 'connected' {session}, 'disconnected', 'schedule' {version, added, updated, dropped,
+ * ignored}, 'command' {type, ...}, 'media-ready' sha256, 'media-failed' {sha256, error},
+ * 'playing' {occurrenceId, broadcastId, priority, title}, 'idle' {occurrenceId, result},
+ * 'receipt-queued' Receipt, 'receipt-acked' receiptId, 'rejected' {reason, topic, detail},
+ * 'clock' {sample, best}.
+ */
+export interface RunningAgent {
+  deviceId: string;
+  /** the device's Ed25519 public key (SPKI PEM): verifies its receipts */
+  publicKeyPem: string;
+  events: EventEmitter;
+  /** the drivers built from the profile (tests reach the simulators' fault injection here) */
+  hardware: Hardware;
+  config: AgentConfig;
+  status(): AgentStatus;
+  telemetry(): Promise<Telemetry>;
+  stop(): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  /** a logger to use instead of a new pino logger at config.logLevel */
+  logger?: Logger;
+}
+
+function capabilitiesFor(hardware: Hardware): string[] {
+  const p = hardware.profile;
+  if (p.kind === 'speaker') return ['audio', 'opus', 'mp3', `audio-output:${p.audioOutput}`.slice(0, 40), `amplifier:${p.amplifier.driver}`, 'amplifier-readback'];
+  return ['led-text', `led-board:${p.board.driver}`, 'led-readback'];
+}
+
+/** Starts an agent: enrols on first start, then runs until stop(). Throws with a clear message when it cannot start. */
+export async function startAgent(input: AgentConfigInput, options: StartAgentOptions = {}): Promise<RunningAgent> {
+  const config = parseAgentConfig(input);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const rootLog = options.logger ?? pino({ level: config.logLevel, name: 'edge-agent' });
+  const identity = await ensureIdentity({
+    dataDir: config.dataDir,
+    hubUrl: config.hubUrl,
+    enrolToken: config.enrolToken,
+    agentVersion: config.agentVersion,
+    log: rootLog,
+  });
+  const deviceId = identity.deviceId;
+  if (identity.kind !== config.profile.kind) {
+    throw new Error(`the hub enrolled ${deviceId} as a ${identity.kind} device, but the hardware profile describes a ${config.profile.kind}`);
+  }
+  const log = rootLog.child({ deviceId });
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const store = AgentStore.open(config.dataDir);
+  let hardware: Hardware | undefined;
+  try {
+    const hubPublicKey = createPublicKey(identity.hubPublicKey);
+    const privateKey = createPrivateKey(identity.privateKeyPem);
+    hardware = createHardware(config.profile, { name: deviceId });
+    const hw = hardware;
+    const clock = new ClockFilter();
+    const hubNow = () => clock.toHubTime(Date.now());
+    const topics = makeTopics(identity.topicPrefix);
+
+    const media = new MediaCache({
+      dir: path.join(config.dataDir, 'media'),
+      hubUrl: config.hubUrl,
+      username: identity.mqttUsername,
+      password: identity.mqttPassword,
+      store,
+      log: log.child({ part: 'media' }),
+    });
+
+    let output: PlaybackOutput;
+    if (hw.profile.kind === 'speaker') {
+      const a = hw.profile.amplifier;
+      const sim = hw.simulatedAmplifier;
+      output = new SpeakerOutput({
+        amplifier: hw.amplifier!,
+        feedAudio: sim ? (on) => sim.feedAudio(on) : undefined,
+        settings: { zones: a.zones, warmUpMs: a.warmUpMs, tailMs: a.tailMs, minPlayingCurrentMa: a.minPlayingCurrentMa },
+        audioOutput: hw.profile.audioOutput,
+        ffmpeg: resolveFfmpeg(config.ffmpegPath),
+        media,
+        log: log.child({ part: 'speaker' }),
+      });
+    } else {
+      output = new LedOutput({ board: hw.ledBoard!, log: log.child({ part: 'led' }) });
+    }
+
+    // The session is created below; these closures only run once it exists.
+    let session!: MqttSession;
+    const isConnected = () => session.connected;
+
+    const outbox = new ReceiptOutbox({
+      store,
+      deviceId,
+      privateKey,
+      clock,
+      publish: (r) => session.publish(topics.deviceEvent(deviceId, 'receipt'), JSON.stringify(r), { qos: 1 }),
+      isConnected,
+      retryMs: config.receiptRetryMs,
+      log: log.child({ part: 'outbox' }),
+      events,
+    });
+
+    let gcTimer: NodeJS.Timeout | null = null;
+    const scheduleGc = () => {
+      gcTimer ??= setTimeout(() => {
+        gcTimer = null;
+        if (store.db.open) media.gc(store.referencedMedia());
+      }, 1000);
+    };
+
+    const timeline = new Timeline({
+      store,
+      clock,
+      output,
+      media,
+      lateGraceMs: config.lateGraceMs,
+      issue: (r) => {
+        outbox.issue(r);
+        scheduleGc();
+      },
+      log: log.child({ part: 'timeline' }),
+      events,
+    });
+
+    const clockSync = new ClockSync({
+      filter: clock,
+      store,
+      publish: (req) => session.publish(topics.deviceEvent(deviceId, 'clock'), JSON.stringify(req), { qos: 0 }),
+      isConnected,
+      intervalMs: config.clockSyncIntervalMs,
+      log: log.child({ part: 'clock' }),
+      events,
+    });
+
+    const refreshMedia = () =>
+      media.want(
+        store.items().flatMap((s) => {
+          const ref = output.mediaFor(s.item);
+          return ref ? [{ ref, neededAt: s.dueAt }] : [];
+        }),
+      );
+
+    const appliesHere = (item: ScheduleItem) => (output.kind === 'speaker' ? !!item.media : !!item.led);
+
+    const handlers: HubMessageHandlers = {
+      schedule(body, env) {
+        const r = store.applyManifest({ envelopeId: env.id, version: body.version, issuedAt: env.issuedAt }, body.items, hubNow());
+        log.info({ version: body.version, items: body.items.length, ...r }, 'manifest applied');
+        timeline.reload();
+        refreshMedia();
+        scheduleGc();
+        events.emit('schedule', { version: body.version, ...r });
+      },
+      playNow(body, env, via) {
+        const item = body.item;
+        // An area command reaches loudspeakers and LED boards alike; each takes what it can show.
+        if (via === 'area' && !appliesHere(item)) {
+          log.info({ occurrenceId: item.occurrenceId }, `area play-now has nothing for a ${output.kind} device; ignored`);
+          return;
+        }
+        if (!store.addCommandItem(item, env.issuedAt, hubNow())) {
+          log.info({ occurrenceId: item.occurrenceId }, 'play-now for an occurrence already known; ignored');
+          return;
+        }
+        log.info({ occurrenceId: item.occurrenceId, priority: item.priority, via }, 'play-now accepted');
+        const ref = output.mediaFor(item);
+        if (ref) media.urgent(ref);
+        timeline.reload();
+        events.emit('command', { type: 'play-now', occurrenceId: item.occurrenceId, via });
+      },
+      stop(body, env) {
+        const dropped = store.cancelBroadcast(body.broadcastId, env.issuedAt);
+        log.info({ broadcastId: body.broadcastId, dropped, reason: body.reason }, 'stop accepted');
+        timeline.stopBroadcast(body.broadcastId, body.reason);
+        refreshMedia();
+        scheduleGc();
+        events.emit('command', { type: 'stop', broadcastId: body.broadcastId, dropped });
+      },
+      receiptAck(body) {
+        outbox.ack(body.receiptIds);
+      },
+      clockReply(body) {
+        clockSync.onReply(body);
+      },
+    };
+
+    const hubMessages = new HubMessages({
+      hubPublicKey,
+      topicPrefix: identity.topicPrefix,
+      deviceId,
+      store,
+      hubNow,
+      isClockRequestOutstanding: (id, t0) => clockSync.isOutstanding(id, t0),
+      handlers,
+      log: log.child({ part: 'verify' }),
+      events,
+    });
+
+    session = new MqttSession({
+      url: config.mqttUrl,
+      deviceId,
+      username: identity.mqttUsername,
+      password: identity.mqttPassword,
+      topics,
+      areaPaths: identity.areaPaths,
+      kind: identity.kind,
+      agentVersion: config.agentVersion,
+      capabilities: capabilitiesFor(hw),
+      nextSession: () => store.nextSession(),
+      hubNow,
+      backoff: { minMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs, jitter: config.reconnectJitter },
+      log: log.child({ part: 'mqtt' }),
+    });
+
+    const telemetry = new TelemetryReporter({
+      deviceId,
+      store,
+      clock,
+      media,
+      output,
+      timeline,
+      publish: (t) => session.publish(topics.deviceEvent(deviceId, 'telemetry'), JSON.stringify(t), { qos: 0 }),
+      isConnected,
+      intervalMs: config.telemetryIntervalMs,
+      log: log.child({ part: 'telemetry' }),
+    });
+
+    session.on('message', (topic: string, payload: Buffer) => hubMessages.handle(topic, payload));
+    session.on('connected', (n: number) => {
+      events.emit('connected', { session: n });
+      outbox.onConnected();
+      void clockSync.burst();
+      void telemetry.send();
+    });
+    session.on('disconnected', () => events.emit('disconnected'));
+    media.on('ready', (sha: string) => {
+      events.emit('media-ready', sha);
+      timeline.reload();
+    });
+    media.on('failed', (sha: string, error: string) => events.emit('media-failed', { sha256: sha, error }));
+
+    // After a crash or power cut the amplifier may have been left on: start from a known state.
+    if (hw.amplifier) await hw.amplifier.setPower(false).catch((err) => log.warn({ err: (err as Error).message }, 'amplifier power-off at start failed'));
+
+    // Offline first: the timeline runs from the store before (and whether or not) the hub answers.
+    timeline.start();
+    refreshMedia();
+    media.start();
+    outbox.start();
+    clockSync.start();
+    telemetry.start();
+    const pruneTimer = setInterval(() => store.prune(hubNow()), 3600_000);
+    pruneTimer.unref();
+    store.prune(hubNow());
+    session.start();
+    log.info({ kind: identity.kind, mqtt: config.mqttUrl, hub: config.hubUrl }, 'agent started');
+
+    let stopping: Promise<void> | null = null;
+    return {
+      deviceId,
+      publicKeyPem: identity.publicKeyPem,
+      events,
+      hardware: hw,
+      config,
+      status: () => ({
+        deviceId,
+        connected: session.connected,
+        session: session.sessionNumber,
+        scheduleVersion: store.appliedManifest()?.version ?? 0,
+        scheduledItems: store.items().length,
+        nowPlaying: timeline.nowPlaying()?.occurrenceId ?? null,
+        outboxSize: store.outboxSize(),
+        rejected: store.rejectionCounts(),
+        clockOffsetMs: clock.best()?.offsetMs ?? null,
+        pendingDownloads: media.pendingDownloads(),
+      }),
+      telemetry: () => buildTelemetry({ deviceId, store, clock, media, output, timeline, publish: async () => undefined, isConnected, intervalMs: 0, log }),
+      stop() {
+        stopping ??= (async () => {
+          clearInterval(pruneTimer);
+          if (gcTimer) clearTimeout(gcTimer);
+          telemetry.stop();
+          clockSync.stop();
+          await timeline.stop();
+          outbox.flush();
+          outbox.stop();
+          await session.stop();
+          await media.stop();
+          await hw.amplifier?.close();
+          await hw.ledBoard?.close();
+          store.close();
+          log.info('agent stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await hardware?.amplifier?.close();
+    await hardware?.ledBoard?.close();
+    store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,148 @@
+// Receipts are proof of play and must not be lost: they wait in the on-disk outbox through broker
+// outages and agent restarts, are re-sent until acked, and a crash mid-playback still ends the
+// occurrence with exactly one receipt.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
+import { FakeHub } from './test-support/fake-hub.ts';
+import { agentConfig, audioItem, makeClip, nextEvent, sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import { startAgent } from './main.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let hub: FakeHub;
+let clip: MediaRef;
+let longClip: MediaRef;
+
+beforeAll(async () => {
+  hub = await FakeHub.start();
+  const c = makeClip('Xin chào');
+  clip = hub.addMedia(c.file, c.durationMs);
+  const l = makeClip('Thông báo lịch tiêm chủng tháng này', 5);
+  longClip = hub.addMedia(l.file, l.durationMs);
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('receipt outbox', () => {
+  it('re-sends a receipt until the hub acks it, then deletes it', async () => {
+    const tmp = tempDir();
+    hub.autoAck = false;
+    const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-retry'), receiptRetryMs: 300 }), { logger: testLogger() });
+    try {
+      await nextEvent(a.events, 'connected');
+      const item = audioItem(clip, hub.hubNow() + 300);
+      await hub.publishSchedule('loa-retry', [item], 1);
+      const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
+      await waitUntil(() => (hub.receiptDeliveries.get(r.id) ?? 0) >= 3, 5000, 'receipt re-sent');
+      expect(a.status().outboxSize).toBe(1);
+      const acked = nextEvent(a.events, 'receipt-acked', (id) => id === r.id);
+      await hub.ack('loa-retry', [r.id]);
+      await acked;
+      expect(a.status().outboxSize).toBe(0);
+      const n = hub.receiptDeliveries.get(r.id)!;
+      await sleep(800);
+      expect(hub.receiptDeliveries.get(r.id)).toBe(n);
+    } finally {
+      hub.autoAck = true;
+      await a.stop();
+      tmp.cleanup();
+    }
+  });
+
+  it('plays from the local store while the broker is down, keeps the receipt through an agent restart, and delivers it when the broker returns', async () => {
+    const tmp = tempDir();
+    try {
+      const cfg = agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-offline') });
+      const a = await startAgent(cfg, { logger: testLogger() });
+      await nextEvent(a.events, 'connected');
+      const item = audioItem(clip, hub.hubNow() + 1500);
+      const ready = nextEvent(a.events, 'media-ready');
+      await hub.publishSchedule('loa-offline', [item], 1);
+      await ready;
+
+      // the broker dies before the item is due: the agent plays it anyway
+      await hub.stopBroker();
+      const queued = await nextEvent(a.events, 'receipt-queued', (r) => r.occurrenceId === item.occurrenceId);
+      expect(queued.result).toBe('played');
+      expect(a.status().connected).toBe(false);
+      await a.stop();
+
+      // the agent restarts while the broker is still down: the receipt is still in the outbox
+      const b = await startAgent({ ...cfg, enrolToken: undefined }, { logger: testLogger() });
+      try {
+        expect(b.status().outboxSize).toBe(1);
+        await sleep(300);
+        expect(hub.receipts.some((r) => r.occurrenceId === item.occurrenceId)).toBe(false);
+
+        // the broker comes back: the receipt arrives, verifies, is acked and leaves the outbox
+        await hub.startBroker();
+        const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId, 10_000);
+        expect(r.id).toBe(queued.id);
+        expect(r.result).toBe('played');
+        expect(verifyReceipt(b.publicKeyPem, r)).toBe(true);
+        await waitUntil(() => b.status().outboxSize === 0, 5000, 'outbox empty');
+        expect(hub.receipts.filter((x) => x.occurrenceId === item.occurrenceId)).toHaveLength(1);
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('after a crash (SIGKILL) mid-playback, the interrupted occurrence gets one "agent restarted during playback" receipt and is not played again', async () => {
+    const tmp = tempDir();
+    const cfg = agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-crash') });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run-ts.mjs'), path.join(repoRoot, 'edge-agent', 'test-support', 'agent-process.ts'), JSON.stringify(cfg)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const events: { event: string; value: any }[] = [];
+    const waitChild = (event: string, timeoutMs = 20_000) =>
+      waitUntil(() => events.some((e) => e.event === event), timeoutMs, `child event ${event}`);
+    lines.on('line', (l) => {
+      try {
+        events.push(JSON.parse(l));
+      } catch {
+        /* not ours */
+      }
+    });
+    try {
+      await waitChild('connected');
+      const item = audioItem(longClip, hub.hubNow() + 1000);
+      await hub.publishSchedule('loa-crash', [item], 1);
+      await waitChild('playing');
+      await sleep(1500); // some audio is confirmed (progress is saved every 2 s, and at the start)
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(events.some((e) => e.event === 'receipt-queued')).toBe(false);
+
+      const b = await startAgent({ ...cfg, enrolToken: undefined }, { logger: testLogger() });
+      try {
+        const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId, 10_000);
+        expect(r.result).toBe('partial');
+        expect(r.reason).toBe('agent restarted during playback');
+        expect(r.actualStart).not.toBeNull();
+        expect(r.secondsPlayed).toBeGreaterThan(0);
+        expect(verifyReceipt(b.publicKeyPem, r)).toBe(true);
+        // a newer manifest still listing the occurrence does not make it play again
+        const applied = nextEvent(b.events, 'schedule');
+        await hub.publishSchedule('loa-crash', [item], 2);
+        expect((await applied).ignored).toBe(1);
+        await sleep(1500);
+        expect(hub.receipts.filter((x) => x.occurrenceId === item.occurrenceId)).toHaveLength(1);
+        expect(b.status().scheduledItems).toBe(0);
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      tmp.cleanup();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+// Runs an edge agent as its own process through the real `wardcast agent` command.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+const bin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'wardcast.mjs');
+
+export interface AgentProcess {
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startAgentProcess(o: { dir: string; hubUrl: string; mqttUrl: string; enrolToken?: string; profile: object; extra?: object }): AgentProcess {
+  mkdirSync(o.dir, { recursive: true });
+  const cfg = { dataDir: o.dir, hubUrl: o.hubUrl, mqttUrl: o.mqttUrl, enrolToken: o.enrolToken, profile: o.profile, logLevel: 'info', telemetryIntervalMs: 2000, ...o.extra };
+  const file = path.join(o.dir, 'agent.yaml');
+  writeFileSync(file, YAML.stringify(JSON.parse(JSON.stringify(cfg))));
+  const child = spawn(process.execPath, [bin, 'agent', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDCAST_DATA_DIR: '', WARDCAST_MQTT_URL: '' } });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return {
+    child,
+    output: () => out,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill(signal);
+      }),
+  };
+}
+
+export const SPEAKER_PROFILE = { kind: 'speaker', amplifier: { driver: 'simulated', warmUpMs: 200, tailMs: 200 }, audioOutput: 'null' };
+export const LED_PROFILE = { kind: 'led', board: { driver: 'simulated' } };
