@@ -31,7 +31,11 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
 export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: MediaRef | undefined): ScheduleItem | null {
   const base = { occurrenceId: occurrenceId(b.id, startAt), broadcastId: b.id, title: b.title, priority: b.priority, startAt, volume: b.volume };
   if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
-  if (kind === 'led' && b.led) return { ...base, durationMs: b.durationMs, led: b.led };
+  if (kind === 'led' && b.led) {
+    // A board shows every page at least once, and stays up as long as the audio plays.
+    const pagesMs = b.led.pages.reduce((s, p) => s + p.seconds * 1000, 0);
+    return { ...base, durationMs: Math.max(b.durationMs, pagesMs), led: b.led };
+  }
   return null;
 }
 

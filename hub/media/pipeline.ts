@@ -153,10 +153,10 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
     };
     let encodeMs = 0;
     let verifyMs = 0;
-    const timed = async <T>(add: (ms: number) => void, work: Promise<T>): Promise<T> => {
+    const timed = async <T>(add: (ms: number) => void, job: Promise<T>): Promise<T> => {
       const t0 = performance.now();
       try {
-        return await work;
+        return await job;
       } finally {
         add(performance.now() - t0);
       }

@@ -1,0 +1,47 @@
+// `npm start` as a newcomer meets it: the demo on its embedded defaults, driven only through the
+// outside contract (environment variables, login, coverage report). It must show a bulletin go
+// out and come back confirmed, and leave no processes behind when stopped.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.ts';
+import { ApiClient } from '../../cli/api-client.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('runs the whole system and confirms the demo bulletins, then stops cleanly', async () => {
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const env = { ...process.env, WARDCAST_HTTP_PORT: String(httpPort), WARDCAST_MQTT_PORT: String(mqttPort), WARDCAST_DATA_DIR: dir, WARDCAST_ADMIN_PASSWORD: 'demo-admin-password' };
+  const demo = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/wardcast.mjs'), 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  demo.stdout!.on('data', (d) => (out += d));
+  demo.stderr!.on('data', (d) => (out += d));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not finish its scenario in 150 s:\n${out}`)), 150_000);
+      demo.stdout!.on('data', () => out.includes('wardcast is running') && (clearTimeout(timer), resolve()));
+      demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
+    });
+    expect(out).toContain(`http://127.0.0.1:${httpPort}/`);
+    expect(out).toMatch(/canbo\.hadinh\s+\S+/);
+
+    const admin = await new ApiClient(`http://127.0.0.1:${httpPort}`).as('admin', 'demo-admin-password');
+    const devices = await admin.get('/api/v1/devices');
+    expect(devices.map((d: any) => [d.id, d.online])).toEqual([
+      ['loa-ha-dinh-01', true],
+      ['loa-khuong-mai-01', true],
+      ['led-thanh-xuan-bac-01', true],
+    ]);
+    const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
+    // The ward bulletin on Hạ Đình's speaker, then the emergency on all three devices.
+    expect(report.totals).toMatchObject({ played: 4, failed: 0, missed: 0 });
+  } finally {
+    demo.kill('SIGTERM');
+    await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
+  }
+  const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(dir));
+  expect(left).toEqual([]);
+}, 200_000);
