@@ -56,6 +56,7 @@ export const MIGRATIONS: string[] = [
     source_bytes INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('processing','ready','failed')),
     error TEXT,
+    error_code TEXT,
     duration_ms INTEGER,
     loudness TEXT,
     outputs TEXT,

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { createMedia, markMediaFailed, markMediaReady, type MediaItem } from './media-store.ts';
 import { transcode } from './pipeline.ts';
+import { isMediaError } from './errors.ts';
+import { sweepTemp } from './store.ts';
 
 export interface MediaJobsOptions {
   db: Db;
@@ -32,6 +34,10 @@ export function createMediaJobs(opts: MediaJobsOptions) {
   const mediaDir = path.join(opts.dataDir, 'media');
   mkdirSync(uploadDir, { recursive: true });
   mkdirSync(mediaDir, { recursive: true });
+  // Temp files of a run that crashed mid-transcode would otherwise stay forever.
+  void sweepTemp(mediaDir).catch((err) => opts.log.warn({ err }, 'could not sweep media temp files'));
+  rmSync(uploadDir, { recursive: true, force: true });
+  mkdirSync(uploadDir, { recursive: true });
   let queue: Promise<void> = Promise.resolve();
   let pending = 0;
 
@@ -48,7 +54,7 @@ export function createMediaJobs(opts: MediaJobsOptions) {
       opts.onDone?.({ id, status: 'ready', seconds: (Date.now() - started) / 1000 });
     } catch (err) {
       const msg = (err as Error).message || String(err);
-      markMediaFailed(opts.db, id, msg);
+      markMediaFailed(opts.db, id, msg, isMediaError(err) ? err.code : 'error');
       opts.log.warn({ id, err: msg }, 'media failed');
       opts.onDone?.({ id, status: 'failed', seconds: (Date.now() - started) / 1000 });
     } finally {

@@ -18,6 +18,8 @@ export interface MediaItem {
   sourceBytes: number;
   status: 'processing' | 'ready' | 'failed';
   error: string | null;
+  /** Why processing failed, for programs: not-audio, corrupt, too-long, silent, ... */
+  errorCode: string | null;
   durationMs: number | null;
   loudness: Record<string, unknown> | null;
   outputs: MediaOutput[];
@@ -33,6 +35,7 @@ const toItem = (r: any): MediaItem => ({
   sourceBytes: r.source_bytes,
   status: r.status,
   error: r.error,
+  errorCode: r.error_code,
   durationMs: r.duration_ms,
   loudness: r.loudness ? JSON.parse(r.loudness) : null,
   outputs: r.outputs ? JSON.parse(r.outputs) : [],
@@ -67,14 +70,14 @@ export function markMediaReady(db: Db, id: number, r: { durationMs: number; loud
   );
 }
 
-export function markMediaFailed(db: Db, id: number, error: string): void {
-  db.prepare("UPDATE media SET status = 'failed', error = ?, processed_at = ? WHERE id = ?").run(error, Date.now(), id);
+export function markMediaFailed(db: Db, id: number, error: string, code = 'error'): void {
+  db.prepare("UPDATE media SET status = 'failed', error = ?, error_code = ?, processed_at = ? WHERE id = ?").run(error, code, Date.now(), id);
 }
 
 /** Media interrupted by a hub restart cannot finish: say so instead of leaving it "processing". */
 export function failInterruptedMedia(db: Db): number {
   return db
-    .prepare("UPDATE media SET status = 'failed', error = 'processing was interrupted by a hub restart; upload again', processed_at = ? WHERE status = 'processing'")
+    .prepare("UPDATE media SET status = 'failed', error = 'processing was interrupted by a hub restart; upload again', error_code = 'interrupted', processed_at = ? WHERE status = 'processing'")
     .run(Date.now()).changes;
 }
 
