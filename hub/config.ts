@@ -30,6 +30,8 @@ export const HubConfig = z.object({
   manifestHorizonMs: z.coerce.number().int().positive().default(7 * 24 * 3600_000),
   /** Lead time before a "now" broadcast starts, so every speaker starts the same instant. */
   startLeadMs: z.coerce.number().int().min(0).default(5000),
+  /** The same for emergencies: shorter, since they must air at once. */
+  emergencyLeadMs: z.coerce.number().int().min(0).default(2000),
   /** How long past its end a silent occurrence waits before the report calls it missed. */
   confirmationGraceMs: z.coerce.number().int().min(0).default(120_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -112,9 +112,11 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     },
     connectedClients: () => broker.connectedClients,
     async close() {
+      // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => broker.close(() => r()));
+      await listenerClosed;
     },
   };
 }

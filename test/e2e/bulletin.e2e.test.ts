@@ -36,10 +36,10 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('a bulletin goes out and comes back confirmed', () => {
-  let mediaId: number;
-  let durationMs: number;
+let mediaId: number;
+let durationMs: number;
 
+describe('a bulletin goes out and comes back confirmed', () => {
   it('transcodes an uploaded MP3 of Vietnamese speech to loudness-normalised Opus', async () => {
     const mp3 = vietnameseSpeech(tmp, 'Thông báo của Ủy ban nhân dân phường Hạ Đình về lịch tiêm chủng.');
     const up = await w.official.upload('/api/v1/media', mp3, 'thông báo.mp3');
@@ -115,5 +115,38 @@ describe('a bulletin goes out and comes back confirmed', () => {
     const speaker = done.devices.find((d: any) => d.deviceId === 'loa-ha-dinh');
     expect(speaker.state).toBe('partial');
     expect(speaker.reason).toMatch(/cancel/);
+  });
+});
+
+describe('an emergency from the district', () => {
+  it('pre-empts a normal bulletin that is playing; the interrupted one is recorded as pre-empted', async () => {
+    const long = vietnameseSpeech(tmp, 'Ủy ban nhân dân phường Kim Giang thông báo lịch cắt điện, lịch thu gom rác thải và kế hoạch tổng vệ sinh môi trường trong tuần tới. Đề nghị bà con chú ý theo dõi.');
+    const up = await w.official.upload('/api/v1/media', long, 'ban-tin-dai.mp3');
+    const m = await w.official.waitFor(async () => {
+      const x = await w.official.get(`/api/v1/media/${up.id}`);
+      return x.status === 'ready' ? x : null;
+    }, 60_000, 'long media ready');
+    const normal = await w.official.post('/api/v1/broadcasts', { title: 'Bản tin thường', mediaId: m.id, targets: { areas: [KIM_GIANG], devices: [] }, startsAt: 'now' });
+    const approved = await w.leader.post(`/api/v1/broadcasts/${normal.id}/approve`, {});
+    await new Promise((r) => setTimeout(r, Date.parse(approved.startsAt) - Date.now() + 1500));
+
+    const emergency = await w.district.post('/api/v1/broadcasts', {
+      title: 'Khẩn cấp: cháy tại chợ',
+      led: { pages: [{ lines: ['KHẨN CẤP: CHÁY TẠI CHỢ', 'Tránh xa khu vực'], mode: 'flash', seconds: 3 }] },
+      mediaId,
+      priority: 'emergency',
+      targets: { areas: [KIM_GIANG], devices: [] },
+      startsAt: 'now',
+    });
+    expect(emergency.status).toBe('approved'); // the district's emergency needs no second approval
+
+    const em = await waitForResults(w.district, emergency.id);
+    expect(em.devices.map((d: any) => [d.deviceId, d.state])).toEqual([['loa-kim-giang', 'played']]);
+    const interrupted = (await waitForResults(w.district, normal.id)).devices[0];
+    expect(interrupted.state).toBe('preempted');
+    expect(interrupted.secondsPlayed).toBeGreaterThan(1);
+    expect(interrupted.secondsPlayed).toBeLessThan(m.durationMs / 1000);
+    const audit = await t.admin.get('/api/v1/audit');
+    expect(audit.find((a: any) => a.target === emergency.id)).toMatchObject({ action: 'broadcast.emergency', username: 'quan' });
   });
 });

@@ -13,11 +13,11 @@ export interface TestHub {
   dir: string;
   api: ApiClient;
   admin: ApiClient;
-  stop(): Promise<void>;
+  stop(keep?: boolean): Promise<void>;
 }
 
-export async function startTestHub(overrides: Record<string, unknown> = {}): Promise<TestHub> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-'));
+/** Starts a hub; pass `dir` (and fixed ports) to restart one on the same data folder. */
+export async function startTestHub(overrides: Record<string, unknown> = {}, dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-'))): Promise<TestHub> {
   const config = loadHubConfig({ httpPort: 0, mqttPort: 0, httpHost: '127.0.0.1', mqttHost: '127.0.0.1', dataDir: dir, adminPassword: ADMIN_PASSWORD, logLevel: 'silent', ...overrides });
   const hub = await startHub(config);
   const api = new ApiClient(hub.httpUrl);
@@ -27,9 +27,10 @@ export async function startTestHub(overrides: Record<string, unknown> = {}): Pro
     dir,
     api,
     admin,
-    async stop() {
+    /** Stops the hub and removes its folder (unless `keep`, for a restart). */
+    async stop(keep = false) {
       await hub.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -71,7 +71,8 @@ export function broadcastRoutes(ctx: HubContext) {
       access: ['operator', 'approver', 'district', 'admin'],
       body: BroadcastInput,
       async handler({ user, body, res }) {
-        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), ctx.config.startLeadMs));
+        const lead = body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs;
+        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead));
         res.status(201);
         return b.status === 'approved' ? changed(b) : presentBroadcast(b);
       },
