@@ -24,9 +24,9 @@ export interface LoudnormMeasure {
 
 /** Everything before loudnorm in both passes: measure exactly what we will output (mono, 48 kHz). */
 export const PRE_CHAIN = 'aformat=channel_layouts=mono,aresample=48000';
-const RATE = 48_000;
+export const RATE = 48_000;
 // loudnorm's option limits (ffmpeg 4.x; later versions allow LRA up to 50).
-const MAX_LRA = 20;
+export const MAX_LRA = 20;
 const MIN_I = -70;
 
 export function parseLoudnormJson(stderr: string): Record<string, string> {
@@ -44,11 +44,11 @@ function num(s: string | undefined): number {
   return Number(s);
 }
 
-function toMeasure(j: Record<string, string>): LoudnormMeasure {
+export function toMeasure(j: Record<string, string>): LoudnormMeasure {
   return { inputI: num(j.input_i), inputTP: num(j.input_tp), inputLRA: num(j.input_lra), inputThresh: num(j.input_thresh), targetOffset: num(j.target_offset) };
 }
 
-function failure(stderr: string, code: number | null, what: string): MediaError {
+export function failure(stderr: string, code: number | null, what: string): MediaError {
   const detail = lastLines(stderr);
   const damaged = /Invalid data|Error while decoding|corrupt|Header missing|moov atom not found|invalid frame|Error splitting/i.test(stderr);
   return damaged
@@ -60,6 +60,8 @@ export interface Pass1 {
   measured: LoudnormMeasure;
   /** Decoded length of the input. */
   decodedMs: number;
+  /** Measured padded with silence to 0.5 s (a clip shorter than one loudness block). */
+  padded: boolean;
   ms: number;
 }
 
@@ -80,13 +82,13 @@ export async function measureLoudnorm(ffmpegPath: string, input: string, target:
     } catch {
       throw failure(r.stderr, r.code, 'measuring loudness');
     }
-    return { measured: toMeasure(json), decodedMs: progressTimeMs(r.stderr) ?? 0, ms: r.ms };
+    return { measured: toMeasure(json), decodedMs: progressTimeMs(r.stderr) ?? 0, padded: pad, ms: r.ms };
   };
   const first = await run(false);
   const m = first.measured;
   if (!Number.isFinite(m.inputI) && Number.isFinite(m.inputTP) && first.decodedMs < 1000) {
     const padded = await run(true);
-    return { measured: padded.measured, decodedMs: first.decodedMs, ms: first.ms + padded.ms };
+    return { measured: padded.measured, decodedMs: first.decodedMs, padded: true, ms: first.ms + padded.ms };
   }
   return first;
 }
@@ -218,21 +220,6 @@ export async function measureOutput(ffmpegPath: string, file: string, opts: { ti
     return { ...padded, ms: first.ms + padded.ms };
   }
   return first;
-}
-
-export interface NormalizeResult {
-  pass1: Pass1;
-  pass2: Pass2;
-  output: OutputLoudness;
-}
-
-/** Both passes and the check, for callers that want a normalised WAV only. */
-export async function normalizeLoudness(ffmpegPath: string, input: string, output: string, wanted: LoudnessTarget, opts: { timeoutMs: number }): Promise<NormalizeResult> {
-  const pass1 = await measureLoudnorm(ffmpegPath, input, wanted, opts);
-  assertAudible(pass1.measured);
-  const pass2 = await normalizeLinear(ffmpegPath, input, output, pass1.measured, wanted, opts);
-  const out = await measureOutput(ffmpegPath, output, opts);
-  return { pass1, pass2, output: out };
 }
 
 /** Below this the "speech" is hiss or a muted microphone; amplifying it to -16 LUFS is noise. */
