@@ -55,9 +55,14 @@ describe('enrolment and identity', () => {
       expect(b.status().scheduleVersion).toBe(1);
       await b.stop();
       // the used token is refused if someone tries it again
-      await expect(startAgent(agentConfig(hub, tempDir().dir, { enrolToken: token }), { logger: testLogger() })).rejects.toThrow(
-        /refused enrolment \(HTTP 400\): enrolment token is unknown or already used/,
-      );
+      const other = tempDir();
+      try {
+        await expect(startAgent(agentConfig(hub, other.dir, { enrolToken: token }), { logger: testLogger() })).rejects.toThrow(
+          /refused enrolment \(HTTP 400\): enrolment token is unknown or already used/,
+        );
+      } finally {
+        other.cleanup();
+      }
     } finally {
       tmp.cleanup();
     }

@@ -136,10 +136,11 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     async stop() {
       dispatcher.stop();
       ingest.stop();
+      await mqtt.close();
+      // The broker before the HTTP server: it also holds the MQTT-over-WebSocket connections.
+      await broker?.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await mqtt.close();
-      await broker?.close();
       await media.idle();
       db.close();
     },

@@ -60,9 +60,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     const byDevice = new Map<string, ScheduleItem[]>();
     const ids = onlyDevices ?? (db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => r.id);
     for (const id of ids) byDevice.set(id, []);
+    const enrolledAt = new Map((db.prepare('SELECT id, enrolled_at FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => [r.id, r.enrolled_at]));
     for (const p of planned) {
-      // Items that already ended long ago are not worth sending.
-      if (p.item.startAt + p.item.durationMs < from) continue;
+      // Items that ended before the look-back, or before the device existed, are not worth sending:
+      // the agent would only answer them with "missed".
+      if (p.item.startAt + p.item.durationMs < Math.max(from, enrolledAt.get(p.deviceId) ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
     for (const [id, items] of byDevice) {

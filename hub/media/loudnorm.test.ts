@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { normalizeLoudness } from './limiter.ts';
 import {
-  normalizeLoudness,
   parseEbur128Summary,
   parseLoudnormJson,
   planLinear,

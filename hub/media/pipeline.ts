@@ -1,12 +1,14 @@
 // Upload → two content-addressed files the agents can play: Opus (primary) and MP3 (fallback for
-// players without Opus), both mono and loudness-normalised with one fixed gain.
+// players without Opus), both mono and loudness-normalised with one fixed gain (after true-peak
+// limiting when the bulletin's peaks would otherwise keep it below the loudness target).
 import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
-import { assertAudible, measureLoudnorm, measureOutput, normalizeLinear, type LoudnessTarget, type OutputLoudness } from './loudnorm.ts';
+import { normalizeToTarget, type PeakLimit } from './limiter.ts';
+import { assertAudible, measureLoudnorm, measureOutput, type LoudnessTarget, type OutputLoudness } from './loudnorm.ts';
 import { probeAudio, type ProbeResult } from './probe.ts';
 import { placeByHash, sha256File, tempName } from './store.ts';
 
@@ -19,7 +21,8 @@ export interface TranscodeOptions {
   minDurationMs?: number;
   /** Per ffmpeg run. Default: 30 s plus a quarter of the audio's length. */
   timeoutMs?: number;
-  /** Where the normalised intermediate (48 kHz 16-bit mono WAV, ~345 MB per hour) goes. */
+  /** Where the intermediates go: the peak-limited audio when limiting is needed (48 kHz 24-bit mono
+   *  WAV, ~520 MB per hour) and the normalised one (16-bit, ~345 MB per hour). */
   tmpDir?: string;
 }
 
@@ -54,15 +57,18 @@ export interface TranscodeResult {
     targetTP: number;
     targetLRA: number;
     requested: LoudnessTarget;
-    /** Why the effective target differs from the requested one, for people. */
+    /** What was done beyond one gain to the requested target (peak limiting, a lowered or widened
+     *  target), for people. */
     adjustments: string[];
+    /** True-peak limiting before the linear gain, or null when the gain fitted under the peak limit. */
+    limiter: { reductionDb: number; gainDb: number; ceilingDbtp: number; capped: boolean; runs: number } | null;
     normalizationType: 'linear';
     /** Measured on the Opus output. */
     outputI: number;
     outputTP: number;
   };
   outputs: TranscodeOutput[];
-  timing: { probeMs: number; pass1Ms: number; pass2Ms: number; encodeMs: number; verifyMs: number; totalMs: number; speedX: number };
+  timing: { probeMs: number; pass1Ms: number; limitMs: number; pass2Ms: number; encodeMs: number; verifyMs: number; totalMs: number; speedX: number };
 }
 
 interface Encoding {
@@ -141,7 +147,7 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
   const temps: string[] = [];
   try {
     const wav = path.join(work, 'normalised.wav');
-    const pass2 = await normalizeLinear(ffmpegPath, input, wav, pass1.measured, wanted, { timeoutMs });
+    const { limit, pass2, adjustments } = await normalizeToTarget(ffmpegPath, input, wav, pass1, wanted, { timeoutMs, workDir: work });
 
     const encode = async (enc: Encoding, trimDb: number) => {
       const tmp = tempName(outDir, enc.format);
@@ -207,13 +213,14 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
         targetTP: pass2.effective.tp,
         targetLRA: pass2.effective.lra,
         requested: wanted,
-        adjustments: pass2.adjustments,
+        adjustments,
+        limiter: limiterSummary(limit),
         normalizationType: pass2.normalizationType,
         outputI: opus.loudness.i,
         outputTP: opus.loudness.tp,
       },
       outputs,
-      timing: { probeMs, pass1Ms: pass1.ms, pass2Ms: pass2.ms, encodeMs, verifyMs, totalMs, speedX: durationMs / totalMs },
+      timing: { probeMs, pass1Ms: pass1.ms, limitMs: limit?.ms ?? 0, pass2Ms: pass2.ms, encodeMs, verifyMs, totalMs, speedX: durationMs / totalMs },
     };
   } finally {
     await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
@@ -228,6 +235,10 @@ async function settleAll<T extends readonly unknown[] | []>(jobs: T): Promise<{ 
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
+}
+
+function limiterSummary(l: PeakLimit | null): TranscodeResult['loudness']['limiter'] {
+  return l && { reductionDb: l.reductionDb, gainDb: l.gainDb, ceilingDbtp: l.ceilingDbtp, capped: l.capped, runs: l.runs };
 }
 
 function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarget): void {

@@ -77,8 +77,10 @@ export function mediaRoutes(ctx: HubContext) {
       handler({ req, res }) {
         const file = String(req.params.file);
         if (!isKnownOutput(ctx.db, file)) throw new HttpError(404, `no media file "${file}"`);
+        // The content address is the strongest validator there is.
+        res.setHeader('ETag', `"${file.split('.')[0]}"`);
         return new Promise<void>((resolve, reject) =>
-          res.sendFile(file, { root: path.resolve(ctx.media.mediaDir), maxAge: '365d', immutable: true, dotfiles: 'deny' }, (err) => {
+          res.sendFile(file, { root: path.resolve(ctx.media.mediaDir), maxAge: '365d', immutable: true, dotfiles: 'deny', etag: false }, (err) => {
             if (err && !res.headersSent) reject(new HttpError(404, `no media file "${file}"`));
             else resolve();
           }),
