@@ -50,3 +50,13 @@ export class ApiClient {
     throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
   }
 }
+
+export const FINAL_RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped'];
+
+/** Waits until every device of a broadcast has a final result; returns the broadcast detail. */
+export function waitForBroadcastResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000): Promise<any> {
+  return api.waitFor(async () => {
+    const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);
+    return b.devices.length > 0 && b.devices.every((d: any) => FINAL_RESULTS.includes(d.state)) ? b : null;
+  }, timeoutMs, `results of broadcast ${broadcastId}`);
+}

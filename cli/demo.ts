@@ -10,7 +10,7 @@ import type { HubConfig } from '../hub/config.ts';
 import { startHub } from '../hub/main.ts';
 import { resolveFfmpeg } from '../firmware-bridge/index.ts';
 import { DEMO_DEVICES, DEMO_USERS, DISTRICT, seedAreas, seedDevices, seedUsers } from './demo-seed.ts';
-import { ApiClient } from './api-client.ts';
+import { ApiClient, waitForBroadcastResults } from './api-client.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const IDENTITY_FILE = 'identity.json';
@@ -142,10 +142,7 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   console.log('  2. Lãnh đạo phường phê duyệt / the ward leader approves …');
   const approvedAt = Date.now();
   await leader.post(`/api/v1/broadcasts/${wardBulletin.id}/approve`, {});
-  const done = await leader.waitFor(async () => {
-    const b = await leader.get(`/api/v1/broadcasts/${wardBulletin.id}`);
-    return b.devices.length > 0 && b.devices.every((d: any) => !['scheduled', 'awaiting-confirmation'].includes(d.state)) ? b : null;
-  }, 120_000, 'ward bulletin confirmed');
+  const done = await waitForBroadcastResults(leader, wardBulletin.id, 120_000);
   const wardSeconds = (Date.now() - approvedAt) / 1000;
   for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
 
@@ -160,10 +157,7 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
     targets: { areas: [DISTRICT], devices: [] },
     startsAt: 'now',
   });
-  const em = await district.waitFor(async () => {
-    const b = await district.get(`/api/v1/broadcasts/${emergency.id}`);
-    return b.devices.length > 0 && b.devices.every((d: any) => !['scheduled', 'awaiting-confirmation'].includes(d.state)) ? b : null;
-  }, 120_000, 'emergency confirmed');
+  const em = await waitForBroadcastResults(district, emergency.id, 120_000);
   const emSeconds = (Date.now() - sentAt) / 1000;
   for (const d of em.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
 

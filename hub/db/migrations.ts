@@ -118,4 +118,19 @@ export const MIGRATIONS: string[] = [
   );
   CREATE TABLE hub_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: quiet hours per area, in Vietnam wall time; a window may wrap past midnight (22:00–05:30).
+  `
+  CREATE TABLE quiet_hours (
+    id INTEGER PRIMARY KEY,
+    area_id INTEGER NOT NULL REFERENCES areas(id),
+    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1439),
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    CHECK (start_minute <> end_minute)
+  );
+  CREATE INDEX quiet_hours_by_area ON quiet_hours(area_id);
+  `,
 ];
+

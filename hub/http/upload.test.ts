@@ -15,7 +15,7 @@ afterAll(() => t?.stop());
 
 async function upload(bytes: Buffer, name: string) {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), name);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const res = await fetch(`${t.hub.httpUrl}/api/v1/media`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.json() };
 }

@@ -33,7 +33,7 @@ export const ATTACK_MS = 5;
 /** Time for the gain to recover after a peak, ms. Short enough not to duck the following syllable. */
 export const RELEASE_MS = 50;
 /** The limiter's ceiling sits this far under the true-peak limit; the linear pass may use the gap. */
-export const CEILING_MARGIN_DB = 1.8;
+export const CEILING_MARGIN_DB = 2.0;
 /** Past this much reduction of the loudest peak, speech starts to sound squashed: lower the target instead. */
 export const MAX_REDUCTION_DB = 12;
 /** Limiting costs loudness (the gain dips around every peak it pulls down). First guess: this

@@ -35,15 +35,7 @@ export async function seedWorld(t: TestHub, devices: Array<{ id: string; kind: '
   };
 }
 
-export const FINAL = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped'];
-
-/** Waits until every device of a broadcast has a final result; returns the broadcast detail. */
-export function waitForResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000) {
-  return api.waitFor(async () => {
-    const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);
-    return b.devices.length > 0 && b.devices.every((d: any) => FINAL.includes(d.state)) ? b : null;
-  }, timeoutMs, `results of broadcast ${broadcastId}`);
-}
+export { waitForBroadcastResults as waitForResults } from '../../cli/api-client.ts';
 
 export function waitOnline(api: ApiClient, ids: string[], timeoutMs = 30_000) {
   return api.waitFor(async () => {

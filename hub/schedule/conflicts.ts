@@ -1,0 +1,95 @@
+// Conflicts between a draft broadcast and what is already approved or waiting for approval on the
+// same devices, classified by the national priority rule (Circular 39/2020/TT-BTTTT): normal <
+// priority < emergency; the higher level pre-empts. Two bulletins of the same level from different
+// levels of government (a district priority bulletin against the ward's own) are the ward
+// official's decision, not an error.
+import { PRIORITY_RANK, type Priority } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
+import { planOccurrences } from '../broadcasts/plan.ts';
+import { getDevice } from '../devices/devices.ts';
+import { formatVn } from '../time.ts';
+
+const DAY = 86_400_000;
+
+export type ConflictKind = 'overlap' | 'preempts' | 'preempted' | 'decision';
+
+export interface Conflict {
+  kind: ConflictKind;
+  deviceId: string;
+  deviceName: string;
+  draftStart: string;
+  draftEnd: string;
+  broadcastId: string;
+  title: string;
+  priority: Priority;
+  status: string;
+  otherStart: string;
+  otherEnd: string;
+  /** Where the other broadcast comes from relative to the draft: a higher level, the same, or lower. */
+  otherLevel: 'higher' | 'same' | 'lower';
+}
+
+/** Depth of the highest target (fewest path segments): 1 province, 2 district, 3 ward, … */
+export function broadcastDepth(targetPaths: string[]): number {
+  return Math.min(...targetPaths.map((p) => p.split('/').length), 99);
+}
+
+/** How the draft and an overlapping broadcast relate under the priority rule. */
+export function classifyConflict(draft: { priority: Priority; depth: number }, other: { priority: Priority; depth: number }): ConflictKind {
+  const d = PRIORITY_RANK[draft.priority];
+  const o = PRIORITY_RANK[other.priority];
+  if (d > o) return 'preempts';
+  if (d < o) return 'preempted';
+  if (draft.priority !== 'emergency' && draft.depth !== other.depth) return 'decision';
+  return 'overlap';
+}
+
+const overlaps = (a0: number, a1: number, b0: number, b1: number) => a0 < b1 && b0 < a1;
+
+export function findConflicts(db: Db, draft: Broadcast, now = Date.now(), horizonMs = 35 * DAY, limit = 200): Conflict[] {
+  const pathsOf = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
+  const draftDepth = broadcastDepth(pathsOf(draft));
+  const from = Math.min(now, draft.startsAt ?? now) - draft.durationMs;
+  const to = now + horizonMs;
+  const mine = planOccurrences(db, [draft], from, to);
+  if (mine.length === 0) return [];
+  const devices = new Set(mine.map((m) => m.deviceId));
+  const others = listBroadcasts(db, { limit: 100_000 }).filter((b) => (b.status === 'approved' || b.status === 'submitted') && b.id !== draft.id);
+  const maxDur = Math.max(0, ...others.map((b) => b.durationMs));
+  const theirs = planOccurrences(db, others, from - maxDur - DAY, to, devices);
+  const byDevice = new Map<string, typeof theirs>();
+  for (const t of theirs) (byDevice.get(t.deviceId) ?? byDevice.set(t.deviceId, []).get(t.deviceId)!).push(t);
+  const byId = new Map(others.map((b) => [b.id, b]));
+  const depthOf = new Map<string, number>();
+
+  const out: Conflict[] = [];
+  for (const m of mine) {
+    const a0 = m.item.startAt;
+    const a1 = a0 + m.item.durationMs;
+    for (const t of byDevice.get(m.deviceId) ?? []) {
+      const b0 = t.item.startAt;
+      const b1 = b0 + t.item.durationMs;
+      if (!overlaps(a0, a1, b0, b1)) continue;
+      const other = byId.get(t.item.broadcastId)!;
+      if (!depthOf.has(other.id)) depthOf.set(other.id, broadcastDepth(pathsOf(other)));
+      const oDepth = depthOf.get(other.id)!;
+      out.push({
+        kind: classifyConflict({ priority: draft.priority, depth: draftDepth }, { priority: other.priority, depth: oDepth }),
+        deviceId: m.deviceId,
+        deviceName: getDevice(db, m.deviceId)?.name ?? m.deviceId,
+        draftStart: formatVn(a0)!,
+        draftEnd: formatVn(a1)!,
+        broadcastId: other.id,
+        title: other.title,
+        priority: other.priority,
+        status: other.status,
+        otherStart: formatVn(b0)!,
+        otherEnd: formatVn(b1)!,
+        otherLevel: oDepth < draftDepth ? 'higher' : oDepth > draftDepth ? 'lower' : 'same',
+      });
+      if (out.length >= limit) return out;
+    }
+  }
+  return out.sort((x, y) => x.draftStart.localeCompare(y.draftStart) || x.deviceId.localeCompare(y.deviceId));
+}

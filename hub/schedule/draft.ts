@@ -1,0 +1,53 @@
+// A broadcast as it would be stored, built from a draft the user has not saved yet: the conflict
+// check and the quiet-hours check look at the same occurrences the dispatcher would plan.
+import type { Db } from '../db/database.ts';
+import type { Broadcast, BroadcastInput } from '../broadcasts/broadcasts.ts';
+import { getMedia } from '../media/media-store.ts';
+import { parseVnDateTime } from '../time.ts';
+import { validateRecurrence } from '../broadcasts/recurrence.ts';
+
+export class DraftError extends Error {}
+
+export function draftBroadcast(db: Db, input: BroadcastInput, userId: number, now = Date.now(), startLeadMs = 5000): Broadcast {
+  let durationMs: number;
+  if (input.mediaId !== undefined) {
+    const m = getMedia(db, input.mediaId);
+    if (!m || m.status !== 'ready' || !m.durationMs) throw new DraftError(`media ${input.mediaId} is not ready`);
+    durationMs = m.durationMs;
+  } else {
+    const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);
+    durationMs = (input.displaySeconds ?? 0) * 1000 || pagesMs;
+  }
+  let startsAt: number | null = null;
+  if (input.startsAt !== undefined) {
+    try {
+      startsAt = input.startsAt === 'now' ? now + startLeadMs : parseVnDateTime(input.startsAt);
+    } catch (e) {
+      throw new DraftError(`startsAt: ${(e as Error).message}`);
+    }
+  } else {
+    try {
+      validateRecurrence(input.rrule!);
+    } catch (e) {
+      throw new DraftError(`rrule: ${(e as Error).message}`);
+    }
+  }
+  return {
+    id: 'draft',
+    title: input.title,
+    mediaId: input.mediaId ?? null,
+    led: input.led ?? null,
+    priority: input.priority,
+    volume: input.volume,
+    startsAt,
+    rrule: input.rrule ?? null,
+    durationMs,
+    status: 'submitted',
+    createdBy: userId,
+    createdAt: now,
+    decidedBy: null,
+    decidedAt: null,
+    decisionNote: null,
+    targets: { areas: input.targets.areas, devices: input.targets.devices },
+  };
+}
