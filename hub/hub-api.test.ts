@@ -86,6 +86,16 @@ describe('hub API', () => {
     expect(metrics).toMatch(/wardcast_devices\{kind="speaker",online="false"\} 1/);
   });
 
+  it('slows down password guessing: after 10 failures the login answers 429', async () => {
+    const attempt = () => raw('POST', '/api/v1/auth/login', JSON.stringify({ username: 'lanhdao', password: 'guess-guess' }), { 'content-type': 'application/json' });
+    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
+    const blocked = await attempt();
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatch(/too many failed attempts/);
+    // Another user from the same address is not locked out.
+    expect((await t.api.as('canbo', 'password-canbo'))).toBeTruthy();
+  });
+
   it('refuses an unknown enrolment token and a key that is not Ed25519', async () => {
     const r = await raw('POST', '/api/v1/enrol', JSON.stringify({ token: 'enrol_aaaaaaaaaaaaaaaaaaaaaaaa', publicKey: 'x'.repeat(60) }), { 'content-type': 'application/json' });
     expect(r.status).toBe(401);

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { userForToken, type User } from '../auth/users.ts';
 import { HttpError, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -94,6 +95,15 @@ export function createApp(ctx: HubContext) {
     next();
   });
   app.use(express.json({ limit: '1mb' }));
+  // Password and enrolment-token guessing: only failures count, per address and username.
+  const guessing = rateLimit({
+    windowMs: 5 * 60_000,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '')}`,
+    handler: (_req, res) => res.status(429).json({ error: 'too many failed attempts; wait 5 minutes and try again' }),
+  });
+  app.use(['/api/v1/auth/login', '/api/v1/enrol'], guessing);
 
   async function authorise(req: Request, access: Access): Promise<User | undefined> {
     if (access === 'public') return undefined;
