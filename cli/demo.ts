@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { HubConfig } from '../hub/config.ts';
 import { startHub } from '../hub/main.ts';
-import { resolveFfmpeg } from '../firmware-bridge/index.ts';
+import { resolveFfmpeg, ModbusAmplifierSimulator, SIM_AUDIO_COIL, startAlphaSimulator } from '../firmware-bridge/index.ts';
 import { DEMO_DEVICES, DEMO_USERS, DISTRICT, seedAreas, seedDevices, seedUsers } from './demo-seed.ts';
 import { ApiClient, waitForBroadcastResults } from './api-client.ts';
 
@@ -34,6 +34,36 @@ export function makeDemoAudio(dir: string, text: string): string {
   }
 }
 
+/**
+ * A speaker cluster's amplifier controller, simulated behind real Modbus TCP on a free loopback
+ * port: the agent drives it with the modbus-tcp driver exactly as it would a field controller.
+ * The simulator's audio input is coil 100, which the agent sets while audio plays (the stand-in
+ * for the audio cable; see docs/hardware.md).
+ */
+async function modbusSpeakerProfile(name: string, stops: Array<() => Promise<void>>) {
+  const sim = new ModbusAmplifierSimulator({ name });
+  const port = await sim.listenTcp(0, '127.0.0.1');
+  stops.push(() => sim.close());
+  return {
+    kind: 'speaker',
+    amplifier: { driver: 'modbus-tcp', host: '127.0.0.1', port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL }, zones: 4, warmUpMs: 800, tailMs: 500 },
+    audioOutput: 'null',
+  };
+}
+
+/**
+ * An LED board speaking the Alpha protocol behind a serial device server (TCP), simulated on a
+ * free loopback port. Its font has no Vietnamese letters, so the profile sends pictures: what the
+ * street sees keeps its diacritics, and the read-back compares the dots.
+ */
+async function alphaLedProfile(name: string, stops: Array<() => Promise<void>>, previews: Map<string, () => Buffer>) {
+  const board = { address: '01', charset: 'ascii', rows: 32, columns: 192 } as const;
+  const led = await startAlphaSimulator({ name, ...board });
+  stops.push(led.stop);
+  previews.set(name, () => led.sim.preview());
+  return { kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: led.port, vietnamese: 'picture', ...board } };
+}
+
 function startAgentProcess(cfgFile: string, logFile: string): ChildProcess {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'wardcast.mjs'), 'agent', '--config', cfgFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,6 +84,8 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
   const devices = seedDevices(db, (id) => existsSync(path.join(agentDir(id), IDENTITY_FILE)));
 
   const children: ChildProcess[] = [];
+  const simulatorStops: Array<() => Promise<void>> = [];
+  const ledPreviews = new Map<string, () => Buffer>();
   for (const d of DEMO_DEVICES) {
     const dir = agentDir(d.id);
     const { created, token } = devices.get(d.id)!;
@@ -61,8 +93,8 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
     mkdirSync(dir, { recursive: true });
     const profile =
       d.kind === 'speaker'
-        ? { kind: 'speaker', amplifier: { driver: 'simulated', zones: 4, warmUpMs: 800, tailMs: 500 }, audioOutput: 'null' }
-        : { kind: 'led', board: { driver: 'simulated', maxLineChars: 64 } };
+        ? await modbusSpeakerProfile(d.id, simulatorStops)
+        : await alphaLedProfile(d.id, simulatorStops, ledPreviews);
     const cfg = { dataDir: '.', hubUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, ...(token ? { enrolToken: token } : {}), profile, telemetryIntervalMs: 5000, logLevel: 'info' };
     const cfgFile = path.join(dir, 'agent.yaml');
     writeFileSync(cfgFile, YAML.stringify(cfg), { mode: 0o600 });
@@ -73,7 +105,18 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
   await api.waitFor(async () => (await api.as('vanhoa.thanhxuan', passwords['vanhoa.thanhxuan'])).get('/api/v1/devices').then((ds: any[]) => ds.filter((x) => x.online).length === DEMO_DEVICES.length), 30_000, 'all demo devices online');
 
   let figures = '';
-  if (opts.scenario) figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'));
+  if (opts.scenario) {
+    // What the simulated board shows during the emergency, as the street sees it.
+    const snapshot = () => {
+      const files = [...ledPreviews].map(([id, preview]) => {
+        const file = path.join(config.dataDir, 'demo', `${id}.png`);
+        writeFileSync(file, preview());
+        return file;
+      });
+      return files.map((f) => `\n  Bảng LED khi có tin khẩn / LED board during the emergency: ${f}`).join('');
+    };
+    figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'), snapshot);
+  }
 
   const lines = [
     '',
@@ -95,6 +138,7 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
     await hub.stop();
+    await Promise.all(simulatorStops.map((stop) => stop()));
   };
   if (!opts.quietExit) {
     const onSignal = () => void stop().then(() => process.exit(0));
@@ -105,7 +149,7 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
 }
 
 /** The story a newcomer sees: a ward bulletin approved and confirmed, then a district emergency. */
-async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: string): Promise<string> {
+async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: string, snapshotBoards: () => string): Promise<string> {
   const official = await api.as('canbo.hadinh', pw['canbo.hadinh']);
   const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
   const district = await api.as('vanhoa.thanhxuan', pw['vanhoa.thanhxuan']);
@@ -157,6 +201,8 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
     targets: { areas: [DISTRICT], devices: [] },
     startsAt: 'now',
   });
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(emergency.startsAt) + 2000 - Date.now())));
+  const boards = snapshotBoards();
   const em = await waitForBroadcastResults(district, emergency.id, 120_000);
   const emSeconds = (Date.now() - sentAt) / 1000;
   for (const d of em.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
@@ -166,6 +212,6 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   return [
     `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
     `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
-  ].join('\n');
+  ].join('\n') + boards;
 }
 

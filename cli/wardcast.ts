@@ -82,6 +82,23 @@ program
     stopOnSignal(() => fleet.stop());
   });
 
+program
+  .command('probe')
+  .description('test the device a hardware profile describes: print what the amplifier or LED board reads back; exit 1 if it does not answer')
+  .requiredOption('--profile <file>', 'hardware profile (YAML/JSON), or an agent config with a profile: section')
+  .option('--switch-test', 'amplifier: power on, all zones at 20 %, read back, power off (default: read only)')
+  .option('--write <text>', 'LED board: show this text and read it back (default: read only)')
+  .option('--set-time', "LED board: set the board's clock")
+  .action(async (opts) => {
+    const { runProbe } = await import('./probe.ts');
+    try {
+      process.exitCode = await runProbe({ profile: opts.profile, switchTest: !!opts.switchTest, write: opts.write, setTime: !!opts.setTime });
+    } catch (e) {
+      console.error(`wardcast probe: ${(e as Error).message}`);
+      process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+    }
+  });
+
 function stopOnSignal(stop: () => Promise<void>) {
   let stopping = false;
   const handler = async () => {

@@ -38,7 +38,16 @@ export class LedOutput implements PlaybackOutput {
     } catch {
       return { ...outcome, result: 'partial', reason: 'stopped before the message was shown' };
     }
-    const shownText = ledMessageToText(item.led);
+    // What the board is given to show: the message's text, or (a board configured to drop
+    // diacritics) the same without them behind its marker; the notes say how it got there.
+    let shownText = ledMessageToText(item.led);
+    let notes: string[] = [];
+    try {
+      const expected = board.expectedReadBack?.(item.led);
+      if (expected) ({ text: shownText, notes } = expected);
+    } catch {
+      // show() below reports the same problem
+    }
     try {
       await board.show(item.led);
     } catch (e) {
@@ -53,6 +62,7 @@ export class LedOutput implements PlaybackOutput {
       try {
         const s = await board.status();
         readBack = s.text;
+        notes = [...new Set([...notes, ...(s.notes ?? [])])];
         brightness = Math.round(Math.min(100, Math.max(0, s.brightness)));
       } catch (e) {
         readError = (e as Error).message;
@@ -73,7 +83,7 @@ export class LedOutput implements PlaybackOutput {
       if (stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (readError !== null) return fail(`LED board status could not be read back: ${readError}`);
       if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`);
-      return { ...outcome, result: 'played' };
+      return { ...outcome, result: 'played', ...(notes.length ? { reason: clip(notes.join('; '), 500) } : {}) };
     } finally {
       try {
         await board.clear();

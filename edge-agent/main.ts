@@ -67,7 +67,12 @@ export interface StartAgentOptions {
 
 function capabilitiesFor(hardware: Hardware): string[] {
   const p = hardware.profile;
-  if (p.kind === 'speaker') return ['audio', 'opus', 'mp3', `audio-output:${p.audioOutput}`.slice(0, 40), `amplifier:${p.amplifier.driver}`, 'amplifier-readback'];
+  if (p.kind === 'speaker') {
+    // A plain relay board has no current read-back: the device must not advertise what it cannot measure.
+    const a = p.amplifier;
+    const readback = a.driver === 'simulated' || !!a.registerMap.readback.currentMa;
+    return ['audio', 'opus', 'mp3', `audio-output:${p.audioOutput}`.slice(0, 40), `amplifier:${a.driver}`, ...(readback ? ['amplifier-readback'] : [])];
+  }
   return ['led-text', `led-board:${p.board.driver}`, 'led-readback'];
 }
 
@@ -113,10 +118,9 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     let output: PlaybackOutput;
     if (hw.profile.kind === 'speaker') {
       const a = hw.profile.amplifier;
-      const sim = hw.simulatedAmplifier;
       output = new SpeakerOutput({
         amplifier: hw.amplifier!,
-        feedAudio: sim ? (on) => sim.feedAudio(on) : undefined,
+        feedAudio: hw.feedAudio,
         settings: { zones: a.zones, warmUpMs: a.warmUpMs, tailMs: a.tailMs, minPlayingCurrentMa: a.minPlayingCurrentMa },
         audioOutput: hw.profile.audioOutput,
         ffmpeg: resolveFfmpeg(config.ffmpegPath),

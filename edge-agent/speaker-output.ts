@@ -6,9 +6,13 @@
 //   failed  - media missing or corrupt, ffmpeg failed, the amplifier refused commands, read back
 //             unpowered, or drew no current (dead amplifier or open output);
 //   partial - ffmpeg ended early by itself (the timeline also makes stopped items partial).
+// An amplifier that cannot measure current (a plain Modbus relay board) gives no evidence of
+// sound: the receipt says so (evidence.amplifier.notMeasured, and the reason), and "played" then
+// rests on the decoder and the relays read back on. Read-back errors during playback (a Modbus
+// timeout or exception) are listed as faults and named in the reason.
 import type { Logger } from 'pino';
 import type { MediaRef, ScheduleItem } from '../protocol/index.ts';
-import type { Amplifier, AmplifierReadback, ResolvedFfmpeg } from '../firmware-bridge/index.ts';
+import { isDeviceError, type Amplifier, type AmplifierReadback, type ResolvedFfmpeg } from '../firmware-bridge/index.ts';
 import { playFile } from './player.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep } from './backoff.ts';
@@ -43,6 +47,9 @@ type AmplifierEvidence = NonNullable<Evidence['amplifier']>;
 class AmplifierSampler {
   private readonly samples: AmplifierReadback[] = [];
   readonly errors: string[] = [];
+  /** Short forms of the errors, for the evidence's 80-character fault entries. */
+  private readonly shortErrors: string[] = [];
+  failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -61,7 +68,11 @@ class AmplifierSampler {
       try {
         this.samples.push(await this.amplifier.read());
       } catch (e) {
-        if (this.errors.length < 5) this.errors.push((e as Error).message);
+        this.failures++;
+        if (this.errors.length < 5) {
+          this.errors.push((e as Error).message);
+          this.shortErrors.push(shortError(e));
+        }
       }
     });
     return this.inFlight;
@@ -73,19 +84,35 @@ class AmplifierSampler {
     await this.inFlight;
   }
 
+  /** What the amplifier cannot measure (any sample saying so). */
+  notMeasured(): NonNullable<AmplifierReadback['notMeasured']> {
+    return [...new Set(this.samples.flatMap((x) => x.notMeasured ?? []))];
+  }
+
   evidence(): AmplifierEvidence {
     const s = this.samples;
-    const currents = s.map((x) => x.currentMa);
-    const faults = [...new Set([...s.flatMap((x) => x.faults), ...this.errors.map((e) => `read failed: ${e}`)])];
+    const missing = this.notMeasured();
+    const currents = missing.includes('current') ? [] : s.map((x) => x.currentMa);
+    const faults = [...new Set([...s.flatMap((x) => x.faults), ...this.shortErrors.map((e) => `read failed: ${e}`)])];
     return {
       powered: s.length > 0 && s.every((x) => x.powered),
       maxCurrentMa: currents.length ? Math.max(0, ...currents) : 0,
       meanCurrentMa: currents.length ? Math.max(0, Math.round(currents.reduce((a, b) => a + b, 0) / currents.length)) : 0,
-      maxTemperatureC: s.length ? Math.max(...s.map((x) => x.temperatureC)) : 0,
+      maxTemperatureC: s.length && !missing.includes('temperature') ? Math.max(...s.map((x) => x.temperatureC)) : 0,
       faults: faults.slice(0, 20).map((f) => clip(f, 80)),
       samples: s.length,
+      ...(missing.length ? { notMeasured: missing } : {}),
     };
   }
+}
+
+/** "unit 1 FC04 read input registers 0-2: timeout" — fits the evidence's 80-character faults. */
+function shortError(e: unknown): string {
+  if (isDeviceError(e)) {
+    const ex = /exception ([0-9A-F]{2})/i.exec(e.detail);
+    return `${e.operation.replace(/ \(.*\)$/, '')}: ${e.code}${ex ? ` ${ex[1]}` : ''}`;
+  }
+  return (e as Error).message;
 }
 
 export class SpeakerOutput implements PlaybackOutput {
@@ -165,6 +192,15 @@ export class SpeakerOutput implements PlaybackOutput {
       if (r.stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500));
       if (amp.samples === 0) return fail(clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500));
+      const missing = sampler.notMeasured();
+      if (missing.includes('current')) {
+        // A relay board: it can only say its relays are on. Not evidence of sound; say so.
+        if (!amp.powered) return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500));
+        if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
+          return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s; amplifier current not measured` };
+        }
+        return { ...outcome, result: 'played', reason: clip(`decoded in full and the relays read back on; the amplifier has no current read-back, so sound at the speakers was not measured${readErrors(sampler)}`, 500) };
+      }
       if (!amp.powered) {
         return fail(clip(`amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`, 500));
       }
@@ -176,7 +212,8 @@ export class SpeakerOutput implements PlaybackOutput {
       if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
         return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s` };
       }
-      return { ...outcome, result: 'played' };
+      const errs = readErrors(sampler);
+      return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };
     } finally {
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
@@ -188,4 +225,10 @@ export class SpeakerOutput implements PlaybackOutput {
       }
     }
   }
+}
+
+/** "; 2 amplifier read-backs failed during playback: <first error>", or "" when none failed. */
+function readErrors(sampler: AmplifierSampler): string {
+  if (sampler.failures === 0) return '';
+  return `; ${sampler.failures} amplifier read-back${sampler.failures > 1 ? 's' : ''} failed during playback: ${sampler.errors[0]}`;
 }

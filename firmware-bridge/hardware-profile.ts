@@ -2,9 +2,11 @@
 // objects, so a misspelt field is an error that names it rather than a silently ignored setting.
 import { z } from 'zod';
 import { describeZodError } from '../protocol/schemas.ts';
+import { AlphaSerialBoardConfig, AlphaTcpBoardConfig } from './led/alpha/profile.ts';
+import { ModbusRtuAmplifierConfig, ModbusTcpAmplifierConfig } from './amplifier/modbus-profile.ts';
 
 /** Drivers with a reserved name and no implementation yet. */
-export const PLANNED_DRIVERS = ['modbus-rtu', 'modbus-tcp', 'alpha-serial'] as const;
+export const PLANNED_DRIVERS = [] as const;
 
 const ms = z.number().int().nonnegative();
 
@@ -35,8 +37,8 @@ function driverError(iss: { input?: unknown }): string | undefined {
 }
 
 // New drivers join these unions as their own strict objects.
-const AmplifierConfig = z.discriminatedUnion('driver', [SimulatedAmplifierConfig], { error: driverError });
-const LedBoardConfig = z.discriminatedUnion('driver', [SimulatedLedBoardConfig], { error: driverError });
+const AmplifierConfig = z.discriminatedUnion('driver', [SimulatedAmplifierConfig, ModbusRtuAmplifierConfig, ModbusTcpAmplifierConfig], { error: driverError });
+const LedBoardConfig = z.discriminatedUnion('driver', [SimulatedLedBoardConfig, AlphaSerialBoardConfig, AlphaTcpBoardConfig], { error: driverError });
 
 export const SpeakerProfile = z.strictObject({
   kind: z.literal('speaker'),

@@ -20,6 +20,7 @@ import { deviceAuthenticator, getDevice } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
 import { createApp } from './http/app.ts';
+import { buildWebBundle } from './http/web-bundle.ts';
 import type { HubContext } from './context.ts';
 
 const pkg = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
@@ -115,6 +116,11 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     mqttConnected: () => mqtt.connected(),
     authenticateDevice: checkDevice,
   };
+  // The web UI is built from web/ when its bundle is missing or older than its sources.
+  await buildWebBundle().then(
+    (r) => r.built && log.info({ bytes: r.bytes, ms: Math.round(r.ms) }, 'web UI bundle built'),
+    (err) => log.error({ err }, 'could not build the web UI bundle; the API works, the pages may be stale or missing'),
+  );
   const { app } = createApp(ctx);
   const server = http.createServer(app);
   broker?.attachWebSocket(server, '/mqtt');

@@ -125,6 +125,11 @@ export const AmplifierEvidence = z.object({
   maxTemperatureC: z.number(),
   faults: z.array(z.string().max(80)).max(20),
   samples: z.number().int().nonnegative(),
+  notMeasured: z
+    .array(z.enum(['power', 'volume', 'current', 'temperature', 'faults']))
+    .max(5)
+    .optional()
+    .describe('what this amplifier cannot measure (e.g. a plain relay board): the matching fields above are placeholders, not evidence'),
 });
 export const PlayerEvidence = z.object({
   decoder: z.string().max(200),

@@ -2,6 +2,9 @@
 // (power, zone relays), a holding register (volume) and input registers read back as evidence.
 // Every method may throw a DeviceError.
 
+/** A value some amplifiers cannot report (a plain relay board reports none of them). */
+export type ReadbackValue = 'power' | 'volume' | 'current' | 'temperature' | 'faults';
+
 export interface AmplifierReadback {
   /** What the amplifier reports, not what was commanded: a blown unit reads back unpowered. */
   powered: boolean;
@@ -13,6 +16,11 @@ export interface AmplifierReadback {
   currentMa: number;
   temperatureC: number;
   faults: string[];
+  /**
+   * Values this hardware cannot measure. Their fields above are placeholders (0, [], or for
+   * 'power' the power relay's own state), never evidence. Absent or empty: everything measured.
+   */
+  notMeasured?: ReadbackValue[];
 }
 
 export interface Amplifier {

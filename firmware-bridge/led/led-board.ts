@@ -15,6 +15,10 @@ export interface LedBoardStatus {
   faults: string[];
   /** Input the board altered while showing the last message, e.g. control characters removed. */
   warnings?: string[];
+  /** How each page reached the board, where a driver knows: as text, as a dot picture, or without diacritics. */
+  rendering?: ('text' | 'picture' | 'stripped')[];
+  /** Facts for the receipt, e.g. "page 1: picture Q (192×32) read back dot for dot as sent". */
+  notes?: string[];
 }
 
 export interface LedBoard {
@@ -25,6 +29,13 @@ export interface LedBoard {
   /** 0-100, integer. */
   setBrightness(percent: number): Promise<void>;
   status(): Promise<LedBoardStatus>;
+  /**
+   * What status().text should read back after show(message), when the board cannot show the text as
+   * written (e.g. a board without Vietnamese letters configured to drop diacritics behind a marker),
+   * with notes saying so. Throws like show() for an invalid message. Drivers that show text as
+   * written leave this out.
+   */
+  expectedReadBack?(message: LedMessageInput): { text: string; notes: string[] };
   /** Releases the link; never throws. Operations after close throw DeviceError 'io'. */
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
+import { uiRoutes } from './routes/ui-routes.ts';
 import type { HubContext } from '../context.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
@@ -126,12 +127,24 @@ export function createApp(ctx: HubContext) {
   }
 
   const routes: RouteDef[] = [];
-  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx));
+  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();
   mountRoutes(router, routes, authorise);
   app.use(router);
-  app.use(express.static(publicDir, { index: 'index.html' }));
+  // The web UI: revalidate on every load (the bundle is rebuilt in place), and a strict content
+  // security policy on the page: nothing from other origins, no inline script.
+  app.use(
+    express.static(publicDir, {
+      index: 'index.html',
+      setHeaders(res, file) {
+        res.setHeader('cache-control', 'no-cache');
+        if (file.endsWith('.html')) {
+          res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+        }
+      },
+    }),
+  );
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.path}`)));
   app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
@@ -144,7 +157,7 @@ export function createApp(ctx: HubContext) {
       message = 'internal error; see the hub log';
       status = 500;
     }
-    if (!res.headersSent) res.status(status).json({ error: message });
+    if (!res.headersSent) res.status(status).json({ error: message, ...(err instanceof HttpError && status < 500 ? err.details : undefined) });
   });
   return { app, routes };
 }

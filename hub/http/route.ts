@@ -9,6 +9,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Extra fields for the JSON error body, e.g. { code, clashes } for programs and the web UI. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

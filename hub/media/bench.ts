@@ -1,7 +1,8 @@
 // Media pipeline speed: node bin/run-ts.mjs hub/media/bench.ts [seconds] [runs]
 // Transcodes a ~60 s Vietnamese speech clip (espeak-ng → 44.1 kHz stereo MP3, a typical upload) and
-// prints each stage as × realtime. For comparison in the same run: pass 1 done with ebur128 instead
-// of loudnorm (same binary), and the whole pipeline on the system ffmpeg when there is one.
+// prints each stage as × realtime; espeak's peaks need the limiter stage, so that is included. For
+// comparison in the same run: pass 1 done with ebur128 instead of loudnorm (same binary), and the
+// whole pipeline on the system ffmpeg when there is one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -40,12 +41,18 @@ async function bench(label: string, bin: string, input: string): Promise<number>
   console.log(`  audio ${(audio / 1000).toFixed(1)} s, median of ${runs} runs`);
   console.log(`  probe      ${t((r) => r.timing.probeMs).toFixed(0).padStart(6)} ms`);
   console.log(`  pass 1     ${t((r) => r.timing.pass1Ms).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.pass1Ms))} realtime  (loudnorm measure, 192 kHz inside)`);
+  const lim = l.limiter;
+  console.log(
+    `  limit      ${t((r) => r.timing.limitMs).toFixed(0).padStart(6)} ms ${lim ? `${x(audio, t((r) => r.timing.limitMs))} realtime  (${lim.runs} run${lim.runs > 1 ? 's' : ''}: gain, 192 kHz limiter, loudnorm re-measure)` : '         (not needed)'}`,
+  );
   console.log(`  pass 2     ${t((r) => r.timing.pass2Ms).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.pass2Ms))} realtime  (linear gain → 48 kHz WAV)`);
   console.log(`  encode     ${t((r) => r.timing.encodeMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.encodeMs))} realtime  (Opus and MP3 in parallel)`);
   console.log(`  verify     ${t((r) => r.timing.verifyMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.verifyMs))} realtime  (ebur128 on both outputs)`);
   console.log(`  whole      ${t((r) => r.timing.totalMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.totalMs))} realtime`);
   console.log(
-    `  loudness   in ${l.inputI} LUFS / ${l.inputTP} dBTP / LRA ${l.inputLRA} → target ${l.targetI} LUFS (${l.normalizationType}); ` +
+    `  loudness   in ${l.inputI} LUFS / ${l.inputTP} dBTP / LRA ${l.inputLRA} → ` +
+      (lim ? `peaks limited by ${lim.reductionDb.toFixed(1)} dB (ceiling ${lim.ceilingDbtp} dBTP), ` : '') +
+      `target ${l.targetI} LUFS (${l.normalizationType}); ` +
       results[0].outputs.map((o) => `${o.format} ${o.loudness.i} LUFS ${o.loudness.tp} dBTP ${(o.bytes / 1024).toFixed(0)} KiB${o.trimDb ? ` trim ${o.trimDb.toFixed(2)} dB` : ''}`).join(', '),
   );
   return audio;

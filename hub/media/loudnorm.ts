@@ -1,6 +1,6 @@
 // Two-pass EBU R128 normalisation with ffmpeg's loudnorm, kept strictly linear (one fixed gain
-// for the whole bulletin: no pumping, speech dynamics untouched), then checked by measuring the
-// result with a different meter (ebur128).
+// for the whole bulletin: no pumping), then checked by measuring the result with a different meter
+// (ebur128). Audio whose peaks would overshoot the limit is peak-limited first: limiter.ts.
 import path from 'node:path';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, progressTimeMs, runFfmpeg } from './ffmpeg-run.ts';
@@ -128,7 +128,7 @@ export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDrop
   }
   // A retry after loudnorm unexpectedly went dynamic backs off further.
   if (extraDropLu > 0) i = fix2(i - extraDropLu);
-  if (i !== wanted.i) adjustments.push(`loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP without compression`);
+  if (i !== wanted.i) adjustments.push(`loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP with one fixed gain`);
   if (i < MIN_I) {
     return { impossible: `its peaks are too high for its loudness (peak ${measured.inputTP.toFixed(1)} dBTP at ${measured.inputI.toFixed(1)} LUFS): a fixed gain cannot reach a usable level` };
   }

@@ -106,11 +106,9 @@ describe('runFfmpeg deadline', () => {
     // ffmpeg opening a FIFO with no writer blocks forever: a real hang, not a simulated one.
     const fifo = path.join(fx.dir, 'hang.wav');
     execFileSync('mkfifo', [fifo]);
-    const t0 = Date.now();
     const e = await mediaError(runFfmpeg(ffmpeg, ['-i', fifo, '-f', 'null', '-'], { timeoutMs: 400, what: 'testing' }));
     expect(e.code).toBe('timeout');
     expect(e.message).toMatch(/took too long while testing/);
-    expect(Date.now() - t0).toBeLessThan(5000);
     // The child is gone (reaped), not merely abandoned.
     const alive = readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))

@@ -66,6 +66,12 @@ export function makeFixtures(ffmpegPath: string, which: { good?: boolean; bad?: 
     ff(ffmpegPath, ['-i', speechWav, '-af', 'volume=14dB', '-c:a', 'pcm_s16le', (good.loud = p('loud.wav'))]);
     // Wide loudness range: the same sentence at -18 dB, then at full level.
     ff(ffmpegPath, ['-i', speechWav, '-i', speechWav, '-filter_complex', '[0:a]volume=-18dB[q];[q][1:a]concat=n=2:v=0:a=1', '-c:a', 'pcm_s16le', (good.wide = p('wide.wav'))]);
+    // Quiet speech (-20 dB) with one 10 ms full-scale click after 3 s, as from a bumped microphone.
+    ff(ffmpegPath, [
+      '-i', speechWav, '-f', 'lavfi', '-i', 'sine=f=1000:sample_rate=22050:d=0.01,volume=8',
+      '-filter_complex', '[0:a]volume=-20dB[s];[1:a]adelay=3000[c];[s][c]amix=inputs=2:duration=first,volume=2',
+      '-c:a', 'pcm_s16le', (good.spike = p('spike.wav')),
+    ]);
     // Between the 300 ms minimum and the 400 ms loudness block.
     ff(ffmpegPath, ['-ss', '0.5', '-t', '0.35', '-i', speechWav, '-c:a', 'pcm_s16le', (good.short = p('short.wav'))]);
   }

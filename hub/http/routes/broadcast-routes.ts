@@ -16,6 +16,8 @@ import { planOccurrences } from '../../broadcasts/plan.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { getDevice } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
+import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
+import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
 import type { HubContext } from '../../context.ts';
 
 const DAY = 86_400_000;
@@ -26,6 +28,15 @@ export function broadcastRoutes(ctx: HubContext) {
       return f();
     } catch (e) {
       if (e instanceof BroadcastError) throw new HttpError(e.status, e.message);
+      throw e;
+    }
+  };
+  // Normal-priority occurrences may not fall in the quiet hours of the areas they reach.
+  const quiet = (b: Broadcast) => {
+    try {
+      assertOutsideQuietHours(ctx.db, b);
+    } catch (e) {
+      if (e instanceof QuietHoursError) throw new HttpError(400, e.message, { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
       throw e;
     }
   };
@@ -72,9 +83,21 @@ export function broadcastRoutes(ctx: HubContext) {
       body: BroadcastInput,
       async handler({ user, body, res }) {
         const lead = body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs;
+        // (Targets outside the user's area are refused by createBroadcast with a 403 first.)
+        if (body.priority === 'normal' && targetPaths(body as any).every((p) => withinScope(user!.scope, p))) {
+          let draft: Broadcast | undefined;
+          try {
+            draft = draftBroadcast(ctx.db, body, user!.id, Date.now(), lead);
+          } catch (e) {
+            if (!(e instanceof DraftError)) throw e; // createBroadcast names the problem
+          }
+          if (draft) quiet(draft);
+        }
         const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead));
         res.status(201);
-        return b.status === 'approved' ? changed(b) : presentBroadcast(b);
+        if (b.status === 'approved') return changed(b);
+        ctx.events.emit('broadcast', { id: b.id, status: b.status }); // a leader's queue updates live
+        return presentBroadcast(b);
       },
     }),
     route({
@@ -111,7 +134,15 @@ export function broadcastRoutes(ctx: HubContext) {
       summary: 'Approve (a different person than the author; leader, district or admin)',
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
-      handler: ({ req, user }) => changed(guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs))),
+      handler({ req, user }) {
+        const pending = getBroadcast(ctx.db, String(req.params.id));
+        if (pending?.status === 'submitted') {
+          // A "now" bulletin approved late starts at approval: check that time.
+          const soonest = Date.now() + ctx.config.startLeadMs;
+          quiet(!pending.rrule && pending.startsAt !== null && pending.startsAt < soonest ? { ...pending, startsAt: soonest } : pending);
+        }
+        return changed(guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs)));
+      },
     }),
     route({
       method: 'post',

@@ -1,0 +1,215 @@
+// Routes the web UI needs beyond the core API: the week schedule, a draft's conflicts and quiet
+// hours before saving, quiet hours per area, waveform peaks of a bulletin, the coverage report as
+// PDF, and the names of users (to show who wrote a bulletin).
+import path from 'node:path';
+import { z } from 'zod';
+import { route, HttpError } from '../route.ts';
+import { BroadcastInput, getBroadcast, listBroadcasts, type Broadcast } from '../../broadcasts/broadcasts.ts';
+import { occurrencesBetween } from '../../broadcasts/recurrence.ts';
+import { withinScope, getAreaByPath } from '../../areas/areas.ts';
+import { getDevice } from '../../devices/devices.ts';
+import { planOccurrences } from '../../broadcasts/plan.ts';
+import { getMedia } from '../../media/media-store.ts';
+import { coverageReport } from '../../reports/coverage.ts';
+import { coveragePdf } from '../../reports/coverage-pdf.ts';
+import { periodBounds } from './report-routes.ts';
+import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
+import { findConflicts } from '../../schedule/conflicts.ts';
+import { addQuietHours, deleteQuietHours, getQuietWindow, listQuietHours, quietHoursClashes } from '../../schedule/quiet-hours.ts';
+import { createWaveforms } from '../../waveform/waveform.ts';
+import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
+import { formatVn, parseVnDateTime } from '../../time.ts';
+import { audit } from '../../audit.ts';
+import type { HubContext } from '../../context.ts';
+
+const DAY = 86_400_000;
+
+export function uiRoutes(ctx: HubContext) {
+  const waveforms = createWaveforms({ cacheDir: path.join(ctx.config.dataDir, 'waveforms'), ffmpegPath: () => ctx.config.ffmpegPath ?? resolveFfmpeg().path });
+  const pathsOf = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? '')].filter(Boolean);
+  const related = (b: Broadcast, area: string) => pathsOf(b).some((p) => withinScope(area, p) || withinScope(p, area));
+
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts/check',
+      summary: 'Check a draft broadcast before saving: overlapping approved/submitted occurrences on the same devices (classified by the priority rule) and quiet-hours clashes',
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      body: BroadcastInput,
+      query: z.object({ exclude: z.string().max(64).optional().describe('id of a stored broadcast this draft is (so it does not clash with itself), e.g. when a leader reviews it') }),
+      handler({ user, body, query }) {
+        const lead = body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs;
+        let draft: Broadcast;
+        try {
+          draft = { ...draftBroadcast(ctx.db, body, user!.id, Date.now(), lead), ...(query.exclude ? { id: query.exclude } : {}) };
+        } catch (e) {
+          if (e instanceof DraftError) throw new HttpError(400, e.message);
+          throw e;
+        }
+        const now = Date.now();
+        const horizon = Math.min(now + 35 * DAY, now + 400 * DAY);
+        const starts = occurrencesBetween(draft, Math.min(now, draft.startsAt ?? now) - draft.durationMs, horizon);
+        return {
+          occurrences: starts.length,
+          firstStart: formatVn(starts[0]),
+          // Devices that get something to play or show (an LED-only message skips speakers).
+          devices: new Set(planOccurrences(ctx.db, [draft], Math.min(now, draft.startsAt ?? now) - draft.durationMs, horizon).map((p) => p.deviceId)).size,
+          durationMs: draft.durationMs,
+          conflicts: findConflicts(ctx.db, draft, now),
+          quietHours: quietHoursClashes(ctx.db, draft, now),
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/broadcasts/:id/decision',
+      summary: "Record the ward official's decision on a clash with a higher level's bulletin of the same priority (Circular 39/2020/TT-BTTTT) in the audit log",
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      body: z.object({ decision: z.enum(['air-ours', 'yield']), conflictsWith: z.array(z.string().max(64)).max(50).default([]), note: z.string().max(500).optional() }),
+      handler({ req, user, body }) {
+        const b = getBroadcast(ctx.db, String(req.params.id));
+        if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
+        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, 'only the author or someone responsible for its areas may record a decision on it');
+        audit(ctx.db, user!.id, 'broadcast.decision', b.id, body);
+        return { ok: true };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/schedule',
+      summary: 'Occurrences of the broadcasts that concern an area (approved and waiting for approval) between two instants, for the week calendar',
+      tag: 'broadcasts',
+      access: 'user',
+      query: z.object({ area: z.string().optional(), from: z.string(), to: z.string() }),
+      handler({ user, query }) {
+        const area = query.area || user!.scope || '';
+        if (area && !withinScope(user!.scope, area)) throw new HttpError(403, `area "${area}" is outside your area "${user!.scope}"`);
+        let from: number, to: number;
+        try {
+          from = parseVnDateTime(query.from);
+          to = parseVnDateTime(query.to);
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
+        if (to <= from || to - from > 42 * DAY) throw new HttpError(400, 'the window must be positive and at most 6 weeks');
+        const out: any[] = [];
+        for (const b of listBroadcasts(ctx.db, { limit: 5000 })) {
+          if (b.status !== 'approved' && b.status !== 'submitted') continue;
+          if (area && !related(b, area)) continue;
+          for (const s of occurrencesBetween(b, from - b.durationMs, to)) {
+            if (s + b.durationMs <= from) continue;
+            out.push({
+              broadcastId: b.id,
+              title: b.title,
+              priority: b.priority,
+              status: b.status,
+              start: formatVn(s),
+              end: formatVn(s + b.durationMs),
+              durationMs: b.durationMs,
+              recurring: !!b.rrule,
+              hasAudio: b.mediaId !== null,
+              hasLed: b.led !== null,
+              targets: b.targets,
+            });
+          }
+        }
+        return out.sort((a, b) => a.start.localeCompare(b.start));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/quiet-hours',
+      summary: 'Quiet hours of the areas above, at and below yours',
+      tag: 'areas',
+      access: 'user',
+      handler: ({ user }) => listQuietHours(ctx.db).filter((w) => withinScope(user!.scope, w.areaPath) || withinScope(w.areaPath, user!.scope ?? '')),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/quiet-hours',
+      summary: 'Add quiet hours (Vietnam time, e.g. 22:00–05:30) to an area: normal-priority broadcasts may not play then',
+      tag: 'areas',
+      access: ['approver', 'district', 'admin'],
+      body: z.object({ areaPath: z.string().min(1), start: z.string(), end: z.string(), note: z.string().max(200).optional() }),
+      handler({ user, body, res }) {
+        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, `area "${body.areaPath}" is outside your area "${user!.scope}"`);
+        try {
+          const w = addQuietHours(ctx.db, body, user!.id);
+          audit(ctx.db, user!.id, 'quiet-hours.add', w.areaPath, { start: w.start, end: w.end });
+          res.status(201);
+          return w;
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/quiet-hours/:id',
+      summary: 'Remove quiet hours',
+      tag: 'areas',
+      access: ['approver', 'district', 'admin'],
+      handler({ user, req }) {
+        const w = getQuietWindow(ctx.db, Number(req.params.id));
+        if (!w) throw new HttpError(404, `quiet hours ${req.params.id} do not exist`);
+        if (!withinScope(user!.scope, w.areaPath)) throw new HttpError(403, `area "${w.areaPath}" is outside your area "${user!.scope}"`);
+        deleteQuietHours(ctx.db, w.id);
+        audit(ctx.db, user!.id, 'quiet-hours.remove', w.areaPath, { start: w.start, end: w.end });
+        return { ok: true };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/media/:id/waveform',
+      summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
+      tag: 'media',
+      access: 'user',
+      async handler({ req }) {
+        const m = getMedia(ctx.db, Number(req.params.id));
+        if (!m) throw new HttpError(404, `media ${req.params.id} does not exist`);
+        const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
+        if (m.status !== 'ready' || !out) throw new HttpError(409, `media ${m.id} is ${m.status}; its waveform exists once it is ready`);
+        try {
+          return await waveforms.get(out.sha256, path.join(ctx.media.mediaDir, out.file));
+        } catch (e) {
+          throw new HttpError(422, (e as Error).message);
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/reports/coverage.pdf',
+      summary: 'The coverage report as a PDF (Vietnamese, DejaVu Sans embedded) for an area and a period',
+      tag: 'reports',
+      access: 'user',
+      query: z.object({ area: z.string().optional(), period: z.string() }),
+      openapi: { responses: { '200': { description: 'application/pdf' } } },
+      async handler({ user, query, res }) {
+        const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
+        const area = query.area || user!.scope || root?.path;
+        if (!area) throw new HttpError(400, 'no areas exist yet');
+        if (!withinScope(user!.scope, area)) throw new HttpError(403, `area "${area}" is outside your area "${user!.scope}"`);
+        if (!getAreaByPath(ctx.db, area)) throw new HttpError(404, `area "${area}" does not exist`);
+        let bounds;
+        try {
+          bounds = periodBounds(query.period);
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
+        const report = coverageReport(ctx.db, { areaPath: area, ...bounds, graceMs: ctx.config.confirmationGraceMs });
+        const pdf = await coveragePdf(report, query.period);
+        res.type('application/pdf').attachment(`coverage-${area.replace(/\//g, '_')}-${query.period}.pdf`).send(pdf);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/user-names',
+      summary: 'Display names of users by id (to show who wrote or decided a broadcast)',
+      tag: 'users',
+      access: 'user',
+      handler: () => Object.fromEntries((ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [u.id, u.display_name || u.username])),
+    }),
+  ];
+}

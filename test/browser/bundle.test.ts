@@ -1,0 +1,39 @@
+// The web UI bundle: built from web/ by esbuild with nothing but the npm registry's packages,
+// rebuilt when a source is newer, small enough for a phone on a slow link; the page loads it.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { buildWebBundle, webBundleStale, WEB_SRC } from '../../hub/http/web-bundle.ts';
+import { recordFigure } from './harness.ts';
+
+describe('web bundle', () => {
+  it('builds, knows when it is stale, and stays small', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'wardcast-web-'));
+    try {
+      expect(webBundleStale(WEB_SRC, out)).toBe(true);
+      const r = await buildWebBundle({ outDir: out });
+      expect(r.built).toBe(true);
+      expect(webBundleStale(WEB_SRC, out)).toBe(false);
+      expect((await buildWebBundle({ outDir: out })).built).toBe(false);
+      const js = readFileSync(path.join(out, 'app.js'));
+      const css = readFileSync(path.join(out, 'app.css'));
+      const gz = { js: gzipSync(js).length, css: gzipSync(css).length };
+      recordFigure('bundle', { js: js.length, css: css.length, jsGzip: gz.js, cssGzip: gz.css });
+      console.log(`web bundle: app.js ${(js.length / 1024).toFixed(1)} KiB (${(gz.js / 1024).toFixed(1)} KiB gzip), app.css ${(css.length / 1024).toFixed(1)} KiB (${(gz.css / 1024).toFixed(1)} KiB gzip)`);
+      expect(gz.js).toBeLessThan(60 * 1024);
+      // No network at run time: no absolute URLs to other hosts in the bundle or the page.
+      expect(js.toString()).not.toMatch(/https?:\/\/(?!www\.w3\.org)[a-z0-9.-]+\.[a-z]{2,}\//i);
+      const html = readFileSync(path.join(WEB_SRC, '..', 'hub', 'public', 'index.html'), 'utf8');
+      expect(html).toContain('/build/app.js');
+      expect(html).not.toMatch(/https?:\/\//);
+      // An output older than the sources is rebuilt.
+      const old = new Date(Date.now() - 3600_000 * 24 * 365 * 5);
+      utimesSync(path.join(out, 'app.js'), old, old);
+      expect(webBundleStale(WEB_SRC, out)).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

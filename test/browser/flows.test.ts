@@ -1,0 +1,335 @@
+// The web UI's office flows in a real browser against a real hub: roles, the bulletin library
+// (upload with progress, loudness, waveform, listening), the LED preview, the schedule form with
+// its rrule, quiet hours and the priority-rule decision, approvals, coverage exports, audit log,
+// and the language switch.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
+import { seedWorld, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
+import { vietnameseSpeech } from '../helpers/audio.ts';
+import { tempDir } from '../../hub/media/test-audio.ts';
+import { formatVn } from '../../hub/time.ts';
+import { ApiClient } from '../../cli/api-client.ts';
+import { addWardUsers, DEVICES, launchBrowser, login, openAs, shot, tabs, WARD_USERS } from './harness.ts';
+
+let t: TestHub;
+let w: World;
+let browser: Browser;
+let base: string;
+let official: ApiClient;
+let leader: ApiClient;
+let audioFile: string;
+const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * 86_400_000)!.slice(0, 10);
+
+beforeAll(async () => {
+  t = await startTestHub();
+  w = await seedWorld(t, []);
+  await addWardUsers(t);
+  for (const d of DEVICES) await t.admin.post('/api/v1/devices', d);
+  official = await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password);
+  leader = await t.api.as(WARD_USERS.leader.username, WARD_USERS.leader.password);
+  // A WAV (about 150 KB), so a throttled upload takes a few seconds and shows its progress.
+  audioFile = vietnameseSpeech(tempDir('browser'), 'Thông báo của Ủy ban nhân dân phường Hạ Đình về lịch tiêm chủng.', 'wav');
+  browser = await launchBrowser();
+  base = t.hub.httpUrl;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+// The first test logs in through the form; the others open pages with a session token.
+const as = (u: { username: string; password: string }) => openAs(browser, base, u);
+
+describe('web UI: office flows', () => {
+  it('log in: wrong password is refused; each role sees only what it may do', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(base + '/');
+    expect(await p.textContent('form.login')).toContain('Đăng nhập');
+    await p.fill('input[name=username]', 'canbo.hadinh');
+    await p.fill('input[name=password]', 'wrong-password');
+    await p.click('form.login button.primary');
+    await p.waitForSelector('text=Sai tên đăng nhập hoặc mật khẩu.');
+    await shot(p, 'login');
+    await ctx.close();
+
+    const op = await login(browser, base, WARD_USERS.official);
+    expect(await tabs(op.page)).toEqual(['fleet', 'library', 'schedule', 'coverage', 'quiet']);
+    expect(await op.page.textContent('[data-testid=who]')).toContain('Cán bộ phường');
+    const ld = await login(browser, base, WARD_USERS.leader);
+    expect(await tabs(ld.page)).toEqual(['fleet', 'library', 'schedule', 'approvals', 'coverage', 'quiet', 'audit']);
+    const dt = await as(WARD_USERS.district);
+    expect(await tabs(dt.page)).toEqual(['fleet', 'library', 'schedule', 'approvals', 'emergency', 'coverage', 'quiet', 'audit']);
+    // The operator's device list holds only their ward (the API scopes it; the page shows it).
+    await op.page.click('[data-tab=fleet]');
+    await op.page.waitForSelector('[data-testid=device-row]');
+    expect(await op.page.$$eval('[data-testid=device-row]', (r) => r.map((x) => x.getAttribute('data-device')).sort())).toEqual(['led-hd-1', 'loa-hd-1']);
+    await dt.page.click('[data-tab=fleet]');
+    await dt.page.waitForSelector('[data-device=loa-kg-1]');
+    expect(await dt.page.$$eval('[data-testid=map-pin]', (r) => r.length)).toBe(3);
+    expect(await dt.page.textContent('[data-testid=scale]')).toMatch(/\d+ (m|km)/);
+    for (const s of [op, ld, dt]) expect(s.errors).toEqual([]);
+    await op.ctx.close();
+    await ld.ctx.close();
+    await dt.ctx.close();
+  });
+
+  it('library: upload with a progress bar, then duration, loudness, waveform, and the normalised audio plays in the page', async () => {
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=library]');
+    // Slow the upload so the progress bar is visible (Chromium's own network throttling).
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 96 * 1024 });
+    const seen: number[] = [];
+    const watch = setInterval(async () => {
+      const txt = await page.textContent('[data-testid=upload-progress] span').catch(() => null);
+      if (txt) seen.push(parseInt(txt, 10));
+    }, 50);
+    await page.setInputFiles('[data-testid=upload]', audioFile);
+    await page.waitForSelector('[data-testid=media-item][data-status=ready]', { timeout: 45_000 });
+    clearInterval(watch);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
+    const item = page.locator('[data-testid=media-item][data-status=ready]').first();
+    expect(await item.locator('[data-testid=duration]').textContent()).toMatch(/Thời lượng \d+\.\d s/);
+    expect(await item.locator('[data-testid=loudness]').textContent()).toMatch(/Độ lớn -\d+\.\d → -1[5-7]\.\d LUFS/);
+    await item.locator('[data-testid=waveform]').waitFor();
+    expect(await item.locator('[data-testid=waveform]').getAttribute('data-points')).toBe('800');
+    // Listen: the <audio> loads the normalised opus through /media/<sha>.opus?token=… and plays.
+    const played = await page.evaluate(async () => {
+      const a = document.querySelector('[data-testid=player]') as HTMLAudioElement;
+      a.muted = true;
+      a.preload = 'auto';
+      await a.play();
+      const t0 = performance.now();
+      while (a.currentTime < 0.3 && performance.now() - t0 < 8000) await new Promise((r) => setTimeout(r, 50));
+      return { currentTime: a.currentTime, duration: a.duration, src: a.currentSrc };
+    });
+    expect(played.src).toMatch(/\/media\/[0-9a-f]{64}\.opus\?token=/);
+    expect(played.currentTime).toBeGreaterThan(0.3);
+    expect(played.duration).toBeGreaterThan(2);
+    await shot(page, 'library');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('LED message: the preview draws the board dot by dot with diacritics, pages and display modes', async () => {
+    const { page, ctx } = await as(WARD_USERS.official);
+    await page.click('[data-tab=library]');
+    const text = page.locator('[data-testid=led-text]').first();
+    const canvas = page.locator('[data-testid=led-canvas]').first();
+    const lit = async () => Number(await canvas.getAttribute('data-lit'));
+    await text.fill('E');
+    await page.waitForFunction(() => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'E');
+    await page.waitForTimeout(120);
+    const plain = await lit();
+    await text.fill('Ể');
+    await page.waitForFunction(() => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'Ể');
+    await page.waitForTimeout(120);
+    expect(await lit()).toBeGreaterThan(plain + 3); // the hook and the circumflex are drawn too
+    await text.fill('KHẨN CẤP: BÃO SỐ 3\nPhường Hạ Đình');
+    await page.waitForTimeout(150);
+    expect(await canvas.getAttribute('aria-label')).toBe('KHẨN CẤP: BÃO SỐ 3 / Phường Hạ Đình');
+    expect(await lit()).toBeGreaterThan(150);
+    await page.click('[data-testid=led-add-page]');
+    await page.locator('[data-testid=led-text]').nth(1).fill('Đường dây nóng 024 3858 1234 — người dân hạn chế ra đường');
+    await page.locator('[data-testid=led-mode]').nth(1).selectOption('scroll');
+    expect(await page.locator('figcaption').first().textContent()).toMatch(/Trang 1\/2 · 192×32/);
+    await shot(page, 'led-preview');
+    await ctx.close();
+  });
+
+  it('schedule: the friendly form writes the rrule; the week calendar shows one-off and recurring broadcasts', async () => {
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=library]');
+    await page.waitForSelector('[data-testid=media-item][data-status=ready]');
+    await page.locator('[data-testid=media-item] button', { hasText: 'Đặt lịch phát' }).first().click();
+    await page.waitForSelector('[data-testid=broadcast-form]');
+    await page.fill('input[name=title]', 'Bản tin sáng và chiều');
+    await page.click('label.seg-item:has-text("Hằng ngày")');
+    await page.fill('input[name=times]', '6:00, 17:30');
+    await page.fill('input[name=from]', vnDay(1));
+    await page.fill('input[name=until]', vnDay(3));
+    await page.click('details summary');
+    const rrule = await page.textContent('[data-testid=rrule]');
+    expect(rrule!.split('\n')).toEqual([
+      `DTSTART:${vnDay(1).replace(/-/g, '')}T000000`,
+      `RRULE:FREQ=DAILY;UNTIL=${vnDay(3).replace(/-/g, '')}T235959;BYHOUR=6;BYMINUTE=0;BYSECOND=0`,
+      `RRULE:FREQ=DAILY;UNTIL=${vnDay(3).replace(/-/g, '')}T235959;BYHOUR=17;BYMINUTE=30;BYSECOND=0`,
+    ]);
+    await page.waitForSelector('[data-testid=check-summary]');
+    expect(await page.textContent('[data-testid=check-summary]')).toMatch(/^6 lần phát trong 5 tuần tới, trên 1 thiết bị/);
+    await shot(page, 'schedule-form');
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=saved]');
+    expect(await page.textContent('[data-testid=saved]')).toContain('Đã gửi duyệt «Bản tin sáng và chiều»');
+    // A one-off "now" LED message as well, from the LED composer.
+    await official.post('/api/v1/broadcasts', { title: 'Chào mừng ngày hội', led: { pages: [{ lines: ['Chào mừng ngày hội'], mode: 'hold', seconds: 8 }] }, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T09:00` });
+    await page.reload();
+    await page.waitForSelector('[data-testid=cal-item]');
+    const items = await page.$$eval('[data-testid=cal-item]', (els) => els.map((e) => e.getAttribute('data-title')));
+    // Tomorrow's 06:00, 09:00 and 17:30 land in this week unless today is Sunday.
+    expect(items.filter((x) => x === 'Bản tin sáng và chiều').length).toBeGreaterThanOrEqual(new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0 ? 0 : 2);
+    await page.click('button[aria-label="Tuần sau"]');
+    await page.click('button:has-text("Tuần này")');
+    await shot(page, 'schedule-week');
+    // Open one from the calendar: its devices and state; the author cancels it.
+    await official.post('/api/v1/broadcasts', { title: 'Tin sẽ hủy', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T08:00` });
+    await page.reload();
+    if (new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0) await page.click('button[aria-label="Tuần sau"]');
+    await page.click('[data-testid=cal-item][data-title="Tin sẽ hủy"]');
+    await page.waitForSelector('[data-testid=broadcast-detail] [data-testid=detail-devices] tr[data-state=submitted]');
+    page.once('dialog', (d) => d.accept());
+    await page.click('[data-testid=cancel-broadcast]');
+    await page.waitForSelector('[data-testid=broadcast-detail] >> text=Đã hủy');
+    await page.waitForSelector('[data-testid=cal-item][data-title="Tin sẽ hủy"]', { state: 'detached' });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('quiet hours: a leader sets them; a normal bulletin in them is refused before saving, naming the times', async () => {
+    const ld = await as(WARD_USERS.leader);
+    await ld.page.click('[data-tab=quiet]');
+    await ld.page.fill('[data-testid=quiet-form] input[name=start]', '22:00');
+    await ld.page.fill('[data-testid=quiet-form] input[name=end]', '05:30');
+    await ld.page.click('[data-testid=quiet-form] button.primary');
+    await ld.page.waitForSelector('[data-testid=quiet-row]');
+    expect(await ld.page.textContent('[data-testid=quiet-row]')).toContain('22:00');
+    await ld.ctx.close();
+
+    const { page, ctx } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    await page.click('[data-testid=new-broadcast]');
+    await page.fill('input[name=title]', 'Thông báo muộn');
+    await page.selectOption('select[name=media]', { index: 1 });
+    await page.fill('input[name=date]', vnDay(1));
+    await page.fill('input[name=time]', '23:00');
+    await page.waitForSelector('[data-testid=quiet-clash]');
+    expect(await page.textContent('[data-testid=quiet-clash]')).toContain('giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình');
+    expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
+    await shot(page, 'quiet-hours-clash');
+    // Priority bulletins are not limited by quiet hours.
+    await page.click('input[name=priority][value=priority]');
+    await page.waitForSelector('[data-testid=check-summary]');
+    expect(await page.$('[data-testid=quiet-clash]')).toBeNull();
+    await ctx.close();
+  });
+
+  it("priority rule: the district's priority bulletin against the ward's own is shown as the official's decision", async () => {
+    const at = `${vnDay(2)}T10:00`;
+    const d = await w.district.post('/api/v1/broadcasts', { title: 'Tin ưu tiên của quận', mediaId: 1, priority: 'priority', targets: { areas: [DISTRICT] }, startsAt: at });
+    await t.admin.post(`/api/v1/broadcasts/${d.id}/approve`, {});
+    const { page, ctx } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    await page.click('[data-testid=new-broadcast]');
+    await page.fill('input[name=title]', 'Tin ưu tiên của phường');
+    await page.selectOption('select[name=media]', { index: 1 });
+    await page.click('input[name=priority][value=priority]');
+    await page.fill('input[name=date]', vnDay(2));
+    await page.fill('input[name=time]', '10:00');
+    await page.waitForSelector('[data-testid=conflict-decision]');
+    expect(await page.textContent('[data-testid=conflict-decision]')).toContain('«Tin ưu tiên của quận»');
+    expect(await page.textContent('[data-testid=conflict-decision]')).toContain('cán bộ phường quyết định');
+    expect(await page.$('.alert.error')).toBeNull(); // a decision, not an error
+    expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
+    await shot(page, 'conflict-decision');
+    await page.check('[data-testid=decide]');
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=saved]');
+    // A normal bulletin at the same time is simply pre-empted: a warning, no decision needed.
+    await page.click('[data-testid=new-broadcast]');
+    await page.fill('input[name=title]', 'Tin thường');
+    await page.selectOption('select[name=media]', { index: 1 });
+    await page.fill('input[name=date]', vnDay(2));
+    await page.fill('input[name=time]', '10:00');
+    await page.waitForSelector('[data-testid=conflict-preempted]');
+    expect(await page.$('[data-testid=decide]')).toBeNull();
+    await ctx.close();
+  });
+
+  it('approvals: listen, approve, reject with a reason; the author sees why they cannot approve their own', async () => {
+    await leader.post('/api/v1/broadcasts', { title: 'Bản tin của lãnh đạo', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(4)}T08:00` });
+    const { page, ctx, errors } = await as(WARD_USERS.leader);
+    await page.click('[data-tab=approvals]');
+    await page.waitForSelector('[data-testid=queue-item]');
+    // A bulletin submitted while the leader looks at the queue appears without a reload.
+    const url = page.url();
+    await official.post('/api/v1/broadcasts', { title: 'Vừa gửi duyệt', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(4)}T09:00` });
+    await page.waitForSelector('[data-testid=queue-item][data-title="Vừa gửi duyệt"]', { timeout: 10_000 });
+    expect(page.url()).toBe(url);
+    const own = page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"]');
+    expect(await own.locator('[data-testid=approve]').count()).toBe(0);
+    expect(await own.locator('[data-testid=own-note]').textContent()).toContain('không thể tự phê duyệt');
+    // The leader sees the clash the official decided on, before approving.
+    await page.locator('[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-conflict-decision]').waitFor();
+    const morning = page.locator('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]');
+    expect(await morning.textContent()).toContain('hằng ngày lúc 06:00, 17:30');
+    await morning.locator('[data-testid=waveform]').waitFor();
+    await shot(page, 'approvals');
+    await morning.locator('[data-testid=approve]').click();
+    await page.waitForSelector('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]', { state: 'detached' });
+    // Once approved it is scheduled on the ward's speaker: its occurrences, per device.
+    await page.locator('[data-testid=decided-row][data-status=approved] button', { hasText: 'Bản tin sáng và chiều' }).click();
+    await page.waitForSelector('[data-testid=broadcast-detail] [data-testid=detail-devices] tr[data-state=scheduled]');
+    const led = page.locator('[data-testid=queue-item][data-title="Chào mừng ngày hội"]');
+    expect(await led.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe('Chào mừng ngày hội');
+    await led.locator('[data-testid=reject]').click();
+    expect(await led.locator('[data-testid=confirm-reject]').isDisabled()).toBe(true);
+    await led.locator('[data-testid=reason]').fill('Sai chính tả, đề nghị sửa lại');
+    await led.locator('[data-testid=confirm-reject]').click();
+    await page.waitForSelector('[data-testid=decided-row][data-status=rejected]');
+    expect(await page.textContent('[data-testid=decided-row][data-status=rejected]')).toContain('Sai chính tả, đề nghị sửa lại');
+    expect(errors).toEqual([]);
+    // The other leader may approve the first leader's bulletin.
+    const l2 = await as(WARD_USERS.leader2);
+    await l2.page.click('[data-tab=approvals]');
+    await l2.page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"] [data-testid=approve]').waitFor();
+    await ctx.close();
+    await l2.ctx.close();
+  });
+
+  it('coverage: chart and tables per period, CSV and PDF downloads; audit log lists who did what', async () => {
+    const { page, ctx } = await as(WARD_USERS.district);
+    await page.click('[data-tab=coverage]');
+    await page.waitForSelector('[data-testid=chart]');
+    for (const kind of ['quarter', 'year', 'month']) {
+      await page.selectOption('[data-testid=cov-kind]', kind);
+      await page.waitForSelector('[data-testid=totals]');
+    }
+    const csv = await page.request.get(base + (await page.getAttribute('[data-testid=csv]', 'href')));
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('areaName,areaPath');
+    const pdf = await page.request.get(base + (await page.getAttribute('[data-testid=pdf]', 'href')));
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await shot(page, 'coverage');
+    await page.click('[data-tab=audit]');
+    await page.waitForSelector('[data-testid=audit-row]');
+    const actions = await page.$$eval('[data-testid=audit-row]', (r) => r.map((x) => x.getAttribute('data-action')));
+    expect(actions).toEqual(expect.arrayContaining(['broadcast.approve', 'broadcast.reject', 'broadcast.decision', 'broadcast.cancel', 'quiet-hours.add', 'media.upload', 'broadcast.submit']));
+    expect(await page.textContent('[data-testid=audit]')).toContain('Phê duyệt');
+    await shot(page, 'audit');
+    await ctx.close();
+  });
+
+  it('language: Vietnamese by default, English on request, remembered', async () => {
+    const { page, ctx } = await as(WARD_USERS.district);
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    expect(await page.textContent('[data-tab=fleet]')).toBe('Thiết bị');
+    await page.click('[data-testid=lang]');
+    expect(await page.textContent('[data-tab=fleet]')).toBe('Devices');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.reload();
+    await page.waitForSelector('nav.tabs');
+    expect(await page.textContent('[data-tab=emergency]')).toBe('Emergency');
+    await page.click('[data-tab=schedule]');
+    await shot(page, 'schedule-english');
+    await page.click('[data-testid=lang]');
+    expect(await page.textContent('[data-tab=fleet]')).toBe('Thiết bị');
+    await ctx.close();
+  });
+});

@@ -1,0 +1,319 @@
+// A new broadcast: content (audio and/or LED message), priority, volume, where, and a friendly
+// "when" that becomes startsAt or an rrule. While the user types, the hub checks the draft for
+// clashes with other broadcasts on the same devices and for quiet hours, before anything is saved.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, get, post } from '../lib/api.ts';
+import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
+import { buildWhen, parseTimes, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
+import { fmtDateTime, vnDate, DAY_MS } from '../lib/time.ts';
+import { myAreas } from '../lib/session.ts';
+import type { LedPageInput } from '../lib/led-layout.ts';
+import { LedComposer, emptyPage, ledForApi } from './led-composer.tsx';
+import type { AppCtx } from '../app.tsx';
+
+export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; seed?: { mediaId?: number; led?: { pages: LedPageInput[] }; title?: string } | null; onSaved: (b: any) => void; onCancel: () => void }) {
+  const { me, areas } = ctx;
+  const today = vnDate(Date.now());
+  const [title, setTitle] = useState(seed?.title ?? '');
+  const [mediaId, setMediaId] = useState<number | ''>(seed?.mediaId ?? '');
+  const [useLed, setUseLed] = useState(!!seed?.led);
+  const [pages, setPages] = useState<LedPageInput[]>(seed?.led?.pages ?? [emptyPage()]);
+  const [boardId, setBoardId] = useState('192x32');
+  const [priority, setPriority] = useState<'normal' | 'priority'>('normal');
+  const [volume, setVolume] = useState(70);
+  const choosable = myAreas(me, areas).filter((a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope);
+  const [targets, setTargets] = useState<string[]>(me.role === 'operator' || me.role === 'approver' ? [me.scope!].filter(Boolean) : []);
+  const [kind, setKind] = useState<WhenForm['kind']>('once');
+  const [date, setDate] = useState(today);
+  const [time, setTime] = useState('17:30');
+  const [timesText, setTimesText] = useState('06:00, 17:30');
+  const [from, setFrom] = useState(today);
+  const [until, setUntil] = useState(vnDate(Date.now() + 6 * DAY_MS));
+  const [weekdays, setWeekdays] = useState<Weekday[]>(['MO', 'WE', 'FR']);
+  const [check, setCheck] = useState<any>(null);
+  const [checkErr, setCheckErr] = useState('');
+  const [decided, setDecided] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState('');
+  const [media, setMedia] = useState<any[]>([]);
+
+  useEffect(() => {
+    get<any[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
+  }, []);
+
+  const when = useMemo(() => {
+    const times = parseTimes(timesText);
+    const f: WhenForm =
+      kind === 'now' ? { kind } : kind === 'once' ? { kind, date, time } : kind === 'daily' ? { kind, times: times ?? ['x'], from, until } : { kind, weekdays, times: times ?? ['x'], from, until };
+    return buildWhen(f);
+  }, [kind, date, time, timesText, from, until, weekdays.join()]);
+
+  const led = useLed ? ledForApi(pages) : undefined;
+  const body = when.ok
+    ? {
+        title: title.trim() || '…',
+        ...(mediaId !== '' ? { mediaId } : {}),
+        ...(led ? { led } : {}),
+        priority,
+        volume,
+        targets: { areas: targets, devices: [] },
+        ...(when.startsAt ? { startsAt: when.startsAt } : { rrule: when.rrule }),
+      }
+    : null;
+  const ready = !!body && targets.length > 0 && (mediaId !== '' || !!led);
+  const bodyKey = JSON.stringify(body);
+
+  useEffect(() => {
+    setCheck(null);
+    setCheckErr('');
+    setDecided(false);
+    if (!ready) return;
+    const t = setTimeout(() => {
+      post('/api/v1/broadcasts/check', body).then(setCheck, (e) => setCheckErr(e.message));
+    }, 300);
+    return () => clearTimeout(t);
+  }, [bodyKey, ready]);
+
+  const decisions = (check?.conflicts ?? []).filter((c: any) => c.kind === 'decision');
+  const quiet = check?.quietHours ?? [];
+  const blocked = quiet.length > 0 || (decisions.length > 0 && !decided);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    if (!title.trim()) return setError(tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.'));
+    if (!when.ok) return setError(tx(when.error.vi, when.error.en));
+    if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
+    setSaving(true);
+    try {
+      const b = await post('/api/v1/broadcasts', { ...body, title: title.trim() });
+      // The official's decision on a clash with a higher level goes into the audit log.
+      if (decisions.length) await post(`/api/v1/broadcasts/${b.id}/decision`, { decision: 'air-ours', conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))] }).catch(() => {});
+      onSaved(b);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const grouped = groupConflicts(check?.conflicts ?? []);
+  return (
+    <form class="card form" onSubmit={submit} data-testid="broadcast-form">
+      <h2>{tx('Lịch phát sóng mới', 'New broadcast')}</h2>
+      <label>
+        {tx('Tiêu đề', 'Title')}
+        <input value={title} name="title" onInput={(e) => setTitle((e.target as HTMLInputElement).value)} required maxLength={200} />
+      </label>
+      <label>
+        {tx('Bản tin âm thanh', 'Audio bulletin')}
+        <select value={String(mediaId)} name="media" onChange={(e) => setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')}>
+          <option value="">{tx('— không có —', '— none —')}</option>
+          {media.map((m) => (
+            <option value={m.id}>
+              {m.originalName} ({Math.round(m.durationMs / 1000)} s)
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
+        {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
+      </label>
+      {useLed && <LedComposer pages={pages} onChange={setPages} boardId={boardId} onBoard={setBoardId} />}
+
+      <fieldset>
+        <legend>{tx('Mức độ', 'Priority')}</legend>
+        {(['normal', 'priority'] as const).map((p) => (
+          <label class="check">
+            <input type="radio" name="priority" value={p} checked={priority === p} onChange={() => setPriority(p)} />
+            {pick(PRIORITY, p)}
+          </label>
+        ))}
+        <p class="muted small">{tx('Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi ở mục Khẩn cấp.', 'Emergencies are sent by the district office from the Emergency page.')}</p>
+      </fieldset>
+      <label>
+        {tx('Âm lượng', 'Volume')}: {volume}
+        <input type="range" min={0} max={100} value={volume} onInput={(e) => setVolume(+(e.target as HTMLInputElement).value)} />
+      </label>
+
+      <fieldset>
+        <legend>{tx('Nơi phát', 'Where')}</legend>
+        <div class="area-list">
+          {choosable.map((a) => (
+            <label class="check">
+              <input
+                type="checkbox"
+                name="target"
+                value={a.path}
+                checked={targets.includes(a.path)}
+                onChange={(e) => setTargets((e.target as HTMLInputElement).checked ? [...targets, a.path] : targets.filter((x) => x !== a.path))}
+              />
+              {a.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>{tx('Thời gian phát', 'When')}</legend>
+        <div class="seg">
+          {(
+            [
+              ['now', 'Phát ngay', 'Now'],
+              ['once', 'Một lần', 'Once'],
+              ['daily', 'Hằng ngày', 'Daily'],
+              ['weekly', 'Hằng tuần', 'Weekly'],
+            ] as const
+          ).map(([k, vi, en]) => (
+            <label class={`seg-item ${kind === k ? 'on' : ''}`}>
+              <input type="radio" name="when" value={k} checked={kind === k} onChange={() => setKind(k)} />
+              {tx(vi, en)}
+            </label>
+          ))}
+        </div>
+        {kind === 'once' && (
+          <div class="row">
+            <label class="inline">
+              {tx('Ngày', 'Date')}
+              <input type="date" name="date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+            </label>
+            <label class="inline">
+              {tx('Giờ', 'Time')}
+              <input type="time" name="time" value={time} onInput={(e) => setTime((e.target as HTMLInputElement).value)} />
+            </label>
+          </div>
+        )}
+        {(kind === 'daily' || kind === 'weekly') && (
+          <>
+            {kind === 'weekly' && (
+              <div class="row weekdays">
+                {WEEKDAYS.map((d) => (
+                  <label class="check">
+                    <input type="checkbox" name="weekday" value={d} checked={weekdays.includes(d)} onChange={(e) => setWeekdays((e.target as HTMLInputElement).checked ? [...weekdays, d] : weekdays.filter((x) => x !== d))} />
+                    {weekdayLabel(d, lang())}
+                  </label>
+                ))}
+              </div>
+            )}
+            <label>
+              {tx('Các giờ phát (HH:MM, cách nhau bởi dấu phẩy)', 'Times (HH:MM, comma separated)')}
+              <input name="times" value={timesText} onInput={(e) => setTimesText((e.target as HTMLInputElement).value)} />
+            </label>
+            <div class="row">
+              <label class="inline">
+                {tx('Từ ngày', 'From')}
+                <input type="date" name="from" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+              </label>
+              <label class="inline">
+                {tx('Đến ngày', 'Until')}
+                <input type="date" name="until" value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
+              </label>
+            </div>
+          </>
+        )}
+        {!when.ok && <p class="error">{tx(when.error.vi, when.error.en)}</p>}
+        {when.ok && when.rrule && (
+          <details>
+            <summary class="muted small">RRULE</summary>
+            <pre class="rrule" data-testid="rrule">{when.rrule}</pre>
+          </details>
+        )}
+      </fieldset>
+
+      <section class="check-result" data-testid="check-result" aria-live="polite">
+        {checkErr && <p class="error">{checkErr}</p>}
+        {check && (
+          <p class="muted" data-testid="check-summary">
+            {tx(
+              `${check.occurrences} lần phát trong 5 tuần tới, trên ${check.devices} thiết bị${check.firstStart ? `; lần đầu ${fmtDateTime(check.firstStart)}` : ''}.`,
+              `${check.occurrences} occurrence(s) in the next 5 weeks on ${check.devices} device(s)${check.firstStart ? `; first ${fmtDateTime(check.firstStart, 'en')}` : ''}.`,
+            )}
+          </p>
+        )}
+        {quiet.length > 0 && (
+          <div class="alert error" data-testid="quiet-clash">
+            <strong>{tx('Trùng giờ yên tĩnh', 'In quiet hours')}</strong>
+            <p>
+              {tx(
+                `Bản tin mức thông thường không được phát trong giờ yên tĩnh ${quiet[0].window.start}–${quiet[0].window.end} của ${quiet[0].window.areaName}: lần phát ${fmtDateTime(quiet[0].occurrenceStart)}${quiet.length > 1 ? ` và ${quiet.length - 1} lần khác` : ''}. Chọn giờ khác (tin ưu tiên và khẩn cấp không bị giới hạn).`,
+                `Normal-priority bulletins may not play in the quiet hours ${quiet[0].window.start}–${quiet[0].window.end} of ${quiet[0].window.areaName}: the occurrence at ${fmtDateTime(quiet[0].occurrenceStart, 'en')}${quiet.length > 1 ? ` and ${quiet.length - 1} more` : ''}. Choose another time (priority and emergency bulletins are not limited).`,
+              )}
+            </p>
+          </div>
+        )}
+        {grouped.map((g) => (
+          <div class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`} data-testid={`conflict-${g.kind}`}>
+            <strong>{conflictTitle(g.kind)}</strong>
+            <p>
+              «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
+            </p>
+            <p class="muted small">
+              {g.items
+                .slice(0, 4)
+                .map((c: any) => `${fmtDateTime(c.draftStart, lang())} · ${c.deviceName}`)
+                .join('; ')}
+              {g.items.length > 4 ? ` (+${g.items.length - 4})` : ''}
+            </p>
+          </div>
+        ))}
+        {decisions.length > 0 && (
+          <label class="check decision-box">
+            <input type="checkbox" checked={decided} data-testid="decide" onChange={(e) => setDecided((e.target as HTMLInputElement).checked)} />
+            {tx(
+              'Tôi là cán bộ phường và quyết định vẫn phát bản tin này vào giờ đã chọn (theo Thông tư 39/2020/TT-BTTTT).',
+              'As the ward official I decide to air this bulletin at the chosen time (Circular 39/2020/TT-BTTTT).',
+            )}
+          </label>
+        )}
+      </section>
+
+      {error && (
+        <p class="error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      )}
+      <div class="row">
+        <button class="primary" disabled={saving || blocked} data-testid="submit">
+          {me.role === 'operator' ? tx('Gửi duyệt', 'Submit for approval') : tx('Lưu và gửi duyệt', 'Save and submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {tx('Hủy', 'Cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function groupConflicts(list: any[]) {
+  const m = new Map<string, any>();
+  for (const c of list) {
+    const k = `${c.broadcastId}|${c.kind}`;
+    if (!m.has(k)) m.set(k, { ...c, items: [] });
+    m.get(k).items.push(c);
+  }
+  return [...m.values()];
+}
+
+export function conflictTitle(kind: string) {
+  return kind === 'decision'
+    ? tx('Cần cán bộ phường quyết định', 'Your decision')
+    : kind === 'preempts'
+      ? tx('Sẽ ngắt bản tin khác', 'Will pre-empt another bulletin')
+      : kind === 'preempted'
+        ? tx('Sẽ bị ngắt', 'Will be pre-empted')
+        : tx('Trùng giờ', 'Overlaps');
+}
+export function conflictText(kind: string, level: string) {
+  const from = level === 'higher' ? tx('của cấp trên', 'from a higher level') : level === 'lower' ? tx('của cấp dưới', 'from a lower level') : tx('cùng cấp', 'from the same level');
+  switch (kind) {
+    case 'decision':
+      return tx(`bản tin cùng mức ${from} trùng giờ trên cùng thiết bị; theo quy định, cán bộ phường quyết định phát bản tin nào.`, `a bulletin of the same level ${from} overlaps on the same devices; by the national rule the ward official decides which airs.`);
+    case 'preempts':
+      return tx('bản tin này có mức cao hơn và sẽ ngắt bản tin đó.', 'this bulletin has the higher level and will interrupt it.');
+    case 'preempted':
+      return tx('bản tin đó có mức cao hơn và sẽ ngắt bản tin này.', 'that bulletin has the higher level and will interrupt this one.');
+    default:
+      return tx(`trùng giờ trên cùng thiết bị (${from}).`, `overlaps on the same devices (${from}).`);
+  }
+}

@@ -1,0 +1,69 @@
+// Waveform of a bulletin from the peaks the hub computed, with the playhead of the <audio> beside it.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, withToken } from '../lib/api.ts';
+import { tx } from '../lib/i18n.ts';
+
+export function AudioWithWave({ media }: { media: any }) {
+  const [peaks, setPeaks] = useState<number[] | null>(null);
+  const [err, setErr] = useState('');
+  const [pos, setPos] = useState(0);
+  const audio = useRef<HTMLAudioElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(false);
+  // Fetch the peaks only once the waveform scrolls into view (a library can be long).
+  useEffect(() => {
+    if (!box.current || typeof IntersectionObserver === 'undefined') return setVisible(true);
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()), { rootMargin: '200px' });
+    io.observe(box.current);
+    return () => io.disconnect();
+  }, []);
+  useEffect(() => {
+    if (media.status !== 'ready' || !visible) return;
+    get(`/api/v1/media/${media.id}/waveform`).then(
+      (w) => setPeaks(w.peaks),
+      (e) => setErr(e.message),
+    );
+  }, [media.id, media.status, visible]);
+  const opus = media.outputs?.find((o: any) => o.format === 'opus');
+  const mp3 = media.outputs?.find((o: any) => o.format === 'mp3');
+  const W = 800;
+  const H = 60;
+  const seek = (e: MouseEvent) => {
+    const a = audio.current;
+    const svg = e.currentTarget as SVGElement;
+    if (!a || !a.duration) return;
+    const r = svg.getBoundingClientRect();
+    a.currentTime = ((e.clientX - r.left) / r.width) * a.duration;
+  };
+  return (
+    <div class="wave" ref={box}>
+      {peaks ? (
+        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" class="wave-svg" data-testid="waveform" data-points={peaks.length} onClick={seek}>
+          <path
+            d={peaks.map((p, i) => `M${i + 0.5} ${H / 2 - (p * H) / 2}V${H / 2 + (p * H) / 2}`).join('')}
+            stroke="#1565c0"
+            stroke-width="1"
+          />
+          <rect x={pos * W} y="0" width="2" height={H} fill="#c62828" />
+        </svg>
+      ) : (
+        <div class="wave-svg muted small">{err || tx('Đang vẽ dạng sóng…', 'Drawing waveform…')}</div>
+      )}
+      {opus && (
+        <audio
+          ref={audio}
+          controls
+          preload="none"
+          data-testid="player"
+          onTimeUpdate={(e) => {
+            const a = e.currentTarget as HTMLAudioElement;
+            setPos(a.duration ? a.currentTime / a.duration : 0);
+          }}
+        >
+          <source src={withToken(`/media/${opus.file}`)} type="audio/ogg; codecs=opus" />
+          {mp3 && <source src={withToken(`/media/${mp3.file}`)} type="audio/mpeg" />}
+        </audio>
+      )}
+    </div>
+  );
+}

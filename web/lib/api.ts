@@ -1,0 +1,115 @@
+// Talking to the hub: JSON with the bearer token, uploads through XMLHttpRequest (for progress),
+// and one EventSource for live events shared by every page.
+const TOKEN_KEY = 'wardcast-token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: any,
+  ) {
+    super(message);
+  }
+}
+
+let token: string | null = sessionStorage.getItem(TOKEN_KEY);
+let onLoggedOut: () => void = () => {};
+
+export const getToken = () => token;
+export function setToken(t: string | null) {
+  token = t;
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  restartEvents();
+}
+export const whenLoggedOut = (f: () => void) => (onLoggedOut = f);
+
+/** A URL that carries the token (for <audio>, downloads and EventSource). */
+export const withToken = (url: string) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token ?? '')}`;
+
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let data: any = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = text;
+  }
+  if (res.status === 401 && path !== '/api/v1/auth/login') {
+    setToken(null);
+    onLoggedOut();
+  }
+  if (!res.ok) throw new ApiError(res.status, data?.error ?? `HTTP ${res.status}`, data);
+  return data as T;
+}
+export const get = <T = any>(p: string) => api<T>('GET', p);
+export const post = <T = any>(p: string, b: unknown = {}) => api<T>('POST', p, b);
+export const del = <T = any>(p: string) => api<T>('DELETE', p);
+
+/** Multipart upload with progress (0..1). */
+export function upload(path: string, file: File, onProgress: (fraction: number) => void): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: any = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(new ApiError(xhr.status, body?.error ?? `HTTP ${xhr.status}`, body));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network error', null));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+// ---- live events ----
+export type LiveKind = 'device' | 'receipt' | 'broadcast' | 'telemetry' | 'media';
+type Listener = (kind: LiveKind, data: any) => void;
+const listeners = new Set<Listener>();
+let source: EventSource | null = null;
+let connected = false;
+const statusListeners = new Set<(up: boolean) => void>();
+
+function restartEvents() {
+  source?.close();
+  source = null;
+  setConnected(false);
+  if (!token) return;
+  source = new EventSource(withToken('/api/v1/events'));
+  source.onopen = () => setConnected(true);
+  source.onerror = () => setConnected(false);
+  for (const k of ['device', 'receipt', 'broadcast', 'telemetry', 'media'] as LiveKind[]) {
+    source.addEventListener(k, (e) => {
+      let data: any = null;
+      try {
+        data = JSON.parse((e as MessageEvent).data);
+      } catch {
+        return;
+      }
+      for (const f of listeners) f(k, data);
+    });
+  }
+}
+function setConnected(v: boolean) {
+  connected = v;
+  for (const f of statusListeners) f(v);
+}
+export const liveConnected = () => connected;
+export const onLiveStatus = (f: (up: boolean) => void) => (statusListeners.add(f), () => statusListeners.delete(f));
+export const onLive = (f: Listener) => (listeners.add(f), () => listeners.delete(f));
+export const startEvents = () => {
+  if (!source && token) restartEvents();
+};

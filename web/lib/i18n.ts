@@ -1,0 +1,57 @@
+// Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
+// missing translation cannot happen; the glossary in /work/shared/GLOSSARY.md fixes the words.
+export type Lang = 'vi' | 'en';
+
+const KEY = 'wardcast-lang';
+let current: Lang = ((typeof localStorage !== 'undefined' && localStorage.getItem(KEY)) as Lang) || 'vi';
+const listeners = new Set<() => void>();
+
+export const lang = () => current;
+export function setLang(l: Lang) {
+  current = l;
+  localStorage.setItem(KEY, l);
+  document.documentElement.lang = l;
+  for (const f of listeners) f();
+}
+export const onLang = (f: () => void) => (listeners.add(f), () => listeners.delete(f));
+
+/** The string in the current language. */
+export const tx = (vi: string, en: string) => (current === 'en' ? en : vi);
+
+export const PRIORITY: Record<string, [string, string]> = {
+  normal: ['Thông thường', 'Normal'],
+  priority: ['Ưu tiên', 'Priority'],
+  emergency: ['Khẩn cấp', 'Emergency'],
+};
+export const STATUS: Record<string, [string, string]> = {
+  draft: ['Soạn thảo', 'Draft'],
+  submitted: ['Chờ phê duyệt', 'Awaiting approval'],
+  approved: ['Đã phê duyệt', 'Approved'],
+  rejected: ['Từ chối', 'Rejected'],
+  cancelled: ['Đã hủy', 'Cancelled'],
+};
+export const RESULT: Record<string, [string, string]> = {
+  played: ['Đã phát', 'Played'],
+  partial: ['Phát một phần', 'Partial'],
+  failed: ['Lỗi', 'Failed'],
+  missed: ['Bỏ lỡ', 'Missed'],
+  preempted: ['Bị ngắt (ưu tiên cao hơn)', 'Pre-empted'],
+  skipped: ['Bỏ qua', 'Skipped'],
+  pending: ['Chờ xác nhận', 'Pending'],
+  scheduled: ['Đã lên lịch', 'Scheduled'],
+  'awaiting-confirmation': ['Chờ xác nhận phát', 'Awaiting confirmation'],
+};
+export const ROLE: Record<string, [string, string]> = {
+  operator: ['Cán bộ phường', 'Ward official'],
+  approver: ['Lãnh đạo phường', 'Ward leader'],
+  district: ['Phòng Văn hóa và Thông tin', 'District office'],
+  admin: ['Quản trị', 'Administrator'],
+};
+export const MODE: Record<string, [string, string]> = {
+  hold: ['Đứng yên', 'Hold'],
+  scroll: ['Chạy chữ', 'Scroll'],
+  flash: ['Nhấp nháy', 'Flash'],
+  rollUp: ['Cuộn lên', 'Roll up'],
+  rollLeft: ['Cuộn sang trái', 'Roll left'],
+};
+export const pick = (m: Record<string, [string, string]>, k: string) => (m[k] ? tx(m[k][0], m[k][1]) : k);

@@ -1,0 +1,64 @@
+// The "when" form → startsAt / rrule, checked against the hub's own recurrence expansion.
+import { describe, expect, it } from 'vitest';
+import { buildWhen, describeRrule, parseTimes } from './rrule-form.ts';
+import { occurrencesBetween, validateRecurrence } from '../../hub/broadcasts/recurrence.ts';
+import { formatVn, parseVnDateTime } from '../../hub/time.ts';
+
+const expand = (rrule: string) => occurrencesBetween({ startsAt: null, rrule }, parseVnDateTime('2026-01-01T00:00'), parseVnDateTime('2028-01-01T00:00')).map((t) => formatVn(t)!.slice(0, 16));
+
+describe('when form → API', () => {
+  it('"now" and "once" become startsAt in Vietnam wall time', () => {
+    expect(buildWhen({ kind: 'now' })).toEqual({ ok: true, startsAt: 'now' });
+    expect(buildWhen({ kind: 'once', date: '2026-11-25', time: '06:00' })).toEqual({ ok: true, startsAt: '2026-11-25T06:00' });
+  });
+
+  it('daily at 06:00 and 17:30 for a week is one rule per time, 14 occurrences in Asia/Ho_Chi_Minh', () => {
+    const r = buildWhen({ kind: 'daily', times: ['17:30', '06:00'], from: '2026-11-24', until: '2026-11-30' });
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.rrule).toBe(
+      'DTSTART:20261124T000000\nRRULE:FREQ=DAILY;UNTIL=20261130T235959;BYHOUR=6;BYMINUTE=0;BYSECOND=0\nRRULE:FREQ=DAILY;UNTIL=20261130T235959;BYHOUR=17;BYMINUTE=30;BYSECOND=0',
+    );
+    expect(validateRecurrence(r.rrule!).count).toBe(14);
+    const all = expand(r.rrule!);
+    expect(all[0]).toBe('2026-11-24T06:00');
+    expect(all[1]).toBe('2026-11-24T17:30');
+    expect(all.at(-1)).toBe('2026-11-30T17:30');
+    // 06:30 and 17:00 are not in it (the cartesian product a single rule would give).
+    expect(all.some((t) => t.endsWith('06:30') || t.endsWith('17:00'))).toBe(false);
+  });
+
+  it('weekly on Monday and Friday at 07:00 between two dates', () => {
+    const r = buildWhen({ kind: 'weekly', weekdays: ['FR', 'MO'], times: ['07:00'], from: '2026-12-01', until: '2026-12-14' });
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.rrule).toContain('BYDAY=MO,FR');
+    expect(expand(r.rrule!)).toEqual(['2026-12-04T07:00', '2026-12-07T07:00', '2026-12-11T07:00', '2026-12-14T07:00']);
+  });
+
+  it('names what is wrong, in both languages', () => {
+    const bad = [
+      buildWhen({ kind: 'once', date: '', time: '06:00' }),
+      buildWhen({ kind: 'daily', times: [], from: '2026-11-24', until: '2026-11-30' }),
+      buildWhen({ kind: 'daily', times: ['25:00'], from: '2026-11-24', until: '2026-11-30' }),
+      buildWhen({ kind: 'daily', times: ['06:00'], from: '2026-11-30', until: '2026-11-24' }),
+      buildWhen({ kind: 'weekly', weekdays: [], times: ['06:00'], from: '2026-11-24', until: '2026-11-30' }),
+      buildWhen({ kind: 'daily', times: ['06:00'], from: '2026-01-01', until: '2027-06-01' }),
+    ];
+    for (const r of bad) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.vi.length && r.error.en.length).toBeTruthy();
+    }
+  });
+
+  it('reads times as officials type them', () => {
+    expect(parseTimes('6:00, 17:30')).toEqual(['06:00', '17:30']);
+    expect(parseTimes('17h30 6h')).toEqual(['06:00', '17:30']);
+    expect(parseTimes('06:00;06:00')).toEqual(['06:00']);
+    expect(parseTimes('noon')).toBeNull();
+  });
+
+  it('describes a rule it wrote', () => {
+    const r = buildWhen({ kind: 'weekly', weekdays: ['MO', 'WE'], times: ['06:00', '17:30'], from: '2026-11-24', until: '2026-11-30' });
+    expect(describeRrule((r as any).rrule, 'vi')).toBe('T2, T4 lúc 06:00, 17:30 từ 24/11/2026 đến 30/11/2026');
+    expect(describeRrule((r as any).rrule, 'en')).toBe('Mon, Wed at 06:00, 17:30 from 24/11/2026 to 30/11/2026');
+  });
+});

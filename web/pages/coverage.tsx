@@ -1,0 +1,211 @@
+// Coverage per area and period (month, quarter, year): scheduled vs played vs failed vs missed,
+// with the devices' reasons, as an SVG chart and tables; CSV and PDF exports.
+import { useState } from 'preact/hooks';
+import { withToken } from '../lib/api.ts';
+import { useResource } from '../lib/hooks.ts';
+import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
+import { fmtDateTime, vnParts } from '../lib/time.ts';
+import { myAreas } from '../lib/session.ts';
+import type { AppCtx } from '../app.tsx';
+
+const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
+const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#b0bec5' };
+
+export function CoveragePage({ ctx }: { ctx: AppCtx }) {
+  const { me, areas } = ctx;
+  const choices = myAreas(me, areas);
+  const now = vnParts(Date.now());
+  const [area, setArea] = useState(me.scope ?? choices[0]?.path ?? '');
+  const [kind, setKind] = useState<'month' | 'quarter' | 'year'>('month');
+  const [year, setYear] = useState(now.y);
+  const [month, setMonth] = useState(now.mo);
+  const [quarter, setQuarter] = useState(Math.ceil(now.mo / 3));
+  const period = kind === 'month' ? `${year}-${String(month).padStart(2, '0')}` : kind === 'quarter' ? `${year}-Q${quarter}` : `${year}`;
+  const q = `area=${encodeURIComponent(area)}&period=${period}`;
+  const report = useResource<any>(`/api/v1/reports/coverage?${q}`, [], ['receipt']);
+  const r = report.data;
+  const problems = r?.rows.filter((x: any) => !['played', 'pending'].includes(x.result)) ?? [];
+  return (
+    <div class="stack">
+      <section class="card">
+        <div class="toolbar">
+          <label class="inline">
+            {tx('Khu vực', 'Area')}
+            <select value={area} data-testid="cov-area" onChange={(e) => setArea((e.target as HTMLSelectElement).value)}>
+              {choices.map((a) => (
+                <option value={a.path}>{a.name}</option>
+              ))}
+            </select>
+          </label>
+          <label class="inline">
+            {tx('Kỳ', 'Period')}
+            <select value={kind} data-testid="cov-kind" onChange={(e) => setKind((e.target as HTMLSelectElement).value as any)}>
+              <option value="month">{tx('Tháng', 'Month')}</option>
+              <option value="quarter">{tx('Quý', 'Quarter')}</option>
+              <option value="year">{tx('Năm', 'Year')}</option>
+            </select>
+          </label>
+          {kind === 'month' && (
+            <select value={month} onChange={(e) => setMonth(+(e.target as HTMLSelectElement).value)} aria-label={tx('Tháng', 'Month')}>
+              {Array.from({ length: 12 }, (_, i) => (
+                <option value={i + 1}>{tx(`Tháng ${i + 1}`, `Month ${i + 1}`)}</option>
+              ))}
+            </select>
+          )}
+          {kind === 'quarter' && (
+            <select value={quarter} onChange={(e) => setQuarter(+(e.target as HTMLSelectElement).value)} aria-label={tx('Quý', 'Quarter')}>
+              {[1, 2, 3, 4].map((i) => (
+                <option value={i}>{tx(`Quý ${i}`, `Q${i}`)}</option>
+              ))}
+            </select>
+          )}
+          <input type="number" value={year} min={2020} max={2100} onInput={(e) => setYear(+(e.target as HTMLInputElement).value || now.y)} aria-label={tx('Năm', 'Year')} class="year" />
+          <a class="button" href={withToken(`/api/v1/reports/coverage?${q}&format=csv`)} data-testid="csv" download>
+            CSV
+          </a>
+          <a class="button" href={withToken(`/api/v1/reports/coverage.pdf?${q}`)} data-testid="pdf" download>
+            PDF
+          </a>
+        </div>
+        {report.error && <p class="error">{report.error}</p>}
+        {r && (
+          <>
+            <h2>
+              {tx('Báo cáo độ phủ', 'Coverage report')} — {r.area.name} · {period}
+            </h2>
+            <div class="totals" data-testid="totals">
+              <Stat label={tx('Kế hoạch', 'Scheduled')} value={r.totals.scheduled} k="scheduled" />
+              {KEYS.map((k) => (
+                <Stat label={pick(RESULT, k)} value={r.totals[k]} k={k} />
+              ))}
+              <Stat label={tx('Giây đã phát', 'Seconds played')} value={Math.round(r.totals.secondsPlayed)} k="seconds" />
+            </div>
+            <Chart rows={r.byArea} />
+          </>
+        )}
+      </section>
+      {r && (
+        <section class="card">
+          <h3>{tx('Theo khu vực', 'By area')}</h3>
+          <CountsTable rows={r.byArea} name={(x) => x.areaName} />
+          <h3>{tx('Theo thiết bị', 'By device')}</h3>
+          <CountsTable rows={r.byDevice} name={(x) => x.deviceName} />
+          <h3>
+            {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problems.length})
+          </h3>
+          <div class="table-wrap">
+            <table data-testid="problems">
+              <thead>
+                <tr>
+                  <th>{tx('Giờ kế hoạch', 'Scheduled')}</th>
+                  <th>{tx('Thiết bị', 'Device')}</th>
+                  <th>{tx('Bản tin', 'Bulletin')}</th>
+                  <th>{tx('Kết quả', 'Result')}</th>
+                  <th>{tx('Lý do', 'Reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {problems.slice(0, 200).map((x: any) => (
+                  <tr>
+                    <td>{fmtDateTime(x.scheduledStart, lang())}</td>
+                    <td>{x.deviceName}</td>
+                    <td>{x.title}</td>
+                    <td>
+                      <span class={`badge r-${x.result}`}>{pick(RESULT, x.result)}</span>
+                    </td>
+                    <td>{x.reason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, k }: { label: string; value: number; k: string }) {
+  return (
+    <div class="stat" data-k={k}>
+      <span class="v" style={{ color: COLORS[k] }}>
+        {value}
+      </span>
+      <span class="l">{label}</span>
+    </div>
+  );
+}
+
+function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th />
+            <th>{tx('Kế hoạch', 'Scheduled')}</th>
+            {KEYS.map((k) => (
+              <th>{pick(RESULT, k)}</th>
+            ))}
+            <th>{tx('Tỉ lệ', 'Rate')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((x) => (
+            <tr>
+              <td>{name(x)}</td>
+              <td>{x.scheduled}</td>
+              {KEYS.map((k) => (
+                <td>{x[k]}</td>
+              ))}
+              <td>{x.scheduled ? `${Math.round((100 * x.played) / x.scheduled)}%` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Horizontal stacked bars, one per area, in inline SVG. */
+function Chart({ rows }: { rows: any[] }) {
+  const W = 640;
+  const label = 170;
+  const barH = 18;
+  const H = rows.length * (barH + 8) + 40;
+  const max = Math.max(1, ...rows.map((r) => r.scheduled));
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} class="chart" data-testid="chart" role="img" aria-label={tx('Biểu đồ độ phủ theo khu vực', 'Coverage by area')}>
+      {rows.map((r, i) => {
+        let x = label;
+        const y = i * (barH + 8) + 4;
+        return (
+          <g data-area={r.areaPath}>
+            <text x={label - 6} y={y + 13} text-anchor="end" class="chart-label">
+              {r.areaName}
+            </text>
+            {KEYS.map((k) => {
+              const w = ((W - label - 50) * r[k]) / max;
+              const el = w > 0 ? <rect x={x} y={y} width={w} height={barH} fill={COLORS[k]} data-k={k}><title>{`${pick(RESULT, k)}: ${r[k]}`}</title></rect> : null;
+              x += w;
+              return el;
+            })}
+            <text x={x + 4} y={y + 13} class="chart-label">
+              {r.played}/{r.scheduled}
+            </text>
+          </g>
+        );
+      })}
+      <g transform={`translate(${label},${H - 18})`}>
+        {KEYS.map((k, i) => (
+          <g transform={`translate(${i * 92},0)`}>
+            <rect width="10" height="10" fill={COLORS[k]} />
+            <text x="13" y="9" class="chart-legend">
+              {pick(RESULT, k).split(' (')[0]}
+            </text>
+          </g>
+        ))}
+      </g>
+    </svg>
+  );
+}

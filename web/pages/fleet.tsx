@@ -1,0 +1,148 @@
+// Every device on a map drawn here (no tile service: positions projected from latitude and
+// longitude, with labels and a scale bar) and in a list with health from telemetry, live.
+import { useEffect, useState } from 'preact/hooks';
+import { onLive } from '../lib/api.ts';
+import { useResource, useTick } from '../lib/hooks.ts';
+import { lang, tx } from '../lib/i18n.ts';
+import { fmtAgo, fmtDateTime } from '../lib/time.ts';
+import { projectPoints, scaleBar } from '../lib/projection.ts';
+import type { AppCtx } from '../app.tsx';
+
+export function FleetPage({ ctx }: { ctx: AppCtx }) {
+  const devices = useResource<any[]>('/api/v1/devices', [], ['device']);
+  const [selected, setSelected] = useState<string | null>(null);
+  useTick(10_000);
+  // Telemetry updates the row in place, without a reload.
+  useEffect(
+    () =>
+      onLive((k, d) => {
+        if (k !== 'telemetry') return;
+        devices.setData((list) => list?.map((x) => (x.id === d.deviceId ? { ...x, telemetry: d, lastSeen: new Date(d.at).toISOString() } : x)) ?? list);
+      }),
+    [],
+  );
+  const list = devices.data ?? [];
+  const online = list.filter((d) => d.online).length;
+  const areaName = (p: string) => ctx.areas.find((a) => a.path === p)?.name ?? p;
+  return (
+    <div class="stack">
+      <section class="card">
+        <h2>
+          {tx('Thiết bị', 'Devices')}{' '}
+          <span class="muted small" data-testid="online-count">
+            {online}/{list.length} {tx('trực tuyến', 'online')}
+          </span>
+        </h2>
+        <FleetMap devices={list} selected={selected} onSelect={setSelected} />
+      </section>
+      <section class="card">
+        <div class="table-wrap">
+          <table class="fleet">
+            <thead>
+              <tr>
+                <th>{tx('Thiết bị', 'Device')}</th>
+                <th>{tx('Khu vực', 'Area')}</th>
+                <th>{tx('Trạng thái', 'State')}</th>
+                <th>{tx('Lần cuối', 'Last seen')}</th>
+                <th>{tx('Tình trạng phần cứng', 'Hardware health')}</th>
+                <th>{tx('Đang phát', 'Playing now')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((d) => (
+                <tr data-testid="device-row" data-device={d.id} data-online={d.online ? 'yes' : 'no'} class={selected === d.id ? 'selected' : ''} onClick={() => setSelected(d.id)}>
+                  <td>
+                    <strong>{d.name}</strong>
+                    <div class="muted small">
+                      {d.kind === 'led' ? tx('Bảng LED', 'LED board') : tx('Cụm loa', 'Speaker cluster')} · {d.id}
+                    </div>
+                  </td>
+                  <td>{areaName(d.areaPath)}</td>
+                  <td class={d.online ? 'online' : 'offline'} data-testid="device-state">
+                    {d.online ? tx('Trực tuyến', 'Online') : d.enrolled ? tx('Ngoại tuyến', 'Offline') : tx('Chưa đăng ký', 'Not enrolled')}
+                  </td>
+                  <td title={fmtDateTime(d.lastSeen, lang(), true)}>{fmtAgo(d.lastSeen, Date.now(), lang())}</td>
+                  <td data-testid="health">
+                    <Health t={d.telemetry} />
+                  </td>
+                  <td data-testid="now-playing">{d.telemetry?.nowPlaying ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function Health({ t }: { t: any }) {
+  if (!t) return <span class="muted">—</span>;
+  const parts = [];
+  if (t.amplifier) {
+    const a = t.amplifier;
+    const bad = a.faults?.length > 0;
+    parts.push(
+      <div class={bad ? 'error' : ''}>
+        {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {Math.round(a.currentMa)} mA, {a.temperatureC.toFixed(0)} °C
+        {bad ? ` · ${tx('lỗi', 'faults')}: ${a.faults.join(', ')}` : ` · ${tx('bình thường', 'OK')}`}
+      </div>,
+    );
+  }
+  if (t.led) parts.push(<div>{tx('Bảng LED', 'Board')}: {tx('độ sáng', 'brightness')} {t.led.brightness}{t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}</div>);
+  const rejected = Object.values(t.rejected ?? {}).reduce((s: number, v: any) => s + v, 0) as number;
+  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${rejected} lệnh không hợp lệ`, `${rejected} invalid commands refused`)}</div>);
+  if (typeof t.clockOffsetMs === 'number') parts.push(<div class="muted small">{tx('Lệch đồng hồ', 'Clock offset')} {Math.round(t.clockOffsetMs)} ms{typeof t.clockDelayMs === 'number' ? ` (±${Math.round(t.clockDelayMs / 2)} ms)` : ''}</div>);
+  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${t.outboxSize} xác nhận chờ gửi`, `${t.outboxSize} receipts queued`)}</div>);
+  return <>{parts.length ? parts : <span class="muted">{tx('bình thường', 'OK')}</span>}</>;
+}
+
+function FleetMap({ devices, selected, onSelect }: { devices: any[]; selected: string | null; onSelect: (id: string) => void }) {
+  const W = 640;
+  const H = 360;
+  const placed = devices.filter((d) => typeof d.latitude === 'number' && typeof d.longitude === 'number');
+  const proj = projectPoints(placed, { width: W, height: H, margin: 50 });
+  const bar = scaleBar(proj.metresPerPx, 100);
+  const byId = new Map(placed.map((d) => [d.id, d]));
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} class="map" data-testid="map" role="img" aria-label={tx('Bản đồ thiết bị', 'Device map')}>
+      <rect width={W} height={H} fill="#eef3f0" />
+      {/* a light grid every scale-bar length */}
+      {Array.from({ length: Math.ceil(W / bar.px) + 1 }, (_, i) => (
+        <line x1={i * bar.px} y1={0} x2={i * bar.px} y2={H} stroke="#dde6e0" />
+      ))}
+      {Array.from({ length: Math.ceil(H / bar.px) + 1 }, (_, i) => (
+        <line x1={0} y1={i * bar.px} x2={W} y2={i * bar.px} stroke="#dde6e0" />
+      ))}
+      {proj.points.map((p) => {
+        const d = byId.get(p.id)!;
+        const playing = !!d.telemetry?.nowPlaying;
+        return (
+          <g class={`pin ${d.online ? 'on' : 'off'} ${selected === d.id ? 'sel' : ''}`} data-testid="map-pin" data-device={d.id} data-online={d.online ? 'yes' : 'no'} onClick={() => onSelect(d.id)} transform={`translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`}>
+            {playing && <circle r="14" class="ring" />}
+            {d.kind === 'led' ? <rect x="-7" y="-5" width="14" height="10" rx="2" /> : <circle r="7" />}
+            <text x="10" y="4">
+              {d.name}
+            </text>
+          </g>
+        );
+      })}
+      <g transform={`translate(16,${H - 20})`} data-testid="scale">
+        <line x1="0" y1="0" x2={bar.px} y2="0" stroke="#333" stroke-width="3" />
+        <line x1="0" y1="-5" x2="0" y2="5" stroke="#333" />
+        <line x1={bar.px} y1="-5" x2={bar.px} y2="5" stroke="#333" />
+        <text x={bar.px + 6} y="4" class="scale-label">
+          {bar.label}
+        </text>
+      </g>
+      <text x={W - 16} y="22" text-anchor="end" class="north">
+        ↑ {tx('Bắc', 'N')}
+      </text>
+      {devices.length > placed.length && (
+        <text x={W - 16} y={H - 14} text-anchor="end" class="muted-svg">
+          {tx(`${devices.length - placed.length} thiết bị chưa có tọa độ`, `${devices.length - placed.length} without coordinates`)}
+        </text>
+      )}
+    </svg>
+  );
+}

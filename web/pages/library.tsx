@@ -1,0 +1,119 @@
+import { useState } from 'preact/hooks';
+import { ApiError, upload } from '../lib/api.ts';
+import { useResource } from '../lib/hooks.ts';
+import { lang, tx } from '../lib/i18n.ts';
+import { fmtDateTime, fmtDuration } from '../lib/time.ts';
+import { setDraftSeed } from '../lib/draft.ts';
+import type { LedPageInput } from '../lib/led-layout.ts';
+import { AudioWithWave } from '../components/waveform.tsx';
+import { LedComposer, emptyPage, ledForApi } from '../components/led-composer.tsx';
+import type { AppCtx } from '../app.tsx';
+
+export function LibraryPage({ ctx }: { ctx: AppCtx }) {
+  const media = useResource<any[]>('/api/v1/media', [], ['media']);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState('');
+  const [pages, setPages] = useState<LedPageInput[]>([{ lines: ['Chào mừng Ngày hội', 'Đại đoàn kết 18/11'], mode: 'hold', seconds: 8 }]);
+  const [boardId, setBoardId] = useState('192x32');
+
+  const onFile = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setError('');
+    setProgress(0);
+    try {
+      await upload('/api/v1/media', file, setProgress);
+      media.reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setProgress(null);
+      input.value = '';
+    }
+  };
+
+  return (
+    <div class="stack">
+      <section class="card">
+        <h2>{tx('Tải bản tin âm thanh lên', 'Upload an audio bulletin')}</h2>
+        <p class="muted small">{tx('MP3, WAV, OGG, M4A, FLAC… Hệ thống chuẩn hóa độ lớn âm thanh (LUFS) trước khi phát.', 'MP3, WAV, OGG, M4A, FLAC… The hub normalises loudness (LUFS) before it plays.')}</p>
+        <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+        {progress !== null && (
+          <div class="progress" data-testid="upload-progress">
+            <progress max={1} value={progress} />
+            <span>{Math.round(progress * 100)}%</span>
+          </div>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+
+      <section class="card">
+        <h2>{tx('Bản tin âm thanh', 'Audio bulletins')}</h2>
+        {!media.data && <p class="muted">…</p>}
+        {media.data?.length === 0 && <p class="muted">{tx('Chưa có bản tin nào.', 'No bulletins yet.')}</p>}
+        <ul class="media-list">
+          {media.data?.map((m) => (
+            <li class="media-item" data-testid="media-item" data-status={m.status} data-name={m.originalName}>
+              <div class="media-head">
+                <strong>{m.originalName}</strong>
+                <span class={`badge ${m.status}`}>{m.status === 'ready' ? tx('Sẵn sàng', 'Ready') : m.status === 'processing' ? tx('Đang xử lý…', 'Processing…') : tx('Lỗi', 'Failed')}</span>
+              </div>
+              <div class="muted small">
+                {fmtDateTime(m.createdAt, lang())}
+                {m.status === 'ready' && (
+                  <>
+                    {' · '}
+                    <span data-testid="duration">
+                      {tx('Thời lượng', 'Duration')} {fmtDuration(m.durationMs)}
+                    </span>
+                    {' · '}
+                    <span data-testid="loudness">
+                      {tx('Độ lớn', 'Loudness')} {num(m.loudness?.inputI)} → {num(m.loudness?.outputI)} LUFS
+                    </span>
+                    {m.loudness?.outputTP !== undefined && <> · {tx('Đỉnh', 'True peak')} {num(m.loudness.outputTP)} dBTP</>}
+                  </>
+                )}
+              </div>
+              {m.status === 'failed' && <p class="error small">{m.error}</p>}
+              {m.status === 'ready' && <AudioWithWave media={m} />}
+              {m.status === 'ready' && (
+                <button
+                  class="small"
+                  onClick={() => {
+                    setDraftSeed({ mediaId: m.id, title: m.originalName.replace(/\.[a-z0-9]+$/i, '') });
+                    ctx.go('schedule?new');
+                  }}
+                >
+                  {tx('Đặt lịch phát', 'Schedule it')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section class="card">
+        <h2>{tx('Soạn thông điệp LED', 'Write an LED message')}</h2>
+        <LedComposer pages={pages} onChange={setPages} boardId={boardId} onBoard={setBoardId} />
+        <button
+          class="primary"
+          disabled={!ledForApi(pages)}
+          onClick={() => {
+            setDraftSeed({ led: ledForApi(pages), title: pages[0]?.lines[0] ?? '' });
+            ctx.go('schedule?new');
+          }}
+        >
+          {tx('Đặt lịch hiển thị', 'Schedule it')}
+        </button>
+      </section>
+    </div>
+  );
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
+export { emptyPage };
