@@ -65,6 +65,10 @@ export function App() {
       .finally(() => setChecking(false));
   }, []);
 
+  useEffect(() => {
+    document.title = tx('wardcast — Hệ thống truyền thanh cơ sở', 'wardcast — Ward radio system');
+  });
+
   if (checking) return <div class="loading">…</div>;
   if (!me)
     return (

@@ -207,6 +207,15 @@ describe('coverage PDF', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('describes the routes behind the web UI', async () => {
+    const doc = await t.api.get('/api/v1/openapi.json');
+    for (const p of ['/api/v1/broadcasts/check', '/api/v1/broadcasts/{id}/decision', '/api/v1/schedule', '/api/v1/quiet-hours', '/api/v1/quiet-hours/{id}', '/api/v1/media/{id}/waveform', '/api/v1/reports/coverage.pdf']) {
+      expect(doc.paths[p], p).toBeDefined();
+    }
+  });
+});
+
 describe('user names', () => {
   it('maps ids to display names for any logged-in user', async () => {
     const names = await w.official.get('/api/v1/user-names');

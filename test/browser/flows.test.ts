@@ -268,6 +268,7 @@ describe('web UI: office flows', () => {
     await page.locator('[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-conflict-decision]').waitFor();
     const morning = page.locator('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]');
     expect(await morning.textContent()).toContain('hằng ngày lúc 06:00, 17:30');
+    await morning.scrollIntoViewIfNeeded(); // waveforms load as they scroll into view
     await morning.locator('[data-testid=waveform]').waitFor();
     await shot(page, 'approvals');
     await morning.locator('[data-testid=approve]').click();
