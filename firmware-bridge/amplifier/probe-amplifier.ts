@@ -1,8 +1,8 @@
 // Tests an amplifier from the command line (`wardcast probe --profile speaker.yaml`): reads what
 // it reports — power, zones, volume, current, temperature, faults — and, only when asked
 // (`switchTest`), powers it on with all zones at a low volume, reads back, and powers it off.
+import { probeAttempt } from '../probe-attempt.ts';
 import { createHardware } from '../create-hardware.ts';
-import { isDeviceError } from '../errors.ts';
 import { parseHardwareProfile, type HardwareProfileInput } from '../hardware-profile.ts';
 import type { AmplifierReadback } from './amplifier.ts';
 
@@ -28,15 +28,7 @@ export async function probeAmplifier(profileInput: HardwareProfileInput, options
   const hw = createHardware(profile, { name: options.name ?? 'probe' });
   const amp = hw.amplifier!;
   const result: AmplifierProbeResult = { ok: true, amplifier: amp.description, readMs: null, readback: null, errors: [] };
-  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (e) {
-      result.ok = false;
-      result.errors.push(`${what}: ${isDeviceError(e) ? e.message : (e as Error).message}`);
-      return undefined;
-    }
-  };
+  const attempt = probeAttempt(result);
   try {
     const t0 = performance.now();
     result.readback = (await attempt('read', () => amp.read())) ?? null;

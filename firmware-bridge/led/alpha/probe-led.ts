@@ -4,13 +4,13 @@
 //   node bin/run-ts.mjs firmware-bridge/led/alpha/probe-led.ts --profile led.yaml [--write "Thử bảng: bão số 3"] [--set-time]
 //
 // probeLedBoard(profile) is what `wardcast probe` calls for a profile of kind 'led'.
+import { probeAttempt } from '../../probe-attempt.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { createHardware } from '../../create-hardware.ts';
 import { parseHardwareProfile, type HardwareProfileInput } from '../../hardware-profile.ts';
-import { isDeviceError } from '../../errors.ts';
 import { ledMessageToText } from '../text.ts';
 import type { LedBoardStatus } from '../led-board.ts';
 import { AlphaLedBoard } from './alpha-led-board.ts';
@@ -41,15 +41,7 @@ export async function probeLedBoard(profileInput: HardwareProfileInput, options:
   const hw = createHardware(profile, { name: options.name ?? 'probe' });
   const board = hw.ledBoard!;
   const result: LedProbeResult = { ok: true, board: board.description, statusMs: null, status: null, errors: [] };
-  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (e) {
-      result.ok = false;
-      result.errors.push(`${what}: ${isDeviceError(e) ? e.message : (e as Error).message}`);
-      return undefined;
-    }
-  };
+  const attempt = probeAttempt(result);
   try {
     const t0 = performance.now();
     result.status = (await attempt('status', () => board.status())) ?? null;
