@@ -2,7 +2,8 @@
 // draws load current when it is powered, has zones on, a volume above zero AND audio at its input
 // (feedAudio, wired to the player). That is what makes current read-back evidence of play.
 import { DeviceError } from '../errors.ts';
-import { OpQueue, sleep } from '../op-queue.ts';
+import { OpQueue } from '../op-queue.ts';
+import { simulatedRequest, type SimulatedLine } from '../simulated-request.ts';
 import type { Amplifier, AmplifierReadback } from './amplifier.ts';
 
 export type AmplifierFault = 'dead' | 'no-answer' | 'overheat' | 'exception';
@@ -196,17 +197,16 @@ export class SimulatedAmplifier implements Amplifier {
   }
 
   private op<T>(operation: string, apply: () => T): Promise<T> {
-    return this.queue.run(async () => {
-      if (this.closed) throw new DeviceError(this.description, operation, 'io', 'the link is closed');
-      const fault = this.fault;
-      if (fault === 'no-answer') {
-        await sleep(this.timeoutMs);
-        throw new DeviceError(this.description, operation, 'timeout', `no answer within ${this.timeoutMs} ms`);
-      }
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
-      if (fault === 'exception') {
-        throw new DeviceError(this.description, operation, 'exception', 'device answered with exception 4 (server device failure)');
-      }
+    const line: SimulatedLine = {
+      description: this.description,
+      queue: this.queue,
+      timeoutMs: this.timeoutMs,
+      latencyMs: this.latencyMs,
+      exceptionDetail: 'device answered with exception 4 (server device failure)',
+      isClosed: () => this.closed,
+      currentFault: () => this.fault,
+    };
+    return simulatedRequest(line, operation, () => {
       this.settleTemperature();
       return apply();
     });

@@ -2,7 +2,8 @@
 // read-back comparison is meaningful, and fails the way a sign on a serial line fails.
 import { LedMessage, describeZodError } from '../../protocol/schemas.ts';
 import { DeviceError } from '../errors.ts';
-import { OpQueue, sleep } from '../op-queue.ts';
+import { OpQueue } from '../op-queue.ts';
+import { simulatedRequest, type SimulatedLine } from '../simulated-request.ts';
 import type { LedBoard, LedBoardStatus, LedMessageInput } from './led-board.ts';
 import { cleanLedText, ledLength, ledPagesToText } from './text.ts';
 
@@ -130,16 +131,15 @@ export class SimulatedLedBoard implements LedBoard {
   }
 
   private op<T>(operation: string, apply: () => T): Promise<T> {
-    return this.queue.run(async () => {
-      if (this.closed) throw new DeviceError(this.description, operation, 'io', 'the link is closed');
-      const fault = this.fault;
-      if (fault === 'no-answer') {
-        await sleep(this.timeoutMs);
-        throw new DeviceError(this.description, operation, 'timeout', `no answer within ${this.timeoutMs} ms`);
-      }
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
-      if (fault === 'exception') throw new DeviceError(this.description, operation, 'exception', 'the sign answered with an error (NAK)');
-      return apply();
-    });
+    const line: SimulatedLine = {
+      description: this.description,
+      queue: this.queue,
+      timeoutMs: this.timeoutMs,
+      latencyMs: this.latencyMs,
+      exceptionDetail: 'the sign answered with an error (NAK)',
+      isClosed: () => this.closed,
+      currentFault: () => this.fault,
+    };
+    return simulatedRequest(line, operation, apply);
   }
 }
