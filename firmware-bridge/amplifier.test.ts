@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rejection } from './test-support/rejection.ts';
 import { SimulatedAmplifier, OVERTEMPERATURE_C } from './amplifier/simulated-amplifier.ts';
 import { DeviceError } from './errors.ts';
 
@@ -9,17 +10,6 @@ function fakeClock(start = 1_700_000_000_000) {
 
 const amp = (opts: ConstructorParameters<typeof SimulatedAmplifier>[0] = {}) =>
   new SimulatedAmplifier({ name: 'loa-1', latencyMs: 1, timeoutMs: 30, ...opts });
-
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the operation to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeviceError);
-  return e as DeviceError;
-}
 
 describe('SimulatedAmplifier: current is evidence of play', () => {
   it('draws ~0 mA unpowered, idle current when powered, load current only when powered AND fed audio', async () => {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { rejection } from './test-support/rejection.ts';
 import { SimulatedLedBoard } from './led/simulated-led-board.ts';
 import { ledMessageToText } from './led/text.ts';
-import { DeviceError } from './errors.ts';
 
 const board = (opts: ConstructorParameters<typeof SimulatedLedBoard>[0] = {}) =>
   new SimulatedLedBoard({ name: 'bang-led-1', latencyMs: 1, timeoutMs: 30, ...opts });
-
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the operation to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeviceError);
-  return e as DeviceError;
-}
 
 describe('SimulatedLedBoard', () => {
   it('keeps Vietnamese diacritics exactly, NFC-normalised, and reads back what the agent sent', async () => {

@@ -2,11 +2,11 @@
 // sockets: register maps (schema errors name the field), read-back, fault injection (exception,
 // busy, no answer, dead, overheat), reconnection after the gateway comes back, holding-register
 // bits. Peers nobody here wrote (pymodbus, mbpoll, socat) are in test/peers/modbus-peers.test.ts.
+import { rejection } from '../test-support/rejection.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc16, withCrc } from '../transport/modbus-server.ts';
 import { ModbusBus } from '../transport/modbus-master.ts';
 import { rtuAnswerLength } from '../transport/modbus-rtu-port.ts';
-import { DeviceError } from '../errors.ts';
 import { createHardware } from '../create-hardware.ts';
 import { loadRegisterMap, parseRegisterMap, shippedRegisterMaps } from './register-map.ts';
 import { ModbusAmplifier } from './modbus-amplifier.ts';
@@ -27,11 +27,7 @@ async function setup(opts: { retries?: number } = {}) {
   return { sim, port, bus, amp };
 }
 
-async function error(p: Promise<unknown>): Promise<DeviceError> {
-  const e = await p.then(() => null, (x) => x);
-  expect(e).toBeInstanceOf(DeviceError);
-  return e as DeviceError;
-}
+const error = rejection;
 
 describe('register maps', () => {
   it('ships a relay board and a controller with read-back, both valid', () => {

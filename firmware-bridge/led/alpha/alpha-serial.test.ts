@@ -3,6 +3,7 @@
 // line). Bad cases: line noise between frames both ways, cut-off frames, wrong checksums, no answer,
 // the adapter going away and coming back. Each gives a clear error or is absorbed, and the driver
 // stays usable.
+import { rejection } from '../../test-support/rejection.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import { AlphaSimulator } from './alpha-simulator.ts';
 import { createAlphaLedBoard } from './create-alpha-board.ts';
 import { AlphaSerialBoardConfig } from './profile.ts';
 import { LineTap, NOISE, ptyPair, type PtyPair } from './test-support/socat.ts';
-import { DeviceError } from '../../errors.ts';
 import type { AlphaLedBoard } from './alpha-led-board.ts';
 
 const VN = 'Thông báo khẩn: bão số 3';
@@ -54,17 +54,6 @@ async function tapped(name: string) {
   cleanups.push(() => tap.close());
   const sim = await simOn(p2.b);
   return { board: boardOn(p1.a), sim, tap, port: p1.a };
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the operation to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeviceError);
-  return e as DeviceError;
 }
 
 describe('Alpha LED board over a socat serial pair', () => {

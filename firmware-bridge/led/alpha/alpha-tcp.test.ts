@@ -1,9 +1,9 @@
 // The Alpha driver through createHardware over TCP (a serial device server) against the
 // simulator: Vietnamese on UTF-8, cp1258 and ASCII boards (picture and strip), honest read-back,
 // brightness, clock, clear, and the device server dropping or refusing connections.
+import { rejection } from '../../test-support/rejection.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHardware } from '../../create-hardware.ts';
-import { DeviceError } from '../../errors.ts';
 import { AlphaSimulator, startAlphaSimulator } from './alpha-simulator.ts';
 import { AlphaLedBoard, type AlphaBoardStatus } from './alpha-led-board.ts';
 import { TcpStreamLink } from '../../transport/tcp-stream.ts';
@@ -28,17 +28,6 @@ async function setup(board: Record<string, unknown> = {}, sim: ConstructorParame
   cleanups.push(() => b.close());
   expect(b).toBeInstanceOf(AlphaLedBoard);
   return { board: b, sim: s.sim, port: s.port! };
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the operation to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeviceError);
-  return e as DeviceError;
 }
 
 describe('Alpha LED board over TCP', () => {
