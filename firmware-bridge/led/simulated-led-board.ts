@@ -5,7 +5,7 @@ import { DeviceError } from '../errors.ts';
 import { OpQueue } from '../op-queue.ts';
 import { simulatedRequest, type SimulatedLine } from '../simulated-request.ts';
 import type { LedBoard, LedBoardStatus, LedMessageInput } from './led-board.ts';
-import { cleanLedText, ledLength, ledPagesToText } from './text.ts';
+import { ledPagesToText, prepareLedLines } from './text.ts';
 
 /**
  * 'no-answer': every request times out. 'exception': the sign answers with an error.
@@ -29,8 +29,6 @@ export interface SimulatedLedBoardOptions {
 
 const stripDiacritics = (s: string) =>
   s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
-
-const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('') + '…' : s);
 
 export class SimulatedLedBoard implements LedBoard {
   readonly description: string;
@@ -59,27 +57,13 @@ export class SimulatedLedBoard implements LedBoard {
   show(message: LedMessageInput): Promise<void> {
     const parsed = LedMessage.safeParse(message);
     if (!parsed.success) return this.invalid('show', `not a valid LED message: ${describeZodError(parsed.error)}`);
-    // Prepare every page before touching the display: an invalid message changes nothing.
-    const pages: string[][] = [];
-    const warnings: string[] = [];
-    for (const [p, page] of parsed.data.pages.entries()) {
-      const lines: string[] = [];
-      for (const [l, raw] of page.lines.entries()) {
-        const where = `page ${p + 1} line ${l + 1}`;
-        const { text, removed } = cleanLedText(raw);
-        if (removed.length) warnings.push(`${where}: removed control characters ${[...new Set(removed)].join(' ')}`);
-        for (const line of text.split('\n')) {
-          if (ledLength(line) > this.maxLineChars) {
-            return this.invalid(
-              'show',
-              `${where} has ${ledLength(line)} characters, more than the ${this.maxLineChars} this board shows: "${preview(line)}"`,
-            );
-          }
-          lines.push(line);
-        }
-      }
-      pages.push(lines);
+    let prepared: { pages: string[][]; warnings: string[] };
+    try {
+      prepared = prepareLedLines(parsed.data.pages, this.maxLineChars);
+    } catch (e) {
+      return this.invalid('show', (e as Error).message);
     }
+    const { pages, warnings } = prepared;
     return this.op('show', () => {
       this.pages = this.fault === 'garbled' ? pages.map((p) => p.map(stripDiacritics)) : pages;
       this.warnings = warnings;

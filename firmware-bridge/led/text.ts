@@ -47,3 +47,28 @@ export function ledPagesToText(pages: readonly (readonly string[])[]): string {
 export function ledMessageToText(msg: { pages: ReadonlyArray<{ lines: readonly string[] }> }): string {
   return ledPagesToText(msg.pages.map((p) => ledPageLines(p.lines)));
 }
+
+const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('') + '…' : s);
+
+/**
+ * Cleans every line of every page and checks that it fits the board, before anything is sent:
+ * an invalid message changes nothing on the street. Throws an Error naming page, line and text.
+ */
+export function prepareLedLines(pages: ReadonlyArray<{ lines: readonly string[] }>, maxLineChars: number): { pages: string[][]; warnings: string[] } {
+  const out: string[][] = [];
+  const warnings: string[] = [];
+  for (const [p, page] of pages.entries()) {
+    const lines: string[] = [];
+    for (const [l, raw] of page.lines.entries()) {
+      const where = `page ${p + 1} line ${l + 1}`;
+      const { text, removed } = cleanLedText(raw);
+      if (removed.length) warnings.push(`${where}: removed control characters ${[...new Set(removed)].join(' ')}`);
+      for (const line of text.split('\n')) {
+        if (ledLength(line) > maxLineChars) throw new Error(`${where} has ${ledLength(line)} characters, more than the ${maxLineChars} this board shows: "${preview(line)}"`);
+        lines.push(line);
+      }
+    }
+    out.push(lines);
+  }
+  return { pages: out, warnings };
+}

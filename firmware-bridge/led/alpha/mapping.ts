@@ -18,7 +18,7 @@ import type { z } from 'zod';
 import { LedMessage, LedDisplayMode as LedDisplayModeSchema } from '../../../protocol/schemas.ts';
 
 type LedDisplayMode = z.infer<typeof LedDisplayModeSchema>;
-import { cleanLedText, ledLength, ledPagesToText } from '../text.ts';
+import { ledLength, ledPagesToText, prepareLedLines } from '../text.ts';
 import { renderLines, RenderError, missingGlyphs, type Bitmap } from '../render/index.ts';
 import { type Charset, CharsetError, encodeText, decodeText, stripDiacritics, unsupportedChars, describeChar } from './charset.ts';
 import { ascii, concat, CR, CALL_DOTS, ESC, SPEED_1, memDots, memText, NO_HOLD } from './protocol.ts';
@@ -92,7 +92,6 @@ export class PlanError extends Error {
   override readonly name = 'PlanError';
 }
 
-const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('') + '…' : s);
 
 export function textFileContent(mode: LedDisplayMode, seconds: number, body: Uint8Array): Uint8Array {
   return concat(Uint8Array.of(ESC), ascii('0' + MODE_CODES[mode]), Uint8Array.of(SPEED_1 + speedFor(seconds) - 1), body);
@@ -106,21 +105,16 @@ export function planMessage(input: z.input<typeof LedMessage>, s: AlphaTextSetti
   const parsed = LedMessage.safeParse(input);
   if (!parsed.success) throw new PlanError(`not a valid LED message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const pages: PagePlan[] = [];
-  const warnings: string[] = [];
+  let prepared: { pages: string[][]; warnings: string[] };
+  try {
+    prepared = prepareLedLines(parsed.data.pages, s.maxLineChars);
+  } catch (e) {
+    throw new PlanError((e as Error).message);
+  }
+  const warnings = prepared.warnings;
   const notes: string[] = [];
   for (const [p, page] of parsed.data.pages.entries()) {
-    const lines: string[] = [];
-    for (const [l, raw] of page.lines.entries()) {
-      const where = `page ${p + 1} line ${l + 1}`;
-      const { text, removed } = cleanLedText(raw);
-      if (removed.length) warnings.push(`${where}: removed control characters ${[...new Set(removed)].join(' ')}`);
-      for (const line of text.split('\n')) {
-        if (ledLength(line) > s.maxLineChars) {
-          throw new PlanError(`${where} has ${ledLength(line)} characters, more than the ${s.maxLineChars} this board shows: "${preview(line)}"`);
-        }
-        lines.push(line);
-      }
-    }
+    const lines = prepared.pages[p];
     const label = TEXT_LABELS[p]!;
     const bad = unsupportedChars(lines.join('\n'), s.charset);
     const base = { textLabel: label, mode: page.mode, seconds: page.seconds, lines };
