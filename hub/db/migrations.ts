@@ -132,5 +132,26 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX quiet_hours_by_area ON quiet_hours(area_id);
   `,
+  // 3: ward outlines for the map (GeoJSON Polygon or MultiPolygon, WGS84); an edited broadcast
+  // that replaces an approved one (the old keeps airing until the new is approved); and occurrences
+  // a ward official's clash decision takes off some devices.
+  `
+  ALTER TABLE areas ADD COLUMN boundary TEXT;
+  ALTER TABLE areas ADD COLUMN boundary_source TEXT;
+  ALTER TABLE broadcasts ADD COLUMN replaces TEXT REFERENCES broadcasts(id);
+  CREATE TABLE occurrence_exclusions (
+    id INTEGER PRIMARY KEY,
+    broadcast_id TEXT NOT NULL REFERENCES broadcasts(id),
+    start_at INTEGER NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    -- the broadcast whose decision this is: the exclusion holds only while that one is approved
+    decided_for TEXT NOT NULL REFERENCES broadcasts(id),
+    decision TEXT NOT NULL CHECK (decision IN ('air-ours','yield')),
+    decided_by INTEGER NOT NULL REFERENCES users(id),
+    decided_at INTEGER NOT NULL,
+    UNIQUE (broadcast_id, start_at, device_id, decided_for)
+  );
+  CREATE INDEX occurrence_exclusions_by_broadcast ON occurrence_exclusions(broadcast_id);
+  `,
 ];
 
