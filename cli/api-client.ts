@@ -26,6 +26,7 @@ export class ApiClient {
 
   get = (path: string) => this.call('GET', path);
   post = (path: string, body: unknown) => this.call('POST', path, body);
+  put = (path: string, body: unknown) => this.call('PUT', path, body);
 
   upload(path: string, file: string, name: string) {
     const form = new FormData();

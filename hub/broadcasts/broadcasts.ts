@@ -51,6 +51,8 @@ export interface Broadcast {
   decidedBy: number | null;
   decidedAt: number | null;
   decisionNote: string | null;
+  /** The approved broadcast this edit replaces once it is approved itself. */
+  replaces: string | null;
   targets: { areas: string[]; devices: string[] };
 }
 
@@ -81,6 +83,7 @@ function toBroadcast(db: Db, r: any): Broadcast {
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
     decisionNote: r.decision_note,
+    replaces: r.replaces ?? null,
     targets: {
       areas: targets.filter((t) => t.area_id !== null).map((t) => getArea(db, t.area_id)!.path),
       devices: targets.filter((t) => t.device_id !== null).map((t) => t.device_id),
@@ -118,7 +121,8 @@ function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devi
 /** Emergencies by the district office air at once: the national rule puts them before any queue. */
 const selfApproves = (user: User, priority: Priority) => priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
 
-export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): Broadcast {
+/** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
+function validateInput(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number): { durationMs: number; startsAt: number | null } {
   for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(`target area "${a}" does not exist`);
   for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(`target device "${d}" does not exist`);
   assertInScope(db, user, input, 'create');
@@ -152,13 +156,23 @@ export function createBroadcast(db: Db, user: User, input: BroadcastInput, now =
       throw new BroadcastError(`rrule: ${(e as Error).message}`);
     }
   }
+  return { durationMs, startsAt };
+}
 
+function insertTargets(db: Db, id: string, targets: BroadcastInput['targets']): void {
+  const ins = db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, ?)');
+  for (const a of targets.areas) ins.run(id, getAreaByPath(db, a)!.id, null);
+  for (const d of targets.devices) ins.run(id, null, d);
+}
+
+function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, replaces: string | null): Broadcast {
+  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs);
   const id = randomUUID();
   const autoApprove = selfApproves(user, input.priority);
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, replaces)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.title,
@@ -175,13 +189,48 @@ export function createBroadcast(db: Db, user: User, input: BroadcastInput, now =
       autoApprove ? user.id : null,
       autoApprove ? now : null,
       autoApprove ? 'emergency sent by the district office: approval waived' : null,
+      replaces,
     );
-    const ins = db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, ?)');
-    for (const a of input.targets.areas) ins.run(id, getAreaByPath(db, a)!.id, null);
-    for (const d of input.targets.devices) ins.run(id, null, d);
-    audit(db, user.id, autoApprove ? 'broadcast.emergency' : 'broadcast.submit', id, { title: input.title, priority: input.priority, targets: input.targets });
+    insertTargets(db, id, input.targets);
+    const action = autoApprove ? 'broadcast.emergency' : replaces ? 'broadcast.revise' : 'broadcast.submit';
+    audit(db, user.id, action, id, { title: input.title, priority: input.priority, targets: input.targets, ...(replaces ? { replaces } : {}) });
   })();
   return getBroadcast(db, id)!;
+}
+
+export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): Broadcast {
+  return insertBroadcast(db, user, input, now, startLeadMs, null);
+}
+
+/**
+ * The author changes a broadcast. One waiting for approval, or rejected, is changed in place and
+ * waits for approval again. An approved one keeps airing unchanged: the edit becomes a new
+ * broadcast that replaces it when a leader approves the edit (so nothing unapproved ever airs).
+ */
+export function editBroadcast(db: Db, user: User, id: string, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): { broadcast: Broadcast; revisionOf: string | null } {
+  const b = getBroadcast(db, id);
+  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
+  if (b.createdBy !== user.id) throw new BroadcastError('only the author of a broadcast may edit it; others may reject it with a reason', 403);
+  if (b.priority === 'emergency' || input.priority === 'emergency') throw new BroadcastError('an emergency cannot be edited: cancel it and send a new one', 409);
+  if (b.status === 'cancelled') throw new BroadcastError('broadcast is cancelled; create a new one instead', 409);
+  if (b.status === 'approved') {
+    const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as { id: string } | undefined;
+    if (pending) throw new BroadcastError(`an edit of this broadcast is already waiting for approval (${pending.id}); edit that one instead`, 409);
+    return { broadcast: insertBroadcast(db, user, input, now, startLeadMs, id), revisionOf: id };
+  }
+  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs);
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE broadcasts SET title = ?, media_id = ?, led = ?, priority = ?, volume = ?, starts_at = ?, rrule = ?, duration_ms = ?,
+         status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL WHERE id = ?`,
+    ).run(input.title, input.mediaId ?? null, input.led ? JSON.stringify(input.led) : null, input.priority, input.volume, startsAt, input.rrule ?? null, durationMs, id);
+    db.prepare('DELETE FROM broadcast_targets WHERE broadcast_id = ?').run(id);
+    insertTargets(db, id, input.targets);
+    // Its times or places may have changed: a clash decision must be taken again.
+    db.prepare('DELETE FROM occurrence_exclusions WHERE decided_for = ?').run(id);
+    audit(db, user.id, 'broadcast.edit', id, { title: input.title, previousStatus: b.status, ...(b.decisionNote ? { rejectedBecause: b.decisionNote } : {}) });
+  })();
+  return { broadcast: getBroadcast(db, id)!, revisionOf: null };
 }
 
 function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', note: string | null, now: number): Broadcast {
@@ -196,13 +245,23 @@ function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', not
   return getBroadcast(db, id)!;
 }
 
-export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(), startLeadMs = 5000): Broadcast {
-  const b = decide(db, user, id, 'approved', null, now);
-  // A "now" broadcast approved later than planned starts at approval, not in the past.
-  if (!b.rrule && b.startsAt !== null && b.startsAt < now + startLeadMs && b.startsAt >= b.createdAt) {
-    db.prepare('UPDATE broadcasts SET starts_at = ? WHERE id = ?').run(now + startLeadMs, id);
-  }
-  return getBroadcast(db, id)!;
+/** Approves; an approved edit takes the place of the broadcast it replaces (returned as `superseded`). */
+export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(), startLeadMs = 5000): Broadcast & { superseded?: Broadcast } {
+  return db.transaction(() => {
+    const b = decide(db, user, id, 'approved', null, now);
+    // A "now" broadcast approved later than planned starts at approval, not in the past.
+    if (!b.rrule && b.startsAt !== null && b.startsAt < now + startLeadMs && b.startsAt >= b.createdAt) {
+      db.prepare('UPDATE broadcasts SET starts_at = ? WHERE id = ?').run(now + startLeadMs, id);
+    }
+    let superseded: Broadcast | undefined;
+    const old = b.replaces ? getBroadcast(db, b.replaces) : undefined;
+    if (old && old.status === 'approved') {
+      db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, old.id);
+      audit(db, user.id, 'broadcast.superseded', old.id, { by: id });
+      superseded = getBroadcast(db, old.id);
+    }
+    return { ...getBroadcast(db, id)!, ...(superseded ? { superseded } : {}) };
+  })();
 }
 
 export function rejectBroadcast(db: Db, user: User, id: string, reason: string, now = Date.now()): Broadcast {

@@ -6,6 +6,7 @@ import { resolveTargets, getDevice } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
+import { activeExclusions, exclusionKey } from './exclusions.ts';
 
 export interface PlannedOccurrence {
   deviceId: string;
@@ -39,9 +40,17 @@ export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: 
   return null;
 }
 
-/** Every (device, occurrence) of these broadcasts whose start lies in [from, to). */
-export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>): PlannedOccurrence[] {
+/**
+ * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
+ * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
+ */
+export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
+  const excluded = activeExclusions(
+    db,
+    broadcasts.map((b) => b.id),
+    pendingDecisionsOf,
+  );
   const kinds = new Map<string, DeviceKind | undefined>();
   const kindOf = (id: string) => {
     if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
@@ -56,6 +65,7 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
       const kind = kindOf(deviceId);
       if (!kind) continue;
       for (const s of starts) {
+        if (excluded.has(exclusionKey(b.id, s, deviceId))) continue;
         const item = itemFor(b, kind, s, media);
         if (item) out.push({ deviceId, item });
       }

@@ -127,16 +127,6 @@ describe('draft check', () => {
   });
 });
 
-describe("the official's decision", () => {
-  it('goes into the audit log, by the author only (or someone responsible for the areas)', async () => {
-    const b = await w.official.post('/api/v1/broadcasts', broadcast({ title: 'Quyết định', priority: 'priority', startsAt: `${vnDay(6)}T09:00` }));
-    expect(await w.official.post(`/api/v1/broadcasts/${b.id}/decision`, { decision: 'air-ours', conflictsWith: ['x'] })).toEqual({ ok: true });
-    const entry = (await w.leader.get('/api/v1/audit')).find((a: any) => a.action === 'broadcast.decision' && a.target === b.id);
-    expect(entry).toMatchObject({ username: 'canbo', detail: { decision: 'air-ours', conflictsWith: ['x'] } });
-    expect((await status(w.official.post(`/api/v1/broadcasts/${b.id}/decision`, { decision: 'maybe' }))).status).toBe(400);
-  });
-});
-
 describe('week schedule', () => {
   it('returns occurrences of the ward and of broadcasts above it, with status', async () => {
     const from = `${vnDay(0)}T00:00`;

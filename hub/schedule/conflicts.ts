@@ -26,6 +26,9 @@ export interface Conflict {
   status: string;
   otherStart: string;
   otherEnd: string;
+  /** The same two starts as epoch milliseconds, to name the occurrences exactly. */
+  draftStartAt: number;
+  otherStartAt: number;
   /** Where the other broadcast comes from relative to the draft: a higher level, the same, or lower. */
   otherLevel: 'higher' | 'same' | 'lower';
 }
@@ -52,12 +55,13 @@ export function findConflicts(db: Db, draft: Broadcast, now = Date.now(), horizo
   const draftDepth = broadcastDepth(pathsOf(draft));
   const from = Math.min(now, draft.startsAt ?? now) - draft.durationMs;
   const to = now + horizonMs;
-  const mine = planOccurrences(db, [draft], from, to);
+  // The draft's own clash decisions count already, even before it is approved.
+  const mine = planOccurrences(db, [draft], from, to, undefined, [draft.id]);
   if (mine.length === 0) return [];
   const devices = new Set(mine.map((m) => m.deviceId));
   const others = listBroadcasts(db, { limit: 100_000 }).filter((b) => (b.status === 'approved' || b.status === 'submitted') && b.id !== draft.id);
   const maxDur = Math.max(0, ...others.map((b) => b.durationMs));
-  const theirs = planOccurrences(db, others, from - maxDur - DAY, to, devices);
+  const theirs = planOccurrences(db, others, from - maxDur - DAY, to, devices, [draft.id]);
   const byDevice = new Map<string, typeof theirs>();
   for (const t of theirs) (byDevice.get(t.deviceId) ?? byDevice.set(t.deviceId, []).get(t.deviceId)!).push(t);
   const byId = new Map(others.map((b) => [b.id, b]));
@@ -86,6 +90,8 @@ export function findConflicts(db: Db, draft: Broadcast, now = Date.now(), horizo
         status: other.status,
         otherStart: formatVn(b0)!,
         otherEnd: formatVn(b1)!,
+        draftStartAt: a0,
+        otherStartAt: b0,
         otherLevel: oDepth < draftDepth ? 'higher' : oDepth > draftDepth ? 'lower' : 'same',
       });
       if (out.length >= limit) return out;

@@ -6,6 +6,7 @@ import {
   approveBroadcast,
   cancelBroadcast,
   createBroadcast,
+  editBroadcast,
   getBroadcast,
   listBroadcasts,
   presentBroadcast,
@@ -18,6 +19,8 @@ import { getDevice } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
+import { standingDecision } from '../../schedule/decisions.ts';
+import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
 
 const DAY = 86_400_000;
@@ -40,6 +43,19 @@ export function broadcastRoutes(ctx: HubContext) {
       throw e;
     }
   };
+  const leadOf = (body: BroadcastInput) => (body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs);
+  /** Quiet hours checked on the input before it is stored (new broadcasts and edits). */
+  const quietDraft = (body: BroadcastInput, user: User) => {
+    // (Targets outside the user's area are refused by createBroadcast/editBroadcast with a 403.)
+    if (body.priority !== 'normal' || !targetPaths(body as any).every((p) => withinScope(user.scope, p))) return;
+    let draft: Broadcast | undefined;
+    try {
+      draft = draftBroadcast(ctx.db, body, user.id, Date.now(), leadOf(body));
+    } catch (e) {
+      if (!(e instanceof DraftError)) throw e; // createBroadcast names the problem
+    }
+    if (draft) quiet(draft);
+  };
   const changed = async (b: Broadcast) => {
     await ctx.dispatcher.onBroadcastChanged(b);
     ctx.events.emit('broadcast', { id: b.id, status: b.status });
@@ -51,7 +67,8 @@ export function broadcastRoutes(ctx: HubContext) {
 
   /** Per device: each occurrence in the window and what its receipt says. */
   function perDevice(b: Broadcast, from: number, to: number) {
-    const planned = planOccurrences(ctx.db, [b], from, to);
+    // Its own clash decisions show even before approval (a leader sees what the official chose).
+    const planned = planOccurrences(ctx.db, [b], from, to, undefined, [b.id]);
     const recs = ctx.db.prepare('SELECT * FROM playback_records WHERE broadcast_id = ?').all(b.id) as any[];
     const byKey = new Map(recs.map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
     return planned.map((p) => {
@@ -82,22 +99,31 @@ export function broadcastRoutes(ctx: HubContext) {
       access: ['operator', 'approver', 'district', 'admin'],
       body: BroadcastInput,
       async handler({ user, body, res }) {
-        const lead = body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs;
-        // (Targets outside the user's area are refused by createBroadcast with a 403 first.)
-        if (body.priority === 'normal' && targetPaths(body as any).every((p) => withinScope(user!.scope, p))) {
-          let draft: Broadcast | undefined;
-          try {
-            draft = draftBroadcast(ctx.db, body, user!.id, Date.now(), lead);
-          } catch (e) {
-            if (!(e instanceof DraftError)) throw e; // createBroadcast names the problem
-          }
-          if (draft) quiet(draft);
-        }
+        const lead = leadOf(body);
+        quietDraft(body, user!);
         const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead));
         res.status(201);
         if (b.status === 'approved') return changed(b);
         ctx.events.emit('broadcast', { id: b.id, status: b.status }); // a leader's queue updates live
         return presentBroadcast(b);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/broadcasts/:id',
+      summary:
+        'Edit a broadcast (author only). One waiting for approval or rejected changes in place and waits for approval again; an approved one keeps airing and the edit becomes a new broadcast that replaces it once approved (201, with replaces).',
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      body: BroadcastInput,
+      handler({ req, user, body, res }) {
+        quietDraft(body, user!);
+        const { broadcast, revisionOf } = guard(() => editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body)));
+        if (revisionOf) res.status(201);
+        ctx.events.emit('broadcast', { id: broadcast.id, status: broadcast.status });
+        // Nothing reaches a device here: an edit in place was not approved (nor were the clash
+        // decisions it drops in force), and a revision waits for approval.
+        return presentBroadcast(broadcast);
       },
     }),
     route({
@@ -125,7 +151,8 @@ export function broadcastRoutes(ctx: HubContext) {
         if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
         const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
         const to = query.to ?? Date.now() + 7 * DAY;
-        return { ...presentBroadcast(b), devices: perDevice(b, from, to) };
+        const revision = ctx.db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(b.id) as { id: string } | undefined;
+        return { ...presentBroadcast(b), devices: perDevice(b, from, to), clashDecision: standingDecision(ctx.db, b.id), pendingRevision: revision?.id ?? null };
       },
     }),
     route({
@@ -141,7 +168,11 @@ export function broadcastRoutes(ctx: HubContext) {
           const soonest = Date.now() + ctx.config.startLeadMs;
           quiet(!pending.rrule && pending.startsAt !== null && pending.startsAt < soonest ? { ...pending, startsAt: soonest } : pending);
         }
-        return changed(guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs)));
+        const { superseded, ...b } = guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs));
+        // An approved edit replaces the old version on the devices (no stop: if the old one is on
+        // air right now it finishes; its later occurrences leave the manifests).
+        if (superseded) ctx.events.emit('broadcast', { id: superseded.id, status: superseded.status });
+        return changed(b);
       },
     }),
     route({

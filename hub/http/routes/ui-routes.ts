@@ -20,6 +20,7 @@ import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
+import { decideClash, DecisionError } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 
 const DAY = 86_400_000;
@@ -64,16 +65,25 @@ export function uiRoutes(ctx: HubContext) {
     route({
       method: 'post',
       path: '/api/v1/broadcasts/:id/decision',
-      summary: "Record the ward official's decision on a clash with a higher level's bulletin of the same priority (Circular 39/2020/TT-BTTTT) in the audit log",
+      summary:
+        "The ward official decides a clash between this bulletin and a higher level's bulletin of the same priority (Circular 39/2020/TT-BTTTT): air-ours takes the other's occurrences off the ward's clashing devices, yield takes this one's off. Holds while this bulletin is approved; deciding again replaces it.",
       tag: 'broadcasts',
       access: ['operator', 'approver', 'district', 'admin'],
-      body: z.object({ decision: z.enum(['air-ours', 'yield']), conflictsWith: z.array(z.string().max(64)).max(50).default([]), note: z.string().max(500).optional() }),
-      handler({ req, user, body }) {
+      body: z.object({ decision: z.enum(['air-ours', 'yield']), conflictsWith: z.array(z.string().max(64)).max(50).default([]) }),
+      async handler({ req, user, body }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
-        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, 'only the author or someone responsible for its areas may record a decision on it');
-        audit(ctx.db, user!.id, 'broadcast.decision', b.id, body);
-        return { ok: true };
+        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, 'only the author or someone responsible for its areas may decide its clashes');
+        let result;
+        try {
+          result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith);
+        } catch (e) {
+          if (e instanceof DecisionError) throw new HttpError(e.status, e.message);
+          throw e;
+        }
+        await ctx.dispatcher.refresh([...new Set(result.excluded.map((x) => x.deviceId))]);
+        ctx.events.emit('broadcast', { id: b.id, status: b.status });
+        return result;
       },
     }),
     route({

@@ -1,0 +1,71 @@
+// The ward official's decision when the ward's own bulletin clashes with a higher level's bulletin
+// of the same priority on the ward's devices (Circular 39/2020/TT-BTTTT leaves it to them):
+// "air-ours" takes the higher level's occurrences off those devices, "yield" takes ours off. Only
+// devices within the official's own area are touched, and the decision holds only while our
+// bulletin is approved (see hub/broadcasts/exclusions.ts).
+import type { Db } from '../db/database.ts';
+import type { User } from '../auth/users.ts';
+import { withinScope } from '../areas/areas.ts';
+import { getDevice } from '../devices/devices.ts';
+import type { Broadcast } from '../broadcasts/broadcasts.ts';
+import { audit } from '../audit.ts';
+import { findConflicts } from './conflicts.ts';
+
+export type ClashDecision = 'air-ours' | 'yield';
+
+export class DecisionError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface DecisionResult {
+  decision: ClashDecision;
+  /** Occurrences taken off a device: whose, when, where. */
+  excluded: Array<{ broadcastId: string; title: string; start: string; deviceId: string; deviceName: string }>;
+  /** Clashing devices outside the decider's area, left as they were. */
+  outsideYourArea: string[];
+}
+
+export function decideClash(db: Db, user: User, ours: Broadcast, decision: ClashDecision, conflictsWith: string[] = [], now = Date.now()): DecisionResult {
+  if (ours.status !== 'submitted' && ours.status !== 'approved') throw new DecisionError(`broadcast is ${ours.status}; a clash decision concerns a broadcast that is waiting for approval or approved`, 409);
+  if (ours.priority === 'emergency') throw new DecisionError('an emergency pre-empts everything; there is nothing to decide', 409);
+  return db.transaction(() => {
+    // Taken again from scratch: the official may change their mind.
+    db.prepare('DELETE FROM occurrence_exclusions WHERE decided_for = ?').run(ours.id);
+    const clashes = findConflicts(db, ours, now).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher' && (conflictsWith.length === 0 || conflictsWith.includes(c.broadcastId)));
+    if (clashes.length === 0) throw new DecisionError('this broadcast has no clash with a higher level’s bulletin of the same priority to decide', 409);
+    const ins = db.prepare(
+      'INSERT OR IGNORE INTO occurrence_exclusions(broadcast_id, start_at, device_id, decided_for, decision, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const result: DecisionResult = { decision, excluded: [], outsideYourArea: [] };
+    for (const c of clashes) {
+      const area = getDevice(db, c.deviceId)?.areaPath ?? '';
+      if (!withinScope(user.scope, area)) {
+        if (!result.outsideYourArea.includes(c.deviceId)) result.outsideYourArea.push(c.deviceId);
+        continue;
+      }
+      const [broadcastId, startAt, title, start] = decision === 'air-ours' ? [c.broadcastId, c.otherStartAt, c.title, c.otherStart] : [ours.id, c.draftStartAt, ours.title, c.draftStart];
+      if (ins.run(broadcastId, startAt, c.deviceId, ours.id, decision, user.id, now).changes) result.excluded.push({ broadcastId, title, start, deviceId: c.deviceId, deviceName: c.deviceName });
+    }
+    if (result.excluded.length === 0) throw new DecisionError('none of the clashing devices is in your area; the official of their ward decides', 403);
+    audit(db, user.id, 'broadcast.decision', ours.id, {
+      decision,
+      conflictsWith: [...new Set(clashes.map((c) => c.broadcastId))],
+      excluded: result.excluded.length,
+      devices: [...new Set(result.excluded.map((e) => e.deviceId))],
+    });
+    return result;
+  })();
+}
+
+/** The decision standing for a broadcast, if any: what it was and how many occurrences it moved. */
+export function standingDecision(db: Db, broadcastId: string): { decision: ClashDecision; excluded: number; against: string[] } | null {
+  const rows = db.prepare('SELECT decision, broadcast_id FROM occurrence_exclusions WHERE decided_for = ?').all(broadcastId) as Array<{ decision: ClashDecision; broadcast_id: string }>;
+  if (rows.length === 0) return null;
+  const against = rows[0].decision === 'air-ours' ? [...new Set(rows.map((r) => r.broadcast_id))] : [];
+  return { decision: rows[0].decision, excluded: rows.length, against };
+}
