@@ -214,6 +214,7 @@ describe('web UI: office flows', () => {
     await shot(page, 'quiet-hours-clash');
     // Priority bulletins are not limited by quiet hours.
     await page.click('input[name=priority][value=priority]');
+    await page.waitForSelector('[data-testid=quiet-clash]', { state: 'detached' });
     await page.waitForSelector('[data-testid=check-summary]');
     expect(await page.$('[data-testid=quiet-clash]')).toBeNull();
     await ctx.close();
@@ -237,9 +238,10 @@ describe('web UI: office flows', () => {
     expect(await page.$('.alert.error')).toBeNull(); // a decision, not an error
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     await shot(page, 'conflict-decision');
-    await page.check('[data-testid=decide]');
+    await page.click('input[name=decision][value=yield]');
     await page.click('[data-testid=submit]');
     await page.waitForSelector('[data-testid=saved]');
+    expect(await page.$('[data-testid=saved] .error')).toBeNull(); // the decision was recorded
     // A normal bulletin at the same time is simply pre-empted: a warning, no decision needed.
     await page.click('[data-testid=new-broadcast]');
     await page.fill('input[name=title]', 'Tin thường');
@@ -264,8 +266,10 @@ describe('web UI: office flows', () => {
     const own = page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"]');
     expect(await own.locator('[data-testid=approve]').count()).toBe(0);
     expect(await own.locator('[data-testid=own-note]').textContent()).toContain('không thể tự phê duyệt');
-    // The leader sees the clash the official decided on, before approving.
-    await page.locator('[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-conflict-decision]').waitFor();
+    // The leader sees what the official decided about the clash, before approving.
+    const decided = page.locator('[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-clash-decision]');
+    await decided.waitFor();
+    expect(await decided.textContent()).toContain('nhường cho bản tin cấp trên');
     const morning = page.locator('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]');
     expect(await morning.textContent()).toContain('hằng ngày lúc 06:00, 17:30');
     await morning.scrollIntoViewIfNeeded(); // waveforms load as they scroll into view
@@ -291,6 +295,41 @@ describe('web UI: office flows', () => {
     await l2.page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"] [data-testid=approve]').waitFor();
     await ctx.close();
     await l2.ctx.close();
+  });
+
+  it('edit: the official fixes a rejected bulletin and resubmits it; an approved one airs unchanged until its edit is approved', async () => {
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    // The rejected LED message, with the leader's reason, in the official's own list.
+    const rejected = page.locator('[data-testid=my-broadcasts] li[data-status=rejected]', { hasText: 'Chào mừng ngày hội' });
+    expect(await rejected.textContent()).toContain('Sai chính tả, đề nghị sửa lại');
+    await rejected.locator('button').click();
+    await page.click('[data-testid=edit-broadcast]');
+    expect(await page.inputValue('[data-testid=broadcast-form] input[name=title]')).toBe('Chào mừng ngày hội');
+    expect(await page.inputValue('[data-testid=broadcast-form] input[name=time]')).toBe('09:00');
+    await page.fill('[data-testid=broadcast-form] input[name=title]', 'Chào mừng Ngày hội Đại đoàn kết');
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=edit-notice]');
+    await page.waitForSelector('[data-testid=broadcast-detail] h2:has-text("Chào mừng Ngày hội Đại đoàn kết")');
+    expect(await page.textContent('[data-testid=broadcast-detail]')).toContain('Chờ phê duyệt');
+
+    // The approved daily bulletin: the form comes back as "daily at 06:00, 17:30"; move the morning one.
+    await page.locator('[data-testid=my-broadcasts] li[data-status=approved] button', { hasText: 'Bản tin sáng và chiều' }).click();
+    await page.click('[data-testid=edit-broadcast]');
+    await page.waitForSelector('[data-testid=edit-approved-note]');
+    expect(await page.inputValue('[data-testid=broadcast-form] input[name=times]')).toBe('06:00, 17:30');
+    await page.fill('[data-testid=broadcast-form] input[name=times]', '06:30, 17:30');
+    await shot(page, 'edit-approved');
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=pending-revision]');
+    expect(await page.textContent('[data-testid=edit-notice]')).toContain('bản đã duyệt vẫn phát');
+    expect(await page.$('[data-testid=edit-broadcast]')).toBeNull(); // one pending edit at a time
+    const list = await official.get('/api/v1/broadcasts');
+    const revision = list.find((b: any) => b.replaces && b.title === 'Bản tin sáng và chiều');
+    expect(revision.rrule).toContain('BYHOUR=6;BYMINUTE=30');
+    expect(list.find((b: any) => b.id === revision.replaces).status).toBe('approved');
+    expect(errors).toEqual([]);
+    await ctx.close();
   });
 
   it('coverage: chart and tables per period, CSV and PDF downloads; audit log lists who did what', async () => {

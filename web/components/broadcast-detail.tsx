@@ -1,5 +1,5 @@
 // One broadcast: what, when, where, and each device's occurrences with their state, live as
-// receipts arrive; the author (or a leader) can cancel it.
+// receipts arrive; the author (or a leader) can cancel it, and the author can edit it here.
 import { useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
@@ -7,14 +7,37 @@ import { lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedPreview } from './led-preview.tsx';
+import { BroadcastForm, clashDecisionText } from './broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string; onClose: () => void }) {
   const b = useResource<any>(`/api/v1/broadcasts/${id}`, [], ['receipt', 'broadcast', 'device'], (k, d) => k === 'device' || d.broadcastId === id || d.id === id);
   const [error, setError] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState('');
   const x = b.data;
   if (!x) return <section class="card">{b.error ?? '…'}</section>;
   const me = ctx.me;
+  // The hub allows the author to edit anything but an emergency, once per pending edit.
+  const mayEdit = x.createdBy === me.id && x.priority !== 'emergency' && ['submitted', 'rejected', 'approved'].includes(x.status) && !x.pendingRevision;
+  if (editing)
+    return (
+      <BroadcastForm
+        ctx={ctx}
+        editing={x}
+        onCancel={() => setEditing(false)}
+        onSaved={(saved) => {
+          setEditing(false);
+          setNotice(
+            saved.id !== x.id
+              ? tx('Bản sửa đã được gửi duyệt; bản đã duyệt vẫn phát cho đến khi bản sửa được duyệt.', 'The edit is submitted; the approved version keeps airing until the edit is approved.')
+              : tx('Đã lưu thay đổi; bản tin chờ lãnh đạo duyệt lại.', 'Saved; the bulletin waits for a leader to approve it again.'),
+          );
+          if (saved.decisionError) setError(saved.decisionError);
+          b.reload();
+        }}
+      />
+    );
   const mayCancel = (x.status === 'approved' || x.status === 'submitted') && (me.role !== 'operator' || x.createdBy === me.id);
   const cancel = async () => {
     if (!confirm(tx('Hủy lịch phát này? Thiết bị sẽ dừng nếu đang phát.', 'Cancel this broadcast? Devices stop it if playing.'))) return;
@@ -42,6 +65,22 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
       {x.decisionNote && (
         <p class="muted">
           {tx('Ghi chú', 'Note')}: {x.decisionNote}
+        </p>
+      )}
+      {notice && (
+        <p class="alert info" data-testid="edit-notice">
+          {notice}
+        </p>
+      )}
+      {x.replaces && <p class="muted small">{tx('Đây là bản sửa của một lịch đã duyệt; khi được duyệt, nó thay thế bản cũ.', 'This edits an approved broadcast; once approved it replaces it.')}</p>}
+      {x.pendingRevision && (
+        <p class="alert info" data-testid="pending-revision">
+          {tx('Có bản sửa đang chờ duyệt; bản này vẫn phát cho đến khi bản sửa được duyệt.', 'An edit is waiting for approval; this version airs until then.')}
+        </p>
+      )}
+      {x.clashDecision && (
+        <p class="alert decision" data-testid="clash-decision">
+          {clashDecisionText(x.clashDecision)}
         </p>
       )}
       {x.led && <LedPreview pages={x.led.pages} emergency={x.priority === 'emergency'} />}
@@ -73,6 +112,11 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
         </table>
       </div>
       {error && <p class="error">{error}</p>}
+      {mayEdit && (
+        <button onClick={() => (setNotice(''), setError(''), setEditing(true))} data-testid="edit-broadcast">
+          {tx('Sửa', 'Edit')}
+        </button>
+      )}
       {mayCancel && (
         <button class="danger" onClick={cancel} data-testid="cancel-broadcast">
           {tx('Hủy lịch phát', 'Cancel broadcast')}

@@ -1,38 +1,46 @@
-// A new broadcast: content (audio and/or LED message), priority, volume, where, and a friendly
-// "when" that becomes startsAt or an rrule. While the user types, the hub checks the draft for
-// clashes with other broadcasts on the same devices and for quiet hours, before anything is saved.
+// A new or edited broadcast: content (audio and/or LED message), priority, volume, where, and a
+// friendly "when" that becomes startsAt or an rrule. While the user types, the hub checks the draft
+// for clashes with other broadcasts on the same devices and for quiet hours, before anything is
+// saved; a clash with a higher level's bulletin of the same priority asks the official to decide.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, get, post } from '../lib/api.ts';
+import { ApiError, api, get, post } from '../lib/api.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
-import { buildWhen, parseTimes, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
+import { buildWhen, parseTimes, parseWhen, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
 import { fmtDateTime, vnDate, DAY_MS } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { LedComposer, emptyPage, ledForApi } from './led-composer.tsx';
 import type { AppCtx } from '../app.tsx';
 
-export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; seed?: { mediaId?: number; led?: { pages: LedPageInput[] }; title?: string } | null; onSaved: (b: any) => void; onCancel: () => void }) {
+type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
+
+/** `editing`: a stored broadcast (as GET /api/v1/broadcasts/:id gives it) to change instead of a new one. */
+export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: AppCtx; seed?: Seed | null; editing?: any; onSaved: (b: any) => void; onCancel: () => void }) {
   const { me, areas } = ctx;
   const today = vnDate(Date.now());
-  const [title, setTitle] = useState(seed?.title ?? '');
-  const [mediaId, setMediaId] = useState<number | ''>(seed?.mediaId ?? '');
-  const [useLed, setUseLed] = useState(!!seed?.led);
-  const [pages, setPages] = useState<LedPageInput[]>(seed?.led?.pages ?? [emptyPage()]);
+  const start: Seed = editing ?? seed ?? {};
+  const initialWhen = editing ? parseWhen(editing) : null;
+  const [title, setTitle] = useState(start.title ?? '');
+  const [mediaId, setMediaId] = useState<number | ''>(start.mediaId ?? '');
+  const [useLed, setUseLed] = useState(!!start.led);
+  const [pages, setPages] = useState<LedPageInput[]>(start.led?.pages ?? [emptyPage()]);
   const [boardId, setBoardId] = useState('192x32');
-  const [priority, setPriority] = useState<'normal' | 'priority'>('normal');
-  const [volume, setVolume] = useState(70);
+  const [priority, setPriority] = useState<'normal' | 'priority'>(editing?.priority === 'priority' ? 'priority' : 'normal');
+  const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
   const choosable = myAreas(me, areas).filter((a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope);
-  const [targets, setTargets] = useState<string[]>(me.role === 'operator' || me.role === 'approver' ? [me.scope!].filter(Boolean) : []);
-  const [kind, setKind] = useState<WhenForm['kind']>('once');
-  const [date, setDate] = useState(today);
-  const [time, setTime] = useState('17:30');
-  const [timesText, setTimesText] = useState('06:00, 17:30');
-  const [from, setFrom] = useState(today);
-  const [until, setUntil] = useState(vnDate(Date.now() + 6 * DAY_MS));
-  const [weekdays, setWeekdays] = useState<Weekday[]>(['MO', 'WE', 'FR']);
+  const [targets, setTargets] = useState<string[]>(editing ? editing.targets.areas : me.role === 'operator' || me.role === 'approver' ? [me.scope!].filter(Boolean) : []);
+  const w0 = initialWhen as any;
+  const [kind, setKind] = useState<WhenForm['kind']>(initialWhen?.kind ?? 'once');
+  const [date, setDate] = useState<string>(w0?.date ?? today);
+  const [time, setTime] = useState<string>(w0?.time ?? '17:30');
+  const [timesText, setTimesText] = useState<string>(w0?.times?.join(', ') ?? '06:00, 17:30');
+  const [from, setFrom] = useState<string>(w0?.from ?? today);
+  const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
+  const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
+  const [customRule, setCustomRule] = useState<string>(w0?.rrule ?? '');
   const [check, setCheck] = useState<any>(null);
   const [checkErr, setCheckErr] = useState('');
-  const [decided, setDecided] = useState(false);
+  const [decision, setDecision] = useState<'' | 'air-ours' | 'yield'>('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState('');
   const [media, setMedia] = useState<any[]>([]);
@@ -44,9 +52,17 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
   const when = useMemo(() => {
     const times = parseTimes(timesText);
     const f: WhenForm =
-      kind === 'now' ? { kind } : kind === 'once' ? { kind, date, time } : kind === 'daily' ? { kind, times: times ?? ['x'], from, until } : { kind, weekdays, times: times ?? ['x'], from, until };
+      kind === 'now'
+        ? { kind }
+        : kind === 'custom'
+          ? { kind, rrule: customRule }
+          : kind === 'once'
+            ? { kind, date, time }
+            : kind === 'daily'
+              ? { kind, times: times ?? ['x'], from, until }
+              : { kind, weekdays, times: times ?? ['x'], from, until };
     return buildWhen(f);
-  }, [kind, date, time, timesText, from, until, weekdays.join()]);
+  }, [kind, date, time, timesText, from, until, weekdays.join(), customRule]);
 
   const led = useLed ? ledForApi(pages) : undefined;
   const body = when.ok
@@ -66,17 +82,19 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
   useEffect(() => {
     setCheck(null);
     setCheckErr('');
-    setDecided(false);
+    setDecision('');
     if (!ready) return;
     const t = setTimeout(() => {
-      post('/api/v1/broadcasts/check', body).then(setCheck, (e) => setCheckErr(e.message));
+      // An edit is checked as the broadcast it changes, so it does not clash with itself.
+      post(`/api/v1/broadcasts/check${editing ? `?exclude=${encodeURIComponent(editing.id)}` : ''}`, body).then(setCheck, (e) => setCheckErr(e.message));
     }, 300);
     return () => clearTimeout(t);
   }, [bodyKey, ready]);
 
-  const decisions = (check?.conflicts ?? []).filter((c: any) => c.kind === 'decision');
+  // The official decides clashes with a higher level's bulletin of the same priority.
+  const decisions = (check?.conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
   const quiet = check?.quietHours ?? [];
-  const blocked = quiet.length > 0 || (decisions.length > 0 && !decided);
+  const blocked = quiet.length > 0 || (decisions.length > 0 && !decision);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -86,10 +104,17 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
     if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
     setSaving(true);
     try {
-      const b = await post('/api/v1/broadcasts', { ...body, title: title.trim() });
-      // The official's decision on a clash with a higher level goes into the audit log.
-      if (decisions.length) await post(`/api/v1/broadcasts/${b.id}/decision`, { decision: 'air-ours', conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))] }).catch(() => {});
-      onSaved(b);
+      const payload = { ...body, title: title.trim() };
+      const b = editing ? await api('PUT', `/api/v1/broadcasts/${editing.id}`, payload) : await post('/api/v1/broadcasts', payload);
+      let decisionError = '';
+      if (decisions.length && decision) {
+        try {
+          await post(`/api/v1/broadcasts/${b.id}/decision`, { decision, conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))] });
+        } catch (err) {
+          decisionError = err instanceof ApiError ? err.message : String(err);
+        }
+      }
+      onSaved({ ...b, decisionError });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -100,7 +125,20 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
   const grouped = groupConflicts(check?.conflicts ?? []);
   return (
     <form class="card form" onSubmit={submit} data-testid="broadcast-form">
-      <h2>{tx('Lịch phát sóng mới', 'New broadcast')}</h2>
+      <h2>{editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát sóng mới', 'New broadcast')}</h2>
+      {editing?.status === 'approved' && (
+        <p class="alert info" data-testid="edit-approved-note">
+          {tx(
+            'Lịch này đã được phê duyệt và vẫn phát như cũ cho đến khi lãnh đạo duyệt bản sửa; khi đó bản sửa thay thế bản cũ.',
+            'This broadcast is approved and keeps airing as it is until a leader approves the edit, which then replaces it.',
+          )}
+        </p>
+      )}
+      {editing?.status === 'rejected' && editing.decisionNote && (
+        <p class="alert warn">
+          {tx('Lý do bị từ chối', 'Rejected because')}: {editing.decisionNote}
+        </p>
+      )}
       <label>
         {tx('Tiêu đề', 'Title')}
         <input value={title} name="title" onInput={(e) => setTitle((e.target as HTMLInputElement).value)} required maxLength={200} />
@@ -164,6 +202,7 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
               ['once', 'Một lần', 'Once'],
               ['daily', 'Hằng ngày', 'Daily'],
               ['weekly', 'Hằng tuần', 'Weekly'],
+              ...(kind === 'custom' ? ([['custom', 'Quy tắc riêng', 'Custom rule']] as const) : []),
             ] as const
           ).map(([k, vi, en]) => (
             <label class={`seg-item ${kind === k ? 'on' : ''}`}>
@@ -183,6 +222,12 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
               <input type="time" name="time" value={time} onInput={(e) => setTime((e.target as HTMLInputElement).value)} />
             </label>
           </div>
+        )}
+        {kind === 'custom' && (
+          <label>
+            {tx('Quy tắc lặp (iCalendar, giờ Việt Nam)', 'Recurrence (iCalendar, Vietnam time)')}
+            <textarea name="rrule" rows={3} value={customRule} onInput={(e) => setCustomRule((e.target as HTMLTextAreaElement).value)} />
+          </label>
         )}
         {(kind === 'daily' || kind === 'weekly') && (
           <>
@@ -258,13 +303,17 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
           </div>
         ))}
         {decisions.length > 0 && (
-          <label class="check decision-box">
-            <input type="checkbox" checked={decided} data-testid="decide" onChange={(e) => setDecided((e.target as HTMLInputElement).checked)} />
-            {tx(
-              'Tôi là cán bộ phường và quyết định vẫn phát bản tin này vào giờ đã chọn (theo Thông tư 39/2020/TT-BTTTT).',
-              'As the ward official I decide to air this bulletin at the chosen time (Circular 39/2020/TT-BTTTT).',
-            )}
-          </label>
+          <fieldset class="decision-box" data-testid="decide">
+            <legend>{tx('Quyết định của cán bộ phường (Thông tư 39/2020/TT-BTTTT)', "The ward official's decision (Circular 39/2020/TT-BTTTT)")}</legend>
+            <label class="check">
+              <input type="radio" name="decision" value="air-ours" checked={decision === 'air-ours'} onChange={() => setDecision('air-ours')} />
+              {tx('Phát bản tin của phường; bản tin cấp trên không phát trên các thiết bị của phường vào các lần trùng giờ.', "Air ours; the higher level's bulletin is left off the ward's devices at the clashing times.")}
+            </label>
+            <label class="check">
+              <input type="radio" name="decision" value="yield" checked={decision === 'yield'} onChange={() => setDecision('yield')} />
+              {tx('Nhường cho bản tin cấp trên; bản tin này không phát trên các thiết bị đó vào các lần trùng giờ.', "Yield to the higher level; this bulletin is left off those devices at the clashing times.")}
+            </label>
+          </fieldset>
         )}
       </section>
 
@@ -275,7 +324,7 @@ export function BroadcastForm({ ctx, seed, onSaved, onCancel }: { ctx: AppCtx; s
       )}
       <div class="row">
         <button class="primary" disabled={saving || blocked} data-testid="submit">
-          {me.role === 'operator' ? tx('Gửi duyệt', 'Submit for approval') : tx('Lưu và gửi duyệt', 'Save and submit')}
+          {editing ? tx('Lưu thay đổi và gửi duyệt lại', 'Save changes and resubmit') : me.role === 'operator' ? tx('Gửi duyệt', 'Submit for approval') : tx('Lưu và gửi duyệt', 'Save and submit')}
         </button>
         <button type="button" onClick={onCancel}>
           {tx('Hủy', 'Cancel')}
@@ -316,4 +365,17 @@ export function conflictText(kind: string, level: string) {
     default:
       return tx(`trùng giờ trên cùng thiết bị (${from}).`, `overlaps on the same devices (${from}).`);
   }
+}
+
+/** What the ward official decided about a clash with a higher level (GET …/broadcasts/:id clashDecision). */
+export function clashDecisionText(d: { decision: 'air-ours' | 'yield'; excluded: number }) {
+  return d.decision === 'yield'
+    ? tx(
+        `Cán bộ phường quyết định nhường cho bản tin cấp trên: ${d.excluded} lần phát của bản tin này không phát trên thiết bị trùng giờ.`,
+        `The ward official yields to the higher level: ${d.excluded} occurrence(s) of this bulletin are left off the clashing devices.`,
+      )
+    : tx(
+        `Cán bộ phường quyết định phát bản tin của phường: ${d.excluded} lần phát của bản tin cấp trên không phát trên thiết bị của phường.`,
+        `The ward official airs the ward's bulletin: ${d.excluded} occurrence(s) of the higher level's bulletin are left off the ward's devices.`,
+      );
 }

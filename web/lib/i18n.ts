@@ -40,6 +40,10 @@ export const RESULT: Record<string, [string, string]> = {
   pending: ['Chờ xác nhận', 'Pending'],
   scheduled: ['Đã lên lịch', 'Scheduled'],
   'awaiting-confirmation': ['Chờ xác nhận phát', 'Awaiting confirmation'],
+  // An occurrence of a broadcast that is not approved takes the broadcast's status.
+  submitted: ['Chờ phê duyệt', 'Awaiting approval'],
+  rejected: ['Từ chối', 'Rejected'],
+  cancelled: ['Đã hủy', 'Cancelled'],
 };
 export const ROLE: Record<string, [string, string]> = {
   operator: ['Cán bộ phường', 'Ward official'],

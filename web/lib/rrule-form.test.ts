@@ -1,6 +1,6 @@
 // The "when" form → startsAt / rrule, checked against the hub's own recurrence expansion.
 import { describe, expect, it } from 'vitest';
-import { buildWhen, describeRrule, parseTimes } from './rrule-form.ts';
+import { buildWhen, describeRrule, parseTimes, parseWhen, type WhenForm } from './rrule-form.ts';
 import { occurrencesBetween, validateRecurrence } from '../../hub/broadcasts/recurrence.ts';
 import { formatVn, parseVnDateTime } from '../../hub/time.ts';
 
@@ -60,5 +60,30 @@ describe('when form → API', () => {
     const r = buildWhen({ kind: 'weekly', weekdays: ['MO', 'WE'], times: ['06:00', '17:30'], from: '2026-11-24', until: '2026-11-30' });
     expect(describeRrule((r as any).rrule, 'vi')).toBe('T2, T4 lúc 06:00, 17:30 từ 24/11/2026 đến 30/11/2026');
     expect(describeRrule((r as any).rrule, 'en')).toBe('Mon, Wed at 06:00, 17:30 from 24/11/2026 to 30/11/2026');
+  });
+});
+
+describe('stored broadcast → when form (editing)', () => {
+  it('gives back the form that wrote it, so an edit starts where the official left off', () => {
+    const forms: WhenForm[] = [
+      { kind: 'once', date: '2026-11-25', time: '06:00' },
+      { kind: 'daily', times: ['06:00', '17:30'], from: '2026-11-24', until: '2026-11-30' },
+      { kind: 'weekly', weekdays: ['MO', 'FR'], times: ['07:00'], from: '2026-12-01', until: '2027-02-28' },
+    ];
+    for (const f of forms) {
+      const r = buildWhen(f);
+      if (!r.ok) throw new Error('expected ok');
+      // The hub presents a stored start as Vietnam time with seconds and offset.
+      expect(parseWhen({ startsAt: r.startsAt ? `${r.startsAt}:00+07:00` : null, rrule: r.rrule ?? null })).toEqual(f);
+    }
+  });
+
+  it('keeps a rule written elsewhere as its text, still valid for the hub', () => {
+    const rrule = 'DTSTART:20261201T000000\nRRULE:FREQ=MONTHLY;BYMONTHDAY=1;COUNT=12;BYHOUR=7;BYMINUTE=0;BYSECOND=0';
+    const f = parseWhen({ startsAt: null, rrule });
+    expect(f).toEqual({ kind: 'custom', rrule });
+    expect(buildWhen(f)).toEqual({ ok: true, rrule });
+    expect(validateRecurrence(rrule).count).toBe(12);
+    expect(buildWhen({ kind: 'custom', rrule: 'FREQ=DAILY' })).toMatchObject({ ok: false });
   });
 });

@@ -9,7 +9,9 @@ export type WhenForm =
   | { kind: 'now' }
   | { kind: 'once'; date: string; time: string }
   | { kind: 'daily'; times: string[]; from: string; until: string }
-  | { kind: 'weekly'; weekdays: Weekday[]; times: string[]; from: string; until: string };
+  | { kind: 'weekly'; weekdays: Weekday[]; times: string[]; from: string; until: string }
+  /** A rule this form did not write (made through the API): kept as its iCalendar text. */
+  | { kind: 'custom'; rrule: string };
 
 export type WhenResult = { ok: true; startsAt?: string; rrule?: string } | { ok: false; error: { vi: string; en: string } };
 
@@ -35,6 +37,7 @@ export function parseTimes(text: string): string[] | null {
 
 export function buildWhen(f: WhenForm): WhenResult {
   if (f.kind === 'now') return { ok: true, startsAt: 'now' };
+  if (f.kind === 'custom') return /^DTSTART/m.test(f.rrule) && /^RRULE:/m.test(f.rrule) ? { ok: true, rrule: f.rrule.trim() } : fail('Lịch lặp cần dòng DTSTART và RRULE.', 'A recurring rule needs a DTSTART and an RRULE line.');
   if (f.kind === 'once') {
     if (!DATE.test(f.date)) return fail('Chọn ngày phát.', 'Choose a date.');
     if (!TIME.test(f.time)) return fail('Giờ phát phải có dạng HH:MM.', 'The time must look like HH:MM.');
@@ -58,6 +61,28 @@ export function buildWhen(f: WhenForm): WhenResult {
     lines.push(`RRULE:FREQ=${freq};UNTIL=${compact(f.until)}T235959${byDay};BYHOUR=${h};BYMINUTE=${m};BYSECOND=0`);
   }
   return { ok: true, rrule: lines.join('\n') };
+}
+
+const ymd = (s: string) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+
+/** The form that wrote a stored broadcast's timing, for editing it: the inverse of buildWhen. */
+export function parseWhen(b: { startsAt: string | null; rrule: string | null }): WhenForm {
+  if (!b.rrule) {
+    // Stored start times come back as "2026-11-27T17:30:00+07:00" (Vietnam time).
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(b.startsAt ?? '');
+    return m ? { kind: 'once', date: m[1], time: m[2] } : { kind: 'now' };
+  }
+  const lines = b.rrule.trim().split(/\r?\n/);
+  const start = /^DTSTART:(\d{8})T000000$/.exec(lines[0]);
+  const rules = lines.slice(1).map((l) => /^RRULE:FREQ=(DAILY|WEEKLY);UNTIL=(\d{8})T235959(?:;BYDAY=([A-Z,]+))?;BYHOUR=(\d{1,2});BYMINUTE=(\d{1,2});BYSECOND=0$/.exec(l));
+  const first = rules[0];
+  const same = first && rules.every((r) => r && r[1] === first[1] && r[2] === first[2] && r[3] === first[3]);
+  if (!start || !same || (first[1] === 'WEEKLY') !== !!first[3]) return { kind: 'custom', rrule: b.rrule };
+  const times = rules.map((r) => `${r![4].padStart(2, '0')}:${r![5].padStart(2, '0')}`);
+  const common = { times, from: ymd(start[1]), until: ymd(first[2]) };
+  if (first[1] === 'DAILY') return { kind: 'daily', ...common };
+  const weekdays = first[3]!.split(',') as Weekday[];
+  return weekdays.every((d) => (WEEKDAYS as readonly string[]).includes(d)) ? { kind: 'weekly', weekdays, ...common } : { kind: 'custom', rrule: b.rrule };
 }
 
 const VI_DAYS: Record<Weekday, string> = { MO: 'T2', TU: 'T3', WE: 'T4', TH: 'T5', FR: 'T6', SA: 'T7', SU: 'CN' };

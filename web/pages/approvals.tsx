@@ -9,7 +9,7 @@ import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import { LedPreview } from '../components/led-preview.tsx';
-import { conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
+import { clashDecisionText, conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
@@ -115,6 +115,11 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
           <strong>{conflictTitle(g.kind)}</strong>: «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
         </p>
       ))}
+      {check?.clashDecision && (
+        <p class="alert decision" data-testid="queue-clash-decision">
+          {clashDecisionText(check.clashDecision)}
+        </p>
+      )}
       {media && <AudioWithWave media={media} />}
       {b.led && <LedPreview pages={b.led.pages} />}
       {own ? (

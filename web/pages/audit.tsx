@@ -18,6 +18,9 @@ const ACTIONS: Record<string, [string, string]> = {
   'broadcast.cancel': ['Hủy', 'Cancelled'],
   'broadcast.emergency': ['Phát khẩn cấp', 'Sent an emergency'],
   'broadcast.decision': ['Quyết định khi trùng giờ với cấp trên', 'Decided a clash with a higher level'],
+  'broadcast.edit': ['Sửa bản tin', 'Edited'],
+  'broadcast.revise': ['Gửi bản sửa của lịch đã duyệt', 'Submitted an edit of an approved broadcast'],
+  'broadcast.superseded': ['Thay bằng bản sửa đã duyệt', 'Replaced by its approved edit'],
   'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
   'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
 };

@@ -53,6 +53,11 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
           {saved.status === 'approved'
             ? tx(`Đã lưu «${saved.title}».`, `Saved «${saved.title}».`)
             : tx(`Đã gửi duyệt «${saved.title}». Lãnh đạo phường sẽ phê duyệt.`, `«${saved.title}» is submitted; a ward leader will approve it.`)}
+          {saved.decisionError && (
+            <p class="error">
+              {tx('Chưa ghi được quyết định khi trùng giờ', 'The clash decision was not recorded')}: {saved.decisionError}
+            </p>
+          )}
         </div>
       )}
       {showForm ? (
@@ -71,7 +76,8 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
           + {tx('Lịch phát sóng mới', 'New broadcast')}
         </button>
       )}
-      {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => setOpen(null)} />}
+      {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => (setOpen(null), occ.reload())} />}
+      <MyBroadcasts me={me} onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))} />
       <section class="card">
         <div class="toolbar">
           <label class="inline">
@@ -163,6 +169,34 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         </p>
       </section>
     </div>
+  );
+}
+
+/** The author's own broadcasts still in play: waiting, rejected (to fix and resubmit), approved. */
+function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) => void }) {
+  const list = useResource<any[]>('/api/v1/broadcasts', [], ['broadcast']);
+  const mine = (list.data ?? []).filter((b) => b.createdBy === me.id && b.status !== 'cancelled' && b.priority !== 'emergency').slice(0, 8);
+  if (mine.length === 0) return null;
+  return (
+    <section class="card" data-testid="my-broadcasts">
+      <h2>{tx('Bản tin của tôi', 'My broadcasts')}</h2>
+      <ul class="plain">
+        {mine.map((b) => (
+          <li data-status={b.status}>
+            <button class="link" onClick={() => onOpen(b.id)}>
+              {b.title}
+            </button>{' '}
+            <span class={`badge s-${b.status}`}>{pick(STATUS, b.status)}</span>
+            {b.status === 'rejected' && b.decisionNote && (
+              <span class="muted small">
+                {' '}
+                — {tx('lý do', 'reason')}: {b.decisionNote}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -20,7 +20,7 @@ import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
-import { decideClash, DecisionError } from '../../schedule/decisions.ts';
+import { decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 
 const DAY = 86_400_000;
@@ -59,6 +59,8 @@ export function uiRoutes(ctx: HubContext) {
           durationMs: draft.durationMs,
           conflicts: findConflicts(ctx.db, draft, now),
           quietHours: quietHoursClashes(ctx.db, draft, now),
+          // For a stored broadcast under review: the clash decision its author took.
+          clashDecision: query.exclude ? standingDecision(ctx.db, query.exclude) : null,
         };
       },
     }),
