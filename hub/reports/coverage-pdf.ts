@@ -1,6 +1,12 @@
 // The coverage report as a PDF for the monthly, quarterly and yearly reporting duty. Text is set in
 // DejaVu Sans (embedded from the dejavu-fonts-ttf package), which has every Vietnamese glyph, so
 // "Phường Hạ Đình" prints as written. Headings are Vietnamese with English beneath.
+//
+// Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.test.ts): the header,
+// the totals, a bar per ward, a table per ward whose counts add up to the plan (with a total row),
+// the reasons things did not play counted over the whole period, then the occurrences that did not
+// play in full, one row each. Tables repeat their header on every page; numbers are right-aligned;
+// every page carries the area, the period and "Trang n/N". Times are Vietnam time (UTC+7).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -12,7 +18,9 @@ export const PDF_FONT = path.join(fontDir, 'DejaVuSans.ttf');
 export const PDF_FONT_BOLD = path.join(fontDir, 'DejaVuSans-Bold.ttf');
 
 type Report = ReturnType<typeof coverageReport>;
+type Counts = Report['totals'];
 
+const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 const RESULT_VI: Record<string, string> = {
   played: 'Đã phát',
   partial: 'Phát một phần',
@@ -22,13 +30,63 @@ const RESULT_VI: Record<string, string> = {
   skipped: 'Bỏ qua',
   pending: 'Chờ xác nhận',
 };
-const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#90a4ae' };
-const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
+const RESULT_EN: Record<string, string> = { played: 'Played', partial: 'Partial', failed: 'Failed', missed: 'Missed', preempted: 'Preempted', skipped: 'Skipped', pending: 'Pending' };
+// Distinct in colour and, for a grey-scale printer, in lightness.
+const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#4e342e', preempted: '#5e35b1', skipped: '#78909c', pending: '#cfd8dc' };
 
-const vnTime = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+/** At most this many occurrences are listed one by one; the CSV export has them all. */
+export const PDF_MAX_ROWS = 500;
+const MAX_REASONS = 30;
+
+const MARGINS = { top: 48, bottom: 56, left: 48, right: 40 };
+const FOOTER_GAP = 14; // the footer sits this far below the bottom margin, 11 mm above the edge
+
+const num = new Intl.NumberFormat('vi-VN');
+const n = (v: number) => num.format(v);
+const pct = (a: number, b: number) => (b ? `${(Math.floor((1000 * a) / b) / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1 })}%` : '—');
+
+/** "2026-10-01T06:00:00+07:00" (already Vietnam time) → "01/10/2026 06:00". */
+function vnTime(iso: string | null): string {
+  const m = iso && /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : '—';
+}
+
+/** The period as people say it: "Tháng 10/2026", "Quý 4/2026", "Năm 2026" (or the label as given). */
+export function periodName(label: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{2})$/.exec(label))) return `Tháng ${m[2]}/${m[1]}`;
+  if ((m = /^(\d{4})-Q([1-4])$/.exec(label))) return `Quý ${m[2]}/${m[1]}`;
+  if (/^\d{4}$/.test(label)) return `Năm ${label}`;
+  return label;
+}
+
+/** From and to as dates, the end inclusive when the period ends at midnight ("01/10/2026 – 31/10/2026"). */
+function rangeText(from: string | null, to: string | null): string {
+  if (!from || !to) return '';
+  const midnight = (iso: string) => /T00:00(:00)?/.test(iso);
+  if (midnight(from) && midnight(to)) {
+    const last = new Date(Date.parse(to.slice(0, 10) + 'T00:00:00Z') - 86_400_000).toISOString();
+    return `${vnTime(from).slice(0, 10)} – ${vnTime(last).slice(0, 10)}`;
+  }
+  return `${vnTime(from)} – ${vnTime(to)}`;
+}
+
+function hoursText(seconds: number): string {
+  const m = Math.round(seconds / 60);
+  return `${n(Math.floor(m / 60))} giờ ${String(m % 60).padStart(2, '0')} phút`;
+}
+
+interface Col {
+  vi: string;
+  en: string;
+  w: number;
+  right?: boolean;
+}
 
 export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Báo cáo độ phủ — ${report.area.name} — ${periodLabel}`, Author: 'wardcast' } });
+  const title = `Báo cáo độ phủ truyền thanh — ${report.area.name}`;
+  const period = periodName(periodLabel);
+  const doc = new PDFDocument({ size: 'A4', margins: MARGINS, bufferPages: true, lang: 'vi-VN', info: { Title: `${title} — ${period}`, Author: 'wardcast', Subject: 'Coverage report', ...(report.generatedAt ? { CreationDate: new Date(report.generatedAt) } : {}) } });
   doc.registerFont('body', PDF_FONT);
   doc.registerFont('bold', PDF_FONT_BOLD);
   const chunks: Buffer[] = [];
@@ -38,91 +96,210 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     doc.on('error', reject);
   });
 
-  const left = doc.page.margins.left;
-  const width = doc.page.width - left - doc.page.margins.right;
-
-  doc.font('bold').fontSize(17).text(`Báo cáo độ phủ truyền thanh — ${report.area.name}`);
-  doc.font('body').fontSize(10).fillColor('#555').text(`Coverage report · ${report.area.path}`);
-  doc.moveDown(0.4).fillColor('#000').fontSize(10);
-  doc.text(`Kỳ báo cáo / Period: ${periodLabel}  (${vnTime(report.from)} → ${vnTime(report.to)}, giờ Việt Nam / Asia/Ho_Chi_Minh)`);
-  doc.text(`Lập lúc / Generated: ${vnTime(report.generatedAt)}`);
-  doc.moveDown(0.8);
-
-  // Totals.
-  const t = report.totals as Record<string, number>;
-  doc.font('bold').fontSize(12).text('Tổng hợp / Totals');
-  doc.font('body').fontSize(10);
-  doc.text(`Kế hoạch / Scheduled: ${t.scheduled}    Thời lượng đã phát / Seconds played: ${Math.round(t.secondsPlayed)}`);
-  doc.text(KEYS.map((k) => `${RESULT_VI[k]}: ${t[k]}`).join('    '));
-  doc.moveDown(0.6);
-
-  // Stacked bars per ward.
-  doc.font('bold').fontSize(12).text('Theo phường / By ward');
-  doc.moveDown(0.3);
-  const labelW = 150;
-  const barW = width - labelW - 60;
-  for (const a of report.byArea as Array<Record<string, any>>) {
-    if (doc.y > doc.page.height - 80) doc.addPage();
-    const y = doc.y;
-    doc.font('body').fontSize(9).fillColor('#000').text(a.areaName, left, y, { width: labelW - 6, lineBreak: false, ellipsis: true });
-    let x = left + labelW;
-    for (const k of KEYS) {
-      const w = a.scheduled ? (barW * a[k]) / a.scheduled : 0;
-      if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
-      x += w;
-    }
-    doc.fillColor('#000').text(`${a.played}/${a.scheduled}`, left + labelW + barW + 6, y, { lineBreak: false });
+  const left = MARGINS.left;
+  const width = doc.page.width - MARGINS.left - MARGINS.right;
+  const bottom = () => doc.page.height - MARGINS.bottom;
+  const ensure = (h: number) => {
+    if (doc.y + h > bottom()) doc.addPage();
+  };
+  const heading = (vi: string, en: string, keep = 60) => {
+    ensure(keep);
+    doc.moveDown(0.6);
     doc.x = left;
-    doc.y = y + 15;
-  }
-  // Legend.
-  let lx = left;
-  const ly = doc.y + 2;
-  for (const k of KEYS) {
-    doc.rect(lx, ly, 8, 8).fill(COLORS[k]);
-    doc.fillColor('#000').fontSize(8).text(RESULT_VI[k], lx + 11, ly, { lineBreak: false });
-    lx += 11 + doc.widthOfString(RESULT_VI[k]) + 12;
-  }
-  doc.x = left;
-  doc.y = ly + 18;
+    doc.font('bold').fontSize(12).fillColor('#000').text(vi, { continued: true }).font('body').fillColor('#555').text(` / ${en}`);
+    doc.fillColor('#000').moveDown(0.3);
+  };
+  const note = (text: string) => {
+    doc.x = left;
+    doc.y += 3;
+    doc.font('body').fontSize(9).fillColor('#333').text(text, { width });
+    doc.fillColor('#000');
+  };
 
-  // Table by ward.
-  const cols = [
-    { h: 'Phường / Ward', w: 150, v: (a: any) => a.areaName },
-    { h: 'Kế hoạch', w: 55, v: (a: any) => a.scheduled },
-    { h: 'Đã phát', w: 50, v: (a: any) => a.played },
-    { h: 'Một phần', w: 50, v: (a: any) => a.partial },
-    { h: 'Lỗi', w: 40, v: (a: any) => a.failed },
-    { h: 'Bỏ lỡ', w: 40, v: (a: any) => a.missed },
-    { h: 'Bị ngắt', w: 45, v: (a: any) => a.preempted },
-    { h: 'Tỉ lệ', w: 50, v: (a: any) => (a.scheduled ? `${Math.round((100 * a.played) / a.scheduled)}%` : '—') },
-  ];
-  const row = (vals: string[], bold = false) => {
-    if (doc.y > doc.page.height - 60) doc.addPage();
-    const y = doc.y;
-    let x = left;
-    doc.font(bold ? 'bold' : 'body').fontSize(9);
-    vals.forEach((v, i) => {
-      doc.text(v, x, y, { width: cols[i].w - 4, lineBreak: false, ellipsis: true });
-      x += cols[i].w;
+  // A table: a grey header (Vietnamese, English beneath) repeated on each page, cells wrapped to
+  // their column, numbers right-aligned, a rule under each row, the last row bold when it is a total.
+  const table = (cols: Col[], rows: string[][], o: { size: number; totalRow?: boolean }) => {
+    const pad = 2.5;
+    const hv = 7; // header sizes: Vietnamese, then English
+    const he = 6;
+    const header = () => {
+      const h = Math.max(...cols.map((c) => doc.font('bold').fontSize(hv).heightOfString(c.vi, { width: c.w - 2 * pad }) + doc.font('body').fontSize(he).heightOfString(c.en, { width: c.w - 2 * pad }))) + 2 * pad;
+      ensure(h + 16);
+      const y = doc.y;
+      doc.rect(left, y, width, h).fill('#eceff1');
+      let x = left;
+      for (const c of cols) {
+        const opts = { width: c.w - 2 * pad, align: c.right ? ('right' as const) : ('left' as const) };
+        doc.font('bold').fontSize(hv).fillColor('#000').text(c.vi, x + pad, y + pad, opts);
+        doc.font('body').fontSize(he).fillColor('#555').text(c.en, x + pad, doc.y, opts);
+        x += c.w;
+      }
+      doc.fillColor('#000');
+      doc.y = y + h;
+    };
+    header();
+    rows.forEach((cells, i) => {
+      const bold = o.totalRow && i === rows.length - 1;
+      doc.font(bold ? 'bold' : 'body').fontSize(o.size);
+      const h = Math.max(...cells.map((v, j) => doc.heightOfString(v || ' ', { width: cols[j].w - 2 * pad }))) + 2 * pad;
+      if (doc.y + h > bottom()) {
+        doc.addPage();
+        header();
+        doc.font(bold ? 'bold' : 'body').fontSize(o.size);
+      }
+      const y = doc.y;
+      if (bold) doc.rect(left, y, width, h).fill('#f5f5f5').fillColor('#000');
+      let x = left;
+      cells.forEach((v, j) => {
+        doc.text(v, x + pad, y + pad, { width: cols[j].w - 2 * pad, align: cols[j].right ? 'right' : 'left' });
+        x += cols[j].w;
+      });
+      doc.moveTo(left, y + h).lineTo(left + width, y + h).lineWidth(bold ? 0.8 : 0.3).strokeColor(bold ? '#000' : '#b0bec5').stroke();
+      doc.y = y + h;
     });
     doc.x = left;
-    doc.y = y + 13;
   };
-  row(cols.map((c) => c.h), true);
-  for (const a of report.byArea) row(cols.map((c) => String(c.v(a))));
-  doc.moveDown(0.8);
 
-  // What did not play, with the reasons the devices gave.
-  const problems = report.rows.filter((r) => r.result !== 'played' && r.result !== 'pending');
-  doc.font('bold').fontSize(12).text(`Không phát đủ, kèm lý do / Not fully played, with reasons (${problems.length})`, left);
-  doc.font('body').fontSize(8.5);
-  if (problems.length === 0) doc.text('Không có / None.');
-  for (const r of problems.slice(0, 500)) {
-    if (doc.y > doc.page.height - 60) doc.addPage();
-    doc.text(`${vnTime(r.scheduledStart)} · ${r.deviceName} (${r.areaName}) · ${r.title} · ${RESULT_VI[r.result] ?? r.result}${r.reason ? ` — ${r.reason}` : ''}`, left, doc.y, { width });
+  // Header.
+  doc.font('bold').fontSize(16).text(title, left, MARGINS.top, { width });
+  doc.font('body').fontSize(9.5).fillColor('#555').text(`Coverage report of the ward loudspeakers · ${report.area.path}`, { width });
+  doc.moveDown(0.5).fillColor('#000').fontSize(10);
+  doc.font('bold').text('Kỳ báo cáo / Period: ', { continued: true }).font('body').text(`${period} (${rangeText(report.from, report.to)})`);
+  doc.font('bold').text('Lập lúc / Generated: ', { continued: true }).font('body').text(`${vnTime(report.generatedAt)}`);
+  doc.font('body').fontSize(8.5).fillColor('#555').text('Mọi thời gian là giờ Việt Nam / All times are Vietnam time (Asia/Ho_Chi_Minh, UTC+7).');
+  doc.fillColor('#000');
+
+  // Totals: label and number pairs in two columns.
+  const t = report.totals as Counts;
+  heading('Tổng hợp', 'Totals');
+  const pairs: Array<[string, string]> = [
+    ['Kế hoạch / Scheduled', n(t.scheduled)],
+    ...KEYS.map((k): [string, string] => [`${RESULT_VI[k]} / ${RESULT_EN[k]}`, k === 'played' ? `${n(t.played)}  (${pct(t.played, t.scheduled)})` : n(t[k])]),
+    ['Thời lượng phát / Airtime', hoursText(t.secondsPlayed)],
+  ];
+  const half = Math.ceil(pairs.length / 2);
+  const colW = (width - 24) / 2;
+  const y0 = doc.y;
+  doc.font('body').fontSize(9.5);
+  pairs.forEach(([label, value], i) => {
+    const x = left + (i < half ? 0 : colW + 24);
+    const y = y0 + (i % half) * 15;
+    const valueW = doc.font('bold').widthOfString(value);
+    doc.fillColor('#000').text(value, x, y, { width: colW, align: 'right', lineBreak: false });
+    doc.font('body').text(label, x, y, { width: colW - valueW - 8, height: 12, ellipsis: true }); // one line at most
+    doc.moveTo(x, y + 12.5).lineTo(x + colW, y + 12.5).lineWidth(0.3).strokeColor('#cfd8dc').stroke();
+  });
+  doc.x = left;
+  doc.y = y0 + half * 15;
+
+  // By ward: a stacked bar each (share of the plan), then the numbers.
+  const areas = [...report.byArea].sort((a, b) => a.areaName.localeCompare(b.areaName, 'vi'));
+  heading('Theo phường', 'By ward', 80);
+  if (areas.length === 0) {
+    note('Không có lịch phát nào trong kỳ này. / Nothing was scheduled in this period.');
+  } else {
+    const labelW = 150;
+    const valueW = 46;
+    const barW = width - labelW - valueW - 8;
+    for (const a of areas) {
+      ensure(15);
+      const y = doc.y;
+      doc.font('body').fontSize(9).fillColor('#000').text(a.areaName, left, y, { width: labelW - 6, height: 11, ellipsis: true });
+      doc.rect(left + labelW, y, barW, 10).lineWidth(0.3).strokeColor('#b0bec5').stroke();
+      let x = left + labelW;
+      for (const k of KEYS) {
+        const w = a.scheduled ? (barW * a[k]) / a.scheduled : 0;
+        if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
+        x += w;
+      }
+      doc.fillColor('#000').text(pct(a.played, a.scheduled), left + labelW + barW + 4, y, { width: valueW + 4, align: 'right', lineBreak: false });
+      doc.y = y + 15;
+    }
+    // Legend.
+    ensure(16);
+    let lx = left;
+    const ly = doc.y + 1;
+    doc.font('body').fontSize(8);
+    for (const k of KEYS) {
+      doc.rect(lx, ly, 8, 8).fill(COLORS[k]);
+      doc.fillColor('#000').text(RESULT_VI[k], lx + 11, ly, { lineBreak: false });
+      lx += 11 + doc.widthOfString(RESULT_VI[k]) + 10;
+    }
+    doc.x = left;
+    doc.y = ly + 18;
+
+    // 44 fits "Kế hoạch", "Một phần" and "Tỉ lệ phát" on one line; the shorter headers take 40.
+    const wide = new Set(['played', 'partial']);
+    const cols: Col[] = [
+      { vi: 'Phường', en: 'Ward', w: width - 4 * 44 - 5 * 40 },
+      { vi: 'Kế hoạch', en: 'Scheduled', w: 44, right: true },
+      ...KEYS.map((k): Col => ({ vi: k === 'partial' ? 'Một phần' : k === 'pending' ? 'Chờ' : RESULT_VI[k], en: RESULT_EN[k], w: wide.has(k) ? 44 : 40, right: true })),
+      { vi: 'Tỉ lệ phát', en: 'Played', w: 44, right: true },
+    ];
+    const line = (name: string, c: Counts) => [name, n(c.scheduled), ...KEYS.map((k) => n(c[k])), pct(c.played, c.scheduled)];
+    table(cols, [...areas.map((a) => line(a.areaName, a)), line('Tổng / Total', t)], { size: 8.5, totalRow: true });
   }
-  if (problems.length > 500) doc.text(`… ${problems.length - 500} dòng nữa trong bản CSV / more rows in the CSV export`);
+
+  // Why things did not play, over the whole period.
+  const problems = report.rows.filter((r) => r.result !== 'played' && r.result !== 'pending');
+  heading('Lý do không phát đủ', 'Reasons not fully played');
+  if (problems.length === 0) {
+    note(areas.length ? 'Mọi bản tin đã phát đủ. / Everything scheduled was played in full.' : 'Không có / None.');
+  } else {
+    const counted = new Map<string, { result: string; reason: string; count: number }>();
+    for (const r of problems) {
+      const reason = r.reason ?? '—';
+      const key = `${r.result}|${reason}`;
+      const c = counted.get(key) ?? counted.set(key, { result: r.result, reason, count: 0 }).get(key)!;
+      c.count += 1;
+    }
+    const reasons = [...counted.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result));
+    table(
+      [
+        { vi: 'Kết quả', en: 'Result', w: 80 },
+        { vi: 'Lý do thiết bị báo', en: 'Reason given by the device', w: width - 140 },
+        { vi: 'Số lần', en: 'Times', w: 60, right: true },
+      ],
+      reasons.slice(0, MAX_REASONS).map((r) => [RESULT_VI[r.result] ?? r.result, r.reason, n(r.count)]),
+      { size: 8.5 },
+    );
+    if (reasons.length > MAX_REASONS) note(`… ${n(reasons.length - MAX_REASONS)} lý do khác trong bản CSV / more reasons in the CSV export`);
+  }
+
+  // What did not play, one occurrence a row.
+  heading(`Chi tiết không phát đủ (${n(problems.length)})`, 'Not fully played, in detail');
+  if (problems.length === 0) {
+    note('Không có / None.');
+  } else {
+    table(
+      [
+        { vi: 'Thời gian', en: 'Scheduled', w: 74 },
+        { vi: 'Phường · thiết bị', en: 'Ward · device', w: 112 },
+        { vi: 'Bản tin', en: 'Bulletin', w: 116 },
+        { vi: 'Kết quả', en: 'Result', w: 62 },
+        { vi: 'Lý do', en: 'Reason', w: width - 364 },
+      ],
+      problems.slice(0, PDF_MAX_ROWS).map((r) => [vnTime(r.scheduledStart), `${r.areaName}\n${r.deviceName}`, r.title, RESULT_VI[r.result] ?? r.result, r.reason ?? '']),
+      { size: 7.5 },
+    );
+    if (problems.length > PDF_MAX_ROWS) {
+      note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problems.length - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problems.length - PDF_MAX_ROWS)} are in the CSV export.`);
+    }
+  }
+
+  // Footer on every page: what this is and the page number.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing below the margin would otherwise start a new page
+    const y = doc.page.height - MARGINS.bottom + FOOTER_GAP;
+    doc.moveTo(left, y - 5).lineTo(left + width, y - 5).lineWidth(0.3).strokeColor('#b0bec5').stroke();
+    doc.font('body').fontSize(7.5).fillColor('#555');
+    doc.text(`${report.area.name} · ${period} · lập lúc ${vnTime(report.generatedAt)} · wardcast`, left, y, { width: width - 80, height: 10, ellipsis: true });
+    doc.text(`Trang ${i - range.start + 1}/${range.count}`, left + width - 80, y, { width: 80, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = saved;
+  }
 
   doc.end();
   return done;
