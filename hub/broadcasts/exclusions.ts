@@ -11,7 +11,21 @@ export const exclusionKey = (broadcastId: string, startAt: number, deviceId: str
  * names broadcasts whose decisions count although they are not approved yet (a draft under review).
  */
 export function activeExclusions(db: Db, broadcastIds: string[], pendingFor: string[] = []): Set<string> {
-  const out = new Set<string>();
+  return new Set(activeExclusionRows(db, broadcastIds, pendingFor).map((r) => exclusionKey(r.broadcastId, r.startAt, r.deviceId)));
+}
+
+/** The devices each occurrence is taken off, keyed by `${broadcastId}|${startAt}`. */
+export function devicesLeftOff(db: Db, broadcastIds: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of activeExclusionRows(db, broadcastIds)) {
+    const k = `${r.broadcastId}|${r.startAt}`;
+    out.set(k, [...(out.get(k) ?? []), r.deviceId]);
+  }
+  return out;
+}
+
+function activeExclusionRows(db: Db, broadcastIds: string[], pendingFor: string[] = []): Array<{ broadcastId: string; startAt: number; deviceId: string }> {
+  const out: Array<{ broadcastId: string; startAt: number; deviceId: string }> = [];
   if (broadcastIds.length === 0) return out;
   const any = db.prepare('SELECT 1 FROM occurrence_exclusions LIMIT 1').get();
   if (!any) return out;
@@ -26,7 +40,7 @@ export function activeExclusions(db: Db, broadcastIds: string[], pendingFor: str
   for (const r of rows) {
     if (!wanted.has(r.broadcast_id)) continue;
     const holds = r.status === 'approved' || pending.has(r.decided_for) || (r.status === 'cancelled' && r.cancelled_at !== null && r.start_at < r.cancelled_at);
-    if (holds) out.add(exclusionKey(r.broadcast_id, r.start_at, r.device_id));
+    if (holds) out.push({ broadcastId: r.broadcast_id, startAt: r.start_at, deviceId: r.device_id });
   }
   return out;
 }

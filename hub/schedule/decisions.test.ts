@@ -82,6 +82,12 @@ describe('a clash with the district is the ward official’s decision', () => {
     expect(r.excluded).toEqual([expect.objectContaining({ broadcastId: district.id, deviceId: 'led-hd-1' })]);
     expect(await plannedOn(w.district, district.id)).toEqual(['led-kg-1']);
     expect(await plannedOn(w.district, ours.id)).toEqual(['led-hd-1']);
+    // The ward's week calendar marks the district occurrence as left off its device; Kim Giang's does not.
+    const day = (api: ApiClient, area: string) => api.get(`/api/v1/schedule?area=${encodeURIComponent(area)}&from=${vnDay(3)}T00:00&to=${vnDay(4)}T00:00`);
+    const leftOff = async (api: ApiClient, area: string) => (await day(api, area)).find((o: any) => o.broadcastId === district.id).leftOffDevices;
+    expect(await leftOff(hdOfficial, HA_DINH)).toEqual(['led-hd-1']);
+    expect(await leftOff(w.district, DISTRICT)).toEqual(['led-hd-1']);
+    expect(await leftOff(kgOfficial, KIM_GIANG)).toEqual([]);
     const audit = (await w.district.get('/api/v1/audit')).filter((a: any) => a.action === 'broadcast.decision' && a.target === ours.id);
     expect(audit.map((a: any) => a.detail.decision)).toEqual(['air-ours', 'yield']); // newest first
     expect(audit[0]).toMatchObject({ username: 'canbo.hd', detail: { conflictsWith: [district.id], devices: ['led-hd-1'] } });

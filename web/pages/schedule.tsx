@@ -141,7 +141,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
                       const h = Math.max(14, (o.durationMs / 3600_000) * HOUR_PX);
                       return (
                         <div
-                          class={`cal-item p-${o.priority} s-${o.status}`}
+                          class={`cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`}
                           style={{ top, minHeight: h, left: `calc(${(100 * o.col) / o.cols}% + 2px)`, width: `calc(${100 / o.cols}% - 4px)`, right: 'auto' }}
                           data-testid="cal-item"
                           data-title={o.title}
@@ -149,9 +149,12 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
                           tabIndex={0}
                           onClick={() => (setOpen(o.broadcastId), scrollTo({ top: 0, behavior: 'smooth' }))}
                           onKeyDown={(e) => e.key === 'Enter' && setOpen(o.broadcastId)}
-                          title={`${o.title}\n${vnTime(s)} · ${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}`}
+                          title={`${o.title}\n${vnTime(s)} · ${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
+                            o.leftOffDevices?.length ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}` : ''
+                          }`}
                         >
-                          <span class="t">{vnTime(s)}</span> {o.title}
+                          <span class="t">{vnTime(s)}</span> {o.leftOffDevices?.length ? '⊘ ' : ''}
+                          {o.title}
                         </div>
                       );
                     })}

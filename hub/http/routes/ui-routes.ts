@@ -9,6 +9,7 @@ import { occurrencesBetween } from '../../broadcasts/recurrence.ts';
 import { withinScope, getAreaByPath } from '../../areas/areas.ts';
 import { getDevice } from '../../devices/devices.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
+import { devicesLeftOff } from '../../broadcasts/exclusions.ts';
 import { getMedia } from '../../media/media-store.ts';
 import { coverageReport } from '../../reports/coverage.ts';
 import { coveragePdf } from '../../reports/coverage-pdf.ts';
@@ -107,11 +108,16 @@ export function uiRoutes(ctx: HubContext) {
         }
         if (to <= from || to - from > 42 * DAY) throw new HttpError(400, 'the window must be positive and at most 6 weeks');
         const out: any[] = [];
-        for (const b of listBroadcasts(ctx.db, { limit: 5000 })) {
-          if (b.status !== 'approved' && b.status !== 'submitted') continue;
-          if (area && !related(b, area)) continue;
+        const shown = listBroadcasts(ctx.db, { limit: 5000 }).filter((b) => (b.status === 'approved' || b.status === 'submitted') && (!area || related(b, area)));
+        // Devices of this area a clash decision takes an occurrence off.
+        const leftOff = devicesLeftOff(
+          ctx.db,
+          shown.map((b) => b.id),
+        );
+        for (const b of shown) {
           for (const s of occurrencesBetween(b, from - b.durationMs, to)) {
             if (s + b.durationMs <= from) continue;
+            const off = (leftOff.get(`${b.id}|${s}`) ?? []).filter((d) => !area || withinScope(area, getDevice(ctx.db, d)?.areaPath ?? ''));
             out.push({
               broadcastId: b.id,
               title: b.title,
@@ -124,6 +130,7 @@ export function uiRoutes(ctx: HubContext) {
               hasAudio: b.mediaId !== null,
               hasLed: b.led !== null,
               targets: b.targets,
+              leftOffDevices: off,
             });
           }
         }
