@@ -1,9 +1,12 @@
-// The demo's world: Hanoi's Thanh Xuan district with its 11 wards, three field devices, and the
-// people who use the system. Idempotent: a second start finds everything already there.
+// The demo's world: Hanoi's Thanh Xuan district with its 11 wards (and approximate outlines for
+// the map), three field devices, and the people who use the system. Idempotent: a second start
+// finds everything already there.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../hub/db/database.ts';
 import { createArea, getAreaByPath } from '../hub/areas/areas.ts';
+import { hasBoundaryUnder, importBoundaries, type Position } from '../hub/areas/boundaries.ts';
+import { voronoiOutlines } from '../hub/areas/approximate-outlines.ts';
 import { createUser, type Role } from '../hub/auth/users.ts';
 import { randomSecret } from '../hub/auth/passwords.ts';
 import { createDevice, getDevice, reissueEnrolToken } from '../hub/devices/devices.ts';
@@ -24,6 +27,68 @@ export const WARDS: Array<[slug: string, name: string]> = [
   ['thanh-xuan-trung', 'Phường Thanh Xuân Trung'],
   ['thuong-dinh', 'Phường Thượng Đình'],
 ];
+
+// No official ward boundaries are available offline, so the demo's outlines are made up from
+// rough ward centres and a rough district outline (neither surveyed nor checked against a map of
+// record). They put each demo device in its own ward (a test checks that) and nothing more:
+// replace them with official outlines through POST /api/v1/areas/boundaries/import.
+export const APPROXIMATE_SOURCE = 'approximate: Voronoi cells around ward centres inside a rough district outline (demo data); replace with official boundaries';
+
+/** Rough ward centres, [latitude, longitude]. */
+export const WARD_CENTRES: Record<string, [latitude: number, longitude: number]> = {
+  'nhan-chinh': [21.0035, 105.804],
+  'thuong-dinh': [20.999, 105.814],
+  'khuong-trung': [20.9985, 105.8215],
+  'khuong-mai': [20.996, 105.829],
+  'phuong-liet': [21.0, 105.8365],
+  'khuong-dinh': [20.992, 105.8175],
+  'kim-giang': [20.9835, 105.816],
+  'ha-dinh': [20.9905, 105.8095],
+  'thanh-xuan-trung': [20.9962, 105.806],
+  'thanh-xuan-bac': [20.9935, 105.7985],
+  'thanh-xuan-nam': [20.986, 105.7985],
+};
+
+/** A rough outline of Quận Thanh Xuân, [longitude, latitude] as in GeoJSON, clockwise from the north-west. */
+export const DISTRICT_OUTLINE: Position[] = [
+  [105.7945, 21.0045],
+  [105.801, 21.009],
+  [105.809, 21.008],
+  [105.8195, 21.004],
+  [105.83, 21.002],
+  [105.842, 21.0025],
+  [105.8415, 20.993],
+  [105.832, 20.99],
+  [105.824, 20.984],
+  [105.822, 20.977],
+  [105.81, 20.98],
+  [105.8, 20.9815],
+  [105.792, 20.986],
+  [105.7915, 20.996],
+  [105.7945, 21.0045],
+];
+
+/** The demo outlines as a GeoJSON FeatureCollection keyed by area path, the district's included. */
+export function demoBoundaries() {
+  const cells = voronoiOutlines(
+    WARDS.map(([slug]) => ({ key: slug, latitude: WARD_CENTRES[slug][0], longitude: WARD_CENTRES[slug][1] })),
+    DISTRICT_OUTLINE,
+  );
+  const feature = (path: string, name: string, ring: Position[]) => ({ type: 'Feature' as const, properties: { path, name }, geometry: { type: 'Polygon' as const, coordinates: [ring] } });
+  return {
+    type: 'FeatureCollection' as const,
+    features: [
+      feature(DISTRICT, 'Quận Thanh Xuân', [...DISTRICT_OUTLINE].reverse()), // RFC 7946: exterior rings counter-clockwise
+      ...WARDS.map(([slug, name]) => feature(`${DISTRICT}/${slug}`, name, cells.get(slug)!)),
+    ],
+  };
+}
+
+/** Stores the approximate outlines unless the district already has outlines (perhaps official ones). */
+export function seedBoundaries(db: Db): void {
+  if (hasBoundaryUnder(db, DISTRICT)) return;
+  importBoundaries(db, demoBoundaries(), { matchBy: 'path', source: APPROXIMATE_SOURCE });
+}
 
 export interface DemoDevice {
   id: string;
@@ -51,6 +116,7 @@ export function seedAreas(db: Db): void {
   if (!getAreaByPath(db, 'ha-noi')) createArea(db, { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   if (!getAreaByPath(db, DISTRICT)) createArea(db, { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Quận Thanh Xuân', level: 'district' });
   for (const [slug, name] of WARDS) if (!getAreaByPath(db, `${DISTRICT}/${slug}`)) createArea(db, { parentPath: DISTRICT, slug, name, level: 'ward' });
+  seedBoundaries(db);
 }
 
 /** Demo users get random passwords, kept in the data folder so every start can print them. */

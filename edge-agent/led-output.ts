@@ -21,7 +21,8 @@ export class LedOutput implements PlaybackOutput {
   async telemetry() {
     try {
       const s = await this.deps.board.status();
-      return { led: { text: clip(s.text, 2000), brightness: s.brightness } };
+      // The display rides along so the hub knows each board's size for the web preview.
+      return { led: { text: clip(s.text, 2000), brightness: s.brightness, display: this.deps.board.display } };
     } catch (e) {
       this.deps.log.debug({ err: (e as Error).message }, 'LED status read failed');
       return {};

@@ -38,6 +38,6 @@ export function createHardware(input: HardwareProfileInput, options: CreateHardw
   }
   const b = profile.board;
   if (b.driver === 'alpha-serial' || b.driver === 'alpha-tcp') return { profile, ledBoard: createAlphaLedBoard(b, options.name) };
-  const simulatedLedBoard = new SimulatedLedBoard({ name: options.name, maxLineChars: b.maxLineChars, latencyMs: b.latencyMs });
+  const simulatedLedBoard = new SimulatedLedBoard({ name: options.name, maxLineChars: b.maxLineChars, rows: b.rows, columns: b.columns, latencyMs: b.latencyMs });
   return { profile, ledBoard: simulatedLedBoard, simulatedLedBoard };
 }

@@ -27,6 +27,9 @@ const SimulatedAmplifierConfig = z.strictObject({
 const SimulatedLedBoardConfig = z.strictObject({
   driver: z.literal('simulated'),
   maxLineChars: z.number().int().min(1).max(1000).optional(),
+  // Reported to the hub for the web preview; the simulator itself shows text of any size.
+  rows: z.number().int().min(7).max(255).optional().describe('dot rows it reports, default 16'),
+  columns: z.number().int().min(16).max(255).optional().describe('dot columns it reports, default 96'),
   latencyMs: ms.max(10_000).optional(),
 });
 

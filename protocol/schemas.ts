@@ -167,6 +167,22 @@ export const Receipt = z.object({
 export type Receipt = z.infer<typeof Receipt>;
 export type UnsignedReceipt = Omit<Receipt, 'sig'>;
 
+/**
+ * An LED board's display as its driver is configured: the preview in the web UI draws each target
+ * board with it and warns where a message does not fit. Static, so older agents may leave it out.
+ */
+export const LedDisplay = z.object({
+  rows: z.number().int().min(1).max(1024).describe('dot rows of the LED matrix'),
+  columns: z.number().int().min(1).max(4096).describe('dot columns of the LED matrix'),
+  maxLineChars: z.number().int().min(1).max(1000).describe('longest text line the board takes, in characters (code points after NFC); a longer one is refused'),
+  charset: z.enum(['unicode-utf8', 'cp1258', 'ascii']).describe("what the board's own font can show"),
+  vietnamese: z
+    .enum(['picture', 'strip'])
+    .describe('when the charset lacks a Vietnamese letter: the page is drawn as a dot picture, or shown without diacritics behind stripMarker'),
+  stripMarker: z.string().max(16).optional().describe('prefix of a page shown without diacritics (strip)'),
+});
+export type LedDisplay = z.infer<typeof LedDisplay>;
+
 export const Telemetry = z.object({
   deviceId: slug,
   at: epochMs,
@@ -180,7 +196,7 @@ export const Telemetry = z.object({
   amplifier: z
     .object({ powered: z.boolean(), currentMa: z.number(), temperatureC: z.number(), faults: z.array(z.string()) })
     .optional(),
-  led: z.object({ text: z.string().max(2000), brightness: z.number() }).optional(),
+  led: z.object({ text: z.string().max(2000), brightness: z.number(), display: LedDisplay.optional() }).optional(),
 });
 export type Telemetry = z.infer<typeof Telemetry>;
 

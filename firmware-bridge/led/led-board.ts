@@ -1,7 +1,7 @@
 // The LED board seen by the agent, shaped after serial sign protocols (Alpha and the like): write
 // a message of pages, clear, set brightness, read status. Every method may throw a DeviceError.
 import type { z } from 'zod';
-import type { LedMessage } from '../../protocol/schemas.ts';
+import type { LedDisplay, LedMessage } from '../../protocol/schemas.ts';
 
 /** A message as callers write it (page mode and seconds may be left to their defaults). */
 export type LedMessageInput = z.input<typeof LedMessage>;
@@ -23,6 +23,8 @@ export interface LedBoardStatus {
 
 export interface LedBoard {
   readonly description: string;
+  /** The display as configured (size, line length, charset): the agent reports it in telemetry. */
+  readonly display: LedDisplay;
   /** Validates the whole message first: an invalid one leaves what is shown untouched. */
   show(message: LedMessageInput): Promise<void>;
   clear(): Promise<void>;

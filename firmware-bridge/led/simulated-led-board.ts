@@ -1,7 +1,9 @@
 // A simulated LED board. It keeps exactly what it shows (Unicode intact, NFC), so the agent's
 // read-back comparison is meaningful, and fails the way a sign on a serial line fails.
 import { LedMessage, describeZodError } from '../../protocol/schemas.ts';
+import type { LedDisplay } from '../../protocol/schemas.ts';
 import { DeviceError } from '../errors.ts';
+import { ALPHA_DEFAULT_DISPLAY } from './display.ts';
 import { OpQueue } from '../op-queue.ts';
 import { simulatedRequest, type SimulatedLine } from '../simulated-request.ts';
 import type { LedBoard, LedBoardStatus, LedMessageInput } from './led-board.ts';
@@ -19,6 +21,9 @@ export interface SimulatedLedBoardOptions {
   name?: string;
   /** Longest line the board shows, in characters (code points after NFC). Default 64. */
   maxLineChars?: number;
+  /** Dot rows and columns it reports (it shows text of any size). Default 16 × 96, like an Alpha board. */
+  rows?: number;
+  columns?: number;
   /** Per-operation round trip. Default 5 ms. */
   latencyMs?: number;
   /** How long a request waits under the 'no-answer' fault. Default 1000 ms. */
@@ -33,6 +38,7 @@ const stripDiacritics = (s: string) =>
 export class SimulatedLedBoard implements LedBoard {
   readonly description: string;
   readonly maxLineChars: number;
+  readonly display: LedDisplay;
 
   private readonly queue = new OpQueue();
   private readonly latencyMs: number;
@@ -48,6 +54,11 @@ export class SimulatedLedBoard implements LedBoard {
     if (!Number.isInteger(this.maxLineChars) || this.maxLineChars < 1) {
       throw new RangeError(`maxLineChars must be a positive integer, got ${options.maxLineChars}`);
     }
+    const rows = options.rows ?? ALPHA_DEFAULT_DISPLAY.rows;
+    const columns = options.columns ?? ALPHA_DEFAULT_DISPLAY.columns;
+    for (const [k, v] of Object.entries({ rows, columns })) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
+    // It keeps Unicode intact, so it reports a UTF-8 font ('vietnamese' never applies).
+    this.display = { rows, columns, maxLineChars: this.maxLineChars, charset: 'unicode-utf8', vietnamese: 'picture' };
     this.description = `simulated LED board "${options.name ?? 'led'}"`;
     this.latencyMs = options.latencyMs ?? 5;
     this.timeoutMs = options.timeoutMs ?? 1000;

@@ -11,19 +11,21 @@ export interface Area {
   level: string;
 }
 
+// Outlines (areas.boundary) can be large: read them only through boundaries.ts.
+const COLS = 'id, parent_id, path, name, level';
 const row = (r: any): Area => ({ id: r.id, parentId: r.parent_id, path: r.path, name: r.name, level: r.level });
 
 export function listAreas(db: Db): Area[] {
-  return (db.prepare('SELECT * FROM areas ORDER BY path').all() as any[]).map(row);
+  return (db.prepare(`SELECT ${COLS} FROM areas ORDER BY path`).all() as any[]).map(row);
 }
 
 export function getAreaByPath(db: Db, path: string): Area | undefined {
-  const r = db.prepare('SELECT * FROM areas WHERE path = ?').get(path);
+  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE path = ?`).get(path);
   return r ? row(r) : undefined;
 }
 
 export function getArea(db: Db, id: number): Area | undefined {
-  const r = db.prepare('SELECT * FROM areas WHERE id = ?').get(id);
+  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE id = ?`).get(id);
   return r ? row(r) : undefined;
 }
 

@@ -1,7 +1,7 @@
 // Device records: creation with a one-time enrolment token, enrolment (the device brings its own
 // public key and gets MQTT credentials and the hub's key), presence and telemetry.
 import { createHash, createPublicKey } from 'node:crypto';
-import { areaAncestry, assertSlug, type DeviceKind, type DeviceStatus, type EnrolResponse, type Telemetry } from '../../protocol/index.ts';
+import { areaAncestry, assertSlug, type DeviceKind, type DeviceStatus, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { getArea, getAreaByPath } from '../areas/areas.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../auth/passwords.ts';
@@ -23,8 +23,13 @@ export interface Device {
   lastSeen: string | null;
   agentVersion: string | null;
   telemetry: Telemetry | null;
+  /** An LED board's display as its agent last reported it; null until it has (the web preview then assumes one). */
+  display: LedDisplay | null;
   manifestVersion: number;
 }
+
+/** Kept beside the telemetry in its column when a telemetry comes without the board's part (see recordTelemetry). */
+const KEPT_DISPLAY = 'keptLedDisplay';
 
 function toDevice(db: Db, r: any): Device {
   return {
@@ -40,7 +45,7 @@ function toDevice(db: Db, r: any): Device {
     session: r.session,
     lastSeen: r.last_seen ? new Date(r.last_seen).toISOString() : null,
     agentVersion: r.agent_version,
-    telemetry: r.telemetry ? JSON.parse(r.telemetry) : null,
+    ...telemetryAndDisplay(r.telemetry),
     manifestVersion: r.manifest_version,
   };
 }
@@ -161,8 +166,26 @@ export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'ap
   return 'applied';
 }
 
+function telemetryAndDisplay(column: string | null): { telemetry: Telemetry | null; display: LedDisplay | null } {
+  if (!column) return { telemetry: null, display: null };
+  const { [KEPT_DISPLAY]: kept, ...telemetry } = JSON.parse(column) as Telemetry & { [KEPT_DISPLAY]?: LedDisplay };
+  return { telemetry, display: telemetry.led?.display ?? kept ?? null };
+}
+
+/**
+ * Stores the latest telemetry. A board that did not answer its status read sends telemetry without
+ * the LED part; its last reported display is kept with it, so the preview does not fall back to an
+ * assumed size while the board is unreachable. (A telemetry whose LED part has no display comes from
+ * an agent that does not report one: nothing is kept.)
+ */
 export function recordTelemetry(db: Db, t: Telemetry, now = Date.now()): void {
-  db.prepare('UPDATE devices SET telemetry = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(t), now, t.deviceId);
+  let stored: Telemetry & { [KEPT_DISPLAY]?: LedDisplay } = t;
+  if (!t.led) {
+    const prev = db.prepare('SELECT telemetry FROM devices WHERE id = ?').get(t.deviceId) as { telemetry: string | null } | undefined;
+    const display = telemetryAndDisplay(prev?.telemetry ?? null).display;
+    if (display) stored = { ...t, [KEPT_DISPLAY]: display };
+  }
+  db.prepare('UPDATE devices SET telemetry = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(stored), now, t.deviceId);
 }
 
 /** Devices targeted by a set of areas (anything at or below them) and explicit device ids. */

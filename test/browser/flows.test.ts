@@ -10,7 +10,9 @@ import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { formatVn } from '../../hub/time.ts';
 import { ApiClient } from '../../cli/api-client.ts';
+import { recordTelemetry } from '../../hub/devices/devices.ts';
 import { addWardUsers, DEVICES, launchBrowser, login, openAs, shot, tabs, WARD_USERS } from './harness.ts';
+import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
 
 let t: TestHub;
 let w: World;
@@ -76,6 +78,52 @@ describe('web UI: office flows', () => {
     await dt.ctx.close();
   });
 
+  it('fleet map: ward outlines under the devices, named, with the user\'s own ward highlighted', async () => {
+    // The whole district, with the demo's approximate outlines imported through the API.
+    const have = new Set((await t.admin.get('/api/v1/areas')).map((a: any) => a.path));
+    for (const [slug, name] of WARDS) if (!have.has(`${DISTRICT}/${slug}`)) await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug, name, level: 'ward' });
+    const imported = await w.district.post(`/api/v1/areas/boundaries/import?source=${encodeURIComponent(APPROXIMATE_SOURCE)}`, demoBoundaries());
+    expect(imported.stored).toBe(12);
+    const dt = await as(WARD_USERS.district);
+    await dt.page.click('[data-tab=fleet]');
+    await dt.page.waitForSelector('[data-testid=ward-outline]');
+    expect(await dt.page.$$eval('[data-testid=ward-outline][data-level=ward]', (r) => r.length)).toBe(11);
+    const labels = await dt.page.$$eval('[data-testid=ward-label]', (r) => r.map((x) => x.textContent));
+    expect(labels).toHaveLength(11);
+    expect(labels).toEqual(expect.arrayContaining(['Hạ Đình', 'Kim Giang', 'Thanh Xuân Trung', 'Phương Liệt']));
+    expect(await dt.page.textContent('[data-testid=outlines-approximate]')).toContain('gần đúng');
+    // The pins draw over the outlines, and each sits inside its own ward's outline on the map.
+    const where = await dt.page.evaluate(() => {
+      const svg = document.querySelector('[data-testid=map]')!;
+      const kids = [...svg.children];
+      const lastOutline = Math.max(...[...svg.querySelectorAll('[data-testid=ward-outline]')].map((e) => kids.indexOf(e)));
+      return [...svg.querySelectorAll('[data-testid=map-pin]')].map((pin) => {
+        const m = (pin as SVGGElement).transform.baseVal.consolidate()!.matrix;
+        const wards = [...svg.querySelectorAll('[data-testid=ward-outline][data-level=ward]')]
+          .filter((o) => (o as SVGPathElement).isPointInFill(new DOMPoint(m.e, m.f)))
+          .map((o) => o.getAttribute('data-area'));
+        return { id: pin.getAttribute('data-device'), wards, above: kids.indexOf(pin) > lastOutline };
+      });
+    });
+    const areaOf = Object.fromEntries(DEVICES.map((d) => [d.id, d.areaPath]));
+    expect(where).toHaveLength(3);
+    for (const p of where) expect(p).toEqual({ id: p.id, wards: [areaOf[p.id!]], above: true });
+    await shot(dt.page, 'fleet-outlines');
+    // A ward official sees their ward, highlighted, inside the district.
+    const op = await as(WARD_USERS.official);
+    await op.page.click('[data-tab=fleet]');
+    await op.page.waitForSelector('[data-testid=ward-outline][data-highlighted=yes]');
+    expect(await op.page.$$eval('[data-testid=ward-outline]', (r) => r.map((x) => [x.getAttribute('data-area'), x.getAttribute('data-highlighted')]))).toEqual([
+      [DISTRICT, 'no'],
+      [HA_DINH, 'yes'],
+    ]);
+    expect(await op.page.$$eval('[data-testid=ward-label]', (r) => r.map((x) => x.textContent))).toEqual(['Hạ Đình']);
+    await shot(op.page, 'fleet-outlines-ward');
+    for (const s of [dt, op]) expect(s.errors).toEqual([]);
+    await dt.ctx.close();
+    await op.ctx.close();
+  });
+
   it('library: upload with a progress bar, then duration, loudness, waveform, and the normalised audio plays in the page', async () => {
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=library]');
@@ -120,6 +168,17 @@ describe('web UI: office flows', () => {
   it('LED message: the preview draws the board dot by dot with diacritics, pages and display modes', async () => {
     const { page, ctx } = await as(WARD_USERS.official);
     await page.click('[data-tab=library]');
+    // The ward's LED board has not reported its display yet: previewed with the Alpha defaults, and says so.
+    await page.waitForSelector('[data-testid=led-board-name][data-device=led-hd-1]');
+    expect(await page.textContent('[data-testid=led-board-names]')).toBe('Bảng LED Hạ Đình (chưa báo kích thước — giả định 96×16)');
+    // Its agent reports a 192×32 board without Vietnamese letters (what ingest does with the telemetry); the page follows live.
+    const display = { rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' } as const;
+    const telemetry = { deviceId: 'led-hd-1', at: Date.now(), clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {}, led: { text: '', brightness: 80, display } };
+    recordTelemetry(t.hub.ctx.db, telemetry);
+    t.hub.ctx.events.emit('telemetry', telemetry);
+    await page.waitForSelector('[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-board-name][data-assumed=false]');
+    expect(await page.textContent('[data-testid=led-board-names]')).toBe('Bảng LED Hạ Đình');
+    expect(await page.textContent('[data-testid=led-board-display]')).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì vẽ thành ảnh điểm');
     const text = page.locator('[data-testid=led-text]').first();
     const canvas = page.locator('[data-testid=led-canvas]').first();
     const lit = async () => Number(await canvas.getAttribute('data-lit'));
@@ -139,6 +198,10 @@ describe('web UI: office flows', () => {
     await page.locator('[data-testid=led-text]').nth(1).fill('Đường dây nóng 024 3858 1234 — người dân hạn chế ra đường');
     await page.locator('[data-testid=led-mode]').nth(1).selectOption('scroll');
     expect(await page.locator('figcaption').first().textContent()).toMatch(/Trang 1\/2 · 192×32/);
+    // As a scrolling picture page 2 is wider than the 255 dots an Alpha picture holds: the board would refuse it.
+    const refused = page.locator('[data-testid=led-fit] li[data-refused=true]', { hasText: '255' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/^Trang 2: ảnh điểm rộng \d+ chấm, tối đa 255 — bảng sẽ từ chối cả thông điệp$/);
     await shot(page, 'led-preview');
     await ctx.close();
   });

@@ -35,6 +35,8 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
       ['loa-khuong-mai-01', true],
       ['led-thanh-xuan-bac-01', true],
     ]);
+    // The LED board's agent reports its Alpha profile's display; the web preview draws the board with it.
+    expect(devices.find((d: any) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({ rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' });
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
     // The ward bulletin on Hạ Đình's speaker, then the emergency on all three devices.
     expect(report.totals).toMatchObject({ played: 4, failed: 0, missed: 0 });

@@ -6,7 +6,7 @@ import { useResource } from '../lib/hooks.ts';
 import { lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
-import { LedPreview } from './led-preview.tsx';
+import { LedBoardPreviews } from './led-preview.tsx';
 import { BroadcastForm, clashDecisionText } from './broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
@@ -83,7 +83,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           {clashDecisionText(x.clashDecision)}
         </p>
       )}
-      {x.led && <LedPreview pages={x.led.pages} emergency={x.priority === 'emergency'} />}
+      {x.led && <LedBoardPreviews pages={x.led.pages} targets={x.targets} emergency={x.priority === 'emergency'} />}
       <div class="table-wrap">
         <table data-testid="detail-devices">
           <thead>

@@ -24,7 +24,6 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [mediaId, setMediaId] = useState<number | ''>(start.mediaId ?? '');
   const [useLed, setUseLed] = useState(!!start.led);
   const [pages, setPages] = useState<LedPageInput[]>(start.led?.pages ?? [emptyPage()]);
-  const [boardId, setBoardId] = useState('192x32');
   const [priority, setPriority] = useState<'normal' | 'priority'>(editing?.priority === 'priority' ? 'priority' : 'normal');
   const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
   const choosable = myAreas(me, areas).filter((a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope);
@@ -158,7 +157,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
       </label>
-      {useLed && <LedComposer pages={pages} onChange={setPages} boardId={boardId} onBoard={setBoardId} />}
+      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets }} />}
 
       <fieldset>
         <legend>{tx('Mức độ', 'Priority')}</legend>

@@ -1,24 +1,30 @@
 import { MODE, pick, tx } from '../lib/i18n.ts';
-import { BOARDS, type LedMode, type LedPageInput } from '../lib/led-layout.ts';
-import { LedPreview } from './led-preview.tsx';
+import type { LedMode, LedPageInput } from '../lib/led-layout.ts';
+import type { Targets } from '../lib/led-boards.ts';
+import { LedBoardPreviews } from './led-preview.tsx';
 
 export const emptyPage = (): LedPageInput => ({ lines: [''], mode: 'hold', seconds: 8 });
 
-export function LedComposer({ pages, onChange, boardId, onBoard, emergency }: { pages: LedPageInput[]; onChange: (p: LedPageInput[]) => void; boardId: string; onBoard: (id: string) => void; emergency?: boolean }) {
+/**
+ * The LED message editor with its live preview on the boards the message will reach: those of
+ * `targets` (the areas and devices chosen); undefined (a library message, not placed yet): every
+ * board in the user's area.
+ */
+export function LedComposer({
+  pages,
+  onChange,
+  targets,
+  emergency,
+}: {
+  pages: LedPageInput[];
+  onChange: (p: LedPageInput[]) => void;
+  targets?: Targets;
+  emergency?: boolean;
+}) {
   const set = (i: number, p: Partial<LedPageInput>) => onChange(pages.map((x, j) => (j === i ? { ...x, ...p } : x)));
   return (
     <div class="led-composer">
-      <LedPreview pages={pages} boardId={boardId} emergency={emergency} />
-      <label class="inline">
-        {tx('Kích thước bảng', 'Board size')}
-        <select value={boardId} onChange={(e) => onBoard((e.target as HTMLSelectElement).value)}>
-          {BOARDS.map((b) => (
-            <option value={b.id}>
-              {b.width}×{b.height} ({b.height / b.lineHeight} {tx('dòng', 'lines')})
-            </option>
-          ))}
-        </select>
-      </label>
+      <LedBoardPreviews pages={pages} targets={targets} emergency={emergency} />
       {pages.map((p, i) => (
         <fieldset class="led-page" data-testid={`led-page-${i + 1}`}>
           <legend>

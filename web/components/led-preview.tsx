@@ -1,31 +1,57 @@
-// The LED board as the street sees it: text rasterised into the board's dot grid (a real font
-// drawn at one pixel per dot, then thresholded, so Vietnamese diacritics stay where they belong),
-// drawn as round dots, animated per page mode.
-import { useEffect, useRef } from 'preact/hooks';
-import { BOARDS, frameAt, layoutPage, lineX, pageAt, type BoardSpec, type LedPageInput } from '../lib/led-layout.ts';
+// The LED board as the street sees it: each page as the board will show it (as text, as a dot
+// picture, or without diacritics behind a marker: the driver's own decision, lib/led-boards.ts),
+// drawn dot by dot in the boards' 5×7 Vietnamese font (firmware-bridge/led/render) and animated per
+// page mode. LedBoardPreviews shows a message on the boards it will reach, one preview per display.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { boardSpec, frameAt, pageAt, pageDots, type LedPageInput } from '../lib/led-layout.ts';
+import {
+  assumedLabel,
+  boardFromDevice,
+  boardView,
+  DEFAULT_PREVIEW_DISPLAY,
+  displayKey,
+  displayLabel,
+  groupBoards,
+  issueText,
+  renderingNote,
+  sizeLabel,
+  targetedBoards,
+  type DeviceRecord,
+  type LedDisplay,
+  type Targets,
+} from '../lib/led-boards.ts';
+import { useResource } from '../lib/hooks.ts';
 import { tx } from '../lib/i18n.ts';
-import { blit, createBitmap, measureLine, missingGlyphs, renderLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
+import { missingGlyphs } from '../../firmware-bridge/led/render/index.ts';
 
 const DOT = 3;
 
 /**
- * Lit dots of the page at a shift: the board's own 5×7 font with Vietnamese marks (the renderer
- * the agent's driver and the board simulator use, firmware-bridge/led/render), so what the
- * preview shows is what the board draws.
+ * One board. `fit`: the display is a real (or assumed) target board, so list where the message does
+ * not fit it and how it reaches it; without it the preview is a generic board with light hints.
+ * `children` go under the board, above that list (the boards' names).
  */
-function rasterise(page: LedPageInput, board: BoardSpec, dx: number, dy: number) {
-  const layout = layoutPage(page, board, (t) => measureLine(t));
-  const bmp = createBitmap(board.width, board.height);
-  const pad = Math.max(0, Math.floor((board.lineHeight - VN5X7_METRICS.lineHeight) / 2));
-  for (const l of layout.lines) blit(bmp, renderLine(l.text), lineX(l.width, board) + dx, l.y + dy + pad);
-  return { lit: bmp.data, layout };
-}
-
-export function LedPreview({ pages, boardId = '192x32', emergency = false, animate = true }: { pages: LedPageInput[]; boardId?: string; emergency?: boolean; animate?: boolean }) {
-  const board = BOARDS.find((b) => b.id === boardId) ?? BOARDS[0];
+export function LedPreview({
+  pages,
+  display = DEFAULT_PREVIEW_DISPLAY,
+  emergency = false,
+  animate = true,
+  fit = false,
+  children,
+}: {
+  pages: LedPageInput[];
+  display?: LedDisplay;
+  emergency?: boolean;
+  animate?: boolean;
+  fit?: boolean;
+  children?: ComponentChildren;
+}) {
+  const board = boardSpec(display);
   const canvas = useRef<HTMLCanvasElement>(null);
   const info = useRef<HTMLDivElement>(null);
-  const key = JSON.stringify(pages) + boardId;
+  const key = JSON.stringify(pages) + displayKey(display);
+  const view = useMemo(() => boardView(pages, display), [key]);
 
   useEffect(() => {
     const c = canvas.current!;
@@ -37,14 +63,15 @@ export function LedPreview({ pages, boardId = '192x32', emergency = false, anima
     const started = performance.now();
     let raf = 0;
     let last = -1;
+    const list = view.pages.length
+      ? view.pages.map((p) => ({ page: p.page, lines: p.view.lines, mode: p.mode, seconds: pages[p.page - 1].seconds, rendering: p.view.rendering }))
+      : [{ page: 1, lines: [''], mode: 'hold' as const, seconds: 5, rendering: 'text' as const }];
     const draw = (tMs: number) => {
-      const usable = pages.filter((p) => p.lines.some((l) => l.trim()));
-      const list = usable.length ? usable : [{ lines: [''], mode: 'hold' as const, seconds: 5 }];
       const at = pageAt(list, tMs);
       const page = list[at.index];
-      const probe = rasterise(page, board, 0, 0);
+      const probe = pageDots(page.lines, board);
       const f = frameAt(page.mode, at.t, probe.layout, board);
-      const { lit } = f.dx || f.dy ? rasterise(page, board, f.dx, f.dy) : probe;
+      const lit = (f.dx || f.dy ? pageDots(page.lines, board, f.dx, f.dy) : probe).dots.data;
       g.fillStyle = '#0d0d0d';
       g.fillRect(0, 0, c.width, c.height);
       let count = 0;
@@ -57,18 +84,24 @@ export function LedPreview({ pages, boardId = '192x32', emergency = false, anima
           g.arc(x * DOT + DOT / 2, y * DOT + DOT / 2, DOT * 0.42, 0, Math.PI * 2);
           g.fill();
         }
-      const overflow = probe.layout.lines.some((l) => l.overflow) && page.mode !== 'scroll';
-      const missing = missingGlyphs(page.lines.join(''));
       c.dataset.page = String(at.index + 1);
       c.dataset.lit = String(count);
-      if (info.current) {
-        info.current.textContent =
-          `${tx('Trang', 'Page')} ${at.index + 1}/${list.length} · ${board.width}×${board.height}` +
+      if (!info.current) return;
+      const how = page.rendering === 'picture' ? ` · ${tx('ảnh điểm', 'dot picture')}` : page.rendering === 'stripped' ? ` · ${tx('không dấu', 'no diacritics')}` : '';
+      let hints = '';
+      let warn = view.issues.some((x) => x.page === page.page);
+      if (!fit) {
+        // A generic board: only say what would not fit any board of this size.
+        const overflow = probe.layout.lines.some((l) => l.overflow) && page.mode !== 'scroll';
+        const missing = missingGlyphs(page.lines.join(''));
+        hints =
           (overflow ? ` · ${tx('Dòng dài hơn bảng — chọn chạy chữ hoặc rút gọn', 'Line wider than the board — use scroll or shorten it')}` : '') +
           (probe.layout.hiddenLines ? ` · ${tx(`${probe.layout.hiddenLines} dòng không vừa bảng`, `${probe.layout.hiddenLines} line(s) do not fit`)}` : '') +
           (missing.length ? ` · ${tx('Bảng không có chữ', 'The board cannot draw')}: ${missing.join(' ')}` : '');
-        info.current.classList.toggle('warn', overflow || probe.layout.hiddenLines > 0 || missing.length > 0);
+        warn = hints !== '';
       }
+      info.current.textContent = `${tx('Trang', 'Page')} ${at.index + 1}/${list.length} · ${sizeLabel(display)}${how}${hints}`;
+      info.current.classList.toggle('warn', warn);
     };
     const loop = () => {
       const t = performance.now() - started;
@@ -82,13 +115,95 @@ export function LedPreview({ pages, boardId = '192x32', emergency = false, anima
     if (animate) loop();
     else draw(0);
     return () => cancelAnimationFrame(raf);
-  }, [key, emergency, animate]);
+  }, [key, emergency, animate, fit]);
 
   const text = pages.map((p) => p.lines.join(' / ')).join(' | ');
+  const shown = view.pages.map((p) => p.view.lines.join(' / ')).join(' | ');
+  // A refused page is not shown at all: its issue says so, a note on how it is drawn would not help.
+  const notes = fit ? view.pages.filter((p) => !p.view.refusal).map(renderingNote).filter((n): n is string => n !== null) : [];
   return (
     <figure class="led-preview">
-      <canvas ref={canvas} role="img" aria-label={text} data-testid="led-canvas" data-text={text} />
+      {/* Wider boards draw wider, so boards of different sizes compare at a glance. */}
+      <canvas ref={canvas} role="img" aria-label={shown || text} data-testid="led-canvas" data-text={text} data-board={board.id} style={{ maxWidth: `${Math.min(760, display.columns * 4)}px` }} />
       <figcaption ref={info} class="muted small" />
+      {children}
+      {fit && (view.issues.length > 0 || notes.length > 0) && (
+        <ul class="small" data-testid="led-fit">
+          {view.issues.map((x) => (
+            <li class={x.refused ? 'error' : 'warn'} data-refused={String(x.refused)}>
+              {issueText(x)}
+            </li>
+          ))}
+          {notes.map((n) => (
+            <li class="muted">{n}</li>
+          ))}
+        </ul>
+      )}
     </figure>
+  );
+}
+
+/**
+ * The message on every LED board it will reach (from the device list, each with the display its
+ * agent reported), one preview per distinct display with the boards' names under it. `targets`
+ * undefined: every board in the user's area (a library message is not placed yet).
+ */
+export function LedBoardPreviews({ pages, targets, emergency = false }: { pages: LedPageInput[]; targets?: Targets; emergency?: boolean }) {
+  // Reload when a board reports a display that differs from the one shown ('' = not reported yet).
+  const known = useRef(new Map<string, string>());
+  const devices = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device', 'telemetry'], (k, d) =>
+    k === 'device' || (!!d?.led?.display && known.current.has(d.deviceId) && known.current.get(d.deviceId) !== displayKey(d.led.display)),
+  );
+  const list = devices.data;
+  if (list) known.current = new Map(list.filter((d) => d.kind === 'led').map((d) => { const b = boardFromDevice(d); return [d.id, b.assumed ? '' : displayKey(b.display)]; }));
+  const groups = list ? groupBoards(targetedBoards(list, targets ?? null)) : null;
+
+  if (!groups || groups.length === 0) {
+    const size = sizeLabel(DEFAULT_PREVIEW_DISPLAY);
+    const note = devices.error
+      ? tx(`Không tải được danh sách bảng LED — xem trước trên bảng mặc định ${size}.`, `Could not load the LED boards — previewed on a default ${size} board.`)
+      : !groups
+        ? null
+        : !targets
+          ? tx(`Khu vực của bạn chưa có bảng LED — xem trước trên bảng mặc định ${size}.`, `There are no LED boards in your area — previewed on a default ${size} board.`)
+          : targets.areas.length === 0 && !targets.devices?.length
+            ? tx(`Chưa chọn nơi phát — xem trước trên bảng mặc định ${size}; chọn nơi phát để xem trên đúng các bảng LED sẽ nhận.`, `No place chosen yet — previewed on a default ${size} board; choose where to see the boards that will show it.`)
+            : tx(`Nơi phát đã chọn không có bảng LED — thông điệp sẽ không hiện trên bảng nào. Xem trước trên bảng mặc định ${size}.`, `The places chosen have no LED boards — the message will not be shown on any. Previewed on a default ${size} board.`);
+    return (
+      <div class="led-boards">
+        {note && (
+          <p class="muted small" data-testid="led-no-boards">
+            {note}
+          </p>
+        )}
+        <LedPreview pages={pages} emergency={emergency} />
+      </div>
+    );
+  }
+  const count = groups.reduce((n, g) => n + g.boards.length, 0);
+  return (
+    <div class="led-boards" data-testid="led-boards">
+      <p class="muted small">{tx(`Thông điệp sẽ hiện trên ${count} bảng LED, xem trước theo từng loại bảng:`, `The message will show on ${count} LED board(s), previewed per kind of board:`)}</p>
+      {groups.map((g) => (
+        <section class="led-board-group" data-testid="led-board-group" data-display={g.key}>
+          <LedPreview pages={pages} display={g.display} emergency={emergency} fit>
+            <p class="small" data-testid="led-board-names">
+              {g.boards.map((b, i) => (
+                <>
+                  {i > 0 && ', '}
+                  <strong data-testid="led-board-name" data-device={b.id} data-assumed={String(b.assumed)}>
+                    {b.name}
+                  </strong>
+                  {b.assumed && <span class="warn"> ({assumedLabel()})</span>}
+                </>
+              ))}
+            </p>
+            <p class="muted small" data-testid="led-board-display">
+              {displayLabel(g.display)}
+            </p>
+          </LedPreview>
+        </section>
+      ))}
+    </div>
   );
 }

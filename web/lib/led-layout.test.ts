@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BOARDS, cleanLine, frameAt, layoutPage, lineX, pageAt } from './led-layout.ts';
+import { boardSpec, cleanLine, frameAt, layoutPage, lineX, pageAt, pageDots } from './led-layout.ts';
 
-const board = BOARDS[0]; // 192×32, two lines of 16 rows
+const board = boardSpec({ rows: 32, columns: 192 }, 16); // two lines of 16 rows
 const measure = (s: string) => [...s].length * 8; // a fixed-width stand-in for the canvas font
 
 describe('LED preview layout', () => {
@@ -62,5 +62,17 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
     expect(l.lines[0].overflow).toBe(false);
     expect(l.lines[1].overflow).toBe(true);
     expect(missingGlyphs('Phường Hạ Đình — 024 3858 1234')).toEqual([]);
+  });
+
+  it("a board's preview is dot for dot the picture its driver draws (the same font, centring and line height)", async () => {
+    const { renderLines, bitmapToAscii } = await import('../../firmware-bridge/led/render/index.ts');
+    for (const [display, lines] of [
+      [{ rows: 16, columns: 96 }, ['Thông báo khẩn']],
+      [{ rows: 32, columns: 192 }, ['KHẨN CẤP: BÃO SỐ 3', 'Phường Hạ Đình']],
+      [{ rows: 48, columns: 160 }, ['Ủy ban nhân dân', 'phường Hạ Đình', 'thông báo']],
+    ] as const) {
+      const preview = pageDots([...lines], boardSpec(display)).dots;
+      expect(bitmapToAscii(preview)).toBe(bitmapToAscii(renderLines(lines, { width: display.columns, height: display.rows })));
+    }
   });
 });

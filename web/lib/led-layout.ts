@@ -1,6 +1,8 @@
-// How an LED message sits on the board, independent of any drawing: lines per page, which lines
-// overflow the board width, and where the content is at a moment of each display mode. The canvas
-// preview draws what this computes; the unit tests check it without a browser.
+// How an LED message sits on the board, independent of any canvas: lines per page, which lines
+// overflow the board width, where the content is at a moment of each display mode, and the lit
+// dots in the boards' own 5×7 font. The canvas preview draws what this computes; the unit tests
+// check it without a browser.
+import { blit, createBitmap, measureLine, renderLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
 
 export type LedMode = 'hold' | 'scroll' | 'flash' | 'rollUp' | 'rollLeft';
 
@@ -9,15 +11,15 @@ export interface BoardSpec {
   /** Dots across and down. */
   width: number;
   height: number;
-  /** Dot rows per text line (a P10 module is 16 rows). */
+  /** Dot rows per text line. */
   lineHeight: number;
 }
 
-export const BOARDS: BoardSpec[] = [
-  { id: '192x32', width: 192, height: 32, lineHeight: 16 },
-  { id: '256x64', width: 256, height: 64, lineHeight: 16 },
-  { id: '128x16', width: 128, height: 16, lineHeight: 16 },
-];
+/**
+ * A board's dot grid from the display it reports. Lines are the 5×7 font's 14 rows (marks above,
+ * descenders below), stacked without a gap: how the driver draws a page as a picture.
+ */
+export const boardSpec = (d: { rows: number; columns: number }, lineHeight = 14): BoardSpec => ({ id: `${d.columns}x${d.rows}`, width: d.columns, height: d.rows, lineHeight });
 
 export interface LedPageInput {
   lines: string[];
@@ -40,8 +42,8 @@ export function layoutPage(page: LedPageInput, board: BoardSpec, measure: (text:
   const rows = Math.max(1, Math.floor(board.height / board.lineHeight));
   const texts = page.lines.map(cleanLine);
   const shown = texts.slice(0, rows);
-  // Fewer lines than rows: centre the block vertically.
-  const top = Math.floor(((rows - shown.length) * board.lineHeight) / 2);
+  // Centre the block vertically on the board, as the driver's picture rendering does.
+  const top = Math.max(0, Math.floor((board.height - shown.length * board.lineHeight) / 2));
   const lines = shown.map((text, i) => {
     const width = Math.ceil(measure(text));
     return { text, width, overflow: width > board.width, y: top + i * board.lineHeight };
@@ -51,6 +53,18 @@ export function layoutPage(page: LedPageInput, board: BoardSpec, measure: (text:
 
 /** x of a line: centred when it fits, else left-aligned (hold) — scroll moves it. */
 export const lineX = (lineWidth: number, board: BoardSpec) => (lineWidth <= board.width ? Math.floor((board.width - lineWidth) / 2) : 0);
+
+/**
+ * Lit dots of a page's lines shifted by (dx, dy): the renderer the agent's driver and the board
+ * simulator use (firmware-bridge/led/render), so a picture board previews exactly as it is drawn.
+ */
+export function pageDots(lines: string[], board: BoardSpec, dx = 0, dy = 0) {
+  const layout = layoutPage({ lines, mode: 'hold', seconds: 1 }, board, (t) => measureLine(t));
+  const bmp = createBitmap(board.width, board.height);
+  const pad = Math.max(0, Math.floor((board.lineHeight - VN5X7_METRICS.lineHeight) / 2));
+  for (const l of layout.lines) blit(bmp, renderLine(l.text), lineX(l.width, board) + dx, l.y + dy + pad);
+  return { dots: bmp, layout };
+}
 
 export interface Frame {
   /** Horizontal shift applied to every line (dots). */

@@ -47,3 +47,36 @@ describe('map projection', () => {
     expect(scaleBar(2.2, 100).metres).toBe(200);
   });
 });
+
+describe('map projection with area outlines', () => {
+  it('fits the outlines too, and still draws only the devices', () => {
+    // Corners of a district about 5 km wide around the three devices.
+    const extent = [
+      { latitude: 20.977, longitude: 105.7915 },
+      { latitude: 21.009, longitude: 105.842 },
+    ];
+    const { points, project, metresPerPx } = projectPoints(pts, box, 1500, extent);
+    expect(points.map((p) => p.id)).toEqual(pts.map((p) => p.id));
+    const corners = extent.map((c) => project(c.latitude, c.longitude));
+    for (const c of corners) {
+      expect(c.x).toBeGreaterThanOrEqual(50 - 1e-9);
+      expect(c.x).toBeLessThanOrEqual(590 + 1e-9);
+      expect(c.y).toBeGreaterThanOrEqual(50 - 1e-9);
+      expect(c.y).toBeLessThanOrEqual(310 + 1e-9);
+    }
+    // The taller side (about 3.6 km) fills the 260 px between the margins.
+    expect(Math.abs(corners[0].y - corners[1].y)).toBeCloseTo(260, 6);
+    expect(metresPerPx).toBeGreaterThan(projectPoints(pts, box).metresPerPx);
+  });
+
+  it('outlines alone (no device has coordinates) still make a map', () => {
+    const { points, project } = projectPoints([], box, 1500, [
+      { latitude: 20.98, longitude: 105.8 },
+      { latitude: 21.0, longitude: 105.82 },
+    ]);
+    expect(points).toEqual([]);
+    const mid = project(20.99, 105.81);
+    expect(mid.x).toBeCloseTo(320, 6);
+    expect(mid.y).toBeCloseTo(180, 6);
+  });
+});

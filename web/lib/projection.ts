@@ -1,6 +1,6 @@
 // Devices on a map without any tile service: an equirectangular projection around the fleet's
 // centre (metres per degree of longitude shrink with cos(latitude)), fitted into the SVG box with
-// a margin, and a scale bar of a round length.
+// a margin, and a scale bar of a round length. Area outlines widen the fitted extent.
 
 export interface GeoPoint {
   id: string;
@@ -16,12 +16,14 @@ export interface Projected {
 
 const M_PER_DEG_LAT = 111_320;
 
-export function projectPoints(points: GeoPoint[], box: { width: number; height: number; margin: number }, minSpanM = 1500) {
-  if (points.length === 0) return { points: [] as Projected[], metresPerPx: 1, project: (_lat: number, _lon: number) => ({ x: box.width / 2, y: box.height / 2 }) };
-  const lat0 = points.reduce((s, p) => s + p.latitude, 0) / points.length;
+/** `extent`: more positions the map must show (e.g. the corners of area outlines), not drawn as points. */
+export function projectPoints(points: GeoPoint[], box: { width: number; height: number; margin: number }, minSpanM = 1500, extent: Array<Omit<GeoPoint, 'id'>> = []) {
+  const all = [...points, ...extent];
+  if (all.length === 0) return { points: [] as Projected[], metresPerPx: 1, project: (_lat: number, _lon: number) => ({ x: box.width / 2, y: box.height / 2 }) };
+  const lat0 = all.reduce((s, p) => s + p.latitude, 0) / all.length;
   const kx = M_PER_DEG_LAT * Math.cos((lat0 * Math.PI) / 180);
-  const xs = points.map((p) => p.longitude * kx);
-  const ys = points.map((p) => p.latitude * M_PER_DEG_LAT);
+  const xs = all.map((p) => p.longitude * kx);
+  const ys = all.map((p) => p.latitude * M_PER_DEG_LAT);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const spanX = Math.max(maxX - minX, minSpanM);
   const spanY = Math.max(maxY - minY, minSpanM);

@@ -8,7 +8,7 @@ import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
-import { LedPreview } from '../components/led-preview.tsx';
+import { LedBoardPreviews } from '../components/led-preview.tsx';
 import { clashDecisionText, conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
@@ -121,7 +121,7 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
         </p>
       )}
       {media && <AudioWithWave media={media} />}
-      {b.led && <LedPreview pages={b.led.pages} />}
+      {b.led && <LedBoardPreviews pages={b.led.pages} targets={b.targets} />}
       {own ? (
         <p class="alert info" data-testid="own-note">
           {tx('Bạn là người soạn bản tin này nên không thể tự phê duyệt; một lãnh đạo khác phải duyệt.', 'You wrote this bulletin, so you cannot approve it; another leader must.')}

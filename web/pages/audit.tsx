@@ -21,6 +21,9 @@ const ACTIONS: Record<string, [string, string]> = {
   'broadcast.edit': ['Sửa bản tin', 'Edited'],
   'broadcast.revise': ['Gửi bản sửa của lịch đã duyệt', 'Submitted an edit of an approved broadcast'],
   'broadcast.superseded': ['Thay bằng bản sửa đã duyệt', 'Replaced by its approved edit'],
+  'area.boundary.set': ['Cập nhật ranh giới khu vực', 'Set an area outline'],
+  'area.boundary.clear': ['Xóa ranh giới khu vực', 'Cleared an area outline'],
+  'area.boundary.import': ['Nhập ranh giới các khu vực', 'Imported area outlines'],
   'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
   'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
 };

@@ -7,7 +7,7 @@ import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
-import { LedPreview } from '../components/led-preview.tsx';
+import { LedBoardPreviews } from '../components/led-preview.tsx';
 import type { AppCtx } from '../app.tsx';
 
 const TEMPLATES: Array<{ id: string; vi: string; en: string; title: string; pages: LedPageInput[] }> = [
@@ -86,7 +86,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
           {tx('Chữ trên bảng LED (mỗi dòng một hàng)', 'Text for the LED boards (one row per line)')}
           <textarea rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} data-testid="em-text" />
         </label>
-        {pages.length > 0 && <LedPreview pages={pages} emergency />}
+        {pages.length > 0 && <LedBoardPreviews pages={pages} targets={{ areas: targets }} emergency />}
         <label>
           {tx('Âm thanh cho cụm loa (tùy chọn)', 'Audio for the speakers (optional)')}
           <select value={String(mediaId)} data-testid="em-media" onChange={(e) => setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')}>

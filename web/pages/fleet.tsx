@@ -1,15 +1,21 @@
 // Every device on a map drawn here (no tile service: positions projected from latitude and
-// longitude, with labels and a scale bar) and in a list with health from telemetry, live.
-import { useEffect, useState } from 'preact/hooks';
+// longitude, with labels and a scale bar, over the ward outlines) and in a list with health from
+// telemetry, live.
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { onLive } from '../lib/api.ts';
 import { useResource, useTick } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtAgo, fmtDateTime } from '../lib/time.ts';
 import { projectPoints, scaleBar } from '../lib/projection.ts';
+import { extentPoints, isApproximate, pathData, placeLabel, planOutlines, projectGeometry, shortAreaName, textWidth, type Box, type OutlineFeature } from '../lib/outlines.ts';
 import type { AppCtx } from '../app.tsx';
+
+const NO_OUTLINES: OutlineFeature[] = [];
 
 export function FleetPage({ ctx }: { ctx: AppCtx }) {
   const devices = useResource<any[]>('/api/v1/devices', [], ['device']);
+  // Outlines are optional: without any (or from an older hub) the map is drawn as before.
+  const boundaries = useResource<{ features: OutlineFeature[] }>('/api/v1/areas/boundaries');
   const [selected, setSelected] = useState<string | null>(null);
   useTick(10_000);
   // Telemetry updates the row in place, without a reload.
@@ -33,7 +39,7 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
             {online}/{list.length} {tx('trực tuyến', 'online')}
           </span>
         </h2>
-        <FleetMap devices={list} selected={selected} onSelect={setSelected} />
+        <FleetMap devices={list} outlines={boundaries.data?.features ?? NO_OUTLINES} scope={ctx.me.scope} selected={selected} onSelect={setSelected} />
       </section>
       <section class="card">
         <div class="table-wrap">
@@ -97,13 +103,33 @@ function Health({ t }: { t: any }) {
   return <>{parts.length ? parts : <span class="muted">{tx('bình thường', 'OK')}</span>}</>;
 }
 
-function FleetMap({ devices, selected, onSelect }: { devices: any[]; selected: string | null; onSelect: (id: string) => void }) {
+function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: any[]; outlines: OutlineFeature[]; scope: string | null; selected: string | null; onSelect: (id: string) => void }) {
   const W = 640;
   const H = 360;
   const placed = devices.filter((d) => typeof d.latitude === 'number' && typeof d.longitude === 'number');
-  const proj = projectPoints(placed, { width: W, height: H, margin: 50 });
+  const where = placed.map((d) => `${d.id}:${d.latitude},${d.longitude}:${d.name}`).join('|');
+  // Projected once per change of positions or outlines, not on every telemetry tick.
+  const { proj, shapes } = useMemo(() => {
+    const extent = extentPoints(outlines.map((f) => f.geometry));
+    const proj = projectPoints(placed, { width: W, height: H, margin: outlines.length ? 24 : 50 }, 1500, extent);
+    // Ward names keep clear of the pins and their names (12 px text, see styles.css).
+    const taken: Box[] = proj.points.map((p) => ({ x0: p.x - 9, y0: p.y - 9, x1: p.x + 12 + textWidth(placed.find((d) => d.id === p.id)!.name, 12), y1: p.y + 9 }));
+    const shapes = planOutlines(outlines, scope).map((plan) => {
+      const polys = projectGeometry(plan.feature.geometry, proj.project);
+      const name = shortAreaName(plan.feature.properties.name);
+      let label: { x: number; y: number; name: string } | null = null;
+      if (plan.labelled) {
+        const at = placeLabel(polys, textWidth(name, 11) + 4, 13, taken);
+        taken.push(at.box);
+        label = { x: at.x, y: at.y, name };
+      }
+      return { ...plan, d: pathData(polys), label };
+    });
+    return { proj, shapes };
+  }, [where, outlines, scope]);
   const bar = scaleBar(proj.metresPerPx, 100);
   const byId = new Map(placed.map((d) => [d.id, d]));
+  const approximate = outlines.some((f) => isApproximate(f.properties.source));
   return (
     <svg viewBox={`0 0 ${W} ${H}`} class="map" data-testid="map" role="img" aria-label={tx('Bản đồ thiết bị', 'Device map')}>
       <rect width={W} height={H} fill="#eef3f0" />
@@ -114,6 +140,31 @@ function FleetMap({ devices, selected, onSelect }: { devices: any[]; selected: s
       {Array.from({ length: Math.ceil(H / bar.px) + 1 }, (_, i) => (
         <line x1={0} y1={i * bar.px} x2={W} y2={i * bar.px} stroke="#dde6e0" />
       ))}
+      {/* ward outlines under the devices; the user's own ward stands out */}
+      {shapes.map(({ feature: { properties: a }, d, highlighted, labelled }) => (
+        <path
+          d={d}
+          fill-rule="evenodd"
+          fill={highlighted && labelled ? '#fff3c4' : '#ffffff'}
+          fill-opacity={highlighted && labelled ? 0.75 : labelled ? 0.45 : 0.2}
+          stroke={highlighted ? '#b7791f' : labelled ? '#8aa197' : '#5f7a6d'}
+          stroke-width={highlighted ? 2.5 : labelled ? 1 : 2}
+          stroke-linejoin="round"
+          data-testid="ward-outline"
+          data-area={a.path}
+          data-level={a.level}
+          data-highlighted={highlighted ? 'yes' : 'no'}
+        >
+          <title>{`${a.name} — ${tx('nguồn ranh giới', 'outline source')}: ${a.source ?? '—'}`}</title>
+        </path>
+      ))}
+      {shapes.map(({ feature: { properties: a }, label, highlighted }) =>
+        label ? (
+          <text x={label.x.toFixed(1)} y={label.y.toFixed(1)} text-anchor="middle" dominant-baseline="central" font-size="11" font-weight={highlighted ? 700 : 400} fill="#4d6358" stroke="#f4f7f5" stroke-width="3" paint-order="stroke" pointer-events="none" data-testid="ward-label" data-area={a.path}>
+            {label.name}
+          </text>
+        ) : null,
+      )}
       {proj.points.map((p) => {
         const d = byId.get(p.id)!;
         const playing = !!d.telemetry?.nowPlaying;
@@ -138,6 +189,11 @@ function FleetMap({ devices, selected, onSelect }: { devices: any[]; selected: s
       <text x={W - 16} y="22" text-anchor="end" class="north">
         ↑ {tx('Bắc', 'N')}
       </text>
+      {approximate && (
+        <text x="16" y="22" class="muted-svg" stroke="#eef3f0" stroke-width="3" paint-order="stroke" data-testid="outlines-approximate">
+          {tx('Ranh giới phường: gần đúng, chưa phải bản đồ chính thức', 'Ward outlines: approximate, not official')}
+        </text>
+      )}
       {devices.length > placed.length && (
         <text x={W - 16} y={H - 14} text-anchor="end" class="muted-svg">
           {tx(`${devices.length - placed.length} thiết bị chưa có tọa độ`, `${devices.length - placed.length} without coordinates`)}

@@ -14,7 +14,6 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
   const [pages, setPages] = useState<LedPageInput[]>([{ lines: ['Chào mừng Ngày hội', 'Đại đoàn kết 18/11'], mode: 'hold', seconds: 8 }]);
-  const [boardId, setBoardId] = useState('192x32');
 
   const onFile = async (e: Event) => {
     const input = e.target as HTMLInputElement;
@@ -99,7 +98,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
 
       <section class="card">
         <h2>{tx('Soạn thông điệp LED', 'Write an LED message')}</h2>
-        <LedComposer pages={pages} onChange={setPages} boardId={boardId} onBoard={setBoardId} />
+        <LedComposer pages={pages} onChange={setPages} />
         <button
           class="primary"
           disabled={!ledForApi(pages)}

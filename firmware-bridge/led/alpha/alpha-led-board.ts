@@ -12,6 +12,7 @@
 import { DeviceError } from '../../errors.ts';
 import { OpQueue } from '../../op-queue.ts';
 import type { StreamLink, Exchange, ParseStep } from '../../transport/serial-link.ts';
+import type { LedDisplay } from '../../../protocol/schemas.ts';
 import type { LedBoard, LedBoardStatus, LedMessageInput } from '../led-board.ts';
 import { ledPagesToText } from '../text.ts';
 import { CharsetError } from './charset.ts';
@@ -67,6 +68,7 @@ export const describeErrorBits = (bits: number) => ERROR_BITS.filter(([b]) => bi
 
 export class AlphaLedBoard implements LedBoard {
   readonly description: string;
+  readonly display: LedDisplay;
   private readonly link: StreamLink;
   private readonly s: AlphaLedBoardOptions;
   private readonly queue = new OpQueue();
@@ -76,6 +78,8 @@ export class AlphaLedBoard implements LedBoard {
   constructor(options: AlphaLedBoardOptions) {
     this.s = options;
     this.link = options.link;
+    const { rows, columns, maxLineChars, charset, vietnamese, stripMarker } = options;
+    this.display = { rows, columns, maxLineChars, charset, vietnamese, stripMarker };
     this.description = `Alpha LED board "${options.name ?? 'led'}" (address ${options.address}, ${options.link.port})`;
   }
 

@@ -14,13 +14,16 @@
 //   'strip'   → the page is sent without diacritics, its first line prefixed with the marker
 //               (default "[KD] ", "không dấu"); the read-back is compared with that text, and the
 //               board status says the diacritics were removed.
+// Which of these a page gets, or why it is refused, is decided in page-view.ts (the web preview
+// uses the same function).
 import type { z } from 'zod';
 import { LedMessage, LedDisplayMode as LedDisplayModeSchema } from '../../../protocol/schemas.ts';
 
 type LedDisplayMode = z.infer<typeof LedDisplayModeSchema>;
-import { ledLength, ledPagesToText, prepareLedLines } from '../text.ts';
-import { renderLines, RenderError, missingGlyphs, type Bitmap } from '../render/index.ts';
-import { type Charset, CharsetError, encodeText, decodeText, stripDiacritics, unsupportedChars, describeChar } from './charset.ts';
+import { ledPagesToText, prepareLedLines } from '../text.ts';
+import type { Bitmap } from '../render/index.ts';
+import { type Charset, encodeText, decodeText } from './charset.ts';
+import { viewPage, PlanError, type BoardTextSettings, type PageRendering } from './page-view.ts';
 import { ascii, concat, CR, CALL_DOTS, ESC, SPEED_1, memDots, memText, NO_HOLD } from './protocol.ts';
 
 export const TEXT_LABELS = 'ABCDEFGHIJKLMNOP';
@@ -39,24 +42,14 @@ export function speedFor(seconds: number): number {
   return 1;
 }
 
-export type VietnameseFallback = 'picture' | 'strip';
+export type VietnameseFallback = BoardTextSettings['vietnamese'];
 
-export interface AlphaTextSettings {
-  charset: Charset;
-  /** What to do with text the charset cannot carry. */
-  vietnamese: VietnameseFallback;
-  /** Prefix of a page sent without diacritics. */
-  stripMarker: string;
-  /** Board matrix: dot rows and columns. */
-  rows: number;
-  columns: number;
-  /** Longest text line, in characters. */
-  maxLineChars: number;
+export { PlanError, type PageRendering };
+
+export interface AlphaTextSettings extends BoardTextSettings {
   /** Colour digit for lit dots in pictures ('1' red, '2' green, '3' amber …). */
   dotColour: string;
 }
-
-export type PageRendering = 'text' | 'picture' | 'stripped';
 
 export interface PagePlan {
   textLabel: string;
@@ -88,10 +81,6 @@ export interface MessagePlan {
   notes: string[];
 }
 
-export class PlanError extends Error {
-  override readonly name = 'PlanError';
-}
-
 
 export function textFileContent(mode: LedDisplayMode, seconds: number, body: Uint8Array): Uint8Array {
   return concat(Uint8Array.of(ESC), ascii('0' + MODE_CODES[mode]), Uint8Array.of(SPEED_1 + speedFor(seconds) - 1), body);
@@ -116,45 +105,21 @@ export function planMessage(input: z.input<typeof LedMessage>, s: AlphaTextSetti
   for (const [p, page] of parsed.data.pages.entries()) {
     const lines = prepared.pages[p];
     const label = TEXT_LABELS[p]!;
-    const bad = unsupportedChars(lines.join('\n'), s.charset);
-    const base = { textLabel: label, mode: page.mode, seconds: page.seconds, lines };
-    if (bad.length === 0) {
-      const body = joinLines(lines.map((l) => encodeText(l, s.charset)));
-      pages.push({ ...base, expectedLines: lines, rendering: 'text', content: textFileContent(page.mode, page.seconds, body) });
-      continue;
-    }
-    if (s.vietnamese === 'picture') {
-      const missing = missingGlyphs(lines.join(''));
-      if (missing.length) throw new PlanError(`page ${p + 1}: the dot-matrix font cannot draw ${missing.map(describeChar).join(', ')}`);
-      const moving = page.mode === 'scroll' || page.mode === 'rollLeft';
-      let bitmap: Bitmap;
-      try {
-        bitmap = renderLines(lines, { width: moving ? undefined : s.columns, height: s.rows });
-        if (moving && bitmap.width < s.columns) bitmap = renderLines(lines, { width: s.columns, height: s.rows });
-      } catch (e) {
-        if (e instanceof RenderError) throw new PlanError(`page ${p + 1} does not fit the ${s.columns}×${s.rows} board as a picture: ${e.message}`);
-        throw e;
-      }
-      if (bitmap.width > 255) throw new PlanError(`page ${p + 1} is ${bitmap.width} dots wide as a picture; a SMALL DOTS PICTURE holds at most 255`);
+    const view = viewPage(lines, page.mode, s, p + 1);
+    if (view.refusal) throw view.refusal.error;
+    const base = { textLabel: label, mode: page.mode, seconds: page.seconds, lines, expectedLines: view.lines, rendering: view.rendering };
+    if (view.rendering === 'picture') {
+      const bitmap = view.bitmap!;
       const picLabel = PICTURE_LABELS[p]!;
       const rows = bitmapRows(bitmap, s.dotColour);
       const content = textFileContent(page.mode, page.seconds, concat(Uint8Array.of(CALL_DOTS), ascii(picLabel)));
-      pages.push({ ...base, expectedLines: lines, rendering: 'picture', content, picture: { label: picLabel, rows, bitmap } });
-      notes.push(`page ${p + 1} sent as a ${bitmap.width}×${bitmap.height} dot picture (the board's ${s.charset} character set lacks ${bad.slice(0, 5).join(' ')})`);
+      pages.push({ ...base, content, picture: { label: picLabel, rows, bitmap } });
+      notes.push(`page ${p + 1} sent as a ${bitmap.width}×${bitmap.height} dot picture (the board's ${s.charset} character set lacks ${view.lacking.slice(0, 5).join(' ')})`);
       continue;
     }
-    const stripped = lines.map(stripDiacritics);
-    stripped[0] = s.stripMarker + stripped[0];
-    const still = unsupportedChars(stripped.join('\n'), s.charset);
-    if (still.length) throw new CharsetError(s.charset, still);
-    for (const [l, line] of stripped.entries()) {
-      if (ledLength(line) > s.maxLineChars) {
-        throw new PlanError(`page ${p + 1} line ${l + 1} with the marker "${s.stripMarker}" has ${ledLength(line)} characters, more than the ${s.maxLineChars} this board shows`);
-      }
-    }
-    const body = joinLines(stripped.map((l) => encodeText(l, s.charset)));
-    pages.push({ ...base, expectedLines: stripped, rendering: 'stripped', content: textFileContent(page.mode, page.seconds, body) });
-    notes.push(`page ${p + 1} shown without Vietnamese diacritics, marked "${s.stripMarker.trim()}" (the board's ${s.charset} character set lacks them)`);
+    const body = joinLines(view.lines.map((l) => encodeText(l, s.charset)));
+    pages.push({ ...base, content: textFileContent(page.mode, page.seconds, body) });
+    if (view.rendering === 'stripped') notes.push(`page ${p + 1} shown without Vietnamese diacritics, marked "${s.stripMarker.trim()}" (the board's ${s.charset} character set lacks them)`);
   }
   const mem = pages.map((pg) => memText(pg.textLabel, pg.content.length + 16));
   for (const pg of pages) if (pg.picture) mem.push(memDots(pg.picture.label, pg.picture.bitmap.height, pg.picture.bitmap.width));

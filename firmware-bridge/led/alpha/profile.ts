@@ -2,6 +2,7 @@
 // hardware-profile.ts). Strict objects: a misspelt field is an error that names it.
 import { z } from 'zod';
 import { CHARSETS } from './charset.ts';
+import { ALPHA_DEFAULT_DISPLAY as D } from '../display.ts';
 
 const ms = z.number().int().nonnegative();
 
@@ -17,19 +18,19 @@ const alphaCommon = {
     .regex(/^[\x21-\x7e]$/, 'must be one printable character')
     .default('Z')
     .describe('"Z" addresses every sign type; a sign-specific type code narrows it'),
-  rows: z.number().int().min(7).max(255).default(16).describe('dot rows of the LED matrix'),
-  columns: z.number().int().min(16).max(255).default(96).describe('dot columns of the LED matrix'),
-  maxLineChars: z.number().int().min(1).max(1000).default(64),
-  charset: z.enum(CHARSETS).default('ascii').describe("what the board's font can show: 'unicode-utf8', 'cp1258' (Windows Vietnamese) or 'ascii'"),
+  rows: z.number().int().min(7).max(255).default(D.rows).describe('dot rows of the LED matrix'),
+  columns: z.number().int().min(16).max(255).default(D.columns).describe('dot columns of the LED matrix'),
+  maxLineChars: z.number().int().min(1).max(1000).default(D.maxLineChars),
+  charset: z.enum(CHARSETS).default(D.charset).describe("what the board's font can show: 'unicode-utf8', 'cp1258' (Windows Vietnamese) or 'ascii'"),
   vietnamese: z
     .enum(['picture', 'strip'])
-    .default('picture')
+    .default(D.vietnamese)
     .describe("when the charset lacks a Vietnamese letter: draw the page as a dot picture, or send it without diacritics behind stripMarker"),
   stripMarker: z
     .string()
     .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
     .max(16)
-    .default('[KD] ')
+    .default(D.stripMarker)
     .describe('prefix of a page shown without diacritics ("không dấu"); "" for none'),
   dotColour: z.enum(['1', '2', '3', '4', '5', '6', '7', '8']).default('1').describe("picture dot colour: '1' red, '2' green, '3' amber, …"),
   timeZone: z.string().min(1).max(64).default('Asia/Ho_Chi_Minh'),

@@ -9,8 +9,17 @@ export interface Bitmap {
   data: Uint8Array;
 }
 
+/** What did not fit, for callers that explain it in their own words (the web preview). */
+export type RenderMisfit = { kind: 'rows'; lines: number; need: number; have: number } | { kind: 'width'; line: number; width: number; have: number };
+
 export class RenderError extends Error {
   override readonly name = 'RenderError';
+  constructor(
+    message: string,
+    readonly misfit?: RenderMisfit,
+  ) {
+    super(message);
+  }
 }
 
 export function createBitmap(width: number, height: number): Bitmap {
@@ -132,12 +141,15 @@ export function renderLines(lines: readonly string[], layout: PageLayout = {}, f
   const height = layout.height ?? contentH;
   if (layout.strict !== false) {
     if (contentH > height) {
-      throw new RenderError(
-        `${lines.length} line(s) need ${contentH} dot rows (${m.lineHeight} per line), the board has ${height}`,
-      );
+      throw new RenderError(`${lines.length} line(s) need ${contentH} dot rows (${m.lineHeight} per line), the board has ${height}`, {
+        kind: 'rows',
+        lines: lines.length,
+        need: contentH,
+        have: height,
+      });
     }
     rendered.forEach((r, i) => {
-      if (r.width > width) throw new RenderError(`line ${i + 1} is ${r.width} dots wide, the board has ${width}: "${lines[i]}"`);
+      if (r.width > width) throw new RenderError(`line ${i + 1} is ${r.width} dots wide, the board has ${width}: "${lines[i]}"`, { kind: 'width', line: i + 1, width: r.width, have: width });
     });
   }
   const b = createBitmap(width, height);

@@ -4,6 +4,7 @@ export {
   type Bitmap,
   type PageLayout,
   type RenderFont,
+  type RenderMisfit,
   RenderError,
   VN5X7,
   createBitmap,
