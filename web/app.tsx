@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get, onLiveStatus, liveConnected, setToken, getToken, startEvents, whenLoggedOut } from './lib/api.ts';
+import { api, get, onLiveStatus, liveConnected, setToken, getToken, startEvents, whenLoggedOut } from './lib/api.ts';
 import { lang, onLang, setLang, tx, ROLE, pick } from './lib/i18n.ts';
 import { can, type Area, type Me } from './lib/session.ts';
 import { LibraryPage } from './pages/library.tsx';
@@ -145,13 +145,8 @@ function Login({ onDone }: { onDone: (u: Me, a: Area[]) => void }) {
       startEvents();
       onDone(r.user, areas);
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 401
-          ? tx('Sai tên đăng nhập hoặc mật khẩu.', 'Wrong username or password.')
-          : err instanceof ApiError && err.status === 429
-            ? tx('Đăng nhập sai quá nhiều lần; vui lòng chờ 5 phút rồi thử lại.', 'Too many failed attempts; wait 5 minutes and try again.')
-            : (err as Error).message,
-      );
+      // The hub's message comes in the UI's language (ApiError): wrong password, too many attempts, …
+      setError((err as Error).message);
     } finally {
       setBusy(false);
     }

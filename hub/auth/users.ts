@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { hashPassword, randomSecret, verifyPassword } from './passwords.ts';
 import { getArea, getAreaByPath } from '../areas/areas.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 export type Role = 'operator' | 'approver' | 'district' | 'admin';
 export const ROLES: Role[] = ['operator', 'approver', 'district', 'admin'];
@@ -33,13 +34,13 @@ export async function createUser(
   db: Db,
   input: { username: string; displayName?: string; password: string; role: Role; areaPath?: string | null },
 ): Promise<User> {
-  if (!/^[a-z0-9._-]{3,40}$/.test(input.username)) throw new Error('username must be 3-40 lowercase letters, digits, ".", "_" or "-"');
-  if (input.password.length < 8) throw new Error('password must be at least 8 characters');
-  if (!ROLES.includes(input.role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
-  if (input.role !== 'admin' && !input.areaPath) throw new Error(`a ${input.role} needs an area`);
+  if (!/^[a-z0-9._-]{3,40}$/.test(input.username)) throw new LocalizedError(msg('user.bad-username'));
+  if (input.password.length < 8) throw new LocalizedError(msg('user.password-too-short'));
+  if (!ROLES.includes(input.role)) throw new LocalizedError(msg('user.bad-role', { roles: ROLES }));
+  if (input.role !== 'admin' && !input.areaPath) throw new LocalizedError(msg('user.needs-area', { role: input.role }));
   const area = input.areaPath ? getAreaByPath(db, input.areaPath) : undefined;
-  if (input.areaPath && !area) throw new Error(`area "${input.areaPath}" does not exist`);
-  if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username)) throw new Error(`user "${input.username}" already exists`);
+  if (input.areaPath && !area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
+  if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username)) throw new LocalizedError(msg('user.exists', { username: input.username }));
   const hash = await hashPassword(input.password);
   const info = db
     .prepare('INSERT INTO users(username, display_name, password_hash, role, area_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -57,7 +58,7 @@ export function listUsers(db: Db): User[] {
 }
 
 export async function setPassword(db: Db, username: string, password: string): Promise<void> {
-  if (password.length < 8) throw new Error('password must be at least 8 characters');
+  if (password.length < 8) throw new LocalizedError(msg('user.password-too-short'));
   db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(await hashPassword(password), username);
 }
 

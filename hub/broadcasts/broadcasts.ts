@@ -11,17 +11,18 @@ import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
 import { audit } from '../audit.ts';
+import { LocalizedError, msg, textOf, zodMessage, type Text } from '../messages.ts';
 
 export const BroadcastInput = z
   .object({
-    title: z.string().trim().min(1, 'title is required').max(200),
+    title: z.string().trim().min(1, zodMessage('broadcast.title-required')).max(200),
     mediaId: z.number().int().positive().optional(),
     led: LedMessage.optional(),
     priority: Priority.default('normal'),
     volume: z.number().int().min(0).max(100).default(70),
     targets: z
       .object({ areas: z.array(z.string()).default([]), devices: z.array(z.string()).default([]) })
-      .refine((t) => t.areas.length + t.devices.length > 0, 'choose at least one area or device'),
+      .refine((t) => t.areas.length + t.devices.length > 0, zodMessage('broadcast.needs-target')),
     /** "now", an ISO date-time (Vietnam time if no offset), or omitted when rrule is given. */
     startsAt: z.string().optional(),
     /** iCalendar DTSTART + RRULE lines in Vietnam wall time. */
@@ -29,8 +30,8 @@ export const BroadcastInput = z
     /** How long an LED message stays up (audio lasts as long as its media). */
     displaySeconds: z.number().int().min(5).max(6 * 3600).optional(),
   })
-  .refine((b) => b.mediaId !== undefined || b.led !== undefined, 'a broadcast needs audio (mediaId) or an LED message (led)')
-  .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), 'give either startsAt ("now" or a date-time) or rrule');
+  .refine((b) => b.mediaId !== undefined || b.led !== undefined, zodMessage('broadcast.needs-content'))
+  .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), zodMessage('broadcast.when-one-of'));
 export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
 export type BroadcastStatus = 'submitted' | 'approved' | 'rejected' | 'cancelled';
@@ -56,9 +57,9 @@ export interface Broadcast {
   targets: { areas: string[]; devices: string[] };
 }
 
-export class BroadcastError extends Error {
+export class BroadcastError extends LocalizedError {
   constructor(
-    message: string,
+    message: Text,
     readonly status: 400 | 403 | 404 | 409 = 400,
   ) {
     super(message);
@@ -112,9 +113,9 @@ function targetPaths(db: Db, b: { targets: { areas: string[]; devices: string[] 
   return [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')];
 }
 
-function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devices: string[] } }, verb: string): void {
+function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devices: string[] } }, verb: 'create' | 'approve' | 'cancel'): void {
   for (const p of targetPaths(db, b)) {
-    if (!withinScope(user.scope, p)) throw new BroadcastError(`you may not ${verb} broadcasts for "${p}" (your area is "${user.scope}")`, 403);
+    if (!withinScope(user.scope, p)) throw new BroadcastError(msg('broadcast.out-of-scope', { verb, path: p, scope: user.scope }), 403);
   }
 }
 
@@ -123,15 +124,15 @@ const selfApproves = (user: User, priority: Priority) => priority === 'emergency
 
 /** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
 function validateInput(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number): { durationMs: number; startsAt: number | null } {
-  for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(`target area "${a}" does not exist`);
-  for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(`target device "${d}" does not exist`);
+  for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(msg('broadcast.target-area-not-found', { path: a }));
+  for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(msg('broadcast.target-device-not-found', { id: d }));
   assertInScope(db, user, input, 'create');
 
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m) throw new BroadcastError(`media ${input.mediaId} does not exist`);
-    if (m.status !== 'ready') throw new BroadcastError(`media ${input.mediaId} is ${m.status}${m.error ? `: ${m.error}` : ''}; only processed audio can be broadcast`, 409);
+    if (!m) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+    if (m.status !== 'ready') throw new BroadcastError(msg('broadcast.media-not-ready', { id: input.mediaId, status: m.status, error: m.error, errorVi: m.errorVi }), 409);
     durationMs = m.durationMs!;
   } else {
     const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);
@@ -145,15 +146,15 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
       try {
         startsAt = parseVnDateTime(input.startsAt);
       } catch (e) {
-        throw new BroadcastError(`startsAt: ${(e as Error).message}`);
+        throw new BroadcastError(msg('broadcast.starts-at-invalid', { reason: textOf(e) }));
       }
-      if (startsAt + durationMs < now) throw new BroadcastError(`startsAt ${input.startsAt} is in the past`);
+      if (startsAt + durationMs < now) throw new BroadcastError(msg('broadcast.starts-in-past', { startsAt: input.startsAt }));
     }
   } else {
     try {
       validateRecurrence(input.rrule!);
     } catch (e) {
-      throw new BroadcastError(`rrule: ${(e as Error).message}`);
+      throw new BroadcastError(msg('broadcast.rrule-invalid', { reason: textOf(e) }));
     }
   }
   return { durationMs, startsAt };
@@ -209,13 +210,13 @@ export function createBroadcast(db: Db, user: User, input: BroadcastInput, now =
  */
 export function editBroadcast(db: Db, user: User, id: string, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): { broadcast: Broadcast; revisionOf: string | null } {
   const b = getBroadcast(db, id);
-  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
-  if (b.createdBy !== user.id) throw new BroadcastError('only the author of a broadcast may edit it; others may reject it with a reason', 403);
-  if (b.priority === 'emergency' || input.priority === 'emergency') throw new BroadcastError('an emergency cannot be edited: cancel it and send a new one', 409);
-  if (b.status === 'cancelled') throw new BroadcastError('broadcast is cancelled; create a new one instead', 409);
+  if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
+  if (b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.edit-author-only'), 403);
+  if (b.priority === 'emergency' || input.priority === 'emergency') throw new BroadcastError(msg('broadcast.emergency-not-editable'), 409);
+  if (b.status === 'cancelled') throw new BroadcastError(msg('broadcast.cancelled-not-editable'), 409);
   if (b.status === 'approved') {
     const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as { id: string } | undefined;
-    if (pending) throw new BroadcastError(`an edit of this broadcast is already waiting for approval (${pending.id}); edit that one instead`, 409);
+    if (pending) throw new BroadcastError(msg('broadcast.edit-pending', { id: pending.id }), 409);
     return { broadcast: insertBroadcast(db, user, input, now, startLeadMs, id), revisionOf: id };
   }
   const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs);
@@ -235,10 +236,10 @@ export function editBroadcast(db: Db, user: User, id: string, input: BroadcastIn
 
 function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', note: string | null, now: number): Broadcast {
   const b = getBroadcast(db, id);
-  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
-  if (b.status !== 'submitted') throw new BroadcastError(`broadcast is ${b.status}, not waiting for approval`, 409);
-  if (user.role === 'operator') throw new BroadcastError('only a leader (approver), the district office or an admin may approve or reject', 403);
-  if (b.createdBy === user.id) throw new BroadcastError('the author of a broadcast cannot approve or reject it; another person must', 403);
+  if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
+  if (b.status !== 'submitted') throw new BroadcastError(msg('broadcast.not-submitted', { status: b.status }), 409);
+  if (user.role === 'operator') throw new BroadcastError(msg('broadcast.approver-role-only'), 403);
+  if (b.createdBy === user.id) throw new BroadcastError(msg('broadcast.author-cannot-approve'), 403);
   assertInScope(db, user, b, 'approve');
   db.prepare('UPDATE broadcasts SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(to, user.id, now, note, id);
   audit(db, user.id, to === 'approved' ? 'broadcast.approve' : 'broadcast.reject', id, note ? { reason: note } : undefined);
@@ -265,15 +266,15 @@ export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(
 }
 
 export function rejectBroadcast(db: Db, user: User, id: string, reason: string, now = Date.now()): Broadcast {
-  if (!reason?.trim()) throw new BroadcastError('a rejection needs a reason');
+  if (!reason?.trim()) throw new BroadcastError(msg('broadcast.reject-needs-reason'));
   return decide(db, user, id, 'rejected', reason.trim(), now);
 }
 
 export function cancelBroadcast(db: Db, user: User, id: string, now = Date.now()): Broadcast {
   const b = getBroadcast(db, id);
-  if (!b) throw new BroadcastError(`broadcast ${id} does not exist`, 404);
-  if (b.status === 'cancelled' || b.status === 'rejected') throw new BroadcastError(`broadcast is already ${b.status}`, 409);
-  if (user.role === 'operator' && b.createdBy !== user.id) throw new BroadcastError('an operator may cancel only their own broadcasts', 403);
+  if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
+  if (b.status === 'cancelled' || b.status === 'rejected') throw new BroadcastError(msg('broadcast.already-closed', { status: b.status }), 409);
+  if (user.role === 'operator' && b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.operator-cancel-own'), 403);
   assertInScope(db, user, b, 'cancel');
   db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, id);
   audit(db, user.id, 'broadcast.cancel', id);

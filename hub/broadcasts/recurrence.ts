@@ -3,6 +3,7 @@
 // day this week" is one DTSTART at midnight and two daily rules with BYHOUR/BYMINUTE.
 import rrulePkg from 'rrule';
 import { VN_OFFSET_MS } from '../time.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 const { rrulestr } = rrulePkg as unknown as { rrulestr: (s: string, o: object) => { between(a: Date, b: Date, inc: boolean): Date[]; all(it?: (d: Date, i: number) => boolean): Date[] } };
 
@@ -11,24 +12,24 @@ export const MAX_OCCURRENCES = 2000;
 function parseSet(rule: string) {
   // Times are floating (Vietnam wall time); a TZID naming Vietnam is accepted and dropped.
   const text = rule.replace(/;TZID=Asia\/(Ho_Chi_Minh|Saigon)/g, '').trim();
-  if (/TZID=/.test(text)) throw new Error('recurrence times are Asia/Ho_Chi_Minh; remove other TZID values');
-  if (!/^DTSTART[:;]/m.test(text)) throw new Error('recurrence needs a DTSTART line, e.g. DTSTART:20261124T000000');
-  if (!/^RRULE:/m.test(text)) throw new Error('recurrence needs at least one RRULE line, e.g. RRULE:FREQ=DAILY;COUNT=7;BYHOUR=6;BYMINUTE=0');
-  if (/^DTSTART.*Z$/m.test(text)) throw new Error('write DTSTART in Vietnam wall time without Z');
+  if (/TZID=/.test(text)) throw new LocalizedError(msg('rrule.other-tzid'));
+  if (!/^DTSTART[:;]/m.test(text)) throw new LocalizedError(msg('rrule.needs-dtstart'));
+  if (!/^RRULE:/m.test(text)) throw new LocalizedError(msg('rrule.needs-rrule'));
+  if (/^DTSTART.*Z$/m.test(text)) throw new LocalizedError(msg('rrule.dtstart-utc'));
   try {
     return rrulestr(text, { forceset: true });
   } catch (e) {
-    throw new Error(`recurrence rule is not valid iCalendar: ${(e as Error).message}`);
+    throw new LocalizedError(msg('rrule.invalid', { detail: (e as Error).message }));
   }
 }
 
 /** Validates a rule and checks it is bounded (COUNT or UNTIL) so it cannot schedule forever. */
 export function validateRecurrence(rule: string): { first: number; count: number } {
   const set = parseSet(rule);
-  if (!/(COUNT|UNTIL)=/.test(rule)) throw new Error('every RRULE needs COUNT or UNTIL so the broadcast ends');
+  if (!/(COUNT|UNTIL)=/.test(rule)) throw new LocalizedError(msg('rrule.unbounded'));
   const all = set.all((_d, i) => i < MAX_OCCURRENCES + 1);
-  if (all.length === 0) throw new Error('recurrence produces no occurrences');
-  if (all.length > MAX_OCCURRENCES) throw new Error(`recurrence produces more than ${MAX_OCCURRENCES} occurrences`);
+  if (all.length === 0) throw new LocalizedError(msg('rrule.empty'));
+  if (all.length > MAX_OCCURRENCES) throw new LocalizedError(msg('rrule.too-many', { max: MAX_OCCURRENCES }));
   return { first: all[0].getTime() - VN_OFFSET_MS, count: all.length };
 }
 

@@ -153,5 +153,9 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX occurrence_exclusions_by_broadcast ON occurrence_exclusions(broadcast_id);
   `,
+  // 4: why media processing failed, in Vietnamese (error stays English), for the library page.
+  `
+  ALTER TABLE media ADD COLUMN error_vi TEXT;
+  `,
 ];
 

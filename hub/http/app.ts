@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { userForToken, type User } from '../auth/users.ts';
-import { HttpError, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
+import { HttpError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
+import { LocalizedError, msg, type Text } from '../messages.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
@@ -102,7 +103,7 @@ export function createApp(ctx: HubContext) {
     limit: 10,
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '')}`,
-    handler: (_req, res) => res.status(429).json({ error: 'too many failed attempts; wait 5 minutes and try again' }),
+    handler: (_req, res) => res.status(429).json(errorBody(msg('auth.rate-limited'))),
   });
   app.use(['/api/v1/auth/login', '/api/v1/enrol'], guessing);
 
@@ -114,15 +115,15 @@ export function createApp(ctx: HubContext) {
       if (basic) {
         const [id, pw] = Buffer.from(basic[1], 'base64').toString().split(/:(.*)/s);
         if (await ctx.authenticateDevice(id, pw ?? '')) return undefined;
-        throw new HttpError(401, 'wrong device credentials');
+        throw new HttpError(401, msg('auth.wrong-device-credentials'));
       }
       // Logged-in users may fetch media too (to listen in the browser).
     }
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-    if (!token) throw new HttpError(401, 'log in first: send "Authorization: Bearer <token>" from POST /api/v1/auth/login');
+    if (!token) throw new HttpError(401, msg('auth.login-required'));
     const user = userForToken(ctx.db, token);
-    if (!user) throw new HttpError(401, 'token is unknown or expired; log in again');
-    if (Array.isArray(access) && !access.includes(user.role)) throw new HttpError(403, `your role "${user.role}" may not do this (needs ${access.join(' or ')})`);
+    if (!user) throw new HttpError(401, msg('auth.session-expired'));
+    if (Array.isArray(access) && !access.includes(user.role)) throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: access }));
     return user;
   }
 
@@ -146,18 +147,18 @@ export function createApp(ctx: HubContext) {
     }),
   );
 
-  app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.path}`)));
+  app.use('/api', (req, _res, next) => next(new HttpError(404, msg('http.no-route', { method: req.method, path: req.path }))));
   app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
     let status = err instanceof HttpError ? err.status : (err.status ?? err.statusCode ?? 500);
-    let message = err.message ?? 'internal error';
-    if (err.type === 'entity.parse.failed') message = `request body is not valid JSON: ${err.message}`;
-    if (err.type === 'entity.too.large') message = 'request body is larger than 1 MB';
+    let text: Text = err instanceof LocalizedError && err.msg ? err.msg : (err.message ?? 'internal error');
+    if (err.type === 'entity.parse.failed') text = msg('request.invalid-json', { detail: err.message });
+    if (err.type === 'entity.too.large') text = msg('request.too-large');
     if (status >= 500) {
       ctx.log.error({ err, path: req.path }, 'request failed');
-      message = 'internal error; see the hub log';
+      text = msg('internal');
       status = 500;
     }
-    if (!res.headersSent) res.status(status).json({ error: message, ...(err instanceof HttpError && status < 500 ? err.details : undefined) });
+    if (!res.headersSent) res.status(status).json(errorBody(text, err instanceof HttpError && status < 500 ? err.details : undefined));
   });
   return { app, routes };
 }

@@ -151,7 +151,7 @@ describe('area outlines API', () => {
     const text = JSON.stringify(file);
     expect(text.length).toBeGreaterThan(2_000_000);
     const asJson = await call('quan', 'POST', `/api/v1/areas/boundaries/import?parent=${DISTRICT}&source=detailed`, text);
-    expect(asJson).toEqual({ status: 413, body: { error: 'request body is larger than 1 MB' } });
+    expect(asJson).toEqual({ status: 413, body: { error: 'request body is larger than 1 MB', errorVi: 'Dữ liệu gửi lên vượt quá 1 MB.', code: 'request.too-large' } });
     const asGeo = await call('quan', 'POST', `/api/v1/areas/boundaries/import?parent=${DISTRICT}&source=detailed`, text, 'application/geo+json');
     expect(asGeo.status).toBe(200);
     expect(asGeo.body.matched.map((m: any) => m.positions)).toEqual([19_000, 19_000, 19_000]);

@@ -4,17 +4,32 @@ import type { Request, Response, NextFunction, Router } from 'express';
 import { z } from 'zod';
 import { describeZodError } from '../../protocol/index.ts';
 import type { Role, User } from '../auth/users.ts';
+import { LocalizedError, msg, type Text } from '../messages.ts';
+import { describeZodErrorVi } from './zod-vi.ts';
 
-export class HttpError extends Error {
+/**
+ * An error the API answers with: status, and a catalogue message (hub/messages.ts) or a plain
+ * string. The JSON body is { error: <English>, errorVi: <Vietnamese>, code, ...details }; a plain
+ * string gives { error } only.
+ */
+export class HttpError extends LocalizedError {
   constructor(
     readonly status: number,
-    message: string,
-    /** Extra fields for the JSON error body, e.g. { code, clashes } for programs and the web UI. */
+    message: Text,
+    /** Extra fields for the JSON error body, e.g. { clashes } for programs and the web UI. */
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
 }
+
+/** The JSON body of an error answer. */
+export function errorBody(text: Text, details?: Record<string, unknown>): Record<string, unknown> {
+  if (typeof text === 'string') return { error: text, ...details };
+  return { error: text.en, errorVi: text.vi, code: text.code, ...details };
+}
+
+const zodIssues = (e: z.ZodError) => ({ issues: describeZodError(e), issuesVi: describeZodErrorVi(e) });
 
 export type Access = 'public' | 'device' | 'user' | Role[];
 
@@ -42,12 +57,12 @@ export function mountRoutes(router: Router, routes: RouteDef[], authorise: (req:
         let query: unknown;
         if (r.body) {
           const p = r.body.safeParse(req.body ?? {});
-          if (!p.success) throw new HttpError(400, `invalid request body: ${describeZodError(p.error)}`);
+          if (!p.success) throw new HttpError(400, msg('request.invalid-body', zodIssues(p.error)));
           body = p.data;
         }
         if (r.query) {
           const p = r.query.safeParse(req.query ?? {});
-          if (!p.success) throw new HttpError(400, `invalid query: ${describeZodError(p.error)}`);
+          if (!p.success) throw new HttpError(400, msg('request.invalid-query', zodIssues(p.error)));
           query = p.data;
         }
         const result = await r.handler({ req, res, user, body, query } as any);
@@ -76,7 +91,12 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
       parameters: params,
       responses: {
         '200': { description: 'OK', content: { 'application/json': {} } },
-        '400': { description: 'The request names a problem: { "error": "..." }' },
+        '400': {
+          description:
+            'The request names a problem: { "error": "<English>", "errorVi": "<Vietnamese>", "code": "<message code>", ...details }. ' +
+            '"error" stays English for programs and scripts; "errorVi" is the same message in Vietnamese for people; "code" names the message ' +
+            '(e.g. "broadcast.author-cannot-approve", "request.invalid-body", "quiet-hours"). Every other 4xx answer has the same shape.',
+        },
         ...(r.access === 'public' ? {} : { '401': { description: 'Not logged in' }, '403': { description: 'Not allowed for this role or area' } }),
       },
       ...(r.access === 'public' ? {} : { security: r.access === 'device' ? [{ deviceBasic: [] }] : [{ bearer: [] }] }),

@@ -1,4 +1,7 @@
-// Errors a ward official may see after an upload: `code` is for programs, `message` for people.
+// Errors a ward official may see after an upload: `code` is for programs, `message` (English) and
+// `msg` (hub/messages.ts, English and Vietnamese) for people.
+import { LocalizedError, type Text } from '../messages.ts';
+
 export type MediaErrorCode =
   | 'not-audio'
   | 'corrupt'
@@ -9,12 +12,12 @@ export type MediaErrorCode =
   | 'ffmpeg-failed'
   | 'timeout';
 
-export class MediaError extends Error {
+export class MediaError extends LocalizedError {
   readonly code: MediaErrorCode;
   /** Tail of ffmpeg's own output, for operators' logs; never shown as the message. */
   readonly detail?: string;
 
-  constructor(code: MediaErrorCode, message: string, opts: { detail?: string; cause?: unknown } = {}) {
+  constructor(code: MediaErrorCode, message: Text, opts: { detail?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'MediaError';
     this.code = code;

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { MediaError } from './errors.ts';
+import { msg } from '../messages.ts';
 
 // Demuxers an uploaded bulletin may use. Anything else (playlists, images, concat lists, network
 // references) is refused by ffmpeg itself before it reads further.
@@ -51,7 +52,7 @@ export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs:
     }, opts.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new MediaError('ffmpeg-failed', `the audio tool (ffmpeg) could not be started while ${opts.what}: ${err.message}`, { cause: err }));
+      reject(new MediaError('ffmpeg-failed', msg('media.tool-not-started', { what: opts.what, detail: err.message }), { cause: err }));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -60,7 +61,7 @@ export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs:
       const stderr = dropped ? `${head}\n[… output cut …]\n${tail}` : head + tail;
       if (timedOut) {
         reject(
-          new MediaError('timeout', `processing took too long while ${opts.what} (stopped after ${Math.round(opts.timeoutMs / 1000)} s); the file may be damaged or far too long`, {
+          new MediaError('timeout', msg('media.timeout', { what: opts.what, seconds: Math.round(opts.timeoutMs / 1000) }), {
             detail: lastLines(stderr),
           }),
         );

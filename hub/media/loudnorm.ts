@@ -3,6 +3,7 @@
 // (ebur128). Audio whose peaks would overshoot the limit is peak-limited first: limiter.ts.
 import path from 'node:path';
 import { MediaError } from './errors.ts';
+import { msg, type Message } from '../messages.ts';
 import { inputArgs, lastLines, progressTimeMs, runFfmpeg } from './ffmpeg-run.ts';
 
 export interface LoudnessTarget {
@@ -52,8 +53,8 @@ export function failure(stderr: string, code: number | null, what: string): Medi
   const detail = lastLines(stderr);
   const damaged = /Invalid data|Error while decoding|corrupt|Header missing|moov atom not found|invalid frame|Error splitting/i.test(stderr);
   return damaged
-    ? new MediaError('corrupt', `the audio is damaged: ffmpeg stopped while ${what} (${detail})`, { detail })
-    : new MediaError('ffmpeg-failed', `ffmpeg failed while ${what} (exit ${code}): ${detail}`, { detail });
+    ? new MediaError('corrupt', msg('media.damaged', { what, detail }), { detail })
+    : new MediaError('ffmpeg-failed', msg('media.tool-failed', { what, exit: code, detail }), { detail });
 }
 
 export interface Pass1 {
@@ -101,13 +102,14 @@ export interface LinearPlan {
 }
 
 const fix2 = (x: number) => Number(x.toFixed(2));
+const impossible = (reason: Message) => ({ impossible: reason.en, reason });
 
 /**
  * The effective target for which loudnorm will run linearly, mirroring its own test (af_loudnorm.c
  * init): measured_TP + (I - measured_I) <= TP and measured_LRA <= LRA, with none of the measured
  * values at its "not given" default. Returns a reason when no linear target exists.
  */
-export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDropLu = 0): LinearPlan | { impossible: string } {
+export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDropLu = 0): LinearPlan | { impossible: string; reason: Message } {
   const adjustments: string[] = [];
   // loudnorm reads measured_LRA 0 or measured_I 0 as "not given" and goes dynamic; both are
   // printed to 0.01, so a hundredth away is within the measurement's own rounding.
@@ -115,7 +117,7 @@ export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDrop
   let lra = wanted.lra;
   if (measured.inputLRA > lra) {
     if (measured.inputLRA > MAX_LRA) {
-      return { impossible: `its loudness range (${measured.inputLRA.toFixed(1)} LU) is wider than ffmpeg can normalise with one fixed gain (${MAX_LRA} LU); please send a more even recording` };
+      return impossible(msg('media.lra-too-wide', { lra: measured.inputLRA, max: MAX_LRA }));
     }
     lra = measured.inputLRA;
     adjustments.push(`loudness-range target raised from ${wanted.lra} to ${lra} LU to match the recording`);
@@ -130,7 +132,7 @@ export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDrop
   if (extraDropLu > 0) i = fix2(i - extraDropLu);
   if (i !== wanted.i) adjustments.push(`loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP with one fixed gain`);
   if (i < MIN_I) {
-    return { impossible: `its peaks are too high for its loudness (peak ${measured.inputTP.toFixed(1)} dBTP at ${measured.inputI.toFixed(1)} LUFS): a fixed gain cannot reach a usable level` };
+    return impossible(msg('media.peaks-too-high', { tp: measured.inputTP, i: measured.inputI }));
   }
   return { target: { i, tp: wanted.tp, lra }, measured, adjustments };
 }
@@ -157,7 +159,7 @@ export async function normalizeLinear(ffmpegPath: string, input: string, output:
   const drops = [0, 0.1, 0.5];
   for (let attempt = 0; attempt < drops.length; attempt++) {
     const plan = planLinear(m, wanted, drops[attempt]);
-    if ('impossible' in plan) throw new MediaError('not-normalizable', `the loudness cannot be evened out: ${plan.impossible}`);
+    if ('impossible' in plan) throw new MediaError('not-normalizable', msg('media.not-normalizable', { reason: plan.reason }));
     const { target: t, measured: mm } = plan;
     const ln =
       `loudnorm=I=${t.i}:TP=${t.tp}:LRA=${t.lra}` +
@@ -182,7 +184,7 @@ export async function normalizeLinear(ffmpegPath: string, input: string, output:
       return { effective: t, adjustments: plan.adjustments, report, normalizationType: 'linear', attempts: attempt + 1, decodedMs: progressTimeMs(r.stderr) ?? 0, ms };
     }
   }
-  throw new MediaError('not-normalizable', `the loudness cannot be evened out with one fixed gain: ffmpeg kept choosing dynamic normalisation after ${drops.length} attempts`);
+  throw new MediaError('not-normalizable', msg('media.stays-dynamic', { attempts: drops.length }));
 }
 
 export interface OutputLoudness {
@@ -227,9 +229,9 @@ export const SILENCE_LUFS = -60;
 
 export function assertAudible(m: LoudnormMeasure): void {
   if (!Number.isFinite(m.inputI) || !Number.isFinite(m.inputTP) || m.inputI <= -70 || m.inputThresh <= -70) {
-    throw new MediaError('silent', 'the recording is silent: no sound could be measured in it');
+    throw new MediaError('silent', msg('media.silent'));
   }
   if (m.inputI < SILENCE_LUFS) {
-    throw new MediaError('silent', `the recording is almost silent (${m.inputI.toFixed(1)} LUFS; speech is usually between -35 and -10): was the microphone muted?`);
+    throw new MediaError('silent', msg('media.almost-silent', { lufs: m.inputI }));
   }
 }

@@ -11,6 +11,7 @@ import { createMedia, markMediaFailed, markMediaReady, type MediaItem } from './
 import { transcode } from './pipeline.ts';
 import { isMediaError } from './errors.ts';
 import { sweepTemp } from './store.ts';
+import { LocalizedError, msg, textOf } from '../messages.ts';
 
 export interface MediaJobsOptions {
   db: Db;
@@ -53,9 +54,9 @@ export function createMediaJobs(opts: MediaJobsOptions) {
       opts.log.info({ id, durationMs: r.durationMs, speedX: r.timing.speedX, lufs: r.loudness.outputI }, 'media ready');
       opts.onDone?.({ id, status: 'ready', seconds: (Date.now() - started) / 1000 });
     } catch (err) {
-      const msg = (err as Error).message || String(err);
-      markMediaFailed(opts.db, id, msg, isMediaError(err) ? err.code : 'error');
-      opts.log.warn({ id, err: msg }, 'media failed');
+      const text = textOf(err) || String(err);
+      markMediaFailed(opts.db, id, text, isMediaError(err) ? err.code : 'error');
+      opts.log.warn({ id, err: (err as Error).message || String(err) }, 'media failed');
       opts.onDone?.({ id, status: 'failed', seconds: (Date.now() - started) / 1000 });
     } finally {
       rmSync(file, { force: true });
@@ -84,11 +85,11 @@ export function createMediaJobs(opts: MediaJobsOptions) {
       }
       if (input.truncated()) {
         rmSync(file, { force: true });
-        throw Object.assign(new Error(`file is larger than the ${Math.round(input.maxBytes / 1048576)} MB limit`), { status: 413 });
+        throw Object.assign(new LocalizedError(msg('upload.too-large', { mb: Math.round(input.maxBytes / 1048576) })), { status: 413 });
       }
       if (bytes === 0) {
         rmSync(file, { force: true });
-        throw Object.assign(new Error('file is empty'), { status: 400 });
+        throw Object.assign(new LocalizedError(msg('upload.empty')), { status: 400 });
       }
       const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: bytes, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy });
       pending += 1;

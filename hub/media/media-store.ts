@@ -2,6 +2,7 @@
 // dataDir/media named by their sha256 (content-addressed, so agents can verify what they fetch).
 import type { Db } from '../db/database.ts';
 import { formatVn } from '../time.ts';
+import { enOf, msg, type Text } from '../messages.ts';
 
 export interface MediaOutput {
   format: 'opus' | 'mp3';
@@ -17,7 +18,10 @@ export interface MediaItem {
   sourceSha256: string | null;
   sourceBytes: number;
   status: 'processing' | 'ready' | 'failed';
+  /** Why processing failed (English). */
   error: string | null;
+  /** The same in Vietnamese; null when the reason has no translation (the web UI then goes by errorCode). */
+  errorVi: string | null;
   /** Why processing failed, for programs: not-audio, corrupt, too-long, silent, ... */
   errorCode: string | null;
   durationMs: number | null;
@@ -35,6 +39,7 @@ const toItem = (r: any): MediaItem => ({
   sourceBytes: r.source_bytes,
   status: r.status,
   error: r.error,
+  errorVi: r.error_vi ?? null,
   errorCode: r.error_code,
   durationMs: r.duration_ms,
   loudness: r.loudness ? JSON.parse(r.loudness) : null,
@@ -61,7 +66,7 @@ export function listMedia(db: Db, limit = 200): MediaItem[] {
 }
 
 export function markMediaReady(db: Db, id: number, r: { durationMs: number; loudness: unknown; outputs: MediaOutput[] }): void {
-  db.prepare("UPDATE media SET status = 'ready', error = NULL, duration_ms = ?, loudness = ?, outputs = ?, processed_at = ? WHERE id = ?").run(
+  db.prepare("UPDATE media SET status = 'ready', error = NULL, error_vi = NULL, duration_ms = ?, loudness = ?, outputs = ?, processed_at = ? WHERE id = ?").run(
     r.durationMs,
     JSON.stringify(r.loudness),
     JSON.stringify(r.outputs),
@@ -70,15 +75,22 @@ export function markMediaReady(db: Db, id: number, r: { durationMs: number; loud
   );
 }
 
-export function markMediaFailed(db: Db, id: number, error: string, code = 'error'): void {
-  db.prepare("UPDATE media SET status = 'failed', error = ?, error_code = ?, processed_at = ? WHERE id = ?").run(error, code, Date.now(), id);
+export function markMediaFailed(db: Db, id: number, error: Text, code = 'error'): void {
+  db.prepare("UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = ?, processed_at = ? WHERE id = ?").run(
+    enOf(error),
+    typeof error === 'string' ? null : error.vi,
+    code,
+    Date.now(),
+    id,
+  );
 }
 
 /** Media interrupted by a hub restart cannot finish: say so instead of leaving it "processing". */
 export function failInterruptedMedia(db: Db): number {
+  const m = msg('media.interrupted');
   return db
-    .prepare("UPDATE media SET status = 'failed', error = 'processing was interrupted by a hub restart; upload again', error_code = 'interrupted', processed_at = ? WHERE status = 'processing'")
-    .run(Date.now()).changes;
+    .prepare("UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = 'interrupted', processed_at = ? WHERE status = 'processing'")
+    .run(m.en, m.vi, Date.now()).changes;
 }
 
 /** Is this file name one of our outputs? Only such names are ever served. */

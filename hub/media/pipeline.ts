@@ -11,6 +11,7 @@ import { normalizeToTarget, type PeakLimit } from './limiter.ts';
 import { assertAudible, measureLoudnorm, measureOutput, type LoudnessTarget, type OutputLoudness } from './loudnorm.ts';
 import { probeAudio, type ProbeResult } from './probe.ts';
 import { placeByHash, sha256File, tempName } from './store.ts';
+import { msg } from '../messages.ts';
 
 export interface TranscodeOptions {
   ffmpegPath?: string;
@@ -108,8 +109,6 @@ function checkRange(name: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
-const fmtDuration = (ms: number) => (ms >= 120_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
-
 export async function transcode(input: string, outDir: string, opts: TranscodeOptions = {}): Promise<TranscodeResult> {
   const started = performance.now();
   const ffmpegPath = opts.ffmpegPath ?? resolveFfmpeg().path;
@@ -132,12 +131,9 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
   // Hash only once the probe has shown a regular, readable file; it overlaps pass 1.
   const [pass1, sourceSha256] = await settleAll([measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 }), sha256File(input)]);
   if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs, true);
-  if (pass1.decodedMs <= 0) throw new MediaError('corrupt', 'no sound could be decoded from the file: it is damaged or empty');
+  if (pass1.decodedMs <= 0) throw new MediaError('corrupt', msg('media.no-sound-decoded'));
   if (headerMs !== undefined && headerMs - pass1.decodedMs > Math.max(500, headerMs * 0.05)) {
-    throw new MediaError(
-      'corrupt',
-      `the file is cut short: it says it lasts ${fmtDuration(headerMs)} but only ${fmtDuration(pass1.decodedMs)} of sound could be read (an incomplete upload or copy?)`,
-    );
+    throw new MediaError('corrupt', msg('media.cut-short', { headerMs, decodedMs: pass1.decodedMs }));
   }
   if (pass1.decodedMs < minMs) throw tooShort(pass1.decodedMs, minMs);
   assertAudible(pass1.measured);
@@ -154,7 +150,7 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
       temps.push(tmp);
       const trim = trimDb ? ['-af', `volume=${trimDb.toFixed(2)}dB`] : [];
       const r = await runFfmpeg(ffmpegPath, [...inputArgs(wav), ...trim, ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`], { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` });
-      if (r.code !== 0) throw new MediaError('ffmpeg-failed', `ffmpeg failed while encoding ${enc.format.toUpperCase()}: ${lastLines(r.stderr)}`, { detail: r.stderr.slice(-4000) });
+      if (r.code !== 0) throw new MediaError('ffmpeg-failed', msg('media.encode-failed', { format: enc.format.toUpperCase(), detail: lastLines(r.stderr) }), { detail: r.stderr.slice(-4000) });
       return tmp;
     };
     let encodeMs = 0;
@@ -244,18 +240,15 @@ function limiterSummary(l: PeakLimit | null): TranscodeResult['loudness']['limit
 function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarget): void {
   const off = got.i - target.i;
   if (Math.abs(off) > I_TOLERANCE_LU || got.tp > target.tp + TP_CODEC_TOLERANCE_DB) {
-    throw new MediaError(
-      'ffmpeg-failed',
-      `the ${format.toUpperCase()} result failed its loudness check: ${got.i.toFixed(1)} LUFS / ${got.tp.toFixed(1)} dBTP measured, ${target.i} LUFS / ${target.tp} dBTP intended`,
-    );
+    throw new MediaError('ffmpeg-failed', msg('media.loudness-check-failed', { format: format.toUpperCase(), i: got.i, tp: got.tp, targetI: target.i, targetTp: target.tp }));
   }
 }
 
 function tooLong(ms: number, maxMs: number, cutOff = false): MediaError {
   // When decoding was cut off at the limit, `ms` is only a lower bound.
-  return new MediaError('too-long', `the recording is too long: ${cutOff ? 'more than ' : ''}${fmtDuration(ms)}, the limit is ${fmtDuration(maxMs)}`);
+  return new MediaError('too-long', msg('media.too-long', { ms, maxMs, cutOff }));
 }
 
 function tooShort(ms: number, minMs: number): MediaError {
-  return new MediaError('too-short', `the recording is too short: ${(ms / 1000).toFixed(2)} s, it must last at least ${(minMs / 1000).toFixed(2)} s`);
+  return new MediaError('too-short', msg('media.too-short', { ms, minMs }));
 }

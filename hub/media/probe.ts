@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
+import { msg } from '../messages.ts';
 
 export interface ProbeResult {
   /** From the container header; null when it does not say. */
@@ -62,23 +63,23 @@ function describeAudio(desc: string): { codec: string; sampleRate: number; chann
 
 function notOpenable(sniff: Sniff, stderr: string): MediaError {
   const detail = lastLines(stderr);
-  if (sniff.bytes === 0) return new MediaError('corrupt', 'the file is empty (0 bytes); the upload or copy probably failed', { detail });
-  if (sniff.looksLike && !sniff.audioSignature) return new MediaError('not-audio', `the file is not audio: it looks like ${sniff.looksLike}`, { detail });
-  if (sniff.looksLike) return new MediaError('corrupt', `the file starts like ${sniff.looksLike} but is damaged: ffmpeg could not read it`, { detail });
-  return new MediaError('not-audio', 'the file is not in any audio format we can read (ffmpeg did not recognise it)', { detail });
+  if (sniff.bytes === 0) return new MediaError('corrupt', msg('media.empty-file'), { detail });
+  if (sniff.looksLike && !sniff.audioSignature) return new MediaError('not-audio', msg('media.not-audio-looks-like', { looksLike: sniff.looksLike }), { detail });
+  if (sniff.looksLike) return new MediaError('corrupt', msg('media.damaged-looks-like', { looksLike: sniff.looksLike }), { detail });
+  return new MediaError('not-audio', msg('media.unknown-format'), { detail });
 }
 
 export async function probeAudio(ffmpegPath: string, file: string, opts: { timeoutMs?: number; requireAudio?: boolean } = {}): Promise<ProbeResult> {
   let sniff: Sniff;
   try {
     // Before opening: opening a FIFO or device would block (or never end).
-    if (!(await stat(file)).isFile()) throw new MediaError('not-audio', 'the file is not audio: it is not a regular file');
+    if (!(await stat(file)).isFile()) throw new MediaError('not-audio', msg('media.not-regular-file'));
     sniff = await sniffFile(file);
   } catch (err) {
     if (err instanceof MediaError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it is not there (removed before processing?)' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
-    throw new MediaError('corrupt', `the file could not be opened: ${why}`, { cause: err });
+    const why = code === 'ENOENT' ? 'missing' : code === 'EACCES' ? 'denied' : 'other';
+    throw new MediaError('corrupt', msg('media.cannot-open', { why, detail: String(code ?? err) }), { cause: err });
   }
   if (sniff.bytes === 0) throw notOpenable(sniff, '');
   const run = await runFfmpeg(ffmpegPath, inputArgs(file), { timeoutMs: opts.timeoutMs ?? 15_000, what: 'reading the file' });
@@ -90,8 +91,8 @@ export async function probeAudio(ffmpegPath: string, file: string, opts: { timeo
   if (!audio) {
     if (opts.requireAudio === false) return { ...base, codec: '', sampleRate: 0, channels: 0, hasAudio: false };
     const video = parsed.streams.find((s) => s.kind === 'Video');
-    const what = sniff.looksLike && !sniff.audioSignature ? ` (it looks like ${sniff.looksLike})` : video ? ` (it holds only video: ${video.desc.split(/[\s,(]/)[0]})` : '';
-    throw new MediaError('not-audio', `the file is not audio: ffmpeg found no audio stream${what}`, { detail: lastLines(run.stderr) });
+    const what = sniff.looksLike && !sniff.audioSignature ? { looksLike: sniff.looksLike } : video ? { video: video.desc.split(/[\s,(]/)[0] } : {};
+    throw new MediaError('not-audio', msg('media.no-audio-stream', what), { detail: lastLines(run.stderr) });
   }
   return { ...base, ...describeAudio(audio.desc), hasAudio: true };
 }

@@ -7,6 +7,7 @@ import { listDevices } from '../devices/devices.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 type Result = (typeof RESULTS)[number];
@@ -36,7 +37,7 @@ const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, 
 export function coverageReport(db: Db, q: { areaPath: string; from: number; to: number; graceMs: number; now?: number }) {
   const now = q.now ?? Date.now();
   const area = getAreaByPath(db, q.areaPath);
-  if (!area) throw new Error(`area "${q.areaPath}" does not exist`);
+  if (!area) throw new LocalizedError(msg('area.not-found', { path: q.areaPath }));
   const areaNames = new Map(listAreas(db).map((a) => [a.path, a.name]));
   const devices = new Map(listDevices(db, area.path).map((d) => [d.id, d]));
 

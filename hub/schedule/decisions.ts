@@ -10,12 +10,13 @@ import { getDevice } from '../devices/devices.ts';
 import type { Broadcast } from '../broadcasts/broadcasts.ts';
 import { audit } from '../audit.ts';
 import { findConflicts } from './conflicts.ts';
+import { LocalizedError, msg, type Text } from '../messages.ts';
 
 export type ClashDecision = 'air-ours' | 'yield';
 
-export class DecisionError extends Error {
+export class DecisionError extends LocalizedError {
   constructor(
-    message: string,
+    message: Text,
     readonly status: 400 | 403 | 409 = 400,
   ) {
     super(message);
@@ -31,13 +32,13 @@ export interface DecisionResult {
 }
 
 export function decideClash(db: Db, user: User, ours: Broadcast, decision: ClashDecision, conflictsWith: string[] = [], now = Date.now()): DecisionResult {
-  if (ours.status !== 'submitted' && ours.status !== 'approved') throw new DecisionError(`broadcast is ${ours.status}; a clash decision concerns a broadcast that is waiting for approval or approved`, 409);
-  if (ours.priority === 'emergency') throw new DecisionError('an emergency pre-empts everything; there is nothing to decide', 409);
+  if (ours.status !== 'submitted' && ours.status !== 'approved') throw new DecisionError(msg('decision.not-open', { status: ours.status }), 409);
+  if (ours.priority === 'emergency') throw new DecisionError(msg('decision.emergency'), 409);
   return db.transaction(() => {
     // Taken again from scratch: the official may change their mind.
     db.prepare('DELETE FROM occurrence_exclusions WHERE decided_for = ?').run(ours.id);
     const clashes = findConflicts(db, ours, now).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher' && (conflictsWith.length === 0 || conflictsWith.includes(c.broadcastId)));
-    if (clashes.length === 0) throw new DecisionError('this broadcast has no clash with a higher level’s bulletin of the same priority to decide', 409);
+    if (clashes.length === 0) throw new DecisionError(msg('decision.no-clash'), 409);
     const ins = db.prepare(
       'INSERT OR IGNORE INTO occurrence_exclusions(broadcast_id, start_at, device_id, decided_for, decision, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -51,7 +52,7 @@ export function decideClash(db: Db, user: User, ours: Broadcast, decision: Clash
       const [broadcastId, startAt, title, start] = decision === 'air-ours' ? [c.broadcastId, c.otherStartAt, c.title, c.otherStart] : [ours.id, c.draftStartAt, ours.title, c.draftStart];
       if (ins.run(broadcastId, startAt, c.deviceId, ours.id, decision, user.id, now).changes) result.excluded.push({ broadcastId, title, start, deviceId: c.deviceId, deviceName: c.deviceName });
     }
-    if (result.excluded.length === 0) throw new DecisionError('none of the clashing devices is in your area; the official of their ward decides', 403);
+    if (result.excluded.length === 0) throw new DecisionError(msg('decision.outside-area'), 403);
     audit(db, user.id, 'broadcast.decision', ours.id, {
       decision,
       conflictsWith: [...new Set(clashes.map((c) => c.broadcastId))],

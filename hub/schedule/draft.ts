@@ -5,14 +5,15 @@ import type { Broadcast, BroadcastInput } from '../broadcasts/broadcasts.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime } from '../time.ts';
 import { validateRecurrence } from '../broadcasts/recurrence.ts';
+import { LocalizedError, msg, textOf } from '../messages.ts';
 
-export class DraftError extends Error {}
+export class DraftError extends LocalizedError {}
 
 export function draftBroadcast(db: Db, input: BroadcastInput, userId: number, now = Date.now(), startLeadMs = 5000): Broadcast {
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m || m.status !== 'ready' || !m.durationMs) throw new DraftError(`media ${input.mediaId} is not ready`);
+    if (!m || m.status !== 'ready' || !m.durationMs) throw new DraftError(msg('draft.media-not-ready', { id: input.mediaId }));
     durationMs = m.durationMs;
   } else {
     const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);
@@ -23,13 +24,13 @@ export function draftBroadcast(db: Db, input: BroadcastInput, userId: number, no
     try {
       startsAt = input.startsAt === 'now' ? now + startLeadMs : parseVnDateTime(input.startsAt);
     } catch (e) {
-      throw new DraftError(`startsAt: ${(e as Error).message}`);
+      throw new DraftError(msg('broadcast.starts-at-invalid', { reason: textOf(e) }));
     }
   } else {
     try {
       validateRecurrence(input.rrule!);
     } catch (e) {
-      throw new DraftError(`rrule: ${(e as Error).message}`);
+      throw new DraftError(msg('broadcast.rrule-invalid', { reason: textOf(e) }));
     }
   }
   return {

@@ -8,6 +8,7 @@ import { occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { getAreaByPath, withinScope } from '../areas/areas.ts';
 import { getDevice } from '../devices/devices.ts';
 import { formatVn, VN_OFFSET_MS } from '../time.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -23,7 +24,7 @@ export interface QuietWindow {
 
 export function parseHhmm(text: string): number {
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
-  if (!m) throw new Error(`"${text}" is not a time of day like 22:00`);
+  if (!m) throw new LocalizedError(msg('quiet-hours.bad-time', { text }));
   return +m[1] * 60 + +m[2];
 }
 export const formatHhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
@@ -51,10 +52,10 @@ export function listQuietHours(db: Db): QuietWindow[] {
 
 export function addQuietHours(db: Db, input: { areaPath: string; start: string; end: string; note?: string }, userId: number | null): QuietWindow {
   const area = getAreaByPath(db, input.areaPath);
-  if (!area) throw new Error(`area "${input.areaPath}" does not exist`);
+  if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
   const s = parseHhmm(input.start);
   const e = parseHhmm(input.end);
-  if (s === e) throw new Error('quiet hours must start and end at different times');
+  if (s === e) throw new LocalizedError(msg('quiet-hours.same-start-end'));
   const info = db
     .prepare('INSERT INTO quiet_hours(area_id, start_minute, end_minute, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(area.id, s, e, input.note ?? '', userId, Date.now());
@@ -96,12 +97,17 @@ export function quietHoursClashes(db: Db, b: Broadcast, now = Date.now()): Quiet
   return out;
 }
 
-export class QuietHoursError extends Error {
+export class QuietHoursError extends LocalizedError {
   constructor(readonly clashes: QuietClash[]) {
     const first = clashes[0];
-    const more = clashes.length > 1 ? ` (and ${clashes.length - 1} more occurrence${clashes.length > 2 ? 's' : ''})` : '';
     super(
-      `normal-priority broadcasts may not play in quiet hours: the occurrence at ${first.occurrenceStart.slice(0, 16).replace('T', ' ')} falls in the quiet hours ${first.window.start}–${first.window.end} of ${first.window.areaName}${more}; choose another time, or use priority or emergency`,
+      msg('quiet-hours', {
+        at: first.occurrenceStart.slice(0, 16).replace('T', ' '),
+        start: first.window.start,
+        end: first.window.end,
+        areaName: first.window.areaName,
+        others: clashes.length - 1,
+      }),
     );
   }
 }

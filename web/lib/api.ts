@@ -1,15 +1,30 @@
 // Talking to the hub: JSON with the bearer token, uploads through XMLHttpRequest (for progress),
 // and one EventSource for live events shared by every page.
+import { lang, tx } from './i18n.ts';
+
 const TOKEN_KEY = 'wardcast-token';
 
+/**
+ * A refused request. `message` is the hub's message in the UI's language: the body's "errorVi"
+ * in Vietnamese, "error" (English) otherwise or when the hub sent no translation. `code` names
+ * the message for page logic (e.g. "quiet-hours").
+ */
 export class ApiError extends Error {
+  readonly code: string | undefined;
   constructor(
     readonly status: number,
     message: string,
     readonly body: any,
   ) {
     super(message);
+    this.code = typeof body?.code === 'string' ? body.code : undefined;
   }
+}
+
+/** The hub's error body → the message to show. */
+export function errorMessage(body: any, status: number): string {
+  const vi = lang() === 'vi' && typeof body?.errorVi === 'string' && body.errorVi ? body.errorVi : undefined;
+  return vi ?? (typeof body?.error === 'string' && body.error ? body.error : `HTTP ${status}`);
 }
 
 let token: string | null = sessionStorage.getItem(TOKEN_KEY);
@@ -27,12 +42,19 @@ export const whenLoggedOut = (f: () => void) => (onLoggedOut = f);
 /** A URL that carries the token (for <audio>, downloads and EventSource). */
 export const withToken = (url: string) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token ?? '')}`;
 
+const networkError = () => new ApiError(0, tx('Lỗi mạng: không kết nối được với máy chủ.', 'Network error: the hub cannot be reached.'), null);
+
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw networkError();
+  }
   const text = await res.text();
   let data: any = null;
   try {
@@ -44,7 +66,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
     setToken(null);
     onLoggedOut();
   }
-  if (!res.ok) throw new ApiError(res.status, data?.error ?? `HTTP ${res.status}`, data);
+  if (!res.ok) throw new ApiError(res.status, errorMessage(data, res.status), data);
   return data as T;
 }
 export const get = <T = any>(p: string) => api<T>('GET', p);
@@ -66,9 +88,9 @@ export function upload(path: string, file: File, onProgress: (fraction: number) 
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(new ApiError(xhr.status, body?.error ?? `HTTP ${xhr.status}`, body));
+      else reject(new ApiError(xhr.status, errorMessage(body, xhr.status), body));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network error', null));
+    xhr.onerror = () => reject(networkError());
     const form = new FormData();
     form.append('file', file, file.name);
     xhr.send(form);

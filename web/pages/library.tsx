@@ -4,6 +4,7 @@ import { useResource } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtDateTime, fmtDuration } from '../lib/time.ts';
 import { setDraftSeed } from '../lib/draft.ts';
+import { mediaErrorText } from '../lib/media-errors.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { LedComposer, emptyPage, ledForApi } from '../components/led-composer.tsx';
@@ -78,7 +79,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
                   </>
                 )}
               </div>
-              {m.status === 'failed' && <p class="error small">{m.error}</p>}
+              {m.status === 'failed' && <p class="error small">{mediaErrorText(m, lang())}</p>}
               {m.status === 'ready' && <AudioWithWave media={m} />}
               {m.status === 'ready' && (
                 <button

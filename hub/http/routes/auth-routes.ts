@@ -3,6 +3,7 @@ import { route, HttpError } from '../route.ts';
 import { issueToken, login, revokeToken, createUser, listUsers, ROLES } from '../../auth/users.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
+import { msg, textOf } from '../../messages.ts';
 
 export function authRoutes(ctx: HubContext) {
   return [
@@ -15,7 +16,7 @@ export function authRoutes(ctx: HubContext) {
       body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
       async handler({ body }) {
         const r = await login(ctx.db, body.username, body.password);
-        if (!r) throw new HttpError(401, 'wrong username or password');
+        if (!r) throw new HttpError(401, msg('auth.wrong-credentials'));
         audit(ctx.db, r.user.id, 'auth.login', body.username);
         return { token: r.token, user: r.user };
       },
@@ -66,7 +67,7 @@ export function authRoutes(ctx: HubContext) {
           res.status(201);
           return u;
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
       },
     }),

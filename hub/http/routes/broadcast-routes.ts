@@ -22,6 +22,7 @@ import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-h
 import { standingDecision } from '../../schedule/decisions.ts';
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
+import { msg, textOf, zodMessage } from '../../messages.ts';
 
 const DAY = 86_400_000;
 
@@ -30,7 +31,7 @@ export function broadcastRoutes(ctx: HubContext) {
     try {
       return f();
     } catch (e) {
-      if (e instanceof BroadcastError) throw new HttpError(e.status, e.message);
+      if (e instanceof BroadcastError) throw new HttpError(e.status, textOf(e));
       throw e;
     }
   };
@@ -39,7 +40,7 @@ export function broadcastRoutes(ctx: HubContext) {
     try {
       assertOutsideQuietHours(ctx.db, b);
     } catch (e) {
-      if (e instanceof QuietHoursError) throw new HttpError(400, e.message, { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
+      if (e instanceof QuietHoursError) throw new HttpError(400, textOf(e), { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
       throw e;
     }
   };
@@ -148,7 +149,7 @@ export function broadcastRoutes(ctx: HubContext) {
       query: z.object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() }),
       handler({ req, query }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
-        if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
+        if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
         const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
         const to = query.to ?? Date.now() + 7 * DAY;
         const revision = ctx.db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(b.id) as { id: string } | undefined;
@@ -181,7 +182,7 @@ export function broadcastRoutes(ctx: HubContext) {
       summary: 'Reject with a reason',
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
-      body: z.object({ reason: z.string().min(1, 'a rejection needs a reason').max(500) }),
+      body: z.object({ reason: z.string().min(1, zodMessage('broadcast.reject-needs-reason')).max(500) }),
       handler: ({ req, user, body }) => changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason))),
     }),
     route({

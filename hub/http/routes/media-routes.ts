@@ -7,6 +7,7 @@ import { safeOriginalName } from '../../media/media-jobs.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import type { MediaItem } from '../../media/media-store.ts';
+import { msg, textOf } from '../../messages.ts';
 
 export function mediaRoutes(ctx: HubContext) {
   return [
@@ -24,13 +25,13 @@ export function mediaRoutes(ctx: HubContext) {
         responses: { '202': { description: 'accepted; poll GET /api/v1/media/{id} for status' }, '413': { description: 'file too large' } },
       },
       async handler({ req, res, user }) {
-        if (!req.is('multipart/form-data')) throw new HttpError(415, 'send the audio as multipart/form-data with a field named "file"');
+        if (!req.is('multipart/form-data')) throw new HttpError(415, msg('upload.not-multipart'));
         const item = await new Promise<MediaItem>((resolve, reject) => {
           let bb: busboy.Busboy;
           try {
             bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: ctx.config.maxUploadBytes, fields: 10 } });
           } catch (e) {
-            return reject(new HttpError(400, `bad multipart request: ${(e as Error).message}`));
+            return reject(new HttpError(400, msg('upload.bad-multipart', { detail: (e as Error).message })));
           }
           let got = false;
           bb.on('file', (field, stream, info) => {
@@ -41,11 +42,11 @@ export function mediaRoutes(ctx: HubContext) {
             got = true;
             ctx.media
               .accept(stream, { originalName: safeOriginalName(info.filename), uploadedBy: user!.id, maxBytes: ctx.config.maxUploadBytes, truncated: () => (stream as any).truncated === true })
-              .then(resolve, (e) => reject(new HttpError(e.status ?? 400, e.message)));
+              .then(resolve, (e) => reject(new HttpError(e.status ?? 400, textOf(e))));
           });
-          bb.on('error', (e) => reject(new HttpError(400, `bad multipart request: ${(e as Error).message}`)));
+          bb.on('error', (e) => reject(new HttpError(400, msg('upload.bad-multipart', { detail: (e as Error).message }))));
           bb.on('close', () => {
-            if (!got) reject(new HttpError(400, 'no file field named "file" in the upload'));
+            if (!got) reject(new HttpError(400, msg('upload.no-file')));
           });
           req.pipe(bb);
         });
@@ -63,7 +64,7 @@ export function mediaRoutes(ctx: HubContext) {
       access: 'user',
       handler({ req }) {
         const m = getMedia(ctx.db, Number(req.params.id));
-        if (!m) throw new HttpError(404, `media ${req.params.id} does not exist`);
+        if (!m) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
         return m;
       },
     }),
@@ -76,12 +77,12 @@ export function mediaRoutes(ctx: HubContext) {
       openapi: { responses: { '200': { description: 'audio' }, '206': { description: 'partial content' }, '404': { description: 'unknown file' } } },
       handler({ req, res }) {
         const file = String(req.params.file);
-        if (!isKnownOutput(ctx.db, file)) throw new HttpError(404, `no media file "${file}"`);
+        if (!isKnownOutput(ctx.db, file)) throw new HttpError(404, msg('media.file-not-found', { file }));
         // The content address is the strongest validator there is.
         res.setHeader('ETag', `"${file.split('.')[0]}"`);
         return new Promise<void>((resolve, reject) =>
           res.sendFile(file, { root: path.resolve(ctx.media.mediaDir), maxAge: '365d', immutable: true, dotfiles: 'deny', etag: false }, (err) => {
-            if (err && !res.headersSent) reject(new HttpError(404, `no media file "${file}"`));
+            if (err && !res.headersSent) reject(new HttpError(404, msg('media.file-not-found', { file })));
             else resolve();
           }),
         );

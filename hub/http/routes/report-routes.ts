@@ -5,6 +5,7 @@ import { withinScope } from '../../areas/areas.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
+import { LocalizedError, msg, textOf } from '../../messages.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {
@@ -13,7 +14,7 @@ export function periodBounds(period: string): { from: number; to: number } {
   if ((m = /^(\d{4})-(\d{2})$/.exec(period)) && +m[2] >= 1 && +m[2] <= 12) return { from: vn(+m[1], +m[2] - 1), to: vn(+m[1], +m[2]) };
   if ((m = /^(\d{4})-Q([1-4])$/.exec(period))) return { from: vn(+m[1], (+m[2] - 1) * 3), to: vn(+m[1], +m[2] * 3) };
   if ((m = /^(\d{4})$/.exec(period))) return { from: vn(+m[1], 0), to: vn(+m[1] + 1, 0) };
-  throw new Error(`period "${period}" is not a month (2026-11), a quarter (2026-Q4) or a year (2026)`);
+  throw new LocalizedError(msg('report.bad-period', { period }));
 }
 
 export function reportRoutes(ctx: HubContext) {
@@ -34,8 +35,8 @@ export function reportRoutes(ctx: HubContext) {
       handler({ user, query, res }) {
         const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
         const area = query.area ?? user!.scope ?? root?.path;
-        if (!area) throw new HttpError(400, 'no areas exist yet');
-        if (!withinScope(user!.scope, area)) throw new HttpError(403, `area "${area}" is outside your area "${user!.scope}"`);
+        if (!area) throw new HttpError(400, msg('area.none'));
+        if (!withinScope(user!.scope, area)) throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user!.scope }));
         let from: number, to: number;
         try {
           if (query.period) ({ from, to } = periodBounds(query.period));
@@ -44,15 +45,15 @@ export function reportRoutes(ctx: HubContext) {
             from = query.from ? parseVnDateTime(query.from) : to - 30 * 86_400_000;
           }
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
-        if (from >= to) throw new HttpError(400, '"from" must be before "to"');
-        if (to - from > 400 * 86_400_000) throw new HttpError(400, 'a report covers at most 400 days');
+        if (from >= to) throw new HttpError(400, msg('report.from-after-to'));
+        if (to - from > 400 * 86_400_000) throw new HttpError(400, msg('report.too-long'));
         let report;
         try {
           report = coverageReport(ctx.db, { areaPath: area, from, to, graceMs: ctx.config.confirmationGraceMs });
         } catch (e) {
-          throw new HttpError(404, (e as Error).message);
+          throw new HttpError(404, textOf(e));
         }
         if (query.format === 'csv') {
           res.type('text/csv; charset=utf-8').attachment(`coverage-${area.replace(/\//g, '_')}-${report.from?.slice(0, 10)}.csv`);

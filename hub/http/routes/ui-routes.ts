@@ -23,6 +23,7 @@ import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
 import { decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
+import { msg, textOf } from '../../messages.ts';
 
 const DAY = 86_400_000;
 
@@ -46,7 +47,7 @@ export function uiRoutes(ctx: HubContext) {
         try {
           draft = { ...draftBroadcast(ctx.db, body, user!.id, Date.now(), lead), ...(query.exclude ? { id: query.exclude } : {}) };
         } catch (e) {
-          if (e instanceof DraftError) throw new HttpError(400, e.message);
+          if (e instanceof DraftError) throw new HttpError(400, textOf(e));
           throw e;
         }
         const now = Date.now();
@@ -75,13 +76,13 @@ export function uiRoutes(ctx: HubContext) {
       body: z.object({ decision: z.enum(['air-ours', 'yield']), conflictsWith: z.array(z.string().max(64)).max(50).default([]) }),
       async handler({ req, user, body }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
-        if (!b) throw new HttpError(404, `broadcast ${req.params.id} does not exist`);
-        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, 'only the author or someone responsible for its areas may decide its clashes');
+        if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
+        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, msg('decision.not-allowed'));
         let result;
         try {
           result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith);
         } catch (e) {
-          if (e instanceof DecisionError) throw new HttpError(e.status, e.message);
+          if (e instanceof DecisionError) throw new HttpError(e.status, textOf(e));
           throw e;
         }
         await ctx.dispatcher.refresh([...new Set(result.excluded.map((x) => x.deviceId))]);
@@ -98,15 +99,15 @@ export function uiRoutes(ctx: HubContext) {
       query: z.object({ area: z.string().optional(), from: z.string(), to: z.string() }),
       handler({ user, query }) {
         const area = query.area || user!.scope || '';
-        if (area && !withinScope(user!.scope, area)) throw new HttpError(403, `area "${area}" is outside your area "${user!.scope}"`);
+        if (area && !withinScope(user!.scope, area)) throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user!.scope }));
         let from: number, to: number;
         try {
           from = parseVnDateTime(query.from);
           to = parseVnDateTime(query.to);
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
-        if (to <= from || to - from > 42 * DAY) throw new HttpError(400, 'the window must be positive and at most 6 weeks');
+        if (to <= from || to - from > 42 * DAY) throw new HttpError(400, msg('schedule.bad-window'));
         const out: any[] = [];
         const shown = listBroadcasts(ctx.db, { limit: 5000 }).filter((b) => (b.status === 'approved' || b.status === 'submitted') && (!area || related(b, area)));
         // Devices of this area a clash decision takes an occurrence off.
@@ -153,14 +154,14 @@ export function uiRoutes(ctx: HubContext) {
       access: ['approver', 'district', 'admin'],
       body: z.object({ areaPath: z.string().min(1), start: z.string(), end: z.string(), note: z.string().max(200).optional() }),
       handler({ user, body, res }) {
-        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, `area "${body.areaPath}" is outside your area "${user!.scope}"`);
+        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, msg('area.outside-scope', { path: body.areaPath, scope: user!.scope }));
         try {
           const w = addQuietHours(ctx.db, body, user!.id);
           audit(ctx.db, user!.id, 'quiet-hours.add', w.areaPath, { start: w.start, end: w.end });
           res.status(201);
           return w;
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
       },
     }),
@@ -172,8 +173,8 @@ export function uiRoutes(ctx: HubContext) {
       access: ['approver', 'district', 'admin'],
       handler({ user, req }) {
         const w = getQuietWindow(ctx.db, Number(req.params.id));
-        if (!w) throw new HttpError(404, `quiet hours ${req.params.id} do not exist`);
-        if (!withinScope(user!.scope, w.areaPath)) throw new HttpError(403, `area "${w.areaPath}" is outside your area "${user!.scope}"`);
+        if (!w) throw new HttpError(404, msg('quiet-hours.not-found', { id: String(req.params.id) }));
+        if (!withinScope(user!.scope, w.areaPath)) throw new HttpError(403, msg('area.outside-scope', { path: w.areaPath, scope: user!.scope }));
         deleteQuietHours(ctx.db, w.id);
         audit(ctx.db, user!.id, 'quiet-hours.remove', w.areaPath, { start: w.start, end: w.end });
         return { ok: true };
@@ -187,13 +188,13 @@ export function uiRoutes(ctx: HubContext) {
       access: 'user',
       async handler({ req }) {
         const m = getMedia(ctx.db, Number(req.params.id));
-        if (!m) throw new HttpError(404, `media ${req.params.id} does not exist`);
+        if (!m) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
         const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
-        if (m.status !== 'ready' || !out) throw new HttpError(409, `media ${m.id} is ${m.status}; its waveform exists once it is ready`);
+        if (m.status !== 'ready' || !out) throw new HttpError(409, msg('media.waveform-not-ready', { id: m.id, status: m.status }));
         try {
           return await waveforms.get(out.sha256, path.join(ctx.media.mediaDir, out.file));
         } catch (e) {
-          throw new HttpError(422, (e as Error).message);
+          throw new HttpError(422, msg('media.waveform-failed', { detail: (e as Error).message }));
         }
       },
     }),
@@ -208,14 +209,14 @@ export function uiRoutes(ctx: HubContext) {
       async handler({ user, query, res }) {
         const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
         const area = query.area || user!.scope || root?.path;
-        if (!area) throw new HttpError(400, 'no areas exist yet');
-        if (!withinScope(user!.scope, area)) throw new HttpError(403, `area "${area}" is outside your area "${user!.scope}"`);
-        if (!getAreaByPath(ctx.db, area)) throw new HttpError(404, `area "${area}" does not exist`);
+        if (!area) throw new HttpError(400, msg('area.none'));
+        if (!withinScope(user!.scope, area)) throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user!.scope }));
+        if (!getAreaByPath(ctx.db, area)) throw new HttpError(404, msg('area.not-found', { path: area }));
         let bounds;
         try {
           bounds = periodBounds(query.period);
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
         const report = coverageReport(ctx.db, { areaPath: area, ...bounds, graceMs: ctx.config.confirmationGraceMs });
         const pdf = await coveragePdf(report, query.period);
