@@ -395,6 +395,31 @@ describe('web UI: office flows', () => {
     await ctx.close();
   });
 
+  it("late clash: a district bulletin arriving after the ward's own is decided from the bulletin's page", async () => {
+    const at = `${vnDay(5)}T11:00`;
+    const ours = await official.post('/api/v1/broadcasts', { title: 'Tin phường có trước', mediaId: 1, priority: 'priority', targets: { areas: [HA_DINH] }, startsAt: at });
+    await leader.post(`/api/v1/broadcasts/${ours.id}/approve`, {});
+    const theirs = await w.district.post('/api/v1/broadcasts', { title: 'Tin quận đến sau', mediaId: 1, priority: 'priority', targets: { areas: [DISTRICT] }, startsAt: at });
+    await t.admin.post(`/api/v1/broadcasts/${theirs.id}/approve`, {});
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    await page.locator('[data-testid=my-broadcasts] li button', { hasText: 'Tin phường có trước' }).click();
+    await page.waitForSelector('[data-testid=late-clash]');
+    expect(await page.textContent('[data-testid=late-clash]')).toContain('«Tin quận đến sau»');
+    expect(await page.isDisabled('[data-testid=record-decision]')).toBe(true);
+    await page.click('[data-testid=late-clash] input[name=decision][value=air-ours]');
+    await page.click('[data-testid=record-decision]');
+    await page.waitForSelector('[data-testid=clash-decision]');
+    expect(await page.textContent('[data-testid=clash-decision]')).toContain('phát bản tin của phường');
+    await page.waitForSelector('[data-testid=late-clash]', { state: 'detached' });
+    // The district bulletin leaves the ward's speaker and stays on Kim Giang's.
+    const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map((d: any) => d.deviceId);
+    expect(planned).toContain('loa-kg-1');
+    expect(planned).not.toContain('loa-hd-1');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('coverage: chart and tables per period, CSV and PDF downloads; audit log lists who did what', async () => {
     const { page, ctx } = await as(WARD_USERS.district);
     await page.click('[data-tab=coverage]');

@@ -1,13 +1,13 @@
 // One broadcast: what, when, where, and each device's occurrences with their state, live as
 // receipts arrive; the author (or a leader) can cancel it, and the author can edit it here.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
-import { BroadcastForm, clashDecisionText } from './broadcast-form.tsx';
+import { BroadcastForm, checkBodyOf, clashDecisionText, clashesToDecide, conflictText, DecisionChoice, type ClashDecision } from './broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string; onClose: () => void }) {
@@ -83,6 +83,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           {clashDecisionText(x.clashDecision)}
         </p>
       )}
+      {x.createdBy === me.id && (x.status === 'submitted' || x.status === 'approved') && x.priority !== 'emergency' && <LateClash x={x} onDecided={() => b.reload()} />}
       {x.led && <LedBoardPreviews pages={x.led.pages} targets={x.targets} emergency={x.priority === 'emergency'} />}
       <div class="table-wrap">
         <table data-testid="detail-devices">
@@ -123,5 +124,44 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * A higher level's bulletin of the same priority may arrive after this one was saved: the author
+ * sees the clash here and decides, as they would have in the form.
+ */
+function LateClash({ x, onDecided }: { x: any; onDecided: () => void }) {
+  const [clashes, setClashes] = useState<any[]>([]);
+  const [choice, setChoice] = useState<ClashDecision | ''>('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(x.id)}`, checkBodyOf(x)).then(
+      (c) => setClashes(clashesToDecide(c.conflicts)),
+      () => setClashes([]),
+    );
+  }, [x.id, x.clashDecision?.decision, x.clashDecision?.excluded]);
+  if (clashes.length === 0) return null;
+  const titles = [...new Set(clashes.map((c) => `«${c.title}»`))].join(', ');
+  const record = async () => {
+    setError('');
+    try {
+      await post(`/api/v1/broadcasts/${x.id}/decision`, { decision: choice, conflictsWith: [...new Set(clashes.map((c) => c.broadcastId))] });
+      onDecided();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <div class="alert decision" data-testid="late-clash">
+      <p>
+        {titles} — {conflictText('decision', 'higher')}
+      </p>
+      <DecisionChoice value={choice} onChange={setChoice} />
+      {error && <p class="error">{error}</p>}
+      <button class="primary" disabled={!choice} onClick={record} data-testid="record-decision">
+        {tx('Ghi quyết định', 'Record the decision')}
+      </button>
+    </div>
   );
 }

@@ -39,7 +39,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [customRule, setCustomRule] = useState<string>(w0?.rrule ?? '');
   const [check, setCheck] = useState<any>(null);
   const [checkErr, setCheckErr] = useState('');
-  const [decision, setDecision] = useState<'' | 'air-ours' | 'yield'>('');
+  const [decision, setDecision] = useState<ClashDecision | ''>('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState('');
   const [media, setMedia] = useState<any[]>([]);
@@ -91,7 +91,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   }, [bodyKey, ready]);
 
   // The official decides clashes with a higher level's bulletin of the same priority.
-  const decisions = (check?.conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
+  const decisions = clashesToDecide(check?.conflicts);
   const quiet = check?.quietHours ?? [];
   const blocked = quiet.length > 0 || (decisions.length > 0 && !decision);
 
@@ -301,19 +301,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             </p>
           </div>
         ))}
-        {decisions.length > 0 && (
-          <fieldset class="decision-box" data-testid="decide">
-            <legend>{tx('Quyết định của cán bộ phường (Thông tư 39/2020/TT-BTTTT)', "The ward official's decision (Circular 39/2020/TT-BTTTT)")}</legend>
-            <label class="check">
-              <input type="radio" name="decision" value="air-ours" checked={decision === 'air-ours'} onChange={() => setDecision('air-ours')} />
-              {tx('Phát bản tin của phường; bản tin cấp trên không phát trên các thiết bị của phường vào các lần trùng giờ.', "Air ours; the higher level's bulletin is left off the ward's devices at the clashing times.")}
-            </label>
-            <label class="check">
-              <input type="radio" name="decision" value="yield" checked={decision === 'yield'} onChange={() => setDecision('yield')} />
-              {tx('Nhường cho bản tin cấp trên; bản tin này không phát trên các thiết bị đó vào các lần trùng giờ.', "Yield to the higher level; this bulletin is left off those devices at the clashing times.")}
-            </label>
-          </fieldset>
-        )}
+        {decisions.length > 0 && <DecisionChoice value={decision} onChange={setDecision} />}
       </section>
 
       {error && (
@@ -332,6 +320,39 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     </form>
   );
 }
+
+export type ClashDecision = 'air-ours' | 'yield';
+
+/** The ward official's two choices on a clash with a higher level's bulletin of the same priority. */
+export function DecisionChoice({ value, onChange }: { value: ClashDecision | ''; onChange: (d: ClashDecision) => void }) {
+  return (
+    <fieldset class="decision-box" data-testid="decide">
+      <legend>{tx('Quyết định của cán bộ phường (Thông tư 39/2020/TT-BTTTT)', "The ward official's decision (Circular 39/2020/TT-BTTTT)")}</legend>
+      <label class="check">
+        <input type="radio" name="decision" value="air-ours" checked={value === 'air-ours'} onChange={() => onChange('air-ours')} />
+        {tx('Phát bản tin của phường; bản tin cấp trên không phát trên các thiết bị của phường vào các lần trùng giờ.', "Air ours; the higher level's bulletin is left off the ward's devices at the clashing times.")}
+      </label>
+      <label class="check">
+        <input type="radio" name="decision" value="yield" checked={value === 'yield'} onChange={() => onChange('yield')} />
+        {tx('Nhường cho bản tin cấp trên; bản tin này không phát trên các thiết bị đó vào các lần trùng giờ.', 'Yield to the higher level; this bulletin is left off those devices at the clashing times.')}
+      </label>
+    </fieldset>
+  );
+}
+
+/** A stored broadcast as the body of a draft check (POST /api/v1/broadcasts/check?exclude=id). */
+export const checkBodyOf = (b: any) => ({
+  title: b.title,
+  priority: b.priority,
+  volume: b.volume,
+  targets: b.targets,
+  ...(b.mediaId ? { mediaId: b.mediaId } : {}),
+  ...(b.led ? { led: b.led } : {}),
+  ...(b.rrule ? { rrule: b.rrule } : { startsAt: b.startsAt }),
+});
+
+/** Clashes with a higher level's bulletin of the same priority: the ward official's to decide. */
+export const clashesToDecide = (conflicts: any[] | undefined) => (conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
 
 export function groupConflicts(list: any[]) {
   const m = new Map<string, any>();

@@ -9,7 +9,7 @@ import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import { LedBoardPreviews } from '../components/led-preview.tsx';
-import { clashDecisionText, conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
+import { checkBodyOf, clashDecisionText, conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
@@ -79,8 +79,7 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
   // What approving would collide with, and whether quiet hours forbid it.
   const [check, setCheck] = useState<any>(null);
   useEffect(() => {
-    const body = { title: b.title, priority: b.priority, volume: b.volume, targets: b.targets, ...(b.mediaId ? { mediaId: b.mediaId } : {}), ...(b.led ? { led: b.led } : {}), ...(b.rrule ? { rrule: b.rrule } : { startsAt: b.startsAt }) };
-    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, body).then(setCheck, () => setCheck(null));
+    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(setCheck, () => setCheck(null));
   }, [b.id]);
   const act = async (path: string, body: unknown = {}) => {
     setError('');
