@@ -1,6 +1,6 @@
 // The message catalogue: every entry speaks both languages, and the Vietnamese is Vietnamese.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, LocalizedError, msg, textOf, zodMessage, type Message, type MessageCode, type MessageParams } from './messages.ts';
+import { CATALOGUE, LocalizedError, msg, placeEn, placeVi, textOf, zodMessage, type Message, type MessageCode, type MessageParams } from './messages.ts';
 
 /** Parameters to render each entry with; a new entry without a sample fails the type check. */
 const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
@@ -113,6 +113,39 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'enrol.bad-public-key': { detail: 'key type is rsa' },
   'geojson.wrong-content-type': {},
   'geojson.too-large': { mb: 32 },
+  'slug.invalid': { what: 'device id', value: 'Loa_1' },
+  'area.too-deep': { path: 'a/b/c/d/e/f/g/h/i', max: 8 },
+  'boundary.position-needs-lon-lat': {},
+  'boundary.position-too-many-numbers': {},
+  'boundary.polygon-needs-ring': {},
+  'boundary.multipolygon-needs-polygon': {},
+  'boundary.too-many-positions': { count: 20_001, max: 20_000 },
+  'boundary.longitude-out-of-range': { at: { ring: 0, position: 1 }, value: 200, swapped: false },
+  'boundary.latitude-out-of-range': { at: { ring: 0, position: 0 }, value: 105.808, swapped: true },
+  'boundary.ring-too-short': { at: { ring: 0 }, count: 3 },
+  'boundary.ring-not-closed': { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] },
+  'boundary.ring-no-area': { at: { ring: 0 } },
+  'boundary.problem-at': { at: { ring: 0, position: 0, number: 0 }, problem: { en: 'Invalid input: expected number, received string', vi: 'phải là số' } },
+  'boundary.not-a-geometry': {},
+  'boundary.wrong-geometry-type': { type: 'Point' },
+  'boundary.invalid': { problems: [msg('boundary.ring-not-closed', { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] })] },
+  'boundary.feature-invalid': { feature: 2, key: 'kim-giang', path: 'ha-noi/thanh-xuan/kim-giang', problems: [msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 })] },
+  'boundary.no-source': { subject: { area: 'ha-noi/thanh-xuan/ha-dinh' } },
+  'boundary.source-too-long': { subject: { feature: 0, key: 'ha-dinh', path: 'ha-noi/thanh-xuan/ha-dinh' }, max: 300 },
+  'boundary.geometry-missing': {},
+  'boundary.import-not-collection': { got: '"Polygon"', bareGeometry: true },
+  'boundary.import-no-features-array': {},
+  'boundary.import-empty': {},
+  'boundary.import-too-many-features': { count: 5001, max: 5000 },
+  'boundary.import-needs-parent': { matchBy: 'name' },
+  'boundary.import-not-a-feature': { feature: 0 },
+  'boundary.import-duplicate-match': { first: 0, second: 1, path: 'ha-noi/thanh-xuan/khuong-mai' },
+  'boundary.import-outside-scope': { feature: 1, key: 'ha-noi/dong-da', path: 'ha-noi/dong-da' },
+  'boundary.import-nothing-matched': { property: 'slug', matchBy: 'slug', parent: 'ha-noi/thanh-xuan' },
+  'boundary.unmatched-no-property': { property: 'ten_phuong' },
+  'boundary.unmatched-ambiguous-name': { paths: ['ha-noi/a/ha-dinh', 'ha-noi/b/ha-dinh'] },
+  'boundary.unmatched-no-such-area': {},
+  'boundary.unmatched-not-under-parent': { matchBy: 'slug', parent: 'ha-noi/thanh-xuan' },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.
@@ -155,6 +188,30 @@ describe('the message catalogue', () => {
     expect(msg('broadcast.rrule-invalid', { reason: msg('rrule.unbounded') }).vi).toBe(msg('rrule.unbounded').vi);
     expect(msg('broadcast.rrule-invalid', { reason: 'rrule exploded' })).toMatchObject({ en: 'rrule: rrule exploded', vi: 'Lịch lặp lại không hợp lệ: rrule exploded' });
     expect(msg('broadcast.starts-at-invalid', { reason: msg('time.bad-format', { text: 'tomorrow' }) }).vi).toMatch(/^Thời điểm phát: "tomorrow" không đúng dạng ngày giờ/);
+  });
+});
+
+describe('outline messages', () => {
+  it('name the place in an outline in both languages from the same data', () => {
+    const at = { polygon: 1, ring: 0, position: 5, number: 0 };
+    expect(placeEn(at)).toBe('number 0 of position 5 of ring 0 of polygon 1');
+    expect(placeVi(at)).toBe('giá trị 0 của điểm 5 của vòng 0 của đa giác 1');
+    expect(placeVi({ ring: 2 })).toBe('vòng 2');
+    const open = msg('boundary.ring-not-closed', { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] });
+    expect(open.en).toBe('ring 0 of polygon 1 is not closed: its last position [105.8, 21] differs from its first [105.818, 20.998]');
+    expect(open.vi).toBe('vòng 0 của đa giác 1 chưa khép kín: điểm cuối [105.8, 21] khác điểm đầu [105.818, 20.998]');
+  });
+
+  it('an outline refusal is a sentence in Vietnamese; the English stays the joined problems', () => {
+    const problems = [msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 }), msg('boundary.ring-no-area', { at: { ring: 1 } })];
+    expect(msg('boundary.invalid', { problems })).toMatchObject({
+      en: 'ring 0 has 3 positions; a closed ring needs at least 4 (the last repeating the first); ring 1 has no area (its positions repeat or lie on a line)',
+      vi: 'Vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu); vòng 1 không có diện tích (các điểm trùng nhau hoặc nằm trên một đường thẳng).',
+    });
+    expect(msg('boundary.feature-invalid', { feature: 2, key: 'kim-giang', path: 'x/kim-giang', problems: problems.slice(0, 1) }).vi).toBe(
+      'Đối tượng 2 ("kim-giang" → x/kim-giang): vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu).',
+    );
+    expect(msg('boundary.wrong-geometry-type', { type: null }).en).toBe('geometry type is missing; an outline must be a Polygon or MultiPolygon');
   });
 });
 

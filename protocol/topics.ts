@@ -16,10 +16,13 @@ export function assertSlug(value: string, what: string): string {
   return value;
 }
 
+/** The most levels an area path may have (province → district → ward → neighbourhood → …). */
+export const MAX_AREA_DEPTH = 8;
+
 /** An area path is slugs joined by "/", root first: "ha-noi/thanh-xuan/ha-dinh". */
 export function assertAreaPath(path: string): string {
   const parts = path.split('/');
-  if (parts.length === 0 || parts.length > 8) throw new Error(`area path "${path}" must have 1-8 levels`);
+  if (parts.length === 0 || parts.length > MAX_AREA_DEPTH) throw new Error(`area path "${path}" must have 1-${MAX_AREA_DEPTH} levels`);
   for (const p of parts) assertSlug(p, `area path segment in "${path}"`);
   return path;
 }

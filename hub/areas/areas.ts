@@ -1,7 +1,8 @@
 // Areas form a tree of any depth (province → district → ward → neighbourhood), addressed by a
 // slug path such as "ha-noi/thanh-xuan/ha-dinh" that doubles as the MQTT area topic.
-import { assertAreaPath, assertSlug } from '../../protocol/index.ts';
+import { assertAreaPath, MAX_AREA_DEPTH, SLUG_PATTERN } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 export interface Area {
   id: number;
@@ -29,12 +30,23 @@ export function getArea(db: Db, id: number): Area | undefined {
   return r ? row(r) : undefined;
 }
 
+/**
+ * Checks a slug or device id from a request by protocol's rule (the one assertSlug applies to
+ * topics), refusing it in both languages: protocol/ has English only.
+ */
+export function checkSlug(value: string, what: 'area slug' | 'device id'): string {
+  if (!SLUG_PATTERN.test(value)) throw new LocalizedError(msg('slug.invalid', { what, value }));
+  return value;
+}
+
 export function createArea(db: Db, input: { parentPath?: string | null; slug: string; name: string; level: string }): Area {
-  assertSlug(input.slug, 'area slug');
+  checkSlug(input.slug, 'area slug');
   const parent = input.parentPath ? getAreaByPath(db, input.parentPath) : undefined;
-  if (input.parentPath && !parent) throw new Error(`parent area "${input.parentPath}" does not exist`);
-  const path = assertAreaPath(parent ? `${parent.path}/${input.slug}` : input.slug);
-  if (getAreaByPath(db, path)) throw new Error(`area "${path}" already exists`);
+  if (input.parentPath && !parent) throw new LocalizedError(msg('area.parent-not-found', { path: input.parentPath }));
+  const path = parent ? `${parent.path}/${input.slug}` : input.slug;
+  if (path.split('/').length > MAX_AREA_DEPTH) throw new LocalizedError(msg('area.too-deep', { path, max: MAX_AREA_DEPTH }));
+  assertAreaPath(path);
+  if (getAreaByPath(db, path)) throw new LocalizedError(msg('area.exists', { path }));
   const info = db
     .prepare('INSERT INTO areas(parent_id, path, name, level) VALUES (?, ?, ?, ?)')
     .run(parent?.id ?? null, path, input.name, input.level);

@@ -65,6 +65,19 @@ describe('outline validation', () => {
     else expect(e.message).toMatch(message);
   });
 
+  it.each([
+    ['an open ring', { type: 'MultiPolygon', coordinates: [[square(105.8, 21)], [square(105.82, 21).slice(0, 4).concat([[105.8, 21]])]] }, 'boundary.invalid', 'Vòng 0 của đa giác 1 chưa khép kín: điểm cuối [105.8, 21] khác điểm đầu [105.818, 20.998].'],
+    ['three positions', { type: 'Polygon', coordinates: [[[105.8, 21], [105.81, 21], [105.8, 21]]] }, 'boundary.invalid', 'Vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu).'],
+    ['latitude first', { type: 'Polygon', coordinates: [square(20.99, 105.81)] }, 'boundary.invalid', 'Điểm 0 của vòng 0: vĩ độ 105.808 nằm ngoài khoảng -90..90 (có phải kinh độ và vĩ độ bị đổi chỗ cho nhau? GeoJSON ghi theo thứ tự [kinh độ, vĩ độ]).'],
+    ['a string coordinate', { type: 'Polygon', coordinates: [[['105.8', 21], [105.81, 21], [105.81, 21.01], [105.8, 21]]] }, 'boundary.invalid', 'Giá trị 0 của điểm 0 của vòng 0: phải là số.'],
+    ['a position of one number', { type: 'MultiPolygon', coordinates: [[square(105.8, 21)], [[[105.8], [105.81, 21], [105.81, 21.01], [105.8, 21]]]] }, 'boundary.invalid', 'Điểm 0 của vòng 0 của đa giác 1: mỗi điểm cần có kinh độ và vĩ độ.'],
+    ['an empty MultiPolygon', { type: 'MultiPolygon', coordinates: [] }, 'boundary.invalid', 'MultiPolygon cần ít nhất một đa giác.'],
+    ['no type', { coordinates: [] }, 'boundary.invalid', 'Thiếu kiểu hình học ("type"); đường ranh giới phải là Polygon hoặc MultiPolygon.'],
+  ])('says what is wrong with %s in Vietnamese too', (_what, input, code, vi) => {
+    const e = errorOf(() => parseBoundary(input)) as BoundaryError;
+    expect(e.msg).toMatchObject({ code, vi });
+  });
+
   it('refuses more positions than a ward outline needs', () => {
     const n = MAX_BOUNDARY_POSITIONS + 1;
     const ring = Array.from({ length: n - 1 }, (_, i) => [105.8 + 0.01 * Math.cos((2 * Math.PI * i) / (n - 1)), 21 + 0.01 * Math.sin((2 * Math.PI * i) / (n - 1))]);
@@ -143,8 +156,8 @@ describe('importing a FeatureCollection', () => {
       stored: 1,
       matched: [{ feature: 0, key: `${TX}/ha-dinh`, path: `${TX}/ha-dinh`, name: 'Phường Hạ Đình', positions: 5 }],
       unmatched: [
-        { feature: 1, key: `${TX}/nowhere`, reason: 'no such area' },
-        { feature: 2, key: null, reason: 'no "path" property' },
+        { feature: 1, key: `${TX}/nowhere`, reason: 'no such area', reasonVi: 'không có khu vực này' },
+        { feature: 2, key: null, reason: 'no "path" property', reasonVi: 'không có thuộc tính "path"' },
       ],
       notInFile: [],
     });
@@ -154,7 +167,9 @@ describe('importing a FeatureCollection', () => {
   it('matches by slug or by name under a parent, from any property; a feature may carry its own source', () => {
     const bySlug = importBoundaries(db, fc(feature({ slug: 'kim-giang' }), feature({ slug: 'dong-da' })), { parentPath: TX, source: 'A' });
     expect(bySlug.matched.map((m) => m.path)).toEqual([`${TX}/kim-giang`]);
-    expect(bySlug.unmatched).toEqual([{ feature: 1, key: 'dong-da', reason: 'no area with that slug under ha-noi/thanh-xuan' }]);
+    expect(bySlug.unmatched).toEqual([
+      { feature: 1, key: 'dong-da', reason: 'no area with that slug under ha-noi/thanh-xuan', reasonVi: 'không có khu vực nào có mã (slug) này trong ha-noi/thanh-xuan' },
+    ]);
     expect(bySlug.notInFile).toEqual([`${TX}/ha-dinh`, `${TX}/khuong-mai`]);
     const byName = importBoundaries(db, fc(feature({ ten_phuong: 'P. HẠ ĐÌNH' }), feature({ ten_phuong: 'Phường Khương Mai', source: 'B' }), feature({ ten_phuong: 'Phường Láng Hạ' })), {
       parentPath: TX,
@@ -166,7 +181,9 @@ describe('importing a FeatureCollection', () => {
       [0, `${TX}/ha-dinh`],
       [1, `${TX}/khuong-mai`],
     ]);
-    expect(byName.unmatched).toEqual([{ feature: 2, key: 'Phường Láng Hạ', reason: 'no area with that name under ha-noi/thanh-xuan' }]);
+    expect(byName.unmatched).toEqual([
+      { feature: 2, key: 'Phường Láng Hạ', reason: 'no area with that name under ha-noi/thanh-xuan', reasonVi: 'không có khu vực nào có tên này trong ha-noi/thanh-xuan' },
+    ]);
     expect(stored()).toEqual({ [`${TX}/ha-dinh`]: 'A', [`${TX}/khuong-mai`]: 'B', [`${TX}/kim-giang`]: 'A' });
     // A single Feature is a collection of one.
     expect(importBoundaries(db, feature({ path: TX }), { source: 'C' }).stored).toBe(1);
@@ -211,7 +228,11 @@ describe('importing a FeatureCollection', () => {
     it('a file that matches nothing is an error that says what was tried', () => {
       const e = errorOf(() => importBoundaries(db, fc(feature({ name: 'Phường Láng Hạ' })), { parentPath: TX, matchBy: 'name', source: 'x' })) as BoundaryError;
       expect(e.message).toBe('no feature matched an area (matching "name" by name under ha-noi/thanh-xuan)');
-      expect(e.details).toEqual({ matched: [], unmatched: [{ feature: 0, key: 'Phường Láng Hạ', reason: 'no area with that name under ha-noi/thanh-xuan' }] });
+      expect(e.details).toEqual({
+        matched: [],
+        unmatched: [{ feature: 0, key: 'Phường Láng Hạ', reason: 'no area with that name under ha-noi/thanh-xuan', reasonVi: 'không có khu vực nào có tên này trong ha-noi/thanh-xuan' }],
+      });
+      expect(e.msg?.vi).toBe('Không đối tượng nào khớp với khu vực nào (khớp thuộc tính "name" theo tên trong ha-noi/thanh-xuan).');
       expect(stored()).toEqual(before());
     });
   });

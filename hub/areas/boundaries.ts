@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { getAreaByPath, withinScope } from './areas.ts';
+import { isMessage, LocalizedError, msg, zodMessage, zodMessageVi, type Message, type OutlinePlace, type OutlineSubject, type Text } from '../messages.ts';
+import { issueVi } from '../zod-vi.ts';
 
 /** Enough for a detailed ward outline; more is a sign the file needs simplifying (e.g. mapshaper). */
 export const MAX_BOUNDARY_POSITIONS = 20_000;
@@ -25,10 +27,10 @@ export interface BoundaryCollection {
   features: BoundaryFeature[];
 }
 
-/** Bad input: the message names the problem. */
-export class BoundaryError extends Error {
+/** Bad input: the message names the problem (a catalogue message: English and Vietnamese). */
+export class BoundaryError extends LocalizedError {
   constructor(
-    message: string,
+    message: Text,
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
@@ -37,43 +39,54 @@ export class BoundaryError extends Error {
 /** A matched area lies outside what the caller may change. */
 export class BoundaryScopeError extends BoundaryError {}
 
-// Structure first (zod), then the rules a map needs, with messages that name the ring.
-const PositionSchema = z.array(z.number()).min(2, 'a position needs a longitude and a latitude').max(3, 'a position has at most 3 numbers: longitude, latitude, altitude');
+// Structure first (zod), then the rules a map needs, with messages that name the ring. Every
+// message is a catalogue entry (hub/messages.ts): the place ("ring 0 of polygon 1") is data that
+// both languages render.
+const PositionSchema = z.array(z.number()).min(2, zodMessage('boundary.position-needs-lon-lat')).max(3, zodMessage('boundary.position-too-many-numbers'));
 const RingSchema = z.array(PositionSchema);
-const PolygonCoords = z.array(RingSchema).min(1, 'a polygon needs at least one ring');
+const PolygonCoords = z.array(RingSchema).min(1, zodMessage('boundary.polygon-needs-ring'));
 
-const where = (multi: boolean, p: number, r: number) => (multi ? `ring ${r} of polygon ${p}` : `ring ${r}`);
+/** A custom zod issue carrying its catalogue message (read back by problemsOf). */
+const issue = (m: Message) => ({ code: 'custom' as const, message: m.en, params: { code: m.code, vi: m.vi, msg: m } });
 
 function checkRings(polygons: number[][][][], multi: boolean, ctx: z.RefinementCtx): void {
+  // zod runs this refinement after a position's length check failed too: that issue says enough.
+  if (polygons.some((poly) => poly.some((ring) => ring.some((p) => p.length < 2 || p.length > 3)))) return;
   const total = polygons.reduce((s, poly) => s + poly.reduce((t, ring) => t + ring.length, 0), 0);
   if (total > MAX_BOUNDARY_POSITIONS) {
-    ctx.addIssue({ code: 'custom', message: `the outline has ${total} positions; at most ${MAX_BOUNDARY_POSITIONS} are allowed (simplify it first, e.g. with mapshaper)` });
+    ctx.addIssue(issue(msg('boundary.too-many-positions', { count: total, max: MAX_BOUNDARY_POSITIONS })));
     return;
   }
   for (let p = 0; p < polygons.length; p++) {
     for (let r = 0; r < polygons[p].length; r++) {
       const ring = polygons[p][r];
-      const at = where(multi, p, r);
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+      const at: OutlinePlace = multi ? { ring: r, polygon: p } : { ring: r };
+      const fail = (m: Message) => ctx.addIssue(issue(m));
       for (let i = 0; i < ring.length; i++) {
         const [lon, lat] = ring[i];
         if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-          const swapped = Math.abs(lon) <= 90 && Math.abs(lat) <= 180 ? ' (are longitude and latitude swapped? GeoJSON is [longitude, latitude])' : '';
-          const bad = lon < -180 || lon > 180 ? `longitude ${lon} is outside -180..180` : `latitude ${lat} is outside -90..90`;
-          return fail(`position ${i} of ${at}: ${bad}${swapped}`);
+          const swapped = Math.abs(lon) <= 90 && Math.abs(lat) <= 180;
+          const where = { ...at, position: i };
+          return fail(
+            lon < -180 || lon > 180
+              ? msg('boundary.longitude-out-of-range', { at: where, value: lon, swapped })
+              : msg('boundary.latitude-out-of-range', { at: where, value: lat, swapped }),
+          );
         }
       }
-      if (ring.length < 4) return fail(`${at} has ${ring.length} positions; a closed ring needs at least 4 (the last repeating the first)`);
+      if (ring.length < 4) return fail(msg('boundary.ring-too-short', { at, count: ring.length }));
       const [a, b] = [ring[0], ring[ring.length - 1]];
-      if (a[0] !== b[0] || a[1] !== b[1]) return fail(`${at} is not closed: its last position [${b[0]}, ${b[1]}] differs from its first [${a[0]}, ${a[1]}]`);
-      if (ringArea(ring) === 0) return fail(`${at} has no area (its positions repeat or lie on a line)`);
+      if (a[0] !== b[0] || a[1] !== b[1]) return fail(msg('boundary.ring-not-closed', { at, first: a, last: b }));
+      if (ringArea(ring) === 0) return fail(msg('boundary.ring-no-area', { at }));
     }
   }
 }
 
 export const BoundaryGeometrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Polygon'), coordinates: PolygonCoords }).superRefine((g, ctx) => checkRings([g.coordinates], false, ctx)),
-  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(PolygonCoords).min(1, 'a MultiPolygon needs at least one polygon') }).superRefine((g, ctx) => checkRings(g.coordinates, true, ctx)),
+  z
+    .object({ type: z.literal('MultiPolygon'), coordinates: z.array(PolygonCoords).min(1, zodMessage('boundary.multipolygon-needs-polygon')) })
+    .superRefine((g, ctx) => checkRings(g.coordinates, true, ctx)),
 ]);
 
 /** Shoelace area in squared degrees (sign = winding); only its being zero matters here. */
@@ -83,18 +96,42 @@ function ringArea(ring: number[][]): number {
   return s / 2;
 }
 
-/** zod's path ["coordinates", 1, 0, 5] read as "position 5 of ring 0 of polygon 1". */
-function describeIssues(err: z.ZodError, multi: boolean): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => {
-      const [, ...idx] = i.path as (string | number)[];
-      if (i.path[0] !== 'coordinates' || idx.length === 0) return i.message;
-      const names = multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number'];
-      const place = idx.map((n, k) => `${names[k]} ${n}`).reverse().join(' of ');
-      return `${place}: ${i.message}`;
-    })
-    .join('; ');
+/**
+ * The first issues as catalogue messages; zod's path ["coordinates", 1, 0, 5] becomes the place
+ * "position 5 of ring 0 of polygon 1" (vòng, đa giác… in Vietnamese).
+ */
+function problemsOf(err: z.ZodError, multi: boolean): Message[] {
+  return err.issues.slice(0, 3).map((i) => {
+    const carried = 'params' in i ? i.params?.msg : undefined;
+    if (isMessage(carried)) return carried; // checkRings: the place is in the message already
+    const own = zodMessageVi(i.message);
+    const problem = own ?? { en: i.message, vi: issueVi(i) };
+    const [, ...idx] = i.path as (string | number)[];
+    if (i.path[0] !== 'coordinates' || idx.length === 0) return own ?? msg('boundary.problem-at', { at: {}, problem });
+    const names = (multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number']) as (keyof OutlinePlace)[];
+    const at: OutlinePlace = {};
+    idx.forEach((n, k) => (at[names[k]] = Number(n)));
+    return msg('boundary.problem-at', { at, problem });
+  });
+}
+
+/** An outline checked: normalised, or what is wrong with it (fragments; see boundary.invalid). */
+function checkOutline(input: unknown): { geometry: BoundaryGeometry } | { problems: Message[] } {
+  let g = input as any;
+  if (g && typeof g === 'object' && g.type === 'Feature') g = g.geometry;
+  if (!g || typeof g !== 'object' || Array.isArray(g)) return { problems: [msg('boundary.not-a-geometry')] };
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
+    return { problems: [msg('boundary.wrong-geometry-type', { type: typeof g.type === 'string' ? g.type : null })] };
+  }
+  const r = BoundaryGeometrySchema.safeParse(g);
+  if (!r.success) return { problems: problemsOf(r.error, g.type === 'MultiPolygon') };
+  const round = (ring: number[][]): Position[] => ring.map(([lon, lat]) => [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);
+  return {
+    geometry:
+      r.data.type === 'Polygon'
+        ? { type: 'Polygon', coordinates: r.data.coordinates.map(round) }
+        : { type: 'MultiPolygon', coordinates: r.data.coordinates.map((p) => p.map(round)) },
+  };
 }
 
 /**
@@ -102,19 +139,9 @@ function describeIssues(err: z.ZodError, multi: boolean): string {
  * coordinates rounded to 7 decimals (about 1 cm), which keeps rings closed.
  */
 export function parseBoundary(input: unknown): BoundaryGeometry {
-  let g = input as any;
-  if (g && typeof g === 'object' && g.type === 'Feature') g = g.geometry;
-  if (!g || typeof g !== 'object' || Array.isArray(g)) throw new BoundaryError('the outline must be a GeoJSON Polygon or MultiPolygon geometry (or a Feature holding one)');
-  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
-    const what = typeof g.type === 'string' ? `"${g.type}"` : 'missing';
-    throw new BoundaryError(`geometry type is ${what}; an outline must be a Polygon or MultiPolygon`);
-  }
-  const r = BoundaryGeometrySchema.safeParse(g);
-  if (!r.success) throw new BoundaryError(describeIssues(r.error, g.type === 'MultiPolygon'));
-  const round = (ring: number[][]): Position[] => ring.map(([lon, lat]) => [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);
-  return r.data.type === 'Polygon'
-    ? { type: 'Polygon', coordinates: r.data.coordinates.map(round) }
-    : { type: 'MultiPolygon', coordinates: r.data.coordinates.map((p) => p.map(round)) };
+  const r = checkOutline(input);
+  if ('problems' in r) throw new BoundaryError(msg('boundary.invalid', { problems: r.problems }));
+  return r.geometry;
 }
 
 export function countPositions(g: BoundaryGeometry): number {
@@ -122,22 +149,22 @@ export function countPositions(g: BoundaryGeometry): number {
   return polys.reduce((s, p) => s + p.reduce((t, ring) => t + ring.length, 0), 0);
 }
 
-function checkSource(source: unknown, what: string): string {
-  if (typeof source !== 'string' || source.trim() === '') throw new BoundaryError(`${what} has no source; say where the outline comes from (e.g. "Sở TN&MT Hà Nội 2024" or "approximate: …")`);
-  if (source.length > MAX_SOURCE_LENGTH) throw new BoundaryError(`${what}: the source is longer than ${MAX_SOURCE_LENGTH} characters`);
+function checkSource(source: unknown, subject: OutlineSubject): string {
+  if (typeof source !== 'string' || source.trim() === '') throw new BoundaryError(msg('boundary.no-source', { subject }));
+  if (source.length > MAX_SOURCE_LENGTH) throw new BoundaryError(msg('boundary.source-too-long', { subject, max: MAX_SOURCE_LENGTH }));
   return source.trim();
 }
 
 /** Stores (or with `geometry` null, clears) an area's outline. */
 export function setBoundary(db: Db, path: string, geometry: unknown, source?: string | null): { path: string; positions: number } {
   const area = getAreaByPath(db, path);
-  if (!area) throw new BoundaryError(`area "${path}" does not exist`);
+  if (!area) throw new BoundaryError(msg('area.not-found', { path }));
   if (geometry === null) {
     db.prepare('UPDATE areas SET boundary = NULL, boundary_source = NULL WHERE id = ?').run(area.id);
     return { path, positions: 0 };
   }
   const g = parseBoundary(geometry);
-  const src = checkSource(source, `the outline of "${path}"`);
+  const src = checkSource(source, { area: path });
   db.prepare('UPDATE areas SET boundary = ?, boundary_source = ? WHERE id = ?').run(JSON.stringify(g), src, area.id);
   return { path, positions: countPositions(g) };
 }
@@ -181,7 +208,8 @@ export interface ImportReport {
   dryRun: boolean;
   stored: number;
   matched: Array<{ feature: number; key: string; path: string; name: string; positions: number }>;
-  unmatched: Array<{ feature: number; key: string | null; reason: string }>;
+  /** `reason` in English, `reasonVi` the same in Vietnamese (for people reading the report). */
+  unmatched: Array<{ feature: number; key: string | null; reason: string; reasonVi: string }>;
   /** Children of `parentPath` that no feature gave an outline to. */
   notInFile: string[];
 }
@@ -197,17 +225,20 @@ export function normaliseAreaName(s: string): string {
 }
 
 const featureList = (input: any): any[] => {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new BoundaryError('expected a GeoJSON FeatureCollection or Feature');
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new BoundaryError(msg('boundary.import-not-collection', {}));
   if (input.type === 'Feature') return [input];
   if (input.type !== 'FeatureCollection') {
-    const hint = input.type === 'Polygon' || input.type === 'MultiPolygon' ? '; to set one area\'s outline from a bare geometry use PUT /api/v1/areas/boundary' : '';
-    throw new BoundaryError(`expected a GeoJSON FeatureCollection or Feature, got type ${JSON.stringify(input.type ?? null)}${hint}`);
+    const bareGeometry = input.type === 'Polygon' || input.type === 'MultiPolygon';
+    throw new BoundaryError(msg('boundary.import-not-collection', { got: JSON.stringify(input.type ?? null), bareGeometry }));
   }
-  if (!Array.isArray(input.features)) throw new BoundaryError('the FeatureCollection has no "features" array');
-  if (input.features.length === 0) throw new BoundaryError('the FeatureCollection has no features');
-  if (input.features.length > MAX_IMPORT_FEATURES) throw new BoundaryError(`the FeatureCollection has ${input.features.length} features; at most ${MAX_IMPORT_FEATURES} per import`);
+  if (!Array.isArray(input.features)) throw new BoundaryError(msg('boundary.import-no-features-array'));
+  if (input.features.length === 0) throw new BoundaryError(msg('boundary.import-empty'));
+  if (input.features.length > MAX_IMPORT_FEATURES) throw new BoundaryError(msg('boundary.import-too-many-features', { count: input.features.length, max: MAX_IMPORT_FEATURES }));
   return input.features;
 };
+
+/** An unmatched feature in the report, its reason in both languages. */
+const unmatched = (feature: number, key: string | null, reason: Message) => ({ feature, key, reason: reason.en, reasonVi: reason.vi });
 
 /**
  * Imports outlines from a FeatureCollection (or one Feature), matching each feature to an area.
@@ -220,9 +251,9 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
   const prop = opts.property ?? matchBy;
   let children: Array<{ path: string; name: string }> = [];
   if (matchBy !== 'path') {
-    if (!opts.parentPath) throw new BoundaryError(`matching by ${matchBy} needs the parent area's path (parent=…)`);
+    if (!opts.parentPath) throw new BoundaryError(msg('boundary.import-needs-parent', { matchBy }));
     const parent = getAreaByPath(db, opts.parentPath);
-    if (!parent) throw new BoundaryError(`parent area "${opts.parentPath}" does not exist`);
+    if (!parent) throw new BoundaryError(msg('area.parent-not-found', { path: opts.parentPath }));
     children = db.prepare('SELECT path, name FROM areas WHERE parent_id = ? ORDER BY path').all(parent.id) as any[];
   }
   const report: ImportReport = { dryRun: !!opts.dryRun, stored: 0, matched: [], unmatched: [], notInFile: [] };
@@ -230,38 +261,41 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
   const claimedBy = new Map<string, number>();
 
   features.forEach((f: any, i: number) => {
-    if (!f || typeof f !== 'object' || f.type !== 'Feature') throw new BoundaryError(`feature ${i} is not a GeoJSON Feature`);
+    if (!f || typeof f !== 'object' || f.type !== 'Feature') throw new BoundaryError(msg('boundary.import-not-a-feature', { feature: i }));
     const raw = f.properties?.[prop];
     const key = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : null;
-    if (!key) return report.unmatched.push({ feature: i, key: null, reason: `no "${prop}" property` });
+    if (!key) return report.unmatched.push(unmatched(i, null, msg('boundary.unmatched-no-property', { property: prop })));
     let area: { path: string; name: string } | undefined;
     if (matchBy === 'path') area = getAreaByPath(db, key);
     else if (matchBy === 'slug') area = children.find((c) => c.path === `${opts.parentPath}/${key}`);
     else {
       const hits = children.filter((c) => normaliseAreaName(c.name) === normaliseAreaName(key));
-      if (hits.length > 1) return report.unmatched.push({ feature: i, key, reason: `the name matches ${hits.map((h) => h.path).join(' and ')}` });
+      if (hits.length > 1) return report.unmatched.push(unmatched(i, key, msg('boundary.unmatched-ambiguous-name', { paths: hits.map((h) => h.path) })));
       area = hits[0];
     }
-    if (!area) return report.unmatched.push({ feature: i, key, reason: matchBy === 'path' ? 'no such area' : `no area with that ${matchBy} under ${opts.parentPath}` });
-    const what = `feature ${i} ("${key}" → ${area.path})`;
-    const earlier = claimedBy.get(area.path);
-    if (earlier !== undefined) throw new BoundaryError(`features ${earlier} and ${i} both match ${area.path}`);
-    claimedBy.set(area.path, i);
-    if (opts.canEdit && !opts.canEdit(area.path)) throw new BoundaryScopeError(`${what}: area "${area.path}" is outside your area`);
-    let geometry: BoundaryGeometry;
-    try {
-      geometry = parseBoundary(f.geometry);
-    } catch (e) {
-      throw new BoundaryError(`${what}: ${(e as Error).message}`);
+    if (!area) {
+      const reason = matchBy === 'path' ? msg('boundary.unmatched-no-such-area') : msg('boundary.unmatched-not-under-parent', { matchBy, parent: opts.parentPath! });
+      return report.unmatched.push(unmatched(i, key, reason));
     }
-    const source = checkSource(f.properties?.source ?? opts.source, what);
+    const subject = { feature: i, key, path: area.path };
+    const earlier = claimedBy.get(area.path);
+    if (earlier !== undefined) throw new BoundaryError(msg('boundary.import-duplicate-match', { first: earlier, second: i, path: area.path }));
+    claimedBy.set(area.path, i);
+    if (opts.canEdit && !opts.canEdit(area.path)) throw new BoundaryScopeError(msg('boundary.import-outside-scope', subject));
+    const checked = checkOutline(f.geometry);
+    if ('problems' in checked) throw new BoundaryError(msg('boundary.feature-invalid', { ...subject, problems: checked.problems }));
+    const { geometry } = checked;
+    const source = checkSource(f.properties?.source ?? opts.source, subject);
     writes.push({ path: area.path, geometry, source });
     report.matched.push({ feature: i, key, path: area.path, name: area.name, positions: countPositions(geometry) });
   });
 
   report.notInFile = children.filter((c) => !claimedBy.has(c.path)).map((c) => c.path);
   if (writes.length === 0) {
-    throw new BoundaryError(`no feature matched an area (matching "${prop}" by ${matchBy}${opts.parentPath ? ` under ${opts.parentPath}` : ''})`, { matched: [], unmatched: report.unmatched.slice(0, 50) });
+    throw new BoundaryError(msg('boundary.import-nothing-matched', { property: prop, matchBy, parent: opts.parentPath ?? null }), {
+      matched: [],
+      unmatched: report.unmatched.slice(0, 50),
+    });
   }
   if (!opts.dryRun) {
     const update = db.prepare('UPDATE areas SET boundary = ?, boundary_source = ? WHERE path = ?');

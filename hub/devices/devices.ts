@@ -1,10 +1,11 @@
 // Device records: creation with a one-time enrolment token, enrolment (the device brings its own
 // public key and gets MQTT credentials and the hub's key), presence and telemetry.
 import { createHash, createPublicKey } from 'node:crypto';
-import { areaAncestry, assertSlug, type DeviceKind, type DeviceStatus, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
+import { areaAncestry, type DeviceKind, type DeviceStatus, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { getArea, getAreaByPath } from '../areas/areas.ts';
+import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../auth/passwords.ts';
+import { LocalizedError, msg } from '../messages.ts';
 
 export const ENROL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -62,10 +63,10 @@ export interface NewDevice {
 
 /** Creates a device and returns its one-time enrolment token (only its hash is stored). */
 export function createDevice(db: Db, input: NewDevice): { device: Device; enrolToken: string } {
-  assertSlug(input.id, 'device id');
+  checkSlug(input.id, 'device id');
   const area = getAreaByPath(db, input.areaPath);
-  if (!area) throw new Error(`area "${input.areaPath}" does not exist`);
-  if (getDevice(db, input.id)) throw new Error(`device "${input.id}" already exists`);
+  if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
+  if (getDevice(db, input.id)) throw new LocalizedError(msg('device.exists', { id: input.id }));
   const enrolToken = `enrol_${randomSecret(24)}`;
   db.prepare(
     `INSERT INTO devices(id, name, kind, area_id, latitude, longitude, address, enrol_token_hash, enrol_expires_at, created_at)
@@ -80,7 +81,7 @@ export function reissueEnrolToken(db: Db, id: string): string {
   const info = db
     .prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ?, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL WHERE id = ?')
     .run(sha(token), Date.now() + ENROL_TOKEN_TTL_MS, id);
-  if (info.changes === 0) throw new Error(`device "${id}" does not exist`);
+  if (info.changes === 0) throw new LocalizedError(msg('device.not-found', { id }));
   return token;
 }
 
@@ -98,7 +99,8 @@ export function devicePublicKey(db: Db, id: string): string | undefined {
   return (db.prepare('SELECT public_key FROM devices WHERE id = ?').get(id) as any)?.public_key ?? undefined;
 }
 
-export class EnrolmentError extends Error {}
+/** A refused enrolment: the hub answers 401. */
+export class EnrolmentError extends LocalizedError {}
 
 export async function enrolDevice(
   db: Db,
@@ -106,8 +108,8 @@ export async function enrolDevice(
   hub: { publicKeyPem: string; topicPrefix: string },
 ): Promise<EnrolResponse> {
   const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as any;
-  if (!r) throw new EnrolmentError('enrolment token is unknown or already used');
-  if (r.enrol_expires_at < Date.now()) throw new EnrolmentError('enrolment token has expired; ask the district office for a new one');
+  if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
+  if (r.enrol_expires_at < Date.now()) throw new EnrolmentError(msg('enrol.token-expired'));
   let publicKeyPem: string;
   try {
     const key = input.publicKey.includes('BEGIN')
@@ -116,7 +118,7 @@ export async function enrolDevice(
     if (key.asymmetricKeyType !== 'ed25519') throw new Error(`key type is ${key.asymmetricKeyType}`);
     publicKeyPem = key.export({ type: 'spki', format: 'pem' }).toString();
   } catch (e) {
-    throw new EnrolmentError(`publicKey is not an Ed25519 public key: ${(e as Error).message}`);
+    throw new EnrolmentError(msg('enrol.bad-public-key', { detail: (e as Error).message }));
   }
   const password = randomSecret(24);
   db.prepare(

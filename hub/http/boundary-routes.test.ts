@@ -57,12 +57,21 @@ describe('area outlines API', () => {
     expect(put).toEqual({ status: 200, body: { path: HA_DINH, positions: 5, source: 'Sở TN&MT Hà Nội 2024' } });
     expect((await call('canbo', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, geometry: null })).status).toBe(403);
     const outside = await call('quan', 'PUT', '/api/v1/areas/boundary', { path: 'ha-noi/dong-da', geometry: square(105.83, 21.01), source: 'x' });
-    expect(outside).toEqual({ status: 403, body: { error: 'area "ha-noi/dong-da" is outside your area' } });
+    expect(outside).toEqual({
+      status: 403,
+      body: { error: 'area "ha-noi/dong-da" is outside your area', errorVi: 'Khu vực "ha-noi/dong-da" nằm ngoài phạm vi phụ trách của bạn.', code: 'area.outside-your-area' },
+    });
     const bad = await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, geometry: { type: 'MultiPolygon', coordinates: [square(105.81, 20.99).coordinates, [square(105.82, 20.99).coordinates[0].slice(0, 4)]] }, source: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^ring 0 of polygon 1 is not closed/);
-    expect((await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, geometry: square(105.81, 20.99) })).body.error).toMatch(/has no source/);
-    expect((await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, source: 'x' })).body.error).toBe('invalid request body: geometry: missing: send a GeoJSON Polygon or MultiPolygon, or null to clear the outline');
+    expect(bad.body.code).toBe('boundary.invalid');
+    expect(bad.body.errorVi).toMatch(/^Vòng 0 của đa giác 1 chưa khép kín: điểm cuối \[[\d., ]+\] khác điểm đầu \[[\d., ]+\]\.$/);
+    const noSource = await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, geometry: square(105.81, 20.99) });
+    expect(noSource.body.error).toMatch(/has no source/);
+    expect(noSource.body.errorVi).toBe(`Đường ranh giới của "${HA_DINH}" chưa ghi nguồn; vui lòng cho biết đường ranh giới lấy từ đâu (ví dụ "Sở TN&MT Hà Nội 2024" hoặc "approximate: …").`);
+    const noGeometry = await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, source: 'x' });
+    expect(noGeometry.body.error).toBe('invalid request body: geometry: missing: send a GeoJSON Polygon or MultiPolygon, or null to clear the outline');
+    expect(noGeometry.body.errorVi).toBe('Thông tin gửi lên chưa hợp lệ — Đường ranh giới: bắt buộc phải có (hình học GeoJSON dạng Polygon hoặc MultiPolygon, hoặc null để xóa đường ranh giới).');
     expect(await sourceOf(HA_DINH)).toBe('Sở TN&MT Hà Nội 2024'); // the refused ones changed nothing
     expect((await call('quan', 'PUT', '/api/v1/areas/boundary', { path: HA_DINH, geometry: null })).body).toEqual({ path: HA_DINH, positions: 0, source: null });
     expect(await outlined('admin')).toEqual([]);
@@ -108,7 +117,7 @@ describe('area outlines API', () => {
       [0, HA_DINH],
       [1, `${DISTRICT}/kim-giang`],
     ]);
-    expect(r.body.unmatched).toEqual([{ feature: 2, key: 'Phường Láng Hạ', reason: `no area with that name under ${DISTRICT}` }]);
+    expect(r.body.unmatched).toEqual([{ feature: 2, key: 'Phường Láng Hạ', reason: `no area with that name under ${DISTRICT}`, reasonVi: `không có khu vực nào có tên này trong ${DISTRICT}` }]);
     expect(r.body.notInFile).toHaveLength(9);
     expect(await sourceOf(HA_DINH)).toBe('Sở TN&MT Hà Nội 2024');
   });
@@ -122,7 +131,14 @@ describe('area outlines API', () => {
         { type: 'Feature', properties: { slug: 'kim-giang' }, geometry: { type: 'Polygon', coordinates: [[[105.81, 20.98], [105.82, 20.98], [105.82, 20.99]]] } },
       ],
     });
-    expect(bad).toEqual({ status: 400, body: { error: `feature 1 ("kim-giang" → ${DISTRICT}/kim-giang): ring 0 has 3 positions; a closed ring needs at least 4 (the last repeating the first)` } });
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        error: `feature 1 ("kim-giang" → ${DISTRICT}/kim-giang): ring 0 has 3 positions; a closed ring needs at least 4 (the last repeating the first)`,
+        errorVi: `Đối tượng 1 ("kim-giang" → ${DISTRICT}/kim-giang): vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu).`,
+        code: 'boundary.feature-invalid',
+      },
+    });
     const outside = await call('quan', 'POST', '/api/v1/areas/boundaries/import?source=new', {
       type: 'FeatureCollection',
       features: [
@@ -132,12 +148,25 @@ describe('area outlines API', () => {
     });
     expect(outside.status).toBe(403);
     expect(outside.body.error).toBe('feature 1 ("ha-noi/dong-da" → ha-noi/dong-da): area "ha-noi/dong-da" is outside your area');
+    expect(outside.body).toMatchObject({
+      code: 'boundary.import-outside-scope',
+      errorVi: 'Đối tượng 1 ("ha-noi/dong-da" → ha-noi/dong-da): khu vực "ha-noi/dong-da" nằm ngoài phạm vi phụ trách của bạn.',
+    });
     const none = await call('quan', 'POST', `/api/v1/areas/boundaries/import?${q}`, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { slug: 'lang-ha' }, geometry: square(105.81, 21.01) }] });
     expect(none.status).toBe(400);
-    expect(none.body).toEqual({ error: `no feature matched an area (matching "slug" by slug under ${DISTRICT})`, matched: [], unmatched: [{ feature: 0, key: 'lang-ha', reason: `no area with that slug under ${DISTRICT}` }] });
+    expect(none.body).toEqual({
+      error: `no feature matched an area (matching "slug" by slug under ${DISTRICT})`,
+      errorVi: `Không đối tượng nào khớp với khu vực nào (khớp thuộc tính "slug" theo mã (slug) trong ${DISTRICT}).`,
+      code: 'boundary.import-nothing-matched',
+      matched: [],
+      unmatched: [{ feature: 0, key: 'lang-ha', reason: `no area with that slug under ${DISTRICT}`, reasonVi: `không có khu vực nào có mã (slug) này trong ${DISTRICT}` }],
+    });
     expect((await call('canbo', 'POST', `/api/v1/areas/boundaries/import?${q}`, demoBoundaries())).status).toBe(403);
     const notGeo = await call('quan', 'POST', `/api/v1/areas/boundaries/import?${q}`, square(105.81, 20.99));
     expect(notGeo.body.error).toMatch(/got type "Polygon"; to set one area's outline from a bare geometry use PUT/);
+    expect(notGeo.body.errorVi).toBe(
+      'Cần một GeoJSON dạng FeatureCollection hoặc Feature, nhưng nhận được kiểu "Polygon"; để đặt đường ranh giới cho một khu vực từ một hình học đơn lẻ, hãy dùng PUT /api/v1/areas/boundary.',
+    );
     expect(await sourceOf(`${DISTRICT}/khuong-mai`)).toBe('approximate: demo');
     expect(await sourceOf(`${DISTRICT}/kim-giang`)).toBe('Sở TN&MT Hà Nội 2024');
   });
@@ -157,10 +186,18 @@ describe('area outlines API', () => {
     expect(asGeo.body.matched.map((m: any) => m.positions)).toEqual([19_000, 19_000, 19_000]);
     expect(await sourceOf(`${DISTRICT}/phuong-liet`)).toBe('detailed');
     const plain = await call('quan', 'POST', `/api/v1/areas/boundaries/import?parent=${DISTRICT}&source=x`, text, 'text/plain');
-    expect(plain).toEqual({ status: 415, body: { error: 'send the GeoJSON with content-type application/geo+json (up to 32 MB) or application/json (up to 1 MB)' } });
+    expect(plain).toEqual({
+      status: 415,
+      body: {
+        error: 'send the GeoJSON with content-type application/geo+json (up to 32 MB) or application/json (up to 1 MB)',
+        errorVi: 'Vui lòng gửi GeoJSON với content-type application/geo+json (tối đa 32 MB) hoặc application/json (tối đa 1 MB).',
+        code: 'geojson.wrong-content-type',
+      },
+    });
     const broken = await call('quan', 'POST', `/api/v1/areas/boundaries/import?parent=${DISTRICT}&source=x`, '{"type": "FeatureCollection", ', 'application/geo+json');
     expect(broken.status).toBe(400);
     expect(broken.body.error).toMatch(/^request body is not valid JSON/);
+    expect(broken.body).toMatchObject({ code: 'request.invalid-json', errorVi: expect.stringMatching(/^Dữ liệu gửi lên không phải JSON hợp lệ: /) });
     const badQuery = await call('quan', 'POST', `/api/v1/areas/boundaries/import?match=postcode`, demoBoundaries());
     expect(badQuery.status).toBe(400);
     expect(badQuery.body.error).toMatch(/^invalid query: match/);

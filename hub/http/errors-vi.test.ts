@@ -130,6 +130,75 @@ describe('error bodies in English and Vietnamese', () => {
     expect(r.body.errorVi).toMatch(/^Dữ liệu gửi lên không phải JSON hợp lệ/);
   });
 
+  it('devices, enrolment and areas: existing ids, bad slugs, unknown tokens, areas outside one\'s own', async () => {
+    const exists = await call(t.admin, 'POST', '/api/v1/devices', { id: 'led-hd-1', name: 'Bảng LED', kind: 'led', areaPath: HA_DINH });
+    expect(exists).toEqual({ status: 400, body: { error: 'device "led-hd-1" already exists', errorVi: 'Mã thiết bị "led-hd-1" đã tồn tại.', code: 'device.exists' } });
+    const badId = await call(t.admin, 'POST', '/api/v1/devices', { id: 'Loa_Chợ', name: 'Cụm loa chợ', kind: 'speaker', areaPath: HA_DINH });
+    expect(badId).toMatchObject({
+      status: 400,
+      body: {
+        code: 'slug.invalid',
+        error: 'device id "Loa_Chợ" is not a valid slug (lowercase letters, digits and inner hyphens, 1-64 characters)',
+        errorVi: 'Mã thiết bị "Loa_Chợ" không hợp lệ (chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang ở giữa, dài 1–64 ký tự).',
+      },
+    });
+    const outside = await call(w.district, 'POST', '/api/v1/devices', { id: 'loa-hn-1', name: 'Cụm loa', kind: 'speaker', areaPath: 'ha-noi' });
+    expect(outside).toEqual({
+      status: 403,
+      body: { error: 'area "ha-noi" is outside your area', errorVi: 'Khu vực "ha-noi" nằm ngoài phạm vi phụ trách của bạn.', code: 'area.outside-your-area' },
+    });
+    const missing = await call(w.district, 'GET', '/api/v1/devices/loa-9');
+    expect(missing).toMatchObject({ status: 404, body: { code: 'device.not-found', errorVi: 'Thiết bị "loa-9" không tồn tại.' } });
+    const unknown = await call(null, 'POST', '/api/v1/enrol', { token: 'enrol_not-a-real-token-at-all', publicKey: 'A'.repeat(60) });
+    expect(unknown).toEqual({
+      status: 401,
+      body: { error: 'enrolment token is unknown or already used', errorVi: 'Mã đăng ký thiết bị không đúng hoặc đã được sử dụng.', code: 'enrol.token-unknown' },
+    });
+    const badKey = await call(null, 'POST', '/api/v1/enrol', { token: w.tokens['led-hd-1'], publicKey: 'A'.repeat(60) });
+    expect(badKey.status).toBe(401);
+    expect(badKey.body.code).toBe('enrol.bad-public-key');
+    expect(badKey.body.errorVi).toMatch(/^Khóa công khai \(publicKey\) không phải khóa Ed25519 hợp lệ: /);
+    const areaExists = await call(t.admin, 'POST', '/api/v1/areas', { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Quận Thanh Xuân', level: 'district' });
+    expect(areaExists).toEqual({ status: 400, body: { error: 'area "ha-noi/thanh-xuan" already exists', errorVi: 'Khu vực "ha-noi/thanh-xuan" đã tồn tại.', code: 'area.exists' } });
+    const noParent = await call(t.admin, 'POST', '/api/v1/areas', { parentPath: 'ha-noi/cau-giay', slug: 'dich-vong', name: 'Phường Dịch Vọng', level: 'ward' });
+    expect(noParent.body).toMatchObject({ code: 'area.parent-not-found', errorVi: 'Khu vực cấp trên "ha-noi/cau-giay" không tồn tại.' });
+    const badSlug = await call(t.admin, 'POST', '/api/v1/areas', { parentPath: 'ha-noi', slug: 'Cầu Giấy', name: 'Quận Cầu Giấy', level: 'district' });
+    expect(badSlug.body).toMatchObject({ code: 'slug.invalid', errorVi: 'Mã khu vực (slug) "Cầu Giấy" không hợp lệ (chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang ở giữa, dài 1–64 ký tự).' });
+  });
+
+  it('ward outlines: a ring not closed, an import that matches one ward twice, an area outside one\'s own', async () => {
+    const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
+    const sq = (lon: number, lat: number, d = 0.002) =>
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ].map(([x, y]) => [r7(x), r7(y)]);
+    const open = await call(w.district, 'PUT', '/api/v1/areas/boundary', {
+      path: HA_DINH,
+      geometry: { type: 'MultiPolygon', coordinates: [[sq(105.81, 20.99)], [sq(105.82, 20.99).slice(0, 4)]] },
+      source: 'Sở TN&MT Hà Nội 2024',
+    });
+    expect(open.status).toBe(400);
+    expect(open.body).toEqual({
+      error: 'ring 0 of polygon 1 is not closed: its last position [105.818, 20.992] differs from its first [105.818, 20.988]',
+      errorVi: 'Vòng 0 của đa giác 1 chưa khép kín: điểm cuối [105.818, 20.992] khác điểm đầu [105.818, 20.988].',
+      code: 'boundary.invalid',
+    });
+    const feature = (path: string) => ({ type: 'Feature', properties: { path }, geometry: { type: 'Polygon', coordinates: [sq(105.81, 20.99)] } });
+    const twice = await call(w.district, 'POST', '/api/v1/areas/boundaries/import?source=x', { type: 'FeatureCollection', features: [feature(HA_DINH), feature(HA_DINH)] });
+    expect(twice).toEqual({
+      status: 400,
+      body: { error: `features 0 and 1 both match ${HA_DINH}`, errorVi: `Đối tượng 0 và 1 cùng khớp với khu vực ${HA_DINH}.`, code: 'boundary.import-duplicate-match' },
+    });
+    const outside = await call(w.district, 'PUT', '/api/v1/areas/boundary', { path: 'ha-noi', geometry: null });
+    expect(outside).toMatchObject({ status: 403, body: { code: 'area.outside-your-area', errorVi: 'Khu vực "ha-noi" nằm ngoài phạm vi phụ trách của bạn.' } });
+    const missing = await call(w.district, 'PUT', '/api/v1/areas/boundary', { path: `${HA_DINH}/to-1`, geometry: null });
+    expect(missing).toMatchObject({ status: 400, body: { code: 'area.not-found', errorVi: `Khu vực "${HA_DINH}/to-1" không tồn tại.` } });
+  });
+
   it('a failed upload says why in Vietnamese too (library page)', async () => {
     const token = (w.official as any).token;
     const form = new FormData();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { describeZodError } from '../../protocol/index.ts';
 import type { Role, User } from '../auth/users.ts';
 import { LocalizedError, msg, type Text } from '../messages.ts';
-import { describeZodErrorVi } from './zod-vi.ts';
+import { describeZodErrorVi } from '../zod-vi.ts';
 
 /**
  * An error the API answers with: status, and a catalogue message (hub/messages.ts) or a plain

@@ -6,6 +6,7 @@ import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices, reis
 import { createArea, listAreas, withinScope } from '../../areas/areas.ts';
 import { BoundaryError, BoundaryScopeError, importBoundaries, listBoundaries, MAX_SOURCE_LENGTH, setBoundary } from '../../areas/boundaries.ts';
 import { audit } from '../../audit.ts';
+import { msg, textOf, zodMessage } from '../../messages.ts';
 import type { HubContext } from '../../context.ts';
 
 /** Official outline files are often larger than the API's 1 MB JSON limit. */
@@ -19,9 +20,9 @@ const GEOJSON_LIMIT = 32 * 1024 * 1024;
 async function geoJsonBody(req: Request): Promise<unknown> {
   if (req.body !== undefined) return req.body;
   if (!/^application\/geo\+json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'send the GeoJSON with content-type application/geo+json (up to 32 MB) or application/json (up to 1 MB)');
+    throw new HttpError(415, msg('geojson.wrong-content-type'));
   }
-  const tooLarge = () => new HttpError(413, `request body is larger than ${GEOJSON_LIMIT / 1024 / 1024} MB; simplify the outlines or import them in parts`);
+  const tooLarge = () => new HttpError(413, msg('geojson.too-large', { mb: GEOJSON_LIMIT / 1024 / 1024 }));
   if (Number(req.headers['content-length'] ?? 0) > GEOJSON_LIMIT) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -33,7 +34,7 @@ async function geoJsonBody(req: Request): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
-    throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`);
+    throw new HttpError(400, msg('request.invalid-json', { detail: (e as Error).message }));
   }
 }
 
@@ -46,8 +47,8 @@ function commonAncestor(paths: string[]): string {
 }
 
 function boundaryHttpError(e: unknown): unknown {
-  if (e instanceof BoundaryScopeError) return new HttpError(403, e.message);
-  if (e instanceof BoundaryError) return new HttpError(400, e.message, e.details);
+  if (e instanceof BoundaryScopeError) return new HttpError(403, textOf(e));
+  if (e instanceof BoundaryError) return new HttpError(400, textOf(e), e.details);
   return e;
 }
 
@@ -68,7 +69,7 @@ export function deviceRoutes(ctx: HubContext) {
           res.status(201);
           return a;
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
       },
     }),
@@ -89,12 +90,12 @@ export function deviceRoutes(ctx: HubContext) {
       body: z.object({
         path: z.string(),
         geometry: z
-          .custom<unknown>((v) => v !== undefined, 'missing: send a GeoJSON Polygon or MultiPolygon, or null to clear the outline')
+          .custom<unknown>((v) => v !== undefined, zodMessage('boundary.geometry-missing'))
           .describe('GeoJSON Polygon or MultiPolygon (or a Feature holding one); null clears the outline'),
         source: z.string().max(MAX_SOURCE_LENGTH).optional().describe('where the outline comes from, e.g. "Sở TN&MT Hà Nội 2024"; required unless clearing'),
       }),
       handler({ user, body }) {
-        if (!withinScope(user!.scope, body.path)) throw new HttpError(403, `area "${body.path}" is outside your area`);
+        if (!withinScope(user!.scope, body.path)) throw new HttpError(403, msg('area.outside-your-area', { path: body.path }));
         try {
           const r = setBoundary(ctx.db, body.path, body.geometry, body.source);
           const clear = body.geometry === null;
@@ -169,7 +170,7 @@ export function deviceRoutes(ctx: HubContext) {
       access: 'user',
       handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
-        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, `device "${req.params.id}" does not exist`);
+        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
         return d;
       },
     }),
@@ -189,14 +190,14 @@ export function deviceRoutes(ctx: HubContext) {
         address: z.string().max(300).optional(),
       }),
       handler({ user, body, res }) {
-        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, `area "${body.areaPath}" is outside your area`);
+        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, msg('area.outside-your-area', { path: body.areaPath }));
         try {
           const r = createDevice(ctx.db, body);
           audit(ctx.db, user!.id, 'device.create', r.device.id);
           res.status(201);
           return r;
         } catch (e) {
-          throw new HttpError(400, (e as Error).message);
+          throw new HttpError(400, textOf(e));
         }
       },
     }),
@@ -208,7 +209,7 @@ export function deviceRoutes(ctx: HubContext) {
       access: ['admin', 'district'],
       handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
-        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, `device "${req.params.id}" does not exist`);
+        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
         const enrolToken = reissueEnrolToken(ctx.db, d.id);
         audit(ctx.db, user!.id, 'device.reenrol', d.id);
         return { deviceId: d.id, enrolToken };
@@ -228,7 +229,7 @@ export function deviceRoutes(ctx: HubContext) {
           void ctx.dispatcher.refresh([r.deviceId], true);
           return r;
         } catch (e) {
-          if (e instanceof EnrolmentError) throw new HttpError(401, e.message);
+          if (e instanceof EnrolmentError) throw new HttpError(401, textOf(e));
           throw e;
         }
       },

@@ -3,11 +3,12 @@
 // Messages set with zodMessage (hub/messages.ts) bring their own Vietnamese; a custom message
 // without one stays in English.
 import type { z } from 'zod';
-import { zodMessageVi } from '../messages.ts';
+import { zodMessageVi } from './messages.ts';
 
 /** Field names as an official knows them; other keys are shown as they are. */
 const FIELD_VI: Record<string, string> = {
   title: 'Tiêu đề',
+  geometry: 'Đường ranh giới',
   mediaId: 'Tệp âm thanh',
   led: 'Thông điệp LED',
   pages: 'Trang',

@@ -1,8 +1,8 @@
 // Request validation in Vietnamese: the same issues describeZodError lists, by zod issue code.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeZodError, LedMessage } from '../../protocol/index.ts';
-import { BroadcastInput } from '../broadcasts/broadcasts.ts';
+import { describeZodError, LedMessage } from '../protocol/index.ts';
+import { BroadcastInput } from './broadcasts/broadcasts.ts';
 import { describeZodErrorVi, fieldVi, issueVi } from './zod-vi.ts';
 
 const issues = (schema: z.ZodTypeAny, input: unknown) => {
