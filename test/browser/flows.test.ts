@@ -403,7 +403,9 @@ describe('web UI: office flows', () => {
     await t.admin.post(`/api/v1/broadcasts/${theirs.id}/approve`, {});
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=schedule]');
-    await page.locator('[data-testid=my-broadcasts] li button', { hasText: 'Tin phường có trước' }).click();
+    const item = page.locator('[data-testid=my-broadcasts] li', { hasText: 'Tin phường có trước' });
+    await item.locator('[data-testid=needs-decision]').waitFor(); // flagged in the official's own list
+    await item.locator('button').click();
     await page.waitForSelector('[data-testid=late-clash]');
     expect(await page.textContent('[data-testid=late-clash]')).toContain('«Tin quận đến sau»');
     expect(await page.isDisabled('[data-testid=record-decision]')).toBe(true);
@@ -412,6 +414,7 @@ describe('web UI: office flows', () => {
     await page.waitForSelector('[data-testid=clash-decision]');
     expect(await page.textContent('[data-testid=clash-decision]')).toContain('phát bản tin của phường');
     await page.waitForSelector('[data-testid=late-clash]', { state: 'detached' });
+    await item.locator('[data-testid=needs-decision]').waitFor({ state: 'detached' });
     // The district bulletin leaves the ward's speaker and stays on Kim Giang's.
     const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map((d: any) => d.deviceId);
     expect(planned).toContain('loa-kg-1');
