@@ -57,7 +57,9 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
     return kinds.get(id);
   };
   for (const b of broadcasts) {
-    const starts = occurrencesBetween(b, from, to);
+    // A recurring rule approved (or replacing an older version) today may begin days earlier: its
+    // occurrences before the approval were never sent, so they are not part of the plan.
+    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
     if (starts.length === 0) continue;
     const media = mediaRef(db, b.mediaId);
     for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {

@@ -128,6 +128,21 @@ describe('editing a broadcast', () => {
     expect((await w.district.get('/api/v1/audit')).find((a: any) => a.target === b.id && a.action === 'broadcast.superseded')).toMatchObject({ username: 'lanhdao.hd', detail: { by: edit.id } });
   });
 
+  it('counts a recurring rule from its approval: earlier days are not "missed", a replaced version not twice', async () => {
+    const rule = (minute: number) => `DTSTART:${vnDay(-3).replace(/-/g, '')}T000000\nRRULE:FREQ=DAILY;COUNT=10;BYHOUR=7;BYMINUTE=${minute};BYSECOND=0`;
+    const b = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Bắt đầu từ ba ngày trước', rrule: rule(0) }));
+    await hdLeader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    const edit = await hdOfficial.put(`/api/v1/broadcasts/${b.id}`, bulletin({ title: 'Bắt đầu từ ba ngày trước', rrule: rule(15) }));
+    await hdLeader.post(`/api/v1/broadcasts/${edit.id}/approve`, {});
+    const month = (d: string) => d.slice(0, 7);
+    for (const period of new Set([month(vnDay(-3)), month(vnDay(0))])) {
+      const rows = (await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${period}`)).rows.filter((r: any) => r.broadcastId === b.id || r.broadcastId === edit.id);
+      // Nothing before today's approval is owed; from today on only the new version's 07:15 is.
+      expect(rows.filter((r: any) => r.scheduledStart < `${vnDay(0)}T00:00`)).toEqual([]);
+      expect(rows.every((r: any) => r.broadcastId === edit.id && r.scheduledStart.slice(11, 16) === '07:15')).toBe(true);
+    }
+  });
+
   it('is for the author only, never for emergencies or cancelled broadcasts, and names bad input', async () => {
     const b = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Của cán bộ', startsAt: `${vnDay(5)}T10:00` }));
     expect(await failure(hdLeader.put(`/api/v1/broadcasts/${b.id}`, bulletin({ startsAt: `${vnDay(5)}T10:00` })))).toMatchObject({ status: 403, message: expect.stringMatching(/only the author/) });
