@@ -157,5 +157,13 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE media ADD COLUMN error_vi TEXT;
   `,
+  // 5: lookups the schedule makes on every plan (exclusions by the broadcast they were decided
+  // for, edits by the broadcast they replace), and an LED board's display kept in a column of its
+  // own, since telemetry without the board's part (it did not answer) must not erase it.
+  `
+  CREATE INDEX occurrence_exclusions_by_decision ON occurrence_exclusions(decided_for);
+  CREATE INDEX broadcasts_by_replaces ON broadcasts(replaces);
+  ALTER TABLE devices ADD COLUMN led_display TEXT;
+  `,
 ];
 
