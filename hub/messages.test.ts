@@ -50,6 +50,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'broadcast.emergency-not-editable': {},
   'broadcast.cancelled-not-editable': {},
   'broadcast.edit-pending': { id: 'b2' },
+  'broadcast.replaced-not-approved': { id: 'b1', status: 'cancelled' },
   'broadcast.not-submitted': { status: 'approved' },
   'broadcast.approver-role-only': {},
   'broadcast.author-cannot-approve': {},

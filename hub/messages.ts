@@ -354,6 +354,10 @@ export const CATALOGUE = {
     (p: { id: string }) => `an edit of this broadcast is already waiting for approval (${p.id}); edit that one instead`,
     (p) => `Đã có một bản sửa của bản tin này đang chờ phê duyệt (${p.id}); vui lòng sửa bản đó.`,
   ),
+  'broadcast.replaced-not-approved': def(
+    (p: { id: string; status: string }) => `this edit replaces broadcast ${p.id}, which is ${p.status} now; edit or create a broadcast afresh instead`,
+    (p) => `Bản sửa này thay cho bản tin ${p.id}, nhưng bản tin đó ${statusVi(p.status)}; vui lòng sửa lại hoặc tạo bản tin mới.`,
+  ),
   'broadcast.not-submitted': def(
     (p: { status: string }) => `broadcast is ${p.status}, not waiting for approval`,
     (p) => `Bản tin ${statusVi(p.status)}, không còn chờ phê duyệt.`,
@@ -397,8 +401,8 @@ export const CATALOGUE = {
     () => 'Không có thiết bị trùng giờ nào thuộc khu vực của bạn; cán bộ phường nơi đặt thiết bị sẽ quyết định.',
   ),
   'decision.not-allowed': def(
-    () => 'only the author or someone responsible for its areas may decide its clashes',
-    () => 'Chỉ người soạn hoặc người phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
+    () => 'only the author, or a leader or the district office responsible for its areas, may decide its clashes',
+    () => 'Chỉ người soạn, hoặc lãnh đạo, Phòng Văn hóa và Thông tin phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
   ),
   'draft.media-not-ready': def(
     (p: { id: number }) => `media ${p.id} is not ready`,

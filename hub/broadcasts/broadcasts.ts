@@ -249,14 +249,20 @@ function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', not
 /** Approves; an approved edit takes the place of the broadcast it replaces (returned as `superseded`). */
 export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(), startLeadMs = 5000): Broadcast & { superseded?: Broadcast } {
   return db.transaction(() => {
+    // An edit takes its original's place: that one must still be airing, and be the approver's to end.
+    const pending = getBroadcast(db, id);
+    const old = pending?.replaces ? getBroadcast(db, pending.replaces) : undefined;
+    if (pending?.status === 'submitted' && old) {
+      if (old.status !== 'approved') throw new BroadcastError(msg('broadcast.replaced-not-approved', { id: old.id, status: old.status }), 409);
+      assertInScope(db, user, old, 'cancel');
+    }
     const b = decide(db, user, id, 'approved', null, now);
     // A "now" broadcast approved later than planned starts at approval, not in the past.
     if (!b.rrule && b.startsAt !== null && b.startsAt < now + startLeadMs && b.startsAt >= b.createdAt) {
       db.prepare('UPDATE broadcasts SET starts_at = ? WHERE id = ?').run(now + startLeadMs, id);
     }
     let superseded: Broadcast | undefined;
-    const old = b.replaces ? getBroadcast(db, b.replaces) : undefined;
-    if (old && old.status === 'approved') {
+    if (old) {
       db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, old.id);
       audit(db, user.id, 'broadcast.superseded', old.id, { by: id });
       superseded = getBroadcast(db, old.id);

@@ -25,22 +25,16 @@ export function devicesLeftOff(db: Db, broadcastIds: string[]): Map<string, stri
 }
 
 function activeExclusionRows(db: Db, broadcastIds: string[], pendingFor: string[] = []): Array<{ broadcastId: string; startAt: number; deviceId: string }> {
-  const out: Array<{ broadcastId: string; startAt: number; deviceId: string }> = [];
-  if (broadcastIds.length === 0) return out;
-  const any = db.prepare('SELECT 1 FROM occurrence_exclusions LIMIT 1').get();
-  if (!any) return out;
-  const wanted = new Set(broadcastIds);
-  const pending = new Set(pendingFor);
-  const rows = db
+  if (broadcastIds.length === 0) return [];
+  // Filtered in SQL (the index on broadcast_id): this runs on every plan the hub makes.
+  return db
     .prepare(
-      `SELECT e.broadcast_id, e.start_at, e.device_id, e.decided_for, d.status, d.cancelled_at
-         FROM occurrence_exclusions e JOIN broadcasts d ON d.id = e.decided_for`,
+      `SELECT e.broadcast_id AS broadcastId, e.start_at AS startAt, e.device_id AS deviceId
+         FROM occurrence_exclusions e JOIN broadcasts d ON d.id = e.decided_for
+        WHERE e.broadcast_id IN (SELECT value FROM json_each(?))
+          AND (d.status = 'approved'
+               OR e.decided_for IN (SELECT value FROM json_each(?))
+               OR (d.status = 'cancelled' AND e.start_at < d.cancelled_at))`,
     )
-    .all() as Array<{ broadcast_id: string; start_at: number; device_id: string; decided_for: string; status: string; cancelled_at: number | null }>;
-  for (const r of rows) {
-    if (!wanted.has(r.broadcast_id)) continue;
-    const holds = r.status === 'approved' || pending.has(r.decided_for) || (r.status === 'cancelled' && r.cancelled_at !== null && r.start_at < r.cancelled_at);
-    if (holds) out.push({ broadcastId: r.broadcast_id, startAt: r.start_at, deviceId: r.device_id });
-  }
-  return out;
+    .all(JSON.stringify(broadcastIds), JSON.stringify(pendingFor)) as Array<{ broadcastId: string; startAt: number; deviceId: string }>;
 }

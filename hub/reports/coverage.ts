@@ -41,8 +41,9 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
   const areaNames = new Map(listAreas(db).map((a) => [a.path, a.name]));
   const devices = new Map(listDevices(db, area.path).map((d) => [d.id, d]));
 
-  // Cancelled broadcasts still count for what was due before they were cancelled.
-  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'cancelled');
+  // Cancelled broadcasts still count for what was due before they were cancelled — if they were
+  // ever approved (one withdrawn while waiting for approval was never owed to anyone).
+  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || (b.status === 'cancelled' && b.decidedAt !== null));
   const cancelledAt = new Map((db.prepare("SELECT id, cancelled_at FROM broadcasts WHERE status = 'cancelled'").all() as any[]).map((r) => [r.id, r.cancelled_at]));
   const planned = planOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => {
     const c = cancelledAt.get(p.item.broadcastId);

@@ -50,7 +50,14 @@ export function classifyConflict(draft: { priority: Priority; depth: number }, o
 
 const overlaps = (a0: number, a1: number, b0: number, b1: number) => a0 < b1 && b0 < a1;
 
-export function findConflicts(db: Db, draft: Broadcast, now = Date.now(), horizonMs = 35 * DAY, limit = 200): Conflict[] {
+/** Broadcasts a draft can clash with: approved or waiting for approval. Load once to check several drafts. */
+export const clashCandidates = (db: Db) => listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'submitted');
+
+export function findConflicts(
+  db: Db,
+  draft: Broadcast,
+  { now = Date.now(), horizonMs = 35 * DAY, limit = 200, candidates }: { now?: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] } = {},
+): Conflict[] {
   const pathsOf = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
   const draftDepth = broadcastDepth(pathsOf(draft));
   const from = Math.min(now, draft.startsAt ?? now) - draft.durationMs;
@@ -59,7 +66,7 @@ export function findConflicts(db: Db, draft: Broadcast, now = Date.now(), horizo
   const mine = planOccurrences(db, [draft], from, to, undefined, [draft.id]);
   if (mine.length === 0) return [];
   const devices = new Set(mine.map((m) => m.deviceId));
-  const others = listBroadcasts(db, { limit: 100_000 }).filter((b) => (b.status === 'approved' || b.status === 'submitted') && b.id !== draft.id);
+  const others = (candidates ?? clashCandidates(db)).filter((b) => b.id !== draft.id);
   const maxDur = Math.max(0, ...others.map((b) => b.durationMs));
   const theirs = planOccurrences(db, others, from - maxDur - DAY, to, devices, [draft.id]);
   const byDevice = new Map<string, typeof theirs>();

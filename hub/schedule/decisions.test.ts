@@ -64,7 +64,10 @@ describe('a clash with the district is the ward official’s decision', () => {
   });
 
   it('"yield": ours leaves the clashing device once approved; the district bulletin stays everywhere', async () => {
+    const toDecide = async () => (await hdOfficial.get('/api/v1/clashes-to-decide')).filter((c: any) => c.broadcastId === ours.id);
+    expect(await toDecide()).toEqual([{ broadcastId: ours.id, title: 'Tin của phường Hạ Đình', against: [{ id: district.id, title: 'Tin ưu tiên của quận' }] }]);
     const r = await hdOfficial.post(`/api/v1/broadcasts/${ours.id}/decision`, { decision: 'yield', conflictsWith: [district.id] });
+    expect(await toDecide()).toEqual([]);
     expect(r.excluded).toEqual([expect.objectContaining({ broadcastId: ours.id, deviceId: 'led-hd-1', start: `${vnDay(3)}T09:00:00+07:00` })]);
     // The leader reviewing it sees the decision and no remaining clash.
     const detail = await hdLeader.get(`/api/v1/broadcasts/${ours.id}`);
@@ -161,5 +164,65 @@ describe('editing a broadcast', () => {
     const b = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Buổi tối', startsAt: `${vnDay(6)}T19:00` }));
     await hdLeader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '22:00', end: '05:30' });
     expect(await failure(hdOfficial.put(`/api/v1/broadcasts/${b.id}`, bulletin({ title: 'Buổi tối muộn', startsAt: `${vnDay(6)}T22:30` })))).toMatchObject({ status: 400, message: expect.stringMatching(/quiet hours 22:00–05:30/) });
+  });
+});
+
+describe('what the review found', () => {
+  it('an operator cannot decide a colleague’s bulletin off the air (as with cancelling)', async () => {
+    await t.admin.post('/api/v1/users', { username: 'canbo2.hd', password: 'password-canbo2-hd', role: 'operator', areaPath: HA_DINH });
+    const colleague = await t.api.as('canbo2.hd', 'password-canbo2-hd');
+    const d = await w.district.post('/api/v1/broadcasts', bulletin({ title: 'Quận, lúc 14:00', priority: 'priority', startsAt: `${vnDay(8)}T14:00`, targets: { areas: [DISTRICT], devices: [] } }));
+    await w.leader.post(`/api/v1/broadcasts/${d.id}/approve`, {});
+    const ours = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Phường, lúc 14:00', priority: 'priority', startsAt: `${vnDay(8)}T14:00` }));
+    expect(await failure(colleague.post(`/api/v1/broadcasts/${ours.id}/decision`, { decision: 'yield' }))).toMatchObject({ status: 403 });
+    expect((await hdLeader.post(`/api/v1/broadcasts/${ours.id}/decision`, { decision: 'yield' })).excluded).toHaveLength(1);
+  });
+
+  it('approving an edit needs the right to end the original, which must still be approved', async () => {
+    const wide = await w.official.post('/api/v1/broadcasts', bulletin({ title: 'Toàn quận', startsAt: `${vnDay(9)}T10:00`, targets: { areas: [DISTRICT], devices: [] } }));
+    await w.leader.post(`/api/v1/broadcasts/${wide.id}/approve`, {});
+    const narrowed = await w.official.put(`/api/v1/broadcasts/${wide.id}`, bulletin({ title: 'Chỉ Hạ Đình', startsAt: `${vnDay(9)}T10:00` }));
+    // The Hạ Đình leader may approve Hạ Đình bulletins, but not end a district-wide one.
+    expect((await failure(hdLeader.post(`/api/v1/broadcasts/${narrowed.id}/approve`, {}))).status).toBe(403);
+    expect((await w.district.get(`/api/v1/broadcasts/${wide.id}`)).status).toBe('approved');
+
+    // Two edits of one original: once one has replaced it, the other cannot be approved as well.
+    const first = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Bản gốc', startsAt: `${vnDay(9)}T15:00` }));
+    await hdLeader.post(`/api/v1/broadcasts/${first.id}/approve`, {});
+    const e1 = await hdOfficial.put(`/api/v1/broadcasts/${first.id}`, bulletin({ title: 'Sửa lần 1', startsAt: `${vnDay(9)}T15:10` }));
+    await hdLeader.post(`/api/v1/broadcasts/${e1.id}/reject`, { reason: 'Chưa đúng giờ' });
+    const e2 = await hdOfficial.put(`/api/v1/broadcasts/${first.id}`, bulletin({ title: 'Sửa lần 2', startsAt: `${vnDay(9)}T15:20` }));
+    await hdOfficial.put(`/api/v1/broadcasts/${e1.id}`, bulletin({ title: 'Sửa lần 1 (lại)', startsAt: `${vnDay(9)}T15:10` }));
+    await hdLeader.post(`/api/v1/broadcasts/${e2.id}/approve`, {});
+    expect(await failure(hdLeader.post(`/api/v1/broadcasts/${e1.id}/approve`, {}))).toMatchObject({ status: 409, message: expect.stringMatching(/which is cancelled now/) });
+  });
+
+  it('a broadcast is read only by those it concerns; one withdrawn before approval is owed to nobody', async () => {
+    const b = await hdOfficial.post('/api/v1/broadcasts', bulletin({ title: 'Rút lại trước khi duyệt', rrule: `DTSTART:${vnDay(0).replace(/-/g, '')}T000000\nRRULE:FREQ=DAILY;COUNT=3;BYHOUR=6;BYMINUTE=5;BYSECOND=0` }));
+    expect((await failure(kgOfficial.get(`/api/v1/broadcasts/${b.id}`))).status).toBe(404);
+    await hdOfficial.post(`/api/v1/broadcasts/${b.id}/cancel`, {});
+    const rows = (await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${vnDay(0).slice(0, 7)}`)).rows;
+    expect(rows.filter((r: any) => r.broadcastId === b.id)).toEqual([]);
+  });
+
+  it('a decision covers every clash of a long rule on every device, not just the first 35 days or 200', async () => {
+    const KHUONG_MAI = `${DISTRICT}/khuong-mai`;
+    await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug: 'khuong-mai', name: 'Phường Khương Mai', level: 'ward' });
+    await t.admin.post('/api/v1/users', { username: 'canbo.km', password: 'password-canbo-km', role: 'operator', areaPath: KHUONG_MAI });
+    const km = await t.api.as('canbo.km', 'password-canbo-km');
+    const boards = Array.from({ length: 7 }, (_, i) => `led-km-${i + 1}`);
+    for (const id of boards) await t.admin.post('/api/v1/devices', { id, name: id, kind: 'led', areaPath: KHUONG_MAI });
+    const daily = (title: string, areas: string[]) =>
+      bulletin({ title, priority: 'priority', targets: { areas, devices: [] }, rrule: `DTSTART:${vnDay(1).replace(/-/g, '')}T000000\nRRULE:FREQ=DAILY;COUNT=40;BYHOUR=8;BYMINUTE=0;BYSECOND=0` });
+    const d = await w.district.post('/api/v1/broadcasts', daily('Quận, 8 giờ mỗi sáng', [DISTRICT]));
+    await w.leader.post(`/api/v1/broadcasts/${d.id}/approve`, {});
+    const ours = await km.post('/api/v1/broadcasts', daily('Khương Mai, 8 giờ mỗi sáng', [KHUONG_MAI]));
+    const r = await km.post(`/api/v1/broadcasts/${ours.id}/decision`, { decision: 'air-ours' });
+    expect(r.excluded).toHaveLength(7 * 40);
+    await w.leader.post(`/api/v1/broadcasts/${ours.id}/approve`, {});
+    // Day 38: the district bulletin is still on Hạ Đình's and Kim Giang's boards, on none of Khương Mai's.
+    const day38 = Date.parse(`${vnDay(38)}T00:00:00+07:00`);
+    const planned = (await w.district.get(`/api/v1/broadcasts/${d.id}?from=${day38}&to=${day38 + DAY}`)).devices.map((x: any) => x.deviceId).sort();
+    expect(planned).toEqual(['led-hd-1', 'led-kg-1']);
   });
 });

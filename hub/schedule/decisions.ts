@@ -9,7 +9,7 @@ import { withinScope } from '../areas/areas.ts';
 import { getDevice } from '../devices/devices.ts';
 import type { Broadcast } from '../broadcasts/broadcasts.ts';
 import { audit } from '../audit.ts';
-import { findConflicts } from './conflicts.ts';
+import { clashCandidates, findConflicts } from './conflicts.ts';
 import { LocalizedError, msg, type Text } from '../messages.ts';
 
 export type ClashDecision = 'air-ours' | 'yield';
@@ -29,20 +29,27 @@ export interface DecisionResult {
   excluded: Array<{ broadcastId: string; title: string; start: string; deviceId: string; deviceName: string }>;
   /** Clashing devices outside the decider's area, left as they were. */
   outsideYourArea: string[];
+  /** Devices an earlier decision on this broadcast had touched (their manifests change too). */
+  previousDevices: string[];
 }
+
+/** How far ahead a decision reaches: past the one year a recurring rule may last. */
+const DECISION_HORIZON_MS = 400 * 86_400_000;
 
 export function decideClash(db: Db, user: User, ours: Broadcast, decision: ClashDecision, conflictsWith: string[] = [], now = Date.now()): DecisionResult {
   if (ours.status !== 'submitted' && ours.status !== 'approved') throw new DecisionError(msg('decision.not-open', { status: ours.status }), 409);
   if (ours.priority === 'emergency') throw new DecisionError(msg('decision.emergency'), 409);
   return db.transaction(() => {
     // Taken again from scratch: the official may change their mind.
+    const previousDevices = (db.prepare('SELECT DISTINCT device_id FROM occurrence_exclusions WHERE decided_for = ?').all(ours.id) as Array<{ device_id: string }>).map((r) => r.device_id);
     db.prepare('DELETE FROM occurrence_exclusions WHERE decided_for = ?').run(ours.id);
-    const clashes = findConflicts(db, ours, now).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher' && (conflictsWith.length === 0 || conflictsWith.includes(c.broadcastId)));
+    // Every clash the rule will ever meet (the form's preview stops at 35 days and 200 clashes).
+    const clashes = findConflicts(db, ours, { now, horizonMs: DECISION_HORIZON_MS, limit: Infinity }).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher' && (conflictsWith.length === 0 || conflictsWith.includes(c.broadcastId)));
     if (clashes.length === 0) throw new DecisionError(msg('decision.no-clash'), 409);
     const ins = db.prepare(
       'INSERT OR IGNORE INTO occurrence_exclusions(broadcast_id, start_at, device_id, decided_for, decision, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const result: DecisionResult = { decision, excluded: [], outsideYourArea: [] };
+    const result: DecisionResult = { decision, excluded: [], outsideYourArea: [], previousDevices };
     for (const c of clashes) {
       const area = getDevice(db, c.deviceId)?.areaPath ?? '';
       if (!withinScope(user.scope, area)) {
@@ -69,4 +76,21 @@ export function standingDecision(db: Db, broadcastId: string): { decision: Clash
   if (rows.length === 0) return null;
   const against = rows[0].decision === 'air-ours' ? [...new Set(rows.map((r) => r.broadcast_id))] : [];
   return { decision: rows[0].decision, excluded: rows.length, against };
+}
+
+/**
+ * The user's own bulletins (waiting or approved) that a higher level's bulletin of the same
+ * priority now clashes with, undecided — e.g. one the district approved after the ward's was saved.
+ */
+export function clashesToDecide(db: Db, user: User, now = Date.now()): Array<{ broadcastId: string; title: string; against: Array<{ id: string; title: string }> }> {
+  const candidates = clashCandidates(db);
+  const out = [];
+  for (const b of candidates) {
+    if (b.createdBy !== user.id || b.priority === 'emergency') continue;
+    const clashes = findConflicts(db, b, { now, candidates }).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher');
+    if (clashes.length === 0) continue;
+    const against = new Map(clashes.map((c) => [c.broadcastId, c.title]));
+    out.push({ broadcastId: b.id, title: b.title, against: [...against].map(([id, title]) => ({ id, title })) });
+  }
+  return out;
 }

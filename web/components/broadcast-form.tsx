@@ -28,6 +28,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
   const choosable = myAreas(me, areas).filter((a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope);
   const [targets, setTargets] = useState<string[]>(editing ? editing.targets.areas : me.role === 'operator' || me.role === 'approver' ? [me.scope!].filter(Boolean) : []);
+  // Single devices named as targets (through the API): an edit keeps them unless unticked.
+  const [targetDevices, setTargetDevices] = useState<string[]>(editing?.targets.devices ?? []);
+  const otherAreas = targets.filter((p) => !choosable.some((a) => a.path === p));
   const w0 = initialWhen as any;
   const [kind, setKind] = useState<WhenForm['kind']>(initialWhen?.kind ?? 'once');
   const [date, setDate] = useState<string>(w0?.date ?? today);
@@ -71,11 +74,11 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         ...(led ? { led } : {}),
         priority,
         volume,
-        targets: { areas: targets, devices: [] },
+        targets: { areas: targets, devices: targetDevices },
         ...(when.startsAt ? { startsAt: when.startsAt } : { rrule: when.rrule }),
       }
     : null;
-  const ready = !!body && targets.length > 0 && (mediaId !== '' || !!led);
+  const ready = !!body && targets.length + targetDevices.length > 0 && (mediaId !== '' || !!led);
   const bodyKey = JSON.stringify(body);
 
   useEffect(() => {
@@ -157,7 +160,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
       </label>
-      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets }} />}
+      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets, devices: targetDevices }} />}
 
       <fieldset>
         <legend>{tx('Mức độ', 'Priority')}</legend>
@@ -187,6 +190,18 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
                 onChange={(e) => setTargets((e.target as HTMLInputElement).checked ? [...targets, a.path] : targets.filter((x) => x !== a.path))}
               />
               {a.name}
+            </label>
+          ))}
+          {otherAreas.map((p) => (
+            <label class="check">
+              <input type="checkbox" name="target" value={p} checked onChange={() => setTargets(targets.filter((x) => x !== p))} />
+              {areas.find((a) => a.path === p)?.name ?? p}
+            </label>
+          ))}
+          {targetDevices.map((id) => (
+            <label class="check">
+              <input type="checkbox" name="target-device" value={id} checked onChange={() => setTargetDevices(targetDevices.filter((x) => x !== id))} />
+              {tx('Thiết bị', 'Device')} {id}
             </label>
           ))}
         </div>

@@ -9,8 +9,6 @@ import { takeDraftSeed } from '../lib/draft.ts';
 import { placeOverlapping } from '../lib/calendar-layout.ts';
 import { BroadcastForm } from '../components/broadcast-form.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
-import { checkBodyOf, clashesToDecide } from '../components/broadcast-form.tsx';
-import { post } from '../lib/api.ts';
 import type { AppCtx } from '../app.tsx';
 
 const HOUR_PX = 36;
@@ -184,17 +182,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
 function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) => void }) {
   const list = useResource<any[]>('/api/v1/broadcasts', [], ['broadcast']);
   const mine = (list.data ?? []).filter((b) => b.createdBy === me.id && b.status !== 'cancelled' && b.priority !== 'emergency').slice(0, 8);
-  const [toDecide, setToDecide] = useState<Set<string>>(new Set());
-  useEffect(() => {
-    let alive = true;
-    const live = mine.filter((b) => b.status === 'submitted' || b.status === 'approved');
-    Promise.all(live.map((b) => post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then((c) => (clashesToDecide(c.conflicts).length ? b.id : null), () => null))).then(
-      (ids) => alive && setToDecide(new Set(ids.filter((x): x is string => !!x))),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [list.data]);
+  const toDecide = new Set((useResource<any[]>('/api/v1/clashes-to-decide', [], ['broadcast']).data ?? []).map((c) => c.broadcastId));
   if (mine.length === 0) return null;
   return (
     <section class="card" data-testid="my-broadcasts">

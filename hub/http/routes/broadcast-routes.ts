@@ -15,7 +15,7 @@ import {
 } from '../../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
 import { withinScope } from '../../areas/areas.ts';
-import { getDevice } from '../../devices/devices.ts';
+import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
@@ -63,8 +63,9 @@ export function broadcastRoutes(ctx: HubContext) {
     return presentBroadcast(b);
   };
 
-  // A broadcast concerns you if it targets your area, something in it, or an area containing it.
   const targetPaths = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? '')];
+  // A broadcast concerns you if it targets your area, something in it, or an area containing it.
+  const visibleTo = (b: Broadcast, user: User) => targetPaths(b).some((p) => withinScope(user.scope, p) || withinScope(p, user.scope ?? ''));
 
   /** Per device: each occurrence in the window and what its receipt says. */
   function perDevice(b: Broadcast, from: number, to: number) {
@@ -136,7 +137,7 @@ export function broadcastRoutes(ctx: HubContext) {
       query: z.object({ status: z.enum(['submitted', 'approved', 'rejected', 'cancelled']).optional() }),
       handler({ user, query }) {
         return listBroadcasts(ctx.db, { status: query.status })
-          .filter((b) => targetPaths(b).some((p) => withinScope(user!.scope, p) || withinScope(p, user!.scope ?? '')))
+          .filter((b) => visibleTo(b, user!))
           .map(presentBroadcast);
       },
     }),
@@ -147,9 +148,9 @@ export function broadcastRoutes(ctx: HubContext) {
       tag: 'broadcasts',
       access: 'user',
       query: z.object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() }),
-      handler({ req, query }) {
+      handler({ req, user, query }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
-        if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
+        if (!b || !visibleTo(b, user!)) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
         const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
         const to = query.to ?? Date.now() + 7 * DAY;
         const revision = ctx.db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(b.id) as { id: string } | undefined;
@@ -162,7 +163,7 @@ export function broadcastRoutes(ctx: HubContext) {
       summary: 'Approve (a different person than the author; leader, district or admin)',
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
-      handler({ req, user }) {
+      async handler({ req, user }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
         if (pending?.status === 'submitted') {
           // A "now" bulletin approved late starts at approval: check that time.
@@ -171,8 +172,12 @@ export function broadcastRoutes(ctx: HubContext) {
         }
         const { superseded, ...b } = guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs));
         // An approved edit replaces the old version on the devices (no stop: if the old one is on
-        // air right now it finishes; its later occurrences leave the manifests).
-        if (superseded) ctx.events.emit('broadcast', { id: superseded.id, status: superseded.status });
+        // air right now it finishes; its later occurrences leave the manifests, also on devices the
+        // edit no longer reaches).
+        if (superseded) {
+          await ctx.dispatcher.refresh(resolveTargets(ctx.db, superseded.targets.areas, superseded.targets.devices));
+          ctx.events.emit('broadcast', { id: superseded.id, status: superseded.status });
+        }
         return changed(b);
       },
     }),

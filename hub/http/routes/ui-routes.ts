@@ -21,7 +21,7 @@ import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
-import { decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
+import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
 
@@ -51,6 +51,7 @@ export function uiRoutes(ctx: HubContext) {
           throw e;
         }
         const now = Date.now();
+        const reviewed = query.exclude ? getBroadcast(ctx.db, query.exclude) : undefined;
         const horizon = Math.min(now + 35 * DAY, now + 400 * DAY);
         const starts = occurrencesBetween(draft, Math.min(now, draft.startsAt ?? now) - draft.durationMs, horizon);
         return {
@@ -59,10 +60,10 @@ export function uiRoutes(ctx: HubContext) {
           // Devices that get something to play or show (an LED-only message skips speakers).
           devices: new Set(planOccurrences(ctx.db, [draft], Math.min(now, draft.startsAt ?? now) - draft.durationMs, horizon).map((p) => p.deviceId)).size,
           durationMs: draft.durationMs,
-          conflicts: findConflicts(ctx.db, draft, now),
+          conflicts: findConflicts(ctx.db, draft, { now }),
           quietHours: quietHoursClashes(ctx.db, draft, now),
           // For a stored broadcast under review: the clash decision its author took.
-          clashDecision: query.exclude ? standingDecision(ctx.db, query.exclude) : null,
+          clashDecision: reviewed && (!user!.scope || related(reviewed, user!.scope)) ? standingDecision(ctx.db, reviewed.id) : null,
         };
       },
     }),
@@ -77,7 +78,9 @@ export function uiRoutes(ctx: HubContext) {
       async handler({ req, user, body }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
-        if (b.createdBy !== user!.id && !pathsOf(b).every((p) => withinScope(user!.scope, p))) throw new HttpError(403, msg('decision.not-allowed'));
+        // As with cancelling: a decision can take a bulletin off the air.
+        const mayDecide = b.createdBy === user!.id || (user!.role !== 'operator' && pathsOf(b).every((p) => withinScope(user!.scope, p)));
+        if (!mayDecide) throw new HttpError(403, msg('decision.not-allowed'));
         let result;
         try {
           result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith);
@@ -85,10 +88,19 @@ export function uiRoutes(ctx: HubContext) {
           if (e instanceof DecisionError) throw new HttpError(e.status, textOf(e));
           throw e;
         }
-        await ctx.dispatcher.refresh([...new Set(result.excluded.map((x) => x.deviceId))]);
+        // Devices the earlier decision touched get their items back; the new ones lose theirs.
+        await ctx.dispatcher.refresh([...new Set([...result.excluded.map((x) => x.deviceId), ...result.previousDevices])]);
         ctx.events.emit('broadcast', { id: b.id, status: b.status });
         return result;
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/clashes-to-decide',
+      summary: "Your own bulletins that a higher level's bulletin of the same priority now clashes with, not yet decided (e.g. the district's arrived after yours was saved)",
+      tag: 'broadcasts',
+      access: ['operator', 'approver', 'district', 'admin'],
+      handler: ({ user }) => clashesToDecide(ctx.db, user!),
     }),
     route({
       method: 'get',
