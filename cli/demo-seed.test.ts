@@ -2,14 +2,9 @@
 // inside its own ward's outline and no other's, the wards tiling the district.
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../hub/db/database.ts';
-import { containsPoint, getBoundary, listBoundaries, setBoundary } from '../hub/areas/boundaries.ts';
+import { getBoundary, listBoundaries, setBoundary } from '../hub/areas/boundaries.ts';
+import { pointInGeometry, ringArea } from '../protocol/index.ts';
 import { APPROXIMATE_SOURCE, DEMO_DEVICES, DISTRICT, seedAreas, WARDS } from './demo-seed.ts';
-
-const ringArea = (ring: number[][]) => {
-  let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return s / 2;
-};
 
 describe('demo ward outlines', () => {
   const db = openDatabase(':memory:');
@@ -23,7 +18,7 @@ describe('demo ward outlines', () => {
   });
 
   it.each(DEMO_DEVICES.map((d) => [d.id, d] as const))('%s lies inside its own ward and no other', (_id, d) => {
-    const wards = outlines.filter((f) => f.properties.level === 'ward' && containsPoint(f.geometry, d.longitude, d.latitude)).map((f) => f.properties.path);
+    const wards = outlines.filter((f) => f.properties.level === 'ward' && pointInGeometry(f.geometry, d.longitude, d.latitude)).map((f) => f.properties.path);
     expect(wards).toEqual([`${DISTRICT}/${d.ward}`]);
   });
 

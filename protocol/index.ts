@@ -3,3 +3,4 @@ export * from './schemas.ts';
 export * from './envelope.ts';
 export * from './clock.ts';
 export * from './canonical-json.ts';
+export * from './geo.ts';

@@ -3,20 +3,12 @@
 // Enough to see which ward a loudspeaker cluster is in; not a legal boundary, so whoever stores
 // these must say so in the outline's source.
 import { Delaunay } from 'd3-delaunay';
+import { ringArea } from '../../protocol/index.ts';
 import type { Position } from './boundaries.ts';
 
 type XY = [number, number];
 
 const cross = (o: XY, a: XY, b: XY) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-
-function signedArea(ring: XY[]): number {
-  let s = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [a, b] = [ring[i], ring[(i + 1) % ring.length]];
-    s += a[0] * b[1] - b[0] * a[1];
-  }
-  return s / 2;
-}
 
 const open = (ring: XY[]): XY[] => (ring.length > 1 && ring[0][0] === ring.at(-1)![0] && ring[0][1] === ring.at(-1)![1] ? ring.slice(0, -1) : ring);
 
@@ -26,7 +18,7 @@ const open = (ring: XY[]): XY[] => (ring.length > 1 && ring[0][0] === ring.at(-1
  */
 export function clipToConvex(subject: XY[], clip: XY[]): XY[] {
   const c = open(clip);
-  const side = Math.sign(signedArea(c));
+  const side = Math.sign(ringArea(c));
   let out = open(subject);
   for (let i = 0; i < c.length && out.length > 0; i++) {
     const [a, b] = [c[i], c[(i + 1) % c.length]];
@@ -72,8 +64,8 @@ export function voronoiOutlines(centres: Array<{ key: string; latitude: number; 
     let ring: Position[] = part.map(([x, y]) => [Math.round((x / k) * f) / f, Math.round(y * f) / f]);
     ring = ring.filter((p, j) => j === 0 || p[0] !== ring[j - 1][0] || p[1] !== ring[j - 1][1]);
     ring = open(ring);
-    if (ring.length < 3 || signedArea(ring) === 0) throw new Error(`the centre of "${c.key}" leaves it no area inside the outline`);
-    if (signedArea(ring) < 0) ring.reverse();
+    if (ring.length < 3 || ringArea(ring) === 0) throw new Error(`the centre of "${c.key}" leaves it no area inside the outline`);
+    if (ringArea(ring) < 0) ring.reverse();
     out.set(c.key, [...ring, [ring[0][0], ring[0][1]]]);
   });
   return out;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.ts';
 import { createArea } from './areas.ts';
+import { pointInGeometry } from '../../protocol/index.ts';
 import {
   BoundaryError,
   BoundaryScopeError,
-  containsPoint,
   getBoundary,
   importBoundaries,
   listBoundaries,
@@ -90,9 +90,9 @@ describe('outline validation', () => {
 
   it('finds points inside, outside and in a hole', () => {
     const g = parseBoundary({ type: 'Polygon', coordinates: [square(105.8, 21, 0.004), square(105.8, 21, 0.001)] });
-    expect(containsPoint(g, 105.803, 21)).toBe(true);
-    expect(containsPoint(g, 105.8, 21)).toBe(false); // the hole
-    expect(containsPoint(g, 105.81, 21)).toBe(false);
+    expect(pointInGeometry(g, 105.803, 21)).toBe(true);
+    expect(pointInGeometry(g, 105.8, 21)).toBe(false); // the hole
+    expect(pointInGeometry(g, 105.81, 21)).toBe(false);
   });
 
   it('reads ward names the way officials write them', () => {

@@ -3,6 +3,7 @@
 // mistaken for an official one. Imports are all or nothing: every matched outline is checked
 // before anything is written, and the writes share one transaction.
 import { z } from 'zod';
+import { ringArea } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { getAreaByPath, withinScope } from './areas.ts';
 import { isMessage, LocalizedError, msg, zodMessage, zodMessageVi, type Message, type OutlinePlace, type OutlineSubject, type Text } from '../messages.ts';
@@ -88,13 +89,6 @@ export const BoundaryGeometrySchema = z.discriminatedUnion('type', [
     .object({ type: z.literal('MultiPolygon'), coordinates: z.array(PolygonCoords).min(1, zodMessage('boundary.multipolygon-needs-polygon')) })
     .superRefine((g, ctx) => checkRings(g.coordinates, true, ctx)),
 ]);
-
-/** Shoelace area in squared degrees (sign = winding); only its being zero matters here. */
-function ringArea(ring: number[][]): number {
-  let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return s / 2;
-}
 
 /**
  * The first issues as catalogue messages; zod's path ["coordinates", 1, 0, 5] becomes the place
@@ -310,20 +304,4 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
 /** Whether any area at or below `path` has an outline. */
 export function hasBoundaryUnder(db: Db, path: string): boolean {
   return !!db.prepare("SELECT 1 FROM areas WHERE (path = ? OR path LIKE ? || '/%') AND boundary IS NOT NULL LIMIT 1").get(path, path);
-}
-
-/** Even-odd point in polygon (holes excluded); a point exactly on an edge may go either way. */
-export function containsPoint(g: BoundaryGeometry, longitude: number, latitude: number): boolean {
-  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  return polys.some((rings) => {
-    let inside = false;
-    for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if (yi > latitude !== yj > latitude && longitude < ((xj - xi) * (latitude - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-    return inside;
-  });
 }

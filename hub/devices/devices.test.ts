@@ -1,5 +1,5 @@
-// The display an LED board's agent reports in telemetry is kept with the device and returned by the
-// device API; a telemetry whose board read failed does not erase it.
+// The display an LED board's agent reports in telemetry is kept with the device (in a column of its
+// own) and returned by the device API; a telemetry whose board read failed does not erase it.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.ts';
 import { createArea } from '../areas/areas.ts';
@@ -41,5 +41,17 @@ describe('LED display with the device', () => {
     expect(getDevice(db, 'led-1')!.display!.columns).toBe(160);
     recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80 } });
     expect(getDevice(db, 'led-1')!.display).toBeNull();
+  });
+
+  it('is kept in its own column; the telemetry column holds the report exactly as sent', () => {
+    const t: Telemetry = { ...base('led-1'), led: { text: 'x', brightness: 80, display } };
+    recordTelemetry(db, t);
+    recordTelemetry(db, { ...base('loa-1'), at: 2 });
+    const row = (id: string) => db.prepare('SELECT telemetry, led_display FROM devices WHERE id = ?').get(id) as { telemetry: string; led_display: string | null };
+    expect(JSON.parse(row('led-1').led_display!)).toEqual(display);
+    expect(JSON.parse(row('led-1').telemetry)).toEqual(t);
+    recordTelemetry(db, { ...base('led-1'), at: 3 });
+    expect(JSON.parse(row('led-1').telemetry)).toEqual({ ...base('led-1'), at: 3 });
+    expect(row('loa-1').led_display).toBeNull();
   });
 });

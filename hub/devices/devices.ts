@@ -29,9 +29,6 @@ export interface Device {
   manifestVersion: number;
 }
 
-/** Kept beside the telemetry in its column when a telemetry comes without the board's part (see recordTelemetry). */
-const KEPT_DISPLAY = 'keptLedDisplay';
-
 function toDevice(db: Db, r: any): Device {
   return {
     id: r.id,
@@ -46,7 +43,8 @@ function toDevice(db: Db, r: any): Device {
     session: r.session,
     lastSeen: r.last_seen ? new Date(r.last_seen).toISOString() : null,
     agentVersion: r.agent_version,
-    ...telemetryAndDisplay(r.telemetry),
+    telemetry: r.telemetry ? (JSON.parse(r.telemetry) as Telemetry) : null,
+    display: r.led_display ? (JSON.parse(r.led_display) as LedDisplay) : null,
     manifestVersion: r.manifest_version,
   };
 }
@@ -168,26 +166,24 @@ export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'ap
   return 'applied';
 }
 
-function telemetryAndDisplay(column: string | null): { telemetry: Telemetry | null; display: LedDisplay | null } {
-  if (!column) return { telemetry: null, display: null };
-  const { [KEPT_DISPLAY]: kept, ...telemetry } = JSON.parse(column) as Telemetry & { [KEPT_DISPLAY]?: LedDisplay };
-  return { telemetry, display: telemetry.led?.display ?? kept ?? null };
-}
-
 /**
- * Stores the latest telemetry. A board that did not answer its status read sends telemetry without
- * the LED part; its last reported display is kept with it, so the preview does not fall back to an
- * assumed size while the board is unreachable. (A telemetry whose LED part has no display comes from
- * an agent that does not report one: nothing is kept.)
+ * Stores the latest telemetry as sent. The board's display has a column of its own, written only
+ * when the telemetry carries the board's part: a board that did not answer its status read sends
+ * telemetry without it, and its last reported display is kept, so the preview does not fall back to
+ * an assumed size while the board is unreachable. (An LED part without a display comes from an
+ * agent that does not report one: the column is cleared.)
  */
 export function recordTelemetry(db: Db, t: Telemetry, now = Date.now()): void {
-  let stored: Telemetry & { [KEPT_DISPLAY]?: LedDisplay } = t;
-  if (!t.led) {
-    const prev = db.prepare('SELECT telemetry FROM devices WHERE id = ?').get(t.deviceId) as { telemetry: string | null } | undefined;
-    const display = telemetryAndDisplay(prev?.telemetry ?? null).display;
-    if (display) stored = { ...t, [KEPT_DISPLAY]: display };
+  if (t.led) {
+    db.prepare('UPDATE devices SET telemetry = ?, last_seen = ?, led_display = ? WHERE id = ?').run(
+      JSON.stringify(t),
+      now,
+      t.led.display ? JSON.stringify(t.led.display) : null,
+      t.deviceId,
+    );
+  } else {
+    db.prepare('UPDATE devices SET telemetry = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(t), now, t.deviceId);
   }
-  db.prepare('UPDATE devices SET telemetry = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(stored), now, t.deviceId);
 }
 
 /** Devices targeted by a set of areas (anything at or below them) and explicit device ids. */

@@ -1,7 +1,8 @@
 // The web UI bundle (web/ → hub/public/build/app.js + app.css), built with esbuild from the
-// sources in the repository: at hub start when it is missing or older than any source file, and
-// by `npm run build:web`. Nothing is fetched from anywhere; the bundle is not committed.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// sources in the repository: at hub start when it is missing or older than any source file (in
+// web/, or one it imports from protocol/ or firmware-bridge/), and by `npm run build:web`. Nothing
+// is fetched from anywhere; the bundle is not committed.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,12 +20,32 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The files the last build read (esbuild's metafile), beside the bundle. */
+const INPUTS = 'inputs.json';
+
+/** Newest modification of the files the last build read outside web/ (a removed one counts as new). */
+function newestImportedMtime(outDir: string): number {
+  let inputs: string[];
+  try {
+    inputs = JSON.parse(readFileSync(path.join(outDir, INPUTS), 'utf8'));
+  } catch {
+    return Infinity; // unknown: build again
+  }
+  let newest = 0;
+  for (const rel of inputs) {
+    const p = path.join(root, rel);
+    newest = Math.max(newest, existsSync(p) ? statSync(p).mtimeMs : Infinity);
+  }
+  return newest;
+}
+
 export function webBundleStale(srcDir = WEB_SRC, outDir = WEB_OUT): boolean {
   if (!existsSync(srcDir)) return false; // an install without sources serves what it has
   const js = path.join(outDir, 'app.js');
   const css = path.join(outDir, 'app.css');
   if (!existsSync(js) || !existsSync(css)) return true;
-  return newestMtime(srcDir) > Math.min(statSync(js).mtimeMs, statSync(css).mtimeMs);
+  const built = Math.min(statSync(js).mtimeMs, statSync(css).mtimeMs);
+  return newestMtime(srcDir) > built || newestImportedMtime(outDir) > built;
 }
 
 export interface BundleResult {
@@ -52,8 +73,14 @@ export async function buildWebBundle(opts: { force?: boolean; minify?: boolean; 
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
   });
+  // Sources outside web/ (protocol, firmware-bridge) the bundle took in; node_modules change only by install.
+  const imported = Object.keys(r.metafile.inputs)
+    .map((f) => path.relative(root, path.resolve(f)))
+    .filter((f) => !f.startsWith('node_modules') && !f.startsWith('web' + path.sep));
   mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, INPUTS), JSON.stringify(imported));
   for (const f of r.outputFiles) {
     const tmp = `${f.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(tmp, f.contents);

@@ -1,7 +1,7 @@
 // The web UI bundle: built from web/ by esbuild with nothing but the npm registry's packages,
 // rebuilt when a source is newer, small enough for a phone on a slow link; the page loads it.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,20 @@ describe('web bundle', () => {
       const html = readFileSync(path.join(WEB_SRC, '..', 'hub', 'public', 'index.html'), 'utf8');
       expect(html).toContain('/build/app.js');
       expect(html).not.toMatch(/https?:\/\//);
-      // An output older than the sources is rebuilt.
+      // An output older than the sources is rebuilt — also sources it takes from outside web/.
+      const imported: string[] = JSON.parse(readFileSync(path.join(out, 'inputs.json'), 'utf8'));
+      expect(imported).toEqual(expect.arrayContaining([path.join('protocol', 'geo.ts'), path.join('firmware-bridge', 'led', 'text.ts')]));
+      const built = statSync(path.join(out, 'app.js')).mtime;
+      utimesSync(path.join(out, 'inputs.json'), built, built);
+      const geo = path.join(WEB_SRC, '..', 'protocol', 'geo.ts');
+      const geoTimes = statSync(geo);
+      try {
+        utimesSync(geo, geoTimes.atime, new Date(built.getTime() + 60_000));
+        expect(webBundleStale(WEB_SRC, out)).toBe(true);
+      } finally {
+        utimesSync(geo, geoTimes.atime, geoTimes.mtime);
+      }
+      expect(webBundleStale(WEB_SRC, out)).toBe(false);
       const old = new Date(Date.now() - 3600_000 * 24 * 365 * 5);
       utimesSync(path.join(out, 'app.js'), old, old);
       expect(webBundleStale(WEB_SRC, out)).toBe(true);

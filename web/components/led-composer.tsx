@@ -1,6 +1,6 @@
 import { MODE, pick, tx } from '../lib/i18n.ts';
 import type { LedMode, LedPageInput } from '../lib/led-layout.ts';
-import type { Targets } from '../lib/led-boards.ts';
+import { sentLines, type Targets } from '../lib/led-boards.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
 
 export const emptyPage = (): LedPageInput => ({ lines: [''], mode: 'hold', seconds: 8 });
@@ -70,7 +70,7 @@ export function LedComposer({
 /** The LED message as the API takes it (empty lines at the end dropped), or undefined. */
 export function ledForApi(pages: LedPageInput[]) {
   const clean = pages
-    .map((p) => ({ ...p, lines: p.lines.map((l) => l.trimEnd()).filter((l, i, a) => l || a.slice(i).some(Boolean)) }))
+    .map((p) => ({ ...p, lines: sentLines(p.lines) }))
     .filter((p) => p.lines.some((l) => l.trim()));
   return clean.length ? { pages: clean } : undefined;
 }

@@ -4,7 +4,7 @@
 // page mode. LedBoardPreviews shows a message on the boards it will reach, one preview per display.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
-import { boardSpec, frameAt, pageAt, pageDots, type LedPageInput } from '../lib/led-layout.ts';
+import { boardSpec, frameAt, frameDots, pageAt, pagePicture, type LedPageInput } from '../lib/led-layout.ts';
 import {
   assumedLabel,
   boardFromDevice,
@@ -52,6 +52,15 @@ export function LedPreview({
   const info = useRef<HTMLDivElement>(null);
   const key = JSON.stringify(pages) + displayKey(display);
   const view = useMemo(() => boardView(pages, display), [key]);
+  // Each page drawn once (a picture page as its driver draws it); a frame only shifts the drawing.
+  const list = useMemo(
+    () =>
+      (view.pages.length
+        ? view.pages.map((p) => ({ page: p.page, lines: p.view.lines, mode: p.mode, seconds: pages[p.page - 1].seconds, rendering: p.view.rendering, bitmap: p.view.bitmap }))
+        : [{ page: 1, lines: [''], mode: 'hold' as const, seconds: 5, rendering: 'text' as const, bitmap: undefined }]
+      ).map((p) => ({ ...p, ...pagePicture(p.lines, p.mode, board, p.bitmap) })),
+    [key],
+  );
 
   useEffect(() => {
     const c = canvas.current!;
@@ -63,15 +72,11 @@ export function LedPreview({
     const started = performance.now();
     let raf = 0;
     let last = -1;
-    const list = view.pages.length
-      ? view.pages.map((p) => ({ page: p.page, lines: p.view.lines, mode: p.mode, seconds: pages[p.page - 1].seconds, rendering: p.view.rendering }))
-      : [{ page: 1, lines: [''], mode: 'hold' as const, seconds: 5, rendering: 'text' as const }];
     const draw = (tMs: number) => {
       const at = pageAt(list, tMs);
       const page = list[at.index];
-      const probe = pageDots(page.lines, board);
-      const f = frameAt(page.mode, at.t, probe.layout, board);
-      const lit = (f.dx || f.dy ? pageDots(page.lines, board, f.dx, f.dy) : probe).dots.data;
+      const f = frameAt(page.mode, at.t, page.layout, board);
+      const lit = frameDots(page.dots, board, f.dx, f.dy).data;
       g.fillStyle = '#0d0d0d';
       g.fillRect(0, 0, c.width, c.height);
       let count = 0;
@@ -92,11 +97,11 @@ export function LedPreview({
       let warn = view.issues.some((x) => x.page === page.page);
       if (!fit) {
         // A generic board: only say what would not fit any board of this size.
-        const overflow = probe.layout.lines.some((l) => l.overflow) && page.mode !== 'scroll';
+        const overflow = page.layout.lines.some((l) => l.overflow) && page.mode !== 'scroll';
         const missing = missingGlyphs(page.lines.join(''));
         hints =
           (overflow ? ` · ${tx('Dòng dài hơn bảng — chọn chạy chữ hoặc rút gọn', 'Line wider than the board — use scroll or shorten it')}` : '') +
-          (probe.layout.hiddenLines ? ` · ${tx(`${probe.layout.hiddenLines} dòng không vừa bảng`, `${probe.layout.hiddenLines} line(s) do not fit`)}` : '') +
+          (page.layout.hiddenLines ? ` · ${tx(`${page.layout.hiddenLines} dòng không vừa bảng`, `${page.layout.hiddenLines} line(s) do not fit`)}` : '') +
           (missing.length ? ` · ${tx('Bảng không có chữ', 'The board cannot draw')}: ${missing.join(' ')}` : '');
         warn = hints !== '';
       }

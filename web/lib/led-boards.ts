@@ -112,12 +112,15 @@ export interface BoardView {
   refused: boolean;
 }
 
-/** The lines as sent: trailing spaces and trailing empty lines dropped, as the composer sends them. */
-const sentLines = (lines: string[]) => {
+/**
+ * A page's lines as the composer sends them (ledForApi): trailing spaces and trailing empty lines
+ * dropped. A page of nothing but empty lines comes out empty (and is not sent at all).
+ */
+export function sentLines(lines: readonly string[]): string[] {
   const trimmed = lines.map((l) => l.trimEnd());
-  while (trimmed.length > 1 && !trimmed[trimmed.length - 1]) trimmed.pop();
-  return ledPageLines(trimmed);
-};
+  while (trimmed.length > 0 && !trimmed[trimmed.length - 1]) trimmed.pop();
+  return trimmed;
+}
 
 /** What a board with `display` shows for the message, page by page, and where it does not fit. */
 export function boardView(pages: LedPageInput[], display: LedDisplay): BoardView {
@@ -127,7 +130,7 @@ export function boardView(pages: LedPageInput[], display: LedDisplay): BoardView
   pages.forEach((p, i) => {
     if (!p.lines.some((l) => l.trim())) return; // an empty page is not sent
     const page = i + 1;
-    const lines = sentLines(p.lines);
+    const lines = ledPageLines(sentLines(p.lines)); // cleaned and split as the driver does
     lines.forEach((l, j) => {
       if (ledLength(l) > display.maxLineChars) issues.push({ kind: 'too-many-chars', page, line: j + 1, chars: ledLength(l), max: display.maxLineChars, refused: true });
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boardSpec, cleanLine, frameAt, layoutPage, lineX, pageAt, pageDots } from './led-layout.ts';
+import { boardSpec, frameAt, frameDots, layoutPage, lineX, pageAt, pagePicture } from './led-layout.ts';
+import { ledPageLines } from '../../firmware-bridge/led/text.ts';
 
 const board = boardSpec({ rows: 32, columns: 192 }, 16); // two lines of 16 rows
 const measure = (s: string) => [...s].length * 8; // a fixed-width stand-in for the canvas font
@@ -7,9 +8,17 @@ const measure = (s: string) => [...s].length * 8; // a fixed-width stand-in for 
 describe('LED preview layout', () => {
   it('keeps Vietnamese as composed characters and strips control codes', () => {
     const decomposed = 'Phu\u031Bo\u031B\u0300ng Ha\u0323 \u0110i\u0300nh'; // "Phường Hạ Đình" in NFD
-    expect(cleanLine(decomposed)).toBe('Phường Hạ Đình');
-    expect([...cleanLine(decomposed)].length).toBe(14);
-    expect(cleanLine('KHẨN\u001B[31m CẤP\u0007')).toBe('KHẨN[31m CẤP');
+    const text = (line: string) => layoutPage({ lines: [line], mode: 'hold', seconds: 5 }, board, measure).lines.map((l) => l.text);
+    expect(text(decomposed)).toEqual(['Phường Hạ Đình']);
+    expect([...text(decomposed)[0]].length).toBe(14);
+    expect(text('KHẨN\u001B[31m CẤP\u0007')).toEqual(['KHẨN[31m CẤP']);
+  });
+
+  it('cleans and splits lines exactly as the board driver does: a line break starts a new line', () => {
+    const lines = ['KHẨN CẤP\nBÃO SỐ 3', 'Phu\u031Bo\u031B\u0300ng\r\u0085'];
+    const l = layoutPage({ lines, mode: 'hold', seconds: 5 }, boardSpec({ rows: 48, columns: 192 }), measure);
+    expect(l.lines.map((x) => x.text)).toEqual(ledPageLines(lines));
+    expect(l.lines.map((x) => x.text)).toEqual(['KHẨN CẤP', 'BÃO SỐ 3', 'Phường']);
   });
 
   it('centres a short page vertically and horizontally', () => {
@@ -71,8 +80,38 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
       [{ rows: 32, columns: 192 }, ['KHẨN CẤP: BÃO SỐ 3', 'Phường Hạ Đình']],
       [{ rows: 48, columns: 160 }, ['Ủy ban nhân dân', 'phường Hạ Đình', 'thông báo']],
     ] as const) {
-      const preview = pageDots([...lines], boardSpec(display)).dots;
+      const spec = boardSpec(display);
+      const preview = frameDots(pagePicture([...lines], 'hold', spec).dots, spec);
       expect(bitmapToAscii(preview)).toBe(bitmapToAscii(renderLines(lines, { width: display.columns, height: display.rows })));
     }
+  });
+
+  it('a page is drawn once and each frame shifts that drawing, cut to the board', async () => {
+    const { bitmapToAscii, blit, createBitmap, renderLines } = await import('../../firmware-bridge/led/render/index.ts');
+    const spec = boardSpec({ rows: 16, columns: 96 });
+    const still = pagePicture(['Thông báo'], 'rollUp', spec);
+    const shifted = frameDots(still.dots, spec, 0, 5);
+    const expected = createBitmap(96, 16);
+    blit(expected, renderLines(['Thông báo'], { width: 96, height: 16 }), 0, 5);
+    expect(bitmapToAscii(shifted)).toBe(bitmapToAscii(expected));
+    expect(frameDots(still.dots, spec)).toBe(still.dots); // nothing to shift: the drawing itself
+    // The picture the driver already drew for a page is used as it is.
+    const drawn = renderLines(['Thông báo'], { width: 96, height: 16 });
+    expect(pagePicture(['Thông báo'], 'hold', spec, drawn).dots).toBe(drawn);
+  });
+
+  it('a scrolling line wider than the board is drawn whole, so its end comes into view', async () => {
+    const { bitmapToAscii, blit, createBitmap, litDots, measureLine, renderLine } = await import('../../firmware-bridge/led/render/index.ts');
+    const spec = boardSpec({ rows: 16, columns: 96 });
+    const line = 'Người dân hạn chế ra đường khi có bão';
+    const pic = pagePicture([line], 'scroll', spec);
+    expect(pic.dots.width).toBe(measureLine(line));
+    expect(litDots(pic.dots)).toBe(litDots(renderLine(line)));
+    // Scrolled until the last dot column sits at the board's right edge: the end is lit.
+    const end = frameDots(pic.dots, spec, spec.width - pic.dots.width, 0);
+    const tail = createBitmap(spec.width, spec.height);
+    blit(tail, renderLine(line), spec.width - measureLine(line), 1); // one line centred on 16 rows: top 1
+    expect(bitmapToAscii(end)).toBe(bitmapToAscii(tail));
+    expect(litDots(end)).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,10 @@
 // How an LED message sits on the board, independent of any canvas: lines per page, which lines
 // overflow the board width, where the content is at a moment of each display mode, and the lit
 // dots in the boards' own 5×7 font. The canvas preview draws what this computes; the unit tests
-// check it without a browser.
-import { blit, createBitmap, measureLine, renderLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
+// check it without a browser. Text is cleaned and split into lines by the driver's own function
+// (firmware-bridge/led/text.ts), pictures drawn by its renderer (firmware-bridge/led/render).
+import { blit, createBitmap, measureLine, renderLines, VN5X7_METRICS, type Bitmap } from '../../firmware-bridge/led/render/index.ts';
+import { ledPageLines } from '../../firmware-bridge/led/text.ts';
 
 export type LedMode = 'hold' | 'scroll' | 'flash' | 'rollUp' | 'rollLeft';
 
@@ -35,12 +37,14 @@ export interface PageLayout {
   contentWidth: number;
 }
 
-/** Text the board shows for a line: NFC (so "ẩ" is one character), control characters removed. */
-export const cleanLine = (s: string) => s.replace(/[\u0000-\u001F\u007F-\u009F]/g, '').normalize('NFC');
-
+/**
+ * Where a page's lines sit on the board. The lines are cleaned as the driver cleans them
+ * (ledPageLines: NFC, so "ẩ" is one character; control characters removed; a line break in a line
+ * starts a new line).
+ */
 export function layoutPage(page: LedPageInput, board: BoardSpec, measure: (text: string) => number): PageLayout {
   const rows = Math.max(1, Math.floor(board.height / board.lineHeight));
-  const texts = page.lines.map(cleanLine);
+  const texts = ledPageLines(page.lines);
   const shown = texts.slice(0, rows);
   // Centre the block vertically on the board, as the driver's picture rendering does.
   const top = Math.max(0, Math.floor((board.height - shown.length * board.lineHeight) / 2));
@@ -54,16 +58,40 @@ export function layoutPage(page: LedPageInput, board: BoardSpec, measure: (text:
 /** x of a line: centred when it fits, else left-aligned (hold) — scroll moves it. */
 export const lineX = (lineWidth: number, board: BoardSpec) => (lineWidth <= board.width ? Math.floor((board.width - lineWidth) / 2) : 0);
 
+/** A page drawn once for the preview: its lit dots and where its lines sit. */
+export interface PagePicture {
+  /** The board's size, or wider for a moving page whose lines are wider than the board. */
+  dots: Bitmap;
+  layout: PageLayout;
+}
+
+const isMoving = (mode: LedMode) => mode === 'scroll' || mode === 'rollLeft';
+
 /**
- * Lit dots of a page's lines shifted by (dx, dy): the renderer the agent's driver and the board
- * simulator use (firmware-bridge/led/render), so a picture board previews exactly as it is drawn.
+ * A page's lines in the boards' 5×7 font, drawn once; each frame of the animation only shifts it
+ * (frameDots). `drawn`: the picture the driver itself renders for the page (PageView.bitmap), used
+ * as it is. Otherwise the lines that fit under each other are drawn by the same renderer the
+ * agent's driver and the board simulator use (firmware-bridge/led/render), centred the same way:
+ * on the board, or for a moving page across the widest line; what does not fit is cut off.
  */
-export function pageDots(lines: string[], board: BoardSpec, dx = 0, dy = 0) {
-  const layout = layoutPage({ lines, mode: 'hold', seconds: 1 }, board, (t) => measureLine(t));
-  const bmp = createBitmap(board.width, board.height);
-  const pad = Math.max(0, Math.floor((board.lineHeight - VN5X7_METRICS.lineHeight) / 2));
-  for (const l of layout.lines) blit(bmp, renderLine(l.text), lineX(l.width, board) + dx, l.y + dy + pad);
-  return { dots: bmp, layout };
+export function pagePicture(lines: string[], mode: LedMode, board: BoardSpec, drawn?: Bitmap): PagePicture {
+  const layout = layoutPage({ lines, mode, seconds: 1 }, board, (t) => measureLine(t));
+  if (drawn) return { dots: drawn, layout };
+  const width = isMoving(mode) ? Math.max(board.width, layout.contentWidth) : board.width;
+  const lineGap = Math.max(0, board.lineHeight - VN5X7_METRICS.lineHeight);
+  const dots = renderLines(
+    layout.lines.map((l) => l.text),
+    { width, height: board.height, lineGap, strict: false },
+  );
+  return { dots, layout };
+}
+
+/** The board at one frame: the page's picture shifted by (dx, dy) and cut to the board. */
+export function frameDots(picture: Bitmap, board: BoardSpec, dx = 0, dy = 0): Bitmap {
+  if (dx === 0 && dy === 0 && picture.width === board.width && picture.height === board.height) return picture;
+  const out = createBitmap(board.width, board.height);
+  blit(out, picture, dx, dy);
+  return out;
 }
 
 export interface Frame {

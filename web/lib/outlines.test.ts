@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extentPoints, insidePolygon, isApproximate, labelPoint, outlinePath, placeLabel, planOutlines, shortAreaName, textWidth, type OutlineFeature, type OutlineGeometry, type Position } from './outlines.ts';
+import { pointInPolygon } from '../../protocol/geo.ts';
+import { extentPoints, isApproximate, labelPoint, outlinePath, placeLabel, planOutlines, shortAreaName, textWidth, type OutlineFeature, type OutlineGeometry, type Position } from './outlines.ts';
 
 const sq = (x0: number, y0: number, x1: number, y1: number): Position[] => [
   [x0, y0],
@@ -41,12 +42,12 @@ describe('outlines on the map', () => {
     // A U shape: the centroid falls in the gap between the arms.
     const u: Position[] = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]];
     const p = labelPoint({ type: 'Polygon', coordinates: [u] });
-    expect(insidePolygon([u], 1.5, 1.8)).toBe(false);
-    expect(insidePolygon([u], p.longitude, p.latitude)).toBe(true);
+    expect(pointInPolygon([u], 1.5, 1.8)).toBe(false);
+    expect(pointInPolygon([u], p.longitude, p.latitude)).toBe(true);
     // A square with a hole in the middle: not in the hole.
     const holed: Position[][] = [sq(0, 0, 4, 4), sq(1, 1, 3, 3)];
     const h = labelPoint({ type: 'Polygon', coordinates: holed });
-    expect(insidePolygon(holed, h.longitude, h.latitude)).toBe(true);
+    expect(pointInPolygon(holed, h.longitude, h.latitude)).toBe(true);
     // A ward with a small island: the label goes on the mainland.
     const island = labelPoint({ type: 'MultiPolygon', coordinates: [[sq(10, 10, 10.1, 10.1)], [sq(0, 0, 2, 2)]] });
     expect(island).toEqual({ latitude: 1, longitude: 1 });
@@ -87,7 +88,7 @@ describe('outlines on the map', () => {
     const pin = { x0: 90, y0: 40, x1: 190, y1: 58 };
     const moved = placeLabel(ward, w, 13, [pin]);
     expect(moved.box.y1 <= pin.y0 || moved.box.y0 >= pin.y1 || moved.box.x1 <= pin.x0 || moved.box.x0 >= pin.x1).toBe(true);
-    expect(insidePolygon(ward[0], moved.box.x0, moved.y) && insidePolygon(ward[0], moved.box.x1, moved.y)).toBe(true);
+    expect(pointInPolygon(ward[0], moved.box.x0, moved.y) && pointInPolygon(ward[0], moved.box.x1, moved.y)).toBe(true);
     expect(Math.hypot(moved.x - 100, moved.y - 50)).toBeLessThanOrEqual(w); // nearby: at most a label width away
     // Nowhere free: the label stays at the interior point rather than leaving its ward.
     expect(placeLabel(ward, w, 13, [{ x0: -10, y0: -10, x1: 210, y1: 110 }])).toMatchObject({ x: 100, y: 50 });

@@ -1,6 +1,7 @@
 // Area outlines on the fleet map: GeoJSON rings ([longitude, latitude]) projected to SVG path
 // data, a point inside each outline for its name, the points the map's bounds must include, and
 // which outlines to label and highlight. Pure, so it is unit-tested without a browser.
+import { pointInPolygon, pointInPolygons, ringArea } from '../../protocol/geo.ts';
 
 export type Position = [number, number];
 export type OutlineGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
@@ -63,24 +64,6 @@ export function extentPoints(geoms: OutlineGeometry[]): LatLon[] {
   return out;
 }
 
-function ringArea(ring: Position[]): number {
-  let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return s / 2;
-}
-
-/** Even-odd: inside the outer ring and outside its holes. */
-export function insidePolygon(rings: Position[][], lon: number, lat: number): boolean {
-  let inside = false;
-  for (const ring of rings)
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i];
-      const [xj, yj] = ring[j];
-      if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  return inside;
-}
-
 /** Where a horizontal line at `lat` is inside the polygon: [from, to] longitudes, even-odd. */
 function spansAt(rings: Position[][], lat: number): Array<[number, number]> {
   const xs: number[] = [];
@@ -124,7 +107,7 @@ export function interiorPoint(polygons: Position[][][]): Position {
       cy += (y0 + y1) * k;
     }
     [cx, cy] = [ox + cx / (6 * a), oy + cy / (6 * a)];
-    if (insidePolygon(rings, cx, cy)) return [cx, cy];
+    if (pointInPolygon(rings, cx, cy)) return [cx, cy];
   }
   const lats = outer.map((p) => p[1]);
   const [lo, hi] = [Math.min(...lats), Math.max(...lats)];
@@ -185,7 +168,7 @@ export function placeLabel(polys: Position[][][], w: number, h: number, obstacle
   const [ax, ay] = interiorPoint(polys);
   const steps = [0, -1, 1, -2, 2, -3, 3];
   const offsets = steps.flatMap((i) => steps.map((j) => [(j * w) / 3, i * h] as const)).sort((a, b) => Math.hypot(a[0] / 2, a[1]) - Math.hypot(b[0] / 2, b[1]));
-  const inside = (x: number, y: number) => polys.some((rings) => insidePolygon(rings, x, y));
+  const inside = (x: number, y: number) => pointInPolygons(polys, x, y);
   let best = { score: Infinity, x: ax, y: ay };
   for (const [dx, dy] of offsets) {
     const [x, y] = [ax + dx, ay + dy];
