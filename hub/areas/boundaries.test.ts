@@ -13,17 +13,10 @@ import {
   parseBoundary,
   setBoundary,
 } from './boundaries.ts';
+import { squareRing } from '../../test/helpers/outlines.ts';
 
 // A small square around a point, closed, counter-clockwise (7 decimals, as stored).
-const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
-const square = (lon: number, lat: number, d = 0.002): number[][] =>
-  [
-    [lon - d, lat - d],
-    [lon + d, lat - d],
-    [lon + d, lat + d],
-    [lon - d, lat + d],
-    [lon - d, lat - d],
-  ].map(([x, y]) => [r7(x), r7(y)]);
+const square = squareRing;
 const poly = (lon: number, lat: number) => ({ type: 'Polygon', coordinates: [square(lon, lat)] });
 const errorOf = (f: () => unknown) => {
   try {

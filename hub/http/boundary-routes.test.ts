@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { demoBoundaries, DISTRICT, WARDS } from '../../cli/demo-seed.ts';
+import { squarePolygon } from '../../test/helpers/outlines.ts';
 
 let t: TestHub;
 const tokens: Record<string, string> = {};
@@ -16,18 +17,7 @@ async function call(who: string | null, method: string, path: string, body?: unk
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
-const square = (lon: number, lat: number, d = 0.002) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lon - d, lat - d],
-      [lon + d, lat - d],
-      [lon + d, lat + d],
-      [lon - d, lat + d],
-      [lon - d, lat - d],
-    ],
-  ],
-});
+const square = squarePolygon;
 /** A ring of n positions around a point (n - 1 distinct, closed). */
 const circle = (lon: number, lat: number, n: number) => {
   const ring = Array.from({ length: n - 1 }, (_, i) => [lon + 0.004 * Math.cos((2 * Math.PI * i) / (n - 1)), lat + 0.004 * Math.sin((2 * Math.PI * i) / (n - 1))]);

@@ -5,6 +5,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { formatVn } from '../time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import { squareRing } from '../../test/helpers/outlines.ts';
 
 let t: TestHub;
 let w: World;
@@ -167,15 +168,7 @@ describe('error bodies in English and Vietnamese', () => {
   });
 
   it('ward outlines: a ring not closed, an import that matches one ward twice, an area outside one\'s own', async () => {
-    const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
-    const sq = (lon: number, lat: number, d = 0.002) =>
-      [
-        [lon - d, lat - d],
-        [lon + d, lat - d],
-        [lon + d, lat + d],
-        [lon - d, lat + d],
-        [lon - d, lat - d],
-      ].map(([x, y]) => [r7(x), r7(y)]);
+    const sq = squareRing;
     const open = await call(w.district, 'PUT', '/api/v1/areas/boundary', {
       path: HA_DINH,
       geometry: { type: 'MultiPolygon', coordinates: [[sq(105.81, 20.99)], [sq(105.82, 20.99).slice(0, 4)]] },
