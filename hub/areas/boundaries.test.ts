@@ -124,15 +124,15 @@ describe('storing outlines', () => {
     expect(getBoundary(db, `${TX}/ha-dinh`)).toBeUndefined();
   });
 
-  it('shows a user the outlines of their areas and those above, not their neighbours', () => {
+  it('shows a user the outlines of their areas, those above, and those beside their own (same parent)', () => {
     setBoundary(db, TX, poly(105.81, 20.99), 'a');
     setBoundary(db, `${TX}/ha-dinh`, poly(105.81, 20.99), 'b');
     setBoundary(db, `${TX}/kim-giang`, poly(105.815, 20.985), 'c');
     setBoundary(db, 'ha-noi/dong-da', poly(105.83, 21.01), 'd');
     const paths = (scope: string | null) => listBoundaries(db, scope).features.map((f) => f.properties.path);
     expect(paths(null)).toEqual(['ha-noi/dong-da', TX, `${TX}/ha-dinh`, `${TX}/kim-giang`]);
-    expect(paths(TX)).toEqual([TX, `${TX}/ha-dinh`, `${TX}/kim-giang`]);
-    expect(paths(`${TX}/ha-dinh`)).toEqual([TX, `${TX}/ha-dinh`]);
+    expect(paths(TX)).toEqual(['ha-noi/dong-da', TX, `${TX}/ha-dinh`, `${TX}/kim-giang`]);
+    expect(paths(`${TX}/ha-dinh`)).toEqual([TX, `${TX}/ha-dinh`, `${TX}/kim-giang`]); // not Đống Đa's: not beside the ward
     const f = listBoundaries(db, `${TX}/ha-dinh`).features[1];
     expect(f).toEqual({ type: 'Feature', id: `${TX}/ha-dinh`, properties: { path: `${TX}/ha-dinh`, name: 'Phường Hạ Đình', level: 'ward', source: 'b' }, geometry: poly(105.81, 20.99) });
   });

@@ -172,12 +172,16 @@ export function getBoundary(db: Db, path: string): { geometry: BoundaryGeometry;
  * Outlines a user may see on the map: areas in their scope and the areas above it (a ward
  * official sees their ward inside the district). A null scope sees everything.
  */
+/** Areas beside one's own (same parent): a ward official sees where their ward sits among the others. */
+const parentOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
+const isNeighbour = (path: string, scope: string) => parentOf(scope) !== '' && parentOf(path) === parentOf(scope);
+
 export function listBoundaries(db: Db, scope: string | null): BoundaryCollection {
   const rows = db.prepare('SELECT path, name, level, boundary, boundary_source FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as any[];
   return {
     type: 'FeatureCollection',
     features: rows
-      .filter((r) => withinScope(scope, r.path) || (scope !== null && withinScope(r.path, scope)))
+      .filter((r) => withinScope(scope, r.path) || (scope !== null && (withinScope(r.path, scope) || isNeighbour(r.path, scope))))
       .map((r) => ({ type: 'Feature', id: r.path, properties: { path: r.path, name: r.name, level: r.level, source: r.boundary_source }, geometry: JSON.parse(r.boundary) })),
   };
 }

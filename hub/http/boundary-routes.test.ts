@@ -72,12 +72,14 @@ describe('area outlines API', () => {
     ]);
   });
 
-  it('imports a FeatureCollection by path; everyone sees their outlines and those above, without geometry in /areas', async () => {
+  it('imports a FeatureCollection by path; everyone sees their outlines, those above and beside, without geometry in /areas', async () => {
     const r = await call('quan', 'POST', `/api/v1/areas/boundaries/import?source=${encodeURIComponent('approximate: demo')}`, demoBoundaries());
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ dryRun: false, stored: 12, unmatched: [], notInFile: [] });
     expect(await outlined('quan')).toHaveLength(12);
-    expect(await outlined('canbo')).toEqual([DISTRICT, HA_DINH]);
+    // A ward official: the district, their ward and the wards beside it (where theirs sits).
+    expect(await outlined('canbo')).toHaveLength(12);
+    expect(await outlined('canbo')).toEqual(expect.arrayContaining([DISTRICT, HA_DINH, `${DISTRICT}/kim-giang`]));
     const fc = (await call('canbo', 'GET', '/api/v1/areas/boundaries')).body;
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features[1]).toMatchObject({ type: 'Feature', properties: { path: HA_DINH, name: 'Phường Hạ Đình', level: 'ward', source: 'approximate: demo' }, geometry: { type: 'Polygon' } });
