@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeZodError, LedMessage } from '../protocol/index.ts';
 import { BroadcastInput } from './broadcasts/broadcasts.ts';
-import { describeZodErrorVi, fieldVi, issueVi } from './zod-vi.ts';
+import { describeZodErrorVi, fieldVi, issueVi, KNOWN_VI } from './zod-vi.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const issues = (schema: z.ZodTypeAny, input: unknown) => {
   const r = schema.safeParse(input);
@@ -81,5 +83,16 @@ describe('describeZodErrorVi lists the issues describeZodError lists', () => {
   it('at most five issues, like the English', () => {
     const err = issues(z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string(), f: z.string() }), {});
     expect(describeZodErrorVi(err).split('; ')).toHaveLength(5);
+  });
+});
+
+describe('protocol messages translated by their text', () => {
+  it('each still stands in protocol/, so rewording one there fails here instead of going English', () => {
+    const dir = path.join(import.meta.dirname, '..', 'protocol');
+    const sources = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    for (const english of Object.keys(KNOWN_VI)) expect(sources, english).toContain(`'${english}'`);
   });
 });

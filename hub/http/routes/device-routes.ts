@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { DeviceKind, EnrolRequest } from '../../../protocol/index.ts';
@@ -11,31 +11,25 @@ import type { HubContext } from '../../context.ts';
 
 /** Official outline files are often larger than the API's 1 MB JSON limit. */
 const GEOJSON_LIMIT = 32 * 1024 * 1024;
+const parseGeoJson = express.json({ type: 'application/geo+json', limit: GEOJSON_LIMIT });
 
 /**
  * The import body: application/json is parsed by the app (up to 1 MB); application/geo+json
- * (RFC 7946's media type), which the app's JSON parser leaves alone, is read here with a larger
+ * (RFC 7946's media type), which the app's JSON parser leaves alone, is parsed here with a larger
  * limit, so a big file needs no change to the limit every other route keeps.
  */
-async function geoJsonBody(req: Request): Promise<unknown> {
+async function geoJsonBody(req: Request, res: Response): Promise<unknown> {
   if (req.body !== undefined) return req.body;
   if (!/^application\/geo\+json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
     throw new HttpError(415, msg('geojson.wrong-content-type'));
   }
-  const tooLarge = () => new HttpError(413, msg('geojson.too-large', { mb: GEOJSON_LIMIT / 1024 / 1024 }));
-  if (Number(req.headers['content-length'] ?? 0) > GEOJSON_LIMIT) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size <= GEOJSON_LIMIT) chunks.push(chunk); // past the limit: read on and drop, then refuse
-  }
-  if (size > GEOJSON_LIMIT) throw tooLarge();
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    await new Promise<void>((resolve, reject) => parseGeoJson(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
   } catch (e) {
-    throw new HttpError(400, msg('request.invalid-json', { detail: (e as Error).message }));
+    if ((e as { type?: string }).type === 'entity.too.large') throw new HttpError(413, msg('geojson.too-large', { mb: GEOJSON_LIMIT / 1024 / 1024 }));
+    throw e; // invalid JSON: the app names it
   }
+  return req.body;
 }
 
 /** The deepest path all of `paths` are at or below ("" when they share none). */
@@ -129,8 +123,8 @@ export function deviceRoutes(ctx: HubContext) {
           },
         },
       },
-      async handler({ req, user, query }) {
-        const input = await geoJsonBody(req);
+      async handler({ req, res, user, query }) {
+        const input = await geoJsonBody(req, res);
         try {
           const report = importBoundaries(ctx.db, input, {
             parentPath: query.parent,
