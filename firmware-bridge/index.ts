@@ -22,6 +22,7 @@ export {
 } from './hardware-profile.ts';
 export { createHardware, type Hardware, type CreateHardwareOptions } from './create-hardware.ts';
 export { resolveFfmpeg, type ResolvedFfmpeg } from './audio/ffmpeg-path.ts';
+export { spawnTied } from './audio/tied-spawn.ts';
 // Alpha-protocol LED boards (serial or serial device server), their simulator and dot-matrix rendering.
 export { AlphaLedBoard, BRIGHTNESS_LEVELS, type AlphaBoardStatus, type AlphaLedBoardOptions } from './led/alpha/alpha-led-board.ts';
 export { AlphaSimulator, startAlphaSimulator, type AlphaSimulatorFault, type AlphaSimulatorOptions, type StartAlphaSimulatorOptions } from './led/alpha/alpha-simulator.ts';

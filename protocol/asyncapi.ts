@@ -7,6 +7,7 @@ import {
   ClockReply,
   ClockRequest,
   DeviceStatus,
+  HubStatus,
   PlayNowCommand,
   ReceiptAck,
   Receipt,
@@ -39,6 +40,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   ScheduleEnvelope: envelopeOf(ScheduleManifest, 'the schedule manifest of the coming week'),
   ReplyEnvelope: envelopeOf(z.discriminatedUnion('type', [ReceiptAck, ClockReply]), 'a receipt acknowledgement or a clock reply'),
   DeviceStatus,
+  HubStatus,
   Receipt,
   Telemetry,
   ClockRequest,
@@ -149,6 +151,19 @@ function channelSpecs(prefix: string): ChannelSpec[] {
       messageSummary: 'A signed play-now or stop command for a whole area',
       action: 'send',
       operation: 'sendAreaCommand',
+    },
+    {
+      kind: 'hubStatus',
+      address: t.hubStatus,
+      title: 'Hub status (birth and last will)',
+      description:
+        'Retained. The hub publishes state "online" with a new instance id whenever its MQTT connection starts, and registers state "offline" as its last will. ' +
+        'An agent that sees a new instance online publishes its birth again (with the manifest version it holds), sends its outbox and resynchronises its clock: ' +
+        'after a hub restart the hub knows within seconds who is connected and who is behind. Not signed; the reaction is rate-limited and harmless.',
+      message: 'HubStatus',
+      messageSummary: 'Hub birth message or last will',
+      action: 'send',
+      operation: 'sendHubStatus',
     },
   ];
 }

@@ -115,6 +115,12 @@ export const DeviceStatus = z.object({
   agentVersion: z.string().max(40).optional(),
   capabilities: z.array(z.string().max(40)).max(20).optional(),
   at: epochMs.optional(),
+  manifestVersion: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('birth only: the version of the schedule manifest the device holds (0: none); the hub republishes when the device is behind'),
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
@@ -202,6 +208,18 @@ export type Telemetry = z.infer<typeof Telemetry>;
 
 export const ClockRequest = z.object({ requestId: z.string().min(1).max(64), t0: epochMs });
 export type ClockRequest = z.infer<typeof ClockRequest>;
+
+/**
+ * The hub's own presence, retained on `hub/status`: its birth when its MQTT connection starts, and
+ * the same with state "offline" as its last will. Not signed: a device only reacts by announcing
+ * itself again (at most once per few seconds), which a forger gains nothing from.
+ */
+export const HubStatus = z.object({
+  state: z.enum(['online', 'offline']),
+  instance: z.string().min(1).max(64).describe('new on every hub MQTT connection'),
+  at: epochMs.optional(),
+});
+export type HubStatus = z.infer<typeof HubStatus>;
 
 // ---- enrolment (HTTP) ----
 

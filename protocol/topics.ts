@@ -43,6 +43,12 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
     deviceReply: (id: string) => `${dev(id)}/reply`,
     /** hub → every device in an area (and below it, since devices subscribe to each ancestor). */
     areaCommand: (areaPath: string) => `${prefix}/area/${assertAreaPath(areaPath)}/cmd`,
+    /**
+     * hub → every device, retained: the hub's birth {state:'online', instance} and, as its last will,
+     * {state:'offline', instance}. A device that sees a new instance come online announces itself
+     * again, so the hub learns who is connected without waiting for each device's next message.
+     */
+    hubStatus: `${prefix}/hub/status`,
     /** subscriptions the hub makes */
     allDeviceStatus: `${prefix}/dev/+/status`,
     allDeviceEvents: `${prefix}/dev/+/evt/+`,
@@ -50,7 +56,7 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
 }
 export type Topics = ReturnType<typeof topics>;
 
-export type TopicKind = 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply' | 'areaCommand' | `deviceEvent/${DeviceEventKind}`;
+export type TopicKind = 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply' | 'areaCommand' | 'hubStatus' | `deviceEvent/${DeviceEventKind}`;
 
 /**
  * How each topic is published. Retained where a (re)connecting reader needs the latest state at
@@ -62,6 +68,7 @@ export const TOPIC_DELIVERY: Record<TopicKind, { qos: 0 | 1; retain: boolean }> 
   deviceStatus: { qos: 1, retain: true },
   deviceReply: { qos: 1, retain: false },
   areaCommand: { qos: 1, retain: false },
+  hubStatus: { qos: 1, retain: true },
   'deviceEvent/receipt': { qos: 1, retain: false },
   'deviceEvent/telemetry': { qos: 0, retain: false },
   'deviceEvent/clock': { qos: 0, retain: false },
@@ -70,7 +77,8 @@ export const TOPIC_DELIVERY: Record<TopicKind, { qos: 0 | 1; retain: boolean }> 
 export type ParsedTopic =
   | { kind: 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply'; deviceId: string }
   | { kind: 'deviceEvent'; deviceId: string; event: DeviceEventKind }
-  | { kind: 'areaCommand'; areaPath: string };
+  | { kind: 'areaCommand'; areaPath: string }
+  | { kind: 'hubStatus' };
 
 /** Parses a topic under `prefix`; returns null for anything that is not ours or is malformed. */
 export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): ParsedTopic | null {
@@ -89,6 +97,7 @@ export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): Parsed
     }
     return null;
   }
+  if (rest.length === 2 && rest[0] === 'hub' && rest[1] === 'status') return { kind: 'hubStatus' };
   if (rest[0] === 'area' && rest.length >= 3 && rest[rest.length - 1] === 'cmd') {
     const areaPath = rest.slice(1, -1).join('/');
     try {
