@@ -11,7 +11,7 @@ import { tempDir } from '../../hub/media/test-audio.ts';
 import { formatVn } from '../../hub/time.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import { recordTelemetry } from '../../hub/devices/devices.ts';
-import { addWardUsers, DEVICES, launchBrowser, login, openAs, shot, tabs, WARD_USERS } from './harness.ts';
+import { addWardUsers, DEVICES, launchBrowser, login, newTestContext, openAs, shot, tabs, WARD_USERS } from './harness.ts';
 import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
 
 let t: TestHub;
@@ -46,7 +46,7 @@ const as = (u: { username: string; password: string }) => openAs(browser, base, 
 
 describe('web UI: office flows', () => {
   it('log in: wrong password is refused; each role sees only what it may do', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await newTestContext(browser);
     const p = await ctx.newPage();
     await p.goto(base + '/');
     expect(await p.textContent('form.login')).toContain('Đăng nhập');

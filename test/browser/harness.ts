@@ -12,8 +12,21 @@ export const FIGURES = path.join(repo, 'test-output', 'ui-figures.json');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
+/** Chromium hangs under libfaketime: it starts with LD_PRELOAD removed (see withTestClock). */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { LD_PRELOAD: _, ...env } = process.env;
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env: env as Record<string, string> });
+}
+
+/**
+ * A new browser context whose pages read the same wall clock as this test process: under
+ * libfaketime the hub and the tests live on a shifted date while Chromium (started without it)
+ * would not, and the pages decide "today" and "this week" from their own clock.
+ */
+export async function newTestContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext(options);
+  if (process.env.LD_PRELOAD?.includes('faketime')) await ctx.clock.setSystemTime(Date.now());
+  return ctx;
 }
 
 /** Ward users on top of seedWorld's district-wide ones: an official and two leaders of Hạ Đình. */
@@ -35,7 +48,7 @@ export const DEVICES = [
 ] as const;
 
 export async function login(browser: Browser, base: string, user: { username: string; password: string }, viewport = { width: 1280, height: 900 }): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Europe/London' /* the UI must show Vietnam time anyway */ });
+  const ctx = await newTestContext(browser, { viewport, locale: 'vi-VN', timezoneId: 'Europe/London' /* the UI must show Vietnam time anyway */ });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -64,7 +77,7 @@ export async function tokenFor(base: string, user: { username: string; password:
 /** A page already logged in as the user (the token placed where the UI keeps it), at `route`. */
 export async function openAs(browser: Browser, base: string, user: { username: string; password: string }, route = '', viewport = { width: 1280, height: 900 }) {
   const token = await tokenFor(base, user);
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Europe/London' });
+  const ctx = await newTestContext(browser, { viewport, locale: 'vi-VN', timezoneId: 'Europe/London' });
   await ctx.addInitScript((t) => {
     if (!sessionStorage.getItem('wardcast-token')) sessionStorage.setItem('wardcast-token', t);
   }, token);
