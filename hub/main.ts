@@ -10,7 +10,10 @@ import type { HubConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
 import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
-import { connectHubMqtt } from './mqtt/hub-mqtt.ts';
+import { createHubMqtt } from './mqtt/hub-mqtt.ts';
+import { createCommandOutbox } from './mqtt/command-outbox.ts';
+import { markAllOffline } from './devices/presence.ts';
+import { topics } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
@@ -77,18 +80,39 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   }
 
-  const ingestSubscriptions: string[] = [];
-  const mqtt = await connectHubMqtt(mqttUrl, {
+  const mqtt = createHubMqtt(mqttUrl, {
     username: config.mqttUrl ? config.mqttUsername : HUB_CLIENT_USERNAME,
     password: config.mqttUrl ? config.mqttPassword : hubSecret,
-    subscriptions: ingestSubscriptions,
+    subscriptions: [],
+    statusTopic: topics(config.topicPrefix).hubStatus,
     log: log.child({ part: 'mqtt' }),
   });
-  const dispatcher = createDispatcher({ db, mqtt, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }) });
-  const ingest = createIngest({ db, mqtt, signer, topicPrefix: config.topicPrefix, log: log.child({ part: 'ingest' }), counters: metrics.ingest, events });
-  ingestSubscriptions.push(...ingest.subscriptions);
+  const outbox = createCommandOutbox({ db, mqtt, log: log.child({ part: 'outbox' }), onDropped: metrics.outboxDropped });
+  const dispatcher = createDispatcher({ db, mqtt, outbox, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }) });
+  const ingest = createIngest({
+    db,
+    mqtt,
+    signer,
+    topicPrefix: config.topicPrefix,
+    log: log.child({ part: 'ingest' }),
+    counters: metrics.ingest,
+    events,
+    onBirth: dispatcher.onDeviceBirth,
+  });
+  // Every broker session starts from nothing known: nobody is online until they speak in it, every
+  // manifest goes again, and the commands that waited go out in order.
+  const forgetPresence = () => {
+    for (const deviceId of markAllOffline(db)) events.emit('device', { deviceId, state: 'offline' });
+  };
+  mqtt.onSessionStart(() => {
+    forgetPresence();
+    dispatcher.onConnectionStart();
+    void outbox.flush();
+  });
+  mqtt.onSessionEnd(forgetPresence);
   mqtt.onMessage(ingest.handle);
   await mqtt.resubscribe(ingest.subscriptions);
+  await mqtt.start();
 
   const media = createMediaJobs({
     db,
@@ -129,7 +153,6 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     server.listen(config.httpPort, config.httpHost, () => resolve());
   });
   const httpPort = (server.address() as net.AddressInfo).port;
-  await dispatcher.refresh();
   log.info({ httpPort, mqtt: mqttUrl }, 'hub started');
 
   return {

@@ -33,8 +33,18 @@ export function createMetrics(db: Db) {
       for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as any[]) this.set({ status: r.status }, r.n);
     },
   });
+  const outboxDropped = new client.Counter({ name: 'wardcast_hub_outbox_dropped_total', help: 'commands dropped from the hub outbox before the broker took them, by reason', labelNames: ['reason'], registers: [registry] });
+  new client.Gauge({
+    name: 'wardcast_hub_outbox_pending',
+    help: 'commands waiting in the hub outbox for the broker',
+    registers: [registry],
+    collect() {
+      this.set((db.prepare('SELECT COUNT(*) n FROM command_outbox').get() as { n: number }).n);
+    },
+  });
   return {
     registry,
+    outboxDropped: (reason: string, n: number) => outboxDropped.inc({ reason }, n),
     ingest: {
       message: (kind: string) => mqttMessages.inc({ kind }),
       rejected: (reason: string) => mqttRejected.inc({ reason }),

@@ -44,6 +44,16 @@ describe('embedded broker access control', () => {
     expect(other.out).not.toContain(tp.deviceSchedule('loa-b') + ' {');
   });
 
+  it('lets a device read the hub\'s status, and only the hub announce it', async () => {
+    const as = ['-i', 'loa-a', '-u', 'loa-a', '-P', creds.mqttPassword];
+    const hub = await sub([...as, '-t', tp.hubStatus, '-C', '1']);
+    expect(JSON.parse(hub.out.slice(tp.hubStatus.length + 1))).toMatchObject({ state: 'online', instance: expect.any(String) });
+    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-V', 'mqttv311', ...as, '-t', tp.hubStatus, '-m', JSON.stringify({ state: 'offline', instance: 'forged' }), '-q', '1', '-r']).catch(() => null);
+    const after = await sub([...as, '-t', tp.hubStatus, '-C', '1']);
+    expect(after.out).toContain('"online"');
+    expect(after.out).not.toContain('forged');
+  });
+
   it('drops a device publishing on another device\'s topic, and the hub never stores it', async () => {
     await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-V', 'mqttv311', '-i', 'loa-a', '-u', 'loa-a', '-P', creds.mqttPassword, '-t', tp.deviceStatus('loa-b'), '-m', JSON.stringify({ state: 'online', session: 99, deviceId: 'loa-b' }), '-q', '1']).catch(() => null);
     await new Promise((r) => setTimeout(r, 300));

@@ -1,12 +1,13 @@
 // The embedded MQTT broker (aedes) on TCP and WebSocket. No anonymous clients: the hub's own
 // client uses an internal secret; each device uses its enrolment credentials and may publish only
-// its own status and events, and subscribe only to its own commands and its areas' commands.
+// its own status and events, and subscribe only to its own commands, its areas' commands and the
+// hub's status. Only the hub publishes the hub's status (its birth and will).
 import net from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, areaAncestry, parseTopic } from '../../protocol/index.ts';
+import { MAX_PAYLOAD_BYTES, areaAncestry, parseTopic, topics } from '../../protocol/index.ts';
 
 export const HUB_CLIENT_USERNAME = 'wardcast-hub';
 
@@ -31,6 +32,8 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(opts: BrokerOptions): Promise<EmbeddedBroker> {
   const { topicPrefix: prefix, log } = opts;
   const deviceAreas = new WeakMap<Client, string[]>(); // device connection → its area ancestry
+  const hubClients = new WeakSet<Client>();
+  const hubStatusTopic = topics(prefix).hubStatus;
   const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200 });
 
   const refuse = (what: string) => {
@@ -41,7 +44,9 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   broker.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
     const pw = password?.toString() ?? '';
     if (username === HUB_CLIENT_USERNAME) {
-      done(null, pw === opts.hubSecret);
+      const ok = pw === opts.hubSecret;
+      if (ok) hubClients.add(client);
+      done(null, ok);
       return;
     }
     if (!username || username !== client.id) {
@@ -68,6 +73,10 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
 
   broker.authorizePublish = (client: Client | null, packet: any, done: (e: Error | null) => void) => {
     if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS is reserved'));
+    if (packet.topic === hubStatusTopic && !(client && hubClients.has(client))) {
+      refuse(`${client?.id ?? 'a client-less will'} published to ${packet.topic}`);
+      return done(new Error('only the hub announces the hub'));
+    }
     if (!client || deviceAreas.get(client) === undefined) return done(null); // the hub, or a will replayed without a client
     if (packet.payload?.length > MAX_PAYLOAD_BYTES) {
       refuse(`${client.id} published ${packet.payload.length} bytes to ${packet.topic}`);
@@ -89,7 +98,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     const allowed =
       t !== null &&
       (('deviceId' in t && t.deviceId === client.id && ['deviceCommand', 'deviceSchedule', 'deviceReply'].includes(t.kind)) ||
-        (t.kind === 'areaCommand' && areas.includes(t.areaPath)));
+        (t.kind === 'areaCommand' && areas.includes(t.areaPath)) ||
+        t.kind === 'hubStatus');
     if (!allowed) refuse(`${client.id} subscribed to ${sub.topic}`);
     done(null, allowed ? sub : null);
   };

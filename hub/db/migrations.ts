@@ -165,5 +165,17 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX broadcasts_by_replaces ON broadcasts(replaces);
   ALTER TABLE devices ADD COLUMN led_display TEXT;
   `,
+  // 7: the hub's command outbox. Commands (play-now, stop) wait here, signed, until the broker
+  // acknowledges them, so a request never waits for the broker and a hub restart loses none.
+  // (IF NOT EXISTS: this branch numbered it 6 before migration 6 was merged in front of it.)
+  `
+  CREATE TABLE IF NOT EXISTS command_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 

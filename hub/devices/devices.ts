@@ -1,7 +1,7 @@
 // Device records: creation with a one-time enrolment token, enrolment (the device brings its own
 // public key and gets MQTT credentials and the hub's key), presence and telemetry.
 import { createHash, createPublicKey } from 'node:crypto';
-import { areaAncestry, type DeviceKind, type DeviceStatus, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
+import { areaAncestry, type DeviceKind, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
 import { hashPassword, randomSecret, verifyPassword } from '../auth/passwords.ts';
@@ -146,24 +146,6 @@ export function deviceAuthenticator(db: Db) {
     if (ok) cache.set(key, sha(password));
     return ok;
   };
-}
-
-/**
- * Applies a birth or will. A status whose session is older than the one recorded is ignored:
- * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
- */
-export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
-  const r = db.prepare('SELECT session FROM devices WHERE id = ?').get(status.deviceId) as any;
-  if (!r) return 'unknown-device';
-  if (status.session < r.session) return 'stale';
-  db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?').run(
-    status.state === 'online' ? 1 : 0,
-    status.session,
-    now,
-    status.agentVersion ?? null,
-    status.deviceId,
-  );
-  return 'applied';
 }
 
 /**

@@ -1,13 +1,20 @@
 // Dispatch: every enrolled device gets a retained, signed manifest of its coming week, published
-// again whenever its content changes and at least daily (so the envelope never expires on a
-// device that stays offline for a while). Emergencies also go out at once as play-now commands.
+// again whenever its content changes, at least daily (so the envelope never expires on a device
+// that stays offline for a while), and regardless of content at every start of the hub's broker
+// connection (the broker may have lost its retained messages). Emergencies also go out at once as
+// play-now commands, through the command outbox.
+//
+// Nothing here waits for the broker: a manifest is written to the connection without awaiting its
+// ack (a lost one is republished at the next connection start), and while the broker is away a
+// refresh only notes the devices as due, since that connection start republishes every manifest.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { canonicalJson, topics as makeTopics, type ScheduleItem } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { stateGet, stateSet } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
+import type { CommandOutbox } from '../mqtt/command-outbox.ts';
+import { nextManifestVersion, raiseManifestVersion } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
@@ -18,43 +25,48 @@ const LOOKBACK_MS = 6 * 3600_000;
 
 export interface DispatcherDeps {
   db: Db;
-  mqtt: HubMqtt;
+  mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
+  outbox: Pick<CommandOutbox, 'enqueue'>;
   signer: HubSigner;
   topicPrefix: string;
   horizonMs: number;
   log: Logger;
+  now?: () => number;
   onPublished?: (deviceId: string, version: number, items: number) => void;
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
-  const { db, mqtt, signer, log } = deps;
+  const { db, mqtt, signer, outbox, log } = deps;
+  const now = deps.now ?? Date.now;
   const t = makeTopics(deps.topicPrefix);
-  let running: Promise<void> = Promise.resolve();
+  /** Devices whose refresh found the broker away; the next connection start republishes them. */
+  const due = new Set<string>();
 
-  const nextVersion = () => {
-    const v = Number(stateGet(db, 'manifest_version') ?? '0') + 1;
-    stateSet(db, 'manifest_version', String(v));
-    return v;
-  };
-
-  async function publishManifest(deviceId: string, items: ScheduleItem[], from: number, until: number, force: boolean): Promise<void> {
+  function publishManifest(deviceId: string, items: ScheduleItem[], from: number, until: number, force: boolean): void {
     const row = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
     if (!row?.enrolled_at) return;
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
-    const stale = !row.manifest_published_at || Date.now() - row.manifest_published_at > DAY;
+    const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
     if (!force && hash === row.manifest_hash && !stale) return;
-    const version = nextVersion();
+    if (!mqtt.connected()) {
+      due.add(deviceId);
+      return;
+    }
+    const version = nextManifestVersion(db);
     const env = signer.seal({ type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
-    await mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true });
-    db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?').run(hash, version, Date.now(), deviceId);
+    mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
+      log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
+    );
+    db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?').run(hash, version, now(), deviceId);
     log.info({ deviceId, version, items: items.length }, 'manifest published');
     deps.onPublished?.(deviceId, version, items.length);
   }
 
-  async function refreshNow(onlyDevices?: string[], force = false): Promise<void> {
-    const now = Date.now();
-    const from = now - LOOKBACK_MS;
-    const until = now + deps.horizonMs;
+  /** Synchronous: two refreshes never interleave their version numbers, and none waits for the broker. */
+  function refreshNow(onlyDevices?: string[], force = false): void {
+    const at = now();
+    const from = at - LOOKBACK_MS;
+    const until = at + deps.horizonMs;
     const only = onlyDevices ? new Set(onlyDevices) : undefined;
     const planned = planOccurrences(db, liveBroadcasts(db), from, until, only);
     const byDevice = new Map<string, ScheduleItem[]>();
@@ -69,45 +81,66 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     for (const [id, items] of byDevice) {
       items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-      await publishManifest(id, items, from, until, force);
+      publishManifest(id, items, from, until, force);
     }
   }
 
-  /** Serialised: two refreshes never interleave their version numbers. */
   function refresh(onlyDevices?: string[], force = false): Promise<void> {
-    running = running.then(() => refreshNow(onlyDevices, force)).catch((err) => log.error({ err }, 'manifest refresh failed'));
-    return running;
+    try {
+      refreshNow(onlyDevices, force);
+    } catch (err) {
+      log.error({ err }, 'manifest refresh failed');
+    }
+    return Promise.resolve();
+  }
+
+  /** Every manifest again, whatever its hash: the broker may have lost its retained copies. */
+  function onConnectionStart(): void {
+    due.clear();
+    void refresh(undefined, true);
+  }
+
+  /**
+   * A device announced the manifest version it holds. Higher than ours: this hub was restored
+   * from an old backup, so the counter moves past it and the device gets a manifest it will accept.
+   * Lower (in a live birth): the device missed one, whatever the broker kept, so it gets it again.
+   * A retained birth is old news, so its lower version means nothing.
+   */
+  function onDeviceBirth(deviceId: string, held: number, live: boolean): void {
+    if (raiseManifestVersion(db, held)) log.warn({ deviceId, held }, 'a device holds a newer manifest version than this hub issued; version counter raised');
+    const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
+    if (!row?.enrolled_at) return;
+    if (held > row.manifest_version || (live && held < row.manifest_version)) {
+      log.info({ deviceId, held, published: row.manifest_version }, 'device holds another manifest version; republishing');
+      void refresh([deviceId], true);
+    }
   }
 
   /** Sends an emergency's items now, per device, besides its manifest. */
-  async function sendImmediate(b: Broadcast): Promise<void> {
+  function sendImmediate(b: Broadcast): void {
     const deviceIds = resolveTargets(db, b.targets.areas, b.targets.devices);
-    const from = (b.startsAt ?? Date.now()) - 1;
+    const from = (b.startsAt ?? now()) - 1;
     const planned = planOccurrences(db, [b], from, from + 2, new Set(deviceIds));
-    for (const p of planned) {
-      const env = signer.seal({ type: 'play-now', item: p.item }, 10 * 60_000);
-      await mqtt.publish(t.deviceCommand(p.deviceId), env, { qos: 1 });
-    }
+    for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ type: 'play-now', item: p.item }, 10 * 60_000));
   }
 
-  async function sendStop(b: Broadcast, reason: string): Promise<void> {
+  function sendStop(b: Broadcast, reason: string): void {
     for (const id of resolveTargets(db, b.targets.areas, b.targets.devices)) {
-      const env = signer.seal({ type: 'stop', broadcastId: b.id, reason }, 60 * 60_000);
-      await mqtt.publish(t.deviceCommand(id), env, { qos: 1 });
+      outbox.enqueue(t.deviceCommand(id), signer.seal({ type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
     }
   }
 
-  /** What to do when a broadcast changes state. */
+  /** What to do when a broadcast changes state. Returns without waiting for the broker. */
   async function onBroadcastChanged(b: Broadcast): Promise<void> {
     const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
-    if (b.status === 'cancelled') await sendStop(b, 'cancelled by the hub');
+    if (b.status === 'cancelled') sendStop(b, 'cancelled by the hub');
     await refresh(devices);
-    if (b.status === 'approved' && b.priority === 'emergency') await sendImmediate(b);
+    if (b.status === 'approved' && b.priority === 'emergency') sendImmediate(b);
   }
 
   const timer = setInterval(() => void refresh(), 10 * 60_000);
   timer.unref();
 
-  return { refresh, onBroadcastChanged, stop: () => clearInterval(timer) };
+  return { refresh, onBroadcastChanged, onConnectionStart, onDeviceBirth, dueCount: () => due.size, stop: () => clearInterval(timer) };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;

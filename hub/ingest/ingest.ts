@@ -15,7 +15,8 @@ import {
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
-import { applyStatus, devicePublicKey, recordTelemetry } from '../devices/devices.ts';
+import { devicePublicKey, recordTelemetry } from '../devices/devices.ts';
+import { applyStatus, markSeen } from '../devices/presence.ts';
 
 export interface IngestCounters {
   message(kind: string): void;
@@ -23,7 +24,17 @@ export interface IngestCounters {
   receipt(result: string, duplicate: boolean): void;
 }
 
-export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; topicPrefix: string; log: Logger; counters: IngestCounters; events: EventEmitter }) {
+export function createIngest(deps: {
+  db: Db;
+  mqtt: Pick<HubMqtt, 'publish'>;
+  signer: HubSigner;
+  topicPrefix: string;
+  log: Logger;
+  counters: IngestCounters;
+  events: EventEmitter;
+  /** A birth named the manifest version the device holds; `live` is false for a retained one. */
+  onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
+}) {
   const { db, mqtt, signer, log, counters, events } = deps;
   const t = makeTopics(deps.topicPrefix);
   const pendingAcks = new Map<string, string[]>();
@@ -78,14 +89,24 @@ export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; t
     queueAck(deviceId, receipt.id);
   }
 
-  function onStatus(deviceId: string, topic: string, payload: Buffer) {
+  // A retained status is what the broker stored, maybe days ago: old news, never presence. A
+  // retained birth still tells which manifest version the device held (see onBirth).
+  function onStatus(deviceId: string, topic: string, payload: Buffer, retained: boolean) {
     if (payload.length === 0) return; // a cleared retained message
     const r = parseJson(DeviceStatus, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    if (r.value.deviceId !== deviceId) return reject('wrong-device', topic, `status names device ${r.value.deviceId}`);
-    const result = applyStatus(db, r.value);
-    if (result === 'stale') log.info({ deviceId, session: r.value.session }, 'ignored a stale status from an older session');
-    if (result === 'applied') events.emit('device', { deviceId, state: r.value.state });
+    const status = r.value;
+    if (status.deviceId !== deviceId) return reject('wrong-device', topic, `status names device ${status.deviceId}`);
+    const birthVersion = status.state === 'online' ? status.manifestVersion : undefined;
+    if (retained) {
+      if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, false);
+      return;
+    }
+    const result = applyStatus(db, status);
+    if (result === 'stale') log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
+    if (result !== 'applied') return;
+    events.emit('device', { deviceId, state: status.state });
+    if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, true);
   }
 
   function onTelemetry(deviceId: string, topic: string, payload: Buffer) {
@@ -103,16 +124,20 @@ export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; t
     mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
-  function handle(topic: string, payload: Buffer) {
+  function handle(topic: string, payload: Buffer, retained = false) {
     const receivedAt = Date.now();
     const parsed = parseTopic(topic, deps.topicPrefix);
     if (!parsed || !('deviceId' in parsed)) return;
     counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
     try {
-      if (parsed.kind === 'deviceStatus') onStatus(parsed.deviceId, topic, payload);
-      else if (parsed.kind === 'deviceEvent' && parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload);
-      else if (parsed.kind === 'deviceEvent' && parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
-      else if (parsed.kind === 'deviceEvent' && parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);
+      if (parsed.kind === 'deviceStatus') return onStatus(parsed.deviceId, topic, payload, retained);
+      if (parsed.kind !== 'deviceEvent') return;
+      // Only the device can publish on its topics (broker access rules), so any live message
+      // from it says it is connected now.
+      if (!retained && markSeen(db, parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
+      if (parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload);
+      else if (parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
+      else if (parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);
     } catch (err) {
       reject('error', topic, (err as Error).message);
     }

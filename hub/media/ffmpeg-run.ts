@@ -1,6 +1,6 @@
 // One ffmpeg run with a hard deadline. Uploaded files are untrusted, so every run is bounded in
 // time (the child is killed, not just abandoned) and in how much of its stderr we keep.
-import { spawn } from 'node:child_process';
+import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
 import path from 'node:path';
 import { MediaError } from './errors.ts';
 import { msg } from '../messages.ts';
@@ -27,13 +27,13 @@ const TAIL_MAX = 256 * 1024; // loudnorm/ebur128 reports live at the end
 export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs: number; what: string }): Promise<FfmpegResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnTied(ffmpegPath, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let head = '';
     let tail = '';
     let dropped = false;
     let timedOut = false;
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
       if (head.length < HEAD_MAX) {
         const room = HEAD_MAX - head.length;
         head += chunk.slice(0, room);
@@ -65,6 +65,11 @@ export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs:
             detail: lastLines(stderr),
           }),
         );
+        return;
+      }
+      // Through setpriv a missing ffmpeg is not a spawn error but setpriv's own exit 127.
+      if (code === 127 && /setpriv: failed to execute/.test(stderr)) {
+        reject(new MediaError('ffmpeg-failed', msg('media.tool-not-started', { what: opts.what, detail: lastLines(stderr, 1) })));
         return;
       }
       resolve({ code, stderr, ms });

@@ -1,7 +1,7 @@
 // Waveform peaks for the bulletin library: the hub decodes the normalised audio with ffmpeg once,
 // keeps the peak of every 1/100 s, folds them into a fixed number of buckets and caches the JSON
 // next to the media (by content address, so it never goes stale).
-import { spawn } from 'node:child_process';
+import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -32,7 +32,7 @@ export function foldPeaks(blocks: ArrayLike<number>, buckets: number): number[] 
 
 function decodePeaks(ffmpegPath: string, file: string, timeoutMs: number): Promise<{ blocks: Float32Array; samples: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', `file:${path.resolve(file)}`, '-ac', '1', '-ar', String(RATE), '-f', 's16le', '-'], {
+    const child = spawnTied(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', `file:${path.resolve(file)}`, '-ac', '1', '-ar', String(RATE), '-f', 's16le', '-'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const blocks: number[] = [];
@@ -42,7 +42,7 @@ function decodePeaks(ffmpegPath: string, file: string, timeoutMs: number): Promi
     let carry: Buffer | null = null;
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
       const n = buf.length >> 1;
       for (let i = 0; i < n; i++) {
@@ -57,7 +57,7 @@ function decodePeaks(ffmpegPath: string, file: string, timeoutMs: number): Promi
       samples += n;
       carry = buf.length & 1 ? buf.subarray(buf.length - 1) : null;
     });
-    child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
+    child.stderr!.on('data', (d) => (err = (err + d).slice(-2000)));
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new Error(`ffmpeg could not start to draw the waveform: ${e.message}`));

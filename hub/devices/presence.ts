@@ -1,0 +1,36 @@
+// Presence: "online" means connected now. The hub learns it only from live messages in the current
+// broker session, since the broker's retained births may be days old and a broker that restarted
+// knows nobody. So every start of the hub's broker connection marks every device offline; a live
+// birth, or any live message from a device, marks it online; its will marks it offline.
+import type { DeviceStatus } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+
+/**
+ * Applies a live birth or will. A status whose session is older than the one recorded is ignored:
+ * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
+ */
+export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
+  const r = db.prepare('SELECT session FROM devices WHERE id = ?').get(status.deviceId) as any;
+  if (!r) return 'unknown-device';
+  if (status.session < r.session) return 'stale';
+  db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?').run(
+    status.state === 'online' ? 1 : 0,
+    status.session,
+    now,
+    status.agentVersion ?? null,
+    status.deviceId,
+  );
+  return 'applied';
+}
+
+/** A live message from the device proves it is connected. True when it was shown offline. */
+export function markSeen(db: Db, deviceId: string, now = Date.now()): boolean {
+  return db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0').run(now, deviceId).changes > 0;
+}
+
+/** At the start of a broker session nobody is known to be connected. Returns who was shown online. */
+export function markAllOffline(db: Db): string[] {
+  const ids = (db.prepare('SELECT id FROM devices WHERE online = 1').all() as Array<{ id: string }>).map((r) => r.id);
+  db.prepare('UPDATE devices SET online = 0 WHERE online = 1').run();
+  return ids;
+}

@@ -1,0 +1,60 @@
+// The command outbox against a real Mosquitto and a real SQLite file, with the clock injected:
+// commands wait while the broker is away, expired ones are dropped and counted, the rest go in order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { afterAll, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.ts';
+import { createHubMqtt } from './hub-mqtt.ts';
+import { createCommandOutbox } from './command-outbox.ts';
+import { startMosquitto, type Mosquitto } from '../../test/helpers/mosquitto.ts';
+import type { SignedEnvelope } from '../../protocol/index.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-outbox-'));
+let mq: Mosquitto | undefined;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  await mq?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 1, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
+
+it('holds commands while the broker is away, drops the expired ones and sends the rest in order', async () => {
+  mq = await startMosquitto();
+  await mq.kill();
+  const db = openDatabase(path.join(dir, 'hub.sqlite'));
+  cleanups.push(async () => db.close());
+  let clock = Date.parse('2026-11-24T06:00:00+07:00');
+  const log = pino({ level: 'silent' });
+  const hub = createHubMqtt(mq.url, { subscriptions: [], statusTopic: 'wardcast/v1/hub/status', log, reconnectPeriodMs: 200 });
+  const drops: Array<[string, number]> = [];
+  const outbox = createCommandOutbox({ db, mqtt: hub, log, now: () => clock, onDropped: (reason, n) => drops.push([reason, n]), window: 2 });
+  hub.onSessionStart(() => void outbox.flush());
+
+  await expect(hub.publish('wardcast/v1/dev/x/cmd', 'x', { qos: 1 })).rejects.toThrow(/not connected/);
+  outbox.enqueue('wardcast/v1/dev/loa-1/cmd', envelope('a', clock + 1000));
+  for (const id of ['b', 'c', 'd', 'e']) outbox.enqueue('wardcast/v1/dev/loa-1/cmd', envelope(id, clock + 60_000));
+  await outbox.flush();
+  expect(outbox.pending()).toBe(5);
+  clock += 2000; // "a" expires while it waits
+
+  await mq.start();
+  const received: string[] = [];
+  const device = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'loa-1', clean: true });
+  cleanups.push(() => device.endAsync(true));
+  device.on('message', (_t, p) => received.push(JSON.parse(p.toString()).id));
+  await device.subscribeAsync('wardcast/v1/dev/loa-1/cmd', { qos: 1 });
+
+  const started = hub.start();
+  cleanups.push(() => hub.close());
+  await started;
+  const until = Date.now() + 5000;
+  while ((received.length < 4 || outbox.pending() > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  expect(received).toEqual(['b', 'c', 'd', 'e']);
+  expect(outbox.pending()).toBe(0);
+  expect(drops).toEqual([['expired', 1]]);
+}, 20_000);

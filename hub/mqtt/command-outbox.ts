@@ -1,0 +1,81 @@
+// The hub's command outbox: signed commands (play-now, stop) are stored in SQLite first and sent
+// in order while the broker is connected; a row is deleted when the broker acknowledges it (PUBACK).
+// So an HTTP request only writes a row, a broker outage delays commands instead of blocking anyone,
+// and a hub restart loses none. A command that expires while waiting is dropped and counted (the
+// agent would refuse it anyway), as is the oldest one when the outbox is full.
+import type { Logger } from 'pino';
+import type { SignedEnvelope } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import type { HubMqtt } from './hub-mqtt.ts';
+
+export interface CommandOutboxDeps {
+  db: Db;
+  mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
+  log: Logger;
+  now?: () => number;
+  onDropped?: (reason: 'expired' | 'full', count: number) => void;
+  /** Commands in flight at once (sent in order, acknowledged in order). */
+  window?: number;
+  maxRows?: number;
+}
+
+export function createCommandOutbox(deps: CommandOutboxDeps) {
+  const { db, mqtt, log } = deps;
+  const now = deps.now ?? Date.now;
+  const window = deps.window ?? 100;
+  const maxRows = deps.maxRows ?? 50_000;
+  const insert = db.prepare('INSERT INTO command_outbox(topic, payload, expires_at, created_at) VALUES (?, ?, ?, ?)');
+  const next = db.prepare('SELECT id, topic, payload FROM command_outbox ORDER BY id LIMIT ?');
+  const remove = db.prepare('DELETE FROM command_outbox WHERE id = ?');
+  const expire = db.prepare('DELETE FROM command_outbox WHERE expires_at <= ?');
+  const count = db.prepare('SELECT COUNT(*) n FROM command_outbox');
+  let flushing: Promise<void> | null = null;
+
+  const dropped = (reason: 'expired' | 'full', n: number) => {
+    if (n === 0) return;
+    log.warn({ reason, count: n }, 'commands dropped from the outbox');
+    deps.onDropped?.(reason, n);
+  };
+
+  function dropExpired() {
+    dropped('expired', expire.run(now()).changes);
+  }
+
+  async function sendAll(): Promise<void> {
+    while (mqtt.connected()) {
+      dropExpired();
+      const rows = next.all(window) as Array<{ id: number; topic: string; payload: string }>;
+      if (rows.length === 0) return;
+      // All of a window are written at once (mqtt.js keeps their order on the wire).
+      const results = await Promise.allSettled(rows.map((r) => mqtt.publish(r.topic, r.payload, { qos: 1 })));
+      let failed = 0;
+      results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++));
+      // The connection dropped: what was not acknowledged goes again on the next one.
+      if (failed) return;
+    }
+  }
+
+  /** Sends what waits, if connected. Concurrent calls share one run, which picks up new rows. */
+  function flush(): Promise<void> {
+    if (flushing) return flushing;
+    flushing = sendAll()
+      .catch((err) => log.error({ err }, 'command outbox flush failed'))
+      .finally(() => {
+        flushing = null;
+      });
+    return flushing;
+  }
+
+  return {
+    /** Stores a command and sends it as soon as the broker is there. Never waits for the broker. */
+    enqueue(topic: string, envelope: SignedEnvelope): void {
+      insert.run(topic, JSON.stringify(envelope), envelope.expiresAt, now());
+      const n = (count.get() as { n: number }).n;
+      if (n > maxRows) dropped('full', db.prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)').run(n - maxRows).changes);
+      void flush();
+    },
+    flush,
+    pending: () => (count.get() as { n: number }).n,
+  };
+}
+export type CommandOutbox = ReturnType<typeof createCommandOutbox>;
