@@ -48,7 +48,8 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
   return password ? null : chosen;
 }
 
-export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' })): Promise<RunningHub> {
+/** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
+export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' }), opts: { now?: () => number } = {}): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
   const interrupted = failInterruptedMedia(db);
   if (interrupted) log.warn({ interrupted }, 'media left processing by a previous run marked failed');
@@ -85,7 +86,7 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     log: log.child({ part: 'mqtt' }),
   });
   const dispatcher = createDispatcher({ db, mqtt, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }) });
-  const ingest = createIngest({ db, mqtt, signer, topicPrefix: config.topicPrefix, log: log.child({ part: 'ingest' }), counters: metrics.ingest, events });
+  const ingest = createIngest({ db, mqtt, signer, topicPrefix: config.topicPrefix, log: log.child({ part: 'ingest' }), counters: metrics.ingest, events, now: opts.now });
   ingestSubscriptions.push(...ingest.subscriptions);
   mqtt.onMessage(ingest.handle);
   await mqtt.resubscribe(ingest.subscriptions);

@@ -1,5 +1,6 @@
 // Everything devices send the hub: presence (birth/will), playback receipts, telemetry and clock
-// requests. Each message is validated; a bad one is logged and counted, never acted on.
+// requests. Each message is validated; a bad one is logged and counted, never acted on. A validly
+// signed receipt is stored whatever it claims, but counts only if admitted against the plan.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
@@ -16,23 +17,28 @@ import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import { applyStatus, devicePublicKey, recordTelemetry } from '../devices/devices.ts';
+import { admit } from './admission.ts';
+import { lookupPlan } from './plan-lookup.ts';
+import { createReceiptStore } from './receipt-store.ts';
 
 export interface IngestCounters {
   message(kind: string): void;
   rejected(reason: string): void;
+  /** a receipt admitted (or received again, `duplicate`) */
   receipt(result: string, duplicate: boolean): void;
+  /** a receipt stored as a rejected claim */
+  receiptRejected(reason: string): void;
 }
 
-export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; topicPrefix: string; log: Logger; counters: IngestCounters; events: EventEmitter }) {
+export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; topicPrefix: string; log: Logger; counters: IngestCounters; events: EventEmitter; now?: () => number }) {
   const { db, mqtt, signer, log, counters, events } = deps;
+  /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
+  const now = deps.now ?? Date.now;
   const t = makeTopics(deps.topicPrefix);
   const pendingAcks = new Map<string, string[]>();
   let ackTimer: NodeJS.Timeout | null = null;
 
-  const insertReceipt = db.prepare(
-    `INSERT OR IGNORE INTO playback_records(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at)
-     VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt)`,
-  );
+  const receipts = createReceiptStore(db);
 
   const reject = (reason: string, topic: string, detail: string) => {
     counters.rejected(reason);
@@ -57,7 +63,7 @@ export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; t
     pendingAcks.clear();
   }
 
-  function onReceipt(deviceId: string, topic: string, payload: Buffer) {
+  function onReceipt(deviceId: string, topic: string, payload: Buffer, receivedAt: number) {
     const r = parseJson(Receipt, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
     const receipt = r.value;
@@ -65,16 +71,23 @@ export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; t
     const key = devicePublicKey(db, deviceId);
     if (!key) return reject('unknown-device', topic, 'device has no enrolled key');
     if (!verifyReceipt(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
-    const info = insertReceipt.run({
-      ...receipt,
-      reason: receipt.reason ?? null,
-      evidence: JSON.stringify(receipt.evidence),
-      receivedAt: Date.now(),
-    });
-    const duplicate = info.changes === 0;
-    counters.receipt(receipt.result, duplicate);
-    if (!duplicate) events.emit('receipt', receipt);
     // Ack duplicates too: the device only resends because it has not heard our ack.
+    if (receipts.has(receipt.id)) {
+      counters.receipt(receipt.result, true);
+      return queueAck(deviceId, receipt.id);
+    }
+    const admission = admit(receipt, lookupPlan(db, deviceId, receipt.occurrenceId), receivedAt);
+    const stored = receipts.store(receipt, admission, receivedAt);
+    if (stored.duplicate) counters.receipt(receipt.result, true);
+    else if (!admission.admitted) {
+      counters.receiptRejected(admission.reason);
+      log.warn({ deviceId, receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: admission.reason, detail: admission.detail }, 'receipt rejected: kept as a claim, not counted');
+    } else {
+      counters.receipt(receipt.result, false);
+      if (stored.state === 'admitted') events.emit('receipt', receipt);
+      if (stored.other) log.info({ deviceId, occurrenceId: receipt.occurrenceId, receiptId: receipt.id, state: stored.state, other: stored.other }, 'another receipt for the same occurrence');
+    }
+    // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties.
     queueAck(deviceId, receipt.id);
   }
 
@@ -99,18 +112,18 @@ export function createIngest(deps: { db: Db; mqtt: HubMqtt; signer: HubSigner; t
   function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
     const r = parseJson(ClockRequest, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: Date.now() }, 60_000);
+    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
     mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
   function handle(topic: string, payload: Buffer) {
-    const receivedAt = Date.now();
+    const receivedAt = now();
     const parsed = parseTopic(topic, deps.topicPrefix);
     if (!parsed || !('deviceId' in parsed)) return;
     counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
     try {
       if (parsed.kind === 'deviceStatus') onStatus(parsed.deviceId, topic, payload);
-      else if (parsed.kind === 'deviceEvent' && parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload);
+      else if (parsed.kind === 'deviceEvent' && parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload, receivedAt);
       else if (parsed.kind === 'deviceEvent' && parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
       else if (parsed.kind === 'deviceEvent' && parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);
     } catch (err) {
