@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Receipt, ScheduleItem } from '../../protocol/index.ts';
-import { openDatabase } from '../db/database.ts';
+import Database from 'better-sqlite3';
+import { migrate, openDatabase } from '../db/database.ts';
+import { MIGRATIONS } from '../db/migrations.ts';
 import { admit, CLOCK_TOLERANCE_MS, MAX_START_DELAY_MS, MAX_WARM_UP_MS, type PlanLookup } from './admission.ts';
 import { createReceiptStore } from './receipt-store.ts';
 import { parseOccurrenceId } from './plan-lookup.ts';
@@ -177,5 +179,33 @@ describe('several receipts for one occurrence and device (SQLite)', () => {
     expect(store.has(missed.id)).toBe(true);
     expect(store.store(missed, { admitted: true }, S + SPEAKER_MS + 9000)).toEqual({ duplicate: true });
     expect(states()).toHaveLength(5);
+  });
+});
+
+describe('migration 6', () => {
+  it('carries the records stored before admission over as admitted, readable through playback_records', () => {
+    const db = new Database(':memory:');
+    for (const [i, m] of MIGRATIONS.slice(0, 5).entries()) {
+      db.exec(m);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    db.prepare("INSERT INTO areas(id, path, name, level) VALUES (1, 'ha-noi', 'Hà Nội', 'province')").run();
+    db.prepare("INSERT INTO devices(id, name, kind, area_id, created_at) VALUES ('loa-1', 'Loa 1', 'speaker', 1, 0)").run();
+    db.prepare(
+      `INSERT INTO playback_records(receipt_id, occurrence_id, broadcast_id, device_id, result, scheduled_start, seconds_played, evidence, signature, received_at)
+       VALUES ('r-1', 'b-1@1', 'b-1', 'loa-1', 'played', 1, 180, '{}', 'sig', 2)`,
+    ).run();
+    migrate(db);
+    expect(db.prepare('SELECT receipt_id, result, seconds_played FROM playback_records').all()).toEqual([{ receipt_id: 'r-1', result: 'played', seconds_played: 180 }]);
+    expect(db.prepare('SELECT state, rejection FROM receipts').all()).toEqual([{ state: 'admitted', rejection: null }]);
+    // One admitted receipt per occurrence and device, enforced by the schema itself.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, scheduled_start, seconds_played, evidence, signature, received_at, state)
+           VALUES ('r-2', 'b-1@1', 'b-1', 'loa-1', 'played', 1, 180, '{}', 'sig', 3, 'admitted')`,
+        )
+        .run(),
+    ).toThrow(/UNIQUE/);
   });
 });
