@@ -51,7 +51,8 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
   return password ? null : chosen;
 }
 
-export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' })): Promise<RunningHub> {
+/** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
+export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' }), opts: { now?: () => number } = {}): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
   const interrupted = failInterruptedMedia(db);
   if (interrupted) log.warn({ interrupted }, 'media left processing by a previous run marked failed');
@@ -87,8 +88,8 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     statusTopic: topics(config.topicPrefix).hubStatus,
     log: log.child({ part: 'mqtt' }),
   });
-  const outbox = createCommandOutbox({ db, mqtt, log: log.child({ part: 'outbox' }), onDropped: metrics.outboxDropped });
-  const dispatcher = createDispatcher({ db, mqtt, outbox, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }) });
+  const outbox = createCommandOutbox({ db, mqtt, log: log.child({ part: 'outbox' }), onDropped: metrics.outboxDropped, now: opts.now });
+  const dispatcher = createDispatcher({ db, mqtt, outbox, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }), now: opts.now });
   const ingest = createIngest({
     db,
     mqtt,
@@ -98,6 +99,7 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     counters: metrics.ingest,
     events,
     onBirth: dispatcher.onDeviceBirth,
+    now: opts.now,
   });
   // Every broker session starts from nothing known: nobody is online until they speak in it, every
   // manifest goes again, and the commands that waited go out in order.

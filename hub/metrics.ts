@@ -7,7 +7,13 @@ export function createMetrics(db: Db) {
   client.collectDefaultMetrics({ register: registry, prefix: 'wardcast_hub_' });
   const mqttMessages = new client.Counter({ name: 'wardcast_mqtt_messages_total', help: 'device messages received, by kind', labelNames: ['kind'], registers: [registry] });
   const mqttRejected = new client.Counter({ name: 'wardcast_mqtt_rejected_total', help: 'device messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] });
-  const receipts = new client.Counter({ name: 'wardcast_receipts_total', help: 'playback receipts stored, by result', labelNames: ['result'], registers: [registry] });
+  const receipts = new client.Counter({ name: 'wardcast_receipts_total', help: 'playback receipts admitted against the plan, by result', labelNames: ['result'], registers: [registry] });
+  const rejectedReceipts = new client.Counter({
+    name: 'wardcast_receipts_rejected_total',
+    help: 'validly signed receipts kept as rejected claims and not counted, by reason (unplanned, not-targeted, premature, implausible)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const duplicateReceipts = new client.Counter({ name: 'wardcast_receipts_duplicate_total', help: 'receipts received again (QoS 1 redelivery or a lost ack)', registers: [registry] });
   const httpRequests = new client.Counter({ name: 'wardcast_http_requests_total', help: 'HTTP requests by method and status', labelNames: ['method', 'status'], registers: [registry] });
   const transcodeSeconds = new client.Histogram({ name: 'wardcast_media_transcode_seconds', help: 'wall time of the media pipeline', buckets: [1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
@@ -49,6 +55,7 @@ export function createMetrics(db: Db) {
       message: (kind: string) => mqttMessages.inc({ kind }),
       rejected: (reason: string) => mqttRejected.inc({ reason }),
       receipt: (result: string, duplicate: boolean) => (duplicate ? duplicateReceipts.inc() : receipts.inc({ result })),
+      receiptRejected: (reason: string) => rejectedReceipts.inc({ reason }),
     },
     httpRequest: (method: string, status: number) => httpRequests.inc({ method, status: String(status) }),
     transcoded: (seconds: number) => transcodeSeconds.observe(seconds),

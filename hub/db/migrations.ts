@@ -165,9 +165,47 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX broadcasts_by_replaces ON broadcasts(replaces);
   ALTER TABLE devices ADD COLUMN led_display TEXT;
   `,
+  // 6: every receipt a device sent, with its admission state (hub/ingest/admission.ts): 'admitted'
+  // (the one standing per occurrence and device), 'superseded' (admitted, but another with more
+  // evidence of airing stands) or 'rejected' (kept with its reason, never counted).
+  // playback_records becomes the view of the admitted ones, so its readers keep their meaning.
+  // Records stored before admission existed are carried over as admitted.
+  `
+  CREATE TABLE receipts (
+    receipt_id TEXT PRIMARY KEY,
+    occurrence_id TEXT NOT NULL,
+    broadcast_id TEXT NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    result TEXT NOT NULL,
+    reason TEXT,
+    scheduled_start INTEGER NOT NULL,
+    actual_start INTEGER,
+    actual_end INTEGER,
+    seconds_played REAL NOT NULL,
+    clock_offset_ms REAL,
+    evidence TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('admitted','superseded','rejected')),
+    rejection TEXT CHECK (rejection IN ('unplanned','not-targeted','premature','implausible')),
+    rejection_detail TEXT,
+    superseded_by TEXT,
+    CHECK ((state = 'rejected') = (rejection IS NOT NULL))
+  );
+  INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state)
+    SELECT receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, 'admitted'
+      FROM playback_records;
+  DROP TABLE playback_records;
+  CREATE UNIQUE INDEX receipts_admitted_once ON receipts(occurrence_id, device_id) WHERE state = 'admitted';
+  CREATE INDEX receipts_by_start ON receipts(scheduled_start);
+  CREATE INDEX receipts_by_received ON receipts(received_at);
+  CREATE INDEX receipts_by_broadcast ON receipts(broadcast_id);
+  CREATE VIEW playback_records AS
+    SELECT receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at
+      FROM receipts WHERE state = 'admitted';
+  `,
   // 7: the hub's command outbox. Commands (play-now, stop) wait here, signed, until the broker
   // acknowledges them, so a request never waits for the broker and a hub restart loses none.
-  // (IF NOT EXISTS: this branch numbered it 6 before migration 6 was merged in front of it.)
   `
   CREATE TABLE IF NOT EXISTS command_outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

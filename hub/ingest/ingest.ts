@@ -1,5 +1,6 @@
 // Everything devices send the hub: presence (birth/will), playback receipts, telemetry and clock
-// requests. Each message is validated; a bad one is logged and counted, never acted on.
+// requests. Each message is validated; a bad one is logged and counted, never acted on. A validly
+// signed receipt is stored whatever it claims, but counts only if admitted against the plan.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
@@ -17,11 +18,17 @@ import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import { devicePublicKey, recordTelemetry } from '../devices/devices.ts';
 import { applyStatus, markSeen } from '../devices/presence.ts';
+import { admit } from './admission.ts';
+import { lookupPlan } from './plan-lookup.ts';
+import { createReceiptStore } from './receipt-store.ts';
 
 export interface IngestCounters {
   message(kind: string): void;
   rejected(reason: string): void;
+  /** a receipt admitted (or received again, `duplicate`) */
   receipt(result: string, duplicate: boolean): void;
+  /** a receipt stored as a rejected claim */
+  receiptRejected(reason: string): void;
 }
 
 export function createIngest(deps: {
@@ -32,18 +39,18 @@ export function createIngest(deps: {
   log: Logger;
   counters: IngestCounters;
   events: EventEmitter;
+  now?: () => number;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
 }) {
   const { db, mqtt, signer, log, counters, events } = deps;
+  /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
+  const now = deps.now ?? Date.now;
   const t = makeTopics(deps.topicPrefix);
   const pendingAcks = new Map<string, string[]>();
   let ackTimer: NodeJS.Timeout | null = null;
 
-  const insertReceipt = db.prepare(
-    `INSERT OR IGNORE INTO playback_records(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at)
-     VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt)`,
-  );
+  const receipts = createReceiptStore(db);
 
   const reject = (reason: string, topic: string, detail: string) => {
     counters.rejected(reason);
@@ -68,7 +75,7 @@ export function createIngest(deps: {
     pendingAcks.clear();
   }
 
-  function onReceipt(deviceId: string, topic: string, payload: Buffer) {
+  function onReceipt(deviceId: string, topic: string, payload: Buffer, receivedAt: number) {
     const r = parseJson(Receipt, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
     const receipt = r.value;
@@ -76,16 +83,23 @@ export function createIngest(deps: {
     const key = devicePublicKey(db, deviceId);
     if (!key) return reject('unknown-device', topic, 'device has no enrolled key');
     if (!verifyReceipt(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
-    const info = insertReceipt.run({
-      ...receipt,
-      reason: receipt.reason ?? null,
-      evidence: JSON.stringify(receipt.evidence),
-      receivedAt: Date.now(),
-    });
-    const duplicate = info.changes === 0;
-    counters.receipt(receipt.result, duplicate);
-    if (!duplicate) events.emit('receipt', receipt);
     // Ack duplicates too: the device only resends because it has not heard our ack.
+    if (receipts.has(receipt.id)) {
+      counters.receipt(receipt.result, true);
+      return queueAck(deviceId, receipt.id);
+    }
+    const admission = admit(receipt, lookupPlan(db, deviceId, receipt.occurrenceId), receivedAt);
+    const stored = receipts.store(receipt, admission, receivedAt);
+    if (stored.duplicate) counters.receipt(receipt.result, true);
+    else if (!admission.admitted) {
+      counters.receiptRejected(admission.reason);
+      log.warn({ deviceId, receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: admission.reason, detail: admission.detail }, 'receipt rejected: kept as a claim, not counted');
+    } else {
+      counters.receipt(receipt.result, false);
+      if (stored.state === 'admitted') events.emit('receipt', receipt);
+      if (stored.other) log.info({ deviceId, occurrenceId: receipt.occurrenceId, receiptId: receipt.id, state: stored.state, other: stored.other }, 'another receipt for the same occurrence');
+    }
+    // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties.
     queueAck(deviceId, receipt.id);
   }
 
@@ -120,12 +134,12 @@ export function createIngest(deps: {
   function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
     const r = parseJson(ClockRequest, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: Date.now() }, 60_000);
+    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
     mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
   function handle(topic: string, payload: Buffer, retained = false) {
-    const receivedAt = Date.now();
+    const receivedAt = now();
     const parsed = parseTopic(topic, deps.topicPrefix);
     if (!parsed || !('deviceId' in parsed)) return;
     counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
@@ -135,7 +149,7 @@ export function createIngest(deps: {
       // Only the device can publish on its topics (broker access rules), so any live message
       // from it says it is connected now.
       if (!retained && markSeen(db, parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
-      if (parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload);
+      if (parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload, receivedAt);
       else if (parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
       else if (parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);
     } catch (err) {

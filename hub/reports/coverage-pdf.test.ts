@@ -70,6 +70,7 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   await make('month', fixtureReport({ from: '2026-10-01T00:00', to: '2026-11-01T00:00', wards: 4, devicesPerWard: 2 }), '2026-10');
   await make('empty', emptyReport({ from: '2026-10-01T00:00', to: '2026-11-01T00:00' }), '2026-10');
+  await make('forged', fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1, rejected: 5 }), '2026-10');
   await make('year', fixtureReport({ from: '2026-01-01T00:00', to: '2027-01-01T00:00', wards: 8, devicesPerWard: 3 }), '2026');
 });
 afterAll(() => {
@@ -151,6 +152,15 @@ describe('coverage PDF, read with poppler', () => {
     const empty = text('empty');
     expect(empty).toContain('Không có lịch phát nào trong kỳ này. / Nothing was scheduled in this period.');
     expect(empty).toMatch(/Kế hoạch \/ Scheduled\s+0\b/);
+  });
+
+  it('lists the rejected claims apart, with what the device claimed and why the hub refused it', () => {
+    const all = text('forged');
+    expect(all).toMatch(/Báo cáo bị từ chối \(5\) \/ Rejected claims: signed but not counted/);
+    expect(all).toMatch(/Không có trong kế hoạch \(unplanned\)/);
+    expect(all).toMatch(/Báo trước giờ phát \(premature\)/);
+    expect(all).toMatch(/1\.000\.000\.000 s/);
+    expect(text('month')).toMatch(/Báo cáo bị từ chối \(0\)[\s\S]*Không có \/ None\./);
   });
 
   it('numbers every page and repeats the table header on each page the table continues to', () => {

@@ -5,7 +5,7 @@
 // Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.test.ts): the header,
 // the totals, a bar per ward, a table per ward whose counts add up to the plan (with a total row),
 // the reasons things did not play counted over the whole period, then the occurrences that did not
-// play in full, one row each. Tables repeat their header on every page; numbers are right-aligned;
+// play in full, one row each, then the rejected claims (signed receipts not counted). Tables repeat their header on every page; numbers are right-aligned;
 // every page carries the area, the period and "Trang n/N". Times are Vietnam time (UTC+7).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,6 +31,12 @@ const RESULT_VI: Record<string, string> = {
   pending: 'Chờ xác nhận',
 };
 const RESULT_EN: Record<string, string> = { played: 'Played', partial: 'Partial', failed: 'Failed', missed: 'Missed', preempted: 'Preempted', skipped: 'Skipped', pending: 'Pending' };
+const REJECTION_VI: Record<string, string> = {
+  unplanned: 'Không có trong kế hoạch',
+  'not-targeted': 'Không phát cho thiết bị này',
+  premature: 'Báo trước giờ phát',
+  implausible: 'Thời gian, số giây không hợp lý',
+};
 // Distinct in colour and, for a grey-scale printer, in lightness.
 const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#4e342e', preempted: '#5e35b1', skipped: '#78909c', pending: '#cfd8dc' };
 
@@ -285,6 +291,32 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     if (problems.length > PDF_MAX_ROWS) {
       note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problems.length - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problems.length - PDF_MAX_ROWS)} are in the CSV export.`);
     }
+  }
+
+  // Signed receipts the hub did not count: what a device claimed, and why it was refused.
+  const claims = report.rejectedClaims;
+  heading(`Báo cáo bị từ chối (${n(claims.length)})`, 'Rejected claims: signed but not counted');
+  if (claims.length === 0) {
+    note('Không có / None.');
+  } else {
+    note('Thiết bị đã ký các báo cáo này nhưng chúng không khớp kế hoạch phát, nên không được tính ở trên. / The devices signed these receipts, but they do not match the plan, so none is counted above.');
+    doc.y += 4;
+    table(
+      [
+        { vi: 'Nhận lúc', en: 'Received', w: 74 },
+        { vi: 'Phường · thiết bị', en: 'Ward · device', w: 112 },
+        { vi: 'Thiết bị báo', en: 'Claimed', w: 80 },
+        { vi: 'Lý do từ chối', en: 'Why rejected', w: width - 266 },
+      ],
+      claims.slice(0, PDF_MAX_ROWS).map((c) => [
+        vnTime(c.receivedAt),
+        `${c.areaName}\n${c.deviceName}`,
+        `${RESULT_VI[c.claimedResult] ?? c.claimedResult}\n${n(Math.round(c.claimedSecondsPlayed))} s`,
+        `${REJECTION_VI[c.rejection] ?? c.rejection} (${c.rejection})\n${c.rejectionDetail}`,
+      ]),
+      { size: 7.5 },
+    );
+    if (claims.length > PDF_MAX_ROWS) note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; xem bản CSV. / Only the first ${n(PDF_MAX_ROWS)} are printed; see the CSV export.`);
   }
 
   // Footer on every page: what this is and the page number.

@@ -1,6 +1,8 @@
 // The coverage report: for an area and a period, what each device was expected to play (the same
 // plan the manifests were built from) joined with the signed receipts the devices sent back.
 // An expected occurrence with no receipt after its end plus a grace period counts as missed.
+// Only admitted receipts count (hub/ingest/admission.ts); the rejected ones from the area's devices
+// are listed apart as rejected claims, with their reasons, and never enter the counts.
 import type { Db } from '../db/database.ts';
 import { getAreaByPath, listAreas, withinScope } from '../areas/areas.ts';
 import { listDevices } from '../devices/devices.ts';
@@ -8,6 +10,7 @@ import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
 import { LocalizedError, msg } from '../messages.ts';
+import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
 
 export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 type Result = (typeof RESULTS)[number];
@@ -30,6 +33,29 @@ export interface CoverageRow {
   confirmed: boolean;
   reason: string | null;
   evidence: unknown;
+}
+
+/** A validly signed receipt the hub refused to count, as the district office reads it. */
+export interface RejectedClaim {
+  receiptId: string;
+  receivedAt: string;
+  deviceId: string;
+  deviceName: string;
+  areaPath: string;
+  areaName: string;
+  occurrenceId: string;
+  broadcastId: string;
+  /** the broadcast's title, when it exists */
+  title: string | null;
+  claimedResult: string;
+  claimedScheduledStart: string | null;
+  claimedActualStart: string | null;
+  claimedActualEnd: string | null;
+  claimedSecondsPlayed: number;
+  /** the reason the device gave */
+  deviceReason: string | null;
+  rejection: RejectionReason;
+  rejectionDetail: string;
 }
 
 const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
@@ -110,6 +136,8 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
       c.secondsPlayed += r.secondsPlayed;
     }
   }
+  const rejectedClaims = rejectedClaimsOf(db, q.from, q.to, devices, areaNames);
+  const rejectedByReason = Object.fromEntries(REJECTION_REASONS.map((k) => [k, rejectedClaims.filter((c) => c.rejection === k).length])) as Record<RejectionReason, number>;
   return {
     area: { path: area.path, name: area.name },
     from: formatVn(q.from),
@@ -120,7 +148,46 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
     byArea: [...byArea].map(([path, c]) => ({ areaPath: path, areaName: areaNames.get(path) ?? path, ...c })),
     byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: devices.get(id)!.name, areaPath: devices.get(id)!.areaPath, ...c })),
     rows,
+    /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
+    rejectedCount: rejectedClaims.length,
+    rejectedByReason,
+    rejectedClaims,
   };
+}
+
+// Selected by receive time as well as claimed start: a claim with an absurd start must still show.
+function rejectedClaimsOf(db: Db, from: number, to: number, devices: Map<string, { name: string; areaPath: string }>, areaNames: Map<string, string>): RejectedClaim[] {
+  const recs = db
+    .prepare(
+      `SELECT r.*, b.title FROM receipts r LEFT JOIN broadcasts b ON b.id = r.broadcast_id
+        WHERE r.state = 'rejected' AND ((r.scheduled_start >= ? AND r.scheduled_start < ?) OR (r.received_at >= ? AND r.received_at < ?))
+        ORDER BY r.received_at, r.receipt_id`,
+    )
+    .all(from, to, from, to) as any[];
+  return recs
+    .filter((r) => devices.has(r.device_id))
+    .map((r) => {
+      const d = devices.get(r.device_id)!;
+      return {
+        receiptId: r.receipt_id,
+        receivedAt: formatVn(r.received_at)!,
+        deviceId: r.device_id,
+        deviceName: d.name,
+        areaPath: d.areaPath,
+        areaName: areaNames.get(d.areaPath) ?? d.areaPath,
+        occurrenceId: r.occurrence_id,
+        broadcastId: r.broadcast_id,
+        title: r.title ?? null,
+        claimedResult: r.result,
+        claimedScheduledStart: formatVn(r.scheduled_start),
+        claimedActualStart: formatVn(r.actual_start),
+        claimedActualEnd: formatVn(r.actual_end),
+        claimedSecondsPlayed: r.seconds_played,
+        deviceReason: r.reason,
+        rejection: r.rejection,
+        rejectionDetail: r.rejection_detail ?? '',
+      };
+    });
 }
 
 function getOr(m: Map<string, Counts>, k: string): Counts {
@@ -129,9 +196,37 @@ function getOr(m: Map<string, Counts>, k: string): Counts {
   return c;
 }
 
-const CSV_COLUMNS: Array<keyof CoverageRow> = [
+// The last columns describe rejected claims: their rows have result 'rejected' and 0 seconds
+// played, the claim in claimedResult / claimedSecondsPlayed, so summing "played" is not fooled.
+const CSV_COLUMNS = [
   'areaName', 'areaPath', 'deviceId', 'deviceName', 'title', 'priority', 'scheduledStart', 'actualStart', 'actualEnd', 'secondsPlayed', 'result', 'confirmed', 'reason', 'occurrenceId', 'broadcastId',
-];
+  'claimedResult', 'claimedSecondsPlayed', 'rejection', 'rejectionDetail', 'receivedAt',
+] as const;
+
+function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unknown> {
+  return {
+    areaName: c.areaName,
+    areaPath: c.areaPath,
+    deviceId: c.deviceId,
+    deviceName: c.deviceName,
+    title: c.title,
+    priority: '',
+    scheduledStart: c.claimedScheduledStart,
+    actualStart: null,
+    actualEnd: null,
+    secondsPlayed: 0,
+    result: 'rejected',
+    confirmed: false,
+    reason: c.deviceReason,
+    occurrenceId: c.occurrenceId,
+    broadcastId: c.broadcastId,
+    claimedResult: c.claimedResult,
+    claimedSecondsPlayed: c.claimedSecondsPlayed,
+    rejection: c.rejection,
+    rejectionDetail: c.rejectionDetail,
+    receivedAt: c.receivedAt,
+  };
+}
 
 function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -142,7 +237,11 @@ function csvCell(v: unknown): string {
 
 export function coverageCsv(report: ReturnType<typeof coverageReport>): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const r of report.rows) lines.push(CSV_COLUMNS.map((c) => csvCell(r[c])).join(','));
+  for (const r of report.rows) lines.push(CSV_COLUMNS.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
+  for (const c of report.rejectedClaims) {
+    const rec = csvRecord(c);
+    lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
+  }
   return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
 }
 

@@ -2,7 +2,8 @@
 // then totals, byArea and byDevice counted from the rows the same way), without a hub behind them:
 // a district of Hà Nội with wards named as they are written, devices, bulletins and the reasons
 // devices give when a bulletin did not play. Deterministic: the same arguments give the same report.
-import { RESULTS, type CoverageRow, type coverageReport } from '../../hub/reports/coverage.ts';
+import { RESULTS, type CoverageRow, type RejectedClaim, type coverageReport } from '../../hub/reports/coverage.ts';
+import { REJECTION_REASONS } from '../../hub/ingest/admission.ts';
 import { formatVn, VN_OFFSET_MS } from '../../hub/time.ts';
 
 export type CoverageReport = ReturnType<typeof coverageReport>;
@@ -55,6 +56,8 @@ export interface FixtureOptions {
   seed?: number;
   /** Report generation time, ms since the epoch. */
   now?: number;
+  /** Rejected claims (forged-but-signed receipts) to list beside the rows. */
+  rejected?: number;
 }
 
 const vnMs = (wall: string) => Date.parse(`${wall}:00Z`) - VN_OFFSET_MS;
@@ -100,7 +103,30 @@ export function fixtureReport(o: FixtureOptions): CoverageReport {
       }
     }
   }
-  return assemble(rows, { from, to, now, devices });
+  const claims: RejectedClaim[] = Array.from({ length: o.rejected ?? 0 }, (_, i) => {
+    const d = devices[i % devices.length];
+    const at = from + (i + 1) * 3600_000;
+    return {
+      receiptId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      receivedAt: formatVn(at)!,
+      deviceId: d.id,
+      deviceName: d.name,
+      areaPath: d.areaPath,
+      areaName: d.areaName,
+      occurrenceId: `occ-x-${at}`,
+      broadcastId: `b-x-${i}`,
+      title: null,
+      claimedResult: 'played',
+      claimedScheduledStart: formatVn(at),
+      claimedActualStart: formatVn(at),
+      claimedActualEnd: formatVn(at + 1_000_000_000),
+      claimedSecondsPlayed: 1_000_000_000,
+      deviceReason: null,
+      rejection: REJECTION_REASONS[i % REJECTION_REASONS.length],
+      rejectionDetail: `không có trong kế hoạch / forged claim ${i + 1}`,
+    };
+  });
+  return assemble(rows, { from, to, now, devices }, claims);
 }
 
 /** A report for a period in which nothing was scheduled. */
@@ -109,7 +135,7 @@ export function emptyReport(o: { from: string; to: string; now?: number }): Cove
   return assemble([], { from: vnMs(o.from), to, now: o.now ?? to + 86_400_000, devices: [] });
 }
 
-function assemble(rows: CoverageRow[], o: { from: number; to: number; now: number; devices: Array<{ id: string; name: string; areaPath: string }> }): CoverageReport {
+function assemble(rows: CoverageRow[], o: { from: number; to: number; now: number; devices: Array<{ id: string; name: string; areaPath: string }> }, claims: RejectedClaim[] = []): CoverageReport {
   const empty = () => ({ scheduled: 0, secondsPlayed: 0, ...(Object.fromEntries(RESULTS.map((r) => [r, 0])) as Record<Result, number>) });
   const totals = empty();
   const byArea = new Map<string, ReturnType<typeof empty>>();
@@ -134,5 +160,8 @@ function assemble(rows: CoverageRow[], o: { from: number; to: number; now: numbe
     byArea: [...byArea].map(([p, c]) => ({ areaPath: p, areaName: areaName.get(p) ?? p, ...c })),
     byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: device.get(id)!.name, areaPath: device.get(id)!.areaPath, ...c })),
     rows,
+    rejectedCount: claims.length,
+    rejectedByReason: Object.fromEntries(REJECTION_REASONS.map((k) => [k, claims.filter((c) => c.rejection === k).length])) as CoverageReport['rejectedByReason'],
+    rejectedClaims: claims,
   };
 }

@@ -22,7 +22,7 @@ export function reportRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/reports/coverage',
-      summary: 'Coverage report by area and period: scheduled vs played/partial/failed/missed per ward and device (JSON, or CSV with format=csv)',
+      summary: 'Coverage report by area and period: scheduled vs played/partial/failed/missed per ward and device, from admitted receipts only; rejected claims listed apart (JSON, or CSV with format=csv)',
       tag: 'reports',
       access: 'user',
       query: z.object({

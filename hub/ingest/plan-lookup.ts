@@ -1,0 +1,53 @@
+// What the plan owes one device for one occurrence, asked of the same planOccurrences that builds
+// the manifests and the coverage report's "scheduled" — so admission, dispatch and the report
+// cannot disagree about what was planned.
+import type { Db } from '../db/database.ts';
+import { getBroadcast } from '../broadcasts/broadcasts.ts';
+import { planOccurrences } from '../broadcasts/plan.ts';
+import { occurrenceId as makeOccurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
+import { activeExclusions, exclusionKey } from '../broadcasts/exclusions.ts';
+import { getDevice, resolveTargets } from '../devices/devices.ts';
+import { formatVn } from '../time.ts';
+import type { PlanLookup } from './admission.ts';
+
+/** `{broadcastId}@{startAt}` → its parts, or null when the id is not one the hub makes. */
+export function parseOccurrenceId(id: string): { broadcastId: string; startAt: number } | null {
+  const at = id.lastIndexOf('@');
+  if (at <= 0) return null;
+  const broadcastId = id.slice(0, at);
+  const startAt = Number(id.slice(at + 1));
+  if (!Number.isSafeInteger(startAt) || makeOccurrenceId(broadcastId, startAt) !== id) return null;
+  return { broadcastId, startAt };
+}
+
+export function lookupPlan(db: Db, deviceId: string, occurrenceId: string): PlanLookup {
+  const occ = parseOccurrenceId(occurrenceId);
+  if (!occ) return { kind: 'unplanned', detail: `"${occurrenceId}" is not an occurrence id the hub makes` };
+  const b = getBroadcast(db, occ.broadcastId);
+  if (!b) return { kind: 'unplanned', detail: `no broadcast ${occ.broadcastId}` };
+  // Owed: approved ones, and ones approved then cancelled (or superseded by an approved edit) for
+  // what started before the cancellation — the rule the coverage report applies.
+  if (b.status !== 'approved' && !(b.status === 'cancelled' && b.decidedAt !== null)) {
+    return { kind: 'unplanned', detail: `broadcast ${b.id} was never approved (${b.status})` };
+  }
+  if (b.status === 'cancelled') {
+    const { cancelled_at: cancelledAt } = db.prepare('SELECT cancelled_at FROM broadcasts WHERE id = ?').get(b.id) as { cancelled_at: number };
+    if (occ.startAt >= cancelledAt) return { kind: 'unplanned', detail: `broadcast ${b.id} was cancelled at ${formatVn(cancelledAt)}, before this occurrence` };
+  }
+  if (!occurrencesBetween(b, occ.startAt, occ.startAt + 1).includes(occ.startAt)) {
+    return { kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` };
+  }
+  const [planned] = planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set([deviceId]));
+  if (planned) return { kind: 'planned', item: planned.item };
+  if (b.rrule && b.decidedAt !== null && occ.startAt < b.decidedAt) {
+    return { kind: 'unplanned', detail: `the occurrence at ${formatVn(occ.startAt)} precedes the approval of broadcast ${b.id}, so it was never sent` };
+  }
+  // Planned for others but not for this device: say why, for the person reading the claim.
+  if (!resolveTargets(db, b.targets.areas, b.targets.devices).includes(deviceId)) {
+    return { kind: 'not-targeted', detail: `device ${deviceId} is not a target of broadcast ${b.id}` };
+  }
+  if (activeExclusions(db, [b.id]).has(exclusionKey(b.id, occ.startAt, deviceId))) {
+    return { kind: 'not-targeted', detail: `a clash decision took this occurrence off device ${deviceId}` };
+  }
+  return { kind: 'not-targeted', detail: `broadcast ${b.id} has nothing for a ${getDevice(db, deviceId)?.kind ?? 'unknown'} device` };
+}
