@@ -18,7 +18,6 @@ import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
-import { failInterruptedMedia } from './media/media-store.ts';
 import { deviceAuthenticator, getDevice } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
@@ -54,8 +53,6 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
 /** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
 export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' }), opts: { now?: () => number } = {}): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
-  const interrupted = failInterruptedMedia(db);
-  if (interrupted) log.warn({ interrupted }, 'media left processing by a previous run marked failed');
   const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir));
   const metrics = createMetrics(db);
   const events = new EventEmitter();

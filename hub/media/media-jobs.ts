@@ -1,13 +1,13 @@
 // Accepts uploads to disk (hashing as they stream, never trusting the client's file name for a
 // path) and processes them one at a time through the ffmpeg pipeline.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { createMedia, markMediaFailed, markMediaReady, type MediaItem } from './media-store.ts';
+import { createMedia, failInterruptedMedia, markMediaFailed, markMediaReady, type MediaItem } from './media-store.ts';
 import { transcode } from './pipeline.ts';
 import { isMediaError } from './errors.ts';
 import { sweepTemp } from './store.ts';
@@ -37,10 +37,22 @@ export function createMediaJobs(opts: MediaJobsOptions) {
   mkdirSync(mediaDir, { recursive: true });
   // Temp files of a run that crashed mid-transcode would otherwise stay forever.
   void sweepTemp(mediaDir).catch((err) => opts.log.warn({ err }, 'could not sweep media temp files'));
-  rmSync(uploadDir, { recursive: true, force: true });
-  mkdirSync(uploadDir, { recursive: true });
   let queue: Promise<void> = Promise.resolve();
   let pending = 0;
+  // An upload is kept as uploads/<media id>.upload until it is processed: a hub that died
+  // mid-transcode (a crash, a power cut) processes it again at start instead of losing it.
+  const uploadOf = (id: number) => path.join(uploadDir, `${id}.upload`);
+  const enqueue = (id: number) => {
+    pending += 1;
+    queue = queue.then(() => process(id, uploadOf(id))).finally(() => (pending -= 1));
+  };
+  const interrupted = (opts.db.prepare("SELECT id FROM media WHERE status = 'processing' ORDER BY id").all() as Array<{ id: number }>).map((r) => r.id);
+  const resumed = interrupted.filter((id) => existsSync(uploadOf(id)));
+  for (const f of readdirSync(uploadDir)) if (!resumed.some((id) => f === `${id}.upload`)) rmSync(path.join(uploadDir, f), { force: true });
+  for (const id of resumed) enqueue(id);
+  // What cannot be resumed (its upload is gone) is said to have failed, with the reason.
+  const failed = resumed.length < interrupted.length ? failInterruptedMedia(opts.db, resumed) : 0;
+  if (resumed.length || failed) opts.log.warn({ resumed, failed }, 'media left processing by a previous run');
 
   async function process(id: number, file: string): Promise<void> {
     const started = Date.now();
@@ -92,8 +104,8 @@ export function createMediaJobs(opts: MediaJobsOptions) {
         throw Object.assign(new LocalizedError(msg('upload.empty')), { status: 400 });
       }
       const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: bytes, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy });
-      pending += 1;
-      queue = queue.then(() => process(item.id, file)).finally(() => (pending -= 1));
+      renameSync(file, uploadOf(item.id));
+      enqueue(item.id);
       return item;
     },
     pending: () => pending,

@@ -85,12 +85,12 @@ export function markMediaFailed(db: Db, id: number, error: Text, code = 'error')
   );
 }
 
-/** Media interrupted by a hub restart cannot finish: say so instead of leaving it "processing". */
-export function failInterruptedMedia(db: Db): number {
+/** Media interrupted by a hub restart whose upload is gone (all but `except`) cannot finish: say so instead of leaving it "processing". */
+export function failInterruptedMedia(db: Db, except: number[] = []): number {
   const m = msg('media.interrupted');
   return db
-    .prepare("UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = 'interrupted', processed_at = ? WHERE status = 'processing'")
-    .run(m.en, m.vi, Date.now()).changes;
+    .prepare(`UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = 'interrupted', processed_at = ? WHERE status = 'processing' AND id NOT IN (SELECT value FROM json_each(?))`)
+    .run(m.en, m.vi, Date.now(), JSON.stringify(except)).changes;
 }
 
 /** Is this file name one of our outputs? Only such names are ever served. */

@@ -14,7 +14,7 @@ export interface World {
   tokens: Record<string, string>;
 }
 
-export async function seedWorld(t: TestHub, devices: Array<{ id: string; kind: 'speaker' | 'led'; area: string; name?: string }>): Promise<World> {
+export async function seedWorld(t: Pick<TestHub, 'admin' | 'api'>, devices: Array<{ id: string; kind: 'speaker' | 'led'; area: string; name?: string }>): Promise<World> {
   const a = t.admin;
   await a.post('/api/v1/areas', { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   await a.post('/api/v1/areas', { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Quận Thanh Xuân', level: 'district' });
