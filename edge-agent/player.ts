@@ -114,6 +114,9 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
     child.on('close', (code, signal) => {
       if (stopped) return finish({ exitCode: code, decodedMs, stopped: true });
       if (code === 0) return finish({ exitCode: 0, decodedMs, stopped: false });
+      // spawnTied runs ffmpeg through setpriv, which reports a binary it cannot execute this way
+      const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
+      if (notRun) return finish({ exitCode: code, decodedMs, error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`, stopped: false });
       const lastLines = stderrTail
         .split(/[\r\n]+/)
         .map((l) => l.trim())

@@ -68,7 +68,7 @@ export class MqttSession extends EventEmitter {
   subscriptions(): string[] {
     const t = this.opts.topics;
     const id = this.opts.deviceId;
-    return [t.deviceCommand(id), t.deviceSchedule(id), t.deviceReply(id), ...this.opts.areaPaths.map((p) => t.areaCommand(p)), t.hubStatus];
+    return [t.deviceCommand(id), t.deviceSchedule(id), t.deviceReply(id), ...this.opts.areaPaths.map((p) => t.areaCommand(p))];
   }
 
   start(): void {
@@ -146,6 +146,12 @@ export class MqttSession extends EventEmitter {
         Object.fromEntries(this.subscriptions().map((t) => [t, { qos: 1 as const }])),
       );
       for (const g of grants) if (g.qos === 128) opts.log.error({ topic: g.topic }, 'the broker refused a subscription');
+      // On its own: MQTT.js fails a whole SUBSCRIBE when one topic is refused, and a broker whose
+      // access rules predate hub/status refuses it. The agent then works as before, without the
+      // prompt reaction to a hub restart.
+      await client.subscribeAsync(opts.topics.hubStatus, { qos: 1 }).catch((err) => {
+        opts.log.warn({ err: (err as Error).message, topic: opts.topics.hubStatus }, 'cannot subscribe to the hub status; a restarted hub is noticed on the next retry instead');
+      });
       await this.publishBirth(client);
     } catch (err) {
       opts.log.warn({ err: (err as Error).message, session }, 'mqtt session setup failed');
