@@ -90,7 +90,7 @@ export class ReceiptOutbox {
     if (this.flushing || !this.deps.isConnected()) return;
     this.flushing = true;
     try {
-      const now = Date.now();
+      const now = this.deps.clock.now();
       const due = this.deps.store.outboxDue(now - this.deps.retryMs, BATCH);
       if (due.length === 0) return;
       this.deps.store.markSent(
