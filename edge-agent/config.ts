@@ -40,7 +40,9 @@ export const AgentConfig = z.strictObject({
   /**
    * Reconnect backoff: first delay, cap, and ± jitter fraction. The cap is 15 s, not a minute: the
    * jitter already spreads a reconnect storm (thousands of agents over ±30 % of the delay), while a
-   * longer cap only delays receipts and presence after a hub outage (up to ~76 s with 60 s).
+   * longer cap only delays receipts and presence after a hub outage. test/bench/reconnect-bench.ts,
+   * 1000 agents, 10 min outage: back within 19.4 s at most (60 s cap: 77 s), at a peak of ~80
+   * connections per second (60 s cap: ~30), which a broker takes in its stride.
    */
   reconnectMinMs: z.number().int().min(10).default(1000),
   reconnectMaxMs: z.number().int().min(10).default(15_000),
