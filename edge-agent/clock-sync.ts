@@ -2,14 +2,16 @@
 // burst of requests {requestId, t0}; the hub's signed 'clock-reply' adds t1/t2; t3 is stamped on
 // arrival. The ClockFilter keeps the sample with the smallest round trip. Only replies to a request
 // still outstanding (same requestId and t0) are used, so an old reply cannot be replayed into it.
+// The AgentClock holds the samples (and the offset saved by the last run) and says how far to trust them.
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { clockSample, type ClockFilter, type ClockReply, type ClockRequest } from '../protocol/index.ts';
+import { clockSample, type ClockReply, type ClockRequest } from '../protocol/index.ts';
+import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 
 export interface ClockSyncDeps {
-  filter: ClockFilter;
+  clock: AgentClock;
   store: AgentStore;
   publish: (req: ClockRequest) => Promise<void>;
   isConnected: () => boolean;
@@ -27,12 +29,7 @@ export class ClockSync {
   private timer: NodeJS.Timeout | null = null;
   private bursting = false;
 
-  constructor(private readonly deps: ClockSyncDeps) {
-    // Until the first sample, assume the offset measured last time (a tiny weight: any real
-    // sample, with a real round trip, wins in the filter).
-    const last = deps.store.lastClockOffset();
-    if (last !== null && Number.isFinite(last)) deps.filter.add({ offsetMs: last, delayMs: Number.MAX_SAFE_INTEGER });
-  }
+  constructor(private readonly deps: ClockSyncDeps) {}
 
   start(): void {
     this.timer = setInterval(() => {
@@ -50,12 +47,12 @@ export class ClockSync {
     if (this.bursting) return;
     this.bursting = true;
     try {
-      const now = Date.now();
+      const now = this.deps.clock.now();
       for (const [id, t0] of this.outstanding) if (now - t0 > REQUEST_TTL_MS) this.outstanding.delete(id);
       for (let i = 0; i < (this.deps.burstSize ?? 4); i++) {
         if (!this.deps.isConnected()) break;
         const requestId = randomUUID();
-        const t0 = Date.now();
+        const t0 = this.deps.clock.now();
         this.outstanding.set(requestId, t0);
         await this.deps.publish({ requestId, t0 }).catch((err) => this.deps.log.debug({ err: (err as Error).message }, 'clock request not sent'));
         await new Promise((r) => setTimeout(r, this.deps.spacingMs ?? 200));
@@ -71,15 +68,14 @@ export class ClockSync {
   }
 
   onReply(reply: ClockReply): void {
-    const t3 = Date.now();
+    const t3 = this.deps.clock.now();
     if (!this.isOutstanding(reply.requestId, reply.t0)) {
       this.deps.log.debug({ requestId: reply.requestId }, 'clock reply for no outstanding request; ignored');
       return;
     }
     this.outstanding.delete(reply.requestId);
     const sample = clockSample(reply.t0, reply.t1, reply.t2, t3);
-    this.deps.filter.add(sample);
-    const best = this.deps.filter.best()!;
+    const best = this.deps.clock.addSample(sample);
     this.deps.store.saveClockOffset(best.offsetMs);
     this.deps.events.emit('clock', { sample, best });
   }

@@ -30,8 +30,10 @@ describe('agent config', () => {
       clockSyncIntervalMs: 60_000,
       receiptRetryMs: 10_000,
       reconnectMinMs: 1000,
-      reconnectMaxMs: 60_000,
+      reconnectMaxMs: 15_000,
       reconnectJitter: 0.3,
+      clockTrustWaitMs: 30_000,
+      hubBirthMinIntervalMs: 5000,
       logLevel: 'info',
     });
     expect(cfg.profile).toMatchObject({ kind: 'speaker', audioOutput: 'null', amplifier: { warmUpMs: 1500, tailMs: 1000, minPlayingCurrentMa: 150 } });
@@ -48,17 +50,19 @@ describe('agent config', () => {
 });
 
 describe('reconnect backoff', () => {
-  it('doubles from 1 s to a 60 s cap with ±30 % jitter', () => {
-    const o = { minMs: 1000, maxMs: 60_000, jitter: 0.3 };
+  it('doubles from 1 s to the default 15 s cap with ±30 % jitter', () => {
+    const cfg = parseAgentConfig({ dataDir: '/x', hubUrl: 'http://h', mqttUrl: 'mqtt://h', profile: { kind: 'led', board: { driver: 'simulated' } } });
+    const o = { minMs: cfg.reconnectMinMs, maxMs: cfg.reconnectMaxMs, jitter: cfg.reconnectJitter };
     expect(backoffDelay(0, o, () => 0.5)).toBe(1000);
     expect(backoffDelay(3, o, () => 0.5)).toBe(8000);
-    expect(backoffDelay(20, o, () => 0.5)).toBe(60_000);
+    expect(backoffDelay(20, o, () => 0.5)).toBe(15_000);
     expect(backoffDelay(0, o, () => 0)).toBe(700);
     expect(backoffDelay(0, o, () => 0.999999)).toBe(1300);
-    // a thousand agents at the same attempt spread over the whole ±30 % window
+    // however long the outage, no agent waits more than 19.5 s to try again; a thousand agents at
+    // the same attempt spread over the whole ±30 % window
     const delays = Array.from({ length: 1000 }, () => backoffDelay(6, o));
-    expect(Math.min(...delays)).toBeGreaterThanOrEqual(42_000);
-    expect(Math.max(...delays)).toBeLessThanOrEqual(78_000);
-    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(30_000);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(10_500);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(19_500);
+    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(7000);
   });
 });

@@ -3,6 +3,12 @@
 // the replay guard; then checks that the body belongs on the topic it came on and is meant for
 // this device. A rejected message is logged with its reason and topic, counted by reason (the
 // counts go out in telemetry) and never acted on.
+//
+// Except for time: before the first clock sample of this run the device clock may be minutes or
+// days off, so a manifest or command that fails only on time ('expired', 'not-yet-valid') is
+// neither refused nor counted but held (the latest manifest and the last few commands), and
+// handled again by retryHeld() once the clock is synced. A retained manifest is delivered only on
+// (re)subscribe: refusing it on a wrong clock would leave the device without it until then.
 import type { EventEmitter } from 'node:events';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -36,6 +42,8 @@ export interface HubMessageDeps {
   store: AgentStore;
   /** hub time now (device clock corrected by the measured offset) */
   hubNow: () => number;
+  /** true once the clock has a sample from this run (AgentClock.synced) */
+  clockSynced: () => boolean;
   /** true when a clock reply answers a request we sent (its nonce proves it is fresh) */
   isClockRequestOutstanding: (requestId: unknown, t0: unknown) => boolean;
   handlers: HubMessageHandlers;
@@ -51,8 +59,36 @@ const ALLOWED: Record<string, HubBody['type'][]> = {
   deviceReply: ['receipt-ack', 'clock-reply'],
 };
 
+/** Topics whose messages are held, not refused, when they fail on time before the clock is synced. */
+const HOLDABLE = new Set<ParsedTopic['kind']>(['deviceSchedule', 'deviceCommand', 'areaCommand']);
+const MAX_HELD = 16;
+
 export class HubMessages {
+  /** key: the schedule topic (only the latest manifest matters) or topic + envelope id */
+  private readonly held = new Map<string, { topic: string; payload: Buffer }>();
+
   constructor(private readonly deps: HubMessageDeps) {}
+
+  heldCount(): number {
+    return this.held.size;
+  }
+
+  /** Handles the held messages again, in arrival order (call when the clock first syncs). */
+  retryHeld(): void {
+    const list = [...this.held.values()];
+    this.held.clear();
+    if (list.length) this.deps.log.info({ messages: list.length }, 'clock synced: handling the messages held for it');
+    for (const m of list) this.handle(m.topic, m.payload);
+  }
+
+  private hold(parsed: ParsedTopic, topic: string, payload: Buffer, envelopeId: unknown, reason: string, detail: string): void {
+    const key = parsed.kind === 'deviceSchedule' ? topic : `${topic}#${String(envelopeId)}`;
+    this.held.delete(key);
+    this.held.set(key, { topic, payload });
+    if (this.held.size > MAX_HELD) this.held.delete(this.held.keys().next().value!);
+    this.deps.log.info({ topic, reason, detail }, 'hub message fails on time before the clock is synced: held until the first clock sample');
+    this.deps.events.emit('held', { reason, topic, detail });
+  }
 
   private reject(reason: string, topic: string, detail: string): void {
     this.deps.log.warn({ topic, reason, detail }, 'hub message rejected');
@@ -91,6 +127,9 @@ export class HubMessages {
     }
 
     const r = open(deps.hubPublicKey, payload, { now, seen: (id) => deps.store.isSeen(id) });
+    if (!r.ok && (r.reason === 'expired' || r.reason === 'not-yet-valid') && HOLDABLE.has(parsed.kind) && !deps.clockSynced()) {
+      return this.hold(parsed, topic, payload, peek?.id, r.reason, r.detail);
+    }
     if (!r.ok) return this.reject(r.reason, topic, r.detail);
     const { envelope, body } = r;
     if (!ALLOWED[parsed.kind].includes(body.type)) {

@@ -4,13 +4,14 @@
 //   MQTT session ──message──▶ HubMessages (verify) ──▶ store ──▶ Timeline ──▶ SpeakerOutput / LedOutput
 //        ▲                                                          │
 //        └──────── ReceiptOutbox ◀── signed receipts ◀──────────────┘
-//   MediaCache (downloads ahead)   ClockSync (hub time)   TelemetryReporter
+//   MediaCache (downloads ahead)   ClockSync ──▶ AgentClock (hub time, and how far to trust it)
+//   HubPresence (hub/status: a new hub instance ──▶ birth again, outbox, clock burst)   TelemetryReporter
 import { EventEmitter } from 'node:events';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { ClockFilter, topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
+import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
 import { createHardware, resolveFfmpeg, type Hardware } from '../firmware-bridge/index.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { ensureIdentity } from './identity.ts';
@@ -22,6 +23,8 @@ import type { PlaybackOutput } from './playback.ts';
 import { Timeline } from './timeline.ts';
 import { ReceiptOutbox } from './receipts.ts';
 import { ClockSync } from './clock-sync.ts';
+import { AgentClock, type OffsetSource } from './agent-clock.ts';
+import { HubPresence } from './hub-presence.ts';
 import { HubMessages, type HubMessageHandlers } from './hub-messages.ts';
 import { MqttSession } from './session.ts';
 import { TelemetryReporter, buildTelemetry } from './telemetry.ts';
@@ -37,6 +40,10 @@ export interface AgentStatus {
   outboxSize: number;
   rejected: Record<string, number>;
   clockOffsetMs: number | null;
+  /** what hub time rests on: a sample from this run, the offset saved by the last, or nothing */
+  clockSource: OffsetSource;
+  /** hub messages held until the first clock sample (they failed only on time) */
+  heldMessages: number;
   pendingDownloads: number;
 }
 
@@ -45,7 +52,8 @@ export interface AgentStatus {
  * ignored}, 'command' {type, ...}, 'media-ready' sha256, 'media-failed' {sha256, error},
  * 'playing' {occurrenceId, broadcastId, priority, title}, 'idle' {occurrenceId, result},
  * 'receipt-queued' Receipt, 'receipt-acked' receiptId, 'rejected' {reason, topic, detail},
- * 'clock' {sample, best}.
+ * 'clock' {sample, best}, 'clock-synced' best (first sample of this run), 'held' {reason, topic,
+ * detail} (a message that failed on time before the clock synced), 'hub-online' instance.
  */
 export interface RunningAgent {
   deviceId: string;
@@ -102,8 +110,8 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     const privateKey = createPrivateKey(identity.privateKeyPem);
     hardware = createHardware(config.profile, { name: deviceId });
     const hw = hardware;
-    const clock = new ClockFilter();
-    const hubNow = () => clock.toHubTime(Date.now());
+    const clock = new AgentClock({ savedOffsetMs: store.lastClockOffset(), trustWaitMs: config.clockTrustWaitMs });
+    const hubNow = () => clock.hubNow();
     const topics = makeTopics(identity.topicPrefix);
 
     const media = new MediaCache({
@@ -170,7 +178,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     });
 
     const clockSync = new ClockSync({
-      filter: clock,
+      clock,
       store,
       publish: (req) => session.publish(topics.deviceEvent(deviceId, 'clock'), JSON.stringify(req), { qos: 0 }),
       isConnected,
@@ -237,6 +245,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       deviceId,
       store,
       hubNow,
+      clockSynced: () => clock.synced,
       isClockRequestOutstanding: (id, t0) => clockSync.isOutstanding(id, t0),
       handlers,
       log: log.child({ part: 'verify' }),
@@ -255,6 +264,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       capabilities: capabilitiesFor(hw),
       nextSession: () => store.nextSession(),
       hubNow,
+      manifestVersion: () => store.appliedManifest()?.version ?? 0,
       backoff: { minMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs, jitter: config.reconnectJitter },
       log: log.child({ part: 'mqtt' }),
     });
@@ -272,7 +282,33 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       log: log.child({ part: 'telemetry' }),
     });
 
+    const hubPresence = new HubPresence({
+      minIntervalMs: config.hubBirthMinIntervalMs,
+      log: log.child({ part: 'hub-presence' }),
+      react: (instance) => {
+        events.emit('hub-online', instance);
+        session.republishBirth().catch((err) => log.warn({ err: (err as Error).message }, 'birth not re-sent'));
+        outbox.onConnected();
+        void clockSync.burst();
+        void telemetry.send();
+      },
+    });
+
+    const prune = () => {
+      // Pruning by hub time on an unmeasured clock could forget envelope ids still valid.
+      if (clock.synced) store.prune(hubNow());
+    };
+    clock.on('synced', (best) => {
+      log.info({ offsetMs: Math.round(best.offsetMs), delayMs: Math.round(best.delayMs) }, 'clock synced');
+      events.emit('clock-synced', best);
+      hubMessages.retryHeld();
+      timeline.reload();
+      prune();
+    });
+
     session.on('message', (topic: string, payload: Buffer) => hubMessages.handle(topic, payload));
+    session.on('hub-status', (payload: Buffer) => hubPresence.onMessage(payload));
+    session.on('subscribing', () => hubPresence.onConnected());
     session.on('connected', (n: number) => {
       events.emit('connected', { session: n });
       outbox.onConnected();
@@ -296,9 +332,8 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     outbox.start();
     clockSync.start();
     telemetry.start();
-    const pruneTimer = setInterval(() => store.prune(hubNow()), 3600_000);
+    const pruneTimer = setInterval(prune, 3600_000);
     pruneTimer.unref();
-    store.prune(hubNow());
     session.start();
     log.info({ kind: identity.kind, mqtt: config.mqttUrl, hub: config.hubUrl }, 'agent started');
 
@@ -319,12 +354,15 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         outboxSize: store.outboxSize(),
         rejected: store.rejectionCounts(),
         clockOffsetMs: clock.best()?.offsetMs ?? null,
+        clockSource: clock.offsetSource,
+        heldMessages: hubMessages.heldCount(),
         pendingDownloads: media.pendingDownloads(),
       }),
       telemetry: () => buildTelemetry({ deviceId, store, clock, media, output, timeline, publish: async () => undefined, isConnected, intervalMs: 0, log }),
       stop() {
         stopping ??= (async () => {
           clearInterval(pruneTimer);
+          hubPresence.stop();
           if (gcTimer) clearTimeout(gcTimer);
           telemetry.stop();
           clockSync.stop();

@@ -43,7 +43,7 @@ describe('player', () => {
     const badOutput = await playFile(makeClip('Xin chào').file, { ffmpegPath, output: 'alsa:no-such-card-xyz' });
     expect(badOutput.error).toMatch(/alsa|audio device|Input\/output/i);
     const noBinary = await playFile('/tmp/x.opus', { ffmpegPath: '/nonexistent/ffmpeg', output: 'null' });
-    expect(noBinary.error).toMatch(/cannot run ffmpeg \(\/nonexistent\/ffmpeg\): .*ENOENT/);
+    expect(noBinary.error).toMatch(/cannot run ffmpeg \(\/nonexistent\/ffmpeg\): .*(ENOENT|No such file)/);
   });
 
   it('builds output arguments from the profile and parses ffmpeg times', () => {

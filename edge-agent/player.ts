@@ -1,7 +1,11 @@
 // Plays one audio file with ffmpeg in real time (-re) to the profile's output: "null" decodes to a
 // null sink (the simulation, still real decoding at real speed), "alsa:<dev>" plays on the sound
 // card. Progress (how much audio was decoded) is parsed from ffmpeg's output; stop() kills it.
-import { spawn } from 'node:child_process';
+// ffmpeg is tied to the agent (spawnTied): an agent killed mid-play (SIGKILL, OOM killer) takes
+// ffmpeg with it, so the amplifier does not go on playing under a restarted agent.
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { spawnTied } from '../firmware-bridge/index.ts';
 
 export interface PlayResult {
   exitCode: number | null;
@@ -68,7 +72,7 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
       resolve({ exitCode: null, decodedMs: 0, stopped: true });
       return;
     }
-    const child = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTied(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
 
     const finish = (r: PlayResult) => {
       if (settled) return;
@@ -110,6 +114,9 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
     child.on('close', (code, signal) => {
       if (stopped) return finish({ exitCode: code, decodedMs, stopped: true });
       if (code === 0) return finish({ exitCode: 0, decodedMs, stopped: false });
+      // spawnTied runs ffmpeg through setpriv, which reports a binary it cannot execute this way
+      const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
+      if (notRun) return finish({ exitCode: code, decodedMs, error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`, stopped: false });
       const lastLines = stderrTail
         .split(/[\r\n]+/)
         .map((l) => l.trim())

@@ -5,7 +5,8 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { Receipt, describeZodError, signReceipt, type ClockFilter, type UnsignedReceipt } from '../protocol/index.ts';
+import { Receipt, describeZodError, signReceipt, type UnsignedReceipt } from '../protocol/index.ts';
+import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { OccurrenceResult } from './timeline.ts';
 
@@ -16,7 +17,7 @@ export interface ReceiptOutboxDeps {
   store: AgentStore;
   deviceId: string;
   privateKey: KeyObject;
-  clock: ClockFilter;
+  clock: AgentClock;
   /** publishes QoS 1; rejects when not connected */
   publish: (receipt: Receipt) => Promise<void>;
   isConnected: () => boolean;
@@ -89,7 +90,7 @@ export class ReceiptOutbox {
     if (this.flushing || !this.deps.isConnected()) return;
     this.flushing = true;
     try {
-      const now = Date.now();
+      const now = this.deps.clock.now();
       const due = this.deps.store.outboxDue(now - this.deps.retryMs, BATCH);
       if (due.length === 0) return;
       this.deps.store.markSent(

@@ -2,9 +2,12 @@
 // session number; the retained birth {state:'online', session, ...} and the retained last will
 // {state:'offline', session, deviceId} carry it, so the hub can ignore an old will that arrives
 // after a newer birth. Subscriptions: own cmd, schedule and reply topics, and the command topic of
-// every area the device is in (its area and each ancestor). Reconnects are ours, not MQTT.js's:
-// exponential backoff with jitter (1 s doubling to 60 s, ±30 %), because after a broker restart
-// thousands of agents reconnect at once - and because every attempt needs a new will.
+// every area the device is in (its area and each ancestor), and the hub's retained status (emitted
+// as 'hub-status', never passed on as a hub message: it is unsigned). Reconnects are ours, not
+// MQTT.js's: exponential backoff with jitter (1 s doubling to 15 s, ±30 %; config), because after a
+// broker restart thousands of agents reconnect at once - and because every attempt needs a new will.
+// The birth carries manifestVersion (the applied manifest's version, 0 for none) so the hub can
+// republish a manifest the device is missing.
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -24,6 +27,8 @@ export interface SessionOptions {
   /** increments and returns the persisted session counter */
   nextSession: () => number;
   hubNow: () => number;
+  /** the applied manifest's version, 0 for none (sent in every birth) */
+  manifestVersion: () => number;
   backoff: BackoffOptions;
   log: Logger;
   connectTimeoutMs?: number;
@@ -35,7 +40,10 @@ export interface PublishOptions {
   retain?: boolean;
 }
 
-/** Events: 'connected' (session number), 'disconnected', 'message' (topic, payload Buffer). */
+/**
+ * Events: 'subscribing' (session number; retained messages follow), 'connected' (session number),
+ * 'disconnected', 'message' (topic, payload Buffer), 'hub-status' (payload Buffer).
+ */
 export class MqttSession extends EventEmitter {
   private client: MqttClient | null = null;
   private session = 0;
@@ -71,7 +79,14 @@ export class MqttSession extends EventEmitter {
   private status(state: 'online' | 'offline'): DeviceStatus {
     const base = { state, session: this.session, deviceId: this.opts.deviceId };
     if (state === 'offline') return base;
-    return { ...base, kind: this.opts.kind, agentVersion: this.opts.agentVersion, capabilities: this.opts.capabilities, at: Math.round(this.opts.hubNow()) };
+    return {
+      ...base,
+      kind: this.opts.kind,
+      agentVersion: this.opts.agentVersion,
+      capabilities: this.opts.capabilities,
+      at: Math.round(this.opts.hubNow()),
+      manifestVersion: this.opts.manifestVersion(),
+    };
   }
 
   private connect(): void {
@@ -102,7 +117,9 @@ export class MqttSession extends EventEmitter {
       void this.onConnected(client, session);
     });
     client.on('message', (topic, payload) => {
-      if (this.client === client) this.emit('message', topic, payload);
+      if (this.client !== client) return;
+      if (topic === opts.topics.hubStatus) this.emit('hub-status', payload);
+      else this.emit('message', topic, payload);
     });
     client.on('error', (err) => {
       opts.log.warn({ err: err.message, session }, 'mqtt error');
@@ -124,11 +141,18 @@ export class MqttSession extends EventEmitter {
   private async onConnected(client: MqttClient, session: number): Promise<void> {
     const { opts } = this;
     try {
+      this.emit('subscribing', session);
       const grants = await client.subscribeAsync(
         Object.fromEntries(this.subscriptions().map((t) => [t, { qos: 1 as const }])),
       );
       for (const g of grants) if (g.qos === 128) opts.log.error({ topic: g.topic }, 'the broker refused a subscription');
-      await client.publishAsync(opts.topics.deviceStatus(opts.deviceId), JSON.stringify(this.status('online')), { qos: 1, retain: true });
+      // On its own: MQTT.js fails a whole SUBSCRIBE when one topic is refused, and a broker whose
+      // access rules predate hub/status refuses it. The agent then works as before, without the
+      // prompt reaction to a hub restart.
+      await client.subscribeAsync(opts.topics.hubStatus, { qos: 1 }).catch((err) => {
+        opts.log.warn({ err: (err as Error).message, topic: opts.topics.hubStatus }, 'cannot subscribe to the hub status; a restarted hub is noticed on the next retry instead');
+      });
+      await this.publishBirth(client);
     } catch (err) {
       opts.log.warn({ err: (err as Error).message, session }, 'mqtt session setup failed');
       client.end(true);
@@ -137,6 +161,21 @@ export class MqttSession extends EventEmitter {
     if (this.client !== client || !client.connected) return;
     this.isUp = true;
     this.emit('connected', session);
+  }
+
+  private publishBirth(client: MqttClient): Promise<unknown> {
+    return client.publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('online')), { qos: 1, retain: true });
+  }
+
+  /**
+   * Publishes the birth again on this connection, with the SAME session number: the will the broker
+   * holds for this connection carries that number, and a higher one in the birth would make the hub
+   * ignore that will when this connection dies (the device would look online forever).
+   */
+  async republishBirth(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.connected) return;
+    await this.publishBirth(client);
   }
 
   private scheduleReconnect(): void {

@@ -1,6 +1,6 @@
 // The local store on a real SQLite file: migrations, the one-receipt-per-occurrence guard, the
 // manifest rules, the replay guard and the counters, across reopening the file.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Receipt, ScheduleItem } from '../protocol/index.ts';
 import { AgentStore } from './store.ts';
@@ -128,5 +128,26 @@ describe('agent store', () => {
     store.countRejection('forged');
     store.countRejection('replayed');
     expect(store.rejectionCounts()).toEqual({ forged: 2, replayed: 1 });
+  });
+
+  it('commits a receipt at synchronous=FULL (proof of play) and everything else at NORMAL', () => {
+    const { store } = open();
+    const NORMAL = 1;
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
+    const levels: string[] = [];
+    const pragma = store.db.pragma.bind(store.db);
+    vi.spyOn(store.db, 'pragma').mockImplementation(((src: string, o?: any) => {
+      if (/^synchronous\s*=/.test(src)) levels.push(src.replace(/\s/g, ''));
+      return pragma(src, o);
+    }) as any);
+    expect(store.recordReceipt(receipt('c@1'))).toBe(true);
+    // refused second receipt: still back at NORMAL afterwards
+    expect(store.recordReceipt(receipt('c@1'))).toBe(false);
+    expect(levels).toEqual(['synchronous=FULL', 'synchronous=NORMAL', 'synchronous=FULL', 'synchronous=NORMAL']);
+    store.ackReceipts(['x']);
+    store.recordProgress('c@1', 500);
+    expect(levels).toHaveLength(4);
+    vi.restoreAllMocks();
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
   });
 });

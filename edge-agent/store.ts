@@ -2,6 +2,15 @@
 // through a dead network and survive power cuts: the schedule of the coming week, the applied
 // manifest, the media index, the OUTBOX of signed receipts (kept until the hub acks them), the ids
 // of accepted hub envelopes (replay guard), the session counter and counters of rejected messages.
+//
+// Durability: WAL with synchronous=NORMAL for everything (a commit is not fsynced until the next
+// checkpoint, so a power cut may roll back the last commits, never corrupt the file), EXCEPT the
+// receipt transaction, which runs at synchronous=FULL (the WAL is fsynced at its commit). A receipt
+// is the proof of play: once recordReceipt returns, a power cut does not lose it. Acks, progress,
+// the schedule and the rest stay at NORMAL: losing their last commits is repaired by the protocol
+// (an un-deleted receipt is sent again and the hub de-duplicates; a lost manifest comes back
+// retained) and fsyncing them would cost flash wear for nothing. `npm run bench` (outbox-bench)
+// measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { ScheduleItem, type Receipt } from '../protocol/index.ts';
@@ -106,22 +115,28 @@ const MIGRATIONS: { version: number; sql: string }[] = [
   },
 ];
 
+export interface AgentStoreOptions {
+  /** base synchronous level (NORMAL; FULL makes every commit durable, for the benchmark's comparison) */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
 export class AgentStore {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  private constructor(file: string) {
+  private constructor(file: string, options: AgentStoreOptions) {
     this.db = new Database(file);
+    this.baseSynchronous = options.synchronous ?? 'NORMAL';
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${this.baseSynchronous}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
   }
 
   /** Opens (creating if needed) dataDir/agent.sqlite and brings its schema up to date. */
-  static open(dataDir: string): AgentStore {
-    return new AgentStore(path.join(dataDir, 'agent.sqlite'));
+  static open(dataDir: string, options: AgentStoreOptions = {}): AgentStore {
+    return new AgentStore(path.join(dataDir, 'agent.sqlite'), options);
   }
 
   close(): void {
@@ -334,7 +349,7 @@ export class AgentStore {
    * one receipt per occurrence, also across restarts.
    */
   recordReceipt(receipt: Receipt): boolean {
-    return this.db.transaction(() => {
+    return this.durably(() => this.db.transaction(() => {
       const ins = this.db
         .prepare('INSERT OR IGNORE INTO occurrence_results(occurrence_id, receipt_id, result, created_at) VALUES (?, ?, ?, ?)')
         .run(receipt.occurrenceId, receipt.id, receipt.result, Date.now());
@@ -344,7 +359,21 @@ export class AgentStore {
         .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), Date.now());
       this.st('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
       return true;
-    })();
+    })());
+  }
+
+  /** synchronous level for ordinary commits ('NORMAL'); receipts use 'FULL' (see the header). */
+  readonly baseSynchronous: 'NORMAL' | 'FULL';
+
+  /** Runs `fn` (one transaction) with its commit fsynced, then returns to the base level. */
+  private durably<T>(fn: () => T): T {
+    if (this.baseSynchronous === 'FULL') return fn();
+    this.db.pragma('synchronous = FULL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** Receipts not sent since `sentBefore` (device ms), oldest first. */

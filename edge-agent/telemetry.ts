@@ -2,7 +2,8 @@
 // the outbox and cache sizes, the schedule version, what plays, rejected hub messages by reason
 // and the hardware's read-back.
 import type { Logger } from 'pino';
-import { Telemetry, describeZodError, type ClockFilter } from '../protocol/index.ts';
+import { Telemetry, describeZodError } from '../protocol/index.ts';
+import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
 import type { PlaybackOutput } from './playback.ts';
@@ -11,7 +12,7 @@ import type { Timeline } from './timeline.ts';
 export interface TelemetryDeps {
   deviceId: string;
   store: AgentStore;
-  clock: ClockFilter;
+  clock: AgentClock;
   media: MediaCache;
   output: PlaybackOutput;
   timeline: Timeline;
@@ -26,7 +27,7 @@ export async function buildTelemetry(d: TelemetryDeps): Promise<Telemetry> {
   const measured = best && best.delayMs !== Number.MAX_SAFE_INTEGER ? best : null;
   return {
     deviceId: d.deviceId,
-    at: Math.round(d.clock.toHubTime(Date.now())),
+    at: Math.round(d.clock.hubNow()),
     clockOffsetMs: measured ? Math.round(measured.offsetMs) : null,
     clockDelayMs: measured ? Math.round(measured.delayMs) : null,
     outboxSize: d.store.outboxSize(),

@@ -4,8 +4,12 @@
 //
 // Rules
 //  1. An item is due at its startAt (a play-now command that arrived late: at its arrival).
-//     Preparation (amplifier warm-up) begins leadTimeMs earlier so audio comes out on time.
-//  2. An item not started within lateGraceMs of being due ends as:
+//     Preparation (amplifier warm-up) begins leadTimeMs earlier so audio comes out on time. With no
+//     offset at all (first boot, never synced) nothing starts until the first sample or the
+//     AgentClock's bounded wait, so a clock minutes off does not start a bulletin minutes early.
+//  2. An item not started within lateGraceMs of being due ends as (only when the AgentClock can
+//     judge lateness: a sample from this run, or a saved offset after its wait; until then such an
+//     item is held, neither started nor ended, and judged once the clock is trusted):
 //       'skipped' - something of equal or higher priority was playing (the reason names it);
 //       'failed'  - it was due but held back because its media could not be downloaded in time;
 //       'missed'  - otherwise (the agent was down, or reached it too late).
@@ -22,7 +26,8 @@
 //     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { PRIORITY_RANK, type ClockFilter, type PlaybackResult, type ScheduleItem } from '../protocol/index.ts';
+import { PRIORITY_RANK, type PlaybackResult, type ScheduleItem } from '../protocol/index.ts';
+import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
 import type { Evidence, PlaybackOutcome, PlaybackOutput } from './playback.ts';
@@ -40,7 +45,7 @@ export interface OccurrenceResult {
 
 export interface TimelineDeps {
   store: AgentStore;
-  clock: ClockFilter;
+  clock: AgentClock;
   output: PlaybackOutput;
   media: MediaCache;
   lateGraceMs: number;
@@ -53,6 +58,12 @@ export interface TimelineDeps {
 export const RESTART_REASON = 'agent restarted during playback';
 export const STOPPED_REASON = 'agent stopped during playback';
 export const CANCELLED_REASON = 'cancelled by hub';
+/**
+ * How often progress is saved while playing. ffmpeg reports progress every 0.5 s, so a crash
+ * (SIGKILL) under-counts the seconds played by at most this + 0.5 s: about a second. A power cut can
+ * lose more: progress commits are not synced to disk (WAL, synchronous=NORMAL; see store.ts).
+ */
+export const PROGRESS_SAVE_MS = 500;
 
 interface Pending {
   item: ScheduleItem;
@@ -83,7 +94,7 @@ export class Timeline {
   constructor(private readonly deps: TimelineDeps) {}
 
   private hubNow(): number {
-    return this.deps.clock.toHubTime(Date.now());
+    return this.deps.clock.hubNow();
   }
 
   /** Settles occurrences a crash interrupted, loads the store and starts ticking. */
@@ -159,11 +170,13 @@ export class Timeline {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const { lateGraceMs, output, media } = this.deps;
+    const { clock } = this.deps;
     const now = this.hubNow();
 
-    // Rule 2: items whose grace ran out.
+    // Rule 2: items whose grace ran out - judged only on a trusted clock; held until then.
+    const judge = clock.canJudgeLateness();
     for (const p of [...this.pending.values()]) {
-      if (now - p.dueAt <= lateGraceMs) continue;
+      if (now - p.dueAt <= lateGraceMs || !judge) continue;
       this.pending.delete(p.item.occurrenceId);
       this.expire(p, now);
     }
@@ -172,7 +185,7 @@ export class Timeline {
     const lead = output.leadTimeMs;
     const startable: Pending[] = [];
     for (const p of this.pending.values()) {
-      if (now < p.dueAt - lead) continue;
+      if (!clock.canStart() || now < p.dueAt - lead || now - p.dueAt > lateGraceMs) continue;
       const ref = output.mediaFor(p.item);
       if (ref && !media.isReady(ref)) {
         media.urgent(ref);
@@ -254,8 +267,8 @@ export class Timeline {
           events.emit('playing', { occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority, title: item.title });
         },
         onProgress: (ms) => {
-          if (Date.now() - lastProgressWrite < 2000) return;
-          lastProgressWrite = Date.now();
+          if (ms - lastProgressWrite < PROGRESS_SAVE_MS) return;
+          lastProgressWrite = ms;
           store.recordProgress(occ, ms);
         },
       })

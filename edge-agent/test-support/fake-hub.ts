@@ -66,6 +66,8 @@ export class FakeHub extends EventEmitter {
   /** break the body of the next media response off after this many bytes */
   cutNextMediaAfter: number | null = null;
   hubClockOffsetMs: number;
+  /** let devices subscribe to hub/status (false: a broker whose access rules predate it) */
+  allowHubStatus = true;
 
   private seq = 0;
   private broker: Aedes | null = null;
@@ -153,6 +155,11 @@ export class FakeHub extends EventEmitter {
     return env;
   }
 
+  /** The hub's birth (or, with state 'offline', its will) on the retained hub/status topic. */
+  async publishHubStatus(instance: string, state: 'online' | 'offline' = 'online'): Promise<void> {
+    await this.publish(this.topics.hubStatus, { state, instance, at: this.hubNow() }, { qos: 1, retain: true });
+  }
+
   async ack(deviceId: string, receiptIds: string[]): Promise<void> {
     await this.publish(this.topics.deviceReply(deviceId), this.seal({ type: 'receipt-ack', receiptIds }), { qos: 1 });
   }
@@ -236,7 +243,9 @@ export class FakeHub extends EventEmitter {
       const ok =
         !!d &&
         !!t &&
-        (('deviceId' in t && t.deviceId === d.deviceId) || (t.kind === 'areaCommand' && areaAncestry(d.areaPath).includes(t.areaPath)));
+        (('deviceId' in t && t.deviceId === d.deviceId) ||
+          (t.kind === 'areaCommand' && areaAncestry(d.areaPath).includes(t.areaPath)) ||
+          (t.kind === 'hubStatus' && this.allowHubStatus));
       done(null, ok ? sub : null);
     };
     await new Promise<void>((resolve) =>

@@ -42,11 +42,14 @@ it('plays on schedule during a hub outage and delivers the receipt after the hub
     return d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= media.outputs[0].bytes;
   }, 10_000, 'schedule and media on the device');
 
+  const hubDown = Date.now();
   await t.stop(true);
   await new Promise((r) => setTimeout(r, startsAt + media.durationMs + 3000 - Date.now()));
   t = await startTestHub(ports, t.dir);
+  const hubBack = Date.now();
 
   const done = await waitForResults(t.admin, b.id, 60_000);
+  if (process.env.WARDCAST_TEST_FIGURES) console.log(`receipt in the hub ${Date.now() - hubBack} ms after it came back (outage ${Math.round((hubBack - hubDown) / 1000)} s)`);
   const d = done.devices[0];
   expect(d.state, d.reason).toBe('played');
   // Played at the scheduled instant, not when the hub returned.

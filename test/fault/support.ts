@@ -47,7 +47,7 @@ export class FaultWorld {
   }
 
   /** Starts (or restarts, on the same folder) a speaker agent as its own process. */
-  startAgent(id: string, o: { hubUrl?: string; env?: NodeJS.ProcessEnv; extra?: object } = {}): AgentProcess {
+  startAgent(id: string, o: { hubUrl?: string; env?: Record<string, string>; extra?: object } = {}): AgentProcess {
     const agent = startAgentProcess({
       dir: path.join(this.dir, id),
       hubUrl: o.hubUrl ?? this.hub.httpUrl,

@@ -12,7 +12,8 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startAgentProcess(o: { dir: string; hubUrl: string; mqttUrl: string; enrolToken?: string; profile: object; extra?: object; env?: NodeJS.ProcessEnv }): AgentProcess {
+/** `env` adds to the child's environment (e.g. libfaketime's LD_PRELOAD and FAKETIME). */
+export function startAgentProcess(o: { dir: string; hubUrl: string; mqttUrl: string; enrolToken?: string; profile: object; extra?: object; env?: Record<string, string> }): AgentProcess {
   mkdirSync(o.dir, { recursive: true });
   const cfg = { dataDir: o.dir, hubUrl: o.hubUrl, mqttUrl: o.mqttUrl, enrolToken: o.enrolToken, profile: o.profile, logLevel: 'info', telemetryIntervalMs: 2000, ...o.extra };
   const file = path.join(o.dir, 'agent.yaml');

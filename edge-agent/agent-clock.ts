@@ -1,0 +1,103 @@
+// The agent's idea of hub time, and how far it may trust it. A board without RTC or NTP can boot
+// minutes or days off, so every decision by time asks this first:
+//
+//   offsetSource  what hub time rests on                 starts items      judges late/missed, refuses by time
+//   'measured'    a clock sample taken in this run       yes               yes
+//   'saved'       the offset saved in an earlier run     yes               only after trustWaitMs without a sample
+//                 (stale if the RTC was reset since)                        (the saved offset may be stale)
+//   'none'        nothing: the raw device clock          after trustWaitMs no, deferred until the first sample
+//
+// `synced` is true from the first sample of this run on; 'synced' is emitted once, then.
+import { EventEmitter } from 'node:events';
+import { ClockFilter, type ClockSample } from '../protocol/index.ts';
+
+export type OffsetSource = 'measured' | 'saved' | 'none';
+
+export interface AgentClockOptions {
+  /** the device's wall clock (Date.now in production; tests pass their own) */
+  deviceNow?: () => number;
+  /** a monotonic clock for "how long since start" (immune to wall-clock jumps) */
+  monotonic?: () => number;
+  /** the offset saved by an earlier run, if any */
+  savedOffsetMs?: number | null;
+  /** how long to wait for the first sample of this run before acting on a saved or no offset */
+  trustWaitMs: number;
+  filter?: ClockFilter;
+}
+
+/** Events: 'synced' (first sample of this run), 'sample' (sample, best). */
+export class AgentClock extends EventEmitter {
+  private readonly filter: ClockFilter;
+  private readonly deviceNow: () => number;
+  private readonly monotonic: () => number;
+  private readonly startedAt: number;
+  private source: OffsetSource = 'none';
+
+  constructor(private readonly opts: AgentClockOptions) {
+    super();
+    this.filter = opts.filter ?? new ClockFilter();
+    this.deviceNow = opts.deviceNow ?? Date.now;
+    this.monotonic = opts.monotonic ?? (() => performance.now());
+    this.startedAt = this.monotonic();
+    const saved = opts.savedOffsetMs;
+    if (saved !== null && saved !== undefined && Number.isFinite(saved)) {
+      // A huge delay: any real sample, with a real round trip, wins in the filter.
+      this.filter.add({ offsetMs: saved, delayMs: Number.MAX_SAFE_INTEGER });
+      this.source = 'saved';
+    }
+  }
+
+  get offsetSource(): OffsetSource {
+    return this.source;
+  }
+
+  get synced(): boolean {
+    return this.source === 'measured';
+  }
+
+  /** The device's own clock (uncorrected). */
+  now(): number {
+    return this.deviceNow();
+  }
+
+  /** Hub time now, on the best offset known (zero when none). */
+  hubNow(): number {
+    return this.toHubTime(this.deviceNow());
+  }
+
+  toHubTime(deviceTime: number): number {
+    return this.filter.toHubTime(deviceTime);
+  }
+
+  toDeviceTime(hubTime: number): number {
+    return this.filter.toDeviceTime(hubTime);
+  }
+
+  best(): ClockSample | null {
+    return this.filter.best();
+  }
+
+  addSample(sample: ClockSample): ClockSample {
+    this.filter.add(sample);
+    const first = this.source !== 'measured';
+    this.source = 'measured';
+    const best = this.filter.best()!;
+    this.emit('sample', sample, best);
+    if (first) this.emit('synced', best);
+    return best;
+  }
+
+  private waitedLongEnough(): boolean {
+    return this.monotonic() - this.startedAt >= this.opts.trustWaitMs;
+  }
+
+  /** May the timeline start items by hub time now? */
+  canStart(): boolean {
+    return this.source !== 'none' || this.waitedLongEnough();
+  }
+
+  /** May the agent decide that something is late, missed or expired by hub time now? */
+  canJudgeLateness(): boolean {
+    return this.source === 'measured' || (this.source === 'saved' && this.waitedLongEnough());
+  }
+}
