@@ -127,7 +127,15 @@ export function printTallies(): void {
 export async function expectExactCoverage(
   fw: FaultWorld,
   scenario: string,
-  o: { from: number; to: number; expected: Partial<Record<'played' | 'partial' | 'failed' | 'missed' | 'preempted' | 'skipped', number>>; recoverMs?: number; timeoutMs?: number; note?: string },
+  o: {
+    from: number;
+    to: number;
+    expected: Partial<Record<'played' | 'partial' | 'failed' | 'missed' | 'preempted' | 'skipped', number>>;
+    /** when the fault ended (a restart): the time to recover runs from here to the last receipt */
+    since?: number;
+    timeoutMs?: number;
+    note?: string;
+  },
 ): Promise<any> {
   const scheduled = Object.values(o.expected).reduce((a, b) => a + (b ?? 0), 0);
   const q = `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(o.from)!)}&to=${encodeURIComponent(formatVn(o.to)!)}`;
@@ -138,11 +146,12 @@ export async function expectExactCoverage(
     const r = await fw.hub.admin.get(q);
     throw new Error(`${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: any) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`);
   });
+  const recoverMs = o.since === undefined ? undefined : Date.now() - o.since;
   const stored = storedReceipts(path.join(fw.dir, 'hub')).filter((r) => report.rows.some((row: any) => row.occurrenceId === r.occurrence_id));
   const perOccurrence = new Map<string, number>();
   for (const r of stored) perOccurrence.set(`${r.occurrence_id}|${r.device_id}`, (perOccurrence.get(`${r.occurrence_id}|${r.device_id}`) ?? 0) + 1);
   const duplicates = [...perOccurrence.values()].reduce((a, n) => a + n - 1, 0);
-  tallies.push({ scenario, expected: scheduled, arrived: perOccurrence.size, duplicates, recoverMs: o.recoverMs, note: o.note });
+  tallies.push({ scenario, expected: scheduled, arrived: perOccurrence.size, duplicates, recoverMs, note: o.note });
   expect(stored.filter((r) => r.state !== 'admitted'), 'receipts not admitted').toEqual([]);
   expect(perOccurrence.size, 'receipts arrived').toBe(scheduled);
   expect(duplicates, 'duplicate receipts').toBe(0);
