@@ -12,6 +12,9 @@ import { formatVn } from '../../hub/time.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import { recordTelemetry } from '../../hub/devices/devices.ts';
 import { addWardUsers, DEVICES, launchBrowser, login, newTestContext, openAs, shot, tabs, WARD_USERS } from './harness.ts';
+import { randomUUID } from 'node:crypto';
+import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
+import { connectMqttDevice } from '../helpers/mqtt-device.ts';
 import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
 
 let t: TestHub;
@@ -422,10 +425,25 @@ describe('web UI: office flows', () => {
     await ctx.close();
   });
 
-  it('coverage: chart and tables per period, CSV and PDF downloads; audit log lists who did what', async () => {
+  it('coverage: chart and tables per period, CSV and PDF downloads, rejected claims apart; audit log lists who did what', async () => {
+    // A device (or a thief holding its key) claims to have played a bulletin that does not exist.
+    const keys = generateSigningKeys();
+    const token = (await t.admin.post('/api/v1/devices/loa-hd-1/enrol-token', {})).enrolToken;
+    const { mqttPassword } = await t.api.post('/api/v1/enrol', { token, publicKey: keys.publicKeyPem });
+    const device = await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: 'loa-hd-1', password: mqttPassword, session: 1 });
+    const start = Date.now() - 60_000;
+    const claim = signReceipt(keys.privateKeyPem, { id: randomUUID(), deviceId: 'loa-hd-1', occurrenceId: `bia-dat@${start}`, broadcastId: 'bia-dat', result: 'played', scheduledStart: start, actualStart: start, actualEnd: start + 30_000, secondsPlayed: 30, clockOffsetMs: 0, evidence: {} });
+    await device.client.publishAsync(topics().deviceEvent('loa-hd-1', 'receipt'), JSON.stringify(claim), { qos: 1 });
+    await t.admin.waitFor(async () => (await t.admin.get(`/api/v1/reports/coverage?area=${HA_DINH}`)).rejectedCount === 1, 10_000, 'the claim stored as rejected');
+    await device.end();
+
     const { page, ctx } = await as(WARD_USERS.district);
     await page.click('[data-tab=coverage]');
     await page.waitForSelector('[data-testid=chart]');
+    const rejected = await page.textContent('[data-testid=rejected]');
+    expect(rejected).toContain('Cụm loa Hạ Đình 01');
+    expect(rejected).toContain('ngoài kế hoạch');
+    expect(await page.textContent('[data-testid=totals] [data-k=played] .v')).toBe('0');
     for (const kind of ['quarter', 'year', 'month']) {
       await page.selectOption('[data-testid=cov-kind]', kind);
       await page.waitForSelector('[data-testid=totals]');

@@ -8,6 +8,14 @@ import { fmtDateTime, vnParts } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { AppCtx } from '../app.tsx';
 
+/** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
+const REJECTION: Record<string, [string, string]> = {
+  unplanned: ['ngoài kế hoạch', 'not planned'],
+  'not-targeted': ['không nhắm tới thiết bị này', 'not targeted at this device'],
+  premature: ['gửi trước giờ phát', 'sent before it could air'],
+  implausible: ['thời gian, số giây không hợp lý', 'implausible times or seconds'],
+};
+
 const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#b0bec5' };
 
@@ -119,9 +127,57 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
               </tbody>
             </table>
           </div>
+          {r.rejectedClaims && <RejectedClaims claims={r.rejectedClaims} />}
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * Signed receipts the hub did not count: kept as evidence of what a device claimed, so the district
+ * sees a device (or a stolen key) reporting what was never planned for it.
+ */
+function RejectedClaims({ claims }: { claims: any[] }) {
+  return (
+    <>
+      <h3>
+        {tx('Báo cáo bị từ chối, không tính vào độ phủ', 'Rejected claims, not counted')} ({claims.length})
+      </h3>
+      {claims.length === 0 ? (
+        <p class="muted">{tx('Không có.', 'None.')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="rejected">
+            <thead>
+              <tr>
+                <th>{tx('Nhận lúc', 'Received')}</th>
+                <th>{tx('Thiết bị', 'Device')}</th>
+                <th>{tx('Bản tin', 'Bulletin')}</th>
+                <th>{tx('Thiết bị báo', 'Claimed')}</th>
+                <th>{tx('Lý do từ chối', 'Why refused')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {claims.slice(0, 200).map((c) => (
+                <tr>
+                  <td>{fmtDateTime(c.receivedAt, lang())}</td>
+                  <td>{c.deviceName}</td>
+                  <td>{c.title ?? c.broadcastId}</td>
+                  <td>
+                    <span class={`badge r-${c.claimedResult}`}>{pick(RESULT, c.claimedResult)}</span> {Math.round(c.claimedSecondsPlayed)} s
+                  </td>
+                  <td>
+                    {pick(REJECTION, c.rejection)}
+                    <div class="muted small">{c.rejectionDetail}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
   );
 }
 
