@@ -1,33 +1,16 @@
 // Fault suite: a speaker agent killed with SIGKILL (a power cut) in the middle of playing, and in
 // the middle of downloading its bulletin over a slow link. Real hub and agent processes; each
 // scenario ends with the books exact: receipts expected = arrived, none duplicated.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectExactCoverage, FaultWorld, printTallies, sleep, slowLink } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { expectExactCoverage, processesMatching, sleep, slowLink, worldForFile } from './support.ts';
 
-let fw: FaultWorld;
-beforeAll(async () => {
-  fw = await new FaultWorld().start(['loa-1', 'loa-2']);
-  await fw.startAgents(['loa-1', 'loa-2']);
-}, 120_000);
-afterAll(async () => {
-  printTallies();
-  await fw?.stop();
-});
-
-/** Processes whose command line names this folder (an orphaned ffmpeg playing from its cache). */
-const processesUsing = (dir: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const world = worldForFile(['loa-1', 'loa-2']);
 
 describe('an agent killed with SIGKILL', () => {
   it('mid-play: the interrupted occurrence ends as one partial receipt with the seconds heard, and no ffmpeg plays on', async () => {
+    const fw = world();
     const m = await fw.media('Kính thưa bà con, đây là bản tin buổi sáng của phường Hạ Đình. Đề nghị bà con chú ý phòng chống dịch bệnh và giữ gìn vệ sinh chung.');
     const startsAt = Date.now() + 10_000;
     await fw.approvedBulletin('Mất điện giữa bản tin', m.id, startsAt);
@@ -36,7 +19,7 @@ describe('an agent killed with SIGKILL', () => {
     await sleep(2500);
     await victim.stop('SIGKILL');
     await sleep(300);
-    expect(processesUsing(path.join(fw.dir, 'loa-1', 'media')), 'an ffmpeg outlived its agent').toEqual([]);
+    expect(processesMatching(path.join(fw.dir, 'loa-1', 'media')), 'an ffmpeg outlived its agent').toEqual([]);
 
     const restarted = Date.now();
     fw.startAgent('loa-1');
@@ -50,6 +33,7 @@ describe('an agent killed with SIGKILL', () => {
   }, 120_000);
 
   it('mid-download over a slow link: after the restart the download resumes, the bulletin plays on time, one receipt', async () => {
+    const fw = world();
     const m = await fw.media('Thông báo lịch tiêm chủng mở rộng tại trạm y tế phường Hạ Đình vào sáng thứ bảy tuần này. Đề nghị các gia đình có trẻ em trong độ tuổi đưa con đến đúng giờ, mang theo sổ tiêm chủng.');
     const bytes = m.outputs[0].bytes;
     // The whole file takes about 8 s over this link: enough to be caught halfway.

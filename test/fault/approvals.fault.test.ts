@@ -1,22 +1,15 @@
 // Fault suite: fifty approvals at once. Leaders approve 50 bulletins in the same instant, spread
 // over three speakers; every one is published, played and confirmed exactly once.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatVn } from '../../hub/time.ts';
-import { expectExactCoverage, FaultWorld, printTallies } from './support.ts';
+import { expectExactCoverage, worldForFile } from './support.ts';
 
 const SPEAKERS = ['loa-1', 'loa-2', 'loa-3'];
 const COUNT = 50;
-let fw: FaultWorld;
-beforeAll(async () => {
-  fw = await new FaultWorld().start(SPEAKERS);
-  await fw.startAgents(SPEAKERS);
-}, 120_000);
-afterAll(async () => {
-  printTallies();
-  await fw?.stop();
-});
+const world = worldForFile(SPEAKERS);
 
 it('50 bulletins approved at once: 50 receipts, each once, and the report exact', async () => {
+  const fw = world();
   const m = await fw.media('Tin ngắn.');
   const slotMs = m.durationMs + 2000; // audio, amplifier warm-up and tail, and a margin
   const first = Date.now() + 20_000;

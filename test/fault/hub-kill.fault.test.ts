@@ -1,32 +1,17 @@
 // Fault suite: the hub killed with SIGKILL (a crash, a power cut) while bulletins are due, and in the
 // middle of transcoding an upload. Real hub and agent processes; the books end exact.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { vietnameseSpeech } from '../helpers/audio.ts';
-import { expectExactCoverage, FaultWorld, printTallies, sleep } from './support.ts';
+import { expectExactCoverage, processesMatching, sleep, worldForFile, type FaultWorld } from './support.ts';
 
-let fw: FaultWorld;
-beforeAll(async () => {
-  fw = await new FaultWorld().start(['loa-1', 'loa-2']);
-  await fw.startAgents(['loa-1', 'loa-2']);
-}, 120_000);
-afterAll(async () => {
-  printTallies();
-  await fw?.stop();
-});
+const world = worldForFile(['loa-1', 'loa-2']);
 
-const ffmpegsOf = (dir: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', `ffmpeg.*${dir}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const ffmpegsOf = (dir: string) => processesMatching(`ffmpeg.*${dir}`);
 
 /** Both speakers hold the current manifest and its audio. */
-const ready = (bytes: number) =>
+const ready = (fw: FaultWorld, bytes: number) =>
   fw.hub.admin.waitFor(async () => {
     const ds = await fw.hub.admin.get('/api/v1/devices');
     return ds.every((d: any) => d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= bytes);
@@ -34,12 +19,13 @@ const ready = (bytes: number) =>
 
 describe('the hub killed with SIGKILL', () => {
   it('with two bulletins due: the speakers play both on time, and every receipt arrives once after the restart', async () => {
+    const fw = world();
     const m = await fw.media('Bản tin thời sự buổi chiều của phường Hạ Đình.');
     const first = Date.now() + 10_000;
     const second = first + m.durationMs + 4000;
     await fw.approvedBulletin('Trước khi hub sập 1', m.id, first);
     await fw.approvedBulletin('Trước khi hub sập 2', m.id, second);
-    await ready(m.outputs[0].bytes);
+    await ready(fw, m.outputs[0].bytes);
 
     await fw.hub.stop('SIGKILL');
     await sleep(second + m.durationMs + 2000 - Date.now());
@@ -50,6 +36,7 @@ describe('the hub killed with SIGKILL', () => {
   }, 150_000);
 
   it('mid-transcode: no ffmpeg outlives it, the upload is processed after the restart, and its bulletin plays', async () => {
+    const fw = world();
     const sentence = 'Thông báo của Ủy ban nhân dân phường về việc phòng chống lụt bão, đề nghị bà con kiểm tra nhà cửa và chuẩn bị lương thực. ';
     const dir = path.join(fw.dir, 'long');
     mkdirSync(dir, { recursive: true });

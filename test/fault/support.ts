@@ -2,12 +2,13 @@
 // `wardcast agent`), a ward with officials, real Vietnamese speech, and the one check each
 // scenario ends with: receipts expected = receipts arrived, no occurrence with two receipts, and
 // a coverage report that is exact. Figures (receipts, time to recover) are collected and printed.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
@@ -88,6 +89,32 @@ export class FaultWorld {
     await Promise.all([...this.agents.values()].map((a) => a.stop('SIGKILL')));
     await this.hub?.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One world for a test file: the hub and these speakers running before its tests, everything
+ * stopped and the figures printed after them. Returns the world's getter.
+ */
+export function worldForFile(speakers: string[]): () => FaultWorld {
+  let fw: FaultWorld | undefined;
+  beforeAll(async () => {
+    fw = await new FaultWorld().start(speakers);
+    await fw.startAgents(speakers);
+  }, 120_000);
+  afterAll(async () => {
+    printTallies();
+    await fw?.stop();
+  });
+  return () => fw!;
+}
+
+/** Pids of processes whose command line matches (pgrep -f): an orphaned ffmpeg, say. */
+export function processesMatching(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
   }
 }
 
