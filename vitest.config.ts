@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
+    setupFiles: ['test/setup-env.ts'],
     exclude: ['node_modules/**', 'data/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
