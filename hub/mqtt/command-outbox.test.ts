@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 1, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
+const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 2, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, to: { device: 'loa-1' }, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
 
 it('holds commands while the broker is away, drops the expired ones and sends the rest in order', async () => {
   mq = await startMosquitto();
