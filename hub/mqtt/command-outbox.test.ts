@@ -58,3 +58,15 @@ it('holds commands while the broker is away, drops the expired ones and sends th
   expect(outbox.pending()).toBe(0);
   expect(drops).toEqual([['expired', 1]]);
 }, 20_000);
+
+it('refuses a command for a topic other than its target (the agent would refuse it there)', () => {
+  const db = openDatabase(path.join(dir, 'guard.sqlite'));
+  cleanups.push(async () => db.close());
+  const outbox = createCommandOutbox({ db, mqtt: { connected: () => false, publish: async () => undefined }, log: pino({ level: 'silent' }) });
+  const env = envelope('z', Date.now() + 60_000);
+  expect(() => outbox.enqueue('wardcast/v1/dev/loa-2/cmd', env)).toThrow(/addressed to {"device":"loa-1"} does not go on wardcast\/v1\/dev\/loa-2\/cmd/);
+  expect(() => outbox.enqueue('wardcast/v1/area/ha-noi/cmd', env)).toThrow(/does not go on/);
+  expect(outbox.pending()).toBe(0);
+  outbox.enqueue('wardcast/v1/dev/loa-1/cmd', env);
+  expect(outbox.pending()).toBe(1);
+});
