@@ -38,6 +38,7 @@ let msgs: HubMessages;
 let handled: string[];
 let rejected: Array<{ reason: string; topic: string; detail: string }>;
 let seq = 0;
+let synced = true;
 
 const sign = (unsigned: object) => signBytes(keys.privateKeyPem, canonicalJson(unsigned));
 const wire = (to: MessageTarget, body: HubBody) => Buffer.from(JSON.stringify(seal(keys.privateKeyPem, to, body, { seq: ++seq, ttlMs: 600_000, now: NOW - 1000 })));
@@ -47,6 +48,7 @@ beforeEach(() => {
   store = AgentStore.open(tmp.dir);
   handled = [];
   rejected = [];
+  synced = true;
   const events = new EventEmitter();
   events.on('rejected', (r) => rejected.push(r));
   msgs = new HubMessages({
@@ -56,7 +58,7 @@ beforeEach(() => {
     areaPaths: AREAS,
     store,
     hubNow: () => NOW,
-    clockSynced: () => true,
+    clockSynced: () => synced,
     isClockRequestOutstanding: () => false,
     handlers: {
       schedule: (b) => handled.push(`schedule:${b.version}`),
@@ -120,6 +122,19 @@ describe('a genuine message for someone else is refused as wrong-target', () => 
     expect(handled).toEqual([]);
     expect(rejected).toMatchObject([{ reason: 'wrong-target', topic }]);
     expect(store.rejectionCounts()).toEqual({ 'wrong-target': 1 });
+  });
+
+  it('refuses it even before the first clock sample, when a message failing only on time would be held', () => {
+    synced = false;
+    const stale = seal(keys.privateKeyPem, { device: 'loa-kim-giang-1' }, bodies.playNow, { seq: 1, ttlMs: 1000, now: NOW - 3600_000 });
+    msgs.handle(t.areaCommand(AREAS[2]), Buffer.from(JSON.stringify(stale)));
+    expect(msgs.heldCount()).toBe(0);
+    expect(store.rejectionCounts()).toEqual({ 'wrong-target': 1 });
+    // the same for this device would be held for the clock, as before
+    const mine = seal(keys.privateKeyPem, { device: ME }, bodies.playNow, { seq: 2, ttlMs: 1000, now: NOW - 3600_000 });
+    msgs.handle(t.deviceCommand(ME), Buffer.from(JSON.stringify(mine)));
+    expect(msgs.heldCount()).toBe(1);
+    expect(handled).toEqual([]);
   });
 
   it('does not remember a refused envelope: the same message on its own topic still works for its device', () => {
