@@ -243,6 +243,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       hubPublicKey,
       topicPrefix: identity.topicPrefix,
       deviceId,
+      areaPaths: identity.areaPaths,
       store,
       hubNow,
       clockSynced: () => clock.synced,

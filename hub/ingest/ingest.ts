@@ -68,7 +68,7 @@ export function createIngest(deps: {
     ackTimer = null;
     for (const [deviceId, ids] of pendingAcks) {
       for (let i = 0; i < ids.length; i += 500) {
-        const env = signer.seal({ type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
+        const env = signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
         mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
       }
     }
@@ -134,7 +134,7 @@ export function createIngest(deps: {
   function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
     const r = parseJson(ClockRequest, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
+    const env = signer.seal({ device: deviceId }, { type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
     mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
