@@ -34,6 +34,8 @@ export const HubConfig = z.object({
   emergencyLeadMs: z.coerce.number().int().min(0).default(2000),
   /** How long past its end a silent occurrence waits before the report calls it missed. */
   confirmationGraceMs: z.coerce.number().int().min(0).default(120_000),
+  /** A bearer token for Prometheus at /metrics (an admin's token works too). */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
@@ -47,6 +49,7 @@ const ENV: Record<string, keyof HubConfig> = {
   WARDCAST_PUBLIC_MQTT_URL: 'publicMqttUrl',
   WARDCAST_TOPIC_PREFIX: 'topicPrefix',
   WARDCAST_LOG_LEVEL: 'logLevel',
+  WARDCAST_METRICS_TOKEN: 'metricsToken',
   FFMPEG_PATH: 'ffmpegPath',
 };
 
