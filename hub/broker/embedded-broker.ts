@@ -3,7 +3,9 @@
 // its own status and events, and subscribe only to its own commands, its areas' commands and the
 // hub's status. Only the hub publishes the hub's status (its birth and will).
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
@@ -20,11 +22,15 @@ export interface BrokerOptions {
   authenticateDevice: (deviceId: string, password: string) => Promise<string | null>;
   log: Logger;
   onRefused?: (what: string) => void;
+  /** A second listener with TLS (MQTT over TLS, usually 8883), beside the plain one on host:port. */
+  tls?: { cert: Buffer; key: Buffer; host: string; port: number };
 }
 
 export interface EmbeddedBroker {
   port: number;
-  attachWebSocket(server: HttpServer, path?: string): void;
+  /** The TLS listener's port, when `tls` was given. */
+  tlsPort: number | null;
+  attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   close(): Promise<void>;
   connectedClients(): number;
 }
@@ -111,10 +117,27 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
+  // The same broker behind TLS: authentication and access rules are the broker's, not the listener's.
+  let tlsServer: tls.Server | null = null;
+  let tlsPort: number | null = null;
+  if (opts.tls) {
+    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, broker.handle as any);
+    // A failed handshake (a plain client, a device that refuses our certificate) is the client's
+    // problem: log it, never let it reach the broker.
+    tlsServer.on('tlsClientError', (err, socket) => log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'));
+    try {
+      tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
+    } catch (e) {
+      server.close();
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw e;
+    }
+  }
   const wsServers: WebSocketServer[] = [];
 
   return {
     port,
+    tlsPort,
     attachWebSocket(httpServer, path = '/mqtt') {
       const wss = new WebSocketServer({ server: httpServer, path });
       wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws) as any, req as any));
@@ -124,9 +147,16 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     async close() {
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
-      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+      const listenersClosed = Promise.all([server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
       await new Promise<void>((r) => broker.close(() => r()));
-      await listenerClosed;
+      await listenersClosed;
     },
   };
+}
+
+function listen(server: tls.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
 }
