@@ -6,7 +6,9 @@
 // seconds (packet-guard.ts).
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
@@ -34,11 +36,15 @@ export interface BrokerOptions {
   /** A connection that sends no complete CONNECT within this is closed (default 5 s). */
   connectTimeoutMs?: number;
   limits?: Partial<PacketLimits>;
+  /** A second listener with TLS (MQTT over TLS, usually 8883), beside the plain one on host:port. */
+  tls?: { cert: Buffer; key: Buffer; host: string; port: number };
 }
 
 export interface EmbeddedBroker {
   port: number;
-  attachWebSocket(server: HttpServer, path?: string): void;
+  /** The TLS listener's port, when `tls` was given. */
+  tlsPort: number | null;
+  attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   close(): Promise<void>;
   connectedClients(): number;
 }
@@ -134,10 +140,27 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
+  // The same broker behind TLS: authentication and access rules are the broker's, not the listener's.
+  let tlsServer: tls.Server | null = null;
+  let tlsPort: number | null = null;
+  if (opts.tls) {
+    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => handle(socket));
+    // A failed handshake (a plain client, a device that refuses our certificate) is the client's
+    // problem: log it, never let it reach the broker.
+    tlsServer.on('tlsClientError', (err, socket) => log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'));
+    try {
+      tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
+    } catch (e) {
+      server.close();
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw e;
+    }
+  }
   const wsServers: WebSocketServer[] = [];
 
   return {
     port,
+    tlsPort,
     attachWebSocket(httpServer, path = '/mqtt') {
       // ws buffers a whole frame too: cap it near the packet limit (a frame may hold a few packets).
       const wss = new WebSocketServer({ server: httpServer, path, maxPayload: 4 * limits.maxPacketBytes });
@@ -148,9 +171,16 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     async close() {
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
-      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+      const listenersClosed = Promise.all([server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
       await new Promise<void>((r) => broker.close(() => r()));
-      await listenerClosed;
+      await listenersClosed;
     },
   };
+}
+
+function listen(server: tls.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
 }
