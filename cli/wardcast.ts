@@ -114,6 +114,7 @@ program
   .option('--force', 'overwrite an existing dynamic-security.json (its clients are lost)')
   .action(async (opts) => {
     const { writeMosquittoSetup } = await import('../hub/broker/mosquitto-setup.ts');
+    const path = await import('node:path');
     const s = writeMosquittoSetup({
       dir: opts.out,
       port: Number(opts.port),
@@ -124,7 +125,8 @@ program
       force: !!opts.force,
     });
     console.log(`wrote ${s.confFile}\nwrote ${s.dynsecFile} (the broker rewrites it as the hub adds devices; keep it writable by the mosquitto user)\nwrote ${s.passwordFile}`);
-    console.log(`\nstart the broker:  mosquitto -c ${s.confFile}\n\nthen run the hub with:`);
+    // Started as root, mosquitto drops to its own user, which must read and rewrite the plugin's file.
+    console.log(`\nlet the broker's user own it:  chown -R mosquitto: ${path.dirname(s.confFile)}\nstart the broker:  mosquitto -c ${s.confFile}\n\nthen run the hub with:`);
     for (const [k, v] of Object.entries(s.env)) console.log(`  ${k}=${v}`);
     console.log("\nand tell agents the broker's address reachable from the field (WARDCAST_PUBLIC_MQTT_URL).");
   });
