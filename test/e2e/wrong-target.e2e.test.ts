@@ -30,8 +30,8 @@ const wardA = { powerOns: 0, playing: [] as string[], receipts: [] as string[] }
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-wrong-target-'));
-  mq = await startMosquitto();
-  hub = await startTestHub({ mqttUrl: mq.url });
+  mq = await startMosquitto({ open: true }); // the attack this test reproduces needs a broker without access rules
+  hub = await startTestHub(mq.hubConfig);
   w = await seedWorld(hub, [
     { id: 'loa-kim-giang', kind: 'speaker', area: KIM_GIANG },
     { id: 'loa-ha-dinh', kind: 'speaker', area: HA_DINH },
