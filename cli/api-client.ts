@@ -5,15 +5,17 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private token?: string,
+    /** e.g. one that trusts a private CA for an https hub */
+    private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   async as(username: string, password: string): Promise<ApiClient> {
     const r = await this.post('/api/v1/auth/login', { username, password });
-    return new ApiClient(this.baseUrl, r.token);
+    return new ApiClient(this.baseUrl, r.token, this.fetchImpl);
   }
 
   private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
-    const res = await fetch(this.baseUrl + path, {
+    const res = await this.fetchImpl(this.baseUrl + path, {
       method,
       headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),

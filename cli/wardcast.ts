@@ -12,7 +12,12 @@ const hubFlags = (cmd: Command) =>
     .addOption(new Option('--data-dir <dir>', 'data folder (env WARDCAST_DATA_DIR; default ./data)'))
     .addOption(new Option('--mqtt-url <url>', 'use an external broker instead of the embedded one (env WARDCAST_MQTT_URL)'))
     .addOption(new Option('--config <file>', 'YAML or JSON settings file'))
-    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (env WARDCAST_LOG_LEVEL)'));
+    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (env WARDCAST_LOG_LEVEL)'))
+    // TLS (docs/security.md)
+    .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS and MQTT over TLS (env WARDCAST_TLS_CERT)'))
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert (env WARDCAST_TLS_KEY)'))
+    .addOption(new Option('--mqtt-tls-port <port>', 'embedded broker MQTT-over-TLS port (env WARDCAST_MQTT_TLS_PORT; default 8883)'))
+    .addOption(new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'));
 
 function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
   return loadHubConfig(defaults, opts.config ? configFromFile(opts.config) : undefined, configFromEnv(), {
@@ -21,6 +26,10 @@ function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Recor
     dataDir: opts.dataDir,
     mqttUrl: opts.mqttUrl,
     logLevel: opts.logLevel,
+    tlsCert: opts.tlsCert,
+    tlsKey: opts.tlsKey,
+    mqttTlsPort: opts.mqttTlsPort,
+    mqttCaFile: opts.mqttCaFile,
   });
 }
 
@@ -47,12 +56,13 @@ program
   .option('--hub <url>', 'hub HTTP address (env WARDCAST_HUB_URL)')
   .option('--mqtt <url>', 'MQTT broker address (env WARDCAST_MQTT_URL)')
   .option('--enrol-token <token>', 'one-time enrolment token, first start only (env WARDCAST_ENROL_TOKEN)')
+  .option('--ca-file <file>', "CA certificate(s) that sign the hub's certificate, for https:// and mqtts:// (env WARDCAST_CA_FILE)")
   .option('--log-level <level>')
   .action(async (opts) => {
     const { loadAgentConfig } = await import('../edge-agent/config.ts');
     const { startAgent } = await import('../edge-agent/main.ts');
     const overrides = Object.fromEntries(
-      Object.entries({ dataDir: opts.dataDir, hubUrl: opts.hub, mqttUrl: opts.mqtt, enrolToken: opts.enrolToken, logLevel: opts.logLevel }).filter(([, v]) => v !== undefined),
+      Object.entries({ dataDir: opts.dataDir, hubUrl: opts.hub, mqttUrl: opts.mqtt, enrolToken: opts.enrolToken, logLevel: opts.logLevel, caFile: opts.caFile }).filter(([, v]) => v !== undefined),
     );
     const agent = await startAgent(loadAgentConfig(opts.config, overrides));
     stopOnSignal(() => agent.stop());

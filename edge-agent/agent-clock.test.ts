@@ -154,6 +154,7 @@ describe('HubMessages before the first clock sample', () => {
         hubPublicKey: createPublicKey(keys.publicKeyPem),
         topicPrefix: t.prefix,
         deviceId: 'loa-1',
+        areaPaths: ['ha-noi'],
         store,
         hubNow: () => clock.hubNow(),
         clockSynced: () => clock.synced,
@@ -163,7 +164,7 @@ describe('HubMessages before the first clock sample', () => {
         events: new EventEmitter(),
       });
       const hubNow = Date.now() + 60_000; // issued a minute ahead of real time: 6 minutes ahead of the device
-      const env = seal(keys.privateKeyPem, { type: 'schedule', deviceId: 'loa-1', version: 3, from: hubNow - DAY, until: hubNow + DAY, items: [] }, { seq: 1, ttlMs: DAY, now: hubNow });
+      const env = seal(keys.privateKeyPem, { device: 'loa-1' }, { type: 'schedule', deviceId: 'loa-1', version: 3, from: hubNow - DAY, until: hubNow + DAY, items: [] }, { seq: 1, ttlMs: DAY, now: hubNow });
       msgs.handle(t.deviceSchedule('loa-1'), Buffer.from(JSON.stringify(env)));
       expect(applied).toEqual([]);
       expect(msgs.heldCount()).toBe(1);
@@ -175,7 +176,7 @@ describe('HubMessages before the first clock sample', () => {
 
       // once synced, a message that fails on time is refused and counted as before
       c.device += 0;
-      const old = seal(keys.privateKeyPem, { type: 'schedule', deviceId: 'loa-1', version: 4, from: 0, until: 1, items: [] }, { seq: 2, ttlMs: 1000, now: hubNow - DAY });
+      const old = seal(keys.privateKeyPem, { device: 'loa-1' }, { type: 'schedule', deviceId: 'loa-1', version: 4, from: 0, until: 1, items: [] }, { seq: 2, ttlMs: 1000, now: hubNow - DAY });
       msgs.handle(t.deviceSchedule('loa-1'), Buffer.from(JSON.stringify(old)));
       expect(applied).toEqual([3]);
       expect(store.rejectionCounts()).toEqual({ expired: 1 });

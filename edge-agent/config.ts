@@ -58,6 +58,13 @@ export const AgentConfig = z.strictObject({
   ffmpegPath: z.string().optional(),
   agentVersion: z.string().max(40).default('0.1.0'),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+
+  // --- TLS (tls-options.ts, docs/security.md)
+  /**
+   * PEM CA certificate(s) that sign the hub's certificate; then only they are trusted, and hubUrl
+   * and mqttUrl must be https:// and mqtts:// (or wss://). Without it, the public CAs.
+   */
+  caFile: z.string().min(1).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 /** What callers may pass: defaults still to apply. */
@@ -79,6 +86,7 @@ export const ENV_OVERRIDES: Record<string, keyof AgentConfig> = {
   WARDCAST_TELEMETRY_INTERVAL_MS: 'telemetryIntervalMs',
   WARDCAST_CLOCK_SYNC_INTERVAL_MS: 'clockSyncIntervalMs',
   WARDCAST_LATE_GRACE_MS: 'lateGraceMs',
+  WARDCAST_CA_FILE: 'caFile',
 };
 const NUMERIC = new Set<keyof AgentConfig>(['telemetryIntervalMs', 'clockSyncIntervalMs', 'lateGraceMs']);
 
@@ -103,6 +111,7 @@ export function loadAgentConfig(file?: string, overrides: Partial<AgentConfigInp
       throw new Error(`agent config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
     }
     if (typeof fromFile.dataDir === 'string') fromFile.dataDir = path.resolve(path.dirname(file), fromFile.dataDir);
+    if (typeof fromFile.caFile === 'string') fromFile.caFile = path.resolve(path.dirname(file), fromFile.caFile);
   }
   const merged: Record<string, unknown> = { ...fromFile, ...overrides };
   for (const [name, key] of Object.entries(ENV_OVERRIDES)) {

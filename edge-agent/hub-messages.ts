@@ -1,8 +1,9 @@
 // Every message from the hub passes here before anything acts on it: protocol open() with the hub
 // key pinned at enrolment, hub time as "now", and the store's list of accepted envelope ids as
-// the replay guard; then checks that the body belongs on the topic it came on and is meant for
-// this device. A rejected message is logged with its reason and topic, counted by reason (the
-// counts go out in telemetry) and never acted on.
+// the replay guard, this device and its areas as the addressee (a message signed for another
+// device or area is refused as 'wrong-target', whatever topic carried it); then checks that the
+// body belongs on the topic it came on. A rejected message is logged with its reason and topic,
+// counted by reason (the counts go out in telemetry) and never acted on.
 //
 // Except for time: before the first clock sample of this run the device clock may be minutes or
 // days off, so a manifest or command that fails only on time ('expired', 'not-yet-valid') is
@@ -39,6 +40,8 @@ export interface HubMessageDeps {
   hubPublicKey: KeyObject;
   topicPrefix: string;
   deviceId: string;
+  /** the device's area and every ancestor, root first (from enrolment) */
+  areaPaths: readonly string[];
   store: AgentStore;
   /** hub time now (device clock corrected by the measured offset) */
   hubNow: () => number;
@@ -126,7 +129,12 @@ export class HubMessages {
       if (typeof peek.issuedAt === 'number') now = peek.issuedAt;
     }
 
-    const r = open(deps.hubPublicKey, payload, { now, seen: (id) => deps.store.isSeen(id) });
+    const r = open(deps.hubPublicKey, payload, {
+      now,
+      seen: (id) => deps.store.isSeen(id),
+      addressee: { deviceId: deps.deviceId, areaPaths: deps.areaPaths },
+      arrivedOn: parsed,
+    });
     if (!r.ok && (r.reason === 'expired' || r.reason === 'not-yet-valid') && HOLDABLE.has(parsed.kind) && !deps.clockSynced()) {
       return this.hold(parsed, topic, payload, peek?.id, r.reason, r.detail);
     }
@@ -135,8 +143,8 @@ export class HubMessages {
     if (!ALLOWED[parsed.kind].includes(body.type)) {
       return this.reject('wrong-topic', topic, `a '${body.type}' message does not belong on this topic`);
     }
+    // open() has checked the target: a manifest here names this device.
     if (body.type === 'schedule') {
-      if (body.deviceId !== deps.deviceId) return this.reject('wrong-device', topic, `manifest for device ${body.deviceId}`);
       const applied = deps.store.appliedManifest();
       if (applied && body.version < applied.version) {
         return this.reject('stale-manifest', topic, `manifest version ${body.version} is older than the applied ${applied.version}`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { EnrolResponse, describeZodError, generateSigningKeys } from '../protocol/index.ts';
+import type { HubTrust } from './tls-options.ts';
 
 export const IDENTITY_FILE = 'identity.json';
 /** The key pair is saved before enrolling, so a retry after a lost response presents the same key. */
@@ -57,6 +58,8 @@ export interface EnrolOptions {
   /** attempts when the hub cannot be reached (not for refusals) */
   attempts?: number;
   fetchImpl?: typeof fetch;
+  /** TLS trust for an https hub: its fetch, and TLS failures told apart (they are not retried). */
+  trust?: HubTrust;
 }
 
 /** Returns the stored identity, or enrols with the token to create one. */
@@ -95,7 +98,7 @@ function loadOrCreatePendingKeys(dataDir: string): { privateKeyPem: string; publ
 
 async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<typeof EnrolResponse>> {
   const url = new URL('/api/v1/enrol', opts.hubUrl).toString();
-  const doFetch = opts.fetchImpl ?? fetch;
+  const doFetch = opts.fetchImpl ?? opts.trust?.fetch ?? fetch;
   const attempts = opts.attempts ?? 5;
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -109,7 +112,11 @@ async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<
         signal: AbortSignal.timeout(15_000),
       });
     } catch (e) {
-      lastError = `cannot reach the hub at ${url}: ${(e as Error).message}`;
+      // A certificate the agent refuses does not get better by asking again: stop and say why.
+      const tls = opts.trust?.describe(e, opts.hubUrl);
+      if (tls) throw new EnrolmentError(`enrolment refused: ${tls}`);
+      const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+      lastError = `cannot reach the hub at ${url}: ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
       opts.log.warn({ attempt: attempt + 1, err: lastError }, 'enrolment attempt failed');
       continue;
     }

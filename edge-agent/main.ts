@@ -15,6 +15,7 @@ import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../prot
 import { createHardware, resolveFfmpeg, type Hardware } from '../firmware-bridge/index.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { ensureIdentity } from './identity.ts';
+import { loadHubTrust } from './tls-options.ts';
 import { AgentStore } from './store.ts';
 import { MediaCache } from './media-cache.ts';
 import { SpeakerOutput } from './speaker-output.ts';
@@ -89,7 +90,10 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
   const config = parseAgentConfig(input);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const rootLog = options.logger ?? pino({ level: config.logLevel, name: 'edge-agent' });
+  // TLS trust for both channels, checked before the first byte goes to the hub.
+  const trust = loadHubTrust(config);
   const identity = await ensureIdentity({
+    trust,
     dataDir: config.dataDir,
     hubUrl: config.hubUrl,
     enrolToken: config.enrolToken,
@@ -121,6 +125,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       password: identity.mqttPassword,
       store,
       log: log.child({ part: 'media' }),
+      trust,
     });
 
     let output: PlaybackOutput;
@@ -243,6 +248,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       hubPublicKey,
       topicPrefix: identity.topicPrefix,
       deviceId,
+      areaPaths: identity.areaPaths,
       store,
       hubNow,
       clockSynced: () => clock.synced,
@@ -267,6 +273,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       manifestVersion: () => store.appliedManifest()?.version ?? 0,
       backoff: { minMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs, jitter: config.reconnectJitter },
       log: log.child({ part: 'mqtt' }),
+      trust,
     });
 
     const telemetry = new TelemetryReporter({

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { MediaRef } from '../protocol/index.ts';
 import type { AgentStore } from './store.ts';
 import { backoffDelay } from './backoff.ts';
+import type { HubTrust } from './tls-options.ts';
 
 const MEDIA_FILE = /^([0-9a-f]{64})\.(opus|mp3)(\.part)?$/;
 
@@ -26,6 +27,8 @@ export interface MediaCacheOptions {
   retryMaxMs?: number;
   /** abort a download when no byte arrives for this long */
   idleTimeoutMs?: number;
+  /** TLS trust for an https hub (its fetch, and TLS failures named) */
+  trust?: HubTrust;
 }
 
 interface Wanted {
@@ -257,9 +260,9 @@ export class MediaCache extends EventEmitter {
       if (have > 0) headers.range = `bytes=${have}-`;
       let res: Response;
       try {
-        res = await fetch(url, { headers, signal: ac.signal });
+        res = await (this.opts.trust?.fetch ?? fetch)(url, { headers, signal: ac.signal });
       } catch (e) {
-        throw new MediaDownloadError(`cannot fetch ${url.pathname}: ${describeFetchError(e, ac)}`);
+        throw new MediaDownloadError(`cannot fetch ${url.pathname}: ${(!ac.signal.aborted && this.opts.trust?.describe(e, this.hubOrigin)) || describeFetchError(e, ac)}`);
       }
       let offset: number;
       if (res.status === 206 && have > 0) {

@@ -63,14 +63,14 @@ describe('hub message verification', () => {
   });
 
   it('acts on a valid command once and rejects the same envelope replayed', async () => {
-    const env = hub.seal({ type: 'stop', broadcastId: 'khong-ton-tai', reason: 'cancelled' });
+    const env = hub.seal({ device: 'loa-sec' }, { type: 'stop', broadcastId: 'khong-ton-tai', reason: 'cancelled' });
     const accepted = nextEvent(agent.events, 'command', (c) => c.type === 'stop');
     await hub.publish(cmdTopic(), env);
     await accepted;
     await expectRejected('replayed', () => hub.publish(cmdTopic(), env));
     // a replayed emergency does not play twice either
     const item = audioItem(clip, hub.hubNow(), { priority: 'emergency' });
-    const playEnv = hub.seal({ type: 'play-now', item });
+    const playEnv = hub.seal({ device: 'loa-sec' }, { type: 'play-now', item });
     await hub.publish(cmdTopic(), playEnv);
     await hub.waitForReceipt((r) => r.occurrenceId === item.occurrenceId);
     await expectRejected('replayed', () => hub.publish(cmdTopic(), playEnv));
@@ -81,9 +81,9 @@ describe('hub message verification', () => {
 
   it('rejects a manifest for another device and a command on the wrong topic', async () => {
     const item = audioItem(clip, hub.hubNow() + 60_000);
-    const env = hub.seal({ type: 'schedule', deviceId: 'loa-khac', version: 99, from: 0, until: hub.hubNow() + 1000, items: [item] });
-    await expectRejected('wrong-device', () => hub.publish(hub.topics.deviceSchedule('loa-sec'), env, { retain: false }));
-    await expectRejected('wrong-topic', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ type: 'play-now', item })));
+    const env = hub.seal({ device: 'loa-khac' }, { type: 'schedule', deviceId: 'loa-khac', version: 99, from: 0, until: hub.hubNow() + 1000, items: [item] });
+    await expectRejected('wrong-target', () => hub.publish(hub.topics.deviceSchedule('loa-sec'), env, { retain: false }));
+    await expectRejected('wrong-topic', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ device: 'loa-sec' }, { type: 'play-now', item })));
     expect(agent.status().scheduledItems).toBe(0);
   });
 
@@ -95,7 +95,7 @@ describe('hub message verification', () => {
       const receipt = await hub.waitForReceipt((r) => r.occurrenceId === item.occurrenceId);
       expect(agent.status().outboxSize).toBe(1);
       const attacker = generateSigningKeys();
-      await expectRejected('forged', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ type: 'receipt-ack', receiptIds: [receipt.id] }, { key: attacker.privateKeyPem })));
+      await expectRejected('forged', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ device: 'loa-sec' }, { type: 'receipt-ack', receiptIds: [receipt.id] }, { key: attacker.privateKeyPem })));
       expect(agent.status().outboxSize).toBe(1);
       await hub.ack('loa-sec', [receipt.id]);
       await waitUntil(() => agent.status().outboxSize === 0, 3000, 'genuine ack empties the outbox');
@@ -106,7 +106,7 @@ describe('hub message verification', () => {
 
   it('reports the rejection counts in telemetry, and nothing rejected was ever played', async () => {
     const t = await nextEvent(hub, 'telemetry', (t: any) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2, 5000);
-    expect(t.rejected).toMatchObject({ forged: 2, expired: 1, 'not-yet-valid': 1, unsigned: 1, invalid: 2, replayed: 2, 'wrong-device': 1, 'wrong-topic': 1 });
+    expect(t.rejected).toMatchObject({ forged: 2, expired: 1, 'not-yet-valid': 1, unsigned: 1, invalid: 2, replayed: 2, 'wrong-target': 1, 'wrong-topic': 1 });
     // only the two genuine items ever played
     expect(playing).toHaveLength(2);
     expect(commands).toEqual(['stop', 'play-now']);

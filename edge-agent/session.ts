@@ -13,6 +13,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { DeviceKind, DeviceStatus, Topics } from '../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import type { HubTrust } from './tls-options.ts';
 
 export interface SessionOptions {
   url: string;
@@ -33,6 +34,8 @@ export interface SessionOptions {
   log: Logger;
   connectTimeoutMs?: number;
   keepaliveS?: number;
+  /** TLS trust for mqtts:// and wss:// (the CA), and TLS failures named in the log */
+  trust?: HubTrust;
 }
 
 export interface PublishOptions {
@@ -105,6 +108,7 @@ export class MqttSession extends EventEmitter {
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
       keepalive: opts.keepaliveS ?? 30,
       will: { topic: statusTopic, payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
+      ...opts.trust?.mqtt,
     });
     this.client = client;
     const session = this.session;
@@ -122,7 +126,9 @@ export class MqttSession extends EventEmitter {
       else this.emit('message', topic, payload);
     });
     client.on('error', (err) => {
-      opts.log.warn({ err: err.message, session }, 'mqtt error');
+      const tls = opts.trust?.describe(err, opts.url);
+      if (tls) opts.log.error({ session, code: (err as NodeJS.ErrnoException).code }, tls);
+      else opts.log.warn({ err: err.message, session }, 'mqtt error');
     });
     client.on('close', () => {
       if (closed) return;

@@ -34,7 +34,20 @@ export const HubConfig = z.object({
   emergencyLeadMs: z.coerce.number().int().min(0).default(2000),
   /** How long past its end a silent occurrence waits before the report calls it missed. */
   confirmationGraceMs: z.coerce.number().int().min(0).default(120_000),
+  /** A bearer token for Prometheus at /metrics (an admin's token works too). */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // --- TLS (docs/security.md). With tlsCert and tlsKey the HTTP port serves HTTPS (and MQTT over
+  // secure WebSocket at /mqtt), the embedded broker listens with TLS on mqttTlsPort, and plain MQTT
+  // stays only on loopback for the hub's own client.
+  /** PEM server certificate (leaf first, then intermediates). */
+  tlsCert: z.string().min(1).optional(),
+  /** PEM private key of tlsCert (unencrypted; mode 0600). */
+  tlsKey: z.string().min(1).optional(),
+  mqttTlsPort: port.default(8883).describe('embedded broker MQTT-over-TLS port'),
+  /** CA certificates that sign an external broker's certificate (mqttUrl mqtts:// or wss://); default: the public CAs. */
+  mqttCaFile: z.string().min(1).optional(),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 
@@ -47,7 +60,12 @@ const ENV: Record<string, keyof HubConfig> = {
   WARDCAST_PUBLIC_MQTT_URL: 'publicMqttUrl',
   WARDCAST_TOPIC_PREFIX: 'topicPrefix',
   WARDCAST_LOG_LEVEL: 'logLevel',
+  WARDCAST_METRICS_TOKEN: 'metricsToken',
   FFMPEG_PATH: 'ffmpegPath',
+  WARDCAST_TLS_CERT: 'tlsCert',
+  WARDCAST_TLS_KEY: 'tlsKey',
+  WARDCAST_MQTT_TLS_PORT: 'mqttTlsPort',
+  WARDCAST_MQTT_CA_FILE: 'mqttCaFile',
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof HubConfig, string>> {

@@ -82,7 +82,7 @@ describe('hub API', () => {
 
   it('serves health and Prometheus metrics', async () => {
     expect(await t.api.get('/api/v1/health')).toMatchObject({ status: 'ok', database: true, mqtt: true });
-    const metrics = await (await fetch(`${t.hub.httpUrl}/metrics`)).text();
+    const metrics = await t.admin.get('/metrics');
     expect(metrics).toMatch(/wardcast_devices\{kind="speaker",online="false"\} 1/);
   });
 

@@ -1,6 +1,7 @@
 // Composition root of the hub: builds every part from the validated config and wires them.
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { randomSecret } from './auth/passwords.ts';
 import { createApp } from './http/app.ts';
 import { buildWebBundle } from './http/web-bundle.ts';
 import type { HubContext } from './context.ts';
+import { hubTlsFromConfig } from './tls.ts';
 
 const pkg = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
 
@@ -31,7 +33,10 @@ export interface RunningHub {
   httpUrl: string;
   httpPort: number;
   mqttPort: number | null;
+  /** The address agents on this machine use: mqtts:// on the TLS port when TLS is on. */
   mqttUrl: string;
+  /** The embedded broker's MQTT-over-TLS port (null without TLS or with an external broker). */
+  mqttTlsPort: number | null;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   ctx: HubContext;
@@ -52,6 +57,17 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
 
 /** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
 export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' }), opts: { now?: () => number } = {}): Promise<RunningHub> {
+  // --- TLS: read and checked before anything opens, so a bad file stops the hub at once.
+  const tlsSetup = hubTlsFromConfig(config);
+  const ownTls = tlsSetup.tls;
+  for (const w of tlsSetup.warnings) log.warn(w);
+  if (ownTls) log.info({ fingerprint256: ownTls.fingerprint256, subjectAltName: ownTls.subjectAltName, validTo: ownTls.validTo.toISOString() }, 'TLS certificate loaded');
+  // With TLS the plain MQTT listener moves to loopback on a free port: only the hub's own client
+  // uses it (loopback traffic never leaves the machine). Devices get TLS or nothing.
+  const plainMqtt = ownTls ? { host: '127.0.0.1', port: 0 } : { host: config.mqttHost, port: config.mqttPort };
+  const brokerTls = ownTls ? { cert: ownTls.cert, key: ownTls.key, host: config.mqttHost, port: config.mqttTlsPort } : undefined;
+  // --- end TLS
+
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
   const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir));
   const metrics = createMetrics(db);
@@ -67,8 +83,9 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     mqttUrl = config.mqttUrl;
   } else {
     broker = await startEmbeddedBroker({
-      host: config.mqttHost,
-      port: config.mqttPort,
+      host: plainMqtt.host,
+      port: plainMqtt.port,
+      tls: brokerTls,
       topicPrefix: config.topicPrefix,
       hubSecret,
       log: log.child({ part: 'broker' }),
@@ -84,6 +101,7 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     subscriptions: [],
     statusTopic: topics(config.topicPrefix).hubStatus,
     log: log.child({ part: 'mqtt' }),
+    ca: tlsSetup.mqttCa,
   });
   const outbox = createCommandOutbox({ db, mqtt, log: log.child({ part: 'outbox' }), onDropped: metrics.outboxDropped, now: opts.now });
   const dispatcher = createDispatcher({ db, mqtt, outbox, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }), now: opts.now });
@@ -145,20 +163,22 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     (err) => log.error({ err }, 'could not build the web UI bundle; the API works, the pages may be stale or missing'),
   );
   const { app } = createApp(ctx);
-  const server = http.createServer(app);
+  const server = ownTls ? https.createServer({ cert: ownTls.cert, key: ownTls.key, minVersion: 'TLSv1.2' }, app) : http.createServer(app);
   broker?.attachWebSocket(server, '/mqtt');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpPort, config.httpHost, () => resolve());
   });
   const httpPort = (server.address() as net.AddressInfo).port;
-  log.info({ httpPort, mqtt: mqttUrl }, 'hub started');
+  const agentMqttUrl = broker?.tlsPort ? `mqtts://127.0.0.1:${broker.tlsPort}` : mqttUrl;
+  log.info({ httpPort, mqtt: agentMqttUrl, tls: !!ownTls }, 'hub started');
 
   return {
-    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpUrl: `${ownTls ? 'https' : 'http'}://127.0.0.1:${httpPort}`,
     httpPort,
     mqttPort: broker?.port ?? null,
-    mqttUrl,
+    mqttUrl: agentMqttUrl,
+    mqttTlsPort: broker?.tlsPort ?? null,
     generatedAdminPassword,
     ctx,
     async stop() {

@@ -14,6 +14,7 @@ export function createMetrics(db: Db) {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const rateLimited = new client.Counter({ name: 'wardcast_mqtt_rate_limited_total', help: 'device messages dropped by the per-device rate limit, by kind', labelNames: ['kind'], registers: [registry] });
   const duplicateReceipts = new client.Counter({ name: 'wardcast_receipts_duplicate_total', help: 'receipts received again (QoS 1 redelivery or a lost ack)', registers: [registry] });
   const httpRequests = new client.Counter({ name: 'wardcast_http_requests_total', help: 'HTTP requests by method and status', labelNames: ['method', 'status'], registers: [registry] });
   const transcodeSeconds = new client.Histogram({ name: 'wardcast_media_transcode_seconds', help: 'wall time of the media pipeline', buckets: [1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
@@ -56,6 +57,7 @@ export function createMetrics(db: Db) {
       rejected: (reason: string) => mqttRejected.inc({ reason }),
       receipt: (result: string, duplicate: boolean) => (duplicate ? duplicateReceipts.inc() : receipts.inc({ result })),
       receiptRejected: (reason: string) => rejectedReceipts.inc({ reason }),
+      rateLimited: (kind: string) => rateLimited.inc({ kind }),
     },
     httpRequest: (method: string, status: number) => httpRequests.inc({ method, status: String(status) }),
     transcoded: (seconds: number) => transcodeSeconds.observe(seconds),

@@ -2,12 +2,13 @@
 // lives in dataDir/keys (0600) and never leaves the hub; devices pin the public key at enrolment.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateSigningKeys, seal, type HubBody, type SignedEnvelope } from '../protocol/index.ts';
+import { generateSigningKeys, seal, type HubBody, type MessageTarget, type SignedEnvelope } from '../protocol/index.ts';
 import { stateGet, stateSet, type Db } from './db/database.ts';
 
 export interface HubSigner {
   publicKeyPem: string;
-  seal(body: HubBody, ttlMs: number): SignedEnvelope;
+  /** `to` is required: agents refuse any message not addressed to themselves or one of their areas. */
+  seal(to: MessageTarget, body: HubBody, ttlMs: number): SignedEnvelope;
 }
 
 export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; publicKeyPem: string } {
@@ -26,10 +27,10 @@ export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKey
   let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
   return {
     publicKeyPem: keys.publicKeyPem,
-    seal(body, ttlMs) {
+    seal(to, body, ttlMs) {
       seq += 1;
       stateSet(db, 'envelope_seq', String(seq));
-      return seal(keys.privateKeyPem, body, { seq, ttlMs });
+      return seal(keys.privateKeyPem, to, body, { seq, ttlMs });
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   ClockRequest,
   DeviceStatus,
   HubStatus,
+  MessageTarget,
   PlayNowCommand,
   ReceiptAck,
   Receipt,
@@ -18,7 +19,8 @@ import {
   MAX_PAYLOAD_BYTES,
 } from './schemas.ts';
 
-export const ASYNCAPI_PROTOCOL_VERSION = '1.0.0';
+// 2.0.0: envelope v2 names its target (`to`); agents refuse v1 envelopes and messages for others.
+export const ASYNCAPI_PROTOCOL_VERSION = '2.0.0';
 
 // Placeholders that pass the slug checks in topics(); swapped for AsyncAPI parameters below.
 const DEVICE = 'zz-device-id-zz';
@@ -29,16 +31,24 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
-const envelopeOf = (body: z.ZodType, what: string) =>
-  SignedEnvelope.extend({ body: body.describe(`${what}; covered by the signature`) }).describe(
+const envelopeOf = (body: z.ZodType, what: string, to: string) =>
+  SignedEnvelope.extend({
+    to: MessageTarget.describe(`${to}; covered by the signature`),
+    body: body.describe(`${what}; covered by the signature`),
+  }).describe(
     'Signed envelope: Ed25519 signature by the hub key over the canonical JSON (sorted keys, no whitespace) of every field but sig. ' +
-      'The agent drops it unless the signature matches the key pinned at enrolment, expiresAt has not passed, issuedAt is not in the future and the id is new.',
+      'The agent drops it unless the signature matches the key pinned at enrolment, `to` names this device (on a device topic) or exactly the area of the area topic it came on (one of the device\'s areas), ' +
+      'expiresAt has not passed, issuedAt is not in the future and the id is new.',
   );
 
 const SCHEMAS: Record<string, z.ZodType> = {
-  CommandEnvelope: envelopeOf(z.discriminatedUnion('type', [PlayNowCommand, StopCommand]), 'a play-now or stop command'),
-  ScheduleEnvelope: envelopeOf(ScheduleManifest, 'the schedule manifest of the coming week'),
-  ReplyEnvelope: envelopeOf(z.discriminatedUnion('type', [ReceiptAck, ClockReply]), 'a receipt acknowledgement or a clock reply'),
+  CommandEnvelope: envelopeOf(
+    z.discriminatedUnion('type', [PlayNowCommand, StopCommand]),
+    'a play-now or stop command',
+    '{device} on a device command topic, {area} (that exact area) on an area command topic',
+  ),
+  ScheduleEnvelope: envelopeOf(ScheduleManifest, 'the schedule manifest of the coming week', '{device}, the same device as the manifest\'s deviceId'),
+  ReplyEnvelope: envelopeOf(z.discriminatedUnion('type', [ReceiptAck, ClockReply]), 'a receipt acknowledgement or a clock reply', '{device}: the device whose receipt or clock request it answers'),
   DeviceStatus,
   HubStatus,
   Receipt,
@@ -220,7 +230,7 @@ export function buildAsyncApi(prefix: string = DEFAULT_TOPIC_PREFIX): Record<str
       description:
         'Hub ↔ edge agent messages for ward loudspeakers and LED boards. MQTT 3.1.1 only (no MQTT 5 features). ' +
         `Topics live under a configurable prefix (here "${prefix}"). Payloads are UTF-8 JSON of at most ${MAX_PAYLOAD_BYTES} bytes; times are epoch milliseconds in hub time. ` +
-        'Every hub → device message is a signed envelope (Ed25519, key pinned at enrolment); receipts are signed by the device. ' +
+        'Every hub → device message is a signed envelope (Ed25519, key pinned at enrolment) that names its target device or area; receipts are signed by the device. ' +
         'Described from the hub: "send" operations are published by the hub, "receive" operations by agents. Generated from protocol/*.ts; do not edit by hand.',
       license: { name: 'MIT' },
     },

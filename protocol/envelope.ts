@@ -3,7 +3,9 @@
 // same way with the device's own key. node:crypto does the cryptography; no I/O happens here.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
-import { SignedEnvelope, HubBody, describeZodError, payloadBytes, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
+import { SignedEnvelope, HubBody, MessageTarget, describeZodError, payloadBytes, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
+import { bodyTargetMismatch, targetRefusal, type Addressee } from './target.ts';
+import type { ParsedTopic } from './topics.ts';
 
 export type KeyLike = KeyObject | string;
 
@@ -39,15 +41,22 @@ export interface SealOptions {
   id?: string;
 }
 
-/** Wraps a body in a signed envelope. */
-export function seal(privateKey: KeyLike, body: HubBody, opts: SealOptions): SignedEnvelope {
+/**
+ * Wraps a body for `to` in a signed envelope. Throws on a target the body never goes to (a
+ * manifest for an area, or naming another device): the hub must not sign what agents refuse.
+ */
+export function seal(privateKey: KeyLike, to: MessageTarget, body: HubBody, opts: SealOptions): SignedEnvelope {
+  const target = MessageTarget.safeParse(to);
+  if (!target.success) throw new Error(`cannot seal a message for ${JSON.stringify(to)}: ${describeZodError(target.error)}`);
+  const mismatch = bodyTargetMismatch(target.data, body);
+  if (mismatch) throw new Error(`cannot seal: ${mismatch}`);
   const issuedAt = opts.now ?? Date.now();
-  const unsigned = { v: 1 as const, id: opts.id ?? randomUUID(), seq: opts.seq, issuedAt, expiresAt: issuedAt + opts.ttlMs, body };
+  const unsigned = { v: 2 as const, id: opts.id ?? randomUUID(), seq: opts.seq, issuedAt, expiresAt: issuedAt + opts.ttlMs, to: target.data, body };
   return { ...unsigned, sig: signBytes(privateKey, canonicalJson(unsigned)) };
 }
 
-export type RejectReason = 'invalid' | 'unsigned' | 'forged' | 'expired' | 'not-yet-valid' | 'replayed';
-export const REJECT_REASONS: readonly RejectReason[] = ['invalid', 'unsigned', 'forged', 'expired', 'not-yet-valid', 'replayed'];
+export type RejectReason = 'invalid' | 'unsigned' | 'forged' | 'wrong-target' | 'expired' | 'not-yet-valid' | 'replayed';
+export const REJECT_REASONS: readonly RejectReason[] = ['invalid', 'unsigned', 'forged', 'wrong-target', 'expired', 'not-yet-valid', 'replayed'];
 
 export type OpenResult =
   | { ok: true; envelope: SignedEnvelope; body: HubBody }
@@ -60,6 +69,10 @@ export interface OpenOptions {
   skewMs?: number;
   /** Returns true if this envelope id was already accepted (replay). */
   seen: (id: string) => boolean;
+  /** Who is opening it: a message addressed to anyone else is refused as 'wrong-target'. */
+  addressee: Addressee;
+  /** The topic it arrived on: a device topic carries only that device's messages, an area topic only that area's. */
+  arrivedOn: ParsedTopic;
 }
 
 /** Parses and verifies an envelope. Never throws: the reason says why a message was rejected. */
@@ -73,12 +86,18 @@ export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOpt
     return { ok: false, reason: 'invalid', detail: `not JSON: ${(e as Error).message}` };
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && !('sig' in raw)) return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
+  if (raw && typeof raw === 'object' && (raw as { v?: unknown }).v === 1) {
+    return { ok: false, reason: 'invalid', detail: 'envelope version 1 names no target; version 2 is required' };
+  }
   const env = SignedEnvelope.safeParse(raw);
   if (!env.success) return { ok: false, reason: 'invalid', detail: describeZodError(env.error) };
   const { sig, ...unsigned } = env.data;
   if (!verifyBytes(publicKey, canonicalJson(unsigned), sig)) {
     return { ok: false, reason: 'forged', detail: 'signature does not match the pinned hub key' };
   }
+  // Before time and replay: a genuine message for someone else is refused as such, never held.
+  const refusal = targetRefusal(env.data.to, opts.addressee, opts.arrivedOn);
+  if (refusal) return { ok: false, reason: 'wrong-target', detail: refusal };
   const skew = opts.skewMs ?? 30_000;
   if (env.data.expiresAt < opts.now) {
     return { ok: false, reason: 'expired', detail: `expired ${opts.now - env.data.expiresAt} ms ago` };
@@ -89,6 +108,8 @@ export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOpt
   if (opts.seen(env.data.id)) return { ok: false, reason: 'replayed', detail: `envelope ${env.data.id} (seq ${env.data.seq}) was already accepted` };
   const body = HubBody.safeParse(env.data.body);
   if (!body.success) return { ok: false, reason: 'invalid', detail: describeZodError(body.error) };
+  const mismatch = bodyTargetMismatch(env.data.to, body.data);
+  if (mismatch) return { ok: false, reason: 'wrong-target', detail: mismatch };
   return { ok: true, envelope: env.data, body: body.data };
 }
 

@@ -10,11 +10,12 @@ import {
   topics,
   type ParsedTopic,
 } from './topics.ts';
-import { generateSigningKeys, open, seal, signReceipt, verifyReceipt, type OpenOptions } from './envelope.ts';
+import { generateSigningKeys, open, seal, signBytes, signReceipt, verifyReceipt, type OpenOptions } from './envelope.ts';
 import { ClockFilter, clockSample } from './clock.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { HubBody, MAX_PAYLOAD_BYTES, parseJson, ScheduleItem, type UnsignedReceipt } from './schemas.ts';
+import { HubBody, MAX_PAYLOAD_BYTES, parseJson, ScheduleItem, type MessageTarget, type UnsignedReceipt } from './schemas.ts';
 import { buildAsyncApi } from './asyncapi.ts';
+import { TARGET_KINDS } from './target.ts';
 
 describe('topics', () => {
   const t = topics();
@@ -99,19 +100,27 @@ const emergency: HubBody = {
   }),
 };
 
-const opts = (over: Partial<OpenOptions> = {}): OpenOptions => ({ now: NOW + 1000, seen: () => false, ...over });
+const TO = { device: 'loa-01' };
+const ME = { deviceId: 'loa-01', areaPaths: ['ha-noi', 'ha-noi/ba-dinh'] };
+const opts = (over: Partial<OpenOptions> = {}): OpenOptions => ({
+  now: NOW + 1000,
+  seen: () => false,
+  addressee: ME,
+  arrivedOn: { kind: 'deviceCommand', deviceId: 'loa-01' },
+  ...over,
+});
 const wire = (env: unknown) => JSON.stringify(env);
 
 describe('signed envelope', () => {
   it('accepts a sealed message with the pinned key and returns the parsed body', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 7, ttlMs: 60_000, now: NOW });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 7, ttlMs: 60_000, now: NOW });
     const r = open(hub.publicKeyPem, wire(env), opts());
     expect(r).toMatchObject({ ok: true, envelope: { seq: 7, issuedAt: NOW, expiresAt: NOW + 60_000 }, body: emergency });
     expect(open(hub.publicKeyPem, Buffer.from(wire(env)), opts()).ok).toBe(true);
   });
 
   it('accepts the pinned key as PEM, as a KeyObject and as base64 SPKI DER', () => {
-    const env = wire(seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
+    const env = wire(seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
     const keyObject = createPublicKey(hub.publicKeyPem);
     const der = keyObject.export({ type: 'spki', format: 'der' }).toString('base64');
     expect(open(keyObject, env, opts()).ok).toBe(true);
@@ -119,21 +128,22 @@ describe('signed envelope', () => {
   });
 
   it('rejects an unsigned message', () => {
-    const { sig: _, ...unsigned } = seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const { sig: _, ...unsigned } = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(unsigned), opts())).toMatchObject({ ok: false, reason: 'unsigned' });
   });
 
   it('rejects a message signed by another key as forged', () => {
-    const env = seal(intruder.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const env = seal(intruder.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(env), opts())).toMatchObject({ ok: false, reason: 'forged', detail: /pinned hub key/ });
   });
 
   it('rejects a tampered body, id, sequence or expiry as forged', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     const tampered = [
       { ...env, body: { ...emergency, item: { ...(emergency as { item: object }).item, volume: 100 } } },
       { ...env, body: { type: 'stop', broadcastId: 'bao-so-3', reason: 'x' } },
       { ...env, id: randomUUID() },
+      { ...env, to: { device: 'loa-02' } },
       { ...env, seq: 2 },
       { ...env, expiresAt: env.expiresAt + 3600_000 },
       { ...env, sig: Buffer.alloc(64).toString('base64') },
@@ -143,22 +153,22 @@ describe('signed envelope', () => {
   });
 
   it('rejects an expired message, and checks the signature first (a forged expired one is forged)', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 60_000 })).ok).toBe(true); // last valid instant
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 60_001 }))).toMatchObject({ ok: false, reason: 'expired', detail: 'expired 1 ms ago' });
-    const forged = seal(intruder.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const forged = seal(intruder.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(forged), opts({ now: NOW + 3600_000 }))).toMatchObject({ reason: 'forged' });
   });
 
   it('rejects a message issued further in the future than the tolerated skew', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 600_000, now: NOW + 40_000 });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 600_000, now: NOW + 40_000 });
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW }))).toMatchObject({ ok: false, reason: 'not-yet-valid', detail: 'issued 40000 ms in the future' });
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW, skewMs: 45_000 })).ok).toBe(true);
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 10_000 })).ok).toBe(true); // within the default 30 s
   });
 
   it('rejects a replay: the seen callback is asked with the envelope id', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 9, ttlMs: 60_000, now: NOW });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 9, ttlMs: 60_000, now: NOW });
     const accepted = new Set<string>();
     const seen = (id: string) => accepted.has(id);
     const first = open(hub.publicKeyPem, wire(env), opts({ seen }));
@@ -168,16 +178,21 @@ describe('signed envelope', () => {
   });
 
   it('rejects invalid input with a reason that names the problem', () => {
-    const env = seal(hub.privateKeyPem, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     const { id: _, ...noId } = env;
-    const badBody = seal(hub.privateKeyPem, { type: 'reboot' } as unknown as HubBody, { seq: 1, ttlMs: 60_000, now: NOW });
+    // seal() refuses an unknown type, so this one is signed by hand
+    const { sig: _s, ...unsignedBad } = { ...env, body: { type: 'reboot' } };
+    const badBody = { ...unsignedBad, sig: signBytes(hub.privateKeyPem, canonicalJson(unsignedBad)) };
     const cases: [string | Buffer, RegExp][] = [
       ['{not json', /^not JSON/],
       ['null', /\(root\)/],
       ['[]', /\(root\)/],
       ['"sig"', /\(root\)/],
       [wire(noId), /^id: /],
-      [wire({ ...env, v: 2 }), /^v: /],
+      [wire({ ...env, v: 3 }), /^v: /],
+      [wire({ ...env, v: 1 }), /^envelope version 1 names no target/],
+      [wire({ ...env, to: undefined }), /^to: /],
+      [wire({ ...env, to: { device: 'loa-01', area: 'ha-noi' } }), /^to: /],
       [wire(badBody), /^type: /],
       ['x'.repeat(MAX_PAYLOAD_BYTES + 1), new RegExp(`exceeds ${MAX_PAYLOAD_BYTES}`)],
       // counted in bytes: 100k Vietnamese letters are 300 kB of UTF-8
@@ -186,6 +201,65 @@ describe('signed envelope', () => {
     for (const [payload, detail] of cases) {
       expect(open(hub.publicKeyPem, payload, opts()), String(payload).slice(0, 40)).toMatchObject({ ok: false, reason: 'invalid', detail });
     }
+  });
+});
+
+describe('target binding', () => {
+  const t = topics();
+  const onTopic = (topic: string) => parseTopic(topic)!;
+  const at = (topic: string, to: MessageTarget, body: HubBody = emergency) =>
+    open(hub.publicKeyPem, wire(seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 60_000, now: NOW })), opts({ arrivedOn: onTopic(topic) }));
+
+  it('signs the target: the envelope names it, and changing it breaks the signature', () => {
+    const env = seal(hub.privateKeyPem, { area: 'ha-noi/ba-dinh' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
+    expect(env).toMatchObject({ v: 2, to: { area: 'ha-noi/ba-dinh' } });
+    const moved = { ...env, to: { area: 'ha-noi' } };
+    expect(open(hub.publicKeyPem, wire(moved), opts({ arrivedOn: onTopic(t.areaCommand('ha-noi')) }))).toMatchObject({ reason: 'forged' });
+  });
+
+  it('accepts a message for this device on its topics, and for one of its areas on exactly that area topic', () => {
+    expect(at(t.deviceCommand('loa-01'), { device: 'loa-01' }).ok).toBe(true);
+    expect(at(t.deviceReply('loa-01'), { device: 'loa-01' }, { type: 'receipt-ack', receiptIds: [randomUUID()] }).ok).toBe(true);
+    expect(at(t.areaCommand('ha-noi'), { area: 'ha-noi' }).ok).toBe(true);
+    expect(at(t.areaCommand('ha-noi/ba-dinh'), { area: 'ha-noi/ba-dinh' }).ok).toBe(true);
+  });
+
+  it.each([
+    ['another device, on my device topic', t.deviceCommand('loa-01'), { device: 'loa-02' }, /addressed to device loa-02, not to device loa-01/],
+    ['another device, on its own topic', t.deviceCommand('loa-02'), { device: 'loa-02' }, /not to this device loa-01/],
+    ['another device, on my area topic', t.areaCommand('ha-noi'), { device: 'loa-02' }, /addressed to device loa-02, not to area ha-noi/],
+    ['me, on an area topic', t.areaCommand('ha-noi'), { device: 'loa-01' }, /not to area ha-noi/],
+    ['my ward, on my device topic', t.deviceCommand('loa-01'), { area: 'ha-noi/ba-dinh' }, /addressed to area ha-noi\/ba-dinh, not to device loa-01/],
+    ['my ward, on the city topic', t.areaCommand('ha-noi'), { area: 'ha-noi/ba-dinh' }, /not to area ha-noi it came on/],
+    ['another ward, on its own topic', t.areaCommand('ha-noi/hoan-kiem'), { area: 'ha-noi/hoan-kiem' }, /which device loa-01 is not in/],
+    ['me, on a status topic', t.deviceStatus('loa-01'), { device: 'loa-01' }, /deviceStatus topic/],
+  ])('refuses a message for %s as wrong-target', (_what, topic, to, detail) => {
+    expect(at(topic, to as MessageTarget)).toMatchObject({ ok: false, reason: 'wrong-target', detail });
+  });
+
+  it('checks the target after the signature and before time and replay, so a captured message is named for what it is', () => {
+    const env = wire(seal(hub.privateKeyPem, { device: 'loa-02' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
+    const late = opts({ now: NOW + 3600_000, seen: () => true });
+    expect(open(hub.publicKeyPem, env, late)).toMatchObject({ reason: 'wrong-target' });
+    const forged = wire(seal(intruder.privateKeyPem, { device: 'loa-02' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
+    expect(open(hub.publicKeyPem, forged, opts())).toMatchObject({ reason: 'forged' });
+  });
+
+  it('refuses to seal a body for a target it never goes to', () => {
+    const manifest: HubBody = { type: 'schedule', deviceId: 'loa-01', version: 1, from: NOW, until: NOW + 1, items: [] };
+    const sealFor = (to: MessageTarget, body: HubBody) => () => seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 1000, now: NOW });
+    expect(sealFor({ device: 'loa-02' }, manifest)).toThrow(/manifest for device loa-01 is addressed to device loa-02/);
+    expect(sealFor({ area: 'ha-noi' }, manifest)).toThrow(/never sent to an area/);
+    expect(sealFor({ area: 'ha-noi' }, { type: 'receipt-ack', receiptIds: [randomUUID()] })).toThrow(/'receipt-ack' message is never sent to an area/);
+    expect(sealFor({ area: 'ha-noi' }, { type: 'clock-reply', requestId: 'r', t0: 1, t1: 2, t2: 3 })).toThrow(/never sent to an area/);
+    expect(sealFor({ device: 'Loa 01' }, emergency)).toThrow(/cannot seal a message for/);
+    expect(sealFor({ area: 'ha-noi/#' }, emergency)).toThrow(/area path/);
+    expect(sealFor({ device: 'loa-01' }, manifest)().to).toEqual({ device: 'loa-01' });
+  });
+
+  it('gives every hub message type a target kind, and only commands reach an area', () => {
+    expect(TARGET_KINDS).toEqual({ schedule: ['device'], 'play-now': ['device', 'area'], stop: ['device', 'area'], 'receipt-ack': ['device'], 'clock-reply': ['device'] });
+    expect(HubBody.options.map((o) => o.shape.type.value).sort()).toEqual(Object.keys(TARGET_KINDS).sort());
   });
 });
 

@@ -1,12 +1,16 @@
 // One schema per message on the wire; TypeScript types are derived from them (z.infer), and the
 // AsyncAPI document under docs/ is generated from them. Times are epoch milliseconds in hub time.
 import { z } from 'zod';
-import { SLUG_PATTERN } from './topics.ts';
+import { MAX_AREA_DEPTH, SLUG_PATTERN } from './topics.ts';
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 const epochMs = z.number().int().nonnegative().describe('epoch milliseconds, hub time');
 const slug = z.string().regex(SLUG_PATTERN, 'must be a lowercase slug');
+const SLUG_SOURCE = SLUG_PATTERN.source.slice(1, -1);
+const areaPath = z
+  .string()
+  .regex(new RegExp(`^${SLUG_SOURCE}(?:/${SLUG_SOURCE}){0,${MAX_AREA_DEPTH - 1}}$`), 'must be an area path (slugs joined by "/", root first)');
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
 /** National rule for commune radio (Circular 39/2020/TT-BTTTT): normal < priority < emergency. */
@@ -93,13 +97,24 @@ export type StopCommand = z.infer<typeof StopCommand>;
 export type ReceiptAck = z.infer<typeof ReceiptAck>;
 export type ClockReply = z.infer<typeof ClockReply>;
 
+/**
+ * Who a hub message is for: one device, or every device in one area (and below it). Inside the
+ * signature, so a message captured on one topic cannot be aimed at other devices by republishing it.
+ */
+export const MessageTarget = z.union([
+  z.object({ device: slug }).strict(),
+  z.object({ area: areaPath }).strict(),
+]);
+export type MessageTarget = z.infer<typeof MessageTarget>;
+
 /** The signed envelope every hub → device message travels in. */
 export const SignedEnvelope = z.object({
-  v: z.literal(1),
+  v: z.literal(2).describe('2: the envelope names its target (version 1 had none)'),
   id: z.string().uuid(),
   seq: z.number().int().nonnegative(),
   issuedAt: epochMs,
   expiresAt: epochMs,
+  to: MessageTarget.describe('the device or area the message is for; the agent refuses one not meant for itself or one of its areas, whatever topic it came on'),
   body: z.unknown(),
   sig: z.string().min(1).describe('base64 Ed25519 signature over the canonical JSON of the other fields'),
 });

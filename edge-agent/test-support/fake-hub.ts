@@ -24,6 +24,7 @@ import {
   type DeviceKind,
   type HubBody,
   type MediaRef,
+  type MessageTarget,
   type ScheduleItem,
   type SignedEnvelope,
 } from '../../protocol/index.ts';
@@ -121,8 +122,8 @@ export class FakeHub extends EventEmitter {
 
   // ---- signing and publishing ----
 
-  seal(body: HubBody, opts: { ttlMs?: number; issuedAt?: number; id?: string; key?: string } = {}): SignedEnvelope {
-    return seal(opts.key ?? this.keys.privateKeyPem, body, { seq: ++this.seq, ttlMs: opts.ttlMs ?? 3600_000, now: opts.issuedAt ?? this.hubNow(), id: opts.id });
+  seal(to: MessageTarget, body: HubBody, opts: { ttlMs?: number; issuedAt?: number; id?: string; key?: string } = {}): SignedEnvelope {
+    return seal(opts.key ?? this.keys.privateKeyPem, to, body, { seq: ++this.seq, ttlMs: opts.ttlMs ?? 3600_000, now: opts.issuedAt ?? this.hubNow(), id: opts.id });
   }
 
   publish(topic: string, payload: unknown, opts: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
@@ -136,21 +137,21 @@ export class FakeHub extends EventEmitter {
     );
   }
 
-  async publishSchedule(deviceId: string, items: ScheduleItem[], version: number, sealOpts: Parameters<FakeHub['seal']>[1] = {}): Promise<SignedEnvelope> {
+  async publishSchedule(deviceId: string, items: ScheduleItem[], version: number, sealOpts: Parameters<FakeHub['seal']>[2] = {}): Promise<SignedEnvelope> {
     const now = this.hubNow();
-    const env = this.seal({ type: 'schedule', deviceId, version, from: now - 3600_000, until: now + 7 * 24 * 3600_000, items }, sealOpts);
+    const env = this.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from: now - 3600_000, until: now + 7 * 24 * 3600_000, items }, sealOpts);
     await this.publish(this.topics.deviceSchedule(deviceId), env, { qos: 1, retain: true });
     return env;
   }
 
-  async command(deviceId: string, body: HubBody, sealOpts: Parameters<FakeHub['seal']>[1] = {}): Promise<SignedEnvelope> {
-    const env = this.seal(body, sealOpts);
+  async command(deviceId: string, body: HubBody, sealOpts: Parameters<FakeHub['seal']>[2] = {}): Promise<SignedEnvelope> {
+    const env = this.seal({ device: deviceId }, body, sealOpts);
     await this.publish(this.topics.deviceCommand(deviceId), env, { qos: 1 });
     return env;
   }
 
   async areaCommand(areaPath: string, body: HubBody): Promise<SignedEnvelope> {
-    const env = this.seal(body);
+    const env = this.seal({ area: areaPath }, body);
     await this.publish(this.topics.areaCommand(areaPath), env, { qos: 1 });
     return env;
   }
@@ -161,7 +162,7 @@ export class FakeHub extends EventEmitter {
   }
 
   async ack(deviceId: string, receiptIds: string[]): Promise<void> {
-    await this.publish(this.topics.deviceReply(deviceId), this.seal({ type: 'receipt-ack', receiptIds }), { qos: 1 });
+    await this.publish(this.topics.deviceReply(deviceId), this.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }), { qos: 1 });
   }
 
   /** Resolves with the first receipt (already received or future) matching `pred`. */
@@ -201,7 +202,7 @@ export class FakeHub extends EventEmitter {
     if (t.event === 'clock') {
       const req = JSON.parse(payload.toString());
       const t1 = receivedAt + this.hubClockOffsetMs;
-      const env = this.seal({ type: 'clock-reply', requestId: req.requestId, t0: req.t0, t1, t2: this.hubNow() }, { ttlMs: 60_000 });
+      const env = this.seal({ device: t.deviceId }, { type: 'clock-reply', requestId: req.requestId, t0: req.t0, t1, t2: this.hubNow() }, { ttlMs: 60_000 });
       void this.publish(this.topics.deviceReply(t.deviceId), env, { qos: 0 }).catch(() => undefined);
     } else if (t.event === 'telemetry') {
       const r = parseJson(Telemetry, payload);

@@ -59,7 +59,7 @@ describe('embedded broker access control', () => {
     await new Promise((r) => setTimeout(r, 300));
     const b = await t.admin.get('/api/v1/devices/loa-b');
     expect(b.online).toBe(false);
-    const metrics = await (await fetch(`${t.hub.httpUrl}/metrics`)).text();
+    const metrics = await t.admin.get('/metrics');
     expect(metrics).toMatch(/wardcast_mqtt_rejected_total\{reason="mqtt-refused"\} [1-9]/);
   });
 
@@ -78,7 +78,7 @@ describe('embedded broker access control', () => {
   it('counts malformed device messages without acting on them', async () => {
     await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-V', 'mqttv311', '-i', 'loa-a', '-u', 'loa-a', '-P', creds.mqttPassword, '-t', tp.deviceEvent('loa-a', 'receipt'), '-m', '{"id": "not-a-receipt"', '-q', '1']);
     await new Promise((r) => setTimeout(r, 300));
-    const metrics = await (await fetch(`${t.hub.httpUrl}/metrics`)).text();
+    const metrics = await t.admin.get('/metrics');
     expect(metrics).toMatch(/wardcast_mqtt_rejected_total\{reason="invalid"\} [1-9]/);
   });
 });

@@ -1,15 +1,28 @@
 // The embedded MQTT broker (aedes) on TCP and WebSocket. No anonymous clients: the hub's own
 // client uses an internal secret; each device uses its enrolment credentials and may publish only
 // its own status and events, and subscribe only to its own commands, its areas' commands and the
-// hub's status. Only the hub publishes the hub's status (its birth and will).
+// hub's status. Only the hub publishes the hub's status (its birth and will). Every connection
+// passes a packet-size guard before aedes sees it, and must complete its CONNECT within a few
+// seconds (packet-guard.ts).
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, areaAncestry, parseTopic, topics } from '../../protocol/index.ts';
+import { GuardedConnection, type PacketLimits } from './packet-guard.ts';
 
 export const HUB_CLIENT_USERNAME = 'wardcast-hub';
+
+/** A CONNECT carries an id, credentials and a small will: a few hundred bytes in practice. */
+export const CONNECT_MAX_BYTES = 16 * 1024;
+/** Any later packet from a device: the largest payload plus room for its topic. */
+export const PACKET_MAX_BYTES = MAX_PAYLOAD_BYTES + 16 * 1024;
+/** The hub's own client is trusted with anything MQTT allows (its manifests are not capped). */
+const HUB_PACKET_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface BrokerOptions {
   host: string;
@@ -20,11 +33,18 @@ export interface BrokerOptions {
   authenticateDevice: (deviceId: string, password: string) => Promise<string | null>;
   log: Logger;
   onRefused?: (what: string) => void;
+  /** A connection that sends no complete CONNECT within this is closed (default 5 s). */
+  connectTimeoutMs?: number;
+  limits?: Partial<PacketLimits>;
+  /** A second listener with TLS (MQTT over TLS, usually 8883), beside the plain one on host:port. */
+  tls?: { cert: Buffer; key: Buffer; host: string; port: number };
 }
 
 export interface EmbeddedBroker {
   port: number;
-  attachWebSocket(server: HttpServer, path?: string): void;
+  /** The TLS listener's port, when `tls` was given. */
+  tlsPort: number | null;
+  attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   close(): Promise<void>;
   connectedClients(): number;
 }
@@ -34,7 +54,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   const deviceAreas = new WeakMap<Client, string[]>(); // device connection → its area ancestry
   const hubClients = new WeakSet<Client>();
   const hubStatusTopic = topics(prefix).hubStatus;
-  const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200 });
+  const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200, connectTimeout: opts.connectTimeoutMs ?? 5000 });
+  const limits: PacketLimits = { connectMaxBytes: CONNECT_MAX_BYTES, maxPacketBytes: PACKET_MAX_BYTES, ...opts.limits };
 
   const refuse = (what: string) => {
     log.warn({ what }, 'mqtt: refused');
@@ -45,7 +66,10 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     const pw = password?.toString() ?? '';
     if (username === HUB_CLIENT_USERNAME) {
       const ok = pw === opts.hubSecret;
-      if (ok) hubClients.add(client);
+      if (ok) {
+        hubClients.add(client);
+        (client.conn as unknown as GuardedConnection).raise?.(HUB_PACKET_MAX_BYTES);
+      }
       done(null, ok);
       return;
     }
@@ -105,28 +129,58 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   };
 
 
-  const server = net.createServer(broker.handle as any);
+  // Guard every connection before aedes buffers anything of it.
+  const handle = (conn: Duplex, req?: unknown) => {
+    const guarded = new GuardedConnection(conn, limits, (why) => refuse(`connection closed before its packet was read: ${why}`));
+    broker.handle(guarded as any, req as any);
+  };
+  const server = net.createServer((socket) => handle(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
+  // The same broker behind TLS: authentication and access rules are the broker's, not the listener's.
+  let tlsServer: tls.Server | null = null;
+  let tlsPort: number | null = null;
+  if (opts.tls) {
+    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => handle(socket));
+    // A failed handshake (a plain client, a device that refuses our certificate) is the client's
+    // problem: log it, never let it reach the broker.
+    tlsServer.on('tlsClientError', (err, socket) => log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'));
+    try {
+      tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
+    } catch (e) {
+      server.close();
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw e;
+    }
+  }
   const wsServers: WebSocketServer[] = [];
 
   return {
     port,
+    tlsPort,
     attachWebSocket(httpServer, path = '/mqtt') {
-      const wss = new WebSocketServer({ server: httpServer, path });
-      wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws) as any, req as any));
+      // ws buffers a whole frame too: cap it near the packet limit (a frame may hold a few packets).
+      const wss = new WebSocketServer({ server: httpServer, path, maxPayload: 4 * limits.maxPacketBytes });
+      wss.on('connection', (ws, req) => handle(createWebSocketStream(ws), req));
       wsServers.push(wss);
     },
     connectedClients: () => broker.connectedClients,
     async close() {
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
-      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+      const listenersClosed = Promise.all([server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
       await new Promise<void>((r) => broker.close(() => r()));
-      await listenerClosed;
+      await listenersClosed;
     },
   };
+}
+
+function listen(server: tls.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
 }

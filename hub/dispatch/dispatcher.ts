@@ -53,7 +53,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       return;
     }
     const version = nextManifestVersion(db);
-    const env = signer.seal({ type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
+    const env = signer.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
     mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
       log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
     );
@@ -121,12 +121,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const deviceIds = resolveTargets(db, b.targets.areas, b.targets.devices);
     const from = (b.startsAt ?? now()) - 1;
     const planned = planOccurrences(db, [b], from, from + 2, new Set(deviceIds));
-    for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ type: 'play-now', item: p.item }, 10 * 60_000));
+    for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ device: p.deviceId }, { type: 'play-now', item: p.item }, 10 * 60_000));
   }
 
   function sendStop(b: Broadcast, reason: string): void {
     for (const id of resolveTargets(db, b.targets.areas, b.targets.devices)) {
-      outbox.enqueue(t.deviceCommand(id), signer.seal({ type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
+      outbox.enqueue(t.deviceCommand(id), signer.seal({ device: id }, { type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
     }
   }
 

@@ -1,10 +1,12 @@
 // The hub's HTTP surface: JSON API under /api/v1 (described by /api/v1/openapi.json), media
 // downloads for devices, /metrics, health, live events and the status page.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { userForToken, type User } from '../auth/users.ts';
+import { createVisibility, type Visibility } from '../areas/visibility.ts';
 import { HttpError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
 import { LocalizedError, msg, type Text } from '../messages.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -16,6 +18,17 @@ import { uiRoutes } from './routes/ui-routes.ts';
 import type { HubContext } from '../context.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
+
+const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
+/** What each live event is about, for the user's area. */
+const eventScope: Record<string, (v: Visibility, data: any) => boolean> = {
+  device: (v, d) => v.device(String(d?.deviceId)),
+  telemetry: (v, d) => v.device(String(d?.deviceId)),
+  receipt: (v, d) => v.device(String(d?.deviceId)),
+  broadcast: (v, d) => v.broadcast(String(d?.id)),
+  media: (v, d) => v.media(Number(d?.id)),
+};
 
 function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
   return [
@@ -35,11 +48,21 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
     route({
       method: 'get',
       path: '/metrics',
-      summary: 'Prometheus metrics',
+      summary: 'Prometheus metrics: Authorization: Bearer <WARDCAST_METRICS_TOKEN>, or an admin token',
       tag: 'system',
-      access: 'public',
-      openapi: { responses: { '200': { description: 'text/plain; Prometheus exposition format' } } },
-      async handler({ res }) {
+      access: 'public', // checked here: the metrics token is no user's
+      openapi: {
+        security: [{ bearer: [] }],
+        responses: { '200': { description: 'text/plain; Prometheus exposition format' }, '401': { description: 'no token' }, '403': { description: 'not an admin' } },
+      },
+      async handler({ req, res }) {
+        const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!token) throw new HttpError(401, msg('auth.login-required'));
+        if (!(ctx.config.metricsToken && sameSecret(token, ctx.config.metricsToken))) {
+          const user = userForToken(ctx.db, token);
+          if (!user) throw new HttpError(401, msg('auth.session-expired'));
+          if (user.role !== 'admin') throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: ['admin'] }));
+        }
         res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
       },
     }),
@@ -62,20 +85,26 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
     route({
       method: 'get',
       path: '/api/v1/events',
-      summary: 'Server-sent events: device presence, receipts, broadcast changes, telemetry (token in ?token= for EventSource)',
+      summary: 'Server-sent events: device presence, receipts, broadcast changes, telemetry, media — about devices, broadcasts and media within your area (token in ?token= for EventSource)',
       tag: 'system',
       access: 'user',
       openapi: { responses: { '200': { description: 'text/event-stream' } } },
-      handler({ req, res }) {
+      handler({ req, res, user }) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
         res.write(': connected\n\n');
-        const kinds = ['device', 'receipt', 'broadcast', 'telemetry', 'media'];
-        const listeners = kinds.map((k) => {
-          const f = (data: unknown) => res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
+        // Renewed with each ping, so a device moved or a broadcast retargeted shows within a minute.
+        let v = createVisibility(ctx.db, user!.scope);
+        const listeners = Object.entries(eventScope).map(([k, about]) => {
+          const f = (data: any) => {
+            if (v.all || about(v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
+          };
           ctx.events.on(k, f);
           return [k, f] as const;
         });
-        const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+        const ping = setInterval(() => {
+          v = createVisibility(ctx.db, user!.scope);
+          res.write(': ping\n\n');
+        }, 25_000);
         req.on('close', () => {
           clearInterval(ping);
           for (const [k, f] of listeners) ctx.events.off(k, f);
@@ -105,7 +134,15 @@ export function createApp(ctx: HubContext) {
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '')}`,
     handler: (_req, res) => res.status(429).json(errorBody(msg('auth.rate-limited'))),
   });
-  app.use(['/api/v1/auth/login', '/api/v1/enrol'], guessing);
+  // Spraying one password across many usernames from one address: only failures count, per address.
+  const spraying = rateLimit({
+    windowMs: 5 * 60_000,
+    limit: 30,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    handler: (_req, res) => res.status(429).json(errorBody(msg('auth.rate-limited'))),
+  });
+  app.use(['/api/v1/auth/login', '/api/v1/enrol'], guessing, spraying);
 
   async function authorise(req: Request, access: Access): Promise<User | undefined> {
     if (access === 'public') return undefined;
@@ -114,7 +151,10 @@ export function createApp(ctx: HubContext) {
       const basic = /^Basic\s+(.+)$/i.exec(header);
       if (basic) {
         const [id, pw] = Buffer.from(basic[1], 'base64').toString().split(/:(.*)/s);
-        if (await ctx.authenticateDevice(id, pw ?? '')) return undefined;
+        if (await ctx.authenticateDevice(id, pw ?? '')) {
+          req.res!.locals.deviceId = id; // media downloads: only what this device's plan uses
+          return undefined;
+        }
         throw new HttpError(401, msg('auth.wrong-device-credentials'));
       }
       // Logged-in users may fetch media too (to listen in the browser).
@@ -123,6 +163,7 @@ export function createApp(ctx: HubContext) {
     if (!token) throw new HttpError(401, msg('auth.login-required'));
     const user = userForToken(ctx.db, token);
     if (!user) throw new HttpError(401, msg('auth.session-expired'));
+    req.res!.locals.authToken = token; // whichever way it came (header or ?token=): logout revokes it
     if (Array.isArray(access) && !access.includes(user.role)) throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: access }));
     return user;
   }

@@ -1,4 +1,4 @@
-// Devices fetch transcoded audio by content address; downloads resume with Range and revalidate
+// Devices fetch transcoded audio by content address (only media of approved broadcasts that reach them); downloads resume with Range and revalidate
 // with ETag, and the bytes are exactly what the name promises.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeys, topics } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
+import { formatVn } from '../time.ts';
 
 let t: TestHub;
 let tmp: string;
@@ -28,6 +29,11 @@ beforeAll(async () => {
     return x.status === 'ready' ? x : null;
   }, 30_000, 'media ready');
   url = `${t.hub.httpUrl}/media/${m.outputs.find((o: any) => o.format === 'opus').file}`;
+  // A device gets only media its plan uses: an approved broadcast that reaches it.
+  expect((await fetch(url, { headers: basic(device.mqttUsername, device.mqttPassword) })).status).toBe(404);
+  const b = await t.admin.post('/api/v1/broadcasts', { title: 'Xin chào', mediaId: m.id, targets: { areas: ['ha-noi'] }, startsAt: formatVn(Date.now() + 3600_000) });
+  await t.admin.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: 'ha-noi' });
+  await (await t.api.as('lanhdao', 'password-lanhdao')).post(`/api/v1/broadcasts/${b.id}/approve`, {});
 });
 afterAll(async () => {
   await t?.stop();

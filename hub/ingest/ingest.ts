@@ -1,6 +1,8 @@
 // Everything devices send the hub: presence (birth/will), playback receipts, telemetry and clock
 // requests. Each message is validated; a bad one is logged and counted, never acted on. A validly
 // signed receipt is stored whatever it claims, but counts only if admitted against the plan.
+// Each device's events are rate-limited first (rate-limit.ts): a flood from one device is dropped
+// before it costs a parse, a signature check or a reply, and other devices are served as usual.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
@@ -21,6 +23,7 @@ import { applyStatus, markSeen } from '../devices/presence.ts';
 import { admit } from './admission.ts';
 import { lookupPlan } from './plan-lookup.ts';
 import { createReceiptStore } from './receipt-store.ts';
+import { createRateLimiter, DEVICE_RATES, type Rate } from './rate-limit.ts';
 
 export interface IngestCounters {
   message(kind: string): void;
@@ -29,6 +32,8 @@ export interface IngestCounters {
   receipt(result: string, duplicate: boolean): void;
   /** a receipt stored as a rejected claim */
   receiptRejected(reason: string): void;
+  /** a device message dropped by its rate limit */
+  rateLimited(kind: string): void;
 }
 
 export function createIngest(deps: {
@@ -42,6 +47,8 @@ export function createIngest(deps: {
   now?: () => number;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
+  /** Per-device rates by event kind (default DEVICE_RATES). */
+  rates?: Record<string, Rate>;
 }) {
   const { db, mqtt, signer, log, counters, events } = deps;
   /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
@@ -51,6 +58,15 @@ export function createIngest(deps: {
   let ackTimer: NodeJS.Timeout | null = null;
 
   const receipts = createReceiptStore(db);
+  // Rates are about real time, not the hub clock tests may set.
+  const limiter = createRateLimiter({
+    rates: deps.rates ?? DEVICE_RATES,
+    now: () => performance.now(),
+    onDrop(deviceId, kind, dropped) {
+      counters.rateLimited(kind);
+      if (dropped !== null) log.warn({ deviceId, kind, dropped }, 'device over its message rate: dropping (logged once a minute)');
+    },
+  });
 
   const reject = (reason: string, topic: string, detail: string) => {
     counters.rejected(reason);
@@ -68,7 +84,7 @@ export function createIngest(deps: {
     ackTimer = null;
     for (const [deviceId, ids] of pendingAcks) {
       for (let i = 0; i < ids.length; i += 500) {
-        const env = signer.seal({ type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
+        const env = signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
         mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
       }
     }
@@ -134,7 +150,7 @@ export function createIngest(deps: {
   function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
     const r = parseJson(ClockRequest, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    const env = signer.seal({ type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
+    const env = signer.seal({ device: deviceId }, { type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
     mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
@@ -146,6 +162,7 @@ export function createIngest(deps: {
     try {
       if (parsed.kind === 'deviceStatus') return onStatus(parsed.deviceId, topic, payload, retained);
       if (parsed.kind !== 'deviceEvent') return;
+      if (!limiter.take(parsed.deviceId, parsed.event)) return;
       // Only the device can publish on its topics (broker access rules), so any live message
       // from it says it is connected now.
       if (!retained && markSeen(db, parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });

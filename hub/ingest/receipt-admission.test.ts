@@ -190,7 +190,7 @@ describe('receipts admitted against the plan, through the broker', () => {
   });
 
   it('counts rejected receipts by reason in /metrics', async () => {
-    const text = await (await fetch(`${t.hub.httpUrl}/metrics`)).text();
+    const text = await t.admin.get('/metrics');
     expect(text).toMatch(/wardcast_receipts_rejected_total\{reason="unplanned"\} 3/);
     expect(text).toMatch(/wardcast_receipts_rejected_total\{reason="not-targeted"\} 1/);
     expect(text).toMatch(/wardcast_receipts_rejected_total\{reason="premature"\} 1/);

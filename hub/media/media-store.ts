@@ -61,7 +61,9 @@ export function getMedia(db: Db, id: number): MediaItem | undefined {
   return r ? toItem(r) : undefined;
 }
 
-export function listMedia(db: Db, limit = 200): MediaItem[] {
+/** The newest media, or the newest among `ids`. */
+export function listMedia(db: Db, limit = 200, ids?: number[]): MediaItem[] {
+  if (ids) return (db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(ids), limit) as any[]).map(toItem);
   return (db.prepare('SELECT * FROM media ORDER BY id DESC LIMIT ?').all(limit) as any[]).map(toItem);
 }
 
@@ -97,4 +99,9 @@ export function failInterruptedMedia(db: Db, except: number[] = []): number {
 export function isKnownOutput(db: Db, file: string): boolean {
   if (!/^[0-9a-f]{64}\.(opus|mp3)$/.test(file)) return false;
   return db.prepare("SELECT 1 FROM media WHERE status = 'ready' AND outputs LIKE ?").get(`%"${file}"%`) !== undefined;
+}
+
+/** Ids of the media items one of whose outputs is this file (call after isKnownOutput). */
+export function mediaWithFile(db: Db, file: string): number[] {
+  return (db.prepare("SELECT id FROM media WHERE status = 'ready' AND outputs LIKE ?").all(`%"${file}"%`) as Array<{ id: number }>).map((r) => r.id);
 }

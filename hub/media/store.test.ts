@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { placeByHash, sweepTemp, tempName } from './store.ts';
@@ -36,9 +36,13 @@ describe('content-addressed placement', () => {
     const fresh = tempName(dir, 'mp3');
     writeFileSync(old, 'x');
     writeFileSync(fresh, 'y');
-    const longAgo = new Date(Date.now() - 7 * 3600_000);
-    utimesSync(old, longAgo, longAgo);
-    expect(await sweepTemp(dir)).toEqual([path.basename(old)]);
+    // Both times set the same way and the clock taken from them: under libfaketime a time written
+    // with utimes reads back shifted, and a file's own time is the kernel's, not the faked clock.
+    const at = new Date('2026-06-15T03:00:00Z');
+    utimesSync(fresh, at, at);
+    utimesSync(old, new Date(at.getTime() - 7 * 3600_000), new Date(at.getTime() - 7 * 3600_000));
+    const now = statSync(fresh).mtimeMs + 60_000;
+    expect(await sweepTemp(dir, 6 * 3600_000, now)).toEqual([path.basename(old)]);
     expect(readdirSync(dir)).toContain(path.basename(fresh));
   });
 });

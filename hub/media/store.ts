@@ -41,14 +41,14 @@ export async function placeByHash(tempFile: string, ext: string): Promise<Placed
 }
 
 /** Removes temp files a crashed run left in `dir` (older than `olderThanMs`); returns their names. */
-export async function sweepTemp(dir: string, olderThanMs = 6 * 3600_000): Promise<string[]> {
+export async function sweepTemp(dir: string, olderThanMs = 6 * 3600_000, now = Date.now()): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
     if (!name.startsWith('.tmp-')) continue;
     const full = path.join(dir, name);
     const st = await stat(full).catch(() => undefined);
-    if (st?.isFile() && Date.now() - st.mtimeMs > olderThanMs) {
+    if (st?.isFile() && now - st.mtimeMs > olderThanMs) {
       await unlink(full).catch(() => undefined);
       removed.push(name);
     }

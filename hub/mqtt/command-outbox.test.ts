@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 1, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
+const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 2, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, to: { device: 'loa-1' }, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
 
 it('holds commands while the broker is away, drops the expired ones and sends the rest in order', async () => {
   mq = await startMosquitto();
@@ -58,3 +58,15 @@ it('holds commands while the broker is away, drops the expired ones and sends th
   expect(outbox.pending()).toBe(0);
   expect(drops).toEqual([['expired', 1]]);
 }, 20_000);
+
+it('refuses a command for a topic other than its target (the agent would refuse it there)', () => {
+  const db = openDatabase(path.join(dir, 'guard.sqlite'));
+  cleanups.push(async () => db.close());
+  const outbox = createCommandOutbox({ db, mqtt: { connected: () => false, publish: async () => undefined }, log: pino({ level: 'silent' }) });
+  const env = envelope('z', Date.now() + 60_000);
+  expect(() => outbox.enqueue('wardcast/v1/dev/loa-2/cmd', env)).toThrow(/addressed to {"device":"loa-1"} does not go on wardcast\/v1\/dev\/loa-2\/cmd/);
+  expect(() => outbox.enqueue('wardcast/v1/area/ha-noi/cmd', env)).toThrow(/does not go on/);
+  expect(outbox.pending()).toBe(0);
+  outbox.enqueue('wardcast/v1/dev/loa-1/cmd', env);
+  expect(outbox.pending()).toBe(1);
+});

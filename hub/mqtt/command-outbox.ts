@@ -4,7 +4,7 @@
 // and a hub restart loses none. A command that expires while waiting is dropped and counted (the
 // agent would refuse it anyway), as is the oldest one when the outbox is full.
 import type { Logger } from 'pino';
-import type { SignedEnvelope } from '../../protocol/index.ts';
+import { commandTopicSuffix, type SignedEnvelope } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubMqtt } from './hub-mqtt.ts';
 
@@ -67,8 +67,12 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
   }
 
   return {
-    /** Stores a command and sends it as soon as the broker is there. Never waits for the broker. */
+    /**
+     * Stores a command and sends it as soon as the broker is there. Never waits for the broker.
+     * Throws if `topic` is not the command topic of the envelope's target: the agent would refuse it.
+     */
     enqueue(topic: string, envelope: SignedEnvelope): void {
+      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to))) throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
       insert.run(topic, JSON.stringify(envelope), envelope.expiresAt, now());
       const n = (count.get() as { n: number }).n;
       if (n > maxRows) dropped('full', db.prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)').run(n - maxRows).changes);

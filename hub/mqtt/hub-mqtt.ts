@@ -43,6 +43,8 @@ export interface HubMqttOptions {
   log: Logger;
   reconnectPeriodMs?: number;
   now?: () => number;
+  /** CA certificates for an mqtts:// or wss:// broker (default: the public CAs); never unverified. */
+  ca?: Buffer;
 }
 
 export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
@@ -125,6 +127,8 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
         connectTimeout: 10_000,
         keepalive: 30,
         will: will(),
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        rejectUnauthorized: true,
       });
       client = c;
       wire(c);

@@ -228,10 +228,16 @@ function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unkno
   };
 }
 
-function csvCell(v: unknown): string {
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (leading =, +, -, @, tab or carriage
+ * return) gets a leading apostrophe, whatever it looks like — "-5" in a text field too: titles and
+ * the reasons devices give are anybody's text. Numbers and booleans (seconds played, confirmed) are
+ * values we computed, never text, so they stay numeric and sum in the spreadsheet.
+ */
+export function csvCell(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = v === null || v === undefined ? '' : String(v);
-  // Neutralise spreadsheet formulas, quote anything with separators.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

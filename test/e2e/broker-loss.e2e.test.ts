@@ -102,7 +102,7 @@ describe('with a real Mosquitto (no persistence)', () => {
     figures.push(`broker down: approve ${approveMs.toFixed(1)} ms, emergency create ${emergencyMs.toFixed(1)} ms, cancel ${cancelMs.toFixed(1)} ms`);
     // Generous bounds: the point is "not the outage" (it used to block until the broker returned).
     for (const ms of [approveMs, emergencyMs, cancelMs]) expect(ms).toBeLessThan(3000);
-    const metrics = async () => (await fetch(`${t.hub.httpUrl}/metrics`)).text();
+    const metrics = () => t.admin.get('/metrics');
     expect(await metrics()).toMatch(/wardcast_hub_outbox_pending 6\b/); // play-now and stop for three boards
 
     const before = dev.manifestVersion();

@@ -24,11 +24,11 @@ export function authRoutes(ctx: HubContext) {
     route({
       method: 'post',
       path: '/api/v1/auth/logout',
-      summary: 'Revoke the token used for this request',
+      summary: 'Revoke the token used for this request (sent as a bearer header or as ?token=)',
       tag: 'auth',
       access: 'user',
-      handler({ req }) {
-        revokeToken(ctx.db, (req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+      handler({ res }) {
+        revokeToken(ctx.db, String(res.locals.authToken));
         return { ok: true };
       },
     }),

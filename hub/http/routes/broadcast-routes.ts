@@ -15,6 +15,7 @@ import {
 } from '../../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
 import { withinScope } from '../../areas/areas.ts';
+import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
@@ -56,6 +57,10 @@ export function broadcastRoutes(ctx: HubContext) {
       if (!(e instanceof DraftError)) throw e; // createBroadcast names the problem
     }
     if (draft) quiet(draft);
+  };
+  // A bulletin may use only media its author may see: using it would show it to the whole target.
+  const usableMedia = (body: BroadcastInput, user: User) => {
+    if (body.mediaId !== undefined && !createVisibility(ctx.db, user.scope).media(body.mediaId)) throw new HttpError(404, msg('media.not-found', { id: body.mediaId }));
   };
   const changed = async (b: Broadcast) => {
     await ctx.dispatcher.onBroadcastChanged(b);
@@ -102,6 +107,7 @@ export function broadcastRoutes(ctx: HubContext) {
       body: BroadcastInput,
       async handler({ user, body, res }) {
         const lead = leadOf(body);
+        usableMedia(body, user!);
         quietDraft(body, user!);
         const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead));
         res.status(201);
@@ -119,6 +125,7 @@ export function broadcastRoutes(ctx: HubContext) {
       access: ['operator', 'approver', 'district', 'admin'],
       body: BroadcastInput,
       handler({ req, user, body, res }) {
+        usableMedia(body, user!);
         quietDraft(body, user!);
         const { broadcast, revisionOf } = guard(() => editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body)));
         if (revisionOf) res.status(201);

@@ -2,7 +2,8 @@ import path from 'node:path';
 import busboy from 'busboy';
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
-import { getMedia, isKnownOutput, listMedia } from '../../media/media-store.ts';
+import { getMedia, isKnownOutput, listMedia, mediaWithFile } from '../../media/media-store.ts';
+import { createVisibility, deviceMayFetch } from '../../areas/visibility.ts';
 import { safeOriginalName } from '../../media/media-jobs.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
@@ -55,29 +56,44 @@ export function mediaRoutes(ctx: HubContext) {
         return item;
       },
     }),
-    route({ method: 'get', path: '/api/v1/media', summary: 'Media items with processing state', tag: 'media', access: 'user', handler: () => listMedia(ctx.db) }),
+    route({
+      method: 'get',
+      path: '/api/v1/media',
+      summary: 'Media items with processing state: those uploaded within your area, and those used by broadcasts that concern it',
+      tag: 'media',
+      access: 'user',
+      handler({ user }) {
+        const visible = createVisibility(ctx.db, user!.scope).mediaIds();
+        return visible ? listMedia(ctx.db, 200, [...visible]) : listMedia(ctx.db);
+      },
+    }),
     route({
       method: 'get',
       path: '/api/v1/media/:id',
       summary: 'One media item: status (processing, ready, failed with the reason), duration, measured loudness',
       tag: 'media',
       access: 'user',
-      handler({ req }) {
+      handler({ req, user }) {
         const m = getMedia(ctx.db, Number(req.params.id));
-        if (!m) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
+        if (!m || !createVisibility(ctx.db, user!.scope).media(m.id)) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
         return m;
       },
     }),
     route({
       method: 'get',
       path: '/media/:file',
-      summary: 'Download a transcoded file by its content address (<sha256>.opus|mp3); ETag and Range for resuming',
+      summary:
+        "Download a transcoded file by its content address (<sha256>.opus|mp3); ETag and Range for resuming. A device (HTTP basic, its MQTT credentials) gets only media of approved broadcasts that reach it; a user only media they may see",
       tag: 'media',
       access: 'device',
       openapi: { responses: { '200': { description: 'audio' }, '206': { description: 'partial content' }, '404': { description: 'unknown file' } } },
-      handler({ req, res }) {
+      handler({ req, res, user }) {
         const file = String(req.params.file);
         if (!isKnownOutput(ctx.db, file)) throw new HttpError(404, msg('media.file-not-found', { file }));
+        // Not found rather than forbidden: the name itself is not to be confirmed.
+        const deviceId = res.locals.deviceId as string | undefined;
+        const allowed = deviceId ? deviceMayFetch(ctx.db, deviceId, file) : mediaWithFile(ctx.db, file).some(createVisibility(ctx.db, user!.scope).media);
+        if (!allowed) throw new HttpError(404, msg('media.file-not-found', { file }));
         // The content address is the strongest validator there is.
         res.setHeader('ETag', `"${file.split('.')[0]}"`);
         return new Promise<void>((resolve, reject) =>

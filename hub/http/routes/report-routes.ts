@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { coverageCsv, coverageReport } from '../../reports/coverage.ts';
 import { withinScope } from '../../areas/areas.ts';
+import { createVisibility } from '../../areas/visibility.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
@@ -66,11 +67,14 @@ export function reportRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/audit',
-      summary: 'Audit log: who created, approved, cancelled or sent what, when',
+      summary: 'Audit log: who created, approved, cancelled or sent what, when — entries about things within your area (an admin sees all)',
       tag: 'reports',
       access: ['approver', 'district', 'admin'],
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-      handler: ({ query }) => listAudit(ctx.db, query.limit),
+      handler({ user, query }) {
+        const v = createVisibility(ctx.db, user!.scope);
+        return listAudit(ctx.db, query.limit, v.all ? undefined : v.auditEntry);
+      },
     }),
   ];
 }

@@ -11,6 +11,7 @@ import { getDevice } from '../../devices/devices.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
 import { devicesLeftOff } from '../../broadcasts/exclusions.ts';
 import { getMedia } from '../../media/media-store.ts';
+import { createVisibility } from '../../areas/visibility.ts';
 import { coverageReport } from '../../reports/coverage.ts';
 import { coveragePdf } from '../../reports/coverage-pdf.ts';
 import { periodBounds } from './report-routes.ts';
@@ -198,9 +199,9 @@ export function uiRoutes(ctx: HubContext) {
       summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
       tag: 'media',
       access: 'user',
-      async handler({ req }) {
+      async handler({ req, user }) {
         const m = getMedia(ctx.db, Number(req.params.id));
-        if (!m) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
+        if (!m || !createVisibility(ctx.db, user!.scope).media(m.id)) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
         const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
         if (m.status !== 'ready' || !out) throw new HttpError(409, msg('media.waveform-not-ready', { id: m.id, status: m.status }));
         try {
