@@ -109,6 +109,38 @@ program
     }
   });
 
+// --- External broker setup (docs/brokers.md) ---
+program
+  .command('broker')
+  .description('set up an external MQTT broker for the hub')
+  .command('mosquitto-config')
+  .description("write mosquitto.conf and the dynamic-security file (with the hub's admin client) to DIR, and print the hub's environment")
+  .requiredOption('--out <dir>', 'folder for mosquitto.conf, dynamic-security.json and the hub password file')
+  .option('--port <n>', 'listener port', '1883')
+  .option('--host <addr>', 'listener address (default: every address)')
+  .option('--hub-username <name>', "the hub's admin login on the broker", 'wardcast-hub')
+  .option('--topic-prefix <prefix>', 'as the hub (WARDCAST_TOPIC_PREFIX)', process.env.WARDCAST_TOPIC_PREFIX || 'wardcast/v1')
+  .option('--no-persistence', 'keep retained messages in memory only')
+  .option('--force', 'overwrite an existing dynamic-security.json (its clients are lost)')
+  .action(async (opts) => {
+    const { writeMosquittoSetup } = await import('../hub/broker/mosquitto-setup.ts');
+    const path = await import('node:path');
+    const s = writeMosquittoSetup({
+      dir: opts.out,
+      port: Number(opts.port),
+      host: opts.host,
+      hubUsername: opts.hubUsername,
+      topicPrefix: opts.topicPrefix,
+      persistence: opts.persistence,
+      force: !!opts.force,
+    });
+    console.log(`wrote ${s.confFile}\nwrote ${s.dynsecFile} (the broker rewrites it as the hub adds devices; keep it writable by the mosquitto user)\nwrote ${s.passwordFile}`);
+    // Started as root, mosquitto drops to its own user, which must read and rewrite the plugin's file.
+    console.log(`\nlet the broker's user own it:  chown -R mosquitto: ${path.dirname(s.confFile)}\nstart the broker:  mosquitto -c ${s.confFile}\n\nthen run the hub with:`);
+    for (const [k, v] of Object.entries(s.env)) console.log(`  ${k}=${v}`);
+    console.log("\nand tell agents the broker's address reachable from the field (WARDCAST_PUBLIC_MQTT_URL).");
+  });
+
 function stopOnSignal(stop: () => Promise<void>) {
   let stopping = false;
   const handler = async () => {

@@ -48,6 +48,16 @@ export const HubConfig = z.object({
   mqttTlsPort: port.default(8883).describe('embedded broker MQTT-over-TLS port'),
   /** CA certificates that sign an external broker's certificate (mqttUrl mqtts:// or wss://); default: the public CAs. */
   mqttCaFile: z.string().min(1).optional(),
+
+  // --- External broker access (docs/brokers.md) ---
+  /** A file holding the hub's broker password (first line), e.g. a container secret. */
+  mqttPasswordFile: z.string().optional(),
+  /**
+   * Who enforces per-device access on an external broker. `mosquitto-dynsec`: the hub provisions
+   * each device's client and role over Mosquitto's dynamic-security control topic. `broker`: the
+   * broker does it on its own (e.g. EMQX); the hub only logs in.
+   */
+  mqttAccess: z.enum(['mosquitto-dynsec', 'broker']).default('mosquitto-dynsec'),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 
@@ -66,6 +76,12 @@ const ENV: Record<string, keyof HubConfig> = {
   WARDCAST_TLS_KEY: 'tlsKey',
   WARDCAST_MQTT_TLS_PORT: 'mqttTlsPort',
   WARDCAST_MQTT_CA_FILE: 'mqttCaFile',
+
+  // External broker access
+  WARDCAST_MQTT_USERNAME: 'mqttUsername',
+  WARDCAST_MQTT_PASSWORD: 'mqttPassword',
+  WARDCAST_MQTT_PASSWORD_FILE: 'mqttPasswordFile',
+  WARDCAST_MQTT_ACCESS: 'mqttAccess',
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof HubConfig, string>> {
@@ -96,5 +112,17 @@ export function loadHubConfig(...layers: Array<Record<string, unknown> | undefin
   for (const layer of layers) for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) merged[k] = v;
   const r = HubConfig.strict().safeParse(merged);
   if (!r.success) throw new Error(`invalid hub configuration: ${describeZodError(r.error)}`);
-  return { ...r.data, dataDir: path.resolve(r.data.dataDir) };
+  return { ...r.data, dataDir: path.resolve(r.data.dataDir), mqttPassword: brokerPassword(r.data) };
+}
+
+/** The password wins over the file; a file that cannot be read stops the hub with its name. */
+function brokerPassword(c: { mqttPassword?: string; mqttPasswordFile?: string }): string | undefined {
+  if (c.mqttPassword !== undefined || !c.mqttPasswordFile) return c.mqttPassword;
+  try {
+    const pw = readFileSync(c.mqttPasswordFile, 'utf8').split(/\r?\n/)[0];
+    if (!pw) throw new Error('it is empty');
+    return pw;
+  } catch (e) {
+    throw new Error(`invalid hub configuration: mqttPasswordFile ${c.mqttPasswordFile}: ${(e as Error).message}`);
+  }
 }

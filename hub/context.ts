@@ -7,6 +7,8 @@ import type { HubSigner } from './signing.ts';
 import type { Dispatcher } from './dispatch/dispatcher.ts';
 import type { HubMetrics } from './metrics.ts';
 import type { MediaJobs } from './media/media-jobs.ts';
+import type { DeviceAccess } from './broker/device-access.ts';
+import type { DeviceRevoker } from './devices/revocation.ts';
 
 export interface HubContext {
   db: Db;
@@ -20,4 +22,7 @@ export interface HubContext {
   version: string;
   mqttConnected: () => boolean;
   authenticateDevice: (id: string, password: string) => Promise<boolean>;
+  /** The broker side of enrolment and revocation. */
+  deviceAccess: DeviceAccess;
+  revoker: DeviceRevoker;
 }

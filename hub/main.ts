@@ -26,6 +26,10 @@ import { createApp } from './http/app.ts';
 import { buildWebBundle } from './http/web-bundle.ts';
 import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
+// External broker access
+import { brokerManagedAccess, embeddedAccess, mosquittoDynsecAccess, type DeviceAccess } from './broker/device-access.ts';
+import { connectDynsec } from './broker/mosquitto-dynsec.ts';
+import { createDeviceRevoker } from './devices/revocation.ts';
 
 const pkg = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
 
@@ -131,6 +135,10 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
   await mqtt.resubscribe(ingest.subscriptions);
   await mqtt.start();
 
+  // --- Broker access: who may log in and to which topics (docs/brokers.md) ---
+  const access = await startDeviceAccess(config, broker, db, log.child({ part: 'broker-access' }));
+  const revoker = createDeviceRevoker({ db, access: access.access, mqtt, topicPrefix: config.topicPrefix, events, log: log.child({ part: 'revoke' }) });
+
   const media = createMediaJobs({
     db,
     dataDir: config.dataDir,
@@ -155,7 +163,9 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     log,
     version: pkg.version,
     mqttConnected: () => mqtt.connected(),
-    authenticateDevice: checkDevice,
+    authenticateDevice: access.authenticated(checkDevice),
+    deviceAccess: access.access,
+    revoker,
   };
   // The web UI is built from web/ when its bundle is missing or older than its sources.
   await buildWebBundle().then(
@@ -184,6 +194,7 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     async stop() {
       dispatcher.stop();
       ingest.stop();
+      await access.access.close();
       await mqtt.close();
       // The broker before the HTTP server: it also holds the MQTT-over-WebSocket connections.
       await broker?.close();
@@ -191,6 +202,39 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
       await new Promise<void>((r) => server.close(() => r()));
       await media.idle();
       db.close();
+    },
+  };
+}
+
+/**
+ * The embedded broker reads the database itself. Mosquitto gets every device's login and role from
+ * the hub; at start the two are reconciled. A device enrolled before Mosquitto was used has no
+ * login there, and only its password (which the hub keeps as a hash) can make one: the first time
+ * it proves that password to the hub over HTTP, it is provisioned with it.
+ */
+async function startDeviceAccess(config: HubConfig, broker: EmbeddedBroker | null, db: HubContext['db'], log: Logger) {
+  let access: DeviceAccess;
+  if (broker) access = embeddedAccess(broker);
+  else if (config.mqttAccess === 'broker') access = brokerManagedAccess();
+  else {
+    const dynsec = await connectDynsec(config.mqttUrl!, { username: config.mqttUsername, password: config.mqttPassword, log });
+    access = mosquittoDynsecAccess({ dynsec, topicPrefix: config.topicPrefix, log });
+  }
+  const enrolled = (db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL AND decommissioned_at IS NULL').all() as Array<{ id: string }>).map(
+    (r) => ({ id: r.id, areaPath: getDevice(db, r.id)!.areaPath }),
+  );
+  const missing = new Set((await access.reconcile(enrolled)).missing);
+  return {
+    access,
+    authenticated: (check: (id: string, pw: string) => Promise<boolean>) => async (id: string, pw: string) => {
+      const ok = await check(id, pw);
+      if (ok && missing.delete(id)) {
+        await access.provision(id, pw, getDevice(db, id)!.areaPath).catch((err) => {
+          missing.add(id);
+          log.warn({ deviceId: id, err: err.message }, 'could not provision a device that proved its password');
+        });
+      }
+      return ok;
     },
   };
 }

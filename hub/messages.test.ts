@@ -106,6 +106,8 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'media.interrupted': {},
   'device.not-found': { id: 'loa-9' },
   'device.exists': { id: 'loa-1' },
+  'device.decommissioned': { id: 'loa-1' },
+  'device.broker-refused': { detail: 'Client not found' },
   'area.outside-your-area': { path: 'ha-noi/thanh-xuan/kim-giang' },
   'area.parent-not-found': { path: 'ha-noi/nowhere' },
   'area.exists': { path: 'ha-noi/thanh-xuan' },

@@ -600,6 +600,14 @@ export const CATALOGUE = {
     (p: { id: string }) => `device "${p.id}" already exists`,
     (p) => `Mã thiết bị "${p.id}" đã tồn tại.`,
   ),
+  'device.decommissioned': def(
+    (p: { id: string }) => `device "${p.id}" is decommissioned; register a new device instead`,
+    (p) => `Thiết bị "${p.id}" đã ngừng sử dụng; hãy đăng ký thiết bị mới.`,
+  ),
+  'device.broker-refused': def(
+    (p: { detail: string }) => `the MQTT broker could not be updated, nothing was changed there: ${p.detail}`,
+    (p) => `Không cập nhật được máy chủ MQTT: ${p.detail}`,
+  ),
   'area.outside-your-area': def(
     (p: { path: string }) => `area "${p.path}" is outside your area`,
     (p) => `Khu vực "${p.path}" nằm ngoài phạm vi phụ trách của bạn.`,

@@ -51,6 +51,8 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
     broadcasts.map((b) => b.id),
     pendingDecisionsOf,
   );
+  const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
+  const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
   const kinds = new Map<string, DeviceKind | undefined>();
   const kindOf = (id: string) => {
     if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
@@ -66,7 +68,10 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
       if (onlyDevices && !onlyDevices.has(deviceId)) continue;
       const kind = kindOf(deviceId);
       if (!kind) continue;
+      const retired = decommissionedAt(deviceId);
       for (const s of starts) {
+        // Nothing is owed by a decommissioned device after it left; what came before stays.
+        if (retired !== null && s >= retired) continue;
         if (excluded.has(exclusionKey(b.id, s, deviceId))) continue;
         const item = itemFor(b, kind, s, media);
         if (item) out.push({ deviceId, item });

@@ -47,6 +47,8 @@ export interface EmbeddedBroker {
   attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   close(): Promise<void>;
   connectedClients(): number;
+  /** Closes a client's live connection (a revoked device); false when it was not connected. */
+  disconnectClient(clientId: string): boolean;
 }
 
 export async function startEmbeddedBroker(opts: BrokerOptions): Promise<EmbeddedBroker> {
@@ -168,6 +170,12 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       wsServers.push(wss);
     },
     connectedClients: () => broker.connectedClients,
+    disconnectClient(clientId) {
+      const c = (broker as any).clients[clientId] as Client | undefined;
+      if (!c) return false;
+      c.close();
+      return true;
+    },
     async close() {
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();

@@ -215,5 +215,11 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 8: revocation and decommissioning (docs/brokers.md). A revoked device keeps its row and history
+  // and may be enrolled again with a new token; a decommissioned one leaves the live fleet for good.
+  `
+  ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
+  ALTER TABLE devices ADD COLUMN decommissioned_at INTEGER;
+  `,
 ];
 

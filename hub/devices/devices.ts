@@ -27,6 +27,10 @@ export interface Device {
   /** An LED board's display as its agent last reported it; null until it has (the web preview then assumes one). */
   display: LedDisplay | null;
   manifestVersion: number;
+  /** When its credentials were last revoked (a new token, or revocation); null when never. */
+  revokedAt: string | null;
+  /** Out of service for good: kept for reports, gone from the live fleet. */
+  decommissionedAt: string | null;
 }
 
 function toDevice(db: Db, r: any): Device {
@@ -46,6 +50,8 @@ function toDevice(db: Db, r: any): Device {
     telemetry: r.telemetry ? (JSON.parse(r.telemetry) as Telemetry) : null,
     display: r.led_display ? (JSON.parse(r.led_display) as LedDisplay) : null,
     manifestVersion: r.manifest_version,
+    revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    decommissionedAt: r.decommissioned_at ? new Date(r.decommissioned_at).toISOString() : null,
   };
 }
 
@@ -73,14 +79,36 @@ export function createDevice(db: Db, input: NewDevice): { device: Device; enrolT
   return { device: getDevice(db, input.id)!, enrolToken };
 }
 
-/** A fresh enrolment token for a device (e.g. a replaced board); old credentials stop working. */
-export function reissueEnrolToken(db: Db, id: string): string {
-  const token = `enrol_${randomSecret(24)}`;
+/**
+ * Revokes a device's credentials and key (the broker side is DeviceAccess.revoke). Its row and
+ * history stay; a new token (`reissueEnrolToken`) may enrol a replacement.
+ */
+export function revokeDevice(db: Db, id: string, now = Date.now()): void {
   const info = db
-    .prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ?, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL WHERE id = ?')
-    .run(sha(token), Date.now() + ENROL_TOKEN_TTL_MS, id);
+    .prepare('UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?')
+    .run(now, id);
   if (info.changes === 0) throw new LocalizedError(msg('device.not-found', { id }));
+}
+
+/** A fresh enrolment token for a device (e.g. a replaced board); old credentials stop working. */
+export function reissueEnrolToken(db: Db, id: string, now = Date.now()): string {
+  const d = getDevice(db, id);
+  if (!d) throw new LocalizedError(msg('device.not-found', { id }));
+  if (d.decommissionedAt) throw new LocalizedError(msg('device.decommissioned', { id }));
+  const token = `enrol_${randomSecret(24)}`;
+  db.transaction(() => {
+    revokeDevice(db, id, now);
+    db.prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ? WHERE id = ?').run(sha(token), now + ENROL_TOKEN_TTL_MS, id);
+  })();
   return token;
+}
+
+/** Revokes for good: no new token; the device leaves the live fleet and stays in reports. */
+export function decommissionDevice(db: Db, id: string, now = Date.now()): void {
+  db.transaction(() => {
+    revokeDevice(db, id, now);
+    db.prepare('UPDATE devices SET decommissioned_at = COALESCE(decommissioned_at, ?) WHERE id = ?').run(now, id);
+  })();
 }
 
 export function getDevice(db: Db, id: string): Device | undefined {
@@ -88,9 +116,12 @@ export function getDevice(db: Db, id: string): Device | undefined {
   return r ? toDevice(db, r) : undefined;
 }
 
-export function listDevices(db: Db, scope: string | null = null): Device[] {
+/** `live`: without decommissioned devices (the fleet); reports list them all. */
+export function listDevices(db: Db, scope: string | null = null, o: { live?: boolean } = {}): Device[] {
   const rows = db.prepare('SELECT d.* FROM devices d JOIN areas a ON a.id = d.area_id ORDER BY a.path, d.id').all() as any[];
-  return rows.map((r) => toDevice(db, r)).filter((d) => scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/'));
+  return rows
+    .map((r) => toDevice(db, r))
+    .filter((d) => (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) && !(o.live && d.decommissionedAt));
 }
 
 export function devicePublicKey(db: Db, id: string): string | undefined {
@@ -103,7 +134,12 @@ export class EnrolmentError extends LocalizedError {}
 export async function enrolDevice(
   db: Db,
   input: { token: string; publicKey: string; agentVersion?: string },
-  hub: { publicKeyPem: string; topicPrefix: string },
+  hub: {
+    publicKeyPem: string;
+    topicPrefix: string;
+    /** Gives the broker the new login before the token is spent; when it throws, nothing is stored. */
+    provision?: (deviceId: string, password: string, areaPath: string) => Promise<void>;
+  },
 ): Promise<EnrolResponse> {
   const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as any;
   if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
@@ -119,10 +155,16 @@ export async function enrolDevice(
     throw new EnrolmentError(msg('enrol.bad-public-key', { detail: (e as Error).message }));
   }
   const password = randomSecret(24);
-  db.prepare(
-    'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ?',
-  ).run(Date.now(), await hashPassword(password), publicKeyPem, input.agentVersion ?? null, r.id);
   const area = getArea(db, r.area_id)!;
+  const passwordHash = await hashPassword(password);
+  await hub.provision?.(r.id, password, area.path);
+  const spent = db
+    .prepare(
+      'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ? AND enrol_token_hash = ?',
+    )
+    .run(Date.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, sha(input.token));
+  // Revoked (or enrolled by a concurrent request) while the broker was being told.
+  if (spent.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
   return {
     deviceId: r.id,
     kind: r.kind,

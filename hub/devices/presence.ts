@@ -10,7 +10,9 @@ import type { Db } from '../db/database.ts';
  * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
  */
 export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
-  const r = db.prepare('SELECT session FROM devices WHERE id = ?').get(status.deviceId) as any;
+  const r = db.prepare('SELECT session FROM devices WHERE id = ? AND enrolled_at IS NOT NULL').get(status.deviceId) as any;
+  // Not enrolled (revoked): the kicked connection's will must not carry its session number over to
+  // the replacement board, whose sessions start again from 1.
   if (!r) return 'unknown-device';
   if (status.session < r.session) return 'stale';
   db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?').run(
@@ -25,7 +27,7 @@ export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'ap
 
 /** A live message from the device proves it is connected. True when it was shown offline. */
 export function markSeen(db: Db, deviceId: string, now = Date.now()): boolean {
-  return db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0').run(now, deviceId).changes > 0;
+  return db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL').run(now, deviceId).changes > 0;
 }
 
 /** At the start of a broker session nobody is known to be connected. Returns who was shown online. */

@@ -116,16 +116,22 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  /** Commands go only to enrolled devices: a revoked or decommissioned one gets nothing. */
+  const enrolledTargets = (b: Broadcast) => {
+    const enrolled = new Set((db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => r.id as string));
+    return resolveTargets(db, b.targets.areas, b.targets.devices).filter((id) => enrolled.has(id));
+  };
+
   /** Sends an emergency's items now, per device, besides its manifest. */
   function sendImmediate(b: Broadcast): void {
-    const deviceIds = resolveTargets(db, b.targets.areas, b.targets.devices);
+    const deviceIds = enrolledTargets(b);
     const from = (b.startsAt ?? now()) - 1;
     const planned = planOccurrences(db, [b], from, from + 2, new Set(deviceIds));
     for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ device: p.deviceId }, { type: 'play-now', item: p.item }, 10 * 60_000));
   }
 
   function sendStop(b: Broadcast, reason: string): void {
-    for (const id of resolveTargets(db, b.targets.areas, b.targets.devices)) {
+    for (const id of enrolledTargets(b)) {
       outbox.enqueue(t.deviceCommand(id), signer.seal({ device: id }, { type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
     }
   }

@@ -24,7 +24,7 @@ afterAll(async () => {
 const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 2, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, to: { device: 'loa-1' }, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
 
 it('holds commands while the broker is away, drops the expired ones and sends the rest in order', async () => {
-  mq = await startMosquitto();
+  mq = await startMosquitto({ open: true });
   await mq.kill();
   const db = openDatabase(path.join(dir, 'hub.sqlite'));
   cleanups.push(async () => db.close());

@@ -45,8 +45,9 @@ describe('with a real Mosquitto (no persistence)', () => {
   };
 
   beforeAll(async () => {
-    mq = await startMosquitto();
-    t = await startTestHub({ mqttUrl: mq.url });
+    // Devices here are bare MQTT sessions without credentials: an open broker (access: access.e2e).
+    mq = await startMosquitto({ open: true });
+    t = await startTestHub(mq.hubConfig);
     w = await seedWorld(t, [
       { id: 'led-1', kind: 'led', area: HA_DINH },
       { id: 'led-2', kind: 'led', area: HA_DINH },
@@ -157,7 +158,7 @@ describe('with a real Mosquitto (no persistence)', () => {
     const before = dev.manifestVersion();
     const instances = new Set(dev.hubBirths.map((h) => h.instance));
     await t.stop(true);
-    t = await startTestHub({ mqttUrl: mq.url }, t.dir);
+    t = await startTestHub(mq.hubConfig, t.dir);
     // The broker kept the birth (retained) and hands it to the new hub on subscribing.
     await dev.waitFor(() => dev.hubBirths.some((h) => !instances.has(h.instance)), 5000, 'the new hub instance');
     await dev.waitFor(() => dev.manifestVersion() > before, 5000, 'manifests republished at the hub start');

@@ -58,7 +58,7 @@ async function until<T>(check: () => T | undefined | null | false, timeoutMs: nu
 }
 
 it('a hub killed mid-transcode leaves no ffmpeg behind, and its will says offline', async () => {
-  mq = await startMosquitto();
+  mq = await startMosquitto({ open: true }); // the observer below has no login
   const tp = topics();
   const statuses: any[] = [];
   observer = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'observer', clean: true });
@@ -69,7 +69,7 @@ it('a hub killed mid-transcode leaves no ffmpeg behind, and its will says offlin
   let out = '';
   hub = spawn(process.execPath, [bin, 'hub'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARDCAST_DATA_DIR: path.join(tmp, 'data'), WARDCAST_HTTP_PORT: String(httpPort), WARDCAST_MQTT_URL: mq.url, WARDCAST_ADMIN_PASSWORD: 'test-admin-password-1', WARDCAST_LOG_LEVEL: 'warn' },
+    env: { ...process.env, WARDCAST_DATA_DIR: path.join(tmp, 'data'), WARDCAST_HTTP_PORT: String(httpPort), ...mq.hubEnv, WARDCAST_ADMIN_PASSWORD: 'test-admin-password-1', WARDCAST_LOG_LEVEL: 'warn' },
   });
   hub.stdout!.on('data', (d) => (out += d));
   hub.stderr!.on('data', (d) => (out += d));

@@ -54,7 +54,7 @@ async function awayDuringApproval(f: FaultWorld, what: string, text: string, los
 describe('a broker that loses its retained messages, with a speaker away during the approval', () => {
   it('Mosquitto restarted without persistence', async () => {
     const broker = (mq = await startMosquitto());
-    fw = await new FaultWorld().start(['loa-1', 'loa-2'], { mqttUrl: broker.url });
+    fw = await new FaultWorld().start(['loa-1', 'loa-2'], { mqttUrl: broker.url, hubEnv: broker.hubEnv });
     await awayDuringApproval(fw, 'Mosquitto restart without persistence', 'Thông báo cắt điện để sửa chữa đường dây vào chiều mai.', () => broker.restart());
   }, 150_000);
 

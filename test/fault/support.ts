@@ -27,18 +27,20 @@ export class FaultWorld {
   ports!: { httpPort: number; mqttPort: number };
   readonly agents = new Map<string, AgentProcess>();
   private mqttUrl?: string;
+  private hubEnv?: Record<string, string>;
 
   /** Starts the hub (an external broker by URL, or the embedded one) and registers the devices. */
-  async start(devices: string[], o: { mqttUrl?: string } = {}): Promise<this> {
+  async start(devices: string[], o: { mqttUrl?: string; hubEnv?: Record<string, string> } = {}): Promise<this> {
     this.ports = { httpPort: await freePort(), mqttPort: await freePort() };
     this.mqttUrl = o.mqttUrl;
+    this.hubEnv = o.hubEnv;
     await this.startHub();
     this.w = await seedWorld(this.hub, devices.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })));
     return this;
   }
 
   async startHub(): Promise<HubProcess> {
-    this.hub = await startHubProcess({ dataDir: path.join(this.dir, 'hub'), ...this.ports, mqttUrl: this.mqttUrl });
+    this.hub = await startHubProcess({ dataDir: path.join(this.dir, 'hub'), ...this.ports, mqttUrl: this.mqttUrl, env: this.hubEnv });
     // Logins made before a restart still hold: sessions live in the hub's database.
     return this.hub;
   }

@@ -1,15 +1,23 @@
 // A real Mosquitto on a free loopback port, without persistence: a restart loses every retained
-// message and session, as a broker without persistence does in the field.
+// message and session, as a broker without persistence does in the field. By default it runs the
+// configuration `wardcast broker mosquitto-config` writes (dynamic security, no anonymous access),
+// and the hub logs in with `hubConfig`; `open: true` gives an anonymous broker for tests of other
+// things than access.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync as readFileSyncText, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.ts';
+import { writeMosquittoSetup } from '../../hub/broker/mosquitto-setup.ts';
 
 export interface Mosquitto {
   port: number;
   url: string;
+  /** The hub's settings for this broker (its admin login; empty for an open broker). */
+  hubConfig: { mqttUrl: string; mqttUsername?: string; mqttPassword?: string; mqttAccess?: 'broker' };
+  /** The same as the hub's environment. */
+  hubEnv: Record<string, string>;
   /** Kills it (SIGKILL: nothing saved) and starts a new one on the same port. */
   restart(downMs?: number): Promise<void>;
   kill(): Promise<void>;
@@ -36,11 +44,27 @@ function listening(port: number, timeoutMs = 5000): Promise<void> {
   });
 }
 
-export async function startMosquitto(): Promise<Mosquitto> {
+export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-mosquitto-'));
   const port = await freePort();
-  const conf = path.join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
+  const url = `mqtt://127.0.0.1:${port}`;
+  let conf = path.join(dir, 'mosquitto.conf');
+  // An open broker enforces nothing, and has no plugin for the hub to provision.
+  let hubConfig: Mosquitto['hubConfig'] = { mqttUrl: url, mqttAccess: 'broker' };
+  let hubEnv: Record<string, string> = { WARDCAST_MQTT_URL: url, WARDCAST_MQTT_ACCESS: 'broker' };
+  if (o.open) {
+    writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
+  } else {
+    const setup = writeMosquittoSetup({ dir, port, host: '127.0.0.1', persistence: false });
+    conf = setup.confFile;
+    hubConfig = { mqttUrl: url, mqttUsername: setup.hubUsername, mqttPassword: setup.hubPassword };
+    hubEnv = setup.env;
+    // Started as root, mosquitto drops to its own user, which must be able to save the plugin's file.
+    if (process.getuid?.() === 0) {
+      const u = mosquittoUser();
+      if (u) for (const f of ['', ...readdirSync(dir)]) chownSync(path.join(dir, f), u.uid, u.gid);
+    }
+  }
   let child: ChildProcess | null = null;
 
   const kill = () =>
@@ -58,7 +82,9 @@ export async function startMosquitto(): Promise<Mosquitto> {
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url,
+    hubConfig,
+    hubEnv,
     kill,
     start,
     async restart(downMs = 0) {
@@ -71,4 +97,15 @@ export async function startMosquitto(): Promise<Mosquitto> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function mosquittoUser(): { uid: number; gid: number } | null {
+  try {
+    const line = readFileSyncText('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('mosquitto:'));
+    if (!line) return null;
+    const [, , uid, gid] = line.split(':');
+    return { uid: Number(uid), gid: Number(gid) };
+  } catch {
+    return null;
+  }
 }

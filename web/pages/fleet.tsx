@@ -2,7 +2,7 @@
 // longitude, with labels and a scale bar, over the ward outlines) and in a list with health from
 // telemetry, live.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { onLive } from '../lib/api.ts';
+import { errorMessage, onLive, post } from '../lib/api.ts';
 import { useResource, useTick } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtAgo, fmtDateTime } from '../lib/time.ts';
@@ -30,6 +30,7 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
   const list = devices.data ?? [];
   const online = list.filter((d) => d.online).length;
   const areaName = (p: string) => ctx.areas.find((a) => a.path === p)?.name ?? p;
+  const manage = ctx.me.role === 'admin' || ctx.me.role === 'district';
   return (
     <div class="stack">
       <section class="card">
@@ -52,6 +53,7 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
                 <th>{tx('Lần cuối', 'Last seen')}</th>
                 <th>{tx('Tình trạng phần cứng', 'Hardware health')}</th>
                 <th>{tx('Đang phát', 'Playing now')}</th>
+                {manage && <th>{tx('Thao tác', 'Actions')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -65,19 +67,70 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
                   </td>
                   <td>{areaName(d.areaPath)}</td>
                   <td class={d.online ? 'online' : 'offline'} data-testid="device-state">
-                    {d.online ? tx('Trực tuyến', 'Online') : d.enrolled ? tx('Ngoại tuyến', 'Offline') : tx('Chưa đăng ký', 'Not enrolled')}
+                    {d.online ? tx('Trực tuyến', 'Online') : d.enrolled ? tx('Ngoại tuyến', 'Offline') : d.revokedAt ? tx('Đã thu hồi', 'Revoked') : tx('Chưa đăng ký', 'Not enrolled')}
                   </td>
                   <td title={fmtDateTime(d.lastSeen, lang(), true)}>{fmtAgo(d.lastSeen, Date.now(), lang())}</td>
                   <td data-testid="health">
                     <Health t={d.telemetry} />
                   </td>
                   <td data-testid="now-playing">{d.telemetry?.nowPlaying ?? '—'}</td>
+                  {manage && (
+                    <td onClick={(e) => e.stopPropagation()}>
+                      <DeviceActions d={d} onDone={() => devices.reload()} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       </section>
+    </div>
+  );
+}
+
+/**
+ * Revoking takes effect at once (the live connection is closed, the credentials refused): each
+ * action asks first. A new enrolment token revokes too, and is shown once for the installer.
+ */
+function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
+  const [note, setNote] = useState<string | null>(null);
+  const act = async (suffix: string, question: string) => {
+    if (!window.confirm(question)) return;
+    try {
+      const r = await post(`/api/v1/devices/${encodeURIComponent(d.id)}/${suffix}`);
+      setNote(r.enrolToken ? `${tx('Mã đăng ký mới (chỉ hiện một lần)', 'New enrolment token (shown once)')}: ${r.enrolToken}` : tx('Đã thực hiện', 'Done'));
+      onDone();
+    } catch (e: any) {
+      setNote(e?.message ?? errorMessage(null, 0));
+    }
+  };
+  return (
+    <div class="actions" data-testid="device-actions">
+      {d.enrolled && (
+        <button
+          class="danger small"
+          data-testid="revoke"
+          onClick={() => act('revoke', tx(`Thu hồi quyền truy cập của "${d.name}"? Thiết bị bị ngắt kết nối ngay và không nhận lệnh nữa; lịch sử được giữ lại.`, `Revoke "${d.name}"? It is disconnected at once and gets no more commands; its history stays.`))}
+        >
+          {tx('Thu hồi', 'Revoke')}
+        </button>
+      )}
+      <button
+        class="small"
+        data-testid="reenrol"
+        onClick={() => act('enrol-token', tx(`Cấp mã đăng ký mới cho "${d.name}" (thay bo mạch)? Thông tin đăng nhập cũ bị thu hồi ngay.`, `New enrolment token for "${d.name}" (replaced board)? The old credentials are revoked at once.`))}
+      >
+        {tx('Mã đăng ký mới', 'New token')}
+      </button>
+      <button
+        class="danger small"
+        data-testid="decommission"
+        onClick={() => act('decommission', tx(`Ngừng sử dụng "${d.name}" vĩnh viễn? Thiết bị bị thu hồi và rời khỏi danh sách; báo cáo vẫn giữ lịch sử.`, `Decommission "${d.name}" for good? It is revoked and leaves the fleet; reports keep its history.`))}
+      >
+        {tx('Ngừng sử dụng', 'Decommission')}
+      </button>
+      {note && <div class="muted small" data-testid="action-note">{note}</div>}
     </div>
   );
 }

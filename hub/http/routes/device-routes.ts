@@ -2,7 +2,8 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { DeviceKind, EnrolRequest } from '../../../protocol/index.ts';
-import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices, reissueEnrolToken } from '../../devices/devices.ts';
+import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } from '../../devices/devices.ts';
+import type { Revocation } from '../../devices/revocation.ts';
 import { createArea, listAreas, withinScope } from '../../areas/areas.ts';
 import { BoundaryError, BoundaryScopeError, importBoundaries, listBoundaries, MAX_SOURCE_LENGTH, setBoundary } from '../../areas/boundaries.ts';
 import { audit } from '../../audit.ts';
@@ -47,6 +48,33 @@ function boundaryHttpError(e: unknown): unknown {
 }
 
 export function deviceRoutes(ctx: HubContext) {
+  /** Revocations are audited before the broker is told: the database has already refused the device. */
+  const revocationRoute = (suffix: string, how: Revocation, action: string, summary: string) =>
+    route({
+      method: 'post',
+      path: `/api/v1/devices/:id/${suffix}`,
+      summary,
+      tag: 'devices',
+      access: ['admin', 'district'],
+      async handler({ req, user }) {
+        const d = getDevice(ctx.db, String(req.params.id));
+        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
+        if (d.decommissionedAt) throw new HttpError(409, msg('device.decommissioned', { id: d.id }));
+        let result: { enrolToken?: string } = {};
+        let brokerError: string | undefined;
+        try {
+          result = await ctx.revoker.revoke(d.id, how);
+        } catch (e) {
+          // The checks above leave only the broker to fail; the database is revoked by then.
+          brokerError = (e as Error).message;
+        }
+        audit(ctx.db, user!.id, action, d.id, brokerError ? { brokerError } : undefined);
+        if (brokerError) throw new HttpError(502, msg('device.broker-refused', { detail: brokerError }));
+        const after = getDevice(ctx.db, d.id)!;
+        return { deviceId: d.id, ...result, revokedAt: after.revokedAt, decommissionedAt: after.decommissionedAt };
+      },
+    });
+
   return [
     route({ method: 'get', path: '/api/v1/areas', summary: 'The area tree (flat, ordered by path)', tag: 'areas', access: 'user', handler: () => listAreas(ctx.db) }),
     route({
@@ -151,10 +179,11 @@ export function deviceRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/devices',
-      summary: 'Devices in your area with live online state, last seen, telemetry and (LED boards) the display their agent reported',
+      summary: 'Devices in your area with live online state, last seen, telemetry and (LED boards) the display their agent reported; decommissioned ones only with all=true',
       tag: 'devices',
       access: 'user',
-      handler: ({ user }) => listDevices(ctx.db, user!.scope),
+      query: z.object({ all: z.enum(['true', 'false']).optional().describe('true: decommissioned devices too') }),
+      handler: ({ user, query }) => listDevices(ctx.db, user!.scope, { live: query.all !== 'true' }),
     }),
     route({
       method: 'get',
@@ -195,20 +224,14 @@ export function deviceRoutes(ctx: HubContext) {
         }
       },
     }),
-    route({
-      method: 'post',
-      path: '/api/v1/devices/:id/enrol-token',
-      summary: 'Issue a new enrolment token (replaced board); the old credentials stop working',
-      tag: 'devices',
-      access: ['admin', 'district'],
-      handler({ req, user }) {
-        const d = getDevice(ctx.db, String(req.params.id));
-        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
-        const enrolToken = reissueEnrolToken(ctx.db, d.id);
-        audit(ctx.db, user!.id, 'device.reenrol', d.id);
-        return { deviceId: d.id, enrolToken };
-      },
-    }),
+    revocationRoute('enrol-token', 'reenrol', 'device.reenrol', 'Issue a new enrolment token (replaced board): revokes the old credentials at once, as revoke does'),
+    revocationRoute(
+      'revoke',
+      'revoke',
+      'device.revoke',
+      'Revoke at once: the live MQTT session is closed, the credentials refused, no more manifests or commands; history stays. A new enrolment token brings it back',
+    ),
+    revocationRoute('decommission', 'decommission', 'device.decommission', 'Take out of service for good: revoked as above, gone from the live fleet, kept in reports'),
     route({
       method: 'post',
       path: '/api/v1/enrol',
@@ -218,7 +241,15 @@ export function deviceRoutes(ctx: HubContext) {
       body: EnrolRequest,
       async handler({ body }) {
         try {
-          const r = await enrolDevice(ctx.db, body, { publicKeyPem: ctx.signer.publicKeyPem, topicPrefix: ctx.config.topicPrefix });
+          const r = await enrolDevice(ctx.db, body, {
+            publicKeyPem: ctx.signer.publicKeyPem,
+            topicPrefix: ctx.config.topicPrefix,
+            provision: (id, pw, areaPath) =>
+              ctx.deviceAccess.provision(id, pw, areaPath).catch((err) => {
+                ctx.log.error({ deviceId: id, err: err.message }, 'enrolment: the broker refused the new login');
+                throw new HttpError(503, msg('device.broker-refused', { detail: err.message }));
+              }),
+          });
           audit(ctx.db, null, 'device.enrol', r.deviceId);
           void ctx.dispatcher.refresh([r.deviceId], true);
           return r;

@@ -1,0 +1,115 @@
+// Who may use the broker, whichever broker it is: each device its own login and topics, and a
+// revoked device nothing, at once. The embedded broker reads the hub's database on every connect,
+// so it needs only to drop a revoked device's live connection; Mosquitto keeps its own clients and
+// roles, which the hub provisions over the dynamic-security control topic.
+import type { Logger } from 'pino';
+import { areaAncestry, topics } from '../../protocol/index.ts';
+import { isNotFound, type DynsecClient, type DynsecCommand, type DynsecResponse } from './mosquitto-dynsec.ts';
+
+export interface DeviceAccess {
+  /** At enrolment, before the credentials are handed out: the device's login and its topics. */
+  provision(deviceId: string, password: string, areaPath: string): Promise<void>;
+  /** Closes the device's live session and refuses its credentials from now on. */
+  revoke(deviceId: string): Promise<void>;
+  /**
+   * At start: every enrolled device has its topics, nobody else has a device login. Devices whose
+   * login the broker lacks (enrolled before it was used) are returned: only their password can
+   * create it, and the hub keeps a hash.
+   */
+  reconcile(enrolled: Array<{ id: string; areaPath: string }>): Promise<{ missing: string[]; removed: string[] }>;
+  close(): Promise<void>;
+}
+
+/** The embedded broker checks the database on every connect; a live connection must be closed. */
+export function embeddedAccess(broker: { disconnectClient(id: string): boolean }): DeviceAccess {
+  return {
+    provision: async () => {},
+    revoke: async (id) => void broker.disconnectClient(id),
+    reconcile: async () => ({ missing: [], removed: [] }),
+    close: async () => {},
+  };
+}
+
+/** For a broker that enforces access on its own (docs/brokers.md, EMQX). */
+export function brokerManagedAccess(): DeviceAccess {
+  return { provision: async () => {}, revoke: async () => {}, reconcile: async () => ({ missing: [], removed: [] }), close: async () => {} };
+}
+
+export const DEVICE_CLIENT_TEXT = 'wardcast device';
+export const deviceRole = (id: string) => `wardcast-device-${id}`;
+
+/** Exactly what the embedded broker allows a device (hub/broker/embedded-broker.ts). */
+export function deviceAcls(prefix: string, deviceId: string, areaPath: string) {
+  const t = topics(prefix);
+  const acl = (acltype: string, topic: string) => ({ acltype, topic, allow: true });
+  return [
+    acl('publishClientSend', t.deviceStatus(deviceId)),
+    acl('publishClientSend', `${prefix}/dev/${deviceId}/evt/#`),
+    // Literal: a wildcard filter that merely covers these topics is refused.
+    ...[t.deviceCommand(deviceId), t.deviceSchedule(deviceId), t.deviceReply(deviceId), t.hubStatus, ...areaAncestry(areaPath).map((a) => t.areaCommand(a))].map((topic) =>
+      acl('subscribeLiteral', topic),
+    ),
+  ];
+}
+
+function check(responses: DynsecResponse[], tolerate: (r: DynsecResponse) => boolean = isNotFound): DynsecResponse[] {
+  const bad = responses.filter((r) => r.error && !tolerate(r));
+  if (bad.length) throw new Error(`Mosquitto dynamic-security refused: ${bad.map((r) => `${r.command}: ${r.error}`).join('; ')}`);
+  return responses;
+}
+
+const BATCH = 100;
+
+export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: string; log: Logger }): DeviceAccess {
+  const { dynsec, log } = o;
+  const run = async (commands: DynsecCommand[]) => {
+    const out: DynsecResponse[] = [];
+    for (let i = 0; i < commands.length; i += BATCH) out.push(...check(await dynsec.run(commands.slice(i, i + BATCH))));
+    return out;
+  };
+  const roleCommands = (id: string, areaPath: string): DynsecCommand[] => [
+    { command: 'deleteRole', rolename: deviceRole(id) },
+    { command: 'createRole', rolename: deviceRole(id), textname: DEVICE_CLIENT_TEXT, acls: deviceAcls(o.topicPrefix, id, areaPath) },
+  ];
+  const removeCommands = (id: string): DynsecCommand[] => [
+    // disableClient kicks the live connection; deleting then forgets the password.
+    { command: 'disableClient', username: id },
+    { command: 'deleteClient', username: id },
+    { command: 'deleteRole', rolename: deviceRole(id) },
+  ];
+
+  return {
+    async provision(id, password, areaPath) {
+      // A replaced board: the old login goes (and its connection with it) before the new one exists.
+      await run([
+        ...removeCommands(id),
+        ...roleCommands(id, areaPath),
+        // The client id is pinned too, as the embedded broker requires it to equal the username.
+        { command: 'createClient', username: id, password, clientid: id, textname: DEVICE_CLIENT_TEXT, roles: [{ rolename: deviceRole(id) }] },
+      ]);
+      log.info({ deviceId: id }, 'mosquitto: device client provisioned');
+    },
+    async revoke(id) {
+      await run(removeCommands(id));
+      log.info({ deviceId: id }, 'mosquitto: device client disabled and deleted');
+    },
+    async reconcile(enrolled) {
+      const [list] = check(await dynsec.run([{ command: 'listClients', verbose: true }]));
+      const clients = (list.data?.clients ?? []) as Array<{ username: string; textname?: string }>;
+      const present = new Set(clients.map((c) => c.username));
+      const wanted = new Map(enrolled.map((d) => [d.id, d.areaPath]));
+      const removed = clients.filter((c) => c.textname === DEVICE_CLIENT_TEXT && !wanted.has(c.username)).map((c) => c.username);
+      const missing = enrolled.filter((d) => !present.has(d.id)).map((d) => d.id);
+      const commands: DynsecCommand[] = removed.flatMap(removeCommands);
+      // Roles are rebuilt for every device the broker knows, so a changed rule reaches them all.
+      for (const d of enrolled.filter((d) => present.has(d.id))) {
+        commands.push(...roleCommands(d.id, d.areaPath), { command: 'addClientRole', username: d.id, rolename: deviceRole(d.id) });
+      }
+      await run(commands);
+      if (removed.length) log.warn({ removed }, 'mosquitto: removed clients of devices that are not enrolled');
+      if (missing.length) log.warn({ missing }, 'mosquitto: enrolled devices without a broker login; they get one when they next prove their password to the hub, or with a new enrolment token (docs/brokers.md)');
+      return { missing, removed };
+    },
+    close: () => dynsec.close(),
+  };
+}

@@ -1,0 +1,42 @@
+// Revoking a device takes effect at once, everywhere: the database refuses its credentials (the
+// embedded broker and HTTP check it on every login), the broker drops its live session and forgets
+// its login, its waiting commands are dropped and its retained topics cleared, and it is shown
+// offline. Its receipts, coverage and audit history stay.
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { topics } from '../../protocol/index.ts';
+import type { Db } from '../db/database.ts';
+import type { DeviceAccess } from '../broker/device-access.ts';
+import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
+import { decommissionDevice, reissueEnrolToken, revokeDevice } from './devices.ts';
+
+export type Revocation = 'revoke' | 'reenrol' | 'decommission';
+
+export interface DeviceRevoker {
+  /** Returns the new enrolment token for `reenrol`. Throws only when the broker could not be told (the database is revoked already). */
+  revoke(deviceId: string, how: Revocation): Promise<{ enrolToken?: string }>;
+}
+
+export function createDeviceRevoker(deps: { db: Db; access: DeviceAccess; mqtt: Pick<HubMqtt, 'publish' | 'connected'>; topicPrefix: string; events: EventEmitter; log: Logger }): DeviceRevoker {
+  const { db, log } = deps;
+  const t = topics(deps.topicPrefix);
+  return {
+    async revoke(id, how) {
+      let enrolToken: string | undefined;
+      if (how === 'reenrol') enrolToken = reissueEnrolToken(db, id);
+      else if (how === 'decommission') decommissionDevice(db, id);
+      else revokeDevice(db, id);
+      const dropped = db.prepare('DELETE FROM command_outbox WHERE topic = ?').run(t.deviceCommand(id)).changes;
+      deps.events.emit('device', { deviceId: id, state: 'offline' });
+      log.warn({ deviceId: id, how, droppedCommands: dropped }, 'device revoked');
+      // Empty retained messages delete the broker's copies: no old manifest or birth lingers.
+      if (deps.mqtt.connected()) {
+        for (const topic of [t.deviceSchedule(id), t.deviceStatus(id)]) {
+          deps.mqtt.publish(topic, '', { qos: 1, retain: true }).catch((err) => log.warn({ topic, err: err.message }, 'retained copy not cleared'));
+        }
+      }
+      await deps.access.revoke(id);
+      return { enrolToken };
+    },
+  };
+}
