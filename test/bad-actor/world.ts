@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
+import { startMosquitto } from '../helpers/mosquitto.ts';
 import { DISTRICT, HA_DINH, KIM_GIANG, seedWorld, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
 
@@ -48,9 +49,11 @@ export async function connectDevice(mqttUrl: string, id: string, password: strin
   return mqtt.connectAsync(mqttUrl, { clientId, username: id, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
 }
 
-export async function startBadActorWorld(o: { hubOverrides?: Record<string, unknown> } = {}): Promise<BadActorWorld> {
-  const t = await startTestHub(o.hubOverrides ?? {});
-  const mqttUrl = t.hub.mqttUrl;
+export async function startBadActorWorld(o: { hubOverrides?: Record<string, unknown>; mosquitto?: boolean } = {}): Promise<BadActorWorld> {
+  // Mosquitto as the field would run it: `wardcast broker mosquitto-config`, dynamic security.
+  const mq = o.mosquitto ? await startMosquitto() : null;
+  const t = await startTestHub({ ...(mq?.hubConfig ?? {}), ...o.hubOverrides });
+  const mqttUrl = mq?.url ?? t.hub.mqttUrl;
   const specs = [
     { id: 'led-hd', kind: 'led' as const, area: HA_DINH },
     { id: 'led-kg', kind: 'led' as const, area: KIM_GIANG },
@@ -115,10 +118,11 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
     kgLeader,
     hdOfficial,
     played: { id: b.id, startsAt: hubStart },
-    upcoming: { id: up.id, startsAt: upcomingAt },
+    upcoming: { id: up.id, startsAt: Number(((await w.leader.get(`/api/v1/broadcasts/${up.id}`)).devices.find((x: any) => x.deviceId === 'led-hd').occurrenceId as string).split('@')[1]) },
     async stop() {
       for (const s of Object.values(devices)) await s.client.endAsync(true).catch(() => {});
       await t.stop();
+      await mq?.stop();
     },
   };
 }
