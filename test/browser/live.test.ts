@@ -115,6 +115,27 @@ describe('web UI: live', () => {
     await ctx.close();
   });
 
+  it('fleet: the district revokes a live board from the page; it is disconnected at once and says so', async () => {
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'fleet');
+    await page.waitForSelector('[data-testid=device-row][data-online=yes][data-device=led-hd-1]');
+    await page.click('[data-testid=device-row][data-device=led-hd-1]');
+    const question = new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+    await page.click('[data-testid=device-actions] [data-testid=revoke]');
+    expect(await question).toContain('Thu hồi quyền truy cập');
+    await page.waitForSelector('[data-testid=device-row][data-device=led-hd-1][data-online=no]', { timeout: 5000 });
+    expect(await page.textContent('[data-device=led-hd-1] [data-testid=device-state]')).toBe('Đã thu hồi');
+    const d = await t.admin.get('/api/v1/devices/led-hd-1');
+    expect(d).toMatchObject({ online: false, enrolled: false });
+    // The agent cannot come back with its old login.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await t.admin.get('/api/v1/devices/led-hd-1')).online).toBe(false);
+    const audit = await t.admin.get('/api/v1/audit');
+    expect(JSON.stringify(audit)).toContain('led-hd-1');
+    await shot(page, 'fleet-revoked');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('phone: the pages fit a 390 px screen', async () => {
     const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'fleet', { width: 390, height: 844 });
     await page.waitForSelector('[data-testid=device-row]');
