@@ -22,6 +22,8 @@ beforeAll(async () => {
   await t.admin.post('/api/v1/users', { username: 'canbo', password: 'password-canbo', role: 'operator', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
   await t.admin.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
   await t.admin.post('/api/v1/devices', { id: 'loa-1', name: 'Loa 1', kind: 'speaker', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
+  // An LED bulletin needs a board to show it (one that reaches no device is refused).
+  await t.admin.post('/api/v1/devices', { id: 'bang-1', name: 'Bảng 1', kind: 'led', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
   official = await t.api.as('canbo', 'password-canbo');
   leader = await t.api.as('lanhdao', 'password-lanhdao');
 });
@@ -67,8 +69,8 @@ describe('hub API', () => {
     expect(approved.status).toBe('approved');
     await expect(leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).rejects.toThrow(/409.*not waiting/);
     const detail = await leader.get(`/api/v1/broadcasts/${b.id}?to=${Date.parse('2030-02-01')}`);
-    // The only device in the ward is a speaker and this broadcast is LED only: nothing for it to do.
-    expect(detail.devices).toEqual([]);
+    // LED only: the board shows it, the speaker has nothing to do.
+    expect(detail.devices.map((d: any) => d.deviceId)).toEqual(['bang-1']);
     const audit = await t.admin.get('/api/v1/audit');
     expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['broadcast.submit', 'broadcast.approve']));
   });

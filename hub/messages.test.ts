@@ -37,6 +37,8 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'broadcast.title-required': {},
   'broadcast.needs-target': {},
   'broadcast.needs-content': {},
+  'broadcast.led-empty': {},
+  'broadcast.reaches-no-device': { speakers: 1, boards: 0, audio: false, led: true },
   'broadcast.when-one-of': {},
   'broadcast.out-of-scope': { verb: 'create', path: 'ha-noi/thanh-xuan/kim-giang', scope: 'ha-noi/thanh-xuan/ha-dinh' },
   'broadcast.target-area-not-found': { path: 'ha-noi/x' },

@@ -301,6 +301,20 @@ export const CATALOGUE = {
     () => 'a broadcast needs audio (mediaId) or an LED message (led)',
     () => 'Lịch phát cần có bản tin âm thanh hoặc thông điệp LED.',
   ),
+  'broadcast.led-empty': def(
+    () => 'the LED message has no text: write it, or leave the LED message out',
+    () => 'Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.',
+  ),
+  'broadcast.reaches-no-device': def(
+    (p: { speakers: number; boards: number; audio: boolean; led: boolean }) =>
+      `this broadcast reaches no device: the places chosen have ${p.speakers} loudspeaker cluster(s) and ${p.boards} LED board(s)` +
+      (p.audio && !p.led ? '; audio plays only on loudspeakers' : !p.audio && p.led ? '; an LED message shows only on LED boards' : '') +
+      '. Choose other places or other content',
+    (p) =>
+      `Lịch phát này không tới thiết bị nào: nơi phát đã chọn có ${p.speakers} cụm loa và ${p.boards} bảng LED` +
+      (p.audio && !p.led ? '; bản tin âm thanh chỉ phát trên cụm loa' : !p.audio && p.led ? '; thông điệp LED chỉ hiện trên bảng LED' : '') +
+      '. Hãy chọn nơi phát khác hoặc nội dung khác.',
+  ),
   'broadcast.when-one-of': def(
     () => 'give either startsAt ("now" or a date-time) or rrule',
     () => 'Vui lòng chọn một trong hai: thời điểm phát (phát ngay hoặc một ngày giờ cụ thể) hoặc lịch lặp lại.',

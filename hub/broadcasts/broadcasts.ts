@@ -6,7 +6,7 @@ import { LedMessage, Priority } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { User } from '../auth/users.ts';
 import { getAreaByPath, getArea, withinScope } from '../areas/areas.ts';
-import { getDevice } from '../devices/devices.ts';
+import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
@@ -122,8 +122,31 @@ function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devi
 /** Emergencies by the district office air at once: the national rule puts them before any queue. */
 const selfApproves = (user: User, priority: Priority) => priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
 
+/** What the HTTP API also requires of a new or edited broadcast: that it reaches a device. */
+export interface ApiRules {
+  /** Refuse an LED message with no text, and a broadcast that no device would play or show. */
+  mustReach?: boolean;
+}
+
+/**
+ * A bulletin must reach a device: audio plays on loudspeakers, an LED message shows on boards
+ * (decommissioned devices reach no one). An LED message with no text is refused, not dropped.
+ */
+export function assertReachesDevices(db: Db, input: BroadcastInput): void {
+  if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim()))) throw new BroadcastError(msg('broadcast.led-empty'));
+  const kinds = resolveTargets(db, input.targets.areas, input.targets.devices)
+    .map((id) => db.prepare('SELECT kind FROM devices WHERE id = ? AND decommissioned_at IS NULL').get(id) as { kind: string } | undefined)
+    .filter((d): d is { kind: string } => !!d)
+    .map((d) => d.kind);
+  const speakers = kinds.filter((k) => k === 'speaker').length;
+  const boards = kinds.filter((k) => k === 'led').length;
+  const audio = input.mediaId !== undefined;
+  const led = input.led !== undefined;
+  if ((audio ? speakers : 0) + (led ? boards : 0) === 0) throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
+}
+
 /** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
-function validateInput(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number): { durationMs: number; startsAt: number | null } {
+function validateInput(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, rules: ApiRules = {}): { durationMs: number; startsAt: number | null } {
   for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(msg('broadcast.target-area-not-found', { path: a }));
   for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(msg('broadcast.target-device-not-found', { id: d }));
   assertInScope(db, user, input, 'create');
@@ -157,6 +180,7 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
       throw new BroadcastError(msg('broadcast.rrule-invalid', { reason: textOf(e) }));
     }
   }
+  if (rules.mustReach) assertReachesDevices(db, input);
   return { durationMs, startsAt };
 }
 
@@ -166,8 +190,8 @@ function insertTargets(db: Db, id: string, targets: BroadcastInput['targets']): 
   for (const d of targets.devices) ins.run(id, null, d);
 }
 
-function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, replaces: string | null): Broadcast {
-  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs);
+function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, replaces: string | null, rules: ApiRules = {}): Broadcast {
+  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs, rules);
   const id = randomUUID();
   const autoApprove = selfApproves(user, input.priority);
   db.transaction(() => {
@@ -199,8 +223,8 @@ function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number,
   return getBroadcast(db, id)!;
 }
 
-export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): Broadcast {
-  return insertBroadcast(db, user, input, now, startLeadMs, null);
+export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000, rules: ApiRules = {}): Broadcast {
+  return insertBroadcast(db, user, input, now, startLeadMs, null, rules);
 }
 
 /**
@@ -208,7 +232,7 @@ export function createBroadcast(db: Db, user: User, input: BroadcastInput, now =
  * waits for approval again. An approved one keeps airing unchanged: the edit becomes a new
  * broadcast that replaces it when a leader approves the edit (so nothing unapproved ever airs).
  */
-export function editBroadcast(db: Db, user: User, id: string, input: BroadcastInput, now = Date.now(), startLeadMs = 5000): { broadcast: Broadcast; revisionOf: string | null } {
+export function editBroadcast(db: Db, user: User, id: string, input: BroadcastInput, now = Date.now(), startLeadMs = 5000, rules: ApiRules = {}): { broadcast: Broadcast; revisionOf: string | null } {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
   if (b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.edit-author-only'), 403);
@@ -217,9 +241,9 @@ export function editBroadcast(db: Db, user: User, id: string, input: BroadcastIn
   if (b.status === 'approved') {
     const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as { id: string } | undefined;
     if (pending) throw new BroadcastError(msg('broadcast.edit-pending', { id: pending.id }), 409);
-    return { broadcast: insertBroadcast(db, user, input, now, startLeadMs, id), revisionOf: id };
+    return { broadcast: insertBroadcast(db, user, input, now, startLeadMs, id, rules), revisionOf: id };
   }
-  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs);
+  const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs, rules);
   db.transaction(() => {
     db.prepare(
       `UPDATE broadcasts SET title = ?, media_id = ?, led = ?, priority = ?, volume = ?, starts_at = ?, rrule = ?, duration_ms = ?,

@@ -51,6 +51,9 @@ beforeAll(async () => {
   w = await seedWorld(t, [
     { id: 'loa-hd', kind: 'speaker', area: HA_DINH },
     { id: 'loa-kg', kind: 'speaker', area: KIM_GIANG },
+    // Each ward's LED board, so that its own LED bulletin reaches a device (one that reaches none is refused).
+    { id: 'bang-hd', kind: 'led', area: HA_DINH },
+    { id: 'bang-kg', kind: 'led', area: KIM_GIANG },
   ]);
   hd = await user('canbo.hadinh', 'operator', HA_DINH);
   kg = await user('canbo.kimgiang', 'operator', KIM_GIANG);

@@ -49,6 +49,7 @@ const FOOTER_GAP = 14; // the footer sits this far below the bottom margin, 11 m
 
 const num = new Intl.NumberFormat('vi-VN');
 const n = (v: number) => num.format(v);
+/** The played rate over the occurrences due: those still pending are not counted as not played. */
 const pct = (a: number, b: number) => (b ? `${(Math.floor((1000 * a) / b) / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1 })}%` : '—');
 
 /** "2026-10-01T06:00:00+07:00" (already Vietnam time) → "01/10/2026 06:00". */
@@ -180,7 +181,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   heading('Tổng hợp', 'Totals');
   const pairs: Array<[string, string]> = [
     ['Kế hoạch / Scheduled', n(t.scheduled)],
-    ...KEYS.map((k): [string, string] => [`${RESULT_VI[k]} / ${RESULT_EN[k]}`, k === 'played' ? `${n(t.played)}  (${pct(t.played, t.scheduled)})` : n(t[k])]),
+    ...KEYS.map((k): [string, string] => [`${RESULT_VI[k]} / ${RESULT_EN[k]}`, k === 'played' ? `${n(t.played)}  (${pct(t.played, t.scheduled - t.pending)})` : n(t[k])]),
     ['Thời lượng phát / Airtime', hoursText(t.secondsPlayed)],
   ];
   const half = Math.ceil(pairs.length / 2);
@@ -218,7 +219,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
         x += w;
       }
-      doc.fillColor('#000').text(pct(a.played, a.scheduled), left + labelW + barW + 4, y, { width: valueW + 4, align: 'right', lineBreak: false });
+      doc.fillColor('#000').text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, { width: valueW + 4, align: 'right', lineBreak: false });
       doc.y = y + 15;
     }
     // Legend.
@@ -242,7 +243,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       ...KEYS.map((k): Col => ({ vi: k === 'partial' ? 'Một phần' : k === 'pending' ? 'Chờ' : RESULT_VI[k], en: RESULT_EN[k], w: wide.has(k) ? 44 : 40, right: true })),
       { vi: 'Tỉ lệ phát', en: 'Played', w: 44, right: true },
     ];
-    const line = (name: string, c: Counts) => [name, n(c.scheduled), ...KEYS.map((k) => n(c[k])), pct(c.played, c.scheduled)];
+    const line = (name: string, c: Counts) => [name, n(c.scheduled), ...KEYS.map((k) => n(c[k])), pct(c.played, c.scheduled - c.pending)];
     table(cols, [...areas.map((a) => line(a.areaName, a)), line('Tổng / Total', t)], { size: 8.5, totalRow: true });
   }
 

@@ -48,7 +48,7 @@ describe('web UI: live', () => {
     await page.click('[data-testid=tpl-storm]'); // 1: the message (fills title and board text)
     await page.click('[data-testid=area-thanh-xuan]'); // 2: the whole district
     await page.selectOption('[data-testid=em-media]', { label: 'canh-bao-bao.mp3' });
-    expect(await page.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe('KHẨN CẤP: BÃO ĐỔ BỘ / Hạn chế ra đường, chằng chống nhà cửa');
+    expect(await page.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe('KHẨN CẤP: BÃO ĐỔ BỘ / Chằng chống nhà, hạn chế ra đường');
     await page.click('[data-testid=em-send]');
     await page.waitForSelector('[role=dialog]');
     expect(await page.textContent('[role=dialog]')).toContain('Quận Thanh Xuân');
@@ -80,7 +80,7 @@ describe('web UI: live', () => {
     const ms = Date.now() - clicked;
     const states = await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]));
     expect(Object.fromEntries(states)).toEqual({ 'loa-hd-1': 'played', 'loa-kg-1': 'played', 'led-hd-1': 'played' });
-    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/Đã xác nhận 3\/3 · trong \d+\.\d s/);
+    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+\.\d s$/);
     // Times are Vietnam time although this browser runs in Europe/London.
     const id = (await t.admin.get('/api/v1/broadcasts')).find((b: any) => b.priority === 'emergency').id;
     const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1').actualStart as string;

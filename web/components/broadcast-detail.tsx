@@ -7,6 +7,7 @@ import { lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
+import { DeviceReason } from './device-reason.tsx';
 import { BroadcastForm, checkBodyOf, clashDecisionText, clashesToDecide, conflictText, DecisionChoice, type ClashDecision } from './broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
@@ -103,7 +104,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
                 <td>{fmtDateTime(d.scheduledStart, lang())}</td>
                 <td>
                   <span class={`badge r-${d.state}`}>{pick(RESULT, d.state)}</span>
-                  {d.reason && <div class="muted small">{d.reason}</div>}
+                  <DeviceReason state={d.state} reason={d.reason} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
                 <td>{d.secondsPlayed ?? '—'}</td>

@@ -10,6 +10,9 @@ import { fmtDateTime, vnDate, DAY_MS } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { LedComposer, emptyPage, ledForApi } from './led-composer.tsx';
+import { useResource } from '../lib/hooks.ts';
+import { targetedBoards, type DeviceRecord } from '../lib/led-boards.ts';
+import { ledEmptyText, noReachText, reachOf, refusalText, refusingBoards } from '../lib/send-check.ts';
 import type { AppCtx } from '../app.tsx';
 
 type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
@@ -78,7 +81,17 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         ...(when.startsAt ? { startsAt: when.startsAt } : { rrule: when.rrule }),
       }
     : null;
-  const ready = !!body && targets.length + targetDevices.length > 0 && (mediaId !== '' || !!led);
+  const ready = !!body && targets.length + targetDevices.length > 0 && (mediaId !== '' || !!led) && !(useLed && !led);
+  // Refused before submitting (the hub refuses the same): an LED box ticked with no text, a
+  // submission that reaches no device, a message a target board (as it reported itself) would refuse.
+  const fleet = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device']);
+  const where = { areas: targets, devices: targetDevices };
+  const content = { audio: mediaId !== '', led: !!led };
+  const reach = fleet.data ? reachOf(fleet.data, where, content) : null;
+  const stops: string[] = [];
+  if (useLed && !led) stops.push(ledEmptyText());
+  if (reach && targets.length + targetDevices.length > 0 && (content.audio || content.led) && reach.reached === 0) stops.push(noReachText(reach, content));
+  if (led && fleet.data) stops.push(...refusingBoards(led.pages, targetedBoards(fleet.data, where)).map(refusalText));
   const bodyKey = JSON.stringify(body);
 
   useEffect(() => {
@@ -96,13 +109,14 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   // The official decides clashes with a higher level's bulletin of the same priority.
   const decisions = clashesToDecide(check?.conflicts);
   const quiet = check?.quietHours ?? [];
-  const blocked = quiet.length > 0 || (decisions.length > 0 && !decision);
+  const blocked = quiet.length > 0 || (decisions.length > 0 && !decision) || stops.length > 0;
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setError('');
     if (!title.trim()) return setError(tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.'));
     if (!when.ok) return setError(tx(when.error.vi, when.error.en));
+    if (stops.length) return setError(stops[0]);
     if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
     setSaving(true);
     try {
@@ -319,6 +333,14 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         {decisions.length > 0 && <DecisionChoice value={decision} onChange={setDecision} />}
       </section>
 
+      {stops.length > 0 && (
+        <div class="alert error" data-testid="form-blocked">
+          <strong>{tx('Chưa gửi được', 'Cannot submit yet')}</strong>
+          {stops.map((x) => (
+            <p data-testid="form-blocked-reason">{x}</p>
+          ))}
+        </div>
+      )}
       {error && (
         <p class="error" role="alert" data-testid="form-error">
           {error}

@@ -16,6 +16,17 @@ const REJECTION: Record<string, [string, string]> = {
   implausible: ['thời gian, số giây không hợp lý', 'implausible times or seconds'],
 };
 
+/**
+ * The played rate over the occurrences that were due: those still pending (not yet due, or within
+ * the grace for their confirmation) are left out of the denominator, not counted as not played.
+ */
+export const rateOf = (x: { played: number; scheduled: number; pending: number }) => {
+  const due = x.scheduled - x.pending;
+  return due > 0 ? `${Math.round((100 * x.played) / due)}%` : '—';
+};
+/** "không tính 1 lần chưa đến giờ" next to a rate, when some were left out. */
+const pendingNote = (pending: number) => (pending > 0 ? tx(`không tính ${pending} lần chưa đến giờ`, `${pending} not yet due left out`) : '');
+
 const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#b0bec5' };
 
@@ -88,6 +99,13 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
               ))}
               <Stat label={tx('Giây đã phát', 'Seconds played')} value={Math.round(r.totals.secondsPlayed)} k="seconds" />
             </div>
+            <p data-testid="rate">
+              {tx('Tỉ lệ phát', 'Played rate')}: <strong data-testid="rate-value">{rateOf(r.totals)}</strong>{' '}
+              <span class="muted small" data-testid="rate-note">
+                ({tx(`${r.totals.played}/${r.totals.scheduled - r.totals.pending} lần đã đến giờ`, `${r.totals.played} of ${r.totals.scheduled - r.totals.pending} due`)}
+                {r.totals.pending > 0 ? `; ${pendingNote(r.totals.pending)}` : ''})
+              </span>
+            </p>
             <Chart rows={r.byArea} />
           </>
         )}
@@ -203,7 +221,7 @@ function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) 
             {KEYS.map((k) => (
               <th>{pick(RESULT, k)}</th>
             ))}
-            <th>{tx('Tỉ lệ', 'Rate')}</th>
+            <th title={tx('Đã phát / số lần đã đến giờ (không tính lần chưa đến giờ)', 'Played / occurrences due (those not yet due left out)')}>{tx('Tỉ lệ (trên số lần đã đến giờ)', 'Rate (of those due)')}</th>
           </tr>
         </thead>
         <tbody>
@@ -214,7 +232,10 @@ function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) 
               {KEYS.map((k) => (
                 <td>{x[k]}</td>
               ))}
-              <td>{x.scheduled ? `${Math.round((100 * x.played) / x.scheduled)}%` : '—'}</td>
+              <td data-testid="row-rate">
+                {rateOf(x)}
+                {x.pending > 0 && <div class="muted small">{pendingNote(x.pending)}</div>}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,6 @@
 // The district office's emergency: pick a message (a template fills it), pick the areas, send,
 // confirm — then watch each device confirm, live.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, onLive, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
@@ -8,21 +8,22 @@ import { fmtDateTime } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { LedBoardPreviews } from '../components/led-preview.tsx';
+import { DeviceReason } from '../components/device-reason.tsx';
+import { displayKey, sizeLabel, targetedBoards, type DeviceRecord } from '../lib/led-boards.ts';
+import { confirmSummary, FINAL, noReachText, reachOf, refusalText, refusingBoards, reportedDisplays, unknownBoards } from '../lib/send-check.ts';
 import type { AppCtx } from '../app.tsx';
+import { TEMPLATES } from '../lib/emergency-templates.ts';
 
-const TEMPLATES: Array<{ id: string; vi: string; en: string; title: string; pages: LedPageInput[] }> = [
-  { id: 'storm', vi: 'Bão', en: 'Storm', title: 'Khẩn cấp: bão đổ bộ', pages: [{ lines: ['KHẨN CẤP: BÃO ĐỔ BỘ', 'Hạn chế ra đường, chằng chống nhà cửa'], mode: 'flash', seconds: 8 }] },
-  { id: 'flood', vi: 'Ngập lụt', en: 'Flood', title: 'Khẩn cấp: ngập lụt', pages: [{ lines: ['KHẨN CẤP: NGẬP LỤT', 'Di chuyển tài sản lên cao, tránh vùng trũng'], mode: 'flash', seconds: 8 }] },
-  { id: 'fire', vi: 'Cháy', en: 'Fire', title: 'Khẩn cấp: cháy', pages: [{ lines: ['KHẨN CẤP: CÓ CHÁY', 'Sơ tán theo hướng dẫn, gọi 114'], mode: 'flash', seconds: 8 }] },
-  { id: 'epidemic', vi: 'Dịch bệnh', en: 'Epidemic', title: 'Khẩn cấp: dịch bệnh', pages: [{ lines: ['KHẨN CẤP: DỊCH BỆNH', 'Thực hiện khai báo y tế, đeo khẩu trang'], mode: 'hold', seconds: 8 }] },
-];
-const FINAL = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped'];
 
 export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
   const scopeArea = areas.find((a) => a.path === me.scope);
   const choices = [...(scopeArea ? [scopeArea] : []), ...myAreas(me, areas).filter((a) => a.level === 'ward')];
   const media = useResource<any[]>('/api/v1/media');
+  // The fleet, for what each board reported: reloaded when a board reports a display not seen yet.
+  const knownDisplays = useRef(new Set<string>());
+  const devices = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device', 'telemetry'], (k, d) => k === 'device' || (!!d?.led?.display && !knownDisplays.current.has(`${d.deviceId}|${displayKey(d.led.display)}`)));
+  knownDisplays.current = new Set((devices.data ?? []).filter((d) => d.display).map((d) => `${d.id}|${displayKey(d.display!)}`));
   const [tpl, setTpl] = useState<string>('');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
@@ -33,7 +34,19 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const [sent, setSent] = useState<{ id: string; at: number } | null>(null);
 
   const pages: LedPageInput[] = text.trim() ? [{ lines: text.split('\n').slice(0, 4), mode: 'flash', seconds: 8 }] : [];
-  const canSend = targets.length > 0 && (pages.length > 0 || mediaId !== '') && title.trim();
+  // Nothing goes out that a target board would refuse, or that reaches no device.
+  const fleet = devices.data ?? [];
+  const boards = targetedBoards(fleet, { areas: targets });
+  const refusals = pages.length ? refusingBoards(pages, boards) : [];
+  const unknown = pages.length ? unknownBoards(boards) : [];
+  const content = { audio: mediaId !== '', led: pages.length > 0 };
+  const reach = reachOf(fleet, { areas: targets }, content);
+  const noReach = devices.data && targets.length > 0 && (content.audio || content.led) && reach.reached === 0;
+  const blockedBy = refusals.length ? refusals.map(refusalText) : noReach ? [noReachText(reach, content)] : [];
+  const canSend = targets.length > 0 && (pages.length > 0 || mediaId !== '') && title.trim() && blockedBy.length === 0;
+  // The templates against every display the fleet reported, with the preview's own fit logic.
+  const displays = reportedDisplays(fleet);
+  const misfits = (t: (typeof TEMPLATES)[number]) => displays.filter((d) => refusingBoards(t.pages, [{ id: '', name: '', display: d, assumed: false }]).length > 0);
 
   const send = async () => {
     setError('');
@@ -64,10 +77,14 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
         <p class="muted small">{tx('Tin khẩn cấp phát ngay, ngắt mọi bản tin khác và bỏ qua giờ yên tĩnh.', 'An emergency airs at once, pre-empts everything and ignores quiet hours.')}</p>
         <h3>1. {tx('Nội dung', 'Message')}</h3>
         <div class="chips">
-          {TEMPLATES.map((t) => (
+          {TEMPLATES.map((t) => {
+            const bad = misfits(t);
+            return (
             <button
-              class={`chip ${tpl === t.id ? 'on' : ''}`}
+              class={`chip ${tpl === t.id ? 'on' : ''} ${bad.length ? 'warn' : ''}`}
               data-testid={`tpl-${t.id}`}
+              data-fits={bad.length ? 'no' : 'yes'}
+              title={bad.length ? tx(`Không vừa bảng ${bad.map(sizeLabel).join(', ')}`, `Does not fit the ${bad.map(sizeLabel).join(', ')} board(s)`) : undefined}
               onClick={() => {
                 setTpl(t.id);
                 setTitle(t.title);
@@ -75,8 +92,10 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
               }}
             >
               {tx(t.vi, t.en)}
+              {bad.length > 0 && ' ⚠'}
             </button>
-          ))}
+            );
+          })}
         </div>
         <label>
           {tx('Tiêu đề', 'Title')}
@@ -110,6 +129,23 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             </button>
           ))}
         </div>
+        {unknown.length > 0 && (
+          <p class="alert warn small" data-testid="em-unknown-boards">
+            {tx(
+              `Chưa biết kích thước của ${unknown.map((b) => `«${b.name}»`).join(', ')} (bảng chưa báo) — không kiểm tra được thông điệp có vừa không.`,
+              `The size of ${unknown.map((b) => `«${b.name}»`).join(', ')} is not known (not reported) — the message could not be checked against it.`,
+            )}
+          </p>
+        )}
+        {blockedBy.length > 0 && (
+          <div class="alert error" role="alert" data-testid="em-blocked">
+            <strong>{tx('Chưa gửi được', 'Cannot send yet')}</strong>
+            {blockedBy.map((b) => (
+              <p data-testid="em-blocked-reason">{b}</p>
+            ))}
+            {refusals.length > 0 && <p class="small">{tx('Rút gọn dòng, bớt dòng hoặc chọn chạy chữ cho đến khi vừa mọi bảng.', 'Shorten or drop lines, or use scroll, until it fits every board.')}</p>}
+          </div>
+        )}
         <button class="danger big" disabled={!canSend} data-testid="em-send" onClick={() => setConfirming(true)}>
           {tx('Phát khẩn cấp', 'Send emergency')}
         </button>
@@ -127,6 +163,10 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
               «{title}» → {targets.map((p) => areas.find((a) => a.path === p)?.name ?? p).join(', ')}
             </p>
             <p class="muted">{tx('Tin sẽ phát ngay trên mọi thiết bị trong các khu vực này.', 'It will air at once on every device in these areas.')}</p>
+            <p data-testid="em-confirm-reach">
+              {tx(`Sẽ tới ${content.audio ? reach.speakers : 0} cụm loa và ${content.led ? reach.boards : 0} bảng LED.`, `It reaches ${content.audio ? reach.speakers : 0} loudspeaker cluster(s) and ${content.led ? reach.boards : 0} LED board(s).`)}
+              {unknown.length > 0 && ` ${tx(`${unknown.length} bảng chưa báo kích thước, chưa kiểm tra được.`, `${unknown.length} board(s) have not reported their size and could not be checked.`)}`}
+            </p>
             <div class="row">
               <button class="danger" data-testid="em-confirm" onClick={send}>
                 {tx('Xác nhận phát', 'Send now')}
@@ -150,7 +190,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
     const load = () =>
       get(`/api/v1/broadcasts/${id}`).then((x) => {
         setB(x);
-        if (x.devices.length && x.devices.every((d: any) => FINAL.includes(d.state))) setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
+        if (confirmSummary(x.devices).done) setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
       }, (e) => setError(e.message));
     load();
     const off = onLive((k, d) => {
@@ -168,7 +208,8 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
     };
   }, [id]);
   if (!b) return <p class="muted">{error || '…'}</p>;
-  const confirmed = b.devices.filter((d: any) => FINAL.includes(d.state)).length;
+  // Only played (shown, on a board) counts as confirmed; failures are counted apart.
+  const summary = confirmSummary(b.devices);
   const cancel = async () => {
     await post(`/api/v1/broadcasts/${id}/cancel`).catch((e) => setError(e.message));
   };
@@ -178,7 +219,13 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
         {b.title} <span class="badge p-emergency">{tx('Khẩn cấp', 'Emergency')}</span>
       </h2>
       <p class="big-count" data-testid="confirmed-count">
-        {tx('Đã xác nhận', 'Confirmed')} {confirmed}/{b.devices.length}
+        <span data-testid="confirmed-played">{`${tx('Đã phát', 'Played')} ${summary.played}/${summary.total}`}</span>
+        {summary.apart.map((a) => (
+          <span class={a.result === 'failed' || a.result === 'missed' ? 'error' : 'warn'} data-testid={`confirmed-${a.result}`}>
+            {' '}
+            · {pick(RESULT, a.result)} {a.count}
+          </span>
+        ))}
         {doneIn !== null && (
           <span class="muted" data-testid="done-in">
             {' '}
@@ -210,7 +257,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
                   ) : (
                     <span class="badge">{tx('Đang gửi…', 'Sending…')}</span>
                   )}
-                  {d.reason && <div class="muted small">{d.reason}</div>}
+                  <DeviceReason state={d.state} reason={d.reason} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
                 <td>{d.secondsPlayed ?? '—'}</td>

@@ -109,7 +109,7 @@ export function broadcastRoutes(ctx: HubContext) {
         const lead = leadOf(body);
         usableMedia(body, user!);
         quietDraft(body, user!);
-        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead));
+        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead, { mustReach: true }));
         res.status(201);
         if (b.status === 'approved') return changed(b);
         ctx.events.emit('broadcast', { id: b.id, status: b.status }); // a leader's queue updates live
@@ -127,7 +127,7 @@ export function broadcastRoutes(ctx: HubContext) {
       handler({ req, user, body, res }) {
         usableMedia(body, user!);
         quietDraft(body, user!);
-        const { broadcast, revisionOf } = guard(() => editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body)));
+        const { broadcast, revisionOf } = guard(() => editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body), { mustReach: true }));
         if (revisionOf) res.status(201);
         ctx.events.emit('broadcast', { id: broadcast.id, status: broadcast.status });
         // Nothing reaches a device here: an edit in place was not approved (nor were the clash
