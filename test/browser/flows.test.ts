@@ -25,6 +25,8 @@ let official: ApiClient;
 let leader: ApiClient;
 let audioFile: string;
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * 86_400_000)!.slice(0, 10);
+/** The same day as the UI shows and takes it: dd/mm/yyyy. */
+const viDay = (offsetDays: number) => vnDay(offsetDays).split('-').reverse().join('/');
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -217,9 +219,13 @@ describe('web UI: office flows', () => {
     await page.fill('input[name=title]', 'Bản tin sáng và chiều');
     await page.click('label.seg-item:has-text("Hằng ngày")');
     await page.fill('input[name=times]', '6:00, 17:30');
-    await page.fill('input[name=from]', vnDay(1));
-    await page.fill('input[name=until]', vnDay(3));
-    await page.click('details summary');
+    // Dates are typed day/month/year (text fields, whatever the browser's locale).
+    await page.fill('input[name=from]', viDay(1));
+    await page.fill('input[name=until]', viDay(3));
+    expect(await page.textContent('[data-testid=when-summary]')).toBe(`Phát hằng ngày lúc 06:00, 17:30 từ ${viDay(1)} đến ${viDay(3)}`);
+    // The iCalendar text is behind "Chi tiết kỹ thuật", closed until asked for.
+    expect(await page.isVisible('[data-testid=rrule]')).toBe(false);
+    await page.click('details.tech summary:has-text("Chi tiết kỹ thuật")');
     const rrule = await page.textContent('[data-testid=rrule]');
     expect(rrule!.split('\n')).toEqual([
       `DTSTART:${vnDay(1).replace(/-/g, '')}T000000`,
@@ -271,7 +277,7 @@ describe('web UI: office flows', () => {
     await page.click('[data-testid=new-broadcast]');
     await page.fill('input[name=title]', 'Thông báo muộn');
     await page.selectOption('select[name=media]', { index: 1 });
-    await page.fill('input[name=date]', vnDay(1));
+    await page.fill('input[name=date]', viDay(1));
     await page.fill('input[name=time]', '23:00');
     await page.waitForSelector('[data-testid=quiet-clash]');
     expect(await page.textContent('[data-testid=quiet-clash]')).toContain('giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình');
@@ -295,7 +301,7 @@ describe('web UI: office flows', () => {
     await page.fill('input[name=title]', 'Tin ưu tiên của phường');
     await page.selectOption('select[name=media]', { index: 1 });
     await page.click('input[name=priority][value=priority]');
-    await page.fill('input[name=date]', vnDay(2));
+    await page.fill('input[name=date]', viDay(2));
     await page.fill('input[name=time]', '10:00');
     await page.waitForSelector('[data-testid=conflict-decision]');
     expect(await page.textContent('[data-testid=conflict-decision]')).toContain('«Tin ưu tiên của quận»');
@@ -311,7 +317,7 @@ describe('web UI: office flows', () => {
     await page.click('[data-testid=new-broadcast]');
     await page.fill('input[name=title]', 'Tin thường');
     await page.selectOption('select[name=media]', { index: 1 });
-    await page.fill('input[name=date]', vnDay(2));
+    await page.fill('input[name=date]', viDay(2));
     await page.fill('input[name=time]', '10:00');
     await page.waitForSelector('[data-testid=conflict-preempted]');
     expect(await page.$('[data-testid=decide]')).toBeNull();
@@ -478,6 +484,213 @@ describe('web UI: office flows', () => {
     await shot(page, 'schedule-english');
     await page.click('[data-testid=lang]');
     expect(await page.textContent('[data-tab=fleet]')).toBe('Thiết bị');
+    await ctx.close();
+  });
+});
+
+// Issue 13: what confused or looked wrong to the officials, checked at desktop and phone width.
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+describe('web UI: issue 13 fixes', () => {
+  it('tabs: on a phone every tab is on screen without sideways scrolling; the district always sees "Khẩn cấp"', async () => {
+    for (const [user, must] of [
+      [WARD_USERS.district, 'emergency'],
+      [WARD_USERS.leader, 'approvals'],
+    ] as const) {
+      for (const viewport of [PHONE, DESKTOP]) {
+        const { page, ctx, errors } = await openAs(browser, base, user, 'library', viewport);
+        const boxes = await page.$$eval('nav.tabs a', (as) => as.map((a) => ({ id: a.getAttribute('data-tab'), ...JSON.parse(JSON.stringify(a.getBoundingClientRect())) })));
+        for (const b of boxes) {
+          expect(b.left, `${b.id} at ${viewport.width}`).toBeGreaterThanOrEqual(0);
+          expect(b.right, `${b.id} at ${viewport.width}`).toBeLessThanOrEqual(viewport.width);
+          expect(b.bottom).toBeLessThanOrEqual(viewport.height / 3); // all near the top, not pushed below the fold
+        }
+        expect(await page.$eval('nav.tabs', (n) => n.scrollWidth - n.clientWidth)).toBeLessThanOrEqual(0);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+        // The tab the role needs most can be tapped straight away.
+        await page.click(`[data-tab=${must}]`, { trial: true, timeout: 2000 });
+        await page.click(`[data-tab=${must}]`);
+        await page.waitForSelector(`main[data-page=${must}]`);
+        if (viewport === PHONE) await shot(page, `phone-tabs-${user.role}`);
+        expect(errors).toEqual([]);
+        await ctx.close();
+      }
+    }
+  });
+
+  it('"once" at two times on one day: no daily rule to fake it, a natural summary, and the raw rule tucked away', async () => {
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    await page.click('[data-testid=new-broadcast]');
+    await page.fill('input[name=title]', 'Hai buổi một ngày');
+    await page.selectOption('select[name=media]', { index: 1 });
+    await page.fill('input[name=date]', viDay(6));
+    await page.fill('input[name=time]', '06:15');
+    await page.click('[data-testid=add-time]');
+    await page.locator('input[name=time]').nth(1).fill('17:45');
+    expect(await page.textContent('[data-testid=when-summary]')).toBe(`Phát ngày ${viDay(6)} lúc 06:15, 17:45`);
+    expect(await page.isVisible('[data-testid=rrule]')).toBe(false);
+    expect(await page.innerText('[data-testid=broadcast-form]')).not.toContain('RRULE'); // innerText: what is on screen
+    await page.waitForSelector('[data-testid=check-summary]');
+    expect(await page.textContent('[data-testid=check-summary]')).toMatch(/^2 lần phát trong 5 tuần tới/);
+    await shot(page, 'schedule-once-two-times');
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=saved]');
+    const b = (await official.get('/api/v1/broadcasts')).find((x: any) => x.title === 'Hai buổi một ngày');
+    expect(b.rrule).toContain(`DTSTART:${vnDay(6).replace(/-/g, '')}T000000`);
+    // Opened again, it reads as one day at two times and edits as "once".
+    await page.locator('[data-testid=my-broadcasts] button', { hasText: 'Hai buổi một ngày' }).click();
+    await page.waitForSelector('[data-testid=broadcast-detail]');
+    expect(await page.textContent('[data-testid=broadcast-detail]')).toContain(`ngày ${viDay(6)} lúc 06:15, 17:45`);
+    expect(await page.textContent('[data-testid=broadcast-detail]')).not.toContain('hằng ngày');
+    await page.click('[data-testid=edit-broadcast]');
+    expect(await page.isChecked('[data-testid=broadcast-form] input[name=when][value=once]')).toBe(true);
+    expect(await page.locator('[data-testid=broadcast-form] input[name=time]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['06:15', '17:45']);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  for (const locale of ['vi-VN', 'en-US']) {
+    it(`dates and times are dd/mm/yyyy and 24-hour in a ${locale} browser, with Vietnamese messages for what is wrong`, async () => {
+      for (const viewport of [DESKTOP, PHONE]) {
+        const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.official, 'schedule', viewport, locale);
+        expect(await page.evaluate(() => navigator.language)).toBe(locale);
+        await page.click('[data-testid=new-broadcast]');
+        const date = page.locator('[data-testid=broadcast-form] input[name=date]');
+        const time = page.locator('[data-testid=broadcast-form] input[name=time]');
+        expect(await date.getAttribute('type')).toBe('text');
+        expect(await time.getAttribute('type')).toBe('text');
+        expect(await date.inputValue()).toBe(viDay(0)); // today, day first
+        expect(await time.inputValue()).toBe('17:30');
+        await page.click('label.seg-item:has-text("Hằng ngày")');
+        expect(await page.inputValue('input[name=until]')).toBe(viDay(6));
+        await page.click('label.seg-item:has-text("Một lần")');
+        // What an English browser would have shown: month first, 12-hour.
+        await date.fill('11/30/2026');
+        await date.blur();
+        await page.waitForSelector('[data-testid=field-error]');
+        expect(await page.textContent('[data-testid=field-error]')).toBe('Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.');
+        const [d, m, y] = viDay(3).split('/');
+        await date.fill(`${+d}/${+m}/${y}`); // typed without leading zeros
+        await date.blur();
+        expect(await date.inputValue()).toBe(viDay(3));
+        await time.fill('5:30 PM');
+        await time.blur();
+        expect(await page.textContent('[data-testid=field-error]')).toBe('Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.');
+        await time.fill('17h30');
+        await time.blur();
+        expect(await time.inputValue()).toBe('17:30');
+        expect(await page.$('[data-testid=field-error]')).toBeNull();
+        expect(await page.textContent('[data-testid=when-summary]')).toBe(`Phát ngày ${viDay(3)} lúc 17:30`);
+        if (viewport === PHONE) expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+        await shot(page, `dates-${locale}-${viewport.width}`);
+        expect(errors).toEqual([]);
+        await ctx.close();
+      }
+      // Quiet hours too (a leader sets them).
+      const ld = await openAs(browser, base, WARD_USERS.leader, 'quiet', DESKTOP, locale);
+      expect(await ld.page.getAttribute('[data-testid=quiet-form] input[name=start]', 'type')).toBe('text');
+      expect(await ld.page.inputValue('[data-testid=quiet-form] input[name=start]')).toBe('22:00');
+      await ld.page.fill('[data-testid=quiet-form] input[name=end]', '5:30 AM');
+      await ld.page.locator('[data-testid=quiet-form] input[name=end]').blur();
+      expect(await ld.page.textContent('[data-testid=quiet-form] [data-testid=field-error]')).toBe('Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.');
+      await ld.ctx.close();
+    });
+  }
+
+  it('LED composer: says how many lines the boards show and counts characters per line, before anything is sent', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.official, 'library', viewport);
+      // The ward's board reported 192×32 with 64 characters a line (the LED test above).
+      await page.waitForSelector('[data-testid=led-limits][data-lines="2"]');
+      expect(await page.textContent('[data-testid=led-limits]')).toBe('Các bảng LED nhận thông điệp hiện 2 dòng mỗi trang (bảng nhỏ nhất 192×32); tối đa 64 ký tự mỗi dòng.');
+      const text = page.locator('[data-testid=led-text]').first();
+      expect(await text.getAttribute('placeholder')).toContain('bảng hiện 2 dòng');
+      await text.fill('Chào mừng\n' + 'x'.repeat(70));
+      const counts = page.locator('[data-testid=led-page-1] [data-testid=led-count]');
+      expect(await counts.allTextContents()).toEqual(['Dòng 1: 9/64 ký tự', 'Dòng 2: 70/64 ký tự — dài quá 6 ký tự, bảng sẽ không nhận']);
+      expect(await counts.nth(1).getAttribute('data-over')).toBe('true');
+      await text.fill('Một\nHai\nBa');
+      expect(await counts.nth(2).textContent()).toBe('Dòng 3: 2/64 ký tự — không hiện cùng lúc với các dòng trên');
+      await shot(page, `led-limits-${viewport.width}`);
+      expect(errors).toEqual([]);
+      await ctx.close();
+    }
+    // In the broadcast form the same count stops the send, with the lines named, before any request.
+    const { page, ctx } = await as(WARD_USERS.official);
+    await page.click('[data-tab=schedule]');
+    await page.click('[data-testid=new-broadcast]');
+    await page.fill('input[name=title]', 'Quá dài');
+    await page.check('input[name=use-led]');
+    await page.waitForSelector('[data-testid=led-limits][data-max-chars="64"]');
+    await page.locator('[data-testid=led-text]').fill('y'.repeat(65));
+    let posted = false;
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/broadcasts') && (posted = true));
+    await page.click('[data-testid=submit]');
+    await page.waitForSelector('[data-testid=form-error]');
+    expect(await page.textContent('[data-testid=form-error]')).toContain('trang 1 dòng 1 có 65 ký tự; mỗi dòng tối đa 64 ký tự');
+    expect(posted).toBe(false);
+    await ctx.close();
+  });
+
+  it('"Đặt lịch hiển thị" from the bottom of the library opens the form at its top with the title focused', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.official, 'library', viewport);
+      const go = page.locator('button', { hasText: 'Đặt lịch hiển thị' });
+      await go.scrollIntoViewIfNeeded();
+      expect(await page.evaluate(() => scrollY)).toBeGreaterThan(100);
+      await go.click();
+      await page.waitForSelector('[data-testid=broadcast-form]');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'title');
+      const top = await page.$eval('[data-testid=broadcast-form]', (f) => f.getBoundingClientRect().top);
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(viewport.height / 2);
+      const title = await page.$eval('[data-testid=broadcast-form] input[name=title]', (i) => i.getBoundingClientRect());
+      expect(title.top).toBeGreaterThanOrEqual(0);
+      expect(title.bottom).toBeLessThanOrEqual(viewport.height);
+      expect(await page.inputValue('input[name=title]')).toBe('Chào mừng Ngày hội');
+      await shot(page, `library-to-form-${viewport.width}`);
+      expect(errors).toEqual([]);
+      await ctx.close();
+    }
+  });
+
+  it('"Sửa" and the red "Hủy lịch phát" stand apart, at desktop and phone width', async () => {
+    await official.post('/api/v1/broadcasts', { title: 'Tin để sửa', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(5)}T14:00` });
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, ctx } = await openAs(browser, base, WARD_USERS.official, 'schedule', viewport);
+      await page.locator('[data-testid=my-broadcasts] button', { hasText: 'Tin để sửa' }).click();
+      await page.waitForSelector('[data-testid=cancel-broadcast]');
+      const [e, c] = await Promise.all(['edit-broadcast', 'cancel-broadcast'].map((id) => page.$eval(`[data-testid=${id}]`, (b) => JSON.parse(JSON.stringify(b.getBoundingClientRect())))));
+      // The gap between the two buttons, whichever way they sit: at least 24 px (a thumb's margin).
+      const gap = Math.max(c.left - e.right, e.left - c.right, c.top - e.bottom, e.top - c.bottom);
+      expect(gap, `at ${viewport.width}`).toBeGreaterThanOrEqual(24);
+      await page.locator('[data-testid=cancel-broadcast]').scrollIntoViewIfNeeded();
+      await shot(page, `edit-cancel-${viewport.width}`);
+      await ctx.close();
+    }
+  });
+
+  it('audio players show the length before they are pressed', async () => {
+    const m = (await official.get('/api/v1/media')).find((x: any) => x.status === 'ready');
+    const { page, ctx, errors } = await as(WARD_USERS.official);
+    await page.click('[data-tab=library]');
+    const item = page.locator('[data-testid=media-item][data-status=ready]').first();
+    await item.locator('[data-testid=waveform]').waitFor();
+    const s = Math.round(m.durationMs / 1000);
+    expect(await item.locator('[data-testid=player-time]').textContent()).toBe(`0:00 / ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`);
+    expect(await item.locator('[data-testid=player]').getAttribute('preload')).toBe('metadata');
+    // The player itself knows its length without being played.
+    await page.waitForFunction(() => {
+      const a = document.querySelector('[data-testid=player]') as HTMLAudioElement;
+      return a.readyState >= 1 && a.duration > 0;
+    });
+    const a = await page.$eval('[data-testid=player]', (x) => ({ duration: (x as HTMLAudioElement).duration, paused: (x as HTMLAudioElement).paused, t: (x as HTMLAudioElement).currentTime }));
+    expect(a.paused).toBe(true);
+    expect(a.t).toBe(0);
+    expect(Math.abs(a.duration * 1000 - m.durationMs)).toBeLessThan(500);
+    expect(errors).toEqual([]);
     await ctx.close();
   });
 });

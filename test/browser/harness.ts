@@ -75,9 +75,9 @@ export async function tokenFor(base: string, user: { username: string; password:
 }
 
 /** A page already logged in as the user (the token placed where the UI keeps it), at `route`. */
-export async function openAs(browser: Browser, base: string, user: { username: string; password: string }, route = '', viewport = { width: 1280, height: 900 }) {
+export async function openAs(browser: Browser, base: string, user: { username: string; password: string }, route = '', viewport = { width: 1280, height: 900 }, locale = 'vi-VN') {
   const token = await tokenFor(base, user);
-  const ctx = await newTestContext(browser, { viewport, locale: 'vi-VN', timezoneId: 'Europe/London' });
+  const ctx = await newTestContext(browser, { viewport, locale, timezoneId: 'Europe/London' });
   await ctx.addInitScript((t) => {
     if (!sessionStorage.getItem('wardcast-token')) sessionStorage.setItem('wardcast-token', t);
   }, token);

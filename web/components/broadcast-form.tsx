@@ -2,17 +2,18 @@
 // friendly "when" that becomes startsAt or an rrule. While the user types, the hub checks the draft
 // for clashes with other broadcasts on the same devices and for quiet hours, before anything is
 // saved; a clash with a higher level's bulletin of the same priority asks the official to decide.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, get, post } from '../lib/api.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
-import { buildWhen, parseTimes, parseWhen, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
-import { fmtDateTime, vnDate, DAY_MS } from '../lib/time.ts';
+import { buildWhen, describeRrule, parseTimes, parseWhen, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
+import { fmtDateTime, vnDate, DAY_MS, showDateInput } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { LedComposer, emptyPage, ledForApi } from './led-composer.tsx';
 import { useResource } from '../lib/hooks.ts';
-import { targetedBoards, type DeviceRecord } from '../lib/led-boards.ts';
+import { overLimitText, targetedBoards, type ComposeLimits, type DeviceRecord } from '../lib/led-boards.ts';
 import { ledEmptyText, noReachText, reachOf, refusalText, refusingBoards } from '../lib/send-check.ts';
+import { DateInput, TimeInput } from './vn-inputs.tsx';
 import type { AppCtx } from '../app.tsx';
 
 type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
@@ -37,8 +38,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const w0 = initialWhen as any;
   const [kind, setKind] = useState<WhenForm['kind']>(initialWhen?.kind ?? 'once');
   const [date, setDate] = useState<string>(w0?.date ?? today);
-  const [time, setTime] = useState<string>(w0?.time ?? '17:30');
-  const [timesText, setTimesText] = useState<string>(w0?.times?.join(', ') ?? '06:00, 17:30');
+  // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
+  const [onceTimes, setOnceTimes] = useState<string[]>(initialWhen?.kind === 'once' ? initialWhen.times : ['17:30']);
+  const [timesText, setTimesText] = useState<string>(initialWhen?.kind === 'daily' || initialWhen?.kind === 'weekly' ? initialWhen.times.join(', ') : '06:00, 17:30');
   const [from, setFrom] = useState<string>(w0?.from ?? today);
   const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
   const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
@@ -49,6 +51,18 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState('');
   const [media, setMedia] = useState<any[]>([]);
+  const [ledLimits, setLedLimits] = useState<ComposeLimits | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+
+  // The form opens at its top with the title ready to type, wherever the page was scrolled (coming
+  // from the library's LED composer at the bottom of its page, or from a long schedule).
+  useEffect(() => {
+    const f = formRef.current;
+    if (!f) return;
+    scrollTo({ top: Math.max(0, f.getBoundingClientRect().top + scrollY - 8), behavior: 'instant' as ScrollBehavior });
+    titleRef.current?.focus({ preventScroll: true });
+  }, []);
 
   useEffect(() => {
     get<any[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
@@ -62,12 +76,12 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         : kind === 'custom'
           ? { kind, rrule: customRule }
           : kind === 'once'
-            ? { kind, date, time }
+            ? { kind, date, times: onceTimes }
             : kind === 'daily'
               ? { kind, times: times ?? ['x'], from, until }
               : { kind, weekdays, times: times ?? ['x'], from, until };
     return buildWhen(f);
-  }, [kind, date, time, timesText, from, until, weekdays.join(), customRule]);
+  }, [kind, date, onceTimes.join(), timesText, from, until, weekdays.join(), customRule]);
 
   const led = useLed ? ledForApi(pages) : undefined;
   const body = when.ok
@@ -117,6 +131,8 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     if (!title.trim()) return setError(tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.'));
     if (!when.ok) return setError(tx(when.error.vi, when.error.en));
     if (stops.length) return setError(stops[0]);
+    const ledTooLong = useLed && ledLimits ? overLimitText(pages, ledLimits.maxChars) : null;
+    if (ledTooLong) return setError(ledTooLong);
     if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
     setSaving(true);
     try {
@@ -140,7 +156,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
 
   const grouped = groupConflicts(check?.conflicts ?? []);
   return (
-    <form class="card form" onSubmit={submit} data-testid="broadcast-form">
+    <form class="card form" onSubmit={submit} data-testid="broadcast-form" ref={formRef}>
       <h2>{editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát sóng mới', 'New broadcast')}</h2>
       {editing?.status === 'approved' && (
         <p class="alert info" data-testid="edit-approved-note">
@@ -157,7 +173,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
       )}
       <label>
         {tx('Tiêu đề', 'Title')}
-        <input value={title} name="title" onInput={(e) => setTitle((e.target as HTMLInputElement).value)} required maxLength={200} />
+        <input ref={titleRef} value={title} name="title" onInput={(e) => setTitle((e.target as HTMLInputElement).value)} required maxLength={200} />
       </label>
       <label>
         {tx('Bản tin âm thanh', 'Audio bulletin')}
@@ -174,7 +190,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
       </label>
-      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets, devices: targetDevices }} />}
+      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets, devices: targetDevices }} onLimits={setLedLimits} />}
 
       <fieldset>
         <legend>{tx('Mức độ', 'Priority')}</legend>
@@ -240,15 +256,29 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
           ))}
         </div>
         {kind === 'once' && (
-          <div class="row">
+          <div class="row once-times">
             <label class="inline">
-              {tx('Ngày', 'Date')}
-              <input type="date" name="date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+              {tx('Ngày (dd/mm/yyyy)', 'Date (dd/mm/yyyy)')}
+              <DateInput name="date" value={date} onChange={setDate} />
             </label>
-            <label class="inline">
-              {tx('Giờ', 'Time')}
-              <input type="time" name="time" value={time} onInput={(e) => setTime((e.target as HTMLInputElement).value)} />
-            </label>
+            {onceTimes.map((t, i) => (
+              <span class="once-time" data-testid="once-time">
+                <label class="inline">
+                  {onceTimes.length > 1 ? tx(`Giờ ${i + 1} (24 giờ)`, `Time ${i + 1} (24-hour)`) : tx('Giờ (24 giờ)', 'Time (24-hour)')}
+                  <TimeInput name="time" value={t} onChange={(v) => setOnceTimes(onceTimes.map((x, j) => (j === i ? v : x)))} />
+                </label>
+                {onceTimes.length > 1 && (
+                  <button type="button" class="link small" data-testid="remove-time" onClick={() => setOnceTimes(onceTimes.filter((_, j) => j !== i))} aria-label={tx(`Bỏ giờ ${i + 1}`, `Remove time ${i + 1}`)}>
+                    {tx('Bỏ', 'Remove')}
+                  </button>
+                )}
+              </span>
+            ))}
+            {onceTimes.length < 12 && (
+              <button type="button" class="small" data-testid="add-time" onClick={() => setOnceTimes([...onceTimes, ''])}>
+                + {tx('Thêm giờ trong ngày', 'Add a time that day')}
+              </button>
+            )}
           </div>
         )}
         {kind === 'custom' && (
@@ -275,20 +305,26 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             </label>
             <div class="row">
               <label class="inline">
-                {tx('Từ ngày', 'From')}
-                <input type="date" name="from" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+                {tx('Từ ngày (dd/mm/yyyy)', 'From (dd/mm/yyyy)')}
+                <DateInput name="from" value={from} onChange={setFrom} />
               </label>
               <label class="inline">
-                {tx('Đến ngày', 'Until')}
-                <input type="date" name="until" value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
+                {tx('Đến ngày (dd/mm/yyyy)', 'Until (dd/mm/yyyy)')}
+                <DateInput name="until" value={until} onChange={setUntil} />
               </label>
             </div>
           </>
         )}
         {!when.ok && <p class="error">{tx(when.error.vi, when.error.en)}</p>}
-        {when.ok && when.rrule && (
-          <details>
-            <summary class="muted small">RRULE</summary>
+        {when.ok && kind !== 'now' && (
+          <p class="when-summary" data-testid="when-summary">
+            {tx('Phát', 'Plays')} {when.rrule ? describeRrule(when.rrule, lang()) : onceText(when.startsAt!)}
+          </p>
+        )}
+        {/* The iCalendar text is for whoever supports the system, not something an official needs to read. */}
+        {when.ok && when.rrule && kind !== 'custom' && (
+          <details class="tech">
+            <summary class="muted small">{tx('Chi tiết kỹ thuật', 'Technical details')}</summary>
             <pre class="rrule" data-testid="rrule">{when.rrule}</pre>
           </details>
         )}
@@ -357,6 +393,12 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     </form>
   );
 }
+
+/** "2026-12-01T17:30" (Vietnam wall time, as the form sends it) → "ngày 01/12/2026 lúc 17:30". */
+const onceText = (startsAt: string) => {
+  const [d, t] = startsAt.split('T');
+  return tx(`ngày ${showDateInput(d)} lúc ${t}`, `on ${showDateInput(d)} at ${t}`);
+};
 
 export type ClashDecision = 'air-ours' | 'yield';
 

@@ -19,6 +19,7 @@ import {
   targetedBoards,
   type DeviceRecord,
   type LedDisplay,
+  type TargetBoard,
   type Targets,
 } from '../lib/led-boards.ts';
 import { useResource } from '../lib/hooks.ts';
@@ -153,15 +154,27 @@ export function LedPreview({
  * agent reported), one preview per distinct display with the boards' names under it. `targets`
  * undefined: every board in the user's area (a library message is not placed yet).
  */
-export function LedBoardPreviews({ pages, targets, emergency = false }: { pages: LedPageInput[]; targets?: Targets; emergency?: boolean }) {
-  // Reload when a board reports a display that differs from the one shown ('' = not reported yet).
-  const known = useRef(new Map<string, string>());
-  const devices = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device', 'telemetry'], (k, d) =>
+/**
+ * The LED boards `targets` reach (undefined: every board in the user's area), kept current: null
+ * until the device list has loaded. Reloads when a board reports a display that differs from the one
+ * shown, so previews and limits follow the boards live.
+ */
+export function useTargetBoards(targets?: Targets, enabled = true): { boards: TargetBoard[] | null; error: string | null } {
+  const known = useRef(new Map<string, string>()); // '' = not reported yet
+  const devices = useResource<DeviceRecord[]>(enabled ? '/api/v1/devices' : null, [], enabled ? ['device', 'telemetry'] : [], (k, d) =>
     k === 'device' || (!!d?.led?.display && known.current.has(d.deviceId) && known.current.get(d.deviceId) !== displayKey(d.led.display)),
   );
   const list = devices.data;
   if (list) known.current = new Map(list.filter((d) => d.kind === 'led').map((d) => { const b = boardFromDevice(d); return [d.id, b.assumed ? '' : displayKey(b.display)]; }));
-  const groups = list ? groupBoards(targetedBoards(list, targets ?? null)) : null;
+  return { boards: list ? targetedBoards(list, targets ?? null) : null, error: devices.error };
+}
+
+export function LedBoardPreviews({ pages, targets, emergency = false, loaded }: { pages: LedPageInput[]; targets?: Targets; emergency?: boolean; loaded?: { boards: TargetBoard[] | null; error: string | null } }) {
+  // The composer already follows the boards (for its limits): it passes them in; others load them here.
+  const own = useTargetBoards(targets, !loaded);
+  const { boards, error } = loaded ?? own;
+  const devices = { error };
+  const groups = boards ? groupBoards(boards) : null;
 
   if (!groups || groups.length === 0) {
     const size = sizeLabel(DEFAULT_PREVIEW_DISPLAY);

@@ -7,6 +7,7 @@ export function AudioWithWave({ media }: { media: any }) {
   const [peaks, setPeaks] = useState<number[] | null>(null);
   const [err, setErr] = useState('');
   const [pos, setPos] = useState(0);
+  const [at, setAt] = useState(0);
   const audio = useRef<HTMLAudioElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
@@ -53,17 +54,32 @@ export function AudioWithWave({ media }: { media: any }) {
         <audio
           ref={audio}
           controls
-          preload="none"
+          // Metadata (its length) loads once the player is in view, so it does not read 0:00 before it is pressed.
+          preload={visible ? 'metadata' : 'none'}
           data-testid="player"
+          data-duration-ms={media.durationMs ?? undefined}
           onTimeUpdate={(e) => {
             const a = e.currentTarget as HTMLAudioElement;
             setPos(a.duration ? a.currentTime / a.duration : 0);
+            setAt(a.currentTime);
           }}
         >
           <source src={withToken(`/media/${opus.file}`)} type="audio/ogg; codecs=opus" />
           {mp3 && <source src={withToken(`/media/${mp3.file}`)} type="audio/mpeg" />}
         </audio>
       )}
+      {opus && typeof media.durationMs === 'number' && (
+        <span class="muted small player-time" data-testid="player-time">
+          {/* The hub measured the bulletin: its length is known before the audio loads. */}
+          {clock(at * 1000)} / {clock(media.durationMs)}
+        </span>
+      )}
     </div>
   );
 }
+
+/** "1:05" for 65 s (the player's own style), rounded as the hub's length would be read. */
+export const clock = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};

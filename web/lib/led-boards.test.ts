@@ -11,6 +11,10 @@ import {
   targetedBoards,
   type DeviceRecord,
   type LedDisplay,
+  API_MAX_LINE_CHARS,
+  composeLimits,
+  countLines,
+  overLimitText,
 } from './led-boards.ts';
 import type { LedPageInput } from './led-layout.ts';
 import { planMessage } from '../../firmware-bridge/led/alpha/mapping.ts';
@@ -147,5 +151,37 @@ describe('what each board shows, and where the message does not fit', () => {
       }
     }
     expect(ASSUMED_DISPLAY).toMatchObject(ascii96);
+  });
+});
+
+describe('compose limits: what the writer is told while typing', () => {
+  it('the smallest target board decides the lines shown and the characters per line', () => {
+    const boards = targetedBoards(devices, { areas: [HD] });
+    const l = composeLimits(boards);
+    // led-hd-2 has not reported: assumed 96×16 (one line); the others are 192×32 (two lines).
+    expect(l.lines).toBe(1);
+    expect(l.smallest).toBe('96×16');
+    expect(l.maxChars).toBe(Math.min(64, ASSUMED_DISPLAY.maxLineChars));
+    const only192 = composeLimits(boards.filter((b) => !b.assumed));
+    expect(only192.lines).toBe(2);
+    expect(only192.smallest).toBe('192×32');
+  });
+  it('no board targeted: the default 192×32 preview board, and never more than the API takes', () => {
+    const l = composeLimits([]);
+    expect(l.lines).toBe(2);
+    expect(l.smallest).toBe('192×32');
+    expect(l.maxChars).toBeLessThanOrEqual(API_MAX_LINE_CHARS);
+    const wide = composeLimits([{ id: 'x', name: 'x', assumed: false, display: { ...ascii192, maxLineChars: 1000 } }]);
+    expect(wide.maxChars).toBe(API_MAX_LINE_CHARS);
+  });
+  it('counts each line as the board does and names the lines over the limit', () => {
+    const pages = [page(['Chào mừng', 'x'.repeat(70)]), page(['ok  '])];
+    expect(countLines(pages, 64).map((c) => [c.page, c.line, c.chars, c.over])).toEqual([
+      [1, 1, 9, false],
+      [1, 2, 70, true],
+      [2, 1, 2, false],
+    ]);
+    expect(overLimitText(pages, 64)).toBe('Thông điệp LED dài quá: trang 1 dòng 2 có 70 ký tự; mỗi dòng tối đa 64 ký tự.');
+    expect(overLimitText(pages, 80)).toBeNull();
   });
 });

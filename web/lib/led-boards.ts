@@ -211,3 +211,56 @@ export function renderingNote(p: PageOnBoard): string | null {
   if (v.rendering === 'stripped') return tx(`Trang ${p.page}: hiện không dấu «${v.lines.join(' / ')}»`, `Page ${p.page}: shown without diacritics «${v.lines.join(' / ')}»`);
   return null;
 }
+
+// ---- what the composer tells the writer before anything is sent ----
+
+/** The API's own limits on an LED page (protocol/schemas.ts: 4 lines of at most 200 characters). */
+export const API_MAX_LINES = 4;
+export const API_MAX_LINE_CHARS = 200;
+
+export interface ComposeLimits {
+  /** Lines of the 5×7 font every target board shows at once (the smallest board decides). */
+  lines: number;
+  /** Characters per line every target board and the API take (the smallest decides). */
+  maxChars: number;
+  /** The boards these limits come from; empty: none targeted, so the default preview board. */
+  boards: TargetBoard[];
+  /** The size of the board that shows the fewest lines, e.g. "192×32". */
+  smallest: string;
+}
+
+/** Lines of the boards' font a display shows at once. */
+export const linesShown = (d: LedDisplay) => Math.max(1, Math.floor(d.rows / LINE_HEIGHT));
+
+/** What the writer must keep within: the smallest of the target boards (or the default board). */
+export function composeLimits(boards: TargetBoard[]): ComposeLimits {
+  const displays = boards.length ? boards.map((b) => b.display) : [DEFAULT_PREVIEW_DISPLAY];
+  const fewest = displays.reduce((a, d) => (linesShown(d) < linesShown(a) ? d : a));
+  return {
+    lines: linesShown(fewest),
+    maxChars: Math.min(API_MAX_LINE_CHARS, ...displays.map((d) => d.maxLineChars)),
+    boards,
+    smallest: sizeLabel(fewest),
+  };
+}
+
+export interface LineCount {
+  page: number;
+  line: number;
+  chars: number;
+  max: number;
+  over: boolean;
+}
+
+/** Characters of each written line as the boards count them (ledLength), against `max`. */
+export function countLines(pages: LedPageInput[], max: number): LineCount[] {
+  return pages.flatMap((p, i) => p.lines.map((l, j) => ({ page: i + 1, line: j + 1, chars: ledLength(l.trimEnd()), max, over: ledLength(l.trimEnd()) > max })));
+}
+
+/** The lines over the limit, in words, or null when all fit: said before the message is sent. */
+export function overLimitText(pages: LedPageInput[], max: number): string | null {
+  const over = countLines(pages, max).filter((c) => c.over);
+  if (!over.length) return null;
+  const list = over.map((c) => tx(`trang ${c.page} dòng ${c.line} có ${c.chars} ký tự`, `page ${c.page} line ${c.line} has ${c.chars} characters`)).join('; ');
+  return tx(`Thông điệp LED dài quá: ${list}; mỗi dòng tối đa ${max} ký tự.`, `The LED message is too long: ${list}; at most ${max} characters per line.`);
+}

@@ -9,7 +9,7 @@ const expand = (rrule: string) => occurrencesBetween({ startsAt: null, rrule }, 
 describe('when form → API', () => {
   it('"now" and "once" become startsAt in Vietnam wall time', () => {
     expect(buildWhen({ kind: 'now' })).toEqual({ ok: true, startsAt: 'now' });
-    expect(buildWhen({ kind: 'once', date: '2026-11-25', time: '06:00' })).toEqual({ ok: true, startsAt: '2026-11-25T06:00' });
+    expect(buildWhen({ kind: 'once', date: '2026-11-25', times: ['06:00'] })).toEqual({ ok: true, startsAt: '2026-11-25T06:00' });
   });
 
   it('daily at 06:00 and 17:30 for a week is one rule per time, 14 occurrences in Asia/Ho_Chi_Minh', () => {
@@ -27,6 +27,19 @@ describe('when form → API', () => {
     expect(all.some((t) => t.endsWith('06:30') || t.endsWith('17:00'))).toBe(false);
   });
 
+  it('"once" at several times on its day: one daily rule from that day to that day, read back naturally', () => {
+    const r = buildWhen({ kind: 'once', date: '2026-12-01', times: ['17:30', '06:00'] });
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.startsAt).toBeUndefined();
+    expect(expand(r.rrule!)).toEqual(['2026-12-01T06:00', '2026-12-01T17:30']);
+    expect(validateRecurrence(r.rrule!).count).toBe(2);
+    expect(describeRrule(r.rrule!, 'vi')).toBe('ngày 01/12/2026 lúc 06:00, 17:30');
+    expect(describeRrule(r.rrule!, 'en')).toBe('on 01/12/2026 at 06:00, 17:30');
+    expect(describeRrule(r.rrule!, 'vi')).not.toContain('hằng ngày');
+    // A single time stays a plain start time.
+    expect(buildWhen({ kind: 'once', date: '2026-12-01', times: ['06:00', '06:00'] })).toEqual({ ok: true, startsAt: '2026-12-01T06:00' });
+  });
+
   it('weekly on Monday and Friday at 07:00 between two dates', () => {
     const r = buildWhen({ kind: 'weekly', weekdays: ['FR', 'MO'], times: ['07:00'], from: '2026-12-01', until: '2026-12-14' });
     if (!r.ok) throw new Error('expected ok');
@@ -36,7 +49,9 @@ describe('when form → API', () => {
 
   it('names what is wrong, in both languages', () => {
     const bad = [
-      buildWhen({ kind: 'once', date: '', time: '06:00' }),
+      buildWhen({ kind: 'once', date: '', times: ['06:00'] }),
+      buildWhen({ kind: 'once', date: '2026-11-25', times: [] }),
+      buildWhen({ kind: 'once', date: '2026-11-25', times: ['5:30 PM'] }),
       buildWhen({ kind: 'daily', times: [], from: '2026-11-24', until: '2026-11-30' }),
       buildWhen({ kind: 'daily', times: ['25:00'], from: '2026-11-24', until: '2026-11-30' }),
       buildWhen({ kind: 'daily', times: ['06:00'], from: '2026-11-30', until: '2026-11-24' }),
@@ -66,7 +81,8 @@ describe('when form → API', () => {
 describe('stored broadcast → when form (editing)', () => {
   it('gives back the form that wrote it, so an edit starts where the official left off', () => {
     const forms: WhenForm[] = [
-      { kind: 'once', date: '2026-11-25', time: '06:00' },
+      { kind: 'once', date: '2026-11-25', times: ['06:00'] },
+      { kind: 'once', date: '2026-12-01', times: ['06:00', '17:30'] },
       { kind: 'daily', times: ['06:00', '17:30'], from: '2026-11-24', until: '2026-11-30' },
       { kind: 'weekly', weekdays: ['MO', 'FR'], times: ['07:00'], from: '2026-12-01', until: '2027-02-28' },
     ];

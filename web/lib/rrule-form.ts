@@ -7,7 +7,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export type WhenForm =
   | { kind: 'now' }
-  | { kind: 'once'; date: string; time: string }
+  /** One day, at one or more times (several times are one daily rule from that day to that day). */
+  | { kind: 'once'; date: string; times: string[] }
   | { kind: 'daily'; times: string[]; from: string; until: string }
   | { kind: 'weekly'; weekdays: Weekday[]; times: string[]; from: string; until: string }
   /** A rule this form did not write (made through the API): kept as its iCalendar text. */
@@ -39,9 +40,12 @@ export function buildWhen(f: WhenForm): WhenResult {
   if (f.kind === 'now') return { ok: true, startsAt: 'now' };
   if (f.kind === 'custom') return /^DTSTART/m.test(f.rrule) && /^RRULE:/m.test(f.rrule) ? { ok: true, rrule: f.rrule.trim() } : fail('Lịch lặp cần dòng DTSTART và RRULE.', 'A recurring rule needs a DTSTART and an RRULE line.');
   if (f.kind === 'once') {
-    if (!DATE.test(f.date)) return fail('Chọn ngày phát.', 'Choose a date.');
-    if (!TIME.test(f.time)) return fail('Giờ phát phải có dạng HH:MM.', 'The time must look like HH:MM.');
-    return { ok: true, startsAt: `${f.date}T${f.time}` };
+    if (!DATE.test(f.date)) return fail('Chọn ngày phát (dd/mm/yyyy).', 'Choose a date (dd/mm/yyyy).');
+    if (f.times.length === 0) return fail('Nhập ít nhất một giờ phát (HH:MM).', 'Give at least one time (HH:MM).');
+    for (const t of f.times) if (!TIME.test(t)) return fail('Giờ phát phải có dạng HH:MM (24 giờ).', 'The time must look like HH:MM (24-hour).');
+    const times = [...new Set(f.times)].sort();
+    if (times.length === 1) return { ok: true, startsAt: `${f.date}T${times[0]}` };
+    return buildWhen({ kind: 'daily', times, from: f.date, until: f.date });
   }
   if (f.times.length === 0) return fail('Nhập ít nhất một giờ phát (HH:MM).', 'Give at least one time (HH:MM).');
   for (const t of f.times) if (!TIME.test(t)) return fail(`Giờ "${t}" không hợp lệ; dùng HH:MM.`, `"${t}" is not a time; use HH:MM.`);
@@ -70,7 +74,7 @@ export function parseWhen(b: { startsAt: string | null; rrule: string | null }):
   if (!b.rrule) {
     // Stored start times come back as "2026-11-27T17:30:00+07:00" (Vietnam time).
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(b.startsAt ?? '');
-    return m ? { kind: 'once', date: m[1], time: m[2] } : { kind: 'now' };
+    return m ? { kind: 'once', date: m[1], times: [m[2]] } : { kind: 'now' };
   }
   const lines = b.rrule.trim().split(/\r?\n/);
   const start = /^DTSTART:(\d{8})T000000$/.exec(lines[0]);
@@ -80,6 +84,8 @@ export function parseWhen(b: { startsAt: string | null; rrule: string | null }):
   if (!start || !same || (first[1] === 'WEEKLY') !== !!first[3]) return { kind: 'custom', rrule: b.rrule };
   const times = rules.map((r) => `${r![4].padStart(2, '0')}:${r![5].padStart(2, '0')}`);
   const common = { times, from: ymd(start[1]), until: ymd(first[2]) };
+  // Several times on one day: the form wrote it as "once" (a daily rule from that day to that day).
+  if (first[1] === 'DAILY' && common.from === common.until) return { kind: 'once', date: common.from, times };
   if (first[1] === 'DAILY') return { kind: 'daily', ...common };
   const weekdays = first[3]!.split(',') as Weekday[];
   return weekdays.every((d) => (WEEKDAYS as readonly string[]).includes(d)) ? { kind: 'weekly', weekdays, ...common } : { kind: 'custom', rrule: b.rrule };
@@ -105,6 +111,8 @@ export function describeRrule(rrule: string, lang: 'vi' | 'en'): string {
   const byday = /BYDAY=([A-Z,]+)/.exec(rules[0] ?? '')?.[1]?.split(',') as Weekday[] | undefined;
   const from = start ? `${start[3]}/${start[2]}/${start[1]}` : '';
   const to = until ? `${until[3]}/${until[2]}/${until[1]}` : '';
+  // A daily rule that ends on the day it starts is one day at several times.
+  if (from && from === to && !byday && rules.every((r) => r.includes('FREQ=DAILY'))) return lang === 'en' ? `on ${from} at ${times.join(', ')}` : `ngày ${from} lúc ${times.join(', ')}`;
   const when = byday ? byday.map((d) => weekdayLabel(d, lang)).join(', ') : lang === 'en' ? 'daily' : 'hằng ngày';
   if (lang === 'en') return `${when} at ${times.join(', ')}${from ? ` from ${from}` : ''}${to ? ` to ${to}` : count ? `, ${count} times` : ''}`;
   return `${when} lúc ${times.join(', ')}${from ? ` từ ${from}` : ''}${to ? ` đến ${to}` : count ? `, ${count} lần` : ''}`;

@@ -67,3 +67,41 @@ export function fmtAgo(v: string | null | undefined, now: number, lang: 'vi' | '
   const [n, vi, en] = s < 60 ? [s, 'giây', 's'] : s < 3600 ? [Math.floor(s / 60), 'phút', 'min'] : s < 86400 ? [Math.floor(s / 3600), 'giờ', 'h'] : [Math.floor(s / 86400), 'ngày', 'd'];
   return lang === 'en' ? `${n} ${en} ago` : `${n} ${vi} trước`;
 }
+
+// ---- typed dates and times (Vietnamese conventions whatever the browser's locale) ----
+
+/**
+ * A date as typed in a form, "dd/mm/yyyy" (also d/m/yyyy, with "-" or "." between, or an ISO
+ * "yyyy-mm-dd" pasted in) → "yyyy-mm-dd", or null when it is not a real calendar day.
+ */
+export function parseDateInput(text: string): string | null {
+  const s = text.trim();
+  let y: number, mo: number, d: number;
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m) [d, mo, y] = [+m[1], +m[2], +m[3]];
+  else if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) [y, mo, d] = [+m[1], +m[2], +m[3]];
+  else return null;
+  if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1) return null;
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null; // 31/11, 29/02 in a common year
+  return `${y}-${pad(mo)}-${pad(d)}`;
+}
+
+/** "2026-12-01" → "01/12/2026" ('' for anything else). */
+export const showDateInput = (iso: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+};
+
+/** A time as typed, 24-hour: "17:30", "5:30", "17h30", "17h", "1730" → "17:30"; null otherwise (AM/PM included). */
+export function parseTimeInput(text: string): string | null {
+  const s = text.trim().toLowerCase();
+  const m = /^(\d{1,2})(?:[:hg.](\d{2})?)?$/.exec(s) ?? /^(\d{2})(\d{2})$/.exec(s);
+  if (!m) return null;
+  const h = +m[1];
+  const mi = m[2] === undefined ? 0 : +m[2];
+  if (h > 23 || mi > 59) return null;
+  return `${pad(h)}:${pad(mi)}`;
+}
+
+export const DATE_INPUT_ERROR = { vi: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.', en: 'Write the date as day/month/year, e.g. 01/12/2026.' };
+export const TIME_INPUT_ERROR = { vi: 'Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.', en: 'Write the time as hours:minutes, 24-hour, e.g. 17:30.' };

@@ -3,6 +3,7 @@ import { ApiError, del, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { tx } from '../lib/i18n.ts';
 import { can, inScope, myAreas } from '../lib/session.ts';
+import { TimeInput } from '../components/vn-inputs.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
@@ -18,6 +19,7 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
   const add = async (e: Event) => {
     e.preventDefault();
     setError('');
+    if (!start || !end) return setError(tx('Nhập giờ bắt đầu và giờ kết thúc dạng HH:mm (24 giờ).', 'Give the start and end as HH:mm (24-hour).'));
     try {
       await post('/api/v1/quiet-hours', { areaPath: area, start, end, note });
       list.reload();
@@ -81,11 +83,11 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
           <div class="row">
             <label class="inline">
               {tx('Từ', 'From')}
-              <input type="time" name="start" value={start} onInput={(e) => setStart((e.target as HTMLInputElement).value)} />
+              <TimeInput name="start" value={start} onChange={setStart} />
             </label>
             <label class="inline">
               {tx('Đến', 'To')}
-              <input type="time" name="end" value={end} onInput={(e) => setEnd((e.target as HTMLInputElement).value)} />
+              <TimeInput name="end" value={end} onChange={setEnd} />
             </label>
           </div>
           <label>
