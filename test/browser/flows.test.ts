@@ -617,7 +617,7 @@ describe('web UI: issue 13 fixes', () => {
       expect(errors).toEqual([]);
       await ctx.close();
     }
-    // In the broadcast form the same count stops the send, with the lines named, before any request.
+    // In the broadcast form the same count blocks the send, with the lines named, before any request.
     const { page, ctx } = await as(WARD_USERS.official);
     await page.click('[data-tab=schedule]');
     await page.click('[data-testid=new-broadcast]');
@@ -627,9 +627,10 @@ describe('web UI: issue 13 fixes', () => {
     await page.locator('[data-testid=led-text]').fill('y'.repeat(65));
     let posted = false;
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/broadcasts') && (posted = true));
-    await page.click('[data-testid=submit]');
-    await page.waitForSelector('[data-testid=form-error]');
-    expect(await page.textContent('[data-testid=form-error]')).toContain('trang 1 dòng 1 có 65 ký tự; mỗi dòng tối đa 64 ký tự');
+    // The form says so at once and cannot be sent until it fits.
+    await page.waitForSelector('[data-testid=form-blocked]');
+    expect(await page.textContent('[data-testid=form-blocked]')).toContain('trang 1 dòng 1 có 65 ký tự; mỗi dòng tối đa 64 ký tự');
+    expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     expect(posted).toBe(false);
     await ctx.close();
   });

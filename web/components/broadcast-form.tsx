@@ -104,6 +104,8 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const reach = fleet.data ? reachOf(fleet.data, where, content) : null;
   const stops: string[] = [];
   if (useLed && !led) stops.push(ledEmptyText());
+  const ledTooLong = useLed && ledLimits ? overLimitText(pages, ledLimits.maxChars) : null;
+  if (ledTooLong) stops.push(ledTooLong);
   if (reach && targets.length + targetDevices.length > 0 && (content.audio || content.led) && reach.reached === 0) stops.push(noReachText(reach, content));
   if (led && fleet.data) stops.push(...refusingBoards(led.pages, targetedBoards(fleet.data, where)).map(refusalText));
   const bodyKey = JSON.stringify(body);
@@ -131,8 +133,6 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     if (!title.trim()) return setError(tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.'));
     if (!when.ok) return setError(tx(when.error.vi, when.error.en));
     if (stops.length) return setError(stops[0]);
-    const ledTooLong = useLed && ledLimits ? overLimitText(pages, ledLimits.maxChars) : null;
-    if (ledTooLong) return setError(ledTooLong);
     if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
     setSaving(true);
     try {
