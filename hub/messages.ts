@@ -2,7 +2,7 @@
 // a template per language taking named parameters; `msg(code, params)` renders both. The English
 // text is what `err.message` holds (logs, scripts, tests); the JSON error body carries both:
 // { "error": <English>, "errorVi": <Vietnamese>, "code": <code> }. A plain string still works
-// where an error is internal (English only). Words follow the project glossary (shared/GLOSSARY.md).
+// where an error is internal (English only). Words follow the project glossary (docs/glossary.md).
 
 /** A rendered catalogue message. */
 export interface Message {

@@ -1,5 +1,5 @@
 // Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
-// missing translation cannot happen; the glossary in /work/shared/GLOSSARY.md fixes the words.
+// missing translation cannot happen; the glossary in docs/glossary.md fixes the words.
 export type Lang = 'vi' | 'en';
 
 const KEY = 'wardcast-lang';
