@@ -13,13 +13,13 @@ import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
 import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
-import { markAllOffline } from './devices/presence.ts';
+import { createPresence } from './devices/presence.ts';
 import { topics } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
-import { deviceAuthenticator, getDevice } from './devices/devices.ts';
+import { deviceAuthenticator, enrolledAreaPath } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
 import { createApp } from './http/app.ts';
@@ -94,7 +94,8 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
       hubSecret,
       log: log.child({ part: 'broker' }),
       onRefused: () => metrics.ingest.rejected('mqtt-refused'),
-      authenticateDevice: async (id, pw) => ((await checkDevice(id, pw)) ? (getDevice(db, id)?.areaPath ?? null) : null),
+      // Asked again after the slow password check: a device revoked meanwhile is refused.
+      authenticateDevice: async (id, pw) => ((await checkDevice(id, pw)) ? enrolledAreaPath(db, id) : null),
     });
     mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   }
@@ -122,8 +123,9 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
   });
   // Every broker session starts from nothing known: nobody is online until they speak in it, every
   // manifest goes again, and the commands that waited go out in order.
+  const presence = createPresence(db);
   const forgetPresence = () => {
-    for (const deviceId of markAllOffline(db)) events.emit('device', { deviceId, state: 'offline' });
+    for (const deviceId of presence.markAllOffline()) events.emit('device', { deviceId, state: 'offline' });
   };
   mqtt.onSessionStart(() => {
     forgetPresence();
@@ -131,12 +133,13 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     void outbox.flush();
   });
   mqtt.onSessionEnd(forgetPresence);
+  // --- Broker access: who may log in and to which topics (docs/brokers.md). Reconciled before the
+  // hub announces itself: every device answers that birth, and must find its role in place.
+  const access = await startDeviceAccess(config, broker, db, log.child({ part: 'broker-access' }));
   mqtt.onMessage(ingest.handle);
   await mqtt.resubscribe(ingest.subscriptions);
   await mqtt.start();
 
-  // --- Broker access: who may log in and to which topics (docs/brokers.md) ---
-  const access = await startDeviceAccess(config, broker, db, log.child({ part: 'broker-access' }));
   const revoker = createDeviceRevoker({ db, access: access.access, mqtt, topicPrefix: config.topicPrefix, events, log: log.child({ part: 'revoke' }) });
 
   const media = createMediaJobs({
@@ -220,16 +223,16 @@ async function startDeviceAccess(config: HubConfig, broker: EmbeddedBroker | nul
     const dynsec = await connectDynsec(config.mqttUrl!, { username: config.mqttUsername, password: config.mqttPassword, log });
     access = mosquittoDynsecAccess({ dynsec, topicPrefix: config.topicPrefix, log });
   }
-  const enrolled = (db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL AND decommissioned_at IS NULL').all() as Array<{ id: string }>).map(
-    (r) => ({ id: r.id, areaPath: getDevice(db, r.id)!.areaPath }),
-  );
+  const enrolled = db
+    .prepare('SELECT d.id, a.path AS areaPath FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.enrolled_at IS NOT NULL AND d.decommissioned_at IS NULL')
+    .all() as Array<{ id: string; areaPath: string }>;
   const missing = new Set((await access.reconcile(enrolled)).missing);
   return {
     access,
     authenticated: (check: (id: string, pw: string) => Promise<boolean>) => async (id: string, pw: string) => {
       const ok = await check(id, pw);
       if (ok && missing.delete(id)) {
-        await access.provision(id, pw, getDevice(db, id)!.areaPath).catch((err) => {
+        await access.provision(id, pw, enrolledAreaPath(db, id)!).catch((err) => {
           missing.add(id);
           log.warn({ deviceId: id, err: err.message }, 'could not provision a device that proved its password');
         });

@@ -52,6 +52,7 @@ export interface Broadcast {
   decidedBy: number | null;
   decidedAt: number | null;
   decisionNote: string | null;
+  cancelledAt: number | null;
   /** The approved broadcast this edit replaces once it is approved itself. */
   replaces: string | null;
   targets: { areas: string[]; devices: string[] };
@@ -84,6 +85,7 @@ function toBroadcast(db: Db, r: any): Broadcast {
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
     decisionNote: r.decision_note,
+    cancelledAt: r.cancelled_at ?? null,
     replaces: r.replaces ?? null,
     targets: {
       areas: targets.filter((t) => t.area_id !== null).map((t) => getArea(db, t.area_id)!.path),
@@ -312,5 +314,5 @@ export function cancelBroadcast(db: Db, user: User, id: string, now = Date.now()
 }
 
 export function presentBroadcast(b: Broadcast) {
-  return { ...b, startsAt: formatVn(b.startsAt), createdAt: formatVn(b.createdAt), decidedAt: formatVn(b.decidedAt) };
+  return { ...b, startsAt: formatVn(b.startsAt), createdAt: formatVn(b.createdAt), decidedAt: formatVn(b.decidedAt), cancelledAt: formatVn(b.cancelledAt) };
 }

@@ -41,6 +41,18 @@ export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: 
 }
 
 /**
+ * What a broadcast owes: an approved one, everything it plans; one approved and later cancelled
+ * (or superseded by an approved edit), what started before the cancellation; one withdrawn or
+ * rejected before approval, nothing. The coverage report and receipt admission both ask this.
+ */
+export function everOwed(b: Broadcast): boolean {
+  return b.status === 'approved' || (b.status === 'cancelled' && b.decidedAt !== null);
+}
+export function owedAt(b: Broadcast, startAt: number): boolean {
+  return everOwed(b) && (b.cancelledAt === null || startAt < b.cancelledAt);
+}
+
+/**
  * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
  * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
  */

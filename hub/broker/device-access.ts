@@ -3,7 +3,7 @@
 // so it needs only to drop a revoked device's live connection; Mosquitto keeps its own clients and
 // roles, which the hub provisions over the dynamic-security control topic.
 import type { Logger } from 'pino';
-import { areaAncestry, topics } from '../../protocol/index.ts';
+import { DEVICE_EVENT_KINDS, areaAncestry, topics } from '../../protocol/index.ts';
 import { isNotFound, type DynsecClient, type DynsecCommand, type DynsecResponse } from './mosquitto-dynsec.ts';
 
 export interface DeviceAccess {
@@ -44,7 +44,8 @@ export function deviceAcls(prefix: string, deviceId: string, areaPath: string) {
   const acl = (acltype: string, topic: string) => ({ acltype, topic, allow: true });
   return [
     acl('publishClientSend', t.deviceStatus(deviceId)),
-    acl('publishClientSend', `${prefix}/dev/${deviceId}/evt/#`),
+    // Each event kind by name, as the embedded broker allows (not evt/#, which would admit any).
+    ...DEVICE_EVENT_KINDS.map((k) => acl('publishClientSend', t.deviceEvent(deviceId, k))),
     // Literal: a wildcard filter that merely covers these topics is refused.
     ...[t.deviceCommand(deviceId), t.deviceSchedule(deviceId), t.deviceReply(deviceId), t.hubStatus, ...areaAncestry(areaPath).map((a) => t.areaCommand(a))].map((topic) =>
       acl('subscribeLiteral', topic),

@@ -4,7 +4,7 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_TOPIC_PREFIX } from '../../protocol/index.ts';
-import { MAX_PAYLOAD_BYTES } from '../../protocol/index.ts';
+import { PACKET_MAX_BYTES } from './embedded-broker.ts';
 
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 export const HUB_ROLE = 'wardcast-hub';
@@ -55,7 +55,7 @@ export function mosquittoConf(o: { dir: string; port: number; host?: string; per
     'allow_anonymous false',
     // Every wardcast message fits 256 KiB (agents refuse larger ones): refuse bigger packets before
     // they are buffered, as the embedded broker does, with room for the MQTT header and topic.
-    `max_packet_size ${MAX_PAYLOAD_BYTES + 16 * 1024}`,
+    `max_packet_size ${PACKET_MAX_BYTES}`,
     `plugin ${DYNSEC_PLUGIN}`,
     `plugin_opt_config_file ${path.join(o.dir, 'dynamic-security.json')}`,
     `persistence ${o.persistence === false ? 'false' : 'true'}`,

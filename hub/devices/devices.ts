@@ -157,13 +157,26 @@ export async function enrolDevice(
   const password = randomSecret(24);
   const area = getArea(db, r.area_id)!;
   const passwordHash = await hashPassword(password);
-  await hub.provision?.(r.id, password, area.path);
+  // Claim the token first, so two requests with it cannot both give the broker a login (the second
+  // would leave the broker holding a password the hub never stored). A broker that refuses gets
+  // the token back: the device may try again.
+  const claimedAt = Date.now();
+  const claimed = db.prepare('UPDATE devices SET enrol_token_hash = NULL WHERE id = ? AND enrol_token_hash = ?').run(r.id, sha(input.token));
+  if (claimed.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
+  // Still ours: no new token issued and not revoked since the claim.
+  const stillOurs = 'enrol_token_hash IS NULL AND enrolled_at IS NULL AND COALESCE(revoked_at, 0) < ?';
+  try {
+    await hub.provision?.(r.id, password, area.path);
+  } catch (err) {
+    db.prepare(`UPDATE devices SET enrol_token_hash = ? WHERE id = ? AND ${stillOurs}`).run(sha(input.token), r.id, claimedAt);
+    throw err;
+  }
   const spent = db
     .prepare(
-      'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ? AND enrol_token_hash = ?',
+      `UPDATE devices SET enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ? AND ${stillOurs}`,
     )
-    .run(Date.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, sha(input.token));
-  // Revoked (or enrolled by a concurrent request) while the broker was being told.
+    .run(Date.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, claimedAt);
+  // Revoked, or given a new token, while the broker was being told.
   if (spent.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
   return {
     deviceId: r.id,
@@ -174,6 +187,12 @@ export async function enrolDevice(
     topicPrefix: hub.topicPrefix,
     areaPaths: areaAncestry(area.path),
   };
+}
+
+/** The area of an enrolled device (null when unknown, revoked or not enrolled yet). */
+export function enrolledAreaPath(db: Db, id: string): string | null {
+  const r = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ? AND d.enrolled_at IS NOT NULL').get(id) as { path: string } | undefined;
+  return r?.path ?? null;
 }
 
 /** Checks a device's MQTT/HTTP credentials. Successful checks are cached: scrypt is slow on purpose. */

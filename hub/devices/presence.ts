@@ -5,34 +5,31 @@
 import type { DeviceStatus } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 
-/**
- * Applies a live birth or will. A status whose session is older than the one recorded is ignored:
- * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
- */
-export function applyStatus(db: Db, status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
-  const r = db.prepare('SELECT session FROM devices WHERE id = ? AND enrolled_at IS NOT NULL').get(status.deviceId) as any;
-  // Not enrolled (revoked): the kicked connection's will must not carry its session number over to
-  // the replacement board, whose sessions start again from 1.
-  if (!r) return 'unknown-device';
-  if (status.session < r.session) return 'stale';
-  db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?').run(
-    status.state === 'online' ? 1 : 0,
-    status.session,
-    now,
-    status.agentVersion ?? null,
-    status.deviceId,
-  );
-  return 'applied';
-}
+export type Presence = ReturnType<typeof createPresence>;
 
-/** A live message from the device proves it is connected. True when it was shown offline. */
-export function markSeen(db: Db, deviceId: string, now = Date.now()): boolean {
-  return db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL').run(now, deviceId).changes > 0;
-}
-
-/** At the start of a broker session nobody is known to be connected. Returns who was shown online. */
-export function markAllOffline(db: Db): string[] {
-  const ids = (db.prepare('SELECT id FROM devices WHERE online = 1').all() as Array<{ id: string }>).map((r) => r.id);
-  db.prepare('UPDATE devices SET online = 0 WHERE online = 1').run();
-  return ids;
+/** Presence over one database; its statements are prepared once, since every device message asks. */
+export function createPresence(db: Db) {
+  const sessionOf = db.prepare('SELECT session FROM devices WHERE id = ? AND enrolled_at IS NOT NULL');
+  const setStatus = db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?');
+  const seen = db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL');
+  const allOffline = db.prepare('UPDATE devices SET online = 0 WHERE online = 1 RETURNING id');
+  return {
+    /**
+     * Applies a live birth or will. A status whose session is older than the one recorded is ignored:
+     * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
+     */
+    applyStatus(status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
+      const r = sessionOf.get(status.deviceId) as { session: number } | undefined;
+      // Not enrolled (revoked): the kicked connection's will must not carry its session number over
+      // to the replacement board, whose sessions start again from 1.
+      if (!r) return 'unknown-device';
+      if (status.session < r.session) return 'stale';
+      setStatus.run(status.state === 'online' ? 1 : 0, status.session, now, status.agentVersion ?? null, status.deviceId);
+      return 'applied';
+    },
+    /** A live message from the device proves it is connected. True when it was shown offline. */
+    markSeen: (deviceId: string, now = Date.now()): boolean => seen.run(now, deviceId).changes > 0,
+    /** At the start of a broker session nobody is known to be connected. Returns who was shown online. */
+    markAllOffline: (): string[] => (allOffline.all() as Array<{ id: string }>).map((r) => r.id),
+  };
 }

@@ -42,8 +42,13 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
 
+  // Prepared once: a connection start republishes every device's manifest in one pass.
+  const manifestState = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?');
+  const recordManifest = db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?');
+  const enrolledDevices = db.prepare('SELECT id, enrolled_at FROM devices WHERE enrolled_at IS NOT NULL');
+
   function publishManifest(deviceId: string, items: ScheduleItem[], from: number, until: number, force: boolean): void {
-    const row = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
+    const row = manifestState.get(deviceId) as any;
     if (!row?.enrolled_at) return;
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
     const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
@@ -57,7 +62,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
       log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
     );
-    db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?').run(hash, version, now(), deviceId);
+    recordManifest.run(hash, version, now(), deviceId);
     log.info({ deviceId, version, items: items.length }, 'manifest published');
     deps.onPublished?.(deviceId, version, items.length);
   }
@@ -70,19 +75,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     const only = onlyDevices ? new Set(onlyDevices) : undefined;
     const planned = planOccurrences(db, liveBroadcasts(db), from, until, only);
     const byDevice = new Map<string, ScheduleItem[]>();
-    const ids = onlyDevices ?? (db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => r.id);
-    for (const id of ids) byDevice.set(id, []);
-    const enrolledAt = new Map((db.prepare('SELECT id, enrolled_at FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => [r.id, r.enrolled_at]));
+    const enrolledAt = new Map((enrolledDevices.all() as Array<{ id: string; enrolled_at: number }>).map((r) => [r.id, r.enrolled_at]));
+    for (const id of onlyDevices ?? enrolledAt.keys()) byDevice.set(id, []);
     for (const p of planned) {
       // Items that ended before the look-back, or before the device existed, are not worth sending:
       // the agent would only answer them with "missed".
       if (p.item.startAt + p.item.durationMs < Math.max(from, enrolledAt.get(p.deviceId) ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
-    for (const [id, items] of byDevice) {
-      items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-      publishManifest(id, items, from, until, force);
-    }
+    // One transaction for the version counter and every device's row: one commit, not one per device.
+    db.transaction(() => {
+      for (const [id, items] of byDevice) {
+        items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
+        publishManifest(id, items, from, until, force);
+      }
+    })();
   }
 
   function refresh(onlyDevices?: string[], force = false): Promise<void> {
@@ -118,7 +125,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** Commands go only to enrolled devices: a revoked or decommissioned one gets nothing. */
   const enrolledTargets = (b: Broadcast) => {
-    const enrolled = new Set((db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL').all() as any[]).map((r) => r.id as string));
+    const enrolled = new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
     return resolveTargets(db, b.targets.areas, b.targets.devices).filter((id) => enrolled.has(id));
   };
 

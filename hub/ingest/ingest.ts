@@ -19,7 +19,7 @@ import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import { devicePublicKey, recordTelemetry } from '../devices/devices.ts';
-import { applyStatus, markSeen } from '../devices/presence.ts';
+import { createPresence } from '../devices/presence.ts';
 import { admit } from './admission.ts';
 import { lookupPlan } from './plan-lookup.ts';
 import { createReceiptStore } from './receipt-store.ts';
@@ -58,6 +58,7 @@ export function createIngest(deps: {
   let ackTimer: NodeJS.Timeout | null = null;
 
   const receipts = createReceiptStore(db);
+  const presence = createPresence(db);
   // Rates are about real time, not the hub clock tests may set.
   const limiter = createRateLimiter({
     rates: deps.rates ?? DEVICE_RATES,
@@ -132,7 +133,7 @@ export function createIngest(deps: {
       if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, false);
       return;
     }
-    const result = applyStatus(db, status);
+    const result = presence.applyStatus(status);
     if (result === 'stale') log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
     if (result !== 'applied') return;
     events.emit('device', { deviceId, state: status.state });
@@ -165,7 +166,7 @@ export function createIngest(deps: {
       if (!limiter.take(parsed.deviceId, parsed.event)) return;
       // Only the device can publish on its topics (broker access rules), so any live message
       // from it says it is connected now.
-      if (!retained && markSeen(db, parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
+      if (!retained && presence.markSeen(parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
       if (parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload, receivedAt);
       else if (parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
       else if (parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);

@@ -3,7 +3,7 @@
 // cannot disagree about what was planned.
 import type { Db } from '../db/database.ts';
 import { getBroadcast } from '../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../broadcasts/plan.ts';
+import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
 import { occurrenceId as makeOccurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { activeExclusions, exclusionKey } from '../broadcasts/exclusions.ts';
 import { getDevice, resolveTargets } from '../devices/devices.ts';
@@ -25,15 +25,9 @@ export function lookupPlan(db: Db, deviceId: string, occurrenceId: string): Plan
   if (!occ) return { kind: 'unplanned', detail: `"${occurrenceId}" is not an occurrence id the hub makes` };
   const b = getBroadcast(db, occ.broadcastId);
   if (!b) return { kind: 'unplanned', detail: `no broadcast ${occ.broadcastId}` };
-  // Owed: approved ones, and ones approved then cancelled (or superseded by an approved edit) for
-  // what started before the cancellation — the rule the coverage report applies.
-  if (b.status !== 'approved' && !(b.status === 'cancelled' && b.decidedAt !== null)) {
-    return { kind: 'unplanned', detail: `broadcast ${b.id} was never approved (${b.status})` };
-  }
-  if (b.status === 'cancelled') {
-    const { cancelled_at: cancelledAt } = db.prepare('SELECT cancelled_at FROM broadcasts WHERE id = ?').get(b.id) as { cancelled_at: number };
-    if (occ.startAt >= cancelledAt) return { kind: 'unplanned', detail: `broadcast ${b.id} was cancelled at ${formatVn(cancelledAt)}, before this occurrence` };
-  }
+  // What is owed, by the rule the coverage report applies (everOwed, owedAt).
+  if (!everOwed(b)) return { kind: 'unplanned', detail: `broadcast ${b.id} was never approved (${b.status})` };
+  if (!owedAt(b, occ.startAt)) return { kind: 'unplanned', detail: `broadcast ${b.id} was cancelled at ${formatVn(b.cancelledAt)}, before this occurrence` };
   if (!occurrencesBetween(b, occ.startAt, occ.startAt + 1).includes(occ.startAt)) {
     return { kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` };
   }

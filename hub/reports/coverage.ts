@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { getAreaByPath, listAreas, withinScope } from '../areas/areas.ts';
 import { listDevices } from '../devices/devices.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../broadcasts/plan.ts';
+import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
 import { LocalizedError, msg } from '../messages.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
@@ -67,20 +67,16 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
   const areaNames = new Map(listAreas(db).map((a) => [a.path, a.name]));
   const devices = new Map(listDevices(db, area.path).map((d) => [d.id, d]));
 
-  // Cancelled broadcasts still count for what was due before they were cancelled — if they were
-  // ever approved (one withdrawn while waiting for approval was never owed to anyone).
-  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || (b.status === 'cancelled' && b.decidedAt !== null));
-  const cancelledAt = new Map((db.prepare("SELECT id, cancelled_at FROM broadcasts WHERE status = 'cancelled'").all() as any[]).map((r) => [r.id, r.cancelled_at]));
-  const planned = planOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => {
-    const c = cancelledAt.get(p.item.broadcastId);
-    return c === undefined || p.item.startAt < c;
-  });
+  // Cancelled broadcasts still count for what was due before they were cancelled (everOwed, owedAt).
+  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
+  const byId = new Map(relevant.map((b) => [b.id, b]));
+  const planned = planOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => owedAt(byId.get(p.item.broadcastId)!, p.item.startAt));
 
   const records = db
     .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
     .all(q.from, q.to) as any[];
   const byKey = new Map(records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
-  const titles = new Map(relevant.map((b) => [b.id, b]));
+  const titles = byId;
 
   const rows: CoverageRow[] = [];
   const seen = new Set<string>();
