@@ -1,5 +1,6 @@
 // One broadcast: what, when, where, and each device's occurrences with their state, live as
 // receipts arrive; the author (or a leader) can cancel it, and the author can edit it here.
+import { fmtSeconds } from '../lib/format.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
@@ -107,7 +108,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
                   <DeviceReason state={d.state} reason={d.reason} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
-                <td>{d.secondsPlayed ?? '—'}</td>
+                <td>{fmtSeconds(d.secondsPlayed)}</td>
               </tr>
             ))}
           </tbody>

@@ -73,7 +73,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         />
       ) : (
         <button class="primary" data-testid="new-broadcast" onClick={() => (setSaved(null), setShowForm(true))}>
-          + {tx('Lịch phát sóng mới', 'New broadcast')}
+          + {tx('Lịch phát thanh mới', 'New broadcast')}
         </button>
       )}
       {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => (setOpen(null), occ.reload())} />}
