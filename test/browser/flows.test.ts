@@ -458,7 +458,7 @@ describe('web UI: office flows', () => {
     }
     const csv = await page.request.get(base + (await page.getAttribute('[data-testid=csv]', 'href')));
     expect(csv.status()).toBe(200);
-    expect(await csv.text()).toContain('areaName,areaPath');
+    expect(await csv.text()).toContain('Khu vực,Mã khu vực,Mã thiết bị');
     const pdf = await page.request.get(base + (await page.getAttribute('[data-testid=pdf]', 'href')));
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
