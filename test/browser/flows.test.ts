@@ -248,7 +248,7 @@ describe('web UI: office flows', () => {
     // Tomorrow's 06:00, 09:00 and 17:30 land in this week unless today is Sunday.
     expect(items.filter((x) => x === 'Bản tin sáng và chiều').length).toBeGreaterThanOrEqual(new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0 ? 0 : 2);
     await page.click('button[aria-label="Tuần sau"]');
-    await page.click('button:has-text("Tuần này")');
+    await page.click('button:has-text("Hôm nay")');
     await shot(page, 'schedule-week');
     // Open one from the calendar: its devices and state; the author cancels it.
     await official.post('/api/v1/broadcasts', { title: 'Tin sẽ hủy', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T08:00` });

@@ -9,7 +9,7 @@ import { stackItems } from '../lib/calendar-layout.ts';
 import { shift, stepLabel, viewDays, viewTitle, weekdayName, type CalendarView } from '../lib/calendar-view.ts';
 
 const HOUR_PX = 36;
-const LINE_PX = 18;
+const LINE_PX = 20;
 const PHONE = '(max-width: 640px)';
 const MONTH_CELL_ITEMS = 3;
 
@@ -175,7 +175,7 @@ function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay
                 ))}
                 {isToday && <div class="cal-now" style={{ top: (vnMinuteOfDay(now) / 60) * HOUR_PX }} />}
                 {placed.map((o) => (
-                  <Item o={o} onOpen={onOpen} style={{ top: o.y, minHeight: o.height }}>
+                  <Item o={o} onOpen={onOpen} style={{ top: o.y, height: o.height }}>
                     <span class="t">{vnTime(Date.parse(o.start))}</span> {o.leftOffDevices?.length ? '⊘ ' : ''}
                     {o.title}
                   </Item>
