@@ -77,11 +77,15 @@ export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWi
   );
 }
 
+/** "06:00–06:30", or "06:00" for what ends within its first minute. */
+const span = (o: any) => {
+  const [s, e] = [vnTime(Date.parse(o.start)), vnTime(Date.parse(o.end))];
+  return s === e ? s : `${s}–${e}`;
+};
+
 /** The full description of an occurrence: on hover (title), and read by screen readers. */
 function describe(o: any): string {
-  const s = Date.parse(o.start);
-  const e = Date.parse(o.end);
-  return `${vnTime(s)}–${vnTime(e)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
+  return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
     o.leftOffDevices?.length ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}` : ''
   }`;
 }
@@ -125,9 +129,7 @@ function DayList({ day, items, quiet, onOpen }: { day: number; items: any[]; qui
           {items.map((o) => (
             <li>
               <Item o={o} onOpen={onOpen}>
-                <span class="t">
-                  {vnTime(Date.parse(o.start))}–{vnTime(Date.parse(o.end))}
-                </span>{' '}
+                <span class="t">{span(o)}</span>{' '}
                 <span class="cal-title-text">
                   {o.leftOffDevices?.length ? '⊘ ' : ''}
                   {o.title}

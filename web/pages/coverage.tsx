@@ -26,6 +26,9 @@ export const rateOf = (x: { played: number; scheduled: number; pending: number }
   const due = x.scheduled - x.pending;
   return fmtPercent(x.played, due);
 };
+/** "Tháng 11/2026", "Quý 4/2026", "Năm 2026" (English: "November 2026", "Q4 2026", "2026"). */
+const periodName = (kind: string, year: number, month: number, quarter: number) =>
+  kind === 'month' ? tx(`Tháng ${month}/${year}`, `${month}/${year}`) : kind === 'quarter' ? tx(`Quý ${quarter}/${year}`, `Q${quarter} ${year}`) : tx(`Năm ${year}`, `${year}`);
 /** "không tính 1 lần chưa đến giờ" next to a rate, when some were left out. */
 const pendingNote = (pending: number) => (pending > 0 ? tx(`không tính ${fmtNumber(pending)} lần chưa đến giờ`, `${fmtNumber(pending)} not yet due left out`) : '');
 
@@ -92,7 +95,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
         {r && (
           <>
             <h2>
-              {tx('Báo cáo độ phủ', 'Coverage report')} — {r.area.name} · {period}
+              {tx('Báo cáo độ phủ', 'Coverage report')} — {r.area.name} · {periodName(kind, year, month, quarter)}
             </h2>
             <div class="totals" data-testid="totals">
               <Stat label={tx('Kế hoạch', 'Scheduled')} value={r.totals.scheduled} k="scheduled" />
