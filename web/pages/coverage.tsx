@@ -194,7 +194,12 @@ function RejectedClaims({ claims }: { claims: any[] }) {
                   </td>
                   <td data-label={tx('Lý do từ chối', 'Why refused')}>
                     {pick(REJECTION, c.rejection)}
-                    <div class="muted small">{c.rejectionDetail}</div>
+                    {c.rejectionDetail && (
+                      <details class="tech small">
+                        <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
+                        <code class="muted">{c.rejectionDetail}</code>
+                      </details>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -152,14 +152,14 @@ function Health({ t }: { t: any }) {
   }
   if (t.led) parts.push(<div>{tx('Bảng LED', 'Board')}: {tx('độ sáng', 'brightness')} {t.led.brightness}{t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}</div>);
   const rejected = Object.values(t.rejected ?? {}).reduce((s: number, v: any) => s + v, 0) as number;
-  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${rejected} lệnh không hợp lệ`, `${rejected} invalid commands refused`)}</div>);
+  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${fmtNumber(rejected)} lệnh không hợp lệ`, `${fmtNumber(rejected)} invalid commands refused`)}</div>);
   if (typeof t.clockOffsetMs === 'number')
     parts.push(
       <div class="muted small" data-testid="clock-sync" title={`offset ${Math.round(t.clockOffsetMs)} ms${typeof t.clockDelayMs === 'number' ? ` ± ${Math.round(t.clockDelayMs / 2)} ms` : ''}`}>
         {clockText(t.clockOffsetMs, t.clockDelayMs)}
       </div>,
     );
-  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${t.outboxSize} xác nhận chờ gửi`, `${t.outboxSize} receipts queued`)}</div>);
+  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${fmtNumber(t.outboxSize)} xác nhận chờ gửi`, `${fmtNumber(t.outboxSize)} receipts queued`)}</div>);
   return <>{parts.length ? parts : <span class="muted">{tx('bình thường', 'OK')}</span>}</>;
 }
 
