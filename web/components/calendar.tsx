@@ -64,6 +64,11 @@ export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWi
         <strong data-testid="cal-title">{viewTitle(view, anchor, lang())}</strong>
       </div>
       {occ.error && <p class="error">{occ.error}</p>}
+      {quiet.length > 0 && view !== 'month' && (
+        <p class="muted small cal-quiet-note" data-testid="cal-quiet">
+          {tx('Giờ yên tĩnh', 'Quiet hours')}: {quiet.map((w) => `${w.start}–${w.end} (${w.areaName})`).join(', ')}
+        </p>
+      )}
       {view === 'day' && <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} quiet={quiet} onOpen={onOpen} />}
       {view === 'week' && <WeekGrid days={days} byDay={byDay} quiet={quiet} onOpen={onOpen} onDay={openDay} />}
       {view === 'month' && <MonthGrid days={days} anchor={anchor} byDay={byDay} onOpen={onOpen} onDay={openDay} />}
@@ -115,11 +120,6 @@ function Item({ o, style, onOpen, children }: { o: any; style?: Record<string, s
 function DayList({ day, items, quiet, onOpen }: { day: number; items: any[]; quiet: QuietWindow[]; onOpen: (id: string) => void }) {
   return (
     <div class="cal-daylist" data-testid="cal-day-list" data-day={vnDate(day)}>
-      {quiet.length > 0 && (
-        <p class="muted small cal-quiet-note">
-          {tx('Giờ yên tĩnh', 'Quiet hours')}: {quiet.map((w) => `${w.start}–${w.end} (${w.areaName})`).join(', ')}
-        </p>
-      )}
       {items.length === 0 ? (
         <p class="muted" data-testid="cal-empty">
           {tx('Không có lịch phát nào trong ngày.', 'Nothing scheduled on this day.')}
