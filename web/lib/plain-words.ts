@@ -14,7 +14,7 @@ export function clockText(offsetMs: number, delayMs: number | null | undefined):
     bound === null
       ? tx('Giờ trên thiết bị: đã đồng bộ với máy chủ', 'Device clock: in step with the hub')
       : bound <= 0.1
-        ? tx(`Giờ trên thiết bị: khớp với máy chủ (sai khác dưới ${fmtNumber(bound, 2)} giây)`, `Device clock: in step with the hub (within ${fmtNumber(bound, 2)} s)`)
+        ? tx(`Giờ trên thiết bị: khớp với máy chủ (sai khác dưới ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} giây)`, `Device clock: in step with the hub (within ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} s)`)
         : tx(`Giờ trên thiết bị: sai khác tới ${fmtNumber(bound, 1)} giây — các loa gần nhau có thể phát lệch nhau`, `Device clock: up to ${fmtNumber(bound, 1)} s out — nearby speakers may not start together`);
   const drift = Math.abs(offsetMs) >= 1000 ? tx(`; đồng hồ của thiết bị lệch ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} giây, đã được tự bù`, `; its own clock is ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} s off, corrected automatically`) : '';
   return sync + drift;
