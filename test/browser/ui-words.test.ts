@@ -288,6 +288,9 @@ describe('issue 13.15: plain words and Vietnamese numbers', () => {
         const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.district, 'library', viewport, locale);
         expect(await page.textContent('[data-tab=schedule]')).toBe('Lịch phát thanh');
         expect(await page.textContent('[data-tab=audit]')).toBe('Nhật ký hoạt động');
+        // The file button speaks the UI's language, not the browser's ("Choose File").
+        expect((await page.textContent('label.file-pick'))!.trim()).toBe('Chọn tệp âm thanh…');
+        expect(await page.$eval('[data-testid=upload]', (e) => getComputedStyle(e).opacity)).toBe('0');
         const item = page.locator('[data-testid=media-item][data-status=ready]').first();
         await item.waitFor();
         expect(await item.locator('[data-testid=duration]').textContent()).toMatch(/^Thời lượng \d+,\d giây$/);

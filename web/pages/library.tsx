@@ -40,7 +40,11 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
       <section class="card">
         <h2>{tx('Tải bản tin âm thanh lên', 'Upload an audio bulletin')}</h2>
         <p class="muted small">{tx('MP3, WAV, OGG, M4A, FLAC… Hệ thống tự chỉnh độ to của bản tin về mức chuẩn, để mọi bản tin nghe to đều nhau trên loa.', 'MP3, WAV, OGG, M4A, FLAC… The hub evens out the loudness of every bulletin, so all of them sound equally loud on the speakers.')}</p>
-        <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+        {/* The browser's own file button speaks the browser's language ("Choose File"): ours speaks the UI's. */}
+        <label class={`button file-pick ${progress !== null ? 'disabled' : ''}`}>
+          {tx('Chọn tệp âm thanh…', 'Choose an audio file…')}
+          <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+        </label>
         {progress !== null && (
           <div class="progress" data-testid="upload-progress">
             <progress max={1} value={progress} />
