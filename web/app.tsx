@@ -26,12 +26,12 @@ interface Tab {
 const TABS: Tab[] = [
   { id: 'fleet', vi: 'Thiết bị', en: 'Devices', show: () => true },
   { id: 'library', vi: 'Thư viện bản tin', en: 'Bulletins', show: () => true },
-  { id: 'schedule', vi: 'Lịch phát sóng', en: 'Schedule', show: () => true },
+  { id: 'schedule', vi: 'Lịch phát thanh', en: 'Schedule', show: () => true },
   { id: 'approvals', vi: 'Phê duyệt', en: 'Approvals', show: can.approve },
   { id: 'emergency', vi: 'Khẩn cấp', en: 'Emergency', show: can.emergency },
   { id: 'coverage', vi: 'Báo cáo độ phủ', en: 'Coverage', show: () => true },
   { id: 'quiet', vi: 'Giờ yên tĩnh', en: 'Quiet hours', show: () => true },
-  { id: 'audit', vi: 'Nhật ký hệ thống', en: 'Audit log', show: can.audit },
+  { id: 'audit', vi: 'Nhật ký hoạt động', en: 'Activity log', show: can.audit },
 ];
 
 const routeNow = () => location.hash.replace(/^#\/?/, '').split('?')[0] || '';

@@ -36,6 +36,10 @@ export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
 export type BroadcastStatus = 'submitted' | 'approved' | 'rejected' | 'cancelled';
 
+/** 'emergency-self-approved': an emergency by the district office (or an admin) needs no approval. */
+export const DECISION_CODES = ['emergency-self-approved'] as const;
+export type DecisionCode = (typeof DECISION_CODES)[number];
+
 export interface Broadcast {
   id: string;
   title: string;
@@ -51,7 +55,10 @@ export interface Broadcast {
   createdAt: number;
   decidedBy: number | null;
   decidedAt: number | null;
+  /** What the decider wrote (a rejection's reason). */
   decisionNote: string | null;
+  /** Why it was decided without a note, as a code (DECISION_CODES); the UI words it. */
+  decisionCode: DecisionCode | null;
   cancelledAt: number | null;
   /** The approved broadcast this edit replaces once it is approved itself. */
   replaces: string | null;
@@ -85,6 +92,7 @@ function toBroadcast(db: Db, r: any): Broadcast {
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
     decisionNote: r.decision_note,
+    decisionCode: r.decision_code ?? null,
     cancelledAt: r.cancelled_at ?? null,
     replaces: r.replaces ?? null,
     targets: {
@@ -198,8 +206,8 @@ function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number,
   const autoApprove = selfApproves(user, input.priority);
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, replaces)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, decision_code, replaces)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.title,
@@ -215,7 +223,8 @@ function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number,
       now,
       autoApprove ? user.id : null,
       autoApprove ? now : null,
-      autoApprove ? 'emergency sent by the district office: approval waived' : null,
+      null,
+      autoApprove ? 'emergency-self-approved' : null,
       replaces,
     );
     insertTargets(db, id, input.targets);
@@ -249,7 +258,7 @@ export function editBroadcast(db: Db, user: User, id: string, input: BroadcastIn
   db.transaction(() => {
     db.prepare(
       `UPDATE broadcasts SET title = ?, media_id = ?, led = ?, priority = ?, volume = ?, starts_at = ?, rrule = ?, duration_ms = ?,
-         status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL WHERE id = ?`,
+         status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL, decision_code = NULL WHERE id = ?`,
     ).run(input.title, input.mediaId ?? null, input.led ? JSON.stringify(input.led) : null, input.priority, input.volume, startsAt, input.rrule ?? null, durationMs, id);
     db.prepare('DELETE FROM broadcast_targets WHERE broadcast_id = ?').run(id);
     insertTargets(db, id, input.targets);

@@ -221,5 +221,12 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
   ALTER TABLE devices ADD COLUMN decommissioned_at INTEGER;
   `,
+  // 9: why a broadcast was decided without a person's note, as a code the UI renders in the reader's
+  // language (issue 13.10). The English sentence an emergency used to store becomes its code.
+  `
+  ALTER TABLE broadcasts ADD COLUMN decision_code TEXT;
+  UPDATE broadcasts SET decision_code = 'emergency-self-approved', decision_note = NULL
+    WHERE decision_note = 'emergency sent by the district office: approval waived';
+  `,
 ];
 

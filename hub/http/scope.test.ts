@@ -159,7 +159,7 @@ describe('coverage CSV', () => {
     }
     const csv = await t.admin.waitFor(async () => {
       const text = await (await get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&format=csv`, bearer(hd))).text();
-      return (text.match(/,rejected,/g) ?? []).length === 3 ? text : null;
+      return (text.match(/,Bị từ chối \(không tính\),/g) ?? []).length === 3 ? text : null;
     }, 10_000, 'three rejected claims in the CSV');
     // A cell starts after a comma (or a quote that opens it); none starts with a formula character.
     expect(csv.replace(/\r\n/g, '\n')).not.toMatch(/(^|[,\n])"?[=+\-@\t\r]/);

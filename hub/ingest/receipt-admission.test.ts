@@ -173,7 +173,7 @@ describe('receipts admitted against the plan, through the broker', () => {
   });
 
   it('the CSV marks rejected claims so a spreadsheet summing "played" is not fooled', async () => {
-    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}&format=csv`, {
+    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}&format=csv&lang=codes`, {
       headers: { authorization: `Bearer ${(w.district as any).token}` },
     });
     const [head, ...lines] = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');

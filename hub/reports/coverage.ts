@@ -9,8 +9,11 @@ import { listDevices } from '../devices/devices.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { CSV_HEADER_WORDS, LocalizedError, msg, NO_CONFIRMATION_WORDS, PRIORITY_WORDS, REJECTION_WORDS, RESULT_WORDS, wordOf, YES_NO_WORDS, type ReportLang } from '../messages.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
+
+/** The reason (English, as devices give theirs) of an occurrence missed for want of any receipt. */
+export const NO_CONFIRMATION_REASON = 'no confirmation received from the device (offline, powered down or not reporting)';
 
 export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 type Result = (typeof RESULTS)[number];
@@ -92,7 +95,7 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
       result = 'pending';
     } else {
       result = 'missed';
-      reason = 'no confirmation received from the device (offline, powered down or not reporting)';
+      reason = NO_CONFIRMATION_REASON;
     }
     rows.push({
       occurrenceId,
@@ -237,13 +240,46 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function coverageCsv(report: ReturnType<typeof coverageReport>): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of report.rows) lines.push(CSV_COLUMNS.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
-  for (const c of report.rejectedClaims) {
-    const rec = csvRecord(c);
-    lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
-  }
+/** "2026-11-30T06:00:00+07:00" → "30/11/2026 06:00:00" (vi) or "2026-11-30 06:00:00" (en); already Vietnam time. */
+function csvTime(iso: unknown, lang: ReportLang): string {
+  const m = typeof iso === 'string' ? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso) : null;
+  if (!m) return iso === null || iso === undefined ? '' : String(iso);
+  return lang === 'vi' ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : `${m[1]}-${m[2]}-${m[3]} ${m[4]}`;
+}
+
+/** Seconds with one decimal, a decimal comma in Vietnamese ("33,6"). */
+const csvSeconds = (v: unknown, lang: ReportLang) => {
+  const s = (Math.round(Number(v ?? 0) * 10) / 10).toFixed(1);
+  return lang === 'vi' ? s.replace('.', ',') : s;
+};
+
+/** One record's cells as people read them: words from the catalogue, Vietnamese dates and numbers. */
+function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...rec };
+  for (const k of ['scheduledStart', 'actualStart', 'actualEnd', 'receivedAt']) out[k] = csvTime(rec[k], lang);
+  for (const k of ['secondsPlayed', 'claimedSecondsPlayed']) out[k] = rec[k] === undefined || rec[k] === null ? '' : csvSeconds(rec[k], lang);
+  out.result = wordOf(RESULT_WORDS, rec.result as string, lang);
+  out.claimedResult = wordOf(RESULT_WORDS, rec.claimedResult as string, lang);
+  out.priority = wordOf(PRIORITY_WORDS, rec.priority as string, lang);
+  out.rejection = wordOf(REJECTION_WORDS, rec.rejection as string, lang);
+  out.confirmed = rec.confirmed ? YES_NO_WORDS.yes[lang] : YES_NO_WORDS.no[lang];
+  if (rec.reason === NO_CONFIRMATION_REASON) out.reason = NO_CONFIRMATION_WORDS[lang];
+  return out;
+}
+
+/**
+ * The report as CSV. For people (lang 'vi', the default, or 'en'): headers, results, priorities and
+ * reasons in words from the catalogue, dates dd/mm/yyyy, a decimal comma in Vietnamese. With
+ * lang 'codes': the machine-readable form — the JSON field names and codes, ISO times, plain numbers.
+ */
+export function coverageCsv(report: ReturnType<typeof coverageReport>, lang: ReportLang | 'codes' = 'vi'): string {
+  const cells = (rec: Record<string, unknown>) => {
+    const r = lang === 'codes' ? rec : forPeople(rec, lang);
+    return CSV_COLUMNS.map((c) => csvCell(r[c])).join(',');
+  };
+  const lines = [CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',')];
+  for (const r of report.rows) lines.push(cells(r as unknown as Record<string, unknown>));
+  for (const c of report.rejectedClaims) lines.push(cells(csvRecord(c)));
   return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
 }
 

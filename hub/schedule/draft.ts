@@ -49,6 +49,7 @@ export function draftBroadcast(db: Db, input: BroadcastInput, userId: number, no
     decidedBy: null,
     decidedAt: null,
     decisionNote: null,
+    decisionCode: null,
     cancelledAt: null,
     replaces: null,
     targets: { areas: input.targets.areas, devices: input.targets.devices },

@@ -147,8 +147,10 @@ describe('web UI: office flows', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
     const item = page.locator('[data-testid=media-item][data-status=ready]').first();
-    expect(await item.locator('[data-testid=duration]').textContent()).toMatch(/Thời lượng \d+\.\d s/);
-    expect(await item.locator('[data-testid=loudness]').textContent()).toMatch(/Độ lớn -\d+\.\d → -1[5-7]\.\d LUFS/);
+    expect(await item.locator('[data-testid=duration]').textContent()).toMatch(/Thời lượng \d+,\d giây/);
+    // The loudness in plain words; LUFS and dBTP, explained, under "Chi tiết kỹ thuật".
+    expect(await item.locator('[data-testid=loudness]').textContent()).toMatch(/^Độ to: (bản gốc nhỏ, đã tăng lên|bản gốc to, đã giảm xuống|đã ở) mức chuẩn$/);
+    expect(await item.locator('[data-testid=loudness-detail]').textContent()).toMatch(/Độ lớn cảm nhận -\d+,\d → -1[5-7],\d LUFS · đỉnh -\d+,\d dBTP/);
     await item.locator('[data-testid=waveform]').waitFor();
     expect(await item.locator('[data-testid=waveform]').getAttribute('data-points')).toBe('800');
     // Listen: the <audio> loads the normalised opus through /media/<sha>.opus?token=… and plays.
@@ -182,7 +184,7 @@ describe('web UI: office flows', () => {
     t.hub.ctx.events.emit('telemetry', telemetry);
     await page.waitForSelector('[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-board-name][data-assumed=false]');
     expect(await page.textContent('[data-testid=led-board-names]')).toBe('Bảng LED Hạ Đình');
-    expect(await page.textContent('[data-testid=led-board-display]')).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì vẽ thành ảnh điểm');
+    expect(await page.textContent('[data-testid=led-board-display]')).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh');
     const text = page.locator('[data-testid=led-text]').first();
     const canvas = page.locator('[data-testid=led-canvas]').first();
     const lit = async () => Number(await canvas.getAttribute('data-lit'));
@@ -205,7 +207,7 @@ describe('web UI: office flows', () => {
     // As a scrolling picture page 2 is wider than the 255 dots an Alpha picture holds: the board would refuse it.
     const refused = page.locator('[data-testid=led-fit] li[data-refused=true]', { hasText: '255' });
     await refused.waitFor();
-    expect(await refused.textContent()).toMatch(/^Trang 2: ảnh điểm rộng \d+ chấm, tối đa 255 — bảng sẽ từ chối cả thông điệp$/);
+    expect(await refused.textContent()).toMatch(/^Trang 2: hình ảnh rộng \d+ chấm, tối đa 255 — bảng sẽ từ chối cả thông điệp$/);
     await shot(page, 'led-preview');
     await ctx.close();
   });
@@ -246,7 +248,7 @@ describe('web UI: office flows', () => {
     // Tomorrow's 06:00, 09:00 and 17:30 land in this week unless today is Sunday.
     expect(items.filter((x) => x === 'Bản tin sáng và chiều').length).toBeGreaterThanOrEqual(new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0 ? 0 : 2);
     await page.click('button[aria-label="Tuần sau"]');
-    await page.click('button:has-text("Tuần này")');
+    await page.click('button:has-text("Hôm nay")');
     await shot(page, 'schedule-week');
     // Open one from the calendar: its devices and state; the author cancels it.
     await official.post('/api/v1/broadcasts', { title: 'Tin sẽ hủy', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T08:00` });
@@ -456,7 +458,7 @@ describe('web UI: office flows', () => {
     }
     const csv = await page.request.get(base + (await page.getAttribute('[data-testid=csv]', 'href')));
     expect(csv.status()).toBe(200);
-    expect(await csv.text()).toContain('areaName,areaPath');
+    expect(await csv.text()).toContain('Khu vực,Mã khu vực,Mã thiết bị');
     const pdf = await page.request.get(base + (await page.getAttribute('[data-testid=pdf]', 'href')));
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');

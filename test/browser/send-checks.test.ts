@@ -110,7 +110,7 @@ describe('web UI: what the page says is true', () => {
     );
     const states = Object.fromEntries(await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')])));
     expect(states).toEqual({ 'led-hd-1': 'played', 'led-hd-2': 'failed' });
-    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 1\/2 · Lỗi 1 · trong \d+\.\d s$/);
+    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 1\/2 · Lỗi 1 · trong \d+,\d giây$/);
     expect(await page.getAttribute('[data-testid=confirmed-failed]', 'class')).toContain('error');
     expect(await page.evaluate(() => (window as any).__bad)).toEqual([]);
     // The failure in red, in Vietnamese; the driver's words one click away.

@@ -101,7 +101,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       const r = await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
       expect(r.totals).toMatchObject({ scheduled: 3, played: 3, failed: 0, missed: 0 });
       expect(r.byArea.map((a: any) => [a.areaName, a.played]).sort()).toEqual([['Phường Hạ Đình', 2], ['Phường Kim Giang', 1]]);
-      const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&format=csv`, { headers: { authorization: `Bearer ${(await t.api.post('/api/v1/auth/login', { username: 'quan', password: 'password-quan' })).token}` } });
+      const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&format=csv&lang=codes`, { headers: { authorization: `Bearer ${(await t.api.post('/api/v1/auth/login', { username: 'quan', password: 'password-quan' })).token}` } });
       expect(res.headers.get('content-type')).toMatch(/text\/csv/);
       const bytes = Buffer.from(await res.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: spreadsheets read Vietnamese as UTF-8

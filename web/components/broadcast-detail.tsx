@@ -1,9 +1,10 @@
 // One broadcast: what, when, where, and each device's occurrences with their state, live as
 // receipts arrive; the author (or a leader) can cancel it, and the author can edit it here.
+import { fmtSeconds } from '../lib/format.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
-import { lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
+import { decisionReason, lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
@@ -63,9 +64,9 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
       <p>
         {pick(STATUS, x.status)} · {x.rrule ? describeRrule(x.rrule, lang()) : fmtDateTime(x.startsAt, lang())} · {[...x.targets.areas.map(areaName), ...x.targets.devices].join(', ')} · {tx('Âm lượng', 'Volume')} {x.volume}
       </p>
-      {x.decisionNote && (
-        <p class="muted">
-          {tx('Ghi chú', 'Note')}: {x.decisionNote}
+      {decisionReason(x) && (
+        <p class="muted" data-testid="decision-reason">
+          {tx('Ghi chú', 'Note')}: {decisionReason(x)}
         </p>
       )}
       {notice && (
@@ -107,7 +108,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
                   <DeviceReason state={d.state} reason={d.reason} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
-                <td>{d.secondsPlayed ?? '—'}</td>
+                <td>{fmtSeconds(d.secondsPlayed)}</td>
               </tr>
             ))}
           </tbody>

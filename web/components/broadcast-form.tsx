@@ -2,6 +2,7 @@
 // friendly "when" that becomes startsAt or an rrule. While the user types, the hub checks the draft
 // for clashes with other broadcasts on the same devices and for quiet hours, before anything is
 // saved; a clash with a higher level's bulletin of the same priority asks the official to decide.
+import { fmtDuration, fmtNumber } from '../lib/format.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, get, post } from '../lib/api.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
@@ -157,7 +158,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const grouped = groupConflicts(check?.conflicts ?? []);
   return (
     <form class="card form" onSubmit={submit} data-testid="broadcast-form" ref={formRef}>
-      <h2>{editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát sóng mới', 'New broadcast')}</h2>
+      <h2>{editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát thanh mới', 'New broadcast')}</h2>
       {editing?.status === 'approved' && (
         <p class="alert info" data-testid="edit-approved-note">
           {tx(
@@ -181,7 +182,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
           <option value="">{tx('— không có —', '— none —')}</option>
           {media.map((m) => (
             <option value={m.id}>
-              {m.originalName} ({Math.round(m.durationMs / 1000)} s)
+              {m.originalName} ({fmtDuration(m.durationMs)})
             </option>
           ))}
         </select>
@@ -335,8 +336,8 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         {check && (
           <p class="muted" data-testid="check-summary">
             {tx(
-              `${check.occurrences} lần phát trong 5 tuần tới, trên ${check.devices} thiết bị${check.firstStart ? `; lần đầu ${fmtDateTime(check.firstStart)}` : ''}.`,
-              `${check.occurrences} occurrence(s) in the next 5 weeks on ${check.devices} device(s)${check.firstStart ? `; first ${fmtDateTime(check.firstStart, 'en')}` : ''}.`,
+              `${fmtNumber(check.occurrences)} lần phát trong 5 tuần tới, trên ${fmtNumber(check.devices)} thiết bị${check.firstStart ? `; lần đầu ${fmtDateTime(check.firstStart)}` : ''}.`,
+              `${fmtNumber(check.occurrences)} occurrence(s) in the next 5 weeks on ${fmtNumber(check.devices)} device(s)${check.firstStart ? `; first ${fmtDateTime(check.firstStart, 'en')}` : ''}.`,
             )}
           </p>
         )}

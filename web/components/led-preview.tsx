@@ -93,7 +93,7 @@ export function LedPreview({
       c.dataset.page = String(at.index + 1);
       c.dataset.lit = String(count);
       if (!info.current) return;
-      const how = page.rendering === 'picture' ? ` · ${tx('ảnh điểm', 'dot picture')}` : page.rendering === 'stripped' ? ` · ${tx('không dấu', 'no diacritics')}` : '';
+      const how = page.rendering === 'picture' ? ` · ${tx('dạng hình ảnh', 'as a picture')}` : page.rendering === 'stripped' ? ` · ${tx('không dấu', 'no diacritics')}` : '';
       let hints = '';
       let warn = view.issues.some((x) => x.page === page.page);
       if (!fit) {

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { placeOverlapping } from './calendar-layout.ts';
+import { stackItems } from './calendar-layout.ts';
 
-describe('calendar: overlapping broadcasts side by side', () => {
-  it('gives items at the same time their own columns, and others the full width', () => {
-    const r = placeOverlapping([
-      { id: 'a', start: 600, end: 630 },
-      { id: 'b', start: 600, end: 620 },
-      { id: 'c', start: 700, end: 710 },
+describe('calendar: overlapping broadcasts stacked at full width', () => {
+  it('puts items at the same time one below the other, in order, and leaves the others at their time', () => {
+    const r = stackItems([
+      { id: 'b', top: 216, height: 18 },
+      { id: 'a', top: 216, height: 18 },
+      { id: 'c', top: 216, height: 18 },
+      { id: 'd', top: 400, height: 18 },
     ]);
-    const by = Object.fromEntries(r.map((x) => [x.id, [x.col, x.cols]]));
-    expect(by).toEqual({ a: [0, 2], b: [1, 2], c: [0, 1] });
+    expect(r.map((x) => [x.id, x.y, x.displaced])).toEqual([
+      ['b', 216, false],
+      ['a', 235, true],
+      ['c', 254, true],
+      ['d', 400, false],
+    ]);
   });
-  it('reuses a column once it is free within a chain of overlaps', () => {
-    const r = placeOverlapping([
-      { id: 'a', start: 0, end: 10 },
-      { id: 'b', start: 5, end: 15 },
-      { id: 'c', start: 10, end: 20 },
+  it('a long item pushes the next one below its end; the one after keeps its own time when it is free', () => {
+    const r = stackItems([
+      { id: 'long', top: 0, height: 72 },
+      { id: 'mid', top: 36, height: 18 },
+      { id: 'late', top: 200, height: 18 },
     ]);
-    const by = Object.fromEntries(r.map((x) => [x.id, [x.col, x.cols]]));
-    expect(by).toEqual({ a: [0, 2], b: [1, 2], c: [0, 2] });
+    expect(r.map((x) => [x.id, x.y])).toEqual([
+      ['long', 0],
+      ['mid', 73],
+      ['late', 200],
+    ]);
   });
 });

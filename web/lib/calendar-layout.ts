@@ -1,33 +1,21 @@
-// Side-by-side placement of overlapping items in a calendar day column: each item gets a column
-// index and the number of columns of its cluster (items that overlap, directly or through others).
+// Where calendar items sit in a day column. Items that would overlap are stacked, each at full
+// width below the one before (never squeezed side by side into "06:00 T…"): an item sits at its
+// time or just below the previous one, and prints its own exact time, so a crowded hour stays
+// readable and the order is the order of the day.
 
 export interface Span {
-  start: number;
-  end: number;
+  /** pixels from the top of the day at the item's start time */
+  top: number;
+  /** the item's own height in pixels (at least one line of text) */
+  height: number;
 }
 
-export function placeOverlapping<T extends Span>(items: T[]): Array<T & { col: number; cols: number }> {
-  const sorted = [...items].sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: Array<T & { col: number; cols: number }> = [];
-  let cluster: Array<T & { col: number; cols: number }> = [];
-  let colEnds: number[] = [];
-  let clusterEnd = -Infinity;
-  const flush = () => {
-    for (const c of cluster) c.cols = colEnds.length;
-    out.push(...cluster);
-    cluster = [];
-    colEnds = [];
-  };
-  for (const it of sorted) {
-    if (it.start >= clusterEnd && cluster.length) flush();
-    let col = colEnds.findIndex((e) => e <= it.start);
-    if (col === -1) {
-      col = colEnds.length;
-      colEnds.push(it.end);
-    } else colEnds[col] = it.end;
-    cluster.push({ ...it, col, cols: 1 });
-    clusterEnd = Math.max(clusterEnd === -Infinity ? it.end : clusterEnd, it.end);
-  }
-  if (cluster.length) flush();
-  return out;
+export function stackItems<T extends Span>(items: T[], gap = 1): Array<T & { y: number; displaced: boolean }> {
+  const sorted = [...items].sort((a, b) => a.top - b.top || b.height - a.height);
+  let bottom = -Infinity;
+  return sorted.map((it) => {
+    const y = Math.max(it.top, bottom + gap);
+    bottom = y + it.height;
+    return { ...it, y, displaced: y > it.top };
+  });
 }

@@ -58,4 +58,11 @@ export const MODE: Record<string, [string, string]> = {
   rollUp: ['Cuộn lên', 'Roll up'],
   rollLeft: ['Cuộn sang trái', 'Roll left'],
 };
+/** Why the hub decided a broadcast without a person's note (hub/broadcasts: DECISION_CODES). */
+export const DECISION_REASON: Record<string, [string, string]> = {
+  'emergency-self-approved': ['Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt', 'Emergency sent by the district office: no approval needed'],
+};
+/** What to show as a decision's reason: the decider's own words, or the hub's code in the reader's language. */
+export const decisionReason = (b: { decisionNote?: string | null; decisionCode?: string | null }) =>
+  b.decisionNote ?? (b.decisionCode ? pick(DECISION_REASON, b.decisionCode) : '');
 export const pick = (m: Record<string, [string, string]>, k: string) => (m[k] ? tx(m[k][0], m[k][1]) : k);

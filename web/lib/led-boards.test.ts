@@ -69,7 +69,7 @@ describe('which LED boards a message reaches', () => {
   });
 
   it('says what the display is, in Vietnamese first', () => {
-    expect(displayLabel(ascii192)).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì vẽ thành ảnh điểm');
+    expect(displayLabel(ascii192)).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh');
     expect(displayLabel(strip)).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì bỏ dấu, đánh dấu "[KD]"');
     expect(displayLabel(utf8)).toBe('96×16 · 64 ký tự/dòng · có chữ Việt (UTF-8)');
   });
@@ -80,7 +80,7 @@ describe('what each board shows, and where the message does not fit', () => {
     const ok = boardView([page(['Thông báo khẩn'])], ascii96);
     expect(ok.refused).toBe(false);
     expect(ok.pages[0].view).toMatchObject({ rendering: 'picture', lines: ['Thông báo khẩn'] });
-    expect(renderingNote(ok.pages[0])).toMatch(/^Trang 1: bảng thiếu «ô» «á» «ẩ» — hiện dưới dạng ảnh điểm$/);
+    expect(renderingNote(ok.pages[0])).toMatch(/^Trang 1: bảng thiếu «ô» «á» «ẩ» — hiện dạng hình ảnh$/);
 
     const wide = boardView([page(['KHẨN CẤP: BÃO SỐ 3 ĐỔ BỘ'])], ascii96);
     expect(wide.issues).toEqual([{ kind: 'refused', page: 1, refused: true, refusal: { kind: 'picture-misfit', misfit: { kind: 'width', line: 1, width: expect.any(Number), have: 96 } } }]);

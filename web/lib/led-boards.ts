@@ -164,7 +164,7 @@ export function charsetLabel(d: LedDisplay): string {
   const marker = (d.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker).trim();
   return d.vietnamese === 'strip'
     ? `${base}; ${tx(`chữ thiếu thì bỏ dấu, đánh dấu "${marker}"`, `missing letters: diacritics removed, marked "${marker}"`)}`
-    : `${base}; ${tx('chữ thiếu thì vẽ thành ảnh điểm', 'missing letters: drawn as a dot picture')}`;
+    : `${base}; ${tx('chữ có dấu thì hiện dạng hình ảnh', 'missing letters: shown as a picture')}`;
 }
 
 /** "96×16 · 64 ký tự/dòng · không có chữ Việt; …" */
@@ -194,7 +194,7 @@ export function issueText(x: FitIssue): string {
             ? `${where(r.misfit.line)}: ${tx(`rộng ${r.misfit.width} chấm, bảng chỉ có ${r.misfit.have}`, `${r.misfit.width} dots wide, the board has ${r.misfit.have}`)} — ${refuses}; ${tx('rút gọn hoặc chọn chạy chữ', 'shorten it or use scroll')}`
             : `${where()}: ${tx(`${r.misfit.lines} dòng cần ${r.misfit.need} hàng chấm, bảng chỉ có ${r.misfit.have}`, `${r.misfit.lines} lines need ${r.misfit.need} dot rows, the board has ${r.misfit.have}`)} — ${refuses}`;
         case 'picture-too-wide':
-          return `${where()}: ${tx(`ảnh điểm rộng ${r.width} chấm, tối đa 255`, `the dot picture is ${r.width} dots wide, at most 255`)} — ${refuses}`;
+          return `${where()}: ${tx(`hình ảnh rộng ${r.width} chấm, tối đa 255`, `the picture is ${r.width} dots wide, at most 255`)} — ${refuses}`;
         case 'charset':
           return `${where()}: ${tx(`bảng không hiện được ${chars(r.chars)} kể cả khi bỏ dấu`, `the board cannot show ${chars(r.chars)} even without diacritics`)} — ${refuses}`;
         case 'marker-too-long':
@@ -207,7 +207,7 @@ export function issueText(x: FitIssue): string {
 /** How a page reaches a board whose font lacks some letters, or null when it goes as written. */
 export function renderingNote(p: PageOnBoard): string | null {
   const v = p.view;
-  if (v.rendering === 'picture') return tx(`Trang ${p.page}: bảng thiếu ${chars(v.lacking.slice(0, 5))} — hiện dưới dạng ảnh điểm`, `Page ${p.page}: the board lacks ${chars(v.lacking.slice(0, 5))} — shown as a dot picture`);
+  if (v.rendering === 'picture') return tx(`Trang ${p.page}: bảng thiếu ${chars(v.lacking.slice(0, 5))} — hiện dạng hình ảnh`, `Page ${p.page}: the board lacks ${chars(v.lacking.slice(0, 5))} — shown as a picture`);
   if (v.rendering === 'stripped') return tx(`Trang ${p.page}: hiện không dấu «${v.lines.join(' / ')}»`, `Page ${p.page}: shown without diacritics «${v.lines.join(' / ')}»`);
   return null;
 }

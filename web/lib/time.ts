@@ -54,12 +54,6 @@ export function fmtDateTime(v: string | number | null | undefined, lang: 'vi' | 
 /** "24/11/2026" (vi) or "24 Nov 2026" (en), in Vietnam. */
 export const fmtDate = (ms: number, lang: 'vi' | 'en' = 'vi') => fmtDateTime(ms, lang).replace(/,? \d{2}:\d{2}$/, '');
 
-export function fmtDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}:${pad(s % 60)}` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** "3 phút trước" / "3 min ago". */
 export function fmtAgo(v: string | null | undefined, now: number, lang: 'vi' | 'en' = 'vi'): string {
   if (!v) return lang === 'en' ? 'never' : 'chưa bao giờ';

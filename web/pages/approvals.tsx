@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { post, ApiError } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
-import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
+import { decisionReason, lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
@@ -60,7 +60,7 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
                     <td>
                       {b.decidedBy ? names.data?.[b.decidedBy] : '—'} <span class="muted small">{fmtDateTime(b.decidedAt, lang())}</span>
                     </td>
-                    <td>{b.decisionNote ?? ''}</td>
+                    <td data-testid="decision-reason">{decisionReason(b)}</td>
                   </tr>
                 ))}
             </tbody>

@@ -1,58 +1,43 @@
+// The activity log: who did what, when, in sentences with names. An admin can open the raw entry.
 import { useResource } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
+import { auditActionLabel, auditSentence, auditWho, type AuditEntry } from '../lib/audit-text.ts';
 import type { AppCtx } from '../app.tsx';
 
-const ACTIONS: Record<string, [string, string]> = {
-  'auth.login': ['Đăng nhập', 'Logged in'],
-  'auth.token': ['Tạo mã truy cập', 'Created an API token'],
-  'user.create': ['Tạo người dùng', 'Created a user'],
-  'area.create': ['Tạo khu vực', 'Created an area'],
-  'device.create': ['Đăng ký thiết bị', 'Registered a device'],
-  'device.enrol': ['Thiết bị kích hoạt', 'Device enrolled'],
-  'device.reenrol': ['Cấp lại mã kích hoạt', 'Re-issued enrolment'],
-  'media.upload': ['Tải bản tin lên', 'Uploaded audio'],
-  'broadcast.submit': ['Gửi duyệt', 'Submitted'],
-  'broadcast.approve': ['Phê duyệt', 'Approved'],
-  'broadcast.reject': ['Từ chối', 'Rejected'],
-  'broadcast.cancel': ['Hủy', 'Cancelled'],
-  'broadcast.emergency': ['Phát khẩn cấp', 'Sent an emergency'],
-  'broadcast.decision': ['Quyết định khi trùng giờ với cấp trên', 'Decided a clash with a higher level'],
-  'broadcast.edit': ['Sửa bản tin', 'Edited'],
-  'broadcast.revise': ['Gửi bản sửa của lịch đã duyệt', 'Submitted an edit of an approved broadcast'],
-  'broadcast.superseded': ['Thay bằng bản sửa đã duyệt', 'Replaced by its approved edit'],
-  'area.boundary.set': ['Cập nhật ranh giới khu vực', 'Set an area outline'],
-  'area.boundary.clear': ['Xóa ranh giới khu vực', 'Cleared an area outline'],
-  'area.boundary.import': ['Nhập ranh giới các khu vực', 'Imported area outlines'],
-  'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
-  'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
-};
-
-export function AuditPage(_: { ctx: AppCtx }) {
-  const log = useResource<any[]>('/api/v1/audit?limit=500', [], ['broadcast', 'media']);
+export function AuditPage({ ctx }: { ctx: AppCtx }) {
+  const log = useResource<AuditEntry[]>('/api/v1/audit?limit=500', [], ['broadcast', 'media']);
+  const admin = ctx.me.role === 'admin';
   return (
     <section class="card">
-      <h2>{tx('Nhật ký hệ thống (kiểm toán)', 'Audit log')}</h2>
+      <h2>{tx('Nhật ký hoạt động', 'Activity log')}</h2>
+      <p class="muted small">{tx('Ai đã làm gì, lúc nào: đăng nhập, gửi duyệt, phê duyệt, hủy, phát khẩn cấp, thiết bị…', 'Who did what, and when: logins, submissions, approvals, cancellations, emergencies, devices…')}</p>
       {log.error && <p class="error">{log.error}</p>}
       <div class="table-wrap">
-        <table data-testid="audit">
+        <table data-testid="audit" class="cards-on-phone">
           <thead>
             <tr>
               <th>{tx('Thời gian', 'When')}</th>
-              <th>{tx('Người dùng', 'User')}</th>
-              <th>{tx('Hành động', 'Action')}</th>
-              <th>{tx('Đối tượng', 'Object')}</th>
-              <th>{tx('Chi tiết', 'Detail')}</th>
+              <th>{tx('Người thực hiện', 'Who')}</th>
+              <th>{tx('Hoạt động', 'What')}</th>
             </tr>
           </thead>
           <tbody>
             {log.data?.map((a) => (
               <tr data-testid="audit-row" data-action={a.action}>
-                <td>{fmtDateTime(a.at, lang(), true)}</td>
-                <td>{a.username ?? tx('hệ thống', 'system')}</td>
-                <td>{ACTIONS[a.action] ? tx(...ACTIONS[a.action]) : a.action}</td>
-                <td class="mono small">{a.target}</td>
-                <td class="small">{a.detail ? summarise(a.detail) : ''}</td>
+                <td data-label={tx('Thời gian', 'When')}>{fmtDateTime(a.at, lang(), true)}</td>
+                <td data-label={tx('Người thực hiện', 'Who')} data-testid="audit-who">{auditWho(a, lang())}</td>
+                <td data-label={tx('Hoạt động', 'What')}>
+                  <span data-testid="audit-text" title={auditActionLabel(a.action, lang())}>
+                    {auditSentence(a, lang())}
+                  </span>
+                  {admin && (
+                    <details class="tech small" data-testid="audit-raw">
+                      <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
+                      <code class="muted">{JSON.stringify({ action: a.action, target: a.target, user: a.username, detail: a.detail })}</code>
+                    </details>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -61,9 +46,3 @@ export function AuditPage(_: { ctx: AppCtx }) {
     </section>
   );
 }
-
-const summarise = (d: any) =>
-  Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
-    .join(' · ')
-    .slice(0, 200);

@@ -5,6 +5,8 @@ import { withToken } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
 import { fmtDateTime, vnParts } from '../lib/time.ts';
+import { fmtNumber, fmtPercent, fmtSeconds } from '../lib/format.ts';
+import { DeviceReason } from '../components/device-reason.tsx';
 import { myAreas } from '../lib/session.ts';
 import type { AppCtx } from '../app.tsx';
 
@@ -22,10 +24,13 @@ const REJECTION: Record<string, [string, string]> = {
  */
 export const rateOf = (x: { played: number; scheduled: number; pending: number }) => {
   const due = x.scheduled - x.pending;
-  return due > 0 ? `${Math.round((100 * x.played) / due)}%` : '—';
+  return fmtPercent(x.played, due);
 };
+/** "Tháng 11/2026", "Quý 4/2026", "Năm 2026" (English: "November 2026", "Q4 2026", "2026"). */
+const periodName = (kind: string, year: number, month: number, quarter: number) =>
+  kind === 'month' ? tx(`Tháng ${month}/${year}`, `${month}/${year}`) : kind === 'quarter' ? tx(`Quý ${quarter}/${year}`, `Q${quarter} ${year}`) : tx(`Năm ${year}`, `${year}`);
 /** "không tính 1 lần chưa đến giờ" next to a rate, when some were left out. */
-const pendingNote = (pending: number) => (pending > 0 ? tx(`không tính ${pending} lần chưa đến giờ`, `${pending} not yet due left out`) : '');
+const pendingNote = (pending: number) => (pending > 0 ? tx(`không tính ${fmtNumber(pending)} lần chưa đến giờ`, `${fmtNumber(pending)} not yet due left out`) : '');
 
 const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
 const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#b0bec5' };
@@ -79,7 +84,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
             </select>
           )}
           <input type="number" value={year} min={2020} max={2100} onInput={(e) => setYear(+(e.target as HTMLInputElement).value || now.y)} aria-label={tx('Năm', 'Year')} class="year" />
-          <a class="button" href={withToken(`/api/v1/reports/coverage?${q}&format=csv`)} data-testid="csv" download>
+          <a class="button" href={withToken(`/api/v1/reports/coverage?${q}&format=csv&lang=${lang()}`)} data-testid="csv" download>
             CSV
           </a>
           <a class="button" href={withToken(`/api/v1/reports/coverage.pdf?${q}`)} data-testid="pdf" download>
@@ -90,7 +95,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
         {r && (
           <>
             <h2>
-              {tx('Báo cáo độ phủ', 'Coverage report')} — {r.area.name} · {period}
+              {tx('Báo cáo độ phủ', 'Coverage report')} — {r.area.name} · {periodName(kind, year, month, quarter)}
             </h2>
             <div class="totals" data-testid="totals">
               <Stat label={tx('Kế hoạch', 'Scheduled')} value={r.totals.scheduled} k="scheduled" />
@@ -102,7 +107,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
             <p data-testid="rate">
               {tx('Tỉ lệ phát', 'Played rate')}: <strong data-testid="rate-value">{rateOf(r.totals)}</strong>{' '}
               <span class="muted small" data-testid="rate-note">
-                ({tx(`${r.totals.played}/${r.totals.scheduled - r.totals.pending} lần đã đến giờ`, `${r.totals.played} of ${r.totals.scheduled - r.totals.pending} due`)}
+                ({tx(`${fmtNumber(r.totals.played)}/${fmtNumber(r.totals.scheduled - r.totals.pending)} lần đã đến giờ`, `${fmtNumber(r.totals.played)} of ${fmtNumber(r.totals.scheduled - r.totals.pending)} due`)}
                 {r.totals.pending > 0 ? `; ${pendingNote(r.totals.pending)}` : ''})
               </span>
             </p>
@@ -120,7 +125,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
             {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problems.length})
           </h3>
           <div class="table-wrap">
-            <table data-testid="problems">
+            <table data-testid="problems" class="cards-on-phone">
               <thead>
                 <tr>
                   <th>{tx('Giờ kế hoạch', 'Scheduled')}</th>
@@ -132,14 +137,16 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
               </thead>
               <tbody>
                 {problems.slice(0, 200).map((x: any) => (
-                  <tr>
-                    <td>{fmtDateTime(x.scheduledStart, lang())}</td>
-                    <td>{x.deviceName}</td>
-                    <td>{x.title}</td>
-                    <td>
+                  <tr data-testid="problem-row">
+                    <td data-label={tx('Giờ kế hoạch', 'Scheduled')}>{fmtDateTime(x.scheduledStart, lang())}</td>
+                    <td data-label={tx('Thiết bị', 'Device')}>{x.deviceName}</td>
+                    <td data-label={tx('Bản tin', 'Bulletin')}>{x.title}</td>
+                    <td data-label={tx('Kết quả', 'Result')}>
                       <span class={`badge r-${x.result}`}>{pick(RESULT, x.result)}</span>
                     </td>
-                    <td>{x.reason ?? ''}</td>
+                    <td data-label={tx('Lý do', 'Reason')} class="reason" data-testid="problem-reason">
+                      <DeviceReason state={x.result} reason={x.reason} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -166,7 +173,7 @@ function RejectedClaims({ claims }: { claims: any[] }) {
         <p class="muted">{tx('Không có.', 'None.')}</p>
       ) : (
         <div class="table-wrap">
-          <table data-testid="rejected">
+          <table data-testid="rejected" class="cards-on-phone">
             <thead>
               <tr>
                 <th>{tx('Nhận lúc', 'Received')}</th>
@@ -179,15 +186,20 @@ function RejectedClaims({ claims }: { claims: any[] }) {
             <tbody>
               {claims.slice(0, 200).map((c) => (
                 <tr>
-                  <td>{fmtDateTime(c.receivedAt, lang())}</td>
-                  <td>{c.deviceName}</td>
-                  <td>{c.title ?? c.broadcastId}</td>
-                  <td>
-                    <span class={`badge r-${c.claimedResult}`}>{pick(RESULT, c.claimedResult)}</span> {Math.round(c.claimedSecondsPlayed)} s
+                  <td data-label={tx('Nhận lúc', 'Received')}>{fmtDateTime(c.receivedAt, lang())}</td>
+                  <td data-label={tx('Thiết bị', 'Device')}>{c.deviceName}</td>
+                  <td data-label={tx('Bản tin', 'Bulletin')}>{c.title ?? c.broadcastId}</td>
+                  <td data-label={tx('Thiết bị báo', 'Claimed')}>
+                    <span class={`badge r-${c.claimedResult}`}>{pick(RESULT, c.claimedResult)}</span> {fmtSeconds(c.claimedSecondsPlayed)}
                   </td>
-                  <td>
+                  <td data-label={tx('Lý do từ chối', 'Why refused')}>
                     {pick(REJECTION, c.rejection)}
-                    <div class="muted small">{c.rejectionDetail}</div>
+                    {c.rejectionDetail && (
+                      <details class="tech small">
+                        <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
+                        <code class="muted">{c.rejectionDetail}</code>
+                      </details>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -203,7 +215,7 @@ function Stat({ label, value, k }: { label: string; value: number; k: string }) 
   return (
     <div class="stat" data-k={k}>
       <span class="v" style={{ color: COLORS[k] }}>
-        {value}
+        {fmtNumber(value)}
       </span>
       <span class="l">{label}</span>
     </div>
@@ -212,6 +224,8 @@ function Stat({ label, value, k }: { label: string; value: number; k: string }) 
 
 function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) {
   return (
+    <>
+    <p class="scroll-cue muted small">{tx('Bảng rộng: vuốt ngang để xem thêm cột →', 'A wide table: swipe sideways for more columns →')}</p>
     <div class="table-wrap">
       <table>
         <thead>
@@ -228,9 +242,9 @@ function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) 
           {rows.map((x) => (
             <tr>
               <td>{name(x)}</td>
-              <td>{x.scheduled}</td>
+              <td>{fmtNumber(x.scheduled)}</td>
               {KEYS.map((k) => (
-                <td>{x[k]}</td>
+                <td>{fmtNumber(x[k])}</td>
               ))}
               <td data-testid="row-rate">
                 {rateOf(x)}
@@ -241,48 +255,42 @@ function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) 
         </tbody>
       </table>
     </div>
+    </>
   );
 }
 
-/** Horizontal stacked bars, one per area, in inline SVG. */
+/**
+ * Horizontal stacked bars, one per area, drawn in HTML so text keeps its CSS size on any screen
+ * (an SVG scaled to a phone shrank it to 6 px): names wrap above their bar on a phone, and the
+ * legend wraps so every colour keeps its label.
+ */
 function Chart({ rows }: { rows: any[] }) {
-  const W = 640;
-  const label = 170;
-  const barH = 18;
-  const H = rows.length * (barH + 8) + 40;
   const max = Math.max(1, ...rows.map((r) => r.scheduled));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} class="chart" data-testid="chart" role="img" aria-label={tx('Biểu đồ độ phủ theo khu vực', 'Coverage by area')}>
-      {rows.map((r, i) => {
-        let x = label;
-        const y = i * (barH + 8) + 4;
-        return (
-          <g data-area={r.areaPath}>
-            <text x={label - 6} y={y + 13} text-anchor="end" class="chart-label">
-              {r.areaName}
-            </text>
-            {KEYS.map((k) => {
-              const w = ((W - label - 50) * r[k]) / max;
-              const el = w > 0 ? <rect x={x} y={y} width={w} height={barH} fill={COLORS[k]} data-k={k}><title>{`${pick(RESULT, k)}: ${r[k]}`}</title></rect> : null;
-              x += w;
-              return el;
-            })}
-            <text x={x + 4} y={y + 13} class="chart-label">
-              {r.played}/{r.scheduled}
-            </text>
-          </g>
-        );
-      })}
-      <g transform={`translate(${label},${H - 18})`}>
-        {KEYS.map((k, i) => (
-          <g transform={`translate(${i * 92},0)`}>
-            <rect width="10" height="10" fill={COLORS[k]} />
-            <text x="13" y="9" class="chart-legend">
-              {pick(RESULT, k).split(' (')[0]}
-            </text>
-          </g>
+    <figure class="cov-chart" data-testid="chart" aria-label={tx('Biểu đồ độ phủ theo khu vực', 'Coverage by area')}>
+      <ul class="cov-legend" data-testid="chart-legend">
+        {KEYS.map((k) => (
+          <li data-k={k}>
+            <span class="swatch" style={{ background: COLORS[k] }} />
+            {pick(RESULT, k)}
+          </li>
         ))}
-      </g>
-    </svg>
+      </ul>
+      {rows.map((r) => (
+        <div class="cov-row" data-area={r.areaPath} data-testid="chart-row">
+          <div class="cov-name">{r.areaName}</div>
+          <div class="cov-track">
+            <div class="cov-bar" style={{ width: `${(100 * r.scheduled) / max}%` }}>
+              {KEYS.map((k) =>
+                r[k] > 0 ? <span class="cov-seg" data-k={k} style={{ flexGrow: r[k], background: COLORS[k] }} title={`${pick(RESULT, k)}: ${fmtNumber(r[k])}`} /> : null,
+              )}
+            </div>
+            <span class="cov-count">
+              {fmtNumber(r.played)}/{fmtNumber(r.scheduled)}
+            </span>
+          </div>
+        </div>
+      ))}
+    </figure>
   );
 }

@@ -1,5 +1,6 @@
 // The district office's emergency: pick a message (a template fills it), pick the areas, send,
 // confirm — then watch each device confirm, live.
+import { fmtSeconds } from '../lib/format.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, onLive, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
@@ -229,7 +230,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
         {doneIn !== null && (
           <span class="muted" data-testid="done-in">
             {' '}
-            · {tx('trong', 'in')} {doneIn.toFixed(1)} s
+            · {tx('trong', 'in')} {fmtSeconds(doneIn)}
           </span>
         )}
       </p>
@@ -260,7 +261,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
                   <DeviceReason state={d.state} reason={d.reason} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
-                <td>{d.secondsPlayed ?? '—'}</td>
+                <td>{fmtSeconds(d.secondsPlayed)}</td>
               </tr>
             ))}
           </tbody>

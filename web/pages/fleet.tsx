@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { errorMessage, onLive, post } from '../lib/api.ts';
 import { useResource, useTick } from '../lib/hooks.ts';
+import { fmtNumber } from '../lib/format.ts';
+import { clockText } from '../lib/plain-words.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtAgo, fmtDateTime } from '../lib/time.ts';
 import { projectPoints, scaleBar } from '../lib/projection.ts';
@@ -143,16 +145,21 @@ function Health({ t }: { t: any }) {
     const bad = a.faults?.length > 0;
     parts.push(
       <div class={bad ? 'error' : ''}>
-        {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {Math.round(a.currentMa)} mA, {a.temperatureC.toFixed(0)} °C
+        {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {fmtNumber(a.currentMa)} mA, {fmtNumber(a.temperatureC)} °C
         {bad ? ` · ${tx('lỗi', 'faults')}: ${a.faults.join(', ')}` : ` · ${tx('bình thường', 'OK')}`}
       </div>,
     );
   }
   if (t.led) parts.push(<div>{tx('Bảng LED', 'Board')}: {tx('độ sáng', 'brightness')} {t.led.brightness}{t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}</div>);
   const rejected = Object.values(t.rejected ?? {}).reduce((s: number, v: any) => s + v, 0) as number;
-  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${rejected} lệnh không hợp lệ`, `${rejected} invalid commands refused`)}</div>);
-  if (typeof t.clockOffsetMs === 'number') parts.push(<div class="muted small">{tx('Lệch đồng hồ', 'Clock offset')} {Math.round(t.clockOffsetMs)} ms{typeof t.clockDelayMs === 'number' ? ` (±${Math.round(t.clockDelayMs / 2)} ms)` : ''}</div>);
-  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${t.outboxSize} xác nhận chờ gửi`, `${t.outboxSize} receipts queued`)}</div>);
+  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${fmtNumber(rejected)} lệnh không hợp lệ`, `${fmtNumber(rejected)} invalid commands refused`)}</div>);
+  if (typeof t.clockOffsetMs === 'number')
+    parts.push(
+      <div class="muted small" data-testid="clock-sync" title={`offset ${Math.round(t.clockOffsetMs)} ms${typeof t.clockDelayMs === 'number' ? ` ± ${Math.round(t.clockDelayMs / 2)} ms` : ''}`}>
+        {clockText(t.clockOffsetMs, t.clockDelayMs)}
+      </div>,
+    );
+  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${fmtNumber(t.outboxSize)} xác nhận chờ gửi`, `${fmtNumber(t.outboxSize)} receipts queued`)}</div>);
   return <>{parts.length ? parts : <span class="muted">{tx('bình thường', 'OK')}</span>}</>;
 }
 

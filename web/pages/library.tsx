@@ -2,7 +2,9 @@ import { useState } from 'preact/hooks';
 import { ApiError, upload } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
-import { fmtDateTime, fmtDuration } from '../lib/time.ts';
+import { fmtDateTime } from '../lib/time.ts';
+import { fmtDuration, fmtNumber } from '../lib/format.ts';
+import { loudnessText } from '../lib/plain-words.ts';
 import { setDraftSeed } from '../lib/draft.ts';
 import { mediaErrorText } from '../lib/media-errors.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
@@ -37,8 +39,12 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
     <div class="stack">
       <section class="card">
         <h2>{tx('Tải bản tin âm thanh lên', 'Upload an audio bulletin')}</h2>
-        <p class="muted small">{tx('MP3, WAV, OGG, M4A, FLAC… Hệ thống chuẩn hóa độ lớn âm thanh (LUFS) trước khi phát.', 'MP3, WAV, OGG, M4A, FLAC… The hub normalises loudness (LUFS) before it plays.')}</p>
-        <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+        <p class="muted small">{tx('MP3, WAV, OGG, M4A, FLAC… Hệ thống tự chỉnh độ to của bản tin về mức chuẩn, để mọi bản tin nghe to đều nhau trên loa.', 'MP3, WAV, OGG, M4A, FLAC… The hub evens out the loudness of every bulletin, so all of them sound equally loud on the speakers.')}</p>
+        {/* The browser's own file button speaks the browser's language ("Choose File"): ours speaks the UI's. */}
+        <label class={`button file-pick ${progress !== null ? 'disabled' : ''}`}>
+          {tx('Chọn tệp âm thanh…', 'Choose an audio file…')}
+          <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+        </label>
         {progress !== null && (
           <div class="progress" data-testid="upload-progress">
             <progress max={1} value={progress} />
@@ -72,13 +78,24 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
                       {tx('Thời lượng', 'Duration')} {fmtDuration(m.durationMs)}
                     </span>
                     {' · '}
-                    <span data-testid="loudness">
-                      {tx('Độ lớn', 'Loudness')} {num(m.loudness?.inputI)} → {num(m.loudness?.outputI)} LUFS
-                    </span>
-                    {m.loudness?.outputTP !== undefined && <> · {tx('Đỉnh', 'True peak')} {num(m.loudness.outputTP)} dBTP</>}
+                    <span data-testid="loudness">{loudnessText(m.loudness)}</span>
                   </>
                 )}
               </div>
+              {m.status === 'ready' && m.loudness && (
+                <details class="tech small" data-testid="loudness-detail">
+                  <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
+                  {/* LUFS and dBTP stay here, with what they mean, for whoever needs the figures. */}
+                  {tx('Độ lớn cảm nhận', 'Perceived loudness')} {num(m.loudness.inputI)} → {num(m.loudness.outputI)} LUFS
+                  {m.loudness.outputTP !== undefined && <> · {tx('đỉnh', 'true peak')} {num(m.loudness.outputTP)} dBTP</>}
+                  <div class="muted">
+                    {tx(
+                      'LUFS: đơn vị đo độ to mà tai người nghe thấy (càng gần 0 càng to). dBTP: mức đỉnh cao nhất của tín hiệu, giữ dưới 0 để loa không bị rè.',
+                      'LUFS: loudness as the ear hears it (closer to 0 is louder). dBTP: the highest peak of the signal, kept below 0 so speakers do not distort.',
+                    )}
+                  </div>
+                </details>
+              )}
               {m.status === 'failed' && <p class="error small">{mediaErrorText(m, lang())}</p>}
               {m.status === 'ready' && <AudioWithWave media={m} />}
               {m.status === 'ready' && (
@@ -115,5 +132,6 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   );
 }
 
-const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
+const num = (v: unknown) => (typeof v === 'number' ? fmtNumber(v, 1) : '—');
+
 export { emptyPage };

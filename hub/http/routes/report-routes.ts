@@ -6,7 +6,7 @@ import { createVisibility } from '../../areas/visibility.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
-import { LocalizedError, msg, textOf } from '../../messages.ts';
+import { LocalizedError, msg, preferredLang, textOf } from '../../messages.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {
@@ -23,7 +23,7 @@ export function reportRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/reports/coverage',
-      summary: 'Coverage report by area and period: scheduled vs played/partial/failed/missed per ward and device, from admitted receipts only; rejected claims listed apart (JSON, or CSV with format=csv)',
+      summary: 'Coverage report by area and period: scheduled vs played/partial/failed/missed per ward and device, from admitted receipts only; rejected claims listed apart (JSON with codes, or CSV with format=csv: in Vietnamese words by default, lang=en for English, lang=codes for scripts)',
       tag: 'reports',
       access: 'user',
       query: z.object({
@@ -32,8 +32,12 @@ export function reportRoutes(ctx: HubContext) {
         from: z.string().optional().describe('date-time, Vietnam time unless an offset is given'),
         to: z.string().optional(),
         format: z.enum(['json', 'csv']).default('json'),
+        lang: z
+          .enum(['vi', 'en', 'codes'])
+          .optional()
+          .describe("CSV only: 'vi' or 'en' for people (headers, results and reasons in words, dd/mm/yyyy; by default from Accept-Language, else Vietnamese); 'codes' for scripts (field names, codes, ISO times)"),
       }),
-      handler({ user, query, res }) {
+      handler({ user, query, req, res }) {
         const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
         const area = query.area ?? user!.scope ?? root?.path;
         if (!area) throw new HttpError(400, msg('area.none'));
@@ -58,7 +62,7 @@ export function reportRoutes(ctx: HubContext) {
         }
         if (query.format === 'csv') {
           res.type('text/csv; charset=utf-8').attachment(`coverage-${area.replace(/\//g, '_')}-${report.from?.slice(0, 10)}.csv`);
-          res.send(coverageCsv(report));
+          res.send(coverageCsv(report, query.lang ?? preferredLang(req.headers['accept-language'])));
           return;
         }
         return report;

@@ -1,0 +1,242 @@
+// The area's calendar in three views: a day (a list, the phone's default), a week (hours down, days
+// across) and a month. Every occurrence of the broadcasts that reach the area, quiet hours shaded,
+// times in Vietnam. Items never shrink to "06:00 T…": a crowded hour stacks them at full width.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useResource } from '../lib/hooks.ts';
+import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
+import { DAY_MS, vnDate, vnMinuteOfDay, vnParts, vnTime } from '../lib/time.ts';
+import { stackItems } from '../lib/calendar-layout.ts';
+import { shift, stepLabel, viewDays, viewTitle, weekdayName, type CalendarView } from '../lib/calendar-view.ts';
+
+const HOUR_PX = 36;
+const LINE_PX = 20;
+const PHONE = '(max-width: 640px)';
+const MONTH_CELL_ITEMS = 3;
+
+export interface QuietWindow {
+  start: string;
+  end: string;
+  areaName: string;
+}
+
+export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWindow[]; onOpen: (broadcastId: string) => void }) {
+  const phone = typeof matchMedia === 'function' && matchMedia(PHONE).matches;
+  const [view, setView] = useState<CalendarView>(phone ? 'day' : 'week');
+  const [anchor, setAnchor] = useState(Date.now());
+  const days = viewDays(view, anchor);
+  const from = `${vnDate(days[0])}T00:00`;
+  const to = `${vnDate(days[days.length - 1] + DAY_MS)}T00:00`;
+  const occ = useResource<any[]>(`/api/v1/schedule?area=${encodeURIComponent(area)}&from=${from}&to=${to}`, [], ['broadcast']);
+  const byDay = useMemo(() => {
+    const m = new Map<string, any[]>(days.map((d) => [vnDate(d), []]));
+    for (const o of occ.data ?? []) m.get(vnDate(Date.parse(o.start)))?.push(o);
+    for (const list of m.values()) list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    return m;
+  }, [occ.data, from]);
+  const openDay = (d: number) => (setAnchor(d), setView('day'));
+
+  useEffect(() => {
+    const el = document.querySelector('.cal-scroll');
+    if (el && view === 'week') el.scrollTop = 5 * HOUR_PX;
+  }, [view]);
+
+  return (
+    <div class="calendar-wrap" data-view={view}>
+      <div class="toolbar cal-toolbar">
+        <div class="seg" role="group" aria-label={tx('Kiểu xem', 'View')}>
+          {(['day', 'week', 'month'] as const).map((v) => (
+            <button class={`seg-item ${view === v ? 'on' : ''}`} aria-pressed={view === v} data-testid={`cal-view-${v}`} onClick={() => setView(v)}>
+              {{ day: tx('Ngày', 'Day'), week: tx('Tuần', 'Week'), month: tx('Tháng', 'Month') }[v]}
+            </button>
+          ))}
+        </div>
+        <div class="row">
+          <button onClick={() => setAnchor(shift(view, anchor, -1))} aria-label={stepLabel(view, -1, lang())} data-testid="cal-prev">
+            ‹
+          </button>
+          <button onClick={() => setAnchor(Date.now())} data-testid="cal-today">
+            {tx('Hôm nay', 'Today')}
+          </button>
+          <button onClick={() => setAnchor(shift(view, anchor, 1))} aria-label={stepLabel(view, 1, lang())} data-testid="cal-next">
+            ›
+          </button>
+        </div>
+        <strong data-testid="cal-title">{viewTitle(view, anchor, lang())}</strong>
+      </div>
+      {occ.error && <p class="error">{occ.error}</p>}
+      {quiet.length > 0 && view !== 'month' && (
+        <p class="muted small cal-quiet-note" data-testid="cal-quiet">
+          {tx('Giờ yên tĩnh', 'Quiet hours')}: {quiet.map((w) => `${w.start}–${w.end} (${w.areaName})`).join(', ')}
+        </p>
+      )}
+      {view === 'day' && <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} quiet={quiet} onOpen={onOpen} />}
+      {view === 'week' && <WeekGrid days={days} byDay={byDay} quiet={quiet} onOpen={onOpen} onDay={openDay} />}
+      {view === 'month' && <MonthGrid days={days} anchor={anchor} byDay={byDay} onOpen={onOpen} onDay={openDay} />}
+      <p class="legend small">
+        <span class="cal-item p-normal">{pick(PRIORITY, 'normal')}</span>
+        <span class="cal-item p-priority">{pick(PRIORITY, 'priority')}</span>
+        <span class="cal-item p-emergency">{pick(PRIORITY, 'emergency')}</span>
+        <span class="cal-item p-normal s-submitted">{pick(STATUS, 'submitted')}</span>
+      </p>
+    </div>
+  );
+}
+
+/** "06:00–06:30", or "06:00" for what ends within its first minute. */
+const span = (o: any) => {
+  const [s, e] = [vnTime(Date.parse(o.start)), vnTime(Date.parse(o.end))];
+  return s === e ? s : `${s}–${e}`;
+};
+
+/** The full description of an occurrence: on hover (title), and read by screen readers. */
+function describe(o: any): string {
+  return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
+    o.leftOffDevices?.length ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}` : ''
+  }`;
+}
+
+const itemClass = (o: any) => `cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`;
+
+/** One occurrence, as a button that opens its broadcast. */
+function Item({ o, style, onOpen, children }: { o: any; style?: Record<string, string | number>; onOpen: (id: string) => void; children: any }) {
+  return (
+    <div
+      class={itemClass(o)}
+      style={style}
+      data-testid="cal-item"
+      data-title={o.title}
+      data-start={o.start}
+      role="button"
+      tabIndex={0}
+      title={describe(o)}
+      onClick={() => onOpen(o.broadcastId)}
+      onKeyDown={(e) => e.key === 'Enter' && onOpen(o.broadcastId)}
+    >
+      {children}
+    </div>
+  );
+}
+
+function DayList({ day, items, quiet, onOpen }: { day: number; items: any[]; quiet: QuietWindow[]; onOpen: (id: string) => void }) {
+  return (
+    <div class="cal-daylist" data-testid="cal-day-list" data-day={vnDate(day)}>
+      {items.length === 0 ? (
+        <p class="muted" data-testid="cal-empty">
+          {tx('Không có lịch phát nào trong ngày.', 'Nothing scheduled on this day.')}
+        </p>
+      ) : (
+        <ul class="plain">
+          {items.map((o) => (
+            <li>
+              <Item o={o} onOpen={onOpen}>
+                <span class="t">{span(o)}</span>{' '}
+                <span class="cal-title-text">
+                  {o.leftOffDevices?.length ? '⊘ ' : ''}
+                  {o.title}
+                </span>
+                <span class="cal-meta">
+                  {pick(PRIORITY, o.priority)} · {pick(STATUS, o.status)}
+                  {o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}
+                </span>
+              </Item>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay: Map<string, any[]>; quiet: QuietWindow[]; onOpen: (id: string) => void; onDay: (d: number) => void }) {
+  const now = Date.now();
+  return (
+    <div class="cal-scroll">
+      <div class="calendar" data-testid="calendar">
+        <div class="cal-hours">
+          <div class="cal-dayhead" />
+          {Array.from({ length: 24 }, (_, h) => (
+            <div class="cal-hour" style={{ height: HOUR_PX }}>
+              {String(h).padStart(2, '0')}:00
+            </div>
+          ))}
+        </div>
+        {days.map((dayMs) => {
+          const isToday = vnDate(dayMs) === vnDate(now);
+          const p = vnParts(dayMs);
+          const placed = stackItems(
+            (byDay.get(vnDate(dayMs)) ?? []).map((o) => ({ ...o, top: (vnMinuteOfDay(Date.parse(o.start)) / 60) * HOUR_PX, height: Math.max(LINE_PX, (o.durationMs / 3600_000) * HOUR_PX) })),
+          );
+          return (
+            <div class={`cal-day ${isToday ? 'today' : ''}`} data-day={vnDate(dayMs)}>
+              <button class="cal-dayhead link" onClick={() => onDay(dayMs)} title={tx('Xem cả ngày', 'Open the day')}>
+                {weekdayName(p.weekday, lang())} {p.d}/{p.mo}
+              </button>
+              <div class="cal-body" style={{ height: 24 * HOUR_PX }}>
+                {quiet.flatMap((w) => quietBlocks(w.start, w.end)).map(([a, b]) => (
+                  <div class="cal-quiet" style={{ top: (a / 60) * HOUR_PX, height: ((b - a) / 60) * HOUR_PX }} title={tx('Giờ yên tĩnh', 'Quiet hours')} />
+                ))}
+                {isToday && <div class="cal-now" style={{ top: (vnMinuteOfDay(now) / 60) * HOUR_PX }} />}
+                {placed.map((o) => (
+                  <Item o={o} onOpen={onOpen} style={{ top: o.y, height: o.height }}>
+                    <span class="t">{vnTime(Date.parse(o.start))}</span> {o.leftOffDevices?.length ? '⊘ ' : ''}
+                    {o.title}
+                  </Item>
+                ))}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function MonthGrid({ days, anchor, byDay, onOpen, onDay }: { days: number[]; anchor: number; byDay: Map<string, any[]>; onOpen: (id: string) => void; onDay: (d: number) => void }) {
+  const month = vnParts(anchor).mo;
+  const today = vnDate(Date.now());
+  return (
+    <div class="cal-month" data-testid="cal-month">
+      {days.slice(0, 7).map((d) => (
+        <div class="cal-month-head">
+          <span class="long">{weekdayName(vnParts(d).weekday, lang())}</span>
+          <span class="short">{weekdayName(vnParts(d).weekday, lang(), true)}</span>
+        </div>
+      ))}
+      {days.map((d) => {
+        const p = vnParts(d);
+        const items = byDay.get(vnDate(d)) ?? [];
+        return (
+          <div class={`cal-month-day ${p.mo !== month ? 'other' : ''} ${vnDate(d) === today ? 'today' : ''}`} data-day={vnDate(d)} data-count={items.length}>
+            <button class="link cal-month-date" onClick={() => onDay(d)} aria-label={`${weekdayName(p.weekday, lang())} ${p.d}/${p.mo}: ${items.length} ${tx('lần phát', 'occurrence(s)')}`}>
+              {p.d}
+              {items.length > 0 && <span class="cal-count">{items.length}</span>}
+            </button>
+            <div class="cal-month-items">
+              {items.slice(0, MONTH_CELL_ITEMS).map((o) => (
+                <Item o={o} onOpen={onOpen}>
+                  <span class="t">{vnTime(Date.parse(o.start))}</span> {o.title}
+                </Item>
+              ))}
+              {items.length > MONTH_CELL_ITEMS && (
+                <button class="link small" onClick={() => onDay(d)}>
+                  {tx(`+${items.length - MONTH_CELL_ITEMS} lần nữa`, `+${items.length - MONTH_CELL_ITEMS} more`)}
+                </button>
+              )}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Minute ranges within a day covered by a quiet window (two when it wraps past midnight). */
+function quietBlocks(start: string, end: string): Array<[number, number]> {
+  const m = (t: string) => +t.slice(0, 2) * 60 + +t.slice(3, 5);
+  const a = m(start);
+  const b = m(end);
+  return a < b ? [[a, b]] : [
+      [0, b],
+      [a, 1440],
+    ];
+}
