@@ -221,5 +221,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
   ALTER TABLE devices ADD COLUMN decommissioned_at INTEGER;
   `,
+  // 9 (tts): media made from typed text keeps what was typed, what the engine was given after
+  // normalisation, the engine and voice (JSON; NULL for uploads), so the text can be edited and
+  // read again, and the record says where the audio came from.
+  `
+  ALTER TABLE media ADD COLUMN tts TEXT;
+  `,
 ];
 

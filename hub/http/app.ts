@@ -12,6 +12,7 @@ import { LocalizedError, msg, type Text } from '../messages.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
+import { ttsRoutes } from './routes/tts-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { uiRoutes } from './routes/ui-routes.ts';
@@ -169,7 +170,7 @@ export function createApp(ctx: HubContext) {
   }
 
   const routes: RouteDef[] = [];
-  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
+  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...ttsRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();
   mountRoutes(router, routes, authorise);
