@@ -1,7 +1,7 @@
 // Typed bulletins over HTTP: what the engine is, what a text will sound like in words, and the
 // reading itself, which becomes a media item like an upload (same pipeline, same states).
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, UpstreamError } from '../route.ts';
 import { getMedia } from '../../media/media-store.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { audit } from '../../audit.ts';
@@ -78,7 +78,7 @@ export function ttsRoutes(ctx: HubContext) {
           // The official reads what to do; the engine's own words stay with the admins (audit, log).
           audit(ctx.db, user!.id, 'media.tts-failed', ctx.tts.info().engine, { failure: e.code, detail: e.detail, chars: body.text.length });
           ctx.log.warn({ failure: e.code, detail: e.detail }, 'text-to-speech engine failed');
-          throw new HttpError(502, textOf(e), { failure: e.code, ...(user!.role === 'admin' ? { detail: e.detail } : {}) });
+          throw new UpstreamError(502, textOf(e), { failure: e.code, ...(user!.role === 'admin' ? { detail: e.detail } : {}) });
         }
         audit(ctx.db, user!.id, body.regenerates ? 'media.tts-regenerate' : 'media.tts', String(item.id), {
           chars: item.tts!.text.length,
