@@ -42,7 +42,7 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
     expect(report.totals).toMatchObject({ played: 5, failed: 0, missed: 0 });
     const typed = (await admin.get('/api/v1/media')).find((m: any) => m.source === 'text');
     expect(typed).toMatchObject({ status: 'ready', tts: { engine: 'espeak-ng', voice: 'vi' } });
-    expect(typed.tts.spoken).toMatch(/^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm/);
+    expect(typed.tts.spoken).toMatch(/^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/);
     expect(out).toContain('soạn bản tin bằng văn bản');
   } finally {
     demo.kill('SIGTERM');
