@@ -11,8 +11,9 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 /**
  * Typed bulletins (docs/tts.md): the engine's command template, its voice, and the longest text.
- * 5000 characters is about 5 minutes of speech at espeak-ng's rate here (≈ 17 characters a
- * second at -s 150): longer than a ward bulletin runs, and each generation stays a few seconds.
+ * 5000 characters is about 5 minutes of plain prose at espeak-ng's rate here (≈ 17 characters a
+ * second at -s 150), up to 10 when numbers and abbreviations are written out: longer than a ward
+ * bulletin runs, and the engine stays under a second (docs/tts.md).
  */
 export const TtsConfig = z
   .object({
