@@ -7,10 +7,10 @@
 //   {voice}     the configured voice
 //
 // No shell runs: each element is one argument, placeholders substituted inside it.
-import { spawn } from 'node:child_process';
 import { accessSync, constants, createWriteStream, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
 import { LocalizedError, msg, type Message } from '../messages.ts';
 
 export const PLACEHOLDERS = ['out', 'textFile', 'text', 'voice'] as const;
@@ -92,10 +92,12 @@ export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: str
   const viaStdin = !joined.includes('{textFile}') && !joined.includes('{text}');
   const args = fillTemplate(spec.command, { out: wavPath, textFile, text, voice: spec.voice });
   const program = spec.command[0];
-  if (!findProgram(program)) throw new TtsError('engine-missing', msg('tts.engine-missing', { program }), `${program}: not found on PATH (${process.env.PATH ?? ''})`);
+  const resolved = findProgram(program);
+  if (!resolved) throw new TtsError('engine-missing', msg('tts.engine-missing', { program }), `${program}: not found on PATH (${process.env.PATH ?? ''})`);
 
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(program, args.slice(1), { cwd: workDir, stdio: [viaStdin ? 'pipe' : 'ignore', toStdout ? 'pipe' : 'ignore', 'pipe'] });
+    // Tied to the hub: a hub killed mid-reading leaves no engine running (a Piper run can be long).
+    const child = spawnTied(resolved, args.slice(1), { cwd: workDir, stdio: [viaStdin ? 'pipe' : 'ignore', toStdout ? 'pipe' : 'ignore', 'pipe'] });
     let stderr = '';
     let settled = false;
     const done = (err?: Error) => {

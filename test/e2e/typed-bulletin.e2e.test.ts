@@ -11,6 +11,7 @@ import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helper
 import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { measureLufs } from '../../hub/media/test-audio.ts';
+import { vietnameseSpeech } from '../helpers/audio.ts';
 
 const TEXT = 'UBND phường Hạ Đình thông báo: 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh. Liên hệ 0912 345 678.';
 
@@ -111,7 +112,7 @@ describe('a typed bulletin', () => {
     expect((await w.leader.get(`/api/v1/broadcasts/${waiting.id}`)).mediaId).toBe(second.id); // still airing as approved
   }, 90_000);
 
-  it('refuses empty and too-long text, a non-typed bulletin to regenerate, and a leader-only role check', async () => {
+  it('refuses empty and too-long text, an unknown bulletin to regenerate, and anyone not logged in; OpenAPI lists the roles', async () => {
     const empty = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: '   \n ' });
     expect(empty).toMatchObject({ status: 400, body: { code: 'tts.empty', errorVi: 'Nội dung bản tin đang trống: hãy nhập nội dung cần đọc trên loa.' } });
     const long = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Thông báo. '.repeat(600) });
@@ -122,6 +123,14 @@ describe('a typed bulletin', () => {
     expect(spokenEmpty.body.code).toBe('tts.empty');
     const missing = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Xin chào', regenerates: 9999 });
     expect(missing).toMatchObject({ status: 404, body: { code: 'media.not-found' } });
+    // An uploaded recording has no text to read again.
+    const up = await w.official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Thông báo của phường.'), 'thong-bao.mp3');
+    await ready(up.id);
+    const notText = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Xin chào', regenerates: up.id });
+    expect(notText).toMatchObject({ status: 400, body: { code: 'tts.not-from-text', errorVi: `Tệp âm thanh số ${up.id} không được tạo từ văn bản nên không thể tạo lại.` } });
+    expect((await w.official.get(`/api/v1/media/${up.id}`))).toMatchObject({ source: 'upload', tts: null });
+    const anonymous = await fetch(`${t.hub.httpUrl}/api/v1/tts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Xin chào' }) });
+    expect(anonymous.status).toBe(401);
     const openapi = await t.api.get('/api/v1/openapi.json');
     expect(openapi.paths['/api/v1/tts'].post['x-roles']).toEqual(['operator', 'approver', 'district', 'admin']);
     expect(Object.keys(openapi.paths['/api/v1/tts'].post.requestBody.content['application/json'].schema.properties).sort()).toEqual(['regenerates', 'text']);
