@@ -24,7 +24,9 @@ describe('numbers', () => {
   cases([
     ['Có 25 hộ gia đình', 'Có hai mươi lăm hộ gia đình'],
     ['Hỗ trợ 1.500.000 đồng mỗi hộ', 'Hỗ trợ một triệu năm trăm nghìn đồng mỗi hộ'],
-    ['Phí 50.000đ/tháng', 'Phí năm mươi nghìn đồng tháng'],
+    ['Phí 50.000đ/tháng', 'Phí năm mươi nghìn đồng một tháng'],
+    ['Giá 25.000 đồng/kg', 'Giá hai mươi lăm nghìn đồng một ki lô gam'],
+    ['20 suất/người', 'hai mươi suất một người'],
     ['Tăng 3,5% so với năm trước', 'Tăng ba phẩy năm phần trăm so với năm trước'],
     ['Gạo 2.5 kg một suất', 'Gạo hai phẩy năm ki lô gam một suất'],
     ['Diện tích 120 m2', 'Diện tích một trăm hai mươi mét vuông'],
@@ -56,6 +58,7 @@ describe('dates', () => {
     ['Thứ 7 và CN', 'Thứ bảy và chủ nhật'],
     ['lần thứ 1', 'lần thứ nhất'],
     ['T2 đến T6', 'thứ hai đến thứ sáu'],
+    ['T2-T6', 'thứ hai đến thứ sáu'],
     // Not a date: no such day or month.
     ['tỷ lệ 45/50', 'tỷ lệ bốn mươi lăm năm mươi'],
   ]);
@@ -117,6 +120,14 @@ describe('abbreviations', () => {
     ['tp hay không', 'tp hay không'],
     // "P." only before a name or number.
     ['Hết p. cuối', 'Hết p. cuối'],
+  ]);
+});
+
+describe('document numbers', () => {
+  cases([
+    ['Kế hoạch số 125/KH-UBND ngày 15/3/2026', 'Kế hoạch số một trăm hai mươi lăm, kế hoạch ủy ban nhân dân ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu'],
+    ['Quyết định số 12/QĐ-UBND', 'Quyết định số mười hai, quyết định ủy ban nhân dân'],
+    ['Thông tư 39/2020/TT-BTTTT', 'Thông tư ba mươi chín năm hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông'],
   ]);
 });
 

@@ -83,6 +83,23 @@ const UNITS: Array<[string, string]> = [
   ['VNĐ|VND|vnđ|đồng|đ', 'đồng'],
 ];
 
+/** Kinds of document in a document number ("Kế hoạch số 125/KH-UBND"), as they are said. */
+const DOCUMENT_KINDS: Record<string, string> = {
+  QĐ: 'quyết định',
+  KH: 'kế hoạch',
+  TB: 'thông báo',
+  CV: 'công văn',
+  CT: 'chỉ thị',
+  NQ: 'nghị quyết',
+  TT: 'thông tư',
+  BC: 'báo cáo',
+  BTTTT: 'Bộ Thông tin và Truyền thông',
+};
+
+/** What "per" a unit is said with: "20.000đ/tháng" → "hai mươi nghìn đồng một tháng". */
+const PER_UNITS: Record<string, string> = { kg: 'ki lô gam', km: 'ki lô mét', m2: 'mét vuông', 'm²': 'mét vuông', ha: 'héc ta', l: 'lít' };
+const PER_WORDS = 'kg|km|m2|m²|ha|l|lít|người|hộ|tháng|ngày|năm|tuần|giờ|suất|lần|buổi|chiếc|cái';
+
 const PHONE_WORDS = '(?:số điện thoại|điện thoại|SĐT|ĐT|đường dây nóng|hotline|Hotline|tổng đài|gọi(?: số| tới| đến| vào)?)';
 
 /** Digits in the writer's groups, or in the usual ones for a number written without spaces. */
@@ -144,6 +161,16 @@ export function normalizeVietnamese(input: string): string {
   // with 0 or +84 and has 9 to 11 digits.
   t = t.replace(re(`(${PHONE_WORDS}\\s*(?:số\\s*)?:?\\s*)(\\+?\\d(?:[\\d.\\- ]*\\d)?)`), (_, lead: string, num: string) => lead + readPhone(num));
   t = t.replace(re(`${B}((?:\\+84|0)(?:[ .\\-]?\\d){8,10})(?![\\p{N}])`), (_, num: string) => readPhone(num));
+
+  // Document numbers: "125/KH-UBND" → "một trăm hai mươi lăm, kế hoạch ủy ban nhân dân";
+  // "39/2020/TT-BTTTT" → "ba mươi chín năm hai nghìn không trăm hai mươi, thông tư Bộ ...".
+  t = t.replace(re(`${B}(\\d+)(?:\\/(\\d{4}))?\\/([\\p{Lu}Đ]+(?:-[\\p{Lu}Đ]+)*)${E}`), (_, n: string, year: string | undefined, code: string) =>
+    `${readNumber(String(Number(n)))}${year ? ` năm ${readNumber(String(Number(year)))}` : ''}, ${code.split('-').map((p) => DOCUMENT_KINDS[p] ?? ABBREVIATIONS[p] ?? p).join(' ')}`,
+  );
+  // "Per" after an amount: "25.000 đồng/kg", "50.000đ/tháng" → "... một ki lô gam", "... một tháng".
+  t = t.replace(re(`(\\d[\\d.,]*\\s?[\\p{L}%]*)\\s?\\/\\s?(${PER_WORDS})(?![\\p{L}\\p{N}])`), (_, amount: string, unit: string) => `${amount} một ${PER_UNITS[unit] ?? unit}`);
+  // Weekday ranges: "T2-T6" → "thứ hai đến thứ sáu".
+  t = t.replace(re(`${B}(T[2-7]|CN)\\s?-\\s?(T[2-7]|CN)${E}`), '$1 đến $2');
 
   // Dates: 30/4/2026, 30-4-2026, 30.4.2026; then 4/2026 (month and year); then 30/4.
   t = t.replace(re(`${B}(\\d{1,2})([/.\\-])(\\d{1,2})\\2(\\d{4})${E}`), (all, d: string, _s, m: string, y: string, at: number, whole: string) =>
