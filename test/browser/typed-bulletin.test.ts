@@ -51,6 +51,9 @@ async function previewSeconds(page: Page): Promise<number> {
 
 /** The form's audio select shows this media (its list reloads to include a new reading). */
 const selected = (page: Page, id: number) => page.waitForFunction((v) => (document.querySelector('select[name=media]') as HTMLSelectElement).value === v, String(id));
+/** The LED pages hold the text, all of it (they are refilled as the target boards' limits arrive). */
+const ledShows = (page: Page, text: string) =>
+  page.waitForFunction((want) => [...document.querySelectorAll('[data-testid=led-text]')].map((e) => (e as HTMLTextAreaElement).value.replace(/\n/g, ' ')).join(' ') === want, text);
 const previewId = (page: Page) => page.getAttribute('[data-testid=tts-preview]', 'data-media').then(Number);
 
 describe('web UI: typed bulletins', () => {
@@ -86,8 +89,7 @@ describe('web UI: typed bulletins', () => {
       // The same text fills the LED message, wrapped to what the boards take.
       await page.check('[data-testid=tts-led]');
       await page.waitForSelector('[data-testid=led-text]');
-      const ledText = (await page.locator('[data-testid=led-text]').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join('\n');
-      expect(ledText.replace(/\n/g, ' ')).toBe(typed);
+      await ledShows(page, typed);
       expect(await page.locator('[data-testid=led-count][data-over=true]').count()).toBe(0);
       // Wrapped to the narrowest board's width: the existing fit check finds nothing a board would refuse.
       await page.waitForSelector('[data-testid=led-fit]');
@@ -104,7 +106,7 @@ describe('web UI: typed bulletins', () => {
       const secondId = await previewId(page);
       expect(await page.isVisible('[data-testid=tts-stale]')).toBe(false);
       await selected(page, secondId);
-      expect((await page.locator('[data-testid=led-text]').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join(' ').replace(/\n/g, ' ')).toBe(edited);
+      await ledShows(page, edited);
       await shot(page, `tts-form-${ui}`);
       await page.waitForFunction(() => !(document.querySelector('[data-testid=submit]') as HTMLButtonElement).disabled, undefined, { timeout: 10_000 });
       await page.click('[data-testid=submit]');

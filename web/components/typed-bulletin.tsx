@@ -58,7 +58,9 @@ export function TypedBulletin({
   }, [text]);
 
   const stale = !!media && media.tts?.text !== text.trim();
-  useEffect(() => onStop(stale && open ? tx('Nội dung văn bản đã sửa nhưng chưa tạo lại giọng đọc: bấm «Tạo lại giọng đọc».', 'The text was edited but not read again: press «Read it again».') : null), [stale, open, lang()]);
+  // Only while the form's audio is this reading: an upload chosen instead is not held back.
+  const inUse = !!media && (mediaId === media.id || media.status === 'processing');
+  useEffect(() => onStop(stale && open && inUse ? tx('Nội dung văn bản đã sửa nhưng chưa tạo lại giọng đọc: bấm «Tạo lại giọng đọc».', 'The text was edited but not read again: press «Read it again».') : null), [stale, open, inUse, lang()]);
   useEffect(() => onLedText(forLed && open ? text : null), [forLed, open, text]);
 
   const generate = async () => {
