@@ -158,6 +158,11 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   const audio = makeDemoAudio(workDir, 'Thông báo của Ủy ban nhân dân phường Hạ Đình. Đề nghị bà con dọn vệ sinh môi trường vào sáng chủ nhật.');
   console.log('  1. Cán bộ phường tải bản tin lên / the ward official uploads a bulletin …');
   const uploaded = await official.upload('/api/v1/media', audio, 'thong-bao-ve-sinh.wav');
+  // The typed bulletin of step 3 is read now, so the hub processes it while step 2 airs.
+  const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000);
+  const typedText = `UBND phường Hạ Đình thông báo: 19h30 ngày ${tomorrow.getUTCDate()}/${tomorrow.getUTCMonth() + 1}, TDP số 5 họp tại nhà văn hóa. Liên hệ 024 3858 1234.`;
+  const typedStarted = Date.now();
+  const typed = await official.post('/api/v1/tts', { text: typedText });
   const media = await official.waitFor(async () => {
     const m = await official.get(`/api/v1/media/${uploaded.id}`);
     if (m.status === 'failed') throw new Error(`demo audio failed to process: ${m.error}`);
@@ -185,12 +190,30 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   });
   console.log('  2. Lãnh đạo phường phê duyệt / the ward leader approves …');
   const approvedAt = Date.now();
-  await leader.post(`/api/v1/broadcasts/${wardBulletin.id}/approve`, {});
+  const approved = await leader.post(`/api/v1/broadcasts/${wardBulletin.id}/approve`, {});
+
+  // Step 3 is prepared while step 2 airs: the typed bulletin, read and processed by now or soon,
+  // is placed right after the ward bulletin ends on the same speaker.
+  const spoken = await official.waitFor(async () => {
+    const m = await official.get(`/api/v1/media/${typed.id}`);
+    if (m.status === 'failed') throw new Error(`typed bulletin failed to process: ${m.error}`);
+    return m.status === 'ready' ? m : null;
+  }, 120_000, 'typed bulletin read and processed');
+  const typedReady = (Date.now() - typedStarted) / 1000;
+  const typedStart = Math.ceil(Math.max(Date.parse(approved.startsAt) + media.durationMs + 1500, Date.now() + 6000) / 1000) * 1000;
+  const typedBulletin = await official.post('/api/v1/broadcasts', { title: 'Họp tổ dân phố số 5 (bản tin văn bản)', mediaId: spoken.id, priority: 'normal', volume: 70, targets: { areas: [ward], devices: [] }, startsAt: new Date(typedStart).toISOString() });
+  await leader.post(`/api/v1/broadcasts/${typedBulletin.id}/approve`, {});
+
   const done = await waitForBroadcastResults(leader, wardBulletin.id, 120_000);
   const wardSeconds = (Date.now() - approvedAt) / 1000;
   for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
 
-  console.log('  3. Quận gửi tin khẩn cấp tới toàn quận / the district sends an emergency to the whole district …');
+  console.log('  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …');
+  console.log(`     «${typedText}»\n     → «${spoken.tts.spoken}»\n     ${spoken.tts.engine} (${spoken.tts.voice}) ${spoken.tts.generationMs} ms, ${spoken.durationMs / 1000}s of speech, ready ${typedReady.toFixed(1)} s after typing; approved, airs after the ward bulletin`);
+  const typedDone = await waitForBroadcastResults(leader, typedBulletin.id, 120_000);
+  for (const d of typedDone.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+
+  console.log('  4. Quận gửi tin khẩn cấp tới toàn quận / the district sends an emergency to the whole district …');
   const sentAt = Date.now();
   const emergency = await district.post('/api/v1/broadcasts', {
     title: 'Khẩn cấp: bão số 3 đổ bộ',

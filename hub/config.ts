@@ -5,8 +5,32 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_TOPIC_PREFIX, describeZodError } from '../protocol/index.ts';
+import { DEFAULT_TTS_COMMAND, templateProblems } from './tts/engine.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Typed bulletins (docs/tts.md): the engine's command template, its voice, and the longest text.
+ * 5000 characters is about 5 minutes of plain prose at espeak-ng's rate here (≈ 17 characters a
+ * second at -s 150), up to 10 when numbers and abbreviations are written out: longer than a ward
+ * bulletin runs, and the engine stays under a second (docs/tts.md).
+ */
+export const TtsConfig = z
+  .object({
+    command: z
+      .array(z.string())
+      .default(DEFAULT_TTS_COMMAND)
+      .superRefine((c, ctx) => {
+        for (const p of templateProblems(c)) ctx.addIssue({ code: 'custom', message: p });
+      }),
+    voice: z.string().min(1).default('vi'),
+    /** What the UI and the media record call the engine; by default the program's name. */
+    name: z.string().min(1).optional(),
+    maxChars: z.coerce.number().int().min(100).max(50_000).default(5000),
+    timeoutMs: z.coerce.number().int().min(1000).default(120_000),
+  })
+  .strict();
+export type TtsConfig = z.infer<typeof TtsConfig>;
 
 export const HubConfig = z.object({
   httpPort: port.default(8080),
@@ -58,6 +82,9 @@ export const HubConfig = z.object({
    * broker does it on its own (e.g. EMQX); the hub only logs in.
    */
   mqttAccess: z.enum(['mosquitto-dynsec', 'broker']).default('mosquitto-dynsec'),
+
+  // --- Typed bulletins: text to speech ---
+  tts: TtsConfig.default(TtsConfig.parse({})),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 

@@ -9,6 +9,7 @@ import type { HubMetrics } from './metrics.ts';
 import type { MediaJobs } from './media/media-jobs.ts';
 import type { DeviceAccess } from './broker/device-access.ts';
 import type { DeviceRevoker } from './devices/revocation.ts';
+import type { TtsService } from './tts/tts-service.ts';
 
 export interface HubContext {
   db: Db;
@@ -16,6 +17,8 @@ export interface HubContext {
   signer: HubSigner;
   dispatcher: Dispatcher;
   media: MediaJobs;
+  /** Typed bulletins: text to speech into the media pipeline. */
+  tts: TtsService;
   events: EventEmitter;
   metrics: HubMetrics;
   log: Logger;

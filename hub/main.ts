@@ -19,6 +19,7 @@ import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
+import { createTts } from './tts/tts-service.ts';
 import { deviceAuthenticator, enrolledAreaPath } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
@@ -155,12 +156,18 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     },
   });
 
+  // Typed bulletins need the engine at run time; the hub starts without it and says so.
+  const tts = createTts({ config: config.tts, media, log: log.child({ part: 'tts' }) });
+  const ttsInfo = tts.info();
+  if (!ttsInfo.available) log.warn({ program: ttsInfo.program }, `text-to-speech engine "${ttsInfo.program}" is not installed: typed bulletins are refused until it is (see the README)`);
+
   const ctx: HubContext = {
     db,
     config,
     signer,
     dispatcher,
     media,
+    tts,
     events,
     metrics,
     log,

@@ -50,6 +50,8 @@ const FIELD_VI: Record<string, string> = {
   latitude: 'Vĩ độ',
   longitude: 'Kinh độ',
   address: 'Địa chỉ',
+  text: 'Nội dung',
+  regenerates: 'Bản đọc cần tạo lại',
 };
 
 /** Custom messages of schemas in protocol/ (which has no Vietnamese of its own). */

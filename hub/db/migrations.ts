@@ -228,5 +228,11 @@ export const MIGRATIONS: string[] = [
   UPDATE broadcasts SET decision_code = 'emergency-self-approved', decision_note = NULL
     WHERE decision_note = 'emergency sent by the district office: approval waived';
   `,
+  // 10 (tts): media made from typed text keeps what was typed, what the engine was given after
+  // normalisation, the engine and voice (JSON; NULL for uploads), so the text can be edited and
+  // read again, and the record says where the audio came from.
+  `
+  ALTER TABLE media ADD COLUMN tts TEXT;
+  `,
 ];
 

@@ -7,11 +7,12 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { userForToken, type User } from '../auth/users.ts';
 import { createVisibility, type Visibility } from '../areas/visibility.ts';
-import { HttpError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
+import { HttpError, UpstreamError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
 import { LocalizedError, msg, type Text } from '../messages.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
+import { ttsRoutes } from './routes/tts-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { uiRoutes } from './routes/ui-routes.ts';
@@ -169,7 +170,7 @@ export function createApp(ctx: HubContext) {
   }
 
   const routes: RouteDef[] = [];
-  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
+  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...ttsRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();
   mountRoutes(router, routes, authorise);
@@ -194,12 +195,15 @@ export function createApp(ctx: HubContext) {
     let text: Text = err instanceof LocalizedError && err.msg ? err.msg : (err.message ?? 'internal error');
     if (err.type === 'entity.parse.failed') text = msg('request.invalid-json', { detail: err.message });
     if (err.type === 'entity.too.large') text = msg('request.too-large');
-    if (status >= 500) {
+    // A program the hub ran failed (UpstreamError, e.g. a TTS engine: 502): the client reads why.
+    // Anything else at 5xx is "internal" and logged.
+    const deliberate = err instanceof UpstreamError;
+    if (status >= 500 && !deliberate) {
       ctx.log.error({ err, path: req.path }, 'request failed');
       text = msg('internal');
       status = 500;
     }
-    if (!res.headersSent) res.status(status).json(errorBody(text, err instanceof HttpError && status < 500 ? err.details : undefined));
+    if (!res.headersSent) res.status(status).json(errorBody(text, err instanceof HttpError && (status < 500 || deliberate) ? err.details : undefined));
   });
   return { app, routes };
 }

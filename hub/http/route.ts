@@ -23,6 +23,12 @@ export class HttpError extends LocalizedError {
   }
 }
 
+/**
+ * A program the hub runs for the request failed (a TTS engine: 502). Unlike other 5xx answers,
+ * which say only "internal error", its catalogue message and details reach the client.
+ */
+export class UpstreamError extends HttpError {}
+
 /** The JSON body of an error answer. */
 export function errorBody(text: Text, details?: Record<string, unknown>): Record<string, unknown> {
   if (typeof text === 'string') return { error: text, ...details };

@@ -1,13 +1,13 @@
 // Accepts uploads to disk (hashing as they stream, never trusting the client's file name for a
 // path) and processes them one at a time through the ffmpeg pipeline.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { createMedia, failInterruptedMedia, markMediaFailed, markMediaReady, type MediaItem } from './media-store.ts';
+import { createMedia, failInterruptedMedia, markMediaFailed, markMediaReady, type MediaFromText, type MediaItem } from './media-store.ts';
 import { transcode } from './pipeline.ts';
 import { isMediaError } from './errors.ts';
 import { sweepTemp } from './store.ts';
@@ -104,6 +104,20 @@ export function createMediaJobs(opts: MediaJobsOptions) {
         throw Object.assign(new LocalizedError(msg('upload.empty')), { status: 400 });
       }
       const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: bytes, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy });
+      renameSync(file, uploadOf(item.id));
+      enqueue(item.id);
+      return item;
+    },
+    /** A folder on the same file system as the uploads, for files made on the hub (a TTS engine's WAV). */
+    workDir: uploadDir,
+    /**
+     * Takes a file made on the hub (in workDir) through the same pipeline as an upload: the
+     * typed bulletin's speech is normalised and transcoded exactly as an uploaded recording.
+     */
+    async acceptFile(file: string, input: { originalName: string; uploadedBy: number; tts?: MediaFromText }): Promise<MediaItem> {
+      const hash = createHash('sha256');
+      await pipeline(createReadStream(file), hash);
+      const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: statSync(file).size, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy, tts: input.tts });
       renameSync(file, uploadOf(item.id));
       enqueue(item.id);
       return item;

@@ -12,6 +12,20 @@ export interface MediaOutput {
   mime: string;
 }
 
+/** Where the audio of a typed bulletin came from (hub/tts). */
+export interface MediaFromText {
+  /** What the official typed. */
+  text: string;
+  /** What the engine was given: numbers, dates, times and abbreviations written out. */
+  spoken: string;
+  engine: string;
+  voice: string;
+  /** How long the engine took, in ms. */
+  generationMs: number;
+  /** The typed bulletin this one is a new reading of, when it was regenerated. */
+  regeneratedFrom: number | null;
+}
+
 export interface MediaItem {
   id: number;
   originalName: string;
@@ -28,6 +42,9 @@ export interface MediaItem {
   loudness: Record<string, unknown> | null;
   outputs: MediaOutput[];
   uploadedBy: number;
+  /** "upload": a file an official uploaded; "text": a typed bulletin read by the TTS engine. */
+  source: 'upload' | 'text';
+  tts: MediaFromText | null;
   createdAt: string | null;
   processedAt: string | null;
 }
@@ -45,14 +62,16 @@ const toItem = (r: any): MediaItem => ({
   loudness: r.loudness ? JSON.parse(r.loudness) : null,
   outputs: r.outputs ? JSON.parse(r.outputs) : [],
   uploadedBy: r.uploaded_by,
+  source: r.tts ? 'text' : 'upload',
+  tts: r.tts ? JSON.parse(r.tts) : null,
   createdAt: formatVn(r.created_at),
   processedAt: formatVn(r.processed_at),
 });
 
-export function createMedia(db: Db, input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number }): MediaItem {
+export function createMedia(db: Db, input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number; tts?: MediaFromText }): MediaItem {
   const info = db
-    .prepare('INSERT INTO media(original_name, source_sha256, source_bytes, status, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(input.originalName, input.sourceSha256, input.sourceBytes, 'processing', input.uploadedBy, Date.now());
+    .prepare('INSERT INTO media(original_name, source_sha256, source_bytes, status, uploaded_by, created_at, tts) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(input.originalName, input.sourceSha256, input.sourceBytes, 'processing', input.uploadedBy, Date.now(), input.tts ? JSON.stringify(input.tts) : null);
   return getMedia(db, Number(info.lastInsertRowid))!;
 }
 

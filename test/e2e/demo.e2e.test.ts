@@ -38,8 +38,12 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
     // The LED board's agent reports its Alpha profile's display; the web preview draws the board with it.
     expect(devices.find((d: any) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({ rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' });
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
-    // The ward bulletin on Hạ Đình's speaker, then the emergency on all three devices.
-    expect(report.totals).toMatchObject({ played: 4, failed: 0, missed: 0 });
+    // The ward bulletin and the typed bulletin on Hạ Đình's speaker, then the emergency on all three devices.
+    expect(report.totals).toMatchObject({ played: 5, failed: 0, missed: 0 });
+    const typed = (await admin.get('/api/v1/media')).find((m: any) => m.source === 'text');
+    expect(typed).toMatchObject({ status: 'ready', tts: { engine: 'espeak-ng', voice: 'vi' } });
+    expect(typed.tts.spoken).toMatch(/^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/);
+    expect(out).toContain('soạn bản tin bằng văn bản');
   } finally {
     demo.kill('SIGTERM');
     await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));

@@ -15,6 +15,8 @@ import { useResource } from '../lib/hooks.ts';
 import { overLimitText, targetedBoards, type ComposeLimits, type DeviceRecord } from '../lib/led-boards.ts';
 import { ledEmptyText, noReachText, reachOf, refusalText, refusingBoards } from '../lib/send-check.ts';
 import { DateInput, TimeInput } from './vn-inputs.tsx';
+import { TypedBulletin } from './typed-bulletin.tsx';
+import { useLedFromText } from './typed-led.ts';
 import type { AppCtx } from '../app.tsx';
 
 type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
@@ -53,6 +55,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [error, setError] = useState('');
   const [media, setMedia] = useState<any[]>([]);
   const [ledLimits, setLedLimits] = useState<ComposeLimits | null>(null);
+  // A typed bulletin (TypedBulletin): its text may fill the LED message; edited text not yet read again stops the form.
+  const [ttsStop, setTtsStop] = useState<string | null>(null);
+  const ledFromText = useLedFromText(ledLimits, (p) => (setUseLed(true), setPages(p)));
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -65,9 +70,11 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     titleRef.current?.focus({ preventScroll: true });
   }, []);
 
+  // Reloaded when the audio is one the list does not have yet (a typed bulletin just read).
   useEffect(() => {
+    if (mediaId !== '' && media.some((m) => m.id === mediaId)) return;
     get<any[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
-  }, []);
+  }, [mediaId]);
 
   const when = useMemo(() => {
     const times = parseTimes(timesText);
@@ -105,6 +112,8 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const reach = fleet.data ? reachOf(fleet.data, where, content) : null;
   const stops: string[] = [];
   if (useLed && !led) stops.push(ledEmptyText());
+  if (ttsStop) stops.push(ttsStop);
+  if (ledFromText.cut) stops.push(ledFromText.cut);
   const ledTooLong = useLed && ledLimits ? overLimitText(pages, ledLimits.maxChars) : null;
   if (ledTooLong) stops.push(ledTooLong);
   if (reach && targets.length + targetDevices.length > 0 && (content.audio || content.led) && reach.reached === 0) stops.push(noReachText(reach, content));
@@ -187,6 +196,7 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
           ))}
         </select>
       </label>
+      <TypedBulletin mediaId={mediaId} onMedia={setMediaId} onLedText={ledFromText.setText} onStop={setTtsStop} />
       <label class="check">
         <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
