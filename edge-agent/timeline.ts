@@ -14,7 +14,9 @@
 //       'failed'  - it was due but held back because its media could not be downloaded in time;
 //       'missed'  - otherwise (the agent was down, or reached it too late).
 //  3. Only one item plays at a time. Among due items, the highest priority goes first, then the
-//     earliest start. An emergency pre-empts whatever plays; any higher priority pre-empts a lower
+//     earliest start, then the one approved first (approvedAt; then the occurrence id, so the order
+//     never depends on arrival). The hub predicts the same order for its clash warnings
+//     (hub/schedule/conflicts.ts, whoPlays). An emergency pre-empts whatever plays; any higher priority pre-empts a lower
 //     one the same way: the interrupted item gets a 'preempted' receipt with the seconds played so
 //     far and is NOT resumed. Equal or lower priority waits for the current item (rule 2 applies).
 //  4. A 'stop' for a broadcast stops it if playing ('partial', reason "cancelled by hub") and drops
@@ -79,6 +81,8 @@ interface Current {
 }
 
 const rank = (i: ScheduleItem) => PRIORITY_RANK[i.priority];
+/** Approved first plays first; an item without the time (an older hub) comes after those with it. */
+const approvedOrder = (i: ScheduleItem) => i.approvedAt ?? Number.MAX_SAFE_INTEGER;
 export const describeItem = (i: ScheduleItem) => `${i.priority} "${i.title || i.broadcastId}" (broadcast ${i.broadcastId})`;
 
 export class Timeline {
@@ -194,7 +198,7 @@ export class Timeline {
       }
       startable.push(p);
     }
-    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
+    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || approvedOrder(a.item) - approvedOrder(b.item) || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
     const best = startable[0];
     const cur = this.current;
     if (best && !cur) {

@@ -64,6 +64,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'decision.no-clash': {},
   'decision.outside-area': {},
   'decision.not-allowed': {},
+  'decision.same-level-needed': { titles: ['Tin A'], devices: 1, first: '2026-12-03T06:00:00+07:00' },
   'draft.media-not-ready': { id: 4 },
   'schedule.bad-window': {},
   'quiet-hours.bad-time': { text: '25:00' },

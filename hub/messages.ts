@@ -418,6 +418,12 @@ export const CATALOGUE = {
     () => 'only the author, or a leader or the district office responsible for its areas, may decide its clashes',
     () => 'Chỉ người soạn, hoặc lãnh đạo, Phòng Văn hóa và Thông tin phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
   ),
+  'decision.same-level-needed': def(
+    (p: { titles: string[]; devices: number; first: string }) =>
+      `this bulletin clashes with the approved bulletin${p.titles.length > 1 ? 's' : ''} ${p.titles.map((t) => `"${t}"`).join(', ')} of the same level and priority on ${p.devices} device(s) (first at ${p.first}); choose which plays: approve with { "clashes": "air-ours" } (this one plays, the other steps aside at those times) or { "clashes": "yield" } (this one steps aside)`,
+    (p) =>
+      `Bản tin này trùng giờ với bản tin cùng cấp, cùng mức đã được phê duyệt ${p.titles.map((t) => `«${t}»`).join(', ')} trên ${p.devices} thiết bị (lần đầu lúc ${p.first}). Hãy chọn bản tin nào phát khi phê duyệt: bản tin này phát và bản tin kia nhường, hoặc bản tin này nhường.`,
+  ),
   'draft.media-not-ready': def(
     (p: { id: number }) => `media ${p.id} is not ready`,
     (p) => `Tệp âm thanh số ${p.id} chưa sẵn sàng để phát.`,

@@ -57,6 +57,7 @@ export const ScheduleItem = z
     volume: z.number().int().min(0).max(100),
     media: MediaRef.optional(),
     led: LedMessage.optional(),
+    approvedAt: epochMs.optional().describe('when the broadcast was approved: of two items of the same priority due at the same time, the one approved first plays'),
   })
   .refine((i) => i.media || i.led, { message: 'an item needs media or an LED message' });
 export type ScheduleItem = z.infer<typeof ScheduleItem>;
