@@ -38,6 +38,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'broadcast.needs-target': {},
   'broadcast.needs-content': {},
   'broadcast.led-empty': {},
+  'broadcast.led-does-not-fit': { boards: [{ names: ['Bảng LED Hạ Đình'], size: '192×32', problems: [{ kind: 'width', page: 1, line: 2, width: 207, max: 192 }] }] },
   'broadcast.reaches-no-device': { speakers: 1, boards: 0, audio: false, led: true },
   'broadcast.when-one-of': {},
   'broadcast.out-of-scope': { verb: 'create', path: 'ha-noi/thanh-xuan/kim-giang', scope: 'ha-noi/thanh-xuan/ha-dinh' },

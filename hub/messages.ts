@@ -57,6 +57,42 @@ const MEDIA_STATUS_VI: Record<string, string> = {
 };
 const mediaStatusVi = (s: string) => MEDIA_STATUS_VI[s] ?? `ở trạng thái "${s}"`;
 
+/** Why a board refuses an LED message (firmware-bridge/led/alpha/message-fit.ts), as plain data. */
+export type LedProblem =
+  | { kind: 'width'; page: number; line: number; width: number; max: number }
+  | { kind: 'rows'; page: number; lines: number; need: number; max: number }
+  | { kind: 'chars'; page: number; line: number; chars: number; max: number }
+  | { kind: 'picture-width'; page: number; width: number; max: number }
+  | { kind: 'glyphs'; page: number; chars: string[] };
+const ledProblemEn = (x: LedProblem) => {
+  switch (x.kind) {
+    case 'width':
+      return `page ${x.page} line ${x.line} is ${x.width} dots wide, the board has ${x.max}`;
+    case 'rows':
+      return `page ${x.page}: ${x.lines} lines need ${x.need} dot rows, the board has ${x.max}`;
+    case 'chars':
+      return `page ${x.page} line ${x.line} has ${x.chars} characters, the board takes ${x.max}`;
+    case 'picture-width':
+      return `page ${x.page} is ${x.width} dots wide as a picture, at most ${x.max}`;
+    case 'glyphs':
+      return `page ${x.page}: the board cannot show ${x.chars.map((c) => `"${c}"`).join(' ')}`;
+  }
+};
+const ledProblemVi = (x: LedProblem) => {
+  switch (x.kind) {
+    case 'width':
+      return `trang ${x.page} dòng ${x.line} rộng ${x.width} chấm, bảng chỉ có ${x.max}`;
+    case 'rows':
+      return `trang ${x.page}: ${x.lines} dòng cần ${x.need} hàng chấm, bảng chỉ có ${x.max}`;
+    case 'chars':
+      return `trang ${x.page} dòng ${x.line} có ${x.chars} ký tự, bảng chỉ nhận ${x.max}`;
+    case 'picture-width':
+      return `trang ${x.page} rộng ${x.width} chấm khi vẽ thành hình, tối đa ${x.max}`;
+    case 'glyphs':
+      return `trang ${x.page}: bảng không hiện được ${x.chars.map((c) => `«${c}»`).join(' ')}`;
+  }
+};
+
 const VERB_VI = { create: 'tạo', approve: 'phê duyệt', cancel: 'hủy' } as const;
 
 /** What ffmpeg was doing (the `what` of hub/media's runs), for Vietnamese messages. */
@@ -300,6 +336,12 @@ export const CATALOGUE = {
   'broadcast.needs-content': def(
     () => 'a broadcast needs audio (mediaId) or an LED message (led)',
     () => 'Lịch phát cần có bản tin âm thanh hoặc thông điệp LED.',
+  ),
+  'broadcast.led-does-not-fit': def(
+    (p: { boards: Array<{ names: string[]; size: string; problems: LedProblem[] }> }) =>
+      `the LED message does not fit ${p.boards.map((b) => `board ${b.names.map((n) => `"${n}"`).join(', ')} (${b.size}): ${b.problems.map(ledProblemEn).join('; ')}`).join('; ')}; the board would refuse it. Shorten it or use scroll`,
+    (p) =>
+      `Thông điệp LED không vừa ${p.boards.map((b) => `bảng ${b.names.map((n) => `«${n}»`).join(', ')} (${b.size}): ${b.problems.map(ledProblemVi).join('; ')}`).join('; ')}; bảng sẽ từ chối cả thông điệp. Hãy rút gọn hoặc chọn chạy chữ.`,
   ),
   'broadcast.led-empty': def(
     () => 'the LED message has no text: write it, or leave the LED message out',

@@ -10,6 +10,7 @@ import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
+import { ledMisfit } from './led-fit.ts';
 import { audit } from '../audit.ts';
 import { LocalizedError, msg, textOf, zodMessage, type Text } from '../messages.ts';
 
@@ -132,7 +133,8 @@ export interface ApiRules {
 
 /**
  * A bulletin must reach a device: audio plays on loudspeakers, an LED message shows on boards
- * (decommissioned devices reach no one). An LED message with no text is refused, not dropped.
+ * (decommissioned devices reach no one). An LED message with no text is refused, not dropped, and
+ * so is one a targeted board that reported its display would refuse (led-fit.ts).
  */
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
   if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim()))) throw new BroadcastError(msg('broadcast.led-empty'));
@@ -145,6 +147,10 @@ export function assertReachesDevices(db: Db, input: BroadcastInput): void {
   const audio = input.mediaId !== undefined;
   const led = input.led !== undefined;
   if ((audio ? speakers : 0) + (led ? boards : 0) === 0) throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
+  if (input.led) {
+    const misfit = ledMisfit(db, input.led, input.targets);
+    if (misfit) throw new BroadcastError(misfit);
+  }
 }
 
 /** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
