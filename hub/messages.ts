@@ -513,6 +513,24 @@ export const CATALOGUE = {
   ),
 
   // ---- media: uploads and downloads ----
+  'media.in-use': def(
+    (p: { name: string; titles: string[]; verb: 'archive' | 'delete' }) =>
+      `"${p.name}" is used by ${p.titles.length} broadcast(s) that may still air or are in the reports: ${p.titles.slice(0, 5).map((t) => `"${t}"`).join(', ')}${p.titles.length > 5 ? `, and ${p.titles.length - 5} more` : ''}; it cannot be ${p.verb === 'delete' ? 'deleted' : 'archived'}`,
+    (p) =>
+      `Không thể ${p.verb === 'delete' ? 'xóa' : 'lưu trữ'} «${p.name}»: tệp đang được dùng trong ${p.titles.length} bản tin còn có thể phát hoặc có trong báo cáo: ${p.titles.slice(0, 5).map((t) => `«${t}»`).join(', ')}${p.titles.length > 5 ? ` và ${p.titles.length - 5} bản tin khác` : ''}. Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.`,
+  ),
+  'media.manage-not-allowed': def(
+    (p: { name: string }) => `only the uploader, the officials, leaders or district office of the uploader's ward, or an admin may archive or delete "${p.name}"`,
+    (p) => `Chỉ người tải lên, cán bộ, lãnh đạo phường của người tải lên, Phòng Văn hóa và Thông tin quận hoặc quản trị viên mới được lưu trữ hoặc xóa «${p.name}».`,
+  ),
+  'media.still-processing': def(
+    (p: { name: string }) => `"${p.name}" is still being processed; wait until it is ready or has failed`,
+    (p) => `«${p.name}» đang được xử lý; hãy chờ đến khi xử lý xong hoặc báo lỗi.`,
+  ),
+  'media.archived': def(
+    (p: { id: number }) => `media ${p.id} is archived; restore it in the library to use it`,
+    (p) => `Tệp âm thanh số ${p.id} đã được lưu trữ; hãy khôi phục trong thư viện để dùng.`,
+  ),
   'media.not-found': def(
     (p: { id: number | string }) => `media ${p.id} does not exist`,
     (p) => `Không tìm thấy tệp âm thanh số ${p.id}.`,

@@ -162,7 +162,8 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+    if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+    if (m.archivedAt) throw new BroadcastError(msg('media.archived', { id: input.mediaId }), 409);
     if (m.status !== 'ready') throw new BroadcastError(msg('broadcast.media-not-ready', { id: input.mediaId, status: m.status, error: m.error, errorVi: m.errorVi }), 409);
     durationMs = m.durationMs!;
   } else {
