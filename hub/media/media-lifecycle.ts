@@ -32,7 +32,8 @@ export function broadcastsUsing(db: Db, mediaId: number): Array<{ id: string; ti
     .all(mediaId) as Array<{ id: string; title: string; status: string }>;
 }
 
-function mayManage(db: Db, user: User, m: MediaItem): boolean {
+/** May this user archive, restore or delete this item? (See the rule at the top.) */
+export function mayManage(db: Db, user: User, m: MediaItem): boolean {
   if (user.role === 'admin' || m.uploadedBy === user.id) return true;
   const row = db.prepare('SELECT a.path FROM users u LEFT JOIN areas a ON a.id = u.area_id WHERE u.id = ?').get(m.uploadedBy) as { path: string | null } | undefined;
   return row?.path != null && withinScope(user.scope, row.path);

@@ -8,12 +8,17 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { seedWorld, HA_DINH } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { vietnameseSpeech } from '../helpers/audio.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 
 let t: TestHub;
 let browser: Browser;
 let official: ApiClient;
 let leader2: ApiClient;
+let tmp: string;
 const DAY = 86_400_000;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
@@ -22,16 +27,21 @@ const bulletin = (title: string, when: string) => ({ title, led: { pages: [{ lin
 
 beforeAll(async () => {
   t = await startTestHub();
-  await seedWorld(t, [{ id: 'led-hd-1', kind: 'led', area: HA_DINH, name: 'Bảng LED Hạ Đình' }]);
+  await seedWorld(t, [
+    { id: 'led-hd-1', kind: 'led', area: HA_DINH, name: 'Bảng LED Hạ Đình' },
+    { id: 'loa-hd-1', kind: 'speaker', area: HA_DINH, name: 'Cụm loa Hạ Đình 01' },
+  ]);
   await addWardUsers(t);
   official = await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password);
   leader2 = await t.api.as(WARD_USERS.leader2.username, WARD_USERS.leader2.password);
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-choices-'));
   browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** No element of the page sticks out sideways (the phone would scroll). */
@@ -109,4 +119,82 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       await ctx.close();
     });
   }
+});
+
+describe('library: media nobody uses can be archived or deleted, each asked first', () => {
+  const settled = (id: number) =>
+    official.waitFor(async () => {
+      const m = await official.get(`/api/v1/media/${id}`);
+      return m.status !== 'processing' ? m : null;
+    }, 30_000, `media ${id}`);
+  const item = (page: Page, name: string) => page.locator(`[data-testid=media-item][data-name="${name}"]`);
+  /** Answers the next confirmation and returns its question. */
+  const confirmNext = (page: Page) => new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+
+  it('vi-VN at 1366 px: a failed upload is deleted; one in use is refused naming the bulletin; archive and restore; all audited', async () => {
+    const bad = path.join(tmp, 'hong.mp3');
+    writeFileSync(bad, 'Đây không phải là âm thanh.\n'.repeat(50));
+    const failed = await settled((await official.upload('/api/v1/media', bad, 'tai-loi.mp3')).id);
+    expect(failed.status).toBe('failed');
+    const used = await settled((await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Đang dùng.', 'wav'), 'dang-dung.wav')).id);
+    const spare = await settled((await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Không ai dùng.', 'wav'), 'khong-ai-dung.wav')).id);
+    await official.post('/api/v1/broadcasts', { title: 'Tin phát sáng mai', mediaId: used.id, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(2)}T06:30` });
+
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'library', DESKTOP, 'vi-VN');
+    await item(page, 'tai-loi.mp3').waitFor();
+    // The failed upload goes, after the question.
+    const asked = confirmNext(page);
+    await item(page, 'tai-loi.mp3').locator('[data-testid=media-delete]').click();
+    expect(await asked).toBe('Xóa hẳn «tai-loi.mp3»? Tệp âm thanh sẽ bị xóa khỏi máy chủ và không khôi phục được.');
+    await item(page, 'tai-loi.mp3').waitFor({ state: 'detached' });
+    // The one a waiting bulletin uses stays, and the page says why, in red.
+    void confirmNext(page);
+    await item(page, 'dang-dung.wav').locator('[data-testid=media-delete]').click();
+    const why = item(page, 'dang-dung.wav').locator('[data-testid=media-action-error]');
+    await why.waitFor();
+    expect(await why.textContent()).toBe(
+      'Không thể xóa «dang-dung.wav»: tệp đang được dùng trong 1 bản tin còn có thể phát hoặc có trong báo cáo: «Tin phát sáng mai». Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.',
+    );
+    expect(await why.evaluate((e) => getComputedStyle(e).color)).toBe(await page.locator('.error').first().evaluate((e) => getComputedStyle(e).color));
+    // Archive hides it; the archived list restores it.
+    const archiveAsked = confirmNext(page);
+    await item(page, 'khong-ai-dung.wav').locator('[data-testid=media-archive]').click();
+    expect(await archiveAsked).toBe('Lưu trữ «khong-ai-dung.wav»? Tệp sẽ ẩn khỏi thư viện và có thể khôi phục sau.');
+    await item(page, 'khong-ai-dung.wav').waitFor({ state: 'detached' });
+    await page.click('[data-testid=show-archived]');
+    const shelved = page.locator('[data-testid=archived-item][data-name="khong-ai-dung.wav"]');
+    await shelved.waitFor();
+    await shot(page, 'library-archived-1366');
+    void confirmNext(page);
+    await shelved.locator('[data-testid=media-restore]').click();
+    await item(page, 'khong-ai-dung.wav').waitFor();
+    await shelved.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await ctx.close();
+
+    const log = (await leader2.get('/api/v1/audit')).map((e: any) => `${e.action} ${e.target}`);
+    expect(log).toEqual(expect.arrayContaining([`media.delete ${failed.id}`, `media.archive ${spare.id}`, `media.restore ${spare.id}`]));
+    expect(log).not.toContain(`media.delete ${used.id}`);
+  });
+
+  it('en-US at 390 px: the buttons are on screen and the page does not scroll sideways; a leader of the ward may archive; English on request', async () => {
+    const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'library', PHONE, 'en-US');
+    const spare = item(page, 'khong-ai-dung.wav');
+    await spare.waitFor();
+    for (const b of ['media-archive', 'media-delete']) {
+      const box = (await spare.locator(`[data-testid=${b}]`).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await fitsWidth(page)).toBe(true);
+    expect(await spare.locator('[data-testid=media-archive]').textContent()).toBe('Lưu trữ'); // Vietnamese first, whatever the browser
+    await page.click('[data-testid=lang]');
+    expect(await spare.locator('[data-testid=media-archive]').textContent()).toBe('Archive');
+    const asked = confirmNext(page);
+    await spare.locator('[data-testid=media-archive]').click();
+    expect(await asked).toBe('Archive «khong-ai-dung.wav»? It leaves the library and can be restored later.');
+    await spare.waitFor({ state: 'detached' });
+    await shot(page, 'library-phone-390');
+    await page.click('[data-testid=lang]');
+    await ctx.close();
+  });
 });

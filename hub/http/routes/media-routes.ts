@@ -10,7 +10,7 @@ import type { HubContext } from '../../context.ts';
 import type { MediaItem } from '../../media/media-store.ts';
 import type { User } from '../../auth/users.ts';
 import { msg, textOf } from '../../messages.ts';
-import { archiveMedia, deleteMedia, MediaLifecycleError, restoreMedia } from '../../media/media-lifecycle.ts';
+import { archiveMedia, deleteMedia, mayManage, MediaLifecycleError, restoreMedia } from '../../media/media-lifecycle.ts';
 
 export function mediaRoutes(ctx: HubContext) {
   return [
@@ -68,7 +68,9 @@ export function mediaRoutes(ctx: HubContext) {
       handler({ user, query }) {
         const visible = createVisibility(ctx.db, user!.scope).mediaIds();
         const archived = query.archived === '1';
-        return visible ? listMedia(ctx.db, 200, [...visible], archived) : listMedia(ctx.db, 200, undefined, archived);
+        const items = visible ? listMedia(ctx.db, 200, [...visible], archived) : listMedia(ctx.db, 200, undefined, archived);
+        // Whether you may archive or delete each (the library shows the buttons only then).
+        return items.map((m) => ({ ...m, mayManage: mayManage(ctx.db, user!, m) }));
       },
     }),
     ...(
