@@ -28,7 +28,7 @@
 //     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { PRIORITY_RANK, type PlaybackResult, type ScheduleItem } from '../protocol/index.ts';
+import { PRIORITY_RANK, type PlaybackResult, type ReasonCode, type ScheduleItem } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -38,6 +38,8 @@ export interface OccurrenceResult {
   item: ScheduleItem;
   result: PlaybackResult;
   reason?: string;
+  /** Why, for people (protocol REASON_CODES). */
+  reasonCode?: ReasonCode;
   /** hub time */
   actualStart: number | null;
   actualEnd: number | null;
@@ -76,7 +78,7 @@ interface Current {
   item: ScheduleItem;
   abort: AbortController;
   /** set when the timeline stops the item: overrides the output's own result */
-  stopAs: { result: 'preempted' | 'partial'; reason: string } | null;
+  stopAs: { result: 'preempted' | 'partial'; reason: string; reasonCode: ReasonCode } | null;
   done: Promise<void>;
 }
 
@@ -115,7 +117,7 @@ export class Timeline {
     this.timer = null;
     const cur = this.current;
     if (cur) {
-      cur.stopAs ??= { result: 'partial', reason: STOPPED_REASON };
+      cur.stopAs ??= { result: 'partial', reason: STOPPED_REASON, reasonCode: 'agent-stopped' };
       cur.abort.abort();
       await cur.done;
     }
@@ -144,7 +146,7 @@ export class Timeline {
     const cur = this.current;
     if (cur && cur.item.broadcastId === broadcastId && !cur.stopAs) {
       const extra = hubReason && !/^cancel/i.test(hubReason) ? `: ${hubReason}` : '';
-      cur.stopAs = { result: 'partial', reason: CANCELLED_REASON + extra };
+      cur.stopAs = { result: 'partial', reason: CANCELLED_REASON + extra, reasonCode: 'cancelled' };
       this.deps.log.info({ occurrenceId: cur.item.occurrenceId, broadcastId }, 'stopping a cancelled broadcast');
       cur.abort.abort();
     }
@@ -160,6 +162,7 @@ export class Timeline {
         item: s.item,
         result: confirmed ? 'partial' : 'failed',
         reason: RESTART_REASON,
+        reasonCode: 'agent-restarted',
         actualStart: s.playingSince,
         actualEnd: null,
         secondsPlayed: confirmed ? s.progressMs / 1000 : 0,
@@ -204,7 +207,7 @@ export class Timeline {
     if (best && !cur) {
       this.begin(best);
     } else if (best && cur && !cur.stopAs && rank(best.item) > rank(cur.item)) {
-      cur.stopAs = { result: 'preempted', reason: `pre-empted by ${describeItem(best.item)}` };
+      cur.stopAs = { result: 'preempted', reason: `pre-empted by ${describeItem(best.item)}`, reasonCode: 'preempted' };
       this.deps.log.info({ occurrenceId: cur.item.occurrenceId, by: best.item.occurrenceId }, 'pre-empting');
       cur.abort.abort();
     }
@@ -235,19 +238,23 @@ export class Timeline {
     const lateS = Math.round((now - p.dueAt) / 1000);
     let result: PlaybackResult;
     let reason: string;
+    let reasonCode: ReasonCode;
     if (waitedForMedia && ref && !this.deps.media.isReady(ref) && !blocker) {
       result = 'failed';
+      reasonCode = 'media-missing';
       const err = this.deps.media.lastError(ref.sha256);
       reason = `media ${ref.sha256} was not downloaded in time${err ? `: ${err}` : ' (still downloading)'}`;
     } else if (blocker) {
       result = 'skipped';
       reason = `skipped: ${blocker} was playing`;
+      reasonCode = 'skipped';
     } else {
       result = 'missed';
+      reasonCode = 'late';
       reason = `not started within ${Math.round(this.deps.lateGraceMs / 1000)} s of its start (${lateS} s late)`;
     }
     this.deps.log.info({ occurrenceId: occ, result, reason }, 'occurrence not played');
-    this.deps.issue({ item: p.item, result, reason, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
+    this.deps.issue({ item: p.item, result, reason, reasonCode, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
   }
 
   private begin(p: Pending): void {
@@ -280,6 +287,7 @@ export class Timeline {
         (err): PlaybackOutcome => ({
           result: 'failed',
           reason: `playback crashed: ${(err as Error).message}`.slice(0, 500),
+          reasonCode: 'player-error',
           startedAt: null,
           endedAt: null,
           playedMs: 0,
@@ -293,11 +301,13 @@ export class Timeline {
     const { clock, events, log } = this.deps;
     let result: PlaybackResult = outcome.result;
     let reason = outcome.reason;
+    let reasonCode = outcome.reasonCode;
     // The timeline's decision wins over "stopped" - but a failure found before the stop, or an
     // item that finished anyway, keeps its own result.
     if (cur.stopAs && outcome.result === 'partial') {
       result = cur.stopAs.result;
       reason = cur.stopAs.reason;
+      reasonCode = cur.stopAs.reasonCode;
     }
     const toHub = (t: number | null) => (t === null ? null : Math.round(clock.toHubTime(t)));
     try {
@@ -305,6 +315,8 @@ export class Timeline {
         item: cur.item,
         result,
         reason,
+        // A play that went fine carries no code (its reason is a note, e.g. "not measured").
+        ...(result !== 'played' && reasonCode ? { reasonCode } : {}),
         actualStart: toHub(outcome.startedAt),
         actualEnd: toHub(outcome.endedAt),
         secondsPlayed: Math.max(0, outcome.playedMs) / 1000,

@@ -65,6 +65,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'decision.no-clash': {},
   'decision.outside-area': {},
   'decision.not-allowed': {},
+  'reason.failure': { code: 'device-unreachable', kind: 'led' },
   'media.in-use': { name: 'ban-tin.mp3', titles: ['Tin sáng'], verb: 'delete' },
   'media.manage-not-allowed': { name: 'ban-tin.mp3' },
   'media.still-processing': { name: 'ban-tin.mp3' },

@@ -93,6 +93,56 @@ const ledProblemVi = (x: LedProblem) => {
   }
 };
 
+/** Failure reasons by code (protocol REASON_CODES, plus the hub's own 'no-receipt' and 'unknown'). */
+const REASON_VI: Record<string, string> = {
+  'text-too-wide': 'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+  'text-unsupported': 'Bảng LED không hiện được một số chữ trong thông điệp.',
+  'device-unreachable': 'Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).',
+  'driver-error': 'Âm ly báo lỗi và không nhận lệnh phát.',
+  'readback-failed': 'Đã gửi thông điệp nhưng không đọc lại được bảng LED, nên không xác nhận được bảng đã hiện.',
+  'shows-other': 'Bảng LED đang hiện nội dung khác với thông điệp đã gửi.',
+  'media-missing': 'Thiết bị không có tệp âm thanh (chưa tải được hoặc tệp bị hỏng).',
+  'player-error': 'Trình phát trên thiết bị gặp lỗi.',
+  'amplifier-fault': 'Âm ly báo lỗi hoặc không có điện khi phát; loa có thể không phát ra tiếng.',
+  preempted: 'Bị ngắt bởi bản tin có mức ưu tiên cao hơn.',
+  skipped: 'Bỏ qua vì lúc đó thiết bị đang phát bản tin khác cùng mức hoặc cao hơn.',
+  late: 'Không bắt đầu kịp giờ (thiết bị tắt hoặc mất kết nối lúc đó).',
+  cancelled: 'Dừng giữa chừng vì bản tin đã bị hủy.',
+  'agent-restarted': 'Thiết bị khởi động lại trong lúc phát.',
+  'agent-stopped': 'Phần mềm trên thiết bị bị tắt trong lúc phát.',
+  'no-receipt': 'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo).',
+  unknown: 'Thiết bị báo lỗi khi phát.',
+};
+const REASON_VI_LED: Record<string, string> = {
+  'device-unreachable': 'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+  'driver-error': 'Bảng LED báo lỗi và không nhận thông điệp.',
+  unknown: 'Bảng LED báo lỗi khi hiển thị.',
+};
+const REASON_EN: Record<string, string> = {
+  'text-too-wide': 'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.',
+  'text-unsupported': 'The LED board cannot show some letters of the message.',
+  'device-unreachable': 'The device could not reach its amplifier (no answer — check power and cabling).',
+  'driver-error': 'The amplifier reported an error and did not take the command.',
+  'readback-failed': 'The message was sent but the board could not be read back, so it is not confirmed as shown.',
+  'shows-other': 'The LED board shows something other than the message sent.',
+  'media-missing': 'The device does not have the audio file (not downloaded, or damaged).',
+  'player-error': 'The player on the device failed.',
+  'amplifier-fault': 'The amplifier reported a fault or had no power while playing; the speakers may have been silent.',
+  preempted: 'Interrupted by a bulletin of higher priority.',
+  skipped: 'Skipped: the device was playing another bulletin of the same or higher priority.',
+  late: 'Not started in time (the device was off or offline then).',
+  cancelled: 'Stopped part-way: the bulletin was cancelled.',
+  'agent-restarted': 'The device restarted during playback.',
+  'agent-stopped': 'The software on the device was stopped during playback.',
+  'no-receipt': 'No confirmation came from the device (offline, powered down or not reporting).',
+  unknown: 'The device reported an error while playing.',
+};
+const REASON_EN_LED: Record<string, string> = {
+  'device-unreachable': 'The device could not reach its LED board (no answer — check the board’s power and cabling).',
+  'driver-error': 'The LED board reported an error and did not take the message.',
+  unknown: 'The LED board reported an error while showing.',
+};
+
 const VERB_VI = { create: 'tạo', approve: 'phê duyệt', cancel: 'hủy' } as const;
 
 /** What ffmpeg was doing (the `what` of hub/media's runs), for Vietnamese messages. */
@@ -513,6 +563,11 @@ export const CATALOGUE = {
   ),
 
   // ---- media: uploads and downloads ----
+  // ---- why a device did not play: for officials; the device's technical words stay as detail ----
+  'reason.failure': def(
+    (p: { code: string; kind: string }) => (p.kind === 'led' ? REASON_EN_LED[p.code] : undefined) ?? REASON_EN[p.code] ?? REASON_EN.unknown,
+    (p) => (p.kind === 'led' ? REASON_VI_LED[p.code] : undefined) ?? REASON_VI[p.code] ?? REASON_VI.unknown,
+  ),
   'media.in-use': def(
     (p: { name: string; titles: string[]; verb: 'archive' | 'delete' }) =>
       `"${p.name}" is used by ${p.titles.length} broadcast(s) that may still air or are in the reports: ${p.titles.slice(0, 5).map((t) => `"${t}"`).join(', ')}${p.titles.length > 5 ? `, and ${p.titles.length - 5} more` : ''}; it cannot be ${p.verb === 'delete' ? 'deleted' : 'archived'}`,

@@ -18,6 +18,7 @@ import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
+import { explain } from '../../reports/failure-reasons.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
 import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } from '../../schedule/decisions.ts';
@@ -81,17 +82,20 @@ export function broadcastRoutes(ctx: HubContext) {
     return planned.map((p) => {
       const r = byKey.get(`${p.item.occurrenceId}|${p.deviceId}`);
       const d = getDevice(ctx.db, p.deviceId);
+      const state = r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status;
       return {
         deviceId: p.deviceId,
         deviceName: d?.name,
         online: d?.online ?? false,
         occurrenceId: p.item.occurrenceId,
         scheduledStart: formatVn(p.item.startAt),
-        state: r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status,
+        state,
         actualStart: formatVn(r?.actual_start),
         actualEnd: formatVn(r?.actual_end),
         secondsPlayed: r?.seconds_played ?? null,
         reason: r?.reason ?? null,
+        // What went wrong in words an official understands; `reason` is the device's own detail.
+        ...explain(state, r?.reason_code, r?.reason, d?.kind),
         evidence: r ? JSON.parse(r.evidence) : null,
       };
     });
