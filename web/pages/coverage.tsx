@@ -6,6 +6,7 @@ import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
 import { fmtDateTime, vnParts } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
+import { DeviceReason } from '../components/device-reason.tsx';
 import type { AppCtx } from '../app.tsx';
 
 /** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
@@ -139,7 +140,9 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                     <td>
                       <span class={`badge r-${x.result}`}>{pick(RESULT, x.result)}</span>
                     </td>
-                    <td>{x.reason ?? ''}</td>
+                    <td>
+                      <DeviceReason state={x.result} reason={x.reason} text={x.reasonText} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
