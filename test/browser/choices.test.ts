@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
-import { seedWorld, HA_DINH } from '../helpers/world.ts';
+import { seedWorld, HA_DINH, type World } from '../helpers/world.ts';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
+import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { formatVn } from '../../hub/time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ let browser: Browser;
 let official: ApiClient;
 let leader2: ApiClient;
 let tmp: string;
+let w: World;
 const DAY = 86_400_000;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
@@ -27,8 +32,9 @@ const bulletin = (title: string, when: string) => ({ title, led: { pages: [{ lin
 
 beforeAll(async () => {
   t = await startTestHub();
-  await seedWorld(t, [
+  w = await seedWorld(t, [
     { id: 'led-hd-1', kind: 'led', area: HA_DINH, name: 'Bảng LED Hạ Đình' },
+    { id: 'led-hd-2', kind: 'led', area: HA_DINH, name: 'Bảng LED chợ Hạ Đình' },
     { id: 'loa-hd-1', kind: 'speaker', area: HA_DINH, name: 'Cụm loa Hạ Đình 01' },
   ]);
   await addWardUsers(t);
@@ -196,5 +202,107 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
     await shot(page, 'library-phone-390');
     await page.click('[data-testid=lang]');
     await ctx.close();
+  });
+});
+
+describe('a failure reads as a reason an official understands; the device\'s words are one click away', () => {
+  const boards: Array<{ dev: MqttDevice; key: string; id: string }> = [];
+  let emergency: any;
+  // What devices said: a new agent gives a code, an older one only its technical English.
+  const SAID = {
+    'led-hd-1': { reasonCode: 'device-unreachable', reason: 'LED board did not take the message: bang-led-1: show failed (io): connect ECONNREFUSED tcp 127.0.0.1:40123' },
+    'led-hd-2': { reason: 'LED board did not take the message: bang-led-2: show failed (invalid): page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide' },
+  } as const;
+  const WORDS = {
+    'led-hd-1': 'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+    'led-hd-2': 'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+  };
+
+  beforeAll(async () => {
+    for (const id of ['led-hd-1', 'led-hd-2'] as const) {
+      const keys = generateSigningKeys();
+      const { mqttPassword } = await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: keys.publicKeyPem });
+      boards.push({ id, key: keys.privateKeyPem, dev: await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: id, password: mqttPassword, session: 1 }) });
+    }
+    emergency = await w.district.post('/api/v1/broadcasts', { title: 'Khẩn cấp: thử bảng', priority: 'emergency', led: { pages: [{ lines: ['KHẨN CẤP'], mode: 'flash', seconds: 8 }] }, targets: { areas: [HA_DINH] }, startsAt: 'now' });
+    const devices = (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices;
+    for (const b of boards) {
+      const occ = devices.find((d: any) => d.deviceId === b.id).occurrenceId as string;
+      const receipt = signReceipt(b.key, {
+        id: randomUUID(),
+        deviceId: b.id,
+        occurrenceId: occ,
+        broadcastId: emergency.id,
+        result: 'failed',
+        ...SAID[b.id as keyof typeof SAID],
+        scheduledStart: Number(occ.split('@')[1]),
+        actualStart: null,
+        actualEnd: null,
+        secondsPlayed: 0,
+        clockOffsetMs: 0,
+        evidence: {},
+      });
+      await b.dev.client.publishAsync(topics().deviceEvent(b.id, 'receipt'), JSON.stringify(receipt), { qos: 1 });
+    }
+    await w.district.waitFor(async () => (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices.every((d: any) => d.state === 'failed'), 15_000, 'both failures admitted');
+  });
+  afterAll(async () => {
+    for (const b of boards) await b.dev.end();
+  });
+
+  /** The page's visible text (closed details are not rendered). */
+  const visibleText = (page: Page) => page.evaluate(() => document.body.innerText);
+
+  for (const c of [
+    { locale: 'vi-VN', viewport: DESKTOP },
+    { locale: 'en-US', viewport: PHONE },
+  ]) {
+    it(`${c.locale} at ${c.viewport.width} px: the bulletin's page and the coverage page give the reason in red, in Vietnamese; the driver's words behind 'Chi tiết kỹ thuật'`, async () => {
+      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'approvals', c.viewport, c.locale);
+      await page.locator('[data-testid=decided-row] button', { hasText: 'Khẩn cấp: thử bảng' }).click();
+      const row = (id: string) => page.locator(`[data-testid=detail-devices] tr:has-text("${id === 'led-hd-1' ? 'Bảng LED Hạ Đình' : 'Bảng LED chợ Hạ Đình'}")`);
+      for (const id of ['led-hd-1', 'led-hd-2'] as const) {
+        const reason = row(id).locator('[data-testid=fail-reason]');
+        await reason.waitFor();
+        expect(await reason.evaluate((e) => e.firstChild?.textContent)).toBe(WORDS[id]);
+        expect(await reason.getAttribute('class')).toContain('error');
+        const detail = reason.locator('[data-testid=fail-detail] code');
+        expect(await detail.isVisible()).toBe(false);
+      }
+      expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|tcp 127\.0\.0\.1|LED board did not take/);
+      await row('led-hd-1').locator('summary', { hasText: 'Chi tiết kỹ thuật' }).click();
+      expect(await row('led-hd-1').locator('[data-testid=fail-detail] code').textContent()).toBe(SAID['led-hd-1'].reason);
+      expect(await fitsWidth(page)).toBe(true);
+      await shot(page, `failure-reason-detail-${c.viewport.width}`);
+
+      // The coverage page: the same words, in red, in the table of what did not play.
+      await page.click('[data-tab=coverage]');
+      const problems = page.locator('[data-testid=problems]');
+      await problems.locator('[data-testid=fail-reason]').first().waitFor();
+      const texts = await problems.locator('[data-testid=fail-reason]').evaluateAll((els) => els.map((e) => e.firstChild?.textContent));
+      expect(texts.sort()).toEqual(Object.values(WORDS).sort());
+      expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|tcp 127\.0\.0\.1|LED board did not take/);
+      if (c.locale === 'en-US') {
+        await page.click('[data-testid=lang]');
+        await problems.locator('[data-testid=fail-reason]', { hasText: 'The device could not reach its LED board' }).waitFor();
+        expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|LED board did not take/);
+        await page.click('[data-testid=lang]');
+      }
+      expect(errors).toEqual([]);
+      await ctx.close();
+    });
+  }
+
+  it('the PDF prints the same words, never the driver\'s', async () => {
+    const month = formatVn(Date.now())!.slice(0, 7);
+    const token = (w.district as any).token;
+    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${HA_DINH}&period=${month}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const file = path.join(tmp, 'coverage.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('Thiết bị không liên lạc được với bảng LED');
+    expect(text).toContain('Bảng LED từ chối thông điệp vì nội dung không vừa bảng');
+    expect(text).not.toMatch(/ECONNREFUSED|LED board did not take/);
   });
 });
