@@ -111,6 +111,7 @@ const REASON_VI: Record<string, string> = {
   'agent-restarted': 'Thiết bị khởi động lại trong lúc phát.',
   'agent-stopped': 'Phần mềm trên thiết bị bị tắt trong lúc phát.',
   'no-receipt': 'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo).',
+  'cut-short': 'Chỉ phát được một phần bản tin.',
   unknown: 'Thiết bị báo lỗi khi phát.',
 };
 const REASON_VI_LED: Record<string, string> = {
@@ -135,6 +136,7 @@ const REASON_EN: Record<string, string> = {
   'agent-restarted': 'The device restarted during playback.',
   'agent-stopped': 'The software on the device was stopped during playback.',
   'no-receipt': 'No confirmation came from the device (offline, powered down or not reporting).',
+  'cut-short': 'Only part of the bulletin played.',
   unknown: 'The device reported an error while playing.',
 };
 const REASON_EN_LED: Record<string, string> = {
@@ -142,6 +144,10 @@ const REASON_EN_LED: Record<string, string> = {
   'driver-error': 'The LED board reported an error and did not take the message.',
   unknown: 'The LED board reported an error while showing.',
 };
+
+/** A board's own wording first, then the general one; a code this hub does not know: "an error". */
+const reasonIn = (all: Record<string, string>, led: Record<string, string>, p: { code: string; kind: string }) =>
+  (p.kind === 'led' ? led[p.code] : undefined) ?? all[p.code] ?? (p.kind === 'led' ? led.unknown : all.unknown);
 
 const VERB_VI = { create: 'tạo', approve: 'phê duyệt', cancel: 'hủy' } as const;
 
@@ -565,8 +571,8 @@ export const CATALOGUE = {
   // ---- media: uploads and downloads ----
   // ---- why a device did not play: for officials; the device's technical words stay as detail ----
   'reason.failure': def(
-    (p: { code: string; kind: string }) => (p.kind === 'led' ? REASON_EN_LED[p.code] : undefined) ?? REASON_EN[p.code] ?? REASON_EN.unknown,
-    (p) => (p.kind === 'led' ? REASON_VI_LED[p.code] : undefined) ?? REASON_VI[p.code] ?? REASON_VI.unknown,
+    (p: { code: string; kind: string }) => reasonIn(REASON_EN, REASON_EN_LED, p),
+    (p) => reasonIn(REASON_VI, REASON_VI_LED, p),
   ),
   'media.in-use': def(
     (p: { name: string; titles: string[]; verb: 'archive' | 'delete' }) =>

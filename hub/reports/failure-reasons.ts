@@ -26,6 +26,7 @@ export function reasonCodeOf(result: string, reasonCode: string | null | undefin
   if (/^agent restarted/.test(r)) return 'agent-restarted';
   if (/^agent stopped/.test(r)) return 'agent-stopped';
   if (/^playback crashed|^ffmpeg failed/.test(r)) return 'player-error';
+  if (result === 'partial') return 'cut-short'; // e.g. "ffmpeg decoded only 3.0 of 4.0 s"
   if (/amplifier|relay|current/i.test(r)) return 'amplifier-fault';
   return 'unknown';
 }
