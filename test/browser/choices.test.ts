@@ -114,13 +114,14 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       expect(detail.status).toBe('approved');
       expect(detail.clashDecision).toMatchObject({ decision: c.choose, sameLevel: true });
       const planned = async (id: string) => (await official.get(`/api/v1/broadcasts/${id}`)).devices.filter((d: any) => d.scheduledStart.startsWith(when)).length;
-      expect([await planned(first.id), await planned(second.id)]).toEqual(c.choose === 'air-ours' ? [0, 1] : [1, 0]);
+      // (Two LED boards in Hạ Đình: one occurrence each.)
+      expect([await planned(first.id), await planned(second.id)]).toEqual(c.choose === 'air-ours' ? [0, 2] : [2, 0]);
       // The bulletin's page says what the leader chose.
       await page.click('[data-tab=approvals]');
       await page.locator('[data-testid=decided-row] button', { hasText: `Tin sau ${c.time}` }).click();
       const decided = page.locator('[data-testid=clash-decision]');
       await decided.waitFor();
-      expect(await decided.textContent()).toContain(c.choose === 'air-ours' ? `Lãnh đạo đã chọn: bản tin này phát; «Tin trước ${c.time}» nhường 1 lần phát` : 'Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; 1 lần phát');
+      expect(await decided.textContent()).toContain(c.choose === 'air-ours' ? `Lãnh đạo đã chọn: bản tin này phát; «Tin trước ${c.time}» nhường 2 lần phát` : 'Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; 2 lần phát');
       expect(errors).toEqual([]);
       await ctx.close();
     });
@@ -210,7 +211,8 @@ describe('a failure reads as a reason an official understands; the device\'s wor
   let emergency: any;
   // What devices said: a new agent gives a code, an older one only its technical English.
   const SAID = {
-    'led-hd-1': { reasonCode: 'device-unreachable', reason: 'LED board did not take the message: bang-led-1: show failed (io): connect ECONNREFUSED tcp 127.0.0.1:40123' },
+    // (Its English alone would read as the board's own error: the words below come from the code.)
+    'led-hd-1': { reasonCode: 'device-unreachable', reason: 'LED board did not take the message: bang-led-1: connect ECONNREFUSED tcp 127.0.0.1:40123' },
     'led-hd-2': { reason: 'LED board did not take the message: bang-led-2: show failed (invalid): page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide' },
   } as const;
   const WORDS = {
