@@ -122,6 +122,11 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       const decided = page.locator('[data-testid=clash-decision]');
       await decided.waitFor();
       expect(await decided.textContent()).toContain(c.choose === 'air-ours' ? `Lãnh đạo đã chọn: bản tin này phát; «Tin trước ${c.time}» nhường 2 lần phát` : 'Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; 2 lần phát');
+      // Audited: the activity log names the leader's choice apart from an official's decision.
+      await page.click('[data-tab=audit]');
+      const choiceRow = page.locator('[data-testid=audit-row][data-action="broadcast.decision"]').first();
+      await choiceRow.waitFor();
+      expect(await choiceRow.locator('td:nth-child(3)').textContent()).toBe('Chọn bản tin phát khi trùng giờ cùng cấp');
       expect(errors).toEqual([]);
       await ctx.close();
     });
@@ -179,6 +184,13 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
     expect(errors).toEqual([]);
     await ctx.close();
 
+    // The activity log names them in words.
+    {
+      const { page: audit, ctx: actx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader2, 'audit', DESKTOP, 'vi-VN');
+      const labels = await audit.locator('[data-testid=audit-row][data-action^="media."] td:nth-child(3)').allTextContents();
+      expect(labels).toEqual(expect.arrayContaining(['Xóa tệp âm thanh', 'Lưu trữ tệp âm thanh', 'Khôi phục tệp âm thanh']));
+      await actx.close();
+    }
     const log = (await leader2.get('/api/v1/audit')).map((e: any) => `${e.action} ${e.target}`);
     expect(log).toEqual(expect.arrayContaining([`media.delete ${failed.id}`, `media.archive ${spare.id}`, `media.restore ${spare.id}`]));
     expect(log).not.toContain(`media.delete ${used.id}`);

@@ -12,12 +12,16 @@ const ACTIONS: Record<string, [string, string]> = {
   'device.enrol': ['Thiết bị kích hoạt', 'Device enrolled'],
   'device.reenrol': ['Cấp lại mã kích hoạt', 'Re-issued enrolment'],
   'media.upload': ['Tải bản tin lên', 'Uploaded audio'],
+  'media.archive': ['Lưu trữ tệp âm thanh', 'Archived audio'],
+  'media.restore': ['Khôi phục tệp âm thanh', 'Restored audio'],
+  'media.delete': ['Xóa tệp âm thanh', 'Deleted audio'],
   'broadcast.submit': ['Gửi duyệt', 'Submitted'],
   'broadcast.approve': ['Phê duyệt', 'Approved'],
   'broadcast.reject': ['Từ chối', 'Rejected'],
   'broadcast.cancel': ['Hủy', 'Cancelled'],
   'broadcast.emergency': ['Phát khẩn cấp', 'Sent an emergency'],
   'broadcast.decision': ['Quyết định khi trùng giờ với cấp trên', 'Decided a clash with a higher level'],
+  'broadcast.decision.same-level': ['Chọn bản tin phát khi trùng giờ cùng cấp', 'Chose which same-level bulletin plays'],
   'broadcast.edit': ['Sửa bản tin', 'Edited'],
   'broadcast.revise': ['Gửi bản sửa của lịch đã duyệt', 'Submitted an edit of an approved broadcast'],
   'broadcast.superseded': ['Thay bằng bản sửa đã duyệt', 'Replaced by its approved edit'],
@@ -27,6 +31,12 @@ const ACTIONS: Record<string, [string, string]> = {
   'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
   'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
 };
+
+/** The action in words; a leader's same-level clash choice is named apart from an official's decision. */
+function actionLabel(a: { action: string; detail: any }): string {
+  const words = ACTIONS[a.detail?.sameLevel ? `${a.action}.same-level` : a.action] ?? ACTIONS[a.action];
+  return words ? tx(...words) : a.action;
+}
 
 export function AuditPage(_: { ctx: AppCtx }) {
   const log = useResource<any[]>('/api/v1/audit?limit=500', [], ['broadcast', 'media']);
@@ -50,7 +60,7 @@ export function AuditPage(_: { ctx: AppCtx }) {
               <tr data-testid="audit-row" data-action={a.action}>
                 <td>{fmtDateTime(a.at, lang(), true)}</td>
                 <td>{a.username ?? tx('hệ thống', 'system')}</td>
-                <td>{ACTIONS[a.action] ? tx(...ACTIONS[a.action]) : a.action}</td>
+                <td>{actionLabel(a)}</td>
                 <td class="mono small">{a.target}</td>
                 <td class="small">{a.detail ? summarise(a.detail) : ''}</td>
               </tr>
