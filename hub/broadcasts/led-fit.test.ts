@@ -68,10 +68,26 @@ describe('the hub refuses an LED message a targeted board would refuse', () => {
     expect(ok.status).toBe('submitted');
   });
 
+  // (Before the next test, which makes a board report a 16-character display no template fits.)
   it('every built-in emergency template goes to every board the fleet reported', async () => {
     for (const tpl of TEMPLATES) {
       const b = await w.district.post('/api/v1/broadcasts', { title: tpl.title, priority: 'emergency', led: { pages: tpl.pages }, targets: { areas: [DISTRICT] }, startsAt: 'now' });
       expect(b.status, tpl.id).toBe('approved');
     }
+  });
+
+  it('a board that reports a smaller display after a bulletin was written: approval is refused until it fits', async () => {
+    await t.admin.post('/api/v1/users', { username: 'lanhdao.kg', password: 'password-lanhdao-kg', role: 'approver', areaPath: KIM_GIANG });
+    const kgLeader = await t.api.as('lanhdao.kg', 'password-lanhdao-kg');
+    const b = await w.official.post('/api/v1/broadcasts', { title: 'Họp tổ dân phố', led: led('Họp tổ dân phố tối thứ Sáu'), targets: { areas: [], devices: ['led-kg-2'] }, startsAt: 'now' });
+    // led-kg-2 now reports a 16-character board.
+    const { mqttPassword } = await t.api.post('/api/v1/enrol', { token: w.tokens['led-kg-2'], publicKey: generateSigningKeys().publicKeyPem });
+    const d = await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: 'led-kg-2', password: mqttPassword, session: 1 });
+    devices.push(d);
+    const display = { ...UTF8, maxLineChars: 16 };
+    await d.client.publishAsync(topics().deviceEvent('led-kg-2', 'telemetry'), JSON.stringify({ deviceId: 'led-kg-2', at: Date.now(), clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {}, led: { text: '', brightness: 80, display } }), { qos: 1 });
+    await t.admin.waitFor(async () => (await t.admin.get('/api/v1/devices')).find((x: any) => x.id === 'led-kg-2')?.display, 10_000, 'led-kg-2 reports');
+    await expect(kgLeader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).rejects.toThrow(/→ 400: the LED message does not fit board "Bảng LED Kim Giang 2" \(128×16\): page 1 line 1 has 26 characters, the board takes 16/);
+    expect((await kgLeader.get(`/api/v1/broadcasts/${b.id}`)).status).toBe('submitted');
   });
 });

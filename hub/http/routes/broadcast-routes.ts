@@ -19,6 +19,7 @@ import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
 import { explain } from '../../reports/failure-reasons.ts';
+import { ledMisfit } from '../../broadcasts/led-fit.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
 import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } from '../../schedule/decisions.ts';
@@ -178,6 +179,11 @@ export function broadcastRoutes(ctx: HubContext) {
       body: z.object({ clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)') }),
       async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
+        if (pending?.status === 'submitted' && pending.led) {
+          // A board may have reported a smaller display since the bulletin was written.
+          const misfit = ledMisfit(ctx.db, pending.led, pending.targets);
+          if (misfit) throw new HttpError(400, misfit);
+        }
         if (pending?.status === 'submitted') {
           // A "now" bulletin approved late starts at approval: check that time.
           const soonest = Date.now() + ctx.config.startLeadMs;
