@@ -13,15 +13,15 @@ afterEach(async () => {
   while (stops.length) await stops.pop()!().catch(() => undefined);
 });
 
-async function play(board: Record<string, unknown>, fault: AlphaSimulatorFault | null = null) {
+async function play(board: Record<string, unknown>, fault: AlphaSimulatorFault | null = null, lines = [VN]) {
   const charset = (board.charset as 'ascii' | 'unicode-utf8') ?? 'ascii';
   const sim = await startAlphaSimulator({ address: '01', charset, rows: 16, columns: 160 });
   stops.push(() => sim.stop());
   sim.sim.fault = fault;
-  const hw = createHardware({ kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: sim.port!, address: '01', rows: 16, columns: 160, ...board } } as never, { name: 'bang-led-1' });
+  const hw = createHardware({ kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: sim.port!, address: '01', rows: 16, columns: 160, timeoutMs: 300, ...board } } as never, { name: 'bang-led-1' });
   stops.push(() => hw.ledBoard!.close());
   const out = new LedOutput({ board: hw.ledBoard!, log: pino({ level: 'silent' }) });
-  const item = { occurrenceId: 'o1', broadcastId: 'b1', title: '', priority: 'emergency', startAt: 0, durationMs: 50, volume: 80, led: { pages: [{ lines: [VN], mode: 'hold', seconds: 8 }] } } as ScheduleItem;
+  const item = { occurrenceId: 'o1', broadcastId: 'b1', title: '', priority: 'emergency', startAt: 0, durationMs: 50, volume: 80, led: { pages: [{ lines, mode: 'hold', seconds: 8 }] } } as ScheduleItem;
   return out.play(item, { signal: new AbortController().signal, startAtDeviceMs: Date.now(), onStarted: () => undefined, onProgress: () => undefined });
 }
 
@@ -51,5 +51,20 @@ describe('LedOutput on an Alpha board', () => {
     expect(o.result).toBe('failed');
     expect(o.evidence.led).toMatchObject({ shownText: VN, readBack: 'Thong bao khan: bao so 3', matches: false });
     expect(o.reason).toContain('LED board shows "Thong bao khan: bao so 3" instead of');
+    expect(o.reasonCode).toBe('shows-other');
+  });
+
+  // The receipt's reason code: what the hub words for officials (the reason stays as detail).
+  it('a message too wide for the board: failed before anything is written, code text-too-wide', async () => {
+    const o = await play({ charset: 'ascii', vietnamese: 'picture' }, null, [`${VN} — ${VN}`]);
+    expect(o.result).toBe('failed');
+    expect(o.reason).toMatch(/^LED board did not take the message: .*dots wide/);
+    expect(o.reasonCode).toBe('text-too-wide');
+  });
+
+  it('a board that does not answer: failed, code device-unreachable', async () => {
+    const o = await play({ charset: 'ascii', vietnamese: 'picture' }, 'no-answer');
+    expect(o.result).toBe('failed');
+    expect(o.reasonCode).toBe('device-unreachable');
   });
 });

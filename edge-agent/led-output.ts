@@ -3,8 +3,8 @@
 // matches; "failed" otherwise (the board refused it, or shows something else, e.g. without its
 // Vietnamese diacritics).
 import type { Logger } from 'pino';
-import type { ScheduleItem } from '../protocol/index.ts';
-import { ledMessageToText, type LedBoard } from '../firmware-bridge/index.ts';
+import type { ReasonCode, ScheduleItem } from '../protocol/index.ts';
+import { isDeviceError, ledMessageToText, type LedBoard } from '../firmware-bridge/index.ts';
 import { sleep } from './backoff.ts';
 import { clip, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
 
@@ -32,7 +32,7 @@ export class LedOutput implements PlaybackOutput {
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
     const { board, log } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
-    const fail = (reason: string): PlaybackOutcome => ({ ...outcome, result: 'failed', reason: clip(reason, 500) });
+    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error'): PlaybackOutcome => ({ ...outcome, result: 'failed', reason: clip(reason, 500), reasonCode });
     if (!item.led) return fail('the item has no LED message, and this device is an LED board');
     try {
       await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
@@ -52,7 +52,7 @@ export class LedOutput implements PlaybackOutput {
     try {
       await board.show(item.led);
     } catch (e) {
-      return fail(`LED board did not take the message: ${(e as Error).message}`);
+      return fail(`LED board did not take the message: ${(e as Error).message}`, showFailureCode(e));
     }
     outcome.startedAt = Date.now();
     ctx.onStarted(outcome.startedAt);
@@ -82,8 +82,8 @@ export class LedOutput implements PlaybackOutput {
       outcome.endedAt = Date.now();
       outcome.playedMs = outcome.endedAt - outcome.startedAt;
       if (stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
-      if (readError !== null) return fail(`LED board status could not be read back: ${readError}`);
-      if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`);
+      if (readError !== null) return fail(`LED board status could not be read back: ${readError}`, 'readback-failed');
+      if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`, 'shows-other');
       return { ...outcome, result: 'played', ...(notes.length ? { reason: clip(notes.join('; '), 500) } : {}) };
     } finally {
       try {
@@ -93,4 +93,15 @@ export class LedOutput implements PlaybackOutput {
       }
     }
   }
+}
+
+/**
+ * Why a board did not take a message, for people: the driver refuses a message it cannot show
+ * ('invalid': too wide, too many lines or characters, or characters its font lacks) before writing
+ * anything; a dead link times out or breaks ('timeout', 'io'); anything else the board said itself.
+ */
+export function showFailureCode(e: unknown): ReasonCode {
+  if (isDeviceError(e, 'timeout') || isDeviceError(e, 'io')) return 'device-unreachable';
+  if (isDeviceError(e, 'invalid')) return /cannot show|cannot draw/.test(e.detail) ? 'text-unsupported' : 'text-too-wide';
+  return 'driver-error';
 }

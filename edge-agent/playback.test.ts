@@ -123,6 +123,20 @@ describe('scheduled playback', () => {
     void a;
   });
 
+  it('two of the same priority at the same start: the one approved first plays, whatever their ids; the other is skipped (code skipped)', async () => {
+    const a = await agent('loa-06', { lateGraceMs: 1000 });
+    const startAt = hub.hubNow() + 1500;
+    // "a-…" sorts first, but "z-…" was approved first: approval decides, as the hub's pages say.
+    const later = audioItem(longClip, startAt, { broadcastId: 'a-later', title: 'Duyệt sau', approvedAt: 2000 });
+    const earlier = audioItem(longClip, startAt, { broadcastId: 'z-earlier', title: 'Duyệt trước', approvedAt: 1000 });
+    await hub.publishSchedule('loa-06', [later, earlier], 1);
+    const skipped = await hub.waitForReceipt((r) => r.occurrenceId === later.occurrenceId);
+    expect(skipped).toMatchObject({ result: 'skipped', reasonCode: 'skipped' });
+    expect(skipped.reason).toContain('"Duyệt trước"');
+    expect((await hub.waitForReceipt((r) => r.occurrenceId === earlier.occurrenceId)).result).toBe('played');
+    void a;
+  });
+
   it('a stop command ends the playing broadcast as partial "cancelled by hub" and drops its later items', async () => {
     const a = await agent('loa-05');
     const start = hub.hubNow() + 1500;

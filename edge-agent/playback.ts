@@ -1,5 +1,5 @@
 // What the timeline needs from a device output (loudspeaker amplifier + player, or LED board).
-import type { DeviceKind, MediaRef, Receipt, ScheduleItem, Telemetry } from '../protocol/index.ts';
+import type { DeviceKind, MediaRef, ReasonCode, Receipt, ScheduleItem, Telemetry } from '../protocol/index.ts';
 
 export type Evidence = Receipt['evidence'];
 
@@ -18,6 +18,8 @@ export interface PlaybackOutcome {
   /** what the output itself concluded; the timeline overrides it when it aborted the item */
   result: 'played' | 'partial' | 'failed';
   reason?: string;
+  /** Why, for people (protocol REASON_CODES); `reason` keeps the technical words. */
+  reasonCode?: ReasonCode;
   /** device ms; null if nothing came out */
   startedAt: number | null;
   endedAt: number | null;

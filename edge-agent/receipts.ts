@@ -52,6 +52,7 @@ export class ReceiptOutbox {
       broadcastId: r.item.broadcastId,
       result: r.result,
       ...(r.reason ? { reason: r.reason.slice(0, 500) } : {}),
+      ...(r.reasonCode ? { reasonCode: r.reasonCode } : {}),
       scheduledStart: r.item.startAt,
       actualStart: r.actualStart,
       actualEnd: r.actualEnd,

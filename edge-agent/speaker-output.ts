@@ -11,7 +11,7 @@
 // rests on the decoder and the relays read back on. Read-back errors during playback (a Modbus
 // timeout or exception) are listed as faults and named in the reason.
 import type { Logger } from 'pino';
-import type { MediaRef, ScheduleItem } from '../protocol/index.ts';
+import type { MediaRef, ReasonCode, ScheduleItem } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback, type ResolvedFfmpeg } from '../firmware-bridge/index.ts';
 import { playFile } from './player.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -140,11 +140,11 @@ export class SpeakerOutput implements PlaybackOutput {
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
     const { amplifier, settings, log } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
-    const fail = (reason: string) => ({ ...outcome, result: 'failed' as const, reason });
+    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error') => ({ ...outcome, result: 'failed' as const, reason, reasonCode });
     const media = item.media;
     if (!media) return fail('the item has no audio, and this device is a loudspeaker');
     const check = await this.deps.media.verify(media);
-    if (!check.ok) return fail(check.reason);
+    if (!check.ok) return fail(check.reason, 'media-missing');
     const file = this.deps.media.fileFor(media);
     const decoder = clip(`ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`, 200);
 
@@ -155,7 +155,7 @@ export class SpeakerOutput implements PlaybackOutput {
         await amplifier.setZones(Array.from({ length: settings.zones }, (_, i) => i + 1));
         await amplifier.setVolume(item.volume);
       } catch (e) {
-        return fail(clip(`amplifier did not accept the commands: ${(e as Error).message}`, 500));
+        return fail(clip(`amplifier did not accept the commands: ${(e as Error).message}`, 500), isDeviceError(e, 'timeout') || isDeviceError(e, 'io') ? 'device-unreachable' : 'driver-error');
       }
       try {
         await sleep(settings.warmUpMs, ctx.signal);
@@ -190,23 +190,24 @@ export class SpeakerOutput implements PlaybackOutput {
       };
       const faults = amp.faults.length ? ` (faults: ${amp.faults.join(', ')})` : '';
       if (r.stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
-      if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500));
-      if (amp.samples === 0) return fail(clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500));
+      if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500), 'player-error');
+      if (amp.samples === 0) return fail(clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500), 'device-unreachable');
       const missing = sampler.notMeasured();
       if (missing.includes('current')) {
         // A relay board: it can only say its relays are on. Not evidence of sound; say so.
-        if (!amp.powered) return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500));
+        if (!amp.powered) return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500), 'amplifier-fault');
         if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
           return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s; amplifier current not measured` };
         }
         return { ...outcome, result: 'played', reason: clip(`decoded in full and the relays read back on; the amplifier has no current read-back, so sound at the speakers was not measured${readErrors(sampler)}`, 500) };
       }
       if (!amp.powered) {
-        return fail(clip(`amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`, 500));
+        return fail(clip(`amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`, 500), 'amplifier-fault');
       }
       if (amp.maxCurrentMa < settings.minPlayingCurrentMa) {
         return fail(
           clip(`amplifier drew no current while playing: dead amplifier or open output (max ${amp.maxCurrentMa} mA, needs ${settings.minPlayingCurrentMa} mA)${faults}`, 500),
+          'amplifier-fault',
         );
       }
       if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {

@@ -14,7 +14,9 @@
 //       'failed'  - it was due but held back because its media could not be downloaded in time;
 //       'missed'  - otherwise (the agent was down, or reached it too late).
 //  3. Only one item plays at a time. Among due items, the highest priority goes first, then the
-//     earliest start. An emergency pre-empts whatever plays; any higher priority pre-empts a lower
+//     earliest start, then the one approved first (approvedAt; then the occurrence id, so the order
+//     never depends on arrival). The hub predicts the same order for its clash warnings
+//     (hub/schedule/conflicts.ts, whoPlays). An emergency pre-empts whatever plays; any higher priority pre-empts a lower
 //     one the same way: the interrupted item gets a 'preempted' receipt with the seconds played so
 //     far and is NOT resumed. Equal or lower priority waits for the current item (rule 2 applies).
 //  4. A 'stop' for a broadcast stops it if playing ('partial', reason "cancelled by hub") and drops
@@ -26,7 +28,7 @@
 //     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { PRIORITY_RANK, type PlaybackResult, type ScheduleItem } from '../protocol/index.ts';
+import { PRIORITY_RANK, type PlaybackResult, type ReasonCode, type ScheduleItem } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -36,6 +38,8 @@ export interface OccurrenceResult {
   item: ScheduleItem;
   result: PlaybackResult;
   reason?: string;
+  /** Why, for people (protocol REASON_CODES). */
+  reasonCode?: ReasonCode;
   /** hub time */
   actualStart: number | null;
   actualEnd: number | null;
@@ -74,11 +78,13 @@ interface Current {
   item: ScheduleItem;
   abort: AbortController;
   /** set when the timeline stops the item: overrides the output's own result */
-  stopAs: { result: 'preempted' | 'partial'; reason: string } | null;
+  stopAs: { result: 'preempted' | 'partial'; reason: string; reasonCode: ReasonCode } | null;
   done: Promise<void>;
 }
 
 const rank = (i: ScheduleItem) => PRIORITY_RANK[i.priority];
+/** Approved first plays first; an item without the time (an older hub) comes after those with it. */
+const approvedOrder = (i: ScheduleItem) => i.approvedAt ?? Number.MAX_SAFE_INTEGER;
 export const describeItem = (i: ScheduleItem) => `${i.priority} "${i.title || i.broadcastId}" (broadcast ${i.broadcastId})`;
 
 export class Timeline {
@@ -111,7 +117,7 @@ export class Timeline {
     this.timer = null;
     const cur = this.current;
     if (cur) {
-      cur.stopAs ??= { result: 'partial', reason: STOPPED_REASON };
+      cur.stopAs ??= { result: 'partial', reason: STOPPED_REASON, reasonCode: 'agent-stopped' };
       cur.abort.abort();
       await cur.done;
     }
@@ -140,7 +146,7 @@ export class Timeline {
     const cur = this.current;
     if (cur && cur.item.broadcastId === broadcastId && !cur.stopAs) {
       const extra = hubReason && !/^cancel/i.test(hubReason) ? `: ${hubReason}` : '';
-      cur.stopAs = { result: 'partial', reason: CANCELLED_REASON + extra };
+      cur.stopAs = { result: 'partial', reason: CANCELLED_REASON + extra, reasonCode: 'cancelled' };
       this.deps.log.info({ occurrenceId: cur.item.occurrenceId, broadcastId }, 'stopping a cancelled broadcast');
       cur.abort.abort();
     }
@@ -156,6 +162,7 @@ export class Timeline {
         item: s.item,
         result: confirmed ? 'partial' : 'failed',
         reason: RESTART_REASON,
+        reasonCode: 'agent-restarted',
         actualStart: s.playingSince,
         actualEnd: null,
         secondsPlayed: confirmed ? s.progressMs / 1000 : 0,
@@ -194,13 +201,13 @@ export class Timeline {
       }
       startable.push(p);
     }
-    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
+    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || approvedOrder(a.item) - approvedOrder(b.item) || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
     const best = startable[0];
     const cur = this.current;
     if (best && !cur) {
       this.begin(best);
     } else if (best && cur && !cur.stopAs && rank(best.item) > rank(cur.item)) {
-      cur.stopAs = { result: 'preempted', reason: `pre-empted by ${describeItem(best.item)}` };
+      cur.stopAs = { result: 'preempted', reason: `pre-empted by ${describeItem(best.item)}`, reasonCode: 'preempted' };
       this.deps.log.info({ occurrenceId: cur.item.occurrenceId, by: best.item.occurrenceId }, 'pre-empting');
       cur.abort.abort();
     }
@@ -231,19 +238,23 @@ export class Timeline {
     const lateS = Math.round((now - p.dueAt) / 1000);
     let result: PlaybackResult;
     let reason: string;
+    let reasonCode: ReasonCode;
     if (waitedForMedia && ref && !this.deps.media.isReady(ref) && !blocker) {
       result = 'failed';
+      reasonCode = 'media-missing';
       const err = this.deps.media.lastError(ref.sha256);
       reason = `media ${ref.sha256} was not downloaded in time${err ? `: ${err}` : ' (still downloading)'}`;
     } else if (blocker) {
       result = 'skipped';
       reason = `skipped: ${blocker} was playing`;
+      reasonCode = 'skipped';
     } else {
       result = 'missed';
+      reasonCode = 'late';
       reason = `not started within ${Math.round(this.deps.lateGraceMs / 1000)} s of its start (${lateS} s late)`;
     }
     this.deps.log.info({ occurrenceId: occ, result, reason }, 'occurrence not played');
-    this.deps.issue({ item: p.item, result, reason, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
+    this.deps.issue({ item: p.item, result, reason, reasonCode, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
   }
 
   private begin(p: Pending): void {
@@ -276,6 +287,7 @@ export class Timeline {
         (err): PlaybackOutcome => ({
           result: 'failed',
           reason: `playback crashed: ${(err as Error).message}`.slice(0, 500),
+          reasonCode: 'player-error',
           startedAt: null,
           endedAt: null,
           playedMs: 0,
@@ -289,11 +301,13 @@ export class Timeline {
     const { clock, events, log } = this.deps;
     let result: PlaybackResult = outcome.result;
     let reason = outcome.reason;
+    let reasonCode = outcome.reasonCode;
     // The timeline's decision wins over "stopped" - but a failure found before the stop, or an
     // item that finished anyway, keeps its own result.
     if (cur.stopAs && outcome.result === 'partial') {
       result = cur.stopAs.result;
       reason = cur.stopAs.reason;
+      reasonCode = cur.stopAs.reasonCode;
     }
     const toHub = (t: number | null) => (t === null ? null : Math.round(clock.toHubTime(t)));
     try {
@@ -301,6 +315,8 @@ export class Timeline {
         item: cur.item,
         result,
         reason,
+        // A play that went fine carries no code (its reason is a note, e.g. "not measured").
+        ...(result !== 'played' && reasonCode ? { reasonCode } : {}),
         actualStart: toHub(outcome.startedAt),
         actualEnd: toHub(outcome.endedAt),
         secondsPlayed: Math.max(0, outcome.playedMs) / 1000,

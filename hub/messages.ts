@@ -57,6 +57,98 @@ const MEDIA_STATUS_VI: Record<string, string> = {
 };
 const mediaStatusVi = (s: string) => MEDIA_STATUS_VI[s] ?? `ở trạng thái "${s}"`;
 
+/** Why a board refuses an LED message (firmware-bridge/led/alpha/message-fit.ts), as plain data. */
+export type LedProblem =
+  | { kind: 'width'; page: number; line: number; width: number; max: number }
+  | { kind: 'rows'; page: number; lines: number; need: number; max: number }
+  | { kind: 'chars'; page: number; line: number; chars: number; max: number }
+  | { kind: 'picture-width'; page: number; width: number; max: number }
+  | { kind: 'glyphs'; page: number; chars: string[] };
+const ledProblemEn = (x: LedProblem) => {
+  switch (x.kind) {
+    case 'width':
+      return `page ${x.page} line ${x.line} is ${x.width} dots wide, the board has ${x.max}`;
+    case 'rows':
+      return `page ${x.page}: ${x.lines} lines need ${x.need} dot rows, the board has ${x.max}`;
+    case 'chars':
+      return `page ${x.page} line ${x.line} has ${x.chars} characters, the board takes ${x.max}`;
+    case 'picture-width':
+      return `page ${x.page} is ${x.width} dots wide as a picture, at most ${x.max}`;
+    case 'glyphs':
+      return `page ${x.page}: the board cannot show ${x.chars.map((c) => `"${c}"`).join(' ')}`;
+  }
+};
+const ledProblemVi = (x: LedProblem) => {
+  switch (x.kind) {
+    case 'width':
+      return `trang ${x.page} dòng ${x.line} rộng ${x.width} chấm, bảng chỉ có ${x.max}`;
+    case 'rows':
+      return `trang ${x.page}: ${x.lines} dòng cần ${x.need} hàng chấm, bảng chỉ có ${x.max}`;
+    case 'chars':
+      return `trang ${x.page} dòng ${x.line} có ${x.chars} ký tự, bảng chỉ nhận ${x.max}`;
+    case 'picture-width':
+      return `trang ${x.page} rộng ${x.width} chấm khi vẽ thành hình, tối đa ${x.max}`;
+    case 'glyphs':
+      return `trang ${x.page}: bảng không hiện được ${x.chars.map((c) => `«${c}»`).join(' ')}`;
+  }
+};
+
+/** Failure reasons by code (protocol REASON_CODES, plus the hub's own 'no-receipt' and 'unknown'). */
+const REASON_VI: Record<string, string> = {
+  'text-too-wide': 'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+  'text-unsupported': 'Bảng LED không hiện được một số chữ trong thông điệp.',
+  'device-unreachable': 'Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).',
+  'driver-error': 'Âm ly báo lỗi và không nhận lệnh phát.',
+  'readback-failed': 'Đã gửi thông điệp nhưng không đọc lại được bảng LED, nên không xác nhận được bảng đã hiện.',
+  'shows-other': 'Bảng LED đang hiện nội dung khác với thông điệp đã gửi.',
+  'media-missing': 'Thiết bị không có tệp âm thanh (chưa tải được hoặc tệp bị hỏng).',
+  'player-error': 'Trình phát trên thiết bị gặp lỗi.',
+  'amplifier-fault': 'Âm ly báo lỗi hoặc không có điện khi phát; loa có thể không phát ra tiếng.',
+  preempted: 'Bị ngắt bởi bản tin có mức ưu tiên cao hơn.',
+  skipped: 'Bỏ qua vì lúc đó thiết bị đang phát bản tin khác cùng mức hoặc cao hơn.',
+  late: 'Không bắt đầu kịp giờ (thiết bị tắt hoặc mất kết nối lúc đó).',
+  cancelled: 'Dừng giữa chừng vì bản tin đã bị hủy.',
+  'agent-restarted': 'Thiết bị khởi động lại trong lúc phát.',
+  'agent-stopped': 'Phần mềm trên thiết bị bị tắt trong lúc phát.',
+  'no-receipt': 'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo).',
+  'cut-short': 'Chỉ phát được một phần bản tin.',
+  unknown: 'Thiết bị báo lỗi khi phát.',
+};
+const REASON_VI_LED: Record<string, string> = {
+  'device-unreachable': 'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+  'driver-error': 'Bảng LED báo lỗi và không nhận thông điệp.',
+  unknown: 'Bảng LED báo lỗi khi hiển thị.',
+};
+const REASON_EN: Record<string, string> = {
+  'text-too-wide': 'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.',
+  'text-unsupported': 'The LED board cannot show some letters of the message.',
+  'device-unreachable': 'The device could not reach its amplifier (no answer — check power and cabling).',
+  'driver-error': 'The amplifier reported an error and did not take the command.',
+  'readback-failed': 'The message was sent but the board could not be read back, so it is not confirmed as shown.',
+  'shows-other': 'The LED board shows something other than the message sent.',
+  'media-missing': 'The device does not have the audio file (not downloaded, or damaged).',
+  'player-error': 'The player on the device failed.',
+  'amplifier-fault': 'The amplifier reported a fault or had no power while playing; the speakers may have been silent.',
+  preempted: 'Interrupted by a bulletin of higher priority.',
+  skipped: 'Skipped: the device was playing another bulletin of the same or higher priority.',
+  late: 'Not started in time (the device was off or offline then).',
+  cancelled: 'Stopped part-way: the bulletin was cancelled.',
+  'agent-restarted': 'The device restarted during playback.',
+  'agent-stopped': 'The software on the device was stopped during playback.',
+  'no-receipt': 'No confirmation came from the device (offline, powered down or not reporting).',
+  'cut-short': 'Only part of the bulletin played.',
+  unknown: 'The device reported an error while playing.',
+};
+const REASON_EN_LED: Record<string, string> = {
+  'device-unreachable': 'The device could not reach its LED board (no answer — check the board’s power and cabling).',
+  'driver-error': 'The LED board reported an error and did not take the message.',
+  unknown: 'The LED board reported an error while showing.',
+};
+
+/** A board's own wording first, then the general one; a code this hub does not know: "an error". */
+const reasonIn = (all: Record<string, string>, led: Record<string, string>, p: { code: string; kind: string }) =>
+  (p.kind === 'led' ? led[p.code] : undefined) ?? all[p.code] ?? (p.kind === 'led' ? led.unknown : all.unknown);
+
 const VERB_VI = { create: 'tạo', approve: 'phê duyệt', cancel: 'hủy' } as const;
 
 /** What ffmpeg was doing (the `what` of hub/media's runs), for Vietnamese messages. */
@@ -301,6 +393,12 @@ export const CATALOGUE = {
     () => 'a broadcast needs audio (mediaId) or an LED message (led)',
     () => 'Lịch phát cần có bản tin âm thanh hoặc thông điệp LED.',
   ),
+  'broadcast.led-does-not-fit': def(
+    (p: { boards: Array<{ names: string[]; size: string; problems: LedProblem[] }> }) =>
+      `the LED message does not fit ${p.boards.map((b) => `board ${b.names.map((n) => `"${n}"`).join(', ')} (${b.size}): ${b.problems.map(ledProblemEn).join('; ')}`).join('; ')}; the board would refuse it. Shorten it or use scroll`,
+    (p) =>
+      `Thông điệp LED không vừa ${p.boards.map((b) => `bảng ${b.names.map((n) => `«${n}»`).join(', ')} (${b.size}): ${b.problems.map(ledProblemVi).join('; ')}`).join('; ')}; bảng sẽ từ chối cả thông điệp. Hãy rút gọn hoặc chọn chạy chữ.`,
+  ),
   'broadcast.led-empty': def(
     () => 'the LED message has no text: write it, or leave the LED message out',
     () => 'Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.',
@@ -418,6 +516,12 @@ export const CATALOGUE = {
     () => 'only the author, or a leader or the district office responsible for its areas, may decide its clashes',
     () => 'Chỉ người soạn, hoặc lãnh đạo, Phòng Văn hóa và Thông tin phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
   ),
+  'decision.same-level-needed': def(
+    (p: { titles: string[]; devices: number; first: string }) =>
+      `this bulletin clashes with the approved bulletin${p.titles.length > 1 ? 's' : ''} ${p.titles.map((t) => `"${t}"`).join(', ')} of the same level and priority on ${p.devices} device(s) (first at ${p.first}); choose which plays: approve with { "clashes": "air-ours" } (this one plays, the other steps aside at those times) or { "clashes": "yield" } (this one steps aside)`,
+    (p) =>
+      `Bản tin này trùng giờ với bản tin cùng cấp, cùng mức đã được phê duyệt ${p.titles.map((t) => `«${t}»`).join(', ')} trên ${p.devices} thiết bị (lần đầu lúc ${p.first}). Hãy chọn bản tin nào phát khi phê duyệt: bản tin này phát và bản tin kia nhường, hoặc bản tin này nhường.`,
+  ),
   'draft.media-not-ready': def(
     (p: { id: number }) => `media ${p.id} is not ready`,
     (p) => `Tệp âm thanh số ${p.id} chưa sẵn sàng để phát.`,
@@ -465,6 +569,29 @@ export const CATALOGUE = {
   ),
 
   // ---- media: uploads and downloads ----
+  // ---- why a device did not play: for officials; the device's technical words stay as detail ----
+  'reason.failure': def(
+    (p: { code: string; kind: string }) => reasonIn(REASON_EN, REASON_EN_LED, p),
+    (p) => reasonIn(REASON_VI, REASON_VI_LED, p),
+  ),
+  'media.in-use': def(
+    (p: { name: string; titles: string[]; verb: 'archive' | 'delete' }) =>
+      `"${p.name}" is used by ${p.titles.length} broadcast(s) that may still air or are in the reports: ${p.titles.slice(0, 5).map((t) => `"${t}"`).join(', ')}${p.titles.length > 5 ? `, and ${p.titles.length - 5} more` : ''}; it cannot be ${p.verb === 'delete' ? 'deleted' : 'archived'}`,
+    (p) =>
+      `Không thể ${p.verb === 'delete' ? 'xóa' : 'lưu trữ'} «${p.name}»: tệp đang được dùng trong ${p.titles.length} bản tin còn có thể phát hoặc có trong báo cáo: ${p.titles.slice(0, 5).map((t) => `«${t}»`).join(', ')}${p.titles.length > 5 ? ` và ${p.titles.length - 5} bản tin khác` : ''}. Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.`,
+  ),
+  'media.manage-not-allowed': def(
+    (p: { name: string }) => `only the uploader, the officials, leaders or district office of the uploader's ward, or an admin may archive or delete "${p.name}"`,
+    (p) => `Chỉ người tải lên, cán bộ, lãnh đạo phường của người tải lên, Phòng Văn hóa và Thông tin quận hoặc quản trị viên mới được lưu trữ hoặc xóa «${p.name}».`,
+  ),
+  'media.still-processing': def(
+    (p: { name: string }) => `"${p.name}" is still being processed; wait until it is ready or has failed`,
+    (p) => `«${p.name}» đang được xử lý; hãy chờ đến khi xử lý xong hoặc báo lỗi.`,
+  ),
+  'media.archived': def(
+    (p: { id: number }) => `media ${p.id} is archived; restore it in the library to use it`,
+    (p) => `Tệp âm thanh số ${p.id} đã được lưu trữ; hãy khôi phục trong thư viện để dùng.`,
+  ),
   'media.not-found': def(
     (p: { id: number | string }) => `media ${p.id} does not exist`,
     (p) => `Không tìm thấy tệp âm thanh số ${p.id}.`,

@@ -57,6 +57,7 @@ export const ScheduleItem = z
     volume: z.number().int().min(0).max(100),
     media: MediaRef.optional(),
     led: LedMessage.optional(),
+    approvedAt: epochMs.optional().describe('when the broadcast was approved: of two items of the same priority due at the same time, the one approved first plays'),
   })
   .refine((i) => i.media || i.led, { message: 'an item needs media or an LED message' });
 export type ScheduleItem = z.infer<typeof ScheduleItem>;
@@ -166,6 +167,31 @@ export const LedEvidence = z.object({
   brightness: z.number().int().min(0).max(100).optional(),
 });
 
+/**
+ * Why an occurrence did not play (or played only in part), for people: the hub words each code for
+ * officials and keeps `reason`, the device's own technical words, as detail. The codes an agent
+ * sends today; a newer agent may send others (the hub then words it generally), so the schema takes
+ * any short code.
+ */
+export const REASON_CODES = [
+  'text-too-wide', // the LED board refused a message that does not fit it (too wide, too many lines or characters)
+  'text-unsupported', // the LED board cannot show some characters of the message
+  'device-unreachable', // the amplifier or LED board did not answer (power, cabling, network)
+  'driver-error', // the amplifier or LED board answered with an error
+  'readback-failed', // the LED board took the message but its status could not be read back
+  'shows-other', // the LED board shows something other than the message
+  'media-missing', // the audio file was not downloaded in time, or is damaged
+  'player-error', // the audio player (ffmpeg) failed
+  'amplifier-fault', // the amplifier reported a fault or was off while playing
+  'preempted', // a bulletin of higher priority interrupted it
+  'skipped', // something of equal or higher priority was playing at its time
+  'late', // not started within the grace period (the agent was down or reached it too late)
+  'cancelled', // the hub cancelled it while it played
+  'agent-restarted', // the device restarted during playback
+  'agent-stopped', // the agent was stopped during playback
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
 export const Receipt = z.object({
   id: z.string().uuid(),
   deviceId: slug,
@@ -173,6 +199,11 @@ export const Receipt = z.object({
   broadcastId: z.string().min(1).max(64),
   result: PlaybackResult,
   reason: z.string().max(500).optional(),
+  reasonCode: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional()
+    .describe(`why it did not play fully, for people (see REASON_CODES: ${REASON_CODES.join(', ')}); reason keeps the technical detail`),
   scheduledStart: epochMs,
   actualStart: epochMs.nullable(),
   actualEnd: epochMs.nullable(),

@@ -10,6 +10,7 @@ import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
+import { ledMisfit } from './led-fit.ts';
 import { audit } from '../audit.ts';
 import { LocalizedError, msg, textOf, zodMessage, type Text } from '../messages.ts';
 
@@ -140,7 +141,8 @@ export interface ApiRules {
 
 /**
  * A bulletin must reach a device: audio plays on loudspeakers, an LED message shows on boards
- * (decommissioned devices reach no one). An LED message with no text is refused, not dropped.
+ * (decommissioned devices reach no one). An LED message with no text is refused, not dropped, and
+ * so is one a targeted board that reported its display would refuse (led-fit.ts).
  */
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
   if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim()))) throw new BroadcastError(msg('broadcast.led-empty'));
@@ -153,6 +155,10 @@ export function assertReachesDevices(db: Db, input: BroadcastInput): void {
   const audio = input.mediaId !== undefined;
   const led = input.led !== undefined;
   if ((audio ? speakers : 0) + (led ? boards : 0) === 0) throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
+  if (input.led) {
+    const misfit = ledMisfit(db, input.led, input.targets);
+    if (misfit) throw new BroadcastError(misfit);
+  }
 }
 
 /** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
@@ -164,7 +170,8 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+    if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+    if (m.archivedAt) throw new BroadcastError(msg('media.archived', { id: input.mediaId }), 409);
     if (m.status !== 'ready') throw new BroadcastError(msg('broadcast.media-not-ready', { id: input.mediaId, status: m.status, error: m.error, errorVi: m.errorVi }), 409);
     durationMs = m.durationMs!;
   } else {

@@ -30,7 +30,16 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
 
 /** The item a device of this kind plays for a broadcast, or null when the kind has nothing to do. */
 export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: MediaRef | undefined): ScheduleItem | null {
-  const base = { occurrenceId: occurrenceId(b.id, startAt), broadcastId: b.id, title: b.title, priority: b.priority, startAt, volume: b.volume };
+  const base = {
+    occurrenceId: occurrenceId(b.id, startAt),
+    broadcastId: b.id,
+    title: b.title,
+    priority: b.priority,
+    startAt,
+    volume: b.volume,
+    // The agent's tie-break for the same priority and start (edge-agent/timeline.ts, rule 3).
+    ...(b.status !== 'submitted' && b.decidedAt !== null ? { approvedAt: b.decidedAt } : {}),
+  };
   if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
   if (kind === 'led' && b.led) {
     // A board shows every page at least once, and stays up as long as the audio plays.

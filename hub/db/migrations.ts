@@ -234,5 +234,20 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE media ADD COLUMN tts TEXT;
   `,
+  // 11 (issue 13: 4, 11 and failure reasons): a clash choice the approving leader made between two
+  // bulletins of the same level (the rest are a ward official's decisions against a higher level);
+  // media hidden from the library (archived, restorable) or deleted (files removed; the row stays
+  // for the broadcasts that once named it); and the reason code a device gives with a failure, so
+  // pages say it in words an official understands (playback_records shows it too).
+  `
+  ALTER TABLE occurrence_exclusions ADD COLUMN same_level INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE media ADD COLUMN archived_at INTEGER;
+  ALTER TABLE media ADD COLUMN deleted_at INTEGER;
+  ALTER TABLE receipts ADD COLUMN reason_code TEXT;
+  DROP VIEW playback_records;
+  CREATE VIEW playback_records AS
+    SELECT receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at
+      FROM receipts WHERE state = 'admitted';
+  `,
 ];
 

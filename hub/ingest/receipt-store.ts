@@ -17,8 +17,8 @@ export function createReceiptStore(db: Db) {
   const standing = db.prepare("SELECT receipt_id, result FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'");
   const supersede = db.prepare("UPDATE receipts SET state = 'superseded', superseded_by = ? WHERE receipt_id = ?");
   const insert = db.prepare(
-    `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail, superseded_by)
-     VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt, @state, @rejection, @rejectionDetail, @supersededBy)`,
+    `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail, superseded_by)
+     VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @reasonCode, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt, @state, @rejection, @rejectionDetail, @supersededBy)`,
   );
 
   const store = db.transaction((r: Receipt, admission: Admission, receivedAt: number): StoreResult => {
@@ -38,6 +38,7 @@ export function createReceiptStore(db: Db) {
     insert.run({
       ...r,
       reason: r.reason ?? null,
+      reasonCode: r.reasonCode ?? null,
       evidence: JSON.stringify(r.evidence),
       receivedAt,
       state,

@@ -47,6 +47,10 @@ export interface MediaItem {
   tts: MediaFromText | null;
   createdAt: string | null;
   processedAt: string | null;
+  /** Hidden from the library (restorable); null when not. */
+  archivedAt: string | null;
+  /** Deleted: files removed, the row kept for broadcasts that once named it. */
+  deletedAt: string | null;
 }
 
 const toItem = (r: any): MediaItem => ({
@@ -66,6 +70,8 @@ const toItem = (r: any): MediaItem => ({
   tts: r.tts ? JSON.parse(r.tts) : null,
   createdAt: formatVn(r.created_at),
   processedAt: formatVn(r.processed_at),
+  archivedAt: formatVn(r.archived_at),
+  deletedAt: formatVn(r.deleted_at),
 });
 
 export function createMedia(db: Db, input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number; tts?: MediaFromText }): MediaItem {
@@ -80,10 +86,12 @@ export function getMedia(db: Db, id: number): MediaItem | undefined {
   return r ? toItem(r) : undefined;
 }
 
-/** The newest media, or the newest among `ids`. */
-export function listMedia(db: Db, limit = 200, ids?: number[]): MediaItem[] {
-  if (ids) return (db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(ids), limit) as any[]).map(toItem);
-  return (db.prepare('SELECT * FROM media ORDER BY id DESC LIMIT ?').all(limit) as any[]).map(toItem);
+/** The newest media, or the newest among `ids`; never deleted ones, and archived ones only when asked (then only those). */
+export function listMedia(db: Db, limit = 200, ids?: number[], archived = false): MediaItem[] {
+  const shelf = archived ? 'archived_at IS NOT NULL' : 'archived_at IS NULL';
+  if (ids)
+    return (db.prepare(`SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(JSON.stringify(ids), limit) as any[]).map(toItem);
+  return (db.prepare(`SELECT * FROM media WHERE deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(limit) as any[]).map(toItem);
 }
 
 export function markMediaReady(db: Db, id: number, r: { durationMs: number; loudness: unknown; outputs: MediaOutput[] }): void {
@@ -117,7 +125,7 @@ export function failInterruptedMedia(db: Db, except: number[] = []): number {
 /** Is this file name one of our outputs? Only such names are ever served. */
 export function isKnownOutput(db: Db, file: string): boolean {
   if (!/^[0-9a-f]{64}\.(opus|mp3)$/.test(file)) return false;
-  return db.prepare("SELECT 1 FROM media WHERE status = 'ready' AND outputs LIKE ?").get(`%"${file}"%`) !== undefined;
+  return db.prepare("SELECT 1 FROM media WHERE status = 'ready' AND deleted_at IS NULL AND outputs LIKE ?").get(`%"${file}"%`) !== undefined;
 }
 
 /** Ids of the media items one of whose outputs is this file (call after isKnownOutput). */

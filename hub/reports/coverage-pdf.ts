@@ -83,10 +83,15 @@ function hoursText(seconds: number): string {
   return `${n(Math.floor(m / 60))} giờ ${String(m % 60).padStart(2, '0')} phút`;
 }
 
+/** Failure reasons print in red, as on the pages. */
+const FAILURE_RED = '#c62828';
+
 interface Col {
   vi: string;
   en: string;
   w: number;
+  /** Cells printed in red (failure reasons). */
+  red?: boolean;
   right?: boolean;
 }
 
@@ -158,7 +163,9 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       if (bold) doc.rect(left, y, width, h).fill('#f5f5f5').fillColor('#000');
       let x = left;
       cells.forEach((v, j) => {
+        if (cols[j].red) doc.fillColor(FAILURE_RED);
         doc.text(v, x + pad, y + pad, { width: cols[j].w - 2 * pad, align: cols[j].right ? 'right' : 'left' });
+        doc.fillColor('#000');
         x += cols[j].w;
       });
       doc.moveTo(left, y + h).lineTo(left + width, y + h).lineWidth(bold ? 0.8 : 0.3).strokeColor(bold ? '#000' : '#b0bec5').stroke();
@@ -253,9 +260,10 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   if (problems.length === 0) {
     note(areas.length ? 'Mọi bản tin đã phát đủ. / Everything scheduled was played in full.' : 'Không có / None.');
   } else {
+    // Counted by what they mean to an official (the reason code's words), not by each device's wording.
     const counted = new Map<string, { result: string; reason: string; count: number }>();
     for (const r of problems) {
-      const reason = r.reason ?? '—';
+      const reason = r.reasonText?.vi ?? '—';
       const key = `${r.result}|${reason}`;
       const c = counted.get(key) ?? counted.set(key, { result: r.result, reason, count: 0 }).get(key)!;
       c.count += 1;
@@ -264,7 +272,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     table(
       [
         { vi: 'Kết quả', en: 'Result', w: 80 },
-        { vi: 'Lý do thiết bị báo', en: 'Reason given by the device', w: width - 140 },
+        { vi: 'Lý do', en: 'Reason', w: width - 140, red: true },
         { vi: 'Số lần', en: 'Times', w: 60, right: true },
       ],
       reasons.slice(0, MAX_REASONS).map((r) => [RESULT_VI[r.result] ?? r.result, r.reason, n(r.count)]),
@@ -284,9 +292,10 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         { vi: 'Phường · thiết bị', en: 'Ward · device', w: 112 },
         { vi: 'Bản tin', en: 'Bulletin', w: 116 },
         { vi: 'Kết quả', en: 'Result', w: 62 },
-        { vi: 'Lý do', en: 'Reason', w: width - 364 },
+        { vi: 'Lý do', en: 'Reason', w: width - 364, red: true },
       ],
-      problems.slice(0, PDF_MAX_ROWS).map((r) => [vnTime(r.scheduledStart), `${r.areaName}\n${r.deviceName}`, r.title, RESULT_VI[r.result] ?? r.result, r.reason ?? '']),
+      // The reason in words; the device's technical words are in the CSV and on the bulletin's page.
+      problems.slice(0, PDF_MAX_ROWS).map((r) => [vnTime(r.scheduledStart), `${r.areaName}\n${r.deviceName}`, r.title, RESULT_VI[r.result] ?? r.result, r.reasonText?.vi ?? '']),
       { size: 7.5 },
     );
     if (problems.length > PDF_MAX_ROWS) {

@@ -8,6 +8,7 @@ import { getAreaByPath, listAreas, withinScope } from '../areas/areas.ts';
 import { listDevices } from '../devices/devices.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
+import { explain } from './failure-reasons.ts';
 import { formatVn } from '../time.ts';
 import { CSV_HEADER_WORDS, LocalizedError, msg, NO_CONFIRMATION_WORDS, PRIORITY_WORDS, REJECTION_WORDS, RESULT_WORDS, wordOf, YES_NO_WORDS, type ReportLang } from '../messages.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
@@ -34,7 +35,12 @@ export interface CoverageRow {
   secondsPlayed: number;
   result: Result;
   confirmed: boolean;
+  /** What the device said (technical, English): detail behind reasonText. */
   reason: string | null;
+  /** Why it did not play fully (failure-reasons.ts); null when it played or is not yet due. */
+  reasonCode: string | null;
+  /** The same in words an official understands. */
+  reasonText: { vi: string; en: string } | null;
   evidence: unknown;
 }
 
@@ -113,6 +119,7 @@ export function coverageReport(db: Db, q: { areaPath: string; from: number; to: 
       result,
       confirmed: !!rec,
       reason,
+      ...explain(result, rec?.reason_code, reason, d.kind),
       evidence: rec ? JSON.parse(rec.evidence) : null,
     });
   };

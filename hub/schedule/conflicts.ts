@@ -2,7 +2,9 @@
 // same devices, classified by the national priority rule (Circular 39/2020/TT-BTTTT): normal <
 // priority < emergency; the higher level pre-empts. Two bulletins of the same level from different
 // levels of government (a district priority bulletin against the ward's own) are the ward
-// official's decision, not an error.
+// official's decision, not an error. Two of the same level and priority are the approving leader's
+// choice (decideSameLevel in decisions.ts); until a choice is stored, whoPlays says what the device
+// will do by its own rule.
 import { PRIORITY_RANK, type Priority } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
@@ -31,7 +33,42 @@ export interface Conflict {
   otherStartAt: number;
   /** Where the other broadcast comes from relative to the draft: a higher level, the same, or lower. */
   otherLevel: 'higher' | 'same' | 'lower';
+  /** Which of the two the device plays at this clash, undecided (see whoPlays). */
+  plays: WhoPlays;
+  /** A clash of the same priority and level with an approved bulletin: the approving leader chooses. */
+  leaderChooses: boolean;
 }
+
+/**
+ * 'draft' or 'other': that one plays and the other waits behind it (and is skipped if it cannot
+ * start within the agent's grace, 60 s by default). 'first-approved': neither is approved yet and
+ * they start together, so whichever is approved first plays.
+ */
+export type WhoPlays = 'draft' | 'other' | 'first-approved';
+
+interface Contender {
+  priority: Priority;
+  startAt: number;
+  /** Approval time; null while waiting for approval (a draft, or a submitted bulletin). */
+  approvedAt: number | null;
+}
+
+/**
+ * What the device will play when two occurrences overlap, by the agent's own rule
+ * (edge-agent/timeline.ts, rule 3): the higher priority; at the same priority the earlier start; at
+ * the same start the one approved first (a bulletin already approved before one still waiting).
+ */
+export function whoPlays(draft: Contender, other: Contender): WhoPlays {
+  const d = PRIORITY_RANK[draft.priority] - PRIORITY_RANK[other.priority];
+  if (d !== 0) return d > 0 ? 'draft' : 'other';
+  if (draft.startAt !== other.startAt) return draft.startAt < other.startAt ? 'draft' : 'other';
+  if (draft.approvedAt === null && other.approvedAt === null) return 'first-approved';
+  if (draft.approvedAt === null) return 'other';
+  if (other.approvedAt === null) return 'draft';
+  return draft.approvedAt <= other.approvedAt ? 'draft' : 'other';
+}
+
+const approvedAtOf = (b: Broadcast) => (b.status === 'approved' && b.decidedAt !== null ? b.decidedAt : null);
 
 /** Depth of the highest target (fewest path segments): 1 province, 2 district, 3 ward, … */
 export function broadcastDepth(targetPaths: string[]): number {
@@ -85,8 +122,9 @@ export function findConflicts(
       const other = byId.get(t.item.broadcastId)!;
       if (!depthOf.has(other.id)) depthOf.set(other.id, broadcastDepth(pathsOf(other)));
       const oDepth = depthOf.get(other.id)!;
+      const kind = classifyConflict({ priority: draft.priority, depth: draftDepth }, { priority: other.priority, depth: oDepth });
       out.push({
-        kind: classifyConflict({ priority: draft.priority, depth: draftDepth }, { priority: other.priority, depth: oDepth }),
+        kind,
         deviceId: m.deviceId,
         deviceName: getDevice(db, m.deviceId)?.name ?? m.deviceId,
         draftStart: formatVn(a0)!,
@@ -100,6 +138,8 @@ export function findConflicts(
         draftStartAt: a0,
         otherStartAt: b0,
         otherLevel: oDepth < draftDepth ? 'higher' : oDepth > draftDepth ? 'lower' : 'same',
+        plays: whoPlays({ priority: draft.priority, startAt: a0, approvedAt: approvedAtOf(draft) }, { priority: other.priority, startAt: b0, approvedAt: approvedAtOf(other) }),
+        leaderChooses: kind === 'overlap' && draft.priority !== 'emergency' && other.status === 'approved',
       });
       if (out.length >= limit) return out;
     }

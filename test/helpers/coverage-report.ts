@@ -4,6 +4,7 @@
 // devices give when a bulletin did not play. Deterministic: the same arguments give the same report.
 import { RESULTS, type CoverageRow, type RejectedClaim, type coverageReport } from '../../hub/reports/coverage.ts';
 import { REJECTION_REASONS } from '../../hub/ingest/admission.ts';
+import { explain } from '../../hub/reports/failure-reasons.ts';
 import { formatVn, VN_OFFSET_MS } from '../../hub/time.ts';
 
 export type CoverageReport = ReturnType<typeof coverageReport>;
@@ -82,6 +83,7 @@ export function fixtureReport(o: FixtureOptions): CoverageReport {
         const result: Result = p < 0.8 ? 'played' : p < 0.86 ? 'failed' : p < 0.91 ? 'missed' : p < 0.95 ? 'partial' : p < 0.98 ? 'preempted' : 'skipped';
         const confirmed = result !== 'missed';
         const seconds = result === 'played' ? 180 : result === 'partial' ? 94 : 0;
+        const reason = result === 'missed' ? MISSED_REASON : REASONS[result] ? pick(REASONS[result]!) : null;
         rows.push({
           occurrenceId: `occ-${b}-${start}`,
           broadcastId: `b-${b + 1}`,
@@ -97,7 +99,8 @@ export function fixtureReport(o: FixtureOptions): CoverageReport {
           secondsPlayed: seconds,
           result,
           confirmed,
-          reason: result === 'missed' ? MISSED_REASON : REASONS[result] ? pick(REASONS[result]!) : null,
+          reason,
+          ...explain(result, null, reason, 'speaker'), // worded as the hub words them (failure-reasons.ts)
           evidence: null,
         });
       }

@@ -105,7 +105,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
                 <td>{fmtDateTime(d.scheduledStart, lang())}</td>
                 <td>
                   <span class={`badge r-${d.state}`}>{pick(RESULT, d.state)}</span>
-                  <DeviceReason state={d.state} reason={d.reason} />
+                  <DeviceReason state={d.state} reason={d.reason} text={d.reasonText} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
                 <td>{fmtSeconds(d.secondsPlayed)}</td>

@@ -368,6 +368,11 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             <p>
               «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
             </p>
+            {g.kind === 'overlap' && (
+              <p data-testid="who-plays" data-plays={whoPlaysOf(g)}>
+                {whoPlaysText(g, false)}
+              </p>
+            )}
             <p class="muted small">
               {g.items
                 .slice(0, 4)
@@ -477,8 +482,71 @@ export function conflictText(kind: string, level: string) {
   }
 }
 
-/** What the ward official decided about a clash with a higher level (GET …/broadcasts/:id clashDecision). */
-export function clashDecisionText(d: { decision: 'air-ours' | 'yield'; excluded: number }) {
+/** Which of the two a device plays at a same-level clash, over a group's occurrences ('mixed' if it varies). */
+export function whoPlaysOf(g: { items: Array<{ plays: string }> }): string {
+  const all = new Set(g.items.map((c) => c.plays));
+  return all.size === 1 ? [...all][0] : 'mixed';
+}
+
+/**
+ * The hub's precedence rule for a same-level clash, in words (hub/schedule/conflicts.ts whoPlays,
+ * the agent's own order): the earlier start plays, at the same start the one approved first; the
+ * other waits and is skipped if it cannot start within a minute. `reviewing`: a leader's card.
+ */
+export function whoPlaysText(g: { title: string; items: Array<{ plays: string; leaderChooses?: boolean }> }, reviewing: boolean): string {
+  const waits = tx('chờ bản tin kia phát xong và bị bỏ qua nếu phải chờ quá 1 phút', 'waits for the other and is skipped if it cannot start within a minute');
+  const choose = g.items.some((c) => c.leaderChooses)
+    ? reviewing
+      ? tx(' Hãy chọn bên dưới bản tin nào phát.', ' Choose below which one plays.')
+      : tx(' Lãnh đạo sẽ chọn bản tin nào phát khi phê duyệt.', 'The leader chooses which one plays when approving.')
+    : '';
+  switch (whoPlaysOf(g)) {
+    case 'other':
+      return tx(`Nếu không chọn khác: «${g.title}» sẽ phát (đã duyệt trước hoặc bắt đầu trước); bản tin này ${waits}.`, `Unless chosen otherwise: «${g.title}» plays (approved or starting first); this one ${waits}.`) + choose;
+    case 'draft':
+      return tx(`Nếu không chọn khác: bản tin này sẽ phát (bắt đầu trước); «${g.title}» ${waits}.`, `Unless chosen otherwise: this one plays (it starts first); «${g.title}» ${waits}.`) + choose;
+    case 'first-approved':
+      return tx(
+        `Cả hai cùng giờ và đều chưa được duyệt: bản tin nào được phê duyệt trước sẽ phát; lãnh đạo duyệt bản tin sau sẽ chọn.`,
+        'Both start together and neither is approved yet: the one approved first plays; the leader approving the second chooses.',
+      );
+    default:
+      return tx(`Tùy lần phát: bản tin bắt đầu trước (cùng giờ thì bản tin được duyệt trước) sẽ phát; bản tin kia ${waits}.`, `It depends on the occurrence: the one starting first (at the same time, the one approved first) plays; the other ${waits}.`) + choose;
+  }
+}
+
+/** The leader's choice on same-level clashes at approval (POST …/approve { clashes }). */
+export function SameLevelChoice({ titles, value, onChange }: { titles: string[]; value: ClashDecision | ''; onChange: (d: ClashDecision) => void }) {
+  const others = titles.map((t) => `«${t}»`).join(', ');
+  return (
+    <fieldset class="decision-box" data-testid="same-level-choice">
+      <legend>{tx('Trùng giờ với bản tin cùng cấp đã duyệt: chọn bản tin nào phát', 'Clashes with an approved bulletin of the same level: choose which plays')}</legend>
+      <label class="check">
+        <input type="radio" name="same-level" value="air-ours" data-testid="choose-air-ours" checked={value === 'air-ours'} onChange={() => onChange('air-ours')} />
+        {tx(`Bản tin này phát; ${others} nhường (không phát trên các thiết bị trùng giờ vào các lần đó).`, `This one plays; ${others} steps aside (left off the clashing devices at those times).`)}
+      </label>
+      <label class="check">
+        <input type="radio" name="same-level" value="yield" data-testid="choose-yield" checked={value === 'yield'} onChange={() => onChange('yield')} />
+        {tx(`Bản tin này nhường ${others} (không phát trên các thiết bị trùng giờ vào các lần đó).`, `This one steps aside for ${others} (left off the clashing devices at those times).`)}
+      </label>
+    </fieldset>
+  );
+}
+
+/** What was decided about a clash (GET …/broadcasts/:id clashDecision): the leader's same-level choice, or the ward official's decision against a higher level. */
+export function clashDecisionText(d: { decision: 'air-ours' | 'yield'; excluded: number; sameLevel?: boolean; againstTitles?: string[] }) {
+  if (d.sameLevel) {
+    const others = (d.againstTitles ?? []).map((t) => `«${t}»`).join(', ');
+    return d.decision === 'yield'
+      ? tx(
+          `Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; ${d.excluded} lần phát của bản tin này không phát trên thiết bị trùng giờ.`,
+          `The leader chose: this bulletin steps aside for the one of the same level; ${d.excluded} occurrence(s) of it are left off the clashing devices.`,
+        )
+      : tx(
+          `Lãnh đạo đã chọn: bản tin này phát; ${others} nhường ${d.excluded} lần phát trên thiết bị trùng giờ.`,
+          `The leader chose: this bulletin plays; ${others} steps aside for ${d.excluded} occurrence(s) on the clashing devices.`,
+        );
+  }
   return d.decision === 'yield'
     ? tx(
         `Cán bộ phường quyết định nhường cho bản tin cấp trên: ${d.excluded} lần phát của bản tin này không phát trên thiết bị trùng giờ.`,

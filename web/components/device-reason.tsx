@@ -1,20 +1,28 @@
 // A device's reason under its state. A failure (or a missing confirmation) shows in red, in words an
-// official understands; what the device said (English, technical) is one click away.
-import { tx } from '../lib/i18n.ts';
+// official understands (the hub words the receipt's reason code from its catalogue: reasonText);
+// what the device said (English, technical) is one click away and never the main text.
+import { lang, tx } from '../lib/i18n.ts';
 import { failureText } from '../lib/send-check.ts';
 
-export function DeviceReason({ state, reason }: { state: string; reason: string | null | undefined }) {
-  if (state === 'failed' || state === 'missed')
-    return (
-      <div class="error small" data-testid="fail-reason">
-        {failureText(reason, state)}
-        {reason && (
-          <details data-testid="fail-detail">
-            <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
-            <code class="muted">{reason}</code>
-          </details>
-        )}
-      </div>
-    );
-  return reason ? <div class="muted small">{reason}</div> : null;
+export interface ReasonText {
+  vi: string;
+  en: string;
+}
+
+export function DeviceReason({ state, reason, text }: { state: string; reason: string | null | undefined; text?: ReasonText | null }) {
+  const failed = state === 'failed' || state === 'missed';
+  // The hub's words; a hub too old to send them: the same meaning recognised here.
+  const words = text ? (lang() === 'en' ? text.en : text.vi) : failed ? failureText(reason, state) : null;
+  if (!words && !reason) return null;
+  return (
+    <div class={failed ? 'error small' : 'muted small'} data-testid={failed ? 'fail-reason' : 'note-reason'}>
+      {words}
+      {reason && (
+        <details data-testid="fail-detail">
+          <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
+          <code class="muted">{reason}</code>
+        </details>
+      )}
+    </div>
+  );
 }

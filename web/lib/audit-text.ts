@@ -31,6 +31,9 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'device.revoke': ['Thu hồi thiết bị', 'Revoked a device'],
   'device.decommission': ['Ngừng sử dụng thiết bị', 'Decommissioned a device'],
   'media.upload': ['Tải bản tin lên', 'Uploaded audio'],
+  'media.archive': ['Lưu trữ tệp âm thanh', 'Archived audio'],
+  'media.restore': ['Khôi phục tệp âm thanh', 'Restored audio'],
+  'media.delete': ['Xóa tệp âm thanh', 'Deleted audio'],
   'broadcast.submit': ['Gửi duyệt', 'Submitted'],
   'broadcast.approve': ['Phê duyệt', 'Approved'],
   'broadcast.reject': ['Từ chối', 'Rejected'],
@@ -89,6 +92,12 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
       return t(`Ngừng sử dụng ${it} vĩnh viễn (báo cáo vẫn giữ lịch sử)`, `Decommissioned ${it} for good (reports keep its history)`);
     case 'media.upload':
       return t(`Tải lên tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`, `Uploaded the audio file ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`);
+    case 'media.archive':
+      return t(`Lưu trữ tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} (ẩn khỏi thư viện, có thể khôi phục)`, `Archived audio ${q(d.name ?? e.targetName ?? e.target)} (hidden from the library, restorable)`);
+    case 'media.restore':
+      return t(`Khôi phục tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} vào thư viện`, `Restored audio ${q(d.name ?? e.targetName ?? e.target)} to the library`);
+    case 'media.delete':
+      return t(`Xóa tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}`, `Deleted audio ${q(d.name ?? e.targetName ?? e.target)}`);
     case 'broadcast.submit':
       return t(`Gửi duyệt lịch phát ${it}`, `Submitted ${it}`) + paren(pick(PRIORITY, d.priority)) + at(d.targets, 'tại', 'for');
     case 'broadcast.emergency':
@@ -108,6 +117,12 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     case 'broadcast.decision': {
       const others = Array.isArray(d.conflictsWith) ? d.conflictsWith.map((x: string) => q(named(x))).join(', ') : '…';
       const n = fmtNumber(d.excluded ?? 0, 0, lang);
+      if (d.sameLevel) {
+        // A leader's choice at approval between two bulletins of the same level.
+        return d.decision === 'yield'
+          ? t(`Trùng giờ với bản tin cùng cấp ${others}: chọn để ${it} nhường; ${n} lần phát của ${it} không phát trên ${list(d.devices) || 'thiết bị trùng giờ'}`, `Same-level clash with ${others}: chose that ${it} steps aside; ${n} occurrence(s) left off ${list(d.devices) || 'the clashing devices'}`)
+          : t(`Trùng giờ với bản tin cùng cấp ${others}: chọn phát ${it}; ${n} lần phát của bản tin kia không phát trên ${list(d.devices)}`, `Same-level clash with ${others}: chose that ${it} plays; ${n} occurrence(s) of the other left off ${list(d.devices)}`);
+      }
       return d.decision === 'yield'
         ? t(`Trùng giờ với ${others}: nhường cho bản tin cấp trên; ${n} lần phát của ${it} không phát trên ${list(d.devices) || t('thiết bị trùng giờ', 'the clashing devices')}`, `Clash with ${others}: yielded to the higher level; ${n} occurrence(s) of ${it} left off ${list(d.devices) || 'the clashing devices'}`)
         : t(`Trùng giờ với ${others}: phát bản tin của phường ${it}; ${n} lần phát của bản tin cấp trên không phát trên ${list(d.devices)}`, `Clash with ${others}: aired the ward's ${it}; ${n} occurrence(s) of the higher level's left off ${list(d.devices)}`);

@@ -4,8 +4,9 @@
 // preview warns about exactly what the board would refuse. Pure: unit-tested without a browser.
 import type { LedDisplay } from '../../protocol/schemas.ts';
 import { ALPHA_DEFAULT_DISPLAY } from '../../firmware-bridge/led/display.ts';
-import { viewPage, type PageRefusal, type PageView } from '../../firmware-bridge/led/alpha/page-view.ts';
-import { ledLength, ledPageLines } from '../../firmware-bridge/led/text.ts';
+import { type PageRefusal, type PageView } from '../../firmware-bridge/led/alpha/page-view.ts';
+import { fitPage, sentLines } from '../../firmware-bridge/led/alpha/message-fit.ts';
+import { ledLength } from '../../firmware-bridge/led/text.ts';
 import { measureLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
 import { tx } from './i18n.ts';
 import { inScope } from './session.ts';
@@ -112,34 +113,20 @@ export interface BoardView {
   refused: boolean;
 }
 
-/**
- * A page's lines as the composer sends them (ledForApi): trailing spaces and trailing empty lines
- * dropped. A page of nothing but empty lines comes out empty (and is not sent at all).
- */
-export function sentLines(lines: readonly string[]): string[] {
-  const trimmed = lines.map((l) => l.trimEnd());
-  while (trimmed.length > 0 && !trimmed[trimmed.length - 1]) trimmed.pop();
-  return trimmed;
-}
+export { sentLines };
 
 /** What a board with `display` shows for the message, page by page, and where it does not fit. */
 export function boardView(pages: LedPageInput[], display: LedDisplay): BoardView {
-  const settings = { ...display, stripMarker: display.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker };
   const out: PageOnBoard[] = [];
   const issues: FitIssue[] = [];
   pages.forEach((p, i) => {
     if (!p.lines.some((l) => l.trim())) return; // an empty page is not sent
     const page = i + 1;
-    const lines = ledPageLines(sentLines(p.lines)); // cleaned and split as the driver does
-    lines.forEach((l, j) => {
-      if (ledLength(l) > display.maxLineChars) issues.push({ kind: 'too-many-chars', page, line: j + 1, chars: ledLength(l), max: display.maxLineChars, refused: true });
-    });
-    const view = viewPage(lines, p.mode, settings, page);
+    // What the board refuses comes from the same function the hub's API asks (message-fit.ts).
+    const { view, refusals } = fitPage(p.lines, p.mode, display, page);
     out.push({ page, mode: p.mode, view });
-    if (view.refusal) {
-      const { error: _, ...refusal } = view.refusal;
-      issues.push({ kind: 'refused', page, refusal, refused: true });
-    } else if (view.rendering !== 'picture') {
+    for (const r of refusals) issues.push({ ...r, refused: true });
+    if (!view.refusal && view.rendering !== 'picture') {
       // A picture was checked against the board above; text goes in the board's own font.
       if (p.mode !== 'scroll' && p.mode !== 'rollLeft') {
         view.lines.forEach((l, j) => {

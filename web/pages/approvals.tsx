@@ -9,7 +9,7 @@ import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import { LedBoardPreviews } from '../components/led-preview.tsx';
-import { checkBodyOf, clashDecisionText, conflictText, conflictTitle, groupConflicts } from '../components/broadcast-form.tsx';
+import { checkBodyOf, clashDecisionText, conflictText, conflictTitle, groupConflicts, SameLevelChoice, whoPlaysOf, whoPlaysText, type ClashDecision } from '../components/broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
@@ -75,12 +75,15 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
+  const [choice, setChoice] = useState<ClashDecision | ''>('');
   const own = b.createdBy === me.id;
   // What approving would collide with, and whether quiet hours forbid it.
   const [check, setCheck] = useState<any>(null);
   useEffect(() => {
     post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(setCheck, () => setCheck(null));
   }, [b.id]);
+  // Approved bulletins of the same level this one clashes with: the leader chooses which plays.
+  const chooseAgainst: string[] = [...new Set<string>((check?.conflicts ?? []).filter((c: any) => c.leaderChooses).map((c: any) => c.title))];
   const act = async (path: string, body: unknown = {}) => {
     setError('');
     try {
@@ -110,10 +113,16 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
         </p>
       )}
       {groupConflicts(check?.conflicts ?? []).map((g) => (
-        <p class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`} data-testid={`queue-conflict-${g.kind}`}>
+        <div class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`} data-testid={`queue-conflict-${g.kind}`}>
           <strong>{conflictTitle(g.kind)}</strong>: «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
-        </p>
+          {g.kind === 'overlap' && (
+            <p data-testid="queue-who-plays" data-plays={whoPlaysOf(g)}>
+              {whoPlaysText(g, true)}
+            </p>
+          )}
+        </div>
       ))}
+      {!own && chooseAgainst.length > 0 && <SameLevelChoice titles={chooseAgainst} value={choice} onChange={setChoice} />}
       {check?.clashDecision && (
         <p class="alert decision" data-testid="queue-clash-decision">
           {clashDecisionText(check.clashDecision)}
@@ -127,8 +136,8 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
         </p>
       ) : (
         <div class="row">
-          <button class="primary" data-testid="approve" onClick={() => act(`/api/v1/broadcasts/${b.id}/approve`)}>
-            {tx('Phê duyệt', 'Approve')}
+          <button class="primary" data-testid="approve" disabled={chooseAgainst.length > 0 && !choice} onClick={() => act(`/api/v1/broadcasts/${b.id}/approve`, choice && chooseAgainst.length ? { clashes: choice } : {})}>
+            {chooseAgainst.length > 0 && choice ? (choice === 'air-ours' ? tx('Phê duyệt — bản tin này phát', 'Approve — this one plays') : tx('Phê duyệt — bản tin này nhường', 'Approve — this one steps aside')) : tx('Phê duyệt', 'Approve')}
           </button>
           {!rejecting && (
             <button data-testid="reject" onClick={() => setRejecting(true)}>

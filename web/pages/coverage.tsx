@@ -6,8 +6,8 @@ import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
 import { fmtDateTime, vnParts } from '../lib/time.ts';
 import { fmtNumber, fmtPercent, fmtSeconds } from '../lib/format.ts';
-import { DeviceReason } from '../components/device-reason.tsx';
 import { myAreas } from '../lib/session.ts';
+import { DeviceReason } from '../components/device-reason.tsx';
 import type { AppCtx } from '../app.tsx';
 
 /** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
@@ -145,7 +145,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                       <span class={`badge r-${x.result}`}>{pick(RESULT, x.result)}</span>
                     </td>
                     <td data-label={tx('Lý do', 'Reason')} class="reason" data-testid="problem-reason">
-                      <DeviceReason state={x.result} reason={x.reason} />
+                      <DeviceReason state={x.result} reason={x.reason} text={x.reasonText} />
                     </td>
                   </tr>
                 ))}

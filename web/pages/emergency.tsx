@@ -258,7 +258,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
                   ) : (
                     <span class="badge">{tx('Đang gửi…', 'Sending…')}</span>
                   )}
-                  <DeviceReason state={d.state} reason={d.reason} />
+                  <DeviceReason state={d.state} reason={d.reason} text={d.reasonText} />
                 </td>
                 <td>{fmtDateTime(d.actualStart, lang(), true)}</td>
                 <td>{fmtSeconds(d.secondsPlayed)}</td>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, upload } from '../lib/api.ts';
+import { ApiError, del, post, upload } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtDateTime } from '../lib/time.ts';
@@ -14,6 +14,9 @@ import type { AppCtx } from '../app.tsx';
 
 export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   const media = useResource<any[]>('/api/v1/media', [], ['media']);
+  const [showArchived, setShowArchived] = useState(false);
+  const archived = useResource<any[]>(showArchived ? '/api/v1/media?archived=1' : null, [], ['media']);
+  const reload = () => (media.reload(), showArchived && archived.reload());
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
   const [pages, setPages] = useState<LedPageInput[]>([{ lines: ['Chào mừng Ngày hội', 'Đại đoàn kết 18/11'], mode: 'hold', seconds: 8 }]);
@@ -98,20 +101,49 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
               )}
               {m.status === 'failed' && <p class="error small">{mediaErrorText(m, lang())}</p>}
               {m.status === 'ready' && <AudioWithWave media={m} />}
-              {m.status === 'ready' && (
-                <button
-                  class="small"
-                  onClick={() => {
-                    setDraftSeed({ mediaId: m.id, title: m.originalName.replace(/\.[a-z0-9]+$/i, '') });
-                    ctx.go('schedule?new');
-                  }}
-                >
-                  {tx('Đặt lịch phát', 'Schedule it')}
-                </button>
-              )}
+              <div class="row">
+                {m.status === 'ready' && (
+                  <button
+                    class="small"
+                    onClick={() => {
+                      setDraftSeed({ mediaId: m.id, title: m.originalName.replace(/\.[a-z0-9]+$/i, '') });
+                      ctx.go('schedule?new');
+                    }}
+                  >
+                    {tx('Đặt lịch phát', 'Schedule it')}
+                  </button>
+                )}
+                {m.mayManage && <MediaActions m={m} archived={false} onDone={reload} />}
+              </div>
             </li>
           ))}
         </ul>
+        <button class="link small" data-testid="show-archived" aria-expanded={showArchived} onClick={() => setShowArchived(!showArchived)}>
+          {showArchived ? tx('Ẩn tệp đã lưu trữ', 'Hide archived files') : tx('Xem tệp đã lưu trữ', 'Show archived files')}
+        </button>
+        {showArchived && (
+          <div data-testid="archived-list">
+            <h3>{tx('Tệp đã lưu trữ', 'Archived files')}</h3>
+            {archived.data?.length === 0 && <p class="muted small">{tx('Không có tệp nào đã lưu trữ.', 'No archived files.')}</p>}
+            <ul class="media-list">
+              {archived.data?.map((m) => (
+                <li class="media-item" data-testid="archived-item" data-name={m.originalName}>
+                  <div class="media-head">
+                    <strong>{m.originalName}</strong>
+                    <span class="muted small">
+                      {tx('Lưu trữ lúc', 'Archived')} {fmtDateTime(m.archivedAt, lang())}
+                    </span>
+                  </div>
+                  {m.mayManage && (
+                    <div class="row">
+                      <MediaActions m={m} archived onDone={reload} />
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </section>
 
       <section class="card">
@@ -129,6 +161,56 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
         </button>
       </section>
     </div>
+  );
+}
+
+/**
+ * Archive (hide, restorable) or delete (files removed) an item nobody's bulletin needs, each asked
+ * first. The hub refuses an item still in use and names the bulletins; that answer shows here.
+ */
+function MediaActions({ m, archived, onDone }: { m: any; archived: boolean; onDone: () => void }) {
+  const [error, setError] = useState('');
+  const run = async (question: string, act: () => Promise<unknown>) => {
+    if (!window.confirm(question)) return;
+    setError('');
+    try {
+      await act();
+      onDone();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const name = `«${m.originalName}»`;
+  return (
+    <>
+      {archived ? (
+        <button class="small" data-testid="media-restore" onClick={() => run(tx(`Khôi phục ${name} vào thư viện?`, `Restore ${name} to the library?`), () => post(`/api/v1/media/${m.id}/restore`))}>
+          {tx('Khôi phục', 'Restore')}
+        </button>
+      ) : (
+        <button
+          class="small"
+          data-testid="media-archive"
+          onClick={() =>
+            run(tx(`Lưu trữ ${name}? Tệp sẽ ẩn khỏi thư viện và có thể khôi phục sau.`, `Archive ${name}? It leaves the library and can be restored later.`), () => post(`/api/v1/media/${m.id}/archive`))
+          }
+        >
+          {tx('Lưu trữ', 'Archive')}
+        </button>
+      )}
+      <button
+        class="small danger"
+        data-testid="media-delete"
+        onClick={() => run(tx(`Xóa hẳn ${name}? Tệp âm thanh sẽ bị xóa khỏi máy chủ và không khôi phục được.`, `Delete ${name} for good? The audio files are removed from the hub and cannot be restored.`), () => del(`/api/v1/media/${m.id}`))}
+      >
+        {tx('Xóa', 'Delete')}
+      </button>
+      {error && (
+        <p class="error small" role="alert" data-testid="media-action-error">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -18,9 +18,11 @@ import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
+import { explain } from '../../reports/failure-reasons.ts';
+import { ledMisfit } from '../../broadcasts/led-fit.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-hours.ts';
-import { standingDecision } from '../../schedule/decisions.ts';
+import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } from '../../schedule/decisions.ts';
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf, zodMessage } from '../../messages.ts';
@@ -32,7 +34,7 @@ export function broadcastRoutes(ctx: HubContext) {
     try {
       return f();
     } catch (e) {
-      if (e instanceof BroadcastError) throw new HttpError(e.status, textOf(e));
+      if (e instanceof BroadcastError || e instanceof DecisionError) throw new HttpError(e.status, textOf(e));
       throw e;
     }
   };
@@ -81,17 +83,20 @@ export function broadcastRoutes(ctx: HubContext) {
     return planned.map((p) => {
       const r = byKey.get(`${p.item.occurrenceId}|${p.deviceId}`);
       const d = getDevice(ctx.db, p.deviceId);
+      const state = r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status;
       return {
         deviceId: p.deviceId,
         deviceName: d?.name,
         online: d?.online ?? false,
         occurrenceId: p.item.occurrenceId,
         scheduledStart: formatVn(p.item.startAt),
-        state: r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status,
+        state,
         actualStart: formatVn(r?.actual_start),
         actualEnd: formatVn(r?.actual_end),
         secondsPlayed: r?.seconds_played ?? null,
         reason: r?.reason ?? null,
+        // What went wrong in words an official understands; `reason` is the device's own detail.
+        ...explain(state, r?.reason_code, r?.reason, d?.kind),
         evidence: r ? JSON.parse(r.evidence) : null,
       };
     });
@@ -167,17 +172,40 @@ export function broadcastRoutes(ctx: HubContext) {
     route({
       method: 'post',
       path: '/api/v1/broadcasts/:id/approve',
-      summary: 'Approve (a different person than the author; leader, district or admin)',
+      summary:
+        'Approve (a different person than the author; leader, district or admin). When it clashes with an approved bulletin of the same priority and level on devices in your area, say which plays: clashes "air-ours" (this one; the other steps aside at those times) or "yield" (this one steps aside); without it the answer is 409 (code decision.same-level-needed) with the clashes.',
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
-      async handler({ req, user }) {
+      body: z.object({ clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)') }),
+      async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
+        if (pending?.status === 'submitted' && pending.led) {
+          // A board may have reported a smaller display since the bulletin was written.
+          const misfit = ledMisfit(ctx.db, pending.led, pending.targets);
+          if (misfit) throw new HttpError(400, misfit);
+        }
         if (pending?.status === 'submitted') {
           // A "now" bulletin approved late starts at approval: check that time.
           const soonest = Date.now() + ctx.config.startLeadMs;
           quiet(!pending.rrule && pending.startsAt !== null && pending.startsAt < soonest ? { ...pending, startsAt: soonest } : pending);
         }
-        const { superseded, ...b } = guard(() => approveBroadcast(ctx.db, user!, String(req.params.id), Date.now(), ctx.config.startLeadMs));
+        // Approval and the same-level choice are one step: a clash left unchosen approves nothing.
+        const { superseded, ...b } = guard(() =>
+          ctx.db.transaction(() => {
+            const now = Date.now();
+            const approved = approveBroadcast(ctx.db, user!, String(req.params.id), now, ctx.config.startLeadMs);
+            if (body.clashes) {
+              decideSameLevel(ctx.db, user!, approved, body.clashes, now);
+            } else {
+              const open = sameLevelClashes(ctx.db, approved, now).filter((c) => withinScope(user!.scope, getDevice(ctx.db, c.deviceId)?.areaPath ?? ''));
+              if (open.length) {
+                const titles = [...new Set(open.map((c) => c.title))];
+                throw new HttpError(409, msg('decision.same-level-needed', { titles, devices: new Set(open.map((c) => c.deviceId)).size, first: open[0].draftStart }), { clashes: open.slice(0, 50) });
+              }
+            }
+            return approved;
+          })(),
+        );
         // An approved edit replaces the old version on the devices (no stop: if the old one is on
         // air right now it finishes; its later occurrences leave the manifests, also on devices the
         // edit no longer reaches).

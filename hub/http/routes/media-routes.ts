@@ -8,7 +8,9 @@ import { safeOriginalName } from '../../media/media-jobs.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import type { MediaItem } from '../../media/media-store.ts';
+import type { User } from '../../auth/users.ts';
 import { msg, textOf } from '../../messages.ts';
+import { archiveMedia, deleteMedia, mayManage, MediaLifecycleError, restoreMedia } from '../../media/media-lifecycle.ts';
 
 export function mediaRoutes(ctx: HubContext) {
   return [
@@ -59,14 +61,46 @@ export function mediaRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/media',
-      summary: 'Media items with processing state: those uploaded within your area, and those used by broadcasts that concern it',
+      summary: 'Media items with processing state: those uploaded within your area, and those used by broadcasts that concern it (archived=1: the archived ones instead)',
       tag: 'media',
       access: 'user',
-      handler({ user }) {
+      query: z.object({ archived: z.enum(['0', '1']).default('0') }),
+      handler({ user, query }) {
         const visible = createVisibility(ctx.db, user!.scope).mediaIds();
-        return visible ? listMedia(ctx.db, 200, [...visible]) : listMedia(ctx.db);
+        const archived = query.archived === '1';
+        const items = visible ? listMedia(ctx.db, 200, [...visible], archived) : listMedia(ctx.db, 200, undefined, archived);
+        // Whether you may archive or delete each (the library shows the buttons only then).
+        return items.map((m) => ({ ...m, mayManage: mayManage(ctx.db, user!, m) }));
       },
     }),
+    ...(
+      [
+        ['post', '/api/v1/media/:id/archive', 'Archive: hide from the library (restorable). Refused (409, naming them) while a broadcast that may still air or is reported uses it', (u, id) => archiveMedia(ctx.db, u, id)],
+        ['post', '/api/v1/media/:id/restore', 'Restore an archived item to the library', (u, id) => restoreMedia(ctx.db, u, id)],
+        ['delete', '/api/v1/media/:id', 'Delete: remove the files (the record stays, hidden). Refused (409, naming them) while a broadcast that may still air or is reported uses it; a failed upload can always go', (u, id) => deleteMedia(ctx.db, u, id, ctx.media.mediaDir)],
+      ] as const satisfies ReadonlyArray<readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown]>
+    ).map(([method, p, summary, act]) =>
+      route({
+        method,
+        path: p,
+        summary: `${summary}. Allowed: the uploader, the officials, leaders and district office of the uploader's ward, an admin.`,
+        tag: 'media',
+        access: ['operator', 'approver', 'district', 'admin'],
+        handler({ req, user }) {
+          const id = Number(req.params.id);
+          // Media you cannot see does not exist for you.
+          if (!Number.isInteger(id) || !createVisibility(ctx.db, user!.scope).media(id)) throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
+          try {
+            const r = act(user!, id);
+            ctx.events.emit('media', { id });
+            return r;
+          } catch (e) {
+            if (e instanceof MediaLifecycleError) throw new HttpError(e.status, textOf(e), e.broadcasts.length ? { broadcasts: e.broadcasts } : undefined);
+            throw e;
+          }
+        },
+      }),
+    ),
     route({
       method: 'get',
       path: '/api/v1/media/:id',
