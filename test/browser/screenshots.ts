@@ -70,13 +70,14 @@ async function everydayBulletins(api: ApiClient, users: Record<'official' | 'lea
   const day = (offset: number) => formatVn(Date.now() + offset * 86_400_000)!.slice(0, 10);
   const plan = [
     { title: 'Tuyên truyền phòng chống cháy nổ khu dân cư', startsAt: `${day(1)}T06:00`, approve: true },
-    { title: 'Thông báo lịch tiêm chủng mở rộng', startsAt: `${day(1)}T06:00`, approve: true },
+    // Same time, same level: the leader chooses at approval that this one plays.
+    { title: 'Thông báo lịch tiêm chủng mở rộng', startsAt: `${day(1)}T06:00`, approve: true, clashes: 'air-ours' },
     { title: 'Hưởng ứng Ngày hội Đại đoàn kết toàn dân tộc', startsAt: `${day(2)}T17:30`, approve: true },
     { title: 'Thông báo thu gom rác thải cồng kềnh', startsAt: `${day(3)}T07:00`, approve: false },
   ];
   for (const p of plan) {
     const b = await official.post('/api/v1/broadcasts', { title: p.title, mediaId, volume: 70, targets: { areas: [HA_DINH], devices: [] }, startsAt: p.startsAt });
-    if (p.approve) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    if (p.approve) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, 'clashes' in p ? { clashes: p.clashes } : {});
   }
 }
 

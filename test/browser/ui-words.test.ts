@@ -43,7 +43,8 @@ beforeAll(async () => {
   const led = (text: string) => ({ pages: [{ lines: [text], mode: 'hold', seconds: 8 }] });
   for (const title of CLASH) {
     const b = await official.post('/api/v1/broadcasts', { title, mediaId: media.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: `${tomorrow()}T06:00` });
-    if (title !== CLASH[2]) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    // The second clashes with the first at the same level: the leader chooses that it plays too.
+    if (title !== CLASH[2]) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, title === CLASH[1] ? { clashes: 'air-ours' } : {});
   }
   const rejected = await official.post('/api/v1/broadcasts', { title: 'Tin bị từ chối', led: led('Thông báo'), targets: { areas: [HA_DINH], devices: [] }, startsAt: `${tomorrow()}T10:00` });
   await leader.post(`/api/v1/broadcasts/${rejected.id}/reject`, { reason: 'Sai giờ phát' });
@@ -219,7 +220,8 @@ describe('issue 13.13: the calendar', () => {
       await page.waitForSelector(`[data-testid=cal-day-list][data-day="${tomorrow()}"]`);
       for (const title of CLASH) {
         const item = page.locator('[data-testid=cal-day-list] [data-testid=cal-item]', { hasText: title });
-        expect(await item.textContent()).toMatch(new RegExp(`^06:00(–06:0\\d)? ${title}`));
+        // (⊘ marks the one the leader's choice left off the clashing speaker)
+        expect(await item.textContent()).toMatch(new RegExp(`^06:00(–06:0\\d)? (⊘ )?${title}`));
         expect(await item.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
       }
       // The month view, with its arrows and "Hôm nay".

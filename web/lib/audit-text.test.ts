@@ -24,7 +24,7 @@ describe('the activity log in sentences with names', () => {
   });
   it('never shows raw JSON: a device acting, an unknown action, an id with no name left', () => {
     expect(auditWho(entry({ userName: null, username: null, action: 'device.enrol' }), 'vi')).toBe('thiết bị');
-    expect(auditSentence(entry({ action: 'media.delete', targetName: 'cu.wav' }), 'vi')).toBe('media.delete «cu.wav»');
+    expect(auditSentence(entry({ action: 'media.frobnicate', targetName: 'cu.wav' }), 'vi')).toBe('media.frobnicate «cu.wav»');
     expect(auditSentence(entry({ action: 'broadcast.cancel', targetName: null, target: 'gone-id' }), 'vi')).toBe('Hủy lịch phát «gone-id»');
     for (const action of ['broadcast.submit', 'broadcast.emergency', 'user.create', 'area.boundary.import', 'broadcast.revise']) expect(auditSentence(entry({ action, detail: {} }), 'vi')).not.toMatch(/[{}[\]"]|undefined|null/);
   });
