@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm run build`, and npm's `prepare` on every `npm install` / `npm ci`: compiles the CLI (hub,
+// agent, demo, tools) into dist/ with esbuild, then builds the web UI bundle. Plain JavaScript: it
+// runs before anything is compiled and needs only esbuild.
+//
+// - One bundle, split at every dynamic import, so an agent loads no hub code and a driver a device
+//   does not use stays on disk. npm packages stay external: node_modules resolves them (native
+//   better-sqlite3 and serialport included) as it does for the sources.
+// - Every output file sits directly in dist/, and each module's `import.meta.url` is rewritten to
+//   the address of its own source file (relative to dist/, so the tree can move), so files found
+//   beside the sources (package.json, amplifier profiles, hub/public, fonts through createRequire)
+//   resolve exactly as they do under tsx.
+// - dist/build-info.json records what each source file held (bin/runtime.mjs decides from it
+//   whether dist/ is current).
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { BUILD_INFO, DIST, ROOT, sha256 } from './runtime.mjs';
+
+const started = performance.now();
+
+/** What each source held when esbuild read it: size, mtime, SHA-256 (for dist/build-info.json). */
+const inputs = {};
+const record = (file, buf, st) => (inputs[path.relative(ROOT, file).split(path.sep).join('/')] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(buf) });
+
+/** Replaces `import.meta.url` in our own sources with the URL of the source file itself. */
+const sourceUrls = {
+  name: 'source-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const rel = path.relative(DIST, args.path).split(path.sep).join('/');
+      const st = statSync(args.path);
+      const buf = readFileSync(args.path);
+      record(args.path, buf, st);
+      const contents = buf.toString('utf8').replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+      return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
+rmSync(DIST, { recursive: true, force: true });
+const result = await esbuild.build({
+  absWorkingDir: ROOT,
+  entryPoints: { wardcast: 'cli/wardcast.ts', 'build-web': 'cli/build-web.ts' },
+  outdir: DIST,
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [sourceUrls],
+});
+
+for (const rel of Object.keys(result.metafile.inputs)) {
+  if (rel.includes('node_modules/') || inputs[rel]) continue; // not ours, or recorded as it was read
+  const file = path.join(ROOT, rel);
+  record(file, readFileSync(file), statSync(file));
+}
+const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)));
+writeFileSync(BUILD_INFO, JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted }, null, 1));
+const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+const kib = js.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0) / 1024;
+console.log(`dist: ${js.length} files, ${kib.toFixed(0)} KiB from ${Object.keys(inputs).length} sources in ${(performance.now() - started).toFixed(0)} ms`);
+
+// The web UI bundle, built by the same code the hub uses when it finds the bundle stale.
+await import(pathToFileURL(path.join(DIST, 'build-web.js')).href);
