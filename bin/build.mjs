@@ -10,9 +10,11 @@
 //   the address of its own source file (relative to dist/, so the tree can move), so files found
 //   beside the sources (package.json, amplifier profiles, hub/public, fonts through createRequire)
 //   resolve exactly as they do under tsx.
-// - dist/build-info.json records what each source file held (bin/runtime.mjs decides from it
-//   whether dist/ is current).
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// - dist/build-info.json records what each source file held as esbuild read it (bin/runtime.mjs
+//   decides from it whether dist/ is current).
+// - Built beside dist/ and swapped in at the end: a process starting meanwhile finds the old
+//   build or the new one, never half of one.
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -40,11 +42,12 @@ const sourceUrls = {
   },
 };
 
-rmSync(DIST, { recursive: true, force: true });
+const next = `${DIST}.next`;
+rmSync(next, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: ROOT,
   entryPoints: { wardcast: 'cli/wardcast.ts', 'build-web': 'cli/build-web.ts' },
-  outdir: DIST,
+  outdir: next,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   bundle: true,
@@ -55,6 +58,7 @@ const result = await esbuild.build({
   packages: 'external',
   sourcemap: 'linked',
   legalComments: 'none',
+  define: { WARDCAST_COMPILED: 'true' },
   logLevel: 'warning',
   metafile: true,
   plugins: [sourceUrls],
@@ -66,7 +70,16 @@ for (const rel of Object.keys(result.metafile.inputs)) {
   record(file, readFileSync(file), statSync(file));
 }
 const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)));
-writeFileSync(BUILD_INFO, JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted }, null, 1));
+writeFileSync(path.join(next, path.basename(BUILD_INFO)), JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted }, null, 1));
+rmSync(`${DIST}.old`, { recursive: true, force: true });
+try {
+  renameSync(DIST, `${DIST}.old`);
+} catch {
+  // no previous build
+}
+renameSync(next, DIST);
+rmSync(`${DIST}.old`, { recursive: true, force: true });
+
 const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 const kib = js.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0) / 1024;
 console.log(`dist: ${js.length} files, ${kib.toFixed(0)} KiB from ${Object.keys(inputs).length} sources in ${(performance.now() - started).toFixed(0)} ms`);

@@ -1,0 +1,65 @@
+// Install builds dist/ (npm's prepare, and pretest), and `wardcast` runs it: the version says so,
+// and a hub and an agent started the way tests, the demo and a board start them load the compiled
+// chunks and no TypeScript source (the modules each process loaded are traced).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { distStatus, ROOT } from '../../bin/runtime.mjs';
+import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
+import { startAgentProcess, LED_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { freePort } from '../helpers/ports.ts';
+import { seedWorld, waitOnline, HA_DINH } from '../helpers/world.ts';
+
+const bin = path.join(ROOT, 'bin', 'wardcast.mjs');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-dist-'));
+let hub: HubProcess | undefined;
+let agent: AgentProcess | undefined;
+afterAll(async () => {
+  await agent?.stop();
+  await hub?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const trace = (name: string) => ({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.join(ROOT, 'test/helpers/module-trace.mjs')).href}`.trim(), WARDCAST_MODULE_TRACE: path.join(tmp, `${name}.json`) });
+const ownModules = (name: string): string[] =>
+  (JSON.parse(readFileSync(path.join(tmp, `${name}.json`), 'utf8')) as string[]).filter((u) => u.startsWith(pathToFileURL(ROOT).href) && !u.includes('/node_modules/')).map((u) => u.slice(pathToFileURL(ROOT).href.length + 1));
+
+it('install built dist/ from the current sources, and the web bundle beside it', () => {
+  expect(pkg.scripts.prepare).toBe('node bin/build.mjs');
+  const s = distStatus();
+  expect(s.current, s.current ? '' : `${s.reason}: run npm run build`).toBe(true);
+  expect(existsSync(path.join(ROOT, 'dist', 'wardcast.js'))).toBe(true);
+  expect(existsSync(path.join(ROOT, 'hub', 'public', 'build', 'app.js'))).toBe(true);
+});
+
+it('wardcast --version runs the compiled CLI', async () => {
+  const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [bin, '--version'], { env: { ...process.env, WARDCAST_RUNTIME: '' } }, (err, stdout, stderr) => (err ? reject(err) : resolve(stdout + stderr))));
+  expect(out.trim()).toBe(`${pkg.version} (compiled, dist/)`);
+});
+
+it('a hub and an agent run from dist/, and the agent loads no hub code', async () => {
+  hub = await startHubProcess({ dataDir: path.join(tmp, 'hub'), httpPort: await freePort(), mqttPort: await freePort(), env: { WARDCAST_RUNTIME: '', ...trace('hub') } });
+  const w = await seedWorld(hub, [{ id: 'bang-dist', kind: 'led', area: HA_DINH }]);
+  agent = startAgentProcess({ dir: path.join(tmp, 'agent'), hubUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, enrolToken: w.tokens['bang-dist'], profile: LED_PROFILE, env: { WARDCAST_RUNTIME: '', ...trace('agent') } });
+  await waitOnline(hub.admin, ['bang-dist']);
+  await agent.stop();
+  await hub.stop();
+
+  for (const name of ['hub', 'agent']) {
+    const mine = ownModules(name);
+    expect(mine).toContain('bin/wardcast.mjs');
+    expect(mine).toContain('dist/wardcast.js');
+    expect(mine.filter((m) => /\.tsx?$/.test(m)), `${name} loaded TypeScript`).toEqual([]);
+    expect(mine.every((m) => m.startsWith('dist/') || m.startsWith('bin/')), mine.join(', ')).toBe(true);
+  }
+  const chunk = (m: string) => readFileSync(path.join(ROOT, m), 'utf8');
+  const hubCode = ownModules('hub').filter((m) => m.startsWith('dist/')).map(chunk).join('\n');
+  expect(hubCode).toMatch(/^\/\/ hub\/main\.ts$/m);
+  const agentCode = ownModules('agent').filter((m) => m.startsWith('dist/')).map(chunk).join('\n');
+  expect(agentCode).toContain('edge-agent/main.ts'); // the agent's own chunk (its source map comment)
+  expect(agentCode.match(/^\/\/ (hub|web)\/\S+/gm) ?? []).toEqual([]); // esbuild heads each module with its path
+});
