@@ -4,8 +4,13 @@
 // runs before anything is compiled and needs only esbuild.
 //
 // - One bundle, split at every dynamic import, so an agent loads no hub code and a driver a device
-//   does not use stays on disk. npm packages stay external: node_modules resolves them (native
-//   better-sqlite3 and serialport included) as it does for the sources.
+//   does not use stays on disk.
+// - The pure-JavaScript packages every agent loads (BUNDLED, and what they import) go into the
+//   bundle, whitespace and syntax minified (names kept, for stack traces): V8 keeps the source of
+//   every module it loads, and this takes about 9 MB off an idle agent (docs/boards.md). Every
+//   other package stays in node_modules, which resolves it as for the sources: native
+//   better-sqlite3 and serialport, and those that find files beside themselves (ffmpeg, fonts,
+//   pino's transport workers).
 // - Every output file sits directly in dist/, and each module's `import.meta.url` is rewritten to
 //   the address of its own source file (relative to dist/, so the tree can move), so files found
 //   beside the sources (package.json, amplifier profiles, hub/public, fonts through createRequire)
@@ -42,6 +47,19 @@ const sourceUrls = {
   },
 };
 
+const BUNDLED = new Set(['zod', 'yaml', 'mqtt', 'commander']);
+const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const npmPackages = {
+  name: 'npm-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { external: true };
+      const fromPackage = args.importer.includes(`${path.sep}node_modules${path.sep}`); // a dependency of a bundled package
+      return BUNDLED.has(packageName(args.path)) || fromPackage ? undefined : { external: true };
+    });
+  },
+};
+
 const next = `${DIST}.next`;
 rmSync(next, { recursive: true, force: true });
 const result = await esbuild.build({
@@ -55,13 +73,16 @@ const result = await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Bundled CommonJS packages call require(); in ES modules it must be made.
+  banner: { js: "import { createRequire as __wardcastRequire } from 'node:module'; const require = __wardcastRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   legalComments: 'none',
   define: { WARDCAST_COMPILED: 'true' },
   logLevel: 'warning',
   metafile: true,
-  plugins: [sourceUrls],
+  plugins: [sourceUrls, npmPackages],
 });
 
 for (const rel of Object.keys(result.metafile.inputs)) {
@@ -70,7 +91,13 @@ for (const rel of Object.keys(result.metafile.inputs)) {
   record(file, readFileSync(file), statSync(file));
 }
 const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)));
-writeFileSync(path.join(next, path.basename(BUILD_INFO)), JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted }, null, 1));
+// Which of our sources each output file holds (what a process that loaded it runs).
+const outputs = Object.fromEntries(
+  Object.entries(result.metafile.outputs)
+    .filter(([f]) => f.endsWith('.js'))
+    .map(([f, o]) => [path.basename(f), Object.keys(o.inputs).filter((i) => !i.includes('node_modules/')).sort()]),
+);
+writeFileSync(path.join(next, path.basename(BUILD_INFO)), JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted, outputs }, null, 1));
 rmSync(`${DIST}.old`, { recursive: true, force: true });
 try {
   renameSync(DIST, `${DIST}.old`);
