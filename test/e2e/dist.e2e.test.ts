@@ -41,11 +41,19 @@ it('wardcast --version runs the compiled CLI', async () => {
   expect(out.trim()).toBe(`${pkg.version} (compiled, dist/)`);
 });
 
-it('a hub and an agent run from dist/, and the agent loads no hub code', async () => {
+it('a hub and an agent run from dist/, the hub finds its files, and the agent loads no hub code', async () => {
   hub = await startHubProcess({ dataDir: path.join(tmp, 'hub'), httpPort: await freePort(), mqttPort: await freePort(), env: { WARDCAST_RUNTIME: '', ...trace('hub') } });
   const w = await seedWorld(hub, [{ id: 'bang-dist', kind: 'led', area: HA_DINH }]);
   agent = startAgentProcess({ dir: path.join(tmp, 'agent'), hubUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, enrolToken: w.tokens['bang-dist'], profile: LED_PROFILE, env: { WARDCAST_RUNTIME: '', ...trace('agent') } });
   await waitOnline(hub.admin, ['bang-dist']);
+  // Files the compiled hub finds by path: the web UI under hub/public, DejaVu Sans for the PDF.
+  const page = await fetch(`${hub.httpUrl}/`);
+  expect([page.status, (await page.text()).includes('/build/app.js')]).toEqual([200, true]);
+  expect((await fetch(`${hub.httpUrl}/build/app.js`)).status).toBe(200);
+  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).format(new Date());
+  const pdf = await fetch(`${hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(HA_DINH)}&period=${month}`, { headers: { authorization: `Bearer ${(hub.admin as any).token}` } });
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  expect([pdf.status, bytes.subarray(0, 5).toString(), bytes.includes('DejaVuSans')]).toEqual([200, '%PDF-', true]);
   await agent.stop();
   await hub.stop();
 
