@@ -85,6 +85,9 @@ const result = await esbuild.build({
   plugins: [sourceUrls, npmPackages],
 });
 
+// The lock file stands for the bundled packages: new dependencies make dist/ stale too.
+const lock = path.join(ROOT, 'package-lock.json');
+if (statSync(lock, { throwIfNoEntry: false })) record(lock, readFileSync(lock), statSync(lock));
 for (const rel of Object.keys(result.metafile.inputs)) {
   if (rel.includes('node_modules/') || inputs[rel]) continue; // not ours, or recorded as it was read
   const file = path.join(ROOT, rel);
