@@ -1,9 +1,16 @@
 // The `wardcast` command: hub, agent, demo and simulate. Each subcommand turns flags and
 // environment into a validated config and hands it to that program's composition root.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { configFromEnv, configFromFile, loadHubConfig } from '../hub/config.ts';
 
-const program = new Command('wardcast').description('Ward loudspeakers and public LED boards: hub, edge agent, demo and load simulation');
+/** Defined as true by bin/build.mjs in the compiled CLI (dist/); undefined in the sources. */
+declare const WARDCAST_COMPILED: boolean | undefined;
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const runsFrom = typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED ? 'compiled, dist/' : 'TypeScript sources through tsx';
+
+const program = new Command('wardcast')
+  .description('Ward loudspeakers and public LED boards: hub, edge agent, demo and load simulation')
+  .version(`${pkg.version} (${runsFrom})`, '-V, --version', 'the version, and whether it runs compiled (dist/) or from the sources');
 
 const hubFlags = (cmd: Command) =>
   cmd
@@ -19,7 +26,9 @@ const hubFlags = (cmd: Command) =>
     .addOption(new Option('--mqtt-tls-port <port>', 'embedded broker MQTT-over-TLS port (env WARDCAST_MQTT_TLS_PORT; default 8883)'))
     .addOption(new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'));
 
-function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
+// The hub's modules load only for hub commands: an agent on a small board never parses them.
+async function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
+  const { configFromEnv, configFromFile, loadHubConfig } = await import('../hub/config.ts');
   return loadHubConfig(defaults, opts.config ? configFromFile(opts.config) : undefined, configFromEnv(), {
     httpPort: opts.httpPort,
     mqttPort: opts.mqttPort,
@@ -35,7 +44,7 @@ function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Recor
 
 hubFlags(program.command('hub').description('run the hub: HTTP API and web UI, embedded MQTT broker, SQLite, media pipeline')).action(async (opts) => {
   const { startHub } = await import('../hub/main.ts');
-  const hub = await startHub(hubConfigFrom(opts));
+  const hub = await startHub(await hubConfigFrom(opts));
   console.log(`wardcast hub: ${hub.httpUrl} (MQTT ${hub.mqttUrl})`);
   if (hub.generatedAdminPassword) console.log(`admin password (shown once): ${hub.generatedAdminPassword}`);
   stopOnSignal(() => hub.stop());
@@ -45,7 +54,7 @@ hubFlags(program.command('demo').description('the whole system on one machine: h
   .option('--no-scenario', 'start everything but do not send the demo bulletin')
   .action(async (opts) => {
     const { runDemo } = await import('./demo.ts');
-    await runDemo(hubConfigFrom(opts, { logLevel: 'warn' }), { scenario: opts.scenario !== false });
+    await runDemo(await hubConfigFrom(opts, { logLevel: 'warn' }), { scenario: opts.scenario !== false });
   });
 
 program

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { EnrolResponse, describeZodError, generateSigningKeys } from '../protocol/index.ts';
 import type { HubTrust } from './tls-options.ts';
+import { hubFetch, type HubFetch, type HubResponse } from './hub-http.ts';
 
 export const IDENTITY_FILE = 'identity.json';
 /** The key pair is saved before enrolling, so a retry after a lost response presents the same key. */
@@ -57,7 +58,7 @@ export interface EnrolOptions {
   log: Logger;
   /** attempts when the hub cannot be reached (not for refusals) */
   attempts?: number;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: HubFetch;
   /** TLS trust for an https hub: its fetch, and TLS failures told apart (they are not retried). */
   trust?: HubTrust;
 }
@@ -98,12 +99,12 @@ function loadOrCreatePendingKeys(dataDir: string): { privateKeyPem: string; publ
 
 async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<typeof EnrolResponse>> {
   const url = new URL('/api/v1/enrol', opts.hubUrl).toString();
-  const doFetch = opts.fetchImpl ?? opts.trust?.fetch ?? fetch;
+  const doFetch = opts.fetchImpl ?? opts.trust?.fetch ?? hubFetch();
   const attempts = opts.attempts ?? 5;
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** (attempt - 1))));
-    let res: Response;
+    let res: HubResponse;
     try {
       res = await doFetch(url, {
         method: 'POST',

@@ -12,7 +12,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
-import { createHardware, resolveFfmpeg, type Hardware } from '../firmware-bridge/index.ts';
+// Single modules rather than firmware-bridge/index.ts, which would load every driver and simulator.
+import { loadHardware, type Hardware } from '../firmware-bridge/load-hardware.ts';
+import { resolveFfmpeg } from '../firmware-bridge/audio/ffmpeg-path.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { ensureIdentity } from './identity.ts';
 import { loadHubTrust } from './tls-options.ts';
@@ -112,7 +114,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
   try {
     const hubPublicKey = createPublicKey(identity.hubPublicKey);
     const privateKey = createPrivateKey(identity.privateKeyPem);
-    hardware = createHardware(config.profile, { name: deviceId });
+    hardware = await loadHardware(config.profile, { name: deviceId });
     const hw = hardware;
     const clock = new AgentClock({ savedOffsetMs: store.lastClockOffset(), trustWaitMs: config.clockTrustWaitMs });
     const hubNow = () => clock.hubNow();

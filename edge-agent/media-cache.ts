@@ -13,6 +13,10 @@ import type { MediaRef } from '../protocol/index.ts';
 import type { AgentStore } from './store.ts';
 import { backoffDelay } from './backoff.ts';
 import type { HubTrust } from './tls-options.ts';
+import { hubFetch, type HubResponse } from './hub-http.ts';
+
+/** Without a trust (tests), plain requests against the public CAs. */
+const plainFetch = hubFetch();
 
 const MEDIA_FILE = /^([0-9a-f]{64})\.(opus|mp3)(\.part)?$/;
 
@@ -258,9 +262,9 @@ export class MediaCache extends EventEmitter {
     try {
       const headers: Record<string, string> = { authorization: this.auth };
       if (have > 0) headers.range = `bytes=${have}-`;
-      let res: Response;
+      let res: HubResponse;
       try {
-        res = await (this.opts.trust?.fetch ?? fetch)(url, { headers, signal: ac.signal });
+        res = await (this.opts.trust?.fetch ?? plainFetch)(url, { headers, signal: ac.signal });
       } catch (e) {
         throw new MediaDownloadError(`cannot fetch ${url.pathname}: ${(!ac.signal.aborted && this.opts.trust?.describe(e, this.hubOrigin)) || describeFetchError(e, ac)}`);
       }
@@ -287,7 +291,7 @@ export class MediaCache extends EventEmitter {
       let size = offset;
       try {
         if (!res.body) throw new MediaDownloadError('empty response body');
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        for await (const chunk of res.body) {
           touch();
           size += chunk.byteLength;
           if (size > ref.bytes) throw new MediaDownloadError(`hub sent more than the ${ref.bytes} bytes the manifest gives`);

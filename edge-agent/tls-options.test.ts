@@ -23,13 +23,11 @@ describe('agent TLS trust', () => {
     const t = loadHubTrust({ ...urls, caFile: ca.certFile });
     expect(t.mqtt.ca?.toString()).toContain('BEGIN CERTIFICATE');
     expect(t.mqtt.rejectUnauthorized).toBe(true);
-    expect(t.fetch).not.toBe(fetch);
     expect(loadHubTrust({ ...urls, mqttUrl: 'wss://hub.example:8080/mqtt', caFile: ca.certFile }).caFile).toBe(ca.certFile);
   });
 
   it('without a CA file, verifies against the public CAs and leaves plain URLs as configured', () => {
     const t = loadHubTrust({ hubUrl: 'http://hub.lan:8080', mqttUrl: 'mqtt://hub.lan:1883' });
-    expect(t.fetch).toBe(fetch);
     expect(t.mqtt).toEqual({ rejectUnauthorized: true });
   });
 

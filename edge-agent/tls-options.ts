@@ -5,12 +5,12 @@
 // (it only ever uses the schemes it was configured with).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fetchTrusting } from './hub-fetch.ts';
+import { hubFetch, type HubFetch } from './hub-http.ts';
 
 export interface HubTrust {
   caFile: string | null;
-  /** fetch for the hub's HTTP API and media */
-  fetch: typeof fetch;
+  /** requests to the hub's HTTP API and media */
+  fetch: HubFetch;
   /** spread into mqtt.connect's options (used by mqtts:// and wss://) */
   mqtt: { ca?: Buffer; rejectUnauthorized: true };
   /** A sentence for a TLS failure talking to `where`, or null when `err` is not one. */
@@ -44,7 +44,7 @@ export function loadHubTrust(c: { caFile?: string; hubUrl: string; mqttUrl: stri
   const caFile = c.caFile ?? null;
   return {
     caFile,
-    fetch: ca ? fetchTrusting(ca) : fetch,
+    fetch: hubFetch(ca),
     mqtt: ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: true },
     describe: (err, where) => describeTlsError(err, where, caFile, now),
   };

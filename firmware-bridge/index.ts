@@ -21,6 +21,7 @@ export {
   type LedBoardConfig,
 } from './hardware-profile.ts';
 export { createHardware, type Hardware, type CreateHardwareOptions } from './create-hardware.ts';
+export { loadHardware } from './load-hardware.ts';
 export { resolveFfmpeg, type ResolvedFfmpeg } from './audio/ffmpeg-path.ts';
 export { spawnTied } from './audio/tied-spawn.ts';
 // Alpha-protocol LED boards (serial or serial device server), their simulator and dot-matrix rendering.

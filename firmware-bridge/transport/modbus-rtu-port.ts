@@ -6,7 +6,8 @@
 // a real slave's answer begins, the buffer being flushed before each request) is passed on at
 // once, so a corrupted answer is reported as a CRC error rather than a timeout.
 import { EventEmitter } from 'node:events';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPortClass } from './load-serialport.ts';
 import { crc16 } from './modbus-server.ts';
 
 export interface RtuPortSettings {
@@ -55,7 +56,7 @@ export class RtuFramedPort extends EventEmitter {
 
   constructor(settings: RtuPortSettings) {
     super();
-    this.port = new SerialPort({
+    this.port = new (serialPortClass())({
       path: settings.path,
       baudRate: settings.baudRate,
       parity: settings.parity ?? 'none',

@@ -2,7 +2,8 @@
 // framing (MBAP) on a net.Server, and Modbus RTU framing (address, PDU, CRC-16) on a serial port
 // or pseudo-terminal. Used by the device simulators; the master side is modbus-master.ts.
 import net from 'node:net';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPortClass } from './load-serialport.ts';
 
 /** CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF), as appended little-endian to RTU frames. */
 export function crc16(buf: Uint8Array): number {
@@ -212,7 +213,7 @@ export class ModbusRtuServer {
 
   async open(): Promise<void> {
     const o = this.options;
-    const port = new SerialPort({ path: o.path, baudRate: o.baudRate, parity: o.parity ?? 'none', stopBits: o.stopBits ?? 1, dataBits: o.dataBits ?? 8, autoOpen: false });
+    const port = new (serialPortClass())({ path: o.path, baudRate: o.baudRate, parity: o.parity ?? 'none', stopBits: o.stopBits ?? 1, dataBits: o.dataBits ?? 8, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', () => undefined);

@@ -5,7 +5,8 @@
 // itself (most USB-RS485 adapters do), or put the UART in the kernel's RS-485 mode beforehand
 // (device tree / TIOCSRS485). With `rs485Echo`, the bytes a half-duplex adapter echoes back are
 // expected and skipped by the answer parser (it only accepts answers).
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPortClass } from './load-serialport.ts';
 import { StreamLink, type LinkOptions } from './serial-link.ts';
 
 export interface SerialLinkSettings {
@@ -40,7 +41,7 @@ export class SerialPortLink extends StreamLink {
 
   protected openLink(): Promise<void> {
     const s = this.settings;
-    const sp = new SerialPort({
+    const sp = new (serialPortClass())({
       path: s.path,
       baudRate: s.baudRate,
       dataBits: s.dataBits ?? 8,

@@ -1,6 +1,7 @@
 // The web UI bundle (web/ → hub/public/build/app.js + app.css), built with esbuild from the
-// sources in the repository: at hub start when it is missing or older than any source file (in
-// web/, or one it imports from protocol/ or firmware-bridge/), and by `npm run build:web`. Nothing
+// sources in the repository: at install with the rest (bin/build.mjs), at hub start when it is
+// missing or older than any source file (in web/, or one it imports from protocol/ or
+// firmware-bridge/), and by `npm run build:web`. Nothing
 // is fetched from anywhere; the bundle is not committed.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import net from 'node:net';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPortClass } from '../../transport/load-serialport.ts';
 import { type Charset, decodeText, encodeText, stripDiacritics } from './charset.ts';
 import { parseTextFile } from './mapping.ts';
 import {
@@ -379,7 +380,7 @@ export class AlphaSimulator {
 
   /** Opens a serial path (e.g. one end of a socat pty pair) and answers on it. */
   async openSerial(path: string, baudRate = 9600): Promise<void> {
-    const sp = new SerialPort({ path, baudRate, autoOpen: false });
+    const sp = new (serialPortClass())({ path, baudRate, autoOpen: false });
     await new Promise<void>((resolve, reject) => sp.open((e) => (e ? reject(e) : resolve())));
     this.serial = sp;
     sp.on('data', (chunk: Buffer) => this.reply(this.feed(chunk), (b) => sp.write(Buffer.from(b))));
