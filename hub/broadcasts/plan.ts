@@ -2,7 +2,7 @@
 // the coverage report's "scheduled" column, so the report cannot disagree with the dispatch.
 import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { resolveTargets, getDevice } from '../devices/devices.ts';
+import { resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
@@ -67,11 +67,8 @@ export interface PlanShape {
 export function planShape(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlanShape {
   const shape: PlanShape = { occurrences: [], targets: [], excluded: activeExclusions(db, broadcasts.map((b) => b.id), pendingDecisionsOf) };
   const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
-  const kinds = new Map<string, DeviceKind | undefined>();
-  const kindOf = (id: string) => {
-    if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
-    return kinds.get(id);
-  };
+  let kinds: Map<string, DeviceKind> | undefined; // read once, in one query, when first needed
+  const kindOf = (id: string) => (kinds ??= new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]))).get(id);
   for (const b of broadcasts) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its
     // occurrences before the approval were never sent, so they are not part of the plan.

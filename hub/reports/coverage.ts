@@ -79,15 +79,18 @@ export interface CoverageQuery {
 
 /**
  * A report's plan and bounds, ready for the queries below: built once per request (the CSV reuses
- * it for every page). The plan travels to SQLite as JSON parameters, so no state is left on the
- * connection between pages.
+ * it for every page). Each query loads the plan into temporary tables and empties them before it
+ * returns, so nothing is left on the connection between pages.
  */
 export interface CoverageScope {
   area: { path: string; name: string };
   from: number;
   to: number;
   now: number;
+  /** bound to every query */
   params: Record<string, string | number>;
+  /** the plan as JSON, loaded into temporary tables for each query (withPlan) */
+  plan: { occ: string; tgt: string; exc: string; bc: string };
 }
 
 export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
@@ -112,7 +115,8 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     from: q.from,
     to: q.to,
     now,
-    params: { occ: JSON.stringify(occ), tgt: JSON.stringify(tgt), exc: JSON.stringify(exc), bc: JSON.stringify(bc), scope: area.path, from: q.from, to: q.to, now, grace: q.graceMs },
+    params: { scope: area.path, from: q.from, to: q.to, now, grace: q.graceMs, lo: q.from, hi: q.to },
+    plan: { occ: JSON.stringify(occ), tgt: JSON.stringify(tgt), exc: JSON.stringify(exc), bc: JSON.stringify(bc) },
   };
 }
 
@@ -120,28 +124,57 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
 const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) = @scope || '/')`;
 
 // One row per (device, occurrence): the plan's product joined with the admitted receipts, then the
-// admitted receipts for occurrences no longer planned (the plan changed), which are still evidence.
-// Ordered by (start, device, occurrence): unique, so pages neither lose nor repeat a row.
-const COVERAGE_ROWS = `
-  occ(broadcast_id, occurrence_id, start_at) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2 FROM json_each(@occ)),
-  tgt(broadcast_id, device_id, duration_ms, retired_at) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(@tgt)),
-  exc(broadcast_id, start_at, device_id) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2 FROM json_each(@exc)),
-  recs AS MATERIALIZED (
-    SELECT r.* FROM playback_records r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
-     WHERE r.scheduled_start >= @from AND r.scheduled_start < @to AND ${UNDER_SCOPE}),
-  planned AS MATERIALIZED (
-    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms FROM occ o JOIN tgt t ON t.broadcast_id = o.broadcast_id
-     WHERE (t.retired_at IS NULL OR o.start_at < t.retired_at)
-       AND NOT EXISTS (SELECT 1 FROM exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
+// admitted receipts from the area's devices for occurrences no longer planned (the plan changed),
+// which are still evidence. The plan sits in three temporary tables with indexes (withPlan).
+const coverageRowsSql = (lean: boolean) => `
+  planned AS (
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id
+     WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
+       AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
   cov AS (
     SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
            CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
-           COALESCE(r.seconds_played, 0) AS seconds_played, r.reason, r.actual_start, r.actual_end, r.evidence
-      FROM planned p LEFT JOIN recs r ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id
+           COALESCE(r.seconds_played, 0) AS seconds_played${lean ? '' : ', r.reason, r.actual_start, r.actual_end, r.evidence'}
+      FROM planned p LEFT JOIN receipts r
+        ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
     UNION ALL
-    SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played, r.reason, r.actual_start, r.actual_end, r.evidence
-      FROM recs r LEFT JOIN planned p ON p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id
-     WHERE p.device_id IS NULL)`;
+    SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played${lean ? '' : ', r.reason, r.actual_start, r.actual_end, r.evidence'}
+      FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
+     WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
+       AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id))`;
+/** Every column, for detail rows; the counts need only the result and the seconds. */
+const COVERAGE_ROWS = coverageRowsSql(false);
+const COVERAGE_COUNTS = coverageRowsSql(true);
+
+const planTables = new WeakSet<Db>();
+/**
+ * Runs `f` with the report's plan in temporary tables on this connection, emptied again before it
+ * returns. Everything here is synchronous, so no other request sees or disturbs them.
+ */
+function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
+  if (!planTables.has(db)) {
+    db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS cov_occ(broadcast_id TEXT, occurrence_id TEXT, start_at INTEGER);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_id ON cov_occ(occurrence_id);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_broadcast ON cov_occ(broadcast_id);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_start ON cov_occ(start_at);
+      CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cov_exc(broadcast_id TEXT, start_at INTEGER, device_id TEXT, PRIMARY KEY (broadcast_id, start_at, device_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT) WITHOUT ROWID;`);
+    planTables.add(db);
+  }
+  const clear = () => db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
+  clear();
+  try {
+    db.prepare('INSERT INTO temp.cov_occ SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.occ);
+    db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(s.plan.tgt);
+    db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.exc);
+    db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.bc);
+    return f();
+  } finally {
+    clear();
+  }
+}
 
 const COUNTS_SQL = RESULTS.map((r) => `SUM(result = '${r}') AS "${r}"`).join(', ');
 
@@ -157,15 +190,15 @@ function add(into: Counts, c: Counts): void {
  * reason. The detail rows and the claims themselves are read with coverageRows and rejectedClaims.
  */
 export function coverageSummary(db: Db, s: CoverageScope) {
-  const perDevice = db
+  const perDevice = withPlan(db, s, () => db
     .prepare(
-      `WITH ${COVERAGE_ROWS}
-       SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName,
-              COUNT(*) AS scheduled, TOTAL(c.seconds_played) AS secondsPlayed, ${COUNTS_SQL}
-         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id
-        GROUP BY c.device_id ORDER BY a.path, c.device_id`,
+      `WITH ${COVERAGE_COUNTS},
+         counts AS (SELECT device_id, COUNT(*) AS scheduled, TOTAL(seconds_played) AS secondsPlayed, ${COUNTS_SQL} FROM cov GROUP BY device_id)
+       SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName, c.scheduled, c.secondsPlayed, ${RESULTS.map((r) => `c."${r}"`).join(', ')}
+         FROM counts c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id
+        ORDER BY a.path, c.device_id`,
     )
-    .all(s.params) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
+    .all(s.params)) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
   const totals = emptyCounts();
   const byArea = new Map<string, Counts & { areaPath: string; areaName: string }>();
   for (const d of perDevice) {
@@ -196,13 +229,13 @@ export type CoverageSummary = ReturnType<typeof coverageSummary>;
 
 /** Why occurrences did not play in full, counted over the whole period (most frequent first). */
 export function coverageReasons(db: Db, s: CoverageScope, limit = 100): Array<{ result: Result; reason: string | null; count: number }> {
-  return db
+  return withPlan(db, s, () => db
     .prepare(
-      `WITH ${COVERAGE_ROWS}
+      `WITH ${coverageRowsSql(false)}
        SELECT result, CASE WHEN receipt_id IS NULL THEN '${MISSED_REASON}' ELSE reason END AS reason, COUNT(*) AS count
          FROM cov WHERE result NOT IN ('played', 'pending') GROUP BY 1, 2 ORDER BY count DESC, result, reason LIMIT @limit`,
     )
-    .all({ ...s.params, limit }) as Array<{ result: Result; reason: string | null; count: number }>;
+    .all({ ...s.params, limit })) as Array<{ result: Result; reason: string | null; count: number }>;
 }
 
 /** A page's place: the last row's sort key, opaque to clients (base64url JSON). */
@@ -237,18 +270,29 @@ export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: 
   const limit = pageLimit(page.limit);
   const after = page.cursor ? decodeCursor<[number, string, string]>(page.cursor, rowKeyValid) : null;
   const results = page.results?.length ? page.results : null;
-  const raw = db
-    .prepare(
-      `WITH ${COVERAGE_ROWS},
-         bc(id, title, priority) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2 FROM json_each(@bc))
-       SELECT c.*, d.name AS device_name, a.path AS area_path, a.name AS area_name, bc.title, bc.priority
-         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id LEFT JOIN bc ON bc.id = c.broadcast_id
-        WHERE (@after IS NULL OR (c.start_at, c.device_id, c.occurrence_id) > (@a0, @a1, @a2))
-          AND (@results IS NULL OR c.result IN (SELECT value FROM json_each(@results)))
-        ORDER BY c.start_at, c.device_id, c.occurrence_id
-        LIMIT @limit`,
-    )
-    .all({ ...s.params, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', a2: after?.[2] ?? '', results: results ? JSON.stringify(results) : null, limit }) as any[];
+  const select = db.prepare(
+    `WITH ${COVERAGE_ROWS}
+     SELECT c.*, d.name AS device_name, a.path AS area_path, a.name AS area_name, bc.title, bc.priority
+       FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id LEFT JOIN temp.cov_bc bc ON bc.id = c.broadcast_id
+      WHERE (@after IS NULL OR (c.start_at, c.device_id, c.occurrence_id) > (@a0, @a1, @a2))
+        AND (@results IS NULL OR c.result IN (SELECT value FROM json_each(@results)))
+      ORDER BY c.start_at, c.device_id, c.occurrence_id
+      LIMIT @limit`,
+  );
+  const raw = withPlan(db, s, () => {
+    const lo = after ? after[0] : s.from;
+    // Read only a window of starts, not the whole period: the first starts whose planned rows add up
+    // to the page (and more, by four each time, while a filter or the exclusions leave it short).
+    const starts = db.prepare('SELECT o.start_at AS at, COUNT(*) AS n FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id WHERE o.start_at >= ? GROUP BY o.start_at ORDER BY o.start_at').all(lo) as Array<{ at: number; n: number }>;
+    const args = { ...s.params, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', a2: after?.[2] ?? '', results: results ? JSON.stringify(results) : null, limit, lo };
+    for (let want = limit; ; want *= 4) {
+      let i = 0;
+      for (let sum = 0; i < starts.length && sum < want; i++) sum += starts[i].n;
+      const whole = i >= starts.length; // the window reaches the end of the period
+      const rows = select.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as any[];
+      if (rows.length === limit || whole) return rows;
+    }
+  });
   const rows = raw.map(toRow);
   const last = raw[raw.length - 1];
   return { rows, next: raw.length === limit ? encodeCursor([last.start_at, last.device_id, last.occurrence_id]) : null };

@@ -6,7 +6,7 @@
 // receipts admitted, superseded and rejected — some for occurrences no longer planned. Deterministic.
 import type { Db } from '../../hub/db/database.ts';
 import { listBroadcasts } from '../../hub/broadcasts/broadcasts.ts';
-import { planOccurrences } from '../../hub/broadcasts/plan.ts';
+import { everOwed, owedAt, planOccurrences } from '../../hub/broadcasts/plan.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
 
 export const PROVINCE = 'ha-noi';
@@ -55,7 +55,7 @@ export function seedCoverageDb(db: Db, o: CoverageDbOptions): { from: number; to
     const media = db
       .prepare("INSERT INTO media(original_name, source_bytes, status, duration_ms, outputs, uploaded_by, created_at) VALUES ('ban-tin.mp3', 1, 'ready', 180000, ?, ?, 0)")
       .run(JSON.stringify([{ format: 'opus', file: 'ban-tin.opus', sha256: 'a'.repeat(64), bytes: 1000 }]), user).lastInsertRowid;
-    const device = db.prepare('INSERT INTO devices(id, name, kind, area_id, decommissioned_at) VALUES (?, ?, ?, ?, ?)');
+    const device = db.prepare('INSERT INTO devices(id, name, kind, area_id, decommissioned_at, created_at) VALUES (?, ?, ?, ?, ?, 0)');
     for (let i = 0; i < o.devices; i++) {
       const kind = i % 5 === 4 ? 'led' : 'speaker';
       device.run(`dev-${String(i).padStart(5, '0')}`, `${kind === 'led' ? 'Bảng LED' : 'Loa'} ${i + 1}, tổ ${(i % 40) + 1}`, kind, wards[i % o.wards], i === 3 ? o.from + Math.floor(o.days / 2) * DAY : null);
@@ -88,7 +88,10 @@ export function seedCoverageDb(db: Db, o: CoverageDbOptions): { from: number; to
   })();
 
   // Receipts, from the plan the manifests are built from.
-  const planned = planOccurrences(db, listBroadcasts(db, { limit: 100_000 }), o.from - 2 * DAY, to + 2 * DAY);
+  // (owed only: admission refuses the rest; the unplanned admitted receipts are added below.)
+  const owed = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
+  const byId = new Map(owed.map((b) => [b.id, b]));
+  const planned = planOccurrences(db, owed, o.from - 2 * DAY, to + 2 * DAY).filter((p) => owedAt(byId.get(p.item.broadcastId)!, p.item.startAt));
   const insert = db.prepare(
     `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail)
      VALUES (@id, @occ, @b, @device, @result, @reason, @start, @as, @ae, @seconds, 3.5, @evidence, 'sig', @received, @state, @rejection, @detail)`,
