@@ -86,14 +86,17 @@ export function reportRoutes(ctx: HubContext) {
       method: 'get',
       path: '/api/v1/reports/coverage',
       summary:
-        'Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason. The rows are read a page at a time from /reports/coverage/rows and /reports/coverage/rejected; format=csv streams every row and rejected claim as CSV.',
+        `Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason; with the first page (${DEFAULT_PAGE}) of rows and of rejected claims; rowsNext and rejectedNext continue them on /reports/coverage/rows and /reports/coverage/rejected. format=csv streams every row and rejected claim as CSV.`,
       tag: 'reports',
       access: 'user',
       query: ReportQuery.extend({ format: z.enum(['json', 'csv']).default('json') }),
       async handler({ user, query, res }) {
         const scope = reportScope(ctx, user!, query);
         if (query.format === 'csv') return sendCsv(ctx, scope, res);
-        return coverageSummary(ctx.db, scope);
+        // With the first page of rows and of rejected claims, so a small area reads in one request.
+        const rows = coverageRows(ctx.db, scope, { limit: DEFAULT_PAGE });
+        const claims = rejectedClaims(ctx.db, scope, { limit: DEFAULT_PAGE });
+        return { ...coverageSummary(ctx.db, scope), rows: rows.rows, rowsNext: rows.next, rejectedClaims: claims.claims, rejectedNext: claims.next };
       },
     }),
     route({
