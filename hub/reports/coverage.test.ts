@@ -207,14 +207,14 @@ describe('CSV', () => {
       highWaterMark: 64,
       write(chunk, _e, done) {
         written += chunk.length;
-        if (written > 1000) this.destroy();
+        this.destroy(); // gone after the header
         done();
       },
     });
     w.on('error', () => {});
     await writeCoverageCsv(db, coverageScope(db, q), w);
     expect(w.destroyed).toBe(true);
-    const whole = Buffer.byteLength(legacyCoverageCsv(legacyCoverageReport(db, q)));
-    expect(written).toBeLessThan(whole / 2); // the first page went out, the rest was never read
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(1000); // the header went out; no page was read after
   });
 });

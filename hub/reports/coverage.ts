@@ -270,7 +270,7 @@ export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: 
   const limit = pageLimit(page.limit);
   const after = page.cursor ? decodeCursor<[number, string, string]>(page.cursor, rowKeyValid) : null;
   const results = page.results?.length ? page.results : null;
-  const select = db.prepare(
+  const select = () => db.prepare(
     `WITH ${COVERAGE_ROWS}
      SELECT c.*, d.name AS device_name, a.path AS area_path, a.name AS area_name, bc.title, bc.priority
        FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id LEFT JOIN temp.cov_bc bc ON bc.id = c.broadcast_id
@@ -280,6 +280,7 @@ export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: 
       LIMIT @limit`,
   );
   const raw = withPlan(db, s, () => {
+    const page = select(); // (prepared once the plan's tables exist)
     const lo = after ? after[0] : s.from;
     // Read only a window of starts, not the whole period: the first starts whose planned rows add up
     // to the page (and more, by four each time, while a filter or the exclusions leave it short).
@@ -289,7 +290,7 @@ export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: 
       let i = 0;
       for (let sum = 0; i < starts.length && sum < want; i++) sum += starts[i].n;
       const whole = i >= starts.length; // the window reaches the end of the period
-      const rows = select.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as any[];
+      const rows = page.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as any[];
       if (rows.length === limit || whole) return rows;
     }
   });
