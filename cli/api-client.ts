@@ -60,6 +60,8 @@ export const FINAL_RESULTS = ['played', 'partial', 'failed', 'missed', 'preempte
 export function waitForBroadcastResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000): Promise<any> {
   return api.waitFor(async () => {
     const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);
-    return b.devices.length > 0 && b.devices.every((d: any) => FINAL_RESULTS.includes(d.state)) ? b : null;
+    // Counted by the hub over every device, not only the first page of rows.
+    const final = FINAL_RESULTS.reduce((n, s) => n + (b.deviceCounts?.[s] ?? 0), 0);
+    return b.devicesTotal > 0 && final === b.devicesTotal ? b : null;
   }, timeoutMs, `results of broadcast ${broadcastId}`);
 }

@@ -80,6 +80,11 @@ describe('hub API', () => {
     for (const p of ['/api/v1/auth/login', '/api/v1/devices', '/api/v1/media', '/api/v1/media/{id}', '/api/v1/broadcasts', '/api/v1/broadcasts/{id}/approve', '/api/v1/broadcasts/{id}/cancel', '/api/v1/reports/coverage', '/api/v1/health', '/metrics'])
       expect(doc.paths[p], p).toBeDefined();
     expect(doc.paths['/api/v1/broadcasts'].post.requestBody.content['application/json'].schema.properties.priority.enum).toEqual(['normal', 'priority', 'emergency']);
+    // The report's pages, with their documented page sizes.
+    const param = (path: string, name: string) => doc.paths[path].get.parameters.find((x: any) => x.name === name);
+    for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected']) expect(param(p, 'limit').schema).toMatchObject({ default: 200, maximum: 2000, minimum: 1 });
+    expect(param('/api/v1/reports/coverage/rows', 'cursor')).toBeDefined();
+    expect(param('/api/v1/broadcasts/{id}', 'limit').schema).toMatchObject({ default: 500, maximum: 5000 });
   });
 
   it('serves health and Prometheus metrics', async () => {

@@ -567,6 +567,18 @@ export const CATALOGUE = {
     () => 'a report covers at most 400 days',
     () => 'Một báo cáo chỉ bao gồm tối đa 400 ngày.',
   ),
+  'report.bad-cursor': def(
+    (p: { cursor: string }) => `cursor "${p.cursor}" is not one this report gave; start again without a cursor and follow "next"`,
+    (p) => `Con trỏ trang "${p.cursor}" không hợp lệ; vui lòng tải lại từ trang đầu (không có "cursor") rồi đi theo "next".`,
+  ),
+  'report.bad-result': def(
+    (p: { result: string; results: string }) => `result "${p.result}" is not one of ${p.results}`,
+    (p) => `Kết quả "${p.result}" không hợp lệ; chỉ dùng: ${p.results}.`,
+  ),
+  'report.bad-limit': def(
+    (p: { limit: string; max: number }) => `page size ${p.limit} is not a whole number from 1 to ${p.max}`,
+    (p) => `Số dòng mỗi trang (${p.limit}) phải là số nguyên từ 1 đến ${p.max}.`,
+  ),
 
   // ---- media: uploads and downloads ----
   // ---- why a device did not play: for officials; the device's technical words stay as detail ----

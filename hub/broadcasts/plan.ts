@@ -2,7 +2,7 @@
 // the coverage report's "scheduled" column, so the report cannot disagree with the dispatch.
 import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { resolveTargets, getDevice } from '../devices/devices.ts';
+import { resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
@@ -62,41 +62,68 @@ export function owedAt(b: Broadcast, startAt: number): boolean {
 }
 
 /**
- * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
- * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
+ * The plan in its compact form, before the product of occurrences and devices is taken: each
+ * broadcast's owed starts, each device it reaches with the duration that device plays and the time
+ * it left the fleet, and the (broadcast, start, device) triples a clash decision took off. The
+ * coverage report joins this in SQL; planOccurrences expands it in memory. One function decides both.
  */
-export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
-  const out: PlannedOccurrence[] = [];
-  const excluded = activeExclusions(
-    db,
-    broadcasts.map((b) => b.id),
-    pendingDecisionsOf,
-  );
+export interface PlanShape {
+  occurrences: Array<{ broadcastId: string; occurrenceId: string; startAt: number }>;
+  targets: Array<{ broadcastId: string; deviceId: string; kind: DeviceKind; durationMs: number; retiredAt: number | null }>;
+  excluded: Set<string>;
+}
+
+export function planShape(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlanShape {
+  const shape: PlanShape = { occurrences: [], targets: [], excluded: activeExclusions(db, broadcasts.map((b) => b.id), pendingDecisionsOf) };
   const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
-  const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
-  const kinds = new Map<string, DeviceKind | undefined>();
-  const kindOf = (id: string) => {
-    if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
-    return kinds.get(id);
-  };
+  let kinds: Map<string, DeviceKind> | undefined; // read once, in one query, when first needed
+  const kindOf = (id: string) => (kinds ??= new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]))).get(id);
   for (const b of broadcasts) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its
     // occurrences before the approval were never sent, so they are not part of the plan.
     const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
     if (starts.length === 0) continue;
     const media = mediaRef(db, b.mediaId);
+    const duration = new Map<DeviceKind, number | null>(); // null: this kind has nothing to play
+    const durationFor = (kind: DeviceKind) => {
+      if (!duration.has(kind)) duration.set(kind, itemFor(b, kind, starts[0], media)?.durationMs ?? null);
+      return duration.get(kind)!;
+    };
+    let reaches = false;
     for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {
       if (onlyDevices && !onlyDevices.has(deviceId)) continue;
       const kind = kindOf(deviceId);
       if (!kind) continue;
-      const retired = decommissionedAt(deviceId);
-      for (const s of starts) {
-        // Nothing is owed by a decommissioned device after it left; what came before stays.
-        if (retired !== null && s >= retired) continue;
-        if (excluded.has(exclusionKey(b.id, s, deviceId))) continue;
-        const item = itemFor(b, kind, s, media);
-        if (item) out.push({ deviceId, item });
-      }
+      const durationMs = durationFor(kind);
+      if (durationMs === null) continue;
+      shape.targets.push({ broadcastId: b.id, deviceId, kind, durationMs, retiredAt: retiredAt.get(deviceId) ?? null });
+      reaches = true;
+    }
+    if (reaches) for (const s of starts) shape.occurrences.push({ broadcastId: b.id, occurrenceId: occurrenceId(b.id, s), startAt: s });
+  }
+  return shape;
+}
+
+/**
+ * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
+ * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
+ */
+export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
+  const out: PlannedOccurrence[] = [];
+  const shape = planShape(db, broadcasts, from, to, onlyDevices, pendingDecisionsOf);
+  const byId = new Map(broadcasts.map((b) => [b.id, b]));
+  const startsOf = new Map<string, number[]>();
+  for (const o of shape.occurrences) startsOf.set(o.broadcastId, [...(startsOf.get(o.broadcastId) ?? []), o.startAt]);
+  const media = new Map<string, MediaRef | undefined>();
+  for (const t of shape.targets) {
+    const b = byId.get(t.broadcastId)!;
+    if (!media.has(b.id)) media.set(b.id, mediaRef(db, b.mediaId));
+    for (const s of startsOf.get(b.id) ?? []) {
+      // Nothing is owed by a decommissioned device after it left; what came before stays.
+      if (t.retiredAt !== null && s >= t.retiredAt) continue;
+      if (shape.excluded.has(exclusionKey(b.id, s, t.deviceId))) continue;
+      const item = itemFor(b, t.kind, s, media.get(b.id));
+      if (item) out.push({ deviceId: t.deviceId, item });
     }
   }
   return out;

@@ -204,5 +204,43 @@ describe('receipts admitted against the plan, through the broker', () => {
     const own = await kgOfficial.get(`/api/v1/reports/coverage?area=${encodeURIComponent(KIM_GIANG)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`);
     expect(own.rejectedClaims).toEqual([]);
     expect(own.rows.find((x: any) => x.broadcastId === theirs.id)).toMatchObject({ deviceId: 'led-kg-1', result: 'played' });
+    // Every page and the CSV keep the same rule; without an area, one's own area is read.
+    const span = `from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`;
+    for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected']) {
+      await expect(kgOfficial.get(`${p}?area=${encodeURIComponent(HA_DINH)}&${span}`)).rejects.toThrow(/403/);
+      await expect(kgOfficial.get(`${p}?area=${encodeURIComponent(DISTRICT)}&${span}`)).rejects.toThrow(/403/);
+    }
+    const csv = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&${span}&format=csv`, { headers: { authorization: `Bearer ${(kgOfficial as any).token}` } });
+    expect(csv.status).toBe(403);
+    const rows = await kgOfficial.get(`/api/v1/reports/coverage/rows?${span}`);
+    expect(rows.rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.rows.map((x: any) => x.deviceId))).toEqual(new Set(['led-kg-1']));
+    expect((await kgOfficial.get(`/api/v1/reports/coverage/rejected?${span}`)).claims).toEqual([]);
+  });
+
+  it('pages the rows and claims, and names bad page parameters', async () => {
+    const span = `area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`;
+    const all: any[] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const p: any = await w.district.get(`/api/v1/reports/coverage/rejected?${span}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(p.claims.length).toBeLessThanOrEqual(2);
+      all.push(...p.claims);
+      cursor = p.next;
+    }
+    expect(all.map((c) => c.receiptId)).toEqual((await w.district.get(`/api/v1/reports/coverage?${span}`)).rejectedClaims.map((c: any) => c.receiptId));
+    expect(new Set(all.map((c) => c.receiptId)).size).toBe(7);
+    const partial = await w.district.get(`/api/v1/reports/coverage/rows?${span}&result=partial,failed`);
+    expect(partial.rows.map((x: any) => x.broadcastId)).toEqual([cancelledMidway.id]);
+    const bad = async (q: string) => {
+      const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage/rows?${span}&${q}`, { headers: { authorization: `Bearer ${(w.district as any).token}` } });
+      return { status: res.status, body: await res.json() };
+    };
+    for (const q of ['limit=0', 'limit=2001', 'limit=abc', 'limit=1.5']) expect((await bad(q)).body.error, q).toMatch(/limit/);
+    expect(await bad('cursor=not-a-cursor')).toMatchObject({ status: 400, body: { code: 'report.bad-cursor' } });
+    expect(await bad('result=played,won')).toMatchObject({ status: 400, body: { code: 'report.bad-result' } });
+    expect((await bad('result=played,won')).body.errorVi).toMatch(/không hợp lệ/);
+    expect((await bad('limit=0')).status).toBe(400);
+    const detail = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/${ours.id}?limit=0`, { headers: { authorization: `Bearer ${(w.district as any).token}` } });
+    expect(detail.status).toBe(400);
   });
 });

@@ -1,7 +1,7 @@
 // The coverage CSV as people read it (Vietnamese words by default, English on request) and as
 // scripts read it (codes): the same rows, three ways.
 import { describe, expect, it } from 'vitest';
-import { coverageCsv, NO_CONFIRMATION_REASON, type coverageReport } from './coverage.ts';
+import { csvHeader, csvLine, NO_CONFIRMATION_REASON, type CoverageRow, type RejectedClaim } from './coverage.ts';
 import { preferredLang } from '../messages.ts';
 
 const row = (o: Record<string, unknown>) => ({
@@ -18,7 +18,10 @@ const report = {
     { receiptId: 'r', receivedAt: '2026-11-30T07:00:00+07:00', deviceId: 'loa-1', deviceName: 'Cụm loa 01', areaPath: 'hn/tx/hd', areaName: 'Phường Hạ Đình', occurrenceId: 'x@1', broadcastId: 'x', title: null,
       claimedResult: 'played', claimedScheduledStart: '2026-11-30T06:30:00+07:00', claimedActualStart: null, claimedActualEnd: null, claimedSecondsPlayed: 30, deviceReason: null, rejection: 'unplanned', rejectionDetail: 'no such broadcast' },
   ],
-} as unknown as ReturnType<typeof coverageReport>;
+} as unknown as { rows: CoverageRow[]; rejectedClaims: RejectedClaim[] };
+
+/** The lines the streamed CSV writes for these rows and claims. */
+const coverageCsv = (r: typeof report, lang: 'vi' | 'en' | 'codes' = 'vi') => '\uFEFF' + csvHeader(lang) + [...r.rows, ...r.rejectedClaims].map((x) => csvLine(x, lang)).join('');
 
 const table = (csv: string) => csv.replace(/^\uFEFF/, '').trim().split('\r\n');
 

@@ -10,14 +10,23 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { coverageReport } from './coverage.ts';
+import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim, Result } from './coverage.ts';
 
 const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 export const PDF_FONT = path.join(fontDir, 'DejaVuSans.ttf');
 export const PDF_FONT_BOLD = path.join(fontDir, 'DejaVuSans-Bold.ttf');
 
-type Report = ReturnType<typeof coverageReport>;
+/**
+ * What the PDF prints: the summary, with the first PDF_MAX_ROWS occurrences that did not play in
+ * full and rejected claims (their totals are in the summary), and the reasons counted.
+ */
+export interface PdfReport extends CoverageSummary {
+  problems: CoverageRow[];
+  reasons: ReasonCount[];
+  rejectedClaims: RejectedClaim[];
+}
+type Report = PdfReport;
 type Counts = Report['totals'];
 
 const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
@@ -255,20 +264,14 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   }
 
   // Why things did not play, over the whole period.
-  const problems = report.rows.filter((r) => r.result !== 'played' && r.result !== 'pending');
+  const problemCount = t.scheduled - t.played - t.pending;
+  const problems = report.problems;
   heading('Lý do không phát đủ', 'Reasons not fully played');
-  if (problems.length === 0) {
+  if (problemCount === 0) {
     note(areas.length ? 'Mọi bản tin đã phát đủ. / Everything scheduled was played in full.' : 'Không có / None.');
   } else {
-    // Counted by what they mean to an official (the reason code's words), not by each device's wording.
-    const counted = new Map<string, { result: string; reason: string; count: number }>();
-    for (const r of problems) {
-      const reason = r.reasonText?.vi ?? '—';
-      const key = `${r.result}|${reason}`;
-      const c = counted.get(key) ?? counted.set(key, { result: r.result, reason, count: 0 }).get(key)!;
-      c.count += 1;
-    }
-    const reasons = [...counted.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result));
+    // Counted by what they mean to an official (the reason's words), not by each device's wording.
+    const reasons = report.reasons.map((r) => ({ result: r.result, reason: r.reasonText?.vi ?? '—', count: r.count }));
     table(
       [
         { vi: 'Kết quả', en: 'Result', w: 80 },
@@ -282,8 +285,8 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   }
 
   // What did not play, one occurrence a row.
-  heading(`Chi tiết không phát đủ (${n(problems.length)})`, 'Not fully played, in detail');
-  if (problems.length === 0) {
+  heading(`Chi tiết không phát đủ (${n(problemCount)})`, 'Not fully played, in detail');
+  if (problemCount === 0) {
     note('Không có / None.');
   } else {
     table(
@@ -298,15 +301,15 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       problems.slice(0, PDF_MAX_ROWS).map((r) => [vnTime(r.scheduledStart), `${r.areaName}\n${r.deviceName}`, r.title, RESULT_VI[r.result] ?? r.result, r.reasonText?.vi ?? '']),
       { size: 7.5 },
     );
-    if (problems.length > PDF_MAX_ROWS) {
-      note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problems.length - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problems.length - PDF_MAX_ROWS)} are in the CSV export.`);
+    if (problemCount > PDF_MAX_ROWS) {
+      note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problemCount - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problemCount - PDF_MAX_ROWS)} are in the CSV export.`);
     }
   }
 
   // Signed receipts the hub did not count: what a device claimed, and why it was refused.
   const claims = report.rejectedClaims;
-  heading(`Báo cáo bị từ chối (${n(claims.length)})`, 'Rejected claims: signed but not counted');
-  if (claims.length === 0) {
+  heading(`Báo cáo bị từ chối (${n(report.rejectedCount)})`, 'Rejected claims: signed but not counted');
+  if (report.rejectedCount === 0) {
     note('Không có / None.');
   } else {
     note('Thiết bị đã ký các báo cáo này nhưng chúng không khớp kế hoạch phát, nên không được tính ở trên. / The devices signed these receipts, but they do not match the plan, so none is counted above.');
@@ -326,7 +329,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       ]),
       { size: 7.5 },
     );
-    if (claims.length > PDF_MAX_ROWS) note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; xem bản CSV. / Only the first ${n(PDF_MAX_ROWS)} are printed; see the CSV export.`);
+    if (report.rejectedCount > PDF_MAX_ROWS) note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; xem bản CSV. / Only the first ${n(PDF_MAX_ROWS)} are printed; see the CSV export.`);
   }
 
   // Footer on every page: what this is and the page number.

@@ -3,22 +3,31 @@
 // An expected occurrence with no receipt after its end plus a grace period counts as missed.
 // Only admitted receipts count (hub/ingest/admission.ts); the rejected ones from the area's devices
 // are listed apart as rejected claims, with their reasons, and never enter the counts.
+//
+// At province scale (thousands of devices, tens of thousands of occurrences a month) nothing here
+// builds every device-occurrence row in memory: the plan goes to SQLite in its compact form
+// (planShape: occurrences × target devices), one query joins it with the receipts, and the totals
+// are GROUP BYs over that join. Detail rows and rejected claims are read a page at a time, in a
+// stable order with a keyset cursor, and the CSV is written page by page with backpressure.
 import type { Db } from '../db/database.ts';
-import { getAreaByPath, listAreas, withinScope } from '../areas/areas.ts';
-import { listDevices } from '../devices/devices.ts';
-import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
-import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
-import { explain } from './failure-reasons.ts';
+import { getAreaByPath, withinScope } from '../areas/areas.ts';
+import { listBroadcasts } from '../broadcasts/broadcasts.ts';
+import { everOwed, owedAt, planShape } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
 import { CSV_HEADER_WORDS, LocalizedError, msg, NO_CONFIRMATION_WORDS, PRIORITY_WORDS, REJECTION_WORDS, RESULT_WORDS, wordOf, YES_NO_WORDS, type ReportLang } from '../messages.ts';
+import { explain } from './failure-reasons.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
+
+export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
+export type Result = (typeof RESULTS)[number];
+export type Counts = Record<Result, number> & { scheduled: number; secondsPlayed: number };
+
+/** Detail pages: this many rows unless asked otherwise, and never more than the maximum. */
+export const DEFAULT_PAGE = 200;
+export const MAX_PAGE = 2000;
 
 /** The reason (English, as devices give theirs) of an occurrence missed for want of any receipt. */
 export const NO_CONFIRMATION_REASON = 'no confirmation received from the device (offline, powered down or not reporting)';
-
-export const RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
-type Result = (typeof RESULTS)[number];
-type Counts = Record<Result, number> & { scheduled: number; secondsPlayed: number };
 
 export interface CoverageRow {
   occurrenceId: string;
@@ -39,7 +48,7 @@ export interface CoverageRow {
   reason: string | null;
   /** Why it did not play fully (failure-reasons.ts); null when it played or is not yet due. */
   reasonCode: string | null;
-  /** The same in words an official understands. */
+  /** That reason in words an official understands (catalogue), Vietnamese and English. */
   reasonText: { vi: string; en: string } | null;
   evidence: unknown;
 }
@@ -67,139 +76,325 @@ export interface RejectedClaim {
   rejectionDetail: string;
 }
 
-const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
+export interface CoverageQuery {
+  areaPath: string;
+  from: number;
+  to: number;
+  graceMs: number;
+  now?: number;
+}
 
-export function coverageReport(db: Db, q: { areaPath: string; from: number; to: number; graceMs: number; now?: number }) {
+/**
+ * A report's plan and bounds, ready for the queries below: built once per request (the CSV reuses
+ * it for every page). Each query loads the plan into temporary tables and empties them before it
+ * returns, so nothing is left on the connection between pages.
+ */
+export interface CoverageScope {
+  area: { path: string; name: string };
+  from: number;
+  to: number;
+  now: number;
+  /** bound to every query */
+  params: Record<string, string | number>;
+  /** the plan as JSON, loaded into temporary tables for each query (withPlan) */
+  plan: { occ: string; tgt: string; exc: string; bc: string };
+}
+
+export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
   const now = q.now ?? Date.now();
   const area = getAreaByPath(db, q.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: q.areaPath }));
-  const areaNames = new Map(listAreas(db).map((a) => [a.path, a.name]));
-  const devices = new Map(listDevices(db, area.path).map((d) => [d.id, d]));
-
+  const devices = new Set((db.prepare(`SELECT d.id FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${UNDER_SCOPE}`).all({ scope: area.path }) as Array<{ id: string }>).map((d) => d.id));
   // Cancelled broadcasts still count for what was due before they were cancelled (everOwed, owedAt).
-  const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
+  const relevant = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
   const byId = new Map(relevant.map((b) => [b.id, b]));
-  const planned = planOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => owedAt(byId.get(p.item.broadcastId)!, p.item.startAt));
-
-  const records = db
-    .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
-    .all(q.from, q.to) as any[];
-  const byKey = new Map(records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
-  const titles = byId;
-
-  const rows: CoverageRow[] = [];
-  const seen = new Set<string>();
-  const push = (deviceId: string, occurrenceId: string, broadcastId: string, start: number, durationMs: number, rec: any) => {
-    const d = devices.get(deviceId)!;
-    const b = titles.get(broadcastId);
-    let result: Result;
-    let reason: string | null = null;
-    if (rec) {
-      result = rec.result;
-      reason = rec.reason;
-    } else if (now < start + durationMs + q.graceMs) {
-      result = 'pending';
-    } else {
-      result = 'missed';
-      reason = NO_CONFIRMATION_REASON;
-    }
-    rows.push({
-      occurrenceId,
-      broadcastId,
-      title: b?.title ?? '',
-      priority: b?.priority ?? '',
-      deviceId,
-      deviceName: d.name,
-      areaPath: d.areaPath,
-      areaName: areaNames.get(d.areaPath) ?? d.areaPath,
-      scheduledStart: formatVn(start)!,
-      actualStart: formatVn(rec?.actual_start),
-      actualEnd: formatVn(rec?.actual_end),
-      secondsPlayed: rec?.seconds_played ?? 0,
-      result,
-      confirmed: !!rec,
-      reason,
-      ...explain(result, rec?.reason_code, reason, d.kind),
-      evidence: rec ? JSON.parse(rec.evidence) : null,
-    });
-  };
-  for (const p of planned) {
-    const key = `${p.item.occurrenceId}|${p.deviceId}`;
-    seen.add(key);
-    push(p.deviceId, p.item.occurrenceId, p.item.broadcastId, p.item.startAt, p.item.durationMs, byKey.get(key));
-  }
-  // Receipts for occurrences no longer planned (e.g. the plan changed) are still evidence.
-  for (const [key, r] of byKey) if (!seen.has(key)) push(r.device_id, r.occurrence_id, r.broadcast_id, r.scheduled_start, 0, r);
-  rows.sort((a, b) => a.scheduledStart.localeCompare(b.scheduledStart) || a.deviceId.localeCompare(b.deviceId));
-
-  const totals = emptyCounts();
-  const byArea = new Map<string, Counts>();
-  const byDevice = new Map<string, Counts>();
-  for (const r of rows) {
-    for (const c of [totals, getOr(byArea, r.areaPath), getOr(byDevice, r.deviceId)]) {
-      c.scheduled += 1;
-      c[r.result] += 1;
-      c.secondsPlayed += r.secondsPlayed;
-    }
-  }
-  const rejectedClaims = rejectedClaimsOf(db, q.from, q.to, devices, areaNames);
-  const rejectedByReason = Object.fromEntries(REJECTION_REASONS.map((k) => [k, rejectedClaims.filter((c) => c.rejection === k).length])) as Record<RejectionReason, number>;
+  const shape = planShape(db, relevant, q.from, q.to, devices);
+  const occ = shape.occurrences.filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt)).map((o) => [o.broadcastId, o.occurrenceId, o.startAt]);
+  const tgt = shape.targets.map((t) => [t.broadcastId, t.deviceId, t.durationMs, t.retiredAt]);
+  const exc = [...shape.excluded].map((k) => {
+    const [b, s, ...d] = k.split('|');
+    return [b, +s, d.join('|')];
+  });
+  // Titles come from the broadcasts owed anything; a receipt for another keeps an empty title.
+  const bc = relevant.map((b) => [b.id, b.title, b.priority]);
   return {
     area: { path: area.path, name: area.name },
-    from: formatVn(q.from),
-    to: formatVn(q.to),
-    generatedAt: formatVn(now),
+    from: q.from,
+    to: q.to,
+    now,
+    params: { scope: area.path, from: q.from, to: q.to, now, grace: q.graceMs, lo: q.from, hi: q.to },
+    plan: { occ: JSON.stringify(occ), tgt: JSON.stringify(tgt), exc: JSON.stringify(exc), bc: JSON.stringify(bc) },
+  };
+}
+
+/** The area (bound as @scope) or below it. */
+const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) = @scope || '/')`;
+
+// One row per (device, occurrence): the plan's product joined with the admitted receipts, then the
+// admitted receipts from the area's devices for occurrences no longer planned (the plan changed),
+// which are still evidence. The plan sits in three temporary tables with indexes (withPlan).
+const coverageRowsSql = (lean: boolean) => `
+  planned AS (
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id
+     WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
+       AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
+  cov AS (
+    SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
+           CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
+           COALESCE(r.seconds_played, 0) AS seconds_played${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+      FROM planned p LEFT JOIN receipts r
+        ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
+    UNION ALL
+    SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+      FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
+     WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
+       AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id))`;
+/** Every column, for detail rows; the counts need only the result and the seconds. */
+const COVERAGE_ROWS = coverageRowsSql(false);
+const COVERAGE_COUNTS = coverageRowsSql(true);
+
+const planTables = new WeakSet<Db>();
+/**
+ * Runs `f` with the report's plan in temporary tables on this connection, emptied again before it
+ * returns. Everything here is synchronous, so no other request sees or disturbs them.
+ */
+function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
+  if (!planTables.has(db)) {
+    db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS cov_occ(broadcast_id TEXT, occurrence_id TEXT, start_at INTEGER);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_id ON cov_occ(occurrence_id);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_broadcast ON cov_occ(broadcast_id);
+      CREATE INDEX IF NOT EXISTS temp.cov_occ_by_start ON cov_occ(start_at);
+      CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cov_exc(broadcast_id TEXT, start_at INTEGER, device_id TEXT, PRIMARY KEY (broadcast_id, start_at, device_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT) WITHOUT ROWID;`);
+    planTables.add(db);
+  }
+  const clear = () => db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
+  clear();
+  try {
+    db.prepare('INSERT INTO temp.cov_occ SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.occ);
+    db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(s.plan.tgt);
+    db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.exc);
+    db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.bc);
+    return f();
+  } finally {
+    clear();
+  }
+}
+
+const COUNTS_SQL = RESULTS.map((r) => `SUM(result = '${r}') AS "${r}"`).join(', ');
+
+const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
+function add(into: Counts, c: Counts): void {
+  into.scheduled += c.scheduled;
+  into.secondsPlayed += c.secondsPlayed;
+  for (const r of RESULTS) into[r] += c[r];
+}
+
+/**
+ * The totals, per area and per device, counted by SQLite; with the rejected claims counted by
+ * reason. The detail rows and the claims themselves are read with coverageRows and rejectedClaims.
+ */
+export function coverageSummary(db: Db, s: CoverageScope) {
+  const perDevice = withPlan(db, s, () => db
+    .prepare(
+      `WITH ${COVERAGE_COUNTS},
+         counts AS (SELECT device_id, COUNT(*) AS scheduled, TOTAL(seconds_played) AS secondsPlayed, ${COUNTS_SQL} FROM cov GROUP BY device_id)
+       SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName, c.scheduled, c.secondsPlayed, ${RESULTS.map((r) => `c."${r}"`).join(', ')}
+         FROM counts c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id
+        ORDER BY a.path, c.device_id`,
+    )
+    .all(s.params)) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
+  const totals = emptyCounts();
+  const byArea = new Map<string, Counts & { areaPath: string; areaName: string }>();
+  for (const d of perDevice) {
+    add(totals, d);
+    let a = byArea.get(d.areaPath);
+    if (!a) byArea.set(d.areaPath, (a = { areaPath: d.areaPath, areaName: d.areaName, ...emptyCounts() }));
+    add(a, d);
+  }
+  const rejected = db
+    .prepare(`SELECT r.rejection, COUNT(*) AS n FROM ${REJECTED_FROM} GROUP BY r.rejection`)
+    .all({ scope: s.area.path, from: s.from, to: s.to }) as Array<{ rejection: RejectionReason; n: number }>;
+  const rejectedByReason = Object.fromEntries(REJECTION_REASONS.map((k) => [k, rejected.find((r) => r.rejection === k)?.n ?? 0])) as Record<RejectionReason, number>;
+  return {
+    area: s.area,
+    from: formatVn(s.from),
+    to: formatVn(s.to),
+    generatedAt: formatVn(s.now),
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
-    byArea: [...byArea].map(([path, c]) => ({ areaPath: path, areaName: areaNames.get(path) ?? path, ...c })),
-    byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: devices.get(id)!.name, areaPath: devices.get(id)!.areaPath, ...c })),
-    rows,
+    byArea: [...byArea.values()].map(({ areaPath, areaName, ...c }) => ({ areaPath, areaName, ...c })),
+    byDevice: perDevice.map(({ deviceId, deviceName, areaPath, areaName: _, ...c }) => ({ deviceId, deviceName, areaPath, ...c })),
     /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
-    rejectedCount: rejectedClaims.length,
+    rejectedCount: rejected.reduce((n, r) => n + r.n, 0),
     rejectedByReason,
-    rejectedClaims,
   };
+}
+export type CoverageSummary = ReturnType<typeof coverageSummary>;
+
+export interface ReasonCount {
+  result: Result;
+  reasonCode: string | null;
+  /** the reason in words (failure-reasons.ts), as the pages and the PDF say it */
+  reasonText: { vi: string; en: string } | null;
+  count: number;
+}
+
+/**
+ * Why occurrences did not play in full, counted over the whole period by what they mean to an
+ * official (the reason's words), not by each device's wording; most frequent first. SQLite groups by
+ * the device's code and text, which are few; the words are merged here.
+ */
+export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCount[] {
+  const groups = withPlan(db, s, () => db
+    .prepare(
+      `WITH ${coverageRowsSql(false)}
+       SELECT c.result, CASE WHEN c.receipt_id IS NULL THEN '${NO_CONFIRMATION_REASON}' ELSE c.reason END AS reason, c.reason_code, d.kind, COUNT(*) AS count
+         FROM cov c JOIN devices d ON d.id = c.device_id
+        WHERE c.result NOT IN ('played', 'pending') GROUP BY 1, 2, 3, 4`,
+    )
+    .all(s.params)) as Array<{ result: Result; reason: string | null; reason_code: string | null; kind: string; count: number }>;
+  const merged = new Map<string, ReasonCount>();
+  for (const g of groups) {
+    const { reasonCode, reasonText } = explain(g.result, g.reason_code, g.reason, g.kind);
+    const key = `${g.result}|${reasonText?.vi ?? ''}`;
+    const m = merged.get(key) ?? merged.set(key, { result: g.result, reasonCode, reasonText, count: 0 }).get(key)!;
+    m.count += g.count;
+  }
+  return [...merged.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result) || (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? '')).slice(0, limit);
+}
+
+/** A page's place: the last row's sort key, opaque to clients (base64url JSON). */
+export const encodeCursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+export class BadCursorError extends LocalizedError {}
+function decodeCursor<T extends unknown[]>(cursor: string, valid: (k: unknown[]) => boolean): T {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  if (!Array.isArray(key) || !valid(key)) throw new BadCursorError(msg('report.bad-cursor', { cursor: cursor.slice(0, 80) }));
+  return key as T;
+}
+const rowKeyValid = (k: unknown[]) => k.length === 3 && Number.isSafeInteger(k[0]) && typeof k[1] === 'string' && typeof k[2] === 'string';
+const claimKeyValid = (k: unknown[]) => k.length === 2 && Number.isSafeInteger(k[0]) && typeof k[1] === 'string';
+
+export interface Page {
+  /** rows per page, 1 to MAX_PAGE */
+  limit?: number;
+  /** the `next` of the previous page */
+  cursor?: string;
+}
+
+/**
+ * One page of detail rows, in the order (scheduled start, device id, occurrence id), optionally only
+ * those with the given results. `next` reads the following page; null on the last.
+ */
+export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: readonly Result[] } = {}): { rows: CoverageRow[]; next: string | null } {
+  const limit = pageLimit(page.limit);
+  const after = page.cursor ? decodeCursor<[number, string, string]>(page.cursor, rowKeyValid) : null;
+  const results = page.results?.length ? page.results : null;
+  const select = () => db.prepare(
+    `WITH ${COVERAGE_ROWS}
+     SELECT c.*, d.name AS device_name, d.kind AS device_kind, a.path AS area_path, a.name AS area_name, bc.title, bc.priority
+       FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id LEFT JOIN temp.cov_bc bc ON bc.id = c.broadcast_id
+      WHERE (@after IS NULL OR (c.start_at, c.device_id, c.occurrence_id) > (@a0, @a1, @a2))
+        AND (@results IS NULL OR c.result IN (SELECT value FROM json_each(@results)))
+      ORDER BY c.start_at, c.device_id, c.occurrence_id
+      LIMIT @limit`,
+  );
+  const raw = withPlan(db, s, () => {
+    const page = select(); // (prepared once the plan's tables exist)
+    const lo = after ? after[0] : s.from;
+    // Read only a window of starts, not the whole period: the first starts whose planned rows add up
+    // to the page (and more, by four each time, while a filter or the exclusions leave it short).
+    const starts = db.prepare('SELECT o.start_at AS at, COUNT(*) AS n FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id WHERE o.start_at >= ? GROUP BY o.start_at ORDER BY o.start_at').all(lo) as Array<{ at: number; n: number }>;
+    const args = { ...s.params, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', a2: after?.[2] ?? '', results: results ? JSON.stringify(results) : null, limit, lo };
+    for (let want = limit; ; want *= 4) {
+      let i = 0;
+      for (let sum = 0; i < starts.length && sum < want; i++) sum += starts[i].n;
+      const whole = i >= starts.length; // the window reaches the end of the period
+      const rows = page.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as any[];
+      if (rows.length === limit || whole) return rows;
+    }
+  });
+  const rows = raw.map(toRow);
+  const last = raw[raw.length - 1];
+  return { rows, next: raw.length === limit ? encodeCursor([last.start_at, last.device_id, last.occurrence_id]) : null };
+}
+
+function toRow(r: any): CoverageRow {
+  const confirmed = r.receipt_id !== null;
+  return {
+    occurrenceId: r.occurrence_id,
+    broadcastId: r.broadcast_id,
+    title: r.title ?? '',
+    priority: r.priority ?? '',
+    deviceId: r.device_id,
+    deviceName: r.device_name,
+    areaPath: r.area_path,
+    areaName: r.area_name,
+    scheduledStart: formatVn(r.start_at)!,
+    actualStart: formatVn(r.actual_start),
+    actualEnd: formatVn(r.actual_end),
+    secondsPlayed: r.seconds_played,
+    result: r.result,
+    confirmed,
+    reason: confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null,
+    ...explain(r.result, r.reason_code, confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null, r.device_kind),
+    evidence: confirmed ? JSON.parse(r.evidence) : null,
+  };
+}
+
+function pageLimit(limit: number | undefined): number {
+  const n = limit ?? DEFAULT_PAGE;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw new BadCursorError(msg('report.bad-limit', { limit: String(limit), max: MAX_PAGE }));
+  return n;
 }
 
 // Selected by receive time as well as claimed start: a claim with an absurd start must still show.
-function rejectedClaimsOf(db: Db, from: number, to: number, devices: Map<string, { name: string; areaPath: string }>, areaNames: Map<string, string>): RejectedClaim[] {
+const REJECTED_FROM = `receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
+  WHERE r.state = 'rejected' AND ((r.scheduled_start >= @from AND r.scheduled_start < @to) OR (r.received_at >= @from AND r.received_at < @to)) AND ${UNDER_SCOPE}`;
+
+/** One page of rejected claims, in the order they were received. */
+export function rejectedClaims(db: Db, s: CoverageScope, page: Page = {}): { claims: RejectedClaim[]; next: string | null } {
+  const limit = pageLimit(page.limit);
+  const after = page.cursor ? decodeCursor<[number, string]>(page.cursor, claimKeyValid) : null;
   const recs = db
     .prepare(
-      `SELECT r.*, b.title FROM receipts r LEFT JOIN broadcasts b ON b.id = r.broadcast_id
-        WHERE r.state = 'rejected' AND ((r.scheduled_start >= ? AND r.scheduled_start < ?) OR (r.received_at >= ? AND r.received_at < ?))
-        ORDER BY r.received_at, r.receipt_id`,
+      `SELECT r.*, b.title, d.name AS device_name, a.path AS area_path, a.name AS area_name
+         FROM ${REJECTED_FROM.replace('WHERE', 'LEFT JOIN broadcasts b ON b.id = r.broadcast_id WHERE')}
+          AND (@after IS NULL OR (r.received_at, r.receipt_id) > (@a0, @a1))
+        ORDER BY r.received_at, r.receipt_id LIMIT @limit`,
     )
-    .all(from, to, from, to) as any[];
-  return recs
-    .filter((r) => devices.has(r.device_id))
-    .map((r) => {
-      const d = devices.get(r.device_id)!;
-      return {
-        receiptId: r.receipt_id,
-        receivedAt: formatVn(r.received_at)!,
-        deviceId: r.device_id,
-        deviceName: d.name,
-        areaPath: d.areaPath,
-        areaName: areaNames.get(d.areaPath) ?? d.areaPath,
-        occurrenceId: r.occurrence_id,
-        broadcastId: r.broadcast_id,
-        title: r.title ?? null,
-        claimedResult: r.result,
-        claimedScheduledStart: formatVn(r.scheduled_start),
-        claimedActualStart: formatVn(r.actual_start),
-        claimedActualEnd: formatVn(r.actual_end),
-        claimedSecondsPlayed: r.seconds_played,
-        deviceReason: r.reason,
-        rejection: r.rejection,
-        rejectionDetail: r.rejection_detail ?? '',
-      };
-    });
-}
-
-function getOr(m: Map<string, Counts>, k: string): Counts {
-  let c = m.get(k);
-  if (!c) m.set(k, (c = emptyCounts()));
-  return c;
+    .all({ scope: s.area.path, from: s.from, to: s.to, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', limit }) as any[];
+  const claims = recs.map(
+    (r): RejectedClaim => ({
+      receiptId: r.receipt_id,
+      receivedAt: formatVn(r.received_at)!,
+      deviceId: r.device_id,
+      deviceName: r.device_name,
+      areaPath: r.area_path,
+      areaName: r.area_name,
+      occurrenceId: r.occurrence_id,
+      broadcastId: r.broadcast_id,
+      title: r.title ?? null,
+      claimedResult: r.result,
+      claimedScheduledStart: formatVn(r.scheduled_start),
+      claimedActualStart: formatVn(r.actual_start),
+      claimedActualEnd: formatVn(r.actual_end),
+      claimedSecondsPlayed: r.seconds_played,
+      deviceReason: r.reason,
+      rejection: r.rejection,
+      rejectionDetail: r.rejection_detail ?? '',
+    }),
+  );
+  const last = recs[recs.length - 1];
+  return { claims, next: recs.length === limit ? encodeCursor([last.received_at, last.receipt_id]) : null };
 }
 
 // The last columns describe rejected claims: their rows have result 'rejected' and 0 seconds
@@ -275,19 +470,58 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
 }
 
 /**
- * The report as CSV. For people (lang 'vi', the default, or 'en'): headers, results, priorities and
+ * The CSV's lines. For people (lang 'vi', the default, or 'en'): headers, results, priorities and
  * reasons in words from the catalogue, dates dd/mm/yyyy, a decimal comma in Vietnamese. With
  * lang 'codes': the machine-readable form — the JSON field names and codes, ISO times, plain numbers.
  */
-export function coverageCsv(report: ReturnType<typeof coverageReport>, lang: ReportLang | 'codes' = 'vi'): string {
-  const cells = (rec: Record<string, unknown>) => {
-    const r = lang === 'codes' ? rec : forPeople(rec, lang);
-    return CSV_COLUMNS.map((c) => csvCell(r[c])).join(',');
+export const csvHeader = (lang: ReportLang | 'codes') => CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',') + '\r\n';
+export function csvLine(rec: CoverageRow | RejectedClaim, lang: ReportLang | 'codes'): string {
+  const fields = ('receiptId' in rec ? csvRecord(rec) : rec) as unknown as Record<string, unknown>;
+  const r = lang === 'codes' ? fields : forPeople(fields, lang);
+  return CSV_COLUMNS.map((c) => csvCell(r[c])).join(',') + '\r\n';
+}
+
+/** Where the CSV goes: anything that accepts text and says when to wait (an HTTP response). */
+export interface CsvSink {
+  write(chunk: string): boolean;
+  once(event: 'drain' | 'close', f: () => void): unknown;
+  readonly destroyed?: boolean;
+}
+
+/** Rows per read while streaming: each read is one short query, so the hub stays responsive between them. */
+export const CSV_CHUNK = 2000;
+
+/**
+ * Streams the report as CSV: the header, every detail row, then the rejected claims, a page at a
+ * time. Between pages it waits for the sink to drain, so memory stays flat however slow the reader;
+ * and it holds no statement open meanwhile, so receipts keep being written. Stops if the sink closes.
+ */
+export async function writeCoverageCsv(db: Db, s: CoverageScope, out: CsvSink, lang: ReportLang | 'codes' = 'vi'): Promise<void> {
+  const send = async (text: string) => {
+    if (out.write(text)) return;
+    await new Promise<void>((resolve) => {
+      out.once('drain', resolve);
+      out.once('close', resolve);
+    });
   };
-  const lines = [CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',')];
-  for (const r of report.rows) lines.push(cells(r as unknown as Record<string, unknown>));
-  for (const c of report.rejectedClaims) lines.push(cells(csvRecord(c)));
-  return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
+  await send('\uFEFF' + csvHeader(lang)); // BOM so spreadsheet programs read Vietnamese as UTF-8
+  let cursor: string | undefined;
+  do {
+    if (out.destroyed) return;
+    const page = coverageRows(db, s, { limit: CSV_CHUNK, cursor });
+    let text = '';
+    for (const r of page.rows) text += csvLine(r, lang);
+    await send(text);
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  do {
+    if (out.destroyed) return;
+    const page = rejectedClaims(db, s, { limit: CSV_CHUNK, cursor });
+    let text = '';
+    for (const c of page.claims) text += csvLine(c, lang);
+    await send(text);
+    cursor = page.next ?? undefined;
+  } while (cursor);
 }
 
 export { withinScope };

@@ -54,11 +54,15 @@ async function run(broker: 'aedes' | 'mosquitto') {
   let firstAll = 0;
   await district.waitFor(async () => {
     const d = await district.get(`/api/v1/broadcasts/${b.id}`);
-    return d.devices.length === N && d.devices.every((x: any) => x.state === 'played') ? d : null;
+    return d.devicesTotal === N && d.deviceCounts.played === N ? d : null;
   }, 60_000, 'all confirmed');
   firstAll = performance.now() - sent;
-  const detail = await district.get(`/api/v1/broadcasts/${b.id}`);
-  const starts = detail.devices.map((x: any) => Date.parse(x.actualStart));
+  const starts: number[] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page: any = await district.get(`/api/v1/broadcasts/${b.id}?limit=5000&offset=${offset}`);
+    starts.push(...page.devices.map((x: any) => Date.parse(x.actualStart)));
+    offset = page.devicesNextOffset;
+  }
   const spread = Math.max(...starts) - Math.min(...starts);
   const lateness = Math.max(...starts) - startsAt;
 

@@ -1,13 +1,15 @@
-// Coverage reports for tests of the PDF, shaped exactly like coverageReport() returns them (rows,
-// then totals, byArea and byDevice counted from the rows the same way), without a hub behind them:
+// Coverage reports for tests of the PDF, shaped as the PDF route assembles them (the summary, the
+// occurrences not played in full, the reasons counted, the rejected claims), with the rows they were
+// counted from, without a hub behind them:
 // a district of Hà Nội with wards named as they are written, devices, bulletins and the reasons
 // devices give when a bulletin did not play. Deterministic: the same arguments give the same report.
-import { RESULTS, type CoverageRow, type RejectedClaim, type coverageReport } from '../../hub/reports/coverage.ts';
+import { RESULTS, type CoverageRow, type RejectedClaim } from '../../hub/reports/coverage.ts';
+import type { PdfReport } from '../../hub/reports/coverage-pdf.ts';
 import { REJECTION_REASONS } from '../../hub/ingest/admission.ts';
 import { explain } from '../../hub/reports/failure-reasons.ts';
 import { formatVn, VN_OFFSET_MS } from '../../hub/time.ts';
 
-export type CoverageReport = ReturnType<typeof coverageReport>;
+export type CoverageReport = PdfReport & { rows: CoverageRow[] };
 type Result = CoverageRow['result'];
 
 export const THANH_XUAN = 'ha-noi/thanh-xuan';
@@ -163,8 +165,21 @@ function assemble(rows: CoverageRow[], o: { from: number; to: number; now: numbe
     byArea: [...byArea].map(([p, c]) => ({ areaPath: p, areaName: areaName.get(p) ?? p, ...c })),
     byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: device.get(id)!.name, areaPath: device.get(id)!.areaPath, ...c })),
     rows,
+    problems: rows.filter((r) => r.result !== 'played' && r.result !== 'pending'),
+    reasons: reasonsOf(rows),
     rejectedCount: claims.length,
     rejectedByReason: Object.fromEntries(REJECTION_REASONS.map((k) => [k, claims.filter((c) => c.rejection === k).length])) as CoverageReport['rejectedByReason'],
     rejectedClaims: claims,
   };
+}
+
+/** The reasons things did not play, counted as the report's SQL counts them. */
+function reasonsOf(rows: CoverageRow[]): CoverageReport['reasons'] {
+  const counted = new Map<string, CoverageReport['reasons'][number]>();
+  for (const r of rows.filter((r) => r.result !== 'played' && r.result !== 'pending')) {
+    const k = `${r.result}|${r.reasonText?.vi}`;
+    const c = counted.get(k) ?? counted.set(k, { result: r.result, reasonCode: r.reasonCode, reasonText: r.reasonText, count: 0 }).get(k)!;
+    c.count += 1;
+  }
+  return [...counted.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result) || (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? ''));
 }

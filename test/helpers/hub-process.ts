@@ -18,8 +18,8 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startHubProcess(o: { dataDir: string; httpPort: number; mqttPort: number; mqttUrl?: string; env?: NodeJS.ProcessEnv; logLevel?: string }): Promise<HubProcess> {
-  const args = [bin, 'hub', '--data-dir', o.dataDir, '--http-port', String(o.httpPort), '--mqtt-port', String(o.mqttPort), '--log-level', o.logLevel ?? 'warn'];
+export async function startHubProcess(o: { dataDir: string; httpPort: number; mqttPort: number; mqttUrl?: string; env?: NodeJS.ProcessEnv; logLevel?: string; /** another checkout's bin/wardcast.mjs (benchmarks against main) */ bin?: string }): Promise<HubProcess> {
+  const args = [o.bin ?? bin, 'hub', '--data-dir', o.dataDir, '--http-port', String(o.httpPort), '--mqtt-port', String(o.mqttPort), '--log-level', o.logLevel ?? 'warn'];
   if (o.mqttUrl) args.push('--mqtt-url', o.mqttUrl);
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -107,10 +107,13 @@ export interface ConfirmSummary {
   done: boolean;
 }
 
-export function confirmSummary(devices: Array<{ state: string }>): ConfirmSummary {
-  const count = (s: string) => devices.filter((d) => d.state === s).length;
+/** From the device rows, or from the hub's counts over every row when the rows are one page of many. */
+export function confirmSummary(devices: Array<{ state: string }>, counts?: Record<string, number>): ConfirmSummary {
+  const byState = counts ?? devices.reduce<Record<string, number>>((c, d) => ({ ...c, [d.state]: (c[d.state] ?? 0) + 1 }), {});
+  const count = (s: string) => byState[s] ?? 0;
+  const total = Object.values(byState).reduce((n, v) => n + v, 0);
   const apart = ['failed', 'missed', 'partial', 'preempted', 'skipped'].map((result) => ({ result, count: count(result) })).filter((x) => x.count > 0);
-  return { played: count(CONFIRMED), total: devices.length, apart, done: devices.length > 0 && devices.every((d) => FINAL.includes(d.state)) };
+  return { played: count(CONFIRMED), total, apart, done: total > 0 && FINAL.reduce((n, s) => n + count(s), 0) === total };
 }
 
 /** "Đã phát 2/3 · Lỗi 1" */

@@ -1,7 +1,7 @@
 // Coverage per area and period (month, quarter, year): scheduled vs played vs failed vs missed,
 // with the devices' reasons, as an SVG chart and tables; CSV and PDF exports.
 import { useState } from 'preact/hooks';
-import { withToken } from '../lib/api.ts';
+import { get, withToken } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
 import { fmtDateTime, vnParts } from '../lib/time.ts';
@@ -48,7 +48,9 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
   const q = `area=${encodeURIComponent(area)}&period=${period}`;
   const report = useResource<any>(`/api/v1/reports/coverage?${q}`, [], ['receipt']);
   const r = report.data;
-  const problems = r?.rows.filter((x: any) => !['played', 'pending'].includes(x.result)) ?? [];
+  // The report's totals come whole; the occurrences not played in full, a page at a time.
+  const problems = usePages(`/api/v1/reports/coverage/rows?${q}&result=${PROBLEMS.join(',')}`, 'rows');
+  const problemCount = r ? r.totals.scheduled - r.totals.played - r.totals.pending : 0;
   return (
     <div class="stack">
       <section class="card">
@@ -122,7 +124,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
           <h3>{tx('Theo thiết bị', 'By device')}</h3>
           <CountsTable rows={r.byDevice} name={(x) => x.deviceName} />
           <h3>
-            {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problems.length})
+            {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problemCount})
           </h3>
           <div class="table-wrap">
             <table data-testid="problems" class="cards-on-phone">
@@ -136,7 +138,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                 </tr>
               </thead>
               <tbody>
-                {problems.slice(0, 200).map((x: any) => (
+                {problems.items.map((x: any) => (
                   <tr data-testid="problem-row">
                     <td data-label={tx('Giờ kế hoạch', 'Scheduled')}>{fmtDateTime(x.scheduledStart, lang())}</td>
                     <td data-label={tx('Thiết bị', 'Device')}>{x.deviceName}</td>
@@ -152,7 +154,8 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
               </tbody>
             </table>
           </div>
-          {r.rejectedClaims && <RejectedClaims claims={r.rejectedClaims} />}
+          <MoreButton pages={problems} testid="problems-more" />
+          <RejectedClaims q={q} count={r.rejectedCount} />
         </section>
       )}
     </div>
@@ -163,13 +166,15 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
  * Signed receipts the hub did not count: kept as evidence of what a device claimed, so the district
  * sees a device (or a stolen key) reporting what was never planned for it.
  */
-function RejectedClaims({ claims }: { claims: any[] }) {
+function RejectedClaims({ q, count }: { q: string; count: number }) {
+  const pages = usePages(`/api/v1/reports/coverage/rejected?${q}`, 'claims');
+  const claims = pages.items;
   return (
     <>
       <h3>
-        {tx('Báo cáo bị từ chối, không tính vào độ phủ', 'Rejected claims, not counted')} ({claims.length})
+        {tx('Báo cáo bị từ chối, không tính vào độ phủ', 'Rejected claims, not counted')} ({count})
       </h3>
-      {claims.length === 0 ? (
+      {count === 0 ? (
         <p class="muted">{tx('Không có.', 'None.')}</p>
       ) : (
         <div class="table-wrap">
@@ -184,7 +189,7 @@ function RejectedClaims({ claims }: { claims: any[] }) {
               </tr>
             </thead>
             <tbody>
-              {claims.slice(0, 200).map((c) => (
+              {claims.map((c) => (
                 <tr>
                   <td data-label={tx('Nhận lúc', 'Received')}>{fmtDateTime(c.receivedAt, lang())}</td>
                   <td data-label={tx('Thiết bị', 'Device')}>{c.deviceName}</td>
@@ -205,9 +210,49 @@ function RejectedClaims({ claims }: { claims: any[] }) {
               ))}
             </tbody>
           </table>
+          <MoreButton pages={pages} testid="rejected-more" />
         </div>
       )}
     </>
+  );
+}
+
+const PROBLEMS = ['partial', 'failed', 'missed', 'preempted', 'skipped'];
+
+/**
+ * A list the hub pages (hub/reports/coverage.ts): the first page reloads when a receipt arrives;
+ * "Xem thêm" appends the next one. Pages already read are dropped when the list changes (url).
+ */
+function usePages(url: string, key: 'rows' | 'claims') {
+  const first = useResource<any>(url, [], ['receipt']);
+  const [more, setMore] = useState<{ url: string; items: any[]; next: string | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const extra = more && more.url === url ? more : null;
+  const next: string | null = extra ? extra.next : (first.data?.next ?? null);
+  return {
+    items: [...(first.data?.[key] ?? []), ...(extra?.items ?? [])] as any[],
+    next,
+    busy,
+    error: first.error,
+    async loadMore() {
+      if (!next) return;
+      setBusy(true);
+      try {
+        const p = await get<any>(`${url}&cursor=${encodeURIComponent(next)}`);
+        setMore({ url, items: [...(extra?.items ?? []), ...p[key]], next: p.next });
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
+
+function MoreButton({ pages, testid }: { pages: ReturnType<typeof usePages>; testid: string }) {
+  if (!pages.next) return null;
+  return (
+    <button type="button" class="secondary" data-testid={testid} disabled={pages.busy} onClick={() => pages.loadMore()}>
+      {tx('Xem thêm', 'Show more')}
+    </button>
   );
 }
 

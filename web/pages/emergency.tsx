@@ -191,7 +191,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
     const load = () =>
       get(`/api/v1/broadcasts/${id}`).then((x) => {
         setB(x);
-        if (confirmSummary(x.devices).done) setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
+        if (confirmSummary(x.devices, x.deviceCounts).done) setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
       }, (e) => setError(e.message));
     load();
     const off = onLive((k, d) => {
@@ -210,7 +210,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
   }, [id]);
   if (!b) return <p class="muted">{error || '…'}</p>;
   // Only played (shown, on a board) counts as confirmed; failures are counted apart.
-  const summary = confirmSummary(b.devices);
+  const summary = confirmSummary(b.devices, b.deviceCounts);
   const cancel = async () => {
     await post(`/api/v1/broadcasts/${id}/cancel`).catch((e) => setError(e.message));
   };

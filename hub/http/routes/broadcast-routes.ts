@@ -13,7 +13,7 @@ import {
   rejectBroadcast,
   type Broadcast,
 } from '../../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../../broadcasts/plan.ts';
+import { planShape } from '../../broadcasts/plan.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
@@ -28,6 +28,9 @@ import type { HubContext } from '../../context.ts';
 import { msg, textOf, zodMessage } from '../../messages.ts';
 
 const DAY = 86_400_000;
+/** Device rows of a broadcast's detail per page: by default, and at most. */
+export const DEVICE_PAGE = 500;
+export const DEVICE_PAGE_MAX = 5000;
 
 export function broadcastRoutes(ctx: HubContext) {
   const guard = <T>(f: () => T): T => {
@@ -74,32 +77,56 @@ export function broadcastRoutes(ctx: HubContext) {
   // A broadcast concerns you if it targets your area, something in it, or an area containing it.
   const visibleTo = (b: Broadcast, user: User) => targetPaths(b).some((p) => withinScope(user.scope, p) || withinScope(p, user.scope ?? ''));
 
-  /** Per device: each occurrence in the window and what its receipt says. */
-  function perDevice(b: Broadcast, from: number, to: number) {
+  /**
+   * Per device: each occurrence in the window and what its receipt says, a page at a time, in one
+   * query (the plan's occurrences × the devices it reaches, joined with the devices and the admitted
+   * receipts), and the states counted over the whole window.
+   */
+  function perDevice(b: Broadcast, from: number, to: number, page: { limit: number; offset: number }) {
     // Its own clash decisions show even before approval (a leader sees what the official chose).
-    const planned = planOccurrences(ctx.db, [b], from, to, undefined, [b.id]);
-    const recs = ctx.db.prepare('SELECT * FROM playback_records WHERE broadcast_id = ?').all(b.id) as any[];
-    const byKey = new Map(recs.map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
-    return planned.map((p) => {
-      const r = byKey.get(`${p.item.occurrenceId}|${p.deviceId}`);
-      const d = getDevice(ctx.db, p.deviceId);
-      const state = r ? r.result : b.status === 'approved' ? (Date.now() < p.item.startAt ? 'scheduled' : 'awaiting-confirmation') : b.status;
-      return {
-        deviceId: p.deviceId,
-        deviceName: d?.name,
-        online: d?.online ?? false,
-        occurrenceId: p.item.occurrenceId,
-        scheduledStart: formatVn(p.item.startAt),
-        state,
-        actualStart: formatVn(r?.actual_start),
-        actualEnd: formatVn(r?.actual_end),
-        secondsPlayed: r?.seconds_played ?? null,
-        reason: r?.reason ?? null,
+    const shape = planShape(ctx.db, [b], from, to, undefined, [b.id]);
+    const excluded = [...shape.excluded].filter((k) => k.startsWith(`${b.id}|`)).map((k) => k.slice(b.id.length + 1));
+    const now = Date.now();
+    const state = `CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @status = 'approved' THEN (CASE WHEN @now < o.start_at THEN 'scheduled' ELSE 'awaiting-confirmation' END) ELSE @status END`;
+    const from_ = `
+      WITH o(occurrence_id, start_at) AS (SELECT value->>0, value->>1 FROM json_each(@occ)),
+           t(device_id, retired_at) AS (SELECT value->>0, value->>1 FROM json_each(@tgt))
+      SELECT o.occurrence_id, o.start_at, d.id AS device_id, d.name AS device_name, d.kind AS device_kind, d.online, r.receipt_id, r.result, r.actual_start, r.actual_end, r.seconds_played, r.reason, r.reason_code, r.evidence, ${state} AS state
+        FROM o JOIN t JOIN devices d ON d.id = t.device_id
+        LEFT JOIN receipts r ON r.occurrence_id = o.occurrence_id AND r.device_id = d.id AND r.state = 'admitted' AND r.broadcast_id = @bid
+       WHERE (t.retired_at IS NULL OR o.start_at < t.retired_at)
+         AND (o.start_at || '|' || d.id) NOT IN (SELECT value FROM json_each(@exc))`;
+    const params = {
+      occ: JSON.stringify(shape.occurrences.map((x) => [x.occurrenceId, x.startAt])),
+      tgt: JSON.stringify(shape.targets.map((x) => [x.deviceId, x.retiredAt])),
+      exc: JSON.stringify(excluded),
+      status: b.status,
+      bid: b.id,
+      now,
+    };
+    const rows = ctx.db.prepare(`${from_} ORDER BY d.id, o.start_at LIMIT @limit OFFSET @offset`).all({ ...params, ...page }) as any[];
+    const counts = ctx.db.prepare(`SELECT state, COUNT(*) AS n FROM (${from_}) GROUP BY state`).all(params) as Array<{ state: string; n: number }>;
+    const total = counts.reduce((n, c) => n + c.n, 0);
+    return {
+      devices: rows.map((r) => ({
+        deviceId: r.device_id,
+        deviceName: r.device_name,
+        online: r.online === 1,
+        occurrenceId: r.occurrence_id,
+        scheduledStart: formatVn(r.start_at),
+        state: r.state,
+        actualStart: formatVn(r.actual_start),
+        actualEnd: formatVn(r.actual_end),
+        secondsPlayed: r.seconds_played ?? null,
+        reason: r.reason ?? null,
         // What went wrong in words an official understands; `reason` is the device's own detail.
-        ...explain(state, r?.reason_code, r?.reason, d?.kind),
-        evidence: r ? JSON.parse(r.evidence) : null,
-      };
-    });
+        ...explain(r.state, r.reason_code, r.reason, r.device_kind),
+        evidence: r.receipt_id ? JSON.parse(r.evidence) : null,
+      })),
+      deviceCounts: Object.fromEntries(counts.map((c) => [c.state, c.n])),
+      devicesTotal: total,
+      devicesNextOffset: page.offset + rows.length < total ? page.offset + rows.length : null,
+    };
   }
 
   return [
@@ -156,17 +183,23 @@ export function broadcastRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/broadcasts/:id',
-      summary: 'One broadcast with per-device state of its occurrences (default window: last day to next week)',
+      summary:
+        'One broadcast with per-device state of its occurrences (default window: last day to next week), a page at a time (ordered by device id, then start; devicesNextOffset reads on), with the states counted over the whole window (deviceCounts, devicesTotal)',
       tag: 'broadcasts',
       access: 'user',
-      query: z.object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() }),
+      query: z.object({
+        from: z.coerce.number().int().optional(),
+        to: z.coerce.number().int().optional(),
+        limit: z.coerce.number().int().min(1).max(DEVICE_PAGE_MAX).default(DEVICE_PAGE).describe(`device rows per page (default ${DEVICE_PAGE}, at most ${DEVICE_PAGE_MAX})`),
+        offset: z.coerce.number().int().min(0).default(0).describe('rows to skip: the devicesNextOffset of the previous page'),
+      }),
       handler({ req, user, query }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b || !visibleTo(b, user!)) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
         const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
         const to = query.to ?? Date.now() + 7 * DAY;
         const revision = ctx.db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(b.id) as { id: string } | undefined;
-        return { ...presentBroadcast(b), devices: perDevice(b, from, to), clashDecision: standingDecision(ctx.db, b.id), pendingRevision: revision?.id ?? null };
+        return { ...presentBroadcast(b), ...perDevice(b, from, to, { limit: query.limit, offset: query.offset }), clashDecision: standingDecision(ctx.db, b.id), pendingRevision: revision?.id ?? null };
       },
     }),
     route({

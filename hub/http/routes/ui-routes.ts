@@ -6,15 +6,15 @@ import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { BroadcastInput, getBroadcast, listBroadcasts, type Broadcast } from '../../broadcasts/broadcasts.ts';
 import { occurrencesBetween } from '../../broadcasts/recurrence.ts';
-import { withinScope, getAreaByPath } from '../../areas/areas.ts';
+import { withinScope } from '../../areas/areas.ts';
 import { getDevice } from '../../devices/devices.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
 import { devicesLeftOff } from '../../broadcasts/exclusions.ts';
 import { getMedia } from '../../media/media-store.ts';
 import { createVisibility } from '../../areas/visibility.ts';
-import { coverageReport } from '../../reports/coverage.ts';
-import { coveragePdf } from '../../reports/coverage-pdf.ts';
-import { periodBounds } from './report-routes.ts';
+import { coverageReasons, coverageRows, coverageSummary, rejectedClaims } from '../../reports/coverage.ts';
+import { reportScope } from './report-routes.ts';
+import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { findConflicts } from '../../schedule/conflicts.ts';
 import { addQuietHours, deleteQuietHours, getQuietWindow, listQuietHours, quietHoursClashes } from '../../schedule/quiet-hours.ts';
@@ -220,20 +220,16 @@ export function uiRoutes(ctx: HubContext) {
       query: z.object({ area: z.string().optional(), period: z.string() }),
       openapi: { responses: { '200': { description: 'application/pdf' } } },
       async handler({ user, query, res }) {
-        const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
-        const area = query.area || user!.scope || root?.path;
-        if (!area) throw new HttpError(400, msg('area.none'));
-        if (!withinScope(user!.scope, area)) throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user!.scope }));
-        if (!getAreaByPath(ctx.db, area)) throw new HttpError(404, msg('area.not-found', { path: area }));
-        let bounds;
-        try {
-          bounds = periodBounds(query.period);
-        } catch (e) {
-          throw new HttpError(400, textOf(e));
-        }
-        const report = coverageReport(ctx.db, { areaPath: area, ...bounds, graceMs: ctx.config.confirmationGraceMs });
+        // The summary and the first pages: the PDF prints at most PDF_MAX_ROWS rows of each list.
+        const scope = reportScope(ctx, user!, query);
+        const report = {
+          ...coverageSummary(ctx.db, scope),
+          problems: coverageRows(ctx.db, scope, { limit: PDF_MAX_ROWS, results: ['partial', 'failed', 'missed', 'preempted', 'skipped'] }).rows,
+          reasons: coverageReasons(ctx.db, scope, 1000),
+          rejectedClaims: rejectedClaims(ctx.db, scope, { limit: PDF_MAX_ROWS }).claims,
+        };
         const pdf = await coveragePdf(report, query.period);
-        res.type('application/pdf').attachment(`coverage-${area.replace(/\//g, '_')}-${query.period}.pdf`).send(pdf);
+        res.type('application/pdf').attachment(`coverage-${scope.area.path.replace(/\//g, '_')}-${query.period}.pdf`).send(pdf);
       },
     }),
     route({
