@@ -57,7 +57,7 @@ describe('coverage page', () => {
     const api = await t.admin.get(`/api/v1/reports/coverage/rows?area=${DISTRICT}&period=${period}&result=partial,failed,missed,preempted,skipped&limit=400`);
     expect(both).toHaveLength(api.rows.length);
     both.forEach((text, i) => expect(text).toContain(api.rows[i].deviceName));
-    expect(await page.textContent('[data-testid=totals] [data-k=scheduled] .v')).toBe(String(summary.totals.scheduled));
+    expect(await page.textContent('[data-testid=totals] [data-k=scheduled] .v')).toBe(summary.totals.scheduled.toLocaleString('vi-VN')); // thousands dot: "2.909"
     await shot(page, 'coverage-pages');
     expect(errors).toEqual([]);
     await ctx.close();
