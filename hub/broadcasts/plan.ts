@@ -56,7 +56,29 @@ export function owedAt(b: Broadcast, startAt: number): boolean {
  * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
  * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
  */
-export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
+/**
+ * What several calls in a row may share: each broadcast's target devices and every device's kind,
+ * read once (the manifest refresh plans a large fleet a slice at a time). Make a new one whenever
+ * devices or targets may have changed.
+ */
+export interface PlanCache {
+  targets: Map<string, string[]>;
+  kinds?: Map<string, DeviceKind>;
+}
+export const newPlanCache = (): PlanCache => ({ targets: new Map() });
+
+/** Above this many devices one query for every kind beats one query per device. */
+const BULK_KINDS = 64;
+
+export function planOccurrences(
+  db: Db,
+  broadcasts: Broadcast[],
+  from: number,
+  to: number,
+  onlyDevices?: Set<string>,
+  pendingDecisionsOf: string[] = [],
+  cache: PlanCache = newPlanCache(),
+): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
   const excluded = activeExclusions(
     db,
@@ -65,10 +87,15 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
   );
   const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
   const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
-  const kinds = new Map<string, DeviceKind | undefined>();
-  const kindOf = (id: string) => {
-    if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
-    return kinds.get(id);
+  if (!cache.kinds && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
+    cache.kinds = new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]));
+  }
+  const kinds = cache.kinds;
+  const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
+  const targetsOf = (b: Broadcast) => {
+    let ids = cache.targets.get(b.id);
+    if (!ids) cache.targets.set(b.id, (ids = resolveTargets(db, b.targets.areas, b.targets.devices)));
+    return ids;
   };
   for (const b of broadcasts) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its
@@ -76,7 +103,7 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
     const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
     if (starts.length === 0) continue;
     const media = mediaRef(db, b.mediaId);
-    for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {
+    for (const deviceId of targetsOf(b)) {
       if (onlyDevices && !onlyDevices.has(deviceId)) continue;
       const kind = kindOf(deviceId);
       if (!kind) continue;

@@ -7,26 +7,39 @@
 // Nothing here waits for the broker: a manifest is written to the connection without awaiting its
 // ack (a lost one is republished at the next connection start), and while the broker is away a
 // refresh only notes the devices as due, since that connection start republishes every manifest.
+//
+// At province scale (10,000 devices) the work is cut to keep the hub responsive: an emergency is one
+// signed command per area (area-cover.ts), stored before the request answers, and the manifests
+// follow in the background; a refresh runs one pass at a time, in slices of about SLICE_MS each
+// with the event loop free between them, publishes only the manifests whose content changed, and
+// commits each slice once.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { canonicalJson, topics as makeTopics, type ScheduleItem } from '../../protocol/index.ts';
+import { canonicalJson, topics as makeTopics, type DeviceKind, type ScheduleItem, type SignedEnvelope } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import type { CommandOutbox } from '../mqtt/command-outbox.ts';
 import { nextManifestVersion, raiseManifestVersion } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../broadcasts/plan.ts';
+import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
+import { coverDevices, listeningFleet } from './area-cover.ts';
 
 const DAY = 24 * 3600_000;
 /** Keep items that started up to this long ago, so a device that reconnects mid-bulletin knows it. */
 const LOOKBACK_MS = 6 * 3600_000;
+/** How long one slice of a refresh may hold the event loop, aimed at (the slice size adapts). */
+const SLICE_MS = 15;
+const PLAY_NOW_TTL_MS = 10 * 60_000;
+const STOP_TTL_MS = 60 * 60_000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface DispatcherDeps {
   db: Db;
   mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
-  outbox: Pick<CommandOutbox, 'enqueue'>;
+  outbox: Pick<CommandOutbox, 'enqueueAll'>;
   signer: HubSigner;
   topicPrefix: string;
   horizonMs: number;
@@ -42,14 +55,13 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
 
-  // Prepared once: a connection start republishes every device's manifest in one pass.
   const manifestState = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?');
   const recordManifest = db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?');
-  const enrolledDevices = db.prepare('SELECT id, enrolled_at FROM devices WHERE enrolled_at IS NOT NULL');
+  const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
 
-  function publishManifest(deviceId: string, items: ScheduleItem[], from: number, until: number, force: boolean): void {
-    const row = manifestState.get(deviceId) as any;
-    if (!row?.enrolled_at) return;
+  type State = { manifest_hash: string | null; manifest_published_at: number | null; enrolled_at: number | null };
+
+  function publishManifest(deviceId: string, row: State, items: ScheduleItem[], from: number, until: number, force: boolean): void {
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
     const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
     if (!force && hash === row.manifest_hash && !stale) return;
@@ -63,42 +75,100 @@ export function createDispatcher(deps: DispatcherDeps) {
       log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
     );
     recordManifest.run(hash, version, now(), deviceId);
-    log.info({ deviceId, version, items: items.length }, 'manifest published');
+    log.debug({ deviceId, version, items: items.length }, 'manifest published');
     deps.onPublished?.(deviceId, version, items.length);
   }
 
-  /** Synchronous: two refreshes never interleave their version numbers, and none waits for the broker. */
-  function refreshNow(onlyDevices?: string[], force = false): void {
+  /** One slice of a pass: plans these devices, publishes what changed, in one transaction. */
+  function refreshSlice(slice: Array<[string, boolean]>, cache: PlanCache): void {
     const at = now();
     const from = at - LOOKBACK_MS;
     const until = at + deps.horizonMs;
-    const only = onlyDevices ? new Set(onlyDevices) : undefined;
-    const planned = planOccurrences(db, liveBroadcasts(db), from, until, only);
-    const byDevice = new Map<string, ScheduleItem[]>();
-    const enrolledAt = new Map((enrolledDevices.all() as Array<{ id: string; enrolled_at: number }>).map((r) => [r.id, r.enrolled_at]));
-    for (const id of onlyDevices ?? enrolledAt.keys()) byDevice.set(id, []);
-    for (const p of planned) {
+    const rows = new Map<string, State>();
+    for (const [id] of slice) {
+      const row = manifestState.get(id) as State | undefined;
+      if (row?.enrolled_at) rows.set(id, row);
+    }
+    if (rows.size === 0) return;
+    const byDevice = new Map<string, ScheduleItem[]>([...rows.keys()].map((id) => [id, []]));
+    for (const p of planOccurrences(db, liveBroadcasts(db), from, until, new Set(rows.keys()), [], cache)) {
       // Items that ended before the look-back, or before the device existed, are not worth sending:
       // the agent would only answer them with "missed".
-      if (p.item.startAt + p.item.durationMs < Math.max(from, enrolledAt.get(p.deviceId) ?? 0)) continue;
+      if (p.item.startAt + p.item.durationMs < Math.max(from, rows.get(p.deviceId)!.enrolled_at ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
-    // One transaction for the version counter and every device's row: one commit, not one per device.
+    // One transaction for the version counter and every row of the slice: one commit.
     db.transaction(() => {
-      for (const [id, items] of byDevice) {
+      for (const [id, force] of slice) {
+        const items = byDevice.get(id);
+        if (!items) continue;
         items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-        publishManifest(id, items, from, until, force);
+        publishManifest(id, rows.get(id)!, items, from, until, force);
       }
     })();
   }
 
-  function refresh(onlyDevices?: string[], force = false): Promise<void> {
-    try {
-      refreshNow(onlyDevices, force);
-    } catch (err) {
-      log.error({ err }, 'manifest refresh failed');
+  // Refreshes run one pass at a time, so two never interleave their version numbers and a device's
+  // manifests go out in the order they were computed. Requests made during a pass are gathered for
+  // the next one. Each slice reads the database afresh; a change during a pass queues its devices.
+  let wantAll: { force: boolean } | null = null;
+  const wanted = new Map<string, boolean>(); // device → force
+  let waiters: Array<() => void> = [];
+  let running: Promise<void> | null = null;
+  let sliceSize = 50;
+
+  async function runPasses(): Promise<void> {
+    // The first slice waits too: whoever asked (an HTTP request) answers before any manifest work.
+    await yieldToLoop();
+    while (wantAll || wanted.size) {
+      const done = waiters;
+      waiters = [];
+      let work: Array<[string, boolean]>;
+      if (wantAll) {
+        const force = wantAll.force;
+        work = (enrolledDevices.all() as Array<{ id: string }>).map((r) => [r.id, force || (wanted.get(r.id) ?? false)]);
+        wantAll = null;
+      } else {
+        work = [...wanted];
+      }
+      wanted.clear();
+      const cache = newPlanCache();
+      for (let i = 0; i < work.length; ) {
+        if (i > 0) await yieldToLoop();
+        const slice = work.slice(i, i + sliceSize);
+        const t0 = performance.now();
+        try {
+          refreshSlice(slice, cache);
+        } catch (err) {
+          log.error({ err }, 'manifest refresh failed');
+        }
+        i += slice.length;
+        // Aim the next slice at SLICE_MS: fewer devices when the plan is heavy, more when light.
+        const ms = performance.now() - t0;
+        if (slice.length === sliceSize) sliceSize = Math.max(5, Math.min(2000, Math.round((sliceSize * SLICE_MS) / Math.max(ms, 0.5))));
+      }
+      for (const resolve of done) resolve();
     }
-    return Promise.resolve();
+  }
+
+  /**
+   * Republishes the manifests of these devices (all enrolled ones when omitted) whose content
+   * changed, or all of them with `force`. Resolves when a pass that includes them has finished;
+   * never waits for the broker and never rejects.
+   */
+  function refresh(onlyDevices?: string[], force = false): Promise<void> {
+    if (!onlyDevices) wantAll = { force: force || (wantAll?.force ?? false) };
+    else for (const id of onlyDevices) wanted.set(id, force || (wanted.get(id) ?? false));
+    const done = new Promise<void>((resolve) => waiters.push(resolve));
+    running ??= runPasses()
+      .catch((err) => log.error({ err }, 'manifest refresh failed'))
+      .finally(() => {
+        running = null;
+        // A request that arrived as the last pass ended.
+        if (wantAll || wanted.size) void refresh([]);
+        else for (const resolve of waiters.splice(0)) resolve();
+      });
+    return done;
   }
 
   /** Every manifest again, whatever its hash: the broker may have lost its retained copies. */
@@ -123,32 +193,63 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  /** Commands go only to enrolled devices: a revoked or decommissioned one gets nothing. */
-  const enrolledTargets = (b: Broadcast) => {
-    const enrolled = new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
-    return resolveTargets(db, b.targets.areas, b.targets.devices).filter((id) => enrolled.has(id));
-  };
+  const enrolledSet = () => new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
 
-  /** Sends an emergency's items now, per device, besides its manifest. */
-  function sendImmediate(b: Broadcast): void {
-    const deviceIds = enrolledTargets(b);
+  /**
+   * An emergency's items, now: one play-now per covering area and one per device left over, stored
+   * in the outbox in one transaction. Commands go only to enrolled devices (a revoked or
+   * decommissioned one gets nothing); an area command reaches only devices the plan owes it.
+   */
+  // Signing advances the envelope counter in the database: the whole send is one transaction.
+  const sendImmediate = (b: Broadcast) => db.transaction(() => queuePlayNow(b))();
+  function queuePlayNow(b: Broadcast): number {
     const from = (b.startsAt ?? now()) - 1;
-    const planned = planOccurrences(db, [b], from, from + 2, new Set(deviceIds));
-    for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ device: p.deviceId }, { type: 'play-now', item: p.item }, 10 * 60_000));
-  }
-
-  function sendStop(b: Broadcast, reason: string): void {
-    for (const id of enrolledTargets(b)) {
-      outbox.enqueue(t.deviceCommand(id), signer.seal({ device: id }, { type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
+    const planned = planOccurrences(db, [b], from, from + 2);
+    const enrolled = enrolledSet();
+    const fleet = listeningFleet(db);
+    const byOccurrence = new Map<string, PlannedOccurrence[]>();
+    for (const p of planned) byOccurrence.set(p.item.occurrenceId, [...(byOccurrence.get(p.item.occurrenceId) ?? []), p]);
+    const commands: Array<{ topic: string; envelope: SignedEnvelope }> = [];
+    for (const occurrence of byOccurrence.values()) {
+      const itemOf = new Map(occurrence.map((p) => [p.deviceId, p.item]));
+      // The area's item carries what each kind plays (audio, LED pages); each device takes its part.
+      const speaker = occurrence.find((p) => p.item.media)?.item;
+      const led = occurrence.find((p) => p.item.led)?.item;
+      const areaItem: ScheduleItem = { ...(speaker ?? led)!, ...(led ? { led: led.led } : {}), durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0) };
+      const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!areaItem.media : !!areaItem.led);
+      const cover = coverDevices(fleet, new Set([...itemOf.keys()].filter((id) => enrolled.has(id))), new Set(itemOf.keys()), acts);
+      for (const area of cover.areas) commands.push({ topic: t.areaCommand(area), envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS) });
+      for (const id of cover.devices) commands.push({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS) });
     }
+    outbox.enqueueAll(commands);
+    log.info({ broadcastId: b.id, devices: planned.length, commands: commands.length }, 'emergency play-now queued');
+    return commands.length;
   }
 
-  /** What to do when a broadcast changes state. Returns without waiting for the broker. */
+  /** Stop to every enrolled target, by area where a whole area is targeted. */
+  function sendStop(b: Broadcast, targets: string[], reason: string): void {
+    const enrolled = enrolledSet();
+    const cover = coverDevices(listeningFleet(db), new Set(targets.filter((id) => enrolled.has(id))), new Set(targets), () => true);
+    const body = { type: 'stop' as const, broadcastId: b.id, reason };
+    db.transaction(() =>
+      outbox.enqueueAll([
+        ...cover.areas.map((area) => ({ topic: t.areaCommand(area), envelope: signer.seal({ area }, body, STOP_TTL_MS) })),
+        ...cover.devices.map((id) => ({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, body, STOP_TTL_MS) })),
+      ]),
+    )();
+  }
+
+  /**
+   * What to do when a broadcast changes state. Never waits for the broker. For an emergency it
+   * returns once the commands are stored, and the manifests follow; otherwise once the manifests
+   * are written.
+   */
   async function onBroadcastChanged(b: Broadcast): Promise<void> {
     const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
-    if (b.status === 'cancelled') sendStop(b, 'cancelled by the hub');
-    await refresh(devices);
+    if (b.status === 'cancelled') sendStop(b, devices, 'cancelled by the hub');
     if (b.status === 'approved' && b.priority === 'emergency') sendImmediate(b);
+    const manifests = refresh(devices);
+    if (b.priority !== 'emergency') await manifests;
   }
 
   const timer = setInterval(() => void refresh(), 10 * 60_000);
