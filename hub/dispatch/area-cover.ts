@@ -1,9 +1,10 @@
 // Which command topics reach a set of devices with the fewest publishes and nobody else. A device
 // listens on its own command topic and on the command topic of its area and every ancestor, so one
-// publish on an area reaches every device below it. An area may carry a command only when every
-// device below it that could act on the command is allowed to: a district emergency is one publish
-// on the district, but a ward where one loudspeaker was left off by a clash decision gets one
-// command per targeted device instead.
+// publish on an area reaches every device below it. An area may carry a command only when it lies
+// within an area the broadcast targets (a device registered there later is a target too, so a
+// command still waiting in the outbox cannot reach anyone else) and every device below it that
+// could act on the command is allowed to: a district emergency is one publish on the district, but
+// a ward where one loudspeaker was left off by a clash decision gets one command per device.
 import type { DeviceKind } from '../../protocol/index.ts';
 import { areaAncestry } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
@@ -35,12 +36,13 @@ export interface Cover {
 }
 
 /**
- * `wanted`: the devices that must get the command (enrolled ones; the others get their manifest
+ * `targetAreas`: the areas the broadcast names. `wanted`: the devices that must get the command (enrolled ones; the others get their manifest
  * when they enrol). `allowed`: those that may act on it. `acts(kind)`: whether a device of that kind
  * acts on it at all (an LED board ignores an area play-now that only carries audio), so one that
  * does not act may sit in a covered area.
  */
-export function coverDevices(fleet: FleetDevice[], wanted: Set<string>, allowed: Set<string>, acts: (kind: DeviceKind) => boolean): Cover {
+export function coverDevices(fleet: FleetDevice[], targetAreas: string[], wanted: Set<string>, allowed: Set<string>, acts: (kind: DeviceKind) => boolean): Cover {
+  const inTarget = (area: string) => targetAreas.some((t) => area === t || area.startsWith(t + '/'));
   const spoiled = new Set<string>(); // areas with a device below that may not act on the command
   const reach = new Map<string, string[]>(); // area → the wanted devices below it
   for (const d of fleet) {
@@ -52,6 +54,7 @@ export function coverDevices(fleet: FleetDevice[], wanted: Set<string>, allowed:
     }
     if (!wanted.has(d.id)) continue;
     for (const a of lineage) {
+      if (!inTarget(a)) continue;
       const list = reach.get(a);
       if (list) list.push(d.id);
       else reach.set(a, [d.id]);
@@ -59,7 +62,7 @@ export function coverDevices(fleet: FleetDevice[], wanted: Set<string>, allowed:
   }
   const areas: string[] = [];
   const byDevice = new Set(wanted);
-  // The highest clean areas: each clean one whose parent is spoiled or is no area at all.
+  // The highest clean areas: each clean one whose parent is spoiled or not a target.
   for (const [area, ids] of reach) {
     if (spoiled.has(area)) continue;
     const parent = area.includes('/') ? area.slice(0, area.lastIndexOf('/')) : null;

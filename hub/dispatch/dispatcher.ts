@@ -217,7 +217,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       const led = occurrence.find((p) => p.item.led)?.item;
       const areaItem: ScheduleItem = { ...(speaker ?? led)!, ...(led ? { led: led.led } : {}), durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0) };
       const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!areaItem.media : !!areaItem.led);
-      const cover = coverDevices(fleet, new Set([...itemOf.keys()].filter((id) => enrolled.has(id))), new Set(itemOf.keys()), acts);
+      const cover = coverDevices(fleet, b.targets.areas, new Set([...itemOf.keys()].filter((id) => enrolled.has(id))), new Set(itemOf.keys()), acts);
       for (const area of cover.areas) commands.push({ topic: t.areaCommand(area), envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS) });
       for (const id of cover.devices) commands.push({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS) });
     }
@@ -229,7 +229,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Stop to every enrolled target, by area where a whole area is targeted. */
   function sendStop(b: Broadcast, targets: string[], reason: string): void {
     const enrolled = enrolledSet();
-    const cover = coverDevices(listeningFleet(db), new Set(targets.filter((id) => enrolled.has(id))), new Set(targets), () => true);
+    const cover = coverDevices(listeningFleet(db), b.targets.areas, new Set(targets.filter((id) => enrolled.has(id))), new Set(targets), () => true);
     const body = { type: 'stop' as const, broadcastId: b.id, reason };
     db.transaction(() =>
       outbox.enqueueAll([
