@@ -57,15 +57,19 @@ export function owedAt(b: Broadcast, startAt: number): boolean {
  * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
  */
 /**
- * What several calls in a row may share: each broadcast's target devices and every device's kind,
- * read once (the manifest refresh plans a large fleet a slice at a time). Make a new one whenever
- * devices or targets may have changed.
+ * What several calls in a row may share, read once: each broadcast's targets, starts and media, the
+ * clash exclusions, the decommissioned devices and every device's kind (the manifest refresh plans a
+ * large fleet a slice at a time). Valid for one window [from, to) and one set of broadcasts; make a
+ * new one whenever devices, targets or decisions may have changed.
  */
 export interface PlanCache {
-  targets: Map<string, string[]>;
+  targets: Map<string, { list: string[]; set: Set<string> }>;
+  starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
   kinds?: Map<string, DeviceKind>;
+  excluded?: Set<string>;
+  retiredAt?: Map<string, number>;
 }
-export const newPlanCache = (): PlanCache => ({ targets: new Map() });
+export const newPlanCache = (): PlanCache => ({ targets: new Map(), starts: new Map() });
 
 /** Above this many devices one query for every kind beats one query per device. */
 const BULK_KINDS = 64;
@@ -80,12 +84,14 @@ export function planOccurrences(
   cache: PlanCache = newPlanCache(),
 ): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
-  const excluded = activeExclusions(
+  const excluded = (cache.excluded ??= activeExclusions(
     db,
     broadcasts.map((b) => b.id),
     pendingDecisionsOf,
-  );
-  const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
+  ));
+  const retiredAt = (cache.retiredAt ??= new Map(
+    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]),
+  ));
   const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
   if (!cache.kinds && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
     cache.kinds = new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]));
@@ -93,16 +99,28 @@ export function planOccurrences(
   const kinds = cache.kinds;
   const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
   const targetsOf = (b: Broadcast) => {
-    let ids = cache.targets.get(b.id);
-    if (!ids) cache.targets.set(b.id, (ids = resolveTargets(db, b.targets.areas, b.targets.devices)));
-    return ids;
+    let t = cache.targets.get(b.id);
+    if (!t) {
+      const list = resolveTargets(db, b.targets.areas, b.targets.devices);
+      cache.targets.set(b.id, (t = { list, set: new Set(list) }));
+    }
+    // A few devices of a large target: look them up rather than walk every target.
+    if (onlyDevices && onlyDevices.size < t.list.length) return [...onlyDevices].filter((id) => t.set.has(id)).sort();
+    return t.list;
+  };
+  const startsOf = (b: Broadcast) => {
+    let r = cache.starts.get(b.id);
+    if (!r) {
+      // A recurring rule approved (or replacing an older version) today may begin days earlier: its
+      // occurrences before the approval were never sent, so they are not part of the plan.
+      const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+      cache.starts.set(b.id, (r = { starts, media: starts.length ? mediaRef(db, b.mediaId) : undefined }));
+    }
+    return r;
   };
   for (const b of broadcasts) {
-    // A recurring rule approved (or replacing an older version) today may begin days earlier: its
-    // occurrences before the approval were never sent, so they are not part of the plan.
-    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+    const { starts, media } = startsOf(b);
     if (starts.length === 0) continue;
-    const media = mediaRef(db, b.mediaId);
     for (const deviceId of targetsOf(b)) {
       if (onlyDevices && !onlyDevices.has(deviceId)) continue;
       const kind = kindOf(deviceId);

@@ -20,7 +20,7 @@ import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import type { CommandOutbox } from '../mqtt/command-outbox.ts';
-import { nextManifestVersion, raiseManifestVersion } from './manifest-version.ts';
+import { currentManifestVersion, raiseManifestVersion, setManifestVersion } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
@@ -59,9 +59,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   const recordManifest = db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?');
   const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
 
+  /**
+   * One pass plans every device against the same window and broadcasts, read at its start: a
+   * change during the pass queues its devices for the next one.
+   */
+  type Pass = { from: number; until: number; live: Broadcast[]; cache: PlanCache };
   type State = { manifest_hash: string | null; manifest_published_at: number | null; enrolled_at: number | null };
 
-  function publishManifest(deviceId: string, row: State, items: ScheduleItem[], from: number, until: number, force: boolean): void {
+  function publishManifest(deviceId: string, row: State, items: ScheduleItem[], from: number, until: number, force: boolean, nextVersion: () => number): void {
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
     const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
     if (!force && hash === row.manifest_hash && !stale) return;
@@ -69,7 +74,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       due.add(deviceId);
       return;
     }
-    const version = nextManifestVersion(db);
+    const version = nextVersion();
     const env = signer.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
     mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
       log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
@@ -79,38 +84,47 @@ export function createDispatcher(deps: DispatcherDeps) {
     deps.onPublished?.(deviceId, version, items.length);
   }
 
-  /** One slice of a pass: plans these devices, publishes what changed, in one transaction. */
-  function refreshSlice(slice: Array<[string, boolean]>, cache: PlanCache): void {
-    const at = now();
-    const from = at - LOOKBACK_MS;
-    const until = at + deps.horizonMs;
+  /**
+   * One slice of a pass: plans these devices and publishes what changed, in one transaction, until
+   * `deadline` (performance.now()) has passed. Returns how many devices it got through (at least one).
+   */
+  function refreshSlice(slice: Array<[string, boolean]>, pass: Pass, deadline: number): number {
+    const { from, until, live, cache } = pass;
     const rows = new Map<string, State>();
     for (const [id] of slice) {
       const row = manifestState.get(id) as State | undefined;
       if (row?.enrolled_at) rows.set(id, row);
     }
-    if (rows.size === 0) return;
+    if (rows.size === 0) return slice.length;
     const byDevice = new Map<string, ScheduleItem[]>([...rows.keys()].map((id) => [id, []]));
-    for (const p of planOccurrences(db, liveBroadcasts(db), from, until, new Set(rows.keys()), [], cache)) {
+    for (const p of planOccurrences(db, live, from, until, new Set(rows.keys()), [], cache)) {
       // Items that ended before the look-back, or before the device existed, are not worth sending:
       // the agent would only answer them with "missed".
       if (p.item.startAt + p.item.durationMs < Math.max(from, rows.get(p.deviceId)!.enrolled_at ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
     // One transaction for the version counter and every row of the slice: one commit.
-    db.transaction(() => {
+    return db.transaction(() => {
+      // The counter is read once and written once per slice (versions only grow, one slice at a time).
+      let version = currentManifestVersion(db);
+      const first = version;
+      let done = 0;
       for (const [id, force] of slice) {
+        if (done > 0 && performance.now() > deadline) break;
+        done++;
         const items = byDevice.get(id);
         if (!items) continue;
         items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-        publishManifest(id, rows.get(id)!, items, from, until, force);
+        publishManifest(id, rows.get(id)!, items, from, until, force, () => ++version);
       }
+      if (version !== first) setManifestVersion(db, version);
+      return done;
     })();
   }
 
   // Refreshes run one pass at a time, so two never interleave their version numbers and a device's
   // manifests go out in the order they were computed. Requests made during a pass are gathered for
-  // the next one. Each slice reads the database afresh; a change during a pass queues its devices.
+  // the next one. A pass reads the broadcasts once; a change during it queues its devices again.
   let wantAll: { force: boolean } | null = null;
   const wanted = new Map<string, boolean>(); // device → force
   let waiters: Array<() => void> = [];
@@ -132,20 +146,22 @@ export function createDispatcher(deps: DispatcherDeps) {
         work = [...wanted];
       }
       wanted.clear();
-      const cache = newPlanCache();
+      const at = now();
+      const pass: Pass = { from: at - LOOKBACK_MS, until: at + deps.horizonMs, live: liveBroadcasts(db), cache: newPlanCache() };
       for (let i = 0; i < work.length; ) {
         if (i > 0) await yieldToLoop();
         const slice = work.slice(i, i + sliceSize);
         const t0 = performance.now();
+        let done = slice.length;
         try {
-          refreshSlice(slice, cache);
+          done = refreshSlice(slice, pass, t0 + SLICE_MS);
         } catch (err) {
           log.error({ err }, 'manifest refresh failed');
         }
-        i += slice.length;
-        // Aim the next slice at SLICE_MS: fewer devices when the plan is heavy, more when light.
-        const ms = performance.now() - t0;
-        if (slice.length === sliceSize) sliceSize = Math.max(5, Math.min(2000, Math.round((sliceSize * SLICE_MS) / Math.max(ms, 0.5))));
+        i += done;
+        // The next slice plans about as many devices as this one got through in SLICE_MS.
+        if (done < slice.length) sliceSize = Math.max(10, Math.max(done, sliceSize >> 1));
+        else if (performance.now() - t0 < SLICE_MS / 2) sliceSize = Math.min(2000, sliceSize * 2);
       }
       for (const resolve of done) resolve();
     }
