@@ -130,6 +130,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   let waiters: Array<() => void> = [];
   let running: Promise<void> | null = null;
   let sliceSize = 50;
+  let longestSliceMs = 0;
 
   async function runPasses(): Promise<void> {
     // The first slice waits too: whoever asked (an HTTP request) answers before any manifest work.
@@ -159,6 +160,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           log.error({ err }, 'manifest refresh failed');
         }
         i += done;
+        longestSliceMs = Math.max(longestSliceMs, performance.now() - t0);
         // The next slice plans about as many devices as this one got through in SLICE_MS.
         if (done < slice.length) sliceSize = Math.max(10, Math.max(done, sliceSize >> 1));
         else if (performance.now() - t0 < SLICE_MS / 2) sliceSize = Math.min(2000, sliceSize * 2);
@@ -271,6 +273,19 @@ export function createDispatcher(deps: DispatcherDeps) {
   const timer = setInterval(() => void refresh(), 10 * 60_000);
   timer.unref();
 
-  return { refresh, onBroadcastChanged, onConnectionStart, onDeviceBirth, dueCount: () => due.size, stop: () => clearInterval(timer) };
+  return {
+    refresh,
+    onBroadcastChanged,
+    onConnectionStart,
+    onDeviceBirth,
+    dueCount: () => due.size,
+    /** The longest a refresh slice held the event loop (wall time) since the last call. */
+    takeLongestSliceMs: () => {
+      const ms = longestSliceMs;
+      longestSliceMs = 0;
+      return ms;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;
