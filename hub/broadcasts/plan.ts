@@ -66,10 +66,12 @@ export interface PlanCache {
   targets: Map<string, { list: string[]; set: Set<string> }>;
   starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
   kinds?: Map<string, DeviceKind>;
-  excluded?: Set<string>;
+  /** the exclusions of the broadcasts in `excludedFor` */
+  excluded: Set<string>;
+  excludedFor: Set<string>;
   retiredAt?: Map<string, number>;
 }
-export const newPlanCache = (): PlanCache => ({ targets: new Map(), starts: new Map() });
+export const newPlanCache = (): PlanCache => ({ targets: new Map(), starts: new Map(), excluded: new Set(), excludedFor: new Set() });
 
 /** Above this many devices one query for every kind beats one query per device. */
 const BULK_KINDS = 64;
@@ -84,11 +86,12 @@ export function planOccurrences(
   cache: PlanCache = newPlanCache(),
 ): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
-  const excluded = (cache.excluded ??= activeExclusions(
-    db,
-    broadcasts.map((b) => b.id),
-    pendingDecisionsOf,
-  ));
+  const unknown = broadcasts.map((b) => b.id).filter((id) => !cache.excludedFor.has(id));
+  if (unknown.length) {
+    for (const key of activeExclusions(db, unknown, pendingDecisionsOf)) cache.excluded.add(key);
+    for (const id of unknown) cache.excludedFor.add(id);
+  }
+  const excluded = cache.excluded;
   const retiredAt = (cache.retiredAt ??= new Map(
     (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]),
   ));

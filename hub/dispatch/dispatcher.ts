@@ -150,6 +150,17 @@ export function createDispatcher(deps: DispatcherDeps) {
       wanted.clear();
       const at = now();
       const pass: Pass = { from: at - LOOKBACK_MS, until: at + deps.horizonMs, live: liveBroadcasts(db), cache: newPlanCache() };
+      // Fill the plan cache a piece at a time (each broadcast's targets, then every device's kind):
+      // at 10,000 devices each piece is a query of 10,000 rows.
+      try {
+        for (const b of pass.live) {
+          planOccurrences(db, [b], pass.from, pass.until, new Set(), [], pass.cache);
+          await yieldToLoop();
+        }
+        planOccurrences(db, [], pass.from, pass.until, undefined, [], pass.cache);
+      } catch (err) {
+        log.error({ err }, 'manifest refresh failed');
+      }
       for (let i = 0; i < work.length; ) {
         if (i > 0) await yieldToLoop();
         const slice = work.slice(i, i + sliceSize);
