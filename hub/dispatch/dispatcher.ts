@@ -130,13 +130,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   let waiters: Array<() => void> = [];
   let running: Promise<void> | null = null;
   let sliceSize = 50;
+  let stopped = false;
   /** The longest slice (wall time, and the process's CPU time in it: the same, but for preemption). */
   let longest = { wallMs: 0, cpuMs: 0 };
 
   async function runPasses(): Promise<void> {
     // The first slice waits too: whoever asked (an HTTP request) answers before any manifest work.
     await yieldToLoop();
-    while (wantAll || wanted.size) {
+    while ((wantAll || wanted.size) && !stopped) {
       const done = waiters;
       waiters = [];
       let work: Array<[string, boolean]>;
@@ -156,6 +157,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         for (const b of pass.live) {
           planOccurrences(db, [b], pass.from, pass.until, new Set(), [], pass.cache);
           await yieldToLoop();
+          if (stopped) return;
         }
         planOccurrences(db, [], pass.from, pass.until, undefined, [], pass.cache);
       } catch (err) {
@@ -163,6 +165,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
       for (let i = 0; i < work.length; ) {
         if (i > 0) await yieldToLoop();
+        if (stopped) return;
         const slice = work.slice(i, i + sliceSize);
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
@@ -300,7 +303,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       longest = { wallMs: 0, cpuMs: 0 };
       return l;
     },
-    stop: () => clearInterval(timer),
+    /** Stops the timer, and a pass under way at its next slice (the database is about to close). */
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
   };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;
