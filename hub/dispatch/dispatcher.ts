@@ -128,6 +128,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   let wantAll: { force: boolean } | null = null;
   const wanted = new Map<string, boolean>(); // device → force
   let waiters: Array<() => void> = [];
+  let passWaiters: Array<() => void> = []; // those the pass under way answers
   let running: Promise<void> | null = null;
   let sliceSize = 50;
   let stopped = false;
@@ -138,7 +139,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     // The first slice waits too: whoever asked (an HTTP request) answers before any manifest work.
     await yieldToLoop();
     while ((wantAll || wanted.size) && !stopped) {
-      const done = waiters;
+      passWaiters = waiters;
       waiters = [];
       let work: Array<[string, boolean]>;
       if (wantAll) {
@@ -183,7 +184,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (done < slice.length) sliceSize = Math.max(10, Math.max(done, sliceSize >> 1));
         else if (performance.now() - t0 < SLICE_MS / 2) sliceSize = Math.min(2000, sliceSize * 2);
       }
-      for (const resolve of done) resolve();
+      for (const resolve of passWaiters.splice(0)) resolve();
     }
   }
 
@@ -200,9 +201,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       .catch((err) => log.error({ err }, 'manifest refresh failed'))
       .finally(() => {
         running = null;
-        // A request that arrived as the last pass ended.
-        if (wantAll || wanted.size) void refresh([]);
-        else for (const resolve of waiters.splice(0)) resolve();
+        // A request that arrived as the last pass ended (or, stopped, nobody waits for ever).
+        if (!stopped && (wantAll || wanted.size)) void refresh([]);
+        else for (const resolve of [...passWaiters.splice(0), ...waiters.splice(0)]) resolve();
       });
     return done;
   }
