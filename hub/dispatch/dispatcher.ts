@@ -39,7 +39,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export interface DispatcherDeps {
   db: Db;
   mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
-  outbox: Pick<CommandOutbox, 'enqueueAll'>;
+  outbox: Pick<CommandOutbox, 'enqueueAll' | 'flush'>;
   signer: HubSigner;
   topicPrefix: string;
   horizonMs: number;
@@ -285,8 +285,13 @@ export function createDispatcher(deps: DispatcherDeps) {
     const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
     if (b.status === 'cancelled') sendStop(b, devices, 'cancelled by the hub');
     if (b.status === 'approved' && b.priority === 'emergency') sendImmediate(b);
-    const manifests = refresh(devices);
-    if (b.priority !== 'emergency') await manifests;
+    if (b.priority === 'emergency') {
+      // The manifests once the broker has the commands (or is away): thousands of them would
+      // otherwise share the embedded broker's event loop with the command's fan-out.
+      void outbox.flush().then(() => refresh(devices));
+      return;
+    }
+    await refresh(devices);
   }
 
   const timer = setInterval(() => void refresh(), 10 * 60_000);
