@@ -2,7 +2,7 @@
 // the coverage report's "scheduled" column, so the report cannot disagree with the dispatch.
 import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { resolveTargets } from '../devices/devices.ts';
+import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
@@ -73,24 +73,69 @@ export interface PlanShape {
   excluded: Set<string>;
 }
 
-export function planShape(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlanShape {
-  const shape: PlanShape = { occurrences: [], targets: [], excluded: activeExclusions(db, broadcasts.map((b) => b.id), pendingDecisionsOf) };
-  const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
-  let kinds: Map<string, DeviceKind> | undefined; // read once, in one query, when first needed
-  const kindOf = (id: string) => (kinds ??= new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]))).get(id);
+/**
+ * What several calls in a row may share, read once: each broadcast's targets, starts and media, the
+ * clash exclusions, the decommissioned devices and every device's kind (the manifest refresh plans a
+ * large fleet a slice at a time). Valid for one window [from, to) and one set of broadcasts; make a
+ * new one whenever devices, targets or decisions may have changed.
+ */
+export interface PlanCache {
+  targets: Map<string, { list: string[]; set: Set<string> }>;
+  starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
+  kinds?: Map<string, DeviceKind>;
+  /** the exclusions of the broadcasts in `excludedFor` */
+  excluded: Set<string>;
+  excludedFor: Set<string>;
+  retiredAt?: Map<string, number>;
+}
+export const newPlanCache = (): PlanCache => ({ targets: new Map(), starts: new Map(), excluded: new Set(), excludedFor: new Set() });
+
+/** Above this many devices one query for every kind beats one query per device. */
+const BULK_KINDS = 64;
+
+export function planShape(
+  db: Db,
+  broadcasts: Broadcast[],
+  from: number,
+  to: number,
+  onlyDevices?: Set<string>,
+  pendingDecisionsOf: string[] = [],
+  cache: PlanCache = newPlanCache(),
+): PlanShape {
+  const unknown = broadcasts.map((b) => b.id).filter((id) => !cache.excludedFor.has(id));
+  if (unknown.length) {
+    for (const key of activeExclusions(db, unknown, pendingDecisionsOf)) cache.excluded.add(key);
+    for (const id of unknown) cache.excludedFor.add(id);
+  }
+  const shape: PlanShape = { occurrences: [], targets: [], excluded: cache.excluded };
+  const retiredAt = (cache.retiredAt ??= new Map(
+    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]),
+  ));
+  if (!cache.kinds && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
+    cache.kinds = new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]));
+  }
+  const kinds = cache.kinds;
+  const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
+  const targetsOf = (b: Broadcast) => {
+    let t = cache.targets.get(b.id);
+    if (!t) {
+      const list = resolveTargets(db, b.targets.areas, b.targets.devices);
+      cache.targets.set(b.id, (t = { list, set: new Set(list) }));
+    }
+    // A few devices of a large target: look them up rather than walk every target.
+    if (onlyDevices && onlyDevices.size < t.list.length) return [...onlyDevices].filter((id) => t.set.has(id)).sort();
+    return t.list;
+  };
   for (const b of broadcasts) {
-    // A recurring rule approved (or replacing an older version) today may begin days earlier: its
-    // occurrences before the approval were never sent, so they are not part of the plan.
-    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+    const { starts, media } = startsOf(db, b, from, to, cache);
     if (starts.length === 0) continue;
-    const media = mediaRef(db, b.mediaId);
     const duration = new Map<DeviceKind, number | null>(); // null: this kind has nothing to play
     const durationFor = (kind: DeviceKind) => {
       if (!duration.has(kind)) duration.set(kind, itemFor(b, kind, starts[0], media)?.durationMs ?? null);
       return duration.get(kind)!;
     };
     let reaches = false;
-    for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {
+    for (const deviceId of targetsOf(b)) {
       if (onlyDevices && !onlyDevices.has(deviceId)) continue;
       const kind = kindOf(deviceId);
       if (!kind) continue;
@@ -104,25 +149,42 @@ export function planShape(db: Db, broadcasts: Broadcast[], from: number, to: num
   return shape;
 }
 
+/** A broadcast's starts in [from, to) and its media, read once per cache. */
+function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCache) {
+  let r = cache.starts.get(b.id);
+  if (!r) {
+    // A recurring rule approved (or replacing an older version) today may begin days earlier: its
+    // occurrences before the approval were never sent, so they are not part of the plan.
+    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+    cache.starts.set(b.id, (r = { starts, media: starts.length ? mediaRef(db, b.mediaId) : undefined }));
+  }
+  return r;
+}
+
 /**
  * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
  * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
  */
-export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
+export function planOccurrences(
+  db: Db,
+  broadcasts: Broadcast[],
+  from: number,
+  to: number,
+  onlyDevices?: Set<string>,
+  pendingDecisionsOf: string[] = [],
+  cache: PlanCache = newPlanCache(),
+): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
-  const shape = planShape(db, broadcasts, from, to, onlyDevices, pendingDecisionsOf);
+  const shape = planShape(db, broadcasts, from, to, onlyDevices, pendingDecisionsOf, cache);
   const byId = new Map(broadcasts.map((b) => [b.id, b]));
-  const startsOf = new Map<string, number[]>();
-  for (const o of shape.occurrences) startsOf.set(o.broadcastId, [...(startsOf.get(o.broadcastId) ?? []), o.startAt]);
-  const media = new Map<string, MediaRef | undefined>();
   for (const t of shape.targets) {
     const b = byId.get(t.broadcastId)!;
-    if (!media.has(b.id)) media.set(b.id, mediaRef(db, b.mediaId));
-    for (const s of startsOf.get(b.id) ?? []) {
+    const { starts, media } = startsOf(db, b, from, to, cache);
+    for (const s of starts) {
       // Nothing is owed by a decommissioned device after it left; what came before stays.
       if (t.retiredAt !== null && s >= t.retiredAt) continue;
       if (shape.excluded.has(exclusionKey(b.id, s, t.deviceId))) continue;
-      const item = itemFor(b, t.kind, s, media.get(b.id));
+      const item = itemFor(b, t.kind, s, media);
       if (item) out.push({ deviceId: t.deviceId, item });
     }
   }

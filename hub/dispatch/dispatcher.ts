@@ -7,26 +7,39 @@
 // Nothing here waits for the broker: a manifest is written to the connection without awaiting its
 // ack (a lost one is republished at the next connection start), and while the broker is away a
 // refresh only notes the devices as due, since that connection start republishes every manifest.
+//
+// At province scale (10,000 devices) the work is cut to keep the hub responsive: an emergency is one
+// signed command per area (area-cover.ts), stored before the request answers, and the manifests
+// follow in the background; a refresh runs one pass at a time, in slices of about SLICE_MS each
+// with the event loop free between them, publishes only the manifests whose content changed, and
+// commits each slice once.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { canonicalJson, topics as makeTopics, type ScheduleItem } from '../../protocol/index.ts';
+import { canonicalJson, topics as makeTopics, type DeviceKind, type ScheduleItem, type SignedEnvelope } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import type { CommandOutbox } from '../mqtt/command-outbox.ts';
-import { nextManifestVersion, raiseManifestVersion } from './manifest-version.ts';
+import { currentManifestVersion, raiseManifestVersion, setManifestVersion } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../broadcasts/plan.ts';
+import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
+import { coverDevices, listeningFleet } from './area-cover.ts';
 
 const DAY = 24 * 3600_000;
 /** Keep items that started up to this long ago, so a device that reconnects mid-bulletin knows it. */
 const LOOKBACK_MS = 6 * 3600_000;
+/** How long one slice of a refresh may hold the event loop, aimed at (the slice size adapts). */
+const SLICE_MS = 15;
+const PLAY_NOW_TTL_MS = 10 * 60_000;
+const STOP_TTL_MS = 60 * 60_000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface DispatcherDeps {
   db: Db;
   mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
-  outbox: Pick<CommandOutbox, 'enqueue'>;
+  outbox: Pick<CommandOutbox, 'enqueueAll' | 'flush'>;
   signer: HubSigner;
   topicPrefix: string;
   horizonMs: number;
@@ -42,14 +55,18 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
 
-  // Prepared once: a connection start republishes every device's manifest in one pass.
   const manifestState = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?');
   const recordManifest = db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?');
-  const enrolledDevices = db.prepare('SELECT id, enrolled_at FROM devices WHERE enrolled_at IS NOT NULL');
+  const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
 
-  function publishManifest(deviceId: string, items: ScheduleItem[], from: number, until: number, force: boolean): void {
-    const row = manifestState.get(deviceId) as any;
-    if (!row?.enrolled_at) return;
+  /**
+   * One pass plans every device against the same window and broadcasts, read at its start: a
+   * change during the pass queues its devices for the next one.
+   */
+  type Pass = { from: number; until: number; live: Broadcast[]; cache: PlanCache };
+  type State = { manifest_hash: string | null; manifest_published_at: number | null; enrolled_at: number | null };
+
+  function publishManifest(deviceId: string, row: State, items: ScheduleItem[], from: number, until: number, force: boolean, nextVersion: () => number): void {
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
     const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
     if (!force && hash === row.manifest_hash && !stale) return;
@@ -57,48 +74,138 @@ export function createDispatcher(deps: DispatcherDeps) {
       due.add(deviceId);
       return;
     }
-    const version = nextManifestVersion(db);
+    const version = nextVersion();
     const env = signer.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
     mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
       log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
     );
     recordManifest.run(hash, version, now(), deviceId);
-    log.info({ deviceId, version, items: items.length }, 'manifest published');
+    log.debug({ deviceId, version, items: items.length }, 'manifest published');
     deps.onPublished?.(deviceId, version, items.length);
   }
 
-  /** Synchronous: two refreshes never interleave their version numbers, and none waits for the broker. */
-  function refreshNow(onlyDevices?: string[], force = false): void {
-    const at = now();
-    const from = at - LOOKBACK_MS;
-    const until = at + deps.horizonMs;
-    const only = onlyDevices ? new Set(onlyDevices) : undefined;
-    const planned = planOccurrences(db, liveBroadcasts(db), from, until, only);
-    const byDevice = new Map<string, ScheduleItem[]>();
-    const enrolledAt = new Map((enrolledDevices.all() as Array<{ id: string; enrolled_at: number }>).map((r) => [r.id, r.enrolled_at]));
-    for (const id of onlyDevices ?? enrolledAt.keys()) byDevice.set(id, []);
-    for (const p of planned) {
+  /**
+   * One slice of a pass: plans these devices and publishes what changed, in one transaction, until
+   * `deadline` (performance.now()) has passed. Returns how many devices it got through (at least one).
+   */
+  function refreshSlice(slice: Array<[string, boolean]>, pass: Pass, deadline: number): number {
+    const { from, until, live, cache } = pass;
+    const rows = new Map<string, State>();
+    for (const [id] of slice) {
+      const row = manifestState.get(id) as State | undefined;
+      if (row?.enrolled_at) rows.set(id, row);
+    }
+    if (rows.size === 0) return slice.length;
+    const byDevice = new Map<string, ScheduleItem[]>([...rows.keys()].map((id) => [id, []]));
+    for (const p of planOccurrences(db, live, from, until, new Set(rows.keys()), [], cache)) {
       // Items that ended before the look-back, or before the device existed, are not worth sending:
       // the agent would only answer them with "missed".
-      if (p.item.startAt + p.item.durationMs < Math.max(from, enrolledAt.get(p.deviceId) ?? 0)) continue;
+      if (p.item.startAt + p.item.durationMs < Math.max(from, rows.get(p.deviceId)!.enrolled_at ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
-    // One transaction for the version counter and every device's row: one commit, not one per device.
-    db.transaction(() => {
-      for (const [id, items] of byDevice) {
+    // One transaction for the version counter and every row of the slice: one commit.
+    return db.transaction(() => {
+      // The counter is read once and written once per slice (versions only grow, one slice at a time).
+      let version = currentManifestVersion(db);
+      const first = version;
+      let done = 0;
+      for (const [id, force] of slice) {
+        if (done > 0 && performance.now() > deadline) break;
+        done++;
+        const items = byDevice.get(id);
+        if (!items) continue;
         items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-        publishManifest(id, items, from, until, force);
+        publishManifest(id, rows.get(id)!, items, from, until, force, () => ++version);
       }
+      if (version !== first) setManifestVersion(db, version);
+      return done;
     })();
   }
 
-  function refresh(onlyDevices?: string[], force = false): Promise<void> {
-    try {
-      refreshNow(onlyDevices, force);
-    } catch (err) {
-      log.error({ err }, 'manifest refresh failed');
+  // Refreshes run one pass at a time, so two never interleave their version numbers and a device's
+  // manifests go out in the order they were computed. Requests made during a pass are gathered for
+  // the next one. A pass reads the broadcasts once; a change during it queues its devices again.
+  let wantAll: { force: boolean } | null = null;
+  const wanted = new Map<string, boolean>(); // device → force
+  let waiters: Array<() => void> = [];
+  let passWaiters: Array<() => void> = []; // those the pass under way answers
+  let running: Promise<void> | null = null;
+  let sliceSize = 50;
+  let stopped = false;
+  /** The longest slice (wall time, and the process's CPU time in it: the same, but for preemption). */
+  let longest = { wallMs: 0, cpuMs: 0 };
+
+  async function runPasses(): Promise<void> {
+    // The first slice waits too: whoever asked (an HTTP request) answers before any manifest work.
+    await yieldToLoop();
+    while ((wantAll || wanted.size) && !stopped) {
+      passWaiters = waiters;
+      waiters = [];
+      let work: Array<[string, boolean]>;
+      if (wantAll) {
+        const force = wantAll.force;
+        work = (enrolledDevices.all() as Array<{ id: string }>).map((r) => [r.id, force || (wanted.get(r.id) ?? false)]);
+        wantAll = null;
+      } else {
+        work = [...wanted];
+      }
+      wanted.clear();
+      const at = now();
+      const pass: Pass = { from: at - LOOKBACK_MS, until: at + deps.horizonMs, live: liveBroadcasts(db), cache: newPlanCache() };
+      // Fill the plan cache a piece at a time (each broadcast's targets, then every device's kind):
+      // at 10,000 devices each piece is a query of 10,000 rows.
+      try {
+        for (const b of pass.live) {
+          planOccurrences(db, [b], pass.from, pass.until, new Set(), [], pass.cache);
+          await yieldToLoop();
+          if (stopped) return;
+        }
+        planOccurrences(db, [], pass.from, pass.until, undefined, [], pass.cache);
+      } catch (err) {
+        log.error({ err }, 'manifest refresh failed');
+      }
+      for (let i = 0; i < work.length; ) {
+        if (i > 0) await yieldToLoop();
+        if (stopped) return;
+        const slice = work.slice(i, i + sliceSize);
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
+        let done = slice.length;
+        try {
+          done = refreshSlice(slice, pass, t0 + SLICE_MS);
+        } catch (err) {
+          log.error({ err }, 'manifest refresh failed');
+        }
+        i += done;
+        const cpu = process.cpuUsage(cpu0);
+        longest.wallMs = Math.max(longest.wallMs, performance.now() - t0);
+        longest.cpuMs = Math.max(longest.cpuMs, (cpu.user + cpu.system) / 1000);
+        // The next slice plans about as many devices as this one got through in SLICE_MS.
+        if (done < slice.length) sliceSize = Math.max(10, Math.max(done, sliceSize >> 1));
+        else if (performance.now() - t0 < SLICE_MS / 2) sliceSize = Math.min(2000, sliceSize * 2);
+      }
+      for (const resolve of passWaiters.splice(0)) resolve();
     }
-    return Promise.resolve();
+  }
+
+  /**
+   * Republishes the manifests of these devices (all enrolled ones when omitted) whose content
+   * changed, or all of them with `force`. Resolves when a pass that includes them has finished;
+   * never waits for the broker and never rejects.
+   */
+  function refresh(onlyDevices?: string[], force = false): Promise<void> {
+    if (!onlyDevices) wantAll = { force: force || (wantAll?.force ?? false) };
+    else for (const id of onlyDevices) wanted.set(id, force || (wanted.get(id) ?? false));
+    const done = new Promise<void>((resolve) => waiters.push(resolve));
+    running ??= runPasses()
+      .catch((err) => log.error({ err }, 'manifest refresh failed'))
+      .finally(() => {
+        running = null;
+        // A request that arrived as the last pass ended (or, stopped, nobody waits for ever).
+        if (!stopped && (wantAll || wanted.size)) void refresh([]);
+        else for (const resolve of [...passWaiters.splice(0), ...waiters.splice(0)]) resolve();
+      });
+    return done;
   }
 
   /** Every manifest again, whatever its hash: the broker may have lost its retained copies. */
@@ -123,37 +230,90 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  /** Commands go only to enrolled devices: a revoked or decommissioned one gets nothing. */
-  const enrolledTargets = (b: Broadcast) => {
-    const enrolled = new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
-    return resolveTargets(db, b.targets.areas, b.targets.devices).filter((id) => enrolled.has(id));
-  };
+  const enrolledSet = () => new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
 
-  /** Sends an emergency's items now, per device, besides its manifest. */
-  function sendImmediate(b: Broadcast): void {
-    const deviceIds = enrolledTargets(b);
+  /**
+   * An emergency's items, now: one play-now per covering area and one per device left over, stored
+   * in the outbox in one transaction. Commands go only to enrolled devices (a revoked or
+   * decommissioned one gets nothing); an area command reaches only devices the plan owes it.
+   */
+  // Signing advances the envelope counter in the database: the whole send is one transaction.
+  const sendImmediate = (b: Broadcast) => db.transaction(() => queuePlayNow(b))();
+  function queuePlayNow(b: Broadcast): number {
     const from = (b.startsAt ?? now()) - 1;
-    const planned = planOccurrences(db, [b], from, from + 2, new Set(deviceIds));
-    for (const p of planned) outbox.enqueue(t.deviceCommand(p.deviceId), signer.seal({ device: p.deviceId }, { type: 'play-now', item: p.item }, 10 * 60_000));
-  }
-
-  function sendStop(b: Broadcast, reason: string): void {
-    for (const id of enrolledTargets(b)) {
-      outbox.enqueue(t.deviceCommand(id), signer.seal({ device: id }, { type: 'stop', broadcastId: b.id, reason }, 60 * 60_000));
+    const planned = planOccurrences(db, [b], from, from + 2);
+    const enrolled = enrolledSet();
+    const fleet = listeningFleet(db);
+    const byOccurrence = new Map<string, PlannedOccurrence[]>();
+    for (const p of planned) byOccurrence.set(p.item.occurrenceId, [...(byOccurrence.get(p.item.occurrenceId) ?? []), p]);
+    const commands: Array<{ topic: string; envelope: SignedEnvelope }> = [];
+    for (const occurrence of byOccurrence.values()) {
+      const itemOf = new Map(occurrence.map((p) => [p.deviceId, p.item]));
+      // The area's item carries what each kind plays (audio, LED pages); each device takes its part.
+      const speaker = occurrence.find((p) => p.item.media)?.item;
+      const led = occurrence.find((p) => p.item.led)?.item;
+      const areaItem: ScheduleItem = { ...(speaker ?? led)!, ...(led ? { led: led.led } : {}), durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0) };
+      const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!areaItem.media : !!areaItem.led);
+      const cover = coverDevices(fleet, b.targets.areas, new Set([...itemOf.keys()].filter((id) => enrolled.has(id))), new Set(itemOf.keys()), acts);
+      for (const area of cover.areas) commands.push({ topic: t.areaCommand(area), envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS) });
+      for (const id of cover.devices) commands.push({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS) });
     }
+    outbox.enqueueAll(commands);
+    log.info({ broadcastId: b.id, devices: planned.length, commands: commands.length }, 'emergency play-now queued');
+    return commands.length;
   }
 
-  /** What to do when a broadcast changes state. Returns without waiting for the broker. */
+  /** Stop to every enrolled target, by area where a whole area is targeted. */
+  function sendStop(b: Broadcast, targets: string[], reason: string): void {
+    const enrolled = enrolledSet();
+    const cover = coverDevices(listeningFleet(db), b.targets.areas, new Set(targets.filter((id) => enrolled.has(id))), new Set(targets), () => true);
+    const body = { type: 'stop' as const, broadcastId: b.id, reason };
+    db.transaction(() =>
+      outbox.enqueueAll([
+        ...cover.areas.map((area) => ({ topic: t.areaCommand(area), envelope: signer.seal({ area }, body, STOP_TTL_MS) })),
+        ...cover.devices.map((id) => ({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, body, STOP_TTL_MS) })),
+      ]),
+    )();
+  }
+
+  /**
+   * What to do when a broadcast changes state. Never waits for the broker. For an emergency it
+   * returns once the commands are stored, and the manifests follow; otherwise once the manifests
+   * are written.
+   */
   async function onBroadcastChanged(b: Broadcast): Promise<void> {
     const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
-    if (b.status === 'cancelled') sendStop(b, 'cancelled by the hub');
-    await refresh(devices);
+    if (b.status === 'cancelled') sendStop(b, devices, 'cancelled by the hub');
     if (b.status === 'approved' && b.priority === 'emergency') sendImmediate(b);
+    if (b.priority === 'emergency') {
+      // The manifests once the broker has the commands (or is away): thousands of them would
+      // otherwise share the embedded broker's event loop with the command's fan-out.
+      void outbox.flush().then(() => refresh(devices));
+      return;
+    }
+    await refresh(devices);
   }
 
   const timer = setInterval(() => void refresh(), 10 * 60_000);
   timer.unref();
 
-  return { refresh, onBroadcastChanged, onConnectionStart, onDeviceBirth, dueCount: () => due.size, stop: () => clearInterval(timer) };
+  return {
+    refresh,
+    onBroadcastChanged,
+    onConnectionStart,
+    onDeviceBirth,
+    dueCount: () => due.size,
+    /** The longest a refresh slice held the event loop since the last call (for benchmarks and metrics). */
+    takeLongestSlice: () => {
+      const l = longest;
+      longest = { wallMs: 0, cpuMs: 0 };
+      return l;
+    },
+    /** Stops the timer, and a pass under way at its next slice (the database is about to close). */
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;

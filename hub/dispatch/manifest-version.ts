@@ -10,10 +10,9 @@ export function currentManifestVersion(db: Db): number {
   return Number(stateGet(db, KEY) ?? '0');
 }
 
-export function nextManifestVersion(db: Db): number {
-  const v = currentManifestVersion(db) + 1;
+/** Records the last version issued (a refresh slice numbers its manifests, then saves once). */
+export function setManifestVersion(db: Db, v: number): void {
   stateSet(db, KEY, String(v));
-  return v;
 }
 
 /** Makes the next version greater than `seen`. True when the counter moved. */

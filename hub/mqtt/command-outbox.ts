@@ -49,7 +49,8 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       // All of a window are written at once (mqtt.js keeps their order on the wire).
       const results = await Promise.allSettled(rows.map((r) => mqtt.publish(r.topic, r.payload, { qos: 1 })));
       let failed = 0;
-      results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++));
+      // One commit for the window's acknowledged rows.
+      db.transaction(() => results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++)))();
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
     }
@@ -66,18 +67,32 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
     return flushing;
   }
 
+  const store = db.transaction((commands: Array<{ topic: string; envelope: SignedEnvelope }>) => {
+    for (const { topic, envelope } of commands) insert.run(topic, JSON.stringify(envelope), envelope.expiresAt, now());
+    const n = (count.get() as { n: number }).n;
+    if (n > maxRows) dropped('full', db.prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)').run(n - maxRows).changes);
+  });
+
+  function enqueueAll(commands: Array<{ topic: string; envelope: SignedEnvelope }>): void {
+    for (const { topic, envelope } of commands) {
+      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to))) throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
+    }
+    if (commands.length === 0) return;
+    store(commands);
+    // After the caller's transaction (if any) has committed: nothing goes out before it is stored.
+    queueMicrotask(() => void flush());
+  }
+
   return {
     /**
      * Stores a command and sends it as soon as the broker is there. Never waits for the broker.
      * Throws if `topic` is not the command topic of the envelope's target: the agent would refuse it.
      */
     enqueue(topic: string, envelope: SignedEnvelope): void {
-      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to))) throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
-      insert.run(topic, JSON.stringify(envelope), envelope.expiresAt, now());
-      const n = (count.get() as { n: number }).n;
-      if (n > maxRows) dropped('full', db.prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)').run(n - maxRows).changes);
-      void flush();
+      enqueueAll([{ topic, envelope }]);
     },
+    /** Several commands in one transaction (one commit), sent in this order. */
+    enqueueAll,
     flush,
     pending: () => (count.get() as { n: number }).n,
   };

@@ -62,7 +62,7 @@ describe('with a real Mosquitto (no persistence)', () => {
   });
 
   it('a connected device is online only once it speaks, and holds its manifest again within seconds of a broker restart', async () => {
-    const dev = await connect({ url: mq.url, deviceId: 'led-1', session: 1 });
+    const dev = await connect({ url: mq.url, deviceId: 'led-1', session: 1, areas: ['ha-noi', 'ha-noi/thanh-xuan', HA_DINH] });
     await dev.waitFor(() => dev.manifestVersion() > 0, 5000, 'first manifest');
     expect((await device(t, 'led-1')).online).toBe(false); // connected, but silent
     await dev.birth(1, dev.manifestVersion());
@@ -104,7 +104,8 @@ describe('with a real Mosquitto (no persistence)', () => {
     // Generous bounds: the point is "not the outage" (it used to block until the broker returned).
     for (const ms of [approveMs, emergencyMs, cancelMs]) expect(ms).toBeLessThan(3000);
     const metrics = () => t.admin.get('/metrics');
-    expect(await metrics()).toMatch(/wardcast_hub_outbox_pending 6\b/); // play-now and stop for three boards
+    // The three boards are the whole ward: one play-now and one stop on the ward's topic.
+    expect(await metrics()).toMatch(/wardcast_hub_outbox_pending 2\b/);
 
     const before = dev.manifestVersion();
     await mq.start();
@@ -115,9 +116,9 @@ describe('with a real Mosquitto (no persistence)', () => {
     );
     expect(withBulletin.items.some((i) => i.occurrenceId.startsWith(`${em.id}@`))).toBe(false); // cancelled
     await dev.waitFor(() => dev.commands.length >= 2, 10_000, 'play-now and stop');
-    expect(dev.commands.map((c) => [c.type, c.body.item?.occurrenceId.split('@')[0] ?? c.body.broadcastId])).toEqual([
-      ['play-now', em.id],
-      ['stop', em.id],
+    expect(dev.commands.map((c) => [c.type, c.body.item?.occurrenceId.split('@')[0] ?? c.body.broadcastId, c.topic])).toEqual([
+      ['play-now', em.id, tp.areaCommand(HA_DINH)],
+      ['stop', em.id, tp.areaCommand(HA_DINH)],
     ]);
     await t.admin.waitFor(async () => /wardcast_hub_outbox_pending 0\b/.test(await metrics()), 5000, 'outbox empty');
 

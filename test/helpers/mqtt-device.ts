@@ -9,7 +9,8 @@ export interface MqttDevice {
   /** Highest manifest version received, 0 before any. */
   manifestVersion(): number;
   manifests: Array<{ version: number; items: any[]; at: number }>;
-  commands: Array<{ type: string; body: any; at: number }>;
+  /** Commands on its own command topic and, with `areas`, on those areas' command topics. */
+  commands: Array<{ type: string; body: any; at: number; topic: string; to: any }>;
   hubBirths: HubStatus[];
   birth(session: number, manifestVersion?: number): Promise<void>;
   telemetry(): Promise<void>;
@@ -28,11 +29,14 @@ export async function connectMqttDevice(o: {
   clientId?: string;
   prefix?: string;
   reconnect?: boolean;
+  /** Area paths whose command topics it also subscribes to, as an agent does (its area and every ancestor). */
+  areas?: string[];
 }): Promise<MqttDevice> {
   const t = makeTopics(o.prefix);
   const manifests: MqttDevice['manifests'] = [];
   const commands: MqttDevice['commands'] = [];
   const hubBirths: HubStatus[] = [];
+  const areaTopics = (o.areas ?? []).map((a) => t.areaCommand(a));
   const client = await mqtt.connectAsync(o.url, {
     protocolVersion: 4,
     clientId: o.clientId ?? o.deviceId,
@@ -47,10 +51,10 @@ export async function connectMqttDevice(o: {
     if (payload.length === 0) return;
     const m = JSON.parse(payload.toString());
     if (topic === t.deviceSchedule(o.deviceId)) manifests.push({ version: m.body.version, items: m.body.items, at: Date.now() });
-    else if (topic === t.deviceCommand(o.deviceId)) commands.push({ type: m.body.type, body: m.body, at: Date.now() });
+    else if (topic === t.deviceCommand(o.deviceId) || areaTopics.includes(topic)) commands.push({ type: m.body.type, body: m.body, at: Date.now(), topic, to: m.to });
     else if (topic === t.hubStatus && m.state === 'online') hubBirths.push(m);
   });
-  await client.subscribeAsync([t.deviceSchedule(o.deviceId), t.deviceCommand(o.deviceId), t.hubStatus], { qos: 1 });
+  await client.subscribeAsync([t.deviceSchedule(o.deviceId), t.deviceCommand(o.deviceId), t.hubStatus, ...areaTopics], { qos: 1 });
   const dev: MqttDevice = {
     client,
     manifests,

@@ -1,0 +1,105 @@
+// A process of lightweight simulated devices for fanout-bench.ts: each one logs in to the broker
+// with its real device credentials, subscribes to the topics an agent subscribes to (its command,
+// manifest and reply topics, and the command topic of its area and every ancestor), and checks
+// every hub message as the agent does (protocol open(): the pinned hub key, the target, expiry,
+// replay). It notes when each device first accepted a play-now for an occurrence, and counts the
+// manifests. Several processes share a large fleet: each connection holds a file descriptor.
+// Driven by its parent over IPC: {connect: Device[], url, hubPublicKey, prefix} then {report: occurrenceId}.
+import { createPublicKey } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { open, parseTopic, topics as makeTopics } from '../../protocol/index.ts';
+
+export interface BenchDevice {
+  deviceId: string;
+  mqttUsername: string;
+  mqttPassword: string;
+  areaPaths: string[];
+}
+export type ToWorker =
+  | { connect: BenchDevice[]; url: string; hubPublicKey: string; prefix: string }
+  | { report: string } // a broadcast id
+  | { close: true };
+export type FromWorker =
+  | { connected: number; failed: string[] }
+  | { report: { received: Array<[string, number]>; rejected: number; manifests: number; commands: number } }
+  | { closed: true };
+
+const clients: MqttClient[] = [];
+/** occurrenceId → deviceId → first accepted arrival (epoch ms) */
+const received = new Map<string, Map<string, number>>();
+let rejected = 0;
+let manifests = 0;
+let commands = 0;
+
+const send = (m: FromWorker) => process.send!(m);
+
+async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
+  const hubKey = createPublicKey(m.hubPublicKey);
+  const t = makeTopics(m.prefix);
+  const failed: string[] = [];
+  let next = 0;
+  // 32 handshakes at a time: a burst of thousands only measures the broker's accept queue.
+  const one = async (d: BenchDevice) => {
+    const seen = new Set<string>();
+    const client = await mqtt.connectAsync(m.url, {
+      protocolVersion: 4,
+      clientId: d.deviceId,
+      username: d.mqttUsername,
+      password: d.mqttPassword,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 60_000,
+      keepalive: 600,
+    });
+    client.on('error', () => {});
+    client.on('message', (topic, payload) => {
+      if (payload.length === 0) return;
+      const parsed = parseTopic(topic, m.prefix);
+      if (!parsed) return void rejected++;
+      const r = open(hubKey, payload, { now: Date.now(), seen: (id) => seen.has(id), addressee: { deviceId: d.deviceId, areaPaths: d.areaPaths }, arrivedOn: parsed });
+      if (!r.ok) return void rejected++;
+      seen.add(r.envelope.id);
+      if (r.body.type === 'schedule') manifests++;
+      else if (r.body.type === 'play-now') {
+        commands++;
+        let byDevice = received.get(r.body.item.occurrenceId);
+        if (!byDevice) received.set(r.body.item.occurrenceId, (byDevice = new Map()));
+        // The same occurrence on two of its areas is played once: the first arrival counts.
+        if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, Date.now());
+      } else commands++;
+    });
+    await client.subscribeAsync([t.deviceCommand(d.deviceId), t.deviceSchedule(d.deviceId), t.deviceReply(d.deviceId), ...d.areaPaths.map((a) => t.areaCommand(a))], { qos: 1 });
+    clients.push(client);
+  };
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < m.connect.length) {
+        const d = m.connect[next++];
+        try {
+          await one(d);
+        } catch (err) {
+          failed.push(`${d.deviceId}: ${(err as Error).message}`);
+        }
+      }
+    }),
+  );
+  send({ connected: clients.length, failed });
+}
+
+process.on('message', async (m: ToWorker) => {
+  if ('connect' in m) return connectAll(m);
+  if ('report' in m) {
+    // m.report: a broadcast id; each device's first play-now of any of its occurrences
+    const first = new Map<string, number>();
+    for (const [occurrence, byDevice] of received) {
+      if (!occurrence.startsWith(`${m.report}@`)) continue;
+      for (const [id, at] of byDevice) first.set(id, Math.min(at, first.get(id) ?? Infinity));
+    }
+    send({ report: { received: [...first], rejected, manifests, commands } });
+    return;
+  }
+  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
+  send({ closed: true });
+  process.exit(0);
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,88 @@
+// The manifest work of a province-sized fleet, without the fleet: N enrolled LED boards (rows
+// written straight into the hub's database, since nothing connects; the hub still signs every
+// manifest and publishes it, retained, into its embedded broker) under 10 districts × 10 wards.
+// Measures, in the hub's process, the longest event-loop block (perf_hooks.monitorEventLoopDelay)
+// and how long the work took: approving a province bulletin (every manifest changes), approving a
+// district bulletin (a tenth), the 10-minute refresh with nothing changed, and the forced republish
+// of a broker connection start. Timers and requests should never hold the loop more than 50 ms.
+//   node bin/run-ts.mjs test/bench/refresh-bench.ts [devices=10000]
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import os from 'node:os';
+import { startTestHub } from '../helpers/test-hub.ts';
+
+const N = Number(process.argv[2] ?? 10_000);
+const ROOT = 'tinh-bench';
+
+/** The dispatcher's own longest slice since the last call (this branch on; absent before). */
+const slice = () => ((t.hub.ctx.dispatcher as any).takeLongestSlice?.() ?? { wallMs: NaN, cpuMs: NaN }) as { wallMs: number; cpuMs: number };
+
+async function blocking(f: () => Promise<unknown>): Promise<{ maxBlockMs: number; ms: number; slice: { wallMs: number; cpuMs: number } }> {
+  slice();
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  // The histogram records the gap between two of its timer's turns: let the first one pass.
+  await new Promise((r) => setTimeout(r, 5));
+  const t0 = performance.now();
+  await f();
+  const ms = performance.now() - t0;
+  // One more timer turn: a fully synchronous f() is recorded as the delay of this timer.
+  await new Promise((r) => setTimeout(r, 5));
+  h.disable();
+  return { maxBlockMs: h.max / 1e6, ms, slice: slice() };
+}
+
+const t = await startTestHub();
+try {
+  const a = t.admin;
+  const db = t.hub.ctx.db;
+  await a.post('/api/v1/areas', { slug: ROOT, name: 'Tỉnh Bench', level: 'province' });
+  for (let d = 0; d < 10; d++) {
+    await a.post('/api/v1/areas', { parentPath: ROOT, slug: `huyen-${d}`, name: `Huyện ${d}`, level: 'district' });
+    for (let w = 0; w < 10; w++) await a.post('/api/v1/areas', { parentPath: `${ROOT}/huyen-${d}`, slug: `xa-${w}`, name: `Xã ${d}.${w}`, level: 'ward' });
+  }
+  const wards = db.prepare("SELECT id FROM areas WHERE path LIKE ? || '/%/%'").pluck().all(ROOT) as number[];
+  const insert = db.prepare("INSERT INTO devices(id, name, kind, area_id, enrolled_at, created_at) VALUES (?, ?, 'led', ?, ?, ?)");
+  db.transaction(() => {
+    for (let i = 0; i < N; i++) insert.run(`led-${i}`, `led-${i}`, wards[i % wards.length], Date.now(), Date.now());
+  })();
+  await a.post('/api/v1/users', { username: 'tinh', password: 'password-tinh', role: 'district', areaPath: ROOT });
+  await a.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: ROOT });
+  const author = await t.api.as('tinh', 'password-tinh');
+  const leader = await t.api.as('lanhdao', 'password-lanhdao');
+  const settled = () => t.hub.ctx.dispatcher.refresh([]);
+  await t.hub.ctx.dispatcher.refresh(undefined, true);
+  await settled();
+
+  const bulletin = async (area: string, title: string) => {
+    const b = await author.post('/api/v1/broadcasts', {
+      title,
+      led: { pages: [{ lines: [title], mode: 'hold', seconds: 8 }] },
+      targets: { areas: [area], devices: [] },
+      startsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+    });
+    let apiMs = 0;
+    const r = await blocking(async () => {
+      const t0 = performance.now();
+      await leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+      apiMs = performance.now() - t0;
+      await settled();
+    });
+    return { ...r, apiMs };
+  };
+  const province = await bulletin(ROOT, 'Bản tin tỉnh');
+  const district = await bulletin(`${ROOT}/huyen-3`, 'Bản tin huyện');
+  const idle = await blocking(() => t.hub.ctx.dispatcher.refresh());
+  const forced = await blocking(() => t.hub.ctx.dispatcher.refresh(undefined, true));
+
+  const f = (x: number) => `${Math.round(x)}`.padStart(6);
+  console.log(`\nmanifest work for ${N} enrolled LED boards, embedded broker; longest event-loop block and duration, ms`);
+  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores: a preempted process shows its wait as a block too)`);
+  console.log('what                                    longest block  longest slice (wall / CPU)   API call   all manifests');
+  console.log(`approve a province bulletin (all ${N})  ${f(province.maxBlockMs)}        ${f(province.slice.wallMs)} / ${f(province.slice.cpuMs)}        ${f(province.apiMs)}     ${f(province.ms)}`);
+  console.log(`approve a district bulletin (${N / 10})     ${f(district.maxBlockMs)}        ${f(district.slice.wallMs)} / ${f(district.slice.cpuMs)}        ${f(district.apiMs)}     ${f(district.ms)}`);
+  console.log(`10-minute refresh, nothing changed       ${f(idle.maxBlockMs)}        ${f(idle.slice.wallMs)} / ${f(idle.slice.cpuMs)}                   ${f(idle.ms)}`);
+  console.log(`forced republish (connection start)      ${f(forced.maxBlockMs)}        ${f(forced.slice.wallMs)} / ${f(forced.slice.cpuMs)}                   ${f(forced.ms)}`);
+} finally {
+  await t.stop();
+}
+process.exit(0);
