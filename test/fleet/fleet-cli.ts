@@ -1,0 +1,100 @@
+// `npm run fleet -- --agents 1000 --broker embedded|mosquitto|both [--workers n] [--json]`: runs the
+// fleet simulator (fleet.ts) and prints its figures as a table, or as JSON with --json. With
+// `--broker both` it runs the embedded broker and Mosquitto one after the other, in the same run,
+// and prints the ratio. Progress goes to stderr, so `--json` output can be piped.
+import { Command, InvalidArgumentError } from 'commander';
+import { runFleet, type BroadcastFigures, type FleetReport } from './fleet.ts';
+import type { Distribution } from './proc-stats.ts';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+  return n;
+};
+
+const program = new Command('fleet')
+  .description('N real edge agents (simulated LED boards) against a real hub: enrolment, online, an emergency and a scheduled bulletin')
+  .option('--agents <n>', 'simulated devices', int('--agents'), 200)
+  .option('--broker <which>', 'embedded (aedes in the hub), mosquitto, or both', 'embedded')
+  .option('--workers <n>', 'worker processes (default: by file descriptors, ~2,500 agents each)', int('--workers'))
+  .option('--concurrency <n>', 'enrolments in flight across all workers', int('--concurrency'), 32)
+  .option('--per-ward <n>', 'devices per ward', int('--per-ward'), 100)
+  .option('--bulletin-lead <s>', 'the bulletin starts this many seconds after approval (default 20 + 0.03 × agents)', int('--bulletin-lead'))
+  .option('--no-bulletin', 'skip the scheduled bulletin')
+  .option('--telemetry <s>', "the agents' telemetry period in seconds (their default: 15)", int('--telemetry'))
+  .option('--online-timeout <s>', 'how long to wait for every device online (default 120 + 0.3 × agents)', int('--online-timeout'))
+  .option('--json', 'print the report as JSON')
+  .parse(process.argv.slice(2).filter((a) => a !== '--'));
+const opts = program.opts();
+if (!['embedded', 'mosquitto', 'both'].includes(opts.broker)) program.error(`--broker must be embedded, mosquitto or both (got ${opts.broker})`);
+
+const brokers = opts.broker === 'both' ? (['embedded', 'mosquitto'] as const) : ([opts.broker] as ['embedded' | 'mosquitto']);
+const reports: FleetReport[] = [];
+for (const broker of brokers) {
+  process.stderr.write(`\n--- ${opts.agents} agents, ${broker} broker ---\n`);
+  reports.push(
+    await runFleet({
+      agents: opts.agents,
+      broker,
+      workers: opts.workers,
+      concurrency: opts.concurrency,
+      perWard: opts.perWard,
+      bulletin: opts.bulletin,
+      bulletinLeadS: opts.bulletinLead,
+      telemetryIntervalMs: opts.telemetry ? opts.telemetry * 1000 : undefined,
+      onlineTimeoutS: opts.onlineTimeout,
+      log: (l) => process.stderr.write(l + '\n'),
+    }),
+  );
+}
+
+if (opts.json) {
+  console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+} else {
+  console.log(formatReports(reports));
+}
+process.exit(reports.some((r) => r.failures.length) ? 1 : 0);
+
+function formatReports(rs: FleetReport[]): string {
+  const s = (v: number | null | undefined, digits = 1, unit = ' s') => (v === null || v === undefined || Number.isNaN(v) ? '—' : `${v.toFixed(digits)}${unit}`);
+  const d = (x: Distribution | undefined) => (!x || !x.n ? '—' : `${x.p50} / ${x.p95} / ${x.p99} / ${x.max} ms`);
+  const row = (what: string, f: (r: FleetReport) => string) => [what, ...rs.map(f)];
+  const bc = (r: FleetReport, k: 'emergency' | 'bulletin') => r[k] as BroadcastFigures | null;
+  const rows: string[][] = [
+    row('what', (r) => r.broker),
+    row('worker processes (ulimit -n)', (r) => `${r.workers} (${r.openFileLimit})`),
+    row('areas', (r) => `1 province, ${r.areas.districts} districts, ${r.areas.wards} wards`),
+    row('register devices via API', (r) => s(r.registerS)),
+    row('enrol + online (all)', (r) => (r.enrolOnlineS === null ? `— (${r.online}/${r.agents} online)` : s(r.enrolOnlineS))),
+    row('emergency API call', (r) => s(bc(r, 'emergency')?.apiMs, 0, ' ms')),
+    row('emergency call → all confirmed', (r) => s(bc(r, 'emergency')?.confirmS, 2)),
+    row('emergency start after planned p50/p95/p99/max', (r) => d(bc(r, 'emergency')?.startLateMs)),
+    row('emergency receipt delay p50/p95/p99/max', (r) => d(bc(r, 'emergency')?.receiptDelayMs)),
+    row('emergency played / admitted', (r) => (bc(r, 'emergency') ? `${bc(r, 'emergency')!.played} / ${bc(r, 'emergency')!.admitted}` : '—')),
+    row('bulletin approve API call', (r) => s(bc(r, 'bulletin')?.apiMs, 0, ' ms')),
+    row('bulletin start after planned p50/p95/p99/max', (r) => d(bc(r, 'bulletin')?.startLateMs)),
+    row('bulletin receipt delay p50/p95/p99/max', (r) => d(bc(r, 'bulletin')?.receiptDelayMs)),
+    row('bulletin played / admitted', (r) => (bc(r, 'bulletin') ? `${bc(r, 'bulletin')!.played} / ${bc(r, 'bulletin')!.admitted}` : '—')),
+    row('hub CPU total', (r) => s(r.hub.cpuS)),
+    row('hub CPU by phase', (r) => Object.entries(r.hub.cpuByPhase).map(([k, v]) => `${k} ${v}`).join(', ')),
+    row('hub peak RSS', (r) => s(r.hub.peakRssMb, 0, ' MB')),
+    row('Mosquitto CPU / peak RSS', (r) => (r.mosquitto ? `${s(r.mosquitto.cpuS)} / ${s(r.mosquitto.peakRssMb, 0, ' MB')}` : '—')),
+    row('hub health p50/p95/p99/max', (r) => d(r.healthMs)),
+    row('simulator CPU (all processes)', (r) => s(r.simulator.cpuS)),
+    row('simulator CPU per agent (whole run)', (r) => s(r.simulator.cpuMsPerAgent, 1, ' ms')),
+    row('simulator CPU per agent once online', (r) => s(r.simulator.onlineCpuPctPerAgent, 4, ' % of a core')),
+    row('simulator peak RSS (per agent)', (r) => `${s(r.simulator.peakRssMb, 0, ' MB')} (${s(r.simulator.peakRssMbPerAgent, 2, ' MB')})`),
+    row('simulator event-loop delay p99 / max', (r) => `${s(r.simulator.loopDelayP99Ms, 0, ' ms')} / ${s(r.simulator.loopDelayMaxMs, 0, ' ms')}`),
+    row('simulator open files per agent', (r) => s(r.simulator.openFilesPerAgent, 1, '')),
+    row('failures', (r) => String(r.failures.length)),
+  ];
+  if (rs.length === 2) {
+    const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? (a / b).toFixed(2) : '—');
+    rows.push(['ratio embedded / Mosquitto', `enrol+online ${ratio(rs[0].enrolOnlineS, rs[1].enrolOnlineS)}`, `emergency p99 ${ratio(rs[0].emergency?.startLateMs.p99, rs[1].emergency?.startLateMs.p99)}`]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const lines = rows.map((r) => r.map((cell, c) => (cell ?? '').padEnd(widths[c])).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const failures = rs.flatMap((r) => r.failures.map((f) => `  ${r.broker}: ${f}`));
+  return `\nfleet of ${rs[0].agents} simulated LED agents (real edge-agent code, in-memory boards)\n\n${lines.join('\n')}${failures.length ? `\n\nfailures:\n${failures.join('\n')}` : ''}\n`;
+}
