@@ -17,14 +17,14 @@ const program = new Command('fleet')
   .option('--agents <n>', 'simulated devices', int('--agents'), 200)
   .option('--broker <which>', 'embedded (aedes in the hub), mosquitto, or both', 'embedded')
   .option('--workers <n>', 'worker processes (default: by file descriptors, ~2,500 agents each)', int('--workers'))
-  .option('--concurrency <n>', 'enrolments in flight across all workers', int('--concurrency'), 32)
+  .option('--concurrency <n>', 'enrolments in flight across all workers', int('--concurrency'), 8)
   .option('--per-ward <n>', 'devices per ward', int('--per-ward'), 100)
   .option('--bulletin-lead <s>', 'the bulletin starts this many seconds after approval (default 20 + 0.03 × agents)', int('--bulletin-lead'))
   .option('--no-bulletin', 'skip the scheduled bulletin')
   .option('--telemetry <s>', "the agents' telemetry period in seconds (their default: 15)", int('--telemetry'))
   .option('--online-timeout <s>', 'how long to wait for every device online (default 120 + 0.3 × agents)', int('--online-timeout'))
   .option('--json', 'print the report as JSON')
-  .parse(process.argv.slice(2).filter((a) => a !== '--'));
+  .parse(process.argv.slice(2).filter((a) => a !== '--'), { from: 'user' });
 const opts = program.opts();
 if (!['embedded', 'mosquitto', 'both'].includes(opts.broker)) program.error(`--broker must be embedded, mosquitto or both (got ${opts.broker})`);
 
@@ -84,7 +84,8 @@ function formatReports(rs: FleetReport[]): string {
     row('simulator CPU per agent (whole run)', (r) => s(r.simulator.cpuMsPerAgent, 1, ' ms')),
     row('simulator CPU per agent once online', (r) => s(r.simulator.onlineCpuPctPerAgent, 4, ' % of a core')),
     row('simulator peak RSS (per agent)', (r) => `${s(r.simulator.peakRssMb, 0, ' MB')} (${s(r.simulator.peakRssMbPerAgent, 2, ' MB')})`),
-    row('simulator event-loop delay p99 / max', (r) => `${s(r.simulator.loopDelayP99Ms, 0, ' ms')} / ${s(r.simulator.loopDelayMaxMs, 0, ' ms')}`),
+    row('simulator event-loop delay p99 / max, enrolling', (r) => `${s(r.simulator.loopDelayMs.enrol.p99, 0, ' ms')} / ${s(r.simulator.loopDelayMs.enrol.max, 0, ' ms')}`),
+    row('simulator event-loop delay p99 / max, broadcasts', (r) => `${s(r.simulator.loopDelayMs.broadcasts.p99, 0, ' ms')} / ${s(r.simulator.loopDelayMs.broadcasts.max, 0, ' ms')}`),
     row('simulator open files per agent', (r) => s(r.simulator.openFilesPerAgent, 1, '')),
     row('failures', (r) => String(r.failures.length)),
   ];

@@ -17,6 +17,8 @@ export type ToWorker =
       telemetryIntervalMs?: number;
     }
   | { type: 'report' }
+  /** a phase boundary: answer with the event-loop delay since the last mark, and start again */
+  | { type: 'mark' }
   | { type: 'stop' };
 
 /** One agent as its worker saw it; times are this machine's wall clock (ms), as the hub's are. */
@@ -47,8 +49,14 @@ export interface WorkerReport {
   peakRssMb: number;
   rssMb: number;
   openFiles: number;
-  /** the worker's event-loop delay over the run: if this grows, the simulator (not the hub) is late */
+  /** the worker's event-loop delay since the last mark: if this grows, the simulator (not the hub) is late */
   loopDelayMs: { p50: number; p99: number; max: number };
 }
 
-export type FromWorker = WorkerProgress | WorkerReport | { type: 'stopped'; worker: number } | { type: 'fatal'; worker: number; error: string };
+export interface WorkerMarked {
+  type: 'marked';
+  worker: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+}
+
+export type FromWorker = WorkerProgress | WorkerReport | WorkerMarked | { type: 'stopped'; worker: number } | { type: 'fatal'; worker: number; error: string };

@@ -3,6 +3,7 @@
 // store, identity and MQTT session. Only the hardware is simulated: an in-memory LED board that
 // shows a message and holds it for the item's length (no serial line, no ffmpeg). Started by
 // fleet.ts through fork(); it speaks fleet-messages.ts over the IPC channel.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
@@ -15,9 +16,26 @@ const records: AgentRecord[] = [];
 const running: RunningAgent[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
-// One logger for every agent here (errors only): a pino instance per agent would cost memory for nothing.
-const log = pino({ level: 'error', name: `fleet-worker-${worker}` });
+// One logger for every agent here (errors only, unless WARDCAST_FLEET_LOG says otherwise): a pino
+// instance per agent would cost memory for nothing.
+const log = pino({ level: process.env.WARDCAST_FLEET_LOG || 'error', name: `fleet-worker-${worker}` });
 let progressTimer: NodeJS.Timeout | null = null;
+
+// Each simulated device reaches the hub's HTTP API from its own address, as devices in the field
+// do, through the hub's trusted loopback proxy (X-Forwarded-For). Without it, every enrolment comes
+// from 127.0.0.1, and the hub's guessing limiter, which counts a request until it has succeeded,
+// refuses the 11th enrolment in flight from one address with 429. The agent's code is unchanged:
+// it calls the global fetch, which adds the header of the device whose call this is.
+const deviceAddress = new AsyncLocalStorage<string>();
+const realFetch = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const address = deviceAddress.getStore();
+  if (!address) return realFetch(input, init);
+  const headers = new Headers(init?.headers);
+  headers.set('x-forwarded-for', address);
+  return realFetch(input, { ...init, headers });
+};
+const addressOf = (n: number) => `10.${worker % 256}.${(n >> 8) & 255}.${n & 255}`;
 
 function counts() {
   let enrolled = 0;
@@ -31,11 +49,11 @@ function counts() {
   return { enrolled, connected, failed };
 }
 
-async function startOne(a: AgentAssignment, o: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const rec: AgentRecord = { id: a.id, startedAt: Date.now(), enrolledAt: null, connectedAt: null, error: null, plays: {} };
   records.push(rec);
   try {
-    const agent = await startAgent(
+    const agent = await deviceAddress.run(addressOf(n), () => startAgent(
       {
         dataDir: a.dir,
         hubUrl: o.hubUrl,
@@ -46,7 +64,7 @@ async function startOne(a: AgentAssignment, o: Extract<ToWorker, { type: 'start'
         ...(o.telemetryIntervalMs ? { telemetryIntervalMs: o.telemetryIntervalMs } : {}),
       },
       { logger: log },
-    );
+    ));
     rec.enrolledAt = Date.now();
     running.push(agent);
     // Listeners go on before any I/O callback can run: startAgent only began connecting.
@@ -74,7 +92,10 @@ async function start(o: Extract<ToWorker, { type: 'start' }>) {
   // Bounded concurrency: `concurrency` enrolments in flight, the next one as soon as one ends.
   let next = 0;
   const lane = async () => {
-    while (next < o.agents.length) await startOne(o.agents[next++], o);
+    while (next < o.agents.length) {
+      const n = next++;
+      await startOne(o.agents[n], n, o);
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, o.agents.length)) }, lane));
 }
@@ -94,6 +115,13 @@ function report(): FromWorker {
   };
 }
 
+/** Starts a new measuring phase: the event-loop delay since the last mark, then a fresh histogram. */
+function mark() {
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  send({ type: 'marked', worker, loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
+  loopDelay.reset();
+}
+
 async function stop() {
   if (progressTimer) clearInterval(progressTimer);
   await Promise.all(running.map((a) => a.stop().catch(() => undefined)));
@@ -102,7 +130,14 @@ async function stop() {
 }
 
 process.on('message', (m: ToWorker) => {
-  const run = m.type === 'start' ? start(m) : m.type === 'report' ? Promise.resolve(send(report())) : stop();
+  const run =
+    m.type === 'start'
+      ? start(m)
+      : m.type === 'report'
+        ? Promise.resolve(send(report()))
+        : m.type === 'mark'
+          ? Promise.resolve(mark())
+          : stop();
   run.catch((e) => send({ type: 'fatal', worker, error: (e as Error).stack ?? String(e) }));
 });
 // The driver went away (it crashed or was killed): stop the agents rather than linger.
