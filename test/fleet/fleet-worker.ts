@@ -49,6 +49,8 @@ function counts() {
   return { enrolled, connected, failed };
 }
 
+const CONNECT_WAIT_MS = 120_000;
+
 async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const rec: AgentRecord = { id: a.id, startedAt: Date.now(), enrolledAt: null, connectedAt: null, error: null, plays: {} };
   records.push(rec);
@@ -68,7 +70,12 @@ async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { ty
     rec.enrolledAt = Date.now();
     running.push(agent);
     // Listeners go on before any I/O callback can run: startAgent only began connecting.
-    agent.events.on('connected', () => (rec.connectedAt ??= Date.now()));
+    let connected!: () => void;
+    const firstConnect = new Promise<void>((r) => (connected = r));
+    agent.events.on('connected', () => {
+      rec.connectedAt ??= Date.now();
+      connected();
+    });
     agent.events.on('playing', (p: { broadcastId: string }) => {
       rec.plays[p.broadcastId] ??= { startedAt: Date.now() };
     });
@@ -82,6 +89,11 @@ async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { ty
       const b = byReceipt.get(id);
       if (b && rec.plays[b]) rec.plays[b].ackedAt ??= Date.now();
     });
+    // The lane is free once the agent is connected (or after CONNECT_WAIT_MS; it keeps trying by
+    // itself): `concurrency` bounds enrolment and first connect together. Bounding enrolment alone
+    // lets connects pile up on a hub that spends scrypt on each, until each outlasts its timeout
+    // and every retry joins the queue (on main at 335b211 no device came online past ~200).
+    await Promise.race([firstConnect, new Promise((r) => setTimeout(r, CONNECT_WAIT_MS).unref())]);
   } catch (e) {
     rec.error = (e as Error).message;
   }

@@ -4,7 +4,7 @@
 // a province-wide emergency and then a scheduled bulletin, and measures what each step costs.
 // Nothing here times out a test: it measures, and says what failed. CLI: fleet-cli.ts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +33,13 @@ export interface FleetOptions {
   telemetryIntervalMs?: number;
   onlineTimeoutS?: number;
   confirmTimeoutS?: number;
+  /**
+   * Where the agents' data folders go. Default /dev/shm (tmpfs) when there is one: every agent
+   * writes and fsyncs exactly as in production, but its "flash" is RAM, so the fsyncs of a
+   * worker's thousands of agents do not serialise in that worker's event loop and make the
+   * simulator, not the hub, the one that is late. The hub's data stays on disk.
+   */
+  agentsDir?: string;
   /** progress lines (to stderr in the CLI) */
   log?: (line: string) => void;
 }
@@ -63,6 +70,10 @@ export interface FleetReport {
   concurrency: number;
   areas: { districts: number; wards: number };
   openFileLimit: number;
+  /** where the agents' data folders were */
+  agentsDir: string;
+  /** 1-minute load average at the start and at the end: the machine is shared, and this says how much */
+  loadAverage: { start: number; end: number };
   /** registering the devices through the API (tokens), s */
   registerS: number;
   /** first enrolment started → the hub counts every device online, s (null: not all came online) */
@@ -213,13 +224,26 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     say(`FAILURE: ${what}`);
   };
 
+  const loadAtStart = os.loadavg()[0];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-fleet-'));
+  const agentsRoot = mkdtempSync(path.join(o.agentsDir ?? (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), 'wardcast-fleet-agents-'));
   let mosquitto: Mosquitto | null = null;
   let hub: HubProcess | null = null;
   const workers: Worker[] = [];
   let db: Database.Database | null = null;
   let healthStop = false;
   let healthLoop: Promise<void> = Promise.resolve();
+  // Interrupted (Ctrl-C, a timeout's SIGTERM): no process or folder is left behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    hub?.child.kill('SIGKILL');
+    void mosquitto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(agentsRoot, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     if (o.broker === 'mosquitto') mosquitto = await startMosquitto();
     hub = await startHubProcess({
@@ -272,7 +296,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
 
     // Devices registered through the API, as an installer does; each gets its one-time token.
     say(`registering ${N} devices in ${plan.wards.length} wards of ${plan.districts} districts`);
-    const assignments: AgentAssignment[] = Array.from({ length: N }, (_, i) => ({ id: `fleet-${String(i + 1).padStart(5, '0')}`, dir: path.join(dir, 'agents', String(i % workersN), `fleet-${String(i + 1).padStart(5, '0')}`), enrolToken: '' }));
+    const assignments: AgentAssignment[] = Array.from({ length: N }, (_, i) => ({ id: `fleet-${String(i + 1).padStart(5, '0')}`, dir: path.join(agentsRoot, String(i % workersN), `fleet-${String(i + 1).padStart(5, '0')}`), enrolToken: '' }));
     const t0 = performance.now();
     await pool(assignments, 8, async (a, i) => {
       const r = await admin.post('/api/v1/devices', { id: a.id, name: `Bảng LED mô phỏng ${i + 1}`, kind: 'led', areaPath: plan.wards[Math.floor(i / Math.ceil(N / plan.wards.length))] });
@@ -284,7 +308,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     // Enrolment: every worker starts its share at once, with bounded concurrency each.
     say(`enrolling ${N} agents in ${workersN} worker processes, ${concurrency} at a time`);
     for (let w = 0; w < workersN; w++) {
-      mkdirSync(path.join(dir, 'agents', String(w)), { recursive: true });
+      mkdirSync(path.join(agentsRoot, String(w)), { recursive: true });
       workers.push(new Worker(w));
     }
     const tEnrol = performance.now();
@@ -307,7 +331,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       if (performance.now() - lastSaid > 5000) {
         lastSaid = performance.now();
         const enrolled = workers.reduce((s, w) => s + w.progress.enrolled, 0);
-        say(`  ${((performance.now() - tEnrol) / 1000).toFixed(0)} s: ${enrolled} enrolled, ${online} online (hub), ${failed} failed`);
+        const connected = workers.reduce((s, w) => s + w.progress.connected, 0);
+        say(`  ${((performance.now() - tEnrol) / 1000).toFixed(0)} s: ${enrolled} enrolled, ${connected} connected (agents), ${online} online (hub), ${failed} failed`);
       }
       return online + failed >= N;
     }, (o.onlineTimeoutS ?? 120 + 0.3 * N) * 1000, 500);
@@ -422,6 +447,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       concurrency,
       areas: { districts: plan.districts, wards: plan.wards.length },
       openFileLimit: fdLimit,
+      agentsDir: path.dirname(agentsRoot),
+      loadAverage: { start: Math.round(loadAtStart * 10) / 10, end: Math.round(os.loadavg()[0] * 10) / 10 },
       registerS: Math.round(registerS * 10) / 10,
       enrolOnlineS: enrolOnlineS === null ? null : Math.round(enrolOnlineS * 10) / 10,
       enrolled,
@@ -448,6 +475,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       failures,
     };
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     healthStop = true;
     await healthLoop;
     db?.close();
@@ -455,5 +484,6 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     await hub?.stop();
     await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(agentsRoot, { recursive: true, force: true });
   }
 }
