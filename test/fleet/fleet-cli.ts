@@ -22,7 +22,7 @@ const program = new Command('fleet')
   .option('--bulletin-lead <s>', 'the bulletin starts this many seconds after approval (default 20 + 0.03 × agents)', int('--bulletin-lead'))
   .option('--no-bulletin', 'skip the scheduled bulletin')
   .option('--telemetry <s>', "the agents' telemetry period in seconds (their default: 15)", int('--telemetry'))
-  .option('--online-timeout <s>', 'how long to wait for every device online (default 120 + 0.3 × agents)', int('--online-timeout'))
+  .option('--online-timeout <s>', 'how long to wait for every device online (default 120 + 1 × agents)', int('--online-timeout'))
   .option('--agents-dir <dir>', "where the agents' data folders go (default /dev/shm, RAM: see fleet.ts)")
   .option('--json', 'print the report as JSON')
   .parse(process.argv.slice(2).filter((a) => a !== '--'), { from: 'user' });

@@ -17,6 +17,8 @@ export type ToWorker =
       telemetryIntervalMs?: number;
     }
   | { type: 'report' }
+  /** the enrolment phase is over: start no more agents (those enrolling finish) */
+  | { type: 'halt' }
   /** a phase boundary: answer with the event-loop delay since the last mark, and start again */
   | { type: 'mark' }
   | { type: 'stop' };

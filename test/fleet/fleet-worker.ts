@@ -20,6 +20,7 @@ loopDelay.enable();
 // instance per agent would cost memory for nothing.
 const log = pino({ level: process.env.WARDCAST_FLEET_LOG || 'error', name: `fleet-worker-${worker}` });
 let progressTimer: NodeJS.Timeout | null = null;
+let halted = false;
 
 // Each simulated device reaches the hub's HTTP API from its own address, as devices in the field
 // do, through the hub's trusted loopback proxy (X-Forwarded-For). Without it, every enrolment comes
@@ -104,7 +105,7 @@ async function start(o: Extract<ToWorker, { type: 'start' }>) {
   // Bounded concurrency: `concurrency` enrolments in flight, the next one as soon as one ends.
   let next = 0;
   const lane = async () => {
-    while (next < o.agents.length) {
+    while (next < o.agents.length && !halted) {
       const n = next++;
       await startOne(o.agents[n], n, o);
     }
@@ -149,7 +150,9 @@ process.on('message', (m: ToWorker) => {
         ? Promise.resolve(send(report()))
         : m.type === 'mark'
           ? Promise.resolve(mark())
-          : stop();
+          : m.type === 'halt'
+            ? Promise.resolve(void (halted = true))
+            : stop();
   run.catch((e) => send({ type: 'fatal', worker, error: (e as Error).stack ?? String(e) }));
 });
 // The driver went away (it crashed or was killed): stop the agents rather than linger.

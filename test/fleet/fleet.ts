@@ -335,16 +335,18 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         say(`  ${((performance.now() - tEnrol) / 1000).toFixed(0)} s: ${enrolled} enrolled, ${connected} connected (agents), ${online} online (hub), ${failed} failed`);
       }
       return online + failed >= N;
-    }, (o.onlineTimeoutS ?? 120 + 0.3 * N) * 1000, 500);
+    }, (o.onlineTimeoutS ?? 120 + N) * 1000, 500);
+    // No enrolment may run on into the broadcasts and take the hub's CPU from them.
+    for (const w of workers) if (w.child.connected) w.send({ type: 'halt' });
     const enrolOnlineS = online === N ? (performance.now() - tEnrol) / 1000 : null;
     phase('enrol+online');
     for (const w of workers) if (w.fatal || w.child.exitCode !== null) fail(`worker ${w.index} died: ${w.fatal ?? `exit ${w.child.exitCode}`}`);
-    if (!allOnline || online < N) fail(`only ${online} of ${N} devices online after ${((performance.now() - tEnrol) / 1000).toFixed(0)} s`);
+    if (!allOnline || online < N) fail(`only ${online} of ${N} devices online after ${((performance.now() - tEnrol) / 1000).toFixed(0)} s; no more agents started`);
     say(`${online} online${enrolOnlineS !== null ? ` after ${enrolOnlineS.toFixed(1)} s` : ''}`);
 
     db = new Database(path.join(dir, 'hub', 'hub.sqlite'), { readonly: true, fileMustExist: true });
     const admittedOf = db.prepare("SELECT COUNT(*) n FROM receipts WHERE broadcast_id = ? AND state = 'admitted'").pluck();
-    const confirmTimeout = (o.confirmTimeoutS ?? 60 + 0.05 * N) * 1000;
+    const confirmTimeout = (o.confirmTimeoutS ?? 120 + 0.1 * N) * 1000;
     const enrolDelay = (await Promise.all(workers.map((w) => w.ask<WorkerMarked>({ type: 'mark' }, 'marked', 60_000)))).filter((r): r is WorkerMarked => !!r);
     const simCpuAtOnline = workers.reduce((s, w) => s + (readProc(w.child.pid!)?.cpuS ?? 0), 0);
     const tOnline = performance.now();
