@@ -2,6 +2,7 @@
 // fleet simulator (fleet.ts) and prints its figures as a table, or as JSON with --json. With
 // `--broker both` it runs the embedded broker and Mosquitto one after the other, in the same run,
 // and prints the ratio. Progress goes to stderr, so `--json` output can be piped.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { runFleet, type FleetReport } from './fleet.ts';
 import { formatReports } from './fleet-report.ts';
@@ -25,9 +26,16 @@ const program = new Command('fleet')
   .option('--online-timeout <s>', 'how long to wait for every device online (default 120 + 1 × agents)', int('--online-timeout'))
   .option('--agents-dir <dir>', "where the agents' data folders go (default /dev/shm, RAM: see fleet.ts)")
   .option('--json', 'print the report as JSON')
+  .option('--from-json <file>', 'print the table of a report saved with --json, and run nothing')
   .parse(process.argv.slice(2).filter((a) => a !== '--'), { from: 'user' });
 const opts = program.opts();
 if (!['embedded', 'mosquitto', 'both'].includes(opts.broker)) program.error(`--broker must be embedded, mosquitto or both (got ${opts.broker})`);
+
+if (opts.fromJson) {
+  const saved = JSON.parse(readFileSync(opts.fromJson, 'utf8'));
+  console.log(formatReports(Array.isArray(saved) ? saved : [saved]));
+  process.exit(0);
+}
 
 const brokers = opts.broker === 'both' ? (['embedded', 'mosquitto'] as const) : ([opts.broker] as ['embedded' | 'mosquitto']);
 const reports: FleetReport[] = [];

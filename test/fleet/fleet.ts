@@ -257,7 +257,15 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const hubPid = hub.child.pid!;
     const mqttUrl = mosquitto?.url ?? hub.mqttUrl;
     const admin = hub.admin;
-    const hubCpu = () => readProc(hubPid)?.cpuS ?? NaN;
+    // The last reading of the hub's /proc, kept for the report should the hub die before the end.
+    let hubLast: ProcSample | null = readProc(hubPid);
+    const hubProc = () => (hubLast = readProc(hubPid) ?? hubLast);
+    const hubCpu = () => hubProc()?.cpuS ?? NaN;
+    let hubGone = false;
+    hub.child.once('exit', (code, signal) => {
+      hubGone = true;
+      fail(`the hub exited (${signal ?? `code ${code}`}); its last output:\n${hub!.output().slice(-2000)}`);
+    });
     const cpuByPhase: Record<string, number> = {};
     let phaseStart = hubCpu();
     const phase = (name: string) => {
@@ -275,8 +283,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
           await fetch(`${hub!.httpUrl}/api/v1/health`, { signal: AbortSignal.timeout(30_000) });
           health.push(performance.now() - t);
         } catch {
-          health.push(performance.now() - t);
+          if (!hubGone) health.push(performance.now() - t);
         }
+        hubProc();
         await sleep(250);
       }
     })();
@@ -326,7 +335,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     let lastSaid = 0;
     const allOnline = await until(async () => {
       const failed = workers.reduce((s, w) => s + w.progress.failed, 0);
-      if (workers.some((w) => w.fatal || w.child.exitCode !== null)) return true; // reported below
+      if (hubGone || workers.some((w) => w.fatal || w.child.exitCode !== null)) return true; // reported below
       online = await onlineCount(admin);
       if (performance.now() - lastSaid > 5000) {
         lastSaid = performance.now();
@@ -352,42 +361,52 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const tOnline = performance.now();
 
     // The emergency: the province office sends it at once (it needs no approval) to the whole province.
-    say('sending the emergency');
-    const tE = performance.now();
-    const e = await office.post('/api/v1/broadcasts', {
-      title: 'Khẩn cấp: bão số 3',
-      led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3', 'Không ra khơi'], mode: 'flash', seconds: 2 }] },
-      priority: 'emergency',
-      targets: { areas: [plan.province], devices: [] },
-      startsAt: 'now',
-    });
-    const eApiMs = performance.now() - tE;
-    const eDone = await until(() => (admittedOf.get(e.id) as number) >= online, confirmTimeout, 100);
-    const eConfirmS = eDone ? (performance.now() - tE) / 1000 : null;
-    if (!eDone) fail(`emergency: ${admittedOf.get(e.id)} of ${online} receipts admitted after ${confirmTimeout / 1000} s`);
-    phase('emergency');
-    say(`emergency confirmed by ${admittedOf.get(e.id)} devices${eConfirmS !== null ? ` ${eConfirmS.toFixed(1)} s after the call` : ''}`);
+    let e: { id: string; apiMs: number; confirmS: number | null } | null = null;
+    try {
+      say('sending the emergency');
+      const tE = performance.now();
+      const created = await office.post('/api/v1/broadcasts', {
+        title: 'Khẩn cấp: bão số 3',
+        led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3', 'Không ra khơi'], mode: 'flash', seconds: 2 }] },
+        priority: 'emergency',
+        targets: { areas: [plan.province], devices: [] },
+        startsAt: 'now',
+      });
+      const eApiMs = performance.now() - tE;
+      const eDone = await until(() => hubGone || (admittedOf.get(created.id) as number) >= online, confirmTimeout, 100);
+      const eConfirmS = eDone && !hubGone ? (performance.now() - tE) / 1000 : null;
+      if (eConfirmS === null) fail(`emergency: ${admittedOf.get(created.id)} of ${online} receipts admitted after ${((performance.now() - tE) / 1000).toFixed(0)} s`);
+      e = { id: created.id, apiMs: eApiMs, confirmS: eConfirmS };
+      phase('emergency');
+      say(`emergency confirmed by ${admittedOf.get(created.id)} devices${eConfirmS !== null ? ` ${eConfirmS.toFixed(1)} s after the call` : ''}`);
+    } catch (err) {
+      fail(`emergency: ${(err as Error).message}`);
+    }
 
     // A scheduled bulletin: submitted by the admin, approved by the province office; it starts
     // bulletinLeadS after approval, which is when the manifests must have reached every device.
     let b: { id: string; apiMs: number; confirmS: number | null } | null = null;
-    if (o.bulletin !== false) {
-      const leadS = o.bulletinLeadS ?? Math.round(20 + 0.03 * N);
-      say(`scheduling a bulletin ${leadS} s ahead`);
-      const draft = await admin.post('/api/v1/broadcasts', {
-        title: 'Bản tin tiêm chủng',
-        led: { pages: [{ lines: ['Tiêm chủng sởi', 'Thứ bảy tại trạm y tế'], mode: 'hold', seconds: 2 }] },
-        priority: 'normal',
-        targets: { areas: [plan.province], devices: [] },
-        startsAt: new Date(Date.now() + leadS * 1000).toISOString(),
-      });
-      const tB = performance.now();
-      await office.post(`/api/v1/broadcasts/${draft.id}/approve`, {});
-      const apiMs = performance.now() - tB;
-      const done = await until(() => (admittedOf.get(draft.id) as number) >= online, leadS * 1000 + confirmTimeout, 250);
-      if (!done) fail(`bulletin: ${admittedOf.get(draft.id)} of ${online} receipts admitted ${((performance.now() - tB) / 1000).toFixed(0)} s after approval`);
-      b = { id: draft.id, apiMs, confirmS: done ? (performance.now() - tB) / 1000 : null };
-      phase('bulletin');
+    if (o.bulletin !== false && !hubGone) {
+      try {
+        const leadS = o.bulletinLeadS ?? Math.round(20 + 0.03 * N);
+        say(`scheduling a bulletin ${leadS} s ahead`);
+        const draft = await admin.post('/api/v1/broadcasts', {
+          title: 'Bản tin tiêm chủng',
+          led: { pages: [{ lines: ['Tiêm chủng sởi', 'Thứ bảy tại trạm y tế'], mode: 'hold', seconds: 2 }] },
+          priority: 'normal',
+          targets: { areas: [plan.province], devices: [] },
+          startsAt: new Date(Date.now() + leadS * 1000).toISOString(),
+        });
+        const tB = performance.now();
+        await office.post(`/api/v1/broadcasts/${draft.id}/approve`, {});
+        const apiMs = performance.now() - tB;
+        const done = (await until(() => hubGone || (admittedOf.get(draft.id) as number) >= online, leadS * 1000 + confirmTimeout, 250)) && !hubGone;
+        if (!done) fail(`bulletin: ${admittedOf.get(draft.id)} of ${online} receipts admitted ${((performance.now() - tB) / 1000).toFixed(0)} s after approval`);
+        b = { id: draft.id, apiMs, confirmS: done ? (performance.now() - tB) / 1000 : null };
+        phase('bulletin');
+      } catch (err) {
+        fail(`bulletin: ${(err as Error).message}`);
+      }
     }
 
     // What every agent saw, and the hub's admitted receipts.
@@ -396,7 +415,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const records: AgentRecord[] = reports.flatMap((r) => r.agents);
     const simCpuEnd = reports.reduce((s, r) => s + r.cpuS, 0);
     const idleWindowS = (performance.now() - tOnline) / 1000;
-    const hubAtEnd = readProc(hubPid);
+    const hubAtEnd = hubProc();
     const brokerAtEnd: ProcSample | null = mosquitto ? readProc(mosquitto.pid ?? -1) : null;
     const enrolled = records.filter((r) => r.enrolledAt).length;
     // Agents that did not start, grouped by what they said (the first of each kind named).
@@ -433,7 +452,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         receiptDelayMs: distribution(rows.filter((r) => r.actual_end !== null).map((r) => r.received_at - r.actual_end!)),
       };
     };
-    const emergency = figures(e.id, eApiMs, eConfirmS, 'emergency');
+    const emergency = e ? figures(e.id, e.apiMs, e.confirmS, 'emergency') : null;
     const bulletin = b ? figures(b.id, b.apiMs, b.confirmS, 'bulletin') : null;
 
     const selfCpu = process.cpuUsage();
