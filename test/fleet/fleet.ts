@@ -233,6 +233,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
   let db: Database.Database | null = null;
   let healthStop = false;
   let healthLoop: Promise<void> = Promise.resolve();
+  let stoppingHub = false;
   // Interrupted (Ctrl-C, a timeout's SIGTERM): no process or folder is left behind.
   const interrupted = (signal: NodeJS.Signals) => {
     for (const w of workers) w.child.kill('SIGKILL');
@@ -264,6 +265,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     let hubGone = false;
     hub.child.once('exit', (code, signal) => {
       hubGone = true;
+      if (stoppingHub) return;
       fail(`the hub exited (${signal ?? `code ${code}`}); its last output:\n${hub!.output().slice(-2000)}`);
     });
     const cpuByPhase: Record<string, number> = {};
@@ -430,11 +432,25 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       actual_end: number | null;
       received_at: number;
     }[];
+    const heldOf = db.prepare('SELECT state, rejection FROM receipts WHERE broadcast_id = ? AND device_id = ?');
     const figures = (id: string, apiMs: number, confirmS: number | null, what: string): BroadcastFigures => {
       const rows = receiptRows.filter((r) => r.broadcast_id === id);
       const got = new Set(rows.map((r) => r.device_id));
       const missing = records.filter((r) => r.connectedAt && !got.has(r.id));
-      if (missing.length) fail(`${what}: no admitted receipt from ${missing.length} online agents (e.g. ${missing.slice(0, 3).map((r) => r.id).join(', ')})`);
+      if (missing.length) {
+        // What those agents did, and what the hub made of their receipts, if it had any.
+        const seen = (r: AgentRecord) => {
+          const p = r.plays[id];
+          if (!p) return 'never played it';
+          if (p.receiptQueuedAt === undefined) return 'played, no receipt yet';
+          const held = heldOf.all(id, r.id) as { state: string; rejection: string | null }[];
+          if (held.length) return `receipt ${held.map((h) => h.rejection ?? h.state).join('+')} by the hub`;
+          return p.ackedAt ? 'receipt acknowledged, not stored' : `receipt ${p.result}, not acknowledged`;
+        };
+        const why = new Map<string, string[]>();
+        for (const r of missing) why.set(seen(r), [...(why.get(seen(r)) ?? []), r.id]);
+        fail(`${what}: no admitted receipt from ${missing.length} online agents: ${[...why].map(([k, ids]) => `${ids.length} ${k} (e.g. ${ids[0]})`).join('; ')}`);
+      }
       const notPlayed = rows.filter((r) => r.result !== 'played');
       if (notPlayed.length) fail(`${what}: ${notPlayed.length} receipts say ${[...new Set(notPlayed.map((r) => r.result))].join('/')}, not played`);
       const late: number[] = [];
@@ -502,6 +518,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     await healthLoop;
     db?.close();
     await Promise.all(workers.map((w) => w.stop()));
+    stoppingHub = true;
     await hub?.stop();
     await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
