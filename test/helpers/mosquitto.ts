@@ -14,6 +14,8 @@ import { writeMosquittoSetup } from '../../hub/broker/mosquitto-setup.ts';
 export interface Mosquitto {
   port: number;
   url: string;
+  /** the running broker's process id (for its CPU and memory in benchmarks) */
+  readonly pid: number | undefined;
   /** The hub's settings for this broker (its admin login; empty for an open broker). */
   hubConfig: { mqttUrl: string; mqttUsername?: string; mqttPassword?: string; mqttAccess?: 'broker' };
   /** The same as the hub's environment. */
@@ -83,6 +85,9 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
   return {
     port,
     url,
+    get pid() {
+      return child?.pid;
+    },
     hubConfig,
     hubEnv,
     kill,
