@@ -221,5 +221,10 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
   ALTER TABLE devices ADD COLUMN decommissioned_at INTEGER;
   `,
+  // 9: enrolment finds its device by the token's hash; at province scale (10,000 devices enrolling
+  // at once) that must not scan the table. Unique: a token names one device.
+  `
+  CREATE UNIQUE INDEX devices_by_enrol_token ON devices(enrol_token_hash) WHERE enrol_token_hash IS NOT NULL;
+  `,
 ];
 
