@@ -125,10 +125,6 @@ export function listDevices(db: Db, scope: string | null = null, o: { live?: boo
     .filter((d) => (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) && !(o.live && d.decommissionedAt));
 }
 
-export function devicePublicKey(db: Db, id: string): string | undefined {
-  return (db.prepare('SELECT public_key FROM devices WHERE id = ?').get(id) as any)?.public_key ?? undefined;
-}
-
 /** A refused enrolment: the hub answers 401. */
 export class EnrolmentError extends LocalizedError {}
 
