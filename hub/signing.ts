@@ -1,9 +1,10 @@
 // The hub's Ed25519 identity and the sequence counter of the envelopes it signs. The private key
 // lives in dataDir/keys (0600) and never leaves the hub; devices pin the public key at enrolment.
+import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKeys, seal, type HubBody, type MessageTarget, type SignedEnvelope } from '../protocol/index.ts';
-import { stateGet, stateSet, type Db } from './db/database.ts';
+import { stateGet, type Db } from './db/database.ts';
 
 export interface HubSigner {
   publicKeyPem: string;
@@ -25,12 +26,15 @@ export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; p
 
 export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKeyPem: string }): HubSigner {
   let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
+  // Parsed and prepared once: parsing the PEM cost more than signing.
+  const privateKey = createPrivateKey(keys.privateKeyPem);
+  const saveSeq = db.prepare("INSERT INTO hub_state(key, value) VALUES ('envelope_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   return {
     publicKeyPem: keys.publicKeyPem,
     seal(to, body, ttlMs) {
       seq += 1;
-      stateSet(db, 'envelope_seq', String(seq));
-      return seal(keys.privateKeyPem, to, body, { seq, ttlMs });
+      saveSeq.run(String(seq));
+      return seal(privateKey, to, body, { seq, ttlMs });
     },
   };
 }

@@ -2,7 +2,7 @@
 // the coverage report's "scheduled" column, so the report cannot disagree with the dispatch.
 import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { resolveTargets, getDevice } from '../devices/devices.ts';
+import { resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
@@ -66,8 +66,9 @@ export function planOccurrences(db: Db, broadcasts: Broadcast[], from: number, t
   const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
   const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
   const kinds = new Map<string, DeviceKind | undefined>();
+  const kindStmt = db.prepare('SELECT kind FROM devices WHERE id = ?').pluck();
   const kindOf = (id: string) => {
-    if (!kinds.has(id)) kinds.set(id, getDevice(db, id)?.kind);
+    if (!kinds.has(id)) kinds.set(id, kindStmt.get(id) as DeviceKind | undefined);
     return kinds.get(id);
   };
   for (const b of broadcasts) {

@@ -32,13 +32,29 @@ export function openDatabase(file: string): Db {
  * anyway. Call it outside a transaction.
  */
 export function relaxed<T>(db: Db, fn: () => T): T {
-  const level = db.pragma('synchronous', { simple: true });
-  db.pragma('synchronous = NORMAL');
+  const p = pragmas(db);
+  const level = p.level.get();
+  p.normal.run();
   try {
     return fn();
   } finally {
-    db.pragma(`synchronous = ${level}`);
+    p.restore[level as number]?.run();
   }
+}
+
+// Prepared once per database: `db.pragma()` prepares its statement on every call.
+const prepared = new WeakMap<Db, { level: Database.Statement; normal: Database.Statement; restore: Database.Statement[] }>();
+function pragmas(db: Db) {
+  let p = prepared.get(db);
+  if (!p) {
+    p = {
+      level: db.prepare('PRAGMA synchronous').pluck(),
+      normal: db.prepare('PRAGMA synchronous = NORMAL'),
+      restore: [0, 1, 2, 3].map((l) => db.prepare(`PRAGMA synchronous = ${l}`)),
+    };
+    prepared.set(db, p);
+  }
+  return p;
 }
 
 export function migrate(db: Db): void {

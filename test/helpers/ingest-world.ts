@@ -1,4 +1,5 @@
-// A hub database with N enrolled LED boards in one ward and one approved LED bulletin for them all,
+// A hub database with N enrolled LED boards in one ward and approved LED bulletins for them all (one
+// a minute),
 // written through the hub's own functions (no HTTP, no broker): for the ingest tests and benchmark,
 // which feed receipts to the hub's ingest directly. `receipt` signs what an honest board sends after
 // airing the bulletin; the hub clock to receive it at is `receivedAt`.
@@ -15,14 +16,17 @@ const LED_SECONDS = 20;
 
 export interface IngestWorld {
   devices: Array<{ id: string; key: KeyObject }>;
+  /** The first bulletin. */
   bulletin: Broadcast;
-  /** When the hub receives the honest receipts: just after the bulletin ended. */
+  bulletins: Broadcast[];
+  /** When the hub receives the honest receipts: just after the last bulletin ended. */
   receivedAt: number;
-  /** An honest 'played' receipt from a device, with any field changed. */
-  receipt(device: { id: string; key: KeyObject }, o?: Partial<UnsignedReceipt>): Receipt;
+  /** An honest 'played' receipt from a device for bulletin `k` (default the first), with any field changed. */
+  receipt(device: { id: string; key: KeyObject }, o?: Partial<UnsignedReceipt>, k?: number): Receipt;
 }
 
-export async function seedIngestWorld(db: Db, n: number, start = Date.UTC(2026, 0, 15, 2, 0, 0)): Promise<IngestWorld> {
+export async function seedIngestWorld(db: Db, n: number, o: { bulletins?: number; start?: number } = {}): Promise<IngestWorld> {
+  const start = o.start ?? Date.UTC(2026, 0, 15, 2, 0, 0);
   createArea(db, { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   createArea(db, { parentPath: 'ha-noi', slug: 'ha-dinh', name: 'Phường Hạ Đình', level: 'ward' });
   const devices: IngestWorld['devices'] = [];
@@ -37,19 +41,25 @@ export async function seedIngestWorld(db: Db, n: number, start = Date.UTC(2026, 
   const author = await createUser(db, { username: 'canbo', password: 'ingest-world-canbo', role: 'operator', areaPath: WARD });
   const leader = await createUser(db, { username: 'lanhdao', password: 'ingest-world-lanhdao', role: 'approver', areaPath: WARD });
   const led = { pages: [{ lines: ['Thông báo lịch tiêm chủng'], mode: 'hold' as const, seconds: LED_SECONDS }] };
-  const created = createBroadcast(db, author, { title: 'Tiêm chủng', led, priority: 'normal', volume: 70, targets: { areas: [WARD], devices: [] }, startsAt: new Date(start).toISOString() }, start - 3600_000);
-  const bulletin = approveBroadcast(db, leader, created.id, start - 3000_000);
-  const at = bulletin.startsAt!;
+  const bulletins: Broadcast[] = [];
+  for (let k = 0; k < (o.bulletins ?? 1); k++) {
+    const startsAt = start + k * 60_000;
+    const created = createBroadcast(db, author, { title: `Tiêm chủng ${k + 1}`, led, priority: 'normal', volume: 70, targets: { areas: [WARD], devices: [] }, startsAt: new Date(startsAt).toISOString() }, start - 3600_000);
+    bulletins.push(approveBroadcast(db, leader, created.id, start - 3000_000));
+  }
+  const last = bulletins[bulletins.length - 1]!.startsAt!;
   return {
     devices,
-    bulletin,
-    receivedAt: at + LED_SECONDS * 1000 + 1000,
-    receipt: (d, o = {}) =>
-      signReceipt(d.key, {
+    bulletin: bulletins[0]!,
+    bulletins,
+    receivedAt: last + LED_SECONDS * 1000 + 1000,
+    receipt: (d, o = {}, k = 0) => {
+      const at = bulletins[k]!.startsAt!;
+      return signReceipt(d.key, {
         id: randomUUID(),
         deviceId: d.id,
-        occurrenceId: `${bulletin.id}@${at}`,
-        broadcastId: bulletin.id,
+        occurrenceId: `${bulletins[k]!.id}@${at}`,
+        broadcastId: bulletins[k]!.id,
         scheduledStart: at,
         result: 'played',
         actualStart: at + 30,
@@ -58,6 +68,7 @@ export async function seedIngestWorld(db: Db, n: number, start = Date.UTC(2026, 
         clockOffsetMs: 12,
         evidence: {},
         ...o,
-      }),
+      });
+    },
   };
 }
