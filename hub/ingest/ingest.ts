@@ -5,7 +5,7 @@
 // before it costs a parse, a signature check or a reply, and other devices are served as usual.
 //
 // Receipts are committed in groups: each is parsed and its signature checked on arrival, then it
-// waits (at most BATCH_DELAY_MS, or until BATCH_MAX wait) to be admitted and stored with the others
+// waits (at most BATCH_DELAY_MS, or until BATCH_MAX receipts wait) to be admitted and stored with the others
 // in one transaction, one fsync (synchronous=FULL, database.ts). Only after that commit is any of
 // them acknowledged: an ack tells the agent to delete its copy, so an acked receipt must be on disk.
 // A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
