@@ -249,5 +249,10 @@ export const MIGRATIONS: string[] = [
     SELECT receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at
       FROM receipts WHERE state = 'admitted';
   `,
+  // 12: enrolment finds its device by the token's hash; at province scale (10,000 devices enrolling
+  // at once) that must not scan the table. Unique: a token names one device.
+  `
+  CREATE UNIQUE INDEX devices_by_enrol_token ON devices(enrol_token_hash) WHERE enrol_token_hash IS NOT NULL;
+  `,
 ];
 

@@ -4,7 +4,8 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { areaAncestry, type DeviceKind, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
-import { hashPassword, randomSecret, verifyPassword } from '../auth/passwords.ts';
+import { randomSecret } from '../auth/passwords.ts';
+import { checkDeviceSecret, digestDeviceSecret, isCurrentScheme, newDeviceSecret } from './device-secret.ts';
 import { LocalizedError, msg } from '../messages.ts';
 
 export const ENROL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
@@ -124,10 +125,6 @@ export function listDevices(db: Db, scope: string | null = null, o: { live?: boo
     .filter((d) => (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) && !(o.live && d.decommissionedAt));
 }
 
-export function devicePublicKey(db: Db, id: string): string | undefined {
-  return (db.prepare('SELECT public_key FROM devices WHERE id = ?').get(id) as any)?.public_key ?? undefined;
-}
-
 /** A refused enrolment: the hub answers 401. */
 export class EnrolmentError extends LocalizedError {}
 
@@ -154,9 +151,9 @@ export async function enrolDevice(
   } catch (e) {
     throw new EnrolmentError(msg('enrol.bad-public-key', { detail: (e as Error).message }));
   }
-  const password = randomSecret(24);
+  const password = newDeviceSecret();
   const area = getArea(db, r.area_id)!;
-  const passwordHash = await hashPassword(password);
+  const passwordHash = digestDeviceSecret(password);
   // Claim the token first, so two requests with it cannot both give the broker a login (the second
   // would leave the broker holding a password the hub never stored). A broker that refuses gets
   // the token back: the device may try again.
@@ -195,16 +192,19 @@ export function enrolledAreaPath(db: Db, id: string): string | null {
   return r?.path ?? null;
 }
 
-/** Checks a device's MQTT/HTTP credentials. Successful checks are cached: scrypt is slow on purpose. */
+/**
+ * Checks a device's MQTT/HTTP credentials against the stored digest (device-secret.ts). A hash
+ * from before the digest scheme is checked with scrypt once and replaced by the digest, unless the
+ * credentials changed meanwhile (revoked, enrolled again): nothing newer is overwritten.
+ */
 export function deviceAuthenticator(db: Db) {
-  const cache = new Map<string, string>();
+  const stored = db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?');
+  const upgrade = db.prepare('UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?');
   return async (deviceId: string, password: string): Promise<boolean> => {
-    const r = db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(deviceId) as any;
-    if (!r?.mqtt_password_hash) return false;
-    const key = `${deviceId}\0${r.mqtt_password_hash}`;
-    if (cache.get(key) === sha(password)) return true;
-    const ok = await verifyPassword(password, r.mqtt_password_hash);
-    if (ok) cache.set(key, sha(password));
+    const hash = (stored.get(deviceId) as { mqtt_password_hash: string | null } | undefined)?.mqtt_password_hash;
+    if (!hash) return false;
+    const ok = await checkDeviceSecret(password, hash);
+    if (ok && !isCurrentScheme(hash)) upgrade.run(digestDeviceSecret(password), deviceId, hash);
     return ok;
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { failureLimit } from './failure-limit.ts';
 import { userForToken, type User } from '../auth/users.ts';
 import { createVisibility, type Visibility } from '../areas/visibility.ts';
 import { HttpError, UpstreamError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
@@ -143,7 +144,18 @@ export function createApp(ctx: HubContext) {
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req, res) => res.status(429).json(errorBody(msg('auth.rate-limited'))),
   });
-  app.use(['/api/v1/auth/login', '/api/v1/enrol'], guessing, spraying);
+  app.use('/api/v1/auth/login', guessing, spraying);
+  // Enrolment: 10 failed tokens per address per 5 minutes, as for a login; successes never count,
+  // so a whole ward enrolling at once from one address goes through (failure-limit.ts).
+  app.use(
+    '/api/v1/enrol',
+    failureLimit({
+      windowMs: 5 * 60_000,
+      limit: 10,
+      key: (req) => ipKeyGenerator(req.ip ?? ''),
+      onLimited: (_req, res) => void res.status(429).json(errorBody(msg('auth.rate-limited'))),
+    }),
+  );
 
   async function authorise(req: Request, access: Access): Promise<User | undefined> {
     if (access === 'public') return undefined;

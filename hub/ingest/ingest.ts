@@ -3,6 +3,13 @@
 // signed receipt is stored whatever it claims, but counts only if admitted against the plan.
 // Each device's events are rate-limited first (rate-limit.ts): a flood from one device is dropped
 // before it costs a parse, a signature check or a reply, and other devices are served as usual.
+//
+// Receipts are committed in groups: each is parsed and its signature checked on arrival, then it
+// waits (at most BATCH_DELAY_MS, or until BATCH_MAX receipts wait) to be admitted and stored with the others
+// in one transaction, one fsync (synchronous=FULL, database.ts). Only after that commit is any of
+// them acknowledged: an ack tells the agent to delete its copy, so an acked receipt must be on disk.
+// A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
+// hold back the others; what still fails is not acked, and the agent sends it again.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
@@ -18,11 +25,12 @@ import {
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
-import { devicePublicKey, recordTelemetry } from '../devices/devices.ts';
+import { recordTelemetry } from '../devices/devices.ts';
+import { createDeviceKeys } from '../devices/device-keys.ts';
 import { createPresence } from '../devices/presence.ts';
-import { admit } from './admission.ts';
-import { lookupPlan } from './plan-lookup.ts';
-import { createReceiptStore } from './receipt-store.ts';
+import { admit, type Admission } from './admission.ts';
+import { lookupPlans } from './plan-lookup.ts';
+import { createReceiptStore, type StoreResult } from './receipt-store.ts';
 import { createRateLimiter, DEVICE_RATES, type Rate } from './rate-limit.ts';
 
 export interface IngestCounters {
@@ -35,6 +43,22 @@ export interface IngestCounters {
   /** a device message dropped by its rate limit */
   rateLimited(kind: string): void;
 }
+
+/** Receipts committed in one transaction at most. */
+export const BATCH_MAX = 500;
+/** Longest a receipt waits for its batch: short beside the agent's resend interval, long enough to gather a burst. */
+export const BATCH_DELAY_MS = 20;
+/** Receipt ids per ack message. */
+const ACK_IDS_MAX = 500;
+
+/** A receipt whose signature checked out, waiting for its batch. */
+interface Pending {
+  receipt: Receipt;
+  topic: string;
+  receivedAt: number;
+}
+
+type Outcome = { admission: Admission | null; stored: StoreResult };
 
 export function createIngest(deps: {
   db: Db;
@@ -49,16 +73,26 @@ export function createIngest(deps: {
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
   /** Per-device rates by event kind (default DEVICE_RATES). */
   rates?: Record<string, Rate>;
+  /** The signature check (default verifyReceipt); the ingest benchmark wraps it to time it. */
+  verify?: typeof verifyReceipt;
+  /** Group commit: a batch is committed when it holds this many receipts (default BATCH_MAX)… */
+  batchMax?: number;
+  /** …or this long after its first receipt arrived (default BATCH_DELAY_MS). */
+  batchDelayMs?: number;
 }) {
   const { db, mqtt, signer, log, counters, events } = deps;
   /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
   const now = deps.now ?? Date.now;
   const t = makeTopics(deps.topicPrefix);
-  const pendingAcks = new Map<string, string[]>();
-  let ackTimer: NodeJS.Timeout | null = null;
+  const verify = deps.verify ?? verifyReceipt;
+  const batchMax = deps.batchMax ?? BATCH_MAX;
+  const batchDelayMs = deps.batchDelayMs ?? BATCH_DELAY_MS;
+  let batch: Pending[] = [];
+  let batchTimer: NodeJS.Timeout | null = null;
 
   const receipts = createReceiptStore(db);
   const presence = createPresence(db);
+  const keys = createDeviceKeys(db);
   // Rates are about real time, not the hub clock tests may set.
   const limiter = createRateLimiter({
     rates: deps.rates ?? DEVICE_RATES,
@@ -74,50 +108,102 @@ export function createIngest(deps: {
     log.warn({ topic, reason, detail }, 'device message rejected');
   };
 
-  // Acks are batched per device for a moment: a device flushing its outbox sends many at once.
-  function queueAck(deviceId: string, receiptId: string) {
-    const list = pendingAcks.get(deviceId) ?? [];
-    list.push(receiptId);
-    pendingAcks.set(deviceId, list);
-    ackTimer ??= setTimeout(flushAcks, 50);
-  }
-  function flushAcks() {
-    ackTimer = null;
-    for (const [deviceId, ids] of pendingAcks) {
-      for (let i = 0; i < ids.length; i += 500) {
-        const env = signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds: ids.slice(i, i + 500) }, 3600_000);
-        mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
-      }
-    }
-    pendingAcks.clear();
-  }
-
   function onReceipt(deviceId: string, topic: string, payload: Buffer, receivedAt: number) {
     const r = parseJson(Receipt, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
     const receipt = r.value;
     if (receipt.deviceId !== deviceId) return reject('wrong-device', topic, `receipt names device ${receipt.deviceId}`);
-    const key = devicePublicKey(db, deviceId);
+    const key = keys.get(deviceId);
     if (!key) return reject('unknown-device', topic, 'device has no enrolled key');
-    if (!verifyReceipt(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
-    // Ack duplicates too: the device only resends because it has not heard our ack.
-    if (receipts.has(receipt.id)) {
-      counters.receipt(receipt.result, true);
-      return queueAck(deviceId, receipt.id);
+    if (!verify(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
+    batch.push({ receipt, topic, receivedAt });
+    if (batch.length >= batchMax) flush();
+    else batchTimer ??= setTimeout(flush, batchDelayMs);
+  }
+
+  /** Admits and stores receipts in arrival order, inside the caller's transaction. */
+  function admitAndStore(items: Pending[]): Outcome[] {
+    // A receipt stored already (the device resends because it has not heard our ack) needs no plan.
+    const fresh = items.filter((p) => !receipts.has(p.receipt.id));
+    const plans = new Map(lookupPlans(db, fresh.map((p) => p.receipt)).map((plan, i) => [fresh[i]!, plan]));
+    return items.map((p) => {
+      const plan = plans.get(p);
+      if (!plan) return { admission: null, stored: { duplicate: true } };
+      const admission = admit(p.receipt, plan, p.receivedAt);
+      return { admission, stored: receipts.storeIn(p.receipt, admission, p.receivedAt) };
+    });
+  }
+  /**
+   * One transaction: admission, storage, and the signed acks. Sealing inside it puts the envelope
+   * sequence number (hub_state) in the same commit, instead of an fsync of its own per ack; the
+   * acks are published only after the commit.
+   */
+  const commitBatch = db.transaction((items: Pending[]) => {
+    const outcomes = admitAndStore(items);
+    const ids = new Map<string, string[]>();
+    items.forEach((p) => {
+      const list = ids.get(p.receipt.deviceId);
+      if (list) list.push(p.receipt.id);
+      else ids.set(p.receipt.deviceId, [p.receipt.id]);
+    });
+    const acks: Array<{ deviceId: string; env: unknown }> = [];
+    for (const [deviceId, list] of ids) {
+      for (let i = 0; i < list.length; i += ACK_IDS_MAX) {
+        acks.push({ deviceId, env: signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds: list.slice(i, i + ACK_IDS_MAX) }, 3600_000) });
+      }
     }
-    const admission = admit(receipt, lookupPlan(db, deviceId, receipt.occurrenceId), receivedAt);
-    const stored = receipts.store(receipt, admission, receivedAt);
-    if (stored.duplicate) counters.receipt(receipt.result, true);
-    else if (!admission.admitted) {
-      counters.receiptRejected(admission.reason);
-      log.warn({ deviceId, receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: admission.reason, detail: admission.detail }, 'receipt rejected: kept as a claim, not counted');
-    } else {
-      counters.receipt(receipt.result, false);
-      if (stored.state === 'admitted') events.emit('receipt', receipt);
-      if (stored.other) log.info({ deviceId, occurrenceId: receipt.occurrenceId, receiptId: receipt.id, state: stored.state, other: stored.other }, 'another receipt for the same occurrence');
+    return { outcomes, acks };
+  });
+
+  function flush() {
+    if (batchTimer) clearTimeout(batchTimer);
+    batchTimer = null;
+    const items = batch;
+    batch = [];
+    if (items.length === 0) return;
+    let outcomes: Array<Outcome | null>;
+    let acks: Array<{ deviceId: string; env: unknown }> = [];
+    try {
+      ({ outcomes, acks } = commitBatch(items));
+    } catch (err) {
+      log.warn({ err, receipts: items.length }, 'receipt batch did not commit: storing its receipts one at a time');
+      outcomes = items.map((p) => {
+        try {
+          const one = commitBatch([p]);
+          acks.push(...one.acks);
+          return one.outcomes[0]!;
+        } catch (e) {
+          reject('error', p.topic, (e as Error).message);
+          return null;
+        }
+      });
     }
-    // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties.
-    queueAck(deviceId, receipt.id);
+    // Committed: now count, tell, and acknowledge.
+    items.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) return;
+      const { receipt } = p;
+      const { admission, stored } = outcome;
+      try {
+        if (stored.duplicate || !admission) counters.receipt(receipt.result, true);
+        else if (!admission.admitted) {
+          counters.receiptRejected(admission.reason);
+          log.warn({ deviceId: receipt.deviceId, receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: admission.reason, detail: admission.detail }, 'receipt rejected: kept as a claim, not counted');
+        } else {
+          counters.receipt(receipt.result, false);
+          if (stored.state === 'admitted') events.emit('receipt', receipt);
+          if (stored.other) log.info({ deviceId: receipt.deviceId, occurrenceId: receipt.occurrenceId, receiptId: receipt.id, state: stored.state, other: stored.other }, 'another receipt for the same occurrence');
+        }
+      } catch (err) {
+        // A listener's failure does not undo the commit: the receipt is kept, so it is acked.
+        log.error({ err, receiptId: receipt.id }, 'after storing a receipt');
+      }
+    });
+    // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties;
+    // duplicates too, since the device only resends because it has not heard our ack.
+    for (const { deviceId, env } of acks) {
+      mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
+    }
   }
 
   // A retained status is what the broker stored, maybe days ago: old news, never presence. A
@@ -178,9 +264,10 @@ export function createIngest(deps: {
   return {
     handle,
     subscriptions: [t.allDeviceStatus, t.allDeviceEvents],
+    /** Commits and acknowledges the receipts waiting for their batch now. */
+    flush,
     stop() {
-      if (ackTimer) clearTimeout(ackTimer);
-      flushAcks();
+      flush();
     },
   };
 }

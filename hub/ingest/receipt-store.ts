@@ -21,7 +21,8 @@ export function createReceiptStore(db: Db) {
      VALUES (@id, @occurrenceId, @broadcastId, @deviceId, @result, @reason, @reasonCode, @scheduledStart, @actualStart, @actualEnd, @secondsPlayed, @clockOffsetMs, @evidence, @sig, @receivedAt, @state, @rejection, @rejectionDetail, @supersededBy)`,
   );
 
-  const store = db.transaction((r: Receipt, admission: Admission, receivedAt: number): StoreResult => {
+  // Not a transaction of its own: the caller's batch (ingest.ts) is the transaction.
+  const storeIn = (r: Receipt, admission: Admission, receivedAt: number): StoreResult => {
     if (exists.get(r.id)) return { duplicate: true };
     let state: ReceiptState = admission.admitted ? 'admitted' : 'rejected';
     let other: string | null = null;
@@ -47,10 +48,14 @@ export function createReceiptStore(db: Db) {
       supersededBy: state === 'superseded' ? other : null,
     });
     return { duplicate: false, state, other };
-  });
+  };
+  const store = db.transaction(storeIn);
 
   return {
     has: (receiptId: string) => !!exists.get(receiptId),
+    /** Stores one receipt in a transaction of its own. */
     store: (r: Receipt, admission: Admission, receivedAt: number): StoreResult => store(r, admission, receivedAt),
+    /** Stores one receipt inside the caller's transaction (a batch commits many at once). */
+    storeIn,
   };
 }

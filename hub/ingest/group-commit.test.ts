@@ -1,0 +1,175 @@
+// Group commit of receipts (ingest.ts): receipts that arrive together are admitted and stored in one
+// transaction, and each is acknowledged only once that transaction committed. A real SQLite file
+// and the hub's signer; the broker is replaced by a recorder of what the hub would publish, which
+// reads the database through a second connection at the moment of each ack.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { generateSigningKeys, signReceipt, topics, type Receipt } from '../../protocol/index.ts';
+import { openDatabase, type Db } from '../db/database.ts';
+import { createHubSigner, loadOrCreateHubKeys } from '../signing.ts';
+import { createIngest } from './ingest.ts';
+import { seedIngestWorld, type IngestWorld } from '../../test/helpers/ingest-world.ts';
+import { createPrivateKey } from 'node:crypto';
+
+const tp = topics();
+let dir: string;
+let w: IngestWorld;
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-group-commit-'));
+  const db = openDatabase(path.join(dir, 'seed.sqlite'));
+  w = await seedIngestWorld(db, 6);
+  db.close(); // checkpointed: the file alone holds the world, and can be copied
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** An ingest over its own copy of the seeded world, recording acks, counters and events. */
+function hubOn(name: string, o: { batchMax?: number } = {}) {
+  const file = path.join(dir, `${name}.sqlite`);
+  copyFileSync(path.join(dir, 'seed.sqlite'), file);
+  const db = openDatabase(file);
+  const reader = new Database(file, { readonly: true });
+  const storedNow = (id: string) => !!reader.prepare('SELECT 1 FROM receipts WHERE receipt_id = ?').get(id);
+  const acks: Array<{ id: string; committed: boolean }> = [];
+  const counted: string[] = [];
+  const events = new EventEmitter();
+  const admitted: string[] = [];
+  events.on('receipt', (r: Receipt) => admitted.push(r.id));
+  const ingest = createIngest({
+    db,
+    signer: createHubSigner(db, loadOrCreateHubKeys(dir)),
+    topicPrefix: tp.prefix,
+    log: pino({ level: 'silent' }),
+    events,
+    now: () => w.receivedAt,
+    batchMax: o.batchMax,
+    mqtt: {
+      publish: async (_topic, env: any) => {
+        for (const id of env.body.receiptIds) acks.push({ id, committed: storedNow(id) });
+      },
+    },
+    counters: {
+      message: () => {},
+      rejected: (reason) => counted.push(`rejected:${reason}`),
+      receipt: (result, duplicate) => counted.push(`receipt:${result}:${duplicate}`),
+      receiptRejected: (reason) => counted.push(`claim:${reason}`),
+      rateLimited: (kind) => counted.push(`limited:${kind}`),
+    },
+    rates: { receipt: { perSecond: 1000, burst: 1000 }, clock: { perSecond: 1000, burst: 1000 }, telemetry: { perSecond: 1000, burst: 1000 } },
+  });
+  const send = (r: Receipt | string, deviceId = typeof r === 'string' ? w.devices[0]!.id : r.deviceId) =>
+    ingest.handle(tp.deviceEvent(deviceId, 'receipt'), Buffer.from(typeof r === 'string' ? r : JSON.stringify(r)));
+  const rows = () =>
+    db.prepare('SELECT receipt_id, device_id, result, state, rejection, rejection_detail, superseded_by, received_at FROM receipts ORDER BY receipt_id').all();
+  return { db, ingest, send, acks, counted, admitted, rows, close: () => (reader.close(), db.close()) };
+}
+
+const waitFor = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+describe('group commit of receipts', () => {
+  it('commits the receipts that arrive together at once, and acks each only after that commit', async () => {
+    const hub = hubOn('batched');
+    const sent = w.devices.map((d) => w.receipt(d));
+    for (const r of sent) hub.send(r);
+    expect(hub.acks).toEqual([]); // waiting for the batch: nothing acked, nothing stored yet
+    expect(hub.rows()).toEqual([]);
+    await waitFor(() => hub.acks.length === sent.length);
+    expect(hub.acks.map((a) => a.id).sort()).toEqual(sent.map((r) => r.id).sort());
+    // Another connection saw every acked receipt in the database when its ack went out.
+    expect(hub.acks.every((a) => a.committed)).toBe(true);
+    expect(hub.admitted.sort()).toEqual(sent.map((r) => r.id).sort());
+    hub.close();
+  });
+
+  it('a full batch commits without waiting for the delay', () => {
+    const hub = hubOn('full', { batchMax: 3 });
+    const sent = w.devices.slice(0, 3).map((d) => w.receipt(d));
+    for (const r of sent) hub.send(r);
+    // Synchronously, inside the third handle(): no timer was needed.
+    expect(hub.acks.map((a) => a.id)).toEqual(sent.map((r) => r.id));
+    hub.close();
+  });
+
+  it('acks nothing of a batch that could not commit; the receipts the agent sends again are stored and acked', async () => {
+    const hub = hubOn('locked');
+    hub.db.pragma('busy_timeout = 0');
+    // Another writer holds the database: the batch's transaction fails and rolls back.
+    const other = new Database(hub.db.name);
+    other.exec('BEGIN IMMEDIATE');
+    const sent = w.devices.slice(0, 4).map((d) => w.receipt(d));
+    for (const r of sent) hub.send(r);
+    hub.ingest.flush();
+    expect(hub.acks).toEqual([]);
+    expect(hub.counted).toEqual(sent.map(() => 'rejected:error'));
+    other.exec('ROLLBACK');
+    expect(hub.rows()).toEqual([]);
+    // The agent's outbox still holds them all (never acked) and sends them again.
+    for (const r of sent) hub.send(r);
+    hub.ingest.flush();
+    expect(hub.acks.map((a) => a.id)).toEqual(sent.map((r) => r.id));
+    expect(hub.acks.every((a) => a.committed)).toBe(true);
+    expect(hub.rows()).toHaveLength(4);
+    other.close();
+    hub.close();
+  });
+
+  it('stores, counts and acks each receipt of a mixed batch exactly as one transaction per receipt does', async () => {
+    const [a, b, c, d] = w.devices;
+    const intruder = createPrivateKey(generateSigningKeys().privateKeyPem);
+    const good = w.receipt(a!);
+    const partialFirst = w.receipt(b!, { result: 'partial', secondsPlayed: 5, actualEnd: w.bulletin.startsAt! + 5030 });
+    const playedLater = w.receipt(b!); // outranks the partial: the partial is superseded
+    const failedLater = w.receipt(b!, { result: 'failed', actualStart: null, actualEnd: null, secondsPlayed: 0 }); // ranks lower: superseded itself
+    const forged = signReceipt(intruder, { ...w.receipt(c!), sig: undefined } as any);
+    const unplanned = w.receipt(c!, { occurrenceId: `${w.bulletin.id}@${w.bulletin.startsAt! + 86_400_000}`, scheduledStart: w.bulletin.startsAt! + 86_400_000 });
+    const implausible = w.receipt(d!, { secondsPlayed: 500 });
+    const wrongDevice = w.receipt(a!);
+    const sequence: Array<[Receipt | string, string?]> = [
+      [good],
+      [partialFirst],
+      [forged],
+      [unplanned],
+      [good], // resent before its ack arrived: a duplicate in the same batch
+      [playedLater],
+      ['{"not": "a receipt"}'],
+      [implausible],
+      [wrongDevice, d!.id], // published on another device's topic
+      [failedLater],
+    ];
+    const oneByOne = hubOn('one-by-one', { batchMax: 1 });
+    const batched = hubOn('batched');
+    for (const [r, on] of sequence) {
+      oneByOne.send(r, on);
+      batched.send(r, on);
+    }
+    batched.ingest.flush();
+    expect(batched.rows()).toEqual(oneByOne.rows());
+    // The same acks (a batch sends them grouped by device, so in another order).
+    const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
+    expect([...batched.acks].sort(byId)).toEqual([...oneByOne.acks].sort(byId));
+    expect(batched.counted.sort()).toEqual(oneByOne.counted.sort());
+    expect(batched.admitted).toEqual(oneByOne.admitted);
+    // And what that is: the forged, unreadable and misaddressed ones are neither stored nor acked.
+    const state = Object.fromEntries((batched.rows() as any[]).map((r) => [r.receipt_id, r.rejection ?? r.state]));
+    expect(state).toEqual({
+      [good.id]: 'admitted',
+      [partialFirst.id]: 'superseded',
+      [playedLater.id]: 'admitted',
+      [failedLater.id]: 'superseded',
+      [unplanned.id]: 'unplanned',
+      [implausible.id]: 'implausible',
+    });
+    expect(batched.acks.map((x) => x.id).sort()).toEqual([good.id, good.id, partialFirst.id, playedLater.id, failedLater.id, unplanned.id, implausible.id].sort());
+    expect(batched.acks.every((x) => x.committed)).toBe(true);
+    expect(batched.counted.filter((x) => x.startsWith('rejected:')).sort()).toEqual(['rejected:forged', 'rejected:invalid', 'rejected:wrong-device']);
+    oneByOne.close();
+    batched.close();
+  });
+});
