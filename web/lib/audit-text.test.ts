@@ -29,3 +29,23 @@ describe('the activity log in sentences with names', () => {
     for (const action of ['broadcast.submit', 'broadcast.emergency', 'user.create', 'area.boundary.import', 'broadcast.revise']) expect(auditSentence(entry({ action, detail: {} }), 'vi')).not.toMatch(/[{}[\]"]|undefined|null/);
   });
 });
+
+describe('every action the hub audits has words', () => {
+  it('no raw action code reaches the page: each audit(…, "action", …) in hub/ is labelled and worded', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { AUDIT_ACTIONS } = await import('./audit-text.ts');
+    const root = path.resolve(import.meta.dirname, '..', '..', 'hub');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const actions = new Set<string>();
+    for (const f of files) for (const m of readFileSync(path.join(root, f), 'utf8').matchAll(/audit\([^,]+,[^,]+,\s*(?:[^'"`,]*\?\s*)?'([a-z-]+\.[a-z.-]+)'(?:\s*:\s*'([a-z-]+\.[a-z.-]+)')?/g)) {
+      actions.add(m[1]);
+      if (m[2]) actions.add(m[2]);
+    }
+    expect(actions.size).toBeGreaterThan(15);
+    for (const a of actions) {
+      expect(AUDIT_ACTIONS[a], a).toBeDefined();
+      expect(auditSentence(entry({ action: a, detail: {} }), 'vi').startsWith(a), a).toBe(false);
+    }
+  });
+});

@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'media.archive': ['Lưu trữ tệp âm thanh', 'Archived audio'],
   'media.restore': ['Khôi phục tệp âm thanh', 'Restored audio'],
   'media.delete': ['Xóa tệp âm thanh', 'Deleted audio'],
+  'media.tts': ['Đọc bản tin soạn bằng văn bản', 'Read a typed bulletin aloud'],
+  'media.tts-regenerate': ['Đọc lại bản tin văn bản', 'Read a typed bulletin again'],
+  'media.tts-failed': ['Máy đọc văn bản bị lỗi', 'Text-to-speech failed'],
   'broadcast.submit': ['Gửi duyệt', 'Submitted'],
   'broadcast.approve': ['Phê duyệt', 'Approved'],
   'broadcast.reject': ['Từ chối', 'Rejected'],
@@ -98,6 +101,15 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
       return t(`Khôi phục tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} vào thư viện`, `Restored audio ${q(d.name ?? e.targetName ?? e.target)} to the library`);
     case 'media.delete':
       return t(`Xóa tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}`, `Deleted audio ${q(d.name ?? e.targetName ?? e.target)}`);
+    case 'media.tts':
+    case 'media.tts-regenerate': {
+      const chars = typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?';
+      return e.action === 'media.tts'
+        ? t(`Cho máy đọc bản tin soạn bằng văn bản (${chars} ký tự) thành tệp âm thanh ${it}`, `Had a typed bulletin (${chars} characters) read aloud into the audio ${it}`)
+        : t(`Cho máy đọc lại bản tin văn bản đã sửa (${chars} ký tự) thành tệp âm thanh ${it}`, `Had an edited typed bulletin (${chars} characters) read again into the audio ${it}`);
+    }
+    case 'media.tts-failed':
+      return t(`Máy đọc văn bản không đọc được bản tin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} ký tự)`, `The text-to-speech engine could not read a bulletin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} characters)`);
     case 'broadcast.submit':
       return t(`Gửi duyệt lịch phát ${it}`, `Submitted ${it}`) + paren(pick(PRIORITY, d.priority)) + at(d.targets, 'tại', 'for');
     case 'broadcast.emergency':
