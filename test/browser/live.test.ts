@@ -80,7 +80,7 @@ describe('web UI: live', () => {
     const ms = Date.now() - clicked;
     const states = await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]));
     expect(Object.fromEntries(states)).toEqual({ 'loa-hd-1': 'played', 'loa-kg-1': 'played', 'led-hd-1': 'played' });
-    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+\.\d s$/);
+    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+,\d giây$/); // decimal comma (issue 13.15)
     // Times are Vietnam time although this browser runs in Europe/London.
     const id = (await t.admin.get('/api/v1/broadcasts')).find((b: any) => b.priority === 'emergency').id;
     const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1').actualStart as string;
