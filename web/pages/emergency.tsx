@@ -301,7 +301,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
             {tx('Dừng tin khẩn cấp', 'Stop the emergency')}
           </button>
         )}
-        <button onClick={onNew}>{tx('Tin khẩn cấp mới', 'New emergency')}</button>
+        <button onClick={onNew} data-testid="em-new">{tx('Tin khẩn cấp mới', 'New emergency')}</button>
       </div>
     </section>
   );
