@@ -14,6 +14,7 @@ import { tempDir } from '../../hub/media/test-audio.ts';
 import { startAlphaSimulator } from '../../firmware-bridge/led/alpha/alpha-simulator.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
+import { formatVn } from '../../hub/time.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -128,13 +129,14 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
       expect(await page.isDisabled('[data-testid=em-send]')).toBe(true);
       expect(errors).toEqual([]);
       await ctx.close();
-    }, 240_000);
+    }, 420_000);
 
   it('the schedule form offers the same layout for text the small board would refuse, and the bulletin can then be submitted', async () => {
     const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'schedule', PHONE);
     await page.click('[data-testid=new-broadcast]');
     await page.waitForSelector('[data-testid=broadcast-form]');
     await page.fill('input[name=title]', 'Cắt nước');
+    await page.fill('input[name=date]', formatVn(Date.now() + 86_400_000)!.slice(0, 10).split('-').reverse().join('/')); // tomorrow, at the form's time
     await page.check('input[name=use-led]');
     await page.locator('[data-testid=led-text]').first().fill('Cắt nước sinh hoạt ngày mai từ 8 giờ');
     await page.waitForSelector('[data-testid=reflow-offer]');
@@ -147,7 +149,8 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
     await page.waitForSelector('[data-testid=form-blocked]', { state: 'detached' });
     expect(await page.isEnabled('[data-testid=submit]')).toBe(true);
     await page.click('[data-testid=submit]');
-    await page.waitForSelector('[data-testid=broadcast-form]', { state: 'detached' });
+    await page.waitForSelector('[data-testid=saved]');
+    expect(await page.textContent('[data-testid=saved]')).toContain('Đã gửi duyệt «Cắt nước»');
     const [b] = await (await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password)).get('/api/v1/broadcasts');
     expect(b.status).toBe('submitted');
     expect(b.led.pages.flatMap((p: any) => p.lines).join(' ')).toBe('Cắt nước sinh hoạt ngày mai từ 8 giờ');
