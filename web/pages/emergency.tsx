@@ -1,7 +1,7 @@
 // The district office's emergency: pick a message (a template fills it), pick the areas, send,
 // confirm — then watch each device confirm, live.
 import { fmtSeconds } from '../lib/format.ts';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get, onLive, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
@@ -62,7 +62,9 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const displaysKey = displays.map(displayKey).join('|');
   const tplText = useRef('');
   const laidOut = (t: (typeof TEMPLATES)[number]) => reflowPages(t.pages, displays);
-  const misfits = (t: (typeof TEMPLATES)[number]) => [...new Set(laidOut(t).overWide.flatMap((w) => w.displays))];
+  // Laying out takes a few milliseconds a template: once per set of displays, not per keystroke.
+  const tplMisfits = useMemo(() => new Map(TEMPLATES.map((t) => [t.id, [...new Set(laidOut(t).overWide.flatMap((w) => w.displays))]])), [displaysKey]);
+  const misfits = (t: (typeof TEMPLATES)[number]) => tplMisfits.get(t.id) ?? [];
   const chooseTemplate = (t: (typeof TEMPLATES)[number]) => {
     const r = laidOut(t);
     setTpl(t.id);
