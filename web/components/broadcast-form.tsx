@@ -16,6 +16,7 @@ import { overLimitText, targetedBoards, type ComposeLimits, type DeviceRecord } 
 import { ledEmptyText, noReachText, reachOf, refusalText, refusingBoards } from '../lib/send-check.ts';
 import { DateInput, TimeInput } from './vn-inputs.tsx';
 import { TypedBulletin } from './typed-bulletin.tsx';
+import { LedReflowOffer } from './led-reflow-offer.tsx';
 import { useLedFromText } from './typed-led.ts';
 import type { AppCtx } from '../app.tsx';
 
@@ -202,6 +203,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
       </label>
       {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets, devices: targetDevices }} onLimits={setLedLimits} />}
+      {useLed && fleet.data && (
+        <LedReflowOffer pages={pages} boards={targetedBoards(fleet.data, where)} areaName={(p) => areas.find((a) => a.path === p)?.name} onApply={setPages} />
+      )}
 
       <fieldset>
         <legend>{tx('Mức độ', 'Priority')}</legend>

@@ -38,7 +38,7 @@ const devices: DeviceRecord[] = [
 
 describe('which LED boards a message reaches', () => {
   it('a board that has reported uses its display; one that has not is assumed to have the Alpha defaults', () => {
-    expect(boardFromDevice(devices[0])).toEqual({ id: 'led-hd-1', name: 'Bảng LED chợ Hạ Đình', display: ascii192, assumed: false });
+    expect(boardFromDevice(devices[0])).toEqual({ id: 'led-hd-1', name: 'Bảng LED chợ Hạ Đình', display: ascii192, assumed: false, areaPath: devices[0].areaPath });
     const b = boardFromDevice(devices[1]);
     expect(b.assumed).toBe(true);
     expect(b.display).toMatchObject({ rows: 16, columns: 96, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture' });

@@ -35,6 +35,8 @@ export interface TargetBoard {
   display: LedDisplay;
   /** The board has not reported its display: ASSUMED_DISPLAY stands in. */
   assumed: boolean;
+  /** Where the board is (its area's path), when known. */
+  areaPath?: string;
 }
 
 export interface Targets {
@@ -49,7 +51,7 @@ const isDisplay = (d: unknown): d is LedDisplay => {
 
 export function boardFromDevice(d: DeviceRecord): TargetBoard {
   const reported = isDisplay(d.display);
-  return { id: d.id, name: d.name, display: reported ? d.display! : ASSUMED_DISPLAY, assumed: !reported };
+  return { id: d.id, name: d.name, display: reported ? d.display! : ASSUMED_DISPLAY, assumed: !reported, areaPath: d.areaPath };
 }
 
 /**

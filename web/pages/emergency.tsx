@@ -1,7 +1,7 @@
 // The district office's emergency: pick a message (a template fills it), pick the areas, send,
 // confirm — then watch each device confirm, live.
 import { fmtSeconds } from '../lib/format.ts';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get, onLive, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, RESULT, tx } from '../lib/i18n.ts';
@@ -14,6 +14,8 @@ import { displayKey, sizeLabel, targetedBoards, type DeviceRecord } from '../lib
 import { confirmSummary, FINAL, noReachText, reachOf, refusalText, refusingBoards, reportedDisplays, unknownBoards } from '../lib/send-check.ts';
 import type { AppCtx } from '../app.tsx';
 import { TEMPLATES } from '../lib/emergency-templates.ts';
+import { pagesFromText, pagesToText, reflowPages } from '../lib/led-reflow.ts';
+import { LedReflowOffer } from '../components/led-reflow-offer.tsx';
 
 
 export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
@@ -28,13 +30,22 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const [tpl, setTpl] = useState<string>('');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
+  // The pages a template (or the reflow) set, with their own modes and seconds, while the text is theirs.
+  const [setPages, setSetPages] = useState<LedPageInput[]>([]);
+  const [mode, setMode] = useState<LedPageInput['mode']>('flash');
+  const [seconds, setSeconds] = useState(8);
   const [mediaId, setMediaId] = useState<number | ''>('');
   const [targets, setTargets] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState('');
   const [sent, setSent] = useState<{ id: string; at: number } | null>(null);
 
-  const pages: LedPageInput[] = text.trim() ? [{ lines: text.split('\n').slice(0, 4), mode: 'flash', seconds: 8 }] : [];
+  // A blank line starts a new page (the reflow pages a message for small boards).
+  const pages: LedPageInput[] = !text.trim() ? [] : setPages.length && text === pagesToText(setPages) ? setPages : pagesFromText(text, mode, seconds);
+  const usePages = (ps: LedPageInput[]) => {
+    setSetPages(ps);
+    setText(pagesToText(ps));
+  };
   // Nothing goes out that a target board would refuse, or that reaches no device.
   const fleet = devices.data ?? [];
   const boards = targetedBoards(fleet, { areas: targets });
@@ -45,9 +56,30 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const noReach = devices.data && targets.length > 0 && (content.audio || content.led) && reach.reached === 0;
   const blockedBy = refusals.length ? refusals.map(refusalText) : noReach ? [noReachText(reach, content)] : [];
   const canSend = targets.length > 0 && (pages.length > 0 || mediaId !== '') && title.trim() && blockedBy.length === 0;
-  // The templates against every display the fleet reported, with the preview's own fit logic.
+  // The templates laid out for every display the fleet reported (lib/led-reflow.ts, the preview's
+  // own fit logic), so a template fits every board whatever areas are chosen.
   const displays = reportedDisplays(fleet);
-  const misfits = (t: (typeof TEMPLATES)[number]) => displays.filter((d) => refusingBoards(t.pages, [{ id: '', name: '', display: d, assumed: false }]).length > 0);
+  const displaysKey = displays.map(displayKey).join('|');
+  const tplText = useRef('');
+  const laidOut = (t: (typeof TEMPLATES)[number]) => reflowPages(t.pages, displays);
+  // Laying out takes a few milliseconds a template: once per set of displays, not per keystroke.
+  const tplMisfits = useMemo(() => new Map(TEMPLATES.map((t) => [t.id, [...new Set(laidOut(t).overWide.flatMap((w) => w.displays))]])), [displaysKey]);
+  const misfits = (t: (typeof TEMPLATES)[number]) => tplMisfits.get(t.id) ?? [];
+  const chooseTemplate = (t: (typeof TEMPLATES)[number]) => {
+    const r = laidOut(t);
+    setTpl(t.id);
+    setTitle(t.title);
+    setMode(t.pages[0].mode);
+    setSeconds(t.pages[0].seconds);
+    const ps = r.fits ? r.pages : t.pages;
+    tplText.current = pagesToText(ps);
+    usePages(ps);
+  };
+  // A board reporting a display after the template was chosen: the template's text is laid out again.
+  useEffect(() => {
+    const t = TEMPLATES.find((x) => x.id === tpl);
+    if (t && text === tplText.current) chooseTemplate(t);
+  }, [displaysKey]);
 
   const send = async () => {
     setError('');
@@ -86,11 +118,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
               data-testid={`tpl-${t.id}`}
               data-fits={bad.length ? 'no' : 'yes'}
               title={bad.length ? tx(`Không vừa bảng ${bad.map(sizeLabel).join(', ')}`, `Does not fit the ${bad.map(sizeLabel).join(', ')} board(s)`) : undefined}
-              onClick={() => {
-                setTpl(t.id);
-                setTitle(t.title);
-                setText(t.pages[0].lines.join('\n'));
-              }}
+              onClick={() => chooseTemplate(t)}
             >
               {tx(t.vi, t.en)}
               {bad.length > 0 && ' ⚠'}
@@ -103,10 +131,11 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
           <input value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} data-testid="em-title" />
         </label>
         <label>
-          {tx('Chữ trên bảng LED (mỗi dòng một hàng)', 'Text for the LED boards (one row per line)')}
-          <textarea rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} data-testid="em-text" />
+          {tx('Chữ trên bảng LED (mỗi dòng một hàng; dòng trống sang trang mới)', 'Text for the LED boards (one row per line; a blank line starts a page)')}
+          <textarea rows={Math.min(8, Math.max(2, text.split('\n').length))} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} data-testid="em-text" />
         </label>
         {pages.length > 0 && <LedBoardPreviews pages={pages} targets={{ areas: targets }} emergency />}
+        {pages.length > 0 && <LedReflowOffer pages={pages} boards={boards} areaName={(p) => areas.find((a) => a.path === p)?.name} emergency onApply={usePages} />}
         <label>
           {tx('Âm thanh cho cụm loa (tùy chọn)', 'Audio for the speakers (optional)')}
           <select value={String(mediaId)} data-testid="em-media" onChange={(e) => setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')}>
@@ -144,7 +173,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             {blockedBy.map((b) => (
               <p data-testid="em-blocked-reason">{b}</p>
             ))}
-            {refusals.length > 0 && <p class="small">{tx('Rút gọn dòng, bớt dòng hoặc chọn chạy chữ cho đến khi vừa mọi bảng.', 'Shorten or drop lines, or use scroll, until it fits every board.')}</p>}
+            {refusals.length > 0 && <p class="small">{tx('Bấm «Tự chia dòng/trang cho vừa bảng», hoặc rút gọn dòng, cho đến khi vừa mọi bảng.', 'Press «Lay out lines and pages to fit the boards», or shorten lines, until it fits every board.')}</p>}
           </div>
         )}
         <button class="danger big" disabled={!canSend} data-testid="em-send" onClick={() => setConfirming(true)}>
@@ -274,7 +303,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
             {tx('Dừng tin khẩn cấp', 'Stop the emergency')}
           </button>
         )}
-        <button onClick={onNew}>{tx('Tin khẩn cấp mới', 'New emergency')}</button>
+        <button onClick={onNew} data-testid="em-new">{tx('Tin khẩn cấp mới', 'New emergency')}</button>
       </div>
     </section>
   );
