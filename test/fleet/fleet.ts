@@ -121,6 +121,12 @@ export interface FleetReport {
   };
   /** GET /api/v1/health while the fleet ran: how responsive the hub stayed */
   healthMs: Distribution;
+  /**
+   * The hub's own counters at the end (/metrics), labelled series only, zero where never counted:
+   * receipts rejected by reason, duplicates (resends), device messages dropped by the per-device
+   * rate limit (hub/ingest/rate-limit.ts) and device messages refused, by their label.
+   */
+  hubCounters: Record<string, number>;
   failures: string[];
 }
 
@@ -227,6 +233,15 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
     if (Date.now() > deadline) return false;
     await sleep(everyMs);
   }
+}
+
+/** The hub's counters that say where device messages went (FleetReport.hubCounters). */
+const COUNTERS = /^(wardcast_receipts_rejected_total|wardcast_receipts_duplicate_total|wardcast_mqtt_rate_limited_total|wardcast_mqtt_rejected_total|wardcast_receipts_total)(\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/gm;
+async function hubCounters(admin: ApiClient): Promise<Record<string, number>> {
+  const text: string = await admin.get('/metrics');
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(COUNTERS)) out[`${m[1]}${m[2] ?? ''}`] = Number(m[3]);
+  return out;
 }
 
 /** The hub's own count of online LED devices, from its Prometheus metrics. */
@@ -536,6 +551,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const emergency = e ? figures(e.id, e.apiMs, e.confirmS, 'emergency') : null;
     const bulletin = b ? figures(b.id, b.apiMs, b.confirmS, 'bulletin') : null;
 
+    const counters = hubGone ? {} : await hubCounters(admin).catch(() => ({}));
     const selfCpu = process.cpuUsage();
     const driverCpuS = (selfCpu.user + selfCpu.system) / 1e6;
     const workerPeak = reports.reduce((s, r) => s + r.peakRssMb, 0);
@@ -573,6 +589,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         },
         openFilesPerAgent: Math.round((reports.reduce((s, r) => s + r.openFiles, 0) / agentsRunning) * 10) / 10,
       },
+      hubCounters: counters,
       healthMs: (({ n, p50, p95, p99, max }) => ({ n, p50: Math.round(p50), p95: Math.round(p95), p99: Math.round(p99), max: Math.round(max) }))(distribution(health)),
       failures,
     };
