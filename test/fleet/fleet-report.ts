@@ -63,7 +63,7 @@ export function formatReports(rs: FleetReport[]): string {
     row('simulator event-loop delay p99 / max, broadcasts', (r) => `${s(r.simulator.loopDelayMs.broadcasts.p99, 0, ' ms')} / ${s(r.simulator.loopDelayMs.broadcasts.max, 0, ' ms')}`),
     row('simulator open files per agent', (r) => s(r.simulator.openFilesPerAgent, 1, '')),
     row('hub counters (/metrics) at the end', (r) =>
-      Object.entries(r.hubCounters ?? {})
+      !r.hubCounters ? '—' : Object.entries(r.hubCounters)
         .filter(([k, v]) => v > 0 && !k.startsWith('wardcast_receipts_total'))
         .map(([k, v]) => `${k.replace(/^wardcast_/, '')} ${v}`)
         .join(', ') || 'no receipt rejected, duplicated or rate-limited'),
