@@ -73,7 +73,7 @@ export class LedOutput implements PlaybackOutput {
       const matches = readError === null && readBack === shownText;
       outcome.evidence = { led: { shownText: clip(shownText, 2000), readBack: clip(readBack, 2000), matches, ...(brightness !== undefined ? { brightness } : {}) } };
       let stopped = false;
-      const progress = setInterval(() => ctx.onProgress(Date.now() - outcome.startedAt!), 1000);
+      const progress = setInterval(() => ctx.onProgress(Math.min(Date.now() - outcome.startedAt!, item.durationMs)), 1000);
       try {
         await sleep(item.durationMs - (Date.now() - outcome.startedAt), ctx.signal);
       } catch {
@@ -82,7 +82,11 @@ export class LedOutput implements PlaybackOutput {
         clearInterval(progress);
       }
       outcome.endedAt = Date.now();
-      outcome.playedMs = outcome.endedAt - outcome.startedAt;
+      // Seconds played are seconds of the item, never more than it lasts: a board cleared late (the
+      // timer fired late on a busy device) was on air longer, which the end time says, but it did not
+      // show more of the item. Counting the overstay claimed e.g. 4 s of a 2 s item, which the hub
+      // rightly rejects as implausible, and the honest play was lost from coverage (issue 10).
+      outcome.playedMs = Math.min(outcome.endedAt - outcome.startedAt, item.durationMs);
       if (stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (readError !== null) return fail(`LED board status could not be read back: ${readError}`, 'readback-failed');
       if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`, 'shows-other');

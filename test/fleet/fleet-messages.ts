@@ -21,6 +21,8 @@ export type ToWorker =
   | { type: 'halt' }
   /** a phase boundary: answer with the event-loop delay since the last mark, and start again */
   | { type: 'mark' }
+  /** what is still in the agents' receipt outboxes (sent or not, not yet acknowledged) */
+  | { type: 'outbox' }
   | { type: 'stop' };
 
 /** One agent as its worker saw it; times are this machine's wall clock (ms), as the hub's are. */
@@ -61,4 +63,16 @@ export interface WorkerMarked {
   loopDelayMs: { p50: number; p99: number; max: number };
 }
 
-export type FromWorker = WorkerProgress | WorkerReport | WorkerMarked | { type: 'stopped'; worker: number } | { type: 'fatal'; worker: number; error: string };
+/** The receipts this worker's agents still hold: signed, in the outbox, not acknowledged by the hub. */
+export interface WorkerOutbox {
+  type: 'outbox';
+  worker: number;
+  /** receipts in the agents' on-disk outboxes (AgentStatus.outboxSize), all broadcasts */
+  receipts: number;
+  /** per broadcast: agents whose receipt was signed and is not yet acknowledged */
+  unacked: Record<string, number>;
+  /** per broadcast: agents that started playing it and have not signed a receipt yet */
+  unsigned: Record<string, number>;
+}
+
+export type FromWorker = WorkerProgress | WorkerReport | WorkerMarked | WorkerOutbox | { type: 'stopped'; worker: number } | { type: 'fatal'; worker: number; error: string };

@@ -9,6 +9,26 @@ export function formatReports(rs: FleetReport[]): string {
   const d = (x: Distribution | undefined) => (!x || !x.n ? '—' : `${x.p50} / ${x.p95} / ${x.p99} / ${x.max} ms`);
   const row = (what: string, f: (r: FleetReport) => string) => [what, ...rs.map(f)];
   const bc = (r: FleetReport, k: 'emergency' | 'bulletin') => r[k] as BroadcastFigures | null;
+  // Every online agent's receipt in one place: admitted, rejected (the hub's reason), or still
+  // unacknowledged in the agent's outbox after the drain wait; anything else is named too.
+  const account = (r: FleetReport, k: 'emergency' | 'bulletin') => {
+    const a = bc(r, k)?.receipts;
+    if (!a) return '—';
+    const rejected = Object.entries(a.rejected);
+    const parts = [
+      `${a.admitted} admitted`,
+      rejected.length ? `${rejected.reduce((n, [, v]) => n + v, 0)} rejected (${rejected.map(([why, n]) => `${n} ${why}`).join(', ')})` : '0 rejected',
+      `${a.unacknowledged} unacknowledged in outboxes`,
+      ...(a.notSigned ? [`${a.notSigned} played, no receipt`] : []),
+      ...(a.notPlayed ? [`${a.notPlayed} never played`] : []),
+      ...(a.ackedNotStored ? [`${a.ackedNotStored} acked, not stored`] : []),
+    ];
+    return `${parts.join(' / ')} of ${a.online}`;
+  };
+  const drainRow = (r: FleetReport, k: 'emergency' | 'bulletin') => {
+    const a = bc(r, k)?.receipts;
+    return a ? `${s(a.drainS)}, ${Number.isNaN(a.leftInOutboxes) ? '—' : a.leftInOutboxes} left` : '—';
+  };
   const rows: string[][] = [
     row('what', (r) => r.broker),
     row('worker processes (ulimit -n)', (r) => `${r.workers} (${r.openFileLimit})`),
@@ -22,10 +42,14 @@ export function formatReports(rs: FleetReport[]): string {
     row('emergency start after planned p50/p95/p99/max', (r) => d(bc(r, 'emergency')?.startLateMs)),
     row('emergency receipt delay p50/p95/p99/max', (r) => d(bc(r, 'emergency')?.receiptDelayMs)),
     row('emergency played / admitted', (r) => (bc(r, 'emergency') ? `${bc(r, 'emergency')!.played} / ${bc(r, 'emergency')!.admitted}` : '—')),
+    row('emergency receipts', (r) => account(r, 'emergency')),
+    row('emergency outbox drain wait', (r) => drainRow(r, 'emergency')),
     row('bulletin approve API call', (r) => s(bc(r, 'bulletin')?.apiMs, 0, ' ms')),
     row('bulletin start after planned p50/p95/p99/max', (r) => d(bc(r, 'bulletin')?.startLateMs)),
     row('bulletin receipt delay p50/p95/p99/max', (r) => d(bc(r, 'bulletin')?.receiptDelayMs)),
     row('bulletin played / admitted', (r) => (bc(r, 'bulletin') ? `${bc(r, 'bulletin')!.played} / ${bc(r, 'bulletin')!.admitted}` : '—')),
+    row('bulletin receipts', (r) => account(r, 'bulletin')),
+    row('bulletin outbox drain wait', (r) => drainRow(r, 'bulletin')),
     row('hub CPU total', (r) => s(r.hub.cpuS)),
     row('hub CPU by phase', (r) => Object.entries(r.hub.cpuByPhase).map(([k, v]) => `${k} ${v}`).join(', ')),
     row('hub peak RSS', (r) => s(r.hub.peakRssMb, 0, ' MB')),
@@ -38,6 +62,11 @@ export function formatReports(rs: FleetReport[]): string {
     row('simulator event-loop delay p99 / max, enrolling', (r) => `${s(r.simulator.loopDelayMs.enrol.p99, 0, ' ms')} / ${s(r.simulator.loopDelayMs.enrol.max, 0, ' ms')}`),
     row('simulator event-loop delay p99 / max, broadcasts', (r) => `${s(r.simulator.loopDelayMs.broadcasts.p99, 0, ' ms')} / ${s(r.simulator.loopDelayMs.broadcasts.max, 0, ' ms')}`),
     row('simulator open files per agent', (r) => s(r.simulator.openFilesPerAgent, 1, '')),
+    row('hub counters (/metrics) at the end', (r) =>
+      !r.hubCounters ? '—' : Object.entries(r.hubCounters)
+        .filter(([k, v]) => v > 0 && !k.startsWith('wardcast_receipts_total'))
+        .map(([k, v]) => `${k.replace(/^wardcast_/, '')} ${v}`)
+        .join(', ') || 'no receipt rejected, duplicated or rate-limited'),
     row('failures', (r) => String(r.failures.length)),
   ];
   if (rs.length === 2) {

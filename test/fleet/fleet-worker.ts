@@ -128,6 +128,27 @@ function report(): FromWorker {
   };
 }
 
+/** What the agents still hold: the hub has not acknowledged it (see WorkerOutbox). */
+function outbox(): FromWorker {
+  const unacked: Record<string, number> = {};
+  const unsigned: Record<string, number> = {};
+  for (const r of records) {
+    for (const [b, p] of Object.entries(r.plays)) {
+      if (p.receiptQueuedAt === undefined) unsigned[b] = (unsigned[b] ?? 0) + 1;
+      else if (p.ackedAt === undefined) unacked[b] = (unacked[b] ?? 0) + 1;
+    }
+  }
+  let receipts = 0;
+  for (const a of running) {
+    try {
+      receipts += a.status().outboxSize;
+    } catch {
+      /* a stopped agent's store is closed */
+    }
+  }
+  return { type: 'outbox', worker, receipts, unacked, unsigned };
+}
+
 /** Starts a new measuring phase: the event-loop delay since the last mark, then a fresh histogram. */
 function mark() {
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
@@ -150,9 +171,11 @@ process.on('message', (m: ToWorker) => {
         ? Promise.resolve(send(report()))
         : m.type === 'mark'
           ? Promise.resolve(mark())
-          : m.type === 'halt'
-            ? Promise.resolve(void (halted = true))
-            : stop();
+          : m.type === 'outbox'
+            ? Promise.resolve(send(outbox()))
+            : m.type === 'halt'
+              ? Promise.resolve(void (halted = true))
+              : stop();
   run.catch((e) => send({ type: 'fatal', worker, error: (e as Error).stack ?? String(e) }));
 });
 // The driver went away (it crashed or was killed): stop the agents rather than linger.

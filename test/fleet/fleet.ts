@@ -13,7 +13,7 @@ import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort } from '../helpers/ports.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { distribution, openFileLimit, readProc, type Distribution, type ProcSample } from './proc-stats.ts';
-import type { AgentAssignment, AgentRecord, FromWorker, WorkerMarked, WorkerReport } from './fleet-messages.ts';
+import type { AgentAssignment, AgentRecord, FromWorker, WorkerMarked, WorkerOutbox, WorkerReport } from './fleet-messages.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -33,6 +33,13 @@ export interface FleetOptions {
   telemetryIntervalMs?: number;
   onlineTimeoutS?: number;
   confirmTimeoutS?: number;
+  /**
+   * After a broadcast's receipts are all stored (or the confirm wait ended): how long to wait for
+   * the agents' outboxes to empty, so a receipt that is missing is either rejected by the hub or
+   * still unacknowledged on its device, never unexplained (default 60 s: six of the agent's 10 s
+   * resend intervals).
+   */
+  drainTimeoutS?: number;
   /**
    * Where the agents' data folders go. Default /dev/shm (tmpfs) when there is one: every agent
    * writes and fsyncs exactly as in production, but its "flash" is RAM, so the fsyncs of a
@@ -56,6 +63,30 @@ export interface BroadcastFigures {
   startLateMs: Distribution;
   /** play end (the receipt's actualEnd) → the hub stored the admitted receipt (received_at), ms */
   receiptDelayMs: Distribution;
+  /** every online agent's receipt for it, accounted for */
+  receipts: ReceiptAccount;
+}
+
+/**
+ * Where each online agent's receipt for one broadcast ended up, one place per agent: admitted by
+ * the hub; stored but rejected (by the hub's reason, receipts.rejection); signed but still in the
+ * agent's outbox, unacknowledged; or never signed (played, no receipt yet; or never played).
+ */
+export interface ReceiptAccount {
+  online: number;
+  admitted: number;
+  /** agents whose stored receipts were all rejected, by the hub's admission reason */
+  rejected: Record<string, number>;
+  /** signed and still in the agent's outbox when the run ended: the hub never acknowledged it */
+  unacknowledged: number;
+  /** acknowledged, yet the hub's database has no receipt from the agent: must be 0 (acks follow the commit) */
+  ackedNotStored: number;
+  /** started playing, but signed no receipt */
+  notSigned: number;
+  notPlayed: number;
+  /** the bounded wait for the agents' outboxes to hold nothing for it: how long, and what was left */
+  drainS: number;
+  leftInOutboxes: number;
 }
 
 export interface ProcFigures {
@@ -90,6 +121,12 @@ export interface FleetReport {
   };
   /** GET /api/v1/health while the fleet ran: how responsive the hub stayed */
   healthMs: Distribution;
+  /**
+   * The hub's own counters at the end (/metrics), labelled series only, zero where never counted:
+   * receipts rejected by reason, duplicates (resends), device messages dropped by the per-device
+   * rate limit (hub/ingest/rate-limit.ts) and device messages refused, by their label.
+   */
+  hubCounters: Record<string, number>;
   failures: string[];
 }
 
@@ -196,6 +233,15 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
     if (Date.now() > deadline) return false;
     await sleep(everyMs);
   }
+}
+
+/** The hub's counters that say where device messages went (FleetReport.hubCounters). */
+const COUNTERS = /^(wardcast_receipts_rejected_total|wardcast_receipts_duplicate_total|wardcast_mqtt_rate_limited_total|wardcast_mqtt_rejected_total|wardcast_receipts_total)(\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/gm;
+async function hubCounters(admin: ApiClient): Promise<Record<string, number>> {
+  const text: string = await admin.get('/metrics');
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(COUNTERS)) out[`${m[1]}${m[2] ?? ''}`] = Number(m[3]);
+  return out;
 }
 
 /** The hub's own count of online LED devices, from its Prometheus metrics. */
@@ -357,6 +403,24 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
 
     db = new Database(path.join(dir, 'hub', 'hub.sqlite'), { readonly: true, fileMustExist: true });
     const admittedOf = db.prepare("SELECT COUNT(*) n FROM receipts WHERE broadcast_id = ? AND state = 'admitted'").pluck();
+    // Devices with any receipt stored for it, admitted or rejected: past this, waiting longer for
+    // "admitted" only waits for what will never come.
+    const storedOf = db.prepare('SELECT COUNT(DISTINCT device_id) n FROM receipts WHERE broadcast_id = ?').pluck();
+    const drainTimeout = (o.drainTimeoutS ?? 60) * 1000;
+    /** Waits (bounded) until no agent holds an unacknowledged receipt for `id`; what is left, and how long it took. */
+    const drain = async (id: string, what: string) => {
+      const t = performance.now();
+      let left = NaN;
+      await until(async () => {
+        const answers = await Promise.all(workers.map((w) => w.ask<WorkerOutbox>({ type: 'outbox' }, 'outbox', 30_000)));
+        left = answers.reduce((n, a) => n + (a ? (a.unacked[id] ?? 0) + (a.unsigned[id] ?? 0) : NaN), 0);
+        return hubGone || left === 0;
+      }, drainTimeout, 1000);
+      const s = Math.round((performance.now() - t) / 100) / 10;
+      say(`${what}: ${left === 0 ? 'every agent\'s outbox is empty' : `${left} receipts still unacknowledged in the agents' outboxes`} after ${s} s more`);
+      return { drainS: s, leftInOutboxes: left };
+    };
+    const drained: Record<string, { drainS: number; leftInOutboxes: number }> = {};
     const confirmTimeout = (o.confirmTimeoutS ?? 120 + 0.1 * N) * 1000;
     const enrolDelay = (await Promise.all(workers.map((w) => w.ask<WorkerMarked>({ type: 'mark' }, 'marked', 60_000)))).filter((r): r is WorkerMarked => !!r);
     const simCpuAtOnline = workers.reduce((s, w) => s + (readProc(w.child.pid!)?.cpuS ?? 0), 0);
@@ -375,12 +439,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         startsAt: 'now',
       });
       const eApiMs = performance.now() - tE;
-      const eDone = await until(() => hubGone || (admittedOf.get(created.id) as number) >= online, confirmTimeout, 100);
-      const eConfirmS = eDone && !hubGone ? (performance.now() - tE) / 1000 : null;
+      await until(() => hubGone || (storedOf.get(created.id) as number) >= online, confirmTimeout, 100);
+      const eConfirmS = !hubGone && (admittedOf.get(created.id) as number) >= online ? (performance.now() - tE) / 1000 : null;
       if (eConfirmS === null) fail(`emergency: ${admittedOf.get(created.id)} of ${online} receipts admitted after ${((performance.now() - tE) / 1000).toFixed(0)} s`);
       e = { id: created.id, apiMs: eApiMs, confirmS: eConfirmS };
       phase('emergency');
       say(`emergency confirmed by ${admittedOf.get(created.id)} devices${eConfirmS !== null ? ` ${eConfirmS.toFixed(1)} s after the call` : ''}`);
+      drained[created.id] = await drain(created.id, 'emergency');
     } catch (err) {
       fail(`emergency: ${(err as Error).message}`);
     }
@@ -402,10 +467,12 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         const tB = performance.now();
         await office.post(`/api/v1/broadcasts/${draft.id}/approve`, {});
         const apiMs = performance.now() - tB;
-        const done = (await until(() => hubGone || (admittedOf.get(draft.id) as number) >= online, leadS * 1000 + confirmTimeout, 250)) && !hubGone;
+        await until(() => hubGone || (storedOf.get(draft.id) as number) >= online, leadS * 1000 + confirmTimeout, 250);
+        const done = !hubGone && (admittedOf.get(draft.id) as number) >= online;
         if (!done) fail(`bulletin: ${admittedOf.get(draft.id)} of ${online} receipts admitted ${((performance.now() - tB) / 1000).toFixed(0)} s after approval`);
         b = { id: draft.id, apiMs, confirmS: done ? (performance.now() - tB) / 1000 : null };
         phase('bulletin');
+        drained[draft.id] = await drain(draft.id, 'bulletin');
       } catch (err) {
         fail(`bulletin: ${(err as Error).message}`);
       }
@@ -432,24 +499,36 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       actual_end: number | null;
       received_at: number;
     }[];
-    const heldOf = db.prepare('SELECT state, rejection FROM receipts WHERE broadcast_id = ? AND device_id = ?');
+    const heldOf = db.prepare('SELECT state, rejection FROM receipts WHERE broadcast_id = ? AND device_id = ? ORDER BY received_at');
     const figures = (id: string, apiMs: number, confirmS: number | null, what: string): BroadcastFigures => {
       const rows = receiptRows.filter((r) => r.broadcast_id === id);
       const got = new Set(rows.map((r) => r.device_id));
-      const missing = records.filter((r) => r.connectedAt && !got.has(r.id));
-      if (missing.length) {
-        // What those agents did, and what the hub made of their receipts, if it had any.
-        const seen = (r: AgentRecord) => {
-          const p = r.plays[id];
-          if (!p) return 'never played it';
-          if (p.receiptQueuedAt === undefined) return 'played, no receipt yet';
-          const held = heldOf.all(id, r.id) as { state: string; rejection: string | null }[];
-          if (held.length) return `receipt ${held.map((h) => h.rejection ?? h.state).join('+')} by the hub`;
-          return p.ackedAt ? 'receipt acknowledged, not stored' : `receipt ${p.result}, not acknowledged`;
-        };
-        const why = new Map<string, string[]>();
-        for (const r of missing) why.set(seen(r), [...(why.get(seen(r)) ?? []), r.id]);
-        fail(`${what}: no admitted receipt from ${missing.length} online agents: ${[...why].map(([k, ids]) => `${ids.length} ${k} (e.g. ${ids[0]})`).join('; ')}`);
+      const onlineAgents = records.filter((r) => r.connectedAt);
+      const account: ReceiptAccount = { online: onlineAgents.length, admitted: 0, rejected: {}, unacknowledged: 0, ackedNotStored: 0, notSigned: 0, notPlayed: 0, ...(drained[id] ?? { drainS: 0, leftInOutboxes: NaN }) };
+      // One place per agent; every place but 'admitted' is a failure, with an example device.
+      const where = (r: AgentRecord): string => {
+        if (got.has(r.id)) return (account.admitted++, 'admitted');
+        const p = r.plays[id];
+        if (!p) return (account.notPlayed++, 'never played it');
+        if (p.receiptQueuedAt === undefined) return (account.notSigned++, 'played, no receipt signed');
+        const held = heldOf.all(id, r.id) as { state: string; rejection: string | null }[];
+        if (held.length) {
+          const reason = held.find((h) => h.rejection)?.rejection ?? held.map((h) => h.state).join('+');
+          account.rejected[reason] = (account.rejected[reason] ?? 0) + 1;
+          return `receipt rejected by the hub as '${reason}'`;
+        }
+        if (p.ackedAt) return (account.ackedNotStored++, 'receipt acknowledged, not stored');
+        return (account.unacknowledged++, `receipt ${p.result} still in the agent's outbox, unacknowledged`);
+      };
+      const why = new Map<string, string[]>();
+      for (const r of onlineAgents) {
+        const w = where(r);
+        if (w !== 'admitted') why.set(w, [...(why.get(w) ?? []), r.id]);
+      }
+      if (why.size) {
+        const rejectedIds = [...why].filter(([k]) => k.startsWith('receipt rejected')).flatMap(([, ids]) => ids.slice(0, 1));
+        const detail = rejectedIds.map((d) => (db!.prepare('SELECT rejection_detail FROM receipts WHERE broadcast_id = ? AND device_id = ? AND rejection IS NOT NULL').pluck().get(id, d) as string | undefined) ?? '').filter(Boolean);
+        fail(`${what}: no admitted receipt from ${onlineAgents.length - account.admitted} online agents: ${[...why].map(([k, ids]) => `${ids.length} ${k} (e.g. ${ids[0]})`).join('; ')}${detail.length ? ` — the hub says: ${detail.join(' / ')}` : ''}`);
       }
       const notPlayed = rows.filter((r) => r.result !== 'played');
       if (notPlayed.length) fail(`${what}: ${notPlayed.length} receipts say ${[...new Set(notPlayed.map((r) => r.result))].join('/')}, not played`);
@@ -466,11 +545,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         admitted: rows.length,
         startLateMs: distribution(late),
         receiptDelayMs: distribution(rows.filter((r) => r.actual_end !== null).map((r) => r.received_at - r.actual_end!)),
+        receipts: account,
       };
     };
     const emergency = e ? figures(e.id, e.apiMs, e.confirmS, 'emergency') : null;
     const bulletin = b ? figures(b.id, b.apiMs, b.confirmS, 'bulletin') : null;
 
+    const counters = hubGone ? {} : await hubCounters(admin).catch(() => ({}));
     const selfCpu = process.cpuUsage();
     const driverCpuS = (selfCpu.user + selfCpu.system) / 1e6;
     const workerPeak = reports.reduce((s, r) => s + r.peakRssMb, 0);
@@ -508,6 +589,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         },
         openFilesPerAgent: Math.round((reports.reduce((s, r) => s + r.openFiles, 0) / agentsRunning) * 10) / 10,
       },
+      hubCounters: counters,
       healthMs: (({ n, p50, p95, p99, max }) => ({ n, p50: Math.round(p50), p95: Math.round(p95), p99: Math.round(p99), max: Math.round(max) }))(distribution(health)),
       failures,
     };

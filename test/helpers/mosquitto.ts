@@ -20,6 +20,8 @@ export interface Mosquitto {
   hubConfig: { mqttUrl: string; mqttUsername?: string; mqttPassword?: string; mqttAccess?: 'broker' };
   /** The same as the hub's environment. */
   hubEnv: Record<string, string>;
+  /** The last 64 KiB of what the broker logged (connects, disconnects, warnings). */
+  output(): string;
   /** Kills it (SIGKILL: nothing saved) and starts a new one on the same port. */
   restart(downMs?: number): Promise<void>;
   kill(): Promise<void>;
@@ -68,6 +70,11 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
     }
   }
   let child: ChildProcess | null = null;
+  // The broker logs a line or two per connect and disconnect to stderr. The pipe must be read: a
+  // full pipe (64 KiB, a few hundred devices' connects) blocks Mosquitto in write(2), and the whole
+  // broker stops, hub connection and all. Only the tail is kept, for diagnostics.
+  let logTail = '';
+  const LOG_TAIL = 64 * 1024;
 
   const kill = () =>
     new Promise<void>((resolve) => {
@@ -79,6 +86,9 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
     });
   const start = async () => {
     child = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      logTail = (logTail + chunk).slice(-LOG_TAIL);
+    });
     await listening(port);
   };
   await start();
@@ -90,6 +100,7 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
     },
     hubConfig,
     hubEnv,
+    output: () => logTail,
     kill,
     start,
     async restart(downMs = 0) {
