@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { REJECTION_WORDS, wordOf } from '../messages.ts';
 import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim, Result } from './coverage.ts';
 
 const require = createRequire(import.meta.url);
@@ -40,12 +41,6 @@ const RESULT_VI: Record<string, string> = {
   pending: 'Chờ xác nhận',
 };
 const RESULT_EN: Record<string, string> = { played: 'Played', partial: 'Partial', failed: 'Failed', missed: 'Missed', preempted: 'Preempted', skipped: 'Skipped', pending: 'Pending' };
-const REJECTION_VI: Record<string, string> = {
-  unplanned: 'Không có trong kế hoạch',
-  'not-targeted': 'Không phát cho thiết bị này',
-  premature: 'Báo trước giờ phát',
-  implausible: 'Thời gian, số giây không hợp lý',
-};
 // Distinct in colour and, for a grey-scale printer, in lightness.
 const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#4e342e', preempted: '#5e35b1', skipped: '#78909c', pending: '#cfd8dc' };
 
@@ -325,7 +320,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         vnTime(c.receivedAt),
         `${c.areaName}\n${c.deviceName}`,
         `${RESULT_VI[c.claimedResult] ?? c.claimedResult}\n${n(Math.round(c.claimedSecondsPlayed))} s`,
-        `${REJECTION_VI[c.rejection] ?? c.rejection} (${c.rejection})\n${c.rejectionDetail}`,
+        `${wordOf(REJECTION_WORDS, c.rejection, 'vi')} (${c.rejection})\n${c.rejectionDetail}`,
       ]),
       { size: 7.5 },
     );

@@ -153,13 +153,16 @@ const coverageRowsSql = (lean: boolean) => `
 const COVERAGE_ROWS = coverageRowsSql(false);
 const COVERAGE_COUNTS = coverageRowsSql(true);
 
-const planTables = new WeakSet<Db>();
+/** Per connection: the scope whose plan the temporary tables hold (created on first use). */
+const loadedPlan = new WeakMap<Db, CoverageScope | null>();
 /**
- * Runs `f` with the report's plan in temporary tables on this connection, emptied again before it
- * returns. Everything here is synchronous, so no other request sees or disturbs them.
+ * Runs `f` with the report's plan in temporary tables on this connection. One request reads the
+ * summary, a page of rows and the reasons from the same scope: the plan is loaded once for it, and
+ * again only when another scope comes (everything here is synchronous, so no query ever sees
+ * another scope's plan; a streamed CSV's next page reloads if a request came in between).
  */
 function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
-  if (!planTables.has(db)) {
+  if (!loadedPlan.has(db)) {
     db.exec(`
       CREATE TEMP TABLE IF NOT EXISTS cov_occ(broadcast_id TEXT, occurrence_id TEXT, start_at INTEGER);
       CREATE INDEX IF NOT EXISTS temp.cov_occ_by_id ON cov_occ(occurrence_id);
@@ -168,19 +171,18 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
       CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cov_exc(broadcast_id TEXT, start_at INTEGER, device_id TEXT, PRIMARY KEY (broadcast_id, start_at, device_id)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT) WITHOUT ROWID;`);
-    planTables.add(db);
+    loadedPlan.set(db, null);
   }
-  const clear = () => db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
-  clear();
-  try {
+  if (loadedPlan.get(db) !== s) {
+    loadedPlan.set(db, null); // a load that fails half-way leaves nothing to trust
+    db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
     db.prepare('INSERT INTO temp.cov_occ SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.occ);
     db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(s.plan.tgt);
     db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.exc);
     db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.bc);
-    return f();
-  } finally {
-    clear();
+    loadedPlan.set(db, s);
   }
+  return f();
 }
 
 const COUNTS_SQL = RESULTS.map((r) => `SUM(result = '${r}') AS "${r}"`).join(', ');
