@@ -29,7 +29,12 @@ const started = performance.now();
 
 /** What each source held when esbuild read it: size, mtime, SHA-256 (for dist/build-info.json). */
 const inputs = {};
-const record = (file, buf, st) => (inputs[path.relative(ROOT, file).split(path.sep).join('/')] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(buf) });
+const record = (file, buf, st) =>
+  (inputs[path.relative(ROOT, file).split(path.sep).join('/')] = {
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    sha256: sha256(buf),
+  });
 
 /** Replaces `import.meta.url` in our own sources with the URL of the source file itself. */
 const sourceUrls = {
@@ -41,14 +46,20 @@ const sourceUrls = {
       const st = statSync(args.path);
       const buf = readFileSync(args.path);
       record(args.path, buf, st);
-      const contents = buf.toString('utf8').replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+      const contents = buf
+        .toString('utf8')
+        .replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
       return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
     });
   },
 };
 
 const BUNDLED = new Set(['zod', 'yaml', 'mqtt', 'commander']);
-const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 const npmPackages = {
   name: 'npm-packages',
   setup(build) {
@@ -74,7 +85,9 @@ const result = await esbuild.build({
   platform: 'node',
   target: 'node20',
   // Bundled CommonJS packages call require(); in ES modules it must be made.
-  banner: { js: "import { createRequire as __wardcastRequire } from 'node:module'; const require = __wardcastRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __wardcastRequire } from 'node:module'; const require = __wardcastRequire(import.meta.url);",
+  },
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',
@@ -98,9 +111,17 @@ const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.lo
 const outputs = Object.fromEntries(
   Object.entries(result.metafile.outputs)
     .filter(([f]) => f.endsWith('.js'))
-    .map(([f, o]) => [path.basename(f), Object.keys(o.inputs).filter((i) => !i.includes('node_modules/')).sort()]),
+    .map(([f, o]) => [
+      path.basename(f),
+      Object.keys(o.inputs)
+        .filter((i) => !i.includes('node_modules/'))
+        .sort(),
+    ]),
 );
-writeFileSync(path.join(next, path.basename(BUILD_INFO)), JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted, outputs }, null, 1));
+writeFileSync(
+  path.join(next, path.basename(BUILD_INFO)),
+  JSON.stringify({ builtBy: 'bin/build.mjs', node: process.version, inputs: sorted, outputs }, null, 1),
+);
 rmSync(`${DIST}.old`, { recursive: true, force: true });
 try {
   renameSync(DIST, `${DIST}.old`);
@@ -112,7 +133,9 @@ rmSync(`${DIST}.old`, { recursive: true, force: true });
 
 const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 const kib = js.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0) / 1024;
-console.log(`dist: ${js.length} files, ${kib.toFixed(0)} KiB from ${Object.keys(inputs).length} sources in ${(performance.now() - started).toFixed(0)} ms`);
+console.log(
+  `dist: ${js.length} files, ${kib.toFixed(0)} KiB from ${Object.keys(inputs).length} sources in ${(performance.now() - started).toFixed(0)} ms`,
+);
 
 // The web UI bundle, built by the same code the hub uses when it finds the bundle stale.
 await import(pathToFileURL(path.join(DIST, 'build-web.js')).href);

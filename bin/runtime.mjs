@@ -39,7 +39,8 @@ export function distStatus(root = ROOT) {
       return { current: false, reason: `${rel} is gone since the build` };
     }
     if (st.size === was.size && st.mtimeMs === was.mtimeMs) continue;
-    if (st.size !== was.size || sha256(readFileSync(file)) !== was.sha256) return { current: false, reason: `${rel} changed since the build` };
+    if (st.size !== was.size || sha256(readFileSync(file)) !== was.sha256)
+      return { current: false, reason: `${rel} changed since the build` };
   }
   return { current: true };
 }
@@ -48,9 +49,13 @@ export function distStatus(root = ROOT) {
 export function chooseRuntime(env = process.env, root = ROOT) {
   const forced = env.WARDCAST_RUNTIME;
   if (forced === 'tsx') return { runtime: 'tsx' };
-  if (forced && forced !== 'dist') throw new Error(`WARDCAST_RUNTIME must be tsx or dist, not ${JSON.stringify(forced)}`);
+  if (forced && forced !== 'dist')
+    throw new Error(`WARDCAST_RUNTIME must be tsx or dist, not ${JSON.stringify(forced)}`);
   const s = distStatus(root);
   if (s.current) return { runtime: 'dist' };
   if (forced === 'dist') throw new Error(`WARDCAST_RUNTIME=dist, but ${s.reason}: run npm run build`);
-  return { runtime: 'tsx', notice: `wardcast: ${s.reason}; running the TypeScript sources through tsx (npm run build compiles them)` };
+  return {
+    runtime: 'tsx',
+    notice: `wardcast: ${s.reason}; running the TypeScript sources through tsx (npm run build compiles them)`,
+  };
 }

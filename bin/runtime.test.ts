@@ -22,7 +22,11 @@ beforeEach(() => {
   writeFileSync(src, 'export const a = 1;\n');
   utimesSync(src, 1_700_000_000, 1_700_000_000);
 });
-const record = (content: string) => ({ size: Buffer.byteLength(content), mtimeMs: 1_700_000_000_000, sha256: sha256(content) });
+const record = (content: string) => ({
+  size: Buffer.byteLength(content),
+  mtimeMs: 1_700_000_000_000,
+  sha256: sha256(content),
+});
 
 describe('dist/ or the sources', () => {
   it('runs dist/ while every source holds what the build read, even when touched since', () => {
@@ -35,15 +39,23 @@ describe('dist/ or the sources', () => {
   it('falls back to tsx with a notice naming the changed or missing file', () => {
     built({ 'cli/x.ts': record('export const a = 1;\n') });
     writeFileSync(src, 'export const a = 2;\n'); // same size, new bytes
-    expect(chooseRuntime({}, root)).toEqual({ runtime: 'tsx', notice: 'wardcast: cli/x.ts changed since the build; running the TypeScript sources through tsx (npm run build compiles them)' });
+    expect(chooseRuntime({}, root)).toEqual({
+      runtime: 'tsx',
+      notice:
+        'wardcast: cli/x.ts changed since the build; running the TypeScript sources through tsx (npm run build compiles them)',
+    });
     rmSync(src);
     expect(distStatus(root)).toEqual({ current: false, reason: 'cli/x.ts is gone since the build' });
   });
 
   it('falls back when dist/ was never built, and obeys WARDCAST_RUNTIME', () => {
     expect(chooseRuntime({}, root).runtime).toBe('tsx');
-    expect(() => chooseRuntime({ WARDCAST_RUNTIME: 'dist' }, root)).toThrow('WARDCAST_RUNTIME=dist, but dist/ is not built: run npm run build');
-    expect(() => chooseRuntime({ WARDCAST_RUNTIME: 'js' }, root)).toThrow('WARDCAST_RUNTIME must be tsx or dist, not "js"');
+    expect(() => chooseRuntime({ WARDCAST_RUNTIME: 'dist' }, root)).toThrow(
+      'WARDCAST_RUNTIME=dist, but dist/ is not built: run npm run build',
+    );
+    expect(() => chooseRuntime({ WARDCAST_RUNTIME: 'js' }, root)).toThrow(
+      'WARDCAST_RUNTIME must be tsx or dist, not "js"',
+    );
     built({ 'cli/x.ts': record('export const a = 1;\n') });
     expect(chooseRuntime({ WARDCAST_RUNTIME: 'tsx' }, root)).toEqual({ runtime: 'tsx' });
     expect(chooseRuntime({ WARDCAST_RUNTIME: 'dist' }, root)).toEqual({ runtime: 'dist' });

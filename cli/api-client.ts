@@ -17,7 +17,11 @@ export class ApiClient {
   private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
     const res = await this.fetchImpl(this.baseUrl + path, {
       method,
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -50,7 +54,9 @@ export class ApiClient {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    throw new Error(
+      `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+    );
   }
 }
 
@@ -58,10 +64,14 @@ export const FINAL_RESULTS = ['played', 'partial', 'failed', 'missed', 'preempte
 
 /** Waits until every device of a broadcast has a final result; returns the broadcast detail. */
 export function waitForBroadcastResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000): Promise<any> {
-  return api.waitFor(async () => {
-    const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);
-    // Counted by the hub over every device, not only the first page of rows.
-    const final = FINAL_RESULTS.reduce((n, s) => n + (b.deviceCounts?.[s] ?? 0), 0);
-    return b.devicesTotal > 0 && final === b.devicesTotal ? b : null;
-  }, timeoutMs, `results of broadcast ${broadcastId}`);
+  return api.waitFor(
+    async () => {
+      const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);
+      // Counted by the hub over every device, not only the first page of rows.
+      const final = FINAL_RESULTS.reduce((n, s) => n + (b.deviceCounts?.[s] ?? 0), 0);
+      return b.devicesTotal > 0 && final === b.devicesTotal ? b : null;
+    },
+    timeoutMs,
+    `results of broadcast ${broadcastId}`,
+  );
 }

@@ -32,7 +32,8 @@ export const WARDS: Array<[slug: string, name: string]> = [
 // rough ward centres and a rough district outline (neither surveyed nor checked against a map of
 // record). They put each demo device in its own ward (a test checks that) and nothing more:
 // replace them with official outlines through POST /api/v1/areas/boundaries/import.
-export const APPROXIMATE_SOURCE = 'approximate: Voronoi cells around ward centres inside a rough district outline (demo data); replace with official boundaries';
+export const APPROXIMATE_SOURCE =
+  'approximate: Voronoi cells around ward centres inside a rough district outline (demo data); replace with official boundaries';
 
 /** Rough ward centres, [latitude, longitude]. */
 export const WARD_CENTRES: Record<string, [latitude: number, longitude: number]> = {
@@ -74,7 +75,11 @@ export function demoBoundaries() {
     WARDS.map(([slug]) => ({ key: slug, latitude: WARD_CENTRES[slug][0], longitude: WARD_CENTRES[slug][1] })),
     DISTRICT_OUTLINE,
   );
-  const feature = (path: string, name: string, ring: Position[]) => ({ type: 'Feature' as const, properties: { path, name }, geometry: { type: 'Polygon' as const, coordinates: [ring] } });
+  const feature = (path: string, name: string, ring: Position[]) => ({
+    type: 'Feature' as const,
+    properties: { path, name },
+    geometry: { type: 'Polygon' as const, coordinates: [ring] },
+  });
   return {
     type: 'FeatureCollection' as const,
     features: [
@@ -101,21 +106,57 @@ export interface DemoDevice {
 }
 
 export const DEMO_DEVICES: DemoDevice[] = [
-  { id: 'loa-ha-dinh-01', name: 'Cụm loa Hạ Đình 01', kind: 'speaker', ward: 'ha-dinh', latitude: 20.9889, longitude: 105.8101, address: 'Ngõ 214 Nguyễn Xiển' },
-  { id: 'loa-khuong-mai-01', name: 'Cụm loa Khương Mai 01', kind: 'speaker', ward: 'khuong-mai', latitude: 20.9968, longitude: 105.8262, address: 'Đường Khương Mai, gần nhà văn hóa' },
-  { id: 'led-thanh-xuan-bac-01', name: 'Bảng LED Công viên Thanh Xuân', kind: 'led', ward: 'thanh-xuan-bac', latitude: 20.9957, longitude: 105.8003, address: 'Công viên Thanh Xuân, đường Khuất Duy Tiến' },
+  {
+    id: 'loa-ha-dinh-01',
+    name: 'Cụm loa Hạ Đình 01',
+    kind: 'speaker',
+    ward: 'ha-dinh',
+    latitude: 20.9889,
+    longitude: 105.8101,
+    address: 'Ngõ 214 Nguyễn Xiển',
+  },
+  {
+    id: 'loa-khuong-mai-01',
+    name: 'Cụm loa Khương Mai 01',
+    kind: 'speaker',
+    ward: 'khuong-mai',
+    latitude: 20.9968,
+    longitude: 105.8262,
+    address: 'Đường Khương Mai, gần nhà văn hóa',
+  },
+  {
+    id: 'led-thanh-xuan-bac-01',
+    name: 'Bảng LED Công viên Thanh Xuân',
+    kind: 'led',
+    ward: 'thanh-xuan-bac',
+    latitude: 20.9957,
+    longitude: 105.8003,
+    address: 'Công viên Thanh Xuân, đường Khuất Duy Tiến',
+  },
 ];
 
 export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; areaPath: string }> = [
   { username: 'canbo.hadinh', displayName: 'Cán bộ phường Hạ Đình', role: 'operator', areaPath: `${DISTRICT}/ha-dinh` },
-  { username: 'lanhdao.hadinh', displayName: 'Lãnh đạo phường Hạ Đình', role: 'approver', areaPath: `${DISTRICT}/ha-dinh` },
-  { username: 'vanhoa.thanhxuan', displayName: 'Phòng Văn hóa và Thông tin Thanh Xuân', role: 'district', areaPath: DISTRICT },
+  {
+    username: 'lanhdao.hadinh',
+    displayName: 'Lãnh đạo phường Hạ Đình',
+    role: 'approver',
+    areaPath: `${DISTRICT}/ha-dinh`,
+  },
+  {
+    username: 'vanhoa.thanhxuan',
+    displayName: 'Phòng Văn hóa và Thông tin Thanh Xuân',
+    role: 'district',
+    areaPath: DISTRICT,
+  },
 ];
 
 export function seedAreas(db: Db): void {
   if (!getAreaByPath(db, 'ha-noi')) createArea(db, { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
-  if (!getAreaByPath(db, DISTRICT)) createArea(db, { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Quận Thanh Xuân', level: 'district' });
-  for (const [slug, name] of WARDS) if (!getAreaByPath(db, `${DISTRICT}/${slug}`)) createArea(db, { parentPath: DISTRICT, slug, name, level: 'ward' });
+  if (!getAreaByPath(db, DISTRICT))
+    createArea(db, { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Quận Thanh Xuân', level: 'district' });
+  for (const [slug, name] of WARDS)
+    if (!getAreaByPath(db, `${DISTRICT}/${slug}`)) createArea(db, { parentPath: DISTRICT, slug, name, level: 'ward' });
   seedBoundaries(db);
 }
 
@@ -136,7 +177,10 @@ export async function seedUsers(db: Db, dataDir: string): Promise<Record<string,
  * Registers the demo devices. Returns, per device, whether it was created now (its agent must
  * start afresh) and an enrolment token when its agent has to enrol.
  */
-export function seedDevices(db: Db, hasIdentity: (id: string) => boolean): Map<string, { created: boolean; token?: string }> {
+export function seedDevices(
+  db: Db,
+  hasIdentity: (id: string) => boolean,
+): Map<string, { created: boolean; token?: string }> {
   const out = new Map<string, { created: boolean; token?: string }>();
   for (const d of DEMO_DEVICES) {
     if (!getDevice(db, d.id)) {

@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { HubConfig } from '../hub/config.ts';
 import { startHub } from '../hub/main.ts';
-import { resolveFfmpeg, ModbusAmplifierSimulator, SIM_AUDIO_COIL, startAlphaSimulator } from '../firmware-bridge/index.ts';
+import {
+  resolveFfmpeg,
+  ModbusAmplifierSimulator,
+  SIM_AUDIO_COIL,
+  startAlphaSimulator,
+} from '../firmware-bridge/index.ts';
 import { DEMO_DEVICES, DEMO_USERS, DISTRICT, seedAreas, seedDevices, seedUsers } from './demo-seed.ts';
 import { ApiClient, waitForBroadcastResults } from './api-client.ts';
 
@@ -29,7 +34,23 @@ export function makeDemoAudio(dir: string, text: string): string {
     return wav;
   } catch {
     const ffmpeg = resolveFfmpeg().path;
-    execFileSync(ffmpeg, ['-y', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=1.5', '-f', 'lavfi', '-i', 'sine=frequency=880:duration=1.5', '-filter_complex', '[0][1]concat=n=2:v=0:a=1,volume=0.3', wav]);
+    execFileSync(ffmpeg, [
+      '-y',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=660:duration=1.5',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=880:duration=1.5',
+      '-filter_complex',
+      '[0][1]concat=n=2:v=0:a=1,volume=0.3',
+      wav,
+    ]);
     return wav;
   }
 }
@@ -46,7 +67,16 @@ async function modbusSpeakerProfile(name: string, stops: Array<() => Promise<voi
   stops.push(() => sim.close());
   return {
     kind: 'speaker',
-    amplifier: { driver: 'modbus-tcp', host: '127.0.0.1', port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL }, zones: 4, warmUpMs: 800, tailMs: 500 },
+    amplifier: {
+      driver: 'modbus-tcp',
+      host: '127.0.0.1',
+      port,
+      registerMap: 'amp-controller-readback',
+      simulation: { audioInputCoil: SIM_AUDIO_COIL },
+      zones: 4,
+      warmUpMs: 800,
+      tailMs: 500,
+    },
     audioOutput: 'null',
   };
 }
@@ -61,7 +91,10 @@ async function alphaLedProfile(name: string, stops: Array<() => Promise<void>>, 
   const led = await startAlphaSimulator({ name, ...board });
   stops.push(led.stop);
   previews.set(name, () => led.sim.preview());
-  return { kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: led.port, vietnamese: 'picture', ...board } };
+  return {
+    kind: 'led',
+    board: { driver: 'alpha-tcp', host: '127.0.0.1', port: led.port, vietnamese: 'picture', ...board },
+  };
 }
 
 function startAgentProcess(cfgFile: string, logFile: string): ChildProcess {
@@ -75,7 +108,10 @@ function startAgentProcess(cfgFile: string, logFile: string): ChildProcess {
   return child;
 }
 
-export async function runDemo(config: HubConfig, opts: { scenario: boolean; quietExit?: boolean }): Promise<DemoHandle> {
+export async function runDemo(
+  config: HubConfig,
+  opts: { scenario: boolean; quietExit?: boolean },
+): Promise<DemoHandle> {
   const hub = await startHub(config);
   const db = hub.ctx.db;
   seedAreas(db);
@@ -95,14 +131,29 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
       d.kind === 'speaker'
         ? await modbusSpeakerProfile(d.id, simulatorStops)
         : await alphaLedProfile(d.id, simulatorStops, ledPreviews);
-    const cfg = { dataDir: '.', hubUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, ...(token ? { enrolToken: token } : {}), profile, telemetryIntervalMs: 5000, logLevel: 'info' };
+    const cfg = {
+      dataDir: '.',
+      hubUrl: hub.httpUrl,
+      mqttUrl: hub.mqttUrl,
+      ...(token ? { enrolToken: token } : {}),
+      profile,
+      telemetryIntervalMs: 5000,
+      logLevel: 'info',
+    };
     const cfgFile = path.join(dir, 'agent.yaml');
     writeFileSync(cfgFile, YAML.stringify(cfg), { mode: 0o600 });
     children.push(startAgentProcess(cfgFile, path.join(dir, 'agent.log')));
   }
 
   const api = new ApiClient(hub.httpUrl);
-  await api.waitFor(async () => (await api.as('vanhoa.thanhxuan', passwords['vanhoa.thanhxuan'])).get('/api/v1/devices').then((ds: any[]) => ds.filter((x) => x.online).length === DEMO_DEVICES.length), 30_000, 'all demo devices online');
+  await api.waitFor(
+    async () =>
+      (await api.as('vanhoa.thanhxuan', passwords['vanhoa.thanhxuan']))
+        .get('/api/v1/devices')
+        .then((ds: any[]) => ds.filter((x) => x.online).length === DEMO_DEVICES.length),
+    30_000,
+    'all demo devices online',
+  );
 
   let figures = '';
   if (opts.scenario) {
@@ -149,13 +200,21 @@ export async function runDemo(config: HubConfig, opts: { scenario: boolean; quie
 }
 
 /** The story a newcomer sees: a ward bulletin approved and confirmed, then a district emergency. */
-async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: string, snapshotBoards: () => string): Promise<string> {
+async function runScenario(
+  api: ApiClient,
+  pw: Record<string, string>,
+  workDir: string,
+  snapshotBoards: () => string,
+): Promise<string> {
   const official = await api.as('canbo.hadinh', pw['canbo.hadinh']);
   const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
   const district = await api.as('vanhoa.thanhxuan', pw['vanhoa.thanhxuan']);
   const ward = `${DISTRICT}/ha-dinh`;
 
-  const audio = makeDemoAudio(workDir, 'Thông báo của Ủy ban nhân dân phường Hạ Đình. Đề nghị bà con dọn vệ sinh môi trường vào sáng chủ nhật.');
+  const audio = makeDemoAudio(
+    workDir,
+    'Thông báo của Ủy ban nhân dân phường Hạ Đình. Đề nghị bà con dọn vệ sinh môi trường vào sáng chủ nhật.',
+  );
   console.log('  1. Cán bộ phường tải bản tin lên / the ward official uploads a bulletin …');
   const uploaded = await official.upload('/api/v1/media', audio, 'thong-bao-ve-sinh.wav');
   // The typed bulletin of step 3 is read now, so the hub processes it while step 2 airs.
@@ -166,12 +225,18 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   // have espeak-ng yet (npm test installs it; an installation installs it by name).
   const engine = await official.get('/api/v1/tts');
   const typed = engine.available ? await official.post('/api/v1/tts', { text: typedText }) : null;
-  const media = await official.waitFor(async () => {
-    const m = await official.get(`/api/v1/media/${uploaded.id}`);
-    if (m.status === 'failed') throw new Error(`demo audio failed to process: ${m.error}`);
-    return m.status === 'ready' ? m : null;
-  }, 120_000, 'audio processed');
-  console.log(`     ${media.durationMs / 1000}s, ${media.loudness.outputI?.toFixed?.(1)} LUFS, transcoded at ${media.loudness.speedX?.toFixed?.(0)}× realtime`);
+  const media = await official.waitFor(
+    async () => {
+      const m = await official.get(`/api/v1/media/${uploaded.id}`);
+      if (m.status === 'failed') throw new Error(`demo audio failed to process: ${m.error}`);
+      return m.status === 'ready' ? m : null;
+    },
+    120_000,
+    'audio processed',
+  );
+  console.log(
+    `     ${media.durationMs / 1000}s, ${media.loudness.outputI?.toFixed?.(1)} LUFS, transcoded at ${media.loudness.speedX?.toFixed?.(0)}× realtime`,
+  );
 
   const wardBulletin = await official.post('/api/v1/broadcasts', {
     title: 'Thông báo tổng vệ sinh môi trường',
@@ -197,25 +262,46 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
 
   // Step 3 is prepared while step 2 airs: the typed bulletin, read and processed by now or soon,
   // is placed right after the ward bulletin ends on the same speaker.
-  const spoken = typed && await official.waitFor(async () => {
-    const m = await official.get(`/api/v1/media/${typed.id}`);
-    if (m.status === 'failed') throw new Error(`typed bulletin failed to process: ${m.error}`);
-    return m.status === 'ready' ? m : null;
-  }, 120_000, 'typed bulletin read and processed');
+  const spoken =
+    typed &&
+    (await official.waitFor(
+      async () => {
+        const m = await official.get(`/api/v1/media/${typed.id}`);
+        if (m.status === 'failed') throw new Error(`typed bulletin failed to process: ${m.error}`);
+        return m.status === 'ready' ? m : null;
+      },
+      120_000,
+      'typed bulletin read and processed',
+    ));
   const typedReady = (Date.now() - typedStarted) / 1000;
-  const typedStart = Math.ceil(Math.max(Date.parse(approved.startsAt) + media.durationMs + 1500, Date.now() + 6000) / 1000) * 1000;
-  const typedBulletin = spoken && (await official.post('/api/v1/broadcasts', { title: 'Họp tổ dân phố số 5 (bản tin văn bản)', mediaId: spoken.id, priority: 'normal', volume: 70, targets: { areas: [ward], devices: [] }, startsAt: new Date(typedStart).toISOString() }));
+  const typedStart =
+    Math.ceil(Math.max(Date.parse(approved.startsAt) + media.durationMs + 1500, Date.now() + 6000) / 1000) * 1000;
+  const typedBulletin =
+    spoken &&
+    (await official.post('/api/v1/broadcasts', {
+      title: 'Họp tổ dân phố số 5 (bản tin văn bản)',
+      mediaId: spoken.id,
+      priority: 'normal',
+      volume: 70,
+      targets: { areas: [ward], devices: [] },
+      startsAt: new Date(typedStart).toISOString(),
+    }));
   if (typedBulletin) await leader.post(`/api/v1/broadcasts/${typedBulletin.id}/approve`, {});
 
   const done = await waitForBroadcastResults(leader, wardBulletin.id, 120_000);
   const wardSeconds = (Date.now() - approvedAt) / 1000;
   for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
 
-  console.log('  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …');
+  console.log(
+    '  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …',
+  );
   if (spoken && typedBulletin) {
-    console.log(`     «${typedText}»\n     → «${spoken.tts.spoken}»\n     ${spoken.tts.engine} (${spoken.tts.voice}) ${spoken.tts.generationMs} ms, ${spoken.durationMs / 1000}s of speech, ready ${typedReady.toFixed(1)} s after typing; approved, airs after the ward bulletin`);
+    console.log(
+      `     «${typedText}»\n     → «${spoken.tts.spoken}»\n     ${spoken.tts.engine} (${spoken.tts.voice}) ${spoken.tts.generationMs} ms, ${spoken.durationMs / 1000}s of speech, ready ${typedReady.toFixed(1)} s after typing; approved, airs after the ward bulletin`,
+    );
     const typedDone = await waitForBroadcastResults(leader, typedBulletin.id, 120_000);
-    for (const d of typedDone.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+    for (const d of typedDone.devices)
+      console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
   } else {
     console.log(`     bỏ qua / skipped: ${engine.problem ?? 'no speech engine'} (Debian: apt-get install espeak-ng)`);
   }
@@ -225,7 +311,12 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
   const emergency = await district.post('/api/v1/broadcasts', {
     title: 'Khẩn cấp: bão số 3 đổ bộ',
     mediaId: media.id,
-    led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3', 'Người dân hạn chế ra đường'], mode: 'flash', seconds: 6 }, { lines: ['Đường dây nóng phường Hạ Đình', '024 3858 1234'], mode: 'hold', seconds: 6 }] },
+    led: {
+      pages: [
+        { lines: ['KHẨN CẤP: BÃO SỐ 3', 'Người dân hạn chế ra đường'], mode: 'flash', seconds: 6 },
+        { lines: ['Đường dây nóng phường Hạ Đình', '024 3858 1234'], mode: 'hold', seconds: 6 },
+      ],
+    },
     priority: 'emergency',
     volume: 90,
     targets: { areas: [DISTRICT], devices: [] },
@@ -239,9 +330,10 @@ async function runScenario(api: ApiClient, pw: Record<string, string>, workDir: 
 
   const report = await district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
   const t = report.totals;
-  return [
-    `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
-    `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
-  ].join('\n') + boards;
+  return (
+    [
+      `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
+      `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
+    ].join('\n') + boards
+  );
 }
-

@@ -7,7 +7,14 @@
 //   led:     what the board shows, brightness, clock (--write "text": show and read back)
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { parseHardwareProfile, probeAmplifier, formatAmplifierProbe, probeLedBoard, formatLedProbe, type HardwareProfile } from '../firmware-bridge/index.ts';
+import {
+  parseHardwareProfile,
+  probeAmplifier,
+  formatAmplifierProbe,
+  probeLedBoard,
+  formatLedProbe,
+  type HardwareProfile,
+} from '../firmware-bridge/index.ts';
 
 export interface ProbeCliOptions {
   profile: string;
@@ -23,7 +30,10 @@ export function loadProfileFile(file: string): HardwareProfile {
   } catch (e) {
     throw Object.assign(new Error(`cannot read ${file}: ${(e as Error).message}`), { exitCode: 2 });
   }
-  const profile = raw && typeof raw === 'object' && 'profile' in raw && !('kind' in raw) ? (raw as { profile: unknown }).profile : raw;
+  const profile =
+    raw && typeof raw === 'object' && 'profile' in raw && !('kind' in raw)
+      ? (raw as { profile: unknown }).profile
+      : raw;
   try {
     return parseHardwareProfile(profile, file);
   } catch (e) {

@@ -19,7 +19,8 @@ export interface SimulationOptions {
 }
 
 export async function runSimulation(o: SimulationOptions) {
-  if (!Number.isInteger(o.count) || o.count < 1 || o.count > 10_000) throw new Error('--count must be a whole number from 1 to 10000');
+  if (!Number.isInteger(o.count) || o.count < 1 || o.count > 10_000)
+    throw new Error('--count must be a whole number from 1 to 10000');
   const api = await new ApiClient(o.hubUrl).as(o.username, o.password);
   const prefix = o.prefix ?? `sim-${o.areaPath.split('/').pop()}`;
   const agents: Awaited<ReturnType<typeof startAgent>>[] = [];
@@ -29,10 +30,14 @@ export async function runSimulation(o: SimulationOptions) {
     let enrolToken: string | undefined;
     if (!existsSync(path.join(dir, 'identity.json'))) {
       mkdirSync(dir, { recursive: true });
-      const exists = await api.get(`/api/v1/devices/${id}`).then(() => true, () => false);
+      const exists = await api.get(`/api/v1/devices/${id}`).then(
+        () => true,
+        () => false,
+      );
       enrolToken = exists
         ? (await api.post(`/api/v1/devices/${id}/enrol-token`, {})).enrolToken
-        : (await api.post('/api/v1/devices', { id, name: `Loa mô phỏng ${i}`, kind: 'speaker', areaPath: o.areaPath })).enrolToken;
+        : (await api.post('/api/v1/devices', { id, name: `Loa mô phỏng ${i}`, kind: 'speaker', areaPath: o.areaPath }))
+            .enrolToken;
     }
     const config = parseAgentConfig({
       dataDir: dir,

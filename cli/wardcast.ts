@@ -6,25 +6,41 @@ import { Command, Option } from 'commander';
 /** Defined as true by bin/build.mjs in the compiled CLI (dist/); undefined in the sources. */
 declare const WARDCAST_COMPILED: boolean | undefined;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-const runsFrom = typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED ? 'compiled, dist/' : 'TypeScript sources through tsx';
+const runsFrom =
+  typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED ? 'compiled, dist/' : 'TypeScript sources through tsx';
 
 const program = new Command('wardcast')
   .description('Ward loudspeakers and public LED boards: hub, edge agent, demo and load simulation')
-  .version(`${pkg.version} (${runsFrom})`, '-V, --version', 'the version, and whether it runs compiled (dist/) or from the sources');
+  .version(
+    `${pkg.version} (${runsFrom})`,
+    '-V, --version',
+    'the version, and whether it runs compiled (dist/) or from the sources',
+  );
 
 const hubFlags = (cmd: Command) =>
   cmd
     .addOption(new Option('--http-port <port>', 'HTTP port (env WARDCAST_HTTP_PORT; default 8080)'))
     .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port (env WARDCAST_MQTT_PORT; default 1883)'))
     .addOption(new Option('--data-dir <dir>', 'data folder (env WARDCAST_DATA_DIR; default ./data)'))
-    .addOption(new Option('--mqtt-url <url>', 'use an external broker instead of the embedded one (env WARDCAST_MQTT_URL)'))
+    .addOption(
+      new Option('--mqtt-url <url>', 'use an external broker instead of the embedded one (env WARDCAST_MQTT_URL)'),
+    )
     .addOption(new Option('--config <file>', 'YAML or JSON settings file'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (env WARDCAST_LOG_LEVEL)'))
     // TLS (docs/security.md)
-    .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS and MQTT over TLS (env WARDCAST_TLS_CERT)'))
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS and MQTT over TLS (env WARDCAST_TLS_CERT)'),
+    )
     .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert (env WARDCAST_TLS_KEY)'))
-    .addOption(new Option('--mqtt-tls-port <port>', 'embedded broker MQTT-over-TLS port (env WARDCAST_MQTT_TLS_PORT; default 8883)'))
-    .addOption(new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'));
+    .addOption(
+      new Option(
+        '--mqtt-tls-port <port>',
+        'embedded broker MQTT-over-TLS port (env WARDCAST_MQTT_TLS_PORT; default 8883)',
+      ),
+    )
+    .addOption(
+      new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'),
+    );
 
 // The hub's modules load only for hub commands: an agent on a small board never parses them.
 async function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
@@ -42,7 +58,9 @@ async function hubConfigFrom(opts: Record<string, string | undefined>, defaults:
   });
 }
 
-hubFlags(program.command('hub').description('run the hub: HTTP API and web UI, embedded MQTT broker, SQLite, media pipeline')).action(async (opts) => {
+hubFlags(
+  program.command('hub').description('run the hub: HTTP API and web UI, embedded MQTT broker, SQLite, media pipeline'),
+).action(async (opts) => {
   const { startHub } = await import('../hub/main.ts');
   const hub = await startHub(await hubConfigFrom(opts));
   console.log(`wardcast hub: ${hub.httpUrl} (MQTT ${hub.mqttUrl})`);
@@ -50,7 +68,13 @@ hubFlags(program.command('hub').description('run the hub: HTTP API and web UI, e
   stopOnSignal(() => hub.stop());
 });
 
-hubFlags(program.command('demo').description('the whole system on one machine: hub, simulated speakers and LED board, a bulletin sent and confirmed'))
+hubFlags(
+  program
+    .command('demo')
+    .description(
+      'the whole system on one machine: hub, simulated speakers and LED board, a bulletin sent and confirmed',
+    ),
+)
   .option('--no-scenario', 'start everything but do not send the demo bulletin')
   .action(async (opts) => {
     const { runDemo } = await import('./demo.ts');
@@ -65,13 +89,23 @@ program
   .option('--hub <url>', 'hub HTTP address (env WARDCAST_HUB_URL)')
   .option('--mqtt <url>', 'MQTT broker address (env WARDCAST_MQTT_URL)')
   .option('--enrol-token <token>', 'one-time enrolment token, first start only (env WARDCAST_ENROL_TOKEN)')
-  .option('--ca-file <file>', "CA certificate(s) that sign the hub's certificate, for https:// and mqtts:// (env WARDCAST_CA_FILE)")
+  .option(
+    '--ca-file <file>',
+    "CA certificate(s) that sign the hub's certificate, for https:// and mqtts:// (env WARDCAST_CA_FILE)",
+  )
   .option('--log-level <level>')
   .action(async (opts) => {
     const { loadAgentConfig } = await import('../edge-agent/config.ts');
     const { startAgent } = await import('../edge-agent/main.ts');
     const overrides = Object.fromEntries(
-      Object.entries({ dataDir: opts.dataDir, hubUrl: opts.hub, mqttUrl: opts.mqtt, enrolToken: opts.enrolToken, logLevel: opts.logLevel, caFile: opts.caFile }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        dataDir: opts.dataDir,
+        hubUrl: opts.hub,
+        mqttUrl: opts.mqtt,
+        enrolToken: opts.enrolToken,
+        logLevel: opts.logLevel,
+        caFile: opts.caFile,
+      }).filter(([, v]) => v !== undefined),
     );
     const agent = await startAgent(loadAgentConfig(opts.config, overrides));
     stopOnSignal(() => agent.stop());
@@ -79,7 +113,9 @@ program
 
 program
   .command('simulate')
-  .description('a fleet of N simulated agents in this process, for load: registers the devices through the API and enrols them')
+  .description(
+    'a fleet of N simulated agents in this process, for load: registers the devices through the API and enrols them',
+  )
   .requiredOption('--hub <url>', 'hub HTTP address')
   .requiredOption('--mqtt <url>', 'MQTT broker address')
   .requiredOption('--area <path>', 'area path the devices belong to, e.g. ha-noi/thanh-xuan/ha-dinh')
@@ -103,7 +139,9 @@ program
 
 program
   .command('probe')
-  .description('test the device a hardware profile describes: print what the amplifier or LED board reads back; exit 1 if it does not answer')
+  .description(
+    'test the device a hardware profile describes: print what the amplifier or LED board reads back; exit 1 if it does not answer',
+  )
   .requiredOption('--profile <file>', 'hardware profile (YAML/JSON), or an agent config with a profile: section')
   .option('--switch-test', 'amplifier: power on, all zones at 20 %, read back, power off (default: read only)')
   .option('--write <text>', 'LED board: show this text and read it back (default: read only)')
@@ -111,7 +149,12 @@ program
   .action(async (opts) => {
     const { runProbe } = await import('./probe.ts');
     try {
-      process.exitCode = await runProbe({ profile: opts.profile, switchTest: !!opts.switchTest, write: opts.write, setTime: !!opts.setTime });
+      process.exitCode = await runProbe({
+        profile: opts.profile,
+        switchTest: !!opts.switchTest,
+        write: opts.write,
+        setTime: !!opts.setTime,
+      });
     } catch (e) {
       console.error(`wardcast probe: ${(e as Error).message}`);
       process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
@@ -123,12 +166,18 @@ program
   .command('broker')
   .description('set up an external MQTT broker for the hub')
   .command('mosquitto-config')
-  .description("write mosquitto.conf and the dynamic-security file (with the hub's admin client) to DIR, and print the hub's environment")
+  .description(
+    "write mosquitto.conf and the dynamic-security file (with the hub's admin client) to DIR, and print the hub's environment",
+  )
   .requiredOption('--out <dir>', 'folder for mosquitto.conf, dynamic-security.json and the hub password file')
   .option('--port <n>', 'listener port', '1883')
   .option('--host <addr>', 'listener address (default: every address)')
   .option('--hub-username <name>', "the hub's admin login on the broker", 'wardcast-hub')
-  .option('--topic-prefix <prefix>', 'as the hub (WARDCAST_TOPIC_PREFIX)', process.env.WARDCAST_TOPIC_PREFIX || 'wardcast/v1')
+  .option(
+    '--topic-prefix <prefix>',
+    'as the hub (WARDCAST_TOPIC_PREFIX)',
+    process.env.WARDCAST_TOPIC_PREFIX || 'wardcast/v1',
+  )
   .option('--no-persistence', 'keep retained messages in memory only')
   .option('--force', 'overwrite an existing dynamic-security.json (its clients are lost)')
   .action(async (opts) => {
@@ -143,9 +192,13 @@ program
       persistence: opts.persistence,
       force: !!opts.force,
     });
-    console.log(`wrote ${s.confFile}\nwrote ${s.dynsecFile} (the broker rewrites it as the hub adds devices; keep it writable by the mosquitto user)\nwrote ${s.passwordFile}`);
+    console.log(
+      `wrote ${s.confFile}\nwrote ${s.dynsecFile} (the broker rewrites it as the hub adds devices; keep it writable by the mosquitto user)\nwrote ${s.passwordFile}`,
+    );
     // Started as root, mosquitto drops to its own user, which must read and rewrite the plugin's file.
-    console.log(`\nlet the broker's user own it:  chown -R mosquitto: ${path.dirname(s.confFile)}\nstart the broker:  mosquitto -c ${s.confFile}\n\nthen run the hub with:`);
+    console.log(
+      `\nlet the broker's user own it:  chown -R mosquitto: ${path.dirname(s.confFile)}\nstart the broker:  mosquitto -c ${s.confFile}\n\nthen run the hub with:`,
+    );
     for (const [k, v] of Object.entries(s.env)) console.log(`  ${k}=${v}`);
     console.log("\nand tell agents the broker's address reachable from the field (WARDCAST_PUBLIC_MQTT_URL).");
   });

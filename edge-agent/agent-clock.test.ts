@@ -27,7 +27,12 @@ describe('AgentClock', () => {
   it('with no offset: starts nothing and judges nothing late until the first sample (or, for starts, the bounded wait)', () => {
     const { c, deviceNow, monotonic } = clocks();
     const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000 });
-    expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual(['none', false, false, false]);
+    expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual([
+      'none',
+      false,
+      false,
+      false,
+    ]);
     c.mono = 30_000;
     expect([clock.canStart(), clock.canJudgeLateness()]).toEqual([true, false]);
     const synced: unknown[] = [];
@@ -42,7 +47,12 @@ describe('AgentClock', () => {
   it('with a saved offset: starts on it at once, judges lateness only after the wait for a first sample (it may be stale)', () => {
     const { c, deviceNow, monotonic } = clocks();
     const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000, savedOffsetMs: DAY });
-    expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual(['saved', false, true, false]);
+    expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual([
+      'saved',
+      false,
+      true,
+      false,
+    ]);
     expect(clock.hubNow()).toBe(c.device + DAY);
     c.mono = 29_999;
     expect(clock.canJudgeLateness()).toBe(false);
@@ -92,13 +102,29 @@ describe('Timeline on an unsynchronised clock', () => {
       lateGraceMs: MIN,
       issue: (r) => {
         issued.push(r);
-        store.recordReceipt({ id: `r-${r.item.occurrenceId}`, occurrenceId: r.item.occurrenceId, result: r.result } as any);
+        store.recordReceipt({
+          id: `r-${r.item.occurrenceId}`,
+          occurrenceId: r.item.occurrenceId,
+          result: r.result,
+        } as any);
       },
       log: testLogger(),
       events: new EventEmitter(),
     });
-    cleanup.push(() => timeline.stop(), () => store.close(), tmp.cleanup);
-    const item: ScheduleItem = { occurrenceId: 'b1@x', broadcastId: 'b1', priority: 'normal', startAt: realHubStart + 5000, durationMs: 1000, volume: 80, title: 'tin' } as ScheduleItem;
+    cleanup.push(
+      () => timeline.stop(),
+      () => store.close(),
+      tmp.cleanup,
+    );
+    const item: ScheduleItem = {
+      occurrenceId: 'b1@x',
+      broadcastId: 'b1',
+      priority: 'normal',
+      startAt: realHubStart + 5000,
+      durationMs: 1000,
+      volume: 80,
+      title: 'tin',
+    } as ScheduleItem;
     store.applyManifest({ envelopeId: 'e1', version: 1, issuedAt: realHubStart }, [item], realHubStart);
     return { store, clock, c, issued, output, timeline, item, realHubStart };
   }
@@ -159,12 +185,23 @@ describe('HubMessages before the first clock sample', () => {
         hubNow: () => clock.hubNow(),
         clockSynced: () => clock.synced,
         isClockRequestOutstanding: () => false,
-        handlers: { schedule: (b) => applied.push(b.version), playNow: () => undefined, stop: () => undefined, receiptAck: () => undefined, clockReply: () => undefined },
+        handlers: {
+          schedule: (b) => applied.push(b.version),
+          playNow: () => undefined,
+          stop: () => undefined,
+          receiptAck: () => undefined,
+          clockReply: () => undefined,
+        },
         log: testLogger(),
         events: new EventEmitter(),
       });
       const hubNow = Date.now() + 60_000; // issued a minute ahead of real time: 6 minutes ahead of the device
-      const env = seal(keys.privateKeyPem, { device: 'loa-1' }, { type: 'schedule', deviceId: 'loa-1', version: 3, from: hubNow - DAY, until: hubNow + DAY, items: [] }, { seq: 1, ttlMs: DAY, now: hubNow });
+      const env = seal(
+        keys.privateKeyPem,
+        { device: 'loa-1' },
+        { type: 'schedule', deviceId: 'loa-1', version: 3, from: hubNow - DAY, until: hubNow + DAY, items: [] },
+        { seq: 1, ttlMs: DAY, now: hubNow },
+      );
       msgs.handle(t.deviceSchedule('loa-1'), Buffer.from(JSON.stringify(env)));
       expect(applied).toEqual([]);
       expect(msgs.heldCount()).toBe(1);
@@ -176,7 +213,12 @@ describe('HubMessages before the first clock sample', () => {
 
       // once synced, a message that fails on time is refused and counted as before
       c.device += 0;
-      const old = seal(keys.privateKeyPem, { device: 'loa-1' }, { type: 'schedule', deviceId: 'loa-1', version: 4, from: 0, until: 1, items: [] }, { seq: 2, ttlMs: 1000, now: hubNow - DAY });
+      const old = seal(
+        keys.privateKeyPem,
+        { device: 'loa-1' },
+        { type: 'schedule', deviceId: 'loa-1', version: 4, from: 0, until: 1, items: [] },
+        { seq: 2, ttlMs: 1000, now: hubNow - DAY },
+      );
       msgs.handle(t.deviceSchedule('loa-1'), Buffer.from(JSON.stringify(old)));
       expect(applied).toEqual([3]);
       expect(store.rejectionCounts()).toEqual({ expired: 1 });
@@ -191,7 +233,12 @@ describe('HubPresence', () => {
   it('reacts to a new hub instance, not to the retained status after a connect nor to a repeat; at most once per interval', async () => {
     const mono = { t: 0 };
     const reactions: string[] = [];
-    const p = new HubPresence({ react: (i) => reactions.push(i), minIntervalMs: 100, now: () => mono.t, log: testLogger() });
+    const p = new HubPresence({
+      react: (i) => reactions.push(i),
+      minIntervalMs: 100,
+      now: () => mono.t,
+      log: testLogger(),
+    });
     const status = (instance: string, state = 'online') => Buffer.from(JSON.stringify({ state, instance }));
     p.onConnected();
     p.onMessage(status('h1')); // the retained one

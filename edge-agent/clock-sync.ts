@@ -54,7 +54,9 @@ export class ClockSync {
         const requestId = randomUUID();
         const t0 = this.deps.clock.now();
         this.outstanding.set(requestId, t0);
-        await this.deps.publish({ requestId, t0 }).catch((err) => this.deps.log.debug({ err: (err as Error).message }, 'clock request not sent'));
+        await this.deps
+          .publish({ requestId, t0 })
+          .catch((err) => this.deps.log.debug({ err: (err as Error).message }, 'clock request not sent'));
         await new Promise((r) => setTimeout(r, this.deps.spacingMs ?? 200));
       }
     } finally {

@@ -18,7 +18,10 @@ afterAll(async () => {
 describe('clock sync', () => {
   it('measures a two-hour offset, then accepts hub commands and starts items on hub time', async () => {
     const tmp = tempDir();
-    const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-clock'), telemetryIntervalMs: 1000 }), { logger: testLogger() });
+    const a = await startAgent(
+      agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-clock'), telemetryIntervalMs: 1000 }),
+      { logger: testLogger() },
+    );
     try {
       await waitUntil(() => a.status().clockOffsetMs !== null, 5000, 'clock sample');
       expect(Math.abs(a.status().clockOffsetMs! - TWO_HOURS)).toBeLessThan(100);

@@ -19,9 +19,21 @@ describe('agent config', () => {
     const file = path.join(tmp.dir, 'agent.yaml');
     writeFileSync(
       file,
-      ['dataDir: ./data', 'hubUrl: http://hub.local:8080', 'mqttUrl: mqtt://hub.local:1883', 'profile:', '  kind: speaker', '  amplifier:', '    driver: simulated'].join('\n'),
+      [
+        'dataDir: ./data',
+        'hubUrl: http://hub.local:8080',
+        'mqttUrl: mqtt://hub.local:1883',
+        'profile:',
+        '  kind: speaker',
+        '  amplifier:',
+        '    driver: simulated',
+      ].join('\n'),
     );
-    const cfg = loadAgentConfig(file, {}, { WARDCAST_MQTT_URL: 'mqtt://10.0.0.2:1883', WARDCAST_LATE_GRACE_MS: '30000' });
+    const cfg = loadAgentConfig(
+      file,
+      {},
+      { WARDCAST_MQTT_URL: 'mqtt://10.0.0.2:1883', WARDCAST_LATE_GRACE_MS: '30000' },
+    );
     expect(cfg).toMatchObject({
       dataDir: path.join(tmp.dir, 'data'),
       mqttUrl: 'mqtt://10.0.0.2:1883',
@@ -36,22 +48,42 @@ describe('agent config', () => {
       hubBirthMinIntervalMs: 5000,
       logLevel: 'info',
     });
-    expect(cfg.profile).toMatchObject({ kind: 'speaker', audioOutput: 'null', amplifier: { warmUpMs: 1500, tailMs: 1000, minPlayingCurrentMa: 150 } });
+    expect(cfg.profile).toMatchObject({
+      kind: 'speaker',
+      audioOutput: 'null',
+      amplifier: { warmUpMs: 1500, tailMs: 1000, minPlayingCurrentMa: 150 },
+    });
   });
 
   it('names the bad field', () => {
-    expect(() => parseAgentConfig({ dataDir: '/x', hubUrl: 'hub.local', mqttUrl: 'mqtt://h', profile: { kind: 'led', board: { driver: 'simulated' } } })).toThrow(
-      /hubUrl: must be a URL starting with http:\/\/ or https:\/\//,
-    );
-    expect(() => parseAgentConfig({ dataDir: '/x', hubUrl: 'http://h', mqttUrl: 'mqtt://h', profile: { kind: 'led', board: { driver: 'simulated' } }, lateGrace: 5 })).toThrow(
-      /lateGrace/,
-    );
+    expect(() =>
+      parseAgentConfig({
+        dataDir: '/x',
+        hubUrl: 'hub.local',
+        mqttUrl: 'mqtt://h',
+        profile: { kind: 'led', board: { driver: 'simulated' } },
+      }),
+    ).toThrow(/hubUrl: must be a URL starting with http:\/\/ or https:\/\//);
+    expect(() =>
+      parseAgentConfig({
+        dataDir: '/x',
+        hubUrl: 'http://h',
+        mqttUrl: 'mqtt://h',
+        profile: { kind: 'led', board: { driver: 'simulated' } },
+        lateGrace: 5,
+      }),
+    ).toThrow(/lateGrace/);
   });
 });
 
 describe('reconnect backoff', () => {
   it('doubles from 1 s to the default 15 s cap with ±30 % jitter', () => {
-    const cfg = parseAgentConfig({ dataDir: '/x', hubUrl: 'http://h', mqttUrl: 'mqtt://h', profile: { kind: 'led', board: { driver: 'simulated' } } });
+    const cfg = parseAgentConfig({
+      dataDir: '/x',
+      hubUrl: 'http://h',
+      mqttUrl: 'mqtt://h',
+      profile: { kind: 'led', board: { driver: 'simulated' } },
+    });
     const o = { minMs: cfg.reconnectMinMs, maxMs: cfg.reconnectMaxMs, jitter: cfg.reconnectJitter };
     expect(backoffDelay(0, o, () => 0.5)).toBe(1000);
     expect(backoffDelay(3, o, () => 0.5)).toBe(8000);

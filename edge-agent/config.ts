@@ -94,7 +94,11 @@ const NUMERIC = new Set<keyof AgentConfig>(['telemetryIntervalMs', 'clockSyncInt
  * Reads a YAML or JSON config file (optional), applies `overrides`, then environment variables
  * (WARDCAST_*), and validates the result. A relative dataDir in the file is relative to the file.
  */
-export function loadAgentConfig(file?: string, overrides: Partial<AgentConfigInput> = {}, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+export function loadAgentConfig(
+  file?: string,
+  overrides: Partial<AgentConfigInput> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): AgentConfig {
   let fromFile: Record<string, unknown> = {};
   if (file) {
     let text: string;
@@ -105,10 +109,13 @@ export function loadAgentConfig(file?: string, overrides: Partial<AgentConfigInp
     }
     try {
       const parsed = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new Error('the top level must be a mapping');
+      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed)))
+        throw new Error('the top level must be a mapping');
       fromFile = parsed ?? {};
     } catch (e) {
-      throw new Error(`agent config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+      throw new Error(
+        `agent config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+      );
     }
     if (typeof fromFile.dataDir === 'string') fromFile.dataDir = path.resolve(path.dirname(file), fromFile.dataDir);
     if (typeof fromFile.caFile === 'string') fromFile.caFile = path.resolve(path.dirname(file), fromFile.caFile);

@@ -5,7 +5,16 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
-import { agentConfig, audioItem, makeClip, nextEvent, sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import {
+  agentConfig,
+  audioItem,
+  makeClip,
+  nextEvent,
+  sleep,
+  tempDir,
+  testLogger,
+  waitUntil,
+} from './test-support/helpers.ts';
 import { startAgent } from './main.ts';
 import { IDENTITY_FILE } from './identity.ts';
 
@@ -57,9 +66,9 @@ describe('enrolment and identity', () => {
       // the used token is refused if someone tries it again
       const other = tempDir();
       try {
-        await expect(startAgent(agentConfig(hub, other.dir, { enrolToken: token }), { logger: testLogger() })).rejects.toThrow(
-          /refused enrolment \(HTTP 400\): enrolment token is unknown or already used/,
-        );
+        await expect(
+          startAgent(agentConfig(hub, other.dir, { enrolToken: token }), { logger: testLogger() }),
+        ).rejects.toThrow(/refused enrolment \(HTTP 400\): enrolment token is unknown or already used/);
       } finally {
         other.cleanup();
       }
@@ -71,7 +80,9 @@ describe('enrolment and identity', () => {
   it('refuses to start without an identity or a token, with an error that says what to do', async () => {
     const tmp = tempDir();
     try {
-      await expect(startAgent(agentConfig(hub, tmp.dir), { logger: testLogger() })).rejects.toThrow(/no device identity .* and no enrolment token/);
+      await expect(startAgent(agentConfig(hub, tmp.dir), { logger: testLogger() })).rejects.toThrow(
+        /no device identity .* and no enrolment token/,
+      );
     } finally {
       tmp.cleanup();
     }
@@ -81,9 +92,9 @@ describe('enrolment and identity', () => {
     const tmp = tempDir();
     try {
       const token = hub.newEnrolToken('bang-led-x', 'led');
-      await expect(startAgent(agentConfig(hub, tmp.dir, { enrolToken: token }), { logger: testLogger() })).rejects.toThrow(
-        /enrolled bang-led-x as a led device, but the hardware profile describes a speaker/,
-      );
+      await expect(
+        startAgent(agentConfig(hub, tmp.dir, { enrolToken: token }), { logger: testLogger() }),
+      ).rejects.toThrow(/enrolled bang-led-x as a led device, but the hardware profile describes a speaker/);
     } finally {
       tmp.cleanup();
     }
@@ -94,7 +105,9 @@ describe('presence', () => {
   it('publishes a retained birth with a session number, leaves a will with the same number, and counts up on every connection', async () => {
     const tmp = tempDir();
     try {
-      const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-presence') }), { logger: testLogger() });
+      const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-presence') }), {
+        logger: testLogger(),
+      });
       const mine = () => hub.statuses.filter((s) => s.deviceId === 'loa-presence');
       await waitUntil(() => mine().length >= 1, 5000, 'birth');
       expect(mine()[0]).toMatchObject({ state: 'online', session: 1, kind: 'speaker', agentVersion: '0.1.0' });
@@ -113,7 +126,9 @@ describe('presence', () => {
       // a graceful stop publishes the offline status of the current session itself
       await a.stop();
       await waitUntil(() => mine().some((s) => s.state === 'offline' && s.session === 3), 5000, 'offline on stop');
-      const births = mine().filter((s) => s.state === 'online').map((s) => s.session);
+      const births = mine()
+        .filter((s) => s.state === 'online')
+        .map((s) => s.session);
       expect(births).toEqual([...births].sort((x, y) => x - y));
     } finally {
       tmp.cleanup();
@@ -123,7 +138,9 @@ describe('presence', () => {
   it('delivers the last will with its session number when the connection dies', async () => {
     const tmp = tempDir();
     try {
-      const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-will') }), { logger: testLogger() });
+      const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-will') }), {
+        logger: testLogger(),
+      });
       await nextEvent(a.events, 'connected');
       const mine = () => hub.statuses.filter((s) => s.deviceId === 'loa-will');
       // kill the TCP connection from the broker side, as a network cut would

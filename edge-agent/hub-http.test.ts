@@ -11,8 +11,12 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      if (req.url === '/echo') return res.writeHead(201, { 'content-type': 'application/json', 'x-seen': req.headers['x-who'] ?? '' }).end(JSON.stringify({ method: req.method, body }));
-      if (req.url === '/range') return res.writeHead(206, { 'content-range': `${req.headers.range?.replace('=', ' ')}/10` }).end('56789');
+      if (req.url === '/echo')
+        return res
+          .writeHead(201, { 'content-type': 'application/json', 'x-seen': req.headers['x-who'] ?? '' })
+          .end(JSON.stringify({ method: req.method, body }));
+      if (req.url === '/range')
+        return res.writeHead(206, { 'content-range': `${req.headers.range?.replace('=', ' ')}/10` }).end('56789');
       if (req.url === '/none') return res.writeHead(204).end();
       if (req.url === '/slow') return res.writeHead(200).write('part'); // never ends
       res.writeHead(404).end('nothing here');
@@ -27,8 +31,17 @@ describe('hubFetch', () => {
   const f = hubFetch();
 
   it('sends a method, headers and a body, and reads status, headers and text', async () => {
-    const res = await f(`${base}/echo`, { method: 'post', headers: { 'x-who': 'loa-1', 'content-type': 'application/json' }, body: '{"token":"đ"}' });
-    expect([res.status, res.ok, res.headers.get('X-Seen'), res.headers.get('missing')]).toEqual([201, true, 'loa-1', null]);
+    const res = await f(`${base}/echo`, {
+      method: 'post',
+      headers: { 'x-who': 'loa-1', 'content-type': 'application/json' },
+      body: '{"token":"đ"}',
+    });
+    expect([res.status, res.ok, res.headers.get('X-Seen'), res.headers.get('missing')]).toEqual([
+      201,
+      true,
+      'loa-1',
+      null,
+    ]);
     expect(JSON.parse(await res.text())).toEqual({ method: 'POST', body: '{"token":"đ"}' });
   });
 
@@ -57,6 +70,8 @@ describe('hubFetch', () => {
   });
 
   it('with a CA file, speaks https only', async () => {
-    await expect(hubFetch(Buffer.from('ca'))(`${base}/echo`)).rejects.toThrow(/with a CA file the hub is reached over https only/);
+    await expect(hubFetch(Buffer.from('ca'))(`${base}/echo`)).rejects.toThrow(
+      /with a CA file the hub is reached over https only/,
+    );
   });
 });

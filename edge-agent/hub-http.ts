@@ -34,13 +34,23 @@ export function hubFetch(ca?: Buffer): HubFetch {
   const tlsAgent = new https.Agent({ ca, keepAlive: false, minVersion: 'TLSv1.2' });
   return (input, init = {}) => {
     const url = new URL(String(input));
-    if (ca && url.protocol !== 'https:') return Promise.reject(new TypeError(`refusing ${url.href}: with a CA file the hub is reached over https only`));
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new TypeError(`cannot fetch ${url.href}: only http and https`));
+    if (ca && url.protocol !== 'https:')
+      return Promise.reject(new TypeError(`refusing ${url.href}: with a CA file the hub is reached over https only`));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return Promise.reject(new TypeError(`cannot fetch ${url.href}: only http and https`));
     const method = (init.method ?? 'GET').toUpperCase();
-    const headers = { ...init.headers, ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}) };
+    const headers = {
+      ...init.headers,
+      ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
+    };
     return new Promise<HubResponse>((resolve, reject) => {
-      const request = url.protocol === 'https:' ? https.request(url, { method, headers, agent: tlsAgent, signal: init.signal }) : http.request(url, { method, headers, agent: false, signal: init.signal });
-      request.on('error', (e) => reject(init.signal?.aborted ? (init.signal.reason ?? e) : new TypeError('fetch failed', { cause: e })));
+      const request =
+        url.protocol === 'https:'
+          ? https.request(url, { method, headers, agent: tlsAgent, signal: init.signal })
+          : http.request(url, { method, headers, agent: false, signal: init.signal });
+      request.on('error', (e) =>
+        reject(init.signal?.aborted ? (init.signal.reason ?? e) : new TypeError('fetch failed', { cause: e })),
+      );
       request.on('response', (res) => {
         const status = res.statusCode ?? 502;
         if (NULL_BODY.has(status) || method === 'HEAD') res.resume();

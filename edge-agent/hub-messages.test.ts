@@ -4,7 +4,16 @@
 import { EventEmitter } from 'node:events';
 import { createPublicKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, generateSigningKeys, seal, signBytes, topics as makeTopics, type HubBody, type MessageTarget, type ScheduleItem } from '../protocol/index.ts';
+import {
+  canonicalJson,
+  generateSigningKeys,
+  seal,
+  signBytes,
+  topics as makeTopics,
+  type HubBody,
+  type MessageTarget,
+  type ScheduleItem,
+} from '../protocol/index.ts';
 import { AgentStore } from './store.ts';
 import { HubMessages } from './hub-messages.ts';
 import { tempDir, testLogger } from './test-support/helpers.ts';
@@ -30,7 +39,14 @@ const bodies: Record<string, HubBody> = {
   ack: { type: 'receipt-ack', receiptIds: ['8f4c2a56-5d0b-4c4e-9a7a-0f6f3b1f2e11'] },
   clock: { type: 'clock-reply', requestId: 'r1', t0: NOW - 20, t1: NOW - 10, t2: NOW - 5 },
 };
-const manifest = (deviceId: string, version = 1): HubBody => ({ type: 'schedule', deviceId, version, from: NOW - 3600_000, until: NOW + 86400_000, items: [] });
+const manifest = (deviceId: string, version = 1): HubBody => ({
+  type: 'schedule',
+  deviceId,
+  version,
+  from: NOW - 3600_000,
+  until: NOW + 86400_000,
+  items: [],
+});
 
 let tmp: ReturnType<typeof tempDir>;
 let store: AgentStore;
@@ -41,7 +57,8 @@ let seq = 0;
 let synced = true;
 
 const sign = (unsigned: object) => signBytes(keys.privateKeyPem, canonicalJson(unsigned));
-const wire = (to: MessageTarget, body: HubBody) => Buffer.from(JSON.stringify(seal(keys.privateKeyPem, to, body, { seq: ++seq, ttlMs: 600_000, now: NOW - 1000 })));
+const wire = (to: MessageTarget, body: HubBody) =>
+  Buffer.from(JSON.stringify(seal(keys.privateKeyPem, to, body, { seq: ++seq, ttlMs: 600_000, now: NOW - 1000 })));
 
 beforeEach(() => {
   tmp = tempDir();
@@ -86,7 +103,17 @@ describe('messages addressed to this device or its areas', () => {
     for (const area of AREAS) msgs.handle(t.areaCommand(area), wire({ area }, bodies.playNow));
     msgs.handle(t.areaCommand('ha-noi'), wire({ area: 'ha-noi' }, bodies.stop));
     expect(rejected).toEqual([]);
-    expect(handled).toEqual(['schedule:1', 'play-now:device', 'stop', 'receipt-ack', 'clock-reply', 'play-now:area', 'play-now:area', 'play-now:area', 'stop']);
+    expect(handled).toEqual([
+      'schedule:1',
+      'play-now:device',
+      'stop',
+      'receipt-ack',
+      'clock-reply',
+      'play-now:area',
+      'play-now:area',
+      'play-now:area',
+      'stop',
+    ]);
   });
 
   it('treats the retained manifest redelivered on reconnect as already applied, not as a refusal', () => {
@@ -102,20 +129,60 @@ describe('messages addressed to this device or its areas', () => {
 describe('a genuine message for someone else is refused as wrong-target', () => {
   const cases: Array<[string, string, MessageTarget, HubBody]> = [
     // the attack: ward B's play-now republished on ward A's area topic, on the city's, on this device's
-    ['play-now for another device, on my ward topic', t.areaCommand(AREAS[2]), { device: 'loa-kim-giang-1' }, bodies.playNow],
-    ['play-now for another device, on the city topic', t.areaCommand('ha-noi'), { device: 'loa-kim-giang-1' }, bodies.playNow],
-    ['play-now for another device, on my device topic', t.deviceCommand(ME), { device: 'loa-kim-giang-1' }, bodies.playNow],
-    ['play-now for another ward, on my device topic', t.deviceCommand(ME), { area: 'ha-noi/thanh-xuan/kim-giang' }, bodies.playNow],
-    ['play-now for another ward, on my ward topic', t.areaCommand(AREAS[2]), { area: 'ha-noi/thanh-xuan/kim-giang' }, bodies.playNow],
-    ['play-now for my district, on my ward topic (not that exact area)', t.areaCommand(AREAS[2]), { area: AREAS[1] }, bodies.playNow],
+    [
+      'play-now for another device, on my ward topic',
+      t.areaCommand(AREAS[2]),
+      { device: 'loa-kim-giang-1' },
+      bodies.playNow,
+    ],
+    [
+      'play-now for another device, on the city topic',
+      t.areaCommand('ha-noi'),
+      { device: 'loa-kim-giang-1' },
+      bodies.playNow,
+    ],
+    [
+      'play-now for another device, on my device topic',
+      t.deviceCommand(ME),
+      { device: 'loa-kim-giang-1' },
+      bodies.playNow,
+    ],
+    [
+      'play-now for another ward, on my device topic',
+      t.deviceCommand(ME),
+      { area: 'ha-noi/thanh-xuan/kim-giang' },
+      bodies.playNow,
+    ],
+    [
+      'play-now for another ward, on my ward topic',
+      t.areaCommand(AREAS[2]),
+      { area: 'ha-noi/thanh-xuan/kim-giang' },
+      bodies.playNow,
+    ],
+    [
+      'play-now for my district, on my ward topic (not that exact area)',
+      t.areaCommand(AREAS[2]),
+      { area: AREAS[1] },
+      bodies.playNow,
+    ],
     ['play-now for my own ward, on my device topic', t.deviceCommand(ME), { area: AREAS[2] }, bodies.playNow],
     ['play-now for me, on an area topic', t.areaCommand('ha-noi'), { device: ME }, bodies.playNow],
-    ['play-now for an area I am not in, on its own topic', t.areaCommand('ha-noi/thanh-xuan/kim-giang'), { area: 'ha-noi/thanh-xuan/kim-giang' }, bodies.playNow],
+    [
+      'play-now for an area I am not in, on its own topic',
+      t.areaCommand('ha-noi/thanh-xuan/kim-giang'),
+      { area: 'ha-noi/thanh-xuan/kim-giang' },
+      bodies.playNow,
+    ],
     ['stop for another device', t.deviceCommand(ME), { device: 'loa-kim-giang-1' }, bodies.stop],
     ['stop for another ward', t.areaCommand('ha-noi'), { area: 'ha-noi/thanh-xuan/kim-giang' }, bodies.stop],
     ['receipt-ack for another device', t.deviceReply(ME), { device: 'loa-kim-giang-1' }, bodies.ack],
     ['clock-reply for another device', t.deviceReply(ME), { device: 'loa-kim-giang-1' }, bodies.clock],
-    ['manifest for another device', t.deviceSchedule(ME), { device: 'loa-kim-giang-1' }, manifest('loa-kim-giang-1', 99)],
+    [
+      'manifest for another device',
+      t.deviceSchedule(ME),
+      { device: 'loa-kim-giang-1' },
+      manifest('loa-kim-giang-1', 99),
+    ],
   ];
   it.each(cases)('%s', (_what, topic, to, body) => {
     msgs.handle(topic, wire(to, body));
@@ -126,7 +193,11 @@ describe('a genuine message for someone else is refused as wrong-target', () => 
 
   it('refuses it even before the first clock sample, when a message failing only on time would be held', () => {
     synced = false;
-    const stale = seal(keys.privateKeyPem, { device: 'loa-kim-giang-1' }, bodies.playNow, { seq: 1, ttlMs: 1000, now: NOW - 3600_000 });
+    const stale = seal(keys.privateKeyPem, { device: 'loa-kim-giang-1' }, bodies.playNow, {
+      seq: 1,
+      ttlMs: 1000,
+      now: NOW - 3600_000,
+    });
     msgs.handle(t.areaCommand(AREAS[2]), Buffer.from(JSON.stringify(stale)));
     expect(msgs.heldCount()).toBe(0);
     expect(store.rejectionCounts()).toEqual({ 'wrong-target': 1 });

@@ -84,12 +84,22 @@ export class HubMessages {
     for (const m of list) this.handle(m.topic, m.payload);
   }
 
-  private hold(parsed: ParsedTopic, topic: string, payload: Buffer, envelopeId: unknown, reason: string, detail: string): void {
+  private hold(
+    parsed: ParsedTopic,
+    topic: string,
+    payload: Buffer,
+    envelopeId: unknown,
+    reason: string,
+    detail: string,
+  ): void {
     const key = parsed.kind === 'deviceSchedule' ? topic : `${topic}#${String(envelopeId)}`;
     this.held.delete(key);
     this.held.set(key, { topic, payload });
     if (this.held.size > MAX_HELD) this.held.delete(this.held.keys().next().value!);
-    this.deps.log.info({ topic, reason, detail }, 'hub message fails on time before the clock is synced: held until the first clock sample');
+    this.deps.log.info(
+      { topic, reason, detail },
+      'hub message fails on time before the clock is synced: held until the first clock sample',
+    );
     this.deps.events.emit('held', { reason, topic, detail });
   }
 
@@ -105,7 +115,8 @@ export class HubMessages {
     if (!parsed || !(parsed.kind in ALLOWED) || ('deviceId' in parsed && parsed.deviceId !== deps.deviceId)) {
       return this.reject('wrong-topic', topic, 'not a topic this device listens to');
     }
-    if (payload.length > MAX_PAYLOAD_BYTES) return this.reject('invalid', topic, `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    if (payload.length > MAX_PAYLOAD_BYTES)
+      return this.reject('invalid', topic, `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
     if (payload.length === 0) {
       // the hub cleared a retained message; nothing to act on
       deps.log.debug({ topic }, 'empty message ignored');
@@ -122,7 +133,11 @@ export class HubMessages {
         return;
       }
     }
-    if (parsed.kind === 'deviceReply' && peek?.body?.type === 'clock-reply' && deps.isClockRequestOutstanding(peek.body.requestId, peek.body.t0)) {
+    if (
+      parsed.kind === 'deviceReply' &&
+      peek?.body?.type === 'clock-reply' &&
+      deps.isClockRequestOutstanding(peek.body.requestId, peek.body.t0)
+    ) {
       // Before the first sync the device clock may be far off (no RTC, no NTP): a clock reply is
       // judged fresh by its nonce (our outstanding requestId and t0), not by our clock. The
       // signature is still checked.
@@ -135,7 +150,12 @@ export class HubMessages {
       addressee: { deviceId: deps.deviceId, areaPaths: deps.areaPaths },
       arrivedOn: parsed,
     });
-    if (!r.ok && (r.reason === 'expired' || r.reason === 'not-yet-valid') && HOLDABLE.has(parsed.kind) && !deps.clockSynced()) {
+    if (
+      !r.ok &&
+      (r.reason === 'expired' || r.reason === 'not-yet-valid') &&
+      HOLDABLE.has(parsed.kind) &&
+      !deps.clockSynced()
+    ) {
       return this.hold(parsed, topic, payload, peek?.id, r.reason, r.detail);
     }
     if (!r.ok) return this.reject(r.reason, topic, r.detail);
@@ -147,7 +167,11 @@ export class HubMessages {
     if (body.type === 'schedule') {
       const applied = deps.store.appliedManifest();
       if (applied && body.version < applied.version) {
-        return this.reject('stale-manifest', topic, `manifest version ${body.version} is older than the applied ${applied.version}`);
+        return this.reject(
+          'stale-manifest',
+          topic,
+          `manifest version ${body.version} is older than the applied ${applied.version}`,
+        );
       }
     }
     deps.store.markSeen(envelope.id, envelope.expiresAt);

@@ -3,7 +3,16 @@
 // retry, and a clock burst. On a real broker; and an agent whose broker refuses hub/status still works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeHub } from './test-support/fake-hub.ts';
-import { agentConfig, audioItem, makeClip, nextEvent, sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import {
+  agentConfig,
+  audioItem,
+  makeClip,
+  nextEvent,
+  sleep,
+  tempDir,
+  testLogger,
+  waitUntil,
+} from './test-support/helpers.ts';
 import { startAgent } from './main.ts';
 
 let hub: FakeHub;
@@ -19,7 +28,11 @@ describe('hub presence', () => {
     const tmp = tempDir();
     await hub.publishHubStatus('hub-a');
     const a = await startAgent(
-      agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-presence'), receiptRetryMs: 600_000, hubBirthMinIntervalMs: 1000 }),
+      agentConfig(hub, tmp.dir, {
+        enrolToken: hub.newEnrolToken('loa-presence'),
+        receiptRetryMs: 600_000,
+        hubBirthMinIntervalMs: 1000,
+      }),
       { logger: testLogger() },
     );
     try {
@@ -62,7 +75,9 @@ describe('hub presence', () => {
   it('connects and works when the broker refuses the hub/status subscription', async () => {
     const tmp = tempDir();
     hub.allowHubStatus = false;
-    const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-old-acl') }), { logger: testLogger() });
+    const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-old-acl') }), {
+      logger: testLogger(),
+    });
     try {
       await nextEvent(a.events, 'connected');
       const c = makeClip('Xin chào');

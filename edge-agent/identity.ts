@@ -43,7 +43,9 @@ export function loadIdentity(dataDir: string): DeviceIdentity | null {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new EnrolmentError(`device identity ${file} is not valid JSON (${(e as Error).message}); restore it from a backup or enrol again with a new token`);
+    throw new EnrolmentError(
+      `device identity ${file} is not valid JSON (${(e as Error).message}); restore it from a backup or enrol again with a new token`,
+    );
   }
   const r = DeviceIdentity.safeParse(raw);
   if (!r.success) throw new EnrolmentError(`device identity ${file} is damaged: ${describeZodError(r.error)}`);
@@ -78,7 +80,10 @@ export async function ensureIdentity(opts: EnrolOptions): Promise<DeviceIdentity
   const identity: DeviceIdentity = { ...response, hubUrl: opts.hubUrl, ...keys, enrolledAt: Date.now() };
   writeSecretFile(path.join(opts.dataDir, IDENTITY_FILE), JSON.stringify(identity, null, 2) + '\n');
   rmSync(path.join(opts.dataDir, PENDING_KEY_FILE), { force: true });
-  opts.log.info({ deviceId: identity.deviceId, kind: identity.kind, areaPaths: identity.areaPaths }, 'enrolled with the hub');
+  opts.log.info(
+    { deviceId: identity.deviceId, kind: identity.kind, areaPaths: identity.areaPaths },
+    'enrolled with the hub',
+  );
   return identity;
 }
 
@@ -130,7 +135,9 @@ async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<
     }
     if (res.status >= 400 && res.status < 500) {
       const msg = (body as { error?: unknown } | undefined)?.error;
-      throw new EnrolmentError(`the hub refused enrolment (HTTP ${res.status}): ${typeof msg === 'string' ? msg : text.slice(0, 200)}`);
+      throw new EnrolmentError(
+        `the hub refused enrolment (HTTP ${res.status}): ${typeof msg === 'string' ? msg : text.slice(0, 200)}`,
+      );
     }
     if (!res.ok) {
       lastError = `hub answered HTTP ${res.status}: ${text.slice(0, 200)}`;
@@ -138,7 +145,8 @@ async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<
       continue;
     }
     const parsed = EnrolResponse.safeParse(body);
-    if (!parsed.success) throw new EnrolmentError(`the hub's enrolment answer is not valid: ${describeZodError(parsed.error)}`);
+    if (!parsed.success)
+      throw new EnrolmentError(`the hub's enrolment answer is not valid: ${describeZodError(parsed.error)}`);
     return parsed.data;
   }
   throw new EnrolmentError(`enrolment failed after ${attempts} attempts: ${lastError}`);

@@ -18,11 +18,40 @@ async function play(board: Record<string, unknown>, fault: AlphaSimulatorFault |
   const sim = await startAlphaSimulator({ address: '01', charset, rows: 16, columns: 160 });
   stops.push(() => sim.stop());
   sim.sim.fault = fault;
-  const hw = createHardware({ kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: sim.port!, address: '01', rows: 16, columns: 160, timeoutMs: 300, ...board } } as never, { name: 'bang-led-1' });
+  const hw = createHardware(
+    {
+      kind: 'led',
+      board: {
+        driver: 'alpha-tcp',
+        host: '127.0.0.1',
+        port: sim.port!,
+        address: '01',
+        rows: 16,
+        columns: 160,
+        timeoutMs: 300,
+        ...board,
+      },
+    } as never,
+    { name: 'bang-led-1' },
+  );
   stops.push(() => hw.ledBoard!.close());
   const out = new LedOutput({ board: hw.ledBoard!, log: pino({ level: 'silent' }) });
-  const item = { occurrenceId: 'o1', broadcastId: 'b1', title: '', priority: 'emergency', startAt: 0, durationMs: 50, volume: 80, led: { pages: [{ lines, mode: 'hold', seconds: 8 }] } } as ScheduleItem;
-  return out.play(item, { signal: new AbortController().signal, startAtDeviceMs: Date.now(), onStarted: () => undefined, onProgress: () => undefined });
+  const item = {
+    occurrenceId: 'o1',
+    broadcastId: 'b1',
+    title: '',
+    priority: 'emergency',
+    startAt: 0,
+    durationMs: 50,
+    volume: 80,
+    led: { pages: [{ lines, mode: 'hold', seconds: 8 }] },
+  } as ScheduleItem;
+  return out.play(item, {
+    signal: new AbortController().signal,
+    startAtDeviceMs: Date.now(),
+    onStarted: () => undefined,
+    onProgress: () => undefined,
+  });
 }
 
 describe('LedOutput on an Alpha board', () => {
@@ -42,7 +71,11 @@ describe('LedOutput on an Alpha board', () => {
   it('ASCII board, strip: played as "[KD] Thong bao khan: bao so 3", and the evidence says the diacritics were removed', async () => {
     const o = await play({ charset: 'ascii', vietnamese: 'strip' });
     expect(o.result).toBe('played');
-    expect(o.evidence.led).toMatchObject({ shownText: '[KD] Thong bao khan: bao so 3', readBack: '[KD] Thong bao khan: bao so 3', matches: true });
+    expect(o.evidence.led).toMatchObject({
+      shownText: '[KD] Thong bao khan: bao so 3',
+      readBack: '[KD] Thong bao khan: bao so 3',
+      matches: true,
+    });
     expect(o.reason).toMatch(/without Vietnamese diacritics, marked "\[KD\]"/);
   });
 

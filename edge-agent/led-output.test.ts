@@ -13,8 +13,25 @@ describe('LED telemetry', () => {
     const board = new SimulatedLedBoard({ rows: 32, columns: 192, maxLineChars: 48, latencyMs: 0 });
     await board.show({ pages: [{ lines: ['Bão số 3'] }] });
     const part = await new LedOutput({ board, log }).telemetry();
-    expect(part).toEqual({ led: { text: 'Bão số 3', brightness: 80, display: { rows: 32, columns: 192, maxLineChars: 48, charset: 'unicode-utf8', vietnamese: 'picture' } } });
-    const t = { deviceId: 'led-1', at: 1, clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {}, ...part };
+    expect(part).toEqual({
+      led: {
+        text: 'Bão số 3',
+        brightness: 80,
+        display: { rows: 32, columns: 192, maxLineChars: 48, charset: 'unicode-utf8', vietnamese: 'picture' },
+      },
+    });
+    const t = {
+      deviceId: 'led-1',
+      at: 1,
+      clockOffsetMs: null,
+      clockDelayMs: null,
+      outboxSize: 0,
+      cacheBytes: 0,
+      scheduleVersion: 0,
+      nowPlaying: null,
+      rejected: {},
+      ...part,
+    };
     expect(Telemetry.parse(t).led?.display).toEqual(part.led!.display);
     // An older agent's telemetry (no display) stays valid.
     expect(Telemetry.safeParse({ ...t, led: { text: '', brightness: 80 } }).success).toBe(true);

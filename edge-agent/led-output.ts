@@ -34,7 +34,12 @@ export class LedOutput implements PlaybackOutput {
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
     const { board, log } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
-    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error'): PlaybackOutcome => ({ ...outcome, result: 'failed', reason: clip(reason, 500), reasonCode });
+    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error'): PlaybackOutcome => ({
+      ...outcome,
+      result: 'failed',
+      reason: clip(reason, 500),
+      reasonCode,
+    });
     if (!item.led) return fail('the item has no LED message, and this device is an LED board');
     try {
       await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
@@ -71,9 +76,19 @@ export class LedOutput implements PlaybackOutput {
         readError = (e as Error).message;
       }
       const matches = readError === null && readBack === shownText;
-      outcome.evidence = { led: { shownText: clip(shownText, 2000), readBack: clip(readBack, 2000), matches, ...(brightness !== undefined ? { brightness } : {}) } };
+      outcome.evidence = {
+        led: {
+          shownText: clip(shownText, 2000),
+          readBack: clip(readBack, 2000),
+          matches,
+          ...(brightness !== undefined ? { brightness } : {}),
+        },
+      };
       let stopped = false;
-      const progress = setInterval(() => ctx.onProgress(Math.min(Date.now() - outcome.startedAt!, item.durationMs)), 1000);
+      const progress = setInterval(
+        () => ctx.onProgress(Math.min(Date.now() - outcome.startedAt!, item.durationMs)),
+        1000,
+      );
       try {
         await sleep(item.durationMs - (Date.now() - outcome.startedAt), ctx.signal);
       } catch {
@@ -89,7 +104,11 @@ export class LedOutput implements PlaybackOutput {
       outcome.playedMs = Math.min(outcome.endedAt - outcome.startedAt, item.durationMs);
       if (stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (readError !== null) return fail(`LED board status could not be read back: ${readError}`, 'readback-failed');
-      if (!matches) return fail(`LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`, 'shows-other');
+      if (!matches)
+        return fail(
+          `LED board shows ${JSON.stringify(clip(readBack, 200))} instead of ${JSON.stringify(clip(shownText, 200))}`,
+          'shows-other',
+        );
       return { ...outcome, result: 'played', ...(notes.length ? { reason: clip(notes.join('; '), 500) } : {}) };
     } finally {
       try {
@@ -108,6 +127,7 @@ export class LedOutput implements PlaybackOutput {
  */
 export function showFailureCode(e: unknown): ReasonCode {
   if (isDeviceError(e, 'timeout') || isDeviceError(e, 'io')) return 'device-unreachable';
-  if (isDeviceError(e, 'invalid')) return /cannot show|cannot draw/.test(e.detail) ? 'text-unsupported' : 'text-too-wide';
+  if (isDeviceError(e, 'invalid'))
+    return /cannot show|cannot draw/.test(e.detail) ? 'text-unsupported' : 'text-too-wide';
   return 'driver-error';
 }

@@ -82,7 +82,14 @@ function capabilitiesFor(hardware: Hardware): string[] {
     // A plain relay board has no current read-back: the device must not advertise what it cannot measure.
     const a = p.amplifier;
     const readback = a.driver === 'simulated' || !!a.registerMap.readback.currentMa;
-    return ['audio', 'opus', 'mp3', `audio-output:${p.audioOutput}`.slice(0, 40), `amplifier:${a.driver}`, ...(readback ? ['amplifier-readback'] : [])];
+    return [
+      'audio',
+      'opus',
+      'mp3',
+      `audio-output:${p.audioOutput}`.slice(0, 40),
+      `amplifier:${a.driver}`,
+      ...(readback ? ['amplifier-readback'] : []),
+    ];
   }
   return ['led-text', `led-board:${p.board.driver}`, 'led-readback'];
 }
@@ -104,7 +111,9 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
   });
   const deviceId = identity.deviceId;
   if (identity.kind !== config.profile.kind) {
-    throw new Error(`the hub enrolled ${deviceId} as a ${identity.kind} device, but the hardware profile describes a ${config.profile.kind}`);
+    throw new Error(
+      `the hub enrolled ${deviceId} as a ${identity.kind} device, but the hardware profile describes a ${config.profile.kind}`,
+    );
   }
   const log = rootLog.child({ deviceId });
   const events = new EventEmitter();
@@ -136,7 +145,12 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       output = new SpeakerOutput({
         amplifier: hw.amplifier!,
         feedAudio: hw.feedAudio,
-        settings: { zones: a.zones, warmUpMs: a.warmUpMs, tailMs: a.tailMs, minPlayingCurrentMa: a.minPlayingCurrentMa },
+        settings: {
+          zones: a.zones,
+          warmUpMs: a.warmUpMs,
+          tailMs: a.tailMs,
+          minPlayingCurrentMa: a.minPlayingCurrentMa,
+        },
         audioOutput: hw.profile.audioOutput,
         ffmpeg: resolveFfmpeg(config.ffmpegPath),
         media,
@@ -206,7 +220,11 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
 
     const handlers: HubMessageHandlers = {
       schedule(body, env) {
-        const r = store.applyManifest({ envelopeId: env.id, version: body.version, issuedAt: env.issuedAt }, body.items, hubNow());
+        const r = store.applyManifest(
+          { envelopeId: env.id, version: body.version, issuedAt: env.issuedAt },
+          body.items,
+          hubNow(),
+        );
         log.info({ version: body.version, items: body.items.length, ...r }, 'manifest applied');
         timeline.reload();
         refreshMedia();
@@ -217,7 +235,10 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         const item = body.item;
         // An area command reaches loudspeakers and LED boards alike; each takes what it can show.
         if (via === 'area' && !appliesHere(item)) {
-          log.info({ occurrenceId: item.occurrenceId }, `area play-now has nothing for a ${output.kind} device; ignored`);
+          log.info(
+            { occurrenceId: item.occurrenceId },
+            `area play-now has nothing for a ${output.kind} device; ignored`,
+          );
           return;
         }
         if (!store.addCommandItem(item, env.issuedAt, hubNow())) {
@@ -332,7 +353,10 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     media.on('failed', (sha: string, error: string) => events.emit('media-failed', { sha256: sha, error }));
 
     // After a crash or power cut the amplifier may have been left on: start from a known state.
-    if (hw.amplifier) await hw.amplifier.setPower(false).catch((err) => log.warn({ err: (err as Error).message }, 'amplifier power-off at start failed'));
+    if (hw.amplifier)
+      await hw.amplifier
+        .setPower(false)
+        .catch((err) => log.warn({ err: (err as Error).message }, 'amplifier power-off at start failed'));
 
     // Offline first: the timeline runs from the store before (and whether or not) the hub answers.
     timeline.start();
@@ -367,7 +391,19 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         heldMessages: hubMessages.heldCount(),
         pendingDownloads: media.pendingDownloads(),
       }),
-      telemetry: () => buildTelemetry({ deviceId, store, clock, media, output, timeline, publish: async () => undefined, isConnected, intervalMs: 0, log }),
+      telemetry: () =>
+        buildTelemetry({
+          deviceId,
+          store,
+          clock,
+          media,
+          output,
+          timeline,
+          publish: async () => undefined,
+          isConnected,
+          intervalMs: 0,
+          log,
+        }),
       stop() {
         stopping ??= (async () => {
           clearInterval(pruneTimer);

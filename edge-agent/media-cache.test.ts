@@ -41,7 +41,11 @@ function cache(over: Partial<ConstructorParameters<typeof MediaCache>[0]> = {}) 
     retryMaxMs: 200,
     ...over,
   });
-  cleanups.push(tmp.cleanup, () => store.close(), () => c.stop());
+  cleanups.push(
+    tmp.cleanup,
+    () => store.close(),
+    () => c.stop(),
+  );
   return { c, store, dir: path.join(tmp.dir, 'media') };
 }
 
@@ -95,7 +99,9 @@ describe('media cache', () => {
     const failed = nextEvent(c, 'failed', () => true);
     c.want([{ ref: wrong, neededAt: Date.now() }]);
     expect(await failed).toBe(wrong.sha256);
-    expect(c.lastError(wrong.sha256)).toMatch(/sha256 mismatch: downloaded file hashes to [0-9a-f]{64}, the manifest says 0{64}/);
+    expect(c.lastError(wrong.sha256)).toMatch(
+      /sha256 mismatch: downloaded file hashes to [0-9a-f]{64}, the manifest says 0{64}/,
+    );
     expect(existsSync(path.join(dir, `${wrong.sha256}.opus.part`))).toBe(false);
 
     const ready = nextEvent(c, 'ready', (s) => s === ref.sha256);

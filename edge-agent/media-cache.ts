@@ -100,7 +100,8 @@ export class MediaCache extends EventEmitter {
       const prev = next.get(r.ref.sha256);
       if (!prev || r.neededAt < prev.neededAt) next.set(r.ref.sha256, r);
     }
-    for (const sha of [...this.wanted.keys()]) if (!next.has(sha) && !this.wanted.get(sha)!.urgent) this.wanted.delete(sha);
+    for (const sha of [...this.wanted.keys()])
+      if (!next.has(sha) && !this.wanted.get(sha)!.urgent) this.wanted.delete(sha);
     for (const [sha, r] of next) {
       if (this.isReady(r.ref)) {
         this.wanted.delete(sha);
@@ -137,7 +138,13 @@ export class MediaCache extends EventEmitter {
     }
     if (actual === ref.sha256) return { ok: true };
     rmSync(file, { force: true });
-    this.opts.store.upsertMedia({ sha256: ref.sha256, format: ref.format, bytes: ref.bytes, readyAt: null, lastError: `cached file hashed to ${actual}` });
+    this.opts.store.upsertMedia({
+      sha256: ref.sha256,
+      format: ref.format,
+      bytes: ref.bytes,
+      readyAt: null,
+      lastError: `cached file hashed to ${actual}`,
+    });
     this.opts.log.error({ sha256: ref.sha256, actual }, 'cached media is corrupt; deleted it and fetching again');
     this.urgent(ref);
     return { ok: false, reason: `media ${ref.sha256} hash is wrong: the cached file hashes to ${actual}` };
@@ -160,7 +167,8 @@ export class MediaCache extends EventEmitter {
       this.opts.store.removeMedia(sha);
       removed++;
     }
-    for (const sha of [...this.wanted.keys()]) if (!referenced.has(sha) && !this.wanted.get(sha)!.urgent) this.wanted.delete(sha);
+    for (const sha of [...this.wanted.keys()])
+      if (!referenced.has(sha) && !this.wanted.get(sha)!.urgent) this.wanted.delete(sha);
     if (removed) this.opts.log.info({ removed }, 'removed media no longer scheduled');
     return removed;
   }
@@ -216,10 +224,23 @@ export class MediaCache extends EventEmitter {
         if (this.stopped) break;
         const message = (e as Error).message;
         w.attempts++;
-        const delay = backoffDelay(w.attempts - 1, { minMs: this.opts.retryMinMs ?? 1000, maxMs: this.opts.retryMaxMs ?? 60_000, jitter: 0.3 });
+        const delay = backoffDelay(w.attempts - 1, {
+          minMs: this.opts.retryMinMs ?? 1000,
+          maxMs: this.opts.retryMaxMs ?? 60_000,
+          jitter: 0.3,
+        });
         w.retryAt = Date.now() + delay;
-        this.opts.store.upsertMedia({ sha256: w.ref.sha256, format: w.ref.format, bytes: w.ref.bytes, readyAt: null, lastError: message.slice(0, 500) });
-        this.opts.log.warn({ sha256: w.ref.sha256, attempt: w.attempts, retryInMs: delay, err: message }, 'media download failed');
+        this.opts.store.upsertMedia({
+          sha256: w.ref.sha256,
+          format: w.ref.format,
+          bytes: w.ref.bytes,
+          readyAt: null,
+          lastError: message.slice(0, 500),
+        });
+        this.opts.log.warn(
+          { sha256: w.ref.sha256, attempt: w.attempts, retryInMs: delay, err: message },
+          'media download failed',
+        );
         this.emit('failed', w.ref.sha256, message);
       }
     }
@@ -228,7 +249,9 @@ export class MediaCache extends EventEmitter {
   private async download(ref: MediaRef): Promise<void> {
     const url = new URL(ref.url, this.opts.hubUrl);
     if (url.origin !== this.hubOrigin) {
-      throw new MediaDownloadError(`media URL ${url.href} is not on the hub (${this.hubOrigin}); refusing to send credentials elsewhere`);
+      throw new MediaDownloadError(
+        `media URL ${url.href} is not on the hub (${this.hubOrigin}); refusing to send credentials elsewhere`,
+      );
     }
     const final = this.fileFor(ref);
     const part = `${final}.part`;
@@ -242,10 +265,18 @@ export class MediaCache extends EventEmitter {
     const actual = await sha256File(part);
     if (actual !== ref.sha256) {
       rmSync(part, { force: true });
-      throw new MediaDownloadError(`sha256 mismatch: downloaded file hashes to ${actual}, the manifest says ${ref.sha256}`);
+      throw new MediaDownloadError(
+        `sha256 mismatch: downloaded file hashes to ${actual}, the manifest says ${ref.sha256}`,
+      );
     }
     renameSync(part, final);
-    this.opts.store.upsertMedia({ sha256: ref.sha256, format: ref.format, bytes: ref.bytes, readyAt: Date.now(), lastError: null });
+    this.opts.store.upsertMedia({
+      sha256: ref.sha256,
+      format: ref.format,
+      bytes: ref.bytes,
+      readyAt: Date.now(),
+      lastError: null,
+    });
     this.opts.log.info({ sha256: ref.sha256, bytes: ref.bytes }, 'media cached and verified');
   }
 
@@ -266,7 +297,9 @@ export class MediaCache extends EventEmitter {
       try {
         res = await (this.opts.trust?.fetch ?? plainFetch)(url, { headers, signal: ac.signal });
       } catch (e) {
-        throw new MediaDownloadError(`cannot fetch ${url.pathname}: ${(!ac.signal.aborted && this.opts.trust?.describe(e, this.hubOrigin)) || describeFetchError(e, ac)}`);
+        throw new MediaDownloadError(
+          `cannot fetch ${url.pathname}: ${(!ac.signal.aborted && this.opts.trust?.describe(e, this.hubOrigin)) || describeFetchError(e, ac)}`,
+        );
       }
       let offset: number;
       if (res.status === 206 && have > 0) {
@@ -274,7 +307,9 @@ export class MediaCache extends EventEmitter {
         if (!m || Number(m[1]) !== have) {
           await res.body?.cancel();
           rmSync(part, { force: true });
-          throw new MediaDownloadError(`hub answered a range request for bytes ${have}- with "${res.headers.get('content-range')}"; starting over`);
+          throw new MediaDownloadError(
+            `hub answered a range request for bytes ${have}- with "${res.headers.get('content-range')}"; starting over`,
+          );
         }
         offset = have;
       } else if (res.status === 200) {
@@ -294,7 +329,8 @@ export class MediaCache extends EventEmitter {
         for await (const chunk of res.body) {
           touch();
           size += chunk.byteLength;
-          if (size > ref.bytes) throw new MediaDownloadError(`hub sent more than the ${ref.bytes} bytes the manifest gives`);
+          if (size > ref.bytes)
+            throw new MediaDownloadError(`hub sent more than the ${ref.bytes} bytes the manifest gives`);
           await fh.write(chunk);
         }
         await fh.sync();
@@ -305,7 +341,9 @@ export class MediaCache extends EventEmitter {
           throw e;
         }
         // a broken connection: keep the partial file, the next attempt resumes it
-        throw new MediaDownloadError(`download of ${url.pathname} broke off at ${size} bytes: ${describeFetchError(e, ac)}`);
+        throw new MediaDownloadError(
+          `download of ${url.pathname} broke off at ${size} bytes: ${describeFetchError(e, ac)}`,
+        );
       } finally {
         await fh.close().catch(() => undefined);
       }

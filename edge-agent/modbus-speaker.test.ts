@@ -4,7 +4,11 @@
 // read-back whose receipt must not claim current.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
-import { ModbusAmplifierSimulator, ModbusRelayBoardSimulator, SIM_AUDIO_COIL } from '../firmware-bridge/amplifier/modbus-amplifier-simulator.ts';
+import {
+  ModbusAmplifierSimulator,
+  ModbusRelayBoardSimulator,
+  SIM_AUDIO_COIL,
+} from '../firmware-bridge/amplifier/modbus-amplifier-simulator.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import { agentConfig, audioItem, makeClip, nextEvent, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 import { startAgent, type RunningAgent } from './main.ts';
@@ -31,10 +35,29 @@ afterAll(async () => {
   await hub?.close();
 });
 
-async function modbusAgent(cl: (() => unknown)[], id: string, amplifier: Record<string, unknown>): Promise<RunningAgent> {
+async function modbusAgent(
+  cl: (() => unknown)[],
+  id: string,
+  amplifier: Record<string, unknown>,
+): Promise<RunningAgent> {
   const tmp = tempDir();
-  const profile = { kind: 'speaker' as const, audioOutput: 'null', amplifier: { driver: 'modbus-tcp', host: '127.0.0.1', warmUpMs: 100, tailMs: 50, timeoutMs: 150, retries: 1, ...amplifier } };
-  const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken(id, 'speaker', AREA), profile: profile as never }), { logger: testLogger() });
+  const profile = {
+    kind: 'speaker' as const,
+    audioOutput: 'null',
+    amplifier: {
+      driver: 'modbus-tcp',
+      host: '127.0.0.1',
+      warmUpMs: 100,
+      tailMs: 50,
+      timeoutMs: 150,
+      retries: 1,
+      ...amplifier,
+    },
+  };
+  const a = await startAgent(
+    agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken(id, 'speaker', AREA), profile: profile as never }),
+    { logger: testLogger() },
+  );
   cl.push(tmp.cleanup, () => a.stop());
   await nextEvent(a.events, 'connected');
   await waitUntil(() => a.status().clockOffsetMs !== null, 5000, 'clock sync');
@@ -58,7 +81,11 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
   it.concurrent('powers up, feeds audio through the simulator side channel, puts measured current in the signed receipt, powers down', async (ctx) => {
     const cl = cleanups(ctx);
     const { sim, port } = await controller(cl);
-    const a = await modbusAgent(cl, 'loa-mb-1', { port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL } });
+    const a = await modbusAgent(cl, 'loa-mb-1', {
+      port,
+      registerMap: 'amp-controller-readback',
+      simulation: { audioInputCoil: SIM_AUDIO_COIL },
+    });
     const receipt = await playOnce(a, 'loa-mb-1');
     expect(receipt.result).toBe('played');
     expect(receipt.reason).toBeUndefined();
@@ -77,7 +104,11 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
     const cl = cleanups(ctx);
     const { sim, port } = await controller(cl);
     sim.inject('dead');
-    const a = await modbusAgent(cl, 'loa-mb-2', { port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL } });
+    const a = await modbusAgent(cl, 'loa-mb-2', {
+      port,
+      registerMap: 'amp-controller-readback',
+      simulation: { audioInputCoil: SIM_AUDIO_COIL },
+    });
     const receipt = await playOnce(a, 'loa-mb-2');
     expect(receipt.result).toBe('failed');
     expect(receipt.reason).toMatch(/read back unpowered and drew no current .*dead amplifier/);
@@ -88,14 +119,23 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
   it.concurrent('a Modbus timeout during playback is named in the receipt', async (ctx) => {
     const cl = cleanups(ctx);
     const { sim, port } = await controller(cl);
-    const a = await modbusAgent(cl, 'loa-mb-3', { port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL }, retries: 0 });
+    const a = await modbusAgent(cl, 'loa-mb-3', {
+      port,
+      registerMap: 'amp-controller-readback',
+      simulation: { audioInputCoil: SIM_AUDIO_COIL },
+      retries: 0,
+    });
     // the amplifier accepts the power-up, then stops answering once audio flows
     const watch = setInterval(() => sim.audioActive && sim.inject('no-answer'), 2);
     cl.push(() => clearInterval(watch));
     const receipt = await playOnce(a, 'loa-mb-3');
     clearInterval(watch);
-    expect(receipt.reason).toMatch(/FC0[1-4] read .* failed \(timeout\): modbus-tcp 127\.0\.0\.1:\d+: no answer within 150 ms/);
-    expect(receipt.evidence.amplifier!.faults.some((f) => /^read failed: unit 1 FC0\d read .*: timeout$/.test(f))).toBe(true);
+    expect(receipt.reason).toMatch(
+      /FC0[1-4] read .* failed \(timeout\): modbus-tcp 127\.0\.0\.1:\d+: no answer within 150 ms/,
+    );
+    expect(receipt.evidence.amplifier!.faults.some((f) => /^read failed: unit 1 FC0\d read .*: timeout$/.test(f))).toBe(
+      true,
+    );
     expect(['failed', 'played']).toContain(receipt.result);
   });
 });
@@ -111,7 +151,12 @@ describe('loudspeaker switched by a plain Modbus relay board (no read-back)', ()
     expect(receipt.result).toBe('played');
     expect(receipt.reason).toMatch(/no current read-back, so sound at the speakers was not measured/);
     expect(verifyReceipt(a.publicKeyPem, receipt)).toBe(true);
-    expect(receipt.evidence.amplifier).toMatchObject({ powered: true, maxCurrentMa: 0, meanCurrentMa: 0, maxTemperatureC: 0 });
+    expect(receipt.evidence.amplifier).toMatchObject({
+      powered: true,
+      maxCurrentMa: 0,
+      meanCurrentMa: 0,
+      maxTemperatureC: 0,
+    });
     expect(receipt.evidence.amplifier!.notMeasured).toEqual(['power', 'volume', 'current', 'temperature', 'faults']);
     // relay 1 (power) off after the tail; zone relays 2-4 left as set, 5-8 off
     await waitUntil(() => !board.coils[0], 3000, 'power relay off after the tail');

@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
-import { agentConfig, audioItem, makeClip, nextEvent, sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import {
+  agentConfig,
+  audioItem,
+  makeClip,
+  nextEvent,
+  sleep,
+  tempDir,
+  testLogger,
+  waitUntil,
+} from './test-support/helpers.ts';
 import { startAgent } from './main.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +41,10 @@ describe('receipt outbox', () => {
   it('re-sends a receipt until the hub acks it, then deletes it', async () => {
     const tmp = tempDir();
     hub.autoAck = false;
-    const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-retry'), receiptRetryMs: 300 }), { logger: testLogger() });
+    const a = await startAgent(
+      agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-retry'), receiptRetryMs: 300 }),
+      { logger: testLogger() },
+    );
     try {
       await nextEvent(a.events, 'connected');
       const item = audioItem(clip, hub.hubNow() + 300);
@@ -98,10 +110,18 @@ describe('receipt outbox', () => {
   it('after a crash (SIGKILL) mid-playback, the interrupted occurrence gets one "agent restarted during playback" receipt and is not played again', async () => {
     const tmp = tempDir();
     const cfg = agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-crash') });
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run-ts.mjs'), path.join(repoRoot, 'edge-agent', 'test-support', 'agent-process.ts'), JSON.stringify(cfg)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'run-ts.mjs'),
+        path.join(repoRoot, 'edge-agent', 'test-support', 'agent-process.ts'),
+        JSON.stringify(cfg),
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines = createInterface({ input: child.stdout! });
     const events: { event: string; value: any }[] = [];
     const waitChild = (event: string, timeoutMs = 20_000) =>
@@ -138,7 +158,8 @@ describe('receipt outbox', () => {
         // (heardMs is measured from when the test saw 'playing', so it is itself a little short)
         expect(r.secondsPlayed).toBeGreaterThan(0);
         expect(r.secondsPlayed).toBeGreaterThanOrEqual(heardMs / 1000 - 1.1);
-        if (process.env.WARDCAST_TEST_FIGURES) console.log(`crash under-count: heard ≥ ${heardMs} ms, receipt says ${r.secondsPlayed} s`);
+        if (process.env.WARDCAST_TEST_FIGURES)
+          console.log(`crash under-count: heard ≥ ${heardMs} ms, receipt says ${r.secondsPlayed} s`);
         expect(verifyReceipt(b.publicKeyPem, r)).toBe(true);
         // a newer manifest still listing the occurrence does not make it play again
         const applied = nextEvent(b.events, 'schedule');

@@ -6,7 +6,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
-import { agentConfig, audioItem, ledItem, makeClip, nextEvent, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import {
+  agentConfig,
+  audioItem,
+  ledItem,
+  makeClip,
+  nextEvent,
+  tempDir,
+  testLogger,
+  waitUntil,
+} from './test-support/helpers.ts';
 import { startAgent, type RunningAgent } from './main.ts';
 
 const AREA = 'ha-noi/thanh-xuan/ha-dinh';
@@ -32,7 +41,10 @@ afterEach(async () => {
 
 async function agent(id: string, extra: Parameters<typeof agentConfig>[2] = {}): Promise<RunningAgent> {
   const tmp = tempDir();
-  const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken(id, extra.profile?.kind ?? 'speaker', AREA), ...extra }), { logger: testLogger() });
+  const a = await startAgent(
+    agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken(id, extra.profile?.kind ?? 'speaker', AREA), ...extra }),
+    { logger: testLogger() },
+  );
   cleanups.push(tmp.cleanup, () => a.stop());
   await nextEvent(a.events, 'connected');
   // wait for the first clock sample so start times are in hub time
@@ -171,7 +183,13 @@ describe('scheduled playback', () => {
   });
 
   it('an amplifier that stays powered but drives no load (open output) gives "drew no current"', async () => {
-    const a = await agent('loa-07', { profile: { kind: 'speaker', amplifier: { driver: 'simulated', warmUpMs: 100, tailMs: 50, latencyMs: 1, minPlayingCurrentMa: 150 }, audioOutput: 'null' } });
+    const a = await agent('loa-07', {
+      profile: {
+        kind: 'speaker',
+        amplifier: { driver: 'simulated', warmUpMs: 100, tailMs: 50, latencyMs: 1, minPlayingCurrentMa: 150 },
+        audioOutput: 'null',
+      },
+    });
     const item = audioItem(shortClip, hub.hubNow() + 1500, { volume: 0 }); // volume 0: powered, idle current only
     await hub.publishSchedule('loa-07', [item], 1);
     const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
@@ -203,7 +221,11 @@ describe('scheduled playback', () => {
     expect((await a.hardware.ledBoard!.status()).text).toBe('Phường Hạ Đình\nPhòng chống bão lũ');
     const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
     expect(r.result).toBe('played');
-    expect(r.evidence.led).toMatchObject({ shownText: 'Phường Hạ Đình\nPhòng chống bão lũ', readBack: 'Phường Hạ Đình\nPhòng chống bão lũ', matches: true });
+    expect(r.evidence.led).toMatchObject({
+      shownText: 'Phường Hạ Đình\nPhòng chống bão lũ',
+      readBack: 'Phường Hạ Đình\nPhòng chống bão lũ',
+      matches: true,
+    });
     expect(r.secondsPlayed).toBeGreaterThanOrEqual(1.4);
     expect((await a.hardware.ledBoard!.status()).text).toBe('');
   });
@@ -211,10 +233,18 @@ describe('scheduled playback', () => {
   it('an LED board that loses the diacritics gives a failed receipt with both texts as evidence', async () => {
     const a = await agent('led-02', { profile: { kind: 'led', board: { driver: 'simulated', latencyMs: 1 } } });
     a.hardware.simulatedLedBoard!.injectFault('garbled');
-    const item = ledItem({ pages: [{ lines: ['Đường Nguyễn Trãi'], mode: 'hold', seconds: 8 }] }, hub.hubNow() + 300, 500);
+    const item = ledItem(
+      { pages: [{ lines: ['Đường Nguyễn Trãi'], mode: 'hold', seconds: 8 }] },
+      hub.hubNow() + 300,
+      500,
+    );
     await hub.publishSchedule('led-02', [item], 1);
     const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
     expect(r.result).toBe('failed');
-    expect(r.evidence.led).toMatchObject({ shownText: 'Đường Nguyễn Trãi', readBack: 'Duong Nguyen Trai', matches: false });
+    expect(r.evidence.led).toMatchObject({
+      shownText: 'Đường Nguyễn Trãi',
+      readBack: 'Duong Nguyen Trai',
+      matches: false,
+    });
   });
 });

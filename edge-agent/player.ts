@@ -29,12 +29,26 @@ export interface PlayOptions {
 export function ffmpegArgs(file: string, output: string): string[] {
   const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
   // -progress pipe:1 gives machine-readable out_time_us lines; stderr keeps the classic time= stats.
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-stats', '-re', '-i', file, '-vn', '-progress', 'pipe:1', ...sink];
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-stats',
+    '-re',
+    '-i',
+    file,
+    '-vn',
+    '-progress',
+    'pipe:1',
+    ...sink,
+  ];
 }
 
 function outputArgs(output: string): string[] {
   const i = output.indexOf(':');
-  if (i <= 0 || i === output.length - 1) throw new Error(`audio output "${output}" must be "null" or "<format>:<device>"`);
+  if (i <= 0 || i === output.length - 1)
+    throw new Error(`audio output "${output}" must be "null" or "<format>:<device>"`);
   return ['-f', output.slice(0, i), output.slice(i + 1)];
 }
 
@@ -72,7 +86,11 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
       resolve({ exitCode: null, decodedMs: 0, stopped: true });
       return;
     }
-    const child = spawnTied(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
+    const child = spawnTied(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
+      null,
+      Readable,
+      Readable
+    >;
 
     const finish = (r: PlayResult) => {
       if (settled) return;
@@ -110,13 +128,21 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
       for (const m of chunk.matchAll(/time=\s*(\S+)/g)) progress(parseFfmpegTime(m[1]));
     });
 
-    child.on('error', (err) => finish({ exitCode: null, decodedMs, error: `cannot run ffmpeg (${opts.ffmpegPath}): ${err.message}`, stopped }));
+    child.on('error', (err) =>
+      finish({ exitCode: null, decodedMs, error: `cannot run ffmpeg (${opts.ffmpegPath}): ${err.message}`, stopped }),
+    );
     child.on('close', (code, signal) => {
       if (stopped) return finish({ exitCode: code, decodedMs, stopped: true });
       if (code === 0) return finish({ exitCode: 0, decodedMs, stopped: false });
       // spawnTied runs ffmpeg through setpriv, which reports a binary it cannot execute this way
       const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
-      if (notRun) return finish({ exitCode: code, decodedMs, error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`, stopped: false });
+      if (notRun)
+        return finish({
+          exitCode: code,
+          decodedMs,
+          error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`,
+          stopped: false,
+        });
       const lastLines = stderrTail
         .split(/[\r\n]+/)
         .map((l) => l.trim())
@@ -126,7 +152,11 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
       finish({
         exitCode: code,
         decodedMs,
-        error: `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(0, 480),
+        error:
+          `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(
+            0,
+            480,
+          ),
         stopped: false,
       });
     });

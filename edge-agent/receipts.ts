@@ -65,16 +65,25 @@ export class ReceiptOutbox {
     const check = Receipt.safeParse({ ...unsigned, sig: 'x' });
     if (!check.success) {
       const problem = describeZodError(check.error);
-      log.error({ occurrenceId: unsigned.occurrenceId, problem }, 'receipt evidence is invalid; sending the receipt without it');
+      log.error(
+        { occurrenceId: unsigned.occurrenceId, problem },
+        'receipt evidence is invalid; sending the receipt without it',
+      );
       unsigned.evidence = {};
       unsigned.reason = `${unsigned.reason ?? ''} [evidence dropped: ${problem}]`.trim().slice(0, 500);
     }
     const receipt = signReceipt(this.deps.privateKey, unsigned);
     if (!store.recordReceipt(receipt)) {
-      log.warn({ occurrenceId: receipt.occurrenceId, result: receipt.result }, 'occurrence already has a receipt; not issuing another');
+      log.warn(
+        { occurrenceId: receipt.occurrenceId, result: receipt.result },
+        'occurrence already has a receipt; not issuing another',
+      );
       return null;
     }
-    log.info({ receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: receipt.reason }, 'receipt queued');
+    log.info(
+      { receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: receipt.reason },
+      'receipt queued',
+    );
     events.emit('receipt-queued', receipt);
     this.flush();
     return receipt;
@@ -99,7 +108,11 @@ export class ReceiptOutbox {
         now,
       );
       for (const r of due) {
-        this.deps.publish(r).catch((err) => this.deps.log.debug({ receiptId: r.id, err: (err as Error).message }, 'receipt publish failed; will retry'));
+        this.deps
+          .publish(r)
+          .catch((err) =>
+            this.deps.log.debug({ receiptId: r.id, err: (err as Error).message }, 'receipt publish failed; will retry'),
+          );
       }
       // More waiting: continue soon without flooding the broker.
       if (due.length === BATCH) setTimeout(() => this.flush(), 200).unref?.();

@@ -3,7 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeys, type MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
-import { agentConfig, audioItem, makeClip, nextEvent, sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
+import {
+  agentConfig,
+  audioItem,
+  makeClip,
+  nextEvent,
+  sleep,
+  tempDir,
+  testLogger,
+  waitUntil,
+} from './test-support/helpers.ts';
 import { startAgent, type RunningAgent } from './main.ts';
 
 let hub: FakeHub;
@@ -19,7 +28,10 @@ beforeAll(async () => {
   clip = hub.addMedia(c.file, c.durationMs);
   const tmp = tempDir();
   cleanup = tmp.cleanup;
-  agent = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-sec'), telemetryIntervalMs: 1000 }), { logger: testLogger() });
+  agent = await startAgent(
+    agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-sec'), telemetryIntervalMs: 1000 }),
+    { logger: testLogger() },
+  );
   agent.events.on('playing', (p) => playing.push(p.occurrenceId));
   agent.events.on('command', (c) => commands.push(c.type));
   await nextEvent(agent.events, 'connected');
@@ -46,13 +58,19 @@ describe('hub message verification', () => {
   it('rejects a play-now signed with a key other than the pinned hub key (forged)', async () => {
     const attacker = generateSigningKeys();
     const item = audioItem(clip, hub.hubNow(), { priority: 'emergency' });
-    await expectRejected('forged', () => hub.command('loa-sec', { type: 'play-now', item }, { key: attacker.privateKeyPem }));
+    await expectRejected('forged', () =>
+      hub.command('loa-sec', { type: 'play-now', item }, { key: attacker.privateKeyPem }),
+    );
   });
 
   it('rejects an expired command and one issued in the future', async () => {
     const item = audioItem(clip, hub.hubNow(), { priority: 'emergency' });
-    await expectRejected('expired', () => hub.command('loa-sec', { type: 'play-now', item }, { issuedAt: hub.hubNow() - 2 * 3600_000, ttlMs: 3600_000 }));
-    await expectRejected('not-yet-valid', () => hub.command('loa-sec', { type: 'play-now', item }, { issuedAt: hub.hubNow() + 3600_000 }));
+    await expectRejected('expired', () =>
+      hub.command('loa-sec', { type: 'play-now', item }, { issuedAt: hub.hubNow() - 2 * 3600_000, ttlMs: 3600_000 }),
+    );
+    await expectRejected('not-yet-valid', () =>
+      hub.command('loa-sec', { type: 'play-now', item }, { issuedAt: hub.hubNow() + 3600_000 }),
+    );
   });
 
   it('rejects an unsigned command, malformed JSON and an oversized payload', async () => {
@@ -81,9 +99,16 @@ describe('hub message verification', () => {
 
   it('rejects a manifest for another device and a command on the wrong topic', async () => {
     const item = audioItem(clip, hub.hubNow() + 60_000);
-    const env = hub.seal({ device: 'loa-khac' }, { type: 'schedule', deviceId: 'loa-khac', version: 99, from: 0, until: hub.hubNow() + 1000, items: [item] });
-    await expectRejected('wrong-target', () => hub.publish(hub.topics.deviceSchedule('loa-sec'), env, { retain: false }));
-    await expectRejected('wrong-topic', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ device: 'loa-sec' }, { type: 'play-now', item })));
+    const env = hub.seal(
+      { device: 'loa-khac' },
+      { type: 'schedule', deviceId: 'loa-khac', version: 99, from: 0, until: hub.hubNow() + 1000, items: [item] },
+    );
+    await expectRejected('wrong-target', () =>
+      hub.publish(hub.topics.deviceSchedule('loa-sec'), env, { retain: false }),
+    );
+    await expectRejected('wrong-topic', () =>
+      hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ device: 'loa-sec' }, { type: 'play-now', item })),
+    );
     expect(agent.status().scheduledItems).toBe(0);
   });
 
@@ -95,7 +120,16 @@ describe('hub message verification', () => {
       const receipt = await hub.waitForReceipt((r) => r.occurrenceId === item.occurrenceId);
       expect(agent.status().outboxSize).toBe(1);
       const attacker = generateSigningKeys();
-      await expectRejected('forged', () => hub.publish(hub.topics.deviceReply('loa-sec'), hub.seal({ device: 'loa-sec' }, { type: 'receipt-ack', receiptIds: [receipt.id] }, { key: attacker.privateKeyPem })));
+      await expectRejected('forged', () =>
+        hub.publish(
+          hub.topics.deviceReply('loa-sec'),
+          hub.seal(
+            { device: 'loa-sec' },
+            { type: 'receipt-ack', receiptIds: [receipt.id] },
+            { key: attacker.privateKeyPem },
+          ),
+        ),
+      );
       expect(agent.status().outboxSize).toBe(1);
       await hub.ack('loa-sec', [receipt.id]);
       await waitUntil(() => agent.status().outboxSize === 0, 3000, 'genuine ack empties the outbox');
@@ -105,8 +139,22 @@ describe('hub message verification', () => {
   });
 
   it('reports the rejection counts in telemetry, and nothing rejected was ever played', async () => {
-    const t = await nextEvent(hub, 'telemetry', (t: any) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2, 5000);
-    expect(t.rejected).toMatchObject({ forged: 2, expired: 1, 'not-yet-valid': 1, unsigned: 1, invalid: 2, replayed: 2, 'wrong-target': 1, 'wrong-topic': 1 });
+    const t = await nextEvent(
+      hub,
+      'telemetry',
+      (t: any) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2,
+      5000,
+    );
+    expect(t.rejected).toMatchObject({
+      forged: 2,
+      expired: 1,
+      'not-yet-valid': 1,
+      unsigned: 1,
+      invalid: 2,
+      replayed: 2,
+      'wrong-target': 1,
+      'wrong-topic': 1,
+    });
     // only the two genuine items ever played
     expect(playing).toHaveLength(2);
     expect(commands).toEqual(['stop', 'play-now']);

@@ -71,7 +71,12 @@ export class MqttSession extends EventEmitter {
   subscriptions(): string[] {
     const t = this.opts.topics;
     const id = this.opts.deviceId;
-    return [t.deviceCommand(id), t.deviceSchedule(id), t.deviceReply(id), ...this.opts.areaPaths.map((p) => t.areaCommand(p))];
+    return [
+      t.deviceCommand(id),
+      t.deviceSchedule(id),
+      t.deviceReply(id),
+      ...this.opts.areaPaths.map((p) => t.areaCommand(p)),
+    ];
   }
 
   start(): void {
@@ -154,12 +159,16 @@ export class MqttSession extends EventEmitter {
       const grants = await client.subscribeAsync(
         Object.fromEntries(this.subscriptions().map((t) => [t, { qos: 1 as const }])),
       );
-      for (const g of grants) if (g.qos === 128) opts.log.error({ topic: g.topic }, 'the broker refused a subscription');
+      for (const g of grants)
+        if (g.qos === 128) opts.log.error({ topic: g.topic }, 'the broker refused a subscription');
       // On its own: MQTT.js fails a whole SUBSCRIBE when one topic is refused, and a broker whose
       // access rules predate hub/status refuses it. The agent then works as before, without the
       // prompt reaction to a hub restart.
       await client.subscribeAsync(opts.topics.hubStatus, { qos: 1 }).catch((err) => {
-        opts.log.warn({ err: (err as Error).message, topic: opts.topics.hubStatus }, 'cannot subscribe to the hub status; a restarted hub is noticed on the next retry instead');
+        opts.log.warn(
+          { err: (err as Error).message, topic: opts.topics.hubStatus },
+          'cannot subscribe to the hub status; a restarted hub is noticed on the next retry instead',
+        );
       });
       await this.publishBirth(client);
     } catch (err) {
@@ -173,7 +182,11 @@ export class MqttSession extends EventEmitter {
   }
 
   private publishBirth(client: MqttClient): Promise<unknown> {
-    return client.publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('online')), { qos: 1, retain: true });
+    return client.publishAsync(
+      this.opts.topics.deviceStatus(this.opts.deviceId),
+      JSON.stringify(this.status('online')),
+      { qos: 1, retain: true },
+    );
   }
 
   /**
@@ -213,7 +226,12 @@ export class MqttSession extends EventEmitter {
     if (!client) return;
     if (this.connected) {
       await Promise.race([
-        client.publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).catch(() => undefined),
+        client
+          .publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('offline')), {
+            qos: 1,
+            retain: true,
+          })
+          .catch(() => undefined),
         new Promise((r) => setTimeout(r, 2000)),
       ]);
     }

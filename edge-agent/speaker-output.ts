@@ -99,7 +99,9 @@ class AmplifierSampler {
     return {
       powered: s.length > 0 && s.every((x) => x.powered),
       maxCurrentMa: currents.length ? Math.max(0, ...currents) : 0,
-      meanCurrentMa: currents.length ? Math.max(0, Math.round(currents.reduce((a, b) => a + b, 0) / currents.length)) : 0,
+      meanCurrentMa: currents.length
+        ? Math.max(0, Math.round(currents.reduce((a, b) => a + b, 0) / currents.length))
+        : 0,
       maxTemperatureC: s.length && !missing.includes('temperature') ? Math.max(...s.map((x) => x.temperatureC)) : 0,
       faults: faults.slice(0, 20).map((f) => clip(f, 80)),
       samples: s.length,
@@ -133,16 +135,30 @@ export class SpeakerOutput implements PlaybackOutput {
   async telemetry() {
     try {
       const r = await this.deps.amplifier.read();
-      return { amplifier: { powered: r.powered, currentMa: r.currentMa, temperatureC: r.temperatureC, faults: r.faults } };
+      return {
+        amplifier: { powered: r.powered, currentMa: r.currentMa, temperatureC: r.temperatureC, faults: r.faults },
+      };
     } catch (e) {
-      return { amplifier: { powered: false, currentMa: 0, temperatureC: 0, faults: [clip(`read failed: ${(e as Error).message}`, 200)] } };
+      return {
+        amplifier: {
+          powered: false,
+          currentMa: 0,
+          temperatureC: 0,
+          faults: [clip(`read failed: ${(e as Error).message}`, 200)],
+        },
+      };
     }
   }
 
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
     const { amplifier, settings, log } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
-    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error') => ({ ...outcome, result: 'failed' as const, reason, reasonCode });
+    const fail = (reason: string, reasonCode: ReasonCode = 'driver-error') => ({
+      ...outcome,
+      result: 'failed' as const,
+      reason,
+      reasonCode,
+    });
     const media = item.media;
     if (!media) return fail('the item has no audio, and this device is a loudspeaker');
     const check = await this.deps.media.verify(media);
@@ -157,7 +173,10 @@ export class SpeakerOutput implements PlaybackOutput {
         await amplifier.setZones(Array.from({ length: settings.zones }, (_, i) => i + 1));
         await amplifier.setVolume(item.volume);
       } catch (e) {
-        return fail(clip(`amplifier did not accept the commands: ${(e as Error).message}`, 500), isDeviceError(e, 'timeout') || isDeviceError(e, 'io') ? 'device-unreachable' : 'driver-error');
+        return fail(
+          clip(`amplifier did not accept the commands: ${(e as Error).message}`, 500),
+          isDeviceError(e, 'timeout') || isDeviceError(e, 'io') ? 'device-unreachable' : 'driver-error',
+        );
       }
       try {
         await sleep(settings.warmUpMs, ctx.signal);
@@ -187,33 +206,68 @@ export class SpeakerOutput implements PlaybackOutput {
       const amp = sampler.evidence();
       outcome.playedMs = r.decodedMs;
       outcome.evidence = {
-        player: { decoder, exitCode: r.exitCode, decodedMs: Math.max(0, Math.round(r.decodedMs)), mediaSha256: media.sha256, ...(r.error ? { error: clip(r.error, 500) } : {}) },
+        player: {
+          decoder,
+          exitCode: r.exitCode,
+          decodedMs: Math.max(0, Math.round(r.decodedMs)),
+          mediaSha256: media.sha256,
+          ...(r.error ? { error: clip(r.error, 500) } : {}),
+        },
         amplifier: amp,
       };
       const faults = amp.faults.length ? ` (faults: ${amp.faults.join(', ')})` : '';
       if (r.stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500), 'player-error');
-      if (amp.samples === 0) return fail(clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500), 'device-unreachable');
+      if (amp.samples === 0)
+        return fail(
+          clip(`amplifier could not be read while playing: ${sampler.errors[0] ?? 'no answer'}`, 500),
+          'device-unreachable',
+        );
       const missing = sampler.notMeasured();
       if (missing.includes('current')) {
         // A relay board: it can only say its relays are on. Not evidence of sound; say so.
-        if (!amp.powered) return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500), 'amplifier-fault');
+        if (!amp.powered)
+          return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500), 'amplifier-fault');
         if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
-          return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s; amplifier current not measured` };
+          return {
+            ...outcome,
+            result: 'partial',
+            reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s; amplifier current not measured`,
+          };
         }
-        return { ...outcome, result: 'played', reason: clip(`decoded in full and the relays read back on; the amplifier has no current read-back, so sound at the speakers was not measured${readErrors(sampler)}`, 500) };
+        return {
+          ...outcome,
+          result: 'played',
+          reason: clip(
+            `decoded in full and the relays read back on; the amplifier has no current read-back, so sound at the speakers was not measured${readErrors(sampler)}`,
+            500,
+          ),
+        };
       }
       if (!amp.powered) {
-        return fail(clip(`amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`, 500), 'amplifier-fault');
+        return fail(
+          clip(
+            `amplifier read back unpowered and drew no current while playing (max ${amp.maxCurrentMa} mA): dead amplifier or no mains power${faults}`,
+            500,
+          ),
+          'amplifier-fault',
+        );
       }
       if (amp.maxCurrentMa < settings.minPlayingCurrentMa) {
         return fail(
-          clip(`amplifier drew no current while playing: dead amplifier or open output (max ${amp.maxCurrentMa} mA, needs ${settings.minPlayingCurrentMa} mA)${faults}`, 500),
+          clip(
+            `amplifier drew no current while playing: dead amplifier or open output (max ${amp.maxCurrentMa} mA, needs ${settings.minPlayingCurrentMa} mA)${faults}`,
+            500,
+          ),
           'amplifier-fault',
         );
       }
       if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
-        return { ...outcome, result: 'partial', reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s` };
+        return {
+          ...outcome,
+          result: 'partial',
+          reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s`,
+        };
       }
       const errs = readErrors(sampler);
       return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };

@@ -112,7 +112,12 @@ describe('agent store', () => {
     expect(store.items().map((s) => s.item.occurrenceId)).toEqual(['other@1']);
     // a manifest the hub issued after the stop is the hub's new word
     store.applyManifest(meta(3, now + 10), [item('camp@3', now + 3000), item('other@1', now)], now);
-    expect(store.items().map((s) => s.item.occurrenceId).sort()).toEqual(['camp@3', 'other@1']);
+    expect(
+      store
+        .items()
+        .map((s) => s.item.occurrenceId)
+        .sort(),
+    ).toEqual(['camp@3', 'other@1']);
   });
 
   it('remembers accepted envelope ids until after they expire, and counts rejections by reason', () => {

@@ -149,7 +149,9 @@ export class AgentStore {
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+    );
     const current = this.schemaVersion();
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
@@ -177,7 +179,10 @@ export class AgentStore {
   }
 
   private setKv(key: string, value: string): void {
-    this.st('INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.st('INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   /** Increments and returns the persisted MQTT session counter (one per connection attempt). */
@@ -244,11 +249,24 @@ export class AgentStore {
                  due_at = CASE WHEN source = 'command' THEN MAX(due_at, ?) ELSE ? END, source = 'manifest'
                WHERE occurrence_id = ?`,
             )
-            .run(item.broadcastId, item.priority, item.startAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, JSON.stringify(item), Date.now(), item.startAt, item.startAt, item.occurrenceId);
+            .run(
+              item.broadcastId,
+              item.priority,
+              item.startAt,
+              item.startAt + item.durationMs,
+              item.media?.sha256 ?? null,
+              JSON.stringify(item),
+              Date.now(),
+              item.startAt,
+              item.startAt,
+              item.occurrenceId,
+            );
           result.updated++;
         }
       }
-      const stale = this.st("SELECT occurrence_id FROM schedule_items WHERE source = 'manifest' AND state = 'pending'").all() as { occurrence_id: string }[];
+      const stale = this.st(
+        "SELECT occurrence_id FROM schedule_items WHERE source = 'manifest' AND state = 'pending'",
+      ).all() as { occurrence_id: string }[];
       const del = this.st('DELETE FROM schedule_items WHERE occurrence_id = ?');
       for (const s of stale) {
         if (!keep.has(s.occurrence_id)) {
@@ -272,7 +290,18 @@ export class AgentStore {
         `INSERT INTO schedule_items(occurrence_id, broadcast_id, priority, start_at, due_at, end_at, media_sha256, source, item_json, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(item.occurrenceId, item.broadcastId, item.priority, item.startAt, dueAt, item.startAt + item.durationMs, item.media?.sha256 ?? null, source, JSON.stringify(item), Date.now());
+      .run(
+        item.occurrenceId,
+        item.broadcastId,
+        item.priority,
+        item.startAt,
+        dueAt,
+        item.startAt + item.durationMs,
+        item.media?.sha256 ?? null,
+        source,
+        JSON.stringify(item),
+        Date.now(),
+      );
   }
 
   /**
@@ -284,9 +313,9 @@ export class AgentStore {
     return this.db.transaction(() => {
       if (this.hasResult(item.occurrenceId)) return false;
       if (this.st('SELECT 1 FROM schedule_items WHERE occurrence_id = ?').get(item.occurrenceId)) return false;
-      const cancelled = this.st('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?').get(item.broadcastId) as
-        | { cancelled_at: number }
-        | undefined;
+      const cancelled = this.st('SELECT cancelled_at FROM cancelled_broadcasts WHERE broadcast_id = ?').get(
+        item.broadcastId,
+      ) as { cancelled_at: number } | undefined;
       if (cancelled && cancelled.cancelled_at >= issuedAt) return false;
       this.insertItem(item, 'command', Math.max(item.startAt, nowHub));
       return true;
@@ -307,15 +336,25 @@ export class AgentStore {
 
   /** Marks an item as playing: if the agent dies now, the next start knows it was interrupted. */
   markPlaying(occurrenceId: string): void {
-    this.st("UPDATE schedule_items SET state = 'playing', playing_since = NULL, progress_ms = 0, updated_at = ? WHERE occurrence_id = ?").run(Date.now(), occurrenceId);
+    this.st(
+      "UPDATE schedule_items SET state = 'playing', playing_since = NULL, progress_ms = 0, updated_at = ? WHERE occurrence_id = ?",
+    ).run(Date.now(), occurrenceId);
   }
 
   markAudible(occurrenceId: string, hubStart: number): void {
-    this.st('UPDATE schedule_items SET playing_since = ?, updated_at = ? WHERE occurrence_id = ?').run(hubStart, Date.now(), occurrenceId);
+    this.st('UPDATE schedule_items SET playing_since = ?, updated_at = ? WHERE occurrence_id = ?').run(
+      hubStart,
+      Date.now(),
+      occurrenceId,
+    );
   }
 
   recordProgress(occurrenceId: string, progressMs: number): void {
-    this.st('UPDATE schedule_items SET progress_ms = ?, updated_at = ? WHERE occurrence_id = ?').run(Math.max(0, Math.round(progressMs)), Date.now(), occurrenceId);
+    this.st('UPDATE schedule_items SET progress_ms = ?, updated_at = ? WHERE occurrence_id = ?').run(
+      Math.max(0, Math.round(progressMs)),
+      Date.now(),
+      occurrenceId,
+    );
   }
 
   /** Deletes the broadcast's pending items and remembers the stop against older manifests. */
@@ -327,13 +366,16 @@ export class AgentStore {
            ON CONFLICT(broadcast_id) DO UPDATE SET cancelled_at = MAX(cancelled_at, excluded.cancelled_at)`,
         )
         .run(broadcastId, cancelledAt);
-      return this.st("DELETE FROM schedule_items WHERE broadcast_id = ? AND state = 'pending'").run(broadcastId).changes;
+      return this.st("DELETE FROM schedule_items WHERE broadcast_id = ? AND state = 'pending'").run(broadcastId)
+        .changes;
     })();
   }
 
   /** Media hashes still needed by a stored item (pending or playing). */
   referencedMedia(): Set<string> {
-    const rows = this.st('SELECT DISTINCT media_sha256 AS sha FROM schedule_items WHERE media_sha256 IS NOT NULL').all() as { sha: string }[];
+    const rows = this.st(
+      'SELECT DISTINCT media_sha256 AS sha FROM schedule_items WHERE media_sha256 IS NOT NULL',
+    ).all() as { sha: string }[];
     return new Set(rows.map((r) => r.sha));
   }
 
@@ -349,17 +391,21 @@ export class AgentStore {
    * one receipt per occurrence, also across restarts.
    */
   recordReceipt(receipt: Receipt): boolean {
-    return this.durably(() => this.db.transaction(() => {
-      const ins = this.db
-        .prepare('INSERT OR IGNORE INTO occurrence_results(occurrence_id, receipt_id, result, created_at) VALUES (?, ?, ?, ?)')
-        .run(receipt.occurrenceId, receipt.id, receipt.result, Date.now());
-      if (ins.changes === 0) return false;
-      this.db
-        .prepare('INSERT INTO outbox(receipt_id, occurrence_id, receipt_json, created_at) VALUES (?, ?, ?, ?)')
-        .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), Date.now());
-      this.st('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
-      return true;
-    })());
+    return this.durably(() =>
+      this.db.transaction(() => {
+        const ins = this.db
+          .prepare(
+            'INSERT OR IGNORE INTO occurrence_results(occurrence_id, receipt_id, result, created_at) VALUES (?, ?, ?, ?)',
+          )
+          .run(receipt.occurrenceId, receipt.id, receipt.result, Date.now());
+        if (ins.changes === 0) return false;
+        this.db
+          .prepare('INSERT INTO outbox(receipt_id, occurrence_id, receipt_json, created_at) VALUES (?, ?, ?, ?)')
+          .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), Date.now());
+        this.st('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
+        return true;
+      })(),
+    );
   }
 
   /** synchronous level for ordinary commits ('NORMAL'); receipts use 'FULL' (see the header). */
@@ -379,7 +425,9 @@ export class AgentStore {
   /** Receipts not sent since `sentBefore` (device ms), oldest first. */
   outboxDue(sentBefore: number, limit: number): Receipt[] {
     const rows = this.db
-      .prepare('SELECT receipt_json FROM outbox WHERE last_sent_at IS NULL OR last_sent_at < ? ORDER BY created_at, receipt_id LIMIT ?')
+      .prepare(
+        'SELECT receipt_json FROM outbox WHERE last_sent_at IS NULL OR last_sent_at < ? ORDER BY created_at, receipt_id LIMIT ?',
+      )
       .all(sentBefore, limit) as { receipt_json: string }[];
     return rows.map((r) => JSON.parse(r.receipt_json) as Receipt);
   }
@@ -421,11 +469,16 @@ export class AgentStore {
   // ---- rejected hub messages ----
 
   countRejection(reason: string): void {
-    this.st('INSERT INTO rejections(reason, count) VALUES (?, 1) ON CONFLICT(reason) DO UPDATE SET count = count + 1').run(reason);
+    this.st(
+      'INSERT INTO rejections(reason, count) VALUES (?, 1) ON CONFLICT(reason) DO UPDATE SET count = count + 1',
+    ).run(reason);
   }
 
   rejectionCounts(): Record<string, number> {
-    const rows = this.st('SELECT reason, count FROM rejections ORDER BY reason').all() as { reason: string; count: number }[];
+    const rows = this.st('SELECT reason, count FROM rejections ORDER BY reason').all() as {
+      reason: string;
+      count: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.reason, r.count]));
   }
 
@@ -433,7 +486,9 @@ export class AgentStore {
 
   media(sha256: string): MediaRow | undefined {
     const r = this.st('SELECT * FROM media WHERE sha256 = ?').get(sha256) as any;
-    return r ? { sha256: r.sha256, format: r.format, bytes: r.bytes, readyAt: r.ready_at, lastError: r.last_error } : undefined;
+    return r
+      ? { sha256: r.sha256, format: r.format, bytes: r.bytes, readyAt: r.ready_at, lastError: r.last_error }
+      : undefined;
   }
 
   mediaRows(): MediaRow[] {

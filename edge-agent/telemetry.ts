@@ -60,7 +60,10 @@ export class TelemetryReporter {
       const t = await buildTelemetry(this.deps);
       const check = Telemetry.safeParse(t);
       if (!check.success) {
-        this.deps.log.error({ problem: describeZodError(check.error) }, 'telemetry does not match its schema; not sent');
+        this.deps.log.error(
+          { problem: describeZodError(check.error) },
+          'telemetry does not match its schema; not sent',
+        );
         return;
       }
       await this.deps.publish(check.data);

@@ -85,7 +85,8 @@ interface Current {
 const rank = (i: ScheduleItem) => PRIORITY_RANK[i.priority];
 /** Approved first plays first; an item without the time (an older hub) comes after those with it. */
 const approvedOrder = (i: ScheduleItem) => i.approvedAt ?? Number.MAX_SAFE_INTEGER;
-export const describeItem = (i: ScheduleItem) => `${i.priority} "${i.title || i.broadcastId}" (broadcast ${i.broadcastId})`;
+export const describeItem = (i: ScheduleItem) =>
+  `${i.priority} "${i.title || i.broadcastId}" (broadcast ${i.broadcastId})`;
 
 export class Timeline {
   private pending = new Map<string, Pending>();
@@ -157,7 +158,10 @@ export class Timeline {
     for (const s of this.deps.store.items()) {
       if (s.state !== 'playing') continue;
       const confirmed = s.playingSince !== null && s.progressMs > 0;
-      this.deps.log.warn({ occurrenceId: s.item.occurrenceId, progressMs: s.progressMs }, 'an occurrence was interrupted by a restart');
+      this.deps.log.warn(
+        { occurrenceId: s.item.occurrenceId, progressMs: s.progressMs },
+        'an occurrence was interrupted by a restart',
+      );
       this.deps.issue({
         item: s.item,
         result: confirmed ? 'partial' : 'failed',
@@ -201,7 +205,13 @@ export class Timeline {
       }
       startable.push(p);
     }
-    startable.sort((a, b) => rank(b.item) - rank(a.item) || a.dueAt - b.dueAt || approvedOrder(a.item) - approvedOrder(b.item) || a.item.occurrenceId.localeCompare(b.item.occurrenceId));
+    startable.sort(
+      (a, b) =>
+        rank(b.item) - rank(a.item) ||
+        a.dueAt - b.dueAt ||
+        approvedOrder(a.item) - approvedOrder(b.item) ||
+        a.item.occurrenceId.localeCompare(b.item.occurrenceId),
+    );
     const best = startable[0];
     const cur = this.current;
     if (best && !cur) {
@@ -231,7 +241,9 @@ export class Timeline {
 
   private expire(p: Pending, now: number): void {
     const occ = p.item.occurrenceId;
-    const blocker = this.blockedBy.get(occ) ?? (this.current && rank(this.current.item) >= rank(p.item) ? describeItem(this.current.item) : null);
+    const blocker =
+      this.blockedBy.get(occ) ??
+      (this.current && rank(this.current.item) >= rank(p.item) ? describeItem(this.current.item) : null);
     this.blockedBy.delete(occ);
     const waitedForMedia = this.waitingForMedia.delete(occ);
     const ref = this.deps.output.mediaFor(p.item);
@@ -254,7 +266,16 @@ export class Timeline {
       reason = `not started within ${Math.round(this.deps.lateGraceMs / 1000)} s of its start (${lateS} s late)`;
     }
     this.deps.log.info({ occurrenceId: occ, result, reason }, 'occurrence not played');
-    this.deps.issue({ item: p.item, result, reason, reasonCode, actualStart: null, actualEnd: null, secondsPlayed: 0, evidence: {} });
+    this.deps.issue({
+      item: p.item,
+      result,
+      reason,
+      reasonCode,
+      actualStart: null,
+      actualEnd: null,
+      secondsPlayed: 0,
+      evidence: {},
+    });
   }
 
   private begin(p: Pending): void {
@@ -275,7 +296,12 @@ export class Timeline {
         startAtDeviceMs: clock.toDeviceTime(Math.max(item.startAt, p.dueAt)),
         onStarted: (deviceMs) => {
           store.markAudible(occ, Math.round(clock.toHubTime(deviceMs)));
-          events.emit('playing', { occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority, title: item.title });
+          events.emit('playing', {
+            occurrenceId: occ,
+            broadcastId: item.broadcastId,
+            priority: item.priority,
+            title: item.title,
+          });
         },
         onProgress: (ms) => {
           if (ms - lastProgressWrite < PROGRESS_SAVE_MS) return;

@@ -15,7 +15,11 @@ const amplifierCommon = {
   zones: z.number().int().min(1).max(64).default(4),
   warmUpMs: ms.max(60_000).default(1500).describe('wait after power-on before audio starts'),
   tailMs: ms.max(60_000).default(1000).describe('keep powered after audio ends'),
-  minPlayingCurrentMa: z.number().positive().default(150).describe('below this while playing, the amplifier is not driving speakers'),
+  minPlayingCurrentMa: z
+    .number()
+    .positive()
+    .default(150)
+    .describe('below this while playing, the amplifier is not driving speakers'),
 };
 
 const SimulatedAmplifierConfig = z.strictObject({
@@ -35,13 +39,22 @@ const SimulatedLedBoardConfig = z.strictObject({
 
 function driverError(iss: { input?: unknown }): string | undefined {
   const driver = (iss.input as { driver?: unknown } | undefined)?.driver;
-  if ((PLANNED_DRIVERS as readonly unknown[]).includes(driver)) return `driver "${String(driver)}" is planned but not implemented yet; use "simulated"`;
+  if ((PLANNED_DRIVERS as readonly unknown[]).includes(driver))
+    return `driver "${String(driver)}" is planned but not implemented yet; use "simulated"`;
   return undefined;
 }
 
 // New drivers join these unions as their own strict objects.
-const AmplifierConfig = z.discriminatedUnion('driver', [SimulatedAmplifierConfig, ModbusRtuAmplifierConfig, ModbusTcpAmplifierConfig], { error: driverError });
-const LedBoardConfig = z.discriminatedUnion('driver', [SimulatedLedBoardConfig, AlphaSerialBoardConfig, AlphaTcpBoardConfig], { error: driverError });
+const AmplifierConfig = z.discriminatedUnion(
+  'driver',
+  [SimulatedAmplifierConfig, ModbusRtuAmplifierConfig, ModbusTcpAmplifierConfig],
+  { error: driverError },
+);
+const LedBoardConfig = z.discriminatedUnion(
+  'driver',
+  [SimulatedLedBoardConfig, AlphaSerialBoardConfig, AlphaTcpBoardConfig],
+  { error: driverError },
+);
 
 export const SpeakerProfile = z.strictObject({
   kind: z.literal('speaker'),

@@ -25,22 +25,68 @@ export { loadHardware } from './load-hardware.ts';
 export { resolveFfmpeg, type ResolvedFfmpeg } from './audio/ffmpeg-path.ts';
 export { spawnTied } from './audio/tied-spawn.ts';
 // Alpha-protocol LED boards (serial or serial device server), their simulator and dot-matrix rendering.
-export { AlphaLedBoard, BRIGHTNESS_LEVELS, type AlphaBoardStatus, type AlphaLedBoardOptions } from './led/alpha/alpha-led-board.ts';
-export { AlphaSimulator, startAlphaSimulator, type AlphaSimulatorFault, type AlphaSimulatorOptions, type StartAlphaSimulatorOptions } from './led/alpha/alpha-simulator.ts';
+export {
+  AlphaLedBoard,
+  BRIGHTNESS_LEVELS,
+  type AlphaBoardStatus,
+  type AlphaLedBoardOptions,
+} from './led/alpha/alpha-led-board.ts';
+export {
+  AlphaSimulator,
+  startAlphaSimulator,
+  type AlphaSimulatorFault,
+  type AlphaSimulatorOptions,
+  type StartAlphaSimulatorOptions,
+} from './led/alpha/alpha-simulator.ts';
 export { createAlphaLedBoard } from './led/alpha/create-alpha-board.ts';
 export { AlphaSerialBoardConfig, AlphaTcpBoardConfig, type AlphaBoardConfig } from './led/alpha/profile.ts';
 export { probeLedBoard, formatLedProbe, type LedProbeOptions, type LedProbeResult } from './led/alpha/probe-led.ts';
 export { CHARSETS, type Charset, stripDiacritics } from './led/alpha/charset.ts';
 export * as ledRender from './led/render/index.ts';
-export { StreamLink, type LinkOptions, type LinkStats, type Exchange, type ParseStep } from './transport/serial-link.ts';
+export {
+  StreamLink,
+  type LinkOptions,
+  type LinkStats,
+  type Exchange,
+  type ParseStep,
+} from './transport/serial-link.ts';
 export { SerialPortLink, type SerialLinkSettings } from './transport/serial-port-link.ts';
 export { TcpStreamLink, type TcpStreamSettings } from './transport/tcp-stream.ts';
 // Modbus amplifiers (RTU or TCP): transport, register maps, driver, simulators and probe.
-export { ModbusBus, ModbusUnit, MODBUS_EXCEPTIONS, exceptionText, describeLink, type ModbusLinkSettings, type ModbusBusOptions, type ModbusStats } from './transport/modbus-master.ts';
-export { ModbusTcpServer, ModbusRtuServer, ModbusException, handlePdu, crc16, withCrc, type ModbusDataModel } from './transport/modbus-server.ts';
-export { RegisterMap, parseRegisterMap, loadRegisterMap, shippedRegisterMaps, type RegisterMapInput } from './amplifier/register-map.ts';
+export {
+  ModbusBus,
+  ModbusUnit,
+  MODBUS_EXCEPTIONS,
+  exceptionText,
+  describeLink,
+  type ModbusLinkSettings,
+  type ModbusBusOptions,
+  type ModbusStats,
+} from './transport/modbus-master.ts';
+export {
+  ModbusTcpServer,
+  ModbusRtuServer,
+  ModbusException,
+  handlePdu,
+  crc16,
+  withCrc,
+  type ModbusDataModel,
+} from './transport/modbus-server.ts';
+export {
+  RegisterMap,
+  parseRegisterMap,
+  loadRegisterMap,
+  shippedRegisterMaps,
+  type RegisterMapInput,
+} from './amplifier/register-map.ts';
 export type { ReadbackValue } from './amplifier/amplifier.ts';
 export { ModbusAmplifier } from './amplifier/modbus-amplifier.ts';
-export { ModbusAmplifierSimulator, ModbusRelayBoardSimulator, SIM_AUDIO_COIL, type ModbusSimFault, type ModbusAmplifierSimulatorOptions } from './amplifier/modbus-amplifier-simulator.ts';
+export {
+  ModbusAmplifierSimulator,
+  ModbusRelayBoardSimulator,
+  SIM_AUDIO_COIL,
+  type ModbusSimFault,
+  type ModbusAmplifierSimulatorOptions,
+} from './amplifier/modbus-amplifier-simulator.ts';
 export { createModbusAmplifier } from './amplifier/create-modbus-amplifier.ts';
 export { probeAmplifier, formatAmplifierProbe, type AmplifierProbeResult } from './amplifier/probe-amplifier.ts';

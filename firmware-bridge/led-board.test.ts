@@ -33,7 +33,9 @@ describe('SimulatedLedBoard', () => {
   it('rejects an over-long line with a message naming page, line and limit, and keeps what was shown', async () => {
     const b = board({ maxLineChars: 20 });
     await b.show({ pages: [{ lines: ['Tin cũ'] }] });
-    const e = await rejection(b.show({ pages: [{ lines: ['ngắn'] }, { lines: ['ok', 'Thông báo khẩn: bão số 3 đổ bộ'] }] }));
+    const e = await rejection(
+      b.show({ pages: [{ lines: ['ngắn'] }, { lines: ['ok', 'Thông báo khẩn: bão số 3 đổ bộ'] }] }),
+    );
     expect(e.code).toBe('invalid');
     expect(e.message).toContain('page 2 line 2 has 30 characters, more than the 20 this board shows');
     expect(e.message).toContain('"Thông báo khẩn: bão số 3…"');

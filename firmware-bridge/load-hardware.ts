@@ -33,19 +33,30 @@ export interface FieldDrivers {
   createAlphaLedBoard?: typeof createAlphaLedBoard;
 }
 
-const isModbus = (p: HardwareProfile) => p.kind === 'speaker' && (p.amplifier.driver === 'modbus-rtu' || p.amplifier.driver === 'modbus-tcp');
-const isAlpha = (p: HardwareProfile) => p.kind === 'led' && (p.board.driver === 'alpha-serial' || p.board.driver === 'alpha-tcp');
+const isModbus = (p: HardwareProfile) =>
+  p.kind === 'speaker' && (p.amplifier.driver === 'modbus-rtu' || p.amplifier.driver === 'modbus-tcp');
+const isAlpha = (p: HardwareProfile) =>
+  p.kind === 'led' && (p.board.driver === 'alpha-serial' || p.board.driver === 'alpha-tcp');
 
-export async function loadHardware(input: HardwareProfileInput, options: CreateHardwareOptions = {}): Promise<Hardware> {
+export async function loadHardware(
+  input: HardwareProfileInput,
+  options: CreateHardwareOptions = {},
+): Promise<Hardware> {
   const profile = parseHardwareProfile(input);
   const drivers: FieldDrivers = {};
-  if (isModbus(profile)) drivers.createModbusAmplifier = (await import('./amplifier/create-modbus-amplifier.ts')).createModbusAmplifier;
-  if (isAlpha(profile)) drivers.createAlphaLedBoard = (await import('./led/alpha/create-alpha-board.ts')).createAlphaLedBoard;
+  if (isModbus(profile))
+    drivers.createModbusAmplifier = (await import('./amplifier/create-modbus-amplifier.ts')).createModbusAmplifier;
+  if (isAlpha(profile))
+    drivers.createAlphaLedBoard = (await import('./led/alpha/create-alpha-board.ts')).createAlphaLedBoard;
   return assembleHardware(profile, options, drivers);
 }
 
 /** The only place that knows which class implements which driver name. */
-export function assembleHardware(profile: HardwareProfile, options: CreateHardwareOptions, drivers: FieldDrivers): Hardware {
+export function assembleHardware(
+  profile: HardwareProfile,
+  options: CreateHardwareOptions,
+  drivers: FieldDrivers,
+): Hardware {
   if (profile.kind === 'speaker') {
     const a = profile.amplifier;
     if (a.driver === 'modbus-rtu' || a.driver === 'modbus-tcp') {
@@ -53,10 +64,22 @@ export function assembleHardware(profile: HardwareProfile, options: CreateHardwa
       return { profile, amplifier: m.amplifier, feedAudio: m.feedAudio };
     }
     const simulatedAmplifier = new SimulatedAmplifier({ name: options.name, zones: a.zones, latencyMs: a.latencyMs });
-    return { profile, amplifier: simulatedAmplifier, simulatedAmplifier, feedAudio: (on) => simulatedAmplifier.feedAudio(on) };
+    return {
+      profile,
+      amplifier: simulatedAmplifier,
+      simulatedAmplifier,
+      feedAudio: (on) => simulatedAmplifier.feedAudio(on),
+    };
   }
   const b = profile.board;
-  if (b.driver === 'alpha-serial' || b.driver === 'alpha-tcp') return { profile, ledBoard: drivers.createAlphaLedBoard!(b, options.name) };
-  const simulatedLedBoard = new SimulatedLedBoard({ name: options.name, maxLineChars: b.maxLineChars, rows: b.rows, columns: b.columns, latencyMs: b.latencyMs });
+  if (b.driver === 'alpha-serial' || b.driver === 'alpha-tcp')
+    return { profile, ledBoard: drivers.createAlphaLedBoard!(b, options.name) };
+  const simulatedLedBoard = new SimulatedLedBoard({
+    name: options.name,
+    maxLineChars: b.maxLineChars,
+    rows: b.rows,
+    columns: b.columns,
+    latencyMs: b.latencyMs,
+  });
   return { profile, ledBoard: simulatedLedBoard, simulatedLedBoard };
 }

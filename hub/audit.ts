@@ -12,16 +12,29 @@ export function audit(db: Db, userId: number | null, action: string, target: str
 }
 
 /** The newest `limit` entries that `visible` admits (all when it is absent), with the names of what they mention. */
-export function listAudit(db: Db, limit = 200, visible?: (e: { action: string; target: string; userId: number | null }) => boolean) {
+export function listAudit(
+  db: Db,
+  limit = 200,
+  visible?: (e: { action: string; target: string; userId: number | null }) => boolean,
+) {
   const out: any[] = [];
   const name = auditNamer(db);
-  const rows = db.prepare('SELECT a.id, a.at, a.user_id, u.username, u.display_name, a.action, a.target, a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC');
+  const rows = db.prepare(
+    'SELECT a.id, a.at, a.user_id, u.username, u.display_name, a.action, a.target, a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC',
+  );
   for (const r of rows.iterate() as Iterable<any>) {
     if (out.length >= limit) break;
     if (visible && !visible({ action: r.action, target: r.target, userId: r.user_id })) continue;
     const { user_id: _, display_name, ...entry } = r;
     const detail = r.detail ? JSON.parse(r.detail) : null;
-    out.push({ ...entry, at: new Date(r.at).toISOString(), userName: display_name || r.username || null, detail, targetName: name.target(r.action, r.target, detail), names: name.inDetail(detail) });
+    out.push({
+      ...entry,
+      at: new Date(r.at).toISOString(),
+      userName: display_name || r.username || null,
+      detail,
+      targetName: name.target(r.action, r.target, detail),
+      names: name.inDetail(detail),
+    });
   }
   return out;
 }
@@ -59,7 +72,10 @@ function auditNamer(db: Db) {
   return {
     target(action: string, target: string, detail: any): string | null {
       const kind = kindOf(action);
-      return (kind && lookup(kind, target)) ?? (typeof detail?.title === 'string' ? detail.title : typeof detail?.name === 'string' ? detail.name : null);
+      return (
+        (kind && lookup(kind, target)) ??
+        (typeof detail?.title === 'string' ? detail.title : typeof detail?.name === 'string' ? detail.name : null)
+      );
     },
     inDetail(detail: any): Record<string, string> {
       const names: Record<string, string> = {};

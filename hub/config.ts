@@ -44,14 +44,25 @@ export const HubConfig = z.object({
   /** The broker address agents are told to use (defaults to the embedded broker on this host). */
   publicMqttUrl: z.string().optional(),
   dataDir: z.string().default('./data'),
-  topicPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, 'lowercase letters, digits, "/", "_" and "-"').default(DEFAULT_TOPIC_PREFIX),
+  topicPrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, 'lowercase letters, digits, "/", "_" and "-"')
+    .default(DEFAULT_TOPIC_PREFIX),
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   ffmpegPath: z.string().optional(),
   loudnessTargetLufs: z.coerce.number().min(-40).max(-5).default(-16),
   truePeakDbtp: z.coerce.number().min(-9).max(0).default(-1.5),
-  maxUploadBytes: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
   /** How far ahead a device's manifest reaches. */
-  manifestHorizonMs: z.coerce.number().int().positive().default(7 * 24 * 3600_000),
+  manifestHorizonMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600_000),
   /** Lead time before a "now" broadcast starts, so every speaker starts the same instant. */
   startLeadMs: z.coerce.number().int().min(0).default(5000),
   /** The same for emergencies: shorter, since they must air at once. */

@@ -16,14 +16,49 @@ async function raw(method: string, path: string, body?: string, headers: Record<
 beforeAll(async () => {
   t = await startTestHub();
   await t.admin.post('/api/v1/areas', { slug: 'ha-noi', name: 'Hà Nội', level: 'province' });
-  await t.admin.post('/api/v1/areas', { parentPath: 'ha-noi', slug: 'thanh-xuan', name: 'Thanh Xuân', level: 'district' });
-  await t.admin.post('/api/v1/areas', { parentPath: 'ha-noi/thanh-xuan', slug: 'ha-dinh', name: 'Hạ Đình', level: 'ward' });
-  await t.admin.post('/api/v1/areas', { parentPath: 'ha-noi/thanh-xuan', slug: 'kim-giang', name: 'Kim Giang', level: 'ward' });
-  await t.admin.post('/api/v1/users', { username: 'canbo', password: 'password-canbo', role: 'operator', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
-  await t.admin.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
-  await t.admin.post('/api/v1/devices', { id: 'loa-1', name: 'Loa 1', kind: 'speaker', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
+  await t.admin.post('/api/v1/areas', {
+    parentPath: 'ha-noi',
+    slug: 'thanh-xuan',
+    name: 'Thanh Xuân',
+    level: 'district',
+  });
+  await t.admin.post('/api/v1/areas', {
+    parentPath: 'ha-noi/thanh-xuan',
+    slug: 'ha-dinh',
+    name: 'Hạ Đình',
+    level: 'ward',
+  });
+  await t.admin.post('/api/v1/areas', {
+    parentPath: 'ha-noi/thanh-xuan',
+    slug: 'kim-giang',
+    name: 'Kim Giang',
+    level: 'ward',
+  });
+  await t.admin.post('/api/v1/users', {
+    username: 'canbo',
+    password: 'password-canbo',
+    role: 'operator',
+    areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+  });
+  await t.admin.post('/api/v1/users', {
+    username: 'lanhdao',
+    password: 'password-lanhdao',
+    role: 'approver',
+    areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+  });
+  await t.admin.post('/api/v1/devices', {
+    id: 'loa-1',
+    name: 'Loa 1',
+    kind: 'speaker',
+    areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+  });
   // An LED bulletin needs a board to show it (one that reaches no device is refused).
-  await t.admin.post('/api/v1/devices', { id: 'bang-1', name: 'Bảng 1', kind: 'led', areaPath: 'ha-noi/thanh-xuan/ha-dinh' });
+  await t.admin.post('/api/v1/devices', {
+    id: 'bang-1',
+    name: 'Bảng 1',
+    kind: 'led',
+    areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+  });
   official = await t.api.as('canbo', 'password-canbo');
   leader = await t.api.as('lanhdao', 'password-lanhdao');
 });
@@ -33,7 +68,13 @@ const led = { pages: [{ lines: ['Thông báo: cắt điện ngày 25/11'], mode:
 
 describe('hub API', () => {
   it('logs in with the admin password from the environment contract and refuses a wrong one', async () => {
-    expect((await raw('POST', '/api/v1/auth/login', JSON.stringify({ username: 'admin', password: 'nope-nope' }), { 'content-type': 'application/json' })).status).toBe(401);
+    expect(
+      (
+        await raw('POST', '/api/v1/auth/login', JSON.stringify({ username: 'admin', password: 'nope-nope' }), {
+          'content-type': 'application/json',
+        })
+      ).status,
+    ).toBe(401);
     expect((await raw('GET', '/api/v1/devices')).status).toBe(401);
     const me = await t.admin.get('/api/v1/me');
     expect(me).toMatchObject({ username: 'admin', role: 'admin' });
@@ -45,22 +86,56 @@ describe('hub API', () => {
     const notJson = await raw('POST', '/api/v1/broadcasts', '{"title": ', auth);
     expect(notJson.status).toBe(400);
     expect(notJson.body.error).toMatch(/not valid JSON/);
-    const missing = await raw('POST', '/api/v1/broadcasts', JSON.stringify({ title: 'x', targets: { areas: [] } }), auth);
+    const missing = await raw(
+      'POST',
+      '/api/v1/broadcasts',
+      JSON.stringify({ title: 'x', targets: { areas: [] } }),
+      auth,
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/choose at least one area or device/);
-    const badTime = await raw('POST', '/api/v1/broadcasts', JSON.stringify({ title: 'x', led, targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] }, startsAt: 'tomorrow' }), auth);
+    const badTime = await raw(
+      'POST',
+      '/api/v1/broadcasts',
+      JSON.stringify({ title: 'x', led, targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] }, startsAt: 'tomorrow' }),
+      auth,
+    );
     expect(badTime.body.error).toMatch(/startsAt: "tomorrow" is not a date-time/);
-    const unbounded = await raw('POST', '/api/v1/broadcasts', JSON.stringify({ title: 'x', led, targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] }, rrule: 'DTSTART:20261124T060000\nRRULE:FREQ=DAILY' }), auth);
+    const unbounded = await raw(
+      'POST',
+      '/api/v1/broadcasts',
+      JSON.stringify({
+        title: 'x',
+        led,
+        targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] },
+        rrule: 'DTSTART:20261124T060000\nRRULE:FREQ=DAILY',
+      }),
+      auth,
+    );
     expect(unbounded.body.error).toMatch(/COUNT or UNTIL/);
   });
 
   it('keeps a ward official inside their ward', async () => {
-    await expect(official.post('/api/v1/broadcasts', { title: 'x', led, targets: { areas: ['ha-noi/thanh-xuan/kim-giang'] }, startsAt: 'now' })).rejects.toThrow(/403.*kim-giang/);
-    await expect(official.post('/api/v1/devices', { id: 'x', name: 'x', kind: 'led', areaPath: 'ha-noi/thanh-xuan/ha-dinh' })).rejects.toThrow(/403/);
+    await expect(
+      official.post('/api/v1/broadcasts', {
+        title: 'x',
+        led,
+        targets: { areas: ['ha-noi/thanh-xuan/kim-giang'] },
+        startsAt: 'now',
+      }),
+    ).rejects.toThrow(/403.*kim-giang/);
+    await expect(
+      official.post('/api/v1/devices', { id: 'x', name: 'x', kind: 'led', areaPath: 'ha-noi/thanh-xuan/ha-dinh' }),
+    ).rejects.toThrow(/403/);
   });
 
   it('requires a second person to approve, and an approval reaches the device manifest', async () => {
-    const b = await official.post('/api/v1/broadcasts', { title: 'Cắt điện', led, targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] }, startsAt: '2030-01-02T08:00' });
+    const b = await official.post('/api/v1/broadcasts', {
+      title: 'Cắt điện',
+      led,
+      targets: { areas: ['ha-noi/thanh-xuan/ha-dinh'] },
+      startsAt: '2030-01-02T08:00',
+    });
     expect(b.status).toBe('submitted');
     expect(b.startsAt).toBe('2030-01-02T08:00:00+07:00');
     await expect(official.post(`/api/v1/broadcasts/${b.id}/approve`, {})).rejects.toThrow(/403/);
@@ -77,12 +152,26 @@ describe('hub API', () => {
 
   it('describes every mounted route in the OpenAPI document', async () => {
     const doc = await t.api.get('/api/v1/openapi.json');
-    for (const p of ['/api/v1/auth/login', '/api/v1/devices', '/api/v1/media', '/api/v1/media/{id}', '/api/v1/broadcasts', '/api/v1/broadcasts/{id}/approve', '/api/v1/broadcasts/{id}/cancel', '/api/v1/reports/coverage', '/api/v1/health', '/metrics'])
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/devices',
+      '/api/v1/media',
+      '/api/v1/media/{id}',
+      '/api/v1/broadcasts',
+      '/api/v1/broadcasts/{id}/approve',
+      '/api/v1/broadcasts/{id}/cancel',
+      '/api/v1/reports/coverage',
+      '/api/v1/health',
+      '/metrics',
+    ])
       expect(doc.paths[p], p).toBeDefined();
-    expect(doc.paths['/api/v1/broadcasts'].post.requestBody.content['application/json'].schema.properties.priority.enum).toEqual(['normal', 'priority', 'emergency']);
+    expect(
+      doc.paths['/api/v1/broadcasts'].post.requestBody.content['application/json'].schema.properties.priority.enum,
+    ).toEqual(['normal', 'priority', 'emergency']);
     // The report's pages, with their documented page sizes.
     const param = (path: string, name: string) => doc.paths[path].get.parameters.find((x: any) => x.name === name);
-    for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected']) expect(param(p, 'limit').schema).toMatchObject({ default: 200, maximum: 2000, minimum: 1 });
+    for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected'])
+      expect(param(p, 'limit').schema).toMatchObject({ default: 200, maximum: 2000, minimum: 1 });
     expect(param('/api/v1/reports/coverage/rows', 'cursor')).toBeDefined();
     expect(param('/api/v1/broadcasts/{id}', 'limit').schema).toMatchObject({ default: 500, maximum: 5000 });
   });
@@ -94,17 +183,25 @@ describe('hub API', () => {
   });
 
   it('slows down password guessing: after 10 failures the login answers 429', async () => {
-    const attempt = () => raw('POST', '/api/v1/auth/login', JSON.stringify({ username: 'lanhdao', password: 'guess-guess' }), { 'content-type': 'application/json' });
+    const attempt = () =>
+      raw('POST', '/api/v1/auth/login', JSON.stringify({ username: 'lanhdao', password: 'guess-guess' }), {
+        'content-type': 'application/json',
+      });
     for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
     const blocked = await attempt();
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toMatch(/too many failed attempts/);
     // Another user from the same address is not locked out.
-    expect((await t.api.as('canbo', 'password-canbo'))).toBeTruthy();
+    expect(await t.api.as('canbo', 'password-canbo')).toBeTruthy();
   });
 
   it('refuses an unknown enrolment token and a key that is not Ed25519', async () => {
-    const r = await raw('POST', '/api/v1/enrol', JSON.stringify({ token: 'enrol_aaaaaaaaaaaaaaaaaaaaaaaa', publicKey: 'x'.repeat(60) }), { 'content-type': 'application/json' });
+    const r = await raw(
+      'POST',
+      '/api/v1/enrol',
+      JSON.stringify({ token: 'enrol_aaaaaaaaaaaaaaaaaaaaaaaa', publicKey: 'x'.repeat(60) }),
+      { 'content-type': 'application/json' },
+    );
     expect(r.status).toBe(401);
     expect(r.body.error).toMatch(/unknown or already used/);
   });

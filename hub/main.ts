@@ -28,11 +28,18 @@ import { buildWebBundle } from './http/web-bundle.ts';
 import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
 // External broker access
-import { brokerManagedAccess, embeddedAccess, mosquittoDynsecAccess, type DeviceAccess } from './broker/device-access.ts';
+import {
+  brokerManagedAccess,
+  embeddedAccess,
+  mosquittoDynsecAccess,
+  type DeviceAccess,
+} from './broker/device-access.ts';
 import { connectDynsec } from './broker/mosquitto-dynsec.ts';
 import { createDeviceRevoker } from './devices/revocation.ts';
 
-const pkg = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
+const pkg = JSON.parse(
+  readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'),
+);
 
 export interface RunningHub {
   httpUrl: string;
@@ -61,16 +68,30 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
 }
 
 /** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
-export async function startHub(config: HubConfig, log: Logger = pino({ level: config.logLevel, name: 'hub' }), opts: { now?: () => number } = {}): Promise<RunningHub> {
+export async function startHub(
+  config: HubConfig,
+  log: Logger = pino({ level: config.logLevel, name: 'hub' }),
+  opts: { now?: () => number } = {},
+): Promise<RunningHub> {
   // --- TLS: read and checked before anything opens, so a bad file stops the hub at once.
   const tlsSetup = hubTlsFromConfig(config);
   const ownTls = tlsSetup.tls;
   for (const w of tlsSetup.warnings) log.warn(w);
-  if (ownTls) log.info({ fingerprint256: ownTls.fingerprint256, subjectAltName: ownTls.subjectAltName, validTo: ownTls.validTo.toISOString() }, 'TLS certificate loaded');
+  if (ownTls)
+    log.info(
+      {
+        fingerprint256: ownTls.fingerprint256,
+        subjectAltName: ownTls.subjectAltName,
+        validTo: ownTls.validTo.toISOString(),
+      },
+      'TLS certificate loaded',
+    );
   // With TLS the plain MQTT listener moves to loopback on a free port: only the hub's own client
   // uses it (loopback traffic never leaves the machine). Devices get TLS or nothing.
   const plainMqtt = ownTls ? { host: '127.0.0.1', port: 0 } : { host: config.mqttHost, port: config.mqttPort };
-  const brokerTls = ownTls ? { cert: ownTls.cert, key: ownTls.key, host: config.mqttHost, port: config.mqttTlsPort } : undefined;
+  const brokerTls = ownTls
+    ? { cert: ownTls.cert, key: ownTls.key, host: config.mqttHost, port: config.mqttTlsPort }
+    : undefined;
   // --- end TLS
 
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
@@ -109,8 +130,23 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     log: log.child({ part: 'mqtt' }),
     ca: tlsSetup.mqttCa,
   });
-  const outbox = createCommandOutbox({ db, mqtt, log: log.child({ part: 'outbox' }), onDropped: metrics.outboxDropped, now: opts.now });
-  const dispatcher = createDispatcher({ db, mqtt, outbox, signer, topicPrefix: config.topicPrefix, horizonMs: config.manifestHorizonMs, log: log.child({ part: 'dispatch' }), now: opts.now });
+  const outbox = createCommandOutbox({
+    db,
+    mqtt,
+    log: log.child({ part: 'outbox' }),
+    onDropped: metrics.outboxDropped,
+    now: opts.now,
+  });
+  const dispatcher = createDispatcher({
+    db,
+    mqtt,
+    outbox,
+    signer,
+    topicPrefix: config.topicPrefix,
+    horizonMs: config.manifestHorizonMs,
+    log: log.child({ part: 'dispatch' }),
+    now: opts.now,
+  });
   const ingest = createIngest({
     db,
     mqtt,
@@ -141,7 +177,14 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
   await mqtt.resubscribe(ingest.subscriptions);
   await mqtt.start();
 
-  const revoker = createDeviceRevoker({ db, access: access.access, mqtt, topicPrefix: config.topicPrefix, events, log: log.child({ part: 'revoke' }) });
+  const revoker = createDeviceRevoker({
+    db,
+    access: access.access,
+    mqtt,
+    topicPrefix: config.topicPrefix,
+    events,
+    log: log.child({ part: 'revoke' }),
+  });
 
   const media = createMediaJobs({
     db,
@@ -159,7 +202,11 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
   // Typed bulletins need the engine at run time; the hub starts without it and says so.
   const tts = createTts({ config: config.tts, media, log: log.child({ part: 'tts' }) });
   const ttsInfo = tts.info();
-  if (!ttsInfo.available) log.warn({ program: ttsInfo.program }, `text-to-speech engine "${ttsInfo.program}" is not installed: typed bulletins are refused until it is (see the README)`);
+  if (!ttsInfo.available)
+    log.warn(
+      { program: ttsInfo.program },
+      `text-to-speech engine "${ttsInfo.program}" is not installed: typed bulletins are refused until it is (see the README)`,
+    );
 
   const ctx: HubContext = {
     db,
@@ -183,7 +230,9 @@ export async function startHub(config: HubConfig, log: Logger = pino({ level: co
     (err) => log.error({ err }, 'could not build the web UI bundle; the API works, the pages may be stale or missing'),
   );
   const { app } = createApp(ctx);
-  const server = ownTls ? https.createServer({ cert: ownTls.cert, key: ownTls.key, minVersion: 'TLSv1.2' }, app) : http.createServer(app);
+  const server = ownTls
+    ? https.createServer({ cert: ownTls.cert, key: ownTls.key, minVersion: 'TLSv1.2' }, app)
+    : http.createServer(app);
   broker?.attachWebSocket(server, '/mqtt');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -227,11 +276,17 @@ async function startDeviceAccess(config: HubConfig, broker: EmbeddedBroker | nul
   if (broker) access = embeddedAccess(broker);
   else if (config.mqttAccess === 'broker') access = brokerManagedAccess();
   else {
-    const dynsec = await connectDynsec(config.mqttUrl!, { username: config.mqttUsername, password: config.mqttPassword, log });
+    const dynsec = await connectDynsec(config.mqttUrl!, {
+      username: config.mqttUsername,
+      password: config.mqttPassword,
+      log,
+    });
     access = mosquittoDynsecAccess({ dynsec, topicPrefix: config.topicPrefix, log });
   }
   const enrolled = db
-    .prepare('SELECT d.id, a.path AS areaPath FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.enrolled_at IS NOT NULL AND d.decommissioned_at IS NULL')
+    .prepare(
+      'SELECT d.id, a.path AS areaPath FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.enrolled_at IS NOT NULL AND d.decommissioned_at IS NULL',
+    )
     .all() as Array<{ id: string; areaPath: string }>;
   const missing = new Set((await access.reconcile(enrolled)).missing);
   return {

@@ -1,6 +1,17 @@
 // The message catalogue: every entry speaks both languages, and the Vietnamese is Vietnamese.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, LocalizedError, msg, placeEn, placeVi, textOf, zodMessage, type Message, type MessageCode, type MessageParams } from './messages.ts';
+import {
+  CATALOGUE,
+  LocalizedError,
+  msg,
+  placeEn,
+  placeVi,
+  textOf,
+  zodMessage,
+  type Message,
+  type MessageCode,
+  type MessageParams,
+} from './messages.ts';
 
 /** Parameters to render each entry with; a new entry without a sample fails the type check. */
 const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
@@ -38,7 +49,15 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'broadcast.needs-target': {},
   'broadcast.needs-content': {},
   'broadcast.led-empty': {},
-  'broadcast.led-does-not-fit': { boards: [{ names: ['Bảng LED Hạ Đình'], size: '192×32', problems: [{ kind: 'width', page: 1, line: 2, width: 207, max: 192 }] }] },
+  'broadcast.led-does-not-fit': {
+    boards: [
+      {
+        names: ['Bảng LED Hạ Đình'],
+        size: '192×32',
+        problems: [{ kind: 'width', page: 1, line: 2, width: 207, max: 192 }],
+      },
+    ],
+  },
   'broadcast.reaches-no-device': { speakers: 1, boards: 0, audio: false, led: true },
   'broadcast.when-one-of': {},
   'broadcast.out-of-scope': { verb: 'create', path: 'ha-noi/thanh-xuan/kim-giang', scope: 'ha-noi/thanh-xuan/ha-dinh' },
@@ -147,11 +166,23 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'boundary.ring-too-short': { at: { ring: 0 }, count: 3 },
   'boundary.ring-not-closed': { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] },
   'boundary.ring-no-area': { at: { ring: 0 } },
-  'boundary.problem-at': { at: { ring: 0, position: 0, number: 0 }, problem: { en: 'Invalid input: expected number, received string', vi: 'phải là số' } },
+  'boundary.problem-at': {
+    at: { ring: 0, position: 0, number: 0 },
+    problem: { en: 'Invalid input: expected number, received string', vi: 'phải là số' },
+  },
   'boundary.not-a-geometry': {},
   'boundary.wrong-geometry-type': { type: 'Point' },
-  'boundary.invalid': { problems: [msg('boundary.ring-not-closed', { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] })] },
-  'boundary.feature-invalid': { feature: 2, key: 'kim-giang', path: 'ha-noi/thanh-xuan/kim-giang', problems: [msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 })] },
+  'boundary.invalid': {
+    problems: [
+      msg('boundary.ring-not-closed', { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] }),
+    ],
+  },
+  'boundary.feature-invalid': {
+    feature: 2,
+    key: 'kim-giang',
+    path: 'ha-noi/thanh-xuan/kim-giang',
+    problems: [msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 })],
+  },
   'boundary.no-source': { subject: { area: 'ha-noi/thanh-xuan/ha-dinh' } },
   'boundary.source-too-long': { subject: { feature: 0, key: 'ha-dinh', path: 'ha-noi/thanh-xuan/ha-dinh' }, max: 300 },
   'boundary.geometry-missing': {},
@@ -199,8 +230,12 @@ describe('the message catalogue', () => {
     expect(m.en).toBe(
       'normal-priority broadcasts may not play in quiet hours: the occurrence at 2026-11-25 23:15 falls in the quiet hours 22:00–05:30 of Phường Hạ Đình (and 2 more occurrences); choose another time, or use priority or emergency',
     );
-    expect(m.vi).toContain('lần phát lúc 2026-11-25 23:15 rơi vào giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình (cùng 2 lần phát khác)');
-    expect(msg('media.too-long', { ms: 6_300, maxMs: 2_000, cutOff: true }).vi).toBe('Bản ghi âm quá dài: hơn 6.3 giây, giới hạn là 2.0 giây.');
+    expect(m.vi).toContain(
+      'lần phát lúc 2026-11-25 23:15 rơi vào giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình (cùng 2 lần phát khác)',
+    );
+    expect(msg('media.too-long', { ms: 6_300, maxMs: 2_000, cutOff: true }).vi).toBe(
+      'Bản ghi âm quá dài: hơn 6.3 giây, giới hạn là 2.0 giây.',
+    );
     expect(msg('auth.role-forbidden', { role: 'operator', needs: ['approver', 'admin'] }).vi).toBe(
       'Vai trò của bạn (cán bộ phường) không được thực hiện thao tác này; chỉ lãnh đạo phường hoặc quản trị viên mới được thực hiện.',
     );
@@ -208,8 +243,13 @@ describe('the message catalogue', () => {
 
   it('a wrapped reason keeps its Vietnamese; an English-only one gets a Vietnamese lead-in', () => {
     expect(msg('broadcast.rrule-invalid', { reason: msg('rrule.unbounded') }).vi).toBe(msg('rrule.unbounded').vi);
-    expect(msg('broadcast.rrule-invalid', { reason: 'rrule exploded' })).toMatchObject({ en: 'rrule: rrule exploded', vi: 'Lịch lặp lại không hợp lệ: rrule exploded' });
-    expect(msg('broadcast.starts-at-invalid', { reason: msg('time.bad-format', { text: 'tomorrow' }) }).vi).toMatch(/^Thời điểm phát: "tomorrow" không đúng dạng ngày giờ/);
+    expect(msg('broadcast.rrule-invalid', { reason: 'rrule exploded' })).toMatchObject({
+      en: 'rrule: rrule exploded',
+      vi: 'Lịch lặp lại không hợp lệ: rrule exploded',
+    });
+    expect(msg('broadcast.starts-at-invalid', { reason: msg('time.bad-format', { text: 'tomorrow' }) }).vi).toMatch(
+      /^Thời điểm phát: "tomorrow" không đúng dạng ngày giờ/,
+    );
   });
 });
 
@@ -219,21 +259,39 @@ describe('outline messages', () => {
     expect(placeEn(at)).toBe('number 0 of position 5 of ring 0 of polygon 1');
     expect(placeVi(at)).toBe('giá trị 0 của điểm 5 của vòng 0 của đa giác 1');
     expect(placeVi({ ring: 2 })).toBe('vòng 2');
-    const open = msg('boundary.ring-not-closed', { at: { ring: 0, polygon: 1 }, first: [105.818, 20.998], last: [105.8, 21] });
-    expect(open.en).toBe('ring 0 of polygon 1 is not closed: its last position [105.8, 21] differs from its first [105.818, 20.998]');
+    const open = msg('boundary.ring-not-closed', {
+      at: { ring: 0, polygon: 1 },
+      first: [105.818, 20.998],
+      last: [105.8, 21],
+    });
+    expect(open.en).toBe(
+      'ring 0 of polygon 1 is not closed: its last position [105.8, 21] differs from its first [105.818, 20.998]',
+    );
     expect(open.vi).toBe('vòng 0 của đa giác 1 chưa khép kín: điểm cuối [105.8, 21] khác điểm đầu [105.818, 20.998]');
   });
 
   it('an outline refusal is a sentence in Vietnamese; the English stays the joined problems', () => {
-    const problems = [msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 }), msg('boundary.ring-no-area', { at: { ring: 1 } })];
+    const problems = [
+      msg('boundary.ring-too-short', { at: { ring: 0 }, count: 3 }),
+      msg('boundary.ring-no-area', { at: { ring: 1 } }),
+    ];
     expect(msg('boundary.invalid', { problems })).toMatchObject({
       en: 'ring 0 has 3 positions; a closed ring needs at least 4 (the last repeating the first); ring 1 has no area (its positions repeat or lie on a line)',
       vi: 'Vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu); vòng 1 không có diện tích (các điểm trùng nhau hoặc nằm trên một đường thẳng).',
     });
-    expect(msg('boundary.feature-invalid', { feature: 2, key: 'kim-giang', path: 'x/kim-giang', problems: problems.slice(0, 1) }).vi).toBe(
+    expect(
+      msg('boundary.feature-invalid', {
+        feature: 2,
+        key: 'kim-giang',
+        path: 'x/kim-giang',
+        problems: problems.slice(0, 1),
+      }).vi,
+    ).toBe(
       'Đối tượng 2 ("kim-giang" → x/kim-giang): vòng 0 chỉ có 3 điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu).',
     );
-    expect(msg('boundary.wrong-geometry-type', { type: null }).en).toBe('geometry type is missing; an outline must be a Polygon or MultiPolygon');
+    expect(msg('boundary.wrong-geometry-type', { type: null }).en).toBe(
+      'geometry type is missing; an outline must be a Polygon or MultiPolygon',
+    );
   });
 });
 

@@ -15,7 +15,11 @@ export interface Message {
 export type Text = string | Message;
 
 export const isMessage = (t: unknown): t is Message =>
-  typeof t === 'object' && t !== null && typeof (t as Message).code === 'string' && typeof (t as Message).en === 'string' && typeof (t as Message).vi === 'string';
+  typeof t === 'object' &&
+  t !== null &&
+  typeof (t as Message).code === 'string' &&
+  typeof (t as Message).en === 'string' &&
+  typeof (t as Message).vi === 'string';
 export const enOf = (t: Text): string => (typeof t === 'string' ? t : t.en);
 /** The Vietnamese of a message; a plain string has none and stays as it is. */
 export const viOf = (t: Text): string => (typeof t === 'string' ? t : t.vi);
@@ -38,7 +42,8 @@ export const ROLE_VI: Record<string, string> = {
 };
 const roleVi = (r: string) => ROLE_VI[r] ?? r;
 /** "a, b hoặc c" */
-const orVi = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} hoặc ${xs[xs.length - 1]}`);
+const orVi = (xs: string[]) =>
+  xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} hoặc ${xs[xs.length - 1]}`;
 
 /** "Bản tin …": what a broadcast in this status is. */
 const STATUS_VI: Record<string, string> = {
@@ -95,9 +100,11 @@ const ledProblemVi = (x: LedProblem) => {
 
 /** Failure reasons by code (protocol REASON_CODES, plus the hub's own 'no-receipt' and 'unknown'). */
 const REASON_VI: Record<string, string> = {
-  'text-too-wide': 'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+  'text-too-wide':
+    'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
   'text-unsupported': 'Bảng LED không hiện được một số chữ trong thông điệp.',
-  'device-unreachable': 'Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).',
+  'device-unreachable':
+    'Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).',
   'driver-error': 'Âm ly báo lỗi và không nhận lệnh phát.',
   'readback-failed': 'Đã gửi thông điệp nhưng không đọc lại được bảng LED, nên không xác nhận được bảng đã hiện.',
   'shows-other': 'Bảng LED đang hiện nội dung khác với thông điệp đã gửi.',
@@ -115,12 +122,14 @@ const REASON_VI: Record<string, string> = {
   unknown: 'Thiết bị báo lỗi khi phát.',
 };
 const REASON_VI_LED: Record<string, string> = {
-  'device-unreachable': 'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+  'device-unreachable':
+    'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
   'driver-error': 'Bảng LED báo lỗi và không nhận thông điệp.',
   unknown: 'Bảng LED báo lỗi khi hiển thị.',
 };
 const REASON_EN: Record<string, string> = {
-  'text-too-wide': 'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.',
+  'text-too-wide':
+    'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.',
   'text-unsupported': 'The LED board cannot show some letters of the message.',
   'device-unreachable': 'The device could not reach its amplifier (no answer — check power and cabling).',
   'driver-error': 'The amplifier reported an error and did not take the command.',
@@ -235,8 +244,10 @@ export const placeVi = (at: OutlinePlace) =>
 
 /** What an outline belongs to: one area's (PUT) or an imported feature matched to an area. */
 export type OutlineSubject = { area: string } | { feature: number; key: string; path: string };
-const subjectEn = (s: OutlineSubject) => ('area' in s ? `the outline of "${s.area}"` : `feature ${s.feature} ("${s.key}" → ${s.path})`);
-const subjectVi = (s: OutlineSubject) => ('area' in s ? `đường ranh giới của "${s.area}"` : `đối tượng ${s.feature} ("${s.key}" → ${s.path})`);
+const subjectEn = (s: OutlineSubject) =>
+  'area' in s ? `the outline of "${s.area}"` : `feature ${s.feature} ("${s.key}" → ${s.path})`;
+const subjectVi = (s: OutlineSubject) =>
+  'area' in s ? `đường ranh giới của "${s.area}"` : `đối tượng ${s.feature} ("${s.key}" → ${s.path})`;
 
 type MatchBy = 'path' | 'slug' | 'name';
 /** How an import matches features to areas, in Vietnamese. */
@@ -299,7 +310,8 @@ export const CATALOGUE = {
   ),
   'auth.role-forbidden': def(
     (p: { role: string; needs: string[] }) => `your role "${p.role}" may not do this (needs ${p.needs.join(' or ')})`,
-    (p) => `Vai trò của bạn (${roleVi(p.role)}) không được thực hiện thao tác này; chỉ ${orVi(p.needs.map(roleVi))} mới được thực hiện.`,
+    (p) =>
+      `Vai trò của bạn (${roleVi(p.role)}) không được thực hiện thao tác này; chỉ ${orVi(p.needs.map(roleVi))} mới được thực hiện.`,
   ),
 
   // ---- users ----
@@ -340,7 +352,8 @@ export const CATALOGUE = {
 
   // ---- date-times and recurrence ----
   'time.bad-format': def(
-    (p: { text: string }) => `"${p.text}" is not a date-time like 2026-11-24T06:00 (Asia/Ho_Chi_Minh) or 2026-11-23T23:00:00Z`,
+    (p: { text: string }) =>
+      `"${p.text}" is not a date-time like 2026-11-24T06:00 (Asia/Ho_Chi_Minh) or 2026-11-23T23:00:00Z`,
     (p) => `"${p.text}" không đúng dạng ngày giờ, ví dụ 2026-11-24T06:00 (giờ Việt Nam) hoặc 2026-11-23T23:00:00Z.`,
   ),
   'time.invalid': def(
@@ -406,11 +419,19 @@ export const CATALOGUE = {
   'broadcast.reaches-no-device': def(
     (p: { speakers: number; boards: number; audio: boolean; led: boolean }) =>
       `this broadcast reaches no device: the places chosen have ${p.speakers} loudspeaker cluster(s) and ${p.boards} LED board(s)` +
-      (p.audio && !p.led ? '; audio plays only on loudspeakers' : !p.audio && p.led ? '; an LED message shows only on LED boards' : '') +
+      (p.audio && !p.led
+        ? '; audio plays only on loudspeakers'
+        : !p.audio && p.led
+          ? '; an LED message shows only on LED boards'
+          : '') +
       '. Choose other places or other content',
     (p) =>
       `Lịch phát này không tới thiết bị nào: nơi phát đã chọn có ${p.speakers} cụm loa và ${p.boards} bảng LED` +
-      (p.audio && !p.led ? '; bản tin âm thanh chỉ phát trên cụm loa' : !p.audio && p.led ? '; thông điệp LED chỉ hiện trên bảng LED' : '') +
+      (p.audio && !p.led
+        ? '; bản tin âm thanh chỉ phát trên cụm loa'
+        : !p.audio && p.led
+          ? '; thông điệp LED chỉ hiện trên bảng LED'
+          : '') +
       '. Hãy chọn nơi phát khác hoặc nội dung khác.',
   ),
   'broadcast.when-one-of': def(
@@ -418,7 +439,8 @@ export const CATALOGUE = {
     () => 'Vui lòng chọn một trong hai: thời điểm phát (phát ngay hoặc một ngày giờ cụ thể) hoặc lịch lặp lại.',
   ),
   'broadcast.out-of-scope': def(
-    (p: { verb: keyof typeof VERB_VI; path: string; scope: string | null }) => `you may not ${p.verb} broadcasts for "${p.path}" (your area is "${p.scope}")`,
+    (p: { verb: keyof typeof VERB_VI; path: string; scope: string | null }) =>
+      `you may not ${p.verb} broadcasts for "${p.path}" (your area is "${p.scope}")`,
     (p) => `Bạn không được ${VERB_VI[p.verb]} lịch phát cho "${p.path}" (khu vực phụ trách của bạn là "${p.scope}").`,
   ),
   'broadcast.target-area-not-found': def(
@@ -432,7 +454,8 @@ export const CATALOGUE = {
   'broadcast.media-not-ready': def(
     (p: { id: number; status: string; error: string | null; errorVi: string | null }) =>
       `media ${p.id} is ${p.status}${p.error ? `: ${p.error}` : ''}; only processed audio can be broadcast`,
-    (p) => `Tệp âm thanh số ${p.id} ${mediaStatusVi(p.status)}${p.errorVi || p.error ? ` (${(p.errorVi || p.error)!.replace(/\.$/, '')})` : ''}; chỉ phát được âm thanh đã xử lý xong.`,
+    (p) =>
+      `Tệp âm thanh số ${p.id} ${mediaStatusVi(p.status)}${p.errorVi || p.error ? ` (${(p.errorVi || p.error)!.replace(/\.$/, '')})` : ''}; chỉ phát được âm thanh đã xử lý xong.`,
   ),
   'broadcast.starts-at-invalid': def(
     (p: { reason: Text }) => `startsAt: ${enOf(p.reason)}`,
@@ -467,8 +490,10 @@ export const CATALOGUE = {
     (p) => `Đã có một bản sửa của bản tin này đang chờ phê duyệt (${p.id}); vui lòng sửa bản đó.`,
   ),
   'broadcast.replaced-not-approved': def(
-    (p: { id: string; status: string }) => `this edit replaces broadcast ${p.id}, which is ${p.status} now; edit or create a broadcast afresh instead`,
-    (p) => `Bản sửa này thay cho bản tin ${p.id}, nhưng bản tin đó ${statusVi(p.status)}; vui lòng sửa lại hoặc tạo bản tin mới.`,
+    (p: { id: string; status: string }) =>
+      `this edit replaces broadcast ${p.id}, which is ${p.status} now; edit or create a broadcast afresh instead`,
+    (p) =>
+      `Bản sửa này thay cho bản tin ${p.id}, nhưng bản tin đó ${statusVi(p.status)}; vui lòng sửa lại hoặc tạo bản tin mới.`,
   ),
   'broadcast.not-submitted': def(
     (p: { status: string }) => `broadcast is ${p.status}, not waiting for approval`,
@@ -497,8 +522,10 @@ export const CATALOGUE = {
 
   // ---- clash decisions, drafts, the schedule ----
   'decision.not-open': def(
-    (p: { status: string }) => `broadcast is ${p.status}; a clash decision concerns a broadcast that is waiting for approval or approved`,
-    (p) => `Bản tin ${statusVi(p.status)}; chỉ quyết định khi trùng giờ cho bản tin đang chờ phê duyệt hoặc đã được phê duyệt.`,
+    (p: { status: string }) =>
+      `broadcast is ${p.status}; a clash decision concerns a broadcast that is waiting for approval or approved`,
+    (p) =>
+      `Bản tin ${statusVi(p.status)}; chỉ quyết định khi trùng giờ cho bản tin đang chờ phê duyệt hoặc đã được phê duyệt.`,
   ),
   'decision.emergency': def(
     () => 'an emergency pre-empts everything; there is nothing to decide',
@@ -514,7 +541,8 @@ export const CATALOGUE = {
   ),
   'decision.not-allowed': def(
     () => 'only the author, or a leader or the district office responsible for its areas, may decide its clashes',
-    () => 'Chỉ người soạn, hoặc lãnh đạo, Phòng Văn hóa và Thông tin phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
+    () =>
+      'Chỉ người soạn, hoặc lãnh đạo, Phòng Văn hóa và Thông tin phụ trách các khu vực phát của bản tin mới được quyết định khi trùng giờ.',
   ),
   'decision.same-level-needed': def(
     (p: { titles: string[]; devices: number; first: string }) =>
@@ -568,8 +596,10 @@ export const CATALOGUE = {
     () => 'Một báo cáo chỉ bao gồm tối đa 400 ngày.',
   ),
   'report.bad-cursor': def(
-    (p: { cursor: string }) => `cursor "${p.cursor}" is not one this report gave; start again without a cursor and follow "next"`,
-    (p) => `Con trỏ trang "${p.cursor}" không hợp lệ; vui lòng tải lại từ trang đầu (không có "cursor") rồi đi theo "next".`,
+    (p: { cursor: string }) =>
+      `cursor "${p.cursor}" is not one this report gave; start again without a cursor and follow "next"`,
+    (p) =>
+      `Con trỏ trang "${p.cursor}" không hợp lệ; vui lòng tải lại từ trang đầu (không có "cursor") rồi đi theo "next".`,
   ),
   'report.bad-result': def(
     (p: { result: string; results: string }) => `result "${p.result}" is not one of ${p.results}`,
@@ -588,13 +618,25 @@ export const CATALOGUE = {
   ),
   'media.in-use': def(
     (p: { name: string; titles: string[]; verb: 'archive' | 'delete' }) =>
-      `"${p.name}" is used by ${p.titles.length} broadcast(s) that may still air or are in the reports: ${p.titles.slice(0, 5).map((t) => `"${t}"`).join(', ')}${p.titles.length > 5 ? `, and ${p.titles.length - 5} more` : ''}; it cannot be ${p.verb === 'delete' ? 'deleted' : 'archived'}`,
+      `"${p.name}" is used by ${p.titles.length} broadcast(s) that may still air or are in the reports: ${p.titles
+        .slice(0, 5)
+        .map((t) => `"${t}"`)
+        .join(
+          ', ',
+        )}${p.titles.length > 5 ? `, and ${p.titles.length - 5} more` : ''}; it cannot be ${p.verb === 'delete' ? 'deleted' : 'archived'}`,
     (p) =>
-      `Không thể ${p.verb === 'delete' ? 'xóa' : 'lưu trữ'} «${p.name}»: tệp đang được dùng trong ${p.titles.length} bản tin còn có thể phát hoặc có trong báo cáo: ${p.titles.slice(0, 5).map((t) => `«${t}»`).join(', ')}${p.titles.length > 5 ? ` và ${p.titles.length - 5} bản tin khác` : ''}. Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.`,
+      `Không thể ${p.verb === 'delete' ? 'xóa' : 'lưu trữ'} «${p.name}»: tệp đang được dùng trong ${p.titles.length} bản tin còn có thể phát hoặc có trong báo cáo: ${p.titles
+        .slice(0, 5)
+        .map((t) => `«${t}»`)
+        .join(
+          ', ',
+        )}${p.titles.length > 5 ? ` và ${p.titles.length - 5} bản tin khác` : ''}. Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.`,
   ),
   'media.manage-not-allowed': def(
-    (p: { name: string }) => `only the uploader, the officials, leaders or district office of the uploader's ward, or an admin may archive or delete "${p.name}"`,
-    (p) => `Chỉ người tải lên, cán bộ, lãnh đạo phường của người tải lên, Phòng Văn hóa và Thông tin quận hoặc quản trị viên mới được lưu trữ hoặc xóa «${p.name}».`,
+    (p: { name: string }) =>
+      `only the uploader, the officials, leaders or district office of the uploader's ward, or an admin may archive or delete "${p.name}"`,
+    (p) =>
+      `Chỉ người tải lên, cán bộ, lãnh đạo phường của người tải lên, Phòng Văn hóa và Thông tin quận hoặc quản trị viên mới được lưu trữ hoặc xóa «${p.name}».`,
   ),
   'media.still-processing': def(
     (p: { name: string }) => `"${p.name}" is still being processed; wait until it is ready or has failed`,
@@ -665,7 +707,8 @@ export const CATALOGUE = {
   'media.cannot-open': def(
     (p: { why: 'missing' | 'denied' | 'other'; detail: string }) =>
       `the file could not be opened: ${p.why === 'missing' ? 'it is not there (removed before processing?)' : p.why === 'denied' ? 'permission denied' : p.detail}`,
-    (p) => `Không mở được tệp: ${p.why === 'missing' ? 'tệp không còn (có thể đã bị xóa trước khi xử lý)' : p.why === 'denied' ? 'không có quyền đọc tệp' : p.detail}.`,
+    (p) =>
+      `Không mở được tệp: ${p.why === 'missing' ? 'tệp không còn (có thể đã bị xóa trước khi xử lý)' : p.why === 'denied' ? 'không có quyền đọc tệp' : p.detail}.`,
   ),
   'media.no-audio-stream': def(
     (p: { looksLike?: string; video?: string }) =>
@@ -680,14 +723,17 @@ export const CATALOGUE = {
   'media.cut-short': def(
     (p: { headerMs: number; decodedMs: number }) =>
       `the file is cut short: it says it lasts ${durEn(p.headerMs)} but only ${durEn(p.decodedMs)} of sound could be read (an incomplete upload or copy?)`,
-    (p) => `Tệp bị thiếu phần cuối: tệp ghi thời lượng ${durVi(p.headerMs)} nhưng chỉ đọc được ${durVi(p.decodedMs)} âm thanh (có thể việc tải lên hoặc sao chép chưa hoàn tất).`,
+    (p) =>
+      `Tệp bị thiếu phần cuối: tệp ghi thời lượng ${durVi(p.headerMs)} nhưng chỉ đọc được ${durVi(p.decodedMs)} âm thanh (có thể việc tải lên hoặc sao chép chưa hoàn tất).`,
   ),
   'media.too-long': def(
-    (p: { ms: number; maxMs: number; cutOff: boolean }) => `the recording is too long: ${p.cutOff ? 'more than ' : ''}${durEn(p.ms)}, the limit is ${durEn(p.maxMs)}`,
+    (p: { ms: number; maxMs: number; cutOff: boolean }) =>
+      `the recording is too long: ${p.cutOff ? 'more than ' : ''}${durEn(p.ms)}, the limit is ${durEn(p.maxMs)}`,
     (p) => `Bản ghi âm quá dài: ${p.cutOff ? 'hơn ' : ''}${durVi(p.ms)}, giới hạn là ${durVi(p.maxMs)}.`,
   ),
   'media.too-short': def(
-    (p: { ms: number; minMs: number }) => `the recording is too short: ${sec2(p.ms)} s, it must last at least ${sec2(p.minMs)} s`,
+    (p: { ms: number; minMs: number }) =>
+      `the recording is too short: ${sec2(p.ms)} s, it must last at least ${sec2(p.minMs)} s`,
     (p) => `Bản ghi âm quá ngắn: ${sec2(p.ms)} giây; cần dài ít nhất ${sec2(p.minMs)} giây.`,
   ),
   'media.silent': def(
@@ -695,49 +741,64 @@ export const CATALOGUE = {
     () => 'Bản ghi âm không có tiếng: không đo được âm thanh nào trong tệp.',
   ),
   'media.almost-silent': def(
-    (p: { lufs: number }) => `the recording is almost silent (${p.lufs.toFixed(1)} LUFS; speech is usually between -35 and -10): was the microphone muted?`,
-    (p) => `Bản ghi âm gần như không có tiếng (${p.lufs.toFixed(1)} LUFS; giọng nói thường ở khoảng -35 đến -10 LUFS). Có thể micrô đã bị tắt tiếng khi ghi.`,
+    (p: { lufs: number }) =>
+      `the recording is almost silent (${p.lufs.toFixed(1)} LUFS; speech is usually between -35 and -10): was the microphone muted?`,
+    (p) =>
+      `Bản ghi âm gần như không có tiếng (${p.lufs.toFixed(1)} LUFS; giọng nói thường ở khoảng -35 đến -10 LUFS). Có thể micrô đã bị tắt tiếng khi ghi.`,
   ),
   'media.lra-too-wide': def(
-    (p: { lra: number; max: number }) => `its loudness range (${p.lra.toFixed(1)} LU) is wider than ffmpeg can normalise with one fixed gain (${p.max} LU); please send a more even recording`,
-    (p) => `độ chênh lệch âm lượng trong bản ghi (${p.lra.toFixed(1)} LU) lớn hơn mức có thể cân bằng bằng một mức khuếch đại cố định (${p.max} LU); vui lòng gửi bản ghi âm đều hơn`,
+    (p: { lra: number; max: number }) =>
+      `its loudness range (${p.lra.toFixed(1)} LU) is wider than ffmpeg can normalise with one fixed gain (${p.max} LU); please send a more even recording`,
+    (p) =>
+      `độ chênh lệch âm lượng trong bản ghi (${p.lra.toFixed(1)} LU) lớn hơn mức có thể cân bằng bằng một mức khuếch đại cố định (${p.max} LU); vui lòng gửi bản ghi âm đều hơn`,
   ),
   'media.peaks-too-high': def(
-    (p: { tp: number; i: number }) => `its peaks are too high for its loudness (peak ${p.tp.toFixed(1)} dBTP at ${p.i.toFixed(1)} LUFS): a fixed gain cannot reach a usable level`,
-    (p) => `đỉnh âm quá cao so với độ lớn chung (đỉnh ${p.tp.toFixed(1)} dBTP ở mức ${p.i.toFixed(1)} LUFS), không thể đưa về mức nghe rõ bằng một mức khuếch đại cố định`,
+    (p: { tp: number; i: number }) =>
+      `its peaks are too high for its loudness (peak ${p.tp.toFixed(1)} dBTP at ${p.i.toFixed(1)} LUFS): a fixed gain cannot reach a usable level`,
+    (p) =>
+      `đỉnh âm quá cao so với độ lớn chung (đỉnh ${p.tp.toFixed(1)} dBTP ở mức ${p.i.toFixed(1)} LUFS), không thể đưa về mức nghe rõ bằng một mức khuếch đại cố định`,
   ),
   'media.not-normalizable': def(
     (p: { reason: Message }) => `the loudness cannot be evened out: ${p.reason.en}`,
     (p) => `Không thể chuẩn hóa độ lớn âm thanh: ${p.reason.vi}.`,
   ),
   'media.stays-dynamic': def(
-    (p: { attempts: number }) => `the loudness cannot be evened out with one fixed gain: ffmpeg kept choosing dynamic normalisation after ${p.attempts} attempts`,
-    (p) => `Không thể chuẩn hóa độ lớn âm thanh bằng một mức khuếch đại cố định (đã thử ${p.attempts} lần). Vui lòng gửi bản ghi âm đều hơn hoặc báo quản trị viên.`,
+    (p: { attempts: number }) =>
+      `the loudness cannot be evened out with one fixed gain: ffmpeg kept choosing dynamic normalisation after ${p.attempts} attempts`,
+    (p) =>
+      `Không thể chuẩn hóa độ lớn âm thanh bằng một mức khuếch đại cố định (đã thử ${p.attempts} lần). Vui lòng gửi bản ghi âm đều hơn hoặc báo quản trị viên.`,
   ),
   'media.damaged': def(
     (p: { what: string; detail: string }) => `the audio is damaged: ffmpeg stopped while ${p.what} (${p.detail})`,
     (p) => `Âm thanh trong tệp bị hỏng: việc ${activityVi(p.what)} bị dừng giữa chừng (${p.detail}).`,
   ),
   'media.tool-failed': def(
-    (p: { what: string; exit: number | null; detail: string }) => `ffmpeg failed while ${p.what} (exit ${p.exit}): ${p.detail}`,
-    (p) => `Công cụ xử lý âm thanh (ffmpeg) bị lỗi khi ${activityVi(p.what)} (mã thoát ${p.exit}); vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
+    (p: { what: string; exit: number | null; detail: string }) =>
+      `ffmpeg failed while ${p.what} (exit ${p.exit}): ${p.detail}`,
+    (p) =>
+      `Công cụ xử lý âm thanh (ffmpeg) bị lỗi khi ${activityVi(p.what)} (mã thoát ${p.exit}); vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
   ),
   'media.tool-not-started': def(
-    (p: { what: string; detail: string }) => `the audio tool (ffmpeg) could not be started while ${p.what}: ${p.detail}`,
-    (p) => `Không khởi động được công cụ xử lý âm thanh (ffmpeg) khi ${activityVi(p.what)}; vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
+    (p: { what: string; detail: string }) =>
+      `the audio tool (ffmpeg) could not be started while ${p.what}: ${p.detail}`,
+    (p) =>
+      `Không khởi động được công cụ xử lý âm thanh (ffmpeg) khi ${activityVi(p.what)}; vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
   ),
   'media.encode-failed': def(
     (p: { format: string; detail: string }) => `ffmpeg failed while encoding ${p.format}: ${p.detail}`,
-    (p) => `Công cụ xử lý âm thanh (ffmpeg) bị lỗi khi mã hóa ${p.format}; vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
+    (p) =>
+      `Công cụ xử lý âm thanh (ffmpeg) bị lỗi khi mã hóa ${p.format}; vui lòng báo quản trị viên. Chi tiết: ${p.detail}`,
   ),
   'media.timeout': def(
-    (p: { what: string; seconds: number }) => `processing took too long while ${p.what} (stopped after ${p.seconds} s); the file may be damaged or far too long`,
+    (p: { what: string; seconds: number }) =>
+      `processing took too long while ${p.what} (stopped after ${p.seconds} s); the file may be damaged or far too long`,
     (p) => `Xử lý quá lâu khi ${activityVi(p.what)} (đã dừng sau ${p.seconds} giây); tệp có thể bị hỏng hoặc quá dài.`,
   ),
   'media.loudness-check-failed': def(
     (p: { format: string; i: number; tp: number; targetI: number; targetTp: number }) =>
       `the ${p.format} result failed its loudness check: ${p.i.toFixed(1)} LUFS / ${p.tp.toFixed(1)} dBTP measured, ${p.targetI} LUFS / ${p.targetTp} dBTP intended`,
-    (p) => `Tệp ${p.format} tạo ra không đạt kiểm tra độ lớn âm thanh: đo được ${p.i.toFixed(1)} LUFS / ${p.tp.toFixed(1)} dBTP, yêu cầu ${p.targetI} LUFS / ${p.targetTp} dBTP. Vui lòng báo quản trị viên.`,
+    (p) =>
+      `Tệp ${p.format} tạo ra không đạt kiểm tra độ lớn âm thanh: đo được ${p.i.toFixed(1)} LUFS / ${p.tp.toFixed(1)} dBTP, yêu cầu ${p.targetI} LUFS / ${p.targetTp} dBTP. Vui lòng báo quản trị viên.`,
   ),
   'media.interrupted': def(
     () => 'processing was interrupted by a hub restart; upload again',
@@ -752,23 +813,32 @@ export const CATALOGUE = {
   'tts.too-long': def(
     (p: { chars: number; max: number; minutes: number }) =>
       `the text is too long: ${p.chars} characters, at most ${p.max} (about ${p.minutes} minutes of speech); split it into several bulletins`,
-    (p) => `Nội dung quá dài: ${p.chars} ký tự, tối đa ${p.max} ký tự (khoảng ${p.minutes} phút đọc). Hãy chia thành nhiều bản tin.`,
+    (p) =>
+      `Nội dung quá dài: ${p.chars} ký tự, tối đa ${p.max} ký tự (khoảng ${p.minutes} phút đọc). Hãy chia thành nhiều bản tin.`,
   ),
   'tts.engine-missing': def(
-    (p: { program: string }) => `the text-to-speech engine (${p.program}) is not installed on the hub; an administrator must install it (see the README)`,
-    (p) => `Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (${p.program}). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.`,
+    (p: { program: string }) =>
+      `the text-to-speech engine (${p.program}) is not installed on the hub; an administrator must install it (see the README)`,
+    (p) =>
+      `Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (${p.program}). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.`,
   ),
   'tts.engine-failed': def(
-    (p: { program: string }) => `the text-to-speech engine (${p.program}) failed to read the text; try again, and if it keeps failing tell an administrator (the details are in the audit log)`,
-    (p) => `Bộ chuyển văn bản thành giọng nói (${p.program}) bị lỗi khi đọc nội dung. Hãy thử lại; nếu vẫn lỗi, báo người quản trị (chi tiết kỹ thuật có trong nhật ký hệ thống).`,
+    (p: { program: string }) =>
+      `the text-to-speech engine (${p.program}) failed to read the text; try again, and if it keeps failing tell an administrator (the details are in the audit log)`,
+    (p) =>
+      `Bộ chuyển văn bản thành giọng nói (${p.program}) bị lỗi khi đọc nội dung. Hãy thử lại; nếu vẫn lỗi, báo người quản trị (chi tiết kỹ thuật có trong nhật ký hệ thống).`,
   ),
   'tts.engine-timeout': def(
-    (p: { program: string; seconds: number }) => `the text-to-speech engine (${p.program}) took longer than ${p.seconds} s and was stopped; try a shorter text or tell an administrator`,
-    (p) => `Bộ chuyển văn bản thành giọng nói (${p.program}) chạy quá ${p.seconds} giây nên đã bị dừng. Hãy thử nội dung ngắn hơn hoặc báo người quản trị.`,
+    (p: { program: string; seconds: number }) =>
+      `the text-to-speech engine (${p.program}) took longer than ${p.seconds} s and was stopped; try a shorter text or tell an administrator`,
+    (p) =>
+      `Bộ chuyển văn bản thành giọng nói (${p.program}) chạy quá ${p.seconds} giây nên đã bị dừng. Hãy thử nội dung ngắn hơn hoặc báo người quản trị.`,
   ),
   'tts.engine-no-audio': def(
-    (p: { program: string }) => `the text-to-speech engine (${p.program}) finished without producing any audio; tell an administrator`,
-    (p) => `Bộ chuyển văn bản thành giọng nói (${p.program}) chạy xong nhưng không tạo ra âm thanh. Hãy báo người quản trị.`,
+    (p: { program: string }) =>
+      `the text-to-speech engine (${p.program}) finished without producing any audio; tell an administrator`,
+    (p) =>
+      `Bộ chuyển văn bản thành giọng nói (${p.program}) chạy xong nhưng không tạo ra âm thanh. Hãy báo người quản trị.`,
   ),
   'tts.not-from-text': def(
     (p: { id: number }) => `media ${p.id} was not made from text, so it cannot be regenerated`,
@@ -818,7 +888,8 @@ export const CATALOGUE = {
   ),
   'geojson.wrong-content-type': def(
     () => 'send the GeoJSON with content-type application/geo+json (up to 32 MB) or application/json (up to 1 MB)',
-    () => 'Vui lòng gửi GeoJSON với content-type application/geo+json (tối đa 32 MB) hoặc application/json (tối đa 1 MB).',
+    () =>
+      'Vui lòng gửi GeoJSON với content-type application/geo+json (tối đa 32 MB) hoặc application/json (tối đa 1 MB).',
   ),
   'geojson.too-large': def(
     (p: { mb: number }) => `request body is larger than ${p.mb} MB; simplify the outlines or import them in parts`,
@@ -827,7 +898,8 @@ export const CATALOGUE = {
   'slug.invalid': def(
     (p: { what: keyof typeof SLUG_WHAT_VI; value: string }) =>
       `${p.what} "${p.value}" is not a valid slug (lowercase letters, digits and inner hyphens, 1-64 characters)`,
-    (p) => `${SLUG_WHAT_VI[p.what]} "${p.value}" không hợp lệ (chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang ở giữa, dài 1–64 ký tự).`,
+    (p) =>
+      `${SLUG_WHAT_VI[p.what]} "${p.value}" không hợp lệ (chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang ở giữa, dài 1–64 ký tự).`,
   ),
   'area.too-deep': def(
     (p: { path: string; max: number }) => `area path "${p.path}" must have 1-${p.max} levels`,
@@ -852,19 +924,24 @@ export const CATALOGUE = {
     () => 'MultiPolygon cần ít nhất một đa giác',
   ),
   'boundary.too-many-positions': def(
-    (p: { count: number; max: number }) => `the outline has ${p.count} positions; at most ${p.max} are allowed (simplify it first, e.g. with mapshaper)`,
-    (p) => `đường ranh giới có ${p.count} điểm; chỉ cho phép tối đa ${p.max} điểm (hãy đơn giản hóa trước, ví dụ bằng mapshaper)`,
+    (p: { count: number; max: number }) =>
+      `the outline has ${p.count} positions; at most ${p.max} are allowed (simplify it first, e.g. with mapshaper)`,
+    (p) =>
+      `đường ranh giới có ${p.count} điểm; chỉ cho phép tối đa ${p.max} điểm (hãy đơn giản hóa trước, ví dụ bằng mapshaper)`,
   ),
   'boundary.longitude-out-of-range': def(
-    (p: { at: OutlinePlace; value: number; swapped: boolean }) => `${placeEn(p.at)}: longitude ${p.value} is outside -180..180${p.swapped ? SWAPPED_EN : ''}`,
+    (p: { at: OutlinePlace; value: number; swapped: boolean }) =>
+      `${placeEn(p.at)}: longitude ${p.value} is outside -180..180${p.swapped ? SWAPPED_EN : ''}`,
     (p) => `${placeVi(p.at)}: kinh độ ${p.value} nằm ngoài khoảng -180..180${p.swapped ? SWAPPED_VI : ''}`,
   ),
   'boundary.latitude-out-of-range': def(
-    (p: { at: OutlinePlace; value: number; swapped: boolean }) => `${placeEn(p.at)}: latitude ${p.value} is outside -90..90${p.swapped ? SWAPPED_EN : ''}`,
+    (p: { at: OutlinePlace; value: number; swapped: boolean }) =>
+      `${placeEn(p.at)}: latitude ${p.value} is outside -90..90${p.swapped ? SWAPPED_EN : ''}`,
     (p) => `${placeVi(p.at)}: vĩ độ ${p.value} nằm ngoài khoảng -90..90${p.swapped ? SWAPPED_VI : ''}`,
   ),
   'boundary.ring-too-short': def(
-    (p: { at: OutlinePlace; count: number }) => `${placeEn(p.at)} has ${p.count} positions; a closed ring needs at least 4 (the last repeating the first)`,
+    (p: { at: OutlinePlace; count: number }) =>
+      `${placeEn(p.at)} has ${p.count} positions; a closed ring needs at least 4 (the last repeating the first)`,
     (p) => `${placeVi(p.at)} chỉ có ${p.count} điểm; một vòng khép kín cần ít nhất 4 điểm (điểm cuối trùng điểm đầu)`,
   ),
   'boundary.ring-not-closed': def(
@@ -878,7 +955,8 @@ export const CATALOGUE = {
   ),
   /** A structural problem (from the schema) at a place: "number 0 of position 0 of ring 0: …". */
   'boundary.problem-at': def(
-    (p: { at: OutlinePlace; problem: { en: string; vi: string } }) => (placeEn(p.at) ? `${placeEn(p.at)}: ${p.problem.en}` : p.problem.en),
+    (p: { at: OutlinePlace; problem: { en: string; vi: string } }) =>
+      placeEn(p.at) ? `${placeEn(p.at)}: ${p.problem.en}` : p.problem.en,
     (p) => (placeVi(p.at) ? `${placeVi(p.at)}: ${p.problem.vi}` : p.problem.vi),
   ),
   'boundary.not-a-geometry': def(
@@ -886,8 +964,10 @@ export const CATALOGUE = {
     () => 'đường ranh giới phải là hình học GeoJSON dạng Polygon hoặc MultiPolygon (hoặc một Feature chứa hình học đó)',
   ),
   'boundary.wrong-geometry-type': def(
-    (p: { type: string | null }) => `geometry type is ${p.type === null ? 'missing' : `"${p.type}"`}; an outline must be a Polygon or MultiPolygon`,
-    (p) => `${p.type === null ? 'thiếu kiểu hình học ("type")' : `kiểu hình học là "${p.type}"`}; đường ranh giới phải là Polygon hoặc MultiPolygon`,
+    (p: { type: string | null }) =>
+      `geometry type is ${p.type === null ? 'missing' : `"${p.type}"`}; an outline must be a Polygon or MultiPolygon`,
+    (p) =>
+      `${p.type === null ? 'thiếu kiểu hình học ("type")' : `kiểu hình học là "${p.type}"`}; đường ranh giới phải là Polygon hoặc MultiPolygon`,
   ),
 
   // ---- ward outlines: refusals ----
@@ -896,15 +976,21 @@ export const CATALOGUE = {
     (p) => sentence(joinVi(p.problems)),
   ),
   'boundary.feature-invalid': def(
-    (p: { feature: number; key: string; path: string; problems: readonly Message[] }) => `${subjectEn(p)}: ${joinEn(p.problems)}`,
+    (p: { feature: number; key: string; path: string; problems: readonly Message[] }) =>
+      `${subjectEn(p)}: ${joinEn(p.problems)}`,
     (p) => sentence(`${subjectVi(p)}: ${joinVi(p.problems)}`),
   ),
   'boundary.no-source': def(
-    (p: { subject: OutlineSubject }) => `${subjectEn(p.subject)} has no source; say where the outline comes from (e.g. "Sở TN&MT Hà Nội 2024" or "approximate: …")`,
-    (p) => sentence(`${subjectVi(p.subject)} chưa ghi nguồn; vui lòng cho biết đường ranh giới lấy từ đâu (ví dụ "Sở TN&MT Hà Nội 2024" hoặc "approximate: …")`),
+    (p: { subject: OutlineSubject }) =>
+      `${subjectEn(p.subject)} has no source; say where the outline comes from (e.g. "Sở TN&MT Hà Nội 2024" or "approximate: …")`,
+    (p) =>
+      sentence(
+        `${subjectVi(p.subject)} chưa ghi nguồn; vui lòng cho biết đường ranh giới lấy từ đâu (ví dụ "Sở TN&MT Hà Nội 2024" hoặc "approximate: …")`,
+      ),
   ),
   'boundary.source-too-long': def(
-    (p: { subject: OutlineSubject; max: number }) => `${subjectEn(p.subject)}: the source is longer than ${p.max} characters`,
+    (p: { subject: OutlineSubject; max: number }) =>
+      `${subjectEn(p.subject)}: the source is longer than ${p.max} characters`,
     (p) => sentence(`${subjectVi(p.subject)}: phần ghi nguồn dài quá ${p.max} ký tự`),
   ),
   'boundary.geometry-missing': def(
@@ -952,7 +1038,8 @@ export const CATALOGUE = {
   'boundary.import-nothing-matched': def(
     (p: { property: string; matchBy: MatchBy; parent: string | null }) =>
       `no feature matched an area (matching "${p.property}" by ${p.matchBy}${p.parent ? ` under ${p.parent}` : ''})`,
-    (p) => `Không đối tượng nào khớp với khu vực nào (khớp thuộc tính "${p.property}" theo ${MATCH_BY_VI[p.matchBy]}${p.parent ? ` trong ${p.parent}` : ''}).`,
+    (p) =>
+      `Không đối tượng nào khớp với khu vực nào (khớp thuộc tính "${p.property}" theo ${MATCH_BY_VI[p.matchBy]}${p.parent ? ` trong ${p.parent}` : ''}).`,
   ),
   // Why a feature matched no area: report data (ImportReport.unmatched), shown as it is.
   'boundary.unmatched-no-property': def(
@@ -976,7 +1063,8 @@ export const CATALOGUE = {
 export type MessageCode = keyof typeof CATALOGUE;
 export type MessageParams<C extends MessageCode> = (typeof CATALOGUE)[C] extends Entry<infer P> ? P : never;
 /** The parameters argument: optional when the message takes none. */
-export type MessageArgs<C extends MessageCode> = {} extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+export type MessageArgs<C extends MessageCode> =
+  {} extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
 
 /** Renders a catalogue message in both languages. */
 export function msg<C extends MessageCode>(code: C, ...[params]: MessageArgs<C>): Message {
@@ -994,7 +1082,10 @@ export const zodMessageVi = (english: string): Message | undefined => zodVi.get(
  * The English is zod's message; the Vietnamese travels in the issue's `params` (refine, custom
  * issues) and is also looked up by the English text (checks such as min, whose issues carry none).
  */
-export function zodMessage<C extends MessageCode>(code: C, ...args: MessageArgs<C>): { message: string; params: { code: C; vi: string } } {
+export function zodMessage<C extends MessageCode>(
+  code: C,
+  ...args: MessageArgs<C>
+): { message: string; params: { code: C; vi: string } } {
   const m = msg(code, ...args);
   zodVi.set(m.en, m);
   return { message: m.en, params: { code, vi: m.vi } };
@@ -1046,7 +1137,10 @@ export const REJECTION_WORDS: Words = {
 };
 export const YES_NO_WORDS = { yes: { vi: 'có', en: 'yes' }, no: { vi: 'không', en: 'no' } };
 /** The reason of an occurrence missed for want of any receipt. */
-export const NO_CONFIRMATION_WORDS = { vi: 'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo)', en: 'No confirmation from the device (offline, powered down or not reporting)' };
+export const NO_CONFIRMATION_WORDS = {
+  vi: 'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo)',
+  en: 'No confirmation from the device (offline, powered down or not reporting)',
+};
 /** The CSV's column headers, by the column's code (the header of the machine-readable CSV). */
 export const CSV_HEADER_WORDS: Words = {
   areaName: { vi: 'Khu vực', en: 'Area' },
@@ -1071,7 +1165,8 @@ export const CSV_HEADER_WORDS: Words = {
   receivedAt: { vi: 'Nhận lúc', en: 'Received' },
 };
 /** A word of one of the tables above in `lang`, or the code itself when the table lacks it. */
-export const wordOf = (table: Words, code: string | null | undefined, lang: ReportLang): string => (code ? (table[code]?.[lang] ?? code) : '');
+export const wordOf = (table: Words, code: string | null | undefined, lang: ReportLang): string =>
+  code ? (table[code]?.[lang] ?? code) : '';
 
 /**
  * The reader's language from an Accept-Language header: English when English comes before

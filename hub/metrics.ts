@@ -5,19 +5,53 @@ import type { Db } from './db/database.ts';
 export function createMetrics(db: Db) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'wardcast_hub_' });
-  const mqttMessages = new client.Counter({ name: 'wardcast_mqtt_messages_total', help: 'device messages received, by kind', labelNames: ['kind'], registers: [registry] });
-  const mqttRejected = new client.Counter({ name: 'wardcast_mqtt_rejected_total', help: 'device messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] });
-  const receipts = new client.Counter({ name: 'wardcast_receipts_total', help: 'playback receipts admitted against the plan, by result', labelNames: ['result'], registers: [registry] });
+  const mqttMessages = new client.Counter({
+    name: 'wardcast_mqtt_messages_total',
+    help: 'device messages received, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const mqttRejected = new client.Counter({
+    name: 'wardcast_mqtt_rejected_total',
+    help: 'device messages or connections refused, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const receipts = new client.Counter({
+    name: 'wardcast_receipts_total',
+    help: 'playback receipts admitted against the plan, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   const rejectedReceipts = new client.Counter({
     name: 'wardcast_receipts_rejected_total',
     help: 'validly signed receipts kept as rejected claims and not counted, by reason (unplanned, not-targeted, premature, implausible)',
     labelNames: ['reason'],
     registers: [registry],
   });
-  const rateLimited = new client.Counter({ name: 'wardcast_mqtt_rate_limited_total', help: 'device messages dropped by the per-device rate limit, by kind', labelNames: ['kind'], registers: [registry] });
-  const duplicateReceipts = new client.Counter({ name: 'wardcast_receipts_duplicate_total', help: 'receipts received again (QoS 1 redelivery or a lost ack)', registers: [registry] });
-  const httpRequests = new client.Counter({ name: 'wardcast_http_requests_total', help: 'HTTP requests by method and status', labelNames: ['method', 'status'], registers: [registry] });
-  const transcodeSeconds = new client.Histogram({ name: 'wardcast_media_transcode_seconds', help: 'wall time of the media pipeline', buckets: [1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
+  const rateLimited = new client.Counter({
+    name: 'wardcast_mqtt_rate_limited_total',
+    help: 'device messages dropped by the per-device rate limit, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const duplicateReceipts = new client.Counter({
+    name: 'wardcast_receipts_duplicate_total',
+    help: 'receipts received again (QoS 1 redelivery or a lost ack)',
+    registers: [registry],
+  });
+  const httpRequests = new client.Counter({
+    name: 'wardcast_http_requests_total',
+    help: 'HTTP requests by method and status',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  });
+  const transcodeSeconds = new client.Histogram({
+    name: 'wardcast_media_transcode_seconds',
+    help: 'wall time of the media pipeline',
+    buckets: [1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'wardcast_devices',
     help: 'devices by kind and online state',
@@ -37,10 +71,16 @@ export function createMetrics(db: Db) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as any[]) this.set({ status: r.status }, r.n);
+      for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as any[])
+        this.set({ status: r.status }, r.n);
     },
   });
-  const outboxDropped = new client.Counter({ name: 'wardcast_hub_outbox_dropped_total', help: 'commands dropped from the hub outbox before the broker took them, by reason', labelNames: ['reason'], registers: [registry] });
+  const outboxDropped = new client.Counter({
+    name: 'wardcast_hub_outbox_dropped_total',
+    help: 'commands dropped from the hub outbox before the broker took them, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'wardcast_hub_outbox_pending',
     help: 'commands waiting in the hub outbox for the broker',

@@ -16,7 +16,8 @@ export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; p
   const dir = path.join(dataDir, 'keys');
   const priv = path.join(dir, 'hub-ed25519.key.pem');
   const pub = path.join(dir, 'hub-ed25519.pub.pem');
-  if (existsSync(priv) && existsSync(pub)) return { privateKeyPem: readFileSync(priv, 'utf8'), publicKeyPem: readFileSync(pub, 'utf8') };
+  if (existsSync(priv) && existsSync(pub))
+    return { privateKeyPem: readFileSync(priv, 'utf8'), publicKeyPem: readFileSync(pub, 'utf8') };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys = generateSigningKeys();
   writeFileSync(priv, keys.privateKeyPem, { mode: 0o600 });
@@ -28,7 +29,9 @@ export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKey
   let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
   // Parsed once: parsing the PEM for every envelope cost more than signing it.
   const privateKey = createPrivateKey(keys.privateKeyPem);
-  const saveSeq = db.prepare("INSERT INTO hub_state(key, value) VALUES ('envelope_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  const saveSeq = db.prepare(
+    "INSERT INTO hub_state(key, value) VALUES ('envelope_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  );
   return {
     publicKeyPem: keys.publicKeyPem,
     seal(to, body, ttlMs) {

@@ -7,11 +7,14 @@ export const VN_TZ = 'Asia/Ho_Chi_Minh';
 
 /** Parses an ISO date-time; without an explicit offset it is taken as Vietnam wall time. */
 export function parseVnDateTime(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text.trim(),
+  );
   if (!m) throw new LocalizedError(msg('time.bad-format', { text }));
   const [, y, mo, d, h, mi, s, zone] = m;
   const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +(s ?? 0));
-  if (Number.isNaN(base) || +mo > 12 || +d > 31 || +h > 23 || +mi > 59) throw new LocalizedError(msg('time.invalid', { text }));
+  if (Number.isNaN(base) || +mo > 12 || +d > 31 || +h > 23 || +mi > 59)
+    throw new LocalizedError(msg('time.invalid', { text }));
   if (!zone) return base - VN_OFFSET_MS;
   if (zone === 'Z') return base;
   const sign = zone[0] === '-' ? -1 : 1;

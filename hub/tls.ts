@@ -41,8 +41,10 @@ export function loadHubTls(
   names = { cert: { key: 'tlsCert', env: 'WARDCAST_TLS_CERT' }, key: { key: 'tlsKey', env: 'WARDCAST_TLS_KEY' } },
   now = Date.now(),
 ): { tls: HubTls; warnings: string[] } {
-  if (!files.cert) throw new Error(`${named(names.key)} is set but ${named(names.cert)} is not: both are needed for TLS`);
-  if (!files.key) throw new Error(`${named(names.cert)} is set but ${named(names.key)} is not: both are needed for TLS`);
+  if (!files.cert)
+    throw new Error(`${named(names.key)} is set but ${named(names.cert)} is not: both are needed for TLS`);
+  if (!files.key)
+    throw new Error(`${named(names.cert)} is set but ${named(names.key)} is not: both are needed for TLS`);
   const cert = readSetting(files.cert, names.cert);
   const key = readSetting(files.key, names.key);
   let leaf: X509Certificate;
@@ -55,22 +57,39 @@ export function loadHubTls(
   try {
     privateKey = createPrivateKey(key);
   } catch (e) {
-    throw new Error(`${named(names.key)}: ${files.key} is not a PEM private key, or it is encrypted (${(e as Error).message})`);
+    throw new Error(
+      `${named(names.key)}: ${files.key} is not a PEM private key, or it is encrypted (${(e as Error).message})`,
+    );
   }
-  if (!leaf.checkPrivateKey(privateKey)) throw new Error(`${named(names.key)}: ${files.key} is not the key of the certificate in ${files.cert}`);
+  if (!leaf.checkPrivateKey(privateKey))
+    throw new Error(`${named(names.key)}: ${files.key} is not the key of the certificate in ${files.cert}`);
   const validFrom = new Date(leaf.validFrom);
   const validTo = new Date(leaf.validTo);
-  if (validTo.getTime() <= now) throw new Error(`${named(names.cert)}: the certificate in ${files.cert} expired on ${validTo.toISOString()}`);
+  if (validTo.getTime() <= now)
+    throw new Error(`${named(names.cert)}: the certificate in ${files.cert} expired on ${validTo.toISOString()}`);
   try {
     tls.createSecureContext({ cert, key });
   } catch (e) {
     throw new Error(`${named(names.cert)}/${named(names.key)}: OpenSSL refuses the pair: ${(e as Error).message}`);
   }
   const warnings: string[] = [];
-  if (validFrom.getTime() > now) warnings.push(`the certificate in ${files.cert} is not valid until ${validFrom.toISOString()}; devices will refuse it until then`);
-  if (!leaf.subjectAltName) warnings.push(`the certificate in ${files.cert} has no subjectAltName; agents check the host name against it and will refuse it`);
+  if (validFrom.getTime() > now)
+    warnings.push(
+      `the certificate in ${files.cert} is not valid until ${validFrom.toISOString()}; devices will refuse it until then`,
+    );
+  if (!leaf.subjectAltName)
+    warnings.push(
+      `the certificate in ${files.cert} has no subjectAltName; agents check the host name against it and will refuse it`,
+    );
   return {
-    tls: { cert, key, fingerprint256: leaf.fingerprint256, subjectAltName: leaf.subjectAltName ?? '', validFrom, validTo },
+    tls: {
+      cert,
+      key,
+      fingerprint256: leaf.fingerprint256,
+      subjectAltName: leaf.subjectAltName ?? '',
+      validFrom,
+      validTo,
+    },
     warnings,
   };
 }
@@ -100,7 +119,9 @@ export function hubTlsFromConfig(c: { tlsCert?: string; tlsKey?: string; mqttUrl
   if (c.mqttCaFile) {
     const scheme = c.mqttUrl ? new URL(c.mqttUrl).protocol : null;
     if (scheme !== 'mqtts:' && scheme !== 'wss:') {
-      throw new Error(`mqttCaFile (WARDCAST_MQTT_CA_FILE) is for an external broker over TLS, but mqttUrl is ${c.mqttUrl ? `"${c.mqttUrl}"` : 'not set'}: use mqtts:// or wss://`);
+      throw new Error(
+        `mqttCaFile (WARDCAST_MQTT_CA_FILE) is for an external broker over TLS, but mqttUrl is ${c.mqttUrl ? `"${c.mqttUrl}"` : 'not set'}: use mqtts:// or wss://`,
+      );
     }
     mqttCa = loadCaFile(c.mqttCaFile, { key: 'mqttCaFile', env: 'WARDCAST_MQTT_CA_FILE' });
   }

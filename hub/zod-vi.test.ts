@@ -45,13 +45,25 @@ describe('zod issues in Vietnamese', () => {
     expect(one(z.string().email(), 'nope')).toBe('không phải địa chỉ email hợp lệ');
     expect(one(z.string().regex(/^\d+$/), 'x')).toBe('không đúng định dạng yêu cầu');
     expect(one(z.string().startsWith('wc_'), 'x')).toBe('phải bắt đầu bằng "wc_"');
-    expect(one(z.object({ a: z.string() }).strict(), { a: 'x', b: 1, c: 2 })).toBe('có trường không được phép: "b", "c"');
+    expect(one(z.object({ a: z.string() }).strict(), { a: 'x', b: 1, c: 2 })).toBe(
+      'có trường không được phép: "b", "c"',
+    );
     expect(one(z.number().multipleOf(5), 7)).toBe('phải là bội số của 5');
   });
 
   it('custom issues: the Vietnamese in params, else the English', () => {
-    expect(one(z.string().refine(() => false, { message: 'no', params: { vi: 'không được' } }), 'x')).toBe('không được');
-    expect(one(z.string().refine(() => false, 'only English'), 'x')).toBe('only English');
+    expect(
+      one(
+        z.string().refine(() => false, { message: 'no', params: { vi: 'không được' } }),
+        'x',
+      ),
+    ).toBe('không được');
+    expect(
+      one(
+        z.string().refine(() => false, 'only English'),
+        'x',
+      ),
+    ).toBe('only English');
   });
 
   it('names fields as an official knows them', () => {
@@ -63,25 +75,46 @@ describe('zod issues in Vietnamese', () => {
 
 describe('describeZodErrorVi lists the issues describeZodError lists', () => {
   it('a broadcast without a title, targets or a time', () => {
-    const err = issues(BroadcastInput, { title: '  ', led: { pages: [{ lines: ['Thông báo'] }] }, targets: { areas: [] }, startsAt: 'now', volume: 150 });
-    expect(describeZodError(err)).toBe('title: title is required; volume: Too big: expected number to be <=100; targets: choose at least one area or device');
-    expect(describeZodErrorVi(err)).toBe('Tiêu đề: bắt buộc phải nhập; Âm lượng: không được lớn hơn 100; Nơi phát: chọn ít nhất một khu vực hoặc thiết bị');
+    const err = issues(BroadcastInput, {
+      title: '  ',
+      led: { pages: [{ lines: ['Thông báo'] }] },
+      targets: { areas: [] },
+      startsAt: 'now',
+      volume: 150,
+    });
+    expect(describeZodError(err)).toBe(
+      'title: title is required; volume: Too big: expected number to be <=100; targets: choose at least one area or device',
+    );
+    expect(describeZodErrorVi(err)).toBe(
+      'Tiêu đề: bắt buộc phải nhập; Âm lượng: không được lớn hơn 100; Nơi phát: chọn ít nhất một khu vực hoặc thiết bị',
+    );
   });
 
   it('whole-body rules (refine on the object) read as sentences', () => {
     const err = issues(BroadcastInput, { title: 'Tin', targets: { areas: ['ha-noi'] }, startsAt: 'now' });
     expect(describeZodErrorVi(err)).toBe('Lịch phát cần có bản tin âm thanh hoặc thông điệp LED');
-    const both = issues(BroadcastInput, { title: 'Tin', mediaId: 1, targets: { areas: ['ha-noi'] }, startsAt: 'now', rrule: 'x' });
+    const both = issues(BroadcastInput, {
+      title: 'Tin',
+      mediaId: 1,
+      targets: { areas: ['ha-noi'] },
+      startsAt: 'now',
+      rrule: 'x',
+    });
     expect(describeZodErrorVi(both)).toMatch(/^Vui lòng chọn một trong hai: thời điểm phát/);
   });
 
   it('LED messages from protocol/ (no Vietnamese of their own) by issue code', () => {
     const err = issues(LedMessage, { pages: [{ lines: [], seconds: 0 }] });
-    expect(describeZodErrorVi(err)).toBe('Trang 1 › Dòng: phải có ít nhất một mục; Trang 1 › Số giây: phải lớn hơn hoặc bằng 1');
+    expect(describeZodErrorVi(err)).toBe(
+      'Trang 1 › Dòng: phải có ít nhất một mục; Trang 1 › Số giây: phải lớn hơn hoặc bằng 1',
+    );
   });
 
   it('at most five issues, like the English', () => {
-    const err = issues(z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string(), f: z.string() }), {});
+    const err = issues(
+      z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string(), f: z.string() }),
+      {},
+    );
     expect(describeZodErrorVi(err).split('; ')).toHaveLength(5);
   });
 });

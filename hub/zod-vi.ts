@@ -171,7 +171,9 @@ export function issueVi(issue: z.core.$ZodIssue): string {
       }
     }
     case 'invalid_value':
-      return issue.values.length === 1 ? `phải là ${value(issue.values[0])}` : `phải là một trong các giá trị: ${issue.values.map(value).join(', ')}`;
+      return issue.values.length === 1
+        ? `phải là ${value(issue.values[0])}`
+        : `phải là một trong các giá trị: ${issue.values.map(value).join(', ')}`;
     case 'unrecognized_keys':
       return `có trường không được phép: ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'not_multiple_of':

@@ -27,7 +27,11 @@ const DEVICE = 'zz-device-id-zz';
 const AREA = 'zz-area-path-zz';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-7',
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -37,7 +41,7 @@ const envelopeOf = (body: z.ZodType, what: string, to: string) =>
     body: body.describe(`${what}; covered by the signature`),
   }).describe(
     'Signed envelope: Ed25519 signature by the hub key over the canonical JSON (sorted keys, no whitespace) of every field but sig. ' +
-      'The agent drops it unless the signature matches the key pinned at enrolment, `to` names this device (on a device topic) or exactly the area of the area topic it came on (one of the device\'s areas), ' +
+      "The agent drops it unless the signature matches the key pinned at enrolment, `to` names this device (on a device topic) or exactly the area of the area topic it came on (one of the device's areas), " +
       'expiresAt has not passed, issuedAt is not in the future and the id is new.',
   );
 
@@ -47,8 +51,16 @@ const SCHEMAS: Record<string, z.ZodType> = {
     'a play-now or stop command',
     '{device} on a device command topic, {area} (that exact area) on an area command topic',
   ),
-  ScheduleEnvelope: envelopeOf(ScheduleManifest, 'the schedule manifest of the coming week', '{device}, the same device as the manifest\'s deviceId'),
-  ReplyEnvelope: envelopeOf(z.discriminatedUnion('type', [ReceiptAck, ClockReply]), 'a receipt acknowledgement or a clock reply', '{device}: the device whose receipt or clock request it answers'),
+  ScheduleEnvelope: envelopeOf(
+    ScheduleManifest,
+    'the schedule manifest of the coming week',
+    "{device}, the same device as the manifest's deviceId",
+  ),
+  ReplyEnvelope: envelopeOf(
+    z.discriminatedUnion('type', [ReceiptAck, ClockReply]),
+    'a receipt acknowledgement or a clock reply',
+    '{device}: the device whose receipt or clock request it answers',
+  ),
   DeviceStatus,
   HubStatus,
   Receipt,
@@ -76,7 +88,8 @@ function channelSpecs(prefix: string): ChannelSpec[] {
       kind: 'deviceCommand',
       address: dev(t.deviceCommand(DEVICE)),
       title: 'Device command',
-      description: 'Commands for one device (play now, stop). Signed envelope; the agent de-duplicates by envelope id since QoS 1 may deliver twice.',
+      description:
+        'Commands for one device (play now, stop). Signed envelope; the agent de-duplicates by envelope id since QoS 1 may deliver twice.',
       message: 'CommandEnvelope',
       messageSummary: 'A signed play-now or stop command',
       action: 'send',
@@ -125,7 +138,8 @@ function channelSpecs(prefix: string): ChannelSpec[] {
       kind: 'deviceEvent/telemetry',
       address: dev(t.deviceEvent(DEVICE, 'telemetry')),
       title: 'Telemetry',
-      description: 'Periodic device health: clock offset, outbox and cache size, schedule version, hardware read-back and rejected hub messages by reason. Not signed; the next one replaces a lost one.',
+      description:
+        'Periodic device health: clock offset, outbox and cache size, schedule version, hardware read-back and rejected hub messages by reason. Not signed; the next one replaces a lost one.',
       message: 'Telemetry',
       messageSummary: 'Device health',
       action: 'receive',
@@ -135,7 +149,8 @@ function channelSpecs(prefix: string): ChannelSpec[] {
       kind: 'deviceEvent/clock',
       address: dev(t.deviceEvent(DEVICE, 'clock')),
       title: 'Clock request',
-      description: 'NTP-style clock sync: the agent sends t0 (its clock); the hub answers on the reply topic with t1 (receipt) and t2 (send) in hub time; the agent stamps t3 and keeps the sample with the smallest round-trip delay.',
+      description:
+        'NTP-style clock sync: the agent sends t0 (its clock); the hub answers on the reply topic with t1 (receipt) and t2 (send) in hub time; the agent stamps t3 and keeps the sample with the smallest round-trip delay.',
       message: 'ClockRequest',
       messageSummary: 'Clock sync request',
       action: 'receive',
@@ -145,7 +160,8 @@ function channelSpecs(prefix: string): ChannelSpec[] {
       kind: 'deviceReply',
       address: dev(t.deviceReply(DEVICE)),
       title: 'Hub reply',
-      description: 'Signed replies to one device: receipt acknowledgements (the agent may then drop those receipts from its outbox) and clock replies. MQTT 3.1.1 has no response topics, so request ids travel in the payload.',
+      description:
+        'Signed replies to one device: receipt acknowledgements (the agent may then drop those receipts from its outbox) and clock replies. MQTT 3.1.1 has no response topics, so request ids travel in the payload.',
       message: 'ReplyEnvelope',
       messageSummary: 'A signed receipt acknowledgement or clock reply',
       action: 'send',
@@ -179,7 +195,10 @@ function channelSpecs(prefix: string): ChannelSpec[] {
 }
 
 const PARAMETERS = {
-  deviceId: { description: 'Device id: a lowercase slug (letters, digits, inner hyphens, 1-64 characters).', examples: ['loa-ha-dinh-01'] },
+  deviceId: {
+    description: 'Device id: a lowercase slug (letters, digits, inner hyphens, 1-64 characters).',
+    examples: ['loa-ha-dinh-01'],
+  },
   areaPath: {
     description: 'Area path: slugs joined by "/", root first, 1-8 levels; it spans that many topic levels.',
     examples: ['ha-noi/thanh-xuan/ha-dinh'],
@@ -250,7 +269,10 @@ export function buildAsyncApi(prefix: string = DEFAULT_TOPIC_PREFIX): Record<str
       schemas: Object.fromEntries(Object.entries(SCHEMAS).map(([name, s]) => [name, jsonSchema(s)])),
       messages,
       securitySchemes: {
-        deviceCredentials: { type: 'userPassword', description: 'Per-device MQTT username and password, issued at enrolment; no shared or default passwords.' },
+        deviceCredentials: {
+          type: 'userPassword',
+          description: 'Per-device MQTT username and password, issued at enrolment; no shared or default passwords.',
+        },
       },
     },
   };

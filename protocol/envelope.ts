@@ -1,9 +1,26 @@
 // The signed envelope: every hub → device message is wrapped, signed with the hub's Ed25519 key,
 // and checked on the device against the key pinned at enrolment. Device receipts are signed the
 // same way with the device's own key. node:crypto does the cryptography; no I/O happens here.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
-import { SignedEnvelope, HubBody, MessageTarget, describeZodError, payloadBytes, MAX_PAYLOAD_BYTES, type UnsignedReceipt, type Receipt } from './schemas.ts';
+import {
+  SignedEnvelope,
+  HubBody,
+  MessageTarget,
+  describeZodError,
+  payloadBytes,
+  MAX_PAYLOAD_BYTES,
+  type UnsignedReceipt,
+  type Receipt,
+} from './schemas.ts';
 import { bodyTargetMismatch, targetRefusal, type Addressee } from './target.ts';
 import type { ParsedTopic } from './topics.ts';
 
@@ -20,7 +37,11 @@ export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: st
 const asPrivate = (k: KeyLike) => (typeof k === 'string' ? createPrivateKey(k) : k);
 // EnrolRequest allows a device key as PEM or as bare base64 SPKI DER; accept both here.
 const asPublic = (k: KeyLike) =>
-  typeof k !== 'string' ? k : k.includes('-----BEGIN') ? createPublicKey(k) : createPublicKey({ key: Buffer.from(k, 'base64'), format: 'der', type: 'spki' });
+  typeof k !== 'string'
+    ? k
+    : k.includes('-----BEGIN')
+      ? createPublicKey(k)
+      : createPublicKey({ key: Buffer.from(k, 'base64'), format: 'der', type: 'spki' });
 
 export function signBytes(privateKey: KeyLike, data: string): string {
   return sign(null, Buffer.from(data, 'utf8'), asPrivate(privateKey)).toString('base64');
@@ -47,16 +68,40 @@ export interface SealOptions {
  */
 export function seal(privateKey: KeyLike, to: MessageTarget, body: HubBody, opts: SealOptions): SignedEnvelope {
   const target = MessageTarget.safeParse(to);
-  if (!target.success) throw new Error(`cannot seal a message for ${JSON.stringify(to)}: ${describeZodError(target.error)}`);
+  if (!target.success)
+    throw new Error(`cannot seal a message for ${JSON.stringify(to)}: ${describeZodError(target.error)}`);
   const mismatch = bodyTargetMismatch(target.data, body);
   if (mismatch) throw new Error(`cannot seal: ${mismatch}`);
   const issuedAt = opts.now ?? Date.now();
-  const unsigned = { v: 2 as const, id: opts.id ?? randomUUID(), seq: opts.seq, issuedAt, expiresAt: issuedAt + opts.ttlMs, to: target.data, body };
+  const unsigned = {
+    v: 2 as const,
+    id: opts.id ?? randomUUID(),
+    seq: opts.seq,
+    issuedAt,
+    expiresAt: issuedAt + opts.ttlMs,
+    to: target.data,
+    body,
+  };
   return { ...unsigned, sig: signBytes(privateKey, canonicalJson(unsigned)) };
 }
 
-export type RejectReason = 'invalid' | 'unsigned' | 'forged' | 'wrong-target' | 'expired' | 'not-yet-valid' | 'replayed';
-export const REJECT_REASONS: readonly RejectReason[] = ['invalid', 'unsigned', 'forged', 'wrong-target', 'expired', 'not-yet-valid', 'replayed'];
+export type RejectReason =
+  | 'invalid'
+  | 'unsigned'
+  | 'forged'
+  | 'wrong-target'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'replayed';
+export const REJECT_REASONS: readonly RejectReason[] = [
+  'invalid',
+  'unsigned',
+  'forged',
+  'wrong-target',
+  'expired',
+  'not-yet-valid',
+  'replayed',
+];
 
 export type OpenResult =
   | { ok: true; envelope: SignedEnvelope; body: HubBody }
@@ -78,14 +123,16 @@ export interface OpenOptions {
 /** Parses and verifies an envelope. Never throws: the reason says why a message was rejected. */
 export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOptions): OpenResult {
   const bytes = payloadBytes(payload);
-  if (bytes > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'invalid', detail: `payload of ${bytes} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  if (bytes > MAX_PAYLOAD_BYTES)
+    return { ok: false, reason: 'invalid', detail: `payload of ${bytes} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString());
   } catch (e) {
     return { ok: false, reason: 'invalid', detail: `not JSON: ${(e as Error).message}` };
   }
-  if (raw && typeof raw === 'object' && !Array.isArray(raw) && !('sig' in raw)) return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && !('sig' in raw))
+    return { ok: false, reason: 'unsigned', detail: 'message has no signature' };
   if (raw && typeof raw === 'object' && (raw as { v?: unknown }).v === 1) {
     return { ok: false, reason: 'invalid', detail: 'envelope version 1 names no target; version 2 is required' };
   }
@@ -105,7 +152,12 @@ export function open(publicKey: KeyLike, payload: string | Buffer, opts: OpenOpt
   if (env.data.issuedAt > opts.now + skew) {
     return { ok: false, reason: 'not-yet-valid', detail: `issued ${env.data.issuedAt - opts.now} ms in the future` };
   }
-  if (opts.seen(env.data.id)) return { ok: false, reason: 'replayed', detail: `envelope ${env.data.id} (seq ${env.data.seq}) was already accepted` };
+  if (opts.seen(env.data.id))
+    return {
+      ok: false,
+      reason: 'replayed',
+      detail: `envelope ${env.data.id} (seq ${env.data.seq}) was already accepted`,
+    };
   const body = HubBody.safeParse(env.data.body);
   if (!body.success) return { ok: false, reason: 'invalid', detail: describeZodError(body.error) };
   const mismatch = bodyTargetMismatch(env.data.to, body.data);

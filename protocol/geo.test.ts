@@ -4,14 +4,30 @@ import * as protocol from './index.ts';
 
 type P = [number, number];
 /** A closed counter-clockwise square. */
-const sq = (x0: number, y0: number, x1: number, y1: number): P[] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+const sq = (x0: number, y0: number, x1: number, y1: number): P[] => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+  [x0, y0],
+];
 
 describe('ring area', () => {
   it('is the shoelace area, positive counter-clockwise and negative clockwise', () => {
     expect(ringArea(sq(0, 0, 2, 3))).toBe(6);
     expect(ringArea([...sq(0, 0, 2, 3)].reverse())).toBe(-6);
     // An L shape, not convex.
-    expect(ringArea([[0, 0], [4, 0], [4, 1], [1, 1], [1, 4], [0, 4], [0, 0]])).toBe(7);
+    expect(
+      ringArea([
+        [0, 0],
+        [4, 0],
+        [4, 1],
+        [1, 1],
+        [1, 4],
+        [0, 4],
+        [0, 0],
+      ]),
+    ).toBe(7);
   });
 
   it('is the same for a closed ring and the same ring open', () => {
@@ -21,14 +37,35 @@ describe('ring area', () => {
   });
 
   it('is zero for a ring without area, and for too few positions', () => {
-    expect(ringArea([[0, 0], [1, 1], [2, 2], [0, 0]])).toBe(0);
-    expect(ringArea([[0, 0], [1, 0], [0, 0]])).toBe(0);
+    expect(
+      ringArea([
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [0, 0],
+      ]),
+    ).toBe(0);
+    expect(
+      ringArea([
+        [0, 0],
+        [1, 0],
+        [0, 0],
+      ]),
+    ).toBe(0);
     expect(ringArea([[1, 2]])).toBe(0);
     expect(ringArea([])).toBe(0);
   });
 
   it('ignores altitudes', () => {
-    expect(ringArea([[0, 0, 9], [2, 0, 9], [2, 3, 9], [0, 3, 9], [0, 0, 9]])).toBe(6);
+    expect(
+      ringArea([
+        [0, 0, 9],
+        [2, 0, 9],
+        [2, 3, 9],
+        [0, 3, 9],
+        [0, 0, 9],
+      ]),
+    ).toBe(6);
   });
 });
 
@@ -46,7 +83,17 @@ describe('point in ring and polygon', () => {
   });
 
   it('a concave ring: the gap between the arms of a U is outside', () => {
-    const u: P[] = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]];
+    const u: P[] = [
+      [0, 0],
+      [3, 0],
+      [3, 3],
+      [2, 3],
+      [2, 1],
+      [1, 1],
+      [1, 3],
+      [0, 3],
+      [0, 0],
+    ];
     expect(pointInRing(u, 1.5, 1.8)).toBe(false);
     expect(pointInRing(u, 0.5, 2.5)).toBe(true);
     expect(pointInRing(u, 1.5, 0.5)).toBe(true);
@@ -66,7 +113,9 @@ describe('point in ring and polygon', () => {
     expect(pointInPolygons([[outer, hole], [island]], 105.8, 21)).toBe(false);
     expect(pointInGeometry({ type: 'Polygon', coordinates: [outer, hole] }, 105.803, 21)).toBe(true);
     expect(pointInGeometry({ type: 'Polygon', coordinates: [outer, hole] }, 105.8, 21)).toBe(false);
-    expect(pointInGeometry({ type: 'MultiPolygon', coordinates: [[outer, hole], [island]] }, 106.005, 21.005)).toBe(true);
+    expect(pointInGeometry({ type: 'MultiPolygon', coordinates: [[outer, hole], [island]] }, 106.005, 21.005)).toBe(
+      true,
+    );
     expect(pointInGeometry({ type: 'MultiPolygon', coordinates: [[outer, hole], [island]] }, 105.9, 21)).toBe(false);
   });
 

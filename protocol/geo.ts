@@ -45,7 +45,9 @@ export function pointInPolygons(polygons: ReadonlyArray<ReadonlyArray<Ring>>, x:
 }
 
 /** A GeoJSON Polygon or MultiPolygon geometry, as far as these functions read it. */
-export type PolygonalGeometry = { type: 'Polygon'; coordinates: ReadonlyArray<Ring> } | { type: 'MultiPolygon'; coordinates: ReadonlyArray<ReadonlyArray<Ring>> };
+export type PolygonalGeometry =
+  | { type: 'Polygon'; coordinates: ReadonlyArray<Ring> }
+  | { type: 'MultiPolygon'; coordinates: ReadonlyArray<ReadonlyArray<Ring>> };
 
 /** Whether the point (longitude, latitude) lies in a Polygon or MultiPolygon, holes excluded. */
 export function pointInGeometry(g: PolygonalGeometry, longitude: number, latitude: number): boolean {

@@ -10,10 +10,25 @@ import {
   topics,
   type ParsedTopic,
 } from './topics.ts';
-import { generateSigningKeys, open, seal, signBytes, signReceipt, verifyReceipt, type OpenOptions } from './envelope.ts';
+import {
+  generateSigningKeys,
+  open,
+  seal,
+  signBytes,
+  signReceipt,
+  verifyReceipt,
+  type OpenOptions,
+} from './envelope.ts';
 import { ClockFilter, clockSample } from './clock.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { HubBody, MAX_PAYLOAD_BYTES, parseJson, ScheduleItem, type MessageTarget, type UnsignedReceipt } from './schemas.ts';
+import {
+  HubBody,
+  MAX_PAYLOAD_BYTES,
+  parseJson,
+  ScheduleItem,
+  type MessageTarget,
+  type UnsignedReceipt,
+} from './schemas.ts';
 import { buildAsyncApi } from './asyncapi.ts';
 import { TARGET_KINDS } from './target.ts';
 
@@ -76,7 +91,11 @@ describe('topics', () => {
   });
 
   it('lists every ancestor of an area, root first', () => {
-    expect(areaAncestry('ha-noi/thanh-xuan/ha-dinh')).toEqual(['ha-noi', 'ha-noi/thanh-xuan', 'ha-noi/thanh-xuan/ha-dinh']);
+    expect(areaAncestry('ha-noi/thanh-xuan/ha-dinh')).toEqual([
+      'ha-noi',
+      'ha-noi/thanh-xuan',
+      'ha-noi/thanh-xuan/ha-dinh',
+    ]);
   });
 });
 
@@ -115,7 +134,11 @@ describe('signed envelope', () => {
   it('accepts a sealed message with the pinned key and returns the parsed body', () => {
     const env = seal(hub.privateKeyPem, TO, emergency, { seq: 7, ttlMs: 60_000, now: NOW });
     const r = open(hub.publicKeyPem, wire(env), opts());
-    expect(r).toMatchObject({ ok: true, envelope: { seq: 7, issuedAt: NOW, expiresAt: NOW + 60_000 }, body: emergency });
+    expect(r).toMatchObject({
+      ok: true,
+      envelope: { seq: 7, issuedAt: NOW, expiresAt: NOW + 60_000 },
+      body: emergency,
+    });
     expect(open(hub.publicKeyPem, Buffer.from(wire(env)), opts()).ok).toBe(true);
   });
 
@@ -134,7 +157,11 @@ describe('signed envelope', () => {
 
   it('rejects a message signed by another key as forged', () => {
     const env = seal(intruder.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
-    expect(open(hub.publicKeyPem, wire(env), opts())).toMatchObject({ ok: false, reason: 'forged', detail: /pinned hub key/ });
+    expect(open(hub.publicKeyPem, wire(env), opts())).toMatchObject({
+      ok: false,
+      reason: 'forged',
+      detail: /pinned hub key/,
+    });
   });
 
   it('rejects a tampered body, id, sequence or expiry as forged', () => {
@@ -149,20 +176,29 @@ describe('signed envelope', () => {
       { ...env, sig: Buffer.alloc(64).toString('base64') },
       { ...env, sig: 'not base64 at all!' },
     ];
-    for (const t of tampered) expect(open(hub.publicKeyPem, wire(t), opts())).toMatchObject({ ok: false, reason: 'forged' });
+    for (const t of tampered)
+      expect(open(hub.publicKeyPem, wire(t), opts())).toMatchObject({ ok: false, reason: 'forged' });
   });
 
   it('rejects an expired message, and checks the signature first (a forged expired one is forged)', () => {
     const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 60_000 })).ok).toBe(true); // last valid instant
-    expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 60_001 }))).toMatchObject({ ok: false, reason: 'expired', detail: 'expired 1 ms ago' });
+    expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 60_001 }))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+      detail: 'expired 1 ms ago',
+    });
     const forged = seal(intruder.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(open(hub.publicKeyPem, wire(forged), opts({ now: NOW + 3600_000 }))).toMatchObject({ reason: 'forged' });
   });
 
   it('rejects a message issued further in the future than the tolerated skew', () => {
     const env = seal(hub.privateKeyPem, TO, emergency, { seq: 1, ttlMs: 600_000, now: NOW + 40_000 });
-    expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW }))).toMatchObject({ ok: false, reason: 'not-yet-valid', detail: 'issued 40000 ms in the future' });
+    expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW }))).toMatchObject({
+      ok: false,
+      reason: 'not-yet-valid',
+      detail: 'issued 40000 ms in the future',
+    });
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW, skewMs: 45_000 })).ok).toBe(true);
     expect(open(hub.publicKeyPem, wire(env), opts({ now: NOW + 10_000 })).ok).toBe(true); // within the default 30 s
   });
@@ -174,7 +210,11 @@ describe('signed envelope', () => {
     const first = open(hub.publicKeyPem, wire(env), opts({ seen }));
     expect(first.ok).toBe(true);
     if (first.ok) accepted.add(first.envelope.id);
-    expect(open(hub.publicKeyPem, wire(env), opts({ seen }))).toMatchObject({ ok: false, reason: 'replayed', detail: `envelope ${env.id} (seq 9) was already accepted` });
+    expect(open(hub.publicKeyPem, wire(env), opts({ seen }))).toMatchObject({
+      ok: false,
+      reason: 'replayed',
+      detail: `envelope ${env.id} (seq 9) was already accepted`,
+    });
   });
 
   it('rejects invalid input with a reason that names the problem', () => {
@@ -199,7 +239,11 @@ describe('signed envelope', () => {
       ['ẩ'.repeat(100_000), /payload of 300000 bytes exceeds/],
     ];
     for (const [payload, detail] of cases) {
-      expect(open(hub.publicKeyPem, payload, opts()), String(payload).slice(0, 40)).toMatchObject({ ok: false, reason: 'invalid', detail });
+      expect(open(hub.publicKeyPem, payload, opts()), String(payload).slice(0, 40)).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        detail,
+      });
     }
   });
 });
@@ -208,30 +252,63 @@ describe('target binding', () => {
   const t = topics();
   const onTopic = (topic: string) => parseTopic(topic)!;
   const at = (topic: string, to: MessageTarget, body: HubBody = emergency) =>
-    open(hub.publicKeyPem, wire(seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 60_000, now: NOW })), opts({ arrivedOn: onTopic(topic) }));
+    open(
+      hub.publicKeyPem,
+      wire(seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 60_000, now: NOW })),
+      opts({ arrivedOn: onTopic(topic) }),
+    );
 
   it('signs the target: the envelope names it, and changing it breaks the signature', () => {
     const env = seal(hub.privateKeyPem, { area: 'ha-noi/ba-dinh' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW });
     expect(env).toMatchObject({ v: 2, to: { area: 'ha-noi/ba-dinh' } });
     const moved = { ...env, to: { area: 'ha-noi' } };
-    expect(open(hub.publicKeyPem, wire(moved), opts({ arrivedOn: onTopic(t.areaCommand('ha-noi')) }))).toMatchObject({ reason: 'forged' });
+    expect(open(hub.publicKeyPem, wire(moved), opts({ arrivedOn: onTopic(t.areaCommand('ha-noi')) }))).toMatchObject({
+      reason: 'forged',
+    });
   });
 
   it('accepts a message for this device on its topics, and for one of its areas on exactly that area topic', () => {
     expect(at(t.deviceCommand('loa-01'), { device: 'loa-01' }).ok).toBe(true);
-    expect(at(t.deviceReply('loa-01'), { device: 'loa-01' }, { type: 'receipt-ack', receiptIds: [randomUUID()] }).ok).toBe(true);
+    expect(
+      at(t.deviceReply('loa-01'), { device: 'loa-01' }, { type: 'receipt-ack', receiptIds: [randomUUID()] }).ok,
+    ).toBe(true);
     expect(at(t.areaCommand('ha-noi'), { area: 'ha-noi' }).ok).toBe(true);
     expect(at(t.areaCommand('ha-noi/ba-dinh'), { area: 'ha-noi/ba-dinh' }).ok).toBe(true);
   });
 
   it.each([
-    ['another device, on my device topic', t.deviceCommand('loa-01'), { device: 'loa-02' }, /addressed to device loa-02, not to device loa-01/],
+    [
+      'another device, on my device topic',
+      t.deviceCommand('loa-01'),
+      { device: 'loa-02' },
+      /addressed to device loa-02, not to device loa-01/,
+    ],
     ['another device, on its own topic', t.deviceCommand('loa-02'), { device: 'loa-02' }, /not to this device loa-01/],
-    ['another device, on my area topic', t.areaCommand('ha-noi'), { device: 'loa-02' }, /addressed to device loa-02, not to area ha-noi/],
+    [
+      'another device, on my area topic',
+      t.areaCommand('ha-noi'),
+      { device: 'loa-02' },
+      /addressed to device loa-02, not to area ha-noi/,
+    ],
     ['me, on an area topic', t.areaCommand('ha-noi'), { device: 'loa-01' }, /not to area ha-noi/],
-    ['my ward, on my device topic', t.deviceCommand('loa-01'), { area: 'ha-noi/ba-dinh' }, /addressed to area ha-noi\/ba-dinh, not to device loa-01/],
-    ['my ward, on the city topic', t.areaCommand('ha-noi'), { area: 'ha-noi/ba-dinh' }, /not to area ha-noi it came on/],
-    ['another ward, on its own topic', t.areaCommand('ha-noi/hoan-kiem'), { area: 'ha-noi/hoan-kiem' }, /which device loa-01 is not in/],
+    [
+      'my ward, on my device topic',
+      t.deviceCommand('loa-01'),
+      { area: 'ha-noi/ba-dinh' },
+      /addressed to area ha-noi\/ba-dinh, not to device loa-01/,
+    ],
+    [
+      'my ward, on the city topic',
+      t.areaCommand('ha-noi'),
+      { area: 'ha-noi/ba-dinh' },
+      /not to area ha-noi it came on/,
+    ],
+    [
+      'another ward, on its own topic',
+      t.areaCommand('ha-noi/hoan-kiem'),
+      { area: 'ha-noi/hoan-kiem' },
+      /which device loa-01 is not in/,
+    ],
     ['me, on a status topic', t.deviceStatus('loa-01'), { device: 'loa-01' }, /deviceStatus topic/],
   ])('refuses a message for %s as wrong-target', (_what, topic, to, detail) => {
     expect(at(topic, to as MessageTarget)).toMatchObject({ ok: false, reason: 'wrong-target', detail });
@@ -241,24 +318,44 @@ describe('target binding', () => {
     const env = wire(seal(hub.privateKeyPem, { device: 'loa-02' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
     const late = opts({ now: NOW + 3600_000, seen: () => true });
     expect(open(hub.publicKeyPem, env, late)).toMatchObject({ reason: 'wrong-target' });
-    const forged = wire(seal(intruder.privateKeyPem, { device: 'loa-02' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW }));
+    const forged = wire(
+      seal(intruder.privateKeyPem, { device: 'loa-02' }, emergency, { seq: 1, ttlMs: 60_000, now: NOW }),
+    );
     expect(open(hub.publicKeyPem, forged, opts())).toMatchObject({ reason: 'forged' });
   });
 
   it('refuses to seal a body for a target it never goes to', () => {
-    const manifest: HubBody = { type: 'schedule', deviceId: 'loa-01', version: 1, from: NOW, until: NOW + 1, items: [] };
-    const sealFor = (to: MessageTarget, body: HubBody) => () => seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 1000, now: NOW });
+    const manifest: HubBody = {
+      type: 'schedule',
+      deviceId: 'loa-01',
+      version: 1,
+      from: NOW,
+      until: NOW + 1,
+      items: [],
+    };
+    const sealFor = (to: MessageTarget, body: HubBody) => () =>
+      seal(hub.privateKeyPem, to, body, { seq: 1, ttlMs: 1000, now: NOW });
     expect(sealFor({ device: 'loa-02' }, manifest)).toThrow(/manifest for device loa-01 is addressed to device loa-02/);
     expect(sealFor({ area: 'ha-noi' }, manifest)).toThrow(/never sent to an area/);
-    expect(sealFor({ area: 'ha-noi' }, { type: 'receipt-ack', receiptIds: [randomUUID()] })).toThrow(/'receipt-ack' message is never sent to an area/);
-    expect(sealFor({ area: 'ha-noi' }, { type: 'clock-reply', requestId: 'r', t0: 1, t1: 2, t2: 3 })).toThrow(/never sent to an area/);
+    expect(sealFor({ area: 'ha-noi' }, { type: 'receipt-ack', receiptIds: [randomUUID()] })).toThrow(
+      /'receipt-ack' message is never sent to an area/,
+    );
+    expect(sealFor({ area: 'ha-noi' }, { type: 'clock-reply', requestId: 'r', t0: 1, t1: 2, t2: 3 })).toThrow(
+      /never sent to an area/,
+    );
     expect(sealFor({ device: 'Loa 01' }, emergency)).toThrow(/cannot seal a message for/);
     expect(sealFor({ area: 'ha-noi/#' }, emergency)).toThrow(/area path/);
     expect(sealFor({ device: 'loa-01' }, manifest)().to).toEqual({ device: 'loa-01' });
   });
 
   it('gives every hub message type a target kind, and only commands reach an area', () => {
-    expect(TARGET_KINDS).toEqual({ schedule: ['device'], 'play-now': ['device', 'area'], stop: ['device', 'area'], 'receipt-ack': ['device'], 'clock-reply': ['device'] });
+    expect(TARGET_KINDS).toEqual({
+      schedule: ['device'],
+      'play-now': ['device', 'area'],
+      stop: ['device', 'area'],
+      'receipt-ack': ['device'],
+      'clock-reply': ['device'],
+    });
     expect(HubBody.options.map((o) => o.shape.type.value).sort()).toEqual(Object.keys(TARGET_KINDS).sort());
   });
 });
@@ -276,7 +373,16 @@ describe('receipts', () => {
     actualEnd: NOW + 60_012,
     secondsPlayed: 60,
     clockOffsetMs: -3.5,
-    evidence: { amplifier: { powered: true, maxCurrentMa: 1210, meanCurrentMa: 980, maxTemperatureC: 41.5, faults: [], samples: 60 } },
+    evidence: {
+      amplifier: {
+        powered: true,
+        maxCurrentMa: 1210,
+        meanCurrentMa: 980,
+        maxTemperatureC: 41.5,
+        faults: [],
+        samples: 60,
+      },
+    },
   };
 
   it("verifies a receipt signed with the device's key, whatever the key order on the wire", () => {
@@ -298,7 +404,9 @@ describe('receipts', () => {
 
 describe('canonical JSON and parseJson', () => {
   it('sorts keys at every depth, drops undefined fields and refuses non-finite numbers', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'ẩ' }, u: undefined })).toBe('{"a":{"c":"ẩ","d":[1,null]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'ẩ' }, u: undefined })).toBe(
+      '{"a":{"c":"ẩ","d":[1,null]},"b":1}',
+    );
     expect(() => canonicalJson({ a: NaN })).toThrow(/non-finite/);
     expect(() => canonicalJson([Infinity])).toThrow(/non-finite/);
   });
@@ -355,7 +463,11 @@ describe('AsyncAPI document', () => {
       channels: Record<string, { address: string }>;
       operations: Record<string, { channel: { $ref: string }; bindings: { mqtt: { qos: number; retain: boolean } } }>;
     };
-    expect(Object.keys(doc.channels).sort()).toEqual(Object.keys(TOPIC_DELIVERY).map((k) => k.replace('/', '-')).sort());
+    expect(Object.keys(doc.channels).sort()).toEqual(
+      Object.keys(TOPIC_DELIVERY)
+        .map((k) => k.replace('/', '-'))
+        .sort(),
+    );
     for (const [id, ch] of Object.entries(doc.channels)) {
       const topic = ch.address.replace('{deviceId}', 'loa-01').replace('{areaPath}', 'ha-noi/ha-dinh');
       const parsed = parseTopic(topic, 'tinh/hn');

@@ -10,7 +10,10 @@ const slug = z.string().regex(SLUG_PATTERN, 'must be a lowercase slug');
 const SLUG_SOURCE = SLUG_PATTERN.source.slice(1, -1);
 const areaPath = z
   .string()
-  .regex(new RegExp(`^${SLUG_SOURCE}(?:/${SLUG_SOURCE}){0,${MAX_AREA_DEPTH - 1}}$`), 'must be an area path (slugs joined by "/", root first)');
+  .regex(
+    new RegExp(`^${SLUG_SOURCE}(?:/${SLUG_SOURCE}){0,${MAX_AREA_DEPTH - 1}}$`),
+    'must be an area path (slugs joined by "/", root first)',
+  );
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
 /** National rule for commune radio (Circular 39/2020/TT-BTTTT): normal < priority < emergency. */
@@ -53,11 +56,19 @@ export const ScheduleItem = z
     title: z.string().max(200).default(''),
     priority: Priority,
     startAt: epochMs,
-    durationMs: z.number().int().positive().max(6 * 3600_000),
+    durationMs: z
+      .number()
+      .int()
+      .positive()
+      .max(6 * 3600_000),
     volume: z.number().int().min(0).max(100),
     media: MediaRef.optional(),
     led: LedMessage.optional(),
-    approvedAt: epochMs.optional().describe('when the broadcast was approved: of two items of the same priority due at the same time, the one approved first plays'),
+    approvedAt: epochMs
+      .optional()
+      .describe(
+        'when the broadcast was approved: of two items of the same priority due at the same time, the one approved first plays',
+      ),
   })
   .refine((i) => i.media || i.led, { message: 'an item needs media or an LED message' });
 export type ScheduleItem = z.infer<typeof ScheduleItem>;
@@ -91,7 +102,13 @@ export const ClockReply = z.object({
   t1: epochMs.describe('hub receive time'),
   t2: epochMs.describe('hub send time'),
 });
-export const HubBody = z.discriminatedUnion('type', [ScheduleManifest, PlayNowCommand, StopCommand, ReceiptAck, ClockReply]);
+export const HubBody = z.discriminatedUnion('type', [
+  ScheduleManifest,
+  PlayNowCommand,
+  StopCommand,
+  ReceiptAck,
+  ClockReply,
+]);
 export type HubBody = z.infer<typeof HubBody>;
 export type PlayNowCommand = z.infer<typeof PlayNowCommand>;
 export type StopCommand = z.infer<typeof StopCommand>;
@@ -102,10 +119,7 @@ export type ClockReply = z.infer<typeof ClockReply>;
  * Who a hub message is for: one device, or every device in one area (and below it). Inside the
  * signature, so a message captured on one topic cannot be aimed at other devices by republishing it.
  */
-export const MessageTarget = z.union([
-  z.object({ device: slug }).strict(),
-  z.object({ area: areaPath }).strict(),
-]);
+export const MessageTarget = z.union([z.object({ device: slug }).strict(), z.object({ area: areaPath }).strict()]);
 export type MessageTarget = z.infer<typeof MessageTarget>;
 
 /** The signed envelope every hub → device message travels in. */
@@ -115,7 +129,9 @@ export const SignedEnvelope = z.object({
   seq: z.number().int().nonnegative(),
   issuedAt: epochMs,
   expiresAt: epochMs,
-  to: MessageTarget.describe('the device or area the message is for; the agent refuses one not meant for itself or one of its areas, whatever topic it came on'),
+  to: MessageTarget.describe(
+    'the device or area the message is for; the agent refuses one not meant for itself or one of its areas, whatever topic it came on',
+  ),
   body: z.unknown(),
   sig: z.string().min(1).describe('base64 Ed25519 signature over the canonical JSON of the other fields'),
 });
@@ -125,7 +141,11 @@ export type SignedEnvelope = z.infer<typeof SignedEnvelope>;
 
 export const DeviceStatus = z.object({
   state: z.enum(['online', 'offline']),
-  session: z.number().int().nonnegative().describe('increases on every connection; an older will never overrides a newer birth'),
+  session: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('increases on every connection; an older will never overrides a newer birth'),
   deviceId: slug,
   kind: DeviceKind.optional(),
   agentVersion: z.string().max(40).optional(),
@@ -136,7 +156,9 @@ export const DeviceStatus = z.object({
     .int()
     .nonnegative()
     .optional()
-    .describe('birth only: the version of the schedule manifest the device holds (0: none); the hub republishes when the device is behind'),
+    .describe(
+      'birth only: the version of the schedule manifest the device holds (0: none); the hub republishes when the device is behind',
+    ),
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
@@ -151,7 +173,9 @@ export const AmplifierEvidence = z.object({
     .array(z.enum(['power', 'volume', 'current', 'temperature', 'faults']))
     .max(5)
     .optional()
-    .describe('what this amplifier cannot measure (e.g. a plain relay board): the matching fields above are placeholders, not evidence'),
+    .describe(
+      'what this amplifier cannot measure (e.g. a plain relay board): the matching fields above are placeholders, not evidence',
+    ),
 });
 export const PlayerEvidence = z.object({
   decoder: z.string().max(200),
@@ -203,7 +227,9 @@ export const Receipt = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/)
     .optional()
-    .describe(`why it did not play fully, for people (see REASON_CODES: ${REASON_CODES.join(', ')}); reason keeps the technical detail`),
+    .describe(
+      `why it did not play fully, for people (see REASON_CODES: ${REASON_CODES.join(', ')}); reason keeps the technical detail`,
+    ),
   scheduledStart: epochMs,
   actualStart: epochMs.nullable(),
   actualEnd: epochMs.nullable(),
@@ -226,11 +252,18 @@ export type UnsignedReceipt = Omit<Receipt, 'sig'>;
 export const LedDisplay = z.object({
   rows: z.number().int().min(1).max(1024).describe('dot rows of the LED matrix'),
   columns: z.number().int().min(1).max(4096).describe('dot columns of the LED matrix'),
-  maxLineChars: z.number().int().min(1).max(1000).describe('longest text line the board takes, in characters (code points after NFC); a longer one is refused'),
+  maxLineChars: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .describe('longest text line the board takes, in characters (code points after NFC); a longer one is refused'),
   charset: z.enum(['unicode-utf8', 'cp1258', 'ascii']).describe("what the board's own font can show"),
   vietnamese: z
     .enum(['picture', 'strip'])
-    .describe('when the charset lacks a Vietnamese letter: the page is drawn as a dot picture, or shown without diacritics behind stripMarker'),
+    .describe(
+      'when the charset lacks a Vietnamese letter: the page is drawn as a dot picture, or shown without diacritics behind stripMarker',
+    ),
   stripMarker: z.string().max(16).optional().describe('prefix of a page shown without diacritics (strip)'),
 });
 export type LedDisplay = z.infer<typeof LedDisplay>;

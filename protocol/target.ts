@@ -17,13 +17,15 @@ export const TARGET_KINDS: Record<HubBody['type'], readonly TargetKind[]> = {
 
 export const targetKind = (to: MessageTarget): TargetKind => ('device' in to ? 'device' : 'area');
 
-export const describeTarget = (to: MessageTarget): string => ('device' in to ? `device ${to.device}` : `area ${to.area}`);
+export const describeTarget = (to: MessageTarget): string =>
+  'device' in to ? `device ${to.device}` : `area ${to.area}`;
 
 /** Why `body` cannot travel to `to` (null when it can): a type that never goes there, or a manifest naming another device. */
 export function bodyTargetMismatch(to: MessageTarget, body: HubBody): string | null {
   const kinds = TARGET_KINDS[body.type] as readonly TargetKind[] | undefined;
   if (!kinds) return `unknown message type '${String(body.type)}'`;
-  if (!kinds.includes(targetKind(to))) return `a '${body.type}' message is never sent to an ${targetKind(to)} (${describeTarget(to)})`;
+  if (!kinds.includes(targetKind(to)))
+    return `a '${body.type}' message is never sent to an ${targetKind(to)} (${describeTarget(to)})`;
   if (body.type === 'schedule' && !('device' in to && to.device === body.deviceId)) {
     return `manifest for device ${body.deviceId} is addressed to ${describeTarget(to)}`;
   }
@@ -43,15 +45,19 @@ export interface Addressee {
  */
 export function targetRefusal(to: MessageTarget, me: Addressee, topic: ParsedTopic): string | null {
   if (topic.kind === 'areaCommand') {
-    if (!('area' in to) || to.area !== topic.areaPath) return `addressed to ${describeTarget(to)}, not to area ${topic.areaPath} it came on`;
+    if (!('area' in to) || to.area !== topic.areaPath)
+      return `addressed to ${describeTarget(to)}, not to area ${topic.areaPath} it came on`;
     if (!me.areaPaths.includes(to.area)) return `addressed to area ${to.area}, which device ${me.deviceId} is not in`;
     return null;
   }
-  if (topic.kind !== 'deviceCommand' && topic.kind !== 'deviceSchedule' && topic.kind !== 'deviceReply') return `no hub message is addressed on a ${topic.kind} topic`;
-  if (!('device' in to) || to.device !== topic.deviceId) return `addressed to ${describeTarget(to)}, not to device ${topic.deviceId} whose topic it came on`;
+  if (topic.kind !== 'deviceCommand' && topic.kind !== 'deviceSchedule' && topic.kind !== 'deviceReply')
+    return `no hub message is addressed on a ${topic.kind} topic`;
+  if (!('device' in to) || to.device !== topic.deviceId)
+    return `addressed to ${describeTarget(to)}, not to device ${topic.deviceId} whose topic it came on`;
   if (to.device !== me.deviceId) return `addressed to device ${to.device}, not to this device ${me.deviceId}`;
   return null;
 }
 
 /** The end of the command topic for `to` (below the prefix): the hub's outbox checks a command goes where it is addressed. */
-export const commandTopicSuffix = (to: MessageTarget): string => ('device' in to ? `dev/${to.device}/cmd` : `area/${to.area}/cmd`);
+export const commandTopicSuffix = (to: MessageTarget): string =>
+  'device' in to ? `dev/${to.device}/cmd` : `area/${to.area}/cmd`;

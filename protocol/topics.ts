@@ -11,7 +11,9 @@ export const DEVICE_EVENT_KINDS: readonly DeviceEventKind[] = ['receipt', 'telem
 
 export function assertSlug(value: string, what: string): string {
   if (!SLUG_PATTERN.test(value)) {
-    throw new Error(`${what} "${value}" is not a valid slug (lowercase letters, digits and inner hyphens, 1-64 characters)`);
+    throw new Error(
+      `${what} "${value}" is not a valid slug (lowercase letters, digits and inner hyphens, 1-64 characters)`,
+    );
   }
   return value;
 }
@@ -22,7 +24,8 @@ export const MAX_AREA_DEPTH = 8;
 /** An area path is slugs joined by "/", root first: "ha-noi/thanh-xuan/ha-dinh". */
 export function assertAreaPath(path: string): string {
   const parts = path.split('/');
-  if (parts.length === 0 || parts.length > MAX_AREA_DEPTH) throw new Error(`area path "${path}" must have 1-${MAX_AREA_DEPTH} levels`);
+  if (parts.length === 0 || parts.length > MAX_AREA_DEPTH)
+    throw new Error(`area path "${path}" must have 1-${MAX_AREA_DEPTH} levels`);
   for (const p of parts) assertSlug(p, `area path segment in "${path}"`);
   return path;
 }
@@ -56,7 +59,14 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
 }
 export type Topics = ReturnType<typeof topics>;
 
-export type TopicKind = 'deviceCommand' | 'deviceSchedule' | 'deviceStatus' | 'deviceReply' | 'areaCommand' | 'hubStatus' | `deviceEvent/${DeviceEventKind}`;
+export type TopicKind =
+  | 'deviceCommand'
+  | 'deviceSchedule'
+  | 'deviceStatus'
+  | 'deviceReply'
+  | 'areaCommand'
+  | 'hubStatus'
+  | `deviceEvent/${DeviceEventKind}`;
 
 /**
  * How each topic is published. Retained where a (re)connecting reader needs the latest state at
@@ -87,7 +97,12 @@ export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): Parsed
   if (rest[0] === 'dev' && rest.length >= 3 && SLUG_PATTERN.test(rest[1])) {
     const deviceId = rest[1];
     if (rest.length === 3) {
-      const map = { cmd: 'deviceCommand', schedule: 'deviceSchedule', status: 'deviceStatus', reply: 'deviceReply' } as const;
+      const map = {
+        cmd: 'deviceCommand',
+        schedule: 'deviceSchedule',
+        status: 'deviceStatus',
+        reply: 'deviceReply',
+      } as const;
       // own keys only: "dev/x/constructor" must not match Object.prototype
       if (!Object.hasOwn(map, rest[2])) return null;
       return { kind: map[rest[2] as keyof typeof map], deviceId };

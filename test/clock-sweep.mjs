@@ -24,7 +24,14 @@ for (const [what, at] of MOMENTS) {
   console.log(`\n=== ${what}: FAKETIME=${at} ===`);
   const r = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, TZ: 'UTC', LD_PRELOAD: LIB, FAKETIME: at, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_DONT_RESET: '1' }, // one timeline for every process
+    env: {
+      ...process.env,
+      TZ: 'UTC',
+      LD_PRELOAD: LIB,
+      FAKETIME: at,
+      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      FAKETIME_DONT_RESET: '1',
+    }, // one timeline for every process
   });
   if (r.status !== 0) failed.push(what);
 }

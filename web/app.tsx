@@ -81,7 +81,9 @@ export function App() {
     );
 
   const tabs = TABS.filter((t) => t.show(me));
-  const current = tabs.find((t) => t.id === route)?.id ?? (me.role === 'district' ? 'fleet' : me.role === 'approver' ? 'approvals' : 'library');
+  const current =
+    tabs.find((t) => t.id === route)?.id ??
+    (me.role === 'district' ? 'fleet' : me.role === 'approver' ? 'approvals' : 'library');
   const ctx: AppCtx = { me, areas, go: (r) => (location.hash = `#/${r}`) };
   const logout = async () => {
     await api('POST', '/api/v1/auth/logout').catch(() => {});
@@ -96,11 +98,19 @@ export function App() {
           <span>{tx('Hệ thống truyền thanh cơ sở', 'Ward radio system')}</span>
         </div>
         <div class="who" data-testid="who">
-          <span class={`live-dot ${live ? 'up' : ''}`} title={live ? tx('Cập nhật trực tiếp', 'Live updates on') : tx('Mất kết nối cập nhật', 'Live updates off')} />
+          <span
+            class={`live-dot ${live ? 'up' : ''}`}
+            title={live ? tx('Cập nhật trực tiếp', 'Live updates on') : tx('Mất kết nối cập nhật', 'Live updates off')}
+          />
           <span>
             {me.displayName} · <em data-role={me.role}>{pick(ROLE, me.role)}</em>
           </span>
-          <button class="lang" data-testid="lang" onClick={() => setLang(lang() === 'vi' ? 'en' : 'vi')} title="Ngôn ngữ / Language">
+          <button
+            class="lang"
+            data-testid="lang"
+            onClick={() => setLang(lang() === 'vi' ? 'en' : 'vi')}
+            title="Ngôn ngữ / Language"
+          >
             {lang() === 'vi' ? 'EN' : 'VI'}
           </button>
           <button class="link" onClick={logout}>
@@ -110,7 +120,11 @@ export function App() {
       </header>
       <nav class="tabs">
         {tabs.map((t) => (
-          <a href={`#/${t.id}`} class={`${t.id === current ? 'active' : ''} ${t.id === 'emergency' ? 'danger' : ''}`} data-tab={t.id}>
+          <a
+            href={`#/${t.id}`}
+            class={`${t.id === current ? 'active' : ''} ${t.id === 'emergency' ? 'danger' : ''}`}
+            data-tab={t.id}
+          >
             {tx(t.vi, t.en)}
           </a>
         ))}
@@ -139,7 +153,10 @@ function Login({ onDone }: { onDone: (u: Me, a: Area[]) => void }) {
     setBusy(true);
     setError('');
     try {
-      const r = await api<{ token: string; user: Me }>('POST', '/api/v1/auth/login', { username: f.get('username'), password: f.get('password') });
+      const r = await api<{ token: string; user: Me }>('POST', '/api/v1/auth/login', {
+        username: f.get('username'),
+        password: f.get('password'),
+      });
       setToken(r.token);
       const areas = await get<Area[]>('/api/v1/areas');
       startEvents();
@@ -155,7 +172,9 @@ function Login({ onDone }: { onDone: (u: Me, a: Area[]) => void }) {
     <div class="login-wrap">
       <form class="card login" onSubmit={submit}>
         <h1>wardcast</h1>
-        <p class="muted">{tx('Hệ thống truyền thanh cơ sở và bảng tin điện tử công cộng', 'Ward radio and public LED boards')}</p>
+        <p class="muted">
+          {tx('Hệ thống truyền thanh cơ sở và bảng tin điện tử công cộng', 'Ward radio and public LED boards')}
+        </p>
         <label>
           {tx('Tên đăng nhập', 'Username')}
           <input name="username" autocomplete="username" required autoFocus />

@@ -122,29 +122,54 @@ export class FakeHub extends EventEmitter {
 
   // ---- signing and publishing ----
 
-  seal(to: MessageTarget, body: HubBody, opts: { ttlMs?: number; issuedAt?: number; id?: string; key?: string } = {}): SignedEnvelope {
-    return seal(opts.key ?? this.keys.privateKeyPem, to, body, { seq: ++this.seq, ttlMs: opts.ttlMs ?? 3600_000, now: opts.issuedAt ?? this.hubNow(), id: opts.id });
+  seal(
+    to: MessageTarget,
+    body: HubBody,
+    opts: { ttlMs?: number; issuedAt?: number; id?: string; key?: string } = {},
+  ): SignedEnvelope {
+    return seal(opts.key ?? this.keys.privateKeyPem, to, body, {
+      seq: ++this.seq,
+      ttlMs: opts.ttlMs ?? 3600_000,
+      now: opts.issuedAt ?? this.hubNow(),
+      id: opts.id,
+    });
   }
 
   publish(topic: string, payload: unknown, opts: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
     const broker = this.broker;
     if (!broker) throw new Error('broker is down');
-    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const buf = Buffer.isBuffer(payload)
+      ? payload
+      : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
     return new Promise((resolve, reject) =>
-      broker.publish({ cmd: 'publish', topic, payload: buf, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false } as any, (err?: Error) =>
-        err ? reject(err) : resolve(),
+      broker.publish(
+        { cmd: 'publish', topic, payload: buf, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false } as any,
+        (err?: Error) => (err ? reject(err) : resolve()),
       ),
     );
   }
 
-  async publishSchedule(deviceId: string, items: ScheduleItem[], version: number, sealOpts: Parameters<FakeHub['seal']>[2] = {}): Promise<SignedEnvelope> {
+  async publishSchedule(
+    deviceId: string,
+    items: ScheduleItem[],
+    version: number,
+    sealOpts: Parameters<FakeHub['seal']>[2] = {},
+  ): Promise<SignedEnvelope> {
     const now = this.hubNow();
-    const env = this.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from: now - 3600_000, until: now + 7 * 24 * 3600_000, items }, sealOpts);
+    const env = this.seal(
+      { device: deviceId },
+      { type: 'schedule', deviceId, version, from: now - 3600_000, until: now + 7 * 24 * 3600_000, items },
+      sealOpts,
+    );
     await this.publish(this.topics.deviceSchedule(deviceId), env, { qos: 1, retain: true });
     return env;
   }
 
-  async command(deviceId: string, body: HubBody, sealOpts: Parameters<FakeHub['seal']>[2] = {}): Promise<SignedEnvelope> {
+  async command(
+    deviceId: string,
+    body: HubBody,
+    sealOpts: Parameters<FakeHub['seal']>[2] = {},
+  ): Promise<SignedEnvelope> {
     const env = this.seal({ device: deviceId }, body, sealOpts);
     await this.publish(this.topics.deviceCommand(deviceId), env, { qos: 1 });
     return env;
@@ -162,7 +187,11 @@ export class FakeHub extends EventEmitter {
   }
 
   async ack(deviceId: string, receiptIds: string[]): Promise<void> {
-    await this.publish(this.topics.deviceReply(deviceId), this.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }), { qos: 1 });
+    await this.publish(
+      this.topics.deviceReply(deviceId),
+      this.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }),
+      { qos: 1 },
+    );
   }
 
   /** Resolves with the first receipt (already received or future) matching `pred`. */
@@ -172,7 +201,11 @@ export class FakeHub extends EventEmitter {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => {
         this.off('receipt', on);
-        reject(new Error(`no matching receipt within ${timeoutMs} ms; got: ${JSON.stringify(this.receipts.map((r) => [r.occurrenceId, r.result, r.reason]))}`));
+        reject(
+          new Error(
+            `no matching receipt within ${timeoutMs} ms; got: ${JSON.stringify(this.receipts.map((r) => [r.occurrenceId, r.result, r.reason]))}`,
+          ),
+        );
       }, timeoutMs);
       const on = (r: Receipt) => {
         if (!pred(r)) return;
@@ -202,7 +235,11 @@ export class FakeHub extends EventEmitter {
     if (t.event === 'clock') {
       const req = JSON.parse(payload.toString());
       const t1 = receivedAt + this.hubClockOffsetMs;
-      const env = this.seal({ device: t.deviceId }, { type: 'clock-reply', requestId: req.requestId, t0: req.t0, t1, t2: this.hubNow() }, { ttlMs: 60_000 });
+      const env = this.seal(
+        { device: t.deviceId },
+        { type: 'clock-reply', requestId: req.requestId, t0: req.t0, t1, t2: this.hubNow() },
+        { ttlMs: 60_000 },
+      );
       void this.publish(this.topics.deviceReply(t.deviceId), env, { qos: 0 }).catch(() => undefined);
     } else if (t.event === 'telemetry') {
       const r = parseJson(Telemetry, payload);
@@ -347,7 +384,11 @@ export class FakeHub extends EventEmitter {
       const total = media.bytes.length;
       let start = 0;
       let status = 200;
-      const headers: Record<string, string | number> = { etag: `"${m[1]}"`, 'accept-ranges': 'bytes', 'content-type': 'audio/ogg' };
+      const headers: Record<string, string | number> = {
+        etag: `"${m[1]}"`,
+        'accept-ranges': 'bytes',
+        'content-type': 'audio/ogg',
+      };
       const r = range ? /^bytes=(\d+)-$/.exec(range) : null;
       if (r) {
         start = Number(r[1]);

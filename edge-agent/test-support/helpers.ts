@@ -38,7 +38,20 @@ export function makeClip(text: string, minSeconds = 0): Clip {
     execFileSync('espeak-ng', ['-v', 'vi', '-w', wav, text]);
     const pad = minSeconds > 0 ? ['-af', `apad=whole_len=${Math.round(minSeconds * 22050)}`] : [];
     const tmp = path.join(dir, `${key}-${process.pid}.opus`);
-    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', wav, ...pad, '-c:a', 'libopus', '-b:a', '24k', tmp]);
+    execFileSync(ffmpeg, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      wav,
+      ...pad,
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '24k',
+      tmp,
+    ]);
     execFileSync('mv', [tmp, file]);
     rmSync(wav, { force: true });
   }
@@ -47,7 +60,9 @@ export function makeClip(text: string, minSeconds = 0): Clip {
 
 /** Decodes the whole file (not in real time) and reads the last time= ffmpeg reports. */
 function measureDurationMs(file: string): number {
-  const r = spawnSync(resolveFfmpeg().path, ['-hide_banner', '-nostdin', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(resolveFfmpeg().path, ['-hide_banner', '-nostdin', '-i', file, '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
   const all = [...r.stderr.matchAll(/time=(\d+):(\d{2}):(\d{2}\.\d+)/g)];
   const m = all[all.length - 1];
   if (r.status !== 0 || !m) throw new Error(`cannot measure the duration of ${file}: ${r.stderr.slice(-300)}`);
@@ -55,10 +70,18 @@ function measureDurationMs(file: string): number {
 }
 
 export function speakerProfile(overrides: Record<string, unknown> = {}) {
-  return { kind: 'speaker' as const, amplifier: { driver: 'simulated' as const, warmUpMs: 100, tailMs: 50, latencyMs: 1, ...overrides }, audioOutput: 'null' };
+  return {
+    kind: 'speaker' as const,
+    amplifier: { driver: 'simulated' as const, warmUpMs: 100, tailMs: 50, latencyMs: 1, ...overrides },
+    audioOutput: 'null',
+  };
 }
 
-export function agentConfig(hub: { hubUrl: string; mqttUrl: string }, dataDir: string, extra: Partial<AgentConfigInput> = {}): AgentConfigInput {
+export function agentConfig(
+  hub: { hubUrl: string; mqttUrl: string },
+  dataDir: string,
+  extra: Partial<AgentConfigInput> = {},
+): AgentConfigInput {
   return {
     dataDir,
     hubUrl: hub.hubUrl,
@@ -91,13 +114,33 @@ export function audioItem(media: MediaRef, startAt: number, over: Partial<Schedu
   };
 }
 
-export function ledItem(led: LedMessage, startAt: number, durationMs: number, over: Partial<ScheduleItem> = {}): ScheduleItem {
+export function ledItem(
+  led: LedMessage,
+  startAt: number,
+  durationMs: number,
+  over: Partial<ScheduleItem> = {},
+): ScheduleItem {
   const broadcastId = over.broadcastId ?? `led-${++n}`;
-  return { occurrenceId: `${broadcastId}@${startAt}`, broadcastId, title: 'Thông điệp LED', priority: 'normal', startAt, durationMs, volume: 0, led, ...over };
+  return {
+    occurrenceId: `${broadcastId}@${startAt}`,
+    broadcastId,
+    title: 'Thông điệp LED',
+    priority: 'normal',
+    startAt,
+    durationMs,
+    volume: 0,
+    led,
+    ...over,
+  };
 }
 
 /** Resolves with the first event `name` whose argument matches `pred`. */
-export function nextEvent<T = any>(emitter: EventEmitter, name: string, pred: (v: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
+export function nextEvent<T = any>(
+  emitter: EventEmitter,
+  name: string,
+  pred: (v: T) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       emitter.off(name, on);
@@ -113,7 +156,11 @@ export function nextEvent<T = any>(emitter: EventEmitter, name: string, pred: (v
   });
 }
 
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await cond()) return;

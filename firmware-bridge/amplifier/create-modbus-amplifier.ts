@@ -14,7 +14,14 @@ export function createModbusAmplifier(a: ModbusAmplifierConfig, name = 'amplifie
   const bus = new ModbusBus(
     a.driver === 'modbus-tcp'
       ? { type: 'tcp', host: a.host, port: a.port }
-      : { type: 'rtu', path: a.path, baudRate: a.baudRate, parity: a.parity, stopBits: a.stopBits, dataBits: a.dataBits },
+      : {
+          type: 'rtu',
+          path: a.path,
+          baudRate: a.baudRate,
+          parity: a.parity,
+          stopBits: a.stopBits,
+          dataBits: a.dataBits,
+        },
     { timeoutMs: a.timeoutMs, retries: a.retries },
   );
   const unit = bus.unit(a.unitId, `amplifier "${name}"`);

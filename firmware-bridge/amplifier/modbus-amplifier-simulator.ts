@@ -14,15 +14,32 @@
 // unpowered, no current), 'overheat' (temperature climbs past 85 °C, fault bit 0, output muted);
 // on RTU also wire faults: 'garbage' (noise around the answer), 'bad-crc', 'truncated'.
 import { SimulatedAmplifier, type SimulatedAmplifierOptions } from './simulated-amplifier.ts';
-import { handlePdu, ModbusException, ModbusRtuServer, ModbusTcpServer, type ModbusDataModel, type RtuServerOptions, type WireFault } from '../transport/modbus-server.ts';
+import {
+  handlePdu,
+  ModbusException,
+  ModbusRtuServer,
+  ModbusTcpServer,
+  type ModbusDataModel,
+  type RtuServerOptions,
+  type WireFault,
+} from '../transport/modbus-server.ts';
 
 export const SIM_AUDIO_COIL = 100;
 const ZONES = 4;
 const VOLUME_RAW_MAX = 255;
 
-export type ModbusSimFault = 'no-answer' | 'exception' | 'busy' | 'dead' | 'overheat' | 'garbage' | 'bad-crc' | 'truncated';
+export type ModbusSimFault =
+  | 'no-answer'
+  | 'exception'
+  | 'busy'
+  | 'dead'
+  | 'overheat'
+  | 'garbage'
+  | 'bad-crc'
+  | 'truncated';
 
-export interface ModbusAmplifierSimulatorOptions extends Pick<SimulatedAmplifierOptions, 'idleCurrentMa' | 'zoneLoadMa' | 'ambientC' | 'now' | 'random'> {
+export interface ModbusAmplifierSimulatorOptions
+  extends Pick<SimulatedAmplifierOptions, 'idleCurrentMa' | 'zoneLoadMa' | 'ambientC' | 'now' | 'random'> {
   /** Unit address it answers. Default 1. */
   unitId?: number;
   /** Delay before each answer (device processing time). Default 0. */
@@ -47,7 +64,12 @@ export class ModbusAmplifierSimulator {
   constructor(options: ModbusAmplifierSimulatorOptions = {}) {
     this.unitId = options.unitId ?? 1;
     this.answerDelayMs = options.answerDelayMs ?? 0;
-    this.physics = new SimulatedAmplifier({ ...options, name: options.name ?? 'modbus-sim', zones: ZONES, latencyMs: 0 });
+    this.physics = new SimulatedAmplifier({
+      ...options,
+      name: options.name ?? 'modbus-sim',
+      zones: ZONES,
+      latencyMs: 0,
+    });
   }
 
   /** The audio input (what the cable from the sound card would carry). */
@@ -92,7 +114,9 @@ export class ModbusAmplifierSimulator {
 
   /** Serves Modbus RTU on a serial port or pty. */
   async openRtu(options: Omit<RtuServerOptions, 'wireFault'>): Promise<void> {
-    const s = new ModbusRtuServer({ ...options, wireFault: () => this.takeWireFault() }, (unit, pdu) => this.respond(unit, pdu, 'rtu'));
+    const s = new ModbusRtuServer({ ...options, wireFault: () => this.takeWireFault() }, (unit, pdu) =>
+      this.respond(unit, pdu, 'rtu'),
+    );
     await s.open();
     this.rtus.push(s);
   }
@@ -137,7 +161,8 @@ export class ModbusAmplifierSimulator {
       });
     },
     writeCoils: async (address, values) => {
-      if (range(address, values.length).some((a) => !(a <= ZONES || a === SIM_AUDIO_COIL))) throw new ModbusException(0x02);
+      if (range(address, values.length).some((a) => !(a <= ZONES || a === SIM_AUDIO_COIL)))
+        throw new ModbusException(0x02);
       const r = await this.physics.read();
       const zones = new Set(r.zones);
       let zonesChanged = false;

@@ -22,8 +22,14 @@ async function setup(opts: { retries?: number } = {}) {
   const sim = new ModbusAmplifierSimulator({ random: () => 0.5 });
   const port = await sim.listenTcp();
   const bus = new ModbusBus({ type: 'tcp', host: '127.0.0.1', port }, { ...FAST, ...opts });
-  const amp = new ModbusAmplifier({ map: loadRegisterMap('amp-controller-readback'), unit: bus.unit(1, 'amplifier "loa-7"') });
-  cleanups.push(() => sim.close(), () => amp.close());
+  const amp = new ModbusAmplifier({
+    map: loadRegisterMap('amp-controller-readback'),
+    unit: bus.unit(1, 'amplifier "loa-7"'),
+  });
+  cleanups.push(
+    () => sim.close(),
+    () => amp.close(),
+  );
   return { sim, port, bus, amp };
 }
 
@@ -42,22 +48,64 @@ describe('register maps', () => {
   it.each([
     [{ unitId: 1, power: { coil: 0 }, zones: [{ coil: 1 }], extra: 1 }, /Unrecognized key: "extra"/],
     [{ unitId: 0, power: { coil: 0 }, zones: [{ coil: 1 }] }, /unitId: /],
-    [{ unitId: 1, power: { coil: 0, holdingRegister: 3, bit: 1 }, zones: [{ coil: 1 }] }, /power: give either "coil" or "holdingRegister"/],
-    [{ unitId: 1, power: { coil: 0 }, zones: [{ coil: 1 }, { holdingRegister: 4 }] }, /zones\.1\.bit: "holdingRegister" needs "bit"/],
+    [
+      { unitId: 1, power: { coil: 0, holdingRegister: 3, bit: 1 }, zones: [{ coil: 1 }] },
+      /power: give either "coil" or "holdingRegister"/,
+    ],
+    [
+      { unitId: 1, power: { coil: 0 }, zones: [{ coil: 1 }, { holdingRegister: 4 }] },
+      /zones\.1\.bit: "holdingRegister" needs "bit"/,
+    ],
     [{ unitId: 1, power: { coil: 0 }, zones: [{ coil: 1 }], volume: { holdingRegister: 0 } }, /volume\.rawMax: /],
-    [{ unitId: 1, power: { coil: 0 }, zones: [{ coil: 1 }], readback: { faults: { inputRegister: 2, bits: { '16': 'x' } } } }, /readback\.faults\.bits.*bit numbers are 0-15/],
+    [
+      {
+        unitId: 1,
+        power: { coil: 0 },
+        zones: [{ coil: 1 }],
+        readback: { faults: { inputRegister: 2, bits: { '16': 'x' } } },
+      },
+      /readback\.faults\.bits.*bit numbers are 0-15/,
+    ],
     [{ unitId: 1, power: { coil: 70000 }, zones: [{ coil: 1 }] }, /power\.coil: /],
   ])('names the bad field: %j', (raw, message) => {
     expect(() => parseRegisterMap(raw, 'my-amp.yaml')).toThrow(message);
   });
 
   it('a hardware profile names a map, or gives it inline; the map fills warm-up and zones', () => {
-    const hw = createHardware({ kind: 'speaker', amplifier: { driver: 'modbus-rtu', path: '/dev/ttyUSB0', registerMap: 'relay-board-8ch', unitId: 4 } } as never);
-    expect(hw.profile.kind === 'speaker' && hw.profile.amplifier).toMatchObject({ driver: 'modbus-rtu', baudRate: 9600, unitId: 4, zones: 7, warmUpMs: 3000, tailMs: 1000 });
+    const hw = createHardware({
+      kind: 'speaker',
+      amplifier: { driver: 'modbus-rtu', path: '/dev/ttyUSB0', registerMap: 'relay-board-8ch', unitId: 4 },
+    } as never);
+    expect(hw.profile.kind === 'speaker' && hw.profile.amplifier).toMatchObject({
+      driver: 'modbus-rtu',
+      baudRate: 9600,
+      unitId: 4,
+      zones: 7,
+      warmUpMs: 3000,
+      tailMs: 1000,
+    });
     expect(hw.amplifier!.description).toMatch(/unit 4 on modbus-rtu \/dev\/ttyUSB0 9600 8N1/);
-    const inline = createHardware({ kind: 'speaker', amplifier: { driver: 'modbus-tcp', host: 'gw-1', registerMap: { unitId: 2, power: { coil: 8 }, zones: [{ holdingRegister: 1, bit: 0 }] }, warmUpMs: 200 } } as never);
-    expect(inline.profile.kind === 'speaker' && inline.profile.amplifier).toMatchObject({ port: 502, unitId: 2, zones: 1, warmUpMs: 200 });
-    expect(() => createHardware({ kind: 'speaker', amplifier: { driver: 'modbus-tcp', host: 'gw-1', registerMap: { unitId: 2, power: { coil: 8 }, zones: [] } } } as never)).toThrow(/amplifier\.registerMap/);
+    const inline = createHardware({
+      kind: 'speaker',
+      amplifier: {
+        driver: 'modbus-tcp',
+        host: 'gw-1',
+        registerMap: { unitId: 2, power: { coil: 8 }, zones: [{ holdingRegister: 1, bit: 0 }] },
+        warmUpMs: 200,
+      },
+    } as never);
+    expect(inline.profile.kind === 'speaker' && inline.profile.amplifier).toMatchObject({
+      port: 502,
+      unitId: 2,
+      zones: 1,
+      warmUpMs: 200,
+    });
+    expect(() =>
+      createHardware({
+        kind: 'speaker',
+        amplifier: { driver: 'modbus-tcp', host: 'gw-1', registerMap: { unitId: 2, power: { coil: 8 }, zones: [] } },
+      } as never),
+    ).toThrow(/amplifier\.registerMap/);
   });
 });
 
@@ -91,9 +139,18 @@ describe('Modbus amplifier driver against the simulator (TCP)', () => {
     expect((await amp.read()).currentMa).toBeLessThan(150);
   });
 
-  it('the profile\'s simulation side channel drives the audio coil', async () => {
+  it("the profile's simulation side channel drives the audio coil", async () => {
     const { sim, port } = await setup();
-    const hw = createHardware({ kind: 'speaker', amplifier: { driver: 'modbus-tcp', host: '127.0.0.1', port, registerMap: 'amp-controller-readback', simulation: { audioInputCoil: SIM_AUDIO_COIL } } } as never);
+    const hw = createHardware({
+      kind: 'speaker',
+      amplifier: {
+        driver: 'modbus-tcp',
+        host: '127.0.0.1',
+        port,
+        registerMap: 'amp-controller-readback',
+        simulation: { audioInputCoil: SIM_AUDIO_COIL },
+      },
+    } as never);
     cleanups.push(() => hw.amplifier!.close());
     hw.feedAudio!(true);
     await hw.amplifier!.read(); // queued behind the coil write
@@ -119,7 +176,11 @@ describe('Modbus amplifier driver against the simulator (TCP)', () => {
     sim.inject('exception', { exceptionCode: 0x04 });
     let e = await error(amp.setPower(true));
     expect(e.code).toBe('exception');
-    expect(e.message).toBe('amplifier "loa-7": unit 1 FC05 write single coil 0 (power) failed (exception): modbus-tcp 127.0.0.1:' + sim.tcpPort + ': device answered Modbus exception 04 (server device failure: the device failed while performing the request)');
+    expect(e.message).toBe(
+      'amplifier "loa-7": unit 1 FC05 write single coil 0 (power) failed (exception): modbus-tcp 127.0.0.1:' +
+        sim.tcpPort +
+        ': device answered Modbus exception 04 (server device failure: the device failed while performing the request)',
+    );
     sim.inject('exception', { exceptionCode: 0x0a });
     e = await error(amp.read());
     expect(e.message).toMatch(/exception 0A \(gateway path unavailable/);
@@ -139,7 +200,9 @@ describe('Modbus amplifier driver against the simulator (TCP)', () => {
     sim.inject('no-answer');
     const e = await error(amp.read());
     expect(e.code).toBe('timeout');
-    expect(e.message).toMatch(/^amplifier "loa-7": unit 1 FC01 read coils 0-4 \(power and zone relays\) failed \(timeout\): modbus-tcp .*: no answer within 150 ms$/);
+    expect(e.message).toMatch(
+      /^amplifier "loa-7": unit 1 FC01 read coils 0-4 \(power and zone relays\) failed \(timeout\): modbus-tcp .*: no answer within 150 ms$/,
+    );
     expect(bus.stats.timeouts).toBe(3);
     sim.inject(null);
     expect((await amp.read()).powered).toBe(false);

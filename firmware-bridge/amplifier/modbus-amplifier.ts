@@ -61,15 +61,19 @@ export class ModbusAmplifier implements Amplifier {
     const op = `setZones(${Array.isArray(zones) ? zones.join(',') : String(zones)})`;
     if (!Array.isArray(zones)) return this.invalid(op, 'zones must be an array of zone numbers');
     const bad = zones.filter((z) => !Number.isInteger(z) || z < 1 || z > this.zoneCount);
-    if (bad.length) return this.invalid(op, `zone ${bad.map(String).join(', ')} does not exist (zones are 1-${this.zoneCount})`);
+    if (bad.length)
+      return this.invalid(op, `zone ${bad.map(String).join(', ')} does not exist (zones are 1-${this.zoneCount})`);
     this.checkOpen(op);
     const want = new Set(zones);
-    await this.writeSwitches(this.map.zones.map((target, i) => ({ target, on: want.has(i + 1), what: `zone ${i + 1}` })));
+    await this.writeSwitches(
+      this.map.zones.map((target, i) => ({ target, on: want.has(i + 1), what: `zone ${i + 1}` })),
+    );
   }
 
   async setVolume(percent: number): Promise<void> {
     const op = `setVolume(${percent})`;
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) return this.invalid(op, `volume must be an integer 0-100, got ${String(percent)}`);
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      return this.invalid(op, `volume must be an integer 0-100, got ${String(percent)}`);
     this.checkOpen(op);
     const v = this.map.volume;
     if (!v) return; // no volume register: set on the amplifier's front panel
@@ -82,9 +86,17 @@ export class ModbusAmplifier implements Amplifier {
     const m = this.map;
     const switches = [m.power, ...m.zones];
     const coilAddrs = switches.filter((s) => s.coil !== undefined).map((s) => s.coil!);
-    const holdAddrs = [...switches.filter((s) => s.holdingRegister !== undefined).map((s) => s.holdingRegister!), ...(m.volume ? [m.volume.holdingRegister] : [])];
+    const holdAddrs = [
+      ...switches.filter((s) => s.holdingRegister !== undefined).map((s) => s.holdingRegister!),
+      ...(m.volume ? [m.volume.holdingRegister] : []),
+    ];
     const rb = m.readback;
-    const inputAddrs = [rb.currentMa?.inputRegister, rb.temperatureC?.inputRegister, rb.faults?.inputRegister, rb.powered?.inputRegister].filter((a): a is number => a !== undefined);
+    const inputAddrs = [
+      rb.currentMa?.inputRegister,
+      rb.temperatureC?.inputRegister,
+      rb.faults?.inputRegister,
+      rb.powered?.inputRegister,
+    ].filter((a): a is number => a !== undefined);
     const discreteAddrs = rb.powered?.discreteInput !== undefined ? [rb.powered.discreteInput] : [];
 
     const coils = new Map<number, boolean>();
@@ -109,7 +121,12 @@ export class ModbusAmplifier implements Amplifier {
     }
 
     const state = (t: SwitchTarget): boolean => {
-      const raw = t.coil !== undefined ? !!coils.get(t.coil) : ((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1 ? true : false;
+      const raw =
+        t.coil !== undefined
+          ? !!coils.get(t.coil)
+          : ((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1
+            ? true
+            : false;
       return t.inverted ? !raw : raw;
     };
     const measure = (x: { inputRegister: number; scale: number; signed: boolean } | undefined) => {
@@ -121,12 +138,18 @@ export class ModbusAmplifier implements Amplifier {
 
     let powered = state(m.power);
     if (rb.powered) {
-      powered = rb.powered.discreteInput !== undefined ? !!discrete.get(rb.powered.discreteInput) : (((inputs.get(rb.powered.inputRegister!) ?? 0) >> rb.powered.bit!) & 1) === 1;
+      powered =
+        rb.powered.discreteInput !== undefined
+          ? !!discrete.get(rb.powered.discreteInput)
+          : (((inputs.get(rb.powered.inputRegister!) ?? 0) >> rb.powered.bit!) & 1) === 1;
     }
     let volume = 0;
     if (m.volume) {
       const raw = holding.get(m.volume.holdingRegister) ?? 0;
-      volume = Math.max(0, Math.min(100, Math.round(((raw - m.volume.rawMin) / (m.volume.rawMax - m.volume.rawMin)) * 100)));
+      volume = Math.max(
+        0,
+        Math.min(100, Math.round(((raw - m.volume.rawMin) / (m.volume.rawMax - m.volume.rawMin)) * 100)),
+      );
     }
     const faults: string[] = [];
     if (rb.faults) {

@@ -20,7 +20,9 @@ import { loadRegisterMap, RegisterMap, type RegisterMap as RegisterMapT } from '
 const ms = z.number().int().nonnegative();
 
 const modbusCommon = {
-  registerMap: z.union([z.string().min(1).max(500), RegisterMap]).describe('shipped map name, file path, or the map inline'),
+  registerMap: z
+    .union([z.string().min(1).max(500), RegisterMap])
+    .describe('shipped map name, file path, or the map inline'),
   unitId: z.number().int().min(1).max(255).optional(),
   zones: z.number().int().min(1).max(64).optional(),
   warmUpMs: ms.max(60_000).optional(),
@@ -36,10 +38,16 @@ const modbusCommon = {
 };
 
 /** Fills settings from the map, then defaults; checks zones against the map. */
-function resolve<T extends { registerMap: string | RegisterMapT; zones?: number; warmUpMs?: number; tailMs?: number; minPlayingCurrentMa?: number; unitId?: number }>(
-  v: T,
-  ctx: z.RefinementCtx,
-) {
+function resolve<
+  T extends {
+    registerMap: string | RegisterMapT;
+    zones?: number;
+    warmUpMs?: number;
+    tailMs?: number;
+    minPlayingCurrentMa?: number;
+    unitId?: number;
+  },
+>(v: T, ctx: z.RefinementCtx) {
   let map: RegisterMapT;
   try {
     map = typeof v.registerMap === 'string' ? loadRegisterMap(v.registerMap) : v.registerMap;
@@ -48,17 +56,29 @@ function resolve<T extends { registerMap: string | RegisterMapT; zones?: number;
     return z.NEVER;
   }
   if ((v as { dataBits?: number }).dataBits === 7) {
-    ctx.addIssue({ code: 'custom', path: ['dataBits'], message: 'Modbus RTU needs 8 data bits (7 data bits is Modbus ASCII, which wardcast does not speak)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dataBits'],
+      message: 'Modbus RTU needs 8 data bits (7 data bits is Modbus ASCII, which wardcast does not speak)',
+    });
     return z.NEVER;
   }
   const unitId = v.unitId ?? map.unitId;
   if ((v as { driver?: string }).driver === 'modbus-rtu' && unitId > 247) {
-    ctx.addIssue({ code: 'custom', path: [v.unitId !== undefined ? 'unitId' : 'registerMap'], message: `unit ${unitId} is not an RTU address: RTU units are 1-247` });
+    ctx.addIssue({
+      code: 'custom',
+      path: [v.unitId !== undefined ? 'unitId' : 'registerMap'],
+      message: `unit ${unitId} is not an RTU address: RTU units are 1-247`,
+    });
     return z.NEVER;
   }
   const zones = v.zones ?? map.zones.length;
   if (zones > map.zones.length) {
-    ctx.addIssue({ code: 'custom', path: ['zones'], message: `the register map has ${map.zones.length} zones, not ${zones}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['zones'],
+      message: `the register map has ${map.zones.length} zones, not ${zones}`,
+    });
     return z.NEVER;
   }
   return {
@@ -77,7 +97,13 @@ export const ModbusRtuAmplifierConfig = z
   .strictObject({
     driver: z.literal('modbus-rtu'),
     path: z.string().min(1).max(200).describe('serial device, e.g. /dev/ttyUSB0 or /dev/ttyAMA0'),
-    baudRate: z.number().int().refine((b) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(b), { message: 'must be a standard rate 1200-115200' }).default(9600),
+    baudRate: z
+      .number()
+      .int()
+      .refine((b) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(b), {
+        message: 'must be a standard rate 1200-115200',
+      })
+      .default(9600),
     parity: z.enum(['none', 'even', 'odd']).default('none'),
     stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
     dataBits: z.union([z.literal(7), z.literal(8)]).default(8),

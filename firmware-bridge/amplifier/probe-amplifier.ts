@@ -22,12 +22,22 @@ export interface AmplifierProbeResult {
   errors: string[];
 }
 
-export async function probeAmplifier(profileInput: HardwareProfileInput, options: AmplifierProbeOptions = {}): Promise<AmplifierProbeResult> {
+export async function probeAmplifier(
+  profileInput: HardwareProfileInput,
+  options: AmplifierProbeOptions = {},
+): Promise<AmplifierProbeResult> {
   const profile = parseHardwareProfile(profileInput);
-  if (profile.kind !== 'speaker') throw new Error(`probeAmplifier needs a profile of kind "speaker", got "${profile.kind}"`);
+  if (profile.kind !== 'speaker')
+    throw new Error(`probeAmplifier needs a profile of kind "speaker", got "${profile.kind}"`);
   const hw = createHardware(profile, { name: options.name ?? 'probe' });
   const amp = hw.amplifier!;
-  const result: AmplifierProbeResult = { ok: true, amplifier: amp.description, readMs: null, readback: null, errors: [] };
+  const result: AmplifierProbeResult = {
+    ok: true,
+    amplifier: amp.description,
+    readMs: null,
+    readback: null,
+    errors: [],
+  };
   const attempt = probeAttempt(result);
   try {
     const t0 = performance.now();
@@ -41,10 +51,11 @@ export async function probeAmplifier(profileInput: HardwareProfileInput, options
         await amp.setVolume(20);
         return amp.read();
       });
-      const off = (await attempt('switch off', async () => {
-        await amp.setPower(false);
-        return amp.read();
-      })) ?? null;
+      const off =
+        (await attempt('switch off', async () => {
+          await amp.setPower(false);
+          return amp.read();
+        })) ?? null;
       if (on) result.switched = { readback: on, off };
     }
   } finally {
@@ -55,7 +66,8 @@ export async function probeAmplifier(profileInput: HardwareProfileInput, options
 
 function describeReadback(r: AmplifierReadback, indent = '  '): string[] {
   const nm = new Set(r.notMeasured ?? []);
-  const v = (key: 'power' | 'volume' | 'current' | 'temperature' | 'faults', text: string) => (nm.has(key) ? `${text} (not measured)` : text);
+  const v = (key: 'power' | 'volume' | 'current' | 'temperature' | 'faults', text: string) =>
+    nm.has(key) ? `${text} (not measured)` : text;
   return [
     `${indent}${v('power', `power ${r.powered ? 'ON' : 'off'}`)}${nm.has('power') ? ': the power relay reads back ' + (r.powered ? 'closed' : 'open') : ''}`,
     `${indent}zones on: ${r.zones.length ? r.zones.join(', ') : 'none'}`,

@@ -26,9 +26,12 @@ export const SwitchTarget = z
   .superRefine((t, ctx) => {
     const hasCoil = t.coil !== undefined;
     const hasReg = t.holdingRegister !== undefined;
-    if (hasCoil === hasReg) ctx.addIssue({ code: 'custom', message: 'give either "coil" or "holdingRegister" with "bit"' });
-    if (hasReg && t.bit === undefined) ctx.addIssue({ code: 'custom', path: ['bit'], message: '"holdingRegister" needs "bit" (0-15)' });
-    if (hasCoil && t.bit !== undefined) ctx.addIssue({ code: 'custom', path: ['bit'], message: '"bit" belongs with "holdingRegister", not "coil"' });
+    if (hasCoil === hasReg)
+      ctx.addIssue({ code: 'custom', message: 'give either "coil" or "holdingRegister" with "bit"' });
+    if (hasReg && t.bit === undefined)
+      ctx.addIssue({ code: 'custom', path: ['bit'], message: '"holdingRegister" needs "bit" (0-15)' });
+    if (hasCoil && t.bit !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['bit'], message: '"bit" belongs with "holdingRegister", not "coil"' });
   });
 export type SwitchTarget = z.infer<typeof SwitchTarget>;
 
@@ -36,8 +39,10 @@ export type SwitchTarget = z.infer<typeof SwitchTarget>;
 const SenseBit = z
   .strictObject({ discreteInput: address.optional(), inputRegister: address.optional(), bit: bitIndex.optional() })
   .superRefine((t, ctx) => {
-    if ((t.discreteInput !== undefined) === (t.inputRegister !== undefined)) ctx.addIssue({ code: 'custom', message: 'give either "discreteInput" or "inputRegister" with "bit"' });
-    if (t.inputRegister !== undefined && t.bit === undefined) ctx.addIssue({ code: 'custom', path: ['bit'], message: '"inputRegister" needs "bit" (0-15)' });
+    if ((t.discreteInput !== undefined) === (t.inputRegister !== undefined))
+      ctx.addIssue({ code: 'custom', message: 'give either "discreteInput" or "inputRegister" with "bit"' });
+    if (t.inputRegister !== undefined && t.bit === undefined)
+      ctx.addIssue({ code: 'custom', path: ['bit'], message: '"inputRegister" needs "bit" (0-15)' });
   });
 
 const Measurement = z.strictObject({
@@ -76,7 +81,12 @@ export const RegisterMap = z.strictObject({
           inputRegister: address,
           bits: z.record(z.string(), z.string().min(1).max(40)).superRefine((bits, ctx) => {
             for (const k of Object.keys(bits)) {
-              if (!/^(1[0-5]|[0-9])$/.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is not a bit number: bit numbers are 0-15` });
+              if (!/^(1[0-5]|[0-9])$/.test(k))
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [k],
+                  message: `"${k}" is not a bit number: bit numbers are 0-15`,
+                });
             }
           }),
         })
@@ -107,7 +117,10 @@ export function loadRegisterMap(ref: string, baseDir = process.cwd()): RegisterM
   let file: string | undefined;
   if (/^[a-z0-9][a-z0-9-]*$/.test(ref)) {
     file = ['.yaml', '.yml', '.json'].map((ext) => path.join(SHIPPED_MAPS_DIR, ref + ext)).find((f) => existsSync(f));
-    if (!file) throw new Error(`register map "${ref}" is not one of the shipped maps (${shippedRegisterMaps().join(', ')}); give a path to your own file`);
+    if (!file)
+      throw new Error(
+        `register map "${ref}" is not one of the shipped maps (${shippedRegisterMaps().join(', ')}); give a path to your own file`,
+      );
   } else {
     file = path.resolve(baseDir, ref);
     if (!existsSync(file)) throw new Error(`register map file ${file} does not exist`);
@@ -117,7 +130,9 @@ export function loadRegisterMap(ref: string, baseDir = process.cwd()): RegisterM
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {
-    throw new Error(`register map ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    throw new Error(
+      `register map ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    );
   }
   return parseRegisterMap(raw, `register map ${file}`);
 }
@@ -132,7 +147,6 @@ export function shippedRegisterMaps(): string[] {
     return [];
   }
 }
-
 
 export function notMeasured(map: RegisterMap): ReadbackValue[] {
   const out: ReadbackValue[] = [];

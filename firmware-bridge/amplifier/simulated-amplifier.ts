@@ -92,7 +92,8 @@ export class SimulatedAmplifier implements Amplifier {
     const op = `setZones(${Array.isArray(zones) ? zones.join(',') : String(zones)})`;
     if (!Array.isArray(zones)) return this.invalid(op, 'zones must be an array of zone numbers');
     const bad = zones.filter((z) => !Number.isInteger(z) || z < 1 || z > this.zoneCount);
-    if (bad.length) return this.invalid(op, `zone ${bad.map(String).join(', ')} does not exist (zones are 1-${this.zoneCount})`);
+    if (bad.length)
+      return this.invalid(op, `zone ${bad.map(String).join(', ')} does not exist (zones are 1-${this.zoneCount})`);
     return this.op(op, () => {
       this.zonesOn = new Set(zones);
     });
@@ -146,7 +147,8 @@ export class SimulatedAmplifier implements Amplifier {
   injectFault(fault: AmplifierFault | null): void {
     this.settleTemperature();
     if (fault === 'overheat') this.temperatureC = Math.max(this.temperatureC, OVERTEMPERATURE_C + 1);
-    if (this.fault === 'overheat' && fault !== 'overheat') this.temperatureC = Math.min(this.temperatureC, OVERTEMPERATURE_C - 5);
+    if (this.fault === 'overheat' && fault !== 'overheat')
+      this.temperatureC = Math.min(this.temperatureC, OVERTEMPERATURE_C - 5);
     this.fault = fault;
   }
 

@@ -33,7 +33,10 @@ export interface ResolvedFfmpeg {
 export function resolveFfmpeg(explicit?: string): ResolvedFfmpeg {
   const given = explicit || process.env.FFMPEG_PATH;
   if (given) {
-    if (!executable(given)) throw new Error(`ffmpeg at "${given}" (from ${explicit ? 'config' : 'FFMPEG_PATH'}) is missing or not executable`);
+    if (!executable(given))
+      throw new Error(
+        `ffmpeg at "${given}" (from ${explicit ? 'config' : 'FFMPEG_PATH'}) is missing or not executable`,
+      );
     return { path: given, source: 'explicit' };
   }
   const fromStatic = fromPackage('ffmpeg-static', (m) => (typeof m === 'string' ? m : m?.default));
@@ -46,5 +49,7 @@ export function resolveFfmpeg(explicit?: string): ResolvedFfmpeg {
   } catch {
     /* fall through to the error */
   }
-  throw new Error('no ffmpeg found: set FFMPEG_PATH, or install ffmpeg-static, @ffmpeg-installer/ffmpeg or a system ffmpeg');
+  throw new Error(
+    'no ffmpeg found: set FFMPEG_PATH, or install ffmpeg-static, @ffmpeg-installer/ffmpeg or a system ffmpeg',
+  );
 }

@@ -19,7 +19,9 @@ describe('spawnTied', () => {
     // The parent: a node process that spawns `sleep 60` tied, prints the child's pid and waits.
     const script = `import('${module}').then(({ spawnTied }) => { const c = spawnTied('sleep', ['60'], { stdio: 'ignore' }); c.on('spawn', () => console.log(c.pid)); setInterval(() => {}, 1000); });`;
     const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const childPid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const childPid = await new Promise<number>((resolve) =>
+      parent.stdout!.once('data', (d) => resolve(Number(String(d).trim()))),
+    );
     expect(alive(childPid)).toBe(true);
     parent.kill('SIGKILL');
     const deadline = Date.now() + 5000;

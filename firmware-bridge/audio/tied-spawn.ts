@@ -24,5 +24,7 @@ export function pdeathsigWrapper(): string | null {
 /** spawn(), but the child is killed (SIGKILL) when this process dies, however it dies. */
 export function spawnTied(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
   const wrapper = pdeathsigWrapper();
-  return wrapper ? spawn(wrapper, ['--pdeathsig', 'SIGKILL', '--', command, ...args], options) : spawn(command, args, options);
+  return wrapper
+    ? spawn(wrapper, ['--pdeathsig', 'SIGKILL', '--', command, ...args], options)
+    : spawn(command, args, options);
 }

@@ -33,7 +33,11 @@ export interface SimulatedLedBoardOptions {
 }
 
 const stripDiacritics = (s: string) =>
-  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
 
 export class SimulatedLedBoard implements LedBoard {
   readonly description: string;
@@ -56,7 +60,8 @@ export class SimulatedLedBoard implements LedBoard {
     }
     const rows = options.rows ?? ALPHA_DEFAULT_DISPLAY.rows;
     const columns = options.columns ?? ALPHA_DEFAULT_DISPLAY.columns;
-    for (const [k, v] of Object.entries({ rows, columns })) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of Object.entries({ rows, columns }))
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
     // It keeps Unicode intact, so it reports a UTF-8 font ('vietnamese' never applies).
     this.display = { rows, columns, maxLineChars: this.maxLineChars, charset: 'unicode-utf8', vietnamese: 'picture' };
     this.description = `simulated LED board "${options.name ?? 'led'}"`;

@@ -54,7 +54,10 @@ const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('')
  * Cleans every line of every page and checks that it fits the board, before anything is sent:
  * an invalid message changes nothing on the street. Throws an Error naming page, line and text.
  */
-export function prepareLedLines(pages: ReadonlyArray<{ lines: readonly string[] }>, maxLineChars: number): { pages: string[][]; warnings: string[] } {
+export function prepareLedLines(
+  pages: ReadonlyArray<{ lines: readonly string[] }>,
+  maxLineChars: number,
+): { pages: string[][]; warnings: string[] } {
   const out: string[][] = [];
   const warnings: string[] = [];
   for (const [p, page] of pages.entries()) {
@@ -64,7 +67,10 @@ export function prepareLedLines(pages: ReadonlyArray<{ lines: readonly string[] 
       const { text, removed } = cleanLedText(raw);
       if (removed.length) warnings.push(`${where}: removed control characters ${[...new Set(removed)].join(' ')}`);
       for (const line of text.split('\n')) {
-        if (ledLength(line) > maxLineChars) throw new Error(`${where} has ${ledLength(line)} characters, more than the ${maxLineChars} this board shows: "${preview(line)}"`);
+        if (ledLength(line) > maxLineChars)
+          throw new Error(
+            `${where} has ${ledLength(line)} characters, more than the ${maxLineChars} this board shows: "${preview(line)}"`,
+          );
         lines.push(line);
       }
     }

@@ -89,7 +89,10 @@ export const describeLink = (s: ModbusLinkSettings) =>
     : `modbus-rtu ${s.path} ${s.baudRate} ${s.dataBits ?? 8}${(s.parity ?? 'none')[0]!.toUpperCase()}${s.stopBits ?? 1}`;
 
 // The parts of modbus-serial's client this class uses (its callback API takes the unit per call).
-type Next = (err: (Error & { modbusCode?: number; errno?: string }) | null, data?: { data: Array<number | boolean> }) => void;
+type Next = (
+  err: (Error & { modbusCode?: number; errno?: string }) | null,
+  data?: { data: Array<number | boolean> },
+) => void;
 interface Client {
   isOpen: boolean;
   _port?: { _buffer?: Buffer };
@@ -148,7 +151,16 @@ class AttemptError extends Error {
  */
 export class ModbusBus {
   readonly link: string;
-  readonly stats: ModbusStats = { requests: 0, attempts: 0, retries: 0, timeouts: 0, badFrames: 0, exceptions: 0, opens: 0, reopens: 0 };
+  readonly stats: ModbusStats = {
+    requests: 0,
+    attempts: 0,
+    retries: 0,
+    timeouts: 0,
+    badFrames: 0,
+    exceptions: 0,
+    opens: 0,
+    reopens: 0,
+  };
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
@@ -234,7 +246,10 @@ export class ModbusBus {
     return new Promise((resolve, reject) => {
       let settled = false;
       // modbus-serial's own timeout fires first; this one is a guard should it never call back.
-      const guard = setTimeout(() => finish(new AttemptError('timeout', `no answer within ${this.timeoutMs} ms`, true, false, 'timeout')), this.timeoutMs + 250);
+      const guard = setTimeout(
+        () => finish(new AttemptError('timeout', `no answer within ${this.timeoutMs} ms`, true, false, 'timeout')),
+        this.timeoutMs + 250,
+      );
       const finish = (err: AttemptError | null, data?: Array<number | boolean>) => {
         if (settled) return;
         settled = true;
@@ -257,14 +272,30 @@ export class ModbusBus {
     const msg = err.message ?? String(err);
     if (err.modbusCode !== undefined) {
       const c = err.modbusCode;
-      return new AttemptError('exception', `device answered ${exceptionText(c)}`, RETRIED_EXCEPTIONS.has(c), false, 'exception', c);
+      return new AttemptError(
+        'exception',
+        `device answered ${exceptionText(c)}`,
+        RETRIED_EXCEPTIONS.has(c),
+        false,
+        'exception',
+        c,
+      );
     }
     if (err.errno === 'ETIMEDOUT' || /timed out/i.test(msg)) {
       return new AttemptError('timeout', `no answer within ${this.timeoutMs} ms`, true, false, 'timeout');
     }
-    if (/CRC error/i.test(msg)) return new AttemptError('io', 'bad answer: CRC error (line noise, wrong baud rate or parity, or two masters on the line)', true, false, 'frame');
-    if (/Data length error|Unexpected data error/i.test(msg)) return new AttemptError('io', `bad answer: ${msg}`, true, false, 'frame');
-    if (/Port Not Open/i.test(msg)) return new AttemptError('io', 'the port is not open (cable unplugged, gateway down?)', true, true, 'link');
+    if (/CRC error/i.test(msg))
+      return new AttemptError(
+        'io',
+        'bad answer: CRC error (line noise, wrong baud rate or parity, or two masters on the line)',
+        true,
+        false,
+        'frame',
+      );
+    if (/Data length error|Unexpected data error/i.test(msg))
+      return new AttemptError('io', `bad answer: ${msg}`, true, false, 'frame');
+    if (/Port Not Open/i.test(msg))
+      return new AttemptError('io', 'the port is not open (cable unplugged, gateway down?)', true, true, 'link');
     return new AttemptError('io', msg, true, true, 'link');
   }
 
@@ -279,7 +310,10 @@ export class ModbusBus {
     client.on('error', () => undefined);
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no connection within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no connection within ${this.connectTimeoutMs} ms`)),
+          this.connectTimeoutMs,
+        );
         const done = (err?: Error | null) => {
           clearTimeout(timer);
           if (err) reject(err instanceof Error ? err : new Error(String(err)));
@@ -296,11 +330,18 @@ export class ModbusBus {
           r();
         }
       });
-      throw new AttemptError('io', `cannot open the link: ${(e as Error).message.replace(/^Error: /, '')}`, true, false, 'link');
+      throw new AttemptError(
+        'io',
+        `cannot open the link: ${(e as Error).message.replace(/^Error: /, '')}`,
+        true,
+        false,
+        'link',
+      );
     }
     // Per-request answer timeout, set after connecting: as a TCP socket option it would also close idle sockets.
     client.setTimeout(this.timeoutMs);
-    const tcpSocket = (client._port as unknown as { _client?: { setTimeout?: (ms: number) => void } } | undefined)?._client;
+    const tcpSocket = (client._port as unknown as { _client?: { setTimeout?: (ms: number) => void } } | undefined)
+      ?._client;
     if (s.type === 'tcp') tcpSocket?.setTimeout?.(0);
     this.stats.opens++;
     if (this.stats.opens > 1) this.stats.reopens++;
@@ -342,34 +383,58 @@ export class ModbusUnit {
   }
 
   readCoils(address: number, count: number, what?: string): Promise<boolean[]> {
-    return this.bus.request(this.req(1, address, count, what, (c, n) => c.writeFC1(this.unitId, address, count, n)), (d) => (d as boolean[]).slice(0, count));
+    return this.bus.request(
+      this.req(1, address, count, what, (c, n) => c.writeFC1(this.unitId, address, count, n)),
+      (d) => (d as boolean[]).slice(0, count),
+    );
   }
 
   readDiscreteInputs(address: number, count: number, what?: string): Promise<boolean[]> {
-    return this.bus.request(this.req(2, address, count, what, (c, n) => c.writeFC2(this.unitId, address, count, n)), (d) => (d as boolean[]).slice(0, count));
+    return this.bus.request(
+      this.req(2, address, count, what, (c, n) => c.writeFC2(this.unitId, address, count, n)),
+      (d) => (d as boolean[]).slice(0, count),
+    );
   }
 
   readHoldingRegisters(address: number, count: number, what?: string): Promise<number[]> {
-    return this.bus.request(this.req(3, address, count, what, (c, n) => c.writeFC3(this.unitId, address, count, n)), (d) => d as number[]);
+    return this.bus.request(
+      this.req(3, address, count, what, (c, n) => c.writeFC3(this.unitId, address, count, n)),
+      (d) => d as number[],
+    );
   }
 
   readInputRegisters(address: number, count: number, what?: string): Promise<number[]> {
-    return this.bus.request(this.req(4, address, count, what, (c, n) => c.writeFC4(this.unitId, address, count, n)), (d) => d as number[]);
+    return this.bus.request(
+      this.req(4, address, count, what, (c, n) => c.writeFC4(this.unitId, address, count, n)),
+      (d) => d as number[],
+    );
   }
 
   writeCoil(address: number, on: boolean, what?: string): Promise<void> {
-    return this.bus.request(this.req(5, address, 1, what, (c, n) => c.writeFC5(this.unitId, address, on, n)), () => undefined);
+    return this.bus.request(
+      this.req(5, address, 1, what, (c, n) => c.writeFC5(this.unitId, address, on, n)),
+      () => undefined,
+    );
   }
 
   writeCoils(address: number, states: boolean[], what?: string): Promise<void> {
-    return this.bus.request(this.req(15, address, states.length, what, (c, n) => c.writeFC15(this.unitId, address, states, n)), () => undefined);
+    return this.bus.request(
+      this.req(15, address, states.length, what, (c, n) => c.writeFC15(this.unitId, address, states, n)),
+      () => undefined,
+    );
   }
 
   writeRegister(address: number, value: number, what?: string): Promise<void> {
-    return this.bus.request(this.req(6, address, 1, what, (c, n) => c.writeFC6(this.unitId, address, value, n)), () => undefined);
+    return this.bus.request(
+      this.req(6, address, 1, what, (c, n) => c.writeFC6(this.unitId, address, value, n)),
+      () => undefined,
+    );
   }
 
   writeRegisters(address: number, values: number[], what?: string): Promise<void> {
-    return this.bus.request(this.req(16, address, values.length, what, (c, n) => c.writeFC16(this.unitId, address, values, n)), () => undefined);
+    return this.bus.request(
+      this.req(16, address, values.length, what, (c, n) => c.writeFC16(this.unitId, address, values, n)),
+      () => undefined,
+    );
   }
 }

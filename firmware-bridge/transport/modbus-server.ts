@@ -51,7 +51,10 @@ export async function handlePdu(model: ModbusDataModel, pdu: Buffer): Promise<Bu
       case 1:
       case 2: {
         if (countOrValue < 1 || countOrValue > 2000) return exception(0x03);
-        const bits = fc === 1 ? await model.readCoils(address, countOrValue) : await model.readDiscreteInputs(address, countOrValue);
+        const bits =
+          fc === 1
+            ? await model.readCoils(address, countOrValue)
+            : await model.readDiscreteInputs(address, countOrValue);
         const bytes = Buffer.alloc(Math.ceil(countOrValue / 8));
         bits.forEach((b, i) => {
           if (b) bytes[i >> 3]! |= 1 << (i & 7);
@@ -61,7 +64,10 @@ export async function handlePdu(model: ModbusDataModel, pdu: Buffer): Promise<Bu
       case 3:
       case 4: {
         if (countOrValue < 1 || countOrValue > 125) return exception(0x03);
-        const regs = fc === 3 ? await model.readHoldingRegisters(address, countOrValue) : await model.readInputRegisters(address, countOrValue);
+        const regs =
+          fc === 3
+            ? await model.readHoldingRegisters(address, countOrValue)
+            : await model.readInputRegisters(address, countOrValue);
         const out = Buffer.alloc(2 + 2 * regs.length);
         out[0] = fc;
         out[1] = 2 * regs.length;
@@ -87,7 +93,10 @@ export async function handlePdu(model: ModbusDataModel, pdu: Buffer): Promise<Bu
         const n = countOrValue;
         const byteCount = pdu[5] ?? 0;
         if (n < 1 || n > 123 || byteCount !== 2 * n || pdu.length < 6 + byteCount) return exception(0x03);
-        await model.writeRegisters(address, Array.from({ length: n }, (_, i) => pdu.readUInt16BE(6 + 2 * i)));
+        await model.writeRegisters(
+          address,
+          Array.from({ length: n }, (_, i) => pdu.readUInt16BE(6 + 2 * i)),
+        );
         return pdu.subarray(0, 5);
       }
       default:
@@ -213,7 +222,14 @@ export class ModbusRtuServer {
 
   async open(): Promise<void> {
     const o = this.options;
-    const port = new (serialPortClass())({ path: o.path, baudRate: o.baudRate, parity: o.parity ?? 'none', stopBits: o.stopBits ?? 1, dataBits: o.dataBits ?? 8, autoOpen: false });
+    const port = new (serialPortClass())({
+      path: o.path,
+      baudRate: o.baudRate,
+      parity: o.parity ?? 'none',
+      stopBits: o.stopBits ?? 1,
+      dataBits: o.dataBits ?? 8,
+      autoOpen: false,
+    });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', () => undefined);
@@ -263,7 +279,8 @@ export class ModbusRtuServer {
     const fault = this.options.wireFault?.() ?? null;
     if (fault === 'bad-crc') frame[frame.length - 1]! ^= 0x5a;
     if (fault === 'truncated') frame = frame.subarray(0, Math.max(1, frame.length - 3));
-    if (fault === 'garbage') frame = Buffer.concat([Buffer.from([0x00, 0xff, 0x13, 0x37, unit, 0x99]), frame, Buffer.from([0xaa, 0x55])]);
+    if (fault === 'garbage')
+      frame = Buffer.concat([Buffer.from([0x00, 0xff, 0x13, 0x37, unit, 0x99]), frame, Buffer.from([0xaa, 0x55])]);
     this.port.write(frame);
   }
 }

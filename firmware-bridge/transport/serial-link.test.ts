@@ -39,16 +39,26 @@ describe('StreamLink', () => {
   it('a long answer arriving byte by byte outlasts the timeout without failing: the timeout counts silence', async () => {
     const answer = Buffer.from('x'.repeat(60) + '\n');
     const d = await dribbler(answer, 10); // ~610 ms in all, 10 ms gaps: far longer than the timeout, each gap far shorter
-    const link = new TcpStreamLink({ host: '127.0.0.1', port: d.port }, { device: 'board', timeoutMs: 250, retries: 0 });
+    const link = new TcpStreamLink(
+      { host: '127.0.0.1', port: d.port },
+      { device: 'board', timeoutMs: 250, retries: 0 },
+    );
     cleanups.push(() => void link.close());
-    expect(await link.exchange({ operation: 'read', request: Buffer.from('?'), parse: untilNewline })).toBe('x'.repeat(60));
+    expect(await link.exchange({ operation: 'read', request: Buffer.from('?'), parse: untilNewline })).toBe(
+      'x'.repeat(60),
+    );
   });
 
   it('silence longer than the timeout fails after bounded retries, naming device, operation and port', async () => {
     const d = await dribbler(Buffer.from('ab'), 5); // never sends the newline
-    const link = new TcpStreamLink({ host: '127.0.0.1', port: d.port }, { device: 'bang-led-9', timeoutMs: 80, retries: 2, backoffMs: 10 });
+    const link = new TcpStreamLink(
+      { host: '127.0.0.1', port: d.port },
+      { device: 'bang-led-9', timeoutMs: 80, retries: 2, backoffMs: 10 },
+    );
     cleanups.push(() => void link.close());
-    const e = (await link.exchange({ operation: 'read TEXT file A', request: Buffer.from('?'), parse: untilNewline }).catch((x: unknown) => x)) as DeviceError;
+    const e = (await link
+      .exchange({ operation: 'read TEXT file A', request: Buffer.from('?'), parse: untilNewline })
+      .catch((x: unknown) => x)) as DeviceError;
     expect(e).toBeInstanceOf(DeviceError);
     expect(e.message).toBe(
       `bang-led-9: read TEXT file A failed (timeout): tcp 127.0.0.1:${d.port}: no answer within 80 ms; received 2 byte(s) that are not an answer: 61 62 (3 attempts)`,
@@ -61,7 +71,9 @@ describe('StreamLink', () => {
     const d = await dribbler(Buffer.from('ok\n'), 1);
     const link = new TcpStreamLink({ host: '127.0.0.1', port: d.port }, { device: 'board' });
     await link.close();
-    const e = (await link.exchange({ operation: 'read', request: Buffer.from('?'), parse: untilNewline }).catch((x: unknown) => x)) as DeviceError;
+    const e = (await link
+      .exchange({ operation: 'read', request: Buffer.from('?'), parse: untilNewline })
+      .catch((x: unknown) => x)) as DeviceError;
     expect(e.code).toBe('io');
     expect(e.message).toMatch(/the link is closed/);
   });

@@ -52,7 +52,16 @@ export interface LinkStats {
 
 export abstract class StreamLink {
   readonly device: string;
-  readonly stats: LinkStats = { opens: 0, reopens: 0, attempts: 0, retries: 0, timeouts: 0, badAnswers: 0, bytesOut: 0, bytesIn: 0 };
+  readonly stats: LinkStats = {
+    opens: 0,
+    reopens: 0,
+    attempts: 0,
+    retries: 0,
+    timeouts: 0,
+    badAnswers: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+  };
   protected readonly timeoutMs: number;
   protected readonly retries: number;
   private readonly backoffMs: number;
@@ -171,7 +180,13 @@ export abstract class StreamLink {
       }
     }
     const tries = retries + 1;
-    throw new DeviceError(last!.device, last!.operation, last!.code, `${last!.detail} (${tries} attempt${tries > 1 ? 's' : ''})`, { cause: last!.cause });
+    throw new DeviceError(
+      last!.device,
+      last!.operation,
+      last!.code,
+      `${last!.detail} (${tries} attempt${tries > 1 ? 's' : ''})`,
+      { cause: last!.cause },
+    );
   }
 
   private async attempt<T>(ex: Exchange<T>, timeoutMs: number): Promise<T> {
@@ -209,12 +224,19 @@ export abstract class StreamLink {
           throw this.fail(ex.operation, 'io', `bad answer: ${step.reason}`);
         }
       }
-      if (!this.connected) throw this.fail(ex.operation, 'io', `the link dropped while waiting for the answer${this.lastDrop ? ` (${this.lastDrop})` : ''}`);
+      if (!this.connected)
+        throw this.fail(
+          ex.operation,
+          'io',
+          `the link dropped while waiting for the answer${this.lastDrop ? ` (${this.lastDrop})` : ''}`,
+        );
       if (this.closed) throw this.fail(ex.operation, 'io', 'the link is closed');
       const left = deadline - Date.now();
       if (left <= 0) {
         this.stats.timeouts++;
-        const heard = this.input.length ? `; received ${this.input.length} byte(s) that are not an answer: ${hexPreview(this.input)}` : '';
+        const heard = this.input.length
+          ? `; received ${this.input.length} byte(s) that are not an answer: ${hexPreview(this.input)}`
+          : '';
         throw this.fail(ex.operation, 'timeout', `no answer within ${timeoutMs} ms${heard}`);
       }
       await new Promise<void>((resolve) => {

@@ -10,7 +10,8 @@ type XY = [number, number];
 
 const cross = (o: XY, a: XY, b: XY) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 
-const open = (ring: XY[]): XY[] => (ring.length > 1 && ring[0][0] === ring.at(-1)![0] && ring[0][1] === ring.at(-1)![1] ? ring.slice(0, -1) : ring);
+const open = (ring: XY[]): XY[] =>
+  ring.length > 1 && ring[0][0] === ring.at(-1)![0] && ring[0][1] === ring.at(-1)![1] ? ring.slice(0, -1) : ring;
 
 /**
  * Sutherland–Hodgman: the part of `subject` (any simple polygon) inside the convex `clip`.
@@ -45,7 +46,11 @@ export function clipToConvex(subject: XY[], clip: XY[]): XY[] {
  * within `outline` ([lon, lat] positions). Distances are measured in metres, not degrees: a
  * degree of longitude is shorter than one of latitude away from the equator.
  */
-export function voronoiOutlines(centres: Array<{ key: string; latitude: number; longitude: number }>, outline: Position[], decimals = 6): Map<string, Position[]> {
+export function voronoiOutlines(
+  centres: Array<{ key: string; latitude: number; longitude: number }>,
+  outline: Position[],
+  decimals = 6,
+): Map<string, Position[]> {
   if (centres.length === 0) return new Map();
   const lat0 = centres.reduce((s, c) => s + c.latitude, 0) / centres.length;
   const k = Math.cos((lat0 * Math.PI) / 180);
@@ -55,7 +60,12 @@ export function voronoiOutlines(centres: Array<{ key: string; latitude: number; 
   const xs = [...shape, ...pts].map((p) => p[0]);
   const ys = [...shape, ...pts].map((p) => p[1]);
   const pad = 0.01;
-  const voronoi = Delaunay.from(pts).voronoi([Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad]);
+  const voronoi = Delaunay.from(pts).voronoi([
+    Math.min(...xs) - pad,
+    Math.min(...ys) - pad,
+    Math.max(...xs) + pad,
+    Math.max(...ys) + pad,
+  ]);
   const f = 10 ** decimals;
   const out = new Map<string, Position[]>();
   centres.forEach((c, i) => {
@@ -64,7 +74,8 @@ export function voronoiOutlines(centres: Array<{ key: string; latitude: number; 
     let ring: Position[] = part.map(([x, y]) => [Math.round((x / k) * f) / f, Math.round(y * f) / f]);
     ring = ring.filter((p, j) => j === 0 || p[0] !== ring[j - 1][0] || p[1] !== ring[j - 1][1]);
     ring = open(ring);
-    if (ring.length < 3 || ringArea(ring) === 0) throw new Error(`the centre of "${c.key}" leaves it no area inside the outline`);
+    if (ring.length < 3 || ringArea(ring) === 0)
+      throw new Error(`the centre of "${c.key}" leaves it no area inside the outline`);
     if (ringArea(ring) < 0) ring.reverse();
     out.set(c.key, [...ring, [ring[0][0], ring[0][1]]]);
   });

@@ -39,12 +39,16 @@ export function checkSlug(value: string, what: 'area slug' | 'device id'): strin
   return value;
 }
 
-export function createArea(db: Db, input: { parentPath?: string | null; slug: string; name: string; level: string }): Area {
+export function createArea(
+  db: Db,
+  input: { parentPath?: string | null; slug: string; name: string; level: string },
+): Area {
   checkSlug(input.slug, 'area slug');
   const parent = input.parentPath ? getAreaByPath(db, input.parentPath) : undefined;
   if (input.parentPath && !parent) throw new LocalizedError(msg('area.parent-not-found', { path: input.parentPath }));
   const path = parent ? `${parent.path}/${input.slug}` : input.slug;
-  if (path.split('/').length > MAX_AREA_DEPTH) throw new LocalizedError(msg('area.too-deep', { path, max: MAX_AREA_DEPTH }));
+  if (path.split('/').length > MAX_AREA_DEPTH)
+    throw new LocalizedError(msg('area.too-deep', { path, max: MAX_AREA_DEPTH }));
   assertAreaPath(path);
   if (getAreaByPath(db, path)) throw new LocalizedError(msg('area.exists', { path }));
   const info = db
@@ -60,5 +64,7 @@ export function withinScope(scope: string | null, path: string): boolean {
 
 /** Ids of an area and all areas below it. */
 export function subtreeIds(db: Db, path: string): number[] {
-  return (db.prepare("SELECT id FROM areas WHERE path = ? OR path LIKE ? || '/%'").all(path, path) as any[]).map((r) => r.id);
+  return (db.prepare("SELECT id FROM areas WHERE path = ? OR path LIKE ? || '/%'").all(path, path) as any[]).map(
+    (r) => r.id,
+  );
 }

@@ -6,7 +6,17 @@ import { z } from 'zod';
 import { ringArea } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { getAreaByPath, withinScope } from './areas.ts';
-import { isMessage, LocalizedError, msg, zodMessage, zodMessageVi, type Message, type OutlinePlace, type OutlineSubject, type Text } from '../messages.ts';
+import {
+  isMessage,
+  LocalizedError,
+  msg,
+  zodMessage,
+  zodMessageVi,
+  type Message,
+  type OutlinePlace,
+  type OutlineSubject,
+  type Text,
+} from '../messages.ts';
 import { issueVi } from '../zod-vi.ts';
 
 /** Enough for a detailed ward outline; more is a sign the file needs simplifying (e.g. mapshaper). */
@@ -15,7 +25,9 @@ export const MAX_IMPORT_FEATURES = 5_000;
 export const MAX_SOURCE_LENGTH = 300;
 
 export type Position = [number, number];
-export type BoundaryGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type BoundaryGeometry =
+  | { type: 'Polygon'; coordinates: Position[][] }
+  | { type: 'MultiPolygon'; coordinates: Position[][][] };
 
 export interface BoundaryFeature {
   type: 'Feature';
@@ -43,7 +55,10 @@ export class BoundaryScopeError extends BoundaryError {}
 // Structure first (zod), then the rules a map needs, with messages that name the ring. Every
 // message is a catalogue entry (hub/messages.ts): the place ("ring 0 of polygon 1") is data that
 // both languages render.
-const PositionSchema = z.array(z.number()).min(2, zodMessage('boundary.position-needs-lon-lat')).max(3, zodMessage('boundary.position-too-many-numbers'));
+const PositionSchema = z
+  .array(z.number())
+  .min(2, zodMessage('boundary.position-needs-lon-lat'))
+  .max(3, zodMessage('boundary.position-too-many-numbers'));
 const RingSchema = z.array(PositionSchema);
 const PolygonCoords = z.array(RingSchema).min(1, zodMessage('boundary.polygon-needs-ring'));
 
@@ -84,9 +99,14 @@ function checkRings(polygons: number[][][][], multi: boolean, ctx: z.RefinementC
 }
 
 export const BoundaryGeometrySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('Polygon'), coordinates: PolygonCoords }).superRefine((g, ctx) => checkRings([g.coordinates], false, ctx)),
   z
-    .object({ type: z.literal('MultiPolygon'), coordinates: z.array(PolygonCoords).min(1, zodMessage('boundary.multipolygon-needs-polygon')) })
+    .object({ type: z.literal('Polygon'), coordinates: PolygonCoords })
+    .superRefine((g, ctx) => checkRings([g.coordinates], false, ctx)),
+  z
+    .object({
+      type: z.literal('MultiPolygon'),
+      coordinates: z.array(PolygonCoords).min(1, zodMessage('boundary.multipolygon-needs-polygon')),
+    })
     .superRefine((g, ctx) => checkRings(g.coordinates, true, ctx)),
 ]);
 
@@ -102,7 +122,9 @@ function problemsOf(err: z.ZodError, multi: boolean): Message[] {
     const problem = own ?? { en: i.message, vi: issueVi(i) };
     const [, ...idx] = i.path as (string | number)[];
     if (i.path[0] !== 'coordinates' || idx.length === 0) return own ?? msg('boundary.problem-at', { at: {}, problem });
-    const names = (multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number']) as (keyof OutlinePlace)[];
+    const names = (
+      multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number']
+    ) as (keyof OutlinePlace)[];
     const at: OutlinePlace = {};
     idx.forEach((n, k) => (at[names[k]] = Number(n)));
     return msg('boundary.problem-at', { at, problem });
@@ -119,7 +141,8 @@ function checkOutline(input: unknown): { geometry: BoundaryGeometry } | { proble
   }
   const r = BoundaryGeometrySchema.safeParse(g);
   if (!r.success) return { problems: problemsOf(r.error, g.type === 'MultiPolygon') };
-  const round = (ring: number[][]): Position[] => ring.map(([lon, lat]) => [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);
+  const round = (ring: number[][]): Position[] =>
+    ring.map(([lon, lat]) => [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);
   return {
     geometry:
       r.data.type === 'Polygon'
@@ -144,13 +167,20 @@ export function countPositions(g: BoundaryGeometry): number {
 }
 
 function checkSource(source: unknown, subject: OutlineSubject): string {
-  if (typeof source !== 'string' || source.trim() === '') throw new BoundaryError(msg('boundary.no-source', { subject }));
-  if (source.length > MAX_SOURCE_LENGTH) throw new BoundaryError(msg('boundary.source-too-long', { subject, max: MAX_SOURCE_LENGTH }));
+  if (typeof source !== 'string' || source.trim() === '')
+    throw new BoundaryError(msg('boundary.no-source', { subject }));
+  if (source.length > MAX_SOURCE_LENGTH)
+    throw new BoundaryError(msg('boundary.source-too-long', { subject, max: MAX_SOURCE_LENGTH }));
   return source.trim();
 }
 
 /** Stores (or with `geometry` null, clears) an area's outline. */
-export function setBoundary(db: Db, path: string, geometry: unknown, source?: string | null): { path: string; positions: number } {
+export function setBoundary(
+  db: Db,
+  path: string,
+  geometry: unknown,
+  source?: string | null,
+): { path: string; positions: number } {
   const area = getAreaByPath(db, path);
   if (!area) throw new BoundaryError(msg('area.not-found', { path }));
   if (geometry === null) {
@@ -164,7 +194,9 @@ export function setBoundary(db: Db, path: string, geometry: unknown, source?: st
 }
 
 export function getBoundary(db: Db, path: string): { geometry: BoundaryGeometry; source: string | null } | undefined {
-  const r = db.prepare('SELECT boundary, boundary_source FROM areas WHERE path = ? AND boundary IS NOT NULL').get(path) as any;
+  const r = db
+    .prepare('SELECT boundary, boundary_source FROM areas WHERE path = ? AND boundary IS NOT NULL')
+    .get(path) as any;
   return r ? { geometry: JSON.parse(r.boundary), source: r.boundary_source } : undefined;
 }
 
@@ -177,12 +209,22 @@ const parentOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 const isNeighbour = (path: string, scope: string) => parentOf(scope) !== '' && parentOf(path) === parentOf(scope);
 
 export function listBoundaries(db: Db, scope: string | null): BoundaryCollection {
-  const rows = db.prepare('SELECT path, name, level, boundary, boundary_source FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as any[];
+  const rows = db
+    .prepare('SELECT path, name, level, boundary, boundary_source FROM areas WHERE boundary IS NOT NULL ORDER BY path')
+    .all() as any[];
   return {
     type: 'FeatureCollection',
     features: rows
-      .filter((r) => withinScope(scope, r.path) || (scope !== null && (withinScope(r.path, scope) || isNeighbour(r.path, scope))))
-      .map((r) => ({ type: 'Feature', id: r.path, properties: { path: r.path, name: r.name, level: r.level, source: r.boundary_source }, geometry: JSON.parse(r.boundary) })),
+      .filter(
+        (r) =>
+          withinScope(scope, r.path) || (scope !== null && (withinScope(r.path, scope) || isNeighbour(r.path, scope))),
+      )
+      .map((r) => ({
+        type: 'Feature',
+        id: r.path,
+        properties: { path: r.path, name: r.name, level: r.level, source: r.boundary_source },
+        geometry: JSON.parse(r.boundary),
+      })),
   };
 }
 
@@ -223,20 +265,31 @@ export function normaliseAreaName(s: string): string {
 }
 
 const featureList = (input: any): any[] => {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new BoundaryError(msg('boundary.import-not-collection', {}));
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new BoundaryError(msg('boundary.import-not-collection', {}));
   if (input.type === 'Feature') return [input];
   if (input.type !== 'FeatureCollection') {
     const bareGeometry = input.type === 'Polygon' || input.type === 'MultiPolygon';
-    throw new BoundaryError(msg('boundary.import-not-collection', { got: JSON.stringify(input.type ?? null), bareGeometry }));
+    throw new BoundaryError(
+      msg('boundary.import-not-collection', { got: JSON.stringify(input.type ?? null), bareGeometry }),
+    );
   }
   if (!Array.isArray(input.features)) throw new BoundaryError(msg('boundary.import-no-features-array'));
   if (input.features.length === 0) throw new BoundaryError(msg('boundary.import-empty'));
-  if (input.features.length > MAX_IMPORT_FEATURES) throw new BoundaryError(msg('boundary.import-too-many-features', { count: input.features.length, max: MAX_IMPORT_FEATURES }));
+  if (input.features.length > MAX_IMPORT_FEATURES)
+    throw new BoundaryError(
+      msg('boundary.import-too-many-features', { count: input.features.length, max: MAX_IMPORT_FEATURES }),
+    );
   return input.features;
 };
 
 /** An unmatched feature in the report, its reason in both languages. */
-const unmatched = (feature: number, key: string | null, reason: Message) => ({ feature, key, reason: reason.en, reasonVi: reason.vi });
+const unmatched = (feature: number, key: string | null, reason: Message) => ({
+  feature,
+  key,
+  reason: reason.en,
+  reasonVi: reason.vi,
+});
 
 /**
  * Imports outlines from a FeatureCollection (or one Feature), matching each feature to an area.
@@ -259,29 +312,40 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
   const claimedBy = new Map<string, number>();
 
   features.forEach((f: any, i: number) => {
-    if (!f || typeof f !== 'object' || f.type !== 'Feature') throw new BoundaryError(msg('boundary.import-not-a-feature', { feature: i }));
+    if (!f || typeof f !== 'object' || f.type !== 'Feature')
+      throw new BoundaryError(msg('boundary.import-not-a-feature', { feature: i }));
     const raw = f.properties?.[prop];
     const key = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : null;
-    if (!key) return report.unmatched.push(unmatched(i, null, msg('boundary.unmatched-no-property', { property: prop })));
+    if (!key)
+      return report.unmatched.push(unmatched(i, null, msg('boundary.unmatched-no-property', { property: prop })));
     let area: { path: string; name: string } | undefined;
     if (matchBy === 'path') area = getAreaByPath(db, key);
     else if (matchBy === 'slug') area = children.find((c) => c.path === `${opts.parentPath}/${key}`);
     else {
       const hits = children.filter((c) => normaliseAreaName(c.name) === normaliseAreaName(key));
-      if (hits.length > 1) return report.unmatched.push(unmatched(i, key, msg('boundary.unmatched-ambiguous-name', { paths: hits.map((h) => h.path) })));
+      if (hits.length > 1)
+        return report.unmatched.push(
+          unmatched(i, key, msg('boundary.unmatched-ambiguous-name', { paths: hits.map((h) => h.path) })),
+        );
       area = hits[0];
     }
     if (!area) {
-      const reason = matchBy === 'path' ? msg('boundary.unmatched-no-such-area') : msg('boundary.unmatched-not-under-parent', { matchBy, parent: opts.parentPath! });
+      const reason =
+        matchBy === 'path'
+          ? msg('boundary.unmatched-no-such-area')
+          : msg('boundary.unmatched-not-under-parent', { matchBy, parent: opts.parentPath! });
       return report.unmatched.push(unmatched(i, key, reason));
     }
     const subject = { feature: i, key, path: area.path };
     const earlier = claimedBy.get(area.path);
-    if (earlier !== undefined) throw new BoundaryError(msg('boundary.import-duplicate-match', { first: earlier, second: i, path: area.path }));
+    if (earlier !== undefined)
+      throw new BoundaryError(msg('boundary.import-duplicate-match', { first: earlier, second: i, path: area.path }));
     claimedBy.set(area.path, i);
-    if (opts.canEdit && !opts.canEdit(area.path)) throw new BoundaryScopeError(msg('boundary.import-outside-scope', subject));
+    if (opts.canEdit && !opts.canEdit(area.path))
+      throw new BoundaryScopeError(msg('boundary.import-outside-scope', subject));
     const checked = checkOutline(f.geometry);
-    if ('problems' in checked) throw new BoundaryError(msg('boundary.feature-invalid', { ...subject, problems: checked.problems }));
+    if ('problems' in checked)
+      throw new BoundaryError(msg('boundary.feature-invalid', { ...subject, problems: checked.problems }));
     const { geometry } = checked;
     const source = checkSource(f.properties?.source ?? opts.source, subject);
     writes.push({ path: area.path, geometry, source });
@@ -290,10 +354,13 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
 
   report.notInFile = children.filter((c) => !claimedBy.has(c.path)).map((c) => c.path);
   if (writes.length === 0) {
-    throw new BoundaryError(msg('boundary.import-nothing-matched', { property: prop, matchBy, parent: opts.parentPath ?? null }), {
-      matched: [],
-      unmatched: report.unmatched.slice(0, 50),
-    });
+    throw new BoundaryError(
+      msg('boundary.import-nothing-matched', { property: prop, matchBy, parent: opts.parentPath ?? null }),
+      {
+        matched: [],
+        unmatched: report.unmatched.slice(0, 50),
+      },
+    );
   }
   if (!opts.dryRun) {
     const update = db.prepare('UPDATE areas SET boundary = ?, boundary_source = ? WHERE path = ?');
@@ -307,5 +374,7 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
 
 /** Whether any area at or below `path` has an outline. */
 export function hasBoundaryUnder(db: Db, path: string): boolean {
-  return !!db.prepare("SELECT 1 FROM areas WHERE (path = ? OR path LIKE ? || '/%') AND boundary IS NOT NULL LIMIT 1").get(path, path);
+  return !!db
+    .prepare("SELECT 1 FROM areas WHERE (path = ? OR path LIKE ? || '/%') AND boundary IS NOT NULL LIMIT 1")
+    .get(path, path);
 }

@@ -36,7 +36,9 @@ export function createVisibility(db: Db, scope: string | null) {
       if (all) return true;
       let ok = devices.get(id);
       if (ok === undefined) {
-        const r = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ?').get(id) as { path: string } | undefined;
+        const r = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ?').get(id) as
+          | { path: string }
+          | undefined;
         devices.set(id, (ok = !!r && withinScope(scope, r.path)));
       }
       return ok;
@@ -45,7 +47,11 @@ export function createVisibility(db: Db, scope: string | null) {
       if (all) return true;
       let ok = broadcasts.get(id);
       if (ok === undefined) {
-        const r = db.prepare(`SELECT 1 FROM (${TARGET_PATHS}) WHERE broadcast_id = :id AND (${UNDER('path')} OR ${ABOVE('path')}) LIMIT 1`).get({ id, s: scope });
+        const r = db
+          .prepare(
+            `SELECT 1 FROM (${TARGET_PATHS}) WHERE broadcast_id = :id AND (${UNDER('path')} OR ${ABOVE('path')}) LIMIT 1`,
+          )
+          .get({ id, s: scope });
         broadcasts.set(id, (ok = r !== undefined));
       }
       return ok;
@@ -83,7 +89,11 @@ export function createVisibility(db: Db, scope: string | null) {
       if (kind === 'device') return v.device(e.target);
       if (kind === 'area' || kind === 'quiet-hours') return e.target !== '' && v.path(e.target);
       const userArea = (where: string, arg: unknown) =>
-        (db.prepare(`SELECT a.path FROM users u JOIN areas a ON a.id = u.area_id WHERE ${where}`).get(arg) as { path: string } | undefined)?.path;
+        (
+          db.prepare(`SELECT a.path FROM users u JOIN areas a ON a.id = u.area_id WHERE ${where}`).get(arg) as
+            | { path: string }
+            | undefined
+        )?.path;
       if (kind === 'auth') {
         const p = e.userId === null ? undefined : userArea('u.id = ?', e.userId);
         return p !== undefined && withinScope(scope, p);

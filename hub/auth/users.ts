@@ -40,10 +40,13 @@ export async function createUser(
   if (input.role !== 'admin' && !input.areaPath) throw new LocalizedError(msg('user.needs-area', { role: input.role }));
   const area = input.areaPath ? getAreaByPath(db, input.areaPath) : undefined;
   if (input.areaPath && !area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
-  if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username)) throw new LocalizedError(msg('user.exists', { username: input.username }));
+  if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username))
+    throw new LocalizedError(msg('user.exists', { username: input.username }));
   const hash = await hashPassword(input.password);
   const info = db
-    .prepare('INSERT INTO users(username, display_name, password_hash, role, area_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO users(username, display_name, password_hash, role, area_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(input.username, input.displayName ?? input.username, hash, input.role, area?.id ?? null, Date.now());
   return getUser(db, Number(info.lastInsertRowid))!;
 }
@@ -70,16 +73,17 @@ export async function login(db: Db, username: string, password: string): Promise
   return { token: issueToken(db, r.id, 'session', '', Date.now() + SESSION_MS), user: toUser(db, r) };
 }
 
-export function issueToken(db: Db, userId: number, kind: 'session' | 'api', name: string, expiresAt: number | null): string {
+export function issueToken(
+  db: Db,
+  userId: number,
+  kind: 'session' | 'api',
+  name: string,
+  expiresAt: number | null,
+): string {
   const token = `wc_${randomSecret(24)}`;
-  db.prepare('INSERT INTO tokens(user_id, token_hash, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    userId,
-    sha(token),
-    kind,
-    name,
-    Date.now(),
-    expiresAt,
-  );
+  db.prepare(
+    'INSERT INTO tokens(user_id, token_hash, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(userId, sha(token), kind, name, Date.now(), expiresAt);
   return token;
 }
 

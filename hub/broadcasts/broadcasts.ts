@@ -29,7 +29,12 @@ export const BroadcastInput = z
     /** iCalendar DTSTART + RRULE lines in Vietnam wall time. */
     rrule: z.string().max(4000).optional(),
     /** How long an LED message stays up (audio lasts as long as its media). */
-    displaySeconds: z.number().int().min(5).max(6 * 3600).optional(),
+    displaySeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(6 * 3600)
+      .optional(),
   })
   .refine((b) => b.mediaId !== undefined || b.led !== undefined, zodMessage('broadcast.needs-content'))
   .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), zodMessage('broadcast.when-one-of'));
@@ -76,7 +81,9 @@ export class BroadcastError extends LocalizedError {
 }
 
 function toBroadcast(db: Db, r: any): Broadcast {
-  const targets = db.prepare('SELECT area_id, device_id FROM broadcast_targets WHERE broadcast_id = ?').all(r.id) as any[];
+  const targets = db
+    .prepare('SELECT area_id, device_id FROM broadcast_targets WHERE broadcast_id = ?')
+    .all(r.id) as any[];
   return {
     id: r.id,
     title: r.title,
@@ -110,28 +117,39 @@ export function getBroadcast(db: Db, id: string): Broadcast | undefined {
 
 export function listBroadcasts(db: Db, filter: { status?: BroadcastStatus; limit?: number } = {}): Broadcast[] {
   const rows = filter.status
-    ? db.prepare('SELECT * FROM broadcasts WHERE status = ? ORDER BY created_at DESC LIMIT ?').all(filter.status, filter.limit ?? 500)
+    ? db
+        .prepare('SELECT * FROM broadcasts WHERE status = ? ORDER BY created_at DESC LIMIT ?')
+        .all(filter.status, filter.limit ?? 500)
     : db.prepare('SELECT * FROM broadcasts ORDER BY created_at DESC LIMIT ?').all(filter.limit ?? 500);
   return (rows as any[]).map((r) => toBroadcast(db, r));
 }
 
 /** Broadcasts that can still play: approved, not cancelled. */
 export function liveBroadcasts(db: Db): Broadcast[] {
-  return (db.prepare("SELECT * FROM broadcasts WHERE status = 'approved'").all() as any[]).map((r) => toBroadcast(db, r));
+  return (db.prepare("SELECT * FROM broadcasts WHERE status = 'approved'").all() as any[]).map((r) =>
+    toBroadcast(db, r),
+  );
 }
 
 function targetPaths(db: Db, b: { targets: { areas: string[]; devices: string[] } }): string[] {
   return [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')];
 }
 
-function assertInScope(db: Db, user: User, b: { targets: { areas: string[]; devices: string[] } }, verb: 'create' | 'approve' | 'cancel'): void {
+function assertInScope(
+  db: Db,
+  user: User,
+  b: { targets: { areas: string[]; devices: string[] } },
+  verb: 'create' | 'approve' | 'cancel',
+): void {
   for (const p of targetPaths(db, b)) {
-    if (!withinScope(user.scope, p)) throw new BroadcastError(msg('broadcast.out-of-scope', { verb, path: p, scope: user.scope }), 403);
+    if (!withinScope(user.scope, p))
+      throw new BroadcastError(msg('broadcast.out-of-scope', { verb, path: p, scope: user.scope }), 403);
   }
 }
 
 /** Emergencies by the district office air at once: the national rule puts them before any queue. */
-const selfApproves = (user: User, priority: Priority) => priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
+const selfApproves = (user: User, priority: Priority) =>
+  priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
 
 /** What the HTTP API also requires of a new or edited broadcast: that it reaches a device. */
 export interface ApiRules {
@@ -145,16 +163,23 @@ export interface ApiRules {
  * so is one a targeted board that reported its display would refuse (led-fit.ts).
  */
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
-  if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim()))) throw new BroadcastError(msg('broadcast.led-empty'));
+  if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim())))
+    throw new BroadcastError(msg('broadcast.led-empty'));
   const kinds = resolveTargets(db, input.targets.areas, input.targets.devices)
-    .map((id) => db.prepare('SELECT kind FROM devices WHERE id = ? AND decommissioned_at IS NULL').get(id) as { kind: string } | undefined)
+    .map(
+      (id) =>
+        db.prepare('SELECT kind FROM devices WHERE id = ? AND decommissioned_at IS NULL').get(id) as
+          | { kind: string }
+          | undefined,
+    )
     .filter((d): d is { kind: string } => !!d)
     .map((d) => d.kind);
   const speakers = kinds.filter((k) => k === 'speaker').length;
   const boards = kinds.filter((k) => k === 'led').length;
   const audio = input.mediaId !== undefined;
   const led = input.led !== undefined;
-  if ((audio ? speakers : 0) + (led ? boards : 0) === 0) throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
+  if ((audio ? speakers : 0) + (led ? boards : 0) === 0)
+    throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
   if (input.led) {
     const misfit = ledMisfit(db, input.led, input.targets);
     if (misfit) throw new BroadcastError(misfit);
@@ -162,9 +187,18 @@ export function assertReachesDevices(db: Db, input: BroadcastInput): void {
 }
 
 /** Checks a broadcast's input against the database: targets, scope, media, and when it starts. */
-function validateInput(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, rules: ApiRules = {}): { durationMs: number; startsAt: number | null } {
-  for (const a of input.targets.areas) if (!getAreaByPath(db, a)) throw new BroadcastError(msg('broadcast.target-area-not-found', { path: a }));
-  for (const d of input.targets.devices) if (!getDevice(db, d)) throw new BroadcastError(msg('broadcast.target-device-not-found', { id: d }));
+function validateInput(
+  db: Db,
+  user: User,
+  input: BroadcastInput,
+  now: number,
+  startLeadMs: number,
+  rules: ApiRules = {},
+): { durationMs: number; startsAt: number | null } {
+  for (const a of input.targets.areas)
+    if (!getAreaByPath(db, a)) throw new BroadcastError(msg('broadcast.target-area-not-found', { path: a }));
+  for (const d of input.targets.devices)
+    if (!getDevice(db, d)) throw new BroadcastError(msg('broadcast.target-device-not-found', { id: d }));
   assertInScope(db, user, input, 'create');
 
   let durationMs: number;
@@ -172,7 +206,11 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
     const m = getMedia(db, input.mediaId);
     if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
     if (m.archivedAt) throw new BroadcastError(msg('media.archived', { id: input.mediaId }), 409);
-    if (m.status !== 'ready') throw new BroadcastError(msg('broadcast.media-not-ready', { id: input.mediaId, status: m.status, error: m.error, errorVi: m.errorVi }), 409);
+    if (m.status !== 'ready')
+      throw new BroadcastError(
+        msg('broadcast.media-not-ready', { id: input.mediaId, status: m.status, error: m.error, errorVi: m.errorVi }),
+        409,
+      );
     durationMs = m.durationMs!;
   } else {
     const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);
@@ -188,7 +226,8 @@ function validateInput(db: Db, user: User, input: BroadcastInput, now: number, s
       } catch (e) {
         throw new BroadcastError(msg('broadcast.starts-at-invalid', { reason: textOf(e) }));
       }
-      if (startsAt + durationMs < now) throw new BroadcastError(msg('broadcast.starts-in-past', { startsAt: input.startsAt }));
+      if (startsAt + durationMs < now)
+        throw new BroadcastError(msg('broadcast.starts-in-past', { startsAt: input.startsAt }));
     }
   } else {
     try {
@@ -207,7 +246,15 @@ function insertTargets(db: Db, id: string, targets: BroadcastInput['targets']): 
   for (const d of targets.devices) ins.run(id, null, d);
 }
 
-function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number, startLeadMs: number, replaces: string | null, rules: ApiRules = {}): Broadcast {
+function insertBroadcast(
+  db: Db,
+  user: User,
+  input: BroadcastInput,
+  now: number,
+  startLeadMs: number,
+  replaces: string | null,
+  rules: ApiRules = {},
+): Broadcast {
   const { durationMs, startsAt } = validateInput(db, user, input, now, startLeadMs, rules);
   const id = randomUUID();
   const autoApprove = selfApproves(user, input.priority);
@@ -236,12 +283,24 @@ function insertBroadcast(db: Db, user: User, input: BroadcastInput, now: number,
     );
     insertTargets(db, id, input.targets);
     const action = autoApprove ? 'broadcast.emergency' : replaces ? 'broadcast.revise' : 'broadcast.submit';
-    audit(db, user.id, action, id, { title: input.title, priority: input.priority, targets: input.targets, ...(replaces ? { replaces } : {}) });
+    audit(db, user.id, action, id, {
+      title: input.title,
+      priority: input.priority,
+      targets: input.targets,
+      ...(replaces ? { replaces } : {}),
+    });
   })();
   return getBroadcast(db, id)!;
 }
 
-export function createBroadcast(db: Db, user: User, input: BroadcastInput, now = Date.now(), startLeadMs = 5000, rules: ApiRules = {}): Broadcast {
+export function createBroadcast(
+  db: Db,
+  user: User,
+  input: BroadcastInput,
+  now = Date.now(),
+  startLeadMs = 5000,
+  rules: ApiRules = {},
+): Broadcast {
   return insertBroadcast(db, user, input, now, startLeadMs, null, rules);
 }
 
@@ -250,14 +309,25 @@ export function createBroadcast(db: Db, user: User, input: BroadcastInput, now =
  * waits for approval again. An approved one keeps airing unchanged: the edit becomes a new
  * broadcast that replaces it when a leader approves the edit (so nothing unapproved ever airs).
  */
-export function editBroadcast(db: Db, user: User, id: string, input: BroadcastInput, now = Date.now(), startLeadMs = 5000, rules: ApiRules = {}): { broadcast: Broadcast; revisionOf: string | null } {
+export function editBroadcast(
+  db: Db,
+  user: User,
+  id: string,
+  input: BroadcastInput,
+  now = Date.now(),
+  startLeadMs = 5000,
+  rules: ApiRules = {},
+): { broadcast: Broadcast; revisionOf: string | null } {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
   if (b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.edit-author-only'), 403);
-  if (b.priority === 'emergency' || input.priority === 'emergency') throw new BroadcastError(msg('broadcast.emergency-not-editable'), 409);
+  if (b.priority === 'emergency' || input.priority === 'emergency')
+    throw new BroadcastError(msg('broadcast.emergency-not-editable'), 409);
   if (b.status === 'cancelled') throw new BroadcastError(msg('broadcast.cancelled-not-editable'), 409);
   if (b.status === 'approved') {
-    const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as { id: string } | undefined;
+    const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as
+      | { id: string }
+      | undefined;
     if (pending) throw new BroadcastError(msg('broadcast.edit-pending', { id: pending.id }), 409);
     return { broadcast: insertBroadcast(db, user, input, now, startLeadMs, id, rules), revisionOf: id };
   }
@@ -266,36 +336,76 @@ export function editBroadcast(db: Db, user: User, id: string, input: BroadcastIn
     db.prepare(
       `UPDATE broadcasts SET title = ?, media_id = ?, led = ?, priority = ?, volume = ?, starts_at = ?, rrule = ?, duration_ms = ?,
          status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL, decision_code = NULL WHERE id = ?`,
-    ).run(input.title, input.mediaId ?? null, input.led ? JSON.stringify(input.led) : null, input.priority, input.volume, startsAt, input.rrule ?? null, durationMs, id);
+    ).run(
+      input.title,
+      input.mediaId ?? null,
+      input.led ? JSON.stringify(input.led) : null,
+      input.priority,
+      input.volume,
+      startsAt,
+      input.rrule ?? null,
+      durationMs,
+      id,
+    );
     db.prepare('DELETE FROM broadcast_targets WHERE broadcast_id = ?').run(id);
     insertTargets(db, id, input.targets);
     // Its times or places may have changed: a clash decision must be taken again.
     db.prepare('DELETE FROM occurrence_exclusions WHERE decided_for = ?').run(id);
-    audit(db, user.id, 'broadcast.edit', id, { title: input.title, previousStatus: b.status, ...(b.decisionNote ? { rejectedBecause: b.decisionNote } : {}) });
+    audit(db, user.id, 'broadcast.edit', id, {
+      title: input.title,
+      previousStatus: b.status,
+      ...(b.decisionNote ? { rejectedBecause: b.decisionNote } : {}),
+    });
   })();
   return { broadcast: getBroadcast(db, id)!, revisionOf: null };
 }
 
-function decide(db: Db, user: User, id: string, to: 'approved' | 'rejected', note: string | null, now: number): Broadcast {
+function decide(
+  db: Db,
+  user: User,
+  id: string,
+  to: 'approved' | 'rejected',
+  note: string | null,
+  now: number,
+): Broadcast {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
   if (b.status !== 'submitted') throw new BroadcastError(msg('broadcast.not-submitted', { status: b.status }), 409);
   if (user.role === 'operator') throw new BroadcastError(msg('broadcast.approver-role-only'), 403);
   if (b.createdBy === user.id) throw new BroadcastError(msg('broadcast.author-cannot-approve'), 403);
   assertInScope(db, user, b, 'approve');
-  db.prepare('UPDATE broadcasts SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(to, user.id, now, note, id);
-  audit(db, user.id, to === 'approved' ? 'broadcast.approve' : 'broadcast.reject', id, note ? { reason: note } : undefined);
+  db.prepare('UPDATE broadcasts SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(
+    to,
+    user.id,
+    now,
+    note,
+    id,
+  );
+  audit(
+    db,
+    user.id,
+    to === 'approved' ? 'broadcast.approve' : 'broadcast.reject',
+    id,
+    note ? { reason: note } : undefined,
+  );
   return getBroadcast(db, id)!;
 }
 
 /** Approves; an approved edit takes the place of the broadcast it replaces (returned as `superseded`). */
-export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(), startLeadMs = 5000): Broadcast & { superseded?: Broadcast } {
+export function approveBroadcast(
+  db: Db,
+  user: User,
+  id: string,
+  now = Date.now(),
+  startLeadMs = 5000,
+): Broadcast & { superseded?: Broadcast } {
   return db.transaction(() => {
     // An edit takes its original's place: that one must still be airing, and be the approver's to end.
     const pending = getBroadcast(db, id);
     const old = pending?.replaces ? getBroadcast(db, pending.replaces) : undefined;
     if (pending?.status === 'submitted' && old) {
-      if (old.status !== 'approved') throw new BroadcastError(msg('broadcast.replaced-not-approved', { id: old.id, status: old.status }), 409);
+      if (old.status !== 'approved')
+        throw new BroadcastError(msg('broadcast.replaced-not-approved', { id: old.id, status: old.status }), 409);
       assertInScope(db, user, old, 'cancel');
     }
     const b = decide(db, user, id, 'approved', null, now);
@@ -305,7 +415,11 @@ export function approveBroadcast(db: Db, user: User, id: string, now = Date.now(
     }
     let superseded: Broadcast | undefined;
     if (old) {
-      db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, old.id);
+      db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(
+        user.id,
+        now,
+        old.id,
+      );
       audit(db, user.id, 'broadcast.superseded', old.id, { by: id });
       superseded = getBroadcast(db, old.id);
     }
@@ -321,14 +435,26 @@ export function rejectBroadcast(db: Db, user: User, id: string, reason: string, 
 export function cancelBroadcast(db: Db, user: User, id: string, now = Date.now()): Broadcast {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
-  if (b.status === 'cancelled' || b.status === 'rejected') throw new BroadcastError(msg('broadcast.already-closed', { status: b.status }), 409);
-  if (user.role === 'operator' && b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.operator-cancel-own'), 403);
+  if (b.status === 'cancelled' || b.status === 'rejected')
+    throw new BroadcastError(msg('broadcast.already-closed', { status: b.status }), 409);
+  if (user.role === 'operator' && b.createdBy !== user.id)
+    throw new BroadcastError(msg('broadcast.operator-cancel-own'), 403);
   assertInScope(db, user, b, 'cancel');
-  db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(user.id, now, id);
+  db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(
+    user.id,
+    now,
+    id,
+  );
   audit(db, user.id, 'broadcast.cancel', id);
   return getBroadcast(db, id)!;
 }
 
 export function presentBroadcast(b: Broadcast) {
-  return { ...b, startsAt: formatVn(b.startsAt), createdAt: formatVn(b.createdAt), decidedAt: formatVn(b.decidedAt), cancelledAt: formatVn(b.cancelledAt) };
+  return {
+    ...b,
+    startsAt: formatVn(b.startsAt),
+    createdAt: formatVn(b.createdAt),
+    decidedAt: formatVn(b.decidedAt),
+    cancelledAt: formatVn(b.cancelledAt),
+  };
 }

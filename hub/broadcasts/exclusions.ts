@@ -4,14 +4,17 @@
 // rejected or withdrawn bulletin never silences the one it clashed with.
 import type { Db } from '../db/database.ts';
 
-export const exclusionKey = (broadcastId: string, startAt: number, deviceId: string) => `${broadcastId}|${startAt}|${deviceId}`;
+export const exclusionKey = (broadcastId: string, startAt: number, deviceId: string) =>
+  `${broadcastId}|${startAt}|${deviceId}`;
 
 /**
  * Keys of the excluded (broadcast, start, device) triples among these broadcasts. `pendingFor`
  * names broadcasts whose decisions count although they are not approved yet (a draft under review).
  */
 export function activeExclusions(db: Db, broadcastIds: string[], pendingFor: string[] = []): Set<string> {
-  return new Set(activeExclusionRows(db, broadcastIds, pendingFor).map((r) => exclusionKey(r.broadcastId, r.startAt, r.deviceId)));
+  return new Set(
+    activeExclusionRows(db, broadcastIds, pendingFor).map((r) => exclusionKey(r.broadcastId, r.startAt, r.deviceId)),
+  );
 }
 
 /** The devices each occurrence is taken off, keyed by `${broadcastId}|${startAt}`. */
@@ -24,7 +27,11 @@ export function devicesLeftOff(db: Db, broadcastIds: string[]): Map<string, stri
   return out;
 }
 
-function activeExclusionRows(db: Db, broadcastIds: string[], pendingFor: string[] = []): Array<{ broadcastId: string; startAt: number; deviceId: string }> {
+function activeExclusionRows(
+  db: Db,
+  broadcastIds: string[],
+  pendingFor: string[] = [],
+): Array<{ broadcastId: string; startAt: number; deviceId: string }> {
   if (broadcastIds.length === 0) return [];
   // Filtered in SQL (the index on broadcast_id): this runs on every plan the hub makes.
   return db
@@ -36,5 +43,9 @@ function activeExclusionRows(db: Db, broadcastIds: string[], pendingFor: string[
                OR e.decided_for IN (SELECT value FROM json_each(?))
                OR (d.status = 'cancelled' AND e.start_at < d.cancelled_at))`,
     )
-    .all(JSON.stringify(broadcastIds), JSON.stringify(pendingFor)) as Array<{ broadcastId: string; startAt: number; deviceId: string }>;
+    .all(JSON.stringify(broadcastIds), JSON.stringify(pendingFor)) as Array<{
+    broadcastId: string;
+    startAt: number;
+    deviceId: string;
+  }>;
 }

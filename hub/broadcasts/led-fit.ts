@@ -32,15 +32,22 @@ export function ledMisfit(db: Db, led: LedMessage, targets: { areas: string[]; d
   const ids = resolveTargets(db, targets.areas, targets.devices);
   if (ids.length === 0) return null;
   const rows = db
-    .prepare("SELECT name, led_display FROM devices WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'led' AND decommissioned_at IS NULL AND led_display IS NOT NULL ORDER BY name")
+    .prepare(
+      "SELECT name, led_display FROM devices WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'led' AND decommissioned_at IS NULL AND led_display IS NOT NULL ORDER BY name",
+    )
     .all(JSON.stringify(ids)) as Array<{ name: string; led_display: string }>;
   // One check per distinct display; boards sharing one are named together.
   const byDisplay = new Map<string, { display: LedDisplay; names: string[] }>();
-  for (const r of rows) (byDisplay.get(r.led_display) ?? byDisplay.set(r.led_display, { display: JSON.parse(r.led_display), names: [] }).get(r.led_display)!).names.push(r.name);
+  for (const r of rows)
+    (
+      byDisplay.get(r.led_display) ??
+      byDisplay.set(r.led_display, { display: JSON.parse(r.led_display), names: [] }).get(r.led_display)!
+    ).names.push(r.name);
   const boards = [];
   for (const { display, names } of byDisplay.values()) {
     const refusals = messageRefusals(led.pages, display);
-    if (refusals.length) boards.push({ names, size: `${display.columns}×${display.rows}`, problems: refusals.map(toProblem) });
+    if (refusals.length)
+      boards.push({ names, size: `${display.columns}×${display.rows}`, problems: refusals.map(toProblem) });
   }
   return boards.length ? msg('broadcast.led-does-not-fit', { boards }) : null;
 }

@@ -29,7 +29,12 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
 }
 
 /** The item a device of this kind plays for a broadcast, or null when the kind has nothing to do. */
-export function itemFor(b: Broadcast, kind: DeviceKind, startAt: number, media: MediaRef | undefined): ScheduleItem | null {
+export function itemFor(
+  b: Broadcast,
+  kind: DeviceKind,
+  startAt: number,
+  media: MediaRef | undefined,
+): ScheduleItem | null {
   const base = {
     occurrenceId: occurrenceId(b.id, startAt),
     broadcastId: b.id,
@@ -69,7 +74,13 @@ export function owedAt(b: Broadcast, startAt: number): boolean {
  */
 export interface PlanShape {
   occurrences: Array<{ broadcastId: string; occurrenceId: string; startAt: number }>;
-  targets: Array<{ broadcastId: string; deviceId: string; kind: DeviceKind; durationMs: number; retiredAt: number | null }>;
+  targets: Array<{
+    broadcastId: string;
+    deviceId: string;
+    kind: DeviceKind;
+    durationMs: number;
+    retiredAt: number | null;
+  }>;
   excluded: Set<string>;
 }
 
@@ -88,7 +99,12 @@ export interface PlanCache {
   excludedFor: Set<string>;
   retiredAt?: Map<string, number>;
 }
-export const newPlanCache = (): PlanCache => ({ targets: new Map(), starts: new Map(), excluded: new Set(), excludedFor: new Set() });
+export const newPlanCache = (): PlanCache => ({
+  targets: new Map(),
+  starts: new Map(),
+  excluded: new Set(),
+  excludedFor: new Set(),
+});
 
 /** Above this many devices one query for every kind beats one query per device. */
 const BULK_KINDS = 64;
@@ -109,10 +125,17 @@ export function planShape(
   }
   const shape: PlanShape = { occurrences: [], targets: [], excluded: cache.excluded };
   const retiredAt = (cache.retiredAt ??= new Map(
-    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]),
+    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map(
+      (r) => [r.id as string, r.decommissioned_at as number],
+    ),
   ));
   if (!cache.kinds && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
-    cache.kinds = new Map((db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [r.id, r.kind]));
+    cache.kinds = new Map(
+      (db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: DeviceKind }>).map((r) => [
+        r.id,
+        r.kind,
+      ]),
+    );
   }
   const kinds = cache.kinds;
   const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
@@ -144,7 +167,9 @@ export function planShape(
       shape.targets.push({ broadcastId: b.id, deviceId, kind, durationMs, retiredAt: retiredAt.get(deviceId) ?? null });
       reaches = true;
     }
-    if (reaches) for (const s of starts) shape.occurrences.push({ broadcastId: b.id, occurrenceId: occurrenceId(b.id, s), startAt: s });
+    if (reaches)
+      for (const s of starts)
+        shape.occurrences.push({ broadcastId: b.id, occurrenceId: occurrenceId(b.id, s), startAt: s });
   }
   return shape;
 }
@@ -155,7 +180,9 @@ function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCac
   if (!r) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its
     // occurrences before the approval were never sent, so they are not part of the plan.
-    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+    const starts = occurrencesBetween(b, from, to).filter(
+      (s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt),
+    );
     cache.starts.set(b.id, (r = { starts, media: starts.length ? mediaRef(db, b.mediaId) : undefined }));
   }
   return r;

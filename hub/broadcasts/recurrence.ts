@@ -5,7 +5,12 @@ import rrulePkg from 'rrule';
 import { VN_OFFSET_MS } from '../time.ts';
 import { LocalizedError, msg } from '../messages.ts';
 
-const { rrulestr } = rrulePkg as unknown as { rrulestr: (s: string, o: object) => { between(a: Date, b: Date, inc: boolean): Date[]; all(it?: (d: Date, i: number) => boolean): Date[] } };
+const { rrulestr } = rrulePkg as unknown as {
+  rrulestr: (
+    s: string,
+    o: object,
+  ) => { between(a: Date, b: Date, inc: boolean): Date[]; all(it?: (d: Date, i: number) => boolean): Date[] };
+};
 
 export const MAX_OCCURRENCES = 2000;
 
@@ -34,7 +39,11 @@ export function validateRecurrence(rule: string): { first: number; count: number
 }
 
 /** Start times (epoch ms) of a broadcast within [from, to). */
-export function occurrencesBetween(b: { startsAt: number | null; rrule: string | null }, from: number, to: number): number[] {
+export function occurrencesBetween(
+  b: { startsAt: number | null; rrule: string | null },
+  from: number,
+  to: number,
+): number[] {
   if (!b.rrule) return b.startsAt !== null && b.startsAt >= from && b.startsAt < to ? [b.startsAt] : [];
   const set = parseSet(b.rrule);
   return set

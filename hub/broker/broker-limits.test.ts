@@ -18,7 +18,12 @@ let creds: { mqttUsername: string; mqttPassword: string };
 beforeAll(async () => {
   t = await startTestHub();
   await t.admin.post('/api/v1/areas', { slug: 'ha-noi', name: 'Hà Nội', level: 'province' });
-  const { enrolToken } = await t.admin.post('/api/v1/devices', { id: 'loa-a', name: 'A', kind: 'speaker', areaPath: 'ha-noi' });
+  const { enrolToken } = await t.admin.post('/api/v1/devices', {
+    id: 'loa-a',
+    name: 'A',
+    kind: 'speaker',
+    areaPath: 'ha-noi',
+  });
   creds = await t.api.post('/api/v1/enrol', { token: enrolToken, publicKey: generateSigningKeys().publicKeyPem });
 });
 afterAll(() => t?.stop());
@@ -28,14 +33,20 @@ describe('packet meter', () => {
     const m = new PacketMeter();
     const limit = () => 200;
     // two packets of 3 and 130 bytes (two length bytes), split at awkward places
-    const stream = Buffer.concat([Buffer.from([0x10, 3, 1, 2, 3, 0x30, 0x82, 0x01]), Buffer.alloc(130), Buffer.from([0x30, 0xc9, 0x01])]);
+    const stream = Buffer.concat([
+      Buffer.from([0x10, 3, 1, 2, 3, 0x30, 0x82, 0x01]),
+      Buffer.alloc(130),
+      Buffer.from([0x30, 0xc9, 0x01]),
+    ]);
     expect(m.feed(stream.subarray(0, 6), limit)).toBeNull();
     expect(m.feed(stream.subarray(6, 7), limit)).toBeNull();
     expect(m.feed(stream.subarray(7, 140), limit)).toBeNull();
     expect(m.packets).toBe(2);
     expect(m.feed(stream.subarray(140), limit)).toMatch(/packet 3 announces 201 bytes/);
     expect(new PacketMeter().feed(Buffer.from([0x30, 0xc9, 0x01]), limit)).toMatch(/announces 201 bytes \(limit 200\)/);
-    expect(new PacketMeter().feed(Buffer.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x7f]), () => Infinity)).toMatch(/malformed/);
+    expect(new PacketMeter().feed(Buffer.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x7f]), () => Infinity)).toMatch(
+      /malformed/,
+    );
   });
 });
 
@@ -43,7 +54,9 @@ describe('embedded broker limits', () => {
   it('closes a flood of concurrent 120 MiB CONNECTs from the fixed header, before authentication, and memory stays bounded', async () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
-    const results = await Promise.all(Array.from({ length: 8 }, () => oversizedConnect({ host: '127.0.0.1', port: t.hub.mqttPort! }, 120 * MiB)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => oversizedConnect({ host: '127.0.0.1', port: t.hub.mqttPort! }, 120 * MiB)),
+    );
     const grown = process.memoryUsage().rss - before;
     for (const r of results) {
       expect(r.closedByBroker).toBe(true);
@@ -62,7 +75,13 @@ describe('embedded broker limits', () => {
   });
 
   it('still admits a device, and closes its connection when it publishes more than the packet limit', async () => {
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, { clientId: 'loa-a', username: 'loa-a', password: creds.mqttPassword, protocolVersion: 4, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, {
+      clientId: 'loa-a',
+      username: 'loa-a',
+      password: creds.mqttPassword,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     client.on('error', () => {});
     client.publish(topics().deviceEvent('loa-a', 'telemetry'), Buffer.alloc(PACKET_MAX_BYTES + 1), { qos: 0 });

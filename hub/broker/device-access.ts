@@ -32,7 +32,12 @@ export function embeddedAccess(broker: { disconnectClient(id: string): boolean }
 
 /** For a broker that enforces access on its own (docs/brokers.md, EMQX). */
 export function brokerManagedAccess(): DeviceAccess {
-  return { provision: async () => {}, revoke: async () => {}, reconcile: async () => ({ missing: [], removed: [] }), close: async () => {} };
+  return {
+    provision: async () => {},
+    revoke: async () => {},
+    reconcile: async () => ({ missing: [], removed: [] }),
+    close: async () => {},
+  };
 }
 
 export const DEVICE_CLIENT_TEXT = 'wardcast device';
@@ -47,15 +52,20 @@ export function deviceAcls(prefix: string, deviceId: string, areaPath: string) {
     // Each event kind by name, as the embedded broker allows (not evt/#, which would admit any).
     ...DEVICE_EVENT_KINDS.map((k) => acl('publishClientSend', t.deviceEvent(deviceId, k))),
     // Literal: a wildcard filter that merely covers these topics is refused.
-    ...[t.deviceCommand(deviceId), t.deviceSchedule(deviceId), t.deviceReply(deviceId), t.hubStatus, ...areaAncestry(areaPath).map((a) => t.areaCommand(a))].map((topic) =>
-      acl('subscribeLiteral', topic),
-    ),
+    ...[
+      t.deviceCommand(deviceId),
+      t.deviceSchedule(deviceId),
+      t.deviceReply(deviceId),
+      t.hubStatus,
+      ...areaAncestry(areaPath).map((a) => t.areaCommand(a)),
+    ].map((topic) => acl('subscribeLiteral', topic)),
   ];
 }
 
 function check(responses: DynsecResponse[], tolerate: (r: DynsecResponse) => boolean = isNotFound): DynsecResponse[] {
   const bad = responses.filter((r) => r.error && !tolerate(r));
-  if (bad.length) throw new Error(`Mosquitto dynamic-security refused: ${bad.map((r) => `${r.command}: ${r.error}`).join('; ')}`);
+  if (bad.length)
+    throw new Error(`Mosquitto dynamic-security refused: ${bad.map((r) => `${r.command}: ${r.error}`).join('; ')}`);
   return responses;
 }
 
@@ -70,7 +80,12 @@ export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: st
   };
   const roleCommands = (id: string, areaPath: string): DynsecCommand[] => [
     { command: 'deleteRole', rolename: deviceRole(id) },
-    { command: 'createRole', rolename: deviceRole(id), textname: DEVICE_CLIENT_TEXT, acls: deviceAcls(o.topicPrefix, id, areaPath) },
+    {
+      command: 'createRole',
+      rolename: deviceRole(id),
+      textname: DEVICE_CLIENT_TEXT,
+      acls: deviceAcls(o.topicPrefix, id, areaPath),
+    },
   ];
   const removeCommands = (id: string): DynsecCommand[] => [
     // disableClient kicks the live connection; deleting then forgets the password.
@@ -86,7 +101,14 @@ export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: st
         ...removeCommands(id),
         ...roleCommands(id, areaPath),
         // The client id is pinned too, as the embedded broker requires it to equal the username.
-        { command: 'createClient', username: id, password, clientid: id, textname: DEVICE_CLIENT_TEXT, roles: [{ rolename: deviceRole(id) }] },
+        {
+          command: 'createClient',
+          username: id,
+          password,
+          clientid: id,
+          textname: DEVICE_CLIENT_TEXT,
+          roles: [{ rolename: deviceRole(id) }],
+        },
       ]);
       log.info({ deviceId: id }, 'mosquitto: device client provisioned');
     },
@@ -99,16 +121,26 @@ export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: st
       const clients = (list.data?.clients ?? []) as Array<{ username: string; textname?: string }>;
       const present = new Set(clients.map((c) => c.username));
       const wanted = new Map(enrolled.map((d) => [d.id, d.areaPath]));
-      const removed = clients.filter((c) => c.textname === DEVICE_CLIENT_TEXT && !wanted.has(c.username)).map((c) => c.username);
+      const removed = clients
+        .filter((c) => c.textname === DEVICE_CLIENT_TEXT && !wanted.has(c.username))
+        .map((c) => c.username);
       const missing = enrolled.filter((d) => !present.has(d.id)).map((d) => d.id);
       const commands: DynsecCommand[] = removed.flatMap(removeCommands);
       // Roles are rebuilt for every device the broker knows, so a changed rule reaches them all.
       for (const d of enrolled.filter((d) => present.has(d.id))) {
-        commands.push(...roleCommands(d.id, d.areaPath), { command: 'addClientRole', username: d.id, rolename: deviceRole(d.id) });
+        commands.push(...roleCommands(d.id, d.areaPath), {
+          command: 'addClientRole',
+          username: d.id,
+          rolename: deviceRole(d.id),
+        });
       }
       await run(commands);
       if (removed.length) log.warn({ removed }, 'mosquitto: removed clients of devices that are not enrolled');
-      if (missing.length) log.warn({ missing }, 'mosquitto: enrolled devices without a broker login; they get one when they next prove their password to the hub, or with a new enrolment token (docs/brokers.md)');
+      if (missing.length)
+        log.warn(
+          { missing },
+          'mosquitto: enrolled devices without a broker login; they get one when they next prove their password to the hub, or with a new enrolment token (docs/brokers.md)',
+        );
       return { missing, removed };
     },
     close: () => dynsec.close(),

@@ -56,7 +56,12 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   const deviceAreas = new WeakMap<Client, string[]>(); // device connection → its area ancestry
   const hubClients = new WeakSet<Client>();
   const hubStatusTopic = topics(prefix).hubStatus;
-  const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200, connectTimeout: opts.connectTimeoutMs ?? 5000 });
+  const broker = await Aedes.createBroker({
+    queueLimit: 1000,
+    maxClientsIdLength: 64,
+    concurrency: 200,
+    connectTimeout: opts.connectTimeoutMs ?? 5000,
+  });
   const limits: PacketLimits = { connectMaxBytes: CONNECT_MAX_BYTES, maxPacketBytes: PACKET_MAX_BYTES, ...opts.limits };
 
   const refuse = (what: string) => {
@@ -64,7 +69,12 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     opts.onRefused?.(what);
   };
 
-  broker.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
+  broker.authenticate = (
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (e: AuthenticateError | null, ok: boolean | null) => void,
+  ) => {
     const pw = password?.toString() ?? '';
     if (username === HUB_CLIENT_USERNAME) {
       const ok = pw === opts.hubSecret;
@@ -76,7 +86,9 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       return;
     }
     if (!username || username !== client.id) {
-      refuse(`connect from client "${client.id}" with username "${username ?? ''}" (devices connect with their id as both)`);
+      refuse(
+        `connect from client "${client.id}" with username "${username ?? ''}" (devices connect with their id as both)`,
+      );
       const e = new Error('bad username') as AuthenticateError;
       e.returnCode = 4;
       done(e, null);
@@ -109,7 +121,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       return done(new Error('payload too large'));
     }
     const t = parseTopic(packet.topic, prefix);
-    const own = t && 'deviceId' in t && t.deviceId === client.id && (t.kind === 'deviceStatus' || t.kind === 'deviceEvent');
+    const own =
+      t && 'deviceId' in t && t.deviceId === client.id && (t.kind === 'deviceStatus' || t.kind === 'deviceEvent');
     if (!own) {
       refuse(`${client.id} published to ${packet.topic}`);
       return done(new Error('not your topic'));
@@ -123,17 +136,20 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     const t = parseTopic(sub.topic, prefix);
     const allowed =
       t !== null &&
-      (('deviceId' in t && t.deviceId === client.id && ['deviceCommand', 'deviceSchedule', 'deviceReply'].includes(t.kind)) ||
+      (('deviceId' in t &&
+        t.deviceId === client.id &&
+        ['deviceCommand', 'deviceSchedule', 'deviceReply'].includes(t.kind)) ||
         (t.kind === 'areaCommand' && areas.includes(t.areaPath)) ||
         t.kind === 'hubStatus');
     if (!allowed) refuse(`${client.id} subscribed to ${sub.topic}`);
     done(null, allowed ? sub : null);
   };
 
-
   // Guard every connection before aedes buffers anything of it.
   const handle = (conn: Duplex, req?: unknown) => {
-    const guarded = new GuardedConnection(conn, limits, (why) => refuse(`connection closed before its packet was read: ${why}`));
+    const guarded = new GuardedConnection(conn, limits, (why) =>
+      refuse(`connection closed before its packet was read: ${why}`),
+    );
     broker.handle(guarded as any, req as any);
   };
   const server = net.createServer((socket) => handle(socket));
@@ -146,10 +162,14 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   let tlsServer: tls.Server | null = null;
   let tlsPort: number | null = null;
   if (opts.tls) {
-    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => handle(socket));
+    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) =>
+      handle(socket),
+    );
     // A failed handshake (a plain client, a device that refuses our certificate) is the client's
     // problem: log it, never let it reach the broker.
-    tlsServer.on('tlsClientError', (err, socket) => log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'));
+    tlsServer.on('tlsClientError', (err, socket) =>
+      log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'),
+    );
     try {
       tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
     } catch (e) {
@@ -179,7 +199,9 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     async close() {
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
-      const listenersClosed = Promise.all([server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
+      const listenersClosed = Promise.all(
+        [server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))),
+      );
       await new Promise<void>((r) => broker.close(() => r()));
       await listenersClosed;
     },

@@ -10,9 +10,16 @@ export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_securi
 export const HUB_ROLE = 'wardcast-hub';
 
 /** The plugin's stored form (as `mosquitto_ctrl dynsec init` writes it): PBKDF2-SHA512, 64 bytes. */
-export function dynsecPassword(password: string, iterations = 101): { password: string; salt: string; iterations: number } {
+export function dynsecPassword(
+  password: string,
+  iterations = 101,
+): { password: string; salt: string; iterations: number } {
   const salt = randomBytes(12);
-  return { password: pbkdf2Sync(password, salt, iterations, 64, 'sha512').toString('base64'), salt: salt.toString('base64'), iterations };
+  return {
+    password: pbkdf2Sync(password, salt, iterations, 64, 'sha512').toString('base64'),
+    salt: salt.toString('base64'),
+    iterations,
+  };
 }
 
 /**
@@ -23,7 +30,14 @@ export function initialDynsecConfig(o: { hubUsername: string; hubPassword: strin
   const prefix = o.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
   const acl = (acltype: string, topic: string) => ({ acltype, topic, allow: true });
   return {
-    clients: [{ username: o.hubUsername, textName: 'wardcast hub', ...dynsecPassword(o.hubPassword), roles: [{ rolename: HUB_ROLE }] }],
+    clients: [
+      {
+        username: o.hubUsername,
+        textName: 'wardcast hub',
+        ...dynsecPassword(o.hubPassword),
+        roles: [{ rolename: HUB_ROLE }],
+      },
+    ],
     roles: [
       {
         rolename: HUB_ROLE,
@@ -47,7 +61,13 @@ export function initialDynsecConfig(o: { hubUsername: string; hubPassword: strin
  * manifests and births then survive a broker restart, so devices need not wait for the hub to
  * republish (the hub republishes anyway at every reconnect; nothing depends on it).
  */
-export function mosquittoConf(o: { dir: string; port: number; host?: string; persistence?: boolean; logDest?: string }): string {
+export function mosquittoConf(o: {
+  dir: string;
+  port: number;
+  host?: string;
+  persistence?: boolean;
+  logDest?: string;
+}): string {
   return [
     '# wardcast: Mosquitto 2 with per-device credentials and ACLs (docs/brokers.md)',
     'per_listener_settings false',

@@ -26,7 +26,10 @@ export interface DynsecClient {
 /** Deleting what is already gone is no failure. */
 export const isNotFound = (r: DynsecResponse) => /not found/i.test(r.error ?? '');
 
-export async function connectDynsec(url: string, o: { username?: string; password?: string; log: Logger; timeoutMs?: number }): Promise<DynsecClient> {
+export async function connectDynsec(
+  url: string,
+  o: { username?: string; password?: string; log: Logger; timeoutMs?: number },
+): Promise<DynsecClient> {
   const timeoutMs = o.timeoutMs ?? 10_000;
   const client: MqttClient = await mqtt.connectAsync(url, {
     protocolVersion: 4,
@@ -42,7 +45,9 @@ export async function connectDynsec(url: string, o: { username?: string; passwor
   const granted = await client.subscribeAsync(DYNSEC_RESPONSE_TOPIC, { qos: 1 });
   if (granted[0]?.qos === 128) {
     await client.endAsync(true);
-    throw new Error(`the broker refused ${DYNSEC_RESPONSE_TOPIC} to user "${o.username ?? ''}": is it Mosquitto's dynamic-security admin?`);
+    throw new Error(
+      `the broker refused ${DYNSEC_RESPONSE_TOPIC} to user "${o.username ?? ''}": is it Mosquitto's dynamic-security admin?`,
+    );
   }
 
   // Responses carry back the correlationData of each command; the first one names the batch.
@@ -51,7 +56,9 @@ export async function connectDynsec(url: string, o: { username?: string; passwor
   client.on('message', (topic, payload) => {
     if (topic !== DYNSEC_RESPONSE_TOPIC) return;
     try {
-      const responses = (JSON.parse(payload.toString()).responses ?? []) as Array<DynsecResponse & { correlationData?: string }>;
+      const responses = (JSON.parse(payload.toString()).responses ?? []) as Array<
+        DynsecResponse & { correlationData?: string }
+      >;
       const key = responses[0]?.correlationData;
       if (key !== undefined) waiting.get(key)?.(responses);
     } catch (err) {
@@ -67,7 +74,11 @@ export async function connectDynsec(url: string, o: { username?: string; passwor
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(`${batch}.0`);
-          reject(new Error(`no answer from Mosquitto's dynamic-security plugin within ${timeoutMs} ms (${commands.map((c) => c.command).join(', ')}): is the plugin loaded?`));
+          reject(
+            new Error(
+              `no answer from Mosquitto's dynamic-security plugin within ${timeoutMs} ms (${commands.map((c) => c.command).join(', ')}): is the plugin loaded?`,
+            ),
+          );
         }, timeoutMs);
         waiting.set(`${batch}.0`, (r) => {
           clearTimeout(timer);

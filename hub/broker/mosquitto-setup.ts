@@ -17,7 +17,16 @@ export interface MosquittoSetup {
   env: Record<string, string>;
 }
 
-export function writeMosquittoSetup(o: { dir: string; port?: number; host?: string; hubUsername?: string; hubPassword?: string; topicPrefix?: string; persistence?: boolean; force?: boolean }): MosquittoSetup {
+export function writeMosquittoSetup(o: {
+  dir: string;
+  port?: number;
+  host?: string;
+  hubUsername?: string;
+  hubPassword?: string;
+  topicPrefix?: string;
+  persistence?: boolean;
+  force?: boolean;
+}): MosquittoSetup {
   const dir = path.resolve(o.dir);
   const port = o.port ?? 1883;
   const hubUsername = o.hubUsername ?? 'wardcast-hub';
@@ -27,9 +36,14 @@ export function writeMosquittoSetup(o: { dir: string; port?: number; host?: stri
   const dynsecFile = path.join(dir, 'dynamic-security.json');
   const passwordFile = path.join(dir, 'hub-mqtt-password');
   // The plugin's file is the broker's user database: never overwrite one silently.
-  if (!o.force && existsSync(dynsecFile)) throw new Error(`${dynsecFile} exists already (it holds the broker's clients); remove it or pass --force`);
+  if (!o.force && existsSync(dynsecFile))
+    throw new Error(`${dynsecFile} exists already (it holds the broker's clients); remove it or pass --force`);
   writeFileSync(confFile, mosquittoConf({ dir, port, host: o.host, persistence: o.persistence }));
-  writeFileSync(dynsecFile, JSON.stringify(initialDynsecConfig({ hubUsername, hubPassword, topicPrefix: o.topicPrefix }), null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(
+    dynsecFile,
+    JSON.stringify(initialDynsecConfig({ hubUsername, hubPassword, topicPrefix: o.topicPrefix }), null, 2) + '\n',
+    { mode: 0o600 },
+  );
   writeFileSync(passwordFile, hubPassword + '\n', { mode: 0o600 });
   const url = `mqtt://${o.host && o.host !== '0.0.0.0' ? o.host : '127.0.0.1'}:${port}`;
   return {

@@ -43,7 +43,10 @@ export function relaxed<T>(db: Db, fn: () => T): T {
 }
 
 // Prepared once per database: `db.pragma()` prepares its statement on every call.
-const prepared = new WeakMap<Db, { level: Database.Statement; normal: Database.Statement; restore: Database.Statement[] }>();
+const prepared = new WeakMap<
+  Db,
+  { level: Database.Statement; normal: Database.Statement; restore: Database.Statement[] }
+>();
 function pragmas(db: Db) {
   let p = prepared.get(db);
   if (!p) {
@@ -60,7 +63,9 @@ function pragmas(db: Db) {
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this hub (${MIGRATIONS.length}); upgrade the hub`);
+    throw new Error(
+      `database schema version ${current} is newer than this hub (${MIGRATIONS.length}); upgrade the hub`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -75,5 +80,7 @@ export function stateGet(db: Db, key: string): string | undefined {
   return (db.prepare('SELECT value FROM hub_state WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 export function stateSet(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO hub_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  db.prepare(
+    'INSERT INTO hub_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }

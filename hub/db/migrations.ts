@@ -255,4 +255,3 @@ export const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX devices_by_enrol_token ON devices(enrol_token_hash) WHERE enrol_token_hash IS NOT NULL;
   `,
 ];
-

@@ -10,7 +10,9 @@ import { createDevice, deviceAuthenticator, enrolDevice, revokeDevice } from './
 import { digestDeviceSecret } from './device-secret.ts';
 
 let db: Db;
-const hashOf = (id: string) => (db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(id) as { mqtt_password_hash: string | null }).mqtt_password_hash;
+const hashOf = (id: string) =>
+  (db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(id) as { mqtt_password_hash: string | null })
+    .mqtt_password_hash;
 const hub = { publicKeyPem: generateSigningKeys().publicKeyPem, topicPrefix: 'wardcast' };
 
 beforeEach(() => {
@@ -54,7 +56,10 @@ describe('device credentials', () => {
   it('a legacy check that finishes after the device was revoked or enrolled again stores nothing', async () => {
     await enrolled('loa-1');
     const legacyPassword = randomSecret(24);
-    db.prepare('UPDATE devices SET mqtt_password_hash = ? WHERE id = ?').run(await hashPassword(legacyPassword), 'loa-1');
+    db.prepare('UPDATE devices SET mqtt_password_hash = ? WHERE id = ?').run(
+      await hashPassword(legacyPassword),
+      'loa-1',
+    );
     const check = deviceAuthenticator(db);
     const pending = check('loa-1', legacyPassword); // scrypt runs off the event loop…
     revokeDevice(db, 'loa-1'); // …while the device is revoked

@@ -14,8 +14,25 @@ beforeEach(() => {
   createDevice(db, { id: 'loa-1', name: 'Cụm loa 1', kind: 'speaker', areaPath: 'ha-noi' });
 });
 
-const display: LedDisplay = { rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' };
-const base = (deviceId: string): Telemetry => ({ deviceId, at: 1, clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {} });
+const display: LedDisplay = {
+  rows: 32,
+  columns: 192,
+  maxLineChars: 64,
+  charset: 'ascii',
+  vietnamese: 'picture',
+  stripMarker: '[KD] ',
+};
+const base = (deviceId: string): Telemetry => ({
+  deviceId,
+  at: 1,
+  clockOffsetMs: null,
+  clockDelayMs: null,
+  outboxSize: 0,
+  cacheBytes: 0,
+  scheduleVersion: 0,
+  nowPlaying: null,
+  rejected: {},
+});
 
 describe('LED display with the device', () => {
   it('is null until the agent reports it, then listed with the device', () => {
@@ -47,7 +64,11 @@ describe('LED display with the device', () => {
     const t: Telemetry = { ...base('led-1'), led: { text: 'x', brightness: 80, display } };
     recordTelemetry(db, t);
     recordTelemetry(db, { ...base('loa-1'), at: 2 });
-    const row = (id: string) => db.prepare('SELECT telemetry, led_display FROM devices WHERE id = ?').get(id) as { telemetry: string; led_display: string | null };
+    const row = (id: string) =>
+      db.prepare('SELECT telemetry, led_display FROM devices WHERE id = ?').get(id) as {
+        telemetry: string;
+        led_display: string | null;
+      };
     expect(JSON.parse(row('led-1').led_display!)).toEqual(display);
     expect(JSON.parse(row('led-1').telemetry)).toEqual(t);
     recordTelemetry(db, { ...base('led-1'), at: 3 });

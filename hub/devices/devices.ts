@@ -1,7 +1,13 @@
 // Device records: creation with a one-time enrolment token, enrolment (the device brings its own
 // public key and gets MQTT credentials and the hub's key), presence and telemetry.
 import { createHash, createPublicKey } from 'node:crypto';
-import { areaAncestry, type DeviceKind, type EnrolResponse, type LedDisplay, type Telemetry } from '../../protocol/index.ts';
+import {
+  areaAncestry,
+  type DeviceKind,
+  type EnrolResponse,
+  type LedDisplay,
+  type Telemetry,
+} from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
 import { randomSecret } from '../auth/passwords.ts';
@@ -76,7 +82,18 @@ export function createDevice(db: Db, input: NewDevice): { device: Device; enrolT
   db.prepare(
     `INSERT INTO devices(id, name, kind, area_id, latitude, longitude, address, enrol_token_hash, enrol_expires_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(input.id, input.name, input.kind, area.id, input.latitude ?? null, input.longitude ?? null, input.address ?? '', sha(enrolToken), Date.now() + ENROL_TOKEN_TTL_MS, Date.now());
+  ).run(
+    input.id,
+    input.name,
+    input.kind,
+    area.id,
+    input.latitude ?? null,
+    input.longitude ?? null,
+    input.address ?? '',
+    sha(enrolToken),
+    Date.now() + ENROL_TOKEN_TTL_MS,
+    Date.now(),
+  );
   return { device: getDevice(db, input.id)!, enrolToken };
 }
 
@@ -86,7 +103,9 @@ export function createDevice(db: Db, input: NewDevice): { device: Device; enrolT
  */
 export function revokeDevice(db: Db, id: string, now = Date.now()): void {
   const info = db
-    .prepare('UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?')
+    .prepare(
+      'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?',
+    )
     .run(now, id);
   if (info.changes === 0) throw new LocalizedError(msg('device.not-found', { id }));
 }
@@ -99,7 +118,11 @@ export function reissueEnrolToken(db: Db, id: string, now = Date.now()): string 
   const token = `enrol_${randomSecret(24)}`;
   db.transaction(() => {
     revokeDevice(db, id, now);
-    db.prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ? WHERE id = ?').run(sha(token), now + ENROL_TOKEN_TTL_MS, id);
+    db.prepare('UPDATE devices SET enrol_token_hash = ?, enrol_expires_at = ? WHERE id = ?').run(
+      sha(token),
+      now + ENROL_TOKEN_TTL_MS,
+      id,
+    );
   })();
   return token;
 }
@@ -119,10 +142,16 @@ export function getDevice(db: Db, id: string): Device | undefined {
 
 /** `live`: without decommissioned devices (the fleet); reports list them all. */
 export function listDevices(db: Db, scope: string | null = null, o: { live?: boolean } = {}): Device[] {
-  const rows = db.prepare('SELECT d.* FROM devices d JOIN areas a ON a.id = d.area_id ORDER BY a.path, d.id').all() as any[];
+  const rows = db
+    .prepare('SELECT d.* FROM devices d JOIN areas a ON a.id = d.area_id ORDER BY a.path, d.id')
+    .all() as any[];
   return rows
     .map((r) => toDevice(db, r))
-    .filter((d) => (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) && !(o.live && d.decommissionedAt));
+    .filter(
+      (d) =>
+        (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) &&
+        !(o.live && d.decommissionedAt),
+    );
 }
 
 /** A refused enrolment: the hub answers 401. */
@@ -158,14 +187,20 @@ export async function enrolDevice(
   // would leave the broker holding a password the hub never stored). A broker that refuses gets
   // the token back: the device may try again.
   const claimedAt = Date.now();
-  const claimed = db.prepare('UPDATE devices SET enrol_token_hash = NULL WHERE id = ? AND enrol_token_hash = ?').run(r.id, sha(input.token));
+  const claimed = db
+    .prepare('UPDATE devices SET enrol_token_hash = NULL WHERE id = ? AND enrol_token_hash = ?')
+    .run(r.id, sha(input.token));
   if (claimed.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
   // Still ours: no new token issued and not revoked since the claim.
   const stillOurs = 'enrol_token_hash IS NULL AND enrolled_at IS NULL AND COALESCE(revoked_at, 0) < ?';
   try {
     await hub.provision?.(r.id, password, area.path);
   } catch (err) {
-    db.prepare(`UPDATE devices SET enrol_token_hash = ? WHERE id = ? AND ${stillOurs}`).run(sha(input.token), r.id, claimedAt);
+    db.prepare(`UPDATE devices SET enrol_token_hash = ? WHERE id = ? AND ${stillOurs}`).run(
+      sha(input.token),
+      r.id,
+      claimedAt,
+    );
     throw err;
   }
   const spent = db
@@ -188,7 +223,11 @@ export async function enrolDevice(
 
 /** The area of an enrolled device (null when unknown, revoked or not enrolled yet). */
 export function enrolledAreaPath(db: Db, id: string): string | null {
-  const r = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ? AND d.enrolled_at IS NOT NULL').get(id) as { path: string } | undefined;
+  const r = db
+    .prepare(
+      'SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ? AND d.enrolled_at IS NOT NULL',
+    )
+    .get(id) as { path: string } | undefined;
   return r?.path ?? null;
 }
 

@@ -12,9 +12,13 @@ export type Presence = ReturnType<typeof createPresence>;
 /** Presence over one database; its statements are prepared once, since every device message asks. */
 export function createPresence(db: Db) {
   const sessionOf = db.prepare('SELECT session FROM devices WHERE id = ? AND enrolled_at IS NOT NULL');
-  const setStatus = db.prepare('UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?');
+  const setStatus = db.prepare(
+    'UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?',
+  );
   const isOnline = db.prepare('SELECT online FROM devices WHERE id = ?').pluck();
-  const seen = db.prepare('UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL');
+  const seen = db.prepare(
+    'UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL',
+  );
   const allOffline = db.prepare('UPDATE devices SET online = 0 WHERE online = 1 RETURNING id');
   return {
     /**
@@ -27,13 +31,22 @@ export function createPresence(db: Db) {
       // to the replacement board, whose sessions start again from 1.
       if (!r) return 'unknown-device';
       if (status.session < r.session) return 'stale';
-      relaxed(db, () => setStatus.run(status.state === 'online' ? 1 : 0, status.session, now, status.agentVersion ?? null, status.deviceId));
+      relaxed(db, () =>
+        setStatus.run(
+          status.state === 'online' ? 1 : 0,
+          status.session,
+          now,
+          status.agentVersion ?? null,
+          status.deviceId,
+        ),
+      );
       return 'applied';
     },
     /** A live message from the device proves it is connected. True when it was shown offline. */
     // Asked on every device message: a read answers for a device shown online already (nearly all),
     // without starting a write.
-    markSeen: (deviceId: string, now = Date.now()): boolean => isOnline.get(deviceId) !== 1 && relaxed(db, () => seen.run(now, deviceId).changes > 0),
+    markSeen: (deviceId: string, now = Date.now()): boolean =>
+      isOnline.get(deviceId) !== 1 && relaxed(db, () => seen.run(now, deviceId).changes > 0),
     /** At the start of a broker session nobody is known to be connected. Returns who was shown online. */
     markAllOffline: (): string[] => relaxed(db, () => (allOffline.all() as Array<{ id: string }>).map((r) => r.id)),
   };

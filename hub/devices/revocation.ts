@@ -17,7 +17,14 @@ export interface DeviceRevoker {
   revoke(deviceId: string, how: Revocation): Promise<{ enrolToken?: string }>;
 }
 
-export function createDeviceRevoker(deps: { db: Db; access: DeviceAccess; mqtt: Pick<HubMqtt, 'publish' | 'connected'>; topicPrefix: string; events: EventEmitter; log: Logger }): DeviceRevoker {
+export function createDeviceRevoker(deps: {
+  db: Db;
+  access: DeviceAccess;
+  mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
+  topicPrefix: string;
+  events: EventEmitter;
+  log: Logger;
+}): DeviceRevoker {
   const { db, log } = deps;
   const t = topics(deps.topicPrefix);
   return {
@@ -32,7 +39,9 @@ export function createDeviceRevoker(deps: { db: Db; access: DeviceAccess; mqtt: 
       // Empty retained messages delete the broker's copies: no old manifest or birth lingers.
       if (deps.mqtt.connected()) {
         for (const topic of [t.deviceSchedule(id), t.deviceStatus(id)]) {
-          deps.mqtt.publish(topic, '', { qos: 1, retain: true }).catch((err) => log.warn({ topic, err: err.message }, 'retained copy not cleared'));
+          deps.mqtt
+            .publish(topic, '', { qos: 1, retain: true })
+            .catch((err) => log.warn({ topic, err: err.message }, 'retained copy not cleared'));
         }
       }
       await deps.access.revoke(id);

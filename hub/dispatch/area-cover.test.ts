@@ -4,8 +4,20 @@ import { coverDevices, type FleetDevice } from './area-cover.ts';
 const D = 'ha-noi/thanh-xuan';
 const HD = `${D}/ha-dinh`;
 const KG = `${D}/kim-giang`;
-const dev = (id: string, areaPath: string, kind: FleetDevice['kind'] = 'speaker', enrolled = true): FleetDevice => ({ id, kind, areaPath, enrolled });
-const fleet = [dev('hd-1', HD), dev('hd-2', HD), dev('hd-led', HD, 'led'), dev('kg-1', KG), dev('kg-2', KG), dev('hn-1', 'ha-noi/ba-dinh')];
+const dev = (id: string, areaPath: string, kind: FleetDevice['kind'] = 'speaker', enrolled = true): FleetDevice => ({
+  id,
+  kind,
+  areaPath,
+  enrolled,
+});
+const fleet = [
+  dev('hd-1', HD),
+  dev('hd-2', HD),
+  dev('hd-led', HD, 'led'),
+  dev('kg-1', KG),
+  dev('kg-2', KG),
+  dev('hn-1', 'ha-noi/ba-dinh'),
+];
 const speakers = (k: string) => k === 'speaker';
 const all = () => true;
 
@@ -39,6 +51,9 @@ describe('coverDevices', () => {
     const withPending = [...fleet, dev('hd-new', HD, 'speaker', false)];
     const allowed = new Set(['hd-1', 'hd-2', 'hd-led', 'hd-new']);
     expect(coverDevices(withPending, [HD], new Set(['hd-1']), allowed, all)).toEqual({ areas: [], devices: ['hd-1'] });
-    expect(coverDevices(withPending, [HD], new Set(['hd-1', 'hd-2']), allowed, all)).toEqual({ areas: [HD], devices: [] });
+    expect(coverDevices(withPending, [HD], new Set(['hd-1', 'hd-2']), allowed, all)).toEqual({
+      areas: [HD],
+      devices: [],
+    });
   });
 });

@@ -23,7 +23,9 @@ export interface FleetDevice {
  */
 export function listeningFleet(db: Db): FleetDevice[] {
   const rows = db
-    .prepare('SELECT d.id, d.kind, a.path, d.enrolled_at FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.decommissioned_at IS NULL')
+    .prepare(
+      'SELECT d.id, d.kind, a.path, d.enrolled_at FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.decommissioned_at IS NULL',
+    )
     .all() as Array<{ id: string; kind: DeviceKind; path: string; enrolled_at: number | null }>;
   return rows.map((r) => ({ id: r.id, kind: r.kind, areaPath: r.path, enrolled: r.enrolled_at !== null }));
 }
@@ -41,7 +43,13 @@ export interface Cover {
  * acts on it at all (an LED board ignores an area play-now that only carries audio), so one that
  * does not act may sit in a covered area.
  */
-export function coverDevices(fleet: FleetDevice[], targetAreas: string[], wanted: Set<string>, allowed: Set<string>, acts: (kind: DeviceKind) => boolean): Cover {
+export function coverDevices(
+  fleet: FleetDevice[],
+  targetAreas: string[],
+  wanted: Set<string>,
+  allowed: Set<string>,
+  acts: (kind: DeviceKind) => boolean,
+): Cover {
   const inTarget = (area: string) => targetAreas.some((t) => area === t || area.startsWith(t + '/'));
   const spoiled = new Set<string>(); // areas with a device below that may not act on the command
   const reach = new Map<string, string[]>(); // area → the wanted devices below it

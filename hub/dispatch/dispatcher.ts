@@ -15,7 +15,13 @@
 // commits each slice once.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { canonicalJson, topics as makeTopics, type DeviceKind, type ScheduleItem, type SignedEnvelope } from '../../protocol/index.ts';
+import {
+  canonicalJson,
+  topics as makeTopics,
+  type DeviceKind,
+  type ScheduleItem,
+  type SignedEnvelope,
+} from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
@@ -55,8 +61,12 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
 
-  const manifestState = db.prepare('SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?');
-  const recordManifest = db.prepare('UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?');
+  const manifestState = db.prepare(
+    'SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?',
+  );
+  const recordManifest = db.prepare(
+    'UPDATE devices SET manifest_hash = ?, manifest_version = ?, manifest_published_at = ? WHERE id = ?',
+  );
   const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
 
   /**
@@ -66,7 +76,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   type Pass = { from: number; until: number; live: Broadcast[]; cache: PlanCache };
   type State = { manifest_hash: string | null; manifest_published_at: number | null; enrolled_at: number | null };
 
-  function publishManifest(deviceId: string, row: State, items: ScheduleItem[], from: number, until: number, force: boolean, nextVersion: () => number): void {
+  function publishManifest(
+    deviceId: string,
+    row: State,
+    items: ScheduleItem[],
+    from: number,
+    until: number,
+    force: boolean,
+    nextVersion: () => number,
+  ): void {
     const hash = createHash('sha256').update(canonicalJson(items)).digest('hex');
     const stale = !row.manifest_published_at || now() - row.manifest_published_at > DAY;
     if (!force && hash === row.manifest_hash && !stale) return;
@@ -75,10 +93,19 @@ export function createDispatcher(deps: DispatcherDeps) {
       return;
     }
     const version = nextVersion();
-    const env = signer.seal({ device: deviceId }, { type: 'schedule', deviceId, version, from, until, items }, deps.horizonMs + 2 * DAY);
-    mqtt.publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true }).catch((err) =>
-      log.warn({ deviceId, version, err: err.message }, 'manifest not acknowledged; it goes again at the next connection start'),
+    const env = signer.seal(
+      { device: deviceId },
+      { type: 'schedule', deviceId, version, from, until, items },
+      deps.horizonMs + 2 * DAY,
     );
+    mqtt
+      .publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true })
+      .catch((err) =>
+        log.warn(
+          { deviceId, version, err: err.message },
+          'manifest not acknowledged; it goes again at the next connection start',
+        ),
+      );
     recordManifest.run(hash, version, now(), deviceId);
     log.debug({ deviceId, version, items: items.length }, 'manifest published');
     deps.onPublished?.(deviceId, version, items.length);
@@ -144,14 +171,22 @@ export function createDispatcher(deps: DispatcherDeps) {
       let work: Array<[string, boolean]>;
       if (wantAll) {
         const force = wantAll.force;
-        work = (enrolledDevices.all() as Array<{ id: string }>).map((r) => [r.id, force || (wanted.get(r.id) ?? false)]);
+        work = (enrolledDevices.all() as Array<{ id: string }>).map((r) => [
+          r.id,
+          force || (wanted.get(r.id) ?? false),
+        ]);
         wantAll = null;
       } else {
         work = [...wanted];
       }
       wanted.clear();
       const at = now();
-      const pass: Pass = { from: at - LOOKBACK_MS, until: at + deps.horizonMs, live: liveBroadcasts(db), cache: newPlanCache() };
+      const pass: Pass = {
+        from: at - LOOKBACK_MS,
+        until: at + deps.horizonMs,
+        live: liveBroadcasts(db),
+        cache: newPlanCache(),
+      };
       // Fill the plan cache a piece at a time (each broadcast's targets, then every device's kind):
       // at 10,000 devices each piece is a query of 10,000 rows.
       try {
@@ -221,11 +256,18 @@ export function createDispatcher(deps: DispatcherDeps) {
    * A retained birth is old news, so its lower version means nothing.
    */
   function onDeviceBirth(deviceId: string, held: number, live: boolean): void {
-    if (raiseManifestVersion(db, held)) log.warn({ deviceId, held }, 'a device holds a newer manifest version than this hub issued; version counter raised');
+    if (raiseManifestVersion(db, held))
+      log.warn(
+        { deviceId, held },
+        'a device holds a newer manifest version than this hub issued; version counter raised',
+      );
     const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
     if (!row?.enrolled_at) return;
     if (held > row.manifest_version || (live && held < row.manifest_version)) {
-      log.info({ deviceId, held, published: row.manifest_version }, 'device holds another manifest version; republishing');
+      log.info(
+        { deviceId, held, published: row.manifest_version },
+        'device holds another manifest version; republishing',
+      );
       void refresh([deviceId], true);
     }
   }
@@ -245,18 +287,37 @@ export function createDispatcher(deps: DispatcherDeps) {
     const enrolled = enrolledSet();
     const fleet = listeningFleet(db);
     const byOccurrence = new Map<string, PlannedOccurrence[]>();
-    for (const p of planned) byOccurrence.set(p.item.occurrenceId, [...(byOccurrence.get(p.item.occurrenceId) ?? []), p]);
+    for (const p of planned)
+      byOccurrence.set(p.item.occurrenceId, [...(byOccurrence.get(p.item.occurrenceId) ?? []), p]);
     const commands: Array<{ topic: string; envelope: SignedEnvelope }> = [];
     for (const occurrence of byOccurrence.values()) {
       const itemOf = new Map(occurrence.map((p) => [p.deviceId, p.item]));
       // The area's item carries what each kind plays (audio, LED pages); each device takes its part.
       const speaker = occurrence.find((p) => p.item.media)?.item;
       const led = occurrence.find((p) => p.item.led)?.item;
-      const areaItem: ScheduleItem = { ...(speaker ?? led)!, ...(led ? { led: led.led } : {}), durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0) };
+      const areaItem: ScheduleItem = {
+        ...(speaker ?? led)!,
+        ...(led ? { led: led.led } : {}),
+        durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0),
+      };
       const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!areaItem.media : !!areaItem.led);
-      const cover = coverDevices(fleet, b.targets.areas, new Set([...itemOf.keys()].filter((id) => enrolled.has(id))), new Set(itemOf.keys()), acts);
-      for (const area of cover.areas) commands.push({ topic: t.areaCommand(area), envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS) });
-      for (const id of cover.devices) commands.push({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS) });
+      const cover = coverDevices(
+        fleet,
+        b.targets.areas,
+        new Set([...itemOf.keys()].filter((id) => enrolled.has(id))),
+        new Set(itemOf.keys()),
+        acts,
+      );
+      for (const area of cover.areas)
+        commands.push({
+          topic: t.areaCommand(area),
+          envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS),
+        });
+      for (const id of cover.devices)
+        commands.push({
+          topic: t.deviceCommand(id),
+          envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS),
+        });
     }
     outbox.enqueueAll(commands);
     log.info({ broadcastId: b.id, devices: planned.length, commands: commands.length }, 'emergency play-now queued');
@@ -266,12 +327,24 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Stop to every enrolled target, by area where a whole area is targeted. */
   function sendStop(b: Broadcast, targets: string[], reason: string): void {
     const enrolled = enrolledSet();
-    const cover = coverDevices(listeningFleet(db), b.targets.areas, new Set(targets.filter((id) => enrolled.has(id))), new Set(targets), () => true);
+    const cover = coverDevices(
+      listeningFleet(db),
+      b.targets.areas,
+      new Set(targets.filter((id) => enrolled.has(id))),
+      new Set(targets),
+      () => true,
+    );
     const body = { type: 'stop' as const, broadcastId: b.id, reason };
     db.transaction(() =>
       outbox.enqueueAll([
-        ...cover.areas.map((area) => ({ topic: t.areaCommand(area), envelope: signer.seal({ area }, body, STOP_TTL_MS) })),
-        ...cover.devices.map((id) => ({ topic: t.deviceCommand(id), envelope: signer.seal({ device: id }, body, STOP_TTL_MS) })),
+        ...cover.areas.map((area) => ({
+          topic: t.areaCommand(area),
+          envelope: signer.seal({ area }, body, STOP_TTL_MS),
+        })),
+        ...cover.devices.map((id) => ({
+          topic: t.deviceCommand(id),
+          envelope: signer.seal({ device: id }, body, STOP_TTL_MS),
+        })),
       ]),
     )();
   }

@@ -8,7 +8,16 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { failureLimit } from './failure-limit.ts';
 import { userForToken, type User } from '../auth/users.ts';
 import { createVisibility, type Visibility } from '../areas/visibility.ts';
-import { HttpError, UpstreamError, errorBody, mountRoutes, openApiDocument, route, type Access, type RouteDef } from './route.ts';
+import {
+  HttpError,
+  UpstreamError,
+  errorBody,
+  mountRoutes,
+  openApiDocument,
+  route,
+  type Access,
+  type RouteDef,
+} from './route.ts';
 import { LocalizedError, msg, type Text } from '../messages.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
@@ -21,7 +30,8 @@ import type { HubContext } from '../context.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
-const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameSecret = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** What each live event is about, for the user's area. */
 const eventScope: Record<string, (v: Visibility, data: any) => boolean> = {
@@ -44,7 +54,13 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         const db = ctx.db.prepare('SELECT 1 ok').get() as any;
         const ok = db?.ok === 1 && ctx.mqttConnected();
         res.status(ok ? 200 : 503);
-        return { status: ok ? 'ok' : 'degraded', version: ctx.version, database: db?.ok === 1, mqtt: ctx.mqttConnected(), mediaQueue: ctx.media.pending() };
+        return {
+          status: ok ? 'ok' : 'degraded',
+          version: ctx.version,
+          database: db?.ok === 1,
+          mqtt: ctx.mqttConnected(),
+          mediaQueue: ctx.media.pending(),
+        };
       },
     }),
     route({
@@ -55,7 +71,11 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       access: 'public', // checked here: the metrics token is no user's
       openapi: {
         security: [{ bearer: [] }],
-        responses: { '200': { description: 'text/plain; Prometheus exposition format' }, '401': { description: 'no token' }, '403': { description: 'not an admin' } },
+        responses: {
+          '200': { description: 'text/plain; Prometheus exposition format' },
+          '401': { description: 'no token' },
+          '403': { description: 'not an admin' },
+        },
       },
       async handler({ req, res }) {
         const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -63,7 +83,8 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         if (!(ctx.config.metricsToken && sameSecret(token, ctx.config.metricsToken))) {
           const user = userForToken(ctx.db, token);
           if (!user) throw new HttpError(401, msg('auth.session-expired'));
-          if (user.role !== 'admin') throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: ['admin'] }));
+          if (user.role !== 'admin')
+            throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: ['admin'] }));
         }
         res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
       },
@@ -87,12 +108,17 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
     route({
       method: 'get',
       path: '/api/v1/events',
-      summary: 'Server-sent events: device presence, receipts, broadcast changes, telemetry, media — about devices, broadcasts and media within your area (token in ?token= for EventSource)',
+      summary:
+        'Server-sent events: device presence, receipts, broadcast changes, telemetry, media — about devices, broadcasts and media within your area (token in ?token= for EventSource)',
       tag: 'system',
       access: 'user',
       openapi: { responses: { '200': { description: 'text/event-stream' } } },
       handler({ req, res, user }) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         // Renewed with each ping, so a device moved or a broadcast retargeted shows within a minute.
         let v = createVisibility(ctx.db, user!.scope);
@@ -172,17 +198,27 @@ export function createApp(ctx: HubContext) {
       }
       // Logged-in users may fetch media too (to listen in the browser).
     }
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    const token =
+      /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
     if (!token) throw new HttpError(401, msg('auth.login-required'));
     const user = userForToken(ctx.db, token);
     if (!user) throw new HttpError(401, msg('auth.session-expired'));
     req.res!.locals.authToken = token; // whichever way it came (header or ?token=): logout revokes it
-    if (Array.isArray(access) && !access.includes(user.role)) throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: access }));
+    if (Array.isArray(access) && !access.includes(user.role))
+      throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: access }));
     return user;
   }
 
   const routes: RouteDef[] = [];
-  routes.push(...authRoutes(ctx), ...deviceRoutes(ctx), ...mediaRoutes(ctx), ...ttsRoutes(ctx), ...broadcastRoutes(ctx), ...reportRoutes(ctx), ...uiRoutes(ctx));
+  routes.push(
+    ...authRoutes(ctx),
+    ...deviceRoutes(ctx),
+    ...mediaRoutes(ctx),
+    ...ttsRoutes(ctx),
+    ...broadcastRoutes(ctx),
+    ...reportRoutes(ctx),
+    ...uiRoutes(ctx),
+  );
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();
   mountRoutes(router, routes, authorise);
@@ -195,13 +231,18 @@ export function createApp(ctx: HubContext) {
       setHeaders(res, file) {
         res.setHeader('cache-control', 'no-cache');
         if (file.endsWith('.html')) {
-          res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+          res.setHeader(
+            'content-security-policy',
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+          );
         }
       },
     }),
   );
 
-  app.use('/api', (req, _res, next) => next(new HttpError(404, msg('http.no-route', { method: req.method, path: req.path }))));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, msg('http.no-route', { method: req.method, path: req.path }))),
+  );
   app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
     let status = err instanceof HttpError ? err.status : (err.status ?? err.statusCode ?? 500);
     let text: Text = err instanceof LocalizedError && err.msg ? err.msg : (err.message ?? 'internal error');
@@ -215,7 +256,10 @@ export function createApp(ctx: HubContext) {
       text = msg('internal');
       status = 500;
     }
-    if (!res.headersSent) res.status(status).json(errorBody(text, err instanceof HttpError && (status < 500 || deliberate) ? err.details : undefined));
+    if (!res.headersSent)
+      res
+        .status(status)
+        .json(errorBody(text, err instanceof HttpError && (status < 500 || deliberate) ? err.details : undefined));
   });
   return { app, routes };
 }

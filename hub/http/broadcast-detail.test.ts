@@ -23,8 +23,18 @@ beforeAll(async () => {
   seedCoverageDb(db, { from: FROM, days: 8, devices: 45, wards: 3, now: FROM + 5 * DAY });
   db.close();
   t = await startTestHub({}, dir);
-  await t.admin.post('/api/v1/users', { username: 'cau.giay', password: 'password-cau-giay', role: 'district', areaPath: OTHER_DISTRICT });
-  await t.admin.post('/api/v1/users', { username: 'phuong.1', password: 'password-phuong-1', role: 'operator', areaPath: wardPath(0) });
+  await t.admin.post('/api/v1/users', {
+    username: 'cau.giay',
+    password: 'password-cau-giay',
+    role: 'district',
+    areaPath: OTHER_DISTRICT,
+  });
+  await t.admin.post('/api/v1/users', {
+    username: 'phuong.1',
+    password: 'password-phuong-1',
+    role: 'operator',
+    areaPath: wardPath(0),
+  });
 });
 afterAll(() => t?.stop());
 
@@ -46,16 +56,32 @@ describe('GET /broadcasts/{id}', () => {
     const window = `from=${FROM + 3 * DAY}&to=${FROM + 7 * DAY}`; // receipts for the first two days only
     const { rows, first } = await pages('b-daily', window, 11);
     const db = t.hub.ctx.db;
-    const plan = legacyPlanOccurrences(db, [getBroadcast(db, 'b-daily')!], FROM + 3 * DAY, FROM + 7 * DAY, undefined, ['b-daily']);
+    const plan = legacyPlanOccurrences(db, [getBroadcast(db, 'b-daily')!], FROM + 3 * DAY, FROM + 7 * DAY, undefined, [
+      'b-daily',
+    ]);
     expect(rows.length).toBe(plan.length);
     expect(first.devicesTotal).toBe(plan.length);
     expect(new Set(rows.map((r) => `${r.deviceId}|${r.occurrenceId}`)).size).toBe(plan.length);
-    const receipt = db.prepare("SELECT result, seconds_played FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'");
+    const receipt = db.prepare(
+      "SELECT result, seconds_played FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'",
+    );
     const expected = plan.map((p) => {
       const r = receipt.get(p.item.occurrenceId, p.deviceId) as any;
-      return { deviceId: p.deviceId, occurrenceId: p.item.occurrenceId, state: r ? r.result : 'awaiting-confirmation', secondsPlayed: r ? r.seconds_played : null };
+      return {
+        deviceId: p.deviceId,
+        occurrenceId: p.item.occurrenceId,
+        state: r ? r.result : 'awaiting-confirmation',
+        secondsPlayed: r ? r.seconds_played : null,
+      };
     });
-    expect(rows.map((r) => ({ deviceId: r.deviceId, occurrenceId: r.occurrenceId, state: r.state, secondsPlayed: r.secondsPlayed }))).toEqual(expected);
+    expect(
+      rows.map((r) => ({
+        deviceId: r.deviceId,
+        occurrenceId: r.occurrenceId,
+        state: r.state,
+        secondsPlayed: r.secondsPlayed,
+      })),
+    ).toEqual(expected);
     const counted: Record<string, number> = {};
     for (const e of expected) counted[e.state] = (counted[e.state] ?? 0) + 1;
     expect(first.deviceCounts).toEqual(counted);
@@ -65,7 +91,11 @@ describe('GET /broadcasts/{id}', () => {
   it('leaves out the devices a clash decision took off and those decommissioned before the start', async () => {
     const { rows } = await pages('b-daily', `from=${FROM + 5 * DAY}&to=${FROM + 6 * DAY}`, 500);
     const at6 = `b-daily@${FROM + 5 * DAY + 6 * 3600_000}`;
-    for (const d of ['dev-00000', 'dev-00001', 'dev-00002', 'dev-00003']) expect(rows.find((r) => r.deviceId === d && r.occurrenceId === at6), d).toBeUndefined();
+    for (const d of ['dev-00000', 'dev-00001', 'dev-00002', 'dev-00003'])
+      expect(
+        rows.find((r) => r.deviceId === d && r.occurrenceId === at6),
+        d,
+      ).toBeUndefined();
     expect(rows.filter((r) => r.occurrenceId === at6)).toHaveLength(45 - 4);
   });
 
@@ -73,9 +103,13 @@ describe('GET /broadcasts/{id}', () => {
     const cg = await t.api.as('cau.giay', 'password-cau-giay');
     await expect(cg.get('/api/v1/broadcasts/b-daily')).rejects.toThrow(/404/);
     const p1 = await t.api.as('phuong.1', 'password-phuong-1');
-    expect((await p1.get(`/api/v1/broadcasts/b-cancelled?from=${FROM}&to=${FROM + 2 * DAY}&limit=5`)).devices).toHaveLength(5);
+    expect(
+      (await p1.get(`/api/v1/broadcasts/b-cancelled?from=${FROM}&to=${FROM + 2 * DAY}&limit=5`)).devices,
+    ).toHaveLength(5);
     for (const q of ['limit=0', 'limit=5001', 'offset=-1', 'limit=x']) {
-      const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/b-daily?${q}`, { headers: { authorization: `Bearer ${(t.admin as any).token}` } });
+      const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/b-daily?${q}`, {
+        headers: { authorization: `Bearer ${(t.admin as any).token}` },
+      });
       expect(res.status, q).toBe(400);
       expect((await res.json()).error, q).toMatch(/limit|offset/);
     }

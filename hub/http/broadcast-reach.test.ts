@@ -9,7 +9,14 @@ import type { ApiClient } from '../../cli/api-client.ts';
 let t: TestHub;
 let w: World;
 const led = (...lines: string[]) => ({ pages: [{ lines, mode: 'hold', seconds: 8 }] });
-const bulletin = (o: Record<string, unknown>) => ({ title: 'Bản tin', priority: 'normal', volume: 60, startsAt: 'now', targets: { areas: [HA_DINH], devices: [] }, ...o });
+const bulletin = (o: Record<string, unknown>) => ({
+  title: 'Bản tin',
+  priority: 'normal',
+  volume: 60,
+  startsAt: 'now',
+  targets: { areas: [HA_DINH], devices: [] },
+  ...o,
+});
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -23,19 +30,37 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 async function call(as: ApiClient, method: string, path: string, body: unknown) {
-  const res = await fetch(t.hub.httpUrl + path, { method, headers: { authorization: `Bearer ${(as as any).token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(t.hub.httpUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${(as as any).token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('a broadcast must reach a device', () => {
   it('an LED-only bulletin for a ward without a board is refused, naming what the places have', async () => {
-    const r = await call(w.official, 'POST', '/api/v1/broadcasts', bulletin({ led: led('Thông báo'), targets: { areas: [KIM_GIANG], devices: [] } }));
+    const r = await call(
+      w.official,
+      'POST',
+      '/api/v1/broadcasts',
+      bulletin({ led: led('Thông báo'), targets: { areas: [KIM_GIANG], devices: [] } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('broadcast.reaches-no-device');
-    expect(r.body.error).toBe('this broadcast reaches no device: the places chosen have 1 loudspeaker cluster(s) and 0 LED board(s); an LED message shows only on LED boards. Choose other places or other content');
-    expect(r.body.errorVi).toBe('Lịch phát này không tới thiết bị nào: nơi phát đã chọn có 1 cụm loa và 0 bảng LED; thông điệp LED chỉ hiện trên bảng LED. Hãy chọn nơi phát khác hoặc nội dung khác.');
+    expect(r.body.error).toBe(
+      'this broadcast reaches no device: the places chosen have 1 loudspeaker cluster(s) and 0 LED board(s); an LED message shows only on LED boards. Choose other places or other content',
+    );
+    expect(r.body.errorVi).toBe(
+      'Lịch phát này không tới thiết bị nào: nơi phát đã chọn có 1 cụm loa và 0 bảng LED; thông điệp LED chỉ hiện trên bảng LED. Hãy chọn nơi phát khác hoặc nội dung khác.',
+    );
     // Named single devices count the same way.
-    const d = await call(w.official, 'POST', '/api/v1/broadcasts', bulletin({ led: led('Thông báo'), targets: { areas: [], devices: ['loa-hd-1'] } }));
+    const d = await call(
+      w.official,
+      'POST',
+      '/api/v1/broadcasts',
+      bulletin({ led: led('Thông báo'), targets: { areas: [], devices: ['loa-hd-1'] } }),
+    );
     expect(d.body.code).toBe('broadcast.reaches-no-device');
   });
 
@@ -48,17 +73,44 @@ describe('a broadcast must reach a device', () => {
   });
 
   it('an edit that would reach no device is refused the same way; one that does is taken', async () => {
-    const b = await w.official.post('/api/v1/broadcasts', bulletin({ led: led('Thông báo'), startsAt: undefined, rrule: 'DTSTART:20300101T000000\nRRULE:FREQ=DAILY;COUNT=2;BYHOUR=9;BYMINUTE=0' }));
-    const r = await call(w.official, 'PUT', `/api/v1/broadcasts/${b.id}`, bulletin({ led: led('Thông báo'), startsAt: undefined, rrule: 'DTSTART:20300101T000000\nRRULE:FREQ=DAILY;COUNT=2;BYHOUR=9;BYMINUTE=0', targets: { areas: [KIM_GIANG], devices: [] } }));
+    const b = await w.official.post(
+      '/api/v1/broadcasts',
+      bulletin({
+        led: led('Thông báo'),
+        startsAt: undefined,
+        rrule: 'DTSTART:20300101T000000\nRRULE:FREQ=DAILY;COUNT=2;BYHOUR=9;BYMINUTE=0',
+      }),
+    );
+    const r = await call(
+      w.official,
+      'PUT',
+      `/api/v1/broadcasts/${b.id}`,
+      bulletin({
+        led: led('Thông báo'),
+        startsAt: undefined,
+        rrule: 'DTSTART:20300101T000000\nRRULE:FREQ=DAILY;COUNT=2;BYHOUR=9;BYMINUTE=0',
+        targets: { areas: [KIM_GIANG], devices: [] },
+      }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('broadcast.reaches-no-device');
     // The district, for the whole district: the board of Hạ Đình shows it.
-    const ok = await call(w.district, 'POST', '/api/v1/broadcasts', bulletin({ led: led('Thông báo'), targets: { areas: [DISTRICT], devices: [] } }));
+    const ok = await call(
+      w.district,
+      'POST',
+      '/api/v1/broadcasts',
+      bulletin({ led: led('Thông báo'), targets: { areas: [DISTRICT], devices: [] } }),
+    );
     expect(ok.status).toBe(201);
   });
 
   it('unknown places are still named as such, not as reaching nothing', async () => {
-    const r = await call(w.official, 'POST', '/api/v1/broadcasts', bulletin({ led: led('Thông báo'), targets: { areas: ['ha-noi/thanh-xuan/khong-co'], devices: [] } }));
+    const r = await call(
+      w.official,
+      'POST',
+      '/api/v1/broadcasts',
+      bulletin({ led: led('Thông báo'), targets: { areas: ['ha-noi/thanh-xuan/khong-co'], devices: [] } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('broadcast.target-area-not-found');
   });

@@ -21,18 +21,37 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-dl-'));
   t = await startTestHub();
   await t.admin.post('/api/v1/areas', { slug: 'ha-noi', name: 'Hà Nội', level: 'province' });
-  const { enrolToken } = await t.admin.post('/api/v1/devices', { id: 'loa-1', name: 'Loa 1', kind: 'speaker', areaPath: 'ha-noi' });
+  const { enrolToken } = await t.admin.post('/api/v1/devices', {
+    id: 'loa-1',
+    name: 'Loa 1',
+    kind: 'speaker',
+    areaPath: 'ha-noi',
+  });
   device = await t.api.post('/api/v1/enrol', { token: enrolToken, publicKey: generateSigningKeys().publicKeyPem });
   const up = await t.admin.upload('/api/v1/media', vietnameseSpeech(tmp, 'Xin chào bà con.', 'wav'), 'xin-chao.wav');
-  const m = await t.admin.waitFor(async () => {
-    const x = await t.admin.get(`/api/v1/media/${up.id}`);
-    return x.status === 'ready' ? x : null;
-  }, 30_000, 'media ready');
+  const m = await t.admin.waitFor(
+    async () => {
+      const x = await t.admin.get(`/api/v1/media/${up.id}`);
+      return x.status === 'ready' ? x : null;
+    },
+    30_000,
+    'media ready',
+  );
   url = `${t.hub.httpUrl}/media/${m.outputs.find((o: any) => o.format === 'opus').file}`;
   // A device gets only media its plan uses: an approved broadcast that reaches it.
   expect((await fetch(url, { headers: basic(device.mqttUsername, device.mqttPassword) })).status).toBe(404);
-  const b = await t.admin.post('/api/v1/broadcasts', { title: 'Xin chào', mediaId: m.id, targets: { areas: ['ha-noi'] }, startsAt: formatVn(Date.now() + 3600_000) });
-  await t.admin.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: 'ha-noi' });
+  const b = await t.admin.post('/api/v1/broadcasts', {
+    title: 'Xin chào',
+    mediaId: m.id,
+    targets: { areas: ['ha-noi'] },
+    startsAt: formatVn(Date.now() + 3600_000),
+  });
+  await t.admin.post('/api/v1/users', {
+    username: 'lanhdao',
+    password: 'password-lanhdao',
+    role: 'approver',
+    areaPath: 'ha-noi',
+  });
   await (await t.api.as('lanhdao', 'password-lanhdao')).post(`/api/v1/broadcasts/${b.id}/approve`, {});
 });
 afterAll(async () => {
@@ -69,7 +88,13 @@ describe('media downloads', () => {
   });
 
   it('accepts devices over MQTT on WebSocket at /mqtt with the same credentials and rules', async () => {
-    const client = await mqtt.connectAsync(`ws://127.0.0.1:${t.hub.httpPort}/mqtt`, { clientId: 'loa-1', username: 'loa-1', password: device.mqttPassword, protocolVersion: 4, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(`ws://127.0.0.1:${t.hub.httpPort}/mqtt`, {
+      clientId: 'loa-1',
+      username: 'loa-1',
+      password: device.mqttPassword,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     try {
       expect((await client.subscribeAsync(topics().deviceSchedule('loa-1')))[0].qos).toBe(0);
       await expect(client.subscribeAsync(topics().deviceSchedule('loa-2'))).rejects.toThrow(/Subscribe error/);

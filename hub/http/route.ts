@@ -49,12 +49,24 @@ export interface RouteDef<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.Zod
   query?: Q;
   /** Extra OpenAPI for bodies that are not JSON (multipart) and non-JSON responses. */
   openapi?: Record<string, unknown>;
-  handler: (ctx: { req: Request; res: Response; user: User | undefined; body: z.infer<B>; query: z.infer<Q> }) => unknown | Promise<unknown>;
+  handler: (ctx: {
+    req: Request;
+    res: Response;
+    user: User | undefined;
+    body: z.infer<B>;
+    query: z.infer<Q>;
+  }) => unknown | Promise<unknown>;
 }
 
-export const route = <B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny>(r: RouteDef<B, Q>) => r as unknown as RouteDef;
+export const route = <B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny>(
+  r: RouteDef<B, Q>,
+) => r as unknown as RouteDef;
 
-export function mountRoutes(router: Router, routes: RouteDef[], authorise: (req: Request, access: Access) => Promise<User | undefined>): void {
+export function mountRoutes(
+  router: Router,
+  routes: RouteDef[],
+  authorise: (req: Request, access: Access) => Promise<User | undefined>,
+): void {
   for (const r of routes) {
     router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -85,10 +97,20 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
   const jsonSchema = (s: z.ZodTypeAny) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
   for (const r of routes) {
     const p = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (r.query instanceof z.ZodObject) {
       for (const [name, s] of Object.entries((r.query as z.ZodObject<any>).shape)) {
-        params.push({ name, in: 'query', required: !(s as z.ZodTypeAny).safeParse(undefined).success, schema: jsonSchema(s as z.ZodTypeAny) as any });
+        params.push({
+          name,
+          in: 'query',
+          required: !(s as z.ZodTypeAny).safeParse(undefined).success,
+          schema: jsonSchema(s as z.ZodTypeAny) as any,
+        });
       }
     }
     const op: Record<string, unknown> = {
@@ -103,7 +125,9 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
             '"error" stays English for programs and scripts; "errorVi" is the same message in Vietnamese for people; "code" names the message ' +
             '(e.g. "broadcast.author-cannot-approve", "request.invalid-body", "quiet-hours"). Every other 4xx answer has the same shape.',
         },
-        ...(r.access === 'public' ? {} : { '401': { description: 'Not logged in' }, '403': { description: 'Not allowed for this role or area' } }),
+        ...(r.access === 'public'
+          ? {}
+          : { '401': { description: 'Not logged in' }, '403': { description: 'Not allowed for this role or area' } }),
       },
       ...(r.access === 'public' ? {} : { security: r.access === 'device' ? [{ deviceBasic: [] }] : [{ bearer: [] }] }),
       ...(Array.isArray(r.access) ? { 'x-roles': r.access } : {}),
@@ -114,7 +138,12 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'wardcast hub API', version: info.version, description: 'Ward loudspeakers and LED boards: bulletins, broadcasts, devices and coverage. Times are Asia/Ho_Chi_Minh.' },
+    info: {
+      title: 'wardcast hub API',
+      version: info.version,
+      description:
+        'Ward loudspeakers and LED boards: bulletins, broadcasts, devices and coverage. Times are Asia/Ho_Chi_Minh.',
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {

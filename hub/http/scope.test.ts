@@ -28,16 +28,22 @@ const clients: MqttClient[] = [];
 const tokenOf = (c: ApiClient) => (c as any).token as string;
 const get = (p: string, headers: Record<string, string> = {}) => fetch(t.hub.httpUrl + p, { headers });
 const bearer = (c: ApiClient) => ({ authorization: `Bearer ${tokenOf(c)}` });
-const basic = (id: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${creds[id].mqttPassword}`).toString('base64')}` });
+const basic = (id: string) => ({
+  authorization: `Basic ${Buffer.from(`${id}:${creds[id].mqttPassword}`).toString('base64')}`,
+});
 const fileOf = (m: any) => m.outputs.find((o: any) => o.format === 'opus').file;
 const inOneHour = () => formatVn(Date.now() + 3600_000)!;
 
 async function uploaded(as: ApiClient, text: string) {
   const up = await as.upload('/api/v1/media', vietnameseSpeech(tmp, text, 'wav'), 'tin.wav');
-  return as.waitFor(async () => {
-    const m = await as.get(`/api/v1/media/${up.id}`);
-    return m.status === 'ready' ? m : null;
-  }, 60_000, 'media ready');
+  return as.waitFor(
+    async () => {
+      const m = await as.get(`/api/v1/media/${up.id}`);
+      return m.status === 'ready' ? m : null;
+    },
+    60_000,
+    'media ready',
+  );
 }
 
 async function user(username: string, role: string, areaPath: string) {
@@ -66,9 +72,19 @@ beforeAll(async () => {
   }
   hdMedia = await uploaded(hd, 'Bản tin phường Hạ Đình.');
   districtMedia = await uploaded(w.district, 'Bản tin của quận.');
-  hdBroadcast = await hd.post('/api/v1/broadcasts', { title: '=HYPERLINK("http://x")', mediaId: hdMedia.id, targets: { areas: [HA_DINH] }, startsAt: inOneHour() });
+  hdBroadcast = await hd.post('/api/v1/broadcasts', {
+    title: '=HYPERLINK("http://x")',
+    mediaId: hdMedia.id,
+    targets: { areas: [HA_DINH] },
+    startsAt: inOneHour(),
+  });
   await hdLeader.post(`/api/v1/broadcasts/${hdBroadcast.id}/approve`, {});
-  const d = await w.district.post('/api/v1/broadcasts', { title: 'Tin của quận', mediaId: districtMedia.id, targets: { areas: [DISTRICT] }, startsAt: inOneHour() });
+  const d = await w.district.post('/api/v1/broadcasts', {
+    title: 'Tin của quận',
+    mediaId: districtMedia.id,
+    targets: { areas: [DISTRICT] },
+    startsAt: inOneHour(),
+  });
   if (d.status !== 'approved') await w.leader.post(`/api/v1/broadcasts/${d.id}/approve`, {});
 }, 180_000);
 afterAll(async () => {
@@ -83,12 +99,21 @@ describe('media follow the area', () => {
     expect((await get(`/api/v1/media/${hdMedia.id}`, bearer(kg))).status).toBe(404);
     expect((await get(`/api/v1/media/${hdMedia.id}/waveform`, bearer(kg))).status).toBe(404);
     expect((await get(`/media/${fileOf(hdMedia)}?token=${tokenOf(kg)}`)).status).toBe(404);
-    await expect(kg.post('/api/v1/broadcasts', { title: 'Mượn tin', mediaId: hdMedia.id, targets: { areas: [KIM_GIANG] }, startsAt: inOneHour() })).rejects.toThrow(/404/);
+    await expect(
+      kg.post('/api/v1/broadcasts', {
+        title: 'Mượn tin',
+        mediaId: hdMedia.id,
+        targets: { areas: [KIM_GIANG] },
+        startsAt: inOneHour(),
+      }),
+    ).rejects.toThrow(/404/);
     // The ward that uploaded it, and the district above it, do see it.
     expect((await hd.get('/api/v1/media')).map((m: any) => m.id)).toContain(hdMedia.id);
     expect((await get(`/api/v1/media/${hdMedia.id}/waveform`, bearer(hd))).status).toBe(200);
     expect((await get(`/media/${fileOf(hdMedia)}?token=${tokenOf(hd)}`)).status).toBe(200);
-    expect((await w.district.get('/api/v1/media')).map((m: any) => m.id).sort()).toEqual([hdMedia.id, districtMedia.id].sort());
+    expect((await w.district.get('/api/v1/media')).map((m: any) => m.id).sort()).toEqual(
+      [hdMedia.id, districtMedia.id].sort(),
+    );
   });
 
   it('a device downloads only media its plan uses', async () => {
@@ -100,35 +125,67 @@ describe('media follow the area', () => {
 
 describe('audit log and live events follow the area', () => {
   it("a Kim Giang leader does not see Hạ Đình's audit entries; Hạ Đình's leader and the district do", async () => {
-    const about = (log: any[]) => log.filter((e) => e.target === hdBroadcast.id || (e.action === 'media.upload' && e.target === String(hdMedia.id)));
+    const about = (log: any[]) =>
+      log.filter(
+        (e) => e.target === hdBroadcast.id || (e.action === 'media.upload' && e.target === String(hdMedia.id)),
+      );
     expect(about(await kgLeader.get('/api/v1/audit'))).toEqual([]);
-    expect(about(await hdLeader.get('/api/v1/audit')).map((e) => e.action).sort()).toEqual(['broadcast.approve', 'broadcast.submit', 'media.upload']);
+    expect(
+      about(await hdLeader.get('/api/v1/audit'))
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['broadcast.approve', 'broadcast.submit', 'media.upload']);
     expect(about(await w.district.get('/api/v1/audit'))).toHaveLength(3);
     expect(JSON.stringify(await kgLeader.get('/api/v1/audit'))).not.toContain('HYPERLINK');
   });
 
   it("a Kim Giang official's event stream carries nothing about Hạ Đình's devices or broadcasts", async () => {
-    const streams = await Promise.all([kg, hd].map(async (c) => {
-      const ctl = new AbortController();
-      const res = await fetch(`${t.hub.httpUrl}/api/v1/events?token=${tokenOf(c)}`, { signal: ctl.signal });
-      let text = '';
-      void (async () => {
-        try {
-          for await (const chunk of res.body as any) text += Buffer.from(chunk).toString();
-        } catch {
-          /* aborted */
-        }
-      })();
-      return { text: () => text, close: () => ctl.abort() };
-    }));
+    const streams = await Promise.all(
+      [kg, hd].map(async (c) => {
+        const ctl = new AbortController();
+        const res = await fetch(`${t.hub.httpUrl}/api/v1/events?token=${tokenOf(c)}`, { signal: ctl.signal });
+        let text = '';
+        void (async () => {
+          try {
+            for await (const chunk of res.body as any) text += Buffer.from(chunk).toString();
+          } catch {
+            /* aborted */
+          }
+        })();
+        return { text: () => text, close: () => ctl.abort() };
+      }),
+    );
     try {
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, { clientId: 'loa-hd', username: 'loa-hd', password: creds['loa-hd'].mqttPassword, protocolVersion: 4, reconnectPeriod: 0 });
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, {
+        clientId: 'loa-hd',
+        username: 'loa-hd',
+        password: creds['loa-hd'].mqttPassword,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      });
       clients.push(client);
       await client.publishAsync(topics().deviceEvent('loa-hd', 'telemetry'), '{}', { qos: 1 }); // seen (online), then refused as invalid
-      const hdOwn = await hd.post('/api/v1/broadcasts', { title: 'Tin riêng Hạ Đình', led: { pages: [{ lines: ['Hạ Đình'], mode: 'hold', seconds: 10 }] }, targets: { areas: [HA_DINH] }, startsAt: inOneHour() });
-      const kgOwn = await kg.post('/api/v1/broadcasts', { title: 'Tin riêng Kim Giang', led: { pages: [{ lines: ['Kim Giang'], mode: 'hold', seconds: 10 }] }, targets: { areas: [KIM_GIANG] }, startsAt: inOneHour() });
+      const hdOwn = await hd.post('/api/v1/broadcasts', {
+        title: 'Tin riêng Hạ Đình',
+        led: { pages: [{ lines: ['Hạ Đình'], mode: 'hold', seconds: 10 }] },
+        targets: { areas: [HA_DINH] },
+        startsAt: inOneHour(),
+      });
+      const kgOwn = await kg.post('/api/v1/broadcasts', {
+        title: 'Tin riêng Kim Giang',
+        led: { pages: [{ lines: ['Kim Giang'], mode: 'hold', seconds: 10 }] },
+        targets: { areas: [KIM_GIANG] },
+        startsAt: inOneHour(),
+      });
       const [kgStream, hdStream] = streams;
-      await t.admin.waitFor(async () => kgStream.text().includes(kgOwn.id) && hdStream.text().includes(hdOwn.id) && hdStream.text().includes('loa-hd'), 10_000, 'both streams');
+      await t.admin.waitFor(
+        async () =>
+          kgStream.text().includes(kgOwn.id) &&
+          hdStream.text().includes(hdOwn.id) &&
+          hdStream.text().includes('loa-hd'),
+        10_000,
+        'both streams',
+      );
       expect(kgStream.text()).not.toContain(hdOwn.id);
       expect(kgStream.text()).not.toContain('loa-hd');
       expect(hdStream.text()).not.toContain(kgOwn.id);
@@ -153,24 +210,61 @@ describe('/metrics', () => {
 describe('coverage CSV', () => {
   it('neutralises every formula-leading character in every text cell, device-supplied ones included', async () => {
     const client = clients[0];
-    for (const [reason, occurrenceId] of [['\t=1+1', '-5'], ['\r=1+1', '@SUM(A1)'], ['+1', '=cmd|calc']]) {
-      const r = signReceipt(creds['loa-hd'].key, { id: randomUUID(), deviceId: 'loa-hd', occurrenceId, broadcastId: '+x', result: 'failed', reason, scheduledStart: Date.now() - 60_000, actualStart: null, actualEnd: null, secondsPlayed: 0, clockOffsetMs: 0, evidence: {} });
+    for (const [reason, occurrenceId] of [
+      ['\t=1+1', '-5'],
+      ['\r=1+1', '@SUM(A1)'],
+      ['+1', '=cmd|calc'],
+    ]) {
+      const r = signReceipt(creds['loa-hd'].key, {
+        id: randomUUID(),
+        deviceId: 'loa-hd',
+        occurrenceId,
+        broadcastId: '+x',
+        result: 'failed',
+        reason,
+        scheduledStart: Date.now() - 60_000,
+        actualStart: null,
+        actualEnd: null,
+        secondsPlayed: 0,
+        clockOffsetMs: 0,
+        evidence: {},
+      });
       await client.publishAsync(topics().deviceEvent('loa-hd', 'receipt'), JSON.stringify(r), { qos: 1 });
     }
-    const csv = await t.admin.waitFor(async () => {
-      const text = await (await get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&format=csv`, bearer(hd))).text();
-      return (text.match(/,Bị từ chối \(không tính\),/g) ?? []).length === 3 ? text : null;
-    }, 10_000, 'three rejected claims in the CSV');
+    const csv = await t.admin.waitFor(
+      async () => {
+        const text = await (
+          await get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&format=csv`, bearer(hd))
+        ).text();
+        return (text.match(/,Bị từ chối \(không tính\),/g) ?? []).length === 3 ? text : null;
+      },
+      10_000,
+      'three rejected claims in the CSV',
+    );
     // A cell starts after a comma (or a quote that opens it); none starts with a formula character.
     expect(csv.replace(/\r\n/g, '\n')).not.toMatch(/(^|[,\n])"?[=+\-@\t\r]/);
-    for (const cell of [`"'=HYPERLINK(""http://x"")"`, `'\t=1+1`, `"'\r=1+1"`, `'+1`, `'-5`, `'@SUM(A1)`, `'=cmd|calc`, `'+x`]) expect(csv).toContain(cell);
+    for (const cell of [
+      `"'=HYPERLINK(""http://x"")"`,
+      `'\t=1+1`,
+      `"'\r=1+1"`,
+      `'+1`,
+      `'-5`,
+      `'@SUM(A1)`,
+      `'=cmd|calc`,
+      `'+x`,
+    ])
+      expect(csv).toContain(cell);
   });
 });
 
 describe('login and logout', () => {
   it('slows spraying across usernames from one address, and not other addresses', async () => {
     const attempt = (username: string, ip: string) =>
-      fetch(`${t.hub.httpUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ username, password: 'mat-khau-doan' }) });
+      fetch(`${t.hub.httpUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ username, password: 'mat-khau-doan' }),
+      });
     for (let i = 0; i < 30; i++) expect((await attempt(`user${i}`, '203.0.113.7')).status).toBe(401);
     expect((await attempt('user-new', '203.0.113.7')).status).toBe(429);
     expect((await attempt('user-new', '203.0.113.8')).status).toBe(401);

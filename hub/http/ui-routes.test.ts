@@ -28,15 +28,26 @@ beforeAll(async () => {
   ]);
   const file = vietnameseSpeech(tempDir('ui'), 'Thông báo của phường Hạ Đình', 'mp3');
   const up = await w.official.upload('/api/v1/media', file, 'thong-bao.mp3');
-  const m = await w.official.waitFor(async () => {
-    const x = await w.official.get(`/api/v1/media/${up.id}`);
-    return x.status === 'ready' ? x : null;
-  }, 60_000, 'media ready');
+  const m = await w.official.waitFor(
+    async () => {
+      const x = await w.official.get(`/api/v1/media/${up.id}`);
+      return x.status === 'ready' ? x : null;
+    },
+    60_000,
+    'media ready',
+  );
   mediaId = m.id;
 });
 afterAll(() => t?.stop());
 
-const broadcast = (o: Record<string, unknown>) => ({ title: 'Bản tin', mediaId, priority: 'normal', volume: 60, targets: { areas: [HA_DINH], devices: [] }, ...o });
+const broadcast = (o: Record<string, unknown>) => ({
+  title: 'Bản tin',
+  mediaId,
+  priority: 'normal',
+  volume: 60,
+  targets: { areas: [HA_DINH], devices: [] },
+  ...o,
+});
 
 async function status(p: Promise<unknown>): Promise<{ status: number; body: any }> {
   try {
@@ -49,9 +60,19 @@ async function status(p: Promise<unknown>): Promise<{ status: number; body: any 
 
 describe('quiet hours', () => {
   it('only leaders, the district or admins set them, inside their area', async () => {
-    expect((await status(w.official.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '22:00', end: '05:30' }))).status).toBe(403);
-    expect((await status(w.leader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '25:00', end: '05:30' }))).body).toMatch(/not a time of day/);
-    const q = await w.leader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '22:00', end: '05:30', note: 'Nghỉ đêm' });
+    expect(
+      (await status(w.official.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '22:00', end: '05:30' })))
+        .status,
+    ).toBe(403);
+    expect(
+      (await status(w.leader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '25:00', end: '05:30' }))).body,
+    ).toMatch(/not a time of day/);
+    const q = await w.leader.post('/api/v1/quiet-hours', {
+      areaPath: HA_DINH,
+      start: '22:00',
+      end: '05:30',
+      note: 'Nghỉ đêm',
+    });
     expect(q).toMatchObject({ areaPath: HA_DINH, areaName: 'Phường Hạ Đình', start: '22:00', end: '05:30' });
     expect(await w.official.get('/api/v1/quiet-hours')).toHaveLength(1);
   });
@@ -68,25 +89,48 @@ describe('quiet hours', () => {
     expect(body.error).toContain(`${vnDay(1)} 23:15 falls in the quiet hours 22:00–05:30 of Phường Hạ Đình`);
     expect(body.clashes[0].window.start).toBe('22:00');
 
-    const daily = await status(w.official.post('/api/v1/broadcasts', broadcast({ rrule: `DTSTART:${vnDay(1).replace(/-/g, '')}T000000\nRRULE:FREQ=DAILY;COUNT=6;BYHOUR=6,22;BYMINUTE=0;BYSECOND=0` })));
+    const daily = await status(
+      w.official.post(
+        '/api/v1/broadcasts',
+        broadcast({
+          rrule: `DTSTART:${vnDay(1).replace(/-/g, '')}T000000\nRRULE:FREQ=DAILY;COUNT=6;BYHOUR=6,22;BYMINUTE=0;BYSECOND=0`,
+        }),
+      ),
+    );
     expect(daily.status).toBe(400);
-    expect(daily.body).toMatch(/22:00 falls in the quiet hours 22:00–05:30 of Phường Hạ Đình \(and 2 more occurrences\)/);
+    expect(daily.body).toMatch(
+      /22:00 falls in the quiet hours 22:00–05:30 of Phường Hạ Đình \(and 2 more occurrences\)/,
+    );
   });
 
   it('let priority and emergency bulletins through, and normal ones outside them', async () => {
-    expect((await w.official.post('/api/v1/broadcasts', broadcast({ priority: 'priority', startsAt: `${vnDay(1)}T23:15` }))).status).toBe('submitted');
-    const em = await w.district.post('/api/v1/broadcasts', broadcast({ priority: 'emergency', startsAt: `${vnDay(1)}T23:30`, targets: { areas: [DISTRICT], devices: [] } }));
+    expect(
+      (await w.official.post('/api/v1/broadcasts', broadcast({ priority: 'priority', startsAt: `${vnDay(1)}T23:15` })))
+        .status,
+    ).toBe('submitted');
+    const em = await w.district.post(
+      '/api/v1/broadcasts',
+      broadcast({ priority: 'emergency', startsAt: `${vnDay(1)}T23:30`, targets: { areas: [DISTRICT], devices: [] } }),
+    );
     expect(em.status).toBe('approved');
-    expect((await w.official.post('/api/v1/broadcasts', broadcast({ startsAt: `${vnDay(1)}T07:00` }))).status).toBe('submitted');
+    expect((await w.official.post('/api/v1/broadcasts', broadcast({ startsAt: `${vnDay(1)}T07:00` }))).status).toBe(
+      'submitted',
+    );
   });
 
   it('stop the approval of a bulletin submitted before the quiet hours were set', async () => {
-    const b = await w.official.post('/api/v1/broadcasts', broadcast({ title: 'Trước giờ yên tĩnh', startsAt: `${vnDay(2)}T12:10` }));
+    const b = await w.official.post(
+      '/api/v1/broadcasts',
+      broadcast({ title: 'Trước giờ yên tĩnh', startsAt: `${vnDay(2)}T12:10` }),
+    );
     const lunch = await w.leader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '12:00', end: '13:00' });
     const r = await status(w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {}));
     expect(r.status).toBe(400);
     expect(r.body).toMatch(/12:10 falls in the quiet hours 12:00–13:00/);
-    await fetch(`${t.hub.httpUrl}/api/v1/quiet-hours/${lunch.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${(w.leader as any).token}` } });
+    await fetch(`${t.hub.httpUrl}/api/v1/quiet-hours/${lunch.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${(w.leader as any).token}` },
+    });
     expect((await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).status).toBe('approved');
   });
 });
@@ -95,14 +139,31 @@ describe('draft check', () => {
   it('lists overlaps on the same devices, classified by the priority rule, without saving anything', async () => {
     const before = (await w.official.get('/api/v1/broadcasts')).length;
     // The district's priority bulletin at 09:00 the day after tomorrow.
-    const d = await w.district.post('/api/v1/broadcasts', broadcast({ title: 'Tin ưu tiên của quận', priority: 'priority', startsAt: `${vnDay(3)}T09:00`, targets: { areas: [DISTRICT], devices: [] } }));
+    const d = await w.district.post(
+      '/api/v1/broadcasts',
+      broadcast({
+        title: 'Tin ưu tiên của quận',
+        priority: 'priority',
+        startsAt: `${vnDay(3)}T09:00`,
+        targets: { areas: [DISTRICT], devices: [] },
+      }),
+    );
     await w.leader.post(`/api/v1/broadcasts/${d.id}/approve`, {});
-    const check = await w.official.post('/api/v1/broadcasts/check', broadcast({ title: 'Tin của phường', priority: 'priority', startsAt: `${vnDay(3)}T09:00` }));
+    const check = await w.official.post(
+      '/api/v1/broadcasts/check',
+      broadcast({ title: 'Tin của phường', priority: 'priority', startsAt: `${vnDay(3)}T09:00` }),
+    );
     expect(check.occurrences).toBe(1);
     expect(check.quietHours).toEqual([]);
     const mine = check.conflicts.filter((c: any) => c.broadcastId === d.id);
     expect(mine).toHaveLength(1); // the speaker; the LED board has nothing to show for audio only
-    expect(mine[0]).toMatchObject({ kind: 'decision', deviceId: 'loa-hd-1', otherLevel: 'higher', priority: 'priority', status: 'approved' });
+    expect(mine[0]).toMatchObject({
+      kind: 'decision',
+      deviceId: 'loa-hd-1',
+      otherLevel: 'higher',
+      priority: 'priority',
+      status: 'approved',
+    });
 
     const normal = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T09:00` }));
     expect(normal.conflicts.find((c: any) => c.broadcastId === d.id).kind).toBe('preempted');
@@ -123,7 +184,9 @@ describe('draft check', () => {
   });
 
   it('names a bad draft', async () => {
-    expect((await status(w.official.post('/api/v1/broadcasts/check', broadcast({ rrule: 'RRULE:FREQ=DAILY' })))).body).toMatch(/DTSTART/);
+    expect(
+      (await status(w.official.post('/api/v1/broadcasts/check', broadcast({ rrule: 'RRULE:FREQ=DAILY' })))).body,
+    ).toMatch(/DTSTART/);
   });
 });
 
@@ -136,7 +199,15 @@ describe('week schedule', () => {
     expect(titles).toContain('Tin ưu tiên của quận');
     expect(occ.every((o: any) => o.start.endsWith('+07:00'))).toBe(true);
     expect(occ.find((o: any) => o.priority === 'emergency').status).toBe('approved');
-    expect((await status(w.official.get(`/api/v1/schedule?area=${encodeURIComponent('ha-noi/thanh-xuan/kim-giang')}&from=${from}&to=${to}`))).status).toBe(200);
+    expect(
+      (
+        await status(
+          w.official.get(
+            `/api/v1/schedule?area=${encodeURIComponent('ha-noi/thanh-xuan/kim-giang')}&from=${from}&to=${to}`,
+          ),
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -158,7 +229,10 @@ describe('waveform', () => {
 describe('coverage PDF', () => {
   it('is a PDF with DejaVu Sans embedded and every Vietnamese letter mapped back to text', async () => {
     const period = vnDay(0).slice(0, 7);
-    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(DISTRICT)}&period=${period}`, { headers: { authorization: `Bearer ${(w.district as any).token}` } });
+    const res = await fetch(
+      `${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(DISTRICT)}&period=${period}`,
+      { headers: { authorization: `Bearer ${(w.district as any).token}` } },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
@@ -170,8 +244,19 @@ describe('coverage PDF', () => {
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
     expect(fonts).toMatch(/[A-Z]{6}\+DejaVuSans\s.*\byes\b/);
     const words = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).normalize('NFC');
-    const report = await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&period=${period}`);
-    for (const phrase of ['Báo cáo độ phủ', report.area.name, 'Kế hoạch', 'Đã phát', 'Bỏ lỡ', 'Bị ngắt', 'Lỗi', ...report.byArea.map((a: { areaName: string }) => a.areaName)]) {
+    const report = await w.district.get(
+      `/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&period=${period}`,
+    );
+    for (const phrase of [
+      'Báo cáo độ phủ',
+      report.area.name,
+      'Kế hoạch',
+      'Đã phát',
+      'Bỏ lỡ',
+      'Bị ngắt',
+      'Lỗi',
+      ...report.byArea.map((a: { areaName: string }) => a.areaName),
+    ]) {
       expect(words, `pdftotext finds "${phrase}"`).toContain(phrase);
     }
   });
@@ -181,7 +266,8 @@ describe('coverage PDF', () => {
     const fontkit = require('fontkit');
     const font = fontkit.openSync(PDF_FONT);
     const letters = 'aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵdđ';
-    for (const ch of letters + letters.toUpperCase()) expect(font.hasGlyphForCodePoint(ch.codePointAt(0)), ch).toBe(true);
+    for (const ch of letters + letters.toUpperCase())
+      expect(font.hasGlyphForCodePoint(ch.codePointAt(0)), ch).toBe(true);
     expect(existsSync(PDF_FONT)).toBe(true);
   });
 
@@ -193,7 +279,15 @@ describe('coverage PDF', () => {
 describe('OpenAPI', () => {
   it('describes the routes behind the web UI', async () => {
     const doc = await t.api.get('/api/v1/openapi.json');
-    for (const p of ['/api/v1/broadcasts/check', '/api/v1/broadcasts/{id}/decision', '/api/v1/schedule', '/api/v1/quiet-hours', '/api/v1/quiet-hours/{id}', '/api/v1/media/{id}/waveform', '/api/v1/reports/coverage.pdf']) {
+    for (const p of [
+      '/api/v1/broadcasts/check',
+      '/api/v1/broadcasts/{id}/decision',
+      '/api/v1/schedule',
+      '/api/v1/quiet-hours',
+      '/api/v1/quiet-hours/{id}',
+      '/api/v1/media/{id}/waveform',
+      '/api/v1/reports/coverage.pdf',
+    ]) {
       expect(doc.paths[p], p).toBeDefined();
     }
   });

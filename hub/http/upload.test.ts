@@ -16,15 +16,23 @@ afterAll(() => t?.stop());
 async function upload(bytes: Buffer, name: string) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
-  const res = await fetch(`${t.hub.httpUrl}/api/v1/media`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${t.hub.httpUrl}/api/v1/media`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
   return { status: res.status, body: await res.json() };
 }
 
 const settled = (id: number) =>
-  t.admin.waitFor(async () => {
-    const m = await t.admin.get(`/api/v1/media/${id}`);
-    return m.status !== 'processing' ? m : null;
-  }, 30_000, `media ${id}`);
+  t.admin.waitFor(
+    async () => {
+      const m = await t.admin.get(`/api/v1/media/${id}`);
+      return m.status !== 'processing' ? m : null;
+    },
+    30_000,
+    `media ${id}`,
+  );
 
 describe('media upload', () => {
   it('turns a text file named .mp3 into a failed media item that says why', async () => {
@@ -51,14 +59,20 @@ describe('media upload', () => {
   });
 
   it('asks for multipart when the body is something else', async () => {
-    const res = await fetch(`${t.hub.httpUrl}/api/v1/media`, { method: 'POST', body: '{}', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${t.hub.httpUrl}/api/v1/media`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(415);
     expect((await res.json()).error).toMatch(/multipart\/form-data.*"file"/);
   });
 
   it('serves only known content-addressed files, and only to devices or users', async () => {
     expect((await fetch(`${t.hub.httpUrl}/media/${'a'.repeat(64)}.opus`)).status).toBe(401);
-    const res = await fetch(`${t.hub.httpUrl}/media/..%2F..%2Fhub.sqlite`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${t.hub.httpUrl}/media/..%2F..%2Fhub.sqlite`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(404);
   });
 });

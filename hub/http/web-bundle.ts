@@ -56,11 +56,14 @@ export interface BundleResult {
 }
 
 /** Builds the bundle if stale (or always with force). Files are replaced atomically. */
-export async function buildWebBundle(opts: { force?: boolean; minify?: boolean; outDir?: string } = {}): Promise<BundleResult> {
+export async function buildWebBundle(
+  opts: { force?: boolean; minify?: boolean; outDir?: string } = {},
+): Promise<BundleResult> {
   const started = performance.now();
   const out = opts.outDir ?? WEB_OUT;
   const size = (f: string) => (existsSync(path.join(out, f)) ? statSync(path.join(out, f)).size : 0);
-  if (!opts.force && !webBundleStale(WEB_SRC, out)) return { built: false, bytes: { js: size('app.js'), css: size('app.css') }, ms: 0 };
+  if (!opts.force && !webBundleStale(WEB_SRC, out))
+    return { built: false, bytes: { js: size('app.js'), css: size('app.css') }, ms: 0 };
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     entryPoints: { app: path.join(WEB_SRC, 'main.tsx') },

@@ -48,19 +48,56 @@ const none = { actualStart: null, actualEnd: null, secondsPlayed: 0 };
 describe('honest receipts are admitted', () => {
   const cases: Array<[string, Partial<Receipt>, number, number?]> = [
     ['a loudspeaker that played in full', {}, S + SPEAKER_MS + 1500],
-    ['a loudspeaker whose clock runs a little ahead of the hub', { actualStart: S - 400, actualEnd: S + SPEAKER_MS - 300 }, S + SPEAKER_MS + 100],
-    ['a slow ffmpeg start: on air a few seconds past the duration', { actualStart: S + 10, actualEnd: S + SPEAKER_MS + 9000, secondsPlayed: 180.02 }, S + SPEAKER_MS + 10_000],
-    ['an LED board that held its pages for the item', { actualStart: S + 30, actualEnd: S + LED_MS + 60, secondsPlayed: 20.03 }, S + LED_MS + 100, LED_MS],
-    ['a partial: the agent restarted during playback (no end), received days later', { result: 'partial', actualEnd: null, secondsPlayed: 42, reason: 'agent restarted during playback' }, S + 3 * 86_400_000],
-    ['a failed: restarted before any audio was confirmed', { result: 'failed', ...none, reason: 'agent restarted during playback' }, S + 3600_000],
-    ['a failed: the amplifier drew no current while the media decoded in full', { result: 'failed', secondsPlayed: 180 }, S + SPEAKER_MS + 2000],
-    ['a failed during the warm-up, before the start', { result: 'failed', ...none, reason: 'amplifier did not accept the commands' }, S - MAX_WARM_UP_MS],
-    ['a partial: cancelled by the hub during the warm-up', { result: 'partial', ...none, reason: 'cancelled by hub' }, S - 5000],
+    [
+      'a loudspeaker whose clock runs a little ahead of the hub',
+      { actualStart: S - 400, actualEnd: S + SPEAKER_MS - 300 },
+      S + SPEAKER_MS + 100,
+    ],
+    [
+      'a slow ffmpeg start: on air a few seconds past the duration',
+      { actualStart: S + 10, actualEnd: S + SPEAKER_MS + 9000, secondsPlayed: 180.02 },
+      S + SPEAKER_MS + 10_000,
+    ],
+    [
+      'an LED board that held its pages for the item',
+      { actualStart: S + 30, actualEnd: S + LED_MS + 60, secondsPlayed: 20.03 },
+      S + LED_MS + 100,
+      LED_MS,
+    ],
+    [
+      'a partial: the agent restarted during playback (no end), received days later',
+      { result: 'partial', actualEnd: null, secondsPlayed: 42, reason: 'agent restarted during playback' },
+      S + 3 * 86_400_000,
+    ],
+    [
+      'a failed: restarted before any audio was confirmed',
+      { result: 'failed', ...none, reason: 'agent restarted during playback' },
+      S + 3600_000,
+    ],
+    [
+      'a failed: the amplifier drew no current while the media decoded in full',
+      { result: 'failed', secondsPlayed: 180 },
+      S + SPEAKER_MS + 2000,
+    ],
+    [
+      'a failed during the warm-up, before the start',
+      { result: 'failed', ...none, reason: 'amplifier did not accept the commands' },
+      S - MAX_WARM_UP_MS,
+    ],
+    [
+      'a partial: cancelled by the hub during the warm-up',
+      { result: 'partial', ...none, reason: 'cancelled by hub' },
+      S - 5000,
+    ],
     ['a preempted mid-bulletin', { result: 'preempted', actualEnd: S + 40_000, secondsPlayed: 39.5 }, S + 41_000],
     ['a preempted before its audio started', { result: 'preempted', ...none }, S + 1000],
     ['a missed, after the late grace', { result: 'missed', ...none }, S + 61_000],
     ['a skipped while an emergency played', { result: 'skipped', ...none }, S + 75_000],
-    ['a play-now delivered 8 minutes late, due at its arrival', { actualStart: S + 8 * 60_000 + 1500, actualEnd: S + 8 * 60_000 + 1500 + SPEAKER_MS }, S + 8 * 60_000 + SPEAKER_MS + 3000],
+    [
+      'a play-now delivered 8 minutes late, due at its arrival',
+      { actualStart: S + 8 * 60_000 + 1500, actualEnd: S + 8 * 60_000 + 1500 + SPEAKER_MS },
+      S + 8 * 60_000 + SPEAKER_MS + 3000,
+    ],
   ];
   for (const [name, o, receivedAt, duration] of cases) {
     it(name, () => {
@@ -79,10 +116,16 @@ describe('forged-but-signed claims are rejected with their reason', () => {
   const after = S + SPEAKER_MS + 2000;
 
   it('an occurrence the hub never planned, or a broadcast that does not exist: unplanned', () => {
-    expect(rejected({}, after, { kind: 'unplanned', detail: 'no broadcast b-9' })).toEqual({ admitted: false, reason: 'unplanned', detail: 'no broadcast b-9' });
+    expect(rejected({}, after, { kind: 'unplanned', detail: 'no broadcast b-9' })).toEqual({
+      admitted: false,
+      reason: 'unplanned',
+      detail: 'no broadcast b-9',
+    });
   });
   it('another ward’s bulletin, or one a clash decision took off the device: not-targeted', () => {
-    expect(rejected({}, after, { kind: 'not-targeted', detail: 'device loa-1 is not a target' }).reason).toBe('not-targeted');
+    expect(rejected({}, after, { kind: 'not-targeted', detail: 'device loa-1 is not a target' }).reason).toBe(
+      'not-targeted',
+    );
   });
   it('"played" before it aired: premature', () => {
     const a = rejected({}, S - 10 * 60_000);
@@ -90,13 +133,17 @@ describe('forged-but-signed claims are rejected with their reason', () => {
     expect(a.detail).toMatch(/600 s before the scheduled start/);
     // A 'missed' cannot be known before the start either; only a warm-up failure can.
     expect(rejected({ result: 'missed', ...none }, S - CLOCK_TOLERANCE_MS - 1).reason).toBe('premature');
-    expect(rejected({ result: 'failed', ...none }, S - MAX_WARM_UP_MS - CLOCK_TOLERANCE_MS - 1).reason).toBe('premature');
+    expect(rejected({ result: 'failed', ...none }, S - MAX_WARM_UP_MS - CLOCK_TOLERANCE_MS - 1).reason).toBe(
+      'premature',
+    );
   });
   it('"played" in full, sent seconds after the start: it ends after the hub received it', () => {
     expect(rejected({}, S + 5000).detail).toMatch(/after the hub received/);
   });
   it('an end before the start', () => {
-    expect(rejected({ actualStart: S + 100_000, actualEnd: S + 1000, secondsPlayed: 0 }, after).detail).toMatch(/before the actual start/);
+    expect(rejected({ actualStart: S + 100_000, actualEnd: S + 1000, secondsPlayed: 0 }, after).detail).toMatch(
+      /before the actual start/,
+    );
   });
   it('10⁹ seconds played', () => {
     expect(rejected({ secondsPlayed: 1e9 }, after).detail).toMatch(/1000000000 s played of an item lasting 180 s/);
@@ -104,7 +151,9 @@ describe('forged-but-signed claims are rejected with their reason', () => {
     expect(rejected({ actualEnd: S + 1e12, secondsPlayed: 1e9 }, S + 1e12).reason).toBe('implausible');
   });
   it('more seconds than the claimed span', () => {
-    expect(rejected({ actualEnd: S + 60_000, secondsPlayed: 150, result: 'partial' }, after).detail).toMatch(/150 s played between/);
+    expect(rejected({ actualEnd: S + 60_000, secondsPlayed: 150, result: 'partial' }, after).detail).toMatch(
+      /150 s played between/,
+    );
   });
   it('on air far longer than the item', () => {
     expect(rejected({ actualEnd: S + 3600_000, secondsPlayed: 180 }, S + 3601_000).detail).toMatch(/on air 3600 s/);
@@ -114,20 +163,28 @@ describe('forged-but-signed claims are rejected with their reason', () => {
     expect(rejected({ ...none, secondsPlayed: 0 }, after).detail).toMatch(/needs both an actual start and end/);
   });
   it('a start long before or after the scheduled one', () => {
-    expect(rejected({ actualStart: S - 3600_000, actualEnd: S - 3600_000 + SPEAKER_MS }, after).detail).toMatch(/before the scheduled start/);
+    expect(rejected({ actualStart: S - 3600_000, actualEnd: S - 3600_000 + SPEAKER_MS }, after).detail).toMatch(
+      /before the scheduled start/,
+    );
     const late = S + MAX_START_DELAY_MS + 60_000;
-    expect(rejected({ actualStart: late, actualEnd: late + SPEAKER_MS }, late + SPEAKER_MS + 1000).detail).toMatch(/after the scheduled start/);
+    expect(rejected({ actualStart: late, actualEnd: late + SPEAKER_MS }, late + SPEAKER_MS + 1000).detail).toMatch(
+      /after the scheduled start/,
+    );
   });
   it('a scheduled start or broadcast that is not the planned one', () => {
     expect(rejected({ scheduledStart: S - 86_400_000 }, after).detail).toMatch(/not the planned/);
     expect(rejected({ broadcastId: 'b-2' }, after).reason).toBe('unplanned');
   });
   it('"missed" or "skipped" that claims airtime', () => {
-    expect(rejected({ result: 'missed', actualStart: null, actualEnd: null, secondsPlayed: 30 }, after).reason).toBe('implausible');
+    expect(rejected({ result: 'missed', actualStart: null, actualEnd: null, secondsPlayed: 30 }, after).reason).toBe(
+      'implausible',
+    );
     expect(rejected({ result: 'skipped' }, after).reason).toBe('implausible');
   });
   it('seconds without a start', () => {
-    expect(rejected({ result: 'partial', actualStart: null, actualEnd: null, secondsPlayed: 12 }, after).detail).toMatch(/without an actual start/);
+    expect(
+      rejected({ result: 'partial', actualStart: null, actualEnd: null, secondsPlayed: 12 }, after).detail,
+    ).toMatch(/without an actual start/);
   });
 });
 
@@ -145,9 +202,16 @@ describe('several receipts for one occurrence and device (SQLite)', () => {
   function setup() {
     const db = openDatabase(':memory:');
     db.prepare("INSERT INTO areas(id, path, name, level) VALUES (1, 'ha-noi', 'Hà Nội', 'province')").run();
-    db.prepare("INSERT INTO devices(id, name, kind, area_id, created_at) VALUES ('loa-1', 'Loa 1', 'speaker', 1, 0)").run();
+    db.prepare(
+      "INSERT INTO devices(id, name, kind, area_id, created_at) VALUES ('loa-1', 'Loa 1', 'speaker', 1, 0)",
+    ).run();
     const store = createReceiptStore(db);
-    const states = () => db.prepare('SELECT receipt_id AS id, result, state, rejection, superseded_by AS by FROM receipts ORDER BY received_at').all() as any[];
+    const states = () =>
+      db
+        .prepare(
+          'SELECT receipt_id AS id, result, state, rejection, superseded_by AS by FROM receipts ORDER BY received_at',
+        )
+        .all() as any[];
     const standing = () => db.prepare('SELECT receipt_id AS id, result FROM playback_records').all() as any[];
     return { db, store, states, standing };
   }
@@ -155,17 +219,31 @@ describe('several receipts for one occurrence and device (SQLite)', () => {
   it('a refused early claim never stands; the true result wins over a weaker one; ties keep the first', () => {
     const { store, states, standing } = setup();
     const early = receipt({});
-    expect(store.store(early, admit(early, planned(), S - 600_000), S - 600_000)).toMatchObject({ duplicate: false, state: 'rejected' });
+    expect(store.store(early, admit(early, planned(), S - 600_000), S - 600_000)).toMatchObject({
+      duplicate: false,
+      state: 'rejected',
+    });
     expect(standing()).toEqual([]);
 
     const missed = receipt({ result: 'missed', ...none });
-    expect(store.store(missed, admit(missed, planned(), S + 61_000), S + 61_000)).toMatchObject({ state: 'admitted', other: null });
+    expect(store.store(missed, admit(missed, planned(), S + 61_000), S + 61_000)).toMatchObject({
+      state: 'admitted',
+      other: null,
+    });
     const played = receipt({});
-    expect(store.store(played, admit(played, planned(), S + SPEAKER_MS + 2000), S + SPEAKER_MS + 2000)).toMatchObject({ state: 'admitted', other: missed.id });
+    expect(store.store(played, admit(played, planned(), S + SPEAKER_MS + 2000), S + SPEAKER_MS + 2000)).toMatchObject({
+      state: 'admitted',
+      other: missed.id,
+    });
     const again = receipt({ actualStart: S + 30 });
-    expect(store.store(again, admit(again, planned(), S + SPEAKER_MS + 3000), S + SPEAKER_MS + 3000)).toMatchObject({ state: 'superseded', other: played.id });
+    expect(store.store(again, admit(again, planned(), S + SPEAKER_MS + 3000), S + SPEAKER_MS + 3000)).toMatchObject({
+      state: 'superseded',
+      other: played.id,
+    });
     const partial = receipt({ result: 'partial', actualEnd: S + 60_000, secondsPlayed: 59 });
-    expect(store.store(partial, admit(partial, planned(), S + SPEAKER_MS + 4000), S + SPEAKER_MS + 4000)).toMatchObject({ state: 'superseded' });
+    expect(store.store(partial, admit(partial, planned(), S + SPEAKER_MS + 4000), S + SPEAKER_MS + 4000)).toMatchObject(
+      { state: 'superseded' },
+    );
 
     expect(standing()).toEqual([{ id: played.id, result: 'played' }]);
     expect(states()).toEqual([
@@ -190,13 +268,17 @@ describe('migration 6', () => {
       db.pragma(`user_version = ${i + 1}`);
     }
     db.prepare("INSERT INTO areas(id, path, name, level) VALUES (1, 'ha-noi', 'Hà Nội', 'province')").run();
-    db.prepare("INSERT INTO devices(id, name, kind, area_id, created_at) VALUES ('loa-1', 'Loa 1', 'speaker', 1, 0)").run();
+    db.prepare(
+      "INSERT INTO devices(id, name, kind, area_id, created_at) VALUES ('loa-1', 'Loa 1', 'speaker', 1, 0)",
+    ).run();
     db.prepare(
       `INSERT INTO playback_records(receipt_id, occurrence_id, broadcast_id, device_id, result, scheduled_start, seconds_played, evidence, signature, received_at)
        VALUES ('r-1', 'b-1@1', 'b-1', 'loa-1', 'played', 1, 180, '{}', 'sig', 2)`,
     ).run();
     migrate(db);
-    expect(db.prepare('SELECT receipt_id, result, seconds_played FROM playback_records').all()).toEqual([{ receipt_id: 'r-1', result: 'played', seconds_played: 180 }]);
+    expect(db.prepare('SELECT receipt_id, result, seconds_played FROM playback_records').all()).toEqual([
+      { receipt_id: 'r-1', result: 'played', seconds_played: 180 },
+    ]);
     expect(db.prepare('SELECT state, rejection FROM receipts').all()).toEqual([{ state: 'admitted', rejection: null }]);
     // One admitted receipt per occurrence and device, enforced by the schema itself.
     expect(() =>

@@ -37,7 +37,14 @@ export type PlanLookup =
 export type Admission = { admitted: true } | { admitted: false; reason: RejectionReason; detail: string };
 
 /** Evidence of airing, most first: among admitted receipts for one occurrence the highest stands. */
-export const RESULT_RANK: Record<PlaybackResult, number> = { played: 6, partial: 5, preempted: 4, failed: 3, skipped: 2, missed: 1 };
+export const RESULT_RANK: Record<PlaybackResult, number> = {
+  played: 6,
+  partial: 5,
+  preempted: 4,
+  failed: 3,
+  skipped: 2,
+  missed: 1,
+};
 
 const iso = (t: number) => new Date(t).toISOString();
 const sec = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -47,19 +54,36 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
   if (plan.kind !== 'planned') return reject(plan.kind, plan.detail);
   const item = plan.item;
   const durationMs = item.durationMs;
-  if (r.broadcastId !== item.broadcastId) return reject('unplanned', `occurrence ${r.occurrenceId} belongs to broadcast ${item.broadcastId}, not ${r.broadcastId}`);
-  if (r.scheduledStart !== item.startAt) return reject('implausible', `scheduled start ${iso(r.scheduledStart)} is not the planned ${iso(item.startAt)}`);
+  if (r.broadcastId !== item.broadcastId)
+    return reject(
+      'unplanned',
+      `occurrence ${r.occurrenceId} belongs to broadcast ${item.broadcastId}, not ${r.broadcastId}`,
+    );
+  if (r.scheduledStart !== item.startAt)
+    return reject('implausible', `scheduled start ${iso(r.scheduledStart)} is not the planned ${iso(item.startAt)}`);
 
   const aired = r.actualStart !== null || r.secondsPlayed > 0;
   // Only a failure or stop during the amplifier's warm-up can honestly be reported before the start.
-  const early = !aired && (r.result === 'failed' || r.result === 'partial' || r.result === 'preempted') ? MAX_WARM_UP_MS + CLOCK_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
-  if (receivedAt < item.startAt - early) return reject('premature', `received ${sec(item.startAt - receivedAt)} before the scheduled start ${iso(item.startAt)}`);
+  const early =
+    !aired && (r.result === 'failed' || r.result === 'partial' || r.result === 'preempted')
+      ? MAX_WARM_UP_MS + CLOCK_TOLERANCE_MS
+      : CLOCK_TOLERANCE_MS;
+  if (receivedAt < item.startAt - early)
+    return reject(
+      'premature',
+      `received ${sec(item.startAt - receivedAt)} before the scheduled start ${iso(item.startAt)}`,
+    );
 
   if (r.result === 'missed' || r.result === 'skipped') {
-    if (aired || r.actualEnd !== null) return reject('implausible', `a '${r.result}' receipt claims airtime (${r.secondsPlayed} s, start ${r.actualStart ?? '—'})`);
+    if (aired || r.actualEnd !== null)
+      return reject(
+        'implausible',
+        `a '${r.result}' receipt claims airtime (${r.secondsPlayed} s, start ${r.actualStart ?? '—'})`,
+      );
     return { admitted: true };
   }
-  if (r.result === 'played' && (r.actualStart === null || r.actualEnd === null)) return reject('implausible', `'played' needs both an actual start and end`);
+  if (r.result === 'played' && (r.actualStart === null || r.actualEnd === null))
+    return reject('implausible', `'played' needs both an actual start and end`);
   if (r.actualStart === null) {
     if (r.actualEnd !== null) return reject('implausible', 'an actual end without an actual start');
     if (r.secondsPlayed > 0) return reject('implausible', `${r.secondsPlayed} s played without an actual start`);
@@ -67,20 +91,40 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
   }
 
   const start = r.actualStart;
-  if (start < item.startAt - CLOCK_TOLERANCE_MS) return reject('implausible', `actual start ${iso(start)} is ${sec(item.startAt - start)} before the scheduled start`);
-  if (start > item.startAt + MAX_START_DELAY_MS) return reject('implausible', `actual start ${iso(start)} is ${sec(start - item.startAt)} after the scheduled start`);
-  if (start > receivedAt + CLOCK_TOLERANCE_MS) return reject('implausible', `actual start ${iso(start)} is after the hub received the receipt (${iso(receivedAt)})`);
+  if (start < item.startAt - CLOCK_TOLERANCE_MS)
+    return reject(
+      'implausible',
+      `actual start ${iso(start)} is ${sec(item.startAt - start)} before the scheduled start`,
+    );
+  if (start > item.startAt + MAX_START_DELAY_MS)
+    return reject(
+      'implausible',
+      `actual start ${iso(start)} is ${sec(start - item.startAt)} after the scheduled start`,
+    );
+  if (start > receivedAt + CLOCK_TOLERANCE_MS)
+    return reject(
+      'implausible',
+      `actual start ${iso(start)} is after the hub received the receipt (${iso(receivedAt)})`,
+    );
   const maxSeconds = durationMs / S + SECONDS_ALLOWANCE_S;
-  if (r.secondsPlayed > maxSeconds) return reject('implausible', `${r.secondsPlayed} s played of an item lasting ${sec(durationMs)}`);
+  if (r.secondsPlayed > maxSeconds)
+    return reject('implausible', `${r.secondsPlayed} s played of an item lasting ${sec(durationMs)}`);
 
   // The end, or (an agent restarted mid-item: no end) the receive time, bounds the seconds.
   const end = r.actualEnd ?? receivedAt + CLOCK_TOLERANCE_MS;
   if (r.actualEnd !== null) {
-    if (r.actualEnd < start) return reject('implausible', `actual end ${iso(r.actualEnd)} is before the actual start ${iso(start)}`);
-    if (r.actualEnd > receivedAt + CLOCK_TOLERANCE_MS) return reject('implausible', `actual end ${iso(r.actualEnd)} is after the hub received the receipt (${iso(receivedAt)})`);
-    if (r.actualEnd - start > durationMs + AIR_TAIL_MS) return reject('implausible', `on air ${sec(r.actualEnd - start)} for an item lasting ${sec(durationMs)}`);
+    if (r.actualEnd < start)
+      return reject('implausible', `actual end ${iso(r.actualEnd)} is before the actual start ${iso(start)}`);
+    if (r.actualEnd > receivedAt + CLOCK_TOLERANCE_MS)
+      return reject(
+        'implausible',
+        `actual end ${iso(r.actualEnd)} is after the hub received the receipt (${iso(receivedAt)})`,
+      );
+    if (r.actualEnd - start > durationMs + AIR_TAIL_MS)
+      return reject('implausible', `on air ${sec(r.actualEnd - start)} for an item lasting ${sec(durationMs)}`);
   }
-  if (r.secondsPlayed > (end - start) / S + SECONDS_ALLOWANCE_S) return reject('implausible', `${r.secondsPlayed} s played between ${iso(start)} and ${iso(end)}`);
+  if (r.secondsPlayed > (end - start) / S + SECONDS_ALLOWANCE_S)
+    return reject('implausible', `${r.secondsPlayed} s played between ${iso(start)} and ${iso(end)}`);
   if (r.result === 'played' && r.secondsPlayed < (PLAYED_MIN_FRACTION * durationMs) / S) {
     return reject('implausible', `'played' with ${r.secondsPlayed} s of an item lasting ${sec(durationMs)}`);
   }
@@ -88,4 +132,5 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
 }
 
 /** Whether a newly admitted receipt takes the place of the one standing (ties keep the first). */
-export const outranks = (incoming: PlaybackResult, standing: PlaybackResult) => RESULT_RANK[incoming] > RESULT_RANK[standing];
+export const outranks = (incoming: PlaybackResult, standing: PlaybackResult) =>
+  RESULT_RANK[incoming] > RESULT_RANK[standing];

@@ -60,12 +60,20 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
       receiptRejected: (reason) => counted.push(`claim:${reason}`),
       rateLimited: (kind) => counted.push(`limited:${kind}`),
     },
-    rates: { receipt: { perSecond: 1000, burst: 1000 }, clock: { perSecond: 1000, burst: 1000 }, telemetry: { perSecond: 1000, burst: 1000 } },
+    rates: {
+      receipt: { perSecond: 1000, burst: 1000 },
+      clock: { perSecond: 1000, burst: 1000 },
+      telemetry: { perSecond: 1000, burst: 1000 },
+    },
   });
   const send = (r: Receipt | string, deviceId = typeof r === 'string' ? w.devices[0]!.id : r.deviceId) =>
     ingest.handle(tp.deviceEvent(deviceId, 'receipt'), Buffer.from(typeof r === 'string' ? r : JSON.stringify(r)));
   const rows = () =>
-    db.prepare('SELECT receipt_id, device_id, result, state, rejection, rejection_detail, superseded_by, received_at FROM receipts ORDER BY receipt_id').all();
+    db
+      .prepare(
+        'SELECT receipt_id, device_id, result, state, rejection, rejection_detail, superseded_by, received_at FROM receipts ORDER BY receipt_id',
+      )
+      .all();
   return { db, ingest, send, acks, counted, admitted, rows, close: () => (reader.close(), db.close()) };
 }
 
@@ -128,7 +136,10 @@ describe('group commit of receipts', () => {
     const playedLater = w.receipt(b!); // outranks the partial: the partial is superseded
     const failedLater = w.receipt(b!, { result: 'failed', actualStart: null, actualEnd: null, secondsPlayed: 0 }); // ranks lower: superseded itself
     const forged = signReceipt(intruder, { ...w.receipt(c!), sig: undefined } as any);
-    const unplanned = w.receipt(c!, { occurrenceId: `${w.bulletin.id}@${w.bulletin.startsAt! + 86_400_000}`, scheduledStart: w.bulletin.startsAt! + 86_400_000 });
+    const unplanned = w.receipt(c!, {
+      occurrenceId: `${w.bulletin.id}@${w.bulletin.startsAt! + 86_400_000}`,
+      scheduledStart: w.bulletin.startsAt! + 86_400_000,
+    });
     const implausible = w.receipt(d!, { secondsPlayed: 500 });
     const wrongDevice = w.receipt(a!);
     const sequence: Array<[Receipt | string, string?]> = [
@@ -166,9 +177,15 @@ describe('group commit of receipts', () => {
       [unplanned.id]: 'unplanned',
       [implausible.id]: 'implausible',
     });
-    expect(batched.acks.map((x) => x.id).sort()).toEqual([good.id, good.id, partialFirst.id, playedLater.id, failedLater.id, unplanned.id, implausible.id].sort());
+    expect(batched.acks.map((x) => x.id).sort()).toEqual(
+      [good.id, good.id, partialFirst.id, playedLater.id, failedLater.id, unplanned.id, implausible.id].sort(),
+    );
     expect(batched.acks.every((x) => x.committed)).toBe(true);
-    expect(batched.counted.filter((x) => x.startsWith('rejected:')).sort()).toEqual(['rejected:forged', 'rejected:invalid', 'rejected:wrong-device']);
+    expect(batched.counted.filter((x) => x.startsWith('rejected:')).sort()).toEqual([
+      'rejected:forged',
+      'rejected:invalid',
+      'rejected:wrong-device',
+    ]);
     oneByOne.close();
     batched.close();
   });

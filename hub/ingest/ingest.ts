@@ -99,7 +99,8 @@ export function createIngest(deps: {
     now: () => performance.now(),
     onDrop(deviceId, kind, dropped) {
       counters.rateLimited(kind);
-      if (dropped !== null) log.warn({ deviceId, kind, dropped }, 'device over its message rate: dropping (logged once a minute)');
+      if (dropped !== null)
+        log.warn({ deviceId, kind, dropped }, 'device over its message rate: dropping (logged once a minute)');
     },
   });
 
@@ -125,7 +126,12 @@ export function createIngest(deps: {
   function admitAndStore(items: Pending[]): Outcome[] {
     // A receipt stored already (the device resends because it has not heard our ack) needs no plan.
     const fresh = items.filter((p) => !receipts.has(p.receipt.id));
-    const plans = new Map(lookupPlans(db, fresh.map((p) => p.receipt)).map((plan, i) => [fresh[i]!, plan]));
+    const plans = new Map(
+      lookupPlans(
+        db,
+        fresh.map((p) => p.receipt),
+      ).map((plan, i) => [fresh[i]!, plan]),
+    );
     return items.map((p) => {
       const plan = plans.get(p);
       if (!plan) return { admission: null, stored: { duplicate: true } };
@@ -149,7 +155,14 @@ export function createIngest(deps: {
     const acks: Array<{ deviceId: string; env: unknown }> = [];
     for (const [deviceId, list] of ids) {
       for (let i = 0; i < list.length; i += ACK_IDS_MAX) {
-        acks.push({ deviceId, env: signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds: list.slice(i, i + ACK_IDS_MAX) }, 3600_000) });
+        acks.push({
+          deviceId,
+          env: signer.seal(
+            { device: deviceId },
+            { type: 'receipt-ack', receiptIds: list.slice(i, i + ACK_IDS_MAX) },
+            3600_000,
+          ),
+        });
       }
     }
     return { outcomes, acks };
@@ -188,11 +201,31 @@ export function createIngest(deps: {
         if (stored.duplicate || !admission) counters.receipt(receipt.result, true);
         else if (!admission.admitted) {
           counters.receiptRejected(admission.reason);
-          log.warn({ deviceId: receipt.deviceId, receiptId: receipt.id, occurrenceId: receipt.occurrenceId, result: receipt.result, reason: admission.reason, detail: admission.detail }, 'receipt rejected: kept as a claim, not counted');
+          log.warn(
+            {
+              deviceId: receipt.deviceId,
+              receiptId: receipt.id,
+              occurrenceId: receipt.occurrenceId,
+              result: receipt.result,
+              reason: admission.reason,
+              detail: admission.detail,
+            },
+            'receipt rejected: kept as a claim, not counted',
+          );
         } else {
           counters.receipt(receipt.result, false);
           if (stored.state === 'admitted') events.emit('receipt', receipt);
-          if (stored.other) log.info({ deviceId: receipt.deviceId, occurrenceId: receipt.occurrenceId, receiptId: receipt.id, state: stored.state, other: stored.other }, 'another receipt for the same occurrence');
+          if (stored.other)
+            log.info(
+              {
+                deviceId: receipt.deviceId,
+                occurrenceId: receipt.occurrenceId,
+                receiptId: receipt.id,
+                state: stored.state,
+                other: stored.other,
+              },
+              'another receipt for the same occurrence',
+            );
         }
       } catch (err) {
         // A listener's failure does not undo the commit: the receipt is kept, so it is acked.
@@ -202,7 +235,9 @@ export function createIngest(deps: {
     // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties;
     // duplicates too, since the device only resends because it has not heard our ack.
     for (const { deviceId, env } of acks) {
-      mqtt.publish(t.deviceReply(deviceId), env, { qos: 1 }).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
+      mqtt
+        .publish(t.deviceReply(deviceId), env, { qos: 1 })
+        .catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
     }
   }
 
@@ -220,7 +255,8 @@ export function createIngest(deps: {
       return;
     }
     const result = presence.applyStatus(status);
-    if (result === 'stale') log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
+    if (result === 'stale')
+      log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
     if (result !== 'applied') return;
     events.emit('device', { deviceId, state: status.state });
     if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, true);
@@ -229,7 +265,8 @@ export function createIngest(deps: {
   function onTelemetry(deviceId: string, topic: string, payload: Buffer) {
     const r = parseJson(Telemetry, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    if (r.value.deviceId !== deviceId) return reject('wrong-device', topic, `telemetry names device ${r.value.deviceId}`);
+    if (r.value.deviceId !== deviceId)
+      return reject('wrong-device', topic, `telemetry names device ${r.value.deviceId}`);
     recordTelemetry(db, r.value);
     events.emit('telemetry', r.value);
   }
@@ -237,8 +274,14 @@ export function createIngest(deps: {
   function onClock(deviceId: string, topic: string, payload: Buffer, t1: number) {
     const r = parseJson(ClockRequest, payload);
     if (!r.ok) return reject('invalid', topic, r.error);
-    const env = signer.seal({ device: deviceId }, { type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() }, 60_000);
-    mqtt.publish(t.deviceReply(deviceId), env, { qos: 0 }).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
+    const env = signer.seal(
+      { device: deviceId },
+      { type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() },
+      60_000,
+    );
+    mqtt
+      .publish(t.deviceReply(deviceId), env, { qos: 0 })
+      .catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
   function handle(topic: string, payload: Buffer, retained = false) {
@@ -252,7 +295,8 @@ export function createIngest(deps: {
       if (!limiter.take(parsed.deviceId, parsed.event)) return;
       // Only the device can publish on its topics (broker access rules), so any live message
       // from it says it is connected now.
-      if (!retained && presence.markSeen(parsed.deviceId, receivedAt)) events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
+      if (!retained && presence.markSeen(parsed.deviceId, receivedAt))
+        events.emit('device', { deviceId: parsed.deviceId, state: 'online' });
       if (parsed.event === 'receipt') onReceipt(parsed.deviceId, topic, payload, receivedAt);
       else if (parsed.event === 'telemetry') onTelemetry(parsed.deviceId, topic, payload);
       else if (parsed.event === 'clock') onClock(parsed.deviceId, topic, payload, receivedAt);

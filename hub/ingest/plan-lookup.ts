@@ -54,17 +54,25 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[]): Pl
   if (!b) return all({ kind: 'unplanned', detail: `no broadcast ${occ.broadcastId}` });
   // What is owed, by the rule the coverage report applies (everOwed, owedAt).
   if (!everOwed(b)) return all({ kind: 'unplanned', detail: `broadcast ${b.id} was never approved (${b.status})` });
-  if (!owedAt(b, occ.startAt)) return all({ kind: 'unplanned', detail: `broadcast ${b.id} was cancelled at ${formatVn(b.cancelledAt)}, before this occurrence` });
+  if (!owedAt(b, occ.startAt))
+    return all({
+      kind: 'unplanned',
+      detail: `broadcast ${b.id} was cancelled at ${formatVn(b.cancelledAt)}, before this occurrence`,
+    });
   if (!occurrencesBetween(b, occ.startAt, occ.startAt + 1).includes(occ.startAt)) {
     return all({ kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` });
   }
   const planned = new Map<string, ScheduleItem>();
-  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds))) if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
+  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds)))
+    if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
   return deviceIds.map((deviceId): PlanLookup => {
     const item = planned.get(deviceId);
     if (item) return { kind: 'planned', item };
     if (b.rrule && b.decidedAt !== null && occ.startAt < b.decidedAt) {
-      return { kind: 'unplanned', detail: `the occurrence at ${formatVn(occ.startAt)} precedes the approval of broadcast ${b.id}, so it was never sent` };
+      return {
+        kind: 'unplanned',
+        detail: `the occurrence at ${formatVn(occ.startAt)} precedes the approval of broadcast ${b.id}, so it was never sent`,
+      };
     }
     // Planned for others but not for this device: say why, for the person reading the claim.
     if (!resolveTargets(db, b.targets.areas, b.targets.devices).includes(deviceId)) {
@@ -73,6 +81,9 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[]): Pl
     if (activeExclusions(db, [b.id]).has(exclusionKey(b.id, occ.startAt, deviceId))) {
       return { kind: 'not-targeted', detail: `a clash decision took this occurrence off device ${deviceId}` };
     }
-    return { kind: 'not-targeted', detail: `broadcast ${b.id} has nothing for a ${getDevice(db, deviceId)?.kind ?? 'unknown'} device` };
+    return {
+      kind: 'not-targeted',
+      detail: `broadcast ${b.id} has nothing for a ${getDevice(db, deviceId)?.kind ?? 'unknown'} device`,
+    };
   });
 }

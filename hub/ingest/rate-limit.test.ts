@@ -13,7 +13,13 @@ const clients: MqttClient[] = [];
 async function device(id: string): Promise<{ client: MqttClient; replies: () => number }> {
   const { enrolToken } = await t.admin.post('/api/v1/devices', { id, name: id, kind: 'speaker', areaPath: 'ha-noi' });
   const creds = await t.api.post('/api/v1/enrol', { token: enrolToken, publicKey: generateSigningKeys().publicKeyPem });
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, { clientId: id, username: id, password: creds.mqttPassword, protocolVersion: 4, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.mqttPort}`, {
+    clientId: id,
+    username: id,
+    password: creds.mqttPassword,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
   clients.push(client);
   let n = 0;
   client.on('message', (_topic, payload) => {
@@ -23,7 +29,8 @@ async function device(id: string): Promise<{ client: MqttClient; replies: () => 
   return { client, replies: () => n };
 }
 
-const metric = (text: string, name: string, kind: string) => Number(new RegExp(`${name}\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+const metric = (text: string, name: string, kind: string) =>
+  Number(new RegExp(`${name}\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -38,7 +45,12 @@ describe('token bucket', () => {
   it('allows the burst, refills at the rate, and logs a drop once per window', () => {
     let now = 0;
     const logged: Array<number | null> = [];
-    const l = createRateLimiter({ rates: { clock: { burst: 3, perSecond: 1 } }, now: () => now, onDrop: (_d, _k, n) => logged.push(n), logEveryMs: 10_000 });
+    const l = createRateLimiter({
+      rates: { clock: { burst: 3, perSecond: 1 } },
+      now: () => now,
+      onDrop: (_d, _k, n) => logged.push(n),
+      logEveryMs: 10_000,
+    });
     expect([1, 2, 3, 4, 5].map(() => l.take('a', 'clock'))).toEqual([true, true, true, false, false]);
     expect(l.take('b', 'clock')).toBe(true); // another device has its own bucket
     expect(l.take('a', 'receipt')).toBe(true); // kinds without a rate are not limited
@@ -55,15 +67,32 @@ describe('per-device rate limit on the ingest', () => {
     const flooder = await device('loa-flood');
     const other = await device('loa-other');
     const N = 5000;
-    await Promise.all(Array.from({ length: N }, (_, i) => flooder.client.publishAsync(tp.deviceEvent('loa-flood', 'clock'), JSON.stringify({ requestId: `f${i}`, t0: Date.now() }), { qos: 1 })));
-    const text = await t.admin.waitFor(async () => {
-      const m = await t.admin.get('/metrics');
-      return metric(m, 'wardcast_mqtt_messages_total', 'clock') >= N ? m : null;
-    }, 30_000, 'the hub to have read the flood');
+    await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        flooder.client.publishAsync(
+          tp.deviceEvent('loa-flood', 'clock'),
+          JSON.stringify({ requestId: `f${i}`, t0: Date.now() }),
+          { qos: 1 },
+        ),
+      ),
+    );
+    const text = await t.admin.waitFor(
+      async () => {
+        const m = await t.admin.get('/metrics');
+        return metric(m, 'wardcast_mqtt_messages_total', 'clock') >= N ? m : null;
+      },
+      30_000,
+      'the hub to have read the flood',
+    );
     const dropped = metric(text, 'wardcast_mqtt_rate_limited_total', 'clock');
     expect(dropped).toBeGreaterThan(N / 2);
 
-    for (let i = 0; i < 3; i++) await other.client.publishAsync(tp.deviceEvent('loa-other', 'clock'), JSON.stringify({ requestId: `o${i}`, t0: Date.now() }), { qos: 1 });
+    for (let i = 0; i < 3; i++)
+      await other.client.publishAsync(
+        tp.deviceEvent('loa-other', 'clock'),
+        JSON.stringify({ requestId: `o${i}`, t0: Date.now() }),
+        { qos: 1 },
+      );
     await t.admin.waitFor(async () => other.replies() === 3, 10_000, 'replies to the other device');
     expect(flooder.replies()).toBe(N - dropped);
   });

@@ -10,11 +10,17 @@ export type ReceiptState = 'admitted' | 'superseded' | 'rejected';
 
 export type StoreResult =
   | { duplicate: true }
-  | { duplicate: false; state: ReceiptState; /** the receipt this one displaced, or the one that still stands */ other: string | null };
+  | {
+      duplicate: false;
+      state: ReceiptState /** the receipt this one displaced, or the one that still stands */;
+      other: string | null;
+    };
 
 export function createReceiptStore(db: Db) {
   const exists = db.prepare('SELECT 1 FROM receipts WHERE receipt_id = ?');
-  const standing = db.prepare("SELECT receipt_id, result FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'");
+  const standing = db.prepare(
+    "SELECT receipt_id, result FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'",
+  );
   const supersede = db.prepare("UPDATE receipts SET state = 'superseded', superseded_by = ? WHERE receipt_id = ?");
   const insert = db.prepare(
     `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail, superseded_by)
@@ -27,7 +33,9 @@ export function createReceiptStore(db: Db) {
     let state: ReceiptState = admission.admitted ? 'admitted' : 'rejected';
     let other: string | null = null;
     if (admission.admitted) {
-      const current = standing.get(r.occurrenceId, r.deviceId) as { receipt_id: string; result: Receipt['result'] } | undefined;
+      const current = standing.get(r.occurrenceId, r.deviceId) as
+        | { receipt_id: string; result: Receipt['result'] }
+        | undefined;
       if (current && outranks(r.result, current.result)) {
         supersede.run(r.id, current.receipt_id);
         other = current.receipt_id;

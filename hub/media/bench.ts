@@ -17,7 +17,9 @@ const { path: ffmpeg, source } = resolveFfmpeg();
 const dir = tempDir('media-bench');
 
 function version(bin: string): string {
-  return spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8' }).stdout.split('\n')[0].replace(/ Copyright.*/, '');
+  return spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8' })
+    .stdout.split('\n')[0]
+    .replace(/ Copyright.*/, '');
 }
 
 function median(xs: number[]): number {
@@ -39,21 +41,74 @@ async function bench(label: string, bin: string, input: string): Promise<number>
   const l = results[0].loudness;
   console.log(`\n${label}: ${version(bin)}`);
   console.log(`  audio ${(audio / 1000).toFixed(1)} s, median of ${runs} runs`);
-  console.log(`  probe      ${t((r) => r.timing.probeMs).toFixed(0).padStart(6)} ms`);
-  console.log(`  pass 1     ${t((r) => r.timing.pass1Ms).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.pass1Ms))} realtime  (loudnorm measure, 192 kHz inside)`);
+  console.log(
+    `  probe      ${t((r) => r.timing.probeMs)
+      .toFixed(0)
+      .padStart(6)} ms`,
+  );
+  console.log(
+    `  pass 1     ${t((r) => r.timing.pass1Ms)
+      .toFixed(0)
+      .padStart(6)} ms ${x(
+      audio,
+      t((r) => r.timing.pass1Ms),
+    )} realtime  (loudnorm measure, 192 kHz inside)`,
+  );
   const lim = l.limiter;
   console.log(
-    `  limit      ${t((r) => r.timing.limitMs).toFixed(0).padStart(6)} ms ${lim ? `${x(audio, t((r) => r.timing.limitMs))} realtime  (${lim.runs} run${lim.runs > 1 ? 's' : ''}: gain, 192 kHz limiter, loudnorm re-measure)` : '         (not needed)'}`,
+    `  limit      ${t((r) => r.timing.limitMs)
+      .toFixed(0)
+      .padStart(6)} ms ${
+      lim
+        ? `${x(
+            audio,
+            t((r) => r.timing.limitMs),
+          )} realtime  (${lim.runs} run${lim.runs > 1 ? 's' : ''}: gain, 192 kHz limiter, loudnorm re-measure)`
+        : '         (not needed)'
+    }`,
   );
-  console.log(`  pass 2     ${t((r) => r.timing.pass2Ms).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.pass2Ms))} realtime  (linear gain → 48 kHz WAV)`);
-  console.log(`  encode     ${t((r) => r.timing.encodeMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.encodeMs))} realtime  (Opus and MP3 in parallel)`);
-  console.log(`  verify     ${t((r) => r.timing.verifyMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.verifyMs))} realtime  (ebur128 on both outputs)`);
-  console.log(`  whole      ${t((r) => r.timing.totalMs).toFixed(0).padStart(6)} ms ${x(audio, t((r) => r.timing.totalMs))} realtime`);
+  console.log(
+    `  pass 2     ${t((r) => r.timing.pass2Ms)
+      .toFixed(0)
+      .padStart(6)} ms ${x(
+      audio,
+      t((r) => r.timing.pass2Ms),
+    )} realtime  (linear gain → 48 kHz WAV)`,
+  );
+  console.log(
+    `  encode     ${t((r) => r.timing.encodeMs)
+      .toFixed(0)
+      .padStart(6)} ms ${x(
+      audio,
+      t((r) => r.timing.encodeMs),
+    )} realtime  (Opus and MP3 in parallel)`,
+  );
+  console.log(
+    `  verify     ${t((r) => r.timing.verifyMs)
+      .toFixed(0)
+      .padStart(6)} ms ${x(
+      audio,
+      t((r) => r.timing.verifyMs),
+    )} realtime  (ebur128 on both outputs)`,
+  );
+  console.log(
+    `  whole      ${t((r) => r.timing.totalMs)
+      .toFixed(0)
+      .padStart(6)} ms ${x(
+      audio,
+      t((r) => r.timing.totalMs),
+    )} realtime`,
+  );
   console.log(
     `  loudness   in ${l.inputI} LUFS / ${l.inputTP} dBTP / LRA ${l.inputLRA} → ` +
       (lim ? `peaks limited by ${lim.reductionDb.toFixed(1)} dB (ceiling ${lim.ceilingDbtp} dBTP), ` : '') +
       `target ${l.targetI} LUFS (${l.normalizationType}); ` +
-      results[0].outputs.map((o) => `${o.format} ${o.loudness.i} LUFS ${o.loudness.tp} dBTP ${(o.bytes / 1024).toFixed(0)} KiB${o.trimDb ? ` trim ${o.trimDb.toFixed(2)} dB` : ''}`).join(', '),
+      results[0].outputs
+        .map(
+          (o) =>
+            `${o.format} ${o.loudness.i} LUFS ${o.loudness.tp} dBTP ${(o.bytes / 1024).toFixed(0)} KiB${o.trimDb ? ` trim ${o.trimDb.toFixed(2)} dB` : ''}`,
+        )
+        .join(', '),
   );
   return audio;
 }
@@ -62,10 +117,26 @@ function pass1Alternative(bin: string, input: string, audioMs: number): void {
   const times: number[] = [];
   for (let k = 0; k < runs; k++) {
     const t0 = performance.now();
-    spawnSync(bin, ['-hide_banner', '-nostdin', '-i', input, '-af', `${PRE_CHAIN},ebur128=peak=true:framelog=verbose`, '-f', 'null', '-'], { encoding: 'utf8' });
+    spawnSync(
+      bin,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-i',
+        input,
+        '-af',
+        `${PRE_CHAIN},ebur128=peak=true:framelog=verbose`,
+        '-f',
+        'null',
+        '-',
+      ],
+      { encoding: 'utf8' },
+    );
     times.push(performance.now() - t0);
   }
-  console.log(`  (peer) pass 1 with ebur128 instead of loudnorm: ${median(times).toFixed(0)} ms ${x(audioMs, median(times))} realtime`);
+  console.log(
+    `  (peer) pass 1 with ebur128 instead of loudnorm: ${median(times).toFixed(0)} ms ${x(audioMs, median(times))} realtime`,
+  );
 }
 
 try {
@@ -75,7 +146,15 @@ try {
   execFileSync('espeak-ng', ['-v', 'vi', '-s', '165', '-w', probeWav, sentence]);
   const oneMs = decodedMs(ffmpeg, probeWav);
   const wav = path.join(dir, 'speech.wav');
-  execFileSync('espeak-ng', ['-v', 'vi', '-s', '165', '-w', wav, sentence.repeat(Math.max(1, Math.ceil((seconds * 1000) / oneMs)))]);
+  execFileSync('espeak-ng', [
+    '-v',
+    'vi',
+    '-s',
+    '165',
+    '-w',
+    wav,
+    sentence.repeat(Math.max(1, Math.ceil((seconds * 1000) / oneMs))),
+  ]);
   const upload = path.join(dir, 'bulletin.mp3');
   ff(ffmpeg, ['-i', wav, '-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', upload]);
 

@@ -24,7 +24,11 @@ export interface FfmpegResult {
 const HEAD_MAX = 64 * 1024; // stream info lives at the start
 const TAIL_MAX = 256 * 1024; // loudnorm/ebur128 reports live at the end
 
-export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs: number; what: string }): Promise<FfmpegResult> {
+export function runFfmpeg(
+  ffmpegPath: string,
+  args: string[],
+  opts: { timeoutMs: number; what: string },
+): Promise<FfmpegResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawnTied(ffmpegPath, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -52,7 +56,11 @@ export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs:
     }, opts.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new MediaError('ffmpeg-failed', msg('media.tool-not-started', { what: opts.what, detail: err.message }), { cause: err }));
+      reject(
+        new MediaError('ffmpeg-failed', msg('media.tool-not-started', { what: opts.what, detail: err.message }), {
+          cause: err,
+        }),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -61,15 +69,24 @@ export function runFfmpeg(ffmpegPath: string, args: string[], opts: { timeoutMs:
       const stderr = dropped ? `${head}\n[… output cut …]\n${tail}` : head + tail;
       if (timedOut) {
         reject(
-          new MediaError('timeout', msg('media.timeout', { what: opts.what, seconds: Math.round(opts.timeoutMs / 1000) }), {
-            detail: lastLines(stderr),
-          }),
+          new MediaError(
+            'timeout',
+            msg('media.timeout', { what: opts.what, seconds: Math.round(opts.timeoutMs / 1000) }),
+            {
+              detail: lastLines(stderr),
+            },
+          ),
         );
         return;
       }
       // Through setpriv a missing ffmpeg is not a spawn error but setpriv's own exit 127.
       if (code === 127 && /setpriv: failed to execute/.test(stderr)) {
-        reject(new MediaError('ffmpeg-failed', msg('media.tool-not-started', { what: opts.what, detail: lastLines(stderr, 1) })));
+        reject(
+          new MediaError(
+            'ffmpeg-failed',
+            msg('media.tool-not-started', { what: opts.what, detail: lastLines(stderr, 1) }),
+          ),
+        );
         return;
       }
       resolve({ code, stderr, ms });

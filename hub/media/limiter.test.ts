@@ -3,13 +3,27 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
-import { CODEC_HEADROOM_DB, LINEAR_SLACK_DB, limiterChain, limitPeaks, MAX_REDUCTION_DB, planLimit } from './limiter.ts';
+import {
+  CODEC_HEADROOM_DB,
+  LINEAR_SLACK_DB,
+  limiterChain,
+  limitPeaks,
+  MAX_REDUCTION_DB,
+  planLimit,
+} from './limiter.ts';
 import { measureLoudnorm, measureOutput, PRE_CHAIN, type LoudnormMeasure } from './loudnorm.ts';
 import { makeFixtures, type Fixtures } from './test-audio.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 const target = { i: -16, tp: -1.5, lra: 11 };
-const measure = (m: Partial<LoudnormMeasure>): LoudnormMeasure => ({ inputI: -30, inputTP: -20, inputLRA: 5, inputThresh: -40, targetOffset: 0.2, ...m });
+const measure = (m: Partial<LoudnormMeasure>): LoudnormMeasure => ({
+  inputI: -30,
+  inputTP: -20,
+  inputLRA: 5,
+  inputThresh: -40,
+  targetOffset: 0.2,
+  ...m,
+});
 const CEILING = target.tp - CODEC_HEADROOM_DB - LINEAR_SLACK_DB;
 
 describe('planLimit', () => {
@@ -41,7 +55,9 @@ describe('planLimit', () => {
 });
 
 function rawF32(args: string[]): Float32Array {
-  const r = spawnSync(ffmpeg, ['-hide_banner', '-nostdin', ...args, '-f', 'f32le', '-c:a', 'pcm_f32le', '-'], { maxBuffer: 64 << 20 });
+  const r = spawnSync(ffmpeg, ['-hide_banner', '-nostdin', ...args, '-f', 'f32le', '-c:a', 'pcm_f32le', '-'], {
+    maxBuffer: 64 << 20,
+  });
   expect(r.status, String(r.stderr)).toBe(0);
   const b = r.stdout as Buffer;
   return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
@@ -67,7 +83,11 @@ describe('the limiter chain on real speech', () => {
 
   it('holds its ceiling on true peaks, without changing the length', async () => {
     const out = path.join(fx.dir, 'hard-limited.wav');
-    const r = spawnSync(ffmpeg, ['-hide_banner', '-nostdin', '-y', '-i', fx.speechWav, '-af', limiterChain(10, -3), '-c:a', 'pcm_f32le', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      ffmpeg,
+      ['-hide_banner', '-nostdin', '-y', '-i', fx.speechWav, '-af', limiterChain(10, -3), '-c:a', 'pcm_f32le', out],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const m = await measureOutput(ffmpeg, out, { timeoutMs: 30_000 });
     expect(m.tp).toBeLessThanOrEqual(-2.9);
@@ -98,6 +118,10 @@ describe('the limiter chain on real speech', () => {
 
   it('limitPeaks does nothing for a recording one gain can bring to the target', async () => {
     const pass1 = await measureLoudnorm(ffmpeg, fx.good.loud, target, { timeoutMs: 30_000 });
-    expect(await limitPeaks(ffmpeg, fx.good.loud, path.join(fx.dir, 'never.wav'), pass1.measured, target, { timeoutMs: 30_000 })).toBeNull();
+    expect(
+      await limitPeaks(ffmpeg, fx.good.loud, path.join(fx.dir, 'never.wav'), pass1.measured, target, {
+        timeoutMs: 30_000,
+      }),
+    ).toBeNull();
   });
 });

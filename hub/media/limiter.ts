@@ -60,7 +60,8 @@ const DELAY_SAMPLES = attackSamples - 1;
  */
 export function limiterChain(gainDb: number, ceilingDbtp: number): string {
   const limit = 10 ** (ceilingDbtp / 20);
-  if (!(limit >= 0.0625 && limit <= 1)) throw new RangeError(`limiter ceiling ${ceilingDbtp} dBTP is outside alimiter's range (-24..0 dBFS)`);
+  if (!(limit >= 0.0625 && limit <= 1))
+    throw new RangeError(`limiter ceiling ${ceilingDbtp} dBTP is outside alimiter's range (-24..0 dBFS)`);
   // attack is given so that rate × attack lands safely inside the intended sample count.
   const attack = (((attackSamples + 0.5) * 1000) / OVERSAMPLE_RATE).toFixed(6);
   return [
@@ -144,9 +145,27 @@ export async function limitPeaks(
       ffmpegPath,
       [
         ...inputArgs(input),
-        '-filter_complex', graph,
-        '-map', '[out]', '-c:a', 'pcm_s24le', '-ar', String(RATE), '-ac', '1', '-fflags', '+bitexact', '-f', 'wav', '-y', `file:${path.resolve(output)}`,
-        '-map', '[ln]', '-f', 'null', '-',
+        '-filter_complex',
+        graph,
+        '-map',
+        '[out]',
+        '-c:a',
+        'pcm_s24le',
+        '-ar',
+        String(RATE),
+        '-ac',
+        '1',
+        '-fflags',
+        '+bitexact',
+        '-f',
+        'wav',
+        '-y',
+        `file:${path.resolve(output)}`,
+        '-map',
+        '[ln]',
+        '-f',
+        'null',
+        '-',
       ],
       { timeoutMs: opts.timeoutMs, what: 'limiting peaks' },
     );
@@ -216,14 +235,30 @@ export async function normalizeToTarget(
   opts: { timeoutMs: number; workDir: string },
 ): Promise<Normalized> {
   const limited = path.join(opts.workDir, 'limited.wav');
-  const limit = await limitPeaks(ffmpegPath, input, limited, pass1.measured, wanted, { timeoutMs: opts.timeoutMs, padMeasure: pass1.padded });
-  const pass2 = await normalizeLinear(ffmpegPath, limit ? limited : input, output, limit ? limit.measured : pass1.measured, wanted, { timeoutMs: opts.timeoutMs });
+  const limit = await limitPeaks(ffmpegPath, input, limited, pass1.measured, wanted, {
+    timeoutMs: opts.timeoutMs,
+    padMeasure: pass1.padded,
+  });
+  const pass2 = await normalizeLinear(
+    ffmpegPath,
+    limit ? limited : input,
+    output,
+    limit ? limit.measured : pass1.measured,
+    wanted,
+    { timeoutMs: opts.timeoutMs },
+  );
   if (limit) await rm(limited, { force: true });
   const adjustments: string[] = [];
   if (limit) {
     const db = limit.reductionDb.toFixed(1);
-    if (pass2.effective.i >= wanted.i) adjustments.push(`peaks limited by ${db} dB so the bulletin reaches ${wanted.i} LUFS with true peaks at or below ${wanted.tp} dBTP`);
-    else if (limit.capped) adjustments.push(`peaks limited by ${db} dB, the most that keeps speech natural; that is not enough for ${wanted.i} LUFS`);
+    if (pass2.effective.i >= wanted.i)
+      adjustments.push(
+        `peaks limited by ${db} dB so the bulletin reaches ${wanted.i} LUFS with true peaks at or below ${wanted.tp} dBTP`,
+      );
+    else if (limit.capped)
+      adjustments.push(
+        `peaks limited by ${db} dB, the most that keeps speech natural; that is not enough for ${wanted.i} LUFS`,
+      );
     else adjustments.push(`peaks limited by ${db} dB`);
   }
   adjustments.push(...pass2.adjustments);
@@ -239,12 +274,21 @@ export interface NormalizeResult {
 }
 
 /** Measure, limit if needed, normalise and check, for callers that want a normalised WAV only. */
-export async function normalizeLoudness(ffmpegPath: string, input: string, output: string, wanted: LoudnessTarget, opts: { timeoutMs: number; tmpDir?: string }): Promise<NormalizeResult> {
+export async function normalizeLoudness(
+  ffmpegPath: string,
+  input: string,
+  output: string,
+  wanted: LoudnessTarget,
+  opts: { timeoutMs: number; tmpDir?: string },
+): Promise<NormalizeResult> {
   const pass1 = await measureLoudnorm(ffmpegPath, input, wanted, opts);
   assertAudible(pass1.measured);
   const workDir = await mkdtemp(path.join(opts.tmpDir ?? os.tmpdir(), 'wardcast-limit-'));
   try {
-    const { limit, pass2, adjustments } = await normalizeToTarget(ffmpegPath, input, output, pass1, wanted, { timeoutMs: opts.timeoutMs, workDir });
+    const { limit, pass2, adjustments } = await normalizeToTarget(ffmpegPath, input, output, pass1, wanted, {
+      timeoutMs: opts.timeoutMs,
+      workDir,
+    });
     const out = await measureOutput(ffmpegPath, output, opts);
     return { pass1, limit, pass2, adjustments, output: out };
   } finally {

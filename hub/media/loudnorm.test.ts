@@ -16,7 +16,14 @@ import { makeFixtures, measureLufs, type Fixtures } from './test-audio.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 const target = { i: -16, tp: -1.5, lra: 11 };
-const measure = (m: Partial<LoudnormMeasure>): LoudnormMeasure => ({ inputI: -30, inputTP: -20, inputLRA: 5, inputThresh: -40, targetOffset: 0.2, ...m });
+const measure = (m: Partial<LoudnormMeasure>): LoudnormMeasure => ({
+  inputI: -30,
+  inputTP: -20,
+  inputLRA: 5,
+  inputThresh: -40,
+  targetOffset: 0.2,
+  ...m,
+});
 
 function plan(m: LoudnormMeasure, t = target): LinearPlan {
   const p = planLinear(m, t);
@@ -60,12 +67,15 @@ describe('planLinear mirrors loudnorm’s linear-mode test', () => {
 
 describe('report parsers', () => {
   it('loudnorm JSON, including -inf', () => {
-    const j = parseLoudnormJson('size=N/A\n[Parsed_loudnorm_2 @ 0x1]\n{\n\t"input_i" : "-inf",\n\t"normalization_type" : "dynamic"\n}\n');
+    const j = parseLoudnormJson(
+      'size=N/A\n[Parsed_loudnorm_2 @ 0x1]\n{\n\t"input_i" : "-inf",\n\t"normalization_type" : "dynamic"\n}\n',
+    );
     expect(j).toEqual({ input_i: '-inf', normalization_type: 'dynamic' });
   });
 
   it('ebur128 summary', () => {
-    const s = '[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -20.1 LUFS\n    Threshold: -30.2 LUFS\n\n  True peak:\n    Peak:       -1.5 dBFS\n';
+    const s =
+      '[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -20.1 LUFS\n    Threshold: -30.2 LUFS\n\n  True peak:\n    Peak:       -1.5 dBFS\n';
     expect(parseEbur128Summary(s)).toEqual({ i: -20.1, tp: -1.5 });
   });
 });
@@ -85,9 +95,15 @@ describe('two passes on real speech', () => {
     const r = spawnSync(
       ffmpeg,
       [
-        '-hide_banner', '-nostdin', '-i', fx.good.wav, '-af',
+        '-hide_banner',
+        '-nostdin',
+        '-i',
+        fx.good.wav,
+        '-af',
         `${PRE_CHAIN},loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true:print_format=json`,
-        '-f', 'null', '-',
+        '-f',
+        'null',
+        '-',
       ],
       { encoding: 'utf8' },
     );
@@ -124,6 +140,20 @@ describe('two passes on real speech', () => {
 });
 
 function measureRaw(file: string): Record<string, string> {
-  const r = spawnSync(ffmpeg, ['-hide_banner', '-nostdin', '-i', file, '-af', `${PRE_CHAIN},loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json`, '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      file,
+      '-af',
+      `${PRE_CHAIN},loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json`,
+      '-f',
+      'null',
+      '-',
+    ],
+    { encoding: 'utf8' },
+  );
   return parseLoudnormJson(r.stderr);
 }

@@ -46,12 +46,21 @@ function num(s: string | undefined): number {
 }
 
 export function toMeasure(j: Record<string, string>): LoudnormMeasure {
-  return { inputI: num(j.input_i), inputTP: num(j.input_tp), inputLRA: num(j.input_lra), inputThresh: num(j.input_thresh), targetOffset: num(j.target_offset) };
+  return {
+    inputI: num(j.input_i),
+    inputTP: num(j.input_tp),
+    inputLRA: num(j.input_lra),
+    inputThresh: num(j.input_thresh),
+    targetOffset: num(j.target_offset),
+  };
 }
 
 export function failure(stderr: string, code: number | null, what: string): MediaError {
   const detail = lastLines(stderr);
-  const damaged = /Invalid data|Error while decoding|corrupt|Header missing|moov atom not found|invalid frame|Error splitting/i.test(stderr);
+  const damaged =
+    /Invalid data|Error while decoding|corrupt|Header missing|moov atom not found|invalid frame|Error splitting/i.test(
+      stderr,
+    );
   return damaged
     ? new MediaError('corrupt', msg('media.damaged', { what, detail }), { detail })
     : new MediaError('ffmpeg-failed', msg('media.tool-failed', { what, exit: code, detail }), { detail });
@@ -71,11 +80,20 @@ export interface Pass1 {
  * Clips too short for a 400 ms gating block measure as -inf; those are re-measured padded with
  * silence to 0.5 s (a slight under-read, at most about 2 dB, on a sub-half-second chime).
  */
-export async function measureLoudnorm(ffmpegPath: string, input: string, target: LoudnessTarget, opts: { timeoutMs: number; limitS?: number }): Promise<Pass1> {
+export async function measureLoudnorm(
+  ffmpegPath: string,
+  input: string,
+  target: LoudnessTarget,
+  opts: { timeoutMs: number; limitS?: number },
+): Promise<Pass1> {
   const run = async (pad: boolean) => {
     const chain = `${PRE_CHAIN}${pad ? `,apad=whole_len=${RATE / 2}` : ''},loudnorm=I=${target.i}:TP=${target.tp}:LRA=${target.lra}:print_format=json`;
     const limit = opts.limitS ? ['-t', String(opts.limitS)] : [];
-    const r = await runFfmpeg(ffmpegPath, [...inputArgs(input), '-map', '0:a:0', ...limit, '-af', chain, '-f', 'null', '-'], { timeoutMs: opts.timeoutMs, what: 'measuring loudness' });
+    const r = await runFfmpeg(
+      ffmpegPath,
+      [...inputArgs(input), '-map', '0:a:0', ...limit, '-af', chain, '-f', 'null', '-'],
+      { timeoutMs: opts.timeoutMs, what: 'measuring loudness' },
+    );
     if (r.code !== 0) throw failure(r.stderr, r.code, 'measuring loudness');
     let json: Record<string, string>;
     try {
@@ -109,7 +127,11 @@ const impossible = (reason: Message) => ({ impossible: reason.en, reason });
  * init): measured_TP + (I - measured_I) <= TP and measured_LRA <= LRA, with none of the measured
  * values at its "not given" default. Returns a reason when no linear target exists.
  */
-export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDropLu = 0): LinearPlan | { impossible: string; reason: Message } {
+export function planLinear(
+  m: LoudnormMeasure,
+  wanted: LoudnessTarget,
+  extraDropLu = 0,
+): LinearPlan | { impossible: string; reason: Message } {
   const adjustments: string[] = [];
   // loudnorm reads measured_LRA 0 or measured_I 0 as "not given" and goes dynamic; both are
   // printed to 0.01, so a hundredth away is within the measurement's own rounding.
@@ -130,7 +152,10 @@ export function planLinear(m: LoudnormMeasure, wanted: LoudnessTarget, extraDrop
   }
   // A retry after loudnorm unexpectedly went dynamic backs off further.
   if (extraDropLu > 0) i = fix2(i - extraDropLu);
-  if (i !== wanted.i) adjustments.push(`loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP with one fixed gain`);
+  if (i !== wanted.i)
+    adjustments.push(
+      `loudness target lowered from ${wanted.i} to ${i} LUFS so peaks stay at or below ${wanted.tp} dBTP with one fixed gain`,
+    );
   if (i < MIN_I) {
     return impossible(msg('media.peaks-too-high', { tp: measured.inputTP, i: measured.inputI }));
   }
@@ -154,12 +179,20 @@ export interface Pass2 {
  * and insist that loudnorm reports "linear" (it falls back to dynamic silently). On a surprise
  * "dynamic" the target is lowered a little more and pass 2 retried.
  */
-export async function normalizeLinear(ffmpegPath: string, input: string, output: string, m: LoudnormMeasure, wanted: LoudnessTarget, opts: { timeoutMs: number }): Promise<Pass2> {
+export async function normalizeLinear(
+  ffmpegPath: string,
+  input: string,
+  output: string,
+  m: LoudnormMeasure,
+  wanted: LoudnessTarget,
+  opts: { timeoutMs: number },
+): Promise<Pass2> {
   let ms = 0;
   const drops = [0, 0.1, 0.5];
   for (let attempt = 0; attempt < drops.length; attempt++) {
     const plan = planLinear(m, wanted, drops[attempt]);
-    if ('impossible' in plan) throw new MediaError('not-normalizable', msg('media.not-normalizable', { reason: plan.reason }));
+    if ('impossible' in plan)
+      throw new MediaError('not-normalizable', msg('media.not-normalizable', { reason: plan.reason }));
     const { target: t, measured: mm } = plan;
     const ln =
       `loudnorm=I=${t.i}:TP=${t.tp}:LRA=${t.lra}` +
@@ -169,7 +202,25 @@ export async function normalizeLinear(ffmpegPath: string, input: string, output:
     const chain = `${PRE_CHAIN},${ln},aresample=${RATE}`;
     const r = await runFfmpeg(
       ffmpegPath,
-      [...inputArgs(input), '-map', '0:a:0', '-af', chain, '-c:a', 'pcm_s16le', '-ar', String(RATE), '-ac', '1', '-fflags', '+bitexact', '-f', 'wav', '-y', `file:${path.resolve(output)}`],
+      [
+        ...inputArgs(input),
+        '-map',
+        '0:a:0',
+        '-af',
+        chain,
+        '-c:a',
+        'pcm_s16le',
+        '-ar',
+        String(RATE),
+        '-ac',
+        '1',
+        '-fflags',
+        '+bitexact',
+        '-f',
+        'wav',
+        '-y',
+        `file:${path.resolve(output)}`,
+      ],
       { timeoutMs: opts.timeoutMs, what: 'normalising loudness' },
     );
     ms += r.ms;
@@ -181,7 +232,15 @@ export async function normalizeLinear(ffmpegPath: string, input: string, output:
       throw failure(r.stderr, r.code, 'normalising loudness');
     }
     if (report.normalization_type === 'linear') {
-      return { effective: t, adjustments: plan.adjustments, report, normalizationType: 'linear', attempts: attempt + 1, decodedMs: progressTimeMs(r.stderr) ?? 0, ms };
+      return {
+        effective: t,
+        adjustments: plan.adjustments,
+        report,
+        normalizationType: 'linear',
+        attempts: attempt + 1,
+        decodedMs: progressTimeMs(r.stderr) ?? 0,
+        ms,
+      };
     }
   }
   throw new MediaError('not-normalizable', msg('media.stays-dynamic', { attempts: drops.length }));
@@ -204,10 +263,17 @@ export function parseEbur128Summary(stderr: string): { i: number; tp: number } {
 }
 
 /** Measures a produced file with ebur128: an independent check on what loudnorm claims. */
-export async function measureOutput(ffmpegPath: string, file: string, opts: { timeoutMs: number }): Promise<OutputLoudness> {
+export async function measureOutput(
+  ffmpegPath: string,
+  file: string,
+  opts: { timeoutMs: number },
+): Promise<OutputLoudness> {
   const run = async (pad: boolean) => {
     const chain = `${pad ? `aresample=${RATE},apad=whole_len=${RATE / 2},` : ''}ebur128=peak=true:framelog=verbose`;
-    const r = await runFfmpeg(ffmpegPath, [...inputArgs(file), '-map', '0:a:0', '-af', chain, '-f', 'null', '-'], { timeoutMs: opts.timeoutMs, what: 'checking the result' });
+    const r = await runFfmpeg(ffmpegPath, [...inputArgs(file), '-map', '0:a:0', '-af', chain, '-f', 'null', '-'], {
+      timeoutMs: opts.timeoutMs,
+      what: 'checking the result',
+    });
     if (r.code !== 0) throw failure(r.stderr, r.code, 'checking the result');
     try {
       return { ...parseEbur128Summary(r.stderr), ms: r.ms };

@@ -1,13 +1,29 @@
 // Accepts uploads to disk (hashing as they stream, never trusting the client's file name for a
 // path) and processes them one at a time through the ffmpeg pipeline.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { createMedia, failInterruptedMedia, markMediaFailed, markMediaReady, type MediaFromText, type MediaItem } from './media-store.ts';
+import {
+  createMedia,
+  failInterruptedMedia,
+  markMediaFailed,
+  markMediaReady,
+  type MediaFromText,
+  type MediaItem,
+} from './media-store.ts';
 import { transcode } from './pipeline.ts';
 import { isMediaError } from './errors.ts';
 import { sweepTemp } from './store.ts';
@@ -26,7 +42,11 @@ export interface MediaJobsOptions {
 /** Keeps what a person can read of a file name: no directories, no control characters. */
 export function safeOriginalName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .normalize('NFC')
+    .trim()
+    .slice(0, 200);
   return clean || 'upload';
 }
 
@@ -46,9 +66,12 @@ export function createMediaJobs(opts: MediaJobsOptions) {
     pending += 1;
     queue = queue.then(() => process(id, uploadOf(id))).finally(() => (pending -= 1));
   };
-  const interrupted = (opts.db.prepare("SELECT id FROM media WHERE status = 'processing' ORDER BY id").all() as Array<{ id: number }>).map((r) => r.id);
+  const interrupted = (
+    opts.db.prepare("SELECT id FROM media WHERE status = 'processing' ORDER BY id").all() as Array<{ id: number }>
+  ).map((r) => r.id);
   const resumed = interrupted.filter((id) => existsSync(uploadOf(id)));
-  for (const f of readdirSync(uploadDir)) if (!resumed.some((id) => f === `${id}.upload`)) rmSync(path.join(uploadDir, f), { force: true });
+  for (const f of readdirSync(uploadDir))
+    if (!resumed.some((id) => f === `${id}.upload`)) rmSync(path.join(uploadDir, f), { force: true });
   for (const id of resumed) enqueue(id);
   // What cannot be resumed (its upload is gone) is said to have failed, with the reason.
   const failed = resumed.length < interrupted.length ? failInterruptedMedia(opts.db, resumed) : 0;
@@ -57,11 +80,21 @@ export function createMediaJobs(opts: MediaJobsOptions) {
   async function process(id: number, file: string): Promise<void> {
     const started = Date.now();
     try {
-      const r = await transcode(file, mediaDir, { ffmpegPath: opts.ffmpegPath, targetLufs: opts.targetLufs, truePeakDbtp: opts.truePeakDbtp });
+      const r = await transcode(file, mediaDir, {
+        ffmpegPath: opts.ffmpegPath,
+        targetLufs: opts.targetLufs,
+        truePeakDbtp: opts.truePeakDbtp,
+      });
       markMediaReady(opts.db, id, {
         durationMs: r.durationMs,
         loudness: { ...r.loudness, speedX: r.timing.speedX },
-        outputs: r.outputs.map((o) => ({ format: o.format, file: o.file, sha256: o.sha256, bytes: o.bytes, mime: o.mime })),
+        outputs: r.outputs.map((o) => ({
+          format: o.format,
+          file: o.file,
+          sha256: o.sha256,
+          bytes: o.bytes,
+          mime: o.mime,
+        })),
       });
       opts.log.info({ id, durationMs: r.durationMs, speedX: r.timing.speedX, lufs: r.loudness.outputI }, 'media ready');
       opts.onDone?.({ id, status: 'ready', seconds: (Date.now() - started) / 1000 });
@@ -78,7 +111,10 @@ export function createMediaJobs(opts: MediaJobsOptions) {
   return {
     mediaDir,
     /** Streams an upload to disk; throws if it exceeds maxBytes (the partial file is removed). */
-    async accept(stream: Readable, input: { originalName: string; uploadedBy: number; maxBytes: number; truncated: () => boolean }): Promise<MediaItem> {
+    async accept(
+      stream: Readable,
+      input: { originalName: string; uploadedBy: number; maxBytes: number; truncated: () => boolean },
+    ): Promise<MediaItem> {
       const file = path.join(uploadDir, `${randomUUID()}.upload`);
       const hash = createHash('sha256');
       let bytes = 0;
@@ -97,13 +133,20 @@ export function createMediaJobs(opts: MediaJobsOptions) {
       }
       if (input.truncated()) {
         rmSync(file, { force: true });
-        throw Object.assign(new LocalizedError(msg('upload.too-large', { mb: Math.round(input.maxBytes / 1048576) })), { status: 413 });
+        throw Object.assign(new LocalizedError(msg('upload.too-large', { mb: Math.round(input.maxBytes / 1048576) })), {
+          status: 413,
+        });
       }
       if (bytes === 0) {
         rmSync(file, { force: true });
         throw Object.assign(new LocalizedError(msg('upload.empty')), { status: 400 });
       }
-      const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: bytes, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy });
+      const item = createMedia(opts.db, {
+        originalName: input.originalName,
+        sourceBytes: bytes,
+        sourceSha256: hash.digest('hex'),
+        uploadedBy: input.uploadedBy,
+      });
       renameSync(file, uploadOf(item.id));
       enqueue(item.id);
       return item;
@@ -114,10 +157,19 @@ export function createMediaJobs(opts: MediaJobsOptions) {
      * Takes a file made on the hub (in workDir) through the same pipeline as an upload: the
      * typed bulletin's speech is normalised and transcoded exactly as an uploaded recording.
      */
-    async acceptFile(file: string, input: { originalName: string; uploadedBy: number; tts?: MediaFromText }): Promise<MediaItem> {
+    async acceptFile(
+      file: string,
+      input: { originalName: string; uploadedBy: number; tts?: MediaFromText },
+    ): Promise<MediaItem> {
       const hash = createHash('sha256');
       await pipeline(createReadStream(file), hash);
-      const item = createMedia(opts.db, { originalName: input.originalName, sourceBytes: statSync(file).size, sourceSha256: hash.digest('hex'), uploadedBy: input.uploadedBy, tts: input.tts });
+      const item = createMedia(opts.db, {
+        originalName: input.originalName,
+        sourceBytes: statSync(file).size,
+        sourceSha256: hash.digest('hex'),
+        uploadedBy: input.uploadedBy,
+        tts: input.tts,
+      });
       renameSync(file, uploadOf(item.id));
       enqueue(item.id);
       return item;

@@ -35,7 +35,8 @@ beforeAll(async () => {
     ['lanhdao.hd', 'approver', HA_DINH],
     ['canbo.kg', 'operator', KIM_GIANG],
   ] as const;
-  for (const [username, role, areaPath] of users) await t.admin.post('/api/v1/users', { username, password: `password-${username}`, role, areaPath });
+  for (const [username, role, areaPath] of users)
+    await t.admin.post('/api/v1/users', { username, password: `password-${username}`, role, areaPath });
   [hdOfficial, hdColleague, hdLeader, kgOfficial] = await Promise.all(users.map(([u]) => t.api.as(u, `password-${u}`)));
   speech = vietnameseSpeech(tmp, 'Xin chào bà con.', 'wav');
 });
@@ -45,16 +46,21 @@ afterAll(async () => {
 });
 
 const settled = (api: ApiClient, id: number) =>
-  api.waitFor(async () => {
-    const m = await api.get(`/api/v1/media/${id}`);
-    return m.status !== 'processing' ? m : null;
-  }, 30_000, `media ${id}`);
+  api.waitFor(
+    async () => {
+      const m = await api.get(`/api/v1/media/${id}`);
+      return m.status !== 'processing' ? m : null;
+    },
+    30_000,
+    `media ${id}`,
+  );
 
 async function raw(api: ApiClient, method: string, p: string): Promise<{ status: number; body: any }> {
   const res = await fetch(t.hub.httpUrl + p, { method, headers: { authorization: `Bearer ${(api as any).token}` } });
   return { status: res.status, body: await res.json() };
 }
-const library = async (api: ApiClient, archived = false) => (await api.get(`/api/v1/media${archived ? '?archived=1' : ''}`)).map((m: any) => m.id);
+const library = async (api: ApiClient, archived = false) =>
+  (await api.get(`/api/v1/media${archived ? '?archived=1' : ''}`)).map((m: any) => m.id);
 
 describe('archiving and deleting media', () => {
   it('in use by a waiting or approved broadcast: refused, naming it; once rejected: deleted, files gone, audited', async () => {
@@ -62,8 +68,16 @@ describe('archiving and deleting media', () => {
     expect(m.status).toBe('ready');
     const files = m.outputs.map((o: any) => path.join(t.dir, 'media', o.file));
     expect(files.every(existsSync)).toBe(true);
-    const b = await hdOfficial.post('/api/v1/broadcasts', { title: 'Tin sáng thứ hai', mediaId: m.id, targets: { areas: [HA_DINH] }, startsAt: later() });
-    for (const [method, p] of [['DELETE', `/api/v1/media/${m.id}`], ['POST', `/api/v1/media/${m.id}/archive`]]) {
+    const b = await hdOfficial.post('/api/v1/broadcasts', {
+      title: 'Tin sáng thứ hai',
+      mediaId: m.id,
+      targets: { areas: [HA_DINH] },
+      startsAt: later(),
+    });
+    for (const [method, p] of [
+      ['DELETE', `/api/v1/media/${m.id}`],
+      ['POST', `/api/v1/media/${m.id}/archive`],
+    ]) {
       const r = await raw(hdOfficial, method, p);
       expect(r.status).toBe(409);
       expect(r.body.code).toBe('media.in-use');
@@ -78,7 +92,12 @@ describe('archiving and deleting media', () => {
 
     // A second upload used only by a rejected bulletin may go.
     const n = await settled(hdOfficial, (await hdOfficial.upload('/api/v1/media', speech, 'lan-hai.wav')).id);
-    const r = await hdOfficial.post('/api/v1/broadcasts', { title: 'Bị từ chối', mediaId: n.id, targets: { areas: [HA_DINH] }, startsAt: later() });
+    const r = await hdOfficial.post('/api/v1/broadcasts', {
+      title: 'Bị từ chối',
+      mediaId: n.id,
+      targets: { areas: [HA_DINH] },
+      startsAt: later(),
+    });
     await hdLeader.post(`/api/v1/broadcasts/${r.id}/reject`, { reason: 'Trùng nội dung' });
     // Same content as the first upload: the shared files stay, since the first still names them.
     const del = await raw(hdColleague, 'DELETE', `/api/v1/media/${n.id}`);
@@ -88,9 +107,19 @@ describe('archiving and deleting media', () => {
     expect(await library(hdOfficial)).not.toContain(n.id);
     expect(await hdOfficial.get(`/api/v1/media/${n.id}`)).toMatchObject({ deletedAt: expect.any(String), outputs: [] });
     const audit = await hdLeader.get('/api/v1/audit');
-    expect(audit.find((e: any) => e.action === 'media.delete' && e.target === String(n.id))).toMatchObject({ username: 'canbo2.hd', detail: { name: 'lan-hai.wav', status: 'ready' } });
+    expect(audit.find((e: any) => e.action === 'media.delete' && e.target === String(n.id))).toMatchObject({
+      username: 'canbo2.hd',
+      detail: { name: 'lan-hai.wav', status: 'ready' },
+    });
     // A bulletin can no longer use it.
-    await expect(hdOfficial.post('/api/v1/broadcasts', { title: 'x', mediaId: n.id, targets: { areas: [HA_DINH] }, startsAt: later() })).rejects.toThrow(/→ 400: media \d+ does not exist/);
+    await expect(
+      hdOfficial.post('/api/v1/broadcasts', {
+        title: 'x',
+        mediaId: n.id,
+        targets: { areas: [HA_DINH] },
+        startsAt: later(),
+      }),
+    ).rejects.toThrow(/→ 400: media \d+ does not exist/);
   });
 
   it('a failed upload is deleted with its files; archive hides, restore brings back; an archived item cannot be scheduled', async () => {
@@ -101,7 +130,10 @@ describe('archiving and deleting media', () => {
     expect((await raw(hdOfficial, 'DELETE', `/api/v1/media/${f.id}`)).status).toBe(200);
     expect(await library(hdOfficial)).not.toContain(f.id);
 
-    const a = await settled(hdOfficial, (await hdOfficial.upload('/api/v1/media', vietnameseSpeech(tmp, 'Lưu trữ.', 'wav'), 'luu-tru.wav')).id);
+    const a = await settled(
+      hdOfficial,
+      (await hdOfficial.upload('/api/v1/media', vietnameseSpeech(tmp, 'Lưu trữ.', 'wav'), 'luu-tru.wav')).id,
+    );
     await hdLeader.post(`/api/v1/media/${a.id}/archive`, {});
     expect(await library(hdOfficial)).not.toContain(a.id);
     expect(await library(hdOfficial, true)).toEqual([a.id]);
@@ -111,7 +143,9 @@ describe('archiving and deleting media', () => {
       body: JSON.stringify({ title: 'x', mediaId: a.id, targets: { areas: [HA_DINH] }, startsAt: later() }),
     });
     expect(use.status).toBe(409);
-    expect((await use.json()).errorVi).toBe(`Tệp âm thanh số ${a.id} đã được lưu trữ; hãy khôi phục trong thư viện để dùng.`);
+    expect((await use.json()).errorVi).toBe(
+      `Tệp âm thanh số ${a.id} đã được lưu trữ; hãy khôi phục trong thư viện để dùng.`,
+    );
     await hdOfficial.post(`/api/v1/media/${a.id}/restore`, {});
     expect(await library(hdOfficial)).toContain(a.id);
     expect(await library(hdOfficial, true)).toEqual([]);
@@ -121,8 +155,15 @@ describe('archiving and deleting media', () => {
     const del = await raw(hdOfficial, 'DELETE', `/api/v1/media/${a.id}`);
     expect(del.body.removedFiles.sort()).toEqual(a.outputs.map((o: any) => o.file).sort());
     expect(files.some(existsSync)).toBe(false);
-    const actions = (await hdLeader.get('/api/v1/audit')).filter((e: any) => e.target === String(a.id)).map((e: any) => `${e.action} ${e.username}`);
-    expect(actions).toEqual(['media.delete canbo.hd', 'media.restore canbo.hd', 'media.archive lanhdao.hd', 'media.upload canbo.hd']);
+    const actions = (await hdLeader.get('/api/v1/audit'))
+      .filter((e: any) => e.target === String(a.id))
+      .map((e: any) => `${e.action} ${e.username}`);
+    expect(actions).toEqual([
+      'media.delete canbo.hd',
+      'media.restore canbo.hd',
+      'media.archive lanhdao.hd',
+      'media.upload canbo.hd',
+    ]);
   });
 
   it("who may: not another ward's official, not a ward official for the district's media; the district office and an admin may", async () => {
@@ -131,7 +172,12 @@ describe('archiving and deleting media', () => {
     expect((await raw(kgOfficial, 'DELETE', `/api/v1/media/${mine.id}`)).status).toBe(404);
     // The district's upload, heard in Hạ Đình through a bulletin for it: seen there, not theirs to remove.
     const theirs = await settled(w.official, (await w.official.upload('/api/v1/media', speech, 'cua-quan.wav')).id);
-    const b = await w.official.post('/api/v1/broadcasts', { title: 'Tin quận', mediaId: theirs.id, targets: { areas: [DISTRICT] }, startsAt: later() });
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tin quận',
+      mediaId: theirs.id,
+      targets: { areas: [DISTRICT] },
+      startsAt: later(),
+    });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/reject`, { reason: 'Chưa đúng' });
     const r = await raw(hdOfficial, 'POST', `/api/v1/media/${theirs.id}/archive`);
     expect(r.status).toBe(403);

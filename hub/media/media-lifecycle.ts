@@ -28,25 +28,36 @@ export class MediaLifecycleError extends LocalizedError {
 /** Broadcasts using this media that may still air or are reported. */
 export function broadcastsUsing(db: Db, mediaId: number): Array<{ id: string; title: string; status: string }> {
   return db
-    .prepare("SELECT id, title, status FROM broadcasts WHERE media_id = ? AND (status IN ('submitted', 'approved') OR (status = 'cancelled' AND decided_at IS NOT NULL)) ORDER BY created_at DESC")
+    .prepare(
+      "SELECT id, title, status FROM broadcasts WHERE media_id = ? AND (status IN ('submitted', 'approved') OR (status = 'cancelled' AND decided_at IS NOT NULL)) ORDER BY created_at DESC",
+    )
     .all(mediaId) as Array<{ id: string; title: string; status: string }>;
 }
 
 /** May this user archive, restore or delete this item? (See the rule at the top.) */
 export function mayManage(db: Db, user: User, m: MediaItem): boolean {
   if (user.role === 'admin' || m.uploadedBy === user.id) return true;
-  const row = db.prepare('SELECT a.path FROM users u LEFT JOIN areas a ON a.id = u.area_id WHERE u.id = ?').get(m.uploadedBy) as { path: string | null } | undefined;
+  const row = db
+    .prepare('SELECT a.path FROM users u LEFT JOIN areas a ON a.id = u.area_id WHERE u.id = ?')
+    .get(m.uploadedBy) as { path: string | null } | undefined;
   return row?.path != null && withinScope(user.scope, row.path);
 }
 
 function checked(db: Db, user: User, id: number, verb: 'archive' | 'delete' | 'restore'): MediaItem {
   const m = getMedia(db, id);
   if (!m || m.deletedAt) throw new MediaLifecycleError(msg('media.not-found', { id }), 404);
-  if (!mayManage(db, user, m)) throw new MediaLifecycleError(msg('media.manage-not-allowed', { name: m.originalName }), 403);
+  if (!mayManage(db, user, m))
+    throw new MediaLifecycleError(msg('media.manage-not-allowed', { name: m.originalName }), 403);
   if (verb === 'restore') return m;
-  if (m.status === 'processing') throw new MediaLifecycleError(msg('media.still-processing', { name: m.originalName }), 409);
+  if (m.status === 'processing')
+    throw new MediaLifecycleError(msg('media.still-processing', { name: m.originalName }), 409);
   const using = broadcastsUsing(db, id);
-  if (using.length) throw new MediaLifecycleError(msg('media.in-use', { name: m.originalName, titles: using.map((b) => b.title), verb }), 409, using);
+  if (using.length)
+    throw new MediaLifecycleError(
+      msg('media.in-use', { name: m.originalName, titles: using.map((b) => b.title), verb }),
+      409,
+      using,
+    );
   return m;
 }
 
@@ -69,13 +80,21 @@ export function restoreMedia(db: Db, user: User, id: number): MediaItem {
 }
 
 /** Deletes: the row is marked and its output files removed, unless another live item has the same content. */
-export function deleteMedia(db: Db, user: User, id: number, mediaDir: string, now = Date.now()): { id: number; removedFiles: string[] } {
+export function deleteMedia(
+  db: Db,
+  user: User,
+  id: number,
+  mediaDir: string,
+  now = Date.now(),
+): { id: number; removedFiles: string[] } {
   const { m, files } = db.transaction(() => {
     const m = checked(db, user, id, 'delete');
     const shared = new Set(
-      (db.prepare('SELECT outputs FROM media WHERE id <> ? AND deleted_at IS NULL AND outputs IS NOT NULL').all(id) as Array<{ outputs: string }>).flatMap((r) =>
-        (JSON.parse(r.outputs) as Array<{ file: string }>).map((o) => o.file),
-      ),
+      (
+        db
+          .prepare('SELECT outputs FROM media WHERE id <> ? AND deleted_at IS NULL AND outputs IS NOT NULL')
+          .all(id) as Array<{ outputs: string }>
+      ).flatMap((r) => (JSON.parse(r.outputs) as Array<{ file: string }>).map((o) => o.file)),
     );
     db.prepare('UPDATE media SET deleted_at = ?, outputs = NULL WHERE id = ?').run(now, id);
     audit(db, user.id, 'media.delete', String(id), { name: m.originalName, status: m.status });

@@ -74,10 +74,23 @@ const toItem = (r: any): MediaItem => ({
   deletedAt: formatVn(r.deleted_at),
 });
 
-export function createMedia(db: Db, input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number; tts?: MediaFromText }): MediaItem {
+export function createMedia(
+  db: Db,
+  input: { originalName: string; sourceBytes: number; sourceSha256: string; uploadedBy: number; tts?: MediaFromText },
+): MediaItem {
   const info = db
-    .prepare('INSERT INTO media(original_name, source_sha256, source_bytes, status, uploaded_by, created_at, tts) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(input.originalName, input.sourceSha256, input.sourceBytes, 'processing', input.uploadedBy, Date.now(), input.tts ? JSON.stringify(input.tts) : null);
+    .prepare(
+      'INSERT INTO media(original_name, source_sha256, source_bytes, status, uploaded_by, created_at, tts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      input.originalName,
+      input.sourceSha256,
+      input.sourceBytes,
+      'processing',
+      input.uploadedBy,
+      Date.now(),
+      input.tts ? JSON.stringify(input.tts) : null,
+    );
   return getMedia(db, Number(info.lastInsertRowid))!;
 }
 
@@ -90,45 +103,59 @@ export function getMedia(db: Db, id: number): MediaItem | undefined {
 export function listMedia(db: Db, limit = 200, ids?: number[], archived = false): MediaItem[] {
   const shelf = archived ? 'archived_at IS NOT NULL' : 'archived_at IS NULL';
   if (ids)
-    return (db.prepare(`SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(JSON.stringify(ids), limit) as any[]).map(toItem);
-  return (db.prepare(`SELECT * FROM media WHERE deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(limit) as any[]).map(toItem);
+    return (
+      db
+        .prepare(
+          `SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`,
+        )
+        .all(JSON.stringify(ids), limit) as any[]
+    ).map(toItem);
+  return (
+    db.prepare(`SELECT * FROM media WHERE deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(limit) as any[]
+  ).map(toItem);
 }
 
-export function markMediaReady(db: Db, id: number, r: { durationMs: number; loudness: unknown; outputs: MediaOutput[] }): void {
-  db.prepare("UPDATE media SET status = 'ready', error = NULL, error_vi = NULL, duration_ms = ?, loudness = ?, outputs = ?, processed_at = ? WHERE id = ?").run(
-    r.durationMs,
-    JSON.stringify(r.loudness),
-    JSON.stringify(r.outputs),
-    Date.now(),
-    id,
-  );
+export function markMediaReady(
+  db: Db,
+  id: number,
+  r: { durationMs: number; loudness: unknown; outputs: MediaOutput[] },
+): void {
+  db.prepare(
+    "UPDATE media SET status = 'ready', error = NULL, error_vi = NULL, duration_ms = ?, loudness = ?, outputs = ?, processed_at = ? WHERE id = ?",
+  ).run(r.durationMs, JSON.stringify(r.loudness), JSON.stringify(r.outputs), Date.now(), id);
 }
 
 export function markMediaFailed(db: Db, id: number, error: Text, code = 'error'): void {
-  db.prepare("UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = ?, processed_at = ? WHERE id = ?").run(
-    enOf(error),
-    typeof error === 'string' ? null : error.vi,
-    code,
-    Date.now(),
-    id,
-  );
+  db.prepare(
+    "UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = ?, processed_at = ? WHERE id = ?",
+  ).run(enOf(error), typeof error === 'string' ? null : error.vi, code, Date.now(), id);
 }
 
 /** Media interrupted by a hub restart whose upload is gone (all but `except`) cannot finish: say so instead of leaving it "processing". */
 export function failInterruptedMedia(db: Db, except: number[] = []): number {
   const m = msg('media.interrupted');
   return db
-    .prepare(`UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = 'interrupted', processed_at = ? WHERE status = 'processing' AND id NOT IN (SELECT value FROM json_each(?))`)
+    .prepare(
+      `UPDATE media SET status = 'failed', error = ?, error_vi = ?, error_code = 'interrupted', processed_at = ? WHERE status = 'processing' AND id NOT IN (SELECT value FROM json_each(?))`,
+    )
     .run(m.en, m.vi, Date.now(), JSON.stringify(except)).changes;
 }
 
 /** Is this file name one of our outputs? Only such names are ever served. */
 export function isKnownOutput(db: Db, file: string): boolean {
   if (!/^[0-9a-f]{64}\.(opus|mp3)$/.test(file)) return false;
-  return db.prepare("SELECT 1 FROM media WHERE status = 'ready' AND deleted_at IS NULL AND outputs LIKE ?").get(`%"${file}"%`) !== undefined;
+  return (
+    db
+      .prepare("SELECT 1 FROM media WHERE status = 'ready' AND deleted_at IS NULL AND outputs LIKE ?")
+      .get(`%"${file}"%`) !== undefined
+  );
 }
 
 /** Ids of the media items one of whose outputs is this file (call after isKnownOutput). */
 export function mediaWithFile(db: Db, file: string): number[] {
-  return (db.prepare("SELECT id FROM media WHERE status = 'ready' AND outputs LIKE ?").all(`%"${file}"%`) as Array<{ id: number }>).map((r) => r.id);
+  return (
+    db.prepare("SELECT id FROM media WHERE status = 'ready' AND outputs LIKE ?").all(`%"${file}"%`) as Array<{
+      id: number;
+    }>
+  ).map((r) => r.id);
 }

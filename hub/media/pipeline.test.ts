@@ -76,7 +76,9 @@ describe('transcode: common uploads', () => {
     await checkGood(r, fx.speechMs);
     expect(r.loudness.limiter).not.toBeNull();
     expect(r.loudness.limiter!.capped).toBe(false);
-    expect(r.loudness.adjustments).toEqual([expect.stringMatching(/^peaks limited by \d+\.\d dB so the bulletin reaches -16 LUFS/)]);
+    expect(r.loudness.adjustments).toEqual([
+      expect.stringMatching(/^peaks limited by \d+\.\d dB so the bulletin reaches -16 LUFS/),
+    ]);
     expect(r.sourceSha256).toBe(createHash('sha256').update(readFileSync(fx.good[name])).digest('hex'));
   });
 
@@ -106,7 +108,9 @@ describe('transcode: common uploads', () => {
     expect(lim.reductionDb).toBeGreaterThan(3);
     expect(lim.reductionDb).toBeLessThanOrEqual(MAX_REDUCTION_DB);
     expect(lim.runs).toBeLessThanOrEqual(3);
-    expect(l.adjustments[0]).toBe(`peaks limited by ${lim.reductionDb.toFixed(1)} dB so the bulletin reaches -16 LUFS with true peaks at or below -1.5 dBTP`);
+    expect(l.adjustments[0]).toBe(
+      `peaks limited by ${lim.reductionDb.toFixed(1)} dB so the bulletin reaches -16 LUFS with true peaks at or below -1.5 dBTP`,
+    );
     expect(r.timing.limitMs).toBeGreaterThan(0);
   });
 
@@ -119,7 +123,9 @@ describe('transcode: common uploads', () => {
     expect(l.limiter!.reductionDb).toBeCloseTo(MAX_REDUCTION_DB, 0);
     expect(l.targetI).toBeLessThan(-16);
     expect(l.adjustments).toEqual([
-      expect.stringMatching(/^peaks limited by 12\.0 dB, the most that keeps speech natural; that is not enough for -16 LUFS$/),
+      expect.stringMatching(
+        /^peaks limited by 12\.0 dB, the most that keeps speech natural; that is not enough for -16 LUFS$/,
+      ),
       expect.stringMatching(/^loudness target lowered from -16 to -\d+\.\d+ LUFS/),
     ]);
     for (const o of r.outputs) {

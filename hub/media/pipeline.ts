@@ -69,7 +69,16 @@ export interface TranscodeResult {
     outputTP: number;
   };
   outputs: TranscodeOutput[];
-  timing: { probeMs: number; pass1Ms: number; limitMs: number; pass2Ms: number; encodeMs: number; verifyMs: number; totalMs: number; speedX: number };
+  timing: {
+    probeMs: number;
+    pass1Ms: number;
+    limitMs: number;
+    pass2Ms: number;
+    encodeMs: number;
+    verifyMs: number;
+    totalMs: number;
+    speedX: number;
+  };
 }
 
 interface Encoding {
@@ -91,11 +100,31 @@ export const ENCODINGS: Encoding[] = [
     format: 'opus',
     mime: 'audio/ogg; codecs=opus',
     sampleRate: 48_000,
-    args: ['-c:a', 'libopus', '-b:a', '48k', '-vbr', 'constrained', '-compression_level', '6', '-application', 'audio', '-ar', '48000', '-f', 'opus'],
+    args: [
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '48k',
+      '-vbr',
+      'constrained',
+      '-compression_level',
+      '6',
+      '-application',
+      'audio',
+      '-ar',
+      '48000',
+      '-f',
+      'opus',
+    ],
   },
   // VBR -q:a 3 (about 90-100 kbit/s for mono speech). Not CBR: LAME's CBR/ABR output measures
   // 0.4-0.5 dB quieter than its input with this build, VBR keeps the level.
-  { format: 'mp3', mime: 'audio/mpeg', sampleRate: 44_100, args: ['-c:a', 'libmp3lame', '-q:a', '3', '-ar', '44100', '-f', 'mp3'] },
+  {
+    format: 'mp3',
+    mime: 'audio/mpeg',
+    sampleRate: 44_100,
+    args: ['-c:a', 'libmp3lame', '-q:a', '3', '-ar', '44100', '-f', 'mp3'],
+  },
 ];
 
 // An output may read above the peak limit by this much: lossy coding reshapes peaks (Opus here
@@ -105,7 +134,8 @@ const TRIM_ABOVE_DB = 0.4;
 const I_TOLERANCE_LU = 1;
 
 function checkRange(name: string, v: number, lo: number, hi: number): number {
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new RangeError(`${name} must be between ${lo} and ${hi} (got ${v})`);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new RangeError(`${name} must be between ${lo} and ${hi} (got ${v})`);
   return v;
 }
 
@@ -129,7 +159,10 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
 
   // Pass 1. Decoding stops just past the limit, whatever the header claimed.
   // Hash only once the probe has shown a regular, readable file; it overlaps pass 1.
-  const [pass1, sourceSha256] = await settleAll([measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 }), sha256File(input)]);
+  const [pass1, sourceSha256] = await settleAll([
+    measureLoudnorm(ffmpegPath, input, wanted, { timeoutMs, limitS: maxMs / 1000 + 1 }),
+    sha256File(input),
+  ]);
   if (pass1.decodedMs > maxMs) throw tooLong(pass1.decodedMs, maxMs, true);
   if (pass1.decodedMs <= 0) throw new MediaError('corrupt', msg('media.no-sound-decoded'));
   if (headerMs !== undefined && headerMs - pass1.decodedMs > Math.max(500, headerMs * 0.05)) {
@@ -143,14 +176,26 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
   const temps: string[] = [];
   try {
     const wav = path.join(work, 'normalised.wav');
-    const { limit, pass2, adjustments } = await normalizeToTarget(ffmpegPath, input, wav, pass1, wanted, { timeoutMs, workDir: work });
+    const { limit, pass2, adjustments } = await normalizeToTarget(ffmpegPath, input, wav, pass1, wanted, {
+      timeoutMs,
+      workDir: work,
+    });
 
     const encode = async (enc: Encoding, trimDb: number) => {
       const tmp = tempName(outDir, enc.format);
       temps.push(tmp);
       const trim = trimDb ? ['-af', `volume=${trimDb.toFixed(2)}dB`] : [];
-      const r = await runFfmpeg(ffmpegPath, [...inputArgs(wav), ...trim, ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`], { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` });
-      if (r.code !== 0) throw new MediaError('ffmpeg-failed', msg('media.encode-failed', { format: enc.format.toUpperCase(), detail: lastLines(r.stderr) }), { detail: r.stderr.slice(-4000) });
+      const r = await runFfmpeg(
+        ffmpegPath,
+        [...inputArgs(wav), ...trim, ...COMMON, ...enc.args, '-y', `file:${path.resolve(tmp)}`],
+        { timeoutMs, what: `encoding ${enc.format.toUpperCase()}` },
+      );
+      if (r.code !== 0)
+        throw new MediaError(
+          'ffmpeg-failed',
+          msg('media.encode-failed', { format: enc.format.toUpperCase(), detail: lastLines(r.stderr) }),
+          { detail: r.stderr.slice(-4000) },
+        );
       return tmp;
     };
     let encodeMs = 0;
@@ -189,7 +234,16 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
     for (const [k, enc] of ENCODINGS.entries()) {
       const placed = await placeByHash(files[k], enc.format);
       const { i, tp } = measured[k];
-      outputs.push({ format: enc.format, file: placed.file, sha256: placed.sha256, bytes: placed.bytes, mime: enc.mime, sampleRate: enc.sampleRate, trimDb: trims[k], loudness: { i, tp } });
+      outputs.push({
+        format: enc.format,
+        file: placed.file,
+        sha256: placed.sha256,
+        bytes: placed.bytes,
+        mime: enc.mime,
+        sampleRate: enc.sampleRate,
+        trimDb: trims[k],
+        loudness: { i, tp },
+      });
     }
 
     const durationMs = pass2.decodedMs || pass1.decodedMs;
@@ -216,7 +270,16 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
         outputTP: opus.loudness.tp,
       },
       outputs,
-      timing: { probeMs, pass1Ms: pass1.ms, limitMs: limit?.ms ?? 0, pass2Ms: pass2.ms, encodeMs, verifyMs, totalMs, speedX: durationMs / totalMs },
+      timing: {
+        probeMs,
+        pass1Ms: pass1.ms,
+        limitMs: limit?.ms ?? 0,
+        pass2Ms: pass2.ms,
+        encodeMs,
+        verifyMs,
+        totalMs,
+        speedX: durationMs / totalMs,
+      },
     };
   } finally {
     await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
@@ -226,21 +289,36 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
 
 /** Like Promise.all, but waits for every job: a sibling ffmpeg must not still be writing into a
  *  directory we are about to clean. */
-async function settleAll<T extends readonly unknown[] | []>(jobs: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+async function settleAll<T extends readonly unknown[] | []>(
+  jobs: T,
+): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
   const settled = await Promise.allSettled(jobs as readonly unknown[]);
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [P in keyof T]: Awaited<T[P]>;
+  };
 }
 
 function limiterSummary(l: PeakLimit | null): TranscodeResult['loudness']['limiter'] {
-  return l && { reductionDb: l.reductionDb, gainDb: l.gainDb, ceilingDbtp: l.ceilingDbtp, capped: l.capped, runs: l.runs };
+  return (
+    l && { reductionDb: l.reductionDb, gainDb: l.gainDb, ceilingDbtp: l.ceilingDbtp, capped: l.capped, runs: l.runs }
+  );
 }
 
 function verify(format: OutputFormat, got: OutputLoudness, target: LoudnessTarget): void {
   const off = got.i - target.i;
   if (Math.abs(off) > I_TOLERANCE_LU || got.tp > target.tp + TP_CODEC_TOLERANCE_DB) {
-    throw new MediaError('ffmpeg-failed', msg('media.loudness-check-failed', { format: format.toUpperCase(), i: got.i, tp: got.tp, targetI: target.i, targetTp: target.tp }));
+    throw new MediaError(
+      'ffmpeg-failed',
+      msg('media.loudness-check-failed', {
+        format: format.toUpperCase(),
+        i: got.i,
+        tp: got.tp,
+        targetI: target.i,
+        targetTp: target.tp,
+      }),
+    );
   }
 }
 

@@ -47,7 +47,8 @@ export async function sniffFile(file: string): Promise<Sniff> {
     await fh.read(buf, 0, buf.length, 0);
     const latin = buf.toString('latin1');
     for (const [test, name, audio] of SIGNATURES) {
-      if (typeof test === 'function' ? test(buf) : test.test(latin)) return { bytes: size, looksLike: name, audioSignature: audio };
+      if (typeof test === 'function' ? test(buf) : test.test(latin))
+        return { bytes: size, looksLike: name, audioSignature: audio };
     }
     if (looksLikeText(buf)) return { bytes: size, looksLike: 'a text file', audioSignature: false };
     return { bytes: size, audioSignature: false };

@@ -21,7 +21,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope = (id: string, expiresAt: number): SignedEnvelope => ({ v: 2, id, seq: 0, issuedAt: expiresAt - 60_000, expiresAt, to: { device: 'loa-1' }, body: { type: 'stop', broadcastId: id, reason: 'test' }, sig: 'x' });
+const envelope = (id: string, expiresAt: number): SignedEnvelope => ({
+  v: 2,
+  id,
+  seq: 0,
+  issuedAt: expiresAt - 60_000,
+  expiresAt,
+  to: { device: 'loa-1' },
+  body: { type: 'stop', broadcastId: id, reason: 'test' },
+  sig: 'x',
+});
 
 it('holds commands while the broker is away, drops the expired ones and sends the rest in order', async () => {
   mq = await startMosquitto({ open: true });
@@ -30,9 +39,21 @@ it('holds commands while the broker is away, drops the expired ones and sends th
   cleanups.push(async () => db.close());
   let clock = Date.parse('2026-11-24T06:00:00+07:00');
   const log = pino({ level: 'silent' });
-  const hub = createHubMqtt(mq.url, { subscriptions: [], statusTopic: 'wardcast/v1/hub/status', log, reconnectPeriodMs: 200 });
+  const hub = createHubMqtt(mq.url, {
+    subscriptions: [],
+    statusTopic: 'wardcast/v1/hub/status',
+    log,
+    reconnectPeriodMs: 200,
+  });
   const drops: Array<[string, number]> = [];
-  const outbox = createCommandOutbox({ db, mqtt: hub, log, now: () => clock, onDropped: (reason, n) => drops.push([reason, n]), window: 2 });
+  const outbox = createCommandOutbox({
+    db,
+    mqtt: hub,
+    log,
+    now: () => clock,
+    onDropped: (reason, n) => drops.push([reason, n]),
+    window: 2,
+  });
   hub.onSessionStart(() => void outbox.flush());
 
   await expect(hub.publish('wardcast/v1/dev/x/cmd', 'x', { qos: 1 })).rejects.toThrow(/not connected/);
@@ -53,7 +74,8 @@ it('holds commands while the broker is away, drops the expired ones and sends th
   cleanups.push(() => hub.close());
   await started;
   const until = Date.now() + 5000;
-  while ((received.length < 4 || outbox.pending() > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  while ((received.length < 4 || outbox.pending() > 0) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 20));
   expect(received).toEqual(['b', 'c', 'd', 'e']);
   expect(outbox.pending()).toBe(0);
   expect(drops).toEqual([['expired', 1]]);
@@ -62,9 +84,15 @@ it('holds commands while the broker is away, drops the expired ones and sends th
 it('refuses a command for a topic other than its target (the agent would refuse it there)', () => {
   const db = openDatabase(path.join(dir, 'guard.sqlite'));
   cleanups.push(async () => db.close());
-  const outbox = createCommandOutbox({ db, mqtt: { connected: () => false, publish: async () => undefined }, log: pino({ level: 'silent' }) });
+  const outbox = createCommandOutbox({
+    db,
+    mqtt: { connected: () => false, publish: async () => undefined },
+    log: pino({ level: 'silent' }),
+  });
   const env = envelope('z', Date.now() + 60_000);
-  expect(() => outbox.enqueue('wardcast/v1/dev/loa-2/cmd', env)).toThrow(/addressed to {"device":"loa-1"} does not go on wardcast\/v1\/dev\/loa-2\/cmd/);
+  expect(() => outbox.enqueue('wardcast/v1/dev/loa-2/cmd', env)).toThrow(
+    /addressed to {"device":"loa-1"} does not go on wardcast\/v1\/dev\/loa-2\/cmd/,
+  );
   expect(() => outbox.enqueue('wardcast/v1/area/ha-noi/cmd', env)).toThrow(/does not go on/);
   expect(outbox.pending()).toBe(0);
   outbox.enqueue('wardcast/v1/dev/loa-1/cmd', env);

@@ -50,7 +50,9 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       const results = await Promise.allSettled(rows.map((r) => mqtt.publish(r.topic, r.payload, { qos: 1 })));
       let failed = 0;
       // One commit for the window's acknowledged rows.
-      db.transaction(() => results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++)))();
+      db.transaction(() =>
+        results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++)),
+      )();
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
     }
@@ -70,12 +72,19 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
   const store = db.transaction((commands: Array<{ topic: string; envelope: SignedEnvelope }>) => {
     for (const { topic, envelope } of commands) insert.run(topic, JSON.stringify(envelope), envelope.expiresAt, now());
     const n = (count.get() as { n: number }).n;
-    if (n > maxRows) dropped('full', db.prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)').run(n - maxRows).changes);
+    if (n > maxRows)
+      dropped(
+        'full',
+        db
+          .prepare('DELETE FROM command_outbox WHERE id IN (SELECT id FROM command_outbox ORDER BY id LIMIT ?)')
+          .run(n - maxRows).changes,
+      );
   });
 
   function enqueueAll(commands: Array<{ topic: string; envelope: SignedEnvelope }>): void {
     for (const { topic, envelope } of commands) {
-      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to))) throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
+      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to)))
+        throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
     }
     if (commands.length === 0) return;
     store(commands);

@@ -57,11 +57,22 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
   let instance = randomUUID();
   let client: MqttClient | null = null;
 
-  const status = (state: 'online' | 'offline'): string => JSON.stringify({ state, instance, at: now() } satisfies HubStatus);
-  const will = () => ({ topic: opts.statusTopic, payload: Buffer.from(status('offline')), qos: 1 as const, retain: true });
+  const status = (state: 'online' | 'offline'): string =>
+    JSON.stringify({ state, instance, at: now() } satisfies HubStatus);
+  const will = () => ({
+    topic: opts.statusTopic,
+    payload: Buffer.from(status('offline')),
+    qos: 1 as const,
+    retain: true,
+  });
 
   function publishBirth(c: MqttClient) {
-    c.publish(opts.statusTopic, status('online'), { qos: 1, retain: true }, (err) => err && log.warn({ err: err.message }, 'hub birth not acknowledged'));
+    c.publish(
+      opts.statusTopic,
+      status('online'),
+      { qos: 1, retain: true },
+      (err) => err && log.warn({ err: err.message }, 'hub birth not acknowledged'),
+    );
   }
 
   function runAll<A extends unknown[]>(handlers: Array<(...a: A) => void>, ...args: A) {
@@ -92,7 +103,8 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
       // after a newer one would become the broker's retained copy.
       const inFlight = Object.keys((c as any).outgoing ?? {});
       for (const id of inFlight) c.removeOutgoingMessage(Number(id));
-      if (inFlight.length) log.warn({ dropped: inFlight.length }, 'hub mqtt: unacknowledged publishes dropped with the connection');
+      if (inFlight.length)
+        log.warn({ dropped: inFlight.length }, 'hub mqtt: unacknowledged publishes dropped with the connection');
       runAll(endHandlers);
     });
     c.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
@@ -146,8 +158,11 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
     publish: (topic, payload, o) =>
       new Promise((resolve, reject) => {
         if (!client?.connected) return reject(new Error('MQTT broker not connected'));
-        client.publish(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: o.qos, retain: o.retain ?? false }, (err) =>
-          err ? reject(err) : resolve(),
+        client.publish(
+          topic,
+          typeof payload === 'string' ? payload : JSON.stringify(payload),
+          { qos: o.qos, retain: o.retain ?? false },
+          (err) => (err ? reject(err) : resolve()),
         );
       }),
     onMessage: (handler) => void messageHandlers.push(handler),
@@ -169,7 +184,9 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
       for (const t of topics) subscriptions.add(t);
       if (!client?.connected) return;
       const c = client;
-      await new Promise<void>((resolve, reject) => c.subscribe(topics, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        c.subscribe(topics, { qos: 1 }, (err) => (err ? reject(err) : resolve())),
+      );
     },
     connected: () => client?.connected ?? false,
     instance: () => instance,

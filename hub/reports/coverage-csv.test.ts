@@ -5,33 +5,82 @@ import { csvHeader, csvLine, NO_CONFIRMATION_REASON, type CoverageRow, type Reje
 import { preferredLang } from '../messages.ts';
 
 const row = (o: Record<string, unknown>) => ({
-  occurrenceId: 'b1@1', broadcastId: 'b1', title: 'Bản tin sáng', priority: 'normal', deviceId: 'loa-1', deviceName: 'Cụm loa 01', areaPath: 'hn/tx/hd', areaName: 'Phường Hạ Đình',
-  scheduledStart: '2026-11-30T06:00:00+07:00', actualStart: null, actualEnd: null, secondsPlayed: 0, result: 'pending', confirmed: false, reason: null, evidence: null, ...o,
+  occurrenceId: 'b1@1',
+  broadcastId: 'b1',
+  title: 'Bản tin sáng',
+  priority: 'normal',
+  deviceId: 'loa-1',
+  deviceName: 'Cụm loa 01',
+  areaPath: 'hn/tx/hd',
+  areaName: 'Phường Hạ Đình',
+  scheduledStart: '2026-11-30T06:00:00+07:00',
+  actualStart: null,
+  actualEnd: null,
+  secondsPlayed: 0,
+  result: 'pending',
+  confirmed: false,
+  reason: null,
+  evidence: null,
+  ...o,
 });
 const report = {
   rows: [
-    row({ result: 'played', confirmed: true, secondsPlayed: 33.587, actualStart: '2026-11-30T06:00:01+07:00', actualEnd: '2026-11-30T06:00:35+07:00' }),
+    row({
+      result: 'played',
+      confirmed: true,
+      secondsPlayed: 33.587,
+      actualStart: '2026-11-30T06:00:01+07:00',
+      actualEnd: '2026-11-30T06:00:35+07:00',
+    }),
     row({ result: 'missed', reason: NO_CONFIRMATION_REASON, priority: 'emergency' }),
     row({ result: 'pending' }),
   ],
   rejectedClaims: [
-    { receiptId: 'r', receivedAt: '2026-11-30T07:00:00+07:00', deviceId: 'loa-1', deviceName: 'Cụm loa 01', areaPath: 'hn/tx/hd', areaName: 'Phường Hạ Đình', occurrenceId: 'x@1', broadcastId: 'x', title: null,
-      claimedResult: 'played', claimedScheduledStart: '2026-11-30T06:30:00+07:00', claimedActualStart: null, claimedActualEnd: null, claimedSecondsPlayed: 30, deviceReason: null, rejection: 'unplanned', rejectionDetail: 'no such broadcast' },
+    {
+      receiptId: 'r',
+      receivedAt: '2026-11-30T07:00:00+07:00',
+      deviceId: 'loa-1',
+      deviceName: 'Cụm loa 01',
+      areaPath: 'hn/tx/hd',
+      areaName: 'Phường Hạ Đình',
+      occurrenceId: 'x@1',
+      broadcastId: 'x',
+      title: null,
+      claimedResult: 'played',
+      claimedScheduledStart: '2026-11-30T06:30:00+07:00',
+      claimedActualStart: null,
+      claimedActualEnd: null,
+      claimedSecondsPlayed: 30,
+      deviceReason: null,
+      rejection: 'unplanned',
+      rejectionDetail: 'no such broadcast',
+    },
   ],
 } as unknown as { rows: CoverageRow[]; rejectedClaims: RejectedClaim[] };
 
 /** The lines the streamed CSV writes for these rows and claims. */
-const coverageCsv = (r: typeof report, lang: 'vi' | 'en' | 'codes' = 'vi') => '\uFEFF' + csvHeader(lang) + [...r.rows, ...r.rejectedClaims].map((x) => csvLine(x, lang)).join('');
+const coverageCsv = (r: typeof report, lang: 'vi' | 'en' | 'codes' = 'vi') =>
+  '\uFEFF' + csvHeader(lang) + [...r.rows, ...r.rejectedClaims].map((x) => csvLine(x, lang)).join('');
 
-const table = (csv: string) => csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+const table = (csv: string) =>
+  csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
 
 describe('coverage CSV', () => {
   it('speaks Vietnamese by default: headers, results, priorities, reasons, dd/mm/yyyy and a decimal comma', () => {
     const [head, played, missed, pending, claim] = table(coverageCsv(report));
-    expect(head).toBe('Khu vực,Mã khu vực,Mã thiết bị,Thiết bị,Bản tin,Mức độ,Giờ kế hoạch,Bắt đầu thực tế,Kết thúc thực tế,Số giây đã phát,Kết quả,Thiết bị đã xác nhận,Lý do,Mã lần phát,Mã lịch phát,Kết quả thiết bị báo,Số giây thiết bị báo,Lý do không tính,Chi tiết kỹ thuật,Nhận lúc');
-    expect(played).toBe('Phường Hạ Đình,hn/tx/hd,loa-1,Cụm loa 01,Bản tin sáng,Thông thường,30/11/2026 06:00:00,30/11/2026 06:00:01,30/11/2026 06:00:35,"33,6",Đã phát,có,,b1@1,b1,,,,,');
+    expect(head).toBe(
+      'Khu vực,Mã khu vực,Mã thiết bị,Thiết bị,Bản tin,Mức độ,Giờ kế hoạch,Bắt đầu thực tế,Kết thúc thực tế,Số giây đã phát,Kết quả,Thiết bị đã xác nhận,Lý do,Mã lần phát,Mã lịch phát,Kết quả thiết bị báo,Số giây thiết bị báo,Lý do không tính,Chi tiết kỹ thuật,Nhận lúc',
+    );
+    expect(played).toBe(
+      'Phường Hạ Đình,hn/tx/hd,loa-1,Cụm loa 01,Bản tin sáng,Thông thường,30/11/2026 06:00:00,30/11/2026 06:00:01,30/11/2026 06:00:35,"33,6",Đã phát,có,,b1@1,b1,,,,,',
+    );
     expect(missed).toContain(',Khẩn cấp,');
-    expect(missed).toContain(',Bỏ lỡ,không,"Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo)",');
+    expect(missed).toContain(
+      ',Bỏ lỡ,không,"Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo)",',
+    );
     expect(pending).toContain(',Chờ xác nhận,không,');
     expect(claim).toContain(',Bị từ chối (không tính),không,');
     expect(claim).toContain(',Đã phát,"30,0",Không có trong kế hoạch,no such broadcast,30/11/2026 07:00:00');

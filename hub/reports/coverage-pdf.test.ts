@@ -20,7 +20,9 @@ const A4 = '595.28 x 841.89 pts (A4)';
 function run(tool: string, args: string[]) {
   const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error(`${tool} not found: these tests read the PDF with poppler. Install it with "apt-get install poppler-utils" (CI installs it in .ci/run).`);
+    throw new Error(
+      `${tool} not found: these tests read the PDF with poppler. Install it with "apt-get install poppler-utils" (CI installs it in .ci/run).`,
+    );
   }
   if (r.error) throw r.error;
   return r;
@@ -46,7 +48,17 @@ async function make(name: string, report: CoverageReport, period: string) {
 
 /** Renders pages to PNG (80 dpi), keeps a copy in test-output/coverage-pdf/, returns the images. */
 function render(name: string, first: number, last: number): Array<{ page: number; png: PNG }> {
-  poppler('pdftoppm', ['-png', '-r', String(DPI), '-f', String(first), '-l', String(last), docs[name].file, path.join(dir, name)]);
+  poppler('pdftoppm', [
+    '-png',
+    '-r',
+    String(DPI),
+    '-f',
+    String(first),
+    '-l',
+    String(last),
+    docs[name].file,
+    path.join(dir, name),
+  ]);
   return readdirSync(dir)
     .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))
     .map((f) => {
@@ -57,7 +69,15 @@ function render(name: string, first: number, last: number): Array<{ page: number
     .sort((a, b) => a.page - b.page);
 }
 
-const text = (name: string, page?: number) => poppler('pdftotext', ['-layout', '-enc', 'UTF-8', ...(page ? ['-f', String(page), '-l', String(page)] : []), docs[name].file, '-']);
+const text = (name: string, page?: number) =>
+  poppler('pdftotext', [
+    '-layout',
+    '-enc',
+    'UTF-8',
+    ...(page ? ['-f', String(page), '-l', String(page)] : []),
+    docs[name].file,
+    '-',
+  ]);
 /** The numbers on a table line, read the Vietnamese way ("17.520", "80,4%"). */
 const numbers = (line: string) => [...line.matchAll(/\d[\d.]*(?:,\d+)?%?/g)].map((m) => m[0]);
 const count = (s: string) => Number(s.replace(/\./g, ''));
@@ -68,10 +88,22 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-coverage-pdf-'));
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  await make('month', fixtureReport({ from: '2026-10-01T00:00', to: '2026-11-01T00:00', wards: 4, devicesPerWard: 2 }), '2026-10');
+  await make(
+    'month',
+    fixtureReport({ from: '2026-10-01T00:00', to: '2026-11-01T00:00', wards: 4, devicesPerWard: 2 }),
+    '2026-10',
+  );
   await make('empty', emptyReport({ from: '2026-10-01T00:00', to: '2026-11-01T00:00' }), '2026-10');
-  await make('forged', fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1, rejected: 5 }), '2026-10');
-  await make('year', fixtureReport({ from: '2026-01-01T00:00', to: '2027-01-01T00:00', wards: 8, devicesPerWard: 3 }), '2026');
+  await make(
+    'forged',
+    fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1, rejected: 5 }),
+    '2026-10',
+  );
+  await make(
+    'year',
+    fixtureReport({ from: '2026-01-01T00:00', to: '2027-01-01T00:00', wards: 8, devicesPerWard: 3 }),
+    '2026',
+  );
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -87,7 +119,9 @@ describe('coverage PDF, read with poppler', () => {
       const sizes = [...info.matchAll(/^Page\s+\d+ size:\s+(.*)$/gm)].map((m) => m[1]);
       expect(sizes).toEqual(Array(pages).fill(A4));
     }
-    expect(poppler('pdfinfo', [docs.month.file])).toMatch(/^Title:\s+Báo cáo độ phủ truyền thanh — Quận Thanh Xuân — Tháng 10\/2026$/m);
+    expect(poppler('pdfinfo', [docs.month.file])).toMatch(
+      /^Title:\s+Báo cáo độ phủ truyền thanh — Quận Thanh Xuân — Tháng 10\/2026$/m,
+    );
   });
 
   it('embeds DejaVu Sans (regular and bold) with Unicode maps, and no other font', () => {
@@ -127,15 +161,31 @@ describe('coverage PDF, read with poppler', () => {
     }
     expect(page1).not.toContain('amplifier fault: no output current');
     const header = page1.split('\n').find((l) => l.startsWith('Phường ') && l.includes('Kế hoạch')) ?? '';
-    const at = ['Phường', 'Kế hoạch', 'Đã phát', 'Một phần', 'Lỗi', 'Bỏ lỡ', 'Bị ngắt', 'Bỏ qua', 'Chờ', 'Tỉ lệ phát'].map((h) => header.indexOf(h));
-    expect(at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1])), `the by-ward header in order: "${header}"`).toBe(true);
+    const at = [
+      'Phường',
+      'Kế hoạch',
+      'Đã phát',
+      'Một phần',
+      'Lỗi',
+      'Bỏ lỡ',
+      'Bị ngắt',
+      'Bỏ qua',
+      'Chờ',
+      'Tỉ lệ phát',
+    ].map((h) => header.indexOf(h));
+    expect(
+      at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1])),
+      `the by-ward header in order: "${header}"`,
+    ).toBe(true);
 
     // The by-ward table and its total row carry the report's counts, in column order.
     const columns = ['scheduled', 'played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
     const lines = page1.split('\n');
     const expectRow = (label: string, c: CoverageReport['totals']) => {
       // (the bar chart has a line for each ward too, with only the percentage)
-      const row = lines.find((l) => l.trimStart().startsWith(`${label} `) && numbers(l.slice(l.indexOf(label) + label.length)).length === 9);
+      const row = lines.find(
+        (l) => l.trimStart().startsWith(`${label} `) && numbers(l.slice(l.indexOf(label) + label.length)).length === 9,
+      );
       expect(row, `a table row for ${label}`).toBeDefined();
       const got = numbers(row!.slice(row!.indexOf(label) + label.length));
       expect(got.slice(0, 8).map(count), label).toEqual(columns.map((k) => c[k]));
@@ -171,7 +221,14 @@ describe('coverage PDF, read with poppler', () => {
       for (let p = 1; p <= pages; p++) {
         const t = text(name, p);
         expect(t, `${name} page ${p}`).toMatch(new RegExp(`Trang ${p}/${pages}\\s*$`, 'm'));
-        if (p > 1) expect(t.split('\n').find((l) => l.trim())!.trim(), `${name} page ${p} starts with the table header`).toMatch(/^Thời gian\s+Phường · thiết bị\s+Bản tin\s+Kết quả\s+Lý do$/);
+        if (p > 1)
+          expect(
+            t
+              .split('\n')
+              .find((l) => l.trim())!
+              .trim(),
+            `${name} page ${p} starts with the table header`,
+          ).toMatch(/^Thời gian\s+Phường · thiết bị\s+Bản tin\s+Kết quả\s+Lý do$/);
       }
       const problems = report.rows.filter((r) => r.result !== 'played' && r.result !== 'pending').length;
       if (problems > PDF_MAX_ROWS) expect(text(name, pages)).toContain(`Chỉ in ${PDF_MAX_ROWS} dòng đầu`);
@@ -209,7 +266,10 @@ describe('coverage PDF, read with poppler', () => {
     const month1 = pages[0].png;
     const has = (hex: number) => {
       for (let i = 0; i < month1.data.length; i += 4) {
-        const d = Math.abs(month1.data[i] - (hex >> 16)) + Math.abs(month1.data[i + 1] - ((hex >> 8) & 255)) + Math.abs(month1.data[i + 2] - (hex & 255));
+        const d =
+          Math.abs(month1.data[i] - (hex >> 16)) +
+          Math.abs(month1.data[i + 1] - ((hex >> 8) & 255)) +
+          Math.abs(month1.data[i + 2] - (hex & 255));
         if (d < 12) return true;
       }
       return false;

@@ -40,9 +40,25 @@ const RESULT_VI: Record<string, string> = {
   skipped: 'Bỏ qua',
   pending: 'Chờ xác nhận',
 };
-const RESULT_EN: Record<string, string> = { played: 'Played', partial: 'Partial', failed: 'Failed', missed: 'Missed', preempted: 'Preempted', skipped: 'Skipped', pending: 'Pending' };
+const RESULT_EN: Record<string, string> = {
+  played: 'Played',
+  partial: 'Partial',
+  failed: 'Failed',
+  missed: 'Missed',
+  preempted: 'Preempted',
+  skipped: 'Skipped',
+  pending: 'Pending',
+};
 // Distinct in colour and, for a grey-scale printer, in lightness.
-const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#4e342e', preempted: '#5e35b1', skipped: '#78909c', pending: '#cfd8dc' };
+const COLORS: Record<string, string> = {
+  played: '#2e7d32',
+  partial: '#f9a825',
+  failed: '#c62828',
+  missed: '#4e342e',
+  preempted: '#5e35b1',
+  skipped: '#78909c',
+  pending: '#cfd8dc',
+};
 
 /** At most this many occurrences are listed one by one; the CSV export has them all. */
 export const PDF_MAX_ROWS = 500;
@@ -54,7 +70,8 @@ const FOOTER_GAP = 14; // the footer sits this far below the bottom margin, 11 m
 const num = new Intl.NumberFormat('vi-VN');
 const n = (v: number) => num.format(v);
 /** The played rate over the occurrences due: those still pending are not counted as not played. */
-const pct = (a: number, b: number) => (b ? `${(Math.floor((1000 * a) / b) / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1 })}%` : '—');
+const pct = (a: number, b: number) =>
+  b ? `${(Math.floor((1000 * a) / b) / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1 })}%` : '—';
 
 /** "2026-10-01T06:00:00+07:00" (already Vietnam time) → "01/10/2026 06:00". */
 function vnTime(iso: string | null): string {
@@ -102,7 +119,18 @@ interface Col {
 export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer> {
   const title = `Báo cáo độ phủ truyền thanh — ${report.area.name}`;
   const period = periodName(periodLabel);
-  const doc = new PDFDocument({ size: 'A4', margins: MARGINS, bufferPages: true, lang: 'vi-VN', info: { Title: `${title} — ${period}`, Author: 'wardcast', Subject: 'Coverage report', ...(report.generatedAt ? { CreationDate: new Date(report.generatedAt) } : {}) } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGINS,
+    bufferPages: true,
+    lang: 'vi-VN',
+    info: {
+      Title: `${title} — ${period}`,
+      Author: 'wardcast',
+      Subject: 'Coverage report',
+      ...(report.generatedAt ? { CreationDate: new Date(report.generatedAt) } : {}),
+    },
+  });
   doc.registerFont('body', PDF_FONT);
   doc.registerFont('bold', PDF_FONT_BOLD);
   const chunks: Buffer[] = [];
@@ -122,7 +150,14 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     ensure(keep);
     doc.moveDown(0.6);
     doc.x = left;
-    doc.font('bold').fontSize(12).fillColor('#000').text(vi, { continued: true }).font('body').fillColor('#555').text(` / ${en}`);
+    doc
+      .font('bold')
+      .fontSize(12)
+      .fillColor('#000')
+      .text(vi, { continued: true })
+      .font('body')
+      .fillColor('#555')
+      .text(` / ${en}`);
     doc.fillColor('#000').moveDown(0.3);
   };
   const note = (text: string) => {
@@ -139,15 +174,37 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     const hv = 7; // header sizes: Vietnamese, then English
     const he = 6;
     const header = () => {
-      const h = Math.max(...cols.map((c) => doc.font('bold').fontSize(hv).heightOfString(c.vi, { width: c.w - 2 * pad }) + doc.font('body').fontSize(he).heightOfString(c.en, { width: c.w - 2 * pad }))) + 2 * pad;
+      const h =
+        Math.max(
+          ...cols.map(
+            (c) =>
+              doc
+                .font('bold')
+                .fontSize(hv)
+                .heightOfString(c.vi, { width: c.w - 2 * pad }) +
+              doc
+                .font('body')
+                .fontSize(he)
+                .heightOfString(c.en, { width: c.w - 2 * pad }),
+          ),
+        ) +
+        2 * pad;
       ensure(h + 16);
       const y = doc.y;
       doc.rect(left, y, width, h).fill('#eceff1');
       let x = left;
       for (const c of cols) {
         const opts = { width: c.w - 2 * pad, align: c.right ? ('right' as const) : ('left' as const) };
-        doc.font('bold').fontSize(hv).fillColor('#000').text(c.vi, x + pad, y + pad, opts);
-        doc.font('body').fontSize(he).fillColor('#555').text(c.en, x + pad, doc.y, opts);
+        doc
+          .font('bold')
+          .fontSize(hv)
+          .fillColor('#000')
+          .text(c.vi, x + pad, y + pad, opts);
+        doc
+          .font('body')
+          .fontSize(he)
+          .fillColor('#555')
+          .text(c.en, x + pad, doc.y, opts);
         x += c.w;
       }
       doc.fillColor('#000');
@@ -157,7 +214,8 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     rows.forEach((cells, i) => {
       const bold = o.totalRow && i === rows.length - 1;
       doc.font(bold ? 'bold' : 'body').fontSize(o.size);
-      const h = Math.max(...cells.map((v, j) => doc.heightOfString(v || ' ', { width: cols[j].w - 2 * pad }))) + 2 * pad;
+      const h =
+        Math.max(...cells.map((v, j) => doc.heightOfString(v || ' ', { width: cols[j].w - 2 * pad }))) + 2 * pad;
       if (doc.y + h > bottom()) {
         doc.addPage();
         header();
@@ -172,7 +230,12 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         doc.fillColor('#000');
         x += cols[j].w;
       });
-      doc.moveTo(left, y + h).lineTo(left + width, y + h).lineWidth(bold ? 0.8 : 0.3).strokeColor(bold ? '#000' : '#b0bec5').stroke();
+      doc
+        .moveTo(left, y + h)
+        .lineTo(left + width, y + h)
+        .lineWidth(bold ? 0.8 : 0.3)
+        .strokeColor(bold ? '#000' : '#b0bec5')
+        .stroke();
       doc.y = y + h;
     });
     doc.x = left;
@@ -180,11 +243,27 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
 
   // Header.
   doc.font('bold').fontSize(16).text(title, left, MARGINS.top, { width });
-  doc.font('body').fontSize(9.5).fillColor('#555').text(`Coverage report of the ward loudspeakers · ${report.area.path}`, { width });
+  doc
+    .font('body')
+    .fontSize(9.5)
+    .fillColor('#555')
+    .text(`Coverage report of the ward loudspeakers · ${report.area.path}`, { width });
   doc.moveDown(0.5).fillColor('#000').fontSize(10);
-  doc.font('bold').text('Kỳ báo cáo / Period: ', { continued: true }).font('body').text(`${period} (${rangeText(report.from, report.to)})`);
-  doc.font('bold').text('Lập lúc / Generated: ', { continued: true }).font('body').text(`${vnTime(report.generatedAt)}`);
-  doc.font('body').fontSize(8.5).fillColor('#555').text('Mọi thời gian là giờ Việt Nam / All times are Vietnam time (Asia/Ho_Chi_Minh, UTC+7).');
+  doc
+    .font('bold')
+    .text('Kỳ báo cáo / Period: ', { continued: true })
+    .font('body')
+    .text(`${period} (${rangeText(report.from, report.to)})`);
+  doc
+    .font('bold')
+    .text('Lập lúc / Generated: ', { continued: true })
+    .font('body')
+    .text(`${vnTime(report.generatedAt)}`);
+  doc
+    .font('body')
+    .fontSize(8.5)
+    .fillColor('#555')
+    .text('Mọi thời gian là giờ Việt Nam / All times are Vietnam time (Asia/Ho_Chi_Minh, UTC+7).');
   doc.fillColor('#000');
 
   // Totals: label and number pairs in two columns.
@@ -192,7 +271,10 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   heading('Tổng hợp', 'Totals');
   const pairs: Array<[string, string]> = [
     ['Kế hoạch / Scheduled', n(t.scheduled)],
-    ...KEYS.map((k): [string, string] => [`${RESULT_VI[k]} / ${RESULT_EN[k]}`, k === 'played' ? `${n(t.played)}  (${pct(t.played, t.scheduled - t.pending)})` : n(t[k])]),
+    ...KEYS.map((k): [string, string] => [
+      `${RESULT_VI[k]} / ${RESULT_EN[k]}`,
+      k === 'played' ? `${n(t.played)}  (${pct(t.played, t.scheduled - t.pending)})` : n(t[k]),
+    ]),
     ['Thời lượng phát / Airtime', hoursText(t.secondsPlayed)],
   ];
   const half = Math.ceil(pairs.length / 2);
@@ -205,7 +287,12 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     const valueW = doc.font('bold').widthOfString(value);
     doc.fillColor('#000').text(value, x, y, { width: colW, align: 'right', lineBreak: false });
     doc.font('body').text(label, x, y, { width: colW - valueW - 8, height: 12, ellipsis: true }); // one line at most
-    doc.moveTo(x, y + 12.5).lineTo(x + colW, y + 12.5).lineWidth(0.3).strokeColor('#cfd8dc').stroke();
+    doc
+      .moveTo(x, y + 12.5)
+      .lineTo(x + colW, y + 12.5)
+      .lineWidth(0.3)
+      .strokeColor('#cfd8dc')
+      .stroke();
   });
   doc.x = left;
   doc.y = y0 + half * 15;
@@ -222,15 +309,29 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     for (const a of areas) {
       ensure(15);
       const y = doc.y;
-      doc.font('body').fontSize(9).fillColor('#000').text(a.areaName, left, y, { width: labelW - 6, height: 11, ellipsis: true });
-      doc.rect(left + labelW, y, barW, 10).lineWidth(0.3).strokeColor('#b0bec5').stroke();
+      doc
+        .font('body')
+        .fontSize(9)
+        .fillColor('#000')
+        .text(a.areaName, left, y, { width: labelW - 6, height: 11, ellipsis: true });
+      doc
+        .rect(left + labelW, y, barW, 10)
+        .lineWidth(0.3)
+        .strokeColor('#b0bec5')
+        .stroke();
       let x = left + labelW;
       for (const k of KEYS) {
         const w = a.scheduled ? (barW * a[k]) / a.scheduled : 0;
         if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
         x += w;
       }
-      doc.fillColor('#000').text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, { width: valueW + 4, align: 'right', lineBreak: false });
+      doc
+        .fillColor('#000')
+        .text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, {
+          width: valueW + 4,
+          align: 'right',
+          lineBreak: false,
+        });
       doc.y = y + 15;
     }
     // Legend.
@@ -251,10 +352,22 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     const cols: Col[] = [
       { vi: 'Phường', en: 'Ward', w: width - 4 * 44 - 5 * 40 },
       { vi: 'Kế hoạch', en: 'Scheduled', w: 44, right: true },
-      ...KEYS.map((k): Col => ({ vi: k === 'partial' ? 'Một phần' : k === 'pending' ? 'Chờ' : RESULT_VI[k], en: RESULT_EN[k], w: wide.has(k) ? 44 : 40, right: true })),
+      ...KEYS.map(
+        (k): Col => ({
+          vi: k === 'partial' ? 'Một phần' : k === 'pending' ? 'Chờ' : RESULT_VI[k],
+          en: RESULT_EN[k],
+          w: wide.has(k) ? 44 : 40,
+          right: true,
+        }),
+      ),
       { vi: 'Tỉ lệ phát', en: 'Played', w: 44, right: true },
     ];
-    const line = (name: string, c: Counts) => [name, n(c.scheduled), ...KEYS.map((k) => n(c[k])), pct(c.played, c.scheduled - c.pending)];
+    const line = (name: string, c: Counts) => [
+      name,
+      n(c.scheduled),
+      ...KEYS.map((k) => n(c[k])),
+      pct(c.played, c.scheduled - c.pending),
+    ];
     table(cols, [...areas.map((a) => line(a.areaName, a)), line('Tổng / Total', t)], { size: 8.5, totalRow: true });
   }
 
@@ -276,7 +389,8 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       reasons.slice(0, MAX_REASONS).map((r) => [RESULT_VI[r.result] ?? r.result, r.reason, n(r.count)]),
       { size: 8.5 },
     );
-    if (reasons.length > MAX_REASONS) note(`… ${n(reasons.length - MAX_REASONS)} lý do khác trong bản CSV / more reasons in the CSV export`);
+    if (reasons.length > MAX_REASONS)
+      note(`… ${n(reasons.length - MAX_REASONS)} lý do khác trong bản CSV / more reasons in the CSV export`);
   }
 
   // What did not play, one occurrence a row.
@@ -293,11 +407,21 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         { vi: 'Lý do', en: 'Reason', w: width - 364, red: true },
       ],
       // The reason in words; the device's technical words are in the CSV and on the bulletin's page.
-      problems.slice(0, PDF_MAX_ROWS).map((r) => [vnTime(r.scheduledStart), `${r.areaName}\n${r.deviceName}`, r.title, RESULT_VI[r.result] ?? r.result, r.reasonText?.vi ?? '']),
+      problems
+        .slice(0, PDF_MAX_ROWS)
+        .map((r) => [
+          vnTime(r.scheduledStart),
+          `${r.areaName}\n${r.deviceName}`,
+          r.title,
+          RESULT_VI[r.result] ?? r.result,
+          r.reasonText?.vi ?? '',
+        ]),
       { size: 7.5 },
     );
     if (problemCount > PDF_MAX_ROWS) {
-      note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problemCount - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problemCount - PDF_MAX_ROWS)} are in the CSV export.`);
+      note(
+        `Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; ${n(problemCount - PDF_MAX_ROWS)} dòng còn lại có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} rows are printed; the other ${n(problemCount - PDF_MAX_ROWS)} are in the CSV export.`,
+      );
     }
   }
 
@@ -307,7 +431,9 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   if (report.rejectedCount === 0) {
     note('Không có / None.');
   } else {
-    note('Thiết bị đã ký các báo cáo này nhưng chúng không khớp kế hoạch phát, nên không được tính ở trên. / The devices signed these receipts, but they do not match the plan, so none is counted above.');
+    note(
+      'Thiết bị đã ký các báo cáo này nhưng chúng không khớp kế hoạch phát, nên không được tính ở trên. / The devices signed these receipts, but they do not match the plan, so none is counted above.',
+    );
     doc.y += 4;
     table(
       [
@@ -316,15 +442,20 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         { vi: 'Thiết bị báo', en: 'Claimed', w: 80 },
         { vi: 'Lý do từ chối', en: 'Why rejected', w: width - 266 },
       ],
-      claims.slice(0, PDF_MAX_ROWS).map((c) => [
-        vnTime(c.receivedAt),
-        `${c.areaName}\n${c.deviceName}`,
-        `${RESULT_VI[c.claimedResult] ?? c.claimedResult}\n${n(Math.round(c.claimedSecondsPlayed))} s`,
-        `${wordOf(REJECTION_WORDS, c.rejection, 'vi')} (${c.rejection})\n${c.rejectionDetail}`,
-      ]),
+      claims
+        .slice(0, PDF_MAX_ROWS)
+        .map((c) => [
+          vnTime(c.receivedAt),
+          `${c.areaName}\n${c.deviceName}`,
+          `${RESULT_VI[c.claimedResult] ?? c.claimedResult}\n${n(Math.round(c.claimedSecondsPlayed))} s`,
+          `${wordOf(REJECTION_WORDS, c.rejection, 'vi')} (${c.rejection})\n${c.rejectionDetail}`,
+        ]),
       { size: 7.5 },
     );
-    if (report.rejectedCount > PDF_MAX_ROWS) note(`Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; xem bản CSV. / Only the first ${n(PDF_MAX_ROWS)} are printed; see the CSV export.`);
+    if (report.rejectedCount > PDF_MAX_ROWS)
+      note(
+        `Chỉ in ${n(PDF_MAX_ROWS)} dòng đầu; xem bản CSV. / Only the first ${n(PDF_MAX_ROWS)} are printed; see the CSV export.`,
+      );
   }
 
   // Footer on every page: what this is and the page number.
@@ -334,10 +465,23 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     const saved = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // writing below the margin would otherwise start a new page
     const y = doc.page.height - MARGINS.bottom + FOOTER_GAP;
-    doc.moveTo(left, y - 5).lineTo(left + width, y - 5).lineWidth(0.3).strokeColor('#b0bec5').stroke();
+    doc
+      .moveTo(left, y - 5)
+      .lineTo(left + width, y - 5)
+      .lineWidth(0.3)
+      .strokeColor('#b0bec5')
+      .stroke();
     doc.font('body').fontSize(7.5).fillColor('#555');
-    doc.text(`${report.area.name} · ${period} · lập lúc ${vnTime(report.generatedAt)} · wardcast`, left, y, { width: width - 80, height: 10, ellipsis: true });
-    doc.text(`Trang ${i - range.start + 1}/${range.count}`, left + width - 80, y, { width: 80, align: 'right', lineBreak: false });
+    doc.text(`${report.area.name} · ${period} · lập lúc ${vnTime(report.generatedAt)} · wardcast`, left, y, {
+      width: width - 80,
+      height: 10,
+      ellipsis: true,
+    });
+    doc.text(`Trang ${i - range.start + 1}/${range.count}`, left + width - 80, y, {
+      width: 80,
+      align: 'right',
+      lineBreak: false,
+    });
     doc.page.margins.bottom = saved;
   }
 

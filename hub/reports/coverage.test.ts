@@ -8,7 +8,19 @@ import { openDatabase, type Db } from '../db/database.ts';
 import { listBroadcasts } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
 import { VN_OFFSET_MS } from '../time.ts';
-import { BadCursorError, coverageReasons, coverageRows, coverageScope, coverageSummary, encodeCursor, rejectedClaims, writeCoverageCsv, MAX_PAGE, type CoverageQuery, type CoverageRow } from './coverage.ts';
+import {
+  BadCursorError,
+  coverageReasons,
+  coverageRows,
+  coverageScope,
+  coverageSummary,
+  encodeCursor,
+  rejectedClaims,
+  writeCoverageCsv,
+  MAX_PAGE,
+  type CoverageQuery,
+  type CoverageRow,
+} from './coverage.ts';
 import { legacyCoverageCsv, legacyCoverageReport, legacyPlanOccurrences } from '../../test/helpers/coverage-legacy.ts';
 import { DISTRICT, OTHER_DISTRICT, PROVINCE, seedCoverageDb, wardPath } from '../../test/helpers/coverage-db.ts';
 
@@ -57,7 +69,12 @@ function allClaims(q: CoverageQuery, limit: number) {
 describe('the SQL report equals the in-memory one', () => {
   const cases: Array<[string, string, number]> = [];
   for (const area of [PROVINCE, DISTRICT, wardPath(0), wardPath(1), wardPath(2), OTHER_DISTRICT])
-    for (const [label, now] of [['mid-period', MID], ['before it', FROM - DAY], ['after it', FROM + (DAYS + 3) * DAY]] as const) cases.push([area, label, now]);
+    for (const [label, now] of [
+      ['mid-period', MID],
+      ['before it', FROM - DAY],
+      ['after it', FROM + (DAYS + 3) * DAY],
+    ] as const)
+      cases.push([area, label, now]);
 
   it.each(cases)('%s, %s', (area, _label, now) => {
     const q = { areaPath: area, from: FROM, to: FROM + DAYS * DAY, graceMs: GRACE, now };
@@ -65,7 +82,9 @@ describe('the SQL report equals the in-memory one', () => {
     const summary = coverageSummary(db, coverageScope(db, q));
     expect(summary.totals).toEqual(old.totals);
     expect(summary.byArea).toEqual([...old.byArea].sort((a, b) => (a.areaPath < b.areaPath ? -1 : 1)));
-    expect(summary.byDevice).toEqual([...old.byDevice].sort((a, b) => (a.areaPath + a.deviceId < b.areaPath + b.deviceId ? -1 : 1)));
+    expect(summary.byDevice).toEqual(
+      [...old.byDevice].sort((a, b) => (a.areaPath + a.deviceId < b.areaPath + b.deviceId ? -1 : 1)),
+    );
     expect(summary.rejectedCount).toBe(old.rejectedCount);
     expect(summary.rejectedByReason).toEqual(old.rejectedByReason);
     expect(summary.area).toEqual(old.area);
@@ -78,7 +97,8 @@ describe('the SQL report equals the in-memory one', () => {
   it('the dataset is varied: every result, unplanned evidence, rejected claims of each reason', () => {
     const q = { areaPath: PROVINCE, from: FROM, to: FROM + DAYS * DAY, graceMs: GRACE, now: MID };
     const old = legacyCoverageReport(db, q);
-    for (const r of ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const) expect(old.totals[r], r).toBeGreaterThan(0);
+    for (const r of ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const)
+      expect(old.totals[r], r).toBeGreaterThan(0);
     expect(old.rows.some((r) => r.broadcastId === 'b-gone')).toBe(true);
     expect(old.rows.some((r) => r.broadcastId === 'b-cancelled')).toBe(true);
     expect(Object.values(old.rejectedByReason).every((n) => n > 0)).toBe(true);
@@ -90,7 +110,8 @@ describe('the SQL report equals the in-memory one', () => {
     const counted = new Map<string, number>();
     // Counted by the words an official reads (issue 13), which several device wordings share.
     const key = (r: { result: string; reasonText: { vi: string } | null }) => `${r.result}|${r.reasonText?.vi}`;
-    for (const r of legacyCoverageReport(db, q).rows.filter((r) => r.result !== 'played' && r.result !== 'pending')) counted.set(key(r), (counted.get(key(r)) ?? 0) + 1);
+    for (const r of legacyCoverageReport(db, q).rows.filter((r) => r.result !== 'played' && r.result !== 'pending'))
+      counted.set(key(r), (counted.get(key(r)) ?? 0) + 1);
     const reasons = coverageReasons(db, coverageScope(db, q));
     expect(new Map(reasons.map((r) => [key(r), r.count]))).toEqual(counted);
     expect(reasons.map((r) => r.count)).toEqual([...reasons.map((r) => r.count)].sort((a, b) => b - a));
@@ -101,7 +122,9 @@ describe('the SQL report equals the in-memory one', () => {
     const window = [FROM - DAY, FROM + (DAYS + 1) * DAY] as const;
     expect(planOccurrences(db, all, ...window)).toEqual(legacyPlanOccurrences(db, all, ...window));
     const some = new Set(['dev-00000', 'dev-00003', 'dev-00004', 'other-1']);
-    expect(planOccurrences(db, all, ...window, some, ['b-rejected'])).toEqual(legacyPlanOccurrences(db, all, ...window, some, ['b-rejected']));
+    expect(planOccurrences(db, all, ...window, some, ['b-rejected'])).toEqual(
+      legacyPlanOccurrences(db, all, ...window, some, ['b-rejected']),
+    );
   });
 });
 
@@ -114,7 +137,11 @@ describe('paging', () => {
     expect(paged.pages).toBe(Math.ceil(whole.length / 97) + (whole.length % 97 === 0 ? 1 : 0));
     expect(paged.rows).toEqual(whole);
     const keys = paged.rows.map((r) => [Date.parse(r.scheduledStart), r.deviceId, r.occurrenceId] as const);
-    for (let i = 1; i < keys.length; i++) expect(keys[i - 1] < keys[i] || (keys[i - 1][0] === keys[i][0] && `${keys[i - 1][1]}|${keys[i - 1][2]}` < `${keys[i][1]}|${keys[i][2]}`)).toBe(true);
+    for (let i = 1; i < keys.length; i++)
+      expect(
+        keys[i - 1] < keys[i] ||
+          (keys[i - 1][0] === keys[i][0] && `${keys[i - 1][1]}|${keys[i - 1][2]}` < `${keys[i][1]}|${keys[i][2]}`),
+      ).toBe(true);
   });
 
   it('filtered by result, pages hold only those results and all of them', () => {
@@ -136,7 +163,13 @@ describe('paging', () => {
       const ins = local.prepare(
         "INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, scheduled_start, seconds_played, evidence, signature, received_at, state) VALUES (?, ?, ?, ?, 'played', ?, 180, '{}', 's', 0, 'admitted')",
       );
-      ins.run('late-1', pendingLater.occurrenceId, pendingLater.broadcastId, pendingLater.deviceId, Date.parse(pendingLater.scheduledStart));
+      ins.run(
+        'late-1',
+        pendingLater.occurrenceId,
+        pendingLater.broadcastId,
+        pendingLater.deviceId,
+        Date.parse(pendingLater.scheduledStart),
+      );
       ins.run('late-2', 'b-new@x', 'b-new', 'dev-00002', FROM + 5 * DAY + 1);
       const rest: CoverageRow[] = [];
       let cursor = first.next;
@@ -149,7 +182,9 @@ describe('paging', () => {
       expect(new Set(seen).size).toBe(seen.length);
       const now = coverageSummary(local, coverageScope(local, lq));
       expect(seen.length).toBe(now.totals.scheduled);
-      expect(rest.find((r) => r.occurrenceId === pendingLater.occurrenceId && r.deviceId === pendingLater.deviceId)?.result).toBe('played');
+      expect(
+        rest.find((r) => r.occurrenceId === pendingLater.occurrenceId && r.deviceId === pendingLater.deviceId)?.result,
+      ).toBe('played');
     } finally {
       local.close();
     }
@@ -157,7 +192,12 @@ describe('paging', () => {
 
   it('a cursor that is not one of ours, or a page size out of range, is refused by name', () => {
     const s = coverageScope(db, q);
-    for (const cursor of ['nonsense', encodeCursor(['x', 1, 2]), encodeCursor([1, 'a']), Buffer.from('{"a":1}').toString('base64url')]) {
+    for (const cursor of [
+      'nonsense',
+      encodeCursor(['x', 1, 2]),
+      encodeCursor([1, 'a']),
+      Buffer.from('{"a":1}').toString('base64url'),
+    ]) {
       expect(() => coverageRows(db, s, { cursor })).toThrow(BadCursorError);
     }
     expect(() => rejectedClaims(db, s, { cursor: encodeCursor([1, 'a', 'b']) })).toThrow(/cursor/);

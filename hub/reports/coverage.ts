@@ -14,7 +14,18 @@ import { getAreaByPath, withinScope } from '../areas/areas.ts';
 import { listBroadcasts } from '../broadcasts/broadcasts.ts';
 import { everOwed, owedAt, planShape } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
-import { CSV_HEADER_WORDS, LocalizedError, msg, NO_CONFIRMATION_WORDS, PRIORITY_WORDS, REJECTION_WORDS, RESULT_WORDS, wordOf, YES_NO_WORDS, type ReportLang } from '../messages.ts';
+import {
+  CSV_HEADER_WORDS,
+  LocalizedError,
+  msg,
+  NO_CONFIRMATION_WORDS,
+  PRIORITY_WORDS,
+  REJECTION_WORDS,
+  RESULT_WORDS,
+  wordOf,
+  YES_NO_WORDS,
+  type ReportLang,
+} from '../messages.ts';
 import { explain } from './failure-reasons.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
 
@@ -27,7 +38,8 @@ export const DEFAULT_PAGE = 200;
 export const MAX_PAGE = 2000;
 
 /** The reason (English, as devices give theirs) of an occurrence missed for want of any receipt. */
-export const NO_CONFIRMATION_REASON = 'no confirmation received from the device (offline, powered down or not reporting)';
+export const NO_CONFIRMATION_REASON =
+  'no confirmation received from the device (offline, powered down or not reporting)';
 
 export interface CoverageRow {
   occurrenceId: string;
@@ -104,12 +116,20 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
   const now = q.now ?? Date.now();
   const area = getAreaByPath(db, q.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: q.areaPath }));
-  const devices = new Set((db.prepare(`SELECT d.id FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${UNDER_SCOPE}`).all({ scope: area.path }) as Array<{ id: string }>).map((d) => d.id));
+  const devices = new Set(
+    (
+      db
+        .prepare(`SELECT d.id FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${UNDER_SCOPE}`)
+        .all({ scope: area.path }) as Array<{ id: string }>
+    ).map((d) => d.id),
+  );
   // Cancelled broadcasts still count for what was due before they were cancelled (everOwed, owedAt).
   const relevant = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
   const byId = new Map(relevant.map((b) => [b.id, b]));
   const shape = planShape(db, relevant, q.from, q.to, devices);
-  const occ = shape.occurrences.filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt)).map((o) => [o.broadcastId, o.occurrenceId, o.startAt]);
+  const occ = shape.occurrences
+    .filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt))
+    .map((o) => [o.broadcastId, o.occurrenceId, o.startAt]);
   const tgt = shape.targets.map((t) => [t.broadcastId, t.deviceId, t.durationMs, t.retiredAt]);
   const exc = [...shape.excluded].map((k) => {
     const [b, s, ...d] = k.split('|');
@@ -177,8 +197,12 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
     loadedPlan.set(db, null); // a load that fails half-way leaves nothing to trust
     db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
     db.prepare('INSERT INTO temp.cov_occ SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.occ);
-    db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(s.plan.tgt);
-    db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.exc);
+    db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(
+      s.plan.tgt,
+    );
+    db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(
+      s.plan.exc,
+    );
     db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.bc);
     loadedPlan.set(db, s);
   }
@@ -187,7 +211,17 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
 
 const COUNTS_SQL = RESULTS.map((r) => `SUM(result = '${r}') AS "${r}"`).join(', ');
 
-const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
+const emptyCounts = (): Counts => ({
+  scheduled: 0,
+  secondsPlayed: 0,
+  played: 0,
+  partial: 0,
+  failed: 0,
+  missed: 0,
+  preempted: 0,
+  skipped: 0,
+  pending: 0,
+});
 function add(into: Counts, c: Counts): void {
   into.scheduled += c.scheduled;
   into.secondsPlayed += c.secondsPlayed;
@@ -199,15 +233,17 @@ function add(into: Counts, c: Counts): void {
  * reason. The detail rows and the claims themselves are read with coverageRows and rejectedClaims.
  */
 export function coverageSummary(db: Db, s: CoverageScope) {
-  const perDevice = withPlan(db, s, () => db
-    .prepare(
-      `WITH ${COVERAGE_COUNTS},
+  const perDevice = withPlan(db, s, () =>
+    db
+      .prepare(
+        `WITH ${COVERAGE_COUNTS},
          counts AS (SELECT device_id, COUNT(*) AS scheduled, TOTAL(seconds_played) AS secondsPlayed, ${COUNTS_SQL} FROM cov GROUP BY device_id)
        SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName, c.scheduled, c.secondsPlayed, ${RESULTS.map((r) => `c."${r}"`).join(', ')}
          FROM counts c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id
         ORDER BY a.path, c.device_id`,
-    )
-    .all(s.params)) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
+      )
+      .all(s.params),
+  ) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
   const totals = emptyCounts();
   const byArea = new Map<string, Counts & { areaPath: string; areaName: string }>();
   for (const d of perDevice) {
@@ -219,7 +255,9 @@ export function coverageSummary(db: Db, s: CoverageScope) {
   const rejected = db
     .prepare(`SELECT r.rejection, COUNT(*) AS n FROM ${REJECTED_FROM} GROUP BY r.rejection`)
     .all({ scope: s.area.path, from: s.from, to: s.to }) as Array<{ rejection: RejectionReason; n: number }>;
-  const rejectedByReason = Object.fromEntries(REJECTION_REASONS.map((k) => [k, rejected.find((r) => r.rejection === k)?.n ?? 0])) as Record<RejectionReason, number>;
+  const rejectedByReason = Object.fromEntries(
+    REJECTION_REASONS.map((k) => [k, rejected.find((r) => r.rejection === k)?.n ?? 0]),
+  ) as Record<RejectionReason, number>;
   return {
     area: s.area,
     from: formatVn(s.from),
@@ -228,7 +266,12 @@ export function coverageSummary(db: Db, s: CoverageScope) {
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
     byArea: [...byArea.values()].map(({ areaPath, areaName, ...c }) => ({ areaPath, areaName, ...c })),
-    byDevice: perDevice.map(({ deviceId, deviceName, areaPath, areaName: _, ...c }) => ({ deviceId, deviceName, areaPath, ...c })),
+    byDevice: perDevice.map(({ deviceId, deviceName, areaPath, areaName: _, ...c }) => ({
+      deviceId,
+      deviceName,
+      areaPath,
+      ...c,
+    })),
     /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
     rejectedCount: rejected.reduce((n, r) => n + r.n, 0),
     rejectedByReason,
@@ -250,14 +293,16 @@ export interface ReasonCount {
  * the device's code and text, which are few; the words are merged here.
  */
 export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCount[] {
-  const groups = withPlan(db, s, () => db
-    .prepare(
-      `WITH ${coverageRowsSql(false)}
+  const groups = withPlan(db, s, () =>
+    db
+      .prepare(
+        `WITH ${coverageRowsSql(false)}
        SELECT c.result, CASE WHEN c.receipt_id IS NULL THEN '${NO_CONFIRMATION_REASON}' ELSE c.reason END AS reason, c.reason_code, d.kind, COUNT(*) AS count
          FROM cov c JOIN devices d ON d.id = c.device_id
         WHERE c.result NOT IN ('played', 'pending') GROUP BY 1, 2, 3, 4`,
-    )
-    .all(s.params)) as Array<{ result: Result; reason: string | null; reason_code: string | null; kind: string; count: number }>;
+      )
+      .all(s.params),
+  ) as Array<{ result: Result; reason: string | null; reason_code: string | null; kind: string; count: number }>;
   const merged = new Map<string, ReasonCount>();
   for (const g of groups) {
     const { reasonCode, reasonText } = explain(g.result, g.reason_code, g.reason, g.kind);
@@ -265,7 +310,14 @@ export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCo
     const m = merged.get(key) ?? merged.set(key, { result: g.result, reasonCode, reasonText, count: 0 }).get(key)!;
     m.count += g.count;
   }
-  return [...merged.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result) || (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? '')).slice(0, limit);
+  return [...merged.values()]
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        a.result.localeCompare(b.result) ||
+        (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? ''),
+    )
+    .slice(0, limit);
 }
 
 /** A page's place: the last row's sort key, opaque to clients (base64url JSON). */
@@ -279,10 +331,12 @@ function decodeCursor<T extends unknown[]>(cursor: string, valid: (k: unknown[])
   } catch {
     key = null;
   }
-  if (!Array.isArray(key) || !valid(key)) throw new BadCursorError(msg('report.bad-cursor', { cursor: cursor.slice(0, 80) }));
+  if (!Array.isArray(key) || !valid(key))
+    throw new BadCursorError(msg('report.bad-cursor', { cursor: cursor.slice(0, 80) }));
   return key as T;
 }
-const rowKeyValid = (k: unknown[]) => k.length === 3 && Number.isSafeInteger(k[0]) && typeof k[1] === 'string' && typeof k[2] === 'string';
+const rowKeyValid = (k: unknown[]) =>
+  k.length === 3 && Number.isSafeInteger(k[0]) && typeof k[1] === 'string' && typeof k[2] === 'string';
 const claimKeyValid = (k: unknown[]) => k.length === 2 && Number.isSafeInteger(k[0]) && typeof k[1] === 'string';
 
 export interface Page {
@@ -296,26 +350,44 @@ export interface Page {
  * One page of detail rows, in the order (scheduled start, device id, occurrence id), optionally only
  * those with the given results. `next` reads the following page; null on the last.
  */
-export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: readonly Result[] } = {}): { rows: CoverageRow[]; next: string | null } {
+export function coverageRows(
+  db: Db,
+  s: CoverageScope,
+  page: Page & { results?: readonly Result[] } = {},
+): { rows: CoverageRow[]; next: string | null } {
   const limit = pageLimit(page.limit);
   const after = page.cursor ? decodeCursor<[number, string, string]>(page.cursor, rowKeyValid) : null;
   const results = page.results?.length ? page.results : null;
-  const select = () => db.prepare(
-    `WITH ${COVERAGE_ROWS}
+  const select = () =>
+    db.prepare(
+      `WITH ${COVERAGE_ROWS}
      SELECT c.*, d.name AS device_name, d.kind AS device_kind, a.path AS area_path, a.name AS area_name, bc.title, bc.priority
        FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id LEFT JOIN temp.cov_bc bc ON bc.id = c.broadcast_id
       WHERE (@after IS NULL OR (c.start_at, c.device_id, c.occurrence_id) > (@a0, @a1, @a2))
         AND (@results IS NULL OR c.result IN (SELECT value FROM json_each(@results)))
       ORDER BY c.start_at, c.device_id, c.occurrence_id
       LIMIT @limit`,
-  );
+    );
   const raw = withPlan(db, s, () => {
     const page = select(); // (prepared once the plan's tables exist)
     const lo = after ? after[0] : s.from;
     // Read only a window of starts, not the whole period: the first starts whose planned rows add up
     // to the page (and more, by four each time, while a filter or the exclusions leave it short).
-    const starts = db.prepare('SELECT o.start_at AS at, COUNT(*) AS n FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id WHERE o.start_at >= ? GROUP BY o.start_at ORDER BY o.start_at').all(lo) as Array<{ at: number; n: number }>;
-    const args = { ...s.params, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', a2: after?.[2] ?? '', results: results ? JSON.stringify(results) : null, limit, lo };
+    const starts = db
+      .prepare(
+        'SELECT o.start_at AS at, COUNT(*) AS n FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id WHERE o.start_at >= ? GROUP BY o.start_at ORDER BY o.start_at',
+      )
+      .all(lo) as Array<{ at: number; n: number }>;
+    const args = {
+      ...s.params,
+      after: after ? 1 : null,
+      a0: after?.[0] ?? 0,
+      a1: after?.[1] ?? '',
+      a2: after?.[2] ?? '',
+      results: results ? JSON.stringify(results) : null,
+      limit,
+      lo,
+    };
     for (let want = limit; ; want *= 4) {
       let i = 0;
       for (let sum = 0; i < starts.length && sum < want; i++) sum += starts[i].n;
@@ -326,7 +398,10 @@ export function coverageRows(db: Db, s: CoverageScope, page: Page & { results?: 
   });
   const rows = raw.map(toRow);
   const last = raw[raw.length - 1];
-  return { rows, next: raw.length === limit ? encodeCursor([last.start_at, last.device_id, last.occurrence_id]) : null };
+  return {
+    rows,
+    next: raw.length === limit ? encodeCursor([last.start_at, last.device_id, last.occurrence_id]) : null,
+  };
 }
 
 function toRow(r: any): CoverageRow {
@@ -347,14 +422,20 @@ function toRow(r: any): CoverageRow {
     result: r.result,
     confirmed,
     reason: confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null,
-    ...explain(r.result, r.reason_code, confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null, r.device_kind),
+    ...explain(
+      r.result,
+      r.reason_code,
+      confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null,
+      r.device_kind,
+    ),
     evidence: confirmed ? JSON.parse(r.evidence) : null,
   };
 }
 
 function pageLimit(limit: number | undefined): number {
   const n = limit ?? DEFAULT_PAGE;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw new BadCursorError(msg('report.bad-limit', { limit: String(limit), max: MAX_PAGE }));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE)
+    throw new BadCursorError(msg('report.bad-limit', { limit: String(limit), max: MAX_PAGE }));
   return n;
 }
 
@@ -363,7 +444,11 @@ const REJECTED_FROM = `receipts r JOIN devices d ON d.id = r.device_id JOIN area
   WHERE r.state = 'rejected' AND ((r.scheduled_start >= @from AND r.scheduled_start < @to) OR (r.received_at >= @from AND r.received_at < @to)) AND ${UNDER_SCOPE}`;
 
 /** One page of rejected claims, in the order they were received. */
-export function rejectedClaims(db: Db, s: CoverageScope, page: Page = {}): { claims: RejectedClaim[]; next: string | null } {
+export function rejectedClaims(
+  db: Db,
+  s: CoverageScope,
+  page: Page = {},
+): { claims: RejectedClaim[]; next: string | null } {
   const limit = pageLimit(page.limit);
   const after = page.cursor ? decodeCursor<[number, string]>(page.cursor, claimKeyValid) : null;
   const recs = db
@@ -373,7 +458,15 @@ export function rejectedClaims(db: Db, s: CoverageScope, page: Page = {}): { cla
           AND (@after IS NULL OR (r.received_at, r.receipt_id) > (@a0, @a1))
         ORDER BY r.received_at, r.receipt_id LIMIT @limit`,
     )
-    .all({ scope: s.area.path, from: s.from, to: s.to, after: after ? 1 : null, a0: after?.[0] ?? 0, a1: after?.[1] ?? '', limit }) as any[];
+    .all({
+      scope: s.area.path,
+      from: s.from,
+      to: s.to,
+      after: after ? 1 : null,
+      a0: after?.[0] ?? 0,
+      a1: after?.[1] ?? '',
+      limit,
+    }) as any[];
   const claims = recs.map(
     (r): RejectedClaim => ({
       receiptId: r.receipt_id,
@@ -402,8 +495,26 @@ export function rejectedClaims(db: Db, s: CoverageScope, page: Page = {}): { cla
 // The last columns describe rejected claims: their rows have result 'rejected' and 0 seconds
 // played, the claim in claimedResult / claimedSecondsPlayed, so summing "played" is not fooled.
 const CSV_COLUMNS = [
-  'areaName', 'areaPath', 'deviceId', 'deviceName', 'title', 'priority', 'scheduledStart', 'actualStart', 'actualEnd', 'secondsPlayed', 'result', 'confirmed', 'reason', 'occurrenceId', 'broadcastId',
-  'claimedResult', 'claimedSecondsPlayed', 'rejection', 'rejectionDetail', 'receivedAt',
+  'areaName',
+  'areaPath',
+  'deviceId',
+  'deviceName',
+  'title',
+  'priority',
+  'scheduledStart',
+  'actualStart',
+  'actualEnd',
+  'secondsPlayed',
+  'result',
+  'confirmed',
+  'reason',
+  'occurrenceId',
+  'broadcastId',
+  'claimedResult',
+  'claimedSecondsPlayed',
+  'rejection',
+  'rejectionDetail',
+  'receivedAt',
 ] as const;
 
 function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unknown> {
@@ -461,7 +572,8 @@ const csvSeconds = (v: unknown, lang: ReportLang) => {
 function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rec };
   for (const k of ['scheduledStart', 'actualStart', 'actualEnd', 'receivedAt']) out[k] = csvTime(rec[k], lang);
-  for (const k of ['secondsPlayed', 'claimedSecondsPlayed']) out[k] = rec[k] === undefined || rec[k] === null ? '' : csvSeconds(rec[k], lang);
+  for (const k of ['secondsPlayed', 'claimedSecondsPlayed'])
+    out[k] = rec[k] === undefined || rec[k] === null ? '' : csvSeconds(rec[k], lang);
   out.result = wordOf(RESULT_WORDS, rec.result as string, lang);
   out.claimedResult = wordOf(RESULT_WORDS, rec.claimedResult as string, lang);
   out.priority = wordOf(PRIORITY_WORDS, rec.priority as string, lang);
@@ -476,7 +588,8 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
  * reasons in words from the catalogue, dates dd/mm/yyyy, a decimal comma in Vietnamese. With
  * lang 'codes': the machine-readable form — the JSON field names and codes, ISO times, plain numbers.
  */
-export const csvHeader = (lang: ReportLang | 'codes') => CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',') + '\r\n';
+export const csvHeader = (lang: ReportLang | 'codes') =>
+  CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',') + '\r\n';
 export function csvLine(rec: CoverageRow | RejectedClaim, lang: ReportLang | 'codes'): string {
   const fields = ('receiptId' in rec ? csvRecord(rec) : rec) as unknown as Record<string, unknown>;
   const r = lang === 'codes' ? fields : forPeople(fields, lang);
@@ -498,7 +611,12 @@ export const CSV_CHUNK = 2000;
  * time. Between pages it waits for the sink to drain, so memory stays flat however slow the reader;
  * and it holds no statement open meanwhile, so receipts keep being written. Stops if the sink closes.
  */
-export async function writeCoverageCsv(db: Db, s: CoverageScope, out: CsvSink, lang: ReportLang | 'codes' = 'vi'): Promise<void> {
+export async function writeCoverageCsv(
+  db: Db,
+  s: CoverageScope,
+  out: CsvSink,
+  lang: ReportLang | 'codes' = 'vi',
+): Promise<void> {
   const send = async (text: string) => {
     if (out.write(text)) return;
     await new Promise<void>((resolve) => {

@@ -13,16 +13,30 @@ describe('failure reasons', () => {
       },
     });
     // The same code on a loudspeaker speaks of the amplifier.
-    expect(explain('failed', 'device-unreachable', null, 'speaker').reasonText?.vi).toBe('Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).');
+    expect(explain('failed', 'device-unreachable', null, 'speaker').reasonText?.vi).toBe(
+      'Thiết bị không liên lạc được với âm ly (âm ly không trả lời — kiểm tra nguồn điện và dây nối).',
+    );
     // A code from a newer agent this hub does not know: worded generally, not dropped.
     expect(explain('failed', 'laser-misaligned', 'x', 'led').reasonText?.vi).toBe('Bảng LED báo lỗi khi hiển thị.');
   });
 
   it('recognises older receipts by their English, and explains nothing that played', () => {
     const cases: Array<[string, string, string]> = [
-      ['failed', 'LED board did not take the message: bang-led: show failed (io): connect ECONNREFUSED tcp 127.0.0.1:40123', 'device-unreachable'],
-      ['failed', 'LED board did not take the message: bang-led: show failed (invalid): page 1 is 207 dots wide as a picture', 'text-too-wide'],
-      ['failed', "LED board did not take the message: bang-led: show failed (invalid): the board's ascii character set cannot show \"€\"", 'text-unsupported'],
+      [
+        'failed',
+        'LED board did not take the message: bang-led: show failed (io): connect ECONNREFUSED tcp 127.0.0.1:40123',
+        'device-unreachable',
+      ],
+      [
+        'failed',
+        'LED board did not take the message: bang-led: show failed (invalid): page 1 is 207 dots wide as a picture',
+        'text-too-wide',
+      ],
+      [
+        'failed',
+        'LED board did not take the message: bang-led: show failed (invalid): the board\'s ascii character set cannot show "€"',
+        'text-unsupported',
+      ],
       ['failed', 'media abc missing from the cache', 'media-missing'],
       ['failed', 'amplifier drew no current while playing: dead amplifier or open output', 'amplifier-fault'],
       ['partial', 'ffmpeg decoded only 3.0 of 4.0 s; amplifier current not measured', 'cut-short'],
@@ -32,6 +46,9 @@ describe('failure reasons', () => {
       ['skipped', 'skipped: normal "Tin A" (broadcast b1) was playing', 'skipped'],
     ];
     for (const [result, reason, code] of cases) expect(reasonCodeOf(result, null, reason), reason).toBe(code);
-    expect(explain('played', null, 'decoded in full; the amplifier has no current read-back', 'speaker')).toEqual({ reasonCode: null, reasonText: null });
+    expect(explain('played', null, 'decoded in full; the amplifier has no current read-back', 'speaker')).toEqual({
+      reasonCode: null,
+      reasonText: null,
+    });
   });
 });

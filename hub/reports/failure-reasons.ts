@@ -6,7 +6,11 @@ import type { Message } from '../messages.ts';
 import { msg } from '../messages.ts';
 
 /** The code for a result and what the device said; null when there is nothing to explain (played). */
-export function reasonCodeOf(result: string, reasonCode: string | null | undefined, reason: string | null | undefined): string | null {
+export function reasonCodeOf(
+  result: string,
+  reasonCode: string | null | undefined,
+  reason: string | null | undefined,
+): string | null {
   if (result === 'played' || result === 'pending' || result === 'scheduled' || result === 'rejected') return null;
   if (reasonCode) return reasonCode;
   const r = reason ?? '';
@@ -37,7 +41,12 @@ export function reasonText(code: string | null, deviceKind: string | undefined):
 }
 
 /** The fields pages and exports show beside a result: the code, its words (vi, en) and the device's own detail. */
-export function explain(result: string, reasonCode: string | null | undefined, reason: string | null | undefined, deviceKind: string | undefined) {
+export function explain(
+  result: string,
+  reasonCode: string | null | undefined,
+  reason: string | null | undefined,
+  deviceKind: string | undefined,
+) {
   const code = reasonCodeOf(result, reasonCode, reason);
   const text = reasonText(code, deviceKind);
   return { reasonCode: code, reasonText: text ? { vi: text.vi, en: text.en } : null };

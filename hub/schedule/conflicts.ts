@@ -76,7 +76,10 @@ export function broadcastDepth(targetPaths: string[]): number {
 }
 
 /** How the draft and an overlapping broadcast relate under the priority rule. */
-export function classifyConflict(draft: { priority: Priority; depth: number }, other: { priority: Priority; depth: number }): ConflictKind {
+export function classifyConflict(
+  draft: { priority: Priority; depth: number },
+  other: { priority: Priority; depth: number },
+): ConflictKind {
   const d = PRIORITY_RANK[draft.priority];
   const o = PRIORITY_RANK[other.priority];
   if (d > o) return 'preempts';
@@ -88,14 +91,21 @@ export function classifyConflict(draft: { priority: Priority; depth: number }, o
 const overlaps = (a0: number, a1: number, b0: number, b1: number) => a0 < b1 && b0 < a1;
 
 /** Broadcasts a draft can clash with: approved or waiting for approval. Load once to check several drafts. */
-export const clashCandidates = (db: Db) => listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'submitted');
+export const clashCandidates = (db: Db) =>
+  listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'submitted');
 
 export function findConflicts(
   db: Db,
   draft: Broadcast,
-  { now = Date.now(), horizonMs = 35 * DAY, limit = 200, candidates }: { now?: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] } = {},
+  {
+    now = Date.now(),
+    horizonMs = 35 * DAY,
+    limit = 200,
+    candidates,
+  }: { now?: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] } = {},
 ): Conflict[] {
-  const pathsOf = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
+  const pathsOf = (b: Broadcast) =>
+    [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
   const draftDepth = broadcastDepth(pathsOf(draft));
   const from = Math.min(now, draft.startsAt ?? now) - draft.durationMs;
   const to = now + horizonMs;
@@ -122,7 +132,10 @@ export function findConflicts(
       const other = byId.get(t.item.broadcastId)!;
       if (!depthOf.has(other.id)) depthOf.set(other.id, broadcastDepth(pathsOf(other)));
       const oDepth = depthOf.get(other.id)!;
-      const kind = classifyConflict({ priority: draft.priority, depth: draftDepth }, { priority: other.priority, depth: oDepth });
+      const kind = classifyConflict(
+        { priority: draft.priority, depth: draftDepth },
+        { priority: other.priority, depth: oDepth },
+      );
       out.push({
         kind,
         deviceId: m.deviceId,
@@ -138,7 +151,10 @@ export function findConflicts(
         draftStartAt: a0,
         otherStartAt: b0,
         otherLevel: oDepth < draftDepth ? 'higher' : oDepth > draftDepth ? 'lower' : 'same',
-        plays: whoPlays({ priority: draft.priority, startAt: a0, approvedAt: approvedAtOf(draft) }, { priority: other.priority, startAt: b0, approvedAt: approvedAtOf(other) }),
+        plays: whoPlays(
+          { priority: draft.priority, startAt: a0, approvedAt: approvedAtOf(draft) },
+          { priority: other.priority, startAt: b0, approvedAt: approvedAtOf(other) },
+        ),
         leaderChooses: kind === 'overlap' && draft.priority !== 'emergency' && other.status === 'approved',
       });
       if (out.length >= limit) return out;

@@ -9,11 +9,18 @@ import { LocalizedError, msg, textOf } from '../messages.ts';
 
 export class DraftError extends LocalizedError {}
 
-export function draftBroadcast(db: Db, input: BroadcastInput, userId: number, now = Date.now(), startLeadMs = 5000): Broadcast {
+export function draftBroadcast(
+  db: Db,
+  input: BroadcastInput,
+  userId: number,
+  now = Date.now(),
+  startLeadMs = 5000,
+): Broadcast {
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m || m.status !== 'ready' || !m.durationMs) throw new DraftError(msg('draft.media-not-ready', { id: input.mediaId }));
+    if (!m || m.status !== 'ready' || !m.durationMs)
+      throw new DraftError(msg('draft.media-not-ready', { id: input.mediaId }));
     durationMs = m.durationMs;
   } else {
     const pagesMs = input.led!.pages.reduce((s, p) => s + p.seconds * 1000, 0);

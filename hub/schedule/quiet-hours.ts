@@ -27,7 +27,8 @@ export function parseHhmm(text: string): number {
   if (!m) throw new LocalizedError(msg('quiet-hours.bad-time', { text }));
   return +m[1] * 60 + +m[2];
 }
-export const formatHhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+export const formatHhmm = (min: number) =>
+  `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
 
 /** Does [startAt, startAt+durationMs) touch the daily window [startMin, endMin) (Vietnam time)? */
 export function overlapsQuietWindow(startAt: number, durationMs: number, startMin: number, endMin: number): boolean {
@@ -43,21 +44,40 @@ export function overlapsQuietWindow(startAt: number, durationMs: number, startMi
 }
 
 function rowToWindow(r: any): QuietWindow {
-  return { id: r.id, areaPath: r.path, areaName: r.name, start: formatHhmm(r.start_minute), end: formatHhmm(r.end_minute), note: r.note };
+  return {
+    id: r.id,
+    areaPath: r.path,
+    areaName: r.name,
+    start: formatHhmm(r.start_minute),
+    end: formatHhmm(r.end_minute),
+    note: r.note,
+  };
 }
 
 export function listQuietHours(db: Db): QuietWindow[] {
-  return (db.prepare('SELECT q.*, a.path, a.name FROM quiet_hours q JOIN areas a ON a.id = q.area_id ORDER BY a.path, q.start_minute').all() as any[]).map(rowToWindow);
+  return (
+    db
+      .prepare(
+        'SELECT q.*, a.path, a.name FROM quiet_hours q JOIN areas a ON a.id = q.area_id ORDER BY a.path, q.start_minute',
+      )
+      .all() as any[]
+  ).map(rowToWindow);
 }
 
-export function addQuietHours(db: Db, input: { areaPath: string; start: string; end: string; note?: string }, userId: number | null): QuietWindow {
+export function addQuietHours(
+  db: Db,
+  input: { areaPath: string; start: string; end: string; note?: string },
+  userId: number | null,
+): QuietWindow {
   const area = getAreaByPath(db, input.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
   const s = parseHhmm(input.start);
   const e = parseHhmm(input.end);
   if (s === e) throw new LocalizedError(msg('quiet-hours.same-start-end'));
   const info = db
-    .prepare('INSERT INTO quiet_hours(area_id, start_minute, end_minute, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO quiet_hours(area_id, start_minute, end_minute, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(area.id, s, e, input.note ?? '', userId, Date.now());
   return listQuietHours(db).find((w) => w.id === Number(info.lastInsertRowid))!;
 }
@@ -72,7 +92,9 @@ export function deleteQuietHours(db: Db, id: number): void {
 
 /** The windows that apply to a broadcast aimed at these area paths (above, at or below them). */
 export function applicableQuietHours(db: Db, targetPaths: string[]): QuietWindow[] {
-  return listQuietHours(db).filter((w) => targetPaths.some((p) => withinScope(w.areaPath, p) || withinScope(p, w.areaPath)));
+  return listQuietHours(db).filter((w) =>
+    targetPaths.some((p) => withinScope(w.areaPath, p) || withinScope(p, w.areaPath)),
+  );
 }
 
 export interface QuietClash {
@@ -91,7 +113,8 @@ export function quietHoursClashes(db: Db, b: Broadcast, now = Date.now()): Quiet
   const out: QuietClash[] = [];
   for (const s of starts) {
     for (const w of windows) {
-      if (overlapsQuietWindow(s, b.durationMs, parseHhmm(w.start), parseHhmm(w.end))) out.push({ occurrenceStart: formatVn(s)!, window: w });
+      if (overlapsQuietWindow(s, b.durationMs, parseHhmm(w.start), parseHhmm(w.end)))
+        out.push({ occurrenceStart: formatVn(s)!, window: w });
     }
   }
   return out;

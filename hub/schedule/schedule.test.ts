@@ -38,16 +38,26 @@ describe('the national priority rule for conflicts', () => {
   const ward = broadcastDepth(['ha-noi/thanh-xuan/ha-dinh']);
   const district = broadcastDepth(['ha-noi/thanh-xuan']);
   it('higher level pre-empts, lower level is pre-empted', () => {
-    expect(classifyConflict({ priority: 'emergency', depth: district }, { priority: 'normal', depth: ward })).toBe('preempts');
-    expect(classifyConflict({ priority: 'normal', depth: ward }, { priority: 'priority', depth: district })).toBe('preempted');
+    expect(classifyConflict({ priority: 'emergency', depth: district }, { priority: 'normal', depth: ward })).toBe(
+      'preempts',
+    );
+    expect(classifyConflict({ priority: 'normal', depth: ward }, { priority: 'priority', depth: district })).toBe(
+      'preempted',
+    );
   });
   it("a higher level's priority bulletin against the ward's own priority bulletin is the ward's decision", () => {
-    expect(classifyConflict({ priority: 'priority', depth: ward }, { priority: 'priority', depth: district })).toBe('decision');
-    expect(classifyConflict({ priority: 'priority', depth: district }, { priority: 'priority', depth: ward })).toBe('decision');
+    expect(classifyConflict({ priority: 'priority', depth: ward }, { priority: 'priority', depth: district })).toBe(
+      'decision',
+    );
+    expect(classifyConflict({ priority: 'priority', depth: district }, { priority: 'priority', depth: ward })).toBe(
+      'decision',
+    );
   });
   it('same level, same priority is a plain overlap; two emergencies are an overlap', () => {
     expect(classifyConflict({ priority: 'normal', depth: ward }, { priority: 'normal', depth: ward })).toBe('overlap');
-    expect(classifyConflict({ priority: 'emergency', depth: ward }, { priority: 'emergency', depth: district })).toBe('overlap');
+    expect(classifyConflict({ priority: 'emergency', depth: ward }, { priority: 'emergency', depth: district })).toBe(
+      'overlap',
+    );
   });
   it('depth is that of the highest target', () => {
     expect(broadcastDepth(['ha-noi/thanh-xuan/ha-dinh', 'ha-noi/thanh-xuan'])).toBe(2);

@@ -42,28 +42,44 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the command template', () => {
   it('accepts the default and a Piper-style template', () => {
     expect(templateProblems(DEFAULT_TTS_COMMAND)).toEqual([]);
-    expect(templateProblems(['piper', '--model', '/opt/piper/vi_VN-vais1000-medium.onnx', '--output_file', '{out}'])).toEqual([]);
+    expect(
+      templateProblems(['piper', '--model', '/opt/piper/vi_VN-vais1000-medium.onnx', '--output_file', '{out}']),
+    ).toEqual([]);
     expect(templateProblems(['tts', '--text={text}', '--voice={voice}'])).toEqual([]);
   });
   it('names what is wrong', () => {
     expect(templateProblems([])).toEqual([expect.stringMatching(/must be a list/)]);
     expect(templateProblems('espeak-ng -v vi')).toEqual([expect.stringMatching(/must be a list/)]);
-    expect(templateProblems(['espeak-ng', '{outfile}'])).toEqual(['unknown placeholder {outfile} (known: {out}, {textFile}, {text}, {voice})']);
+    expect(templateProblems(['espeak-ng', '{outfile}'])).toEqual([
+      'unknown placeholder {outfile} (known: {out}, {textFile}, {text}, {voice})',
+    ]);
     expect(templateProblems(['{out}', 'x'])).toEqual(['the program (first element) cannot be a placeholder']);
-    expect(templateProblems(['espeak-ng', '{text}', '-f', '{textFile}'])).toEqual(['use {text} or {textFile}, not both']);
+    expect(templateProblems(['espeak-ng', '{text}', '-f', '{textFile}'])).toEqual([
+      'use {text} or {textFile}, not both',
+    ]);
     expect(templateProblems(['espeak-ng', '-w', '{out}', '{out}'])).toEqual(['{out} appears 2 times; once is enough']);
     expect(templateProblems(['espeak-ng', '-w', '{out']).join()).toMatch(/unbalanced brace/);
   });
   it('is checked when the hub loads its config, naming the setting', () => {
-    expect(() => loadHubConfig({ tts: { command: ['espeak-ng', '-w', '{ouput}', '{textFile}'] } })).toThrow(/invalid hub configuration: .*tts\.command.*unknown placeholder \{ouput\}/);
+    expect(() => loadHubConfig({ tts: { command: ['espeak-ng', '-w', '{ouput}', '{textFile}'] } })).toThrow(
+      /invalid hub configuration: .*tts\.command.*unknown placeholder \{ouput\}/,
+    );
     expect(() => loadHubConfig({ tts: { command: 'espeak-ng' } })).toThrow(/tts\.command/);
     expect(() => loadHubConfig({ tts: { speed: 3 } })).toThrow(/tts.*speed/);
-    const c = loadHubConfig({ tts: { command: ['piper', '--model', 'vi.onnx', '--output_file', '{out}'], voice: 'vi_VN-vais1000-medium' } });
+    const c = loadHubConfig({
+      tts: { command: ['piper', '--model', 'vi.onnx', '--output_file', '{out}'], voice: 'vi_VN-vais1000-medium' },
+    });
     expect(c.tts).toMatchObject({ voice: 'vi_VN-vais1000-medium', maxChars: 5000 });
     expect(loadHubConfig({}).tts.command).toEqual(DEFAULT_TTS_COMMAND);
   });
   it('fills placeholders inside arguments, never in the program', () => {
-    expect(fillTemplate(['x{voice}', '-v', '{voice}', '--out={out}', '{textFile}'], { voice: 'vi', out: '/t/a.wav', textFile: '/t/a.txt' })).toEqual(['x{voice}', '-v', 'vi', '--out=/t/a.wav', '/t/a.txt']);
+    expect(
+      fillTemplate(['x{voice}', '-v', '{voice}', '--out={out}', '{textFile}'], {
+        voice: 'vi',
+        out: '/t/a.wav',
+        textFile: '/t/a.txt',
+      }),
+    ).toEqual(['x{voice}', '-v', 'vi', '--out=/t/a.wav', '/t/a.txt']);
   });
   it('finds programs on PATH, and says when one is missing', () => {
     expect(findProgram('espeak-ng')).toMatch(/\/espeak-ng$/);
@@ -124,7 +140,9 @@ describe('running an engine through its template', () => {
     expect(hung.msg?.vi).toMatch(/chạy quá \d+ giây/);
     const missing = (await failing('none', ['no-such-tts-engine', '{out}']))!;
     expect(missing.code).toBe('engine-missing');
-    expect(missing.msg?.vi).toBe('Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (no-such-tts-engine). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.');
+    expect(missing.msg?.vi).toBe(
+      'Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (no-such-tts-engine). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.',
+    );
   });
 });
 
@@ -141,7 +159,12 @@ describe('espeak-ng, the default engine', () => {
   });
   it('works with text on stdin and audio on stdout too', async () => {
     const out = path.join(dir, 'espeak-stdout.wav');
-    await synthesize(spec(['espeak-ng', '-v', '{voice}', '--stdout']), normalizeVietnamese('Gọi 0912 345 678'), out, dir);
+    await synthesize(
+      spec(['espeak-ng', '-v', '{voice}', '--stdout']),
+      normalizeVietnamese('Gọi 0912 345 678'),
+      out,
+      dir,
+    );
     expect(decodedMs(ffmpeg, out)).toBeGreaterThan(1500);
     expect(measureLufs(ffmpeg, out)).toBeGreaterThan(-35);
   });

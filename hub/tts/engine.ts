@@ -29,7 +29,10 @@ export interface TtsEngineSpec {
 
 /** Problems with a command template, in words, for the config error; empty when it is usable. */
 export function templateProblems(command: unknown): string[] {
-  if (!Array.isArray(command) || command.length === 0) return ['must be a list: the program, then its arguments, e.g. ["espeak-ng", "-v", "vi", "-w", "{out}", "{textFile}"]'];
+  if (!Array.isArray(command) || command.length === 0)
+    return [
+      'must be a list: the program, then its arguments, e.g. ["espeak-ng", "-v", "vi", "-w", "{out}", "{textFile}"]',
+    ];
   const out: string[] = [];
   if (!command.every((a) => typeof a === 'string')) return ['every element must be a string'];
   if (!command[0].trim()) out.push('the program (first element) is empty');
@@ -37,10 +40,12 @@ export function templateProblems(command: unknown): string[] {
   const used = new Map<string, number>();
   for (const arg of command.slice(1)) {
     for (const m of arg.matchAll(/\{([^{}]*)\}/g)) used.set(m[1], (used.get(m[1]) ?? 0) + 1);
-    if (/\{[^{}]*$|^[^{}]*\}/.test(arg.replace(/\{[^{}]*\}/g, ''))) out.push(`unbalanced brace in argument ${JSON.stringify(arg)}`);
+    if (/\{[^{}]*$|^[^{}]*\}/.test(arg.replace(/\{[^{}]*\}/g, '')))
+      out.push(`unbalanced brace in argument ${JSON.stringify(arg)}`);
   }
   for (const [name, n] of used) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) out.push(`unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+    if (!(PLACEHOLDERS as readonly string[]).includes(name))
+      out.push(`unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
     else if (n > 1) out.push(`{${name}} appears ${n} times; once is enough`);
   }
   if (used.has('text') && used.has('textFile')) out.push('use {text} or {textFile}, not both');
@@ -62,7 +67,12 @@ export class TtsError extends LocalizedError {
 
 /** The program resolved on PATH (or as given), or null when it is not installed. */
 export function findProgram(program: string, envPath = process.env.PATH ?? ''): string | null {
-  const candidates = program.includes('/') ? [program] : envPath.split(':').filter(Boolean).map((d) => path.join(d, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : envPath
+        .split(':')
+        .filter(Boolean)
+        .map((d) => path.join(d, program));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -76,14 +86,21 @@ export function findProgram(program: string, envPath = process.env.PATH ?? ''): 
 
 /** The arguments with placeholders filled in (exported for its unit test). */
 export function fillTemplate(command: string[], values: Partial<Record<Placeholder, string>>): string[] {
-  return command.map((arg, i) => (i === 0 ? arg : arg.replace(/\{(out|textFile|text|voice)\}/g, (_, k: Placeholder) => values[k] ?? '')));
+  return command.map((arg, i) =>
+    i === 0 ? arg : arg.replace(/\{(out|textFile|text|voice)\}/g, (_, k: Placeholder) => values[k] ?? ''),
+  );
 }
 
 /**
  * Runs the engine once: `text` → a WAV file at `wavPath`, using `workDir` for the text file.
  * Throws TtsError: engine-missing, engine-failed (non-zero exit), timeout, no-audio (exit 0 but no sound written).
  */
-export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: string, workDir: string): Promise<{ ms: number; bytes: number }> {
+export async function synthesize(
+  spec: TtsEngineSpec,
+  text: string,
+  wavPath: string,
+  workDir: string,
+): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
   const joined = spec.command.slice(1).join('\u0000');
   const textFile = path.join(workDir, `${path.basename(wavPath)}.txt`);
@@ -93,11 +110,19 @@ export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: str
   const args = fillTemplate(spec.command, { out: wavPath, textFile, text, voice: spec.voice });
   const program = spec.command[0];
   const resolved = findProgram(program);
-  if (!resolved) throw new TtsError('engine-missing', msg('tts.engine-missing', { program }), `${program}: not found on PATH (${process.env.PATH ?? ''})`);
+  if (!resolved)
+    throw new TtsError(
+      'engine-missing',
+      msg('tts.engine-missing', { program }),
+      `${program}: not found on PATH (${process.env.PATH ?? ''})`,
+    );
 
   await new Promise<void>((resolve, reject) => {
     // Tied to the hub: a hub killed mid-reading leaves no engine running (a Piper run can be long).
-    const child = spawnTied(resolved, args.slice(1), { cwd: workDir, stdio: [viaStdin ? 'pipe' : 'ignore', toStdout ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawnTied(resolved, args.slice(1), {
+      cwd: workDir,
+      stdio: [viaStdin ? 'pipe' : 'ignore', toStdout ? 'pipe' : 'ignore', 'pipe'],
+    });
     let stderr = '';
     let settled = false;
     const done = (err?: Error) => {
@@ -109,7 +134,13 @@ export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: str
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      done(new TtsError('timeout', msg('tts.engine-timeout', { program, seconds: Math.round(spec.timeoutMs / 1000) }), `killed after ${spec.timeoutMs} ms: ${stderr.slice(-500)}`));
+      done(
+        new TtsError(
+          'timeout',
+          msg('tts.engine-timeout', { program, seconds: Math.round(spec.timeoutMs / 1000) }),
+          `killed after ${spec.timeoutMs} ms: ${stderr.slice(-500)}`,
+        ),
+      );
     }, spec.timeoutMs);
     child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
     const sink = toStdout ? child.stdout!.pipe(createWriteStream(wavPath)) : null;
@@ -118,12 +149,28 @@ export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: str
       child.stdin!.end(text, 'utf8');
     }
     child.on('error', (e: NodeJS.ErrnoException) =>
-      done(e.code === 'ENOENT' ? new TtsError('engine-missing', msg('tts.engine-missing', { program }), e.message) : new TtsError('engine-failed', msg('tts.engine-failed', { program }), e.message)),
+      done(
+        e.code === 'ENOENT'
+          ? new TtsError('engine-missing', msg('tts.engine-missing', { program }), e.message)
+          : new TtsError('engine-failed', msg('tts.engine-failed', { program }), e.message),
+      ),
     );
     child.on('close', (code, signal) => {
       // Audio on stdout is complete once the file has taken all of it.
-      if (code === 0) return sink ? void finished(sink).then(() => done(), (e) => done(new TtsError('engine-failed', msg('tts.engine-failed', { program }), e.message))) : done();
-      done(new TtsError('engine-failed', msg('tts.engine-failed', { program }), `${[program, ...args.slice(1)].join(' ')} exited with ${code ?? signal}: ${stderr.trim().slice(-1500)}`));
+      if (code === 0)
+        return sink
+          ? void finished(sink).then(
+              () => done(),
+              (e) => done(new TtsError('engine-failed', msg('tts.engine-failed', { program }), e.message)),
+            )
+          : done();
+      done(
+        new TtsError(
+          'engine-failed',
+          msg('tts.engine-failed', { program }),
+          `${[program, ...args.slice(1)].join(' ')} exited with ${code ?? signal}: ${stderr.trim().slice(-1500)}`,
+        ),
+      );
     });
   });
   let bytes = 0;
@@ -133,6 +180,11 @@ export async function synthesize(spec: TtsEngineSpec, text: string, wavPath: str
     /* none written */
   }
   // A WAV header alone is 44 bytes: anything that small has no sound in it.
-  if (bytes <= 44) throw new TtsError('no-audio', msg('tts.engine-no-audio', { program }), `${program} exited 0 but wrote ${bytes} bytes to ${toStdout ? 'stdout' : wavPath}`);
+  if (bytes <= 44)
+    throw new TtsError(
+      'no-audio',
+      msg('tts.engine-no-audio', { program }),
+      `${program} exited 0 but wrote ${bytes} bytes to ${toStdout ? 'stdout' : wavPath}`,
+    );
   return { ms: performance.now() - started, bytes };
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { normalizeVietnamese as say } from './normalize-vi.ts';
 import { readDigits, readNumber } from './numbers-vi.ts';
 
-const cases = (rows: Array<[typed: string, heard: string]>) => it.each(rows)('%s', (typed, heard) => expect(say(typed)).toBe(heard));
+const cases = (rows: Array<[typed: string, heard: string]>) =>
+  it.each(rows)('%s', (typed, heard) => expect(say(typed)).toBe(heard));
 
 describe('numbers', () => {
   it('reads whole numbers the northern broadcast way', () => {
@@ -77,7 +78,10 @@ describe('times', () => {
     ['20 giờ 15', 'hai mươi giờ mười lăm'],
     ['từ 7h-11h30', 'từ bảy giờ đến mười một giờ ba mươi phút'],
     ['7:30 - 11:00', 'bảy giờ ba mươi phút đến mười một giờ'],
-    ['vào lúc 17:30 ngày 30/4/2026', 'vào lúc mười bảy giờ ba mươi phút ngày ba mươi tháng tư năm hai nghìn không trăm hai mươi sáu'],
+    [
+      'vào lúc 17:30 ngày 30/4/2026',
+      'vào lúc mười bảy giờ ba mươi phút ngày ba mươi tháng tư năm hai nghìn không trăm hai mươi sáu',
+    ],
   ]);
 });
 
@@ -125,9 +129,15 @@ describe('abbreviations', () => {
 
 describe('document numbers', () => {
   cases([
-    ['Kế hoạch số 125/KH-UBND ngày 15/3/2026', 'Kế hoạch số một trăm hai mươi lăm, kế hoạch ủy ban nhân dân ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu'],
+    [
+      'Kế hoạch số 125/KH-UBND ngày 15/3/2026',
+      'Kế hoạch số một trăm hai mươi lăm, kế hoạch ủy ban nhân dân ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu',
+    ],
     ['Quyết định số 12/QĐ-UBND', 'Quyết định số mười hai, quyết định ủy ban nhân dân'],
-    ['Thông tư 39/2020/TT-BTTTT', 'Thông tư ba mươi chín năm hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông'],
+    [
+      'Thông tư 39/2020/TT-BTTTT',
+      'Thông tư ba mươi chín năm hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông',
+    ],
   ]);
 });
 

@@ -97,10 +97,18 @@ const DOCUMENT_KINDS: Record<string, string> = {
 };
 
 /** What "per" a unit is said with: "20.000đ/tháng" → "hai mươi nghìn đồng một tháng". */
-const PER_UNITS: Record<string, string> = { kg: 'ki lô gam', km: 'ki lô mét', m2: 'mét vuông', 'm²': 'mét vuông', ha: 'héc ta', l: 'lít' };
+const PER_UNITS: Record<string, string> = {
+  kg: 'ki lô gam',
+  km: 'ki lô mét',
+  m2: 'mét vuông',
+  'm²': 'mét vuông',
+  ha: 'héc ta',
+  l: 'lít',
+};
 const PER_WORDS = 'kg|km|m2|m²|ha|l|lít|người|hộ|tháng|ngày|năm|tuần|giờ|suất|lần|buổi|chiếc|cái';
 
-const PHONE_WORDS = '(?:số điện thoại|điện thoại|SĐT|ĐT|đường dây nóng|hotline|Hotline|tổng đài|gọi(?: số| tới| đến| vào)?)';
+const PHONE_WORDS =
+  '(?:số điện thoại|điện thoại|SĐT|ĐT|đường dây nóng|hotline|Hotline|tổng đài|gọi(?: số| tới| đến| vào)?)';
 
 /** Digits in the writer's groups, or in the usual ones for a number written without spaces. */
 function readPhone(written: string): string {
@@ -151,7 +159,10 @@ function readWritten(n: string): string {
 
 /** The text with numbers, dates, times, phone numbers and abbreviations written out in words. */
 export function normalizeVietnamese(input: string): string {
-  let t = input.normalize('NFC').replace(/[\u2010-\u2015\u2212]/g, '-').replace(/[ \t\u00a0]+/g, ' ');
+  let t = input
+    .normalize('NFC')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[ \t\u00a0]+/g, ' ');
 
   // Abbreviations with a dot or slash first (before the dot can look like a decimal point).
   for (const [pattern, words] of PLACE_PREFIXES) t = t.replace(pattern, words);
@@ -159,25 +170,40 @@ export function normalizeVietnamese(input: string): string {
 
   // Phone numbers: after a word that says so, any run of digits; elsewhere a number that starts
   // with 0 or +84 and has 9 to 11 digits.
-  t = t.replace(re(`(${PHONE_WORDS}\\s*(?:số\\s*)?:?\\s*)(\\+?\\d(?:[\\d.\\- ]*\\d)?)`), (_, lead: string, num: string) => lead + readPhone(num));
+  t = t.replace(
+    re(`(${PHONE_WORDS}\\s*(?:số\\s*)?:?\\s*)(\\+?\\d(?:[\\d.\\- ]*\\d)?)`),
+    (_, lead: string, num: string) => lead + readPhone(num),
+  );
   t = t.replace(re(`${B}((?:\\+84|0)(?:[ .\\-]?\\d){8,10})(?![\\p{N}])`), (_, num: string) => readPhone(num));
 
   // Document numbers: "125/KH-UBND" → "một trăm hai mươi lăm, kế hoạch ủy ban nhân dân";
   // "39/2020/TT-BTTTT" → "ba mươi chín năm hai nghìn không trăm hai mươi, thông tư Bộ ...".
-  t = t.replace(re(`${B}(\\d+)(?:\\/(\\d{4}))?\\/([\\p{Lu}Đ]+(?:-[\\p{Lu}Đ]+)*)${E}`), (_, n: string, year: string | undefined, code: string) =>
-    `${readNumber(String(Number(n)))}${year ? ` năm ${readNumber(String(Number(year)))}` : ''}, ${code.split('-').map((p) => DOCUMENT_KINDS[p] ?? ABBREVIATIONS[p] ?? p).join(' ')}`,
+  t = t.replace(
+    re(`${B}(\\d+)(?:\\/(\\d{4}))?\\/([\\p{Lu}Đ]+(?:-[\\p{Lu}Đ]+)*)${E}`),
+    (_, n: string, year: string | undefined, code: string) =>
+      `${readNumber(String(Number(n)))}${year ? ` năm ${readNumber(String(Number(year)))}` : ''}, ${code
+        .split('-')
+        .map((p) => DOCUMENT_KINDS[p] ?? ABBREVIATIONS[p] ?? p)
+        .join(' ')}`,
   );
   // "Per" after an amount: "25.000 đồng/kg", "50.000đ/tháng" → "... một ki lô gam", "... một tháng".
-  t = t.replace(re(`(\\d[\\d.,]*\\s?[\\p{L}%]*)\\s?\\/\\s?(${PER_WORDS})(?![\\p{L}\\p{N}])`), (_, amount: string, unit: string) => `${amount} một ${PER_UNITS[unit] ?? unit}`);
+  t = t.replace(
+    re(`(\\d[\\d.,]*\\s?[\\p{L}%]*)\\s?\\/\\s?(${PER_WORDS})(?![\\p{L}\\p{N}])`),
+    (_, amount: string, unit: string) => `${amount} một ${PER_UNITS[unit] ?? unit}`,
+  );
   // Weekday ranges: "T2-T6" → "thứ hai đến thứ sáu".
   t = t.replace(re(`${B}(T[2-7]|CN)\\s?-\\s?(T[2-7]|CN)${E}`), '$1 đến $2');
 
   // Dates: 30/4/2026, 30-4-2026, 30.4.2026; then 4/2026 (month and year); then 30/4.
-  t = t.replace(re(`${B}(\\d{1,2})([/.\\-])(\\d{1,2})\\2(\\d{4})${E}`), (all, d: string, _s, m: string, y: string, at: number, whole: string) =>
-    validDate(+d, +m) ? readDate(whole.slice(0, at), +d, +m, y) : all,
+  t = t.replace(
+    re(`${B}(\\d{1,2})([/.\\-])(\\d{1,2})\\2(\\d{4})${E}`),
+    (all, d: string, _s, m: string, y: string, at: number, whole: string) =>
+      validDate(+d, +m) ? readDate(whole.slice(0, at), +d, +m, y) : all,
   );
   t = t.replace(re(`${B}(\\d{1,2})\\/(\\d{4})${E}`), (all, m: string, y: string, at: number, whole: string) =>
-    +m >= 1 && +m <= 12 ? `${/tháng\s*$/iu.test(whole.slice(0, at)) ? '' : 'tháng '}${readMonth(+m)} năm ${readNumber(String(+y))}` : all,
+    +m >= 1 && +m <= 12
+      ? `${/tháng\s*$/iu.test(whole.slice(0, at)) ? '' : 'tháng '}${readMonth(+m)} năm ${readNumber(String(+y))}`
+      : all,
   );
   t = t.replace(re(`${B}(\\d{1,2})\\/(\\d{1,2})${E}(?!\\/)`), (all, d: string, m: string, at: number, whole: string) =>
     validDate(+d, +m) ? readDate(whole.slice(0, at), +d, +m) : all,
@@ -187,21 +213,32 @@ export function normalizeVietnamese(input: string): string {
   t = t.replace(re(`(\\d[h:']?\\d*['h]?)\\s*-\\s*(?=\\d)`), '$1 đến ');
 
   // Times: 17:30, 17:30:15, 17h30, 17h30', 17g30, 17 giờ 30, 17h.
-  t = t.replace(re(`${B}([01]?\\d|2[0-4]):([0-5]\\d)(?::([0-5]\\d))?${E}`), (_, h: string, m: string, s?: string) => readTime(+h, +m, s ? +s : undefined));
-  t = t.replace(re(`${B}([01]?\\d|2[0-4])\\s?[hg]\\s?([0-5]\\d)(?:'|p|ph|phút)?${E}`), (_, h: string, m: string) => readTime(+h, +m));
-  t = t.replace(re(`${B}([01]?\\d|2[0-4])\\s?(?:h|g|giờ)\\s?([0-5]\\d)\\s?(?:'|phút)`), (_, h: string, m: string) => readTime(+h, +m));
+  t = t.replace(re(`${B}([01]?\\d|2[0-4]):([0-5]\\d)(?::([0-5]\\d))?${E}`), (_, h: string, m: string, s?: string) =>
+    readTime(+h, +m, s ? +s : undefined),
+  );
+  t = t.replace(re(`${B}([01]?\\d|2[0-4])\\s?[hg]\\s?([0-5]\\d)(?:'|p|ph|phút)?${E}`), (_, h: string, m: string) =>
+    readTime(+h, +m),
+  );
+  t = t.replace(re(`${B}([01]?\\d|2[0-4])\\s?(?:h|g|giờ)\\s?([0-5]\\d)\\s?(?:'|phút)`), (_, h: string, m: string) =>
+    readTime(+h, +m),
+  );
   t = t.replace(re(`${B}([01]?\\d|2[0-4])\\s?h${E}`), (_, h: string) => readTime(+h));
 
   // Ordinals and month names: "thứ 4" → "thứ tư", "tháng 4" → "tháng tư", "lần thứ 1" → "lần thứ nhất".
   t = t.replace(re(`${B}([Tt]hứ)\\s+(\\d{1,2})${E}`), (_, w: string, n: string) => `${w} ${readOrdinal(+n)}`);
-  t = t.replace(re(`${B}([Tt]háng)\\s+(\\d{1,2})${E}`), (all, w: string, n: string) => (+n >= 1 && +n <= 12 ? `${w} ${readMonth(+n)}` : all));
+  t = t.replace(re(`${B}([Tt]háng)\\s+(\\d{1,2})${E}`), (all, w: string, n: string) =>
+    +n >= 1 && +n <= 12 ? `${w} ${readMonth(+n)}` : all,
+  );
 
   // A minus sign before a number is "âm" (temperatures); between numbers it was a range above.
   t = t.replace(re(`(^|[\\s(:])-(\\d)`), '$1âm $2');
 
   // Numbers with a unit after them.
   for (const [unit, words] of UNITS) {
-    t = t.replace(re(`${B}(\\d[\\d.,]*)\\s?(?:${unit})(?![\\p{L}\\p{N}])`), (_, n: string) => `${readWritten(n.replace(/[.,]$/, ''))} ${words}`);
+    t = t.replace(
+      re(`${B}(\\d[\\d.,]*)\\s?(?:${unit})(?![\\p{L}\\p{N}])`),
+      (_, n: string) => `${readWritten(n.replace(/[.,]$/, ''))} ${words}`,
+    );
   }
 
   // Abbreviations written as capitals, whole words only.

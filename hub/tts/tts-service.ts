@@ -52,14 +52,26 @@ export function createTts(opts: { config: TtsConfig; media: MediaJobs; log: Logg
     if (!clean) throw new TtsInputError(msg('tts.empty'));
     const chars = [...clean].length;
     if (chars > config.maxChars) {
-      throw new TtsInputError(msg('tts.too-long', { chars, max: config.maxChars, minutes: Math.round(config.maxChars / CHARS_PER_SECOND / 60) }));
+      throw new TtsInputError(
+        msg('tts.too-long', {
+          chars,
+          max: config.maxChars,
+          minutes: Math.round(config.maxChars / CHARS_PER_SECOND / 60),
+        }),
+      );
     }
     return clean;
   }
 
   return {
     info(): TtsInfo {
-      return { engine, voice: config.voice, program, available: findProgram(program) !== null, maxChars: config.maxChars };
+      return {
+        engine,
+        voice: config.voice,
+        program,
+        available: findProgram(program) !== null,
+        maxChars: config.maxChars,
+      };
     },
     /** What the engine will be given for this text. */
     spoken(text: string): string {
@@ -74,12 +86,29 @@ export function createTts(opts: { config: TtsConfig; media: MediaJobs; log: Logg
       const spoken = normalizeVietnamese(text);
       const wav = path.join(opts.media.workDir, `tts-${randomUUID()}.wav`);
       try {
-        const run = await serial(() => synthesize({ command: config.command, voice: config.voice, timeoutMs: config.timeoutMs }, spoken, wav, opts.media.workDir));
-        opts.log.info({ engine, chars: [...spoken].length, ms: Math.round(run.ms), bytes: run.bytes }, 'typed bulletin read by the engine');
+        const run = await serial(() =>
+          synthesize(
+            { command: config.command, voice: config.voice, timeoutMs: config.timeoutMs },
+            spoken,
+            wav,
+            opts.media.workDir,
+          ),
+        );
+        opts.log.info(
+          { engine, chars: [...spoken].length, ms: Math.round(run.ms), bytes: run.bytes },
+          'typed bulletin read by the engine',
+        );
         return await opts.media.acceptFile(wav, {
           originalName: titleOf(text),
           uploadedBy: input.uploadedBy,
-          tts: { text, spoken, engine, voice: config.voice, generationMs: Math.round(run.ms), regeneratedFrom: input.regeneratedFrom ?? null },
+          tts: {
+            text,
+            spoken,
+            engine,
+            voice: config.voice,
+            generationMs: Math.round(run.ms),
+            regeneratedFrom: input.regeneratedFrom ?? null,
+          },
         });
       } finally {
         rmSync(wav, { force: true });

@@ -26,15 +26,38 @@ export function foldPeaks(blocks: ArrayLike<number>, buckets: number): number[] 
     if (blocks[i] > out[b]) out[b] = blocks[i];
   }
   // Fewer blocks than buckets: spread each block over the buckets it covers.
-  if (blocks.length < buckets) for (let b = 0; b < buckets; b++) out[b] = blocks[Math.floor((b * blocks.length) / buckets)];
+  if (blocks.length < buckets)
+    for (let b = 0; b < buckets; b++) out[b] = blocks[Math.floor((b * blocks.length) / buckets)];
   return out.map((v) => Math.round(v * 1000) / 1000);
 }
 
-function decodePeaks(ffmpegPath: string, file: string, timeoutMs: number): Promise<{ blocks: Float32Array; samples: number }> {
+function decodePeaks(
+  ffmpegPath: string,
+  file: string,
+  timeoutMs: number,
+): Promise<{ blocks: Float32Array; samples: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawnTied(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', `file:${path.resolve(file)}`, '-ac', '1', '-ar', String(RATE), '-f', 's16le', '-'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTied(
+      ffmpegPath,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-i',
+        `file:${path.resolve(file)}`,
+        '-ac',
+        '1',
+        '-ar',
+        String(RATE),
+        '-f',
+        's16le',
+        '-',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const blocks: number[] = [];
     let peak = 0;
     let inBlock = 0;
@@ -64,7 +87,8 @@ function decodePeaks(ffmpegPath: string, file: string, timeoutMs: number): Promi
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`ffmpeg could not decode the audio for its waveform (exit ${code}): ${err.trim()}`));
+      if (code !== 0)
+        return reject(new Error(`ffmpeg could not decode the audio for its waveform (exit ${code}): ${err.trim()}`));
       if (inBlock > 0) blocks.push(peak);
       resolve({ blocks: Float32Array.from(blocks), samples });
     });
@@ -96,7 +120,12 @@ export function createWaveforms(opts: { cacheDir: string; ffmpegPath: () => stri
       if (!p) {
         p = slot(() => decodePeaks(opts.ffmpegPath(), mediaFile, 120_000))
           .then(({ blocks, samples }) => {
-            const w: Waveform = { sha256, buckets: WAVEFORM_BUCKETS, durationMs: Math.round((samples / RATE) * 1000), peaks: foldPeaks(blocks, WAVEFORM_BUCKETS) };
+            const w: Waveform = {
+              sha256,
+              buckets: WAVEFORM_BUCKETS,
+              durationMs: Math.round((samples / RATE) * 1000),
+              peaks: foldPeaks(blocks, WAVEFORM_BUCKETS),
+            };
             mkdirSync(opts.cacheDir, { recursive: true });
             const tmp = `${cached}.${process.pid}.tmp`;
             writeFileSync(tmp, JSON.stringify(w));

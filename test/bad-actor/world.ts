@@ -46,10 +46,19 @@ export interface BadActorWorld {
 }
 
 export async function connectDevice(mqttUrl: string, id: string, password: string, clientId = id): Promise<MqttClient> {
-  return mqtt.connectAsync(mqttUrl, { clientId, username: id, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+  return mqtt.connectAsync(mqttUrl, {
+    clientId,
+    username: id,
+    password,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+  });
 }
 
-export async function startBadActorWorld(o: { hubOverrides?: Record<string, unknown>; mosquitto?: boolean } = {}): Promise<BadActorWorld> {
+export async function startBadActorWorld(
+  o: { hubOverrides?: Record<string, unknown>; mosquitto?: boolean } = {},
+): Promise<BadActorWorld> {
   // Mosquitto as the field would run it: `wardcast broker mosquitto-config`, dynamic security.
   const mq = o.mosquitto ? await startMosquitto() : null;
   const t = await startTestHub({ ...(mq?.hubConfig ?? {}), ...o.hubOverrides });
@@ -75,8 +84,20 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
     client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
     client.on('error', () => {});
     await client.subscribeAsync([tp.deviceCommand(s.id), tp.deviceSchedule(s.id), tp.deviceReply(s.id)], { qos: 1 });
-    await client.publishAsync(tp.deviceStatus(s.id), JSON.stringify({ state: 'online', session: 1, deviceId: s.id, manifestVersion: 0 }), { qos: 1, retain: true });
-    devices[s.id as keyof BadActorWorld['devices']] = { id: s.id, area: s.area, password: creds.mqttPassword, key: createPrivateKey(keys.privateKeyPem), publicKeyPem: keys.publicKeyPem, client, received };
+    await client.publishAsync(
+      tp.deviceStatus(s.id),
+      JSON.stringify({ state: 'online', session: 1, deviceId: s.id, manifestVersion: 0 }),
+      { qos: 1, retain: true },
+    );
+    devices[s.id as keyof BadActorWorld['devices']] = {
+      id: s.id,
+      area: s.area,
+      password: creds.mqttPassword,
+      key: createPrivateKey(keys.privateKeyPem),
+      publicKeyPem: keys.publicKeyPem,
+      client,
+      received,
+    };
   }
   const hdOfficial = await t.api.as('canbo.hd', 'password-canbo-hd');
   const kgOfficial = await t.api.as('canbo.kg', 'password-canbo-kg');
@@ -84,12 +105,23 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
 
   // A bulletin that airs in a moment on Hạ Đình's board and is confirmed by it.
   const startsAt = Date.now() + 6000;
-  const b = await hdOfficial.post('/api/v1/broadcasts', { title: 'Đã phát và xác nhận', led: led('Đã phát'), targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(startsAt) });
+  const b = await hdOfficial.post('/api/v1/broadcasts', {
+    title: 'Đã phát và xác nhận',
+    led: led('Đã phát'),
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: formatVn(startsAt),
+  });
   await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
   const upcomingAt = Date.now() + 86_400_000;
-  const up = await hdOfficial.post('/api/v1/broadcasts', { title: 'Ngày mai', led: led('Ngày mai'), targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(upcomingAt) });
+  const up = await hdOfficial.post('/api/v1/broadcasts', {
+    title: 'Ngày mai',
+    led: led('Ngày mai'),
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: formatVn(upcomingAt),
+  });
   await w.leader.post(`/api/v1/broadcasts/${up.id}/approve`, {});
-  const occ = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).devices.find((x: any) => x.deviceId === 'led-hd').occurrenceId as string;
+  const occ = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).devices.find((x: any) => x.deviceId === 'led-hd')
+    .occurrenceId as string;
   const hubStart = Number(occ.split('@')[1]);
   await sleep(hubStart + 4000 + 500 - Date.now());
   const d = devices['led-hd'];
@@ -107,7 +139,11 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
     evidence: { led: { shownText: 'Đã phát', readBack: 'Đã phát', matches: true } },
   });
   await d.client.publishAsync(tp.deviceEvent(d.id, 'receipt'), JSON.stringify(receipt), { qos: 1 });
-  await t.admin.waitFor(async () => (await coverage(t.admin)).totals.played === 1, 10_000, 'the genuine receipt counted');
+  await t.admin.waitFor(
+    async () => (await coverage(t.admin)).totals.played === 1,
+    10_000,
+    'the genuine receipt counted',
+  );
 
   return {
     t,
@@ -118,7 +154,15 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
     kgLeader,
     hdOfficial,
     played: { id: b.id, startsAt: hubStart },
-    upcoming: { id: up.id, startsAt: Number(((await w.leader.get(`/api/v1/broadcasts/${up.id}`)).devices.find((x: any) => x.deviceId === 'led-hd').occurrenceId as string).split('@')[1]) },
+    upcoming: {
+      id: up.id,
+      startsAt: Number(
+        (
+          (await w.leader.get(`/api/v1/broadcasts/${up.id}`)).devices.find((x: any) => x.deviceId === 'led-hd')
+            .occurrenceId as string
+        ).split('@')[1],
+      ),
+    },
     async stop() {
       for (const s of Object.values(devices)) await s.client.endAsync(true).catch(() => {});
       await t.stop();
@@ -130,7 +174,9 @@ export async function startBadActorWorld(o: { hubOverrides?: Record<string, unkn
 export function coverage(api: ApiClient) {
   const from = formatVn(Date.now() - 2 * 86_400_000)!;
   const to = formatVn(Date.now() + 3 * 86_400_000)!;
-  return api.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+  return api.get(
+    `/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+  );
 }
 
 /** What a refused attack must leave as it was. */
@@ -146,11 +192,21 @@ export async function snapshot(x: BadActorWorld) {
     telemetry: d.telemetry,
     areaPath: d.areaPath,
   }));
-  const broadcasts = (await x.t.admin.get('/api/v1/broadcasts')).map((b: any) => ({ id: b.id, status: b.status, title: b.title, startsAt: b.startsAt, rrule: b.rrule, led: b.led }));
+  const broadcasts = (await x.t.admin.get('/api/v1/broadcasts')).map((b: any) => ({
+    id: b.id,
+    status: b.status,
+    title: b.title,
+    startsAt: b.startsAt,
+    rrule: b.rrule,
+    led: b.led,
+  }));
   const media = (await x.t.admin.get('/api/v1/media')).map((m: any) => ({ id: m.id, status: m.status }));
   const users = (await x.t.admin.get('/api/v1/users')).map((u: any) => ({ username: u.username, role: u.role }));
   return {
-    coverage: { totals: report.totals, rows: report.rows.map((r: any) => [r.deviceId, r.occurrenceId, r.result, r.secondsPlayed]) },
+    coverage: {
+      totals: report.totals,
+      rows: report.rows.map((r: any) => [r.deviceId, r.occurrenceId, r.result, r.secondsPlayed]),
+    },
     devices,
     broadcasts,
     media,
@@ -168,7 +224,13 @@ export async function expectNothingChanged(x: BadActorWorld, attack: () => Promi
 
 /** An HTTP request as raw as an attacker sends it; returns status and parsed body. */
 export async function raw(base: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const res = await fetch(base + path, { ...init, headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) } });
+  const res = await fetch(base + path, {
+    ...init,
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
   const text = await res.text();
   let body: any = text;
   try {

@@ -16,7 +16,13 @@ const seconds = Number(process.argv[2] ?? 60);
 const TICK = 100; // clock ticks per second in /proc (USER_HZ), 100 on Linux
 const pageKiB = 4;
 /** The board settings of docs/boards.md (V8 flags: on node's command line, not NODE_OPTIONS). */
-const BOARD_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=64', '--optimize-for-size', '--no-opt', '--no-sparkplug'];
+const BOARD_FLAGS = [
+  '--max-semi-space-size=1',
+  '--max-old-space-size=64',
+  '--optimize-for-size',
+  '--no-opt',
+  '--no-sparkplug',
+];
 
 /** Resident set and CPU ticks (user + system) of one process. */
 function sample(pid: number): { rssKiB: number; ticks: number } {
@@ -38,11 +44,18 @@ if (!status.current) {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-idle-bench-'));
-const hub = await startHubProcess({ dataDir: path.join(tmp, 'hub'), httpPort: await freePort(), mqttPort: await freePort() });
+const hub = await startHubProcess({
+  dataDir: path.join(tmp, 'hub'),
+  httpPort: await freePort(),
+  mqttPort: await freePort(),
+});
 const agents: AgentProcess[] = [];
 try {
   const ids = VARIANTS.map((_, i) => `loa-idle-${i}`);
-  const w = await seedWorld(hub, ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })));
+  const w = await seedWorld(
+    hub,
+    ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+  );
   VARIANTS.forEach((v, i) =>
     agents.push(
       startAgentProcess({
@@ -85,12 +98,17 @@ try {
     cpuPct: ((last[i].ticks - first[i].ticks) / TICK / wallS) * 100,
   }));
   console.log(`board settings: node ${BOARD_FLAGS.join(' ')}`);
-  console.log(`one idle speaker agent connected to a real hub, ${wallS.toFixed(0)} s window, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}`);
+  console.log(
+    `one idle speaker agent connected to a real hub, ${wallS.toFixed(0)} s window, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}`,
+  );
   console.log('| runs from | RSS mean | RSS peak | CPU |');
   console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.meanMiB.toFixed(1)} MiB | ${r.peakMiB.toFixed(1)} MiB | ${r.cpuPct.toFixed(2)} % |`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.meanMiB.toFixed(1)} MiB | ${r.peakMiB.toFixed(1)} MiB | ${r.cpuPct.toFixed(2)} % |`);
   const [ts, js, board] = rows;
-  console.log(`compiled / tsx: RSS ${(js.meanMiB / ts.meanMiB).toFixed(2)}×, CPU ${(js.cpuPct / Math.max(ts.cpuPct, 0.001)).toFixed(2)}×; with board settings: RSS ${(board.meanMiB / ts.meanMiB).toFixed(2)}× of tsx`);
+  console.log(
+    `compiled / tsx: RSS ${(js.meanMiB / ts.meanMiB).toFixed(2)}×, CPU ${(js.cpuPct / Math.max(ts.cpuPct, 0.001)).toFixed(2)}×; with board settings: RSS ${(board.meanMiB / ts.meanMiB).toFixed(2)}× of tsx`,
+  );
   for (const [i, a] of agents.entries()) {
     if (a.child.exitCode !== null) throw new Error(`${VARIANTS[i].name} agent exited:\n${a.output().slice(-2000)}`);
   }

@@ -26,9 +26,11 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** Runs `fn` over items with at most `n` at once. */
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /** CPU seconds a process has used (user + system), from /proc. */
@@ -57,7 +59,15 @@ try {
   await a.post('/api/v1/areas', { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   const ids = Array.from({ length: N }, (_, i) => `led-${String(i).padStart(5, '0')}`);
   const tokens = new Map<string, string>();
-  await pool(ids, 16, async (id) => void tokens.set(id, (await a.post('/api/v1/devices', { id, name: id, kind: 'led', areaPath: 'ha-noi' })).enrolToken));
+  await pool(
+    ids,
+    16,
+    async (id) =>
+      void tokens.set(
+        id,
+        (await a.post('/api/v1/devices', { id, name: id, kind: 'led', areaPath: 'ha-noi' })).enrolToken,
+      ),
+  );
 
   // Enrolment, all at once (ENROL_CONCURRENCY in flight); a 429 (an older hub's limiter) is retried.
   const creds: Array<{ id: string; password: string }> = [];
@@ -65,7 +75,11 @@ try {
   const e0 = performance.now();
   await pool(ids, ENROL_CONCURRENCY, async (id) => {
     for (;;) {
-      const r = await fetch(`${hub!.httpUrl}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens.get(id), publicKey: generateSigningKeys().publicKeyPem }) });
+      const r = await fetch(`${hub!.httpUrl}/api/v1/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: tokens.get(id), publicKey: generateSigningKeys().publicKeyPem }),
+      });
       if (r.status === 429) {
         await new Promise((res) => setTimeout(res, 200));
         continue;
@@ -87,7 +101,8 @@ try {
   const waitAllOnline = async (what: string, since: number) => {
     const until = Date.now() + TIMEOUT_MS;
     while ((online.get(since) as number) < N) {
-      if (Date.now() > until) throw new Error(`${what}: only ${online.get(since)} of ${N} online after ${sec(TIMEOUT_MS)}`);
+      if (Date.now() > until)
+        throw new Error(`${what}: only ${online.get(since)} of ${N} online after ${sec(TIMEOUT_MS)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     return performance.now();
@@ -97,7 +112,17 @@ try {
   const c0 = performance.now();
   const c0Wall = Date.now();
   for (let first = 0; first < N; first += PER_PROCESS) {
-    const w = fork(runTs, [path.join(import.meta.dirname, 'connect-clients.ts'), credsFile, hub.mqttUrl, String(first), String(PER_PROCESS)], { stdio: 'inherit' });
+    const w = fork(
+      runTs,
+      [
+        path.join(import.meta.dirname, 'connect-clients.ts'),
+        credsFile,
+        hub.mqttUrl,
+        String(first),
+        String(PER_PROCESS),
+      ],
+      { stdio: 'inherit' },
+    );
     workers.push(w);
   }
   const firstOnline = (await waitAllOnline('first connection', c0Wall)) - c0;
@@ -109,7 +134,9 @@ try {
     while (sampling) {
       const t = performance.now();
       try {
-        await fetch(`${hub!.httpUrl}/api/v1/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer());
+        await fetch(`${hub!.httpUrl}/api/v1/health`, { signal: AbortSignal.timeout(5000) }).then((r) =>
+          r.arrayBuffer(),
+        );
         latencies.push(performance.now() - t);
       } catch {
         // the hub is down during its restart: no sample
@@ -135,10 +162,16 @@ try {
   latencies.sort((x, y) => x - y);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
   console.log(`${N} devices in ${workers.length} client processes; embedded broker; hub ${hub.child.pid}`);
-  console.log(`enrol ${N} at once (${ENROL_CONCURRENCY} in flight)   ${sec(enrolMs)}   ${Math.round((N / enrolMs) * 1000)}/s   hub CPU ${enrolCpu.toFixed(1)} s`);
+  console.log(
+    `enrol ${N} at once (${ENROL_CONCURRENCY} in flight)   ${sec(enrolMs)}   ${Math.round((N / enrolMs) * 1000)}/s   hub CPU ${enrolCpu.toFixed(1)} s`,
+  );
   console.log(`first connection, all online                ${sec(firstOnline)}`);
-  console.log(`broker restart → all online again            ${sec(allOnline - r0)} (hub back after ${sec(back - r0)}; then ${sec(allOnline - back)}, hub CPU ${cpu.toFixed(1)} s)`);
-  console.log(`health while they reconnect                  p50 ${q(0.5)} ms   p99 ${q(0.99)} ms   max ${latencies[latencies.length - 1]!.toFixed(1)} ms   (${latencies.length} samples)`);
+  console.log(
+    `broker restart → all online again            ${sec(allOnline - r0)} (hub back after ${sec(back - r0)}; then ${sec(allOnline - back)}, hub CPU ${cpu.toFixed(1)} s)`,
+  );
+  console.log(
+    `health while they reconnect                  p50 ${q(0.5)} ms   p99 ${q(0.99)} ms   max ${latencies[latencies.length - 1]!.toFixed(1)} ms   (${latencies.length} samples)`,
+  );
 } finally {
   for (const w of workers) w.kill();
   await hub?.stop();

@@ -21,13 +21,18 @@ const BACKOFF = { minMs: 1000, maxMs: 15_000, jitter: 0.3 };
 let connected = 0;
 let connecting = 0;
 let waiting = 0;
-if (process.env.CONNECT_DEBUG) setInterval(() => console.error(`clients ${first}+: connected ${connected} connecting ${connecting} waiting ${waiting}`), 5000).unref();
+if (process.env.CONNECT_DEBUG)
+  setInterval(
+    () => console.error(`clients ${first}+: connected ${connected} connecting ${connecting} waiting ${waiting}`),
+    5000,
+  ).unref();
 
 function run(d: { id: string; password: string }) {
   let session = 0;
   let attempt = 0;
   let client: MqttClient | null = null;
-  const status = (state: 'online' | 'offline', s: number) => JSON.stringify({ state, session: s, deviceId: d.id, kind: 'led', agentVersion: 'bench', at: Date.now() });
+  const status = (state: 'online' | 'offline', s: number) =>
+    JSON.stringify({ state, session: s, deviceId: d.id, kind: 'led', agentVersion: 'bench', at: Date.now() });
   const connect = () => {
     session += 1;
     const s = session;
@@ -64,10 +69,13 @@ function run(d: { id: string; password: string }) {
       client!.on('error', () => {});
       client!.end(true);
       waiting++;
-      setTimeout(() => {
-        waiting--;
-        connect();
-      }, backoffDelay(attempt++, BACKOFF));
+      setTimeout(
+        () => {
+          waiting--;
+          connect();
+        },
+        backoffDelay(attempt++, BACKOFF),
+      );
     });
   };
   // The first connections spread over a few seconds, as a fleet that powers up.

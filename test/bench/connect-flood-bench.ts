@@ -37,7 +37,9 @@ async function flood(pid: number, port: number, label: string) {
   await new Promise((r) => setTimeout(r, 1000)); // let start-up settle
   const before = memory(pid);
   const started = performance.now();
-  const results = await Promise.all(Array.from({ length: N }, () => oversizedConnect({ host: '127.0.0.1', port }, ANNOUNCED)));
+  const results = await Promise.all(
+    Array.from({ length: N }, () => oversizedConnect({ host: '127.0.0.1', port }, ANNOUNCED)),
+  );
   const ms = performance.now() - started;
   await new Promise((r) => setTimeout(r, 500));
   const after = memory(pid);
@@ -64,7 +66,11 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/run-ts.mjs'), import.meta.filename, '--plain-aedes', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../../bin/run-ts.mjs'), import.meta.filename, '--plain-aedes', String(port)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((r) => child.stdout!.once('data', () => r()));
     await flood(child.pid!, port, 'plain aedes (as before)');

@@ -28,23 +28,29 @@ const WARDS = 10;
 const root = path.resolve(import.meta.dirname, '..', '..');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 async function pool<T>(items: T[], width: number, f: (x: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await f(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await f(items[i], i);
+      }
+    }),
+  );
 }
 
 class Worker {
   private readonly child: ChildProcess;
   private waiting: Array<(m: FromWorker) => void> = [];
   constructor() {
-    this.child = fork(path.join(root, 'bin/run-ts.mjs'), [path.join(root, 'test/bench/fanout-devices.ts')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(path.join(root, 'bin/run-ts.mjs'), [path.join(root, 'test/bench/fanout-devices.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (m: FromWorker) => this.waiting.shift()?.(m));
   }
   ask(m: ToWorker): Promise<FromWorker> {
@@ -79,12 +85,18 @@ async function blocking<T>(f: () => Promise<T>): Promise<{ value: T; maxBlockMs:
 
 /** The hub's manifest work in flight has finished (a refresh of no device waits for the pass running). */
 const manifestsSettled = (t: TestHub) => t.hub.ctx.dispatcher.refresh([]);
-const commandsQueued = (t: TestHub) => (t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as { seq: number } | undefined)?.seq ?? 0;
+const commandsQueued = (t: TestHub) =>
+  (
+    t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as
+      | { seq: number }
+      | undefined
+  )?.seq ?? 0;
 
 async function run(broker: 'aedes' | 'mosquitto') {
   // Mosquitto is open by default: provisioning thousands of devices through dynamic security is
   // enrolment's cost, not fan-out's (FANOUT_MOSQUITTO_ACCESS=dynsec measures with it).
-  const mq: Mosquitto | null = broker === 'mosquitto' ? await startMosquitto({ open: process.env.FANOUT_MOSQUITTO_ACCESS !== 'dynsec' }) : null;
+  const mq: Mosquitto | null =
+    broker === 'mosquitto' ? await startMosquitto({ open: process.env.FANOUT_MOSQUITTO_ACCESS !== 'dynsec' }) : null;
   const t = await startTestHub(mq ? mq.hubConfig : {});
   const workers: Worker[] = [];
   try {
@@ -94,13 +106,28 @@ async function run(broker: 'aedes' | 'mosquitto') {
     for (let d = 0; d < DISTRICTS; d++) {
       await a.post('/api/v1/areas', { parentPath: ROOT, slug: `huyen-${d}`, name: `Huyện ${d}`, level: 'district' });
       for (let w = 0; w < WARDS; w++) {
-        await a.post('/api/v1/areas', { parentPath: `${ROOT}/huyen-${d}`, slug: `xa-${w}`, name: `Xã ${d}.${w}`, level: 'ward' });
+        await a.post('/api/v1/areas', {
+          parentPath: `${ROOT}/huyen-${d}`,
+          slug: `xa-${w}`,
+          name: `Xã ${d}.${w}`,
+          level: 'ward',
+        });
         wards.push(`${ROOT}/huyen-${d}/xa-${w}`);
       }
     }
     await a.post('/api/v1/users', { username: 'tinh', password: 'password-tinh', role: 'district', areaPath: ROOT });
-    await a.post('/api/v1/users', { username: 'canbo', password: 'password-canbo', role: 'operator', areaPath: `${ROOT}/huyen-0` });
-    await a.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: `${ROOT}/huyen-0` });
+    await a.post('/api/v1/users', {
+      username: 'canbo',
+      password: 'password-canbo',
+      role: 'operator',
+      areaPath: `${ROOT}/huyen-0`,
+    });
+    await a.post('/api/v1/users', {
+      username: 'lanhdao',
+      password: 'password-lanhdao',
+      role: 'approver',
+      areaPath: `${ROOT}/huyen-0`,
+    });
     const province = await t.api.as('tinh', 'password-tinh');
     const official = await t.api.as('canbo', 'password-canbo');
     const leader = await t.api.as('lanhdao', 'password-lanhdao');
@@ -111,11 +138,21 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const { publicKeyPem } = generateSigningKeys(); // the devices' own keys sign receipts, which this bench sends none of
     await pool([...Array(N).keys()], 4, async (i) => {
       const id = `led-${i}`;
-      let { enrolToken } = await a.post('/api/v1/devices', { id, name: id, kind: 'led', areaPath: wards[i % wards.length] });
+      let { enrolToken } = await a.post('/api/v1/devices', {
+        id,
+        name: id,
+        kind: 'led',
+        areaPath: wards[i % wards.length],
+      });
       for (let attempt = 1; ; attempt++) {
         try {
           const r = await t.api.post('/api/v1/enrol', { token: enrolToken, publicKey: publicKeyPem });
-          devices[i] = { deviceId: id, mqttUsername: r.mqttUsername, mqttPassword: r.mqttPassword, areaPaths: r.areaPaths };
+          devices[i] = {
+            deviceId: id,
+            mqttUsername: r.mqttUsername,
+            mqttPassword: r.mqttPassword,
+            areaPaths: r.areaPaths,
+          };
           break;
         } catch (err) {
           // A loaded machine can make the broker's provisioning answer late: a new token, again.
@@ -136,17 +173,25 @@ async function run(broker: 'aedes' | 'mosquitto') {
       Array.from({ length: parts }, async (_, p) => {
         const w = new Worker();
         workers.push(w);
-        const r = (await w.ask({ connect: devices.slice(p * PER_PROCESS, (p + 1) * PER_PROCESS), url, hubPublicKey, prefix: t.hub.ctx.config.topicPrefix })) as Extract<FromWorker, { connected: number }>;
+        const r = (await w.ask({
+          connect: devices.slice(p * PER_PROCESS, (p + 1) * PER_PROCESS),
+          url,
+          hubPublicKey,
+          prefix: t.hub.ctx.config.topicPrefix,
+        })) as Extract<FromWorker, { connected: number }>;
         connected += r.connected;
         failures.push(...r.failed);
       }),
     );
-    if (failures.length) throw new Error(`${failures.length} devices could not connect, e.g. ${failures.slice(0, 3).join('; ')}`);
+    if (failures.length)
+      throw new Error(`${failures.length} devices could not connect, e.g. ${failures.slice(0, 3).join('; ')}`);
     await manifestsSettled(t);
     const connectMs = performance.now() - connectStart;
 
     const collect = async (occurrenceId: string) => {
-      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId })))) as Array<Extract<FromWorker, { report: unknown }>>;
+      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId })))) as Array<
+        Extract<FromWorker, { report: unknown }>
+      >;
       return {
         received: reports.flatMap((r) => r.report.received),
         rejected: reports.reduce((s, r) => s + r.report.rejected, 0),
@@ -238,14 +283,27 @@ for (const broker of BROKERS) {
   console.log(`${broker}: ${N} devices…`);
   const r = await run(broker);
   results.push(r);
-  console.log(`  enrol ${(r.enrolMs / 1000).toFixed(1)} s, connect + first manifests ${(r.connectMs / 1000).toFixed(1)} s`);
+  console.log(
+    `  enrol ${(r.enrolMs / 1000).toFixed(1)} s, connect + first manifests ${(r.connectMs / 1000).toFixed(1)} s`,
+  );
   const f = r.fromCall;
-  console.log(`  API ${Math.round(r.apiMs)} ms, ${r.queued} commands, ${r.delivered} delivered, after the call p50/p99/max ${pct(f, 50)}/${pct(f, 99)}/${pct(f, 100)} ms, block ${Math.round(r.emergencyBlock)} ms`);
+  console.log(
+    `  API ${Math.round(r.apiMs)} ms, ${r.queued} commands, ${r.delivered} delivered, after the call p50/p99/max ${pct(f, 50)}/${pct(f, 99)}/${pct(f, 100)} ms, block ${Math.round(r.emergencyBlock)} ms`,
+  );
 }
 
-console.log(`\n(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores: a preempted process shows its wait as an event-loop block too)`);
-console.log(`emergency fan-out, ${N} simulated LED devices in ${DISTRICTS * WARDS} wards, ${Math.ceil(N / PER_PROCESS)} device process(es); times in ms`);
-console.log('broker      API call  commands  delivered  dup  rejected | after the call p50    p95    p99    max | after planned start p50  p99    max | cancel API');
+console.log(
+  `\n(load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores: a preempted process shows its wait as an event-loop block too)`,
+);
+console.log(
+  `emergency fan-out, ${N} simulated LED devices in ${DISTRICTS * WARDS} wards, ${Math.ceil(N / PER_PROCESS)} device process(es); times in ms`,
+);
+console.log(
+  'broker      API call  commands  delivered  dup  rejected | after the call p50    p95    p99    max | after planned start p50  p99    max | cancel API',
+);
 for (const r of results) {
   const f = r.fromCall;
   const s = r.afterStart;
@@ -254,7 +312,9 @@ for (const r of results) {
   );
 }
 console.log('\nlongest event-loop block in the hub process (ms), and how long the work took');
-console.log('broker      emergency → manifests done   approve district bulletin (API / all manifests)   10-min refresh, nothing changed   forced republish (connection start)');
+console.log(
+  'broker      emergency → manifests done   approve district bulletin (API / all manifests)   10-min refresh, nothing changed   forced republish (connection start)',
+);
 for (const r of results) {
   console.log(
     `${r.broker.padEnd(10)}  ${ms(r.emergencyBlock)} in ${ms(r.emergencyMs)}              ${ms(r.approveBlock)} in ${ms(r.approveMs)} / ${ms(r.approveTotalMs)}                        ${ms(r.idle.maxBlockMs)} in ${ms(r.idle.ms)}                  ${ms(r.forced.maxBlockMs)} in ${ms(r.forced.ms)}`,
@@ -263,6 +323,8 @@ for (const r of results) {
 if (results.length === 2) {
   const [x, y] = results;
   const ratio = (p: number) => (pct(y.fromCall, p) / Math.max(1, pct(x.fromCall, p))).toFixed(2);
-  console.log(`\nratio ${y.broker} / ${x.broker}, delivery after the call: p50 ${ratio(50)}, p99 ${ratio(99)}, max ${ratio(100)}; API call ${(y.apiMs / x.apiMs).toFixed(2)}`);
+  console.log(
+    `\nratio ${y.broker} / ${x.broker}, delivery after the call: p50 ${ratio(50)}, p99 ${ratio(99)}, max ${ratio(100)}; API call ${(y.apiMs / x.apiMs).toFixed(2)}`,
+  );
 }
 process.exit(0);

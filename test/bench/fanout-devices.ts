@@ -56,7 +56,12 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
       if (payload.length === 0) return;
       const parsed = parseTopic(topic, m.prefix);
       if (!parsed) return void rejected++;
-      const r = open(hubKey, payload, { now: Date.now(), seen: (id) => seen.has(id), addressee: { deviceId: d.deviceId, areaPaths: d.areaPaths }, arrivedOn: parsed });
+      const r = open(hubKey, payload, {
+        now: Date.now(),
+        seen: (id) => seen.has(id),
+        addressee: { deviceId: d.deviceId, areaPaths: d.areaPaths },
+        arrivedOn: parsed,
+      });
       if (!r.ok) return void rejected++;
       seen.add(r.envelope.id);
       if (r.body.type === 'schedule') manifests++;
@@ -68,7 +73,15 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
         if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, Date.now());
       } else commands++;
     });
-    await client.subscribeAsync([t.deviceCommand(d.deviceId), t.deviceSchedule(d.deviceId), t.deviceReply(d.deviceId), ...d.areaPaths.map((a) => t.areaCommand(a))], { qos: 1 });
+    await client.subscribeAsync(
+      [
+        t.deviceCommand(d.deviceId),
+        t.deviceSchedule(d.deviceId),
+        t.deviceReply(d.deviceId),
+        ...d.areaPaths.map((a) => t.areaCommand(a)),
+      ],
+      { qos: 1 },
+    );
     clients.push(client);
   };
   await Promise.all(

@@ -7,6 +7,9 @@ import { formatReports } from '../fleet/fleet-report.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const log = (l: string) => process.stderr.write(l + '\n');
-const reports = [await runFleet({ agents: N, broker: 'embedded', log }), await runFleet({ agents: N, broker: 'mosquitto', log })];
+const reports = [
+  await runFleet({ agents: N, broker: 'embedded', log }),
+  await runFleet({ agents: N, broker: 'mosquitto', log }),
+];
 console.log(formatReports(reports));
 process.exit(0);

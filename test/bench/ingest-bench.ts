@@ -29,13 +29,21 @@ try {
   const seedFile = path.join(dir, 'seed.sqlite');
   const seedDb = openDatabase(seedFile);
   const w = await seedIngestWorld(seedDb, DEVICES, { bulletins: BULLETINS });
-  const pems = new Map((seedDb.prepare('SELECT id, public_key FROM devices').all() as any[]).map((r) => [r.id as string, r.public_key as string]));
+  const pems = new Map(
+    (seedDb.prepare('SELECT id, public_key FROM devices').all() as any[]).map((r) => [
+      r.id as string,
+      r.public_key as string,
+    ]),
+  );
   const synchronous = seedDb.pragma('synchronous', { simple: true });
   seedDb.close();
   // Receipts as they arrive: bulletin by bulletin, every device's in turn.
   const receipts: Receipt[] = [];
   for (let k = 0; k < BULLETINS; k++) for (const d of w.devices) receipts.push(w.receipt(d, {}, k));
-  const payloads = receipts.map((r) => ({ topic: tp.deviceEvent(r.deviceId, 'receipt'), payload: Buffer.from(JSON.stringify(r)) }));
+  const payloads = receipts.map((r) => ({
+    topic: tp.deviceEvent(r.deviceId, 'receipt'),
+    payload: Buffer.from(JSON.stringify(r)),
+  }));
   const N = receipts.length;
   let copies = 0;
   const copy = () => {
@@ -81,7 +89,8 @@ try {
     ingest.stop(); // commits what waits and hands over its acks
     while (acked < N) await new Promise((r) => setImmediate(r));
     const ms = performance.now() - t0;
-    const admitted = (db.prepare("SELECT count(*) AS n FROM receipts WHERE state = 'admitted'").get() as { n: number }).n;
+    const admitted = (db.prepare("SELECT count(*) AS n FROM receipts WHERE state = 'admitted'").get() as { n: number })
+      .n;
     if (admitted !== N) throw new Error(`the hub admitted ${admitted} of ${N} receipts`);
     db.close();
     return { ms, verifyMs, signMs };
@@ -94,7 +103,23 @@ try {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'admitted')`,
     );
     const batch = db.transaction((rs: Receipt[]) => {
-      for (const r of rs) insert.run(r.id, r.occurrenceId, r.broadcastId, r.deviceId, r.result, r.reason ?? null, r.scheduledStart, r.actualStart, r.actualEnd, r.secondsPlayed, r.clockOffsetMs, JSON.stringify(r.evidence), r.sig, w.receivedAt);
+      for (const r of rs)
+        insert.run(
+          r.id,
+          r.occurrenceId,
+          r.broadcastId,
+          r.deviceId,
+          r.result,
+          r.reason ?? null,
+          r.scheduledStart,
+          r.actualStart,
+          r.actualEnd,
+          r.secondsPlayed,
+          r.clockOffsetMs,
+          JSON.stringify(r.evidence),
+          r.sig,
+          w.receivedAt,
+        );
     });
     const t0 = performance.now();
     for (let i = 0; i < N; i += 500) batch(receipts.slice(i, i + 500));
@@ -131,11 +156,19 @@ try {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
   const rate = (ms: number) => Math.round((N / ms) * 1000);
-  console.log(`${N} receipts (${DEVICES} devices × ${BULLETINS} bulletins), synchronous=${['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous as number]}, ${ackMessages} signed acks; median of ${ROUNDS} alternating rounds (ratio: median of each round's)`);
+  console.log(
+    `${N} receipts (${DEVICES} devices × ${BULLETINS} bulletins), synchronous=${['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous as number]}, ${ackMessages} signed acks; median of ${ROUNDS} alternating rounds (ratio: median of each round's)`,
+  );
   console.log('path                                           receipts/s   µs/receipt   × raw insert');
   const line = (what: string, f: (r: (typeof rounds)[number]) => number) => {
     const ms = m(f);
-    console.log(`${what.padEnd(46)} ${String(rate(ms)).padStart(10)}   ${((ms * 1000) / N).toFixed(1).padStart(10)}   ${m((r) => r.raw / f(r)).toFixed(2).padStart(12)}`);
+    console.log(
+      `${what.padEnd(46)} ${String(rate(ms)).padStart(10)}   ${((ms * 1000) / N).toFixed(1).padStart(10)}   ${m(
+        (r) => r.raw / f(r),
+      )
+        .toFixed(2)
+        .padStart(12)}`,
+    );
   };
   line('raw better-sqlite3 insert, 500 per commit', (r) => r.raw);
   line('hub ingest: verify + admit + insert + ack', (r) => r.hub);

@@ -17,7 +17,9 @@ import { SimulatedLedBoard } from '../../firmware-bridge/led/simulated-led-board
 import type { LedBoard } from '../../firmware-bridge/led/led-board.ts';
 
 const N = Number(process.argv[2] ?? 40);
-const MSG = { pages: [{ lines: ['Thông báo khẩn: bão số 3'], mode: 'flash' as const }, { lines: ['Người dân hạn chế ra đường'] }] };
+const MSG = {
+  pages: [{ lines: ['Thông báo khẩn: bão số 3'], mode: 'flash' as const }, { lines: ['Người dân hạn chế ra đường'] }],
+};
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,8 +40,15 @@ async function measure(board: LedBoard, n: number): Promise<number[]> {
 }
 
 function row(label: string, times: number[], wireBytes?: number, baud?: number) {
-  const wire = wireBytes !== undefined && baud ? `${wireBytes} B/round trip, ${((wireBytes * 10 * 1000) / baud).toFixed(0)} ms on a real ${baud} line` : wireBytes !== undefined ? `${wireBytes} B/round trip` : '';
-  console.log(`${label.padEnd(44)} median ${pct(times, 50).toFixed(2).padStart(7)} ms   p95 ${pct(times, 95).toFixed(2).padStart(7)} ms   ${wire}`);
+  const wire =
+    wireBytes !== undefined && baud
+      ? `${wireBytes} B/round trip, ${((wireBytes * 10 * 1000) / baud).toFixed(0)} ms on a real ${baud} line`
+      : wireBytes !== undefined
+        ? `${wireBytes} B/round trip`
+        : '';
+  console.log(
+    `${label.padEnd(44)} median ${pct(times, 50).toFixed(2).padStart(7)} ms   p95 ${pct(times, 95).toFixed(2).padStart(7)} ms   ${wire}`,
+  );
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wardcast-led-bench-'));
@@ -60,7 +69,16 @@ try {
       const sim = new AlphaSimulator({ address: '01', charset: v.charset, rows: 32, columns: 192 });
       await sim.openSerial(p.b, baud);
       stops.push(() => sim.close());
-      const cfg = AlphaSerialBoardConfig.parse({ driver: 'alpha-serial', path: p.a, baudRate: baud, address: '01', charset: v.charset, vietnamese: v.vietnamese, rows: 32, columns: 192 });
+      const cfg = AlphaSerialBoardConfig.parse({
+        driver: 'alpha-serial',
+        path: p.a,
+        baudRate: baud,
+        address: '01',
+        charset: v.charset,
+        vietnamese: v.vietnamese,
+        rows: 32,
+        columns: 192,
+      });
       const board: AlphaLedBoard = createAlphaLedBoard(cfg, 'bench');
       stops.push(() => board.close());
       const before = board.linkStats;
@@ -72,9 +90,24 @@ try {
     const sim = new AlphaSimulator({ address: '01', charset: v.charset, rows: 32, columns: 192 });
     const { port } = await sim.listenTcp(0);
     stops.push(() => sim.close());
-    const board = createAlphaLedBoard(AlphaTcpBoardConfig.parse({ driver: 'alpha-tcp', host: '127.0.0.1', port, address: '01', charset: v.charset, rows: 32, columns: 192 }), 'bench');
+    const board = createAlphaLedBoard(
+      AlphaTcpBoardConfig.parse({
+        driver: 'alpha-tcp',
+        host: '127.0.0.1',
+        port,
+        address: '01',
+        charset: v.charset,
+        rows: 32,
+        columns: 192,
+      }),
+      'bench',
+    );
     stops.push(() => board.close());
-    row(`tcp loopback (device server), ${v.label}`, await measure(board, N), Math.round((board.linkStats.bytesOut + board.linkStats.bytesIn) / (N + 3)));
+    row(
+      `tcp loopback (device server), ${v.label}`,
+      await measure(board, N),
+      Math.round((board.linkStats.bytesOut + board.linkStats.bytesIn) / (N + 3)),
+    );
   }
 } finally {
   while (stops.length) await stops.pop()!().catch(() => undefined);

@@ -9,7 +9,15 @@
 // software path, not the wire. The wire time an RS-485 line adds is printed beside them
 // (10 bits per character at 8N1, request + answer + two 3.5-character gaps).
 import { ModbusBus } from '../../firmware-bridge/transport/modbus-master.ts';
-import { freePort, havePymodbus, haveSocat, pymodbusServer, socatPair, wardcastSimServer, type Peer } from '../peers/peers.ts';
+import {
+  freePort,
+  havePymodbus,
+  haveSocat,
+  pymodbusServer,
+  socatPair,
+  wardcastSimServer,
+  type Peer,
+} from '../peers/peers.ts';
 
 const N = Number(process.argv[2] ?? 300);
 
@@ -55,7 +63,10 @@ async function run(server: Server, transport: Transport) {
     } else {
       const baud = Number(transport.split('-')[1]);
       pair = await socatPair();
-      peer = server === 'pymodbus' ? await pymodbusServer(['rtu', pair.b, baud]) : await wardcastSimServer(['rtu', pair.b, baud]);
+      peer =
+        server === 'pymodbus'
+          ? await pymodbusServer(['rtu', pair.b, baud])
+          : await wardcastSimServer(['rtu', pair.b, baud]);
       bus = new ModbusBus({ type: 'rtu', path: pair.a, baudRate: baud }, { timeoutMs: 1000, retries: 0 });
     }
     const r = await measure(bus);
@@ -76,7 +87,9 @@ if (!havePymodbus() || !haveSocat()) {
 }
 const fmt = (x: number) => x.toFixed(2).padStart(7);
 console.log(`Modbus read round trip, ${N} reads each, ms (median / p95)`);
-console.log(`${'transport'.padEnd(12)}${'server'.padEnd(14)}${'FC03 1 reg'.padStart(18)}${'FC04 3 regs'.padStart(18)}   wire time at that baud (FC03 / FC04)`);
+console.log(
+  `${'transport'.padEnd(12)}${'server'.padEnd(14)}${'FC03 1 reg'.padStart(18)}${'FC04 3 regs'.padStart(18)}   wire time at that baud (FC03 / FC04)`,
+);
 for (const transport of ['tcp', 'rtu-9600', 'rtu-115200'] as const) {
   const results: Partial<Record<Server, Awaited<ReturnType<typeof run>>>> = {};
   for (const server of ['wardcast-sim', 'pymodbus'] as const) {
@@ -84,9 +97,13 @@ for (const transport of ['tcp', 'rtu-9600', 'rtu-115200'] as const) {
     results[server] = r;
     const baud = transport === 'tcp' ? 0 : Number(transport.split('-')[1]);
     const wire = baud ? `${wireMs(baud, 8, 7).toFixed(1)} / ${wireMs(baud, 8, 11).toFixed(1)} ms on a real line` : '';
-    console.log(`${transport.padEnd(12)}${server.padEnd(14)}${fmt(r.fc03.median)} /${fmt(r.fc03.p95)}  ${fmt(r.fc04.median)} /${fmt(r.fc04.p95)}   ${wire}${r.timeouts ? `  (${r.timeouts} timeouts)` : ''}`);
+    console.log(
+      `${transport.padEnd(12)}${server.padEnd(14)}${fmt(r.fc03.median)} /${fmt(r.fc03.p95)}  ${fmt(r.fc04.median)} /${fmt(r.fc04.p95)}   ${wire}${r.timeouts ? `  (${r.timeouts} timeouts)` : ''}`,
+    );
   }
   const s = results['wardcast-sim']!;
   const p = results.pymodbus!;
-  console.log(`${''.padEnd(12)}${'ratio sim/py'.padEnd(14)}${(s.fc03.median / p.fc03.median).toFixed(2).padStart(7)} median  ${(s.fc04.median / p.fc04.median).toFixed(2).padStart(7)} median`);
+  console.log(
+    `${''.padEnd(12)}${'ratio sim/py'.padEnd(14)}${(s.fc03.median / p.fc03.median).toFixed(2).padStart(7)} median  ${(s.fc04.median / p.fc04.median).toFixed(2).padStart(7)} median`,
+  );
 }

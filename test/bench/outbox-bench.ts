@@ -34,12 +34,18 @@ function receipt(i: number): Receipt {
   } as unknown as Receipt;
 }
 
-function measure(mode: 'NORMAL' | 'FULL-receipt' | 'FULL'): { mean: number; median: number; p95: number; perSecond: number } {
+function measure(mode: 'NORMAL' | 'FULL-receipt' | 'FULL'): {
+  mean: number;
+  median: number;
+  p95: number;
+  perSecond: number;
+} {
   const dir = mkdtempSync(path.join(base, 'wardcast-outbox-bench-'));
   const store = AgentStore.open(dir, { synchronous: mode === 'FULL' ? 'FULL' : 'NORMAL' });
   if (mode === 'NORMAL') (store as any).durably = (fn: () => unknown) => fn(); // the old behaviour
   try {
-    for (let i = 0; i < 20; i++) store.ackReceipts([receipt(-i - 1)].filter((r) => store.recordReceipt(r)).map((r) => r.id));
+    for (let i = 0; i < 20; i++)
+      store.ackReceipts([receipt(-i - 1)].filter((r) => store.recordReceipt(r)).map((r) => r.id));
     const samples: number[] = [];
     const t0 = performance.now();
     for (let i = 0; i < N; i++) {
@@ -51,7 +57,12 @@ function measure(mode: 'NORMAL' | 'FULL-receipt' | 'FULL'): { mean: number; medi
     }
     const total = performance.now() - t0;
     samples.sort((a, b) => a - b);
-    return { mean: total / N, median: samples[Math.floor(N / 2)]!, p95: samples[Math.min(N - 1, Math.floor(N * 0.95))]!, perSecond: (N / total) * 1000 };
+    return {
+      mean: total / N,
+      median: samples[Math.floor(N / 2)]!,
+      p95: samples[Math.min(N - 1, Math.floor(N * 0.95))]!,
+      perSecond: (N / total) * 1000,
+    };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -64,6 +75,10 @@ const results: Record<string, number> = {};
 for (const mode of ['NORMAL', 'FULL-receipt', 'FULL'] as const) {
   const f = measure(mode);
   results[mode] = f.mean;
-  console.log(`${mode.padEnd(12)}  ${f.mean.toFixed(3).padStart(7)}  ${f.median.toFixed(3).padStart(9)}  ${f.p95.toFixed(3).padStart(7)}  ${f.perSecond.toFixed(0).padStart(11)}`);
+  console.log(
+    `${mode.padEnd(12)}  ${f.mean.toFixed(3).padStart(7)}  ${f.median.toFixed(3).padStart(9)}  ${f.p95.toFixed(3).padStart(7)}  ${f.perSecond.toFixed(0).padStart(11)}`,
+  );
 }
-console.log(`FULL-receipt costs ${(results['FULL-receipt']! - results.NORMAL!).toFixed(3)} ms more per receipt than NORMAL (mean)`);
+console.log(
+  `FULL-receipt costs ${(results['FULL-receipt']! - results.NORMAL!).toFixed(3)} ms more per receipt than NORMAL (mean)`,
+);

@@ -20,7 +20,12 @@ function simulate(maxMs: number, outageMs: number) {
     perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
   }
   waits.sort((a, b) => a - b);
-  return { median: waits[Math.floor(N / 2)]!, p95: waits[Math.floor(N * 0.95)]!, max: waits[N - 1]!, peak: Math.max(...perSecond.values()) };
+  return {
+    median: waits[Math.floor(N / 2)]!,
+    p95: waits[Math.floor(N * 0.95)]!,
+    max: waits[N - 1]!,
+    peak: Math.max(...perSecond.values()),
+  };
 }
 
 console.log(`${N} agents; wait after the broker returns until the first attempt, and the busiest second`);
@@ -28,6 +33,8 @@ console.log('cap     outage   median s   p95 s   max s   peak agents/s');
 for (const outage of [30_000, 120_000, 600_000]) {
   for (const cap of [15_000, 60_000]) {
     const f = simulate(cap, outage);
-    console.log(`${String(cap / 1000).padStart(3)} s  ${String(outage / 1000).padStart(5)} s  ${(f.median / 1000).toFixed(1).padStart(8)}  ${(f.p95 / 1000).toFixed(1).padStart(6)}  ${(f.max / 1000).toFixed(1).padStart(6)}  ${String(f.peak).padStart(14)}`);
+    console.log(
+      `${String(cap / 1000).padStart(3)} s  ${String(outage / 1000).padStart(5)} s  ${(f.median / 1000).toFixed(1).padStart(8)}  ${(f.p95 / 1000).toFixed(1).padStart(6)}  ${(f.max / 1000).toFixed(1).padStart(6)}  ${String(f.peak).padStart(14)}`,
+    );
   }
 }

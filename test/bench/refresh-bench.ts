@@ -14,9 +14,15 @@ const N = Number(process.argv[2] ?? 10_000);
 const ROOT = 'tinh-bench';
 
 /** The dispatcher's own longest slice since the last call (this branch on; absent before). */
-const slice = () => ((t.hub.ctx.dispatcher as any).takeLongestSlice?.() ?? { wallMs: NaN, cpuMs: NaN }) as { wallMs: number; cpuMs: number };
+const slice = () =>
+  ((t.hub.ctx.dispatcher as any).takeLongestSlice?.() ?? { wallMs: NaN, cpuMs: NaN }) as {
+    wallMs: number;
+    cpuMs: number;
+  };
 
-async function blocking(f: () => Promise<unknown>): Promise<{ maxBlockMs: number; ms: number; slice: { wallMs: number; cpuMs: number } }> {
+async function blocking(
+  f: () => Promise<unknown>,
+): Promise<{ maxBlockMs: number; ms: number; slice: { wallMs: number; cpuMs: number } }> {
   slice();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
@@ -38,15 +44,28 @@ try {
   await a.post('/api/v1/areas', { slug: ROOT, name: 'Tỉnh Bench', level: 'province' });
   for (let d = 0; d < 10; d++) {
     await a.post('/api/v1/areas', { parentPath: ROOT, slug: `huyen-${d}`, name: `Huyện ${d}`, level: 'district' });
-    for (let w = 0; w < 10; w++) await a.post('/api/v1/areas', { parentPath: `${ROOT}/huyen-${d}`, slug: `xa-${w}`, name: `Xã ${d}.${w}`, level: 'ward' });
+    for (let w = 0; w < 10; w++)
+      await a.post('/api/v1/areas', {
+        parentPath: `${ROOT}/huyen-${d}`,
+        slug: `xa-${w}`,
+        name: `Xã ${d}.${w}`,
+        level: 'ward',
+      });
   }
   const wards = db.prepare("SELECT id FROM areas WHERE path LIKE ? || '/%/%'").pluck().all(ROOT) as number[];
-  const insert = db.prepare("INSERT INTO devices(id, name, kind, area_id, enrolled_at, created_at) VALUES (?, ?, 'led', ?, ?, ?)");
+  const insert = db.prepare(
+    "INSERT INTO devices(id, name, kind, area_id, enrolled_at, created_at) VALUES (?, ?, 'led', ?, ?, ?)",
+  );
   db.transaction(() => {
     for (let i = 0; i < N; i++) insert.run(`led-${i}`, `led-${i}`, wards[i % wards.length], Date.now(), Date.now());
   })();
   await a.post('/api/v1/users', { username: 'tinh', password: 'password-tinh', role: 'district', areaPath: ROOT });
-  await a.post('/api/v1/users', { username: 'lanhdao', password: 'password-lanhdao', role: 'approver', areaPath: ROOT });
+  await a.post('/api/v1/users', {
+    username: 'lanhdao',
+    password: 'password-lanhdao',
+    role: 'approver',
+    areaPath: ROOT,
+  });
   const author = await t.api.as('tinh', 'password-tinh');
   const leader = await t.api.as('lanhdao', 'password-lanhdao');
   const settled = () => t.hub.ctx.dispatcher.refresh([]);
@@ -75,13 +94,30 @@ try {
   const forced = await blocking(() => t.hub.ctx.dispatcher.refresh(undefined, true));
 
   const f = (x: number) => `${Math.round(x)}`.padStart(6);
-  console.log(`\nmanifest work for ${N} enrolled LED boards, embedded broker; longest event-loop block and duration, ms`);
-  console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores: a preempted process shows its wait as a block too)`);
-  console.log('what                                    longest block  longest slice (wall / CPU)   API call   all manifests');
-  console.log(`approve a province bulletin (all ${N})  ${f(province.maxBlockMs)}        ${f(province.slice.wallMs)} / ${f(province.slice.cpuMs)}        ${f(province.apiMs)}     ${f(province.ms)}`);
-  console.log(`approve a district bulletin (${N / 10})     ${f(district.maxBlockMs)}        ${f(district.slice.wallMs)} / ${f(district.slice.cpuMs)}        ${f(district.apiMs)}     ${f(district.ms)}`);
-  console.log(`10-minute refresh, nothing changed       ${f(idle.maxBlockMs)}        ${f(idle.slice.wallMs)} / ${f(idle.slice.cpuMs)}                   ${f(idle.ms)}`);
-  console.log(`forced republish (connection start)      ${f(forced.maxBlockMs)}        ${f(forced.slice.wallMs)} / ${f(forced.slice.cpuMs)}                   ${f(forced.ms)}`);
+  console.log(
+    `\nmanifest work for ${N} enrolled LED boards, embedded broker; longest event-loop block and duration, ms`,
+  );
+  console.log(
+    `(load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores: a preempted process shows its wait as a block too)`,
+  );
+  console.log(
+    'what                                    longest block  longest slice (wall / CPU)   API call   all manifests',
+  );
+  console.log(
+    `approve a province bulletin (all ${N})  ${f(province.maxBlockMs)}        ${f(province.slice.wallMs)} / ${f(province.slice.cpuMs)}        ${f(province.apiMs)}     ${f(province.ms)}`,
+  );
+  console.log(
+    `approve a district bulletin (${N / 10})     ${f(district.maxBlockMs)}        ${f(district.slice.wallMs)} / ${f(district.slice.cpuMs)}        ${f(district.apiMs)}     ${f(district.ms)}`,
+  );
+  console.log(
+    `10-minute refresh, nothing changed       ${f(idle.maxBlockMs)}        ${f(idle.slice.wallMs)} / ${f(idle.slice.cpuMs)}                   ${f(idle.ms)}`,
+  );
+  console.log(
+    `forced republish (connection start)      ${f(forced.maxBlockMs)}        ${f(forced.slice.wallMs)} / ${f(forced.slice.cpuMs)}                   ${f(forced.ms)}`,
+  );
 } finally {
   await t.stop();
 }

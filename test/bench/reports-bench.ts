@@ -36,7 +36,9 @@ function seed(): string {
   const { receipts } = seedCoverageDb(db, { from, days, devices: N, wards: 20, now: to + 3600_000, reporting: 0.95 });
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  console.log(`fixture: ${N} devices, ${receipts} receipts in ${period} (${days} days), written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `fixture: ${N} devices, ${receipts} receipts in ${period} (${days} days), written in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   return data;
 }
 
@@ -53,13 +55,15 @@ function mainCheckout(): string | null {
   }
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 /** CPU time the process has used, in ms (user + system; clock ticks of 10 ms). */
 const cpuMs = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 };
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 interface Figures {
   [what: string]: { p50: number; p99: number; cpu: number; bytes?: number; n: number } | number | string;
@@ -95,21 +99,38 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
   if (paged) {
     // A page well inside the month: follow the cursors of 200-row pages a few times.
     let cursor = summary.body.rowsNext;
-    for (let i = 0; i < 5 && cursor; i++) cursor = (await time(`${base}/reports/coverage/rows?${area}&limit=200&cursor=${encodeURIComponent(cursor)}`, 1)).body.next;
-    out['detail page (200 rows)'] = await time(`${base}/reports/coverage/rows?${area}&limit=200&cursor=${encodeURIComponent(cursor)}`, RUNS);
-    out['problems page (200 rows)'] = await time(`${base}/reports/coverage/rows?${area}&limit=200&result=failed,missed,partial`, RUNS);
+    for (let i = 0; i < 5 && cursor; i++)
+      cursor = (await time(`${base}/reports/coverage/rows?${area}&limit=200&cursor=${encodeURIComponent(cursor)}`, 1))
+        .body.next;
+    out['detail page (200 rows)'] = await time(
+      `${base}/reports/coverage/rows?${area}&limit=200&cursor=${encodeURIComponent(cursor)}`,
+      RUNS,
+    );
+    out['problems page (200 rows)'] = await time(
+      `${base}/reports/coverage/rows?${area}&limit=200&result=failed,missed,partial`,
+      RUNS,
+    );
   } else out['detail page (200 rows)'] = 'no paging on main';
   out['CSV, streamed'] = await time(`${base}/reports/coverage?${area}&format=csv`, 3);
   out['PDF'] = await time(`${base}/reports/coverage.pdf?${area}`, 3);
   // The daily bulletin reaches every device: one day of it is 2 × N device rows.
   const day = `from=${from + 10 * 86_400_000}&to=${from + 11 * 86_400_000}`;
-  out[`GET /broadcasts/{id} (${2 * N} rows${paged ? ', first page of 500' : ''})`] = await time(`${base}/broadcasts/b-daily?${day}`, runs);
+  out[`GET /broadcasts/{id} (${2 * N} rows${paged ? ', first page of 500' : ''})`] = await time(
+    `${base}/broadcasts/b-daily?${day}`,
+    runs,
+  );
   out['hub peak RSS, MB'] = Math.round(peakRss(hub.child.pid!));
   return out;
 }
 
 async function serve(data: string, bin?: string) {
-  const hub = await startHubProcess({ dataDir: data, httpPort: await freePort(), mqttPort: await freePort(), bin, logLevel: 'error' });
+  const hub = await startHubProcess({
+    dataDir: data,
+    httpPort: await freePort(),
+    mqttPort: await freePort(),
+    bin,
+    logLevel: 'error',
+  });
   try {
     // Warm up (the first request compiles statements and loads fonts).
     await hub.admin.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&period=${period}`);
@@ -130,14 +151,26 @@ try {
     before = await serve(data, path.join(src, 'bin', 'wardcast.mjs'));
   }
   const now = await serve(after);
-  const ms = (v: any) => (typeof v === 'object' ? `${v.p50.toFixed(0)} / ${v.p99.toFixed(0)} ms, cpu ${v.cpu.toFixed(0)}${v.bytes && v.bytes > 100_000 ? `, ${(v.bytes / 1e6).toFixed(1)} MB` : ''}` : String(v));
-  console.log(`\n${'what (p50 / p99 wall; hub CPU ms a request)'.padEnd(52)} ${'main (before)'.padEnd(34)} ${'this branch'.padEnd(34)} after/before (p50)`);
+  const ms = (v: any) =>
+    typeof v === 'object'
+      ? `${v.p50.toFixed(0)} / ${v.p99.toFixed(0)} ms, cpu ${v.cpu.toFixed(0)}${v.bytes && v.bytes > 100_000 ? `, ${(v.bytes / 1e6).toFixed(1)} MB` : ''}`
+      : String(v);
+  console.log(
+    `\n${'what (p50 / p99 wall; hub CPU ms a request)'.padEnd(52)} ${'main (before)'.padEnd(34)} ${'this branch'.padEnd(34)} after/before (p50)`,
+  );
   for (const [k, v] of Object.entries(now)) {
     const b = before?.[k] ?? before?.[k.replace(', first page of 500', '')];
-    const ratio = b && typeof b === 'object' && typeof v === 'object' ? (v.p50 / b.p50).toFixed(3) : b && typeof b === 'number' && typeof v === 'number' ? (v / b).toFixed(2) : '';
+    const ratio =
+      b && typeof b === 'object' && typeof v === 'object'
+        ? (v.p50 / b.p50).toFixed(3)
+        : b && typeof b === 'number' && typeof v === 'number'
+          ? (v / b).toFixed(2)
+          : '';
     console.log(`${k.padEnd(52)} ${(b === undefined ? '—' : ms(b)).padEnd(34)} ${ms(v).padEnd(34)} ${ratio}`);
   }
-  console.log(`\ngoals: summary p99 < 500 ms, detail page p99 < 200 ms, broadcast detail p99 < 200 ms, hub RSS < 300 MB (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`);
+  console.log(
+    `\ngoals: summary p99 < 500 ms, detail page p99 < 200 ms, broadcast detail p99 < 200 ms, hub RSS < 300 MB (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

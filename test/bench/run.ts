@@ -7,7 +7,8 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const named = new Map<string, string>([['media', 'hub/media/bench.ts']]);
-for (const f of readdirSync(import.meta.dirname).filter((f) => f.endsWith('-bench.ts'))) named.set(f.replace(/-bench\.ts$/, ''), `test/bench/${f}`);
+for (const f of readdirSync(import.meta.dirname).filter((f) => f.endsWith('-bench.ts')))
+  named.set(f.replace(/-bench\.ts$/, ''), `test/bench/${f}`);
 named.set('fleet', 'test/fleet/fleet-cli.ts');
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

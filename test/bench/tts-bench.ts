@@ -19,28 +19,47 @@ const textOf = (chars: number) => SENTENCE.repeat(Math.ceil(chars / SENTENCE.len
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const ENGINES: Array<[label: string, command: string[], voice: string]> = [
-  ['espeak-ng vi (northern), file in/out', ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'], 'vi'],
+  [
+    'espeak-ng vi (northern), file in/out',
+    ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'],
+    'vi',
+  ],
   ['espeak-ng vi, stdin/stdout', ['espeak-ng', '-v', '{voice}', '-s', '150', '--stdout'], 'vi'],
-  ['espeak-ng vi-vn-x-central', ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'], 'vi-vn-x-central'],
-  ['espeak-ng vi-vn-x-south', ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'], 'vi-vn-x-south'],
+  [
+    'espeak-ng vi-vn-x-central',
+    ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'],
+    'vi-vn-x-central',
+  ],
+  [
+    'espeak-ng vi-vn-x-south',
+    ['espeak-ng', '-v', '{voice}', '-s', '150', '-w', '{out}', '-f', '{textFile}'],
+    'vi-vn-x-south',
+  ],
 ];
 
 try {
   const t0 = performance.now();
   const n = 200;
   for (let i = 0; i < n; i++) normalizeVietnamese(textOf(5000));
-  console.log(`normaliser: ${((performance.now() - t0) / n / 50).toFixed(3)} ms per 100 characters (5000-character text, ${n} runs)`);
+  console.log(
+    `normaliser: ${((performance.now() - t0) / n / 50).toFixed(3)} ms per 100 characters (5000-character text, ${n} runs)`,
+  );
 
-  console.log(`\n${'engine'.padEnd(40)} ${'chars'.padStart(6)} ${'ms/100 ch'.padStart(10)} ${'speech s/100 ch'.padStart(16)} ${'× realtime'.padStart(11)}`);
+  console.log(
+    `\n${'engine'.padEnd(40)} ${'chars'.padStart(6)} ${'ms/100 ch'.padStart(10)} ${'speech s/100 ch'.padStart(16)} ${'× realtime'.padStart(11)}`,
+  );
   for (const [label, command, voice] of ENGINES) {
     for (const chars of [100, 1000, 5000]) {
       const spoken = normalizeVietnamese(textOf(chars));
       const out = path.join(dir, 'out.wav');
       const times: number[] = [];
-      for (let r = 0; r < runs; r++) times.push((await synthesize({ command, voice, timeoutMs: 120_000 }, spoken, out, dir)).ms);
+      for (let r = 0; r < runs; r++)
+        times.push((await synthesize({ command, voice, timeoutMs: 120_000 }, spoken, out, dir)).ms);
       const ms = median(times);
       const audio = decodedMs(ffmpeg, out);
-      console.log(`${label.padEnd(40)} ${String(chars).padStart(6)} ${((ms / chars) * 100).toFixed(1).padStart(10)} ${((audio / 1000 / chars) * 100).toFixed(2).padStart(16)} ${(audio / ms).toFixed(0).padStart(10)}×`);
+      console.log(
+        `${label.padEnd(40)} ${String(chars).padStart(6)} ${((ms / chars) * 100).toFixed(1).padStart(10)} ${((audio / 1000 / chars) * 100).toFixed(2).padStart(16)} ${(audio / ms).toFixed(0).padStart(10)}×`,
+      );
     }
   }
 

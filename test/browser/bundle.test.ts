@@ -21,7 +21,9 @@ describe('web bundle', () => {
       const css = readFileSync(path.join(out, 'app.css'));
       const gz = { js: gzipSync(js).length, css: gzipSync(css).length };
       recordFigure('bundle', { js: js.length, css: css.length, jsGzip: gz.js, cssGzip: gz.css });
-      console.log(`web bundle: app.js ${(js.length / 1024).toFixed(1)} KiB (${(gz.js / 1024).toFixed(1)} KiB gzip), app.css ${(css.length / 1024).toFixed(1)} KiB (${(gz.css / 1024).toFixed(1)} KiB gzip)`);
+      console.log(
+        `web bundle: app.js ${(js.length / 1024).toFixed(1)} KiB (${(gz.js / 1024).toFixed(1)} KiB gzip), app.css ${(css.length / 1024).toFixed(1)} KiB (${(gz.css / 1024).toFixed(1)} KiB gzip)`,
+      );
       expect(gz.js).toBeLessThan(60 * 1024);
       // No network at run time: no absolute URLs to other hosts in the bundle or the page.
       expect(js.toString()).not.toMatch(/https?:\/\/(?!www\.w3\.org)[a-z0-9.-]+\.[a-z]{2,}\//i);
@@ -30,7 +32,9 @@ describe('web bundle', () => {
       expect(html).not.toMatch(/https?:\/\//);
       // An output older than the sources is rebuilt — also sources it takes from outside web/.
       const imported: string[] = JSON.parse(readFileSync(path.join(out, 'inputs.json'), 'utf8'));
-      expect(imported).toEqual(expect.arrayContaining([path.join('protocol', 'geo.ts'), path.join('firmware-bridge', 'led', 'text.ts')]));
+      expect(imported).toEqual(
+        expect.arrayContaining([path.join('protocol', 'geo.ts'), path.join('firmware-bridge', 'led', 'text.ts')]),
+      );
       const built = statSync(path.join(out, 'app.js')).mtime;
       utimesSync(path.join(out, 'inputs.json'), built, built);
       const geo = path.join(WEB_SRC, '..', 'protocol', 'geo.ts');

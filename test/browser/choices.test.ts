@@ -28,7 +28,14 @@ const DAY = 86_400_000;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
-const bulletin = (title: string, when: string) => ({ title, led: { pages: [{ lines: [title], mode: 'hold', seconds: 30 }] }, priority: 'normal', volume: 60, targets: { areas: [HA_DINH], devices: [] }, startsAt: when });
+const bulletin = (title: string, when: string) => ({
+  title,
+  led: { pages: [{ lines: [title], mode: 'hold', seconds: 30 }] },
+  priority: 'normal',
+  volume: 60,
+  targets: { areas: [HA_DINH], devices: [] },
+  startsAt: when,
+});
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -67,7 +74,14 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
 
       // The official's form already says which one plays.
       {
-        const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'schedule', c.viewport, c.locale);
+        const { page, ctx } = await openAs(
+          browser,
+          t.hub.httpUrl,
+          WARD_USERS.official,
+          'schedule',
+          c.viewport,
+          c.locale,
+        );
         await page.click('[data-testid=new-broadcast]');
         await page.fill('[data-testid=broadcast-form] input[name=title]', 'Bản nháp');
         await page.check('[data-testid=broadcast-form] input[name=use-led]');
@@ -76,8 +90,12 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
         await page.fill('[data-testid=broadcast-form] input[name=time]', c.time);
         await page.locator('[data-testid=broadcast-form] input[name=time]').blur();
         // Against the approved one: it plays. Against the other one waiting: whichever is approved first.
-        const who = page.locator('[data-testid=conflict-overlap]', { hasText: `«Tin trước ${c.time}»` }).locator('[data-testid=who-plays]');
-        const pending = page.locator('[data-testid=conflict-overlap]', { hasText: `«Tin sau ${c.time}»` }).locator('[data-testid=who-plays]');
+        const who = page
+          .locator('[data-testid=conflict-overlap]', { hasText: `«Tin trước ${c.time}»` })
+          .locator('[data-testid=who-plays]');
+        const pending = page
+          .locator('[data-testid=conflict-overlap]', { hasText: `«Tin sau ${c.time}»` })
+          .locator('[data-testid=who-plays]');
         await pending.waitFor({ timeout: 15_000 });
         expect(await pending.getAttribute('data-plays')).toBe('first-approved');
         await who.waitFor({ timeout: 15_000 });
@@ -86,25 +104,40 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
         await ctx.close();
       }
 
-      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'approvals', c.viewport, c.locale);
+      const { page, ctx, errors } = await openAs(
+        browser,
+        t.hub.httpUrl,
+        WARD_USERS.leader,
+        'approvals',
+        c.viewport,
+        c.locale,
+      );
       const card = page.locator(`[data-testid=queue-item][data-title="Tin sau ${c.time}"]`);
       await card.locator('[data-testid=queue-who-plays]').waitFor();
       expect(await card.locator('[data-testid=queue-who-plays]').getAttribute('data-plays')).toBe('other');
       expect(await card.locator('[data-testid=queue-who-plays]').textContent()).toBe(
         `Nếu không chọn khác: «Tin trước ${c.time}» sẽ phát (đã duyệt trước hoặc bắt đầu trước); bản tin này chờ bản tin kia phát xong và bị bỏ qua nếu phải chờ quá 1 phút. Hãy chọn bên dưới bản tin nào phát.`,
       );
-      expect(await card.locator('[data-testid=same-level-choice] legend').textContent()).toBe('Trùng giờ với bản tin cùng cấp đã duyệt: chọn bản tin nào phát');
+      expect(await card.locator('[data-testid=same-level-choice] legend').textContent()).toBe(
+        'Trùng giờ với bản tin cùng cấp đã duyệt: chọn bản tin nào phát',
+      );
       expect(await card.locator('[data-testid=approve]').isDisabled()).toBe(true);
       expect(await fitsWidth(page)).toBe(true);
       if (c.locale === 'en-US') {
         // The same card in English (the UI's own language switch; the browser's locale does not change it).
         await page.click('[data-testid=lang]');
-        expect(await card.locator('[data-testid=same-level-choice] legend').textContent()).toBe('Clashes with an approved bulletin of the same level: choose which plays');
-        expect(await card.locator('[data-testid=queue-who-plays]').textContent()).toContain(`Unless chosen otherwise: «Tin trước ${c.time}» plays`);
+        expect(await card.locator('[data-testid=same-level-choice] legend').textContent()).toBe(
+          'Clashes with an approved bulletin of the same level: choose which plays',
+        );
+        expect(await card.locator('[data-testid=queue-who-plays]').textContent()).toContain(
+          `Unless chosen otherwise: «Tin trước ${c.time}» plays`,
+        );
         await page.click('[data-testid=lang]');
       }
       await card.locator(`[data-testid=choose-${c.choose}]`).check();
-      expect(await card.locator('[data-testid=approve]').textContent()).toBe(c.choose === 'air-ours' ? 'Phê duyệt — bản tin này phát' : 'Phê duyệt — bản tin này nhường');
+      expect(await card.locator('[data-testid=approve]').textContent()).toBe(
+        c.choose === 'air-ours' ? 'Phê duyệt — bản tin này phát' : 'Phê duyệt — bản tin này nhường',
+      );
       await shot(page, `approval-same-level-${c.viewport.width}`);
       await card.locator('[data-testid=approve]').click();
       await card.waitFor({ state: 'detached' });
@@ -113,7 +146,9 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       const detail = await official.get(`/api/v1/broadcasts/${second.id}`);
       expect(detail.status).toBe('approved');
       expect(detail.clashDecision).toMatchObject({ decision: c.choose, sameLevel: true });
-      const planned = async (id: string) => (await official.get(`/api/v1/broadcasts/${id}`)).devices.filter((d: any) => d.scheduledStart.startsWith(when)).length;
+      const planned = async (id: string) =>
+        (await official.get(`/api/v1/broadcasts/${id}`)).devices.filter((d: any) => d.scheduledStart.startsWith(when))
+          .length;
       // (Two LED boards in Hạ Đình: one occurrence each.)
       expect([await planned(first.id), await planned(second.id)]).toEqual(c.choose === 'air-ours' ? [0, 2] : [2, 0]);
       // The bulletin's page says what the leader chose.
@@ -121,12 +156,20 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       await page.locator('[data-testid=decided-row] button', { hasText: `Tin sau ${c.time}` }).click();
       const decided = page.locator('[data-testid=clash-decision]');
       await decided.waitFor();
-      expect(await decided.textContent()).toContain(c.choose === 'air-ours' ? `Lãnh đạo đã chọn: bản tin này phát; «Tin trước ${c.time}» nhường 2 lần phát` : 'Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; 2 lần phát');
+      expect(await decided.textContent()).toContain(
+        c.choose === 'air-ours'
+          ? `Lãnh đạo đã chọn: bản tin này phát; «Tin trước ${c.time}» nhường 2 lần phát`
+          : 'Lãnh đạo đã chọn: bản tin này nhường bản tin cùng cấp; 2 lần phát',
+      );
       // Audited: the activity log names the leader's choice apart from an official's decision.
       await page.click('[data-tab=audit]');
       const choiceRow = page.locator('[data-testid=audit-row][data-action="broadcast.decision"]').first();
       await choiceRow.waitFor();
-      expect(await choiceRow.locator('[data-testid=audit-text]').textContent()).toMatch(c.choose === 'air-ours' ? /^Trùng giờ với bản tin cùng cấp «Tin trước .*»: chọn phát «Tin sau / : /^Trùng giờ với bản tin cùng cấp «Tin trước .*»: chọn để «Tin sau .*» nhường/);
+      expect(await choiceRow.locator('[data-testid=audit-text]').textContent()).toMatch(
+        c.choose === 'air-ours'
+          ? /^Trùng giờ với bản tin cùng cấp «Tin trước .*»: chọn phát «Tin sau /
+          : /^Trùng giờ với bản tin cùng cấp «Tin trước .*»: chọn để «Tin sau .*» nhường/,
+      );
       expect(errors).toEqual([]);
       await ctx.close();
     });
@@ -135,24 +178,45 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
 
 describe('library: media nobody uses can be archived or deleted, each asked first', () => {
   const settled = (id: number) =>
-    official.waitFor(async () => {
-      const m = await official.get(`/api/v1/media/${id}`);
-      return m.status !== 'processing' ? m : null;
-    }, 30_000, `media ${id}`);
+    official.waitFor(
+      async () => {
+        const m = await official.get(`/api/v1/media/${id}`);
+        return m.status !== 'processing' ? m : null;
+      },
+      30_000,
+      `media ${id}`,
+    );
   const item = (page: Page, name: string) => page.locator(`[data-testid=media-item][data-name="${name}"]`);
   /** Answers the next confirmation and returns its question. */
-  const confirmNext = (page: Page) => new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+  const confirmNext = (page: Page) =>
+    new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
 
   it('vi-VN at 1366 px: a failed upload is deleted; one in use is refused naming the bulletin; archive and restore; all audited', async () => {
     const bad = path.join(tmp, 'hong.mp3');
     writeFileSync(bad, 'Đây không phải là âm thanh.\n'.repeat(50));
     const failed = await settled((await official.upload('/api/v1/media', bad, 'tai-loi.mp3')).id);
     expect(failed.status).toBe('failed');
-    const used = await settled((await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Đang dùng.', 'wav'), 'dang-dung.wav')).id);
-    const spare = await settled((await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Không ai dùng.', 'wav'), 'khong-ai-dung.wav')).id);
-    await official.post('/api/v1/broadcasts', { title: 'Tin phát sáng mai', mediaId: used.id, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(2)}T06:30` });
+    const used = await settled(
+      (await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Đang dùng.', 'wav'), 'dang-dung.wav')).id,
+    );
+    const spare = await settled(
+      (await official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Không ai dùng.', 'wav'), 'khong-ai-dung.wav')).id,
+    );
+    await official.post('/api/v1/broadcasts', {
+      title: 'Tin phát sáng mai',
+      mediaId: used.id,
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(2)}T06:30`,
+    });
 
-    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'library', DESKTOP, 'vi-VN');
+    const { page, ctx, errors } = await openAs(
+      browser,
+      t.hub.httpUrl,
+      WARD_USERS.official,
+      'library',
+      DESKTOP,
+      'vi-VN',
+    );
     await item(page, 'tai-loi.mp3').waitFor();
     // The failed upload goes, after the question.
     const asked = confirmNext(page);
@@ -167,7 +231,12 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
     expect(await why.textContent()).toBe(
       'Không thể xóa «dang-dung.wav»: tệp đang được dùng trong 1 bản tin còn có thể phát hoặc có trong báo cáo: «Tin phát sáng mai». Hãy hủy hoặc chờ các bản tin đó bị từ chối trước.',
     );
-    expect(await why.evaluate((e) => getComputedStyle(e).color)).toBe(await page.locator('.error').first().evaluate((e) => getComputedStyle(e).color));
+    expect(await why.evaluate((e) => getComputedStyle(e).color)).toBe(
+      await page
+        .locator('.error')
+        .first()
+        .evaluate((e) => getComputedStyle(e).color),
+    );
     // Archive hides it; the archived list restores it.
     const archiveAsked = confirmNext(page);
     await item(page, 'khong-ai-dung.wav').locator('[data-testid=media-archive]').click();
@@ -186,13 +255,28 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
 
     // The activity log names them in words.
     {
-      const { page: audit, ctx: actx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader2, 'audit', DESKTOP, 'vi-VN');
-      const sentences = await audit.locator('[data-testid=audit-row][data-action^="media."] [data-testid=audit-text]').allTextContents();
-      for (const words of ['Xóa tệp âm thanh «', 'Lưu trữ tệp âm thanh «', 'Khôi phục tệp âm thanh «']) expect(sentences.some((s) => s.startsWith(words)), words).toBe(true);
+      const { page: audit, ctx: actx } = await openAs(
+        browser,
+        t.hub.httpUrl,
+        WARD_USERS.leader2,
+        'audit',
+        DESKTOP,
+        'vi-VN',
+      );
+      const sentences = await audit
+        .locator('[data-testid=audit-row][data-action^="media."] [data-testid=audit-text]')
+        .allTextContents();
+      for (const words of ['Xóa tệp âm thanh «', 'Lưu trữ tệp âm thanh «', 'Khôi phục tệp âm thanh «'])
+        expect(
+          sentences.some((s) => s.startsWith(words)),
+          words,
+        ).toBe(true);
       await actx.close();
     }
     const log = (await leader2.get('/api/v1/audit')).map((e: any) => `${e.action} ${e.target}`);
-    expect(log).toEqual(expect.arrayContaining([`media.delete ${failed.id}`, `media.archive ${spare.id}`, `media.restore ${spare.id}`]));
+    expect(log).toEqual(
+      expect.arrayContaining([`media.delete ${failed.id}`, `media.archive ${spare.id}`, `media.restore ${spare.id}`]),
+    );
     expect(log).not.toContain(`media.delete ${used.id}`);
   });
 
@@ -218,27 +302,45 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
   });
 });
 
-describe('a failure reads as a reason an official understands; the device\'s words are one click away', () => {
+describe("a failure reads as a reason an official understands; the device's words are one click away", () => {
   const boards: Array<{ dev: MqttDevice; key: string; id: string }> = [];
   let emergency: any;
   // What devices said: a new agent gives a code, an older one only its technical English.
   const SAID = {
     // (Its English alone would read as the board's own error: the words below come from the code.)
-    'led-hd-1': { reasonCode: 'device-unreachable', reason: 'LED board did not take the message: bang-led-1: connect ECONNREFUSED tcp 127.0.0.1:40123' },
-    'led-hd-2': { reason: 'LED board did not take the message: bang-led-2: show failed (invalid): page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide' },
+    'led-hd-1': {
+      reasonCode: 'device-unreachable',
+      reason: 'LED board did not take the message: bang-led-1: connect ECONNREFUSED tcp 127.0.0.1:40123',
+    },
+    'led-hd-2': {
+      reason:
+        'LED board did not take the message: bang-led-2: show failed (invalid): page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide',
+    },
   } as const;
   const WORDS = {
-    'led-hd-1': 'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
-    'led-hd-2': 'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+    'led-hd-1':
+      'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+    'led-hd-2':
+      'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
   };
 
   beforeAll(async () => {
     for (const id of ['led-hd-1', 'led-hd-2'] as const) {
       const keys = generateSigningKeys();
       const { mqttPassword } = await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: keys.publicKeyPem });
-      boards.push({ id, key: keys.privateKeyPem, dev: await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: id, password: mqttPassword, session: 1 }) });
+      boards.push({
+        id,
+        key: keys.privateKeyPem,
+        dev: await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: id, password: mqttPassword, session: 1 }),
+      });
     }
-    emergency = await w.district.post('/api/v1/broadcasts', { title: 'Khẩn cấp: thử bảng', priority: 'emergency', led: { pages: [{ lines: ['KHẨN CẤP'], mode: 'flash', seconds: 8 }] }, targets: { areas: [HA_DINH] }, startsAt: 'now' });
+    emergency = await w.district.post('/api/v1/broadcasts', {
+      title: 'Khẩn cấp: thử bảng',
+      priority: 'emergency',
+      led: { pages: [{ lines: ['KHẨN CẤP'], mode: 'flash', seconds: 8 }] },
+      targets: { areas: [HA_DINH] },
+      startsAt: 'now',
+    });
     const devices = (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices;
     for (const b of boards) {
       const occ = devices.find((d: any) => d.deviceId === b.id).occurrenceId as string;
@@ -258,7 +360,12 @@ describe('a failure reads as a reason an official understands; the device\'s wor
       });
       await b.dev.client.publishAsync(topics().deviceEvent(b.id, 'receipt'), JSON.stringify(receipt), { qos: 1 });
     }
-    await w.district.waitFor(async () => (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices.every((d: any) => d.state === 'failed'), 15_000, 'both failures admitted');
+    await w.district.waitFor(
+      async () =>
+        (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices.every((d: any) => d.state === 'failed'),
+      15_000,
+      'both failures admitted',
+    );
   });
   afterAll(async () => {
     for (const b of boards) await b.dev.end();
@@ -272,9 +379,19 @@ describe('a failure reads as a reason an official understands; the device\'s wor
     { locale: 'en-US', viewport: PHONE },
   ]) {
     it(`${c.locale} at ${c.viewport.width} px: the bulletin's page and the coverage page give the reason in red, in Vietnamese; the driver's words behind 'Chi tiết kỹ thuật'`, async () => {
-      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'approvals', c.viewport, c.locale);
+      const { page, ctx, errors } = await openAs(
+        browser,
+        t.hub.httpUrl,
+        WARD_USERS.leader,
+        'approvals',
+        c.viewport,
+        c.locale,
+      );
       await page.locator('[data-testid=decided-row] button', { hasText: 'Khẩn cấp: thử bảng' }).click();
-      const row = (id: string) => page.locator(`[data-testid=detail-devices] tr:has-text("${id === 'led-hd-1' ? 'Bảng LED Hạ Đình' : 'Bảng LED chợ Hạ Đình'}")`);
+      const row = (id: string) =>
+        page.locator(
+          `[data-testid=detail-devices] tr:has-text("${id === 'led-hd-1' ? 'Bảng LED Hạ Đình' : 'Bảng LED chợ Hạ Đình'}")`,
+        );
       for (const id of ['led-hd-1', 'led-hd-2'] as const) {
         const reason = row(id).locator('[data-testid=fail-reason]');
         await reason.waitFor();
@@ -285,7 +402,9 @@ describe('a failure reads as a reason an official understands; the device\'s wor
       }
       expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|tcp 127\.0\.0\.1|LED board did not take/);
       await row('led-hd-1').locator('summary', { hasText: 'Chi tiết kỹ thuật' }).click();
-      expect(await row('led-hd-1').locator('[data-testid=fail-detail] code').textContent()).toBe(SAID['led-hd-1'].reason);
+      expect(await row('led-hd-1').locator('[data-testid=fail-detail] code').textContent()).toBe(
+        SAID['led-hd-1'].reason,
+      );
       expect(await fitsWidth(page)).toBe(true);
       await shot(page, `failure-reason-detail-${c.viewport.width}`);
 
@@ -293,12 +412,16 @@ describe('a failure reads as a reason an official understands; the device\'s wor
       await page.click('[data-tab=coverage]');
       const problems = page.locator('[data-testid=problems]');
       await problems.locator('[data-testid=fail-reason]').first().waitFor();
-      const texts = await problems.locator('[data-testid=fail-reason]').evaluateAll((els) => els.map((e) => e.firstChild?.textContent));
+      const texts = await problems
+        .locator('[data-testid=fail-reason]')
+        .evaluateAll((els) => els.map((e) => e.firstChild?.textContent));
       expect(texts.sort()).toEqual(Object.values(WORDS).sort());
       expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|tcp 127\.0\.0\.1|LED board did not take/);
       if (c.locale === 'en-US') {
         await page.click('[data-testid=lang]');
-        await problems.locator('[data-testid=fail-reason]', { hasText: 'The device could not reach its LED board' }).waitFor();
+        await problems
+          .locator('[data-testid=fail-reason]', { hasText: 'The device could not reach its LED board' })
+          .waitFor();
         expect(await visibleText(page)).not.toMatch(/ECONNREFUSED|LED board did not take/);
         await page.click('[data-testid=lang]');
       }
@@ -307,10 +430,12 @@ describe('a failure reads as a reason an official understands; the device\'s wor
     });
   }
 
-  it('the PDF prints the same words, never the driver\'s', async () => {
+  it("the PDF prints the same words, never the driver's", async () => {
     const month = formatVn(Date.now())!.slice(0, 7);
     const token = (w.district as any).token;
-    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${HA_DINH}&period=${month}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${HA_DINH}&period=${month}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     const file = path.join(tmp, 'coverage.pdf');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));

@@ -14,7 +14,13 @@ import { launchBrowser, openAs, shot } from './harness.ts';
 
 let t: TestHub;
 let browser: Browser;
-const USER = { username: 'quan.tx', password: 'password-quan-tx', role: 'district', areaPath: DISTRICT, displayName: 'Phòng VHTT quận' };
+const USER = {
+  username: 'quan.tx',
+  password: 'password-quan-tx',
+  role: 'district',
+  areaPath: DISTRICT,
+  displayName: 'Phòng VHTT quận',
+};
 // Last month in Vietnam time, so that every occurrence is due.
 const vn = new Date(Date.now() + VN_OFFSET_MS);
 const y = vn.getUTCMonth() === 0 ? vn.getUTCFullYear() - 1 : vn.getUTCFullYear();
@@ -25,7 +31,14 @@ const to = Date.UTC(y, m, 1) - VN_OFFSET_MS;
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-coverage-pages-'));
   const db = openDatabase(path.join(dir, 'hub.sqlite'));
-  seedCoverageDb(db, { from, days: Math.round((to - from) / 86_400_000), devices: 40, wards: 3, now: Date.now(), reporting: 0.9 });
+  seedCoverageDb(db, {
+    from,
+    days: Math.round((to - from) / 86_400_000),
+    devices: 40,
+    wards: 3,
+    now: Date.now(),
+    reporting: 0.9,
+  });
   db.close();
   t = await startTestHub({}, dir);
   await t.admin.post('/api/v1/users', USER);
@@ -45,7 +58,10 @@ describe('coverage page', () => {
     const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, USER, 'coverage');
     await page.fill('input.year', String(y));
     await page.selectOption('select[aria-label="Tháng"]', String(m));
-    await page.waitForFunction((n) => [...document.querySelectorAll('h3')].some((h) => h.textContent?.includes(`(${n})`)), problems);
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('h3')].some((h) => h.textContent?.includes(`(${n})`)),
+      problems,
+    );
     const rows = () => page.$$eval('[data-testid=problems] tbody tr', (trs) => trs.map((tr) => tr.textContent));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=problems] tbody tr').length === 200);
     const first = await rows();
@@ -54,10 +70,14 @@ describe('coverage page', () => {
     const both = await rows();
     expect(both.slice(0, 200)).toEqual(first);
     // The second page continues the first: the hub's own page after the first 200.
-    const api = await t.admin.get(`/api/v1/reports/coverage/rows?area=${DISTRICT}&period=${period}&result=partial,failed,missed,preempted,skipped&limit=400`);
+    const api = await t.admin.get(
+      `/api/v1/reports/coverage/rows?area=${DISTRICT}&period=${period}&result=partial,failed,missed,preempted,skipped&limit=400`,
+    );
     expect(both).toHaveLength(api.rows.length);
     both.forEach((text, i) => expect(text).toContain(api.rows[i].deviceName));
-    expect(await page.textContent('[data-testid=totals] [data-k=scheduled] .v')).toBe(summary.totals.scheduled.toLocaleString('vi-VN')); // thousands dot: "2.909"
+    expect(await page.textContent('[data-testid=totals] [data-k=scheduled] .v')).toBe(
+      summary.totals.scheduled.toLocaleString('vi-VN'),
+    ); // thousands dot: "2.909"
     await shot(page, 'coverage-pages');
     expect(errors).toEqual([]);
     await ctx.close();

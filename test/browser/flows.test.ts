@@ -11,7 +11,17 @@ import { tempDir } from '../../hub/media/test-audio.ts';
 import { formatVn } from '../../hub/time.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import { recordTelemetry } from '../../hub/devices/devices.ts';
-import { addWardUsers, DEVICES, launchBrowser, login, newTestContext, openAs, shot, tabs, WARD_USERS } from './harness.ts';
+import {
+  addWardUsers,
+  DEVICES,
+  launchBrowser,
+  login,
+  newTestContext,
+  openAs,
+  shot,
+  tabs,
+  WARD_USERS,
+} from './harness.ts';
 import { randomUUID } from 'node:crypto';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
 import { connectMqttDevice } from '../helpers/mqtt-device.ts';
@@ -36,7 +46,11 @@ beforeAll(async () => {
   official = await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password);
   leader = await t.api.as(WARD_USERS.leader.username, WARD_USERS.leader.password);
   // A WAV (about 150 KB), so a throttled upload takes a few seconds and shows its progress.
-  audioFile = vietnameseSpeech(tempDir('browser'), 'Thông báo của Ủy ban nhân dân phường Hạ Đình về lịch tiêm chủng.', 'wav');
+  audioFile = vietnameseSpeech(
+    tempDir('browser'),
+    'Thông báo của Ủy ban nhân dân phường Hạ Đình về lịch tiêm chủng.',
+    'wav',
+  );
   browser = await launchBrowser();
   base = t.hub.httpUrl;
 }, 60_000);
@@ -68,11 +82,22 @@ describe('web UI: office flows', () => {
     const ld = await login(browser, base, WARD_USERS.leader);
     expect(await tabs(ld.page)).toEqual(['fleet', 'library', 'schedule', 'approvals', 'coverage', 'quiet', 'audit']);
     const dt = await as(WARD_USERS.district);
-    expect(await tabs(dt.page)).toEqual(['fleet', 'library', 'schedule', 'approvals', 'emergency', 'coverage', 'quiet', 'audit']);
+    expect(await tabs(dt.page)).toEqual([
+      'fleet',
+      'library',
+      'schedule',
+      'approvals',
+      'emergency',
+      'coverage',
+      'quiet',
+      'audit',
+    ]);
     // The operator's device list holds only their ward (the API scopes it; the page shows it).
     await op.page.click('[data-tab=fleet]');
     await op.page.waitForSelector('[data-testid=device-row]');
-    expect(await op.page.$$eval('[data-testid=device-row]', (r) => r.map((x) => x.getAttribute('data-device')).sort())).toEqual(['led-hd-1', 'loa-hd-1']);
+    expect(
+      await op.page.$$eval('[data-testid=device-row]', (r) => r.map((x) => x.getAttribute('data-device')).sort()),
+    ).toEqual(['led-hd-1', 'loa-hd-1']);
     await dt.page.click('[data-tab=fleet]');
     await dt.page.waitForSelector('[data-device=loa-kg-1]');
     expect(await dt.page.$$eval('[data-testid=map-pin]', (r) => r.length)).toBe(3);
@@ -83,11 +108,16 @@ describe('web UI: office flows', () => {
     await dt.ctx.close();
   });
 
-  it('fleet map: ward outlines under the devices, named, with the user\'s own ward highlighted', async () => {
+  it("fleet map: ward outlines under the devices, named, with the user's own ward highlighted", async () => {
     // The whole district, with the demo's approximate outlines imported through the API.
     const have = new Set((await t.admin.get('/api/v1/areas')).map((a: any) => a.path));
-    for (const [slug, name] of WARDS) if (!have.has(`${DISTRICT}/${slug}`)) await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug, name, level: 'ward' });
-    const imported = await w.district.post(`/api/v1/areas/boundaries/import?source=${encodeURIComponent(APPROXIMATE_SOURCE)}`, demoBoundaries());
+    for (const [slug, name] of WARDS)
+      if (!have.has(`${DISTRICT}/${slug}`))
+        await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug, name, level: 'ward' });
+    const imported = await w.district.post(
+      `/api/v1/areas/boundaries/import?source=${encodeURIComponent(APPROXIMATE_SOURCE)}`,
+      demoBoundaries(),
+    );
     expect(imported.stored).toBe(12);
     const dt = await as(WARD_USERS.district);
     await dt.page.click('[data-tab=fleet]');
@@ -101,7 +131,9 @@ describe('web UI: office flows', () => {
     const where = await dt.page.evaluate(() => {
       const svg = document.querySelector('[data-testid=map]')!;
       const kids = [...svg.children];
-      const lastOutline = Math.max(...[...svg.querySelectorAll('[data-testid=ward-outline]')].map((e) => kids.indexOf(e)));
+      const lastOutline = Math.max(
+        ...[...svg.querySelectorAll('[data-testid=ward-outline]')].map((e) => kids.indexOf(e)),
+      );
       return [...svg.querySelectorAll('[data-testid=map-pin]')].map((pin) => {
         const m = (pin as SVGGElement).transform.baseVal.consolidate()!.matrix;
         const wards = [...svg.querySelectorAll('[data-testid=ward-outline][data-level=ward]')]
@@ -118,7 +150,9 @@ describe('web UI: office flows', () => {
     const op = await as(WARD_USERS.official);
     await op.page.click('[data-tab=fleet]');
     await op.page.waitForSelector('[data-testid=ward-outline][data-highlighted=yes]');
-    const shown = await op.page.$$eval('[data-testid=ward-outline]', (r) => r.map((x) => [x.getAttribute('data-area'), x.getAttribute('data-highlighted')]));
+    const shown = await op.page.$$eval('[data-testid=ward-outline]', (r) =>
+      r.map((x) => [x.getAttribute('data-area'), x.getAttribute('data-highlighted')]),
+    );
     expect(shown).toHaveLength(12);
     expect(shown.filter(([, h]) => h === 'yes')).toEqual([[HA_DINH, 'yes']]);
     expect(await op.page.$$eval('[data-testid=ward-label]', (r) => r.length)).toBe(11);
@@ -134,7 +168,12 @@ describe('web UI: office flows', () => {
     // Slow the upload so the progress bar is visible (Chromium's own network throttling).
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 96 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 96 * 1024,
+    });
     const seen: number[] = [];
     const watch = setInterval(async () => {
       const txt = await page.textContent('[data-testid=upload-progress] span').catch(() => null);
@@ -143,14 +182,23 @@ describe('web UI: office flows', () => {
     await page.setInputFiles('[data-testid=upload]', audioFile);
     await page.waitForSelector('[data-testid=media-item][data-status=ready]', { timeout: 45_000 });
     clearInterval(watch);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
     const item = page.locator('[data-testid=media-item][data-status=ready]').first();
     expect(await item.locator('[data-testid=duration]').textContent()).toMatch(/Thời lượng \d+,\d giây/);
     // The loudness in plain words; LUFS and dBTP, explained, under "Chi tiết kỹ thuật".
-    expect(await item.locator('[data-testid=loudness]').textContent()).toMatch(/^Độ to: (bản gốc nhỏ, đã tăng lên|bản gốc to, đã giảm xuống|đã ở) mức chuẩn$/);
-    expect(await item.locator('[data-testid=loudness-detail]').textContent()).toMatch(/Độ lớn cảm nhận -\d+,\d → -1[5-7],\d LUFS · đỉnh -\d+,\d dBTP/);
+    expect(await item.locator('[data-testid=loudness]').textContent()).toMatch(
+      /^Độ to: (bản gốc nhỏ, đã tăng lên|bản gốc to, đã giảm xuống|đã ở) mức chuẩn$/,
+    );
+    expect(await item.locator('[data-testid=loudness-detail]').textContent()).toMatch(
+      /Độ lớn cảm nhận -\d+,\d → -1[5-7],\d LUFS · đỉnh -\d+,\d dBTP/,
+    );
     await item.locator('[data-testid=waveform]').waitFor();
     expect(await item.locator('[data-testid=waveform]').getAttribute('data-points')).toBe('800');
     // Listen: the <audio> loads the normalised opus through /media/<sha>.opus?token=… and plays.
@@ -176,24 +224,52 @@ describe('web UI: office flows', () => {
     await page.click('[data-tab=library]');
     // The ward's LED board has not reported its display yet: previewed with the Alpha defaults, and says so.
     await page.waitForSelector('[data-testid=led-board-name][data-device=led-hd-1]');
-    expect(await page.textContent('[data-testid=led-board-names]')).toBe('Bảng LED Hạ Đình (chưa báo kích thước — giả định 96×16)');
+    expect(await page.textContent('[data-testid=led-board-names]')).toBe(
+      'Bảng LED Hạ Đình (chưa báo kích thước — giả định 96×16)',
+    );
     // Its agent reports a 192×32 board without Vietnamese letters (what ingest does with the telemetry); the page follows live.
-    const display = { rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' } as const;
-    const telemetry = { deviceId: 'led-hd-1', at: Date.now(), clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {}, led: { text: '', brightness: 80, display } };
+    const display = {
+      rows: 32,
+      columns: 192,
+      maxLineChars: 64,
+      charset: 'ascii',
+      vietnamese: 'picture',
+      stripMarker: '[KD] ',
+    } as const;
+    const telemetry = {
+      deviceId: 'led-hd-1',
+      at: Date.now(),
+      clockOffsetMs: null,
+      clockDelayMs: null,
+      outboxSize: 0,
+      cacheBytes: 0,
+      scheduleVersion: 0,
+      nowPlaying: null,
+      rejected: {},
+      led: { text: '', brightness: 80, display },
+    };
     recordTelemetry(t.hub.ctx.db, telemetry);
     t.hub.ctx.events.emit('telemetry', telemetry);
-    await page.waitForSelector('[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-board-name][data-assumed=false]');
+    await page.waitForSelector(
+      '[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-board-name][data-assumed=false]',
+    );
     expect(await page.textContent('[data-testid=led-board-names]')).toBe('Bảng LED Hạ Đình');
-    expect(await page.textContent('[data-testid=led-board-display]')).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh');
+    expect(await page.textContent('[data-testid=led-board-display]')).toBe(
+      '192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh',
+    );
     const text = page.locator('[data-testid=led-text]').first();
     const canvas = page.locator('[data-testid=led-canvas]').first();
     const lit = async () => Number(await canvas.getAttribute('data-lit'));
     await text.fill('E');
-    await page.waitForFunction(() => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'E');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'E',
+    );
     await page.waitForTimeout(120);
     const plain = await lit();
     await text.fill('Ể');
-    await page.waitForFunction(() => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'Ể');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=led-canvas]')?.getAttribute('data-text') === 'Ể',
+    );
     await page.waitForTimeout(120);
     expect(await lit()).toBeGreaterThan(plain + 3); // the hook and the circumflex are drawn too
     await text.fill('KHẨN CẤP: BÃO SỐ 3\nPhường Hạ Đình');
@@ -201,13 +277,18 @@ describe('web UI: office flows', () => {
     expect(await canvas.getAttribute('aria-label')).toBe('KHẨN CẤP: BÃO SỐ 3 / Phường Hạ Đình');
     expect(await lit()).toBeGreaterThan(150);
     await page.click('[data-testid=led-add-page]');
-    await page.locator('[data-testid=led-text]').nth(1).fill('Đường dây nóng 024 3858 1234 — người dân hạn chế ra đường');
+    await page
+      .locator('[data-testid=led-text]')
+      .nth(1)
+      .fill('Đường dây nóng 024 3858 1234 — người dân hạn chế ra đường');
     await page.locator('[data-testid=led-mode]').nth(1).selectOption('scroll');
     expect(await page.locator('figcaption').first().textContent()).toMatch(/Trang 1\/2 · 192×32/);
     // As a scrolling picture page 2 is wider than the 255 dots an Alpha picture holds: the board would refuse it.
     const refused = page.locator('[data-testid=led-fit] li[data-refused=true]', { hasText: '255' });
     await refused.waitFor();
-    expect(await refused.textContent()).toMatch(/^Trang 2: hình ảnh rộng \d+ chấm, tối đa 255 — bảng sẽ từ chối cả thông điệp$/);
+    expect(await refused.textContent()).toMatch(
+      /^Trang 2: hình ảnh rộng \d+ chấm, tối đa 255 — bảng sẽ từ chối cả thông điệp$/,
+    );
     await shot(page, 'led-preview');
     await ctx.close();
   });
@@ -224,7 +305,9 @@ describe('web UI: office flows', () => {
     // Dates are typed day/month/year (text fields, whatever the browser's locale).
     await page.fill('input[name=from]', viDay(1));
     await page.fill('input[name=until]', viDay(3));
-    expect(await page.textContent('[data-testid=when-summary]')).toBe(`Phát hằng ngày lúc 06:00, 17:30 từ ${viDay(1)} đến ${viDay(3)}`);
+    expect(await page.textContent('[data-testid=when-summary]')).toBe(
+      `Phát hằng ngày lúc 06:00, 17:30 từ ${viDay(1)} đến ${viDay(3)}`,
+    );
     // The iCalendar text is behind "Chi tiết kỹ thuật", closed until asked for.
     expect(await page.isVisible('[data-testid=rrule]')).toBe(false);
     await page.click('details.tech summary:has-text("Chi tiết kỹ thuật")');
@@ -235,23 +318,37 @@ describe('web UI: office flows', () => {
       `RRULE:FREQ=DAILY;UNTIL=${vnDay(3).replace(/-/g, '')}T235959;BYHOUR=17;BYMINUTE=30;BYSECOND=0`,
     ]);
     await page.waitForSelector('[data-testid=check-summary]');
-    expect(await page.textContent('[data-testid=check-summary]')).toMatch(/^6 lần phát trong 5 tuần tới, trên 1 thiết bị/);
+    expect(await page.textContent('[data-testid=check-summary]')).toMatch(
+      /^6 lần phát trong 5 tuần tới, trên 1 thiết bị/,
+    );
     await shot(page, 'schedule-form');
     await page.click('[data-testid=submit]');
     await page.waitForSelector('[data-testid=saved]');
     expect(await page.textContent('[data-testid=saved]')).toContain('Đã gửi duyệt «Bản tin sáng và chiều»');
     // A one-off "now" LED message as well, from the LED composer.
-    await official.post('/api/v1/broadcasts', { title: 'Chào mừng ngày hội', led: { pages: [{ lines: ['Chào mừng ngày hội'], mode: 'hold', seconds: 8 }] }, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T09:00` });
+    await official.post('/api/v1/broadcasts', {
+      title: 'Chào mừng ngày hội',
+      led: { pages: [{ lines: ['Chào mừng ngày hội'], mode: 'hold', seconds: 8 }] },
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(1)}T09:00`,
+    });
     await page.reload();
     await page.waitForSelector('[data-testid=cal-item]');
     const items = await page.$$eval('[data-testid=cal-item]', (els) => els.map((e) => e.getAttribute('data-title')));
     // Tomorrow's 06:00, 09:00 and 17:30 land in this week unless today is Sunday.
-    expect(items.filter((x) => x === 'Bản tin sáng và chiều').length).toBeGreaterThanOrEqual(new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0 ? 0 : 2);
+    expect(items.filter((x) => x === 'Bản tin sáng và chiều').length).toBeGreaterThanOrEqual(
+      new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0 ? 0 : 2,
+    );
     await page.click('button[aria-label="Tuần sau"]');
     await page.click('button:has-text("Hôm nay")');
     await shot(page, 'schedule-week');
     // Open one from the calendar: its devices and state; the author cancels it.
-    await official.post('/api/v1/broadcasts', { title: 'Tin sẽ hủy', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(1)}T08:00` });
+    await official.post('/api/v1/broadcasts', {
+      title: 'Tin sẽ hủy',
+      mediaId: 1,
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(1)}T08:00`,
+    });
     await page.reload();
     if (new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0) await page.click('button[aria-label="Tuần sau"]');
     await page.click('[data-testid=cal-item][data-title="Tin sẽ hủy"]');
@@ -282,7 +379,9 @@ describe('web UI: office flows', () => {
     await page.fill('input[name=date]', viDay(1));
     await page.fill('input[name=time]', '23:00');
     await page.waitForSelector('[data-testid=quiet-clash]');
-    expect(await page.textContent('[data-testid=quiet-clash]')).toContain('giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình');
+    expect(await page.textContent('[data-testid=quiet-clash]')).toContain(
+      'giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình',
+    );
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     await shot(page, 'quiet-hours-clash');
     // Priority bulletins are not limited by quiet hours.
@@ -295,7 +394,13 @@ describe('web UI: office flows', () => {
 
   it("priority rule: the district's priority bulletin against the ward's own is shown as the official's decision", async () => {
     const at = `${vnDay(2)}T10:00`;
-    const d = await w.district.post('/api/v1/broadcasts', { title: 'Tin ưu tiên của quận', mediaId: 1, priority: 'priority', targets: { areas: [DISTRICT] }, startsAt: at });
+    const d = await w.district.post('/api/v1/broadcasts', {
+      title: 'Tin ưu tiên của quận',
+      mediaId: 1,
+      priority: 'priority',
+      targets: { areas: [DISTRICT] },
+      startsAt: at,
+    });
     await t.admin.post(`/api/v1/broadcasts/${d.id}/approve`, {});
     const { page, ctx } = await as(WARD_USERS.official);
     await page.click('[data-tab=schedule]');
@@ -327,20 +432,32 @@ describe('web UI: office flows', () => {
   });
 
   it('approvals: listen, approve, reject with a reason; the author sees why they cannot approve their own', async () => {
-    await leader.post('/api/v1/broadcasts', { title: 'Bản tin của lãnh đạo', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(4)}T08:00` });
+    await leader.post('/api/v1/broadcasts', {
+      title: 'Bản tin của lãnh đạo',
+      mediaId: 1,
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(4)}T08:00`,
+    });
     const { page, ctx, errors } = await as(WARD_USERS.leader);
     await page.click('[data-tab=approvals]');
     await page.waitForSelector('[data-testid=queue-item]');
     // A bulletin submitted while the leader looks at the queue appears without a reload.
     const url = page.url();
-    await official.post('/api/v1/broadcasts', { title: 'Vừa gửi duyệt', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(4)}T09:00` });
+    await official.post('/api/v1/broadcasts', {
+      title: 'Vừa gửi duyệt',
+      mediaId: 1,
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(4)}T09:00`,
+    });
     await page.waitForSelector('[data-testid=queue-item][data-title="Vừa gửi duyệt"]', { timeout: 10_000 });
     expect(page.url()).toBe(url);
     const own = page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"]');
     expect(await own.locator('[data-testid=approve]').count()).toBe(0);
     expect(await own.locator('[data-testid=own-note]').textContent()).toContain('không thể tự phê duyệt');
     // The leader sees what the official decided about the clash, before approving.
-    const decided = page.locator('[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-clash-decision]');
+    const decided = page.locator(
+      '[data-testid=queue-item][data-title="Tin ưu tiên của phường"] [data-testid=queue-clash-decision]',
+    );
     await decided.waitFor();
     expect(await decided.textContent()).toContain('nhường cho bản tin cấp trên');
     const morning = page.locator('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]');
@@ -351,7 +468,9 @@ describe('web UI: office flows', () => {
     await morning.locator('[data-testid=approve]').click();
     await page.waitForSelector('[data-testid=queue-item][data-title="Bản tin sáng và chiều"]', { state: 'detached' });
     // Once approved it is scheduled on the ward's speaker: its occurrences, per device.
-    await page.locator('[data-testid=decided-row][data-status=approved] button', { hasText: 'Bản tin sáng và chiều' }).click();
+    await page
+      .locator('[data-testid=decided-row][data-status=approved] button', { hasText: 'Bản tin sáng và chiều' })
+      .click();
     await page.waitForSelector('[data-testid=broadcast-detail] [data-testid=detail-devices] tr[data-state=scheduled]');
     const led = page.locator('[data-testid=queue-item][data-title="Chào mừng ngày hội"]');
     expect(await led.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe('Chào mừng ngày hội');
@@ -360,12 +479,16 @@ describe('web UI: office flows', () => {
     await led.locator('[data-testid=reason]').fill('Sai chính tả, đề nghị sửa lại');
     await led.locator('[data-testid=confirm-reject]').click();
     await page.waitForSelector('[data-testid=decided-row][data-status=rejected]');
-    expect(await page.textContent('[data-testid=decided-row][data-status=rejected]')).toContain('Sai chính tả, đề nghị sửa lại');
+    expect(await page.textContent('[data-testid=decided-row][data-status=rejected]')).toContain(
+      'Sai chính tả, đề nghị sửa lại',
+    );
     expect(errors).toEqual([]);
     // The other leader may approve the first leader's bulletin.
     const l2 = await as(WARD_USERS.leader2);
     await l2.page.click('[data-tab=approvals]');
-    await l2.page.locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"] [data-testid=approve]').waitFor();
+    await l2.page
+      .locator('[data-testid=queue-item][data-title="Bản tin của lãnh đạo"] [data-testid=approve]')
+      .waitFor();
     await ctx.close();
     await l2.ctx.close();
   });
@@ -374,7 +497,9 @@ describe('web UI: office flows', () => {
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=schedule]');
     // The rejected LED message, with the leader's reason, in the official's own list.
-    const rejected = page.locator('[data-testid=my-broadcasts] li[data-status=rejected]', { hasText: 'Chào mừng ngày hội' });
+    const rejected = page.locator('[data-testid=my-broadcasts] li[data-status=rejected]', {
+      hasText: 'Chào mừng ngày hội',
+    });
     expect(await rejected.textContent()).toContain('Sai chính tả, đề nghị sửa lại');
     await rejected.locator('button').click();
     await page.click('[data-testid=edit-broadcast]');
@@ -387,7 +512,9 @@ describe('web UI: office flows', () => {
     expect(await page.textContent('[data-testid=broadcast-detail]')).toContain('Chờ phê duyệt');
 
     // The approved daily bulletin: the form comes back as "daily at 06:00, 17:30"; move the morning one.
-    await page.locator('[data-testid=my-broadcasts] li[data-status=approved] button', { hasText: 'Bản tin sáng và chiều' }).click();
+    await page
+      .locator('[data-testid=my-broadcasts] li[data-status=approved] button', { hasText: 'Bản tin sáng và chiều' })
+      .click();
     await page.click('[data-testid=edit-broadcast]');
     await page.waitForSelector('[data-testid=edit-approved-note]');
     expect(await page.inputValue('[data-testid=broadcast-form] input[name=times]')).toBe('06:00, 17:30');
@@ -407,9 +534,21 @@ describe('web UI: office flows', () => {
 
   it("late clash: a district bulletin arriving after the ward's own is decided from the bulletin's page", async () => {
     const at = `${vnDay(5)}T11:00`;
-    const ours = await official.post('/api/v1/broadcasts', { title: 'Tin phường có trước', mediaId: 1, priority: 'priority', targets: { areas: [HA_DINH] }, startsAt: at });
+    const ours = await official.post('/api/v1/broadcasts', {
+      title: 'Tin phường có trước',
+      mediaId: 1,
+      priority: 'priority',
+      targets: { areas: [HA_DINH] },
+      startsAt: at,
+    });
     await leader.post(`/api/v1/broadcasts/${ours.id}/approve`, {});
-    const theirs = await w.district.post('/api/v1/broadcasts', { title: 'Tin quận đến sau', mediaId: 1, priority: 'priority', targets: { areas: [DISTRICT] }, startsAt: at });
+    const theirs = await w.district.post('/api/v1/broadcasts', {
+      title: 'Tin quận đến sau',
+      mediaId: 1,
+      priority: 'priority',
+      targets: { areas: [DISTRICT] },
+      startsAt: at,
+    });
     await t.admin.post(`/api/v1/broadcasts/${theirs.id}/approve`, {});
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=schedule]');
@@ -438,11 +577,32 @@ describe('web UI: office flows', () => {
     const keys = generateSigningKeys();
     const token = (await t.admin.post('/api/v1/devices/loa-hd-1/enrol-token', {})).enrolToken;
     const { mqttPassword } = await t.api.post('/api/v1/enrol', { token, publicKey: keys.publicKeyPem });
-    const device = await connectMqttDevice({ url: t.hub.mqttUrl, deviceId: 'loa-hd-1', password: mqttPassword, session: 1 });
+    const device = await connectMqttDevice({
+      url: t.hub.mqttUrl,
+      deviceId: 'loa-hd-1',
+      password: mqttPassword,
+      session: 1,
+    });
     const start = Date.now() - 60_000;
-    const claim = signReceipt(keys.privateKeyPem, { id: randomUUID(), deviceId: 'loa-hd-1', occurrenceId: `bia-dat@${start}`, broadcastId: 'bia-dat', result: 'played', scheduledStart: start, actualStart: start, actualEnd: start + 30_000, secondsPlayed: 30, clockOffsetMs: 0, evidence: {} });
+    const claim = signReceipt(keys.privateKeyPem, {
+      id: randomUUID(),
+      deviceId: 'loa-hd-1',
+      occurrenceId: `bia-dat@${start}`,
+      broadcastId: 'bia-dat',
+      result: 'played',
+      scheduledStart: start,
+      actualStart: start,
+      actualEnd: start + 30_000,
+      secondsPlayed: 30,
+      clockOffsetMs: 0,
+      evidence: {},
+    });
     await device.client.publishAsync(topics().deviceEvent('loa-hd-1', 'receipt'), JSON.stringify(claim), { qos: 1 });
-    await t.admin.waitFor(async () => (await t.admin.get(`/api/v1/reports/coverage?area=${HA_DINH}`)).rejectedCount === 1, 10_000, 'the claim stored as rejected');
+    await t.admin.waitFor(
+      async () => (await t.admin.get(`/api/v1/reports/coverage?area=${HA_DINH}`)).rejectedCount === 1,
+      10_000,
+      'the claim stored as rejected',
+    );
     await device.end();
 
     const { page, ctx } = await as(WARD_USERS.district);
@@ -466,7 +626,17 @@ describe('web UI: office flows', () => {
     await page.click('[data-tab=audit]');
     await page.waitForSelector('[data-testid=audit-row]');
     const actions = await page.$$eval('[data-testid=audit-row]', (r) => r.map((x) => x.getAttribute('data-action')));
-    expect(actions).toEqual(expect.arrayContaining(['broadcast.approve', 'broadcast.reject', 'broadcast.decision', 'broadcast.cancel', 'quiet-hours.add', 'media.upload', 'broadcast.submit']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'broadcast.approve',
+        'broadcast.reject',
+        'broadcast.decision',
+        'broadcast.cancel',
+        'quiet-hours.add',
+        'media.upload',
+        'broadcast.submit',
+      ]),
+    );
     expect(await page.textContent('[data-testid=audit]')).toContain('Phê duyệt');
     await shot(page, 'audit');
     await ctx.close();
@@ -502,14 +672,18 @@ describe('web UI: issue 13 fixes', () => {
     ] as const) {
       for (const viewport of [PHONE, DESKTOP]) {
         const { page, ctx, errors } = await openAs(browser, base, user, 'library', viewport);
-        const boxes = await page.$$eval('nav.tabs a', (as) => as.map((a) => ({ id: a.getAttribute('data-tab'), ...JSON.parse(JSON.stringify(a.getBoundingClientRect())) })));
+        const boxes = await page.$$eval('nav.tabs a', (as) =>
+          as.map((a) => ({ id: a.getAttribute('data-tab'), ...JSON.parse(JSON.stringify(a.getBoundingClientRect())) })),
+        );
         for (const b of boxes) {
           expect(b.left, `${b.id} at ${viewport.width}`).toBeGreaterThanOrEqual(0);
           expect(b.right, `${b.id} at ${viewport.width}`).toBeLessThanOrEqual(viewport.width);
           expect(b.bottom).toBeLessThanOrEqual(viewport.height / 3); // all near the top, not pushed below the fold
         }
         expect(await page.$eval('nav.tabs', (n) => n.scrollWidth - n.clientWidth)).toBeLessThanOrEqual(0);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+          0,
+        );
         // The tab the role needs most can be tapped straight away.
         await page.click(`[data-tab=${must}]`, { trial: true, timeout: 2000 });
         await page.click(`[data-tab=${must}]`);
@@ -548,7 +722,11 @@ describe('web UI: issue 13 fixes', () => {
     expect(await page.textContent('[data-testid=broadcast-detail]')).not.toContain('hằng ngày');
     await page.click('[data-testid=edit-broadcast]');
     expect(await page.isChecked('[data-testid=broadcast-form] input[name=when][value=once]')).toBe(true);
-    expect(await page.locator('[data-testid=broadcast-form] input[name=time]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['06:15', '17:45']);
+    expect(
+      await page
+        .locator('[data-testid=broadcast-form] input[name=time]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    ).toEqual(['06:15', '17:45']);
     expect(errors).toEqual([]);
     await ctx.close();
   });
@@ -572,20 +750,27 @@ describe('web UI: issue 13 fixes', () => {
         await date.fill('11/30/2026');
         await date.blur();
         await page.waitForSelector('[data-testid=field-error]');
-        expect(await page.textContent('[data-testid=field-error]')).toBe('Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.');
+        expect(await page.textContent('[data-testid=field-error]')).toBe(
+          'Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.',
+        );
         const [d, m, y] = viDay(3).split('/');
         await date.fill(`${+d}/${+m}/${y}`); // typed without leading zeros
         await date.blur();
         expect(await date.inputValue()).toBe(viDay(3));
         await time.fill('5:30 PM');
         await time.blur();
-        expect(await page.textContent('[data-testid=field-error]')).toBe('Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.');
+        expect(await page.textContent('[data-testid=field-error]')).toBe(
+          'Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.',
+        );
         await time.fill('17h30');
         await time.blur();
         expect(await time.inputValue()).toBe('17:30');
         expect(await page.$('[data-testid=field-error]')).toBeNull();
         expect(await page.textContent('[data-testid=when-summary]')).toBe(`Phát ngày ${viDay(3)} lúc 17:30`);
-        if (viewport === PHONE) expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+        if (viewport === PHONE)
+          expect(
+            await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+          ).toBeLessThanOrEqual(0);
         await shot(page, `dates-${locale}-${viewport.width}`);
         expect(errors).toEqual([]);
         await ctx.close();
@@ -596,7 +781,9 @@ describe('web UI: issue 13 fixes', () => {
       expect(await ld.page.inputValue('[data-testid=quiet-form] input[name=start]')).toBe('22:00');
       await ld.page.fill('[data-testid=quiet-form] input[name=end]', '5:30 AM');
       await ld.page.locator('[data-testid=quiet-form] input[name=end]').blur();
-      expect(await ld.page.textContent('[data-testid=quiet-form] [data-testid=field-error]')).toBe('Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.');
+      expect(await ld.page.textContent('[data-testid=quiet-form] [data-testid=field-error]')).toBe(
+        'Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.',
+      );
       await ld.ctx.close();
     });
   }
@@ -606,12 +793,17 @@ describe('web UI: issue 13 fixes', () => {
       const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.official, 'library', viewport);
       // The ward's board reported 192×32 with 64 characters a line (the LED test above).
       await page.waitForSelector('[data-testid=led-limits][data-lines="2"]');
-      expect(await page.textContent('[data-testid=led-limits]')).toBe('Các bảng LED nhận thông điệp hiện 2 dòng mỗi trang (bảng nhỏ nhất 192×32); tối đa 64 ký tự mỗi dòng.');
+      expect(await page.textContent('[data-testid=led-limits]')).toBe(
+        'Các bảng LED nhận thông điệp hiện 2 dòng mỗi trang (bảng nhỏ nhất 192×32); tối đa 64 ký tự mỗi dòng.',
+      );
       const text = page.locator('[data-testid=led-text]').first();
       expect(await text.getAttribute('placeholder')).toContain('bảng hiện 2 dòng');
       await text.fill('Chào mừng\n' + 'x'.repeat(70));
       const counts = page.locator('[data-testid=led-page-1] [data-testid=led-count]');
-      expect(await counts.allTextContents()).toEqual(['Dòng 1: 9/64 ký tự', 'Dòng 2: 70/64 ký tự — dài quá 6 ký tự, bảng sẽ không nhận']);
+      expect(await counts.allTextContents()).toEqual([
+        'Dòng 1: 9/64 ký tự',
+        'Dòng 2: 70/64 ký tự — dài quá 6 ký tự, bảng sẽ không nhận',
+      ]);
       expect(await counts.nth(1).getAttribute('data-over')).toBe('true');
       await text.fill('Một\nHai\nBa');
       expect(await counts.nth(2).textContent()).toBe('Dòng 3: 2/64 ký tự — không hiện cùng lúc với các dòng trên');
@@ -631,7 +823,9 @@ describe('web UI: issue 13 fixes', () => {
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/broadcasts') && (posted = true));
     // The form says so at once and cannot be sent until it fits.
     await page.waitForSelector('[data-testid=form-blocked]');
-    expect(await page.textContent('[data-testid=form-blocked]')).toContain('trang 1 dòng 1 có 65 ký tự; mỗi dòng tối đa 64 ký tự');
+    expect(await page.textContent('[data-testid=form-blocked]')).toContain(
+      'trang 1 dòng 1 có 65 ký tự; mỗi dòng tối đa 64 ký tự',
+    );
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     expect(posted).toBe(false);
     await ctx.close();
@@ -649,7 +843,9 @@ describe('web UI: issue 13 fixes', () => {
       const top = await page.$eval('[data-testid=broadcast-form]', (f) => f.getBoundingClientRect().top);
       expect(top).toBeGreaterThanOrEqual(0);
       expect(top).toBeLessThan(viewport.height / 2);
-      const title = await page.$eval('[data-testid=broadcast-form] input[name=title]', (i) => i.getBoundingClientRect());
+      const title = await page.$eval('[data-testid=broadcast-form] input[name=title]', (i) =>
+        i.getBoundingClientRect(),
+      );
       expect(title.top).toBeGreaterThanOrEqual(0);
       expect(title.bottom).toBeLessThanOrEqual(viewport.height);
       expect(await page.inputValue('input[name=title]')).toBe('Chào mừng Ngày hội');
@@ -660,12 +856,21 @@ describe('web UI: issue 13 fixes', () => {
   });
 
   it('"Sửa" and the red "Hủy lịch phát" stand apart, at desktop and phone width', async () => {
-    await official.post('/api/v1/broadcasts', { title: 'Tin để sửa', mediaId: 1, targets: { areas: [HA_DINH] }, startsAt: `${vnDay(5)}T14:00` });
+    await official.post('/api/v1/broadcasts', {
+      title: 'Tin để sửa',
+      mediaId: 1,
+      targets: { areas: [HA_DINH] },
+      startsAt: `${vnDay(5)}T14:00`,
+    });
     for (const viewport of [DESKTOP, PHONE]) {
       const { page, ctx } = await openAs(browser, base, WARD_USERS.official, 'schedule', viewport);
       await page.locator('[data-testid=my-broadcasts] button', { hasText: 'Tin để sửa' }).click();
       await page.waitForSelector('[data-testid=cancel-broadcast]');
-      const [e, c] = await Promise.all(['edit-broadcast', 'cancel-broadcast'].map((id) => page.$eval(`[data-testid=${id}]`, (b) => JSON.parse(JSON.stringify(b.getBoundingClientRect())))));
+      const [e, c] = await Promise.all(
+        ['edit-broadcast', 'cancel-broadcast'].map((id) =>
+          page.$eval(`[data-testid=${id}]`, (b) => JSON.parse(JSON.stringify(b.getBoundingClientRect()))),
+        ),
+      );
       // The gap between the two buttons, whichever way they sit: at least 24 px (a thumb's margin).
       const gap = Math.max(c.left - e.right, e.left - c.right, c.top - e.bottom, e.top - c.bottom);
       expect(gap, `at ${viewport.width}`).toBeGreaterThanOrEqual(24);
@@ -682,14 +887,20 @@ describe('web UI: issue 13 fixes', () => {
     const item = page.locator('[data-testid=media-item][data-status=ready]').first();
     await item.locator('[data-testid=waveform]').waitFor();
     const s = Math.round(m.durationMs / 1000);
-    expect(await item.locator('[data-testid=player-time]').textContent()).toBe(`0:00 / ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`);
+    expect(await item.locator('[data-testid=player-time]').textContent()).toBe(
+      `0:00 / ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`,
+    );
     expect(await item.locator('[data-testid=player]').getAttribute('preload')).toBe('metadata');
     // The player itself knows its length without being played.
     await page.waitForFunction(() => {
       const a = document.querySelector('[data-testid=player]') as HTMLAudioElement;
       return a.readyState >= 1 && a.duration > 0;
     });
-    const a = await page.$eval('[data-testid=player]', (x) => ({ duration: (x as HTMLAudioElement).duration, paused: (x as HTMLAudioElement).paused, t: (x as HTMLAudioElement).currentTime }));
+    const a = await page.$eval('[data-testid=player]', (x) => ({
+      duration: (x as HTMLAudioElement).duration,
+      paused: (x as HTMLAudioElement).paused,
+      t: (x as HTMLAudioElement).currentTime,
+    }));
     expect(a.paused).toBe(true);
     expect(a.t).toBe(0);
     expect(Math.abs(a.duration * 1000 - m.durationMs)).toBeLessThan(500);

@@ -10,12 +10,25 @@ const repo = path.resolve(import.meta.dirname, '..', '..');
 export const SHOTS = path.join(repo, 'test-output', 'screenshots');
 export const FIGURES = path.join(repo, 'test-output', 'ui-figures.json');
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
 
 /** Chromium hangs under libfaketime: it starts with LD_PRELOAD removed (see withTestClock). */
 export function launchBrowser(): Promise<Browser> {
   const { LD_PRELOAD: _, ...env } = process.env;
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env: env as Record<string, string> });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    env: env as Record<string, string>,
+  });
 }
 
 /**
@@ -23,7 +36,10 @@ export function launchBrowser(): Promise<Browser> {
  * libfaketime the hub and the tests live on a shifted date while Chromium (started without it)
  * would not, and the pages decide "today" and "this week" from their own clock.
  */
-export async function newTestContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+export async function newTestContext(
+  browser: Browser,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
   const ctx = await browser.newContext(options);
   if (process.env.LD_PRELOAD?.includes('faketime')) await ctx.clock.setSystemTime(Date.now());
   return ctx;
@@ -31,9 +47,27 @@ export async function newTestContext(browser: Browser, options: Parameters<Brows
 
 /** Ward users on top of seedWorld's district-wide ones: an official and two leaders of Hạ Đình. */
 export const WARD_USERS = {
-  official: { username: 'canbo.hadinh', password: 'password-canbo-hd', role: 'operator', areaPath: HA_DINH, displayName: 'Cán bộ phường Hạ Đình' },
-  leader: { username: 'lanhdao.hadinh', password: 'password-lanhdao-hd', role: 'approver', areaPath: HA_DINH, displayName: 'Lãnh đạo phường Hạ Đình' },
-  leader2: { username: 'phochutich.hadinh', password: 'password-pct-hd', role: 'approver', areaPath: HA_DINH, displayName: 'Phó chủ tịch phường Hạ Đình' },
+  official: {
+    username: 'canbo.hadinh',
+    password: 'password-canbo-hd',
+    role: 'operator',
+    areaPath: HA_DINH,
+    displayName: 'Cán bộ phường Hạ Đình',
+  },
+  leader: {
+    username: 'lanhdao.hadinh',
+    password: 'password-lanhdao-hd',
+    role: 'approver',
+    areaPath: HA_DINH,
+    displayName: 'Lãnh đạo phường Hạ Đình',
+  },
+  leader2: {
+    username: 'phochutich.hadinh',
+    password: 'password-pct-hd',
+    role: 'approver',
+    areaPath: HA_DINH,
+    displayName: 'Phó chủ tịch phường Hạ Đình',
+  },
   district: { username: 'quan', password: 'password-quan', role: 'district', areaPath: DISTRICT, displayName: 'quan' },
 } as const;
 
@@ -42,17 +76,43 @@ export async function addWardUsers(t: TestHub) {
 }
 
 export const DEVICES = [
-  { id: 'loa-hd-1', name: 'Cụm loa Hạ Đình 01', kind: 'speaker', areaPath: HA_DINH, latitude: 20.9889, longitude: 105.8101 },
+  {
+    id: 'loa-hd-1',
+    name: 'Cụm loa Hạ Đình 01',
+    kind: 'speaker',
+    areaPath: HA_DINH,
+    latitude: 20.9889,
+    longitude: 105.8101,
+  },
   { id: 'led-hd-1', name: 'Bảng LED Hạ Đình', kind: 'led', areaPath: HA_DINH, latitude: 20.9921, longitude: 105.8072 },
-  { id: 'loa-kg-1', name: 'Cụm loa Kim Giang 01', kind: 'speaker', areaPath: KIM_GIANG, latitude: 20.9832, longitude: 105.8185 },
+  {
+    id: 'loa-kg-1',
+    name: 'Cụm loa Kim Giang 01',
+    kind: 'speaker',
+    areaPath: KIM_GIANG,
+    latitude: 20.9832,
+    longitude: 105.8185,
+  },
 ] as const;
 
-export async function login(browser: Browser, base: string, user: { username: string; password: string }, viewport = { width: 1280, height: 900 }): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await newTestContext(browser, { viewport, locale: 'vi-VN', timezoneId: 'Europe/London' /* the UI must show Vietnam time anyway */ });
+export async function login(
+  browser: Browser,
+  base: string,
+  user: { username: string; password: string },
+  viewport = { width: 1280, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await newTestContext(browser, {
+    viewport,
+    locale: 'vi-VN',
+    timezoneId: 'Europe/London' /* the UI must show Vietnam time anyway */,
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()));
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()),
+  );
   await page.goto(base + '/');
   await page.fill('input[name=username]', user.username);
   await page.fill('input[name=password]', user.password);
@@ -67,7 +127,11 @@ const tokens = new Map<string, string>();
 export async function tokenFor(base: string, user: { username: string; password: string }): Promise<string> {
   const key = `${base}|${user.username}`;
   if (!tokens.has(key)) {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.username, password: user.password }),
+    });
     if (!res.ok) throw new Error(`login ${user.username}: ${res.status}`);
     tokens.set(key, (await res.json()).token);
   }
@@ -75,7 +139,14 @@ export async function tokenFor(base: string, user: { username: string; password:
 }
 
 /** A page already logged in as the user (the token placed where the UI keeps it), at `route`. */
-export async function openAs(browser: Browser, base: string, user: { username: string; password: string }, route = '', viewport = { width: 1280, height: 900 }, locale = 'vi-VN') {
+export async function openAs(
+  browser: Browser,
+  base: string,
+  user: { username: string; password: string },
+  route = '',
+  viewport = { width: 1280, height: 900 },
+  locale = 'vi-VN',
+) {
   const token = await tokenFor(base, user);
   const ctx = await newTestContext(browser, { viewport, locale, timezoneId: 'Europe/London' });
   await ctx.addInitScript((t) => {
@@ -84,7 +155,10 @@ export async function openAs(browser: Browser, base: string, user: { username: s
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()));
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()),
+  );
   await page.goto(`${base}/${route ? `#/${route}` : ''}`);
   await page.waitForSelector('nav.tabs');
   return { ctx, page, errors };

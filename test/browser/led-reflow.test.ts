@@ -37,11 +37,34 @@ beforeAll(async () => {
   for (const b of BOARDS) {
     const sim = await startAlphaSimulator({ name: b.id, ...b.board });
     stops.push(sim.stop);
-    const { enrolToken } = await t.admin.post('/api/v1/devices', { id: b.id, name: b.name, kind: 'led', areaPath: HA_DINH });
-    agents.push(startAgentProcess({ dir: path.join(dir, b.id), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken, profile: { kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: sim.port!, vietnamese: 'picture', ...b.board } } }));
+    const { enrolToken } = await t.admin.post('/api/v1/devices', {
+      id: b.id,
+      name: b.name,
+      kind: 'led',
+      areaPath: HA_DINH,
+    });
+    agents.push(
+      startAgentProcess({
+        dir: path.join(dir, b.id),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: t.hub.mqttUrl,
+        enrolToken,
+        profile: {
+          kind: 'led',
+          board: { driver: 'alpha-tcp', host: '127.0.0.1', port: sim.port!, vietnamese: 'picture', ...b.board },
+        },
+      }),
+    );
   }
-  await waitOnline(t.admin, BOARDS.map((b) => b.id));
-  await t.admin.waitFor(async () => (await t.admin.get('/api/v1/devices')).filter((d: any) => d.display).length === 2, 30_000, 'both boards report their display');
+  await waitOnline(
+    t.admin,
+    BOARDS.map((b) => b.id),
+  );
+  await t.admin.waitFor(
+    async () => (await t.admin.get('/api/v1/devices')).filter((d: any) => d.display).length === 2,
+    30_000,
+    'both boards report their display',
+  );
   browser = await launchBrowser();
 }, 90_000);
 
@@ -66,7 +89,11 @@ async function sendAndWatch(page: Page): Promise<Record<string, string>> {
     FINAL,
     { timeout: 60_000, polling: 100 },
   );
-  const states = Object.fromEntries(await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')])));
+  const states = Object.fromEntries(
+    await page.$$eval('[data-testid=track-row]', (r) =>
+      r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]),
+    ),
+  );
   await page.click('[data-testid=em-new]');
   await page.click('[data-testid=area-ha-dinh]');
   return states;
@@ -78,10 +105,19 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
     { locale: 'en-US', viewport: PHONE },
   ])
     it(`${c.locale} at ${c.viewport.width} px: each template goes to a 96×16 picture board; typed text is laid out in one click, with the reason per board`, async () => {
-      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'emergency', c.viewport, c.locale);
+      const { page, ctx, errors } = await openAs(
+        browser,
+        t.hub.httpUrl,
+        WARD_USERS.district,
+        'emergency',
+        c.viewport,
+        c.locale,
+      );
       const en = c.locale === 'en-US';
       if (en) await page.click('[data-testid=lang]'); // the UI's own language switch
-      await page.waitForFunction(() => document.querySelectorAll('[data-fits=yes]').length === 4, null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelectorAll('[data-fits=yes]').length === 4, null, {
+        timeout: 10_000,
+      });
       await page.click('[data-testid=area-ha-dinh]');
       for (const tpl of TEMPLATES) {
         await page.click(`[data-testid=tpl-${tpl.id}]`);
@@ -89,11 +125,21 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
         const text = await page.inputValue('[data-testid=em-text]');
         const pages = text.split('\n\n');
         expect(pages.length, tpl.id).toBeGreaterThan(1);
-        expect(pages.every((p) => !p.includes('\n')), tpl.id).toBe(true);
+        expect(
+          pages.every((p) => !p.includes('\n')),
+          tpl.id,
+        ).toBe(true);
         expect(text.split(/\s+/), tpl.id).toEqual(tpl.pages[0].lines.join(' ').split(/\s+/));
         expect(await page.locator('[data-testid=em-blocked]').count(), tpl.id).toBe(0);
         expect(await page.locator('[data-testid=reflow-offer]').count(), tpl.id).toBe(0);
-        expect(await page.locator('[data-testid=led-board-group][data-display^="96x16/"] [data-testid=led-fit] li[data-refused=true]').count(), tpl.id).toBe(0);
+        expect(
+          await page
+            .locator(
+              '[data-testid=led-board-group][data-display^="96x16/"] [data-testid=led-fit] li[data-refused=true]',
+            )
+            .count(),
+          tpl.id,
+        ).toBe(0);
         if (tpl.id === 'storm') await shot(page, `reflow-template-${c.viewport.width}`);
         expect(await sendAndWatch(page), tpl.id).toEqual({ 'led-hd-1': 'played', 'led-hd-2': 'played' });
       }
@@ -111,8 +157,16 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
           ? `The 96×16 board in Phường Hạ Đình shows only 1 line(s), at most 96 dots each: split into ${n} pages`
           : `Bảng 96×16 ở Phường Hạ Đình chỉ hiện 1 dòng, mỗi dòng tối đa 96 chấm: chia thành ${n} trang`,
       ]);
-      expect((await page.$$eval('[data-testid=reflow-preview]', (d) => d.map((x) => x.getAttribute('data-display')!.split('/')[0]))).sort()).toEqual(['192x32', '96x16']);
-      expect(await page.textContent('[data-testid=reflow-apply]')).toBe(en ? 'Lay out lines and pages to fit the boards' : 'Tự chia dòng/trang cho vừa bảng');
+      expect(
+        (
+          await page.$$eval('[data-testid=reflow-preview]', (d) =>
+            d.map((x) => x.getAttribute('data-display')!.split('/')[0]),
+          )
+        ).sort(),
+      ).toEqual(['192x32', '96x16']);
+      expect(await page.textContent('[data-testid=reflow-apply]')).toBe(
+        en ? 'Lay out lines and pages to fit the boards' : 'Tự chia dòng/trang cho vừa bảng',
+      );
       expect(await fitsWidth(page)).toBe(true);
       await shot(page, `reflow-offer-${c.viewport.width}`);
       await page.click('[data-testid=reflow-apply]');
@@ -136,13 +190,24 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
     await page.click('[data-testid=new-broadcast]');
     await page.waitForSelector('[data-testid=broadcast-form]');
     await page.fill('input[name=title]', 'Cắt nước');
-    await page.fill('input[name=date]', formatVn(Date.now() + 86_400_000)!.slice(0, 10).split('-').reverse().join('/')); // tomorrow, at the form's time
+    await page.fill(
+      'input[name=date]',
+      formatVn(Date.now() + 86_400_000)!
+        .slice(0, 10)
+        .split('-')
+        .reverse()
+        .join('/'),
+    ); // tomorrow, at the form's time
     await page.check('input[name=use-led]');
     await page.locator('[data-testid=led-text]').first().fill('Cắt nước sinh hoạt ngày mai từ 8 giờ');
     await page.waitForSelector('[data-testid=reflow-offer]');
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     const reasons = await page.$$eval('[data-testid=reflow-reason]', (li) => li.map((x) => x.textContent));
-    expect(reasons).toContainEqual(expect.stringMatching(/^Bảng 96×16 ở Phường Hạ Đình chỉ hiện 1 dòng, mỗi dòng tối đa 96 chấm: chia thành \d trang$/));
+    expect(reasons).toContainEqual(
+      expect.stringMatching(
+        /^Bảng 96×16 ở Phường Hạ Đình chỉ hiện 1 dòng, mỗi dòng tối đa 96 chấm: chia thành \d trang$/,
+      ),
+    );
     await page.click('[data-testid=reflow-apply]');
     await page.waitForSelector('[data-testid=reflow-offer]', { state: 'detached' });
     await page.waitForSelector('[data-testid=led-page-2]');
@@ -151,7 +216,9 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
     await page.click('[data-testid=submit]');
     await page.waitForSelector('[data-testid=saved]');
     expect(await page.textContent('[data-testid=saved]')).toContain('Đã gửi duyệt «Cắt nước»');
-    const [b] = await (await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password)).get('/api/v1/broadcasts');
+    const [b] = await (await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password)).get(
+      '/api/v1/broadcasts',
+    );
     expect(b.status).toBe('submitted');
     expect(b.led.pages.flatMap((p: any) => p.lines).join(' ')).toBe('Cắt nước sinh hoạt ngày mai từ 8 giờ');
     expect(errors).toEqual([]);

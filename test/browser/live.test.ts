@@ -24,13 +24,29 @@ beforeAll(async () => {
   const dir = tempDir('browser-live');
   for (const d of DEVICES) {
     const { enrolToken } = await t.admin.post('/api/v1/devices', d);
-    agents.set(d.id, startAgentProcess({ dir: path.join(dir, d.id), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken, profile: d.kind === 'led' ? LED_PROFILE : SPEAKER_PROFILE }));
+    agents.set(
+      d.id,
+      startAgentProcess({
+        dir: path.join(dir, d.id),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: t.hub.mqttUrl,
+        enrolToken,
+        profile: d.kind === 'led' ? LED_PROFILE : SPEAKER_PROFILE,
+      }),
+    );
   }
   // A short spoken alert the district keeps ready.
   const file = vietnameseSpeech(dir, 'Khẩn cấp. Bão số ba sắp đổ bộ.', 'mp3');
   const up = await district.upload('/api/v1/media', file, 'canh-bao-bao.mp3');
-  await district.waitFor(async () => (await district.get(`/api/v1/media/${up.id}`)).status === 'ready', 60_000, 'alert audio ready');
-  await waitOnline(district, DEVICES.map((d) => d.id));
+  await district.waitFor(
+    async () => (await district.get(`/api/v1/media/${up.id}`)).status === 'ready',
+    60_000,
+    'alert audio ready',
+  );
+  await waitOnline(
+    district,
+    DEVICES.map((d) => d.id),
+  );
   browser = await launchBrowser();
 }, 90_000);
 
@@ -48,7 +64,9 @@ describe('web UI: live', () => {
     await page.click('[data-testid=tpl-storm]'); // 1: the message (fills title and board text)
     await page.click('[data-testid=area-thanh-xuan]'); // 2: the whole district
     await page.selectOption('[data-testid=em-media]', { label: 'canh-bao-bao.mp3' });
-    expect(await page.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe('KHẨN CẤP: | BÃO ĐỔ BỘ | Chằng chống nhà, | hạn chế ra đường'); // laid out for the district's boards, a line a page (issue 13)
+    expect(await page.locator('[data-testid=led-canvas]').getAttribute('aria-label')).toBe(
+      'KHẨN CẤP: | BÃO ĐỔ BỘ | Chằng chống nhà, | hạn chế ra đường',
+    ); // laid out for the district's boards, a line a page (issue 13)
     await page.click('[data-testid=em-send]');
     await page.waitForSelector('[role=dialog]');
     expect(await page.textContent('[role=dialog]')).toContain('Quận Thanh Xuân');
@@ -61,7 +79,8 @@ describe('web UI: live', () => {
       new MutationObserver(() => {
         for (const r of document.querySelectorAll('[data-testid=track-row]')) {
           const id = r.getAttribute('data-device')!;
-          if (seen[id] === undefined && final.includes(r.getAttribute('data-state')!)) seen[id] = Math.round(performance.now() - t0);
+          if (seen[id] === undefined && final.includes(r.getAttribute('data-state')!))
+            seen[id] = Math.round(performance.now() - t0);
         }
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     }, FINAL);
@@ -78,17 +97,26 @@ describe('web UI: live', () => {
       { timeout: 60_000, polling: 50 },
     );
     const ms = Date.now() - clicked;
-    const states = await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]));
+    const states = await page.$$eval('[data-testid=track-row]', (r) =>
+      r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]),
+    );
     expect(Object.fromEntries(states)).toEqual({ 'loa-hd-1': 'played', 'loa-kg-1': 'played', 'led-hd-1': 'played' });
     expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+,\d giây$/); // decimal comma (issue 13.15)
     // Times are Vietnam time although this browser runs in Europe/London.
     const id = (await t.admin.get('/api/v1/broadcasts')).find((b: any) => b.priority === 'emergency').id;
-    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1').actualStart as string;
+    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1')
+      .actualStart as string;
     const [, y, mo, d, hms] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})\+07:00$/.exec(started)!;
     expect(await page.textContent('[data-testid=track-row][data-device=loa-hd-1]')).toContain(`${d}/${mo}/${y} ${hms}`);
     const audio = (await t.admin.get('/api/v1/media')).find((m: any) => m.originalName === 'canh-bao-bao.mp3');
     const perDevice = await page.evaluate(() => (window as any).__confirmed);
-    recordFigure('emergencySendToAllConfirmedMs', { ms, perDevice, audioMs: audio.durationMs, ledPageMs: 8000, devices: 3 });
+    recordFigure('emergencySendToAllConfirmedMs', {
+      ms,
+      perDevice,
+      audioMs: audio.durationMs,
+      ledPageMs: 8000,
+      devices: 3,
+    });
     console.log(
       `emergency: click "send" → all 3 devices confirmed on the page: ${(ms / 1000).toFixed(1)} s (per device ${JSON.stringify(perDevice)} ms; audio ${(audio.durationMs / 1000).toFixed(1)} s, LED page 8 s, emergency lead 2 s)`,
     );
@@ -101,8 +129,22 @@ describe('web UI: live', () => {
     const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'fleet');
     await page.waitForSelector('[data-testid=device-row][data-online=yes][data-device=loa-kg-1]');
     expect(await page.$$eval('[data-testid=map-pin][data-online=yes]', (p) => p.length)).toBe(3);
-    await page.waitForFunction(() => /Âm ly: (bật|tắt), \d+ mA, \d+ °C/.test(document.querySelector('[data-device=loa-hd-1] [data-testid=health]')?.textContent ?? ''), null, { timeout: 15_000 });
-    await page.waitForFunction(() => /Bảng LED: độ sáng \d+/.test(document.querySelector('[data-device=led-hd-1] [data-testid=health]')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () =>
+        /Âm ly: (bật|tắt), \d+ mA, \d+ °C/.test(
+          document.querySelector('[data-device=loa-hd-1] [data-testid=health]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction(
+      () =>
+        /Bảng LED: độ sáng \d+/.test(
+          document.querySelector('[data-device=led-hd-1] [data-testid=health]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 15_000 },
+    );
     await shot(page, 'fleet');
     const url = page.url();
     await agents.get('loa-kg-1')!.stop();
@@ -119,7 +161,9 @@ describe('web UI: live', () => {
     const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'fleet');
     await page.waitForSelector('[data-testid=device-row][data-online=yes][data-device=led-hd-1]');
     await page.click('[data-testid=device-row][data-device=led-hd-1]');
-    const question = new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+    const question = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => (resolve(d.message()), void d.accept())),
+    );
     await page.click('[data-testid=device-actions] [data-testid=revoke]');
     expect(await question).toContain('Thu hồi quyền truy cập');
     await page.waitForSelector('[data-testid=device-row][data-device=led-hd-1][data-online=no]', { timeout: 5000 });
@@ -137,7 +181,10 @@ describe('web UI: live', () => {
   });
 
   it('phone: the pages fit a 390 px screen', async () => {
-    const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'fleet', { width: 390, height: 844 });
+    const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'fleet', {
+      width: 390,
+      height: 844,
+    });
     await page.waitForSelector('[data-testid=device-row]');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -149,7 +196,9 @@ describe('web UI: live', () => {
     await ctx.close();
     const dt = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'emergency', { width: 390, height: 844 });
     await dt.page.click('[data-testid=tpl-flood]');
-    expect(await dt.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await dt.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+      0,
+    );
     await shot(dt.page, 'phone-emergency');
     await dt.ctx.close();
   });

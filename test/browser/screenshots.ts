@@ -20,7 +20,18 @@ const HA_DINH = `${DISTRICT}/ha-dinh`;
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-shots-'));
   const adminPassword = 'screenshots-admin-1';
-  const demo = await runDemo(loadHubConfig({ httpPort: 0, mqttPort: 0, httpHost: '127.0.0.1', mqttHost: '127.0.0.1', dataDir, adminPassword, logLevel: 'silent' }), { scenario: true, quietExit: true });
+  const demo = await runDemo(
+    loadHubConfig({
+      httpPort: 0,
+      mqttPort: 0,
+      httpHost: '127.0.0.1',
+      mqttHost: '127.0.0.1',
+      dataDir,
+      adminPassword,
+      logLevel: 'silent',
+    }),
+    { scenario: true, quietExit: true },
+  );
   let browser: Browser | undefined;
   try {
     const pw = JSON.parse(readFileSync(path.join(dataDir, 'demo-users.json'), 'utf8')) as Record<string, string>;
@@ -32,7 +43,9 @@ async function main() {
     await everydayBulletins(new ApiClient(demo.hubUrl), users);
     mkdirSync(OUT, { recursive: true });
     browser = await launchBrowser();
-    const pages: Array<[name: string, user: { username: string; password: string } | null, route: string, ready: string]> = [
+    const pages: Array<
+      [name: string, user: { username: string; password: string } | null, route: string, ready: string]
+    > = [
       ['login', null, '', 'form.login'],
       ['calendar', users.official, 'schedule', '[data-testid=cal-item]'],
       ['broadcast-form', users.official, 'schedule?new', '[data-testid=broadcast-form]'],
@@ -63,7 +76,10 @@ async function main() {
 }
 
 /** What a ward's week holds besides the demo's story: morning news, a campaign, one waiting for the leader. */
-async function everydayBulletins(api: ApiClient, users: Record<'official' | 'leader' | 'district', { username: string; password: string }>) {
+async function everydayBulletins(
+  api: ApiClient,
+  users: Record<'official' | 'leader' | 'district', { username: string; password: string }>,
+) {
   const official = await api.as(users.official.username, users.official.password);
   const leader = await api.as(users.leader.username, users.leader.password);
   const mediaId = (await official.get('/api/v1/media'))[0].id;
@@ -76,8 +92,15 @@ async function everydayBulletins(api: ApiClient, users: Record<'official' | 'lea
     { title: 'Thông báo thu gom rác thải cồng kềnh', startsAt: `${day(3)}T07:00`, approve: false },
   ];
   for (const p of plan) {
-    const b = await official.post('/api/v1/broadcasts', { title: p.title, mediaId, volume: 70, targets: { areas: [HA_DINH], devices: [] }, startsAt: p.startsAt });
-    if (p.approve) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, 'clashes' in p ? { clashes: p.clashes } : {});
+    const b = await official.post('/api/v1/broadcasts', {
+      title: p.title,
+      mediaId,
+      volume: 70,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: p.startsAt,
+    });
+    if (p.approve)
+      await leader.post(`/api/v1/broadcasts/${b.id}/approve`, 'clashes' in p ? { clashes: p.clashes } : {});
   }
 }
 

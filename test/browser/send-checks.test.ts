@@ -37,13 +37,38 @@ beforeAll(async () => {
     { id: 'led-hd-2', name: 'Bảng LED Hạ Đình 02', port: dead },
   ];
   for (const b of boards) {
-    const { enrolToken } = await t.admin.post('/api/v1/devices', { id: b.id, name: b.name, kind: 'led', areaPath: HA_DINH });
-    agents.push(startAgentProcess({ dir: path.join(dir, b.id), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken, profile: { kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: b.port, vietnamese: 'picture', ...BOARD } } }));
+    const { enrolToken } = await t.admin.post('/api/v1/devices', {
+      id: b.id,
+      name: b.name,
+      kind: 'led',
+      areaPath: HA_DINH,
+    });
+    agents.push(
+      startAgentProcess({
+        dir: path.join(dir, b.id),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: t.hub.mqttUrl,
+        enrolToken,
+        profile: {
+          kind: 'led',
+          board: { driver: 'alpha-tcp', host: '127.0.0.1', port: b.port, vietnamese: 'picture', ...BOARD },
+        },
+      }),
+    );
   }
-  await t.admin.post('/api/v1/devices', { id: 'loa-kg-1', name: 'Cụm loa Kim Giang 01', kind: 'speaker', areaPath: KIM_GIANG });
+  await t.admin.post('/api/v1/devices', {
+    id: 'loa-kg-1',
+    name: 'Cụm loa Kim Giang 01',
+    kind: 'speaker',
+    areaPath: KIM_GIANG,
+  });
   await waitOnline(t.admin, ['led-hd-1', 'led-hd-2']);
   // The working board reports its display (the preview and the checks use it).
-  await t.admin.waitFor(async () => (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'led-hd-1')?.display?.columns === 192, 30_000, 'led-hd-1 reports 192×32');
+  await t.admin.waitFor(
+    async () => (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'led-hd-1')?.display?.columns === 192,
+    30_000,
+    'led-hd-1 reports 192×32',
+  );
   browser = await launchBrowser();
 }, 90_000);
 
@@ -59,12 +84,19 @@ describe('web UI: what the page says is true', () => {
     const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'emergency');
     // Every template fits every display the fleet reported (here 192×32 without Vietnamese letters).
     await page.waitForSelector('[data-testid=tpl-storm]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-fits=yes]').length === 4, null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-fits=yes]').length === 4, null, {
+      timeout: 10_000,
+    });
     await page.click('[data-testid=area-ha-dinh]');
     for (const id of ['storm', 'flood', 'fire', 'epidemic']) {
       await page.click(`[data-testid=tpl-${id}]`);
       await page.waitForSelector('[data-testid=led-board-group][data-display^="192x32/"]');
-      expect(await page.locator('[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-fit] li[data-refused=true]').count(), id).toBe(0);
+      expect(
+        await page
+          .locator('[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-fit] li[data-refused=true]')
+          .count(),
+        id,
+      ).toBe(0);
       expect(await page.locator('[data-testid=em-blocked]').count(), id).toBe(0);
       expect(await page.isEnabled('[data-testid=em-send]'), id).toBe(true);
     }
@@ -86,7 +118,9 @@ describe('web UI: what the page says is true', () => {
     expect(await page.isEnabled('[data-testid=em-send]')).toBe(true);
     await page.click('[data-testid=em-send]');
     await page.waitForSelector('[role=dialog]');
-    expect(await page.textContent('[data-testid=em-confirm-reach]')).toBe('Sẽ tới 0 cụm loa và 2 bảng LED. 1 bảng chưa báo kích thước, chưa kiểm tra được.');
+    expect(await page.textContent('[data-testid=em-confirm-reach]')).toBe(
+      'Sẽ tới 0 cụm loa và 2 bảng LED. 1 bảng chưa báo kích thước, chưa kiểm tra được.',
+    );
     // Watch the counter: it never counts more than the rows that played.
     await page.evaluate(() => {
       const seen: string[] = [];
@@ -108,9 +142,15 @@ describe('web UI: what the page says is true', () => {
       FINAL,
       { timeout: 60_000, polling: 100 },
     );
-    const states = Object.fromEntries(await page.$$eval('[data-testid=track-row]', (r) => r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')])));
+    const states = Object.fromEntries(
+      await page.$$eval('[data-testid=track-row]', (r) =>
+        r.map((x) => [x.getAttribute('data-device'), x.getAttribute('data-state')]),
+      ),
+    );
     expect(states).toEqual({ 'led-hd-1': 'played', 'led-hd-2': 'failed' });
-    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 1\/2 · Lỗi 1 · trong \d+,\d giây$/);
+    expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(
+      /^Đã phát 1\/2 · Lỗi 1 · trong \d+,\d giây$/,
+    );
     expect(await page.getAttribute('[data-testid=confirmed-failed]', 'class')).toContain('error');
     expect(await page.evaluate(() => (window as any).__bad)).toEqual([]);
     // The failure in red, in Vietnamese; the driver's words one click away.
@@ -135,11 +175,19 @@ describe('web UI: what the page says is true', () => {
     await page.check('input[name=use-led]');
     await page.check(`input[name=target][value="${KIM_GIANG}"]`);
     await page.waitForSelector('[data-testid=form-blocked]');
-    expect(await page.$$eval('[data-testid=form-blocked-reason]', (ps) => ps.map((p) => p.textContent))).toEqual(['Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.']);
+    expect(await page.$$eval('[data-testid=form-blocked-reason]', (ps) => ps.map((p) => p.textContent))).toEqual([
+      'Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.',
+    ]);
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     await page.locator('[data-testid=led-text]').first().fill('Cắt nước ngày mai');
-    await page.waitForFunction(() => document.querySelector('[data-testid=form-blocked-reason]')?.textContent?.startsWith('Lịch phát này không tới thiết bị nào'));
-    expect(await page.textContent('[data-testid=form-blocked-reason]')).toBe('Lịch phát này không tới thiết bị nào: nơi phát đã chọn có 1 cụm loa và 0 bảng LED; thông điệp LED chỉ hiện trên bảng LED. Hãy chọn nơi phát khác hoặc nội dung khác.');
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid=form-blocked-reason]')
+        ?.textContent?.startsWith('Lịch phát này không tới thiết bị nào'),
+    );
+    expect(await page.textContent('[data-testid=form-blocked-reason]')).toBe(
+      'Lịch phát này không tới thiết bị nào: nơi phát đã chọn có 1 cụm loa và 0 bảng LED; thông điệp LED chỉ hiện trên bảng LED. Hãy chọn nơi phát khác hoặc nội dung khác.',
+    );
     expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
     await shot(page, 'form-reaches-nothing');
     // Hạ Đình has boards: it can go (Kim Giang's cluster simply has nothing to play).
@@ -152,17 +200,35 @@ describe('web UI: what the page says is true', () => {
 
   it('coverage: the rate leaves out occurrences not yet due, and says so', async () => {
     // A board in a new ward without an agent: its occurrence now is pending (not confirmed, within grace).
-    await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug: 'thanh-xuan-bac', name: 'Phường Thanh Xuân Bắc', level: 'ward' });
-    await t.admin.post('/api/v1/devices', { id: 'led-txb-1', name: 'Bảng LED Thanh Xuân Bắc', kind: 'led', areaPath: `${DISTRICT}/thanh-xuan-bac` });
+    await t.admin.post('/api/v1/areas', {
+      parentPath: DISTRICT,
+      slug: 'thanh-xuan-bac',
+      name: 'Phường Thanh Xuân Bắc',
+      level: 'ward',
+    });
+    await t.admin.post('/api/v1/devices', {
+      id: 'led-txb-1',
+      name: 'Bảng LED Thanh Xuân Bắc',
+      kind: 'led',
+      areaPath: `${DISTRICT}/thanh-xuan-bac`,
+    });
     const district = await t.api.as(WARD_USERS.district.username, WARD_USERS.district.password);
-    await district.post('/api/v1/broadcasts', { title: 'Khẩn cấp: cháy', priority: 'emergency', targets: { areas: [`${DISTRICT}/thanh-xuan-bac`] }, startsAt: 'now', led: { pages: [{ lines: ['KHẨN CẤP: CÓ CHÁY'], mode: 'flash', seconds: 8 }] } });
+    await district.post('/api/v1/broadcasts', {
+      title: 'Khẩn cấp: cháy',
+      priority: 'emergency',
+      targets: { areas: [`${DISTRICT}/thanh-xuan-bac`] },
+      startsAt: 'now',
+      led: { pages: [{ lines: ['KHẨN CẤP: CÓ CHÁY'], mode: 'flash', seconds: 8 }] },
+    });
     const report = await district.get(`/api/v1/reports/coverage?area=${DISTRICT}`);
     expect(report.totals).toMatchObject({ scheduled: 3, played: 1, failed: 1, pending: 1 });
     const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'coverage');
     await page.waitForSelector('[data-testid=rate]');
     // 1 played of the 2 due: 50 %, not 1 of 3.
     expect(await page.textContent('[data-testid=rate-value]')).toBe('50%');
-    expect(await page.textContent('[data-testid=rate-note]')).toBe('(1/2 lần đã đến giờ; không tính 1 lần chưa đến giờ)');
+    expect(await page.textContent('[data-testid=rate-note]')).toBe(
+      '(1/2 lần đã đến giờ; không tính 1 lần chưa đến giờ)',
+    );
     const rates = await page.$$eval('[data-testid=row-rate]', (tds) => tds.map((td) => td.textContent));
     expect(rates).toContain('—không tính 1 lần chưa đến giờ'); // the new ward: nothing due yet
     expect(rates).toContain('50%'); // Hạ Đình: 1 of 2

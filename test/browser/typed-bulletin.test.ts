@@ -13,7 +13,12 @@ import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from '
 let t: TestHub;
 let browser: Browser;
 let official: ApiClient;
-const viDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * 86_400_000)!.slice(0, 10).split('-').reverse().join('/');
+const viDay = (offsetDays: number) =>
+  formatVn(Date.now() + offsetDays * 86_400_000)!
+    .slice(0, 10)
+    .split('-')
+    .reverse()
+    .join('/');
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -30,7 +35,12 @@ afterAll(async () => {
 });
 
 const TEXTS = {
-  vi: { generate: 'Tạo giọng đọc', again: 'Tạo lại giọng đọc', summary: 'Soạn bản tin bằng văn bản', saved: 'Đã gửi duyệt' },
+  vi: {
+    generate: 'Tạo giọng đọc',
+    again: 'Tạo lại giọng đọc',
+    summary: 'Soạn bản tin bằng văn bản',
+    saved: 'Đã gửi duyệt',
+  },
   en: { generate: 'Read it aloud', again: 'Read it again', summary: 'Type the bulletin', saved: 'is submitted' },
 };
 
@@ -50,16 +60,33 @@ async function previewSeconds(page: Page): Promise<number> {
 }
 
 /** The form's audio select shows this media (its list reloads to include a new reading). */
-const selected = (page: Page, id: number) => page.waitForFunction((v) => (document.querySelector('select[name=media]') as HTMLSelectElement).value === v, String(id));
+const selected = (page: Page, id: number) =>
+  page.waitForFunction(
+    (v) => (document.querySelector('select[name=media]') as HTMLSelectElement).value === v,
+    String(id),
+  );
 /** The LED pages hold the text, all of it (they are refilled as the target boards' limits arrive). */
 const ledShows = (page: Page, text: string) =>
-  page.waitForFunction((want) => [...document.querySelectorAll('[data-testid=led-text]')].map((e) => (e as HTMLTextAreaElement).value.replace(/\n/g, ' ')).join(' ') === want, text);
+  page.waitForFunction(
+    (want) =>
+      [...document.querySelectorAll('[data-testid=led-text]')]
+        .map((e) => (e as HTMLTextAreaElement).value.replace(/\n/g, ' '))
+        .join(' ') === want,
+    text,
+  );
 const previewId = (page: Page) => page.getAttribute('[data-testid=tts-preview]', 'data-media').then(Number);
 
 describe('web UI: typed bulletins', () => {
   for (const ui of ['vi', 'en'] as const) {
     it(`type, preview, fill the LED message, edit and regenerate, submit, edit again (${ui})`, async () => {
-      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'schedule', undefined, ui === 'vi' ? 'vi-VN' : 'en-US');
+      const { page, ctx, errors } = await openAs(
+        browser,
+        t.hub.httpUrl,
+        WARD_USERS.official,
+        'schedule',
+        undefined,
+        ui === 'vi' ? 'vi-VN' : 'en-US',
+      );
       if (ui === 'en') {
         await page.click('[data-testid=lang]');
         await page.waitForFunction(() => document.documentElement.lang === 'en');
@@ -75,8 +102,12 @@ describe('web UI: typed bulletins', () => {
       const typed = 'UBND phường Hạ Đình thông báo: 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh.';
       await page.fill('[data-testid=tts-text]', typed);
       await page.waitForSelector('[data-testid=tts-spoken]:has-text("tổ dân phố số năm")');
-      expect(await page.textContent('[data-testid=tts-spoken]')).toContain('ủy ban nhân dân phường Hạ Đình thông báo: bảy giờ ba mươi phút ngày ba mươi tháng tư năm hai nghìn không trăm hai mươi sáu');
-      expect(await page.textContent('[data-testid=tts-count]')).toContain(ui === 'vi' ? `${typed.length}/5000 ký tự` : `${typed.length}/5000 characters`);
+      expect(await page.textContent('[data-testid=tts-spoken]')).toContain(
+        'ủy ban nhân dân phường Hạ Đình thông báo: bảy giờ ba mươi phút ngày ba mươi tháng tư năm hai nghìn không trăm hai mươi sáu',
+      );
+      expect(await page.textContent('[data-testid=tts-count]')).toContain(
+        ui === 'vi' ? `${typed.length}/5000 ký tự` : `${typed.length}/5000 characters`,
+      );
 
       // Read aloud: the preview plays the processed audio, and the form's audio is this reading.
       await page.click(`[data-testid=tts-generate]:has-text("${L.generate}")`);
@@ -102,13 +133,21 @@ describe('web UI: typed bulletins', () => {
       expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
       await shot(page, `tts-stale-${ui}`);
       await page.click('[data-testid=tts-generate]');
-      await page.waitForFunction((old) => Number(document.querySelector('[data-testid=tts-preview]')?.getAttribute('data-media')) > old, firstId, { timeout: 60_000 });
+      await page.waitForFunction(
+        (old) => Number(document.querySelector('[data-testid=tts-preview]')?.getAttribute('data-media')) > old,
+        firstId,
+        { timeout: 60_000 },
+      );
       const secondId = await previewId(page);
       expect(await page.isVisible('[data-testid=tts-stale]')).toBe(false);
       await selected(page, secondId);
       await ledShows(page, edited);
       await shot(page, `tts-form-${ui}`);
-      await page.waitForFunction(() => !(document.querySelector('[data-testid=submit]') as HTMLButtonElement).disabled, undefined, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => !(document.querySelector('[data-testid=submit]') as HTMLButtonElement).disabled,
+        undefined,
+        { timeout: 10_000 },
+      );
       await page.click('[data-testid=submit]');
       await page.waitForSelector(`[data-testid=saved]:has-text("${L.saved}")`);
 
@@ -121,13 +160,24 @@ describe('web UI: typed bulletins', () => {
       // Opened again to edit: the text comes back, is changed, read again, and saved in place.
       await page.locator('[data-testid=my-broadcasts] button', { hasText: title }).click();
       await page.click('[data-testid=edit-broadcast]');
-      await page.waitForFunction((text) => (document.querySelector('[data-testid=tts-text]') as HTMLTextAreaElement | null)?.value === text, edited);
+      await page.waitForFunction(
+        (text) => (document.querySelector('[data-testid=tts-text]') as HTMLTextAreaElement | null)?.value === text,
+        edited,
+      );
       expect(await page.getAttribute('[data-testid=tts]', 'open')).not.toBeNull();
       await page.fill('[data-testid=tts-text]', 'UBND phường Hạ Đình thông báo: hoãn tổng vệ sinh sang 8h ngày 2/5.');
       await page.click('[data-testid=tts-generate]');
-      await page.waitForFunction((old) => Number(document.querySelector('[data-testid=tts-preview]')?.getAttribute('data-media')) > old, secondId, { timeout: 60_000 });
+      await page.waitForFunction(
+        (old) => Number(document.querySelector('[data-testid=tts-preview]')?.getAttribute('data-media')) > old,
+        secondId,
+        { timeout: 60_000 },
+      );
       const thirdId = await previewId(page);
-      await page.waitForFunction(() => !(document.querySelector('[data-testid=submit]') as HTMLButtonElement).disabled, undefined, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => !(document.querySelector('[data-testid=submit]') as HTMLButtonElement).disabled,
+        undefined,
+        { timeout: 10_000 },
+      );
       await page.click('[data-testid=submit]');
       await page.waitForSelector('[data-testid=saved]');
       expect(await official.get(`/api/v1/broadcasts/${b.id}`)).toMatchObject({ mediaId: thirdId, status: 'submitted' });

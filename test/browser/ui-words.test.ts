@@ -26,7 +26,11 @@ const PHONE = { width: 390, height: 844 };
 const LOCALES = ['vi-VN', 'en-US'] as const;
 const tomorrow = () => formatVn(Date.now() + 86_400_000)!.slice(0, 10);
 /** Three bulletins at 06:00 tomorrow on the same ward: the calendar's crowded hour. */
-const CLASH = ['Thông báo lịch tiêm chủng mở rộng cho trẻ em', 'Tuyên truyền phòng chống cháy nổ khu dân cư', 'Bản tin sáng của phường Hạ Đình'];
+const CLASH = [
+  'Thông báo lịch tiêm chủng mở rộng cho trẻ em',
+  'Tuyên truyền phòng chống cháy nổ khu dân cư',
+  'Bản tin sáng của phường Hạ Đình',
+];
 
 beforeAll(async () => {
   t = await startTestHub({ confirmationGraceMs: 0 });
@@ -35,25 +39,69 @@ beforeAll(async () => {
   for (const d of DEVICES) await t.admin.post('/api/v1/devices', d);
   official = await t.api.as(WARD_USERS.official.username, WARD_USERS.official.password);
   leader = await t.api.as(WARD_USERS.leader.username, WARD_USERS.leader.password);
-  const up = await official.upload('/api/v1/media', vietnameseSpeech(tempDir('ui-words'), 'Thông báo của phường Hạ Đình.', 'wav'), 'thong-bao.wav');
-  const media = await official.waitFor(async () => {
-    const m = await official.get(`/api/v1/media/${up.id}`);
-    return m.status === 'ready' ? m : null;
-  }, 60_000, 'audio processed');
+  const up = await official.upload(
+    '/api/v1/media',
+    vietnameseSpeech(tempDir('ui-words'), 'Thông báo của phường Hạ Đình.', 'wav'),
+    'thong-bao.wav',
+  );
+  const media = await official.waitFor(
+    async () => {
+      const m = await official.get(`/api/v1/media/${up.id}`);
+      return m.status === 'ready' ? m : null;
+    },
+    60_000,
+    'audio processed',
+  );
   const led = (text: string) => ({ pages: [{ lines: [text], mode: 'hold', seconds: 8 }] });
   for (const title of CLASH) {
-    const b = await official.post('/api/v1/broadcasts', { title, mediaId: media.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: `${tomorrow()}T06:00` });
+    const b = await official.post('/api/v1/broadcasts', {
+      title,
+      mediaId: media.id,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: `${tomorrow()}T06:00`,
+    });
     // The second clashes with the first at the same level: the leader chooses that it plays too.
-    if (title !== CLASH[2]) await leader.post(`/api/v1/broadcasts/${b.id}/approve`, title === CLASH[1] ? { clashes: 'air-ours' } : {});
+    if (title !== CLASH[2])
+      await leader.post(`/api/v1/broadcasts/${b.id}/approve`, title === CLASH[1] ? { clashes: 'air-ours' } : {});
   }
-  const rejected = await official.post('/api/v1/broadcasts', { title: 'Tin bị từ chối', led: led('Thông báo'), targets: { areas: [HA_DINH], devices: [] }, startsAt: `${tomorrow()}T10:00` });
+  const rejected = await official.post('/api/v1/broadcasts', {
+    title: 'Tin bị từ chối',
+    led: led('Thông báo'),
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: `${tomorrow()}T10:00`,
+  });
   await leader.post(`/api/v1/broadcasts/${rejected.id}/reject`, { reason: 'Sai giờ phát' });
   // The district's emergency airs at once without approval; no agent answers, so it ends missed.
-  const em = await w.district.post('/api/v1/broadcasts', { title: 'Khẩn cấp: bão số 3', mediaId: media.id, led: led('BÃO SỐ 3'), priority: 'emergency', targets: { areas: [DISTRICT], devices: [] }, startsAt: 'now' });
+  const em = await w.district.post('/api/v1/broadcasts', {
+    title: 'Khẩn cấp: bão số 3',
+    mediaId: media.id,
+    led: led('BÃO SỐ 3'),
+    priority: 'emergency',
+    targets: { areas: [DISTRICT], devices: [] },
+    startsAt: 'now',
+  });
   emergencyId = em.id;
-  await t.admin.waitFor(async () => ((await t.admin.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`)).totals.missed >= 3 ? true : null), 60_000, 'the emergency missed on every device');
+  await t.admin.waitFor(
+    async () =>
+      (await t.admin.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`)).totals.missed >= 3
+        ? true
+        : null,
+    60_000,
+    'the emergency missed on every device',
+  );
   // A speaker cluster reports its health: amplifier and clock (the fleet page words them).
-  const telemetry = { deviceId: 'loa-hd-1', at: Date.now(), clockOffsetMs: 1520.4, clockDelayMs: 4, outboxSize: 0, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {}, amplifier: { powered: true, currentMa: 1234.5, temperatureC: 41.6, faults: [], zones: [] } };
+  const telemetry = {
+    deviceId: 'loa-hd-1',
+    at: Date.now(),
+    clockOffsetMs: 1520.4,
+    clockDelayMs: 4,
+    outboxSize: 0,
+    cacheBytes: 0,
+    scheduleVersion: 0,
+    nowPlaying: null,
+    rejected: {},
+    amplifier: { powered: true, currentMa: 1234.5, temperatureC: 41.6, faults: [], zones: [] },
+  };
   recordTelemetry(t.hub.ctx.db, telemetry as any);
   browser = await launchBrowser();
   base = t.hub.httpUrl;
@@ -67,7 +115,8 @@ afterAll(async () => {
 /** The page's visible text (what a reader sees; closed <details> left out). */
 const visibleText = (page: Page) => page.evaluate(() => document.querySelector('main')!.innerText);
 /** English words that must not show in the Vietnamese UI. */
-const ENGLISH = /approval waived|\b(played|failed|pending|missed|normal|emergency|submitted|approved)\b|\{"|LUFS|dBTP|Lệch đồng hồ|ảnh điểm|[Kk]iểm toán/;
+const ENGLISH =
+  /approval waived|\b(played|failed|pending|missed|normal|emergency|submitted|approved)\b|\{"|LUFS|dBTP|Lệch đồng hồ|ảnh điểm|[Kk]iểm toán/;
 
 describe('issue 13.10: no English inside the Vietnamese UI', () => {
   for (const locale of LOCALES)
@@ -75,18 +124,37 @@ describe('issue 13.10: no English inside the Vietnamese UI', () => {
       const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.district, 'approvals', DESKTOP, locale);
       const row = page.locator('[data-testid=decided-row]', { hasText: 'Khẩn cấp: bão số 3' });
       await row.waitFor();
-      expect(await row.locator('[data-testid=decision-reason]').textContent()).toBe('Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt');
-      expect(await page.locator('[data-testid=decided-row]', { hasText: 'Tin bị từ chối' }).locator('[data-testid=decision-reason]').textContent()).toBe('Sai giờ phát');
+      expect(await row.locator('[data-testid=decision-reason]').textContent()).toBe(
+        'Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt',
+      );
+      expect(
+        await page
+          .locator('[data-testid=decided-row]', { hasText: 'Tin bị từ chối' })
+          .locator('[data-testid=decision-reason]')
+          .textContent(),
+      ).toBe('Sai giờ phát');
       expect(await visibleText(page)).not.toMatch(ENGLISH);
 
       await page.click('[data-tab=audit]');
       expect(await page.textContent('[data-tab=audit]')).toBe('Nhật ký hoạt động');
       await page.waitForSelector('[data-testid=audit-row][data-action="broadcast.emergency"]');
-      const sentence = async (action: string, has: string) => (await page.locator(`[data-testid=audit-row][data-action="${action}"]`, { hasText: has }).first().textContent())!;
-      expect(await sentence('broadcast.submit', CLASH[0])).toContain(`Cán bộ phường Hạ ĐìnhGửi duyệt lịch phát «${CLASH[0]}» (Thông thường) tại Phường Hạ Đình`);
-      expect(await sentence('broadcast.approve', CLASH[1])).toContain(`Lãnh đạo phường Hạ ĐìnhPhê duyệt lịch phát «${CLASH[1]}»`);
-      expect(await sentence('broadcast.reject', 'Tin bị từ chối')).toContain('Từ chối lịch phát «Tin bị từ chối», lý do: Sai giờ phát');
-      expect(await sentence('broadcast.emergency', 'bão')).toContain('Phát khẩn cấp «Khẩn cấp: bão số 3» tới Quận Thanh Xuân (không cần phê duyệt)');
+      const sentence = async (action: string, has: string) =>
+        (await page
+          .locator(`[data-testid=audit-row][data-action="${action}"]`, { hasText: has })
+          .first()
+          .textContent())!;
+      expect(await sentence('broadcast.submit', CLASH[0])).toContain(
+        `Cán bộ phường Hạ ĐìnhGửi duyệt lịch phát «${CLASH[0]}» (Thông thường) tại Phường Hạ Đình`,
+      );
+      expect(await sentence('broadcast.approve', CLASH[1])).toContain(
+        `Lãnh đạo phường Hạ ĐìnhPhê duyệt lịch phát «${CLASH[1]}»`,
+      );
+      expect(await sentence('broadcast.reject', 'Tin bị từ chối')).toContain(
+        'Từ chối lịch phát «Tin bị từ chối», lý do: Sai giờ phát',
+      );
+      expect(await sentence('broadcast.emergency', 'bão')).toContain(
+        'Phát khẩn cấp «Khẩn cấp: bão số 3» tới Quận Thanh Xuân (không cần phê duyệt)',
+      );
       expect(await sentence('media.upload', 'thong-bao')).toMatch(/Tải lên tệp âm thanh «thong-bao\.wav» \(\d+ KB\)/);
       const text = await visibleText(page);
       expect(text).not.toMatch(ENGLISH);
@@ -97,14 +165,25 @@ describe('issue 13.10: no English inside the Vietnamese UI', () => {
       await page.click('[data-testid=lang]');
       expect(await sentence('broadcast.approve', CLASH[1])).toContain(`Approved «${CLASH[1]}»`);
       await page.click('[data-tab=approvals]');
-      expect(await page.locator('[data-testid=decided-row]', { hasText: 'bão số 3' }).locator('[data-testid=decision-reason]').textContent()).toBe('Emergency sent by the district office: no approval needed');
+      expect(
+        await page
+          .locator('[data-testid=decided-row]', { hasText: 'bão số 3' })
+          .locator('[data-testid=decision-reason]')
+          .textContent(),
+      ).toBe('Emergency sent by the district office: no approval needed');
       await page.click('[data-testid=lang]');
       expect(errors).toEqual([]);
       await ctx.close();
     });
 
   it('an admin can open the raw entry behind a sentence', async () => {
-    const { page, ctx } = await openAs(browser, base, { username: 'admin', password: (await import('../helpers/test-hub.ts')).ADMIN_PASSWORD }, 'audit', DESKTOP);
+    const { page, ctx } = await openAs(
+      browser,
+      base,
+      { username: 'admin', password: (await import('../helpers/test-hub.ts')).ADMIN_PASSWORD },
+      'audit',
+      DESKTOP,
+    );
     const raw = page.locator('[data-testid=audit-row][data-action="broadcast.emergency"] [data-testid=audit-raw]');
     await raw.waitFor();
     expect(await raw.locator('code').isVisible()).toBe(false);
@@ -116,11 +195,17 @@ describe('issue 13.10: no English inside the Vietnamese UI', () => {
   it('the CSV is in the reader’s language: Vietnamese from the Vietnamese page, English from the English one or by Accept-Language, codes on request', async () => {
     const { page, ctx } = await openAs(browser, base, WARD_USERS.district, 'coverage', DESKTOP, 'en-US');
     await page.waitForSelector('[data-testid=chart]');
-    const get = async (href: string, headers: Record<string, string> = {}) => (await page.request.get(base + href, { headers })).text();
+    const get = async (href: string, headers: Record<string, string> = {}) =>
+      (await page.request.get(base + href, { headers })).text();
     const vi = await get((await page.getAttribute('[data-testid=csv]', 'href'))!);
-    const [head, ...rows] = vi.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const [head, ...rows] = vi
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(head).toMatch(/^Khu vực,Mã khu vực,Mã thiết bị,Thiết bị,Bản tin,Mức độ,Giờ kế hoạch,/);
-    expect(rows.some((r) => r.includes(',Khẩn cấp,') && r.includes(',Bỏ lỡ,không,"Không nhận được xác nhận từ thiết bị'))).toBe(true);
+    expect(
+      rows.some((r) => r.includes(',Khẩn cấp,') && r.includes(',Bỏ lỡ,không,"Không nhận được xác nhận từ thiết bị')),
+    ).toBe(true);
     expect(vi).not.toMatch(/\b(played|failed|pending|missed|normal|emergency|true|false)\b/);
     expect(vi).toMatch(/,\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2},/);
     await page.click('[data-testid=lang]');
@@ -138,7 +223,10 @@ describe('issue 13.10: no English inside the Vietnamese UI', () => {
 
 describe('issue 13.12: the coverage chart and its reasons on a phone and a desktop', () => {
   for (const locale of LOCALES)
-    for (const [label, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const)
+    for (const [label, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const)
       it(`every colour labelled, text legible, ward names whole, reasons readable (${label}, ${locale})`, async () => {
         const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.district, 'coverage', viewport, locale);
         await page.waitForSelector('[data-testid=chart-row]');
@@ -146,7 +234,13 @@ describe('issue 13.12: the coverage chart and its reasons on a phone and a deskt
           lis.map((li) => {
             const r = li.getBoundingClientRect();
             const sw = li.querySelector('.swatch')!.getBoundingClientRect();
-            return { k: li.getAttribute('data-k'), text: li.textContent, right: r.right, size: parseFloat(getComputedStyle(li).fontSize), swatch: sw.width > 0 && sw.height > 0 };
+            return {
+              k: li.getAttribute('data-k'),
+              text: li.textContent,
+              right: r.right,
+              size: parseFloat(getComputedStyle(li).fontSize),
+              swatch: sw.width > 0 && sw.height > 0,
+            };
           }),
         );
         expect(legend.map((l) => [l.k, l.text])).toEqual([
@@ -163,7 +257,14 @@ describe('issue 13.12: the coverage chart and its reasons on a phone and a deskt
           expect(l.right, `${l.k} inside the screen`).toBeLessThanOrEqual(viewport.width);
           expect(l.size, `${l.k} legible`).toBeGreaterThanOrEqual(11);
         }
-        const names = await page.$$eval('[data-testid=chart-row] .cov-name', (els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth, right: e.getBoundingClientRect().right, size: parseFloat(getComputedStyle(e).fontSize) })));
+        const names = await page.$$eval('[data-testid=chart-row] .cov-name', (els) =>
+          els.map((e) => ({
+            text: e.textContent,
+            cut: e.scrollWidth > e.clientWidth,
+            right: e.getBoundingClientRect().right,
+            size: parseFloat(getComputedStyle(e).fontSize),
+          })),
+        );
         expect(names.map((n) => n.text)).toEqual(expect.arrayContaining(['Phường Hạ Đình', 'Phường Kim Giang']));
         for (const n of names) {
           expect(n.cut, n.text!).toBe(false);
@@ -196,12 +297,23 @@ describe('issue 13.13: the calendar', () => {
       expect(await page.getAttribute('[data-testid=cal-view-week]', 'aria-pressed')).toBe('true');
       await toTomorrowsWeek(page);
       const col = page.locator(`.cal-day[data-day="${tomorrow()}"]`);
-      expect(await col.locator('.cal-dayhead').textContent()).toMatch(/^Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy) \d+\/\d+$|^Chủ Nhật \d+\/\d+$/);
+      expect(await col.locator('.cal-dayhead').textContent()).toMatch(
+        /^Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy) \d+\/\d+$|^Chủ Nhật \d+\/\d+$/,
+      );
       await col.locator('[data-testid=cal-item]').first().waitFor();
       const items = await col.locator('[data-testid=cal-item]').evaluateAll((els) =>
         els.map((e) => {
           const r = e.getBoundingClientRect();
-          return { title: e.getAttribute('data-title'), hover: e.getAttribute('title'), text: e.textContent, top: r.top, bottom: r.bottom, width: r.width, colWidth: e.parentElement!.getBoundingClientRect().width, size: parseFloat(getComputedStyle(e).fontSize) };
+          return {
+            title: e.getAttribute('data-title'),
+            hover: e.getAttribute('title'),
+            text: e.textContent,
+            top: r.top,
+            bottom: r.bottom,
+            width: r.width,
+            colWidth: e.parentElement!.getBoundingClientRect().width,
+            size: parseFloat(getComputedStyle(e).fontSize),
+          };
         }),
       );
       const crowded = items.filter((i) => CLASH.includes(i.title!));
@@ -252,7 +364,12 @@ describe('issue 13.13: the calendar', () => {
       expect(await page.getAttribute('[data-testid=cal-next]', 'aria-label')).toBe('Ngày sau');
       await page.waitForSelector(`[data-testid=cal-day-list][data-day="${tomorrow()}"] [data-testid=cal-item]`);
       const items = await page.$$eval('[data-testid=cal-day-list] [data-testid=cal-item]', (els) =>
-        els.map((e) => ({ text: e.textContent, whole: e.scrollWidth <= e.clientWidth, right: e.getBoundingClientRect().right, size: parseFloat(getComputedStyle(e).fontSize) })),
+        els.map((e) => ({
+          text: e.textContent,
+          whole: e.scrollWidth <= e.clientWidth,
+          right: e.getBoundingClientRect().right,
+          size: parseFloat(getComputedStyle(e).fontSize),
+        })),
       );
       expect(items).toHaveLength(3);
       for (const i of items) expect(i.text).toMatch(/^06:00(–06:0\d)? /);
@@ -276,7 +393,9 @@ describe('issue 13.13: the calendar', () => {
       await page.waitForSelector(`[data-testid=cal-day-list][data-day="${tomorrow()}"]`);
       // English on request: the day's name in English.
       await page.click('[data-testid=lang]');
-      expect(await page.textContent('[data-testid=cal-title]')).toMatch(/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]{2} \d{4}$/);
+      expect(await page.textContent('[data-testid=cal-title]')).toMatch(
+        /^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]{2} \d{4}$/,
+      );
       await page.click('[data-testid=lang]');
       expect(errors).toEqual([]);
       await ctx.close();
@@ -285,7 +404,10 @@ describe('issue 13.13: the calendar', () => {
 
 describe('issue 13.15: plain words and Vietnamese numbers', () => {
   for (const locale of LOCALES)
-    for (const [label, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const)
+    for (const [label, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const)
       it(`words officials use; decimal comma and thousands dot whatever the browser (${label}, ${locale})`, async () => {
         const { page, ctx, errors } = await openAs(browser, base, WARD_USERS.district, 'library', viewport, locale);
         expect(await page.textContent('[data-tab=schedule]')).toBe('Lịch phát thanh');
@@ -306,14 +428,18 @@ describe('issue 13.15: plain words and Vietnamese numbers', () => {
         await page.click('[data-tab=fleet]');
         const clock = page.locator('[data-device=loa-hd-1] [data-testid=clock-sync]');
         await clock.waitFor();
-        expect(await clock.textContent()).toBe('Giờ trên thiết bị: khớp với máy chủ (sai khác dưới 0,01 giây); đồng hồ của thiết bị lệch 1,5 giây, đã được tự bù');
+        expect(await clock.textContent()).toBe(
+          'Giờ trên thiết bị: khớp với máy chủ (sai khác dưới 0,01 giây); đồng hồ của thiết bị lệch 1,5 giây, đã được tự bù',
+        );
         expect(await page.textContent('[data-device=loa-hd-1] [data-testid=health]')).toContain('1.235 mA, 42 °C');
         const text = await visibleText(page);
         expect(text).not.toMatch(/Lệch đồng hồ|\d ms\b|ảnh điểm|LUFS|dBTP/);
         await page.click('[data-tab=approvals]');
         await page.locator('[data-testid=decided-row]', { hasText: 'bão số 3' }).locator('button').click();
         await page.waitForSelector('[data-testid=broadcast-detail] [data-testid=detail-devices]');
-        expect(await page.textContent('[data-testid=broadcast-detail]')).toContain('Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt');
+        expect(await page.textContent('[data-testid=broadcast-detail]')).toContain(
+          'Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt',
+        );
         expect(await visibleText(page)).not.toMatch(/\d\.\d+ ?s\b|\d\.\d{1,2}\b(?!\d)/);
         expect(errors).toEqual([]);
         await ctx.close();

@@ -20,12 +20,22 @@ type Creds = { username: string; password: string };
 /** Enrols like an agent would, keeping the credentials for a bare MQTT session. */
 async function enrolBare(t: TestHub, token: string): Promise<Creds> {
   const { publicKey } = generateKeyPairSync('ed25519');
-  const r = await t.api.post('/api/v1/enrol', { token, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+  const r = await t.api.post('/api/v1/enrol', {
+    token,
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
   return { username: r.mqttUsername, password: r.mqttPassword };
 }
 
 const connect = (url: string, c?: Creds, clientId = c?.username ?? `anon-${Date.now()}`) =>
-  mqtt.connectAsync(url, { protocolVersion: 4, clientId, username: c?.username, password: c?.password, reconnectPeriod: 0, connectTimeout: 5000 });
+  mqtt.connectAsync(url, {
+    protocolVersion: 4,
+    clientId,
+    username: c?.username,
+    password: c?.password,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+  });
 
 /** 'granted' or 'refused' (SUBACK 0x80; aedes may also close the connection). */
 async function trySubscribe(url: string, c: Creds, topic: string): Promise<'granted' | 'refused'> {
@@ -44,7 +54,10 @@ async function trySubscribe(url: string, c: Creds, topic: string): Promise<'gran
 async function tryPublish(url: string, c: Creds, topic: string, payload: string, retain = false): Promise<void> {
   const client = await connect(url, c);
   client.on('error', () => {});
-  await Promise.race([client.publishAsync(topic, payload, { qos: 1, retain }).catch(() => {}), new Promise((r) => setTimeout(r, 500))]);
+  await Promise.race([
+    client.publishAsync(topic, payload, { qos: 1, retain }).catch(() => {}),
+    new Promise((r) => setTimeout(r, 500)),
+  ]);
   await client.endAsync(true).catch(() => {});
 }
 
@@ -73,7 +86,13 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
 
   const device = async (id: string) => (await t.admin.get(`/api/v1/devices/${id}`)) as any;
   const ledBroadcast = async (title: string, area: string) => {
-    const b = await w.district.post('/api/v1/broadcasts', { title, led: { pages: [{ lines: [title], mode: 'hold', seconds: 2 }] }, priority: 'emergency', targets: { areas: [area], devices: [] }, startsAt: 'now' });
+    const b = await w.district.post('/api/v1/broadcasts', {
+      title,
+      led: { pages: [{ lines: [title], mode: 'hold', seconds: 2 }] },
+      priority: 'emergency',
+      targets: { areas: [area], devices: [] },
+      startsAt: 'now',
+    });
     expect(b.status).toBe('approved');
     return b;
   };
@@ -88,7 +107,15 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
       { id: 'led-2', kind: 'led', area: KIM_GIANG },
       { id: 'led-3', kind: 'led', area: KIM_GIANG },
     ]);
-    agents.push(startAgentProcess({ dir: path.join(tmp, 'led-1'), hubUrl: t.hub.httpUrl, mqttUrl: url, enrolToken: w.tokens['led-1'], profile: LED_PROFILE }));
+    agents.push(
+      startAgentProcess({
+        dir: path.join(tmp, 'led-1'),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: url,
+        enrolToken: w.tokens['led-1'],
+        profile: LED_PROFILE,
+      }),
+    );
     other = await enrolBare(t, w.tokens['led-2']);
     await waitOnline(t.admin, ['led-1']);
   }, 60_000);
@@ -108,7 +135,14 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
   });
 
   it("lets a device subscribe only to its own topics, its areas' commands and the hub's status", async () => {
-    for (const topic of [tp.deviceCommand('led-2'), tp.deviceSchedule('led-2'), tp.deviceReply('led-2'), tp.hubStatus, tp.areaCommand('ha-noi/thanh-xuan/kim-giang'), tp.areaCommand('ha-noi')]) {
+    for (const topic of [
+      tp.deviceCommand('led-2'),
+      tp.deviceSchedule('led-2'),
+      tp.deviceReply('led-2'),
+      tp.hubStatus,
+      tp.areaCommand('ha-noi/thanh-xuan/kim-giang'),
+      tp.areaCommand('ha-noi'),
+    ]) {
       expect(await trySubscribe(url, other, topic), topic).toBe('granted');
     }
     for (const topic of [
@@ -132,11 +166,50 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     const before = await device('led-1');
     expect(before.online).toBe(true);
     // The finding: a retained "offline" with a huge session kept a device offline forever.
-    await tryPublish(url, other, tp.deviceStatus('led-1'), JSON.stringify({ state: 'offline', session: 1e12, deviceId: 'led-1' }), true);
-    await tryPublish(url, other, tp.deviceEvent('led-1', 'telemetry'), JSON.stringify({ deviceId: 'led-1', at: Date.now(), clockOffsetMs: null, clockDelayMs: null, outboxSize: 99999, cacheBytes: 0, scheduleVersion: 0, nowPlaying: null, rejected: {} }));
-    await tryPublish(url, other, tp.hubStatus, JSON.stringify({ state: 'offline', instance: 'spoofed', at: Date.now() }), true);
-    for (const topic of [tp.deviceCommand('led-1'), tp.deviceSchedule('led-1'), tp.deviceCommand('led-2'), tp.areaCommand('ha-noi'), '$CONTROL/dynamic-security/v1']) {
-      await tryPublish(url, other, topic, JSON.stringify({ commands: [{ command: 'deleteClient', username: 'led-1' }] }), true);
+    await tryPublish(
+      url,
+      other,
+      tp.deviceStatus('led-1'),
+      JSON.stringify({ state: 'offline', session: 1e12, deviceId: 'led-1' }),
+      true,
+    );
+    await tryPublish(
+      url,
+      other,
+      tp.deviceEvent('led-1', 'telemetry'),
+      JSON.stringify({
+        deviceId: 'led-1',
+        at: Date.now(),
+        clockOffsetMs: null,
+        clockDelayMs: null,
+        outboxSize: 99999,
+        cacheBytes: 0,
+        scheduleVersion: 0,
+        nowPlaying: null,
+        rejected: {},
+      }),
+    );
+    await tryPublish(
+      url,
+      other,
+      tp.hubStatus,
+      JSON.stringify({ state: 'offline', instance: 'spoofed', at: Date.now() }),
+      true,
+    );
+    for (const topic of [
+      tp.deviceCommand('led-1'),
+      tp.deviceSchedule('led-1'),
+      tp.deviceCommand('led-2'),
+      tp.areaCommand('ha-noi'),
+      '$CONTROL/dynamic-security/v1',
+    ]) {
+      await tryPublish(
+        url,
+        other,
+        topic,
+        JSON.stringify({ commands: [{ command: 'deleteClient', username: 'led-1' }] }),
+        true,
+      );
     }
     // An independent witness with led-2's rights: what the broker kept on the topics it may read.
     const witness = await connect(url, other);
@@ -153,8 +226,17 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     expect(after.telemetry?.outboxSize ?? 0).not.toBe(99999);
     // And led-1 still works: a restart of its agent comes back online (no retained spoof holds it).
     await agents[0].stop();
-    agents[0] = startAgentProcess({ dir: path.join(tmp, 'led-1'), hubUrl: t.hub.httpUrl, mqttUrl: url, profile: LED_PROFILE });
-    await t.admin.waitFor(async () => !(await device('led-1')).online || null, 15_000, 'led-1 offline after its agent stopped');
+    agents[0] = startAgentProcess({
+      dir: path.join(tmp, 'led-1'),
+      hubUrl: t.hub.httpUrl,
+      mqttUrl: url,
+      profile: LED_PROFILE,
+    });
+    await t.admin.waitFor(
+      async () => !(await device('led-1')).online || null,
+      15_000,
+      'led-1 offline after its agent stopped',
+    );
     await waitOnline(t.admin, ['led-1'], 30_000);
   }, 60_000);
 
@@ -178,7 +260,9 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     expect(d).toMatchObject({ enrolled: false, online: false });
     expect(d.revokedAt).not.toBeNull();
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.find((a: any) => a.target === 'led-2' && a.action === 'device.revoke')).toMatchObject({ username: 'quan' });
+    expect(audit.find((a: any) => a.target === 'led-2' && a.action === 'device.revoke')).toMatchObject({
+      username: 'quan',
+    });
   });
 
   it('a new enrolment token revokes the running agent at once; it gets no commands; the replacement enrols and plays', async () => {
@@ -186,10 +270,18 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     const mark = old.output().length;
     const at = Date.now();
     const { enrolToken } = await w.district.post('/api/v1/devices/led-1/enrol-token', {});
-    const lost = await waitFor(() => /mqtt connection lost/.test(old.output().slice(mark)) && Date.now(), 2000, 'the old agent disconnected');
+    const lost = await waitFor(
+      () => /mqtt connection lost/.test(old.output().slice(mark)) && Date.now(),
+      2000,
+      'the old agent disconnected',
+    );
     expect(lost - at).toBeLessThan(1000);
     // It keeps trying, and the broker keeps refusing.
-    await waitFor(() => /not authori[sz]ed|bad user/i.test(old.output().slice(mark)), 10_000, 'the old agent refused on reconnecting');
+    await waitFor(
+      () => /not authori[sz]ed|bad user/i.test(old.output().slice(mark)),
+      10_000,
+      'the old agent refused on reconnecting',
+    );
     const b = await ledBroadcast('Khẩn cấp cho Hạ Đình', HA_DINH);
     await new Promise((r) => setTimeout(r, 3000));
     expect(old.output().slice(mark)).not.toMatch(/mqtt connected/);
@@ -197,7 +289,13 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     await old.stop();
 
     // The replacement board: a new folder (new key), the new token.
-    const fresh = startAgentProcess({ dir: path.join(tmp, 'led-1-new'), hubUrl: t.hub.httpUrl, mqttUrl: url, enrolToken, profile: LED_PROFILE });
+    const fresh = startAgentProcess({
+      dir: path.join(tmp, 'led-1-new'),
+      hubUrl: t.hub.httpUrl,
+      mqttUrl: url,
+      enrolToken,
+      profile: LED_PROFILE,
+    });
     agents[0] = fresh;
     await waitOnline(t.admin, ['led-1'], 30_000);
     const b2 = await ledBroadcast('Bảng mới ở Hạ Đình', HA_DINH);
@@ -218,6 +316,8 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     const all = await t.admin.get('/api/v1/devices?all=true');
     expect(all.find((d: any) => d.id === 'led-3').decommissionedAt).not.toBeNull();
     await expect(w.district.post('/api/v1/devices/led-3/enrol-token', {})).rejects.toThrow(/409|decommission|ngừng/i);
-    expect((await t.admin.get('/api/v1/audit')).some((a: any) => a.target === 'led-3' && a.action === 'device.decommission')).toBe(true);
+    expect(
+      (await t.admin.get('/api/v1/audit')).some((a: any) => a.target === 'led-3' && a.action === 'device.decommission'),
+    ).toBe(true);
   });
 });

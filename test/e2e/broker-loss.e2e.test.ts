@@ -19,14 +19,19 @@ const device = (t: TestHub, id: string) => t.admin.get(`/api/v1/devices/${id}`);
 const figures: string[] = [];
 
 async function waitDevice(t: TestHub, id: string, check: (d: any) => boolean, what: string, timeoutMs = 10_000) {
-  return t.admin.waitFor(async () => {
-    const d = await device(t, id);
-    return check(d) ? d : null;
-  }, timeoutMs, `${id}: ${what}`);
+  return t.admin.waitFor(
+    async () => {
+      const d = await device(t, id);
+      return check(d) ? d : null;
+    },
+    timeoutMs,
+    `${id}: ${what}`,
+  );
 }
 
 async function enrol(t: TestHub, w: World, id: string): Promise<string> {
-  return (await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: generateSigningKeys().publicKeyPem })).mqttPassword;
+  return (await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: generateSigningKeys().publicKeyPem }))
+    .mqttPassword;
 }
 
 afterAll(() => {
@@ -62,7 +67,12 @@ describe('with a real Mosquitto (no persistence)', () => {
   });
 
   it('a connected device is online only once it speaks, and holds its manifest again within seconds of a broker restart', async () => {
-    const dev = await connect({ url: mq.url, deviceId: 'led-1', session: 1, areas: ['ha-noi', 'ha-noi/thanh-xuan', HA_DINH] });
+    const dev = await connect({
+      url: mq.url,
+      deviceId: 'led-1',
+      session: 1,
+      areas: ['ha-noi', 'ha-noi/thanh-xuan', HA_DINH],
+    });
     await dev.waitFor(() => dev.manifestVersion() > 0, 5000, 'first manifest');
     expect((await device(t, 'led-1')).online).toBe(false); // connected, but silent
     await dev.birth(1, dev.manifestVersion());
@@ -73,8 +83,14 @@ describe('with a real Mosquitto (no persistence)', () => {
     await mq.restart();
     const restarted = Date.now();
     // Both the hub and the device reconnect; the broker has no retained manifest any more.
-    const got = await dev.waitFor(() => dev.manifests.find((m) => m.version > before), 15_000, 'manifest after the broker restart');
-    figures.push(`Mosquitto restart → device holds its manifest again: ${got.at - restarted} ms (hub reconnect period 2 s)`);
+    const got = await dev.waitFor(
+      () => dev.manifests.find((m) => m.version > before),
+      15_000,
+      'manifest after the broker restart',
+    );
+    figures.push(
+      `Mosquitto restart → device holds its manifest again: ${got.at - restarted} ms (hub reconnect period 2 s)`,
+    );
     // The hub announced a new instance, retained on the new broker.
     await dev.waitFor(() => dev.hubBirths.some((h) => !instances.has(h.instance)), 5000, 'a new hub instance');
     expect((await device(t, 'led-1')).online).toBe(false); // not spoken in this broker session
@@ -88,19 +104,32 @@ describe('with a real Mosquitto (no persistence)', () => {
     await t.admin.waitFor(async () => !t.hub.ctx.mqttConnected(), 10_000, 'hub sees the broker gone');
     await waitDevice(t, 'led-1', (d) => !d.online, 'offline with the broker gone');
 
-    const b = await w.official.post('/api/v1/broadcasts', { title: 'Lịch cắt điện', led: led('Cắt điện 8h-10h'), targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(Date.now() + 3600_000) });
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Lịch cắt điện',
+      led: led('Cắt điện 8h-10h'),
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: formatVn(Date.now() + 3600_000),
+    });
     let t0 = performance.now();
     const approved = await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     const approveMs = performance.now() - t0;
     expect(approved.status).toBe('approved');
     t0 = performance.now();
-    const em = await w.district.post('/api/v1/broadcasts', { title: 'Khẩn cấp', led: led('KHẨN CẤP: NGẬP ÚNG'), priority: 'emergency', targets: { areas: [HA_DINH], devices: [] }, startsAt: 'now' });
+    const em = await w.district.post('/api/v1/broadcasts', {
+      title: 'Khẩn cấp',
+      led: led('KHẨN CẤP: NGẬP ÚNG'),
+      priority: 'emergency',
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: 'now',
+    });
     const emergencyMs = performance.now() - t0;
     expect(em.status).toBe('approved');
     t0 = performance.now();
     await w.district.post(`/api/v1/broadcasts/${em.id}/cancel`, {});
     const cancelMs = performance.now() - t0;
-    figures.push(`broker down: approve ${approveMs.toFixed(1)} ms, emergency create ${emergencyMs.toFixed(1)} ms, cancel ${cancelMs.toFixed(1)} ms`);
+    figures.push(
+      `broker down: approve ${approveMs.toFixed(1)} ms, emergency create ${emergencyMs.toFixed(1)} ms, cancel ${cancelMs.toFixed(1)} ms`,
+    );
     // Generous bounds: the point is "not the outage" (it used to block until the broker returned).
     for (const ms of [approveMs, emergencyMs, cancelMs]) expect(ms).toBeLessThan(3000);
     const metrics = () => t.admin.get('/metrics');
@@ -116,7 +145,9 @@ describe('with a real Mosquitto (no persistence)', () => {
     );
     expect(withBulletin.items.some((i) => i.occurrenceId.startsWith(`${em.id}@`))).toBe(false); // cancelled
     await dev.waitFor(() => dev.commands.length >= 2, 10_000, 'play-now and stop');
-    expect(dev.commands.map((c) => [c.type, c.body.item?.occurrenceId.split('@')[0] ?? c.body.broadcastId, c.topic])).toEqual([
+    expect(
+      dev.commands.map((c) => [c.type, c.body.item?.occurrenceId.split('@')[0] ?? c.body.broadcastId, c.topic]),
+    ).toEqual([
       ['play-now', em.id, tp.areaCommand(HA_DINH)],
       ['stop', em.id, tp.areaCommand(HA_DINH)],
     ]);
@@ -124,25 +155,45 @@ describe('with a real Mosquitto (no persistence)', () => {
 
     // A board that was off through all of it gets the bulletin as soon as it connects.
     const late = await connect({ url: mq.url, deviceId: 'led-2', session: 1 });
-    const lateGot = await late.waitFor(() => late.manifests.find((m) => m.items.some((i) => i.occurrenceId.startsWith(`${b.id}@`))), 5000, 'the late board gets the bulletin');
+    const lateGot = await late.waitFor(
+      () => late.manifests.find((m) => m.items.some((i) => i.occurrenceId.startsWith(`${b.id}@`))),
+      5000,
+      'the late board gets the bulletin',
+    );
     expect(lateGot.version).toBe((await device(t, 'led-2')).manifestVersion);
   }, 60_000);
 
-  it('an old session\'s will that arrives after the new birth leaves the device online (real wills, real broker)', async () => {
+  it("an old session's will that arrives after the new birth leaves the device online (real wills, real broker)", async () => {
     const observer = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'observer', clean: true });
     const seen: any[] = [];
     observer.on('message', (_t, p) => p.length && seen.push(JSON.parse(p.toString())));
     await observer.subscribeAsync(tp.deviceStatus('led-3'), { qos: 1 });
     try {
-      const old = await connect({ url: mq.url, deviceId: 'led-3', clientId: 'led-3-old', session: 5, reconnect: false });
+      const old = await connect({
+        url: mq.url,
+        deviceId: 'led-3',
+        clientId: 'led-3-old',
+        session: 5,
+        reconnect: false,
+      });
       await old.birth(5);
       await waitDevice(t, 'led-3', (d) => d.online && d.session === 5, 'session 5 online');
-      const neu = await connect({ url: mq.url, deviceId: 'led-3', clientId: 'led-3-new', session: 6, reconnect: false });
+      const neu = await connect({
+        url: mq.url,
+        deviceId: 'led-3',
+        clientId: 'led-3-new',
+        session: 6,
+        reconnect: false,
+      });
       await neu.birth(6);
       await waitDevice(t, 'led-3', (d) => d.online && d.session === 6, 'session 6 online');
       // The broker notices the old connection gone only now: its will comes after birth 6.
       old.drop();
-      await neu.waitFor(() => seen.some((s) => s.state === 'offline' && s.session === 5), 5000, 'the will of session 5 delivered');
+      await neu.waitFor(
+        () => seen.some((s) => s.state === 'offline' && s.session === 5),
+        5000,
+        'the will of session 5 delivered',
+      );
       await sleep(500);
       expect(await device(t, 'led-3')).toMatchObject({ online: true, session: 6 });
       neu.drop();
@@ -192,7 +243,12 @@ describe('with the embedded broker', () => {
     first.drop();
     await waitDevice(t, 'led-1', (d) => !d.online, 'offline by its will');
 
-    const b = await w.official.post('/api/v1/broadcasts', { title: 'Tiêm chủng', led: led('Tiêm chủng sáng thứ Bảy'), targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(Date.now() + 3600_000) });
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tiêm chủng',
+      led: led('Tiêm chủng sáng thứ Bảy'),
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: formatVn(Date.now() + 3600_000),
+    });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     await t.stop(true);
     t = await startTestHub(ports, t.dir); // aedes starts empty: no retained manifest survives
@@ -201,8 +257,14 @@ describe('with the embedded broker', () => {
     const connectedAt = Date.now();
     const dev = await connectMqttDevice({ url, deviceId: 'led-1', password, session: 2 });
     devices.push(dev);
-    const got = await dev.waitFor(() => dev.manifests.find((m) => m.items.some((i) => i.occurrenceId.startsWith(`${b.id}@`))), 5000, 'the bulletin');
-    figures.push(`embedded broker, hub restarted: device connect → manifest with the bulletin ${got.at - connectedAt} ms`);
+    const got = await dev.waitFor(
+      () => dev.manifests.find((m) => m.items.some((i) => i.occurrenceId.startsWith(`${b.id}@`))),
+      5000,
+      'the bulletin',
+    );
+    figures.push(
+      `embedded broker, hub restarted: device connect → manifest with the bulletin ${got.at - connectedAt} ms`,
+    );
     expect((await device(t, 'led-1')).online).toBe(false);
     await dev.birth(2, dev.manifestVersion());
     await waitDevice(t, 'led-1', (d) => d.online && d.session === 2, 'online in session 2');
@@ -214,7 +276,11 @@ describe('with the embedded broker', () => {
 
     // A hub restored from an old backup: the device holds a version this hub never issued.
     await dev.birth(4, 1000);
-    const ahead = await dev.waitFor(() => dev.manifests.find((m) => m.version > 1000), 5000, 'a manifest newer than the device holds');
+    const ahead = await dev.waitFor(
+      () => dev.manifests.find((m) => m.version > 1000),
+      5000,
+      'a manifest newer than the device holds',
+    );
     expect((await device(t, 'led-1')).manifestVersion).toBe(ahead.version);
   }, 60_000);
 });

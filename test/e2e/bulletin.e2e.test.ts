@@ -30,8 +30,20 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       { id: 'loa-kim-giang', kind: 'speaker', area: KIM_GIANG },
       { id: 'led-ha-dinh', kind: 'led', area: HA_DINH },
     ]);
-    for (const [id, profile] of [['loa-ha-dinh', SPEAKER_PROFILE], ['loa-kim-giang', SPEAKER_PROFILE], ['led-ha-dinh', LED_PROFILE]] as const) {
-      agents.push(startAgentProcess({ dir: path.join(tmp, id), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken: w.tokens[id], profile }));
+    for (const [id, profile] of [
+      ['loa-ha-dinh', SPEAKER_PROFILE],
+      ['loa-kim-giang', SPEAKER_PROFILE],
+      ['led-ha-dinh', LED_PROFILE],
+    ] as const) {
+      agents.push(
+        startAgentProcess({
+          dir: path.join(tmp, id),
+          hubUrl: t.hub.httpUrl,
+          mqttUrl: t.hub.mqttUrl,
+          enrolToken: w.tokens[id],
+          profile,
+        }),
+      );
     }
     await waitOnline(t.admin, ['loa-ha-dinh', 'loa-kim-giang', 'led-ha-dinh']);
   }, 90_000);
@@ -51,10 +63,14 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       const mp3 = vietnameseSpeech(tmp, 'Thông báo của Ủy ban nhân dân phường Hạ Đình về lịch tiêm chủng.');
       const up = await w.official.upload('/api/v1/media', mp3, 'thông báo.mp3');
       expect(up.status).toBe('processing');
-      const m = await w.official.waitFor(async () => {
-        const x = await w.official.get(`/api/v1/media/${up.id}`);
-        return x.status !== 'processing' ? x : null;
-      }, 60_000, 'media processed');
+      const m = await w.official.waitFor(
+        async () => {
+          const x = await w.official.get(`/api/v1/media/${up.id}`);
+          return x.status !== 'processing' ? x : null;
+        },
+        60_000,
+        'media processed',
+      );
       expect(m.status, m.error).toBe('ready');
       expect(m.originalName).toBe('thông báo.mp3');
       expect(m.loudness.normalizationType).toBe('linear');
@@ -100,8 +116,18 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
     it('reports coverage per ward and device, as JSON and as CSV', async () => {
       const r = await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
       expect(r.totals).toMatchObject({ scheduled: 3, played: 3, failed: 0, missed: 0 });
-      expect(r.byArea.map((a: any) => [a.areaName, a.played]).sort()).toEqual([['Phường Hạ Đình', 2], ['Phường Kim Giang', 1]]);
-      const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&format=csv&lang=codes`, { headers: { authorization: `Bearer ${(await t.api.post('/api/v1/auth/login', { username: 'quan', password: 'password-quan' })).token}` } });
+      expect(r.byArea.map((a: any) => [a.areaName, a.played]).sort()).toEqual([
+        ['Phường Hạ Đình', 2],
+        ['Phường Kim Giang', 1],
+      ]);
+      const res = await fetch(
+        `${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}&format=csv&lang=codes`,
+        {
+          headers: {
+            authorization: `Bearer ${(await t.api.post('/api/v1/auth/login', { username: 'quan', password: 'password-quan' })).token}`,
+          },
+        },
+      );
       expect(res.headers.get('content-type')).toMatch(/text\/csv/);
       const bytes = Buffer.from(await res.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: spreadsheets read Vietnamese as UTF-8
@@ -113,7 +139,12 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
     });
 
     it('stops a cancelled broadcast on the speakers and records it as partial', async () => {
-      const b = await w.official.post('/api/v1/broadcasts', { title: 'Sẽ bị hủy', mediaId, targets: { areas: [HA_DINH], devices: [] }, startsAt: 'now' });
+      const b = await w.official.post('/api/v1/broadcasts', {
+        title: 'Sẽ bị hủy',
+        mediaId,
+        targets: { areas: [HA_DINH], devices: [] },
+        startsAt: 'now',
+      });
       const approved = await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
       // Cancel a moment after it starts (start + warm-up + 1 s), while the speaker is playing.
       await new Promise((r) => setTimeout(r, Date.parse(approved.startsAt) - Date.now() + 1500));
@@ -127,13 +158,25 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
 
   describe('an emergency from the district', () => {
     it('pre-empts a normal bulletin that is playing; the interrupted one is recorded as pre-empted', async () => {
-      const long = vietnameseSpeech(tmp, 'Ủy ban nhân dân phường Kim Giang thông báo lịch cắt điện, lịch thu gom rác thải và kế hoạch tổng vệ sinh môi trường trong tuần tới. Đề nghị bà con chú ý theo dõi.');
+      const long = vietnameseSpeech(
+        tmp,
+        'Ủy ban nhân dân phường Kim Giang thông báo lịch cắt điện, lịch thu gom rác thải và kế hoạch tổng vệ sinh môi trường trong tuần tới. Đề nghị bà con chú ý theo dõi.',
+      );
       const up = await w.official.upload('/api/v1/media', long, 'ban-tin-dai.mp3');
-      const m = await w.official.waitFor(async () => {
-        const x = await w.official.get(`/api/v1/media/${up.id}`);
-        return x.status === 'ready' ? x : null;
-      }, 60_000, 'long media ready');
-      const normal = await w.official.post('/api/v1/broadcasts', { title: 'Bản tin thường', mediaId: m.id, targets: { areas: [KIM_GIANG], devices: [] }, startsAt: 'now' });
+      const m = await w.official.waitFor(
+        async () => {
+          const x = await w.official.get(`/api/v1/media/${up.id}`);
+          return x.status === 'ready' ? x : null;
+        },
+        60_000,
+        'long media ready',
+      );
+      const normal = await w.official.post('/api/v1/broadcasts', {
+        title: 'Bản tin thường',
+        mediaId: m.id,
+        targets: { areas: [KIM_GIANG], devices: [] },
+        startsAt: 'now',
+      });
       const approved = await w.leader.post(`/api/v1/broadcasts/${normal.id}/approve`, {});
       await new Promise((r) => setTimeout(r, Date.parse(approved.startsAt) - Date.now() + 1500));
 
@@ -154,7 +197,10 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       expect(interrupted.secondsPlayed).toBeGreaterThan(1);
       expect(interrupted.secondsPlayed).toBeLessThan(m.durationMs / 1000);
       const audit = await t.admin.get('/api/v1/audit');
-      expect(audit.find((a: any) => a.target === emergency.id)).toMatchObject({ action: 'broadcast.emergency', username: 'quan' });
+      expect(audit.find((a: any) => a.target === emergency.id)).toMatchObject({
+        action: 'broadcast.emergency',
+        username: 'quan',
+      });
     });
   });
 });

@@ -14,8 +14,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('runs the whole system and confirms the demo bulletins, then stops cleanly', async () => {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, WARDCAST_HTTP_PORT: String(httpPort), WARDCAST_MQTT_PORT: String(mqttPort), WARDCAST_DATA_DIR: dir, WARDCAST_ADMIN_PASSWORD: 'demo-admin-password' };
-  const demo = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/wardcast.mjs'), 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...process.env,
+    WARDCAST_HTTP_PORT: String(httpPort),
+    WARDCAST_MQTT_PORT: String(mqttPort),
+    WARDCAST_DATA_DIR: dir,
+    WARDCAST_ADMIN_PASSWORD: 'demo-admin-password',
+  };
+  const demo = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/wardcast.mjs'), 'demo'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   demo.stdout!.on('data', (d) => (out += d));
   demo.stderr!.on('data', (d) => (out += d));
@@ -36,18 +45,30 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
       ['led-thanh-xuan-bac-01', true],
     ]);
     // The LED board's agent reports its Alpha profile's display; the web preview draws the board with it.
-    expect(devices.find((d: any) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({ rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' });
+    expect(devices.find((d: any) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({
+      rows: 32,
+      columns: 192,
+      maxLineChars: 64,
+      charset: 'ascii',
+      vietnamese: 'picture',
+      stripMarker: '[KD] ',
+    });
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
     // The ward bulletin and the typed bulletin on Hạ Đình's speaker, then the emergency on all three devices.
     expect(report.totals).toMatchObject({ played: 5, failed: 0, missed: 0 });
     const typed = (await admin.get('/api/v1/media')).find((m: any) => m.source === 'text');
     expect(typed).toMatchObject({ status: 'ready', tts: { engine: 'espeak-ng', voice: 'vi' } });
-    expect(typed.tts.spoken).toMatch(/^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/);
+    expect(typed.tts.spoken).toMatch(
+      /^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/,
+    );
     expect(out).toContain('soạn bản tin bằng văn bản');
   } finally {
     demo.kill('SIGTERM');
     await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
   }
-  const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(dir));
+  const left = execFileSync('ps', ['-eo', 'args'])
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes(dir));
   expect(left).toEqual([]);
 }, 200_000);

@@ -20,7 +20,13 @@ import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, KIM_GIANG, ty
 const tp = topics();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const led = (text: string) => ({ pages: [{ lines: [text], mode: 'flash', seconds: 1 }] });
-const emergency = (title: string, targets: { areas: string[]; devices: string[] }) => ({ title, led: led(title), priority: 'emergency', targets, startsAt: 'now' });
+const emergency = (title: string, targets: { areas: string[]; devices: string[] }) => ({
+  title,
+  led: led(title),
+  priority: 'emergency',
+  targets,
+  startsAt: 'now',
+});
 
 interface Published {
   topic: string;
@@ -36,11 +42,22 @@ async function witness(url: string) {
   client.on('message', (topic, payload) => {
     if (payload.length === 0 || !(topic.endsWith('/cmd') || topic.endsWith('/schedule'))) return;
     const m = JSON.parse(payload.toString());
-    const ids: string[] = m.body.type === 'schedule' ? m.body.items.map((i: any) => i.broadcastId) : [m.body.item?.broadcastId ?? m.body.broadcastId];
+    const ids: string[] =
+      m.body.type === 'schedule'
+        ? m.body.items.map((i: any) => i.broadcastId)
+        : [m.body.item?.broadcastId ?? m.body.broadcastId];
     for (const broadcastId of ids) seen.push({ topic, type: m.body.type, broadcastId, at: Date.now() });
   });
   await client.subscribeAsync(`${tp.prefix}/#`, { qos: 1 });
-  return { client, seen, commands: (id: string, type = 'play-now') => seen.filter((s) => s.broadcastId === id && s.type === type).map((s) => s.topic).sort() };
+  return {
+    client,
+    seen,
+    commands: (id: string, type = 'play-now') =>
+      seen
+        .filter((s) => s.broadcastId === id && s.type === type)
+        .map((s) => s.topic)
+        .sort(),
+  };
 }
 
 describe('emergency fan-out by area, with real agents', () => {
@@ -58,12 +75,25 @@ describe('emergency fan-out by area, with real agents', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-fanout-'));
     mq = await startMosquitto({ open: true });
     t = await startTestHub(mq.hubConfig);
-    w = await seedWorld(t, ids.map((id) => ({ id, kind: 'led' as const, area: id.startsWith('led-hd') ? HA_DINH : KIM_GIANG })));
+    w = await seedWorld(
+      t,
+      ids.map((id) => ({ id, kind: 'led' as const, area: id.startsWith('led-hd') ? HA_DINH : KIM_GIANG })),
+    );
     seen = await witness(mq.url);
     for (const id of ids) {
-      agents[id] = await startAgent({ dataDir: path.join(tmp, id), hubUrl: t.hub.httpUrl, mqttUrl: mq.url, enrolToken: w.tokens[id], profile: { kind: 'led', board: { driver: 'simulated', latencyMs: 0 } }, logLevel: 'silent' });
+      agents[id] = await startAgent({
+        dataDir: path.join(tmp, id),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: mq.url,
+        enrolToken: w.tokens[id],
+        profile: { kind: 'led', board: { driver: 'simulated', latencyMs: 0 } },
+        logLevel: 'silent',
+      });
       accepted[id] = [];
-      agents[id].events.on('command', (c: any) => c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`));
+      agents[id].events.on(
+        'command',
+        (c: any) => c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
+      );
     }
     await waitOnline(t.admin, ids);
   }, 60_000);
@@ -78,7 +108,8 @@ describe('emergency fan-out by area, with real agents', () => {
 
   it('a district emergency is one publish on the district topic; the request answers before any manifest is built', async () => {
     const versions = () => t.hub.ctx.db.prepare('SELECT id, manifest_version FROM devices ORDER BY id').all();
-    const queued = () => (t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as any)?.seq ?? 0;
+    const queued = () =>
+      (t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as any)?.seq ?? 0;
     const queuedBefore = queued();
     const before = versions();
     // Emitted by the route right after the dispatcher returned, just before the response goes out.
@@ -87,17 +118,28 @@ describe('emergency fan-out by area, with real agents', () => {
     const receipts: string[] = [];
     const onReceipt = (r: any) => receipts.push(r.occurrenceId);
     agents['led-hd-1'].events.on('receipt-queued', onReceipt);
-    const b = await w.district.post('/api/v1/broadcasts', emergency('KHẨN CẤP: BÃO SỐ 3', { areas: [DISTRICT], devices: [] }));
+    const b = await w.district.post(
+      '/api/v1/broadcasts',
+      emergency('KHẨN CẤP: BÃO SỐ 3', { areas: [DISTRICT], devices: [] }),
+    );
     expect(b.status).toBe('approved');
     expect(atAnswer).toEqual({ versions: before, queued: queuedBefore + 1 }); // the command stored; no manifest yet
 
-    await t.admin.waitFor(async () => ids.every((id) => accepted[id].length === 1), 10_000, 'every board accepts the play-now');
+    await t.admin.waitFor(
+      async () => ids.every((id) => accepted[id].length === 1),
+      10_000,
+      'every board accepts the play-now',
+    );
     expect(seen.commands(b.id)).toEqual([tp.areaCommand(DISTRICT)]);
     for (const id of ids) expect(accepted[id]).toEqual([`${b.id} via area`]);
     // A genuine copy of the same item signed for the ward reaches Hạ Đình's boards on their second
     // area: the occurrence is known, so it plays once.
     const item = await itemOf(b.id);
-    await seen.client.publishAsync(tp.areaCommand(HA_DINH), JSON.stringify(t.hub.ctx.signer.seal({ area: HA_DINH }, { type: 'play-now', item }, 60_000)), { qos: 1 });
+    await seen.client.publishAsync(
+      tp.areaCommand(HA_DINH),
+      JSON.stringify(t.hub.ctx.signer.seal({ area: HA_DINH }, { type: 'play-now', item }, 60_000)),
+      { qos: 1 },
+    );
     const detail = await waitForResults(w.district, b.id, 30_000);
     expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual(ids.map((id) => [id, 'played']));
     await sleep(500);
@@ -109,12 +151,18 @@ describe('emergency fan-out by area, with real agents', () => {
     expect(first('play-now').at).toBeLessThanOrEqual(first('schedule').at);
     expect(seen.seen.filter((s) => s.broadcastId === b.id && s.type === 'schedule').length).toBe(ids.length);
     // Admission and the report ask the same plan: every area-commanded device was owed it.
-    for (const id of ids) expect(lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: any) => d.deviceId === id).occurrenceId).kind).toBe('planned');
+    for (const id of ids)
+      expect(lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: any) => d.deviceId === id).occurrenceId).kind).toBe(
+        'planned',
+      );
   }, 60_000);
 
   it('a ward and one device of another ward: one publish on the ward, one on the device, and its neighbour never acts', async () => {
     for (const id of ids) accepted[id].length = 0;
-    const b = await w.district.post('/api/v1/broadcasts', emergency('KHẨN CẤP: CHÁY', { areas: [HA_DINH], devices: ['led-kg-1'] }));
+    const b = await w.district.post(
+      '/api/v1/broadcasts',
+      emergency('KHẨN CẤP: CHÁY', { areas: [HA_DINH], devices: ['led-kg-1'] }),
+    );
     const detail = await waitForResults(w.district, b.id, 30_000);
     expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual([
       ['led-hd-1', 'played'],
@@ -126,7 +174,10 @@ describe('emergency fan-out by area, with real agents', () => {
     expect(accepted['led-kg-1']).toEqual([`${b.id} via device`]);
     expect(accepted['led-kg-2']).toEqual([]);
     expect(agents['led-kg-2'].status().scheduledItems).toBe(0);
-    const records = t.hub.ctx.db.prepare('SELECT device_id FROM playback_records WHERE broadcast_id = ?').pluck().all(b.id);
+    const records = t.hub.ctx.db
+      .prepare('SELECT device_id FROM playback_records WHERE broadcast_id = ?')
+      .pluck()
+      .all(b.id);
     expect(records.sort()).toEqual(['led-hd-1', 'led-hd-2', 'led-kg-1']);
 
     // Ending it is one stop on the ward and one on the device too.
@@ -151,22 +202,34 @@ describe('a hub restarted before its broker returned', () => {
     let t = await startTestHub(mq.hubConfig);
     const devices: MqttDevice[] = [];
     try {
-      const w = await seedWorld(t, ['led-1', 'led-2', 'led-3'].map((id) => ({ id, kind: 'led' as const, area: HA_DINH })));
-      for (const id of ['led-1', 'led-2', 'led-3']) await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: generateSigningKeys().publicKeyPem });
+      const w = await seedWorld(
+        t,
+        ['led-1', 'led-2', 'led-3'].map((id) => ({ id, kind: 'led' as const, area: HA_DINH })),
+      );
+      for (const id of ['led-1', 'led-2', 'led-3'])
+        await t.api.post('/api/v1/enrol', { token: w.tokens[id], publicKey: generateSigningKeys().publicKeyPem });
       await mq.kill();
       await t.admin.waitFor(async () => !t.hub.ctx.mqttConnected(), 10_000, 'hub sees the broker gone');
-      const b = await w.district.post('/api/v1/broadcasts', emergency('KHẨN CẤP: SẠT LỞ', { areas: [HA_DINH], devices: [] }));
+      const b = await w.district.post(
+        '/api/v1/broadcasts',
+        emergency('KHẨN CẤP: SẠT LỞ', { areas: [HA_DINH], devices: [] }),
+      );
       expect(b.status).toBe('approved');
       const { dir } = t;
       await t.stop(true);
 
       await mq.start();
-      for (const id of ['led-1', 'led-2', 'led-3']) devices.push(await connectMqttDevice({ url: mq.url, deviceId: id, session: 1, areas: ['ha-noi', DISTRICT, HA_DINH] }));
+      for (const id of ['led-1', 'led-2', 'led-3'])
+        devices.push(
+          await connectMqttDevice({ url: mq.url, deviceId: id, session: 1, areas: ['ha-noi', DISTRICT, HA_DINH] }),
+        );
       t = await startTestHub(mq.hubConfig, dir);
       for (const d of devices) await d.waitFor(() => d.commands.length > 0, 15_000, 'the play-now');
       await sleep(300);
       for (const d of devices) {
-        expect(d.commands.map((c) => [c.type, c.topic, c.body.item.broadcastId])).toEqual([['play-now', tp.areaCommand(HA_DINH), b.id]]);
+        expect(d.commands.map((c) => [c.type, c.topic, c.body.item.broadcastId])).toEqual([
+          ['play-now', tp.areaCommand(HA_DINH), b.id],
+        ]);
       }
     } finally {
       for (const d of devices) await d.end();
@@ -175,4 +238,3 @@ describe('a hub restarted before its broker returned', () => {
     }
   }, 60_000);
 });
-

@@ -69,7 +69,14 @@ it('a hub killed mid-transcode leaves no ffmpeg behind, and its will says offlin
   let out = '';
   hub = spawn(process.execPath, [bin, 'hub'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARDCAST_DATA_DIR: path.join(tmp, 'data'), WARDCAST_HTTP_PORT: String(httpPort), ...mq.hubEnv, WARDCAST_ADMIN_PASSWORD: 'test-admin-password-1', WARDCAST_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      WARDCAST_DATA_DIR: path.join(tmp, 'data'),
+      WARDCAST_HTTP_PORT: String(httpPort),
+      ...mq.hubEnv,
+      WARDCAST_ADMIN_PASSWORD: 'test-admin-password-1',
+      WARDCAST_LOG_LEVEL: 'warn',
+    },
   });
   hub.stdout!.on('data', (d) => (out += d));
   hub.stderr!.on('data', (d) => (out += d));
@@ -82,15 +89,23 @@ it('a hub killed mid-transcode leaves no ffmpeg behind, and its will says offlin
   execFileSync('sox', ['-n', '-r', '16000', '-c', '1', file, 'synth', '900', 'pinknoise', 'vol', '0.3']);
   const admin = await api.as('admin', 'test-admin-password-1');
   await admin.upload('/api/v1/media', file, 'long.flac');
-  const ffmpegs = await until(() => {
-    const pids = childrenNamed(hub!.pid!, 'ffmpeg');
-    return pids.length ? pids : null;
-  }, 20_000, 'an ffmpeg transcoding');
+  const ffmpegs = await until(
+    () => {
+      const pids = childrenNamed(hub!.pid!, 'ffmpeg');
+      return pids.length ? pids : null;
+    },
+    20_000,
+    'an ffmpeg transcoding',
+  );
 
   hub.kill('SIGKILL');
   await until(() => ffmpegs.every((pid) => !alive(pid)), 5000, `ffmpeg ${ffmpegs.join(', ')} to die with the hub`);
   expect(ffmpegs.filter(alive)).toEqual([]);
-  const will = await until(() => statuses.find((s) => s.state === 'offline' && s.instance === birth.instance), 10_000, 'the hub will');
+  const will = await until(
+    () => statuses.find((s) => s.state === 'offline' && s.instance === birth.instance),
+    10_000,
+    'the hub will',
+  );
   expect(will.instance).toBe(birth.instance);
   expect(existsSync(path.join(tmp, 'data', 'hub.sqlite'))).toBe(true);
 }, 120_000);

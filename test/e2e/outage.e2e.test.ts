@@ -25,22 +25,50 @@ it('plays on schedule during a hub outage and delivers the receipt after the hub
   const ports = { httpPort: await freePort(), mqttPort: await freePort() };
   t = await startTestHub(ports);
   const w = await seedWorld(t, [{ id: 'loa-1', kind: 'speaker', area: HA_DINH }]);
-  agent = startAgentProcess({ dir: path.join(tmp, 'loa-1'), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken: w.tokens['loa-1'], profile: SPEAKER_PROFILE, extra: { telemetryIntervalMs: 1000 } });
+  agent = startAgentProcess({
+    dir: path.join(tmp, 'loa-1'),
+    hubUrl: t.hub.httpUrl,
+    mqttUrl: t.hub.mqttUrl,
+    enrolToken: w.tokens['loa-1'],
+    profile: SPEAKER_PROFILE,
+    extra: { telemetryIntervalMs: 1000 },
+  });
   await waitOnline(t.admin, ['loa-1']);
 
-  const up = await w.official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Bản tin phát khi mất kết nối.'), 'mat-ket-noi.mp3');
-  const media = await w.official.waitFor(async () => {
-    const m = await w.official.get(`/api/v1/media/${up.id}`);
-    return m.status === 'ready' ? m : null;
-  }, 60_000, 'media ready');
+  const up = await w.official.upload(
+    '/api/v1/media',
+    vietnameseSpeech(tmp, 'Bản tin phát khi mất kết nối.'),
+    'mat-ket-noi.mp3',
+  );
+  const media = await w.official.waitFor(
+    async () => {
+      const m = await w.official.get(`/api/v1/media/${up.id}`);
+      return m.status === 'ready' ? m : null;
+    },
+    60_000,
+    'media ready',
+  );
   const startsAt = Date.now() + 12_000;
-  const b = await w.official.post('/api/v1/broadcasts', { title: 'Mất kết nối', mediaId: media.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(startsAt) });
+  const b = await w.official.post('/api/v1/broadcasts', {
+    title: 'Mất kết nối',
+    mediaId: media.id,
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: formatVn(startsAt),
+  });
   await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
   // The agent has the manifest and the audio on disk before the hub goes away.
-  await t.admin.waitFor(async () => {
-    const d = await t!.admin.get('/api/v1/devices/loa-1');
-    return d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= media.outputs[0].bytes;
-  }, 10_000, 'schedule and media on the device');
+  await t.admin.waitFor(
+    async () => {
+      const d = await t!.admin.get('/api/v1/devices/loa-1');
+      return (
+        d.telemetry &&
+        d.telemetry.scheduleVersion === d.manifestVersion &&
+        d.telemetry.cacheBytes >= media.outputs[0].bytes
+      );
+    },
+    10_000,
+    'schedule and media on the device',
+  );
 
   const hubDown = Date.now();
   await t.stop(true);
@@ -49,7 +77,10 @@ it('plays on schedule during a hub outage and delivers the receipt after the hub
   const hubBack = Date.now();
 
   const done = await waitForResults(t.admin, b.id, 60_000);
-  if (process.env.WARDCAST_TEST_FIGURES) console.log(`receipt in the hub ${Date.now() - hubBack} ms after it came back (outage ${Math.round((hubBack - hubDown) / 1000)} s)`);
+  if (process.env.WARDCAST_TEST_FIGURES)
+    console.log(
+      `receipt in the hub ${Date.now() - hubBack} ms after it came back (outage ${Math.round((hubBack - hubDown) / 1000)} s)`,
+    );
   const d = done.devices[0];
   expect(d.state, d.reason).toBe('played');
   // Played at the scheduled instant, not when the hub returned.

@@ -20,23 +20,52 @@ afterAll(async () => {
 async function enrolAtOnce(t: TestHub, brokerUrl: string) {
   await t.admin.post('/api/v1/areas', { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   const ids = Array.from({ length: N }, (_, i) => `loa-${i}`);
-  const tokens = await Promise.all(ids.map(async (id) => (await t.admin.post('/api/v1/devices', { id, name: id, kind: 'speaker', areaPath: 'ha-noi' })).enrolToken as string));
+  const tokens = await Promise.all(
+    ids.map(
+      async (id) =>
+        (await t.admin.post('/api/v1/devices', { id, name: id, kind: 'speaker', areaPath: 'ha-noi' }))
+          .enrolToken as string,
+    ),
+  );
   const enrol = (token: string) =>
-    fetch(`${t.hub.httpUrl}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, publicKey: generateSigningKeys().publicKeyPem }) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(`${t.hub.httpUrl}/api/v1/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, publicKey: generateSigningKeys().publicKeyPem }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
   // Every request at once; the first TWICE tokens twice.
-  const answers = await Promise.all(tokens.flatMap((token, i) => (i < TWICE ? [enrol(token), enrol(token)] : [enrol(token)])));
+  const answers = await Promise.all(
+    tokens.flatMap((token, i) => (i < TWICE ? [enrol(token), enrol(token)] : [enrol(token)])),
+  );
   const won = answers.filter((a) => a.status === 200);
   expect(won.map((a) => a.body.deviceId).sort()).toEqual([...ids].sort());
   // The losers were told the token is spent (401), not a server error or a rate limit.
   expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual(Array(TWICE).fill(401));
   // The hub keeps the digest of the password each winner was given, and nothing of the losers'.
-  const stored = new Map((t.hub.ctx.db.prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices').all() as any[]).map((r) => [r.id, r]));
+  const stored = new Map(
+    (
+      t.hub.ctx.db.prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices').all() as any[]
+    ).map((r) => [r.id, r]),
+  );
   for (const a of won) {
-    expect(stored.get(a.body.deviceId)).toEqual({ id: a.body.deviceId, h: digestDeviceSecret(a.body.mqttPassword), token: null });
+    expect(stored.get(a.body.deviceId)).toEqual({
+      id: a.body.deviceId,
+      h: digestDeviceSecret(a.body.mqttPassword),
+      token: null,
+    });
   }
   // Every winner's credentials open the broker, all at once.
   const clients = await Promise.all(
-    won.map((a) => mqtt.connectAsync(brokerUrl, { clientId: a.body.mqttUsername, username: a.body.mqttUsername, password: a.body.mqttPassword, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 })),
+    won.map((a) =>
+      mqtt.connectAsync(brokerUrl, {
+        clientId: a.body.mqttUsername,
+        username: a.body.mqttUsername,
+        password: a.body.mqttPassword,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        connectTimeout: 10_000,
+      }),
+    ),
   );
   expect(clients.every((c) => c.connected)).toBe(true);
   await Promise.all(clients.map((c) => c.endAsync()));
@@ -49,7 +78,11 @@ describe('parallel enrolment', () => {
     await enrolAtOnce(t, t.hub.mqttUrl);
     // Guessing is still slowed: 10 failed tokens from an address, then 429; another address is served.
     const guess = (ip: string) =>
-      fetch(`${t.hub.httpUrl}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ token: 'enrol_' + 'x'.repeat(32), publicKey: generateSigningKeys().publicKeyPem }) }).then((r) => r.status);
+      fetch(`${t.hub.httpUrl}/api/v1/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ token: 'enrol_' + 'x'.repeat(32), publicKey: generateSigningKeys().publicKeyPem }),
+      }).then((r) => r.status);
     for (let i = 0; i < 10; i++) expect(await guess('203.0.113.9')).toBe(401);
     expect(await guess('203.0.113.9')).toBe(429);
     expect(await guess('203.0.113.10')).toBe(401);

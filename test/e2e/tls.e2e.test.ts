@@ -42,7 +42,11 @@ beforeAll(async () => {
   const cert = makeServerCert(ca, 'hub');
   rogue = makeTestCa(path.join(tmp, 'rogue'), 'rogue CA');
   plainMqttPort = await freePort();
-  t = await startTestHub({ tlsCert: cert.certFile, tlsKey: cert.keyFile, mqttTlsPort: 0, mqttPort: plainMqttPort }, undefined, { fetch: fetchTrusting(readFileSync(ca.certFile)) });
+  t = await startTestHub(
+    { tlsCert: cert.certFile, tlsKey: cert.keyFile, mqttTlsPort: 0, mqttPort: plainMqttPort },
+    undefined,
+    { fetch: fetchTrusting(readFileSync(ca.certFile)) },
+  );
   w = await seedWorld(t, [
     { id: 'loa-mqtts', kind: 'speaker', area: HA_DINH },
     { id: 'loa-wss', kind: 'speaker', area: HA_DINH },
@@ -64,14 +68,25 @@ describe('a hub with TLS', () => {
     const untrusted = await fetch(`${t.hub.httpUrl}/api/v1/health`).catch((e) => e);
     expect(untrusted.cause?.code).toMatch(/UNABLE_TO|SELF_SIGNED/);
     // Plain HTTP on the HTTPS port gets no answer; the configured plain MQTT port is not open.
-    const plainHttp = await fetch(`http://127.0.0.1:${t.hub.httpPort}/api/v1/health`).then((r) => r.status, (e) => e);
+    const plainHttp = await fetch(`http://127.0.0.1:${t.hub.httpPort}/api/v1/health`).then(
+      (r) => r.status,
+      (e) => e,
+    );
     expect(plainHttp === 400 || plainHttp instanceof Error, String(plainHttp)).toBe(true);
-    const refused = await mqtt.connectAsync(`mqtt://127.0.0.1:${plainMqttPort}`, { reconnectPeriod: 0, connectTimeout: 3000 }).catch((e) => e);
+    const refused = await mqtt
+      .connectAsync(`mqtt://127.0.0.1:${plainMqttPort}`, { reconnectPeriod: 0, connectTimeout: 3000 })
+      .catch((e) => e);
     expect(refused.code).toBe('ECONNREFUSED');
   });
 
   it('closes a plain MQTT connection on the TLS port without a CONNACK', async () => {
-    const c = mqtt.connect(`mqtt://127.0.0.1:${t.hub.mqttTlsPort}`, { clientId: 'loa-mqtts', username: 'loa-mqtts', password: 'x', reconnectPeriod: 0, connectTimeout: 5000 });
+    const c = mqtt.connect(`mqtt://127.0.0.1:${t.hub.mqttTlsPort}`, {
+      clientId: 'loa-mqtts',
+      username: 'loa-mqtts',
+      password: 'x',
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
     const outcome = await new Promise<string>((resolve) => {
       c.once('connect', () => resolve('connected'));
       c.once('close', () => resolve('closed'));
@@ -84,8 +99,27 @@ describe('a hub with TLS', () => {
     // Asynchronously: the hub runs in this process.
     const pub = (cafile: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const args = ['-h', '127.0.0.1', '-p', String(t.hub.mqttTlsPort), '--cafile', cafile, '-u', 'nobody', '-P', 'wrong', '-i', 'nobody', '-t', 'x', '-m', 'x'];
-        execFile('mosquitto_pub', args, { timeout: 15_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr }));
+        const args = [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(t.hub.mqttTlsPort),
+          '--cafile',
+          cafile,
+          '-u',
+          'nobody',
+          '-P',
+          'wrong',
+          '-i',
+          'nobody',
+          '-t',
+          'x',
+          '-m',
+          'x',
+        ];
+        execFile('mosquitto_pub', args, { timeout: 15_000 }, (err, _stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr }),
+        );
       });
     const trusted = await pub(ca.certFile);
     expect(trusted.stderr).toMatch(/not authori[sz]ed/i); // the handshake passed; the broker refused the login
@@ -99,18 +133,41 @@ describe('a hub with TLS', () => {
 describe('agents that trust the CA', () => {
   it('enrol over HTTPS, connect over MQTTS and wss, download over HTTPS and play a bulletin with receipts', async () => {
     const common = { hubUrl: t.hub.httpUrl, profile: SPEAKER_PROFILE, extra: { caFile: ca.certFile } };
-    agents.push(startAgentProcess({ ...common, dir: path.join(tmp, 'loa-mqtts'), mqttUrl: t.hub.mqttUrl, enrolToken: w.tokens['loa-mqtts'] }));
-    agents.push(startAgentProcess({ ...common, dir: path.join(tmp, 'loa-wss'), mqttUrl: `wss://localhost:${t.hub.httpPort}/mqtt`, enrolToken: w.tokens['loa-wss'] }));
+    agents.push(
+      startAgentProcess({
+        ...common,
+        dir: path.join(tmp, 'loa-mqtts'),
+        mqttUrl: t.hub.mqttUrl,
+        enrolToken: w.tokens['loa-mqtts'],
+      }),
+    );
+    agents.push(
+      startAgentProcess({
+        ...common,
+        dir: path.join(tmp, 'loa-wss'),
+        mqttUrl: `wss://localhost:${t.hub.httpPort}/mqtt`,
+        enrolToken: w.tokens['loa-wss'],
+      }),
+    );
     await waitOnline(t.admin, ['loa-mqtts', 'loa-wss'], 45_000);
 
     const mp3 = vietnameseSpeech(tmp, 'Thông báo: hệ thống truyền thanh phường đã được mã hóa.');
     const up = await w.official.upload('/api/v1/media', mp3, 'ma-hoa.mp3');
-    const m = await w.official.waitFor(async () => {
-      const x = await w.official.get(`/api/v1/media/${up.id}`);
-      return x.status !== 'processing' ? x : null;
-    }, 60_000, 'media processed');
+    const m = await w.official.waitFor(
+      async () => {
+        const x = await w.official.get(`/api/v1/media/${up.id}`);
+        return x.status !== 'processing' ? x : null;
+      },
+      60_000,
+      'media processed',
+    );
     expect(m.status, m.error).toBe('ready');
-    const b = await w.official.post('/api/v1/broadcasts', { title: 'Bản tin qua TLS', mediaId: m.id, targets: { areas: [], devices: ['loa-mqtts', 'loa-wss'] }, startsAt: 'now' });
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Bản tin qua TLS',
+      mediaId: m.id,
+      targets: { areas: [], devices: ['loa-mqtts', 'loa-wss'] },
+      startsAt: 'now',
+    });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     const done = await waitForResults(w.leader, b.id, 90_000);
     for (const d of done.devices) {
@@ -125,10 +182,19 @@ describe('agents that trust the CA', () => {
 
 describe('an agent that trusts another CA', () => {
   it('refuses to enrol, naming the problem, and leaves the token unspent', async () => {
-    const a = startAgentProcess({ dir: path.join(tmp, 'loa-rogue'), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken: w.tokens['loa-rogue'], profile: SPEAKER_PROFILE, extra: { caFile: rogue.certFile } });
+    const a = startAgentProcess({
+      dir: path.join(tmp, 'loa-rogue'),
+      hubUrl: t.hub.httpUrl,
+      mqttUrl: t.hub.mqttUrl,
+      enrolToken: w.tokens['loa-rogue'],
+      profile: SPEAKER_PROFILE,
+      extra: { caFile: rogue.certFile },
+    });
     agents.push(a);
     expect(await exited(a, 20_000)).not.toBe(0);
-    expect(a.output()).toContain(`enrolment refused: TLS: the certificate of ${t.hub.httpUrl} is not signed by the CA in caFile ${rogue.certFile}`);
+    expect(a.output()).toContain(
+      `enrolment refused: TLS: the certificate of ${t.hub.httpUrl} is not signed by the CA in caFile ${rogue.certFile}`,
+    );
     const device = (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'loa-rogue');
     expect(device.online).toBe(false);
     expect(device.enrolled).toBe(false);
@@ -142,7 +208,13 @@ describe('an agent that trusts another CA', () => {
     const dir = path.join(tmp, 'loa-mqtts-rogue');
     cpSync(path.join(tmp, 'loa-mqtts'), dir, { recursive: true });
     const cfg = YAML.parse(readFileSync(path.join(dir, 'agent.yaml'), 'utf8'));
-    const a = startAgentProcess({ dir, hubUrl: cfg.hubUrl, mqttUrl: cfg.mqttUrl, profile: SPEAKER_PROFILE, extra: { caFile: rogue.certFile } });
+    const a = startAgentProcess({
+      dir,
+      hubUrl: cfg.hubUrl,
+      mqttUrl: cfg.mqttUrl,
+      profile: SPEAKER_PROFILE,
+      extra: { caFile: rogue.certFile },
+    });
     agents.push(a);
     const expected = `TLS: the certificate of ${t.hub.mqttUrl} is not signed by the CA in caFile ${rogue.certFile}`;
     await t.admin.waitFor(async () => a.output().includes(expected), 20_000, 'the MQTTS refusal in the agent log');

@@ -24,7 +24,13 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-tts-e2e-'));
   t = await startTestHub();
   w = await seedWorld(t, [{ id: 'loa-ha-dinh', kind: 'speaker', area: HA_DINH }]);
-  agent = startAgentProcess({ dir: path.join(tmp, 'loa-ha-dinh'), hubUrl: t.hub.httpUrl, mqttUrl: t.hub.mqttUrl, enrolToken: w.tokens['loa-ha-dinh'], profile: SPEAKER_PROFILE });
+  agent = startAgentProcess({
+    dir: path.join(tmp, 'loa-ha-dinh'),
+    hubUrl: t.hub.httpUrl,
+    mqttUrl: t.hub.mqttUrl,
+    enrolToken: w.tokens['loa-ha-dinh'],
+    profile: SPEAKER_PROFILE,
+  });
   await waitOnline(t.admin, ['loa-ha-dinh']);
 }, 90_000);
 
@@ -36,15 +42,23 @@ afterAll(async () => {
 
 /** A raw request: status and JSON body (the API client throws on refusals). */
 async function call(token: string, method: string, p: string, body?: unknown) {
-  const res = await fetch(t.hub.httpUrl + p, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(t.hub.httpUrl + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 const tokenOf = (c: unknown) => (c as { token: string }).token;
 const ready = (id: number) =>
-  w.official.waitFor(async () => {
-    const m = await w.official.get(`/api/v1/media/${id}`);
-    return m.status !== 'processing' ? m : null;
-  }, 60_000, 'typed bulletin processed');
+  w.official.waitFor(
+    async () => {
+      const m = await w.official.get(`/api/v1/media/${id}`);
+      return m.status !== 'processing' ? m : null;
+    },
+    60_000,
+    'typed bulletin processed',
+  );
 
 let first: any;
 
@@ -61,7 +75,11 @@ describe('a typed bulletin', () => {
   it('becomes audio through espeak-ng and the same loudness pipeline as uploads', async () => {
     const accepted = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: TEXT });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toMatchObject({ status: 'processing', source: 'text', tts: { text: TEXT, engine: 'espeak-ng', voice: 'vi', regeneratedFrom: null } });
+    expect(accepted.body).toMatchObject({
+      status: 'processing',
+      source: 'text',
+      tts: { text: TEXT, engine: 'espeak-ng', voice: 'vi', regeneratedFrom: null },
+    });
     first = await ready(accepted.body.id);
     expect(first.status, first.error).toBe('ready');
     expect(first.originalName).toBe('UBND phường Hạ Đình thông báo: 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ…'); // the first 80 characters, cut at a word
@@ -71,17 +89,27 @@ describe('a typed bulletin', () => {
     expect(Math.abs(first.loudness.outputI - first.loudness.targetI)).toBeLessThan(1);
     // The Opus file agents fetch, measured by ffmpeg's own meter: at the target, not silence.
     const opus = first.outputs.find((o: any) => o.format === 'opus');
-    const res = await fetch(`${t.hub.httpUrl}/media/${opus.file}`, { headers: { authorization: `Bearer ${tokenOf(w.official)}` } });
+    const res = await fetch(`${t.hub.httpUrl}/media/${opus.file}`, {
+      headers: { authorization: `Bearer ${tokenOf(w.official)}` },
+    });
     expect(res.status).toBe(200);
     const file = path.join(tmp, opus.file);
     (await import('node:fs')).writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     expect(Math.abs(measureLufs(resolveFfmpeg().path, file) - -16)).toBeLessThan(1.5);
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.find((a: any) => a.action === 'media.tts' && a.target === String(first.id))?.detail).toMatchObject({ engine: 'espeak-ng', voice: 'vi' });
+    expect(audit.find((a: any) => a.action === 'media.tts' && a.target === String(first.id))?.detail).toMatchObject({
+      engine: 'espeak-ng',
+      voice: 'vi',
+    });
   });
 
   it('is approved, played by a real agent, and its receipt admitted', async () => {
-    const b = await w.official.post('/api/v1/broadcasts', { title: 'Tổng vệ sinh (văn bản)', mediaId: first.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: 'now' });
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tổng vệ sinh (văn bản)',
+      mediaId: first.id,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: 'now',
+    });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     const done = await waitForResults(w.leader, b.id);
     const d = done.devices[0];
@@ -93,20 +121,43 @@ describe('a typed bulletin', () => {
   }, 90_000);
 
   it('edited and read again: a waiting bulletin takes the new audio in place, an approved one waits for a new approval', async () => {
-    const waiting = await w.official.post('/api/v1/broadcasts', { title: 'Họp tổ dân phố', mediaId: first.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: '2099-01-01T08:00' });
-    const again = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: `${TEXT} Đề nghị bà con tham gia đầy đủ.`, regenerates: first.id });
+    const waiting = await w.official.post('/api/v1/broadcasts', {
+      title: 'Họp tổ dân phố',
+      mediaId: first.id,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: '2099-01-01T08:00',
+    });
+    const again = await call(tokenOf(w.official), 'POST', '/api/v1/tts', {
+      text: `${TEXT} Đề nghị bà con tham gia đầy đủ.`,
+      regenerates: first.id,
+    });
     expect(again.status).toBe(202);
     const second = await ready(again.body.id);
     expect(second).toMatchObject({ status: 'ready', source: 'text', tts: { regeneratedFrom: first.id } });
     expect(second.durationMs).toBeGreaterThan(first.durationMs);
-    const body = { title: 'Họp tổ dân phố', mediaId: second.id, targets: { areas: [HA_DINH], devices: [] }, startsAt: '2099-01-01T08:00' };
+    const body = {
+      title: 'Họp tổ dân phố',
+      mediaId: second.id,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: '2099-01-01T08:00',
+    };
     const edited = await call(tokenOf(w.official), 'PUT', `/api/v1/broadcasts/${waiting.id}`, body);
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ id: waiting.id, mediaId: second.id, status: 'submitted' });
 
     await w.leader.post(`/api/v1/broadcasts/${waiting.id}/approve`, {});
-    const third = await ready((await w.official.post('/api/v1/tts', { text: 'Hoãn họp tổ dân phố sang 8h ngày 2/1/2099.', regenerates: second.id })).id);
-    const revision = await call(tokenOf(w.official), 'PUT', `/api/v1/broadcasts/${waiting.id}`, { ...body, mediaId: third.id });
+    const third = await ready(
+      (
+        await w.official.post('/api/v1/tts', {
+          text: 'Hoãn họp tổ dân phố sang 8h ngày 2/1/2099.',
+          regenerates: second.id,
+        })
+      ).id,
+    );
+    const revision = await call(tokenOf(w.official), 'PUT', `/api/v1/broadcasts/${waiting.id}`, {
+      ...body,
+      mediaId: third.id,
+    });
     expect(revision.status).toBe(201);
     expect(revision.body).toMatchObject({ replaces: waiting.id, mediaId: third.id, status: 'submitted' });
     expect((await w.leader.get(`/api/v1/broadcasts/${waiting.id}`)).mediaId).toBe(second.id); // still airing as approved
@@ -114,7 +165,10 @@ describe('a typed bulletin', () => {
 
   it('refuses empty and too-long text, an unknown bulletin to regenerate, and anyone not logged in; OpenAPI lists the roles', async () => {
     const empty = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: '   \n ' });
-    expect(empty).toMatchObject({ status: 400, body: { code: 'tts.empty', errorVi: 'Nội dung bản tin đang trống: hãy nhập nội dung cần đọc trên loa.' } });
+    expect(empty).toMatchObject({
+      status: 400,
+      body: { code: 'tts.empty', errorVi: 'Nội dung bản tin đang trống: hãy nhập nội dung cần đọc trên loa.' },
+    });
     const long = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Thông báo. '.repeat(600) });
     expect(long.status).toBe(400);
     expect(long.body.code).toBe('tts.too-long');
@@ -124,16 +178,32 @@ describe('a typed bulletin', () => {
     const missing = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Xin chào', regenerates: 9999 });
     expect(missing).toMatchObject({ status: 404, body: { code: 'media.not-found' } });
     // An uploaded recording has no text to read again.
-    const up = await w.official.upload('/api/v1/media', vietnameseSpeech(tmp, 'Thông báo của phường.'), 'thong-bao.mp3');
+    const up = await w.official.upload(
+      '/api/v1/media',
+      vietnameseSpeech(tmp, 'Thông báo của phường.'),
+      'thong-bao.mp3',
+    );
     await ready(up.id);
     const notText = await call(tokenOf(w.official), 'POST', '/api/v1/tts', { text: 'Xin chào', regenerates: up.id });
-    expect(notText).toMatchObject({ status: 400, body: { code: 'tts.not-from-text', errorVi: `Tệp âm thanh số ${up.id} không được tạo từ văn bản nên không thể tạo lại.` } });
-    expect((await w.official.get(`/api/v1/media/${up.id}`))).toMatchObject({ source: 'upload', tts: null });
-    const anonymous = await fetch(`${t.hub.httpUrl}/api/v1/tts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Xin chào' }) });
+    expect(notText).toMatchObject({
+      status: 400,
+      body: {
+        code: 'tts.not-from-text',
+        errorVi: `Tệp âm thanh số ${up.id} không được tạo từ văn bản nên không thể tạo lại.`,
+      },
+    });
+    expect(await w.official.get(`/api/v1/media/${up.id}`)).toMatchObject({ source: 'upload', tts: null });
+    const anonymous = await fetch(`${t.hub.httpUrl}/api/v1/tts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Xin chào' }),
+    });
     expect(anonymous.status).toBe(401);
     const openapi = await t.api.get('/api/v1/openapi.json');
     expect(openapi.paths['/api/v1/tts'].post['x-roles']).toEqual(['operator', 'approver', 'district', 'admin']);
-    expect(Object.keys(openapi.paths['/api/v1/tts'].post.requestBody.content['application/json'].schema.properties).sort()).toEqual(['regenerates', 'text']);
+    expect(
+      Object.keys(openapi.paths['/api/v1/tts'].post.requestBody.content['application/json'].schema.properties).sort(),
+    ).toEqual(['regenerates', 'text']);
   });
 });
 
@@ -149,13 +219,23 @@ describe('when the engine is missing or fails', () => {
   it('the official reads what to do in Vietnamese; the admin also gets the technical detail', async () => {
     const info = await bw.official.get('/api/v1/tts');
     expect(info).toMatchObject({ available: false, problem: { code: 'tts.engine-missing' } });
-    const r = await fetch(`${broken.hub.httpUrl}/api/v1/tts`, { method: 'POST', headers: { authorization: `Bearer ${tokenOf(bw.official)}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Xin chào bà con' }) });
+    const r = await fetch(`${broken.hub.httpUrl}/api/v1/tts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf(bw.official)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Xin chào bà con' }),
+    });
     const body = (await r.json()) as any;
     expect(r.status).toBe(502);
     expect(body).toMatchObject({ code: 'tts.engine-missing', failure: 'engine-missing' });
-    expect(body.errorVi).toBe('Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (espeak-ng-not-installed). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.');
+    expect(body.errorVi).toBe(
+      'Máy chủ chưa cài bộ chuyển văn bản thành giọng nói (espeak-ng-not-installed). Người quản trị cần cài đặt (xem hướng dẫn README), sau đó thử lại.',
+    );
     expect(body.detail).toBeUndefined();
-    const asAdmin = await fetch(`${broken.hub.httpUrl}/api/v1/tts`, { method: 'POST', headers: { authorization: `Bearer ${tokenOf(broken.admin)}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Xin chào bà con' }) });
+    const asAdmin = await fetch(`${broken.hub.httpUrl}/api/v1/tts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf(broken.admin)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Xin chào bà con' }),
+    });
     expect(((await asAdmin.json()) as any).detail).toMatch(/espeak-ng-not-installed: not found on PATH/);
     const audit = await broken.admin.get('/api/v1/audit');
     expect(audit.filter((a: any) => a.action === 'media.tts-failed')).toHaveLength(2);

@@ -37,7 +37,12 @@ beforeAll(async () => {
     { id: 'loa-ha-dinh', kind: 'speaker', area: HA_DINH },
   ]);
   // Anonymous, before the agents start, so it hears their first clock replies too.
-  eavesdropper = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'nghe-trom', clean: true, reconnectPeriod: 0 });
+  eavesdropper = await mqtt.connectAsync(mq.url, {
+    protocolVersion: 4,
+    clientId: 'nghe-trom',
+    clean: true,
+    reconnectPeriod: 0,
+  });
   eavesdropper.on('message', (topic, payload) => {
     try {
       captured.push({ topic, payload: Buffer.from(payload), body: JSON.parse(payload.toString()).body });
@@ -48,7 +53,11 @@ beforeAll(async () => {
   await eavesdropper.subscribeAsync([`${t.prefix}/dev/+/cmd`, `${t.prefix}/dev/+/reply`], { qos: 1 });
 
   for (const id of ['loa-kim-giang', 'loa-ha-dinh']) {
-    const cfg = agentConfig({ hubUrl: hub.hub.httpUrl, mqttUrl: mq.url }, path.join(tmp, id), { enrolToken: w.tokens[id], telemetryIntervalMs: 1000, clockSyncIntervalMs: 2000 });
+    const cfg = agentConfig({ hubUrl: hub.hub.httpUrl, mqttUrl: mq.url }, path.join(tmp, id), {
+      enrolToken: w.tokens[id],
+      telemetryIntervalMs: 1000,
+      clockSyncIntervalMs: 2000,
+    });
     agents[id] = await startAgent(cfg, { logger: testLogger() });
   }
   const a = agents['loa-ha-dinh'];
@@ -61,7 +70,11 @@ beforeAll(async () => {
   a.events.on('playing', (p) => wardA.playing.push(p.occurrenceId));
   a.events.on('receipt-queued', (r) => wardA.receipts.push(r.occurrenceId));
   for (const agent of Object.values(agents)) {
-    await waitUntil(() => agent.status().clockSource === 'measured' && agent.status().scheduleVersion > 0, 20_000, `${agent.deviceId} synced, with its manifest`);
+    await waitUntil(
+      () => agent.status().clockSource === 'measured' && agent.status().scheduleVersion > 0,
+      20_000,
+      `${agent.deviceId} synced, with its manifest`,
+    );
   }
 }, 90_000);
 
@@ -74,9 +87,11 @@ afterAll(async () => {
 });
 
 const capture = (deviceId: string, type: string, timeoutMs = 20_000) =>
-  waitUntil(() => captured.some((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type), timeoutMs, `a captured ${type} for ${deviceId}`).then(
-    () => captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!,
-  );
+  waitUntil(
+    () => captured.some((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type),
+    timeoutMs,
+    `a captured ${type} for ${deviceId}`,
+  ).then(() => captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!);
 
 async function expectRefused(topic: string, payload: Buffer): Promise<void> {
   const a = agents['loa-ha-dinh'];
@@ -93,10 +108,14 @@ describe('a genuine message captured for one device is refused by every other', 
   it("ward B's emergency play-now, republished on ward A's topics, is refused and plays nothing there", async () => {
     const mp3 = vietnameseSpeech(tmp, 'Thông báo khẩn của phường Kim Giang.');
     const up = await w.official.upload('/api/v1/media', mp3, 'khan.mp3');
-    const media = await w.official.waitFor(async () => {
-      const m = await w.official.get(`/api/v1/media/${up.id}`);
-      return m.status !== 'processing' ? m : null;
-    }, 60_000, 'media processed');
+    const media = await w.official.waitFor(
+      async () => {
+        const m = await w.official.get(`/api/v1/media/${up.id}`);
+        return m.status !== 'processing' ? m : null;
+      },
+      60_000,
+      'media processed',
+    );
     expect(media.status, media.error).toBe('ready');
     const b = await w.district.post('/api/v1/broadcasts', {
       title: 'Khẩn cấp Kim Giang',
@@ -112,7 +131,12 @@ describe('a genuine message captured for one device is refused by every other', 
     expect(playNow.topic).toBe(t.deviceCommand('loa-kim-giang'));
     occurrenceId = playNow.body.item.occurrenceId;
     expect(occurrenceId.startsWith(`${b.id}@`)).toBe(true);
-    for (const topic of [t.areaCommand(HA_DINH), t.areaCommand(DISTRICT), t.areaCommand('ha-noi'), t.deviceCommand('loa-ha-dinh')]) {
+    for (const topic of [
+      t.areaCommand(HA_DINH),
+      t.areaCommand(DISTRICT),
+      t.areaCommand('ha-noi'),
+      t.deviceCommand('loa-ha-dinh'),
+    ]) {
       await expectRefused(topic, playNow.payload);
     }
     // the genuine target plays it: the copies were the real thing

@@ -11,7 +11,9 @@ const world = worldForFile(['loa-1', 'loa-2']);
 describe('an agent killed with SIGKILL', () => {
   it('mid-play: the interrupted occurrence ends as one partial receipt with the seconds heard, and no ffmpeg plays on', async () => {
     const fw = world();
-    const m = await fw.media('Kính thưa bà con, đây là bản tin buổi sáng của phường Hạ Đình. Đề nghị bà con chú ý phòng chống dịch bệnh và giữ gìn vệ sinh chung.');
+    const m = await fw.media(
+      'Kính thưa bà con, đây là bản tin buổi sáng của phường Hạ Đình. Đề nghị bà con chú ý phòng chống dịch bệnh và giữ gìn vệ sinh chung.',
+    );
     const startsAt = Date.now() + 10_000;
     await fw.approvedBulletin('Mất điện giữa bản tin', m.id, startsAt);
     const victim = fw.agents.get('loa-1')!;
@@ -23,7 +25,12 @@ describe('an agent killed with SIGKILL', () => {
 
     const restarted = Date.now();
     fw.startAgent('loa-1');
-    const report = await expectExactCoverage(fw, 'agent SIGKILL mid-play', { from: startsAt - 1000, to: startsAt + 1000, expected: { played: 1, partial: 1 }, since: restarted });
+    const report = await expectExactCoverage(fw, 'agent SIGKILL mid-play', {
+      from: startsAt - 1000,
+      to: startsAt + 1000,
+      expected: { played: 1, partial: 1 },
+      since: restarted,
+    });
     const partial = report.rows.find((r: any) => r.result === 'partial');
     expect(partial.deviceId).toBe('loa-1');
     expect(partial.reason).toMatch(/restarted during playback/);
@@ -34,7 +41,9 @@ describe('an agent killed with SIGKILL', () => {
 
   it('mid-download over a slow link: after the restart the download resumes, the bulletin plays on time, one receipt', async () => {
     const fw = world();
-    const m = await fw.media('Thông báo lịch tiêm chủng mở rộng tại trạm y tế phường Hạ Đình vào sáng thứ bảy tuần này. Đề nghị các gia đình có trẻ em trong độ tuổi đưa con đến đúng giờ, mang theo sổ tiêm chủng.');
+    const m = await fw.media(
+      'Thông báo lịch tiêm chủng mở rộng tại trạm y tế phường Hạ Đình vào sáng thứ bảy tuần này. Đề nghị các gia đình có trẻ em trong độ tuổi đưa con đến đúng giờ, mang theo sổ tiêm chủng.',
+    );
     const bytes = m.outputs[0].bytes;
     // The whole file takes about 8 s over this link: enough to be caught halfway.
     const link = await slowLink(fw.ports.httpPort, Math.max(2000, Math.round(bytes / 8)));
@@ -46,15 +55,23 @@ describe('an agent killed with SIGKILL', () => {
       await fw.approvedBulletin('Tải dở thì mất điện', m.id, startsAt);
       const mediaDir = path.join(fw.dir, 'loa-2', 'media');
       const part = () => (existsSync(mediaDir) ? readdirSync(mediaDir).find((f) => f.endsWith('.part')) : undefined);
-      const caught = await fw.hub.admin.waitFor(async () => {
-        const f = part();
-        const size = f ? statSync(path.join(mediaDir, f)).size : 0;
-        return size > 0 && size < bytes ? size : null;
-      }, 20_000, 'a partial download on loa-2');
+      const caught = await fw.hub.admin.waitFor(
+        async () => {
+          const f = part();
+          const size = f ? statSync(path.join(mediaDir, f)).size : 0;
+          return size > 0 && size < bytes ? size : null;
+        },
+        20_000,
+        'a partial download on loa-2',
+      );
       await victim.stop('SIGKILL');
       const restarted = Date.now();
       fw.startAgent('loa-2', { hubUrl: link.url });
-      await fw.hub.admin.waitFor(async () => existsSync(mediaDir) && readdirSync(mediaDir).some((f) => /\.(opus|mp3)$/.test(f)), 30_000, 'the download finished');
+      await fw.hub.admin.waitFor(
+        async () => existsSync(mediaDir) && readdirSync(mediaDir).some((f) => /\.(opus|mp3)$/.test(f)),
+        30_000,
+        'the download finished',
+      );
       const resumedMs = Date.now() - restarted;
       const report = await expectExactCoverage(fw, 'agent SIGKILL mid-download', {
         from: startsAt - 1000,

@@ -17,7 +17,14 @@ it('50 bulletins approved at once: 50 receipts, each once, and the report exact'
   for (let i = 0; i < COUNT; i++) {
     const startsAt = first + Math.floor(i / SPEAKERS.length) * slotMs;
     const device = SPEAKERS[i % SPEAKERS.length];
-    created.push(await fw.w.official.post('/api/v1/broadcasts', { title: `Tin số ${i + 1}`, mediaId: m.id, targets: { areas: [], devices: [device] }, startsAt: formatVn(startsAt) }));
+    created.push(
+      await fw.w.official.post('/api/v1/broadcasts', {
+        title: `Tin số ${i + 1}`,
+        mediaId: m.id,
+        targets: { areas: [], devices: [device] },
+        startsAt: formatVn(startsAt),
+      }),
+    );
   }
   const t0 = Date.now();
   const approved = await Promise.all(created.map((b) => fw.w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})));

@@ -16,13 +16,17 @@ afterEach(async () => {
 
 /** Until every listed device holds the manifest the hub last published for it. */
 const manifestsCurrent = (f: FaultWorld, ids: string[]) =>
-  f.hub.admin.waitFor(async () => {
-    const ds = await f.hub.admin.get('/api/v1/devices');
-    return ids.every((id) => {
-      const d = ds.find((x: any) => x.id === id);
-      return d?.online && d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion;
-    });
-  }, 30_000, `${ids.join(', ')} hold their current manifests`);
+  f.hub.admin.waitFor(
+    async () => {
+      const ds = await f.hub.admin.get('/api/v1/devices');
+      return ids.every((id) => {
+        const d = ds.find((x: any) => x.id === id);
+        return d?.online && d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion;
+      });
+    },
+    30_000,
+    `${ids.join(', ')} hold their current manifests`,
+  );
 
 /**
  * A speaker is away while a bulletin is approved; then the broker loses everything it held
@@ -55,18 +59,28 @@ describe('a broker that loses its retained messages, with a speaker away during 
   it('Mosquitto restarted without persistence', async () => {
     const broker = (mq = await startMosquitto());
     fw = await new FaultWorld().start(['loa-1', 'loa-2'], { mqttUrl: broker.url, hubEnv: broker.hubEnv });
-    await awayDuringApproval(fw, 'Mosquitto restart without persistence', 'Thông báo cắt điện để sửa chữa đường dây vào chiều mai.', () => broker.restart());
+    await awayDuringApproval(
+      fw,
+      'Mosquitto restart without persistence',
+      'Thông báo cắt điện để sửa chữa đường dây vào chiều mai.',
+      () => broker.restart(),
+    );
   }, 150_000);
 
   it('the embedded broker, restarted with its hub', async () => {
     const f = (fw = await new FaultWorld().start(['loa-1', 'loa-2']));
-    await awayDuringApproval(f, 'embedded broker restarted with its hub', 'Thông báo lịch thu gom rác thải sinh hoạt trong tuần.', async () => {
-      await f.hub.stop();
-      await sleep(1000);
-      await f.startHub();
-      // Nobody is online until they speak to the new broker.
-      const devices = await f.hub.admin.get('/api/v1/devices');
-      expect(devices.filter((d: any) => d.online).map((d: any) => d.id)).toEqual([]);
-    });
+    await awayDuringApproval(
+      f,
+      'embedded broker restarted with its hub',
+      'Thông báo lịch thu gom rác thải sinh hoạt trong tuần.',
+      async () => {
+        await f.hub.stop();
+        await sleep(1000);
+        await f.startHub();
+        // Nobody is online until they speak to the new broker.
+        const devices = await f.hub.admin.get('/api/v1/devices');
+        expect(devices.filter((d: any) => d.online).map((d: any) => d.id)).toEqual([]);
+      },
+    );
   }, 150_000);
 });

@@ -17,21 +17,35 @@ afterAll(async () => {
   await fw?.stop();
 });
 
-it.skipIf(!existsSync(LIBFAKETIME))('agents with clocks ±5 min and ±1 day off get their retained manifest, play at the hub instant and confirm "played"', async () => {
-  const ids = Object.keys(SKEWS);
-  fw = await new FaultWorld().start(ids);
-  const media = await fw.media('Kiểm tra đồng hồ.');
-  const startsAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
-  await fw.approvedBulletin('Đồng hồ lệch', media.id, startsAt);
-  for (const [id, skew] of Object.entries(SKEWS)) fw.startAgent(id, { env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: skew, FAKETIME_DONT_FAKE_MONOTONIC: '1' } });
+it.skipIf(!existsSync(LIBFAKETIME))(
+  'agents with clocks ±5 min and ±1 day off get their retained manifest, play at the hub instant and confirm "played"',
+  async () => {
+    const ids = Object.keys(SKEWS);
+    fw = await new FaultWorld().start(ids);
+    const media = await fw.media('Kiểm tra đồng hồ.');
+    const startsAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
+    await fw.approvedBulletin('Đồng hồ lệch', media.id, startsAt);
+    for (const [id, skew] of Object.entries(SKEWS))
+      fw.startAgent(id, { env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: skew, FAKETIME_DONT_FAKE_MONOTONIC: '1' } });
 
-  const report = await expectExactCoverage(fw, 'agents with clocks +5 min, -5 min, +1 day, -1 day off', { from: startsAt - 1000, to: startsAt + 1000, expected: { played: 4 }, note: 'each asserted to start within 1.5 s of the hub instant' });
-  for (const d of report.rows) {
-    const out = fw.agents.get(d.deviceId)!.output();
-    // at the scheduled hub instant, whatever the device's own clock says
-    expect(Math.abs(Date.parse(d.actualStart) - startsAt), `${d.deviceId} (${SKEWS[d.deviceId as keyof typeof SKEWS]})\n${out.slice(-3000)}`).toBeLessThan(1500);
-    expect(out).not.toMatch(/"hub message rejected"/);
-  }
-  // The slow clocks saw the retained manifest as not yet valid: held, then applied after the sample.
-  for (const id of ['loa-cham-5p', 'loa-cham-1n']) expect(fw.agents.get(id)!.output(), id).toMatch(/held until the first clock sample/);
-}, 120_000);
+    const report = await expectExactCoverage(fw, 'agents with clocks +5 min, -5 min, +1 day, -1 day off', {
+      from: startsAt - 1000,
+      to: startsAt + 1000,
+      expected: { played: 4 },
+      note: 'each asserted to start within 1.5 s of the hub instant',
+    });
+    for (const d of report.rows) {
+      const out = fw.agents.get(d.deviceId)!.output();
+      // at the scheduled hub instant, whatever the device's own clock says
+      expect(
+        Math.abs(Date.parse(d.actualStart) - startsAt),
+        `${d.deviceId} (${SKEWS[d.deviceId as keyof typeof SKEWS]})\n${out.slice(-3000)}`,
+      ).toBeLessThan(1500);
+      expect(out).not.toMatch(/"hub message rejected"/);
+    }
+    // The slow clocks saw the retained manifest as not yet valid: held, then applied after the sample.
+    for (const id of ['loa-cham-5p', 'loa-cham-1n'])
+      expect(fw.agents.get(id)!.output(), id).toMatch(/held until the first clock sample/);
+  },
+  120_000,
+);

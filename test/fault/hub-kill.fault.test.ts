@@ -12,10 +12,16 @@ const ffmpegsOf = (dir: string) => processesMatching(`ffmpeg.*${dir}`);
 
 /** Both speakers hold the current manifest and its audio. */
 const ready = (fw: FaultWorld, bytes: number) =>
-  fw.hub.admin.waitFor(async () => {
-    const ds = await fw.hub.admin.get('/api/v1/devices');
-    return ds.every((d: any) => d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= bytes);
-  }, 20_000, 'schedule and audio on every speaker');
+  fw.hub.admin.waitFor(
+    async () => {
+      const ds = await fw.hub.admin.get('/api/v1/devices');
+      return ds.every(
+        (d: any) => d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= bytes,
+      );
+    },
+    20_000,
+    'schedule and audio on every speaker',
+  );
 
 describe('the hub killed with SIGKILL', () => {
   it('with two bulletins due: the speakers play both on time, and every receipt arrives once after the restart', async () => {
@@ -31,30 +37,47 @@ describe('the hub killed with SIGKILL', () => {
     await sleep(second + m.durationMs + 2000 - Date.now());
     const restarted = Date.now();
     await fw.startHub();
-    const report = await expectExactCoverage(fw, 'hub SIGKILL with 2 bulletins due on 2 speakers', { from: first - 1000, to: second + 1000, expected: { played: 4 }, since: restarted });
-    for (const r of report.rows) expect(Math.abs(Date.parse(r.actualStart) - Date.parse(r.scheduledStart)), `${r.deviceId} on time`).toBeLessThan(1500);
+    const report = await expectExactCoverage(fw, 'hub SIGKILL with 2 bulletins due on 2 speakers', {
+      from: first - 1000,
+      to: second + 1000,
+      expected: { played: 4 },
+      since: restarted,
+    });
+    for (const r of report.rows)
+      expect(Math.abs(Date.parse(r.actualStart) - Date.parse(r.scheduledStart)), `${r.deviceId} on time`).toBeLessThan(
+        1500,
+      );
   }, 150_000);
 
   it('mid-transcode: no ffmpeg outlives it, the upload is processed after the restart, and its bulletin plays', async () => {
     const fw = world();
-    const sentence = 'Thông báo của Ủy ban nhân dân phường về việc phòng chống lụt bão, đề nghị bà con kiểm tra nhà cửa và chuẩn bị lương thực. ';
+    const sentence =
+      'Thông báo của Ủy ban nhân dân phường về việc phòng chống lụt bão, đề nghị bà con kiểm tra nhà cửa và chuẩn bị lương thực. ';
     const dir = path.join(fw.dir, 'long');
     mkdirSync(dir, { recursive: true });
     // About 40 s of speech: its transcode takes a few seconds, long enough to be caught.
     const up = await fw.w.official.upload('/api/v1/media', vietnameseSpeech(dir, sentence.repeat(5)), 'dai.mp3');
     expect(up.status).toBe('processing');
-    await fw.hub.admin.waitFor(async () => ffmpegsOf(path.join(fw.dir, 'hub')).length > 0, 10_000, 'ffmpeg transcoding');
+    await fw.hub.admin.waitFor(
+      async () => ffmpegsOf(path.join(fw.dir, 'hub')).length > 0,
+      10_000,
+      'ffmpeg transcoding',
+    );
     await fw.hub.stop('SIGKILL');
     await sleep(500);
     expect(ffmpegsOf(path.join(fw.dir, 'hub')), 'an ffmpeg outlived the hub').toEqual([]);
 
     const restarted = Date.now();
     await fw.startHub();
-    const m = await fw.w.official.waitFor(async () => {
-      const x = await fw.w.official.get(`/api/v1/media/${up.id}`);
-      if (x.status === 'failed') throw new Error(`the interrupted upload failed: ${x.error}`);
-      return x.status === 'ready' ? x : null;
-    }, 120_000, 'the interrupted upload ready');
+    const m = await fw.w.official.waitFor(
+      async () => {
+        const x = await fw.w.official.get(`/api/v1/media/${up.id}`);
+        if (x.status === 'failed') throw new Error(`the interrupted upload failed: ${x.error}`);
+        return x.status === 'ready' ? x : null;
+      },
+      120_000,
+      'the interrupted upload ready',
+    );
     const transcodedMs = Date.now() - restarted;
     const startsAt = Date.now() + 12_000;
     await fw.approvedBulletin('Sau khi hub khởi động lại', m.id, startsAt);

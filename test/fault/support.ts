@@ -35,12 +35,20 @@ export class FaultWorld {
     this.mqttUrl = o.mqttUrl;
     this.hubEnv = o.hubEnv;
     await this.startHub();
-    this.w = await seedWorld(this.hub, devices.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })));
+    this.w = await seedWorld(
+      this.hub,
+      devices.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+    );
     return this;
   }
 
   async startHub(): Promise<HubProcess> {
-    this.hub = await startHubProcess({ dataDir: path.join(this.dir, 'hub'), ...this.ports, mqttUrl: this.mqttUrl, env: this.hubEnv });
+    this.hub = await startHubProcess({
+      dataDir: path.join(this.dir, 'hub'),
+      ...this.ports,
+      mqttUrl: this.mqttUrl,
+      env: this.hubEnv,
+    });
     // Logins made before a restart still hold: sessions live in the hub's database.
     return this.hub;
   }
@@ -73,16 +81,30 @@ export class FaultWorld {
   async media(text: string): Promise<{ id: number; durationMs: number; outputs: Array<{ bytes: number }> }> {
     const dir = mkdtempSync(path.join(this.dir, 'speech-'));
     const up = await this.w.official.upload('/api/v1/media', vietnameseSpeech(dir, text), 'ban-tin.mp3');
-    return this.w.official.waitFor(async () => {
-      const m = await this.w.official.get(`/api/v1/media/${up.id}`);
-      if (m.status === 'failed') throw new Error(`media failed: ${m.error}`);
-      return m.status === 'ready' ? m : null;
-    }, 60_000, 'media ready');
+    return this.w.official.waitFor(
+      async () => {
+        const m = await this.w.official.get(`/api/v1/media/${up.id}`);
+        if (m.status === 'failed') throw new Error(`media failed: ${m.error}`);
+        return m.status === 'ready' ? m : null;
+      },
+      60_000,
+      'media ready',
+    );
   }
 
   /** A ward bulletin, created by the official and approved by the leader. */
-  async approvedBulletin(title: string, mediaId: number, startsAt: number, leader: ApiClient = this.w.leader): Promise<{ id: string }> {
-    const b = await this.w.official.post('/api/v1/broadcasts', { title, mediaId, targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(startsAt) });
+  async approvedBulletin(
+    title: string,
+    mediaId: number,
+    startsAt: number,
+    leader: ApiClient = this.w.leader,
+  ): Promise<{ id: string }> {
+    const b = await this.w.official.post('/api/v1/broadcasts', {
+      title,
+      mediaId,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: formatVn(startsAt),
+    });
     await leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     return b;
   }
@@ -121,10 +143,23 @@ export function processesMatching(pattern: string): string[] {
 }
 
 /** Every receipt the hub stored, straight from its database (read-only, beside the running hub). */
-export function storedReceipts(hubDataDir: string): Array<{ occurrence_id: string; device_id: string; result: string; state: string; seconds_played: number; reason: string | null }> {
+export function storedReceipts(
+  hubDataDir: string,
+): Array<{
+  occurrence_id: string;
+  device_id: string;
+  result: string;
+  state: string;
+  seconds_played: number;
+  reason: string | null;
+}> {
   const db = new Database(path.join(hubDataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT occurrence_id, device_id, result, state, seconds_played, reason FROM receipts ORDER BY received_at').all() as any[];
+    return db
+      .prepare(
+        'SELECT occurrence_id, device_id, result, state, seconds_played, reason FROM receipts ORDER BY received_at',
+      )
+      .all() as any[];
   } finally {
     db.close();
   }
@@ -144,7 +179,9 @@ export function printTallies(): void {
   if (!tallies.length) return;
   console.log('\nfault figures: receipts expected / arrived / duplicated, time to recover');
   for (const t of tallies) {
-    console.log(`  ${t.scenario}: ${t.expected} / ${t.arrived} / ${t.duplicates}${t.recoverMs !== undefined ? `, recovered in ${(t.recoverMs / 1000).toFixed(1)} s` : ''}${t.note ? ` (${t.note})` : ''}`);
+    console.log(
+      `  ${t.scenario}: ${t.expected} / ${t.arrived} / ${t.duplicates}${t.recoverMs !== undefined ? `, recovered in ${(t.recoverMs / 1000).toFixed(1)} s` : ''}${t.note ? ` (${t.note})` : ''}`,
+    );
   }
 }
 
@@ -168,25 +205,45 @@ export async function expectExactCoverage(
 ): Promise<any> {
   const scheduled = Object.values(o.expected).reduce((a, b) => a + (b ?? 0), 0);
   const q = `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(o.from)!)}&to=${encodeURIComponent(formatVn(o.to)!)}`;
-  const report = await fw.hub.admin.waitFor(async () => {
-    const r = await fw.hub.admin.get(q);
-    return r.totals.scheduled === scheduled && r.rows.every((row: any) => row.confirmed) ? r : null;
-  }, o.timeoutMs ?? 90_000, `${scenario}: every receipt in (${scheduled} expected)`).catch(async (err) => {
-    const r = await fw.hub.admin.get(q);
-    throw new Error(`${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: any) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`);
-  });
+  const report = await fw.hub.admin
+    .waitFor(
+      async () => {
+        const r = await fw.hub.admin.get(q);
+        return r.totals.scheduled === scheduled && r.rows.every((row: any) => row.confirmed) ? r : null;
+      },
+      o.timeoutMs ?? 90_000,
+      `${scenario}: every receipt in (${scheduled} expected)`,
+    )
+    .catch(async (err) => {
+      const r = await fw.hub.admin.get(q);
+      throw new Error(
+        `${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: any) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`,
+      );
+    });
   const recoverMs = o.since === undefined ? undefined : Date.now() - o.since;
-  const stored = storedReceipts(path.join(fw.dir, 'hub')).filter((r) => report.rows.some((row: any) => row.occurrenceId === r.occurrence_id));
+  const stored = storedReceipts(path.join(fw.dir, 'hub')).filter((r) =>
+    report.rows.some((row: any) => row.occurrenceId === r.occurrence_id),
+  );
   const perOccurrence = new Map<string, number>();
-  for (const r of stored) perOccurrence.set(`${r.occurrence_id}|${r.device_id}`, (perOccurrence.get(`${r.occurrence_id}|${r.device_id}`) ?? 0) + 1);
+  for (const r of stored)
+    perOccurrence.set(
+      `${r.occurrence_id}|${r.device_id}`,
+      (perOccurrence.get(`${r.occurrence_id}|${r.device_id}`) ?? 0) + 1,
+    );
   const duplicates = [...perOccurrence.values()].reduce((a, n) => a + n - 1, 0);
   tallies.push({ scenario, expected: scheduled, arrived: perOccurrence.size, duplicates, recoverMs, note: o.note });
-  expect(stored.filter((r) => r.state !== 'admitted'), 'receipts not admitted').toEqual([]);
+  expect(
+    stored.filter((r) => r.state !== 'admitted'),
+    'receipts not admitted',
+  ).toEqual([]);
   expect(perOccurrence.size, 'receipts arrived').toBe(scheduled);
   expect(duplicates, 'duplicate receipts').toBe(0);
   expect(report.rejectedCount ?? 0, 'rejected claims').toBe(0);
   const totals = { played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0, ...o.expected };
-  expect(report.totals, JSON.stringify(report.rows.map((x: any) => [x.deviceId, x.result, x.reason]))).toMatchObject({ scheduled, ...totals });
+  expect(report.totals, JSON.stringify(report.rows.map((x: any) => [x.deviceId, x.result, x.reason]))).toMatchObject({
+    scheduled,
+    ...totals,
+  });
   return report;
 }
 
@@ -194,7 +251,10 @@ export async function expectExactCoverage(
  * A TCP proxy that passes at most `bytesPerSecond` towards the client: a slow 3G link between a
  * device and the hub, so a test can catch a media download in the middle.
  */
-export async function slowLink(targetPort: number, bytesPerSecond: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function slowLink(
+  targetPort: number,
+  bytesPerSecond: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');

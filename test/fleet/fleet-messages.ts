@@ -34,7 +34,17 @@ export interface AgentRecord {
   connectedAt: number | null;
   error: string | null;
   /** per broadcast: when the output actually started, and the receipt the agent signed */
-  plays: Record<string, { startedAt: number; receiptQueuedAt?: number; scheduledStart?: number; actualEnd?: number | null; result?: string; ackedAt?: number }>;
+  plays: Record<
+    string,
+    {
+      startedAt: number;
+      receiptQueuedAt?: number;
+      scheduledStart?: number;
+      actualEnd?: number | null;
+      result?: string;
+      ackedAt?: number;
+    }
+  >;
 }
 
 export interface WorkerProgress {
@@ -75,4 +85,10 @@ export interface WorkerOutbox {
   unsigned: Record<string, number>;
 }
 
-export type FromWorker = WorkerProgress | WorkerReport | WorkerMarked | WorkerOutbox | { type: 'stopped'; worker: number } | { type: 'fatal'; worker: number; error: string };
+export type FromWorker =
+  | WorkerProgress
+  | WorkerReport
+  | WorkerMarked
+  | WorkerOutbox
+  | { type: 'stopped'; worker: number }
+  | { type: 'fatal'; worker: number; error: string };

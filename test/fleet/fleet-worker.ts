@@ -53,21 +53,30 @@ function counts() {
 const CONNECT_WAIT_MS = 120_000;
 
 async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  const rec: AgentRecord = { id: a.id, startedAt: Date.now(), enrolledAt: null, connectedAt: null, error: null, plays: {} };
+  const rec: AgentRecord = {
+    id: a.id,
+    startedAt: Date.now(),
+    enrolledAt: null,
+    connectedAt: null,
+    error: null,
+    plays: {},
+  };
   records.push(rec);
   try {
-    const agent = await deviceAddress.run(addressOf(n), () => startAgent(
-      {
-        dataDir: a.dir,
-        hubUrl: o.hubUrl,
-        mqttUrl: o.mqttUrl,
-        enrolToken: a.enrolToken,
-        profile: { kind: 'led', board: { driver: 'simulated', latencyMs: 0 } },
-        logLevel: 'error',
-        ...(o.telemetryIntervalMs ? { telemetryIntervalMs: o.telemetryIntervalMs } : {}),
-      },
-      { logger: log },
-    ));
+    const agent = await deviceAddress.run(addressOf(n), () =>
+      startAgent(
+        {
+          dataDir: a.dir,
+          hubUrl: o.hubUrl,
+          mqttUrl: o.mqttUrl,
+          enrolToken: a.enrolToken,
+          profile: { kind: 'led', board: { driver: 'simulated', latencyMs: 0 } },
+          logLevel: 'error',
+          ...(o.telemetryIntervalMs ? { telemetryIntervalMs: o.telemetryIntervalMs } : {}),
+        },
+        { logger: log },
+      ),
+    );
     rec.enrolledAt = Date.now();
     running.push(agent);
     // Listeners go on before any I/O callback can run: startAgent only began connecting.
@@ -81,11 +90,19 @@ async function startOne(a: AgentAssignment, n: number, o: Extract<ToWorker, { ty
       rec.plays[p.broadcastId] ??= { startedAt: Date.now() };
     });
     const byReceipt = new Map<string, string>();
-    agent.events.on('receipt-queued', (r: { id: string; broadcastId: string; scheduledStart: number; actualEnd: number | null; result: string }) => {
-      const play = (rec.plays[r.broadcastId] ??= { startedAt: NaN });
-      Object.assign(play, { receiptQueuedAt: Date.now(), scheduledStart: r.scheduledStart, actualEnd: r.actualEnd, result: r.result });
-      byReceipt.set(r.id, r.broadcastId);
-    });
+    agent.events.on(
+      'receipt-queued',
+      (r: { id: string; broadcastId: string; scheduledStart: number; actualEnd: number | null; result: string }) => {
+        const play = (rec.plays[r.broadcastId] ??= { startedAt: NaN });
+        Object.assign(play, {
+          receiptQueuedAt: Date.now(),
+          scheduledStart: r.scheduledStart,
+          actualEnd: r.actualEnd,
+          result: r.result,
+        });
+        byReceipt.set(r.id, r.broadcastId);
+      },
+    );
     agent.events.on('receipt-acked', (id: string) => {
       const b = byReceipt.get(id);
       if (b && rec.plays[b]) rec.plays[b].ackedAt ??= Date.now();
@@ -152,7 +169,11 @@ function outbox(): FromWorker {
 /** Starts a new measuring phase: the event-loop delay since the last mark, then a fresh histogram. */
 function mark() {
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-  send({ type: 'marked', worker, loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
+  send({
+    type: 'marked',
+    worker,
+    loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+  });
   loopDelay.reset();
 }
 

@@ -19,7 +19,16 @@ describe('fleet simulator', () => {
       expect(b.startLateMs.n).toBe(20);
       expect(b.receiptDelayMs.n).toBe(20);
       // Every agent's receipt accounted for, and the outboxes drained before the report.
-      expect(b.receipts).toMatchObject({ online: 20, admitted: 20, rejected: {}, unacknowledged: 0, ackedNotStored: 0, notSigned: 0, notPlayed: 0, leftInOutboxes: 0 });
+      expect(b.receipts).toMatchObject({
+        online: 20,
+        admitted: 20,
+        rejected: {},
+        unacknowledged: 0,
+        ackedNotStored: 0,
+        notSigned: 0,
+        notPlayed: 0,
+        leftInOutboxes: 0,
+      });
     }
     expect(r.hub.cpuS).toBeGreaterThan(0);
     expect(r.hub.peakRssMb).toBeGreaterThan(0);

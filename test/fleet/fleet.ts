@@ -13,7 +13,14 @@ import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort } from '../helpers/ports.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { distribution, openFileLimit, readProc, type Distribution, type ProcSample } from './proc-stats.ts';
-import type { AgentAssignment, AgentRecord, FromWorker, WorkerMarked, WorkerOutbox, WorkerReport } from './fleet-messages.ts';
+import type {
+  AgentAssignment,
+  AgentRecord,
+  FromWorker,
+  WorkerMarked,
+  WorkerOutbox,
+  WorkerReport,
+} from './fleet-messages.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -115,7 +122,12 @@ export interface FleetReport {
   bulletin: BroadcastFigures | null;
   hub: ProcFigures & { cpuByPhase: Record<string, number> };
   mosquitto?: ProcFigures;
-  simulator: ProcFigures & { workerCpuS: number; cpuMsPerAgent: number; onlineCpuPctPerAgent: number | null; peakRssMbPerAgent: number; openFilesPerAgent: number;
+  simulator: ProcFigures & {
+    workerCpuS: number;
+    cpuMsPerAgent: number;
+    onlineCpuPctPerAgent: number | null;
+    peakRssMbPerAgent: number;
+    openFilesPerAgent: number;
     /** the workers' worst event-loop delay while enrolling, and while the broadcasts played: the simulator's own lateness */
     loopDelayMs: { enrol: { p99: number; max: number }; broadcasts: { p99: number; max: number } };
   };
@@ -144,7 +156,11 @@ export function planAreas(agents: number, perWard: number): AreaPlan {
   return {
     province,
     districts,
-    wards: Array.from({ length: wards }, (_, w) => `${province}/huyen-${String(Math.floor(w / 10) + 1).padStart(2, '0')}/xa-${String(w + 1).padStart(3, '0')}`),
+    wards: Array.from(
+      { length: wards },
+      (_, w) =>
+        `${province}/huyen-${String(Math.floor(w / 10) + 1).padStart(2, '0')}/xa-${String(w + 1).padStart(3, '0')}`,
+    ),
   };
 }
 
@@ -236,7 +252,8 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
 }
 
 /** The hub's counters that say where device messages went (FleetReport.hubCounters). */
-const COUNTERS = /^(wardcast_receipts_rejected_total|wardcast_receipts_duplicate_total|wardcast_mqtt_rate_limited_total|wardcast_mqtt_rejected_total|wardcast_receipts_total)(\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/gm;
+const COUNTERS =
+  /^(wardcast_receipts_rejected_total|wardcast_receipts_duplicate_total|wardcast_mqtt_rate_limited_total|wardcast_mqtt_rejected_total|wardcast_receipts_total)(\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/gm;
 async function hubCounters(admin: ApiClient): Promise<Record<string, number>> {
   const text: string = await admin.get('/metrics');
   const out: Record<string, number> = {};
@@ -252,14 +269,19 @@ async function onlineCount(admin: ApiClient): Promise<number> {
 }
 
 export async function runFleet(o: FleetOptions): Promise<FleetReport> {
-  if (!Number.isInteger(o.agents) || o.agents < 1 || o.agents > 20_000) throw new Error(`--agents must be a whole number from 1 to 20000 (got ${o.agents})`);
+  if (!Number.isInteger(o.agents) || o.agents < 1 || o.agents > 20_000)
+    throw new Error(`--agents must be a whole number from 1 to 20000 (got ${o.agents})`);
   const say = o.log ?? (() => undefined);
   const N = o.agents;
   const fdLimit = openFileLimit();
   const workersN = o.workers ?? defaultWorkers(N, fdLimit);
-  if (!Number.isInteger(workersN) || workersN < 1 || workersN > N) throw new Error(`--workers must be a whole number from 1 to the number of agents (got ${workersN})`);
+  if (!Number.isInteger(workersN) || workersN < 1 || workersN > N)
+    throw new Error(`--workers must be a whole number from 1 to the number of agents (got ${workersN})`);
   const perWorker = Math.ceil(N / workersN);
-  if (perWorker * 5 + 200 > fdLimit) throw new Error(`${perWorker} agents per worker need about ${perWorker * 5 + 200} file descriptors, over this process's limit of ${fdLimit} (ulimit -n): use more --workers`);
+  if (perWorker * 5 + 200 > fdLimit)
+    throw new Error(
+      `${perWorker} agents per worker need about ${perWorker * 5 + 200} file descriptors, over this process's limit of ${fdLimit} (ulimit -n): use more --workers`,
+    );
   // 8 in flight: against a hub that spends ~0.1 s of CPU on scrypt per enrolment and per connect,
   // 32 queue for longer than the agent's 15 s enrolment timeout, and a retry finds its token spent.
   const concurrency = o.concurrency ?? 8;
@@ -272,7 +294,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
 
   const loadAtStart = os.loadavg()[0];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-fleet-'));
-  const agentsRoot = mkdtempSync(path.join(o.agentsDir ?? (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), 'wardcast-fleet-agents-'));
+  const agentsRoot = mkdtempSync(
+    path.join(o.agentsDir ?? (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), 'wardcast-fleet-agents-'),
+  );
   let mosquitto: Mosquitto | null = null;
   let hub: HubProcess | null = null;
   const workers: Worker[] = [];
@@ -341,22 +365,46 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     // The area tree and the people who send: a province office (district role at the province).
     await admin.post('/api/v1/areas', { slug: plan.province, name: 'Tỉnh Mô Phỏng', level: 'province' });
     for (let d = 1; d <= plan.districts; d++) {
-      await admin.post('/api/v1/areas', { parentPath: plan.province, slug: `huyen-${String(d).padStart(2, '0')}`, name: `Huyện ${d}`, level: 'district' });
+      await admin.post('/api/v1/areas', {
+        parentPath: plan.province,
+        slug: `huyen-${String(d).padStart(2, '0')}`,
+        name: `Huyện ${d}`,
+        level: 'district',
+      });
     }
     for (const w of plan.wards) {
       const parts = w.split('/');
-      await admin.post('/api/v1/areas', { parentPath: parts.slice(0, 2).join('/'), slug: parts[2], name: `Xã ${parts[2].slice(3)}`, level: 'ward' });
+      await admin.post('/api/v1/areas', {
+        parentPath: parts.slice(0, 2).join('/'),
+        slug: parts[2],
+        name: `Xã ${parts[2].slice(3)}`,
+        level: 'ward',
+      });
     }
-    await admin.post('/api/v1/users', { username: 'tinh', password: 'password-tinh', role: 'district', areaPath: plan.province });
+    await admin.post('/api/v1/users', {
+      username: 'tinh',
+      password: 'password-tinh',
+      role: 'district',
+      areaPath: plan.province,
+    });
     const office = await hub.api.as('tinh', 'password-tinh');
     phase('setup');
 
     // Devices registered through the API, as an installer does; each gets its one-time token.
     say(`registering ${N} devices in ${plan.wards.length} wards of ${plan.districts} districts`);
-    const assignments: AgentAssignment[] = Array.from({ length: N }, (_, i) => ({ id: `fleet-${String(i + 1).padStart(5, '0')}`, dir: path.join(agentsRoot, String(i % workersN), `fleet-${String(i + 1).padStart(5, '0')}`), enrolToken: '' }));
+    const assignments: AgentAssignment[] = Array.from({ length: N }, (_, i) => ({
+      id: `fleet-${String(i + 1).padStart(5, '0')}`,
+      dir: path.join(agentsRoot, String(i % workersN), `fleet-${String(i + 1).padStart(5, '0')}`),
+      enrolToken: '',
+    }));
     const t0 = performance.now();
     await pool(assignments, 8, async (a, i) => {
-      const r = await admin.post('/api/v1/devices', { id: a.id, name: `Bảng LED mô phỏng ${i + 1}`, kind: 'led', areaPath: plan.wards[Math.floor(i / Math.ceil(N / plan.wards.length))] });
+      const r = await admin.post('/api/v1/devices', {
+        id: a.id,
+        name: `Bảng LED mô phỏng ${i + 1}`,
+        kind: 'led',
+        areaPath: plan.wards[Math.floor(i / Math.ceil(N / plan.wards.length))],
+      });
       a.enrolToken = r.enrolToken;
     });
     const registerS = (performance.now() - t0) / 1000;
@@ -381,28 +429,41 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     );
     let online = 0;
     let lastSaid = 0;
-    const allOnline = await until(async () => {
-      const failed = workers.reduce((s, w) => s + w.progress.failed, 0);
-      if (hubGone || workers.some((w) => w.fatal || w.child.exitCode !== null)) return true; // reported below
-      online = await onlineCount(admin);
-      if (performance.now() - lastSaid > 5000) {
-        lastSaid = performance.now();
-        const enrolled = workers.reduce((s, w) => s + w.progress.enrolled, 0);
-        const connected = workers.reduce((s, w) => s + w.progress.connected, 0);
-        say(`  ${((performance.now() - tEnrol) / 1000).toFixed(0)} s: ${enrolled} enrolled, ${connected} connected (agents), ${online} online (hub), ${failed} failed`);
-      }
-      return online + failed >= N;
-    }, (o.onlineTimeoutS ?? 120 + N) * 1000, 500);
+    const allOnline = await until(
+      async () => {
+        const failed = workers.reduce((s, w) => s + w.progress.failed, 0);
+        if (hubGone || workers.some((w) => w.fatal || w.child.exitCode !== null)) return true; // reported below
+        online = await onlineCount(admin);
+        if (performance.now() - lastSaid > 5000) {
+          lastSaid = performance.now();
+          const enrolled = workers.reduce((s, w) => s + w.progress.enrolled, 0);
+          const connected = workers.reduce((s, w) => s + w.progress.connected, 0);
+          say(
+            `  ${((performance.now() - tEnrol) / 1000).toFixed(0)} s: ${enrolled} enrolled, ${connected} connected (agents), ${online} online (hub), ${failed} failed`,
+          );
+        }
+        return online + failed >= N;
+      },
+      (o.onlineTimeoutS ?? 120 + N) * 1000,
+      500,
+    );
     // No enrolment may run on into the broadcasts and take the hub's CPU from them.
     for (const w of workers) if (w.child.connected) w.send({ type: 'halt' });
     const enrolOnlineS = online === N ? (performance.now() - tEnrol) / 1000 : null;
     phase('enrol+online');
-    for (const w of workers) if (w.fatal || w.child.exitCode !== null) fail(`worker ${w.index} died: ${w.fatal ?? `exit ${w.child.exitCode}`}`);
-    if (!allOnline || online < N) fail(`only ${online} of ${N} devices online after ${((performance.now() - tEnrol) / 1000).toFixed(0)} s; no more agents started`);
+    for (const w of workers)
+      if (w.fatal || w.child.exitCode !== null)
+        fail(`worker ${w.index} died: ${w.fatal ?? `exit ${w.child.exitCode}`}`);
+    if (!allOnline || online < N)
+      fail(
+        `only ${online} of ${N} devices online after ${((performance.now() - tEnrol) / 1000).toFixed(0)} s; no more agents started`,
+      );
     say(`${online} online${enrolOnlineS !== null ? ` after ${enrolOnlineS.toFixed(1)} s` : ''}`);
 
     db = new Database(path.join(dir, 'hub', 'hub.sqlite'), { readonly: true, fileMustExist: true });
-    const admittedOf = db.prepare("SELECT COUNT(*) n FROM receipts WHERE broadcast_id = ? AND state = 'admitted'").pluck();
+    const admittedOf = db
+      .prepare("SELECT COUNT(*) n FROM receipts WHERE broadcast_id = ? AND state = 'admitted'")
+      .pluck();
     // Devices with any receipt stored for it, admitted or rejected: past this, waiting longer for
     // "admitted" only waits for what will never come.
     const storedOf = db.prepare('SELECT COUNT(DISTINCT device_id) n FROM receipts WHERE broadcast_id = ?').pluck();
@@ -411,18 +472,28 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const drain = async (id: string, what: string) => {
       const t = performance.now();
       let left = NaN;
-      await until(async () => {
-        const answers = await Promise.all(workers.map((w) => w.ask<WorkerOutbox>({ type: 'outbox' }, 'outbox', 30_000)));
-        left = answers.reduce((n, a) => n + (a ? (a.unacked[id] ?? 0) + (a.unsigned[id] ?? 0) : NaN), 0);
-        return hubGone || left === 0;
-      }, drainTimeout, 1000);
+      await until(
+        async () => {
+          const answers = await Promise.all(
+            workers.map((w) => w.ask<WorkerOutbox>({ type: 'outbox' }, 'outbox', 30_000)),
+          );
+          left = answers.reduce((n, a) => n + (a ? (a.unacked[id] ?? 0) + (a.unsigned[id] ?? 0) : NaN), 0);
+          return hubGone || left === 0;
+        },
+        drainTimeout,
+        1000,
+      );
       const s = Math.round((performance.now() - t) / 100) / 10;
-      say(`${what}: ${left === 0 ? 'every agent\'s outbox is empty' : `${left} receipts still unacknowledged in the agents' outboxes`} after ${s} s more`);
+      say(
+        `${what}: ${left === 0 ? "every agent's outbox is empty" : `${left} receipts still unacknowledged in the agents' outboxes`} after ${s} s more`,
+      );
       return { drainS: s, leftInOutboxes: left };
     };
     const drained: Record<string, { drainS: number; leftInOutboxes: number }> = {};
     const confirmTimeout = (o.confirmTimeoutS ?? 120 + 0.1 * N) * 1000;
-    const enrolDelay = (await Promise.all(workers.map((w) => w.ask<WorkerMarked>({ type: 'mark' }, 'marked', 60_000)))).filter((r): r is WorkerMarked => !!r);
+    const enrolDelay = (
+      await Promise.all(workers.map((w) => w.ask<WorkerMarked>({ type: 'mark' }, 'marked', 60_000)))
+    ).filter((r): r is WorkerMarked => !!r);
     const simCpuAtOnline = workers.reduce((s, w) => s + (readProc(w.child.pid!)?.cpuS ?? 0), 0);
     const tOnline = performance.now();
 
@@ -440,11 +511,17 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       });
       const eApiMs = performance.now() - tE;
       await until(() => hubGone || (storedOf.get(created.id) as number) >= online, confirmTimeout, 100);
-      const eConfirmS = !hubGone && (admittedOf.get(created.id) as number) >= online ? (performance.now() - tE) / 1000 : null;
-      if (eConfirmS === null) fail(`emergency: ${admittedOf.get(created.id)} of ${online} receipts admitted after ${((performance.now() - tE) / 1000).toFixed(0)} s`);
+      const eConfirmS =
+        !hubGone && (admittedOf.get(created.id) as number) >= online ? (performance.now() - tE) / 1000 : null;
+      if (eConfirmS === null)
+        fail(
+          `emergency: ${admittedOf.get(created.id)} of ${online} receipts admitted after ${((performance.now() - tE) / 1000).toFixed(0)} s`,
+        );
       e = { id: created.id, apiMs: eApiMs, confirmS: eConfirmS };
       phase('emergency');
-      say(`emergency confirmed by ${admittedOf.get(created.id)} devices${eConfirmS !== null ? ` ${eConfirmS.toFixed(1)} s after the call` : ''}`);
+      say(
+        `emergency confirmed by ${admittedOf.get(created.id)} devices${eConfirmS !== null ? ` ${eConfirmS.toFixed(1)} s after the call` : ''}`,
+      );
       drained[created.id] = await drain(created.id, 'emergency');
     } catch (err) {
       fail(`emergency: ${(err as Error).message}`);
@@ -469,7 +546,10 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         const apiMs = performance.now() - tB;
         await until(() => hubGone || (storedOf.get(draft.id) as number) >= online, leadS * 1000 + confirmTimeout, 250);
         const done = !hubGone && (admittedOf.get(draft.id) as number) >= online;
-        if (!done) fail(`bulletin: ${admittedOf.get(draft.id)} of ${online} receipts admitted ${((performance.now() - tB) / 1000).toFixed(0)} s after approval`);
+        if (!done)
+          fail(
+            `bulletin: ${admittedOf.get(draft.id)} of ${online} receipts admitted ${((performance.now() - tB) / 1000).toFixed(0)} s after approval`,
+          );
         b = { id: draft.id, apiMs, confirmS: done ? (performance.now() - tB) / 1000 : null };
         phase('bulletin');
         drained[draft.id] = await drain(draft.id, 'bulletin');
@@ -479,7 +559,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     }
 
     // What every agent saw, and the hub's admitted receipts.
-    const reports = (await Promise.all(workers.map((w) => w.ask<WorkerReport>({ type: 'report' }, 'report', 120_000)))).filter((r): r is WorkerReport => !!r);
+    const reports = (
+      await Promise.all(workers.map((w) => w.ask<WorkerReport>({ type: 'report' }, 'report', 120_000)))
+    ).filter((r): r is WorkerReport => !!r);
     if (reports.length < workers.length) fail(`${workers.length - reports.length} workers did not report`);
     const records: AgentRecord[] = reports.flatMap((r) => r.agents);
     const simCpuEnd = reports.reduce((s, r) => s + r.cpuS, 0);
@@ -492,19 +574,32 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     for (const r of records) if (r.error) byError.set(r.error, [...(byError.get(r.error) ?? []), r.id]);
     for (const [error, ids] of byError) fail(`${ids.length} agents did not start (e.g. ${ids[0]}): ${error}`);
 
-    const receiptRows = db.prepare("SELECT device_id, broadcast_id, result, actual_end, received_at FROM receipts WHERE state = 'admitted'").all() as {
+    const receiptRows = db
+      .prepare("SELECT device_id, broadcast_id, result, actual_end, received_at FROM receipts WHERE state = 'admitted'")
+      .all() as {
       device_id: string;
       broadcast_id: string;
       result: string;
       actual_end: number | null;
       received_at: number;
     }[];
-    const heldOf = db.prepare('SELECT state, rejection FROM receipts WHERE broadcast_id = ? AND device_id = ? ORDER BY received_at');
+    const heldOf = db.prepare(
+      'SELECT state, rejection FROM receipts WHERE broadcast_id = ? AND device_id = ? ORDER BY received_at',
+    );
     const figures = (id: string, apiMs: number, confirmS: number | null, what: string): BroadcastFigures => {
       const rows = receiptRows.filter((r) => r.broadcast_id === id);
       const got = new Set(rows.map((r) => r.device_id));
       const onlineAgents = records.filter((r) => r.connectedAt);
-      const account: ReceiptAccount = { online: onlineAgents.length, admitted: 0, rejected: {}, unacknowledged: 0, ackedNotStored: 0, notSigned: 0, notPlayed: 0, ...(drained[id] ?? { drainS: 0, leftInOutboxes: NaN }) };
+      const account: ReceiptAccount = {
+        online: onlineAgents.length,
+        admitted: 0,
+        rejected: {},
+        unacknowledged: 0,
+        ackedNotStored: 0,
+        notSigned: 0,
+        notPlayed: 0,
+        ...(drained[id] ?? { drainS: 0, leftInOutboxes: NaN }),
+      };
       // One place per agent; every place but 'admitted' is a failure, with an example device.
       const where = (r: AgentRecord): string => {
         if (got.has(r.id)) return (account.admitted++, 'admitted');
@@ -526,16 +621,34 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         if (w !== 'admitted') why.set(w, [...(why.get(w) ?? []), r.id]);
       }
       if (why.size) {
-        const rejectedIds = [...why].filter(([k]) => k.startsWith('receipt rejected')).flatMap(([, ids]) => ids.slice(0, 1));
-        const detail = rejectedIds.map((d) => (db!.prepare('SELECT rejection_detail FROM receipts WHERE broadcast_id = ? AND device_id = ? AND rejection IS NOT NULL').pluck().get(id, d) as string | undefined) ?? '').filter(Boolean);
-        fail(`${what}: no admitted receipt from ${onlineAgents.length - account.admitted} online agents: ${[...why].map(([k, ids]) => `${ids.length} ${k} (e.g. ${ids[0]})`).join('; ')}${detail.length ? ` — the hub says: ${detail.join(' / ')}` : ''}`);
+        const rejectedIds = [...why]
+          .filter(([k]) => k.startsWith('receipt rejected'))
+          .flatMap(([, ids]) => ids.slice(0, 1));
+        const detail = rejectedIds
+          .map(
+            (d) =>
+              (db!
+                .prepare(
+                  'SELECT rejection_detail FROM receipts WHERE broadcast_id = ? AND device_id = ? AND rejection IS NOT NULL',
+                )
+                .pluck()
+                .get(id, d) as string | undefined) ?? '',
+          )
+          .filter(Boolean);
+        fail(
+          `${what}: no admitted receipt from ${onlineAgents.length - account.admitted} online agents: ${[...why].map(([k, ids]) => `${ids.length} ${k} (e.g. ${ids[0]})`).join('; ')}${detail.length ? ` — the hub says: ${detail.join(' / ')}` : ''}`,
+        );
       }
       const notPlayed = rows.filter((r) => r.result !== 'played');
-      if (notPlayed.length) fail(`${what}: ${notPlayed.length} receipts say ${[...new Set(notPlayed.map((r) => r.result))].join('/')}, not played`);
+      if (notPlayed.length)
+        fail(
+          `${what}: ${notPlayed.length} receipts say ${[...new Set(notPlayed.map((r) => r.result))].join('/')}, not played`,
+        );
       const late: number[] = [];
       for (const r of records) {
         const p = r.plays[id];
-        if (p && Number.isFinite(p.startedAt) && p.scheduledStart !== undefined) late.push(p.startedAt - p.scheduledStart);
+        if (p && Number.isFinite(p.startedAt) && p.scheduledStart !== undefined)
+          late.push(p.startedAt - p.scheduledStart);
       }
       return {
         id,
@@ -544,7 +657,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         played: rows.length - notPlayed.length,
         admitted: rows.length,
         startLateMs: distribution(late),
-        receiptDelayMs: distribution(rows.filter((r) => r.actual_end !== null).map((r) => r.received_at - r.actual_end!)),
+        receiptDelayMs: distribution(
+          rows.filter((r) => r.actual_end !== null).map((r) => r.received_at - r.actual_end!),
+        ),
         receipts: account,
       };
     };
@@ -573,24 +688,45 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       online,
       emergency,
       bulletin,
-      hub: { cpuS: Math.round((hubAtEnd?.cpuS ?? NaN) * 10) / 10, peakRssMb: Math.round(hubAtEnd?.peakRssMb ?? NaN), cpuByPhase },
-      ...(brokerAtEnd ? { mosquitto: { cpuS: Math.round(brokerAtEnd.cpuS * 10) / 10, peakRssMb: Math.round(brokerAtEnd.peakRssMb) } } : {}),
+      hub: {
+        cpuS: Math.round((hubAtEnd?.cpuS ?? NaN) * 10) / 10,
+        peakRssMb: Math.round(hubAtEnd?.peakRssMb ?? NaN),
+        cpuByPhase,
+      },
+      ...(brokerAtEnd
+        ? { mosquitto: { cpuS: Math.round(brokerAtEnd.cpuS * 10) / 10, peakRssMb: Math.round(brokerAtEnd.peakRssMb) } }
+        : {}),
       simulator: {
         cpuS: Math.round((simCpuEnd + driverCpuS) * 10) / 10,
         workerCpuS: Math.round(simCpuEnd * 10) / 10,
         peakRssMb: Math.round(workerPeak + (readProc(process.pid)?.peakRssMb ?? 0)),
         cpuMsPerAgent: Math.round((simCpuEnd / agentsRunning) * 1000 * 10) / 10,
         // From all online to the end (the plays included): CPU per agent as a share of one core.
-        onlineCpuPctPerAgent: idleWindowS > 0 ? Math.round(((simCpuEnd - simCpuAtOnline) / idleWindowS / agentsRunning) * 100 * 1e4) / 1e4 : null,
+        onlineCpuPctPerAgent:
+          idleWindowS > 0
+            ? Math.round(((simCpuEnd - simCpuAtOnline) / idleWindowS / agentsRunning) * 100 * 1e4) / 1e4
+            : null,
         peakRssMbPerAgent: Math.round((workerPeak / agentsRunning) * 100) / 100,
         loopDelayMs: {
-          enrol: { p99: Math.max(...enrolDelay.map((r) => r.loopDelayMs.p99)), max: Math.max(...enrolDelay.map((r) => r.loopDelayMs.max)) },
-          broadcasts: { p99: Math.max(...reports.map((r) => r.loopDelayMs.p99)), max: Math.max(...reports.map((r) => r.loopDelayMs.max)) },
+          enrol: {
+            p99: Math.max(...enrolDelay.map((r) => r.loopDelayMs.p99)),
+            max: Math.max(...enrolDelay.map((r) => r.loopDelayMs.max)),
+          },
+          broadcasts: {
+            p99: Math.max(...reports.map((r) => r.loopDelayMs.p99)),
+            max: Math.max(...reports.map((r) => r.loopDelayMs.max)),
+          },
         },
         openFilesPerAgent: Math.round((reports.reduce((s, r) => s + r.openFiles, 0) / agentsRunning) * 10) / 10,
       },
       hubCounters: counters,
-      healthMs: (({ n, p50, p95, p99, max }) => ({ n, p50: Math.round(p50), p95: Math.round(p95), p99: Math.round(p99), max: Math.round(max) }))(distribution(health)),
+      healthMs: (({ n, p50, p95, p99, max }) => ({
+        n,
+        p50: Math.round(p50),
+        p95: Math.round(p95),
+        p99: Math.round(p99),
+        max: Math.round(max),
+      }))(distribution(health)),
       failures,
     };
   } finally {

@@ -13,12 +13,33 @@ export interface AgentProcess {
 }
 
 /** `env` adds to the child's environment (e.g. libfaketime's LD_PRELOAD and FAKETIME); `nodeFlags` go before the script (V8 settings). */
-export function startAgentProcess(o: { dir: string; hubUrl: string; mqttUrl: string; enrolToken?: string; profile: object; extra?: object; env?: Record<string, string>; nodeFlags?: string[] }): AgentProcess {
+export function startAgentProcess(o: {
+  dir: string;
+  hubUrl: string;
+  mqttUrl: string;
+  enrolToken?: string;
+  profile: object;
+  extra?: object;
+  env?: Record<string, string>;
+  nodeFlags?: string[];
+}): AgentProcess {
   mkdirSync(o.dir, { recursive: true });
-  const cfg = { dataDir: o.dir, hubUrl: o.hubUrl, mqttUrl: o.mqttUrl, enrolToken: o.enrolToken, profile: o.profile, logLevel: 'info', telemetryIntervalMs: 2000, ...o.extra };
+  const cfg = {
+    dataDir: o.dir,
+    hubUrl: o.hubUrl,
+    mqttUrl: o.mqttUrl,
+    enrolToken: o.enrolToken,
+    profile: o.profile,
+    logLevel: 'info',
+    telemetryIntervalMs: 2000,
+    ...o.extra,
+  };
   const file = path.join(o.dir, 'agent.yaml');
   writeFileSync(file, YAML.stringify(JSON.parse(JSON.stringify(cfg))));
-  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), bin, 'agent', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDCAST_DATA_DIR: '', WARDCAST_MQTT_URL: '', ...o.env } });
+  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), bin, 'agent', '--config', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WARDCAST_DATA_DIR: '', WARDCAST_MQTT_URL: '', ...o.env },
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -38,5 +59,9 @@ export function startAgentProcess(o: { dir: string; hubUrl: string; mqttUrl: str
   };
 }
 
-export const SPEAKER_PROFILE = { kind: 'speaker', amplifier: { driver: 'simulated', warmUpMs: 200, tailMs: 200 }, audioOutput: 'null' };
+export const SPEAKER_PROFILE = {
+  kind: 'speaker',
+  amplifier: { driver: 'simulated', warmUpMs: 200, tailMs: 200 },
+  audioOutput: 'null',
+};
 export const LED_PROFILE = { kind: 'led', board: { driver: 'simulated' } };

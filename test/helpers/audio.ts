@@ -3,7 +3,11 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 
-export function vietnameseSpeech(dir: string, text: string, format: 'wav' | 'mp3' | 'ogg' | 'm4a' | 'flac' = 'mp3'): string {
+export function vietnameseSpeech(
+  dir: string,
+  text: string,
+  format: 'wav' | 'mp3' | 'ogg' | 'm4a' | 'flac' = 'mp3',
+): string {
   const wav = path.join(dir, 'speech.wav');
   execFileSync('espeak-ng', ['-v', 'vi', '-s', '170', '-w', wav, text]);
   if (format === 'wav') return wav;

@@ -31,14 +31,25 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
   };
 }
 
-export function legacyPlanOccurrences(db: Db, broadcasts: Broadcast[], from: number, to: number, onlyDevices?: Set<string>, pendingDecisionsOf: string[] = []): PlannedOccurrence[] {
+export function legacyPlanOccurrences(
+  db: Db,
+  broadcasts: Broadcast[],
+  from: number,
+  to: number,
+  onlyDevices?: Set<string>,
+  pendingDecisionsOf: string[] = [],
+): PlannedOccurrence[] {
   const out: PlannedOccurrence[] = [];
   const excluded = activeExclusions(
     db,
     broadcasts.map((b) => b.id),
     pendingDecisionsOf,
   );
-  const retiredAt = new Map((db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map((r) => [r.id as string, r.decommissioned_at as number]));
+  const retiredAt = new Map(
+    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map(
+      (r) => [r.id as string, r.decommissioned_at as number],
+    ),
+  );
   const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
   const kinds = new Map<string, DeviceKind | undefined>();
   const kindOf = (id: string) => {
@@ -48,7 +59,9 @@ export function legacyPlanOccurrences(db: Db, broadcasts: Broadcast[], from: num
   for (const b of broadcasts) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its
     // occurrences before the approval were never sent, so they are not part of the plan.
-    const starts = occurrencesBetween(b, from, to).filter((s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt));
+    const starts = occurrencesBetween(b, from, to).filter(
+      (s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt),
+    );
     if (starts.length === 0) continue;
     const media = mediaRef(db, b.mediaId);
     for (const deviceId of resolveTargets(db, b.targets.areas, b.targets.devices)) {
@@ -68,9 +81,22 @@ export function legacyPlanOccurrences(db: Db, broadcasts: Broadcast[], from: num
   return out;
 }
 
-const emptyCounts = (): Counts => ({ scheduled: 0, secondsPlayed: 0, played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0 });
+const emptyCounts = (): Counts => ({
+  scheduled: 0,
+  secondsPlayed: 0,
+  played: 0,
+  partial: 0,
+  failed: 0,
+  missed: 0,
+  preempted: 0,
+  skipped: 0,
+  pending: 0,
+});
 
-export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number; to: number; graceMs: number; now?: number }) {
+export function legacyCoverageReport(
+  db: Db,
+  q: { areaPath: string; from: number; to: number; graceMs: number; now?: number },
+) {
   const now = q.now ?? Date.now();
   const area = getAreaByPath(db, q.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: q.areaPath }));
@@ -80,17 +106,28 @@ export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number
   // Cancelled broadcasts still count for what was due before they were cancelled (everOwed, owedAt).
   const relevant: Broadcast[] = listBroadcasts(db, { limit: 100_000 }).filter(everOwed);
   const byId = new Map(relevant.map((b) => [b.id, b]));
-  const planned = legacyPlanOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) => owedAt(byId.get(p.item.broadcastId)!, p.item.startAt));
+  const planned = legacyPlanOccurrences(db, relevant, q.from, q.to, new Set(devices.keys())).filter((p) =>
+    owedAt(byId.get(p.item.broadcastId)!, p.item.startAt),
+  );
 
   const records = db
     .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
     .all(q.from, q.to) as any[];
-  const byKey = new Map(records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]));
+  const byKey = new Map(
+    records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]),
+  );
   const titles = byId;
 
   const rows: CoverageRow[] = [];
   const seen = new Set<string>();
-  const push = (deviceId: string, occurrenceId: string, broadcastId: string, start: number, durationMs: number, rec: any) => {
+  const push = (
+    deviceId: string,
+    occurrenceId: string,
+    broadcastId: string,
+    start: number,
+    durationMs: number,
+    rec: any,
+  ) => {
     const d = devices.get(deviceId)!;
     const b = titles.get(broadcastId);
     let result: Result;
@@ -130,7 +167,8 @@ export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number
     push(p.deviceId, p.item.occurrenceId, p.item.broadcastId, p.item.startAt, p.item.durationMs, byKey.get(key));
   }
   // Receipts for occurrences no longer planned (e.g. the plan changed) are still evidence.
-  for (const [key, r] of byKey) if (!seen.has(key)) push(r.device_id, r.occurrence_id, r.broadcast_id, r.scheduled_start, 0, r);
+  for (const [key, r] of byKey)
+    if (!seen.has(key)) push(r.device_id, r.occurrence_id, r.broadcast_id, r.scheduled_start, 0, r);
   rows.sort((a, b) => a.scheduledStart.localeCompare(b.scheduledStart) || a.deviceId.localeCompare(b.deviceId));
 
   const totals = emptyCounts();
@@ -144,7 +182,9 @@ export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number
     }
   }
   const rejectedClaims = rejectedClaimsOf(db, q.from, q.to, devices, areaNames);
-  const rejectedByReason = Object.fromEntries(REJECTION_REASONS.map((k) => [k, rejectedClaims.filter((c) => c.rejection === k).length])) as Record<RejectionReason, number>;
+  const rejectedByReason = Object.fromEntries(
+    REJECTION_REASONS.map((k) => [k, rejectedClaims.filter((c) => c.rejection === k).length]),
+  ) as Record<RejectionReason, number>;
   return {
     area: { path: area.path, name: area.name },
     from: formatVn(q.from),
@@ -153,7 +193,12 @@ export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
     byArea: [...byArea].map(([path, c]) => ({ areaPath: path, areaName: areaNames.get(path) ?? path, ...c })),
-    byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: devices.get(id)!.name, areaPath: devices.get(id)!.areaPath, ...c })),
+    byDevice: [...byDevice].map(([id, c]) => ({
+      deviceId: id,
+      deviceName: devices.get(id)!.name,
+      areaPath: devices.get(id)!.areaPath,
+      ...c,
+    })),
     rows,
     /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
     rejectedCount: rejectedClaims.length,
@@ -163,7 +208,13 @@ export function legacyCoverageReport(db: Db, q: { areaPath: string; from: number
 }
 
 // Selected by receive time as well as claimed start: a claim with an absurd start must still show.
-function rejectedClaimsOf(db: Db, from: number, to: number, devices: Map<string, { name: string; areaPath: string }>, areaNames: Map<string, string>): RejectedClaim[] {
+function rejectedClaimsOf(
+  db: Db,
+  from: number,
+  to: number,
+  devices: Map<string, { name: string; areaPath: string }>,
+  areaNames: Map<string, string>,
+): RejectedClaim[] {
   const recs = db
     .prepare(
       `SELECT r.*, b.title FROM receipts r LEFT JOIN broadcasts b ON b.id = r.broadcast_id
@@ -203,12 +254,29 @@ function getOr(m: Map<string, Counts>, k: string): Counts {
   return c;
 }
 
-
 // The last columns describe rejected claims: their rows have result 'rejected' and 0 seconds
 // played, the claim in claimedResult / claimedSecondsPlayed, so summing "played" is not fooled.
 const CSV_COLUMNS = [
-  'areaName', 'areaPath', 'deviceId', 'deviceName', 'title', 'priority', 'scheduledStart', 'actualStart', 'actualEnd', 'secondsPlayed', 'result', 'confirmed', 'reason', 'occurrenceId', 'broadcastId',
-  'claimedResult', 'claimedSecondsPlayed', 'rejection', 'rejectionDetail', 'receivedAt',
+  'areaName',
+  'areaPath',
+  'deviceId',
+  'deviceName',
+  'title',
+  'priority',
+  'scheduledStart',
+  'actualStart',
+  'actualEnd',
+  'secondsPlayed',
+  'result',
+  'confirmed',
+  'reason',
+  'occurrenceId',
+  'broadcastId',
+  'claimedResult',
+  'claimedSecondsPlayed',
+  'rejection',
+  'rejectionDetail',
+  'receivedAt',
 ] as const;
 
 function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unknown> {
@@ -238,11 +306,11 @@ function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unkno
 
 export function legacyCoverageCsv(report: ReturnType<typeof legacyCoverageReport>): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const r of report.rows) lines.push(CSV_COLUMNS.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
+  for (const r of report.rows)
+    lines.push(CSV_COLUMNS.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
   for (const c of report.rejectedClaims) {
     const rec = csvRecord(c);
     lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
 }
-

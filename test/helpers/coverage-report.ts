@@ -31,7 +31,11 @@ const TITLES = [
   'Thông báo cắt điện tổ dân phố số 7',
 ];
 const REASONS: Partial<Record<Result, string[]>> = {
-  failed: ['amplifier fault: no output current on zone 2', 'mất điện lưới trong khi phát (mains power lost)', 'media checksum mismatch, file re-download failed'],
+  failed: [
+    'amplifier fault: no output current on zone 2',
+    'mất điện lưới trong khi phát (mains power lost)',
+    'media checksum mismatch, file re-download failed',
+  ],
   partial: ['stopped after 94 s: amplifier overheated', 'phát bị gián đoạn do mất kết nối 4G'],
   preempted: ['preempted by emergency broadcast "Cảnh báo mưa lớn, ngập úng"'],
   skipped: ['skipped: inside quiet hours 22:00–05:30 of the ward'],
@@ -72,17 +76,33 @@ export function fixtureReport(o: FixtureOptions): CoverageReport {
   const now = o.now ?? to + 2 * 86_400_000 + 9 * 3600_000 + 15 * 60_000;
   const wards = WARDS.slice(0, o.wards ?? 4);
   const devices = wards.flatMap((w, i) =>
-    Array.from({ length: o.devicesPerWard ?? 2 }, (_, j) => ({ id: `loa-${w.slug}-${j + 1}`, name: `Loa cụm ${j + 1} — tổ dân phố ${i * 3 + j + 1}`, areaPath: `${THANH_XUAN}/${w.slug}`, areaName: w.name })),
+    Array.from({ length: o.devicesPerWard ?? 2 }, (_, j) => ({
+      id: `loa-${w.slug}-${j + 1}`,
+      name: `Loa cụm ${j + 1} — tổ dân phố ${i * 3 + j + 1}`,
+      areaPath: `${THANH_XUAN}/${w.slug}`,
+      areaName: w.name,
+    })),
   );
   const rows: CoverageRow[] = [];
-  const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   for (let day = from; day < to; day += 86_400_000) {
     for (let k = 0; k < (o.perDay ?? 2); k++) {
       const start = day + (6 + k * 11) * 3600_000; // 06:00 and 17:00 Vietnam time
       const b = k % TITLES.length;
       for (const d of devices) {
         const p = random();
-        const result: Result = p < 0.8 ? 'played' : p < 0.86 ? 'failed' : p < 0.91 ? 'missed' : p < 0.95 ? 'partial' : p < 0.98 ? 'preempted' : 'skipped';
+        const result: Result =
+          p < 0.8
+            ? 'played'
+            : p < 0.86
+              ? 'failed'
+              : p < 0.91
+                ? 'missed'
+                : p < 0.95
+                  ? 'partial'
+                  : p < 0.98
+                    ? 'preempted'
+                    : 'skipped';
         const confirmed = result !== 'missed';
         const seconds = result === 'played' ? 180 : result === 'partial' ? 94 : 0;
         const reason = result === 'missed' ? MISSED_REASON : REASONS[result] ? pick(REASONS[result]!) : null;
@@ -140,8 +160,16 @@ export function emptyReport(o: { from: string; to: string; now?: number }): Cove
   return assemble([], { from: vnMs(o.from), to, now: o.now ?? to + 86_400_000, devices: [] });
 }
 
-function assemble(rows: CoverageRow[], o: { from: number; to: number; now: number; devices: Array<{ id: string; name: string; areaPath: string }> }, claims: RejectedClaim[] = []): CoverageReport {
-  const empty = () => ({ scheduled: 0, secondsPlayed: 0, ...(Object.fromEntries(RESULTS.map((r) => [r, 0])) as Record<Result, number>) });
+function assemble(
+  rows: CoverageRow[],
+  o: { from: number; to: number; now: number; devices: Array<{ id: string; name: string; areaPath: string }> },
+  claims: RejectedClaim[] = [],
+): CoverageReport {
+  const empty = () => ({
+    scheduled: 0,
+    secondsPlayed: 0,
+    ...(Object.fromEntries(RESULTS.map((r) => [r, 0])) as Record<Result, number>),
+  });
   const totals = empty();
   const byArea = new Map<string, ReturnType<typeof empty>>();
   const byDevice = new Map<string, ReturnType<typeof empty>>();
@@ -163,12 +191,19 @@ function assemble(rows: CoverageRow[], o: { from: number; to: number; now: numbe
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
     byArea: [...byArea].map(([p, c]) => ({ areaPath: p, areaName: areaName.get(p) ?? p, ...c })),
-    byDevice: [...byDevice].map(([id, c]) => ({ deviceId: id, deviceName: device.get(id)!.name, areaPath: device.get(id)!.areaPath, ...c })),
+    byDevice: [...byDevice].map(([id, c]) => ({
+      deviceId: id,
+      deviceName: device.get(id)!.name,
+      areaPath: device.get(id)!.areaPath,
+      ...c,
+    })),
     rows,
     problems: rows.filter((r) => r.result !== 'played' && r.result !== 'pending'),
     reasons: reasonsOf(rows),
     rejectedCount: claims.length,
-    rejectedByReason: Object.fromEntries(REJECTION_REASONS.map((k) => [k, claims.filter((c) => c.rejection === k).length])) as CoverageReport['rejectedByReason'],
+    rejectedByReason: Object.fromEntries(
+      REJECTION_REASONS.map((k) => [k, claims.filter((c) => c.rejection === k).length]),
+    ) as CoverageReport['rejectedByReason'],
     rejectedClaims: claims,
   };
 }
@@ -178,8 +213,15 @@ function reasonsOf(rows: CoverageRow[]): CoverageReport['reasons'] {
   const counted = new Map<string, CoverageReport['reasons'][number]>();
   for (const r of rows.filter((r) => r.result !== 'played' && r.result !== 'pending')) {
     const k = `${r.result}|${r.reasonText?.vi}`;
-    const c = counted.get(k) ?? counted.set(k, { result: r.result, reasonCode: r.reasonCode, reasonText: r.reasonText, count: 0 }).get(k)!;
+    const c =
+      counted.get(k) ??
+      counted.set(k, { result: r.result, reasonCode: r.reasonCode, reasonText: r.reasonText, count: 0 }).get(k)!;
     c.count += 1;
   }
-  return [...counted.values()].sort((a, b) => b.count - a.count || a.result.localeCompare(b.result) || (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? ''));
+  return [...counted.values()].sort(
+    (a, b) =>
+      b.count - a.count ||
+      a.result.localeCompare(b.result) ||
+      (a.reasonText?.vi ?? '').localeCompare(b.reasonText?.vi ?? ''),
+  );
 }

@@ -18,12 +18,37 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startHubProcess(o: { dataDir: string; httpPort: number; mqttPort: number; mqttUrl?: string; env?: NodeJS.ProcessEnv; logLevel?: string; /** another checkout's bin/wardcast.mjs (benchmarks against main) */ bin?: string }): Promise<HubProcess> {
-  const args = [o.bin ?? bin, 'hub', '--data-dir', o.dataDir, '--http-port', String(o.httpPort), '--mqtt-port', String(o.mqttPort), '--log-level', o.logLevel ?? 'warn'];
+export async function startHubProcess(o: {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  mqttUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  logLevel?: string /** another checkout's bin/wardcast.mjs (benchmarks against main) */;
+  bin?: string;
+}): Promise<HubProcess> {
+  const args = [
+    o.bin ?? bin,
+    'hub',
+    '--data-dir',
+    o.dataDir,
+    '--http-port',
+    String(o.httpPort),
+    '--mqtt-port',
+    String(o.mqttPort),
+    '--log-level',
+    o.logLevel ?? 'warn',
+  ];
   if (o.mqttUrl) args.push('--mqtt-url', o.mqttUrl);
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARDCAST_ADMIN_PASSWORD: ADMIN_PASSWORD, WARDCAST_MQTT_URL: '', WARDCAST_DATA_DIR: '', ...o.env },
+    env: {
+      ...process.env,
+      WARDCAST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      WARDCAST_MQTT_URL: '',
+      WARDCAST_DATA_DIR: '',
+      ...o.env,
+    },
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -25,7 +25,11 @@ export interface IngestWorld {
   receipt(device: { id: string; key: KeyObject }, o?: Partial<UnsignedReceipt>, k?: number): Receipt;
 }
 
-export async function seedIngestWorld(db: Db, n: number, o: { bulletins?: number; start?: number } = {}): Promise<IngestWorld> {
+export async function seedIngestWorld(
+  db: Db,
+  n: number,
+  o: { bulletins?: number; start?: number } = {},
+): Promise<IngestWorld> {
   const start = o.start ?? Date.UTC(2026, 0, 15, 2, 0, 0);
   createArea(db, { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
   createArea(db, { parentPath: 'ha-noi', slug: 'ha-dinh', name: 'Phường Hạ Đình', level: 'ward' });
@@ -34,17 +38,43 @@ export async function seedIngestWorld(db: Db, n: number, o: { bulletins?: number
     const id = `led-${String(i).padStart(5, '0')}`;
     const { enrolToken } = createDevice(db, { id, name: `Bảng LED ${i}`, kind: 'led', areaPath: WARD });
     const keys = generateSigningKeys();
-    await enrolDevice(db, { token: enrolToken, publicKey: keys.publicKeyPem }, { publicKeyPem: keys.publicKeyPem, topicPrefix: 'wardcast' });
+    await enrolDevice(
+      db,
+      { token: enrolToken, publicKey: keys.publicKeyPem },
+      { publicKeyPem: keys.publicKeyPem, topicPrefix: 'wardcast' },
+    );
     devices.push({ id, key: createPrivateKey(keys.privateKeyPem) });
   }
   // Two people: the author of a bulletin may not approve it.
-  const author = await createUser(db, { username: 'canbo', password: 'ingest-world-canbo', role: 'operator', areaPath: WARD });
-  const leader = await createUser(db, { username: 'lanhdao', password: 'ingest-world-lanhdao', role: 'approver', areaPath: WARD });
+  const author = await createUser(db, {
+    username: 'canbo',
+    password: 'ingest-world-canbo',
+    role: 'operator',
+    areaPath: WARD,
+  });
+  const leader = await createUser(db, {
+    username: 'lanhdao',
+    password: 'ingest-world-lanhdao',
+    role: 'approver',
+    areaPath: WARD,
+  });
   const led = { pages: [{ lines: ['Thông báo lịch tiêm chủng'], mode: 'hold' as const, seconds: LED_SECONDS }] };
   const bulletins: Broadcast[] = [];
   for (let k = 0; k < (o.bulletins ?? 1); k++) {
     const startsAt = start + k * 60_000;
-    const created = createBroadcast(db, author, { title: `Tiêm chủng ${k + 1}`, led, priority: 'normal', volume: 70, targets: { areas: [WARD], devices: [] }, startsAt: new Date(startsAt).toISOString() }, start - 3600_000);
+    const created = createBroadcast(
+      db,
+      author,
+      {
+        title: `Tiêm chủng ${k + 1}`,
+        led,
+        priority: 'normal',
+        volume: 70,
+        targets: { areas: [WARD], devices: [] },
+        startsAt: new Date(startsAt).toISOString(),
+      },
+      start - 3600_000,
+    );
     bulletins.push(approveBroadcast(db, leader, created.id, start - 3000_000));
   }
   const last = bulletins[bulletins.length - 1]!.startsAt!;

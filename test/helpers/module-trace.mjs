@@ -11,5 +11,9 @@ port1.unref();
 const hook = `let port;
 export function initialize(data) { port = data.port; }
 export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }`;
-register(`data:text/javascript,${encodeURIComponent(hook)}`, { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+register(`data:text/javascript,${encodeURIComponent(hook)}`, {
+  parentURL: import.meta.url,
+  data: { port: port2 },
+  transferList: [port2],
+});
 process.on('exit', () => writeFileSync(process.env.WARDCAST_MODULE_TRACE, JSON.stringify([...loaded])));

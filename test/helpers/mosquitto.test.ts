@@ -10,7 +10,13 @@ import { startMosquitto, type Mosquitto } from './mosquitto.ts';
 /** Connects with credentials the broker does not know; resolves with the refusal it answered. */
 function refusedConnect(url: string, clientId: string): Promise<string> {
   return new Promise((resolve) => {
-    const c = mqtt.connect(url, { clientId, username: clientId.slice(0, 20), password: 'wrong', reconnectPeriod: 0, connectTimeout: 30_000 });
+    const c = mqtt.connect(url, {
+      clientId,
+      username: clientId.slice(0, 20),
+      password: 'wrong',
+      reconnectPeriod: 0,
+      connectTimeout: 30_000,
+    });
     const done = (why: string) => {
       c.end(true);
       resolve(why);
@@ -29,7 +35,9 @@ describe('the test Mosquitto', () => {
     broker = await startMosquitto();
     // A refused connect logs ~125 bytes: 800 of them log ~100 KiB, past a pipe's 64 KiB.
     for (let batch = 0; batch < 16; batch++) {
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, n) => refusedConnect(broker!.url, `flood-${batch}-${n}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, n) => refusedConnect(broker!.url, `flood-${batch}-${n}`)),
+      );
       expect(answers).not.toContain('accepted');
     }
     expect(broker.output().length).toBe(64 * 1024); // the tail only, full

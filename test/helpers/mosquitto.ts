@@ -57,7 +57,17 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
   let hubConfig: Mosquitto['hubConfig'] = { mqttUrl: url, mqttAccess: 'broker' };
   let hubEnv: Record<string, string> = { WARDCAST_MQTT_URL: url, WARDCAST_MQTT_ACCESS: 'broker' };
   if (o.open) {
-    writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'persistence false',
+        'log_dest stderr',
+        'log_type error',
+        '',
+      ].join('\n'),
+    );
   } else {
     const setup = writeMosquittoSetup({ dir, port, host: '127.0.0.1', persistence: false });
     conf = setup.confFile;
@@ -117,7 +127,9 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
 
 function mosquittoUser(): { uid: number; gid: number } | null {
   try {
-    const line = readFileSyncText('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('mosquitto:'));
+    const line = readFileSyncText('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('mosquitto:'));
     if (!line) return null;
     const [, , uid, gid] = line.split(':');
     return { uid: Number(uid), gid: Number(gid) };

@@ -44,17 +44,26 @@ export async function connectMqttDevice(o: {
     password: o.password,
     clean: true,
     reconnectPeriod: o.reconnect === false ? 0 : 300,
-    will: { topic: t.deviceStatus(o.deviceId), payload: Buffer.from(JSON.stringify({ state: 'offline', session: o.session, deviceId: o.deviceId })), qos: 1, retain: true },
+    will: {
+      topic: t.deviceStatus(o.deviceId),
+      payload: Buffer.from(JSON.stringify({ state: 'offline', session: o.session, deviceId: o.deviceId })),
+      qos: 1,
+      retain: true,
+    },
   });
   client.on('error', () => {});
   client.on('message', (topic, payload) => {
     if (payload.length === 0) return;
     const m = JSON.parse(payload.toString());
-    if (topic === t.deviceSchedule(o.deviceId)) manifests.push({ version: m.body.version, items: m.body.items, at: Date.now() });
-    else if (topic === t.deviceCommand(o.deviceId) || areaTopics.includes(topic)) commands.push({ type: m.body.type, body: m.body, at: Date.now(), topic, to: m.to });
+    if (topic === t.deviceSchedule(o.deviceId))
+      manifests.push({ version: m.body.version, items: m.body.items, at: Date.now() });
+    else if (topic === t.deviceCommand(o.deviceId) || areaTopics.includes(topic))
+      commands.push({ type: m.body.type, body: m.body, at: Date.now(), topic, to: m.to });
     else if (topic === t.hubStatus && m.state === 'online') hubBirths.push(m);
   });
-  await client.subscribeAsync([t.deviceSchedule(o.deviceId), t.deviceCommand(o.deviceId), t.hubStatus, ...areaTopics], { qos: 1 });
+  await client.subscribeAsync([t.deviceSchedule(o.deviceId), t.deviceCommand(o.deviceId), t.hubStatus, ...areaTopics], {
+    qos: 1,
+  });
   const dev: MqttDevice = {
     client,
     manifests,
@@ -62,10 +71,30 @@ export async function connectMqttDevice(o: {
     hubBirths,
     manifestVersion: () => manifests.reduce((v, m) => Math.max(v, m.version), 0),
     birth: (session, manifestVersion) =>
-      client.publishAsync(t.deviceStatus(o.deviceId), JSON.stringify({ state: 'online', session, deviceId: o.deviceId, manifestVersion }), { qos: 1, retain: true }).then(() => {}),
+      client
+        .publishAsync(
+          t.deviceStatus(o.deviceId),
+          JSON.stringify({ state: 'online', session, deviceId: o.deviceId, manifestVersion }),
+          { qos: 1, retain: true },
+        )
+        .then(() => {}),
     telemetry: () =>
       client
-        .publishAsync(t.deviceEvent(o.deviceId, 'telemetry'), JSON.stringify({ deviceId: o.deviceId, at: Date.now(), clockOffsetMs: null, clockDelayMs: null, outboxSize: 0, cacheBytes: 0, scheduleVersion: dev.manifestVersion(), nowPlaying: null, rejected: {} }), { qos: 0 })
+        .publishAsync(
+          t.deviceEvent(o.deviceId, 'telemetry'),
+          JSON.stringify({
+            deviceId: o.deviceId,
+            at: Date.now(),
+            clockOffsetMs: null,
+            clockDelayMs: null,
+            outboxSize: 0,
+            cacheBytes: 0,
+            scheduleVersion: dev.manifestVersion(),
+            nowPlaying: null,
+            rejected: {},
+          }),
+          { qos: 0 },
+        )
         .then(() => {}),
     drop: () => {
       client.options.reconnectPeriod = 0;

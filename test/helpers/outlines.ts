@@ -11,4 +11,7 @@ export const squareRing = (lon: number, lat: number, d = 0.002): number[][] =>
     [lon - d, lat - d],
   ].map(([x, y]) => [r7(x), r7(y)]);
 
-export const squarePolygon = (lon: number, lat: number, d = 0.002) => ({ type: 'Polygon', coordinates: [squareRing(lon, lat, d)] });
+export const squarePolygon = (lon: number, lat: number, d = 0.002) => ({
+  type: 'Polygon',
+  coordinates: [squareRing(lon, lat, d)],
+});

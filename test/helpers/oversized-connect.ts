@@ -23,7 +23,11 @@ export interface FloodResult {
 }
 
 /** Sends header + body in 1 MiB chunks, waiting for drain; stops when the broker closes. */
-export function oversizedConnect(target: { host: string; port: number } | { wsUrl: string }, announced: number, chunk = 1024 * 1024): Promise<FloodResult> {
+export function oversizedConnect(
+  target: { host: string; port: number } | { wsUrl: string },
+  announced: number,
+  chunk = 1024 * 1024,
+): Promise<FloodResult> {
   const body = Buffer.alloc(chunk, 0x61);
   return new Promise((resolve) => {
     let sent = 0;

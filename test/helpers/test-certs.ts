@@ -71,25 +71,71 @@ export function makeTestCa(dir: string, name = 'wardcast test CA'): TestCa {
   const certFile = path.join(dir, 'ca.pem');
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile], dir);
   openssl(['req', '-new', '-key', keyFile, '-subj', `/CN=${name}`, '-out', 'ca.csr'], dir);
-  execFileSync('openssl', ['ca', '-batch', '-notext', '-config', configFile, '-selfsign', '-keyfile', keyFile, '-in', 'ca.csr', '-out', certFile, '-extensions', 'v3_ca', ...validity()], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARDCAST_TEST_SAN: 'DNS:unused' },
-  });
+  execFileSync(
+    'openssl',
+    [
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      configFile,
+      '-selfsign',
+      '-keyfile',
+      keyFile,
+      '-in',
+      'ca.csr',
+      '-out',
+      certFile,
+      '-extensions',
+      'v3_ca',
+      ...validity(),
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WARDCAST_TEST_SAN: 'DNS:unused' },
+    },
+  );
   return { dir, certFile, keyFile, configFile };
 }
 
 /** A server certificate signed by `ca` for `hosts` (IP addresses and DNS names); `valid` in epoch ms to make a stale one. */
-export function makeServerCert(ca: TestCa, name: string, hosts: string[] = ['127.0.0.1', 'localhost'], valid?: { from: number; to: number }): ServerCert {
+export function makeServerCert(
+  ca: TestCa,
+  name: string,
+  hosts: string[] = ['127.0.0.1', 'localhost'],
+  valid?: { from: number; to: number },
+): ServerCert {
   const keyFile = path.join(ca.dir, `${name}.key`);
   const certFile = path.join(ca.dir, `${name}.pem`);
   const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile], ca.dir);
   openssl(['req', '-new', '-key', keyFile, '-subj', `/CN=${name}`, '-out', `${name}.csr`], ca.dir);
-  execFileSync('openssl', ['ca', '-batch', '-notext', '-config', ca.configFile, '-cert', ca.certFile, '-keyfile', ca.keyFile, '-in', `${name}.csr`, '-out', certFile, '-extensions', 'v3_server', ...validity(valid)], {
-    cwd: ca.dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARDCAST_TEST_SAN: san },
-  });
+  execFileSync(
+    'openssl',
+    [
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      ca.configFile,
+      '-cert',
+      ca.certFile,
+      '-keyfile',
+      ca.keyFile,
+      '-in',
+      `${name}.csr`,
+      '-out',
+      certFile,
+      '-extensions',
+      'v3_server',
+      ...validity(valid),
+    ],
+    {
+      cwd: ca.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WARDCAST_TEST_SAN: san },
+    },
+  );
   return { certFile, keyFile };
 }

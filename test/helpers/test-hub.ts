@@ -20,8 +20,21 @@ export interface TestHub {
  * Starts a hub; pass `dir` (and fixed ports) to restart one on the same data folder, and `opts.now`
  * to set the clock the hub judges receipts by; `opts.fetch` for an https hub (one that trusts its CA).
  */
-export async function startTestHub(overrides: Record<string, unknown> = {}, dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-')), opts: { now?: () => number; fetch?: typeof fetch } = {}): Promise<TestHub> {
-  const config = loadHubConfig({ httpPort: 0, mqttPort: 0, httpHost: '127.0.0.1', mqttHost: '127.0.0.1', dataDir: dir, adminPassword: ADMIN_PASSWORD, logLevel: (process.env.TEST_HUB_LOG as any) ?? 'silent', ...overrides });
+export async function startTestHub(
+  overrides: Record<string, unknown> = {},
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-')),
+  opts: { now?: () => number; fetch?: typeof fetch } = {},
+): Promise<TestHub> {
+  const config = loadHubConfig({
+    httpPort: 0,
+    mqttPort: 0,
+    httpHost: '127.0.0.1',
+    mqttHost: '127.0.0.1',
+    dataDir: dir,
+    adminPassword: ADMIN_PASSWORD,
+    logLevel: (process.env.TEST_HUB_LOG as any) ?? 'silent',
+    ...overrides,
+  });
   const hub = await startHub(config, undefined, opts);
   const api = new ApiClient(hub.httpUrl, undefined, opts.fetch);
   const admin = await api.as('admin', ADMIN_PASSWORD);

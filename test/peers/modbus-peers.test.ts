@@ -10,17 +10,36 @@ import { ModbusAmplifier } from '../../firmware-bridge/amplifier/modbus-amplifie
 import { loadRegisterMap, parseRegisterMap } from '../../firmware-bridge/amplifier/register-map.ts';
 import { ModbusAmplifierSimulator } from '../../firmware-bridge/amplifier/modbus-amplifier-simulator.ts';
 import { DeviceError } from '../../firmware-bridge/errors.ts';
-import { faultyLine, freePort, mbpoll, mbpollValues, pymodbusServer, socatPair, type FaultyLine, type Peer, type PtyPair } from './peers.ts';
+import {
+  faultyLine,
+  freePort,
+  mbpoll,
+  mbpollValues,
+  pymodbusServer,
+  socatPair,
+  type FaultyLine,
+  type Peer,
+  type PtyPair,
+} from './peers.ts';
 
 const map = loadRegisterMap('amp-controller-readback');
 const FAST = { timeoutMs: 200, retries: 2, backoffMs: 10 };
 // The pty path crosses two socat processes, a proxy and Python: a little more room on a busy 2-core box.
 const RTU = { ...FAST, timeoutMs: 300 };
-const PY_READBACK = { powered: true, currentMa: 1234, temperatureC: 41.5, faults: ['overtemperature', 'dc-protection'] };
+const PY_READBACK = {
+  powered: true,
+  currentMa: 1234,
+  temperatureC: 41.5,
+  faults: ['overtemperature', 'dc-protection'],
+};
 
 const IO_OR_TIMEOUT = ['io', 'timeout'] as const;
 
-async function expectDeviceError(p: Promise<unknown>, code: DeviceError['code'] | typeof IO_OR_TIMEOUT, message: RegExp): Promise<DeviceError> {
+async function expectDeviceError(
+  p: Promise<unknown>,
+  code: DeviceError['code'] | typeof IO_OR_TIMEOUT,
+  message: RegExp,
+): Promise<DeviceError> {
   const e = await p.then(
     () => null,
     (err) => err,
@@ -59,27 +78,52 @@ describe('Modbus TCP driver against pymodbus', () => {
   });
 
   it('names an exception with its meaning, and the next request works', async () => {
-    const e = await expectDeviceError(bus.unit(1, 'amplifier "loa-py"').readInputRegisters(40, 2, 'no such registers'), 'exception', /exception 02 \(illegal data address/);
-    expect(e.message).toMatch(/^amplifier "loa-py": unit 1 FC04 read input registers 40-41 \(no such registers\) failed/);
+    const e = await expectDeviceError(
+      bus.unit(1, 'amplifier "loa-py"').readInputRegisters(40, 2, 'no such registers'),
+      'exception',
+      /exception 02 \(illegal data address/,
+    );
+    expect(e.message).toMatch(
+      /^amplifier "loa-py": unit 1 FC04 read input registers 40-41 \(no such registers\) failed/,
+    );
     expect(await amp.read()).toMatchObject(PY_READBACK);
   });
 
   it('a unit that does not answer times out, and the next request works', async () => {
-    await expectDeviceError(bus.unit(7, 'amplifier "absent"').readCoils(0, 1), 'timeout', /unit 7 FC01 .*no answer within 200 ms/);
+    await expectDeviceError(
+      bus.unit(7, 'amplifier "absent"').readCoils(0, 1),
+      'timeout',
+      /unit 7 FC01 .*no answer within 200 ms/,
+    );
     expect(await amp.read()).toMatchObject(PY_READBACK);
   });
 
   it('drives a plain relay board map (no read-back: reported as not measured)', async () => {
-    const relay = new ModbusAmplifier({ map: loadRegisterMap('relay-board-8ch'), unit: bus.unit(1, 'relay board'), ownsBus: false });
+    const relay = new ModbusAmplifier({
+      map: loadRegisterMap('relay-board-8ch'),
+      unit: bus.unit(1, 'relay board'),
+      ownsBus: false,
+    });
     await relay.setPower(true);
     await relay.setZones([1, 7]);
     await relay.setVolume(80); // no volume register: nothing sent
-    expect(await relay.read()).toMatchObject({ powered: true, zones: [1, 7], notMeasured: ['power', 'volume', 'current', 'temperature', 'faults'] });
+    expect(await relay.read()).toMatchObject({
+      powered: true,
+      zones: [1, 7],
+      notMeasured: ['power', 'volume', 'current', 'temperature', 'faults'],
+    });
     expect(await bus.unit(1, 'x').readCoils(0, 8)).toEqual([true, true, false, false, false, false, false, true]);
   });
 
   it('switches holding-register bits by read-modify-write, keeping the other bits', async () => {
-    const map = parseRegisterMap({ unitId: 1, power: { holdingRegister: 0, bit: 15 }, zones: [{ holdingRegister: 0, bit: 0 }, { holdingRegister: 0, bit: 1, inverted: true }] });
+    const map = parseRegisterMap({
+      unitId: 1,
+      power: { holdingRegister: 0, bit: 15 },
+      zones: [
+        { holdingRegister: 0, bit: 0 },
+        { holdingRegister: 0, bit: 1, inverted: true },
+      ],
+    });
     const regAmp = new ModbusAmplifier({ map, unit: bus.unit(1, 'register-bit amp'), ownsBus: false });
     await bus.unit(1, 'x').writeRegister(0, 0b0000_0000_0011_0000);
     await regAmp.setPower(true);
@@ -128,7 +172,11 @@ describe('Modbus RTU driver against pymodbus on a pty line with faults', () => {
     ['drop', /no answer within 300 ms/],
   ] as const)('%s on every attempt: a clear error, then the driver works again', async (fault, message) => {
     line.inject(fault, 3); // first attempt and both retries
-    const e = await expectDeviceError(bus.unit(1, 'amplifier "loa-rtu"').readInputRegisters(0, 3, 'current, temperature, faults'), fault === 'bad-crc' ? 'io' : fault === 'drop' ? 'timeout' : IO_OR_TIMEOUT, message);
+    const e = await expectDeviceError(
+      bus.unit(1, 'amplifier "loa-rtu"').readInputRegisters(0, 3, 'current, temperature, faults'),
+      fault === 'bad-crc' ? 'io' : fault === 'drop' ? 'timeout' : IO_OR_TIMEOUT,
+      message,
+    );
     expect(e.message).toMatch(/amplifier "loa-rtu": unit 1 FC04 read input registers 0-2 .*modbus-rtu .* 19200 8N1/);
     expect(await amp.read()).toMatchObject(PY_READBACK);
   });
@@ -157,8 +205,16 @@ describe('Modbus RTU driver against pymodbus on a pty line with faults', () => {
   });
 
   it('exception and absent unit on RTU', async () => {
-    await expectDeviceError(bus.unit(1, 'amplifier "loa-rtu"').readHoldingRegisters(9, 1), 'exception', /Modbus exception 02 \(illegal data address/);
-    await expectDeviceError(bus.unit(9, 'amplifier "absent"').readHoldingRegisters(0, 1), 'timeout', /unit 9 FC03 read holding registers 0 failed \(timeout\)/);
+    await expectDeviceError(
+      bus.unit(1, 'amplifier "loa-rtu"').readHoldingRegisters(9, 1),
+      'exception',
+      /Modbus exception 02 \(illegal data address/,
+    );
+    await expectDeviceError(
+      bus.unit(9, 'amplifier "absent"').readHoldingRegisters(0, 1),
+      'timeout',
+      /unit 9 FC03 read holding registers 0 failed \(timeout\)/,
+    );
     expect(await amp.read()).toMatchObject(PY_READBACK);
   });
 });
@@ -172,7 +228,8 @@ describe('wardcast Modbus amplifier simulator read by mbpoll', () => {
   });
   afterAll(() => sim?.close());
 
-  const poll = (args: string[]) => mbpoll(['-m', 'tcp', '-p', String(port), '-a', '1', ...args, '127.0.0.1']).then(mbpollValues);
+  const poll = (args: string[]) =>
+    mbpoll(['-m', 'tcp', '-p', String(port), '-a', '1', ...args, '127.0.0.1']).then(mbpollValues);
 
   it('current rises only when powered, zones on, volume up and audio present', async () => {
     // mbpoll references are 1-based: reference 1 = protocol address 0
@@ -199,11 +256,29 @@ describe('wardcast Modbus amplifier simulator read by mbpoll', () => {
     const rtuSim = new ModbusAmplifierSimulator({ unitId: 5, random: () => 0 });
     try {
       await rtuSim.openRtu({ path: pair.b, baudRate: 9600, parity: 'even' });
-      const out = await mbpoll(['-m', 'rtu', '-b', '9600', '-P', 'even', '-a', '5', '-t', '3', '-r', '1', '-c', '3', pair.a]);
+      const out = await mbpoll([
+        '-m',
+        'rtu',
+        '-b',
+        '9600',
+        '-P',
+        'even',
+        '-a',
+        '5',
+        '-t',
+        '3',
+        '-r',
+        '1',
+        '-c',
+        '3',
+        pair.a,
+      ]);
       expect(mbpollValues(out)).toEqual({ 1: 0, 2: 320, 3: 0 });
       rtuSim.inject('overheat');
       await new Promise((r) => setTimeout(r, 20));
-      const hot = mbpollValues(await mbpoll(['-m', 'rtu', '-b', '9600', '-P', 'even', '-a', '5', '-t', '3', '-r', '2', '-c', '2', pair.a]));
+      const hot = mbpollValues(
+        await mbpoll(['-m', 'rtu', '-b', '9600', '-P', 'even', '-a', '5', '-t', '3', '-r', '2', '-c', '2', pair.a]),
+      );
       expect(hot[2]).toBeGreaterThan(850);
       expect(hot[3]).toBe(1); // fault bit 0: overtemperature
     } finally {
@@ -250,9 +325,17 @@ describe("wardcast simulator's RTU wire faults, as the driver sees them", () => 
       sim.inject('garbage', { count: 10 });
       expect(await amp.read()).toMatchObject({ powered: false, temperatureC: 32 });
       sim.inject('bad-crc', { count: 3 });
-      await expectDeviceError(amp.setPower(true), 'io', /unit 1 FC05 write single coil 0 \(power\) failed \(io\): .*CRC error/);
+      await expectDeviceError(
+        amp.setPower(true),
+        'io',
+        /unit 1 FC05 write single coil 0 \(power\) failed \(io\): .*CRC error/,
+      );
       sim.inject('truncated', { count: 3 });
-      await expectDeviceError(amp.setVolume(30), IO_OR_TIMEOUT, /unit 1 FC06 write single register 0 .*(no answer within 300 ms|CRC error)/);
+      await expectDeviceError(
+        amp.setVolume(30),
+        IO_OR_TIMEOUT,
+        /unit 1 FC06 write single register 0 .*(no answer within 300 ms|CRC error)/,
+      );
       sim.inject('exception', { count: 3, exceptionCode: 0x0b });
       await expectDeviceError(amp.read(), 'exception', /exception 0B \(gateway target device failed to respond/);
       sim.inject(null);

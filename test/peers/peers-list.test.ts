@@ -15,14 +15,26 @@ describe('Debian peers', () => {
 
   it('asks for pymodbus together with the serial modules --no-install-recommends leaves out', () => {
     const pymodbus = PEERS.find((p: { name: string }) => p.name === 'pymodbus');
-    expect(pymodbus.packages).toEqual(expect.arrayContaining(['python3-pymodbus', 'python3-serial', 'python3-serial-asyncio']));
-    expect(installCommand(pymodbus.packages)).toBe('apt-get update && apt-get install -y --no-install-recommends python3-pymodbus python3-serial python3-serial-asyncio');
+    expect(pymodbus.packages).toEqual(
+      expect.arrayContaining(['python3-pymodbus', 'python3-serial', 'python3-serial-asyncio']),
+    );
+    expect(installCommand(pymodbus.packages)).toBe(
+      'apt-get update && apt-get install -y --no-install-recommends python3-pymodbus python3-serial python3-serial-asyncio',
+    );
   });
 
   it('a probe names what is missing or broken', () => {
-    expect(probePeer({ probes: [{ file: '/nonexistent/wardcast-peer' }] })).toBe('/nonexistent/wardcast-peer is missing');
-    expect(probePeer({ probes: [{ run: ['wardcast-no-such-program'] }] })).toMatch(/wardcast-no-such-program is not installed/);
-    expect(probePeer({ probes: [{ run: [process.execPath, '-e', 'console.error("cannot import serial"); process.exit(3)'] }] })).toMatch(/exited with 3: cannot import serial/);
+    expect(probePeer({ probes: [{ file: '/nonexistent/wardcast-peer' }] })).toBe(
+      '/nonexistent/wardcast-peer is missing',
+    );
+    expect(probePeer({ probes: [{ run: ['wardcast-no-such-program'] }] })).toMatch(
+      /wardcast-no-such-program is not installed/,
+    );
+    expect(
+      probePeer({
+        probes: [{ run: [process.execPath, '-e', 'console.error("cannot import serial"); process.exit(3)'] }],
+      }),
+    ).toMatch(/exited with 3: cannot import serial/);
     expect(probePeer({ probes: [{ run: [process.execPath, '-e', ''] }] })).toBeNull();
   });
 });

@@ -49,10 +49,14 @@ export interface PtyPair {
  * A socat pseudo-terminal pair in a fresh temp dir (or `dir`, to bring a pair back at the same
  * paths: a cable plugged in again): what one end writes, the other reads.
  */
-export async function socatPair(dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-pty-'))): Promise<PtyPair & { dir: string }> {
+export async function socatPair(
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-pty-')),
+): Promise<PtyPair & { dir: string }> {
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
-  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const deadline = Date.now() + 5000;
@@ -100,7 +104,11 @@ export async function pymodbusServer(args: Array<string | number>): Promise<Peer
 /** wardcast's Modbus amplifier simulator in a child process: ['tcp', port] or ['rtu', device, baud]. */
 export async function wardcastSimServer(args: Array<string | number>): Promise<Peer> {
   const root = path.resolve(here, '..', '..');
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'run-ts.mjs'), path.join(here, 'wardcast-amp-server.ts'), ...args.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'run-ts.mjs'), path.join(here, 'wardcast-amp-server.ts'), ...args.map(String)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -120,7 +128,13 @@ export async function wardcastSimServer(args: Array<string | number>): Promise<P
 export function mbpoll(args: string[], timeoutMs = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('mbpoll', ['-1', ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(new Error(`mbpoll ${args.join(' ')} failed: ${stderr || stdout || err.message}`), { stdout, stderr }));
+      if (err)
+        reject(
+          Object.assign(new Error(`mbpoll ${args.join(' ')} failed: ${stderr || stdout || err.message}`), {
+            stdout,
+            stderr,
+          }),
+        );
       else resolve(stdout);
     });
   });
@@ -183,7 +197,8 @@ export async function faultyLine(masterSide: string, slaveSide: string, baudRate
       frame[frame.length - 1]! ^= 0xa5;
     }
     if (f === 'garble') frame = Buffer.from(frame.map((_, i) => (0x3c + 37 * i) & 0xff));
-    if (f === 'noise') frame = Buffer.concat([Buffer.from([0xff, 0x00, 0x7e, 0x01, 0x83]), frame, Buffer.from([0x00, 0xff, 0x55])]);
+    if (f === 'noise')
+      frame = Buffer.concat([Buffer.from([0xff, 0x00, 0x7e, 0x01, 0x83]), frame, Buffer.from([0x00, 0xff, 0x55])]);
     toMaster.write(frame);
   }
   return {
@@ -196,7 +211,9 @@ export async function faultyLine(masterSide: string, slaveSide: string, baudRate
     },
     async stop() {
       if (timer) clearTimeout(timer);
-      await Promise.all([toMaster, toSlave].map((p) => new Promise<void>((r) => (p.isOpen ? p.close(() => r()) : r()))));
+      await Promise.all(
+        [toMaster, toSlave].map((p) => new Promise<void>((r) => (p.isOpen ? p.close(() => r()) : r()))),
+      );
     },
   };
 }

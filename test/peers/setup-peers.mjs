@@ -15,7 +15,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 export const PEERS = JSON.parse(readFileSync(path.join(here, 'debian-peers.json'), 'utf8')).peers;
 const README = path.join(root, 'README.md');
-const BEGIN = '<!-- peers:begin (generated from test/peers/debian-peers.json: node test/peers/setup-peers.mjs --readme) -->';
+const BEGIN =
+  '<!-- peers:begin (generated from test/peers/debian-peers.json: node test/peers/setup-peers.mjs --readme) -->';
 const END = '<!-- peers:end -->';
 
 /** Why a peer does not work, or null when every probe passes. */
@@ -25,8 +26,15 @@ export function probePeer(peer) {
       if (!existsSync(p.file)) return `${p.file} is missing`;
       continue;
     }
-    const r = spawnSync(p.run[0], p.run.slice(1), { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.error) return ['ENOENT', 'EACCES'].includes(r.error.code) ? `${p.run[0]} is not installed (or not on PATH)` : `${p.run[0]}: ${r.error.message}`;
+    const r = spawnSync(p.run[0], p.run.slice(1), {
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (r.error)
+      return ['ENOENT', 'EACCES'].includes(r.error.code)
+        ? `${p.run[0]} is not installed (or not on PATH)`
+        : `${p.run[0]}: ${r.error.message}`;
     if (!(p.exitCodes ?? [0]).includes(r.status)) {
       const said = `${r.stderr || r.stdout}`.trim().split('\n').slice(-2).join(' / ');
       return `\`${p.run.join(' ')}\` exited with ${r.status ?? r.signal}${said ? `: ${said}` : ''}`;
@@ -75,16 +83,25 @@ function main() {
   const isRoot = process.getuid?.() === 0;
   const haveApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (args.includes('--check') || !isRoot || !haveApt) {
-    const why = args.includes('--check') ? '' : !haveApt ? ' (no apt-get here: install the same packages with your package manager)' : ' (not root)';
+    const why = args.includes('--check')
+      ? ''
+      : !haveApt
+        ? ' (no apt-get here: install the same packages with your package manager)'
+        : ' (not root)';
     console.error(`\nNo test was run. Set this machine up with${why}:\n\n  sudo sh -c '${installCommand(packages)}'\n`);
     process.exit(1);
   }
   console.log(`peers: installing ${packages.join(' ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const cmd of [['apt-get', ['update', '-qq']], ['apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]]]) {
+  for (const cmd of [
+    ['apt-get', ['update', '-qq']],
+    ['apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]],
+  ]) {
     const r = spawnSync(cmd[0], cmd[1], { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) {
-      console.error(`\n\`${cmd[0]} ${cmd[1].join(' ')}\` failed (exit ${r.status ?? r.signal}). No test was run. Try by hand:\n\n  ${installCommand(packages)}\n`);
+      console.error(
+        `\n\`${cmd[0]} ${cmd[1].join(' ')}\` failed (exit ${r.status ?? r.signal}). No test was run. Try by hand:\n\n  ${installCommand(packages)}\n`,
+      );
       process.exit(1);
     }
   }

@@ -9,11 +9,24 @@ import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
 import { DeviceReason } from './device-reason.tsx';
-import { BroadcastForm, checkBodyOf, clashDecisionText, clashesToDecide, conflictText, DecisionChoice, type ClashDecision } from './broadcast-form.tsx';
+import {
+  BroadcastForm,
+  checkBodyOf,
+  clashDecisionText,
+  clashesToDecide,
+  conflictText,
+  DecisionChoice,
+  type ClashDecision,
+} from './broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string; onClose: () => void }) {
-  const b = useResource<any>(`/api/v1/broadcasts/${id}`, [], ['receipt', 'broadcast', 'device'], (k, d) => k === 'device' || d.broadcastId === id || d.id === id);
+  const b = useResource<any>(
+    `/api/v1/broadcasts/${id}`,
+    [],
+    ['receipt', 'broadcast', 'device'],
+    (k, d) => k === 'device' || d.broadcastId === id || d.id === id,
+  );
   const [error, setError] = useState('');
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState('');
@@ -21,7 +34,11 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
   if (!x) return <section class="card">{b.error ?? '…'}</section>;
   const me = ctx.me;
   // The hub allows the author to edit anything but an emergency, once per pending edit.
-  const mayEdit = x.createdBy === me.id && x.priority !== 'emergency' && ['submitted', 'rejected', 'approved'].includes(x.status) && !x.pendingRevision;
+  const mayEdit =
+    x.createdBy === me.id &&
+    x.priority !== 'emergency' &&
+    ['submitted', 'rejected', 'approved'].includes(x.status) &&
+    !x.pendingRevision;
   if (editing)
     return (
       <BroadcastForm
@@ -32,17 +49,29 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           setEditing(false);
           setNotice(
             saved.id !== x.id
-              ? tx('Bản sửa đã được gửi duyệt; bản đã duyệt vẫn phát cho đến khi bản sửa được duyệt.', 'The edit is submitted; the approved version keeps airing until the edit is approved.')
-              : tx('Đã lưu thay đổi; bản tin chờ lãnh đạo duyệt lại.', 'Saved; the bulletin waits for a leader to approve it again.'),
+              ? tx(
+                  'Bản sửa đã được gửi duyệt; bản đã duyệt vẫn phát cho đến khi bản sửa được duyệt.',
+                  'The edit is submitted; the approved version keeps airing until the edit is approved.',
+                )
+              : tx(
+                  'Đã lưu thay đổi; bản tin chờ lãnh đạo duyệt lại.',
+                  'Saved; the bulletin waits for a leader to approve it again.',
+                ),
           );
           if (saved.decisionError) setError(saved.decisionError);
           b.reload();
         }}
       />
     );
-  const mayCancel = (x.status === 'approved' || x.status === 'submitted') && (me.role !== 'operator' || x.createdBy === me.id);
+  const mayCancel =
+    (x.status === 'approved' || x.status === 'submitted') && (me.role !== 'operator' || x.createdBy === me.id);
   const cancel = async () => {
-    if (!confirm(tx('Hủy lịch phát này? Thiết bị sẽ dừng nếu đang phát.', 'Cancel this broadcast? Devices stop it if playing.'))) return;
+    if (
+      !confirm(
+        tx('Hủy lịch phát này? Thiết bị sẽ dừng nếu đang phát.', 'Cancel this broadcast? Devices stop it if playing.'),
+      )
+    )
+      return;
     try {
       await post(`/api/v1/broadcasts/${id}/cancel`);
       b.reload();
@@ -62,7 +91,8 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
         </button>
       </div>
       <p>
-        {pick(STATUS, x.status)} · {x.rrule ? describeRrule(x.rrule, lang()) : fmtDateTime(x.startsAt, lang())} · {[...x.targets.areas.map(areaName), ...x.targets.devices].join(', ')} · {tx('Âm lượng', 'Volume')} {x.volume}
+        {pick(STATUS, x.status)} · {x.rrule ? describeRrule(x.rrule, lang()) : fmtDateTime(x.startsAt, lang())} ·{' '}
+        {[...x.targets.areas.map(areaName), ...x.targets.devices].join(', ')} · {tx('Âm lượng', 'Volume')} {x.volume}
       </p>
       {decisionReason(x) && (
         <p class="muted" data-testid="decision-reason">
@@ -74,10 +104,20 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           {notice}
         </p>
       )}
-      {x.replaces && <p class="muted small">{tx('Đây là bản sửa của một lịch đã duyệt; khi được duyệt, nó thay thế bản cũ.', 'This edits an approved broadcast; once approved it replaces it.')}</p>}
+      {x.replaces && (
+        <p class="muted small">
+          {tx(
+            'Đây là bản sửa của một lịch đã duyệt; khi được duyệt, nó thay thế bản cũ.',
+            'This edits an approved broadcast; once approved it replaces it.',
+          )}
+        </p>
+      )}
       {x.pendingRevision && (
         <p class="alert info" data-testid="pending-revision">
-          {tx('Có bản sửa đang chờ duyệt; bản này vẫn phát cho đến khi bản sửa được duyệt.', 'An edit is waiting for approval; this version airs until then.')}
+          {tx(
+            'Có bản sửa đang chờ duyệt; bản này vẫn phát cho đến khi bản sửa được duyệt.',
+            'An edit is waiting for approval; this version airs until then.',
+          )}
         </p>
       )}
       {x.clashDecision && (
@@ -85,7 +125,9 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           {clashDecisionText(x.clashDecision)}
         </p>
       )}
-      {x.createdBy === me.id && (x.status === 'submitted' || x.status === 'approved') && x.priority !== 'emergency' && <LateClash x={x} onDecided={() => b.reload()} />}
+      {x.createdBy === me.id && (x.status === 'submitted' || x.status === 'approved') && x.priority !== 'emergency' && (
+        <LateClash x={x} onDecided={() => b.reload()} />
+      )}
       {x.led && <LedBoardPreviews pages={x.led.pages} targets={x.targets} emergency={x.priority === 'emergency'} />}
       <div class="table-wrap">
         <table data-testid="detail-devices">
@@ -148,7 +190,10 @@ function LateClash({ x, onDecided }: { x: any; onDecided: () => void }) {
   const record = async () => {
     setError('');
     try {
-      await post(`/api/v1/broadcasts/${x.id}/decision`, { decision: choice, conflictsWith: [...new Set(clashes.map((c) => c.broadcastId))] });
+      await post(`/api/v1/broadcasts/${x.id}/decision`, {
+        decision: choice,
+        conflictsWith: [...new Set(clashes.map((c) => c.broadcastId))],
+      });
       onDecided();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));

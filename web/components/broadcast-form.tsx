@@ -6,7 +6,16 @@ import { fmtDuration, fmtNumber } from '../lib/format.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, get, post } from '../lib/api.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
-import { buildWhen, describeRrule, parseTimes, parseWhen, WEEKDAYS, weekdayLabel, type Weekday, type WhenForm } from '../lib/rrule-form.ts';
+import {
+  buildWhen,
+  describeRrule,
+  parseTimes,
+  parseWhen,
+  WEEKDAYS,
+  weekdayLabel,
+  type Weekday,
+  type WhenForm,
+} from '../lib/rrule-form.ts';
 import { fmtDateTime, vnDate, DAY_MS, showDateInput } from '../lib/time.ts';
 import { myAreas } from '../lib/session.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
@@ -23,7 +32,19 @@ import type { AppCtx } from '../app.tsx';
 type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
 
 /** `editing`: a stored broadcast (as GET /api/v1/broadcasts/:id gives it) to change instead of a new one. */
-export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: AppCtx; seed?: Seed | null; editing?: any; onSaved: (b: any) => void; onCancel: () => void }) {
+export function BroadcastForm({
+  ctx,
+  seed,
+  editing,
+  onSaved,
+  onCancel,
+}: {
+  ctx: AppCtx;
+  seed?: Seed | null;
+  editing?: any;
+  onSaved: (b: any) => void;
+  onCancel: () => void;
+}) {
   const { me, areas } = ctx;
   const today = vnDate(Date.now());
   const start: Seed = editing ?? seed ?? {};
@@ -32,10 +53,20 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [mediaId, setMediaId] = useState<number | ''>(start.mediaId ?? '');
   const [useLed, setUseLed] = useState(!!start.led);
   const [pages, setPages] = useState<LedPageInput[]>(start.led?.pages ?? [emptyPage()]);
-  const [priority, setPriority] = useState<'normal' | 'priority'>(editing?.priority === 'priority' ? 'priority' : 'normal');
+  const [priority, setPriority] = useState<'normal' | 'priority'>(
+    editing?.priority === 'priority' ? 'priority' : 'normal',
+  );
   const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
-  const choosable = myAreas(me, areas).filter((a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope);
-  const [targets, setTargets] = useState<string[]>(editing ? editing.targets.areas : me.role === 'operator' || me.role === 'approver' ? [me.scope!].filter(Boolean) : []);
+  const choosable = myAreas(me, areas).filter(
+    (a) => a.level === 'ward' || a.level === 'district' || a.path === me.scope,
+  );
+  const [targets, setTargets] = useState<string[]>(
+    editing
+      ? editing.targets.areas
+      : me.role === 'operator' || me.role === 'approver'
+        ? [me.scope!].filter(Boolean)
+        : [],
+  );
   // Single devices named as targets (through the API): an edit keeps them unless unticked.
   const [targetDevices, setTargetDevices] = useState<string[]>(editing?.targets.devices ?? []);
   const otherAreas = targets.filter((p) => !choosable.some((a) => a.path === p));
@@ -44,7 +75,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const [date, setDate] = useState<string>(w0?.date ?? today);
   // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
   const [onceTimes, setOnceTimes] = useState<string[]>(initialWhen?.kind === 'once' ? initialWhen.times : ['17:30']);
-  const [timesText, setTimesText] = useState<string>(initialWhen?.kind === 'daily' || initialWhen?.kind === 'weekly' ? initialWhen.times.join(', ') : '06:00, 17:30');
+  const [timesText, setTimesText] = useState<string>(
+    initialWhen?.kind === 'daily' || initialWhen?.kind === 'weekly' ? initialWhen.times.join(', ') : '06:00, 17:30',
+  );
   const [from, setFrom] = useState<string>(w0?.from ?? today);
   const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
   const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
@@ -117,7 +150,8 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   if (ledFromText.cut) stops.push(ledFromText.cut);
   const ledTooLong = useLed && ledLimits ? overLimitText(pages, ledLimits.maxChars) : null;
   if (ledTooLong) stops.push(ledTooLong);
-  if (reach && targets.length + targetDevices.length > 0 && (content.audio || content.led) && reach.reached === 0) stops.push(noReachText(reach, content));
+  if (reach && targets.length + targetDevices.length > 0 && (content.audio || content.led) && reach.reached === 0)
+    stops.push(noReachText(reach, content));
   if (led && fleet.data) stops.push(...refusingBoards(led.pages, targetedBoards(fleet.data, where)).map(refusalText));
   const bodyKey = JSON.stringify(body);
 
@@ -128,7 +162,10 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     if (!ready) return;
     const t = setTimeout(() => {
       // An edit is checked as the broadcast it changes, so it does not clash with itself.
-      post(`/api/v1/broadcasts/check${editing ? `?exclude=${encodeURIComponent(editing.id)}` : ''}`, body).then(setCheck, (e) => setCheckErr(e.message));
+      post(`/api/v1/broadcasts/check${editing ? `?exclude=${encodeURIComponent(editing.id)}` : ''}`, body).then(
+        setCheck,
+        (e) => setCheckErr(e.message),
+      );
     }, 300);
     return () => clearTimeout(t);
   }, [bodyKey, ready]);
@@ -144,15 +181,26 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
     if (!title.trim()) return setError(tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.'));
     if (!when.ok) return setError(tx(when.error.vi, when.error.en));
     if (stops.length) return setError(stops[0]);
-    if (!ready) return setError(tx('Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.', 'Choose audio or write an LED message, and choose where.'));
+    if (!ready)
+      return setError(
+        tx(
+          'Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.',
+          'Choose audio or write an LED message, and choose where.',
+        ),
+      );
     setSaving(true);
     try {
       const payload = { ...body, title: title.trim() };
-      const b = editing ? await api('PUT', `/api/v1/broadcasts/${editing.id}`, payload) : await post('/api/v1/broadcasts', payload);
+      const b = editing
+        ? await api('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
+        : await post('/api/v1/broadcasts', payload);
       let decisionError = '';
       if (decisions.length && decision) {
         try {
-          await post(`/api/v1/broadcasts/${b.id}/decision`, { decision, conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))] });
+          await post(`/api/v1/broadcasts/${b.id}/decision`, {
+            decision,
+            conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))],
+          });
         } catch (err) {
           decisionError = err instanceof ApiError ? err.message : String(err);
         }
@@ -168,7 +216,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
   const grouped = groupConflicts(check?.conflicts ?? []);
   return (
     <form class="card form" onSubmit={submit} data-testid="broadcast-form" ref={formRef}>
-      <h2>{editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát thanh mới', 'New broadcast')}</h2>
+      <h2>
+        {editing ? tx(`Sửa «${editing.title}»`, `Edit «${editing.title}»`) : tx('Lịch phát thanh mới', 'New broadcast')}
+      </h2>
       {editing?.status === 'approved' && (
         <p class="alert info" data-testid="edit-approved-note">
           {tx(
@@ -184,11 +234,24 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
       )}
       <label>
         {tx('Tiêu đề', 'Title')}
-        <input ref={titleRef} value={title} name="title" onInput={(e) => setTitle((e.target as HTMLInputElement).value)} required maxLength={200} />
+        <input
+          ref={titleRef}
+          value={title}
+          name="title"
+          onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
+          required
+          maxLength={200}
+        />
       </label>
       <label>
         {tx('Bản tin âm thanh', 'Audio bulletin')}
-        <select value={String(mediaId)} name="media" onChange={(e) => setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')}>
+        <select
+          value={String(mediaId)}
+          name="media"
+          onChange={(e) =>
+            setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')
+          }
+        >
           <option value="">{tx('— không có —', '— none —')}</option>
           {media.map((m) => (
             <option value={m.id}>
@@ -199,12 +262,29 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
       </label>
       <TypedBulletin mediaId={mediaId} onMedia={setMediaId} onLedText={ledFromText.setText} onStop={setTtsStop} />
       <label class="check">
-        <input type="checkbox" checked={useLed} onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)} name="use-led" />
+        <input
+          type="checkbox"
+          checked={useLed}
+          onChange={(e) => setUseLed((e.target as HTMLInputElement).checked)}
+          name="use-led"
+        />
         {tx('Kèm thông điệp LED cho bảng tin điện tử', 'Include an LED message for the boards')}
       </label>
-      {useLed && <LedComposer pages={pages} onChange={setPages} targets={{ areas: targets, devices: targetDevices }} onLimits={setLedLimits} />}
+      {useLed && (
+        <LedComposer
+          pages={pages}
+          onChange={setPages}
+          targets={{ areas: targets, devices: targetDevices }}
+          onLimits={setLedLimits}
+        />
+      )}
       {useLed && fleet.data && (
-        <LedReflowOffer pages={pages} boards={targetedBoards(fleet.data, where)} areaName={(p) => areas.find((a) => a.path === p)?.name} onApply={setPages} />
+        <LedReflowOffer
+          pages={pages}
+          boards={targetedBoards(fleet.data, where)}
+          areaName={(p) => areas.find((a) => a.path === p)?.name}
+          onApply={setPages}
+        />
       )}
 
       <fieldset>
@@ -215,11 +295,22 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             {pick(PRIORITY, p)}
           </label>
         ))}
-        <p class="muted small">{tx('Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi ở mục Khẩn cấp.', 'Emergencies are sent by the district office from the Emergency page.')}</p>
+        <p class="muted small">
+          {tx(
+            'Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi ở mục Khẩn cấp.',
+            'Emergencies are sent by the district office from the Emergency page.',
+          )}
+        </p>
       </fieldset>
       <label>
         {tx('Âm lượng', 'Volume')}: {volume}
-        <input type="range" min={0} max={100} value={volume} onInput={(e) => setVolume(+(e.target as HTMLInputElement).value)} />
+        <input
+          type="range"
+          min={0}
+          max={100}
+          value={volume}
+          onInput={(e) => setVolume(+(e.target as HTMLInputElement).value)}
+        />
       </label>
 
       <fieldset>
@@ -232,20 +323,36 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
                 name="target"
                 value={a.path}
                 checked={targets.includes(a.path)}
-                onChange={(e) => setTargets((e.target as HTMLInputElement).checked ? [...targets, a.path] : targets.filter((x) => x !== a.path))}
+                onChange={(e) =>
+                  setTargets(
+                    (e.target as HTMLInputElement).checked ? [...targets, a.path] : targets.filter((x) => x !== a.path),
+                  )
+                }
               />
               {a.name}
             </label>
           ))}
           {otherAreas.map((p) => (
             <label class="check">
-              <input type="checkbox" name="target" value={p} checked onChange={() => setTargets(targets.filter((x) => x !== p))} />
+              <input
+                type="checkbox"
+                name="target"
+                value={p}
+                checked
+                onChange={() => setTargets(targets.filter((x) => x !== p))}
+              />
               {areas.find((a) => a.path === p)?.name ?? p}
             </label>
           ))}
           {targetDevices.map((id) => (
             <label class="check">
-              <input type="checkbox" name="target-device" value={id} checked onChange={() => setTargetDevices(targetDevices.filter((x) => x !== id))} />
+              <input
+                type="checkbox"
+                name="target-device"
+                value={id}
+                checked
+                onChange={() => setTargetDevices(targetDevices.filter((x) => x !== id))}
+              />
               {tx('Thiết bị', 'Device')} {id}
             </label>
           ))}
@@ -279,18 +386,35 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             {onceTimes.map((t, i) => (
               <span class="once-time" data-testid="once-time">
                 <label class="inline">
-                  {onceTimes.length > 1 ? tx(`Giờ ${i + 1} (24 giờ)`, `Time ${i + 1} (24-hour)`) : tx('Giờ (24 giờ)', 'Time (24-hour)')}
-                  <TimeInput name="time" value={t} onChange={(v) => setOnceTimes(onceTimes.map((x, j) => (j === i ? v : x)))} />
+                  {onceTimes.length > 1
+                    ? tx(`Giờ ${i + 1} (24 giờ)`, `Time ${i + 1} (24-hour)`)
+                    : tx('Giờ (24 giờ)', 'Time (24-hour)')}
+                  <TimeInput
+                    name="time"
+                    value={t}
+                    onChange={(v) => setOnceTimes(onceTimes.map((x, j) => (j === i ? v : x)))}
+                  />
                 </label>
                 {onceTimes.length > 1 && (
-                  <button type="button" class="link small" data-testid="remove-time" onClick={() => setOnceTimes(onceTimes.filter((_, j) => j !== i))} aria-label={tx(`Bỏ giờ ${i + 1}`, `Remove time ${i + 1}`)}>
+                  <button
+                    type="button"
+                    class="link small"
+                    data-testid="remove-time"
+                    onClick={() => setOnceTimes(onceTimes.filter((_, j) => j !== i))}
+                    aria-label={tx(`Bỏ giờ ${i + 1}`, `Remove time ${i + 1}`)}
+                  >
                     {tx('Bỏ', 'Remove')}
                   </button>
                 )}
               </span>
             ))}
             {onceTimes.length < 12 && (
-              <button type="button" class="small" data-testid="add-time" onClick={() => setOnceTimes([...onceTimes, ''])}>
+              <button
+                type="button"
+                class="small"
+                data-testid="add-time"
+                onClick={() => setOnceTimes([...onceTimes, ''])}
+              >
                 + {tx('Thêm giờ trong ngày', 'Add a time that day')}
               </button>
             )}
@@ -299,7 +423,12 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         {kind === 'custom' && (
           <label>
             {tx('Quy tắc lặp (iCalendar, giờ Việt Nam)', 'Recurrence (iCalendar, Vietnam time)')}
-            <textarea name="rrule" rows={3} value={customRule} onInput={(e) => setCustomRule((e.target as HTMLTextAreaElement).value)} />
+            <textarea
+              name="rrule"
+              rows={3}
+              value={customRule}
+              onInput={(e) => setCustomRule((e.target as HTMLTextAreaElement).value)}
+            />
           </label>
         )}
         {(kind === 'daily' || kind === 'weekly') && (
@@ -308,7 +437,17 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
               <div class="row weekdays">
                 {WEEKDAYS.map((d) => (
                   <label class="check">
-                    <input type="checkbox" name="weekday" value={d} checked={weekdays.includes(d)} onChange={(e) => setWeekdays((e.target as HTMLInputElement).checked ? [...weekdays, d] : weekdays.filter((x) => x !== d))} />
+                    <input
+                      type="checkbox"
+                      name="weekday"
+                      value={d}
+                      checked={weekdays.includes(d)}
+                      onChange={(e) =>
+                        setWeekdays(
+                          (e.target as HTMLInputElement).checked ? [...weekdays, d] : weekdays.filter((x) => x !== d),
+                        )
+                      }
+                    />
                     {weekdayLabel(d, lang())}
                   </label>
                 ))}
@@ -316,7 +455,11 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
             )}
             <label>
               {tx('Các giờ phát (HH:MM, cách nhau bởi dấu phẩy)', 'Times (HH:MM, comma separated)')}
-              <input name="times" value={timesText} onInput={(e) => setTimesText((e.target as HTMLInputElement).value)} />
+              <input
+                name="times"
+                value={timesText}
+                onInput={(e) => setTimesText((e.target as HTMLInputElement).value)}
+              />
             </label>
             <div class="row">
               <label class="inline">
@@ -340,7 +483,9 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
         {when.ok && when.rrule && kind !== 'custom' && (
           <details class="tech">
             <summary class="muted small">{tx('Chi tiết kỹ thuật', 'Technical details')}</summary>
-            <pre class="rrule" data-testid="rrule">{when.rrule}</pre>
+            <pre class="rrule" data-testid="rrule">
+              {when.rrule}
+            </pre>
           </details>
         )}
       </fieldset>
@@ -367,10 +512,14 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
           </div>
         )}
         {grouped.map((g) => (
-          <div class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`} data-testid={`conflict-${g.kind}`}>
+          <div
+            class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`}
+            data-testid={`conflict-${g.kind}`}
+          >
             <strong>{conflictTitle(g.kind)}</strong>
             <p>
-              «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
+              «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) —{' '}
+              {conflictText(g.kind, g.otherLevel)}
             </p>
             {g.kind === 'overlap' && (
               <p data-testid="who-plays" data-plays={whoPlaysOf(g)}>
@@ -404,7 +553,11 @@ export function BroadcastForm({ ctx, seed, editing, onSaved, onCancel }: { ctx: 
       )}
       <div class="row">
         <button class="primary" disabled={saving || blocked} data-testid="submit">
-          {editing ? tx('Lưu thay đổi và gửi duyệt lại', 'Save changes and resubmit') : me.role === 'operator' ? tx('Gửi duyệt', 'Submit for approval') : tx('Lưu và gửi duyệt', 'Save and submit')}
+          {editing
+            ? tx('Lưu thay đổi và gửi duyệt lại', 'Save changes and resubmit')
+            : me.role === 'operator'
+              ? tx('Gửi duyệt', 'Submit for approval')
+              : tx('Lưu và gửi duyệt', 'Save and submit')}
         </button>
         <button type="button" onClick={onCancel}>
           {tx('Hủy', 'Cancel')}
@@ -423,17 +576,46 @@ const onceText = (startsAt: string) => {
 export type ClashDecision = 'air-ours' | 'yield';
 
 /** The ward official's two choices on a clash with a higher level's bulletin of the same priority. */
-export function DecisionChoice({ value, onChange }: { value: ClashDecision | ''; onChange: (d: ClashDecision) => void }) {
+export function DecisionChoice({
+  value,
+  onChange,
+}: {
+  value: ClashDecision | '';
+  onChange: (d: ClashDecision) => void;
+}) {
   return (
     <fieldset class="decision-box" data-testid="decide">
-      <legend>{tx('Quyết định của cán bộ phường (Thông tư 39/2020/TT-BTTTT)', "The ward official's decision (Circular 39/2020/TT-BTTTT)")}</legend>
+      <legend>
+        {tx(
+          'Quyết định của cán bộ phường (Thông tư 39/2020/TT-BTTTT)',
+          "The ward official's decision (Circular 39/2020/TT-BTTTT)",
+        )}
+      </legend>
       <label class="check">
-        <input type="radio" name="decision" value="air-ours" checked={value === 'air-ours'} onChange={() => onChange('air-ours')} />
-        {tx('Phát bản tin của phường; bản tin cấp trên không phát trên các thiết bị của phường vào các lần trùng giờ.', "Air ours; the higher level's bulletin is left off the ward's devices at the clashing times.")}
+        <input
+          type="radio"
+          name="decision"
+          value="air-ours"
+          checked={value === 'air-ours'}
+          onChange={() => onChange('air-ours')}
+        />
+        {tx(
+          'Phát bản tin của phường; bản tin cấp trên không phát trên các thiết bị của phường vào các lần trùng giờ.',
+          "Air ours; the higher level's bulletin is left off the ward's devices at the clashing times.",
+        )}
       </label>
       <label class="check">
-        <input type="radio" name="decision" value="yield" checked={value === 'yield'} onChange={() => onChange('yield')} />
-        {tx('Nhường cho bản tin cấp trên; bản tin này không phát trên các thiết bị đó vào các lần trùng giờ.', 'Yield to the higher level; this bulletin is left off those devices at the clashing times.')}
+        <input
+          type="radio"
+          name="decision"
+          value="yield"
+          checked={value === 'yield'}
+          onChange={() => onChange('yield')}
+        />
+        {tx(
+          'Nhường cho bản tin cấp trên; bản tin này không phát trên các thiết bị đó vào các lần trùng giờ.',
+          'Yield to the higher level; this bulletin is left off those devices at the clashing times.',
+        )}
       </label>
     </fieldset>
   );
@@ -451,7 +633,8 @@ export const checkBodyOf = (b: any) => ({
 });
 
 /** Clashes with a higher level's bulletin of the same priority: the ward official's to decide. */
-export const clashesToDecide = (conflicts: any[] | undefined) => (conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
+export const clashesToDecide = (conflicts: any[] | undefined) =>
+  (conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
 
 export function groupConflicts(list: any[]) {
   const m = new Map<string, any>();
@@ -473,14 +656,28 @@ export function conflictTitle(kind: string) {
         : tx('Trùng giờ', 'Overlaps');
 }
 export function conflictText(kind: string, level: string) {
-  const from = level === 'higher' ? tx('của cấp trên', 'from a higher level') : level === 'lower' ? tx('của cấp dưới', 'from a lower level') : tx('cùng cấp', 'from the same level');
+  const from =
+    level === 'higher'
+      ? tx('của cấp trên', 'from a higher level')
+      : level === 'lower'
+        ? tx('của cấp dưới', 'from a lower level')
+        : tx('cùng cấp', 'from the same level');
   switch (kind) {
     case 'decision':
-      return tx(`bản tin cùng mức ${from} trùng giờ trên cùng thiết bị; theo quy định, cán bộ phường quyết định phát bản tin nào.`, `a bulletin of the same level ${from} overlaps on the same devices; by the national rule the ward official decides which airs.`);
+      return tx(
+        `bản tin cùng mức ${from} trùng giờ trên cùng thiết bị; theo quy định, cán bộ phường quyết định phát bản tin nào.`,
+        `a bulletin of the same level ${from} overlaps on the same devices; by the national rule the ward official decides which airs.`,
+      );
     case 'preempts':
-      return tx('bản tin này có mức cao hơn và sẽ ngắt bản tin đó.', 'this bulletin has the higher level and will interrupt it.');
+      return tx(
+        'bản tin này có mức cao hơn và sẽ ngắt bản tin đó.',
+        'this bulletin has the higher level and will interrupt it.',
+      );
     case 'preempted':
-      return tx('bản tin đó có mức cao hơn và sẽ ngắt bản tin này.', 'that bulletin has the higher level and will interrupt this one.');
+      return tx(
+        'bản tin đó có mức cao hơn và sẽ ngắt bản tin này.',
+        'that bulletin has the higher level and will interrupt this one.',
+      );
     default:
       return tx(`trùng giờ trên cùng thiết bị (${from}).`, `overlaps on the same devices (${from}).`);
   }
@@ -497,8 +694,14 @@ export function whoPlaysOf(g: { items: Array<{ plays: string }> }): string {
  * the agent's own order): the earlier start plays, at the same start the one approved first; the
  * other waits and is skipped if it cannot start within a minute. `reviewing`: a leader's card.
  */
-export function whoPlaysText(g: { title: string; items: Array<{ plays: string; leaderChooses?: boolean }> }, reviewing: boolean): string {
-  const waits = tx('chờ bản tin kia phát xong và bị bỏ qua nếu phải chờ quá 1 phút', 'waits for the other and is skipped if it cannot start within a minute');
+export function whoPlaysText(
+  g: { title: string; items: Array<{ plays: string; leaderChooses?: boolean }> },
+  reviewing: boolean,
+): string {
+  const waits = tx(
+    'chờ bản tin kia phát xong và bị bỏ qua nếu phải chờ quá 1 phút',
+    'waits for the other and is skipped if it cannot start within a minute',
+  );
   const choose = g.items.some((c) => c.leaderChooses)
     ? reviewing
       ? tx(' Hãy chọn bên dưới bản tin nào phát.', ' Choose below which one plays.')
@@ -506,39 +709,92 @@ export function whoPlaysText(g: { title: string; items: Array<{ plays: string; l
     : '';
   switch (whoPlaysOf(g)) {
     case 'other':
-      return tx(`Nếu không chọn khác: «${g.title}» sẽ phát (đã duyệt trước hoặc bắt đầu trước); bản tin này ${waits}.`, `Unless chosen otherwise: «${g.title}» plays (approved or starting first); this one ${waits}.`) + choose;
+      return (
+        tx(
+          `Nếu không chọn khác: «${g.title}» sẽ phát (đã duyệt trước hoặc bắt đầu trước); bản tin này ${waits}.`,
+          `Unless chosen otherwise: «${g.title}» plays (approved or starting first); this one ${waits}.`,
+        ) + choose
+      );
     case 'draft':
-      return tx(`Nếu không chọn khác: bản tin này sẽ phát (bắt đầu trước); «${g.title}» ${waits}.`, `Unless chosen otherwise: this one plays (it starts first); «${g.title}» ${waits}.`) + choose;
+      return (
+        tx(
+          `Nếu không chọn khác: bản tin này sẽ phát (bắt đầu trước); «${g.title}» ${waits}.`,
+          `Unless chosen otherwise: this one plays (it starts first); «${g.title}» ${waits}.`,
+        ) + choose
+      );
     case 'first-approved':
       return tx(
         `Cả hai cùng giờ và đều chưa được duyệt: bản tin nào được phê duyệt trước sẽ phát; lãnh đạo duyệt bản tin sau sẽ chọn.`,
         'Both start together and neither is approved yet: the one approved first plays; the leader approving the second chooses.',
       );
     default:
-      return tx(`Tùy lần phát: bản tin bắt đầu trước (cùng giờ thì bản tin được duyệt trước) sẽ phát; bản tin kia ${waits}.`, `It depends on the occurrence: the one starting first (at the same time, the one approved first) plays; the other ${waits}.`) + choose;
+      return (
+        tx(
+          `Tùy lần phát: bản tin bắt đầu trước (cùng giờ thì bản tin được duyệt trước) sẽ phát; bản tin kia ${waits}.`,
+          `It depends on the occurrence: the one starting first (at the same time, the one approved first) plays; the other ${waits}.`,
+        ) + choose
+      );
   }
 }
 
 /** The leader's choice on same-level clashes at approval (POST …/approve { clashes }). */
-export function SameLevelChoice({ titles, value, onChange }: { titles: string[]; value: ClashDecision | ''; onChange: (d: ClashDecision) => void }) {
+export function SameLevelChoice({
+  titles,
+  value,
+  onChange,
+}: {
+  titles: string[];
+  value: ClashDecision | '';
+  onChange: (d: ClashDecision) => void;
+}) {
   const others = titles.map((t) => `«${t}»`).join(', ');
   return (
     <fieldset class="decision-box" data-testid="same-level-choice">
-      <legend>{tx('Trùng giờ với bản tin cùng cấp đã duyệt: chọn bản tin nào phát', 'Clashes with an approved bulletin of the same level: choose which plays')}</legend>
+      <legend>
+        {tx(
+          'Trùng giờ với bản tin cùng cấp đã duyệt: chọn bản tin nào phát',
+          'Clashes with an approved bulletin of the same level: choose which plays',
+        )}
+      </legend>
       <label class="check">
-        <input type="radio" name="same-level" value="air-ours" data-testid="choose-air-ours" checked={value === 'air-ours'} onChange={() => onChange('air-ours')} />
-        {tx(`Bản tin này phát; ${others} nhường (không phát trên các thiết bị trùng giờ vào các lần đó).`, `This one plays; ${others} steps aside (left off the clashing devices at those times).`)}
+        <input
+          type="radio"
+          name="same-level"
+          value="air-ours"
+          data-testid="choose-air-ours"
+          checked={value === 'air-ours'}
+          onChange={() => onChange('air-ours')}
+        />
+        {tx(
+          `Bản tin này phát; ${others} nhường (không phát trên các thiết bị trùng giờ vào các lần đó).`,
+          `This one plays; ${others} steps aside (left off the clashing devices at those times).`,
+        )}
       </label>
       <label class="check">
-        <input type="radio" name="same-level" value="yield" data-testid="choose-yield" checked={value === 'yield'} onChange={() => onChange('yield')} />
-        {tx(`Bản tin này nhường ${others} (không phát trên các thiết bị trùng giờ vào các lần đó).`, `This one steps aside for ${others} (left off the clashing devices at those times).`)}
+        <input
+          type="radio"
+          name="same-level"
+          value="yield"
+          data-testid="choose-yield"
+          checked={value === 'yield'}
+          onChange={() => onChange('yield')}
+        />
+        {tx(
+          `Bản tin này nhường ${others} (không phát trên các thiết bị trùng giờ vào các lần đó).`,
+          `This one steps aside for ${others} (left off the clashing devices at those times).`,
+        )}
       </label>
     </fieldset>
   );
 }
 
 /** What was decided about a clash (GET …/broadcasts/:id clashDecision): the leader's same-level choice, or the ward official's decision against a higher level. */
-export function clashDecisionText(d: { decision: 'air-ours' | 'yield'; excluded: number; sameLevel?: boolean; againstTitles?: string[] }) {
+export function clashDecisionText(d: {
+  decision: 'air-ours' | 'yield';
+  excluded: number;
+  sameLevel?: boolean;
+  againstTitles?: string[];
+}) {
   if (d.sameLevel) {
     const others = (d.againstTitles ?? []).map((t) => `«${t}»`).join(', ');
     return d.decision === 'yield'

@@ -19,14 +19,26 @@ export interface QuietWindow {
   areaName: string;
 }
 
-export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWindow[]; onOpen: (broadcastId: string) => void }) {
+export function Calendar({
+  area,
+  quiet,
+  onOpen,
+}: {
+  area: string;
+  quiet: QuietWindow[];
+  onOpen: (broadcastId: string) => void;
+}) {
   const phone = typeof matchMedia === 'function' && matchMedia(PHONE).matches;
   const [view, setView] = useState<CalendarView>(phone ? 'day' : 'week');
   const [anchor, setAnchor] = useState(Date.now());
   const days = viewDays(view, anchor);
   const from = `${vnDate(days[0])}T00:00`;
   const to = `${vnDate(days[days.length - 1] + DAY_MS)}T00:00`;
-  const occ = useResource<any[]>(`/api/v1/schedule?area=${encodeURIComponent(area)}&from=${from}&to=${to}`, [], ['broadcast']);
+  const occ = useResource<any[]>(
+    `/api/v1/schedule?area=${encodeURIComponent(area)}&from=${from}&to=${to}`,
+    [],
+    ['broadcast'],
+  );
   const byDay = useMemo(() => {
     const m = new Map<string, any[]>(days.map((d) => [vnDate(d), []]));
     for (const o of occ.data ?? []) m.get(vnDate(Date.parse(o.start)))?.push(o);
@@ -45,19 +57,32 @@ export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWi
       <div class="toolbar cal-toolbar">
         <div class="seg" role="group" aria-label={tx('Kiểu xem', 'View')}>
           {(['day', 'week', 'month'] as const).map((v) => (
-            <button class={`seg-item ${view === v ? 'on' : ''}`} aria-pressed={view === v} data-testid={`cal-view-${v}`} onClick={() => setView(v)}>
+            <button
+              class={`seg-item ${view === v ? 'on' : ''}`}
+              aria-pressed={view === v}
+              data-testid={`cal-view-${v}`}
+              onClick={() => setView(v)}
+            >
               {{ day: tx('Ngày', 'Day'), week: tx('Tuần', 'Week'), month: tx('Tháng', 'Month') }[v]}
             </button>
           ))}
         </div>
         <div class="row">
-          <button onClick={() => setAnchor(shift(view, anchor, -1))} aria-label={stepLabel(view, -1, lang())} data-testid="cal-prev">
+          <button
+            onClick={() => setAnchor(shift(view, anchor, -1))}
+            aria-label={stepLabel(view, -1, lang())}
+            data-testid="cal-prev"
+          >
             ‹
           </button>
           <button onClick={() => setAnchor(Date.now())} data-testid="cal-today">
             {tx('Hôm nay', 'Today')}
           </button>
-          <button onClick={() => setAnchor(shift(view, anchor, 1))} aria-label={stepLabel(view, 1, lang())} data-testid="cal-next">
+          <button
+            onClick={() => setAnchor(shift(view, anchor, 1))}
+            aria-label={stepLabel(view, 1, lang())}
+            data-testid="cal-next"
+          >
             ›
           </button>
         </div>
@@ -69,7 +94,9 @@ export function Calendar({ area, quiet, onOpen }: { area: string; quiet: QuietWi
           {tx('Giờ yên tĩnh', 'Quiet hours')}: {quiet.map((w) => `${w.start}–${w.end} (${w.areaName})`).join(', ')}
         </p>
       )}
-      {view === 'day' && <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} quiet={quiet} onOpen={onOpen} />}
+      {view === 'day' && (
+        <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} quiet={quiet} onOpen={onOpen} />
+      )}
       {view === 'week' && <WeekGrid days={days} byDay={byDay} quiet={quiet} onOpen={onOpen} onDay={openDay} />}
       {view === 'month' && <MonthGrid days={days} anchor={anchor} byDay={byDay} onOpen={onOpen} onDay={openDay} />}
       <p class="legend small">
@@ -91,14 +118,26 @@ const span = (o: any) => {
 /** The full description of an occurrence: on hover (title), and read by screen readers. */
 function describe(o: any): string {
   return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
-    o.leftOffDevices?.length ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}` : ''
+    o.leftOffDevices?.length
+      ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}`
+      : ''
   }`;
 }
 
 const itemClass = (o: any) => `cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`;
 
 /** One occurrence, as a button that opens its broadcast. */
-function Item({ o, style, onOpen, children }: { o: any; style?: Record<string, string | number>; onOpen: (id: string) => void; children: any }) {
+function Item({
+  o,
+  style,
+  onOpen,
+  children,
+}: {
+  o: any;
+  style?: Record<string, string | number>;
+  onOpen: (id: string) => void;
+  children: any;
+}) {
   return (
     <div
       class={itemClass(o)}
@@ -117,7 +156,17 @@ function Item({ o, style, onOpen, children }: { o: any; style?: Record<string, s
   );
 }
 
-function DayList({ day, items, quiet, onOpen }: { day: number; items: any[]; quiet: QuietWindow[]; onOpen: (id: string) => void }) {
+function DayList({
+  day,
+  items,
+  quiet,
+  onOpen,
+}: {
+  day: number;
+  items: any[];
+  quiet: QuietWindow[];
+  onOpen: (id: string) => void;
+}) {
   return (
     <div class="cal-daylist" data-testid="cal-day-list" data-day={vnDate(day)}>
       {items.length === 0 ? (
@@ -147,7 +196,19 @@ function DayList({ day, items, quiet, onOpen }: { day: number; items: any[]; qui
   );
 }
 
-function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay: Map<string, any[]>; quiet: QuietWindow[]; onOpen: (id: string) => void; onDay: (d: number) => void }) {
+function WeekGrid({
+  days,
+  byDay,
+  quiet,
+  onOpen,
+  onDay,
+}: {
+  days: number[];
+  byDay: Map<string, any[]>;
+  quiet: QuietWindow[];
+  onOpen: (id: string) => void;
+  onDay: (d: number) => void;
+}) {
   const now = Date.now();
   return (
     <div class="cal-scroll">
@@ -164,7 +225,11 @@ function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay
           const isToday = vnDate(dayMs) === vnDate(now);
           const p = vnParts(dayMs);
           const placed = stackItems(
-            (byDay.get(vnDate(dayMs)) ?? []).map((o) => ({ ...o, top: (vnMinuteOfDay(Date.parse(o.start)) / 60) * HOUR_PX, height: Math.max(LINE_PX, (o.durationMs / 3600_000) * HOUR_PX) })),
+            (byDay.get(vnDate(dayMs)) ?? []).map((o) => ({
+              ...o,
+              top: (vnMinuteOfDay(Date.parse(o.start)) / 60) * HOUR_PX,
+              height: Math.max(LINE_PX, (o.durationMs / 3600_000) * HOUR_PX),
+            })),
           );
           return (
             <div class={`cal-day ${isToday ? 'today' : ''}`} data-day={vnDate(dayMs)}>
@@ -172,9 +237,15 @@ function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay
                 {weekdayName(p.weekday, lang())} {p.d}/{p.mo}
               </button>
               <div class="cal-body" style={{ height: 24 * HOUR_PX }}>
-                {quiet.flatMap((w) => quietBlocks(w.start, w.end)).map(([a, b]) => (
-                  <div class="cal-quiet" style={{ top: (a / 60) * HOUR_PX, height: ((b - a) / 60) * HOUR_PX }} title={tx('Giờ yên tĩnh', 'Quiet hours')} />
-                ))}
+                {quiet
+                  .flatMap((w) => quietBlocks(w.start, w.end))
+                  .map(([a, b]) => (
+                    <div
+                      class="cal-quiet"
+                      style={{ top: (a / 60) * HOUR_PX, height: ((b - a) / 60) * HOUR_PX }}
+                      title={tx('Giờ yên tĩnh', 'Quiet hours')}
+                    />
+                  ))}
                 {isToday && <div class="cal-now" style={{ top: (vnMinuteOfDay(now) / 60) * HOUR_PX }} />}
                 {placed.map((o) => (
                   <Item o={o} onOpen={onOpen} style={{ top: o.y, height: o.height }}>
@@ -191,7 +262,19 @@ function WeekGrid({ days, byDay, quiet, onOpen, onDay }: { days: number[]; byDay
   );
 }
 
-function MonthGrid({ days, anchor, byDay, onOpen, onDay }: { days: number[]; anchor: number; byDay: Map<string, any[]>; onOpen: (id: string) => void; onDay: (d: number) => void }) {
+function MonthGrid({
+  days,
+  anchor,
+  byDay,
+  onOpen,
+  onDay,
+}: {
+  days: number[];
+  anchor: number;
+  byDay: Map<string, any[]>;
+  onOpen: (id: string) => void;
+  onDay: (d: number) => void;
+}) {
   const month = vnParts(anchor).mo;
   const today = vnDate(Date.now());
   return (
@@ -206,8 +289,16 @@ function MonthGrid({ days, anchor, byDay, onOpen, onDay }: { days: number[]; anc
         const p = vnParts(d);
         const items = byDay.get(vnDate(d)) ?? [];
         return (
-          <div class={`cal-month-day ${p.mo !== month ? 'other' : ''} ${vnDate(d) === today ? 'today' : ''}`} data-day={vnDate(d)} data-count={items.length}>
-            <button class="link cal-month-date" onClick={() => onDay(d)} aria-label={`${weekdayName(p.weekday, lang())} ${p.d}/${p.mo}: ${items.length} ${tx('lần phát', 'occurrence(s)')}`}>
+          <div
+            class={`cal-month-day ${p.mo !== month ? 'other' : ''} ${vnDate(d) === today ? 'today' : ''}`}
+            data-day={vnDate(d)}
+            data-count={items.length}
+          >
+            <button
+              class="link cal-month-date"
+              onClick={() => onDay(d)}
+              aria-label={`${weekdayName(p.weekday, lang())} ${p.d}/${p.mo}: ${items.length} ${tx('lần phát', 'occurrence(s)')}`}
+            >
               {p.d}
               {items.length > 0 && <span class="cal-count">{items.length}</span>}
             </button>
@@ -235,8 +326,10 @@ function quietBlocks(start: string, end: string): Array<[number, number]> {
   const m = (t: string) => +t.slice(0, 2) * 60 + +t.slice(3, 5);
   const a = m(start);
   const b = m(end);
-  return a < b ? [[a, b]] : [
-      [0, b],
-      [a, 1440],
-    ];
+  return a < b
+    ? [[a, b]]
+    : [
+        [0, b],
+        [a, 1440],
+      ];
 }

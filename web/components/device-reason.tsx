@@ -9,7 +9,15 @@ export interface ReasonText {
   en: string;
 }
 
-export function DeviceReason({ state, reason, text }: { state: string; reason: string | null | undefined; text?: ReasonText | null }) {
+export function DeviceReason({
+  state,
+  reason,
+  text,
+}: {
+  state: string;
+  reason: string | null | undefined;
+  text?: ReasonText | null;
+}) {
   const failed = state === 'failed' || state === 'missed';
   // The hub's words; a hub too old to send them: the same meaning recognised here.
   const words = text ? (lang() === 'en' ? text.en : text.vi) : failed ? failureText(reason, state) : null;

@@ -57,7 +57,14 @@ export function LedPreview({
   const list = useMemo(
     () =>
       (view.pages.length
-        ? view.pages.map((p) => ({ page: p.page, lines: p.view.lines, mode: p.mode, seconds: pages[p.page - 1].seconds, rendering: p.view.rendering, bitmap: p.view.bitmap }))
+        ? view.pages.map((p) => ({
+            page: p.page,
+            lines: p.view.lines,
+            mode: p.mode,
+            seconds: pages[p.page - 1].seconds,
+            rendering: p.view.rendering,
+            bitmap: p.view.bitmap,
+          }))
         : [{ page: 1, lines: [''], mode: 'hold' as const, seconds: 5, rendering: 'text' as const, bitmap: undefined }]
       ).map((p) => ({ ...p, ...pagePicture(p.lines, p.mode, board, p.bitmap) })),
     [key],
@@ -93,7 +100,12 @@ export function LedPreview({
       c.dataset.page = String(at.index + 1);
       c.dataset.lit = String(count);
       if (!info.current) return;
-      const how = page.rendering === 'picture' ? ` · ${tx('dạng hình ảnh', 'as a picture')}` : page.rendering === 'stripped' ? ` · ${tx('không dấu', 'no diacritics')}` : '';
+      const how =
+        page.rendering === 'picture'
+          ? ` · ${tx('dạng hình ảnh', 'as a picture')}`
+          : page.rendering === 'stripped'
+            ? ` · ${tx('không dấu', 'no diacritics')}`
+            : '';
       let hints = '';
       let warn = view.issues.some((x) => x.page === page.page);
       if (!fit) {
@@ -101,8 +113,12 @@ export function LedPreview({
         const overflow = page.layout.lines.some((l) => l.overflow) && page.mode !== 'scroll';
         const missing = missingGlyphs(page.lines.join(''));
         hints =
-          (overflow ? ` · ${tx('Dòng dài hơn bảng — chọn chạy chữ hoặc rút gọn', 'Line wider than the board — use scroll or shorten it')}` : '') +
-          (page.layout.hiddenLines ? ` · ${tx(`${page.layout.hiddenLines} dòng không vừa bảng`, `${page.layout.hiddenLines} line(s) do not fit`)}` : '') +
+          (overflow
+            ? ` · ${tx('Dòng dài hơn bảng — chọn chạy chữ hoặc rút gọn', 'Line wider than the board — use scroll or shorten it')}`
+            : '') +
+          (page.layout.hiddenLines
+            ? ` · ${tx(`${page.layout.hiddenLines} dòng không vừa bảng`, `${page.layout.hiddenLines} line(s) do not fit`)}`
+            : '') +
           (missing.length ? ` · ${tx('Bảng không có chữ', 'The board cannot draw')}: ${missing.join(' ')}` : '');
         warn = hints !== '';
       }
@@ -126,11 +142,24 @@ export function LedPreview({
   const text = pages.map((p) => p.lines.join(' / ')).join(' | ');
   const shown = view.pages.map((p) => p.view.lines.join(' / ')).join(' | ');
   // A refused page is not shown at all: its issue says so, a note on how it is drawn would not help.
-  const notes = fit ? view.pages.filter((p) => !p.view.refusal).map(renderingNote).filter((n): n is string => n !== null) : [];
+  const notes = fit
+    ? view.pages
+        .filter((p) => !p.view.refusal)
+        .map(renderingNote)
+        .filter((n): n is string => n !== null)
+    : [];
   return (
     <figure class="led-preview">
       {/* Wider boards draw wider, so boards of different sizes compare at a glance. */}
-      <canvas ref={canvas} role="img" aria-label={shown || text} data-testid="led-canvas" data-text={text} data-board={board.id} style={{ maxWidth: `${Math.min(760, display.columns * 4)}px` }} />
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={shown || text}
+        data-testid="led-canvas"
+        data-text={text}
+        data-board={board.id}
+        style={{ maxWidth: `${Math.min(760, display.columns * 4)}px` }}
+      />
       <figcaption ref={info} class="muted small" />
       {children}
       {fit && (view.issues.length > 0 || notes.length > 0) && (
@@ -159,17 +188,45 @@ export function LedPreview({
  * until the device list has loaded. Reloads when a board reports a display that differs from the one
  * shown, so previews and limits follow the boards live.
  */
-export function useTargetBoards(targets?: Targets, enabled = true): { boards: TargetBoard[] | null; error: string | null } {
+export function useTargetBoards(
+  targets?: Targets,
+  enabled = true,
+): { boards: TargetBoard[] | null; error: string | null } {
   const known = useRef(new Map<string, string>()); // '' = not reported yet
-  const devices = useResource<DeviceRecord[]>(enabled ? '/api/v1/devices' : null, [], enabled ? ['device', 'telemetry'] : [], (k, d) =>
-    k === 'device' || (!!d?.led?.display && known.current.has(d.deviceId) && known.current.get(d.deviceId) !== displayKey(d.led.display)),
+  const devices = useResource<DeviceRecord[]>(
+    enabled ? '/api/v1/devices' : null,
+    [],
+    enabled ? ['device', 'telemetry'] : [],
+    (k, d) =>
+      k === 'device' ||
+      (!!d?.led?.display &&
+        known.current.has(d.deviceId) &&
+        known.current.get(d.deviceId) !== displayKey(d.led.display)),
   );
   const list = devices.data;
-  if (list) known.current = new Map(list.filter((d) => d.kind === 'led').map((d) => { const b = boardFromDevice(d); return [d.id, b.assumed ? '' : displayKey(b.display)]; }));
+  if (list)
+    known.current = new Map(
+      list
+        .filter((d) => d.kind === 'led')
+        .map((d) => {
+          const b = boardFromDevice(d);
+          return [d.id, b.assumed ? '' : displayKey(b.display)];
+        }),
+    );
   return { boards: list ? targetedBoards(list, targets ?? null) : null, error: devices.error };
 }
 
-export function LedBoardPreviews({ pages, targets, emergency = false, loaded }: { pages: LedPageInput[]; targets?: Targets; emergency?: boolean; loaded?: { boards: TargetBoard[] | null; error: string | null } }) {
+export function LedBoardPreviews({
+  pages,
+  targets,
+  emergency = false,
+  loaded,
+}: {
+  pages: LedPageInput[];
+  targets?: Targets;
+  emergency?: boolean;
+  loaded?: { boards: TargetBoard[] | null; error: string | null };
+}) {
   // The composer already follows the boards (for its limits): it passes them in; others load them here.
   const own = useTargetBoards(targets, !loaded);
   const { boards, error } = loaded ?? own;
@@ -179,14 +236,26 @@ export function LedBoardPreviews({ pages, targets, emergency = false, loaded }: 
   if (!groups || groups.length === 0) {
     const size = sizeLabel(DEFAULT_PREVIEW_DISPLAY);
     const note = devices.error
-      ? tx(`Không tải được danh sách bảng LED — xem trước trên bảng mặc định ${size}.`, `Could not load the LED boards — previewed on a default ${size} board.`)
+      ? tx(
+          `Không tải được danh sách bảng LED — xem trước trên bảng mặc định ${size}.`,
+          `Could not load the LED boards — previewed on a default ${size} board.`,
+        )
       : !groups
         ? null
         : !targets
-          ? tx(`Khu vực của bạn chưa có bảng LED — xem trước trên bảng mặc định ${size}.`, `There are no LED boards in your area — previewed on a default ${size} board.`)
+          ? tx(
+              `Khu vực của bạn chưa có bảng LED — xem trước trên bảng mặc định ${size}.`,
+              `There are no LED boards in your area — previewed on a default ${size} board.`,
+            )
           : targets.areas.length === 0 && !targets.devices?.length
-            ? tx(`Chưa chọn nơi phát — xem trước trên bảng mặc định ${size}; chọn nơi phát để xem trên đúng các bảng LED sẽ nhận.`, `No place chosen yet — previewed on a default ${size} board; choose where to see the boards that will show it.`)
-            : tx(`Nơi phát đã chọn không có bảng LED — thông điệp sẽ không hiện trên bảng nào. Xem trước trên bảng mặc định ${size}.`, `The places chosen have no LED boards — the message will not be shown on any. Previewed on a default ${size} board.`);
+            ? tx(
+                `Chưa chọn nơi phát — xem trước trên bảng mặc định ${size}; chọn nơi phát để xem trên đúng các bảng LED sẽ nhận.`,
+                `No place chosen yet — previewed on a default ${size} board; choose where to see the boards that will show it.`,
+              )
+            : tx(
+                `Nơi phát đã chọn không có bảng LED — thông điệp sẽ không hiện trên bảng nào. Xem trước trên bảng mặc định ${size}.`,
+                `The places chosen have no LED boards — the message will not be shown on any. Previewed on a default ${size} board.`,
+              );
     return (
       <div class="led-boards">
         {note && (
@@ -201,7 +270,12 @@ export function LedBoardPreviews({ pages, targets, emergency = false, loaded }: 
   const count = groups.reduce((n, g) => n + g.boards.length, 0);
   return (
     <div class="led-boards" data-testid="led-boards">
-      <p class="muted small">{tx(`Thông điệp sẽ hiện trên ${count} bảng LED, xem trước theo từng loại bảng:`, `The message will show on ${count} LED board(s), previewed per kind of board:`)}</p>
+      <p class="muted small">
+        {tx(
+          `Thông điệp sẽ hiện trên ${count} bảng LED, xem trước theo từng loại bảng:`,
+          `The message will show on ${count} LED board(s), previewed per kind of board:`,
+        )}
+      </p>
       {groups.map((g) => (
         <section class="led-board-group" data-testid="led-board-group" data-display={g.key}>
           <LedPreview pages={pages} display={g.display} emergency={emergency} fit>

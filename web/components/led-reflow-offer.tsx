@@ -53,7 +53,10 @@ export function LedReflowOffer({
               <div data-testid="reflow-preview" data-display={displayKey(g.display)}>
                 <LedPreview pages={reflow.pages} display={g.display} emergency={emergency} fit>
                   <p class="small muted">
-                    {tx(`Sau khi chia: bảng ${sizeLabel(g.display)}, ${reflow.pages.length} trang`, `Laid out: the ${sizeLabel(g.display)} board, ${reflow.pages.length} page(s)`)}
+                    {tx(
+                      `Sau khi chia: bảng ${sizeLabel(g.display)}, ${reflow.pages.length} trang`,
+                      `Laid out: the ${sizeLabel(g.display)} board, ${reflow.pages.length} page(s)`,
+                    )}
                   </p>
                 </LedPreview>
               </div>

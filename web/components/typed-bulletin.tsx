@@ -42,25 +42,46 @@ export function TypedBulletin({
   useEffect(() => {
     if (mediaId === '' || mediaId === media?.id || mediaId === loadedFor.current) return;
     loadedFor.current = mediaId;
-    get(`/api/v1/media/${mediaId}`).then((m) => {
-      if (!m.tts) return;
-      setMedia(m);
-      setText(m.tts.text);
-      setOpen(true);
-    }, () => {});
+    get(`/api/v1/media/${mediaId}`).then(
+      (m) => {
+        if (!m.tts) return;
+        setMedia(m);
+        setText(m.tts.text);
+        setOpen(true);
+      },
+      () => {},
+    );
   }, [mediaId]);
 
   // How the engine will say it, shortly after the official stops typing.
   useEffect(() => {
     if (!text.trim()) return setSpoken('');
-    const t = setTimeout(() => post('/api/v1/tts/spoken', { text }).then((r) => setSpoken(r.spoken), () => setSpoken('')), 300);
+    const t = setTimeout(
+      () =>
+        post('/api/v1/tts/spoken', { text }).then(
+          (r) => setSpoken(r.spoken),
+          () => setSpoken(''),
+        ),
+      300,
+    );
     return () => clearTimeout(t);
   }, [text]);
 
   const stale = !!media && media.tts?.text !== text.trim();
   // Only while the form's audio is this reading: an upload chosen instead is not held back.
   const inUse = !!media && (mediaId === media.id || media.status === 'processing');
-  useEffect(() => onStop(stale && open && inUse ? tx('Nội dung văn bản đã sửa nhưng chưa tạo lại giọng đọc: bấm «Tạo lại giọng đọc».', 'The text was edited but not read again: press «Read it again».') : null), [stale, open, inUse, lang()]);
+  useEffect(
+    () =>
+      onStop(
+        stale && open && inUse
+          ? tx(
+              'Nội dung văn bản đã sửa nhưng chưa tạo lại giọng đọc: bấm «Tạo lại giọng đọc».',
+              'The text was edited but not read again: press «Read it again».',
+            )
+          : null,
+      ),
+    [stale, open, inUse, lang()],
+  );
   useEffect(() => onLedText(forLed && open ? text : null), [forLed, open, text]);
 
   const generate = async () => {
@@ -92,8 +113,15 @@ export function TypedBulletin({
   const seconds = Math.round(chars / CHARS_PER_SECOND);
   const unavailable = engine && !engine.available;
   return (
-    <details class="typed-bulletin" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid="tts">
-      <summary>{tx('Soạn bản tin bằng văn bản (máy đọc thành giọng nói)', 'Type the bulletin (read aloud by the hub)')}</summary>
+    <details
+      class="typed-bulletin"
+      open={open}
+      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+      data-testid="tts"
+    >
+      <summary>
+        {tx('Soạn bản tin bằng văn bản (máy đọc thành giọng nói)', 'Type the bulletin (read aloud by the hub)')}
+      </summary>
       {unavailable && (
         <p class="alert warn" data-testid="tts-unavailable">
           {lang() === 'vi' ? engine.problem?.vi : engine.problem?.en}
@@ -101,10 +129,23 @@ export function TypedBulletin({
       )}
       <label>
         {tx('Nội dung cần đọc', 'Text to read')}
-        <textarea rows={5} value={text} name="tts-text" data-testid="tts-text" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} placeholder={tx('Ví dụ: UBND phường thông báo: 7h30 ngày 30/4, TDP số 5 tổ chức tổng vệ sinh…', 'e.g. UBND phường thông báo: 7h30 ngày 30/4, TDP số 5 tổ chức tổng vệ sinh…')} />
+        <textarea
+          rows={5}
+          value={text}
+          name="tts-text"
+          data-testid="tts-text"
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+          placeholder={tx(
+            'Ví dụ: UBND phường thông báo: 7h30 ngày 30/4, TDP số 5 tổ chức tổng vệ sinh…',
+            'e.g. UBND phường thông báo: 7h30 ngày 30/4, TDP số 5 tổ chức tổng vệ sinh…',
+          )}
+        />
       </label>
       <p class={`small ${chars > max ? 'error' : 'muted'}`} data-testid="tts-count">
-        {tx(`${chars}/${max} ký tự · khoảng ${seconds} giây đọc`, `${chars}/${max} characters · about ${seconds} s of speech`)}
+        {tx(
+          `${chars}/${max} ký tự · khoảng ${seconds} giây đọc`,
+          `${chars}/${max} characters · about ${seconds} s of speech`,
+        )}
         {engine && ` · ${tx('giọng', 'voice')} ${engine.engine} (${engine.voice})`}
       </p>
       {spoken && (
@@ -113,11 +154,26 @@ export function TypedBulletin({
         </p>
       )}
       <div class="row">
-        <button type="button" class="primary" data-testid="tts-generate" disabled={busy || !text.trim() || chars > max || unavailable} onClick={generate}>
-          {busy ? tx('Đang tạo giọng đọc…', 'Reading…') : media ? tx('Tạo lại giọng đọc', 'Read it again') : tx('Tạo giọng đọc', 'Read it aloud')}
+        <button
+          type="button"
+          class="primary"
+          data-testid="tts-generate"
+          disabled={busy || !text.trim() || chars > max || unavailable}
+          onClick={generate}
+        >
+          {busy
+            ? tx('Đang tạo giọng đọc…', 'Reading…')
+            : media
+              ? tx('Tạo lại giọng đọc', 'Read it again')
+              : tx('Tạo giọng đọc', 'Read it aloud')}
         </button>
         <label class="check">
-          <input type="checkbox" checked={forLed} data-testid="tts-led" onChange={(e) => setForLed((e.target as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            checked={forLed}
+            data-testid="tts-led"
+            onChange={(e) => setForLed((e.target as HTMLInputElement).checked)}
+          />
           {tx('Dùng nội dung này cho bảng LED', 'Use this text for the LED boards')}
         </label>
       </div>

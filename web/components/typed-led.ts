@@ -11,14 +11,19 @@ export function useLedFromText(limits: ComposeLimits | null, setPages: (p: LedPa
   const [cut, setCut] = useState<string | null>(null);
   const l = limits ?? composeLimits([]);
   // Still pages no wider than the narrowest target board (the default preview board when none).
-  const columns = Math.min(...(l.boards.length ? l.boards.map((b) => b.display.columns) : [DEFAULT_PREVIEW_DISPLAY.columns]));
+  const columns = Math.min(
+    ...(l.boards.length ? l.boards.map((b) => b.display.columns) : [DEFAULT_PREVIEW_DISPLAY.columns]),
+  );
   useEffect(() => {
     if (text === null || !text.trim()) return setCut(null);
     const r = ledPagesFromText(text, { lines: l.lines, maxChars: l.maxChars, columns });
     setPages(r.pages);
     setCut(
       r.cut
-        ? tx(`Nội dung dài hơn ${MAX_PAGES} trang của bảng LED: hãy rút gọn thông điệp LED, hoặc bỏ chọn «Dùng nội dung này cho bảng LED».`, `The text runs past the ${MAX_PAGES} pages an LED message can have: shorten the LED message, or untick «Use this text for the LED boards».`)
+        ? tx(
+            `Nội dung dài hơn ${MAX_PAGES} trang của bảng LED: hãy rút gọn thông điệp LED, hoặc bỏ chọn «Dùng nội dung này cho bảng LED».`,
+            `The text runs past the ${MAX_PAGES} pages an LED message can have: shorten the LED message, or untick «Use this text for the LED boards».`,
+          )
         : null,
     );
   }, [text, l.lines, l.maxChars, columns]);

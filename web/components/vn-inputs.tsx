@@ -12,7 +12,21 @@ const PARSE: Record<Kind, (s: string) => string | null> = { date: parseDateInput
 const SHOW: Record<Kind, (v: string) => string> = { date: showDateInput, time: (v) => v };
 const ERROR: Record<Kind, { vi: string; en: string }> = { date: DATE_INPUT_ERROR, time: TIME_INPUT_ERROR };
 
-function VnField({ kind, name, value, onChange, label, testid }: { kind: Kind; name: string; value: string; onChange: (v: string) => void; label?: string; testid?: string }) {
+function VnField({
+  kind,
+  name,
+  value,
+  onChange,
+  label,
+  testid,
+}: {
+  kind: Kind;
+  name: string;
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+  testid?: string;
+}) {
   const [text, setText] = useState(SHOW[kind](value));
   const [touched, setTouched] = useState(false);
   // Follow a value set from outside (an edit loaded, a reset); not the one this field reported.
@@ -57,6 +71,18 @@ function VnField({ kind, name, value, onChange, label, testid }: { kind: Kind; n
 }
 
 /** A day as dd/mm/yyyy; `value` and `onChange` in "yyyy-mm-dd". */
-export const DateInput = (p: { name: string; value: string; onChange: (v: string) => void; label?: string; testid?: string }) => <VnField kind="date" {...p} />;
+export const DateInput = (p: {
+  name: string;
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+  testid?: string;
+}) => <VnField kind="date" {...p} />;
 /** A 24-hour time as HH:mm; `value` and `onChange` in "HH:MM". */
-export const TimeInput = (p: { name: string; value: string; onChange: (v: string) => void; label?: string; testid?: string }) => <VnField kind="time" {...p} />;
+export const TimeInput = (p: {
+  name: string;
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+  testid?: string;
+}) => <VnField kind="time" {...p} />;

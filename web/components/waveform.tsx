@@ -14,7 +14,10 @@ export function AudioWithWave({ media }: { media: any }) {
   // Fetch the peaks only once the waveform scrolls into view (a library can be long).
   useEffect(() => {
     if (!box.current || typeof IntersectionObserver === 'undefined') return setVisible(true);
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()), { rootMargin: '200px' });
+    const io = new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()),
+      { rootMargin: '200px' },
+    );
     io.observe(box.current);
     return () => io.disconnect();
   }, []);
@@ -39,7 +42,14 @@ export function AudioWithWave({ media }: { media: any }) {
   return (
     <div class="wave" ref={box}>
       {peaks ? (
-        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" class="wave-svg" data-testid="waveform" data-points={peaks.length} onClick={seek}>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          preserveAspectRatio="none"
+          class="wave-svg"
+          data-testid="waveform"
+          data-points={peaks.length}
+          onClick={seek}
+        >
           <path
             d={peaks.map((p, i) => `M${i + 0.5} ${H / 2 - (p * H) / 2}V${H / 2 + (p * H) / 2}`).join('')}
             stroke="#1565c0"

@@ -40,16 +40,21 @@ export function setToken(t: string | null) {
 export const whenLoggedOut = (f: () => void) => (onLoggedOut = f);
 
 /** A URL that carries the token (for <audio>, downloads and EventSource). */
-export const withToken = (url: string) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token ?? '')}`;
+export const withToken = (url: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token ?? '')}`;
 
-const networkError = () => new ApiError(0, tx('Lỗi mạng: không kết nối được với máy chủ.', 'Network error: the hub cannot be reached.'), null);
+const networkError = () =>
+  new ApiError(0, tx('Lỗi mạng: không kết nối được với máy chủ.', 'Network error: the hub cannot be reached.'), null);
 
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {

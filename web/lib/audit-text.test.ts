@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { auditSentence, auditWho, type AuditEntry } from './audit-text.ts';
 
-const entry = (o: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '2026-11-30T00:00:00Z', username: 'lanhdao.hd', userName: 'Lãnh đạo phường Hạ Đình', action: 'broadcast.approve', target: '3f1c-uuid', targetName: 'Bản tin sáng', detail: null, names: {}, ...o });
+const entry = (o: Partial<AuditEntry>): AuditEntry => ({
+  id: 1,
+  at: '2026-11-30T00:00:00Z',
+  username: 'lanhdao.hd',
+  userName: 'Lãnh đạo phường Hạ Đình',
+  action: 'broadcast.approve',
+  target: '3f1c-uuid',
+  targetName: 'Bản tin sáng',
+  detail: null,
+  names: {},
+  ...o,
+});
 
 describe('the activity log in sentences with names', () => {
   it('names the user and the bulletin instead of ids, in Vietnamese and in English', () => {
@@ -9,24 +20,73 @@ describe('the activity log in sentences with names', () => {
     expect(auditWho(e, 'vi')).toBe('Lãnh đạo phường Hạ Đình');
     expect(auditSentence(e, 'vi')).toBe('Phê duyệt lịch phát «Bản tin sáng»');
     expect(auditSentence(e, 'en')).toBe('Approved «Bản tin sáng»');
-    expect(auditSentence(entry({ action: 'broadcast.reject', detail: { reason: 'Sai giờ' } }), 'vi')).toBe('Từ chối lịch phát «Bản tin sáng», lý do: Sai giờ');
+    expect(auditSentence(entry({ action: 'broadcast.reject', detail: { reason: 'Sai giờ' } }), 'vi')).toBe(
+      'Từ chối lịch phát «Bản tin sáng», lý do: Sai giờ',
+    );
   });
   it('reads the detail through the names the hub resolved: areas, devices, other bulletins', () => {
     const names = { 'hn/tx/hd': 'Phường Hạ Đình', 'loa-1': 'Cụm loa Hạ Đình 01', 'b-quan': 'Tin của quận' };
-    expect(auditSentence(entry({ action: 'broadcast.submit', names, detail: { title: 'Bản tin sáng', priority: 'normal', targets: { areas: ['hn/tx/hd'], devices: ['loa-1'] } } }), 'vi')).toBe(
-      'Gửi duyệt lịch phát «Bản tin sáng» (Thông thường) tại Phường Hạ Đình, Cụm loa Hạ Đình 01',
-    );
-    expect(auditSentence(entry({ action: 'broadcast.decision', names, detail: { decision: 'yield', conflictsWith: ['b-quan'], excluded: 2, devices: ['loa-1'] } }), 'vi')).toBe(
+    expect(
+      auditSentence(
+        entry({
+          action: 'broadcast.submit',
+          names,
+          detail: { title: 'Bản tin sáng', priority: 'normal', targets: { areas: ['hn/tx/hd'], devices: ['loa-1'] } },
+        }),
+        'vi',
+      ),
+    ).toBe('Gửi duyệt lịch phát «Bản tin sáng» (Thông thường) tại Phường Hạ Đình, Cụm loa Hạ Đình 01');
+    expect(
+      auditSentence(
+        entry({
+          action: 'broadcast.decision',
+          names,
+          detail: { decision: 'yield', conflictsWith: ['b-quan'], excluded: 2, devices: ['loa-1'] },
+        }),
+        'vi',
+      ),
+    ).toBe(
       'Trùng giờ với «Tin của quận»: nhường cho bản tin cấp trên; 2 lần phát của «Bản tin sáng» không phát trên Cụm loa Hạ Đình 01',
     );
-    expect(auditSentence(entry({ action: 'quiet-hours.add', target: 'hn/tx/hd', targetName: 'Phường Hạ Đình', detail: { start: '22:00', end: '05:00' } }), 'vi')).toBe('Đặt giờ yên tĩnh 22:00–05:00 cho «Phường Hạ Đình»');
-    expect(auditSentence(entry({ action: 'media.upload', target: '7', targetName: 'thong-bao.wav', detail: { name: 'thong-bao.wav', bytes: 1_536_000 } }), 'vi')).toBe('Tải lên tệp âm thanh «thong-bao.wav» (1.500 KB)');
+    expect(
+      auditSentence(
+        entry({
+          action: 'quiet-hours.add',
+          target: 'hn/tx/hd',
+          targetName: 'Phường Hạ Đình',
+          detail: { start: '22:00', end: '05:00' },
+        }),
+        'vi',
+      ),
+    ).toBe('Đặt giờ yên tĩnh 22:00–05:00 cho «Phường Hạ Đình»');
+    expect(
+      auditSentence(
+        entry({
+          action: 'media.upload',
+          target: '7',
+          targetName: 'thong-bao.wav',
+          detail: { name: 'thong-bao.wav', bytes: 1_536_000 },
+        }),
+        'vi',
+      ),
+    ).toBe('Tải lên tệp âm thanh «thong-bao.wav» (1.500 KB)');
   });
   it('never shows raw JSON: a device acting, an unknown action, an id with no name left', () => {
     expect(auditWho(entry({ userName: null, username: null, action: 'device.enrol' }), 'vi')).toBe('thiết bị');
-    expect(auditSentence(entry({ action: 'media.frobnicate', targetName: 'cu.wav' }), 'vi')).toBe('media.frobnicate «cu.wav»');
-    expect(auditSentence(entry({ action: 'broadcast.cancel', targetName: null, target: 'gone-id' }), 'vi')).toBe('Hủy lịch phát «gone-id»');
-    for (const action of ['broadcast.submit', 'broadcast.emergency', 'user.create', 'area.boundary.import', 'broadcast.revise']) expect(auditSentence(entry({ action, detail: {} }), 'vi')).not.toMatch(/[{}[\]"]|undefined|null/);
+    expect(auditSentence(entry({ action: 'media.frobnicate', targetName: 'cu.wav' }), 'vi')).toBe(
+      'media.frobnicate «cu.wav»',
+    );
+    expect(auditSentence(entry({ action: 'broadcast.cancel', targetName: null, target: 'gone-id' }), 'vi')).toBe(
+      'Hủy lịch phát «gone-id»',
+    );
+    for (const action of [
+      'broadcast.submit',
+      'broadcast.emergency',
+      'user.create',
+      'area.boundary.import',
+      'broadcast.revise',
+    ])
+      expect(auditSentence(entry({ action, detail: {} }), 'vi')).not.toMatch(/[{}[\]"]|undefined|null/);
   });
 });
 
@@ -36,12 +96,17 @@ describe('every action the hub audits has words', () => {
     const path = await import('node:path');
     const { AUDIT_ACTIONS } = await import('./audit-text.ts');
     const root = path.resolve(import.meta.dirname, '..', '..', 'hub');
-    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    );
     const actions = new Set<string>();
-    for (const f of files) for (const m of readFileSync(path.join(root, f), 'utf8').matchAll(/audit\([^,]+,[^,]+,\s*(?:[^'"`,]*\?\s*)?'([a-z-]+\.[a-z.-]+)'(?:\s*:\s*'([a-z-]+\.[a-z.-]+)')?/g)) {
-      actions.add(m[1]);
-      if (m[2]) actions.add(m[2]);
-    }
+    for (const f of files)
+      for (const m of readFileSync(path.join(root, f), 'utf8').matchAll(
+        /audit\([^,]+,[^,]+,\s*(?:[^'"`,]*\?\s*)?'([a-z-]+\.[a-z.-]+)'(?:\s*:\s*'([a-z-]+\.[a-z.-]+)')?/g,
+      )) {
+        actions.add(m[1]);
+        if (m[2]) actions.add(m[2]);
+      }
     expect(actions.size).toBeGreaterThan(15);
     for (const a of actions) {
       expect(AUDIT_ACTIONS[a], a).toBeDefined();

@@ -59,17 +59,21 @@ export const auditActionLabel = (action: string, lang: Lang) => {
 };
 
 /** Who did it: the user's name, or the system / the device itself. */
-export const auditWho = (e: AuditEntry, lang: Lang) => e.userName ?? e.username ?? (e.action === 'device.enrol' ? (lang === 'en' ? 'the device' : 'thiết bị') : lang === 'en' ? 'system' : 'hệ thống');
+export const auditWho = (e: AuditEntry, lang: Lang) =>
+  e.userName ??
+  e.username ??
+  (e.action === 'device.enrol' ? (lang === 'en' ? 'the device' : 'thiết bị') : lang === 'en' ? 'system' : 'hệ thống');
 
 /** One sentence, in `lang`, saying what the entry records (its subject is the "who" column). */
 export function auditSentence(e: AuditEntry, lang: Lang): string {
   const t = (vi: string, en: string) => (lang === 'en' ? en : vi);
   const d = e.detail ?? {};
   const q = (s: string) => `«${s}»`;
-  const named = (id: unknown) => (id === undefined || id === null ? '' : e.names?.[String(id)] ?? String(id));
+  const named = (id: unknown) => (id === undefined || id === null ? '' : (e.names?.[String(id)] ?? String(id)));
   const list = (ids: unknown) => (Array.isArray(ids) ? ids.map(named).join(', ') : '');
   const it = q(e.targetName ?? e.target);
-  const pick = (m: Record<string, [string, string]>, k: unknown) => (typeof k === 'string' ? (m[k] ? t(...m[k]) : k) : '');
+  const pick = (m: Record<string, [string, string]>, k: unknown) =>
+    typeof k === 'string' ? (m[k] ? t(...m[k]) : k) : '';
   /** " (Thông thường)" — or nothing when the entry did not record it. */
   const paren = (s: string) => (s ? ` (${s})` : '');
   const places = (targets: any) => [list(targets?.areas), list(targets?.devices)].filter(Boolean).join(', ');
@@ -78,9 +82,15 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     case 'auth.login':
       return t('Đăng nhập', 'Logged in');
     case 'auth.token':
-      return t(`Tạo mã truy cập ${q(e.target)} cho phần mềm kết nối`, `Created the API token ${q(e.target)} for a script`);
+      return t(
+        `Tạo mã truy cập ${q(e.target)} cho phần mềm kết nối`,
+        `Created the API token ${q(e.target)} for a script`,
+      );
     case 'user.create':
-      return t(`Tạo tài khoản ${it}`, `Created the account ${it}`) + paren([pick(ROLE, d.role), d.scope ? named(d.scope) : ''].filter(Boolean).join(', '));
+      return (
+        t(`Tạo tài khoản ${it}`, `Created the account ${it}`) +
+        paren([pick(ROLE, d.role), d.scope ? named(d.scope) : ''].filter(Boolean).join(', '))
+      );
     case 'area.create':
       return t(`Tạo khu vực ${it}`, `Created the area ${it}`);
     case 'device.create':
@@ -88,63 +98,124 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     case 'device.enrol':
       return t(`Thiết bị ${it} kích hoạt và kết nối với hệ thống`, `The device ${it} enrolled with the hub`);
     case 'device.reenrol':
-      return t(`Cấp mã đăng ký mới cho ${it}; thông tin đăng nhập cũ bị thu hồi`, `Issued a new enrolment token for ${it}; the old credentials are revoked`);
+      return t(
+        `Cấp mã đăng ký mới cho ${it}; thông tin đăng nhập cũ bị thu hồi`,
+        `Issued a new enrolment token for ${it}; the old credentials are revoked`,
+      );
     case 'device.revoke':
       return t(`Thu hồi quyền kết nối của ${it}`, `Revoked ${it}`);
     case 'device.decommission':
-      return t(`Ngừng sử dụng ${it} vĩnh viễn (báo cáo vẫn giữ lịch sử)`, `Decommissioned ${it} for good (reports keep its history)`);
+      return t(
+        `Ngừng sử dụng ${it} vĩnh viễn (báo cáo vẫn giữ lịch sử)`,
+        `Decommissioned ${it} for good (reports keep its history)`,
+      );
     case 'media.upload':
-      return t(`Tải lên tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`, `Uploaded the audio file ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`);
+      return t(
+        `Tải lên tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`,
+        `Uploaded the audio file ${q(d.name ?? e.targetName ?? e.target)}${typeof d.bytes === 'number' ? ` (${fmtNumber(d.bytes / 1024, 0, lang)} KB)` : ''}`,
+      );
     case 'media.archive':
-      return t(`Lưu trữ tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} (ẩn khỏi thư viện, có thể khôi phục)`, `Archived audio ${q(d.name ?? e.targetName ?? e.target)} (hidden from the library, restorable)`);
+      return t(
+        `Lưu trữ tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} (ẩn khỏi thư viện, có thể khôi phục)`,
+        `Archived audio ${q(d.name ?? e.targetName ?? e.target)} (hidden from the library, restorable)`,
+      );
     case 'media.restore':
-      return t(`Khôi phục tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} vào thư viện`, `Restored audio ${q(d.name ?? e.targetName ?? e.target)} to the library`);
+      return t(
+        `Khôi phục tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)} vào thư viện`,
+        `Restored audio ${q(d.name ?? e.targetName ?? e.target)} to the library`,
+      );
     case 'media.delete':
-      return t(`Xóa tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}`, `Deleted audio ${q(d.name ?? e.targetName ?? e.target)}`);
+      return t(
+        `Xóa tệp âm thanh ${q(d.name ?? e.targetName ?? e.target)}`,
+        `Deleted audio ${q(d.name ?? e.targetName ?? e.target)}`,
+      );
     case 'media.tts':
     case 'media.tts-regenerate': {
       const chars = typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?';
       return e.action === 'media.tts'
-        ? t(`Cho máy đọc bản tin soạn bằng văn bản (${chars} ký tự) thành tệp âm thanh ${it}`, `Had a typed bulletin (${chars} characters) read aloud into the audio ${it}`)
-        : t(`Cho máy đọc lại bản tin văn bản đã sửa (${chars} ký tự) thành tệp âm thanh ${it}`, `Had an edited typed bulletin (${chars} characters) read again into the audio ${it}`);
+        ? t(
+            `Cho máy đọc bản tin soạn bằng văn bản (${chars} ký tự) thành tệp âm thanh ${it}`,
+            `Had a typed bulletin (${chars} characters) read aloud into the audio ${it}`,
+          )
+        : t(
+            `Cho máy đọc lại bản tin văn bản đã sửa (${chars} ký tự) thành tệp âm thanh ${it}`,
+            `Had an edited typed bulletin (${chars} characters) read again into the audio ${it}`,
+          );
     }
     case 'media.tts-failed':
-      return t(`Máy đọc văn bản không đọc được bản tin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} ký tự)`, `The text-to-speech engine could not read a bulletin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} characters)`);
+      return t(
+        `Máy đọc văn bản không đọc được bản tin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} ký tự)`,
+        `The text-to-speech engine could not read a bulletin (${typeof d.chars === 'number' ? fmtNumber(d.chars, 0, lang) : '?'} characters)`,
+      );
     case 'broadcast.submit':
-      return t(`Gửi duyệt lịch phát ${it}`, `Submitted ${it}`) + paren(pick(PRIORITY, d.priority)) + at(d.targets, 'tại', 'for');
+      return (
+        t(`Gửi duyệt lịch phát ${it}`, `Submitted ${it}`) +
+        paren(pick(PRIORITY, d.priority)) +
+        at(d.targets, 'tại', 'for')
+      );
     case 'broadcast.emergency':
-      return t(`Phát khẩn cấp ${it}`, `Sent the emergency ${it}`) + at(d.targets, 'tới', 'to') + t(' (không cần phê duyệt)', ' (no approval needed)');
+      return (
+        t(`Phát khẩn cấp ${it}`, `Sent the emergency ${it}`) +
+        at(d.targets, 'tới', 'to') +
+        t(' (không cần phê duyệt)', ' (no approval needed)')
+      );
     case 'broadcast.approve':
       return t(`Phê duyệt lịch phát ${it}`, `Approved ${it}`);
     case 'broadcast.reject':
-      return t(`Từ chối lịch phát ${it}${d.reason ? `, lý do: ${d.reason}` : ''}`, `Rejected ${it}${d.reason ? `, because: ${d.reason}` : ''}`);
+      return t(
+        `Từ chối lịch phát ${it}${d.reason ? `, lý do: ${d.reason}` : ''}`,
+        `Rejected ${it}${d.reason ? `, because: ${d.reason}` : ''}`,
+      );
     case 'broadcast.cancel':
       return t(`Hủy lịch phát ${it}`, `Cancelled ${it}`);
     case 'broadcast.edit':
       return t(`Sửa lịch phát ${it}; bản tin chờ duyệt lại`, `Edited ${it}; it waits for approval again`);
     case 'broadcast.revise':
-      return d.replaces ? t(`Gửi bản sửa ${it} của lịch đã duyệt ${q(named(d.replaces))}`, `Submitted ${it}, an edit of the approved ${q(named(d.replaces))}`) : t(`Gửi bản sửa ${it}`, `Submitted the edit ${it}`);
+      return d.replaces
+        ? t(
+            `Gửi bản sửa ${it} của lịch đã duyệt ${q(named(d.replaces))}`,
+            `Submitted ${it}, an edit of the approved ${q(named(d.replaces))}`,
+          )
+        : t(`Gửi bản sửa ${it}`, `Submitted the edit ${it}`);
     case 'broadcast.superseded':
-      return t(`Lịch phát ${it} được thay bằng bản sửa đã duyệt`, `${it} was replaced by its approved edit`) + (d.by ? ` ${q(named(d.by))}` : '');
+      return (
+        t(`Lịch phát ${it} được thay bằng bản sửa đã duyệt`, `${it} was replaced by its approved edit`) +
+        (d.by ? ` ${q(named(d.by))}` : '')
+      );
     case 'broadcast.decision': {
       const others = Array.isArray(d.conflictsWith) ? d.conflictsWith.map((x: string) => q(named(x))).join(', ') : '…';
       const n = fmtNumber(d.excluded ?? 0, 0, lang);
       if (d.sameLevel) {
         // A leader's choice at approval between two bulletins of the same level.
         return d.decision === 'yield'
-          ? t(`Trùng giờ với bản tin cùng cấp ${others}: chọn để ${it} nhường; ${n} lần phát của ${it} không phát trên ${list(d.devices) || 'thiết bị trùng giờ'}`, `Same-level clash with ${others}: chose that ${it} steps aside; ${n} occurrence(s) left off ${list(d.devices) || 'the clashing devices'}`)
-          : t(`Trùng giờ với bản tin cùng cấp ${others}: chọn phát ${it}; ${n} lần phát của bản tin kia không phát trên ${list(d.devices)}`, `Same-level clash with ${others}: chose that ${it} plays; ${n} occurrence(s) of the other left off ${list(d.devices)}`);
+          ? t(
+              `Trùng giờ với bản tin cùng cấp ${others}: chọn để ${it} nhường; ${n} lần phát của ${it} không phát trên ${list(d.devices) || 'thiết bị trùng giờ'}`,
+              `Same-level clash with ${others}: chose that ${it} steps aside; ${n} occurrence(s) left off ${list(d.devices) || 'the clashing devices'}`,
+            )
+          : t(
+              `Trùng giờ với bản tin cùng cấp ${others}: chọn phát ${it}; ${n} lần phát của bản tin kia không phát trên ${list(d.devices)}`,
+              `Same-level clash with ${others}: chose that ${it} plays; ${n} occurrence(s) of the other left off ${list(d.devices)}`,
+            );
       }
       return d.decision === 'yield'
-        ? t(`Trùng giờ với ${others}: nhường cho bản tin cấp trên; ${n} lần phát của ${it} không phát trên ${list(d.devices) || t('thiết bị trùng giờ', 'the clashing devices')}`, `Clash with ${others}: yielded to the higher level; ${n} occurrence(s) of ${it} left off ${list(d.devices) || 'the clashing devices'}`)
-        : t(`Trùng giờ với ${others}: phát bản tin của phường ${it}; ${n} lần phát của bản tin cấp trên không phát trên ${list(d.devices)}`, `Clash with ${others}: aired the ward's ${it}; ${n} occurrence(s) of the higher level's left off ${list(d.devices)}`);
+        ? t(
+            `Trùng giờ với ${others}: nhường cho bản tin cấp trên; ${n} lần phát của ${it} không phát trên ${list(d.devices) || t('thiết bị trùng giờ', 'the clashing devices')}`,
+            `Clash with ${others}: yielded to the higher level; ${n} occurrence(s) of ${it} left off ${list(d.devices) || 'the clashing devices'}`,
+          )
+        : t(
+            `Trùng giờ với ${others}: phát bản tin của phường ${it}; ${n} lần phát của bản tin cấp trên không phát trên ${list(d.devices)}`,
+            `Clash with ${others}: aired the ward's ${it}; ${n} occurrence(s) of the higher level's left off ${list(d.devices)}`,
+          );
     }
     case 'area.boundary.set':
       return t(`Cập nhật ranh giới của ${it}`, `Set the outline of ${it}`);
     case 'area.boundary.clear':
       return t(`Xóa ranh giới của ${it}`, `Cleared the outline of ${it}`);
     case 'area.boundary.import':
-      return t(`Nhập ranh giới cho ${fmtNumber(d.stored ?? (Array.isArray(d.areas) ? d.areas.length : 0), 0, lang)} khu vực trong ${it}`, `Imported the outlines of ${fmtNumber(d.stored ?? (Array.isArray(d.areas) ? d.areas.length : 0), 0, lang)} area(s) in ${it}`);
+      return t(
+        `Nhập ranh giới cho ${fmtNumber(d.stored ?? (Array.isArray(d.areas) ? d.areas.length : 0), 0, lang)} khu vực trong ${it}`,
+        `Imported the outlines of ${fmtNumber(d.stored ?? (Array.isArray(d.areas) ? d.areas.length : 0), 0, lang)} area(s) in ${it}`,
+      );
     case 'quiet-hours.add':
       return t(`Đặt giờ yên tĩnh ${d.start}–${d.end} cho ${it}`, `Set quiet hours ${d.start}–${d.end} for ${it}`);
     case 'quiet-hours.remove':

@@ -14,7 +14,15 @@ describe('calendar views: day, week, month in Vietnam time', () => {
     expect(viewTitle('day', at('2026-11-30'), 'en')).toBe('Monday 30 Nov 2026');
   });
   it('a week runs Monday to Sunday', () => {
-    expect(dates(viewDays('week', at('2026-12-03')))).toEqual(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06']);
+    expect(dates(viewDays('week', at('2026-12-03')))).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+    ]);
     expect(viewTitle('week', at('2026-12-03'), 'vi')).toBe('30/11 – 06/12/2026');
   });
   it('a month shows whole weeks around it, and the arrows cross the year', () => {

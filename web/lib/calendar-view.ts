@@ -9,10 +9,24 @@ export const WEEKDAYS_VI = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 
 export const WEEKDAYS_VI_SHORT = ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'];
 export const WEEKDAYS_EN = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 export const WEEKDAYS_EN_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "Thứ Hai" (0 = Monday). */
-export const weekdayName = (weekday: number, lang: Lang, short = false) => (lang === 'en' ? (short ? WEEKDAYS_EN_SHORT : WEEKDAYS_EN) : short ? WEEKDAYS_VI_SHORT : WEEKDAYS_VI)[weekday];
+export const weekdayName = (weekday: number, lang: Lang, short = false) =>
+  (lang === 'en' ? (short ? WEEKDAYS_EN_SHORT : WEEKDAYS_EN) : short ? WEEKDAYS_VI_SHORT : WEEKDAYS_VI)[weekday];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Vietnam midnight of the day containing `ms`. */
@@ -41,7 +55,7 @@ export function shift(view: CalendarView, anchor: number, dir: -1 | 1): number {
   const p = vnParts(anchor);
   const m = p.mo - 1 + dir;
   const y = p.y + Math.floor(m / 12);
-  return vnInstant(`${y}-${pad(((m % 12) + 12) % 12 + 1)}-01`);
+  return vnInstant(`${y}-${pad((((m % 12) + 12) % 12) + 1)}-01`);
 }
 
 /** "Thứ Hai, 30/11/2026" · "30/11 – 06/12/2026" · "Tháng 11/2026" (English: "Monday 30 Nov 2026" …). */
@@ -49,10 +63,15 @@ export function viewTitle(view: CalendarView, anchor: number, lang: Lang): strin
   const days = viewDays(view, anchor);
   const p = vnParts(days[0]);
   const dm = (q: { d: number; mo: number }) => `${pad(q.d)}/${pad(q.mo)}`;
-  if (view === 'day') return lang === 'en' ? `${weekdayName(p.weekday, lang)} ${p.d} ${MONTHS_EN[p.mo - 1].slice(0, 3)} ${p.y}` : `${weekdayName(p.weekday, lang)}, ${dm(p)}/${p.y}`;
+  if (view === 'day')
+    return lang === 'en'
+      ? `${weekdayName(p.weekday, lang)} ${p.d} ${MONTHS_EN[p.mo - 1].slice(0, 3)} ${p.y}`
+      : `${weekdayName(p.weekday, lang)}, ${dm(p)}/${p.y}`;
   if (view === 'week') {
     const e = vnParts(days[6]);
-    return lang === 'en' ? `${p.d} ${MONTHS_EN[p.mo - 1].slice(0, 3)} – ${e.d} ${MONTHS_EN[e.mo - 1].slice(0, 3)} ${e.y}` : `${dm(p)} – ${dm(e)}/${e.y}`;
+    return lang === 'en'
+      ? `${p.d} ${MONTHS_EN[p.mo - 1].slice(0, 3)} – ${e.d} ${MONTHS_EN[e.mo - 1].slice(0, 3)} ${e.y}`
+      : `${dm(p)} – ${dm(e)}/${e.y}`;
   }
   const a = vnParts(anchor);
   return lang === 'en' ? `${MONTHS_EN[a.mo - 1]} ${a.y}` : `Tháng ${a.mo}/${a.y}`;

@@ -2,7 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, onLive, type LiveKind } from './api.ts';
 
 /** Fetches a JSON resource; reloads when `deps` change or when one of `liveKinds` arrives (debounced). */
-export function useResource<T>(path: string | null, deps: unknown[] = [], liveKinds: LiveKind[] = [], filter?: (kind: LiveKind, data: any) => boolean) {
+export function useResource<T>(
+  path: string | null,
+  deps: unknown[] = [],
+  liveKinds: LiveKind[] = [],
+  filter?: (kind: LiveKind, data: any) => boolean,
+) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [n, setN] = useState(0);

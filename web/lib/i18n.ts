@@ -60,7 +60,10 @@ export const MODE: Record<string, [string, string]> = {
 };
 /** Why the hub decided a broadcast without a person's note (hub/broadcasts: DECISION_CODES). */
 export const DECISION_REASON: Record<string, [string, string]> = {
-  'emergency-self-approved': ['Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt', 'Emergency sent by the district office: no approval needed'],
+  'emergency-self-approved': [
+    'Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt',
+    'Emergency sent by the district office: no approval needed',
+  ],
 };
 /** What to show as a decision's reason: the decider's own words, or the hub's code in the reader's language. */
 export const decisionReason = (b: { decisionNote?: string | null; decisionCode?: string | null }) =>

@@ -21,7 +21,14 @@ import { planMessage } from '../../firmware-bridge/led/alpha/mapping.ts';
 
 const HD = 'ha-noi/thanh-xuan/ha-dinh';
 const KG = 'ha-noi/thanh-xuan/kim-giang';
-const ascii96: LedDisplay = { rows: 16, columns: 96, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' };
+const ascii96: LedDisplay = {
+  rows: 16,
+  columns: 96,
+  maxLineChars: 64,
+  charset: 'ascii',
+  vietnamese: 'picture',
+  stripMarker: '[KD] ',
+};
 const ascii192: LedDisplay = { ...ascii96, rows: 32, columns: 192 };
 const strip: LedDisplay = { ...ascii192, vietnamese: 'strip' };
 const utf8: LedDisplay = { rows: 16, columns: 96, maxLineChars: 64, charset: 'unicode-utf8', vietnamese: 'picture' };
@@ -38,19 +45,40 @@ const devices: DeviceRecord[] = [
 
 describe('which LED boards a message reaches', () => {
   it('a board that has reported uses its display; one that has not is assumed to have the Alpha defaults', () => {
-    expect(boardFromDevice(devices[0])).toEqual({ id: 'led-hd-1', name: 'Bảng LED chợ Hạ Đình', display: ascii192, assumed: false, areaPath: devices[0].areaPath });
+    expect(boardFromDevice(devices[0])).toEqual({
+      id: 'led-hd-1',
+      name: 'Bảng LED chợ Hạ Đình',
+      display: ascii192,
+      assumed: false,
+      areaPath: devices[0].areaPath,
+    });
     const b = boardFromDevice(devices[1]);
     expect(b.assumed).toBe(true);
-    expect(b.display).toMatchObject({ rows: 16, columns: 96, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture' });
+    expect(b.display).toMatchObject({
+      rows: 16,
+      columns: 96,
+      maxLineChars: 64,
+      charset: 'ascii',
+      vietnamese: 'picture',
+    });
     expect(boardFromDevice({ ...devices[0], display: { rows: 0 } as never }).assumed).toBe(true);
     expect(assumedLabel()).toBe('chưa báo kích thước — giả định 96×16');
   });
 
   it('targets an area and everything below it, never a sibling whose name starts the same; named devices too; speakers never', () => {
     expect(targetedBoards(devices, { areas: [HD] }).map((b) => b.id)).toEqual(['led-hd-1', 'led-hd-2', 'led-hd-3']);
-    expect(targetedBoards(devices, { areas: [`${HD}/to-1`], devices: ['led-kg-1'] }).map((b) => b.id)).toEqual(['led-hd-2', 'led-kg-1']);
+    expect(targetedBoards(devices, { areas: [`${HD}/to-1`], devices: ['led-kg-1'] }).map((b) => b.id)).toEqual([
+      'led-hd-2',
+      'led-kg-1',
+    ]);
     expect(targetedBoards(devices, { areas: [] })).toEqual([]);
-    expect(targetedBoards(devices, { areas: [KG.replace('/kim-giang', '')] }).map((b) => b.id)).toEqual(['led-hd-1', 'led-hd-2', 'led-hd-3', 'led-kg-1', 'led-hd2-1']);
+    expect(targetedBoards(devices, { areas: [KG.replace('/kim-giang', '')] }).map((b) => b.id)).toEqual([
+      'led-hd-1',
+      'led-hd-2',
+      'led-hd-3',
+      'led-kg-1',
+      'led-hd2-1',
+    ]);
     // No targets yet (a library message): every LED board listed.
     expect(targetedBoards(devices, null)).toHaveLength(5);
   });
@@ -69,8 +97,12 @@ describe('which LED boards a message reaches', () => {
   });
 
   it('says what the display is, in Vietnamese first', () => {
-    expect(displayLabel(ascii192)).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh');
-    expect(displayLabel(strip)).toBe('192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì bỏ dấu, đánh dấu "[KD]"');
+    expect(displayLabel(ascii192)).toBe(
+      '192×32 · 64 ký tự/dòng · không có chữ Việt; chữ có dấu thì hiện dạng hình ảnh',
+    );
+    expect(displayLabel(strip)).toBe(
+      '192×32 · 64 ký tự/dòng · không có chữ Việt; chữ thiếu thì bỏ dấu, đánh dấu "[KD]"',
+    );
     expect(displayLabel(utf8)).toBe('96×16 · 64 ký tự/dòng · có chữ Việt (UTF-8)');
   });
 });
@@ -83,13 +115,25 @@ describe('what each board shows, and where the message does not fit', () => {
     expect(renderingNote(ok.pages[0])).toMatch(/^Trang 1: bảng thiếu «ô» «á» «ẩ» — hiện dạng hình ảnh$/);
 
     const wide = boardView([page(['KHẨN CẤP: BÃO SỐ 3 ĐỔ BỘ'])], ascii96);
-    expect(wide.issues).toEqual([{ kind: 'refused', page: 1, refused: true, refusal: { kind: 'picture-misfit', misfit: { kind: 'width', line: 1, width: expect.any(Number), have: 96 } } }]);
-    expect(issueText(wide.issues[0])).toMatch(/^Trang 1 dòng 1: rộng \d+ chấm, bảng chỉ có 96 — bảng sẽ từ chối cả thông điệp; rút gọn hoặc chọn chạy chữ$/);
+    expect(wide.issues).toEqual([
+      {
+        kind: 'refused',
+        page: 1,
+        refused: true,
+        refusal: { kind: 'picture-misfit', misfit: { kind: 'width', line: 1, width: expect.any(Number), have: 96 } },
+      },
+    ]);
+    expect(issueText(wide.issues[0])).toMatch(
+      /^Trang 1 dòng 1: rộng \d+ chấm, bảng chỉ có 96 — bảng sẽ từ chối cả thông điệp; rút gọn hoặc chọn chạy chữ$/,
+    );
     // Scrolling, the same line fits: the board moves the picture across.
     expect(boardView([page(['KHẨN CẤP: BÃO SỐ 3 ĐỔ BỘ'], 'scroll')], ascii96).refused).toBe(false);
 
     const tall = boardView([page(['Bão số 3', 'Hạ Đình'])], ascii96);
-    expect(tall.issues[0]).toMatchObject({ kind: 'refused', refusal: { kind: 'picture-misfit', misfit: { kind: 'rows', lines: 2, need: 28, have: 16 } } });
+    expect(tall.issues[0]).toMatchObject({
+      kind: 'refused',
+      refusal: { kind: 'picture-misfit', misfit: { kind: 'rows', lines: 2, need: 28, have: 16 } },
+    });
     expect(boardView([page(['Bão số 3', 'Hạ Đình'])], ascii192).refused).toBe(false);
     // ASCII-only text needs no picture.
     expect(boardView([page(['024 3858 1234'])], ascii96).pages[0].view.rendering).toBe('text');
@@ -97,17 +141,33 @@ describe('what each board shows, and where the message does not fit', () => {
 
   it('strip mode shows the text without diacritics behind the marker, and counts the marker', () => {
     const v = boardView([page(['Thông báo khẩn: bão số 3', 'Người dân hạn chế ra đường'])], strip);
-    expect(v.pages[0].view).toMatchObject({ rendering: 'stripped', lines: ['[KD] Thong bao khan: bao so 3', 'Nguoi dan han che ra duong'] });
-    expect(renderingNote(v.pages[0])).toBe('Trang 1: hiện không dấu «[KD] Thong bao khan: bao so 3 / Nguoi dan han che ra duong»');
+    expect(v.pages[0].view).toMatchObject({
+      rendering: 'stripped',
+      lines: ['[KD] Thong bao khan: bao so 3', 'Nguoi dan han che ra duong'],
+    });
+    expect(renderingNote(v.pages[0])).toBe(
+      'Trang 1: hiện không dấu «[KD] Thong bao khan: bao so 3 / Nguoi dan han che ra duong»',
+    );
     const tight = boardView([page(['Thông báo khẩn: bão số 3'])], { ...strip, maxLineChars: 26 });
-    expect(tight.issues).toEqual([{ kind: 'refused', page: 1, refused: true, refusal: { kind: 'marker-too-long', line: 1, chars: 29, max: 26 } }]);
+    expect(tight.issues).toEqual([
+      { kind: 'refused', page: 1, refused: true, refusal: { kind: 'marker-too-long', line: 1, chars: 29, max: 26 } },
+    ]);
   });
 
   it('a line longer than the board takes is refused; the page and line are named', () => {
     const long = 'Người dân hạn chế ra đường khi có bão, theo dõi loa phường thường xuyên';
     const v = boardView([page(['Trang một']), page(['ok', long])], utf8);
-    expect(v.issues[0]).toEqual({ kind: 'too-many-chars', page: 2, line: 2, chars: [...long].length, max: 64, refused: true });
-    expect(issueText(v.issues[0])).toBe(`Trang 2 dòng 2: ${[...long].length} ký tự, bảng chỉ nhận 64 — bảng sẽ từ chối cả thông điệp`);
+    expect(v.issues[0]).toEqual({
+      kind: 'too-many-chars',
+      page: 2,
+      line: 2,
+      chars: [...long].length,
+      max: 64,
+      refused: true,
+    });
+    expect(issueText(v.issues[0])).toBe(
+      `Trang 2 dòng 2: ${[...long].length} ký tự, bảng chỉ nhận 64 — bảng sẽ từ chối cả thông điệp`,
+    );
   });
 
   it('text in the board font: too wide or too many lines is a warning, not a refusal', () => {
@@ -136,12 +196,22 @@ describe('what each board shows, and where the message does not fit', () => {
       [page(['Bão 台风'])],
       [page(['Đường dây nóng của phường Hạ Đình, quận Thanh Xuân, Hà Nội: 024 3858 1234'], 'scroll')],
     ];
-    for (const display of [ascii96, ascii192, strip, { ...strip, maxLineChars: 24 }, { ...ascii192, charset: 'cp1258' as const }, { ...utf8, charset: 'unicode-utf8' as const }]) {
+    for (const display of [
+      ascii96,
+      ascii192,
+      strip,
+      { ...strip, maxLineChars: 24 },
+      { ...ascii192, charset: 'cp1258' as const },
+      { ...utf8, charset: 'unicode-utf8' as const },
+    ]) {
       for (const pages of messages) {
         const v = boardView(pages, display);
         let expected: string | null = null;
         try {
-          expected = planMessage({ pages }, { ...display, stripMarker: display.stripMarker ?? '[KD] ', dotColour: '1' }).expectedText;
+          expected = planMessage(
+            { pages },
+            { ...display, stripMarker: display.stripMarker ?? '[KD] ', dotColour: '1' },
+          ).expectedText;
         } catch {
           expected = null;
         }
@@ -181,7 +251,9 @@ describe('compose limits: what the writer is told while typing', () => {
       [1, 2, 70, true],
       [2, 1, 2, false],
     ]);
-    expect(overLimitText(pages, 64)).toBe('Thông điệp LED dài quá: trang 1 dòng 2 có 70 ký tự; mỗi dòng tối đa 64 ký tự.');
+    expect(overLimitText(pages, 64)).toBe(
+      'Thông điệp LED dài quá: trang 1 dòng 2 có 70 ký tự; mỗi dòng tối đa 64 ký tự.',
+    );
     expect(overLimitText(pages, 80)).toBeNull();
   });
 });

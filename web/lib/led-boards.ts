@@ -18,7 +18,13 @@ export type { LedDisplay };
 export const ASSUMED_DISPLAY: LedDisplay = { ...ALPHA_DEFAULT_DISPLAY };
 
 /** The preview when no board is targeted: a common two-line board with a Vietnamese font. */
-export const DEFAULT_PREVIEW_DISPLAY: LedDisplay = { rows: 32, columns: 192, maxLineChars: ALPHA_DEFAULT_DISPLAY.maxLineChars, charset: 'unicode-utf8', vietnamese: 'picture' };
+export const DEFAULT_PREVIEW_DISPLAY: LedDisplay = {
+  rows: 32,
+  columns: 192,
+  maxLineChars: ALPHA_DEFAULT_DISPLAY.maxLineChars,
+  charset: 'unicode-utf8',
+  vietnamese: 'picture',
+};
 
 /** The fields of a device record (GET /api/v1/devices) this needs. */
 export interface DeviceRecord {
@@ -46,12 +52,27 @@ export interface Targets {
 
 const isDisplay = (d: unknown): d is LedDisplay => {
   const x = d as LedDisplay | null | undefined;
-  return !!x && Number.isInteger(x.rows) && x.rows > 0 && Number.isInteger(x.columns) && x.columns > 0 && Number.isInteger(x.maxLineChars) && x.maxLineChars > 0 && typeof x.charset === 'string';
+  return (
+    !!x &&
+    Number.isInteger(x.rows) &&
+    x.rows > 0 &&
+    Number.isInteger(x.columns) &&
+    x.columns > 0 &&
+    Number.isInteger(x.maxLineChars) &&
+    x.maxLineChars > 0 &&
+    typeof x.charset === 'string'
+  );
 };
 
 export function boardFromDevice(d: DeviceRecord): TargetBoard {
   const reported = isDisplay(d.display);
-  return { id: d.id, name: d.name, display: reported ? d.display! : ASSUMED_DISPLAY, assumed: !reported, areaPath: d.areaPath };
+  return {
+    id: d.id,
+    name: d.name,
+    display: reported ? d.display! : ASSUMED_DISPLAY,
+    assumed: !reported,
+    areaPath: d.areaPath,
+  };
 }
 
 /**
@@ -61,7 +82,10 @@ export function boardFromDevice(d: DeviceRecord): TargetBoard {
 export function targetedBoards(devices: DeviceRecord[], targets: Targets | null): TargetBoard[] {
   return devices
     .filter((d) => d.kind === 'led')
-    .filter((d) => targets === null || targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id))
+    .filter(
+      (d) =>
+        targets === null || targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
+    )
     .map(boardFromDevice);
 }
 
@@ -73,7 +97,12 @@ export interface BoardGroup {
 
 /** What decides how a message looks on a board; settings that cannot apply are left out. */
 export function displayKey(d: LedDisplay): string {
-  const fallback = d.charset === 'unicode-utf8' ? '' : d.vietnamese === 'strip' ? `strip:${d.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker}` : 'picture';
+  const fallback =
+    d.charset === 'unicode-utf8'
+      ? ''
+      : d.vietnamese === 'strip'
+        ? `strip:${d.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker}`
+        : 'picture';
   return `${d.columns}x${d.rows}/${d.maxLineChars}/${d.charset}/${fallback}`;
 }
 
@@ -133,11 +162,13 @@ export function boardView(pages: LedPageInput[], display: LedDisplay): BoardView
       if (p.mode !== 'scroll' && p.mode !== 'rollLeft') {
         view.lines.forEach((l, j) => {
           const width = measureLine(l);
-          if (width > display.columns) issues.push({ kind: 'too-wide', page, line: j + 1, width, columns: display.columns, refused: false });
+          if (width > display.columns)
+            issues.push({ kind: 'too-wide', page, line: j + 1, width, columns: display.columns, refused: false });
         });
       }
       const fit = Math.max(1, Math.floor(display.rows / LINE_HEIGHT));
-      if (view.lines.length > fit) issues.push({ kind: 'hidden-lines', page, lines: view.lines.length, fit, refused: false });
+      if (view.lines.length > fit)
+        issues.push({ kind: 'hidden-lines', page, lines: view.lines.length, fit, refused: false });
     }
   });
   return { pages: out, issues, refused: issues.some((x) => x.refused) };
@@ -149,7 +180,10 @@ export const sizeLabel = (d: LedDisplay) => `${d.columns}×${d.rows}`;
 
 export function charsetLabel(d: LedDisplay): string {
   if (d.charset !== 'ascii' && d.charset !== 'cp1258') return tx('có chữ Việt (UTF-8)', 'Vietnamese font (UTF-8)');
-  const base = d.charset === 'cp1258' ? tx('chữ Việt Windows-1258', 'Vietnamese Windows-1258') : tx('không có chữ Việt', 'no Vietnamese letters');
+  const base =
+    d.charset === 'cp1258'
+      ? tx('chữ Việt Windows-1258', 'Vietnamese Windows-1258')
+      : tx('không có chữ Việt', 'no Vietnamese letters');
   const marker = (d.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker).trim();
   return d.vietnamese === 'strip'
     ? `${base}; ${tx(`chữ thiếu thì bỏ dấu, đánh dấu "${marker}"`, `missing letters: diacritics removed, marked "${marker}"`)}`
@@ -157,14 +191,20 @@ export function charsetLabel(d: LedDisplay): string {
 }
 
 /** "96×16 · 64 ký tự/dòng · không có chữ Việt; …" */
-export const displayLabel = (d: LedDisplay) => `${sizeLabel(d)} · ${tx(`${d.maxLineChars} ký tự/dòng`, `${d.maxLineChars} characters/line`)} · ${charsetLabel(d)}`;
+export const displayLabel = (d: LedDisplay) =>
+  `${sizeLabel(d)} · ${tx(`${d.maxLineChars} ký tự/dòng`, `${d.maxLineChars} characters/line`)} · ${charsetLabel(d)}`;
 
-export const assumedLabel = () => tx(`chưa báo kích thước — giả định ${sizeLabel(ASSUMED_DISPLAY)}`, `has not reported its size — assumed ${sizeLabel(ASSUMED_DISPLAY)}`);
+export const assumedLabel = () =>
+  tx(
+    `chưa báo kích thước — giả định ${sizeLabel(ASSUMED_DISPLAY)}`,
+    `has not reported its size — assumed ${sizeLabel(ASSUMED_DISPLAY)}`,
+  );
 
 const chars = (cs: string[]) => cs.map((c) => `«${c}»`).join(' ');
 
 export function issueText(x: FitIssue): string {
-  const where = (line?: number) => (line ? tx(`Trang ${x.page} dòng ${line}`, `Page ${x.page} line ${line}`) : tx(`Trang ${x.page}`, `Page ${x.page}`));
+  const where = (line?: number) =>
+    line ? tx(`Trang ${x.page} dòng ${line}`, `Page ${x.page} line ${line}`) : tx(`Trang ${x.page}`, `Page ${x.page}`);
   const refuses = tx('bảng sẽ từ chối cả thông điệp', 'the board will refuse the whole message');
   switch (x.kind) {
     case 'too-many-chars':
@@ -196,8 +236,16 @@ export function issueText(x: FitIssue): string {
 /** How a page reaches a board whose font lacks some letters, or null when it goes as written. */
 export function renderingNote(p: PageOnBoard): string | null {
   const v = p.view;
-  if (v.rendering === 'picture') return tx(`Trang ${p.page}: bảng thiếu ${chars(v.lacking.slice(0, 5))} — hiện dạng hình ảnh`, `Page ${p.page}: the board lacks ${chars(v.lacking.slice(0, 5))} — shown as a picture`);
-  if (v.rendering === 'stripped') return tx(`Trang ${p.page}: hiện không dấu «${v.lines.join(' / ')}»`, `Page ${p.page}: shown without diacritics «${v.lines.join(' / ')}»`);
+  if (v.rendering === 'picture')
+    return tx(
+      `Trang ${p.page}: bảng thiếu ${chars(v.lacking.slice(0, 5))} — hiện dạng hình ảnh`,
+      `Page ${p.page}: the board lacks ${chars(v.lacking.slice(0, 5))} — shown as a picture`,
+    );
+  if (v.rendering === 'stripped')
+    return tx(
+      `Trang ${p.page}: hiện không dấu «${v.lines.join(' / ')}»`,
+      `Page ${p.page}: shown without diacritics «${v.lines.join(' / ')}»`,
+    );
   return null;
 }
 
@@ -243,13 +291,31 @@ export interface LineCount {
 
 /** Characters of each written line as the boards count them (ledLength), against `max`. */
 export function countLines(pages: LedPageInput[], max: number): LineCount[] {
-  return pages.flatMap((p, i) => p.lines.map((l, j) => ({ page: i + 1, line: j + 1, chars: ledLength(l.trimEnd()), max, over: ledLength(l.trimEnd()) > max })));
+  return pages.flatMap((p, i) =>
+    p.lines.map((l, j) => ({
+      page: i + 1,
+      line: j + 1,
+      chars: ledLength(l.trimEnd()),
+      max,
+      over: ledLength(l.trimEnd()) > max,
+    })),
+  );
 }
 
 /** The lines over the limit, in words, or null when all fit: said before the message is sent. */
 export function overLimitText(pages: LedPageInput[], max: number): string | null {
   const over = countLines(pages, max).filter((c) => c.over);
   if (!over.length) return null;
-  const list = over.map((c) => tx(`trang ${c.page} dòng ${c.line} có ${c.chars} ký tự`, `page ${c.page} line ${c.line} has ${c.chars} characters`)).join('; ');
-  return tx(`Thông điệp LED dài quá: ${list}; mỗi dòng tối đa ${max} ký tự.`, `The LED message is too long: ${list}; at most ${max} characters per line.`);
+  const list = over
+    .map((c) =>
+      tx(
+        `trang ${c.page} dòng ${c.line} có ${c.chars} ký tự`,
+        `page ${c.page} line ${c.line} has ${c.chars} characters`,
+      ),
+    )
+    .join('; ');
+  return tx(
+    `Thông điệp LED dài quá: ${list}; mỗi dòng tối đa ${max} ký tự.`,
+    `The LED message is too long: ${list}; at most ${max} characters per line.`,
+  );
 }

@@ -8,7 +8,8 @@ const measure = (s: string) => [...s].length * 8; // a fixed-width stand-in for 
 describe('LED preview layout', () => {
   it('keeps Vietnamese as composed characters and strips control codes', () => {
     const decomposed = 'Phu\u031Bo\u031B\u0300ng Ha\u0323 \u0110i\u0300nh'; // "Phường Hạ Đình" in NFD
-    const text = (line: string) => layoutPage({ lines: [line], mode: 'hold', seconds: 5 }, board, measure).lines.map((l) => l.text);
+    const text = (line: string) =>
+      layoutPage({ lines: [line], mode: 'hold', seconds: 5 }, board, measure).lines.map((l) => l.text);
     expect(text(decomposed)).toEqual(['Phường Hạ Đình']);
     expect([...text(decomposed)[0]].length).toBe(14);
     expect(text('KHẨN\u001B[31m CẤP\u0007')).toEqual(['KHẨN[31m CẤP']);
@@ -30,7 +31,11 @@ describe('LED preview layout', () => {
   });
 
   it('flags lines wider than the board and lines that do not fit under each other', () => {
-    const l = layoutPage({ lines: ['Người dân hạn chế ra đường khi có bão', 'hai', 'ba'], mode: 'hold', seconds: 5 }, board, measure);
+    const l = layoutPage(
+      { lines: ['Người dân hạn chế ra đường khi có bão', 'hai', 'ba'], mode: 'hold', seconds: 5 },
+      board,
+      measure,
+    );
     expect(l.lines[0].overflow).toBe(true);
     expect(l.lines.map((x) => x.y)).toEqual([0, 16]);
     expect(l.hiddenLines).toBe(1);
@@ -38,7 +43,11 @@ describe('LED preview layout', () => {
   });
 
   it('scroll enters from the right edge and leaves to the left', () => {
-    const l = layoutPage({ lines: ['Người dân hạn chế ra đường khi có bão'], mode: 'scroll', seconds: 30 }, board, measure);
+    const l = layoutPage(
+      { lines: ['Người dân hạn chế ra đường khi có bão'], mode: 'scroll', seconds: 30 },
+      board,
+      measure,
+    );
     const start = frameAt('scroll', 0, l, board);
     expect(start.dx + lineX(l.contentWidth, board)).toBe(board.width); // first dot just off the right edge
     const later = frameAt('scroll', 2000, l, board);
@@ -67,7 +76,11 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
     const { measureLine, missingGlyphs } = await import('../../firmware-bridge/led/render/index.ts');
     const m = (s: string) => measureLine(s);
     expect(m('ĐẠI ĐOÀN KẾT')).toBe(m('DAI DOAN KET'));
-    const l = layoutPage({ lines: ['KHẨN CẤP: BÃO SỐ 3', 'Người dân hạn chế ra đường khi có bão lớn'], mode: 'hold', seconds: 8 }, board, m);
+    const l = layoutPage(
+      { lines: ['KHẨN CẤP: BÃO SỐ 3', 'Người dân hạn chế ra đường khi có bão lớn'], mode: 'hold', seconds: 8 },
+      board,
+      m,
+    );
     expect(l.lines[0].overflow).toBe(false);
     expect(l.lines[1].overflow).toBe(true);
     expect(missingGlyphs('Phường Hạ Đình — 024 3858 1234')).toEqual([]);
@@ -82,12 +95,16 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
     ] as const) {
       const spec = boardSpec(display);
       const preview = frameDots(pagePicture([...lines], 'hold', spec).dots, spec);
-      expect(bitmapToAscii(preview)).toBe(bitmapToAscii(renderLines(lines, { width: display.columns, height: display.rows })));
+      expect(bitmapToAscii(preview)).toBe(
+        bitmapToAscii(renderLines(lines, { width: display.columns, height: display.rows })),
+      );
     }
   });
 
   it('a page is drawn once and each frame shifts that drawing, cut to the board', async () => {
-    const { bitmapToAscii, blit, createBitmap, renderLines } = await import('../../firmware-bridge/led/render/index.ts');
+    const { bitmapToAscii, blit, createBitmap, renderLines } = await import(
+      '../../firmware-bridge/led/render/index.ts'
+    );
     const spec = boardSpec({ rows: 16, columns: 96 });
     const still = pagePicture(['Thông báo'], 'rollUp', spec);
     const shifted = frameDots(still.dots, spec, 0, 5);
@@ -101,7 +118,9 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
   });
 
   it('a scrolling line wider than the board is drawn whole, so its end comes into view', async () => {
-    const { bitmapToAscii, blit, createBitmap, litDots, measureLine, renderLine } = await import('../../firmware-bridge/led/render/index.ts');
+    const { bitmapToAscii, blit, createBitmap, litDots, measureLine, renderLine } = await import(
+      '../../firmware-bridge/led/render/index.ts'
+    );
     const spec = boardSpec({ rows: 16, columns: 96 });
     const line = 'Người dân hạn chế ra đường khi có bão';
     const pic = pagePicture([line], 'scroll', spec);

@@ -3,7 +3,14 @@
 // dots in the boards' own 5×7 font. The canvas preview draws what this computes; the unit tests
 // check it without a browser. Text is cleaned and split into lines by the driver's own function
 // (firmware-bridge/led/text.ts), pictures drawn by its renderer (firmware-bridge/led/render).
-import { blit, createBitmap, measureLine, renderLines, VN5X7_METRICS, type Bitmap } from '../../firmware-bridge/led/render/index.ts';
+import {
+  blit,
+  createBitmap,
+  measureLine,
+  renderLines,
+  VN5X7_METRICS,
+  type Bitmap,
+} from '../../firmware-bridge/led/render/index.ts';
 import { ledPageLines } from '../../firmware-bridge/led/text.ts';
 
 export type LedMode = 'hold' | 'scroll' | 'flash' | 'rollUp' | 'rollLeft';
@@ -21,7 +28,12 @@ export interface BoardSpec {
  * A board's dot grid from the display it reports. Lines are the 5×7 font's 14 rows (marks above,
  * descenders below), stacked without a gap: how the driver draws a page as a picture.
  */
-export const boardSpec = (d: { rows: number; columns: number }, lineHeight = 14): BoardSpec => ({ id: `${d.columns}x${d.rows}`, width: d.columns, height: d.rows, lineHeight });
+export const boardSpec = (d: { rows: number; columns: number }, lineHeight = 14): BoardSpec => ({
+  id: `${d.columns}x${d.rows}`,
+  width: d.columns,
+  height: d.rows,
+  lineHeight,
+});
 
 export interface LedPageInput {
   lines: string[];
@@ -52,11 +64,16 @@ export function layoutPage(page: LedPageInput, board: BoardSpec, measure: (text:
     const width = Math.ceil(measure(text));
     return { text, width, overflow: width > board.width, y: top + i * board.lineHeight };
   });
-  return { lines, hiddenLines: Math.max(0, texts.length - rows), contentWidth: Math.max(0, ...lines.map((l) => l.width)) };
+  return {
+    lines,
+    hiddenLines: Math.max(0, texts.length - rows),
+    contentWidth: Math.max(0, ...lines.map((l) => l.width)),
+  };
 }
 
 /** x of a line: centred when it fits, else left-aligned (hold) — scroll moves it. */
-export const lineX = (lineWidth: number, board: BoardSpec) => (lineWidth <= board.width ? Math.floor((board.width - lineWidth) / 2) : 0);
+export const lineX = (lineWidth: number, board: BoardSpec) =>
+  lineWidth <= board.width ? Math.floor((board.width - lineWidth) / 2) : 0;
 
 /** A page drawn once for the preview: its lit dots and where its lines sit. */
 export interface PagePicture {

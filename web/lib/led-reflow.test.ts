@@ -9,14 +9,34 @@ import { boardView, type LedDisplay } from './led-boards.ts';
 import { pagesFromText, pagesToText, reflowBlockText, reflowPages, reflowReason } from './led-reflow.ts';
 import type { LedPageInput } from './led-layout.ts';
 
-const D192: LedDisplay = { rows: 32, columns: 192, maxLineChars: 64, charset: 'ascii', vietnamese: 'picture', stripMarker: '[KD] ' };
+const D192: LedDisplay = {
+  rows: 32,
+  columns: 192,
+  maxLineChars: 64,
+  charset: 'ascii',
+  vietnamese: 'picture',
+  stripMarker: '[KD] ',
+};
 const U128: LedDisplay = { rows: 16, columns: 128, maxLineChars: 40, charset: 'unicode-utf8', vietnamese: 'picture' };
 const P96: LedDisplay = { ...ALPHA_DEFAULT_DISPLAY }; // 96×16, no Vietnamese letters: a picture
-const STRIP: LedDisplay = { rows: 16, columns: 120, maxLineChars: 20, charset: 'ascii', vietnamese: 'strip', stripMarker: '[KD] ' };
+const STRIP: LedDisplay = {
+  rows: 16,
+  columns: 120,
+  maxLineChars: 20,
+  charset: 'ascii',
+  vietnamese: 'strip',
+  stripMarker: '[KD] ',
+};
 const words = (pages: LedPageInput[]) => pages.flatMap((p) => p.lines.join(' ').split(/\s+/).filter(Boolean));
 
 describe('reflowPages', () => {
-  const sets: Array<[string, LedDisplay[]]> = [['192×32', [D192]], ['128×16 UTF-8', [U128]], ['96×16 picture', [P96]], ['96×16 strip 20 chars', [STRIP]], ['all', [D192, U128, P96, STRIP]]];
+  const sets: Array<[string, LedDisplay[]]> = [
+    ['192×32', [D192]],
+    ['128×16 UTF-8', [U128]],
+    ['96×16 picture', [P96]],
+    ['96×16 strip 20 chars', [STRIP]],
+    ['all', [D192, U128, P96, STRIP]],
+  ];
   for (const t of TEMPLATES)
     for (const [name, displays] of sets)
       it(`the ${t.id} template on ${name}: every page fits every board, words in order, none lost, mode and seconds kept`, () => {
@@ -33,12 +53,20 @@ describe('reflowPages', () => {
   it('a 96×16 picture board, which refuses the storm template as written, gets one balanced line per page', () => {
     expect(messageRefusals(TEMPLATES[0].pages, P96).length).toBeGreaterThan(0);
     const r = reflowPages(TEMPLATES[0].pages, [P96]);
-    expect(r.pages.map((p) => p.lines)).toEqual([['KHẨN CẤP:'], ['BÃO ĐỔ BỘ'], ['Chằng chống nhà,'], ['hạn chế ra đường']]);
+    expect(r.pages.map((p) => p.lines)).toEqual([
+      ['KHẨN CẤP:'],
+      ['BÃO ĐỔ BỘ'],
+      ['Chằng chống nhà,'],
+      ['hạn chế ra đường'],
+    ]);
     expect(r.changed).toBe(true);
   });
 
   it('a page that fits every board is left as written; an empty page is dropped', () => {
-    const pages: LedPageInput[] = [{ lines: ['Cắt nước', 'ngày mai'], mode: 'hold', seconds: 5 }, { lines: [''], mode: 'hold', seconds: 5 }];
+    const pages: LedPageInput[] = [
+      { lines: ['Cắt nước', 'ngày mai'], mode: 'hold', seconds: 5 },
+      { lines: [''], mode: 'hold', seconds: 5 },
+    ];
     const r = reflowPages(pages, [D192]);
     expect(r.pages).toEqual([pages[0]]);
     const same = reflowPages([pages[0]], [D192]);
@@ -60,7 +88,9 @@ describe('reflowPages', () => {
   });
 
   it('a single word wider than a board cannot be reflowed: it is kept, named, and the layout does not fit', () => {
-    const pages: LedPageInput[] = [{ lines: ['Liên hệ www.phuonghadinh-thanhxuan.gov.vn ngay'], mode: 'hold', seconds: 8 }];
+    const pages: LedPageInput[] = [
+      { lines: ['Liên hệ www.phuonghadinh-thanhxuan.gov.vn ngay'], mode: 'hold', seconds: 8 },
+    ];
     const r = reflowPages(pages, [D192, P96]);
     expect(r.fits).toBe(false);
     expect(r.overWide).toEqual([{ word: 'www.phuonghadinh-thanhxuan.gov.vn', page: 1, displays: [P96] }]);
@@ -80,15 +110,23 @@ describe('reflowPages', () => {
 
   it('says per board why: its lines and dots, and how many pages it became', () => {
     const r = reflowPages(TEMPLATES[0].pages, [P96]);
-    expect(reflowReason(P96, ['Phường Hạ Đình'], TEMPLATES[0].pages, r.pages)).toBe('Bảng 96×16 ở Phường Hạ Đình chỉ hiện 1 dòng, mỗi dòng tối đa 96 chấm: chia thành 4 trang');
+    expect(reflowReason(P96, ['Phường Hạ Đình'], TEMPLATES[0].pages, r.pages)).toBe(
+      'Bảng 96×16 ở Phường Hạ Đình chỉ hiện 1 dòng, mỗi dòng tối đa 96 chấm: chia thành 4 trang',
+    );
   });
 });
 
 describe('the emergency text box: a blank line starts a page', () => {
   it('round trip', () => {
-    const pages: LedPageInput[] = [{ lines: ['KHẨN CẤP:'], mode: 'flash', seconds: 8 }, { lines: ['BÃO ĐỔ BỘ', 'Ở nhà'], mode: 'flash', seconds: 8 }];
+    const pages: LedPageInput[] = [
+      { lines: ['KHẨN CẤP:'], mode: 'flash', seconds: 8 },
+      { lines: ['BÃO ĐỔ BỘ', 'Ở nhà'], mode: 'flash', seconds: 8 },
+    ];
     expect(pagesToText(pages)).toBe('KHẨN CẤP:\n\nBÃO ĐỔ BỘ\nỞ nhà');
     expect(pagesFromText(pagesToText(pages), 'flash', 8)).toEqual(pages);
-    expect(pagesFromText('a\n\n\n\nb  \n\n', 'hold', 3)).toEqual([{ lines: ['a'], mode: 'hold', seconds: 3 }, { lines: ['b'], mode: 'hold', seconds: 3 }]);
+    expect(pagesFromText('a\n\n\n\nb  \n\n', 'hold', 3)).toEqual([
+      { lines: ['a'], mode: 'hold', seconds: 3 },
+      { lines: ['b'], mode: 'hold', seconds: 3 },
+    ]);
   });
 });

@@ -47,7 +47,8 @@ export const pageFits = (page: LedPageInput, d: LedDisplay) => boardView([page],
 const fitsAll = (page: LedPageInput, displays: readonly LedDisplay[]) => displays.every((d) => pageFits(page, d));
 
 /** The message shows whole on every one of `displays` (empty pages are not sent, so they fit). */
-export const messageFits = (pages: LedPageInput[], displays: readonly LedDisplay[]) => pages.every((p) => !hasText(p) || fitsAll(p, displays));
+export const messageFits = (pages: LedPageInput[], displays: readonly LedDisplay[]) =>
+  pages.every((p) => !hasText(p) || fitsAll(p, displays));
 
 interface Flow {
   /** Pages done. */
@@ -62,7 +63,14 @@ interface Flow {
  * page still fits every board, else on a new line, else on a new page. `cap` (characters) keeps
  * lines shorter than the boards allow, to balance them (see reflowPage).
  */
-function flowWords(f0: Flow, words: string[], page: LedPageInput, displays: readonly LedDisplay[], pageNo: number, cap = Infinity): Flow & { made: number } {
+function flowWords(
+  f0: Flow,
+  words: string[],
+  page: LedPageInput,
+  displays: readonly LedDisplay[],
+  pageNo: number,
+  cap = Infinity,
+): Flow & { made: number } {
   const f: Flow = { out: [...f0.out], lines: [...f0.lines], overWide: [...f0.overWide] };
   const fits = (ls: string[]) => fitsAll({ ...page, lines: ls }, displays);
   let line: string | null = null;
@@ -79,7 +87,12 @@ function flowWords(f0: Flow, words: string[], page: LedPageInput, displays: read
       // No room for another line on this page.
       if (f.lines.length) f.out.push({ ...page, lines: f.lines });
       f.lines = [];
-      if (!fits([word])) f.overWide.push({ word, page: pageNo, displays: displays.filter((d) => !pageFits({ ...page, lines: [word] }, d)) });
+      if (!fits([word]))
+        f.overWide.push({
+          word,
+          page: pageNo,
+          displays: displays.filter((d) => !pageFits({ ...page, lines: [word] }, d)),
+        });
     }
     line = word; // an over-wide word is kept too, so nothing is lost; the message stays blocked
   }
@@ -95,7 +108,11 @@ const pageCount = (f: Flow) => f.out.length + (f.lines.length ? 1 : 0);
  * more lines or pages than filling each line to the full (so "KHẨN CẤP: / BÃO ĐỔ BỘ", not
  * "KHẨN CẤP: BÃO ĐỔ / BỘ").
  */
-function reflowPage(page: LedPageInput, displays: readonly LedDisplay[], pageNo: number): { pages: LedPageInput[]; overWide: OverWideWord[] } {
+function reflowPage(
+  page: LedPageInput,
+  displays: readonly LedDisplay[],
+  pageNo: number,
+): { pages: LedPageInput[]; overWide: OverWideWord[] } {
   let f: Flow = { out: [], lines: [], overWide: [] };
   for (const written of ledPageLines(sentLines(page.lines))) {
     const words = written.split(/\s+/).filter(Boolean);
@@ -106,7 +123,11 @@ function reflowPage(page: LedPageInput, displays: readonly LedDisplay[], pageNo:
       const chars = ledLength(words.join(' '));
       for (let cap = Math.ceil(chars / full.made); cap < chars; cap++) {
         const tried = flowWords(f, words, page, displays, pageNo, cap);
-        if (tried.made === full.made && pageCount(tried) <= pageCount(full) && tried.overWide.length === full.overWide.length) {
+        if (
+          tried.made === full.made &&
+          pageCount(tried) <= pageCount(full) &&
+          tried.overWide.length === full.overWide.length
+        ) {
           best = tried;
           break;
         }
@@ -131,7 +152,13 @@ export function reflowPages(pages: LedPageInput[], displays: readonly LedDisplay
     overWide.push(...r.overWide);
     changed = true;
   });
-  return { pages: out, changed, overWide, tooManyPages: out.length > API_MAX_PAGES, fits: overWide.length === 0 && out.length <= API_MAX_PAGES && messageFits(out, displays) };
+  return {
+    pages: out,
+    changed,
+    overWide,
+    tooManyPages: out.length > API_MAX_PAGES,
+    fits: overWide.length === 0 && out.length <= API_MAX_PAGES && messageFits(out, displays),
+  };
 }
 
 // ---- words (Vietnamese first) ----
@@ -140,27 +167,47 @@ export function reflowPages(pages: LedPageInput[], displays: readonly LedDisplay
 export function reflowReason(d: LedDisplay, places: string[], before: LedPageInput[], after: LedPageInput[]): string {
   const n = linesShown(d);
   const at = places.length ? tx(` ở ${places.join(', ')}`, ` in ${places.join(', ')}`) : '';
-  const limit = tx(`Bảng ${sizeLabel(d)}${at} chỉ hiện ${n} dòng, mỗi dòng tối đa ${d.columns} chấm`, `The ${sizeLabel(d)} board${at} shows only ${n} line(s), at most ${d.columns} dots each`);
+  const limit = tx(
+    `Bảng ${sizeLabel(d)}${at} chỉ hiện ${n} dòng, mỗi dòng tối đa ${d.columns} chấm`,
+    `The ${sizeLabel(d)} board${at} shows only ${n} line(s), at most ${d.columns} dots each`,
+  );
   const from = before.filter(hasText).length;
   const to = after.length;
   const result =
-    to > from ? tx(`chia thành ${to} trang`, `split into ${to} pages`) : tx(`xuống dòng lại, vẫn ${to} trang`, `lines re-broken, still ${to} page(s)`);
+    to > from
+      ? tx(`chia thành ${to} trang`, `split into ${to} pages`)
+      : tx(`xuống dòng lại, vẫn ${to} trang`, `lines re-broken, still ${to} page(s)`);
   return `${limit}: ${result}`;
 }
 
 /** Why the message cannot be laid out to fit, or null when it can. */
 export function reflowBlockText(r: Reflow): string | null {
   if (r.overWide.length) {
-    const list = r.overWide.map((w) => tx(`«${w.word}» (trang ${w.page}) rộng hơn bảng ${w.displays.map(sizeLabel).join(', ')}`, `«${w.word}» (page ${w.page}) is wider than the ${w.displays.map(sizeLabel).join(', ')} board`)).join('; ');
-    return tx(`Không tự chia được: ${list}. Một từ không thể ngắt xuống dòng; hãy viết ngắn hơn hoặc chọn chạy chữ.`, `Cannot lay it out: ${list}. A word cannot be broken across lines; write it shorter or use scroll.`);
+    const list = r.overWide
+      .map((w) =>
+        tx(
+          `«${w.word}» (trang ${w.page}) rộng hơn bảng ${w.displays.map(sizeLabel).join(', ')}`,
+          `«${w.word}» (page ${w.page}) is wider than the ${w.displays.map(sizeLabel).join(', ')} board`,
+        ),
+      )
+      .join('; ');
+    return tx(
+      `Không tự chia được: ${list}. Một từ không thể ngắt xuống dòng; hãy viết ngắn hơn hoặc chọn chạy chữ.`,
+      `Cannot lay it out: ${list}. A word cannot be broken across lines; write it shorter or use scroll.`,
+    );
   }
-  if (r.tooManyPages) return tx(`Không tự chia được: cần ${r.pages.length} trang, tối đa ${API_MAX_PAGES}. Hãy rút gọn thông điệp.`, `Cannot lay it out: it needs ${r.pages.length} pages, at most ${API_MAX_PAGES}. Shorten the message.`);
+  if (r.tooManyPages)
+    return tx(
+      `Không tự chia được: cần ${r.pages.length} trang, tối đa ${API_MAX_PAGES}. Hãy rút gọn thông điệp.`,
+      `Cannot lay it out: it needs ${r.pages.length} pages, at most ${API_MAX_PAGES}. Shorten the message.`,
+    );
   return null;
 }
 
 /** The places of `boards` (names of their areas), for the reason. */
-export const boardPlaces = (boards: TargetBoard[], areaName: (path: string) => string | undefined) =>
-  [...new Set(boards.map((b) => (b.areaPath ? areaName(b.areaPath) : undefined)).filter((x): x is string => !!x))];
+export const boardPlaces = (boards: TargetBoard[], areaName: (path: string) => string | undefined) => [
+  ...new Set(boards.map((b) => (b.areaPath ? areaName(b.areaPath) : undefined)).filter((x): x is string => !!x)),
+];
 
 // ---- the emergency page's text box: pages separated by an empty line ----
 

@@ -15,7 +15,10 @@ const BY_CODE_VI: Record<string, string> = {
   interrupted: 'Việc xử lý bị gián đoạn do hệ thống khởi động lại; vui lòng tải tệp lên lại.',
 };
 
-export function mediaErrorText(m: { error?: string | null; errorVi?: string | null; errorCode?: string | null }, lang: Lang): string {
+export function mediaErrorText(
+  m: { error?: string | null; errorVi?: string | null; errorCode?: string | null },
+  lang: Lang,
+): string {
   const en = m.error ?? '';
   if (lang === 'en') return en;
   if (m.errorVi) return m.errorVi;

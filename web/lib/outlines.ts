@@ -4,7 +4,9 @@
 import { pointInPolygon, pointInPolygons, ringArea } from '../../protocol/geo.ts';
 
 export type Position = [number, number];
-export type OutlineGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type OutlineGeometry =
+  | { type: 'Polygon'; coordinates: Position[][] }
+  | { type: 'MultiPolygon'; coordinates: Position[][][] };
 export interface OutlineFeature {
   type?: 'Feature';
   properties: { path: string; name: string; level: string; source: string | null };
@@ -15,13 +17,18 @@ export interface LatLon {
   longitude: number;
 }
 
-export const polygonsOf = (g: OutlineGeometry): Position[][][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+export const polygonsOf = (g: OutlineGeometry): Position[][][] =>
+  g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
 
 /**
  * The outline in map pixels. Positions that land on the same rounded pixel as the one before are
  * dropped: a detailed official outline has far more points than a 640-pixel map can show.
  */
-export function projectGeometry(g: OutlineGeometry, project: (lat: number, lon: number) => { x: number; y: number }, decimals = 1): Position[][][] {
+export function projectGeometry(
+  g: OutlineGeometry,
+  project: (lat: number, lon: number) => { x: number; y: number },
+  decimals = 1,
+): Position[][][] {
   const f = 10 ** decimals;
   return polygonsOf(g).map((rings) =>
     rings.map((ring) => {
@@ -45,7 +52,11 @@ export const pathData = (polys: Position[][][]) =>
     .map((ring) => ring.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join('') + 'Z')
     .join('');
 
-export const outlinePath = (g: OutlineGeometry, project: (lat: number, lon: number) => { x: number; y: number }, decimals = 1) => pathData(projectGeometry(g, project, decimals));
+export const outlinePath = (
+  g: OutlineGeometry,
+  project: (lat: number, lon: number) => { x: number; y: number },
+  decimals = 1,
+) => pathData(projectGeometry(g, project, decimals));
 
 /** The corners of each outline's bounding box: enough for the map to fit them all. */
 export function extentPoints(geoms: OutlineGeometry[]): LatLon[] {
@@ -93,7 +104,10 @@ export function labelPoint(g: OutlineGeometry): LatLon {
 /** The same in any plane (degrees or map pixels): [x, y]. */
 export function interiorPoint(polygons: Position[][][]): Position {
   const polys = polygons.filter((p) => p.length > 0 && p[0].length > 0);
-  const rings = polys.reduce((best, p) => (Math.abs(ringArea(p[0])) > Math.abs(ringArea(best[0])) ? p : best), polys[0]);
+  const rings = polys.reduce(
+    (best, p) => (Math.abs(ringArea(p[0])) > Math.abs(ringArea(best[0])) ? p : best),
+    polys[0],
+  );
   const outer = rings[0];
   const a = ringArea(outer);
   let [cx, cy] = [0, 0];
@@ -122,7 +136,8 @@ export function interiorPoint(polygons: Position[][][]): Position {
 /** "Phường Hạ Đình" → "Hạ Đình": the map is small and every outline there is a ward. */
 export const shortAreaName = (name: string) => name.replace(/^(Phường|Xã|Thị trấn|Quận|Huyện|Thị xã)\s+/u, '');
 
-export const isApproximate = (source: string | null) => !!source && /^\s*(approximate|gần đúng|ước lượng)/iu.test(source);
+export const isApproximate = (source: string | null) =>
+  !!source && /^\s*(approximate|gần đúng|ước lượng)/iu.test(source);
 
 const isAtOrAbove = (path: string, scope: string) => scope === path || scope.startsWith(path + '/');
 
@@ -137,7 +152,8 @@ export interface OutlinePlan {
 /** Outer areas first so inner ones draw over them; the highlighted one last among its peers. */
 export function planOutlines(features: OutlineFeature[], scope: string | null): OutlinePlan[] {
   const paths = features.map((f) => f.properties.path);
-  const mine = scope === null ? undefined : paths.filter((p) => isAtOrAbove(p, scope)).sort((a, b) => b.length - a.length)[0];
+  const mine =
+    scope === null ? undefined : paths.filter((p) => isAtOrAbove(p, scope)).sort((a, b) => b.length - a.length)[0];
   const depth = (p: string) => p.split('/').length;
   return features
     .map((feature) => ({
@@ -145,7 +161,12 @@ export function planOutlines(features: OutlineFeature[], scope: string | null): 
       labelled: !paths.some((p) => p.startsWith(feature.properties.path + '/')),
       highlighted: feature.properties.path === mine,
     }))
-    .sort((a, b) => depth(a.feature.properties.path) - depth(b.feature.properties.path) || Number(a.highlighted) - Number(b.highlighted) || a.feature.properties.path.localeCompare(b.feature.properties.path));
+    .sort(
+      (a, b) =>
+        depth(a.feature.properties.path) - depth(b.feature.properties.path) ||
+        Number(a.highlighted) - Number(b.highlighted) ||
+        a.feature.properties.path.localeCompare(b.feature.properties.path),
+    );
 }
 
 export interface Box {
@@ -164,10 +185,17 @@ export const textWidth = (text: string, fontPx: number) => text.length * fontPx 
  * the nearest spot around it still inside the outline that keeps clear of `obstacles` (device
  * pins and their names, labels already placed) and, if possible, keeps the whole label inside.
  */
-export function placeLabel(polys: Position[][][], w: number, h: number, obstacles: Box[]): { x: number; y: number; box: Box } {
+export function placeLabel(
+  polys: Position[][][],
+  w: number,
+  h: number,
+  obstacles: Box[],
+): { x: number; y: number; box: Box } {
   const [ax, ay] = interiorPoint(polys);
   const steps = [0, -1, 1, -2, 2, -3, 3];
-  const offsets = steps.flatMap((i) => steps.map((j) => [(j * w) / 3, i * h] as const)).sort((a, b) => Math.hypot(a[0] / 2, a[1]) - Math.hypot(b[0] / 2, b[1]));
+  const offsets = steps
+    .flatMap((i) => steps.map((j) => [(j * w) / 3, i * h] as const))
+    .sort((a, b) => Math.hypot(a[0] / 2, a[1]) - Math.hypot(b[0] / 2, b[1]));
   const inside = (x: number, y: number) => pointInPolygons(polys, x, y);
   let best = { score: Infinity, x: ax, y: ay };
   for (const [dx, dy] of offsets) {
@@ -178,5 +206,9 @@ export function placeLabel(polys: Position[][][], w: number, h: number, obstacle
     if (score < best.score) best = { score, x, y };
     if (score === 0) break;
   }
-  return { x: best.x, y: best.y, box: { x0: best.x - w / 2, y0: best.y - h / 2, x1: best.x + w / 2, y1: best.y + h / 2 } };
+  return {
+    x: best.x,
+    y: best.y,
+    box: { x0: best.x - w / 2, y0: best.y - h / 2, x1: best.x + w / 2, y1: best.y + h / 2 },
+  };
 }

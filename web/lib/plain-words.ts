@@ -14,17 +14,38 @@ export function clockText(offsetMs: number, delayMs: number | null | undefined):
     bound === null
       ? tx('Giờ trên thiết bị: đã đồng bộ với máy chủ', 'Device clock: in step with the hub')
       : bound <= 0.1
-        ? tx(`Giờ trên thiết bị: khớp với máy chủ (sai khác dưới ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} giây)`, `Device clock: in step with the hub (within ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} s)`)
-        : tx(`Giờ trên thiết bị: sai khác tới ${fmtNumber(bound, 1)} giây — các loa gần nhau có thể phát lệch nhau`, `Device clock: up to ${fmtNumber(bound, 1)} s out — nearby speakers may not start together`);
-  const drift = Math.abs(offsetMs) >= 1000 ? tx(`; đồng hồ của thiết bị lệch ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} giây, đã được tự bù`, `; its own clock is ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} s off, corrected automatically`) : '';
+        ? tx(
+            `Giờ trên thiết bị: khớp với máy chủ (sai khác dưới ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} giây)`,
+            `Device clock: in step with the hub (within ${fmtNumber(bound, bound < 0.1 ? 2 : 1)} s)`,
+          )
+        : tx(
+            `Giờ trên thiết bị: sai khác tới ${fmtNumber(bound, 1)} giây — các loa gần nhau có thể phát lệch nhau`,
+            `Device clock: up to ${fmtNumber(bound, 1)} s out — nearby speakers may not start together`,
+          );
+  const drift =
+    Math.abs(offsetMs) >= 1000
+      ? tx(
+          `; đồng hồ của thiết bị lệch ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} giây, đã được tự bù`,
+          `; its own clock is ${fmtNumber(Math.abs(offsetMs) / 1000, 1)} s off, corrected automatically`,
+        )
+      : '';
   return sync + drift;
 }
 
 /** The loudness in plain words: how the hub changed it (the figures are under "Chi tiết kỹ thuật"). */
 export function loudnessText(l: { inputI?: number; outputI?: number } | null | undefined): string {
-  if (typeof l?.inputI !== 'number' || typeof l?.outputI !== 'number') return tx('Độ to: đã chỉnh về mức chuẩn', 'Loudness: evened out');
+  if (typeof l?.inputI !== 'number' || typeof l?.outputI !== 'number')
+    return tx('Độ to: đã chỉnh về mức chuẩn', 'Loudness: evened out');
   const change = l.outputI - l.inputI;
-  if (change > 1) return tx('Độ to: bản gốc nhỏ, đã tăng lên mức chuẩn', 'Loudness: the original was quiet; raised to the standard level');
-  if (change < -1) return tx('Độ to: bản gốc to, đã giảm xuống mức chuẩn', 'Loudness: the original was loud; lowered to the standard level');
+  if (change > 1)
+    return tx(
+      'Độ to: bản gốc nhỏ, đã tăng lên mức chuẩn',
+      'Loudness: the original was quiet; raised to the standard level',
+    );
+  if (change < -1)
+    return tx(
+      'Độ to: bản gốc to, đã giảm xuống mức chuẩn',
+      'Loudness: the original was loud; lowered to the standard level',
+    );
   return tx('Độ to: đã ở mức chuẩn', 'Loudness: already at the standard level');
 }

@@ -29,9 +29,16 @@ describe('map projection', () => {
     // Ha Dinh → Khuong Mai is about 1.93 km (haversine).
     const toRad = Math.PI / 180;
     const [a, b] = [pts[0], pts[1]];
-    const h = Math.sin(((b.latitude - a.latitude) * toRad) / 2) ** 2 + Math.cos(a.latitude * toRad) * Math.cos(b.latitude * toRad) * Math.sin(((b.longitude - a.longitude) * toRad) / 2) ** 2;
+    const h =
+      Math.sin(((b.latitude - a.latitude) * toRad) / 2) ** 2 +
+      Math.cos(a.latitude * toRad) *
+        Math.cos(b.latitude * toRad) *
+        Math.sin(((b.longitude - a.longitude) * toRad) / 2) ** 2;
     const metres = 2 * 6_371_000 * Math.asin(Math.sqrt(h));
-    const px = Math.hypot(by['loa-khuong-mai-01'].x - by['loa-ha-dinh-01'].x, by['loa-khuong-mai-01'].y - by['loa-ha-dinh-01'].y);
+    const px = Math.hypot(
+      by['loa-khuong-mai-01'].x - by['loa-ha-dinh-01'].x,
+      by['loa-khuong-mai-01'].y - by['loa-ha-dinh-01'].y,
+    );
     expect(Math.abs(px * metresPerPx - metres) / metres).toBeLessThan(0.01);
   });
 

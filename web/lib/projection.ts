@@ -17,9 +17,19 @@ export interface Projected {
 const M_PER_DEG_LAT = 111_320;
 
 /** `extent`: more positions the map must show (e.g. the corners of area outlines), not drawn as points. */
-export function projectPoints(points: GeoPoint[], box: { width: number; height: number; margin: number }, minSpanM = 1500, extent: Array<Omit<GeoPoint, 'id'>> = []) {
+export function projectPoints(
+  points: GeoPoint[],
+  box: { width: number; height: number; margin: number },
+  minSpanM = 1500,
+  extent: Array<Omit<GeoPoint, 'id'>> = [],
+) {
   const all = [...points, ...extent];
-  if (all.length === 0) return { points: [] as Projected[], metresPerPx: 1, project: (_lat: number, _lon: number) => ({ x: box.width / 2, y: box.height / 2 }) };
+  if (all.length === 0)
+    return {
+      points: [] as Projected[],
+      metresPerPx: 1,
+      project: (_lat: number, _lon: number) => ({ x: box.width / 2, y: box.height / 2 }),
+    };
   const lat0 = all.reduce((s, p) => s + p.latitude, 0) / all.length;
   const kx = M_PER_DEG_LAT * Math.cos((lat0 * Math.PI) / 180);
   const xs = all.map((p) => p.longitude * kx);
@@ -44,6 +54,8 @@ export function projectPoints(points: GeoPoint[], box: { width: number; height: 
 export function scaleBar(metresPerPx: number, targetPx = 100): { metres: number; px: number; label: string } {
   const want = metresPerPx * targetPx;
   const exp = Math.pow(10, Math.floor(Math.log10(want)));
-  const metres = [1, 2, 5, 10].map((k) => k * exp).reduce((best, m) => (Math.abs(m - want) < Math.abs(best - want) ? m : best));
+  const metres = [1, 2, 5, 10]
+    .map((k) => k * exp)
+    .reduce((best, m) => (Math.abs(m - want) < Math.abs(best - want) ? m : best));
   return { metres, px: metres / metresPerPx, label: metres >= 1000 ? `${metres / 1000} km` : `${metres} m` };
 }

@@ -4,12 +4,20 @@ import { buildWhen, describeRrule, parseTimes, parseWhen, type WhenForm } from '
 import { occurrencesBetween, validateRecurrence } from '../../hub/broadcasts/recurrence.ts';
 import { formatVn, parseVnDateTime } from '../../hub/time.ts';
 
-const expand = (rrule: string) => occurrencesBetween({ startsAt: null, rrule }, parseVnDateTime('2026-01-01T00:00'), parseVnDateTime('2028-01-01T00:00')).map((t) => formatVn(t)!.slice(0, 16));
+const expand = (rrule: string) =>
+  occurrencesBetween(
+    { startsAt: null, rrule },
+    parseVnDateTime('2026-01-01T00:00'),
+    parseVnDateTime('2028-01-01T00:00'),
+  ).map((t) => formatVn(t)!.slice(0, 16));
 
 describe('when form → API', () => {
   it('"now" and "once" become startsAt in Vietnam wall time', () => {
     expect(buildWhen({ kind: 'now' })).toEqual({ ok: true, startsAt: 'now' });
-    expect(buildWhen({ kind: 'once', date: '2026-11-25', times: ['06:00'] })).toEqual({ ok: true, startsAt: '2026-11-25T06:00' });
+    expect(buildWhen({ kind: 'once', date: '2026-11-25', times: ['06:00'] })).toEqual({
+      ok: true,
+      startsAt: '2026-11-25T06:00',
+    });
   });
 
   it('daily at 06:00 and 17:30 for a week is one rule per time, 14 occurrences in Asia/Ho_Chi_Minh', () => {
@@ -37,11 +45,20 @@ describe('when form → API', () => {
     expect(describeRrule(r.rrule!, 'en')).toBe('on 01/12/2026 at 06:00, 17:30');
     expect(describeRrule(r.rrule!, 'vi')).not.toContain('hằng ngày');
     // A single time stays a plain start time.
-    expect(buildWhen({ kind: 'once', date: '2026-12-01', times: ['06:00', '06:00'] })).toEqual({ ok: true, startsAt: '2026-12-01T06:00' });
+    expect(buildWhen({ kind: 'once', date: '2026-12-01', times: ['06:00', '06:00'] })).toEqual({
+      ok: true,
+      startsAt: '2026-12-01T06:00',
+    });
   });
 
   it('weekly on Monday and Friday at 07:00 between two dates', () => {
-    const r = buildWhen({ kind: 'weekly', weekdays: ['FR', 'MO'], times: ['07:00'], from: '2026-12-01', until: '2026-12-14' });
+    const r = buildWhen({
+      kind: 'weekly',
+      weekdays: ['FR', 'MO'],
+      times: ['07:00'],
+      from: '2026-12-01',
+      until: '2026-12-14',
+    });
     if (!r.ok) throw new Error('expected ok');
     expect(r.rrule).toContain('BYDAY=MO,FR');
     expect(expand(r.rrule!)).toEqual(['2026-12-04T07:00', '2026-12-07T07:00', '2026-12-11T07:00', '2026-12-14T07:00']);
@@ -72,7 +89,13 @@ describe('when form → API', () => {
   });
 
   it('describes a rule it wrote', () => {
-    const r = buildWhen({ kind: 'weekly', weekdays: ['MO', 'WE'], times: ['06:00', '17:30'], from: '2026-11-24', until: '2026-11-30' });
+    const r = buildWhen({
+      kind: 'weekly',
+      weekdays: ['MO', 'WE'],
+      times: ['06:00', '17:30'],
+      from: '2026-11-24',
+      until: '2026-11-30',
+    });
     expect(describeRrule((r as any).rrule, 'vi')).toBe('T2, T4 lúc 06:00, 17:30 từ 24/11/2026 đến 30/11/2026');
     expect(describeRrule((r as any).rrule, 'en')).toBe('Mon, Wed at 06:00, 17:30 from 24/11/2026 to 30/11/2026');
   });

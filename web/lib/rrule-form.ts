@@ -14,7 +14,9 @@ export type WhenForm =
   /** A rule this form did not write (made through the API): kept as its iCalendar text. */
   | { kind: 'custom'; rrule: string };
 
-export type WhenResult = { ok: true; startsAt?: string; rrule?: string } | { ok: false; error: { vi: string; en: string } };
+export type WhenResult =
+  | { ok: true; startsAt?: string; rrule?: string }
+  | { ok: false; error: { vi: string; en: string } };
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -38,19 +40,27 @@ export function parseTimes(text: string): string[] | null {
 
 export function buildWhen(f: WhenForm): WhenResult {
   if (f.kind === 'now') return { ok: true, startsAt: 'now' };
-  if (f.kind === 'custom') return /^DTSTART/m.test(f.rrule) && /^RRULE:/m.test(f.rrule) ? { ok: true, rrule: f.rrule.trim() } : fail('Lịch lặp cần dòng DTSTART và RRULE.', 'A recurring rule needs a DTSTART and an RRULE line.');
+  if (f.kind === 'custom')
+    return /^DTSTART/m.test(f.rrule) && /^RRULE:/m.test(f.rrule)
+      ? { ok: true, rrule: f.rrule.trim() }
+      : fail('Lịch lặp cần dòng DTSTART và RRULE.', 'A recurring rule needs a DTSTART and an RRULE line.');
   if (f.kind === 'once') {
     if (!DATE.test(f.date)) return fail('Chọn ngày phát (dd/mm/yyyy).', 'Choose a date (dd/mm/yyyy).');
     if (f.times.length === 0) return fail('Nhập ít nhất một giờ phát (HH:MM).', 'Give at least one time (HH:MM).');
-    for (const t of f.times) if (!TIME.test(t)) return fail('Giờ phát phải có dạng HH:MM (24 giờ).', 'The time must look like HH:MM (24-hour).');
+    for (const t of f.times)
+      if (!TIME.test(t))
+        return fail('Giờ phát phải có dạng HH:MM (24 giờ).', 'The time must look like HH:MM (24-hour).');
     const times = [...new Set(f.times)].sort();
     if (times.length === 1) return { ok: true, startsAt: `${f.date}T${times[0]}` };
     return buildWhen({ kind: 'daily', times, from: f.date, until: f.date });
   }
   if (f.times.length === 0) return fail('Nhập ít nhất một giờ phát (HH:MM).', 'Give at least one time (HH:MM).');
-  for (const t of f.times) if (!TIME.test(t)) return fail(`Giờ "${t}" không hợp lệ; dùng HH:MM.`, `"${t}" is not a time; use HH:MM.`);
-  if (!DATE.test(f.from) || !DATE.test(f.until)) return fail('Chọn ngày bắt đầu và ngày kết thúc.', 'Choose the first and last day.');
-  if (f.until < f.from) return fail('Ngày kết thúc phải sau ngày bắt đầu.', 'The last day must not be before the first.');
+  for (const t of f.times)
+    if (!TIME.test(t)) return fail(`Giờ "${t}" không hợp lệ; dùng HH:MM.`, `"${t}" is not a time; use HH:MM.`);
+  if (!DATE.test(f.from) || !DATE.test(f.until))
+    return fail('Chọn ngày bắt đầu và ngày kết thúc.', 'Choose the first and last day.');
+  if (f.until < f.from)
+    return fail('Ngày kết thúc phải sau ngày bắt đầu.', 'The last day must not be before the first.');
   const days = (Date.parse(f.until) - Date.parse(f.from)) / 86_400_000;
   if (days > 366) return fail('Lịch định kỳ dài tối đa một năm.', 'A recurring schedule lasts at most a year.');
   let byDay = '';
@@ -78,7 +88,13 @@ export function parseWhen(b: { startsAt: string | null; rrule: string | null }):
   }
   const lines = b.rrule.trim().split(/\r?\n/);
   const start = /^DTSTART:(\d{8})T000000$/.exec(lines[0]);
-  const rules = lines.slice(1).map((l) => /^RRULE:FREQ=(DAILY|WEEKLY);UNTIL=(\d{8})T235959(?:;BYDAY=([A-Z,]+))?;BYHOUR=(\d{1,2});BYMINUTE=(\d{1,2});BYSECOND=0$/.exec(l));
+  const rules = lines
+    .slice(1)
+    .map((l) =>
+      /^RRULE:FREQ=(DAILY|WEEKLY);UNTIL=(\d{8})T235959(?:;BYDAY=([A-Z,]+))?;BYHOUR=(\d{1,2});BYMINUTE=(\d{1,2});BYSECOND=0$/.exec(
+        l,
+      ),
+    );
   const first = rules[0];
   const same = first && rules.every((r) => r && r[1] === first[1] && r[2] === first[2] && r[3] === first[3]);
   if (!start || !same || (first[1] === 'WEEKLY') !== !!first[3]) return { kind: 'custom', rrule: b.rrule };
@@ -88,11 +104,21 @@ export function parseWhen(b: { startsAt: string | null; rrule: string | null }):
   if (first[1] === 'DAILY' && common.from === common.until) return { kind: 'once', date: common.from, times };
   if (first[1] === 'DAILY') return { kind: 'daily', ...common };
   const weekdays = first[3]!.split(',') as Weekday[];
-  return weekdays.every((d) => (WEEKDAYS as readonly string[]).includes(d)) ? { kind: 'weekly', weekdays, ...common } : { kind: 'custom', rrule: b.rrule };
+  return weekdays.every((d) => (WEEKDAYS as readonly string[]).includes(d))
+    ? { kind: 'weekly', weekdays, ...common }
+    : { kind: 'custom', rrule: b.rrule };
 }
 
 const VI_DAYS: Record<Weekday, string> = { MO: 'T2', TU: 'T3', WE: 'T4', TH: 'T5', FR: 'T6', SA: 'T7', SU: 'CN' };
-const EN_DAYS: Record<Weekday, string> = { MO: 'Mon', TU: 'Tue', WE: 'Wed', TH: 'Thu', FR: 'Fri', SA: 'Sat', SU: 'Sun' };
+const EN_DAYS: Record<Weekday, string> = {
+  MO: 'Mon',
+  TU: 'Tue',
+  WE: 'Wed',
+  TH: 'Thu',
+  FR: 'Fri',
+  SA: 'Sat',
+  SU: 'Sun',
+};
 export const weekdayLabel = (d: Weekday, lang: 'vi' | 'en') => (lang === 'en' ? EN_DAYS : VI_DAYS)[d];
 
 /** A short description of an rrule this form wrote (or a generic one for other rules). */
@@ -112,8 +138,10 @@ export function describeRrule(rrule: string, lang: 'vi' | 'en'): string {
   const from = start ? `${start[3]}/${start[2]}/${start[1]}` : '';
   const to = until ? `${until[3]}/${until[2]}/${until[1]}` : '';
   // A daily rule that ends on the day it starts is one day at several times.
-  if (from && from === to && !byday && rules.every((r) => r.includes('FREQ=DAILY'))) return lang === 'en' ? `on ${from} at ${times.join(', ')}` : `ngày ${from} lúc ${times.join(', ')}`;
+  if (from && from === to && !byday && rules.every((r) => r.includes('FREQ=DAILY')))
+    return lang === 'en' ? `on ${from} at ${times.join(', ')}` : `ngày ${from} lúc ${times.join(', ')}`;
   const when = byday ? byday.map((d) => weekdayLabel(d, lang)).join(', ') : lang === 'en' ? 'daily' : 'hằng ngày';
-  if (lang === 'en') return `${when} at ${times.join(', ')}${from ? ` from ${from}` : ''}${to ? ` to ${to}` : count ? `, ${count} times` : ''}`;
+  if (lang === 'en')
+    return `${when} at ${times.join(', ')}${from ? ` from ${from}` : ''}${to ? ` to ${to}` : count ? `, ${count} times` : ''}`;
   return `${when} lúc ${times.join(', ')}${from ? ` từ ${from}` : ''}${to ? ` đến ${to}` : count ? `, ${count} lần` : ''}`;
 }

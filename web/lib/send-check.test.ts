@@ -8,7 +8,8 @@ const UTF8: LedDisplay = { rows: 32, columns: 192, maxLineChars: 64, charset: 'u
 
 describe('emergency templates', () => {
   it('fit a 192×32 board, as a picture and in a Vietnamese font, with no warning at all', () => {
-    for (const t of TEMPLATES) for (const d of [DEMO, UTF8]) expect(boardView(t.pages, d).issues, `${t.id} on ${d.charset}`).toEqual([]);
+    for (const t of TEMPLATES)
+      for (const d of [DEMO, UTF8]) expect(boardView(t.pages, d).issues, `${t.id} on ${d.charset}`).toEqual([]);
   });
 });
 
@@ -28,8 +29,16 @@ describe('send checks', () => {
       { id: 's', name: 's', kind: 'speaker', areaPath: 'x/kg' },
       { id: 'l', name: 'l', kind: 'led', areaPath: 'x/hd' },
     ];
-    expect(reachOf(devices, { areas: ['x/kg'] }, { audio: false, led: true })).toEqual({ speakers: 1, boards: 0, reached: 0 });
-    expect(reachOf(devices, { areas: ['x'] }, { audio: false, led: true })).toEqual({ speakers: 1, boards: 1, reached: 1 });
+    expect(reachOf(devices, { areas: ['x/kg'] }, { audio: false, led: true })).toEqual({
+      speakers: 1,
+      boards: 0,
+      reached: 0,
+    });
+    expect(reachOf(devices, { areas: ['x'] }, { audio: false, led: true })).toEqual({
+      speakers: 1,
+      boards: 1,
+      reached: 1,
+    });
     expect(reachOf(devices, { areas: [], devices: ['s'] }, { audio: true, led: false }).reached).toBe(1);
   });
 
@@ -43,8 +52,16 @@ describe('send checks', () => {
   });
 
   it('a device failure in words an official understands', () => {
-    expect(failureText('LED board did not take the message: led-1: show failed (timeout): no answer from tcp 127.0.0.1:40123')).toMatch(/^Thiết bị không liên lạc được với bảng LED/);
-    expect(failureText('LED board did not take the message: page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide')).toMatch(/^Bảng LED từ chối thông điệp vì nội dung không vừa bảng/);
+    expect(
+      failureText(
+        'LED board did not take the message: led-1: show failed (timeout): no answer from tcp 127.0.0.1:40123',
+      ),
+    ).toMatch(/^Thiết bị không liên lạc được với bảng LED/);
+    expect(
+      failureText(
+        'LED board did not take the message: page 1 does not fit the 192×32 board as a picture: line 2 is 207 dots wide',
+      ),
+    ).toMatch(/^Bảng LED từ chối thông điệp vì nội dung không vừa bảng/);
     expect(failureText(null, 'missed')).toMatch(/^Không nhận được xác nhận/);
   });
 });

@@ -3,7 +3,18 @@
 // device for the content, an LED message left empty; and, after sending, what a device's failure
 // means in words an official understands, and how far a broadcast has been confirmed.
 // Pure: unit-tested without a browser.
-import { boardView, groupBoards, issueText, sizeLabel, targetedBoards, type DeviceRecord, type FitIssue, type LedDisplay, type TargetBoard, type Targets } from './led-boards.ts';
+import {
+  boardView,
+  groupBoards,
+  issueText,
+  sizeLabel,
+  targetedBoards,
+  type DeviceRecord,
+  type FitIssue,
+  type LedDisplay,
+  type TargetBoard,
+  type Targets,
+} from './led-boards.ts';
 import { inScope } from './session.ts';
 import { pick, RESULT, tx } from './i18n.ts';
 import type { LedPageInput } from './led-layout.ts';
@@ -22,7 +33,11 @@ export interface BoardRefusal {
 export function refusingBoards(pages: LedPageInput[], boards: TargetBoard[]): BoardRefusal[] {
   if (!pages.some((p) => p.lines.some((l) => l.trim()))) return [];
   return groupBoards(boards.filter((b) => !b.assumed))
-    .map((g) => ({ display: g.display, boards: g.boards, issues: boardView(pages, g.display).issues.filter((x) => x.refused) }))
+    .map((g) => ({
+      display: g.display,
+      boards: g.boards,
+      issues: boardView(pages, g.display).issues.filter((x) => x.refused),
+    }))
     .filter((r) => r.issues.length > 0);
 }
 
@@ -49,7 +64,9 @@ export interface Reach {
 
 /** The devices the targets reach (in an area or below it, or named) and how many of them have something to do. */
 export function reachOf(devices: DeviceRecord[], targets: Targets, content: { audio: boolean; led: boolean }): Reach {
-  const hit = devices.filter((d) => targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id));
+  const hit = devices.filter(
+    (d) => targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
+  );
   const speakers = hit.filter((d) => d.kind === 'speaker').length;
   const boards = hit.filter((d) => d.kind === 'led').length;
   return { speakers, boards, reached: (content.audio ? speakers : 0) + (content.led ? boards : 0) };
@@ -69,7 +86,11 @@ export function noReachText(r: Reach, content: { audio: boolean; led: boolean })
   );
 }
 
-export const ledEmptyText = () => tx('Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.', 'The LED message has no text: write it, or leave the LED message out.');
+export const ledEmptyText = () =>
+  tx(
+    'Thông điệp LED chưa có chữ: hãy nhập nội dung, hoặc bỏ chọn thông điệp LED.',
+    'The LED message has no text: write it, or leave the LED message out.',
+  );
 
 /**
  * What a device's failure means, for an official: the raw reason (English, from the device) stays
@@ -78,19 +99,50 @@ export const ledEmptyText = () => tx('Thông điệp LED chưa có chữ: hãy n
 export function failureText(reason: string | null | undefined, result = 'failed'): string {
   const r = reason ?? '';
   if (result === 'missed' || /^no confirmation received/.test(r))
-    return tx('Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo).', 'No confirmation came from the device (offline, powered down or not reporting).');
+    return tx(
+      'Không nhận được xác nhận từ thiết bị (mất kết nối, mất điện hoặc không báo cáo).',
+      'No confirmation came from the device (offline, powered down or not reporting).',
+    );
   if (/^LED board did not take the message/.test(r)) {
-    if (/does not fit|dots wide|dot rows|cannot draw|SMALL DOTS PICTURE|characters, more than|cannot carry|charset/i.test(r))
-      return tx('Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.', 'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.');
+    if (
+      /does not fit|dots wide|dot rows|cannot draw|SMALL DOTS PICTURE|characters, more than|cannot carry|charset/i.test(
+        r,
+      )
+    )
+      return tx(
+        'Bảng LED từ chối thông điệp vì nội dung không vừa bảng (dòng quá dài hoặc quá nhiều dòng). Hãy rút gọn rồi gửi lại.',
+        'The LED board refused the message: it does not fit the board (a line too long or too many lines). Shorten it and send again.',
+      );
     if (/timeout|timed out|no answer|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|not open|closed|tcp /i.test(r))
-      return tx('Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).', 'The device could not reach its LED board (no answer — check the board’s power and cabling).');
-    return tx('Bảng LED báo lỗi và không nhận thông điệp.', 'The LED board reported an error and did not take the message.');
+      return tx(
+        'Thiết bị không liên lạc được với bảng LED (bảng không trả lời — kiểm tra nguồn điện và dây nối của bảng).',
+        'The device could not reach its LED board (no answer — check the board’s power and cabling).',
+      );
+    return tx(
+      'Bảng LED báo lỗi và không nhận thông điệp.',
+      'The LED board reported an error and did not take the message.',
+    );
   }
   if (/^LED board status could not be read back/.test(r))
-    return tx('Đã gửi thông điệp nhưng không đọc lại được bảng LED, nên không xác nhận được bảng đã hiện.', 'The message was sent but the board could not be read back, so it is not confirmed as shown.');
-  if (/^LED board shows/.test(r)) return tx('Bảng LED đang hiện nội dung khác với thông điệp đã gửi.', 'The LED board shows something other than the message sent.');
-  if (/^media .* (missing|hash is wrong)/.test(r)) return tx('Thiết bị không có tệp âm thanh (chưa tải được hoặc tệp bị hỏng).', 'The device does not have the audio file (not downloaded, or damaged).');
-  if (/amplifier|relay|current/i.test(r)) return tx('Âm ly báo lỗi, loa có thể không phát ra tiếng.', 'The amplifier reported a fault; the speakers may have been silent.');
+    return tx(
+      'Đã gửi thông điệp nhưng không đọc lại được bảng LED, nên không xác nhận được bảng đã hiện.',
+      'The message was sent but the board could not be read back, so it is not confirmed as shown.',
+    );
+  if (/^LED board shows/.test(r))
+    return tx(
+      'Bảng LED đang hiện nội dung khác với thông điệp đã gửi.',
+      'The LED board shows something other than the message sent.',
+    );
+  if (/^media .* (missing|hash is wrong)/.test(r))
+    return tx(
+      'Thiết bị không có tệp âm thanh (chưa tải được hoặc tệp bị hỏng).',
+      'The device does not have the audio file (not downloaded, or damaged).',
+    );
+  if (/amplifier|relay|current/i.test(r))
+    return tx(
+      'Âm ly báo lỗi, loa có thể không phát ra tiếng.',
+      'The amplifier reported a fault; the speakers may have been silent.',
+    );
   if (/^playback crashed/.test(r)) return tx('Trình phát trên thiết bị gặp lỗi.', 'The player on the device crashed.');
   return tx('Thiết bị báo lỗi khi phát.', 'The device reported an error while playing.');
 }
@@ -109,12 +161,24 @@ export interface ConfirmSummary {
 
 /** From the device rows, or from the hub's counts over every row when the rows are one page of many. */
 export function confirmSummary(devices: Array<{ state: string }>, counts?: Record<string, number>): ConfirmSummary {
-  const byState = counts ?? devices.reduce<Record<string, number>>((c, d) => ({ ...c, [d.state]: (c[d.state] ?? 0) + 1 }), {});
+  const byState =
+    counts ?? devices.reduce<Record<string, number>>((c, d) => ({ ...c, [d.state]: (c[d.state] ?? 0) + 1 }), {});
   const count = (s: string) => byState[s] ?? 0;
   const total = Object.values(byState).reduce((n, v) => n + v, 0);
-  const apart = ['failed', 'missed', 'partial', 'preempted', 'skipped'].map((result) => ({ result, count: count(result) })).filter((x) => x.count > 0);
-  return { played: count(CONFIRMED), total, apart, done: total > 0 && FINAL.reduce((n, s) => n + count(s), 0) === total };
+  const apart = ['failed', 'missed', 'partial', 'preempted', 'skipped']
+    .map((result) => ({ result, count: count(result) }))
+    .filter((x) => x.count > 0);
+  return {
+    played: count(CONFIRMED),
+    total,
+    apart,
+    done: total > 0 && FINAL.reduce((n, s) => n + count(s), 0) === total,
+  };
 }
 
 /** "Đã phát 2/3 · Lỗi 1" */
-export const summaryText = (s: ConfirmSummary) => [`${tx('Đã phát', 'Played')} ${s.played}/${s.total}`, ...s.apart.map((a) => `${pick(RESULT, a.result)} ${a.count}`)].join(' · ');
+export const summaryText = (s: ConfirmSummary) =>
+  [
+    `${tx('Đã phát', 'Played')} ${s.played}/${s.total}`,
+    ...s.apart.map((a) => `${pick(RESULT, a.result)} ${a.count}`),
+  ].join(' · ');

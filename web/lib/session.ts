@@ -23,8 +23,10 @@ export const can = {
   quietHours: (u: Me) => ['approver', 'district', 'admin'].includes(u.role),
 };
 
-export const inScope = (scope: string | null, path: string) => scope === null || path === scope || path.startsWith(scope + '/');
+export const inScope = (scope: string | null, path: string) =>
+  scope === null || path === scope || path.startsWith(scope + '/');
 
 /** Areas the user acts on: their own area and everything below it. */
 export const myAreas = (me: Me, areas: Area[]) => areas.filter((a) => inScope(me.scope, a.path));
-export const wardsOf = (me: Me, areas: Area[]) => myAreas(me, areas).filter((a) => a.level === 'ward' || a.path === me.scope);
+export const wardsOf = (me: Me, areas: Area[]) =>
+  myAreas(me, areas).filter((a) => a.level === 'ward' || a.path === me.scope);

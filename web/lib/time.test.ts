@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fmtAgo, fmtDate, fmtDateTime, vnInstant, weekStart, vnDate, parseDateInput, showDateInput, parseTimeInput, DATE_INPUT_ERROR, TIME_INPUT_ERROR } from './time.ts';
+import {
+  fmtAgo,
+  fmtDate,
+  fmtDateTime,
+  vnInstant,
+  weekStart,
+  vnDate,
+  parseDateInput,
+  showDateInput,
+  parseTimeInput,
+  DATE_INPUT_ERROR,
+  TIME_INPUT_ERROR,
+} from './time.ts';
 
 describe('UI times are Asia/Ho_Chi_Minh', () => {
   it('formats instants in Vietnam time whatever the machine zone', () => {
@@ -33,7 +45,18 @@ describe('typed dates and times (dd/mm/yyyy, 24-hour)', () => {
     expect(parseDateInput('29/02/2028')).toBe('2028-02-29');
   });
   it('refuses what is not a day (and the month-first order of an English browser)', () => {
-    for (const bad of ['', '12/31/2026', '31/11/2026', '29/02/2027', '00/01/2026', '01/13/2026', '1/12/26', 'mai', '2026-13-01']) expect(parseDateInput(bad)).toBeNull();
+    for (const bad of [
+      '',
+      '12/31/2026',
+      '31/11/2026',
+      '29/02/2027',
+      '00/01/2026',
+      '01/13/2026',
+      '1/12/26',
+      'mai',
+      '2026-13-01',
+    ])
+      expect(parseDateInput(bad)).toBeNull();
   });
   it('shows stored dates as dd/mm/yyyy', () => {
     expect(showDateInput('2026-12-01')).toBe('01/12/2026');
@@ -48,7 +71,8 @@ describe('typed dates and times (dd/mm/yyyy, 24-hour)', () => {
     expect(parseTimeInput('7g')).toBe('07:00');
     expect(parseTimeInput('1730')).toBe('17:30');
     expect(parseTimeInput('00:00')).toBe('00:00');
-    for (const bad of ['', '24:00', '17:60', '5:30 PM', '05:30 AM', 'noon', '1:5']) expect(parseTimeInput(bad)).toBeNull();
+    for (const bad of ['', '24:00', '17:60', '5:30 PM', '05:30 AM', 'noon', '1:5'])
+      expect(parseTimeInput(bad)).toBeNull();
   });
   it('says what is wrong in both languages', () => {
     for (const e of [DATE_INPUT_ERROR, TIME_INPUT_ERROR]) expect(e.vi && e.en).toBeTruthy();

@@ -8,7 +8,15 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** Wall-clock fields of an instant in Vietnam. */
 export function vnParts(ms: number) {
   const d = new Date(ms + VN_OFFSET_MS);
-  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), weekday: (d.getUTCDay() + 6) % 7 /* 0 = Monday */ };
+  return {
+    y: d.getUTCFullYear(),
+    mo: d.getUTCMonth() + 1,
+    d: d.getUTCDate(),
+    h: d.getUTCHours(),
+    mi: d.getUTCMinutes(),
+    s: d.getUTCSeconds(),
+    weekday: (d.getUTCDay() + 6) % 7 /* 0 = Monday */,
+  };
 }
 
 /** "2026-11-24" for an instant, in Vietnam. */
@@ -41,13 +49,18 @@ export const vnMinuteOfDay = (ms: number) => {
 };
 
 /** "24/11/2026 06:00" (vi) or "24 Nov 2026, 06:00" (en), always in Vietnam time. */
-export function fmtDateTime(v: string | number | null | undefined, lang: 'vi' | 'en' = 'vi', withSeconds = false): string {
+export function fmtDateTime(
+  v: string | number | null | undefined,
+  lang: 'vi' | 'en' = 'vi',
+  withSeconds = false,
+): string {
   if (v === null || v === undefined || v === '') return '—';
   const ms = typeof v === 'number' ? v : Date.parse(v);
   if (Number.isNaN(ms)) return String(v);
   const p = vnParts(ms);
   const t = `${pad(p.h)}:${pad(p.mi)}${withSeconds ? `:${pad(p.s)}` : ''}`;
-  if (lang === 'en') return `${p.d} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][p.mo - 1]} ${p.y}, ${t}`;
+  if (lang === 'en')
+    return `${p.d} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][p.mo - 1]} ${p.y}, ${t}`;
   return `${pad(p.d)}/${pad(p.mo)}/${p.y} ${t}`;
 }
 
@@ -58,7 +71,14 @@ export const fmtDate = (ms: number, lang: 'vi' | 'en' = 'vi') => fmtDateTime(ms,
 export function fmtAgo(v: string | null | undefined, now: number, lang: 'vi' | 'en' = 'vi'): string {
   if (!v) return lang === 'en' ? 'never' : 'chưa bao giờ';
   const s = Math.max(0, Math.round((now - Date.parse(v)) / 1000));
-  const [n, vi, en] = s < 60 ? [s, 'giây', 's'] : s < 3600 ? [Math.floor(s / 60), 'phút', 'min'] : s < 86400 ? [Math.floor(s / 3600), 'giờ', 'h'] : [Math.floor(s / 86400), 'ngày', 'd'];
+  const [n, vi, en] =
+    s < 60
+      ? [s, 'giây', 's']
+      : s < 3600
+        ? [Math.floor(s / 60), 'phút', 'min']
+        : s < 86400
+          ? [Math.floor(s / 3600), 'giờ', 'h']
+          : [Math.floor(s / 86400), 'ngày', 'd'];
   return lang === 'en' ? `${n} ${en} ago` : `${n} ${vi} trước`;
 }
 
@@ -97,5 +117,11 @@ export function parseTimeInput(text: string): string | null {
   return `${pad(h)}:${pad(mi)}`;
 }
 
-export const DATE_INPUT_ERROR = { vi: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.', en: 'Write the date as day/month/year, e.g. 01/12/2026.' };
-export const TIME_INPUT_ERROR = { vi: 'Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.', en: 'Write the time as hours:minutes, 24-hour, e.g. 17:30.' };
+export const DATE_INPUT_ERROR = {
+  vi: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 01/12/2026.',
+  en: 'Write the date as day/month/year, e.g. 01/12/2026.',
+};
+export const TIME_INPUT_ERROR = {
+  vi: 'Giờ phải có dạng giờ:phút theo 24 giờ, ví dụ 17:30.',
+  en: 'Write the time as hours:minutes, 24-hour, e.g. 17:30.',
+};

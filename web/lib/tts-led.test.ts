@@ -4,7 +4,8 @@ import { measureLine } from '../../firmware-bridge/led/render/index.ts';
 import { ASSUMED_DISPLAY, boardView, countLines } from './led-boards.ts';
 import { ledPagesFromText, wrapWords } from './tts-led.ts';
 
-const TEXT = 'UBND phường Hạ Đình thông báo: từ 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh môi trường. Đề nghị bà con tham gia đầy đủ.';
+const TEXT =
+  'UBND phường Hạ Đình thông báo: từ 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh môi trường. Đề nghị bà con tham gia đầy đủ.';
 
 describe('a typed bulletin on the LED boards', () => {
   it('wraps at word boundaries within the line limit, keeping every word and its diacritics', () => {
@@ -15,12 +16,19 @@ describe('a typed bulletin on the LED boards', () => {
   });
   it('starts a new line at each line break and cuts a word longer than a line', () => {
     expect(wrapWords('Thông báo\nKhẩn', 30)).toEqual(['Thông báo', 'Khẩn']);
-    expect(wrapWords('https://phuonghadinh.gov.vn/thong-bao', 10)).toEqual(['https://ph', 'uonghadinh', '.gov.vn/th', 'ong-bao']);
+    expect(wrapWords('https://phuonghadinh.gov.vn/thong-bao', 10)).toEqual([
+      'https://ph',
+      'uonghadinh',
+      '.gov.vn/th',
+      'ong-bao',
+    ]);
   });
   it('groups the lines into pages the boards show at once, each long enough to read, none over the limit', () => {
     const { pages, cut } = ledPagesFromText(TEXT, { lines: 2, maxChars: 32 });
     expect(cut).toBe(false);
-    expect(pages.every((p) => p.lines.length <= 2 && p.mode === 'hold' && p.seconds >= 5 && p.seconds <= 30)).toBe(true);
+    expect(pages.every((p) => p.lines.length <= 2 && p.mode === 'hold' && p.seconds >= 5 && p.seconds <= 30)).toBe(
+      true,
+    );
     expect(countLines(pages, 32).some((c) => c.over)).toBe(false);
     expect(pages.flatMap((p) => p.lines).join(' ')).toBe(TEXT);
   });

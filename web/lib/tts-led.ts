@@ -50,7 +50,10 @@ export function wrapWords(text: string, maxChars: number, columns = Infinity): s
  * second, 5 to 30 seconds a page). Returns the pages and whether the text had to be cut at the
  * API's 16 pages.
  */
-export function ledPagesFromText(text: string, limits: { lines: number; maxChars: number; columns?: number }): { pages: LedPageInput[]; cut: boolean } {
+export function ledPagesFromText(
+  text: string,
+  limits: { lines: number; maxChars: number; columns?: number },
+): { pages: LedPageInput[]; cut: boolean } {
   const lines = wrapWords(text, limits.maxChars, limits.columns);
   const per = Math.max(1, Math.min(4, limits.lines));
   const pages: LedPageInput[] = [];

@@ -9,7 +9,17 @@ import { describeRrule } from '../lib/rrule-form.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import { LedBoardPreviews } from '../components/led-preview.tsx';
-import { checkBodyOf, clashDecisionText, conflictText, conflictTitle, groupConflicts, SameLevelChoice, whoPlaysOf, whoPlaysText, type ClashDecision } from '../components/broadcast-form.tsx';
+import {
+  checkBodyOf,
+  clashDecisionText,
+  conflictText,
+  conflictTitle,
+  groupConflicts,
+  SameLevelChoice,
+  whoPlaysOf,
+  whoPlaysText,
+  type ClashDecision,
+} from '../components/broadcast-form.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
@@ -26,9 +36,18 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
         <h2>
           {tx('Chờ phê duyệt', 'Awaiting approval')} ({queue.data?.length ?? '…'})
         </h2>
-        {queue.data?.length === 0 && <p class="muted">{tx('Không có bản tin nào chờ duyệt.', 'Nothing is waiting for approval.')}</p>}
+        {queue.data?.length === 0 && (
+          <p class="muted">{tx('Không có bản tin nào chờ duyệt.', 'Nothing is waiting for approval.')}</p>
+        )}
         {queue.data?.map((b) => (
-          <Item b={b} me={ctx.me} author={names.data?.[b.createdBy] ?? `#${b.createdBy}`} media={media.data?.find((m) => m.id === b.mediaId)} areaName={areaName} onDone={() => (queue.reload(), recent.reload())} />
+          <Item
+            b={b}
+            me={ctx.me}
+            author={names.data?.[b.createdBy] ?? `#${b.createdBy}`}
+            media={media.data?.find((m) => m.id === b.mediaId)}
+            areaName={areaName}
+            onDone={() => (queue.reload(), recent.reload())}
+          />
         ))}
       </section>
       <section class="card">
@@ -58,7 +77,8 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
                     <td class={`p-${b.priority}`}>{pick(PRIORITY, b.priority)}</td>
                     <td>{pick(STATUS, b.status)}</td>
                     <td>
-                      {b.decidedBy ? names.data?.[b.decidedBy] : '—'} <span class="muted small">{fmtDateTime(b.decidedAt, lang())}</span>
+                      {b.decidedBy ? names.data?.[b.decidedBy] : '—'}{' '}
+                      <span class="muted small">{fmtDateTime(b.decidedAt, lang())}</span>
                     </td>
                     <td data-testid="decision-reason">{decisionReason(b)}</td>
                   </tr>
@@ -71,7 +91,21 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
   );
 }
 
-function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; author: string; media: any; areaName: (p: string) => string; onDone: () => void }) {
+function Item({
+  b,
+  me,
+  author,
+  media,
+  areaName,
+  onDone,
+}: {
+  b: any;
+  me: any;
+  author: string;
+  media: any;
+  areaName: (p: string) => string;
+  onDone: () => void;
+}) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
@@ -80,10 +114,14 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
   // What approving would collide with, and whether quiet hours forbid it.
   const [check, setCheck] = useState<any>(null);
   useEffect(() => {
-    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(setCheck, () => setCheck(null));
+    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(setCheck, () =>
+      setCheck(null),
+    );
   }, [b.id]);
   // Approved bulletins of the same level this one clashes with: the leader chooses which plays.
-  const chooseAgainst: string[] = [...new Set<string>((check?.conflicts ?? []).filter((c: any) => c.leaderChooses).map((c: any) => c.title))];
+  const chooseAgainst: string[] = [
+    ...new Set<string>((check?.conflicts ?? []).filter((c: any) => c.leaderChooses).map((c: any) => c.title)),
+  ];
   const act = async (path: string, body: unknown = {}) => {
     setError('');
     try {
@@ -99,10 +137,12 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
         <strong>{b.title}</strong> <span class={`badge p-${b.priority}`}>{pick(PRIORITY, b.priority)}</span>
       </header>
       <p class="muted small">
-        {tx('Người soạn', 'Author')}: {author} · {tx('Gửi lúc', 'Submitted')} {fmtDateTime(b.createdAt, lang())} · {tx('Âm lượng', 'Volume')} {b.volume}
+        {tx('Người soạn', 'Author')}: {author} · {tx('Gửi lúc', 'Submitted')} {fmtDateTime(b.createdAt, lang())} ·{' '}
+        {tx('Âm lượng', 'Volume')} {b.volume}
       </p>
       <p>
-        {tx('Phát', 'When')}: {b.rrule ? describeRrule(b.rrule, lang()) : fmtDateTime(b.startsAt, lang())} · {tx('Nơi phát', 'Where')}: {[...b.targets.areas.map(areaName), ...b.targets.devices].join(', ')}
+        {tx('Phát', 'When')}: {b.rrule ? describeRrule(b.rrule, lang()) : fmtDateTime(b.startsAt, lang())} ·{' '}
+        {tx('Nơi phát', 'Where')}: {[...b.targets.areas.map(areaName), ...b.targets.devices].join(', ')}
       </p>
       {check?.quietHours?.length > 0 && (
         <p class="alert error" data-testid="queue-quiet">
@@ -113,8 +153,12 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
         </p>
       )}
       {groupConflicts(check?.conflicts ?? []).map((g) => (
-        <div class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`} data-testid={`queue-conflict-${g.kind}`}>
-          <strong>{conflictTitle(g.kind)}</strong>: «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)}) — {conflictText(g.kind, g.otherLevel)}
+        <div
+          class={`alert ${g.kind === 'decision' ? 'decision' : g.kind === 'preempts' ? 'info' : 'warn'}`}
+          data-testid={`queue-conflict-${g.kind}`}
+        >
+          <strong>{conflictTitle(g.kind)}</strong>: «{g.title}» ({pick(PRIORITY, g.priority)}, {pick(STATUS, g.status)})
+          — {conflictText(g.kind, g.otherLevel)}
           {g.kind === 'overlap' && (
             <p data-testid="queue-who-plays" data-plays={whoPlaysOf(g)}>
               {whoPlaysText(g, true)}
@@ -122,7 +166,9 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
           )}
         </div>
       ))}
-      {!own && chooseAgainst.length > 0 && <SameLevelChoice titles={chooseAgainst} value={choice} onChange={setChoice} />}
+      {!own && chooseAgainst.length > 0 && (
+        <SameLevelChoice titles={chooseAgainst} value={choice} onChange={setChoice} />
+      )}
       {check?.clashDecision && (
         <p class="alert decision" data-testid="queue-clash-decision">
           {clashDecisionText(check.clashDecision)}
@@ -132,12 +178,26 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
       {b.led && <LedBoardPreviews pages={b.led.pages} targets={b.targets} />}
       {own ? (
         <p class="alert info" data-testid="own-note">
-          {tx('Bạn là người soạn bản tin này nên không thể tự phê duyệt; một lãnh đạo khác phải duyệt.', 'You wrote this bulletin, so you cannot approve it; another leader must.')}
+          {tx(
+            'Bạn là người soạn bản tin này nên không thể tự phê duyệt; một lãnh đạo khác phải duyệt.',
+            'You wrote this bulletin, so you cannot approve it; another leader must.',
+          )}
         </p>
       ) : (
         <div class="row">
-          <button class="primary" data-testid="approve" disabled={chooseAgainst.length > 0 && !choice} onClick={() => act(`/api/v1/broadcasts/${b.id}/approve`, choice && chooseAgainst.length ? { clashes: choice } : {})}>
-            {chooseAgainst.length > 0 && choice ? (choice === 'air-ours' ? tx('Phê duyệt — bản tin này phát', 'Approve — this one plays') : tx('Phê duyệt — bản tin này nhường', 'Approve — this one steps aside')) : tx('Phê duyệt', 'Approve')}
+          <button
+            class="primary"
+            data-testid="approve"
+            disabled={chooseAgainst.length > 0 && !choice}
+            onClick={() =>
+              act(`/api/v1/broadcasts/${b.id}/approve`, choice && chooseAgainst.length ? { clashes: choice } : {})
+            }
+          >
+            {chooseAgainst.length > 0 && choice
+              ? choice === 'air-ours'
+                ? tx('Phê duyệt — bản tin này phát', 'Approve — this one plays')
+                : tx('Phê duyệt — bản tin này nhường', 'Approve — this one steps aside')
+              : tx('Phê duyệt', 'Approve')}
           </button>
           {!rejecting && (
             <button data-testid="reject" onClick={() => setRejecting(true)}>
@@ -154,7 +214,13 @@ function Item({ b, me, author, media, areaName, onDone }: { b: any; me: any; aut
             if (reason.trim()) act(`/api/v1/broadcasts/${b.id}/reject`, { reason: reason.trim() });
           }}
         >
-          <input placeholder={tx('Lý do từ chối (bắt buộc)', 'Reason (required)')} value={reason} data-testid="reason" required onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          <input
+            placeholder={tx('Lý do từ chối (bắt buộc)', 'Reason (required)')}
+            value={reason}
+            data-testid="reason"
+            required
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
           <button class="danger" data-testid="confirm-reject" disabled={!reason.trim()}>
             {tx('Xác nhận từ chối', 'Reject')}
           </button>

@@ -11,7 +11,12 @@ export function AuditPage({ ctx }: { ctx: AppCtx }) {
   return (
     <section class="card">
       <h2>{tx('Nhật ký hoạt động', 'Activity log')}</h2>
-      <p class="muted small">{tx('Ai đã làm gì, lúc nào: đăng nhập, gửi duyệt, phê duyệt, hủy, phát khẩn cấp, thiết bị…', 'Who did what, and when: logins, submissions, approvals, cancellations, emergencies, devices…')}</p>
+      <p class="muted small">
+        {tx(
+          'Ai đã làm gì, lúc nào: đăng nhập, gửi duyệt, phê duyệt, hủy, phát khẩn cấp, thiết bị…',
+          'Who did what, and when: logins, submissions, approvals, cancellations, emergencies, devices…',
+        )}
+      </p>
       {log.error && <p class="error">{log.error}</p>}
       <div class="table-wrap">
         <table data-testid="audit" class="cards-on-phone">
@@ -26,7 +31,9 @@ export function AuditPage({ ctx }: { ctx: AppCtx }) {
             {log.data?.map((a) => (
               <tr data-testid="audit-row" data-action={a.action}>
                 <td data-label={tx('Thời gian', 'When')}>{fmtDateTime(a.at, lang(), true)}</td>
-                <td data-label={tx('Người thực hiện', 'Who')} data-testid="audit-who">{auditWho(a, lang())}</td>
+                <td data-label={tx('Người thực hiện', 'Who')} data-testid="audit-who">
+                  {auditWho(a, lang())}
+                </td>
                 <td data-label={tx('Hoạt động', 'What')}>
                   <span data-testid="audit-text" title={auditActionLabel(a.action, lang())}>
                     {auditSentence(a, lang())}
@@ -34,7 +41,9 @@ export function AuditPage({ ctx }: { ctx: AppCtx }) {
                   {admin && (
                     <details class="tech small" data-testid="audit-raw">
                       <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
-                      <code class="muted">{JSON.stringify({ action: a.action, target: a.target, user: a.username, detail: a.detail })}</code>
+                      <code class="muted">
+                        {JSON.stringify({ action: a.action, target: a.target, user: a.username, detail: a.detail })}
+                      </code>
                     </details>
                   )}
                 </td>

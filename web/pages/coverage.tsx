@@ -28,12 +28,27 @@ export const rateOf = (x: { played: number; scheduled: number; pending: number }
 };
 /** "Tháng 11/2026", "Quý 4/2026", "Năm 2026" (English: "November 2026", "Q4 2026", "2026"). */
 const periodName = (kind: string, year: number, month: number, quarter: number) =>
-  kind === 'month' ? tx(`Tháng ${month}/${year}`, `${month}/${year}`) : kind === 'quarter' ? tx(`Quý ${quarter}/${year}`, `Q${quarter} ${year}`) : tx(`Năm ${year}`, `${year}`);
+  kind === 'month'
+    ? tx(`Tháng ${month}/${year}`, `${month}/${year}`)
+    : kind === 'quarter'
+      ? tx(`Quý ${quarter}/${year}`, `Q${quarter} ${year}`)
+      : tx(`Năm ${year}`, `${year}`);
 /** "không tính 1 lần chưa đến giờ" next to a rate, when some were left out. */
-const pendingNote = (pending: number) => (pending > 0 ? tx(`không tính ${fmtNumber(pending)} lần chưa đến giờ`, `${fmtNumber(pending)} not yet due left out`) : '');
+const pendingNote = (pending: number) =>
+  pending > 0
+    ? tx(`không tính ${fmtNumber(pending)} lần chưa đến giờ`, `${fmtNumber(pending)} not yet due left out`)
+    : '';
 
 const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
-const COLORS: Record<string, string> = { played: '#2e7d32', partial: '#f9a825', failed: '#c62828', missed: '#6d4c41', preempted: '#5e35b1', skipped: '#78909c', pending: '#b0bec5' };
+const COLORS: Record<string, string> = {
+  played: '#2e7d32',
+  partial: '#f9a825',
+  failed: '#c62828',
+  missed: '#6d4c41',
+  preempted: '#5e35b1',
+  skipped: '#78909c',
+  pending: '#b0bec5',
+};
 
 export function CoveragePage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
@@ -44,7 +59,12 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
   const [year, setYear] = useState(now.y);
   const [month, setMonth] = useState(now.mo);
   const [quarter, setQuarter] = useState(Math.ceil(now.mo / 3));
-  const period = kind === 'month' ? `${year}-${String(month).padStart(2, '0')}` : kind === 'quarter' ? `${year}-Q${quarter}` : `${year}`;
+  const period =
+    kind === 'month'
+      ? `${year}-${String(month).padStart(2, '0')}`
+      : kind === 'quarter'
+        ? `${year}-Q${quarter}`
+        : `${year}`;
   const q = `area=${encodeURIComponent(area)}&period=${period}`;
   const report = useResource<any>(`/api/v1/reports/coverage?${q}`, [], ['receipt']);
   const r = report.data;
@@ -57,7 +77,11 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
         <div class="toolbar">
           <label class="inline">
             {tx('Khu vực', 'Area')}
-            <select value={area} data-testid="cov-area" onChange={(e) => setArea((e.target as HTMLSelectElement).value)}>
+            <select
+              value={area}
+              data-testid="cov-area"
+              onChange={(e) => setArea((e.target as HTMLSelectElement).value)}
+            >
               {choices.map((a) => (
                 <option value={a.path}>{a.name}</option>
               ))}
@@ -65,28 +89,53 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
           </label>
           <label class="inline">
             {tx('Kỳ', 'Period')}
-            <select value={kind} data-testid="cov-kind" onChange={(e) => setKind((e.target as HTMLSelectElement).value as any)}>
+            <select
+              value={kind}
+              data-testid="cov-kind"
+              onChange={(e) => setKind((e.target as HTMLSelectElement).value as any)}
+            >
               <option value="month">{tx('Tháng', 'Month')}</option>
               <option value="quarter">{tx('Quý', 'Quarter')}</option>
               <option value="year">{tx('Năm', 'Year')}</option>
             </select>
           </label>
           {kind === 'month' && (
-            <select value={month} onChange={(e) => setMonth(+(e.target as HTMLSelectElement).value)} aria-label={tx('Tháng', 'Month')}>
+            <select
+              value={month}
+              onChange={(e) => setMonth(+(e.target as HTMLSelectElement).value)}
+              aria-label={tx('Tháng', 'Month')}
+            >
               {Array.from({ length: 12 }, (_, i) => (
                 <option value={i + 1}>{tx(`Tháng ${i + 1}`, `Month ${i + 1}`)}</option>
               ))}
             </select>
           )}
           {kind === 'quarter' && (
-            <select value={quarter} onChange={(e) => setQuarter(+(e.target as HTMLSelectElement).value)} aria-label={tx('Quý', 'Quarter')}>
+            <select
+              value={quarter}
+              onChange={(e) => setQuarter(+(e.target as HTMLSelectElement).value)}
+              aria-label={tx('Quý', 'Quarter')}
+            >
               {[1, 2, 3, 4].map((i) => (
                 <option value={i}>{tx(`Quý ${i}`, `Q${i}`)}</option>
               ))}
             </select>
           )}
-          <input type="number" value={year} min={2020} max={2100} onInput={(e) => setYear(+(e.target as HTMLInputElement).value || now.y)} aria-label={tx('Năm', 'Year')} class="year" />
-          <a class="button" href={withToken(`/api/v1/reports/coverage?${q}&format=csv&lang=${lang()}`)} data-testid="csv" download>
+          <input
+            type="number"
+            value={year}
+            min={2020}
+            max={2100}
+            onInput={(e) => setYear(+(e.target as HTMLInputElement).value || now.y)}
+            aria-label={tx('Năm', 'Year')}
+            class="year"
+          />
+          <a
+            class="button"
+            href={withToken(`/api/v1/reports/coverage?${q}&format=csv&lang=${lang()}`)}
+            data-testid="csv"
+            download
+          >
             CSV
           </a>
           <a class="button" href={withToken(`/api/v1/reports/coverage.pdf?${q}`)} data-testid="pdf" download>
@@ -104,12 +153,20 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
               {KEYS.map((k) => (
                 <Stat label={pick(RESULT, k)} value={r.totals[k]} k={k} />
               ))}
-              <Stat label={tx('Giây đã phát', 'Seconds played')} value={Math.round(r.totals.secondsPlayed)} k="seconds" />
+              <Stat
+                label={tx('Giây đã phát', 'Seconds played')}
+                value={Math.round(r.totals.secondsPlayed)}
+                k="seconds"
+              />
             </div>
             <p data-testid="rate">
               {tx('Tỉ lệ phát', 'Played rate')}: <strong data-testid="rate-value">{rateOf(r.totals)}</strong>{' '}
               <span class="muted small" data-testid="rate-note">
-                ({tx(`${fmtNumber(r.totals.played)}/${fmtNumber(r.totals.scheduled - r.totals.pending)} lần đã đến giờ`, `${fmtNumber(r.totals.played)} of ${fmtNumber(r.totals.scheduled - r.totals.pending)} due`)}
+                (
+                {tx(
+                  `${fmtNumber(r.totals.played)}/${fmtNumber(r.totals.scheduled - r.totals.pending)} lần đã đến giờ`,
+                  `${fmtNumber(r.totals.played)} of ${fmtNumber(r.totals.scheduled - r.totals.pending)} due`,
+                )}
                 {r.totals.pending > 0 ? `; ${pendingNote(r.totals.pending)}` : ''})
               </span>
             </p>
@@ -195,7 +252,8 @@ function RejectedClaims({ q, count }: { q: string; count: number }) {
                   <td data-label={tx('Thiết bị', 'Device')}>{c.deviceName}</td>
                   <td data-label={tx('Bản tin', 'Bulletin')}>{c.title ?? c.broadcastId}</td>
                   <td data-label={tx('Thiết bị báo', 'Claimed')}>
-                    <span class={`badge r-${c.claimedResult}`}>{pick(RESULT, c.claimedResult)}</span> {fmtSeconds(c.claimedSecondsPlayed)}
+                    <span class={`badge r-${c.claimedResult}`}>{pick(RESULT, c.claimedResult)}</span>{' '}
+                    {fmtSeconds(c.claimedSecondsPlayed)}
                   </td>
                   <td data-label={tx('Lý do từ chối', 'Why refused')}>
                     {pick(REJECTION, c.rejection)}
@@ -270,36 +328,45 @@ function Stat({ label, value, k }: { label: string; value: number; k: string }) 
 function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) {
   return (
     <>
-    <p class="scroll-cue muted small">{tx('Bảng rộng: vuốt ngang để xem thêm cột →', 'A wide table: swipe sideways for more columns →')}</p>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th />
-            <th>{tx('Kế hoạch', 'Scheduled')}</th>
-            {KEYS.map((k) => (
-              <th>{pick(RESULT, k)}</th>
-            ))}
-            <th title={tx('Đã phát / số lần đã đến giờ (không tính lần chưa đến giờ)', 'Played / occurrences due (those not yet due left out)')}>{tx('Tỉ lệ (trên số lần đã đến giờ)', 'Rate (of those due)')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((x) => (
+      <p class="scroll-cue muted small">
+        {tx('Bảng rộng: vuốt ngang để xem thêm cột →', 'A wide table: swipe sideways for more columns →')}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
             <tr>
-              <td>{name(x)}</td>
-              <td>{fmtNumber(x.scheduled)}</td>
+              <th />
+              <th>{tx('Kế hoạch', 'Scheduled')}</th>
               {KEYS.map((k) => (
-                <td>{fmtNumber(x[k])}</td>
+                <th>{pick(RESULT, k)}</th>
               ))}
-              <td data-testid="row-rate">
-                {rateOf(x)}
-                {x.pending > 0 && <div class="muted small">{pendingNote(x.pending)}</div>}
-              </td>
+              <th
+                title={tx(
+                  'Đã phát / số lần đã đến giờ (không tính lần chưa đến giờ)',
+                  'Played / occurrences due (those not yet due left out)',
+                )}
+              >
+                {tx('Tỉ lệ (trên số lần đã đến giờ)', 'Rate (of those due)')}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {rows.map((x) => (
+              <tr>
+                <td>{name(x)}</td>
+                <td>{fmtNumber(x.scheduled)}</td>
+                {KEYS.map((k) => (
+                  <td>{fmtNumber(x[k])}</td>
+                ))}
+                <td data-testid="row-rate">
+                  {rateOf(x)}
+                  {x.pending > 0 && <div class="muted small">{pendingNote(x.pending)}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
@@ -327,7 +394,14 @@ function Chart({ rows }: { rows: any[] }) {
           <div class="cov-track">
             <div class="cov-bar" style={{ width: `${(100 * r.scheduled) / max}%` }}>
               {KEYS.map((k) =>
-                r[k] > 0 ? <span class="cov-seg" data-k={k} style={{ flexGrow: r[k], background: COLORS[k] }} title={`${pick(RESULT, k)}: ${fmtNumber(r[k])}`} /> : null,
+                r[k] > 0 ? (
+                  <span
+                    class="cov-seg"
+                    data-k={k}
+                    style={{ flexGrow: r[k], background: COLORS[k] }}
+                    title={`${pick(RESULT, k)}: ${fmtNumber(r[k])}`}
+                  />
+                ) : null,
               )}
             </div>
             <span class="cov-count">

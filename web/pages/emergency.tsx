@@ -11,12 +11,20 @@ import type { LedPageInput } from '../lib/led-layout.ts';
 import { LedBoardPreviews } from '../components/led-preview.tsx';
 import { DeviceReason } from '../components/device-reason.tsx';
 import { displayKey, sizeLabel, targetedBoards, type DeviceRecord } from '../lib/led-boards.ts';
-import { confirmSummary, FINAL, noReachText, reachOf, refusalText, refusingBoards, reportedDisplays, unknownBoards } from '../lib/send-check.ts';
+import {
+  confirmSummary,
+  FINAL,
+  noReachText,
+  reachOf,
+  refusalText,
+  refusingBoards,
+  reportedDisplays,
+  unknownBoards,
+} from '../lib/send-check.ts';
 import type { AppCtx } from '../app.tsx';
 import { TEMPLATES } from '../lib/emergency-templates.ts';
 import { pagesFromText, pagesToText, reflowPages } from '../lib/led-reflow.ts';
 import { LedReflowOffer } from '../components/led-reflow-offer.tsx';
-
 
 export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
@@ -25,8 +33,16 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const media = useResource<any[]>('/api/v1/media');
   // The fleet, for what each board reported: reloaded when a board reports a display not seen yet.
   const knownDisplays = useRef(new Set<string>());
-  const devices = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device', 'telemetry'], (k, d) => k === 'device' || (!!d?.led?.display && !knownDisplays.current.has(`${d.deviceId}|${displayKey(d.led.display)}`)));
-  knownDisplays.current = new Set((devices.data ?? []).filter((d) => d.display).map((d) => `${d.id}|${displayKey(d.display!)}`));
+  const devices = useResource<DeviceRecord[]>(
+    '/api/v1/devices',
+    [],
+    ['device', 'telemetry'],
+    (k, d) =>
+      k === 'device' || (!!d?.led?.display && !knownDisplays.current.has(`${d.deviceId}|${displayKey(d.led.display)}`)),
+  );
+  knownDisplays.current = new Set(
+    (devices.data ?? []).filter((d) => d.display).map((d) => `${d.id}|${displayKey(d.display!)}`),
+  );
   const [tpl, setTpl] = useState<string>('');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
@@ -41,7 +57,11 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const [sent, setSent] = useState<{ id: string; at: number } | null>(null);
 
   // A blank line starts a new page (the reflow pages a message for small boards).
-  const pages: LedPageInput[] = !text.trim() ? [] : setPages.length && text === pagesToText(setPages) ? setPages : pagesFromText(text, mode, seconds);
+  const pages: LedPageInput[] = !text.trim()
+    ? []
+    : setPages.length && text === pagesToText(setPages)
+      ? setPages
+      : pagesFromText(text, mode, seconds);
   const usePages = (ps: LedPageInput[]) => {
     setSetPages(ps);
     setText(pagesToText(ps));
@@ -63,7 +83,10 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const tplText = useRef('');
   const laidOut = (t: (typeof TEMPLATES)[number]) => reflowPages(t.pages, displays);
   // Laying out takes a few milliseconds a template: once per set of displays, not per keystroke.
-  const tplMisfits = useMemo(() => new Map(TEMPLATES.map((t) => [t.id, [...new Set(laidOut(t).overWide.flatMap((w) => w.displays))]])), [displaysKey]);
+  const tplMisfits = useMemo(
+    () => new Map(TEMPLATES.map((t) => [t.id, [...new Set(laidOut(t).overWide.flatMap((w) => w.displays))]])),
+    [displaysKey],
+  );
   const misfits = (t: (typeof TEMPLATES)[number]) => tplMisfits.get(t.id) ?? [];
   const chooseTemplate = (t: (typeof TEMPLATES)[number]) => {
     const r = laidOut(t);
@@ -107,22 +130,34 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
     <div class="stack">
       <section class="card emergency">
         <h2>{tx('Phát tin khẩn cấp', 'Send an emergency')}</h2>
-        <p class="muted small">{tx('Tin khẩn cấp phát ngay, ngắt mọi bản tin khác và bỏ qua giờ yên tĩnh.', 'An emergency airs at once, pre-empts everything and ignores quiet hours.')}</p>
+        <p class="muted small">
+          {tx(
+            'Tin khẩn cấp phát ngay, ngắt mọi bản tin khác và bỏ qua giờ yên tĩnh.',
+            'An emergency airs at once, pre-empts everything and ignores quiet hours.',
+          )}
+        </p>
         <h3>1. {tx('Nội dung', 'Message')}</h3>
         <div class="chips">
           {TEMPLATES.map((t) => {
             const bad = misfits(t);
             return (
-            <button
-              class={`chip ${tpl === t.id ? 'on' : ''} ${bad.length ? 'warn' : ''}`}
-              data-testid={`tpl-${t.id}`}
-              data-fits={bad.length ? 'no' : 'yes'}
-              title={bad.length ? tx(`Không vừa bảng ${bad.map(sizeLabel).join(', ')}`, `Does not fit the ${bad.map(sizeLabel).join(', ')} board(s)`) : undefined}
-              onClick={() => chooseTemplate(t)}
-            >
-              {tx(t.vi, t.en)}
-              {bad.length > 0 && ' ⚠'}
-            </button>
+              <button
+                class={`chip ${tpl === t.id ? 'on' : ''} ${bad.length ? 'warn' : ''}`}
+                data-testid={`tpl-${t.id}`}
+                data-fits={bad.length ? 'no' : 'yes'}
+                title={
+                  bad.length
+                    ? tx(
+                        `Không vừa bảng ${bad.map(sizeLabel).join(', ')}`,
+                        `Does not fit the ${bad.map(sizeLabel).join(', ')} board(s)`,
+                      )
+                    : undefined
+                }
+                onClick={() => chooseTemplate(t)}
+              >
+                {tx(t.vi, t.en)}
+                {bad.length > 0 && ' ⚠'}
+              </button>
             );
           })}
         </div>
@@ -131,14 +166,36 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
           <input value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} data-testid="em-title" />
         </label>
         <label>
-          {tx('Chữ trên bảng LED (mỗi dòng một hàng; dòng trống sang trang mới)', 'Text for the LED boards (one row per line; a blank line starts a page)')}
-          <textarea rows={Math.min(8, Math.max(2, text.split('\n').length))} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} data-testid="em-text" />
+          {tx(
+            'Chữ trên bảng LED (mỗi dòng một hàng; dòng trống sang trang mới)',
+            'Text for the LED boards (one row per line; a blank line starts a page)',
+          )}
+          <textarea
+            rows={Math.min(8, Math.max(2, text.split('\n').length))}
+            value={text}
+            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            data-testid="em-text"
+          />
         </label>
         {pages.length > 0 && <LedBoardPreviews pages={pages} targets={{ areas: targets }} emergency />}
-        {pages.length > 0 && <LedReflowOffer pages={pages} boards={boards} areaName={(p) => areas.find((a) => a.path === p)?.name} emergency onApply={usePages} />}
+        {pages.length > 0 && (
+          <LedReflowOffer
+            pages={pages}
+            boards={boards}
+            areaName={(p) => areas.find((a) => a.path === p)?.name}
+            emergency
+            onApply={usePages}
+          />
+        )}
         <label>
           {tx('Âm thanh cho cụm loa (tùy chọn)', 'Audio for the speakers (optional)')}
-          <select value={String(mediaId)} data-testid="em-media" onChange={(e) => setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')}>
+          <select
+            value={String(mediaId)}
+            data-testid="em-media"
+            onChange={(e) =>
+              setMediaId((e.target as HTMLSelectElement).value ? +(e.target as HTMLSelectElement).value : '')
+            }
+          >
             <option value="">{tx('— chỉ chữ trên bảng LED —', '— boards only —')}</option>
             {media.data
               ?.filter((m) => m.status === 'ready')
@@ -153,7 +210,9 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             <button
               class={`chip ${targets.includes(a.path) ? 'on' : ''}`}
               data-testid={`area-${a.path.split('/').pop()}`}
-              onClick={() => setTargets(targets.includes(a.path) ? targets.filter((x) => x !== a.path) : [...targets, a.path])}
+              onClick={() =>
+                setTargets(targets.includes(a.path) ? targets.filter((x) => x !== a.path) : [...targets, a.path])
+              }
             >
               {a.name}
             </button>
@@ -173,7 +232,14 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             {blockedBy.map((b) => (
               <p data-testid="em-blocked-reason">{b}</p>
             ))}
-            {refusals.length > 0 && <p class="small">{tx('Bấm «Tự chia dòng/trang cho vừa bảng», hoặc rút gọn dòng, cho đến khi vừa mọi bảng.', 'Press «Lay out lines and pages to fit the boards», or shorten lines, until it fits every board.')}</p>}
+            {refusals.length > 0 && (
+              <p class="small">
+                {tx(
+                  'Bấm «Tự chia dòng/trang cho vừa bảng», hoặc rút gọn dòng, cho đến khi vừa mọi bảng.',
+                  'Press «Lay out lines and pages to fit the boards», or shorten lines, until it fits every board.',
+                )}
+              </p>
+            )}
           </div>
         )}
         <button class="danger big" disabled={!canSend} data-testid="em-send" onClick={() => setConfirming(true)}>
@@ -192,10 +258,19 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             <p>
               «{title}» → {targets.map((p) => areas.find((a) => a.path === p)?.name ?? p).join(', ')}
             </p>
-            <p class="muted">{tx('Tin sẽ phát ngay trên mọi thiết bị trong các khu vực này.', 'It will air at once on every device in these areas.')}</p>
+            <p class="muted">
+              {tx(
+                'Tin sẽ phát ngay trên mọi thiết bị trong các khu vực này.',
+                'It will air at once on every device in these areas.',
+              )}
+            </p>
             <p data-testid="em-confirm-reach">
-              {tx(`Sẽ tới ${content.audio ? reach.speakers : 0} cụm loa và ${content.led ? reach.boards : 0} bảng LED.`, `It reaches ${content.audio ? reach.speakers : 0} loudspeaker cluster(s) and ${content.led ? reach.boards : 0} LED board(s).`)}
-              {unknown.length > 0 && ` ${tx(`${unknown.length} bảng chưa báo kích thước, chưa kiểm tra được.`, `${unknown.length} board(s) have not reported their size and could not be checked.`)}`}
+              {tx(
+                `Sẽ tới ${content.audio ? reach.speakers : 0} cụm loa và ${content.led ? reach.boards : 0} bảng LED.`,
+                `It reaches ${content.audio ? reach.speakers : 0} loudspeaker cluster(s) and ${content.led ? reach.boards : 0} LED board(s).`,
+              )}
+              {unknown.length > 0 &&
+                ` ${tx(`${unknown.length} bảng chưa báo kích thước, chưa kiểm tra được.`, `${unknown.length} board(s) have not reported their size and could not be checked.`)}`}
             </p>
             <div class="row">
               <button class="danger" data-testid="em-confirm" onClick={send}>
@@ -218,10 +293,14 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
   useEffect(() => {
     let timer: any;
     const load = () =>
-      get(`/api/v1/broadcasts/${id}`).then((x) => {
-        setB(x);
-        if (confirmSummary(x.devices, x.deviceCounts).done) setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
-      }, (e) => setError(e.message));
+      get(`/api/v1/broadcasts/${id}`).then(
+        (x) => {
+          setB(x);
+          if (confirmSummary(x.devices, x.deviceCounts).done)
+            setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
+        },
+        (e) => setError(e.message),
+      );
     load();
     const off = onLive((k, d) => {
       if (k === 'telemetry') setPlaying((p) => ({ ...p, [d.deviceId]: !!d.nowPlaying }));
@@ -251,7 +330,10 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
       <p class="big-count" data-testid="confirmed-count">
         <span data-testid="confirmed-played">{`${tx('Đã phát', 'Played')} ${summary.played}/${summary.total}`}</span>
         {summary.apart.map((a) => (
-          <span class={a.result === 'failed' || a.result === 'missed' ? 'error' : 'warn'} data-testid={`confirmed-${a.result}`}>
+          <span
+            class={a.result === 'failed' || a.result === 'missed' ? 'error' : 'warn'}
+            data-testid={`confirmed-${a.result}`}
+          >
             {' '}
             · {pick(RESULT, a.result)} {a.count}
           </span>
@@ -278,7 +360,9 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
             {b.devices.map((d: any) => (
               <tr data-testid="track-row" data-device={d.deviceId} data-state={d.state}>
                 <td>{d.deviceName ?? d.deviceId}</td>
-                <td class={d.online ? 'online' : 'offline'}>{d.online ? tx('Trực tuyến', 'Online') : tx('Ngoại tuyến', 'Offline')}</td>
+                <td class={d.online ? 'online' : 'offline'}>
+                  {d.online ? tx('Trực tuyến', 'Online') : tx('Ngoại tuyến', 'Offline')}
+                </td>
                 <td>
                   {FINAL.includes(d.state) ? (
                     <span class={`badge r-${d.state}`}>{pick(RESULT, d.state)}</span>
@@ -303,7 +387,9 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
             {tx('Dừng tin khẩn cấp', 'Stop the emergency')}
           </button>
         )}
-        <button onClick={onNew} data-testid="em-new">{tx('Tin khẩn cấp mới', 'New emergency')}</button>
+        <button onClick={onNew} data-testid="em-new">
+          {tx('Tin khẩn cấp mới', 'New emergency')}
+        </button>
       </div>
     </section>
   );

@@ -9,7 +9,18 @@ import { clockText } from '../lib/plain-words.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { fmtAgo, fmtDateTime } from '../lib/time.ts';
 import { projectPoints, scaleBar } from '../lib/projection.ts';
-import { extentPoints, isApproximate, pathData, placeLabel, planOutlines, projectGeometry, shortAreaName, textWidth, type Box, type OutlineFeature } from '../lib/outlines.ts';
+import {
+  extentPoints,
+  isApproximate,
+  pathData,
+  placeLabel,
+  planOutlines,
+  projectGeometry,
+  shortAreaName,
+  textWidth,
+  type Box,
+  type OutlineFeature,
+} from '../lib/outlines.ts';
 import type { AppCtx } from '../app.tsx';
 
 const NO_OUTLINES: OutlineFeature[] = [];
@@ -25,7 +36,12 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
     () =>
       onLive((k, d) => {
         if (k !== 'telemetry') return;
-        devices.setData((list) => list?.map((x) => (x.id === d.deviceId ? { ...x, telemetry: d, lastSeen: new Date(d.at).toISOString() } : x)) ?? list);
+        devices.setData(
+          (list) =>
+            list?.map((x) =>
+              x.id === d.deviceId ? { ...x, telemetry: d, lastSeen: new Date(d.at).toISOString() } : x,
+            ) ?? list,
+        );
       }),
     [],
   );
@@ -42,7 +58,13 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
             {online}/{list.length} {tx('trực tuyến', 'online')}
           </span>
         </h2>
-        <FleetMap devices={list} outlines={boundaries.data?.features ?? NO_OUTLINES} scope={ctx.me.scope} selected={selected} onSelect={setSelected} />
+        <FleetMap
+          devices={list}
+          outlines={boundaries.data?.features ?? NO_OUTLINES}
+          scope={ctx.me.scope}
+          selected={selected}
+          onSelect={setSelected}
+        />
       </section>
       <section class="card">
         <div class="table-wrap">
@@ -60,7 +82,13 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
             </thead>
             <tbody>
               {list.map((d) => (
-                <tr data-testid="device-row" data-device={d.id} data-online={d.online ? 'yes' : 'no'} class={selected === d.id ? 'selected' : ''} onClick={() => setSelected(d.id)}>
+                <tr
+                  data-testid="device-row"
+                  data-device={d.id}
+                  data-online={d.online ? 'yes' : 'no'}
+                  class={selected === d.id ? 'selected' : ''}
+                  onClick={() => setSelected(d.id)}
+                >
                   <td>
                     <strong>{d.name}</strong>
                     <div class="muted small">
@@ -69,7 +97,13 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
                   </td>
                   <td>{areaName(d.areaPath)}</td>
                   <td class={d.online ? 'online' : 'offline'} data-testid="device-state">
-                    {d.online ? tx('Trực tuyến', 'Online') : d.enrolled ? tx('Ngoại tuyến', 'Offline') : d.revokedAt ? tx('Đã thu hồi', 'Revoked') : tx('Chưa đăng ký', 'Not enrolled')}
+                    {d.online
+                      ? tx('Trực tuyến', 'Online')
+                      : d.enrolled
+                        ? tx('Ngoại tuyến', 'Offline')
+                        : d.revokedAt
+                          ? tx('Đã thu hồi', 'Revoked')
+                          : tx('Chưa đăng ký', 'Not enrolled')}
                   </td>
                   <td title={fmtDateTime(d.lastSeen, lang(), true)}>{fmtAgo(d.lastSeen, Date.now(), lang())}</td>
                   <td data-testid="health">
@@ -101,7 +135,11 @@ function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
     if (!window.confirm(question)) return;
     try {
       const r = await post(`/api/v1/devices/${encodeURIComponent(d.id)}/${suffix}`);
-      setNote(r.enrolToken ? `${tx('Mã đăng ký mới (chỉ hiện một lần)', 'New enrolment token (shown once)')}: ${r.enrolToken}` : tx('Đã thực hiện', 'Done'));
+      setNote(
+        r.enrolToken
+          ? `${tx('Mã đăng ký mới (chỉ hiện một lần)', 'New enrolment token (shown once)')}: ${r.enrolToken}`
+          : tx('Đã thực hiện', 'Done'),
+      );
       onDone();
     } catch (e: any) {
       setNote(e?.message ?? errorMessage(null, 0));
@@ -113,7 +151,15 @@ function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
         <button
           class="danger small"
           data-testid="revoke"
-          onClick={() => act('revoke', tx(`Thu hồi quyền truy cập của "${d.name}"? Thiết bị bị ngắt kết nối ngay và không nhận lệnh nữa; lịch sử được giữ lại.`, `Revoke "${d.name}"? It is disconnected at once and gets no more commands; its history stays.`))}
+          onClick={() =>
+            act(
+              'revoke',
+              tx(
+                `Thu hồi quyền truy cập của "${d.name}"? Thiết bị bị ngắt kết nối ngay và không nhận lệnh nữa; lịch sử được giữ lại.`,
+                `Revoke "${d.name}"? It is disconnected at once and gets no more commands; its history stays.`,
+              ),
+            )
+          }
         >
           {tx('Thu hồi', 'Revoke')}
         </button>
@@ -121,18 +167,38 @@ function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
       <button
         class="small"
         data-testid="reenrol"
-        onClick={() => act('enrol-token', tx(`Cấp mã đăng ký mới cho "${d.name}" (thay bo mạch)? Thông tin đăng nhập cũ bị thu hồi ngay.`, `New enrolment token for "${d.name}" (replaced board)? The old credentials are revoked at once.`))}
+        onClick={() =>
+          act(
+            'enrol-token',
+            tx(
+              `Cấp mã đăng ký mới cho "${d.name}" (thay bo mạch)? Thông tin đăng nhập cũ bị thu hồi ngay.`,
+              `New enrolment token for "${d.name}" (replaced board)? The old credentials are revoked at once.`,
+            ),
+          )
+        }
       >
         {tx('Mã đăng ký mới', 'New token')}
       </button>
       <button
         class="danger small"
         data-testid="decommission"
-        onClick={() => act('decommission', tx(`Ngừng sử dụng "${d.name}" vĩnh viễn? Thiết bị bị thu hồi và rời khỏi danh sách; báo cáo vẫn giữ lịch sử.`, `Decommission "${d.name}" for good? It is revoked and leaves the fleet; reports keep its history.`))}
+        onClick={() =>
+          act(
+            'decommission',
+            tx(
+              `Ngừng sử dụng "${d.name}" vĩnh viễn? Thiết bị bị thu hồi và rời khỏi danh sách; báo cáo vẫn giữ lịch sử.`,
+              `Decommission "${d.name}" for good? It is revoked and leaves the fleet; reports keep its history.`,
+            ),
+          )
+        }
       >
         {tx('Ngừng sử dụng', 'Decommission')}
       </button>
-      {note && <div class="muted small" data-testid="action-note">{note}</div>}
+      {note && (
+        <div class="muted small" data-testid="action-note">
+          {note}
+        </div>
+      )}
     </div>
   );
 }
@@ -145,25 +211,58 @@ function Health({ t }: { t: any }) {
     const bad = a.faults?.length > 0;
     parts.push(
       <div class={bad ? 'error' : ''}>
-        {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {fmtNumber(a.currentMa)} mA, {fmtNumber(a.temperatureC)} °C
+        {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {fmtNumber(a.currentMa)} mA,{' '}
+        {fmtNumber(a.temperatureC)} °C
         {bad ? ` · ${tx('lỗi', 'faults')}: ${a.faults.join(', ')}` : ` · ${tx('bình thường', 'OK')}`}
       </div>,
     );
   }
-  if (t.led) parts.push(<div>{tx('Bảng LED', 'Board')}: {tx('độ sáng', 'brightness')} {t.led.brightness}{t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}</div>);
+  if (t.led)
+    parts.push(
+      <div>
+        {tx('Bảng LED', 'Board')}: {tx('độ sáng', 'brightness')} {t.led.brightness}
+        {t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}
+      </div>,
+    );
   const rejected = Object.values(t.rejected ?? {}).reduce((s: number, v: any) => s + v, 0) as number;
-  if (rejected) parts.push(<div class="warn">{tx(`Đã chặn ${fmtNumber(rejected)} lệnh không hợp lệ`, `${fmtNumber(rejected)} invalid commands refused`)}</div>);
+  if (rejected)
+    parts.push(
+      <div class="warn">
+        {tx(`Đã chặn ${fmtNumber(rejected)} lệnh không hợp lệ`, `${fmtNumber(rejected)} invalid commands refused`)}
+      </div>,
+    );
   if (typeof t.clockOffsetMs === 'number')
     parts.push(
-      <div class="muted small" data-testid="clock-sync" title={`offset ${Math.round(t.clockOffsetMs)} ms${typeof t.clockDelayMs === 'number' ? ` ± ${Math.round(t.clockDelayMs / 2)} ms` : ''}`}>
+      <div
+        class="muted small"
+        data-testid="clock-sync"
+        title={`offset ${Math.round(t.clockOffsetMs)} ms${typeof t.clockDelayMs === 'number' ? ` ± ${Math.round(t.clockDelayMs / 2)} ms` : ''}`}
+      >
         {clockText(t.clockOffsetMs, t.clockDelayMs)}
       </div>,
     );
-  if (t.outboxSize) parts.push(<div class="muted small">{tx(`${fmtNumber(t.outboxSize)} xác nhận chờ gửi`, `${fmtNumber(t.outboxSize)} receipts queued`)}</div>);
+  if (t.outboxSize)
+    parts.push(
+      <div class="muted small">
+        {tx(`${fmtNumber(t.outboxSize)} xác nhận chờ gửi`, `${fmtNumber(t.outboxSize)} receipts queued`)}
+      </div>,
+    );
   return <>{parts.length ? parts : <span class="muted">{tx('bình thường', 'OK')}</span>}</>;
 }
 
-function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: any[]; outlines: OutlineFeature[]; scope: string | null; selected: string | null; onSelect: (id: string) => void }) {
+function FleetMap({
+  devices,
+  outlines,
+  scope,
+  selected,
+  onSelect,
+}: {
+  devices: any[];
+  outlines: OutlineFeature[];
+  scope: string | null;
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
   const W = 640;
   const H = 360;
   const placed = devices.filter((d) => typeof d.latitude === 'number' && typeof d.longitude === 'number');
@@ -173,7 +272,12 @@ function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: a
     const extent = extentPoints(outlines.map((f) => f.geometry));
     const proj = projectPoints(placed, { width: W, height: H, margin: outlines.length ? 24 : 50 }, 1500, extent);
     // Ward names keep clear of the pins and their names (12 px text, see styles.css).
-    const taken: Box[] = proj.points.map((p) => ({ x0: p.x - 9, y0: p.y - 9, x1: p.x + 12 + textWidth(placed.find((d) => d.id === p.id)!.name, 12), y1: p.y + 9 }));
+    const taken: Box[] = proj.points.map((p) => ({
+      x0: p.x - 9,
+      y0: p.y - 9,
+      x1: p.x + 12 + textWidth(placed.find((d) => d.id === p.id)!.name, 12),
+      y1: p.y + 9,
+    }));
     const shapes = planOutlines(outlines, scope).map((plan) => {
       const polys = projectGeometry(plan.feature.geometry, proj.project);
       const name = shortAreaName(plan.feature.properties.name);
@@ -191,7 +295,13 @@ function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: a
   const byId = new Map(placed.map((d) => [d.id, d]));
   const approximate = outlines.some((f) => isApproximate(f.properties.source));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} class="map" data-testid="map" role="img" aria-label={tx('Bản đồ thiết bị', 'Device map')}>
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      class="map"
+      data-testid="map"
+      role="img"
+      aria-label={tx('Bản đồ thiết bị', 'Device map')}
+    >
       <rect width={W} height={H} fill="#eef3f0" />
       {/* a light grid every scale-bar length */}
       {Array.from({ length: Math.ceil(W / bar.px) + 1 }, (_, i) => (
@@ -220,7 +330,21 @@ function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: a
       ))}
       {shapes.map(({ feature: { properties: a }, label, highlighted }) =>
         label ? (
-          <text x={label.x.toFixed(1)} y={label.y.toFixed(1)} text-anchor="middle" dominant-baseline="central" font-size="11" font-weight={highlighted ? 700 : 400} fill="#4d6358" stroke="#f4f7f5" stroke-width="3" paint-order="stroke" pointer-events="none" data-testid="ward-label" data-area={a.path}>
+          <text
+            x={label.x.toFixed(1)}
+            y={label.y.toFixed(1)}
+            text-anchor="middle"
+            dominant-baseline="central"
+            font-size="11"
+            font-weight={highlighted ? 700 : 400}
+            fill="#4d6358"
+            stroke="#f4f7f5"
+            stroke-width="3"
+            paint-order="stroke"
+            pointer-events="none"
+            data-testid="ward-label"
+            data-area={a.path}
+          >
             {label.name}
           </text>
         ) : null,
@@ -229,7 +353,14 @@ function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: a
         const d = byId.get(p.id)!;
         const playing = !!d.telemetry?.nowPlaying;
         return (
-          <g class={`pin ${d.online ? 'on' : 'off'} ${selected === d.id ? 'sel' : ''}`} data-testid="map-pin" data-device={d.id} data-online={d.online ? 'yes' : 'no'} onClick={() => onSelect(d.id)} transform={`translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`}>
+          <g
+            class={`pin ${d.online ? 'on' : 'off'} ${selected === d.id ? 'sel' : ''}`}
+            data-testid="map-pin"
+            data-device={d.id}
+            data-online={d.online ? 'yes' : 'no'}
+            onClick={() => onSelect(d.id)}
+            transform={`translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`}
+          >
             {playing && <circle r="14" class="ring" />}
             {d.kind === 'led' ? <rect x="-7" y="-5" width="14" height="10" rx="2" /> : <circle r="7" />}
             <text x="10" y="4">
@@ -250,13 +381,24 @@ function FleetMap({ devices, outlines, scope, selected, onSelect }: { devices: a
         ↑ {tx('Bắc', 'N')}
       </text>
       {approximate && (
-        <text x="16" y="22" class="muted-svg" stroke="#eef3f0" stroke-width="3" paint-order="stroke" data-testid="outlines-approximate">
+        <text
+          x="16"
+          y="22"
+          class="muted-svg"
+          stroke="#eef3f0"
+          stroke-width="3"
+          paint-order="stroke"
+          data-testid="outlines-approximate"
+        >
           {tx('Ranh giới phường: gần đúng, chưa phải bản đồ chính thức', 'Ward outlines: approximate, not official')}
         </text>
       )}
       {devices.length > placed.length && (
         <text x={W - 16} y={H - 14} text-anchor="end" class="muted-svg">
-          {tx(`${devices.length - placed.length} thiết bị chưa có tọa độ`, `${devices.length - placed.length} without coordinates`)}
+          {tx(
+            `${devices.length - placed.length} thiết bị chưa có tọa độ`,
+            `${devices.length - placed.length} without coordinates`,
+          )}
         </text>
       )}
     </svg>

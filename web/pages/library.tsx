@@ -19,7 +19,9 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   const reload = () => (media.reload(), showArchived && archived.reload());
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
-  const [pages, setPages] = useState<LedPageInput[]>([{ lines: ['Chào mừng Ngày hội', 'Đại đoàn kết 18/11'], mode: 'hold', seconds: 8 }]);
+  const [pages, setPages] = useState<LedPageInput[]>([
+    { lines: ['Chào mừng Ngày hội', 'Đại đoàn kết 18/11'], mode: 'hold', seconds: 8 },
+  ]);
 
   const onFile = async (e: Event) => {
     const input = e.target as HTMLInputElement;
@@ -42,11 +44,22 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
     <div class="stack">
       <section class="card">
         <h2>{tx('Tải bản tin âm thanh lên', 'Upload an audio bulletin')}</h2>
-        <p class="muted small">{tx('MP3, WAV, OGG, M4A, FLAC… Hệ thống tự chỉnh độ to của bản tin về mức chuẩn, để mọi bản tin nghe to đều nhau trên loa.', 'MP3, WAV, OGG, M4A, FLAC… The hub evens out the loudness of every bulletin, so all of them sound equally loud on the speakers.')}</p>
+        <p class="muted small">
+          {tx(
+            'MP3, WAV, OGG, M4A, FLAC… Hệ thống tự chỉnh độ to của bản tin về mức chuẩn, để mọi bản tin nghe to đều nhau trên loa.',
+            'MP3, WAV, OGG, M4A, FLAC… The hub evens out the loudness of every bulletin, so all of them sound equally loud on the speakers.',
+          )}
+        </p>
         {/* The browser's own file button speaks the browser's language ("Choose File"): ours speaks the UI's. */}
         <label class={`button file-pick ${progress !== null ? 'disabled' : ''}`}>
           {tx('Chọn tệp âm thanh…', 'Choose an audio file…')}
-          <input type="file" accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus" onChange={onFile} data-testid="upload" disabled={progress !== null} />
+          <input
+            type="file"
+            accept="audio/*,.mp3,.wav,.ogg,.m4a,.flac,.opus"
+            onChange={onFile}
+            data-testid="upload"
+            disabled={progress !== null}
+          />
         </label>
         {progress !== null && (
           <div class="progress" data-testid="upload-progress">
@@ -70,7 +83,13 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
             <li class="media-item" data-testid="media-item" data-status={m.status} data-name={m.originalName}>
               <div class="media-head">
                 <strong>{m.originalName}</strong>
-                <span class={`badge ${m.status}`}>{m.status === 'ready' ? tx('Sẵn sàng', 'Ready') : m.status === 'processing' ? tx('Đang xử lý…', 'Processing…') : tx('Lỗi', 'Failed')}</span>
+                <span class={`badge ${m.status}`}>
+                  {m.status === 'ready'
+                    ? tx('Sẵn sàng', 'Ready')
+                    : m.status === 'processing'
+                      ? tx('Đang xử lý…', 'Processing…')
+                      : tx('Lỗi', 'Failed')}
+                </span>
               </div>
               <div class="muted small">
                 {fmtDateTime(m.createdAt, lang())}
@@ -89,8 +108,14 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
                 <details class="tech small" data-testid="loudness-detail">
                   <summary>{tx('Chi tiết kỹ thuật', 'Technical detail')}</summary>
                   {/* LUFS and dBTP stay here, with what they mean, for whoever needs the figures. */}
-                  {tx('Độ lớn cảm nhận', 'Perceived loudness')} {num(m.loudness.inputI)} → {num(m.loudness.outputI)} LUFS
-                  {m.loudness.outputTP !== undefined && <> · {tx('đỉnh', 'true peak')} {num(m.loudness.outputTP)} dBTP</>}
+                  {tx('Độ lớn cảm nhận', 'Perceived loudness')} {num(m.loudness.inputI)} → {num(m.loudness.outputI)}{' '}
+                  LUFS
+                  {m.loudness.outputTP !== undefined && (
+                    <>
+                      {' '}
+                      · {tx('đỉnh', 'true peak')} {num(m.loudness.outputTP)} dBTP
+                    </>
+                  )}
                   <div class="muted">
                     {tx(
                       'LUFS: đơn vị đo độ to mà tai người nghe thấy (càng gần 0 càng to). dBTP: mức đỉnh cao nhất của tín hiệu, giữ dưới 0 để loa không bị rè.',
@@ -118,13 +143,22 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
             </li>
           ))}
         </ul>
-        <button class="link small" data-testid="show-archived" aria-expanded={showArchived} onClick={() => setShowArchived(!showArchived)}>
-          {showArchived ? tx('Ẩn tệp đã lưu trữ', 'Hide archived files') : tx('Xem tệp đã lưu trữ', 'Show archived files')}
+        <button
+          class="link small"
+          data-testid="show-archived"
+          aria-expanded={showArchived}
+          onClick={() => setShowArchived(!showArchived)}
+        >
+          {showArchived
+            ? tx('Ẩn tệp đã lưu trữ', 'Hide archived files')
+            : tx('Xem tệp đã lưu trữ', 'Show archived files')}
         </button>
         {showArchived && (
           <div data-testid="archived-list">
             <h3>{tx('Tệp đã lưu trữ', 'Archived files')}</h3>
-            {archived.data?.length === 0 && <p class="muted small">{tx('Không có tệp nào đã lưu trữ.', 'No archived files.')}</p>}
+            {archived.data?.length === 0 && (
+              <p class="muted small">{tx('Không có tệp nào đã lưu trữ.', 'No archived files.')}</p>
+            )}
             <ul class="media-list">
               {archived.data?.map((m) => (
                 <li class="media-item" data-testid="archived-item" data-name={m.originalName}>
@@ -184,7 +218,15 @@ function MediaActions({ m, archived, onDone }: { m: any; archived: boolean; onDo
   return (
     <>
       {archived ? (
-        <button class="small" data-testid="media-restore" onClick={() => run(tx(`Khôi phục ${name} vào thư viện?`, `Restore ${name} to the library?`), () => post(`/api/v1/media/${m.id}/restore`))}>
+        <button
+          class="small"
+          data-testid="media-restore"
+          onClick={() =>
+            run(tx(`Khôi phục ${name} vào thư viện?`, `Restore ${name} to the library?`), () =>
+              post(`/api/v1/media/${m.id}/restore`),
+            )
+          }
+        >
           {tx('Khôi phục', 'Restore')}
         </button>
       ) : (
@@ -192,7 +234,13 @@ function MediaActions({ m, archived, onDone }: { m: any; archived: boolean; onDo
           class="small"
           data-testid="media-archive"
           onClick={() =>
-            run(tx(`Lưu trữ ${name}? Tệp sẽ ẩn khỏi thư viện và có thể khôi phục sau.`, `Archive ${name}? It leaves the library and can be restored later.`), () => post(`/api/v1/media/${m.id}/archive`))
+            run(
+              tx(
+                `Lưu trữ ${name}? Tệp sẽ ẩn khỏi thư viện và có thể khôi phục sau.`,
+                `Archive ${name}? It leaves the library and can be restored later.`,
+              ),
+              () => post(`/api/v1/media/${m.id}/archive`),
+            )
           }
         >
           {tx('Lưu trữ', 'Archive')}
@@ -201,7 +249,15 @@ function MediaActions({ m, archived, onDone }: { m: any; archived: boolean; onDo
       <button
         class="small danger"
         data-testid="media-delete"
-        onClick={() => run(tx(`Xóa hẳn ${name}? Tệp âm thanh sẽ bị xóa khỏi máy chủ và không khôi phục được.`, `Delete ${name} for good? The audio files are removed from the hub and cannot be restored.`), () => del(`/api/v1/media/${m.id}`))}
+        onClick={() =>
+          run(
+            tx(
+              `Xóa hẳn ${name}? Tệp âm thanh sẽ bị xóa khỏi máy chủ và không khôi phục được.`,
+              `Delete ${name} for good? The audio files are removed from the hub and cannot be restored.`,
+            ),
+            () => del(`/api/v1/media/${m.id}`),
+          )
+        }
       >
         {tx('Xóa', 'Delete')}
       </button>

@@ -19,7 +19,10 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
   const add = async (e: Event) => {
     e.preventDefault();
     setError('');
-    if (!start || !end) return setError(tx('Nhập giờ bắt đầu và giờ kết thúc dạng HH:mm (24 giờ).', 'Give the start and end as HH:mm (24-hour).'));
+    if (!start || !end)
+      return setError(
+        tx('Nhập giờ bắt đầu và giờ kết thúc dạng HH:mm (24 giờ).', 'Give the start and end as HH:mm (24-hour).'),
+      );
     try {
       await post('/api/v1/quiet-hours', { areaPath: area, start, end, note });
       list.reload();
@@ -57,7 +60,10 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
                   <td>{w.note}</td>
                   <td>
                     {editable && inScope(me.scope, w.areaPath) && (
-                      <button class="link" onClick={() => del(`/api/v1/quiet-hours/${w.id}`).then(list.reload, (e) => setError(e.message))}>
+                      <button
+                        class="link"
+                        onClick={() => del(`/api/v1/quiet-hours/${w.id}`).then(list.reload, (e) => setError(e.message))}
+                      >
                         {tx('Xóa', 'Remove')}
                       </button>
                     )}
@@ -67,7 +73,11 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
             </tbody>
           </table>
         </div>
-        {!editable && <p class="muted small">{tx('Lãnh đạo phường hoặc quận đặt giờ yên tĩnh.', 'Ward leaders or the district office set quiet hours.')}</p>}
+        {!editable && (
+          <p class="muted small">
+            {tx('Lãnh đạo phường hoặc quận đặt giờ yên tĩnh.', 'Ward leaders or the district office set quiet hours.')}
+          </p>
+        )}
       </section>
       {editable && (
         <form class="card form" onSubmit={add} data-testid="quiet-form">

@@ -27,10 +27,14 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         <div class="alert info" data-testid="saved">
           {saved.status === 'approved'
             ? tx(`Đã lưu «${saved.title}».`, `Saved «${saved.title}».`)
-            : tx(`Đã gửi duyệt «${saved.title}». Lãnh đạo phường sẽ phê duyệt.`, `«${saved.title}» is submitted; a ward leader will approve it.`)}
+            : tx(
+                `Đã gửi duyệt «${saved.title}». Lãnh đạo phường sẽ phê duyệt.`,
+                `«${saved.title}» is submitted; a ward leader will approve it.`,
+              )}
           {saved.decisionError && (
             <p class="error">
-              {tx('Chưa ghi được quyết định khi trùng giờ', 'The clash decision was not recorded')}: {saved.decisionError}
+              {tx('Chưa ghi được quyết định khi trùng giờ', 'The clash decision was not recorded')}:{' '}
+              {saved.decisionError}
             </p>
           )}
         </div>
@@ -56,14 +60,22 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         <div class="toolbar">
           <label class="inline">
             {tx('Khu vực', 'Area')}
-            <select value={area} data-testid="cal-area" onChange={(e) => setArea((e.target as HTMLSelectElement).value)}>
+            <select
+              value={area}
+              data-testid="cal-area"
+              onChange={(e) => setArea((e.target as HTMLSelectElement).value)}
+            >
               {choices.map((a) => (
                 <option value={a.path}>{a.name}</option>
               ))}
             </select>
           </label>
         </div>
-        <Calendar area={area} quiet={myQuiet} onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))} />
+        <Calendar
+          area={area}
+          quiet={myQuiet}
+          onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))}
+        />
       </section>
     </div>
   );
@@ -75,8 +87,12 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
  */
 function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) => void }) {
   const list = useResource<any[]>('/api/v1/broadcasts', [], ['broadcast']);
-  const mine = (list.data ?? []).filter((b) => b.createdBy === me.id && b.status !== 'cancelled' && b.priority !== 'emergency').slice(0, 8);
-  const toDecide = new Set((useResource<any[]>('/api/v1/clashes-to-decide', [], ['broadcast']).data ?? []).map((c) => c.broadcastId));
+  const mine = (list.data ?? [])
+    .filter((b) => b.createdBy === me.id && b.status !== 'cancelled' && b.priority !== 'emergency')
+    .slice(0, 8);
+  const toDecide = new Set(
+    (useResource<any[]>('/api/v1/clashes-to-decide', [], ['broadcast']).data ?? []).map((c) => c.broadcastId),
+  );
   if (mine.length === 0) return null;
   return (
     <section class="card" data-testid="my-broadcasts">

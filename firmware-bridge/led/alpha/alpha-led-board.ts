@@ -16,7 +16,14 @@ import type { LedDisplay } from '../../../protocol/schemas.ts';
 import type { LedBoard, LedBoardStatus, LedMessageInput } from '../led-board.ts';
 import { ledPagesToText } from '../text.ts';
 import { CharsetError } from './charset.ts';
-import { planMessage, parseTextFile, PlanError, type AlphaTextSettings, type MessagePlan, type PageRendering } from './mapping.ts';
+import {
+  planMessage,
+  parseTextFile,
+  PlanError,
+  type AlphaTextSettings,
+  type MessagePlan,
+  type PageRendering,
+} from './mapping.ts';
 import {
   CMD,
   ERR,
@@ -104,11 +111,24 @@ export class AlphaLedBoard implements LedBoard {
     }
     return this.op('show', async (x) => {
       const frames: { what: string; packet: Omit<AlphaPacket, 'typeCode' | 'address'> }[] = [
-        { what: 'memory configuration', packet: { command: CMD.writeSpecial, data: ascii(SF.memoryConfig + plan.memoryConfig) } },
+        {
+          what: 'memory configuration',
+          packet: { command: CMD.writeSpecial, data: ascii(SF.memoryConfig + plan.memoryConfig) },
+        },
         ...plan.pages.flatMap((pg) =>
-          pg.picture ? [{ what: `picture ${pg.picture.label}`, packet: { command: CMD.writeDots, data: dotsDataOf(pg.picture.label, pg.picture.rows) } }] : [],
+          pg.picture
+            ? [
+                {
+                  what: `picture ${pg.picture.label}`,
+                  packet: { command: CMD.writeDots, data: dotsDataOf(pg.picture.label, pg.picture.rows) },
+                },
+              ]
+            : [],
         ),
-        ...plan.pages.map((pg) => ({ what: `TEXT file ${pg.textLabel}`, packet: { command: CMD.writeText, data: concatLabel(pg.textLabel, pg.content) } })),
+        ...plan.pages.map((pg) => ({
+          what: `TEXT file ${pg.textLabel}`,
+          packet: { command: CMD.writeText, data: concatLabel(pg.textLabel, pg.content) },
+        })),
         { what: 'run sequence', packet: { command: CMD.writeSpecial, data: ascii(SF.runSequence + plan.runSequence) } },
       ];
       await this.writeChecked(x, 'show', frames);
@@ -132,7 +152,9 @@ export class AlphaLedBoard implements LedBoard {
     }
     const level = nearestLevel(percent);
     return this.op(op, (x) =>
-      this.writeChecked(x, op, [{ what: 'dimming register', packet: { command: CMD.writeSpecial, data: ascii(`${SF.dimming}000${level}`) } }]),
+      this.writeChecked(x, op, [
+        { what: 'dimming register', packet: { command: CMD.writeSpecial, data: ascii(`${SF.dimming}000${level}`) } },
+      ]),
     );
   }
 
@@ -168,25 +190,37 @@ export class AlphaLedBoard implements LedBoard {
       const planned = plan && plan.pages.map((p) => p.textLabel).join('') === labels.join('') ? plan : null;
       const pages: string[][] = [];
       for (const [i, label] of labels.entries()) {
-        const content = await this.request(x, op, `read TEXT file ${label}`, { command: CMD.readText, data: ascii(label) }, (p) =>
-          p.command === CMD.writeText && String.fromCharCode(p.data[0] ?? 0) === label ? p.data.subarray(1) : null,
+        const content = await this.request(
+          x,
+          op,
+          `read TEXT file ${label}`,
+          { command: CMD.readText, data: ascii(label) },
+          (p) =>
+            p.command === CMD.writeText && String.fromCharCode(p.data[0] ?? 0) === label ? p.data.subarray(1) : null,
         );
         const f = parseTextFile(content, this.s.charset);
         const want = planned?.pages[i];
-        if (f.unknown.length) faults.push(`page ${i + 1}: control codes this driver does not read: ${f.unknown.join(' ')}`);
-        if (want && f.mode !== want.mode) faults.push(`page ${i + 1} is in mode "${f.mode ?? f.modeCode}", not "${want.mode}"`);
+        if (f.unknown.length)
+          faults.push(`page ${i + 1}: control codes this driver does not read: ${f.unknown.join(' ')}`);
+        if (want && f.mode !== want.mode)
+          faults.push(`page ${i + 1} is in mode "${f.mode ?? f.modeCode}", not "${want.mode}"`);
         if (f.pictures.length === 0) {
           pages.push(f.lines);
           const marked = this.s.stripMarker !== '' && (f.lines[0] ?? '').startsWith(this.s.stripMarker);
           rendering.push(want?.rendering === 'stripped' || (!want && marked) ? 'stripped' : 'text');
-          if (!want && marked) notes.push(`page ${i + 1} is shown without Vietnamese diacritics (marked "${this.s.stripMarker.trim()}")`);
+          if (!want && marked)
+            notes.push(`page ${i + 1} is shown without Vietnamese diacritics (marked "${this.s.stripMarker.trim()}")`);
           continue;
         }
         rendering.push('picture');
         const lines: string[] = [...f.lines];
         for (const pic of f.pictures) {
-          const dots = await this.request(x, op, `read picture ${pic}`, { command: CMD.readDots, data: ascii(pic) }, (p) =>
-            p.command === CMD.writeDots ? parseDotsData(p.data) : null,
+          const dots = await this.request(
+            x,
+            op,
+            `read picture ${pic}`,
+            { command: CMD.readDots, data: ascii(pic) },
+            (p) => (p.command === CMD.writeDots ? parseDotsData(p.data) : null),
           );
           const expected = want?.picture?.label === pic ? want.picture : null;
           if (!dots) {
@@ -195,7 +229,9 @@ export class AlphaLedBoard implements LedBoard {
           } else if (!expected) {
             lines.push(`[picture ${pic} ${dots.width}×${dots.height}]`);
           } else if (dots.width !== expected.bitmap.width || dots.height !== expected.bitmap.height) {
-            faults.push(`page ${i + 1}: picture ${pic} is ${dots.width}×${dots.height}, not the ${expected.bitmap.width}×${expected.bitmap.height} sent`);
+            faults.push(
+              `page ${i + 1}: picture ${pic} is ${dots.width}×${dots.height}, not the ${expected.bitmap.width}×${expected.bitmap.height} sent`,
+            );
             lines.push(`[picture ${pic} ${dots.width}×${dots.height}]`);
           } else {
             const differ = countDiffs(dots.rows, expected.rows);
@@ -204,7 +240,9 @@ export class AlphaLedBoard implements LedBoard {
               lines.push(...want!.lines);
               notes.push(`page ${i + 1}: picture ${pic} (${dots.width}×${dots.height}) read back dot for dot as sent`);
             } else {
-              faults.push(`page ${i + 1}: picture ${pic} differs from what was sent in ${differ} of ${dots.width * dots.height} dots`);
+              faults.push(
+                `page ${i + 1}: picture ${pic} differs from what was sent in ${differ} of ${dots.width * dots.height} dots`,
+              );
               lines.push(`[picture ${pic}: ${differ} dots differ]`);
             }
           }
@@ -312,7 +350,8 @@ export function parseAnswer<T>(buf: Buffer, accept: (p: AlphaPacket) => T | null
     const view = buf.subarray(offset);
     const s = scanFrame(view);
     if (s.kind === 'none' || s.kind === 'partial') return { kind: 'more' };
-    if (s.kind === 'truncated') return { kind: 'bad', reason: 'the answer was cut off (SOH before EOT)', consumed: offset + s.consumed };
+    if (s.kind === 'truncated')
+      return { kind: 'bad', reason: 'the answer was cut off (SOH before EOT)', consumed: offset + s.consumed };
     const d = decodeFrame(s.frame);
     if (!d.ok) return { kind: 'bad', reason: d.reason, consumed: offset + s.consumed };
     if (d.packet.typeCode !== '0') {
@@ -321,7 +360,11 @@ export function parseAnswer<T>(buf: Buffer, accept: (p: AlphaPacket) => T | null
     }
     const v = accept(d.packet);
     if (v === null) {
-      return { kind: 'bad', reason: `unexpected answer "${d.packet.command}${fromAscii(d.packet.data.subarray(0, 8))}"`, consumed: offset + s.consumed };
+      return {
+        kind: 'bad',
+        reason: `unexpected answer "${d.packet.command}${fromAscii(d.packet.data.subarray(0, 8))}"`,
+        consumed: offset + s.consumed,
+      };
     }
     return { kind: 'done', value: v, consumed: offset + s.consumed };
   }
@@ -334,7 +377,10 @@ function countDiffs(a: string[], b: string[]): number {
 }
 
 export const nearestLevel = (percent: number) =>
-  BRIGHTNESS_LEVELS.reduce((best, l, i) => (Math.abs(l - percent) < Math.abs(BRIGHTNESS_LEVELS[best]! - percent) ? i : best), 0);
+  BRIGHTNESS_LEVELS.reduce(
+    (best, l, i) => (Math.abs(l - percent) < Math.abs(BRIGHTNESS_LEVELS[best]! - percent) ? i : best),
+    0,
+  );
 
 function dotsDataOf(label: string, rows: string[]): Uint8Array {
   const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
@@ -349,7 +395,16 @@ function concatLabel(label: string, content: Uint8Array): Uint8Array {
 }
 
 function zonedParts(at: Date, timeZone: string) {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: '2-digit', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' });
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: '2-digit',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    weekday: 'short',
+  });
   const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
   const dow = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
   return { hh: parts.hour!, mm: parts.minute!, dd: parts.day!, MM: parts.month!, yy: parts.year!, dow };

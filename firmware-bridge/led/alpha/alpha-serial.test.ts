@@ -27,7 +27,15 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function boardOn(devicePath: string, extra: Record<string, unknown> = {}): AlphaLedBoard {
-  const cfg = AlphaSerialBoardConfig.parse({ driver: 'alpha-serial', path: devicePath, baudRate: 115200, address: '01', charset: 'unicode-utf8', timeoutMs: 300, ...extra });
+  const cfg = AlphaSerialBoardConfig.parse({
+    driver: 'alpha-serial',
+    path: devicePath,
+    baudRate: 115200,
+    address: '01',
+    charset: 'unicode-utf8',
+    timeoutMs: 300,
+    ...extra,
+  });
   const b = createAlphaLedBoard(cfg, 'bang-led-1');
   cleanups.push(() => b.close());
   return b;
@@ -61,7 +69,12 @@ describe('Alpha LED board over a socat serial pair', () => {
     const p = await pair('plain');
     const sim = await simOn(p.b);
     const board = boardOn(p.a);
-    await board.show({ pages: [{ lines: [VN.normalize('NFD')], mode: 'flash' }, { lines: ['Đề nghị người dân', 'ở trong nhà'], mode: 'rollUp' }] });
+    await board.show({
+      pages: [
+        { lines: [VN.normalize('NFD')], mode: 'flash' },
+        { lines: ['Đề nghị người dân', 'ở trong nhà'], mode: 'rollUp' },
+      ],
+    });
     const s = await board.status();
     expect(s.text).toBe(`${VN}\n\nĐề nghị người dân\nở trong nhà`);
     expect(s.pages).toBe(2);
@@ -159,7 +172,11 @@ describe('Alpha LED board over a socat serial pair', () => {
     sim.fault = 'no-answer';
     const e = await rejection(board.show({ pages: [{ lines: ['x'] }] }));
     expect(e.code).toBe('timeout');
-    expect(e.message).toMatch(new RegExp(`bang-led-1.*show failed \\(timeout\\).*serial ${p.a} 115200 8N1: no answer within 150 ms \\(2 attempts\\)`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `bang-led-1.*show failed \\(timeout\\).*serial ${p.a} 115200 8N1: no answer within 150 ms \\(2 attempts\\)`,
+      ),
+    );
     sim.fault = null;
     await board.show({ pages: [{ lines: ['Đã khôi phục'] }] });
     expect((await board.status()).text).toBe('Đã khôi phục');

@@ -71,7 +71,16 @@ export class AlphaSimulator {
   readonly charset: Charset;
   readonly rows: number;
   readonly columns: number;
-  readonly stats: AlphaSimulatorStats = { frames: 0, badFrames: 0, badReasons: [], noiseBytes: 0, notForMe: 0, reads: 0, writes: 0, answers: 0 };
+  readonly stats: AlphaSimulatorStats = {
+    frames: 0,
+    badFrames: 0,
+    badReasons: [],
+    noiseBytes: 0,
+    notForMe: 0,
+    reads: 0,
+    writes: 0,
+    answers: 0,
+  };
   fault: AlphaSimulatorFault | null = null;
 
   private readonly typeCodes: Set<string>;
@@ -155,7 +164,10 @@ export class AlphaSimulator {
       }
       const answer = this.handle(p);
       if (answer) {
-        const a = encodePacket({ typeCode: '0', address: '00', command: answer.command, data: answer.data }, { sync: 10 });
+        const a = encodePacket(
+          { typeCode: '0', address: '00', command: answer.command, data: answer.data },
+          { sync: 10 },
+        );
         if (this.fault === 'garbled') a[a.length - 2] ^= 0x01; // last checksum digit wrong
         answers.push(a);
         this.stats.answers++;
@@ -178,7 +190,10 @@ export class AlphaSimulator {
       case CMD.writeText: {
         this.stats.writes++;
         if (!this.allocated(label, 'text')) return this.illegal();
-        this.files.set(label, { type: 'text', bytes: this.fault === 'drop-diacritics' ? this.dropMarks(rest) : rest.slice() });
+        this.files.set(label, {
+          type: 'text',
+          bytes: this.fault === 'drop-diacritics' ? this.dropMarks(rest) : rest.slice(),
+        });
         return null;
       }
       case CMD.writeDots: {
@@ -289,7 +304,8 @@ export class AlphaSimulator {
     const out: number[] = [];
     let text: number[] = [];
     const flush = () => {
-      if (text.length) out.push(...encodeText(stripDiacritics(decodeText(Uint8Array.from(text), this.charset)), this.charset));
+      if (text.length)
+        out.push(...encodeText(stripDiacritics(decodeText(Uint8Array.from(text), this.charset)), this.charset));
       text = [];
     };
     for (const b of content) {
@@ -414,7 +430,9 @@ export interface StartAlphaSimulatorOptions extends AlphaSimulatorOptions {
 }
 
 /** Starts a simulator in-process (the demo uses this on a TCP port). */
-export async function startAlphaSimulator(options: StartAlphaSimulatorOptions = {}): Promise<{ sim: AlphaSimulator; host?: string; port?: number; stop(): Promise<void> }> {
+export async function startAlphaSimulator(
+  options: StartAlphaSimulatorOptions = {},
+): Promise<{ sim: AlphaSimulator; host?: string; port?: number; stop(): Promise<void> }> {
   const sim = new AlphaSimulator(options);
   let where: { host: string; port: number } | undefined;
   if (options.serialPath) await sim.openSerial(options.serialPath, options.baudRate);
@@ -436,6 +454,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     rows: arg('rows') ? Number(arg('rows')) : undefined,
     columns: arg('columns') ? Number(arg('columns')) : undefined,
   });
-  console.log(`Alpha board simulator "${r.sim.name}" (${r.sim.charset}, ${r.sim.columns}×${r.sim.rows}, address ${r.sim.address}) on ${r.port ? `tcp ${r.host}:${r.port}` : arg('serial')}`);
+  console.log(
+    `Alpha board simulator "${r.sim.name}" (${r.sim.charset}, ${r.sim.columns}×${r.sim.rows}, address ${r.sim.address}) on ${r.port ? `tcp ${r.host}:${r.port}` : arg('serial')}`,
+  );
   process.on('SIGINT', () => void r.stop().then(() => process.exit(0)));
 }

@@ -21,7 +21,19 @@ async function setup(board: Record<string, unknown> = {}, sim: ConstructorParame
   const s = await startAlphaSimulator({ address: '02', rows: 16, columns: 160, ...sim });
   cleanups.push(() => s.stop());
   const hw = createHardware(
-    { kind: 'led', board: { driver: 'alpha-tcp', host: '127.0.0.1', port: s.port!, address: '02', rows: 16, columns: 160, timeoutMs: 300, ...board } } as never,
+    {
+      kind: 'led',
+      board: {
+        driver: 'alpha-tcp',
+        host: '127.0.0.1',
+        port: s.port!,
+        address: '02',
+        rows: 16,
+        columns: 160,
+        timeoutMs: 300,
+        ...board,
+      },
+    } as never,
     { name: 'bang-led-7' },
   );
   const b = hw.ledBoard as AlphaLedBoard;
@@ -62,7 +74,9 @@ describe('Alpha LED board over TCP', () => {
     const plain = renderLines(['Thong bao khan: bao so 3'], { width: 160, height: 16 });
     expect(bitmapsEqual(pic, plain)).toBe(false);
     const top = Math.floor((16 - VN5X7_METRICS.lineHeight) / 2);
-    const markRows = bitmapToAscii(pic).split('\n').slice(top, top + VN5X7_METRICS.markRows + 2);
+    const markRows = bitmapToAscii(pic)
+      .split('\n')
+      .slice(top, top + VN5X7_METRICS.markRows + 2);
     expect(markRows.join('').split('#').length - 1).toBeGreaterThan(10);
     expect(sim.shown()[1]!.lines).toEqual(['Hop to 19:00']); // plain ASCII pages stay text
   });
@@ -70,7 +84,10 @@ describe('Alpha LED board over TCP', () => {
   it('ASCII board, strip mode: arrives as "[KD] Thong bao khan: bao so 3" and the status says the diacritics were removed', async () => {
     const { board, sim } = await setup({ charset: 'ascii', vietnamese: 'strip' }, { charset: 'ascii' });
     const msg = { pages: [{ lines: [VN] }] };
-    expect(board.expectedReadBack(msg)).toEqual({ text: '[KD] Thong bao khan: bao so 3', notes: [expect.stringMatching(/without Vietnamese diacritics, marked "\[KD\]"/)] });
+    expect(board.expectedReadBack(msg)).toEqual({
+      text: '[KD] Thong bao khan: bao so 3',
+      notes: [expect.stringMatching(/without Vietnamese diacritics, marked "\[KD\]"/)],
+    });
     await board.show(msg);
     const s = (await board.status()) as AlphaBoardStatus;
     expect(s.text).toBe('[KD] Thong bao khan: bao so 3');
@@ -95,7 +112,10 @@ describe('Alpha LED board over TCP', () => {
     const other = new TcpStreamLink({ host: '127.0.0.1', port }, { device: 'other controller' });
     cleanups.push(() => other.close());
     const rows = Array.from({ length: 16 }, (_, y) => (y === 8 ? '1'.repeat(160) : '0'.repeat(160)));
-    await other.exchange({ operation: 'overwrite', request: encodePacket({ typeCode: 'Z', address: '02', command: 'I', data: dotsData('Q', rows) }) });
+    await other.exchange({
+      operation: 'overwrite',
+      request: encodePacket({ typeCode: 'Z', address: '02', command: 'I', data: dotsData('Q', rows) }),
+    });
     const s = await board.status();
     expect(s.text).toMatch(/^\[picture Q: \d+ dots differ\]$/);
     expect(s.faults.join('\n')).toMatch(/page 1: picture Q differs from what was sent in \d+ of 2560 dots/);
@@ -139,7 +159,11 @@ describe('Alpha LED board over TCP', () => {
     await sim.close();
     const e = await rejection(board.status());
     expect(e.code).toBe('io');
-    expect(e.message).toMatch(new RegExp(`bang-led-7.*status failed \\(io\\).*tcp 127\\.0\\.0\\.1:${port}: cannot open: connect ECONNREFUSED.*\\(2 attempts\\)`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `bang-led-7.*status failed \\(io\\).*tcp 127\\.0\\.0\\.1:${port}: cannot open: connect ECONNREFUSED.*\\(2 attempts\\)`,
+      ),
+    );
     await sim.listenTcp(port);
     await board.show({ pages: [{ lines: ['Đã kết nối lại'] }] });
     expect((await board.status()).text).toBe('Đã kết nối lại');

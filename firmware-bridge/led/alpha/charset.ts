@@ -17,17 +17,62 @@ export class CharsetError extends Error {
   }
 }
 
-export const describeChar = (c: string) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+export const describeChar = (c: string) =>
+  `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
 
 // Windows-1258: the bytes wardcast emits. Letters with tones are sent decomposed (base + tone byte),
 // which is valid cp1258 and what Vietnamese keyboards on Windows produce.
 const CP1258: Record<string, number> = {
-  '€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, '‹': 0x8b, 'Œ': 0x8c,
-  '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, '›': 0x9b, 'œ': 0x9c, 'Ÿ': 0x9f,
-  '\u00a0': 0xa0, '°': 0xb0, '«': 0xab, '»': 0xbb, '±': 0xb1, '×': 0xd7, '÷': 0xf7,
-  'Â': 0xc2, 'Ă': 0xc3, 'Ê': 0xca, 'Đ': 0xd0, 'Ô': 0xd4, 'Ơ': 0xd5, 'Ư': 0xdd,
-  'â': 0xe2, 'ă': 0xe3, 'ê': 0xea, 'đ': 0xf0, 'ô': 0xf4, 'ơ': 0xf5, 'ư': 0xfd, '₫': 0xfe,
-  '\u0300': 0xcc, '\u0301': 0xec, '\u0303': 0xde, '\u0309': 0xd2, '\u0323': 0xf2,
+  '€': 0x80,
+  '‚': 0x82,
+  ƒ: 0x83,
+  '„': 0x84,
+  '…': 0x85,
+  '†': 0x86,
+  '‡': 0x87,
+  ˆ: 0x88,
+  '‰': 0x89,
+  '‹': 0x8b,
+  Œ: 0x8c,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '•': 0x95,
+  '–': 0x96,
+  '—': 0x97,
+  '˜': 0x98,
+  '™': 0x99,
+  '›': 0x9b,
+  œ: 0x9c,
+  Ÿ: 0x9f,
+  '\u00a0': 0xa0,
+  '°': 0xb0,
+  '«': 0xab,
+  '»': 0xbb,
+  '±': 0xb1,
+  '×': 0xd7,
+  '÷': 0xf7,
+  Â: 0xc2,
+  Ă: 0xc3,
+  Ê: 0xca,
+  Đ: 0xd0,
+  Ô: 0xd4,
+  Ơ: 0xd5,
+  Ư: 0xdd,
+  â: 0xe2,
+  ă: 0xe3,
+  ê: 0xea,
+  đ: 0xf0,
+  ô: 0xf4,
+  ơ: 0xf5,
+  ư: 0xfd,
+  '₫': 0xfe,
+  '\u0300': 0xcc,
+  '\u0301': 0xec,
+  '\u0303': 0xde,
+  '\u0309': 0xd2,
+  '\u0323': 0xf2,
 };
 const CP1258_DECODE = new Map(Object.entries(CP1258).map(([c, b]) => [b, c]));
 const TONES = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
@@ -39,7 +84,10 @@ function cp1258Units(ch: string): number[] | null {
   // Split the tone off, keep the base letter with its circumflex/breve/horn if cp1258 has it.
   const nfd = ch.normalize('NFD');
   const tones = [...nfd].filter((c) => TONES.has(c));
-  const base = [...nfd].filter((c) => !TONES.has(c)).join('').normalize('NFC');
+  const base = [...nfd]
+    .filter((c) => !TONES.has(c))
+    .join('')
+    .normalize('NFC');
   if (tones.length === 0 || [...base].length !== 1) return null;
   const b = base.codePointAt(0)! < 0x80 ? base.codePointAt(0)! : CP1258[base];
   if (b === undefined) return null;

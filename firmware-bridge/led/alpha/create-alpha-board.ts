@@ -10,7 +10,10 @@ export function createAlphaLedBoard(b: AlphaBoardConfig, name = 'led'): AlphaLed
   const linkOptions = { device, timeoutMs: b.timeoutMs, retries: b.retries, writeGapMs: b.writeGapMs };
   const link: StreamLink =
     b.driver === 'alpha-serial'
-      ? new SerialPortLink({ path: b.path, baudRate: b.baudRate, dataBits: b.dataBits, parity: b.parity, stopBits: b.stopBits }, linkOptions)
+      ? new SerialPortLink(
+          { path: b.path, baudRate: b.baudRate, dataBits: b.dataBits, parity: b.parity, stopBits: b.stopBits },
+          linkOptions,
+        )
       : new TcpStreamLink({ host: b.host, port: b.port, connectTimeoutMs: b.connectTimeoutMs }, linkOptions);
   return new AlphaLedBoard({
     name,

@@ -29,7 +29,13 @@ import { ascii, concat, CR, CALL_DOTS, ESC, SPEED_1, memDots, memText, NO_HOLD }
 export const TEXT_LABELS = 'ABCDEFGHIJKLMNOP';
 export const PICTURE_LABELS = 'QRSTUVWXYZabcdef';
 
-export const MODE_CODES: Record<LedDisplayMode, string> = { hold: 'b', flash: 'c', rollUp: 'e', rollLeft: 'g', scroll: 'a' };
+export const MODE_CODES: Record<LedDisplayMode, string> = {
+  hold: 'b',
+  flash: 'c',
+  rollUp: 'e',
+  rollLeft: 'g',
+  scroll: 'a',
+};
 const MODE_BY_CODE = new Map(Object.entries(MODE_CODES).map(([k, v]) => [v, k as LedDisplayMode]));
 export const modeFromCode = (c: string): LedDisplayMode | null => MODE_BY_CODE.get(c) ?? null;
 
@@ -81,18 +87,27 @@ export interface MessagePlan {
   notes: string[];
 }
 
-
 export function textFileContent(mode: LedDisplayMode, seconds: number, body: Uint8Array): Uint8Array {
-  return concat(Uint8Array.of(ESC), ascii('0' + MODE_CODES[mode]), Uint8Array.of(SPEED_1 + speedFor(seconds) - 1), body);
+  return concat(
+    Uint8Array.of(ESC),
+    ascii('0' + MODE_CODES[mode]),
+    Uint8Array.of(SPEED_1 + speedFor(seconds) - 1),
+    body,
+  );
 }
 
 /** Bitmap → SMALL DOTS PICTURE rows. */
 export const bitmapRows = (b: Bitmap, colour = '1') =>
-  Array.from({ length: b.height }, (_, y) => Array.from({ length: b.width }, (_, x) => (b.data[y * b.width + x] ? colour : '0')).join(''));
+  Array.from({ length: b.height }, (_, y) =>
+    Array.from({ length: b.width }, (_, x) => (b.data[y * b.width + x] ? colour : '0')).join(''),
+  );
 
 export function planMessage(input: z.input<typeof LedMessage>, s: AlphaTextSettings): MessagePlan {
   const parsed = LedMessage.safeParse(input);
-  if (!parsed.success) throw new PlanError(`not a valid LED message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new PlanError(
+      `not a valid LED message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const pages: PagePlan[] = [];
   let prepared: { pages: string[][]; warnings: string[] };
   try {
@@ -107,22 +122,35 @@ export function planMessage(input: z.input<typeof LedMessage>, s: AlphaTextSetti
     const label = TEXT_LABELS[p]!;
     const view = viewPage(lines, page.mode, s, p + 1);
     if (view.refusal) throw view.refusal.error;
-    const base = { textLabel: label, mode: page.mode, seconds: page.seconds, lines, expectedLines: view.lines, rendering: view.rendering };
+    const base = {
+      textLabel: label,
+      mode: page.mode,
+      seconds: page.seconds,
+      lines,
+      expectedLines: view.lines,
+      rendering: view.rendering,
+    };
     if (view.rendering === 'picture') {
       const bitmap = view.bitmap!;
       const picLabel = PICTURE_LABELS[p]!;
       const rows = bitmapRows(bitmap, s.dotColour);
       const content = textFileContent(page.mode, page.seconds, concat(Uint8Array.of(CALL_DOTS), ascii(picLabel)));
       pages.push({ ...base, content, picture: { label: picLabel, rows, bitmap } });
-      notes.push(`page ${p + 1} sent as a ${bitmap.width}×${bitmap.height} dot picture (the board's ${s.charset} character set lacks ${view.lacking.slice(0, 5).join(' ')})`);
+      notes.push(
+        `page ${p + 1} sent as a ${bitmap.width}×${bitmap.height} dot picture (the board's ${s.charset} character set lacks ${view.lacking.slice(0, 5).join(' ')})`,
+      );
       continue;
     }
     const body = joinLines(view.lines.map((l) => encodeText(l, s.charset)));
     pages.push({ ...base, content: textFileContent(page.mode, page.seconds, body) });
-    if (view.rendering === 'stripped') notes.push(`page ${p + 1} shown without Vietnamese diacritics, marked "${s.stripMarker.trim()}" (the board's ${s.charset} character set lacks them)`);
+    if (view.rendering === 'stripped')
+      notes.push(
+        `page ${p + 1} shown without Vietnamese diacritics, marked "${s.stripMarker.trim()}" (the board's ${s.charset} character set lacks them)`,
+      );
   }
   const mem = pages.map((pg) => memText(pg.textLabel, pg.content.length + 16));
-  for (const pg of pages) if (pg.picture) mem.push(memDots(pg.picture.label, pg.picture.bitmap.height, pg.picture.bitmap.width));
+  for (const pg of pages)
+    if (pg.picture) mem.push(memDots(pg.picture.label, pg.picture.bitmap.height, pg.picture.bitmap.width));
   return {
     pages,
     memoryConfig: mem.join(''),
@@ -150,7 +178,15 @@ export interface ParsedTextFile {
 
 /** Reads the content of a TEXT file back into lines. Several ESC segments become further lines. */
 export function parseTextFile(content: Uint8Array, charset: Charset): ParsedTextFile {
-  const out: ParsedTextFile = { mode: null, modeCode: '', position: '', speed: null, lines: [], pictures: [], unknown: [] };
+  const out: ParsedTextFile = {
+    mode: null,
+    modeCode: '',
+    position: '',
+    speed: null,
+    lines: [],
+    pictures: [],
+    unknown: [],
+  };
   let cur: number[] = [];
   let any = false;
   const flush = () => {

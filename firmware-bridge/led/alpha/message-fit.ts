@@ -11,7 +11,9 @@ import { viewPage, type PageRefusal, type PageView } from './page-view.ts';
 type Mode = z.infer<typeof LedDisplayMode>;
 
 /** Why the board refuses the whole message (it keeps what it showed; the play fails there). */
-export type MessageRefusal = { kind: 'too-many-chars'; page: number; line: number; chars: number; max: number } | { kind: 'refused'; page: number; refusal: PageRefusal };
+export type MessageRefusal =
+  | { kind: 'too-many-chars'; page: number; line: number; chars: number; max: number }
+  | { kind: 'refused'; page: number; refusal: PageRefusal };
 
 /**
  * A page's lines as the composer sends them: trailing spaces and trailing empty lines dropped. A
@@ -24,12 +26,18 @@ export function sentLines(lines: readonly string[]): string[] {
 }
 
 /** One page (1-based `page`) on a board with `display`: what it shows, and what makes it refuse. */
-export function fitPage(rawLines: readonly string[], mode: Mode, display: LedDisplay, page: number): { view: PageView; refusals: MessageRefusal[] } {
+export function fitPage(
+  rawLines: readonly string[],
+  mode: Mode,
+  display: LedDisplay,
+  page: number,
+): { view: PageView; refusals: MessageRefusal[] } {
   const settings = { ...display, stripMarker: display.stripMarker ?? ALPHA_DEFAULT_DISPLAY.stripMarker };
   const lines = ledPageLines(sentLines(rawLines)); // cleaned and split as the driver does
   const refusals: MessageRefusal[] = [];
   lines.forEach((l, j) => {
-    if (ledLength(l) > display.maxLineChars) refusals.push({ kind: 'too-many-chars', page, line: j + 1, chars: ledLength(l), max: display.maxLineChars });
+    if (ledLength(l) > display.maxLineChars)
+      refusals.push({ kind: 'too-many-chars', page, line: j + 1, chars: ledLength(l), max: display.maxLineChars });
   });
   const view = viewPage(lines, mode, settings, page);
   if (view.refusal) {
@@ -40,6 +48,11 @@ export function fitPage(rawLines: readonly string[], mode: Mode, display: LedDis
 }
 
 /** Everything that makes a board with `display` refuse the message; empty when it takes it. */
-export function messageRefusals(pages: ReadonlyArray<{ lines: readonly string[]; mode: Mode }>, display: LedDisplay): MessageRefusal[] {
-  return pages.flatMap((p, i) => (p.lines.some((l) => l.trim()) ? fitPage(p.lines, p.mode, display, i + 1).refusals : []));
+export function messageRefusals(
+  pages: ReadonlyArray<{ lines: readonly string[]; mode: Mode }>,
+  display: LedDisplay,
+): MessageRefusal[] {
+  return pages.flatMap((p, i) =>
+    p.lines.some((l) => l.trim()) ? fitPage(p.lines, p.mode, display, i + 1).refusals : [],
+  );
 }

@@ -70,7 +70,13 @@ export function viewPage(lines: readonly string[], mode: Mode, s: BoardTextSetti
 
   if (s.vietnamese === 'picture') {
     const missing = missingGlyphs(shown.join(''));
-    if (missing.length) return refuse('picture', shown, { kind: 'no-glyph', chars: missing }, new PlanError(`page ${page}: the dot-matrix font cannot draw ${missing.map(describeChar).join(', ')}`));
+    if (missing.length)
+      return refuse(
+        'picture',
+        shown,
+        { kind: 'no-glyph', chars: missing },
+        new PlanError(`page ${page}: the dot-matrix font cannot draw ${missing.map(describeChar).join(', ')}`),
+      );
     // Moving pages may be wider than the board: the board moves the picture across.
     const moving = mode === 'scroll' || mode === 'rollLeft';
     let bitmap: Bitmap;
@@ -79,10 +85,22 @@ export function viewPage(lines: readonly string[], mode: Mode, s: BoardTextSetti
       if (moving && bitmap.width < s.columns) bitmap = renderLines(shown, { width: s.columns, height: s.rows });
     } catch (e) {
       if (!(e instanceof RenderError) || !e.misfit) throw e;
-      return refuse('picture', shown, { kind: 'picture-misfit', misfit: e.misfit }, new PlanError(`page ${page} does not fit the ${s.columns}×${s.rows} board as a picture: ${e.message}`));
+      return refuse(
+        'picture',
+        shown,
+        { kind: 'picture-misfit', misfit: e.misfit },
+        new PlanError(`page ${page} does not fit the ${s.columns}×${s.rows} board as a picture: ${e.message}`),
+      );
     }
     if (bitmap.width > MAX_PICTURE_WIDTH) {
-      return refuse('picture', shown, { kind: 'picture-too-wide', width: bitmap.width }, new PlanError(`page ${page} is ${bitmap.width} dots wide as a picture; a SMALL DOTS PICTURE holds at most ${MAX_PICTURE_WIDTH}`));
+      return refuse(
+        'picture',
+        shown,
+        { kind: 'picture-too-wide', width: bitmap.width },
+        new PlanError(
+          `page ${page} is ${bitmap.width} dots wide as a picture; a SMALL DOTS PICTURE holds at most ${MAX_PICTURE_WIDTH}`,
+        ),
+      );
     }
     return { rendering: 'picture', lines: shown, lacking, bitmap };
   }
@@ -90,14 +108,17 @@ export function viewPage(lines: readonly string[], mode: Mode, s: BoardTextSetti
   const stripped = shown.map(stripDiacritics);
   stripped[0] = s.stripMarker + (stripped[0] ?? '');
   const still = unsupportedChars(stripped.join('\n'), s.charset);
-  if (still.length) return refuse('stripped', stripped, { kind: 'charset', chars: still }, new CharsetError(s.charset, still));
+  if (still.length)
+    return refuse('stripped', stripped, { kind: 'charset', chars: still }, new CharsetError(s.charset, still));
   for (const [l, line] of stripped.entries()) {
     if (ledLength(line) > s.maxLineChars) {
       return refuse(
         'stripped',
         stripped,
         { kind: 'marker-too-long', line: l + 1, chars: ledLength(line), max: s.maxLineChars },
-        new PlanError(`page ${page} line ${l + 1} with the marker "${s.stripMarker}" has ${ledLength(line)} characters, more than the ${s.maxLineChars} this board shows`),
+        new PlanError(
+          `page ${page} line ${l + 1} with the marker "${s.stripMarker}" has ${ledLength(line)} characters, more than the ${s.maxLineChars} this board shows`,
+        ),
       );
     }
   }

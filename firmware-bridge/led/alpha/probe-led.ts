@@ -31,11 +31,21 @@ export interface LedProbeResult {
   statusMs: number | null;
   status: LedBoardStatus | null;
   clock?: string;
-  written?: { sent: string; expected: string; readBack: string; matches: boolean; notes: string[]; roundTripMs: number };
+  written?: {
+    sent: string;
+    expected: string;
+    readBack: string;
+    matches: boolean;
+    notes: string[];
+    roundTripMs: number;
+  };
   errors: string[];
 }
 
-export async function probeLedBoard(profileInput: HardwareProfileInput, options: LedProbeOptions = {}): Promise<LedProbeResult> {
+export async function probeLedBoard(
+  profileInput: HardwareProfileInput,
+  options: LedProbeOptions = {},
+): Promise<LedProbeResult> {
   const profile = parseHardwareProfile(profileInput);
   if (profile.kind !== 'led') throw new Error(`probeLedBoard needs a profile of kind "led", got "${profile.kind}"`);
   const hw = createHardware(profile, { name: options.name ?? 'probe' });
@@ -80,13 +90,17 @@ export async function probeLedBoard(profileInput: HardwareProfileInput, options:
 export function formatLedProbe(r: LedProbeResult): string {
   const lines = [`${r.ok ? 'OK  ' : 'FAIL'} ${r.board}`];
   if (r.status) {
-    lines.push(`  shows (${r.status.pages} page${r.status.pages === 1 ? '' : 's'}, read in ${r.statusMs} ms): ${JSON.stringify(r.status.text)}`);
+    lines.push(
+      `  shows (${r.status.pages} page${r.status.pages === 1 ? '' : 's'}, read in ${r.statusMs} ms): ${JSON.stringify(r.status.text)}`,
+    );
     lines.push(`  brightness ${r.status.brightness}%${r.clock ? `, clock ${r.clock}` : ''}`);
     for (const f of r.status.faults) lines.push(`  fault: ${f}`);
   }
   if (r.written) {
     lines.push(`  wrote ${JSON.stringify(r.written.sent)}, expected back ${JSON.stringify(r.written.expected)}`);
-    lines.push(`  read back ${JSON.stringify(r.written.readBack)}: ${r.written.matches ? 'matches' : 'DIFFERS'} (${r.written.roundTripMs} ms)`);
+    lines.push(
+      `  read back ${JSON.stringify(r.written.readBack)}: ${r.written.matches ? 'matches' : 'DIFFERS'} (${r.written.roundTripMs} ms)`,
+    );
     for (const n of r.written.notes) lines.push(`  note: ${n}`);
   }
   for (const e of r.errors) lines.push(`  error: ${e}`);

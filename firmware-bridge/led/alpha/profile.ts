@@ -21,18 +21,26 @@ const alphaCommon = {
   rows: z.number().int().min(7).max(255).default(D.rows).describe('dot rows of the LED matrix'),
   columns: z.number().int().min(16).max(255).default(D.columns).describe('dot columns of the LED matrix'),
   maxLineChars: z.number().int().min(1).max(1000).default(D.maxLineChars),
-  charset: z.enum(CHARSETS).default(D.charset).describe("what the board's font can show: 'unicode-utf8', 'cp1258' (Windows Vietnamese) or 'ascii'"),
+  charset: z
+    .enum(CHARSETS)
+    .default(D.charset)
+    .describe("what the board's font can show: 'unicode-utf8', 'cp1258' (Windows Vietnamese) or 'ascii'"),
   vietnamese: z
     .enum(['picture', 'strip'])
     .default(D.vietnamese)
-    .describe("when the charset lacks a Vietnamese letter: draw the page as a dot picture, or send it without diacritics behind stripMarker"),
+    .describe(
+      'when the charset lacks a Vietnamese letter: draw the page as a dot picture, or send it without diacritics behind stripMarker',
+    ),
   stripMarker: z
     .string()
     .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
     .max(16)
     .default(D.stripMarker)
     .describe('prefix of a page shown without diacritics ("không dấu"); "" for none'),
-  dotColour: z.enum(['1', '2', '3', '4', '5', '6', '7', '8']).default('1').describe("picture dot colour: '1' red, '2' green, '3' amber, …"),
+  dotColour: z
+    .enum(['1', '2', '3', '4', '5', '6', '7', '8'])
+    .default('1')
+    .describe("picture dot colour: '1' red, '2' green, '3' amber, …"),
   timeZone: z.string().min(1).max(64).default('Asia/Ho_Chi_Minh'),
   timeoutMs: ms.min(50).max(60_000).default(1000).describe('answer timeout per request'),
   retries: z.number().int().min(0).max(10).default(2).describe('further attempts after a timeout or a bad answer'),
@@ -50,7 +58,9 @@ export const AlphaSerialBoardConfig = z
     line: z
       .enum(['rs232', 'rs485'])
       .default('rs232')
-      .describe('rs485: use an adapter with automatic direction control or the kernel RS-485 mode (serialport cannot switch direction)'),
+      .describe(
+        'rs485: use an adapter with automatic direction control or the kernel RS-485 mode (serialport cannot switch direction)',
+      ),
     ...alphaCommon,
   })
   .refine((c) => c.dataBits === 8 || c.charset === 'ascii', {

@@ -12,7 +12,12 @@ const SYNC = '00 00 00 00 00';
 describe('Alpha frames (golden)', () => {
   it('write TEXT file A, hold, "HELLO" to all signs at broadcast address', () => {
     // STX 'A' 'A' ESC '0' 'b' H E L L O ETX = 2+65+65+27+48+98+72+69+76+76+79+3 = 680 = 0x02A8
-    const f = encodePacket({ typeCode: 'Z', address: '00', command: 'A', data: Uint8Array.from([0x41, 0x1b, 0x30, 0x62, ...ascii('HELLO')]) });
+    const f = encodePacket({
+      typeCode: 'Z',
+      address: '00',
+      command: 'A',
+      data: Uint8Array.from([0x41, 0x1b, 0x30, 0x62, ...ascii('HELLO')]),
+    });
     expect(hex(f)).toBe(`${SYNC} 01 5a 30 30 02 41 41 1b 30 62 48 45 4c 4c 4f 03 30 32 41 38 04`);
   });
 
@@ -24,7 +29,9 @@ describe('Alpha frames (golden)', () => {
 
   it('read TEXT file A', () => {
     // 2 + 'B'66 + 'A'65 + 3 = 136 = 0x0088
-    expect(hex(encodePacket({ typeCode: 'Z', address: '00', command: 'B', data: ascii('A') }))).toBe(`${SYNC} 01 5a 30 30 02 42 41 03 30 30 38 38 04`);
+    expect(hex(encodePacket({ typeCode: 'Z', address: '00', command: 'B', data: ascii('A') }))).toBe(
+      `${SYNC} 01 5a 30 30 02 42 41 03 30 30 38 38 04`,
+    );
   });
 
   it('write SMALL DOTS PICTURE Q, 2 rows × 3 columns', () => {
@@ -35,20 +42,30 @@ describe('Alpha frames (golden)', () => {
 
   it('run sequence A then B, ignoring times, locked', () => {
     // 2 + 'E'69 + '.'46 + 'S'83 + 'L'76 + 'A'65 + 'B'66 + 3 = 410 = 0x019A
-    expect(hex(encodePacket({ typeCode: 'Z', address: '00', command: 'E', data: ascii('.SLAB') }))).toBe(`${SYNC} 01 5a 30 30 02 45 2e 53 4c 41 42 03 30 31 39 41 04`);
+    expect(hex(encodePacket({ typeCode: 'Z', address: '00', command: 'E', data: ascii('.SLAB') }))).toBe(
+      `${SYNC} 01 5a 30 30 02 45 2e 53 4c 41 42 03 30 31 39 41 04`,
+    );
   });
 
   it('without checksum: no ETX, EOT right after the data', () => {
-    expect(hex(encodePacket({ typeCode: 'Z', address: '00', command: 'B', data: ascii('A') }, { checksum: false }))).toBe(`${SYNC} 01 5a 30 30 02 42 41 04`);
+    expect(
+      hex(encodePacket({ typeCode: 'Z', address: '00', command: 'B', data: ascii('A') }, { checksum: false })),
+    ).toBe(`${SYNC} 01 5a 30 30 02 42 41 04`);
   });
 
   it('refuses framing bytes in data and bad addresses', () => {
-    expect(() => encodePacket({ typeCode: 'Z', address: '00', command: 'A', data: Uint8Array.of(0x41, 0x04) })).toThrow(/framing byte/);
-    expect(() => encodePacket({ typeCode: 'Z', address: 'G1', command: 'A', data: ascii('A') })).toThrow(/two hex digits/);
+    expect(() => encodePacket({ typeCode: 'Z', address: '00', command: 'A', data: Uint8Array.of(0x41, 0x04) })).toThrow(
+      /framing byte/,
+    );
+    expect(() => encodePacket({ typeCode: 'Z', address: 'G1', command: 'A', data: ascii('A') })).toThrow(
+      /two hex digits/,
+    );
   });
 
   it('checksum wraps at 16 bits', () => {
-    expect(checksumOf(new Uint8Array(300).fill(0xff))).toBe(((300 * 255) & 0xffff).toString(16).toUpperCase().padStart(4, '0'));
+    expect(checksumOf(new Uint8Array(300).fill(0xff))).toBe(
+      ((300 * 255) & 0xffff).toString(16).toUpperCase().padStart(4, '0'),
+    );
   });
 });
 
@@ -86,7 +103,12 @@ describe('Alpha frame decoding', () => {
   });
 
   it('SMALL DOTS PICTURE data round-trips', () => {
-    expect(parseDotsData(dotsData('Q', ['1010', '0101', '1111']))).toEqual({ label: 'Q', height: 3, width: 4, rows: ['1010', '0101', '1111'] });
+    expect(parseDotsData(dotsData('Q', ['1010', '0101', '1111']))).toEqual({
+      label: 'Q',
+      height: 3,
+      width: 4,
+      rows: ['1010', '0101', '1111'],
+    });
     expect(parseDotsData(ascii('Q0203101\r'))).toBeNull();
   });
 });
@@ -107,15 +129,35 @@ describe('character sets', () => {
 });
 
 describe('message mapping', () => {
-  const ascii8: AlphaTextSettings = { charset: 'ascii', vietnamese: 'strip', stripMarker: '[KD] ', rows: 16, columns: 96, maxLineChars: 64, dotColour: '1' };
+  const ascii8: AlphaTextSettings = {
+    charset: 'ascii',
+    vietnamese: 'strip',
+    stripMarker: '[KD] ',
+    rows: 16,
+    columns: 96,
+    maxLineChars: 64,
+    dotColour: '1',
+  };
 
   it('a page becomes ESC "0" + mode + speed + lines split by CR; pages run in order', () => {
-    const plan = planMessage({ pages: [{ lines: ['XIN CHAO', 'PHUONG 1'], mode: 'hold', seconds: 8 }, { lines: ['B'], mode: 'scroll', seconds: 20 }] }, ascii8);
+    const plan = planMessage(
+      {
+        pages: [
+          { lines: ['XIN CHAO', 'PHUONG 1'], mode: 'hold', seconds: 8 },
+          { lines: ['B'], mode: 'scroll', seconds: 20 },
+        ],
+      },
+      ascii8,
+    );
     expect(hex(plan.pages[0]!.content)).toBe('1b 30 62 17 58 49 4e 20 43 48 41 4f 0d 50 48 55 4f 4e 47 20 31');
     expect(hex(plan.pages[1]!.content)).toBe('1b 30 61 15 42');
     expect(plan.runSequence).toBe('SLAB');
     expect(plan.memoryConfig).toBe('AAL0025FF00BAL0015FF00');
-    expect(parseTextFile(plan.pages[0]!.content, 'ascii')).toMatchObject({ mode: 'hold', speed: 3, lines: ['XIN CHAO', 'PHUONG 1'] });
+    expect(parseTextFile(plan.pages[0]!.content, 'ascii')).toMatchObject({
+      mode: 'hold',
+      speed: 3,
+      lines: ['XIN CHAO', 'PHUONG 1'],
+    });
   });
 
   it('strip: the marker on the first line, the expected read-back without diacritics', () => {
@@ -130,10 +172,15 @@ describe('message mapping', () => {
     expect(hex(plan.pages[0]!.content)).toBe('1b 30 62 17 14 51');
     expect(plan.pages[0]!.picture!.rows).toHaveLength(16);
     expect(plan.memoryConfig).toContain('QDL10601000');
-    expect(() => planMessage({ pages: [{ lines: ['Thông báo khẩn: bão số 3'] }] }, { ...ascii8, vietnamese: 'picture' })).toThrow(
-      /page 1 does not fit the 96×16 board as a picture: line 1 is 128 dots wide/,
-    );
+    expect(() =>
+      planMessage({ pages: [{ lines: ['Thông báo khẩn: bão số 3'] }] }, { ...ascii8, vietnamese: 'picture' }),
+    ).toThrow(/page 1 does not fit the 96×16 board as a picture: line 1 is 128 dots wide/);
     // a moving page may be wider than the board
-    expect(planMessage({ pages: [{ lines: ['Thông báo khẩn: bão số 3'], mode: 'scroll' }] }, { ...ascii8, vietnamese: 'picture' }).pages[0]!.picture!.bitmap.width).toBe(128);
+    expect(
+      planMessage(
+        { pages: [{ lines: ['Thông báo khẩn: bão số 3'], mode: 'scroll' }] },
+        { ...ascii8, vietnamese: 'picture' },
+      ).pages[0]!.picture!.bitmap.width,
+    ).toBe(128);
   });
 });

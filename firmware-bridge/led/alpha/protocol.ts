@@ -98,9 +98,14 @@ export function encodePacket(p: AlphaPacket, options: EncodeOptions = {}): Uint8
   if (!/^[0-9A-F]{2}$/.test(p.address)) throw new RangeError(`address must be two hex digits, got "${p.address}"`);
   if (p.command.length !== 1) throw new RangeError(`command must be one character, got "${p.command}"`);
   for (const b of p.data) {
-    if (b === SOH || b === STX || b === ETX || b === EOT) throw new RangeError(`data may not contain framing byte 0x0${b}`);
+    if (b === SOH || b === STX || b === ETX || b === EOT)
+      throw new RangeError(`data may not contain framing byte 0x0${b}`);
   }
-  const head = concat(new Uint8Array(Math.max(5, options.sync ?? 5)), Uint8Array.of(SOH), ascii(p.typeCode + p.address));
+  const head = concat(
+    new Uint8Array(Math.max(5, options.sync ?? 5)),
+    Uint8Array.of(SOH),
+    ascii(p.typeCode + p.address),
+  );
   const body = concat(Uint8Array.of(STX), ascii(p.command), p.data);
   if (options.checksum === false) return concat(head, body, Uint8Array.of(EOT));
   const checked = concat(body, Uint8Array.of(ETX));
@@ -139,14 +144,20 @@ export function decodeFrame(frame: Uint8Array): FrameResult {
   }
   if (end < 6) return { ok: false, reason: 'no command code' };
   if (f.subarray(5, end).includes(STX)) return { ok: false, reason: 'nested packets are not supported' };
-  return { ok: true, checked, packet: { typeCode, address: address.toUpperCase(), command: String.fromCharCode(f[5]!), data: f.slice(6, end) } };
+  return {
+    ok: true,
+    checked,
+    packet: { typeCode, address: address.toUpperCase(), command: String.fromCharCode(f[5]!), data: f.slice(6, end) },
+  };
 }
 
 /**
  * Finds the first complete frame in a byte stream: skips noise before SOH; a second SOH before EOT
  * means the first frame was cut off. Returns how many bytes to drop.
  */
-export function scanFrame(buf: Uint8Array):
+export function scanFrame(
+  buf: Uint8Array,
+):
   | { kind: 'none'; consumed: number }
   | { kind: 'partial'; consumed: number }
   | { kind: 'frame'; frame: Uint8Array; consumed: number; skipped: number }
@@ -172,13 +183,17 @@ export const writeTextData = (label: string, content: Uint8Array) => concat(asci
 export function dotsData(label: string, rows: readonly string[]): Uint8Array {
   const height = rows.length;
   const width = rows[0]?.length ?? 0;
-  if (height > 255 || width > 255) throw new RangeError(`a SMALL DOTS PICTURE is at most 255×255, got ${width}×${height}`);
-  if (rows.some((r) => r.length !== width || !/^[0-8]*$/.test(r))) throw new RangeError('picture rows must be equal-length strings of 0-8');
+  if (height > 255 || width > 255)
+    throw new RangeError(`a SMALL DOTS PICTURE is at most 255×255, got ${width}×${height}`);
+  if (rows.some((r) => r.length !== width || !/^[0-8]*$/.test(r)))
+    throw new RangeError('picture rows must be equal-length strings of 0-8');
   const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
   return ascii(label + hex2(height) + hex2(width) + rows.map((r) => r + '\r').join(''));
 }
 
-export function parseDotsData(data: Uint8Array): { label: string; height: number; width: number; rows: string[] } | null {
+export function parseDotsData(
+  data: Uint8Array,
+): { label: string; height: number; width: number; rows: string[] } | null {
   const s = fromAscii(data);
   const m = /^(.)([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})/.exec(s);
   if (!m) return null;
@@ -215,7 +230,8 @@ export function parseMemoryConfig(s: string): MemoryEntry[] | string {
     if (type === 'A') out.push({ label, type: 'text', size: parseInt(e.slice(3, 7), 16) });
     else if (type === 'B') out.push({ label, type: 'string', size: parseInt(e.slice(3, 7), 16) });
     else if (type === 'D') {
-      const height = parseInt(e.slice(3, 5), 16), width = parseInt(e.slice(5, 7), 16);
+      const height = parseInt(e.slice(3, 5), 16),
+        width = parseInt(e.slice(5, 7), 16);
       out.push({ label, type: 'dots', size: height * width, height, width });
     } else return `memory entry "${e}" has unknown file type "${type}"`;
   }

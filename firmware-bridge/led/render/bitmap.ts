@@ -10,7 +10,9 @@ export interface Bitmap {
 }
 
 /** What did not fit, for callers that explain it in their own words (the web preview). */
-export type RenderMisfit = { kind: 'rows'; lines: number; need: number; have: number } | { kind: 'width'; line: number; width: number; have: number };
+export type RenderMisfit =
+  | { kind: 'rows'; lines: number; need: number; have: number }
+  | { kind: 'width'; line: number; width: number; have: number };
 
 export class RenderError extends Error {
   override readonly name = 'RenderError';
@@ -29,7 +31,8 @@ export function createBitmap(width: number, height: number): Bitmap {
   return { width, height, data: new Uint8Array(width * height) };
 }
 
-export const getDot = (b: Bitmap, x: number, y: number) => (x >= 0 && y >= 0 && x < b.width && y < b.height ? b.data[y * b.width + x]! : 0);
+export const getDot = (b: Bitmap, x: number, y: number) =>
+  x >= 0 && y >= 0 && x < b.width && y < b.height ? b.data[y * b.width + x]! : 0;
 
 /** Copies src into dst with its top-left corner at (x, y); dots outside dst are cut off. */
 export function blit(dst: Bitmap, src: Bitmap, x: number, y: number): void {
@@ -82,7 +85,8 @@ function missingBox(m: FontMetrics): Glyph {
   const w = 5;
   const rows = Array.from({ length: m.lineHeight }, (_, y) =>
     Array.from({ length: w }, (_, x) => {
-      const top = m.markRows, bottom = m.markRows + m.bodyRows - 1;
+      const top = m.markRows,
+        bottom = m.markRows + m.bodyRows - 1;
       if (y < top || y > bottom) return false;
       return y === top || y === bottom || x === 0 || x === w - 1;
     }),
@@ -141,15 +145,24 @@ export function renderLines(lines: readonly string[], layout: PageLayout = {}, f
   const height = layout.height ?? contentH;
   if (layout.strict !== false) {
     if (contentH > height) {
-      throw new RenderError(`${lines.length} line(s) need ${contentH} dot rows (${m.lineHeight} per line), the board has ${height}`, {
-        kind: 'rows',
-        lines: lines.length,
-        need: contentH,
-        have: height,
-      });
+      throw new RenderError(
+        `${lines.length} line(s) need ${contentH} dot rows (${m.lineHeight} per line), the board has ${height}`,
+        {
+          kind: 'rows',
+          lines: lines.length,
+          need: contentH,
+          have: height,
+        },
+      );
     }
     rendered.forEach((r, i) => {
-      if (r.width > width) throw new RenderError(`line ${i + 1} is ${r.width} dots wide, the board has ${width}: "${lines[i]}"`, { kind: 'width', line: i + 1, width: r.width, have: width });
+      if (r.width > width)
+        throw new RenderError(`line ${i + 1} is ${r.width} dots wide, the board has ${width}: "${lines[i]}"`, {
+          kind: 'width',
+          line: i + 1,
+          width: r.width,
+          have: width,
+        });
     });
   }
   const b = createBitmap(width, height);

@@ -237,12 +237,15 @@ function placeMarks(b: Glyph, base: string, marks: string[], m: FontMetrics): Gl
       for (const r of rows) while (r.length < need) r.push(false);
       width = need;
     }
-    mark.rows.forEach((r, dy) => [...r].forEach((c, dx) => {
-      const y = top + dy;
-      if (c === '#' && y >= 0 && y < rows.length) rows[y]![left + dx] = true;
-    }));
+    mark.rows.forEach((r, dy) =>
+      [...r].forEach((c, dx) => {
+        const y = top + dy;
+        if (c === '#' && y >= 0 && y < rows.length) rows[y]![left + dx] = true;
+      }),
+    );
   };
-  const centre = (mark: MarkSource) => Math.max(0, Math.floor((b.width - Math.max(...mark.rows.map((r) => r.length))) / 2));
+  const centre = (mark: MarkSource) =>
+    Math.max(0, Math.floor((b.width - Math.max(...mark.rows.map((r) => r.length))) / 2));
   // Marks above: 2 rows high, one blank row above the letter; a tone stacks above a modifier.
   let nextTop = letterTop - 3;
   if (modifier) {

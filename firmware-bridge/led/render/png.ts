@@ -19,7 +19,8 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
 }
 
 function adler32(bytes: Uint8Array): number {
-  let a = 1, b = 0;
+  let a = 1,
+    b = 0;
   for (let i = 0; i < bytes.length; i++) {
     a = (a + bytes[i]!) % 65521;
     b = (b + a) % 65521;
@@ -54,7 +55,8 @@ function zlibStored(raw: Uint8Array): Uint8Array {
 
 /** Encodes 8-bit RGB pixels (width*height*3 bytes) as a PNG file. */
 export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) {
     raw[y * (1 + width * 3)] = 0; // filter: none
@@ -110,7 +112,8 @@ export function bitmapToPng(b: Bitmap, style: LedPngStyle = {}): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const dx = Math.floor(x / scale), dy = Math.floor(y / scale);
+      const dx = Math.floor(x / scale),
+        dy = Math.floor(y / scale);
       const inGap = x % scale >= scale - gap || y % scale >= scale - gap;
       const c = b.width === 0 || b.height === 0 || inGap ? bg : b.data[dy * b.width + dx] ? on : off;
       rgb.set(c, (y * w + x) * 3);

@@ -59,10 +59,17 @@ describe('renderLines', () => {
     const b = renderLines(['Bão'], { width: 40, height: 16 });
     expect([b.width, b.height]).toEqual([40, 16]);
     const w = measureLine('Bão');
-    const cols = bitmapToAscii(b).split('\n').map((r) => r.indexOf('#')).filter((i) => i >= 0);
+    const cols = bitmapToAscii(b)
+      .split('\n')
+      .map((r) => r.indexOf('#'))
+      .filter((i) => i >= 0);
     expect(Math.min(...cols)).toBe(Math.floor((40 - w) / 2));
-    expect(() => renderLines(['a', 'b'], { width: 40, height: 16 })).toThrow(/2 line\(s\) need 28 dot rows \(14 per line\), the board has 16/);
-    expect(() => renderLines(['Thông báo khẩn'], { width: 40, height: 16 })).toThrow(/line 1 is \d+ dots wide, the board has 40/);
+    expect(() => renderLines(['a', 'b'], { width: 40, height: 16 })).toThrow(
+      /2 line\(s\) need 28 dot rows \(14 per line\), the board has 16/,
+    );
+    expect(() => renderLines(['Thông báo khẩn'], { width: 40, height: 16 })).toThrow(
+      /line 1 is \d+ dots wide, the board has 40/,
+    );
     expect(renderLines(['Thông báo khẩn'], { width: 40, height: 16, strict: false }).width).toBe(40);
   });
 
@@ -84,7 +91,7 @@ describe('PNG preview', () => {
     expect([png.width, png.height]).toEqual([48 * 3, 16 * 3]);
     for (let y = 0; y < bm.height; y++) {
       for (let x = 0; x < bm.width; x++) {
-        const i = ((y * 3) * png.width + x * 3) * 4;
+        const i = (y * 3 * png.width + x * 3) * 4;
         const lit = png.data[i] === 255 && png.data[i + 2] === 0;
         expect(lit, `dot ${x},${y}`).toBe(bm.data[y * bm.width + x] === 1);
       }

@@ -45,8 +45,22 @@ export function authRoutes(ctx: HubContext) {
         return { token, name: body.name };
       },
     }),
-    route({ method: 'get', path: '/api/v1/me', summary: 'The logged-in user', tag: 'auth', access: 'user', handler: ({ user }) => user }),
-    route({ method: 'get', path: '/api/v1/users', summary: 'List users', tag: 'users', access: ['admin', 'district'], handler: () => listUsers(ctx.db) }),
+    route({
+      method: 'get',
+      path: '/api/v1/me',
+      summary: 'The logged-in user',
+      tag: 'auth',
+      access: 'user',
+      handler: ({ user }) => user,
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/users',
+      summary: 'List users',
+      tag: 'users',
+      access: ['admin', 'district'],
+      handler: () => listUsers(ctx.db),
+    }),
     route({
       method: 'post',
       path: '/api/v1/users',

@@ -46,11 +46,13 @@ export function broadcastRoutes(ctx: HubContext) {
     try {
       assertOutsideQuietHours(ctx.db, b);
     } catch (e) {
-      if (e instanceof QuietHoursError) throw new HttpError(400, textOf(e), { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
+      if (e instanceof QuietHoursError)
+        throw new HttpError(400, textOf(e), { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
       throw e;
     }
   };
-  const leadOf = (body: BroadcastInput) => (body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs);
+  const leadOf = (body: BroadcastInput) =>
+    body.priority === 'emergency' ? ctx.config.emergencyLeadMs : ctx.config.startLeadMs;
   /** Quiet hours checked on the input before it is stored (new broadcasts and edits). */
   const quietDraft = (body: BroadcastInput, user: User) => {
     // (Targets outside the user's area are refused by createBroadcast/editBroadcast with a 403.)
@@ -65,7 +67,8 @@ export function broadcastRoutes(ctx: HubContext) {
   };
   // A bulletin may use only media its author may see: using it would show it to the whole target.
   const usableMedia = (body: BroadcastInput, user: User) => {
-    if (body.mediaId !== undefined && !createVisibility(ctx.db, user.scope).media(body.mediaId)) throw new HttpError(404, msg('media.not-found', { id: body.mediaId }));
+    if (body.mediaId !== undefined && !createVisibility(ctx.db, user.scope).media(body.mediaId))
+      throw new HttpError(404, msg('media.not-found', { id: body.mediaId }));
   };
   const changed = async (b: Broadcast) => {
     await ctx.dispatcher.onBroadcastChanged(b);
@@ -73,9 +76,13 @@ export function broadcastRoutes(ctx: HubContext) {
     return presentBroadcast(b);
   };
 
-  const targetPaths = (b: Broadcast) => [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? '')];
+  const targetPaths = (b: Broadcast) => [
+    ...b.targets.areas,
+    ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? ''),
+  ];
   // A broadcast concerns you if it targets your area, something in it, or an area containing it.
-  const visibleTo = (b: Broadcast, user: User) => targetPaths(b).some((p) => withinScope(user.scope, p) || withinScope(p, user.scope ?? ''));
+  const visibleTo = (b: Broadcast, user: User) =>
+    targetPaths(b).some((p) => withinScope(user.scope, p) || withinScope(p, user.scope ?? ''));
 
   /**
    * Per device: each occurrence in the window and what its receipt says, a page at a time, in one
@@ -104,8 +111,13 @@ export function broadcastRoutes(ctx: HubContext) {
       bid: b.id,
       now,
     };
-    const rows = ctx.db.prepare(`${from_} ORDER BY d.id, o.start_at LIMIT @limit OFFSET @offset`).all({ ...params, ...page }) as any[];
-    const counts = ctx.db.prepare(`SELECT state, COUNT(*) AS n FROM (${from_}) GROUP BY state`).all(params) as Array<{ state: string; n: number }>;
+    const rows = ctx.db
+      .prepare(`${from_} ORDER BY d.id, o.start_at LIMIT @limit OFFSET @offset`)
+      .all({ ...params, ...page }) as any[];
+    const counts = ctx.db.prepare(`SELECT state, COUNT(*) AS n FROM (${from_}) GROUP BY state`).all(params) as Array<{
+      state: string;
+      n: number;
+    }>;
     const total = counts.reduce((n, c) => n + c.n, 0);
     return {
       devices: rows.map((r) => ({
@@ -159,7 +171,9 @@ export function broadcastRoutes(ctx: HubContext) {
       handler({ req, user, body, res }) {
         usableMedia(body, user!);
         quietDraft(body, user!);
-        const { broadcast, revisionOf } = guard(() => editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body), { mustReach: true }));
+        const { broadcast, revisionOf } = guard(() =>
+          editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body), { mustReach: true }),
+        );
         if (revisionOf) res.status(201);
         ctx.events.emit('broadcast', { id: broadcast.id, status: broadcast.status });
         // Nothing reaches a device here: an edit in place was not approved (nor were the clash
@@ -190,16 +204,35 @@ export function broadcastRoutes(ctx: HubContext) {
       query: z.object({
         from: z.coerce.number().int().optional(),
         to: z.coerce.number().int().optional(),
-        limit: z.coerce.number().int().min(1).max(DEVICE_PAGE_MAX).default(DEVICE_PAGE).describe(`device rows per page (default ${DEVICE_PAGE}, at most ${DEVICE_PAGE_MAX})`),
-        offset: z.coerce.number().int().min(0).default(0).describe('rows to skip: the devicesNextOffset of the previous page'),
+        limit: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(DEVICE_PAGE_MAX)
+          .default(DEVICE_PAGE)
+          .describe(`device rows per page (default ${DEVICE_PAGE}, at most ${DEVICE_PAGE_MAX})`),
+        offset: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('rows to skip: the devicesNextOffset of the previous page'),
       }),
       handler({ req, user, query }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
-        if (!b || !visibleTo(b, user!)) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
+        if (!b || !visibleTo(b, user!))
+          throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
         const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
         const to = query.to ?? Date.now() + 7 * DAY;
-        const revision = ctx.db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(b.id) as { id: string } | undefined;
-        return { ...presentBroadcast(b), ...perDevice(b, from, to, { limit: query.limit, offset: query.offset }), clashDecision: standingDecision(ctx.db, b.id), pendingRevision: revision?.id ?? null };
+        const revision = ctx.db
+          .prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'")
+          .get(b.id) as { id: string } | undefined;
+        return {
+          ...presentBroadcast(b),
+          ...perDevice(b, from, to, { limit: query.limit, offset: query.offset }),
+          clashDecision: standingDecision(ctx.db, b.id),
+          pendingRevision: revision?.id ?? null,
+        };
       },
     }),
     route({
@@ -209,7 +242,9 @@ export function broadcastRoutes(ctx: HubContext) {
         'Approve (a different person than the author; leader, district or admin). When it clashes with an approved bulletin of the same priority and level on devices in your area, say which plays: clashes "air-ours" (this one; the other steps aside at those times) or "yield" (this one steps aside); without it the answer is 409 (code decision.same-level-needed) with the clashes.',
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
-      body: z.object({ clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)') }),
+      body: z.object({
+        clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)'),
+      }),
       async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
         if (pending?.status === 'submitted' && pending.led) {
@@ -220,7 +255,11 @@ export function broadcastRoutes(ctx: HubContext) {
         if (pending?.status === 'submitted') {
           // A "now" bulletin approved late starts at approval: check that time.
           const soonest = Date.now() + ctx.config.startLeadMs;
-          quiet(!pending.rrule && pending.startsAt !== null && pending.startsAt < soonest ? { ...pending, startsAt: soonest } : pending);
+          quiet(
+            !pending.rrule && pending.startsAt !== null && pending.startsAt < soonest
+              ? { ...pending, startsAt: soonest }
+              : pending,
+          );
         }
         // Approval and the same-level choice are one step: a clash left unchosen approves nothing.
         const { superseded, ...b } = guard(() =>
@@ -230,10 +269,20 @@ export function broadcastRoutes(ctx: HubContext) {
             if (body.clashes) {
               decideSameLevel(ctx.db, user!, approved, body.clashes, now);
             } else {
-              const open = sameLevelClashes(ctx.db, approved, now).filter((c) => withinScope(user!.scope, getDevice(ctx.db, c.deviceId)?.areaPath ?? ''));
+              const open = sameLevelClashes(ctx.db, approved, now).filter((c) =>
+                withinScope(user!.scope, getDevice(ctx.db, c.deviceId)?.areaPath ?? ''),
+              );
               if (open.length) {
                 const titles = [...new Set(open.map((c) => c.title))];
-                throw new HttpError(409, msg('decision.same-level-needed', { titles, devices: new Set(open.map((c) => c.deviceId)).size, first: open[0].draftStart }), { clashes: open.slice(0, 50) });
+                throw new HttpError(
+                  409,
+                  msg('decision.same-level-needed', {
+                    titles,
+                    devices: new Set(open.map((c) => c.deviceId)).size,
+                    first: open[0].draftStart,
+                  }),
+                  { clashes: open.slice(0, 50) },
+                );
               }
             }
             return approved;
@@ -256,7 +305,8 @@ export function broadcastRoutes(ctx: HubContext) {
       tag: 'broadcasts',
       access: ['approver', 'district', 'admin'],
       body: z.object({ reason: z.string().min(1, zodMessage('broadcast.reject-needs-reason')).max(500) }),
-      handler: ({ req, user, body }) => changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason))),
+      handler: ({ req, user, body }) =>
+        changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason))),
     }),
     route({
       method: 'post',

@@ -5,7 +5,14 @@ import { DeviceKind, EnrolRequest } from '../../../protocol/index.ts';
 import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } from '../../devices/devices.ts';
 import type { Revocation } from '../../devices/revocation.ts';
 import { createArea, listAreas, withinScope } from '../../areas/areas.ts';
-import { BoundaryError, BoundaryScopeError, importBoundaries, listBoundaries, MAX_SOURCE_LENGTH, setBoundary } from '../../areas/boundaries.ts';
+import {
+  BoundaryError,
+  BoundaryScopeError,
+  importBoundaries,
+  listBoundaries,
+  MAX_SOURCE_LENGTH,
+  setBoundary,
+} from '../../areas/boundaries.ts';
 import { audit } from '../../audit.ts';
 import { msg, textOf, zodMessage } from '../../messages.ts';
 import type { HubContext } from '../../context.ts';
@@ -27,7 +34,8 @@ async function geoJsonBody(req: Request, res: Response): Promise<unknown> {
   try {
     await new Promise<void>((resolve, reject) => parseGeoJson(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
   } catch (e) {
-    if ((e as { type?: string }).type === 'entity.too.large') throw new HttpError(413, msg('geojson.too-large', { mb: GEOJSON_LIMIT / 1024 / 1024 }));
+    if ((e as { type?: string }).type === 'entity.too.large')
+      throw new HttpError(413, msg('geojson.too-large', { mb: GEOJSON_LIMIT / 1024 / 1024 }));
     throw e; // invalid JSON: the app names it
   }
   return req.body;
@@ -58,7 +66,8 @@ export function deviceRoutes(ctx: HubContext) {
       access: ['admin', 'district'],
       async handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
-        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
+        if (!d || !withinScope(user!.scope, d.areaPath))
+          throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
         if (d.decommissionedAt) throw new HttpError(409, msg('device.decommissioned', { id: d.id }));
         let result: { enrolToken?: string } = {};
         let brokerError: string | undefined;
@@ -76,14 +85,26 @@ export function deviceRoutes(ctx: HubContext) {
     });
 
   return [
-    route({ method: 'get', path: '/api/v1/areas', summary: 'The area tree (flat, ordered by path)', tag: 'areas', access: 'user', handler: () => listAreas(ctx.db) }),
+    route({
+      method: 'get',
+      path: '/api/v1/areas',
+      summary: 'The area tree (flat, ordered by path)',
+      tag: 'areas',
+      access: 'user',
+      handler: () => listAreas(ctx.db),
+    }),
     route({
       method: 'post',
       path: '/api/v1/areas',
       summary: 'Create an area under a parent',
       tag: 'areas',
       access: ['admin'],
-      body: z.object({ parentPath: z.string().nullable().optional(), slug: z.string(), name: z.string().min(1).max(200), level: z.string().min(1).max(40) }),
+      body: z.object({
+        parentPath: z.string().nullable().optional(),
+        slug: z.string(),
+        name: z.string().min(1).max(200),
+        level: z.string().min(1).max(40),
+      }),
       handler({ user, body, res }) {
         try {
           const a = createArea(ctx.db, body);
@@ -98,7 +119,8 @@ export function deviceRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/areas/boundaries',
-      summary: 'Area outlines for the map, as a GeoJSON FeatureCollection (properties: path, name, level, source): your areas and the areas above them',
+      summary:
+        'Area outlines for the map, as a GeoJSON FeatureCollection (properties: path, name, level, source): your areas and the areas above them',
       tag: 'areas',
       access: 'user',
       handler: ({ user }) => listBoundaries(ctx.db, user!.scope),
@@ -106,7 +128,8 @@ export function deviceRoutes(ctx: HubContext) {
     route({
       method: 'put',
       path: '/api/v1/areas/boundary',
-      summary: "Set one area's outline (GeoJSON Polygon or MultiPolygon, WGS84 [longitude, latitude]), or clear it with geometry null",
+      summary:
+        "Set one area's outline (GeoJSON Polygon or MultiPolygon, WGS84 [longitude, latitude]), or clear it with geometry null",
       tag: 'areas',
       access: ['admin', 'district'],
       body: z.object({
@@ -114,14 +137,25 @@ export function deviceRoutes(ctx: HubContext) {
         geometry: z
           .custom<unknown>((v) => v !== undefined, zodMessage('boundary.geometry-missing'))
           .describe('GeoJSON Polygon or MultiPolygon (or a Feature holding one); null clears the outline'),
-        source: z.string().max(MAX_SOURCE_LENGTH).optional().describe('where the outline comes from, e.g. "Sở TN&MT Hà Nội 2024"; required unless clearing'),
+        source: z
+          .string()
+          .max(MAX_SOURCE_LENGTH)
+          .optional()
+          .describe('where the outline comes from, e.g. "Sở TN&MT Hà Nội 2024"; required unless clearing'),
       }),
       handler({ user, body }) {
-        if (!withinScope(user!.scope, body.path)) throw new HttpError(403, msg('area.outside-your-area', { path: body.path }));
+        if (!withinScope(user!.scope, body.path))
+          throw new HttpError(403, msg('area.outside-your-area', { path: body.path }));
         try {
           const r = setBoundary(ctx.db, body.path, body.geometry, body.source);
           const clear = body.geometry === null;
-          audit(ctx.db, user!.id, clear ? 'area.boundary.clear' : 'area.boundary.set', body.path, clear ? undefined : { source: body.source, positions: r.positions });
+          audit(
+            ctx.db,
+            user!.id,
+            clear ? 'area.boundary.clear' : 'area.boundary.set',
+            body.path,
+            clear ? undefined : { source: body.source, positions: r.positions },
+          );
           return { ...r, source: clear ? null : body.source!.trim() };
         } catch (e) {
           throw boundaryHttpError(e);
@@ -138,15 +172,27 @@ export function deviceRoutes(ctx: HubContext) {
       query: z.object({
         parent: z.string().optional().describe('the parent area path, for matching by slug or name'),
         match: z.enum(['path', 'slug', 'name']).optional().describe('default: slug with a parent, path without'),
-        property: z.string().min(1).max(100).optional().describe('the feature property holding the path, slug or name; default: the match word'),
-        source: z.string().min(1).max(MAX_SOURCE_LENGTH).optional().describe("where the outlines come from (a feature's own properties.source wins)"),
+        property: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('the feature property holding the path, slug or name; default: the match word'),
+        source: z
+          .string()
+          .min(1)
+          .max(MAX_SOURCE_LENGTH)
+          .optional()
+          .describe("where the outlines come from (a feature's own properties.source wins)"),
         dryRun: z.enum(['true', 'false']).optional().describe('true: check and report without storing'),
       }),
       openapi: {
         requestBody: {
           required: true,
           content: {
-            'application/geo+json': { schema: { type: 'object', description: 'GeoJSON FeatureCollection or Feature (RFC 7946)' } },
+            'application/geo+json': {
+              schema: { type: 'object', description: 'GeoJSON FeatureCollection or Feature (RFC 7946)' },
+            },
             'application/json': { schema: { type: 'object', description: 'the same, up to 1 MB' } },
           },
         },
@@ -163,12 +209,18 @@ export function deviceRoutes(ctx: HubContext) {
             canEdit: (path) => withinScope(user!.scope, path),
           });
           if (!report.dryRun) {
-            audit(ctx.db, user!.id, 'area.boundary.import', query.parent ?? commonAncestor(report.matched.map((m) => m.path)), {
-              source: query.source ?? null,
-              stored: report.stored,
-              areas: report.matched.slice(0, 200).map((m) => m.path),
-              unmatched: report.unmatched.length,
-            });
+            audit(
+              ctx.db,
+              user!.id,
+              'area.boundary.import',
+              query.parent ?? commonAncestor(report.matched.map((m) => m.path)),
+              {
+                source: query.source ?? null,
+                stored: report.stored,
+                areas: report.matched.slice(0, 200).map((m) => m.path),
+                unmatched: report.unmatched.length,
+              },
+            );
           }
           return report;
         } catch (e) {
@@ -179,7 +231,8 @@ export function deviceRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/devices',
-      summary: 'Devices in your area with live online state, last seen, telemetry and (LED boards) the display their agent reported; decommissioned ones only with all=true',
+      summary:
+        'Devices in your area with live online state, last seen, telemetry and (LED boards) the display their agent reported; decommissioned ones only with all=true',
       tag: 'devices',
       access: 'user',
       query: z.object({ all: z.enum(['true', 'false']).optional().describe('true: decommissioned devices too') }),
@@ -193,7 +246,8 @@ export function deviceRoutes(ctx: HubContext) {
       access: 'user',
       handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
-        if (!d || !withinScope(user!.scope, d.areaPath)) throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
+        if (!d || !withinScope(user!.scope, d.areaPath))
+          throw new HttpError(404, msg('device.not-found', { id: String(req.params.id) }));
         return d;
       },
     }),
@@ -213,7 +267,8 @@ export function deviceRoutes(ctx: HubContext) {
         address: z.string().max(300).optional(),
       }),
       handler({ user, body, res }) {
-        if (!withinScope(user!.scope, body.areaPath)) throw new HttpError(403, msg('area.outside-your-area', { path: body.areaPath }));
+        if (!withinScope(user!.scope, body.areaPath))
+          throw new HttpError(403, msg('area.outside-your-area', { path: body.areaPath }));
         try {
           const r = createDevice(ctx.db, body);
           audit(ctx.db, user!.id, 'device.create', r.device.id);
@@ -224,14 +279,24 @@ export function deviceRoutes(ctx: HubContext) {
         }
       },
     }),
-    revocationRoute('enrol-token', 'reenrol', 'device.reenrol', 'Issue a new enrolment token (replaced board): revokes the old credentials at once, as revoke does'),
+    revocationRoute(
+      'enrol-token',
+      'reenrol',
+      'device.reenrol',
+      'Issue a new enrolment token (replaced board): revokes the old credentials at once, as revoke does',
+    ),
     revocationRoute(
       'revoke',
       'revoke',
       'device.revoke',
       'Revoke at once: the live MQTT session is closed, the credentials refused, no more manifests or commands; history stays. A new enrolment token brings it back',
     ),
-    revocationRoute('decommission', 'decommission', 'device.decommission', 'Take out of service for good: revoked as above, gone from the live fleet, kept in reports'),
+    revocationRoute(
+      'decommission',
+      'decommission',
+      'device.decommission',
+      'Take out of service for good: revoked as above, gone from the live fleet, kept in reports',
+    ),
     route({
       method: 'post',
       path: '/api/v1/enrol',

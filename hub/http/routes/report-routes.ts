@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import type { Response } from 'express';
-import { BadCursorError, coverageRows, coverageScope, coverageSummary, rejectedClaims, writeCoverageCsv, DEFAULT_PAGE, MAX_PAGE, RESULTS, type CoverageScope, type Result } from '../../reports/coverage.ts';
+import {
+  BadCursorError,
+  coverageRows,
+  coverageScope,
+  coverageSummary,
+  rejectedClaims,
+  writeCoverageCsv,
+  DEFAULT_PAGE,
+  MAX_PAGE,
+  RESULTS,
+  type CoverageScope,
+  type Result,
+} from '../../reports/coverage.ts';
 import type { User } from '../../auth/users.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
@@ -14,7 +26,8 @@ import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../
 export function periodBounds(period: string): { from: number; to: number } {
   let m: RegExpExecArray | null;
   const vn = (y: number, mo: number) => Date.UTC(y, mo, 1) - VN_OFFSET_MS;
-  if ((m = /^(\d{4})-(\d{2})$/.exec(period)) && +m[2] >= 1 && +m[2] <= 12) return { from: vn(+m[1], +m[2] - 1), to: vn(+m[1], +m[2]) };
+  if ((m = /^(\d{4})-(\d{2})$/.exec(period)) && +m[2] >= 1 && +m[2] <= 12)
+    return { from: vn(+m[1], +m[2] - 1), to: vn(+m[1], +m[2]) };
   if ((m = /^(\d{4})-Q([1-4])$/.exec(period))) return { from: vn(+m[1], (+m[2] - 1) * 3), to: vn(+m[1], +m[2] * 3) };
   if ((m = /^(\d{4})$/.exec(period))) return { from: vn(+m[1], 0), to: vn(+m[1] + 1, 0) };
   throw new LocalizedError(msg('report.bad-period', { period }));
@@ -28,7 +41,13 @@ const ReportQuery = z.object({
   to: z.string().optional(),
 });
 const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).describe(`rows per page (default ${DEFAULT_PAGE}, at most ${MAX_PAGE})`),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .default(DEFAULT_PAGE)
+    .describe(`rows per page (default ${DEFAULT_PAGE}, at most ${MAX_PAGE})`),
   cursor: z.string().max(512).optional().describe('the "next" of the previous page; omit for the first page'),
 });
 
@@ -37,7 +56,8 @@ export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof R
   const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
   const area = query.area || user.scope || root?.path;
   if (!area) throw new HttpError(400, msg('area.none'));
-  if (!withinScope(user.scope, area)) throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user.scope }));
+  if (!withinScope(user.scope, area))
+    throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user.scope }));
   let from: number, to: number;
   try {
     if (query.period) ({ from, to } = periodBounds(query.period));
@@ -85,8 +105,7 @@ export function reportRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/reports/coverage',
-      summary:
-        `Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason; with the first page (${DEFAULT_PAGE}) of rows and of rejected claims; rowsNext and rejectedNext continue them on /reports/coverage/rows and /reports/coverage/rejected. format=csv streams every row and rejected claim as CSV: in Vietnamese words by default, lang=en for English, lang=codes for scripts.`,
+      summary: `Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason; with the first page (${DEFAULT_PAGE}) of rows and of rejected claims; rowsNext and rejectedNext continue them on /reports/coverage/rows and /reports/coverage/rejected. format=csv streams every row and rejected claim as CSV: in Vietnamese words by default, lang=en for English, lang=codes for scripts.`,
       tag: 'reports',
       access: 'user',
       query: ReportQuery.extend({
@@ -94,15 +113,24 @@ export function reportRoutes(ctx: HubContext) {
         lang: z
           .enum(['vi', 'en', 'codes'])
           .optional()
-          .describe("CSV only: 'vi' or 'en' for people (headers, results and reasons in words, dd/mm/yyyy; by default from Accept-Language, else Vietnamese); 'codes' for scripts (field names, codes, ISO times)"),
+          .describe(
+            "CSV only: 'vi' or 'en' for people (headers, results and reasons in words, dd/mm/yyyy; by default from Accept-Language, else Vietnamese); 'codes' for scripts (field names, codes, ISO times)",
+          ),
       }),
       async handler({ user, query, req, res }) {
         const scope = reportScope(ctx, user!, query);
-        if (query.format === 'csv') return sendCsv(ctx, scope, res, query.lang ?? preferredLang(req.headers['accept-language']));
+        if (query.format === 'csv')
+          return sendCsv(ctx, scope, res, query.lang ?? preferredLang(req.headers['accept-language']));
         // With the first page of rows and of rejected claims, so a small area reads in one request.
         const rows = coverageRows(ctx.db, scope, { limit: DEFAULT_PAGE });
         const claims = rejectedClaims(ctx.db, scope, { limit: DEFAULT_PAGE });
-        return { ...coverageSummary(ctx.db, scope), rows: rows.rows, rowsNext: rows.next, rejectedClaims: claims.claims, rejectedNext: claims.next };
+        return {
+          ...coverageSummary(ctx.db, scope),
+          rows: rows.rows,
+          rowsNext: rows.next,
+          rejectedClaims: claims.claims,
+          rejectedNext: claims.next,
+        };
       },
     }),
     route({
@@ -111,19 +139,32 @@ export function reportRoutes(ctx: HubContext) {
       summary: `One page of the coverage report's rows (device × occurrence), ordered by scheduled start, device id and occurrence id; "next" reads the following page (null on the last). Optionally only some results (result=failed,missed).`,
       tag: 'reports',
       access: 'user',
-      query: ReportQuery.extend(PageQuery.shape).extend({ result: z.string().optional().describe(`comma-separated results: ${RESULTS.join(', ')}`) }),
+      query: ReportQuery.extend(PageQuery.shape).extend({
+        result: z
+          .string()
+          .optional()
+          .describe(`comma-separated results: ${RESULTS.join(', ')}`),
+      }),
       handler({ user, query }) {
         const results = query.result ? query.result.split(',').map((r: string) => r.trim()) : undefined;
         const unknown = results?.find((r: string) => !(RESULTS as readonly string[]).includes(r));
-        if (unknown !== undefined) throw new HttpError(400, msg('report.bad-result', { result: unknown, results: RESULTS.join(', ') }));
+        if (unknown !== undefined)
+          throw new HttpError(400, msg('report.bad-result', { result: unknown, results: RESULTS.join(', ') }));
         const scope = reportScope(ctx, user!, query);
-        return paged(() => coverageRows(ctx.db, scope, { limit: query.limit, cursor: query.cursor, results: results as Result[] | undefined }));
+        return paged(() =>
+          coverageRows(ctx.db, scope, {
+            limit: query.limit,
+            cursor: query.cursor,
+            results: results as Result[] | undefined,
+          }),
+        );
       },
     }),
     route({
       method: 'get',
       path: '/api/v1/reports/coverage/rejected',
-      summary: 'One page of the rejected claims of a coverage report (signed receipts not counted, with the reason), in the order received; "next" reads the following page.',
+      summary:
+        'One page of the rejected claims of a coverage report (signed receipts not counted, with the reason), in the order received; "next" reads the following page.',
       tag: 'reports',
       access: 'user',
       query: ReportQuery.extend(PageQuery.shape),
@@ -135,7 +176,8 @@ export function reportRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/audit',
-      summary: 'Audit log: who created, approved, cancelled or sent what, when — entries about things within your area (an admin sees all)',
+      summary:
+        'Audit log: who created, approved, cancelled or sent what, when — entries about things within your area (an admin sees all)',
       tag: 'reports',
       access: ['approver', 'district', 'admin'],
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),

@@ -32,18 +32,23 @@ export function ttsRoutes(ctx: HubContext) {
     route({
       method: 'get',
       path: '/api/v1/tts',
-      summary: 'The text-to-speech engine: its name, voice, whether it is installed on the hub, and the longest text it takes',
+      summary:
+        'The text-to-speech engine: its name, voice, whether it is installed on the hub, and the longest text it takes',
       tag: 'media',
       access: 'user',
       handler: () => {
         const info = ctx.tts.info();
-        return { ...info, ...(info.available ? {} : { problem: msg('tts.engine-missing', { program: info.program }) }) };
+        return {
+          ...info,
+          ...(info.available ? {} : { problem: msg('tts.engine-missing', { program: info.program }) }),
+        };
       },
     }),
     route({
       method: 'post',
       path: '/api/v1/tts/spoken',
-      summary: 'What the engine will read for a text: numbers, dates, times, phone numbers and abbreviations written out in Vietnamese words',
+      summary:
+        'What the engine will read for a text: numbers, dates, times, phone numbers and abbreviations written out in Vietnamese words',
       tag: 'media',
       access: [...writers],
       body: TextBody,
@@ -60,25 +65,40 @@ export function ttsRoutes(ctx: HubContext) {
       openapi: {
         responses: {
           '202': { description: 'accepted; poll GET /api/v1/media/{id} for status' },
-          '502': { description: 'the engine failed or is not installed: { error, errorVi, code: "tts.engine-…" }, and for admins "detail" with the engine\'s own words' },
+          '502': {
+            description:
+              'the engine failed or is not installed: { error, errorVi, code: "tts.engine-…" }, and for admins "detail" with the engine\'s own words',
+          },
         },
       },
       async handler({ body, user, res }) {
         if (body.regenerates !== undefined) {
           const old = getMedia(ctx.db, body.regenerates);
-          if (!old || !createVisibility(ctx.db, user!.scope).media(old.id)) throw new HttpError(404, msg('media.not-found', { id: body.regenerates }));
+          if (!old || !createVisibility(ctx.db, user!.scope).media(old.id))
+            throw new HttpError(404, msg('media.not-found', { id: body.regenerates }));
           if (!old.tts) throw new HttpError(400, msg('tts.not-from-text', { id: old.id }));
         }
         let item;
         try {
-          item = await ctx.tts.generate({ text: body.text, uploadedBy: user!.id, regeneratedFrom: body.regenerates ?? null });
+          item = await ctx.tts.generate({
+            text: body.text,
+            uploadedBy: user!.id,
+            regeneratedFrom: body.regenerates ?? null,
+          });
         } catch (e) {
           if (e instanceof TtsInputError) throw new HttpError(e.status, textOf(e));
           if (!(e instanceof TtsError)) throw e;
           // The official reads what to do; the engine's own words stay with the admins (audit, log).
-          audit(ctx.db, user!.id, 'media.tts-failed', ctx.tts.info().engine, { failure: e.code, detail: e.detail, chars: body.text.length });
+          audit(ctx.db, user!.id, 'media.tts-failed', ctx.tts.info().engine, {
+            failure: e.code,
+            detail: e.detail,
+            chars: body.text.length,
+          });
           ctx.log.warn({ failure: e.code, detail: e.detail }, 'text-to-speech engine failed');
-          throw new UpstreamError(502, textOf(e), { failure: e.code, ...(user!.role === 'admin' ? { detail: e.detail } : {}) });
+          throw new UpstreamError(502, textOf(e), {
+            failure: e.code,
+            ...(user!.role === 'admin' ? { detail: e.detail } : {}),
+          });
         }
         audit(ctx.db, user!.id, body.regenerates ? 'media.tts-regenerate' : 'media.tts', String(item.id), {
           chars: item.tts!.text.length,

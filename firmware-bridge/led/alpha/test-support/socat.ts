@@ -17,7 +17,9 @@ export interface PtyPair {
 export async function ptyPair(dir: string, name: string): Promise<PtyPair> {
   const a = `${dir}/${name}-a`;
   const b = `${dir}/${name}-b`;
-  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const started = Date.now();
