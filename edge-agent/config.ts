@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
 import { describeZodError } from '../protocol/index.ts';
-import { HardwareProfile } from '../firmware-bridge/hardware-profile.ts';
+import { HardwareProfile } from '../firmware-bridge/hardware.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

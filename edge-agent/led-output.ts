@@ -4,9 +4,7 @@
 // Vietnamese diacritics).
 import type { Logger } from 'pino';
 import type { ReasonCode, ScheduleItem } from '../protocol/index.ts';
-import { ledMessageToText } from '../firmware-bridge/led/text.ts';
-import { isDeviceError } from '../firmware-bridge/errors.ts';
-import type { LedBoard } from '../firmware-bridge/led/led-board.ts';
+import { isDeviceError, ledMessageToText, type LedBoard } from '../firmware-bridge/hardware.ts';
 import { sleep } from './backoff.ts';
 import { clip, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
 

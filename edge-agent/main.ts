@@ -12,9 +12,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
-// Single modules rather than firmware-bridge/index.ts, which would load every driver and simulator.
-import { loadHardware, type Hardware } from '../firmware-bridge/load-hardware.ts';
-import { resolveFfmpeg } from '../firmware-bridge/audio/ffmpeg-path.ts';
+// The small entries rather than firmware-bridge/index.ts, which would load every driver and simulator.
+import { loadHardware, type Hardware } from '../firmware-bridge/hardware.ts';
+import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { ensureIdentity } from './identity.ts';
 import { loadHubTrust } from './tls-options.ts';

@@ -4,11 +4,7 @@
 // read-back whose receipt must not claim current.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
-import {
-  ModbusAmplifierSimulator,
-  ModbusRelayBoardSimulator,
-  SIM_AUDIO_COIL,
-} from '../firmware-bridge/amplifier/modbus-amplifier-simulator.ts';
+import { ModbusAmplifierSimulator, ModbusRelayBoardSimulator, SIM_AUDIO_COIL } from '../firmware-bridge/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import { agentConfig, audioItem, makeClip, nextEvent, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 import { startAgent, type RunningAgent } from './main.ts';

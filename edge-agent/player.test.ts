@@ -1,7 +1,7 @@
 // The ffmpeg player with real ffmpeg and a real Vietnamese speech clip: real-time decoding,
 // progress, stopping early, and errors that name the cause.
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../firmware-bridge/index.ts';
+import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { ffmpegArgs, parseFfmpegTime, playFile } from './player.ts';
 import { makeClip } from './test-support/helpers.ts';
 

@@ -5,7 +5,7 @@
 // ffmpeg with it, so the amplifier does not go on playing under a restarted agent.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { spawnTied } from '../firmware-bridge/audio/tied-spawn.ts';
+import { spawnTied } from '../firmware-bridge/audio.ts';
 
 export interface PlayResult {
   exitCode: number | null;

@@ -12,9 +12,8 @@
 // timeout or exception) are listed as faults and named in the reason.
 import type { Logger } from 'pino';
 import type { MediaRef, ReasonCode, ScheduleItem } from '../protocol/index.ts';
-import { isDeviceError } from '../firmware-bridge/errors.ts';
-import type { Amplifier, AmplifierReadback } from '../firmware-bridge/amplifier/amplifier.ts';
-import type { ResolvedFfmpeg } from '../firmware-bridge/audio/ffmpeg-path.ts';
+import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
+import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
 import { playFile } from './player.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep } from './backoff.ts';

@@ -16,11 +16,11 @@ import {
   HubBody,
   MessageTarget,
   describeZodError,
-  payloadBytes,
   MAX_PAYLOAD_BYTES,
   type UnsignedReceipt,
   type Receipt,
 } from './schemas.ts';
+import { payloadBytes } from './payload.ts';
 import { bodyTargetMismatch, targetRefusal, type Addressee } from './target.ts';
 import type { ParsedTopic } from './topics.ts';
 

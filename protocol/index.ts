@@ -1,5 +1,6 @@
 export * from './topics.ts';
 export * from './schemas.ts';
+export * from './payload.ts';
 export * from './envelope.ts';
 export * from './target.ts';
 export * from './clock.ts';

@@ -21,14 +21,8 @@ import {
 } from './envelope.ts';
 import { ClockFilter, clockSample } from './clock.ts';
 import { canonicalJson } from './canonical-json.ts';
-import {
-  HubBody,
-  MAX_PAYLOAD_BYTES,
-  parseJson,
-  ScheduleItem,
-  type MessageTarget,
-  type UnsignedReceipt,
-} from './schemas.ts';
+import { HubBody, MAX_PAYLOAD_BYTES, ScheduleItem, type MessageTarget, type UnsignedReceipt } from './schemas.ts';
+import { parseJson } from './payload.ts';
 import { buildAsyncApi } from './asyncapi.ts';
 import { TARGET_KINDS } from './target.ts';
 

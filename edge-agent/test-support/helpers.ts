@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
 import pino from 'pino';
-import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import type { Priority, ScheduleItem, MediaRef, LedMessage } from '../../protocol/index.ts';
 import type { AgentConfigInput } from '../config.ts';
 

@@ -4,8 +4,7 @@
 // have not reported a display are not known to refuse anything (the form names them).
 import type { Db } from '../db/database.ts';
 import type { LedDisplay, LedMessage } from '../../protocol/index.ts';
-import { messageRefusals, type MessageRefusal } from '../../firmware-bridge/led/alpha/message-fit.ts';
-import { MAX_PICTURE_WIDTH } from '../../firmware-bridge/led/alpha/page-view.ts';
+import { MAX_PICTURE_WIDTH, messageRefusals, type MessageRefusal } from '../../firmware-bridge/browser.ts';
 import { resolveTargets } from '../devices/devices.ts';
 import { msg, type LedProblem, type Message } from '../messages.ts';
 

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { PRE_CHAIN } from './loudnorm.ts';
 import { transcode, type TranscodeResult } from './pipeline.ts';
 import { decodedMs, ff, SPEECH, tempDir } from './test-audio.ts';

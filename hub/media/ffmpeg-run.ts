@@ -1,6 +1,6 @@
 // One ffmpeg run with a hard deadline. Uploaded files are untrusted, so every run is bounded in
 // time (the child is killed, not just abandoned) and in how much of its stderr we keep.
-import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
+import { spawnTied } from '../../firmware-bridge/audio.ts';
 import path from 'node:path';
 import { MediaError } from './errors.ts';
 import { msg } from '../messages.ts';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import {
   CODEC_HEADROOM_DB,
   LINEAR_SLACK_DB,

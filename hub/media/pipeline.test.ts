@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { MediaError } from './errors.ts';
 import { MAX_REDUCTION_DB } from './limiter.ts';
 import { transcode, type TranscodeResult } from './pipeline.ts';

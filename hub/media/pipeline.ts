@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
 import { normalizeToTarget, type PeakLimit } from './limiter.ts';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg-run.ts';
 import { parseChannels, parseProbe, probeAudio } from './probe.ts';

@@ -4,7 +4,7 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { decodedMs, measureLufs, tempDir } from '../media/test-audio.ts';
 import { loadHubConfig } from '../config.ts';
 import { DEFAULT_TTS_COMMAND, fillTemplate, findProgram, synthesize, templateProblems, TtsError } from './engine.ts';

@@ -10,7 +10,7 @@
 import { accessSync, constants, createWriteStream, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
+import { spawnTied } from '../../firmware-bridge/audio.ts';
 import { LocalizedError, msg, type Message } from '../messages.ts';
 
 export const PLACEHOLDERS = ['out', 'textFile', 'text', 'voice'] as const;

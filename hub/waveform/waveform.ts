@@ -1,7 +1,7 @@
 // Waveform peaks for the bulletin library: the hub decodes the normalised audio with ffmpeg once,
 // keeps the peak of every 1/100 s, folds them into a fixed number of buckets and caches the JSON
 // next to the media (by content address, so it never goes stale).
-import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
+import { spawnTied } from '../../firmware-bridge/audio.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 

@@ -24,7 +24,7 @@ import {
 } from '../lib/led-boards.ts';
 import { useResource } from '../lib/hooks.ts';
 import { tx } from '../lib/i18n.ts';
-import { missingGlyphs } from '../../firmware-bridge/led/render/index.ts';
+import { missingGlyphs } from '../../firmware-bridge/browser.ts';
 
 const DOT = 3;
 

@@ -3,11 +3,16 @@
 // page is decided by the driver's own function (firmware-bridge/led/alpha/page-view.ts), so the
 // preview warns about exactly what the board would refuse. Pure: unit-tested without a browser.
 import type { LedDisplay } from '../../protocol/schemas.ts';
-import { ALPHA_DEFAULT_DISPLAY } from '../../firmware-bridge/led/display.ts';
-import { type PageRefusal, type PageView } from '../../firmware-bridge/led/alpha/page-view.ts';
-import { fitPage, sentLines } from '../../firmware-bridge/led/alpha/message-fit.ts';
-import { ledLength } from '../../firmware-bridge/led/text.ts';
-import { measureLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
+import {
+  ALPHA_DEFAULT_DISPLAY,
+  fitPage,
+  ledLength,
+  measureLine,
+  sentLines,
+  VN5X7_METRICS,
+  type PageRefusal,
+  type PageView,
+} from '../../firmware-bridge/browser.ts';
 import { tx } from './i18n.ts';
 import { inScope } from './session.ts';
 import type { LedPageInput } from './led-layout.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boardSpec, frameAt, frameDots, layoutPage, lineX, pageAt, pagePicture } from './led-layout.ts';
-import { ledPageLines } from '../../firmware-bridge/led/text.ts';
+import { ledPageLines } from '../../firmware-bridge/browser.ts';
 
 const board = boardSpec({ rows: 32, columns: 192 }, 16); // two lines of 16 rows
 const measure = (s: string) => [...s].length * 8; // a fixed-width stand-in for the canvas font
@@ -73,7 +73,7 @@ describe('LED preview layout', () => {
 
 describe('LED preview with the board font (firmware-bridge/led/render)', () => {
   it('measures Vietnamese with the 5×7 font: 32 characters fill a 192-dot line, marks need no extra width', async () => {
-    const { measureLine, missingGlyphs } = await import('../../firmware-bridge/led/render/index.ts');
+    const { measureLine, missingGlyphs } = await import('../../firmware-bridge/browser.ts');
     const m = (s: string) => measureLine(s);
     expect(m('ĐẠI ĐOÀN KẾT')).toBe(m('DAI DOAN KET'));
     const l = layoutPage(
@@ -87,7 +87,7 @@ describe('LED preview with the board font (firmware-bridge/led/render)', () => {
   });
 
   it("a board's preview is dot for dot the picture its driver draws (the same font, centring and line height)", async () => {
-    const { renderLines, bitmapToAscii } = await import('../../firmware-bridge/led/render/index.ts');
+    const { renderLines, bitmapToAscii } = await import('../../firmware-bridge/browser.ts');
     for (const [display, lines] of [
       [{ rows: 16, columns: 96 }, ['Thông báo khẩn']],
       [{ rows: 32, columns: 192 }, ['KHẨN CẤP: BÃO SỐ 3', 'Phường Hạ Đình']],

@@ -10,8 +10,8 @@ import {
   renderLines,
   VN5X7_METRICS,
   type Bitmap,
-} from '../../firmware-bridge/led/render/index.ts';
-import { ledPageLines } from '../../firmware-bridge/led/text.ts';
+  ledPageLines,
+} from '../../firmware-bridge/browser.ts';
 
 export type LedMode = 'hold' | 'scroll' | 'flash' | 'rollUp' | 'rollLeft';
 

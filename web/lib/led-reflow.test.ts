@@ -2,8 +2,7 @@
 // lost or doubled, diacritics kept), every page taken by every board (the driver's own fit check,
 // as the hub asks it), each page's mode and seconds kept, and a word wider than a board reported.
 import { describe, expect, it } from 'vitest';
-import { messageRefusals } from '../../firmware-bridge/led/alpha/message-fit.ts';
-import { ALPHA_DEFAULT_DISPLAY } from '../../firmware-bridge/led/display.ts';
+import { ALPHA_DEFAULT_DISPLAY, messageRefusals } from '../../firmware-bridge/browser.ts';
 import { TEMPLATES } from './emergency-templates.ts';
 import { boardView, type LedDisplay } from './led-boards.ts';
 import { pagesFromText, pagesToText, reflowBlockText, reflowPages, reflowReason } from './led-reflow.ts';

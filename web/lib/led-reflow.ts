@@ -13,7 +13,7 @@
 // - A single word wider than a board cannot be broken without changing it: it is kept (nothing is
 //   lost) and reported, and the message stays blocked until the writer changes it.
 import { boardView, linesShown, sentLines, sizeLabel, type LedDisplay, type TargetBoard } from './led-boards.ts';
-import { ledLength, ledPageLines } from '../../firmware-bridge/led/text.ts';
+import { ledLength, ledPageLines } from '../../firmware-bridge/browser.ts';
 import type { LedPageInput } from './led-layout.ts';
 import { tx } from './i18n.ts';
 

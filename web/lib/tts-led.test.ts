@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ledLength } from '../../firmware-bridge/led/text.ts';
-import { measureLine } from '../../firmware-bridge/led/render/index.ts';
+import { ledLength, measureLine } from '../../firmware-bridge/browser.ts';
 import { ASSUMED_DISPLAY, boardView, countLines } from './led-boards.ts';
 import { ledPagesFromText, wrapWords } from './tts-led.ts';
 

@@ -2,8 +2,7 @@
 // target boards take and grouped into pages of the lines they show at once. The composer's own
 // checks (characters per line, lines per page, boards that would refuse) then apply as to any
 // LED message; the official can still edit the pages.
-import { ledLength } from '../../firmware-bridge/led/text.ts';
-import { measureLine } from '../../firmware-bridge/led/render/index.ts';
+import { ledLength, measureLine } from '../../firmware-bridge/browser.ts';
 import type { LedPageInput } from './led-layout.ts';
 
 /** The API's limit on pages (protocol/schemas.ts). */

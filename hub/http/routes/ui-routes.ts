@@ -25,7 +25,7 @@ import {
   quietHoursClashes,
 } from '../../schedule/quiet-hours.ts';
 import { createWaveforms } from '../../waveform/waveform.ts';
-import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
+import { resolveFfmpeg } from '../../../firmware-bridge/audio.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
 import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
