@@ -75,7 +75,7 @@ const next = `${DIST}.next`;
 rmSync(next, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: ROOT,
-  entryPoints: { wardcast: 'cli/wardcast.ts', 'build-web': 'cli/build-web.ts' },
+  entryPoints: { wardcast: 'cli/wardcast.ts', 'build-web': 'hub/http/build-web.ts' },
   outdir: next,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',

@@ -6,15 +6,13 @@ import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import type { HubConfig } from '../hub/config.ts';
-import { startHub } from '../hub/main.ts';
+import { loadDemoWorld, startHub, type HubConfig } from '../hub/main.ts';
 import {
   resolveFfmpeg,
   ModbusAmplifierSimulator,
   SIM_AUDIO_COIL,
   startAlphaSimulator,
 } from '../firmware-bridge/index.ts';
-import { DEMO_DEVICES, DEMO_USERS, DISTRICT, seedAreas, seedDevices, seedUsers } from './demo-seed.ts';
 import { ApiClient, waitForBroadcastResults } from './api-client.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,6 +110,7 @@ export async function runDemo(
   config: HubConfig,
   opts: { scenario: boolean; quietExit?: boolean },
 ): Promise<DemoHandle> {
+  const { DEMO_DEVICES, DEMO_USERS, seedAreas, seedDevices, seedUsers } = await loadDemoWorld();
   const hub = await startHub(config);
   const db = hub.ctx.db;
   seedAreas(db);
@@ -208,6 +207,7 @@ async function runScenario(
 ): Promise<string> {
   const official = await api.as('canbo.hadinh', pw['canbo.hadinh']);
   const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
+  const { DISTRICT } = await loadDemoWorld();
   const district = await api.as('vanhoa.thanhxuan', pw['vanhoa.thanhxuan']);
   const ward = `${DISTRICT}/ha-dinh`;
 

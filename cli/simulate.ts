@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ApiClient } from './api-client.ts';
-import { parseAgentConfig } from '../edge-agent/config.ts';
-import { startAgent } from '../edge-agent/main.ts';
+import { parseAgentConfig, startAgent } from '../edge-agent/main.ts';
 
 export interface SimulationOptions {
   hubUrl: string;

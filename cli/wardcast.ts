@@ -44,7 +44,7 @@ const hubFlags = (cmd: Command) =>
 
 // The hub's modules load only for hub commands: an agent on a small board never parses them.
 async function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
-  const { configFromEnv, configFromFile, loadHubConfig } = await import('../hub/config.ts');
+  const { configFromEnv, configFromFile, loadHubConfig } = await import('../hub/main.ts');
   return loadHubConfig(defaults, opts.config ? configFromFile(opts.config) : undefined, configFromEnv(), {
     httpPort: opts.httpPort,
     mqttPort: opts.mqttPort,
@@ -95,8 +95,7 @@ program
   )
   .option('--log-level <level>')
   .action(async (opts) => {
-    const { loadAgentConfig } = await import('../edge-agent/config.ts');
-    const { startAgent } = await import('../edge-agent/main.ts');
+    const { loadAgentConfig, startAgent } = await import('../edge-agent/main.ts');
     const overrides = Object.fromEntries(
       Object.entries({
         dataDir: opts.dataDir,
@@ -181,7 +180,7 @@ program
   .option('--no-persistence', 'keep retained messages in memory only')
   .option('--force', 'overwrite an existing dynamic-security.json (its clients are lost)')
   .action(async (opts) => {
-    const { writeMosquittoSetup } = await import('../hub/broker/mosquitto-setup.ts');
+    const { writeMosquittoSetup } = await import('../hub/main.ts');
     const path = await import('node:path');
     const s = writeMosquittoSetup({
       dir: opts.out,

@@ -16,6 +16,9 @@ import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../prot
 import { loadHardware, type Hardware } from '../firmware-bridge/hardware.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
+
+// The agent's public entry: what the `wardcast` command (cli/) uses besides startAgent.
+export { loadAgentConfig, parseAgentConfig, type AgentConfig } from './config.ts';
 import { ensureIdentity } from './identity.ts';
 import { loadHubTrust } from './tls-options.ts';
 import { AgentStore } from './store.ts';

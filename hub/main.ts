@@ -41,6 +41,12 @@ const pkg = JSON.parse(
   readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'),
 );
 
+// The hub's public entry: what the `wardcast` command (cli/) uses besides startHub. The demo world
+// (areas, outlines, users, devices) loads on demand, so a hub that is not the demo never parses it.
+export { configFromEnv, configFromFile, loadHubConfig, HubConfig } from './config.ts';
+export { writeMosquittoSetup } from './broker/mosquitto-setup.ts';
+export const loadDemoWorld = () => import('./demo-seed.ts');
+
 export interface RunningHub {
   httpUrl: string;
   httpPort: number;

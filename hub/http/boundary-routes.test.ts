@@ -2,7 +2,7 @@
 // its report, bodies larger than the API's usual 1 MB, and bad input that stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
-import { demoBoundaries, DISTRICT, WARDS } from '../../cli/demo-seed.ts';
+import { demoBoundaries, DISTRICT, WARDS } from '../demo-seed.ts';
 import { squarePolygon } from '../../test/helpers/outlines.ts';
 
 let t: TestHub;

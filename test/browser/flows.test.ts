@@ -25,7 +25,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
 import { connectMqttDevice } from '../helpers/mqtt-device.ts';
-import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
+import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../hub/demo-seed.ts';
 
 let t: TestHub;
 let w: World;

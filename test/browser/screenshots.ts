@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { loadHubConfig } from '../../hub/config.ts';
 import { formatVn } from '../../hub/time.ts';
 import { runDemo } from '../../cli/demo.ts';
-import { DISTRICT } from '../../cli/demo-seed.ts';
+import { DISTRICT } from '../../hub/demo-seed.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import { launchBrowser, newTestContext, openAs } from './harness.ts';
 

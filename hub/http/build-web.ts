@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildWebBundle, WEB_OUT } from '../hub/http/web-bundle.ts';
+import { buildWebBundle, WEB_OUT } from './web-bundle.ts';
 
 const r = await buildWebBundle({ force: true });
 const gz = (f: string) => gzipSync(readFileSync(path.join(WEB_OUT, f))).length;

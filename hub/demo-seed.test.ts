@@ -1,8 +1,8 @@
 // The demo's approximate ward outlines must at least agree with the demo's devices: each device
 // inside its own ward's outline and no other's, the wards tiling the district.
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../hub/db/database.ts';
-import { getBoundary, listBoundaries, setBoundary } from '../hub/areas/boundaries.ts';
+import { openDatabase } from './db/database.ts';
+import { getBoundary, listBoundaries, setBoundary } from './areas/boundaries.ts';
 import { pointInGeometry, ringArea } from '../protocol/index.ts';
 import { APPROXIMATE_SOURCE, DEMO_DEVICES, DISTRICT, seedAreas, WARDS } from './demo-seed.ts';
 

@@ -3,13 +3,13 @@
 // finds everything already there.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../hub/db/database.ts';
-import { createArea, getAreaByPath } from '../hub/areas/areas.ts';
-import { hasBoundaryUnder, importBoundaries, type Position } from '../hub/areas/boundaries.ts';
-import { voronoiOutlines } from '../hub/areas/approximate-outlines.ts';
-import { createUser, type Role } from '../hub/auth/users.ts';
-import { randomSecret } from '../hub/auth/passwords.ts';
-import { createDevice, getDevice, reissueEnrolToken } from '../hub/devices/devices.ts';
+import type { Db } from './db/database.ts';
+import { createArea, getAreaByPath } from './areas/areas.ts';
+import { hasBoundaryUnder, importBoundaries, type Position } from './areas/boundaries.ts';
+import { voronoiOutlines } from './areas/approximate-outlines.ts';
+import { createUser, type Role } from './auth/users.ts';
+import { randomSecret } from './auth/passwords.ts';
+import { createDevice, getDevice, reissueEnrolToken } from './devices/devices.ts';
 import type { DeviceKind } from '../protocol/index.ts';
 
 export const DISTRICT = 'ha-noi/thanh-xuan';
