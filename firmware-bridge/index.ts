@@ -1,4 +1,7 @@
-// Public API of the firmware bridge: device interfaces, simulators, profiles and ffmpeg lookup.
+// The whole public API of the firmware bridge, for the CLI, tools and tests: device interfaces,
+// drivers, simulators, transports, profiles, probes and ffmpeg lookup. It loads all of them; the hub
+// and the agent use the small entries instead (browser.ts, hardware.ts, audio.ts; ARCHITECTURE.md).
+export * from './browser.ts';
 export { DeviceError, isDeviceError, type DeviceErrorCode } from './errors.ts';
 export type { Amplifier, AmplifierReadback } from './amplifier/amplifier.ts';
 export {
