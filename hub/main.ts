@@ -14,7 +14,7 @@ import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from '.
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
 import { createPresence } from './devices/presence.ts';
-import { topics } from '../protocol/index.ts';
+import { systemClock, topics, type Clock } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
@@ -67,12 +67,13 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
   return password ? null : chosen;
 }
 
-/** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
+/** `clock`: the hub's clock and timers (tests drive their own; the field uses the system clock). */
 export async function startHub(
   config: HubConfig,
   log: Logger = pino({ level: config.logLevel, name: 'hub' }),
-  opts: { now?: () => number } = {},
+  opts: { clock?: Clock } = {},
 ): Promise<RunningHub> {
+  const clock = opts.clock ?? systemClock;
   // --- TLS: read and checked before anything opens, so a bad file stops the hub at once.
   const tlsSetup = hubTlsFromConfig(config);
   const ownTls = tlsSetup.tls;
@@ -95,7 +96,7 @@ export async function startHub(
   // --- end TLS
 
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
-  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir));
+  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock);
   const metrics = createMetrics(db);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
@@ -135,7 +136,7 @@ export async function startHub(
     mqtt,
     log: log.child({ part: 'outbox' }),
     onDropped: metrics.outboxDropped,
-    now: opts.now,
+    clock,
   });
   const dispatcher = createDispatcher({
     db,
@@ -145,7 +146,7 @@ export async function startHub(
     topicPrefix: config.topicPrefix,
     horizonMs: config.manifestHorizonMs,
     log: log.child({ part: 'dispatch' }),
-    now: opts.now,
+    clock,
   });
   const ingest = createIngest({
     db,
@@ -156,7 +157,7 @@ export async function startHub(
     counters: metrics.ingest,
     events,
     onBirth: dispatcher.onDeviceBirth,
-    now: opts.now,
+    clock,
   });
   // Every broker session starts from nothing known: nobody is online until they speak in it, every
   // manifest goes again, and the commands that waited go out in order.
@@ -184,6 +185,7 @@ export async function startHub(
     topicPrefix: config.topicPrefix,
     events,
     log: log.child({ part: 'revoke' }),
+    clock,
   });
 
   const media = createMediaJobs({
@@ -210,6 +212,7 @@ export async function startHub(
 
   const ctx: HubContext = {
     db,
+    clock,
     config,
     signer,
     dispatcher,

@@ -103,7 +103,7 @@ export interface QuietClash {
 }
 
 /** Future occurrences of a normal-priority broadcast that fall in quiet hours (empty otherwise). */
-export function quietHoursClashes(db: Db, b: Broadcast, now = Date.now()): QuietClash[] {
+export function quietHoursClashes(db: Db, b: Broadcast, now: number): QuietClash[] {
   if (b.priority !== 'normal') return [];
   const paths = [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
   const windows = applicableQuietHours(db, paths);
@@ -135,7 +135,7 @@ export class QuietHoursError extends LocalizedError {
   }
 }
 
-export function assertOutsideQuietHours(db: Db, b: Broadcast, now = Date.now()): void {
+export function assertOutsideQuietHours(db: Db, b: Broadcast, now: number): void {
   const clashes = quietHoursClashes(db, b, now);
   if (clashes.length) throw new QuietHoursError(clashes);
 }
