@@ -180,6 +180,7 @@ export function createApp(ctx: HubContext) {
       limit: 10,
       key: (req) => ipKeyGenerator(req.ip ?? ''),
       onLimited: (_req, res) => void res.status(429).json(errorBody(msg('auth.rate-limited'))),
+      now: () => ctx.clock.now(),
     }),
   );
 

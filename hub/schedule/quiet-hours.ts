@@ -68,6 +68,7 @@ export function addQuietHours(
   db: Db,
   input: { areaPath: string; start: string; end: string; note?: string },
   userId: number | null,
+  now: number,
 ): QuietWindow {
   const area = getAreaByPath(db, input.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
@@ -78,7 +79,7 @@ export function addQuietHours(
     .prepare(
       'INSERT INTO quiet_hours(area_id, start_minute, end_minute, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     )
-    .run(area.id, s, e, input.note ?? '', userId, Date.now());
+    .run(area.id, s, e, input.note ?? '', userId, now);
   return listQuietHours(db).find((w) => w.id === Number(info.lastInsertRowid))!;
 }
 

@@ -220,7 +220,7 @@ export function uiRoutes(ctx: HubContext) {
         if (!withinScope(user!.scope, body.areaPath))
           throw new HttpError(403, msg('area.outside-scope', { path: body.areaPath, scope: user!.scope }));
         try {
-          const w = addQuietHours(ctx.db, body, user!.id);
+          const w = addQuietHours(ctx.db, body, user!.id, ctx.clock.now());
           audit(ctx.db, user!.id, 'quiet-hours.add', w.areaPath, { start: w.start, end: w.end });
           res.status(201);
           return w;
