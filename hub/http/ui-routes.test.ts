@@ -20,8 +20,8 @@ let w: World;
 let mediaId: number;
 const DAY = 86_400_000;
 // The hub's clock starts at 08:00 on 15/06/2027 (Vietnam) and runs at the real pace: the bulletins
-// below, days ahead, stay in this month's report whatever today's date is (near a month's end they
-// fell into the next one, and the month's PDF had nothing to show).
+// below, days ahead, and the month the PDF reports on are the same whatever today's date is (on the
+// machine's clock, near a month's end, they would fall into the next month).
 const HUB_START = Date.UTC(2027, 5, 15, 1, 0);
 const realStart = Date.now();
 const clock: Clock = { ...systemClock, now: () => HUB_START + (Date.now() - realStart) };
