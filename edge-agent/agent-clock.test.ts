@@ -3,7 +3,14 @@
 // and the reaction to a new hub instance (rate-limited).
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSigningKeys, seal, topics as makeTopics, type ScheduleItem } from '../protocol/index.ts';
+import {
+  generateSigningKeys,
+  seal,
+  systemClock,
+  topics as makeTopics,
+  type Clock,
+  type ScheduleItem,
+} from '../protocol/index.ts';
 import { createPublicKey } from 'node:crypto';
 import { AgentClock } from './agent-clock.ts';
 import { AgentStore } from './store.ts';
@@ -17,16 +24,17 @@ import { sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts
 const MIN = 60_000;
 const DAY = 24 * 3600_000;
 
-/** A settable device clock and a settable monotonic clock. */
+/** A settable device clock (on real timers) and a settable monotonic clock. */
 function clocks(deviceStart = Date.now()) {
   const c = { device: deviceStart, mono: 0 };
-  return { c, deviceNow: () => c.device, monotonic: () => c.mono };
+  const device: Clock = { ...systemClock, now: () => c.device };
+  return { c, device, monotonic: () => c.mono };
 }
 
 describe('AgentClock', () => {
   it('with no offset: starts nothing and judges nothing late until the first sample (or, for starts, the bounded wait)', () => {
-    const { c, deviceNow, monotonic } = clocks();
-    const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000 });
+    const { c, device, monotonic } = clocks();
+    const clock = new AgentClock({ device, monotonic, trustWaitMs: 30_000 });
     expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual([
       'none',
       false,
@@ -45,8 +53,8 @@ describe('AgentClock', () => {
   });
 
   it('with a saved offset: starts on it at once, judges lateness only after the wait for a first sample (it may be stale)', () => {
-    const { c, deviceNow, monotonic } = clocks();
-    const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000, savedOffsetMs: DAY });
+    const { c, device, monotonic } = clocks();
+    const clock = new AgentClock({ device, monotonic, trustWaitMs: 30_000, savedOffsetMs: DAY });
     expect([clock.offsetSource, clock.synced, clock.canStart(), clock.canJudgeLateness()]).toEqual([
       'saved',
       false,
@@ -88,10 +96,10 @@ describe('Timeline on an unsynchronised clock', () => {
 
   function setup(deviceAheadMs: number, savedOffsetMs: number | null = null) {
     const tmp = tempDir();
-    const store = AgentStore.open(tmp.dir);
+    const store = AgentStore.open(tmp.dir, { clock: systemClock });
     const realHubStart = Date.now();
-    const { c, deviceNow, monotonic } = clocks(realHubStart + deviceAheadMs);
-    const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000, savedOffsetMs });
+    const { c, device, monotonic } = clocks(realHubStart + deviceAheadMs);
+    const clock = new AgentClock({ device, monotonic, trustWaitMs: 30_000, savedOffsetMs });
     const issued: OccurrenceResult[] = [];
     const output = fakeOutput();
     const timeline = new Timeline({
@@ -169,12 +177,12 @@ describe('Timeline on an unsynchronised clock', () => {
 describe('HubMessages before the first clock sample', () => {
   it('holds a manifest that is not yet valid on the device clock, counts no rejection, and applies it at sync', () => {
     const tmp = tempDir();
-    const store = AgentStore.open(tmp.dir);
+    const store = AgentStore.open(tmp.dir, { clock: systemClock });
     try {
       const keys = generateSigningKeys();
       const t = makeTopics();
-      const { deviceNow, monotonic, c } = clocks(Date.now() - 5 * MIN);
-      const clock = new AgentClock({ deviceNow, monotonic, trustWaitMs: 30_000 });
+      const { device, monotonic, c } = clocks(Date.now() - 5 * MIN);
+      const clock = new AgentClock({ device, monotonic, trustWaitMs: 30_000 });
       const applied: number[] = [];
       const msgs = new HubMessages({
         hubPublicKey: createPublicKey(keys.publicKeyPem),

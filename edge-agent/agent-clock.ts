@@ -9,13 +9,13 @@
 //
 // `synced` is true from the first sample of this run on; 'synced' is emitted once, then.
 import { EventEmitter } from 'node:events';
-import { ClockFilter, type ClockSample } from '../protocol/index.ts';
+import { ClockFilter, type Clock, type ClockSample, type TimerHandle } from '../protocol/index.ts';
 
 export type OffsetSource = 'measured' | 'saved' | 'none';
 
 export interface AgentClockOptions {
-  /** the device's wall clock (Date.now in production; tests pass their own) */
-  deviceNow?: () => number;
+  /** the device's wall clock and timers (systemClock from main.ts; tests pass a ManualClock or their own) */
+  device: Clock;
   /** a monotonic clock for "how long since start" (immune to wall-clock jumps) */
   monotonic?: () => number;
   /** the offset saved by an earlier run, if any */
@@ -25,10 +25,13 @@ export interface AgentClockOptions {
   filter?: ClockFilter;
 }
 
-/** Events: 'synced' (first sample of this run), 'sample' (sample, best). */
-export class AgentClock extends EventEmitter {
+/**
+ * Events: 'synced' (first sample of this run), 'sample' (sample, best). It is also the agent's
+ * Clock: now() and the timers are the device's, so the parts that take it can be driven in tests.
+ */
+export class AgentClock extends EventEmitter implements Clock {
   private readonly filter: ClockFilter;
-  private readonly deviceNow: () => number;
+  private readonly device: Clock;
   private readonly monotonic: () => number;
   private readonly startedAt: number;
   private source: OffsetSource = 'none';
@@ -36,7 +39,7 @@ export class AgentClock extends EventEmitter {
   constructor(private readonly opts: AgentClockOptions) {
     super();
     this.filter = opts.filter ?? new ClockFilter();
-    this.deviceNow = opts.deviceNow ?? Date.now;
+    this.device = opts.device;
     this.monotonic = opts.monotonic ?? (() => performance.now());
     this.startedAt = this.monotonic();
     const saved = opts.savedOffsetMs;
@@ -57,12 +60,28 @@ export class AgentClock extends EventEmitter {
 
   /** The device's own clock (uncorrected). */
   now(): number {
-    return this.deviceNow();
+    return this.device.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.device.setTimeout(fn, ms);
+  }
+
+  clearTimeout(handle: TimerHandle | null | undefined): void {
+    this.device.clearTimeout(handle);
+  }
+
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.device.setInterval(fn, ms);
+  }
+
+  clearInterval(handle: TimerHandle | null | undefined): void {
+    this.device.clearInterval(handle);
   }
 
   /** Hub time now, on the best offset known (zero when none). */
   hubNow(): number {
-    return this.toHubTime(this.deviceNow());
+    return this.toHubTime(this.device.now());
   }
 
   toHubTime(deviceTime: number): number {

@@ -1,5 +1,6 @@
 // Exponential backoff with jitter: thousands of agents reconnecting (or retrying downloads) after a
 // broker or hub restart must not come back in lockstep.
+import type { Clock } from '../protocol/index.ts';
 
 export interface BackoffOptions {
   minMs: number;
@@ -15,11 +16,11 @@ export function backoffDelay(attempt: number, opts: BackoffOptions, random: () =
   return Math.max(0, Math.round(base * spread));
 }
 
-/** A sleep that ends early (rejecting with the signal's reason) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** A sleep on the clock that ends early (rejecting with the signal's reason) when the signal aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(
+    const t = clock.setTimeout(
       () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
@@ -27,7 +28,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       Math.max(0, ms),
     );
     const onAbort = () => {
-      clearTimeout(t);
+      clock.clearTimeout(t);
       reject(signal!.reason ?? new Error('aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });

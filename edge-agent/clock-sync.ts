@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { clockSample, type ClockReply, type ClockRequest } from '../protocol/index.ts';
+import { clockSample, type ClockReply, type ClockRequest, type TimerHandle } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 
@@ -26,20 +26,20 @@ const REQUEST_TTL_MS = 60_000;
 
 export class ClockSync {
   private readonly outstanding = new Map<string, number>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private bursting = false;
 
   constructor(private readonly deps: ClockSyncDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => {
+    this.timer = this.deps.clock.setInterval(() => {
       if (this.deps.isConnected()) void this.burst();
     }, this.deps.intervalMs);
     this.timer.unref?.();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.deps.clock.clearInterval(this.timer);
     this.timer = null;
   }
 
@@ -57,7 +57,7 @@ export class ClockSync {
         await this.deps
           .publish({ requestId, t0 })
           .catch((err) => this.deps.log.debug({ err: (err as Error).message }, 'clock request not sent'));
-        await new Promise((r) => setTimeout(r, this.deps.spacingMs ?? 200));
+        await new Promise<void>((r) => this.deps.clock.setTimeout(r, this.deps.spacingMs ?? 200));
       }
     } finally {
       this.bursting = false;

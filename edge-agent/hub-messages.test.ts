@@ -9,6 +9,7 @@ import {
   generateSigningKeys,
   seal,
   signBytes,
+  systemClock,
   topics as makeTopics,
   type HubBody,
   type MessageTarget,
@@ -62,7 +63,7 @@ const wire = (to: MessageTarget, body: HubBody) =>
 
 beforeEach(() => {
   tmp = tempDir();
-  store = AgentStore.open(tmp.dir);
+  store = AgentStore.open(tmp.dir, { clock: systemClock });
   handled = [];
   rejected = [];
   synced = true;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createHardware, startAlphaSimulator, type AlphaSimulatorFault } from '../firmware-bridge/index.ts';
 import { LedOutput } from './led-output.ts';
-import type { ScheduleItem } from '../protocol/index.ts';
+import { systemClock, type ScheduleItem } from '../protocol/index.ts';
 
 const VN = 'Thông báo khẩn: bão số 3';
 const stops: (() => Promise<unknown>)[] = [];
@@ -35,7 +35,7 @@ async function play(board: Record<string, unknown>, fault: AlphaSimulatorFault |
     { name: 'bang-led-1' },
   );
   stops.push(() => hw.ledBoard!.close());
-  const out = new LedOutput({ board: hw.ledBoard!, log: pino({ level: 'silent' }) });
+  const out = new LedOutput({ board: hw.ledBoard!, log: pino({ level: 'silent' }), clock: systemClock });
   const item = {
     occurrenceId: 'o1',
     broadcastId: 'b1',

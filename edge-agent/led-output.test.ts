@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { SimulatedLedBoard } from '../firmware-bridge/index.ts';
-import { Telemetry } from '../protocol/index.ts';
+import { systemClock, Telemetry } from '../protocol/index.ts';
 import { LedOutput } from './led-output.ts';
 
 const log = pino({ level: 'silent' });
@@ -12,7 +12,7 @@ describe('LED telemetry', () => {
   it('carries the board display beside what it shows, valid by the protocol', async () => {
     const board = new SimulatedLedBoard({ rows: 32, columns: 192, maxLineChars: 48, latencyMs: 0 });
     await board.show({ pages: [{ lines: ['Bão số 3'] }] });
-    const part = await new LedOutput({ board, log }).telemetry();
+    const part = await new LedOutput({ board, log, clock: systemClock }).telemetry();
     expect(part).toEqual({
       led: {
         text: 'Bão số 3',
@@ -40,6 +40,6 @@ describe('LED telemetry', () => {
   it('leaves the LED part out when the board does not answer', async () => {
     const board = new SimulatedLedBoard({ latencyMs: 0, timeoutMs: 20 });
     board.injectFault('no-answer');
-    expect(await new LedOutput({ board, log }).telemetry()).toEqual({});
+    expect(await new LedOutput({ board, log, clock: systemClock }).telemetry()).toEqual({});
   });
 });

@@ -3,7 +3,7 @@
 // matches; "failed" otherwise (the board refused it, or shows something else, e.g. without its
 // Vietnamese diacritics).
 import type { Logger } from 'pino';
-import type { ReasonCode, ScheduleItem } from '../protocol/index.ts';
+import type { Clock, ReasonCode, ScheduleItem } from '../protocol/index.ts';
 import { isDeviceError, ledMessageToText, type LedBoard } from '../firmware-bridge/hardware.ts';
 import { sleep } from './backoff.ts';
 import { clip, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
@@ -12,7 +12,8 @@ export class LedOutput implements PlaybackOutput {
   readonly kind = 'led' as const;
   readonly leadTimeMs = 0;
 
-  constructor(private readonly deps: { board: LedBoard; log: Logger }) {}
+  /** `clock`: the device clock (start times, waits, progress and the times in the outcome). */
+  constructor(private readonly deps: { board: LedBoard; log: Logger; clock: Clock }) {}
 
   mediaFor(): null {
     return null;
@@ -30,7 +31,7 @@ export class LedOutput implements PlaybackOutput {
   }
 
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
-    const { board, log } = this.deps;
+    const { board, log, clock } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
     const fail = (reason: string, reasonCode: ReasonCode = 'driver-error'): PlaybackOutcome => ({
       ...outcome,
@@ -40,7 +41,7 @@ export class LedOutput implements PlaybackOutput {
     });
     if (!item.led) return fail('the item has no LED message, and this device is an LED board');
     try {
-      await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
+      await sleep(clock, ctx.startAtDeviceMs - clock.now(), ctx.signal);
     } catch {
       return { ...outcome, result: 'partial', reason: 'stopped before the message was shown' };
     }
@@ -59,7 +60,7 @@ export class LedOutput implements PlaybackOutput {
     } catch (e) {
       return fail(`LED board did not take the message: ${(e as Error).message}`, showFailureCode(e));
     }
-    outcome.startedAt = Date.now();
+    outcome.startedAt = clock.now();
     ctx.onStarted(outcome.startedAt);
     try {
       let readBack = '';
@@ -83,18 +84,18 @@ export class LedOutput implements PlaybackOutput {
         },
       };
       let stopped = false;
-      const progress = setInterval(
-        () => ctx.onProgress(Math.min(Date.now() - outcome.startedAt!, item.durationMs)),
+      const progress = clock.setInterval(
+        () => ctx.onProgress(Math.min(clock.now() - outcome.startedAt!, item.durationMs)),
         1000,
       );
       try {
-        await sleep(item.durationMs - (Date.now() - outcome.startedAt), ctx.signal);
+        await sleep(clock, item.durationMs - (clock.now() - outcome.startedAt), ctx.signal);
       } catch {
         stopped = true;
       } finally {
-        clearInterval(progress);
+        clock.clearInterval(progress);
       }
-      outcome.endedAt = Date.now();
+      outcome.endedAt = clock.now();
       // Seconds played are seconds of the item, never more than it lasts: a board cleared late (the
       // timer fired late on a busy device) was on air longer, which the end time says, but it did not
       // show more of the item. Counting the overstay claimed e.g. 4 s of a 2 s item, which the hub

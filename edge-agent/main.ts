@@ -11,7 +11,14 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { topics as makeTopics, type ScheduleItem, type Telemetry } from '../protocol/index.ts';
+import {
+  systemClock,
+  topics as makeTopics,
+  type Clock,
+  type ScheduleItem,
+  type Telemetry,
+  type TimerHandle,
+} from '../protocol/index.ts';
 // The small entries rather than firmware-bridge/index.ts, which would load every driver and simulator.
 import { loadHardware, type Hardware } from '../firmware-bridge/hardware.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
@@ -77,6 +84,8 @@ export interface RunningAgent {
 export interface StartAgentOptions {
   /** a logger to use instead of a new pino logger at config.logLevel */
   logger?: Logger;
+  /** the device's wall clock and timers (the system clock unless a test drives its own) */
+  clock?: Clock;
 }
 
 function capabilitiesFor(hardware: Hardware): string[] {
@@ -121,14 +130,19 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
   const log = rootLog.child({ deviceId });
   const events = new EventEmitter();
   events.setMaxListeners(100);
-  const store = AgentStore.open(config.dataDir);
+  const deviceClock = options.clock ?? systemClock;
+  const store = AgentStore.open(config.dataDir, { clock: deviceClock });
   let hardware: Hardware | undefined;
   try {
     const hubPublicKey = createPublicKey(identity.hubPublicKey);
     const privateKey = createPrivateKey(identity.privateKeyPem);
     hardware = await loadHardware(config.profile, { name: deviceId });
     const hw = hardware;
-    const clock = new AgentClock({ savedOffsetMs: store.lastClockOffset(), trustWaitMs: config.clockTrustWaitMs });
+    const clock = new AgentClock({
+      device: deviceClock,
+      savedOffsetMs: store.lastClockOffset(),
+      trustWaitMs: config.clockTrustWaitMs,
+    });
     const hubNow = () => clock.hubNow();
     const topics = makeTopics(identity.topicPrefix);
 
@@ -139,6 +153,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       password: identity.mqttPassword,
       store,
       log: log.child({ part: 'media' }),
+      clock,
       trust,
     });
 
@@ -158,9 +173,10 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         ffmpeg: resolveFfmpeg(config.ffmpegPath),
         media,
         log: log.child({ part: 'speaker' }),
+        clock,
       });
     } else {
-      output = new LedOutput({ board: hw.ledBoard!, log: log.child({ part: 'led' }) });
+      output = new LedOutput({ board: hw.ledBoard!, log: log.child({ part: 'led' }), clock });
     }
 
     // The session is created below; these closures only run once it exists.
@@ -179,9 +195,9 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       events,
     });
 
-    let gcTimer: NodeJS.Timeout | null = null;
+    let gcTimer: TimerHandle | null = null;
     const scheduleGc = () => {
-      gcTimer ??= setTimeout(() => {
+      gcTimer ??= clock.setTimeout(() => {
         gcTimer = null;
         if (store.db.open) media.gc(store.referencedMedia());
       }, 1000);
@@ -368,8 +384,8 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     outbox.start();
     clockSync.start();
     telemetry.start();
-    const pruneTimer = setInterval(prune, 3600_000);
-    pruneTimer.unref();
+    const pruneTimer = clock.setInterval(prune, 3600_000);
+    pruneTimer.unref?.();
     session.start();
     log.info({ kind: identity.kind, mqtt: config.mqttUrl, hub: config.hubUrl }, 'agent started');
 
@@ -409,9 +425,9 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         }),
       stop() {
         stopping ??= (async () => {
-          clearInterval(pruneTimer);
+          clock.clearInterval(pruneTimer);
           hubPresence.stop();
-          if (gcTimer) clearTimeout(gcTimer);
+          if (gcTimer) clock.clearTimeout(gcTimer);
           telemetry.stop();
           clockSync.stop();
           await timeline.stop();

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MediaRef } from '../protocol/index.ts';
+import { systemClock, type MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import { makeClip, nextEvent, tempDir, testLogger } from './test-support/helpers.ts';
 import { AgentStore } from './store.ts';
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 function cache(over: Partial<ConstructorParameters<typeof MediaCache>[0]> = {}) {
   const tmp = tempDir();
-  const store = AgentStore.open(tmp.dir);
+  const store = AgentStore.open(tmp.dir, { clock: systemClock });
   const c = new MediaCache({
     dir: path.join(tmp.dir, 'media'),
     hubUrl: hub.hubUrl,
@@ -37,6 +37,7 @@ function cache(over: Partial<ConstructorParameters<typeof MediaCache>[0]> = {}) 
     password: 'pw-123456',
     store,
     log: testLogger(),
+    clock: systemClock,
     retryMinMs: 50,
     retryMaxMs: 200,
     ...over,

@@ -9,7 +9,7 @@ import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync 
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { MediaRef } from '../protocol/index.ts';
+import type { Clock, MediaRef } from '../protocol/index.ts';
 import type { AgentStore } from './store.ts';
 import { backoffDelay } from './backoff.ts';
 import type { HubTrust } from './tls-options.ts';
@@ -27,6 +27,8 @@ export interface MediaCacheOptions {
   password: string;
   store: AgentStore;
   log: Logger;
+  /** the device clock: retry times and the idle watchdog */
+  clock: Clock;
   retryMinMs?: number;
   retryMaxMs?: number;
   /** abort a download when no byte arrives for this long */
@@ -194,7 +196,7 @@ export class MediaCache extends EventEmitter {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const now = Date.now();
+      const now = this.opts.clock.now();
       let next: Wanted | undefined;
       let soonestRetry = Infinity;
       for (const w of this.wanted.values()) {
@@ -206,9 +208,12 @@ export class MediaCache extends EventEmitter {
       }
       if (!next) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Number.isFinite(soonestRetry) ? Math.max(10, soonestRetry - now) : 60_000);
+          const t = this.opts.clock.setTimeout(
+            resolve,
+            Number.isFinite(soonestRetry) ? Math.max(10, soonestRetry - now) : 60_000,
+          );
           this.wake = () => {
-            clearTimeout(t);
+            this.opts.clock.clearTimeout(t);
             resolve();
           };
         });
@@ -229,7 +234,7 @@ export class MediaCache extends EventEmitter {
           maxMs: this.opts.retryMaxMs ?? 60_000,
           jitter: 0.3,
         });
-        w.retryAt = Date.now() + delay;
+        w.retryAt = this.opts.clock.now() + delay;
         this.opts.store.upsertMedia({
           sha256: w.ref.sha256,
           format: w.ref.format,
@@ -274,7 +279,7 @@ export class MediaCache extends EventEmitter {
       sha256: ref.sha256,
       format: ref.format,
       bytes: ref.bytes,
-      readyAt: Date.now(),
+      readyAt: this.opts.clock.now(),
       lastError: null,
     });
     this.opts.log.info({ sha256: ref.sha256, bytes: ref.bytes }, 'media cached and verified');
@@ -285,10 +290,11 @@ export class MediaCache extends EventEmitter {
     const ac = new AbortController();
     this.active = ac;
     const idleMs = this.opts.idleTimeoutMs ?? 30_000;
-    let idle = setTimeout(() => ac.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+    const { clock } = this.opts;
+    let idle = clock.setTimeout(() => ac.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
     const touch = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => ac.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+      clock.clearTimeout(idle);
+      idle = clock.setTimeout(() => ac.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
     };
     try {
       const headers: Record<string, string> = { authorization: this.auth };
@@ -349,7 +355,7 @@ export class MediaCache extends EventEmitter {
       }
       return fileSize(part);
     } finally {
-      clearTimeout(idle);
+      clock.clearTimeout(idle);
       if (this.active === ac) this.active = null;
     }
   }

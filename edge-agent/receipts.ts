@@ -5,7 +5,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { Receipt, describeZodError, signReceipt, type UnsignedReceipt } from '../protocol/index.ts';
+import { Receipt, describeZodError, signReceipt, type TimerHandle, type UnsignedReceipt } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { OccurrenceResult } from './timeline.ts';
@@ -27,18 +27,18 @@ export interface ReceiptOutboxDeps {
 }
 
 export class ReceiptOutbox {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private flushing = false;
 
   constructor(private readonly deps: ReceiptOutboxDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => this.flush(), Math.max(100, Math.min(this.deps.retryMs, 10_000)));
+    this.timer = this.deps.clock.setInterval(() => this.flush(), Math.max(100, Math.min(this.deps.retryMs, 10_000)));
     this.timer.unref?.();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.deps.clock.clearInterval(this.timer);
     this.timer = null;
   }
 
@@ -115,7 +115,7 @@ export class ReceiptOutbox {
           );
       }
       // More waiting: continue soon without flooding the broker.
-      if (due.length === BATCH) setTimeout(() => this.flush(), 200).unref?.();
+      if (due.length === BATCH) this.deps.clock.setTimeout(() => this.flush(), 200).unref?.();
     } finally {
       this.flushing = false;
     }

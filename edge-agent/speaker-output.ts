@@ -11,7 +11,7 @@
 // rests on the decoder and the relays read back on. Read-back errors during playback (a Modbus
 // timeout or exception) are listed as faults and named in the reason.
 import type { Logger } from 'pino';
-import type { MediaRef, ReasonCode, ScheduleItem } from '../protocol/index.ts';
+import type { Clock, MediaRef, ReasonCode, ScheduleItem, TimerHandle } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
 import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
 import { playFile } from './player.ts';
@@ -36,6 +36,8 @@ export interface SpeakerOutputDeps {
   ffmpeg: ResolvedFfmpeg;
   media: MediaCache;
   log: Logger;
+  /** the device clock: start times, waits and the times in the outcome */
+  clock: Clock;
   sampleEveryMs?: number;
 }
 
@@ -51,17 +53,18 @@ class AmplifierSampler {
   /** Short forms of the errors, for the evidence's 80-character fault entries. */
   private readonly shortErrors: string[] = [];
   failures = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly amplifier: Amplifier,
     private readonly everyMs: number,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
     void this.sample();
-    this.timer = setInterval(() => void this.sample(), this.everyMs);
+    this.timer = this.clock.setInterval(() => void this.sample(), this.everyMs);
   }
 
   sample(): Promise<void> {
@@ -80,7 +83,7 @@ class AmplifierSampler {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = null;
     await this.inFlight;
   }
@@ -178,16 +181,16 @@ export class SpeakerOutput implements PlaybackOutput {
         );
       }
       try {
-        await sleep(settings.warmUpMs, ctx.signal);
-        await sleep(ctx.startAtDeviceMs - Date.now(), ctx.signal);
+        await sleep(this.deps.clock, settings.warmUpMs, ctx.signal);
+        await sleep(this.deps.clock, ctx.startAtDeviceMs - this.deps.clock.now(), ctx.signal);
       } catch {
         aborted = true;
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
       }
 
-      const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500);
+      const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
-      outcome.startedAt = Date.now();
+      outcome.startedAt = this.deps.clock.now();
       ctx.onStarted(outcome.startedAt);
       sampler.start();
       const r = await playFile(file, {
@@ -196,7 +199,7 @@ export class SpeakerOutput implements PlaybackOutput {
         signal: ctx.signal,
         onProgress: (ms) => ctx.onProgress(ms),
       });
-      outcome.endedAt = Date.now();
+      outcome.endedAt = this.deps.clock.now();
       await sampler.sample(); // one last read-back while the audio is still at the input
       this.deps.feedAudio?.(false);
       await sampler.stop();
@@ -273,7 +276,7 @@ export class SpeakerOutput implements PlaybackOutput {
     } finally {
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
-      if (!aborted && !ctx.signal.aborted) await sleep(settings.tailMs).catch(() => undefined);
+      if (!aborted && !ctx.signal.aborted) await sleep(this.deps.clock, settings.tailMs).catch(() => undefined);
       try {
         await amplifier.setPower(false);
       } catch (e) {

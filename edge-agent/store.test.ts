@@ -2,7 +2,7 @@
 // manifest rules, the replay guard and the counters, across reopening the file.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Receipt, ScheduleItem } from '../protocol/index.ts';
+import { systemClock, type Receipt, type ScheduleItem } from '../protocol/index.ts';
 import { AgentStore } from './store.ts';
 import { tempDir } from './test-support/helpers.ts';
 
@@ -13,7 +13,7 @@ afterEach(() => {
 
 function open() {
   const tmp = tempDir();
-  const store = AgentStore.open(tmp.dir);
+  const store = AgentStore.open(tmp.dir, { clock: systemClock });
   cleanups.push(tmp.cleanup, () => store.close());
   return { store, dir: tmp.dir };
 }
@@ -55,7 +55,7 @@ describe('agent store', () => {
     expect(store.nextSession()).toBe(1);
     expect(store.nextSession()).toBe(2);
     store.close();
-    const again = AgentStore.open(dir);
+    const again = AgentStore.open(dir, { clock: systemClock });
     cleanups.push(() => again.close());
     expect(again.schemaVersion()).toBe(1);
     expect(again.nextSession()).toBe(3);

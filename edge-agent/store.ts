@@ -13,7 +13,7 @@
 // measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { ScheduleItem, type Receipt } from '../protocol/index.ts';
+import { ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
 
 const DAY = 24 * 3600_000;
 /** Results of occurrences are remembered this long so an old manifest never makes one play twice. */
@@ -116,6 +116,8 @@ const MIGRATIONS: { version: number; sql: string }[] = [
 ];
 
 export interface AgentStoreOptions {
+  /** the device clock: when rows were written, and how old a result is before it is forgotten */
+  clock: Clock;
   /** base synchronous level (NORMAL; FULL makes every commit durable, for the benchmark's comparison) */
   synchronous?: 'NORMAL' | 'FULL';
 }
@@ -123,8 +125,10 @@ export interface AgentStoreOptions {
 export class AgentStore {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly clock: Clock;
 
   private constructor(file: string, options: AgentStoreOptions) {
+    this.clock = options.clock;
     this.db = new Database(file);
     this.baseSynchronous = options.synchronous ?? 'NORMAL';
     this.db.pragma('journal_mode = WAL');
@@ -135,7 +139,7 @@ export class AgentStore {
   }
 
   /** Opens (creating if needed) dataDir/agent.sqlite and brings its schema up to date. */
-  static open(dataDir: string, options: AgentStoreOptions = {}): AgentStore {
+  static open(dataDir: string, options: AgentStoreOptions): AgentStore {
     return new AgentStore(path.join(dataDir, 'agent.sqlite'), options);
   }
 
@@ -157,7 +161,9 @@ export class AgentStore {
       if (m.version <= current) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+        this.db
+          .prepare('INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)')
+          .run(m.version, this.clock.now());
       })();
     }
   }
@@ -256,7 +262,7 @@ export class AgentStore {
               item.startAt + item.durationMs,
               item.media?.sha256 ?? null,
               JSON.stringify(item),
-              Date.now(),
+              this.clock.now(),
               item.startAt,
               item.startAt,
               item.occurrenceId,
@@ -279,7 +285,7 @@ export class AgentStore {
           `INSERT INTO applied_manifest(singleton, envelope_id, version, issued_at, applied_at) VALUES (1, ?, ?, ?, ?)
            ON CONFLICT(singleton) DO UPDATE SET envelope_id = excluded.envelope_id, version = excluded.version, issued_at = excluded.issued_at, applied_at = excluded.applied_at`,
         )
-        .run(meta.envelopeId, meta.version, meta.issuedAt, Date.now());
+        .run(meta.envelopeId, meta.version, meta.issuedAt, this.clock.now());
     })();
     return result;
   }
@@ -300,7 +306,7 @@ export class AgentStore {
         item.media?.sha256 ?? null,
         source,
         JSON.stringify(item),
-        Date.now(),
+        this.clock.now(),
       );
   }
 
@@ -338,13 +344,13 @@ export class AgentStore {
   markPlaying(occurrenceId: string): void {
     this.st(
       "UPDATE schedule_items SET state = 'playing', playing_since = NULL, progress_ms = 0, updated_at = ? WHERE occurrence_id = ?",
-    ).run(Date.now(), occurrenceId);
+    ).run(this.clock.now(), occurrenceId);
   }
 
   markAudible(occurrenceId: string, hubStart: number): void {
     this.st('UPDATE schedule_items SET playing_since = ?, updated_at = ? WHERE occurrence_id = ?').run(
       hubStart,
-      Date.now(),
+      this.clock.now(),
       occurrenceId,
     );
   }
@@ -352,7 +358,7 @@ export class AgentStore {
   recordProgress(occurrenceId: string, progressMs: number): void {
     this.st('UPDATE schedule_items SET progress_ms = ?, updated_at = ? WHERE occurrence_id = ?').run(
       Math.max(0, Math.round(progressMs)),
-      Date.now(),
+      this.clock.now(),
       occurrenceId,
     );
   }
@@ -397,11 +403,11 @@ export class AgentStore {
           .prepare(
             'INSERT OR IGNORE INTO occurrence_results(occurrence_id, receipt_id, result, created_at) VALUES (?, ?, ?, ?)',
           )
-          .run(receipt.occurrenceId, receipt.id, receipt.result, Date.now());
+          .run(receipt.occurrenceId, receipt.id, receipt.result, this.clock.now());
         if (ins.changes === 0) return false;
         this.db
           .prepare('INSERT INTO outbox(receipt_id, occurrence_id, receipt_json, created_at) VALUES (?, ?, ?, ?)')
-          .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), Date.now());
+          .run(receipt.id, receipt.occurrenceId, JSON.stringify(receipt), this.clock.now());
         this.st('DELETE FROM schedule_items WHERE occurrence_id = ?').run(receipt.occurrenceId);
         return true;
       })(),
@@ -520,7 +526,7 @@ export class AgentStore {
   prune(nowHub: number): void {
     this.db.transaction(() => {
       this.st('DELETE FROM seen_envelopes WHERE expires_at < ?').run(nowHub - SEEN_MARGIN_MS);
-      this.st('DELETE FROM occurrence_results WHERE created_at < ?').run(Date.now() - RESULT_RETENTION_MS);
+      this.st('DELETE FROM occurrence_results WHERE created_at < ?').run(this.clock.now() - RESULT_RETENTION_MS);
       this.st('DELETE FROM cancelled_broadcasts WHERE cancelled_at < ?').run(nowHub - RESULT_RETENTION_MS);
     })();
   }

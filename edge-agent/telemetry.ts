@@ -2,7 +2,7 @@
 // the outbox and cache sizes, the schedule version, what plays, rejected hub messages by reason
 // and the hardware's read-back.
 import type { Logger } from 'pino';
-import { Telemetry, describeZodError } from '../protocol/index.ts';
+import { Telemetry, describeZodError, type TimerHandle } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -40,17 +40,17 @@ export async function buildTelemetry(d: TelemetryDeps): Promise<Telemetry> {
 }
 
 export class TelemetryReporter {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
 
   constructor(private readonly deps: TelemetryDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.send(), this.deps.intervalMs);
+    this.timer = this.deps.clock.setInterval(() => void this.send(), this.deps.intervalMs);
     this.timer.unref?.();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.deps.clock.clearInterval(this.timer);
     this.timer = null;
   }
 

@@ -28,7 +28,13 @@
 //     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { PRIORITY_RANK, type PlaybackResult, type ReasonCode, type ScheduleItem } from '../protocol/index.ts';
+import {
+  PRIORITY_RANK,
+  type PlaybackResult,
+  type ReasonCode,
+  type ScheduleItem,
+  type TimerHandle,
+} from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
 import type { AgentStore } from './store.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -95,7 +101,7 @@ export class Timeline {
   private blockedBy = new Map<string, string>();
   /** due items held back because their media was not in the cache yet */
   private waitingForMedia = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private stopped = true;
 
   constructor(private readonly deps: TimelineDeps) {}
@@ -114,7 +120,7 @@ export class Timeline {
   /** Aborts what plays (receipt 'partial', "agent stopped during playback") and stops ticking. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
     const cur = this.current;
     if (cur) {
@@ -178,7 +184,7 @@ export class Timeline {
   /** Evaluates the rules now and sets the timer for the next moment anything can change. */
   private tick(): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
     const { lateGraceMs, output, media } = this.deps;
     const { clock } = this.deps;
@@ -235,7 +241,7 @@ export class Timeline {
     for (const p of this.pending.values()) {
       for (const t of [p.dueAt - lead, p.dueAt, p.dueAt + lateGraceMs + 1]) if (t > now && t < next) next = t;
     }
-    this.timer = setTimeout(() => this.tick(), Math.max(5, next - now));
+    this.timer = clock.setTimeout(() => this.tick(), Math.max(5, next - now));
     this.timer.unref?.();
   }
 

@@ -10,9 +10,12 @@ import type { MediaJobs } from './media/media-jobs.ts';
 import type { DeviceAccess } from './broker/device-access.ts';
 import type { DeviceRevoker } from './devices/revocation.ts';
 import type { TtsService } from './tts/tts-service.ts';
+import type { Clock } from '../protocol/index.ts';
 
 export interface HubContext {
   db: Db;
+  /** The hub's clock: every decision by time in the routes and services reads it. */
+  clock: Clock;
   config: HubConfig;
   signer: HubSigner;
   dispatcher: Dispatcher;

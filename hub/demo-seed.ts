@@ -184,9 +184,12 @@ export function seedDevices(
   const out = new Map<string, { created: boolean; token?: string }>();
   for (const d of DEMO_DEVICES) {
     if (!getDevice(db, d.id)) {
-      out.set(d.id, { created: true, token: createDevice(db, { ...d, areaPath: `${DISTRICT}/${d.ward}` }).enrolToken });
+      out.set(d.id, {
+        created: true,
+        token: createDevice(db, { ...d, areaPath: `${DISTRICT}/${d.ward}` }, Date.now()).enrolToken,
+      });
     } else {
-      out.set(d.id, { created: false, token: hasIdentity(d.id) ? undefined : reissueEnrolToken(db, d.id) });
+      out.set(d.id, { created: false, token: hasIdentity(d.id) ? undefined : reissueEnrolToken(db, d.id, Date.now()) });
     }
   }
   return out;

@@ -14,7 +14,7 @@ import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from '.
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
 import { createPresence } from './devices/presence.ts';
-import { topics } from '../protocol/index.ts';
+import { systemClock, topics, type Clock } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
@@ -73,12 +73,13 @@ async function ensureAdmin(ctx: { db: HubContext['db'] }, password: string | und
   return password ? null : chosen;
 }
 
-/** `now`: the hub clock receipts are judged by (tests set it; the field uses Date.now). */
+/** `clock`: the hub's clock and timers (tests drive their own; the field uses the system clock). */
 export async function startHub(
   config: HubConfig,
   log: Logger = pino({ level: config.logLevel, name: 'hub' }),
-  opts: { now?: () => number } = {},
+  opts: { clock?: Clock } = {},
 ): Promise<RunningHub> {
+  const clock = opts.clock ?? systemClock;
   // --- TLS: read and checked before anything opens, so a bad file stops the hub at once.
   const tlsSetup = hubTlsFromConfig(config);
   const ownTls = tlsSetup.tls;
@@ -101,7 +102,7 @@ export async function startHub(
   // --- end TLS
 
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
-  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir));
+  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock);
   const metrics = createMetrics(db);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
@@ -141,7 +142,7 @@ export async function startHub(
     mqtt,
     log: log.child({ part: 'outbox' }),
     onDropped: metrics.outboxDropped,
-    now: opts.now,
+    clock,
   });
   const dispatcher = createDispatcher({
     db,
@@ -151,7 +152,7 @@ export async function startHub(
     topicPrefix: config.topicPrefix,
     horizonMs: config.manifestHorizonMs,
     log: log.child({ part: 'dispatch' }),
-    now: opts.now,
+    clock,
   });
   const ingest = createIngest({
     db,
@@ -162,7 +163,7 @@ export async function startHub(
     counters: metrics.ingest,
     events,
     onBirth: dispatcher.onDeviceBirth,
-    now: opts.now,
+    clock,
   });
   // Every broker session starts from nothing known: nobody is online until they speak in it, every
   // manifest goes again, and the commands that waited go out in order.
@@ -190,6 +191,7 @@ export async function startHub(
     topicPrefix: config.topicPrefix,
     events,
     log: log.child({ part: 'revoke' }),
+    clock,
   });
 
   const media = createMediaJobs({
@@ -216,6 +218,7 @@ export async function startHub(
 
   const ctx: HubContext = {
     db,
+    clock,
     config,
     signer,
     dispatcher,

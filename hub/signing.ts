@@ -3,7 +3,14 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateSigningKeys, seal, type HubBody, type MessageTarget, type SignedEnvelope } from '../protocol/index.ts';
+import {
+  generateSigningKeys,
+  seal,
+  type Clock,
+  type HubBody,
+  type MessageTarget,
+  type SignedEnvelope,
+} from '../protocol/index.ts';
 import { stateGet, type Db } from './db/database.ts';
 
 export interface HubSigner {
@@ -25,7 +32,12 @@ export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; p
   return keys;
 }
 
-export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKeyPem: string }): HubSigner {
+/** `clock`: an envelope is valid from the hub's now for its ttl. */
+export function createHubSigner(
+  db: Db,
+  keys: { privateKeyPem: string; publicKeyPem: string },
+  clock: Clock,
+): HubSigner {
   let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
   // Parsed once: parsing the PEM for every envelope cost more than signing it.
   const privateKey = createPrivateKey(keys.privateKeyPem);
@@ -37,7 +49,7 @@ export function createHubSigner(db: Db, keys: { privateKeyPem: string; publicKey
     seal(to, body, ttlMs) {
       seq += 1;
       saveSeq.run(String(seq));
-      return seal(privateKey, to, body, { seq, ttlMs });
+      return seal(privateKey, to, body, { seq, ttlMs, now: clock.now() });
     },
   };
 }

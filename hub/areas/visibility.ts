@@ -110,7 +110,7 @@ export function createVisibility(db: Db, scope: string | null) {
 export type Visibility = ReturnType<typeof createVisibility>;
 
 /** May this device download this media file? Only if an approved broadcast that reaches it uses it. */
-export function deviceMayFetch(db: Db, deviceId: string, file: string, now = Date.now()): boolean {
+export function deviceMayFetch(db: Db, deviceId: string, file: string, now: number): boolean {
   const r = db
     .prepare(
       `SELECT 1 FROM media m

@@ -65,12 +65,18 @@ export async function setPassword(db: Db, username: string, password: string): P
   db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(await hashPassword(password), username);
 }
 
-export async function login(db: Db, username: string, password: string): Promise<{ token: string; user: User } | null> {
+/** `now`: the hub's clock; the session lasts SESSION_MS from it. */
+export async function login(
+  db: Db,
+  username: string,
+  password: string,
+  now: number,
+): Promise<{ token: string; user: User } | null> {
   const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as any;
   // Hash even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, r?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA');
   if (!r || !ok) return null;
-  return { token: issueToken(db, r.id, 'session', '', Date.now() + SESSION_MS), user: toUser(db, r) };
+  return { token: issueToken(db, r.id, 'session', '', now + SESSION_MS, now), user: toUser(db, r) };
 }
 
 export function issueToken(
@@ -79,17 +85,19 @@ export function issueToken(
   kind: 'session' | 'api',
   name: string,
   expiresAt: number | null,
+  now: number,
 ): string {
   const token = `wc_${randomSecret(24)}`;
   db.prepare(
     'INSERT INTO tokens(user_id, token_hash, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(userId, sha(token), kind, name, Date.now(), expiresAt);
+  ).run(userId, sha(token), kind, name, now, expiresAt);
   return token;
 }
 
-export function userForToken(db: Db, token: string): User | undefined {
+/** The token's user, unless the token is unknown or expired at `now`. */
+export function userForToken(db: Db, token: string, now: number): User | undefined {
   const r = db.prepare('SELECT user_id, expires_at FROM tokens WHERE token_hash = ?').get(sha(token)) as any;
-  if (!r || (r.expires_at !== null && r.expires_at < Date.now())) return undefined;
+  if (!r || (r.expires_at !== null && r.expires_at < now)) return undefined;
   return getUser(db, r.user_id);
 }
 

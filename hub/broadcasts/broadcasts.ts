@@ -297,7 +297,7 @@ export function createBroadcast(
   db: Db,
   user: User,
   input: BroadcastInput,
-  now = Date.now(),
+  now: number,
   startLeadMs = 5000,
   rules: ApiRules = {},
 ): Broadcast {
@@ -314,7 +314,7 @@ export function editBroadcast(
   user: User,
   id: string,
   input: BroadcastInput,
-  now = Date.now(),
+  now: number,
   startLeadMs = 5000,
   rules: ApiRules = {},
 ): { broadcast: Broadcast; revisionOf: string | null } {
@@ -396,7 +396,7 @@ export function approveBroadcast(
   db: Db,
   user: User,
   id: string,
-  now = Date.now(),
+  now: number,
   startLeadMs = 5000,
 ): Broadcast & { superseded?: Broadcast } {
   return db.transaction(() => {
@@ -427,12 +427,12 @@ export function approveBroadcast(
   })();
 }
 
-export function rejectBroadcast(db: Db, user: User, id: string, reason: string, now = Date.now()): Broadcast {
+export function rejectBroadcast(db: Db, user: User, id: string, reason: string, now: number): Broadcast {
   if (!reason?.trim()) throw new BroadcastError(msg('broadcast.reject-needs-reason'));
   return decide(db, user, id, 'rejected', reason.trim(), now);
 }
 
-export function cancelBroadcast(db: Db, user: User, id: string, now = Date.now()): Broadcast {
+export function cancelBroadcast(db: Db, user: User, id: string, now: number): Broadcast {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
   if (b.status === 'cancelled' || b.status === 'rejected')

@@ -13,7 +13,7 @@ let db: Db;
 const hashOf = (id: string) =>
   (db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(id) as { mqtt_password_hash: string | null })
     .mqtt_password_hash;
-const hub = { publicKeyPem: generateSigningKeys().publicKeyPem, topicPrefix: 'wardcast' };
+const hub = { publicKeyPem: generateSigningKeys().publicKeyPem, topicPrefix: 'wardcast', now: () => Date.now() };
 
 beforeEach(() => {
   db = openDatabase(':memory:');
@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 
 async function enrolled(id: string) {
-  const { enrolToken } = createDevice(db, { id, name: id, kind: 'speaker', areaPath: 'ha-noi' });
+  const { enrolToken } = createDevice(db, { id, name: id, kind: 'speaker', areaPath: 'ha-noi' }, Date.now());
   return enrolDevice(db, { token: enrolToken, publicKey: generateSigningKeys().publicKeyPem }, hub);
 }
 
@@ -62,7 +62,7 @@ describe('device credentials', () => {
     );
     const check = deviceAuthenticator(db);
     const pending = check('loa-1', legacyPassword); // scrypt runs off the event loop…
-    revokeDevice(db, 'loa-1'); // …while the device is revoked
+    revokeDevice(db, 'loa-1', Date.now()); // …while the device is revoked
     await pending;
     expect(hashOf('loa-1')).toBeNull();
     expect(await check('loa-1', legacyPassword)).toBe(false);

@@ -10,8 +10,8 @@ let db: Db;
 beforeEach(() => {
   db = openDatabase(':memory:');
   createArea(db, { slug: 'ha-noi', name: 'Thành phố Hà Nội', level: 'province' });
-  createDevice(db, { id: 'led-1', name: 'Bảng LED chợ', kind: 'led', areaPath: 'ha-noi' });
-  createDevice(db, { id: 'loa-1', name: 'Cụm loa 1', kind: 'speaker', areaPath: 'ha-noi' });
+  createDevice(db, { id: 'led-1', name: 'Bảng LED chợ', kind: 'led', areaPath: 'ha-noi' }, Date.now());
+  createDevice(db, { id: 'loa-1', name: 'Cụm loa 1', kind: 'speaker', areaPath: 'ha-noi' }, Date.now());
 });
 
 const display: LedDisplay = {
@@ -37,7 +37,7 @@ const base = (deviceId: string): Telemetry => ({
 describe('LED display with the device', () => {
   it('is null until the agent reports it, then listed with the device', () => {
     expect(getDevice(db, 'led-1')!.display).toBeNull();
-    recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80, display } });
+    recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80, display } }, Date.now());
     expect(listDevices(db).map((d) => [d.id, d.display])).toEqual([
       ['led-1', display],
       ['loa-1', null],
@@ -46,24 +46,28 @@ describe('LED display with the device', () => {
   });
 
   it('survives a telemetry without the board part (status read failed), which is stored as sent', () => {
-    recordTelemetry(db, { ...base('led-1'), led: { text: 'x', brightness: 80, display } });
-    recordTelemetry(db, { ...base('led-1'), at: 2 });
+    recordTelemetry(db, { ...base('led-1'), led: { text: 'x', brightness: 80, display } }, Date.now());
+    recordTelemetry(db, { ...base('led-1'), at: 2 }, Date.now());
     const d = getDevice(db, 'led-1')!;
     expect(d.display).toEqual(display);
     expect(d.telemetry).toEqual({ ...base('led-1'), at: 2 });
-    recordTelemetry(db, { ...base('led-1'), at: 3 });
+    recordTelemetry(db, { ...base('led-1'), at: 3 }, Date.now());
     expect(getDevice(db, 'led-1')!.display).toEqual(display);
     // A new report replaces it; an agent that reports none (older) has none.
-    recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80, display: { ...display, columns: 160 } } });
+    recordTelemetry(
+      db,
+      { ...base('led-1'), led: { text: '', brightness: 80, display: { ...display, columns: 160 } } },
+      Date.now(),
+    );
     expect(getDevice(db, 'led-1')!.display!.columns).toBe(160);
-    recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80 } });
+    recordTelemetry(db, { ...base('led-1'), led: { text: '', brightness: 80 } }, Date.now());
     expect(getDevice(db, 'led-1')!.display).toBeNull();
   });
 
   it('is kept in its own column; the telemetry column holds the report exactly as sent', () => {
     const t: Telemetry = { ...base('led-1'), led: { text: 'x', brightness: 80, display } };
-    recordTelemetry(db, t);
-    recordTelemetry(db, { ...base('loa-1'), at: 2 });
+    recordTelemetry(db, t, Date.now());
+    recordTelemetry(db, { ...base('loa-1'), at: 2 }, Date.now());
     const row = (id: string) =>
       db.prepare('SELECT telemetry, led_display FROM devices WHERE id = ?').get(id) as {
         telemetry: string;
@@ -71,7 +75,7 @@ describe('LED display with the device', () => {
       };
     expect(JSON.parse(row('led-1').led_display!)).toEqual(display);
     expect(JSON.parse(row('led-1').telemetry)).toEqual(t);
-    recordTelemetry(db, { ...base('led-1'), at: 3 });
+    recordTelemetry(db, { ...base('led-1'), at: 3 }, Date.now());
     expect(JSON.parse(row('led-1').telemetry)).toEqual({ ...base('led-1'), at: 3 });
     expect(row('loa-1').led_display).toBeNull();
   });

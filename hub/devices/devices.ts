@@ -73,7 +73,8 @@ export interface NewDevice {
 }
 
 /** Creates a device and returns its one-time enrolment token (only its hash is stored). */
-export function createDevice(db: Db, input: NewDevice): { device: Device; enrolToken: string } {
+/** `now`: the hub's clock; the enrolment token lasts ENROL_TOKEN_TTL_MS from it. */
+export function createDevice(db: Db, input: NewDevice, now: number): { device: Device; enrolToken: string } {
   checkSlug(input.id, 'device id');
   const area = getAreaByPath(db, input.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
@@ -91,8 +92,8 @@ export function createDevice(db: Db, input: NewDevice): { device: Device; enrolT
     input.longitude ?? null,
     input.address ?? '',
     sha(enrolToken),
-    Date.now() + ENROL_TOKEN_TTL_MS,
-    Date.now(),
+    now + ENROL_TOKEN_TTL_MS,
+    now,
   );
   return { device: getDevice(db, input.id)!, enrolToken };
 }
@@ -101,7 +102,7 @@ export function createDevice(db: Db, input: NewDevice): { device: Device; enrolT
  * Revokes a device's credentials and key (the broker side is DeviceAccess.revoke). Its row and
  * history stay; a new token (`reissueEnrolToken`) may enrol a replacement.
  */
-export function revokeDevice(db: Db, id: string, now = Date.now()): void {
+export function revokeDevice(db: Db, id: string, now: number): void {
   const info = db
     .prepare(
       'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?',
@@ -111,7 +112,7 @@ export function revokeDevice(db: Db, id: string, now = Date.now()): void {
 }
 
 /** A fresh enrolment token for a device (e.g. a replaced board); old credentials stop working. */
-export function reissueEnrolToken(db: Db, id: string, now = Date.now()): string {
+export function reissueEnrolToken(db: Db, id: string, now: number): string {
   const d = getDevice(db, id);
   if (!d) throw new LocalizedError(msg('device.not-found', { id }));
   if (d.decommissionedAt) throw new LocalizedError(msg('device.decommissioned', { id }));
@@ -128,7 +129,7 @@ export function reissueEnrolToken(db: Db, id: string, now = Date.now()): string 
 }
 
 /** Revokes for good: no new token; the device leaves the live fleet and stays in reports. */
-export function decommissionDevice(db: Db, id: string, now = Date.now()): void {
+export function decommissionDevice(db: Db, id: string, now: number): void {
   db.transaction(() => {
     revokeDevice(db, id, now);
     db.prepare('UPDATE devices SET decommissioned_at = COALESCE(decommissioned_at, ?) WHERE id = ?').run(now, id);
@@ -165,11 +166,13 @@ export async function enrolDevice(
     topicPrefix: string;
     /** Gives the broker the new login before the token is spent; when it throws, nothing is stored. */
     provision?: (deviceId: string, password: string, areaPath: string) => Promise<void>;
+    /** the hub's clock: is the token still valid, and when the device enrolled */
+    now: () => number;
   },
 ): Promise<EnrolResponse> {
   const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as any;
   if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
-  if (r.enrol_expires_at < Date.now()) throw new EnrolmentError(msg('enrol.token-expired'));
+  if (r.enrol_expires_at < hub.now()) throw new EnrolmentError(msg('enrol.token-expired'));
   let publicKeyPem: string;
   try {
     const key = input.publicKey.includes('BEGIN')
@@ -186,7 +189,7 @@ export async function enrolDevice(
   // Claim the token first, so two requests with it cannot both give the broker a login (the second
   // would leave the broker holding a password the hub never stored). A broker that refuses gets
   // the token back: the device may try again.
-  const claimedAt = Date.now();
+  const claimedAt = hub.now();
   const claimed = db
     .prepare('UPDATE devices SET enrol_token_hash = NULL WHERE id = ? AND enrol_token_hash = ?')
     .run(r.id, sha(input.token));
@@ -207,7 +210,7 @@ export async function enrolDevice(
     .prepare(
       `UPDATE devices SET enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ? AND ${stillOurs}`,
     )
-    .run(Date.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, claimedAt);
+    .run(hub.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, claimedAt);
   // Revoked, or given a new token, while the broker was being told.
   if (spent.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
   return {
@@ -255,7 +258,7 @@ export function deviceAuthenticator(db: Db) {
  * an assumed size while the board is unreachable. (An LED part without a display comes from an
  * agent that does not report one: the column is cleared.)
  */
-export function recordTelemetry(db: Db, t: Telemetry, now = Date.now()): void {
+export function recordTelemetry(db: Db, t: Telemetry, now: number): void {
   if (t.led) {
     db.prepare('UPDATE devices SET telemetry = ?, last_seen = ?, led_display = ? WHERE id = ?').run(
       JSON.stringify(t),

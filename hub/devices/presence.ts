@@ -25,7 +25,7 @@ export function createPresence(db: Db) {
      * Applies a live birth or will. A status whose session is older than the one recorded is ignored:
      * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
      */
-    applyStatus(status: DeviceStatus, now = Date.now()): 'applied' | 'stale' | 'unknown-device' {
+    applyStatus(status: DeviceStatus, now: number): 'applied' | 'stale' | 'unknown-device' {
       const r = sessionOf.get(status.deviceId) as { session: number } | undefined;
       // Not enrolled (revoked): the kicked connection's will must not carry its session number over
       // to the replacement board, whose sessions start again from 1.
@@ -45,7 +45,7 @@ export function createPresence(db: Db) {
     /** A live message from the device proves it is connected. True when it was shown offline. */
     // Asked on every device message: a read answers for a device shown online already (nearly all),
     // without starting a write.
-    markSeen: (deviceId: string, now = Date.now()): boolean =>
+    markSeen: (deviceId: string, now: number): boolean =>
       isOnline.get(deviceId) !== 1 && relaxed(db, () => seen.run(now, deviceId).changes > 0),
     /** At the start of a broker session nobody is known to be connected. Returns who was shown online. */
     markAllOffline: (): string[] => relaxed(db, () => (allOffline.all() as Array<{ id: string }>).map((r) => r.id)),

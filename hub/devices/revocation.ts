@@ -9,6 +9,7 @@ import type { Db } from '../db/database.ts';
 import type { DeviceAccess } from '../broker/device-access.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import { decommissionDevice, reissueEnrolToken, revokeDevice } from './devices.ts';
+import type { Clock } from '../../protocol/index.ts';
 
 export type Revocation = 'revoke' | 'reenrol' | 'decommission';
 
@@ -24,15 +25,18 @@ export function createDeviceRevoker(deps: {
   topicPrefix: string;
   events: EventEmitter;
   log: Logger;
+  /** when a revocation takes effect (and a new enrolment token expires) */
+  clock: Clock;
 }): DeviceRevoker {
   const { db, log } = deps;
   const t = topics(deps.topicPrefix);
   return {
     async revoke(id, how) {
       let enrolToken: string | undefined;
-      if (how === 'reenrol') enrolToken = reissueEnrolToken(db, id);
-      else if (how === 'decommission') decommissionDevice(db, id);
-      else revokeDevice(db, id);
+      const now = deps.clock.now();
+      if (how === 'reenrol') enrolToken = reissueEnrolToken(db, id, now);
+      else if (how === 'decommission') decommissionDevice(db, id, now);
+      else revokeDevice(db, id, now);
       const dropped = db.prepare('DELETE FROM command_outbox WHERE topic = ?').run(t.deviceCommand(id)).changes;
       deps.events.emit('device', { deviceId: id, state: 'offline' });
       log.warn({ deviceId: id, how, droppedCommands: dropped }, 'device revoked');

@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import {
   canonicalJson,
   topics as makeTopics,
+  type Clock,
   type DeviceKind,
   type ScheduleItem,
   type SignedEnvelope,
@@ -50,13 +51,15 @@ export interface DispatcherDeps {
   topicPrefix: string;
   horizonMs: number;
   log: Logger;
-  now?: () => number;
+  /** the planning window, manifest staleness, and the periodic refresh */
+  clock: Clock;
   onPublished?: (deviceId: string, version: number, items: number) => void;
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
   const { db, mqtt, signer, outbox, log } = deps;
-  const now = deps.now ?? Date.now;
+  const { clock } = deps;
+  const now = () => clock.now();
   const t = makeTopics(deps.topicPrefix);
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
@@ -367,8 +370,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     await refresh(devices);
   }
 
-  const timer = setInterval(() => void refresh(), 10 * 60_000);
-  timer.unref();
+  const timer = clock.setInterval(() => void refresh(), 10 * 60_000);
+  timer.unref?.();
 
   return {
     refresh,
@@ -385,7 +388,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     /** Stops the timer, and a pass under way at its next slice (the database is about to close). */
     stop: () => {
       stopped = true;
-      clearInterval(timer);
+      clock.clearInterval(timer);
     },
   };
 }

@@ -81,7 +81,7 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!token) throw new HttpError(401, msg('auth.login-required'));
         if (!(ctx.config.metricsToken && sameSecret(token, ctx.config.metricsToken))) {
-          const user = userForToken(ctx.db, token);
+          const user = userForToken(ctx.db, token, ctx.clock.now());
           if (!user) throw new HttpError(401, msg('auth.session-expired'));
           if (user.role !== 'admin')
             throw new HttpError(403, msg('auth.role-forbidden', { role: user.role, needs: ['admin'] }));
@@ -180,6 +180,7 @@ export function createApp(ctx: HubContext) {
       limit: 10,
       key: (req) => ipKeyGenerator(req.ip ?? ''),
       onLimited: (_req, res) => void res.status(429).json(errorBody(msg('auth.rate-limited'))),
+      now: () => ctx.clock.now(),
     }),
   );
 
@@ -201,7 +202,7 @@ export function createApp(ctx: HubContext) {
     const token =
       /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
     if (!token) throw new HttpError(401, msg('auth.login-required'));
-    const user = userForToken(ctx.db, token);
+    const user = userForToken(ctx.db, token, ctx.clock.now());
     if (!user) throw new HttpError(401, msg('auth.session-expired'));
     req.res!.locals.authToken = token; // whichever way it came (header or ?token=): logout revokes it
     if (Array.isArray(access) && !access.includes(user.role))

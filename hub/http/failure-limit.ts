@@ -13,9 +13,10 @@ export function failureLimit(o: {
   onLimited: (req: Request, res: Response) => void;
   /** what a failure is (default: any 4xx or 5xx answer) */
   failed?: (status: number) => boolean;
-  now?: () => number;
+  /** the hub's clock: when a window of failures ends */
+  now: () => number;
 }) {
-  const now = o.now ?? Date.now;
+  const { now } = o;
   const failed = o.failed ?? ((s: number) => s >= 400);
   const windows = new Map<string, { count: number; resetAt: number }>();
   const current = (key: string) => {

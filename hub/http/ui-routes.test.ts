@@ -13,15 +13,22 @@ import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
+import { systemClock, type Clock } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
 let mediaId: number;
 const DAY = 86_400_000;
-const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
+// The hub's clock starts at 08:00 on 15/06/2027 (Vietnam) and runs at the real pace: the bulletins
+// below, days ahead, and the month the PDF reports on are the same whatever today's date is (on the
+// machine's clock, near a month's end, they would fall into the next month).
+const HUB_START = Date.UTC(2027, 5, 15, 1, 0);
+const realStart = Date.now();
+const clock: Clock = { ...systemClock, now: () => HUB_START + (Date.now() - realStart) };
+const vnDay = (offsetDays: number) => formatVn(clock.now() + offsetDays * DAY)!.slice(0, 10);
 
 beforeAll(async () => {
-  t = await startTestHub();
+  t = await startTestHub({}, undefined, { clock });
   w = await seedWorld(t, [
     { id: 'loa-hd-1', kind: 'speaker', area: HA_DINH },
     { id: 'led-hd-1', kind: 'led', area: HA_DINH },

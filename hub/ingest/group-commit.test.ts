@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { generateSigningKeys, signReceipt, topics, type Receipt } from '../../protocol/index.ts';
+import { generateSigningKeys, signReceipt, systemClock, topics, type Receipt } from '../../protocol/index.ts';
 import { openDatabase, type Db } from '../db/database.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../signing.ts';
 import { createIngest } from './ingest.ts';
@@ -42,11 +42,11 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
   events.on('receipt', (r: Receipt) => admitted.push(r.id));
   const ingest = createIngest({
     db,
-    signer: createHubSigner(db, loadOrCreateHubKeys(dir)),
+    signer: createHubSigner(db, loadOrCreateHubKeys(dir), systemClock),
     topicPrefix: tp.prefix,
     log: pino({ level: 'silent' }),
     events,
-    now: () => w.receivedAt,
+    clock: { ...systemClock, now: () => w.receivedAt },
     batchMax: o.batchMax,
     mqtt: {
       publish: async (_topic, env: any) => {

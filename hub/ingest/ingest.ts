@@ -20,6 +20,8 @@ import {
   parseJson,
   parseTopic,
   topics as makeTopics,
+  type Clock,
+  type TimerHandle,
   verifyReceipt,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
@@ -68,7 +70,8 @@ export function createIngest(deps: {
   log: Logger;
   counters: IngestCounters;
   events: EventEmitter;
-  now?: () => number;
+  /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
+  clock: Clock;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
   /** Per-device rates by event kind (default DEVICE_RATES). */
@@ -81,14 +84,14 @@ export function createIngest(deps: {
   batchDelayMs?: number;
 }) {
   const { db, mqtt, signer, log, counters, events } = deps;
-  /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
-  const now = deps.now ?? Date.now;
+  const { clock } = deps;
+  const now = () => clock.now();
   const t = makeTopics(deps.topicPrefix);
   const verify = deps.verify ?? verifyReceipt;
   const batchMax = deps.batchMax ?? BATCH_MAX;
   const batchDelayMs = deps.batchDelayMs ?? BATCH_DELAY_MS;
   let batch: Pending[] = [];
-  let batchTimer: NodeJS.Timeout | null = null;
+  let batchTimer: TimerHandle | null = null;
 
   const receipts = createReceiptStore(db);
   const presence = createPresence(db);
@@ -119,7 +122,7 @@ export function createIngest(deps: {
     if (!verify(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
     batch.push({ receipt, topic, receivedAt });
     if (batch.length >= batchMax) flush();
-    else batchTimer ??= setTimeout(flush, batchDelayMs);
+    else batchTimer ??= clock.setTimeout(flush, batchDelayMs);
   }
 
   /** Admits and stores receipts in arrival order, inside the caller's transaction. */
@@ -169,7 +172,7 @@ export function createIngest(deps: {
   });
 
   function flush() {
-    if (batchTimer) clearTimeout(batchTimer);
+    if (batchTimer) clock.clearTimeout(batchTimer);
     batchTimer = null;
     const items = batch;
     batch = [];
@@ -254,7 +257,7 @@ export function createIngest(deps: {
       if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, false);
       return;
     }
-    const result = presence.applyStatus(status);
+    const result = presence.applyStatus(status, now());
     if (result === 'stale')
       log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
     if (result !== 'applied') return;
@@ -267,7 +270,7 @@ export function createIngest(deps: {
     if (!r.ok) return reject('invalid', topic, r.error);
     if (r.value.deviceId !== deviceId)
       return reject('wrong-device', topic, `telemetry names device ${r.value.deviceId}`);
-    recordTelemetry(db, r.value);
+    recordTelemetry(db, r.value, now());
     events.emit('telemetry', r.value);
   }
 

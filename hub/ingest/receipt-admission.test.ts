@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID, createPrivateKey, type KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { generateSigningKeys, signReceipt, topics, type UnsignedReceipt } from '../../protocol/index.ts';
+import { generateSigningKeys, signReceipt, systemClock, topics, type UnsignedReceipt } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { formatVn } from '../time.ts';
@@ -98,7 +98,7 @@ let from: number;
 let to: number;
 
 beforeAll(async () => {
-  t = await startTestHub({}, undefined, { now: () => hubNow });
+  t = await startTestHub({}, undefined, { clock: { ...systemClock, now: () => hubNow } });
   w = await seedWorld(t, [
     { id: 'led-hd-1', kind: 'led', area: HA_DINH, name: 'Bảng LED chợ Hạ Đình' },
     { id: 'led-kg-1', kind: 'led', area: KIM_GIANG, name: 'Bảng LED Kim Giang' },

@@ -61,7 +61,7 @@ function checked(db: Db, user: User, id: number, verb: 'archive' | 'delete' | 'r
   return m;
 }
 
-export function archiveMedia(db: Db, user: User, id: number, now = Date.now()): MediaItem {
+export function archiveMedia(db: Db, user: User, id: number, now: number): MediaItem {
   return db.transaction(() => {
     const m = checked(db, user, id, 'archive');
     db.prepare('UPDATE media SET archived_at = ? WHERE id = ?').run(now, id);
@@ -85,7 +85,7 @@ export function deleteMedia(
   user: User,
   id: number,
   mediaDir: string,
-  now = Date.now(),
+  now: number,
 ): { id: number; removedFiles: string[] } {
   const { m, files } = db.transaction(() => {
     const m = checked(db, user, id, 'delete');

@@ -10,7 +10,7 @@ import { openDatabase } from '../db/database.ts';
 import { createHubMqtt } from './hub-mqtt.ts';
 import { createCommandOutbox } from './command-outbox.ts';
 import { startMosquitto, type Mosquitto } from '../../test/helpers/mosquitto.ts';
-import type { SignedEnvelope } from '../../protocol/index.ts';
+import { systemClock, type SignedEnvelope } from '../../protocol/index.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-outbox-'));
 let mq: Mosquitto | undefined;
@@ -50,7 +50,7 @@ it('holds commands while the broker is away, drops the expired ones and sends th
     db,
     mqtt: hub,
     log,
-    now: () => clock,
+    clock: { ...systemClock, now: () => clock },
     onDropped: (reason, n) => drops.push([reason, n]),
     window: 2,
   });
@@ -88,6 +88,7 @@ it('refuses a command for a topic other than its target (the agent would refuse 
     db,
     mqtt: { connected: () => false, publish: async () => undefined },
     log: pino({ level: 'silent' }),
+    clock: systemClock,
   });
   const env = envelope('z', Date.now() + 60_000);
   expect(() => outbox.enqueue('wardcast/v1/dev/loa-2/cmd', env)).toThrow(

@@ -4,7 +4,7 @@
 // and a hub restart loses none. A command that expires while waiting is dropped and counted (the
 // agent would refuse it anyway), as is the oldest one when the outbox is full.
 import type { Logger } from 'pino';
-import { commandTopicSuffix, type SignedEnvelope } from '../../protocol/index.ts';
+import { commandTopicSuffix, type Clock, type SignedEnvelope } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubMqtt } from './hub-mqtt.ts';
 
@@ -12,7 +12,8 @@ export interface CommandOutboxDeps {
   db: Db;
   mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
   log: Logger;
-  now?: () => number;
+  /** expiry of waiting commands, and when they were queued */
+  clock: Clock;
   onDropped?: (reason: 'expired' | 'full', count: number) => void;
   /** Commands in flight at once (sent in order, acknowledged in order). */
   window?: number;
@@ -21,7 +22,7 @@ export interface CommandOutboxDeps {
 
 export function createCommandOutbox(deps: CommandOutboxDeps) {
   const { db, mqtt, log } = deps;
-  const now = deps.now ?? Date.now;
+  const now = () => deps.clock.now();
   const window = deps.window ?? 100;
   const maxRows = deps.maxRows ?? 50_000;
   const insert = db.prepare('INSERT INTO command_outbox(topic, payload, expires_at, created_at) VALUES (?, ?, ?, ?)');

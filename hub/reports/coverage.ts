@@ -93,7 +93,8 @@ export interface CoverageQuery {
   from: number;
   to: number;
   graceMs: number;
-  now?: number;
+  /** the hub's now: what is still pending rather than missed, and the report's date */
+  now: number;
 }
 
 /**
@@ -113,7 +114,7 @@ export interface CoverageScope {
 }
 
 export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
-  const now = q.now ?? Date.now();
+  const { now } = q;
   const area = getAreaByPath(db, q.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: q.areaPath }));
   const devices = new Set(

@@ -98,11 +98,11 @@ export function findConflicts(
   db: Db,
   draft: Broadcast,
   {
-    now = Date.now(),
+    now,
     horizonMs = 35 * DAY,
     limit = 200,
     candidates,
-  }: { now?: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] } = {},
+  }: { now: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] },
 ): Conflict[] {
   const pathsOf = (b: Broadcast) =>
     [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);

@@ -47,7 +47,7 @@ export function decideClash(
   ours: Broadcast,
   decision: ClashDecision,
   conflictsWith: string[] = [],
-  now = Date.now(),
+  now: number,
 ): DecisionResult {
   if (ours.status !== 'submitted' && ours.status !== 'approved')
     throw new DecisionError(msg('decision.not-open', { status: ours.status }), 409);
@@ -74,7 +74,7 @@ export function decideClash(
 }
 
 /** The clashes with approved bulletins of the same priority and level that the approver must choose on. */
-export function sameLevelClashes(db: Db, ours: Broadcast, now = Date.now()): Conflict[] {
+export function sameLevelClashes(db: Db, ours: Broadcast, now: number): Conflict[] {
   if (ours.priority === 'emergency') return [];
   return findConflicts(db, ours, { now, horizonMs: DECISION_HORIZON_MS, limit: Infinity }).filter(
     (c) => c.leaderChooses,
@@ -91,7 +91,7 @@ export function decideSameLevel(
   user: User,
   ours: Broadcast,
   decision: ClashDecision,
-  now = Date.now(),
+  now: number,
 ): DecisionResult | null {
   return db.transaction(() => {
     const previousDevices = (
@@ -185,7 +185,7 @@ export function standingDecision(
 export function clashesToDecide(
   db: Db,
   user: User,
-  now = Date.now(),
+  now: number,
 ): Array<{ broadcastId: string; title: string; against: Array<{ id: string; title: string }> }> {
   const candidates = clashCandidates(db);
   const out = [];

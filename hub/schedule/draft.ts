@@ -13,7 +13,7 @@ export function draftBroadcast(
   db: Db,
   input: BroadcastInput,
   userId: number,
-  now = Date.now(),
+  now: number,
   startLeadMs = 5000,
 ): Broadcast {
   let durationMs: number;

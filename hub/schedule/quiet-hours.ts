@@ -68,6 +68,7 @@ export function addQuietHours(
   db: Db,
   input: { areaPath: string; start: string; end: string; note?: string },
   userId: number | null,
+  now: number,
 ): QuietWindow {
   const area = getAreaByPath(db, input.areaPath);
   if (!area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));
@@ -78,7 +79,7 @@ export function addQuietHours(
     .prepare(
       'INSERT INTO quiet_hours(area_id, start_minute, end_minute, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     )
-    .run(area.id, s, e, input.note ?? '', userId, Date.now());
+    .run(area.id, s, e, input.note ?? '', userId, now);
   return listQuietHours(db).find((w) => w.id === Number(info.lastInsertRowid))!;
 }
 
@@ -103,7 +104,7 @@ export interface QuietClash {
 }
 
 /** Future occurrences of a normal-priority broadcast that fall in quiet hours (empty otherwise). */
-export function quietHoursClashes(db: Db, b: Broadcast, now = Date.now()): QuietClash[] {
+export function quietHoursClashes(db: Db, b: Broadcast, now: number): QuietClash[] {
   if (b.priority !== 'normal') return [];
   const paths = [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
   const windows = applicableQuietHours(db, paths);
@@ -135,7 +136,7 @@ export class QuietHoursError extends LocalizedError {
   }
 }
 
-export function assertOutsideQuietHours(db: Db, b: Broadcast, now = Date.now()): void {
+export function assertOutsideQuietHours(db: Db, b: Broadcast, now: number): void {
   const clashes = quietHoursClashes(db, b, now);
   if (clashes.length) throw new QuietHoursError(clashes);
 }

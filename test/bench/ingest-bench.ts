@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { topics, verifyReceipt, type Receipt } from '../../protocol/index.ts';
+import { systemClock, topics, verifyReceipt, type Receipt } from '../../protocol/index.ts';
 import { openDatabase } from '../../hub/db/database.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../../hub/signing.ts';
 import { createIngest } from '../../hub/ingest/ingest.ts';
@@ -59,7 +59,7 @@ try {
     let verifyMs = 0;
     let signMs = 0;
     ackMessages = 0;
-    const signer = createHubSigner(db, loadOrCreateHubKeys(dir));
+    const signer = createHubSigner(db, loadOrCreateHubKeys(dir), systemClock);
     const ingest = createIngest({
       db,
       signer: {
@@ -80,7 +80,7 @@ try {
       topicPrefix: tp.prefix,
       log: pino({ level: 'silent' }),
       events: new EventEmitter(),
-      now: () => w.receivedAt,
+      clock: { ...systemClock, now: () => w.receivedAt },
       mqtt: { publish: async (_t, env: any) => void ((acked += env.body.receiptIds.length), ackMessages++) },
       counters: { message() {}, rejected() {}, receipt() {}, receiptRejected() {}, rateLimited() {} },
     });

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AgentStore } from '../../edge-agent/store.ts';
-import type { Receipt } from '../../protocol/index.ts';
+import { systemClock, type Receipt } from '../../protocol/index.ts';
 
 const N = Number(process.argv[2] ?? 300);
 const base = process.argv[3] ?? os.tmpdir();
@@ -41,7 +41,7 @@ function measure(mode: 'NORMAL' | 'FULL-receipt' | 'FULL'): {
   perSecond: number;
 } {
   const dir = mkdtempSync(path.join(base, 'wardcast-outbox-bench-'));
-  const store = AgentStore.open(dir, { synchronous: mode === 'FULL' ? 'FULL' : 'NORMAL' });
+  const store = AgentStore.open(dir, { synchronous: mode === 'FULL' ? 'FULL' : 'NORMAL', clock: systemClock });
   if (mode === 'NORMAL') (store as any).durably = (fn: () => unknown) => fn(); // the old behaviour
   try {
     for (let i = 0; i < 20; i++)

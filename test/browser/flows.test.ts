@@ -248,7 +248,7 @@ describe('web UI: office flows', () => {
       rejected: {},
       led: { text: '', brightness: 80, display },
     };
-    recordTelemetry(t.hub.ctx.db, telemetry);
+    recordTelemetry(t.hub.ctx.db, telemetry, Date.now());
     t.hub.ctx.events.emit('telemetry', telemetry);
     await page.waitForSelector(
       '[data-testid=led-board-group][data-display^="192x32/"] [data-testid=led-board-name][data-assumed=false]',

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { SimulatedLedBoard } from '../../firmware-bridge/index.ts';
 import { LedOutput } from '../../edge-agent/led-output.ts';
 import { admit } from '../../hub/ingest/admission.ts';
-import type { Receipt, ScheduleItem } from '../../protocol/index.ts';
+import { systemClock, type Receipt, type ScheduleItem } from '../../protocol/index.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -32,7 +32,7 @@ describe('an LED board cleared late because the agent was busy', () => {
       led: { pages: [{ lines: ['KHẨN CẤP'], mode: 'flash', seconds: 1 }] },
     };
     const board = new SimulatedLedBoard({ latencyMs: 0 });
-    const outcome = await new LedOutput({ board, log }).play(item, {
+    const outcome = await new LedOutput({ board, log, clock: systemClock }).play(item, {
       signal: new AbortController().signal,
       startAtDeviceMs: startAt,
       // The message is up; then the event loop is held 3.5 s, past the item's end plus the hub's 2 s allowance.

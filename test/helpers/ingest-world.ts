@@ -36,12 +36,12 @@ export async function seedIngestWorld(
   const devices: IngestWorld['devices'] = [];
   for (let i = 0; i < n; i++) {
     const id = `led-${String(i).padStart(5, '0')}`;
-    const { enrolToken } = createDevice(db, { id, name: `Bảng LED ${i}`, kind: 'led', areaPath: WARD });
+    const { enrolToken } = createDevice(db, { id, name: `Bảng LED ${i}`, kind: 'led', areaPath: WARD }, Date.now());
     const keys = generateSigningKeys();
     await enrolDevice(
       db,
       { token: enrolToken, publicKey: keys.publicKeyPem },
-      { publicKeyPem: keys.publicKeyPem, topicPrefix: 'wardcast' },
+      { publicKeyPem: keys.publicKeyPem, topicPrefix: 'wardcast', now: () => Date.now() },
     );
     devices.push({ id, key: createPrivateKey(keys.privateKeyPem) });
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadHubConfig } from '../../hub/config.ts';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { ApiClient } from '../../cli/api-client.ts';
+import type { Clock } from '../../protocol/index.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-password-1';
 
@@ -17,13 +18,13 @@ export interface TestHub {
 }
 
 /**
- * Starts a hub; pass `dir` (and fixed ports) to restart one on the same data folder, and `opts.now`
- * to set the clock the hub judges receipts by; `opts.fetch` for an https hub (one that trusts its CA).
+ * Starts a hub; pass `dir` (and fixed ports) to restart one on the same data folder, and `opts.clock`
+ * to set the hub's clock (what it judges receipts by); `opts.fetch` for an https hub (one that trusts its CA).
  */
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-')),
-  opts: { now?: () => number; fetch?: typeof fetch } = {},
+  opts: { clock?: Clock; fetch?: typeof fetch } = {},
 ): Promise<TestHub> {
   const config = loadHubConfig({
     httpPort: 0,
@@ -35,7 +36,7 @@ export async function startTestHub(
     logLevel: (process.env.TEST_HUB_LOG as any) ?? 'silent',
     ...overrides,
   });
-  const hub = await startHub(config, undefined, opts);
+  const hub = await startHub(config, undefined, { clock: opts.clock });
   const api = new ApiClient(hub.httpUrl, undefined, opts.fetch);
   const admin = await api.as('admin', ADMIN_PASSWORD);
   return {

@@ -15,7 +15,7 @@ export function authRoutes(ctx: HubContext) {
       access: 'public',
       body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
       async handler({ body }) {
-        const r = await login(ctx.db, body.username, body.password);
+        const r = await login(ctx.db, body.username, body.password, ctx.clock.now());
         if (!r) throw new HttpError(401, msg('auth.wrong-credentials'));
         audit(ctx.db, r.user.id, 'auth.login', body.username);
         return { token: r.token, user: r.user };
@@ -40,7 +40,14 @@ export function authRoutes(ctx: HubContext) {
       access: 'user',
       body: z.object({ name: z.string().min(1).max(100), days: z.number().int().min(1).max(3650).default(365) }),
       handler({ user, body }) {
-        const token = issueToken(ctx.db, user!.id, 'api', body.name, Date.now() + body.days * 86_400_000);
+        const token = issueToken(
+          ctx.db,
+          user!.id,
+          'api',
+          body.name,
+          ctx.clock.now() + body.days * 86_400_000,
+          ctx.clock.now(),
+        );
         audit(ctx.db, user!.id, 'auth.token', body.name);
         return { token, name: body.name };
       },

@@ -44,7 +44,7 @@ export function broadcastRoutes(ctx: HubContext) {
   // Normal-priority occurrences may not fall in the quiet hours of the areas they reach.
   const quiet = (b: Broadcast) => {
     try {
-      assertOutsideQuietHours(ctx.db, b);
+      assertOutsideQuietHours(ctx.db, b, ctx.clock.now());
     } catch (e) {
       if (e instanceof QuietHoursError)
         throw new HttpError(400, textOf(e), { code: 'quiet-hours', clashes: e.clashes.slice(0, 50) });
@@ -59,7 +59,7 @@ export function broadcastRoutes(ctx: HubContext) {
     if (body.priority !== 'normal' || !targetPaths(body as any).every((p) => withinScope(user.scope, p))) return;
     let draft: Broadcast | undefined;
     try {
-      draft = draftBroadcast(ctx.db, body, user.id, Date.now(), leadOf(body));
+      draft = draftBroadcast(ctx.db, body, user.id, ctx.clock.now(), leadOf(body));
     } catch (e) {
       if (!(e instanceof DraftError)) throw e; // createBroadcast names the problem
     }
@@ -93,7 +93,7 @@ export function broadcastRoutes(ctx: HubContext) {
     // Its own clash decisions show even before approval (a leader sees what the official chose).
     const shape = planShape(ctx.db, [b], from, to, undefined, [b.id]);
     const excluded = [...shape.excluded].filter((k) => k.startsWith(`${b.id}|`)).map((k) => k.slice(b.id.length + 1));
-    const now = Date.now();
+    const now = ctx.clock.now();
     const state = `CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @status = 'approved' THEN (CASE WHEN @now < o.start_at THEN 'scheduled' ELSE 'awaiting-confirmation' END) ELSE @status END`;
     const from_ = `
       WITH o(occurrence_id, start_at) AS (SELECT value->>0, value->>1 FROM json_each(@occ)),
@@ -153,7 +153,7 @@ export function broadcastRoutes(ctx: HubContext) {
         const lead = leadOf(body);
         usableMedia(body, user!);
         quietDraft(body, user!);
-        const b = guard(() => createBroadcast(ctx.db, user!, body, Date.now(), lead, { mustReach: true }));
+        const b = guard(() => createBroadcast(ctx.db, user!, body, ctx.clock.now(), lead, { mustReach: true }));
         res.status(201);
         if (b.status === 'approved') return changed(b);
         ctx.events.emit('broadcast', { id: b.id, status: b.status }); // a leader's queue updates live
@@ -172,7 +172,7 @@ export function broadcastRoutes(ctx: HubContext) {
         usableMedia(body, user!);
         quietDraft(body, user!);
         const { broadcast, revisionOf } = guard(() =>
-          editBroadcast(ctx.db, user!, String(req.params.id), body, Date.now(), leadOf(body), { mustReach: true }),
+          editBroadcast(ctx.db, user!, String(req.params.id), body, ctx.clock.now(), leadOf(body), { mustReach: true }),
         );
         if (revisionOf) res.status(201);
         ctx.events.emit('broadcast', { id: broadcast.id, status: broadcast.status });
@@ -222,8 +222,8 @@ export function broadcastRoutes(ctx: HubContext) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b || !visibleTo(b, user!))
           throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
-        const from = query.from ?? Math.min(Date.now() - DAY, b.startsAt ?? Infinity);
-        const to = query.to ?? Date.now() + 7 * DAY;
+        const from = query.from ?? Math.min(ctx.clock.now() - DAY, b.startsAt ?? Infinity);
+        const to = query.to ?? ctx.clock.now() + 7 * DAY;
         const revision = ctx.db
           .prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'")
           .get(b.id) as { id: string } | undefined;
@@ -254,7 +254,7 @@ export function broadcastRoutes(ctx: HubContext) {
         }
         if (pending?.status === 'submitted') {
           // A "now" bulletin approved late starts at approval: check that time.
-          const soonest = Date.now() + ctx.config.startLeadMs;
+          const soonest = ctx.clock.now() + ctx.config.startLeadMs;
           quiet(
             !pending.rrule && pending.startsAt !== null && pending.startsAt < soonest
               ? { ...pending, startsAt: soonest }
@@ -264,7 +264,7 @@ export function broadcastRoutes(ctx: HubContext) {
         // Approval and the same-level choice are one step: a clash left unchosen approves nothing.
         const { superseded, ...b } = guard(() =>
           ctx.db.transaction(() => {
-            const now = Date.now();
+            const now = ctx.clock.now();
             const approved = approveBroadcast(ctx.db, user!, String(req.params.id), now, ctx.config.startLeadMs);
             if (body.clashes) {
               decideSameLevel(ctx.db, user!, approved, body.clashes, now);
@@ -306,7 +306,7 @@ export function broadcastRoutes(ctx: HubContext) {
       access: ['approver', 'district', 'admin'],
       body: z.object({ reason: z.string().min(1, zodMessage('broadcast.reject-needs-reason')).max(500) }),
       handler: ({ req, user, body }) =>
-        changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason))),
+        changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason, ctx.clock.now()))),
     }),
     route({
       method: 'post',
@@ -314,7 +314,8 @@ export function broadcastRoutes(ctx: HubContext) {
       summary: 'Cancel: devices stop it if playing and drop its future occurrences',
       tag: 'broadcasts',
       access: ['operator', 'approver', 'district', 'admin'],
-      handler: ({ req, user }) => changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id)))),
+      handler: ({ req, user }) =>
+        changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id), ctx.clock.now()))),
     }),
   ];
 }

@@ -270,7 +270,7 @@ export function deviceRoutes(ctx: HubContext) {
         if (!withinScope(user!.scope, body.areaPath))
           throw new HttpError(403, msg('area.outside-your-area', { path: body.areaPath }));
         try {
-          const r = createDevice(ctx.db, body);
+          const r = createDevice(ctx.db, body, ctx.clock.now());
           audit(ctx.db, user!.id, 'device.create', r.device.id);
           res.status(201);
           return r;
@@ -309,6 +309,7 @@ export function deviceRoutes(ctx: HubContext) {
           const r = await enrolDevice(ctx.db, body, {
             publicKeyPem: ctx.signer.publicKeyPem,
             topicPrefix: ctx.config.topicPrefix,
+            now: () => ctx.clock.now(),
             provision: (id, pw, areaPath) =>
               ctx.deviceAccess.provision(id, pw, areaPath).catch((err) => {
                 ctx.log.error({ deviceId: id, err: err.message }, 'enrolment: the broker refused the new login');

@@ -110,7 +110,7 @@ export function mediaRoutes(ctx: HubContext) {
           'post',
           '/api/v1/media/:id/archive',
           'Archive: hide from the library (restorable). Refused (409, naming them) while a broadcast that may still air or is reported uses it',
-          (u, id) => archiveMedia(ctx.db, u, id),
+          (u, id) => archiveMedia(ctx.db, u, id, ctx.clock.now()),
         ],
         [
           'post',
@@ -122,7 +122,7 @@ export function mediaRoutes(ctx: HubContext) {
           'delete',
           '/api/v1/media/:id',
           'Delete: remove the files (the record stays, hidden). Refused (409, naming them) while a broadcast that may still air or is reported uses it; a failed upload can always go',
-          (u, id) => deleteMedia(ctx.db, u, id, ctx.media.mediaDir),
+          (u, id) => deleteMedia(ctx.db, u, id, ctx.media.mediaDir, ctx.clock.now()),
         ],
       ] as const satisfies ReadonlyArray<readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown]>
     ).map(([method, p, summary, act]) =>
@@ -182,7 +182,7 @@ export function mediaRoutes(ctx: HubContext) {
         // Not found rather than forbidden: the name itself is not to be confirmed.
         const deviceId = res.locals.deviceId as string | undefined;
         const allowed = deviceId
-          ? deviceMayFetch(ctx.db, deviceId, file)
+          ? deviceMayFetch(ctx.db, deviceId, file, ctx.clock.now())
           : mediaWithFile(ctx.db, file).some(createVisibility(ctx.db, user!.scope).media);
         if (!allowed) throw new HttpError(404, msg('media.file-not-found', { file }));
         // The content address is the strongest validator there is.

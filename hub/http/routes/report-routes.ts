@@ -58,11 +58,12 @@ export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof R
   if (!area) throw new HttpError(400, msg('area.none'));
   if (!withinScope(user.scope, area))
     throw new HttpError(403, msg('area.outside-scope', { path: area, scope: user.scope }));
+  const now = ctx.clock.now();
   let from: number, to: number;
   try {
     if (query.period) ({ from, to } = periodBounds(query.period));
     else {
-      to = query.to ? parseVnDateTime(query.to) : Date.now() + 86_400_000;
+      to = query.to ? parseVnDateTime(query.to) : now + 86_400_000;
       from = query.from ? parseVnDateTime(query.from) : to - 30 * 86_400_000;
     }
   } catch (e) {
@@ -71,7 +72,13 @@ export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof R
   if (from >= to) throw new HttpError(400, msg('report.from-after-to'));
   if (to - from > 400 * 86_400_000) throw new HttpError(400, msg('report.too-long'));
   try {
-    return coverageScope(ctx.db, { areaPath: area, from, to, graceMs: ctx.config.confirmationGraceMs });
+    return coverageScope(ctx.db, {
+      areaPath: area,
+      from,
+      to,
+      graceMs: ctx.config.confirmationGraceMs,
+      now,
+    });
   } catch (e) {
     throw new HttpError(404, textOf(e));
   }

@@ -66,14 +66,14 @@ export function uiRoutes(ctx: HubContext) {
         let draft: Broadcast;
         try {
           draft = {
-            ...draftBroadcast(ctx.db, body, user!.id, Date.now(), lead),
+            ...draftBroadcast(ctx.db, body, user!.id, ctx.clock.now(), lead),
             ...(query.exclude ? { id: query.exclude } : {}),
           };
         } catch (e) {
           if (e instanceof DraftError) throw new HttpError(400, textOf(e));
           throw e;
         }
-        const now = Date.now();
+        const now = ctx.clock.now();
         const reviewed = query.exclude ? getBroadcast(ctx.db, query.exclude) : undefined;
         const horizon = Math.min(now + 35 * DAY, now + 400 * DAY);
         const starts = occurrencesBetween(draft, Math.min(now, draft.startsAt ?? now) - draft.durationMs, horizon);
@@ -116,7 +116,7 @@ export function uiRoutes(ctx: HubContext) {
         if (!mayDecide) throw new HttpError(403, msg('decision.not-allowed'));
         let result;
         try {
-          result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith);
+          result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith, ctx.clock.now());
         } catch (e) {
           if (e instanceof DecisionError) throw new HttpError(e.status, textOf(e));
           throw e;
@@ -136,7 +136,7 @@ export function uiRoutes(ctx: HubContext) {
         "Your own bulletins that a higher level's bulletin of the same priority now clashes with, not yet decided (e.g. the district's arrived after yours was saved)",
       tag: 'broadcasts',
       access: ['operator', 'approver', 'district', 'admin'],
-      handler: ({ user }) => clashesToDecide(ctx.db, user!),
+      handler: ({ user }) => clashesToDecide(ctx.db, user!, ctx.clock.now()),
     }),
     route({
       method: 'get',
@@ -220,7 +220,7 @@ export function uiRoutes(ctx: HubContext) {
         if (!withinScope(user!.scope, body.areaPath))
           throw new HttpError(403, msg('area.outside-scope', { path: body.areaPath, scope: user!.scope }));
         try {
-          const w = addQuietHours(ctx.db, body, user!.id);
+          const w = addQuietHours(ctx.db, body, user!.id, ctx.clock.now());
           audit(ctx.db, user!.id, 'quiet-hours.add', w.areaPath, { start: w.start, end: w.end });
           res.status(201);
           return w;
