@@ -8,7 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import { AgentClock } from './agent-clock.ts';
 import { AgentStore } from './store.ts';
 import { Timeline, type OccurrenceResult } from './timeline.ts';
-import { HubMessages } from './hub-messages.ts';
+import { HubMessages } from './inbound-messages.ts';
 import { HubPresence } from './hub-presence.ts';
 import type { PlaybackOutput } from './playback.ts';
 import type { MediaCache } from './media-cache.ts';

@@ -28,7 +28,7 @@ import { ReceiptOutbox } from './receipts.ts';
 import { ClockSync } from './clock-sync.ts';
 import { AgentClock, type OffsetSource } from './agent-clock.ts';
 import { HubPresence } from './hub-presence.ts';
-import { HubMessages, type HubMessageHandlers } from './hub-messages.ts';
+import { HubMessages, type HubMessageHandlers } from './inbound-messages.ts';
 import { MqttSession } from './session.ts';
 import { TelemetryReporter, buildTelemetry } from './telemetry.ts';
 
