@@ -2,7 +2,7 @@
 // slug path such as "ha-noi/thanh-xuan/ha-dinh" that doubles as the MQTT area topic.
 import { assertAreaPath, MAX_AREA_DEPTH, SLUG_PATTERN } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 export interface Area {
   id: number;

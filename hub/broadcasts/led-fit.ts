@@ -7,7 +7,7 @@ import type { LedDisplay, LedMessage } from '../../protocol/index.ts';
 import { messageRefusals, type MessageRefusal } from '../../firmware-bridge/led/alpha/message-fit.ts';
 import { MAX_PICTURE_WIDTH } from '../../firmware-bridge/led/alpha/page-view.ts';
 import { resolveTargets } from '../devices/devices.ts';
-import { msg, type LedProblem, type Message } from '../messages.ts';
+import { msg, type LedProblem, type Message } from '../text/index.ts';
 
 export function toProblem(r: MessageRefusal): LedProblem {
   if (r.kind === 'too-many-chars') return { kind: 'chars', page: r.page, line: r.line, chars: r.chars, max: r.max };

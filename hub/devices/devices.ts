@@ -12,7 +12,7 @@ import type { Db } from '../db/database.ts';
 import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
 import { randomSecret } from '../auth/passwords.ts';
 import { checkDeviceSecret, digestDeviceSecret, isCurrentScheme, newDeviceSecret } from './device-secret.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 export const ENROL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -179,6 +179,6 @@ export function confirmSummary(devices: Array<{ state: string }>, counts?: Recor
 /** "Đã phát 2/3 · Lỗi 1" */
 export const summaryText = (s: ConfirmSummary) =>
   [
-    `${tx('Đã phát', 'Played')} ${s.played}/${s.total}`,
+    `${pick(RESULT, 'played')} ${s.played}/${s.total}`,
     ...s.apart.map((a) => `${pick(RESULT, a.result)} ${a.count}`),
   ].join(' · ');

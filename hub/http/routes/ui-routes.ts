@@ -30,7 +30,7 @@ import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
 import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
-import { msg, textOf } from '../../messages.ts';
+import { msg, textOf } from '../../text/index.ts';
 
 const DAY = 86_400_000;
 
