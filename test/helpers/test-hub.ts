@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadHubConfig } from '../../hub/config.ts';
+import { parseHubConfig } from '../../hub/config.ts';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 
@@ -25,7 +25,7 @@ export async function startTestHub(
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-')),
   opts: { now?: () => number; fetch?: typeof fetch } = {},
 ): Promise<TestHub> {
-  const config = loadHubConfig({
+  const config = parseHubConfig({
     httpPort: 0,
     mqttPort: 0,
     httpHost: '127.0.0.1',
