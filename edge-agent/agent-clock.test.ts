@@ -3,7 +3,13 @@
 // and the reaction to a new hub instance (rate-limited).
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSigningKeys, seal, topics as makeTopics, type ScheduleItem } from '../protocol/index.ts';
+import {
+  DAY_MS as DAY,
+  generateSigningKeys,
+  seal,
+  topics as makeTopics,
+  type ScheduleItem,
+} from '../protocol/index.ts';
 import { createPublicKey } from 'node:crypto';
 import { AgentClock } from './agent-clock.ts';
 import { AgentStore } from './store.ts';
@@ -15,7 +21,6 @@ import type { MediaCache } from './media-cache.ts';
 import { sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 
 const MIN = 60_000;
-const DAY = 24 * 3600_000;
 
 /** A settable device clock and a settable monotonic clock. */
 function clocks(deviceStart = Date.now()) {

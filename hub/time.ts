@@ -3,7 +3,6 @@
 import { LocalizedError, msg } from './text/index.ts';
 
 export const VN_OFFSET_MS = 7 * 3600_000;
-export const VN_TZ = 'Asia/Ho_Chi_Minh';
 
 /** Parses an ISO date-time; without an explicit offset it is taken as Vietnam wall time. */
 export function parseVnDateTime(text: string): number {

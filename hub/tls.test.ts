@@ -8,12 +8,12 @@ import { makeServerCert, makeTestCa, type ServerCert, type TestCa } from '../tes
 import { hubTlsFromConfig, loadHubTls } from './tls.ts';
 import { parseHubConfig } from './config.ts';
 import { startHub } from './main.ts';
+import { DAY_MS as DAY } from '../protocol/index.ts';
 
 let dir: string;
 let ca: TestCa;
 let good: ServerCert;
 let other: ServerCert;
-const DAY = 86_400_000;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-tls-'));

@@ -6,3 +6,5 @@ export * from './clock.ts';
 export * from './canonical-json.ts';
 export * from './geo.ts';
 export * from './settings.ts';
+export * from './time-units.ts';
+export * from './area-scope.ts';

@@ -57,14 +57,5 @@ export function createArea(
   return getArea(db, Number(info.lastInsertRowid))!;
 }
 
-/** True if `path` is `scope` itself or lies below it. A null scope covers everything. */
-export function withinScope(scope: string | null, path: string): boolean {
-  return scope === null || path === scope || path.startsWith(scope + '/');
-}
-
-/** Ids of an area and all areas below it. */
-export function subtreeIds(db: Db, path: string): number[] {
-  return (db.prepare("SELECT id FROM areas WHERE path = ? OR path LIKE ? || '/%'").all(path, path) as any[]).map(
-    (r) => r.id,
-  );
-}
+// The scope test is protocol's, shared with the dispatcher and the web UI.
+export { withinScope } from '../../protocol/index.ts';

@@ -13,11 +13,11 @@ import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
 let mediaId: number;
-const DAY = 86_400_000;
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { fitPage, sentLines } from '../../firmware-bridge/led/alpha/message-fit.
 import { ledLength } from '../../firmware-bridge/led/text.ts';
 import { measureLine, VN5X7_METRICS } from '../../firmware-bridge/led/render/index.ts';
 import { tx } from './i18n.ts';
-import { inScope } from './session.ts';
+import { withinScope } from '../../protocol/area-scope.ts';
 import type { LedPageInput } from './led-layout.ts';
 
 export type { LedDisplay };
@@ -84,7 +84,9 @@ export function targetedBoards(devices: DeviceRecord[], targets: Targets | null)
     .filter((d) => d.kind === 'led')
     .filter(
       (d) =>
-        targets === null || targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
+        targets === null ||
+        targets.areas.some((a) => withinScope(a, d.areaPath)) ||
+        (targets.devices ?? []).includes(d.id),
     )
     .map(boardFromDevice);
 }

@@ -26,8 +26,8 @@ import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } fr
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf, zodMessage } from '../../text/index.ts';
+import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
-const DAY = 86_400_000;
 /** Device rows of a broadcast's detail per page: by default, and at most. */
 export const DEVICE_PAGE = 500;
 export const DEVICE_PAGE_MAX = 5000;

@@ -31,8 +31,7 @@ import { audit } from '../../audit.ts';
 import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
-
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
 export function uiRoutes(ctx: HubContext) {
   const waveforms = createWaveforms({
