@@ -11,6 +11,12 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
+/** A folder removed after the test. */
+function folder(): string {
+  const tmp = tempDir();
+  cleanups.push(tmp.cleanup);
+  return tmp.dir;
+}
 
 describe('agent config', () => {
   it('reads YAML, resolves dataDir against the file, applies defaults and WARDCAST_* overrides', () => {
@@ -56,9 +62,8 @@ describe('agent config', () => {
   });
 
   it("takes flags over the environment, the environment over the file (the hub's order)", () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.cleanup);
-    const file = path.join(tmp.dir, 'agent.json');
+    const dir = folder();
+    const file = path.join(dir, 'agent.json');
     writeFileSync(
       file,
       JSON.stringify({
@@ -75,21 +80,18 @@ describe('agent config', () => {
       hubUrl: 'http://from-flag:8080',
       mqttUrl: 'mqtt://from-env:1883',
       logLevel: 'warn',
-      dataDir: path.join(tmp.dir, 'data'),
+      dataDir: path.join(dir, 'data'),
     });
   });
 
   it('names the file when it is not valid YAML, and refuses a list at the top', () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.cleanup);
-    const bad = path.join(tmp.dir, 'agent.yaml');
+    const dir = folder();
+    const bad = path.join(dir, 'agent.yaml');
     writeFileSync(bad, 'dataDir: [unclosed');
     expect(() => loadAgentConfig(bad, {}, {})).toThrow(`agent config ${bad} is not valid YAML`);
     writeFileSync(bad, '- a\n- b\n');
     expect(() => loadAgentConfig(bad, {}, {})).toThrow(/top level must be a mapping/);
-    expect(() => loadAgentConfig(path.join(tmp.dir, 'none.yaml'), {}, {})).toThrow(
-      /cannot read agent config .*none\.yaml/,
-    );
+    expect(() => loadAgentConfig(path.join(dir, 'none.yaml'), {}, {})).toThrow(/cannot read agent config .*none\.yaml/);
   });
 
   it('names the bad field', () => {
