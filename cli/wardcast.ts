@@ -44,18 +44,14 @@ const hubFlags = (cmd: Command) =>
 
 // The hub's modules load only for hub commands: an agent on a small board never parses them.
 async function hubConfigFrom(opts: Record<string, string | undefined>, defaults: Record<string, unknown> = {}) {
-  const { configFromEnv, configFromFile, loadHubConfig } = await import('../hub/main.ts');
-  return loadHubConfig(defaults, opts.config ? configFromFile(opts.config) : undefined, configFromEnv(), {
-    httpPort: opts.httpPort,
-    mqttPort: opts.mqttPort,
-    dataDir: opts.dataDir,
-    mqttUrl: opts.mqttUrl,
-    logLevel: opts.logLevel,
-    tlsCert: opts.tlsCert,
-    tlsKey: opts.tlsKey,
-    mqttTlsPort: opts.mqttTlsPort,
-    mqttCaFile: opts.mqttCaFile,
-  });
+  const { HUB_FLAGS, loadHubConfig } = await import('../hub/main.ts');
+  return loadHubConfig({ defaults, file: opts.config, flags: flagValues(opts, HUB_FLAGS) });
+}
+
+/** The settings the flags give: commander names an option's value by its flag in camelCase. */
+function flagValues(opts: Record<string, unknown>, flags: Record<string, string | undefined>) {
+  const camel = (flag: string) => flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  return Object.fromEntries(Object.entries(flags).map(([key, flag]) => [key, flag ? opts[camel(flag)] : undefined]));
 }
 
 hubFlags(
@@ -95,18 +91,8 @@ program
   )
   .option('--log-level <level>')
   .action(async (opts) => {
-    const { loadAgentConfig, startAgent } = await import('../edge-agent/main.ts');
-    const overrides = Object.fromEntries(
-      Object.entries({
-        dataDir: opts.dataDir,
-        hubUrl: opts.hub,
-        mqttUrl: opts.mqtt,
-        enrolToken: opts.enrolToken,
-        logLevel: opts.logLevel,
-        caFile: opts.caFile,
-      }).filter(([, v]) => v !== undefined),
-    );
-    const agent = await startAgent(loadAgentConfig(opts.config, overrides));
+    const { AGENT_FLAGS, loadAgentConfig, startAgent } = await import('../edge-agent/main.ts');
+    const agent = await startAgent(loadAgentConfig(opts.config, flagValues(opts, AGENT_FLAGS)));
     stopOnSignal(() => agent.stop());
   });
 

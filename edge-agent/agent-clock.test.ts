@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DAY_MS as DAY,
   generateSigningKeys,
   seal,
   systemClock,
@@ -15,14 +16,13 @@ import { createPublicKey } from 'node:crypto';
 import { AgentClock } from './agent-clock.ts';
 import { AgentStore } from './store.ts';
 import { Timeline, type OccurrenceResult } from './timeline.ts';
-import { HubMessages } from './hub-messages.ts';
+import { HubMessages } from './inbound-messages.ts';
 import { HubPresence } from './hub-presence.ts';
 import type { PlaybackOutput } from './playback.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 
 const MIN = 60_000;
-const DAY = 24 * 3600_000;
 
 /** A settable device clock (on real timers) and a settable monotonic clock. */
 function clocks(deviceStart = Date.now()) {

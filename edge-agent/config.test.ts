@@ -1,4 +1,4 @@
-// Config loading (YAML file + environment) with defaults and errors that name the field, and the
+// Config loading (YAML file, environment, flags) with defaults and errors that name the field, and the
 // reconnect backoff that keeps thousands of agents from reconnecting in lockstep.
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,12 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
+/** A folder removed after the test. */
+function folder(): string {
+  const tmp = tempDir();
+  cleanups.push(tmp.cleanup);
+  return tmp.dir;
+}
 
 describe('agent config', () => {
   it('reads YAML, resolves dataDir against the file, applies defaults and WARDCAST_* overrides', () => {
@@ -53,6 +59,39 @@ describe('agent config', () => {
       audioOutput: 'null',
       amplifier: { warmUpMs: 1500, tailMs: 1000, minPlayingCurrentMa: 150 },
     });
+  });
+
+  it("takes flags over the environment, the environment over the file (the hub's order)", () => {
+    const dir = folder();
+    const file = path.join(dir, 'agent.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dataDir: './data',
+        hubUrl: 'http://from-file:8080',
+        mqttUrl: 'mqtt://from-file:1883',
+        logLevel: 'warn',
+        profile: { kind: 'led', board: { driver: 'simulated' } },
+      }),
+    );
+    const env = { WARDCAST_HUB_URL: 'http://from-env:8080', WARDCAST_MQTT_URL: 'mqtt://from-env:1883' };
+    const cfg = loadAgentConfig(file, { hubUrl: 'http://from-flag:8080' }, env);
+    expect(cfg).toMatchObject({
+      hubUrl: 'http://from-flag:8080',
+      mqttUrl: 'mqtt://from-env:1883',
+      logLevel: 'warn',
+      dataDir: path.join(dir, 'data'),
+    });
+  });
+
+  it('names the file when it is not valid YAML, and refuses a list at the top', () => {
+    const dir = folder();
+    const bad = path.join(dir, 'agent.yaml');
+    writeFileSync(bad, 'dataDir: [unclosed');
+    expect(() => loadAgentConfig(bad, {}, {})).toThrow(`agent config ${bad} is not valid YAML`);
+    writeFileSync(bad, '- a\n- b\n');
+    expect(() => loadAgentConfig(bad, {}, {})).toThrow(/top level must be a mapping/);
+    expect(() => loadAgentConfig(path.join(dir, 'none.yaml'), {}, {})).toThrow(/cannot read agent config .*none\.yaml/);
   });
 
   it('names the bad field', () => {

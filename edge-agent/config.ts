@@ -1,10 +1,10 @@
 // The agent's configuration: one zod schema, validated at start with errors that name the field.
-// loadAgentConfig reads a YAML or JSON file and applies WARDCAST_* environment overrides.
+// loadAgentConfig layers a YAML or JSON file, WARDCAST_* variables and flags (protocol/settings.ts).
+// Each setting's .describe() is its documentation (docs/settings.md).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import YAML from 'yaml';
-import { describeZodError } from '../protocol/index.ts';
+import { describeZodError, envSettings, loadSettings, settingsFile } from '../protocol/index.ts';
 import { HardwareProfile } from '../firmware-bridge/hardware.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -22,49 +22,75 @@ const url = (schemes: string[]) =>
   );
 
 export const AgentConfig = z.strictObject({
-  /** Where identity, SQLite store and media cache live. Created with mode 0700. */
-  dataDir: z.string().min(1),
-  /** Base URL of the hub's HTTP API (enrolment, media), e.g. http://hub.local:8080 */
-  hubUrl: url(['http:', 'https:']),
-  /** MQTT broker, e.g. mqtt://hub.local:1883 */
-  mqttUrl: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']),
-  /** One-time enrolment token; needed only on the first start (no identity in dataDir yet). */
-  enrolToken: z.string().min(16).max(200).optional(),
-  profile: HardwareProfile,
-  telemetryIntervalMs: z.number().int().min(1000).default(15_000),
-  clockSyncIntervalMs: z.number().int().min(1000).default(60_000),
-  /** How late an item may still start; later than that it is recorded as missed/skipped. */
-  lateGraceMs: z.number().int().nonnegative().default(60_000),
-  /** How often unacknowledged receipts are published again. */
-  receiptRetryMs: z.number().int().min(100).default(10_000),
+  dataDir: z.string().min(1).describe('where identity, SQLite store and media cache live; created with mode 0700'),
+  hubUrl: url(['http:', 'https:']).describe(
+    "base URL of the hub's HTTP API (enrolment, media), e.g. http://hub.local:8080",
+  ),
+  mqttUrl: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']).describe('MQTT broker, e.g. mqtt://hub.local:1883'),
+  enrolToken: z
+    .string()
+    .min(16)
+    .max(200)
+    .optional()
+    .describe('one-time enrolment token; needed only on the first start (no identity in dataDir yet)'),
+  profile: HardwareProfile.describe(
+    'the hardware: speaker amplifier or LED board (docs/hardware.md, docs/led-boards.md)',
+  ),
+  telemetryIntervalMs: z.number().int().min(1000).default(15_000).describe('how often telemetry goes out, in ms'),
+  clockSyncIntervalMs: z.number().int().min(1000).default(60_000).describe("how often the hub's time is asked, in ms"),
+  lateGraceMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(60_000)
+    .describe('how late an item may still start, in ms; later than that it is recorded as missed or skipped'),
+  receiptRetryMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('how often unacknowledged receipts are published again, in ms'),
   /**
-   * Reconnect backoff: first delay, cap, and ± jitter fraction. The cap is 15 s, not a minute: the
-   * jitter already spreads a reconnect storm (thousands of agents over ±30 % of the delay), while a
-   * longer cap only delays receipts and presence after a hub outage. test/bench/reconnect-bench.ts,
-   * 1000 agents, 10 min outage: back within 19.4 s at most (60 s cap: 77 s), at a peak of ~80
-   * connections per second (60 s cap: ~30), which a broker takes in its stride.
+   * The reconnect cap is 15 s, not a minute: the jitter already spreads a reconnect storm
+   * (thousands of agents over ±30 % of the delay), while a longer cap only delays receipts and
+   * presence after a hub outage. test/bench/reconnect-bench.ts, 1000 agents, 10 min outage: back
+   * within 19.4 s at most (60 s cap: 77 s), at a peak of ~80 connections per second (60 s cap:
+   * ~30), which a broker takes in its stride.
    */
-  reconnectMinMs: z.number().int().min(10).default(1000),
-  reconnectMaxMs: z.number().int().min(10).default(15_000),
-  reconnectJitter: z.number().min(0).max(1).default(0.3),
-  /**
-   * How long the agent waits for the first clock sample of a run before acting on a saved offset
-   * (judging items late or missed) or, with none saved, before starting items by its own clock.
-   */
-  clockTrustWaitMs: z.number().int().min(0).default(30_000),
-  /** The least time between two reactions to a new hub instance coming online (hub/status is unsigned). */
-  hubBirthMinIntervalMs: z.number().int().min(0).default(5000),
-  /** Explicit ffmpeg binary; otherwise FFMPEG_PATH, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH. */
-  ffmpegPath: z.string().optional(),
-  agentVersion: z.string().max(40).default('0.1.0'),
-  logLevel: z.enum(LOG_LEVELS).default('info'),
+  reconnectMinMs: z.number().int().min(10).default(1000).describe('first reconnect delay, in ms'),
+  reconnectMaxMs: z.number().int().min(10).default(15_000).describe('longest reconnect delay, in ms'),
+  reconnectJitter: z.number().min(0).max(1).default(0.3).describe('± jitter of each reconnect delay, as a fraction'),
+  clockTrustWaitMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe(
+      'how long the agent waits for the first clock sample of a run before acting on a saved offset (judging items late or missed) or, with none saved, before starting items by its own clock, in ms',
+    ),
+  hubBirthMinIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe(
+      'the least time between two reactions to a new hub instance coming online (hub/status is unsigned), in ms',
+    ),
+  ffmpegPath: z
+    .string()
+    .optional()
+    .describe('explicit ffmpeg binary; otherwise FFMPEG_PATH, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH'),
+  agentVersion: z.string().max(40).default('0.1.0').describe('the version the agent reports'),
+  logLevel: z.enum(LOG_LEVELS).default('info').describe('fatal, error, warn, info, debug, trace or silent'),
 
   // --- TLS (tls-options.ts, docs/security.md)
-  /**
-   * PEM CA certificate(s) that sign the hub's certificate; then only they are trusted, and hubUrl
-   * and mqttUrl must be https:// and mqtts:// (or wss://). Without it, the public CAs.
-   */
-  caFile: z.string().min(1).optional(),
+  caFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "PEM CA certificate(s) that sign the hub's certificate; then only they are trusted, and hubUrl and mqttUrl must be https:// and mqtts:// (or wss://). Without it, the public CAs",
+    ),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 /** What callers may pass: defaults still to apply. */
@@ -76,8 +102,8 @@ export function parseAgentConfig(raw: unknown, source = 'agent config'): AgentCo
   return r.data;
 }
 
-/** Environment variables that override (or supply) config fields. */
-export const ENV_OVERRIDES: Record<string, keyof AgentConfig> = {
+/** Environment variables, by name: the setting each gives. */
+export const AGENT_ENV: Record<string, keyof AgentConfig> = {
   WARDCAST_DATA_DIR: 'dataDir',
   WARDCAST_HUB_URL: 'hubUrl',
   WARDCAST_MQTT_URL: 'mqttUrl',
@@ -88,43 +114,36 @@ export const ENV_OVERRIDES: Record<string, keyof AgentConfig> = {
   WARDCAST_LATE_GRACE_MS: 'lateGraceMs',
   WARDCAST_CA_FILE: 'caFile',
 };
-const NUMERIC = new Set<keyof AgentConfig>(['telemetryIntervalMs', 'clockSyncIntervalMs', 'lateGraceMs']);
+const NUMERIC = new Set<string>(['telemetryIntervalMs', 'clockSyncIntervalMs', 'lateGraceMs']);
+
+/** Command-line flags of `wardcast agent` (cli/wardcast.ts), by setting. */
+export const AGENT_FLAGS: Partial<Record<keyof AgentConfig, string>> = {
+  dataDir: '--data-dir',
+  hubUrl: '--hub',
+  mqttUrl: '--mqtt',
+  enrolToken: '--enrol-token',
+  caFile: '--ca-file',
+  logLevel: '--log-level',
+};
 
 /**
- * Reads a YAML or JSON config file (optional), applies `overrides`, then environment variables
- * (WARDCAST_*), and validates the result. A relative dataDir in the file is relative to the file.
+ * The agent's settings: flags > environment > config file (YAML, or JSON by its name) > the
+ * schema's defaults (protocol/settings.ts, the same order as the hub's). Paths in the file are
+ * relative to the file.
  */
 export function loadAgentConfig(
   file?: string,
-  overrides: Partial<AgentConfigInput> = {},
+  flags: Partial<AgentConfigInput> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): AgentConfig {
-  let fromFile: Record<string, unknown> = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new Error(`cannot read agent config ${file}: ${(e as Error).message}`);
-    }
-    try {
-      const parsed = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed)))
-        throw new Error('the top level must be a mapping');
-      fromFile = parsed ?? {};
-    } catch (e) {
-      throw new Error(
-        `agent config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
-      );
-    }
-    if (typeof fromFile.dataDir === 'string') fromFile.dataDir = path.resolve(path.dirname(file), fromFile.dataDir);
-    if (typeof fromFile.caFile === 'string') fromFile.caFile = path.resolve(path.dirname(file), fromFile.caFile);
-  }
-  const merged: Record<string, unknown> = { ...fromFile, ...overrides };
-  for (const [name, key] of Object.entries(ENV_OVERRIDES)) {
-    const v = env[name];
-    if (v === undefined || v === '') continue;
-    merged[key] = NUMERIC.has(key) ? Number(v) : v;
-  }
-  return parseAgentConfig(merged, file ? `agent config ${file}` : 'agent config');
+  const what = file ? `agent config ${file}` : 'agent config';
+  const fromFile = file ? settingsFile(file, (f) => readFileSync(f, 'utf8'), what) : undefined;
+  for (const key of ['dataDir', 'caFile'])
+    if (file && typeof fromFile?.[key] === 'string')
+      fromFile[key] = path.resolve(path.dirname(file), fromFile[key] as string);
+  return loadSettings(
+    AgentConfig,
+    { file: fromFile, env: envSettings(env, AGENT_ENV, NUMERIC), flags },
+    `${what} is invalid`,
+  );
 }

@@ -25,7 +25,7 @@ import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 
 // The agent's public entry: what the `wardcast` command (cli/) uses besides startAgent.
-export { loadAgentConfig, parseAgentConfig, type AgentConfig } from './config.ts';
+export { AGENT_FLAGS, loadAgentConfig, parseAgentConfig, type AgentConfig } from './config.ts';
 import { ensureIdentity } from './identity.ts';
 import { loadHubTrust } from './tls-options.ts';
 import { AgentStore } from './store.ts';
@@ -38,7 +38,7 @@ import { ReceiptOutbox } from './receipts.ts';
 import { ClockSync } from './clock-sync.ts';
 import { AgentClock, type OffsetSource } from './agent-clock.ts';
 import { HubPresence } from './hub-presence.ts';
-import { HubMessages, type HubMessageHandlers } from './hub-messages.ts';
+import { HubMessages, type HubMessageHandlers } from './inbound-messages.ts';
 import { MqttSession } from './session.ts';
 import { TelemetryReporter, buildTelemetry } from './telemetry.ts';
 

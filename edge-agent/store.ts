@@ -13,9 +13,8 @@
 // measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
+import { DAY_MS as DAY, ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
 
-const DAY = 24 * 3600_000;
 /** Results of occurrences are remembered this long so an old manifest never makes one play twice. */
 const RESULT_RETENTION_MS = 14 * DAY;
 /** Manifest items that ended longer ago than this are not stored at all. */

@@ -1,10 +1,10 @@
-// Hub configuration: defaults < YAML/JSON file < environment < flags, validated by one schema so a
-// bad value stops the hub at start with a message that names the setting.
+// Hub configuration: defaults < YAML/JSON file < environment < flags (one loader for hub and
+// agent, protocol/settings.ts), validated by one schema so a bad value stops the hub at start with
+// a message that names the setting. Each setting's .describe() is its documentation (docs/settings.md).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_TOPIC_PREFIX, describeZodError } from '../protocol/index.ts';
+import { DEFAULT_TOPIC_PREFIX, envSettings, loadSettings, settingsFile } from '../protocol/index.ts';
 import { DEFAULT_TTS_COMMAND, templateProblems } from './tts/engine.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,84 +22,129 @@ export const TtsConfig = z
       .default(DEFAULT_TTS_COMMAND)
       .superRefine((c, ctx) => {
         for (const p of templateProblems(c)) ctx.addIssue({ code: 'custom', message: p });
-      }),
-    voice: z.string().min(1).default('vi'),
-    /** What the UI and the media record call the engine; by default the program's name. */
-    name: z.string().min(1).optional(),
-    maxChars: z.coerce.number().int().min(100).max(50_000).default(5000),
-    timeoutMs: z.coerce.number().int().min(1000).default(120_000),
+      })
+      .describe(
+        "the engine's command, one argument a string: {voice}, {out}, {textFile} or {text} are filled in (docs/tts.md)",
+      ),
+    voice: z.string().min(1).default('vi').describe('the voice the engine reads with'),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("what the UI and the media record call the engine; by default the program's name"),
+    maxChars: z.coerce.number().int().min(100).max(50_000).default(5000).describe('the longest text, in characters'),
+    timeoutMs: z.coerce.number().int().min(1000).default(120_000).describe('how long the engine may take, in ms'),
   })
   .strict();
 export type TtsConfig = z.infer<typeof TtsConfig>;
 
 export const HubConfig = z.object({
-  httpPort: port.default(8080),
-  httpHost: z.string().default('0.0.0.0'),
+  httpPort: port.default(8080).describe('HTTP port of the API and web UI'),
+  httpHost: z.string().default('0.0.0.0').describe('address the HTTP server listens on'),
   mqttPort: port.default(1883).describe('embedded broker TCP port'),
-  mqttHost: z.string().default('0.0.0.0'),
-  /** An external broker (e.g. mosquitto) instead of the embedded aedes. */
-  mqttUrl: z.string().url().optional(),
-  mqttUsername: z.string().optional(),
-  mqttPassword: z.string().optional(),
-  /** The broker address agents are told to use (defaults to the embedded broker on this host). */
-  publicMqttUrl: z.string().optional(),
-  dataDir: z.string().default('./data'),
+  mqttHost: z.string().default('0.0.0.0').describe('address the embedded broker listens on'),
+  mqttUrl: z.string().url().optional().describe('an external broker (e.g. Mosquitto) instead of the embedded aedes'),
+  mqttUsername: z.string().optional().describe("the hub's login on an external broker"),
+  mqttPassword: z.string().optional().describe('its password (wins over mqttPasswordFile)'),
+  publicMqttUrl: z
+    .string()
+    .optional()
+    .describe('the broker address agents are told to use (default: the embedded broker on this host)'),
+  dataDir: z.string().default('./data').describe('where the database, media and keys live'),
   topicPrefix: z
     .string()
     .regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, 'lowercase letters, digits, "/", "_" and "-"')
-    .default(DEFAULT_TOPIC_PREFIX),
-  adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
-  ffmpegPath: z.string().optional(),
-  loudnessTargetLufs: z.coerce.number().min(-40).max(-5).default(-16),
-  truePeakDbtp: z.coerce.number().min(-9).max(0).default(-1.5),
+    .default(DEFAULT_TOPIC_PREFIX)
+    .describe('the first part of every MQTT topic'),
+  adminPassword: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .optional()
+    .describe(
+      "the admin user's password; by default random, printed once when the user is created; setting it later resets it",
+    ),
+  ffmpegPath: z
+    .string()
+    .optional()
+    .describe('the ffmpeg binary; by default ffmpeg-static, then @ffmpeg-installer/ffmpeg, then ffmpeg on PATH'),
+  loudnessTargetLufs: z.coerce
+    .number()
+    .min(-40)
+    .max(-5)
+    .default(-16)
+    .describe('loudness every bulletin is brought to, LUFS'),
+  truePeakDbtp: z.coerce.number().min(-9).max(0).default(-1.5).describe('highest true peak after normalising, dBTP'),
   maxUploadBytes: z.coerce
     .number()
     .int()
     .positive()
-    .default(200 * 1024 * 1024),
-  /** How far ahead a device's manifest reaches. */
+    .default(200 * 1024 * 1024)
+    .describe('largest upload, in bytes'),
   manifestHorizonMs: z.coerce
     .number()
     .int()
     .positive()
-    .default(7 * 24 * 3600_000),
-  /** Lead time before a "now" broadcast starts, so every speaker starts the same instant. */
-  startLeadMs: z.coerce.number().int().min(0).default(5000),
-  /** The same for emergencies: shorter, since they must air at once. */
-  emergencyLeadMs: z.coerce.number().int().min(0).default(2000),
-  /** How long past its end a silent occurrence waits before the report calls it missed. */
-  confirmationGraceMs: z.coerce.number().int().min(0).default(120_000),
-  /** A bearer token for Prometheus at /metrics (an admin's token works too). */
-  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    .default(7 * 24 * 3600_000)
+    .describe("how far ahead a device's manifest reaches, in ms"),
+  // Every speaker starts the same instant: a "now" broadcast starts after a lead time.
+  startLeadMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('lead time before a "now" broadcast starts, in ms'),
+  // Shorter for emergencies, since they must air at once.
+  emergencyLeadMs: z.coerce.number().int().min(0).default(2000).describe('lead time before an emergency starts, in ms'),
+  confirmationGraceMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(120_000)
+    .describe('how long past its end a silent occurrence waits before the report calls it missed, in ms'),
+  metricsToken: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("a bearer token for Prometheus at /metrics (an admin's token works too)"),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('fatal, error, warn, info, debug, trace or silent'),
 
   // --- TLS (docs/security.md). With tlsCert and tlsKey the HTTP port serves HTTPS (and MQTT over
   // secure WebSocket at /mqtt), the embedded broker listens with TLS on mqttTlsPort, and plain MQTT
   // stays only on loopback for the hub's own client.
-  /** PEM server certificate (leaf first, then intermediates). */
-  tlsCert: z.string().min(1).optional(),
-  /** PEM private key of tlsCert (unencrypted; mode 0600). */
-  tlsKey: z.string().min(1).optional(),
+  tlsCert: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM server certificate (leaf first, then intermediates): serve HTTPS and MQTT over TLS'),
+  tlsKey: z.string().min(1).optional().describe('PEM private key of tlsCert (unencrypted; mode 0600)'),
   mqttTlsPort: port.default(8883).describe('embedded broker MQTT-over-TLS port'),
-  /** CA certificates that sign an external broker's certificate (mqttUrl mqtts:// or wss://); default: the public CAs. */
-  mqttCaFile: z.string().min(1).optional(),
+  mqttCaFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("CA certificates that sign an external mqtts:// or wss:// broker's certificate; default: the public CAs"),
 
   // --- External broker access (docs/brokers.md) ---
-  /** A file holding the hub's broker password (first line), e.g. a container secret. */
-  mqttPasswordFile: z.string().optional(),
-  /**
-   * Who enforces per-device access on an external broker. `mosquitto-dynsec`: the hub provisions
-   * each device's client and role over Mosquitto's dynamic-security control topic. `broker`: the
-   * broker does it on its own (e.g. EMQX); the hub only logs in.
-   */
-  mqttAccess: z.enum(['mosquitto-dynsec', 'broker']).default('mosquitto-dynsec'),
+  mqttPasswordFile: z
+    .string()
+    .optional()
+    .describe("a file holding the hub's broker password (first line), e.g. a container secret"),
+  mqttAccess: z
+    .enum(['mosquitto-dynsec', 'broker'])
+    .default('mosquitto-dynsec')
+    .describe(
+      "who enforces per-device access on an external broker: mosquitto-dynsec (the hub provisions each device's client and role over Mosquitto's dynamic-security topic) or broker (the broker does it on its own, e.g. EMQX; the hub only logs in)",
+    ),
 
-  // --- Typed bulletins: text to speech ---
-  tts: TtsConfig.default(TtsConfig.parse({})),
+  tts: TtsConfig.default(TtsConfig.parse({})).describe('typed bulletins: text to speech (docs/tts.md)'),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 
-const ENV: Record<string, keyof HubConfig> = {
+/** Environment variables, by name: the setting each gives. */
+export const HUB_ENV: Record<string, keyof HubConfig> = {
   WARDCAST_HTTP_PORT: 'httpPort',
   WARDCAST_MQTT_PORT: 'mqttPort',
   WARDCAST_DATA_DIR: 'dataDir',
@@ -122,36 +167,46 @@ const ENV: Record<string, keyof HubConfig> = {
   WARDCAST_MQTT_ACCESS: 'mqttAccess',
 };
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof HubConfig, string>> {
-  const out: Partial<Record<keyof HubConfig, string>> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') out[key] = env[name];
-  return out;
+/** Command-line flags of `wardcast hub` and `wardcast demo` (cli/wardcast.ts), by setting. */
+export const HUB_FLAGS: Partial<Record<keyof HubConfig, string>> = {
+  httpPort: '--http-port',
+  mqttPort: '--mqtt-port',
+  dataDir: '--data-dir',
+  mqttUrl: '--mqtt-url',
+  logLevel: '--log-level',
+  tlsCert: '--tls-cert',
+  tlsKey: '--tls-key',
+  mqttTlsPort: '--mqtt-tls-port',
+  mqttCaFile: '--mqtt-ca-file',
+};
+
+/** Validates settings given as values (tests, scripts); the schema's defaults fill in the rest. */
+export function parseHubConfig(values: Record<string, unknown>): HubConfig {
+  return finish(loadSettings(HubConfig.strict(), { flags: values }, 'invalid hub configuration'));
 }
 
-export function configFromFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
-  }
-  try {
-    const parsed = YAML.parse(text);
-    if (parsed === null || typeof parsed !== 'object') throw new Error('expected a mapping of settings');
-    return parsed;
-  } catch (e) {
-    throw new Error(`config file ${file} is not valid YAML/JSON: ${(e as Error).message}`);
-  }
+/**
+ * The hub's settings: flags > environment > config file > `defaults` > the schema's defaults
+ * (protocol/settings.ts, the same order as the agent's).
+ */
+export function loadHubConfig(
+  sources: { file?: string; flags?: Record<string, unknown>; defaults?: Record<string, unknown> },
+  env: NodeJS.ProcessEnv = process.env,
+): HubConfig {
+  const layers = {
+    defaults: sources.defaults,
+    file: sources.file ? settingsFile(sources.file, (f) => readFileSync(f, 'utf8')) : undefined,
+    env: envSettings(env, HUB_ENV),
+    flags: sources.flags,
+  };
+  return finish(loadSettings(HubConfig.strict(), layers, 'invalid hub configuration'));
 }
 
-/** Merges layers (later wins) and validates; the error lists every bad setting by name. */
-export function loadHubConfig(...layers: Array<Record<string, unknown> | undefined>): HubConfig {
-  const merged: Record<string, unknown> = {};
-  for (const layer of layers) for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) merged[k] = v;
-  const r = HubConfig.strict().safeParse(merged);
-  if (!r.success) throw new Error(`invalid hub configuration: ${describeZodError(r.error)}`);
-  return { ...r.data, dataDir: path.resolve(r.data.dataDir), mqttPassword: brokerPassword(r.data) };
-}
+const finish = (c: HubConfig): HubConfig => ({
+  ...c,
+  dataDir: path.resolve(c.dataDir),
+  mqttPassword: brokerPassword(c),
+});
 
 /** The password wins over the file; a file that cannot be read stops the hub with its name. */
 function brokerPassword(c: { mqttPassword?: string; mqttPasswordFile?: string }): string | undefined {

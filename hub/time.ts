@@ -1,9 +1,8 @@
 // Vietnam keeps one offset all year (UTC+7, no daylight saving), so wall-clock conversion is a
 // fixed shift; every time a user types or reads is Asia/Ho_Chi_Minh.
-import { LocalizedError, msg } from './messages.ts';
+import { LocalizedError, msg } from './text/index.ts';
 
 export const VN_OFFSET_MS = 7 * 3600_000;
-export const VN_TZ = 'Asia/Ho_Chi_Minh';
 
 /** Parses an ISO date-time; without an explicit offset it is taken as Vietnam wall time. */
 export function parseVnDateTime(text: string): number {

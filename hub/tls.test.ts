@@ -6,14 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCert, makeTestCa, type ServerCert, type TestCa } from '../test/helpers/test-certs.ts';
 import { hubTlsFromConfig, loadHubTls } from './tls.ts';
-import { loadHubConfig } from './config.ts';
+import { parseHubConfig } from './config.ts';
 import { startHub } from './main.ts';
+import { DAY_MS as DAY } from '../protocol/index.ts';
 
 let dir: string;
 let ca: TestCa;
 let good: ServerCert;
 let other: ServerCert;
-const DAY = 86_400_000;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-tls-'));
@@ -79,7 +79,7 @@ describe('hub TLS settings', () => {
 
   it('stops the hub at start, before it opens anything, with the setting named', async () => {
     const data = path.join(dir, 'data');
-    const config = loadHubConfig({
+    const config = parseHubConfig({
       dataDir: data,
       httpPort: 0,
       mqttPort: 0,

@@ -1,9 +1,9 @@
 // Request validation problems in Vietnamese, issue by issue, for the "errorVi" of a 400: the same
 // issues describeZodError (protocol/schemas.ts) lists in English, translated by zod issue code.
-// Messages set with zodMessage (hub/messages.ts) bring their own Vietnamese; a custom message
+// Messages set with zodMessage (hub/text/) bring their own Vietnamese; a custom message
 // without one stays in English.
 import type { z } from 'zod';
-import { zodMessageVi } from './messages.ts';
+import { zodMessageVi } from './text/index.ts';
 
 /** Field names as an official knows them; other keys are shown as they are. */
 const FIELD_VI: Record<string, string> = {

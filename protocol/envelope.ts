@@ -93,15 +93,6 @@ export type RejectReason =
   | 'expired'
   | 'not-yet-valid'
   | 'replayed';
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'invalid',
-  'unsigned',
-  'forged',
-  'wrong-target',
-  'expired',
-  'not-yet-valid',
-  'replayed',
-];
 
 export type OpenResult =
   | { ok: true; envelope: SignedEnvelope; body: HubBody }

@@ -6,3 +6,6 @@ export * from './target.ts';
 export * from './clock.ts';
 export * from './canonical-json.ts';
 export * from './geo.ts';
+export * from './settings.ts';
+export * from './time-units.ts';
+export * from './area-scope.ts';

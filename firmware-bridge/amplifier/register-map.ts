@@ -7,8 +7,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import YAML from 'yaml';
 import { describeZodError } from '../../protocol/schemas.ts';
+import { parseYamlOrJson } from '../../protocol/settings.ts';
 import type { ReadbackValue } from './amplifier.ts';
 
 const address = z.number().int().min(0).max(65535);
@@ -125,15 +125,7 @@ export function loadRegisterMap(ref: string, baseDir = process.cwd()): RegisterM
     file = path.resolve(baseDir, ref);
     if (!existsSync(file)) throw new Error(`register map file ${file} does not exist`);
   }
-  const text = readFileSync(file, 'utf8');
-  let raw: unknown;
-  try {
-    raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-  } catch (e) {
-    throw new Error(
-      `register map ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
-    );
-  }
+  const raw = parseYamlOrJson(readFileSync(file, 'utf8'), file, `register map ${file}`);
   return parseRegisterMap(raw, `register map ${file}`);
 }
 

@@ -2,7 +2,7 @@
 // slug path such as "ha-noi/thanh-xuan/ha-dinh" that doubles as the MQTT area topic.
 import { assertAreaPath, MAX_AREA_DEPTH, SLUG_PATTERN } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 export interface Area {
   id: number;
@@ -57,14 +57,5 @@ export function createArea(
   return getArea(db, Number(info.lastInsertRowid))!;
 }
 
-/** True if `path` is `scope` itself or lies below it. A null scope covers everything. */
-export function withinScope(scope: string | null, path: string): boolean {
-  return scope === null || path === scope || path.startsWith(scope + '/');
-}
-
-/** Ids of an area and all areas below it. */
-export function subtreeIds(db: Db, path: string): number[] {
-  return (db.prepare("SELECT id FROM areas WHERE path = ? OR path LIKE ? || '/%'").all(path, path) as any[]).map(
-    (r) => r.id,
-  );
-}
+// The scope test is protocol's, shared with the dispatcher and the web UI.
+export { withinScope } from '../../protocol/index.ts';

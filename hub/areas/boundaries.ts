@@ -16,7 +16,7 @@ import {
   type OutlinePlace,
   type OutlineSubject,
   type Text,
-} from '../messages.ts';
+} from '../text/index.ts';
 import { issueVi } from '../zod-vi.ts';
 
 /** Enough for a detailed ward outline; more is a sign the file needs simplifying (e.g. mapshaper). */
@@ -53,7 +53,7 @@ export class BoundaryError extends LocalizedError {
 export class BoundaryScopeError extends BoundaryError {}
 
 // Structure first (zod), then the rules a map needs, with messages that name the ring. Every
-// message is a catalogue entry (hub/messages.ts): the place ("ring 0 of polygon 1") is data that
+// message is a catalogue entry (hub/text/): the place ("ring 0 of polygon 1") is data that
 // both languages render.
 const PositionSchema = z
   .array(z.number())

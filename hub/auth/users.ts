@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { hashPassword, randomSecret, verifyPassword } from './passwords.ts';
 import { getArea, getAreaByPath } from '../areas/areas.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 export type Role = 'operator' | 'approver' | 'district' | 'admin';
 export const ROLES: Role[] = ['operator', 'approver', 'district', 'admin'];

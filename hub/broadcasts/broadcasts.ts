@@ -12,7 +12,7 @@ import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
 import { ledMisfit } from './led-fit.ts';
 import { audit } from '../audit.ts';
-import { LocalizedError, msg, textOf, zodMessage, type Text } from '../messages.ts';
+import { LocalizedError, msg, textOf, zodMessage, type Text } from '../text/index.ts';
 
 export const BroadcastInput = z
   .object({

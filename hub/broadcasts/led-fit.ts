@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { LedDisplay, LedMessage } from '../../protocol/index.ts';
 import { MAX_PICTURE_WIDTH, messageRefusals, type MessageRefusal } from '../../firmware-bridge/browser.ts';
 import { resolveTargets } from '../devices/devices.ts';
-import { msg, type LedProblem, type Message } from '../messages.ts';
+import { msg, type LedProblem, type Message } from '../text/index.ts';
 
 export function toProblem(r: MessageRefusal): LedProblem {
   if (r.kind === 'too-many-chars') return { kind: 'chars', page: r.page, line: r.line, chars: r.chars, max: r.max };

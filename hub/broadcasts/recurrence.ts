@@ -3,7 +3,7 @@
 // day this week" is one DTSTART at midnight and two daily rules with BYHOUR/BYMINUTE.
 import rrulePkg from 'rrule';
 import { VN_OFFSET_MS } from '../time.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 const { rrulestr } = rrulePkg as unknown as {
   rrulestr: (

@@ -9,10 +9,10 @@ import {
   type Telemetry,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
-import { checkSlug, getArea, getAreaByPath } from '../areas/areas.ts';
+import { checkSlug, getArea, getAreaByPath, withinScope } from '../areas/areas.ts';
 import { randomSecret } from '../auth/passwords.ts';
 import { checkDeviceSecret, digestDeviceSecret, isCurrentScheme, newDeviceSecret } from './device-secret.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 
 export const ENROL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -148,11 +148,7 @@ export function listDevices(db: Db, scope: string | null = null, o: { live?: boo
     .all() as any[];
   return rows
     .map((r) => toDevice(db, r))
-    .filter(
-      (d) =>
-        (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) &&
-        !(o.live && d.decommissionedAt),
-    );
+    .filter((d) => withinScope(scope, d.areaPath) && !(o.live && d.decommissionedAt));
 }
 
 /** A refused enrolment: the hub answers 401. */

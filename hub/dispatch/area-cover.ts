@@ -6,7 +6,7 @@
 // could act on the command is allowed to: a district emergency is one publish on the district, but
 // a ward where one loudspeaker was left off by a clash decision gets one command per device.
 import type { DeviceKind } from '../../protocol/index.ts';
-import { areaAncestry } from '../../protocol/index.ts';
+import { areaAncestry, withinScope } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 
 export interface FleetDevice {
@@ -50,7 +50,7 @@ export function coverDevices(
   allowed: Set<string>,
   acts: (kind: DeviceKind) => boolean,
 ): Cover {
-  const inTarget = (area: string) => targetAreas.some((t) => area === t || area.startsWith(t + '/'));
+  const inTarget = (area: string) => targetAreas.some((t) => withinScope(t, area));
   const spoiled = new Set<string>(); // areas with a device below that may not act on the command
   const reach = new Map<string, string[]>(); // area → the wanted devices below it
   for (const d of fleet) {

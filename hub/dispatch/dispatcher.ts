@@ -22,6 +22,7 @@ import {
   type DeviceKind,
   type ScheduleItem,
   type SignedEnvelope,
+  DAY_MS as DAY,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
@@ -33,7 +34,6 @@ import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence }
 import { resolveTargets } from '../devices/devices.ts';
 import { coverDevices, listeningFleet } from './area-cover.ts';
 
-const DAY = 24 * 3600_000;
 /** Keep items that started up to this long ago, so a device that reconnects mid-bulletin knows it. */
 const LOOKBACK_MS = 6 * 3600_000;
 /** How long one slice of a refresh may hold the event loop, aimed at (the slice size adapts). */

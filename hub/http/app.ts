@@ -18,7 +18,7 @@ import {
   type Access,
   type RouteDef,
 } from './route.ts';
-import { LocalizedError, msg, type Text } from '../messages.ts';
+import { LocalizedError, msg, type Text } from '../text/index.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';

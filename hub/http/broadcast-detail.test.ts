@@ -12,8 +12,8 @@ import { VN_OFFSET_MS } from '../time.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { OTHER_DISTRICT, seedCoverageDb, wardPath } from '../../test/helpers/coverage-db.ts';
 import { legacyPlanOccurrences } from '../../test/helpers/coverage-legacy.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
-const DAY = 86_400_000;
 const FROM = Date.UTC(2026, 9, 1) - VN_OFFSET_MS;
 let t: TestHub;
 

@@ -6,10 +6,10 @@ import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/wo
 import { formatVn } from '../time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { squareRing } from '../../test/helpers/outlines.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
-const DAY = 86_400_000;
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
 const led = (text: string) => ({ pages: [{ lines: [text], mode: 'hold', seconds: 20 }] });
 const bulletin = (o: Record<string, unknown>) => ({

@@ -4,11 +4,11 @@ import type { Request, Response, NextFunction, Router } from 'express';
 import { z } from 'zod';
 import { describeZodError } from '../../protocol/index.ts';
 import type { Role, User } from '../auth/users.ts';
-import { LocalizedError, msg, type Text } from '../messages.ts';
+import { LocalizedError, msg, type Text } from '../text/index.ts';
 import { describeZodErrorVi } from '../zod-vi.ts';
 
 /**
- * An error the API answers with: status, and a catalogue message (hub/messages.ts) or a plain
+ * An error the API answers with: status, and a catalogue message (hub/text/) or a plain
  * string. The JSON body is { error: <English>, errorVi: <Vietnamese>, code, ...details }; a plain
  * string gives { error } only.
  */

@@ -13,12 +13,11 @@ import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
-import { systemClock, type Clock } from '../../protocol/index.ts';
+import { DAY_MS as DAY, systemClock, type Clock } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
 let mediaId: number;
-const DAY = 86_400_000;
 // The hub's clock starts at 08:00 on 15/06/2027 (Vietnam) and runs at the real pace: the bulletins
 // below, days ahead, and the month the PDF reports on are the same whatever today's date is (on the
 // machine's clock, near a month's end, they would fall into the next month).

@@ -1,6 +1,6 @@
 // Errors a ward official may see after an upload: `code` is for programs, `message` (English) and
-// `msg` (hub/messages.ts, English and Vietnamese) for people.
-import { LocalizedError, type Text } from '../messages.ts';
+// `msg` (hub/text/, English and Vietnamese) for people.
+import { LocalizedError, type Text } from '../text/index.ts';
 
 export type MediaErrorCode =
   | 'not-audio'

@@ -3,7 +3,7 @@
 import { spawnTied } from '../../firmware-bridge/audio.ts';
 import path from 'node:path';
 import { MediaError } from './errors.ts';
-import { msg } from '../messages.ts';
+import { msg } from '../text/index.ts';
 
 // Demuxers an uploaded bulletin may use. Anything else (playlists, images, concat lists, network
 // references) is refused by ffmpeg itself before it reads further.

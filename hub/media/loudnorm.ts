@@ -3,7 +3,7 @@
 // (ebur128). Audio whose peaks would overshoot the limit is peak-limited first: limiter.ts.
 import path from 'node:path';
 import { MediaError } from './errors.ts';
-import { msg, type Message } from '../messages.ts';
+import { msg, type Message } from '../text/index.ts';
 import { inputArgs, lastLines, progressTimeMs, runFfmpeg } from './ffmpeg-run.ts';
 
 export interface LoudnessTarget {

@@ -27,7 +27,7 @@ import {
 import { transcode } from './pipeline.ts';
 import { isMediaError } from './errors.ts';
 import { sweepTemp } from './store.ts';
-import { LocalizedError, msg, textOf } from '../messages.ts';
+import { LocalizedError, msg, textOf } from '../text/index.ts';
 
 export interface MediaJobsOptions {
   db: Db;

@@ -12,7 +12,7 @@ import type { Db } from '../db/database.ts';
 import type { User } from '../auth/users.ts';
 import { withinScope } from '../areas/areas.ts';
 import { audit } from '../audit.ts';
-import { LocalizedError, msg, type Text } from '../messages.ts';
+import { LocalizedError, msg, type Text } from '../text/index.ts';
 import { getMedia, type MediaItem } from './media-store.ts';
 
 export class MediaLifecycleError extends LocalizedError {

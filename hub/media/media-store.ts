@@ -2,7 +2,7 @@
 // dataDir/media named by their sha256 (content-addressed, so agents can verify what they fetch).
 import type { Db } from '../db/database.ts';
 import { formatVn } from '../time.ts';
-import { enOf, msg, type Text } from '../messages.ts';
+import { enOf, msg, type Text } from '../text/index.ts';
 
 export interface MediaOutput {
   format: 'opus' | 'mp3';

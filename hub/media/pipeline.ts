@@ -11,7 +11,7 @@ import { normalizeToTarget, type PeakLimit } from './limiter.ts';
 import { assertAudible, measureLoudnorm, measureOutput, type LoudnessTarget, type OutputLoudness } from './loudnorm.ts';
 import { probeAudio, type ProbeResult } from './probe.ts';
 import { placeByHash, sha256File, tempName } from './store.ts';
-import { msg } from '../messages.ts';
+import { msg } from '../text/index.ts';
 
 export interface TranscodeOptions {
   ffmpegPath?: string;

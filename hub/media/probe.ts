@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { MediaError } from './errors.ts';
 import { inputArgs, lastLines, runFfmpeg } from './ffmpeg-run.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
-import { msg } from '../messages.ts';
+import { msg } from '../text/index.ts';
 
 export interface ProbeResult {
   /** From the container header; null when it does not say. */

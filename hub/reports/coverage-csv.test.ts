@@ -2,7 +2,7 @@
 // scripts read it (codes): the same rows, three ways.
 import { describe, expect, it } from 'vitest';
 import { csvHeader, csvLine, NO_CONFIRMATION_REASON, type CoverageRow, type RejectedClaim } from './coverage.ts';
-import { preferredLang } from '../messages.ts';
+import { preferredLang } from '../text/index.ts';
 
 const row = (o: Record<string, unknown>) => ({
   occurrenceId: 'b1@1',

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { REJECTION_WORDS, wordOf } from '../messages.ts';
+import { PLAYBACK_RESULTS, REJECTION_WORDS, RESULT_SHORT_WORDS, wordOf } from '../text/index.ts';
 import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim, Result } from './coverage.ts';
 
 const require = createRequire(import.meta.url);
@@ -30,25 +30,10 @@ export interface PdfReport extends CoverageSummary {
 type Report = PdfReport;
 type Counts = Report['totals'];
 
-const KEYS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped', 'pending'] as const;
-const RESULT_VI: Record<string, string> = {
-  played: 'Đã phát',
-  partial: 'Phát một phần',
-  failed: 'Lỗi',
-  missed: 'Bỏ lỡ',
-  preempted: 'Bị ngắt',
-  skipped: 'Bỏ qua',
-  pending: 'Chờ xác nhận',
-};
-const RESULT_EN: Record<string, string> = {
-  played: 'Played',
-  partial: 'Partial',
-  failed: 'Failed',
-  missed: 'Missed',
-  preempted: 'Preempted',
-  skipped: 'Skipped',
-  pending: 'Pending',
-};
+const KEYS = PLAYBACK_RESULTS;
+// The results' short words (hub/text/results.ts); a code that is not a playback result prints as itself.
+const RESULT_VI: Record<string, string> = Object.fromEntries(KEYS.map((k) => [k, RESULT_SHORT_WORDS[k].vi]));
+const RESULT_EN: Record<string, string> = Object.fromEntries(KEYS.map((k) => [k, RESULT_SHORT_WORDS[k].en]));
 // Distinct in colour and, for a grey-scale printer, in lightness.
 const COLORS: Record<string, string> = {
   played: '#2e7d32',
@@ -325,13 +310,11 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
         x += w;
       }
-      doc
-        .fillColor('#000')
-        .text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, {
-          width: valueW + 4,
-          align: 'right',
-          lineBreak: false,
-        });
+      doc.fillColor('#000').text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, {
+        width: valueW + 4,
+        align: 'right',
+        lineBreak: false,
+      });
       doc.y = y + 15;
     }
     // Legend.

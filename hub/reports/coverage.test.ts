@@ -23,8 +23,8 @@ import {
 } from './coverage.ts';
 import { legacyCoverageCsv, legacyCoverageReport, legacyPlanOccurrences } from '../../test/helpers/coverage-legacy.ts';
 import { DISTRICT, OTHER_DISTRICT, PROVINCE, seedCoverageDb, wardPath } from '../../test/helpers/coverage-db.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
-const DAY = 86_400_000;
 const FROM = Date.UTC(2026, 9, 1) - VN_OFFSET_MS; // 01/10/2026 00:00 in Vietnam
 const DAYS = 20;
 const MID = FROM + 14 * DAY + 17 * 3600_000 + 90_000; // inside the grace of the 17:00 bulletin

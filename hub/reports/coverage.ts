@@ -25,7 +25,7 @@ import {
   wordOf,
   YES_NO_WORDS,
   type ReportLang,
-} from '../messages.ts';
+} from '../text/index.ts';
 import { explain } from './failure-reasons.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../ingest/admission.ts';
 

@@ -2,8 +2,8 @@
 // the code the device gave with its receipt. Receipts from agents that predate the codes carry only
 // their technical English: the code is recognised from it. The English stays as detail, never as
 // the main text.
-import type { Message } from '../messages.ts';
-import { msg } from '../messages.ts';
+import type { Message } from '../text/index.ts';
+import { msg } from '../text/index.ts';
 
 /** The code for a result and what the device said; null when there is nothing to explain (played). */
 export function reasonCodeOf(

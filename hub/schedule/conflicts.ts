@@ -5,14 +5,12 @@
 // official's decision, not an error. Two of the same level and priority are the approving leader's
 // choice (decideSameLevel in decisions.ts); until a choice is stored, whoPlays says what the device
 // will do by its own rule.
-import { PRIORITY_RANK, type Priority } from '../../protocol/index.ts';
+import { DAY_MS as DAY, PRIORITY_RANK, type Priority } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
 import { getDevice } from '../devices/devices.ts';
 import { formatVn } from '../time.ts';
-
-const DAY = 86_400_000;
 
 export type ConflictKind = 'overlap' | 'preempts' | 'preempted' | 'decision';
 

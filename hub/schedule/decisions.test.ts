@@ -8,13 +8,13 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
 let hdOfficial: ApiClient;
 let hdLeader: ApiClient;
 let kgOfficial: ApiClient;
-const DAY = 86_400_000;
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
 const led = (text: string) => ({ pages: [{ lines: [text], mode: 'hold', seconds: 20 }] });
 const bulletin = (o: Record<string, unknown>) => ({

@@ -15,7 +15,7 @@ import { getDevice } from '../devices/devices.ts';
 import type { Broadcast } from '../broadcasts/broadcasts.ts';
 import { audit } from '../audit.ts';
 import { clashCandidates, findConflicts, type Conflict } from './conflicts.ts';
-import { LocalizedError, msg, type Text } from '../messages.ts';
+import { LocalizedError, msg, type Text } from '../text/index.ts';
 
 export type ClashDecision = 'air-ours' | 'yield';
 

@@ -5,7 +5,7 @@ import type { Broadcast, BroadcastInput } from '../broadcasts/broadcasts.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime } from '../time.ts';
 import { validateRecurrence } from '../broadcasts/recurrence.ts';
-import { LocalizedError, msg, textOf } from '../messages.ts';
+import { LocalizedError, msg, textOf } from '../text/index.ts';
 
 export class DraftError extends LocalizedError {}
 

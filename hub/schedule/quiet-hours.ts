@@ -8,9 +8,9 @@ import { occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { getAreaByPath, withinScope } from '../areas/areas.ts';
 import { getDevice } from '../devices/devices.ts';
 import { formatVn, VN_OFFSET_MS } from '../time.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
-const DAY = 86_400_000;
 const MIN = 60_000;
 
 export interface QuietWindow {

@@ -3,7 +3,7 @@
 // choose, and the choice is stored, audited and decides the manifest the device receives and the
 // coverage report's "scheduled".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeys } from '../../protocol/index.ts';
+import { DAY_MS as DAY, generateSigningKeys } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, type World } from '../../test/helpers/world.ts';
 import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
@@ -16,7 +16,6 @@ let w: World;
 let official: ApiClient;
 let leader: ApiClient;
 let board: MqttDevice;
-const DAY = 86_400_000;
 const day = formatVn(Date.now() + 3 * DAY)!.slice(0, 10);
 const bulletin = (title: string, time = '06:00') => ({
   title,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../firmware-bridge/audio.ts';
 import { decodedMs, measureLufs, tempDir } from '../media/test-audio.ts';
-import { loadHubConfig } from '../config.ts';
+import { parseHubConfig } from '../config.ts';
 import { DEFAULT_TTS_COMMAND, fillTemplate, findProgram, synthesize, templateProblems, TtsError } from './engine.ts';
 import { normalizeVietnamese } from './normalize-vi.ts';
 
@@ -61,16 +61,16 @@ describe('the command template', () => {
     expect(templateProblems(['espeak-ng', '-w', '{out']).join()).toMatch(/unbalanced brace/);
   });
   it('is checked when the hub loads its config, naming the setting', () => {
-    expect(() => loadHubConfig({ tts: { command: ['espeak-ng', '-w', '{ouput}', '{textFile}'] } })).toThrow(
+    expect(() => parseHubConfig({ tts: { command: ['espeak-ng', '-w', '{ouput}', '{textFile}'] } })).toThrow(
       /invalid hub configuration: .*tts\.command.*unknown placeholder \{ouput\}/,
     );
-    expect(() => loadHubConfig({ tts: { command: 'espeak-ng' } })).toThrow(/tts\.command/);
-    expect(() => loadHubConfig({ tts: { speed: 3 } })).toThrow(/tts.*speed/);
-    const c = loadHubConfig({
+    expect(() => parseHubConfig({ tts: { command: 'espeak-ng' } })).toThrow(/tts\.command/);
+    expect(() => parseHubConfig({ tts: { speed: 3 } })).toThrow(/tts.*speed/);
+    const c = parseHubConfig({
       tts: { command: ['piper', '--model', 'vi.onnx', '--output_file', '{out}'], voice: 'vi_VN-vais1000-medium' },
     });
     expect(c.tts).toMatchObject({ voice: 'vi_VN-vais1000-medium', maxChars: 5000 });
-    expect(loadHubConfig({}).tts.command).toEqual(DEFAULT_TTS_COMMAND);
+    expect(parseHubConfig({}).tts.command).toEqual(DEFAULT_TTS_COMMAND);
   });
   it('fills placeholders inside arguments, never in the program', () => {
     expect(

@@ -11,7 +11,7 @@ import { accessSync, constants, createWriteStream, statSync, writeFileSync } fro
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { spawnTied } from '../../firmware-bridge/audio.ts';
-import { LocalizedError, msg, type Message } from '../messages.ts';
+import { LocalizedError, msg, type Message } from '../text/index.ts';
 
 export const PLACEHOLDERS = ['out', 'textFile', 'text', 'voice'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { TtsConfig } from '../config.ts';
 import type { MediaJobs } from '../media/media-jobs.ts';
 import type { MediaItem } from '../media/media-store.ts';
-import { LocalizedError, msg } from '../messages.ts';
+import { LocalizedError, msg } from '../text/index.ts';
 import { findProgram, synthesize } from './engine.ts';
 import { normalizeVietnamese } from './normalize-vi.ts';
 

@@ -9,15 +9,8 @@
 // software path, not the wire. The wire time an RS-485 line adds is printed beside them
 // (10 bits per character at 8N1, request + answer + two 3.5-character gaps).
 import { ModbusBus } from '../../firmware-bridge/transport/modbus-master.ts';
-import {
-  freePort,
-  havePymodbus,
-  haveSocat,
-  pymodbusServer,
-  socatPair,
-  wardcastSimServer,
-  type Peer,
-} from '../peers/peers.ts';
+import { havePymodbus, haveSocat, pymodbusServer, socatPair, wardcastSimServer, type Peer } from '../peers/peers.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const N = Number(process.argv[2] ?? 300);
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadHubConfig } from '../../hub/config.ts';
+import { parseHubConfig } from '../../hub/config.ts';
 import { formatVn } from '../../hub/time.ts';
 import { runDemo } from '../../cli/demo.ts';
 import { DISTRICT } from '../../hub/demo-seed.ts';
@@ -21,7 +21,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-shots-'));
   const adminPassword = 'screenshots-admin-1';
   const demo = await runDemo(
-    loadHubConfig({
+    parseHubConfig({
       httpPort: 0,
       mqttPort: 0,
       httpHost: '127.0.0.1',

@@ -8,6 +8,7 @@ import type { Db } from '../../hub/db/database.ts';
 import { listBroadcasts } from '../../hub/broadcasts/broadcasts.ts';
 import { everOwed, owedAt, planOccurrences } from '../../hub/broadcasts/plan.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 export const PROVINCE = 'ha-noi';
 export const DISTRICT = 'ha-noi/thanh-xuan';
@@ -42,7 +43,6 @@ export interface CoverageDbOptions {
 export function seedCoverageDb(db: Db, o: CoverageDbOptions): { from: number; to: number; receipts: number } {
   const random = rng(o.seed ?? 11);
   const to = o.from + o.days * 86_400_000;
-  const DAY = 86_400_000;
   const H = 3600_000;
   db.transaction(() => {
     const area = db.prepare('INSERT INTO areas(parent_id, path, name, level) VALUES (?, ?, ?, ?)');

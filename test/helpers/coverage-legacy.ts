@@ -12,7 +12,7 @@ import { occurrencesBetween } from '../../hub/broadcasts/recurrence.ts';
 import { activeExclusions, exclusionKey } from '../../hub/broadcasts/exclusions.ts';
 import { formatVn } from '../../hub/time.ts';
 import { explain } from '../../hub/reports/failure-reasons.ts';
-import { LocalizedError, msg } from '../../hub/messages.ts';
+import { LocalizedError, msg } from '../../hub/text/index.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../../hub/ingest/admission.ts';
 import { csvCell, type Counts, type CoverageRow, type RejectedClaim, type Result } from '../../hub/reports/coverage.ts';
 

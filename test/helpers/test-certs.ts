@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 export interface TestCa {
   dir: string;
@@ -19,7 +20,6 @@ export interface ServerCert {
   keyFile: string;
 }
 
-const DAY = 86_400_000;
 /** openssl's GeneralizedTime, e.g. 20260101000000Z. */
 const asn1 = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 

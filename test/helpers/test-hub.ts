@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadHubConfig } from '../../hub/config.ts';
+import { parseHubConfig } from '../../hub/config.ts';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import type { Clock } from '../../protocol/index.ts';
@@ -26,7 +26,7 @@ export async function startTestHub(
   dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-hub-')),
   opts: { clock?: Clock; fetch?: typeof fetch } = {},
 ): Promise<TestHub> {
-  const config = loadHubConfig({
+  const config = parseHubConfig({
     httpPort: 0,
     mqttPort: 0,
     httpHost: '127.0.0.1',

@@ -12,7 +12,6 @@ import { ModbusAmplifierSimulator } from '../../firmware-bridge/amplifier/modbus
 import { DeviceError } from '../../firmware-bridge/errors.ts';
 import {
   faultyLine,
-  freePort,
   mbpoll,
   mbpollValues,
   pymodbusServer,
@@ -21,6 +20,7 @@ import {
   type Peer,
   type PtyPair,
 } from './peers.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const map = loadRegisterMap('amp-controller-readback');
 const FAST = { timeoutMs: 200, retries: 2, backoffMs: 10 };

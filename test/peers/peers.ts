@@ -4,7 +4,6 @@
 // kills what it started and removes its files.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,18 +14,6 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 
 export const havePymodbus = () => existsSync(DEBIAN_PYTHON) && existsSync('/usr/lib/python3/dist-packages/pymodbus');
 export const haveSocat = () => existsSync('/usr/bin/socat');
-export const haveMbpoll = () => existsSync('/usr/bin/mbpoll');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -9,15 +9,15 @@ import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
 import { DeviceReason } from './device-reason.tsx';
+import { BroadcastForm } from './broadcast-form.tsx';
 import {
-  BroadcastForm,
   checkBodyOf,
   clashDecisionText,
   clashesToDecide,
   conflictText,
   DecisionChoice,
   type ClashDecision,
-} from './broadcast-form.tsx';
+} from './clash-choices.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string; onClose: () => void }) {

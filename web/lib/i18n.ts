@@ -1,5 +1,7 @@
 // Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
 // missing translation cannot happen; the glossary in docs/glossary.md fixes the words.
+import { PLAYBACK_RESULTS, RESULT_WORDS } from '../../hub/text/results.ts';
+
 export type Lang = 'vi' | 'en';
 
 const KEY = 'wardcast-lang';
@@ -30,14 +32,9 @@ export const STATUS: Record<string, [string, string]> = {
   rejected: ['Từ chối', 'Rejected'],
   cancelled: ['Đã hủy', 'Cancelled'],
 };
+/** What an occurrence came to: the playback results are the hub's words (hub/text/results.ts). */
 export const RESULT: Record<string, [string, string]> = {
-  played: ['Đã phát', 'Played'],
-  partial: ['Phát một phần', 'Partial'],
-  failed: ['Lỗi', 'Failed'],
-  missed: ['Bỏ lỡ', 'Missed'],
-  preempted: ['Bị ngắt (ưu tiên cao hơn)', 'Pre-empted'],
-  skipped: ['Bỏ qua', 'Skipped'],
-  pending: ['Chờ xác nhận', 'Pending'],
+  ...Object.fromEntries(PLAYBACK_RESULTS.map((k) => [k, [RESULT_WORDS[k].vi, RESULT_WORDS[k].en]])),
   scheduled: ['Đã lên lịch', 'Scheduled'],
   'awaiting-confirmation': ['Chờ xác nhận phát', 'Awaiting confirmation'],
   // An occurrence of a broadcast that is not approved takes the broadcast's status.

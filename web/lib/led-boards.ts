@@ -14,7 +14,7 @@ import {
   type PageView,
 } from '../../firmware-bridge/browser.ts';
 import { tx } from './i18n.ts';
-import { inScope } from './session.ts';
+import { withinScope } from '../../protocol/area-scope.ts';
 import type { LedPageInput } from './led-layout.ts';
 
 export type { LedDisplay };
@@ -89,7 +89,9 @@ export function targetedBoards(devices: DeviceRecord[], targets: Targets | null)
     .filter((d) => d.kind === 'led')
     .filter(
       (d) =>
-        targets === null || targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
+        targets === null ||
+        targets.areas.some((a) => withinScope(a, d.areaPath)) ||
+        (targets.devices ?? []).includes(d.id),
     )
     .map(boardFromDevice);
 }

@@ -1,6 +1,7 @@
 // Area outlines on the fleet map: GeoJSON rings ([longitude, latitude]) projected to SVG path
 // data, a point inside each outline for its name, the points the map's bounds must include, and
 // which outlines to label and highlight. Pure, so it is unit-tested without a browser.
+import { withinScope } from '../../protocol/area-scope.ts';
 import { pointInPolygon, pointInPolygons, ringArea } from '../../protocol/geo.ts';
 
 export type Position = [number, number];
@@ -139,8 +140,6 @@ export const shortAreaName = (name: string) => name.replace(/^(Phường|Xã|Th�
 export const isApproximate = (source: string | null) =>
   !!source && /^\s*(approximate|gần đúng|ước lượng)/iu.test(source);
 
-const isAtOrAbove = (path: string, scope: string) => scope === path || scope.startsWith(path + '/');
-
 export interface OutlinePlan {
   feature: OutlineFeature;
   /** Only the innermost outlines get a name (a ward, not the district drawn around the wards). */
@@ -153,7 +152,7 @@ export interface OutlinePlan {
 export function planOutlines(features: OutlineFeature[], scope: string | null): OutlinePlan[] {
   const paths = features.map((f) => f.properties.path);
   const mine =
-    scope === null ? undefined : paths.filter((p) => isAtOrAbove(p, scope)).sort((a, b) => b.length - a.length)[0];
+    scope === null ? undefined : paths.filter((p) => withinScope(p, scope)).sort((a, b) => b.length - a.length)[0];
   const depth = (p: string) => p.split('/').length;
   return features
     .map((feature) => ({

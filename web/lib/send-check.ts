@@ -15,7 +15,7 @@ import {
   type TargetBoard,
   type Targets,
 } from './led-boards.ts';
-import { inScope } from './session.ts';
+import { withinScope } from '../../protocol/area-scope.ts';
 import { pick, RESULT, tx } from './i18n.ts';
 import type { LedPageInput } from './led-layout.ts';
 
@@ -65,7 +65,7 @@ export interface Reach {
 /** The devices the targets reach (in an area or below it, or named) and how many of them have something to do. */
 export function reachOf(devices: DeviceRecord[], targets: Targets, content: { audio: boolean; led: boolean }): Reach {
   const hit = devices.filter(
-    (d) => targets.areas.some((a) => inScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
+    (d) => targets.areas.some((a) => withinScope(a, d.areaPath)) || (targets.devices ?? []).includes(d.id),
   );
   const speakers = hit.filter((d) => d.kind === 'speaker').length;
   const boards = hit.filter((d) => d.kind === 'led').length;
@@ -179,6 +179,6 @@ export function confirmSummary(devices: Array<{ state: string }>, counts?: Recor
 /** "Đã phát 2/3 · Lỗi 1" */
 export const summaryText = (s: ConfirmSummary) =>
   [
-    `${tx('Đã phát', 'Played')} ${s.played}/${s.total}`,
+    `${pick(RESULT, 'played')} ${s.played}/${s.total}`,
     ...s.apart.map((a) => `${pick(RESULT, a.result)} ${a.count}`),
   ].join(' · ');

@@ -1,5 +1,7 @@
 // Who is logged in, and what their role may do. The API enforces all of it; the UI only hides
 // what a role cannot do and says why where an action is missing.
+import { withinScope } from '../../protocol/area-scope.ts';
+
 export interface Me {
   id: number;
   username: string;
@@ -23,10 +25,5 @@ export const can = {
   quietHours: (u: Me) => ['approver', 'district', 'admin'].includes(u.role),
 };
 
-export const inScope = (scope: string | null, path: string) =>
-  scope === null || path === scope || path.startsWith(scope + '/');
-
 /** Areas the user acts on: their own area and everything below it. */
-export const myAreas = (me: Me, areas: Area[]) => areas.filter((a) => inScope(me.scope, a.path));
-export const wardsOf = (me: Me, areas: Area[]) =>
-  myAreas(me, areas).filter((a) => a.level === 'ward' || a.path === me.scope);
+export const myAreas = (me: Me, areas: Area[]) => areas.filter((a) => withinScope(me.scope, a.path));

@@ -1,7 +1,9 @@
 // Times in the UI are Asia/Ho_Chi_Minh whatever the browser's zone: Vietnam has one offset all
 // year (UTC+7), so wall-clock arithmetic is a fixed shift.
+import { DAY_MS } from '../../protocol/time-units.ts';
+
+export { DAY_MS };
 export const VN_OFFSET_MS = 7 * 3600_000;
-export const DAY_MS = 86_400_000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

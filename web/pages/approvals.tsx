@@ -19,7 +19,7 @@ import {
   whoPlaysOf,
   whoPlaysText,
   type ClashDecision,
-} from '../components/broadcast-form.tsx';
+} from '../components/clash-choices.tsx';
 import type { AppCtx } from '../app.tsx';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {

@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { ApiError, del, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { tx } from '../lib/i18n.ts';
-import { can, inScope, myAreas } from '../lib/session.ts';
+import { withinScope } from '../../protocol/area-scope.ts';
+import { can, myAreas } from '../lib/session.ts';
 import { TimeInput } from '../components/vn-inputs.tsx';
 import type { AppCtx } from '../app.tsx';
 
@@ -59,7 +60,7 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
                   <td>{w.end}</td>
                   <td>{w.note}</td>
                   <td>
-                    {editable && inScope(me.scope, w.areaPath) && (
+                    {editable && withinScope(me.scope, w.areaPath) && (
                       <button
                         class="link"
                         onClick={() => del(`/api/v1/quiet-hours/${w.id}`).then(list.reload, (e) => setError(e.message))}

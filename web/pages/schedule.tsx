@@ -3,7 +3,8 @@
 import { useState } from 'preact/hooks';
 import { useResource } from '../lib/hooks.ts';
 import { pick, STATUS, tx } from '../lib/i18n.ts';
-import { inScope, myAreas } from '../lib/session.ts';
+import { withinScope } from '../../protocol/area-scope.ts';
+import { myAreas } from '../lib/session.ts';
 import { takeDraftSeed } from '../lib/draft.ts';
 import { Calendar } from '../components/calendar.tsx';
 import { BroadcastForm } from '../components/broadcast-form.tsx';
@@ -19,7 +20,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
   const [saved, setSaved] = useState<any>(null);
   const [open, setOpen] = useState<string | null>(null);
   const quiet = useResource<any[]>('/api/v1/quiet-hours');
-  const myQuiet = (quiet.data ?? []).filter((w) => inScope(w.areaPath, area));
+  const myQuiet = (quiet.data ?? []).filter((w) => withinScope(w.areaPath, area));
 
   return (
     <div class="stack">

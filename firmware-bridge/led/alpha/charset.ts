@@ -138,5 +138,3 @@ export function stripDiacritics(text: string): string {
     .replace(/Đ/g, 'D')
     .normalize('NFC');
 }
-
-export const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);

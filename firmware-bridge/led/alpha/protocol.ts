@@ -177,8 +177,6 @@ const countNoise = (b: Uint8Array) => b.reduce((n, x) => n + (x === NUL ? 0 : 1)
 
 // ---- commands ----
 
-export const writeTextData = (label: string, content: Uint8Array) => concat(ascii(label), content);
-
 /** SMALL DOTS PICTURE data: label, height and width as 2 hex digits each, rows of '0'..'8' ending with CR. */
 export function dotsData(label: string, rows: readonly string[]): Uint8Array {
   const height = rows.length;

@@ -3,7 +3,7 @@ import { route, HttpError } from '../route.ts';
 import { issueToken, login, revokeToken, createUser, listUsers, ROLES } from '../../auth/users.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
-import { msg, textOf } from '../../messages.ts';
+import { msg, textOf } from '../../text/index.ts';
 
 export function authRoutes(ctx: HubContext) {
   return [

@@ -25,9 +25,9 @@ import { QuietHoursError, assertOutsideQuietHours } from '../../schedule/quiet-h
 import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } from '../../schedule/decisions.ts';
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
-import { msg, textOf, zodMessage } from '../../messages.ts';
+import { msg, textOf, zodMessage } from '../../text/index.ts';
+import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
-const DAY = 86_400_000;
 /** Device rows of a broadcast's detail per page: by default, and at most. */
 export const DEVICE_PAGE = 500;
 export const DEVICE_PAGE_MAX = 5000;

@@ -14,7 +14,7 @@ import {
   setBoundary,
 } from '../../areas/boundaries.ts';
 import { audit } from '../../audit.ts';
-import { msg, textOf, zodMessage } from '../../messages.ts';
+import { msg, textOf, zodMessage } from '../../text/index.ts';
 import type { HubContext } from '../../context.ts';
 
 /** Official outline files are often larger than the API's 1 MB JSON limit. */

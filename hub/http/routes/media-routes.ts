@@ -9,7 +9,7 @@ import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import type { MediaItem } from '../../media/media-store.ts';
 import type { User } from '../../auth/users.ts';
-import { msg, textOf } from '../../messages.ts';
+import { msg, textOf } from '../../text/index.ts';
 import {
   archiveMedia,
   deleteMedia,

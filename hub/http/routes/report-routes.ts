@@ -20,7 +20,7 @@ import { createVisibility } from '../../areas/visibility.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
-import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../messages.ts';
+import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../text/index.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {

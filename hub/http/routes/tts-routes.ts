@@ -8,7 +8,7 @@ import { audit } from '../../audit.ts';
 import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
-import { msg, textOf } from '../../messages.ts';
+import { msg, textOf } from '../../text/index.ts';
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.

@@ -30,9 +30,8 @@ import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
 import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
-import { msg, textOf } from '../../messages.ts';
-
-const DAY = 86_400_000;
+import { msg, textOf } from '../../text/index.ts';
+import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
 export function uiRoutes(ctx: HubContext) {
   const waveforms = createWaveforms({

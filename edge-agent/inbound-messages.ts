@@ -1,9 +1,10 @@
-// Every message from the hub passes here before anything acts on it: protocol open() with the hub
-// key pinned at enrolment, hub time as "now", and the store's list of accepted envelope ids as
-// the replay guard, this device and its areas as the addressee (a message signed for another
-// device or area is refused as 'wrong-target', whatever topic carried it); then checks that the
-// body belongs on the topic it came on. A rejected message is logged with its reason and topic,
-// counted by reason (the counts go out in telemetry) and never acted on.
+// Inbound MQTT messages from the hub (wire messages, not text). Every one passes here before
+// anything acts on it: protocol open() with the hub key pinned at enrolment, hub time as "now", and
+// the store's list of accepted envelope ids as the replay guard, this device and its areas as the
+// addressee (a message signed for another device or area is refused as 'wrong-target', whatever
+// topic carried it); then checks that the body belongs on the topic it came on. A rejected message
+// is logged with its reason and topic, counted by reason (the counts go out in telemetry) and never
+// acted on.
 //
 // Except for time: before the first clock sample of this run the device clock may be minutes or
 // days off, so a manifest or command that fails only on time ('expired', 'not-yet-valid') is

@@ -16,7 +16,7 @@ import {
   type ScheduleItem,
 } from '../protocol/index.ts';
 import { AgentStore } from './store.ts';
-import { HubMessages } from './hub-messages.ts';
+import { HubMessages } from './inbound-messages.ts';
 import { tempDir, testLogger } from './test-support/helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 22, 30); // 05:30 in Asia/Ho_Chi_Minh; nothing depends on the real date

@@ -11,7 +11,7 @@ import {
   type Message,
   type MessageCode,
   type MessageParams,
-} from './messages.ts';
+} from './index.ts';
 
 /** Parameters to render each entry with; a new entry without a sample fails the type check. */
 const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {

@@ -1,0 +1,45 @@
+// "When" as the official fills it in (now, once on a day at one or more times, daily, weekly, or a
+// custom iCalendar rule), turned into startsAt or an rrule by lib/rrule-form.ts.
+import { useMemo, useState } from 'preact/hooks';
+import { buildWhen, parseTimes, parseWhen, type Weekday, type WhenForm } from '../../lib/rrule-form.ts';
+import { DAY_MS, vnDate } from '../../lib/time.ts';
+
+export function useWhen(editing: { startsAt: string | null; rrule: string | null } | undefined) {
+  const today = vnDate(Date.now());
+  const initial = editing ? parseWhen(editing) : null;
+  const w0 = initial as any;
+  const [kind, setKind] = useState<WhenForm['kind']>(initial?.kind ?? 'once');
+  const [date, setDate] = useState<string>(w0?.date ?? today);
+  // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
+  const [onceTimes, setOnceTimes] = useState<string[]>(initial?.kind === 'once' ? initial.times : ['17:30']);
+  const [timesText, setTimesText] = useState<string>(
+    initial?.kind === 'daily' || initial?.kind === 'weekly' ? initial.times.join(', ') : '06:00, 17:30',
+  );
+  const [from, setFrom] = useState<string>(w0?.from ?? today);
+  const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
+  const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
+  const [customRule, setCustomRule] = useState<string>(w0?.rrule ?? '');
+
+  const when = useMemo(() => {
+    const times = parseTimes(timesText);
+    const f: WhenForm =
+      kind === 'now'
+        ? { kind }
+        : kind === 'custom'
+          ? { kind, rrule: customRule }
+          : kind === 'once'
+            ? { kind, date, times: onceTimes }
+            : kind === 'daily'
+              ? { kind, times: times ?? ['x'], from, until }
+              : { kind, weekdays, times: times ?? ['x'], from, until };
+    return buildWhen(f);
+  }, [kind, date, onceTimes.join(), timesText, from, until, weekdays.join(), customRule]);
+
+  return {
+    when,
+    fields: { kind, date, onceTimes, timesText, from, until, weekdays, customRule },
+    set: { setKind, setDate, setOnceTimes, setTimesText, setFrom, setUntil, setWeekdays, setCustomRule },
+  };
+}
+
+export type WhenState = ReturnType<typeof useWhen>;
