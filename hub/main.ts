@@ -126,7 +126,7 @@ export async function startHub(
     username: config.mqttUrl ? config.mqttUsername : HUB_CLIENT_USERNAME,
     password: config.mqttUrl ? config.mqttPassword : hubSecret,
     subscriptions: [],
-    statusTopic: topics(config.topicPrefix).hubStatus,
+    topicPrefix: config.topicPrefix,
     log: log.child({ part: 'mqtt' }),
     ca: tlsSetup.mqttCa,
   });
@@ -134,6 +134,7 @@ export async function startHub(
     db,
     mqtt,
     log: log.child({ part: 'outbox' }),
+    topicPrefix: config.topicPrefix,
     onDropped: metrics.outboxDropped,
     now: opts.now,
   });

@@ -5,3 +5,4 @@ export * from './target.ts';
 export * from './clock.ts';
 export * from './canonical-json.ts';
 export * from './geo.ts';
+export * from './publish.ts';
