@@ -74,9 +74,9 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
   function send(r: { id: number; topic: string; payload: string }): Promise<void> {
     const m = matchTopic(r.topic, prefix);
     if (m?.kind === 'deviceCommand')
-      return out.publish(m.kind, { deviceId: m.deviceId! }, storedPayload(m.kind, r.payload));
+      return out.publish('deviceCommand', { deviceId: m.deviceId! }, storedPayload(m.kind, r.payload));
     if (m?.kind === 'areaCommand')
-      return out.publish(m.kind, { areaPath: m.areaPath! }, storedPayload(m.kind, r.payload));
+      return out.publish('areaCommand', { areaPath: m.areaPath! }, storedPayload(m.kind, r.payload));
     log.error({ topic: r.topic, prefix }, 'a stored command is not on a command topic under this prefix: dropped');
     remove.run(r.id);
     return Promise.resolve();
