@@ -14,7 +14,6 @@ import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from '.
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
 import { createPresence } from './devices/presence.ts';
-import { topics } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
