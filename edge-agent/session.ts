@@ -11,7 +11,18 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { DeviceKind, DeviceStatus, Topics } from '../protocol/index.ts';
+import {
+  createPublisher,
+  deviceSubscriptions,
+  willOf,
+  type Body,
+  type DeviceKind,
+  type DeviceStatus,
+  type KindFrom,
+  type PublishClient,
+  type TopicParams,
+  type Topics,
+} from '../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import type { HubTrust } from './tls-options.ts';
 
@@ -38,11 +49,6 @@ export interface SessionOptions {
   trust?: HubTrust;
 }
 
-export interface PublishOptions {
-  qos: 0 | 1;
-  retain?: boolean;
-}
-
 /**
  * Events: 'subscribing' (session number; retained messages follow), 'connected' (session number),
  * 'disconnected', 'message' (topic, payload Buffer), 'hub-status' (payload Buffer).
@@ -59,6 +65,13 @@ export class MqttSession extends EventEmitter {
     super();
   }
 
+  // The only place the agent calls the MQTT client's publish; everything goes through the topic
+  // table (protocol/publish.ts), which gives each kind its topic, QoS and retain flag.
+  private publisherFor(client: MqttClient) {
+    const raw: PublishClient = { publish: (topic, payload, o) => client.publishAsync(topic, payload, o) };
+    return createPublisher(raw, this.opts.topics.prefix);
+  }
+
   get connected(): boolean {
     return this.isUp && !!this.client?.connected;
   }
@@ -69,14 +82,9 @@ export class MqttSession extends EventEmitter {
 
   /** Topics subscribed on every connection. */
   subscriptions(): string[] {
-    const t = this.opts.topics;
-    const id = this.opts.deviceId;
-    return [
-      t.deviceCommand(id),
-      t.deviceSchedule(id),
-      t.deviceReply(id),
-      ...this.opts.areaPaths.map((p) => t.areaCommand(p)),
-    ];
+    const { topics: t, deviceId, areaPaths } = this.opts;
+    // The hub's status is subscribed on its own (see onConnected).
+    return deviceSubscriptions(deviceId, areaPaths, t.prefix).filter((topic) => topic !== t.hubStatus);
   }
 
   start(): void {
@@ -100,7 +108,6 @@ export class MqttSession extends EventEmitter {
   private connect(): void {
     const { opts } = this;
     this.session = opts.nextSession();
-    const statusTopic = opts.topics.deviceStatus(opts.deviceId);
     const client = mqtt.connect(opts.url, {
       clientId: opts.deviceId,
       username: opts.username,
@@ -115,7 +122,7 @@ export class MqttSession extends EventEmitter {
       // Off: mqtt-packet would otherwise build 65,536 two-byte Buffers for packet ids on the first
       // write, about 6 MB of heap held for good, for a device that publishes a few messages a minute.
       writeCache: false,
-      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
+      will: willOf('deviceStatus', { deviceId: opts.deviceId }, this.status('offline'), opts.topics.prefix),
       ...opts.trust?.mqtt,
     });
     this.client = client;
@@ -182,11 +189,7 @@ export class MqttSession extends EventEmitter {
   }
 
   private publishBirth(client: MqttClient): Promise<unknown> {
-    return client.publishAsync(
-      this.opts.topics.deviceStatus(this.opts.deviceId),
-      JSON.stringify(this.status('online')),
-      { qos: 1, retain: true },
-    );
+    return this.publisherFor(client).publish('deviceStatus', { deviceId: this.opts.deviceId }, this.status('online'));
   }
 
   /**
@@ -211,10 +214,11 @@ export class MqttSession extends EventEmitter {
     }, delay);
   }
 
-  async publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void> {
+  /** A device → hub message, with the topic, QoS and retain flag of its kind; rejects while not connected. */
+  async publish<K extends KindFrom<'device'>>(kind: K, target: TopicParams<K>, body: Body<K>): Promise<void> {
     const client = this.client;
     if (!client || !this.connected) throw new Error('not connected to the broker');
-    await client.publishAsync(topic, payload, { qos: opts.qos, retain: opts.retain ?? false });
+    await this.publisherFor(client).publish(kind, target, body);
   }
 
   /** Publishes the offline status (a graceful stop sends no will) and disconnects. */
@@ -226,11 +230,8 @@ export class MqttSession extends EventEmitter {
     if (!client) return;
     if (this.connected) {
       await Promise.race([
-        client
-          .publishAsync(this.opts.topics.deviceStatus(this.opts.deviceId), JSON.stringify(this.status('offline')), {
-            qos: 1,
-            retain: true,
-          })
+        this.publisherFor(client)
+          .publish('deviceStatus', { deviceId: this.opts.deviceId }, this.status('offline'))
           .catch(() => undefined),
         new Promise((r) => setTimeout(r, 2000)),
       ]);

@@ -14,7 +14,7 @@ import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from '.
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
 import { createPresence } from './devices/presence.ts';
-import { systemClock, topics, type Clock } from '../protocol/index.ts';
+import { systemClock, type Clock } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { createMetrics } from './metrics.ts';
@@ -133,7 +133,7 @@ export async function startHub(
     username: config.mqttUrl ? config.mqttUsername : HUB_CLIENT_USERNAME,
     password: config.mqttUrl ? config.mqttPassword : hubSecret,
     subscriptions: [],
-    statusTopic: topics(config.topicPrefix).hubStatus,
+    topicPrefix: config.topicPrefix,
     log: log.child({ part: 'mqtt' }),
     ca: tlsSetup.mqttCa,
   });
@@ -141,6 +141,7 @@ export async function startHub(
     db,
     mqtt,
     log: log.child({ part: 'outbox' }),
+    topicPrefix: config.topicPrefix,
     onDropped: metrics.outboxDropped,
     clock,
   });

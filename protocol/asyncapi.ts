@@ -1,8 +1,8 @@
 // Generates the AsyncAPI 3.0 description of the MQTT interface from the code that defines it:
-// addresses from topics(), QoS/retain from TOPIC_DELIVERY, payloads from the zod schemas. The
+// addresses, direction, QoS and retain from the topic table, payloads from the zod schemas. The
 // committed docs/asyncapi.json is checked against this output by protocol.test.ts.
 import { z } from 'zod';
-import { DEFAULT_TOPIC_PREFIX, TOPIC_DELIVERY, topics, type TopicKind } from './topics.ts';
+import { DEFAULT_TOPIC_PREFIX, TOPIC_TABLE, filterOf, type Kind } from './topics.ts';
 import {
   ClockReply,
   ClockRequest,
@@ -21,10 +21,6 @@ import {
 
 // 2.0.0: envelope v2 names its target (`to`); agents refuse v1 envelopes and messages for others.
 export const ASYNCAPI_PROTOCOL_VERSION = '2.0.0';
-
-// Placeholders that pass the slug checks in topics(); swapped for AsyncAPI parameters below.
-const DEVICE = 'zz-device-id-zz';
-const AREA = 'zz-area-path-zz';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, {
@@ -68,119 +64,88 @@ const SCHEMAS: Record<string, z.ZodType> = {
   ClockRequest,
 };
 
+/** What the table does not say: words for each kind. Every kind of the table must have them. */
 interface ChannelSpec {
-  kind: TopicKind;
-  address: string;
   title: string;
   description: string;
   message: keyof typeof SCHEMAS;
   messageSummary: string;
-  /** 'send': the hub publishes, agents subscribe. 'receive': agents publish, the hub subscribes. */
-  action: 'send' | 'receive';
   operation: string;
 }
 
-function channelSpecs(prefix: string): ChannelSpec[] {
-  const t = topics(prefix);
-  const dev = (topic: string) => topic.replace(DEVICE, '{deviceId}');
-  return [
-    {
-      kind: 'deviceCommand',
-      address: dev(t.deviceCommand(DEVICE)),
+function channelSpecs(prefix: string): Record<Kind, ChannelSpec> {
+  return {
+    deviceCommand: {
       title: 'Device command',
       description:
         'Commands for one device (play now, stop). Signed envelope; the agent de-duplicates by envelope id since QoS 1 may deliver twice.',
       message: 'CommandEnvelope',
       messageSummary: 'A signed play-now or stop command',
-      action: 'send',
       operation: 'sendDeviceCommand',
     },
-    {
-      kind: 'deviceSchedule',
-      address: dev(t.deviceSchedule(DEVICE)),
+    deviceSchedule: {
       title: 'Device schedule',
       description:
         "Retained manifest of the device's coming week, signed. A device that (re)connects gets the latest at once; it ignores a manifest whose version is not newer than the one it holds.",
       message: 'ScheduleEnvelope',
       messageSummary: 'A signed schedule manifest',
-      action: 'send',
       operation: 'sendDeviceSchedule',
     },
-    {
-      kind: 'deviceStatus',
-      address: dev(t.deviceStatus(DEVICE)),
+    deviceStatus: {
       title: 'Device status (birth and last will)',
       description:
         'Retained. The agent publishes state "online" (birth, with kind, agent version and capabilities) when it connects, and registers state "offline" with the same session number as its MQTT last will. ' +
         'session increases on every connection: the hub ignores a status whose session is older than the newest seen, so a late will never marks a live device offline. The hub subscribes to ' +
-        t.allDeviceStatus +
+        filterOf('deviceStatus', prefix) +
         '.',
       message: 'DeviceStatus',
       messageSummary: 'Birth message or last will',
-      action: 'receive',
       operation: 'receiveDeviceStatus',
     },
-    {
-      kind: 'deviceEvent/receipt',
-      address: dev(t.deviceEvent(DEVICE, 'receipt')),
+    'deviceEvent/receipt': {
       title: 'Playback receipt',
       description:
         "One per occurrence: played, partial, failed, missed, preempted or skipped, with evidence (decoder, amplifier current, LED read-back). Signed by the device's own key. " +
         'Kept in the agent outbox and re-sent until the hub acknowledges it on the reply topic; the hub de-duplicates by receipt id. The hub subscribes to ' +
-        t.allDeviceEvents +
+        filterOf('deviceEvent/receipt', prefix) +
         '.',
       message: 'Receipt',
       messageSummary: 'A signed playback confirmation',
-      action: 'receive',
       operation: 'receiveReceipt',
     },
-    {
-      kind: 'deviceEvent/telemetry',
-      address: dev(t.deviceEvent(DEVICE, 'telemetry')),
+    'deviceEvent/telemetry': {
       title: 'Telemetry',
       description:
         'Periodic device health: clock offset, outbox and cache size, schedule version, hardware read-back and rejected hub messages by reason. Not signed; the next one replaces a lost one.',
       message: 'Telemetry',
       messageSummary: 'Device health',
-      action: 'receive',
       operation: 'receiveTelemetry',
     },
-    {
-      kind: 'deviceEvent/clock',
-      address: dev(t.deviceEvent(DEVICE, 'clock')),
+    'deviceEvent/clock': {
       title: 'Clock request',
       description:
         'NTP-style clock sync: the agent sends t0 (its clock); the hub answers on the reply topic with t1 (receipt) and t2 (send) in hub time; the agent stamps t3 and keeps the sample with the smallest round-trip delay.',
       message: 'ClockRequest',
       messageSummary: 'Clock sync request',
-      action: 'receive',
       operation: 'receiveClockRequest',
     },
-    {
-      kind: 'deviceReply',
-      address: dev(t.deviceReply(DEVICE)),
+    deviceReply: {
       title: 'Hub reply',
       description:
         'Signed replies to one device: receipt acknowledgements (the agent may then drop those receipts from its outbox) and clock replies. MQTT 3.1.1 has no response topics, so request ids travel in the payload.',
       message: 'ReplyEnvelope',
       messageSummary: 'A signed receipt acknowledgement or clock reply',
-      action: 'send',
       operation: 'sendDeviceReply',
     },
-    {
-      kind: 'areaCommand',
-      address: t.areaCommand(AREA).replace(AREA, '{areaPath}'),
+    areaCommand: {
       title: 'Area command',
       description:
         'One publish reaches every device in an area and below it (emergencies, the kill switch): each agent subscribes to the command topic of its own area and of every ancestor. Signed envelope, as device commands.',
       message: 'CommandEnvelope',
       messageSummary: 'A signed play-now or stop command for a whole area',
-      action: 'send',
       operation: 'sendAreaCommand',
     },
-    {
-      kind: 'hubStatus',
-      address: t.hubStatus,
+    hubStatus: {
       title: 'Hub status (birth and last will)',
       description:
         'Retained. The hub publishes state "online" with a new instance id whenever its MQTT connection starts, and registers state "offline" as its last will. ' +
@@ -188,10 +153,9 @@ function channelSpecs(prefix: string): ChannelSpec[] {
         'after a hub restart the hub knows within seconds who is connected and who is behind. Not signed; the reaction is rate-limited and harmless.',
       message: 'HubStatus',
       messageSummary: 'Hub birth message or last will',
-      action: 'send',
       operation: 'sendHubStatus',
     },
-  ];
+  };
 }
 
 const PARAMETERS = {
@@ -210,22 +174,26 @@ export function buildAsyncApi(prefix: string = DEFAULT_TOPIC_PREFIX): Record<str
   const specs = channelSpecs(prefix);
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
-  for (const c of specs) {
-    const id = c.kind.replace('/', '-');
-    const params = [...c.address.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as keyof typeof PARAMETERS);
+  // In the order of the words below (the document's order), which cover every kind of the table.
+  for (const [kind, c] of Object.entries(specs) as Array<[Kind, ChannelSpec]>) {
+    const { pattern, from, qos, retain } = TOPIC_TABLE[kind];
+    // Described from the hub: 'send' is published by the hub, 'receive' by agents.
+    const action = from === 'hub' ? 'send' : 'receive';
+    const address = `${prefix}/${pattern}`;
+    const id = kind.replace('/', '-');
+    const params = [...address.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as keyof typeof PARAMETERS);
     channels[id] = {
-      address: c.address,
+      address,
       title: c.title,
       description: c.description,
       parameters: Object.fromEntries(params.map((p) => [p, PARAMETERS[p]])),
       messages: { [c.message]: { $ref: `#/components/messages/${c.message}` } },
     };
-    const { qos, retain } = TOPIC_DELIVERY[c.kind];
     operations[c.operation] = {
-      action: c.action,
+      action,
       channel: { $ref: `#/channels/${id}` },
       summary: c.messageSummary,
-      description: `${c.action === 'send' ? 'The hub publishes; the agent subscribes' : 'The agent publishes; the hub subscribes'}. QoS ${qos}${retain ? ', retained' : ''}.`,
+      description: `${action === 'send' ? 'The hub publishes; the agent subscribes' : 'The agent publishes; the hub subscribes'}. QoS ${qos}${retain ? ', retained' : ''}.`,
       bindings: { mqtt: { qos, retain, bindingVersion: '0.2.0' } },
       messages: [{ $ref: `#/channels/${id}/messages/${c.message}` }],
     };

@@ -9,3 +9,4 @@ export * from './geo.ts';
 export * from './settings.ts';
 export * from './time-units.ts';
 export * from './area-scope.ts';
+export * from './publish.ts';

@@ -1,7 +1,7 @@
 // One schema per message on the wire; TypeScript types are derived from them (z.infer), and the
 // AsyncAPI document under docs/ is generated from them. Times are epoch milliseconds in hub time.
 import { z } from 'zod';
-import { MAX_AREA_DEPTH, SLUG_PATTERN } from './topics.ts';
+import { MAX_AREA_DEPTH, SLUG_PATTERN } from './slug.ts';
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 

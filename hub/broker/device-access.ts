@@ -3,7 +3,7 @@
 // so it needs only to drop a revoked device's live connection; Mosquitto keeps its own clients and
 // roles, which the hub provisions over the dynamic-security control topic.
 import type { Logger } from 'pino';
-import { DEVICE_EVENT_KINDS, areaAncestry, topics } from '../../protocol/index.ts';
+import { deviceAcls } from './access-rules.ts';
 import { isNotFound, type DynsecClient, type DynsecCommand, type DynsecResponse } from './mosquitto-dynsec.ts';
 
 export interface DeviceAccess {
@@ -42,25 +42,6 @@ export function brokerManagedAccess(): DeviceAccess {
 
 export const DEVICE_CLIENT_TEXT = 'wardcast device';
 export const deviceRole = (id: string) => `wardcast-device-${id}`;
-
-/** Exactly what the embedded broker allows a device (hub/broker/embedded-broker.ts). */
-export function deviceAcls(prefix: string, deviceId: string, areaPath: string) {
-  const t = topics(prefix);
-  const acl = (acltype: string, topic: string) => ({ acltype, topic, allow: true });
-  return [
-    acl('publishClientSend', t.deviceStatus(deviceId)),
-    // Each event kind by name, as the embedded broker allows (not evt/#, which would admit any).
-    ...DEVICE_EVENT_KINDS.map((k) => acl('publishClientSend', t.deviceEvent(deviceId, k))),
-    // Literal: a wildcard filter that merely covers these topics is refused.
-    ...[
-      t.deviceCommand(deviceId),
-      t.deviceSchedule(deviceId),
-      t.deviceReply(deviceId),
-      t.hubStatus,
-      ...areaAncestry(areaPath).map((a) => t.areaCommand(a)),
-    ].map((topic) => acl('subscribeLiteral', topic)),
-  ];
-}
 
 function check(responses: DynsecResponse[], tolerate: (r: DynsecResponse) => boolean = isNotFound): DynsecResponse[] {
   const bad = responses.filter((r) => r.error && !tolerate(r));

@@ -1,7 +1,8 @@
 // The embedded MQTT broker (aedes) on TCP and WebSocket. No anonymous clients: the hub's own
-// client uses an internal secret; each device uses its enrolment credentials and may publish only
-// its own status and events, and subscribe only to its own commands, its areas' commands and the
-// hub's status. Only the hub publishes the hub's status (its birth and will). Every connection
+// client uses an internal secret; each device uses its enrolment credentials. What each may publish
+// and subscribe comes from the topic table (access-rules.ts): a device only its own status and
+// events, and its own commands, its areas' commands and the hub's status; only the hub publishes
+// the hub's status (its birth and will), commands, manifests and replies. Every connection
 // passes a packet-size guard before aedes sees it, and must complete its CONNECT within a few
 // seconds (packet-guard.ts).
 import net from 'node:net';
@@ -12,7 +13,8 @@ import type { Server as HttpsServer } from 'node:https';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, areaAncestry, parseTopic, topics } from '../../protocol/index.ts';
+import { MAX_PAYLOAD_BYTES, areaAncestry, topics } from '../../protocol/index.ts';
+import { mayPublish, maySubscribe, type Principal } from './access-rules.ts';
 import { GuardedConnection, type PacketLimits } from './packet-guard.ts';
 
 export const HUB_CLIENT_USERNAME = 'wardcast-hub';
@@ -63,6 +65,12 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     connectTimeout: opts.connectTimeoutMs ?? 5000,
   });
   const limits: PacketLimits = { connectMaxBytes: CONNECT_MAX_BYTES, maxPacketBytes: PACKET_MAX_BYTES, ...opts.limits };
+
+  const principal = (client: Client): Principal | null => {
+    if (hubClients.has(client)) return { role: 'hub' };
+    const areas = deviceAreas.get(client);
+    return areas === undefined ? null : { role: 'device', deviceId: client.id, areas };
+  };
 
   const refuse = (what: string) => {
     log.warn({ what }, 'mqtt: refused');
@@ -115,15 +123,14 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       refuse(`${client?.id ?? 'a client-less will'} published to ${packet.topic}`);
       return done(new Error('only the hub announces the hub'));
     }
-    if (!client || deviceAreas.get(client) === undefined) return done(null); // the hub, or a will replayed without a client
-    if (packet.payload?.length > MAX_PAYLOAD_BYTES) {
+    if (!client) return done(null); // a will replayed without a client
+    const who = principal(client);
+    if (!who) return done(null); // a client aedes has not authenticated (its will): as before
+    if (who.role === 'device' && packet.payload?.length > MAX_PAYLOAD_BYTES) {
       refuse(`${client.id} published ${packet.payload.length} bytes to ${packet.topic}`);
       return done(new Error('payload too large'));
     }
-    const t = parseTopic(packet.topic, prefix);
-    const own =
-      t && 'deviceId' in t && t.deviceId === client.id && (t.kind === 'deviceStatus' || t.kind === 'deviceEvent');
-    if (!own) {
+    if (!mayPublish(who, packet.topic, prefix, packet.payload?.length ?? 0)) {
       refuse(`${client.id} published to ${packet.topic}`);
       return done(new Error('not your topic'));
     }
@@ -131,16 +138,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   };
 
   broker.authorizeSubscribe = (client: Client, sub: any, done: (e: Error | null, s?: any) => void) => {
-    const areas = deviceAreas.get(client);
-    if (areas === undefined) return done(null, sub); // the hub
-    const t = parseTopic(sub.topic, prefix);
-    const allowed =
-      t !== null &&
-      (('deviceId' in t &&
-        t.deviceId === client.id &&
-        ['deviceCommand', 'deviceSchedule', 'deviceReply'].includes(t.kind)) ||
-        (t.kind === 'areaCommand' && areas.includes(t.areaPath)) ||
-        t.kind === 'hubStatus');
+    const who = principal(client);
+    const allowed = who !== null && maySubscribe(who, sub.topic, prefix);
     if (!allowed) refuse(`${client.id} subscribed to ${sub.topic}`);
     done(null, allowed ? sub : null);
   };

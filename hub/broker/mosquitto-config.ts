@@ -4,6 +4,7 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_TOPIC_PREFIX } from '../../protocol/index.ts';
+import { hubAcls } from './access-rules.ts';
 import { PACKET_MAX_BYTES } from './embedded-broker.ts';
 
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
@@ -23,8 +24,9 @@ export function dynsecPassword(
 }
 
 /**
- * The hub may manage the plugin and publish and subscribe anything under the prefix. Devices get
- * nothing by default (publish and subscribe denied); each gets a role of its own at enrolment.
+ * The hub may manage the plugin, and publish and subscribe what the topic table gives it
+ * (access-rules.ts). Devices get nothing by default (publish and subscribe denied); each gets a role
+ * of its own at enrolment.
  */
 export function initialDynsecConfig(o: { hubUsername: string; hubPassword: string; topicPrefix?: string }) {
   const prefix = o.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
@@ -45,9 +47,7 @@ export function initialDynsecConfig(o: { hubUsername: string; hubPassword: strin
           acl('publishClientSend', '$CONTROL/dynamic-security/#'),
           acl('publishClientReceive', '$CONTROL/dynamic-security/#'),
           acl('subscribePattern', '$CONTROL/dynamic-security/#'),
-          acl('publishClientSend', `${prefix}/#`),
-          acl('publishClientReceive', `${prefix}/#`),
-          acl('subscribePattern', `${prefix}/#`),
+          ...hubAcls(prefix),
         ],
       },
     ],

@@ -4,7 +4,7 @@
 // offline. Its receipts, coverage and audit history stay.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { topics } from '../../protocol/index.ts';
+import { createPublisher, topics } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { DeviceAccess } from '../broker/device-access.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
@@ -30,6 +30,7 @@ export function createDeviceRevoker(deps: {
 }): DeviceRevoker {
   const { db, log } = deps;
   const t = topics(deps.topicPrefix);
+  const out = createPublisher(deps.mqtt, deps.topicPrefix);
   return {
     async revoke(id, how) {
       let enrolToken: string | undefined;
@@ -42,10 +43,10 @@ export function createDeviceRevoker(deps: {
       log.warn({ deviceId: id, how, droppedCommands: dropped }, 'device revoked');
       // Empty retained messages delete the broker's copies: no old manifest or birth lingers.
       if (deps.mqtt.connected()) {
-        for (const topic of [t.deviceSchedule(id), t.deviceStatus(id)]) {
-          deps.mqtt
-            .publish(topic, '', { qos: 1, retain: true })
-            .catch((err) => log.warn({ topic, err: err.message }, 'retained copy not cleared'));
+        for (const kind of ['deviceSchedule', 'deviceStatus'] as const) {
+          out
+            .clearRetained(kind, { deviceId: id })
+            .catch((err) => log.warn({ kind, deviceId: id, err: err.message }, 'retained copy not cleared'));
         }
       }
       await deps.access.revoke(id);

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   canonicalJson,
+  createPublisher,
   topics as makeTopics,
   type Clock,
   type DeviceKind,
@@ -61,6 +62,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { clock } = deps;
   const now = () => clock.now();
   const t = makeTopics(deps.topicPrefix);
+  const out = createPublisher(mqtt, deps.topicPrefix);
   /** Devices whose refresh found the broker away; the next connection start republishes them. */
   const due = new Set<string>();
 
@@ -101,8 +103,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       { type: 'schedule', deviceId, version, from, until, items },
       deps.horizonMs + 2 * DAY,
     );
-    mqtt
-      .publish(t.deviceSchedule(deviceId), env, { qos: 1, retain: true })
+    out
+      .publish('deviceSchedule', { deviceId }, env)
       .catch((err) =>
         log.warn(
           { deviceId, version, err: err.message },

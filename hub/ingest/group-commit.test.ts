@@ -49,8 +49,8 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     clock: { ...systemClock, now: () => w.receivedAt },
     batchMax: o.batchMax,
     mqtt: {
-      publish: async (_topic, env: any) => {
-        for (const id of env.body.receiptIds) acks.push({ id, committed: storedNow(id) });
+      publish: async (_topic, payload) => {
+        for (const id of JSON.parse(payload).body.receiptIds) acks.push({ id, committed: storedNow(id) });
       },
     },
     counters: {

@@ -18,11 +18,13 @@ import {
   Receipt,
   Telemetry,
   parseJson,
+  createPublisher,
+  hubSubscriptions,
   parseTopic,
-  topics as makeTopics,
   type Clock,
   type TimerHandle,
   verifyReceipt,
+  type SignedEnvelope,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
@@ -86,7 +88,7 @@ export function createIngest(deps: {
   const { db, mqtt, signer, log, counters, events } = deps;
   const { clock } = deps;
   const now = () => clock.now();
-  const t = makeTopics(deps.topicPrefix);
+  const out = createPublisher(mqtt, deps.topicPrefix);
   const verify = deps.verify ?? verifyReceipt;
   const batchMax = deps.batchMax ?? BATCH_MAX;
   const batchDelayMs = deps.batchDelayMs ?? BATCH_DELAY_MS;
@@ -155,7 +157,7 @@ export function createIngest(deps: {
       if (list) list.push(p.receipt.id);
       else ids.set(p.receipt.deviceId, [p.receipt.id]);
     });
-    const acks: Array<{ deviceId: string; env: unknown }> = [];
+    const acks: Array<{ deviceId: string; env: SignedEnvelope }> = [];
     for (const [deviceId, list] of ids) {
       for (let i = 0; i < list.length; i += ACK_IDS_MAX) {
         acks.push({
@@ -178,7 +180,7 @@ export function createIngest(deps: {
     batch = [];
     if (items.length === 0) return;
     let outcomes: Array<Outcome | null>;
-    let acks: Array<{ deviceId: string; env: unknown }> = [];
+    let acks: Array<{ deviceId: string; env: SignedEnvelope }> = [];
     try {
       ({ outcomes, acks } = commitBatch(items));
     } catch (err) {
@@ -238,9 +240,7 @@ export function createIngest(deps: {
     // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties;
     // duplicates too, since the device only resends because it has not heard our ack.
     for (const { deviceId, env } of acks) {
-      mqtt
-        .publish(t.deviceReply(deviceId), env, { qos: 1 })
-        .catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
+      out.publish('deviceReply', { deviceId }, env).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
     }
   }
 
@@ -282,9 +282,7 @@ export function createIngest(deps: {
       { type: 'clock-reply', requestId: r.value.requestId, t0: r.value.t0, t1, t2: now() },
       60_000,
     );
-    mqtt
-      .publish(t.deviceReply(deviceId), env, { qos: 0 })
-      .catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
+    out.publish('deviceReply', { deviceId }, env).catch((err) => log.warn({ err, deviceId }, 'clock reply failed'));
   }
 
   function handle(topic: string, payload: Buffer, retained = false) {
@@ -310,7 +308,7 @@ export function createIngest(deps: {
 
   return {
     handle,
-    subscriptions: [t.allDeviceStatus, t.allDeviceEvents],
+    subscriptions: hubSubscriptions(deps.topicPrefix),
     /** Commits and acknowledges the receipts waiting for their batch now. */
     flush,
     stop() {

@@ -41,7 +41,6 @@ it('holds commands while the broker is away, drops the expired ones and sends th
   const log = pino({ level: 'silent' });
   const hub = createHubMqtt(mq.url, {
     subscriptions: [],
-    statusTopic: 'wardcast/v1/hub/status',
     log,
     reconnectPeriodMs: 200,
   });

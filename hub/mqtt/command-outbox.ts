@@ -4,7 +4,15 @@
 // and a hub restart loses none. A command that expires while waiting is dropped and counted (the
 // agent would refuse it anyway), as is the oldest one when the outbox is full.
 import type { Logger } from 'pino';
-import { commandTopicSuffix, type Clock, type SignedEnvelope } from '../../protocol/index.ts';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  commandTopicSuffix,
+  createPublisher,
+  matchTopic,
+  storedPayload,
+  type Clock,
+  type SignedEnvelope,
+} from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubMqtt } from './hub-mqtt.ts';
 
@@ -14,6 +22,8 @@ export interface CommandOutboxDeps {
   log: Logger;
   /** expiry of waiting commands, and when they were queued */
   clock: Clock;
+  /** The topic prefix the rows' topics are under (default `wardcast/v1`). */
+  topicPrefix?: string;
   onDropped?: (reason: 'expired' | 'full', count: number) => void;
   /** Commands in flight at once (sent in order, acknowledged in order). */
   window?: number;
@@ -25,6 +35,8 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
   const now = () => deps.clock.now();
   const window = deps.window ?? 100;
   const maxRows = deps.maxRows ?? 50_000;
+  const prefix = deps.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+  const out = createPublisher(mqtt, prefix);
   const insert = db.prepare('INSERT INTO command_outbox(topic, payload, expires_at, created_at) VALUES (?, ?, ?, ?)');
   const next = db.prepare('SELECT id, topic, payload FROM command_outbox ORDER BY id LIMIT ?');
   const remove = db.prepare('DELETE FROM command_outbox WHERE id = ?');
@@ -48,7 +60,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       const rows = next.all(window) as Array<{ id: number; topic: string; payload: string }>;
       if (rows.length === 0) return;
       // All of a window are written at once (mqtt.js keeps their order on the wire).
-      const results = await Promise.allSettled(rows.map((r) => mqtt.publish(r.topic, r.payload, { qos: 1 })));
+      const results = await Promise.allSettled(rows.map(send));
       let failed = 0;
       // One commit for the window's acknowledged rows.
       db.transaction(() =>
@@ -57,6 +69,19 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
     }
+  }
+
+  // A row holds the topic it was stored for; the kind and target come back from it. A row under
+  // another prefix (the setting changed since) can never be delivered: it is dropped and logged.
+  function send(r: { id: number; topic: string; payload: string }): Promise<void> {
+    const m = matchTopic(r.topic, prefix);
+    if (m?.kind === 'deviceCommand')
+      return out.publish('deviceCommand', { deviceId: m.deviceId! }, storedPayload(m.kind, r.payload));
+    if (m?.kind === 'areaCommand')
+      return out.publish('areaCommand', { areaPath: m.areaPath! }, storedPayload(m.kind, r.payload));
+    log.error({ topic: r.topic, prefix }, 'a stored command is not on a command topic under this prefix: dropped');
+    remove.run(r.id);
+    return Promise.resolve();
   }
 
   /** Sends what waits, if connected. Concurrent calls share one run, which picks up new rows. */
@@ -86,6 +111,9 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
     for (const { topic, envelope } of commands) {
       if (!topic.endsWith('/' + commandTopicSuffix(envelope.to)))
         throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
+      const kind = matchTopic(topic, prefix)?.kind;
+      if (kind !== 'deviceCommand' && kind !== 'areaCommand')
+        throw new Error(`${topic} is not a command topic under ${prefix}`);
     }
     if (commands.length === 0) return;
     store(commands);

@@ -9,15 +9,23 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { HubStatus, parseJson } from '../../protocol/index.ts';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  HubStatus,
+  createPublisher,
+  parseJson,
+  topicOf,
+  willOf,
+  type PublishClient,
+} from '../../protocol/index.ts';
 
-export interface HubMqtt {
+export interface HubMqtt extends PublishClient {
   /**
    * QoS 1 resolves at the broker's PUBACK, QoS 0 once written. Never waits for a broker that is not
    * there: it rejects at once while disconnected, and when the connection drops before the ack
    * (nothing is kept for the next connection; what matters is republished by its owner).
    */
-  publish(topic: string, payload: unknown, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
+  publish(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
   /** `retained`: delivered from the broker's store on subscribing, i.e. old news, not a live message. */
   onMessage(handler: (topic: string, payload: Buffer, retained: boolean) => void): void;
   /** Runs at every connection start (the first included), before any subscription is made. */
@@ -38,8 +46,8 @@ export interface HubMqttOptions {
   username?: string;
   password?: string;
   subscriptions: string[];
-  /** `topics(prefix).hubStatus`: the hub's retained birth and last will. */
-  statusTopic: string;
+  /** The topic prefix (default `wardcast/v1`): the hub's retained birth and last will go on its hub/status. */
+  topicPrefix?: string;
   log: Logger;
   reconnectPeriodMs?: number;
   now?: () => number;
@@ -50,29 +58,29 @@ export interface HubMqttOptions {
 export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
   const { log } = opts;
   const now = opts.now ?? Date.now;
-  const subscriptions = new Set([...opts.subscriptions, opts.statusTopic]);
+  const prefix = opts.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+  const statusTopic = topicOf('hubStatus', {}, prefix);
+  const subscriptions = new Set([...opts.subscriptions, statusTopic]);
   const messageHandlers: Array<(topic: string, payload: Buffer, retained: boolean) => void> = [];
   const startHandlers: Array<(instance: string) => void> = [];
   const endHandlers: Array<() => void> = [];
   let instance = randomUUID();
   let client: MqttClient | null = null;
 
-  const status = (state: 'online' | 'offline'): string =>
-    JSON.stringify({ state, instance, at: now() } satisfies HubStatus);
-  const will = () => ({
-    topic: opts.statusTopic,
-    payload: Buffer.from(status('offline')),
-    qos: 1 as const,
-    retain: true,
-  });
+  const status = (state: 'online' | 'offline'): HubStatus => ({ state, instance, at: now() });
+  // The only place the hub calls the MQTT client's publish; everything else goes through the
+  // table (protocol/publish.ts). Births and the goodbye use the connection at hand directly.
+  const send = (c: MqttClient, topic: string, payload: string, o: { qos: 0 | 1; retain?: boolean }) =>
+    new Promise<void>((resolve, reject) =>
+      c.publish(topic, payload, { qos: o.qos, retain: o.retain ?? false }, (err) => (err ? reject(err) : resolve())),
+    );
+  const on = (c: MqttClient) => createPublisher({ publish: (topic, payload, o) => send(c, topic, payload, o) }, prefix);
+  const will = () => willOf('hubStatus', {}, status('offline'), prefix);
 
   function publishBirth(c: MqttClient) {
-    c.publish(
-      opts.statusTopic,
-      status('online'),
-      { qos: 1, retain: true },
-      (err) => err && log.warn({ err: err.message }, 'hub birth not acknowledged'),
-    );
+    on(c)
+      .publish('hubStatus', {}, status('online'))
+      .catch((err) => log.warn({ err: err.message }, 'hub birth not acknowledged'));
   }
 
   function runAll<A extends unknown[]>(handlers: Array<(...a: A) => void>, ...args: A) {
@@ -110,7 +118,7 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
     c.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
     c.on('offline', () => log.warn('hub mqtt offline'));
     c.on('message', (topic, payload, packet) => {
-      if (topic === opts.statusTopic) return onHubStatus(c, payload);
+      if (topic === statusTopic) return onHubStatus(c, payload);
       for (const h of messageHandlers) h(topic, payload, packet.retain === true);
     });
   }
@@ -156,15 +164,7 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
       });
     },
     publish: (topic, payload, o) =>
-      new Promise((resolve, reject) => {
-        if (!client?.connected) return reject(new Error('MQTT broker not connected'));
-        client.publish(
-          topic,
-          typeof payload === 'string' ? payload : JSON.stringify(payload),
-          { qos: o.qos, retain: o.retain ?? false },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      }),
+      client?.connected ? send(client, topic, payload, o) : Promise.reject(new Error('MQTT broker not connected')),
     onMessage: (handler) => void messageHandlers.push(handler),
     onSessionStart: (handler) => void startHandlers.push(handler),
     onSessionEnd: (handler) => void endHandlers.push(handler),
@@ -174,7 +174,9 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
       // A clean disconnect sends no will: say "offline" ourselves.
       if (c.connected) {
         await Promise.race([
-          new Promise<void>((r) => c.publish(opts.statusTopic, status('offline'), { qos: 1, retain: true }, () => r())),
+          on(c)
+            .publish('hubStatus', {}, status('offline'))
+            .catch(() => undefined),
           new Promise<void>((r) => setTimeout(r, 1000).unref()),
         ]);
       }

@@ -81,7 +81,9 @@ try {
       log: pino({ level: 'silent' }),
       events: new EventEmitter(),
       clock: { ...systemClock, now: () => w.receivedAt },
-      mqtt: { publish: async (_t, env: any) => void ((acked += env.body.receiptIds.length), ackMessages++) },
+      mqtt: {
+        publish: async (_t, payload) => void ((acked += JSON.parse(payload).body.receiptIds.length), ackMessages++),
+      },
       counters: { message() {}, rejected() {}, receipt() {}, receiptRejected() {}, rateLimited() {} },
     });
     const t0 = performance.now();
