@@ -3,8 +3,8 @@
 // when the committed file is out of date.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AGENT_ENV, AGENT_FLAGS, AgentConfig } from '../edge-agent/config.ts';
-import { HUB_ENV, HUB_FLAGS, HubConfig } from '../hub/config.ts';
+import { AGENT_ENV, AGENT_FLAGS, AgentConfig } from '../edge-agent/main.ts';
+import { HUB_ENV, HUB_FLAGS, HubConfig } from '../hub/main.ts';
 import { settingDocs } from '../protocol/index.ts';
 
 export const SETTINGS_DOC = fileURLToPath(new URL('../docs/settings.md', import.meta.url));

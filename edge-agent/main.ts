@@ -25,7 +25,7 @@ import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 
 // The agent's public entry: what the `wardcast` command (cli/) uses besides startAgent.
-export { AGENT_FLAGS, loadAgentConfig, parseAgentConfig, type AgentConfig } from './config.ts';
+export { AGENT_ENV, AGENT_FLAGS, AgentConfig, loadAgentConfig, parseAgentConfig } from './config.ts';
 import { ensureIdentity } from './identity.ts';
 import { loadHubTrust } from './tls-options.ts';
 import { AgentStore } from './store.ts';

@@ -43,7 +43,7 @@ const pkg = JSON.parse(
 
 // The hub's public entry: what the `wardcast` command (cli/) uses besides startHub. The demo world
 // (areas, outlines, users, devices) loads on demand, so a hub that is not the demo never parses it.
-export { HUB_FLAGS, loadHubConfig, parseHubConfig, HubConfig } from './config.ts';
+export { HUB_ENV, HUB_FLAGS, loadHubConfig, parseHubConfig, HubConfig } from './config.ts';
 export { writeMosquittoSetup } from './broker/mosquitto-setup.ts';
 export const loadDemoWorld = () => import('./demo-seed.ts');
 
