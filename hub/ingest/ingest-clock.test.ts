@@ -40,7 +40,7 @@ describe.each(BOUNDARIES)('admission when %s', (_what, start, nextDay) => {
     const acked: string[] = [];
     const ingest = createIngest({
       db,
-      mqtt: { publish: async (_topic, env: any) => void acked.push(...env.body.receiptIds) },
+      mqtt: { publish: async (_topic, payload) => void acked.push(...JSON.parse(payload).body.receiptIds) },
       signer: createHubSigner(db, loadOrCreateHubKeys(dir), systemClock),
       topicPrefix: tp.prefix,
       log: pino({ level: 'silent' }),
