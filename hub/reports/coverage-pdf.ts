@@ -325,13 +325,11 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
         if (w > 0) doc.rect(x, y, w, 10).fill(COLORS[k]);
         x += w;
       }
-      doc
-        .fillColor('#000')
-        .text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, {
-          width: valueW + 4,
-          align: 'right',
-          lineBreak: false,
-        });
+      doc.fillColor('#000').text(pct(a.played, a.scheduled - a.pending), left + labelW + barW + 4, y, {
+        width: valueW + 4,
+        align: 'right',
+        lineBreak: false,
+      });
       doc.y = y + 15;
     }
     // Legend.

@@ -143,9 +143,7 @@ export function processesMatching(pattern: string): string[] {
 }
 
 /** Every receipt the hub stored, straight from its database (read-only, beside the running hub). */
-export function storedReceipts(
-  hubDataDir: string,
-): Array<{
+export function storedReceipts(hubDataDir: string): Array<{
   occurrence_id: string;
   device_id: string;
   result: string;
