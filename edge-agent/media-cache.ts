@@ -60,7 +60,7 @@ export class MediaCache extends EventEmitter {
     super();
     mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     this.hubOrigin = new URL(opts.hubUrl).origin;
-    this.auth = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`).toString('base64');
+    this.auth = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
   }
 
   start(): void {

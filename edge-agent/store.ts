@@ -13,7 +13,7 @@
 // measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { ScheduleItem, type Receipt } from '../protocol/index.ts';
+import type { ScheduleItem, Receipt } from '../protocol/index.ts';
 
 const DAY = 24 * 3600_000;
 /** Results of occurrences are remembered this long so an old manifest never makes one play twice. */

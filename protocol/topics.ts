@@ -92,7 +92,7 @@ export type ParsedTopic =
 
 /** Parses a topic under `prefix`; returns null for anything that is not ours or is malformed. */
 export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): ParsedTopic | null {
-  if (!topic.startsWith(prefix + '/')) return null;
+  if (!topic.startsWith(`${prefix}/`)) return null;
   const rest = topic.slice(prefix.length + 1).split('/');
   if (rest[0] === 'dev' && rest.length >= 3 && SLUG_PATTERN.test(rest[1])) {
     const deviceId = rest[1];

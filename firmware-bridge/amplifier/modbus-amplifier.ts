@@ -122,11 +122,7 @@ export class ModbusAmplifier implements Amplifier {
 
     const state = (t: SwitchTarget): boolean => {
       const raw =
-        t.coil !== undefined
-          ? !!coils.get(t.coil)
-          : ((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1
-            ? true
-            : false;
+        t.coil !== undefined ? !!coils.get(t.coil) : !!(((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1);
       return t.inverted ? !raw : raw;
     };
     const measure = (x: { inputRegister: number; scale: number; signed: boolean } | undefined) => {

@@ -59,7 +59,7 @@ export function createArea(
 
 /** True if `path` is `scope` itself or lies below it. A null scope covers everything. */
 export function withinScope(scope: string | null, path: string): boolean {
-  return scope === null || path === scope || path.startsWith(scope + '/');
+  return scope === null || path === scope || path.startsWith(`${scope}/`);
 }
 
 /** Ids of an area and all areas below it. */

@@ -431,7 +431,7 @@ describe('importing a FeatureCollection', () => {
       const scope = errorOf(() =>
         importBoundaries(db, fc(feature({ path: `${TX}/khuong-mai` }), feature({ path: 'ha-noi/dong-da' })), {
           source: 'new',
-          canEdit: (p) => p.startsWith(TX + '/'),
+          canEdit: (p) => p.startsWith(`${TX}/`),
         }),
       );
       expect(scope).toBeInstanceOf(BoundaryScopeError);

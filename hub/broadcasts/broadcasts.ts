@@ -163,7 +163,7 @@ export interface ApiRules {
  * so is one a targeted board that reported its display would refuse (led-fit.ts).
  */
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
-  if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim())))
+  if (input.led?.pages.every((p) => p.lines.every((l) => !l.trim())))
     throw new BroadcastError(msg('broadcast.led-empty'));
   const kinds = resolveTargets(db, input.targets.areas, input.targets.devices)
     .map(

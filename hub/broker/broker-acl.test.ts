@@ -83,7 +83,7 @@ describe('embedded broker access control', () => {
       '-C',
       '1',
     ]);
-    expect(other.out).not.toContain(tp.deviceSchedule('loa-b') + ' {');
+    expect(other.out).not.toContain(`${tp.deviceSchedule('loa-b')} {`);
   });
 
   it("lets a device read the hub's status, and only the hub announce it", async () => {

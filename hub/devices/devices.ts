@@ -149,7 +149,7 @@ export function listDevices(db: Db, scope: string | null = null, o: { live?: boo
     .map((r) => toDevice(db, r))
     .filter(
       (d) =>
-        (scope === null || d.areaPath === scope || d.areaPath.startsWith(scope + '/')) &&
+        (scope === null || d.areaPath === scope || d.areaPath.startsWith(`${scope}/`)) &&
         !(o.live && d.decommissionedAt),
     );
 }

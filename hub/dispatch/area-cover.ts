@@ -50,7 +50,7 @@ export function coverDevices(
   allowed: Set<string>,
   acts: (kind: DeviceKind) => boolean,
 ): Cover {
-  const inTarget = (area: string) => targetAreas.some((t) => area === t || area.startsWith(t + '/'));
+  const inTarget = (area: string) => targetAreas.some((t) => area === t || area.startsWith(`${t}/`));
   const spoiled = new Set<string>(); // areas with a device below that may not act on the command
   const reach = new Map<string, string[]>(); // area → the wanted devices below it
   for (const d of fleet) {

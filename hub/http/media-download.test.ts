@@ -64,7 +64,7 @@ describe('media downloads', () => {
     const res = await fetch(url, { headers: basic(device.mqttUsername, device.mqttPassword) });
     expect(res.status).toBe(200);
     const body = Buffer.from(await res.arrayBuffer());
-    expect(createHash('sha256').update(body).digest('hex') + '.opus').toBe(path.basename(url));
+    expect(`${createHash('sha256').update(body).digest('hex')}.opus`).toBe(path.basename(url));
     expect(res.headers.get('etag')).toBeTruthy();
   });
 

@@ -83,7 +83,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
 
   function enqueueAll(commands: Array<{ topic: string; envelope: SignedEnvelope }>): void {
     for (const { topic, envelope } of commands) {
-      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to)))
+      if (!topic.endsWith(`/${commandTopicSuffix(envelope.to)}`))
         throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
     }
     if (commands.length === 0) return;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { REJECTION_WORDS, wordOf } from '../messages.ts';
-import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim, Result } from './coverage.ts';
+import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim } from './coverage.ts';
 
 const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -93,7 +93,7 @@ function rangeText(from: string | null, to: string | null): string {
   if (!from || !to) return '';
   const midnight = (iso: string) => /T00:00(:00)?/.test(iso);
   if (midnight(from) && midnight(to)) {
-    const last = new Date(Date.parse(to.slice(0, 10) + 'T00:00:00Z') - 86_400_000).toISOString();
+    const last = new Date(Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString();
     return `${vnTime(from).slice(0, 10)} – ${vnTime(last).slice(0, 10)}`;
   }
   return `${vnTime(from)} – ${vnTime(to)}`;

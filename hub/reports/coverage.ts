@@ -589,11 +589,11 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
  * lang 'codes': the machine-readable form — the JSON field names and codes, ISO times, plain numbers.
  */
 export const csvHeader = (lang: ReportLang | 'codes') =>
-  CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',') + '\r\n';
+  `${CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',')}\r\n`;
 export function csvLine(rec: CoverageRow | RejectedClaim, lang: ReportLang | 'codes'): string {
   const fields = ('receiptId' in rec ? csvRecord(rec) : rec) as unknown as Record<string, unknown>;
   const r = lang === 'codes' ? fields : forPeople(fields, lang);
-  return CSV_COLUMNS.map((c) => csvCell(r[c])).join(',') + '\r\n';
+  return `${CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`;
 }
 
 /** Where the CSV goes: anything that accepts text and says when to wait (an HTTP response). */
@@ -624,7 +624,7 @@ export async function writeCoverageCsv(
       out.once('close', resolve);
     });
   };
-  await send('\uFEFF' + csvHeader(lang)); // BOM so spreadsheet programs read Vietnamese as UTF-8
+  await send(`\uFEFF${csvHeader(lang)}`); // BOM so spreadsheet programs read Vietnamese as UTF-8
   let cursor: string | undefined;
   do {
     if (out.destroyed) return;

@@ -63,7 +63,7 @@ describe('HTTP without a valid login', () => {
   }
   it('refuses a forged bearer token', () =>
     expectNothingChanged(x, async () =>
-      expect((await raw(base, '/api/v1/devices', { token: 'wc_' + 'A'.repeat(40) })).status).toBe(401),
+      expect((await raw(base, '/api/v1/devices', { token: `wc_${'A'.repeat(40)}` })).status).toBe(401),
     ));
   it('refuses a token in the query string that was never issued', () =>
     expectNothingChanged(x, async () => expect((await raw(base, '/api/v1/devices?token=gia-mao')).status).toBe(401)));
@@ -323,7 +323,7 @@ describe('path tricks and malformed requests', () => {
     '/media/%2e%2e%2fhub.sqlite',
     '/media/../hub.sqlite',
     '/media/hub.sqlite',
-    '/media/' + 'a'.repeat(64) + '.opus',
+    `/media/${'a'.repeat(64)}.opus`,
     '/media/..%5c..%5chub.sqlite',
   ];
   for (const p of paths) {
@@ -416,7 +416,7 @@ describe('enrolment', () => {
   const enrol = (token: string, publicKey: string) => raw(base, '/api/v1/enrol', json('POST', { token, publicKey }));
   it('refuses an unknown token', () =>
     expectNothingChanged(x, async () =>
-      expect((await enrol('enrol_' + 'x'.repeat(32), generateSigningKeys().publicKeyPem)).status).toBe(401),
+      expect((await enrol(`enrol_${'x'.repeat(32)}`, generateSigningKeys().publicKeyPem)).status).toBe(401),
     ));
   it('refuses a token already spent (the board is enrolled)', () =>
     expectNothingChanged(x, async () =>

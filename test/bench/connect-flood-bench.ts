@@ -47,7 +47,7 @@ async function flood(pid: number, port: number, label: string) {
   const sent = results.reduce((s, r) => s + r.sent, 0);
   const f = (b: number) => `${(b / MiB).toFixed(0)} MiB`;
   console.log(
-    `${label.padEnd(34)} rss before ${f(before.rss).padStart(8)}  peak ${f(before.peak > after.peak ? before.peak : after.peak).padStart(8)}  after ${f(after.rss).padStart(8)}  ` +
+    `${label.padEnd(34)} rss before ${f(before.rss).padStart(8)}  peak ${f(Math.max(before.peak, after.peak)).padStart(8)}  after ${f(after.rss).padStart(8)}  ` +
       `growth at peak ${f(Math.max(0, after.peak - before.rss)).padStart(8)}  closed early ${closed}/${N}  client wrote ${f(sent)} before the close  in ${(ms / 1000).toFixed(1)} s`,
   );
 }

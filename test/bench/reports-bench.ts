@@ -112,7 +112,7 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
     );
   } else out['detail page (200 rows)'] = 'no paging on main';
   out['CSV, streamed'] = await time(`${base}/reports/coverage?${area}&format=csv`, 3);
-  out['PDF'] = await time(`${base}/reports/coverage.pdf?${area}`, 3);
+  out.PDF = await time(`${base}/reports/coverage.pdf?${area}`, 3);
   // The daily bulletin reaches every device: one day of it is 2 × N device rows.
   const day = `from=${from + 10 * 86_400_000}&to=${from + 11 * 86_400_000}`;
   out[`GET /broadcasts/{id} (${2 * N} rows${paged ? ', first page of 500' : ''})`] = await time(

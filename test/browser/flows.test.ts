@@ -9,7 +9,7 @@ import { seedWorld, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { formatVn } from '../../hub/time.ts';
-import { ApiClient } from '../../cli/api-client.ts';
+import type { ApiClient } from '../../cli/api-client.ts';
 import { recordTelemetry } from '../../hub/devices/devices.ts';
 import {
   addWardUsers,
@@ -67,7 +67,7 @@ describe('web UI: office flows', () => {
   it('log in: wrong password is refused; each role sees only what it may do', async () => {
     const ctx = await newTestContext(browser);
     const p = await ctx.newPage();
-    await p.goto(base + '/');
+    await p.goto(`${base}/`);
     expect(await p.textContent('form.login')).toContain('Đăng nhập');
     await p.fill('input[name=username]', 'canbo.hadinh');
     await p.fill('input[name=password]', 'wrong-password');
@@ -798,7 +798,7 @@ describe('web UI: issue 13 fixes', () => {
       );
       const text = page.locator('[data-testid=led-text]').first();
       expect(await text.getAttribute('placeholder')).toContain('bảng hiện 2 dòng');
-      await text.fill('Chào mừng\n' + 'x'.repeat(70));
+      await text.fill(`Chào mừng\n${'x'.repeat(70)}`);
       const counts = page.locator('[data-testid=led-page-1] [data-testid=led-count]');
       expect(await counts.allTextContents()).toEqual([
         'Dòng 1: 9/64 ký tự',

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { seedWorld } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
-import { ApiClient } from '../../cli/api-client.ts';
+import type { ApiClient } from '../../cli/api-client.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 
 let t: TestHub;

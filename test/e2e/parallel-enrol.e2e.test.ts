@@ -81,7 +81,7 @@ describe('parallel enrolment', () => {
       fetch(`${t.hub.httpUrl}/api/v1/enrol`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-        body: JSON.stringify({ token: 'enrol_' + 'x'.repeat(32), publicKey: generateSigningKeys().publicKeyPem }),
+        body: JSON.stringify({ token: `enrol_${'x'.repeat(32)}`, publicKey: generateSigningKeys().publicKeyPem }),
       }).then((r) => r.status);
     for (let i = 0; i < 10; i++) expect(await guess('203.0.113.9')).toBe(401);
     expect(await guess('203.0.113.9')).toBe(429);

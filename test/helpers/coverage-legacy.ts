@@ -312,5 +312,5 @@ export function legacyCoverageCsv(report: ReturnType<typeof legacyCoverageReport
     const rec = csvRecord(c);
     lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
   }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
+  return `\uFEFF${lines.join('\r\n')}\r\n`; // BOM so spreadsheet programs read Vietnamese as UTF-8
 }

@@ -214,7 +214,7 @@ export class AlphaSimulator {
       case CMD.readDots: {
         this.stats.reads++;
         const f = this.files.get(label);
-        if (f?.type !== 'dots') return { command: CMD.writeDots, data: ascii(label + '0000') };
+        if (f?.type !== 'dots') return { command: CMD.writeDots, data: ascii(`${label}0000`) };
         return { command: CMD.writeDots, data: dotsData(label, f.rows) };
       }
       case CMD.readSpecial: {

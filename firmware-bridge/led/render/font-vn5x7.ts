@@ -213,7 +213,7 @@ function composeGlyph(ch: string, m: FontMetrics): Glyph | null {
   let marks = [...nfd.slice(1)];
   // ơ ư: the horn is part of the base glyph (đ has no decomposition at all).
   if (marks.includes('\u031B')) {
-    base = (base + '\u031B').normalize('NFC');
+    base = `${base}\u031B`.normalize('NFC');
     marks = marks.filter((c) => c !== '\u031B');
   }
   if (marks.length === 0 || !marks.every((c) => MARKS[c])) return null;
