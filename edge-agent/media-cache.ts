@@ -133,7 +133,7 @@ export class MediaCache extends EventEmitter {
     let actual: string;
     try {
       actual = await sha256File(file);
-    } catch (e) {
+    } catch {
       return { ok: false, reason: `media ${ref.sha256} missing from the cache${this.describeLastError(ref.sha256)}` };
     }
     if (actual === ref.sha256) return { ok: true };

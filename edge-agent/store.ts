@@ -434,7 +434,9 @@ export class AgentStore {
 
   markSent(receiptIds: string[], at: number): void {
     const st = this.st('UPDATE outbox SET last_sent_at = ?, attempts = attempts + 1 WHERE receipt_id = ?');
-    this.db.transaction(() => receiptIds.forEach((id) => st.run(at, id)))();
+    this.db.transaction(() => {
+      for (const id of receiptIds) st.run(at, id);
+    })();
   }
 
   /** Allows everything in the outbox to be sent again at once (after a reconnect). */

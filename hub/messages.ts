@@ -30,7 +30,7 @@ interface Entry<P> {
   vi: Template<P>;
 }
 /** One entry: the parameter type comes from the English template's annotation. */
-const def = <P extends object = {}>(en: Template<P>, vi: Template<P>): Entry<P> => ({ en, vi });
+const def = <P extends object = Record<never, never>>(en: Template<P>, vi: Template<P>): Entry<P> => ({ en, vi });
 
 // ---- Vietnamese words shared by the templates ----
 
@@ -1064,7 +1064,7 @@ export type MessageCode = keyof typeof CATALOGUE;
 export type MessageParams<C extends MessageCode> = (typeof CATALOGUE)[C] extends Entry<infer P> ? P : never;
 /** The parameters argument: optional when the message takes none. */
 export type MessageArgs<C extends MessageCode> =
-  {} extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+  Record<never, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
 
 /** Renders a catalogue message in both languages. */
 export function msg<C extends MessageCode>(code: C, ...[params]: MessageArgs<C>): Message {

@@ -83,17 +83,27 @@ function checkRings(polygons: number[][][][], multi: boolean, ctx: z.RefinementC
         if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
           const swapped = Math.abs(lon) <= 90 && Math.abs(lat) <= 180;
           const where = { ...at, position: i };
-          return fail(
+          fail(
             lon < -180 || lon > 180
               ? msg('boundary.longitude-out-of-range', { at: where, value: lon, swapped })
               : msg('boundary.latitude-out-of-range', { at: where, value: lat, swapped }),
           );
+          return;
         }
       }
-      if (ring.length < 4) return fail(msg('boundary.ring-too-short', { at, count: ring.length }));
+      if (ring.length < 4) {
+        fail(msg('boundary.ring-too-short', { at, count: ring.length }));
+        return;
+      }
       const [a, b] = [ring[0], ring[ring.length - 1]];
-      if (a[0] !== b[0] || a[1] !== b[1]) return fail(msg('boundary.ring-not-closed', { at, first: a, last: b }));
-      if (ringArea(ring) === 0) return fail(msg('boundary.ring-no-area', { at }));
+      if (a[0] !== b[0] || a[1] !== b[1]) {
+        fail(msg('boundary.ring-not-closed', { at, first: a, last: b }));
+        return;
+      }
+      if (ringArea(ring) === 0) {
+        fail(msg('boundary.ring-no-area', { at }));
+        return;
+      }
     }
   }
 }
@@ -126,7 +136,7 @@ function problemsOf(err: z.ZodError, multi: boolean): Message[] {
       multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number']
     ) as (keyof OutlinePlace)[];
     const at: OutlinePlace = {};
-    idx.forEach((n, k) => (at[names[k]] = Number(n)));
+    for (const [k, n] of idx.entries()) at[names[k]] = Number(n);
     return msg('boundary.problem-at', { at, problem });
   });
 }

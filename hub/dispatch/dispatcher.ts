@@ -232,7 +232,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!onlyDevices) wantAll = { force: force || (wantAll?.force ?? false) };
     else for (const id of onlyDevices) wanted.set(id, force || (wanted.get(id) ?? false));
     const done = new Promise<void>((resolve) => waiters.push(resolve));
-    running ??= runPasses()
+    if (running !== null) return done;
+    running = runPasses()
       .catch((err) => log.error({ err }, 'manifest refresh failed'))
       .finally(() => {
         running = null;

@@ -74,7 +74,19 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
         'SELECT receipt_id, device_id, result, state, rejection, rejection_detail, superseded_by, received_at FROM receipts ORDER BY receipt_id',
       )
       .all();
-  return { db, ingest, send, acks, counted, admitted, rows, close: () => (reader.close(), db.close()) };
+  return {
+    db,
+    ingest,
+    send,
+    acks,
+    counted,
+    admitted,
+    rows,
+    close: () => {
+      reader.close();
+      db.close();
+    },
+  };
 }
 
 const waitFor = async (check: () => boolean) => {

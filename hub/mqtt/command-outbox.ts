@@ -50,9 +50,12 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       const results = await Promise.allSettled(rows.map((r) => mqtt.publish(r.topic, r.payload, { qos: 1 })));
       let failed = 0;
       // One commit for the window's acknowledged rows.
-      db.transaction(() =>
-        results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++)),
-      )();
+      db.transaction(() => {
+        for (const [i, res] of results.entries()) {
+          if (res.status === 'fulfilled') remove.run(rows[i].id);
+          else failed++;
+        }
+      })();
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
     }
@@ -60,7 +63,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
 
   /** Sends what waits, if connected. Concurrent calls share one run, which picks up new rows. */
   function flush(): Promise<void> {
-    if (flushing) return flushing;
+    if (flushing !== null) return flushing;
     flushing = sendAll()
       .catch((err) => log.error({ err }, 'command outbox flush failed'))
       .finally(() => {

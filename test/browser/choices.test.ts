@@ -189,7 +189,12 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
   const item = (page: Page, name: string) => page.locator(`[data-testid=media-item][data-name="${name}"]`);
   /** Answers the next confirmation and returns its question. */
   const confirmNext = (page: Page) =>
-    new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+    new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept(); // not awaited: the page is blocked until it closes; a rejection fails the run as unhandled
+      }),
+    );
 
   it('vi-VN at 1366 px: a failed upload is deleted; one in use is refused naming the bulletin; archive and restore; all audited', async () => {
     const bad = path.join(tmp, 'hong.mp3');

@@ -162,7 +162,10 @@ describe('web UI: live', () => {
     await page.waitForSelector('[data-testid=device-row][data-online=yes][data-device=led-hd-1]');
     await page.click('[data-testid=device-row][data-device=led-hd-1]');
     const question = new Promise<string>((resolve) =>
-      page.once('dialog', (d) => (resolve(d.message()), void d.accept())),
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept(); // not awaited: the page is blocked until it closes; a rejection fails the run as unhandled
+      }),
     );
     await page.click('[data-testid=device-actions] [data-testid=revoke]');
     expect(await question).toContain('Thu hồi quyền truy cập');

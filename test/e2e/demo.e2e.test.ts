@@ -31,7 +31,11 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`demo did not finish its scenario in 150 s:\n${out}`)), 150_000);
-      demo.stdout!.on('data', () => out.includes('wardcast is running') && (clearTimeout(timer), resolve()));
+      demo.stdout!.on('data', () => {
+        if (!out.includes('wardcast is running')) return;
+        clearTimeout(timer);
+        resolve();
+      });
       demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
     });
     expect(out).toContain(`http://127.0.0.1:${httpPort}/`);

@@ -335,7 +335,8 @@ export class AlphaSimulator {
     const f = this.files.get(label);
     if (f?.type !== 'dots') return null;
     const b = createBitmap(f.width, f.height);
-    f.rows.forEach((r, y) => [...r].forEach((c, x) => (b.data[y * f.width + x] = c === '0' ? 0 : 1)));
+    for (const [y, r] of f.rows.entries())
+      for (const [x, c] of [...r].entries()) b.data[y * f.width + x] = c === '0' ? 0 : 1;
     return b;
   }
 

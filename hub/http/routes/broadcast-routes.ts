@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import {
   BroadcastInput,
   BroadcastError,
@@ -32,7 +32,7 @@ const DAY = 86_400_000;
 export const DEVICE_PAGE = 500;
 export const DEVICE_PAGE_MAX = 5000;
 
-export function broadcastRoutes(ctx: HubContext) {
+export function broadcastRoutes(ctx: HubContext): RouteDef[] {
   const guard = <T>(f: () => T): T => {
     try {
       return f();

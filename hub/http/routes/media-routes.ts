@@ -1,7 +1,7 @@
 import path from 'node:path';
 import busboy from 'busboy';
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import { getMedia, isKnownOutput, listMedia, mediaWithFile } from '../../media/media-store.ts';
 import { createVisibility, deviceMayFetch } from '../../areas/visibility.ts';
 import { safeOriginalName } from '../../media/media-jobs.ts';
@@ -18,7 +18,7 @@ import {
   restoreMedia,
 } from '../../media/media-lifecycle.ts';
 
-export function mediaRoutes(ctx: HubContext) {
+export function mediaRoutes(ctx: HubContext): RouteDef[] {
   return [
     route({
       method: 'post',

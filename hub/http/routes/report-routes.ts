@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import type { Response } from 'express';
 import {
   BadCursorError,
@@ -100,7 +100,7 @@ async function sendCsv(ctx: HubContext, scope: CoverageScope, res: Response, lan
   }
 }
 
-export function reportRoutes(ctx: HubContext) {
+export function reportRoutes(ctx: HubContext): RouteDef[] {
   return [
     route({
       method: 'get',

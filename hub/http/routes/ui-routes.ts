@@ -28,7 +28,13 @@ import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
-import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
+import {
+  clashesToDecide,
+  decideClash,
+  DecisionError,
+  type DecisionResult,
+  standingDecision,
+} from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
 
@@ -114,7 +120,7 @@ export function uiRoutes(ctx: HubContext) {
           b.createdBy === user!.id ||
           (user!.role !== 'operator' && pathsOf(b).every((p) => withinScope(user!.scope, p)));
         if (!mayDecide) throw new HttpError(403, msg('decision.not-allowed'));
-        let result;
+        let result: DecisionResult;
         try {
           result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith);
         } catch (e) {
