@@ -20,7 +20,16 @@ export interface User {
 const SESSION_MS = 12 * 3600_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function toUser(db: Db, r: any): User {
+interface UserRecord {
+  id: number;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  area_id: number | null;
+}
+
+function toUser(db: Db, r: UserRecord): User {
   return {
     id: r.id,
     username: r.username,
@@ -52,12 +61,12 @@ export async function createUser(
 }
 
 export function getUser(db: Db, id: number): User | undefined {
-  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id);
+  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRecord | undefined;
   return r ? toUser(db, r) : undefined;
 }
 
 export function listUsers(db: Db): User[] {
-  return (db.prepare('SELECT * FROM users ORDER BY username').all() as any[]).map((r) => toUser(db, r));
+  return (db.prepare('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map((r) => toUser(db, r));
 }
 
 export async function setPassword(db: Db, username: string, password: string): Promise<void> {
@@ -66,7 +75,7 @@ export async function setPassword(db: Db, username: string, password: string): P
 }
 
 export async function login(db: Db, username: string, password: string): Promise<{ token: string; user: User } | null> {
-  const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as any;
+  const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRecord | undefined;
   // Hash even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, r?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA');
   if (!r || !ok) return null;
@@ -88,7 +97,9 @@ export function issueToken(
 }
 
 export function userForToken(db: Db, token: string): User | undefined {
-  const r = db.prepare('SELECT user_id, expires_at FROM tokens WHERE token_hash = ?').get(sha(token)) as any;
+  const r = db.prepare('SELECT user_id, expires_at FROM tokens WHERE token_hash = ?').get(sha(token)) as
+    | { user_id: number; expires_at: number | null }
+    | undefined;
   if (!r || (r.expires_at !== null && r.expires_at < Date.now())) return undefined;
   return getUser(db, r.user_id);
 }

@@ -262,7 +262,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         { deviceId, held },
         'a device holds a newer manifest version than this hub issued; version counter raised',
       );
-    const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
+    const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as
+      | { manifest_version: number; enrolled_at: number | null }
+      | undefined;
     if (!row?.enrolled_at) return;
     if (held > row.manifest_version || (live && held < row.manifest_version)) {
       log.info(

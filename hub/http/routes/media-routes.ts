@@ -69,7 +69,7 @@ export function mediaRoutes(ctx: HubContext): RouteDef[] {
                 originalName: safeOriginalName(info.filename),
                 uploadedBy: user!.id,
                 maxBytes: ctx.config.maxUploadBytes,
-                truncated: () => (stream as any).truncated === true,
+                truncated: () => stream.truncated === true,
               })
               .then(resolve, (e) => reject(new HttpError(e.status ?? 400, textOf(e))));
           });

@@ -53,7 +53,9 @@ const PageQuery = z.object({
 
 /** Checks the area against the user's scope and the period, then plans the report (coverageScope). */
 export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof ReportQuery>): CoverageScope {
-  const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
+  const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as
+    | { path: string }
+    | undefined;
   const area = query.area || user.scope || root?.path;
   if (!area) throw new HttpError(400, msg('area.none'));
   if (!withinScope(user.scope, area))

@@ -40,6 +40,22 @@ import { msg, textOf } from '../../messages.ts';
 
 const DAY = 86_400_000;
 
+/** One occurrence on the schedule page (GET /api/v1/schedule). */
+interface DayOccurrence {
+  broadcastId: string;
+  title: string;
+  priority: Broadcast['priority'];
+  status: Broadcast['status'];
+  start: string;
+  end: string;
+  durationMs: number;
+  recurring: boolean;
+  hasAudio: boolean;
+  hasLed: boolean;
+  targets: Broadcast['targets'];
+  leftOffDevices: string[];
+}
+
 export function uiRoutes(ctx: HubContext) {
   const waveforms = createWaveforms({
     cacheDir: path.join(ctx.config.dataDir, 'waveforms'),
@@ -164,7 +180,7 @@ export function uiRoutes(ctx: HubContext) {
           throw new HttpError(400, textOf(e));
         }
         if (to <= from || to - from > 42 * DAY) throw new HttpError(400, msg('schedule.bad-window'));
-        const out: any[] = [];
+        const out: DayOccurrence[] = [];
         const shown = listBroadcasts(ctx.db, { limit: 5000 }).filter(
           (b) => (b.status === 'approved' || b.status === 'submitted') && (!area || related(b, area)),
         );
@@ -184,8 +200,8 @@ export function uiRoutes(ctx: HubContext) {
               title: b.title,
               priority: b.priority,
               status: b.status,
-              start: formatVn(s),
-              end: formatVn(s + b.durationMs),
+              start: formatVn(s)!, // a number in, never null out
+              end: formatVn(s + b.durationMs)!,
               durationMs: b.durationMs,
               recurring: !!b.rrule,
               hasAudio: b.mediaId !== null,
@@ -306,10 +322,13 @@ export function uiRoutes(ctx: HubContext) {
       access: 'user',
       handler: () =>
         Object.fromEntries(
-          (ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [
-            u.id,
-            u.display_name || u.username,
-          ]),
+          (
+            ctx.db.prepare('SELECT id, display_name, username FROM users').all() as Array<{
+              id: number;
+              display_name: string | null;
+              username: string;
+            }>
+          ).map((u) => [u.id, u.display_name || u.username]),
         ),
     }),
   ];
