@@ -8,7 +8,7 @@ import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import { Aedes, type AuthenticateError } from 'aedes';
 import {
   DEFAULT_TOPIC_PREFIX,
   Receipt,

@@ -96,7 +96,12 @@ const capture = (deviceId: string, type: string, timeoutMs = 20_000) =>
 async function expectRefused(topic: string, payload: Buffer): Promise<void> {
   const a = agents['loa-ha-dinh'];
   const before = a.status().rejected['wrong-target'] ?? 0;
-  const refused = nextEvent(a.events, 'rejected', (r) => r.reason === 'wrong-target' && r.topic === topic, 5000);
+  const refused = nextEvent<{ reason: string; topic: string }>(
+    a.events,
+    'rejected',
+    (r) => r.reason === 'wrong-target' && r.topic === topic,
+    5000,
+  );
   await eavesdropper.publishAsync(topic, payload, { qos: 1 });
   await refused;
   expect(a.status().rejected['wrong-target']).toBe(before + 1);
@@ -140,7 +145,12 @@ describe('a genuine message captured for one device is refused by every other', 
       await expectRefused(topic, playNow.payload);
     }
     // the genuine target plays it: the copies were the real thing
-    await nextEvent(agents['loa-kim-giang'].events, 'receipt-queued', (r) => r.occurrenceId === occurrenceId, 30_000);
+    await nextEvent<{ occurrenceId: string }>(
+      agents['loa-kim-giang'].events,
+      'receipt-queued',
+      (r) => r.occurrenceId === occurrenceId,
+      30_000,
+    );
   }, 90_000);
 
   it("ward B's receipt-ack and clock reply, republished on ward A's reply topic, are refused", async () => {
