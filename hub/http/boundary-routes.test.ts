@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { demoBoundaries, DISTRICT, WARDS } from '../../cli/demo-seed.ts';
 import { squarePolygon } from '../../test/helpers/outlines.ts';
+import type { AuditEntry } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 const tokens: Record<string, string> = {};
@@ -125,7 +126,9 @@ describe('area outlines API', () => {
     expect(await outlined('admin')).toEqual([]);
     const log = (await call('admin', 'GET', '/api/v1/audit?limit=20')).body;
     expect(
-      log.filter((r: any) => r.action.startsWith('area.boundary')).map((r: any) => [r.action, r.target, r.username]),
+      log
+        .filter((r: AuditEntry) => r.action.startsWith('area.boundary'))
+        .map((r: any) => [r.action, r.target, r.username]),
     ).toEqual([
       ['area.boundary.clear', HA_DINH, 'quan'],
       ['area.boundary.set', HA_DINH, 'quan'],

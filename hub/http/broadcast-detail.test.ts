@@ -108,7 +108,7 @@ describe('GET /broadcasts/{id}', () => {
     ).toHaveLength(5);
     for (const q of ['limit=0', 'limit=5001', 'offset=-1', 'limit=x']) {
       const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/b-daily?${q}`, {
-        headers: { authorization: `Bearer ${(t.admin as any).token}` },
+        headers: { authorization: `Bearer ${t.admin.token}` },
       });
       expect(res.status, q).toBe(400);
       expect((await res.json()).error, q).toMatch(/limit|offset/);

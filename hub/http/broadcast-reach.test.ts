@@ -32,7 +32,7 @@ afterAll(() => t?.stop());
 async function call(as: ApiClient, method: string, path: string, body: unknown) {
   const res = await fetch(t.hub.httpUrl + path, {
     method,
-    headers: { authorization: `Bearer ${(as as any).token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${as.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };

@@ -31,7 +31,7 @@ afterAll(() => t?.stop());
 
 /** A raw request: status and the whole JSON body. */
 async function call(as: ApiClient | null, method: string, path: string, body?: unknown) {
-  const token = as ? (as as any).token : undefined;
+  const token = as ? as.token : undefined;
   const res = await fetch(t.hub.httpUrl + path, {
     method,
     headers: {
@@ -365,7 +365,7 @@ describe('error bodies in English and Vietnamese', () => {
   });
 
   it('a failed upload says why in Vietnamese too (library page)', async () => {
-    const token = (w.official as any).token;
+    const token = w.official.token;
     const form = new FormData();
     form.append(
       'file',

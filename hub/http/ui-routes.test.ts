@@ -13,6 +13,7 @@ import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
+import type { Conflict } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -80,7 +81,7 @@ describe('quiet hours', () => {
   it('refuse a normal bulletin in them, naming the times; a daily rule that touches them too', async () => {
     const r = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${(w.official as any).token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${w.official.token}` },
       body: JSON.stringify(broadcast({ startsAt: `${vnDay(1)}T23:15` })),
     });
     expect(r.status).toBe(400);
@@ -129,7 +130,7 @@ describe('quiet hours', () => {
     expect(r.body).toMatch(/12:10 falls in the quiet hours 12:00–13:00/);
     await fetch(`${t.hub.httpUrl}/api/v1/quiet-hours/${lunch.id}`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${(w.leader as any).token}` },
+      headers: { authorization: `Bearer ${w.leader.token}` },
     });
     expect((await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).status).toBe('approved');
   });
@@ -155,7 +156,7 @@ describe('draft check', () => {
     );
     expect(check.occurrences).toBe(1);
     expect(check.quietHours).toEqual([]);
-    const mine = check.conflicts.filter((c: any) => c.broadcastId === d.id);
+    const mine = check.conflicts.filter((c: Conflict) => c.broadcastId === d.id);
     expect(mine).toHaveLength(1); // the speaker; the LED board has nothing to show for audio only
     expect(mine[0]).toMatchObject({
       kind: 'decision',
@@ -166,9 +167,9 @@ describe('draft check', () => {
     });
 
     const normal = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T09:00` }));
-    expect(normal.conflicts.find((c: any) => c.broadcastId === d.id).kind).toBe('preempted');
+    expect(normal.conflicts.find((c: Conflict) => c.broadcastId === d.id).kind).toBe('preempted');
     const later = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T10:00` }));
-    expect(later.conflicts.filter((c: any) => c.broadcastId === d.id)).toEqual([]);
+    expect(later.conflicts.filter((c: Conflict) => c.broadcastId === d.id)).toEqual([]);
     const quiet = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T22:30` }));
     expect(quiet.quietHours[0].window).toMatchObject({ start: '22:00', end: '05:30' });
     expect((await w.official.get('/api/v1/broadcasts')).length).toBe(before + 1);
@@ -178,9 +179,9 @@ describe('draft check', () => {
     const body = broadcast({ title: 'Xem lại', startsAt: `${vnDay(5)}T15:00` });
     const b = await w.official.post('/api/v1/broadcasts', body);
     const plain = await w.leader.post('/api/v1/broadcasts/check', body);
-    expect(plain.conflicts.map((c: any) => c.broadcastId)).toContain(b.id);
+    expect(plain.conflicts.map((c: Conflict) => c.broadcastId)).toContain(b.id);
     const review = await w.leader.post(`/api/v1/broadcasts/check?exclude=${b.id}`, body);
-    expect(review.conflicts.map((c: any) => c.broadcastId)).not.toContain(b.id);
+    expect(review.conflicts.map((c: Conflict) => c.broadcastId)).not.toContain(b.id);
   });
 
   it('names a bad draft', async () => {
@@ -231,7 +232,7 @@ describe('coverage PDF', () => {
     const period = vnDay(0).slice(0, 7);
     const res = await fetch(
       `${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(DISTRICT)}&period=${period}`,
-      { headers: { authorization: `Bearer ${(w.district as any).token}` } },
+      { headers: { authorization: `Bearer ${w.district.token}` } },
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');

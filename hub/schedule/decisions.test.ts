@@ -8,6 +8,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
+import type { AuditEntry, BroadcastDevice, Conflict, CoverageRow } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -67,7 +68,7 @@ async function failure(p: Promise<unknown>): Promise<{ status: number; message: 
 }
 /** Devices each broadcast is planned on (what goes into their manifests). */
 const plannedOn = async (api: ApiClient, id: string) =>
-  (await api.get(`/api/v1/broadcasts/${id}`)).devices.map((d: any) => d.deviceId).sort();
+  (await api.get(`/api/v1/broadcasts/${id}`)).devices.map((d: BroadcastDevice) => d.deviceId).sort();
 
 describe('a clash with the district is the ward official’s decision', () => {
   let district: any;
@@ -132,7 +133,7 @@ describe('a clash with the district is the ward official’s decision', () => {
       `/api/v1/broadcasts/check?exclude=${ours.id}`,
       bulletin({ title: 'x', priority: 'priority', startsAt: `${vnDay(3)}T09:00` }),
     );
-    expect(check.conflicts.filter((c: any) => c.kind === 'decision')).toEqual([]);
+    expect(check.conflicts.filter((c: Conflict) => c.kind === 'decision')).toEqual([]);
     await hdLeader.post(`/api/v1/broadcasts/${ours.id}/approve`, {});
     expect(await plannedOn(w.district, district.id)).toEqual(['led-hd-1', 'led-kg-1']);
     expect(await plannedOn(w.district, ours.id)).toEqual([]);
@@ -154,7 +155,7 @@ describe('a clash with the district is the ward official’s decision', () => {
     const audit = (await w.district.get('/api/v1/audit')).filter(
       (a: any) => a.action === 'broadcast.decision' && a.target === ours.id,
     );
-    expect(audit.map((a: any) => a.detail.decision)).toEqual(['air-ours', 'yield']); // newest first
+    expect(audit.map((a: AuditEntry) => (a.detail as { decision: string }).decision)).toEqual(['air-ours', 'yield']); // newest first
     expect(audit[0]).toMatchObject({
       username: 'canbo.hd',
       detail: { conflictsWith: [district.id], devices: ['led-hd-1'] },
@@ -225,7 +226,9 @@ describe('editing a broadcast', () => {
     await hdLeader.post(`/api/v1/broadcasts/${edit.id}/approve`, {});
     expect((await hdOfficial.get(`/api/v1/broadcasts/${b.id}`)).status).toBe('cancelled');
     expect(
-      (await hdOfficial.get(`/api/v1/broadcasts/${edit.id}`)).devices.map((d: any) => d.scheduledStart.slice(11, 16)),
+      (await hdOfficial.get(`/api/v1/broadcasts/${edit.id}`)).devices.map((d: BroadcastDevice) =>
+        d.scheduledStart.slice(11, 16),
+      ),
     ).toEqual(Array(5).fill('07:30'));
     expect(
       (await w.district.get('/api/v1/audit')).find(
@@ -251,12 +254,12 @@ describe('editing a broadcast', () => {
     for (const period of new Set([month(vnDay(-3)), month(vnDay(0))])) {
       const rows = (
         await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${period}`)
-      ).rows.filter((r: any) => r.broadcastId === b.id || r.broadcastId === edit.id);
+      ).rows.filter((r: CoverageRow) => r.broadcastId === b.id || r.broadcastId === edit.id);
       // Nothing before today's approval is owed; from today on only the new version's 07:15 is.
-      expect(rows.filter((r: any) => r.scheduledStart < `${vnDay(0)}T00:00`)).toEqual([]);
-      expect(rows.every((r: any) => r.broadcastId === edit.id && r.scheduledStart.slice(11, 16) === '07:15')).toBe(
-        true,
-      );
+      expect(rows.filter((r: CoverageRow) => r.scheduledStart < `${vnDay(0)}T00:00`)).toEqual([]);
+      expect(
+        rows.every((r: CoverageRow) => r.broadcastId === edit.id && r.scheduledStart.slice(11, 16) === '07:15'),
+      ).toBe(true);
     }
   });
 
@@ -408,7 +411,7 @@ describe('what the review found', () => {
         `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${vnDay(0).slice(0, 7)}`,
       )
     ).rows;
-    expect(rows.filter((r: any) => r.broadcastId === b.id)).toEqual([]);
+    expect(rows.filter((r: CoverageRow) => r.broadcastId === b.id)).toEqual([]);
   });
 
   it('a decision covers every clash of a long rule on every device, not just the first 35 days or 200', async () => {

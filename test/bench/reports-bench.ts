@@ -72,7 +72,7 @@ interface Figures {
 async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
   // main takes seconds per summary: fewer runs there (its p99 is then the slowest of them).
   const runs = paged ? RUNS : Math.min(RUNS, 5);
-  const token = (hub.admin as any).token as string;
+  const token = hub.admin.token as string;
   const base = `${hub.httpUrl}/api/v1`;
   const area = `area=${encodeURIComponent(DISTRICT)}&period=${period}`;
   const time = async (url: string, runs: number) => {

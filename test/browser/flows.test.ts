@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
 import { connectMqttDevice } from '../helpers/mqtt-device.ts';
 import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
+import type { Broadcast, BroadcastDevice, MediaItem } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -525,9 +526,9 @@ describe('web UI: office flows', () => {
     expect(await page.textContent('[data-testid=edit-notice]')).toContain('bản đã duyệt vẫn phát');
     expect(await page.$('[data-testid=edit-broadcast]')).toBeNull(); // one pending edit at a time
     const list = await official.get('/api/v1/broadcasts');
-    const revision = list.find((b: any) => b.replaces && b.title === 'Bản tin sáng và chiều');
+    const revision = list.find((b: Broadcast) => b.replaces && b.title === 'Bản tin sáng và chiều');
     expect(revision.rrule).toContain('BYHOUR=6;BYMINUTE=30');
-    expect(list.find((b: any) => b.id === revision.replaces).status).toBe('approved');
+    expect(list.find((b: Broadcast) => b.id === revision.replaces).status).toBe('approved');
     expect(errors).toEqual([]);
     await ctx.close();
   });
@@ -565,7 +566,9 @@ describe('web UI: office flows', () => {
     await page.waitForSelector('[data-testid=late-clash]', { state: 'detached' });
     await item.locator('[data-testid=needs-decision]').waitFor({ state: 'detached' });
     // The district bulletin leaves the ward's speaker and stays on Kim Giang's.
-    const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map((d: any) => d.deviceId);
+    const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map(
+      (d: BroadcastDevice) => d.deviceId,
+    );
     expect(planned).toContain('loa-kg-1');
     expect(planned).not.toContain('loa-hd-1');
     expect(errors).toEqual([]);
@@ -713,7 +716,7 @@ describe('web UI: issue 13 fixes', () => {
     await shot(page, 'schedule-once-two-times');
     await page.click('[data-testid=submit]');
     await page.waitForSelector('[data-testid=saved]');
-    const b = (await official.get('/api/v1/broadcasts')).find((x: any) => x.title === 'Hai buổi một ngày');
+    const b = (await official.get('/api/v1/broadcasts')).find((x: Broadcast) => x.title === 'Hai buổi một ngày');
     expect(b.rrule).toContain(`DTSTART:${vnDay(6).replace(/-/g, '')}T000000`);
     // Opened again, it reads as one day at two times and edits as "once".
     await page.locator('[data-testid=my-broadcasts] button', { hasText: 'Hai buổi một ngày' }).click();
@@ -881,7 +884,7 @@ describe('web UI: issue 13 fixes', () => {
   });
 
   it('audio players show the length before they are pressed', async () => {
-    const m = (await official.get('/api/v1/media')).find((x: any) => x.status === 'ready');
+    const m = (await official.get('/api/v1/media')).find((x: MediaItem) => x.status === 'ready');
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=library]');
     const item = page.locator('[data-testid=media-item][data-status=ready]').first();

@@ -11,6 +11,7 @@ import { startAgentProcess, SPEAKER_PROFILE, LED_PROFILE, type AgentProcess } fr
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, recordFigure, shot, WARD_USERS } from './harness.ts';
+import type { Broadcast, BroadcastDevice, MediaItem } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -103,12 +104,13 @@ describe('web UI: live', () => {
     expect(Object.fromEntries(states)).toEqual({ 'loa-hd-1': 'played', 'loa-kg-1': 'played', 'led-hd-1': 'played' });
     expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+,\d giây$/); // decimal comma (issue 13.15)
     // Times are Vietnam time although this browser runs in Europe/London.
-    const id = (await t.admin.get('/api/v1/broadcasts')).find((b: any) => b.priority === 'emergency').id;
-    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1')
-      .actualStart as string;
+    const id = (await t.admin.get('/api/v1/broadcasts')).find((b: Broadcast) => b.priority === 'emergency').id;
+    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find(
+      (d: BroadcastDevice) => d.deviceId === 'loa-hd-1',
+    ).actualStart as string;
     const [, y, mo, d, hms] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})\+07:00$/.exec(started)!;
     expect(await page.textContent('[data-testid=track-row][data-device=loa-hd-1]')).toContain(`${d}/${mo}/${y} ${hms}`);
-    const audio = (await t.admin.get('/api/v1/media')).find((m: any) => m.originalName === 'canh-bao-bao.mp3');
+    const audio = (await t.admin.get('/api/v1/media')).find((m: MediaItem) => m.originalName === 'canh-bao-bao.mp3');
     const perDevice = await page.evaluate(() => (window as any).__confirmed);
     recordFigure('emergencySendToAllConfirmedMs', {
       ms,

@@ -14,6 +14,7 @@ import { freePort } from '../helpers/ports.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { startAlphaSimulator } from '../../firmware-bridge/led/alpha/alpha-simulator.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -65,7 +66,8 @@ beforeAll(async () => {
   await waitOnline(t.admin, ['led-hd-1', 'led-hd-2']);
   // The working board reports its display (the preview and the checks use it).
   await t.admin.waitFor(
-    async () => (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'led-hd-1')?.display?.columns === 192,
+    async () =>
+      (await t.admin.get('/api/v1/devices')).find((d: Device) => d.id === 'led-hd-1')?.display?.columns === 192,
     30_000,
     'led-hd-1 reports 192×32',
   );

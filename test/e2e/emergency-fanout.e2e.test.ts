@@ -16,6 +16,7 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../helpers/world.ts';
+import type { BroadcastDevice } from '../helpers/api-types.ts';
 
 const tp = topics();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,7 +142,7 @@ describe('emergency fan-out by area, with real agents', () => {
       { qos: 1 },
     );
     const detail = await waitForResults(w.district, b.id, 30_000);
-    expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual(ids.map((id) => [id, 'played']));
+    expect(detail.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual(ids.map((id) => [id, 'played']));
     await sleep(500);
     for (const id of ids) expect(accepted[id]).toEqual([`${b.id} via area`]);
     expect(receipts).toEqual([item.occurrenceId]);
@@ -152,9 +153,9 @@ describe('emergency fan-out by area, with real agents', () => {
     expect(seen.seen.filter((s) => s.broadcastId === b.id && s.type === 'schedule').length).toBe(ids.length);
     // Admission and the report ask the same plan: every area-commanded device was owed it.
     for (const id of ids)
-      expect(lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: any) => d.deviceId === id).occurrenceId).kind).toBe(
-        'planned',
-      );
+      expect(
+        lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: BroadcastDevice) => d.deviceId === id).occurrenceId).kind,
+      ).toBe('planned');
   }, 60_000);
 
   it('a ward and one device of another ward: one publish on the ward, one on the device, and its neighbour never acts', async () => {
@@ -164,7 +165,7 @@ describe('emergency fan-out by area, with real agents', () => {
       emergency('KHẨN CẤP: CHÁY', { areas: [HA_DINH], devices: ['led-kg-1'] }),
     );
     const detail = await waitForResults(w.district, b.id, 30_000);
-    expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual([
+    expect(detail.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual([
       ['led-hd-1', 'played'],
       ['led-hd-2', 'played'],
       ['led-kg-1', 'played'],
@@ -189,7 +190,7 @@ describe('emergency fan-out by area, with real agents', () => {
   /** The emergency's item as the hub plans it for an LED board of Hạ Đình. */
   async function itemOf(broadcastId: string) {
     const d = await w.district.get(`/api/v1/broadcasts/${broadcastId}`);
-    const occurrenceId = d.devices.find((x: any) => x.deviceId === 'led-hd-1').occurrenceId;
+    const occurrenceId = d.devices.find((x: BroadcastDevice) => x.deviceId === 'led-hd-1').occurrenceId;
     const plan = lookupPlan(t.hub.ctx.db, 'led-hd-1', occurrenceId);
     if (plan.kind !== 'planned') throw new Error(plan.detail);
     return plan.item;

@@ -12,6 +12,7 @@ import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../h
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { measureLufs } from '../../hub/media/test-audio.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
+import type { AuditEntry, MediaOutput } from '../helpers/api-types.ts';
 
 const TEXT = 'UBND phường Hạ Đình thông báo: 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh. Liên hệ 0912 345 678.';
 
@@ -88,7 +89,7 @@ describe('a typed bulletin', () => {
     expect(first.loudness.normalizationType).toBe('linear');
     expect(Math.abs(first.loudness.outputI - first.loudness.targetI)).toBeLessThan(1);
     // The Opus file agents fetch, measured by ffmpeg's own meter: at the target, not silence.
-    const opus = first.outputs.find((o: any) => o.format === 'opus');
+    const opus = first.outputs.find((o: MediaOutput) => o.format === 'opus');
     const res = await fetch(`${t.hub.httpUrl}/media/${opus.file}`, {
       headers: { authorization: `Bearer ${tokenOf(w.official)}` },
     });
@@ -97,7 +98,9 @@ describe('a typed bulletin', () => {
     (await import('node:fs')).writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     expect(Math.abs(measureLufs(resolveFfmpeg().path, file) - -16)).toBeLessThan(1.5);
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.find((a: any) => a.action === 'media.tts' && a.target === String(first.id))?.detail).toMatchObject({
+    expect(
+      audit.find((a: AuditEntry) => a.action === 'media.tts' && a.target === String(first.id))?.detail,
+    ).toMatchObject({
       engine: 'espeak-ng',
       voice: 'vi',
     });
@@ -238,7 +241,7 @@ describe('when the engine is missing or fails', () => {
     });
     expect(((await asAdmin.json()) as any).detail).toMatch(/espeak-ng-not-installed: not found on PATH/);
     const audit = await broken.admin.get('/api/v1/audit');
-    expect(audit.filter((a: any) => a.action === 'media.tts-failed')).toHaveLength(2);
+    expect(audit.filter((a: AuditEntry) => a.action === 'media.tts-failed')).toHaveLength(2);
     expect((await bw.official.get('/api/v1/media')).length).toBe(0); // nothing half-made is left
   });
 });

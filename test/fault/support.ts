@@ -16,6 +16,7 @@ import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
 import { freePort } from '../helpers/ports.ts';
 import { HA_DINH, seedWorld, waitOnline, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
+import type { CoverageRow } from '../helpers/api-types.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -207,7 +208,7 @@ export async function expectExactCoverage(
     .waitFor(
       async () => {
         const r = await fw.hub.admin.get(q);
-        return r.totals.scheduled === scheduled && r.rows.every((row: any) => row.confirmed) ? r : null;
+        return r.totals.scheduled === scheduled && r.rows.every((row: CoverageRow) => row.confirmed) ? r : null;
       },
       o.timeoutMs ?? 90_000,
       `${scenario}: every receipt in (${scheduled} expected)`,
@@ -215,12 +216,12 @@ export async function expectExactCoverage(
     .catch(async (err) => {
       const r = await fw.hub.admin.get(q);
       throw new Error(
-        `${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: any) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`,
+        `${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: CoverageRow) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`,
       );
     });
   const recoverMs = o.since === undefined ? undefined : Date.now() - o.since;
   const stored = storedReceipts(path.join(fw.dir, 'hub')).filter((r) =>
-    report.rows.some((row: any) => row.occurrenceId === r.occurrence_id),
+    report.rows.some((row: CoverageRow) => row.occurrenceId === r.occurrence_id),
   );
   const perOccurrence = new Map<string, number>();
   for (const r of stored)
@@ -238,7 +239,10 @@ export async function expectExactCoverage(
   expect(duplicates, 'duplicate receipts').toBe(0);
   expect(report.rejectedCount ?? 0, 'rejected claims').toBe(0);
   const totals = { played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0, ...o.expected };
-  expect(report.totals, JSON.stringify(report.rows.map((x: any) => [x.deviceId, x.result, x.reason]))).toMatchObject({
+  expect(
+    report.totals,
+    JSON.stringify(report.rows.map((x: CoverageRow) => [x.deviceId, x.result, x.reason])),
+  ).toMatchObject({
     scheduled,
     ...totals,
   });

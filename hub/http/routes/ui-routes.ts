@@ -41,7 +41,7 @@ import { msg, textOf } from '../../messages.ts';
 const DAY = 86_400_000;
 
 /** One occurrence on the schedule page (GET /api/v1/schedule). */
-interface DayOccurrence {
+export interface DayOccurrence {
   broadcastId: string;
   title: string;
   priority: Broadcast['priority'];
