@@ -1,6 +1,13 @@
 // A small client of the hub's HTTP API, used by the demo and the fleet simulator.
 import { readFileSync } from 'node:fs';
 
+/**
+ * JSON from the hub's API, untyped: the routes have no response schemas yet (issue 12, typed
+ * responses). Callers name what they read (tests: test/helpers/api-types.ts). The one place it is named.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped hub JSON until the routes have response schemas (see above)
+export type HubJson = any;
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -15,9 +22,12 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, r.token, this.fetchImpl);
   }
 
-  // The hub's JSON, as the caller expects it: the routes have no response schemas yet (issue 12, typed responses).
-  // biome-ignore lint/suspicious/noExplicitAny: untyped JSON from the hub; callers annotate what they read
-  private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HubJson> {
     const res = await this.fetchImpl(this.baseUrl + path, {
       method,
       headers: {

@@ -172,7 +172,8 @@ describe('hub API', () => {
       doc.paths['/api/v1/broadcasts'].post.requestBody.content['application/json'].schema.properties.priority.enum,
     ).toEqual(['normal', 'priority', 'emergency']);
     // The report's pages, with their documented page sizes.
-    const param = (path: string, name: string) => doc.paths[path].get.parameters.find((x: any) => x.name === name);
+    const param = (path: string, name: string) =>
+      doc.paths[path].get.parameters.find((x: { name: string }) => x.name === name);
     for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected'])
       expect(param(p, 'limit').schema).toMatchObject({ default: 200, maximum: 2000, minimum: 1 });
     expect(param('/api/v1/reports/coverage/rows', 'cursor')).toBeDefined();

@@ -279,7 +279,10 @@ beforeEach(() => {
 const stored = () =>
   Object.fromEntries(
     (
-      db.prepare('SELECT path, boundary_source s FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as any[]
+      db.prepare('SELECT path, boundary_source s FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as Array<{
+        path: string;
+        s: string | null;
+      }>
     ).map((r) => [r.path, r.s]),
   );
 

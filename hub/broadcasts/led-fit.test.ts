@@ -8,7 +8,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
-import type { Device } from '../../test/helpers/api-types.ts';
+import type { Device, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -67,7 +67,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function refusal(body: unknown): Promise<{ status: number; body: any }> {
+async function refusal(body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${w.district.token}`, 'content-type': 'application/json' },

@@ -9,7 +9,7 @@ import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-devi
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
 import { reflowPages } from '../../web/lib/led-reflow.ts';
 import type { LedDisplay } from '../../protocol/schemas.ts';
-import type { Device } from '../../test/helpers/api-types.ts';
+import type { Device, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -80,7 +80,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function post(body: unknown): Promise<{ status: number; body: any }> {
+async function post(body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${w.district.token}`, 'content-type': 'application/json' },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, DISTRICT, type World } from '../../test/helpers/world.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import type { HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -35,7 +36,7 @@ async function call(as: ApiClient, method: string, path: string, body: unknown) 
     headers: { authorization: `Bearer ${as.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as HubJson };
 }
 
 describe('a broadcast must reach a device', () => {

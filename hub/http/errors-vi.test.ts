@@ -131,7 +131,7 @@ describe('error bodies in English and Vietnamese', () => {
       `Bản tin mức độ Thông thường không được phát trong giờ yên tĩnh: lần phát lúc ${vnDay(1)} 23:15 rơi vào giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình. ` +
         'Vui lòng chọn thời điểm khác, hoặc chọn mức độ Ưu tiên hay Khẩn cấp.',
     );
-    expect((r.body.clashes as any[])[0].window.start).toBe('22:00');
+    expect((r.body.clashes as Array<{ window: { start: string } }>)[0].window.start).toBe('22:00');
     const badTime = await call(w.leader, 'POST', '/api/v1/quiet-hours', {
       areaPath: HA_DINH,
       start: '25:00',

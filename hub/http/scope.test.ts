@@ -15,7 +15,7 @@ import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
-import type { MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
+import type { AuditEntry, Broadcast, MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 let t: TestHub;
@@ -23,7 +23,7 @@ let w: World;
 let tmp: string;
 let hd: ApiClient, kg: ApiClient, hdLeader: ApiClient, kgLeader: ApiClient;
 const creds: Record<string, { mqttPassword: string; key: ReturnType<typeof createPrivateKey> }> = {};
-let hdMedia: any, districtMedia: any, hdBroadcast: any;
+let hdMedia: MediaItem, districtMedia: MediaItem, hdBroadcast: Broadcast;
 const clients: MqttClient[] = [];
 
 const tokenOf = (c: ApiClient) => c.token as string;
@@ -32,7 +32,7 @@ const bearer = (c: ApiClient) => ({ authorization: `Bearer ${tokenOf(c)}` });
 const basic = (id: string) => ({
   authorization: `Basic ${Buffer.from(`${id}:${creds[id].mqttPassword}`).toString('base64')}`,
 });
-const fileOf = (m: any) => m.outputs.find((o: MediaOutput) => o.format === 'opus').file;
+const fileOf = (m: MediaItem) => m.outputs.find((o: MediaOutput) => o.format === 'opus')!.file;
 const inOneHour = () => formatVn(Date.now() + 3600_000)!;
 
 async function uploaded(as: ApiClient, text: string) {
@@ -126,7 +126,7 @@ describe('media follow the area', () => {
 
 describe('audit log and live events follow the area', () => {
   it("a Kim Giang leader does not see Hạ Đình's audit entries; Hạ Đình's leader and the district do", async () => {
-    const about = (log: any[]) =>
+    const about = (log: AuditEntry[]) =>
       log.filter(
         (e) => e.target === hdBroadcast.id || (e.action === 'media.upload' && e.target === String(hdMedia.id)),
       );
@@ -148,7 +148,7 @@ describe('audit log and live events follow the area', () => {
         let text = '';
         void (async () => {
           try {
-            for await (const chunk of res.body as any) text += Buffer.from(chunk).toString();
+            for await (const chunk of res.body as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
           } catch {
             /* aborted */
           }

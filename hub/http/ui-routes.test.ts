@@ -13,7 +13,7 @@ import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
-import type { Conflict } from '../../test/helpers/api-types.ts';
+import type { Conflict, DayOccurrence, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -50,7 +50,7 @@ const broadcast = (o: Record<string, unknown>) => ({
   ...o,
 });
 
-async function status(p: Promise<unknown>): Promise<{ status: number; body: any }> {
+async function status(p: Promise<unknown>): Promise<{ status: number; body: HubJson }> {
   try {
     return { status: 200, body: await p };
   } catch (e) {
@@ -196,10 +196,10 @@ describe('week schedule', () => {
     const from = `${vnDay(0)}T00:00`;
     const to = `${vnDay(7)}T00:00`;
     const occ = await w.official.get(`/api/v1/schedule?area=${encodeURIComponent(HA_DINH)}&from=${from}&to=${to}`);
-    const titles = occ.map((o: any) => o.title);
+    const titles = occ.map((o: DayOccurrence) => o.title);
     expect(titles).toContain('Tin ưu tiên của quận');
-    expect(occ.every((o: any) => o.start.endsWith('+07:00'))).toBe(true);
-    expect(occ.find((o: any) => o.priority === 'emergency').status).toBe('approved');
+    expect(occ.every((o: DayOccurrence) => o.start.endsWith('+07:00'))).toBe(true);
+    expect(occ.find((o: DayOccurrence) => o.priority === 'emergency').status).toBe('approved');
     expect(
       (
         await status(

@@ -49,8 +49,10 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     now: () => w.receivedAt,
     batchMax: o.batchMax,
     mqtt: {
-      publish: async (_topic, env: any) => {
-        for (const id of env.body.receiptIds) acks.push({ id, committed: storedNow(id) });
+      publish: async (_topic, env) => {
+        // the hub publishes receipt acks here: a sealed envelope whose body lists the receipts
+        for (const id of (env as { body: { receiptIds: string[] } }).body.receiptIds)
+          acks.push({ id, committed: storedNow(id) });
       },
     },
     counters: {
@@ -147,7 +149,8 @@ describe('group commit of receipts', () => {
     const partialFirst = w.receipt(b!, { result: 'partial', secondsPlayed: 5, actualEnd: w.bulletin.startsAt! + 5030 });
     const playedLater = w.receipt(b!); // outranks the partial: the partial is superseded
     const failedLater = w.receipt(b!, { result: 'failed', actualStart: null, actualEnd: null, secondsPlayed: 0 }); // ranks lower: superseded itself
-    const forged = signReceipt(intruder, { ...w.receipt(c!), sig: undefined } as any);
+    const { sig: _sig, ...unsigned } = w.receipt(c!);
+    const forged = signReceipt(intruder, unsigned);
     const unplanned = w.receipt(c!, {
       occurrenceId: `${w.bulletin.id}@${w.bulletin.startsAt! + 86_400_000}`,
       scheduledStart: w.bulletin.startsAt! + 86_400_000,
@@ -180,7 +183,12 @@ describe('group commit of receipts', () => {
     expect(batched.counted.sort()).toEqual(oneByOne.counted.sort());
     expect(batched.admitted).toEqual(oneByOne.admitted);
     // And what that is: the forged, unreadable and misaddressed ones are neither stored nor acked.
-    const state = Object.fromEntries((batched.rows() as any[]).map((r) => [r.receipt_id, r.rejection ?? r.state]));
+    const state = Object.fromEntries(
+      (batched.rows() as Array<{ receipt_id: string; rejection: string | null; state: string }>).map((r) => [
+        r.receipt_id,
+        r.rejection ?? r.state,
+      ]),
+    );
     expect(state).toEqual({
       [good.id]: 'admitted',
       [partialFirst.id]: 'superseded',

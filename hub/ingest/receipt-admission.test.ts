@@ -10,7 +10,7 @@ import { generateSigningKeys, signReceipt, topics, type UnsignedReceipt } from '
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { formatVn } from '../time.ts';
-import type { BroadcastDevice, CoverageRow, RejectedClaim } from '../../test/helpers/api-types.ts';
+import type { Broadcast, BroadcastDevice, CoverageRow, RejectedClaim } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -79,10 +79,12 @@ async function waitFor(check: () => boolean, what: string, ms = 10_000) {
 }
 
 // The API shows times to the second; the occurrence id carries the exact start.
-const at = (b: any): number => b.exactStart ?? Date.parse(b.startsAt);
-const occ = (b: any) => ({ occurrenceId: `${b.id}@${at(b)}`, broadcastId: b.id, scheduledStart: at(b) });
+/** A broadcast as posted: the API's, with the exact start the test scheduled (when it kept it). */
+type Posted = Broadcast & { exactStart?: number };
+const at = (b: Posted): number => b.exactStart ?? Date.parse(b.startsAt!);
+const occ = (b: Posted) => ({ occurrenceId: `${b.id}@${at(b)}`, broadcastId: b.id, scheduledStart: at(b) });
 /** An honest LED 'played' for an occurrence, sent right after it ended. */
-const played = (b: any, delayMs = 0) => ({
+const played = (b: Posted, delayMs = 0) => ({
   ...occ(b),
   result: 'played' as const,
   actualStart: at(b) + delayMs + 30,
@@ -90,11 +92,11 @@ const played = (b: any, delayMs = 0) => ({
   secondsPlayed: 20.03,
 });
 
-let ours: any; // Hạ Đình's bulletin
-let theirs: any; // Kim Giang's bulletin
-let cancelledMidway: any;
-let cancelledEarly: any;
-let emergency: any;
+let ours: Posted; // Hạ Đình's bulletin
+let theirs: Posted; // Kim Giang's bulletin
+let cancelledMidway: Posted;
+let cancelledEarly: Posted;
+let emergency: Posted;
 let from: number;
 let to: number;
 
@@ -214,7 +216,7 @@ describe('receipts admitted against the plan, through the broker', () => {
     const r = await w.district.get(
       `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`,
     );
-    const row = (b: any) => r.rows.find((x: CoverageRow) => x.broadcastId === b.id);
+    const row = (b: Posted) => r.rows.find((x: CoverageRow) => x.broadcastId === b.id);
     expect(r.rows.map((x: CoverageRow) => x.broadcastId).sort()).toEqual(
       [ours.id, cancelledMidway.id, emergency.id].sort(),
     );
@@ -335,9 +337,9 @@ describe('receipts admitted against the plan, through the broker', () => {
 
   it('pages the rows and claims, and names bad page parameters', async () => {
     const span = `area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`;
-    const all: any[] = [];
+    const all: RejectedClaim[] = [];
     for (let cursor: string | null = ''; cursor !== null; ) {
-      const p: any = await w.district.get(
+      const p: { claims: RejectedClaim[]; next: string | null } = await w.district.get(
         `/api/v1/reports/coverage/rejected?${span}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       expect(p.claims.length).toBeLessThanOrEqual(2);

@@ -11,7 +11,7 @@ import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
-import type { AuditEntry, MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
+import type { AuditEntry, HubJson, MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -56,7 +56,7 @@ const settled = (api: ApiClient, id: number) =>
     `media ${id}`,
   );
 
-async function raw(api: ApiClient, method: string, p: string): Promise<{ status: number; body: any }> {
+async function raw(api: ApiClient, method: string, p: string): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(t.hub.httpUrl + p, { method, headers: { authorization: `Bearer ${api.token}` } });
   return { status: res.status, body: await res.json() };
 }
@@ -157,8 +157,8 @@ describe('archiving and deleting media', () => {
     expect(del.body.removedFiles.sort()).toEqual(a.outputs.map((o: MediaOutput) => o.file).sort());
     expect(files.some(existsSync)).toBe(false);
     const actions = (await hdLeader.get('/api/v1/audit'))
-      .filter((e: any) => e.target === String(a.id))
-      .map((e: any) => `${e.action} ${e.username}`);
+      .filter((e: AuditEntry) => e.target === String(a.id))
+      .map((e: AuditEntry) => `${e.action} ${e.username}`);
     expect(actions).toEqual([
       'media.delete canbo.hd',
       'media.restore canbo.hd',

@@ -10,7 +10,7 @@ import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-devi
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
 import { whoPlays } from './conflicts.ts';
-import type { AuditEntry, BroadcastDevice, Conflict, CoverageRow } from '../../test/helpers/api-types.ts';
+import type { AuditEntry, BroadcastDevice, Conflict, CoverageRow, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 /** A request's raw answer: status and JSON body (the error body carries both languages). */
-async function raw(api: ApiClient, path: string, body: unknown): Promise<{ status: number; body: any }> {
+async function raw(api: ApiClient, path: string, body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(t.hub.httpUrl + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },

@@ -81,7 +81,12 @@ try {
       log: pino({ level: 'silent' }),
       events: new EventEmitter(),
       now: () => w.receivedAt,
-      mqtt: { publish: async (_t, env: any) => void ((acked += env.body.receiptIds.length), ackMessages++) },
+      mqtt: {
+        publish: async (_t, env) => {
+          acked += (env as { body: { receiptIds: string[] } }).body.receiptIds.length; // a receipt ack
+          ackMessages++;
+        },
+      },
       counters: { message() {}, rejected() {}, receipt() {}, receiptRejected() {}, rateLimited() {} },
     });
     const t0 = performance.now();

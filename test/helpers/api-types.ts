@@ -1,15 +1,17 @@
 // The JSON the hub's API returns, as the tests read it: the hub's own types where a route returns
 // them unchanged, and the shapes a route builds itself. ApiClient's results are untyped until the
 // routes have response schemas; tests name what they read with these.
-import type { Broadcast } from '../../hub/broadcasts/broadcasts.ts';
+import type { presentBroadcast } from '../../hub/broadcasts/broadcasts.ts';
 
 export type { AuditEntry } from '../../hub/audit.ts';
-export type { Broadcast } from '../../hub/broadcasts/broadcasts.ts';
 export type { Device } from '../../hub/devices/devices.ts';
 export type { DayOccurrence } from '../../hub/http/routes/ui-routes.ts';
 export type { MediaItem, MediaOutput } from '../../hub/media/media-store.ts';
 export type { CoverageRow, RejectedClaim } from '../../hub/reports/coverage.ts';
 export type { Conflict } from '../../hub/schedule/conflicts.ts';
+
+/** A broadcast as the API returns it: times as Vietnam dates (presentBroadcast). */
+export type Broadcast = ReturnType<typeof presentBroadcast>;
 
 /** One device's occurrence of a broadcast (GET /api/v1/broadcasts/:id, `devices`). */
 export interface BroadcastDevice {
@@ -35,3 +37,6 @@ export type BroadcastDetail = Broadcast & {
   devicesTotal: number;
   devicesNextOffset: number | null;
 };
+
+/** A response body read without ApiClient (raw fetch), as untyped as ApiClient's results. */
+export type { HubJson } from '../../cli/api-client.ts';
