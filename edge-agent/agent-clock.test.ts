@@ -3,14 +3,14 @@
 // and the reaction to a new hub instance (rate-limited).
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSigningKeys, seal, topics as makeTopics, type ScheduleItem } from '../protocol/index.ts';
+import { generateSigningKeys, seal, topics as makeTopics, type Receipt, type ScheduleItem } from '../protocol/index.ts';
 import { createPublicKey } from 'node:crypto';
 import { AgentClock } from './agent-clock.ts';
 import { AgentStore } from './store.ts';
 import { Timeline, type OccurrenceResult } from './timeline.ts';
 import { HubMessages } from './hub-messages.ts';
 import { HubPresence } from './hub-presence.ts';
-import type { PlaybackOutput } from './playback.ts';
+import type { PlaybackContext, PlaybackOutput } from './playback.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 
@@ -71,7 +71,7 @@ function fakeOutput(): PlaybackOutput & { started: string[] } {
     leadTimeMs: 0,
     started,
     mediaFor: () => null,
-    play: async (item: ScheduleItem, o: any) => {
+    play: async (item: ScheduleItem, o: PlaybackContext) => {
       started.push(item.occurrenceId);
       o.onStarted?.(Date.now());
       return { result: 'played', startedAt: Date.now(), endedAt: Date.now(), playedMs: item.durationMs, evidence: {} };
@@ -106,7 +106,7 @@ describe('Timeline on an unsynchronised clock', () => {
           id: `r-${r.item.occurrenceId}`,
           occurrenceId: r.item.occurrenceId,
           result: r.result,
-        } as any);
+        } as unknown as Receipt); // only what the outbox keys on: this test reads the timeline, not receipts
       },
       log: testLogger(),
       events: new EventEmitter(),

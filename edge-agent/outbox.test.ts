@@ -127,7 +127,7 @@ describe('receipt outbox', () => {
       },
     );
     const lines = createInterface({ input: child.stdout! });
-    const events: { event: string; value: any }[] = [];
+    const events: { event: string; value: unknown }[] = [];
     const waitChild = (event: string, timeoutMs = 20_000) =>
       waitUntil(() => events.some((e) => e.event === event), timeoutMs, `child event ${event}`);
     lines.on('line', (l) => {

@@ -1,7 +1,7 @@
 // Hub messages the agent must refuse: each is logged, counted by reason, reported in telemetry and
 // never acted on. A real broker carries them, as an attacker on the network would send them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeys, type MediaRef } from '../protocol/index.ts';
+import { generateSigningKeys, type MediaRef, type Telemetry } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import {
   agentConfig,
@@ -142,7 +142,7 @@ describe('hub message verification', () => {
     const t = await nextEvent(
       hub,
       'telemetry',
-      (t: any) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2,
+      (t: Telemetry) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2,
       5000,
     );
     expect(t.rejected).toMatchObject({

@@ -313,6 +313,11 @@ export class FakeHub extends EventEmitter {
     this.brokerServer = server;
   }
 
+  /** Cuts every device's TCP connection from the broker side, as a network cut would; the broker stays up. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   /** Stops the broker (dropping every connection and everything it held, like a restart of aedes). */
   async stopBroker(): Promise<void> {
     const server = this.brokerServer;

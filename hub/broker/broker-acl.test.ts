@@ -27,8 +27,9 @@ async function sub(args: string[], waitS = 1.5) {
       ...args,
     ]);
     return { code: 0, out: r.stdout + r.stderr };
-  } catch (e: any) {
-    return { code: e.code as number, out: `${e.stdout}${e.stderr}` };
+  } catch (e) {
+    const failed = e as { code: number; stdout: string; stderr: string }; // execFile's rejection
+    return { code: failed.code, out: `${failed.stdout}${failed.stderr}` };
   }
 }
 

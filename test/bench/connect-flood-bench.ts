@@ -21,7 +21,7 @@ if (process.argv[2] === '--plain-aedes') {
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200 });
   broker.authenticate = (_c, _u, _p, done) => done(null, false);
-  const server = net.createServer(broker.handle as any);
+  const server = net.createServer((socket) => broker.handle(socket));
   server.listen(Number(process.argv[3]), '127.0.0.1', () => console.log('listening'));
 } else {
   await main();

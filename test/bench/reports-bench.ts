@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../hub/db/database.ts';
+import type { HubJson } from '../helpers/api-types.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
 import { seedCoverageDb, DISTRICT } from '../helpers/coverage-db.ts';
 import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
@@ -78,7 +79,7 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
   const time = async (url: string, runs: number) => {
     const ms: number[] = [];
     let bytes = 0;
-    let body: any;
+    let body: HubJson;
     const cpu0 = cpuMs(hub.child.pid!);
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
@@ -151,7 +152,7 @@ try {
     before = await serve(data, path.join(src, 'bin', 'wardcast.mjs'));
   }
   const now = await serve(after);
-  const ms = (v: any) =>
+  const ms = (v: Figures[string]) =>
     typeof v === 'object'
       ? `${v.p50.toFixed(0)} / ${v.p99.toFixed(0)} ms, cpu ${v.cpu.toFixed(0)}${v.bytes && v.bytes > 100_000 ? `, ${(v.bytes / 1e6).toFixed(1)} MB` : ''}`
       : String(v);

@@ -76,7 +76,7 @@ describe('web UI: live', () => {
     await page.evaluate((final) => {
       const seen: Record<string, number> = {};
       const t0 = performance.now();
-      (window as any).__confirmed = seen;
+      (window as unknown as { __confirmed: Record<string, number> }).__confirmed = seen;
       new MutationObserver(() => {
         for (const r of document.querySelectorAll('[data-testid=track-row]')) {
           const id = r.getAttribute('data-device')!;
@@ -111,7 +111,9 @@ describe('web UI: live', () => {
     const [, y, mo, d, hms] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})\+07:00$/.exec(started)!;
     expect(await page.textContent('[data-testid=track-row][data-device=loa-hd-1]')).toContain(`${d}/${mo}/${y} ${hms}`);
     const audio = (await t.admin.get('/api/v1/media')).find((m: MediaItem) => m.originalName === 'canh-bao-bao.mp3');
-    const perDevice = await page.evaluate(() => (window as any).__confirmed);
+    const perDevice = await page.evaluate(
+      () => (window as unknown as { __confirmed: Record<string, number> }).__confirmed,
+    );
     recordFigure('emergencySendToAllConfirmedMs', {
       ms,
       perDevice,

@@ -126,7 +126,7 @@ describe('web UI: what the page says is true', () => {
     // Watch the counter: it never counts more than the rows that played.
     await page.evaluate(() => {
       const seen: string[] = [];
-      (window as any).__bad = seen;
+      (window as unknown as { __bad: string[] }).__bad = seen;
       new MutationObserver(() => {
         const c = document.querySelector('[data-testid=confirmed-played]')?.textContent ?? '';
         const m = /Đã phát (\d+)\//.exec(c);
@@ -154,7 +154,7 @@ describe('web UI: what the page says is true', () => {
       /^Đã phát 1\/2 · Lỗi 1 · trong \d+,\d giây$/,
     );
     expect(await page.getAttribute('[data-testid=confirmed-failed]', 'class')).toContain('error');
-    expect(await page.evaluate(() => (window as any).__bad)).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __bad: string[] }).__bad)).toEqual([]);
     // The failure in red, in Vietnamese; the driver's words one click away.
     const failed = page.locator('[data-testid=track-row][data-device=led-hd-2] [data-testid=fail-reason]');
     expect(await failed.getAttribute('class')).toContain('error');

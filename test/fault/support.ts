@@ -16,7 +16,7 @@ import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
 import { freePort } from '../helpers/ports.ts';
 import { HA_DINH, seedWorld, waitOnline, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
-import type { CoverageRow } from '../helpers/api-types.ts';
+import type { CoverageRow, HubJson } from '../helpers/api-types.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -158,7 +158,14 @@ export function storedReceipts(hubDataDir: string): Array<{
       .prepare(
         'SELECT occurrence_id, device_id, result, state, seconds_played, reason FROM receipts ORDER BY received_at',
       )
-      .all() as any[];
+      .all() as Array<{
+      occurrence_id: string;
+      device_id: string;
+      result: string;
+      state: string;
+      seconds_played: number;
+      reason: string | null;
+    }>;
   } finally {
     db.close();
   }
@@ -201,7 +208,7 @@ export async function expectExactCoverage(
     timeoutMs?: number;
     note?: string;
   },
-): Promise<any> {
+): Promise<HubJson> {
   const scheduled = Object.values(o.expected).reduce((a, b) => a + (b ?? 0), 0);
   const q = `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(o.from)!)}&to=${encodeURIComponent(formatVn(o.to)!)}`;
   const report = await fw.hub.admin
