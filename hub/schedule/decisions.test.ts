@@ -8,7 +8,14 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
-import type { AuditEntry, BroadcastDevice, Conflict, CoverageRow } from '../../test/helpers/api-types.ts';
+import type {
+  AuditEntry,
+  Broadcast,
+  BroadcastDevice,
+  Conflict,
+  CoverageRow,
+  DayOccurrence,
+} from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -71,8 +78,8 @@ const plannedOn = async (api: ApiClient, id: string) =>
   (await api.get(`/api/v1/broadcasts/${id}`)).devices.map((d: BroadcastDevice) => d.deviceId).sort();
 
 describe('a clash with the district is the ward official’s decision', () => {
-  let district: any;
-  let ours: any;
+  let district: Broadcast;
+  let ours: Broadcast;
 
   beforeAll(async () => {
     district = await w.district.post(
@@ -109,7 +116,9 @@ describe('a clash with the district is the ward official’s decision', () => {
 
   it('"yield": ours leaves the clashing device once approved; the district bulletin stays everywhere', async () => {
     const toDecide = async () =>
-      (await hdOfficial.get('/api/v1/clashes-to-decide')).filter((c: any) => c.broadcastId === ours.id);
+      (await hdOfficial.get('/api/v1/clashes-to-decide')).filter(
+        (c: { broadcastId: string }) => c.broadcastId === ours.id,
+      ); // clashesToDecide
     expect(await toDecide()).toEqual([
       {
         broadcastId: ours.id,
@@ -148,12 +157,12 @@ describe('a clash with the district is the ward official’s decision', () => {
     const day = (api: ApiClient, area: string) =>
       api.get(`/api/v1/schedule?area=${encodeURIComponent(area)}&from=${vnDay(3)}T00:00&to=${vnDay(4)}T00:00`);
     const leftOff = async (api: ApiClient, area: string) =>
-      (await day(api, area)).find((o: any) => o.broadcastId === district.id).leftOffDevices;
+      (await day(api, area)).find((o: DayOccurrence) => o.broadcastId === district.id).leftOffDevices;
     expect(await leftOff(hdOfficial, HA_DINH)).toEqual(['led-hd-1']);
     expect(await leftOff(w.district, DISTRICT)).toEqual(['led-hd-1']);
     expect(await leftOff(kgOfficial, KIM_GIANG)).toEqual([]);
     const audit = (await w.district.get('/api/v1/audit')).filter(
-      (a: any) => a.action === 'broadcast.decision' && a.target === ours.id,
+      (a: AuditEntry) => a.action === 'broadcast.decision' && a.target === ours.id,
     );
     expect(audit.map((a: AuditEntry) => (a.detail as { decision: string }).decision)).toEqual(['air-ours', 'yield']); // newest first
     expect(audit[0]).toMatchObject({
@@ -191,8 +200,8 @@ describe('editing a broadcast', () => {
     );
     expect(e2).toMatchObject({ id: b.id, status: 'submitted', decisionNote: null, decidedBy: null });
     const audit = (await w.district.get('/api/v1/audit'))
-      .filter((a: any) => a.target === b.id)
-      .map((a: any) => a.action);
+      .filter((a: AuditEntry) => a.target === b.id)
+      .map((a: AuditEntry) => a.action);
     expect(audit).toEqual(['broadcast.edit', 'broadcast.reject', 'broadcast.edit', 'broadcast.submit']);
   });
 
@@ -232,7 +241,7 @@ describe('editing a broadcast', () => {
     ).toEqual(Array(5).fill('07:30'));
     expect(
       (await w.district.get('/api/v1/audit')).find(
-        (a: any) => a.target === b.id && a.action === 'broadcast.superseded',
+        (a: AuditEntry) => a.target === b.id && a.action === 'broadcast.superseded',
       ),
     ).toMatchObject({ username: 'lanhdao.hd', detail: { by: edit.id } });
   });
@@ -447,7 +456,7 @@ describe('what the review found', () => {
     // Day 38: the district bulletin is still on Hạ Đình's and Kim Giang's boards, on none of Khương Mai's.
     const day38 = Date.parse(`${vnDay(38)}T00:00:00+07:00`);
     const planned = (await w.district.get(`/api/v1/broadcasts/${d.id}?from=${day38}&to=${day38 + DAY}`)).devices
-      .map((x: any) => x.deviceId)
+      .map((x: BroadcastDevice) => x.deviceId)
       .sort();
     expect(planned).toEqual(['led-hd-1', 'led-kg-1']);
   });

@@ -10,7 +10,14 @@ import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-devi
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
 import { whoPlays } from './conflicts.ts';
-import type { AuditEntry, BroadcastDevice, Conflict, CoverageRow, HubJson } from '../../test/helpers/api-types.ts';
+import type {
+  AuditEntry,
+  Broadcast,
+  BroadcastDevice,
+  Conflict,
+  CoverageRow,
+  HubJson,
+} from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -76,8 +83,8 @@ const at0600 = () => {
   const last = board.manifests.at(-1);
   return last
     ? last.items
-        .filter((i: any) => formatVn(i.startAt) === `${day}T06:00:00+07:00`)
-        .map((i: any) => i.title)
+        .filter((i) => formatVn(i.startAt) === `${day}T06:00:00+07:00`)
+        .map((i) => i.title)
         .sort()
     : [];
 };
@@ -100,9 +107,9 @@ describe('the precedence rule the pages state', () => {
 });
 
 describe('same-level clash: the leader chooses at approval', () => {
-  let a: any;
-  let b: any;
-  let c: any;
+  let a: Broadcast;
+  let b: Broadcast;
+  let c: Broadcast;
 
   beforeAll(async () => {
     a = await official.post('/api/v1/broadcasts', bulletin('Tin A'));

@@ -9,6 +9,7 @@ import { generateSigningKeys } from '../../protocol/index.ts';
 import { HA_DINH, KIM_GIANG } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
 import { expectNothingChanged, led, raw, startBadActorWorld, snapshot, type BadActorWorld } from './world.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let x: BadActorWorld;
 let base: string;
@@ -195,7 +196,7 @@ describe("a neighbouring ward's users reaching for Hạ Đình", () => {
     expectNothingChanged(x, async () => {
       const r = await raw(base, '/api/v1/devices', { token: tokens.kgOfficial });
       expect(r.status).toBe(200);
-      expect(r.body.map((d: any) => d.id)).not.toContain('led-hd');
+      expect(r.body.map((d: Device) => d.id)).not.toContain('led-hd');
     }));
   it("Kim Giang's official cannot read Hạ Đình's bulletin", () =>
     expectNothingChanged(x, async () =>

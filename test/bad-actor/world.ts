@@ -12,7 +12,7 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { DISTRICT, HA_DINH, KIM_GIANG, seedWorld, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
-import type { Broadcast, BroadcastDevice, CoverageRow, Device, MediaItem } from '../helpers/api-types.ts';
+import type { Broadcast, BroadcastDevice, CoverageRow, Device, HubJson, MediaItem } from '../helpers/api-types.ts';
 
 export const tp = topics();
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -204,7 +204,10 @@ export async function snapshot(x: BadActorWorld) {
     led: b.led,
   }));
   const media = (await x.t.admin.get('/api/v1/media')).map((m: MediaItem) => ({ id: m.id, status: m.status }));
-  const users = (await x.t.admin.get('/api/v1/users')).map((u: any) => ({ username: u.username, role: u.role }));
+  const users = (await x.t.admin.get('/api/v1/users')).map((u: { username: string; role: string }) => ({
+    username: u.username,
+    role: u.role,
+  }));
   return {
     coverage: {
       totals: report.totals,
@@ -235,7 +238,7 @@ export async function raw(base: string, path: string, init: RequestInit & { toke
     },
   });
   const text = await res.text();
-  let body: any = text;
+  let body: HubJson = text;
   try {
     body = JSON.parse(text);
   } catch {

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
-import type { AuditEntry, BroadcastDevice } from '../helpers/api-types.ts';
+import type { AuditEntry, Broadcast, BroadcastDevice } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -311,7 +311,7 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
 
 describe("a failure reads as a reason an official understands; the device's words are one click away", () => {
   const boards: Array<{ dev: MqttDevice; key: string; id: string }> = [];
-  let emergency: any;
+  let emergency: Broadcast;
   // What devices said: a new agent gives a code, an older one only its technical English.
   const SAID = {
     // (Its English alone would read as the board's own error: the words below come from the code.)

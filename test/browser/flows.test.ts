@@ -24,6 +24,7 @@ import {
 } from './harness.ts';
 import { randomUUID } from 'node:crypto';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
+import type { Area } from '../../hub/areas/areas.ts';
 import { connectMqttDevice } from '../helpers/mqtt-device.ts';
 import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../cli/demo-seed.ts';
 import type { Broadcast, BroadcastDevice, MediaItem } from '../helpers/api-types.ts';
@@ -111,7 +112,7 @@ describe('web UI: office flows', () => {
 
   it("fleet map: ward outlines under the devices, named, with the user's own ward highlighted", async () => {
     // The whole district, with the demo's approximate outlines imported through the API.
-    const have = new Set((await t.admin.get('/api/v1/areas')).map((a: any) => a.path));
+    const have = new Set((await t.admin.get('/api/v1/areas')).map((a: Area) => a.path));
     for (const [slug, name] of WARDS)
       if (!have.has(`${DISTRICT}/${slug}`))
         await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug, name, level: 'ward' });

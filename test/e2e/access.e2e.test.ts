@@ -85,7 +85,7 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
   const clients: MqttClient[] = [];
   let other: Creds; // led-2, in another ward: the would-be attacker
 
-  const device = async (id: string) => (await t.admin.get(`/api/v1/devices/${id}`)) as any;
+  const device = async (id: string): Promise<Device> => await t.admin.get(`/api/v1/devices/${id}`);
   const ledBroadcast = async (title: string, area: string) => {
     const b = await w.district.post('/api/v1/broadcasts', {
       title,

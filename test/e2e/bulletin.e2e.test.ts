@@ -13,6 +13,7 @@ import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, KIM_GIANG, ty
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import type { AuditEntry, BroadcastDevice, MediaOutput } from '../helpers/api-types.ts';
+import type { CoverageSummary } from '../../hub/reports/coverage.ts';
 
 describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker) => {
   let t: TestHub;
@@ -117,7 +118,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
     it('reports coverage per ward and device, as JSON and as CSV', async () => {
       const r = await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
       expect(r.totals).toMatchObject({ scheduled: 3, played: 3, failed: 0, missed: 0 });
-      expect(r.byArea.map((a: any) => [a.areaName, a.played]).sort()).toEqual([
+      expect(r.byArea.map((a: CoverageSummary['byArea'][number]) => [a.areaName, a.played]).sort()).toEqual([
         ['Phường Hạ Đình', 2],
         ['Phường Kim Giang', 1],
       ]);

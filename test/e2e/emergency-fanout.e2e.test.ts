@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { generateSigningKeys, topics } from '../../protocol/index.ts';
+import { generateSigningKeys, topics, type Receipt, type ScheduleItem } from '../../protocol/index.ts';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
 import { lookupPlan } from '../../hub/ingest/plan-lookup.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
@@ -45,7 +45,7 @@ async function witness(url: string) {
     const m = JSON.parse(payload.toString());
     const ids: string[] =
       m.body.type === 'schedule'
-        ? m.body.items.map((i: any) => i.broadcastId)
+        ? m.body.items.map((i: ScheduleItem) => i.broadcastId)
         : [m.body.item?.broadcastId ?? m.body.broadcastId];
     for (const broadcastId of ids) seen.push({ topic, type: m.body.type, broadcastId, at: Date.now() });
   });
@@ -93,7 +93,8 @@ describe('emergency fan-out by area, with real agents', () => {
       accepted[id] = [];
       agents[id].events.on(
         'command',
-        (c: any) => c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
+        (c: { type: string; occurrenceId: string; via: string }) =>
+          c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
       );
     }
     await waitOnline(t.admin, ids);
@@ -110,14 +111,18 @@ describe('emergency fan-out by area, with real agents', () => {
   it('a district emergency is one publish on the district topic; the request answers before any manifest is built', async () => {
     const versions = () => t.hub.ctx.db.prepare('SELECT id, manifest_version FROM devices ORDER BY id').all();
     const queued = () =>
-      (t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as any)?.seq ?? 0;
+      (
+        t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as
+          | { seq: number }
+          | undefined
+      )?.seq ?? 0;
     const queuedBefore = queued();
     const before = versions();
     // Emitted by the route right after the dispatcher returned, just before the response goes out.
     let atAnswer: { versions: unknown; queued: number } | null = null;
     t.hub.ctx.events.once('broadcast', () => (atAnswer = { versions: versions(), queued: queued() }));
     const receipts: string[] = [];
-    const onReceipt = (r: any) => receipts.push(r.occurrenceId);
+    const onReceipt = (r: Receipt) => receipts.push(r.occurrenceId);
     agents['led-hd-1'].events.on('receipt-queued', onReceipt);
     const b = await w.district.post(
       '/api/v1/broadcasts',

@@ -44,7 +44,13 @@ async function enrolAtOnce(t: TestHub, brokerUrl: string) {
   // The hub keeps the digest of the password each winner was given, and nothing of the losers'.
   const stored = new Map(
     (
-      t.hub.ctx.db.prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices').all() as any[]
+      t.hub.ctx.db
+        .prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices')
+        .all() as Array<{
+        id: string;
+        h: string | null;
+        token: string | null;
+      }>
     ).map((r) => [r.id, r]),
   );
   for (const a of won) {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics as makeTopics } from '../../protocol/index.ts';
+import { topics as makeTopics, type HubBody } from '../../protocol/index.ts';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
 import { agentConfig, nextEvent, sleep, testLogger, waitUntil } from '../../edge-agent/test-support/helpers.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
@@ -23,7 +23,7 @@ let hub: TestHub;
 let w: World;
 let tmp: string;
 let eavesdropper: MqttClient;
-const captured: Array<{ topic: string; payload: Buffer; body: any }> = [];
+const captured: Array<{ topic: string; payload: Buffer; body: HubBody | undefined }> = [];
 const agents: Record<string, RunningAgent> = {};
 /** what ward A's device did that it must not: amplifier power-ons, items played, receipts issued */
 const wardA = { powerOns: 0, playing: [] as string[], receipts: [] as string[] };
@@ -86,12 +86,15 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const capture = (deviceId: string, type: string, timeoutMs = 20_000) =>
+const capture = <T extends HubBody['type']>(deviceId: string, type: T, timeoutMs = 20_000) =>
   waitUntil(
     () => captured.some((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type),
     timeoutMs,
     `a captured ${type} for ${deviceId}`,
-  ).then(() => captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!);
+  ).then(() => {
+    const c = captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!;
+    return { ...c, body: c.body as Extract<HubBody, { type: T }> }; // its type was just checked
+  });
 
 async function expectRefused(topic: string, payload: Buffer): Promise<void> {
   const a = agents['loa-ha-dinh'];

@@ -80,7 +80,7 @@ describe('a broker that loses its retained messages, with a speaker away during 
         await f.startHub();
         // Nobody is online until they speak to the new broker.
         const devices = await f.hub.admin.get('/api/v1/devices');
-        expect(devices.filter((d: Device) => d.online).map((d: any) => d.id)).toEqual([]);
+        expect(devices.filter((d: Device) => d.online).map((d: Device) => d.id)).toEqual([]);
       },
     );
   }, 150_000);

@@ -97,6 +97,21 @@ const emptyCounts = (): Counts => ({
   pending: 0,
 });
 
+/** A playback_records row (the standing result of each occurrence on each device). */
+interface PlaybackRecord {
+  device_id: string;
+  occurrence_id: string;
+  broadcast_id: string;
+  scheduled_start: number;
+  result: Result;
+  reason: string | null;
+  reason_code: string | null;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  evidence: string;
+}
+
 export function legacyCoverageReport(
   db: Db,
   q: { areaPath: string; from: number; to: number; graceMs: number; now?: number },
@@ -116,7 +131,7 @@ export function legacyCoverageReport(
 
   const records = db
     .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
-    .all(q.from, q.to) as any[];
+    .all(q.from, q.to) as PlaybackRecord[];
   const byKey = new Map(
     records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]),
   );
@@ -130,7 +145,7 @@ export function legacyCoverageReport(
     broadcastId: string,
     start: number,
     durationMs: number,
-    rec: any,
+    rec: PlaybackRecord | undefined,
   ) => {
     const d = devices.get(deviceId)!;
     const b = titles.get(broadcastId);
@@ -212,6 +227,24 @@ export function legacyCoverageReport(
 }
 
 // Selected by receive time as well as claimed start: a claim with an absurd start must still show.
+/** A rejected receipt with its broadcast's title, as the query reads it. */
+interface RejectedRecord {
+  receipt_id: string;
+  received_at: number;
+  device_id: string;
+  occurrence_id: string;
+  broadcast_id: string;
+  title: string | null;
+  result: string;
+  scheduled_start: number | null;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  reason: string | null;
+  rejection: RejectionReason;
+  rejection_detail: string | null;
+}
+
 function rejectedClaimsOf(
   db: Db,
   from: number,
@@ -225,7 +258,7 @@ function rejectedClaimsOf(
         WHERE r.state = 'rejected' AND ((r.scheduled_start >= ? AND r.scheduled_start < ?) OR (r.received_at >= ? AND r.received_at < ?))
         ORDER BY r.received_at, r.receipt_id`,
     )
-    .all(from, to, from, to) as any[];
+    .all(from, to, from, to) as RejectedRecord[];
   return recs
     .filter((r) => devices.has(r.device_id))
     .map((r) => {
