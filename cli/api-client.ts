@@ -1,10 +1,18 @@
 // A small client of the hub's HTTP API, used by the demo and the fleet simulator.
 import { readFileSync } from 'node:fs';
 
+/**
+ * JSON from the hub's API, untyped: the routes have no response schemas yet (issue 12, typed
+ * responses). Callers name what they read (tests: test/helpers/api-types.ts). The one place it is named.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped hub JSON until the routes have response schemas (see above)
+export type HubJson = any;
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private token?: string,
+    /** the bearer token this client sends (tests use it for raw requests) */
+    readonly token?: string,
     /** e.g. one that trusts a private CA for an https hub */
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
@@ -14,7 +22,12 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, r.token, this.fetchImpl);
   }
 
-  private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HubJson> {
     const res = await this.fetchImpl(this.baseUrl + path, {
       method,
       headers: {
@@ -63,7 +76,7 @@ export class ApiClient {
 export const FINAL_RESULTS = ['played', 'partial', 'failed', 'missed', 'preempted', 'skipped'];
 
 /** Waits until every device of a broadcast has a final result; returns the broadcast detail. */
-export function waitForBroadcastResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000): Promise<any> {
+export function waitForBroadcastResults(api: ApiClient, broadcastId: string, timeoutMs = 60_000) {
   return api.waitFor(
     async () => {
       const b = await api.get(`/api/v1/broadcasts/${broadcastId}`);

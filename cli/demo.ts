@@ -149,7 +149,7 @@ export async function runDemo(
     async () =>
       (await api.as('vanhoa.thanhxuan', passwords['vanhoa.thanhxuan']))
         .get('/api/v1/devices')
-        .then((ds: any[]) => ds.filter((x) => x.online).length === DEMO_DEVICES.length),
+        .then((ds: Array<{ online: boolean }>) => ds.filter((x) => x.online).length === DEMO_DEVICES.length),
     30_000,
     'all demo devices online',
   );

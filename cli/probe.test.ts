@@ -14,7 +14,7 @@ function probeInProcess(profile: unknown): Promise<{ code: number; out: string }
   const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, YAML.stringify(profile));
   let out = '';
-  return runProbe({ profile: file }, (s) => (out += s + '\n')).then(
+  return runProbe({ profile: file }, (s) => (out += `${s}\n`)).then(
     (code) => ({ code, out }),
     (e) => ({ code: (e as { exitCode?: number }).exitCode ?? 1, out: `wardcast probe: ${(e as Error).message}` }),
   );

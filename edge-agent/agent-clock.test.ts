@@ -10,6 +10,7 @@ import {
   systemClock,
   topics as makeTopics,
   type Clock,
+  type Receipt,
   type ScheduleItem,
 } from '../protocol/index.ts';
 import { createPublicKey } from 'node:crypto';
@@ -18,7 +19,7 @@ import { AgentStore } from './store.ts';
 import { Timeline, type OccurrenceResult } from './timeline.ts';
 import { HubMessages } from './inbound-messages.ts';
 import { HubPresence } from './hub-presence.ts';
-import type { PlaybackOutput } from './playback.ts';
+import type { PlaybackContext, PlaybackOutput } from './playback.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 
@@ -79,7 +80,7 @@ function fakeOutput(): PlaybackOutput & { started: string[] } {
     leadTimeMs: 0,
     started,
     mediaFor: () => null,
-    play: async (item: ScheduleItem, o: any) => {
+    play: async (item: ScheduleItem, o: PlaybackContext) => {
       started.push(item.occurrenceId);
       o.onStarted?.(Date.now());
       return { result: 'played', startedAt: Date.now(), endedAt: Date.now(), playedMs: item.durationMs, evidence: {} };
@@ -114,7 +115,7 @@ describe('Timeline on an unsynchronised clock', () => {
           id: `r-${r.item.occurrenceId}`,
           occurrenceId: r.item.occurrenceId,
           result: r.result,
-        } as any);
+        } as unknown as Receipt); // only what the outbox keys on: this test reads the timeline, not receipts
       },
       log: testLogger(),
       events: new EventEmitter(),

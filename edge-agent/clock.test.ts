@@ -2,6 +2,7 @@
 // replies are accepted by their nonce, the measured offset then makes commands valid and start
 // times right, and telemetry reports the offset.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Telemetry } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import { agentConfig, audioItem, makeClip, nextEvent, tempDir, testLogger, waitUntil } from './test-support/helpers.ts';
 import { startAgent } from './main.ts';
@@ -25,8 +26,12 @@ describe('clock sync', () => {
     try {
       await waitUntil(() => a.status().clockOffsetMs !== null, 5000, 'clock sample');
       expect(Math.abs(a.status().clockOffsetMs! - TWO_HOURS)).toBeLessThan(100);
-      const t = await nextEvent(hub, 'telemetry', (x: any) => x.deviceId === 'loa-clock' && x.clockOffsetMs !== null);
-      expect(Math.abs(t.clockOffsetMs - TWO_HOURS)).toBeLessThan(100);
+      const t = await nextEvent<Telemetry>(
+        hub,
+        'telemetry',
+        (x) => x.deviceId === 'loa-clock' && x.clockOffsetMs !== null,
+      );
+      expect(Math.abs(t.clockOffsetMs! - TWO_HOURS)).toBeLessThan(100);
       expect(t.clockDelayMs).toBeGreaterThanOrEqual(0);
       expect(Math.abs(t.at - hub.hubNow())).toBeLessThan(2000);
 

@@ -18,7 +18,7 @@ const url = (schemes: string[]) =>
         return false;
       }
     },
-    { message: `must be a URL starting with ${schemes.map((p) => p + '//').join(' or ')}` },
+    { message: `must be a URL starting with ${schemes.map((p) => `${p}//`).join(' or ')}` },
   );
 
 export const AgentConfig = z.strictObject({

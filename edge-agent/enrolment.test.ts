@@ -144,7 +144,7 @@ describe('presence', () => {
       await nextEvent(a.events, 'connected');
       const mine = () => hub.statuses.filter((s) => s.deviceId === 'loa-will');
       // kill the TCP connection from the broker side, as a network cut would
-      (hub as any).sockets.forEach((s: any) => s.destroy());
+      hub.dropConnections();
       await waitUntil(() => mine().some((s) => s.state === 'offline' && s.session === 1), 5000, 'will of session 1');
       await waitUntil(() => mine().some((s) => s.state === 'online' && s.session === 2), 10_000, 'birth of session 2');
       expect(mine().find((s) => s.state === 'offline')).toEqual({ state: 'offline', session: 1, deviceId: 'loa-will' });

@@ -36,7 +36,7 @@ describe('hub presence', () => {
       { logger: testLogger() },
     );
     try {
-      const { session } = await nextEvent(a.events, 'connected');
+      const { session } = await nextEvent<{ session: number }>(a.events, 'connected');
       const births = () => hub.statuses.filter((s) => s.deviceId === 'loa-presence' && s.state === 'online');
       await waitUntil(() => births().length === 1, 5000, 'first birth');
       expect(births()[0]).toMatchObject({ session, manifestVersion: 0 });
@@ -79,7 +79,7 @@ describe('hub presence', () => {
       logger: testLogger(),
     });
     try {
-      await nextEvent(a.events, 'connected');
+      await nextEvent<{ session: number }>(a.events, 'connected');
       const c = makeClip('Xin chào');
       const item = audioItem(hub.addMedia(c.file, c.durationMs), hub.hubNow() + 500);
       await hub.publishSchedule('loa-old-acl', [item], 1);

@@ -69,7 +69,10 @@ export class HubPresence {
     this.pendingInstance = instance;
     if (this.timer) return;
     const wait = this.lastReaction + this.deps.minIntervalMs - this.now();
-    if (wait <= 0) return this.fire();
+    if (wait <= 0) {
+      this.fire();
+      return;
+    }
     this.timer = setTimeout(() => this.fire(), wait);
     this.timer.unref?.();
   }

@@ -78,7 +78,7 @@ export async function ensureIdentity(opts: EnrolOptions): Promise<DeviceIdentity
   const keys = loadOrCreatePendingKeys(opts.dataDir);
   const response = await enrol(opts, keys.publicKeyPem);
   const identity: DeviceIdentity = { ...response, hubUrl: opts.hubUrl, ...keys, enrolledAt: Date.now() };
-  writeSecretFile(path.join(opts.dataDir, IDENTITY_FILE), JSON.stringify(identity, null, 2) + '\n');
+  writeSecretFile(path.join(opts.dataDir, IDENTITY_FILE), `${JSON.stringify(identity, null, 2)}\n`);
   rmSync(path.join(opts.dataDir, PENDING_KEY_FILE), { force: true });
   opts.log.info(
     { deviceId: identity.deviceId, kind: identity.kind, areaPaths: identity.areaPaths },

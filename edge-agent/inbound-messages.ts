@@ -114,10 +114,13 @@ export class HubMessages {
     const { deps } = this;
     const parsed = parseTopic(topic, deps.topicPrefix);
     if (!parsed || !(parsed.kind in ALLOWED) || ('deviceId' in parsed && parsed.deviceId !== deps.deviceId)) {
-      return this.reject('wrong-topic', topic, 'not a topic this device listens to');
+      this.reject('wrong-topic', topic, 'not a topic this device listens to');
+      return;
     }
-    if (payload.length > MAX_PAYLOAD_BYTES)
-      return this.reject('invalid', topic, `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      this.reject('invalid', topic, `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+      return;
+    }
     if (payload.length === 0) {
       // the hub cleared a retained message; nothing to act on
       deps.log.debug({ topic }, 'empty message ignored');
@@ -157,22 +160,28 @@ export class HubMessages {
       HOLDABLE.has(parsed.kind) &&
       !deps.clockSynced()
     ) {
-      return this.hold(parsed, topic, payload, peek?.id, r.reason, r.detail);
+      this.hold(parsed, topic, payload, peek?.id, r.reason, r.detail);
+      return;
     }
-    if (!r.ok) return this.reject(r.reason, topic, r.detail);
+    if (!r.ok) {
+      this.reject(r.reason, topic, r.detail);
+      return;
+    }
     const { envelope, body } = r;
     if (!ALLOWED[parsed.kind].includes(body.type)) {
-      return this.reject('wrong-topic', topic, `a '${body.type}' message does not belong on this topic`);
+      this.reject('wrong-topic', topic, `a '${body.type}' message does not belong on this topic`);
+      return;
     }
     // open() has checked the target: a manifest here names this device.
     if (body.type === 'schedule') {
       const applied = deps.store.appliedManifest();
       if (applied && body.version < applied.version) {
-        return this.reject(
+        this.reject(
           'stale-manifest',
           topic,
           `manifest version ${body.version} is older than the applied ${applied.version}`,
         );
+        return;
       }
     }
     deps.store.markSeen(envelope.id, envelope.expiresAt);
@@ -184,15 +193,20 @@ export class HubMessages {
     try {
       switch (body.type) {
         case 'schedule':
-          return h.schedule(body, env);
+          h.schedule(body, env);
+          return;
         case 'play-now':
-          return h.playNow(body, env, parsed.kind === 'areaCommand' ? 'area' : 'device');
+          h.playNow(body, env, parsed.kind === 'areaCommand' ? 'area' : 'device');
+          return;
         case 'stop':
-          return h.stop(body, env);
+          h.stop(body, env);
+          return;
         case 'receipt-ack':
-          return h.receiptAck(body);
+          h.receiptAck(body);
+          return;
         case 'clock-reply':
-          return h.clockReply(body);
+          h.clockReply(body);
+          return;
       }
     } catch (err) {
       this.deps.log.error({ err, type: body.type, envelopeId: env.id }, 'handling a hub message failed');

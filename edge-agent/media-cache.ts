@@ -62,7 +62,7 @@ export class MediaCache extends EventEmitter {
     super();
     mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     this.hubOrigin = new URL(opts.hubUrl).origin;
-    this.auth = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`).toString('base64');
+    this.auth = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
   }
 
   start(): void {
@@ -135,7 +135,7 @@ export class MediaCache extends EventEmitter {
     let actual: string;
     try {
       actual = await sha256File(file);
-    } catch (e) {
+    } catch {
       return { ok: false, reason: `media ${ref.sha256} missing from the cache${this.describeLastError(ref.sha256)}` };
     }
     if (actual === ref.sha256) return { ok: true };

@@ -67,7 +67,7 @@ async function controller(cl: (() => unknown)[]) {
   return { sim, port };
 }
 
-async function playOnce(a: RunningAgent, id: string) {
+async function playOnce(id: string) {
   const item = audioItem(clip, hub.hubNow() + 1500);
   await hub.publishSchedule(id, [item], 1);
   return hub.waitForReceipt((r) => r.occurrenceId === item.occurrenceId);
@@ -82,7 +82,7 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
       registerMap: 'amp-controller-readback',
       simulation: { audioInputCoil: SIM_AUDIO_COIL },
     });
-    const receipt = await playOnce(a, 'loa-mb-1');
+    const receipt = await playOnce('loa-mb-1');
     expect(receipt.result).toBe('played');
     expect(receipt.reason).toBeUndefined();
     expect(verifyReceipt(a.publicKeyPem, receipt)).toBe(true);
@@ -100,12 +100,12 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
     const cl = cleanups(ctx);
     const { sim, port } = await controller(cl);
     sim.inject('dead');
-    const a = await modbusAgent(cl, 'loa-mb-2', {
+    await modbusAgent(cl, 'loa-mb-2', {
       port,
       registerMap: 'amp-controller-readback',
       simulation: { audioInputCoil: SIM_AUDIO_COIL },
     });
-    const receipt = await playOnce(a, 'loa-mb-2');
+    const receipt = await playOnce('loa-mb-2');
     expect(receipt.result).toBe('failed');
     expect(receipt.reason).toMatch(/read back unpowered and drew no current .*dead amplifier/);
     expect(receipt.evidence.amplifier).toMatchObject({ powered: false });
@@ -115,7 +115,7 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
   it.concurrent('a Modbus timeout during playback is named in the receipt', async (ctx) => {
     const cl = cleanups(ctx);
     const { sim, port } = await controller(cl);
-    const a = await modbusAgent(cl, 'loa-mb-3', {
+    await modbusAgent(cl, 'loa-mb-3', {
       port,
       registerMap: 'amp-controller-readback',
       simulation: { audioInputCoil: SIM_AUDIO_COIL },
@@ -124,7 +124,7 @@ describe('loudspeaker with a Modbus amplifier controller (read-back)', () => {
     // the amplifier accepts the power-up, then stops answering once audio flows
     const watch = setInterval(() => sim.audioActive && sim.inject('no-answer'), 2);
     cl.push(() => clearInterval(watch));
-    const receipt = await playOnce(a, 'loa-mb-3');
+    const receipt = await playOnce('loa-mb-3');
     clearInterval(watch);
     expect(receipt.reason).toMatch(
       /FC0[1-4] read .* failed \(timeout\): modbus-tcp 127\.0\.0\.1:\d+: no answer within 150 ms/,
@@ -143,7 +143,7 @@ describe('loudspeaker switched by a plain Modbus relay board (no read-back)', ()
     const port = await board.listenTcp();
     cl.push(() => board.close());
     const a = await modbusAgent(cl, 'loa-relay-1', { port, registerMap: 'relay-board-8ch', zones: 3 });
-    const receipt = await playOnce(a, 'loa-relay-1');
+    const receipt = await playOnce('loa-relay-1');
     expect(receipt.result).toBe('played');
     expect(receipt.reason).toMatch(/no current read-back, so sound at the speakers was not measured/);
     expect(verifyReceipt(a.publicKeyPem, receipt)).toBe(true);

@@ -79,7 +79,11 @@ describe('receipt outbox', () => {
 
       // the broker dies before the item is due: the agent plays it anyway
       await hub.stopBroker();
-      const queued = await nextEvent(a.events, 'receipt-queued', (r) => r.occurrenceId === item.occurrenceId);
+      const queued = await nextEvent<{ id: string; occurrenceId: string; result: string }>(
+        a.events,
+        'receipt-queued',
+        (r) => r.occurrenceId === item.occurrenceId,
+      );
       expect(queued.result).toBe('played');
       expect(a.status().connected).toBe(false);
       await a.stop();
@@ -123,7 +127,7 @@ describe('receipt outbox', () => {
       },
     );
     const lines = createInterface({ input: child.stdout! });
-    const events: { event: string; value: any }[] = [];
+    const events: { event: string; value: unknown }[] = [];
     const waitChild = (event: string, timeoutMs = 20_000) =>
       waitUntil(() => events.some((e) => e.event === event), timeoutMs, `child event ${event}`);
     lines.on('line', (l) => {
@@ -162,7 +166,7 @@ describe('receipt outbox', () => {
           console.log(`crash under-count: heard ≥ ${heardMs} ms, receipt says ${r.secondsPlayed} s`);
         expect(verifyReceipt(b.publicKeyPem, r)).toBe(true);
         // a newer manifest still listing the occurrence does not make it play again
-        const applied = nextEvent(b.events, 'schedule');
+        const applied = nextEvent<{ ignored: number }>(b.events, 'schedule');
         await hub.publishSchedule('loa-crash', [item], 2);
         expect((await applied).ignored).toBe(1);
         await sleep(1500);

@@ -102,7 +102,7 @@ describe('scheduled playback', () => {
     const a = await agent('loa-03');
     const normal = audioItem(longClip, hub.hubNow() + 1500, { title: 'Tin buổi sáng' });
     await hub.publishSchedule('loa-03', [normal], 1);
-    await nextEvent(a.events, 'playing', (p) => p.occurrenceId === normal.occurrenceId);
+    await nextEvent<{ occurrenceId: string }>(a.events, 'playing', (p) => p.occurrenceId === normal.occurrenceId);
     await new Promise((r) => setTimeout(r, 1200));
     const emergency = audioItem(shortClip, hub.hubNow(), { priority: 'emergency', title: 'Cảnh báo bão' });
     await hub.areaCommand('ha-noi/thanh-xuan', { type: 'play-now', item: emergency });
@@ -155,7 +155,7 @@ describe('scheduled playback', () => {
     const now1 = audioItem(longClip, start, { broadcastId: 'chien-dich-1', occurrenceId: 'chien-dich-1@1' });
     const later = audioItem(shortClip, start + 8000, { broadcastId: 'chien-dich-1', occurrenceId: 'chien-dich-1@2' });
     await hub.publishSchedule('loa-05', [now1, later], 1);
-    await nextEvent(a.events, 'playing', (p) => p.occurrenceId === now1.occurrenceId);
+    await nextEvent<{ occurrenceId: string }>(a.events, 'playing', (p) => p.occurrenceId === now1.occurrenceId);
     await new Promise((r) => setTimeout(r, 1000));
     await hub.command('loa-05', { type: 'stop', broadcastId: 'chien-dich-1', reason: 'cancelled' });
     const r = await hub.waitForReceipt((x) => x.occurrenceId === now1.occurrenceId);
@@ -203,7 +203,11 @@ describe('scheduled playback', () => {
     const a = await agent('loa-08', { lateGraceMs: 1500 });
     const bad: MediaRef = { ...shortClip, sha256: 'f'.repeat(64), url: `/media/${shortClip.sha256}.opus` };
     const item = audioItem(bad, hub.hubNow() + 1000);
-    const failed = nextEvent(a.events, 'media-failed', (f) => f.sha256 === bad.sha256);
+    const failed = nextEvent<{ sha256: string; error: string }>(
+      a.events,
+      'media-failed',
+      (f) => f.sha256 === bad.sha256,
+    );
     await hub.publishSchedule('loa-08', [item], 1);
     expect((await failed).error).toMatch(/sha256 mismatch/);
     const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
@@ -217,7 +221,7 @@ describe('scheduled playback', () => {
     const msg = { pages: [{ lines: ['Phường Hạ Đình', 'Phòng chống bão lũ'], mode: 'hold' as const, seconds: 8 }] };
     const item = ledItem(msg, hub.hubNow() + 500, 1500);
     await hub.publishSchedule('led-01', [item], 1);
-    await nextEvent(a.events, 'playing', (p) => p.occurrenceId === item.occurrenceId);
+    await nextEvent<{ occurrenceId: string }>(a.events, 'playing', (p) => p.occurrenceId === item.occurrenceId);
     expect((await a.hardware.ledBoard!.status()).text).toBe('Phường Hạ Đình\nPhòng chống bão lũ');
     const r = await hub.waitForReceipt((x) => x.occurrenceId === item.occurrenceId);
     expect(r.result).toBe('played');

@@ -38,4 +38,4 @@ export interface PlaybackOutput {
   telemetry(): Promise<Pick<Telemetry, 'amplifier' | 'led'>>;
 }
 
-export const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+export const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);

@@ -1,7 +1,7 @@
 // Hub messages the agent must refuse: each is logged, counted by reason, reported in telemetry and
 // never acted on. A real broker carries them, as an attacker on the network would send them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeys, type MediaRef } from '../protocol/index.ts';
+import { generateSigningKeys, type MediaRef, type Telemetry } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import {
   agentConfig,
@@ -48,7 +48,7 @@ const cmdTopic = () => hub.topics.deviceCommand('loa-sec');
 
 async function expectRejected(reason: string, send: () => Promise<unknown>): Promise<void> {
   const before = agent.status().rejected[reason] ?? 0;
-  const seen = nextEvent(agent.events, 'rejected', (r) => r.reason === reason, 5000);
+  const seen = nextEvent<{ reason: string }>(agent.events, 'rejected', (r) => r.reason === reason, 5000);
   await send();
   await seen;
   expect(agent.status().rejected[reason]).toBe(before + 1);
@@ -82,7 +82,7 @@ describe('hub message verification', () => {
 
   it('acts on a valid command once and rejects the same envelope replayed', async () => {
     const env = hub.seal({ device: 'loa-sec' }, { type: 'stop', broadcastId: 'khong-ton-tai', reason: 'cancelled' });
-    const accepted = nextEvent(agent.events, 'command', (c) => c.type === 'stop');
+    const accepted = nextEvent<{ type: string }>(agent.events, 'command', (c) => c.type === 'stop');
     await hub.publish(cmdTopic(), env);
     await accepted;
     await expectRejected('replayed', () => hub.publish(cmdTopic(), env));
@@ -142,7 +142,7 @@ describe('hub message verification', () => {
     const t = await nextEvent(
       hub,
       'telemetry',
-      (t: any) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2,
+      (t: Telemetry) => t.deviceId === 'loa-sec' && (t.rejected.forged ?? 0) >= 2,
       5000,
     );
     expect(t.rejected).toMatchObject({

@@ -141,10 +141,10 @@ describe('agent store', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
     const levels: string[] = [];
     const pragma = store.db.pragma.bind(store.db);
-    vi.spyOn(store.db, 'pragma').mockImplementation(((src: string, o?: any) => {
+    vi.spyOn(store.db, 'pragma').mockImplementation(((src: string, o?: Parameters<typeof pragma>[1]) => {
       if (/^synchronous\s*=/.test(src)) levels.push(src.replace(/\s/g, ''));
       return pragma(src, o);
-    }) as any);
+    }) as typeof store.db.pragma);
     expect(store.recordReceipt(receipt('c@1'))).toBe(true);
     // refused second receipt: still back at NORMAL afterwards
     expect(store.recordReceipt(receipt('c@1'))).toBe(false);

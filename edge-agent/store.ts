@@ -56,6 +56,30 @@ export interface MediaRow {
   lastError: string | null;
 }
 
+/** Rows as SQLite returns them (column names), before they become the types above. */
+interface ScheduleItemRecord {
+  item_json: string;
+  source: ItemSource;
+  state: StoredItem['state'];
+  due_at: number;
+  playing_since: number | null;
+  progress_ms: number;
+}
+interface MediaRecord {
+  sha256: string;
+  format: string;
+  bytes: number;
+  ready_at: number | null;
+  last_error: string | null;
+}
+const toMediaRow = (r: MediaRecord): MediaRow => ({
+  sha256: r.sha256,
+  format: r.format,
+  bytes: r.bytes,
+  readyAt: r.ready_at,
+  lastError: r.last_error,
+});
+
 // Each migration runs once, in order, inside a transaction; its number lands in schema_migrations.
 const MIGRATIONS: { version: number; sql: string }[] = [
   {
@@ -215,7 +239,9 @@ export class AgentStore {
   // ---- schedule ----
 
   appliedManifest(): AppliedManifest | null {
-    const r = this.st('SELECT envelope_id, version, issued_at FROM applied_manifest WHERE singleton = 1').get() as any;
+    const r = this.st('SELECT envelope_id, version, issued_at FROM applied_manifest WHERE singleton = 1').get() as
+      | { envelope_id: string; version: number; issued_at: number }
+      | undefined;
     return r ? { envelopeId: r.envelope_id, version: r.version, issuedAt: r.issued_at } : null;
   }
 
@@ -328,7 +354,7 @@ export class AgentStore {
   }
 
   items(): StoredItem[] {
-    const rows = this.st('SELECT * FROM schedule_items ORDER BY start_at, occurrence_id').all() as any[];
+    const rows = this.st('SELECT * FROM schedule_items ORDER BY start_at, occurrence_id').all() as ScheduleItemRecord[];
     return rows.map((r) => ({
       item: JSON.parse(r.item_json) as ScheduleItem,
       source: r.source,
@@ -439,7 +465,9 @@ export class AgentStore {
 
   markSent(receiptIds: string[], at: number): void {
     const st = this.st('UPDATE outbox SET last_sent_at = ?, attempts = attempts + 1 WHERE receipt_id = ?');
-    this.db.transaction(() => receiptIds.forEach((id) => st.run(at, id)))();
+    this.db.transaction(() => {
+      for (const id of receiptIds) st.run(at, id);
+    })();
   }
 
   /** Allows everything in the outbox to be sent again at once (after a reconnect). */
@@ -490,20 +518,12 @@ export class AgentStore {
   // ---- media index ----
 
   media(sha256: string): MediaRow | undefined {
-    const r = this.st('SELECT * FROM media WHERE sha256 = ?').get(sha256) as any;
-    return r
-      ? { sha256: r.sha256, format: r.format, bytes: r.bytes, readyAt: r.ready_at, lastError: r.last_error }
-      : undefined;
+    const r = this.st('SELECT * FROM media WHERE sha256 = ?').get(sha256) as MediaRecord | undefined;
+    return r ? toMediaRow(r) : undefined;
   }
 
   mediaRows(): MediaRow[] {
-    return (this.st('SELECT * FROM media').all() as any[]).map((r) => ({
-      sha256: r.sha256,
-      format: r.format,
-      bytes: r.bytes,
-      readyAt: r.ready_at,
-      lastError: r.last_error,
-    }));
+    return (this.st('SELECT * FROM media').all() as MediaRecord[]).map(toMediaRow);
   }
 
   upsertMedia(row: MediaRow): void {

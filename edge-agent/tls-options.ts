@@ -43,7 +43,7 @@ export function loadHubTrust(
       const scheme = new URL(c[key]).protocol;
       if (!(TLS_SCHEMES[key] as readonly string[]).includes(scheme)) {
         throw new Error(
-          `caFile is set, so the hub is expected over TLS, but ${key} is ${c[key]}: use ${TLS_SCHEMES[key].map((s) => s + '//').join(' or ')}`,
+          `caFile is set, so the hub is expected over TLS, but ${key} is ${c[key]}: use ${TLS_SCHEMES[key].map((s) => `${s}//`).join(' or ')}`,
         );
       }
     }

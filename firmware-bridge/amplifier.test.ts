@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rejection } from './test-support/rejection.ts';
 import { SimulatedAmplifier, OVERTEMPERATURE_C } from './amplifier/simulated-amplifier.ts';
-import { DeviceError } from './errors.ts';
 
 function fakeClock(start = 1_700_000_000_000) {
   let t = start;

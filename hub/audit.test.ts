@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, type World } from '../test/helpers/world.ts';
 import { formatVn } from './time.ts';
+import type { AuditEntry } from '../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -24,17 +25,17 @@ describe('audit entries carry names', () => {
     });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     const log = await w.leader.get('/api/v1/audit');
-    const submit = log.find((e: any) => e.action === 'broadcast.submit' && e.target === b.id);
+    const submit = log.find((e: AuditEntry) => e.action === 'broadcast.submit' && e.target === b.id);
     expect(submit).toMatchObject({
       username: 'canbo',
       userName: 'canbo',
       targetName: 'Bản tin sáng',
       names: { [HA_DINH]: 'Phường Hạ Đình', 'led-hd-1': 'Bảng LED Hạ Đình' },
     });
-    expect(log.find((e: any) => e.action === 'broadcast.approve' && e.target === b.id)).toMatchObject({
+    expect(log.find((e: AuditEntry) => e.action === 'broadcast.approve' && e.target === b.id)).toMatchObject({
       targetName: 'Bản tin sáng',
     });
-    expect((await t.admin.get('/api/v1/audit')).find((e: any) => e.action === 'device.create')).toMatchObject({
+    expect((await t.admin.get('/api/v1/audit')).find((e: AuditEntry) => e.action === 'device.create')).toMatchObject({
       target: 'led-hd-1',
       targetName: 'Bảng LED Hạ Đình',
     });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../test/helpers/test-hub.ts';
 import type { ApiClient } from '../cli/api-client.ts';
+import type { AuditEntry, BroadcastDevice } from '../test/helpers/api-types.ts';
 
 let t: TestHub;
 let official: ApiClient;
@@ -145,9 +146,11 @@ describe('hub API', () => {
     await expect(leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).rejects.toThrow(/409.*not waiting/);
     const detail = await leader.get(`/api/v1/broadcasts/${b.id}?to=${Date.parse('2030-02-01')}`);
     // LED only: the board shows it, the speaker has nothing to do.
-    expect(detail.devices.map((d: any) => d.deviceId)).toEqual(['bang-1']);
+    expect(detail.devices.map((d: BroadcastDevice) => d.deviceId)).toEqual(['bang-1']);
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['broadcast.submit', 'broadcast.approve']));
+    expect(audit.map((a: AuditEntry) => a.action)).toEqual(
+      expect.arrayContaining(['broadcast.submit', 'broadcast.approve']),
+    );
   });
 
   it('describes every mounted route in the OpenAPI document', async () => {
@@ -169,7 +172,8 @@ describe('hub API', () => {
       doc.paths['/api/v1/broadcasts'].post.requestBody.content['application/json'].schema.properties.priority.enum,
     ).toEqual(['normal', 'priority', 'emergency']);
     // The report's pages, with their documented page sizes.
-    const param = (path: string, name: string) => doc.paths[path].get.parameters.find((x: any) => x.name === name);
+    const param = (path: string, name: string) =>
+      doc.paths[path].get.parameters.find((x: { name: string }) => x.name === name);
     for (const p of ['/api/v1/reports/coverage/rows', '/api/v1/reports/coverage/rejected'])
       expect(param(p, 'limit').schema).toMatchObject({ default: 200, maximum: 2000, minimum: 1 });
     expect(param('/api/v1/reports/coverage/rows', 'cursor')).toBeDefined();

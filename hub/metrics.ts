@@ -59,7 +59,11 @@ export function createMetrics(db: Db) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of db.prepare('SELECT kind, online, COUNT(*) n FROM devices GROUP BY kind, online').all() as any[]) {
+      for (const r of db.prepare('SELECT kind, online, COUNT(*) n FROM devices GROUP BY kind, online').all() as Array<{
+        kind: string;
+        online: number;
+        n: number;
+      }>) {
         this.set({ kind: r.kind, online: r.online ? 'true' : 'false' }, r.n);
       }
     },
@@ -71,7 +75,10 @@ export function createMetrics(db: Db) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as any[])
+      for (const r of db.prepare('SELECT status, COUNT(*) n FROM media GROUP BY status').all() as Array<{
+        status: string;
+        n: number;
+      }>)
         this.set({ status: r.status }, r.n);
     },
   });

@@ -8,5 +8,5 @@ export const ASYNCAPI_PATH = fileURLToPath(new URL('../docs/asyncapi.json', impo
 
 const out = process.argv[2] ? path.resolve(process.argv[2]) : ASYNCAPI_PATH;
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(buildAsyncApi(), null, 2) + '\n');
+writeFileSync(out, `${JSON.stringify(buildAsyncApi(), null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), out) || out}`);

@@ -5,6 +5,6 @@ import { startAgent } from '../main.ts';
 const config = JSON.parse(process.argv[2]);
 const agent = await startAgent(config);
 for (const name of ['connected', 'schedule', 'playing', 'idle', 'receipt-queued']) {
-  agent.events.on(name, (v: unknown) => process.stdout.write(JSON.stringify({ event: name, value: v }) + '\n'));
+  agent.events.on(name, (v: unknown) => process.stdout.write(`${JSON.stringify({ event: name, value: v })}\n`));
 }
 process.on('SIGTERM', () => void agent.stop().then(() => process.exit(0)));

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Aedes, type Client } from 'aedes';
+import { Aedes, type AuthenticateError } from 'aedes';
 import {
   DEFAULT_TOPIC_PREFIX,
   Receipt,
@@ -143,7 +143,7 @@ export class FakeHub extends EventEmitter {
       : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
     return new Promise((resolve, reject) =>
       broker.publish(
-        { cmd: 'publish', topic, payload: buf, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false } as any,
+        { cmd: 'publish', topic, payload: buf, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false },
         (err?: Error) => (err ? reject(err) : resolve()),
       ),
     );
@@ -267,15 +267,15 @@ export class FakeHub extends EventEmitter {
 
   async startBroker(): Promise<void> {
     const broker = await Aedes.createBroker({ maxClientsIdLength: 64 });
-    broker.authenticate = (client: Client, username: any, password: any, done: any) => {
+    broker.authenticate = (client, username, password, done) => {
       const d = this.devices.get(client.id);
       const ok = !!d && username === d.deviceId && password?.toString() === d.password;
       if (ok) return done(null, true);
-      const e: any = new Error('not authorised');
+      const e = new Error('not authorised') as AuthenticateError;
       e.returnCode = 5;
       done(e, null);
     };
-    broker.authorizeSubscribe = (client: Client, sub: any, done: any) => {
+    broker.authorizeSubscribe = (client, sub, done) => {
       const d = this.devices.get(client.id);
       const t = parseTopic(sub.topic);
       const ok =
@@ -289,7 +289,7 @@ export class FakeHub extends EventEmitter {
     await new Promise<void>((resolve) =>
       broker.subscribe(
         `${this.topics.prefix}/dev/#`,
-        (packet: any, cb: () => void) => {
+        (packet, cb) => {
           try {
             this.onDeviceMessage(packet.topic, Buffer.from(packet.payload), Date.now());
           } finally {
@@ -302,7 +302,7 @@ export class FakeHub extends EventEmitter {
     const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      broker.handle(socket as any);
+      broker.handle(socket);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -311,6 +311,11 @@ export class FakeHub extends EventEmitter {
     this.brokerPort = (server.address() as net.AddressInfo).port;
     this.broker = broker;
     this.brokerServer = server;
+  }
+
+  /** Cuts every device's TCP connection from the broker side, as a network cut would; the broker stays up. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
   }
 
   /** Stops the broker (dropping every connection and everything it held, like a restart of aedes). */

@@ -135,7 +135,7 @@ export function ledItem(
 }
 
 /** Resolves with the first event `name` whose argument matches `pred`. */
-export function nextEvent<T = any>(
+export function nextEvent<T = unknown>(
   emitter: EventEmitter,
   name: string,
   pred: (v: T) => boolean = () => true,

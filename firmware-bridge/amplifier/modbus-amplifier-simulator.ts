@@ -264,8 +264,8 @@ export class ModbusRelayBoardSimulator {
       throw new ModbusException(0x01);
     },
     writeCoils: (address, values) => {
-      range(address, values.length).forEach((a) => this.coil(a));
-      values.forEach((v, i) => (this.coils[address + i] = v));
+      for (const a of range(address, values.length)) this.coil(a);
+      for (const [i, v] of values.entries()) this.coils[address + i] = v;
     },
     writeRegisters: () => {
       throw new ModbusException(0x02);

@@ -105,28 +105,24 @@ export class ModbusAmplifier implements Amplifier {
     const discrete = new Map<number, boolean>();
     for (const r of runs(coilAddrs, 256)) {
       const v = await this.unit.readCoils(r.start, r.count, 'power and zone relays');
-      v.forEach((b, i) => coils.set(r.start + i, b));
+      for (const [i, b] of v.entries()) coils.set(r.start + i, b);
     }
     for (const r of runs(holdAddrs, 32)) {
       const v = await this.unit.readHoldingRegisters(r.start, r.count, 'relay bits and volume');
-      v.forEach((x, i) => holding.set(r.start + i, x));
+      for (const [i, x] of v.entries()) holding.set(r.start + i, x);
     }
     for (const r of runs(discreteAddrs, 256)) {
       const v = await this.unit.readDiscreteInputs(r.start, r.count, 'power sense');
-      v.forEach((b, i) => discrete.set(r.start + i, b));
+      for (const [i, b] of v.entries()) discrete.set(r.start + i, b);
     }
     for (const r of runs(inputAddrs, 32)) {
       const v = await this.unit.readInputRegisters(r.start, r.count, 'current, temperature, faults');
-      v.forEach((x, i) => inputs.set(r.start + i, x));
+      for (const [i, x] of v.entries()) inputs.set(r.start + i, x);
     }
 
     const state = (t: SwitchTarget): boolean => {
       const raw =
-        t.coil !== undefined
-          ? !!coils.get(t.coil)
-          : ((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1
-            ? true
-            : false;
+        t.coil !== undefined ? !!coils.get(t.coil) : !!(((holding.get(t.holdingRegister!) ?? 0) >> t.bit!) & 1);
       return t.inverted ? !raw : raw;
     };
     const measure = (x: { inputRegister: number; scale: number; signed: boolean } | undefined) => {

@@ -69,7 +69,7 @@ function describeReadback(r: AmplifierReadback, indent = '  '): string[] {
   const v = (key: 'power' | 'volume' | 'current' | 'temperature' | 'faults', text: string) =>
     nm.has(key) ? `${text} (not measured)` : text;
   return [
-    `${indent}${v('power', `power ${r.powered ? 'ON' : 'off'}`)}${nm.has('power') ? ': the power relay reads back ' + (r.powered ? 'closed' : 'open') : ''}`,
+    `${indent}${v('power', `power ${r.powered ? 'ON' : 'off'}`)}${nm.has('power') ? `: the power relay reads back ${r.powered ? 'closed' : 'open'}` : ''}`,
     `${indent}zones on: ${r.zones.length ? r.zones.join(', ') : 'none'}`,
     `${indent}${nm.has('volume') ? 'volume: no volume register (set on the amplifier)' : `volume ${r.volume}%`}`,
     `${indent}${nm.has('current') ? 'current: not measured by this hardware' : `current ${r.currentMa} mA`}`,

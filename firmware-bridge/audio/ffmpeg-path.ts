@@ -17,7 +17,13 @@ function executable(p: string | undefined | null): p is string {
   }
 }
 
-function fromPackage(name: string, pick: (m: any) => string | undefined): string | undefined {
+/** A string field of a module whose shape we do not know (a package may export the path or an object). */
+function stringField(m: unknown, key: string): string | undefined {
+  const v = typeof m === 'object' && m !== null ? (m as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function fromPackage(name: string, pick: (m: unknown) => string | undefined): string | undefined {
   try {
     return pick(require(name));
   } catch {
@@ -39,9 +45,9 @@ export function resolveFfmpeg(explicit?: string): ResolvedFfmpeg {
       );
     return { path: given, source: 'explicit' };
   }
-  const fromStatic = fromPackage('ffmpeg-static', (m) => (typeof m === 'string' ? m : m?.default));
+  const fromStatic = fromPackage('ffmpeg-static', (m) => (typeof m === 'string' ? m : stringField(m, 'default')));
   if (executable(fromStatic)) return { path: fromStatic, source: 'ffmpeg-static' };
-  const fromInstaller = fromPackage('@ffmpeg-installer/ffmpeg', (m) => m?.path);
+  const fromInstaller = fromPackage('@ffmpeg-installer/ffmpeg', (m) => stringField(m, 'path'));
   if (executable(fromInstaller)) return { path: fromInstaller, source: '@ffmpeg-installer/ffmpeg' };
   try {
     const onPath = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();

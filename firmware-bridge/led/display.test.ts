@@ -6,7 +6,7 @@ import { createHardware } from '../create-hardware.ts';
 import { AlphaSerialBoardConfig, AlphaTcpBoardConfig } from './alpha/profile.ts';
 import { CHARSETS } from './alpha/charset.ts';
 import { viewPage } from './alpha/page-view.ts';
-import { RenderError, renderLines } from './render/index.ts';
+import { type RenderError, renderLines } from './render/index.ts';
 import { ALPHA_DEFAULT_DISPLAY } from './display.ts';
 import { SimulatedLedBoard } from './simulated-led-board.ts';
 

@@ -13,7 +13,7 @@ export interface CleanText {
   removed: string[];
 }
 
-const codeLabel = (c: string) => 'U+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+const codeLabel = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 export function cleanLedText(input: string): CleanText {
   const removed: string[] = [];
@@ -48,7 +48,7 @@ export function ledMessageToText(msg: { pages: ReadonlyArray<{ lines: readonly s
   return ledPagesToText(msg.pages.map((p) => ledPageLines(p.lines)));
 }
 
-const preview = (s: string) => (ledLength(s) > 24 ? [...s].slice(0, 24).join('') + '…' : s);
+const preview = (s: string) => (ledLength(s) > 24 ? `${[...s].slice(0, 24).join('')}…` : s);
 
 /**
  * Cleans every line of every page and checks that it fits the board, before anything is sent:

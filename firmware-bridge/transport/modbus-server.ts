@@ -71,7 +71,7 @@ export async function handlePdu(model: ModbusDataModel, pdu: Buffer): Promise<Bu
         const out = Buffer.alloc(2 + 2 * regs.length);
         out[0] = fc;
         out[1] = 2 * regs.length;
-        regs.forEach((r, i) => out.writeUInt16BE(r & 0xffff, 2 + 2 * i));
+        for (const [i, r] of regs.entries()) out.writeUInt16BE(r & 0xffff, 2 + 2 * i);
         return out;
       }
       case 5:

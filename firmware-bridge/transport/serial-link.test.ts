@@ -37,7 +37,7 @@ const untilNewline = (buf: Buffer): ParseStep<string> => {
 
 describe('StreamLink', () => {
   it('a long answer arriving byte by byte outlasts the timeout without failing: the timeout counts silence', async () => {
-    const answer = Buffer.from('x'.repeat(60) + '\n');
+    const answer = Buffer.from(`${'x'.repeat(60)}\n`);
     const d = await dribbler(answer, 10); // ~610 ms in all, 10 ms gaps: far longer than the timeout, each gap far shorter
     const link = new TcpStreamLink(
       { host: '127.0.0.1', port: d.port },

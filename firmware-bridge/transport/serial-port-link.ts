@@ -81,7 +81,7 @@ export class SerialPortLink extends StreamLink {
   protected closeLink(): Promise<void> {
     const sp = this.sp;
     this.sp = null;
-    if (!sp || !sp.isOpen) return Promise.resolve();
+    if (!sp?.isOpen) return Promise.resolve();
     return new Promise((resolve) => sp.close(() => resolve()));
   }
 }

@@ -14,19 +14,26 @@ export interface Area {
 
 // Outlines (areas.boundary) can be large: read them only through boundaries.ts.
 const COLS = 'id, parent_id, path, name, level';
-const row = (r: any): Area => ({ id: r.id, parentId: r.parent_id, path: r.path, name: r.name, level: r.level });
+interface AreaRecord {
+  id: number;
+  parent_id: number | null;
+  path: string;
+  name: string;
+  level: string;
+}
+const row = (r: AreaRecord): Area => ({ id: r.id, parentId: r.parent_id, path: r.path, name: r.name, level: r.level });
 
 export function listAreas(db: Db): Area[] {
-  return (db.prepare(`SELECT ${COLS} FROM areas ORDER BY path`).all() as any[]).map(row);
+  return (db.prepare(`SELECT ${COLS} FROM areas ORDER BY path`).all() as AreaRecord[]).map(row);
 }
 
 export function getAreaByPath(db: Db, path: string): Area | undefined {
-  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE path = ?`).get(path);
+  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE path = ?`).get(path) as AreaRecord | undefined;
   return r ? row(r) : undefined;
 }
 
 export function getArea(db: Db, id: number): Area | undefined {
-  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE id = ?`).get(id);
+  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE id = ?`).get(id) as AreaRecord | undefined;
   return r ? row(r) : undefined;
 }
 

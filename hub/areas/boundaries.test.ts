@@ -279,7 +279,10 @@ beforeEach(() => {
 const stored = () =>
   Object.fromEntries(
     (
-      db.prepare('SELECT path, boundary_source s FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as any[]
+      db.prepare('SELECT path, boundary_source s FROM areas WHERE boundary IS NOT NULL ORDER BY path').all() as Array<{
+        path: string;
+        s: string | null;
+      }>
     ).map((r) => [r.path, r.s]),
   );
 
@@ -409,7 +412,7 @@ describe('importing a FeatureCollection', () => {
       setBoundary(db, `${TX}/ha-dinh`, poly(105.8, 21), 'old');
       setBoundary(db, `${TX}/kim-giang`, poly(105.8, 21), 'old');
     });
-    const before = () => ({ [`${TX}/ha-dinh`]: 'old', [`${TX}/kim-giang`]: 'old' });
+    const storedBefore = () => ({ [`${TX}/ha-dinh`]: 'old', [`${TX}/kim-giang`]: 'old' });
     const three = (third: unknown) =>
       fc(feature({ slug: 'ha-dinh' }), feature({ slug: 'khuong-mai' }), feature({ slug: 'kim-giang' }, third));
 
@@ -419,7 +422,7 @@ describe('importing a FeatureCollection', () => {
       expect(e.message).toBe(
         'feature 2 ("kim-giang" → ha-noi/thanh-xuan/kim-giang): ring 0 of polygon 1 is not closed: its last position [105.818, 21.002] differs from its first [105.818, 20.998]',
       );
-      expect(stored()).toEqual(before());
+      expect(stored()).toEqual(storedBefore());
     });
 
     it('two features for one area, an area outside the caller’s scope, a missing source: nothing stored', () => {
@@ -431,7 +434,7 @@ describe('importing a FeatureCollection', () => {
       const scope = errorOf(() =>
         importBoundaries(db, fc(feature({ path: `${TX}/khuong-mai` }), feature({ path: 'ha-noi/dong-da' })), {
           source: 'new',
-          canEdit: (p) => p.startsWith(TX + '/'),
+          canEdit: (p) => p.startsWith(`${TX}/`),
         }),
       );
       expect(scope).toBeInstanceOf(BoundaryScopeError);
@@ -441,7 +444,7 @@ describe('importing a FeatureCollection', () => {
       expect(() => importBoundaries(db, three(poly(105.8, 21)), { parentPath: TX })).toThrow(
         'feature 0 ("ha-dinh" → ha-noi/thanh-xuan/ha-dinh) has no source',
       );
-      expect(stored()).toEqual(before());
+      expect(stored()).toEqual(storedBefore());
     });
 
     it('a write that fails half-way is rolled back', () => {
@@ -451,7 +454,7 @@ describe('importing a FeatureCollection', () => {
       expect(() => importBoundaries(db, three(poly(105.8, 21)), { parentPath: TX, source: 'new' })).toThrow(
         'disk full',
       );
-      expect(stored()).toEqual(before());
+      expect(stored()).toEqual(storedBefore());
     });
 
     it('a file that matches nothing is an error that says what was tried', () => {
@@ -473,7 +476,7 @@ describe('importing a FeatureCollection', () => {
       expect(e.msg?.vi).toBe(
         'Không đối tượng nào khớp với khu vực nào (khớp thuộc tính "name" theo tên trong ha-noi/thanh-xuan).',
       );
-      expect(stored()).toEqual(before());
+      expect(stored()).toEqual(storedBefore());
     });
   });
 

@@ -83,17 +83,27 @@ function checkRings(polygons: number[][][][], multi: boolean, ctx: z.RefinementC
         if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
           const swapped = Math.abs(lon) <= 90 && Math.abs(lat) <= 180;
           const where = { ...at, position: i };
-          return fail(
+          fail(
             lon < -180 || lon > 180
               ? msg('boundary.longitude-out-of-range', { at: where, value: lon, swapped })
               : msg('boundary.latitude-out-of-range', { at: where, value: lat, swapped }),
           );
+          return;
         }
       }
-      if (ring.length < 4) return fail(msg('boundary.ring-too-short', { at, count: ring.length }));
+      if (ring.length < 4) {
+        fail(msg('boundary.ring-too-short', { at, count: ring.length }));
+        return;
+      }
       const [a, b] = [ring[0], ring[ring.length - 1]];
-      if (a[0] !== b[0] || a[1] !== b[1]) return fail(msg('boundary.ring-not-closed', { at, first: a, last: b }));
-      if (ringArea(ring) === 0) return fail(msg('boundary.ring-no-area', { at }));
+      if (a[0] !== b[0] || a[1] !== b[1]) {
+        fail(msg('boundary.ring-not-closed', { at, first: a, last: b }));
+        return;
+      }
+      if (ringArea(ring) === 0) {
+        fail(msg('boundary.ring-no-area', { at }));
+        return;
+      }
     }
   }
 }
@@ -126,16 +136,19 @@ function problemsOf(err: z.ZodError, multi: boolean): Message[] {
       multi ? ['polygon', 'ring', 'position', 'number'] : ['ring', 'position', 'number']
     ) as (keyof OutlinePlace)[];
     const at: OutlinePlace = {};
-    idx.forEach((n, k) => (at[names[k]] = Number(n)));
+    for (const [k, n] of idx.entries()) at[names[k]] = Number(n);
     return msg('boundary.problem-at', { at, problem });
   });
 }
 
 /** An outline checked: normalised, or what is wrong with it (fragments; see boundary.invalid). */
+/** A JSON object (not null, not an array): what a GeoJSON feature or geometry must be. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function checkOutline(input: unknown): { geometry: BoundaryGeometry } | { problems: Message[] } {
-  let g = input as any;
-  if (g && typeof g === 'object' && g.type === 'Feature') g = g.geometry;
-  if (!g || typeof g !== 'object' || Array.isArray(g)) return { problems: [msg('boundary.not-a-geometry')] };
+  let g = input;
+  if (isObject(g) && g.type === 'Feature') g = g.geometry;
+  if (!isObject(g)) return { problems: [msg('boundary.not-a-geometry')] };
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
     return { problems: [msg('boundary.wrong-geometry-type', { type: typeof g.type === 'string' ? g.type : null })] };
   }
@@ -196,7 +209,7 @@ export function setBoundary(
 export function getBoundary(db: Db, path: string): { geometry: BoundaryGeometry; source: string | null } | undefined {
   const r = db
     .prepare('SELECT boundary, boundary_source FROM areas WHERE path = ? AND boundary IS NOT NULL')
-    .get(path) as any;
+    .get(path) as { boundary: string; boundary_source: string | null } | undefined;
   return r ? { geometry: JSON.parse(r.boundary), source: r.boundary_source } : undefined;
 }
 
@@ -211,7 +224,7 @@ const isNeighbour = (path: string, scope: string) => parentOf(scope) !== '' && p
 export function listBoundaries(db: Db, scope: string | null): BoundaryCollection {
   const rows = db
     .prepare('SELECT path, name, level, boundary, boundary_source FROM areas WHERE boundary IS NOT NULL ORDER BY path')
-    .all() as any[];
+    .all() as { path: string; name: string; level: string; boundary: string; boundary_source: string | null }[];
   return {
     type: 'FeatureCollection',
     features: rows
@@ -264,9 +277,8 @@ export function normaliseAreaName(s: string): string {
     .trim();
 }
 
-const featureList = (input: any): any[] => {
-  if (!input || typeof input !== 'object' || Array.isArray(input))
-    throw new BoundaryError(msg('boundary.import-not-collection', {}));
+const featureList = (input: unknown): unknown[] => {
+  if (!isObject(input)) throw new BoundaryError(msg('boundary.import-not-collection', {}));
   if (input.type === 'Feature') return [input];
   if (input.type !== 'FeatureCollection') {
     const bareGeometry = input.type === 'Polygon' || input.type === 'MultiPolygon';
@@ -305,28 +317,36 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
     if (!opts.parentPath) throw new BoundaryError(msg('boundary.import-needs-parent', { matchBy }));
     const parent = getAreaByPath(db, opts.parentPath);
     if (!parent) throw new BoundaryError(msg('area.parent-not-found', { path: opts.parentPath }));
-    children = db.prepare('SELECT path, name FROM areas WHERE parent_id = ? ORDER BY path').all(parent.id) as any[];
+    children = db.prepare('SELECT path, name FROM areas WHERE parent_id = ? ORDER BY path').all(parent.id) as Array<{
+      path: string;
+      name: string;
+    }>;
   }
   const report: ImportReport = { dryRun: !!opts.dryRun, stored: 0, matched: [], unmatched: [], notInFile: [] };
   const writes: Array<{ path: string; geometry: BoundaryGeometry; source: string }> = [];
   const claimedBy = new Map<string, number>();
 
-  features.forEach((f: any, i: number) => {
-    if (!f || typeof f !== 'object' || f.type !== 'Feature')
+  for (const [i, f] of features.entries()) {
+    if (!isObject(f) || f.type !== 'Feature')
       throw new BoundaryError(msg('boundary.import-not-a-feature', { feature: i }));
-    const raw = f.properties?.[prop];
+    const properties = isObject(f.properties) ? f.properties : undefined;
+    const raw = properties?.[prop];
     const key = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : null;
-    if (!key)
-      return report.unmatched.push(unmatched(i, null, msg('boundary.unmatched-no-property', { property: prop })));
+    if (!key) {
+      report.unmatched.push(unmatched(i, null, msg('boundary.unmatched-no-property', { property: prop })));
+      continue;
+    }
     let area: { path: string; name: string } | undefined;
     if (matchBy === 'path') area = getAreaByPath(db, key);
     else if (matchBy === 'slug') area = children.find((c) => c.path === `${opts.parentPath}/${key}`);
     else {
       const hits = children.filter((c) => normaliseAreaName(c.name) === normaliseAreaName(key));
-      if (hits.length > 1)
-        return report.unmatched.push(
+      if (hits.length > 1) {
+        report.unmatched.push(
           unmatched(i, key, msg('boundary.unmatched-ambiguous-name', { paths: hits.map((h) => h.path) })),
         );
+        continue;
+      }
       area = hits[0];
     }
     if (!area) {
@@ -334,7 +354,8 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
         matchBy === 'path'
           ? msg('boundary.unmatched-no-such-area')
           : msg('boundary.unmatched-not-under-parent', { matchBy, parent: opts.parentPath! });
-      return report.unmatched.push(unmatched(i, key, reason));
+      report.unmatched.push(unmatched(i, key, reason));
+      continue;
     }
     const subject = { feature: i, key, path: area.path };
     const earlier = claimedBy.get(area.path);
@@ -347,10 +368,10 @@ export function importBoundaries(db: Db, input: unknown, opts: ImportOptions = {
     if ('problems' in checked)
       throw new BoundaryError(msg('boundary.feature-invalid', { ...subject, problems: checked.problems }));
     const { geometry } = checked;
-    const source = checkSource(f.properties?.source ?? opts.source, subject);
+    const source = checkSource(properties?.source ?? opts.source, subject);
     writes.push({ path: area.path, geometry, source });
     report.matched.push({ feature: i, key, path: area.path, name: area.name, positions: countPositions(geometry) });
-  });
+  }
 
   report.notInFile = children.filter((c) => !claimedBy.has(c.path)).map((c) => c.path);
   if (writes.length === 0) {

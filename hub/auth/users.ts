@@ -20,7 +20,16 @@ export interface User {
 const SESSION_MS = 12 * 3600_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function toUser(db: Db, r: any): User {
+interface UserRecord {
+  id: number;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  area_id: number | null;
+}
+
+function toUser(db: Db, r: UserRecord): User {
   return {
     id: r.id,
     username: r.username,
@@ -52,12 +61,12 @@ export async function createUser(
 }
 
 export function getUser(db: Db, id: number): User | undefined {
-  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id);
+  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRecord | undefined;
   return r ? toUser(db, r) : undefined;
 }
 
 export function listUsers(db: Db): User[] {
-  return (db.prepare('SELECT * FROM users ORDER BY username').all() as any[]).map((r) => toUser(db, r));
+  return (db.prepare('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map((r) => toUser(db, r));
 }
 
 export async function setPassword(db: Db, username: string, password: string): Promise<void> {

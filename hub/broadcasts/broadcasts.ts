@@ -80,10 +80,32 @@ export class BroadcastError extends LocalizedError {
   }
 }
 
-function toBroadcast(db: Db, r: any): Broadcast {
+/** A broadcasts row as SQLite returns it. */
+interface BroadcastRecord {
+  id: string;
+  title: string;
+  media_id: number | null;
+  led: string | null;
+  priority: Priority;
+  volume: number;
+  starts_at: number | null;
+  rrule: string | null;
+  duration_ms: number;
+  status: BroadcastStatus;
+  created_by: number;
+  created_at: number;
+  decided_by: number | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  decision_code: DecisionCode | null;
+  cancelled_at: number | null;
+  replaces: string | null;
+}
+
+function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
   const targets = db
     .prepare('SELECT area_id, device_id FROM broadcast_targets WHERE broadcast_id = ?')
-    .all(r.id) as any[];
+    .all(r.id) as Array<{ area_id: number | null; device_id: string | null }>;
   return {
     id: r.id,
     title: r.title,
@@ -104,14 +126,14 @@ function toBroadcast(db: Db, r: any): Broadcast {
     cancelledAt: r.cancelled_at ?? null,
     replaces: r.replaces ?? null,
     targets: {
-      areas: targets.filter((t) => t.area_id !== null).map((t) => getArea(db, t.area_id)!.path),
-      devices: targets.filter((t) => t.device_id !== null).map((t) => t.device_id),
+      areas: targets.flatMap((t) => (t.area_id === null ? [] : [getArea(db, t.area_id)!.path])),
+      devices: targets.flatMap((t) => (t.device_id === null ? [] : [t.device_id])),
     },
   };
 }
 
 export function getBroadcast(db: Db, id: string): Broadcast | undefined {
-  const r = db.prepare('SELECT * FROM broadcasts WHERE id = ?').get(id);
+  const r = db.prepare('SELECT * FROM broadcasts WHERE id = ?').get(id) as BroadcastRecord | undefined;
   return r ? toBroadcast(db, r) : undefined;
 }
 
@@ -121,12 +143,12 @@ export function listBroadcasts(db: Db, filter: { status?: BroadcastStatus; limit
         .prepare('SELECT * FROM broadcasts WHERE status = ? ORDER BY created_at DESC LIMIT ?')
         .all(filter.status, filter.limit ?? 500)
     : db.prepare('SELECT * FROM broadcasts ORDER BY created_at DESC LIMIT ?').all(filter.limit ?? 500);
-  return (rows as any[]).map((r) => toBroadcast(db, r));
+  return (rows as BroadcastRecord[]).map((r) => toBroadcast(db, r));
 }
 
 /** Broadcasts that can still play: approved, not cancelled. */
 export function liveBroadcasts(db: Db): Broadcast[] {
-  return (db.prepare("SELECT * FROM broadcasts WHERE status = 'approved'").all() as any[]).map((r) =>
+  return (db.prepare("SELECT * FROM broadcasts WHERE status = 'approved'").all() as BroadcastRecord[]).map((r) =>
     toBroadcast(db, r),
   );
 }
@@ -163,7 +185,7 @@ export interface ApiRules {
  * so is one a targeted board that reported its display would refuse (led-fit.ts).
  */
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
-  if (input.led && input.led.pages.every((p) => p.lines.every((l) => !l.trim())))
+  if (input.led?.pages.every((p) => p.lines.every((l) => !l.trim())))
     throw new BroadcastError(msg('broadcast.led-empty'));
   const kinds = resolveTargets(db, input.targets.areas, input.targets.devices)
     .map(

@@ -8,6 +8,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
+import type { Device, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -56,7 +57,7 @@ beforeAll(async () => {
     await d.client.publishAsync(topics().deviceEvent(id, 'telemetry'), JSON.stringify(telemetry), { qos: 1 });
   }
   await t.admin.waitFor(
-    async () => (await t.admin.get('/api/v1/devices')).filter((d: any) => d.display).length === 2,
+    async () => (await t.admin.get('/api/v1/devices')).filter((d: Device) => d.display).length === 2,
     10_000,
     'two boards report their display',
   );
@@ -66,10 +67,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function refusal(body: unknown): Promise<{ status: number; body: any }> {
+async function refusal(body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${(w.district as any).token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${w.district.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -168,7 +169,7 @@ describe('the hub refuses an LED message a targeted board would refuse', () => {
       { qos: 1 },
     );
     await t.admin.waitFor(
-      async () => (await t.admin.get('/api/v1/devices')).find((x: any) => x.id === 'led-kg-2')?.display,
+      async () => (await t.admin.get('/api/v1/devices')).find((x: Device) => x.id === 'led-kg-2')?.display,
       10_000,
       'led-kg-2 reports',
     );

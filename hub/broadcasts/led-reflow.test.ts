@@ -9,6 +9,7 @@ import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-devi
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
 import { reflowPages } from '../../web/lib/led-reflow.ts';
 import type { LedDisplay } from '../../protocol/schemas.ts';
+import type { Device, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -69,7 +70,7 @@ beforeAll(async () => {
     await d.client.publishAsync(topics().deviceEvent(b.id, 'telemetry'), JSON.stringify(telemetry), { qos: 1 });
   }
   await t.admin.waitFor(
-    async () => (await t.admin.get('/api/v1/devices')).filter((d: any) => d.display).length === BOARDS.length,
+    async () => (await t.admin.get('/api/v1/devices')).filter((d: Device) => d.display).length === BOARDS.length,
     10_000,
     'the boards report their displays',
   );
@@ -79,10 +80,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function post(body: unknown): Promise<{ status: number; body: any }> {
+async function post(body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${(w.district as any).token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${w.district.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -113,7 +114,7 @@ describe('templates laid out by the reflow pass the hub', () => {
         expect(r.status, `${tpl.id}: ${r.body.errorVi ?? ''}`).toBe(201);
         const stored = await w.district.get(`/api/v1/broadcasts/${r.body.id}`);
         expect(
-          stored.led.pages.map((p: any) => p.lines),
+          stored.led.pages.map((p: { lines: string[] }) => p.lines),
           tpl.id,
         ).toEqual(laid.pages.map((p) => p.lines));
       }

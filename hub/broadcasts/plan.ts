@@ -18,13 +18,14 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
   const m = getMedia(db, mediaId);
   const opus = m?.outputs.find((o) => o.format === 'opus') ?? m?.outputs[0];
   if (!m || !opus) return undefined;
+  const lufs = m.loudness?.outputI;
   return {
     sha256: opus.sha256,
     url: `/media/${opus.file}`,
     bytes: opus.bytes,
     format: opus.format,
     durationMs: m.durationMs!,
-    loudnessLufs: (m.loudness as any)?.outputI,
+    loudnessLufs: typeof lufs === 'number' ? lufs : undefined,
   };
 }
 
@@ -125,9 +126,12 @@ export function planShape(
   }
   const shape: PlanShape = { occurrences: [], targets: [], excluded: cache.excluded };
   const retiredAt = (cache.retiredAt ??= new Map(
-    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map(
-      (r) => [r.id as string, r.decommissioned_at as number],
-    ),
+    (
+      db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as Array<{
+        id: string;
+        decommissioned_at: number;
+      }>
+    ).map((r) => [r.id, r.decommissioned_at]),
   ));
   if (!cache.kinds && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
     cache.kinds = new Map(

@@ -27,8 +27,9 @@ async function sub(args: string[], waitS = 1.5) {
       ...args,
     ]);
     return { code: 0, out: r.stdout + r.stderr };
-  } catch (e: any) {
-    return { code: e.code as number, out: `${e.stdout}${e.stderr}` };
+  } catch (e) {
+    const failed = e as { code: number; stdout: string; stderr: string }; // execFile's rejection
+    return { code: failed.code, out: `${failed.stdout}${failed.stderr}` };
   }
 }
 
@@ -83,7 +84,7 @@ describe('embedded broker access control', () => {
       '-C',
       '1',
     ]);
-    expect(other.out).not.toContain(tp.deviceSchedule('loa-b') + ' {');
+    expect(other.out).not.toContain(`${tp.deviceSchedule('loa-b')} {`);
   });
 
   it("lets a device read the hub's status, and only the hub announce it", async () => {

@@ -8,9 +8,9 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { Aedes, type Client, type AuthenticateError } from 'aedes';
+import { Aedes, type Client, type AuthenticateError, type PublishPacket, type Subscription } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, areaAncestry, topics } from '../../protocol/index.ts';
@@ -117,7 +117,7 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       .catch((err) => done(err, null));
   };
 
-  broker.authorizePublish = (client: Client | null, packet: any, done: (e: Error | null) => void) => {
+  broker.authorizePublish = (client: Client | null, packet: PublishPacket, done: (e: Error | null) => void) => {
     if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS is reserved'));
     if (packet.topic === hubStatusTopic && !(client && hubClients.has(client))) {
       refuse(`${client?.id ?? 'a client-less will'} published to ${packet.topic}`);
@@ -145,11 +145,11 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   };
 
   // Guard every connection before aedes buffers anything of it.
-  const handle = (conn: Duplex, req?: unknown) => {
+  const handle = (conn: Duplex, req?: IncomingMessage) => {
     const guarded = new GuardedConnection(conn, limits, (why) =>
       refuse(`connection closed before its packet was read: ${why}`),
     );
-    broker.handle(guarded as any, req as any);
+    broker.handle(guarded, req);
   };
   const server = net.createServer((socket) => handle(socket));
   await new Promise<void>((resolve, reject) => {
@@ -190,7 +190,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     },
     connectedClients: () => broker.connectedClients,
     disconnectClient(clientId) {
-      const c = (broker as any).clients[clientId] as Client | undefined;
+      // aedes keeps its connected clients in a field its types leave out.
+      const c = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[clientId];
       if (!c) return false;
       c.close();
       return true;

@@ -14,7 +14,7 @@ export interface DynsecCommand {
 export interface DynsecResponse {
   command: string;
   error?: string;
-  data?: any;
+  data?: Record<string, unknown>;
 }
 
 export interface DynsecClient {

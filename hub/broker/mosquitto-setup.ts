@@ -41,10 +41,10 @@ export function writeMosquittoSetup(o: {
   writeFileSync(confFile, mosquittoConf({ dir, port, host: o.host, persistence: o.persistence }));
   writeFileSync(
     dynsecFile,
-    JSON.stringify(initialDynsecConfig({ hubUsername, hubPassword, topicPrefix: o.topicPrefix }), null, 2) + '\n',
+    `${JSON.stringify(initialDynsecConfig({ hubUsername, hubPassword, topicPrefix: o.topicPrefix }), null, 2)}\n`,
     { mode: 0o600 },
   );
-  writeFileSync(passwordFile, hubPassword + '\n', { mode: 0o600 });
+  writeFileSync(passwordFile, `${hubPassword}\n`, { mode: 0o600 });
   const url = `mqtt://${o.host && o.host !== '0.0.0.0' ? o.host : '127.0.0.1'}:${port}`;
   return {
     confFile,

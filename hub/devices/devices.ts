@@ -40,7 +40,29 @@ export interface Device {
   decommissionedAt: string | null;
 }
 
-function toDevice(db: Db, r: any): Device {
+/** A devices row as SQLite returns it (the columns read here). */
+interface DeviceRecord {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  area_id: number;
+  latitude: number | null;
+  longitude: number | null;
+  address: string;
+  enrolled_at: number | null;
+  enrol_expires_at: number | null;
+  online: number;
+  session: number;
+  last_seen: number | null;
+  agent_version: string | null;
+  telemetry: string | null;
+  led_display: string | null;
+  manifest_version: number;
+  revoked_at: number | null;
+  decommissioned_at: number | null;
+}
+
+function toDevice(db: Db, r: DeviceRecord): Device {
   return {
     id: r.id,
     name: r.name,
@@ -137,7 +159,7 @@ export function decommissionDevice(db: Db, id: string, now: number): void {
 }
 
 export function getDevice(db: Db, id: string): Device | undefined {
-  const r = db.prepare('SELECT * FROM devices WHERE id = ?').get(id);
+  const r = db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRecord | undefined;
   return r ? toDevice(db, r) : undefined;
 }
 
@@ -145,7 +167,7 @@ export function getDevice(db: Db, id: string): Device | undefined {
 export function listDevices(db: Db, scope: string | null = null, o: { live?: boolean } = {}): Device[] {
   const rows = db
     .prepare('SELECT d.* FROM devices d JOIN areas a ON a.id = d.area_id ORDER BY a.path, d.id')
-    .all() as any[];
+    .all() as DeviceRecord[];
   return rows
     .map((r) => toDevice(db, r))
     .filter((d) => withinScope(scope, d.areaPath) && !(o.live && d.decommissionedAt));
@@ -166,9 +188,11 @@ export async function enrolDevice(
     now: () => number;
   },
 ): Promise<EnrolResponse> {
-  const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as any;
+  const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as
+    | DeviceRecord
+    | undefined;
   if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
-  if (r.enrol_expires_at < hub.now()) throw new EnrolmentError(msg('enrol.token-expired'));
+  if (r.enrol_expires_at === null || r.enrol_expires_at < hub.now()) throw new EnrolmentError(msg('enrol.token-expired'));
   let publicKeyPem: string;
   try {
     const key = input.publicKey.includes('BEGIN')
@@ -273,7 +297,7 @@ export function resolveTargets(db: Db, areaPaths: string[], deviceIds: string[])
   for (const p of areaPaths) {
     for (const r of db
       .prepare("SELECT d.id FROM devices d JOIN areas a ON a.id = d.area_id WHERE a.path = ? OR a.path LIKE ? || '/%'")
-      .all(p, p) as any[])
+      .all(p, p) as { id: string }[])
       ids.add(r.id);
   }
   return [...ids].sort();

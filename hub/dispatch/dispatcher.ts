@@ -237,7 +237,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!onlyDevices) wantAll = { force: force || (wantAll?.force ?? false) };
     else for (const id of onlyDevices) wanted.set(id, force || (wanted.get(id) ?? false));
     const done = new Promise<void>((resolve) => waiters.push(resolve));
-    running ??= runPasses()
+    if (running !== null) return done;
+    running = runPasses()
       .catch((err) => log.error({ err }, 'manifest refresh failed'))
       .finally(() => {
         running = null;
@@ -266,7 +267,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         { deviceId, held },
         'a device holds a newer manifest version than this hub issued; version counter raised',
       );
-    const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as any;
+    const row = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?').get(deviceId) as
+      | { manifest_version: number; enrolled_at: number | null }
+      | undefined;
     if (!row?.enrolled_at) return;
     if (held > row.manifest_version || (live && held < row.manifest_version)) {
       log.info(

@@ -18,7 +18,7 @@ import {
   type Access,
   type RouteDef,
 } from './route.ts';
-import { LocalizedError, msg, type Text } from '../text/index.ts';
+import { LocalizedError, msg, type Message, type Text } from '../text/index.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
@@ -34,13 +34,25 @@ const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** What each live event is about, for the user's area. */
-const eventScope: Record<string, (v: Visibility, data: any) => boolean> = {
-  device: (v, d) => v.device(String(d?.deviceId)),
-  telemetry: (v, d) => v.device(String(d?.deviceId)),
-  receipt: (v, d) => v.device(String(d?.deviceId)),
-  broadcast: (v, d) => v.broadcast(String(d?.id)),
-  media: (v, d) => v.media(Number(d?.id)),
+const eventScope: Record<string, (v: Visibility, data: unknown) => boolean> = {
+  device: (v, d) => v.device(String(field(d, 'deviceId'))),
+  telemetry: (v, d) => v.device(String(field(d, 'deviceId'))),
+  receipt: (v, d) => v.device(String(field(d, 'deviceId'))),
+  broadcast: (v, d) => v.broadcast(String(field(d, 'id'))),
+  media: (v, d) => v.media(Number(field(d, 'id'))),
 };
+/** One field of an event's data, or undefined when the data is not an object. */
+function field(data: unknown, key: string): unknown {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
+}
+
+/** What the error handler reads of an error: body-parser and http-errors add status and type, LocalizedError msg. */
+interface RequestError extends Error {
+  msg?: Message;
+  status?: number;
+  statusCode?: number;
+  type?: string;
+}
 
 function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
   return [
@@ -51,7 +63,7 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       tag: 'system',
       access: 'public',
       handler({ res }) {
-        const db = ctx.db.prepare('SELECT 1 ok').get() as any;
+        const db = ctx.db.prepare('SELECT 1 ok').get() as { ok: number } | undefined;
         const ok = db?.ok === 1 && ctx.mqttConnected();
         res.status(ok ? 200 : 503);
         return {
@@ -123,7 +135,7 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         // Renewed with each ping, so a device moved or a broadcast retargeted shows within a minute.
         let v = createVisibility(ctx.db, user!.scope);
         const listeners = Object.entries(eventScope).map(([k, about]) => {
-          const f = (data: any) => {
+          const f = (data: unknown) => {
             if (v.all || about(v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
           };
           ctx.events.on(k, f);
@@ -244,7 +256,7 @@ export function createApp(ctx: HubContext) {
   app.use('/api', (req, _res, next) =>
     next(new HttpError(404, msg('http.no-route', { method: req.method, path: req.path }))),
   );
-  app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: RequestError, req: Request, res: Response, _next: NextFunction) => {
     let status = err instanceof HttpError ? err.status : (err.status ?? err.statusCode ?? 500);
     let text: Text = err instanceof LocalizedError && err.msg ? err.msg : (err.message ?? 'internal error');
     if (err.type === 'entity.parse.failed') text = msg('request.invalid-json', { detail: err.message });

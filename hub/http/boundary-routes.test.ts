@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { demoBoundaries, DISTRICT, WARDS } from '../demo-seed.ts';
 import { squarePolygon } from '../../test/helpers/outlines.ts';
+import type { BoundaryFeature, ImportReport } from '../areas/boundaries.ts';
+import type { AuditEntry, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 const tokens: Record<string, string> = {};
@@ -24,7 +26,7 @@ async function call(
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  return { status: res.status, body: (await res.json().catch(() => null)) as HubJson };
 }
 const square = squarePolygon;
 /** A ring of n positions around a point (n - 1 distinct, closed). */
@@ -36,10 +38,11 @@ const circle = (lon: number, lat: number, n: number) => {
   return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
 };
 const outlined = async (who: string) =>
-  (await call(who, 'GET', '/api/v1/areas/boundaries')).body.features.map((f: any) => f.properties.path);
+  (await call(who, 'GET', '/api/v1/areas/boundaries')).body.features.map((f: BoundaryFeature) => f.properties.path);
 const sourceOf = async (path: string) =>
-  (await call('admin', 'GET', '/api/v1/areas/boundaries')).body.features.find((f: any) => f.properties.path === path)
-    ?.properties.source;
+  (await call('admin', 'GET', '/api/v1/areas/boundaries')).body.features.find(
+    (f: BoundaryFeature) => f.properties.path === path,
+  )?.properties.source;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -125,7 +128,9 @@ describe('area outlines API', () => {
     expect(await outlined('admin')).toEqual([]);
     const log = (await call('admin', 'GET', '/api/v1/audit?limit=20')).body;
     expect(
-      log.filter((r: any) => r.action.startsWith('area.boundary')).map((r: any) => [r.action, r.target, r.username]),
+      log
+        .filter((r: AuditEntry) => r.action.startsWith('area.boundary'))
+        .map((r: AuditEntry) => [r.action, r.target, r.username]),
     ).toEqual([
       ['area.boundary.clear', HA_DINH, 'quan'],
       ['area.boundary.set', HA_DINH, 'quan'],
@@ -179,7 +184,7 @@ describe('area outlines API', () => {
     expect(await sourceOf(HA_DINH)).toBe('approximate: demo');
     const r = await call('quan', 'POST', `/api/v1/areas/boundaries/import?${q}`, file);
     expect(r.status).toBe(200);
-    expect(r.body.matched.map((m: any) => [m.feature, m.path])).toEqual([
+    expect(r.body.matched.map((m: ImportReport['matched'][number]) => [m.feature, m.path])).toEqual([
       [0, HA_DINH],
       [1, `${DISTRICT}/kim-giang`],
     ]);
@@ -304,7 +309,9 @@ describe('area outlines API', () => {
       'application/geo+json',
     );
     expect(asGeo.status).toBe(200);
-    expect(asGeo.body.matched.map((m: any) => m.positions)).toEqual([19_000, 19_000, 19_000]);
+    expect(asGeo.body.matched.map((m: ImportReport['matched'][number]) => m.positions)).toEqual([
+      19_000, 19_000, 19_000,
+    ]);
     expect(await sourceOf(`${DISTRICT}/phuong-liet`)).toBe('detailed');
     const plain = await call(
       'quan',
@@ -346,7 +353,13 @@ describe('area outlines API', () => {
     expect(Object.keys(doc.paths['/api/v1/areas/boundary'])).toEqual(['put']);
     const imp = doc.paths['/api/v1/areas/boundaries/import'].post;
     expect(Object.keys(imp.requestBody.content)).toEqual(['application/geo+json', 'application/json']);
-    expect(imp.parameters.map((p: any) => p.name)).toEqual(['parent', 'match', 'property', 'source', 'dryRun']);
+    expect(imp.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'parent',
+      'match',
+      'property',
+      'source',
+      'dryRun',
+    ]);
     expect(imp['x-roles']).toEqual(['admin', 'district']);
   });
 });

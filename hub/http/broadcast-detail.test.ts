@@ -13,6 +13,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { OTHER_DISTRICT, seedCoverageDb, wardPath } from '../../test/helpers/coverage-db.ts';
 import { legacyPlanOccurrences } from '../../test/helpers/coverage-legacy.ts';
 import { DAY_MS as DAY } from '../../protocol/index.ts';
+import type { BroadcastDetail, BroadcastDevice } from '../../test/helpers/api-types.ts';
 
 const FROM = Date.UTC(2026, 9, 1) - VN_OFFSET_MS;
 let t: TestHub;
@@ -39,10 +40,10 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 async function pages(id: string, window: string, limit: number) {
-  const rows: any[] = [];
-  let first: any;
+  const rows: BroadcastDevice[] = [];
+  let first: BroadcastDetail | undefined;
   for (let offset: number | null = 0; offset !== null; ) {
-    const p: any = await t.admin.get(`/api/v1/broadcasts/${id}?${window}&limit=${limit}&offset=${offset}`);
+    const p: BroadcastDetail = await t.admin.get(`/api/v1/broadcasts/${id}?${window}&limit=${limit}&offset=${offset}`);
     first ??= p;
     expect(p.devices.length).toBeLessThanOrEqual(limit);
     rows.push(...p.devices);
@@ -60,13 +61,13 @@ describe('GET /broadcasts/{id}', () => {
       'b-daily',
     ]);
     expect(rows.length).toBe(plan.length);
-    expect(first.devicesTotal).toBe(plan.length);
+    expect(first!.devicesTotal).toBe(plan.length);
     expect(new Set(rows.map((r) => `${r.deviceId}|${r.occurrenceId}`)).size).toBe(plan.length);
     const receipt = db.prepare(
       "SELECT result, seconds_played FROM receipts WHERE occurrence_id = ? AND device_id = ? AND state = 'admitted'",
     );
     const expected = plan.map((p) => {
-      const r = receipt.get(p.item.occurrenceId, p.deviceId) as any;
+      const r = receipt.get(p.item.occurrenceId, p.deviceId) as { result: string; seconds_played: number } | undefined;
       return {
         deviceId: p.deviceId,
         occurrenceId: p.item.occurrenceId,
@@ -84,7 +85,7 @@ describe('GET /broadcasts/{id}', () => {
     ).toEqual(expected);
     const counted: Record<string, number> = {};
     for (const e of expected) counted[e.state] = (counted[e.state] ?? 0) + 1;
-    expect(first.deviceCounts).toEqual(counted);
+    expect(first!.deviceCounts).toEqual(counted);
     expect(Object.keys(counted).length).toBeGreaterThan(2); // receipts of several results, and none yet
   });
 
@@ -108,7 +109,7 @@ describe('GET /broadcasts/{id}', () => {
     ).toHaveLength(5);
     for (const q of ['limit=0', 'limit=5001', 'offset=-1', 'limit=x']) {
       const res = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/b-daily?${q}`, {
-        headers: { authorization: `Bearer ${(t.admin as any).token}` },
+        headers: { authorization: `Bearer ${t.admin.token}` },
       });
       expect(res.status, q).toBe(400);
       expect((await res.json()).error, q).toMatch(/limit|offset/);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, DISTRICT, type World } from '../../test/helpers/world.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import type { HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -32,10 +33,10 @@ afterAll(() => t?.stop());
 async function call(as: ApiClient, method: string, path: string, body: unknown) {
   const res = await fetch(t.hub.httpUrl + path, {
     method,
-    headers: { authorization: `Bearer ${(as as any).token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${as.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as HubJson };
 }
 
 describe('a broadcast must reach a device', () => {

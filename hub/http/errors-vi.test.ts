@@ -31,7 +31,7 @@ afterAll(() => t?.stop());
 
 /** A raw request: status and the whole JSON body. */
 async function call(as: ApiClient | null, method: string, path: string, body?: unknown) {
-  const token = as ? (as as any).token : undefined;
+  const token = as ? as.token : undefined;
   const res = await fetch(t.hub.httpUrl + path, {
     method,
     headers: {
@@ -131,7 +131,7 @@ describe('error bodies in English and Vietnamese', () => {
       `Bản tin mức độ Thông thường không được phát trong giờ yên tĩnh: lần phát lúc ${vnDay(1)} 23:15 rơi vào giờ yên tĩnh 22:00–05:30 của Phường Hạ Đình. ` +
         'Vui lòng chọn thời điểm khác, hoặc chọn mức độ Ưu tiên hay Khẩn cấp.',
     );
-    expect((r.body.clashes as any[])[0].window.start).toBe('22:00');
+    expect((r.body.clashes as Array<{ window: { start: string } }>)[0].window.start).toBe('22:00');
     const badTime = await call(w.leader, 'POST', '/api/v1/quiet-hours', {
       areaPath: HA_DINH,
       start: '25:00',
@@ -365,7 +365,7 @@ describe('error bodies in English and Vietnamese', () => {
   });
 
   it('a failed upload says why in Vietnamese too (library page)', async () => {
-    const token = (w.official as any).token;
+    const token = w.official.token;
     const form = new FormData();
     form.append(
       'file',

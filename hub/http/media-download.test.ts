@@ -10,6 +10,7 @@ import { generateSigningKeys, topics } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import { formatVn } from '../time.ts';
+import type { MediaOutput } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let tmp: string;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     30_000,
     'media ready',
   );
-  url = `${t.hub.httpUrl}/media/${m.outputs.find((o: any) => o.format === 'opus').file}`;
+  url = `${t.hub.httpUrl}/media/${m.outputs.find((o: MediaOutput) => o.format === 'opus').file}`;
   // A device gets only media its plan uses: an approved broadcast that reaches it.
   expect((await fetch(url, { headers: basic(device.mqttUsername, device.mqttPassword) })).status).toBe(404);
   const b = await t.admin.post('/api/v1/broadcasts', {
@@ -64,7 +65,7 @@ describe('media downloads', () => {
     const res = await fetch(url, { headers: basic(device.mqttUsername, device.mqttPassword) });
     expect(res.status).toBe(200);
     const body = Buffer.from(await res.arrayBuffer());
-    expect(createHash('sha256').update(body).digest('hex') + '.opus').toBe(path.basename(url));
+    expect(`${createHash('sha256').update(body).digest('hex')}.opus`).toBe(path.basename(url));
     expect(res.headers.get('etag')).toBeTruthy();
   });
 

@@ -83,7 +83,7 @@ export function mountRoutes(
           if (!p.success) throw new HttpError(400, msg('request.invalid-query', zodIssues(p.error)));
           query = p.data;
         }
-        const result = await r.handler({ req, res, user, body, query } as any);
+        const result = await r.handler({ req, res, user, body, query });
         if (!res.headersSent && result !== undefined) res.json(result);
       } catch (err) {
         next(err);
@@ -97,19 +97,21 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
   const jsonSchema = (s: z.ZodTypeAny) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
   for (const r of routes) {
     const p = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    const params: Array<{ name: string; in: string; required: boolean; schema: unknown }> = [
+      ...r.path.matchAll(/:([A-Za-z]+)/g),
+    ].map((m) => ({
       name: m[1],
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
     if (r.query instanceof z.ZodObject) {
-      for (const [name, s] of Object.entries((r.query as z.ZodObject<any>).shape)) {
+      for (const [name, s] of Object.entries(r.query.shape)) {
         params.push({
           name,
           in: 'query',
           required: !(s as z.ZodTypeAny).safeParse(undefined).success,
-          schema: jsonSchema(s as z.ZodTypeAny) as any,
+          schema: jsonSchema(s as z.ZodTypeAny),
         });
       }
     }

@@ -15,6 +15,7 @@ import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
+import type { AuditEntry, Broadcast, MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 let t: TestHub;
@@ -22,16 +23,16 @@ let w: World;
 let tmp: string;
 let hd: ApiClient, kg: ApiClient, hdLeader: ApiClient, kgLeader: ApiClient;
 const creds: Record<string, { mqttPassword: string; key: ReturnType<typeof createPrivateKey> }> = {};
-let hdMedia: any, districtMedia: any, hdBroadcast: any;
+let hdMedia: MediaItem, districtMedia: MediaItem, hdBroadcast: Broadcast;
 const clients: MqttClient[] = [];
 
-const tokenOf = (c: ApiClient) => (c as any).token as string;
+const tokenOf = (c: ApiClient) => c.token as string;
 const get = (p: string, headers: Record<string, string> = {}) => fetch(t.hub.httpUrl + p, { headers });
 const bearer = (c: ApiClient) => ({ authorization: `Bearer ${tokenOf(c)}` });
 const basic = (id: string) => ({
   authorization: `Basic ${Buffer.from(`${id}:${creds[id].mqttPassword}`).toString('base64')}`,
 });
-const fileOf = (m: any) => m.outputs.find((o: any) => o.format === 'opus').file;
+const fileOf = (m: MediaItem) => m.outputs.find((o: MediaOutput) => o.format === 'opus')!.file;
 const inOneHour = () => formatVn(Date.now() + 3600_000)!;
 
 async function uploaded(as: ApiClient, text: string) {
@@ -95,7 +96,7 @@ afterAll(async () => {
 
 describe('media follow the area', () => {
   it('a Kim Giang official cannot list, read, download or get the waveform of Hạ Đình-only media', async () => {
-    expect((await kg.get('/api/v1/media')).map((m: any) => m.id)).toEqual([districtMedia.id]); // the district's bulletin reaches the ward
+    expect((await kg.get('/api/v1/media')).map((m: MediaItem) => m.id)).toEqual([districtMedia.id]); // the district's bulletin reaches the ward
     expect((await get(`/api/v1/media/${hdMedia.id}`, bearer(kg))).status).toBe(404);
     expect((await get(`/api/v1/media/${hdMedia.id}/waveform`, bearer(kg))).status).toBe(404);
     expect((await get(`/media/${fileOf(hdMedia)}?token=${tokenOf(kg)}`)).status).toBe(404);
@@ -108,10 +109,10 @@ describe('media follow the area', () => {
       }),
     ).rejects.toThrow(/404/);
     // The ward that uploaded it, and the district above it, do see it.
-    expect((await hd.get('/api/v1/media')).map((m: any) => m.id)).toContain(hdMedia.id);
+    expect((await hd.get('/api/v1/media')).map((m: MediaItem) => m.id)).toContain(hdMedia.id);
     expect((await get(`/api/v1/media/${hdMedia.id}/waveform`, bearer(hd))).status).toBe(200);
     expect((await get(`/media/${fileOf(hdMedia)}?token=${tokenOf(hd)}`)).status).toBe(200);
-    expect((await w.district.get('/api/v1/media')).map((m: any) => m.id).sort()).toEqual(
+    expect((await w.district.get('/api/v1/media')).map((m: MediaItem) => m.id).sort()).toEqual(
       [hdMedia.id, districtMedia.id].sort(),
     );
   });
@@ -125,7 +126,7 @@ describe('media follow the area', () => {
 
 describe('audit log and live events follow the area', () => {
   it("a Kim Giang leader does not see Hạ Đình's audit entries; Hạ Đình's leader and the district do", async () => {
-    const about = (log: any[]) =>
+    const about = (log: AuditEntry[]) =>
       log.filter(
         (e) => e.target === hdBroadcast.id || (e.action === 'media.upload' && e.target === String(hdMedia.id)),
       );
@@ -147,7 +148,7 @@ describe('audit log and live events follow the area', () => {
         let text = '';
         void (async () => {
           try {
-            for await (const chunk of res.body as any) text += Buffer.from(chunk).toString();
+            for await (const chunk of res.body as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
           } catch {
             /* aborted */
           }

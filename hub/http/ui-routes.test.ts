@@ -14,6 +14,7 @@ import { tempDir } from '../media/test-audio.ts';
 import { PDF_FONT } from '../reports/coverage-pdf.ts';
 import { formatVn } from '../time.ts';
 import { DAY_MS as DAY, systemClock, type Clock } from '../../protocol/index.ts';
+import type { Conflict, DayOccurrence, HubJson } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -55,7 +56,7 @@ const broadcast = (o: Record<string, unknown>) => ({
   ...o,
 });
 
-async function status(p: Promise<unknown>): Promise<{ status: number; body: any }> {
+async function status(p: Promise<unknown>): Promise<{ status: number; body: HubJson }> {
   try {
     return { status: 200, body: await p };
   } catch (e) {
@@ -86,7 +87,7 @@ describe('quiet hours', () => {
   it('refuse a normal bulletin in them, naming the times; a daily rule that touches them too', async () => {
     const r = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${(w.official as any).token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${w.official.token}` },
       body: JSON.stringify(broadcast({ startsAt: `${vnDay(1)}T23:15` })),
     });
     expect(r.status).toBe(400);
@@ -135,7 +136,7 @@ describe('quiet hours', () => {
     expect(r.body).toMatch(/12:10 falls in the quiet hours 12:00–13:00/);
     await fetch(`${t.hub.httpUrl}/api/v1/quiet-hours/${lunch.id}`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${(w.leader as any).token}` },
+      headers: { authorization: `Bearer ${w.leader.token}` },
     });
     expect((await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {})).status).toBe('approved');
   });
@@ -161,7 +162,7 @@ describe('draft check', () => {
     );
     expect(check.occurrences).toBe(1);
     expect(check.quietHours).toEqual([]);
-    const mine = check.conflicts.filter((c: any) => c.broadcastId === d.id);
+    const mine = check.conflicts.filter((c: Conflict) => c.broadcastId === d.id);
     expect(mine).toHaveLength(1); // the speaker; the LED board has nothing to show for audio only
     expect(mine[0]).toMatchObject({
       kind: 'decision',
@@ -172,9 +173,9 @@ describe('draft check', () => {
     });
 
     const normal = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T09:00` }));
-    expect(normal.conflicts.find((c: any) => c.broadcastId === d.id).kind).toBe('preempted');
+    expect(normal.conflicts.find((c: Conflict) => c.broadcastId === d.id).kind).toBe('preempted');
     const later = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T10:00` }));
-    expect(later.conflicts.filter((c: any) => c.broadcastId === d.id)).toEqual([]);
+    expect(later.conflicts.filter((c: Conflict) => c.broadcastId === d.id)).toEqual([]);
     const quiet = await w.official.post('/api/v1/broadcasts/check', broadcast({ startsAt: `${vnDay(3)}T22:30` }));
     expect(quiet.quietHours[0].window).toMatchObject({ start: '22:00', end: '05:30' });
     expect((await w.official.get('/api/v1/broadcasts')).length).toBe(before + 1);
@@ -184,9 +185,9 @@ describe('draft check', () => {
     const body = broadcast({ title: 'Xem lại', startsAt: `${vnDay(5)}T15:00` });
     const b = await w.official.post('/api/v1/broadcasts', body);
     const plain = await w.leader.post('/api/v1/broadcasts/check', body);
-    expect(plain.conflicts.map((c: any) => c.broadcastId)).toContain(b.id);
+    expect(plain.conflicts.map((c: Conflict) => c.broadcastId)).toContain(b.id);
     const review = await w.leader.post(`/api/v1/broadcasts/check?exclude=${b.id}`, body);
-    expect(review.conflicts.map((c: any) => c.broadcastId)).not.toContain(b.id);
+    expect(review.conflicts.map((c: Conflict) => c.broadcastId)).not.toContain(b.id);
   });
 
   it('names a bad draft', async () => {
@@ -201,10 +202,10 @@ describe('week schedule', () => {
     const from = `${vnDay(0)}T00:00`;
     const to = `${vnDay(7)}T00:00`;
     const occ = await w.official.get(`/api/v1/schedule?area=${encodeURIComponent(HA_DINH)}&from=${from}&to=${to}`);
-    const titles = occ.map((o: any) => o.title);
+    const titles = occ.map((o: DayOccurrence) => o.title);
     expect(titles).toContain('Tin ưu tiên của quận');
-    expect(occ.every((o: any) => o.start.endsWith('+07:00'))).toBe(true);
-    expect(occ.find((o: any) => o.priority === 'emergency').status).toBe('approved');
+    expect(occ.every((o: DayOccurrence) => o.start.endsWith('+07:00'))).toBe(true);
+    expect(occ.find((o: DayOccurrence) => o.priority === 'emergency').status).toBe('approved');
     expect(
       (
         await status(
@@ -237,7 +238,7 @@ describe('coverage PDF', () => {
     const period = vnDay(0).slice(0, 7);
     const res = await fetch(
       `${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(DISTRICT)}&period=${period}`,
-      { headers: { authorization: `Bearer ${(w.district as any).token}` } },
+      { headers: { authorization: `Bearer ${w.district.token}` } },
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');

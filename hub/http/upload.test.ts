@@ -44,7 +44,7 @@ describe('media upload', () => {
   });
 
   it('keeps only the base name of a path-trick file name and stores nothing outside the data folder', async () => {
-    const r = await upload(Buffer.from('GIF89a' + 'x'.repeat(100)), '../../../../tmp/evil.mp3');
+    const r = await upload(Buffer.from(`GIF89a${'x'.repeat(100)}`), '../../../../tmp/evil.mp3');
     expect(r.body.originalName).toBe('evil.mp3');
     await settled(r.body.id);
     expect(existsSync('/tmp/evil.mp3')).toBe(false);

@@ -82,7 +82,7 @@ export async function buildWebBundle(
   // Sources outside web/ (protocol, firmware-bridge) the bundle took in; node_modules change only by install.
   const imported = Object.keys(r.metafile.inputs)
     .map((f) => path.relative(root, path.resolve(f)))
-    .filter((f) => !f.startsWith('node_modules') && !f.startsWith('web' + path.sep));
+    .filter((f) => !f.startsWith('node_modules') && !f.startsWith(`web${path.sep}`));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, INPUTS), JSON.stringify(imported));
   for (const f of r.outputFiles) {

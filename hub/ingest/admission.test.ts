@@ -211,8 +211,12 @@ describe('several receipts for one occurrence and device (SQLite)', () => {
         .prepare(
           'SELECT receipt_id AS id, result, state, rejection, superseded_by AS by FROM receipts ORDER BY received_at',
         )
-        .all() as any[];
-    const standing = () => db.prepare('SELECT receipt_id AS id, result FROM playback_records').all() as any[];
+        .all() as Array<{ id: string; result: string; state: string; rejection: string | null; by: string | null }>;
+    const standing = () =>
+      db.prepare('SELECT receipt_id AS id, result FROM playback_records').all() as Array<{
+        id: string;
+        result: string;
+      }>;
     return { db, store, states, standing };
   }
 

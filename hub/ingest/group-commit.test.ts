@@ -74,7 +74,19 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
         'SELECT receipt_id, device_id, result, state, rejection, rejection_detail, superseded_by, received_at FROM receipts ORDER BY receipt_id',
       )
       .all();
-  return { db, ingest, send, acks, counted, admitted, rows, close: () => (reader.close(), db.close()) };
+  return {
+    db,
+    ingest,
+    send,
+    acks,
+    counted,
+    admitted,
+    rows,
+    close: () => {
+      reader.close();
+      db.close();
+    },
+  };
 }
 
 const waitFor = async (check: () => boolean) => {
@@ -135,7 +147,8 @@ describe('group commit of receipts', () => {
     const partialFirst = w.receipt(b!, { result: 'partial', secondsPlayed: 5, actualEnd: w.bulletin.startsAt! + 5030 });
     const playedLater = w.receipt(b!); // outranks the partial: the partial is superseded
     const failedLater = w.receipt(b!, { result: 'failed', actualStart: null, actualEnd: null, secondsPlayed: 0 }); // ranks lower: superseded itself
-    const forged = signReceipt(intruder, { ...w.receipt(c!), sig: undefined } as any);
+    const { sig: _sig, ...unsigned } = w.receipt(c!);
+    const forged = signReceipt(intruder, unsigned);
     const unplanned = w.receipt(c!, {
       occurrenceId: `${w.bulletin.id}@${w.bulletin.startsAt! + 86_400_000}`,
       scheduledStart: w.bulletin.startsAt! + 86_400_000,
@@ -168,7 +181,12 @@ describe('group commit of receipts', () => {
     expect(batched.counted.sort()).toEqual(oneByOne.counted.sort());
     expect(batched.admitted).toEqual(oneByOne.admitted);
     // And what that is: the forged, unreadable and misaddressed ones are neither stored nor acked.
-    const state = Object.fromEntries((batched.rows() as any[]).map((r) => [r.receipt_id, r.rejection ?? r.state]));
+    const state = Object.fromEntries(
+      (batched.rows() as Array<{ receipt_id: string; rejection: string | null; state: string }>).map((r) => [
+        r.receipt_id,
+        r.rejection ?? r.state,
+      ]),
+    );
     expect(state).toEqual({
       [good.id]: 'admitted',
       [partialFirst.id]: 'superseded',

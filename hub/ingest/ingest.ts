@@ -10,7 +10,7 @@
 // them acknowledged: an ack tells the agent to delete its copy, so an acked receipt must be on disk.
 // A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
 // hold back the others; what still fails is not acked, and the agent sends it again.
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
   ClockRequest,

@@ -41,7 +41,7 @@ export function lookupPlans(db: Db, asks: ReadonlyArray<{ deviceId: string; occu
   for (const [occurrenceId, indexes] of byOccurrence) {
     const devices = indexes.map((i) => asks[i]!.deviceId);
     const answers = lookupOccurrence(db, occurrenceId, devices);
-    indexes.forEach((i, k) => (out[i] = answers[k]!));
+    for (const [k, i] of indexes.entries()) out[i] = answers[k]!;
   }
   return out;
 }

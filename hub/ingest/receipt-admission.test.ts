@@ -10,6 +10,7 @@ import { generateSigningKeys, signReceipt, systemClock, topics, type UnsignedRec
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { formatVn } from '../time.ts';
+import type { Broadcast, BroadcastDevice, CoverageRow, RejectedClaim } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -78,10 +79,12 @@ async function waitFor(check: () => boolean, what: string, ms = 10_000) {
 }
 
 // The API shows times to the second; the occurrence id carries the exact start.
-const at = (b: any): number => b.exactStart ?? Date.parse(b.startsAt);
-const occ = (b: any) => ({ occurrenceId: `${b.id}@${at(b)}`, broadcastId: b.id, scheduledStart: at(b) });
+/** A broadcast as posted: the API's, with the exact start the test scheduled (when it kept it). */
+type Posted = Broadcast & { exactStart?: number };
+const at = (b: Posted): number => b.exactStart ?? Date.parse(b.startsAt!);
+const occ = (b: Posted) => ({ occurrenceId: `${b.id}@${at(b)}`, broadcastId: b.id, scheduledStart: at(b) });
 /** An honest LED 'played' for an occurrence, sent right after it ended. */
-const played = (b: any, delayMs = 0) => ({
+const played = (b: Posted, delayMs = 0) => ({
   ...occ(b),
   result: 'played' as const,
   actualStart: at(b) + delayMs + 30,
@@ -89,11 +92,11 @@ const played = (b: any, delayMs = 0) => ({
   secondsPlayed: 20.03,
 });
 
-let ours: any; // Hạ Đình's bulletin
-let theirs: any; // Kim Giang's bulletin
-let cancelledMidway: any;
-let cancelledEarly: any;
-let emergency: any;
+let ours: Posted; // Hạ Đình's bulletin
+let theirs: Posted; // Kim Giang's bulletin
+let cancelledMidway: Posted;
+let cancelledEarly: Posted;
+let emergency: Posted;
 let from: number;
 let to: number;
 
@@ -213,8 +216,10 @@ describe('receipts admitted against the plan, through the broker', () => {
     const r = await w.district.get(
       `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`,
     );
-    const row = (b: any) => r.rows.find((x: any) => x.broadcastId === b.id);
-    expect(r.rows.map((x: any) => x.broadcastId).sort()).toEqual([ours.id, cancelledMidway.id, emergency.id].sort());
+    const row = (b: Posted) => r.rows.find((x: CoverageRow) => x.broadcastId === b.id);
+    expect(r.rows.map((x: CoverageRow) => x.broadcastId).sort()).toEqual(
+      [ours.id, cancelledMidway.id, emergency.id].sort(),
+    );
     expect(row(ours)).toMatchObject({ deviceId: 'led-hd-1', result: 'played', secondsPlayed: 20.03, confirmed: true });
     expect(row(cancelledMidway)).toMatchObject({ result: 'partial', secondsPlayed: 10.05 });
     expect(row(emergency)).toMatchObject({ result: 'played' });
@@ -223,7 +228,7 @@ describe('receipts admitted against the plan, through the broker', () => {
 
     expect(r.rejectedCount).toBe(7);
     expect(r.rejectedByReason).toEqual({ unplanned: 3, 'not-targeted': 1, premature: 1, implausible: 2 });
-    const claim = (id: string) => r.rejectedClaims.find((c: any) => c.receiptId === id);
+    const claim = (id: string) => r.rejectedClaims.find((c: RejectedClaim) => c.receiptId === id);
     expect(claim(ids.early)).toMatchObject({
       rejection: 'premature',
       claimedResult: 'played',
@@ -240,7 +245,7 @@ describe('receipts admitted against the plan, through the broker', () => {
 
     // The broadcast's own page shows the standing record; the history keeps them all.
     const detail = await w.district.get(`/api/v1/broadcasts/${ours.id}?from=${from}&to=${to}`);
-    expect(detail.devices.find((d: any) => d.deviceId === 'led-hd-1')).toMatchObject({
+    expect(detail.devices.find((d: BroadcastDevice) => d.deviceId === 'led-hd-1')).toMatchObject({
       state: 'played',
       secondsPlayed: 20.03,
     });
@@ -260,7 +265,7 @@ describe('receipts admitted against the plan, through the broker', () => {
     const res = await fetch(
       `${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}&format=csv&lang=codes`,
       {
-        headers: { authorization: `Bearer ${(w.district as any).token}` },
+        headers: { authorization: `Bearer ${w.district.token}` },
       },
     );
     const [head, ...lines] = (await res.text())
@@ -309,7 +314,7 @@ describe('receipts admitted against the plan, through the broker', () => {
       `/api/v1/reports/coverage?area=${encodeURIComponent(KIM_GIANG)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`,
     );
     expect(own.rejectedClaims).toEqual([]);
-    expect(own.rows.find((x: any) => x.broadcastId === theirs.id)).toMatchObject({
+    expect(own.rows.find((x: CoverageRow) => x.broadcastId === theirs.id)).toMatchObject({
       deviceId: 'led-kg-1',
       result: 'played',
     });
@@ -321,20 +326,20 @@ describe('receipts admitted against the plan, through the broker', () => {
     }
     const csv = await fetch(
       `${t.hub.httpUrl}/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&${span}&format=csv`,
-      { headers: { authorization: `Bearer ${(kgOfficial as any).token}` } },
+      { headers: { authorization: `Bearer ${kgOfficial.token}` } },
     );
     expect(csv.status).toBe(403);
     const rows = await kgOfficial.get(`/api/v1/reports/coverage/rows?${span}`);
     expect(rows.rows.length).toBeGreaterThan(0);
-    expect(new Set(rows.rows.map((x: any) => x.deviceId))).toEqual(new Set(['led-kg-1']));
+    expect(new Set(rows.rows.map((x: CoverageRow) => x.deviceId))).toEqual(new Set(['led-kg-1']));
     expect((await kgOfficial.get(`/api/v1/reports/coverage/rejected?${span}`)).claims).toEqual([]);
   });
 
   it('pages the rows and claims, and names bad page parameters', async () => {
     const span = `area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(from)!)}&to=${encodeURIComponent(formatVn(to)!)}`;
-    const all: any[] = [];
+    const all: RejectedClaim[] = [];
     for (let cursor: string | null = ''; cursor !== null; ) {
-      const p: any = await w.district.get(
+      const p: { claims: RejectedClaim[]; next: string | null } = await w.district.get(
         `/api/v1/reports/coverage/rejected?${span}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       expect(p.claims.length).toBeLessThanOrEqual(2);
@@ -342,14 +347,14 @@ describe('receipts admitted against the plan, through the broker', () => {
       cursor = p.next;
     }
     expect(all.map((c) => c.receiptId)).toEqual(
-      (await w.district.get(`/api/v1/reports/coverage?${span}`)).rejectedClaims.map((c: any) => c.receiptId),
+      (await w.district.get(`/api/v1/reports/coverage?${span}`)).rejectedClaims.map((c: RejectedClaim) => c.receiptId),
     );
     expect(new Set(all.map((c) => c.receiptId)).size).toBe(7);
     const partial = await w.district.get(`/api/v1/reports/coverage/rows?${span}&result=partial,failed`);
-    expect(partial.rows.map((x: any) => x.broadcastId)).toEqual([cancelledMidway.id]);
+    expect(partial.rows.map((x: CoverageRow) => x.broadcastId)).toEqual([cancelledMidway.id]);
     const bad = async (q: string) => {
       const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage/rows?${span}&${q}`, {
-        headers: { authorization: `Bearer ${(w.district as any).token}` },
+        headers: { authorization: `Bearer ${w.district.token}` },
       });
       return { status: res.status, body: await res.json() };
     };
@@ -360,7 +365,7 @@ describe('receipts admitted against the plan, through the broker', () => {
     expect((await bad('result=played,won')).body.errorVi).toMatch(/không hợp lệ/);
     expect((await bad('limit=0')).status).toBe(400);
     const detail = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/${ours.id}?limit=0`, {
-      headers: { authorization: `Bearer ${(w.district as any).token}` },
+      headers: { authorization: `Bearer ${w.district.token}` },
     });
     expect(detail.status).toBe(400);
   });

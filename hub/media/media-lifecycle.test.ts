@@ -11,6 +11,7 @@ import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
+import type { AuditEntry, HubJson, MediaItem, MediaOutput } from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -55,18 +56,18 @@ const settled = (api: ApiClient, id: number) =>
     `media ${id}`,
   );
 
-async function raw(api: ApiClient, method: string, p: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(t.hub.httpUrl + p, { method, headers: { authorization: `Bearer ${(api as any).token}` } });
+async function raw(api: ApiClient, method: string, p: string): Promise<{ status: number; body: HubJson }> {
+  const res = await fetch(t.hub.httpUrl + p, { method, headers: { authorization: `Bearer ${api.token}` } });
   return { status: res.status, body: await res.json() };
 }
 const library = async (api: ApiClient, archived = false) =>
-  (await api.get(`/api/v1/media${archived ? '?archived=1' : ''}`)).map((m: any) => m.id);
+  (await api.get(`/api/v1/media${archived ? '?archived=1' : ''}`)).map((m: MediaItem) => m.id);
 
 describe('archiving and deleting media', () => {
   it('in use by a waiting or approved broadcast: refused, naming it; once rejected: deleted, files gone, audited', async () => {
     const m = await settled(hdOfficial, (await hdOfficial.upload('/api/v1/media', speech, 'xin-chao.wav')).id);
     expect(m.status).toBe('ready');
-    const files = m.outputs.map((o: any) => path.join(t.dir, 'media', o.file));
+    const files = m.outputs.map((o: MediaOutput) => path.join(t.dir, 'media', o.file));
     expect(files.every(existsSync)).toBe(true);
     const b = await hdOfficial.post('/api/v1/broadcasts', {
       title: 'Tin sáng thứ hai',
@@ -107,7 +108,7 @@ describe('archiving and deleting media', () => {
     expect(await library(hdOfficial)).not.toContain(n.id);
     expect(await hdOfficial.get(`/api/v1/media/${n.id}`)).toMatchObject({ deletedAt: expect.any(String), outputs: [] });
     const audit = await hdLeader.get('/api/v1/audit');
-    expect(audit.find((e: any) => e.action === 'media.delete' && e.target === String(n.id))).toMatchObject({
+    expect(audit.find((e: AuditEntry) => e.action === 'media.delete' && e.target === String(n.id))).toMatchObject({
       username: 'canbo2.hd',
       detail: { name: 'lan-hai.wav', status: 'ready' },
     });
@@ -139,7 +140,7 @@ describe('archiving and deleting media', () => {
     expect(await library(hdOfficial, true)).toEqual([a.id]);
     const use = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${(hdOfficial as any).token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${hdOfficial.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'x', mediaId: a.id, targets: { areas: [HA_DINH] }, startsAt: later() }),
     });
     expect(use.status).toBe(409);
@@ -150,14 +151,14 @@ describe('archiving and deleting media', () => {
     expect(await library(hdOfficial)).toContain(a.id);
     expect(await library(hdOfficial, true)).toEqual([]);
     // Its own content: deleting removes its files from the disk.
-    const files = a.outputs.map((o: any) => path.join(t.dir, 'media', o.file));
+    const files = a.outputs.map((o: MediaOutput) => path.join(t.dir, 'media', o.file));
     expect(files.every(existsSync)).toBe(true);
     const del = await raw(hdOfficial, 'DELETE', `/api/v1/media/${a.id}`);
-    expect(del.body.removedFiles.sort()).toEqual(a.outputs.map((o: any) => o.file).sort());
+    expect(del.body.removedFiles.sort()).toEqual(a.outputs.map((o: MediaOutput) => o.file).sort());
     expect(files.some(existsSync)).toBe(false);
     const actions = (await hdLeader.get('/api/v1/audit'))
-      .filter((e: any) => e.target === String(a.id))
-      .map((e: any) => `${e.action} ${e.username}`);
+      .filter((e: AuditEntry) => e.target === String(a.id))
+      .map((e: AuditEntry) => `${e.action} ${e.username}`);
     expect(actions).toEqual([
       'media.delete canbo.hd',
       'media.restore canbo.hd',

@@ -53,7 +53,28 @@ export interface MediaItem {
   deletedAt: string | null;
 }
 
-const toItem = (r: any): MediaItem => ({
+/** A media row as SQLite returns it. */
+interface MediaRecord {
+  id: number;
+  original_name: string;
+  source_sha256: string | null;
+  source_bytes: number;
+  status: MediaItem['status'];
+  error: string | null;
+  error_vi: string | null;
+  error_code: string | null;
+  duration_ms: number | null;
+  loudness: string | null;
+  outputs: string | null;
+  uploaded_by: number;
+  tts: string | null;
+  created_at: number | null;
+  processed_at: number | null;
+  archived_at: number | null;
+  deleted_at: number | null;
+}
+
+const toItem = (r: MediaRecord): MediaItem => ({
   id: r.id,
   originalName: r.original_name,
   sourceSha256: r.source_sha256,
@@ -95,7 +116,7 @@ export function createMedia(
 }
 
 export function getMedia(db: Db, id: number): MediaItem | undefined {
-  const r = db.prepare('SELECT * FROM media WHERE id = ?').get(id);
+  const r = db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRecord | undefined;
   return r ? toItem(r) : undefined;
 }
 
@@ -108,10 +129,12 @@ export function listMedia(db: Db, limit = 200, ids?: number[], archived = false)
         .prepare(
           `SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`,
         )
-        .all(JSON.stringify(ids), limit) as any[]
+        .all(JSON.stringify(ids), limit) as MediaRecord[]
     ).map(toItem);
   return (
-    db.prepare(`SELECT * FROM media WHERE deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`).all(limit) as any[]
+    db
+      .prepare(`SELECT * FROM media WHERE deleted_at IS NULL AND ${shelf} ORDER BY id DESC LIMIT ?`)
+      .all(limit) as MediaRecord[]
   ).map(toItem);
 }
 

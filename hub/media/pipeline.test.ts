@@ -62,8 +62,13 @@ async function checkGood(r: TranscodeResult, inputMs: number): Promise<void> {
     expect(Math.abs(decodedMs(ffmpeg, file) - inputMs)).toBeLessThan(150);
     // Bit rates in the voice range promised: Opus ~48, MP3 ~96 kbit/s.
     const kbps = (bytes.length * 8) / inputMs;
-    if (o.format === 'opus') expect(kbps).toBeGreaterThan(35), expect(kbps).toBeLessThan(70);
-    else expect(kbps).toBeGreaterThan(64), expect(kbps).toBeLessThan(130);
+    if (o.format === 'opus') {
+      expect(kbps).toBeGreaterThan(35);
+      expect(kbps).toBeLessThan(70);
+    } else {
+      expect(kbps).toBeGreaterThan(64);
+      expect(kbps).toBeLessThan(130);
+    }
   }
   expect(r.timing.speedX).toBeGreaterThan(0);
 }
@@ -156,7 +161,8 @@ describe('transcode: common uploads', () => {
     const before = a.outputs.map((o) => readFileSync(path.join(outDir, o.file)));
     const b = await transcode(fx.good.flac, outDir, { ffmpegPath: ffmpeg });
     expect(b.outputs.map((o) => o.file)).toEqual(a.outputs.map((o) => o.file));
-    b.outputs.forEach((o, k) => expect(readFileSync(path.join(outDir, o.file)).equals(before[k])).toBe(true));
+    for (const [k, o] of b.outputs.entries())
+      expect(readFileSync(path.join(outDir, o.file)).equals(before[k])).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 });

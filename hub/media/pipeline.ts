@@ -218,17 +218,17 @@ export async function transcode(input: string, outDir: string, opts: TranscodeOp
     // further fixed gain (still linear) rather than refuse the upload.
     const trims = measured.map((m) => (m.tp > target.tp + TRIM_ABOVE_DB ? -(m.tp - target.tp) : 0));
     if (trims.some((t) => t !== 0)) {
-      const redo = ENCODINGS.map((enc, k) => (trims[k] ? k : -1)).filter((k) => k >= 0);
+      const redo = ENCODINGS.map((_enc, k) => (trims[k] ? k : -1)).filter((k) => k >= 0);
       const again = await timed(addEnc, settleAll(redo.map((k) => encode(ENCODINGS[k], trims[k]))));
       const remeasured = await timed(addVer, settleAll(again.map((f) => measureOutput(ffmpegPath, f, { timeoutMs }))));
       files = files.slice();
       measured = measured.slice();
-      redo.forEach((k, j) => {
+      for (const [j, k] of redo.entries()) {
         files[k] = again[j];
         measured[k] = remeasured[j];
-      });
+      }
     }
-    ENCODINGS.forEach((enc, k) => verify(enc.format, measured[k], target));
+    for (const [k, enc] of ENCODINGS.entries()) verify(enc.format, measured[k], target);
 
     const outputs: TranscodeOutput[] = [];
     for (const [k, enc] of ENCODINGS.entries()) {

@@ -63,9 +63,12 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       const results = await Promise.allSettled(rows.map(send));
       let failed = 0;
       // One commit for the window's acknowledged rows.
-      db.transaction(() =>
-        results.forEach((res, i) => (res.status === 'fulfilled' ? remove.run(rows[i].id) : failed++)),
-      )();
+      db.transaction(() => {
+        for (const [i, res] of results.entries()) {
+          if (res.status === 'fulfilled') remove.run(rows[i].id);
+          else failed++;
+        }
+      })();
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
     }
@@ -86,7 +89,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
 
   /** Sends what waits, if connected. Concurrent calls share one run, which picks up new rows. */
   function flush(): Promise<void> {
-    if (flushing) return flushing;
+    if (flushing !== null) return flushing;
     flushing = sendAll()
       .catch((err) => log.error({ err }, 'command outbox flush failed'))
       .finally(() => {
@@ -109,7 +112,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
 
   function enqueueAll(commands: Array<{ topic: string; envelope: SignedEnvelope }>): void {
     for (const { topic, envelope } of commands) {
-      if (!topic.endsWith('/' + commandTopicSuffix(envelope.to)))
+      if (!topic.endsWith(`/${commandTopicSuffix(envelope.to)}`))
         throw new Error(`a command addressed to ${JSON.stringify(envelope.to)} does not go on ${topic}`);
       const kind = matchTopic(topic, prefix)?.kind;
       if (kind !== 'deviceCommand' && kind !== 'areaCommand')

@@ -109,7 +109,7 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
       // Drop what is in flight instead of letting mqtt.js resend it on the next connection: the
       // outbox resends commands, manifests are republished, and an old retained manifest resent
       // after a newer one would become the broker's retained copy.
-      const inFlight = Object.keys((c as any).outgoing ?? {});
+      const inFlight = Object.keys(c.outgoing ?? {});
       for (const id of inFlight) c.removeOutgoingMessage(Number(id));
       if (inFlight.length)
         log.warn({ dropped: inFlight.length }, 'hub mqtt: unacknowledged publishes dropped with the connection');

@@ -60,7 +60,7 @@ const report = {
 
 /** The lines the streamed CSV writes for these rows and claims. */
 const coverageCsv = (r: typeof report, lang: 'vi' | 'en' | 'codes' = 'vi') =>
-  '\uFEFF' + csvHeader(lang) + [...r.rows, ...r.rejectedClaims].map((x) => csvLine(x, lang)).join('');
+  `\uFEFF${csvHeader(lang)}${[...r.rows, ...r.rejectedClaims].map((x) => csvLine(x, lang)).join('')}`;
 
 const table = (csv: string) =>
   csv

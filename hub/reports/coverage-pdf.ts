@@ -78,7 +78,7 @@ function rangeText(from: string | null, to: string | null): string {
   if (!from || !to) return '';
   const midnight = (iso: string) => /T00:00(:00)?/.test(iso);
   if (midnight(from) && midnight(to)) {
-    const last = new Date(Date.parse(to.slice(0, 10) + 'T00:00:00Z') - 86_400_000).toISOString();
+    const last = new Date(Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString();
     return `${vnTime(from).slice(0, 10)} – ${vnTime(last).slice(0, 10)}`;
   }
   return `${vnTime(from)} – ${vnTime(to)}`;

@@ -218,7 +218,7 @@ describe('CSV', () => {
       },
     });
     const write = w.write.bind(w);
-    w.write = ((c: any) => {
+    w.write = ((c: string | Uint8Array) => {
       const ok = write(c);
       if (!ok) writesRefused++;
       return ok;

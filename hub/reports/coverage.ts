@@ -393,7 +393,7 @@ export function coverageRows(
       let i = 0;
       for (let sum = 0; i < starts.length && sum < want; i++) sum += starts[i].n;
       const whole = i >= starts.length; // the window reaches the end of the period
-      const rows = page.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as any[];
+      const rows = page.all({ ...args, hi: whole ? s.to : starts[i - 1].at }) as CoverageRecord[];
       if (rows.length === limit || whole) return rows;
     }
   });
@@ -405,7 +405,29 @@ export function coverageRows(
   };
 }
 
-function toRow(r: any): CoverageRow {
+/** A row of the coverage page query: an occurrence on a device, with its receipt if one was admitted. */
+interface CoverageRecord {
+  occurrence_id: string;
+  broadcast_id: string;
+  title: string | null;
+  priority: string | null;
+  device_id: string;
+  device_name: string;
+  device_kind: string;
+  area_path: string;
+  area_name: string;
+  start_at: number;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  result: Result;
+  receipt_id: string | null;
+  reason: string | null;
+  reason_code: string | null;
+  evidence: string;
+}
+
+function toRow(r: CoverageRecord): CoverageRow {
   const confirmed = r.receipt_id !== null;
   return {
     occurrenceId: r.occurrence_id,
@@ -445,6 +467,27 @@ const REJECTED_FROM = `receipts r JOIN devices d ON d.id = r.device_id JOIN area
   WHERE r.state = 'rejected' AND ((r.scheduled_start >= @from AND r.scheduled_start < @to) OR (r.received_at >= @from AND r.received_at < @to)) AND ${UNDER_SCOPE}`;
 
 /** One page of rejected claims, in the order they were received. */
+/** A rejected receipt as the rejected-claims query returns it. */
+interface RejectedRecord {
+  receipt_id: string;
+  received_at: number;
+  device_id: string;
+  device_name: string;
+  area_path: string;
+  area_name: string;
+  occurrence_id: string;
+  broadcast_id: string;
+  title: string | null;
+  result: string;
+  scheduled_start: number | null;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  reason: string | null;
+  rejection: RejectionReason;
+  rejection_detail: string | null;
+}
+
 export function rejectedClaims(
   db: Db,
   s: CoverageScope,
@@ -467,7 +510,7 @@ export function rejectedClaims(
       a0: after?.[0] ?? 0,
       a1: after?.[1] ?? '',
       limit,
-    }) as any[];
+    }) as RejectedRecord[];
   const claims = recs.map(
     (r): RejectedClaim => ({
       receiptId: r.receipt_id,
@@ -590,11 +633,11 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
  * lang 'codes': the machine-readable form — the JSON field names and codes, ISO times, plain numbers.
  */
 export const csvHeader = (lang: ReportLang | 'codes') =>
-  CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',') + '\r\n';
+  `${CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',')}\r\n`;
 export function csvLine(rec: CoverageRow | RejectedClaim, lang: ReportLang | 'codes'): string {
   const fields = ('receiptId' in rec ? csvRecord(rec) : rec) as unknown as Record<string, unknown>;
   const r = lang === 'codes' ? fields : forPeople(fields, lang);
-  return CSV_COLUMNS.map((c) => csvCell(r[c])).join(',') + '\r\n';
+  return `${CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`;
 }
 
 /** Where the CSV goes: anything that accepts text and says when to wait (an HTTP response). */
@@ -625,7 +668,7 @@ export async function writeCoverageCsv(
       out.once('close', resolve);
     });
   };
-  await send('\uFEFF' + csvHeader(lang)); // BOM so spreadsheet programs read Vietnamese as UTF-8
+  await send(`\uFEFF${csvHeader(lang)}`); // BOM so spreadsheet programs read Vietnamese as UTF-8
   let cursor: string | undefined;
   do {
     if (out.destroyed) return;

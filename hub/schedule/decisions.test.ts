@@ -9,6 +9,14 @@ import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
 import { DAY_MS as DAY } from '../../protocol/index.ts';
+import type {
+  AuditEntry,
+  Broadcast,
+  BroadcastDevice,
+  Conflict,
+  CoverageRow,
+  DayOccurrence,
+} from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -67,11 +75,11 @@ async function failure(p: Promise<unknown>): Promise<{ status: number; message: 
 }
 /** Devices each broadcast is planned on (what goes into their manifests). */
 const plannedOn = async (api: ApiClient, id: string) =>
-  (await api.get(`/api/v1/broadcasts/${id}`)).devices.map((d: any) => d.deviceId).sort();
+  (await api.get(`/api/v1/broadcasts/${id}`)).devices.map((d: BroadcastDevice) => d.deviceId).sort();
 
 describe('a clash with the district is the ward official’s decision', () => {
-  let district: any;
-  let ours: any;
+  let district: Broadcast;
+  let ours: Broadcast;
 
   beforeAll(async () => {
     district = await w.district.post(
@@ -108,7 +116,9 @@ describe('a clash with the district is the ward official’s decision', () => {
 
   it('"yield": ours leaves the clashing device once approved; the district bulletin stays everywhere', async () => {
     const toDecide = async () =>
-      (await hdOfficial.get('/api/v1/clashes-to-decide')).filter((c: any) => c.broadcastId === ours.id);
+      (await hdOfficial.get('/api/v1/clashes-to-decide')).filter(
+        (c: { broadcastId: string }) => c.broadcastId === ours.id,
+      ); // clashesToDecide
     expect(await toDecide()).toEqual([
       {
         broadcastId: ours.id,
@@ -132,7 +142,7 @@ describe('a clash with the district is the ward official’s decision', () => {
       `/api/v1/broadcasts/check?exclude=${ours.id}`,
       bulletin({ title: 'x', priority: 'priority', startsAt: `${vnDay(3)}T09:00` }),
     );
-    expect(check.conflicts.filter((c: any) => c.kind === 'decision')).toEqual([]);
+    expect(check.conflicts.filter((c: Conflict) => c.kind === 'decision')).toEqual([]);
     await hdLeader.post(`/api/v1/broadcasts/${ours.id}/approve`, {});
     expect(await plannedOn(w.district, district.id)).toEqual(['led-hd-1', 'led-kg-1']);
     expect(await plannedOn(w.district, ours.id)).toEqual([]);
@@ -147,14 +157,14 @@ describe('a clash with the district is the ward official’s decision', () => {
     const day = (api: ApiClient, area: string) =>
       api.get(`/api/v1/schedule?area=${encodeURIComponent(area)}&from=${vnDay(3)}T00:00&to=${vnDay(4)}T00:00`);
     const leftOff = async (api: ApiClient, area: string) =>
-      (await day(api, area)).find((o: any) => o.broadcastId === district.id).leftOffDevices;
+      (await day(api, area)).find((o: DayOccurrence) => o.broadcastId === district.id).leftOffDevices;
     expect(await leftOff(hdOfficial, HA_DINH)).toEqual(['led-hd-1']);
     expect(await leftOff(w.district, DISTRICT)).toEqual(['led-hd-1']);
     expect(await leftOff(kgOfficial, KIM_GIANG)).toEqual([]);
     const audit = (await w.district.get('/api/v1/audit')).filter(
-      (a: any) => a.action === 'broadcast.decision' && a.target === ours.id,
+      (a: AuditEntry) => a.action === 'broadcast.decision' && a.target === ours.id,
     );
-    expect(audit.map((a: any) => a.detail.decision)).toEqual(['air-ours', 'yield']); // newest first
+    expect(audit.map((a: AuditEntry) => (a.detail as { decision: string }).decision)).toEqual(['air-ours', 'yield']); // newest first
     expect(audit[0]).toMatchObject({
       username: 'canbo.hd',
       detail: { conflictsWith: [district.id], devices: ['led-hd-1'] },
@@ -190,8 +200,8 @@ describe('editing a broadcast', () => {
     );
     expect(e2).toMatchObject({ id: b.id, status: 'submitted', decisionNote: null, decidedBy: null });
     const audit = (await w.district.get('/api/v1/audit'))
-      .filter((a: any) => a.target === b.id)
-      .map((a: any) => a.action);
+      .filter((a: AuditEntry) => a.target === b.id)
+      .map((a: AuditEntry) => a.action);
     expect(audit).toEqual(['broadcast.edit', 'broadcast.reject', 'broadcast.edit', 'broadcast.submit']);
   });
 
@@ -225,11 +235,13 @@ describe('editing a broadcast', () => {
     await hdLeader.post(`/api/v1/broadcasts/${edit.id}/approve`, {});
     expect((await hdOfficial.get(`/api/v1/broadcasts/${b.id}`)).status).toBe('cancelled');
     expect(
-      (await hdOfficial.get(`/api/v1/broadcasts/${edit.id}`)).devices.map((d: any) => d.scheduledStart.slice(11, 16)),
+      (await hdOfficial.get(`/api/v1/broadcasts/${edit.id}`)).devices.map((d: BroadcastDevice) =>
+        d.scheduledStart.slice(11, 16),
+      ),
     ).toEqual(Array(5).fill('07:30'));
     expect(
       (await w.district.get('/api/v1/audit')).find(
-        (a: any) => a.target === b.id && a.action === 'broadcast.superseded',
+        (a: AuditEntry) => a.target === b.id && a.action === 'broadcast.superseded',
       ),
     ).toMatchObject({ username: 'lanhdao.hd', detail: { by: edit.id } });
   });
@@ -251,12 +263,12 @@ describe('editing a broadcast', () => {
     for (const period of new Set([month(vnDay(-3)), month(vnDay(0))])) {
       const rows = (
         await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${period}`)
-      ).rows.filter((r: any) => r.broadcastId === b.id || r.broadcastId === edit.id);
+      ).rows.filter((r: CoverageRow) => r.broadcastId === b.id || r.broadcastId === edit.id);
       // Nothing before today's approval is owed; from today on only the new version's 07:15 is.
-      expect(rows.filter((r: any) => r.scheduledStart < `${vnDay(0)}T00:00`)).toEqual([]);
-      expect(rows.every((r: any) => r.broadcastId === edit.id && r.scheduledStart.slice(11, 16) === '07:15')).toBe(
-        true,
-      );
+      expect(rows.filter((r: CoverageRow) => r.scheduledStart < `${vnDay(0)}T00:00`)).toEqual([]);
+      expect(
+        rows.every((r: CoverageRow) => r.broadcastId === edit.id && r.scheduledStart.slice(11, 16) === '07:15'),
+      ).toBe(true);
     }
   });
 
@@ -408,7 +420,7 @@ describe('what the review found', () => {
         `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&period=${vnDay(0).slice(0, 7)}`,
       )
     ).rows;
-    expect(rows.filter((r: any) => r.broadcastId === b.id)).toEqual([]);
+    expect(rows.filter((r: CoverageRow) => r.broadcastId === b.id)).toEqual([]);
   });
 
   it('a decision covers every clash of a long rule on every device, not just the first 35 days or 200', async () => {
@@ -444,7 +456,7 @@ describe('what the review found', () => {
     // Day 38: the district bulletin is still on Hạ Đình's and Kim Giang's boards, on none of Khương Mai's.
     const day38 = Date.parse(`${vnDay(38)}T00:00:00+07:00`);
     const planned = (await w.district.get(`/api/v1/broadcasts/${d.id}?from=${day38}&to=${day38 + DAY}`)).devices
-      .map((x: any) => x.deviceId)
+      .map((x: BroadcastDevice) => x.deviceId)
       .sort();
     expect(planned).toEqual(['led-hd-1', 'led-kg-1']);
   });

@@ -19,7 +19,7 @@ export function draftBroadcast(
   let durationMs: number;
   if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
-    if (!m || m.status !== 'ready' || !m.durationMs)
+    if (m?.status !== 'ready' || !m.durationMs)
       throw new DraftError(msg('draft.media-not-ready', { id: input.mediaId }));
     durationMs = m.durationMs;
   } else {

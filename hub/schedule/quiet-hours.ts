@@ -43,7 +43,16 @@ export function overlapsQuietWindow(startAt: number, durationMs: number, startMi
   return false;
 }
 
-function rowToWindow(r: any): QuietWindow {
+interface QuietWindowRecord {
+  id: number;
+  path: string;
+  name: string;
+  start_minute: number;
+  end_minute: number;
+  note: string;
+}
+
+function rowToWindow(r: QuietWindowRecord): QuietWindow {
   return {
     id: r.id,
     areaPath: r.path,
@@ -60,7 +69,7 @@ export function listQuietHours(db: Db): QuietWindow[] {
       .prepare(
         'SELECT q.*, a.path, a.name FROM quiet_hours q JOIN areas a ON a.id = q.area_id ORDER BY a.path, q.start_minute',
       )
-      .all() as any[]
+      .all() as QuietWindowRecord[]
   ).map(rowToWindow);
 }
 

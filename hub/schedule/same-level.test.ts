@@ -10,6 +10,14 @@ import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-devi
 import type { ApiClient } from '../../cli/api-client.ts';
 import { formatVn } from '../time.ts';
 import { whoPlays } from './conflicts.ts';
+import type {
+  AuditEntry,
+  Broadcast,
+  BroadcastDevice,
+  Conflict,
+  CoverageRow,
+  HubJson,
+} from '../../test/helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -60,10 +68,10 @@ afterAll(async () => {
 });
 
 /** A request's raw answer: status and JSON body (the error body carries both languages). */
-async function raw(api: ApiClient, path: string, body: unknown): Promise<{ status: number; body: any }> {
+async function raw(api: ApiClient, path: string, body: unknown): Promise<{ status: number; body: HubJson }> {
   const res = await fetch(t.hub.httpUrl + path, {
     method: 'POST',
-    headers: { authorization: `Bearer ${(api as any).token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -74,8 +82,8 @@ const at0600 = () => {
   const last = board.manifests.at(-1);
   return last
     ? last.items
-        .filter((i: any) => formatVn(i.startAt) === `${day}T06:00:00+07:00`)
-        .map((i: any) => i.title)
+        .filter((i) => formatVn(i.startAt) === `${day}T06:00:00+07:00`)
+        .map((i) => i.title)
         .sort()
     : [];
 };
@@ -98,9 +106,9 @@ describe('the precedence rule the pages state', () => {
 });
 
 describe('same-level clash: the leader chooses at approval', () => {
-  let a: any;
-  let b: any;
-  let c: any;
+  let a: Broadcast;
+  let b: Broadcast;
+  let c: Broadcast;
 
   beforeAll(async () => {
     a = await official.post('/api/v1/broadcasts', bulletin('Tin A'));
@@ -112,7 +120,7 @@ describe('same-level clash: the leader chooses at approval', () => {
 
   it('the check says the approved one plays and that the leader chooses', async () => {
     const check = await leader.post(`/api/v1/broadcasts/check?exclude=${b.id}`, bulletin('Tin B'));
-    const withA = check.conflicts.filter((x: any) => x.broadcastId === a.id);
+    const withA = check.conflicts.filter((x: Conflict) => x.broadcastId === a.id);
     expect(withA).toEqual([
       expect.objectContaining({
         kind: 'overlap',
@@ -123,7 +131,7 @@ describe('same-level clash: the leader chooses at approval', () => {
       }),
     ]);
     // Against C (waiting too, same start): whichever is approved first plays; nothing to choose yet.
-    expect(check.conflicts.filter((x: any) => x.broadcastId === c.id)).toEqual([
+    expect(check.conflicts.filter((x: Conflict) => x.broadcastId === c.id)).toEqual([
       expect.objectContaining({ plays: 'first-approved', leaderChooses: false }),
     ]);
   });
@@ -148,24 +156,28 @@ describe('same-level clash: the leader chooses at approval', () => {
       againstTitles: ['Tin A'],
     });
     expect(
-      (await leader.get(`/api/v1/broadcasts/${a.id}`)).devices.filter((d: any) =>
+      (await leader.get(`/api/v1/broadcasts/${a.id}`)).devices.filter((d: BroadcastDevice) =>
         d.scheduledStart.startsWith(`${day}T06:00`),
       ),
     ).toEqual([]);
     const report = await leader.get(`/api/v1/reports/coverage?area=${HA_DINH}&from=${day}T00:00&to=${day}T23:59`);
-    expect(report.rows.map((r: any) => r.title)).toEqual(['Tin B']);
+    expect(report.rows.map((r: CoverageRow) => r.title)).toEqual(['Tin B']);
     expect(report.totals.scheduled).toBe(1);
     const audit = await leader.get('/api/v1/audit');
-    expect(audit.find((e: any) => e.action === 'broadcast.decision' && e.target === b.id)?.detail).toMatchObject({
-      decision: 'air-ours',
-      sameLevel: true,
-      conflictsWith: [a.id],
-    });
+    expect(audit.find((e: AuditEntry) => e.action === 'broadcast.decision' && e.target === b.id)?.detail).toMatchObject(
+      {
+        decision: 'air-ours',
+        sameLevel: true,
+        conflictsWith: [a.id],
+      },
+    );
   });
 
   it('"this one yields": it leaves the device at that time; the one approved before keeps it', async () => {
     const check = await leader.post(`/api/v1/broadcasts/check?exclude=${c.id}`, bulletin('Tin C'));
-    expect(check.conflicts.map((x: any) => [x.title, x.plays, x.leaderChooses])).toEqual([['Tin B', 'other', true]]);
+    expect(check.conflicts.map((x: Conflict) => [x.title, x.plays, x.leaderChooses])).toEqual([
+      ['Tin B', 'other', true],
+    ]);
     await leader.post(`/api/v1/broadcasts/${c.id}/approve`, { clashes: 'yield' });
     expect((await leader.get(`/api/v1/broadcasts/${c.id}`)).clashDecision).toMatchObject({
       decision: 'yield',
@@ -177,7 +189,7 @@ describe('same-level clash: the leader chooses at approval', () => {
     await board.waitFor(() => board.manifests.length > before || at0600().length, 10_000, 'manifest');
     expect(at0600()).toEqual(['Tin B']);
     const report = await leader.get(`/api/v1/reports/coverage?area=${HA_DINH}&from=${day}T00:00&to=${day}T23:59`);
-    expect(report.rows.map((r: any) => r.title)).toEqual(['Tin B']);
+    expect(report.rows.map((r: CoverageRow) => r.title)).toEqual(['Tin B']);
   });
 
   it('a bulletin at another time is approved without a choice', async () => {

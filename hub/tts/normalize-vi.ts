@@ -115,7 +115,7 @@ function readPhone(written: string): string {
   const plus = written.trim().startsWith('+');
   let groups = written
     .replace(/^\s*\+/, '')
-    .split(/[\s.\-]+/)
+    .split(/[\s.-]+/)
     .filter(Boolean);
   if (groups.length === 1) {
     const d = groups[0];

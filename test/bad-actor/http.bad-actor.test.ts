@@ -9,6 +9,7 @@ import { generateSigningKeys } from '../../protocol/index.ts';
 import { HA_DINH, KIM_GIANG } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
 import { expectNothingChanged, led, raw, startBadActorWorld, snapshot, type BadActorWorld } from './world.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let x: BadActorWorld;
 let base: string;
@@ -63,7 +64,7 @@ describe('HTTP without a valid login', () => {
   }
   it('refuses a forged bearer token', () =>
     expectNothingChanged(x, async () =>
-      expect((await raw(base, '/api/v1/devices', { token: 'wc_' + 'A'.repeat(40) })).status).toBe(401),
+      expect((await raw(base, '/api/v1/devices', { token: `wc_${'A'.repeat(40)}` })).status).toBe(401),
     ));
   it('refuses a token in the query string that was never issued', () =>
     expectNothingChanged(x, async () => expect((await raw(base, '/api/v1/devices?token=gia-mao')).status).toBe(401)));
@@ -195,7 +196,7 @@ describe("a neighbouring ward's users reaching for Hạ Đình", () => {
     expectNothingChanged(x, async () => {
       const r = await raw(base, '/api/v1/devices', { token: tokens.kgOfficial });
       expect(r.status).toBe(200);
-      expect(r.body.map((d: any) => d.id)).not.toContain('led-hd');
+      expect(r.body.map((d: Device) => d.id)).not.toContain('led-hd');
     }));
   it("Kim Giang's official cannot read Hạ Đình's bulletin", () =>
     expectNothingChanged(x, async () =>
@@ -323,7 +324,7 @@ describe('path tricks and malformed requests', () => {
     '/media/%2e%2e%2fhub.sqlite',
     '/media/../hub.sqlite',
     '/media/hub.sqlite',
-    '/media/' + 'a'.repeat(64) + '.opus',
+    `/media/${'a'.repeat(64)}.opus`,
     '/media/..%5c..%5chub.sqlite',
   ];
   for (const p of paths) {
@@ -416,7 +417,7 @@ describe('enrolment', () => {
   const enrol = (token: string, publicKey: string) => raw(base, '/api/v1/enrol', json('POST', { token, publicKey }));
   it('refuses an unknown token', () =>
     expectNothingChanged(x, async () =>
-      expect((await enrol('enrol_' + 'x'.repeat(32), generateSigningKeys().publicKeyPem)).status).toBe(401),
+      expect((await enrol(`enrol_${'x'.repeat(32)}`, generateSigningKeys().publicKeyPem)).status).toBe(401),
     ));
   it('refuses a token already spent (the board is enrolled)', () =>
     expectNothingChanged(x, async () =>

@@ -12,6 +12,7 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { DISTRICT, HA_DINH, KIM_GIANG, seedWorld, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
+import type { Broadcast, BroadcastDevice, CoverageRow, Device, HubJson, MediaItem } from '../helpers/api-types.ts';
 
 export const tp = topics();
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -120,8 +121,9 @@ export async function startBadActorWorld(
     startsAt: formatVn(upcomingAt),
   });
   await w.leader.post(`/api/v1/broadcasts/${up.id}/approve`, {});
-  const occ = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).devices.find((x: any) => x.deviceId === 'led-hd')
-    .occurrenceId as string;
+  const occ = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).devices.find(
+    (x: BroadcastDevice) => x.deviceId === 'led-hd',
+  ).occurrenceId as string;
   const hubStart = Number(occ.split('@')[1]);
   await sleep(hubStart + 4000 + 500 - Date.now());
   const d = devices['led-hd'];
@@ -158,8 +160,9 @@ export async function startBadActorWorld(
       id: up.id,
       startsAt: Number(
         (
-          (await w.leader.get(`/api/v1/broadcasts/${up.id}`)).devices.find((x: any) => x.deviceId === 'led-hd')
-            .occurrenceId as string
+          (await w.leader.get(`/api/v1/broadcasts/${up.id}`)).devices.find(
+            (x: BroadcastDevice) => x.deviceId === 'led-hd',
+          ).occurrenceId as string
         ).split('@')[1],
       ),
     },
@@ -184,7 +187,7 @@ export async function snapshot(x: BadActorWorld) {
   const report = await coverage(x.t.admin);
   // led-hd is the attacker's own device: its presence is the attacker's to change (a second
   // connection with its id takes its session over), everything else about it is not.
-  const devices = (await x.t.admin.get('/api/v1/devices')).map((d: any) => ({
+  const devices = (await x.t.admin.get('/api/v1/devices')).map((d: Device) => ({
     id: d.id,
     ...(d.id === 'led-hd' ? {} : { online: d.online, session: d.session }),
     enrolled: d.enrolled,
@@ -192,7 +195,7 @@ export async function snapshot(x: BadActorWorld) {
     telemetry: d.telemetry,
     areaPath: d.areaPath,
   }));
-  const broadcasts = (await x.t.admin.get('/api/v1/broadcasts')).map((b: any) => ({
+  const broadcasts = (await x.t.admin.get('/api/v1/broadcasts')).map((b: Broadcast) => ({
     id: b.id,
     status: b.status,
     title: b.title,
@@ -200,12 +203,15 @@ export async function snapshot(x: BadActorWorld) {
     rrule: b.rrule,
     led: b.led,
   }));
-  const media = (await x.t.admin.get('/api/v1/media')).map((m: any) => ({ id: m.id, status: m.status }));
-  const users = (await x.t.admin.get('/api/v1/users')).map((u: any) => ({ username: u.username, role: u.role }));
+  const media = (await x.t.admin.get('/api/v1/media')).map((m: MediaItem) => ({ id: m.id, status: m.status }));
+  const users = (await x.t.admin.get('/api/v1/users')).map((u: { username: string; role: string }) => ({
+    username: u.username,
+    role: u.role,
+  }));
   return {
     coverage: {
       totals: report.totals,
-      rows: report.rows.map((r: any) => [r.deviceId, r.occurrenceId, r.result, r.secondsPlayed]),
+      rows: report.rows.map((r: CoverageRow) => [r.deviceId, r.occurrenceId, r.result, r.secondsPlayed]),
     },
     devices,
     broadcasts,
@@ -232,7 +238,7 @@ export async function raw(base: string, path: string, init: RequestInit & { toke
     },
   });
   const text = await res.text();
-  let body: any = text;
+  let body: HubJson = text;
   try {
     body = JSON.parse(text);
   } catch {

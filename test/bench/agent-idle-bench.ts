@@ -56,7 +56,7 @@ try {
     hub,
     ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
   );
-  VARIANTS.forEach((v, i) =>
+  for (const [i, v] of VARIANTS.entries()) {
     agents.push(
       startAgentProcess({
         dir: path.join(tmp, ids[i]),
@@ -69,8 +69,8 @@ try {
         env: v.env,
         nodeFlags: v.flags,
       }),
-    ),
-  );
+    );
+  }
   await waitOnline(hub.admin, ids, 60_000);
   // Let start-up work (enrolment, first manifest, clock burst, JIT) settle before measuring.
   await new Promise((r) => setTimeout(r, 10_000));

@@ -21,7 +21,7 @@ if (process.argv[2] === '--plain-aedes') {
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker({ queueLimit: 1000, maxClientsIdLength: 64, concurrency: 200 });
   broker.authenticate = (_c, _u, _p, done) => done(null, false);
-  const server = net.createServer(broker.handle as any);
+  const server = net.createServer((socket) => broker.handle(socket));
   server.listen(Number(process.argv[3]), '127.0.0.1', () => console.log('listening'));
 } else {
   await main();
@@ -47,7 +47,7 @@ async function flood(pid: number, port: number, label: string) {
   const sent = results.reduce((s, r) => s + r.sent, 0);
   const f = (b: number) => `${(b / MiB).toFixed(0)} MiB`;
   console.log(
-    `${label.padEnd(34)} rss before ${f(before.rss).padStart(8)}  peak ${f(before.peak > after.peak ? before.peak : after.peak).padStart(8)}  after ${f(after.rss).padStart(8)}  ` +
+    `${label.padEnd(34)} rss before ${f(before.rss).padStart(8)}  peak ${f(Math.max(before.peak, after.peak)).padStart(8)}  after ${f(after.rss).padStart(8)}  ` +
       `growth at peak ${f(Math.max(0, after.peak - before.rss)).padStart(8)}  closed early ${closed}/${N}  client wrote ${f(sent)} before the close  in ${(ms / 1000).toFixed(1)} s`,
   );
 }

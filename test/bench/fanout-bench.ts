@@ -167,7 +167,6 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const url = mq ? mq.url : t.hub.mqttUrl;
     const hubPublicKey = t.hub.ctx.signer.publicKeyPem;
     const parts = Math.ceil(N / PER_PROCESS);
-    let connected = 0;
     const failures: string[] = [];
     await Promise.all(
       Array.from({ length: parts }, async (_, p) => {
@@ -179,7 +178,6 @@ async function run(broker: 'aedes' | 'mosquitto') {
           hubPublicKey,
           prefix: t.hub.ctx.config.topicPrefix,
         })) as Extract<FromWorker, { connected: number }>;
-        connected += r.connected;
         failures.push(...r.failed);
       }),
     );

@@ -6,7 +6,7 @@ import { runFleet } from '../fleet/fleet.ts';
 import { formatReports } from '../fleet/fleet-report.ts';
 
 const N = Number(process.argv[2] ?? 200);
-const log = (l: string) => process.stderr.write(l + '\n');
+const log = (l: string) => process.stderr.write(`${l}\n`);
 const reports = [
   await runFleet({ agents: N, broker: 'embedded', log }),
   await runFleet({ agents: N, broker: 'mosquitto', log }),

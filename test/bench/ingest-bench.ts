@@ -30,10 +30,9 @@ try {
   const seedDb = openDatabase(seedFile);
   const w = await seedIngestWorld(seedDb, DEVICES, { bulletins: BULLETINS });
   const pems = new Map(
-    (seedDb.prepare('SELECT id, public_key FROM devices').all() as any[]).map((r) => [
-      r.id as string,
-      r.public_key as string,
-    ]),
+    (seedDb.prepare('SELECT id, public_key FROM devices').all() as Array<{ id: string; public_key: string }>).map(
+      (r) => [r.id, r.public_key],
+    ),
   );
   const synchronous = seedDb.pragma('synchronous', { simple: true });
   seedDb.close();

@@ -13,9 +13,11 @@ import { startTestHub } from '../helpers/test-hub.ts';
 const N = Number(process.argv[2] ?? 10_000);
 const ROOT = 'tinh-bench';
 
+import type { Dispatcher } from '../../hub/dispatch/dispatcher.ts';
+
 /** The dispatcher's own longest slice since the last call (this branch on; absent before). */
 const slice = () =>
-  ((t.hub.ctx.dispatcher as any).takeLongestSlice?.() ?? { wallMs: NaN, cpuMs: NaN }) as {
+  ((t.hub.ctx.dispatcher as Partial<Dispatcher>).takeLongestSlice?.() ?? { wallMs: NaN, cpuMs: NaN }) as {
     wallMs: number;
     cpuMs: number;
   };

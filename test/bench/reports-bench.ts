@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../hub/db/database.ts';
+import type { HubJson } from '../helpers/api-types.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
 import { seedCoverageDb, DISTRICT } from '../helpers/coverage-db.ts';
 import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
@@ -72,13 +73,13 @@ interface Figures {
 async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
   // main takes seconds per summary: fewer runs there (its p99 is then the slowest of them).
   const runs = paged ? RUNS : Math.min(RUNS, 5);
-  const token = (hub.admin as any).token as string;
+  const token = hub.admin.token as string;
   const base = `${hub.httpUrl}/api/v1`;
   const area = `area=${encodeURIComponent(DISTRICT)}&period=${period}`;
   const time = async (url: string, runs: number) => {
     const ms: number[] = [];
     let bytes = 0;
-    let body: any;
+    let body: HubJson;
     const cpu0 = cpuMs(hub.child.pid!);
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
@@ -112,7 +113,7 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
     );
   } else out['detail page (200 rows)'] = 'no paging on main';
   out['CSV, streamed'] = await time(`${base}/reports/coverage?${area}&format=csv`, 3);
-  out['PDF'] = await time(`${base}/reports/coverage.pdf?${area}`, 3);
+  out.PDF = await time(`${base}/reports/coverage.pdf?${area}`, 3);
   // The daily bulletin reaches every device: one day of it is 2 × N device rows.
   const day = `from=${from + 10 * 86_400_000}&to=${from + 11 * 86_400_000}`;
   out[`GET /broadcasts/{id} (${2 * N} rows${paged ? ', first page of 500' : ''})`] = await time(
@@ -151,7 +152,7 @@ try {
     before = await serve(data, path.join(src, 'bin', 'wardcast.mjs'));
   }
   const now = await serve(after);
-  const ms = (v: any) =>
+  const ms = (v: Figures[string]) =>
     typeof v === 'object'
       ? `${v.p50.toFixed(0)} / ${v.p99.toFixed(0)} ms, cpu ${v.cpu.toFixed(0)}${v.bytes && v.bytes > 100_000 ? `, ${(v.bytes / 1e6).toFixed(1)} MB` : ''}`
       : String(v);

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import type { AuditEntry, Broadcast, BroadcastDevice } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -146,8 +147,9 @@ describe('same-level clash: the pages say which plays and the leader chooses', (
       expect(detail.status).toBe('approved');
       expect(detail.clashDecision).toMatchObject({ decision: c.choose, sameLevel: true });
       const planned = async (id: string) =>
-        (await official.get(`/api/v1/broadcasts/${id}`)).devices.filter((d: any) => d.scheduledStart.startsWith(when))
-          .length;
+        (await official.get(`/api/v1/broadcasts/${id}`)).devices.filter((d: BroadcastDevice) =>
+          d.scheduledStart.startsWith(when),
+        ).length;
       // (Two LED boards in Hạ Đình: one occurrence each.)
       expect([await planned(first.id), await planned(second.id)]).toEqual(c.choose === 'air-ours' ? [0, 2] : [2, 0]);
       // The bulletin's page says what the leader chose.
@@ -188,7 +190,12 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
   const item = (page: Page, name: string) => page.locator(`[data-testid=media-item][data-name="${name}"]`);
   /** Answers the next confirmation and returns its question. */
   const confirmNext = (page: Page) =>
-    new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.message()), void d.accept())));
+    new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept(); // not awaited: the page is blocked until it closes; a rejection fails the run as unhandled
+      }),
+    );
 
   it('vi-VN at 1366 px: a failed upload is deleted; one in use is refused naming the bulletin; archive and restore; all audited', async () => {
     const bad = path.join(tmp, 'hong.mp3');
@@ -272,7 +279,7 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
         ).toBe(true);
       await actx.close();
     }
-    const log = (await leader2.get('/api/v1/audit')).map((e: any) => `${e.action} ${e.target}`);
+    const log = (await leader2.get('/api/v1/audit')).map((e: AuditEntry) => `${e.action} ${e.target}`);
     expect(log).toEqual(
       expect.arrayContaining([`media.delete ${failed.id}`, `media.archive ${spare.id}`, `media.restore ${spare.id}`]),
     );
@@ -303,7 +310,7 @@ describe('library: media nobody uses can be archived or deleted, each asked firs
 
 describe("a failure reads as a reason an official understands; the device's words are one click away", () => {
   const boards: Array<{ dev: MqttDevice; key: string; id: string }> = [];
-  let emergency: any;
+  let emergency: Broadcast;
   // What devices said: a new agent gives a code, an older one only its technical English.
   const SAID = {
     // (Its English alone would read as the board's own error: the words below come from the code.)
@@ -342,7 +349,7 @@ describe("a failure reads as a reason an official understands; the device's word
     });
     const devices = (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices;
     for (const b of boards) {
-      const occ = devices.find((d: any) => d.deviceId === b.id).occurrenceId as string;
+      const occ = devices.find((d: BroadcastDevice) => d.deviceId === b.id).occurrenceId as string;
       const receipt = signReceipt(b.key, {
         id: randomUUID(),
         deviceId: b.id,
@@ -361,7 +368,9 @@ describe("a failure reads as a reason an official understands; the device's word
     }
     await w.district.waitFor(
       async () =>
-        (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices.every((d: any) => d.state === 'failed'),
+        (await w.district.get(`/api/v1/broadcasts/${emergency.id}`)).devices.every(
+          (d: BroadcastDevice) => d.state === 'failed',
+        ),
       15_000,
       'both failures admitted',
     );
@@ -431,7 +440,7 @@ describe("a failure reads as a reason an official understands; the device's word
 
   it("the PDF prints the same words, never the driver's", async () => {
     const month = formatVn(Date.now())!.slice(0, 7);
-    const token = (w.district as any).token;
+    const token = w.district.token;
     const res = await fetch(`${t.hub.httpUrl}/api/v1/reports/coverage.pdf?area=${HA_DINH}&period=${month}`, {
       headers: { authorization: `Bearer ${token}` },
     });

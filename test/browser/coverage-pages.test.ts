@@ -74,7 +74,7 @@ describe('coverage page', () => {
       `/api/v1/reports/coverage/rows?area=${DISTRICT}&period=${period}&result=partial,failed,missed,preempted,skipped&limit=400`,
     );
     expect(both).toHaveLength(api.rows.length);
-    both.forEach((text, i) => expect(text).toContain(api.rows[i].deviceName));
+    for (const [i, text] of both.entries()) expect(text).toContain(api.rows[i].deviceName);
     expect(await page.textContent('[data-testid=totals] [data-k=scheduled] .v')).toBe(
       summary.totals.scheduled.toLocaleString('vi-VN'),
     ); // thousands dot: "2.909"

@@ -9,7 +9,7 @@ import { seedWorld, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { formatVn } from '../../hub/time.ts';
-import { ApiClient } from '../../cli/api-client.ts';
+import type { ApiClient } from '../../cli/api-client.ts';
 import { recordTelemetry } from '../../hub/devices/devices.ts';
 import {
   addWardUsers,
@@ -24,8 +24,10 @@ import {
 } from './harness.ts';
 import { randomUUID } from 'node:crypto';
 import { generateSigningKeys, signReceipt, topics } from '../../protocol/index.ts';
+import type { Area } from '../../hub/areas/areas.ts';
 import { connectMqttDevice } from '../helpers/mqtt-device.ts';
 import { APPROXIMATE_SOURCE, demoBoundaries, WARDS } from '../../hub/demo-seed.ts';
+import type { Broadcast, BroadcastDevice, MediaItem } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let w: World;
@@ -67,7 +69,7 @@ describe('web UI: office flows', () => {
   it('log in: wrong password is refused; each role sees only what it may do', async () => {
     const ctx = await newTestContext(browser);
     const p = await ctx.newPage();
-    await p.goto(base + '/');
+    await p.goto(`${base}/`);
     expect(await p.textContent('form.login')).toContain('Đăng nhập');
     await p.fill('input[name=username]', 'canbo.hadinh');
     await p.fill('input[name=password]', 'wrong-password');
@@ -110,7 +112,7 @@ describe('web UI: office flows', () => {
 
   it("fleet map: ward outlines under the devices, named, with the user's own ward highlighted", async () => {
     // The whole district, with the demo's approximate outlines imported through the API.
-    const have = new Set((await t.admin.get('/api/v1/areas')).map((a: any) => a.path));
+    const have = new Set((await t.admin.get('/api/v1/areas')).map((a: Area) => a.path));
     for (const [slug, name] of WARDS)
       if (!have.has(`${DISTRICT}/${slug}`))
         await t.admin.post('/api/v1/areas', { parentPath: DISTRICT, slug, name, level: 'ward' });
@@ -525,9 +527,9 @@ describe('web UI: office flows', () => {
     expect(await page.textContent('[data-testid=edit-notice]')).toContain('bản đã duyệt vẫn phát');
     expect(await page.$('[data-testid=edit-broadcast]')).toBeNull(); // one pending edit at a time
     const list = await official.get('/api/v1/broadcasts');
-    const revision = list.find((b: any) => b.replaces && b.title === 'Bản tin sáng và chiều');
+    const revision = list.find((b: Broadcast) => b.replaces && b.title === 'Bản tin sáng và chiều');
     expect(revision.rrule).toContain('BYHOUR=6;BYMINUTE=30');
-    expect(list.find((b: any) => b.id === revision.replaces).status).toBe('approved');
+    expect(list.find((b: Broadcast) => b.id === revision.replaces).status).toBe('approved');
     expect(errors).toEqual([]);
     await ctx.close();
   });
@@ -565,7 +567,9 @@ describe('web UI: office flows', () => {
     await page.waitForSelector('[data-testid=late-clash]', { state: 'detached' });
     await item.locator('[data-testid=needs-decision]').waitFor({ state: 'detached' });
     // The district bulletin leaves the ward's speaker and stays on Kim Giang's.
-    const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map((d: any) => d.deviceId);
+    const planned = (await t.admin.get(`/api/v1/broadcasts/${theirs.id}`)).devices.map(
+      (d: BroadcastDevice) => d.deviceId,
+    );
     expect(planned).toContain('loa-kg-1');
     expect(planned).not.toContain('loa-hd-1');
     expect(errors).toEqual([]);
@@ -713,7 +717,7 @@ describe('web UI: issue 13 fixes', () => {
     await shot(page, 'schedule-once-two-times');
     await page.click('[data-testid=submit]');
     await page.waitForSelector('[data-testid=saved]');
-    const b = (await official.get('/api/v1/broadcasts')).find((x: any) => x.title === 'Hai buổi một ngày');
+    const b = (await official.get('/api/v1/broadcasts')).find((x: Broadcast) => x.title === 'Hai buổi một ngày');
     expect(b.rrule).toContain(`DTSTART:${vnDay(6).replace(/-/g, '')}T000000`);
     // Opened again, it reads as one day at two times and edits as "once".
     await page.locator('[data-testid=my-broadcasts] button', { hasText: 'Hai buổi một ngày' }).click();
@@ -798,7 +802,7 @@ describe('web UI: issue 13 fixes', () => {
       );
       const text = page.locator('[data-testid=led-text]').first();
       expect(await text.getAttribute('placeholder')).toContain('bảng hiện 2 dòng');
-      await text.fill('Chào mừng\n' + 'x'.repeat(70));
+      await text.fill(`Chào mừng\n${'x'.repeat(70)}`);
       const counts = page.locator('[data-testid=led-page-1] [data-testid=led-count]');
       expect(await counts.allTextContents()).toEqual([
         'Dòng 1: 9/64 ký tự',
@@ -881,7 +885,7 @@ describe('web UI: issue 13 fixes', () => {
   });
 
   it('audio players show the length before they are pressed', async () => {
-    const m = (await official.get('/api/v1/media')).find((x: any) => x.status === 'ready');
+    const m = (await official.get('/api/v1/media')).find((x: MediaItem) => x.status === 'ready');
     const { page, ctx, errors } = await as(WARD_USERS.official);
     await page.click('[data-tab=library]');
     const item = page.locator('[data-testid=media-item][data-status=ready]').first();

@@ -113,7 +113,7 @@ export async function login(
     'console',
     (m) => m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()) && errors.push(m.text()),
   );
-  await page.goto(base + '/');
+  await page.goto(`${base}/`);
   await page.fill('input[name=username]', user.username);
   await page.fill('input[name=password]', user.password);
   await page.click('form.login button.primary');

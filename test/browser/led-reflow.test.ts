@@ -15,6 +15,7 @@ import { startAlphaSimulator } from '../../firmware-bridge/led/alpha/alpha-simul
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 import { TEMPLATES } from '../../web/lib/emergency-templates.ts';
 import { formatVn } from '../../hub/time.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -61,7 +62,7 @@ beforeAll(async () => {
     BOARDS.map((b) => b.id),
   );
   await t.admin.waitFor(
-    async () => (await t.admin.get('/api/v1/devices')).filter((d: any) => d.display).length === 2,
+    async () => (await t.admin.get('/api/v1/devices')).filter((d: Device) => d.display).length === 2,
     30_000,
     'both boards report their display',
   );
@@ -220,7 +221,9 @@ describe('web UI: LED text laid out for the boards it reaches', () => {
       '/api/v1/broadcasts',
     );
     expect(b.status).toBe('submitted');
-    expect(b.led.pages.flatMap((p: any) => p.lines).join(' ')).toBe('Cắt nước sinh hoạt ngày mai từ 8 giờ');
+    expect(b.led.pages.flatMap((p: { lines: string[] }) => p.lines).join(' ')).toBe(
+      'Cắt nước sinh hoạt ngày mai từ 8 giờ',
+    );
     expect(errors).toEqual([]);
     await ctx.close();
   }, 60_000);

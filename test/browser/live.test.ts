@@ -11,6 +11,7 @@ import { startAgentProcess, SPEAKER_PROFILE, LED_PROFILE, type AgentProcess } fr
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, recordFigure, shot, WARD_USERS } from './harness.ts';
+import type { Broadcast, BroadcastDevice, MediaItem } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -75,7 +76,7 @@ describe('web UI: live', () => {
     await page.evaluate((final) => {
       const seen: Record<string, number> = {};
       const t0 = performance.now();
-      (window as any).__confirmed = seen;
+      (window as unknown as { __confirmed: Record<string, number> }).__confirmed = seen;
       new MutationObserver(() => {
         for (const r of document.querySelectorAll('[data-testid=track-row]')) {
           const id = r.getAttribute('data-device')!;
@@ -103,13 +104,16 @@ describe('web UI: live', () => {
     expect(Object.fromEntries(states)).toEqual({ 'loa-hd-1': 'played', 'loa-kg-1': 'played', 'led-hd-1': 'played' });
     expect(await page.textContent('[data-testid=confirmed-count]')).toMatch(/^Đã phát 3\/3 · trong \d+,\d giây$/); // decimal comma (issue 13.15)
     // Times are Vietnam time although this browser runs in Europe/London.
-    const id = (await t.admin.get('/api/v1/broadcasts')).find((b: any) => b.priority === 'emergency').id;
-    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find((d: any) => d.deviceId === 'loa-hd-1')
-      .actualStart as string;
+    const id = (await t.admin.get('/api/v1/broadcasts')).find((b: Broadcast) => b.priority === 'emergency').id;
+    const started = (await t.admin.get(`/api/v1/broadcasts/${id}`)).devices.find(
+      (d: BroadcastDevice) => d.deviceId === 'loa-hd-1',
+    ).actualStart as string;
     const [, y, mo, d, hms] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})\+07:00$/.exec(started)!;
     expect(await page.textContent('[data-testid=track-row][data-device=loa-hd-1]')).toContain(`${d}/${mo}/${y} ${hms}`);
-    const audio = (await t.admin.get('/api/v1/media')).find((m: any) => m.originalName === 'canh-bao-bao.mp3');
-    const perDevice = await page.evaluate(() => (window as any).__confirmed);
+    const audio = (await t.admin.get('/api/v1/media')).find((m: MediaItem) => m.originalName === 'canh-bao-bao.mp3');
+    const perDevice = await page.evaluate(
+      () => (window as unknown as { __confirmed: Record<string, number> }).__confirmed,
+    );
     recordFigure('emergencySendToAllConfirmedMs', {
       ms,
       perDevice,
@@ -162,7 +166,10 @@ describe('web UI: live', () => {
     await page.waitForSelector('[data-testid=device-row][data-online=yes][data-device=led-hd-1]');
     await page.click('[data-testid=device-row][data-device=led-hd-1]');
     const question = new Promise<string>((resolve) =>
-      page.once('dialog', (d) => (resolve(d.message()), void d.accept())),
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept(); // not awaited: the page is blocked until it closes; a rejection fails the run as unhandled
+      }),
     );
     await page.click('[data-testid=device-actions] [data-testid=revoke]');
     expect(await question).toContain('Thu hồi quyền truy cập');

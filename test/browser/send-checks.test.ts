@@ -14,6 +14,7 @@ import { freePort } from '../helpers/ports.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { startAlphaSimulator } from '../../firmware-bridge/led/alpha/alpha-simulator.ts';
 import { addWardUsers, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -65,7 +66,8 @@ beforeAll(async () => {
   await waitOnline(t.admin, ['led-hd-1', 'led-hd-2']);
   // The working board reports its display (the preview and the checks use it).
   await t.admin.waitFor(
-    async () => (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'led-hd-1')?.display?.columns === 192,
+    async () =>
+      (await t.admin.get('/api/v1/devices')).find((d: Device) => d.id === 'led-hd-1')?.display?.columns === 192,
     30_000,
     'led-hd-1 reports 192×32',
   );
@@ -124,7 +126,7 @@ describe('web UI: what the page says is true', () => {
     // Watch the counter: it never counts more than the rows that played.
     await page.evaluate(() => {
       const seen: string[] = [];
-      (window as any).__bad = seen;
+      (window as unknown as { __bad: string[] }).__bad = seen;
       new MutationObserver(() => {
         const c = document.querySelector('[data-testid=confirmed-played]')?.textContent ?? '';
         const m = /Đã phát (\d+)\//.exec(c);
@@ -152,7 +154,7 @@ describe('web UI: what the page says is true', () => {
       /^Đã phát 1\/2 · Lỗi 1 · trong \d+,\d giây$/,
     );
     expect(await page.getAttribute('[data-testid=confirmed-failed]', 'class')).toContain('error');
-    expect(await page.evaluate(() => (window as any).__bad)).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __bad: string[] }).__bad)).toEqual([]);
     // The failure in red, in Vietnamese; the driver's words one click away.
     const failed = page.locator('[data-testid=track-row][data-device=led-hd-2] [data-testid=fail-reason]');
     expect(await failed.getAttribute('class')).toContain('error');

@@ -7,8 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { seedWorld } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
-import { ApiClient } from '../../cli/api-client.ts';
+import type { ApiClient } from '../../cli/api-client.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import type { Broadcast } from '../helpers/api-types.ts';
 
 let t: TestHub;
 let browser: Browser;
@@ -151,9 +152,9 @@ describe('web UI: typed bulletins', () => {
       await page.click('[data-testid=submit]');
       await page.waitForSelector(`[data-testid=saved]:has-text("${L.saved}")`);
 
-      const b = (await official.get('/api/v1/broadcasts')).find((x: any) => x.title === title);
+      const b = (await official.get('/api/v1/broadcasts')).find((x: Broadcast) => x.title === title);
       expect(b).toMatchObject({ mediaId: secondId, status: 'submitted' });
-      expect(b.led.pages.flatMap((p: any) => p.lines).join(' ')).toBe(edited);
+      expect(b.led.pages.flatMap((p: { lines: string[] }) => p.lines).join(' ')).toBe(edited);
       const m = await official.get(`/api/v1/media/${secondId}`);
       expect(m).toMatchObject({ source: 'text', tts: { text: edited, engine: 'espeak-ng', regeneratedFrom: firstId } });
 

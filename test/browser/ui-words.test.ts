@@ -216,7 +216,7 @@ describe('issue 13.10: no English inside the Vietnamese UI', () => {
     const bare = (await page.getAttribute('[data-testid=csv]', 'href'))!.replace(/&lang=en/, '');
     expect(await get(bare, { 'accept-language': 'en-GB,en;q=0.9' })).toMatch(/^\uFEFFArea,/);
     expect(await get(bare, { 'accept-language': 'vi-VN,vi;q=0.9,en;q=0.5' })).toMatch(/^\uFEFFKhu vực,/);
-    expect(await get(bare + '&lang=codes')).toMatch(/^\uFEFFareaName,areaPath,deviceId/);
+    expect(await get(`${bare}&lang=codes`)).toMatch(/^\uFEFFareaName,areaPath,deviceId/);
     await ctx.close();
   });
 });

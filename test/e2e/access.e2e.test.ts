@@ -13,6 +13,7 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startAgentProcess, LED_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { seedWorld, waitForResults, waitOnline, HA_DINH, KIM_GIANG, type World } from '../helpers/world.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import type { AuditEntry, BroadcastDevice, Device } from '../helpers/api-types.ts';
 
 const tp = topics();
 type Creds = { username: string; password: string };
@@ -84,7 +85,7 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
   const clients: MqttClient[] = [];
   let other: Creds; // led-2, in another ward: the would-be attacker
 
-  const device = async (id: string) => (await t.admin.get(`/api/v1/devices/${id}`)) as any;
+  const device = async (id: string): Promise<Device> => await t.admin.get(`/api/v1/devices/${id}`);
   const ledBroadcast = async (title: string, area: string) => {
     const b = await w.district.post('/api/v1/broadcasts', {
       title,
@@ -243,7 +244,7 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
   it('a real agent receives, plays and confirms a bulletin end to end', async () => {
     const b = await ledBroadcast('Thông báo phường Hạ Đình', HA_DINH);
     const done = await waitForResults(w.district, b.id);
-    expect(done.devices.map((d: any) => [d.deviceId, d.state])).toEqual([['led-1', 'played']]);
+    expect(done.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual([['led-1', 'played']]);
   }, 60_000);
 
   it('revoking closes the live session within a second, refuses the old credentials and sends it nothing', async () => {
@@ -260,7 +261,7 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     expect(d).toMatchObject({ enrolled: false, online: false });
     expect(d.revokedAt).not.toBeNull();
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.find((a: any) => a.target === 'led-2' && a.action === 'device.revoke')).toMatchObject({
+    expect(audit.find((a: AuditEntry) => a.target === 'led-2' && a.action === 'device.revoke')).toMatchObject({
       username: 'quan',
     });
   });
@@ -300,7 +301,7 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     await waitOnline(t.admin, ['led-1'], 30_000);
     const b2 = await ledBroadcast('Bảng mới ở Hạ Đình', HA_DINH);
     const done = await waitForResults(w.district, b2.id);
-    expect(done.devices.map((d: any) => [d.deviceId, d.state])).toEqual([['led-1', 'played']]);
+    expect(done.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual([['led-1', 'played']]);
   }, 90_000);
 
   it('a decommissioned device is refused, leaves the live fleet and stays in the records', async () => {
@@ -312,12 +313,14 @@ describe.each(['embedded', 'mosquitto'] as const)('broker access with the %s bro
     await w.district.post('/api/v1/devices/led-3/decommission', {});
     await waitFor(() => closed, 1000, 'led-3 disconnected');
     await expect(connect(url, creds)).rejects.toThrow(/not authori[sz]ed|bad user/i);
-    expect((await t.admin.get('/api/v1/devices')).map((d: any) => d.id)).not.toContain('led-3');
+    expect((await t.admin.get('/api/v1/devices')).map((d: Device) => d.id)).not.toContain('led-3');
     const all = await t.admin.get('/api/v1/devices?all=true');
-    expect(all.find((d: any) => d.id === 'led-3').decommissionedAt).not.toBeNull();
+    expect(all.find((d: Device) => d.id === 'led-3').decommissionedAt).not.toBeNull();
     await expect(w.district.post('/api/v1/devices/led-3/enrol-token', {})).rejects.toThrow(/409|decommission|ngừng/i);
     expect(
-      (await t.admin.get('/api/v1/audit')).some((a: any) => a.target === 'led-3' && a.action === 'device.decommission'),
+      (await t.admin.get('/api/v1/audit')).some(
+        (a: AuditEntry) => a.target === 'led-3' && a.action === 'device.decommission',
+      ),
     ).toBe(true);
   });
 });

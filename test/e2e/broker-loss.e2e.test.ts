@@ -4,13 +4,14 @@
 // with devices reduced to their MQTT sessions so each test chooses exactly what a device says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { generateSigningKeys, topics } from '../../protocol/index.ts';
+import { generateSigningKeys, topics, type DeviceStatus } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { seedWorld, HA_DINH, type World } from '../helpers/world.ts';
 import { freePort } from '../helpers/ports.ts';
 import { formatVn } from '../../hub/time.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 const tp = topics();
 const led = (text: string) => ({ pages: [{ lines: [text], mode: 'hold', seconds: 5 }] });
@@ -18,7 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const device = (t: TestHub, id: string) => t.admin.get(`/api/v1/devices/${id}`);
 const figures: string[] = [];
 
-async function waitDevice(t: TestHub, id: string, check: (d: any) => boolean, what: string, timeoutMs = 10_000) {
+async function waitDevice(t: TestHub, id: string, check: (d: Device) => boolean, what: string, timeoutMs = 10_000) {
   return t.admin.waitFor(
     async () => {
       const d = await device(t, id);
@@ -165,7 +166,7 @@ describe('with a real Mosquitto (no persistence)', () => {
 
   it("an old session's will that arrives after the new birth leaves the device online (real wills, real broker)", async () => {
     const observer = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'observer', clean: true });
-    const seen: any[] = [];
+    const seen: DeviceStatus[] = [];
     observer.on('message', (_t, p) => p.length && seen.push(JSON.parse(p.toString())));
     await observer.subscribeAsync(tp.deviceStatus('led-3'), { qos: 1 });
     try {

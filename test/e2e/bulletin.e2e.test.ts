@@ -12,6 +12,8 @@ import { startAgentProcess, SPEAKER_PROFILE, LED_PROFILE, type AgentProcess } fr
 import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../helpers/world.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import type { AuditEntry, BroadcastDevice, MediaOutput } from '../helpers/api-types.ts';
+import type { CoverageSummary } from '../../hub/reports/coverage.ts';
 
 describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker) => {
   let t: TestHub;
@@ -75,7 +77,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       expect(m.originalName).toBe('thông báo.mp3');
       expect(m.loudness.normalizationType).toBe('linear');
       expect(Math.abs(m.loudness.outputI - m.loudness.targetI), JSON.stringify(m.loudness)).toBeLessThan(1);
-      expect(m.outputs.map((o: any) => o.format).sort()).toEqual(['mp3', 'opus']);
+      expect(m.outputs.map((o: MediaOutput) => o.format).sort()).toEqual(['mp3', 'opus']);
       mediaId = m.id;
       durationMs = m.durationMs;
     });
@@ -92,7 +94,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       expect(b.status).toBe('submitted');
       await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
       const done = await waitForResults(w.leader, b.id);
-      const byId = Object.fromEntries(done.devices.map((d: any) => [d.deviceId, d]));
+      const byId = Object.fromEntries(done.devices.map((d: BroadcastDevice) => [d.deviceId, d]));
       expect(Object.keys(byId).sort()).toEqual(['led-ha-dinh', 'loa-ha-dinh', 'loa-kim-giang']);
 
       for (const id of ['loa-ha-dinh', 'loa-kim-giang']) {
@@ -116,7 +118,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
     it('reports coverage per ward and device, as JSON and as CSV', async () => {
       const r = await w.district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
       expect(r.totals).toMatchObject({ scheduled: 3, played: 3, failed: 0, missed: 0 });
-      expect(r.byArea.map((a: any) => [a.areaName, a.played]).sort()).toEqual([
+      expect(r.byArea.map((a: CoverageSummary['byArea'][number]) => [a.areaName, a.played]).sort()).toEqual([
         ['Phường Hạ Đình', 2],
         ['Phường Kim Giang', 1],
       ]);
@@ -150,7 +152,7 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       await new Promise((r) => setTimeout(r, Date.parse(approved.startsAt) - Date.now() + 1500));
       await w.official.post(`/api/v1/broadcasts/${b.id}/cancel`, {});
       const done = await waitForResults(w.leader, b.id);
-      const speaker = done.devices.find((d: any) => d.deviceId === 'loa-ha-dinh');
+      const speaker = done.devices.find((d: BroadcastDevice) => d.deviceId === 'loa-ha-dinh');
       expect(speaker.state).toBe('partial');
       expect(speaker.reason).toMatch(/cancel/);
     });
@@ -191,13 +193,13 @@ describe.each(['embedded', 'mosquitto'] as const)('with the %s broker', (broker)
       expect(emergency.status).toBe('approved'); // the district's emergency needs no second approval
 
       const em = await waitForResults(w.district, emergency.id);
-      expect(em.devices.map((d: any) => [d.deviceId, d.state])).toEqual([['loa-kim-giang', 'played']]);
+      expect(em.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual([['loa-kim-giang', 'played']]);
       const interrupted = (await waitForResults(w.district, normal.id)).devices[0];
       expect(interrupted.state).toBe('preempted');
       expect(interrupted.secondsPlayed).toBeGreaterThan(1);
       expect(interrupted.secondsPlayed).toBeLessThan(m.durationMs / 1000);
       const audit = await t.admin.get('/api/v1/audit');
-      expect(audit.find((a: any) => a.target === emergency.id)).toMatchObject({
+      expect(audit.find((a: AuditEntry) => a.target === emergency.id)).toMatchObject({
         action: 'broadcast.emergency',
         username: 'quan',
       });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.ts';
 import { ApiClient } from '../../cli/api-client.ts';
+import type { Device, MediaItem } from '../helpers/api-types.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +32,11 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`demo did not finish its scenario in 150 s:\n${out}`)), 150_000);
-      demo.stdout!.on('data', () => out.includes('wardcast is running') && (clearTimeout(timer), resolve()));
+      demo.stdout!.on('data', () => {
+        if (!out.includes('wardcast is running')) return;
+        clearTimeout(timer);
+        resolve();
+      });
       demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
     });
     expect(out).toContain(`http://127.0.0.1:${httpPort}/`);
@@ -39,13 +44,13 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
 
     const admin = await new ApiClient(`http://127.0.0.1:${httpPort}`).as('admin', 'demo-admin-password');
     const devices = await admin.get('/api/v1/devices');
-    expect(devices.map((d: any) => [d.id, d.online])).toEqual([
+    expect(devices.map((d: Device) => [d.id, d.online])).toEqual([
       ['loa-ha-dinh-01', true],
       ['loa-khuong-mai-01', true],
       ['led-thanh-xuan-bac-01', true],
     ]);
     // The LED board's agent reports its Alpha profile's display; the web preview draws the board with it.
-    expect(devices.find((d: any) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({
+    expect(devices.find((d: Device) => d.id === 'led-thanh-xuan-bac-01').display).toEqual({
       rows: 32,
       columns: 192,
       maxLineChars: 64,
@@ -56,7 +61,7 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
     // The ward bulletin and the typed bulletin on Hạ Đình's speaker, then the emergency on all three devices.
     expect(report.totals).toMatchObject({ played: 5, failed: 0, missed: 0 });
-    const typed = (await admin.get('/api/v1/media')).find((m: any) => m.source === 'text');
+    const typed = (await admin.get('/api/v1/media')).find((m: MediaItem) => m.source === 'text');
     expect(typed).toMatchObject({ status: 'ready', tts: { engine: 'espeak-ng', voice: 'vi' } });
     expect(typed.tts.spoken).toMatch(
       /^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/,

@@ -82,7 +82,7 @@ it('a hub and an agent run from dist/, the hub finds its files, and the agent lo
   }).format(new Date());
   const pdf = await fetch(
     `${hub.httpUrl}/api/v1/reports/coverage.pdf?area=${encodeURIComponent(HA_DINH)}&period=${month}`,
-    { headers: { authorization: `Bearer ${(hub.admin as any).token}` } },
+    { headers: { authorization: `Bearer ${hub.admin.token}` } },
   );
   const bytes = Buffer.from(await pdf.arrayBuffer());
   expect([pdf.status, bytes.subarray(0, 5).toString(), bytes.includes('DejaVuSans')]).toEqual([200, '%PDF-', true]);

@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { generateSigningKeys, topics } from '../../protocol/index.ts';
+import { generateSigningKeys, topics, type Receipt, type ScheduleItem } from '../../protocol/index.ts';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
 import { lookupPlan } from '../../hub/ingest/plan-lookup.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../helpers/world.ts';
+import type { BroadcastDevice } from '../helpers/api-types.ts';
 
 const tp = topics();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +45,7 @@ async function witness(url: string) {
     const m = JSON.parse(payload.toString());
     const ids: string[] =
       m.body.type === 'schedule'
-        ? m.body.items.map((i: any) => i.broadcastId)
+        ? m.body.items.map((i: ScheduleItem) => i.broadcastId)
         : [m.body.item?.broadcastId ?? m.body.broadcastId];
     for (const broadcastId of ids) seen.push({ topic, type: m.body.type, broadcastId, at: Date.now() });
   });
@@ -92,7 +93,8 @@ describe('emergency fan-out by area, with real agents', () => {
       accepted[id] = [];
       agents[id].events.on(
         'command',
-        (c: any) => c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
+        (c: { type: string; occurrenceId: string; via: string }) =>
+          c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
       );
     }
     await waitOnline(t.admin, ids);
@@ -109,14 +111,18 @@ describe('emergency fan-out by area, with real agents', () => {
   it('a district emergency is one publish on the district topic; the request answers before any manifest is built', async () => {
     const versions = () => t.hub.ctx.db.prepare('SELECT id, manifest_version FROM devices ORDER BY id').all();
     const queued = () =>
-      (t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as any)?.seq ?? 0;
+      (
+        t.hub.ctx.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'command_outbox'").get() as
+          | { seq: number }
+          | undefined
+      )?.seq ?? 0;
     const queuedBefore = queued();
     const before = versions();
     // Emitted by the route right after the dispatcher returned, just before the response goes out.
     let atAnswer: { versions: unknown; queued: number } | null = null;
     t.hub.ctx.events.once('broadcast', () => (atAnswer = { versions: versions(), queued: queued() }));
     const receipts: string[] = [];
-    const onReceipt = (r: any) => receipts.push(r.occurrenceId);
+    const onReceipt = (r: Receipt) => receipts.push(r.occurrenceId);
     agents['led-hd-1'].events.on('receipt-queued', onReceipt);
     const b = await w.district.post(
       '/api/v1/broadcasts',
@@ -141,7 +147,7 @@ describe('emergency fan-out by area, with real agents', () => {
       { qos: 1 },
     );
     const detail = await waitForResults(w.district, b.id, 30_000);
-    expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual(ids.map((id) => [id, 'played']));
+    expect(detail.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual(ids.map((id) => [id, 'played']));
     await sleep(500);
     for (const id of ids) expect(accepted[id]).toEqual([`${b.id} via area`]);
     expect(receipts).toEqual([item.occurrenceId]);
@@ -152,9 +158,9 @@ describe('emergency fan-out by area, with real agents', () => {
     expect(seen.seen.filter((s) => s.broadcastId === b.id && s.type === 'schedule').length).toBe(ids.length);
     // Admission and the report ask the same plan: every area-commanded device was owed it.
     for (const id of ids)
-      expect(lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: any) => d.deviceId === id).occurrenceId).kind).toBe(
-        'planned',
-      );
+      expect(
+        lookupPlan(t.hub.ctx.db, id, detail.devices.find((d: BroadcastDevice) => d.deviceId === id).occurrenceId).kind,
+      ).toBe('planned');
   }, 60_000);
 
   it('a ward and one device of another ward: one publish on the ward, one on the device, and its neighbour never acts', async () => {
@@ -164,7 +170,7 @@ describe('emergency fan-out by area, with real agents', () => {
       emergency('KHẨN CẤP: CHÁY', { areas: [HA_DINH], devices: ['led-kg-1'] }),
     );
     const detail = await waitForResults(w.district, b.id, 30_000);
-    expect(detail.devices.map((d: any) => [d.deviceId, d.state])).toEqual([
+    expect(detail.devices.map((d: BroadcastDevice) => [d.deviceId, d.state])).toEqual([
       ['led-hd-1', 'played'],
       ['led-hd-2', 'played'],
       ['led-kg-1', 'played'],
@@ -189,7 +195,7 @@ describe('emergency fan-out by area, with real agents', () => {
   /** The emergency's item as the hub plans it for an LED board of Hạ Đình. */
   async function itemOf(broadcastId: string) {
     const d = await w.district.get(`/api/v1/broadcasts/${broadcastId}`);
-    const occurrenceId = d.devices.find((x: any) => x.deviceId === 'led-hd-1').occurrenceId;
+    const occurrenceId = d.devices.find((x: BroadcastDevice) => x.deviceId === 'led-hd-1').occurrenceId;
     const plan = lookupPlan(t.hub.ctx.db, 'led-hd-1', occurrenceId);
     if (plan.kind !== 'planned') throw new Error(plan.detail);
     return plan.item;
@@ -227,7 +233,7 @@ describe('a hub restarted before its broker returned', () => {
       for (const d of devices) await d.waitFor(() => d.commands.length > 0, 15_000, 'the play-now');
       await sleep(300);
       for (const d of devices) {
-        expect(d.commands.map((c) => [c.type, c.topic, c.body.item.broadcastId])).toEqual([
+        expect(d.commands.map((c) => [c.type, c.topic, c.body.item?.broadcastId])).toEqual([
           ['play-now', tp.areaCommand(HA_DINH), b.id],
         ]);
       }

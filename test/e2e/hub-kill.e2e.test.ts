@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, expect, it } from 'vitest';
-import { topics } from '../../protocol/index.ts';
+import { topics, type HubStatus } from '../../protocol/index.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -60,7 +60,7 @@ async function until<T>(check: () => T | undefined | null | false, timeoutMs: nu
 it('a hub killed mid-transcode leaves no ffmpeg behind, and its will says offline', async () => {
   mq = await startMosquitto({ open: true }); // the observer below has no login
   const tp = topics();
-  const statuses: any[] = [];
+  const statuses: HubStatus[] = [];
   observer = await mqtt.connectAsync(mq.url, { protocolVersion: 4, clientId: 'observer', clean: true });
   observer.on('message', (_t, p) => p.length && statuses.push(JSON.parse(p.toString())));
   await observer.subscribeAsync(tp.hubStatus, { qos: 1 });

@@ -44,7 +44,13 @@ async function enrolAtOnce(t: TestHub, brokerUrl: string) {
   // The hub keeps the digest of the password each winner was given, and nothing of the losers'.
   const stored = new Map(
     (
-      t.hub.ctx.db.prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices').all() as any[]
+      t.hub.ctx.db
+        .prepare('SELECT id, mqtt_password_hash AS h, enrol_token_hash AS token FROM devices')
+        .all() as Array<{
+        id: string;
+        h: string | null;
+        token: string | null;
+      }>
     ).map((r) => [r.id, r]),
   );
   for (const a of won) {
@@ -81,7 +87,7 @@ describe('parallel enrolment', () => {
       fetch(`${t.hub.httpUrl}/api/v1/enrol`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-        body: JSON.stringify({ token: 'enrol_' + 'x'.repeat(32), publicKey: generateSigningKeys().publicKeyPem }),
+        body: JSON.stringify({ token: `enrol_${'x'.repeat(32)}`, publicKey: generateSigningKeys().publicKeyPem }),
       }).then((r) => r.status);
     for (let i = 0; i < 10; i++) expect(await guess('203.0.113.9')).toBe(401);
     expect(await guess('203.0.113.9')).toBe(429);

@@ -17,6 +17,7 @@ import { vietnameseSpeech } from '../helpers/audio.ts';
 import { freePort } from '../helpers/ports.ts';
 import { makeServerCert, makeTestCa, type TestCa } from '../helpers/test-certs.ts';
 import { fetchTrusting } from '../../edge-agent/hub-fetch.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let tmp: string;
 let ca: TestCa;
@@ -195,7 +196,7 @@ describe('an agent that trusts another CA', () => {
     expect(a.output()).toContain(
       `enrolment refused: TLS: the certificate of ${t.hub.httpUrl} is not signed by the CA in caFile ${rogue.certFile}`,
     );
-    const device = (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'loa-rogue');
+    const device = (await t.admin.get('/api/v1/devices')).find((d: Device) => d.id === 'loa-rogue');
     expect(device.online).toBe(false);
     expect(device.enrolled).toBe(false);
   });
@@ -218,7 +219,7 @@ describe('an agent that trusts another CA', () => {
     agents.push(a);
     const expected = `TLS: the certificate of ${t.hub.mqttUrl} is not signed by the CA in caFile ${rogue.certFile}`;
     await t.admin.waitFor(async () => a.output().includes(expected), 20_000, 'the MQTTS refusal in the agent log');
-    const device = (await t.admin.get('/api/v1/devices')).find((d: any) => d.id === 'loa-mqtts');
+    const device = (await t.admin.get('/api/v1/devices')).find((d: Device) => d.id === 'loa-mqtts');
     expect(device.online).toBe(false);
     expect(a.output()).not.toMatch(/mqtt connected/);
   });

@@ -12,6 +12,7 @@ import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../h
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { measureLufs } from '../../hub/media/test-audio.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
+import type { AuditEntry, HubJson, MediaOutput } from '../helpers/api-types.ts';
 
 const TEXT = 'UBND phường Hạ Đình thông báo: 7h30 ngày 30/4/2026, TDP số 5 tổ chức tổng vệ sinh. Liên hệ 0912 345 678.';
 
@@ -47,7 +48,7 @@ async function call(token: string, method: string, p: string, body?: unknown) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as HubJson };
 }
 const tokenOf = (c: unknown) => (c as { token: string }).token;
 const ready = (id: number) =>
@@ -60,7 +61,7 @@ const ready = (id: number) =>
     'typed bulletin processed',
   );
 
-let first: any;
+let first: HubJson;
 
 describe('a typed bulletin', () => {
   it('says what the engine will read, in words', async () => {
@@ -88,7 +89,7 @@ describe('a typed bulletin', () => {
     expect(first.loudness.normalizationType).toBe('linear');
     expect(Math.abs(first.loudness.outputI - first.loudness.targetI)).toBeLessThan(1);
     // The Opus file agents fetch, measured by ffmpeg's own meter: at the target, not silence.
-    const opus = first.outputs.find((o: any) => o.format === 'opus');
+    const opus = first.outputs.find((o: MediaOutput) => o.format === 'opus');
     const res = await fetch(`${t.hub.httpUrl}/media/${opus.file}`, {
       headers: { authorization: `Bearer ${tokenOf(w.official)}` },
     });
@@ -97,7 +98,9 @@ describe('a typed bulletin', () => {
     (await import('node:fs')).writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     expect(Math.abs(measureLufs(resolveFfmpeg().path, file) - -16)).toBeLessThan(1.5);
     const audit = await t.admin.get('/api/v1/audit');
-    expect(audit.find((a: any) => a.action === 'media.tts' && a.target === String(first.id))?.detail).toMatchObject({
+    expect(
+      audit.find((a: AuditEntry) => a.action === 'media.tts' && a.target === String(first.id))?.detail,
+    ).toMatchObject({
       engine: 'espeak-ng',
       voice: 'vi',
     });
@@ -224,7 +227,7 @@ describe('when the engine is missing or fails', () => {
       headers: { authorization: `Bearer ${tokenOf(bw.official)}`, 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'Xin chào bà con' }),
     });
-    const body = (await r.json()) as any;
+    const body = (await r.json()) as HubJson;
     expect(r.status).toBe(502);
     expect(body).toMatchObject({ code: 'tts.engine-missing', failure: 'engine-missing' });
     expect(body.errorVi).toBe(
@@ -236,9 +239,9 @@ describe('when the engine is missing or fails', () => {
       headers: { authorization: `Bearer ${tokenOf(broken.admin)}`, 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'Xin chào bà con' }),
     });
-    expect(((await asAdmin.json()) as any).detail).toMatch(/espeak-ng-not-installed: not found on PATH/);
+    expect(((await asAdmin.json()) as { detail: string }).detail).toMatch(/espeak-ng-not-installed: not found on PATH/);
     const audit = await broken.admin.get('/api/v1/audit');
-    expect(audit.filter((a: any) => a.action === 'media.tts-failed')).toHaveLength(2);
+    expect(audit.filter((a: AuditEntry) => a.action === 'media.tts-failed')).toHaveLength(2);
     expect((await bw.official.get('/api/v1/media')).length).toBe(0); // nothing half-made is left
   });
 });

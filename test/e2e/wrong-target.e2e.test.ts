@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics as makeTopics } from '../../protocol/index.ts';
+import { topics as makeTopics, type HubBody } from '../../protocol/index.ts';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
 import { agentConfig, nextEvent, sleep, testLogger, waitUntil } from '../../edge-agent/test-support/helpers.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
@@ -23,7 +23,7 @@ let hub: TestHub;
 let w: World;
 let tmp: string;
 let eavesdropper: MqttClient;
-const captured: Array<{ topic: string; payload: Buffer; body: any }> = [];
+const captured: Array<{ topic: string; payload: Buffer; body: HubBody | undefined }> = [];
 const agents: Record<string, RunningAgent> = {};
 /** what ward A's device did that it must not: amplifier power-ons, items played, receipts issued */
 const wardA = { powerOns: 0, playing: [] as string[], receipts: [] as string[] };
@@ -86,17 +86,25 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const capture = (deviceId: string, type: string, timeoutMs = 20_000) =>
+const capture = <T extends HubBody['type']>(deviceId: string, type: T, timeoutMs = 20_000) =>
   waitUntil(
     () => captured.some((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type),
     timeoutMs,
     `a captured ${type} for ${deviceId}`,
-  ).then(() => captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!);
+  ).then(() => {
+    const c = captured.find((c) => c.topic.includes(`/dev/${deviceId}/`) && c.body?.type === type)!;
+    return { ...c, body: c.body as Extract<HubBody, { type: T }> }; // its type was just checked
+  });
 
 async function expectRefused(topic: string, payload: Buffer): Promise<void> {
   const a = agents['loa-ha-dinh'];
   const before = a.status().rejected['wrong-target'] ?? 0;
-  const refused = nextEvent(a.events, 'rejected', (r) => r.reason === 'wrong-target' && r.topic === topic, 5000);
+  const refused = nextEvent<{ reason: string; topic: string }>(
+    a.events,
+    'rejected',
+    (r) => r.reason === 'wrong-target' && r.topic === topic,
+    5000,
+  );
   await eavesdropper.publishAsync(topic, payload, { qos: 1 });
   await refused;
   expect(a.status().rejected['wrong-target']).toBe(before + 1);
@@ -140,7 +148,12 @@ describe('a genuine message captured for one device is refused by every other', 
       await expectRefused(topic, playNow.payload);
     }
     // the genuine target plays it: the copies were the real thing
-    await nextEvent(agents['loa-kim-giang'].events, 'receipt-queued', (r) => r.occurrenceId === occurrenceId, 30_000);
+    await nextEvent<{ occurrenceId: string }>(
+      agents['loa-kim-giang'].events,
+      'receipt-queued',
+      (r) => r.occurrenceId === occurrenceId,
+      30_000,
+    );
   }, 90_000);
 
   it("ward B's receipt-ack and clock reply, republished on ward A's reply topic, are refused", async () => {

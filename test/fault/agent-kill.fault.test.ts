@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectExactCoverage, processesMatching, sleep, slowLink, worldForFile } from './support.ts';
+import type { CoverageRow } from '../helpers/api-types.ts';
 
 const world = worldForFile(['loa-1', 'loa-2']);
 
@@ -31,12 +32,12 @@ describe('an agent killed with SIGKILL', () => {
       expected: { played: 1, partial: 1 },
       since: restarted,
     });
-    const partial = report.rows.find((r: any) => r.result === 'partial');
+    const partial = report.rows.find((r: CoverageRow) => r.result === 'partial');
     expect(partial.deviceId).toBe('loa-1');
     expect(partial.reason).toMatch(/restarted during playback/);
     expect(partial.secondsPlayed).toBeGreaterThan(1);
     expect(partial.secondsPlayed).toBeLessThan(m.durationMs / 1000);
-    expect(report.rows.find((r: any) => r.deviceId === 'loa-2').result).toBe('played');
+    expect(report.rows.find((r: CoverageRow) => r.deviceId === 'loa-2').result).toBe('played');
   }, 120_000);
 
   it('mid-download over a slow link: after the restart the download resumes, the bulletin plays on time, one receipt', async () => {
@@ -79,7 +80,7 @@ describe('an agent killed with SIGKILL', () => {
         expected: { played: 2 },
         note: `killed with ${caught} of ${bytes} bytes on disk; download complete ${(resumedMs / 1000).toFixed(1)} s after the restart`,
       });
-      const d = report.rows.find((r: any) => r.deviceId === 'loa-2');
+      const d = report.rows.find((r: CoverageRow) => r.deviceId === 'loa-2');
       expect(Math.abs(Date.parse(d.actualStart) - startsAt), 'played at the scheduled instant').toBeLessThan(1500);
     } finally {
       await link.close();

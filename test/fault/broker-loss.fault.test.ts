@@ -4,6 +4,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { expectExactCoverage, FaultWorld, printTallies, sleep } from './support.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 let fw: FaultWorld | undefined;
 let mq: Mosquitto | undefined;
@@ -20,7 +21,7 @@ const manifestsCurrent = (f: FaultWorld, ids: string[]) =>
     async () => {
       const ds = await f.hub.admin.get('/api/v1/devices');
       return ids.every((id) => {
-        const d = ds.find((x: any) => x.id === id);
+        const d = ds.find((x: Device) => x.id === id);
         return d?.online && d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion;
       });
     },
@@ -79,7 +80,7 @@ describe('a broker that loses its retained messages, with a speaker away during 
         await f.startHub();
         // Nobody is online until they speak to the new broker.
         const devices = await f.hub.admin.get('/api/v1/devices');
-        expect(devices.filter((d: any) => d.online).map((d: any) => d.id)).toEqual([]);
+        expect(devices.filter((d: Device) => d.online).map((d: Device) => d.id)).toEqual([]);
       },
     );
   }, 150_000);

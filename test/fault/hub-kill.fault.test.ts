@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { expectExactCoverage, processesMatching, sleep, worldForFile, type FaultWorld } from './support.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 const world = worldForFile(['loa-1', 'loa-2']);
 
@@ -16,7 +17,8 @@ const ready = (fw: FaultWorld, bytes: number) =>
     async () => {
       const ds = await fw.hub.admin.get('/api/v1/devices');
       return ds.every(
-        (d: any) => d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= bytes,
+        (d: Device) =>
+          d.telemetry && d.telemetry.scheduleVersion === d.manifestVersion && d.telemetry.cacheBytes >= bytes,
       );
     },
     20_000,

@@ -16,6 +16,7 @@ import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
 import { freePort } from '../helpers/ports.ts';
 import { HA_DINH, seedWorld, waitOnline, type World } from '../helpers/world.ts';
 import { formatVn } from '../../hub/time.ts';
+import type { CoverageRow, HubJson } from '../helpers/api-types.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -143,9 +144,7 @@ export function processesMatching(pattern: string): string[] {
 }
 
 /** Every receipt the hub stored, straight from its database (read-only, beside the running hub). */
-export function storedReceipts(
-  hubDataDir: string,
-): Array<{
+export function storedReceipts(hubDataDir: string): Array<{
   occurrence_id: string;
   device_id: string;
   result: string;
@@ -159,7 +158,14 @@ export function storedReceipts(
       .prepare(
         'SELECT occurrence_id, device_id, result, state, seconds_played, reason FROM receipts ORDER BY received_at',
       )
-      .all() as any[];
+      .all() as Array<{
+      occurrence_id: string;
+      device_id: string;
+      result: string;
+      state: string;
+      seconds_played: number;
+      reason: string | null;
+    }>;
   } finally {
     db.close();
   }
@@ -202,14 +208,14 @@ export async function expectExactCoverage(
     timeoutMs?: number;
     note?: string;
   },
-): Promise<any> {
+): Promise<HubJson> {
   const scheduled = Object.values(o.expected).reduce((a, b) => a + (b ?? 0), 0);
   const q = `/api/v1/reports/coverage?area=${encodeURIComponent(HA_DINH)}&from=${encodeURIComponent(formatVn(o.from)!)}&to=${encodeURIComponent(formatVn(o.to)!)}`;
   const report = await fw.hub.admin
     .waitFor(
       async () => {
         const r = await fw.hub.admin.get(q);
-        return r.totals.scheduled === scheduled && r.rows.every((row: any) => row.confirmed) ? r : null;
+        return r.totals.scheduled === scheduled && r.rows.every((row: CoverageRow) => row.confirmed) ? r : null;
       },
       o.timeoutMs ?? 90_000,
       `${scenario}: every receipt in (${scheduled} expected)`,
@@ -217,12 +223,12 @@ export async function expectExactCoverage(
     .catch(async (err) => {
       const r = await fw.hub.admin.get(q);
       throw new Error(
-        `${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: any) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`,
+        `${err.message}\nreport totals: ${JSON.stringify(r.totals)}\nrows: ${JSON.stringify(r.rows.map((x: CoverageRow) => [x.deviceId, x.occurrenceId, x.result, x.reason]))}`,
       );
     });
   const recoverMs = o.since === undefined ? undefined : Date.now() - o.since;
   const stored = storedReceipts(path.join(fw.dir, 'hub')).filter((r) =>
-    report.rows.some((row: any) => row.occurrenceId === r.occurrence_id),
+    report.rows.some((row: CoverageRow) => row.occurrenceId === r.occurrence_id),
   );
   const perOccurrence = new Map<string, number>();
   for (const r of stored)
@@ -240,7 +246,10 @@ export async function expectExactCoverage(
   expect(duplicates, 'duplicate receipts').toBe(0);
   expect(report.rejectedCount ?? 0, 'rejected claims').toBe(0);
   const totals = { played: 0, partial: 0, failed: 0, missed: 0, preempted: 0, skipped: 0, pending: 0, ...o.expected };
-  expect(report.totals, JSON.stringify(report.rows.map((x: any) => [x.deviceId, x.result, x.reason]))).toMatchObject({
+  expect(
+    report.totals,
+    JSON.stringify(report.rows.map((x: CoverageRow) => [x.deviceId, x.result, x.reason])),
+  ).toMatchObject({
     scheduled,
     ...totals,
   });

@@ -68,7 +68,7 @@ for (const broker of brokers) {
       telemetryIntervalMs: opts.telemetry ? opts.telemetry * 1000 : undefined,
       onlineTimeoutS: opts.onlineTimeout,
       agentsDir: opts.agentsDir,
-      log: (l) => process.stderr.write(l + '\n'),
+      log: (l) => process.stderr.write(`${l}\n`),
     }),
   );
 }

@@ -7,7 +7,7 @@ import type { Distribution } from './proc-stats.ts';
 export function formatReports(rs: FleetReport[]): string {
   const s = (v: number | null | undefined, digits = 1, unit = ' s') =>
     v === null || v === undefined || Number.isNaN(v) ? '—' : `${v.toFixed(digits)}${unit}`;
-  const d = (x: Distribution | undefined) => (!x || !x.n ? '—' : `${x.p50} / ${x.p95} / ${x.p99} / ${x.max} ms`);
+  const d = (x: Distribution | undefined) => (!x?.n ? '—' : `${x.p50} / ${x.p95} / ${x.p99} / ${x.max} ms`);
   const row = (what: string, f: (r: FleetReport) => string) => [what, ...rs.map(f)];
   const bc = (r: FleetReport, k: 'emergency' | 'bulletin') => r[k] as BroadcastFigures | null;
   // Every online agent's receipt in one place: admitted, rejected (the hub's reason), or still

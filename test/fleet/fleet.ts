@@ -221,7 +221,7 @@ class Worker {
         clearTimeout(t);
         resolve(r as T);
       });
-      this.exited.then(() => resolve(null));
+      void this.exited.then(() => resolve(null)); // never rejects: it resolves when the worker exits
       if (this.child.connected) this.child.send(m);
       else resolve(null);
     });
@@ -417,7 +417,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       workers.push(new Worker(w));
     }
     const tEnrol = performance.now();
-    workers.forEach((w, i) =>
+    for (const [i, w] of workers.entries()) {
       w.send({
         type: 'start',
         hubUrl: hub!.httpUrl,
@@ -425,8 +425,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         agents: assignments.filter((_, k) => k % workersN === i),
         concurrency: Math.max(1, Math.round(concurrency / workersN)),
         telemetryIntervalMs: o.telemetryIntervalMs,
-      }),
-    );
+      });
+    }
     let online = 0;
     let lastSaid = 0;
     const allOnline = await until(
@@ -602,18 +602,31 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       };
       // One place per agent; every place but 'admitted' is a failure, with an example device.
       const where = (r: AgentRecord): string => {
-        if (got.has(r.id)) return (account.admitted++, 'admitted');
+        if (got.has(r.id)) {
+          account.admitted++;
+          return 'admitted';
+        }
         const p = r.plays[id];
-        if (!p) return (account.notPlayed++, 'never played it');
-        if (p.receiptQueuedAt === undefined) return (account.notSigned++, 'played, no receipt signed');
+        if (!p) {
+          account.notPlayed++;
+          return 'never played it';
+        }
+        if (p.receiptQueuedAt === undefined) {
+          account.notSigned++;
+          return 'played, no receipt signed';
+        }
         const held = heldOf.all(id, r.id) as { state: string; rejection: string | null }[];
         if (held.length) {
           const reason = held.find((h) => h.rejection)?.rejection ?? held.map((h) => h.state).join('+');
           account.rejected[reason] = (account.rejected[reason] ?? 0) + 1;
           return `receipt rejected by the hub as '${reason}'`;
         }
-        if (p.ackedAt) return (account.ackedNotStored++, 'receipt acknowledged, not stored');
-        return (account.unacknowledged++, `receipt ${p.result} still in the agent's outbox, unacknowledged`);
+        if (p.ackedAt) {
+          account.ackedNotStored++;
+          return 'receipt acknowledged, not stored';
+        }
+        account.unacknowledged++;
+        return `receipt ${p.result} still in the agent's outbox, unacknowledged`;
       };
       const why = new Map<string, string[]>();
       for (const r of onlineAgents) {

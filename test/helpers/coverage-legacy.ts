@@ -21,13 +21,14 @@ function mediaRef(db: Db, mediaId: number | null): MediaRef | undefined {
   const m = getMedia(db, mediaId);
   const opus = m?.outputs.find((o) => o.format === 'opus') ?? m?.outputs[0];
   if (!m || !opus) return undefined;
+  const lufs = m.loudness?.outputI;
   return {
     sha256: opus.sha256,
     url: `/media/${opus.file}`,
     bytes: opus.bytes,
     format: opus.format,
     durationMs: m.durationMs!,
-    loudnessLufs: (m.loudness as any)?.outputI,
+    loudnessLufs: typeof lufs === 'number' ? lufs : undefined,
   };
 }
 
@@ -46,9 +47,12 @@ export function legacyPlanOccurrences(
     pendingDecisionsOf,
   );
   const retiredAt = new Map(
-    (db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as any[]).map(
-      (r) => [r.id as string, r.decommissioned_at as number],
-    ),
+    (
+      db.prepare('SELECT id, decommissioned_at FROM devices WHERE decommissioned_at IS NOT NULL').all() as Array<{
+        id: string;
+        decommissioned_at: number;
+      }>
+    ).map((r) => [r.id, r.decommissioned_at]),
   );
   const decommissionedAt = (id: string) => retiredAt.get(id) ?? null;
   const kinds = new Map<string, DeviceKind | undefined>();
@@ -93,6 +97,21 @@ const emptyCounts = (): Counts => ({
   pending: 0,
 });
 
+/** A playback_records row (the standing result of each occurrence on each device). */
+interface PlaybackRecord {
+  device_id: string;
+  occurrence_id: string;
+  broadcast_id: string;
+  scheduled_start: number;
+  result: Result;
+  reason: string | null;
+  reason_code: string | null;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  evidence: string;
+}
+
 export function legacyCoverageReport(
   db: Db,
   q: { areaPath: string; from: number; to: number; graceMs: number; now?: number },
@@ -112,7 +131,7 @@ export function legacyCoverageReport(
 
   const records = db
     .prepare('SELECT * FROM playback_records WHERE scheduled_start >= ? AND scheduled_start < ?')
-    .all(q.from, q.to) as any[];
+    .all(q.from, q.to) as PlaybackRecord[];
   const byKey = new Map(
     records.filter((r) => devices.has(r.device_id)).map((r) => [`${r.occurrence_id}|${r.device_id}`, r]),
   );
@@ -126,7 +145,7 @@ export function legacyCoverageReport(
     broadcastId: string,
     start: number,
     durationMs: number,
-    rec: any,
+    rec: PlaybackRecord | undefined,
   ) => {
     const d = devices.get(deviceId)!;
     const b = titles.get(broadcastId);
@@ -208,6 +227,24 @@ export function legacyCoverageReport(
 }
 
 // Selected by receive time as well as claimed start: a claim with an absurd start must still show.
+/** A rejected receipt with its broadcast's title, as the query reads it. */
+interface RejectedRecord {
+  receipt_id: string;
+  received_at: number;
+  device_id: string;
+  occurrence_id: string;
+  broadcast_id: string;
+  title: string | null;
+  result: string;
+  scheduled_start: number | null;
+  actual_start: number | null;
+  actual_end: number | null;
+  seconds_played: number;
+  reason: string | null;
+  rejection: RejectionReason;
+  rejection_detail: string | null;
+}
+
 function rejectedClaimsOf(
   db: Db,
   from: number,
@@ -221,7 +258,7 @@ function rejectedClaimsOf(
         WHERE r.state = 'rejected' AND ((r.scheduled_start >= ? AND r.scheduled_start < ?) OR (r.received_at >= ? AND r.received_at < ?))
         ORDER BY r.received_at, r.receipt_id`,
     )
-    .all(from, to, from, to) as any[];
+    .all(from, to, from, to) as RejectedRecord[];
   return recs
     .filter((r) => devices.has(r.device_id))
     .map((r) => {
@@ -312,5 +349,5 @@ export function legacyCoverageCsv(report: ReturnType<typeof legacyCoverageReport
     const rec = csvRecord(c);
     lines.push(CSV_COLUMNS.map((k) => csvCell(rec[k])).join(','));
   }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM so spreadsheet programs read Vietnamese as UTF-8
+  return `\uFEFF${lines.join('\r\n')}\r\n`; // BOM so spreadsheet programs read Vietnamese as UTF-8
 }

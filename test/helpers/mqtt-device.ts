@@ -2,15 +2,22 @@
 // says and when: births with a session number and the manifest version it holds, a last will, and
 // a record of the manifests, commands and hub births it receives.
 import mqtt, { type MqttClient } from 'mqtt';
-import { topics as makeTopics, type HubStatus } from '../../protocol/index.ts';
+import { topics as makeTopics, type HubStatus, type MessageTarget, type ScheduleItem } from '../../protocol/index.ts';
 
 export interface MqttDevice {
   client: MqttClient;
   /** Highest manifest version received, 0 before any. */
   manifestVersion(): number;
-  manifests: Array<{ version: number; items: any[]; at: number }>;
+  manifests: Array<{ version: number; items: ScheduleItem[]; at: number }>;
   /** Commands on its own command topic and, with `areas`, on those areas' command topics. */
-  commands: Array<{ type: string; body: any; at: number; topic: string; to: any }>;
+  /** A play-now carries its item, a stop its broadcast id. */
+  commands: Array<{
+    type: string;
+    body: { type: string; item?: ScheduleItem; broadcastId?: string };
+    at: number;
+    topic: string;
+    to: MessageTarget;
+  }>;
   hubBirths: HubStatus[];
   birth(session: number, manifestVersion?: number): Promise<void>;
   telemetry(): Promise<void>;
@@ -98,7 +105,7 @@ export async function connectMqttDevice(o: {
         .then(() => {}),
     drop: () => {
       client.options.reconnectPeriod = 0;
-      (client as any).stream.destroy();
+      (client as unknown as { stream: { destroy(): void } }).stream.destroy(); // mqtt.js keeps its socket in a field its types leave out
     },
     end: () => client.endAsync(true),
     async waitFor(check, timeoutMs, what) {

@@ -21,7 +21,7 @@ export interface ServerCert {
 }
 
 /** openssl's GeneralizedTime, e.g. 20260101000000Z. */
-const asn1 = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+const asn1 = (ms: number) => `${new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 
 function openssl(args: string[], cwd: string) {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

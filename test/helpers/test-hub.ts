@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseHubConfig } from '../../hub/config.ts';
+import { parseHubConfig, type HubConfig } from '../../hub/config.ts';
 import { startHub, type RunningHub } from '../../hub/main.ts';
 import { ApiClient } from '../../cli/api-client.ts';
 import type { Clock } from '../../protocol/index.ts';
@@ -33,7 +33,7 @@ export async function startTestHub(
     mqttHost: '127.0.0.1',
     dataDir: dir,
     adminPassword: ADMIN_PASSWORD,
-    logLevel: (process.env.TEST_HUB_LOG as any) ?? 'silent',
+    logLevel: (process.env.TEST_HUB_LOG as HubConfig['logLevel'] | undefined) ?? 'silent',
     ...overrides,
   });
   const hub = await startHub(config, undefined, { clock: opts.clock });

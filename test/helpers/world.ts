@@ -2,6 +2,7 @@
 // registered through the API (each with its enrolment token).
 import type { TestHub } from './test-hub.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import type { Device } from '../helpers/api-types.ts';
 
 export const DISTRICT = 'ha-noi/thanh-xuan';
 export const HA_DINH = `${DISTRICT}/ha-dinh`;
@@ -61,7 +62,7 @@ export function waitOnline(api: ApiClient, ids: string[], timeoutMs = 30_000) {
   return api.waitFor(
     async () => {
       const ds = await api.get('/api/v1/devices');
-      return ids.every((id) => ds.find((d: any) => d.id === id)?.online) ? ds : null;
+      return ids.every((id) => ds.find((d: Device) => d.id === id)?.online) ? ds : null;
     },
     timeoutMs,
     `devices ${ids.join(', ')} online`,

@@ -384,7 +384,7 @@ export const nearestLevel = (percent: number) =>
 
 function dotsDataOf(label: string, rows: string[]): Uint8Array {
   const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-  return ascii(label + hex2(rows.length) + hex2(rows[0]?.length ?? 0) + rows.map((r) => r + '\r').join(''));
+  return ascii(label + hex2(rows.length) + hex2(rows[0]?.length ?? 0) + rows.map((r) => `${r}\r`).join(''));
 }
 
 function concatLabel(label: string, content: Uint8Array): Uint8Array {

@@ -214,7 +214,7 @@ export class AlphaSimulator {
       case CMD.readDots: {
         this.stats.reads++;
         const f = this.files.get(label);
-        if (f?.type !== 'dots') return { command: CMD.writeDots, data: ascii(label + '0000') };
+        if (f?.type !== 'dots') return { command: CMD.writeDots, data: ascii(`${label}0000`) };
         return { command: CMD.writeDots, data: dotsData(label, f.rows) };
       }
       case CMD.readSpecial: {
@@ -335,7 +335,8 @@ export class AlphaSimulator {
     const f = this.files.get(label);
     if (f?.type !== 'dots') return null;
     const b = createBitmap(f.width, f.height);
-    f.rows.forEach((r, y) => [...r].forEach((c, x) => (b.data[y * f.width + x] = c === '0' ? 0 : 1)));
+    for (const [y, r] of f.rows.entries())
+      for (const [x, c] of [...r].entries()) b.data[y * f.width + x] = c === '0' ? 0 : 1;
     return b;
   }
 

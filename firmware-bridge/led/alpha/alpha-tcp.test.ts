@@ -4,7 +4,7 @@
 import { rejection } from '../../test-support/rejection.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHardware } from '../../create-hardware.ts';
-import { AlphaSimulator, startAlphaSimulator } from './alpha-simulator.ts';
+import { type AlphaSimulator, startAlphaSimulator } from './alpha-simulator.ts';
 import { AlphaLedBoard, type AlphaBoardStatus } from './alpha-led-board.ts';
 import { TcpStreamLink } from '../../transport/tcp-stream.ts';
 import { encodePacket, dotsData } from './protocol.ts';

@@ -17,7 +17,7 @@
 // Which of these a page gets, or why it is refused, is decided in page-view.ts (the web preview
 // uses the same function).
 import type { z } from 'zod';
-import { LedMessage, LedDisplayMode as LedDisplayModeSchema } from '../../../protocol/schemas.ts';
+import { LedMessage, type LedDisplayMode as LedDisplayModeSchema } from '../../../protocol/schemas.ts';
 
 type LedDisplayMode = z.infer<typeof LedDisplayModeSchema>;
 import { ledPagesToText, prepareLedLines } from '../text.ts';
@@ -90,7 +90,7 @@ export interface MessagePlan {
 export function textFileContent(mode: LedDisplayMode, seconds: number, body: Uint8Array): Uint8Array {
   return concat(
     Uint8Array.of(ESC),
-    ascii('0' + MODE_CODES[mode]),
+    ascii(`0${MODE_CODES[mode]}`),
     Uint8Array.of(SPEED_1 + speedFor(seconds) - 1),
     body,
   );
@@ -154,7 +154,7 @@ export function planMessage(input: z.input<typeof LedMessage>, s: AlphaTextSetti
   return {
     pages,
     memoryConfig: mem.join(''),
-    runSequence: 'SL' + pages.map((pg) => pg.textLabel).join(''),
+    runSequence: `SL${pages.map((pg) => pg.textLabel).join('')}`,
     messageText: ledPagesToText(pages.map((pg) => pg.lines)),
     expectedText: ledPagesToText(pages.map((pg) => pg.expectedLines)),
     warnings,
@@ -219,7 +219,7 @@ export function parseTextFile(content: Uint8Array, charset: Charset): ParsedText
     } else if (b === NO_HOLD) {
       // timing only
     } else if (b < 0x20) {
-      out.unknown.push('0x' + b.toString(16).padStart(2, '0').toUpperCase());
+      out.unknown.push(`0x${b.toString(16).padStart(2, '0').toUpperCase()}`);
     } else {
       cur.push(b);
     }

@@ -186,7 +186,7 @@ export function dotsData(label: string, rows: readonly string[]): Uint8Array {
   if (rows.some((r) => r.length !== width || !/^[0-8]*$/.test(r)))
     throw new RangeError('picture rows must be equal-length strings of 0-8');
   const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-  return ascii(label + hex2(height) + hex2(width) + rows.map((r) => r + '\r').join(''));
+  return ascii(label + hex2(height) + hex2(width) + rows.map((r) => `${r}\r`).join(''));
 }
 
 export function parseDotsData(

@@ -184,8 +184,8 @@ function baseGlyph(ch: string, m: FontMetrics): Glyph | null {
   const desc = src.desc ? parseRows(src.desc) : [];
   const width = Math.max(...body.map((r) => r.length), ...desc.map((r) => r.length));
   const rows = blank(width, m.lineHeight);
-  body.forEach((r, y) => r.forEach((on, x) => (rows[m.markRows + y]![x] = on)));
-  desc.forEach((r, y) => r.forEach((on, x) => (rows[m.markRows + m.bodyRows + y]![x] = on)));
+  for (const [y, r] of body.entries()) for (const [x, on] of r.entries()) rows[m.markRows + y]![x] = on;
+  for (const [y, r] of desc.entries()) for (const [x, on] of r.entries()) rows[m.markRows + m.bodyRows + y]![x] = on;
   return { width, rows };
 }
 
@@ -213,7 +213,7 @@ function composeGlyph(ch: string, m: FontMetrics): Glyph | null {
   let marks = [...nfd.slice(1)];
   // ơ ư: the horn is part of the base glyph (đ has no decomposition at all).
   if (marks.includes('\u031B')) {
-    base = (base + '\u031B').normalize('NFC');
+    base = `${base}\u031B`.normalize('NFC');
     marks = marks.filter((c) => c !== '\u031B');
   }
   if (marks.length === 0 || !marks.every((c) => MARKS[c])) return null;
@@ -237,12 +237,12 @@ function placeMarks(b: Glyph, base: string, marks: string[], m: FontMetrics): Gl
       for (const r of rows) while (r.length < need) r.push(false);
       width = need;
     }
-    mark.rows.forEach((r, dy) =>
-      [...r].forEach((c, dx) => {
+    for (const [dy, r] of mark.rows.entries()) {
+      for (const [dx, c] of [...r].entries()) {
         const y = top + dy;
         if (c === '#' && y >= 0 && y < rows.length) rows[y]![left + dx] = true;
-      }),
-    );
+      }
+    }
   };
   const centre = (mark: MarkSource) =>
     Math.max(0, Math.floor((b.width - Math.max(...mark.rows.map((r) => r.length))) / 2));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
-import { issueToken, login, revokeToken, createUser, listUsers, ROLES } from '../../auth/users.ts';
+import { issueToken, login, revokeToken, createUser, listUsers, ROLES, type Role } from '../../auth/users.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
@@ -78,12 +78,12 @@ export function authRoutes(ctx: HubContext) {
         username: z.string(),
         displayName: z.string().max(100).optional(),
         password: z.string().min(8).max(200),
-        role: z.enum(ROLES as [string, ...string[]]),
+        role: z.enum(ROLES as [Role, ...Role[]]),
         areaPath: z.string().optional(),
       }),
       async handler({ user, body, res }) {
         try {
-          const u = await createUser(ctx.db, body as any);
+          const u = await createUser(ctx.db, body);
           audit(ctx.db, user!.id, 'user.create', u.username, { role: u.role, scope: u.scope });
           res.status(201);
           return u;

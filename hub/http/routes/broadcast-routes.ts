@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import {
   BroadcastInput,
   BroadcastError,
@@ -32,7 +32,7 @@ import { DAY_MS as DAY } from '../../../protocol/index.ts';
 export const DEVICE_PAGE = 500;
 export const DEVICE_PAGE_MAX = 5000;
 
-export function broadcastRoutes(ctx: HubContext) {
+export function broadcastRoutes(ctx: HubContext): RouteDef[] {
   const guard = <T>(f: () => T): T => {
     try {
       return f();
@@ -56,7 +56,7 @@ export function broadcastRoutes(ctx: HubContext) {
   /** Quiet hours checked on the input before it is stored (new broadcasts and edits). */
   const quietDraft = (body: BroadcastInput, user: User) => {
     // (Targets outside the user's area are refused by createBroadcast/editBroadcast with a 403.)
-    if (body.priority !== 'normal' || !targetPaths(body as any).every((p) => withinScope(user.scope, p))) return;
+    if (body.priority !== 'normal' || !targetPaths(body).every((p) => withinScope(user.scope, p))) return;
     let draft: Broadcast | undefined;
     try {
       draft = draftBroadcast(ctx.db, body, user.id, ctx.clock.now(), leadOf(body));
@@ -76,7 +76,7 @@ export function broadcastRoutes(ctx: HubContext) {
     return presentBroadcast(b);
   };
 
-  const targetPaths = (b: Broadcast) => [
+  const targetPaths = (b: Pick<Broadcast, 'targets'>) => [
     ...b.targets.areas,
     ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? ''),
   ];
@@ -89,6 +89,25 @@ export function broadcastRoutes(ctx: HubContext) {
    * query (the plan's occurrences × the devices it reaches, joined with the devices and the admitted
    * receipts), and the states counted over the whole window.
    */
+  /** One row of `perDevice`'s query: an occurrence on a device, with its admitted receipt if any. */
+  interface DetailRecord {
+    occurrence_id: string;
+    start_at: number;
+    device_id: string;
+    device_name: string;
+    device_kind: string;
+    online: number;
+    receipt_id: string | null;
+    result: string | null;
+    actual_start: number | null;
+    actual_end: number | null;
+    seconds_played: number | null;
+    reason: string | null;
+    reason_code: string | null;
+    evidence: string;
+    state: string;
+  }
+
   function perDevice(b: Broadcast, from: number, to: number, page: { limit: number; offset: number }) {
     // Its own clash decisions show even before approval (a leader sees what the official chose).
     const shape = planShape(ctx.db, [b], from, to, undefined, [b.id]);
@@ -113,7 +132,7 @@ export function broadcastRoutes(ctx: HubContext) {
     };
     const rows = ctx.db
       .prepare(`${from_} ORDER BY d.id, o.start_at LIMIT @limit OFFSET @offset`)
-      .all({ ...params, ...page }) as any[];
+      .all({ ...params, ...page }) as DetailRecord[];
     const counts = ctx.db.prepare(`SELECT state, COUNT(*) AS n FROM (${from_}) GROUP BY state`).all(params) as Array<{
       state: string;
       n: number;

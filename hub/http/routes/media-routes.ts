@@ -1,7 +1,7 @@
 import path from 'node:path';
 import busboy from 'busboy';
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import { getMedia, isKnownOutput, listMedia, mediaWithFile } from '../../media/media-store.ts';
 import { createVisibility, deviceMayFetch } from '../../areas/visibility.ts';
 import { safeOriginalName } from '../../media/media-jobs.ts';
@@ -18,7 +18,7 @@ import {
   restoreMedia,
 } from '../../media/media-lifecycle.ts';
 
-export function mediaRoutes(ctx: HubContext) {
+export function mediaRoutes(ctx: HubContext): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -69,7 +69,7 @@ export function mediaRoutes(ctx: HubContext) {
                 originalName: safeOriginalName(info.filename),
                 uploadedBy: user!.id,
                 maxBytes: ctx.config.maxUploadBytes,
-                truncated: () => (stream as any).truncated === true,
+                truncated: () => stream.truncated === true,
               })
               .then(resolve, (e) => reject(new HttpError(e.status ?? 400, textOf(e))));
           });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, type RouteDef } from '../route.ts';
 import type { Response } from 'express';
 import {
   BadCursorError,
@@ -53,7 +53,9 @@ const PageQuery = z.object({
 
 /** Checks the area against the user's scope and the period, then plans the report (coverageScope). */
 export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof ReportQuery>): CoverageScope {
-  const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
+  const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as
+    | { path: string }
+    | undefined;
   const area = query.area || user.scope || root?.path;
   if (!area) throw new HttpError(400, msg('area.none'));
   if (!withinScope(user.scope, area))
@@ -107,7 +109,7 @@ async function sendCsv(ctx: HubContext, scope: CoverageScope, res: Response, lan
   }
 }
 
-export function reportRoutes(ctx: HubContext) {
+export function reportRoutes(ctx: HubContext): RouteDef[] {
   return [
     route({
       method: 'get',

@@ -2,7 +2,7 @@
 // reading itself, which becomes a media item like an upload (same pipeline, same states).
 import { z } from 'zod';
 import { route, HttpError, UpstreamError } from '../route.ts';
-import { getMedia } from '../../media/media-store.ts';
+import { getMedia, type MediaItem } from '../../media/media-store.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { audit } from '../../audit.ts';
 import { TtsError } from '../../tts/engine.ts';
@@ -78,7 +78,7 @@ export function ttsRoutes(ctx: HubContext) {
             throw new HttpError(404, msg('media.not-found', { id: body.regenerates }));
           if (!old.tts) throw new HttpError(400, msg('tts.not-from-text', { id: old.id }));
         }
-        let item;
+        let item: MediaItem;
         try {
           item = await ctx.tts.generate({
             text: body.text,

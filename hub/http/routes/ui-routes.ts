@@ -28,10 +28,32 @@ import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/audio.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
 import { audit } from '../../audit.ts';
-import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
+import {
+  clashesToDecide,
+  decideClash,
+  DecisionError,
+  type DecisionResult,
+  standingDecision,
+} from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
 import { DAY_MS as DAY } from '../../../protocol/index.ts';
+
+/** One occurrence on the schedule page (GET /api/v1/schedule). */
+export interface DayOccurrence {
+  broadcastId: string;
+  title: string;
+  priority: Broadcast['priority'];
+  status: Broadcast['status'];
+  start: string;
+  end: string;
+  durationMs: number;
+  recurring: boolean;
+  hasAudio: boolean;
+  hasLed: boolean;
+  targets: Broadcast['targets'];
+  leftOffDevices: string[];
+}
 
 export function uiRoutes(ctx: HubContext) {
   const waveforms = createWaveforms({
@@ -113,7 +135,7 @@ export function uiRoutes(ctx: HubContext) {
           b.createdBy === user!.id ||
           (user!.role !== 'operator' && pathsOf(b).every((p) => withinScope(user!.scope, p)));
         if (!mayDecide) throw new HttpError(403, msg('decision.not-allowed'));
-        let result;
+        let result: DecisionResult;
         try {
           result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith, ctx.clock.now());
         } catch (e) {
@@ -157,7 +179,7 @@ export function uiRoutes(ctx: HubContext) {
           throw new HttpError(400, textOf(e));
         }
         if (to <= from || to - from > 42 * DAY) throw new HttpError(400, msg('schedule.bad-window'));
-        const out: any[] = [];
+        const out: DayOccurrence[] = [];
         const shown = listBroadcasts(ctx.db, { limit: 5000 }).filter(
           (b) => (b.status === 'approved' || b.status === 'submitted') && (!area || related(b, area)),
         );
@@ -177,8 +199,8 @@ export function uiRoutes(ctx: HubContext) {
               title: b.title,
               priority: b.priority,
               status: b.status,
-              start: formatVn(s),
-              end: formatVn(s + b.durationMs),
+              start: formatVn(s)!, // a number in, never null out
+              end: formatVn(s + b.durationMs)!,
               durationMs: b.durationMs,
               recurring: !!b.rrule,
               hasAudio: b.mediaId !== null,
@@ -299,10 +321,13 @@ export function uiRoutes(ctx: HubContext) {
       access: 'user',
       handler: () =>
         Object.fromEntries(
-          (ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [
-            u.id,
-            u.display_name || u.username,
-          ]),
+          (
+            ctx.db.prepare('SELECT id, display_name, username FROM users').all() as Array<{
+              id: number;
+              display_name: string | null;
+              username: string;
+            }>
+          ).map((u) => [u.id, u.display_name || u.username]),
         ),
     }),
   ];
