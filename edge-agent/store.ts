@@ -13,7 +13,7 @@
 // measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { DAY_MS as DAY, ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
+import { DAY_MS as DAY, type ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
 
 /** Results of occurrences are remembered this long so an old manifest never makes one play twice. */
 const RESULT_RETENTION_MS = 14 * DAY;

@@ -4,5 +4,5 @@
 
 /** True if `path` is `scope` itself or lies below it. A null scope covers everything. */
 export function withinScope(scope: string | null, path: string): boolean {
-  return scope === null || path === scope || path.startsWith(scope + '/');
+  return scope === null || path === scope || path.startsWith(`${scope}/`);
 }

@@ -164,7 +164,7 @@ const COMPILED = Object.fromEntries(
 
 /** The topic of `kind` for `params`; throws naming the bad or missing id. */
 export function topicOf<K extends Kind>(kind: K, params: TopicParams<K>, prefix = DEFAULT_TOPIC_PREFIX): string {
-  let out = prefix + '/';
+  let out = `${prefix}/`;
   for (const s of COMPILED[kind]) {
     if (typeof s === 'string') {
       out += s;
@@ -236,7 +236,7 @@ export function matchTopic(
   topic: string,
   prefix = DEFAULT_TOPIC_PREFIX,
 ): { kind: Kind; deviceId?: string; areaPath?: string } | null {
-  if (!topic.startsWith(prefix + '/')) return null;
+  if (!topic.startsWith(`${prefix}/`)) return null;
   const rest = topic.slice(prefix.length + 1).split('/');
   for (const kind of KINDS) {
     const levels = LEVELS[kind];

@@ -81,7 +81,7 @@ export async function login(
   password: string,
   now: number,
 ): Promise<{ token: string; user: User } | null> {
-  const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as any;
+  const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRecord | undefined;
   // Hash even for unknown users so timing does not reveal which usernames exist.
   const ok = await verifyPassword(password, r?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA');
   if (!r || !ok) return null;
@@ -105,7 +105,9 @@ export function issueToken(
 
 /** The token's user, unless the token is unknown or expired at `now`. */
 export function userForToken(db: Db, token: string, now: number): User | undefined {
-  const r = db.prepare('SELECT user_id, expires_at FROM tokens WHERE token_hash = ?').get(sha(token)) as any;
+  const r = db.prepare('SELECT user_id, expires_at FROM tokens WHERE token_hash = ?').get(sha(token)) as
+    | { user_id: number; expires_at: number | null }
+    | undefined;
   if (!r || (r.expires_at !== null && r.expires_at < now)) return undefined;
   return getUser(db, r.user_id);
 }

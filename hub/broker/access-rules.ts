@@ -55,7 +55,7 @@ const acl = (acltype: string, topic: string): Acl => ({ acltype, topic, allow: t
 function pattern(kind: Kind, prefix: string): string {
   const p: string = TOPIC_TABLE[kind].pattern;
   const area = p.indexOf('{areaPath}');
-  return `${prefix}/${(area < 0 ? p : p.slice(0, area) + '#').replace('{deviceId}', '+')}`;
+  return `${prefix}/${(area < 0 ? p : `${p.slice(0, area)}#`).replace('{deviceId}', '+')}`;
 }
 
 /** The Mosquitto role of a device: exactly what mayPublish/maySubscribe allow it. */

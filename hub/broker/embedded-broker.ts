@@ -137,7 +137,11 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     done(null);
   };
 
-  broker.authorizeSubscribe = (client: Client, sub: any, done: (e: Error | null, s?: any) => void) => {
+  broker.authorizeSubscribe = (
+    client: Client,
+    sub: Subscription,
+    done: (e: Error | null, s?: Subscription | null) => void,
+  ) => {
     const who = principal(client);
     const allowed = who !== null && maySubscribe(who, sub.topic, prefix);
     if (!allowed) refuse(`${client.id} subscribed to ${sub.topic}`);

@@ -192,7 +192,8 @@ export async function enrolDevice(
     | DeviceRecord
     | undefined;
   if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
-  if (r.enrol_expires_at === null || r.enrol_expires_at < hub.now()) throw new EnrolmentError(msg('enrol.token-expired'));
+  if (r.enrol_expires_at === null || r.enrol_expires_at < hub.now())
+    throw new EnrolmentError(msg('enrol.token-expired'));
   let publicKeyPem: string;
   try {
     const key = input.publicKey.includes('BEGIN')

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { generateSigningKeys, signReceipt, systemClock, topics, type Receipt } from '../../protocol/index.ts';
-import { openDatabase, type Db } from '../db/database.ts';
+import { openDatabase } from '../db/database.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../signing.ts';
 import { createIngest } from './ingest.ts';
 import { seedIngestWorld, type IngestWorld } from '../../test/helpers/ingest-world.ts';

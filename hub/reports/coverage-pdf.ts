@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { PLAYBACK_RESULTS, REJECTION_WORDS, RESULT_SHORT_WORDS, wordOf } from '../text/index.ts';
-import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim, Result } from './coverage.ts';
+import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim } from './coverage.ts';
 
 const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');

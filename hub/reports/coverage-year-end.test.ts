@@ -11,7 +11,6 @@ import { VN_OFFSET_MS } from '../time.ts';
 import { DISTRICT, seedCoverageDb } from '../../test/helpers/coverage-db.ts';
 import { coverageRows, coverageSummary } from './coverage.ts';
 
-const H = 3600_000;
 const GRACE = 15 * 60_000;
 const vn = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => Date.UTC(y, mo - 1, d, h, mi, s) - VN_OFFSET_MS;
 const DEC_1 = vn(2026, 12, 1); // seeded for 32 days: December and New Year's Day

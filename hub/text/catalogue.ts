@@ -29,7 +29,7 @@ export type MessageCode = keyof typeof CATALOGUE;
 export type MessageParams<C extends MessageCode> = (typeof CATALOGUE)[C] extends Entry<infer P> ? P : never;
 /** The parameters argument: optional when the message takes none. */
 export type MessageArgs<C extends MessageCode> =
-  {} extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+  Record<never, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
 
 /** Renders a catalogue message in both languages. */
 export function msg<C extends MessageCode>(code: C, ...[params]: MessageArgs<C>): Message {

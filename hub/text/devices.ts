@@ -1,6 +1,5 @@
 // Devices and enrolment, areas created through the API.
 import { def } from './message.ts';
-import { inner } from './words.ts';
 
 /** What a slug names, in Vietnamese. */
 const SLUG_WHAT_VI = { 'area slug': 'Mã khu vực (slug)', 'device id': 'Mã thiết bị' } as const;

@@ -81,7 +81,10 @@ try {
       events: new EventEmitter(),
       clock: { ...systemClock, now: () => w.receivedAt },
       mqtt: {
-        publish: async (_t, payload) => void ((acked += JSON.parse(payload).body.receiptIds.length), ackMessages++),
+        publish: async (_t, payload) => {
+          acked += JSON.parse(payload).body.receiptIds.length;
+          ackMessages++;
+        },
       },
       counters: { message() {}, rejected() {}, receipt() {}, receiptRejected() {}, rateLimited() {} },
     });

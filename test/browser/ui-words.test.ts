@@ -102,7 +102,7 @@ beforeAll(async () => {
     rejected: {},
     amplifier: { powered: true, currentMa: 1234.5, temperatureC: 41.6, faults: [], zones: [] },
   };
-  recordTelemetry(t.hub.ctx.db, telemetry as any, Date.now());
+  recordTelemetry(t.hub.ctx.db, telemetry, Date.now());
   browser = await launchBrowser();
   base = t.hub.httpUrl;
 }, 120_000);
