@@ -39,11 +39,9 @@ export class StreamFanout {
     if (this.ended) return;
     this.stats.bytesIn += chunk.length;
     for (const page of this.splitter.push(chunk)) {
-      if (!this.headersDone && page.header) {
-        this.headers.push(page.bytes);
-        continue;
-      }
-      this.headersDone = true;
+      // Header pages go to whoever listens now, and are kept for whoever joins later.
+      if (!this.headersDone && page.header) this.headers.push(page.bytes);
+      else this.headersDone = true;
       for (const [id, out] of this.listeners) this.send(id, out, page.bytes);
     }
   }

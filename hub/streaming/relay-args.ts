@@ -25,6 +25,8 @@ export const isHls = (url: string) => /\.m3u8?(?:$|[?#])/i.test(url);
  *   byte comes for 10 s, so a dead upstream ends the relay rather than hanging it.
  * - loudnorm in single pass (dynamic mode) works on live input; its 3 s look-ahead is why the hub
  *   starts the pull a few seconds before the occurrence (relay-streams.ts, PREROLL_MS).
+ * - Constrained VBR: a data plan is billed by the byte, and unconstrained VBR overshoots on steady
+ *   tones (about 39 kb/s for a sine at 24k here; 26 kb/s constrained, Ogg pages included).
  * - Ogg pages of 200 ms: a listener joining late waits at most that long for a page to start from.
  */
 export function relayFfmpegArgs(o: RelayArgsOptions): string[] {
@@ -55,6 +57,8 @@ export function relayFfmpegArgs(o: RelayArgsOptions): string[] {
     'libopus',
     '-b:a',
     `${kbps}k`,
+    '-vbr',
+    'constrained',
     '-application',
     'audio',
     '-page_duration',
