@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { RELAY_FALLBACKS, type MediaRef, type RelayRef } from '../../protocol/index.ts';
 import { LocalizedError, msg } from '../messages.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../time.ts';
+import { parseHhmm } from '../schedule/quiet-hours.ts';
 import { occurrencesBetween, validateRecurrence } from '../broadcasts/recurrence.ts';
 
 /** The codec the hub serves relays in (docs/relay.md): Opus in Ogg, mono, 24 kb/s. */
@@ -22,7 +23,7 @@ export const RelayInput = z.object({
     .min(5)
     .max(MAX_RELAY_MS / 1000)
     .optional(),
-  endsAt: z.string().trim().max(5).optional(),
+  endsAt: z.string().trim().max(20).optional(),
   fallback: z.enum(RELAY_FALLBACKS).default('silence'),
   /** the station ident's media, for the fallback 'ident' */
   identMediaId: z.number().int().positive().optional(),
@@ -55,8 +56,11 @@ export function validateRelayUrl(text: string): string {
 
 /** "05:30" → minutes after midnight, or null when it is not a 24-hour time of day. */
 export function parseTimeOfDay(text: string): number | null {
-  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
-  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+  try {
+    return parseHhmm(text);
+  } catch {
+    return null;
+  }
 }
 
 const DAY_MS = 86_400_000;
