@@ -94,6 +94,7 @@ export async function startIcecast(): Promise<Icecast> {
 }
 
 export interface Feeder {
+  pid: number | undefined;
   stop(): Promise<void>;
   /** SIGKILL: the source vanishes mid-stream, as a crashed encoder would */
   kill(): Promise<void>;
@@ -129,6 +130,7 @@ export function feedTone(ffmpegPath: string, ice: Icecast, mount: string, freque
   );
   child.stderr!.resume();
   return {
+    pid: child.pid,
     stop: () => stopChild(child),
     kill: () =>
       child.exitCode !== null || child.signalCode !== null
