@@ -126,6 +126,8 @@ describe('the relay player', () => {
     expect(r.airedMs).toBeLessThan(3000);
     expect(r.fallback).toBe('ident');
     expect(r.fallbackMs).toBeGreaterThan(1000); // the 1 s ident, looped
+    // in real time: the stream's audio, then the ident, make up the occurrence
+    expect(Math.abs(r.airedMs + r.fallbackMs - 5000)).toBeLessThan(1500);
     expect(Date.now() - t0).toBeLessThan(7000); // and no longer than planned
   }, 20_000);
 

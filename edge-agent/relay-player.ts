@@ -55,7 +55,11 @@ export interface RelayPlayResult {
 export const END_SLACK_MS = 1500;
 const RETRY_MS = 500;
 
-/** ffmpeg arguments that decode a live stream from stdin; asetpts counts time from the first sample. */
+/**
+ * ffmpeg arguments that decode a live stream from stdin. `-re` keeps it to real time when the hub
+ * sends a burst (the tail an upstream's end flushes out of loudnorm), as a sound card would;
+ * asetpts counts time from the first sample, whatever point of the stream the device joined at.
+ */
 export function relayDecodeArgs(output: string): string[] {
   const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
   return [
@@ -64,6 +68,7 @@ export function relayDecodeArgs(output: string): string[] {
     '-loglevel',
     'error',
     '-stats',
+    '-re',
     '-i',
     'pipe:0',
     '-vn',
@@ -130,15 +135,18 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   const endTimer = setTimeout(() => end.abort(), Math.max(0, o.endAtDeviceMs - now()));
   try {
     if (o.signal.aborted) onAbort();
+    // Why the stream was lost; when is the moment its audio stopped (after the decoder played out
+    // what it held), so aired + fallback make up the occurrence.
     const lost = (why: string) => {
-      if (result.lostAt === null && !end.signal.aborted && now() < o.endAtDeviceMs - END_SLACK_MS) {
-        result.lostAt = now();
-        result.lostReason = why;
-      }
+      if (result.lostReason === null && !end.signal.aborted) result.lostReason = why;
     };
     const c = await connect(item, o, o.endAtDeviceMs, end.signal);
     if ('error' in c) lost(c.error);
     else await decode(c.res, o, result, end.signal, lost);
+    if (result.lostReason !== null) {
+      if (end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS) result.lostReason = null;
+      else result.lostAt = now();
+    }
     // The rest of the occurrence: the fallback, until the planned end or a stop.
     if (result.lostAt !== null && !end.signal.aborted) await airFallback(o, result, end.signal);
     return result;
@@ -218,12 +226,11 @@ async function decode(
     clearInterval(stall);
     child.stdin.end();
   }
-  // Let the decoder drain what it holds (the stream ended or stalled), then stop it.
-  const drained = setTimeout(stop, 2000);
+  // The stream ended: the decoder plays out what it holds (up to the planned end, when the signal
+  // stops it); a stalled one was stopped above.
   result.exitCode = await closed;
-  clearTimeout(drained);
   signal.removeEventListener('abort', stop);
-  if (result.exitCode !== 0 && result.exitCode !== null && !signal.aborted && result.lostAt === null) {
+  if (result.exitCode !== 0 && result.exitCode !== null && !signal.aborted && result.lostReason === null) {
     const said = stderrTail
       .split(/[\r\n]+/)
       .filter((l) => l.trim() && !/time=/.test(l))

@@ -161,6 +161,8 @@ describe('a relay (tiếp âm) from a local Icecast2', () => {
       expect(relay.secondsAired).toBeLessThan(RELAY_S * 0.75);
       expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(RELAY_S, 0);
       expect(relay.fallbackSeconds).toBeGreaterThan(1);
+      // the stream, then the ident, in real time: together about the planned length
+      expect(Math.abs(relay.secondsAired + relay.fallbackSeconds - RELAY_S)).toBeLessThan(2.5);
       expect(relay.lostAt).toBeGreaterThan(start);
       expect(relay.lostAt).toBeLessThan(start + RELAY_S * 1000);
       expect(d.secondsPlayed).toBeCloseTo(relay.secondsAired, 1);
