@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { spawnTied } from '../../firmware-bridge/audio/tied-spawn.ts';
 import type { Db } from '../db/database.ts';
-import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
+import { getBroadcast, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { owedAt } from '../broadcasts/plan.ts';
 import { occurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { StreamFanout, type FanoutStats } from './fanout.ts';
@@ -80,7 +80,12 @@ export class RelayStreams {
     if (this.timer) clearTimeout(this.timer);
     const now = this.now();
     const due = new Map<string, { b: Broadcast; startAt: number }>();
-    const relays = liveBroadcasts(this.deps.db).filter((b) => b.relay);
+    // Only approved relays, read every few seconds: not every approved broadcast.
+    const relays = (
+      this.deps.db.prepare("SELECT id FROM broadcasts WHERE status = 'approved' AND relay IS NOT NULL").all() as Array<{
+        id: string;
+      }>
+    ).map((r) => getBroadcast(this.deps.db, r.id)!);
     for (const b of relays) {
       // What starts before the next look (with its preroll), or started and has not ended.
       for (const s of occurrencesBetween(b, now - MAX_RELAY_MS, now + PREROLL_MS + this.pollMs + 1000)) {
