@@ -6,6 +6,7 @@ import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, type World } from '../../test/helpers/world.ts';
 import { getBroadcast } from '../broadcasts/broadcasts.ts';
 import { planOccurrences } from '../broadcasts/plan.ts';
+import { formatVn } from '../time.ts';
 
 let t: TestHub;
 let w: World;
@@ -35,6 +36,8 @@ const relay = (r: Record<string, unknown>, when: Record<string, unknown> = { sta
   relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', ...r },
   ...when,
 });
+/** A day in Vietnam some days from now (the checks look at the coming weeks). */
+const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * 86_400_000)!.slice(0, 10);
 const DAILY_5AM = 'DTSTART:20990101T050000\nRRULE:FREQ=DAILY;COUNT=3';
 
 describe('a relay broadcast', () => {
@@ -84,6 +87,40 @@ describe('a relay broadcast', () => {
       code: 'relay.ident-needs-media',
     });
     expect((await post(relay({ endsAt: '5:30pm' }))).body).toMatchObject({ code: 'relay.ends-at-invalid' });
+  });
+
+  it('keeps the quiet hours like any bulletin: a normal relay at 23:00 is refused, a priority one is not', async () => {
+    const q = await fetch(`${t.hub.httpUrl}/api/v1/quiet-hours`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${(w.leader as unknown as { token: string }).token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ areaPath: HA_DINH, start: '22:00', end: '04:30' }),
+    });
+    expect(q.status).toBe(201);
+    const late = relay({ endsAt: '23:30' }, { startsAt: `${vnDay(3)}T23:00` });
+    const r = await post(late);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('quiet-hours');
+    expect(r.body.errorVi).toMatch(/không được phát trong giờ yên tĩnh/);
+    expect((await post({ ...late, priority: 'priority' })).status).toBe(201);
+  });
+
+  it('is checked for clashes like any bulletin, for its whole length', async () => {
+    // A second relay half an hour into the first overlaps it on the same loudspeaker.
+    const first = await post(relay({ seconds: 3600 }, { startsAt: `${vnDay(4)}T05:00` }));
+    await w.leader.post(`/api/v1/broadcasts/${first.body.id}/approve`, {});
+    const res2 = await fetch(`${t.hub.httpUrl}/api/v1/broadcasts/check`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${(w.official as unknown as { token: string }).token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(relay({ seconds: 600 }, { startsAt: `${vnDay(4)}T05:30` })),
+    });
+    const clash = (await res2.json()) as any;
+    expect(JSON.stringify(clash)).toContain(first.body.id);
   });
 
   it('serves its stream to devices only', async () => {
