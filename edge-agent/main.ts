@@ -98,6 +98,7 @@ function capabilitiesFor(hardware: Hardware): string[] {
       'audio',
       'opus',
       'mp3',
+      'relay',
       `audio-output:${p.audioOutput}`.slice(0, 40),
       `amplifier:${a.driver}`,
       ...(readback ? ['amplifier-readback'] : []),
@@ -174,6 +175,12 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         media,
         log: log.child({ part: 'speaker' }),
         clock,
+        // Relays (tiếp âm) are streamed from the hub with the same credentials as media downloads.
+        relayStreams: {
+          hubUrl: config.hubUrl,
+          fetch: trust.fetch,
+          authorization: `Basic ${Buffer.from(`${identity.mqttUsername}:${identity.mqttPassword}`).toString('base64')}`,
+        },
       });
     } else {
       output = new LedOutput({ board: hw.ledBoard!, log: log.child({ part: 'led' }), clock });
@@ -231,11 +238,13 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       media.want(
         store.items().flatMap((s) => {
           const ref = output.mediaFor(s.item);
-          return ref ? [{ ref, neededAt: s.dueAt }] : [];
+          // A relay's station ident is downloaded ahead too, but a relay never waits for it.
+          const ident = output.kind === 'speaker' ? s.item.relay?.fallbackMedia : undefined;
+          return [ref, ident].flatMap((r) => (r ? [{ ref: r, neededAt: s.dueAt }] : []));
         }),
       );
 
-    const appliesHere = (item: ScheduleItem) => (output.kind === 'speaker' ? !!item.media : !!item.led);
+    const appliesHere = (item: ScheduleItem) => (output.kind === 'speaker' ? !!item.media || !!item.relay : !!item.led);
 
     const handlers: HubMessageHandlers = {
       schedule(body, env) {

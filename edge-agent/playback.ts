@@ -12,6 +12,8 @@ export interface PlaybackContext {
   onStarted(deviceMs: number): void;
   /** called as playback advances (ms of content played) */
   onProgress(playedMs: number): void;
+  /** device ms → hub ms (the relay evidence's lostAt is in hub time) */
+  toHubTime?(deviceMs: number): number;
 }
 
 export interface PlaybackOutcome {

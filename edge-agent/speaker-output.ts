@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import type { Clock, MediaRef, ReasonCode, ScheduleItem, TimerHandle } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
 import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
-import { playFile } from './player.ts';
+import { playFile, type PlayResult } from './player.ts';
+import { playRelay, type RelayPlayResult, type RelayStreamAccess } from './relay-player.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep } from './backoff.ts';
 import { clip, type Evidence, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
@@ -39,10 +40,17 @@ export interface SpeakerOutputDeps {
   /** the device clock: start times, waits and the times in the outcome */
   clock: Clock;
   sampleEveryMs?: number;
+  /** how to reach the hub's relay streams (tiếp âm); without it a relay item fails */
+  relayStreams?: RelayStreamAccess;
 }
 
 /** Share of the media's duration that must be decoded for "played". */
 export const PLAYED_FRACTION = 0.95;
+/**
+ * The same for a relay that was never lost: joining a live stream costs the decoder's start (about
+ * half a second here), which is not a fault. The hub's bar for 'played' is 90 % (admission.ts).
+ */
+export const RELAY_PLAYED_FRACTION = 0.92;
 
 type AmplifierEvidence = NonNullable<Evidence['amplifier']>;
 
@@ -123,6 +131,8 @@ function shortError(e: unknown): string {
 
 export class SpeakerOutput implements PlaybackOutput {
   readonly kind = 'speaker' as const;
+  /** the last file aired in full: a relay's 'last-bulletin' fallback */
+  private lastAired: MediaRef | null = null;
 
   constructor(private readonly deps: SpeakerOutputDeps) {}
 
@@ -152,6 +162,20 @@ export class SpeakerOutput implements PlaybackOutput {
     }
   }
 
+  /** The file a relay falls back to: its station ident, or the last bulletin aired here; null for silence. */
+  private async fallbackFile(item: ScheduleItem): Promise<string | null> {
+    const relay = item.relay!;
+    const ref =
+      relay.fallback === 'ident'
+        ? (relay.fallbackMedia ?? null)
+        : relay.fallback === 'last-bulletin'
+          ? this.lastAired
+          : null;
+    if (!ref) return null;
+    const check = await this.deps.media.verify(ref);
+    return check.ok ? this.deps.media.fileFor(ref) : null;
+  }
+
   async play(item: ScheduleItem, ctx: PlaybackContext): Promise<PlaybackOutcome> {
     const { amplifier, settings, log } = this.deps;
     const outcome: PlaybackOutcome = { result: 'failed', startedAt: null, endedAt: null, playedMs: 0, evidence: {} };
@@ -162,11 +186,25 @@ export class SpeakerOutput implements PlaybackOutput {
       reasonCode,
     });
     const media = item.media;
-    if (!media) return fail('the item has no audio, and this device is a loudspeaker');
-    const check = await this.deps.media.verify(media);
-    if (!check.ok) return fail(check.reason, 'media-missing');
-    const file = this.deps.media.fileFor(media);
-    const decoder = clip(`ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`, 200);
+    const relay = item.relay;
+    if (!media && !relay) return fail('the item has no audio, and this device is a loudspeaker');
+    if (relay && !this.deps.relayStreams) return fail('this agent was started without access to relay streams');
+    let file = '';
+    if (media) {
+      const check = await this.deps.media.verify(media);
+      if (!check.ok) return fail(check.reason, 'media-missing');
+      file = this.deps.media.fileFor(media);
+    }
+    const fallbackFile = relay ? await this.fallbackFile(item) : null;
+    /** what must be decoded for 'played': of the file's length, or of the relay's planned length */
+    const playedMinMs = media ? PLAYED_FRACTION * media.durationMs : RELAY_PLAYED_FRACTION * item.durationMs;
+    const lengthMs = media ? media.durationMs : item.durationMs;
+    const decoder = clip(
+      relay
+        ? `ffmpeg (${this.deps.ffmpeg.source}) ← hub stream ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
+        : `ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`,
+      200,
+    );
 
     let aborted = false;
     try {
@@ -193,12 +231,29 @@ export class SpeakerOutput implements PlaybackOutput {
       outcome.startedAt = this.deps.clock.now();
       ctx.onStarted(outcome.startedAt);
       sampler.start();
-      const r = await playFile(file, {
-        ffmpegPath: this.deps.ffmpeg.path,
-        output: this.deps.audioOutput,
-        signal: ctx.signal,
-        onProgress: (ms) => ctx.onProgress(ms),
-      });
+      let r: PlayResult;
+      let relayed: RelayPlayResult | null = null;
+      if (relay) {
+        relayed = await playRelay(item, {
+          ffmpegPath: this.deps.ffmpeg.path,
+          output: this.deps.audioOutput,
+          access: this.deps.relayStreams!,
+          clock: this.deps.clock,
+          endAtDeviceMs: ctx.startAtDeviceMs + item.durationMs,
+          signal: ctx.signal,
+          onProgress: (ms) => ctx.onProgress(ms),
+          fallbackFile,
+          fallback: relay.fallback,
+        });
+        r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
+      } else {
+        r = await playFile(file, {
+          ffmpegPath: this.deps.ffmpeg.path,
+          output: this.deps.audioOutput,
+          signal: ctx.signal,
+          onProgress: (ms) => ctx.onProgress(ms),
+        });
+      }
       outcome.endedAt = this.deps.clock.now();
       await sampler.sample(); // one last read-back while the audio is still at the input
       this.deps.feedAudio?.(false);
@@ -212,11 +267,25 @@ export class SpeakerOutput implements PlaybackOutput {
           decoder,
           exitCode: r.exitCode,
           decodedMs: Math.max(0, Math.round(r.decodedMs)),
-          mediaSha256: media.sha256,
+          ...(media ? { mediaSha256: media.sha256 } : {}),
           ...(r.error ? { error: clip(r.error, 500) } : {}),
         },
         amplifier: amp,
+        ...(relayed ? { relay: relayEvidence(relayed, item.durationMs, (t) => ctx.toHubTime?.(t) ?? t) } : {}),
       };
+      // A relay whose upstream was lost is 'partial' (or 'failed' with nothing aired), for that reason.
+      const upstreamLost = (): PlaybackOutcome | null =>
+        relayed?.lostAt != null
+          ? {
+              ...outcome,
+              result: relayed.airedMs > 0 ? 'partial' : 'failed',
+              reasonCode: 'upstream-lost',
+              reason: clip(
+                `relay: ${(relayed.airedMs / 1000).toFixed(1)} of ${(item.durationMs / 1000).toFixed(1)} s aired; lost: ${relayed.lostReason}; ${relayed.fallback} aired instead`,
+                500,
+              ),
+            }
+          : null;
       const faults = amp.faults.length ? ` (faults: ${amp.faults.join(', ')})` : '';
       if (r.stopped) return { ...outcome, result: 'partial', reason: 'stopped' };
       if (r.error) return fail(clip(`ffmpeg failed: ${r.error}`, 500), 'player-error');
@@ -230,11 +299,13 @@ export class SpeakerOutput implements PlaybackOutput {
         // A relay board: it can only say its relays are on. Not evidence of sound; say so.
         if (!amp.powered)
           return fail(clip(`the amplifier's power relay read back off while playing${faults}`, 500), 'amplifier-fault');
-        if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
+        const lostRelay = upstreamLost();
+        if (lostRelay) return lostRelay;
+        if (r.decodedMs < playedMinMs) {
           return {
             ...outcome,
             result: 'partial',
-            reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s; amplifier current not measured`,
+            reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(lengthMs / 1000).toFixed(1)} s; amplifier current not measured`,
           };
         }
         return {
@@ -264,13 +335,16 @@ export class SpeakerOutput implements PlaybackOutput {
           'amplifier-fault',
         );
       }
-      if (r.decodedMs < PLAYED_FRACTION * media.durationMs) {
+      const lostRelay = upstreamLost();
+      if (lostRelay) return lostRelay;
+      if (r.decodedMs < playedMinMs) {
         return {
           ...outcome,
           result: 'partial',
-          reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(media.durationMs / 1000).toFixed(1)} s`,
+          reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(lengthMs / 1000).toFixed(1)} s`,
         };
       }
+      if (media) this.lastAired = media;
       const errs = readErrors(sampler);
       return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };
     } finally {
@@ -284,6 +358,19 @@ export class SpeakerOutput implements PlaybackOutput {
       }
     }
   }
+}
+
+/** The receipt's account of a relay: seconds of the stream aired, seconds lost, and what aired instead. */
+function relayEvidence(r: RelayPlayResult, plannedMs: number, toHubTime: (deviceMs: number) => number) {
+  const aired = Math.min(r.airedMs, plannedMs);
+  return {
+    secondsAired: Math.round(aired) / 1000,
+    secondsLost: r.lostAt === null ? 0 : Math.round(Math.max(0, plannedMs - aired)) / 1000,
+    fallback: r.fallback,
+    fallbackSeconds: Math.round(r.fallbackMs) / 1000,
+    lostAt: r.lostAt === null ? null : Math.round(toHubTime(r.lostAt)),
+    bytes: r.bytes,
+  };
 }
 
 /** "; 2 amplifier read-backs failed during playback: <first error>", or "" when none failed. */

@@ -300,6 +300,7 @@ export class Timeline {
       .play(item, {
         signal: cur.abort.signal,
         startAtDeviceMs: clock.toDeviceTime(Math.max(item.startAt, p.dueAt)),
+        toHubTime: (deviceMs) => clock.toHubTime(deviceMs),
         onStarted: (deviceMs) => {
           store.markAudible(occ, Math.round(clock.toHubTime(deviceMs)));
           events.emit('playing', {

@@ -11,6 +11,7 @@ import type { DeviceAccess } from './broker/device-access.ts';
 import type { DeviceRevoker } from './devices/revocation.ts';
 import type { TtsService } from './tts/tts-service.ts';
 import type { Clock } from '../protocol/index.ts';
+import type { RelayStreams } from './streaming/relay-streams.ts';
 
 export interface HubContext {
   db: Db;
@@ -19,6 +20,8 @@ export interface HubContext {
   config: HubConfig;
   signer: HubSigner;
   dispatcher: Dispatcher;
+  /** Relay (tiếp âm) occurrences the hub pulls and serves to its devices. */
+  relays: RelayStreams;
   media: MediaJobs;
   /** Typed bulletins: text to speech into the media pipeline. */
   tts: TtsService;

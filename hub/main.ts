@@ -27,6 +27,8 @@ import { createApp } from './http/app.ts';
 import { buildWebBundle } from './http/web-bundle.ts';
 import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
+import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
+import { RelayStreams } from './streaming/relay-streams.ts';
 // External broker access
 import {
   brokerManagedAccess,
@@ -217,9 +219,15 @@ export async function startHub(
       `text-to-speech engine "${ttsInfo.program}" is not installed: typed bulletins are refused until it is (see the README)`,
     );
 
+  // Relays (tiếp âm): one ffmpeg per occurrence pulls the upstream; devices listen at /streams/….
+  const relays = createRelayStreams(config, db, log.child({ part: 'relay' }), () => clock.now());
+  relays.start();
+  events.on('broadcast', () => relays.refresh());
+
   const ctx: HubContext = {
     db,
     clock,
+    relays,
     config,
     signer,
     dispatcher,
@@ -262,6 +270,7 @@ export async function startHub(
     ctx,
     async stop() {
       dispatcher.stop();
+      await relays.stop();
       ingest.stop();
       await access.access.close();
       await mqtt.close();
@@ -312,4 +321,16 @@ async function startDeviceAccess(config: HubConfig, broker: EmbeddedBroker | nul
       return ok;
     },
   };
+}
+
+/** The relay streams, with the ffmpeg the media pipeline uses; without one, relays cannot air and the log says so. */
+function createRelayStreams(config: HubConfig, db: HubContext['db'], log: Logger, now?: () => number) {
+  let ffmpegPath: string;
+  try {
+    ffmpegPath = resolveFfmpeg(config.ffmpegPath).path;
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'no ffmpeg: relay broadcasts cannot be pulled');
+    ffmpegPath = 'ffmpeg';
+  }
+  return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now });
 }

@@ -58,7 +58,7 @@ const FIELD_VI: Record<string, string> = {
 export const KNOWN_VI: Record<string, string> = {
   'must be a lowercase slug': 'chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang',
   'must be a lowercase hex sha256': 'phải là mã sha256 gồm 64 ký tự thập lục phân viết thường',
-  'an item needs media or an LED message': 'mỗi mục cần có tệp âm thanh hoặc thông điệp LED',
+  'an item needs media, an LED message or a relay': 'mỗi mục cần có tệp âm thanh, thông điệp LED hoặc nguồn tiếp âm',
 };
 
 const TYPE_VI: Record<string, string> = {

@@ -143,8 +143,8 @@ describe('hub and agent publish only through publish(kind, target, body)', () =>
     expect(rawPublishes("client.publish('wardcast/v1/hub/status', '{}', { qos: 0 });")).toHaveLength(1);
     expect(rawPublishes('await c.publishAsync(topic, payload);')).toHaveLength(1);
     expect(rawPublishes('publish(t.deviceReply(id), env, { qos: 1 });')).toHaveLength(1);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text under test holds a template literal
-    expect(rawPublishes('return this.client.publish(`${p}/x`, JSON.stringify({ a, b }), o);')).toHaveLength(1);
+    // A template literal in the source under test, written in two pieces so it is not read as one here.
+    expect(rawPublishes('return this.client.publish(`$' + '{p}/x`, JSON.stringify({ a, b }), o);')).toHaveLength(1);
     expect(rawPublishes("out.publish('deviceReply', { deviceId }, env); deps.publish(receipt);")).toEqual([]);
     expect(rawPublishes('publish(topic: string, payload: string): Promise<void>;')).toEqual([]);
     expect(rawPublishes('// client.publish(topic, payload)\n/* c.publish(t, p) */')).toEqual([]);

@@ -48,6 +48,28 @@ export const MediaRef = z.object({
 });
 export type MediaRef = z.infer<typeof MediaRef>;
 
+/**
+ * Relay (tiếp âm): what a loudspeaker airs while the upstream is lost (docs/relay.md). 'ident' loops
+ * the station ident the broadcast names (fallbackMedia), 'last-bulletin' loops the last file the
+ * device aired (silence when it has none), 'silence' keeps the amplifier on with nothing playing.
+ */
+export const RELAY_FALLBACKS = ['silence', 'ident', 'last-bulletin'] as const;
+export const RelayFallback = z.enum(RELAY_FALLBACKS);
+export type RelayFallback = z.infer<typeof RelayFallback>;
+
+/** A relay occurrence: the hub pulls the upstream once and serves it transcoded to its devices. */
+export const RelayRef = z.object({
+  url: z
+    .string()
+    .regex(/^\/streams\/[^/?#]+$/, 'must be a path on the hub: /streams/<occurrence>')
+    .describe('path on the hub of the transcoded live stream; the device joins it at the live edge'),
+  format: z.enum(['ogg-opus', 'mp3']).describe('container and codec of the stream the hub serves'),
+  bitrateKbps: z.number().int().min(8).max(320),
+  fallback: RelayFallback,
+  fallbackMedia: MediaRef.optional().describe("the station ident (fallback 'ident'), downloaded ahead like any media"),
+});
+export type RelayRef = z.infer<typeof RelayRef>;
+
 /** One occurrence of a broadcast on one device. */
 export const ScheduleItem = z
   .object({
@@ -64,13 +86,14 @@ export const ScheduleItem = z
     volume: z.number().int().min(0).max(100),
     media: MediaRef.optional(),
     led: LedMessage.optional(),
+    relay: RelayRef.optional().describe('a relayed upstream (tiếp âm) a loudspeaker plays from the hub for durationMs'),
     approvedAt: epochMs
       .optional()
       .describe(
         'when the broadcast was approved: of two items of the same priority due at the same time, the one approved first plays',
       ),
   })
-  .refine((i) => i.media || i.led, { message: 'an item needs media or an LED message' });
+  .refine((i) => i.media || i.led || i.relay, { message: 'an item needs media, an LED message or a relay' });
 export type ScheduleItem = z.infer<typeof ScheduleItem>;
 
 // ---- hub → device bodies (carried inside the signed envelope) ----
@@ -184,6 +207,15 @@ export const PlayerEvidence = z.object({
   mediaSha256: sha256Hex.optional(),
   error: z.string().max(500).optional(),
 });
+/** What a relay occurrence aired: seconds of the upstream, seconds lost to the fallback, and when. */
+export const RelayEvidence = z.object({
+  secondsAired: z.number().nonnegative().describe('seconds of the relayed stream decoded to the output'),
+  secondsLost: z.number().nonnegative().describe('seconds of the planned length without the stream'),
+  fallback: RelayFallback.describe('what aired instead while the stream was lost'),
+  fallbackSeconds: z.number().nonnegative().describe('seconds of fallback audio played (0 for silence)'),
+  lostAt: epochMs.nullable().describe('when the stream stopped before the planned end (hub time); null if it did not'),
+  bytes: z.number().int().nonnegative().describe('stream bytes received from the hub'),
+});
 export const LedEvidence = z.object({
   shownText: z.string().max(2000),
   readBack: z.string().max(2000),
@@ -213,6 +245,7 @@ export const REASON_CODES = [
   'cancelled', // the hub cancelled it while it played
   'agent-restarted', // the device restarted during playback
   'agent-stopped', // the agent was stopped during playback
+  'upstream-lost', // a relay's upstream stream failed or ended before its planned end (the fallback aired)
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -239,6 +272,7 @@ export const Receipt = z.object({
     player: PlayerEvidence.optional(),
     amplifier: AmplifierEvidence.optional(),
     led: LedEvidence.optional(),
+    relay: RelayEvidence.optional(),
   }),
   sig: z.string().min(1).describe("base64 Ed25519 signature by the device's own key over the other fields"),
 });

@@ -109,12 +109,15 @@ export function createVisibility(db: Db, scope: string | null) {
 }
 export type Visibility = ReturnType<typeof createVisibility>;
 
-/** May this device download this media file? Only if an approved broadcast that reaches it uses it. */
+/**
+ * May this device download this media file? Only if an approved broadcast that reaches it uses it
+ * (as its audio, or as a relay's station ident).
+ */
 export function deviceMayFetch(db: Db, deviceId: string, file: string, now: number): boolean {
   const r = db
     .prepare(
       `SELECT 1 FROM media m
-         JOIN broadcasts b ON b.media_id = m.id AND b.status = 'approved'
+         JOIN broadcasts b ON (b.media_id = m.id OR json_extract(b.relay, '$.identMediaId') = m.id) AND b.status = 'approved'
          JOIN broadcast_targets t ON t.broadcast_id = b.id
          LEFT JOIN areas ta ON ta.id = t.area_id
          JOIN devices d ON d.id = :device JOIN areas da ON da.id = d.area_id

@@ -13,6 +13,13 @@ import { validateRecurrence } from './recurrence.ts';
 import { ledMisfit } from './led-fit.ts';
 import { audit } from '../audit.ts';
 import { LocalizedError, msg, textOf, zodMessage, type Text } from '../text/index.ts';
+import {
+  parseRelaySettings,
+  RelayInput,
+  relayDurationFor,
+  validateRelayUrl,
+  type RelaySettings,
+} from '../streaming/relay-source.ts';
 
 export const BroadcastInput = z
   .object({
@@ -35,8 +42,13 @@ export const BroadcastInput = z
       .min(5)
       .max(6 * 3600)
       .optional(),
+    /** A relay (tiếp âm): the audio is an upstream stream the hub pulls at each occurrence. */
+    relay: RelayInput.optional(),
   })
-  .refine((b) => b.mediaId !== undefined || b.led !== undefined, zodMessage('broadcast.needs-content'))
+  .refine(
+    (b) => b.mediaId !== undefined || b.led !== undefined || b.relay !== undefined,
+    zodMessage('broadcast.needs-content'),
+  )
   .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), zodMessage('broadcast.when-one-of'));
 export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
@@ -51,6 +63,8 @@ export interface Broadcast {
   title: string;
   mediaId: number | null;
   led: LedMessage | null;
+  /** set for a relay (tiếp âm): its upstream, length and fallback */
+  relay: RelaySettings | null;
   priority: Priority;
   volume: number;
   startsAt: number | null;
@@ -100,6 +114,8 @@ interface BroadcastRecord {
   decision_code: DecisionCode | null;
   cancelled_at: number | null;
   replaces: string | null;
+  /** JSON of the relay settings, for a relay */
+  relay?: string | null;
 }
 
 function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
@@ -111,6 +127,7 @@ function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
     title: r.title,
     mediaId: r.media_id,
     led: r.led ? JSON.parse(r.led) : null,
+    relay: parseRelaySettings(r.relay ?? null),
     priority: r.priority,
     volume: r.volume,
     startsAt: r.starts_at,
@@ -198,7 +215,7 @@ export function assertReachesDevices(db: Db, input: BroadcastInput): void {
     .map((d) => d.kind);
   const speakers = kinds.filter((k) => k === 'speaker').length;
   const boards = kinds.filter((k) => k === 'led').length;
-  const audio = input.mediaId !== undefined;
+  const audio = input.mediaId !== undefined || input.relay !== undefined;
   const led = input.led !== undefined;
   if ((audio ? speakers : 0) + (led ? boards : 0) === 0)
     throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers, boards, audio, led }));
@@ -224,7 +241,9 @@ function validateInput(
   assertInScope(db, user, input, 'create');
 
   let durationMs: number;
-  if (input.mediaId !== undefined) {
+  if (input.relay) {
+    durationMs = checkRelay(db, input, now, startLeadMs);
+  } else if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
     if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
     if (m.archivedAt) throw new BroadcastError(msg('media.archived', { id: input.mediaId }), 409);
@@ -262,6 +281,50 @@ function validateInput(
   return { durationMs, startsAt };
 }
 
+/** A relay's upstream, fallback and length (relay-source.ts); its starts come from startsAt or the rule. */
+function checkRelay(db: Db, input: BroadcastInput, now: number, startLeadMs: number): number {
+  const relay = input.relay!;
+  if (input.mediaId !== undefined) throw new BroadcastError(msg('relay.with-media'));
+  try {
+    validateRelayUrl(relay.url);
+    if (relay.fallback === 'ident') {
+      if (relay.identMediaId === undefined) throw new BroadcastError(msg('relay.ident-needs-media'));
+      const m = getMedia(db, relay.identMediaId);
+      if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: relay.identMediaId }));
+      if (m.status !== 'ready')
+        throw new BroadcastError(
+          msg('broadcast.media-not-ready', {
+            id: relay.identMediaId,
+            status: m.status,
+            error: m.error,
+            errorVi: m.errorVi,
+          }),
+          409,
+        );
+    }
+    return relayDurationFor(relay, input, now, startLeadMs);
+  } catch (e) {
+    if (e instanceof BroadcastError) throw e;
+    // startsAt and the rule are checked, and worded, below.
+    // Anything but the relay's own words is about startsAt or the rule: validateInput words that
+    // next, so the length here is a placeholder that is never stored.
+    if (!(e instanceof LocalizedError) || !e.msg?.code.startsWith('relay.')) return 1000;
+    throw new BroadcastError(e.msg);
+  }
+}
+
+/** What the broadcasts.relay column holds for an input. */
+const relayColumn = (input: BroadcastInput): string | null =>
+  input.relay
+    ? JSON.stringify({
+        url: validateRelayUrl(input.relay.url),
+        seconds: input.relay.seconds ?? null,
+        endsAt: input.relay.endsAt ?? null,
+        fallback: input.relay.fallback,
+        identMediaId: input.relay.identMediaId ?? null,
+      } satisfies RelaySettings)
+    : null;
+
 function insertTargets(db: Db, id: string, targets: BroadcastInput['targets']): void {
   const ins = db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, ?)');
   for (const a of targets.areas) ins.run(id, getAreaByPath(db, a)!.id, null);
@@ -282,8 +345,8 @@ function insertBroadcast(
   const autoApprove = selfApproves(user, input.priority);
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, decision_code, replaces)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, decision_code, replaces, relay)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.title,
@@ -302,6 +365,7 @@ function insertBroadcast(
       null,
       autoApprove ? 'emergency-self-approved' : null,
       replaces,
+      relayColumn(input),
     );
     insertTargets(db, id, input.targets);
     const action = autoApprove ? 'broadcast.emergency' : replaces ? 'broadcast.revise' : 'broadcast.submit';
@@ -357,7 +421,7 @@ export function editBroadcast(
   db.transaction(() => {
     db.prepare(
       `UPDATE broadcasts SET title = ?, media_id = ?, led = ?, priority = ?, volume = ?, starts_at = ?, rrule = ?, duration_ms = ?,
-         status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL, decision_code = NULL WHERE id = ?`,
+         status = 'submitted', decided_by = NULL, decided_at = NULL, decision_note = NULL, decision_code = NULL, relay = ? WHERE id = ?`,
     ).run(
       input.title,
       input.mediaId ?? null,
@@ -367,6 +431,7 @@ export function editBroadcast(
       startsAt,
       input.rrule ?? null,
       durationMs,
+      relayColumn(input),
       id,
     );
     db.prepare('DELETE FROM broadcast_targets WHERE broadcast_id = ?').run(id);

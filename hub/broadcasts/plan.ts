@@ -7,6 +7,7 @@ import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
 import { activeExclusions, exclusionKey } from './exclusions.ts';
+import { relayRef } from '../streaming/relay-source.ts';
 
 export interface PlannedOccurrence {
   deviceId: string;
@@ -46,6 +47,9 @@ export function itemFor(
     // The agent's tie-break for the same priority and start (edge-agent/timeline.ts, rule 3).
     ...(b.status !== 'submitted' && b.decidedAt !== null ? { approvedAt: b.decidedAt } : {}),
   };
+  // A relay plays for its own length; `media` is then its station ident (the fallback), if any.
+  if (kind === 'speaker' && b.relay)
+    return { ...base, durationMs: b.durationMs, relay: relayRef(b.relay, base.occurrenceId, media) };
   if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
   if (kind === 'led' && b.led) {
     // A board shows every page at least once, and stays up as long as the audio plays.
@@ -187,7 +191,8 @@ function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCac
     const starts = occurrencesBetween(b, from, to).filter(
       (s) => !(b.rrule && b.status !== 'submitted' && b.decidedAt !== null && s < b.decidedAt),
     );
-    cache.starts.set(b.id, (r = { starts, media: starts.length ? mediaRef(db, b.mediaId) : undefined }));
+    const mediaId = b.relay ? b.relay.identMediaId : b.mediaId;
+    cache.starts.set(b.id, (r = { starts, media: starts.length ? mediaRef(db, mediaId) : undefined }));
   }
   return r;
 }

@@ -254,4 +254,9 @@ export const MIGRATIONS: string[] = [
   `
   CREATE UNIQUE INDEX devices_by_enrol_token ON devices(enrol_token_hash) WHERE enrol_token_hash IS NOT NULL;
   `,
+  // 13 (relay, issue 11.1): a relay broadcast (tiếp âm) keeps its upstream URL, how each occurrence
+  // ends and its fallback as JSON (hub/streaming/relay-source.ts); NULL for bulletins of files or LED text.
+  `
+  ALTER TABLE broadcasts ADD COLUMN relay TEXT;
+  `,
 ];

@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { ttsRoutes } from './routes/tts-routes.ts';
+import { streamRoutes } from './routes/stream-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { uiRoutes } from './routes/ui-routes.ts';
@@ -228,6 +229,7 @@ export function createApp(ctx: HubContext) {
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
+    ...streamRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),
     ...uiRoutes(ctx),

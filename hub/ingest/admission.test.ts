@@ -295,3 +295,70 @@ describe('migration 6', () => {
     ).toThrow(/UNIQUE/);
   });
 });
+
+describe('relay (tiếp âm) receipts, against the planned length', () => {
+  const RELAY_MS = 600_000; // a 10-minute news relay
+  const relayItem: ScheduleItem = {
+    occurrenceId: `b-1@${S}`,
+    broadcastId: 'b-1',
+    title: 'Tiếp âm thời sự VOV1',
+    priority: 'normal',
+    startAt: S,
+    durationMs: RELAY_MS,
+    volume: 70,
+    relay: { url: `/streams/b-1%40${S}`, format: 'ogg-opus', bitrateKbps: 24, fallback: 'silence' },
+  };
+  const plan: PlanLookup = { kind: 'planned', item: relayItem };
+  const relayReceipt = (aired: number, lost: number, o: Partial<Receipt> = {}): Receipt =>
+    receipt({
+      result: lost ? 'partial' : 'played',
+      actualStart: S + 300,
+      actualEnd: S + RELAY_MS + 200,
+      secondsPlayed: aired,
+      ...(lost ? { reasonCode: 'upstream-lost' } : {}),
+      evidence: {
+        relay: {
+          secondsAired: aired,
+          secondsLost: lost,
+          fallback: 'silence',
+          fallbackSeconds: 0,
+          lostAt: lost ? S + aired * 1000 : null,
+          bytes: aired * 3000,
+        },
+      },
+      ...o,
+    });
+  const at = S + RELAY_MS + 1000;
+
+  it('admits a relay aired in full and one whose upstream was lost part-way', () => {
+    expect(admit(relayReceipt(599.4, 0), plan, at)).toEqual({ admitted: true });
+    expect(admit(relayReceipt(200, 400), plan, at)).toEqual({ admitted: true });
+    // nothing aired: the fallback played for the whole occurrence
+    expect(admit(relayReceipt(0, 600, { result: 'failed' }), plan, at)).toEqual({ admitted: true });
+  });
+
+  it('rejects an account that does not add up to the planned length', () => {
+    expect(admit(relayReceipt(500, 400), plan, at)).toMatchObject({
+      admitted: false,
+      reason: 'implausible',
+      detail: expect.stringMatching(/aired 500 s and lost 400 s/),
+    });
+    expect(admit(relayReceipt(200, 400, { secondsPlayed: 590 }), plan, at)).toMatchObject({
+      admitted: false,
+      detail: expect.stringMatching(/relay aired 200 s but the receipt claims 590 s/),
+    });
+  });
+
+  it('rejects relay evidence for an occurrence that is not a relay', () => {
+    const r = relayReceipt(180, 0, { actualEnd: S + SPEAKER_MS + 900 });
+    expect(admit(r, planned(), S + SPEAKER_MS + 1500)).toMatchObject({
+      admitted: false,
+      reason: 'implausible',
+      detail: expect.stringMatching(/not a relay/),
+    });
+  });
+
+  it("a 'played' relay needs nearly all of the planned length", () => {
+    expect(admit(relayReceipt(300, 0), plan, at)).toMatchObject({ admitted: false, reason: 'implausible' });
+  });
+});

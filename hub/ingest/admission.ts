@@ -1,8 +1,8 @@
 // Admission of playback receipts: a signature proves which device sent a receipt, not that it is
 // true. A receipt counts only for an occurrence the hub planned for that device, with times and
 // seconds an honest agent could have produced (edge-agent/timeline.ts, speaker-output.ts,
-// led-output.ts). Everything here is pure: the plan lookup and the hub's receive time come in as
-// arguments. docs/protocol.md ("Receipts") explains every margin below.
+// led-output.ts, relay-player.ts). Everything here is pure: the plan lookup and the hub's receive
+// time come in as arguments. docs/protocol.md ("Receipts") explains every margin below.
 import type { PlaybackResult, Receipt, ScheduleItem } from '../../protocol/index.ts';
 
 const S = 1000;
@@ -128,7 +128,25 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
   if (r.result === 'played' && r.secondsPlayed < (PLAYED_MIN_FRACTION * durationMs) / S) {
     return reject('implausible', `'played' with ${r.secondsPlayed} s of an item lasting ${sec(durationMs)}`);
   }
-  return { admitted: true };
+  return admitRelay(r, item) ?? { admitted: true };
+}
+
+/**
+ * A relay's account (evidence.relay) against its planned length: only a relay item has one, the
+ * seconds aired are the seconds played, and aired plus lost fit in the planned length.
+ */
+function admitRelay(r: Receipt, item: ScheduleItem): Admission | null {
+  const relay = r.evidence.relay;
+  if (!relay) return null;
+  const reject = (detail: string): Admission => ({ admitted: false, reason: 'implausible', detail });
+  if (!item.relay) return reject(`relay evidence for occurrence ${r.occurrenceId}, which is not a relay`);
+  if (Math.abs(relay.secondsAired - r.secondsPlayed) > SECONDS_ALLOWANCE_S)
+    return reject(`relay aired ${relay.secondsAired} s but the receipt claims ${r.secondsPlayed} s played`);
+  if (relay.secondsAired + relay.secondsLost > item.durationMs / S + SECONDS_ALLOWANCE_S)
+    return reject(
+      `relay aired ${relay.secondsAired} s and lost ${relay.secondsLost} s of an occurrence lasting ${sec(item.durationMs)}`,
+    );
+  return null;
 }
 
 /** Whether a newly admitted receipt takes the place of the one standing (ties keep the first). */

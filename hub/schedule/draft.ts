@@ -6,6 +6,7 @@ import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime } from '../time.ts';
 import { validateRecurrence } from '../broadcasts/recurrence.ts';
 import { LocalizedError, msg, textOf } from '../text/index.ts';
+import { parseRelaySettings, relayDurationFor, validateRelayUrl } from '../streaming/relay-source.ts';
 
 export class DraftError extends LocalizedError {}
 
@@ -17,7 +18,16 @@ export function draftBroadcast(
   startLeadMs = 5000,
 ): Broadcast {
   let durationMs: number;
-  if (input.mediaId !== undefined) {
+  if (input.relay) {
+    try {
+      validateRelayUrl(input.relay.url);
+      durationMs = relayDurationFor(input.relay, input, now, startLeadMs);
+    } catch (e) {
+      // a relay's own problem; a bad date or rule is worded below
+      if (e instanceof LocalizedError && e.msg?.code.startsWith('relay.')) throw new DraftError(e.msg);
+      durationMs = 1000;
+    }
+  } else if (input.mediaId !== undefined) {
     const m = getMedia(db, input.mediaId);
     if (m?.status !== 'ready' || !m.durationMs)
       throw new DraftError(msg('draft.media-not-ready', { id: input.mediaId }));
@@ -45,6 +55,17 @@ export function draftBroadcast(
     title: input.title,
     mediaId: input.mediaId ?? null,
     led: input.led ?? null,
+    relay: input.relay
+      ? parseRelaySettings(
+          JSON.stringify({
+            url: validateRelayUrl(input.relay.url),
+            seconds: input.relay.seconds ?? null,
+            endsAt: input.relay.endsAt ?? null,
+            fallback: input.relay.fallback,
+            identMediaId: input.relay.identMediaId ?? null,
+          }),
+        )
+      : null,
     priority: input.priority,
     volume: input.volume,
     startsAt,

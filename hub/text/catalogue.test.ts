@@ -199,6 +199,18 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'boundary.unmatched-ambiguous-name': { paths: ['ha-noi/a/ha-dinh', 'ha-noi/b/ha-dinh'] },
   'boundary.unmatched-no-such-area': {},
   'boundary.unmatched-not-under-parent': { matchBy: 'slug', parent: 'ha-noi/thanh-xuan' },
+  // relay (tiếp âm, issue 11.1)
+  'relay.url-invalid': { url: 'vov1 tin tức' },
+  'relay.url-scheme': { url: 'rtmp://vov.vn/live', scheme: 'rtmp' },
+  'relay.url-no-host': { url: 'http:///live.mp3' },
+  'relay.length-one-of': {},
+  'relay.ends-at-invalid': { endsAt: '25:00' },
+  'relay.ends-at-varies': {},
+  'relay.too-long': { minutes: 420, max: 360 },
+  'relay.with-media': {},
+  'relay.ident-needs-media': {},
+  'relay.not-found': { occurrence: 'b1@1767225600000' },
+  'relay.not-live': { occurrence: 'b1@1767225600000', state: 'ended' },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

@@ -5,6 +5,7 @@ import { DEVICE_TEXT } from './devices.ts';
 import { MEDIA_TEXT } from './media.ts';
 import type { Entry, Message } from './message.ts';
 import { OUTLINE_TEXT } from './outlines.ts';
+import { RELAY_TEXT } from './relay.ts';
 import { REPORT_TEXT } from './reports.ts';
 import { REQUEST_TEXT } from './requests.ts';
 import { RESULT_TEXT } from './results.ts';
@@ -23,6 +24,7 @@ export const CATALOGUE = {
   ...TTS_TEXT,
   ...DEVICE_TEXT,
   ...OUTLINE_TEXT,
+  ...RELAY_TEXT,
 } as const;
 
 export type MessageCode = keyof typeof CATALOGUE;

@@ -69,6 +69,9 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
   const usableMedia = (body: BroadcastInput, user: User) => {
     if (body.mediaId !== undefined && !createVisibility(ctx.db, user.scope).media(body.mediaId))
       throw new HttpError(404, msg('media.not-found', { id: body.mediaId }));
+    const ident = body.relay?.identMediaId;
+    if (ident !== undefined && !createVisibility(ctx.db, user.scope).media(ident))
+      throw new HttpError(404, msg('media.not-found', { id: ident }));
   };
   const changed = async (b: Broadcast) => {
     await ctx.dispatcher.onBroadcastChanged(b);

@@ -1,0 +1,150 @@
+// The agent's relay player against a real HTTP stream (ffmpeg encoding Ogg Opus in real time, as
+// the hub does): it plays from the live edge to the planned end, and when the stream ends early it
+// airs the fallback for the rest and says how much was aired and lost.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, type ScheduleItem } from '../protocol/index.ts';
+import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
+import { hubFetch } from './hub-http.ts';
+import { playRelay } from './relay-player.ts';
+
+const ffmpeg = resolveFfmpeg().path;
+let dir: string;
+let server: http.Server;
+let hubUrl: string;
+/** how long the "upstream" of each path lasts before the hub ends it, in ms */
+const LASTS: Record<string, number> = { '/streams/full': 60_000, '/streams/cut': 2000 };
+const encoders = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-relay-player-'));
+  const ident = path.join(dir, 'ident.opus');
+  execFileSync(ffmpeg, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=880:duration=1',
+    '-c:a',
+    'libopus',
+    ident,
+  ]);
+  server = http.createServer((req, res) => {
+    if (req.headers.authorization !== 'Basic ZGV2OnB3') return void res.writeHead(401).end();
+    const lasts = LASTS[req.url ?? ''];
+    if (lasts === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'audio/ogg' });
+    const enc = spawn(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440',
+        '-ac',
+        '1',
+        '-c:a',
+        'libopus',
+        '-b:a',
+        '24k',
+        '-page_duration',
+        '200000',
+        '-f',
+        'ogg',
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    encoders.add(enc);
+    enc.stdout!.pipe(res);
+    const stop = () => enc.kill('SIGKILL');
+    const timer = setTimeout(stop, lasts);
+    res.on('close', () => {
+      clearTimeout(timer);
+      stop();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const e of encoders) e.kill('SIGKILL');
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const item = (url: string, fallback: 'silence' | 'ident'): ScheduleItem => ({
+  occurrenceId: 'r@1',
+  broadcastId: 'r',
+  title: 'Tiếp âm',
+  priority: 'normal',
+  startAt: 1,
+  durationMs: 5000,
+  volume: 70,
+  relay: { url, format: 'ogg-opus', bitrateKbps: 24, fallback },
+});
+const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortController().signal) =>
+  playRelay(item(url, fallback), {
+    ffmpegPath: ffmpeg,
+    output: 'null',
+    access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3' },
+    clock: systemClock,
+    endAtDeviceMs: Date.now() + 5000,
+    signal,
+    fallback,
+    fallbackFile: fallback === 'ident' ? path.join(dir, 'ident.opus') : null,
+  });
+
+describe('the relay player', () => {
+  it('plays the stream to the planned end', async () => {
+    const r = await play('/streams/full', 'silence');
+    expect(r).toMatchObject({ lostAt: null, lostReason: null, stopped: false, fallbackMs: 0, fallback: 'silence' });
+    expect(r.airedMs).toBeGreaterThan(4000);
+    expect(r.airedMs).toBeLessThanOrEqual(5200);
+    expect(r.bytes).toBeGreaterThan(4 * 2500);
+  }, 20_000);
+
+  it('airs the station ident for the rest when the stream ends early, and says when and why', async () => {
+    const t0 = Date.now();
+    const r = await play('/streams/cut', 'ident');
+    expect(r.lostAt).toBeGreaterThan(t0 + 1000);
+    expect(r.lostAt).toBeLessThan(t0 + 4000);
+    expect(r.lostReason).toMatch(/ended the stream before the planned end/);
+    expect(r.airedMs).toBeGreaterThan(1000);
+    expect(r.airedMs).toBeLessThan(3000);
+    expect(r.fallback).toBe('ident');
+    expect(r.fallbackMs).toBeGreaterThan(1000); // the 1 s ident, looped
+    // in real time: the stream's audio, then the ident, make up the occurrence
+    expect(Math.abs(r.airedMs + r.fallbackMs - 5000)).toBeLessThan(1500);
+    expect(Date.now() - t0).toBeLessThan(7000); // and no longer than planned
+  }, 20_000);
+
+  it('keeps silence for the whole occurrence when the stream is not there at all', async () => {
+    const r = await play('/streams/nothing', 'silence');
+    expect(r).toMatchObject({ airedMs: 0, fallback: 'silence', fallbackMs: 0, bytes: 0 });
+    expect(r.lostReason).toMatch(/hub answered 404/);
+  }, 20_000);
+
+  it('stops at once when aborted (pre-empted or cancelled)', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 1500);
+    const t0 = Date.now();
+    const r = await play('/streams/full', 'silence', ac.signal);
+    expect(r.stopped).toBe(true);
+    expect(r.lostAt).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(4000);
+  }, 20_000);
+});

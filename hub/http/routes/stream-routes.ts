@@ -1,0 +1,49 @@
+// Relay streams (tiếp âm) for devices: GET /streams/<occurrence> answers with the live Ogg Opus
+// stream from its live edge, to a device the plan gives that occurrence (HTTP basic, its MQTT
+// credentials, like media downloads). The stream ends at the occurrence's end, or early when the
+// upstream is lost.
+import { randomUUID } from 'node:crypto';
+import type { HubContext } from '../../context.ts';
+import { lookupPlan } from '../../ingest/plan-lookup.ts';
+import { msg } from '../../text/index.ts';
+import { HttpError, route, type RouteDef } from '../route.ts';
+
+export function streamRoutes(ctx: HubContext): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/streams/:occurrence',
+      summary:
+        "A relay occurrence's live stream (Ogg Opus, mono, 24 kb/s), from its live edge. Only for a device the occurrence is planned for; 409 while it is not on air (not started yet, ended, or its upstream lost)",
+      tag: 'devices',
+      access: 'device',
+      openapi: {
+        responses: {
+          '200': { description: 'audio/ogg, streamed until the occurrence ends or its upstream is lost' },
+          '404': { description: 'no such relay occurrence for this device' },
+          '409': { description: 'not on air' },
+        },
+      },
+      handler({ req, res }) {
+        const occurrence = String(req.params.occurrence);
+        const deviceId = res.locals.deviceId as string | undefined;
+        if (!deviceId) throw new HttpError(404, msg('relay.not-found', { occurrence }));
+        const plan = lookupPlan(ctx.db, deviceId, occurrence);
+        if (plan.kind !== 'planned' || !plan.item.relay)
+          throw new HttpError(404, msg('relay.not-found', { occurrence }));
+        res.status(200);
+        res.setHeader('Content-Type', 'audio/ogg');
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Accel-Buffering', 'no');
+        const state = ctx.relays.attach(occurrence, `${deviceId}/${randomUUID()}`, res);
+        if (state !== 'ok') {
+          res.removeHeader('Content-Type');
+          throw new HttpError(409, msg('relay.not-live', { occurrence, state }));
+        }
+        res.flushHeaders();
+        ctx.log.debug({ deviceId, occurrence }, 'relay listener joined');
+        return new Promise<void>((resolve) => res.once('close', () => resolve()));
+      },
+    }),
+  ];
+}

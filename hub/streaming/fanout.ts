@@ -1,0 +1,84 @@
+// One stream in, N listeners out. Every listener first gets the stream's header pages, then pages
+// from the live edge: a listener that joins late starts where the others are, not at the start.
+// A listener that cannot keep up (its socket's backlog passes maxBacklogBytes) is dropped rather
+// than buffered without bound. This is the part an external engine (Icecast relay servers, issue
+// 11.5) replaces: the hub then feeds one mount and agents pull from the engine's URL.
+import type { Writable } from 'node:stream';
+import { OggPageSplitter } from './ogg-pages.ts';
+
+export interface Listener {
+  id: string;
+  out: Writable;
+}
+
+export interface FanoutStats {
+  listeners: number;
+  /** every listener that ever joined */
+  joined: number;
+  dropped: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export class StreamFanout {
+  private readonly splitter = new OggPageSplitter();
+  private readonly headers: Buffer[] = [];
+  private headersDone = false;
+  private readonly listeners = new Map<string, Writable>();
+  private ended = false;
+  readonly stats: FanoutStats = { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 };
+
+  constructor(private readonly maxBacklogBytes = 256 * 1024) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Bytes from the encoder. */
+  write(chunk: Buffer): void {
+    if (this.ended) return;
+    this.stats.bytesIn += chunk.length;
+    for (const page of this.splitter.push(chunk)) {
+      // Header pages go to whoever listens now, and are kept for whoever joins later.
+      if (!this.headersDone && page.header) this.headers.push(page.bytes);
+      else this.headersDone = true;
+      for (const [id, out] of this.listeners) this.send(id, out, page.bytes);
+    }
+  }
+
+  /** Adds a listener; false when the stream has ended (the caller answers that it is not on air). */
+  add(l: Listener): boolean {
+    if (this.ended) return false;
+    this.listeners.set(l.id, l.out);
+    this.stats.joined++;
+    this.stats.listeners = this.listeners.size;
+    l.out.once('close', () => this.remove(l.id));
+    for (const h of this.headers) this.send(l.id, l.out, h);
+    return true;
+  }
+
+  remove(id: string): void {
+    if (!this.listeners.delete(id)) return;
+    this.stats.listeners = this.listeners.size;
+  }
+
+  /** Ends every listener's stream: the upstream ended, failed or the occurrence is over. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const out of this.listeners.values()) out.end();
+    this.listeners.clear();
+    this.stats.listeners = 0;
+  }
+
+  private send(id: string, out: Writable, bytes: Buffer): void {
+    if (out.writableLength > this.maxBacklogBytes) {
+      this.stats.dropped++;
+      this.remove(id);
+      out.destroy();
+      return;
+    }
+    out.write(bytes);
+    this.stats.bytesOut += bytes.length;
+  }
+}

@@ -1,0 +1,175 @@
+// Relay (tiếp âm) on real parts: Debian's Icecast2 fed by ffmpeg with a generated tone is the
+// upstream; the hub pulls it once per occurrence (ffmpeg: loudnorm, Opus 24 kb/s mono) and two real
+// agent processes play the hub's stream. Then the feeder is killed mid-relay: the hub's stream
+// ends, the agents air the fallback (the station ident) and their receipts, admitted, say how many
+// seconds aired, how many were lost, and why.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
+import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
+import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
+
+const ffmpeg = resolveFfmpeg().path;
+const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
+/** Each relay occurrence lasts this long; it starts this far ahead (the hub pulls 6 s before). */
+const RELAY_S = 12;
+const LEAD_MS = 9000;
+
+let ice: Icecast;
+let t: TestHub;
+let w: World;
+let tmp: string;
+const agents: AgentProcess[] = [];
+const feeders: Feeder[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(ICECAST))
+    throw new Error(`${ICECAST} is missing: install the Debian package icecast2 (node test/peers/setup-peers.mjs)`);
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-relay-e2e-'));
+  ice = await startIcecast();
+  t = await startTestHub();
+  w = await seedWorld(
+    t,
+    DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+  );
+  for (const id of DEVICES)
+    agents.push(
+      startAgentProcess({
+        dir: path.join(tmp, id),
+        hubUrl: t.hub.httpUrl,
+        mqttUrl: t.hub.mqttUrl,
+        enrolToken: w.tokens[id],
+        profile: SPEAKER_PROFILE,
+      }),
+    );
+  await waitOnline(t.admin, DEVICES);
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop()));
+  await Promise.all(feeders.map((f) => f.stop()));
+  await t?.stop();
+  await ice?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const startsAt = () => new Date(Date.now() + LEAD_MS).toISOString();
+
+async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}) {
+  const b = await w.official.post('/api/v1/broadcasts', {
+    title,
+    relay: { url: ice.mountUrl(mount), seconds: RELAY_S, ...relay },
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: startsAt(),
+  });
+  await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+  return b;
+}
+
+/** The hub's relay occurrences of a broadcast, once none is on air any more. */
+const hubOccurrences = (broadcastId: string) =>
+  w.leader.waitFor(
+    async () => {
+      const occ = t.hub.ctx.relays.list().filter((o) => o.broadcastId === broadcastId);
+      return occ.length && occ.every((o) => o.state !== 'live' && o.state !== 'waiting') ? occ : null;
+    },
+    10_000,
+    'relay occurrences over',
+  );
+
+/** A receipt's relay account, for the assertion messages. */
+const account = (d: { state?: string; reason?: string | null; evidence?: { relay?: unknown } }) =>
+  JSON.stringify({ state: d.state, reason: d.reason, relay: d.evidence?.relay });
+
+describe('a relay (tiếp âm) from a local Icecast2', () => {
+  it('is pulled once by the hub, played by both agents, and their receipts admitted', async () => {
+    const feeder = feedTone(ffmpeg, ice, 'vov1.mp3', 440);
+    feeders.push(feeder);
+    await waitForMount(ice.mountUrl('vov1.mp3'));
+    const b = await scheduleRelay('Tiếp âm thời sự VOV1', 'vov1.mp3');
+    expect(b.relay).toMatchObject({ seconds: RELAY_S, fallback: 'silence' });
+    expect(b.durationMs).toBe(RELAY_S * 1000);
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      // Shown here only when admitted: the detail reads admitted receipts.
+      expect(d.state, account(d)).toBe('played');
+      expect(d.secondsPlayed).toBeGreaterThan(RELAY_S * 0.9);
+      expect(d.secondsPlayed).toBeLessThanOrEqual(RELAY_S + 2);
+      expect(d.evidence.relay).toMatchObject({ secondsLost: 0, lostAt: null, fallbackSeconds: 0 });
+      expect(d.evidence.relay.secondsAired).toBeCloseTo(d.secondsPlayed, 1);
+      // about 24 kb/s of Ogg Opus reached the device
+      expect(d.evidence.relay.bytes).toBeGreaterThan(RELAY_S * 2000);
+      expect(d.evidence.relay.bytes).toBeLessThan(RELAY_S * 6000);
+    }
+    // One pull for both devices (the hub keeps it a moment past the end, so every agent ends on sound).
+    const occ = await hubOccurrences(b.id);
+    expect(occ).toHaveLength(1);
+    expect(occ[0]).toMatchObject({ state: 'ended', lostAt: null });
+    expect(occ[0]!.stats.joined).toBe(2);
+    await feeder.stop();
+  }, 90_000);
+
+  it('upstream killed mid-relay: the agents air the fallback and say what was aired and lost', async () => {
+    // The station ident: a short tone uploaded like any bulletin.
+    const identFile = path.join(tmp, 'nhac-hieu.mp3');
+    execFileSync(ffmpeg, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=880:duration=3',
+      '-c:a',
+      'libmp3lame',
+      identFile,
+    ]);
+    const up = await w.official.upload('/api/v1/media', identFile, 'nhạc hiệu.mp3');
+    const ident = await w.official.waitFor(
+      async () => {
+        const m = await w.official.get(`/api/v1/media/${up.id}`);
+        return m.status !== 'processing' ? m : null;
+      },
+      60_000,
+      'ident processed',
+    );
+    expect(ident.status, ident.error).toBe('ready');
+
+    const feeder = feedTone(ffmpeg, ice, 'cut.mp3', 660);
+    feeders.push(feeder);
+    await waitForMount(ice.mountUrl('cut.mp3'));
+    const b = await scheduleRelay('Tiếp âm (nguồn bị ngắt)', 'cut.mp3', { fallback: 'ident', identMediaId: ident.id });
+    const start = Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt);
+    // Kill the source about 4 s into the relay.
+    await new Promise((r) => setTimeout(r, Math.max(0, start + 4000 - Date.now())));
+    await feeder.kill();
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      expect(d.state, account(d)).toBe('partial');
+      expect(d.reasonCode).toBe('upstream-lost');
+      const relay = d.evidence.relay;
+      expect(relay.fallback, account(d)).toBe('ident');
+      expect(relay.secondsAired).toBeGreaterThan(1);
+      expect(relay.secondsAired).toBeLessThan(RELAY_S * 0.75);
+      expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(RELAY_S, 0);
+      expect(relay.fallbackSeconds).toBeGreaterThan(1);
+      // the stream, then the ident, in real time: together about the planned length
+      expect(Math.abs(relay.secondsAired + relay.fallbackSeconds - RELAY_S)).toBeLessThan(2.5);
+      expect(relay.lostAt).toBeGreaterThan(start);
+      expect(relay.lostAt).toBeLessThan(start + RELAY_S * 1000);
+      expect(d.secondsPlayed).toBeCloseTo(relay.secondsAired, 1);
+    }
+    const [occ] = await hubOccurrences(b.id);
+    expect(occ).toMatchObject({ state: 'lost' });
+    expect(occ!.error).toMatch(/upstream ended/);
+  }, 120_000);
+});
