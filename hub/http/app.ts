@@ -25,7 +25,9 @@ import { mediaRoutes } from './routes/media-routes.ts';
 import { ttsRoutes } from './routes/tts-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
-import { uiRoutes } from './routes/ui-routes.ts';
+import { areaRoutes } from './routes/area-routes.ts';
+import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
+import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
@@ -212,12 +214,14 @@ export function createApp(ctx: HubContext) {
   const routes: RouteDef[] = [];
   routes.push(
     ...authRoutes(ctx),
+    ...areaRoutes(ctx),
+    ...quietHoursRoutes(ctx),
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),
-    ...uiRoutes(ctx),
+    ...scheduleRoutes(ctx),
   );
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();

@@ -85,5 +85,19 @@ export function authRoutes(ctx: HubContext) {
         }
       },
     }),
+    route({
+      method: 'get',
+      path: '/api/v1/user-names',
+      summary: 'Display names of users by id (to show who wrote or decided a broadcast)',
+      tag: 'users',
+      access: 'user',
+      handler: () =>
+        Object.fromEntries(
+          (ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [
+            u.id,
+            u.display_name || u.username,
+          ]),
+        ),
+    }),
   ];
 }

@@ -17,8 +17,14 @@ import {
   MediaLifecycleError,
   restoreMedia,
 } from '../../media/media-lifecycle.ts';
+import { createWaveforms } from '../../waveform/waveform.ts';
+import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
 
 export function mediaRoutes(ctx: HubContext) {
+  const waveforms = createWaveforms({
+    cacheDir: path.join(ctx.config.dataDir, 'waveforms'),
+    ffmpegPath: () => ctx.config.ffmpegPath ?? resolveFfmpeg().path,
+  });
   return [
     route({
       method: 'post',
@@ -197,6 +203,26 @@ export function mediaRoutes(ctx: HubContext) {
             },
           ),
         );
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/media/:id/waveform',
+      summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
+      tag: 'media',
+      access: 'user',
+      async handler({ req, user }) {
+        const m = getMedia(ctx.db, Number(req.params.id));
+        if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))
+          throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
+        const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
+        if (m.status !== 'ready' || !out)
+          throw new HttpError(409, msg('media.waveform-not-ready', { id: m.id, status: m.status }));
+        try {
+          return await waveforms.get(out.sha256, path.join(ctx.media.mediaDir, out.file));
+        } catch (e) {
+          throw new HttpError(422, msg('media.waveform-failed', { detail: (e as Error).message }));
+        }
       },
     }),
   ];

@@ -3,6 +3,7 @@ import { route, HttpError } from '../route.ts';
 import type { Response } from 'express';
 import {
   BadCursorError,
+  coverageReasons,
   coverageRows,
   coverageScope,
   coverageSummary,
@@ -21,6 +22,7 @@ import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../messages.ts';
+import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {
@@ -52,7 +54,7 @@ const PageQuery = z.object({
 });
 
 /** Checks the area against the user's scope and the period, then plans the report (coverageScope). */
-export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof ReportQuery>): CoverageScope {
+function reportScope(ctx: HubContext, user: User, query: z.infer<typeof ReportQuery>): CoverageScope {
   const root = ctx.db.prepare('SELECT path FROM areas WHERE parent_id IS NULL ORDER BY id LIMIT 1').get() as any;
   const area = query.area || user.scope || root?.path;
   if (!area) throw new HttpError(400, msg('area.none'));
@@ -184,6 +186,33 @@ export function reportRoutes(ctx: HubContext) {
       handler({ user, query }) {
         const v = createVisibility(ctx.db, user!.scope);
         return listAudit(ctx.db, query.limit, v.all ? undefined : v.auditEntry);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/reports/coverage.pdf',
+      summary: 'The coverage report as a PDF (Vietnamese, DejaVu Sans embedded) for an area and a period',
+      tag: 'reports',
+      access: 'user',
+      query: z.object({ area: z.string().optional(), period: z.string() }),
+      openapi: { responses: { '200': { description: 'application/pdf' } } },
+      async handler({ user, query, res }) {
+        // The summary and the first pages: the PDF prints at most PDF_MAX_ROWS rows of each list.
+        const scope = reportScope(ctx, user!, query);
+        const report = {
+          ...coverageSummary(ctx.db, scope),
+          problems: coverageRows(ctx.db, scope, {
+            limit: PDF_MAX_ROWS,
+            results: ['partial', 'failed', 'missed', 'preempted', 'skipped'],
+          }).rows,
+          reasons: coverageReasons(ctx.db, scope, 1000),
+          rejectedClaims: rejectedClaims(ctx.db, scope, { limit: PDF_MAX_ROWS }).claims,
+        };
+        const pdf = await coveragePdf(report, query.period);
+        res
+          .type('application/pdf')
+          .attachment(`coverage-${scope.area.path.replace(/\//g, '_')}-${query.period}.pdf`)
+          .send(pdf);
       },
     }),
   ];
