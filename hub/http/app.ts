@@ -29,6 +29,7 @@ import { areaRoutes } from './routes/area-routes.ts';
 import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
+import { Health, HubKey } from '../api-contract/system.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
@@ -52,12 +53,13 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       summary: 'Liveness and readiness: database, broker connection, media queue',
       tag: 'system',
       access: 'public',
+      response: Health,
       handler({ res }) {
         const db = ctx.db.prepare('SELECT 1 ok').get() as any;
         const ok = db?.ok === 1 && ctx.mqttConnected();
         res.status(ok ? 200 : 503);
         return {
-          status: ok ? 'ok' : 'degraded',
+          status: ok ? ('ok' as const) : ('degraded' as const),
           version: ctx.version,
           database: db?.ok === 1,
           mqtt: ctx.mqttConnected(),
@@ -105,6 +107,7 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       summary: "The hub's Ed25519 public key (PEM), to check against what devices pinned",
       tag: 'system',
       access: 'public',
+      response: HubKey,
       handler: () => ({ publicKey: ctx.signer.publicKeyPem }),
     }),
     route({

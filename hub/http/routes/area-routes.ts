@@ -14,6 +14,15 @@ import {
 import { audit } from '../../audit.ts';
 import { msg, textOf, zodMessage } from '../../messages.ts';
 import type { HubContext } from '../../context.ts';
+import {
+  Area,
+  AreaList,
+  BoundaryCollection,
+  BoundaryImport,
+  BoundarySet,
+  NewAreaBody,
+} from '../../api-contract/areas.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 /** Official outline files are often larger than the API's 1 MB JSON limit. */
 const GEOJSON_LIMIT = 32 * 1024 * 1024;
@@ -61,6 +70,7 @@ export function areaRoutes(ctx: HubContext) {
       summary: 'The area tree (flat, ordered by path)',
       tag: 'areas',
       access: 'user',
+      response: AreaList,
       handler: () => listAreas(ctx.db),
     }),
     route({
@@ -69,12 +79,8 @@ export function areaRoutes(ctx: HubContext) {
       summary: 'Create an area under a parent',
       tag: 'areas',
       access: ['admin'],
-      body: z.object({
-        parentPath: z.string().nullable().optional(),
-        slug: z.string(),
-        name: z.string().min(1).max(200),
-        level: z.string().min(1).max(40),
-      }),
+      response: Area,
+      body: NewAreaBody,
       handler({ user, body, res }) {
         try {
           const a = createArea(ctx.db, body);
@@ -93,6 +99,7 @@ export function areaRoutes(ctx: HubContext) {
         'Area outlines for the map, as a GeoJSON FeatureCollection (properties: path, name, level, source): your areas and the areas above them',
       tag: 'areas',
       access: 'user',
+      response: BoundaryCollection,
       handler: ({ user }) => listBoundaries(ctx.db, user!.scope),
     }),
     route({
@@ -101,7 +108,8 @@ export function areaRoutes(ctx: HubContext) {
       summary:
         "Set one area's outline (GeoJSON Polygon or MultiPolygon, WGS84 [longitude, latitude]), or clear it with geometry null",
       tag: 'areas',
-      access: ['admin', 'district'],
+      access: ROLE_RULES.outlines,
+      response: BoundarySet,
       body: z.object({
         path: z.string(),
         geometry: z
@@ -138,7 +146,8 @@ export function areaRoutes(ctx: HubContext) {
       summary:
         'Import outlines from a GeoJSON FeatureCollection (body; application/geo+json up to 32 MB). Each feature is matched to an area by a property: a full path, or a slug or name under parent. Unmatched features are reported and skipped; any bad matched outline stores nothing.',
       tag: 'areas',
-      access: ['admin', 'district'],
+      access: ROLE_RULES.outlines,
+      response: BoundaryImport,
       query: z.object({
         parent: z.string().optional().describe('the parent area path, for matching by slug or name'),
         match: z.enum(['path', 'slug', 'name']).optional().describe('default: slug with a parent, path without'),

@@ -1,13 +1,15 @@
 // Devices: registration, enrolment, revocation and the live fleet list.
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
-import { DeviceKind, EnrolRequest } from '../../../protocol/index.ts';
+import { EnrolRequest, EnrolResponse } from '../../../protocol/index.ts';
 import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } from '../../devices/devices.ts';
 import type { Revocation } from '../../devices/revocation.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { audit } from '../../audit.ts';
 import { msg, textOf } from '../../messages.ts';
 import type { HubContext } from '../../context.ts';
+import { Device, DeviceList, NewDevice, NewDeviceBody, Revoked } from '../../api-contract/devices.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 export function deviceRoutes(ctx: HubContext) {
   /** Revocations are audited before the broker is told: the database has already refused the device. */
@@ -17,7 +19,8 @@ export function deviceRoutes(ctx: HubContext) {
       path: `/api/v1/devices/:id/${suffix}`,
       summary,
       tag: 'devices',
-      access: ['admin', 'district'],
+      access: ROLE_RULES.devices,
+      response: Revoked,
       async handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
         if (!d || !withinScope(user!.scope, d.areaPath))
@@ -46,6 +49,7 @@ export function deviceRoutes(ctx: HubContext) {
         'Devices in your area with live online state, last seen, telemetry and (LED boards) the display their agent reported; decommissioned ones only with all=true',
       tag: 'devices',
       access: 'user',
+      response: DeviceList,
       query: z.object({ all: z.enum(['true', 'false']).optional().describe('true: decommissioned devices too') }),
       handler: ({ user, query }) => listDevices(ctx.db, user!.scope, { live: query.all !== 'true' }),
     }),
@@ -55,6 +59,7 @@ export function deviceRoutes(ctx: HubContext) {
       summary: 'One device',
       tag: 'devices',
       access: 'user',
+      response: Device,
       handler({ req, user }) {
         const d = getDevice(ctx.db, String(req.params.id));
         if (!d || !withinScope(user!.scope, d.areaPath))
@@ -67,16 +72,9 @@ export function deviceRoutes(ctx: HubContext) {
       path: '/api/v1/devices',
       summary: 'Register a device; returns its one-time enrolment token',
       tag: 'devices',
-      access: ['admin', 'district'],
-      body: z.object({
-        id: z.string(),
-        name: z.string().min(1).max(200),
-        kind: DeviceKind,
-        areaPath: z.string(),
-        latitude: z.number().min(-90).max(90).optional(),
-        longitude: z.number().min(-180).max(180).optional(),
-        address: z.string().max(300).optional(),
-      }),
+      access: ROLE_RULES.devices,
+      response: NewDevice,
+      body: NewDeviceBody,
       handler({ user, body, res }) {
         if (!withinScope(user!.scope, body.areaPath))
           throw new HttpError(403, msg('area.outside-your-area', { path: body.areaPath }));
@@ -114,6 +112,7 @@ export function deviceRoutes(ctx: HubContext) {
       summary: 'Device enrolment: a one-time token and the device public key give MQTT credentials and the hub key',
       tag: 'devices',
       access: 'public',
+      response: EnrolResponse,
       body: EnrolRequest,
       async handler({ body }) {
         try {

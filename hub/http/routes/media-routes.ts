@@ -19,6 +19,8 @@ import {
 } from '../../media/media-lifecycle.ts';
 import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
+import { Library, MediaItem as MediaAnswer, Waveform } from '../../api-contract/media.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 export function mediaRoutes(ctx: HubContext) {
   const waveforms = createWaveforms({
@@ -31,7 +33,8 @@ export function mediaRoutes(ctx: HubContext) {
       path: '/api/v1/media',
       summary: 'Upload an audio bulletin (multipart field "file"); processing continues in the background',
       tag: 'media',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: MediaAnswer,
       openapi: {
         requestBody: {
           required: true,
@@ -99,6 +102,7 @@ export function mediaRoutes(ctx: HubContext) {
         'Media items with processing state: those uploaded within your area, and those used by broadcasts that concern it (archived=1: the archived ones instead)',
       tag: 'media',
       access: 'user',
+      response: Library,
       query: z.object({ archived: z.enum(['0', '1']).default('0') }),
       handler({ user, query }) {
         const visible = createVisibility(ctx.db, user!.scope).mediaIds();
@@ -137,7 +141,7 @@ export function mediaRoutes(ctx: HubContext) {
         path: p,
         summary: `${summary}. Allowed: the uploader, the officials, leaders and district office of the uploader's ward, an admin.`,
         tag: 'media',
-        access: ['operator', 'approver', 'district', 'admin'],
+        access: ROLE_RULES.create,
         handler({ req, user }) {
           const id = Number(req.params.id);
           // Media you cannot see does not exist for you.
@@ -161,6 +165,7 @@ export function mediaRoutes(ctx: HubContext) {
       summary: 'One media item: status (processing, ready, failed with the reason), duration, measured loudness',
       tag: 'media',
       access: 'user',
+      response: MediaAnswer,
       handler({ req, user }) {
         const m = getMedia(ctx.db, Number(req.params.id));
         if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))
@@ -211,6 +216,7 @@ export function mediaRoutes(ctx: HubContext) {
       summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
       tag: 'media',
       access: 'user',
+      response: Waveform,
       async handler({ req, user }) {
         const m = getMedia(ctx.db, Number(req.params.id));
         if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))

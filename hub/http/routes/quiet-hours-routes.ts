@@ -1,11 +1,13 @@
 // Quiet hours per area: normal-priority broadcasts may not play then.
-import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { addQuietHours, deleteQuietHours, getQuietWindow, listQuietHours } from '../../schedule/quiet-hours.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
+import { QuietHoursBody, QuietWindow, QuietWindowList } from '../../api-contract/areas.ts';
+import { Ok } from '../../api-contract/users.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 export function quietHoursRoutes(ctx: HubContext) {
   return [
@@ -15,6 +17,7 @@ export function quietHoursRoutes(ctx: HubContext) {
       summary: 'Quiet hours of the areas above, at and below yours',
       tag: 'areas',
       access: 'user',
+      response: QuietWindowList,
       handler: ({ user }) =>
         listQuietHours(ctx.db).filter(
           (w) => withinScope(user!.scope, w.areaPath) || withinScope(w.areaPath, user!.scope ?? ''),
@@ -26,13 +29,9 @@ export function quietHoursRoutes(ctx: HubContext) {
       summary:
         'Add quiet hours (Vietnam time, e.g. 22:00–05:30) to an area: normal-priority broadcasts may not play then',
       tag: 'areas',
-      access: ['approver', 'district', 'admin'],
-      body: z.object({
-        areaPath: z.string().min(1),
-        start: z.string(),
-        end: z.string(),
-        note: z.string().max(200).optional(),
-      }),
+      access: ROLE_RULES.quietHours,
+      response: QuietWindow,
+      body: QuietHoursBody,
       handler({ user, body, res }) {
         if (!withinScope(user!.scope, body.areaPath))
           throw new HttpError(403, msg('area.outside-scope', { path: body.areaPath, scope: user!.scope }));
@@ -51,7 +50,8 @@ export function quietHoursRoutes(ctx: HubContext) {
       path: '/api/v1/quiet-hours/:id',
       summary: 'Remove quiet hours',
       tag: 'areas',
-      access: ['approver', 'district', 'admin'],
+      access: ROLE_RULES.quietHours,
+      response: Ok,
       handler({ user, req }) {
         const w = getQuietWindow(ctx.db, Number(req.params.id));
         if (!w) throw new HttpError(404, msg('quiet-hours.not-found', { id: String(req.params.id) }));

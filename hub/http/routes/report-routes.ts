@@ -23,6 +23,8 @@ import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../messages.ts';
 import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
+import { AuditLog, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../api-contract/reports.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {
@@ -110,6 +112,7 @@ export function reportRoutes(ctx: HubContext) {
       summary: `Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason; with the first page (${DEFAULT_PAGE}) of rows and of rejected claims; rowsNext and rejectedNext continue them on /reports/coverage/rows and /reports/coverage/rejected. format=csv streams every row and rejected claim as CSV: in Vietnamese words by default, lang=en for English, lang=codes for scripts.`,
       tag: 'reports',
       access: 'user',
+      response: CoverageReport,
       query: ReportQuery.extend({
         format: z.enum(['json', 'csv']).default('json'),
         lang: z
@@ -141,6 +144,7 @@ export function reportRoutes(ctx: HubContext) {
       summary: `One page of the coverage report's rows (device × occurrence), ordered by scheduled start, device id and occurrence id; "next" reads the following page (null on the last). Optionally only some results (result=failed,missed).`,
       tag: 'reports',
       access: 'user',
+      response: CoverageRowsPage,
       query: ReportQuery.extend(PageQuery.shape).extend({
         result: z
           .string()
@@ -169,6 +173,7 @@ export function reportRoutes(ctx: HubContext) {
         'One page of the rejected claims of a coverage report (signed receipts not counted, with the reason), in the order received; "next" reads the following page.',
       tag: 'reports',
       access: 'user',
+      response: RejectedClaimsPage,
       query: ReportQuery.extend(PageQuery.shape),
       handler({ user, query }) {
         const scope = reportScope(ctx, user!, query);
@@ -181,7 +186,8 @@ export function reportRoutes(ctx: HubContext) {
       summary:
         'Audit log: who created, approved, cancelled or sent what, when — entries about things within your area (an admin sees all)',
       tag: 'reports',
-      access: ['approver', 'district', 'admin'],
+      access: ROLE_RULES.audit,
+      response: AuditLog,
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
       handler({ user, query }) {
         const v = createVisibility(ctx.db, user!.scope);

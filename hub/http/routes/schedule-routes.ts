@@ -15,6 +15,8 @@ import { formatVn, parseVnDateTime } from '../../time.ts';
 import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
+import { ClashesToDecide, DecisionBody, DecisionResult, DraftCheck, Schedule } from '../../api-contract/schedule.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 const DAY = 86_400_000;
 
@@ -30,7 +32,8 @@ export function scheduleRoutes(ctx: HubContext) {
       summary:
         'Check a draft broadcast before saving: overlapping approved/submitted occurrences on the same devices (classified by the priority rule) and quiet-hours clashes',
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: DraftCheck,
       body: BroadcastInput,
       query: z.object({
         exclude: z
@@ -81,11 +84,9 @@ export function scheduleRoutes(ctx: HubContext) {
       summary:
         "The ward official decides a clash between this bulletin and a higher level's bulletin of the same priority (Circular 39/2020/TT-BTTTT): air-ours takes the other's occurrences off the ward's clashing devices, yield takes this one's off. Holds while this bulletin is approved; deciding again replaces it.",
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
-      body: z.object({
-        decision: z.enum(['air-ours', 'yield']),
-        conflictsWith: z.array(z.string().max(64)).max(50).default([]),
-      }),
+      access: ROLE_RULES.create,
+      response: DecisionResult,
+      body: DecisionBody,
       async handler({ req, user, body }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
@@ -115,7 +116,8 @@ export function scheduleRoutes(ctx: HubContext) {
       summary:
         "Your own bulletins that a higher level's bulletin of the same priority now clashes with, not yet decided (e.g. the district's arrived after yours was saved)",
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: ClashesToDecide,
       handler: ({ user }) => clashesToDecide(ctx.db, user!),
     }),
     route({
@@ -125,6 +127,7 @@ export function scheduleRoutes(ctx: HubContext) {
         'Occurrences of the broadcasts that concern an area (approved and waiting for approval) between two instants, for the week calendar',
       tag: 'broadcasts',
       access: 'user',
+      response: Schedule,
       query: z.object({ area: z.string().optional(), from: z.string(), to: z.string() }),
       handler({ user, query }) {
         const area = query.area || user!.scope || '';

@@ -9,6 +9,13 @@ import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
+import { MediaItem, TtsInfo } from '../../api-contract/media.ts';
+import { CatalogueText } from '../../api-contract/system.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
+
+const TtsAnswer = TtsInfo.extend({
+  problem: CatalogueText.optional().describe('why typed bulletins cannot be read now (the engine is missing)'),
+});
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.
@@ -19,7 +26,6 @@ const TtsBody = TextBody.extend({
 });
 
 export function ttsRoutes(ctx: HubContext) {
-  const writers = ['operator', 'approver', 'district', 'admin'] as const;
   const checked = <T>(f: () => T): T => {
     try {
       return f();
@@ -36,6 +42,7 @@ export function ttsRoutes(ctx: HubContext) {
         'The text-to-speech engine: its name, voice, whether it is installed on the hub, and the longest text it takes',
       tag: 'media',
       access: 'user',
+      response: TtsAnswer,
       handler: () => {
         const info = ctx.tts.info();
         return {
@@ -50,7 +57,7 @@ export function ttsRoutes(ctx: HubContext) {
       summary:
         'What the engine will read for a text: numbers, dates, times, phone numbers and abbreviations written out in Vietnamese words',
       tag: 'media',
-      access: [...writers],
+      access: ROLE_RULES.create,
       body: TextBody,
       handler: ({ body }) => ({ spoken: checked(() => ctx.tts.spoken(body.text)) }),
     }),
@@ -60,7 +67,8 @@ export function ttsRoutes(ctx: HubContext) {
       summary:
         'Read a typed bulletin aloud with the configured engine; the audio becomes a media item (source "text", keeping the text, engine and voice) processed like an upload. To change a bulletin, send the edited text with "regenerates" and put the new media in the broadcast (an approved broadcast then needs a new approval).',
       tag: 'media',
-      access: [...writers],
+      access: ROLE_RULES.create,
+      response: MediaItem,
       body: TtsBody,
       openapi: {
         responses: {
