@@ -26,7 +26,10 @@ export interface AgentClockOptions {
 }
 
 /** Events: 'synced' (first sample of this run), 'sample' (sample, best). */
-export class AgentClock extends EventEmitter {
+/** Each clock sample with the best estimate after it; 'synced' once, at the first sample of this run. */
+export type ClockEvents = { sample: [sample: ClockSample, best: ClockSample]; synced: [best: ClockSample] };
+
+export class AgentClock extends EventEmitter<ClockEvents> {
   private readonly filter: ClockFilter;
   private readonly deviceNow: () => number;
   private readonly monotonic: () => number;

@@ -30,6 +30,7 @@ import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
 import { Health, HubKey } from '../api-contract/system.ts';
+import { LIVE_KINDS, type LiveEvents, type LiveKind } from '../api-contract/events.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
@@ -37,12 +38,12 @@ const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** What each live event is about, for the user's area. */
-const eventScope: Record<string, (v: Visibility, data: any) => boolean> = {
-  device: (v, d) => v.device(String(d?.deviceId)),
-  telemetry: (v, d) => v.device(String(d?.deviceId)),
-  receipt: (v, d) => v.device(String(d?.deviceId)),
-  broadcast: (v, d) => v.broadcast(String(d?.id)),
-  media: (v, d) => v.media(Number(d?.id)),
+const eventScope: { [K in LiveKind]: (v: Visibility, data: LiveEvents[K]) => boolean } = {
+  device: (v, d) => v.device(d.deviceId),
+  telemetry: (v, d) => v.device(d.deviceId),
+  receipt: (v, d) => v.device(d.deviceId),
+  broadcast: (v, d) => v.broadcast(d.id),
+  media: (v, d) => v.media(d.id),
 };
 
 function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
@@ -127,20 +128,22 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         res.write(': connected\n\n');
         // Renewed with each ping, so a device moved or a broadcast retargeted shows within a minute.
         let v = createVisibility(ctx.db, user!.scope);
-        const listeners = Object.entries(eventScope).map(([k, about]) => {
-          const f = (data: any) => {
-            if (v.all || about(v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
+        const listen = <K extends LiveKind>(k: K) => {
+          const f = (data: LiveEvents[K]) => {
+            if (v.all || eventScope[k](v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
           };
-          ctx.events.on(k, f);
-          return [k, f] as const;
-        });
+          // node's listener type is conditional on the kind and does not resolve for a generic K.
+          ctx.events.on(k, f as never);
+          return () => ctx.events.off(k, f as never);
+        };
+        const stop = LIVE_KINDS.map(listen);
         const ping = setInterval(() => {
           v = createVisibility(ctx.db, user!.scope);
           res.write(': ping\n\n');
         }, 25_000);
         req.on('close', () => {
           clearInterval(ping);
-          for (const [k, f] of listeners) ctx.events.off(k, f);
+          for (const f of stop) f();
         });
         return new Promise<void>((resolve) => req.on('close', () => resolve()));
       },

@@ -10,7 +10,8 @@
 // them acknowledged: an ack tells the agent to delete its copy, so an acked receipt must be on disk.
 // A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
 // hold back the others; what still fails is not acked, and the agent sends it again.
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
+import type { HubEventMap } from '../api-contract/events.ts';
 import type { Logger } from 'pino';
 import {
   ClockRequest,
@@ -67,7 +68,7 @@ export function createIngest(deps: {
   topicPrefix: string;
   log: Logger;
   counters: IngestCounters;
-  events: EventEmitter;
+  events: EventEmitter<HubEventMap>;
   now?: () => number;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
