@@ -1,5 +1,6 @@
 // Media: uploaded and typed bulletins, their processing state, and waveform peaks.
 import { z } from 'zod';
+import { CatalogueText } from './system.ts';
 
 export const MediaOutput = z.object({
   format: z.enum(['opus', 'mp3']),
@@ -57,3 +58,8 @@ export const TtsInfo = z.object({
   available: z.boolean().describe("the engine's program is installed on the hub"),
   maxChars: z.number().int(),
 });
+/** GET /api/v1/tts: the engine, and why typed bulletins cannot be read when it is missing. */
+export const TtsEngine = TtsInfo.extend({
+  problem: CatalogueText.optional().describe('why typed bulletins cannot be read now (the engine is missing)'),
+});
+export type TtsEngine = z.infer<typeof TtsEngine>;

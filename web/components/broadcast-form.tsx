@@ -28,6 +28,9 @@ import { TypedBulletin } from './typed-bulletin.tsx';
 import { LedReflowOffer } from './led-reflow-offer.tsx';
 import { useLedFromText } from './typed-led.ts';
 import type { AppCtx } from '../app.tsx';
+import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
+import type { MediaItem } from '../../hub/api-contract/media.ts';
+import type { Conflict, DraftCheck } from '../../hub/api-contract/schedule.ts';
 
 type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
 
@@ -41,8 +44,8 @@ export function BroadcastForm({
 }: {
   ctx: AppCtx;
   seed?: Seed | null;
-  editing?: any;
-  onSaved: (b: any) => void;
+  editing?: Broadcast;
+  onSaved: (b: Broadcast & { decisionError: string }) => void;
   onCancel: () => void;
 }) {
   const { me, areas } = ctx;
@@ -70,7 +73,9 @@ export function BroadcastForm({
   // Single devices named as targets (through the API): an edit keeps them unless unticked.
   const [targetDevices, setTargetDevices] = useState<string[]>(editing?.targets.devices ?? []);
   const otherAreas = targets.filter((p) => !choosable.some((a) => a.path === p));
-  const w0 = initialWhen as any;
+  // Each field from whichever kind of rule has it.
+  const w0: { kind?: string; date?: string; from?: string; until?: string; weekdays?: Weekday[]; rrule?: string } =
+    initialWhen ?? {};
   const [kind, setKind] = useState<WhenForm['kind']>(initialWhen?.kind ?? 'once');
   const [date, setDate] = useState<string>(w0?.date ?? today);
   // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
@@ -82,12 +87,12 @@ export function BroadcastForm({
   const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
   const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
   const [customRule, setCustomRule] = useState<string>(w0?.rrule ?? '');
-  const [check, setCheck] = useState<any>(null);
+  const [check, setCheck] = useState<DraftCheck | null>(null);
   const [checkErr, setCheckErr] = useState('');
   const [decision, setDecision] = useState<ClashDecision | ''>('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState('');
-  const [media, setMedia] = useState<any[]>([]);
+  const [media, setMedia] = useState<MediaItem[]>([]);
   const [ledLimits, setLedLimits] = useState<ComposeLimits | null>(null);
   // A typed bulletin (TypedBulletin): its text may fill the LED message; edited text not yet read again stops the form.
   const [ttsStop, setTtsStop] = useState<string | null>(null);
@@ -107,7 +112,7 @@ export function BroadcastForm({
   // Reloaded when the audio is one the list does not have yet (a typed bulletin just read).
   useEffect(() => {
     if (mediaId !== '' && media.some((m) => m.id === mediaId)) return;
-    get<any[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
+    get<MediaItem[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
   }, [mediaId]);
 
   const when = useMemo(() => {
@@ -162,10 +167,10 @@ export function BroadcastForm({
     if (!ready) return;
     const t = setTimeout(() => {
       // An edit is checked as the broadcast it changes, so it does not clash with itself.
-      post(`/api/v1/broadcasts/check${editing ? `?exclude=${encodeURIComponent(editing.id)}` : ''}`, body).then(
-        setCheck,
-        (e) => setCheckErr(e.message),
-      );
+      post<DraftCheck>(
+        `/api/v1/broadcasts/check${editing ? `?exclude=${encodeURIComponent(editing.id)}` : ''}`,
+        body,
+      ).then(setCheck, (e: Error) => setCheckErr(e.message));
     }, 300);
     return () => clearTimeout(t);
   }, [bodyKey, ready]);
@@ -192,14 +197,14 @@ export function BroadcastForm({
     try {
       const payload = { ...body, title: title.trim() };
       const b = editing
-        ? await api('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
-        : await post('/api/v1/broadcasts', payload);
+        ? await api<Broadcast>('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
+        : await post<Broadcast>('/api/v1/broadcasts', payload);
       let decisionError = '';
       if (decisions.length && decision) {
         try {
           await post(`/api/v1/broadcasts/${b.id}/decision`, {
             decision,
-            conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))],
+            conflictsWith: [...new Set(decisions.map((c) => c.broadcastId))],
           });
         } catch (err) {
           decisionError = err instanceof ApiError ? err.message : String(err);
@@ -529,7 +534,7 @@ export function BroadcastForm({
             <p class="muted small">
               {g.items
                 .slice(0, 4)
-                .map((c: any) => `${fmtDateTime(c.draftStart, lang())} · ${c.deviceName}`)
+                .map((c) => `${fmtDateTime(c.draftStart, lang())} · ${c.deviceName}`)
                 .join('; ')}
               {g.items.length > 4 ? ` (+${g.items.length - 4})` : ''}
             </p>
@@ -622,7 +627,7 @@ export function DecisionChoice({
 }
 
 /** A stored broadcast as the body of a draft check (POST /api/v1/broadcasts/check?exclude=id). */
-export const checkBodyOf = (b: any) => ({
+export const checkBodyOf = (b: Broadcast) => ({
   title: b.title,
   priority: b.priority,
   volume: b.volume,
@@ -633,15 +638,16 @@ export const checkBodyOf = (b: any) => ({
 });
 
 /** Clashes with a higher level's bulletin of the same priority: the ward official's to decide. */
-export const clashesToDecide = (conflicts: any[] | undefined) =>
-  (conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
+export const clashesToDecide = (conflicts: Conflict[] | undefined) =>
+  (conflicts ?? []).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher');
 
-export function groupConflicts(list: any[]) {
-  const m = new Map<string, any>();
+/** Conflicts by the bulletin they are with and their kind: the first one, with all of them as items. */
+export function groupConflicts(list: Conflict[]) {
+  const m = new Map<string, Conflict & { items: Conflict[] }>();
   for (const c of list) {
     const k = `${c.broadcastId}|${c.kind}`;
-    if (!m.has(k)) m.set(k, { ...c, items: [] });
-    m.get(k).items.push(c);
+    const g = m.get(k) ?? m.set(k, { ...c, items: [] }).get(k)!;
+    g.items.push(c);
   }
   return [...m.values()];
 }

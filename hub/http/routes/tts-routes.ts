@@ -9,13 +9,9 @@ import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
-import { MediaItem, TtsInfo } from '../../api-contract/media.ts';
-import { CatalogueText } from '../../api-contract/system.ts';
+import { MediaItem, TtsEngine } from '../../api-contract/media.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
-const TtsAnswer = TtsInfo.extend({
-  problem: CatalogueText.optional().describe('why typed bulletins cannot be read now (the engine is missing)'),
-});
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.
@@ -42,7 +38,7 @@ export function ttsRoutes(ctx: HubContext) {
         'The text-to-speech engine: its name, voice, whether it is installed on the hub, and the longest text it takes',
       tag: 'media',
       access: 'user',
-      response: TtsAnswer,
+      response: TtsEngine,
       handler: () => {
         const info = ctx.tts.info();
         return {
