@@ -78,7 +78,9 @@ export type RejectedClaim = z.infer<typeof RejectedClaim>;
 
 const next = z.string().nullable().describe('reads the following page; null on the last');
 export const CoverageRowsPage = z.object({ rows: z.array(CoverageRow), next });
+export type CoverageRowsPage = z.infer<typeof CoverageRowsPage>;
 export const RejectedClaimsPage = z.object({ claims: z.array(RejectedClaim), next });
+export type RejectedClaimsPage = z.infer<typeof RejectedClaimsPage>;
 
 /** The summary with the first page of rows and of rejected claims. */
 export const CoverageReport = CoverageSummary.extend({
