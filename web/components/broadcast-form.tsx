@@ -112,7 +112,11 @@ export function BroadcastForm({
   // Reloaded when the audio is one the list does not have yet (a typed bulletin just read).
   useEffect(() => {
     if (mediaId !== '' && media.some((m) => m.id === mediaId)) return;
-    get<MediaItem[]>('/api/v1/media').then((m) => setMedia(m.filter((x) => x.status === 'ready')));
+    // Unreachable hub: the list stays as it was (the check below names the problem).
+    get<MediaItem[]>('/api/v1/media').then(
+      (m) => setMedia(m.filter((x) => x.status === 'ready')),
+      () => {},
+    );
   }, [mediaId]);
 
   const when = useMemo(() => {

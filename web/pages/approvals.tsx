@@ -215,7 +215,8 @@ function Item({
           class="row"
           onSubmit={(e) => {
             e.preventDefault();
-            if (reason.trim()) act(`/api/v1/broadcasts/${b.id}/reject`, { reason: reason.trim() });
+            // act shows its own errors.
+            if (reason.trim()) void act(`/api/v1/broadcasts/${b.id}/reject`, { reason: reason.trim() });
           }}
         >
           <input

@@ -306,7 +306,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
         },
         (e: Error) => setError(e.message),
       );
-    load();
+    void load(); // never rejects: errors are shown
     const off = onLive((e) => {
       if (e.kind === 'telemetry') setPlaying((p) => ({ ...p, [e.data.deviceId]: !!e.data.nowPlaying }));
       if (
