@@ -112,7 +112,7 @@ export function BroadcastForm({
   // Reloaded when the audio is one the list does not have yet (a typed bulletin just read).
   useEffect(() => {
     if (mediaId !== '' && media.some((m) => m.id === mediaId)) return;
-    // Unreachable hub: the list stays as it was (the check below names the problem).
+    // Unreachable hub: the list stays as it was.
     get<MediaItem[]>('/api/v1/media').then(
       (m) => setMedia(m.filter((x) => x.status === 'ready')),
       () => {},
