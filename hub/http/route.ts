@@ -55,8 +55,11 @@ export interface RouteDef<
   body?: B;
   query?: Q;
   /**
-   * The JSON answer (hub/api-contract/): the handler's return type is checked against it, and the
-   * OpenAPI document describes it. Not parsed at run time (see docs/api.md).
+   * The JSON answer (hub/api-contract/): the handler's return type is checked against it at build
+   * time, the OpenAPI document describes it, and hub/http/response-schemas.test.ts parses every GET
+   * answer of a seeded hub with it. Not parsed on each request: that would cost a pass over every
+   * large answer (thousands of devices or report rows) and turn a harmless extra field into a
+   * failed request for an official, where the test already catches the drift before release.
    */
   response?: R;
   /** Extra OpenAPI for bodies that are not JSON (multipart) and non-JSON responses. */
