@@ -7,7 +7,8 @@ export * from './devices.ts';
 export * from './events.ts';
 export * from './media.ts';
 export * from './reports.ts';
-export * from './roles.ts';
+// Role: the schema and its type come from users.ts.
+export { ROLE_RULES, ROLES, roleMay, withinScope, type RoleRule } from './roles.ts';
 export * from './schedule.ts';
 export * from './system.ts';
 export * from './users.ts';

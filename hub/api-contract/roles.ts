@@ -1,10 +1,8 @@
 // Who may do what: the roles, the role rules the routes enforce and the web UI shows, and the
-// area-scope rule. Browser-safe (zod only): the hub and web/ read the same lists.
-import { z } from 'zod';
+// area-scope rule. Plain data, no zod: the web bundle takes these without the schema library.
 
 export const ROLES = ['operator', 'approver', 'district', 'admin'] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
+export type Role = (typeof ROLES)[number];
 
 /**
  * The roles allowed each kind of act. The API enforces these (a route's access); the UI hides what

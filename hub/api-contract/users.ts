@@ -1,6 +1,9 @@
 // Users and sessions: who is logged in, the users list and the names shown beside bulletins.
 import { z } from 'zod';
-import { Role } from './roles.ts';
+import { ROLES } from './roles.ts';
+
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
 
 export const User = z.object({
   id: z.number().int(),
