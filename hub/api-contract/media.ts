@@ -43,6 +43,9 @@ export const LibraryItem = MediaItem.extend({ mayManage: z.boolean() });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 export const Library = z.array(LibraryItem);
 
+/** A deleted item: its id and the files removed (outputs another item shares stay). */
+export const MediaDeleted = z.object({ id: z.number().int(), removedFiles: z.array(z.string()) });
+
 export const Waveform = z.object({
   sha256: z.string(),
   buckets: z.number().int(),
@@ -63,3 +66,5 @@ export const TtsEngine = TtsInfo.extend({
   problem: CatalogueText.optional().describe('why typed bulletins cannot be read now (the engine is missing)'),
 });
 export type TtsEngine = z.infer<typeof TtsEngine>;
+/** What the engine will read for a text: numbers, dates and abbreviations written out. */
+export const TtsSpoken = z.object({ spoken: z.string() });

@@ -2,6 +2,8 @@
 // exactly what its schema says: parsing keeps every field (nothing undocumented is stripped) and
 // refuses nothing. The OpenAPI document carries the same schemas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import { generateSigningKeys } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
@@ -12,6 +14,7 @@ import { tempDir } from '../media/test-audio.ts';
 import { formatVn } from '../time.ts';
 import { createApp } from './app.ts';
 import { DecisionResult, DraftCheck } from '../api-contract/schedule.ts';
+import { MediaDeleted, MediaItem } from '../api-contract/media.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 
 const DAY = 86_400_000;
@@ -173,6 +176,36 @@ describe('response schemas', () => {
     });
     expect(body.conflicts.length).toBeGreaterThan(0);
     expect(DraftCheck.parse(body)).toEqual(body);
+  });
+
+  it('archiving, restoring and deleting media answer as their schemas say', async () => {
+    const file = path.join(tempDir('schemas-bad'), 'khong-phai-am-thanh.mp3');
+    writeFileSync(file, 'Đây không phải là âm thanh.\n'.repeat(50));
+    const up = await w.official.upload('/api/v1/media', file, 'khong-phai-am-thanh.mp3');
+    await w.official.waitFor(
+      async () => (await w.official.get(`/api/v1/media/${up.id}`)).status === 'failed',
+      30_000,
+      'media failed',
+    );
+    for (const [how, schema] of [
+      [() => w.official.post(`/api/v1/media/${up.id}/archive`, {}), MediaItem],
+      [() => w.official.post(`/api/v1/media/${up.id}/restore`, {}), MediaItem],
+      [
+        async () => {
+          const { token } = await t.api.post('/api/v1/auth/login', { username: 'canbo', password: 'password-canbo' });
+          const res = await fetch(`${t.hub.httpUrl}/api/v1/media/${up.id}`, {
+            method: 'DELETE',
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(res.status).toBe(200);
+          return res.json();
+        },
+        MediaDeleted,
+      ],
+    ] as const) {
+      const body = await how();
+      expect(schema.parse(body)).toEqual(body);
+    }
   });
 
   it('the OpenAPI document describes the answers', async () => {

@@ -19,7 +19,7 @@ import {
 } from '../../media/media-lifecycle.ts';
 import { createWaveforms } from '../../waveform/waveform.ts';
 import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
-import { Library, MediaItem as MediaAnswer, Waveform } from '../../api-contract/media.ts';
+import { Library, MediaDeleted, MediaItem as MediaAnswer, Waveform } from '../../api-contract/media.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 export function mediaRoutes(ctx: HubContext) {
@@ -121,24 +121,30 @@ export function mediaRoutes(ctx: HubContext) {
           '/api/v1/media/:id/archive',
           'Archive: hide from the library (restorable). Refused (409, naming them) while a broadcast that may still air or is reported uses it',
           (u, id) => archiveMedia(ctx.db, u, id),
+          MediaAnswer,
         ],
         [
           'post',
           '/api/v1/media/:id/restore',
           'Restore an archived item to the library',
           (u, id) => restoreMedia(ctx.db, u, id),
+          MediaAnswer,
         ],
         [
           'delete',
           '/api/v1/media/:id',
           'Delete: remove the files (the record stays, hidden). Refused (409, naming them) while a broadcast that may still air or is reported uses it; a failed upload can always go',
           (u, id) => deleteMedia(ctx.db, u, id, ctx.media.mediaDir),
+          MediaDeleted,
         ],
-      ] as const satisfies ReadonlyArray<readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown]>
-    ).map(([method, p, summary, act]) =>
+      ] as const satisfies ReadonlyArray<
+        readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown, z.ZodTypeAny]
+      >
+    ).map(([method, p, summary, act, response]) =>
       route({
         method,
         path: p,
+        response,
         summary: `${summary}. Allowed: the uploader, the officials, leaders and district office of the uploader's ward, an admin.`,
         tag: 'media',
         access: ROLE_RULES.create,

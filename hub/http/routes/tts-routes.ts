@@ -9,9 +9,8 @@ import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
-import { MediaItem, TtsEngine } from '../../api-contract/media.ts';
+import { MediaItem, TtsEngine, TtsSpoken } from '../../api-contract/media.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
-
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.
@@ -54,6 +53,7 @@ export function ttsRoutes(ctx: HubContext) {
         'What the engine will read for a text: numbers, dates, times, phone numbers and abbreviations written out in Vietnamese words',
       tag: 'media',
       access: ROLE_RULES.create,
+      response: TtsSpoken,
       body: TextBody,
       handler: ({ body }) => ({ spoken: checked(() => ctx.tts.spoken(body.text)) }),
     }),
