@@ -38,6 +38,7 @@ export const BroadcastList = z.array(Broadcast);
 
 /** The reason in words an official understands (Vietnamese and English). */
 export const ReasonText = z.object({ vi: z.string(), en: z.string() }).nullable();
+export type ReasonText = z.infer<typeof ReasonText>;
 
 export const StandingDecision = z
   .object({

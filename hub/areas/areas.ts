@@ -57,10 +57,8 @@ export function createArea(
   return getArea(db, Number(info.lastInsertRowid))!;
 }
 
-/** True if `path` is `scope` itself or lies below it. A null scope covers everything. */
-export function withinScope(scope: string | null, path: string): boolean {
-  return scope === null || path === scope || path.startsWith(scope + '/');
-}
+/** True if `path` is `scope` itself or lies below it; a null scope covers everything (one rule for hub and web). */
+export { withinScope } from '../api-contract/roles.ts';
 
 /** Ids of an area and all areas below it. */
 export function subtreeIds(db: Db, path: string): number[] {
