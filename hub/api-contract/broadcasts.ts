@@ -36,6 +36,11 @@ export const Broadcast = z.object({
 export type Broadcast = z.infer<typeof Broadcast>;
 export const BroadcastList = z.array(Broadcast);
 
+/** Approval; on a same-level clash, which of the two plays (see POST /api/v1/broadcasts/{id}/approve). */
+export const ApproveBody = z.object({
+  clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)'),
+});
+
 /** The reason in words an official understands (Vietnamese and English). */
 export const ReasonText = z.object({ vi: z.string(), en: z.string() }).nullable();
 export type ReasonText = z.infer<typeof ReasonText>;

@@ -66,5 +66,10 @@ export const TtsEngine = TtsInfo.extend({
   problem: CatalogueText.optional().describe('why typed bulletins cannot be read now (the engine is missing)'),
 });
 export type TtsEngine = z.infer<typeof TtsEngine>;
+export const TextBody = z.object({ text: z.string().max(200_000) });
+export const TtsBody = TextBody.extend({
+  /** The typed bulletin (media id) this text is a new reading of: recorded with the new media. */
+  regenerates: z.number().int().positive().optional(),
+});
 /** What the engine will read for a text: numbers, dates and abbreviations written out. */
 export const TtsSpoken = z.object({ spoken: z.string() });

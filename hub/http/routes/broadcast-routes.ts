@@ -26,7 +26,12 @@ import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } fr
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf, zodMessage } from '../../messages.ts';
-import { Broadcast as BroadcastAnswer, BroadcastDetail, BroadcastList } from '../../api-contract/broadcasts.ts';
+import {
+  ApproveBody,
+  Broadcast as BroadcastAnswer,
+  BroadcastDetail,
+  BroadcastList,
+} from '../../api-contract/broadcasts.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 const DAY = 86_400_000;
@@ -249,9 +254,7 @@ export function broadcastRoutes(ctx: HubContext) {
       tag: 'broadcasts',
       access: ROLE_RULES.approve,
       response: BroadcastAnswer,
-      body: z.object({
-        clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)'),
-      }),
+      body: ApproveBody,
       async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
         if (pending?.status === 'submitted' && pending.led) {

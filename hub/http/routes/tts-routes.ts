@@ -1,6 +1,5 @@
 // Typed bulletins over HTTP: what the engine is, what a text will sound like in words, and the
 // reading itself, which becomes a media item like an upload (same pipeline, same states).
-import { z } from 'zod';
 import { route, HttpError, UpstreamError } from '../route.ts';
 import { getMedia } from '../../media/media-store.ts';
 import { createVisibility } from '../../areas/visibility.ts';
@@ -9,16 +8,11 @@ import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../messages.ts';
-import { MediaItem, TtsEngine, TtsSpoken } from '../../api-contract/media.ts';
+import { MediaItem, TextBody, TtsBody, TtsEngine, TtsSpoken } from '../../api-contract/media.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.
-const TextBody = z.object({ text: z.string().max(200_000) });
-const TtsBody = TextBody.extend({
-  /** The typed bulletin (media id) this text is a new reading of: recorded with the new media. */
-  regenerates: z.number().int().positive().optional(),
-});
 
 export function ttsRoutes(ctx: HubContext) {
   const checked = <T>(f: () => T): T => {
