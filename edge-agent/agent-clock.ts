@@ -25,11 +25,14 @@ export interface AgentClockOptions {
   filter?: ClockFilter;
 }
 
+/** Each clock sample with the best estimate after it; 'synced' once, at the first sample of this run. */
+export type ClockEvents = { sample: [sample: ClockSample, best: ClockSample]; synced: [best: ClockSample] };
+
 /**
  * Events: 'synced' (first sample of this run), 'sample' (sample, best). It is also the agent's
  * Clock: now() and the timers are the device's, so the parts that take it can be driven in tests.
  */
-export class AgentClock extends EventEmitter implements Clock {
+export class AgentClock extends EventEmitter<ClockEvents> implements Clock {
   private readonly filter: ClockFilter;
   private readonly device: Clock;
   private readonly monotonic: () => number;

@@ -4,7 +4,7 @@
 // still outstanding (same requestId and t0) are used, so an old reply cannot be replayed into it.
 // The AgentClock holds the samples (and the offset saved by the last run) and says how far to trust them.
 import { randomUUID } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
+import type { AgentEventBus } from './agent-events.ts';
 import type { Logger } from 'pino';
 import { clockSample, type ClockReply, type ClockRequest, type TimerHandle } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
@@ -17,7 +17,7 @@ export interface ClockSyncDeps {
   isConnected: () => boolean;
   intervalMs: number;
   log: Logger;
-  events: EventEmitter;
+  events: AgentEventBus;
   burstSize?: number;
   spacingMs?: number;
 }

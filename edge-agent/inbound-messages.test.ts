@@ -2,6 +2,7 @@
 // device or area is refused as 'wrong-target' on whatever topic it arrives, counted in the store
 // (telemetry), emitted as 'rejected', and never reaches a handler. Hub time is injected.
 import { EventEmitter } from 'node:events';
+import type { AgentEventMap } from './agent-events.ts';
 import { createPublicKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -67,7 +68,7 @@ beforeEach(() => {
   handled = [];
   rejected = [];
   synced = true;
-  const events = new EventEmitter();
+  const events = new EventEmitter<AgentEventMap>();
   events.on('rejected', (r) => rejected.push(r));
   msgs = new HubMessages({
     hubPublicKey: createPublicKey(keys.publicKeyPem),

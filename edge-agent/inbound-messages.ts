@@ -11,7 +11,7 @@
 // neither refused nor counted but held (the latest manifest and the last few commands), and
 // handled again by retryHeld() once the clock is synced. A retained manifest is delivered only on
 // (re)subscribe: refusing it on a wrong clock would leave the device without it until then.
-import type { EventEmitter } from 'node:events';
+import type { AgentEventBus } from './agent-events.ts';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -52,7 +52,7 @@ export interface HubMessageDeps {
   isClockRequestOutstanding: (requestId: unknown, t0: unknown) => boolean;
   handlers: HubMessageHandlers;
   log: Logger;
-  events: EventEmitter;
+  events: AgentEventBus;
 }
 
 /** Which body types may arrive on which topic. */

@@ -7,6 +7,7 @@
 //   MediaCache (downloads ahead)   ClockSync ──▶ AgentClock (hub time, and how far to trust it)
 //   HubPresence (hub/status: a new hub instance ──▶ birth again, outbox, clock burst)   TelemetryReporter
 import { EventEmitter } from 'node:events';
+import type { AgentEventBus, AgentEventMap } from './agent-events.ts';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -60,19 +61,12 @@ export interface AgentStatus {
   pendingDownloads: number;
 }
 
-/**
- * Events: 'connected' {session}, 'disconnected', 'schedule' {version, added, updated, dropped,
- * ignored}, 'command' {type, ...}, 'media-ready' sha256, 'media-failed' {sha256, error},
- * 'playing' {occurrenceId, broadcastId, priority, title}, 'idle' {occurrenceId, result},
- * 'receipt-queued' Receipt, 'receipt-acked' receiptId, 'rejected' {reason, topic, detail},
- * 'clock' {sample, best}, 'clock-synced' best (first sample of this run), 'held' {reason, topic,
- * detail} (a message that failed on time before the clock synced), 'hub-online' instance.
- */
 export interface RunningAgent {
   deviceId: string;
   /** the device's Ed25519 public key (SPKI PEM): verifies its receipts */
   publicKeyPem: string;
-  events: EventEmitter;
+  /** what the agent does, as it happens (agent-events.ts lists each event and what it carries) */
+  events: AgentEventBus;
   /** the drivers built from the profile (tests reach the simulators' fault injection here) */
   hardware: Hardware;
   config: AgentConfig;
@@ -129,7 +123,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
     );
   }
   const log = rootLog.child({ deviceId });
-  const events = new EventEmitter();
+  const events: AgentEventBus = new EventEmitter<AgentEventMap>();
   events.setMaxListeners(100);
   const deviceClock = options.clock ?? systemClock;
   const store = AgentStore.open(config.dataDir, { clock: deviceClock });

@@ -49,7 +49,10 @@ interface Wanted {
 export class MediaDownloadError extends Error {}
 
 /** Events: 'ready' (sha256), 'failed' (sha256, message). */
-export class MediaCache extends EventEmitter {
+/** A download finished: the file's sha256, and for a failure the reason. */
+export type MediaCacheEvents = { ready: [sha256: string]; failed: [sha256: string, error: string] };
+
+export class MediaCache extends EventEmitter<MediaCacheEvents> {
   private readonly wanted = new Map<string, Wanted>();
   private readonly hubOrigin: string;
   private readonly auth: string;

@@ -3,7 +3,7 @@
 // after every reconnect and every receiptRetryMs until a signed 'receipt-ack' names them; only
 // then are they deleted. A receipt therefore survives broker outages, hub outages and restarts.
 import { randomUUID, type KeyObject } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
+import type { AgentEventBus } from './agent-events.ts';
 import type { Logger } from 'pino';
 import { Receipt, describeZodError, signReceipt, type TimerHandle, type UnsignedReceipt } from '../protocol/index.ts';
 import type { AgentClock } from './agent-clock.ts';
@@ -23,7 +23,7 @@ export interface ReceiptOutboxDeps {
   isConnected: () => boolean;
   retryMs: number;
   log: Logger;
-  events: EventEmitter;
+  events: AgentEventBus;
 }
 
 export class ReceiptOutbox {

@@ -53,7 +53,20 @@ export interface SessionOptions {
  * Events: 'subscribing' (session number; retained messages follow), 'connected' (session number),
  * 'disconnected', 'message' (topic, payload Buffer), 'hub-status' (payload Buffer).
  */
-export class MqttSession extends EventEmitter {
+/** What the session tells the agent: each event's listener arguments. */
+export type SessionEvents = {
+  /** a message on hub/status (unsigned; hub-presence.ts judges it) */
+  'hub-status': [payload: Buffer];
+  /** any other message on the agent's subscriptions */
+  message: [topic: string, payload: Buffer];
+  disconnected: [];
+  /** connected, about to subscribe (the session number counts this run's sessions) */
+  subscribing: [session: number];
+  /** subscribed and the birth published */
+  connected: [session: number];
+};
+
+export class MqttSession extends EventEmitter<SessionEvents> {
   private client: MqttClient | null = null;
   private session = 0;
   private attempt = 0;

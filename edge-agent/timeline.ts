@@ -26,7 +26,7 @@
 //  6. Exactly one receipt per occurrence: the store refuses a second one, also across restarts. An
 //     occurrence found 'playing' at start-up was interrupted by a crash or power cut and gets a
 //     'partial' (some audio confirmed) or 'failed' receipt, reason "agent restarted during playback".
-import type { EventEmitter } from 'node:events';
+import type { AgentEventBus } from './agent-events.ts';
 import type { Logger } from 'pino';
 import {
   PRIORITY_RANK,
@@ -62,7 +62,7 @@ export interface TimelineDeps {
   /** builds, signs and queues the receipt */
   issue: (r: OccurrenceResult) => void;
   log: Logger;
-  events: EventEmitter;
+  events: AgentEventBus;
 }
 
 export const RESTART_REASON = 'agent restarted during playback';

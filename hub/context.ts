@@ -1,5 +1,6 @@
 // What the HTTP routes and services share; built once by the composition root (main.ts).
 import type { EventEmitter } from 'node:events';
+import type { HubEventMap } from './api-contract/events.ts';
 import type { Logger } from 'pino';
 import type { Db } from './db/database.ts';
 import type { HubConfig } from './config.ts';
@@ -25,7 +26,7 @@ export interface HubContext {
   media: MediaJobs;
   /** Typed bulletins: text to speech into the media pipeline. */
   tts: TtsService;
-  events: EventEmitter;
+  events: EventEmitter<HubEventMap>;
   metrics: HubMetrics;
   log: Logger;
   version: string;

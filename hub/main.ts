@@ -1,5 +1,6 @@
 // Composition root of the hub: builds every part from the validated config and wires them.
 import { EventEmitter } from 'node:events';
+import type { HubEventMap } from './api-contract/events.ts';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
@@ -106,7 +107,7 @@ export async function startHub(
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
   const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock);
   const metrics = createMetrics(db);
-  const events = new EventEmitter();
+  const events = new EventEmitter<HubEventMap>();
   events.setMaxListeners(1000);
   const checkDevice = deviceAuthenticator(db);
   const generatedAdminPassword = await ensureAdmin({ db }, config.adminPassword);

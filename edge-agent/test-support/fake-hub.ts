@@ -47,7 +47,10 @@ export interface ServedMedia {
   ref: MediaRef;
 }
 
-export class FakeHub extends EventEmitter {
+/** What the fake hub received from the device, parsed. */
+export type FakeHubEvents = { status: [DeviceStatus]; telemetry: [Telemetry]; receipt: [Receipt] };
+
+export class FakeHub extends EventEmitter<FakeHubEvents> {
   readonly keys = generateSigningKeys();
   readonly topics = makeTopics(DEFAULT_TOPIC_PREFIX);
   readonly devices = new Map<string, FakeDevice>();

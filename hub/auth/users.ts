@@ -5,8 +5,9 @@ import { hashPassword, randomSecret, verifyPassword } from './passwords.ts';
 import { getArea, getAreaByPath } from '../areas/areas.ts';
 import { LocalizedError, msg } from '../text/index.ts';
 
-export type Role = 'operator' | 'approver' | 'district' | 'admin';
-export const ROLES: Role[] = ['operator', 'approver', 'district', 'admin'];
+import { ROLES, type Role } from '../api-contract/roles.ts';
+
+export { ROLES, type Role };
 
 export interface User {
   id: number;
@@ -45,7 +46,7 @@ export async function createUser(
 ): Promise<User> {
   if (!/^[a-z0-9._-]{3,40}$/.test(input.username)) throw new LocalizedError(msg('user.bad-username'));
   if (input.password.length < 8) throw new LocalizedError(msg('user.password-too-short'));
-  if (!ROLES.includes(input.role)) throw new LocalizedError(msg('user.bad-role', { roles: ROLES }));
+  if (!ROLES.includes(input.role)) throw new LocalizedError(msg('user.bad-role', { roles: [...ROLES] }));
   if (input.role !== 'admin' && !input.areaPath) throw new LocalizedError(msg('user.needs-area', { role: input.role }));
   const area = input.areaPath ? getAreaByPath(db, input.areaPath) : undefined;
   if (input.areaPath && !area) throw new LocalizedError(msg('area.not-found', { path: input.areaPath }));

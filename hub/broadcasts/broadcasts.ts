@@ -12,6 +12,7 @@ import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
 import { ledMisfit } from './led-fit.ts';
 import { audit } from '../audit.ts';
+import { roleMay } from '../api-contract/roles.ts';
 import { LocalizedError, msg, textOf, zodMessage, type Text } from '../text/index.ts';
 import {
   parseRelaySettings,
@@ -187,8 +188,7 @@ function assertInScope(
 }
 
 /** Emergencies by the district office air at once: the national rule puts them before any queue. */
-const selfApproves = (user: User, priority: Priority) =>
-  priority === 'emergency' && (user.role === 'district' || user.role === 'admin');
+const selfApproves = (user: User, priority: Priority) => priority === 'emergency' && roleMay(user.role, 'emergency');
 
 /** What the HTTP API also requires of a new or edited broadcast: that it reaches a device. */
 export interface ApiRules {

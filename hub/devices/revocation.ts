@@ -3,6 +3,7 @@
 // its login, its waiting commands are dropped and its retained topics cleared, and it is shown
 // offline. Its receipts, coverage and audit history stay.
 import type { EventEmitter } from 'node:events';
+import type { HubEventMap } from '../api-contract/events.ts';
 import type { Logger } from 'pino';
 import { createPublisher, topics } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
@@ -23,7 +24,7 @@ export function createDeviceRevoker(deps: {
   access: DeviceAccess;
   mqtt: Pick<HubMqtt, 'publish' | 'connected'>;
   topicPrefix: string;
-  events: EventEmitter;
+  events: EventEmitter<HubEventMap>;
   log: Logger;
   /** when a revocation takes effect (and a new enrolment token expires) */
   clock: Clock;

@@ -26,8 +26,12 @@ import { ttsRoutes } from './routes/tts-routes.ts';
 import { streamRoutes } from './routes/stream-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
-import { uiRoutes } from './routes/ui-routes.ts';
+import { areaRoutes } from './routes/area-routes.ts';
+import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
+import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
+import { Health, HubKey } from '../api-contract/system.ts';
+import { LIVE_KINDS, type LiveEvents, type LiveKind } from '../api-contract/events.ts';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
@@ -35,12 +39,12 @@ const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** What each live event is about, for the user's area. */
-const eventScope: Record<string, (v: Visibility, data: unknown) => boolean> = {
-  device: (v, d) => v.device(String(field(d, 'deviceId'))),
-  telemetry: (v, d) => v.device(String(field(d, 'deviceId'))),
-  receipt: (v, d) => v.device(String(field(d, 'deviceId'))),
-  broadcast: (v, d) => v.broadcast(String(field(d, 'id'))),
-  media: (v, d) => v.media(Number(field(d, 'id'))),
+const eventScope: { [K in LiveKind]: (v: Visibility, data: LiveEvents[K]) => boolean } = {
+  device: (v, d) => v.device(d.deviceId),
+  telemetry: (v, d) => v.device(d.deviceId),
+  receipt: (v, d) => v.device(d.deviceId),
+  broadcast: (v, d) => v.broadcast(d.id),
+  media: (v, d) => v.media(d.id),
 };
 /** One field of an event's data, or undefined when the data is not an object. */
 function field(data: unknown, key: string): unknown {
@@ -63,12 +67,13 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       summary: 'Liveness and readiness: database, broker connection, media queue',
       tag: 'system',
       access: 'public',
+      response: Health,
       handler({ res }) {
         const db = ctx.db.prepare('SELECT 1 ok').get() as { ok: number } | undefined;
         const ok = db?.ok === 1 && ctx.mqttConnected();
         res.status(ok ? 200 : 503);
         return {
-          status: ok ? 'ok' : 'degraded',
+          status: ok ? ('ok' as const) : ('degraded' as const),
           version: ctx.version,
           database: db?.ok === 1,
           mqtt: ctx.mqttConnected(),
@@ -116,6 +121,7 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
       summary: "The hub's Ed25519 public key (PEM), to check against what devices pinned",
       tag: 'system',
       access: 'public',
+      response: HubKey,
       handler: () => ({ publicKey: ctx.signer.publicKeyPem }),
     }),
     route({
@@ -135,20 +141,22 @@ function systemRoutes(ctx: HubContext, all: () => RouteDef[]): RouteDef[] {
         res.write(': connected\n\n');
         // Renewed with each ping, so a device moved or a broadcast retargeted shows within a minute.
         let v = createVisibility(ctx.db, user!.scope);
-        const listeners = Object.entries(eventScope).map(([k, about]) => {
-          const f = (data: unknown) => {
-            if (v.all || about(v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
+        const listen = <K extends LiveKind>(k: K) => {
+          const f = (data: LiveEvents[K]) => {
+            if (v.all || eventScope[k](v, data)) res.write(`event: ${k}\ndata: ${JSON.stringify(data)}\n\n`);
           };
-          ctx.events.on(k, f);
-          return [k, f] as const;
-        });
+          // node's listener type is conditional on the kind and does not resolve for a generic K.
+          ctx.events.on(k, f as never);
+          return () => ctx.events.off(k, f as never);
+        };
+        const stop = LIVE_KINDS.map(listen);
         const ping = setInterval(() => {
           v = createVisibility(ctx.db, user!.scope);
           res.write(': ping\n\n');
         }, 25_000);
         req.on('close', () => {
           clearInterval(ping);
-          for (const [k, f] of listeners) ctx.events.off(k, f);
+          for (const f of stop) f();
         });
         return new Promise<void>((resolve) => req.on('close', () => resolve()));
       },
@@ -226,13 +234,15 @@ export function createApp(ctx: HubContext) {
   const routes: RouteDef[] = [];
   routes.push(
     ...authRoutes(ctx),
+    ...areaRoutes(ctx),
+    ...quietHoursRoutes(ctx),
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
     ...streamRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),
-    ...uiRoutes(ctx),
+    ...scheduleRoutes(ctx),
   );
   routes.push(...systemRoutes(ctx, () => routes));
   const router = express.Router();

@@ -37,9 +37,16 @@ export function errorBody(text: Text, details?: Record<string, unknown>): Record
 
 const zodIssues = (e: z.ZodError) => ({ issues: describeZodError(e), issuesVi: describeZodErrorVi(e) });
 
-export type Access = 'public' | 'device' | 'user' | Role[];
+export type Access = 'public' | 'device' | 'user' | readonly Role[];
 
-export interface RouteDef<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny> {
+/** What a handler gives back: the JSON answer, or nothing when it answered itself (a file, a stream). */
+type Answer<R> = R | undefined | void;
+
+export interface RouteDef<
+  B extends z.ZodTypeAny = z.ZodTypeAny,
+  Q extends z.ZodTypeAny = z.ZodTypeAny,
+  R extends z.ZodTypeAny = z.ZodTypeAny,
+> {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
@@ -47,6 +54,14 @@ export interface RouteDef<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.Zod
   access: Access;
   body?: B;
   query?: Q;
+  /**
+   * The JSON answer (hub/api-contract/): the handler's return type is checked against it at build
+   * time, the OpenAPI document describes it, and hub/http/response-schemas.test.ts parses every GET
+   * answer of a seeded hub with it. Not parsed on each request: that would cost a pass over every
+   * large answer (thousands of devices or report rows) and turn a harmless extra field into a
+   * failed request for an official, where the test already catches the drift before release.
+   */
+  response?: R;
   /** Extra OpenAPI for bodies that are not JSON (multipart) and non-JSON responses. */
   openapi?: Record<string, unknown>;
   handler: (ctx: {
@@ -55,11 +70,15 @@ export interface RouteDef<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.Zod
     user: User | undefined;
     body: z.infer<B>;
     query: z.infer<Q>;
-  }) => unknown | Promise<unknown>;
+  }) => Answer<z.input<NoInfer<R>>> | Promise<Answer<z.input<NoInfer<R>>>>;
 }
 
-export const route = <B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTypeAny = z.ZodTypeAny>(
-  r: RouteDef<B, Q>,
+export const route = <
+  B extends z.ZodTypeAny = z.ZodTypeAny,
+  Q extends z.ZodTypeAny = z.ZodTypeAny,
+  R extends z.ZodTypeAny = z.ZodUnknown,
+>(
+  r: RouteDef<B, Q, R>,
 ) => r as unknown as RouteDef;
 
 export function mountRoutes(
@@ -95,6 +114,7 @@ export function mountRoutes(
 export function openApiDocument(routes: RouteDef[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   const jsonSchema = (s: z.ZodTypeAny) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+  const responseSchema = (s: z.ZodTypeAny) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
   for (const r of routes) {
     const p = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const params: Array<{ name: string; in: string; required: boolean; schema: unknown }> = [
@@ -120,7 +140,10 @@ export function openApiDocument(routes: RouteDef[], info: { version: string }) {
       tags: [r.tag],
       parameters: params,
       responses: {
-        '200': { description: 'OK', content: { 'application/json': {} } },
+        '200': {
+          description: 'OK',
+          content: { 'application/json': r.response ? { schema: responseSchema(r.response) } : {} },
+        },
         '400': {
           description:
             'The request names a problem: { "error": "<English>", "errorVi": "<Vietnamese>", "code": "<message code>", ...details }. ' +

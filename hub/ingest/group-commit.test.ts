@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import type { HubEventMap } from '../api-contract/events.ts';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,7 +38,7 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
   const storedNow = (id: string) => !!reader.prepare('SELECT 1 FROM receipts WHERE receipt_id = ?').get(id);
   const acks: Array<{ id: string; committed: boolean }> = [];
   const counted: string[] = [];
-  const events = new EventEmitter();
+  const events = new EventEmitter<HubEventMap>();
   const admitted: string[] = [];
   events.on('receipt', (r: Receipt) => admitted.push(r.id));
   const ingest = createIngest({

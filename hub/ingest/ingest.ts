@@ -11,6 +11,7 @@
 // A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
 // hold back the others; what still fails is not acked, and the agent sends it again.
 import type { EventEmitter } from 'node:events';
+import type { HubEventMap } from '../api-contract/events.ts';
 import type { Logger } from 'pino';
 import {
   ClockRequest,
@@ -71,7 +72,7 @@ export function createIngest(deps: {
   topicPrefix: string;
   log: Logger;
   counters: IngestCounters;
-  events: EventEmitter;
+  events: EventEmitter<HubEventMap>;
   /** The hub's clock: receipts are judged against when the hub received them, not what they claim. */
   clock: Clock;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */

@@ -93,8 +93,9 @@ describe('emergency fan-out by area, with real agents', () => {
       accepted[id] = [];
       agents[id].events.on(
         'command',
-        (c: { type: string; occurrenceId: string; via: string }) =>
-          c.type === 'play-now' && accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`),
+        (c) => {
+          if (c.type === 'play-now') accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`);
+        },
       );
     }
     await waitOnline(t.admin, ids);

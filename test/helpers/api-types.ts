@@ -5,7 +5,7 @@ import type { presentBroadcast } from '../../hub/broadcasts/broadcasts.ts';
 
 export type { AuditEntry } from '../../hub/audit.ts';
 export type { Device } from '../../hub/devices/devices.ts';
-export type { DayOccurrence } from '../../hub/http/routes/ui-routes.ts';
+export type { DayOccurrence } from '../../hub/http/routes/schedule-routes.ts';
 export type { MediaItem, MediaOutput } from '../../hub/media/media-store.ts';
 export type { CoverageRow, RejectedClaim } from '../../hub/reports/coverage.ts';
 export type { Conflict } from '../../hub/schedule/conflicts.ts';

@@ -19,13 +19,18 @@ import {
   type ClashDecision,
 } from './clash-choices.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { BroadcastDetail as Detail } from '../../hub/api-contract/broadcasts.ts';
+import type { Conflict, DraftCheck } from '../../hub/api-contract/schedule.ts';
 
 export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string; onClose: () => void }) {
-  const b = useResource<any>(
+  const b = useResource<Detail>(
     `/api/v1/broadcasts/${id}`,
     [],
     ['receipt', 'broadcast', 'device'],
-    (k, d) => k === 'device' || d.broadcastId === id || d.id === id,
+    (e) =>
+      e.kind === 'device' ||
+      (e.kind === 'receipt' && e.data.broadcastId === id) ||
+      (e.kind === 'broadcast' && e.data.id === id),
   );
   const [error, setError] = useState('');
   const [editing, setEditing] = useState(false);
@@ -141,7 +146,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
             </tr>
           </thead>
           <tbody>
-            {x.devices.slice(0, 100).map((d: any) => (
+            {x.devices.slice(0, 100).map((d) => (
               <tr data-state={d.state}>
                 <td>{d.deviceName ?? d.deviceId}</td>
                 <td>{fmtDateTime(d.scheduledStart, lang())}</td>
@@ -175,12 +180,12 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
  * A higher level's bulletin of the same priority may arrive after this one was saved: the author
  * sees the clash here and decides, as they would have in the form.
  */
-function LateClash({ x, onDecided }: { x: any; onDecided: () => void }) {
-  const [clashes, setClashes] = useState<any[]>([]);
+function LateClash({ x, onDecided }: { x: Detail; onDecided: () => void }) {
+  const [clashes, setClashes] = useState<Conflict[]>([]);
   const [choice, setChoice] = useState<ClashDecision | ''>('');
   const [error, setError] = useState('');
   useEffect(() => {
-    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(x.id)}`, checkBodyOf(x)).then(
+    post<DraftCheck>(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(x.id)}`, checkBodyOf(x)).then(
       (c) => setClashes(clashesToDecide(c.conflicts)),
       () => setClashes([]),
     );

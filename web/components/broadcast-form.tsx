@@ -5,6 +5,7 @@
 // The parts live in broadcast-form/: one hook or component for each of these.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppCtx } from '../app.tsx';
+import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
 import { ApiError, api, post } from '../lib/api.ts';
 import { tx } from '../lib/i18n.ts';
 import type { DeviceRecord } from '../lib/led-boards.ts';
@@ -38,8 +39,8 @@ export function BroadcastForm({
 }: {
   ctx: AppCtx;
   seed?: Seed | null;
-  editing?: any;
-  onSaved: (b: any) => void;
+  editing?: Broadcast;
+  onSaved: (b: Broadcast & { decisionError: string }) => void;
   onCancel: () => void;
 }) {
   const { me, areas } = ctx;
@@ -95,14 +96,14 @@ export function BroadcastForm({
   const { saving, error, submit } = useSubmit(refusal, async () => {
     const payload = { ...body, title: title.trim() };
     const b = editing
-      ? await api('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
-      : await post('/api/v1/broadcasts', payload);
+      ? await api<Broadcast>('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
+      : await post<Broadcast>('/api/v1/broadcasts', payload);
     let decisionError = '';
     if (decisions.length && clash.decision) {
       try {
         await post(`/api/v1/broadcasts/${b.id}/decision`, {
           decision: clash.decision,
-          conflictsWith: [...new Set(decisions.map((c: any) => c.broadcastId))],
+          conflictsWith: [...new Set(decisions.map((c) => c.broadcastId))],
         });
       } catch (err) {
         decisionError = err instanceof ApiError ? err.message : String(err);

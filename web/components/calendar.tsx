@@ -7,17 +7,17 @@ import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
 import { DAY_MS, vnDate, vnMinuteOfDay, vnParts, vnTime } from '../lib/time.ts';
 import { stackItems } from '../lib/calendar-layout.ts';
 import { shift, stepLabel, viewDays, viewTitle, weekdayName, type CalendarView } from '../lib/calendar-view.ts';
+import type { QuietWindow as QuietHours } from '../../hub/api-contract/areas.ts';
+import type { Occurrence } from '../../hub/api-contract/schedule.ts';
+import type { ComponentChildren } from 'preact';
 
 const HOUR_PX = 36;
 const LINE_PX = 20;
 const PHONE = '(max-width: 640px)';
 const MONTH_CELL_ITEMS = 3;
 
-export interface QuietWindow {
-  start: string;
-  end: string;
-  areaName: string;
-}
+/** What the calendar shades: the start, end and area of quiet hours (GET /api/v1/quiet-hours). */
+export type QuietWindow = Pick<QuietHours, 'start' | 'end' | 'areaName'>;
 
 export function Calendar({
   area,
@@ -34,13 +34,13 @@ export function Calendar({
   const days = viewDays(view, anchor);
   const from = `${vnDate(days[0])}T00:00`;
   const to = `${vnDate(days[days.length - 1] + DAY_MS)}T00:00`;
-  const occ = useResource<any[]>(
+  const occ = useResource<Occurrence[]>(
     `/api/v1/schedule?area=${encodeURIComponent(area)}&from=${from}&to=${to}`,
     [],
     ['broadcast'],
   );
   const byDay = useMemo(() => {
-    const m = new Map<string, any[]>(days.map((d) => [vnDate(d), []]));
+    const m = new Map<string, Occurrence[]>(days.map((d) => [vnDate(d), []]));
     for (const o of occ.data ?? []) m.get(vnDate(Date.parse(o.start)))?.push(o);
     for (const list of m.values()) list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
     return m;
@@ -110,13 +110,13 @@ export function Calendar({
 }
 
 /** "06:00–06:30", or "06:00" for what ends within its first minute. */
-const span = (o: any) => {
+const span = (o: Occurrence) => {
   const [s, e] = [vnTime(Date.parse(o.start)), vnTime(Date.parse(o.end))];
   return s === e ? s : `${s}–${e}`;
 };
 
 /** The full description of an occurrence: on hover (title), and read by screen readers. */
-function describe(o: any): string {
+function describe(o: Occurrence): string {
   return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
     o.leftOffDevices?.length
       ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}`
@@ -124,7 +124,8 @@ function describe(o: any): string {
   }`;
 }
 
-const itemClass = (o: any) => `cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`;
+const itemClass = (o: Occurrence) =>
+  `cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`;
 
 /** One occurrence, as a button that opens its broadcast. */
 function Item({
@@ -133,10 +134,10 @@ function Item({
   onOpen,
   children,
 }: {
-  o: any;
+  o: Occurrence;
   style?: Record<string, string | number>;
   onOpen: (id: string) => void;
-  children: any;
+  children: ComponentChildren;
 }) {
   return (
     <div
@@ -163,7 +164,7 @@ function DayList({
   onOpen,
 }: {
   day: number;
-  items: any[];
+  items: Occurrence[];
   quiet: QuietWindow[];
   onOpen: (id: string) => void;
 }) {
@@ -204,7 +205,7 @@ function WeekGrid({
   onDay,
 }: {
   days: number[];
-  byDay: Map<string, any[]>;
+  byDay: Map<string, Occurrence[]>;
   quiet: QuietWindow[];
   onOpen: (id: string) => void;
   onDay: (d: number) => void;
@@ -271,7 +272,7 @@ function MonthGrid({
 }: {
   days: number[];
   anchor: number;
-  byDay: Map<string, any[]>;
+  byDay: Map<string, Occurrence[]>;
   onOpen: (id: string) => void;
   onDay: (d: number) => void;
 }) {

@@ -3,11 +3,10 @@
 // what the device said (English, technical) is one click away and never the main text.
 import { lang, tx } from '../lib/i18n.ts';
 import { failureText } from '../lib/send-check.ts';
+import type { ReasonText as ReasonTextOrNull } from '../../hub/api-contract/broadcasts.ts';
 
-export interface ReasonText {
-  vi: string;
-  en: string;
-}
+/** The reason in words (Vietnamese and English), as the hub's answers carry it. */
+export type ReasonText = NonNullable<ReasonTextOrNull>;
 
 export function DeviceReason({
   state,

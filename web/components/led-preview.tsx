@@ -197,11 +197,12 @@ export function useTargetBoards(
     enabled ? '/api/v1/devices' : null,
     [],
     enabled ? ['device', 'telemetry'] : [],
-    (k, d) =>
-      k === 'device' ||
-      (!!d?.led?.display &&
-        known.current.has(d.deviceId) &&
-        known.current.get(d.deviceId) !== displayKey(d.led.display)),
+    (e) =>
+      e.kind === 'device' ||
+      (e.kind === 'telemetry' &&
+        !!e.data.led?.display &&
+        known.current.has(e.data.deviceId) &&
+        known.current.get(e.data.deviceId) !== displayKey(e.data.led.display)),
   );
   const list = devices.data;
   if (list)

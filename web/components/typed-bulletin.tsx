@@ -6,6 +6,7 @@ import { ApiError, get, post } from '../lib/api.ts';
 import { lang, tx } from '../lib/i18n.ts';
 import { mediaErrorText } from '../lib/media-errors.ts';
 import { AudioWithWave } from './waveform.tsx';
+import type { MediaItem, TtsEngine } from '../../hub/api-contract/media.ts';
 
 /** Characters a second of speech (espeak-ng's Vietnamese voice as the hub runs it). */
 const CHARS_PER_SECOND = 17;
@@ -26,23 +27,23 @@ export function TypedBulletin({
 }) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
-  const [engine, setEngine] = useState<any>(null);
+  const [engine, setEngine] = useState<TtsEngine | null>(null);
   const [spoken, setSpoken] = useState('');
-  const [media, setMedia] = useState<any>(null);
+  const [media, setMedia] = useState<MediaItem | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [forLed, setForLed] = useState(false);
   const loadedFor = useRef<number | ''>('');
 
   useEffect(() => {
-    get('/api/v1/tts').then(setEngine, () => setEngine(null));
+    get<TtsEngine>('/api/v1/tts').then(setEngine, () => setEngine(null));
   }, []);
 
   // Editing a broadcast whose audio was typed: its text comes back to be changed.
   useEffect(() => {
     if (mediaId === '' || mediaId === media?.id || mediaId === loadedFor.current) return;
     loadedFor.current = mediaId;
-    get(`/api/v1/media/${mediaId}`).then(
+    get<MediaItem>(`/api/v1/media/${mediaId}`).then(
       (m) => {
         if (!m.tts) return;
         setMedia(m);
@@ -58,7 +59,7 @@ export function TypedBulletin({
     if (!text.trim()) return setSpoken('');
     const t = setTimeout(
       () =>
-        post('/api/v1/tts/spoken', { text }).then(
+        post<{ spoken: string }>('/api/v1/tts/spoken', { text }).then(
           (r) => setSpoken(r.spoken),
           () => setSpoken(''),
         ),
@@ -88,13 +89,13 @@ export function TypedBulletin({
     setError('');
     setBusy(true);
     try {
-      const accepted = await post('/api/v1/tts', { text, ...(media ? { regenerates: media.id } : {}) });
+      const accepted = await post<MediaItem>('/api/v1/tts', { text, ...(media ? { regenerates: media.id } : {}) });
       setMedia(accepted);
       // The reading joins the media queue: wait until it is normalised and stored.
       let m = accepted;
       while (m.status === 'processing') {
         await new Promise((r) => setTimeout(r, 400));
-        m = await get(`/api/v1/media/${accepted.id}`);
+        m = await get<MediaItem>(`/api/v1/media/${accepted.id}`);
       }
       setMedia(m);
       if (m.status === 'ready') {
@@ -111,7 +112,7 @@ export function TypedBulletin({
   const chars = [...text.trim()].length;
   const max = engine?.maxChars ?? 5000;
   const seconds = Math.round(chars / CHARS_PER_SECOND);
-  const unavailable = engine && !engine.available;
+  const unavailable = !!engine && !engine.available;
   return (
     <details
       class="typed-bulletin"

@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, withToken } from '../lib/api.ts';
 import { tx } from '../lib/i18n.ts';
+import type { MediaItem, Waveform } from '../../hub/api-contract/media.ts';
 
-export function AudioWithWave({ media }: { media: any }) {
+export function AudioWithWave({ media }: { media: MediaItem }) {
   const [peaks, setPeaks] = useState<number[] | null>(null);
   const [err, setErr] = useState('');
   const [pos, setPos] = useState(0);
@@ -23,13 +24,13 @@ export function AudioWithWave({ media }: { media: any }) {
   }, []);
   useEffect(() => {
     if (media.status !== 'ready' || !visible) return;
-    get(`/api/v1/media/${media.id}/waveform`).then(
+    get<Waveform>(`/api/v1/media/${media.id}/waveform`).then(
       (w) => setPeaks(w.peaks),
-      (e) => setErr(e.message),
+      (e: Error) => setErr(e.message),
     );
   }, [media.id, media.status, visible]);
-  const opus = media.outputs?.find((o: any) => o.format === 'opus');
-  const mp3 = media.outputs?.find((o: any) => o.format === 'mp3');
+  const opus = media.outputs?.find((o) => o.format === 'opus');
+  const mp3 = media.outputs?.find((o) => o.format === 'mp3');
   const W = 800;
   const H = 60;
   const seek = (e: MouseEvent) => {

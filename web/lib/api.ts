@@ -1,5 +1,6 @@
 // Talking to the hub: JSON with the bearer token, uploads through XMLHttpRequest (for progress),
 // and one EventSource for live events shared by every page.
+import { LIVE_KINDS, type LiveEvents, type LiveKind } from '../../hub/api-contract/events.ts';
 import { lang, tx } from './i18n.ts';
 
 const TOKEN_KEY = 'wardcast-token';
@@ -14,17 +15,24 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly body: any,
+    readonly body: unknown,
   ) {
     super(message);
-    this.code = typeof body?.code === 'string' ? body.code : undefined;
+    this.code = typeof field(body, 'code') === 'string' ? (field(body, 'code') as string) : undefined;
   }
 }
 
+/** A field of a JSON body that may be anything (an error body, or text when the answer was not JSON). */
+export const field = (body: unknown, name: string): unknown =>
+  typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+
 /** The hub's error body → the message to show. */
-export function errorMessage(body: any, status: number): string {
-  const vi = lang() === 'vi' && typeof body?.errorVi === 'string' && body.errorVi ? body.errorVi : undefined;
-  return vi ?? (typeof body?.error === 'string' && body.error ? body.error : `HTTP ${status}`);
+export function errorMessage(body: unknown, status: number): string {
+  const text = (name: string) => {
+    const v = field(body, name);
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  return (lang() === 'vi' ? text('errorVi') : undefined) ?? text('error') ?? `HTTP ${status}`;
 }
 
 let token: string | null = sessionStorage.getItem(TOKEN_KEY);
@@ -46,7 +54,7 @@ export const withToken = (url: string) =>
 const networkError = () =>
   new ApiError(0, tx('Lỗi mạng: không kết nối được với máy chủ.', 'Network error: the hub cannot be reached.'), null);
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -61,7 +69,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
     throw networkError();
   }
   const text = await res.text();
-  let data: any = null;
+  let data: unknown = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
@@ -74,25 +82,25 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   if (!res.ok) throw new ApiError(res.status, errorMessage(data, res.status), data);
   return data as T;
 }
-export const get = <T = any>(p: string) => api<T>('GET', p);
-export const post = <T = any>(p: string, b: unknown = {}) => api<T>('POST', p, b);
-export const del = <T = any>(p: string) => api<T>('DELETE', p);
+export const get = <T = unknown>(p: string) => api<T>('GET', p);
+export const post = <T = unknown>(p: string, b: unknown = {}) => api<T>('POST', p, b);
+export const del = <T = unknown>(p: string) => api<T>('DELETE', p);
 
 /** Multipart upload with progress (0..1). */
-export function upload(path: string, file: File, onProgress: (fraction: number) => void): Promise<any> {
+export function upload<T = unknown>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      let body: any = null;
+      let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
         /* not JSON */
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
       else reject(new ApiError(xhr.status, errorMessage(body, xhr.status), body));
     };
     xhr.onerror = () => reject(networkError());
@@ -103,8 +111,10 @@ export function upload(path: string, file: File, onProgress: (fraction: number) 
 }
 
 // ---- live events ----
-export type LiveKind = 'device' | 'receipt' | 'broadcast' | 'telemetry' | 'media';
-type Listener = (kind: LiveKind, data: any) => void;
+export type { LiveKind };
+/** One live event: its kind and what it carries (hub/api-contract/events.ts). */
+export type LiveEvent = { [K in LiveKind]: { kind: K; data: LiveEvents[K] } }[LiveKind];
+type Listener = (e: LiveEvent) => void;
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
 let connected = false;
@@ -118,15 +128,15 @@ function restartEvents() {
   source = new EventSource(withToken('/api/v1/events'));
   source.onopen = () => setConnected(true);
   source.onerror = () => setConnected(false);
-  for (const k of ['device', 'receipt', 'broadcast', 'telemetry', 'media'] as LiveKind[]) {
-    source.addEventListener(k, (e) => {
-      let data: any = null;
+  for (const kind of LIVE_KINDS) {
+    source.addEventListener(kind, (e) => {
+      let data: LiveEvents[typeof kind];
       try {
         data = JSON.parse((e as MessageEvent).data);
       } catch {
         return;
       }
-      for (const f of listeners) f(k, data);
+      for (const f of listeners) f({ kind, data } as LiveEvent);
     });
   }
 }

@@ -4,19 +4,31 @@
 import type { Lang } from './i18n.ts';
 import { PRIORITY, ROLE } from './i18n.ts';
 import { fmtNumber } from './format.ts';
+import type { AuditEntry } from '../../hub/api-contract/reports.ts';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  username: string | null;
-  /** The user's display name (null for the system or a device). */
-  userName: string | null;
-  action: string;
-  target: string;
-  targetName: string | null;
-  detail: any;
-  /** Names of the ids the detail mentions. */
-  names: Record<string, string>;
+export type { AuditEntry };
+
+/** The fields the hub's audit calls record in `detail`, as far as the sentences below read them. */
+interface AuditDetail {
+  name?: string;
+  bytes?: number;
+  chars?: number;
+  excluded?: number;
+  stored?: number;
+  areas?: unknown;
+  devices?: unknown;
+  conflictsWith?: unknown;
+  targets?: unknown;
+  by?: unknown;
+  replaces?: unknown;
+  scope?: unknown;
+  role?: unknown;
+  priority?: unknown;
+  decision?: string;
+  sameLevel?: boolean;
+  reason?: string;
+  start?: string;
+  end?: string;
 }
 
 /** Short labels of the actions, for a column or a filter. */
@@ -67,7 +79,8 @@ export const auditWho = (e: AuditEntry, lang: Lang) =>
 /** One sentence, in `lang`, saying what the entry records (its subject is the "who" column). */
 export function auditSentence(e: AuditEntry, lang: Lang): string {
   const t = (vi: string, en: string) => (lang === 'en' ? en : vi);
-  const d = e.detail ?? {};
+  // What each action recorded (the hub's audit calls); each field is checked or only shown below.
+  const d = (e.detail ?? {}) as AuditDetail;
   const q = (s: string) => `«${s}»`;
   const named = (id: unknown) => (id === undefined || id === null ? '' : (e.names?.[String(id)] ?? String(id)));
   const list = (ids: unknown) => (Array.isArray(ids) ? ids.map(named).join(', ') : '');
@@ -76,8 +89,11 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     typeof k === 'string' ? (m[k] ? t(...m[k]) : k) : '';
   /** " (Thông thường)" — or nothing when the entry did not record it. */
   const paren = (s: string) => (s ? ` (${s})` : '');
-  const places = (targets: any) => [list(targets?.areas), list(targets?.devices)].filter(Boolean).join(', ');
-  const at = (targets: any, vi: string, en: string) => (places(targets) ? ` ${t(vi, en)} ${places(targets)}` : '');
+  const places = (targets: unknown) => {
+    const tg = (targets ?? {}) as { areas?: unknown; devices?: unknown };
+    return [list(tg.areas), list(tg.devices)].filter(Boolean).join(', ');
+  };
+  const at = (targets: unknown, vi: string, en: string) => (places(targets) ? ` ${t(vi, en)} ${places(targets)}` : '');
   switch (e.action) {
     case 'auth.login':
       return t('Đăng nhập', 'Logged in');

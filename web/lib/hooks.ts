@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, onLive, type LiveKind } from './api.ts';
+import { get, onLive, type LiveEvent, type LiveKind } from './api.ts';
 
 /** Fetches a JSON resource; reloads when `deps` change or when one of `liveKinds` arrives (debounced). */
 export function useResource<T>(
   path: string | null,
   deps: unknown[] = [],
   liveKinds: LiveKind[] = [],
-  filter?: (kind: LiveKind, data: any) => boolean,
+  filter?: (e: LiveEvent) => boolean,
 ) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +18,7 @@ export function useResource<T>(
     let alive = true;
     get<T>(path).then(
       (d) => alive && (setData(d), setError(null)),
-      (e) => alive && setError(e.message),
+      (e: Error) => alive && setError(e.message),
     );
     return () => {
       alive = false;
@@ -26,9 +26,9 @@ export function useResource<T>(
   }, [path, n, ...deps]);
   useEffect(() => {
     if (liveKinds.length === 0) return;
-    let timer: any;
-    const off = onLive((k, d) => {
-      if (!liveKinds.includes(k) || (filterRef.current && !filterRef.current(k, d))) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = onLive((e) => {
+      if (!liveKinds.includes(e.kind) || (filterRef.current && !filterRef.current(e))) return;
       clearTimeout(timer);
       timer = setTimeout(() => setN((x) => x + 1), 250);
     });

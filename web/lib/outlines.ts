@@ -3,16 +3,13 @@
 // which outlines to label and highlight. Pure, so it is unit-tested without a browser.
 import { withinScope } from '../../protocol/area-scope.ts';
 import { pointInPolygon, pointInPolygons, ringArea } from '../../protocol/geo.ts';
+import type { BoundaryFeature } from '../../hub/api-contract/areas.ts';
 
 export type Position = [number, number];
-export type OutlineGeometry =
-  | { type: 'Polygon'; coordinates: Position[][] }
-  | { type: 'MultiPolygon'; coordinates: Position[][][] };
-export interface OutlineFeature {
-  type?: 'Feature';
-  properties: { path: string; name: string; level: string; source: string | null };
-  geometry: OutlineGeometry;
-}
+/** A Polygon or MultiPolygon as GET /api/v1/areas/boundaries gives it. */
+export type OutlineGeometry = BoundaryFeature['geometry'];
+/** What the map needs of a feature of GET /api/v1/areas/boundaries. */
+export type OutlineFeature = Pick<BoundaryFeature, 'properties' | 'geometry'> & { type?: 'Feature' };
 export interface LatLon {
   latitude: number;
   longitude: number;

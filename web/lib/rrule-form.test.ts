@@ -96,8 +96,9 @@ describe('when form → API', () => {
       from: '2026-11-24',
       until: '2026-11-30',
     });
-    expect(describeRrule((r as any).rrule, 'vi')).toBe('T2, T4 lúc 06:00, 17:30 từ 24/11/2026 đến 30/11/2026');
-    expect(describeRrule((r as any).rrule, 'en')).toBe('Mon, Wed at 06:00, 17:30 from 24/11/2026 to 30/11/2026');
+    const rule = 'rrule' in r && typeof r.rrule === 'string' ? r.rrule : '';
+    expect(describeRrule(rule, 'vi')).toBe('T2, T4 lúc 06:00, 17:30 từ 24/11/2026 đến 30/11/2026');
+    expect(describeRrule(rule, 'en')).toBe('Mon, Wed at 06:00, 17:30 from 24/11/2026 to 30/11/2026');
   });
 });
 

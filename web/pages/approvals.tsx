@@ -21,12 +21,15 @@ import {
   type ClashDecision,
 } from '../components/clash-choices.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
+import type { LibraryItem, MediaItem } from '../../hub/api-contract/media.ts';
+import type { DraftCheck } from '../../hub/api-contract/schedule.ts';
 
 export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
-  const queue = useResource<any[]>('/api/v1/broadcasts?status=submitted', [], ['broadcast']);
-  const recent = useResource<any[]>('/api/v1/broadcasts', [], ['broadcast']);
+  const queue = useResource<Broadcast[]>('/api/v1/broadcasts?status=submitted', [], ['broadcast']);
+  const recent = useResource<Broadcast[]>('/api/v1/broadcasts', [], ['broadcast']);
   const names = useResource<Record<string, string>>('/api/v1/user-names');
-  const media = useResource<any[]>('/api/v1/media', [], ['media']);
+  const media = useResource<LibraryItem[]>('/api/v1/media', [], ['media']);
   const areaName = (p: string) => ctx.areas.find((a) => a.path === p)?.name ?? p;
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -99,10 +102,10 @@ function Item({
   areaName,
   onDone,
 }: {
-  b: any;
-  me: any;
+  b: Broadcast;
+  me: AppCtx['me'];
   author: string;
-  media: any;
+  media: MediaItem | undefined;
   areaName: (p: string) => string;
   onDone: () => void;
 }) {
@@ -112,15 +115,16 @@ function Item({
   const [choice, setChoice] = useState<ClashDecision | ''>('');
   const own = b.createdBy === me.id;
   // What approving would collide with, and whether quiet hours forbid it.
-  const [check, setCheck] = useState<any>(null);
+  const [check, setCheck] = useState<DraftCheck | null>(null);
   useEffect(() => {
-    post(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(setCheck, () =>
-      setCheck(null),
+    post<DraftCheck>(`/api/v1/broadcasts/check?exclude=${encodeURIComponent(b.id)}`, checkBodyOf(b)).then(
+      setCheck,
+      () => setCheck(null),
     );
   }, [b.id]);
   // Approved bulletins of the same level this one clashes with: the leader chooses which plays.
   const chooseAgainst: string[] = [
-    ...new Set<string>((check?.conflicts ?? []).filter((c: any) => c.leaderChooses).map((c: any) => c.title)),
+    ...new Set<string>((check?.conflicts ?? []).filter((c) => c.leaderChooses).map((c) => c.title)),
   ];
   const act = async (path: string, body: unknown = {}) => {
     setError('');
@@ -144,7 +148,7 @@ function Item({
         {tx('Phát', 'When')}: {b.rrule ? describeRrule(b.rrule, lang()) : fmtDateTime(b.startsAt, lang())} ·{' '}
         {tx('Nơi phát', 'Where')}: {[...b.targets.areas.map(areaName), ...b.targets.devices].join(', ')}
       </p>
-      {check?.quietHours?.length > 0 && (
+      {check && check.quietHours.length > 0 && (
         <p class="alert error" data-testid="queue-quiet">
           {tx(
             `Trùng giờ yên tĩnh ${check.quietHours[0].window.start}–${check.quietHours[0].window.end} (${check.quietHours[0].window.areaName}); hệ thống sẽ không cho phê duyệt.`,
@@ -211,7 +215,8 @@ function Item({
           class="row"
           onSubmit={(e) => {
             e.preventDefault();
-            if (reason.trim()) act(`/api/v1/broadcasts/${b.id}/reject`, { reason: reason.trim() });
+            // act shows its own errors.
+            if (reason.trim()) void act(`/api/v1/broadcasts/${b.id}/reject`, { reason: reason.trim() });
           }}
         >
           <input

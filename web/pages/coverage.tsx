@@ -9,6 +9,7 @@ import { fmtNumber, fmtPercent, fmtSeconds } from '../lib/format.ts';
 import { myAreas } from '../lib/session.ts';
 import { DeviceReason } from '../components/device-reason.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { Counts, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../hub/api-contract/reports.ts';
 
 /** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
 const REJECTION: Record<string, [string, string]> = {
@@ -66,10 +67,13 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
         ? `${year}-Q${quarter}`
         : `${year}`;
   const q = `area=${encodeURIComponent(area)}&period=${period}`;
-  const report = useResource<any>(`/api/v1/reports/coverage?${q}`, [], ['receipt']);
+  const report = useResource<CoverageReport>(`/api/v1/reports/coverage?${q}`, [], ['receipt']);
   const r = report.data;
   // The report's totals come whole; the occurrences not played in full, a page at a time.
-  const problems = usePages(`/api/v1/reports/coverage/rows?${q}&result=${PROBLEMS.join(',')}`, 'rows');
+  const problems = usePages(
+    `/api/v1/reports/coverage/rows?${q}&result=${PROBLEMS.join(',')}`,
+    (p: CoverageRowsPage) => p.rows,
+  );
   const problemCount = r ? r.totals.scheduled - r.totals.played - r.totals.pending : 0;
   return (
     <div class="stack">
@@ -92,7 +96,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
             <select
               value={kind}
               data-testid="cov-kind"
-              onChange={(e) => setKind((e.target as HTMLSelectElement).value as any)}
+              onChange={(e) => setKind((e.target as HTMLSelectElement).value as typeof kind)}
             >
               <option value="month">{tx('Tháng', 'Month')}</option>
               <option value="quarter">{tx('Quý', 'Quarter')}</option>
@@ -195,7 +199,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                 </tr>
               </thead>
               <tbody>
-                {problems.items.map((x: any) => (
+                {problems.items.map((x) => (
                   <tr data-testid="problem-row">
                     <td data-label={tx('Giờ kế hoạch', 'Scheduled')}>{fmtDateTime(x.scheduledStart, lang())}</td>
                     <td data-label={tx('Thiết bị', 'Device')}>{x.deviceName}</td>
@@ -224,7 +228,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
  * sees a device (or a stolen key) reporting what was never planned for it.
  */
 function RejectedClaims({ q, count }: { q: string; count: number }) {
-  const pages = usePages(`/api/v1/reports/coverage/rejected?${q}`, 'claims');
+  const pages = usePages(`/api/v1/reports/coverage/rejected?${q}`, (p: RejectedClaimsPage) => p.claims);
   const claims = pages.items;
   return (
     <>
@@ -281,14 +285,14 @@ const PROBLEMS = ['partial', 'failed', 'missed', 'preempted', 'skipped'];
  * A list the hub pages (hub/reports/coverage.ts): the first page reloads when a receipt arrives;
  * "Xem thêm" appends the next one. Pages already read are dropped when the list changes (url).
  */
-function usePages(url: string, key: 'rows' | 'claims') {
-  const first = useResource<any>(url, [], ['receipt']);
-  const [more, setMore] = useState<{ url: string; items: any[]; next: string | null } | null>(null);
+function usePages<P extends { next: string | null }, T>(url: string, itemsOf: (page: P) => T[]) {
+  const first = useResource<P>(url, [], ['receipt']);
+  const [more, setMore] = useState<{ url: string; items: T[]; next: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const extra = more && more.url === url ? more : null;
   const next: string | null = extra ? extra.next : (first.data?.next ?? null);
   return {
-    items: [...(first.data?.[key] ?? []), ...(extra?.items ?? [])] as any[],
+    items: [...(first.data ? itemsOf(first.data) : []), ...(extra?.items ?? [])],
     next,
     busy,
     error: first.error,
@@ -296,8 +300,8 @@ function usePages(url: string, key: 'rows' | 'claims') {
       if (!next) return;
       setBusy(true);
       try {
-        const p = await get<any>(`${url}&cursor=${encodeURIComponent(next)}`);
-        setMore({ url, items: [...(extra?.items ?? []), ...p[key]], next: p.next });
+        const p = await get<P>(`${url}&cursor=${encodeURIComponent(next)}`);
+        setMore({ url, items: [...(extra?.items ?? []), ...itemsOf(p)], next: p.next });
       } finally {
         setBusy(false);
       }
@@ -325,7 +329,7 @@ function Stat({ label, value, k }: { label: string; value: number; k: string }) 
   );
 }
 
-function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) {
+function CountsTable<R extends Counts>({ rows, name }: { rows: R[]; name: (x: R) => string }) {
   return (
     <>
       <p class="scroll-cue muted small">
@@ -376,7 +380,7 @@ function CountsTable({ rows, name }: { rows: any[]; name: (x: any) => string }) 
  * (an SVG scaled to a phone shrank it to 6 px): names wrap above their bar on a phone, and the
  * legend wraps so every colour keeps its label.
  */
-function Chart({ rows }: { rows: any[] }) {
+function Chart({ rows }: { rows: CoverageReport['byArea'] }) {
   const max = Math.max(1, ...rows.map((r) => r.scheduled));
   return (
     <figure class="cov-chart" data-testid="chart" aria-label={tx('Biểu đồ độ phủ theo khu vực', 'Coverage by area')}>

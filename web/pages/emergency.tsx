@@ -25,20 +25,25 @@ import type { AppCtx } from '../app.tsx';
 import { TEMPLATES } from '../lib/emergency-templates.ts';
 import { pagesFromText, pagesToText, reflowPages } from '../lib/led-reflow.ts';
 import { LedReflowOffer } from '../components/led-reflow-offer.tsx';
+import type { Broadcast, BroadcastDetail } from '../../hub/api-contract/broadcasts.ts';
+import type { LibraryItem } from '../../hub/api-contract/media.ts';
 
 export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
   const scopeArea = areas.find((a) => a.path === me.scope);
   const choices = [...(scopeArea ? [scopeArea] : []), ...myAreas(me, areas).filter((a) => a.level === 'ward')];
-  const media = useResource<any[]>('/api/v1/media');
+  const media = useResource<LibraryItem[]>('/api/v1/media');
   // The fleet, for what each board reported: reloaded when a board reports a display not seen yet.
   const knownDisplays = useRef(new Set<string>());
   const devices = useResource<DeviceRecord[]>(
     '/api/v1/devices',
     [],
     ['device', 'telemetry'],
-    (k, d) =>
-      k === 'device' || (!!d?.led?.display && !knownDisplays.current.has(`${d.deviceId}|${displayKey(d.led.display)}`)),
+    (e) =>
+      e.kind === 'device' ||
+      (e.kind === 'telemetry' &&
+        !!e.data.led?.display &&
+        !knownDisplays.current.has(`${e.data.deviceId}|${displayKey(e.data.led.display)}`)),
   );
   knownDisplays.current = new Set(
     (devices.data ?? []).filter((d) => d.display).map((d) => `${d.id}|${displayKey(d.display!)}`),
@@ -107,7 +112,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
   const send = async () => {
     setError('');
     try {
-      const b = await post('/api/v1/broadcasts', {
+      const b = await post<Broadcast>('/api/v1/broadcasts', {
         title: title.trim(),
         priority: 'emergency',
         volume: 90,
@@ -286,25 +291,29 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
 }
 
 function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () => void }) {
-  const [b, setB] = useState<any>(null);
+  const [b, setB] = useState<BroadcastDetail | null>(null);
   const [playing, setPlaying] = useState<Record<string, boolean>>({});
   const [doneIn, setDoneIn] = useState<number | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    let timer: any;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const load = () =>
-      get(`/api/v1/broadcasts/${id}`).then(
+      get<BroadcastDetail>(`/api/v1/broadcasts/${id}`).then(
         (x) => {
           setB(x);
           if (confirmSummary(x.devices, x.deviceCounts).done)
             setDoneIn((v) => v ?? (performance.now() - sentAt) / 1000);
         },
-        (e) => setError(e.message),
+        (e: Error) => setError(e.message),
       );
-    load();
-    const off = onLive((k, d) => {
-      if (k === 'telemetry') setPlaying((p) => ({ ...p, [d.deviceId]: !!d.nowPlaying }));
-      if ((k === 'receipt' && d.broadcastId === id) || k === 'device' || (k === 'broadcast' && d.id === id)) {
+    void load(); // never rejects: errors are shown
+    const off = onLive((e) => {
+      if (e.kind === 'telemetry') setPlaying((p) => ({ ...p, [e.data.deviceId]: !!e.data.nowPlaying }));
+      if (
+        (e.kind === 'receipt' && e.data.broadcastId === id) ||
+        e.kind === 'device' ||
+        (e.kind === 'broadcast' && e.data.id === id)
+      ) {
         clearTimeout(timer);
         timer = setTimeout(load, 50);
       }
@@ -357,7 +366,7 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
             </tr>
           </thead>
           <tbody>
-            {b.devices.map((d: any) => (
+            {b.devices.map((d) => (
               <tr data-testid="track-row" data-device={d.deviceId} data-state={d.state}>
                 <td>{d.deviceName ?? d.deviceId}</td>
                 <td class={d.online ? 'online' : 'offline'}>

@@ -22,11 +22,13 @@ import {
   type OutlineFeature,
 } from '../lib/outlines.ts';
 import type { AppCtx } from '../app.tsx';
+import type { Device } from '../../hub/api-contract/devices.ts';
+import type { Telemetry } from '../../protocol/schemas.ts';
 
 const NO_OUTLINES: OutlineFeature[] = [];
 
 export function FleetPage({ ctx }: { ctx: AppCtx }) {
-  const devices = useResource<any[]>('/api/v1/devices', [], ['device']);
+  const devices = useResource<Device[]>('/api/v1/devices', [], ['device']);
   // Outlines are optional: without any (or from an older hub) the map is drawn as before.
   const boundaries = useResource<{ features: OutlineFeature[] }>('/api/v1/areas/boundaries');
   const [selected, setSelected] = useState<string | null>(null);
@@ -34,8 +36,9 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
   // Telemetry updates the row in place, without a reload.
   useEffect(
     () =>
-      onLive((k, d) => {
-        if (k !== 'telemetry') return;
+      onLive((e) => {
+        if (e.kind !== 'telemetry') return;
+        const d = e.data;
         devices.setData(
           (list) =>
             list?.map((x) =>
@@ -129,20 +132,20 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
  * Revoking takes effect at once (the live connection is closed, the credentials refused): each
  * action asks first. A new enrolment token revokes too, and is shown once for the installer.
  */
-function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
+function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
   const [note, setNote] = useState<string | null>(null);
   const act = async (suffix: string, question: string) => {
     if (!window.confirm(question)) return;
     try {
-      const r = await post(`/api/v1/devices/${encodeURIComponent(d.id)}/${suffix}`);
+      const r = await post<{ enrolToken?: string }>(`/api/v1/devices/${encodeURIComponent(d.id)}/${suffix}`);
       setNote(
         r.enrolToken
           ? `${tx('Mã đăng ký mới (chỉ hiện một lần)', 'New enrolment token (shown once)')}: ${r.enrolToken}`
           : tx('Đã thực hiện', 'Done'),
       );
       onDone();
-    } catch (e: any) {
-      setNote(e?.message ?? errorMessage(null, 0));
+    } catch (e) {
+      setNote(e instanceof Error ? e.message : errorMessage(null, 0));
     }
   };
   return (
@@ -203,12 +206,12 @@ function DeviceActions({ d, onDone }: { d: any; onDone: () => void }) {
   );
 }
 
-function Health({ t }: { t: any }) {
+function Health({ t }: { t: Telemetry | null }) {
   if (!t) return <span class="muted">—</span>;
   const parts = [];
   if (t.amplifier) {
     const a = t.amplifier;
-    const bad = a.faults?.length > 0;
+    const bad = a.faults.length > 0;
     parts.push(
       <div class={bad ? 'error' : ''}>
         {tx('Âm ly', 'Amplifier')}: {a.powered ? tx('bật', 'on') : tx('tắt', 'off')}, {fmtNumber(a.currentMa)} mA,{' '}
@@ -224,7 +227,7 @@ function Health({ t }: { t: any }) {
         {t.led.text ? ` · «${t.led.text.slice(0, 40)}»` : ''}
       </div>,
     );
-  const rejected = Object.values(t.rejected ?? {}).reduce((s: number, v: any) => s + v, 0) as number;
+  const rejected = Object.values(t.rejected ?? {}).reduce((s, v) => s + v, 0);
   if (rejected)
     parts.push(
       <div class="warn">
@@ -257,7 +260,7 @@ function FleetMap({
   selected,
   onSelect,
 }: {
-  devices: any[];
+  devices: Device[];
   outlines: OutlineFeature[];
   scope: string | null;
   selected: string | null;
@@ -265,7 +268,10 @@ function FleetMap({
 }) {
   const W = 640;
   const H = 360;
-  const placed = devices.filter((d) => typeof d.latitude === 'number' && typeof d.longitude === 'number');
+  const placed = devices.filter(
+    (d): d is Device & { latitude: number; longitude: number } =>
+      typeof d.latitude === 'number' && typeof d.longitude === 'number',
+  );
   const where = placed.map((d) => `${d.id}:${d.latitude},${d.longitude}:${d.name}`).join('|');
   // Projected once per change of positions or outlines, not on every telemetry tick.
   const { proj, shapes } = useMemo(() => {

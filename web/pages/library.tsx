@@ -11,11 +11,12 @@ import type { LedPageInput } from '../lib/led-layout.ts';
 import { AudioWithWave } from '../components/waveform.tsx';
 import { LedComposer, emptyPage, ledForApi } from '../components/led-composer.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { LibraryItem } from '../../hub/api-contract/media.ts';
 
 export function LibraryPage({ ctx }: { ctx: AppCtx }) {
-  const media = useResource<any[]>('/api/v1/media', [], ['media']);
+  const media = useResource<LibraryItem[]>('/api/v1/media', [], ['media']);
   const [showArchived, setShowArchived] = useState(false);
-  const archived = useResource<any[]>(showArchived ? '/api/v1/media?archived=1' : null, [], ['media']);
+  const archived = useResource<LibraryItem[]>(showArchived ? '/api/v1/media?archived=1' : null, [], ['media']);
   const reload = () => (media.reload(), showArchived && archived.reload());
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
@@ -202,7 +203,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
  * Archive (hide, restorable) or delete (files removed) an item nobody's bulletin needs, each asked
  * first. The hub refuses an item still in use and names the bulletins; that answer shows here.
  */
-function MediaActions({ m, archived, onDone }: { m: any; archived: boolean; onDone: () => void }) {
+function MediaActions({ m, archived, onDone }: { m: LibraryItem; archived: boolean; onDone: () => void }) {
   const [error, setError] = useState('');
   const run = async (question: string, act: () => Promise<unknown>) => {
     if (!window.confirm(question)) return;

@@ -6,10 +6,11 @@ import { withinScope } from '../../protocol/area-scope.ts';
 import { can, myAreas } from '../lib/session.ts';
 import { TimeInput } from '../components/vn-inputs.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { QuietWindow } from '../../hub/api-contract/areas.ts';
 
 export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
-  const list = useResource<any[]>('/api/v1/quiet-hours');
+  const list = useResource<QuietWindow[]>('/api/v1/quiet-hours');
   const choices = myAreas(me, areas);
   const [area, setArea] = useState(me.scope ?? choices[0]?.path ?? '');
   const [start, setStart] = useState('22:00');

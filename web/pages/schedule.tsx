@@ -10,6 +10,9 @@ import { Calendar } from '../components/calendar.tsx';
 import { BroadcastForm } from '../components/broadcast-form.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import type { AppCtx } from '../app.tsx';
+import type { QuietWindow } from '../../hub/api-contract/areas.ts';
+import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
+import type { ClashToDecide } from '../../hub/api-contract/schedule.ts';
 
 export function SchedulePage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
@@ -17,9 +20,9 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
   const [area, setArea] = useState(me.scope ?? choices[0]?.path ?? '');
   const [seed] = useState(() => takeDraftSeed());
   const [showForm, setShowForm] = useState(!!seed || location.hash.includes('new'));
-  const [saved, setSaved] = useState<any>(null);
+  const [saved, setSaved] = useState<(Broadcast & { decisionError: string }) | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const quiet = useResource<any[]>('/api/v1/quiet-hours');
+  const quiet = useResource<QuietWindow[]>('/api/v1/quiet-hours');
   const myQuiet = (quiet.data ?? []).filter((w) => withinScope(w.areaPath, area));
 
   return (
@@ -87,12 +90,12 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
  * flagged when a higher level's bulletin now clashes with one and the official must decide.
  */
 function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) => void }) {
-  const list = useResource<any[]>('/api/v1/broadcasts', [], ['broadcast']);
+  const list = useResource<Broadcast[]>('/api/v1/broadcasts', [], ['broadcast']);
   const mine = (list.data ?? [])
     .filter((b) => b.createdBy === me.id && b.status !== 'cancelled' && b.priority !== 'emergency')
     .slice(0, 8);
   const toDecide = new Set(
-    (useResource<any[]>('/api/v1/clashes-to-decide', [], ['broadcast']).data ?? []).map((c) => c.broadcastId),
+    (useResource<ClashToDecide[]>('/api/v1/clashes-to-decide', [], ['broadcast']).data ?? []).map((c) => c.broadcastId),
   );
   if (mine.length === 0) return null;
   return (

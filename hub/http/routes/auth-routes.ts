@@ -1,9 +1,19 @@
-import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
-import { issueToken, login, revokeToken, createUser, listUsers, ROLES, type Role } from '../../auth/users.ts';
+import { issueToken, login, revokeToken, createUser, listUsers } from '../../auth/users.ts';
 import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
+import {
+  LoginAnswer,
+  LoginBody,
+  NewUserBody,
+  Ok,
+  TokenAnswer,
+  TokenBody,
+  User,
+  UserList,
+  UserNames,
+} from '../../api-contract/users.ts';
 
 export function authRoutes(ctx: HubContext) {
   return [
@@ -13,7 +23,8 @@ export function authRoutes(ctx: HubContext) {
       summary: 'Log in with username and password; returns a bearer token',
       tag: 'auth',
       access: 'public',
-      body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+      response: LoginAnswer,
+      body: LoginBody,
       async handler({ body }) {
         const r = await login(ctx.db, body.username, body.password, ctx.clock.now());
         if (!r) throw new HttpError(401, msg('auth.wrong-credentials'));
@@ -27,6 +38,7 @@ export function authRoutes(ctx: HubContext) {
       summary: 'Revoke the token used for this request (sent as a bearer header or as ?token=)',
       tag: 'auth',
       access: 'user',
+      response: Ok,
       handler({ res }) {
         revokeToken(ctx.db, String(res.locals.authToken));
         return { ok: true };
@@ -38,7 +50,8 @@ export function authRoutes(ctx: HubContext) {
       summary: 'Create a long-lived API token for scripts (shown once)',
       tag: 'auth',
       access: 'user',
-      body: z.object({ name: z.string().min(1).max(100), days: z.number().int().min(1).max(3650).default(365) }),
+      response: TokenAnswer,
+      body: TokenBody,
       handler({ user, body }) {
         const token = issueToken(
           ctx.db,
@@ -58,6 +71,7 @@ export function authRoutes(ctx: HubContext) {
       summary: 'The logged-in user',
       tag: 'auth',
       access: 'user',
+      response: User,
       handler: ({ user }) => user,
     }),
     route({
@@ -66,6 +80,7 @@ export function authRoutes(ctx: HubContext) {
       summary: 'List users',
       tag: 'users',
       access: ['admin', 'district'],
+      response: UserList,
       handler: () => listUsers(ctx.db),
     }),
     route({
@@ -74,13 +89,8 @@ export function authRoutes(ctx: HubContext) {
       summary: 'Create a user (role and area)',
       tag: 'users',
       access: ['admin'],
-      body: z.object({
-        username: z.string(),
-        displayName: z.string().max(100).optional(),
-        password: z.string().min(8).max(200),
-        role: z.enum(ROLES as [Role, ...Role[]]),
-        areaPath: z.string().optional(),
-      }),
+      response: User,
+      body: NewUserBody,
       async handler({ user, body, res }) {
         try {
           const u = await createUser(ctx.db, body);
@@ -91,6 +101,21 @@ export function authRoutes(ctx: HubContext) {
           throw new HttpError(400, textOf(e));
         }
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/user-names',
+      summary: 'Display names of users by id (to show who wrote or decided a broadcast)',
+      tag: 'users',
+      access: 'user',
+      response: UserNames,
+      handler: () =>
+        Object.fromEntries(
+          (ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [
+            u.id,
+            u.display_name || u.username,
+          ]),
+        ),
     }),
   ];
 }

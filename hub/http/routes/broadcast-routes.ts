@@ -26,6 +26,13 @@ import { decideSameLevel, DecisionError, sameLevelClashes, standingDecision } fr
 import type { User } from '../../auth/users.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf, zodMessage } from '../../text/index.ts';
+import {
+  ApproveBody,
+  Broadcast as BroadcastAnswer,
+  BroadcastDetail,
+  BroadcastList,
+} from '../../api-contract/broadcasts.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
 /** Device rows of a broadcast's detail per page: by default, and at most. */
@@ -169,7 +176,8 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       path: '/api/v1/broadcasts',
       summary: 'Create a broadcast (submitted for approval; a district emergency is sent at once)',
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: BroadcastAnswer,
       body: BroadcastInput,
       async handler({ user, body, res }) {
         const lead = leadOf(body);
@@ -188,7 +196,8 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       summary:
         'Edit a broadcast (author only). One waiting for approval or rejected changes in place and waits for approval again; an approved one keeps airing and the edit becomes a new broadcast that replaces it once approved (201, with replaces).',
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: BroadcastAnswer,
       body: BroadcastInput,
       handler({ req, user, body, res }) {
         usableMedia(body, user!);
@@ -209,6 +218,7 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       summary: 'Broadcasts visible to you, newest first',
       tag: 'broadcasts',
       access: 'user',
+      response: BroadcastList,
       query: z.object({ status: z.enum(['submitted', 'approved', 'rejected', 'cancelled']).optional() }),
       handler({ user, query }) {
         return listBroadcasts(ctx.db, { status: query.status })
@@ -223,6 +233,7 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
         'One broadcast with per-device state of its occurrences (default window: last day to next week), a page at a time (ordered by device id, then start; devicesNextOffset reads on), with the states counted over the whole window (deviceCounts, devicesTotal)',
       tag: 'broadcasts',
       access: 'user',
+      response: BroadcastDetail,
       query: z.object({
         from: z.coerce.number().int().optional(),
         to: z.coerce.number().int().optional(),
@@ -263,10 +274,9 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       summary:
         'Approve (a different person than the author; leader, district or admin). When it clashes with an approved bulletin of the same priority and level on devices in your area, say which plays: clashes "air-ours" (this one; the other steps aside at those times) or "yield" (this one steps aside); without it the answer is 409 (code decision.same-level-needed) with the clashes.',
       tag: 'broadcasts',
-      access: ['approver', 'district', 'admin'],
-      body: z.object({
-        clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)'),
-      }),
+      access: ROLE_RULES.approve,
+      response: BroadcastAnswer,
+      body: ApproveBody,
       async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
         if (pending?.status === 'submitted' && pending.led) {
@@ -325,7 +335,8 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       path: '/api/v1/broadcasts/:id/reject',
       summary: 'Reject with a reason',
       tag: 'broadcasts',
-      access: ['approver', 'district', 'admin'],
+      access: ROLE_RULES.approve,
+      response: BroadcastAnswer,
       body: z.object({ reason: z.string().min(1, zodMessage('broadcast.reject-needs-reason')).max(500) }),
       handler: ({ req, user, body }) =>
         changed(guard(() => rejectBroadcast(ctx.db, user!, String(req.params.id), body.reason, ctx.clock.now()))),
@@ -335,9 +346,9 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       path: '/api/v1/broadcasts/:id/cancel',
       summary: 'Cancel: devices stop it if playing and drop its future occurrences',
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
-      handler: ({ req, user }) =>
-        changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id), ctx.clock.now()))),
+      access: ROLE_RULES.create,
+      response: BroadcastAnswer,
+      handler: ({ req, user }) => changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id), ctx.clock.now()))),
     }),
   ];
 }

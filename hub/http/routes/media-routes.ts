@@ -17,15 +17,24 @@ import {
   MediaLifecycleError,
   restoreMedia,
 } from '../../media/media-lifecycle.ts';
+import { createWaveforms } from '../../waveform/waveform.ts';
+import { resolveFfmpeg } from '../../../firmware-bridge/index.ts';
+import { Library, MediaDeleted, MediaItem as MediaAnswer, Waveform } from '../../api-contract/media.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 export function mediaRoutes(ctx: HubContext): RouteDef[] {
+  const waveforms = createWaveforms({
+    cacheDir: path.join(ctx.config.dataDir, 'waveforms'),
+    ffmpegPath: () => ctx.config.ffmpegPath ?? resolveFfmpeg().path,
+  });
   return [
     route({
       method: 'post',
       path: '/api/v1/media',
       summary: 'Upload an audio bulletin (multipart field "file"); processing continues in the background',
       tag: 'media',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: MediaAnswer,
       openapi: {
         requestBody: {
           required: true,
@@ -93,6 +102,7 @@ export function mediaRoutes(ctx: HubContext): RouteDef[] {
         'Media items with processing state: those uploaded within your area, and those used by broadcasts that concern it (archived=1: the archived ones instead)',
       tag: 'media',
       access: 'user',
+      response: Library,
       query: z.object({ archived: z.enum(['0', '1']).default('0') }),
       handler({ user, query }) {
         const visible = createVisibility(ctx.db, user!.scope).mediaIds();
@@ -111,27 +121,33 @@ export function mediaRoutes(ctx: HubContext): RouteDef[] {
           '/api/v1/media/:id/archive',
           'Archive: hide from the library (restorable). Refused (409, naming them) while a broadcast that may still air or is reported uses it',
           (u, id) => archiveMedia(ctx.db, u, id, ctx.clock.now()),
+          MediaAnswer,
         ],
         [
           'post',
           '/api/v1/media/:id/restore',
           'Restore an archived item to the library',
           (u, id) => restoreMedia(ctx.db, u, id),
+          MediaAnswer,
         ],
         [
           'delete',
           '/api/v1/media/:id',
           'Delete: remove the files (the record stays, hidden). Refused (409, naming them) while a broadcast that may still air or is reported uses it; a failed upload can always go',
           (u, id) => deleteMedia(ctx.db, u, id, ctx.media.mediaDir, ctx.clock.now()),
+          MediaDeleted,
         ],
-      ] as const satisfies ReadonlyArray<readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown]>
-    ).map(([method, p, summary, act]) =>
+      ] as const satisfies ReadonlyArray<
+        readonly ['post' | 'delete', string, string, (u: User, id: number) => unknown, z.ZodTypeAny]
+      >
+    ).map(([method, p, summary, act, response]) =>
       route({
         method,
         path: p,
+        response,
         summary: `${summary}. Allowed: the uploader, the officials, leaders and district office of the uploader's ward, an admin.`,
         tag: 'media',
-        access: ['operator', 'approver', 'district', 'admin'],
+        access: ROLE_RULES.create,
         handler({ req, user }) {
           const id = Number(req.params.id);
           // Media you cannot see does not exist for you.
@@ -155,6 +171,7 @@ export function mediaRoutes(ctx: HubContext): RouteDef[] {
       summary: 'One media item: status (processing, ready, failed with the reason), duration, measured loudness',
       tag: 'media',
       access: 'user',
+      response: MediaAnswer,
       handler({ req, user }) {
         const m = getMedia(ctx.db, Number(req.params.id));
         if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))
@@ -197,6 +214,27 @@ export function mediaRoutes(ctx: HubContext): RouteDef[] {
             },
           ),
         );
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/media/:id/waveform',
+      summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
+      tag: 'media',
+      access: 'user',
+      response: Waveform,
+      async handler({ req, user }) {
+        const m = getMedia(ctx.db, Number(req.params.id));
+        if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))
+          throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
+        const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
+        if (m.status !== 'ready' || !out)
+          throw new HttpError(409, msg('media.waveform-not-ready', { id: m.id, status: m.status }));
+        try {
+          return await waveforms.get(out.sha256, path.join(ctx.media.mediaDir, out.file));
+        } catch (e) {
+          throw new HttpError(422, msg('media.waveform-failed', { detail: (e as Error).message }));
+        }
       },
     }),
   ];

@@ -3,6 +3,7 @@ import { route, HttpError, type RouteDef } from '../route.ts';
 import type { Response } from 'express';
 import {
   BadCursorError,
+  coverageReasons,
   coverageRows,
   coverageScope,
   coverageSummary,
@@ -21,6 +22,9 @@ import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../text/index.ts';
+import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
+import { AuditLog, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../api-contract/reports.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 /** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
 export function periodBounds(period: string): { from: number; to: number } {
@@ -117,6 +121,7 @@ export function reportRoutes(ctx: HubContext): RouteDef[] {
       summary: `Coverage report by area and period: totals of scheduled vs played/partial/failed/missed per ward and per device, from admitted receipts only, and rejected claims counted by reason; with the first page (${DEFAULT_PAGE}) of rows and of rejected claims; rowsNext and rejectedNext continue them on /reports/coverage/rows and /reports/coverage/rejected. format=csv streams every row and rejected claim as CSV: in Vietnamese words by default, lang=en for English, lang=codes for scripts.`,
       tag: 'reports',
       access: 'user',
+      response: CoverageReport,
       query: ReportQuery.extend({
         format: z.enum(['json', 'csv']).default('json'),
         lang: z
@@ -148,6 +153,7 @@ export function reportRoutes(ctx: HubContext): RouteDef[] {
       summary: `One page of the coverage report's rows (device × occurrence), ordered by scheduled start, device id and occurrence id; "next" reads the following page (null on the last). Optionally only some results (result=failed,missed).`,
       tag: 'reports',
       access: 'user',
+      response: CoverageRowsPage,
       query: ReportQuery.extend(PageQuery.shape).extend({
         result: z
           .string()
@@ -176,6 +182,7 @@ export function reportRoutes(ctx: HubContext): RouteDef[] {
         'One page of the rejected claims of a coverage report (signed receipts not counted, with the reason), in the order received; "next" reads the following page.',
       tag: 'reports',
       access: 'user',
+      response: RejectedClaimsPage,
       query: ReportQuery.extend(PageQuery.shape),
       handler({ user, query }) {
         const scope = reportScope(ctx, user!, query);
@@ -188,11 +195,39 @@ export function reportRoutes(ctx: HubContext): RouteDef[] {
       summary:
         'Audit log: who created, approved, cancelled or sent what, when — entries about things within your area (an admin sees all)',
       tag: 'reports',
-      access: ['approver', 'district', 'admin'],
+      access: ROLE_RULES.audit,
+      response: AuditLog,
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
       handler({ user, query }) {
         const v = createVisibility(ctx.db, user!.scope);
         return listAudit(ctx.db, query.limit, v.all ? undefined : v.auditEntry);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/reports/coverage.pdf',
+      summary: 'The coverage report as a PDF (Vietnamese, DejaVu Sans embedded) for an area and a period',
+      tag: 'reports',
+      access: 'user',
+      query: z.object({ area: z.string().optional(), period: z.string() }),
+      openapi: { responses: { '200': { description: 'application/pdf' } } },
+      async handler({ user, query, res }) {
+        // The summary and the first pages: the PDF prints at most PDF_MAX_ROWS rows of each list.
+        const scope = reportScope(ctx, user!, query);
+        const report = {
+          ...coverageSummary(ctx.db, scope),
+          problems: coverageRows(ctx.db, scope, {
+            limit: PDF_MAX_ROWS,
+            results: ['partial', 'failed', 'missed', 'preempted', 'skipped'],
+          }).rows,
+          reasons: coverageReasons(ctx.db, scope, 1000),
+          rejectedClaims: rejectedClaims(ctx.db, scope, { limit: PDF_MAX_ROWS }).claims,
+        };
+        const pdf = await coveragePdf(report, query.period);
+        res
+          .type('application/pdf')
+          .attachment(`coverage-${scope.area.path.replace(/\//g, '_')}-${query.period}.pdf`)
+          .send(pdf);
       },
     }),
   ];

@@ -1,25 +1,20 @@
 // Typed bulletins over HTTP: what the engine is, what a text will sound like in words, and the
 // reading itself, which becomes a media item like an upload (same pipeline, same states).
-import { z } from 'zod';
 import { route, HttpError, UpstreamError } from '../route.ts';
-import { getMedia, type MediaItem } from '../../media/media-store.ts';
+import { getMedia } from '../../media/media-store.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { audit } from '../../audit.ts';
 import { TtsError } from '../../tts/engine.ts';
 import { TtsInputError } from '../../tts/tts-service.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
+import { MediaItem, TextBody, TtsBody, TtsEngine, TtsSpoken } from '../../api-contract/media.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 
 // The catalogue's limit (maxChars) is checked after trimming, with a message that says why; this
 // bound only stops a body far past any limit before it is normalised.
-const TextBody = z.object({ text: z.string().max(200_000) });
-const TtsBody = TextBody.extend({
-  /** The typed bulletin (media id) this text is a new reading of: recorded with the new media. */
-  regenerates: z.number().int().positive().optional(),
-});
 
 export function ttsRoutes(ctx: HubContext) {
-  const writers = ['operator', 'approver', 'district', 'admin'] as const;
   const checked = <T>(f: () => T): T => {
     try {
       return f();
@@ -36,6 +31,7 @@ export function ttsRoutes(ctx: HubContext) {
         'The text-to-speech engine: its name, voice, whether it is installed on the hub, and the longest text it takes',
       tag: 'media',
       access: 'user',
+      response: TtsEngine,
       handler: () => {
         const info = ctx.tts.info();
         return {
@@ -50,7 +46,8 @@ export function ttsRoutes(ctx: HubContext) {
       summary:
         'What the engine will read for a text: numbers, dates, times, phone numbers and abbreviations written out in Vietnamese words',
       tag: 'media',
-      access: [...writers],
+      access: ROLE_RULES.create,
+      response: TtsSpoken,
       body: TextBody,
       handler: ({ body }) => ({ spoken: checked(() => ctx.tts.spoken(body.text)) }),
     }),
@@ -60,7 +57,8 @@ export function ttsRoutes(ctx: HubContext) {
       summary:
         'Read a typed bulletin aloud with the configured engine; the audio becomes a media item (source "text", keeping the text, engine and voice) processed like an upload. To change a bulletin, send the edited text with "regenerates" and put the new media in the broadcast (an approved broadcast then needs a new approval).',
       tag: 'media',
-      access: [...writers],
+      access: ROLE_RULES.create,
+      response: MediaItem,
       body: TtsBody,
       openapi: {
         responses: {

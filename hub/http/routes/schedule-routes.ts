@@ -1,7 +1,5 @@
-// Routes the web UI needs beyond the core API: the week schedule, a draft's conflicts and quiet
-// hours before saving, quiet hours per area, waveform peaks of a bulletin, the coverage report as
-// PDF, and the names of users (to show who wrote a bulletin).
-import path from 'node:path';
+// The schedule: a draft's conflicts and quiet hours before saving, the week calendar, and the
+// clash decisions a ward official takes against a higher level's bulletin.
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
 import { BroadcastInput, getBroadcast, listBroadcasts, type Broadcast } from '../../broadcasts/broadcasts.ts';
@@ -10,33 +8,15 @@ import { withinScope } from '../../areas/areas.ts';
 import { getDevice } from '../../devices/devices.ts';
 import { planOccurrences } from '../../broadcasts/plan.ts';
 import { devicesLeftOff } from '../../broadcasts/exclusions.ts';
-import { getMedia } from '../../media/media-store.ts';
-import { createVisibility } from '../../areas/visibility.ts';
-import { coverageReasons, coverageRows, coverageSummary, rejectedClaims } from '../../reports/coverage.ts';
-import { reportScope } from './report-routes.ts';
-import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
 import { findConflicts } from '../../schedule/conflicts.ts';
-import {
-  addQuietHours,
-  deleteQuietHours,
-  getQuietWindow,
-  listQuietHours,
-  quietHoursClashes,
-} from '../../schedule/quiet-hours.ts';
-import { createWaveforms } from '../../waveform/waveform.ts';
-import { resolveFfmpeg } from '../../../firmware-bridge/audio.ts';
+import { quietHoursClashes } from '../../schedule/quiet-hours.ts';
 import { formatVn, parseVnDateTime } from '../../time.ts';
-import { audit } from '../../audit.ts';
-import {
-  clashesToDecide,
-  decideClash,
-  DecisionError,
-  type DecisionResult,
-  standingDecision,
-} from '../../schedule/decisions.ts';
+import { clashesToDecide, decideClash, DecisionError, standingDecision } from '../../schedule/decisions.ts';
 import type { HubContext } from '../../context.ts';
 import { msg, textOf } from '../../text/index.ts';
+import { ClashesToDecide, DecisionBody, DecisionResult, DraftCheck, Schedule } from '../../api-contract/schedule.ts';
+import { ROLE_RULES } from '../../api-contract/roles.ts';
 import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
 /** One occurrence on the schedule page (GET /api/v1/schedule). */
@@ -55,11 +35,7 @@ export interface DayOccurrence {
   leftOffDevices: string[];
 }
 
-export function uiRoutes(ctx: HubContext) {
-  const waveforms = createWaveforms({
-    cacheDir: path.join(ctx.config.dataDir, 'waveforms'),
-    ffmpegPath: () => ctx.config.ffmpegPath ?? resolveFfmpeg().path,
-  });
+export function scheduleRoutes(ctx: HubContext) {
   const pathsOf = (b: Broadcast) =>
     [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(ctx.db, d)?.areaPath ?? '')].filter(Boolean);
   const related = (b: Broadcast, area: string) => pathsOf(b).some((p) => withinScope(area, p) || withinScope(p, area));
@@ -71,7 +47,8 @@ export function uiRoutes(ctx: HubContext) {
       summary:
         'Check a draft broadcast before saving: overlapping approved/submitted occurrences on the same devices (classified by the priority rule) and quiet-hours clashes',
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: DraftCheck,
       body: BroadcastInput,
       query: z.object({
         exclude: z
@@ -122,11 +99,9 @@ export function uiRoutes(ctx: HubContext) {
       summary:
         "The ward official decides a clash between this bulletin and a higher level's bulletin of the same priority (Circular 39/2020/TT-BTTTT): air-ours takes the other's occurrences off the ward's clashing devices, yield takes this one's off. Holds while this bulletin is approved; deciding again replaces it.",
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
-      body: z.object({
-        decision: z.enum(['air-ours', 'yield']),
-        conflictsWith: z.array(z.string().max(64)).max(50).default([]),
-      }),
+      access: ROLE_RULES.create,
+      response: DecisionResult,
+      body: DecisionBody,
       async handler({ req, user, body }) {
         const b = getBroadcast(ctx.db, String(req.params.id));
         if (!b) throw new HttpError(404, msg('broadcast.not-found', { id: String(req.params.id) }));
@@ -135,7 +110,7 @@ export function uiRoutes(ctx: HubContext) {
           b.createdBy === user!.id ||
           (user!.role !== 'operator' && pathsOf(b).every((p) => withinScope(user!.scope, p)));
         if (!mayDecide) throw new HttpError(403, msg('decision.not-allowed'));
-        let result: DecisionResult;
+        let result: ReturnType<typeof decideClash>;
         try {
           result = decideClash(ctx.db, user!, b, body.decision, body.conflictsWith, ctx.clock.now());
         } catch (e) {
@@ -156,7 +131,8 @@ export function uiRoutes(ctx: HubContext) {
       summary:
         "Your own bulletins that a higher level's bulletin of the same priority now clashes with, not yet decided (e.g. the district's arrived after yours was saved)",
       tag: 'broadcasts',
-      access: ['operator', 'approver', 'district', 'admin'],
+      access: ROLE_RULES.create,
+      response: ClashesToDecide,
       handler: ({ user }) => clashesToDecide(ctx.db, user!, ctx.clock.now()),
     }),
     route({
@@ -166,6 +142,7 @@ export function uiRoutes(ctx: HubContext) {
         'Occurrences of the broadcasts that concern an area (approved and waiting for approval) between two instants, for the week calendar',
       tag: 'broadcasts',
       access: 'user',
+      response: Schedule,
       query: z.object({ area: z.string().optional(), from: z.string(), to: z.string() }),
       handler({ user, query }) {
         const area = query.area || user!.scope || '';
@@ -212,123 +189,6 @@ export function uiRoutes(ctx: HubContext) {
         }
         return out.sort((a, b) => a.start.localeCompare(b.start));
       },
-    }),
-    route({
-      method: 'get',
-      path: '/api/v1/quiet-hours',
-      summary: 'Quiet hours of the areas above, at and below yours',
-      tag: 'areas',
-      access: 'user',
-      handler: ({ user }) =>
-        listQuietHours(ctx.db).filter(
-          (w) => withinScope(user!.scope, w.areaPath) || withinScope(w.areaPath, user!.scope ?? ''),
-        ),
-    }),
-    route({
-      method: 'post',
-      path: '/api/v1/quiet-hours',
-      summary:
-        'Add quiet hours (Vietnam time, e.g. 22:00–05:30) to an area: normal-priority broadcasts may not play then',
-      tag: 'areas',
-      access: ['approver', 'district', 'admin'],
-      body: z.object({
-        areaPath: z.string().min(1),
-        start: z.string(),
-        end: z.string(),
-        note: z.string().max(200).optional(),
-      }),
-      handler({ user, body, res }) {
-        if (!withinScope(user!.scope, body.areaPath))
-          throw new HttpError(403, msg('area.outside-scope', { path: body.areaPath, scope: user!.scope }));
-        try {
-          const w = addQuietHours(ctx.db, body, user!.id, ctx.clock.now());
-          audit(ctx.db, user!.id, 'quiet-hours.add', w.areaPath, { start: w.start, end: w.end });
-          res.status(201);
-          return w;
-        } catch (e) {
-          throw new HttpError(400, textOf(e));
-        }
-      },
-    }),
-    route({
-      method: 'delete',
-      path: '/api/v1/quiet-hours/:id',
-      summary: 'Remove quiet hours',
-      tag: 'areas',
-      access: ['approver', 'district', 'admin'],
-      handler({ user, req }) {
-        const w = getQuietWindow(ctx.db, Number(req.params.id));
-        if (!w) throw new HttpError(404, msg('quiet-hours.not-found', { id: String(req.params.id) }));
-        if (!withinScope(user!.scope, w.areaPath))
-          throw new HttpError(403, msg('area.outside-scope', { path: w.areaPath, scope: user!.scope }));
-        deleteQuietHours(ctx.db, w.id);
-        audit(ctx.db, user!.id, 'quiet-hours.remove', w.areaPath, { start: w.start, end: w.end });
-        return { ok: true };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/api/v1/media/:id/waveform',
-      summary: 'Waveform peaks of the normalised audio (computed once with ffmpeg, then cached)',
-      tag: 'media',
-      access: 'user',
-      async handler({ req, user }) {
-        const m = getMedia(ctx.db, Number(req.params.id));
-        if (!m || !createVisibility(ctx.db, user!.scope).media(m.id))
-          throw new HttpError(404, msg('media.not-found', { id: String(req.params.id) }));
-        const out = m.outputs.find((o) => o.format === 'opus') ?? m.outputs[0];
-        if (m.status !== 'ready' || !out)
-          throw new HttpError(409, msg('media.waveform-not-ready', { id: m.id, status: m.status }));
-        try {
-          return await waveforms.get(out.sha256, path.join(ctx.media.mediaDir, out.file));
-        } catch (e) {
-          throw new HttpError(422, msg('media.waveform-failed', { detail: (e as Error).message }));
-        }
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/api/v1/reports/coverage.pdf',
-      summary: 'The coverage report as a PDF (Vietnamese, DejaVu Sans embedded) for an area and a period',
-      tag: 'reports',
-      access: 'user',
-      query: z.object({ area: z.string().optional(), period: z.string() }),
-      openapi: { responses: { '200': { description: 'application/pdf' } } },
-      async handler({ user, query, res }) {
-        // The summary and the first pages: the PDF prints at most PDF_MAX_ROWS rows of each list.
-        const scope = reportScope(ctx, user!, query);
-        const report = {
-          ...coverageSummary(ctx.db, scope),
-          problems: coverageRows(ctx.db, scope, {
-            limit: PDF_MAX_ROWS,
-            results: ['partial', 'failed', 'missed', 'preempted', 'skipped'],
-          }).rows,
-          reasons: coverageReasons(ctx.db, scope, 1000),
-          rejectedClaims: rejectedClaims(ctx.db, scope, { limit: PDF_MAX_ROWS }).claims,
-        };
-        const pdf = await coveragePdf(report, query.period);
-        res
-          .type('application/pdf')
-          .attachment(`coverage-${scope.area.path.replace(/\//g, '_')}-${query.period}.pdf`)
-          .send(pdf);
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/api/v1/user-names',
-      summary: 'Display names of users by id (to show who wrote or decided a broadcast)',
-      tag: 'users',
-      access: 'user',
-      handler: () =>
-        Object.fromEntries(
-          (
-            ctx.db.prepare('SELECT id, display_name, username FROM users').all() as Array<{
-              id: number;
-              display_name: string | null;
-              username: string;
-            }>
-          ).map((u) => [u.id, u.display_name || u.username]),
-        ),
     }),
   ];
 }

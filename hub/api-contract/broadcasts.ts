@@ -1,0 +1,84 @@
+// Broadcasts: a bulletin placed in time and space, as the API presents it (times in Vietnam time),
+// and its detail with the per-device state of each occurrence.
+import { z } from 'zod';
+import { LedMessage, Priority } from '../../protocol/schemas.ts';
+
+export const BROADCAST_STATUSES = ['submitted', 'approved', 'rejected', 'cancelled'] as const;
+export const BroadcastStatus = z.enum(BROADCAST_STATUSES);
+export type BroadcastStatus = z.infer<typeof BroadcastStatus>;
+
+/** A time as the API writes it: ISO 8601 with the Vietnam offset, or null. */
+const vnTime = z.string().nullable();
+
+export const BroadcastTargets = z.object({ areas: z.array(z.string()), devices: z.array(z.string()) });
+
+export const Broadcast = z.object({
+  id: z.string(),
+  title: z.string(),
+  mediaId: z.number().int().nullable(),
+  led: LedMessage.nullable(),
+  priority: Priority,
+  volume: z.number().int(),
+  startsAt: vnTime.describe('the first start; null for a recurring rule'),
+  rrule: z.string().nullable(),
+  durationMs: z.number(),
+  status: BroadcastStatus,
+  createdBy: z.number().int(),
+  createdAt: vnTime,
+  decidedBy: z.number().int().nullable(),
+  decidedAt: vnTime,
+  decisionNote: z.string().nullable().describe("what the decider wrote (a rejection's reason)"),
+  decisionCode: z.enum(['emergency-self-approved']).nullable(),
+  cancelledAt: vnTime,
+  replaces: z.string().nullable().describe('the approved broadcast this edit replaces once it is approved itself'),
+  targets: BroadcastTargets,
+});
+export type Broadcast = z.infer<typeof Broadcast>;
+export const BroadcastList = z.array(Broadcast);
+
+/** Approval; on a same-level clash, which of the two plays (see POST /api/v1/broadcasts/{id}/approve). */
+export const ApproveBody = z.object({
+  clashes: z.enum(['air-ours', 'yield']).optional().describe('the choice on same-level clashes (see above)'),
+});
+
+/** The reason in words an official understands (Vietnamese and English). */
+export const ReasonText = z.object({ vi: z.string(), en: z.string() }).nullable();
+export type ReasonText = z.infer<typeof ReasonText>;
+
+export const StandingDecision = z
+  .object({
+    decision: z.enum(['air-ours', 'yield']),
+    excluded: z.number().int().describe('occurrences it moved'),
+    against: z.array(z.string()),
+    sameLevel: z.boolean(),
+    againstTitles: z.array(z.string()),
+  })
+  .nullable();
+export type StandingDecision = z.infer<typeof StandingDecision>;
+
+export const DeviceOccurrence = z.object({
+  deviceId: z.string(),
+  deviceName: z.string(),
+  online: z.boolean(),
+  occurrenceId: z.string(),
+  scheduledStart: vnTime,
+  state: z.string().describe('a receipt result, scheduled, awaiting-confirmation, or the broadcast status'),
+  actualStart: vnTime,
+  actualEnd: vnTime,
+  secondsPlayed: z.number().nullable(),
+  reason: z.string().nullable().describe("the device's own detail"),
+  reasonCode: z.string().nullable(),
+  reasonText: ReasonText,
+  evidence: z.unknown(),
+});
+export type DeviceOccurrence = z.infer<typeof DeviceOccurrence>;
+
+export const BroadcastDetail = Broadcast.extend({
+  devices: z.array(DeviceOccurrence),
+  deviceCounts: z.record(z.string(), z.number().int()).describe('rows by state over the whole window'),
+  devicesTotal: z.number().int(),
+  devicesNextOffset: z.number().int().nullable(),
+  clashDecision: StandingDecision,
+  pendingRevision: z.string().nullable().describe('an edit waiting for approval'),
+});
+export type BroadcastDetail = z.infer<typeof BroadcastDetail>;
