@@ -1,7 +1,7 @@
 // The Modbus amplifier driver and transport against wardcast's Modbus simulator over real TCP
 // sockets: register maps (schema errors name the field), read-back, fault injection (exception,
 // busy, no answer, dead, overheat), reconnection after the gateway comes back, holding-register
-// bits. Peers nobody here wrote (pymodbus, mbpoll, socat) are in test/peers/modbus-peers.test.ts.
+// bits. Peers nobody here wrote (pymodbus, mbpoll, socat) are in test/peers/modbus.peer.test.ts.
 import { rejection } from '../test-support/rejection.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc16, withCrc } from '../transport/modbus-server.ts';

@@ -2,7 +2,7 @@
 // DejaVu Sans (embedded from the dejavu-fonts-ttf package), which has every Vietnamese glyph, so
 // "Phường Hạ Đình" prints as written. Headings are Vietnamese with English beneath.
 //
-// Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.test.ts): the header,
+// Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.peer.test.ts): the header,
 // the totals, a bar per ward, a table per ward whose counts add up to the plan (with a total row),
 // the reasons things did not play counted over the whole period, then the occurrences that did not
 // play in full, one row each, then the rejected claims (signed receipts not counted). Tables repeat their header on every page; numbers are right-aligned;

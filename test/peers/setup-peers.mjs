@@ -47,9 +47,16 @@ export function installCommand(packages) {
   return `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }
 
+/** The README's table, with its columns padded as the Markdown formatter leaves them. */
 export function readmeTable() {
-  const rows = PEERS.map((p) => `| ${p.name} | ${p.packages.map((x) => `\`${x}\``).join(', ')} | ${p.why} |`);
-  return [BEGIN, '| peer | Debian packages | what the tests use it for |', '|---|---|---|', ...rows, END].join('\n');
+  const rows = [
+    ['peer', 'Debian packages', 'what the tests use it for'],
+    ...PEERS.map((p) => [p.name, p.packages.map((x) => `\`${x}\``).join(', '), p.why]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join(' | ')} |`;
+  const [head, ...body] = rows.map(line);
+  return [BEGIN, head, line(widths.map((w) => '-'.repeat(w))), ...body, END].join('\n');
 }
 
 function rewriteReadme() {
@@ -61,25 +68,32 @@ function rewriteReadme() {
   console.log('README.md: peers table rewritten');
 }
 
-function check() {
-  return PEERS.map((peer) => ({ peer, problem: probePeer(peer) })).filter((x) => x.problem);
+/** The peers that are missing or broken, each with why. */
+export function brokenPeers(peers = PEERS) {
+  return peers.map((peer) => ({ peer, problem: probePeer(peer) })).filter((x) => x.problem);
 }
 
-function report(broken) {
-  for (const { peer, problem } of broken) console.error(`  ✗ ${peer.name} (${peer.packages.join(', ')}): ${problem}`);
+/** One line a broken peer: its name, its packages and why. */
+export function describeBroken(broken) {
+  return broken.map(({ peer, problem }) => `  ✗ ${peer.name} (${peer.packages.join(', ')}): ${problem}`).join('\n');
+}
+
+/** Every package the broken peers need, once each. */
+export function packagesOf(broken) {
+  return [...new Set(broken.flatMap((b) => b.peer.packages))];
 }
 
 function main() {
   const args = process.argv.slice(2);
   if (args.includes('--readme')) return rewriteReadme();
-  let broken = check();
+  let broken = brokenPeers();
   if (broken.length === 0) {
     console.log(`peers: all ${PEERS.length} present and working (${PEERS.map((p) => p.name).join(', ')})`);
     return;
   }
-  const packages = [...new Set(broken.flatMap((b) => b.peer.packages))];
+  const packages = packagesOf(broken);
   console.error(`peers: ${broken.length} of ${PEERS.length} missing or broken:`);
-  report(broken);
+  console.error(describeBroken(broken));
   const isRoot = process.getuid?.() === 0;
   const haveApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (args.includes('--check') || !isRoot || !haveApt) {
@@ -105,10 +119,10 @@ function main() {
       process.exit(1);
     }
   }
-  broken = check();
+  broken = brokenPeers();
   if (broken.length) {
     console.error('peers: still missing or broken after installing:');
-    report(broken);
+    console.error(describeBroken(broken));
     console.error('\nNo test was run.');
     process.exit(1);
   }
