@@ -56,7 +56,7 @@ export interface RouteDef<
   query?: Q;
   /**
    * The JSON answer (hub/api-contract/): the handler's return type is checked against it at build
-   * time, the OpenAPI document describes it, and hub/http/response-schemas.test.ts parses every GET
+   * time, the OpenAPI document describes it, and hub/http/response-schemas.peer.test.ts parses every GET
    * answer of a seeded hub with it. Not parsed on each request: that would cost a pass over every
    * large answer (thousands of devices or report rows) and turn a harmless extra field into a
    * failed request for an official, where the test already catches the drift before release.
