@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import type { Clock, MediaRef, ReasonCode, ScheduleItem, TimerHandle } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
 import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
-import { playFile } from './player.ts';
+import { preparePlay, type PlayResult } from './player.ts';
+import { waitUntil } from './start-instant.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep } from './backoff.ts';
 import { clip, type Evidence, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
@@ -40,6 +41,12 @@ export interface SpeakerOutputDeps {
   clock: Clock;
   sampleEveryMs?: number;
 }
+
+/**
+ * Time before the warm-up for the amplifier's commands (a few Modbus round trips) and ffmpeg's
+ * start-up (50–300 ms on a busy board); the audio then waits for its instant.
+ */
+export const PREPARE_MS = 500;
 
 /** Share of the media's duration that must be decoded for "played". */
 export const PLAYED_FRACTION = 0.95;
@@ -126,8 +133,9 @@ export class SpeakerOutput implements PlaybackOutput {
 
   constructor(private readonly deps: SpeakerOutputDeps) {}
 
+  /** Warm-up plus time for the amplifier's commands and ffmpeg's start-up, so neither delays the audio. */
   get leadTimeMs(): number {
-    return this.deps.settings.warmUpMs;
+    return this.deps.settings.warmUpMs + PREPARE_MS;
   }
 
   mediaFor(item: ScheduleItem): MediaRef | null {
@@ -166,8 +174,18 @@ export class SpeakerOutput implements PlaybackOutput {
     const check = await this.deps.media.verify(media);
     if (!check.ok) return fail(check.reason, 'media-missing');
     const file = this.deps.media.fileFor(media);
-    const decoder = clip(`ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`, 200);
+    const decoder = clip(`ffmpeg (${this.deps.ffmpeg.source}) -re, pre-started → ${this.deps.audioOutput}`, 200);
 
+    // ffmpeg starts up now, during the warm-up, and waits for the file until the start instant.
+    const player = new AbortController();
+    const onAbort = () => player.abort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const prepared = preparePlay(file, {
+      ffmpegPath: this.deps.ffmpeg.path,
+      output: this.deps.audioOutput,
+      signal: player.signal,
+      onProgress: (ms) => ctx.onProgress(ms),
+    });
     let aborted = false;
     try {
       try {
@@ -182,23 +200,19 @@ export class SpeakerOutput implements PlaybackOutput {
       }
       try {
         await sleep(this.deps.clock, settings.warmUpMs, ctx.signal);
-        await sleep(this.deps.clock, ctx.startAtDeviceMs - this.deps.clock.now(), ctx.signal);
+        await waitUntil(this.deps.clock, ctx.startAtDeviceMs, ctx.signal);
       } catch {
         aborted = true;
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
       }
 
+      prepared.start();
+      outcome.startedAt = this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
-      outcome.startedAt = this.deps.clock.now();
       ctx.onStarted(outcome.startedAt);
       sampler.start();
-      const r = await playFile(file, {
-        ffmpegPath: this.deps.ffmpeg.path,
-        output: this.deps.audioOutput,
-        signal: ctx.signal,
-        onProgress: (ms) => ctx.onProgress(ms),
-      });
+      const r: PlayResult = await prepared.result;
       outcome.endedAt = this.deps.clock.now();
       await sampler.sample(); // one last read-back while the audio is still at the input
       this.deps.feedAudio?.(false);
@@ -274,6 +288,9 @@ export class SpeakerOutput implements PlaybackOutput {
       const errs = readErrors(sampler);
       return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };
     } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      player.abort(); // a player that never started (failed amplifier, stopped early) ends here
+      await prepared.result;
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
       if (!aborted && !ctx.signal.aborted) await sleep(this.deps.clock, settings.tailMs).catch(() => undefined);
