@@ -3,6 +3,8 @@
 // reads (test/helpers/pcm-sink.ts), and the first audible sample of each is stamped in hub time.
 //   node bin/run-ts.mjs test/bench/sync-bench.ts [starts]
 import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { startSyncWorld, hasFaketime } from '../helpers/sync-run.ts';
 import { quantile } from '../helpers/pcm-sink.ts';
 
@@ -11,7 +13,8 @@ if (!hasFaketime()) {
   console.error('libfaketime is missing: apt-get install faketime');
   process.exit(2);
 }
-const world = await startSyncWorld({ 'loa-nhanh-2s': '+2', 'loa-cham-2s': '-2', 'loa-dung-gio': '+0' });
+const SKEWS = { 'loa-nhanh-2s': '+2', 'loa-cham-2s': '-2', 'loa-dung-gio': '+0' };
+const world = await startSyncWorld(SKEWS);
 try {
   const load = os.loadavg()[0]!.toFixed(2);
   const results = await world.run(starts);
@@ -31,6 +34,18 @@ try {
   console.log(`start skew between agents (latest − earliest first audible sample): ${f(skews)}`);
   console.log(`start error at the sink (first sample − planned, hub time):          ${f(errors)}`);
   console.log(`start error the agents report in their receipts:                    ${f(reported)}`);
+  // The agents' hub-clock estimate against the truth: libfaketime shifts each clock by a known amount.
+  const db = new Database(path.join(world.hubDir, 'hub.sqlite'), { readonly: true });
+  for (const [id, skew] of Object.entries(SKEWS)) {
+    const offs = (
+      db.prepare('SELECT clock_offset_ms AS o FROM receipts WHERE device_id = ?').all(id) as Array<{ o: number }>
+    ).map((r) => r.o + Number(skew) * 1000);
+    const atSink = results.map((r) => r.startErrorMs[id]).filter((x): x is number => x !== null);
+    console.log(
+      `${id.padEnd(13)} clock ${skew.padStart(2)} s: offset estimate error ${offs.length ? `${quantile(offs, 0.5).toFixed(1)} ms (min ${Math.min(...offs).toFixed(1)}, max ${Math.max(...offs).toFixed(1)})` : '—'}; start error at its sink p50 ${quantile(atSink, 0.5).toFixed(1)} ms`,
+    );
+  }
+  db.close();
   for (const r of results)
     console.log(
       `  ${new Date(r.plannedAt).toISOString().slice(11, 19)}Z skew ${r.skewMs?.toFixed(2) ?? '—'} ms; at the sink ${Object.entries(

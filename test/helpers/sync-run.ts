@@ -33,6 +33,8 @@ export interface SyncStart {
 }
 
 export interface SyncWorld {
+  /** the hub's data folder (its hub.sqlite holds the receipts) */
+  hubDir: string;
   agents: Map<string, AgentProcess>;
   sinks: Map<string, PcmSink>;
   run(starts: number, o?: { spacingMs?: number; leadMs?: number }): Promise<SyncStart[]>;
@@ -109,6 +111,7 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
   };
 
   return {
+    hubDir: path.join(dir, 'hub'),
     agents,
     sinks,
     async run(starts, o = {}) {
