@@ -41,8 +41,11 @@ try {
       db.prepare('SELECT clock_offset_ms AS o FROM receipts WHERE device_id = ?').all(id) as Array<{ o: number }>
     ).map((r) => r.o + Number(skew) * 1000);
     const atSink = results.map((r) => r.startErrorMs[id]).filter((x): x is number => x !== null);
+    const bound = results
+      .map((r) => r.receipts[id]?.evidence?.sync?.clockUncertaintyMs)
+      .filter((x): x is number => typeof x === 'number');
     console.log(
-      `${id.padEnd(13)} clock ${skew.padStart(2)} s: offset estimate error ${offs.length ? `${quantile(offs, 0.5).toFixed(1)} ms (min ${Math.min(...offs).toFixed(1)}, max ${Math.max(...offs).toFixed(1)})` : '—'}; start error at its sink p50 ${quantile(atSink, 0.5).toFixed(1)} ms`,
+      `${id.padEnd(13)} clock ${skew.padStart(2)} s: offset estimate error ${offs.length ? `${quantile(offs, 0.5).toFixed(1)} ms (min ${Math.min(...offs).toFixed(1)}, max ${Math.max(...offs).toFixed(1)})` : '—'}; half round trip ${bound.length ? quantile(bound, 0.5).toFixed(1) : '—'} ms; start error at its sink p50 ${quantile(atSink, 0.5).toFixed(1)} ms`,
     );
   }
   db.close();
