@@ -240,6 +240,8 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
 
     const appliesHere = (item: ScheduleItem) => (output.kind === 'speaker' ? !!item.media || !!item.relay : !!item.led);
 
+    /** device ms when the hub message being handled came off the connection (clock replies' t3) */
+    let messageArrivedAt: number | undefined;
     const handlers: HubMessageHandlers = {
       schedule(body, env) {
         const r = store.applyManifest(
@@ -285,7 +287,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
         outbox.ack(body.receiptIds);
       },
       clockReply(body) {
-        clockSync.onReply(body);
+        clockSync.onReply(body, messageArrivedAt);
       },
     };
 
@@ -358,7 +360,10 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       prune();
     });
 
-    session.on('message', (topic: string, payload: Buffer) => hubMessages.handle(topic, payload));
+    session.on('message', (topic: string, payload: Buffer) => {
+      messageArrivedAt = clock.now();
+      hubMessages.handle(topic, payload);
+    });
     session.on('hub-status', (payload: Buffer) => hubPresence.onMessage(payload));
     session.on('subscribing', () => hubPresence.onConnected());
     session.on('connected', (n: number) => {

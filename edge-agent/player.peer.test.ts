@@ -2,7 +2,7 @@
 // progress, stopping early, and errors that name the cause.
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
-import { ffmpegArgs, parseFfmpegTime, playFile } from './player.ts';
+import { ffmpegArgs, parseFfmpegTime, playFile, preparePlay } from './player.ts';
 import { makeClip } from './test-support/helpers.ts';
 
 const ffmpegPath = resolveFfmpeg().path;
@@ -35,14 +35,34 @@ describe('player', () => {
     expect(r.decodedMs).toBeLessThan(clip.durationMs - 1000);
   });
 
+  it('prepared ahead, waits with nothing decoded until start(), then plays; stopped before start, ends', async () => {
+    const clip = makeClip('Xin chào');
+    const progress: number[] = [];
+    const p = preparePlay(clip.file, { ffmpegPath, output: 'null', onProgress: (ms) => progress.push(ms) });
+    await new Promise((r) => setTimeout(r, 700)); // ffmpeg has started up by now
+    expect(progress).toEqual([]);
+    p.start();
+    const r = await p.result;
+    expect(r).toMatchObject({ exitCode: 0, stopped: false });
+    expect(Math.abs(r.decodedMs - clip.durationMs)).toBeLessThan(100);
+
+    const ac = new AbortController();
+    const never = preparePlay(clip.file, { ffmpegPath, output: 'null', signal: ac.signal });
+    ac.abort();
+    expect(await never.result).toMatchObject({ stopped: true, decodedMs: 0 });
+  });
+
   it('names the problem when the file is missing or is not audio, or the output cannot be opened', async () => {
     const missing = await playFile('/nonexistent/bulletin.opus', { ffmpegPath, output: 'null' });
-    expect(missing.error).toMatch(/ffmpeg exited with code 1: .*No such file or directory/);
+    expect(missing.error).toMatch(/cannot read the audio file .*no such file or directory/i);
     const notAudio = await playFile(new URL(import.meta.url).pathname, { ffmpegPath, output: 'null' });
     expect(notAudio.error).toMatch(/ffmpeg exited with code/);
     const badOutput = await playFile(makeClip('Xin chào').file, { ffmpegPath, output: 'alsa:no-such-card-xyz' });
     expect(badOutput.error).toMatch(/alsa|audio device|Input\/output/i);
-    const noBinary = await playFile('/tmp/x.opus', { ffmpegPath: '/nonexistent/ffmpeg', output: 'null' });
+    const noBinary = await playFile(new URL(import.meta.url).pathname, {
+      ffmpegPath: '/nonexistent/ffmpeg',
+      output: 'null',
+    });
     expect(noBinary.error).toMatch(/cannot run ffmpeg \(\/nonexistent\/ffmpeg\): .*(ENOENT|No such file)/);
   });
 
@@ -52,6 +72,18 @@ describe('player', () => {
     expect(ffmpegArgs('a.opus', 'alsa:hw:1,0').slice(-2)).toEqual(['alsa', 'hw:1,0']);
     expect(() => ffmpegArgs('a.opus', 'alsa')).toThrow(/must be "null" or "<format>:<device>"/);
     expect(ffmpegArgs('a.opus', 'null')).toContain('-re');
+    // raw PCM for a sink: a fixed layout, and each packet written out at once
+    expect(ffmpegArgs('pipe:0', 's16le:unix:/tmp/s.sock').slice(-9)).toEqual([
+      '-ac',
+      '1',
+      '-ar',
+      '48000',
+      '-flush_packets',
+      '1',
+      '-f',
+      's16le',
+      'unix:/tmp/s.sock',
+    ]);
     expect(parseFfmpegTime('00:01:02.50')).toBe(62_500);
     expect(parseFfmpegTime('-00:00:00.02')).toBeNull();
     expect(parseFfmpegTime('N/A')).toBeNull();

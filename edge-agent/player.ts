@@ -1,10 +1,15 @@
 // Plays one audio file with ffmpeg in real time (-re) to the profile's output: "null" decodes to a
 // null sink (the simulation, still real decoding at real speed), "alsa:<dev>" plays on the sound
-// card. Progress (how much audio was decoded) is parsed from ffmpeg's output; stop() kills it.
+// card, "s16le:<url>" writes raw PCM (mono, 48 kHz) to a file, socket or pipe (a test's sink).
+// Progress (how much audio was decoded) is parsed from ffmpeg's output; stop() kills it.
+// Start in sync: preparePlay() spawns ffmpeg ahead of time reading the file from its stdin, so it
+// starts up (tens of ms, more on a busy board) and then waits; start() releases it at the instant by
+// streaming the file in. What remains after the release is probing a few KB and decoding a frame.
 // ffmpeg is tied to the agent (spawnTied): an agent killed mid-play (SIGKILL, OOM killer) takes
 // ffmpeg with it, so the amplifier does not go on playing under a restarted agent.
 import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { closeSync, createReadStream, openSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { spawnTied } from '../firmware-bridge/audio.ts';
 
 export interface PlayResult {
@@ -25,9 +30,12 @@ export interface PlayOptions {
   onProgress?: (decodedMs: number) => void;
 }
 
-/** ffmpeg arguments for a real-time play of `file` to `output`. */
+/** ffmpeg arguments for a real-time play of `file` (a path, or pipe:0 for stdin) to `output`. */
 export function ffmpegArgs(file: string, output: string): string[] {
   const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
+  // Raw PCM has no header: fix its layout so a reader knows it, and write each packet at once
+  // (the default 32 KB output buffer would hold the first third of a second back).
+  const raw = sink[1] === 's16le' ? ['-ac', '1', '-ar', '48000', '-flush_packets', '1'] : [];
   // -progress pipe:1 gives machine-readable out_time_us lines; stderr keeps the classic time= stats.
   return [
     '-hide_banner',
@@ -41,6 +49,7 @@ export function ffmpegArgs(file: string, output: string): string[] {
     '-vn',
     '-progress',
     'pipe:1',
+    ...raw,
     ...sink,
   ];
 }
@@ -61,8 +70,26 @@ export function parseFfmpegTime(t: string): number | null {
 
 const STOP_GRACE_MS = 2000;
 
+export interface PreparedPlay {
+  /** Releases the audio now (streams the file into the waiting ffmpeg); once. */
+  start(): void;
+  /** Settles when ffmpeg ends, was stopped, or could not start (also before start()). */
+  result: Promise<PlayResult>;
+}
+
+/** Plays `file` at once. */
 export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
-  return new Promise<PlayResult>((resolve) => {
+  const p = preparePlay(file, opts);
+  p.start();
+  return p.result;
+}
+
+/** Spawns ffmpeg for `file`, waiting on its stdin until start(). */
+export function preparePlay(file: string, opts: PlayOptions): PreparedPlay {
+  let fd: number | null = null;
+  let started = false;
+  let child: ChildProcessByStdio<Writable, Readable, Readable> | null = null;
+  const result = new Promise<PlayResult>((resolve) => {
     let decodedMs = 0;
     let stderrTail = '';
     let stopped = false;
@@ -77,33 +104,41 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
 
     let args: string[];
     try {
-      args = ffmpegArgs(file, opts.output);
+      args = ffmpegArgs('pipe:0', opts.output);
+      // Opened now, so a missing file is named before the start, not as ffmpeg's empty input.
+      fd = openSync(file, 'r');
     } catch (e) {
-      resolve({ exitCode: null, decodedMs: 0, error: (e as Error).message, stopped: false });
+      resolve({ exitCode: null, decodedMs: 0, error: clipError(file, e), stopped: false });
       return;
     }
     if (opts.signal?.aborted) {
+      closeSync(fd);
+      fd = null;
       resolve({ exitCode: null, decodedMs: 0, stopped: true });
       return;
     }
-    const child = spawnTied(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
-      null,
+    child = spawnTied(opts.ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessByStdio<
+      Writable,
       Readable,
       Readable
     >;
+    // ffmpeg exiting (stopped, or failing) closes the pipe under the file still streaming in
+    child.stdin.on('error', () => undefined);
 
     const finish = (r: PlayResult) => {
       if (settled) return;
       settled = true;
+      if (fd !== null && !started) closeSync(fd);
+      fd = null;
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
     const onAbort = () => {
-      if (stopped || child.exitCode !== null) return;
+      if (stopped || !child || child.exitCode !== null) return;
       stopped = true;
       child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      killTimer = setTimeout(() => child?.kill('SIGKILL'), STOP_GRACE_MS);
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -161,4 +196,17 @@ export function playFile(file: string, opts: PlayOptions): Promise<PlayResult> {
       });
     });
   });
+  return {
+    result,
+    start() {
+      if (started || fd === null || !child) return;
+      started = true;
+      createReadStream('', { fd }).pipe(child.stdin);
+    },
+  };
+}
+
+function clipError(file: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `cannot read the audio file ${file}: ${err.message}` : err.message;
 }

@@ -14,8 +14,9 @@ import type { Logger } from 'pino';
 import type { Clock, MediaRef, ReasonCode, ScheduleItem, TimerHandle } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
 import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
-import { playFile, type PlayResult } from './player.ts';
+import { preparePlay, type PlayResult } from './player.ts';
 import { playRelay, type RelayPlayResult, type RelayStreamAccess } from './relay-player.ts';
+import { waitUntil } from './start-instant.ts';
 import type { MediaCache } from './media-cache.ts';
 import { sleep } from './backoff.ts';
 import { clip, type Evidence, type PlaybackContext, type PlaybackOutcome, type PlaybackOutput } from './playback.ts';
@@ -43,6 +44,12 @@ export interface SpeakerOutputDeps {
   /** how to reach the hub's relay streams (tiếp âm); without it a relay item fails */
   relayStreams?: RelayStreamAccess;
 }
+
+/**
+ * Time before the warm-up for the amplifier's commands (a few Modbus round trips) and ffmpeg's
+ * start-up (50–300 ms on a busy board); the audio then waits for its instant.
+ */
+export const PREPARE_MS = 500;
 
 /** Share of the media's duration that must be decoded for "played". */
 export const PLAYED_FRACTION = 0.95;
@@ -136,8 +143,9 @@ export class SpeakerOutput implements PlaybackOutput {
 
   constructor(private readonly deps: SpeakerOutputDeps) {}
 
+  /** Warm-up plus time for the amplifier's commands and ffmpeg's start-up, so neither delays the audio. */
   get leadTimeMs(): number {
-    return this.deps.settings.warmUpMs;
+    return this.deps.settings.warmUpMs + PREPARE_MS;
   }
 
   mediaFor(item: ScheduleItem): MediaRef | null {
@@ -202,10 +210,21 @@ export class SpeakerOutput implements PlaybackOutput {
     const decoder = clip(
       relay
         ? `ffmpeg (${this.deps.ffmpeg.source}) ← hub stream ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
-        : `ffmpeg (${this.deps.ffmpeg.source}) -re → ${this.deps.audioOutput}`,
+        : `ffmpeg (${this.deps.ffmpeg.source}) -re, pre-started → ${this.deps.audioOutput}`,
       200,
     );
 
+    // A file's ffmpeg starts up now, during the warm-up, and waits for the file until the start
+    // instant. (A relay's player starts at the instant: the stream it reads is live.)
+    const player = new AbortController();
+    const onAbort = () => player.abort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const prepared = relay ? null : preparePlay(file, {
+      ffmpegPath: this.deps.ffmpeg.path,
+      output: this.deps.audioOutput,
+      signal: player.signal,
+      onProgress: (ms) => ctx.onProgress(ms),
+    });
     let aborted = false;
     try {
       try {
@@ -220,15 +239,16 @@ export class SpeakerOutput implements PlaybackOutput {
       }
       try {
         await sleep(this.deps.clock, settings.warmUpMs, ctx.signal);
-        await sleep(this.deps.clock, ctx.startAtDeviceMs - this.deps.clock.now(), ctx.signal);
+        await waitUntil(this.deps.clock, ctx.startAtDeviceMs, ctx.signal);
       } catch {
         aborted = true;
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
       }
 
+      prepared?.start();
+      outcome.startedAt = this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
-      outcome.startedAt = this.deps.clock.now();
       ctx.onStarted(outcome.startedAt);
       sampler.start();
       let r: PlayResult;
@@ -247,12 +267,7 @@ export class SpeakerOutput implements PlaybackOutput {
         });
         r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
       } else {
-        r = await playFile(file, {
-          ffmpegPath: this.deps.ffmpeg.path,
-          output: this.deps.audioOutput,
-          signal: ctx.signal,
-          onProgress: (ms) => ctx.onProgress(ms),
-        });
+        r = await prepared!.result;
       }
       outcome.endedAt = this.deps.clock.now();
       await sampler.sample(); // one last read-back while the audio is still at the input
@@ -348,6 +363,9 @@ export class SpeakerOutput implements PlaybackOutput {
       const errs = readErrors(sampler);
       return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };
     } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      player.abort(); // a player that never started (failed amplifier, stopped early) ends here
+      await prepared?.result;
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
       if (!aborted && !ctx.signal.aborted) await sleep(this.deps.clock, settings.tailMs).catch(() => undefined);

@@ -86,6 +86,8 @@ interface Current {
   /** set when the timeline stops the item: overrides the output's own result */
   stopAs: { result: 'preempted' | 'partial'; reason: string; reasonCode: ReasonCode } | null;
   done: Promise<void>;
+  /** how far from the planned instant the output started, for the receipt's evidence */
+  sync?: NonNullable<PlaybackOutcome['evidence']['sync']>;
 }
 
 const rank = (i: ScheduleItem) => PRIORITY_RANK[i.priority];
@@ -296,13 +298,15 @@ export class Timeline {
     const cur: Current = { item, abort: new AbortController(), stopAs: null, done: Promise.resolve() };
     this.current = cur;
     log.info({ occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority }, 'starting');
+    const plannedStart = Math.max(item.startAt, p.dueAt);
     cur.done = output
       .play(item, {
         signal: cur.abort.signal,
-        startAtDeviceMs: clock.toDeviceTime(Math.max(item.startAt, p.dueAt)),
+        startAtDeviceMs: clock.toDeviceTime(plannedStart),
         toHubTime: (deviceMs) => clock.toHubTime(deviceMs),
         onStarted: (deviceMs) => {
           store.markAudible(occ, Math.round(clock.toHubTime(deviceMs)));
+          cur.sync = syncEvidence(clock, deviceMs, plannedStart);
           events.emit('playing', {
             occurrenceId: occ,
             broadcastId: item.broadcastId,
@@ -353,7 +357,7 @@ export class Timeline {
         actualStart: toHub(outcome.startedAt),
         actualEnd: toHub(outcome.endedAt),
         secondsPlayed: Math.max(0, outcome.playedMs) / 1000,
-        evidence: outcome.evidence,
+        evidence: cur.sync ? { ...outcome.evidence, sync: cur.sync } : outcome.evidence,
       });
     } catch (err) {
       log.error({ err, occurrenceId: cur.item.occurrenceId }, 'could not record the receipt');
@@ -363,4 +367,19 @@ export class Timeline {
     events.emit('idle', { occurrenceId: cur.item.occurrenceId, result });
     this.tick();
   }
+}
+
+/**
+ * The start as the agent saw it, in hub time: the first sample handed to the player (or message
+ * to the board) minus the planned instant, on the clock offset it then held; and how far that
+ * offset can be off (half the round trip of the clock sample it rests on).
+ */
+function syncEvidence(clock: AgentClock, deviceMs: number, plannedStart: number): NonNullable<Current['sync']> {
+  const best = clock.best();
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    startErrorMs: round(clock.toHubTime(deviceMs) - plannedStart),
+    clockSource: clock.offsetSource,
+    ...(best && clock.offsetSource === 'measured' ? { clockUncertaintyMs: round(best.delayMs / 2) } : {}),
+  };
 }

@@ -216,6 +216,22 @@ export const RelayEvidence = z.object({
   lostAt: epochMs.nullable().describe('when the stream stopped before the planned end (hub time); null if it did not'),
   bytes: z.number().int().nonnegative().describe('stream bytes received from the hub'),
 });
+/** When the start was released against the plan, and what the device's hub time rested on. */
+export const SyncEvidence = z.object({
+  startErrorMs: z
+    .number()
+    .describe(
+      'when the first sample went to the player (or the message to the board) minus the planned start, in hub time on the offset the device then held, ms',
+    ),
+  clockSource: z
+    .enum(['measured', 'saved', 'none'])
+    .describe('what that hub time rests on: a clock sample of this run, an offset saved earlier, or nothing'),
+  clockUncertaintyMs: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('half the round trip of the clock sample the offset rests on: how far hub time can be off'),
+});
 export const LedEvidence = z.object({
   shownText: z.string().max(2000),
   readBack: z.string().max(2000),
@@ -273,6 +289,7 @@ export const Receipt = z.object({
     amplifier: AmplifierEvidence.optional(),
     led: LedEvidence.optional(),
     relay: RelayEvidence.optional(),
+    sync: SyncEvidence.optional(),
   }),
   sig: z.string().min(1).describe("base64 Ed25519 signature by the device's own key over the other fields"),
 });

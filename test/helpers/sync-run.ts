@@ -1,0 +1,156 @@
+// Start-in-sync on real processes: a hub, speaker agents whose wall clocks libfaketime shifts, each
+// playing into its own PCM sink (pcm-sink.ts) that this process reads. Schedules `starts` bulletins
+// a few seconds apart and returns, per start, when each agent's first audible sample arrived (hub
+// time), the skew between agents (latest − earliest) and the agents' receipts.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from './agent-process.ts';
+import { vietnameseSpeech } from './audio.ts';
+import { startHubProcess } from './hub-process.ts';
+import { startPcmSink, type PcmSink } from './pcm-sink.ts';
+import { freePort } from './ports.ts';
+import { HA_DINH, seedWorld, waitForResults, waitOnline } from './world.ts';
+import { formatVn } from '../../hub/time.ts';
+import type { BroadcastDevice } from './api-types.ts';
+import type { z } from 'zod';
+import type { SyncEvidence } from '../../protocol/index.ts';
+
+/** A device's row as the hub reports it, with the start evidence every receipt of a file carries. */
+export type SyncedDevice = Omit<BroadcastDevice, 'evidence'> & { evidence: { sync: z.infer<typeof SyncEvidence> } };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export const hasFaketime = () => existsSync(LIBFAKETIME);
+
+export interface SyncStart {
+  broadcastId: string;
+  /** the planned start, hub ms */
+  plannedAt: number;
+  /** per agent: hub ms of the first audible sample at its sink (null: nothing audible arrived) */
+  audibleAt: Record<string, number | null>;
+  /** per agent: first byte at its sink − planned start, ms */
+  startErrorMs: Record<string, number | null>;
+  /** latest − earliest first audible sample, ms (null if an agent played nothing) */
+  skewMs: number | null;
+  /** the hub's view of the occurrence: deviceId → result row (state, actualStart, evidence) */
+  receipts: Record<string, SyncedDevice>;
+}
+
+export interface SyncWorld {
+  /** the hub's data folder (its hub.sqlite holds the receipts) */
+  hubDir: string;
+  agents: Map<string, AgentProcess>;
+  sinks: Map<string, PcmSink>;
+  run(starts: number, o?: { spacingMs?: number; leadMs?: number }): Promise<SyncStart[]>;
+  stop(): Promise<void>;
+}
+
+/** `skews`: device id → FAKETIME offset ("+2", "-2", "0"). */
+export async function startSyncWorld(skews: Record<string, string>): Promise<SyncWorld> {
+  const ids = Object.keys(skews);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-sync-'));
+  const hub = await startHubProcess({
+    dataDir: path.join(dir, 'hub'),
+    httpPort: await freePort(),
+    mqttPort: await freePort(),
+  });
+  const sinks = new Map<string, PcmSink>();
+  const agents = new Map<string, AgentProcess>();
+  const stop = async () => {
+    await Promise.all([...agents.values()].map((a) => a.stop('SIGKILL')));
+    await hub.stop('SIGKILL');
+    await Promise.all([...sinks.values()].map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let w: Awaited<ReturnType<typeof seedWorld>>;
+  let media: { id: number; durationMs: number };
+  try {
+    w = await seedWorld(
+      hub,
+      ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+    );
+    for (const id of ids) {
+      const sink = await startPcmSink(path.join(dir, `${id}.sock`));
+      sinks.set(id, sink);
+      agents.set(
+        id,
+        startAgentProcess({
+          dir: path.join(dir, id),
+          hubUrl: hub.httpUrl,
+          mqttUrl: hub.mqttUrl,
+          enrolToken: w.tokens[id],
+          profile: { ...SPEAKER_PROFILE, audioOutput: sink.audioOutput },
+          env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: skews[id]!, FAKETIME_DONT_FAKE_MONOTONIC: '1' },
+        }),
+      );
+    }
+    await waitOnline(hub.admin, ids, 60_000);
+    const up = await w.official.upload(
+      '/api/v1/media',
+      vietnameseSpeech(dir, 'Thông báo của phường Hạ Đình.'),
+      'a.mp3',
+    );
+    media = await w.official.waitFor(
+      async () => {
+        const m = await w.official.get(`/api/v1/media/${up.id}`);
+        if (m.status === 'failed') throw new Error(`media failed: ${m.error}`);
+        return m.status === 'ready' ? m : null;
+      },
+      60_000,
+      'media ready',
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const approved = async (title: string, at: number) => {
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title,
+      mediaId: media.id,
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: formatVn(at),
+    });
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    return b as { id: string };
+  };
+
+  return {
+    hubDir: path.join(dir, 'hub'),
+    agents,
+    sinks,
+    async run(starts, o = {}) {
+      const spacing = o.spacingMs ?? Math.ceil((media.durationMs + 2500) / 1000) * 1000;
+      const first = Math.ceil((Date.now() + (o.leadMs ?? 8000)) / 1000) * 1000;
+      const planned: Array<{ id: string; at: number }> = [];
+      for (let i = 0; i < starts; i++) {
+        const at = first + i * spacing;
+        planned.push({ id: (await approved(`Đồng bộ ${i + 1}`, at)).id, at });
+      }
+      const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
+      await sleep(planned.at(-1)!.at + media.durationMs + 3000 - Date.now());
+      const rows = await Promise.all(planned.map((p) => waitForResults(w.leader, p.id, 30_000)));
+      return planned.map((p, i) => {
+        const audibleAt: SyncStart['audibleAt'] = {};
+        const startErrorMs: SyncStart['startErrorMs'] = {};
+        for (const [id, sink] of sinks) {
+          // the play of this start: the one whose first byte is nearest the planned instant
+          const play = sink.plays
+            .slice(seen.get(id))
+            .filter((x) => Math.abs(x.firstByteAt - p.at) < spacing / 2)
+            .sort((a, b) => Math.abs(a.firstByteAt - p.at) - Math.abs(b.firstByteAt - p.at))[0];
+          audibleAt[id] = play?.firstAudibleAt ?? null;
+          startErrorMs[id] = play ? play.firstByteAt - p.at : null;
+        }
+        const xs = Object.values(audibleAt);
+        const skewMs = xs.every((x) => x !== null)
+          ? Math.max(...(xs as number[])) - Math.min(...(xs as number[]))
+          : null;
+        const receipts = Object.fromEntries(rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]));
+        return { broadcastId: p.id, plannedAt: p.at, audibleAt, startErrorMs, skewMs, receipts };
+      });
+    },
+    stop,
+  };
+}
