@@ -163,7 +163,14 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
       </div>
       {error && <p class="error">{error}</p>}
       {mayEdit && (
-        <button onClick={() => (setNotice(''), setError(''), setEditing(true))} data-testid="edit-broadcast">
+        <button
+          onClick={() => {
+            setNotice('');
+            setError('');
+            setEditing(true);
+          }}
+          data-testid="edit-broadcast"
+        >
           {tx('Sửa', 'Edit')}
         </button>
       )}

@@ -45,7 +45,10 @@ export function Calendar({
     for (const list of m.values()) list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
     return m;
   }, [occ.data, from]);
-  const openDay = (d: number) => (setAnchor(d), setView('day'));
+  const openDay = (d: number) => {
+    setAnchor(d);
+    setView('day');
+  };
 
   useEffect(() => {
     const el = document.querySelector('.cal-scroll');

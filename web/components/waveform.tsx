@@ -16,7 +16,12 @@ export function AudioWithWave({ media }: { media: MediaItem }) {
   useEffect(() => {
     if (!box.current || typeof IntersectionObserver === 'undefined') return setVisible(true);
     const io = new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()),
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setVisible(true);
+          io.disconnect();
+        }
+      },
       { rootMargin: '200px' },
     );
     io.observe(box.current);

@@ -49,7 +49,10 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
             author={names.data?.[b.createdBy] ?? `#${b.createdBy}`}
             media={media.data?.find((m) => m.id === b.mediaId)}
             areaName={areaName}
-            onDone={() => (queue.reload(), recent.reload())}
+            onDone={() => {
+              queue.reload();
+              recent.reload();
+            }}
           />
         ))}
       </section>
@@ -73,7 +76,13 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
                 .map((b) => (
                   <tr data-testid="decided-row" data-status={b.status}>
                     <td>
-                      <button class="link" onClick={() => (setOpen(b.id), scrollTo({ top: 0 }))}>
+                      <button
+                        class="link"
+                        onClick={() => {
+                          setOpen(b.id);
+                          scrollTo({ top: 0 });
+                        }}
+                      >
                         {b.title}
                       </button>
                     </td>

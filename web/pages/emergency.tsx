@@ -129,7 +129,18 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
     }
   };
 
-  if (sent) return <Tracker id={sent.id} sentAt={sent.at} onNew={() => (setSent(null), setTargets([]), setTpl(''))} />;
+  if (sent)
+    return (
+      <Tracker
+        id={sent.id}
+        sentAt={sent.at}
+        onNew={() => {
+          setSent(null);
+          setTargets([]);
+          setTpl('');
+        }}
+      />
+    );
 
   return (
     <div class="stack">

@@ -17,7 +17,10 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   const media = useResource<LibraryItem[]>('/api/v1/media', [], ['media']);
   const [showArchived, setShowArchived] = useState(false);
   const archived = useResource<LibraryItem[]>(showArchived ? '/api/v1/media?archived=1' : null, [], ['media']);
-  const reload = () => (media.reload(), showArchived && archived.reload());
+  const reload = () => {
+    media.reload();
+    if (showArchived) archived.reload();
+  };
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
   const [pages, setPages] = useState<LedPageInput[]>([

@@ -54,12 +54,25 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
           onCancel={() => setShowForm(false)}
         />
       ) : (
-        <button class="primary" data-testid="new-broadcast" onClick={() => (setSaved(null), setShowForm(true))}>
+        <button
+          class="primary"
+          data-testid="new-broadcast"
+          onClick={() => {
+            setSaved(null);
+            setShowForm(true);
+          }}
+        >
           + {tx('Lịch phát thanh mới', 'New broadcast')}
         </button>
       )}
       {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => setOpen(null)} />}
-      <MyBroadcasts me={me} onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))} />
+      <MyBroadcasts
+        me={me}
+        onOpen={(id) => {
+          setOpen(id);
+          scrollTo({ top: 0, behavior: 'smooth' });
+        }}
+      />
       <section class="card">
         <div class="toolbar">
           <label class="inline">
@@ -78,7 +91,10 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         <Calendar
           area={area}
           quiet={myQuiet}
-          onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))}
+          onOpen={(id) => {
+            setOpen(id);
+            scrollTo({ top: 0, behavior: 'smooth' });
+          }}
         />
       </section>
     </div>
