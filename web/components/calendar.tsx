@@ -61,6 +61,7 @@ export function Calendar({
         <div class="seg" role="group" aria-label={tx('Kiểu xem', 'View')}>
           {(['day', 'week', 'month'] as const).map((v) => (
             <button
+              type="button"
               class={`seg-item ${view === v ? 'on' : ''}`}
               aria-pressed={view === v}
               data-testid={`cal-view-${v}`}
@@ -72,16 +73,18 @@ export function Calendar({
         </div>
         <div class="row">
           <button
+            type="button"
             onClick={() => setAnchor(shift(view, anchor, -1))}
             aria-label={stepLabel(view, -1, lang())}
             data-testid="cal-prev"
           >
             ‹
           </button>
-          <button onClick={() => setAnchor(Date.now())} data-testid="cal-today">
+          <button type="button" onClick={() => setAnchor(Date.now())} data-testid="cal-today">
             {tx('Hôm nay', 'Today')}
           </button>
           <button
+            type="button"
             onClick={() => setAnchor(shift(view, anchor, 1))}
             aria-label={stepLabel(view, 1, lang())}
             data-testid="cal-next"
@@ -237,7 +240,12 @@ function WeekGrid({
           );
           return (
             <div class={`cal-day ${isToday ? 'today' : ''}`} data-day={vnDate(dayMs)}>
-              <button class="cal-dayhead link" onClick={() => onDay(dayMs)} title={tx('Xem cả ngày', 'Open the day')}>
+              <button
+                type="button"
+                class="cal-dayhead link"
+                onClick={() => onDay(dayMs)}
+                title={tx('Xem cả ngày', 'Open the day')}
+              >
                 {weekdayName(p.weekday, lang())} {p.d}/{p.mo}
               </button>
               <div class="cal-body" style={{ height: 24 * HOUR_PX }}>
@@ -299,6 +307,7 @@ function MonthGrid({
             data-count={items.length}
           >
             <button
+              type="button"
               class="link cal-month-date"
               onClick={() => onDay(d)}
               aria-label={`${weekdayName(p.weekday, lang())} ${p.d}/${p.mo}: ${items.length} ${tx('lần phát', 'occurrence(s)')}`}
@@ -313,7 +322,7 @@ function MonthGrid({
                 </Item>
               ))}
               {items.length > MONTH_CELL_ITEMS && (
-                <button class="link small" onClick={() => onDay(d)}>
+                <button type="button" class="link small" onClick={() => onDay(d)}>
                   {tx(`+${items.length - MONTH_CELL_ITEMS} lần nữa`, `+${items.length - MONTH_CELL_ITEMS} more`)}
                 </button>
               )}

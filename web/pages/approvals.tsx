@@ -77,6 +77,7 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
                   <tr data-testid="decided-row" data-status={b.status}>
                     <td>
                       <button
+                        type="button"
                         class="link"
                         onClick={() => {
                           setOpen(b.id);
@@ -199,6 +200,7 @@ function Item({
       ) : (
         <div class="row">
           <button
+            type="button"
             class="primary"
             data-testid="approve"
             disabled={chooseAgainst.length > 0 && !choice}
@@ -213,7 +215,7 @@ function Item({
               : tx('Phê duyệt', 'Approve')}
           </button>
           {!rejecting && (
-            <button data-testid="reject" onClick={() => setRejecting(true)}>
+            <button type="button" data-testid="reject" onClick={() => setRejecting(true)}>
               {tx('Từ chối', 'Reject')}
             </button>
           )}
@@ -235,7 +237,7 @@ function Item({
             required
             onInput={(e) => setReason((e.target as HTMLInputElement).value)}
           />
-          <button class="danger" data-testid="confirm-reject" disabled={!reason.trim()}>
+          <button type="submit" class="danger" data-testid="confirm-reject" disabled={!reason.trim()}>
             {tx('Xác nhận từ chối', 'Reject')}
           </button>
         </form>

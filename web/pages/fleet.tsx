@@ -152,6 +152,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
     <div class="actions" data-testid="device-actions">
       {d.enrolled && (
         <button
+          type="button"
           class="danger small"
           data-testid="revoke"
           onClick={() =>
@@ -168,6 +169,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
         </button>
       )}
       <button
+        type="button"
         class="small"
         data-testid="reenrol"
         onClick={() =>
@@ -183,6 +185,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
         {tx('Mã đăng ký mới', 'New token')}
       </button>
       <button
+        type="button"
         class="danger small"
         data-testid="decommission"
         onClick={() =>

@@ -55,6 +55,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         />
       ) : (
         <button
+          type="button"
           class="primary"
           data-testid="new-broadcast"
           onClick={() => {
@@ -120,7 +121,7 @@ function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) =
       <ul class="plain">
         {mine.map((b) => (
           <li data-status={b.status}>
-            <button class="link" onClick={() => onOpen(b.id)}>
+            <button type="button" class="link" onClick={() => onOpen(b.id)}>
               {b.title}
             </button>{' '}
             <span class={`badge s-${b.status}`}>{pick(STATUS, b.status)}</span>
