@@ -178,6 +178,7 @@ function Login({ onDone }: { onDone: (u: Me, a: Area[]) => void }) {
         </p>
         <label>
           {tx('Tên đăng nhập', 'Username')}
+          {/* biome-ignore lint/a11y/noAutofocus: the login page has one thing to do, and typing starts in its first field */}
           <input name="username" autocomplete="username" required autoFocus />
         </label>
         <label>
