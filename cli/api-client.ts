@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * JSON from the hub's API, untyped: the routes have no response schemas yet (issue 12, typed
- * responses). Callers name what they read (tests: test/helpers/api-types.ts). The one place it is named.
+ * JSON from the hub's API, untyped here: the routes' response schemas live in hub/api-contract, which
+ * cli/ may not import (it reaches the hub only through hub/main.ts, see biome.deps.json), and one
+ * client serves every route. Callers name what they read (tests: test/helpers/api-types.ts). The one
+ * place it is named.
  */
-// biome-ignore lint/suspicious/noExplicitAny: untyped hub JSON until the routes have response schemas (see above)
+// biome-ignore lint/suspicious/noExplicitAny: one client for every route, and cli/ may not import hub/api-contract (see above)
 export type HubJson = any;
 
 export class ApiClient {

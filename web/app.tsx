@@ -106,6 +106,7 @@ export function App() {
             {me.displayName} · <em data-role={me.role}>{pick(ROLE, me.role)}</em>
           </span>
           <button
+            type="button"
             class="lang"
             data-testid="lang"
             onClick={() => setLang(lang() === 'vi' ? 'en' : 'vi')}
@@ -113,7 +114,7 @@ export function App() {
           >
             {lang() === 'vi' ? 'EN' : 'VI'}
           </button>
-          <button class="link" onClick={logout}>
+          <button type="button" class="link" onClick={logout}>
             {tx('Đăng xuất', 'Log out')}
           </button>
         </div>
@@ -177,13 +178,14 @@ function Login({ onDone }: { onDone: (u: Me, a: Area[]) => void }) {
         </p>
         <label>
           {tx('Tên đăng nhập', 'Username')}
+          {/* biome-ignore lint/a11y/noAutofocus: the login page has one thing to do, and typing starts in its first field */}
           <input name="username" autocomplete="username" required autoFocus />
         </label>
         <label>
           {tx('Mật khẩu', 'Password')}
           <input name="password" type="password" autocomplete="current-password" required />
         </label>
-        <button class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy}>
           {tx('Đăng nhập', 'Log in')}
         </button>
         <p class="error" role="alert">

@@ -46,10 +46,6 @@ const eventScope: { [K in LiveKind]: (v: Visibility, data: LiveEvents[K]) => boo
   broadcast: (v, d) => v.broadcast(d.id),
   media: (v, d) => v.media(d.id),
 };
-/** One field of an event's data, or undefined when the data is not an object. */
-function field(data: unknown, key: string): unknown {
-  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
-}
 
 /** What the error handler reads of an error: body-parser and http-errors add status and type, LocalizedError msg. */
 interface RequestError extends Error {

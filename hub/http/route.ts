@@ -40,6 +40,7 @@ const zodIssues = (e: z.ZodError) => ({ issues: describeZodError(e), issuesVi: d
 export type Access = 'public' | 'device' | 'user' | readonly Role[];
 
 /** What a handler gives back: the JSON answer, or nothing when it answered itself (a file, a stream). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers itself is inferred as returning void, which undefined does not accept
 type Answer<R> = R | undefined | void;
 
 export interface RouteDef<

@@ -30,7 +30,10 @@ export interface Entry<P> {
   vi: Template<P>;
 }
 /** One entry: the parameter type comes from the English template's annotation. */
-export const def = <P extends object = Record<never, never>>(en: Template<P>, vi: Template<P>): Entry<P> => ({ en, vi });
+export const def = <P extends object = Record<never, never>>(en: Template<P>, vi: Template<P>): Entry<P> => ({
+  en,
+  vi,
+});
 
 /** An error whose message may come from the catalogue: `message` is its English. */
 export class LocalizedError extends Error {

@@ -91,12 +91,9 @@ describe('emergency fan-out by area, with real agents', () => {
         logLevel: 'silent',
       });
       accepted[id] = [];
-      agents[id].events.on(
-        'command',
-        (c) => {
-          if (c.type === 'play-now') accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`);
-        },
-      );
+      agents[id].events.on('command', (c) => {
+        if (c.type === 'play-now') accepted[id].push(`${c.occurrenceId.split('@')[0]} via ${c.via}`);
+      });
     }
     await waitOnline(t.admin, ids);
   }, 60_000);

@@ -91,7 +91,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
         <h2>
           {x.title} <span class={`badge p-${x.priority}`}>{pick(PRIORITY, x.priority)}</span>
         </h2>
-        <button class="link" onClick={onClose}>
+        <button type="button" class="link" onClick={onClose}>
           {tx('Đóng', 'Close')}
         </button>
       </div>
@@ -163,12 +163,20 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
       </div>
       {error && <p class="error">{error}</p>}
       {mayEdit && (
-        <button onClick={() => (setNotice(''), setError(''), setEditing(true))} data-testid="edit-broadcast">
+        <button
+          type="button"
+          onClick={() => {
+            setNotice('');
+            setError('');
+            setEditing(true);
+          }}
+          data-testid="edit-broadcast"
+        >
           {tx('Sửa', 'Edit')}
         </button>
       )}
       {mayCancel && (
-        <button class="danger" onClick={cancel} data-testid="cancel-broadcast">
+        <button type="button" class="danger" onClick={cancel} data-testid="cancel-broadcast">
           {tx('Hủy lịch phát', 'Cancel broadcast')}
         </button>
       )}
@@ -211,7 +219,7 @@ function LateClash({ x, onDecided }: { x: Detail; onDecided: () => void }) {
       </p>
       <DecisionChoice value={choice} onChange={setChoice} />
       {error && <p class="error">{error}</p>}
-      <button class="primary" disabled={!choice} onClick={record} data-testid="record-decision">
+      <button type="button" class="primary" disabled={!choice} onClick={record} data-testid="record-decision">
         {tx('Ghi quyết định', 'Record the decision')}
       </button>
     </div>

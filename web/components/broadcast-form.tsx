@@ -178,7 +178,7 @@ export function BroadcastForm({
         </p>
       )}
       <div class="row">
-        <button class="primary" disabled={saving || blocked} data-testid="submit">
+        <button type="submit" class="primary" disabled={saving || blocked} data-testid="submit">
           {editing
             ? tx('Lưu thay đổi và gửi duyệt lại', 'Save changes and resubmit')
             : me.role === 'operator'

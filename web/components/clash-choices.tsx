@@ -1,6 +1,8 @@
 // Clashes in words and the choices they ask for: what the draft check (POST /broadcasts/check) and
 // a broadcast's detail report, the ward official's decision against a higher level, and the
 // leader's same-level choice at approval. Used by the broadcast form, the detail and approvals.
+import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
+import type { Conflict } from '../../hub/api-contract/schedule.ts';
 import { tx } from '../lib/i18n.ts';
 
 export type ClashDecision = 'air-ours' | 'yield';
@@ -52,7 +54,9 @@ export function DecisionChoice({
 }
 
 /** A stored broadcast as the body of a draft check (POST /api/v1/broadcasts/check?exclude=id). */
-export const checkBodyOf = (b: any) => ({
+export const checkBodyOf = (
+  b: Pick<Broadcast, 'title' | 'priority' | 'volume' | 'targets' | 'mediaId' | 'led' | 'rrule' | 'startsAt'>,
+) => ({
   title: b.title,
   priority: b.priority,
   volume: b.volume,
@@ -63,15 +67,15 @@ export const checkBodyOf = (b: any) => ({
 });
 
 /** Clashes with a higher level's bulletin of the same priority: the ward official's to decide. */
-export const clashesToDecide = (conflicts: any[] | undefined) =>
-  (conflicts ?? []).filter((c: any) => c.kind === 'decision' && c.otherLevel === 'higher');
+export const clashesToDecide = (conflicts: Conflict[] | undefined) =>
+  (conflicts ?? []).filter((c) => c.kind === 'decision' && c.otherLevel === 'higher');
 
-export function groupConflicts(list: any[]) {
-  const m = new Map<string, any>();
+export function groupConflicts(list: Conflict[]) {
+  const m = new Map<string, Conflict & { items: Conflict[] }>();
   for (const c of list) {
     const k = `${c.broadcastId}|${c.kind}`;
     if (!m.has(k)) m.set(k, { ...c, items: [] });
-    m.get(k).items.push(c);
+    m.get(k)!.items.push(c);
   }
   return [...m.values()];
 }

@@ -16,7 +16,12 @@ export function AudioWithWave({ media }: { media: MediaItem }) {
   useEffect(() => {
     if (!box.current || typeof IntersectionObserver === 'undefined') return setVisible(true);
     const io = new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()),
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setVisible(true);
+          io.disconnect();
+        }
+      },
       { rootMargin: '200px' },
     );
     io.observe(box.current);
@@ -36,14 +41,17 @@ export function AudioWithWave({ media }: { media: MediaItem }) {
   const seek = (e: MouseEvent) => {
     const a = audio.current;
     const svg = e.currentTarget as SVGElement;
-    if (!a || !a.duration) return;
+    if (!a?.duration) return;
     const r = svg.getBoundingClientRect();
     a.currentTime = ((e.clientX - r.left) / r.width) * a.duration;
   };
   return (
     <div class="wave" ref={box}>
       {peaks ? (
+        // Hidden from screen readers: clicking the picture to seek is a pointer shortcut, and the player below is what
+        // keyboards and screen readers use.
         <svg
+          aria-hidden="true"
           viewBox={`0 0 ${W} ${H}`}
           preserveAspectRatio="none"
           class="wave-svg"
@@ -62,6 +70,7 @@ export function AudioWithWave({ media }: { media: MediaItem }) {
         <div class="wave-svg muted small">{err || tx('Đang vẽ dạng sóng…', 'Drawing waveform…')}</div>
       )}
       {opus && (
+        // biome-ignore lint/a11y/useMediaCaption: spoken bulletins have no caption track; a typed bulletin's text is kept with it in the library
         <audio
           ref={audio}
           controls

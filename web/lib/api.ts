@@ -145,8 +145,14 @@ function setConnected(v: boolean) {
   for (const f of statusListeners) f(v);
 }
 export const liveConnected = () => connected;
-export const onLiveStatus = (f: (up: boolean) => void) => (statusListeners.add(f), () => statusListeners.delete(f));
-export const onLive = (f: Listener) => (listeners.add(f), () => listeners.delete(f));
+export const onLiveStatus = (f: (up: boolean) => void) => {
+  statusListeners.add(f);
+  return () => statusListeners.delete(f);
+};
+export const onLive = (f: Listener) => {
+  listeners.add(f);
+  return () => listeners.delete(f);
+};
 export const startEvents = () => {
   if (!source && token) restartEvents();
 };

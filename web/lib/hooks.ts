@@ -17,7 +17,11 @@ export function useResource<T>(
     if (!path) return;
     let alive = true;
     get<T>(path).then(
-      (d) => alive && (setData(d), setError(null)),
+      (d) => {
+        if (!alive) return;
+        setData(d);
+        setError(null);
+      },
       (e: Error) => alive && setError(e.message),
     );
     return () => {

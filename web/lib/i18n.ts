@@ -15,7 +15,10 @@ export function setLang(l: Lang) {
   document.documentElement.lang = l;
   for (const f of listeners) f();
 }
-export const onLang = (f: () => void) => (listeners.add(f), () => listeners.delete(f));
+export const onLang = (f: () => void) => {
+  listeners.add(f);
+  return () => listeners.delete(f);
+};
 
 /** The string in the current language. */
 export const tx = (vi: string, en: string) => (current === 'en' ? en : vi);

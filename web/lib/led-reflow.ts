@@ -144,14 +144,20 @@ export function reflowPages(pages: LedPageInput[], displays: readonly LedDisplay
   const out: LedPageInput[] = [];
   const overWide: OverWideWord[] = [];
   let changed = false;
-  pages.forEach((p, i) => {
-    if (!hasText(p)) return void (changed = true); // an empty page is not sent
-    if (fitsAll(p, displays)) return void out.push(p);
+  for (const [i, p] of pages.entries()) {
+    if (!hasText(p)) {
+      changed = true; // an empty page is not sent
+      continue;
+    }
+    if (fitsAll(p, displays)) {
+      out.push(p);
+      continue;
+    }
     const r = reflowPage(p, displays, i + 1);
     out.push(...r.pages);
     overWide.push(...r.overWide);
     changed = true;
-  });
+  }
   return {
     pages: out,
     changed,

@@ -47,7 +47,7 @@ export const pathData = (polys: Position[][][]) =>
   polys
     .flat()
     .filter((ring) => ring.length > 0)
-    .map((ring) => ring.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join('') + 'Z')
+    .map((ring) => `${ring.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join('')}Z`)
     .join('');
 
 export const outlinePath = (
@@ -154,7 +154,7 @@ export function planOutlines(features: OutlineFeature[], scope: string | null): 
   return features
     .map((feature) => ({
       feature,
-      labelled: !paths.some((p) => p.startsWith(feature.properties.path + '/')),
+      labelled: !paths.some((p) => p.startsWith(`${feature.properties.path}/`)),
       highlighted: feature.properties.path === mine,
     }))
     .sort(

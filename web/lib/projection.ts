@@ -53,7 +53,7 @@ export function projectPoints(
 /** A round scale-bar length (1, 2 or 5 × 10^n metres) near `targetPx` pixels long. */
 export function scaleBar(metresPerPx: number, targetPx = 100): { metres: number; px: number; label: string } {
   const want = metresPerPx * targetPx;
-  const exp = Math.pow(10, Math.floor(Math.log10(want)));
+  const exp = 10 ** Math.floor(Math.log10(want));
   const metres = [1, 2, 5, 10]
     .map((k) => k * exp)
     .reduce((best, m) => (Math.abs(m - want) < Math.abs(best - want) ? m : best));

@@ -162,7 +162,11 @@ export interface ConfirmSummary {
 /** From the device rows, or from the hub's counts over every row when the rows are one page of many. */
 export function confirmSummary(devices: Array<{ state: string }>, counts?: Record<string, number>): ConfirmSummary {
   const byState =
-    counts ?? devices.reduce<Record<string, number>>((c, d) => ({ ...c, [d.state]: (c[d.state] ?? 0) + 1 }), {});
+    counts ??
+    devices.reduce<Record<string, number>>((c, d) => {
+      c[d.state] = (c[d.state] ?? 0) + 1;
+      return c;
+    }, {});
   const count = (s: string) => byState[s] ?? 0;
   const total = Object.values(byState).reduce((n, v) => n + v, 0);
   const apart = ['failed', 'missed', 'partial', 'preempted', 'skipped']

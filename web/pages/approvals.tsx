@@ -49,7 +49,10 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
             author={names.data?.[b.createdBy] ?? `#${b.createdBy}`}
             media={media.data?.find((m) => m.id === b.mediaId)}
             areaName={areaName}
-            onDone={() => (queue.reload(), recent.reload())}
+            onDone={() => {
+              queue.reload();
+              recent.reload();
+            }}
           />
         ))}
       </section>
@@ -73,7 +76,14 @@ export function ApprovalsPage({ ctx }: { ctx: AppCtx }) {
                 .map((b) => (
                   <tr data-testid="decided-row" data-status={b.status}>
                     <td>
-                      <button class="link" onClick={() => (setOpen(b.id), scrollTo({ top: 0 }))}>
+                      <button
+                        type="button"
+                        class="link"
+                        onClick={() => {
+                          setOpen(b.id);
+                          scrollTo({ top: 0 });
+                        }}
+                      >
                         {b.title}
                       </button>
                     </td>
@@ -190,6 +200,7 @@ function Item({
       ) : (
         <div class="row">
           <button
+            type="button"
             class="primary"
             data-testid="approve"
             disabled={chooseAgainst.length > 0 && !choice}
@@ -204,7 +215,7 @@ function Item({
               : tx('Phê duyệt', 'Approve')}
           </button>
           {!rejecting && (
-            <button data-testid="reject" onClick={() => setRejecting(true)}>
+            <button type="button" data-testid="reject" onClick={() => setRejecting(true)}>
               {tx('Từ chối', 'Reject')}
             </button>
           )}
@@ -226,7 +237,7 @@ function Item({
             required
             onInput={(e) => setReason((e.target as HTMLInputElement).value)}
           />
-          <button class="danger" data-testid="confirm-reject" disabled={!reason.trim()}>
+          <button type="submit" class="danger" data-testid="confirm-reject" disabled={!reason.trim()}>
             {tx('Xác nhận từ chối', 'Reject')}
           </button>
         </form>

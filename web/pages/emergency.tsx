@@ -129,7 +129,18 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
     }
   };
 
-  if (sent) return <Tracker id={sent.id} sentAt={sent.at} onNew={() => (setSent(null), setTargets([]), setTpl(''))} />;
+  if (sent)
+    return (
+      <Tracker
+        id={sent.id}
+        sentAt={sent.at}
+        onNew={() => {
+          setSent(null);
+          setTargets([]);
+          setTpl('');
+        }}
+      />
+    );
 
   return (
     <div class="stack">
@@ -147,6 +158,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             const bad = misfits(t);
             return (
               <button
+                type="button"
                 class={`chip ${tpl === t.id ? 'on' : ''} ${bad.length ? 'warn' : ''}`}
                 data-testid={`tpl-${t.id}`}
                 data-fits={bad.length ? 'no' : 'yes'}
@@ -213,6 +225,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
         <div class="chips">
           {choices.map((a) => (
             <button
+              type="button"
               class={`chip ${targets.includes(a.path) ? 'on' : ''}`}
               data-testid={`area-${a.path.split('/').pop()}`}
               onClick={() =>
@@ -247,7 +260,13 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
             )}
           </div>
         )}
-        <button class="danger big" disabled={!canSend} data-testid="em-send" onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          class="danger big"
+          disabled={!canSend}
+          data-testid="em-send"
+          onClick={() => setConfirming(true)}
+        >
           {tx('Phát khẩn cấp', 'Send emergency')}
         </button>
         {error && (
@@ -278,10 +297,12 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
                 ` ${tx(`${unknown.length} bảng chưa báo kích thước, chưa kiểm tra được.`, `${unknown.length} board(s) have not reported their size and could not be checked.`)}`}
             </p>
             <div class="row">
-              <button class="danger" data-testid="em-confirm" onClick={send}>
+              <button type="button" class="danger" data-testid="em-confirm" onClick={send}>
                 {tx('Xác nhận phát', 'Send now')}
               </button>
-              <button onClick={() => setConfirming(false)}>{tx('Quay lại', 'Back')}</button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                {tx('Quay lại', 'Back')}
+              </button>
             </div>
           </div>
         </div>
@@ -392,11 +413,11 @@ function Tracker({ id, sentAt, onNew }: { id: string; sentAt: number; onNew: () 
       {error && <p class="error">{error}</p>}
       <div class="row">
         {b.status === 'approved' && doneIn === null && (
-          <button class="danger" onClick={cancel} data-testid="em-cancel">
+          <button type="button" class="danger" onClick={cancel} data-testid="em-cancel">
             {tx('Dừng tin khẩn cấp', 'Stop the emergency')}
           </button>
         )}
-        <button onClick={onNew} data-testid="em-new">
+        <button type="button" onClick={onNew} data-testid="em-new">
           {tx('Tin khẩn cấp mới', 'New emergency')}
         </button>
       </div>

@@ -114,6 +114,7 @@ export function FleetPage({ ctx }: { ctx: AppCtx }) {
                   </td>
                   <td data-testid="now-playing">{d.telemetry?.nowPlaying ?? '—'}</td>
                   {manage && (
+                    // biome-ignore lint/a11y/useKeyWithClickEvents: only keeps the actions' clicks (pointer or keyboard) from also selecting the row; the cell is no control
                     <td onClick={(e) => e.stopPropagation()}>
                       <DeviceActions d={d} onDone={() => devices.reload()} />
                     </td>
@@ -152,6 +153,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
     <div class="actions" data-testid="device-actions">
       {d.enrolled && (
         <button
+          type="button"
           class="danger small"
           data-testid="revoke"
           onClick={() =>
@@ -168,6 +170,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
         </button>
       )}
       <button
+        type="button"
         class="small"
         data-testid="reenrol"
         onClick={() =>
@@ -183,6 +186,7 @@ function DeviceActions({ d, onDone }: { d: Device; onDone: () => void }) {
         {tx('Mã đăng ký mới', 'New token')}
       </button>
       <button
+        type="button"
         class="danger small"
         data-testid="decommission"
         onClick={() =>
@@ -359,6 +363,7 @@ function FleetMap({
         const d = byId.get(p.id)!;
         const playing = !!d.telemetry?.nowPlaying;
         return (
+          // biome-ignore lint/a11y/noStaticElementInteractions: a pin is a pointer shortcut inside the map picture (role=img); the table lists the same devices
           <g
             class={`pin ${d.online ? 'on' : 'off'} ${selected === d.id ? 'sel' : ''}`}
             data-testid="map-pin"

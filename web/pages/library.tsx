@@ -17,7 +17,10 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
   const media = useResource<LibraryItem[]>('/api/v1/media', [], ['media']);
   const [showArchived, setShowArchived] = useState(false);
   const archived = useResource<LibraryItem[]>(showArchived ? '/api/v1/media?archived=1' : null, [], ['media']);
-  const reload = () => (media.reload(), showArchived && archived.reload());
+  const reload = () => {
+    media.reload();
+    if (showArchived) archived.reload();
+  };
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState('');
   const [pages, setPages] = useState<LedPageInput[]>([
@@ -130,6 +133,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
               <div class="row">
                 {m.status === 'ready' && (
                   <button
+                    type="button"
                     class="small"
                     onClick={() => {
                       setDraftSeed({ mediaId: m.id, title: m.originalName.replace(/\.[a-z0-9]+$/i, '') });
@@ -145,6 +149,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
           ))}
         </ul>
         <button
+          type="button"
           class="link small"
           data-testid="show-archived"
           aria-expanded={showArchived}
@@ -185,6 +190,7 @@ export function LibraryPage({ ctx }: { ctx: AppCtx }) {
         <h2>{tx('Soạn thông điệp LED', 'Write an LED message')}</h2>
         <LedComposer pages={pages} onChange={setPages} />
         <button
+          type="button"
           class="primary"
           disabled={!ledForApi(pages)}
           onClick={() => {
@@ -220,6 +226,7 @@ function MediaActions({ m, archived, onDone }: { m: LibraryItem; archived: boole
     <>
       {archived ? (
         <button
+          type="button"
           class="small"
           data-testid="media-restore"
           onClick={() =>
@@ -232,6 +239,7 @@ function MediaActions({ m, archived, onDone }: { m: LibraryItem; archived: boole
         </button>
       ) : (
         <button
+          type="button"
           class="small"
           data-testid="media-archive"
           onClick={() =>
@@ -248,6 +256,7 @@ function MediaActions({ m, archived, onDone }: { m: LibraryItem; archived: boole
         </button>
       )}
       <button
+        type="button"
         class="small danger"
         data-testid="media-delete"
         onClick={() =>

@@ -63,6 +63,7 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
                   <td>
                     {editable && withinScope(me.scope, w.areaPath) && (
                       <button
+                        type="button"
                         class="link"
                         onClick={() => del(`/api/v1/quiet-hours/${w.id}`).then(list.reload, (e) => setError(e.message))}
                       >
@@ -106,7 +107,9 @@ export function QuietHoursPage({ ctx }: { ctx: AppCtx }) {
             {tx('Ghi chú', 'Note')}
             <input value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
           </label>
-          <button class="primary">{tx('Thêm', 'Add')}</button>
+          <button type="submit" class="primary">
+            {tx('Thêm', 'Add')}
+          </button>
           {error && <p class="error">{error}</p>}
         </form>
       )}

@@ -54,12 +54,26 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
           onCancel={() => setShowForm(false)}
         />
       ) : (
-        <button class="primary" data-testid="new-broadcast" onClick={() => (setSaved(null), setShowForm(true))}>
+        <button
+          type="button"
+          class="primary"
+          data-testid="new-broadcast"
+          onClick={() => {
+            setSaved(null);
+            setShowForm(true);
+          }}
+        >
           + {tx('Lịch phát thanh mới', 'New broadcast')}
         </button>
       )}
       {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => setOpen(null)} />}
-      <MyBroadcasts me={me} onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))} />
+      <MyBroadcasts
+        me={me}
+        onOpen={(id) => {
+          setOpen(id);
+          scrollTo({ top: 0, behavior: 'smooth' });
+        }}
+      />
       <section class="card">
         <div class="toolbar">
           <label class="inline">
@@ -78,7 +92,10 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         <Calendar
           area={area}
           quiet={myQuiet}
-          onOpen={(id) => (setOpen(id), scrollTo({ top: 0, behavior: 'smooth' }))}
+          onOpen={(id) => {
+            setOpen(id);
+            scrollTo({ top: 0, behavior: 'smooth' });
+          }}
         />
       </section>
     </div>
@@ -104,7 +121,7 @@ function MyBroadcasts({ me, onOpen }: { me: AppCtx['me']; onOpen: (id: string) =
       <ul class="plain">
         {mine.map((b) => (
           <li data-status={b.status}>
-            <button class="link" onClick={() => onOpen(b.id)}>
+            <button type="button" class="link" onClick={() => onOpen(b.id)}>
               {b.title}
             </button>{' '}
             <span class={`badge s-${b.status}`}>{pick(STATUS, b.status)}</span>

@@ -111,10 +111,13 @@ export function authRoutes(ctx: HubContext) {
       response: UserNames,
       handler: () =>
         Object.fromEntries(
-          (ctx.db.prepare('SELECT id, display_name, username FROM users').all() as any[]).map((u) => [
-            u.id,
-            u.display_name || u.username,
-          ]),
+          (
+            ctx.db.prepare('SELECT id, display_name, username FROM users').all() as {
+              id: number;
+              display_name: string;
+              username: string;
+            }[]
+          ).map((u) => [u.id, u.display_name || u.username]),
         ),
     }),
   ];

@@ -348,7 +348,8 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       tag: 'broadcasts',
       access: ROLE_RULES.create,
       response: BroadcastAnswer,
-      handler: ({ req, user }) => changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id), ctx.clock.now()))),
+      handler: ({ req, user }) =>
+        changed(guard(() => cancelBroadcast(ctx.db, user!, String(req.params.id), ctx.clock.now()))),
     }),
   ];
 }

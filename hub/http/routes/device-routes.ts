@@ -6,7 +6,7 @@ import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } fro
 import type { Revocation } from '../../devices/revocation.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { audit } from '../../audit.ts';
-import { msg, textOf, zodMessage } from '../../text/index.ts';
+import { msg, textOf } from '../../text/index.ts';
 import type { HubContext } from '../../context.ts';
 import { Device, DeviceList, NewDevice, NewDeviceBody, Revoked } from '../../api-contract/devices.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';

@@ -1,4 +1,5 @@
 // The audio of a broadcast: a ready file from the library, or none.
+import type { MediaItem } from '../../../hub/api-contract/media.ts';
 import { fmtDuration } from '../../lib/format.ts';
 import { tx } from '../../lib/i18n.ts';
 
@@ -8,7 +9,7 @@ export function AudioChoice({
   onChange,
 }: {
   mediaId: number | '';
-  media: any[];
+  media: MediaItem[];
   onChange: (id: number | '') => void;
 }) {
   return (

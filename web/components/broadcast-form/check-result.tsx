@@ -1,5 +1,6 @@
 // What the hub's draft check found: how often and where the draft plays, quiet hours it falls in,
 // clashes grouped by broadcast, and the ward official's decision where a clash asks for one.
+import type { Conflict, DraftCheck } from '../../../hub/api-contract/schedule.ts';
 import { fmtNumber } from '../../lib/format.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../../lib/i18n.ts';
 import { fmtDateTime } from '../../lib/time.ts';
@@ -20,9 +21,9 @@ export function CheckResult({
   decision,
   onDecision,
 }: {
-  check: any;
+  check: DraftCheck | null;
   checkErr: string;
-  decisions: any[];
+  decisions: Conflict[];
   decision: ClashDecision | '';
   onDecision: (d: ClashDecision) => void;
 }) {
@@ -67,7 +68,7 @@ export function CheckResult({
           <p class="muted small">
             {g.items
               .slice(0, 4)
-              .map((c: any) => `${fmtDateTime(c.draftStart, lang())} · ${c.deviceName}`)
+              .map((c) => `${fmtDateTime(c.draftStart, lang())} · ${c.deviceName}`)
               .join('; ')}
             {g.items.length > 4 ? ` (+${g.items.length - 4})` : ''}
           </p>

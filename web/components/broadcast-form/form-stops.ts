@@ -2,12 +2,13 @@
 // runs past the boards' limits, a submission that reaches no device, a message a target board (as
 // it reported itself) would refuse, and a typed bulletin not read again since it was edited.
 import { overLimitText, targetedBoards, type DeviceRecord } from '../../lib/led-boards.ts';
+import type { LedPageInput } from '../../lib/led-layout.ts';
 import { ledEmptyText, noReachText, reachOf, refusalText, refusingBoards } from '../../lib/send-check.ts';
 import type { LedMessage } from './use-led-message.ts';
 
 export function formStops(o: {
   led: LedMessage;
-  ledBody: { pages: any[] } | undefined;
+  ledBody: { pages: LedPageInput[] } | undefined;
   audio: boolean;
   where: { areas: string[]; devices: string[] };
   fleet: DeviceRecord[] | null;

@@ -10,7 +10,10 @@ export function useLedMessage(initial: { pages: LedPageInput[] } | null | undefi
   const [useLed, setUseLed] = useState(!!initial);
   const [pages, setPages] = useState<LedPageInput[]>(initial?.pages ?? [emptyPage()]);
   const [limits, setLimits] = useState<ComposeLimits | null>(null);
-  const fromText = useLedFromText(limits, (p) => (setUseLed(true), setPages(p)));
+  const fromText = useLedFromText(limits, (p) => {
+    setUseLed(true);
+    setPages(p);
+  });
   return { useLed, setUseLed, pages, setPages, limits, setLimits, fromText };
 }
 

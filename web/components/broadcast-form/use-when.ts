@@ -7,7 +7,9 @@ import { DAY_MS, vnDate } from '../../lib/time.ts';
 export function useWhen(editing: { startsAt: string | null; rrule: string | null } | undefined) {
   const today = vnDate(Date.now());
   const initial = editing ? parseWhen(editing) : null;
-  const w0 = initial as any;
+  // The fields of whichever kind the edited rule is; undefined where that kind has none.
+  const w0: { kind?: string; date?: string; from?: string; until?: string; weekdays?: Weekday[]; rrule?: string } =
+    initial ?? {};
   const [kind, setKind] = useState<WhenForm['kind']>(initial?.kind ?? 'once');
   const [date, setDate] = useState<string>(w0?.date ?? today);
   // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
