@@ -1,7 +1,7 @@
 // Broadcasts: a bulletin placed in time and space, as the API presents it (times in Vietnam time),
 // and its detail with the per-device state of each occurrence.
 import { z } from 'zod';
-import { LedMessage, Priority } from '../../protocol/schemas.ts';
+import { LedMessage, Priority, RelayFallback } from '../../protocol/schemas.ts';
 
 export const BROADCAST_STATUSES = ['submitted', 'approved', 'rejected', 'cancelled'] as const;
 export const BroadcastStatus = z.enum(BROADCAST_STATUSES);
@@ -11,6 +11,15 @@ export type BroadcastStatus = z.infer<typeof BroadcastStatus>;
 const vnTime = z.string().nullable();
 
 export const BroadcastTargets = z.object({ areas: z.array(z.string()), devices: z.array(z.string()) });
+
+/** A relay's settings (tiếp âm): the upstream, its length or end time, and what airs if it is lost. */
+export const RelaySettings = z.object({
+  url: z.string(),
+  seconds: z.number().int().nullable(),
+  endsAt: z.string().nullable().describe('HH:MM, Vietnam time'),
+  fallback: RelayFallback,
+  identMediaId: z.number().int().nullable(),
+});
 
 export const Broadcast = z.object({
   id: z.string(),
@@ -32,6 +41,7 @@ export const Broadcast = z.object({
   cancelledAt: vnTime,
   replaces: z.string().nullable().describe('the approved broadcast this edit replaces once it is approved itself'),
   targets: BroadcastTargets,
+  relay: RelaySettings.nullable().describe('set for a relay (tiếp âm)'),
 });
 export type Broadcast = z.infer<typeof Broadcast>;
 export const BroadcastList = z.array(Broadcast);

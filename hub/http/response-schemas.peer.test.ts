@@ -20,7 +20,14 @@ import type { ApiClient } from '../../cli/api-client.ts';
 const DAY = 86_400_000;
 const vnDay = (offsetDays: number) => formatVn(Date.now() + offsetDays * DAY)!.slice(0, 10);
 /** Routes that answer with something other than JSON, or with a document of their own. */
-const NOT_JSON = ['/metrics', '/api/v1/events', '/api/v1/openapi.json', '/media/:file', '/api/v1/reports/coverage.pdf'];
+const NOT_JSON = [
+  '/metrics',
+  '/api/v1/events',
+  '/api/v1/openapi.json',
+  '/media/:file',
+  '/api/v1/reports/coverage.pdf',
+  '/streams/:occurrence',
+];
 
 let t: TestHub;
 let w: World;
