@@ -180,7 +180,7 @@ export function scheduleRoutes(ctx: HubContext) {
               end: formatVn(s + b.durationMs)!,
               durationMs: b.durationMs,
               recurring: !!b.rrule,
-              hasAudio: b.mediaId !== null,
+              hasAudio: b.mediaId !== null || b.relay !== null,
               hasLed: b.led !== null,
               targets: b.targets,
               leftOffDevices: off,
