@@ -219,12 +219,14 @@ export class SpeakerOutput implements PlaybackOutput {
     const player = new AbortController();
     const onAbort = () => player.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const prepared = relay ? null : preparePlay(file, {
-      ffmpegPath: this.deps.ffmpeg.path,
-      output: this.deps.audioOutput,
-      signal: player.signal,
-      onProgress: (ms) => ctx.onProgress(ms),
-    });
+    const prepared = relay
+      ? null
+      : preparePlay(file, {
+          ffmpegPath: this.deps.ffmpeg.path,
+          output: this.deps.audioOutput,
+          signal: player.signal,
+          onProgress: (ms) => ctx.onProgress(ms),
+        });
     let aborted = false;
     try {
       try {

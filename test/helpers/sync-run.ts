@@ -147,7 +147,9 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
         const skewMs = xs.every((x) => x !== null)
           ? Math.max(...(xs as number[])) - Math.min(...(xs as number[]))
           : null;
-        const receipts = Object.fromEntries(rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]));
+        const receipts = Object.fromEntries(
+          rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]),
+        );
         return { broadcastId: p.id, plannedAt: p.at, audibleAt, startErrorMs, skewMs, receipts };
       });
     },
