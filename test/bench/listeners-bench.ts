@@ -53,7 +53,8 @@ const nextMessage = <T>(c: ChildProcess, key: string, timeoutMs: number) =>
     c.on('message', on);
   });
 
-const ice = await startIcecast({ clients: Math.max(...sizes) + 50 });
+// Room for the last round's listeners too: Icecast lets a closed one go only when it next writes to it.
+const ice = await startIcecast({ clients: 2 * Math.max(...sizes) + 100 });
 const feeder = feedTone(ffmpeg, ice, 'upstream.mp3');
 await waitForMount(ice.mountUrl('upstream.mp3'));
 const hub = child('listeners-hub.ts', [
