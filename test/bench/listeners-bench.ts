@@ -64,6 +64,16 @@ const hub = child('listeners-hub.ts', [
   ice.password,
   'relay.ogg',
 ]);
+// On a failure, leave no server behind (the clients and the hub's side go with their IPC channel).
+process.on('unhandledRejection', (e) => {
+  console.error(e);
+  process.exit(1);
+});
+process.once('exit', () => {
+  hub.kill();
+  void feeder.kill();
+  void ice.stop();
+});
 const ready = await nextMessage<{ port: number; ffmpegPid: number }>(hub, 'ready', 20_000);
 // When the hub had each page (granule → wall-clock ms).
 const hubHad = new Map<string, number>();
@@ -85,6 +95,7 @@ interface Report {
 interface Row {
   n: number;
   server: string;
+  connectS: number;
   connected: number;
   cpuPct: number;
   rss: number;
@@ -101,7 +112,9 @@ async function measure(n: number, server: 'hub' | 'icecast'): Promise<Row> {
     child('listeners-clients.ts', [url, String(Math.min(PER_PROCESS, n - i * PER_PROCESS)), String(TRACK_EVERY)]),
   );
   try {
-    await Promise.all(procs.map((p) => nextMessage(p, 'connected', 60_000)));
+    const tc = performance.now();
+    await Promise.all(procs.map((p) => nextMessage(p, 'connected', 120_000)));
+    const connectS = (performance.now() - tc) / 1000;
     await sleep(2000);
     for (const p of procs) p.send({ kind: 'start' });
     const c0 = cpuS(pid);
@@ -129,6 +142,7 @@ async function measure(n: number, server: 'hub' | 'icecast'): Promise<Row> {
     return {
       n,
       server,
+      connectS,
       connected: sum('connected'),
       cpuPct: ((c1 - c0) / dt) * 100,
       rss,
@@ -164,9 +178,13 @@ const rows: Row[] = [];
 const load0 = os.loadavg();
 const ff0 = cpuS(ready.ffmpegPid);
 const tFf = performance.now();
+// A server that did not take every listener within the connect deadline is not tried at larger N.
+const gaveUp = new Set<string>();
 for (const n of sizes) {
   for (const server of ['hub', 'icecast'] as const) {
+    if (gaveUp.has(server)) continue;
     const r = await measure(n, server);
+    if (r.connected < n) gaveUp.add(server);
     rows.push(r);
     console.log(
       `  measured ${server} N=${n}: ${r.connected} connected, CPU ${r.cpuPct.toFixed(1)} %, load ${os.loadavg()[0]!.toFixed(2)}`,
@@ -183,10 +201,12 @@ console.log(
     .map((v) => v.toFixed(2))
     .join(' ')}; ${os.cpus().length} cores`,
 );
-console.log('   N  server   connected  CPU %   RSS MiB   kB/s out  per listener  stalled  dropped  lag p50/p99/max ms');
+console.log(
+  '   N  server   connected (s)  CPU %   RSS MiB   kB/s out  per listener  stalled  dropped  lag p50/p99/max ms',
+);
 for (const r of rows)
   console.log(
-    `${String(r.n).padStart(5)}  ${r.server.padEnd(8)} ${String(r.connected).padStart(9)}  ${r.cpuPct.toFixed(1).padStart(5)}  ${r.rss.toFixed(0).padStart(8)}  ${(r.bytesPerS / 1000).toFixed(0).padStart(9)}  ${((r.bytesPerS * 8) / 1000 / Math.max(1, r.connected)).toFixed(1).padStart(7)} kb/s  ${String(r.stalled).padStart(7)}  ${String(r.dropped).padStart(7)}  ${r.lag ? `${ms(r.lag.p50)}/${ms(r.lag.p99)}/${ms(r.lag.max)}` : '-'}`,
+    `${String(r.n).padStart(5)}  ${r.server.padEnd(8)} ${String(r.connected).padStart(9)} ${r.connectS.toFixed(0).padStart(4)}  ${r.cpuPct.toFixed(1).padStart(5)}  ${r.rss.toFixed(0).padStart(8)}  ${(r.bytesPerS / 1000).toFixed(0).padStart(9)}  ${((r.bytesPerS * 8) / 1000 / Math.max(1, r.connected)).toFixed(1).padStart(7)} kb/s  ${String(r.stalled).padStart(7)}  ${String(r.dropped).padStart(7)}  ${r.lag ? `${ms(r.lag.p50)}/${ms(r.lag.p99)}/${ms(r.lag.max)}` : '-'}`,
   );
 console.log(
   `\nwith no listener: hub ${idlePct.hub.toFixed(1)} %, Icecast ${idlePct.icecast.toFixed(1)} % of a core (subtracted below)`,
@@ -195,8 +215,9 @@ console.log('CPU per listener, hub / Icecast (same N, same stream), in thousandt
 const perListener = (r: Row) =>
   (Math.max(0, r.cpuPct - idlePct[r.server as 'hub' | 'icecast']) / Math.max(1, r.connected)) * 10;
 for (const n of sizes) {
-  const h = rows.find((r) => r.n === n && r.server === 'hub')!;
-  const i = rows.find((r) => r.n === n && r.server === 'icecast')!;
+  const h = rows.find((r) => r.n === n && r.server === 'hub');
+  const i = rows.find((r) => r.n === n && r.server === 'icecast');
+  if (!h || !i) continue;
   console.log(
     `  N=${n}: hub ${perListener(h).toFixed(3)}, Icecast ${perListener(i).toFixed(3)}: ratio ${(perListener(h) / perListener(i)).toFixed(2)}`,
   );

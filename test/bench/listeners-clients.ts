@@ -70,10 +70,14 @@ function open(i: number): Promise<void> {
   });
 }
 
-// In batches, so the listen backlogs are not flooded.
-for (let i = 0; i < count; i += 100) {
-  await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, k) => open(i + k)));
-}
+// 50 at a time, so the listen backlogs are not flooded (icecast2 listens with a backlog of 5 and
+// accepts on one thread); a listener not answered within CONNECT_MS counts as not connected.
+const CONNECT_MS = 90_000;
+const connecting = (async () => {
+  for (let i = 0; i < count; i += 50)
+    await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => open(i + k)));
+})();
+await Promise.race([connecting, new Promise((r) => setTimeout(r, CONNECT_MS))]);
 send({ connected: ls.filter((l) => l.ok).length, refused });
 
 process.on('message', (m: { kind: string }) => {
