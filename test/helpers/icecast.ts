@@ -11,6 +11,8 @@ export const ICECAST = '/usr/bin/icecast2';
 
 export interface Icecast {
   port: number;
+  /** icecast2's process (for its CPU and memory in benchmarks) */
+  pid: number | undefined;
   /** the source password, for feeders */
   password: string;
   mountUrl(mount: string): string;
@@ -43,15 +45,18 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
   }
 }
 
-/** Starts icecast2 on a free port. As root it drops to nobody (it refuses to run as root). */
-export async function startIcecast(): Promise<Icecast> {
+/**
+ * Starts icecast2 on a free port. As root it drops to nobody (it refuses to run as root).
+ * `clients`: its listener limit (benchmarks raise it).
+ */
+export async function startIcecast(opts: { clients?: number } = {}): Promise<Icecast> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-icecast-'));
   chmodSync(dir, 0o777); // reachable by nobody after the change of owner
   const password = `src-${Math.random().toString(36).slice(2)}`;
   const root = process.getuid?.() === 0;
   const config = `<icecast>
-  <limits><clients>100</clients><sources>4</sources><burst-on-connect>0</burst-on-connect></limits>
+  <limits><clients>${opts.clients ?? 100}</clients><sources>4</sources><burst-on-connect>0</burst-on-connect></limits>
   <authentication>
     <source-password>${password}</source-password>
     <relay-password>${password}</relay-password>
@@ -84,6 +89,7 @@ export async function startIcecast(): Promise<Icecast> {
   }
   return {
     port,
+    pid: child.pid,
     password,
     mountUrl: (mount) => `http://127.0.0.1:${port}/${mount}`,
     async stop() {
