@@ -11,6 +11,7 @@ import { verifyReceipt, type MediaRef } from '../protocol/index.ts';
 import { FakeHub } from './test-support/fake-hub.ts';
 import {
   agentConfig,
+  speakerProfile,
   audioItem,
   makeClip,
   nextEvent,
@@ -113,7 +114,12 @@ describe('receipt outbox', () => {
 
   it('after a crash (SIGKILL) mid-playback, the interrupted occurrence gets one "agent restarted during playback" receipt and is not played again', async () => {
     const tmp = tempDir();
-    const cfg = agentConfig(hub, tmp.dir, { enrolToken: hub.newEnrolToken('loa-crash') });
+    // The player reads the file from its stdin (pre-started for a synchronised start), so it is
+    // found by its output, a file in this test's folder.
+    const cfg = agentConfig(hub, tmp.dir, {
+      enrolToken: hub.newEnrolToken('loa-crash'),
+      profile: { ...speakerProfile(), audioOutput: `wav:${path.join(tmp.dir, 'speaker.wav')}` },
+    });
     const child = spawn(
       process.execPath,
       [

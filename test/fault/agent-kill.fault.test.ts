@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectExactCoverage, processesMatching, sleep, slowLink, worldForFile } from './support.ts';
+import { alive, expectExactCoverage, ffmpegsUnder, sleep, slowLink, worldForFile } from './support.ts';
 import type { CoverageRow } from '../helpers/api-types.ts';
 
 const world = worldForFile(['loa-1', 'loa-2']);
@@ -20,9 +20,11 @@ describe('an agent killed with SIGKILL', () => {
     const victim = fw.agents.get('loa-1')!;
     await fw.hub.admin.waitFor(async () => /"msg":"starting"/.test(victim.output()), 30_000, 'loa-1 starts playing');
     await sleep(2500);
+    const players = ffmpegsUnder(victim.child.pid!);
+    expect(players, 'loa-1 plays through one ffmpeg').toHaveLength(1);
     await victim.stop('SIGKILL');
     await sleep(300);
-    expect(processesMatching(path.join(fw.dir, 'loa-1', 'media')), 'an ffmpeg outlived its agent').toEqual([]);
+    expect(players.filter(alive), 'an ffmpeg outlived its agent').toEqual([]);
 
     const restarted = Date.now();
     fw.startAgent('loa-1');

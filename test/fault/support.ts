@@ -3,7 +3,7 @@
 // scenario ends with: receipts expected = receipts arrived, no occurrence with two receipts, and
 // a coverage report that is exact. Figures (receipts, time to recover) are collected and printed.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,6 +135,41 @@ export function worldForFile(speakers: string[]): () => FaultWorld {
 }
 
 /** Pids of processes whose command line matches (pgrep -f): an orphaned ffmpeg, say. */
+/**
+ * The ffmpeg processes below `pid` (children, grandchildren…), found by the process tree rather than
+ * by their arguments: the agent's player reads its file from stdin, so its command line names none.
+ */
+export function ffmpegsUnder(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  const nameOf = new Map<number, string>();
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      // pid (comm) state ppid …; comm may hold spaces, so read from its closing parenthesis
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      nameOf.set(Number(p), stat.slice(stat.indexOf('(') + 1, close));
+      parentOf.set(Number(p), Number(stat.slice(close + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const below = (p: number): boolean => {
+    for (let q = parentOf.get(p); q !== undefined && q > 1; q = parentOf.get(q)) if (q === pid) return true;
+    return false;
+  };
+  return [...nameOf].filter(([p, name]) => name === 'ffmpeg' && below(p)).map(([p]) => p);
+}
+
+/** Whether a process is still there (and not a zombie). */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 export function processesMatching(pattern: string): string[] {
   try {
     return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
