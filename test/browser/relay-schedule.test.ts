@@ -1,0 +1,116 @@
+// Scheduling a relay (tiếp âm) in a real browser against a real hub, in Vietnamese, on a desktop
+// (1366 px) and a phone (390 px): a daily relay of VOV1's news at 05:00 and 18:00; a bad address is
+// refused by the hub and its Vietnamese words show next to the field; the calendar and the detail
+// page show it as a relay (the upstream's host and the length).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
+import { seedWorld } from '../helpers/world.ts';
+import { formatVn } from '../../hub/time.ts';
+import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+
+let t: TestHub;
+let browser: Browser;
+const viDay = (offsetDays: number) =>
+  formatVn(Date.now() + offsetDays * 86_400_000)!
+    .slice(0, 10)
+    .split('-')
+    .reverse()
+    .join('/');
+/** Tomorrow falls in next week's calendar when today is Sunday (in Vietnam). */
+const tomorrowNextWeek = () => new Date(Date.now() + 7 * 3600_000).getUTCDay() === 0;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  await seedWorld(t, []);
+  await addWardUsers(t);
+  for (const d of DEVICES) await t.admin.post('/api/v1/devices', d);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+const VIEWPORTS = [
+  { width: 1366, height: 900 },
+  { width: 390, height: 844 },
+];
+
+describe('web UI: a relay schedule', () => {
+  for (const viewport of VIEWPORTS) {
+    it(`schedules a daily relay at 05:00 and 18:00 and sees it in the calendar and its detail (${viewport.width} px)`, async () => {
+      const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'schedule', viewport);
+      const title = `VOV1 thời sự (${viewport.width})`;
+      await page.click('[data-testid=new-broadcast]');
+      await page.fill('[data-testid=broadcast-form] input[name=title]', title);
+      await page.click('label.seg-item:has-text("Hằng ngày")');
+      await page.fill('input[name=times]', '5:00, 18:00');
+      await page.fill('input[name=from]', viDay(1));
+      await page.fill('input[name=until]', viDay(7));
+
+      await page.click('[data-testid=audio-kind] label:has-text("Tiếp âm")');
+      expect(await page.isVisible('select[name=media]')).toBe(false);
+      // An address the hub refuses: its words, in Vietnamese, next to the field.
+      await page.fill('input[name=relay-url]', 'rtmp://vov.vn/live/vov1');
+      await page.fill('input[name=relay-minutes]', '30');
+      await page.waitForSelector('[data-testid=relay-error]');
+      expect(await page.textContent('[data-testid=relay-error]')).toBe(
+        'Địa chỉ nguồn tiếp âm "rtmp://vov.vn/live/vov1" dùng giao thức "rtmp": chỉ tiếp âm được luồng http hoặc https (Icecast, SHOUTcast, HLS).',
+      );
+      // An end time needs one start time a day: the hub says so next to the field too.
+      await page.fill('input[name=relay-url]', 'http://radio.vov.vn:8000/vov1.mp3');
+      await page.click('label:has-text("Kết thúc lúc")');
+      await page.fill('input[name=relay-ends-at]', '05:30');
+      await page.waitForSelector('[data-testid=relay-error]:has-text("giờ kết thúc")');
+      await page.click('label:has-text("Phát trong")');
+      await page.fill('input[name=relay-minutes]', '30');
+      // The fallback: a station ident is picked from the library; the last bulletin needs nothing.
+      await page.selectOption('select[name=relay-fallback]', 'ident');
+      expect(await page.isVisible('select[name=relay-ident]')).toBe(true);
+      await page.selectOption('select[name=relay-fallback]', 'last-bulletin');
+      await page.waitForSelector('[data-testid=check-summary]');
+      expect(await page.$('[data-testid=relay-error]')).toBeNull();
+      expect(await page.textContent('[data-testid=check-summary]')).toMatch(/^14 lần phát trong 5 tuần tới/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+      await shot(page, `relay-form-${viewport.width}`);
+      await page.click('[data-testid=submit]');
+      await page.waitForSelector('[data-testid=saved]');
+      expect(await page.textContent('[data-testid=saved]')).toContain(`Đã gửi duyệt «${title}»`);
+
+      const stored = (await t.admin.get('/api/v1/broadcasts')).find((b: { title: string }) => b.title === title);
+      expect(stored).toMatchObject({
+        durationMs: 30 * 60_000,
+        relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', seconds: 1800, endsAt: null, fallback: 'last-bulletin' },
+      });
+
+      // The calendar: tomorrow's 05:00 and 18:00, each marked as a relay of radio.vov.vn.
+      const item = `[data-testid=cal-item][data-title="${title}"][data-relay-host="radio.vov.vn:8000"]`;
+      if (viewport.width < 600) await page.click('[data-testid=cal-next]');
+      else if (tomorrowNextWeek()) await page.click('[data-testid=cal-next]');
+      await page.waitForSelector(item);
+      const shown = page.locator(item);
+      expect(await shown.count()).toBeGreaterThanOrEqual(2);
+      expect(await shown.first().textContent()).toContain('Tiếp âm');
+      expect(await shown.first().getAttribute('title')).toContain('Tiếp âm từ radio.vov.vn:8000, 30:00');
+      const starts = await shown.evaluateAll((els) => els.map((e) => e.getAttribute('data-start')!.slice(11, 16)));
+      expect(starts).toEqual(expect.arrayContaining(['05:00', '18:00']));
+      await shot(page, `relay-calendar-${viewport.width}`);
+
+      await shown.first().click();
+      await page.waitForSelector('[data-testid=detail-relay]');
+      expect(await page.textContent('[data-testid=detail-relay]')).toBe(
+        'Tiếp âm từ radio.vov.vn:8000, 30:00 · Khi mất nguồn: Bản tin gần nhất',
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+      await shot(page, `relay-detail-${viewport.width}`);
+      expect(errors).toEqual([]);
+      await ctx.close();
+    }, 60_000);
+  }
+});
