@@ -1,12 +1,15 @@
 // Scheduling a relay (tiếp âm) in a real browser against a real hub, in Vietnamese, on a desktop
 // (1366 px) and a phone (390 px): a daily relay of VOV1's news at 05:00 and 18:00; a bad address is
 // refused by the hub and its Vietnamese words show next to the field; the calendar and the detail
-// page show it as a relay (the upstream's host and the length).
+// page show it as a relay (the upstream's host and the length); the coverage page counts relays by
+// seconds aired and lost on each device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { seedWorld } from '../helpers/world.ts';
-import { formatVn } from '../../hub/time.ts';
+import { formatVn, VN_OFFSET_MS } from '../../hub/time.ts';
+import { occurrenceId } from '../../hub/broadcasts/recurrence.ts';
+import { DISTRICT } from '../helpers/world.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 
 let t: TestHub;
@@ -113,4 +116,77 @@ describe('web UI: a relay schedule', () => {
       await ctx.close();
     }, 60_000);
   }
+
+  it('the coverage page counts a relay by seconds aired and lost on each device', async () => {
+    // A relay that ended an hour ago, written as the hub would have it: Hạ Đình's loudspeaker lost the
+    // upstream after 20 minutes (its receipt admitted); Kim Giang's never confirmed.
+    const db = t.hub.ctx.db;
+    const start = Math.floor((Date.now() - 2 * 3600_000) / 60_000) * 60_000;
+    const user = db.prepare("SELECT id FROM users WHERE username = 'canbo.hadinh'").get() as { id: number };
+    const area = db.prepare('SELECT id FROM areas WHERE path = ?').get(DISTRICT) as { id: number };
+    db.prepare(
+      `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, relay)
+       VALUES ('b-relay-past', 'Tiếp âm VOV1 đã qua', NULL, NULL, 'normal', 70, ?, NULL, 1800000, 'approved', ?, ?, ?, ?, ?)`,
+    ).run(
+      start,
+      user.id,
+      start - 86_400_000,
+      user.id,
+      start - 86_400_000,
+      JSON.stringify({
+        url: 'http://radio.vov.vn/vov1.mp3',
+        seconds: 1800,
+        endsAt: null,
+        fallback: 'silence',
+        identMediaId: null,
+      }),
+    );
+    db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, NULL)').run(
+      'b-relay-past',
+      area.id,
+    );
+    const relay = {
+      secondsAired: 1200.5,
+      secondsLost: 599.5,
+      fallback: 'silence',
+      fallbackSeconds: 599.5,
+      bytes: 3_900_000,
+    };
+    db.prepare(
+      `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, reason_code)
+       VALUES ('r-relay-1', ?, 'b-relay-past', 'loa-hd-1', 'partial', 'the hub ended the stream before the planned end (upstream lost)', ?, ?, ?, 1200.5, 0, ?, 'sig', ?, 'admitted', 'upstream-lost')`,
+    ).run(
+      occurrenceId('b-relay-past', start),
+      start,
+      start,
+      start + 1_800_000,
+      JSON.stringify({ relay }),
+      start + 1_801_000,
+    );
+
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'coverage');
+    const vn = new Date(start + VN_OFFSET_MS);
+    await page.fill('input.year', String(vn.getUTCFullYear()));
+    await page.selectOption('select[aria-label="Tháng"]', String(vn.getUTCMonth() + 1));
+    await page.waitForSelector('[data-testid=relay-totals]');
+    expect(await page.textContent('[data-testid=relay-totals]')).toBe(
+      '2 lần tiếp âm; đã phát 1.200,5 giây, mất 2.399,5 giây (33,3% đã phát).',
+    );
+    const cells = (device: string) =>
+      page.$$eval(`[data-testid=relay-by-device] tr[data-device=${device}] td`, (tds) =>
+        tds.map((td) => td.textContent),
+      );
+    expect(await cells('loa-hd-1')).toEqual(['Cụm loa Hạ Đình 01', '1', '1.200,5', '599,5']);
+    expect(await cells('loa-kg-1')).toEqual(['Cụm loa Kim Giang 01', '1', '0,0', '1.800,0']);
+    await page.waitForSelector('[data-testid=problem-relay]');
+    expect(await page.$$eval('[data-testid=problem-relay]', (els) => els.map((e) => e.textContent?.trim()))).toEqual(
+      expect.arrayContaining([
+        'Tiếp âm: đã phát 1.200,5 giây, mất 599,5 giây',
+        'Tiếp âm: đã phát 0,0 giây, mất 1.800,0 giây',
+      ]),
+    );
+    await shot(page, 'relay-coverage');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  }, 60_000);
 });
