@@ -112,6 +112,13 @@ describe('web UI: a relay schedule', () => {
         0,
       );
       await shot(page, `relay-detail-${viewport.width}`);
+      // Editing it opens the relay as it was stored.
+      await page.click('[data-testid=edit-broadcast]');
+      await page.waitForSelector('[data-testid=relay-fields]');
+      expect(await page.inputValue('input[name=relay-url]')).toBe('http://radio.vov.vn:8000/vov1.mp3');
+      expect(await page.inputValue('input[name=relay-minutes]')).toBe('30');
+      expect(await page.inputValue('select[name=relay-fallback]')).toBe('last-bulletin');
+      expect(await page.isChecked('[data-testid=audio-kind] input[value=relay]')).toBe(true);
       expect(errors).toEqual([]);
       await ctx.close();
     }, 60_000);
