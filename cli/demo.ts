@@ -1,5 +1,6 @@
 // `npm start`: the hub with its embedded broker and SQLite under ./data, three simulated field
-// devices as separate agent processes, and a bulletin that goes out and comes back confirmed —
+// devices as separate agent processes, and a bulletin that goes out and comes back confirmed, a
+// typed one, a relay of a local test stream and an emergency —
 // all through the same HTTP API and MQTT topics a real installation uses.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   startAlphaSimulator,
 } from '../firmware-bridge/index.ts';
 import { ApiClient, waitForBroadcastResults } from './api-client.ts';
+import { startDemoStream } from './demo-stream.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const IDENTITY_FILE = 'identity.json';
@@ -176,7 +178,7 @@ export async function runDemo(
     `  MQTT:              ${hub.mqttUrl}`,
     '  Đăng nhập / log in:',
     `    admin              ${hub.generatedAdminPassword ?? config.adminPassword ?? '(the password set at first start, or set WARDCAST_ADMIN_PASSWORD)'}`,
-    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${passwords[u.username]}   (${u.displayName})`),
+    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(22)} ${passwords[u.username]}   (${u.displayName})`),
     `  Thiết bị / devices: ${DEMO_DEVICES.map((d) => d.id).join(', ')}  (logs in ${path.join(config.dataDir, 'agents')})`,
     figures,
     '  Ctrl-C để dừng / to stop.',
@@ -198,7 +200,13 @@ export async function runDemo(
   return { hubUrl: hub.httpUrl, stop };
 }
 
-/** The story a newcomer sees: a ward bulletin approved and confirmed, then a district emergency. */
+/** The length of the demo's relay: long enough to hear, short enough to wait for. */
+const DEMO_RELAY_S = 15;
+
+/**
+ * The story a newcomer sees: a ward bulletin approved and confirmed, a typed one, a district relay
+ * of a test stream, then a district emergency.
+ */
 async function runScenario(
   api: ApiClient,
   pw: Record<string, string>,
@@ -209,6 +217,7 @@ async function runScenario(
   const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
   const { DISTRICT } = await loadDemoWorld();
   const district = await api.as('vanhoa.thanhxuan', pw['vanhoa.thanhxuan']);
+  const chief = await api.as('truongphong.thanhxuan', pw['truongphong.thanhxuan']);
   const ward = `${DISTRICT}/ha-dinh`;
 
   const audio = makeDemoAudio(
@@ -288,25 +297,64 @@ async function runScenario(
     }));
   if (typedBulletin) await leader.post(`/api/v1/broadcasts/${typedBulletin.id}/approve`, {});
 
-  const done = await waitForBroadcastResults(leader, wardBulletin.id, 120_000);
-  const wardSeconds = (Date.now() - approvedAt) / 1000;
-  for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+  // Step 4, prepared now too: the district relays a station (here the demo's own test stream, since
+  // a fresh machine has no Icecast) to both speakers, after the typed bulletin ends.
+  const relayStart =
+    Math.ceil(
+      Math.max(
+        (typedBulletin ? typedStart + spoken.durationMs : Date.parse(approved.startsAt) + media.durationMs) + 1500,
+        Date.now() + 9000,
+      ) / 1000,
+    ) * 1000;
+  const stream = await startDemoStream(resolveFfmpeg().path, audio);
+  // Stopped once the relay is over, or when anything before fails (no stream left serving).
+  let relayLine: string;
+  let wardSeconds: number;
+  try {
+    const relay = await district.post('/api/v1/broadcasts', {
+      title: 'Tiếp âm đài phát thanh (luồng thử của bản demo)',
+      relay: { url: stream.url, seconds: DEMO_RELAY_S, fallback: 'last-bulletin' },
+      priority: 'normal',
+      volume: 70,
+      targets: { areas: [DISTRICT], devices: [] },
+      startsAt: new Date(relayStart).toISOString(),
+    });
+    await chief.post(`/api/v1/broadcasts/${relay.id}/approve`, {});
 
-  console.log(
-    '  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …',
-  );
-  if (spoken && typedBulletin) {
+    const done = await waitForBroadcastResults(leader, wardBulletin.id, 120_000);
+    wardSeconds = (Date.now() - approvedAt) / 1000;
+    for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+
     console.log(
-      `     «${typedText}»\n     → «${spoken.tts.spoken}»\n     ${spoken.tts.engine} (${spoken.tts.voice}) ${spoken.tts.generationMs} ms, ${spoken.durationMs / 1000}s of speech, ready ${typedReady.toFixed(1)} s after typing; approved, airs after the ward bulletin`,
+      '  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …',
     );
-    const typedDone = await waitForBroadcastResults(leader, typedBulletin.id, 120_000);
-    for (const d of typedDone.devices)
-      console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
-  } else {
-    console.log(`     bỏ qua / skipped: ${engine.problem ?? 'no speech engine'} (Debian: apt-get install espeak-ng)`);
+    if (spoken && typedBulletin) {
+      console.log(
+        `     «${typedText}»\n     → «${spoken.tts.spoken}»\n     ${spoken.tts.engine} (${spoken.tts.voice}) ${spoken.tts.generationMs} ms, ${spoken.durationMs / 1000}s of speech, ready ${typedReady.toFixed(1)} s after typing; approved, airs after the ward bulletin`,
+      );
+      const typedDone = await waitForBroadcastResults(leader, typedBulletin.id, 120_000);
+      for (const d of typedDone.devices)
+        console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+    } else {
+      console.log(`     bỏ qua / skipped: ${engine.problem ?? 'no speech engine'} (Debian: apt-get install espeak-ng)`);
+    }
+
+    console.log(
+      `  4. Quận tiếp âm một đài tới các loa toàn quận / the district relays a station to every speaker (${stream.url}, ${DEMO_RELAY_S} s) …`,
+    );
+    const relayDone = await waitForBroadcastResults(district, relay.id, 120_000);
+    const aired: string[] = [];
+    for (const d of relayDone.devices) {
+      const r = d.evidence?.relay ?? { secondsAired: 0, secondsLost: DEMO_RELAY_S };
+      console.log(`     ${d.deviceId}: ${d.state}, ${r.secondsAired}s aired, ${r.secondsLost}s lost ${d.reason ?? ''}`);
+      aired.push(`${d.deviceId} ${d.state} ${r.secondsAired}/${DEMO_RELAY_S} s`);
+    }
+    relayLine = `  Tiếp âm / relay of ${stream.url} (${stream.served()} pull by the hub): ${aired.join(', ')}`;
+  } finally {
+    await stream.stop();
   }
 
-  console.log('  4. Quận gửi tin khẩn cấp tới toàn quận / the district sends an emergency to the whole district …');
+  console.log('  5. Quận gửi tin khẩn cấp tới toàn quận / the district sends an emergency to the whole district …');
   const sentAt = Date.now();
   const emergency = await district.post('/api/v1/broadcasts', {
     title: 'Khẩn cấp: bão số 3 đổ bộ',
@@ -334,6 +382,7 @@ async function runScenario(
     [
       `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
       `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
+      relayLine,
     ].join('\n') + boards
   );
 }

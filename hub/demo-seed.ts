@@ -149,6 +149,13 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: Ro
     role: 'district',
     areaPath: DISTRICT,
   },
+  // The second person at the district: approves what the office schedules district-wide (the relay).
+  {
+    username: 'truongphong.thanhxuan',
+    displayName: 'Trưởng phòng Văn hóa và Thông tin Thanh Xuân',
+    role: 'district',
+    areaPath: DISTRICT,
+  },
 ];
 
 export function seedAreas(db: Db): void {

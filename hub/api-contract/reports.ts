@@ -30,6 +30,23 @@ export const CoverageSummary = z.object({
   byDevice: z.array(Counts.extend({ deviceId: z.string(), deviceName: z.string(), areaPath: z.string() })),
   rejectedCount: z.number().int().describe('signed receipts from the area devices that were not counted'),
   rejectedByReason: z.record(RejectionReason, z.number().int()),
+  relay: z
+    .object({
+      occurrences: z.number().int(),
+      secondsAired: z.number(),
+      secondsLost: z.number(),
+      byDevice: z.array(
+        z.object({
+          deviceId: z.string(),
+          deviceName: z.string(),
+          areaPath: z.string(),
+          occurrences: z.number().int(),
+          secondsAired: z.number(),
+          secondsLost: z.number(),
+        }),
+      ),
+    })
+    .describe('relays (tiếp âm): seconds aired and lost per device, from admitted receipts'),
 });
 export type CoverageSummary = z.infer<typeof CoverageSummary>;
 
@@ -52,6 +69,10 @@ export const CoverageRow = z.object({
   reasonCode: z.string().nullable(),
   reasonText: ReasonText,
   evidence: z.unknown(),
+  relay: z
+    .object({ secondsAired: z.number(), secondsLost: z.number() })
+    .optional()
+    .describe('a relay occurrence: seconds of the upstream aired and lost'),
 });
 export type CoverageRow = z.infer<typeof CoverageRow>;
 

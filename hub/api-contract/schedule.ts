@@ -73,6 +73,10 @@ export const Occurrence = z.object({
   recurring: z.boolean(),
   hasAudio: z.boolean(),
   hasLed: z.boolean(),
+  relay: z
+    .object({ url: z.string(), endsAt: z.string().nullable() })
+    .nullable()
+    .describe('a relay (tiếp âm): its upstream and end time'),
   targets: BroadcastTargets,
   leftOffDevices: z.array(z.string()).describe('devices of this area a clash decision takes this occurrence off'),
 });

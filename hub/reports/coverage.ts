@@ -63,6 +63,17 @@ export interface CoverageRow {
   /** That reason in words an official understands (catalogue), Vietnamese and English. */
   reasonText: { vi: string; en: string } | null;
   evidence: unknown;
+  /**
+   * Set for a relay occurrence (tiếp âm): seconds of the upstream aired and lost, from the admitted
+   * receipt's evidence.relay; with no receipt, nothing aired and (once due) the planned length lost.
+   */
+  relay?: RelayFigures;
+}
+
+/** Seconds of a relay aired and lost (docs/relay.md: evidence.relay). */
+export interface RelayFigures {
+  secondsAired: number;
+  secondsLost: number;
 }
 
 /** A validly signed receipt the hub refused to count, as the district office reads it. */
@@ -137,7 +148,7 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     return [b, +s, d.join('|')];
   });
   // Titles come from the broadcasts owed anything; a receipt for another keeps an empty title.
-  const bc = relevant.map((b) => [b.id, b.title, b.priority]);
+  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.relay ? 1 : 0]);
   return {
     area: { path: area.path, name: area.name },
     from: q.from,
@@ -154,22 +165,33 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // One row per (device, occurrence): the plan's product joined with the admitted receipts, then the
 // admitted receipts from the area's devices for occurrences no longer planned (the plan changed),
 // which are still evidence. The plan sits in three temporary tables with indexes (withPlan).
+// A relay's row also gives the seconds aired and lost (relay_aired, relay_lost; NULL for others):
+// the receipt's evidence.relay, or nothing aired and, once due, the rest of the planned length lost.
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
-    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay
+      FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id LEFT JOIN temp.cov_bc b ON b.id = o.broadcast_id
      WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
        AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
-  cov AS (
+  cov_base AS (
     SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
            CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
-           COALESCE(r.seconds_played, 0) AS seconds_played${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, r.evidence -> '$.relay' AS relay_ev${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
       FROM planned p LEFT JOIN receipts r
         ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
     UNION ALL
-    SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+    SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played,
+           r.evidence -> '$.relay' IS NOT NULL, NULL, r.evidence -> '$.relay'${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
       FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
      WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
-       AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id))`;
+       AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id)),
+  cov AS (
+    SELECT *,
+           CASE WHEN relay_ev IS NOT NULL THEN relay_ev ->> 'secondsAired' WHEN is_relay THEN 0 END AS relay_aired,
+           CASE WHEN relay_ev IS NOT NULL THEN relay_ev ->> 'secondsLost'
+                WHEN is_relay AND result <> 'pending' THEN MAX(0, duration_ms / 1000.0 - seconds_played)
+                WHEN is_relay THEN 0 END AS relay_lost
+      FROM cov_base)`;
 /** Every column, for detail rows; the counts need only the result and the seconds. */
 const COVERAGE_ROWS = coverageRowsSql(false);
 const COVERAGE_COUNTS = coverageRowsSql(true);
@@ -191,7 +213,7 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
       CREATE INDEX IF NOT EXISTS temp.cov_occ_by_start ON cov_occ(start_at);
       CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cov_exc(broadcast_id TEXT, start_at INTEGER, device_id TEXT, PRIMARY KEY (broadcast_id, start_at, device_id)) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT) WITHOUT ROWID;`);
+      CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT, relay INTEGER) WITHOUT ROWID;`);
     loadedPlan.set(db, null);
   }
   if (loadedPlan.get(db) !== s) {
@@ -204,7 +226,9 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
     db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(
       s.plan.exc,
     );
-    db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.bc);
+    db.prepare('INSERT INTO temp.cov_bc SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(
+      s.plan.bc,
+    );
     loadedPlan.set(db, s);
   }
   return f();
@@ -238,16 +262,32 @@ export function coverageSummary(db: Db, s: CoverageScope) {
     db
       .prepare(
         `WITH ${COVERAGE_COUNTS},
-         counts AS (SELECT device_id, COUNT(*) AS scheduled, TOTAL(seconds_played) AS secondsPlayed, ${COUNTS_SQL} FROM cov GROUP BY device_id)
-       SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName, c.scheduled, c.secondsPlayed, ${RESULTS.map((r) => `c."${r}"`).join(', ')}
+         counts AS (SELECT device_id, COUNT(*) AS scheduled, TOTAL(seconds_played) AS secondsPlayed, ${COUNTS_SQL},
+                           COUNT(relay_aired) AS relayOccurrences, TOTAL(relay_aired) AS relayAired, TOTAL(relay_lost) AS relayLost FROM cov GROUP BY device_id)
+       SELECT c.device_id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName, c.scheduled, c.secondsPlayed, ${RESULTS.map((r) => `c."${r}"`).join(', ')},
+              c.relayOccurrences, c.relayAired, c.relayLost
          FROM counts c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id
         ORDER BY a.path, c.device_id`,
       )
       .all(s.params),
-  ) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
+  ) as Array<Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string } & RelayCounts>;
   const totals = emptyCounts();
   const byArea = new Map<string, Counts & { areaPath: string; areaName: string }>();
-  for (const d of perDevice) {
+  const relay = { occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] as RelayByDevice[] };
+  for (const { relayOccurrences, relayAired, relayLost, ...d } of perDevice) {
+    if (relayOccurrences > 0) {
+      relay.occurrences += relayOccurrences;
+      relay.secondsAired += relayAired;
+      relay.secondsLost += relayLost;
+      relay.byDevice.push({
+        deviceId: d.deviceId,
+        deviceName: d.deviceName,
+        areaPath: d.areaPath,
+        occurrences: relayOccurrences,
+        secondsAired: relayAired,
+        secondsLost: relayLost,
+      });
+    }
     add(totals, d);
     let a = byArea.get(d.areaPath);
     if (!a) byArea.set(d.areaPath, (a = { areaPath: d.areaPath, areaName: d.areaName, ...emptyCounts() }));
@@ -267,18 +307,33 @@ export function coverageSummary(db: Db, s: CoverageScope) {
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
     byArea: [...byArea.values()].map(({ areaPath, areaName, ...c }) => ({ areaPath, areaName, ...c })),
-    byDevice: perDevice.map(({ deviceId, deviceName, areaPath, areaName: _, ...c }) => ({
-      deviceId,
-      deviceName,
-      areaPath,
-      ...c,
-    })),
+    byDevice: perDevice.map(
+      ({ deviceId, deviceName, areaPath, areaName: _, relayOccurrences: _o, relayAired: _a, relayLost: _l, ...c }) => ({
+        deviceId,
+        deviceName,
+        areaPath,
+        ...c,
+      }),
+    ),
+    /** Relays (tiếp âm) by seconds aired and lost on each device, from the admitted receipts. */
+    relay,
     /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
     rejectedCount: rejected.reduce((n, r) => n + r.n, 0),
     rejectedByReason,
   };
 }
 export type CoverageSummary = ReturnType<typeof coverageSummary>;
+
+/** A device's relay occurrences in the period and their seconds aired and lost. */
+export interface RelayByDevice {
+  deviceId: string;
+  deviceName: string;
+  areaPath: string;
+  occurrences: number;
+  secondsAired: number;
+  secondsLost: number;
+}
+type RelayCounts = { relayOccurrences: number; relayAired: number; relayLost: number };
 
 export interface ReasonCount {
   result: Result;
@@ -425,6 +480,8 @@ interface CoverageRecord {
   reason: string | null;
   reason_code: string | null;
   evidence: string;
+  relay_aired: number | null;
+  relay_lost: number | null;
 }
 
 function toRow(r: CoverageRecord): CoverageRow {
@@ -452,6 +509,7 @@ function toRow(r: CoverageRecord): CoverageRow {
       r.device_kind,
     ),
     evidence: confirmed ? JSON.parse(r.evidence) : null,
+    ...(r.relay_aired !== null ? { relay: { secondsAired: r.relay_aired, secondsLost: r.relay_lost ?? 0 } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // `npm start` as a newcomer meets it: the demo on its embedded defaults, driven only through the
 // outside contract (environment variables, login, coverage report). It must show a bulletin go
-// out and come back confirmed, and leave no processes behind when stopped.
+// out and come back confirmed (a typed one, a relay of the demo's test stream), and leave no
+// processes behind when stopped.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -59,8 +60,22 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
       stripMarker: '[KD] ',
     });
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
-    // The ward bulletin and the typed bulletin on Hạ Đình's speaker, then the emergency on all three devices.
-    expect(report.totals).toMatchObject({ played: 5, failed: 0, missed: 0 });
+    // The ward bulletin and the typed bulletin on Hạ Đình's speaker, the relay on both speakers, then
+    // the emergency on all three devices.
+    expect(report.totals).toMatchObject({ played: 7, failed: 0, missed: 0 });
+    // The relay of the demo's own test stream: both speakers aired nearly all of its 15 s, lost none.
+    expect(report.relay.occurrences).toBe(2);
+    expect(report.relay.byDevice.map((d: { deviceId: string }) => d.deviceId)).toEqual([
+      'loa-ha-dinh-01',
+      'loa-khuong-mai-01',
+    ]);
+    for (const d of report.relay.byDevice) {
+      expect(d.secondsAired).toBeGreaterThan(13);
+      expect(d.secondsLost).toBeLessThan(2);
+    }
+    expect(out).toMatch(
+      /Tiếp âm \/ relay of http:\/\/127\.0\.0\.1:\d+\/demo\.mp3 \(1 pull by the hub\): loa-ha-dinh-01 played [\d.]+\/15 s, loa-khuong-mai-01 played [\d.]+\/15 s/,
+    );
     const typed = (await admin.get('/api/v1/media')).find((m: MediaItem) => m.source === 'text');
     expect(typed).toMatchObject({ status: 'ready', tts: { engine: 'espeak-ng', voice: 'vi' } });
     expect(typed.tts.spoken).toMatch(

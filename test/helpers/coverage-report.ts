@@ -197,6 +197,7 @@ function assemble(
       areaPath: device.get(id)!.areaPath,
       ...c,
     })),
+    relay: { occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] }, // these rows hold no relay
     rows,
     problems: rows.filter((r) => r.result !== 'played' && r.result !== 'pending'),
     reasons: reasonsOf(rows),

@@ -4,7 +4,8 @@ import { fmtSeconds } from '../lib/format.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
-import { decisionReason, lang, pick, PRIORITY, RESULT, STATUS, tx } from '../lib/i18n.ts';
+import { decisionReason, lang, pick, PRIORITY, RELAY_FALLBACK, RESULT, STATUS, tx } from '../lib/i18n.ts';
+import { relayHost, relaySummary } from '../lib/relay-text.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
@@ -99,6 +100,12 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
         {pick(STATUS, x.status)} · {x.rrule ? describeRrule(x.rrule, lang()) : fmtDateTime(x.startsAt, lang())} ·{' '}
         {[...x.targets.areas.map(areaName), ...x.targets.devices].join(', ')} · {tx('Âm lượng', 'Volume')} {x.volume}
       </p>
+      {x.relay && (
+        <p data-testid="detail-relay" data-relay-host={relayHost(x.relay.url)}>
+          {relaySummary(x.relay, x.durationMs)} · {tx('Khi mất nguồn', 'If lost')}:{' '}
+          {pick(RELAY_FALLBACK, x.relay.fallback)}
+        </p>
+      )}
       {decisionReason(x) && (
         <p class="muted" data-testid="decision-reason">
           {tx('Ghi chú', 'Note')}: {decisionReason(x)}

@@ -11,10 +11,12 @@ import { tx } from '../lib/i18n.ts';
 import type { DeviceRecord } from '../lib/led-boards.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { useResource } from '../lib/hooks.ts';
-import { AudioChoice } from './broadcast-form/audio-choice.tsx';
+import { AudioChoice, AudioKind } from './broadcast-form/audio-choice.tsx';
 import { CheckResult } from './broadcast-form/check-result.tsx';
 import { formStops } from './broadcast-form/form-stops.ts';
 import { LedFields } from './broadcast-form/led-fields.tsx';
+import { RelayFields } from './broadcast-form/relay-fields.tsx';
+import { useRelay } from './broadcast-form/use-relay.ts';
 import { PriorityVolume, type FormPriority } from './broadcast-form/priority-volume.tsx';
 import { useClashCheck } from './broadcast-form/use-clash-check.ts';
 import { useLedMessage } from './broadcast-form/use-led-message.ts';
@@ -46,7 +48,8 @@ export function BroadcastForm({
   const { me, areas } = ctx;
   const start: Seed = editing ?? seed ?? {};
   const [title, setTitle] = useState(start.title ?? '');
-  const audio = useMediaChoice(start.mediaId);
+  const audio = useMediaChoice(editing?.relay ? null : start.mediaId);
+  const relay = useRelay(editing?.relay);
   const led = useLedMessage(start.led);
   const [priority, setPriority] = useState<FormPriority>(editing?.priority === 'priority' ? 'priority' : 'normal');
   const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
@@ -62,7 +65,7 @@ export function BroadcastForm({
   const body = when.ok
     ? {
         title: title.trim() || '…',
-        ...(audio.mediaId !== '' ? { mediaId: audio.mediaId } : {}),
+        ...(relay.body ? { relay: relay.body } : audio.mediaId !== '' ? { mediaId: audio.mediaId } : {}),
         ...(ledBody ? { led: ledBody } : {}),
         priority,
         volume,
@@ -73,10 +76,10 @@ export function BroadcastForm({
   const ready =
     !!body &&
     where.areas.length + where.devices.length > 0 &&
-    (audio.mediaId !== '' || !!ledBody) &&
+    (relay.on ? relay.filled : audio.mediaId !== '' || !!ledBody) &&
     !(led.useLed && !ledBody);
   const fleet = useResource<DeviceRecord[]>('/api/v1/devices', [], ['device']);
-  const stops = formStops({ led, ledBody, audio: audio.mediaId !== '', where, fleet: fleet.data, ttsStop });
+  const stops = formStops({ led, ledBody, audio: relay.on || audio.mediaId !== '', where, fleet: fleet.data, ttsStop });
   const clash = useClashCheck(body, ready, editing?.id);
 
   // The official decides clashes with a higher level's bulletin of the same priority.
@@ -87,13 +90,18 @@ export function BroadcastForm({
     if (!title.trim()) return tx('Nhập tiêu đề bản tin.', 'Give the bulletin a title.');
     if (!when.ok) return tx(when.error.vi, when.error.en);
     if (stops.length) return stops[0];
+    if (relay.on && !relay.filled)
+      return tx(
+        'Nhập địa chỉ luồng tiếp âm và độ dài hoặc giờ kết thúc.',
+        "Give the relay's stream address and its length or end time.",
+      );
     if (!ready)
       return tx(
         'Chọn âm thanh hoặc viết thông điệp LED, và chọn nơi phát.',
         'Choose audio or write an LED message, and choose where.',
       );
   };
-  const { saving, error, submit } = useSubmit(refusal, async () => {
+  const { saving, error, errorCode, submit } = useSubmit(refusal, async () => {
     const payload = { ...body, title: title.trim() };
     const b = editing
       ? await api<Broadcast>('PUT', `/api/v1/broadcasts/${editing.id}`, payload)
@@ -111,6 +119,14 @@ export function BroadcastForm({
     }
     onSaved({ ...b, decisionError });
   });
+  // The hub's word on the relay's address or length (codes relay.*), from the draft check or the save.
+  const relayError = !relay.on
+    ? ''
+    : clash.checkCode?.startsWith('relay.')
+      ? clash.checkErr
+      : errorCode?.startsWith('relay.')
+        ? error
+        : '';
 
   return (
     <form class="card form" onSubmit={submit} data-testid="broadcast-form" ref={formRef}>
@@ -141,13 +157,20 @@ export function BroadcastForm({
           maxLength={200}
         />
       </label>
-      <AudioChoice mediaId={audio.mediaId} media={audio.media} onChange={audio.setMediaId} />
-      <TypedBulletin
-        mediaId={audio.mediaId}
-        onMedia={audio.setMediaId}
-        onLedText={led.fromText.setText}
-        onStop={setTtsStop}
-      />
+      <AudioKind relay={relay.on} onRelay={relay.setOn} />
+      {relay.on ? (
+        <RelayFields relay={relay} media={audio.media} error={relayError} />
+      ) : (
+        <>
+          <AudioChoice mediaId={audio.mediaId} media={audio.media} onChange={audio.setMediaId} />
+          <TypedBulletin
+            mediaId={audio.mediaId}
+            onMedia={audio.setMediaId}
+            onLedText={led.fromText.setText}
+            onStop={setTtsStop}
+          />
+        </>
+      )}
       <LedFields led={led} where={where} fleet={fleet.data} areas={areas} />
 
       <PriorityVolume priority={priority} onPriority={setPriority} volume={volume} onVolume={setVolume} />
@@ -158,7 +181,7 @@ export function BroadcastForm({
 
       <CheckResult
         check={clash.check}
-        checkErr={clash.checkErr}
+        checkErr={relayError && clash.checkErr === relayError ? '' : clash.checkErr}
         decisions={decisions}
         decision={clash.decision}
         onDecision={clash.setDecision}
@@ -172,7 +195,7 @@ export function BroadcastForm({
           ))}
         </div>
       )}
-      {error && (
+      {error && error !== relayError && (
         <p class="error" role="alert" data-testid="form-error">
           {error}
         </p>
@@ -216,9 +239,11 @@ function useOpenAtTop() {
 function useSubmit(refusal: () => string | undefined, save: () => Promise<void>) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState('');
+  const [errorCode, setErrorCode] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
     setError('');
+    setErrorCode(undefined);
     const refused = refusal();
     if (refused) return setError(refused);
     setSaving(true);
@@ -226,9 +251,10 @@ function useSubmit(refusal: () => string | undefined, save: () => Promise<void>)
       await save();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
+      setErrorCode(err instanceof ApiError ? err.code : undefined);
     } finally {
       setSaving(false);
     }
   };
-  return { saving, error, submit };
+  return { saving, error, errorCode, submit };
 }

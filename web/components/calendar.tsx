@@ -6,6 +6,7 @@ import { useResource } from '../lib/hooks.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
 import { DAY_MS, vnDate, vnMinuteOfDay, vnParts, vnTime } from '../lib/time.ts';
 import { stackItems } from '../lib/calendar-layout.ts';
+import { relayHost, relaySummary } from '../lib/relay-text.ts';
 import { shift, stepLabel, viewDays, viewTitle, weekdayName, type CalendarView } from '../lib/calendar-view.ts';
 import type { QuietWindow as QuietHours } from '../../hub/api-contract/areas.ts';
 import type { Occurrence } from '../../hub/api-contract/schedule.ts';
@@ -122,12 +123,15 @@ const span = (o: Occurrence) => {
 
 /** The full description of an occurrence: on hover (title), and read by screen readers. */
 function describe(o: Occurrence): string {
-  return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${
+  return `${span(o)} ${o.title}\n${pick(PRIORITY, o.priority)} · ${pick(STATUS, o.status)}${o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}${o.relay ? `\n${relaySummary(o.relay, o.durationMs)}` : ''}${
     o.leftOffDevices?.length
       ? `\n${tx(`Không phát trên ${o.leftOffDevices.length} thiết bị (quyết định khi trùng giờ)`, `Left off ${o.leftOffDevices.length} device(s) by a clash decision`)}`
       : ''
   }`;
 }
+
+/** Marks a relay (tiếp âm) where there is room only for its title. */
+const RelayMark = () => <span class="cal-relay">{tx('Tiếp âm', 'Relay')} · </span>;
 
 const itemClass = (o: Occurrence) =>
   `cal-item p-${o.priority} s-${o.status}${o.leftOffDevices?.length ? ' left-off' : ''}`;
@@ -152,6 +156,7 @@ function Item({
       data-testid="cal-item"
       data-title={o.title}
       data-start={o.start}
+      data-relay-host={o.relay ? relayHost(o.relay.url) : undefined}
       role="button"
       tabIndex={0}
       title={describe(o)}
@@ -183,6 +188,7 @@ function DayList({ day, items, onOpen }: { day: number; items: Occurrence[]; onO
                 <span class="cal-meta">
                   {pick(PRIORITY, o.priority)} · {pick(STATUS, o.status)}
                   {o.recurring ? ` · ${tx('định kỳ', 'recurring')}` : ''}
+                  {o.relay ? ` · ${relaySummary(o.relay, o.durationMs)}` : ''}
                 </span>
               </Item>
             </li>
@@ -252,6 +258,7 @@ function WeekGrid({
                 {placed.map((o) => (
                   <Item o={o} onOpen={onOpen} style={{ top: o.y, height: o.height }}>
                     <span class="t">{vnTime(Date.parse(o.start))}</span> {o.leftOffDevices?.length ? '⊘ ' : ''}
+                    {o.relay ? <RelayMark /> : null}
                     {o.title}
                   </Item>
                 ))}
@@ -308,7 +315,8 @@ function MonthGrid({
             <div class="cal-month-items">
               {items.slice(0, MONTH_CELL_ITEMS).map((o) => (
                 <Item o={o} onOpen={onOpen}>
-                  <span class="t">{vnTime(Date.parse(o.start))}</span> {o.title}
+                  <span class="t">{vnTime(Date.parse(o.start))}</span> {o.relay ? <RelayMark /> : null}
+                  {o.title}
                 </Item>
               ))}
               {items.length > MONTH_CELL_ITEMS && (

@@ -58,6 +58,12 @@ export const MODE: Record<string, [string, string]> = {
   rollUp: ['Cuộn lên', 'Roll up'],
   rollLeft: ['Cuộn sang trái', 'Roll left'],
 };
+/** What a relay's loudspeakers air while its upstream is lost (docs/relay.md). */
+export const RELAY_FALLBACK: Record<string, [string, string]> = {
+  silence: ['Im lặng', 'Silence'],
+  ident: ['Nhạc hiệu', 'Station ident'],
+  'last-bulletin': ['Bản tin gần nhất', 'The last bulletin'],
+};
 /** Why the hub decided a broadcast without a person's note (hub/broadcasts: DECISION_CODES). */
 export const DECISION_REASON: Record<string, [string, string]> = {
   'emergency-self-approved': [

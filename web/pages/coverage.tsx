@@ -184,6 +184,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
           <CountsTable rows={r.byArea} name={(x) => x.areaName} />
           <h3>{tx('Theo thiết bị', 'By device')}</h3>
           <CountsTable rows={r.byDevice} name={(x) => x.deviceName} />
+          {r.relay.occurrences > 0 && <RelayTable relay={r.relay} />}
           <h3>
             {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problemCount})
           </h3>
@@ -209,6 +210,12 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                     </td>
                     <td data-label={tx('Lý do', 'Reason')} class="reason" data-testid="problem-reason">
                       <DeviceReason state={x.result} reason={x.reason} text={x.reasonText} />
+                      {x.relay && (
+                        <span class="muted small" data-testid="problem-relay">
+                          {' '}
+                          {relaySecondsText(x.relay)}
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -315,6 +322,50 @@ function MoreButton({ pages, testid }: { pages: ReturnType<typeof usePages>; tes
     <button type="button" class="secondary" data-testid={testid} disabled={pages.busy} onClick={() => pages.loadMore()}>
       {tx('Xem thêm', 'Show more')}
     </button>
+  );
+}
+
+/** "Tiếp âm: đã phát 1.200,5 giây, mất 599,5 giây". */
+const relaySecondsText = (r: { secondsAired: number; secondsLost: number }) =>
+  tx(
+    `Tiếp âm: đã phát ${fmtSeconds(r.secondsAired)}, mất ${fmtSeconds(r.secondsLost)}`,
+    `Relay: ${fmtSeconds(r.secondsAired)} aired, ${fmtSeconds(r.secondsLost)} lost`,
+  );
+
+/** Relays (tiếp âm) by seconds aired and lost on each device (admitted receipts only). */
+function RelayTable({ relay }: { relay: CoverageReport['relay'] }) {
+  return (
+    <>
+      <h3>{tx('Tiếp âm: số giây đã phát và bị mất', 'Relays: seconds aired and lost')}</h3>
+      <p data-testid="relay-totals">
+        {tx(
+          `${fmtNumber(relay.occurrences)} lần tiếp âm; đã phát ${fmtSeconds(relay.secondsAired)}, mất ${fmtSeconds(relay.secondsLost)} (${fmtPercent(relay.secondsAired, relay.secondsAired + relay.secondsLost, 1)} đã phát).`,
+          `${fmtNumber(relay.occurrences)} relay occurrence(s); ${fmtSeconds(relay.secondsAired)} aired, ${fmtSeconds(relay.secondsLost)} lost (${fmtPercent(relay.secondsAired, relay.secondsAired + relay.secondsLost, 1)} aired).`,
+        )}
+      </p>
+      <div class="table-wrap">
+        <table data-testid="relay-by-device" class="cards-on-phone">
+          <thead>
+            <tr>
+              <th>{tx('Thiết bị', 'Device')}</th>
+              <th>{tx('Số lần', 'Occurrences')}</th>
+              <th>{tx('Giây đã phát', 'Seconds aired')}</th>
+              <th>{tx('Giây bị mất', 'Seconds lost')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {relay.byDevice.map((d) => (
+              <tr data-device={d.deviceId}>
+                <td data-label={tx('Thiết bị', 'Device')}>{d.deviceName}</td>
+                <td data-label={tx('Số lần', 'Occurrences')}>{fmtNumber(d.occurrences)}</td>
+                <td data-label={tx('Giây đã phát', 'Seconds aired')}>{fmtNumber(d.secondsAired, 1)}</td>
+                <td data-label={tx('Giây bị mất', 'Seconds lost')}>{fmtNumber(d.secondsLost, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

@@ -31,6 +31,8 @@ export interface DayOccurrence {
   recurring: boolean;
   hasAudio: boolean;
   hasLed: boolean;
+  /** a relay (tiếp âm): its upstream and end time */
+  relay: { url: string; endsAt: string | null } | null;
   targets: Broadcast['targets'];
   leftOffDevices: string[];
 }
@@ -182,6 +184,7 @@ export function scheduleRoutes(ctx: HubContext) {
               recurring: !!b.rrule,
               hasAudio: b.mediaId !== null || b.relay !== null,
               hasLed: b.led !== null,
+              relay: b.relay ? { url: b.relay.url, endsAt: b.relay.endsAt } : null,
               targets: b.targets,
               leftOffDevices: off,
             });
