@@ -24,7 +24,10 @@ describe('web bundle', () => {
       console.log(
         `web bundle: app.js ${(js.length / 1024).toFixed(1)} KiB (${(gz.js / 1024).toFixed(1)} KiB gzip), app.css ${(css.length / 1024).toFixed(1)} KiB (${(gz.css / 1024).toFixed(1)} KiB gzip)`,
       );
-      expect(gz.js).toBeLessThan(60 * 1024);
+      // The budget catches a library pulled in by mistake (zod's runtime alone would add ~15 KiB),
+      // not the pages growing: it was 60 KiB until the relay schedule (issue 11) took the app code,
+      // all of it ours and preact, to 62.4 KiB gzip on 30/11/2026.
+      expect(gz.js).toBeLessThan(64 * 1024);
       // No network at run time: no absolute URLs to other hosts in the bundle or the page.
       expect(js.toString()).not.toMatch(/https?:\/\/(?!www\.w3\.org)[a-z0-9.-]+\.[a-z]{2,}\//i);
       const html = readFileSync(path.join(WEB_SRC, '..', 'hub', 'public', 'index.html'), 'utf8');
