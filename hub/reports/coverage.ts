@@ -167,6 +167,8 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // which are still evidence. The plan sits in three temporary tables with indexes (withPlan).
 // A relay's row also gives the seconds aired and lost (relay_aired, relay_lost; NULL for others):
 // the receipt's evidence.relay, or nothing aired and, once due, the rest of the planned length lost.
+// Only a planned relay's receipt is parsed for it (admission refuses relay evidence on anything else),
+// so the counts of a month of file bulletins read no JSON.
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
     SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay
@@ -176,7 +178,7 @@ const coverageRowsSql = (lean: boolean) => `
   cov_base AS (
     SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
            CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
-           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, r.evidence -> '$.relay' AS relay_ev${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, CASE WHEN p.is_relay THEN r.evidence -> '$.relay' END AS relay_ev${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
       FROM planned p LEFT JOIN receipts r
         ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
     UNION ALL
