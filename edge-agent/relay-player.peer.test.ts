@@ -1,6 +1,7 @@
 // The agent's relay player against a real HTTP stream (ffmpeg encoding Ogg Opus in real time, as
 // the hub does): it plays from the live edge to the planned end, and when the stream ends early it
-// airs the fallback for the rest and says how much was aired and lost.
+// airs the fallback, keeps asking for the stream, goes back to it when it flows again, and says
+// how much was aired and each stretch lost.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,8 +18,28 @@ const ffmpeg = resolveFfmpeg().path;
 let dir: string;
 let server: http.Server;
 let hubUrl: string;
-/** how long the "upstream" of each path lasts before the hub ends it, in ms */
-const LASTS: Record<string, number> = { '/streams/full': 60_000, '/streams/cut': 2000 };
+/**
+ * When each path's "upstream" is up, in ms from the path's first request: the hub serves the stream
+ * until the end of an up phase, and answers 409 (not on air, as while its upstream is lost) in a
+ * down one. Each request in an up phase gets a new stream (new Ogg headers), as after a new pull.
+ */
+const PHASES: Record<string, Array<{ upTo: number; down: boolean }>> = {
+  '/streams/full': [{ upTo: 60_000, down: false }],
+  '/streams/cut': [
+    { upTo: 2000, down: false },
+    { upTo: Infinity, down: true },
+  ],
+  // up 2 s, down 2 s, up 3 s, down 2 s, up to the end
+  '/streams/flaky': [
+    { upTo: 2000, down: false },
+    { upTo: 4000, down: true },
+    { upTo: 7000, down: false },
+    { upTo: 9000, down: true },
+    { upTo: 60_000, down: false },
+  ],
+};
+const firstRequest = new Map<string, number>();
+const requests = new Map<string, number>();
 const encoders = new Set<ChildProcess>();
 
 beforeAll(async () => {
@@ -38,8 +59,15 @@ beforeAll(async () => {
   ]);
   server = http.createServer((req, res) => {
     if (req.headers.authorization !== 'Basic ZGV2OnB3') return void res.writeHead(401).end();
-    const lasts = LASTS[req.url ?? ''];
-    if (lasts === undefined) return void res.writeHead(404).end();
+    const url = req.url ?? '';
+    const phases = PHASES[url];
+    if (!phases) return void res.writeHead(404).end();
+    if (!firstRequest.has(url)) firstRequest.set(url, Date.now());
+    requests.set(url, (requests.get(url) ?? 0) + 1);
+    const t = Date.now() - firstRequest.get(url)!;
+    const phase = phases.find((p) => t < p.upTo)!;
+    if (phase.down) return void res.writeHead(409).end('not on air');
+    const lasts = phase.upTo - t;
     res.writeHead(200, { 'content-type': 'audio/ogg' });
     const enc = spawn(
       ffmpeg,
@@ -96,13 +124,13 @@ const item = (url: string, fallback: 'silence' | 'ident'): ScheduleItem => ({
   volume: 70,
   relay: { url, format: 'ogg-opus', bitrateKbps: 24, fallback },
 });
-const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortController().signal) =>
+const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortController().signal, lengthMs = 5000) =>
   playRelay(item(url, fallback), {
     ffmpegPath: ffmpeg,
     output: 'null',
     access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3' },
     clock: systemClock,
-    endAtDeviceMs: Date.now() + 5000,
+    endAtDeviceMs: Date.now() + lengthMs,
     signal,
     fallback,
     fallbackFile: fallback === 'ident' ? path.join(dir, 'ident.opus') : null,
@@ -131,6 +159,35 @@ describe('the relay player', () => {
     expect(Math.abs(r.airedMs + r.fallbackMs - 5000)).toBeLessThan(1500);
     expect(Date.now() - t0).toBeLessThan(7000); // and no longer than planned
   }, 20_000);
+
+  it('goes back to the stream each time it flows again, airing the ident between, and counts each stretch lost', async () => {
+    const t0 = Date.now();
+    const r = await play('/streams/flaky', 'ident', undefined, 12_000);
+    // asked again with backoff while down, not in a tight loop
+    expect(requests.get('/streams/flaky')).toBeGreaterThanOrEqual(5);
+    expect(requests.get('/streams/flaky')).toBeLessThan(15);
+    expect(r.losses, JSON.stringify(r)).toHaveLength(2);
+    expect(r.lostAt).toBe(r.losses[0]!.at);
+    expect(r.lostReason).toMatch(/ended the stream before the planned end/);
+    for (const [i, l] of r.losses.entries()) {
+      // down for 2 s, plus what the decoder still held and the backoff (up to 3.9 s)
+      expect(l.ms, `loss ${i}`).toBeGreaterThan(1000);
+      expect(l.ms, `loss ${i}`).toBeLessThan(6000);
+    }
+    expect(r.losses[1]!.at - r.losses[0]!.at).toBeGreaterThan(2500);
+    // and the stream aired again after the second before the end
+    expect(r.losses[1]!.at + r.losses[1]!.ms).toBeLessThan(t0 + 12_000 - 500);
+    expect(r.fallback).toBe('ident');
+    expect(r.fallbackMs).toBeGreaterThan(1500);
+    // three stretches of the stream aired (up 2 + 3 + 3 s, less each wait and join); the
+    // stretches lost fit in the rest (the rest also holds each decoder's start, about half a second)
+    const lostMs = r.losses.reduce((a, l) => a + l.ms, 0);
+    expect(r.airedMs).toBeGreaterThan(3000);
+    expect(r.airedMs + lostMs).toBeLessThanOrEqual(12_000 + 500);
+    expect(r.airedMs + lostMs).toBeGreaterThan(12_000 - 3000);
+    expect(r.stopped).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(14_000);
+  }, 30_000);
 
   it('keeps silence for the whole occurrence when the stream is not there at all', async () => {
     const r = await play('/streams/nothing', 'silence');

@@ -1,14 +1,16 @@
 // Plays a relay occurrence (tiếp âm): the hub's live stream (GET /streams/<occurrence>, Ogg Opus)
 // piped into ffmpeg from the live edge until the planned end. When the stream cannot be reached,
-// ends early or stalls, the rest of the occurrence airs the fallback: a file looped (the station
-// ident, or the last bulletin this device aired) or silence. The result counts seconds of the
-// stream aired and seconds lost, which the receipt carries (evidence.relay).
+// ends early or stalls (upstream lost, hub restarted, network down), the fallback airs: a file
+// looped (the station ident, or the last bulletin this device aired) or silence; meanwhile the
+// player keeps asking for the stream with jittered backoff, and goes back to it when bytes flow
+// again. The result counts seconds of the stream aired, each stretch lost, and why; the receipt
+// carries them (evidence.relay).
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
 import { spawnTied } from '../firmware-bridge/audio.ts';
-import { sleep } from './backoff.ts';
-import type { HubFetch, HubResponse } from './hub-http.ts';
+import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
+import type { HubFetch } from './hub-http.ts';
 import { parseFfmpegTime, playFile } from './player.ts';
 
 export interface RelayStreamAccess {
@@ -32,6 +34,8 @@ export interface RelayPlayOptions {
   fallback: RelayFallback;
   /** no stream byte for this long counts as lost */
   stallMs?: number;
+  /** a stream asked for again that sends nothing for this long is asked for once more */
+  firstByteMs?: number;
   /** The device clock the occurrence's end is on (the agent's). */
   clock: Clock;
 }
@@ -40,10 +44,12 @@ export interface RelayPlayResult {
   /** ms of the stream decoded to the output */
   airedMs: number;
   fallbackMs: number;
-  /** device ms when the stream was lost, or null */
+  /** device ms when the stream was first lost, or null */
   lostAt: number | null;
-  /** why, in the device's words */
+  /** why, in the device's words (the first loss) */
   lostReason: string | null;
+  /** every stretch without the stream: when (device ms), how long, why; the stream came back between them */
+  losses: Array<{ at: number; ms: number; reason: string }>;
   /** what aired while lost: the planned fallback, or 'silence' when its file was missing */
   fallback: RelayFallback;
   bytes: number;
@@ -54,7 +60,13 @@ export interface RelayPlayResult {
 
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
-const RETRY_MS = 500;
+/**
+ * Asking again for a lost stream: 0.5 s doubling to 3 s, ±30 %, so a ward's devices do not all
+ * ask in the same instant after a hub restart.
+ */
+const RETRY: BackoffOptions = { minMs: 500, maxMs: 3000, jitter: 0.3 };
+/** A stream that answers but sends nothing for this long is asked for again. */
+const FIRST_BYTE_MS = 10_000;
 
 /**
  * ffmpeg arguments that decode a live stream from stdin. `-re` keeps it to real time when the hub
@@ -88,29 +100,52 @@ function outputArgs(output: string): string[] {
   return ['-f', output.slice(0, i), output.slice(i + 1)];
 }
 
-/** Connects to the stream, retrying while the hub says it is not on air yet, until `until`. */
-async function connect(
+/** A stream that answers and sends bytes, its first chunk already read. */
+interface OpenStream {
+  first: Buffer;
+  rest: AsyncIterator<Buffer>;
+  cancel(): void;
+}
+
+/**
+ * Asks the hub for the stream once, and waits for its first bytes: a stream counts as back only
+ * when bytes flow. `final` when asking again cannot help (the hub refuses this device).
+ */
+async function openStream(
   item: ScheduleItem,
   o: RelayPlayOptions,
-  until: number,
   signal: AbortSignal,
-): Promise<{ res: HubResponse } | { error: string }> {
+): Promise<OpenStream | { error: string; final: boolean }> {
   const url = new URL(item.relay!.url, o.access.hubUrl);
-  const now = () => o.clock.now();
-  let last = 'not tried';
-  while (now() < until - END_SLACK_MS && !signal.aborted) {
-    try {
-      const res = await o.access.fetch(url, { headers: { authorization: o.access.authorization }, signal });
-      if (res.ok) return { res };
-      last = `hub answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
-      if (res.status === 404 || res.status === 401 || res.status === 403) return { error: last };
-    } catch (e) {
-      if (signal.aborted) break;
-      last = `cannot reach the stream: ${(e as Error).message}`;
+  try {
+    const res = await o.access.fetch(url, { headers: { authorization: o.access.authorization }, signal });
+    if (!res.ok) {
+      const error = `hub answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
+      return { error, final: res.status === 401 || res.status === 403 };
     }
-    await sleep(o.clock, RETRY_MS, signal).catch(() => undefined);
+    const cancel = () => void res.body.cancel();
+    const rest = res.body[Symbol.asyncIterator]();
+    const firstByteMs = o.firstByteMs ?? FIRST_BYTE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'stalled'>((r) => {
+      timer = setTimeout(() => r('stalled'), firstByteMs);
+      signal.addEventListener('abort', () => r('stalled'), { once: true });
+    });
+    const next = await Promise.race([rest.next(), waited]).finally(() => clearTimeout(timer));
+    if (next === 'stalled' || next.done || signal.aborted) {
+      cancel();
+      return {
+        error:
+          next === 'stalled'
+            ? `no stream data for ${Math.round(firstByteMs / 1000)} s`
+            : 'the hub ended the stream at once',
+        final: false,
+      };
+    }
+    return { first: next.value, rest, cancel };
+  } catch (e) {
+    return { error: `cannot reach the stream: ${(e as Error).message}`, final: false };
   }
-  return { error: last };
 }
 
 export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promise<RelayPlayResult> {
@@ -121,6 +156,7 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     fallbackMs: 0,
     lostAt: null,
     lostReason: null,
+    losses: [],
     fallback: relay.fallback,
     bytes: 0,
     stopped: false,
@@ -134,22 +170,51 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   };
   o.signal.addEventListener('abort', onAbort, { once: true });
   const endTimer = setTimeout(() => end.abort(), Math.max(0, o.endAtDeviceMs - now()));
+  const nearEnd = () => end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS;
+  // While lost: the fallback airs (its own stop), and the loss is open until the stream is back.
+  const lost: { at: number; reason: string; stop: AbortController; fallback: Promise<void> }[] = [];
+  const openLoss = (reason: string) => {
+    if (lost.length || nearEnd()) return;
+    const at = now();
+    result.lostAt ??= at;
+    result.lostReason ??= reason;
+    const stop = new AbortController();
+    end.signal.addEventListener('abort', () => stop.abort(), { once: true });
+    lost.push({ at, reason, stop, fallback: airFallback(o, result, stop.signal) });
+  };
+  /** The stream is back, or the occurrence over: the fallback stops and the loss is counted. */
+  const closeLoss = async () => {
+    const l = lost.pop();
+    if (!l) return;
+    l.stop.abort();
+    await l.fallback;
+    result.losses.push({ at: l.at, ms: Math.max(0, now() - l.at), reason: l.reason });
+  };
   try {
     if (o.signal.aborted) onAbort();
-    // Why the stream was lost; when is the moment its audio stopped (after the decoder played out
-    // what it held), so aired + fallback make up the occurrence.
-    const lost = (why: string) => {
-      if (result.lostReason === null && !end.signal.aborted) result.lostReason = why;
-    };
-    const c = await connect(item, o, o.endAtDeviceMs, end.signal);
-    if ('error' in c) lost(c.error);
-    else await decode(c.res, o, result, end.signal, lost);
-    if (result.lostReason !== null) {
-      if (end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS) result.lostReason = null;
-      else result.lostAt = now();
+    let failures = 0;
+    while (!nearEnd()) {
+      const opened = await openStream(item, o, end.signal);
+      if (end.signal.aborted) {
+        if ('cancel' in opened) opened.cancel();
+        break;
+      }
+      if ('error' in opened) {
+        openLoss(opened.error);
+        if (opened.final) break;
+        await sleep(o.clock, backoffDelay(failures++, RETRY), end.signal).catch(() => undefined);
+        continue;
+      }
+      // Bytes flow: the fallback stops and the stream airs again.
+      failures = 0;
+      await closeLoss();
+      const why = await decode(opened, o, result, end.signal);
+      // The decoder played out what it held: the loss starts now (none at the planned end).
+      if (why !== null) openLoss(why);
     }
     // The rest of the occurrence: the fallback, until the planned end or a stop.
-    if (result.lostAt !== null && !end.signal.aborted) await airFallback(o, result, end.signal);
+    if (lost.length) await lost[0]!.fallback;
+    await closeLoss();
     return result;
   } finally {
     clearTimeout(endTimer);
@@ -157,21 +222,27 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   }
 }
 
+/** Decodes one stretch of the stream; why it was lost, or null when it ran to the planned end or a stop. */
 async function decode(
-  res: HubResponse,
+  stream: OpenStream,
   o: RelayPlayOptions,
   result: RelayPlayResult,
   signal: AbortSignal,
-  lost: (why: string) => void,
-): Promise<void> {
+): Promise<string | null> {
+  let why: string | null = null;
+  const lost = (reason: string) => {
+    if (why === null && !signal.aborted) why = reason;
+  };
   const child = spawnTied(o.ffmpegPath, relayDecodeArgs(o.output), {
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessByStdio<Writable, Readable, Readable>;
   let stderrTail = '';
+  // Each stretch's decoder counts from zero: aired time adds up over the stretches.
+  const base = result.airedMs;
   const progress = (ms: number | null) => {
-    if (ms === null || ms <= result.airedMs) return;
-    result.airedMs = ms;
-    o.onProgress?.(ms);
+    if (ms === null || base + ms <= result.airedMs) return;
+    result.airedMs = base + ms;
+    o.onProgress?.(result.airedMs);
   };
   let buf = '';
   child.stdout.setEncoding('utf8');
@@ -199,7 +270,7 @@ async function decode(
     child.on('close', (code) => resolve(code));
   });
   const stop = () => {
-    void res.body.cancel();
+    stream.cancel();
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   signal.addEventListener('abort', stop, { once: true });
@@ -214,11 +285,13 @@ async function decode(
     }
   }, 250);
   try {
-    for await (const chunk of res.body) {
+    for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
       lastByte = Date.now();
       result.bytes += chunk.length;
       if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
+      const next = await stream.rest.next();
+      chunk = next.done ? null : next.value;
     }
     if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
   } catch (e) {
@@ -231,7 +304,7 @@ async function decode(
   // stops it); a stalled one was stopped above.
   result.exitCode = await closed;
   signal.removeEventListener('abort', stop);
-  if (result.exitCode !== 0 && result.exitCode !== null && !signal.aborted && result.lostReason === null) {
+  if (result.exitCode !== 0 && result.exitCode !== null && !signal.aborted && why === null) {
     const said = stderrTail
       .split(/[\r\n]+/)
       .filter((l) => l.trim() && !/time=/.test(l))
@@ -239,6 +312,7 @@ async function decode(
       .join(' | ');
     lost(`the decoder failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
+  return signal.aborted ? null : why;
 }
 
 async function airFallback(o: RelayPlayOptions, result: RelayPlayResult, signal: AbortSignal): Promise<void> {

@@ -298,7 +298,7 @@ export class SpeakerOutput implements PlaybackOutput {
               result: relayed.airedMs > 0 ? 'partial' : 'failed',
               reasonCode: 'upstream-lost',
               reason: clip(
-                `relay: ${(relayed.airedMs / 1000).toFixed(1)} of ${(item.durationMs / 1000).toFixed(1)} s aired; lost: ${relayed.lostReason}; ${relayed.fallback} aired instead`,
+                `relay: ${(relayed.airedMs / 1000).toFixed(1)} of ${(item.durationMs / 1000).toFixed(1)} s aired; lost${relayed.losses.length > 1 ? ` ${relayed.losses.length} times, first` : ''}: ${relayed.lostReason}; ${relayed.fallback} aired instead`,
                 500,
               ),
             }
@@ -390,6 +390,15 @@ function relayEvidence(r: RelayPlayResult, plannedMs: number, toHubTime: (device
     fallbackSeconds: Math.round(r.fallbackMs) / 1000,
     lostAt: r.lostAt === null ? null : Math.round(toHubTime(r.lostAt)),
     bytes: r.bytes,
+    ...(r.losses.length
+      ? {
+          losses: r.losses.slice(0, 100).map((l) => ({
+            at: Math.round(toHubTime(l.at)),
+            seconds: Math.round(l.ms) / 1000,
+            reason: clip(l.reason, 200),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -215,6 +215,17 @@ export const RelayEvidence = z.object({
   fallbackSeconds: z.number().nonnegative().describe('seconds of fallback audio played (0 for silence)'),
   lostAt: epochMs.nullable().describe('when the stream stopped before the planned end (hub time); null if it did not'),
   bytes: z.number().int().nonnegative().describe('stream bytes received from the hub'),
+  losses: z
+    .array(
+      z.object({
+        at: epochMs.describe('when the stream stopped (hub time)'),
+        seconds: z.number().nonnegative().describe('until it aired again, or until the planned end'),
+        reason: z.string().max(200),
+      }),
+    )
+    .max(100)
+    .optional()
+    .describe('each stretch without the stream, in order; the stream aired again between them (absent: older agents)'),
 });
 /** When the start was released against the plan, and what the device's hub time rested on. */
 export const SyncEvidence = z.object({

@@ -349,6 +349,24 @@ describe('relay (tiếp âm) receipts, against the planned length', () => {
     });
   });
 
+  it('admits a relay lost twice whose stretches add up to its seconds lost, and not one whose stretches exceed them', () => {
+    const twice = (stretches: number[]) => {
+      const r = relayReceipt(480, 120);
+      r.evidence.relay!.losses = stretches.map((seconds, i) => ({
+        at: S + (i + 1) * 200_000,
+        seconds,
+        reason: 'the hub ended the stream before the planned end (upstream lost)',
+      }));
+      return r;
+    };
+    expect(admit(twice([70, 50]), plan, at)).toEqual({ admitted: true });
+    expect(admit(twice([70, 90]), plan, at)).toMatchObject({
+      admitted: false,
+      reason: 'implausible',
+      detail: expect.stringMatching(/lost 120 s but its stretches lost add up to 160\.0 s/),
+    });
+  });
+
   it('rejects relay evidence for an occurrence that is not a relay', () => {
     const r = relayReceipt(180, 0, { actualEnd: S + SPEAKER_MS + 900 });
     expect(admit(r, planned(), S + SPEAKER_MS + 1500)).toMatchObject({

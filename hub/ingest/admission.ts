@@ -133,7 +133,8 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
 
 /**
  * A relay's account (evidence.relay) against its planned length: only a relay item has one, the
- * seconds aired are the seconds played, and aired plus lost fit in the planned length.
+ * seconds aired are the seconds played, aired plus lost fit in the planned length, and the
+ * stretches lost add up to no more than the seconds lost.
  */
 function admitRelay(r: Receipt, item: ScheduleItem): Admission | null {
   const relay = r.evidence.relay;
@@ -146,6 +147,10 @@ function admitRelay(r: Receipt, item: ScheduleItem): Admission | null {
     return reject(
       `relay aired ${relay.secondsAired} s and lost ${relay.secondsLost} s of an occurrence lasting ${sec(item.durationMs)}`,
     );
+  // Each stretch lost (newer agents) is part of the seconds lost: together no more than those.
+  const stretches = (relay.losses ?? []).reduce((a, l) => a + l.seconds, 0);
+  if (stretches > relay.secondsLost + SECONDS_ALLOWANCE_S)
+    return reject(`relay lost ${relay.secondsLost} s but its stretches lost add up to ${stretches.toFixed(1)} s`);
   return null;
 }
 

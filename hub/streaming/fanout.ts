@@ -21,8 +21,8 @@ export interface FanoutStats {
 }
 
 export class StreamFanout {
-  private readonly splitter = new OggPageSplitter();
-  private readonly headers: Buffer[] = [];
+  private splitter = new OggPageSplitter();
+  private headers: Buffer[] = [];
   private headersDone = false;
   private readonly listeners = new Map<string, Writable>();
   private ended = false;
@@ -69,6 +69,18 @@ export class StreamFanout {
     for (const out of this.listeners.values()) out.end();
     this.listeners.clear();
     this.stats.listeners = 0;
+  }
+
+  /**
+   * Opens it again for a new stream from the encoder (the upstream came back after a loss): its own
+   * header pages, new listeners; the counts go on.
+   */
+  restart(): void {
+    this.end();
+    this.splitter = new OggPageSplitter();
+    this.headers = [];
+    this.headersDone = false;
+    this.ended = false;
   }
 
   private send(id: string, out: Writable, bytes: Buffer): void {

@@ -3,7 +3,9 @@
 // device that asks (fanout.ts, GET /streams/<occurrence>). The plan is read again every few seconds
 // and whenever a broadcast changes, so an approval, a cancellation or an edit takes effect.
 // An upstream that fails ends the stream for its listeners; each agent then airs its fallback and
-// says so in its receipt (edge-agent/relay-player.ts).
+// keeps asking for the stream (edge-agent/relay-player.ts). The hub pulls the upstream again with
+// backoff until the occurrence's end; when it comes back the stream resumes (new Ogg headers) and
+// the agents go back to it. Each loss is kept (losses) for the record.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -22,6 +24,16 @@ export const PREROLL_MS = 6000;
 export const TAIL_MS = 1500;
 /** How long an occurrence's record (state, why it ended) stays after its end. */
 const KEEP_MS = 10 * 60_000;
+/** Pulling a lost upstream again: after 1 s, doubling to 5 s, while the occurrence lasts. */
+export const RETRY_MIN_MS = 1000;
+export const RETRY_MAX_MS = 5000;
+
+/** One stretch without the upstream: when it was lost, when the pull flowed again (null: not again), why. */
+export interface RelayLoss {
+  at: number;
+  resumedAt: number | null;
+  error: string;
+}
 
 export type RelayState = 'waiting' | 'live' | 'lost' | 'ended' | 'cancelled';
 
@@ -32,10 +44,12 @@ export interface RelayOccurrence {
   startAt: number;
   endAt: number;
   state: RelayState;
-  /** when the upstream ended or failed before the end (hub time) */
+  /** when the upstream first ended or failed before the end (hub time) */
   lostAt: number | null;
   /** what ffmpeg said last when it ended early */
   error: string | null;
+  /** every loss of the upstream, in order */
+  losses: RelayLoss[];
   stats: FanoutStats;
 }
 
@@ -54,6 +68,9 @@ interface Session {
   child: ChildProcessByStdio<null, Readable, Readable> | null;
   startTimer: NodeJS.Timeout | null;
   endTimer: NodeJS.Timeout | null;
+  retryTimer: NodeJS.Timeout | null;
+  /** pulls that failed in a row (the backoff's step) */
+  failures: number;
   stderrTail: string;
 }
 
@@ -96,7 +113,8 @@ export class RelayStreams {
     }
     for (const [occ, { b, startAt }] of due) if (!this.sessions.has(occ)) this.schedule(occ, b, startAt);
     for (const [occ, s] of this.sessions) {
-      const gone = !due.has(occ) && (s.info.state === 'waiting' || s.info.state === 'live');
+      const on = s.info.state === 'waiting' || s.info.state === 'live' || s.info.state === 'lost';
+      const gone = !due.has(occ) && on;
       if (gone && s.info.endAt > now) this.finish(s, 'cancelled');
       if (s.info.endAt + KEEP_MS < now) this.sessions.delete(occ);
     }
@@ -149,12 +167,15 @@ export class RelayStreams {
         state: 'waiting',
         lostAt: null,
         error: null,
+        losses: [],
         stats: { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 },
       },
       fanout: new StreamFanout(),
       child: null,
       startTimer: null,
       endTimer: null,
+      retryTimer: null,
+      failures: 0,
       stderrTail: '',
     };
     s.info.stats = s.fanout.stats;
@@ -165,8 +186,11 @@ export class RelayStreams {
   }
 
   private open(s: Session): void {
-    if (s.info.state !== 'waiting') return;
+    if (s.info.state !== 'waiting' && s.info.state !== 'lost') return;
     const { log } = this.deps;
+    const again = s.info.state === 'lost';
+    if (again) s.fanout.restart();
+    s.stderrTail = '';
     const args = relayFfmpegArgs({ url: s.info.url, targetLufs: this.deps.targetLufs });
     const child = spawnTied(this.deps.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
       null,
@@ -175,13 +199,22 @@ export class RelayStreams {
     >;
     s.child = child;
     s.info.state = 'live';
-    log.info({ occurrenceId: s.info.occurrenceId, url: s.info.url }, 'relay: pulling the upstream');
-    child.stdout.on('data', (chunk: Buffer) => s.fanout.write(chunk));
+    log.info({ occurrenceId: s.info.occurrenceId, url: s.info.url, again }, 'relay: pulling the upstream');
+    child.stdout.on('data', (chunk: Buffer) => {
+      // Bytes again after a loss: the upstream is back.
+      const loss = s.info.losses.at(-1);
+      if (loss && loss.resumedAt === null && s.child === child) {
+        loss.resumedAt = this.now();
+        s.failures = 0;
+        log.info({ occurrenceId: s.info.occurrenceId }, 'relay: upstream back');
+      }
+      s.fanout.write(chunk);
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (t: string) => (s.stderrTail = (s.stderrTail + t).slice(-2000)));
     child.on('error', (e) => this.lost(s, `cannot run ffmpeg (${this.deps.ffmpegPath}): ${e.message}`));
     child.on('close', (code, signal) => {
-      if (s.info.state !== 'live') return;
+      if (s.info.state !== 'live' || s.child !== child) return;
       const said = s.stderrTail
         .split(/[\r\n]+/)
         .map((l) => l.trim())
@@ -192,25 +225,45 @@ export class RelayStreams {
     });
   }
 
-  /** The upstream ended or failed before the planned end. */
+  /**
+   * The upstream ended or failed before the planned end: the listeners' streams end (they air their
+   * fallback), and the pull is tried again with backoff while the occurrence lasts.
+   */
   private lost(s: Session, error: string): void {
     if (s.info.state !== 'live') return;
+    const now = this.now();
     s.info.state = 'lost';
-    s.info.lostAt = this.now();
+    s.info.lostAt ??= now;
     s.info.error = error;
-    this.deps.log.warn({ occurrenceId: s.info.occurrenceId, error }, 'relay: upstream lost');
-    this.close(s);
+    // A retry that failed again before any byte belongs to the loss still open.
+    const open = s.info.losses.at(-1);
+    if (open && open.resumedAt === null) open.error = error;
+    else s.info.losses.push({ at: now, resumedAt: null, error });
+    this.deps.log.warn({ occurrenceId: s.info.occurrenceId, error, failures: s.failures }, 'relay: upstream lost');
+    s.fanout.end();
+    const child = s.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** s.failures++);
+    if (now + wait >= s.info.endAt) return;
+    s.retryTimer = setTimeout(() => {
+      s.retryTimer = null;
+      this.open(s);
+    }, wait);
   }
 
   private finish(s: Session, state: 'ended' | 'cancelled'): void {
-    if (s.info.state === 'waiting' || s.info.state === 'live') s.info.state = state;
+    // An upstream lost and not back by the end stays 'lost' (a retry may be connecting).
+    const unresolved = s.info.losses.at(-1)?.resumedAt === null;
+    if (s.info.state === 'waiting' || s.info.state === 'live' || s.info.state === 'lost')
+      s.info.state = state === 'ended' && unresolved ? 'lost' : state;
     this.close(s);
   }
 
   private close(s: Session): void {
     if (s.startTimer) clearTimeout(s.startTimer);
     if (s.endTimer) clearTimeout(s.endTimer);
-    s.startTimer = s.endTimer = null;
+    if (s.retryTimer) clearTimeout(s.retryTimer);
+    s.startTimer = s.endTimer = s.retryTimer = null;
     s.fanout.end();
     const child = s.child;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

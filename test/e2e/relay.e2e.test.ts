@@ -2,7 +2,9 @@
 // upstream; the hub pulls it once per occurrence (ffmpeg: loudnorm, Opus 24 kb/s mono) and two real
 // agent processes play the hub's stream. Then the feeder is killed mid-relay: the hub's stream
 // ends, the agents air the fallback (the station ident) and their receipts, admitted, say how many
-// seconds aired, how many were lost, and why.
+// seconds aired, how many were lost, and why. Then the upstream comes back within the
+// occurrence (the feeder restarted; the hub restarted): the hub pulls it again, the agents go back
+// to the stream, and the receipts show two stretches aired with the loss between.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,8 @@ import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
+import type { HubJson } from '../helpers/api-types.ts';
+import { freePort } from '../helpers/ports.ts';
 import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
 
 const ffmpeg = resolveFfmpeg().path;
@@ -24,6 +28,9 @@ let ice: Icecast;
 let t: TestHub;
 let w: World;
 let tmp: string;
+let ports: { httpPort: number; mqttPort: number };
+/** the station ident uploaded by the second test, aired by the later ones while lost */
+let identId: number;
 const agents: AgentProcess[] = [];
 const feeders: Feeder[] = [];
 
@@ -32,7 +39,9 @@ beforeAll(async () => {
     throw new Error(`${ICECAST} is missing: install the Debian package icecast2 (node test/peers/setup-peers.mjs)`);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-relay-e2e-'));
   ice = await startIcecast();
-  t = await startTestHub();
+  // Fixed ports: the last test restarts the hub on the same folder, and the agents find it again.
+  ports = { httpPort: await freePort(), mqttPort: await freePort() };
+  t = await startTestHub(ports);
   w = await seedWorld(
     t,
     DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
@@ -60,10 +69,10 @@ afterAll(async () => {
 
 const startsAt = () => new Date(Date.now() + LEAD_MS).toISOString();
 
-async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}) {
+async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}, seconds = RELAY_S) {
   const b = await w.official.post('/api/v1/broadcasts', {
     title,
-    relay: { url: ice.mountUrl(mount), seconds: RELAY_S, ...relay },
+    relay: { url: ice.mountUrl(mount), seconds, ...relay },
     targets: { areas: [HA_DINH], devices: [] },
     startsAt: startsAt(),
   });
@@ -141,6 +150,7 @@ describe('a relay (tiếp âm) from a local Icecast2', () => {
       'ident processed',
     );
     expect(ident.status, ident.error).toBe('ready');
+    identId = ident.id;
 
     const feeder = feedTone(ffmpeg, ice, 'cut.mp3', 660);
     feeders.push(feeder);
@@ -171,5 +181,86 @@ describe('a relay (tiếp âm) from a local Icecast2', () => {
     const [occ] = await hubOccurrences(b.id);
     expect(occ).toMatchObject({ state: 'lost' });
     expect(occ!.error).toMatch(/upstream ended/);
+  }, 120_000);
+
+  /** Waits until `ms` after the occurrence's start. */
+  const at = (start: number, ms: number) => new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
+  const LONG_S = 24;
+
+  /**
+   * A receipt of a relay lost once and back: partial for upstream-lost, one stretch lost from
+   * `lostAfterMs`, and more aired than the first stretch (the stream aired again after the loss).
+   */
+  function expectLostAndBack(d: HubJson, start: number, lostAfterMs: number, lostBeforeMs: number) {
+    expect(d.state, account(d)).toBe('partial');
+    expect(d.reasonCode).toBe('upstream-lost');
+    const relay = d.evidence.relay;
+    expect(relay.losses, account(d)).toHaveLength(1);
+    const [loss] = relay.losses;
+    expect(loss.at, account(d)).toBeGreaterThan(start + lostAfterMs);
+    expect(loss.at, account(d)).toBeLessThan(start + lostBeforeMs);
+    expect(relay.lostAt).toBe(loss.at);
+    // back before the end, with time to air a second stretch
+    expect(loss.at + loss.seconds * 1000, account(d)).toBeLessThan(start + (LONG_S - 3) * 1000);
+    const firstStretch = (loss.at - start) / 1000;
+    expect(relay.secondsAired, account(d)).toBeGreaterThan(firstStretch + 2);
+    expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(LONG_S, 0);
+    expect(loss.seconds).toBeLessThanOrEqual(relay.secondsLost + 0.5);
+    expect(d.secondsPlayed).toBeCloseTo(relay.secondsAired, 1);
+  }
+
+  it('upstream back within the occurrence: the hub pulls it again and the agents go back to it', async () => {
+    const feeder = feedTone(ffmpeg, ice, 'back.mp3', 550);
+    feeders.push(feeder);
+    await waitForMount(ice.mountUrl('back.mp3'));
+    const b = await scheduleRelay(
+      'Tiếp âm (nguồn trở lại)',
+      'back.mp3',
+      { fallback: 'ident', identMediaId: identId },
+      LONG_S,
+    );
+    const start = Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt);
+    // The source dies 4 s in and is back 4 s later (the hub tries again after 1, 2, 4 s).
+    await at(start, 4000);
+    await feeder.kill();
+    await at(start, 8000);
+    feeders.push(feedTone(ffmpeg, ice, 'back.mp3', 550));
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      expectLostAndBack(d, start, 3000, 9000);
+      // the ident aired while lost
+      expect(d.evidence.relay.fallback).toBe('ident');
+      expect(d.evidence.relay.fallbackSeconds, account(d)).toBeGreaterThan(1);
+    }
+    const [occ] = await hubOccurrences(b.id);
+    expect(occ).toMatchObject({ state: 'ended' });
+    expect(occ!.losses).toHaveLength(1);
+    expect(occ!.losses[0]!.resumedAt).toBeGreaterThan(start + 8000);
+    expect(occ!.stats.joined).toBeGreaterThanOrEqual(4); // each device joined twice
+  }, 120_000);
+
+  it('hub restarted mid-relay: it pulls the upstream again and the agents go back to its stream', async () => {
+    const feeder = feedTone(ffmpeg, ice, 'restart.mp3', 770);
+    feeders.push(feeder);
+    await waitForMount(ice.mountUrl('restart.mp3'));
+    const b = await scheduleRelay('Tiếp âm (hub khởi động lại)', 'restart.mp3', { fallback: 'silence' }, LONG_S);
+    const start = Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt);
+    await at(start, 4000);
+    await t.stop(true);
+    await at(start, 6000);
+    t = await startTestHub(ports, t.dir);
+
+    const done = await waitForResults(t.admin, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      expectLostAndBack(d, start, 3000, 6000);
+      expect(d.evidence.relay).toMatchObject({ fallback: 'silence', fallbackSeconds: 0 });
+    }
+    // the restarted hub knows the occurrence from its start again and pulled it once more
+    const occ = t.hub.ctx.relays.list().filter((o) => o.broadcastId === b.id);
+    expect(occ).toHaveLength(1);
+    expect(occ[0]!.stats.joined).toBe(2);
   }, 120_000);
 });
