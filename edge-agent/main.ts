@@ -175,6 +175,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
           fetch: trust.fetch,
           authorization: `Basic ${Buffer.from(`${identity.mqttUsername}:${identity.mqttPassword}`).toString('base64')}`,
         },
+        lastAired: { get: () => store.lastAiredMedia(), set: (ref) => store.saveLastAiredMedia(ref) },
       });
     } else {
       output = new LedOutput({ board: hw.ledBoard!, log: log.child({ part: 'led' }), clock });

@@ -43,6 +43,8 @@ export interface SpeakerOutputDeps {
   sampleEveryMs?: number;
   /** how to reach the hub's relay streams (tiếp âm); without it a relay item fails */
   relayStreams?: RelayStreamAccess;
+  /** where the last bulletin aired in full is kept (the agent's store), so it outlives a restart */
+  lastAired?: { get(): MediaRef | null; set(ref: MediaRef): void };
 }
 
 /**
@@ -138,10 +140,12 @@ function shortError(e: unknown): string {
 
 export class SpeakerOutput implements PlaybackOutput {
   readonly kind = 'speaker' as const;
-  /** the last file aired in full: a relay's 'last-bulletin' fallback */
-  private lastAired: MediaRef | null = null;
+  /** the last file aired in full: a relay's 'last-bulletin' fallback (kept in deps.lastAired too) */
+  private lastAired: MediaRef | null;
 
-  constructor(private readonly deps: SpeakerOutputDeps) {}
+  constructor(private readonly deps: SpeakerOutputDeps) {
+    this.lastAired = deps.lastAired?.get() ?? null;
+  }
 
   /** Warm-up plus time for the amplifier's commands and ffmpeg's start-up, so neither delays the audio. */
   get leadTimeMs(): number {
@@ -361,7 +365,14 @@ export class SpeakerOutput implements PlaybackOutput {
           reason: `ffmpeg decoded only ${(r.decodedMs / 1000).toFixed(1)} of ${(lengthMs / 1000).toFixed(1)} s`,
         };
       }
-      if (media) this.lastAired = media;
+      if (media) {
+        this.lastAired = media;
+        try {
+          this.deps.lastAired?.set(media);
+        } catch (e) {
+          log.warn({ err: (e as Error).message }, 'could not keep the last bulletin aired');
+        }
+      }
       const errs = readErrors(sampler);
       return { ...outcome, result: 'played', ...(errs ? { reason: clip(`played${errs}`, 500) } : {}) };
     } finally {

@@ -61,6 +61,25 @@ describe('agent store', () => {
     expect(again.nextSession()).toBe(3);
   });
 
+  it('keeps the last bulletin aired across reopening, and a damaged entry reads as none', () => {
+    const { store, dir } = open();
+    expect(store.lastAiredMedia()).toBeNull();
+    const ref = {
+      sha256: 'a'.repeat(64),
+      url: `/media/${'a'.repeat(64)}.opus`,
+      bytes: 4096,
+      format: 'opus' as const,
+      durationMs: 3000,
+    };
+    store.saveLastAiredMedia(ref);
+    store.close();
+    const again = AgentStore.open(dir, { clock: systemClock });
+    cleanups.push(() => again.close());
+    expect(again.lastAiredMedia()).toEqual(ref);
+    again.db.prepare("UPDATE kv SET value = '{not json' WHERE key = 'last_aired_media'").run();
+    expect(again.lastAiredMedia()).toBeNull();
+  });
+
   it('accepts exactly one receipt per occurrence and keeps it in the outbox until acked', () => {
     const { store } = open();
     const now = Date.now();

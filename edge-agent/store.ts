@@ -13,7 +13,7 @@
 // measures what FULL costs per receipt.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { DAY_MS as DAY, type ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
+import { DAY_MS as DAY, MediaRef, type ScheduleItem, type Clock, type Receipt } from '../protocol/index.ts';
 
 /** Results of occurrences are remembered this long so an old manifest never makes one play twice. */
 const RESULT_RETENTION_MS = 14 * DAY;
@@ -234,6 +234,23 @@ export class AgentStore {
 
   saveClockOffset(offsetMs: number): void {
     this.setKv('clock_offset_ms', String(offsetMs));
+  }
+
+  /** The last bulletin this device aired in full: a relay's 'last-bulletin' fallback, across restarts. */
+  lastAiredMedia(): MediaRef | null {
+    const v = this.getKv('last_aired_media');
+    if (v === undefined) return null;
+    // Written by saveLastAiredMedia; anything else (a hand-edited file) is no fallback rather than a crash.
+    try {
+      const parsed = MediaRef.safeParse(JSON.parse(v));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveLastAiredMedia(ref: MediaRef): void {
+    this.setKv('last_aired_media', JSON.stringify(ref));
   }
 
   // ---- schedule ----
