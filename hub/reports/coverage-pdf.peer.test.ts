@@ -99,6 +99,24 @@ beforeAll(async () => {
     fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1, rejected: 5 }),
     '2026-10',
   );
+  // A week with a daily 30-minute relay on two loudspeakers: one aired it all, one lost part of two.
+  const week = fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1 });
+  const relayDevice = (deviceName: string, secondsAired: number) => ({
+    deviceId: deviceName,
+    deviceName,
+    areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+    occurrences: 7,
+    secondsAired,
+    secondsLost: 7 * 1800 - secondsAired,
+  });
+  const byDevice = [relayDevice('Cụm loa Hạ Đình 01', 12_600), relayDevice('Cụm loa Hạ Đình 02', 10_844.5)];
+  week.relay = {
+    occurrences: 14,
+    secondsAired: 23_444.5,
+    secondsLost: 1755.5,
+    byDevice,
+  };
+  await make('relays', week, '2026-10');
   await make(
     'year',
     fixtureReport({ from: '2026-01-01T00:00', to: '2027-01-01T00:00', wards: 8, devicesPerWard: 3 }),
@@ -204,6 +222,37 @@ describe('coverage PDF, read with poppler', () => {
     const empty = text('empty');
     expect(empty).toContain('Không có lịch phát nào trong kỳ này. / Nothing was scheduled in this period.');
     expect(empty).toMatch(/Kế hoạch \/ Scheduled\s+0\b/);
+  });
+
+  it("gives the relays' seconds aired and lost per device, with a total, only when the period has relays", () => {
+    const all = text('relays');
+    expect(all).toContain('Tiếp âm / Relays: seconds aired and lost per device');
+    const lines = all.split('\n');
+    const header = lines.find((l) => l.includes('Thiết bị · khu vực')) ?? '';
+    const at = ['Thiết bị · khu vực', 'Lần tiếp âm', 'Giây đã phát', 'Giây bị mất', 'Tỉ lệ đã phát'].map((h) =>
+      header.indexOf(h),
+    );
+    expect(
+      at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1]!)),
+      `the relay header in order: "${header}"`,
+    ).toBe(true);
+    const row = (label: string) => {
+      const l = lines.find((x) => x.trimStart().startsWith(label));
+      expect(l, `a relay row for ${label}`).toBeDefined();
+      return numbers(l!.slice(l!.indexOf(label) + label.length));
+    };
+    // occurrences, seconds aired, seconds lost (decimal comma, thousands dots), share aired
+    expect(row('Cụm loa Hạ Đình 01')).toEqual(['7', '12.600', '0', '100,0%']);
+    expect(row('Cụm loa Hạ Đình 02')).toEqual(['7', '10.844,5', '1.755,5', '86,0%']);
+    // the ward table's total row comes first; the relay total is the last "Tổng / Total"
+    const totals = lines.filter((l) => l.trimStart().startsWith('Tổng / Total'));
+    expect(numbers(totals.at(-1)!.slice(totals.at(-1)!.indexOf('Total') + 5))).toEqual([
+      '14',
+      '23.444,5',
+      '1.755,5',
+      '93,0%',
+    ]);
+    expect(text('month')).not.toContain('Tiếp âm');
   });
 
   it('lists the rejected claims apart, with what the device claimed and why the hub refused it', () => {

@@ -4,7 +4,7 @@
 //
 // Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.peer.test.ts): the header,
 // the totals, a bar per ward, a table per ward whose counts add up to the plan (with a total row),
-// the reasons things did not play counted over the whole period, then the occurrences that did not
+// the relays' seconds aired and lost per device (when the period has relays), the reasons things did not play counted over the whole period, then the occurrences that did not
 // play in full, one row each, then the rejected claims (signed receipts not counted). Tables repeat their header on every page; numbers are right-aligned;
 // every page carries the area, the period and "Trang n/N". Times are Vietnam time (UTC+7).
 import { createRequire } from 'node:module';
@@ -54,6 +54,8 @@ const FOOTER_GAP = 14; // the footer sits this far below the bottom margin, 11 m
 
 const num = new Intl.NumberFormat('vi-VN');
 const n = (v: number) => num.format(v);
+/** Seconds with at most one decimal, the Vietnamese way ("1.200,5"). */
+const secs = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 /** The played rate over the occurrences due: those still pending are not counted as not played. */
 const pct = (a: number, b: number) =>
   b ? `${(Math.floor((1000 * a) / b) / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1 })}%` : '—';
@@ -352,6 +354,38 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
       pct(c.played, c.scheduled - c.pending),
     ];
     table(cols, [...areas.map((a) => line(a.areaName, a)), line('Tổng / Total', t)], { size: 8.5, totalRow: true });
+  }
+
+  // Relays (tiếp âm): seconds of the upstream aired and lost on each device, from admitted receipts
+  // (a due relay never confirmed lost its length). Only when the period has relays.
+  const relay = report.relay;
+  if (relay.occurrences > 0) {
+    heading('Tiếp âm', 'Relays: seconds aired and lost per device');
+    const relayLine = (name: string, r: { occurrences: number; secondsAired: number; secondsLost: number }) => [
+      name,
+      n(r.occurrences),
+      secs.format(r.secondsAired),
+      secs.format(r.secondsLost),
+      pct(r.secondsAired, r.secondsAired + r.secondsLost),
+    ];
+    table(
+      [
+        { vi: 'Thiết bị · khu vực', en: 'Device · area', w: width - 60 - 3 * 76 },
+        { vi: 'Lần tiếp âm', en: 'Relays', w: 60, right: true },
+        { vi: 'Giây đã phát', en: 'Seconds aired', w: 76, right: true },
+        { vi: 'Giây bị mất', en: 'Seconds lost', w: 76, right: true },
+        { vi: 'Tỉ lệ đã phát', en: 'Aired', w: 76, right: true },
+      ],
+      [
+        ...relay.byDevice.slice(0, PDF_MAX_ROWS).map((d) => relayLine(`${d.deviceName}\n${d.areaPath}`, d)),
+        relayLine('Tổng / Total', relay),
+      ],
+      { size: 8, totalRow: true },
+    );
+    if (relay.byDevice.length > PDF_MAX_ROWS)
+      note(
+        `Chỉ in ${n(PDF_MAX_ROWS)} thiết bị đầu; tổng tính trên mọi thiết bị, từng lần có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} devices are printed; the total counts them all, each occurrence is in the CSV export.`,
+      );
   }
 
   // Why things did not play, over the whole period.

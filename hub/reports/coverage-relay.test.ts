@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.ts';
 import { occurrenceId } from '../broadcasts/recurrence.ts';
 import { VN_OFFSET_MS } from '../time.ts';
-import { coverageRows, coverageScope, coverageSummary, type CoverageRow } from './coverage.ts';
+import { coverageRows, coverageScope, coverageSummary, writeCoverageCsv, type CoverageRow } from './coverage.ts';
 import { DAY_MS as DAY } from '../../protocol/index.ts';
 
 const FROM = Date.UTC(2026, 11, 30) - VN_OFFSET_MS; // 30/12/2026 00:00 in Vietnam: the relays run over the year's end
@@ -132,5 +132,37 @@ describe('relays in the coverage report', () => {
     expect(of(1, 'loa-2')).toMatchObject({ result: 'failed', relay: { secondsAired: 0, secondsLost: 1800 } });
     expect(of(2, 'loa-1')).toMatchObject({ result: 'pending', relay: { secondsAired: 0, secondsLost: 0 } });
     expect(rows).toHaveLength(9);
+  });
+
+  it("gives a relay's seconds aired and lost in the CSV's last two columns, from admitted receipts only", async () => {
+    let text = '';
+    const sink = {
+      write(c: string) {
+        text += c;
+        return true;
+      },
+      once: () => undefined,
+    };
+    await writeCoverageCsv(db, scope(), sink, 'codes');
+    const [head, ...lines] = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const cols = head!.split(',');
+    // cells split on commas outside quotes (a reason may hold commas)
+    const cell = (line: string, col: string) =>
+      line.match(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)![cols.indexOf(col)]!.replace(/,$/, '');
+    const line = (day: number, device: string, result: string) =>
+      lines.find(
+        (l) => l.includes(`,${device},`) && l.includes(occurrenceId('b-vov1', at5(day))) && l.includes(`,${result},`),
+      )!;
+    const partial = line(0, 'loa-2', 'partial');
+    expect([cell(partial, 'relaySecondsAired'), cell(partial, 'relaySecondsLost')]).toEqual(['1200.5', '599.5']);
+    // loa-3's claim of the first relay was rejected: its row lost the whole length, the claim's line counts nothing
+    const missed = line(0, 'loa-3', 'missed');
+    expect([cell(missed, 'relaySecondsAired'), cell(missed, 'relaySecondsLost')]).toEqual(['0', '1800']);
+    const rejected = line(0, 'loa-3', 'rejected');
+    expect([cell(rejected, 'relaySecondsAired'), cell(rejected, 'relaySecondsLost')]).toEqual(['', '']);
+    expect(cols.slice(-2)).toEqual(['relaySecondsAired', 'relaySecondsLost']);
   });
 });

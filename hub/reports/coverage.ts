@@ -596,8 +596,10 @@ export function rejectedClaims(
   return { claims, next: recs.length === limit ? encodeCursor([last.received_at, last.receipt_id]) : null };
 }
 
-// The last columns describe rejected claims: their rows have result 'rejected' and 0 seconds
-// played, the claim in claimedResult / claimedSecondsPlayed, so summing "played" is not fooled.
+// The columns from claimedResult to receivedAt describe rejected claims: their rows have result
+// 'rejected' and 0 seconds played, the claim in claimedResult / claimedSecondsPlayed, so summing
+// "played" is not fooled. The last two give a relay's seconds aired and lost (row.relay, from the
+// admitted receipt only; empty for anything else), appended so the earlier columns keep their places.
 const CSV_COLUMNS = [
   'areaName',
   'areaPath',
@@ -619,6 +621,8 @@ const CSV_COLUMNS = [
   'rejection',
   'rejectionDetail',
   'receivedAt',
+  'relaySecondsAired',
+  'relaySecondsLost',
 ] as const;
 
 function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unknown> {
@@ -643,7 +647,14 @@ function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unkno
     rejection: c.rejection,
     rejectionDetail: c.rejectionDetail,
     receivedAt: c.receivedAt,
+    relaySecondsAired: null,
+    relaySecondsLost: null,
   };
+}
+
+/** A row's cells: its fields, and a relay's seconds aired and lost in columns of their own. */
+function rowRecord(r: CoverageRow): Record<string, unknown> {
+  return { ...r, relaySecondsAired: r.relay?.secondsAired ?? null, relaySecondsLost: r.relay?.secondsLost ?? null };
 }
 
 /**
@@ -676,7 +687,7 @@ const csvSeconds = (v: unknown, lang: ReportLang) => {
 function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rec };
   for (const k of ['scheduledStart', 'actualStart', 'actualEnd', 'receivedAt']) out[k] = csvTime(rec[k], lang);
-  for (const k of ['secondsPlayed', 'claimedSecondsPlayed'])
+  for (const k of ['secondsPlayed', 'claimedSecondsPlayed', 'relaySecondsAired', 'relaySecondsLost'])
     out[k] = rec[k] === undefined || rec[k] === null ? '' : csvSeconds(rec[k], lang);
   out.result = wordOf(RESULT_WORDS, rec.result as string, lang);
   out.claimedResult = wordOf(RESULT_WORDS, rec.claimedResult as string, lang);
@@ -695,7 +706,7 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
 export const csvHeader = (lang: ReportLang | 'codes') =>
   `${CSV_COLUMNS.map((c) => (lang === 'codes' ? c : csvCell(CSV_HEADER_WORDS[c][lang]))).join(',')}\r\n`;
 export function csvLine(rec: CoverageRow | RejectedClaim, lang: ReportLang | 'codes'): string {
-  const fields = ('receiptId' in rec ? csvRecord(rec) : rec) as unknown as Record<string, unknown>;
+  const fields = 'receiptId' in rec ? csvRecord(rec) : rowRecord(rec);
   const r = lang === 'codes' ? fields : forPeople(fields, lang);
   return `${CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`;
 }

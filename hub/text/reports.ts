@@ -74,6 +74,8 @@ export const CSV_HEADER_WORDS: Words = {
   rejection: { vi: 'Lý do không tính', en: 'Why not counted' },
   rejectionDetail: { vi: 'Chi tiết kỹ thuật', en: 'Technical detail' },
   receivedAt: { vi: 'Nhận lúc', en: 'Received' },
+  relaySecondsAired: { vi: 'Giây tiếp âm đã phát', en: 'Relay seconds aired' },
+  relaySecondsLost: { vi: 'Giây tiếp âm bị mất', en: 'Relay seconds lost' },
 };
 /** A word of one of the tables above in `lang`, or the code itself when the table lacks it. */
 export const wordOf = (table: Words, code: string | null | undefined, lang: ReportLang): string =>
