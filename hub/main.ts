@@ -167,6 +167,8 @@ export async function startHub(
     counters: metrics.ingest,
     events,
     onBirth: dispatcher.onDeviceBirth,
+    // What a device can play decides what its manifest holds (plan.ts, capabilities).
+    onCapabilities: (deviceId) => void dispatcher.refresh([deviceId]),
     clock,
   });
   // Every broker session starts from nothing known: nobody is online until they speak in it, every

@@ -72,7 +72,11 @@ export const DeviceOccurrence = z.object({
   online: z.boolean(),
   occurrenceId: z.string(),
   scheduledStart: vnTime,
-  state: z.string().describe('a receipt result, scheduled, awaiting-confirmation, or the broadcast status'),
+  state: z
+    .string()
+    .describe(
+      'a receipt result, scheduled, awaiting-confirmation, not-capable (sent nothing: its agent lacks the capability), or the broadcast status',
+    ),
   actualStart: vnTime,
   actualEnd: vnTime,
   secondsPlayed: z.number().nullable(),

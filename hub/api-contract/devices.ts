@@ -15,6 +15,10 @@ export const Device = z.object({
   session: z.number().int(),
   lastSeen: z.string().nullable(),
   agentVersion: z.string().nullable(),
+  capabilities: z
+    .array(z.string())
+    .nullable()
+    .describe('what its agent announced it can do in its last birth (e.g. "relay"); null until it has'),
   telemetry: Telemetry.nullable(),
   display: LedDisplay.nullable().describe("an LED board's display as its agent last reported it; null until it has"),
   manifestVersion: z.number().int(),

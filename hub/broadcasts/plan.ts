@@ -60,6 +60,15 @@ export function itemFor(
 }
 
 /**
+ * What a device of this kind must have announced (its agent's birth, `capabilities`) to be sent an
+ * item of this broadcast: an agent older than relays refuses a manifest holding one, whole. Null when
+ * any agent plays it. (Live items will name theirs here too.)
+ */
+export function capabilityNeeded(b: Broadcast, kind: DeviceKind): string | null {
+  return kind === 'speaker' && b.relay ? 'relay' : null;
+}
+
+/**
  * What a broadcast owes: an approved one, everything it plans; one approved and later cancelled
  * (or superseded by an approved edit), what started before the cancellation; one withdrawn or
  * rejected before approval, nothing. The coverage report and receipt admission both ask this.
@@ -85,6 +94,11 @@ export interface PlanShape {
     kind: DeviceKind;
     durationMs: number;
     retiredAt: number | null;
+    /**
+     * The capability the device lacks for this broadcast (it announced others, not this one): it is
+     * sent nothing of it, and the reports show it as not capable rather than silently absent.
+     */
+    notCapable: string | null;
   }>;
   excluded: Set<string>;
 }
@@ -99,6 +113,8 @@ export interface PlanCache {
   targets: Map<string, { list: string[]; set: Set<string> }>;
   starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
   kinds?: Map<string, DeviceKind>;
+  /** what each device announced it can do (null: nothing announced yet), read when a broadcast needs it */
+  capabilities?: Map<string, string[] | null>;
   /** the exclusions of the broadcasts in `excludedFor` */
   excluded: Set<string>;
   excludedFor: Set<string>;
@@ -147,6 +163,25 @@ export function planShape(
   }
   const kinds = cache.kinds;
   const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
+  const capabilitiesOf = (id: string): string[] | null => {
+    if (!cache.capabilities && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
+      const rows = db.prepare('SELECT id, capabilities FROM devices').all() as Array<{
+        id: string;
+        capabilities: string | null;
+      }>;
+      cache.capabilities = new Map(
+        rows.map((r) => [r.id, r.capabilities ? (JSON.parse(r.capabilities) as string[]) : null]),
+      );
+    }
+    return cache.capabilities ? (cache.capabilities.get(id) ?? null) : (getDevice(db, id)?.capabilities ?? null);
+  };
+  // A device that never announced (before its first birth since the upgrade) is not refused: every
+  // agent announces at each connection, and the hub plans its manifest again when that changes.
+  const lacks = (id: string, needed: string | null) => {
+    if (needed === null) return null;
+    const caps = capabilitiesOf(id);
+    return caps !== null && !caps.includes(needed) ? needed : null;
+  };
   const targetsOf = (b: Broadcast) => {
     let t = cache.targets.get(b.id);
     if (!t) {
@@ -172,7 +207,14 @@ export function planShape(
       if (!kind) continue;
       const durationMs = durationFor(kind);
       if (durationMs === null) continue;
-      shape.targets.push({ broadcastId: b.id, deviceId, kind, durationMs, retiredAt: retiredAt.get(deviceId) ?? null });
+      shape.targets.push({
+        broadcastId: b.id,
+        deviceId,
+        kind,
+        durationMs,
+        retiredAt: retiredAt.get(deviceId) ?? null,
+        notCapable: lacks(deviceId, capabilityNeeded(b, kind)),
+      });
       reaches = true;
     }
     if (reaches)
@@ -214,6 +256,7 @@ export function planOccurrences(
   const shape = planShape(db, broadcasts, from, to, onlyDevices, pendingDecisionsOf, cache);
   const byId = new Map(broadcasts.map((b) => [b.id, b]));
   for (const t of shape.targets) {
+    if (t.notCapable !== null) continue; // the device could not take it: nothing is sent
     const b = byId.get(t.broadcastId)!;
     const { starts, media } = startsOf(db, b, from, to, cache);
     for (const s of starts) {

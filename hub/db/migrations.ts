@@ -259,4 +259,11 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE broadcasts ADD COLUMN relay TEXT;
   `,
+  // 14 (relayfix, issue 11.1): what each agent announced it can do in its last live birth (JSON array
+  // of strings, e.g. ["audio","opus","relay"]); NULL until it has. The plan leaves a relay out of
+  // the manifest of a device that announced capabilities without "relay" (an agent older than relays
+  // refuses such a manifest whole), and the reports say why.
+  `
+  ALTER TABLE devices ADD COLUMN capabilities TEXT;
+  `,
 ];

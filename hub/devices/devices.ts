@@ -30,6 +30,8 @@ export interface Device {
   session: number;
   lastSeen: string | null;
   agentVersion: string | null;
+  /** What its agent announced it can do in its last birth (e.g. "relay"); null until it has. */
+  capabilities: string[] | null;
   telemetry: Telemetry | null;
   /** An LED board's display as its agent last reported it; null until it has (the web preview then assumes one). */
   display: LedDisplay | null;
@@ -55,6 +57,7 @@ interface DeviceRecord {
   session: number;
   last_seen: number | null;
   agent_version: string | null;
+  capabilities: string | null;
   telemetry: string | null;
   led_display: string | null;
   manifest_version: number;
@@ -76,6 +79,7 @@ function toDevice(db: Db, r: DeviceRecord): Device {
     session: r.session,
     lastSeen: r.last_seen ? new Date(r.last_seen).toISOString() : null,
     agentVersion: r.agent_version,
+    capabilities: r.capabilities ? (JSON.parse(r.capabilities) as string[]) : null,
     telemetry: r.telemetry ? (JSON.parse(r.telemetry) as Telemetry) : null,
     display: r.led_display ? (JSON.parse(r.led_display) as LedDisplay) : null,
     manifestVersion: r.manifest_version,

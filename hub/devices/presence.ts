@@ -15,6 +15,8 @@ export function createPresence(db: Db) {
   const setStatus = db.prepare(
     'UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?',
   );
+  const capabilitiesOf = db.prepare('SELECT capabilities FROM devices WHERE id = ?').pluck();
+  const setCapabilities = db.prepare('UPDATE devices SET capabilities = ? WHERE id = ?');
   const isOnline = db.prepare('SELECT online FROM devices WHERE id = ?').pluck();
   const seen = db.prepare(
     'UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL',
@@ -24,8 +26,13 @@ export function createPresence(db: Db) {
     /**
      * Applies a live birth or will. A status whose session is older than the one recorded is ignored:
      * MQTT orders per topic only, so an old connection's will can arrive after the new birth.
+     * A birth's capabilities are kept ('applied-new-capabilities' when they differ from those kept:
+     * the device's manifest may change, e.g. an upgraded agent now takes relays).
      */
-    applyStatus(status: DeviceStatus, now: number): 'applied' | 'stale' | 'unknown-device' {
+    applyStatus(
+      status: DeviceStatus,
+      now: number,
+    ): 'applied' | 'applied-new-capabilities' | 'stale' | 'unknown-device' {
       const r = sessionOf.get(status.deviceId) as { session: number } | undefined;
       // Not enrolled (revoked): the kicked connection's will must not carry its session number over
       // to the replacement board, whose sessions start again from 1.
@@ -40,7 +47,11 @@ export function createPresence(db: Db) {
           status.deviceId,
         ),
       );
-      return 'applied';
+      if (status.state !== 'online' || !status.capabilities) return 'applied';
+      const caps = JSON.stringify([...new Set(status.capabilities)].sort());
+      if (capabilitiesOf.get(status.deviceId) === caps) return 'applied';
+      relaxed(db, () => setCapabilities.run(caps, status.deviceId));
+      return 'applied-new-capabilities';
     },
     /** A live message from the device proves it is connected. True when it was shown offline. */
     // Asked on every device message: a read answers for a device shown online already (nearly all),

@@ -77,6 +77,8 @@ export function createIngest(deps: {
   clock: Clock;
   /** A birth named the manifest version the device holds; `live` is false for a retained one. */
   onBirth?: (deviceId: string, manifestVersion: number, live: boolean) => void;
+  /** A live birth announced other capabilities than those kept: the device's manifest may change. */
+  onCapabilities?: (deviceId: string) => void;
   /** Per-device rates by event kind (default DEVICE_RATES). */
   rates?: Record<string, Rate>;
   /** The signature check (default verifyReceipt); the ingest benchmark wraps it to time it. */
@@ -261,9 +263,10 @@ export function createIngest(deps: {
     const result = presence.applyStatus(status, now());
     if (result === 'stale')
       log.info({ deviceId, session: status.session }, 'ignored a stale status from an older session');
-    if (result !== 'applied') return;
+    if (result !== 'applied' && result !== 'applied-new-capabilities') return;
     events.emit('device', { deviceId, state: status.state });
     if (birthVersion !== undefined) deps.onBirth?.(deviceId, birthVersion, true);
+    if (result === 'applied-new-capabilities') deps.onCapabilities?.(deviceId);
   }
 
   function onTelemetry(deviceId: string, topic: string, payload: Buffer) {

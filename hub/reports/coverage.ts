@@ -40,6 +40,12 @@ export const MAX_PAGE = 2000;
 /** The reason (English, as devices give theirs) of an occurrence missed for want of any receipt. */
 export const NO_CONFIRMATION_REASON =
   'no confirmation received from the device (offline, powered down or not reporting)';
+/**
+ * The same for a device the hub did not send it to: its agent announced no capability for it (an
+ * agent older than relays); the code 'device-not-capable' words it for people.
+ */
+export const NOT_CAPABLE_REASON =
+  "not sent: the device's agent does not announce the capability this needs (upgrade it)";
 
 export interface CoverageRow {
   occurrenceId: string;
@@ -142,7 +148,7 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
   const occ = shape.occurrences
     .filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt))
     .map((o) => [o.broadcastId, o.occurrenceId, o.startAt]);
-  const tgt = shape.targets.map((t) => [t.broadcastId, t.deviceId, t.durationMs, t.retiredAt]);
+  const tgt = shape.targets.map((t) => [t.broadcastId, t.deviceId, t.durationMs, t.retiredAt, t.notCapable ? 1 : 0]);
   const exc = [...shape.excluded].map((k) => {
     const [b, s, ...d] = k.split('|');
     return [b, +s, d.join('|')];
@@ -171,14 +177,14 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // so the counts of a month of file bulletins read no JSON.
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
-    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, t.not_capable
       FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id LEFT JOIN temp.cov_bc b ON b.id = o.broadcast_id
      WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
        AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
   cov_base AS (
     SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
            CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
-           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, CASE WHEN p.is_relay THEN r.evidence -> '$.relay' END AS relay_ev${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, CASE WHEN p.is_relay THEN r.evidence -> '$.relay' END AS relay_ev${lean ? '' : ", r.reason, CASE WHEN r.receipt_id IS NULL AND p.not_capable THEN 'device-not-capable' ELSE r.reason_code END AS reason_code, r.actual_start, r.actual_end, r.evidence"}
       FROM planned p LEFT JOIN receipts r
         ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
     UNION ALL
@@ -213,7 +219,7 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
       CREATE INDEX IF NOT EXISTS temp.cov_occ_by_id ON cov_occ(occurrence_id);
       CREATE INDEX IF NOT EXISTS temp.cov_occ_by_broadcast ON cov_occ(broadcast_id);
       CREATE INDEX IF NOT EXISTS temp.cov_occ_by_start ON cov_occ(start_at);
-      CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cov_tgt(broadcast_id TEXT, device_id TEXT, duration_ms INTEGER, retired_at INTEGER, not_capable INTEGER, PRIMARY KEY (broadcast_id, device_id)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cov_exc(broadcast_id TEXT, start_at INTEGER, device_id TEXT, PRIMARY KEY (broadcast_id, start_at, device_id)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS cov_bc(id TEXT PRIMARY KEY, title TEXT, priority TEXT, relay INTEGER) WITHOUT ROWID;`);
     loadedPlan.set(db, null);
@@ -222,9 +228,9 @@ function withPlan<T>(db: Db, s: CoverageScope, f: () => T): T {
     loadedPlan.set(db, null); // a load that fails half-way leaves nothing to trust
     db.exec('DELETE FROM temp.cov_occ; DELETE FROM temp.cov_tgt; DELETE FROM temp.cov_exc; DELETE FROM temp.cov_bc;');
     db.prepare('INSERT INTO temp.cov_occ SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(s.plan.occ);
-    db.prepare('INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)').run(
-      s.plan.tgt,
-    );
+    db.prepare(
+      'INSERT INTO temp.cov_tgt SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)',
+    ).run(s.plan.tgt);
     db.prepare('INSERT OR IGNORE INTO temp.cov_exc SELECT value->>0, value->>1, value->>2 FROM json_each(?)').run(
       s.plan.exc,
     );
@@ -355,7 +361,7 @@ export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCo
     db
       .prepare(
         `WITH ${coverageRowsSql(false)}
-       SELECT c.result, CASE WHEN c.receipt_id IS NULL THEN '${NO_CONFIRMATION_REASON}' ELSE c.reason END AS reason, c.reason_code, d.kind, COUNT(*) AS count
+       SELECT c.result, CASE WHEN c.receipt_id IS NOT NULL THEN c.reason WHEN c.reason_code = 'device-not-capable' THEN '${NOT_CAPABLE_REASON.replace(/'/g, "''")}' ELSE '${NO_CONFIRMATION_REASON}' END AS reason, c.reason_code, d.kind, COUNT(*) AS count
          FROM cov c JOIN devices d ON d.id = c.device_id
         WHERE c.result NOT IN ('played', 'pending') GROUP BY 1, 2, 3, 4`,
       )
@@ -486,6 +492,13 @@ interface CoverageRecord {
   relay_lost: number | null;
 }
 
+/** What the device said; for an occurrence missed without a receipt, why (not sent to it, or no word from it). */
+function rowReason(r: CoverageRecord): string | null {
+  if (r.receipt_id !== null) return r.reason;
+  if (r.result !== 'missed') return null;
+  return r.reason_code === 'device-not-capable' ? NOT_CAPABLE_REASON : NO_CONFIRMATION_REASON;
+}
+
 function toRow(r: CoverageRecord): CoverageRow {
   const confirmed = r.receipt_id !== null;
   return {
@@ -503,13 +516,8 @@ function toRow(r: CoverageRecord): CoverageRow {
     secondsPlayed: r.seconds_played,
     result: r.result,
     confirmed,
-    reason: confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null,
-    ...explain(
-      r.result,
-      r.reason_code,
-      confirmed ? r.reason : r.result === 'missed' ? NO_CONFIRMATION_REASON : null,
-      r.device_kind,
-    ),
+    reason: rowReason(r),
+    ...explain(r.result, r.reason_code, rowReason(r), r.device_kind),
     evidence: confirmed ? JSON.parse(r.evidence) : null,
     ...(r.relay_aired !== null ? { relay: { secondsAired: r.relay_aired, secondsLost: r.relay_lost ?? 0 } } : {}),
   };
@@ -695,6 +703,8 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
   out.rejection = wordOf(REJECTION_WORDS, rec.rejection as string, lang);
   out.confirmed = rec.confirmed ? YES_NO_WORDS.yes[lang] : YES_NO_WORDS.no[lang];
   if (rec.reason === NO_CONFIRMATION_REASON) out.reason = NO_CONFIRMATION_WORDS[lang];
+  else if (rec.reason === NOT_CAPABLE_REASON)
+    out.reason = (rec.reasonText as { vi: string; en: string } | null)?.[lang] ?? rec.reason;
   return out;
 }
 

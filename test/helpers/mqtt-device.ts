@@ -19,7 +19,8 @@ export interface MqttDevice {
     to: MessageTarget;
   }>;
   hubBirths: HubStatus[];
-  birth(session: number, manifestVersion?: number): Promise<void>;
+  /** `capabilities`: what the device announces, as an agent does (none: an agent that announces nothing) */
+  birth(session: number, manifestVersion?: number, capabilities?: string[]): Promise<void>;
   telemetry(): Promise<void>;
   /** Drops the TCP connection without DISCONNECT, so the broker publishes the will. */
   drop(): void;
@@ -77,11 +78,11 @@ export async function connectMqttDevice(o: {
     commands,
     hubBirths,
     manifestVersion: () => manifests.reduce((v, m) => Math.max(v, m.version), 0),
-    birth: (session, manifestVersion) =>
+    birth: (session, manifestVersion, capabilities) =>
       client
         .publishAsync(
           t.deviceStatus(o.deviceId),
-          JSON.stringify({ state: 'online', session, deviceId: o.deviceId, manifestVersion }),
+          JSON.stringify({ state: 'online', session, deviceId: o.deviceId, manifestVersion, capabilities }),
           { qos: 1, retain: true },
         )
         .then(() => {}),

@@ -40,6 +40,8 @@ export const RESULT: Record<string, [string, string]> = {
   ...Object.fromEntries(PLAYBACK_RESULTS.map((k) => [k, [RESULT_WORDS[k].vi, RESULT_WORDS[k].en]])),
   scheduled: ['Đã lên lịch', 'Scheduled'],
   'awaiting-confirmation': ['Chờ xác nhận phát', 'Awaiting confirmation'],
+  // Sent nothing: the device's software does not announce what this needs (a relay, before its upgrade).
+  'not-capable': ['Thiết bị chưa hỗ trợ', 'Device not capable'],
   // An occurrence of a broadcast that is not approved takes the broadcast's status.
   submitted: ['Chờ phê duyệt', 'Awaiting approval'],
   rejected: ['Từ chối', 'Rejected'],
