@@ -34,7 +34,7 @@ export interface RelayPlayOptions {
   fallback: RelayFallback;
   /** no stream byte for this long counts as lost */
   stallMs?: number;
-  /** a stream asked for again that sends nothing for this long is asked for once more */
+  /** a stream that answers but sends no audio for this long is asked for once more */
   firstByteMs?: number;
   /** The device clock the occurrence's end is on (the agent's). */
   clock: Clock;
@@ -65,7 +65,7 @@ export const END_SLACK_MS = 1500;
  * ask in the same instant after a hub restart.
  */
 const RETRY: BackoffOptions = { minMs: 500, maxMs: 3000, jitter: 0.3 };
-/** A stream that answers but sends nothing for this long is asked for again. */
+/** A stream that answers but sends no audio for this long is asked for again. */
 const FIRST_BYTE_MS = 10_000;
 
 /**
@@ -100,7 +100,7 @@ function outputArgs(output: string): string[] {
   return ['-f', output.slice(0, i), output.slice(i + 1)];
 }
 
-/** A stream that answers and sends bytes, its first chunk already read. */
+/** A stream that answers and carries audio, what it sent so far already read. */
 interface OpenStream {
   first: Buffer;
   rest: AsyncIterator<Buffer>;
@@ -108,8 +108,22 @@ interface OpenStream {
 }
 
 /**
- * Asks the hub for the stream once, and waits for its first bytes: a stream counts as back only
- * when bytes flow. `final` when asking again cannot help (the hub refuses this device).
+ * Whether these Ogg bytes hold an audio page: one whose granule position (bytes 6-13 of the page
+ * header, little-endian) is past 0. The two header pages (OpusHead, OpusTags) have 0; the hub sends
+ * them at once to a listener, but a new pull's audio comes only after loudnorm's look-ahead (3 s).
+ */
+export function holdsOggAudio(buf: Buffer): boolean {
+  for (let i = buf.indexOf('OggS'); i >= 0 && i + 14 <= buf.length; i = buf.indexOf('OggS', i + 4)) {
+    const granule = buf.readBigInt64LE(i + 6);
+    if (granule > 0n) return true;
+  }
+  return false;
+}
+
+/**
+ * Asks the hub for the stream once, and waits for its audio: a stream counts as back only when
+ * audio flows (its first audio page for Ogg; its first bytes otherwise), so the fallback does not
+ * stop for seconds of silence. `final` when asking again cannot help (the hub refuses this device).
  */
 async function openStream(
   item: ScheduleItem,
@@ -131,18 +145,29 @@ async function openStream(
       timer = setTimeout(() => r('stalled'), firstByteMs);
       signal.addEventListener('abort', () => r('stalled'), { once: true });
     });
-    const next = await Promise.race([rest.next(), waited]).finally(() => clearTimeout(timer));
-    if (next === 'stalled' || next.done || signal.aborted) {
-      cancel();
-      return {
-        error:
-          next === 'stalled'
-            ? `no stream data for ${Math.round(firstByteMs / 1000)} s`
-            : 'the hub ended the stream at once',
-        final: false,
-      };
+    const ogg = item.relay!.format === 'ogg-opus';
+    const read: Buffer[] = [];
+    try {
+      for (;;) {
+        const next = await Promise.race([rest.next(), waited]);
+        if (next === 'stalled' || next.done || signal.aborted) {
+          cancel();
+          return {
+            error:
+              next === 'stalled'
+                ? `no stream audio for ${Math.round(firstByteMs / 1000)} s`
+                : 'the hub ended the stream before its audio',
+            final: false,
+          };
+        }
+        read.push(next.value);
+        // (An audio page split across two chunks is seen in the next one, joined.)
+        const tail = read.length > 1 ? Buffer.concat(read.slice(-2)) : next.value;
+        if (!ogg || holdsOggAudio(tail)) return { first: Buffer.concat(read), rest, cancel };
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    return { first: next.value, rest, cancel };
   } catch (e) {
     return { error: `cannot reach the stream: ${(e as Error).message}`, final: false };
   }

@@ -192,6 +192,10 @@ describe('a relay (tiếp âm) from a local Icecast2', () => {
    * `lostAfterMs`, and more aired than the first stretch (the stream aired again after the loss).
    */
   function expectLostAndBack(d: HubJson, start: number, lostAfterMs: number, lostBeforeMs: number) {
+    if (process.env.WARDCAST_TEST_FIGURES)
+      console.log(
+        `${d.deviceId}: ${account(d)}; lost ${((d.evidence.relay.losses?.[0]?.at ?? start) - start) / 1000} s in`,
+      );
     expect(d.state, account(d)).toBe('partial');
     expect(d.reasonCode).toBe('upstream-lost');
     const relay = d.evidence.relay;
