@@ -205,7 +205,9 @@ export function plannedStarts(db: Db, b: Broadcast, from: number, to: number): {
   const { starts, media } = startsOf(db, b, from, to, newPlanCache());
   const longest = Math.max(
     0,
-    ...(['speaker', 'led'] as const).map((kind) => (starts.length ? (itemFor(b, kind, starts[0], media)?.durationMs ?? 0) : 0)),
+    ...(['speaker', 'led'] as const).map((kind) =>
+      starts.length ? (itemFor(b, kind, starts[0], media)?.durationMs ?? 0) : 0,
+    ),
   );
   return { starts: [...starts].sort((x, y) => x - y), longestMs: longest };
 }

@@ -297,7 +297,10 @@ export function recordTelemetry(db: Db, t: Telemetry, now: number): void {
  * a question about a large target (a province's thousands of devices) asked in one query, without
  * listing them first. The same rule as resolveTargets. Null when nothing is targeted.
  */
-export function targetedWhere(targets: { areas: string[]; devices: string[] }): { sql: string; params: string[] } | null {
+export function targetedWhere(targets: {
+  areas: string[];
+  devices: string[];
+}): { sql: string; params: string[] } | null {
   const terms = targets.areas.map(() => "(a.path = ? OR a.path LIKE ? || '/%')");
   const params = targets.areas.flatMap((p) => [p, p]);
   if (targets.devices.length) {
