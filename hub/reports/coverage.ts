@@ -338,12 +338,13 @@ const RECEIPT_COUNTS_SQL = `
   WITH rc AS (
     SELECT r.device_id, r.result, r.seconds_played, r.evidence, o.start_at, t.duration_ms, COALESCE(b.relay, 0) AS relay,
            (t.device_id IS NOT NULL AND (t.retired_at IS NULL OR o.start_at < t.retired_at) AND e.device_id IS NULL) AS planned
-      FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
+      FROM receipts r INDEXED BY receipts_admitted_by_device
       LEFT JOIN temp.cov_occ o ON o.occurrence_id = r.occurrence_id AND o.start_at BETWEEN @lo AND @hi
       LEFT JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id AND t.device_id = r.device_id
       LEFT JOIN temp.cov_exc e ON e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = r.device_id
       LEFT JOIN temp.cov_bc b ON b.id = o.broadcast_id
-     WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
+     WHERE r.device_id IN (SELECT value FROM json_each(@devices)) AND r.state = 'admitted'
+       AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi
      LIMIT -1),
   rx AS (
     SELECT device_id, result, seconds_played, planned, planned AND relay AS planned_relay, duration_ms,
@@ -368,8 +369,34 @@ const RECEIPT_COUNTS_SQL = `
  * their product by the plan.
  */
 export function coverageSummary(db: Db, s: CoverageScope) {
+  const steps = summarySteps(db, s);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same summary, with the event loop free between steps: a month of a province's receipts is
+ * counted a slice of its devices at a time, each about SUMMARY_SLICE_MS of work, so health checks,
+ * ingest and other requests are served meanwhile.
+ */
+export async function coverageSummarySliced(db: Db, s: CoverageScope): Promise<CoverageSummary> {
+  const steps = summarySteps(db, s);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The work of one slice of the summary's receipts, aimed at (the number of devices in it adapts). */
+const SUMMARY_SLICE_MS = 15;
+
+/** Each slice is a query on its own: the plan's temporary tables are loaded again if another scope came in between. */
+function* summarySteps(db: Db, s: CoverageScope) {
   const slots = planSlots(s);
-  const groups = withPlan(db, s, () => db.prepare(RECEIPT_COUNTS_SQL).all(s.params)) as Array<{
+  type Group = {
     deviceId: string;
     planned: number;
     due: number;
@@ -381,7 +408,29 @@ export function coverageSummary(db: Db, s: CoverageScope) {
     relayAired: number;
     relayLost: number;
     relayDueSeconds: number;
-  }>;
+  };
+  const groups: Group[] = [];
+  // The area's devices (as in the report's plan), a slice of them at a time.
+  const devices = db
+    .prepare(
+      `SELECT d.id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${UNDER_SCOPE} ORDER BY a.path, d.id`,
+    )
+    .all({ scope: s.area.path }) as Array<{ deviceId: string; deviceName: string; areaPath: string; areaName: string }>;
+  let size = 50;
+  for (let i = 0; i < devices.length; ) {
+    const slice = devices.slice(i, i + size).map((d) => d.deviceId);
+    const t0 = performance.now();
+    groups.push(
+      ...(withPlan(db, s, () =>
+        db.prepare(RECEIPT_COUNTS_SQL).all({ ...s.params, devices: JSON.stringify(slice) }),
+      ) as Group[]),
+    );
+    const ms = performance.now() - t0;
+    i += slice.length;
+    // The next slice: about as many devices as SUMMARY_SLICE_MS allows at this one's pace.
+    size = Math.max(10, Math.min(2000, Math.round((slice.length * SUMMARY_SLICE_MS) / Math.max(ms, 1))));
+    if (i < devices.length) yield;
+  }
   type DeviceCounts = Counts & RelayCounts;
   const counted = new Map<string, DeviceCounts>();
   const countsOf = (d: string) =>
@@ -411,18 +460,7 @@ export function coverageSummary(db: Db, s: CoverageScope) {
     x.relayAired += g.relayAired;
     x.relayLost += g.relayLost;
   }
-  const perDevice = (
-    db
-      .prepare(
-        `SELECT d.id AS deviceId, d.name AS deviceName, a.path AS areaPath, a.name AS areaName FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${UNDER_SCOPE} ORDER BY a.path, d.id`,
-      )
-      .all({ scope: s.area.path }) as Array<{
-      deviceId: string;
-      deviceName: string;
-      areaPath: string;
-      areaName: string;
-    }>
-  )
+  const perDevice = devices
     .filter((d) => counted.get(d.deviceId)?.scheduled)
     .map((d) => {
       const { scheduled, secondsPlayed, relayOccurrences, relayAired, relayLost, ...byResult } = counted.get(
