@@ -910,8 +910,12 @@ export interface CsvSink {
   readonly destroyed?: boolean;
 }
 
-/** Rows per read while streaming: each read is one short query, so the hub stays responsive between them. */
-export const CSV_CHUNK = 2000;
+/**
+ * Rows per read while streaming: each read is one short query, so the hub stays responsive between
+ * them. (A read of 2,000 held the event loop about 100 ms at 1,000 devices; 500 take about 25 ms,
+ * and less CPU in all, each reading a smaller window of starts.)
+ */
+export const CSV_CHUNK = 500;
 
 /**
  * Streams the report as CSV: the header, every detail row, then the rejected claims, a page at a
