@@ -396,6 +396,7 @@ const SUMMARY_SLICE_MS = 15;
 /** Each slice is a query on its own: the plan's temporary tables are loaded again if another scope came in between. */
 function* summarySteps(db: Db, s: CoverageScope) {
   const slots = planSlots(s);
+  yield;
   type Group = {
     deviceId: string;
     planned: number;
@@ -427,9 +428,10 @@ function* summarySteps(db: Db, s: CoverageScope) {
     );
     const ms = performance.now() - t0;
     i += slice.length;
-    // The next slice: about as many devices as SUMMARY_SLICE_MS allows at this one's pace.
-    size = Math.max(10, Math.min(2000, Math.round((slice.length * SUMMARY_SLICE_MS) / Math.max(ms, 1))));
-    if (i < devices.length) yield;
+    // The next slice: about as many devices as SUMMARY_SLICE_MS allows at this one's pace, growing
+    // at most twofold (a slice of devices with few receipts says little about the next).
+    size = Math.max(10, Math.min(2 * size, 2000, Math.round((slice.length * SUMMARY_SLICE_MS) / Math.max(ms, 1))));
+    yield;
   }
   type DeviceCounts = Counts & RelayCounts;
   const counted = new Map<string, DeviceCounts>();

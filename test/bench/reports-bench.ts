@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../../hub/db/database.ts';
+import { MIGRATIONS } from '../../hub/db/migrations.ts';
 import type { HubJson } from '../helpers/api-types.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
 import { seedCoverageDb, DISTRICT } from '../helpers/coverage-db.ts';
@@ -54,6 +56,32 @@ function mainCheckout(): string | null {
     return existsSync(path.join(src, 'bin', 'wardcast.mjs')) ? src : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * main's schema on a copy of this branch's database, for main's hub: the migrations main does not
+ * have may only add indexes, which are dropped again (anything else could not be undone here).
+ */
+async function asMainSchema(file: string, src: string): Promise<void> {
+  const theirs = ((await import(path.join(src, 'hub', 'db', 'migrations.ts'))) as { MIGRATIONS: string[] }).MIGRATIONS;
+  const db = new Database(file);
+  try {
+    for (const [i, m] of MIGRATIONS.entries())
+      for (const statement of i < theirs.length
+        ? []
+        : m
+            .split(';')
+            .map((x) => x.trim())
+            .filter(Boolean)) {
+        const index = /^CREATE (?:UNIQUE )?INDEX (\w+)/.exec(statement);
+        if (!index)
+          throw new Error(`main's hub cannot read this database: migration ${i + 1} does more than add an index`);
+        db.exec(`DROP INDEX ${index[1]}`);
+      }
+    db.pragma(`user_version = ${theirs.length}`);
+  } finally {
+    db.close();
   }
 }
 
@@ -165,6 +193,7 @@ try {
     const data = path.join(dir, 'before');
     mkdirSync(data);
     copyFileSync(path.join(after, 'hub.sqlite'), path.join(data, 'hub.sqlite'));
+    await asMainSchema(path.join(data, 'hub.sqlite'), src);
     before = await serve(data, path.join(src, 'bin', 'wardcast.mjs'));
   }
   const now = await serve(after);
