@@ -2,7 +2,7 @@
 // written straight into the hub's database, since nothing connects; the hub still signs every
 // manifest and publishes it, retained, into its embedded broker) under 10 districts × 10 wards.
 // Measures, in the hub's process, the longest event-loop block (perf_hooks.monitorEventLoopDelay)
-// and how long the work took: approving a province bulletin (every manifest changes), approving a
+// and how long the work took: submitting and approving a province bulletin (every manifest changes), approving a
 // district bulletin (a tenth), the 10-minute refresh with nothing changed, and the forced republish
 // of a broker connection start. Timers and requests should never hold the loop more than 50 ms; the
 // CPU used between two turns of the loop is printed beside the wall time, which a loaded machine inflates.
@@ -95,11 +95,17 @@ try {
   await settled();
 
   const bulletin = async (area: string, title: string) => {
-    const b = await author.post('/api/v1/broadcasts', {
-      title,
-      led: { pages: [{ lines: [title], mode: 'hold', seconds: 8 }] },
-      targets: { areas: [area], devices: [] },
-      startsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+    let b: { id: string } = { id: '' };
+    let createMs = 0;
+    const created = await blocking(async () => {
+      const t0 = performance.now();
+      b = await author.post('/api/v1/broadcasts', {
+        title,
+        led: { pages: [{ lines: [title], mode: 'hold', seconds: 8 }] },
+        targets: { areas: [area], devices: [] },
+        startsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+      });
+      createMs = performance.now() - t0;
     });
     let apiMs = 0;
     const r = await blocking(async () => {
@@ -108,7 +114,7 @@ try {
       apiMs = performance.now() - t0;
       await settled();
     });
-    return { ...r, apiMs };
+    return { ...r, apiMs, created: { ...created, apiMs: createMs } };
   };
   const province = await bulletin(ROOT, 'Bản tin tỉnh');
   const district = await bulletin(`${ROOT}/huyen-3`, 'Bản tin huyện');
@@ -132,6 +138,7 @@ try {
     console.log(
       `${what.padEnd(40)}${f(r.maxBlockMs)} / ${f(r.blockCpuMs)}             ${f(r.slice.wallMs)} / ${f(r.slice.cpuMs)}        ${api === undefined ? '      ' : f(api)}     ${f(r.ms)}`,
     );
+  line(`submit a province bulletin (all ${N})`, province.created, province.created.apiMs);
   line(`approve a province bulletin (all ${N})`, province, province.apiMs);
   line(`approve a district bulletin (${N / 10})`, district, district.apiMs);
   line('10-minute refresh, nothing changed', idle);
