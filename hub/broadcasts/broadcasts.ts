@@ -6,7 +6,7 @@ import { LedMessage, Priority } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { User } from '../auth/users.ts';
 import { getAreaByPath, getArea, withinScope } from '../areas/areas.ts';
-import { getDevice, resolveTargets } from '../devices/devices.ts';
+import { getDevice, targetedWhere } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
 import { parseVnDateTime, formatVn } from '../time.ts';
 import { validateRecurrence } from './recurrence.ts';
@@ -204,17 +204,17 @@ export interface ApiRules {
 export function assertReachesDevices(db: Db, input: BroadcastInput): void {
   if (input.led?.pages.every((p) => p.lines.every((l) => !l.trim())))
     throw new BroadcastError(msg('broadcast.led-empty'));
-  const kinds = resolveTargets(db, input.targets.areas, input.targets.devices)
-    .map(
-      (id) =>
-        db.prepare('SELECT kind FROM devices WHERE id = ? AND decommissioned_at IS NULL').get(id) as
-          | { kind: string }
-          | undefined,
-    )
-    .filter((d): d is { kind: string } => !!d)
-    .map((d) => d.kind);
-  const speakers = kinds.filter((k) => k === 'speaker').length;
-  const boards = kinds.filter((k) => k === 'led').length;
+  // Counted in one query: a province's targets are thousands of devices.
+  const targeted = targetedWhere(input.targets);
+  const kinds = targeted
+    ? (db
+        .prepare(
+          `SELECT d.kind, COUNT(*) AS n FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${targeted.sql} AND d.decommissioned_at IS NULL GROUP BY d.kind`,
+        )
+        .all(...targeted.params) as Array<{ kind: string; n: number }>)
+    : [];
+  const speakers = kinds.find((k) => k.kind === 'speaker')?.n ?? 0;
+  const boards = kinds.find((k) => k.kind === 'led')?.n ?? 0;
   const audio = input.mediaId !== undefined || input.relay !== undefined;
   const led = input.led !== undefined;
   if ((audio ? speakers : 0) + (led ? boards : 0) === 0)

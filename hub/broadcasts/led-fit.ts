@@ -5,7 +5,7 @@
 import type { Db } from '../db/database.ts';
 import type { LedDisplay, LedMessage } from '../../protocol/index.ts';
 import { MAX_PICTURE_WIDTH, messageRefusals, type MessageRefusal } from '../../firmware-bridge/browser.ts';
-import { resolveTargets } from '../devices/devices.ts';
+import { targetedWhere } from '../devices/devices.ts';
 import { msg, type LedProblem, type Message } from '../text/index.ts';
 
 export function toProblem(r: MessageRefusal): LedProblem {
@@ -28,13 +28,14 @@ export function toProblem(r: MessageRefusal): LedProblem {
 
 /** The refusal of the targeted boards that would not take `led`, or null when every reported board takes it. */
 export function ledMisfit(db: Db, led: LedMessage, targets: { areas: string[]; devices: string[] }): Message | null {
-  const ids = resolveTargets(db, targets.areas, targets.devices);
-  if (ids.length === 0) return null;
+  // One query over the targeted boards (no list of a province's devices first).
+  const targeted = targetedWhere(targets);
+  if (!targeted) return null;
   const rows = db
     .prepare(
-      "SELECT name, led_display FROM devices WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'led' AND decommissioned_at IS NULL AND led_display IS NOT NULL ORDER BY name",
+      `SELECT d.name, d.led_display FROM devices d JOIN areas a ON a.id = d.area_id WHERE ${targeted.sql} AND d.kind = 'led' AND d.decommissioned_at IS NULL AND d.led_display IS NOT NULL ORDER BY d.name`,
     )
-    .all(JSON.stringify(ids)) as Array<{ name: string; led_display: string }>;
+    .all(...targeted.params) as Array<{ name: string; led_display: string }>;
   // One check per distinct display; boards sharing one are named together.
   const byDisplay = new Map<string, { display: LedDisplay; names: string[] }>();
   for (const r of rows)

@@ -240,6 +240,21 @@ function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCac
 }
 
 /**
+ * A broadcast's planned starts in [from, to) and the longest any kind of device plays it: enough
+ * to tell whether two broadcasts can overlap in time at all, before planning their devices.
+ */
+export function plannedStarts(db: Db, b: Broadcast, from: number, to: number): { starts: number[]; longestMs: number } {
+  const { starts, media } = startsOf(db, b, from, to, newPlanCache());
+  const longest = Math.max(
+    0,
+    ...(['speaker', 'led'] as const).map((kind) =>
+      starts.length ? (itemFor(b, kind, starts[0], media)?.durationMs ?? 0) : 0,
+    ),
+  );
+  return { starts: [...starts].sort((x, y) => x - y), longestMs: longest };
+}
+
+/**
  * Every (device, occurrence) of these broadcasts whose start lies in [from, to), less those a clash
  * decision took off a device (`pendingDecisionsOf`: count a draft's own decisions before approval).
  */

@@ -266,4 +266,13 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE devices ADD COLUMN capabilities TEXT;
   `,
+  // 15 (issue 10.5, reports at scale): the coverage summary counts a province's admitted receipts a
+  // few hundred devices at a time (hub/reports/coverage.ts), reading only those devices' receipts of
+  // the period; and it finds an area's rejected claims by claimed start or by receive time, through
+  // indexes of the rejected receipts only (a few in a hundred) rather than every receipt of the month.
+  `
+  CREATE INDEX receipts_admitted_by_device ON receipts(device_id, scheduled_start) WHERE state = 'admitted';
+  CREATE INDEX receipts_rejected_by_start ON receipts(scheduled_start) WHERE state = 'rejected';
+  CREATE INDEX receipts_rejected_by_received ON receipts(received_at) WHERE state = 'rejected';
+  `,
 ];

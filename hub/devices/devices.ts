@@ -296,6 +296,24 @@ export function recordTelemetry(db: Db, t: Telemetry, now: number): void {
   }
 }
 
+/**
+ * The condition "device `d` (joined with its area `a`) is targeted", as SQL and its parameters: for
+ * a question about a large target (a province's thousands of devices) asked in one query, without
+ * listing them first. The same rule as resolveTargets. Null when nothing is targeted.
+ */
+export function targetedWhere(targets: {
+  areas: string[];
+  devices: string[];
+}): { sql: string; params: string[] } | null {
+  const terms = targets.areas.map(() => "(a.path = ? OR a.path LIKE ? || '/%')");
+  const params = targets.areas.flatMap((p) => [p, p]);
+  if (targets.devices.length) {
+    terms.push('d.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(targets.devices));
+  }
+  return terms.length ? { sql: `(${terms.join(' OR ')})`, params } : null;
+}
+
 /** Devices targeted by a set of areas (anything at or below them) and explicit device ids. */
 export function resolveTargets(db: Db, areaPaths: string[], deviceIds: string[]): string[] {
   const ids = new Set(deviceIds);

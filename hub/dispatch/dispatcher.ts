@@ -185,6 +185,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         work = [...wanted];
       }
       wanted.clear();
+      // Each pass starts small: the last one may have grown its slices on devices with nothing to
+      // sign (a quiet refresh), and this one may have to sign every manifest (a connection start).
+      sliceSize = 50;
       const at = now();
       const pass: Pass = {
         from: at - LOOKBACK_MS,
@@ -205,7 +208,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         log.error({ err }, 'manifest refresh failed');
       }
       for (let i = 0; i < work.length; ) {
-        if (i > 0) await yieldToLoop();
+        await yieldToLoop(); // (the first too: every device's kind was just read)
         if (stopped) return;
         const slice = work.slice(i, i + sliceSize);
         const t0 = performance.now();

@@ -8,7 +8,7 @@
 import { DAY_MS as DAY, PRIORITY_RANK, type Priority } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { listBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
-import { planOccurrences } from '../broadcasts/plan.ts';
+import { planOccurrences, plannedStarts } from '../broadcasts/plan.ts';
 import { getDevice } from '../devices/devices.ts';
 import { formatVn } from '../time.ts';
 
@@ -92,6 +92,16 @@ const overlaps = (a0: number, a1: number, b0: number, b1: number) => a0 < b1 && 
 export const clashCandidates = (db: Db) =>
   listBroadcasts(db, { limit: 100_000 }).filter((b) => b.status === 'approved' || b.status === 'submitted');
 
+/** Whether any of two sorted lists of starts, each occurrence lasting at most its list's length, overlap. */
+function startsOverlap(a: number[], aMs: number, b: number[], bMs: number): boolean {
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] + aMs <= b[j]) i++;
+    else if (b[j] + bMs <= a[i]) j++;
+    else return true;
+  }
+  return false;
+}
+
 export function findConflicts(
   db: Db,
   draft: Broadcast,
@@ -100,24 +110,43 @@ export function findConflicts(
     horizonMs = 35 * DAY,
     limit = 200,
     candidates,
-  }: { now: number; horizonMs?: number; limit?: number; candidates?: Broadcast[] },
+    sameLevelOnly = false,
+  }: {
+    now: number;
+    horizonMs?: number;
+    limit?: number;
+    candidates?: Broadcast[];
+    /** only approved bulletins of the draft's priority and level (the clashes a leader chooses on) */
+    sameLevelOnly?: boolean;
+  },
 ): Conflict[] {
   const pathsOf = (b: Broadcast) =>
     [...b.targets.areas, ...b.targets.devices.map((d) => getDevice(db, d)?.areaPath ?? '')].filter(Boolean);
+  const depthOf = new Map<string, number>();
+  const depth = (b: Broadcast) => depthOf.get(b.id) ?? depthOf.set(b.id, broadcastDepth(pathsOf(b))).get(b.id)!;
   const draftDepth = broadcastDepth(pathsOf(draft));
   const from = Math.min(now, draft.startsAt ?? now) - draft.durationMs;
   const to = now + horizonMs;
+  // Planning every device of a province is the expensive part: first keep only the broadcasts whose
+  // times can meet the draft's at all, and plan nothing when none can.
+  const all = (candidates ?? clashCandidates(db)).filter((b) => b.id !== draft.id);
+  const since = from - Math.max(0, ...all.map((b) => b.durationMs)) - DAY;
+  const ours = plannedStarts(db, draft, from, to);
+  const meeting = all.filter((b) => {
+    if (sameLevelOnly && !(b.status === 'approved' && b.priority === draft.priority && depth(b) === draftDepth))
+      return false;
+    const theirs = plannedStarts(db, b, since, to);
+    return startsOverlap(ours.starts, ours.longestMs, theirs.starts, theirs.longestMs);
+  });
+  if (meeting.length === 0) return [];
   // The draft's own clash decisions count already, even before it is approved.
   const mine = planOccurrences(db, [draft], from, to, undefined, [draft.id]);
   if (mine.length === 0) return [];
   const devices = new Set(mine.map((m) => m.deviceId));
-  const others = (candidates ?? clashCandidates(db)).filter((b) => b.id !== draft.id);
-  const maxDur = Math.max(0, ...others.map((b) => b.durationMs));
-  const theirs = planOccurrences(db, others, from - maxDur - DAY, to, devices, [draft.id]);
+  const theirs = planOccurrences(db, meeting, since, to, devices, [draft.id]);
   const byDevice = new Map<string, typeof theirs>();
   for (const t of theirs) (byDevice.get(t.deviceId) ?? byDevice.set(t.deviceId, []).get(t.deviceId)!).push(t);
-  const byId = new Map(others.map((b) => [b.id, b]));
-  const depthOf = new Map<string, number>();
+  const byId = new Map(meeting.map((b) => [b.id, b]));
 
   const out: Conflict[] = [];
   for (const m of mine) {
@@ -128,8 +157,7 @@ export function findConflicts(
       const b1 = b0 + t.item.durationMs;
       if (!overlaps(a0, a1, b0, b1)) continue;
       const other = byId.get(t.item.broadcastId)!;
-      if (!depthOf.has(other.id)) depthOf.set(other.id, broadcastDepth(pathsOf(other)));
-      const oDepth = depthOf.get(other.id)!;
+      const oDepth = depth(other);
       const kind = classifyConflict(
         { priority: draft.priority, depth: draftDepth },
         { priority: other.priority, depth: oDepth },

@@ -76,7 +76,8 @@ export function decideClash(
 /** The clashes with approved bulletins of the same priority and level that the approver must choose on. */
 export function sameLevelClashes(db: Db, ours: Broadcast, now: number): Conflict[] {
   if (ours.priority === 'emergency') return [];
-  return findConflicts(db, ours, { now, horizonMs: DECISION_HORIZON_MS, limit: Infinity }).filter(
+  // Only those candidates are planned (a province's approval would otherwise plan every device).
+  return findConflicts(db, ours, { now, horizonMs: DECISION_HORIZON_MS, limit: Infinity, sameLevelOnly: true }).filter(
     (c) => c.leaderChooses,
   );
 }

@@ -35,6 +35,8 @@ import {
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Device rows of a broadcast's detail per page: by default, and at most. */
 export const DEVICE_PAGE = 500;
 export const DEVICE_PAGE_MAX = 5000;
@@ -296,6 +298,9 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
               : pending,
           );
         }
+        // The checks above and the step below each read a whole province at 10,000 devices: the
+        // event loop turns between them (the step re-reads what it decides on, in its transaction).
+        await yieldToLoop();
         // Approval and the same-level choice are one step: a clash left unchosen approves nothing.
         const { superseded, ...b } = guard(() =>
           ctx.db.transaction(() => {
@@ -323,6 +328,7 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
             return approved;
           })(),
         );
+        await yieldToLoop();
         // An approved edit replaces the old version on the devices (no stop: if the old one is on
         // air right now it finishes; its later occurrences leave the manifests, also on devices the
         // edit no longer reaches).
