@@ -222,3 +222,17 @@ describe('the audio socket', () => {
     expect(await refusal('/api/v1/nothing', bearer(w.leader))).toMatchObject({ status: 400 });
   });
 });
+
+describe('a hub restarted during a session', () => {
+  it('ends what the last run left open as source-lost, no longer than its maximum', async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    // As if the hub had stopped with the session open and started again hours later.
+    t.hub.ctx.db.prepare('UPDATE live_sessions SET ended_at = NULL WHERE id = ?').run(r.body.id);
+    shift += 5 * 3600_000;
+    t.hub.ctx.live.endOrphans();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const s = (await call(w.leader, 'GET', `/api/v1/live/${r.body.id}`)).body;
+    expect(s).toMatchObject({ state: 'ended', endReason: 'source-lost', secondsLive: r.body.maxSeconds });
+    expect(getBroadcast(t.hub.ctx.db, r.body.broadcastId)!.durationMs).toBe(r.body.maxSeconds * 1000);
+  });
+});
