@@ -93,6 +93,7 @@ function capabilitiesFor(hardware: Hardware): string[] {
       'opus',
       'mp3',
       'relay',
+      'live',
       `audio-output:${p.audioOutput}`.slice(0, 40),
       `amplifier:${a.driver}`,
       ...(readback ? ['amplifier-readback'] : []),

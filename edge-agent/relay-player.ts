@@ -12,6 +12,7 @@ import { spawnTied } from '../firmware-bridge/audio.ts';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 import type { HubFetch } from './hub-http.ts';
 import { parseFfmpegTime, playFile } from './player.ts';
+import { LiveBuffer, liveDecodeArgs } from './live-buffer.ts';
 
 export interface RelayStreamAccess {
   hubUrl: string;
@@ -56,7 +57,12 @@ export interface RelayPlayResult {
   /** stopped through the signal (pre-empted, cancelled, agent stopping) */
   stopped: boolean;
   exitCode: number | null;
+  /** a live session: the underruns (live-buffer.ts), and when the hub ended the stream (device ms) */
+  live?: { dropouts: number; dropoutMs: number; endedAt: number | null };
 }
+
+/** A live stream with no byte for this long is lost: longer than the hub waits for a silent source. */
+const LIVE_STALL_MS = 15_000;
 
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
@@ -233,7 +239,9 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       // Bytes flow: the fallback stops and the stream airs again.
       failures = 0;
       await closeLoss();
-      const why = await decode(opened, o, result, end.signal);
+      const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null);
+      // A live session's stream ends when the speaker ends it: nothing more to ask for.
+      if (result.live?.endedAt != null) break;
       // The decoder played out what it held: the loss starts now (none at the planned end).
       if (why !== null) openLoss(why);
     }
@@ -253,12 +261,15 @@ async function decode(
   o: RelayPlayOptions,
   result: RelayPlayResult,
   signal: AbortSignal,
+  /** a live session's buffer (ms), or null for a relay */
+  liveBufferMs: number | null = null,
 ): Promise<string | null> {
   let why: string | null = null;
   const lost = (reason: string) => {
     if (why === null && !signal.aborted) why = reason;
   };
-  const child = spawnTied(o.ffmpegPath, relayDecodeArgs(o.output), {
+  const args = liveBufferMs === null ? relayDecodeArgs(o.output) : liveDecodeArgs(relayDecodeArgs(o.output));
+  const child = spawnTied(o.ffmpegPath, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessByStdio<Writable, Readable, Readable>;
   let stderrTail = '';
@@ -300,8 +311,15 @@ async function decode(
   };
   signal.addEventListener('abort', stop, { once: true });
 
+  // A live session's stream ends when the speaker ends it; the hub decides when a silent source is lost.
+  const live = liveBufferMs === null ? null : new LiveBuffer(liveBufferMs, (held) => write(held));
+  // Underruns add up over the stretches of a session (a reconnection starts a new buffer).
+  if (live) result.live ??= { dropouts: 0, dropoutMs: 0, endedAt: null };
+  const write = (chunks: Buffer[]) => {
+    for (const c of chunks) child.stdin.write(c);
+  };
   // A stalled stream (the hub still answers, nothing comes) counts as lost too.
-  const stallMs = o.stallMs ?? 4000;
+  const stallMs = o.stallMs ?? (live ? LIVE_STALL_MS : 4000);
   let lastByte = Date.now();
   const stall = setInterval(() => {
     if (Date.now() - lastByte > stallMs) {
@@ -313,16 +331,24 @@ async function decode(
     for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
       lastByte = Date.now();
       result.bytes += chunk.length;
-      if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
+      for (const c of live ? live.push(chunk) : [chunk])
+        if (!child.stdin.write(c)) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
       const next = await stream.rest.next();
       chunk = next.done ? null : next.value;
     }
-    if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
+    if (live && !signal.aborted) result.live!.endedAt = o.clock.now();
+    else if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
   } catch (e) {
     if (!signal.aborted) lost(`stream interrupted: ${(e as Error).message}`);
   } finally {
     clearInterval(stall);
+    if (live) {
+      write(live.flush()); // a session shorter than the buffer still plays
+      live.close();
+      result.live!.dropouts += live.stats.dropouts;
+      result.live!.dropoutMs += live.stats.dropoutMs;
+    }
     child.stdin.end();
   }
   // The stream ended: the decoder plays out what it holds (up to the planned end, when the signal

@@ -7,7 +7,7 @@ import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
 import { activeExclusions, exclusionKey } from './exclusions.ts';
-import { relayRef } from '../streaming/relay-source.ts';
+import { liveRef, relayRef } from '../streaming/relay-source.ts';
 
 export interface PlannedOccurrence {
   deviceId: string;
@@ -50,6 +50,9 @@ export function itemFor(
   // A relay plays for its own length; `media` is then its station ident (the fallback), if any.
   if (kind === 'speaker' && b.relay)
     return { ...base, durationMs: b.durationMs, relay: relayRef(b.relay, base.occurrenceId, media) };
+  // A live session plays like a relay of the hub's own stream, for as long as it lasts.
+  if (kind === 'speaker' && b.live)
+    return { ...base, durationMs: b.durationMs, relay: liveRef(base.occurrenceId, b.live.bufferMs) };
   if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
   if (kind === 'led' && b.led) {
     // A board shows every page at least once, and stays up as long as the audio plays.
@@ -62,10 +65,13 @@ export function itemFor(
 /**
  * What a device of this kind must have announced (its agent's birth, `capabilities`) to be sent an
  * item of this broadcast: an agent older than relays refuses a manifest holding one, whole. Null when
- * any agent plays it. (Live items will name theirs here too.)
+ * any agent plays it.
  */
 export function capabilityNeeded(b: Broadcast, kind: DeviceKind): string | null {
-  return kind === 'speaker' && b.relay ? 'relay' : null;
+  if (kind !== 'speaker') return null;
+  // A live item is a relay item with a jitter buffer: an agent that knows relays but not live sessions
+  // would refuse it (its schema), so it needs an agent that announces 'live'.
+  return b.live ? 'live' : b.relay ? 'relay' : null;
 }
 
 /**

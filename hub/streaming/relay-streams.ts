@@ -6,15 +6,14 @@
 // keeps asking for the stream (edge-agent/relay-player.ts). The hub pulls the upstream again with
 // backoff until the occurrence's end; when it comes back the stream resumes (new Ogg headers) and
 // the agents go back to it. Each loss is kept (losses) for the record.
-import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { spawnTied } from '../../firmware-bridge/audio.ts';
 import type { Db } from '../db/database.ts';
 import { getBroadcast, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { owedAt } from '../broadcasts/plan.ts';
 import { occurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { StreamFanout, type FanoutStats } from './fanout.ts';
+import { startEncoder, type Encoder } from './encoder.ts';
 import { MAX_RELAY_MS } from './relay-source.ts';
 import { relayFfmpegArgs } from './relay-args.ts';
 
@@ -65,13 +64,12 @@ export interface RelayStreamsDeps {
 interface Session {
   info: RelayOccurrence;
   fanout: StreamFanout;
-  child: ChildProcessByStdio<null, Readable, Readable> | null;
+  child: Encoder | null;
   startTimer: NodeJS.Timeout | null;
   endTimer: NodeJS.Timeout | null;
   retryTimer: NodeJS.Timeout | null;
   /** pulls that failed in a row (the backoff's step) */
   failures: number;
-  stderrTail: string;
 }
 
 export class RelayStreams {
@@ -147,11 +145,8 @@ export class RelayStreams {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const exits = [...this.sessions.values()].map((s) => {
-      const child = s.child;
       this.finish(s, 'ended');
-      return child && child.exitCode === null && child.signalCode === null
-        ? new Promise<void>((r) => child.once('close', () => r()))
-        : Promise.resolve();
+      return s.child?.exited() ?? Promise.resolve();
     });
     await Promise.all(exits);
   }
@@ -176,7 +171,6 @@ export class RelayStreams {
       endTimer: null,
       retryTimer: null,
       failures: 0,
-      stderrTail: '',
     };
     s.info.stats = s.fanout.stats;
     this.sessions.set(occ, s);
@@ -190,38 +184,24 @@ export class RelayStreams {
     const { log } = this.deps;
     const again = s.info.state === 'lost';
     if (again) s.fanout.restart();
-    s.stderrTail = '';
     const args = relayFfmpegArgs({ url: s.info.url, targetLufs: this.deps.targetLufs });
-    const child = spawnTied(this.deps.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
-      null,
-      Readable,
-      Readable
-    >;
-    s.child = child;
     s.info.state = 'live';
     log.info({ occurrenceId: s.info.occurrenceId, url: s.info.url, again }, 'relay: pulling the upstream');
-    child.stdout.on('data', (chunk: Buffer) => {
+    const enc = startEncoder(this.deps.ffmpegPath, args, 'ignore', s.fanout, (code, error) => {
+      if (s.info.state !== 'live' || s.child !== enc) return;
+      if (error) return this.lost(s, `cannot run ffmpeg (${this.deps.ffmpegPath}): ${error.message}`);
+      const said = enc.said();
+      this.lost(s, `upstream ended: ffmpeg exited with ${code}${said ? `: ${said}` : ''}`.slice(0, 500));
+    });
+    s.child = enc;
+    enc.child.stdout.on('data', () => {
       // Bytes again after a loss: the upstream is back.
       const loss = s.info.losses.at(-1);
-      if (loss && loss.resumedAt === null && s.child === child) {
+      if (loss && loss.resumedAt === null && s.child === enc) {
         loss.resumedAt = this.now();
         s.failures = 0;
         log.info({ occurrenceId: s.info.occurrenceId }, 'relay: upstream back');
       }
-      s.fanout.write(chunk);
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (t: string) => (s.stderrTail = (s.stderrTail + t).slice(-2000)));
-    child.on('error', (e) => this.lost(s, `cannot run ffmpeg (${this.deps.ffmpegPath}): ${e.message}`));
-    child.on('close', (code, signal) => {
-      if (s.info.state !== 'live' || s.child !== child) return;
-      const said = s.stderrTail
-        .split(/[\r\n]+/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .slice(-2)
-        .join(' | ');
-      this.lost(s, `upstream ended: ffmpeg exited with ${code ?? signal}${said ? `: ${said}` : ''}`.slice(0, 500));
     });
   }
 
@@ -241,8 +221,7 @@ export class RelayStreams {
     else s.info.losses.push({ at: now, resumedAt: null, error });
     this.deps.log.warn({ occurrenceId: s.info.occurrenceId, error, failures: s.failures }, 'relay: upstream lost');
     s.fanout.end();
-    const child = s.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    s.child?.kill();
     const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** s.failures++);
     if (now + wait >= s.info.endAt) return;
     s.retryTimer = setTimeout(() => {
@@ -265,7 +244,6 @@ export class RelayStreams {
     if (s.retryTimer) clearTimeout(s.retryTimer);
     s.startTimer = s.endTimer = s.retryTimer = null;
     s.fanout.end();
-    const child = s.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    s.child?.kill();
   }
 }
