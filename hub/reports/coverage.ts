@@ -175,7 +175,7 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     now,
     params: { scope: area.path, from: q.from, to: q.to, now, grace: q.graceMs, lo: q.from, hi: q.to },
     plan: { occ: JSON.stringify(occ), tgt: JSON.stringify(tgt), exc: JSON.stringify(exc), bc: JSON.stringify(bc) },
-    planRows: { occ, tgt, exc, relay: new Set(relevant.filter((b) => b.relay).map((b) => b.id)) },
+    planRows: { occ, tgt, exc, relay: new Set(relevant.filter((b) => b.relay || b.live).map((b) => b.id)) },
   };
 }
 
