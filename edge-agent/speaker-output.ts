@@ -241,7 +241,7 @@ export class SpeakerOutput implements PlaybackOutput {
       }
       try {
         await sleep(this.deps.clock, settings.warmUpMs, ctx.signal);
-        await waitUntil(this.deps.clock, ctx.startAtDeviceMs, ctx.signal);
+        await waitUntil(this.deps.clock, () => ctx.startAtDeviceMs, ctx.signal);
       } catch {
         aborted = true;
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
