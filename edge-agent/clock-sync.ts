@@ -26,10 +26,10 @@ const REQUEST_TTL_MS = 60_000;
 
 /**
  * The burst as an item begins (its lead time is at least 500 ms): fresh samples for the start
- * instant, of which the filter keeps the one with the shortest round trip. Spaced so that one
- * scheduler hiccup does not delay them all.
+ * instant, of which the filter keeps the one with the shortest round trip. Spread over the lead
+ * time, since its start is the busiest moment (every agent starts its player then).
  */
-export const START_BURST = { size: 6, spacingMs: 40 };
+export const START_BURST = { size: 6, spacingMs: 80 };
 
 export class ClockSync {
   private readonly outstanding = new Map<string, number>();

@@ -3,13 +3,19 @@
 // ends early or stalls, the rest of the occurrence airs the fallback: a file looped (the station
 // ident, or the last bulletin this device aired) or silence. The result counts seconds of the
 // stream aired and seconds lost, which the receipt carries (evidence.relay).
+// Start in sync, as a file: with `startGate`, playRelay is called during the warm-up. It connects
+// and spawns ffmpeg at once (its start-up then costs nothing at the instant), passes the stream's
+// header pages, and holds the audio pages until the gate opens at the start instant. Every agent
+// sees the hub's pages at the same moment, so each starts on the same page: the first that came in
+// less than HOLD_MS before the instant, fed then with those after it.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
 import { spawnTied } from '../firmware-bridge/audio.ts';
+import { OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
 import { sleep } from './backoff.ts';
 import type { HubFetch, HubResponse } from './hub-http.ts';
-import { parseFfmpegTime, playFile } from './player.ts';
+import { parseFfmpegTime, playFile, sinkArgs } from './player.ts';
 
 export interface RelayStreamAccess {
   hubUrl: string;
@@ -34,6 +40,8 @@ export interface RelayPlayOptions {
   stallMs?: number;
   /** The device clock the occurrence's end is on (the agent's). */
   clock: Clock;
+  /** Resolves at the start instant: until then the stream is connected and held (see the top). */
+  startGate?: Promise<void>;
 }
 
 export interface RelayPlayResult {
@@ -55,6 +63,27 @@ export interface RelayPlayResult {
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
 const RETRY_MS = 500;
+/**
+ * At the instant a relay starts on the pages that came in this long before it: three or four of the
+ * hub's 200 ms Ogg pages (hub/streaming/relay-args.ts). ffmpeg decodes nothing until it holds
+ * three (fed one at a time it first sounds 0.5 s late, fed three at once in 5-10 ms). The agent
+ * must be connected that long before the instant (the speaker's lead time, PREPARE_MS).
+ */
+export const HOLD_MS = 700;
+
+/** Settles when the gate opens or the signal aborts (then false). */
+function opened(gate: Promise<void> | undefined, signal: AbortSignal): Promise<boolean> {
+  if (!gate) return Promise.resolve(!signal.aborted);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void gate.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(!signal.aborted);
+    });
+  });
+}
 
 /**
  * ffmpeg arguments that decode a live stream from stdin. `-re` keeps it to real time when the hub
@@ -62,7 +91,6 @@ const RETRY_MS = 500;
  * asetpts counts time from the first sample, whatever point of the stream the device joined at.
  */
 export function relayDecodeArgs(output: string): string[] {
-  const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
   return [
     '-hide_banner',
     '-nostdin',
@@ -77,15 +105,8 @@ export function relayDecodeArgs(output: string): string[] {
     'asetpts=N/SR/TB',
     '-progress',
     'pipe:1',
-    ...sink,
+    ...sinkArgs(output),
   ];
-}
-
-function outputArgs(output: string): string[] {
-  const i = output.indexOf(':');
-  if (i <= 0 || i === output.length - 1)
-    throw new Error(`audio output "${output}" must be "null" or "<format>:<device>"`);
-  return ['-f', output.slice(0, i), output.slice(i + 1)];
 }
 
 /** Connects to the stream, retrying while the hub says it is not on air yet, until `until`. */
@@ -148,8 +169,8 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       if (end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS) result.lostReason = null;
       else result.lostAt = now();
     }
-    // The rest of the occurrence: the fallback, until the planned end or a stop.
-    if (result.lostAt !== null && !end.signal.aborted) await airFallback(o, result, end.signal);
+    // The rest of the occurrence: the fallback, from the instant on, until the planned end or a stop.
+    if (result.lostAt !== null && (await opened(o.startGate, end.signal))) await airFallback(o, result, end.signal);
     return result;
   } finally {
     clearTimeout(endTimer);
@@ -213,11 +234,13 @@ async function decode(
       stop();
     }
   }, 250);
+  const gated = o.startGate ? holdUntil(o.startGate, o.clock, (b) => child.stdin.write(b)) : null;
   try {
     for await (const chunk of res.body) {
       lastByte = Date.now();
       result.bytes += chunk.length;
-      if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
+      if (!(gated ? gated.push(chunk) : child.stdin.write(chunk)))
+        await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
     }
     if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
@@ -239,6 +262,35 @@ async function decode(
       .join(' | ');
     lost(`the decoder failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
+}
+
+/**
+ * Holds a relay stream until the gate opens at the instant: header pages pass at once (ffmpeg reads
+ * the stream's format during the wait), audio pages are kept. At the instant those that came in
+ * the last HOLD_MS are fed (the same pages on every agent), older ones dropped.
+ */
+function holdUntil(gate: Promise<void>, clock: Clock, write: (b: Buffer) => boolean) {
+  const splitter = new OggPageSplitter();
+  let open = false;
+  let held: Array<{ page: OggPage; at: number }> = [];
+  void gate.then(() => {
+    open = true;
+    const from = clock.now() - HOLD_MS;
+    for (const h of held) if (h.at >= from) write(h.page.bytes);
+    held = [];
+  });
+  return {
+    /** false when the decoder's input is full (wait for 'drain') */
+    push(chunk: Buffer): boolean {
+      let ok = true;
+      const at = clock.now();
+      for (const page of splitter.push(chunk)) {
+        if (page.header || open) ok = write(page.bytes) && ok;
+        else held = [...held.filter((h) => at - h.at < 2 * HOLD_MS), { page, at }];
+      }
+      return ok;
+    },
+  };
 }
 
 async function airFallback(o: RelayPlayOptions, result: RelayPlayResult, signal: AbortSignal): Promise<void> {

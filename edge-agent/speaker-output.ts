@@ -46,10 +46,11 @@ export interface SpeakerOutputDeps {
 }
 
 /**
- * Time before the warm-up for the amplifier's commands (a few Modbus round trips) and ffmpeg's
- * start-up (50–300 ms on a busy board); the audio then waits for its instant.
+ * Time before the warm-up for the amplifier's commands (a few Modbus round trips), ffmpeg's
+ * start-up (50–300 ms on a busy board) and, for a relay, connecting to the hub's stream and
+ * receiving the pages it starts from (HOLD_MS); the audio then waits for its instant.
  */
-export const PREPARE_MS = 500;
+export const PREPARE_MS = 1000;
 
 /** Share of the media's duration that must be decoded for "played". */
 export const PLAYED_FRACTION = 0.95;
@@ -214,8 +215,8 @@ export class SpeakerOutput implements PlaybackOutput {
       200,
     );
 
-    // A file's ffmpeg starts up now, during the warm-up, and waits for the file until the start
-    // instant. (A relay's player starts at the instant: the stream it reads is live.)
+    // The player starts up now, during the warm-up, and waits until the start instant: a file's
+    // ffmpeg for the file, a relay's (connected to the hub's stream already) for the gate.
     const player = new AbortController();
     const onAbort = () => player.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -227,6 +228,21 @@ export class SpeakerOutput implements PlaybackOutput {
           signal: player.signal,
           onProgress: (ms) => ctx.onProgress(ms),
         });
+    let openGate = () => {};
+    const relaying = relay
+      ? playRelay(item, {
+          ffmpegPath: this.deps.ffmpeg.path,
+          output: this.deps.audioOutput,
+          access: this.deps.relayStreams!,
+          clock: this.deps.clock,
+          endAtDeviceMs: ctx.startAtDeviceMs + item.durationMs,
+          signal: player.signal,
+          onProgress: (ms) => ctx.onProgress(ms),
+          fallbackFile,
+          fallback: relay.fallback,
+          startGate: new Promise<void>((resolve) => (openGate = resolve)),
+        })
+      : null;
     let aborted = false;
     try {
       try {
@@ -248,6 +264,7 @@ export class SpeakerOutput implements PlaybackOutput {
       }
 
       prepared?.start();
+      openGate();
       outcome.startedAt = this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
@@ -255,18 +272,8 @@ export class SpeakerOutput implements PlaybackOutput {
       sampler.start();
       let r: PlayResult;
       let relayed: RelayPlayResult | null = null;
-      if (relay) {
-        relayed = await playRelay(item, {
-          ffmpegPath: this.deps.ffmpeg.path,
-          output: this.deps.audioOutput,
-          access: this.deps.relayStreams!,
-          clock: this.deps.clock,
-          endAtDeviceMs: ctx.startAtDeviceMs + item.durationMs,
-          signal: ctx.signal,
-          onProgress: (ms) => ctx.onProgress(ms),
-          fallbackFile,
-          fallback: relay.fallback,
-        });
+      if (relaying) {
+        relayed = await relaying;
         r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
       } else {
         r = await prepared!.result;
@@ -368,6 +375,7 @@ export class SpeakerOutput implements PlaybackOutput {
       ctx.signal.removeEventListener('abort', onAbort);
       player.abort(); // a player that never started (failed amplifier, stopped early) ends here
       await prepared?.result;
+      await relaying;
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
       if (!aborted && !ctx.signal.aborted) await sleep(this.deps.clock, settings.tailMs).catch(() => undefined);
