@@ -45,6 +45,8 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
   console.log(`starts played by all 3 agents: ${skews.length} of ${results.length}`);
   console.log(`start skew between agents (latest − earliest first audible sample): ${f(skews)}`);
   console.log(`  the same on the first byte at the sinks:                          ${f(firstBytes)}`);
+  const content = results.map((r) => r.contentSkewMs).filter((x): x is number => x !== null);
+  console.log(`  when they play the same audio (PCM cross-correlation):            ${f(content)}`);
   console.log(`start error at the sink (first byte − planned, hub time):           ${f(errors)}`);
   console.log(`start error the agents report in their receipts (evidence.sync):    ${f(reported)}`);
   // Where a start error at the sink comes from: s = w − e + L, with w the release the agent reports
@@ -80,7 +82,7 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
     );
   for (const r of results)
     console.log(
-      `  ${new Date(r.plannedAt).toISOString().slice(11, 19)}Z skew ${r.skewMs?.toFixed(2) ?? '—'} ms; at the sink ${Object.entries(
+      `  ${new Date(r.plannedAt).toISOString().slice(11, 19)}Z skew ${r.skewMs?.toFixed(2) ?? '—'} ms (same audio ${r.contentSkewMs?.toFixed(2) ?? '—'} ms); at the sink ${Object.entries(
         r.startErrorMs,
       )
         .map(([id, e]) => `${id} ${e?.toFixed(1) ?? '—'}`)

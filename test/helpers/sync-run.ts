@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from './agent-process.ts';
 import { vietnameseSpeech } from './audio.ts';
 import { startHubProcess } from './hub-process.ts';
-import { startPcmSink, type PcmSink } from './pcm-sink.ts';
+import { contentSkewMs, startPcmSink, type PcmSink, type SinkPlay } from './pcm-sink.ts';
 import { freePort } from './ports.ts';
 import { HA_DINH, seedWorld, waitForResults, waitOnline } from './world.ts';
 import { formatVn } from '../../hub/time.ts';
@@ -36,6 +36,8 @@ export interface SyncStart {
   startErrorMs: Record<string, number | null>;
   /** latest − earliest first audible sample, ms (null if an agent played nothing) */
   skewMs: number | null;
+  /** latest − earliest time the agents play the same audio (PCM cross-correlation), ms; null if not found */
+  contentSkewMs: number | null;
   /** the hub's view of the occurrence: deviceId → result row (state, actualStart, evidence) */
   receipts: Record<string, SyncedDevice>;
 }
@@ -143,6 +145,7 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
     return planned.map((p, i) => {
       const audibleAt: SyncStart['audibleAt'] = {};
       const startErrorMs: SyncStart['startErrorMs'] = {};
+      const matched: SinkPlay[] = [];
       for (const [id, sink] of sinks) {
         // the play of this start: the one whose first byte is nearest the planned instant
         const play = sink.plays
@@ -151,11 +154,24 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
           .sort((a, b) => Math.abs(a.firstByteAt - p.at) - Math.abs(b.firstByteAt - p.at))[0];
         audibleAt[id] = play?.firstAudibleAt ?? null;
         startErrorMs[id] = play ? play.firstByteAt - p.at : null;
+        if (play) matched.push(play);
       }
+      const same = matched.length === sinks.size ? matched.map((x) => contentSkewMs(matched[0]!, x)) : [null];
+      const contentSkew = same.every((x) => x !== null)
+        ? Math.max(...(same as number[])) - Math.min(...(same as number[]))
+        : null;
       const xs = Object.values(audibleAt);
       const skewMs = xs.every((x) => x !== null) ? Math.max(...(xs as number[])) - Math.min(...(xs as number[])) : null;
       const receipts = Object.fromEntries(rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]));
-      return { broadcastId: p.id, plannedAt: p.at, audibleAt, startErrorMs, skewMs, receipts };
+      return {
+        broadcastId: p.id,
+        plannedAt: p.at,
+        audibleAt,
+        startErrorMs,
+        skewMs,
+        contentSkewMs: contentSkew,
+        receipts,
+      };
     });
   };
 
