@@ -6,8 +6,8 @@
 // Start in sync, as a file: with `startGate`, playRelay is called during the warm-up. It connects
 // and spawns ffmpeg at once (its start-up then costs nothing at the instant), passes the stream's
 // header pages, and holds the audio pages until the gate opens at the start instant. Every agent
-// sees the hub's pages at the same moment, so each starts on the same page: the first that came in
-// less than HOLD_MS before the instant, fed then with those after it.
+// starts on the same page: the first that went out less than HOLD_MS before the instant in hub time
+// (the hub's X-Stream-Epoch places each page's granule in hub time), fed then with those after it.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
@@ -40,8 +40,8 @@ export interface RelayPlayOptions {
   stallMs?: number;
   /** The device clock the occurrence's end is on (the agent's). */
   clock: Clock;
-  /** Resolves at the start instant: until then the stream is connected and held (see the top). */
-  startGate?: Promise<void>;
+  /** The start instant: until `opens` resolves the stream is connected and held (see the top). */
+  startGate?: StartGate;
 }
 
 export interface RelayPlayResult {
@@ -60,6 +60,14 @@ export interface RelayPlayResult {
   exitCode: number | null;
 }
 
+export interface StartGate {
+  /** resolves at the instant */
+  opens: Promise<void>;
+  /** the planned instant, device and hub ms (the same for every agent in hub time) */
+  atDeviceMs: number;
+  atHubMs: number;
+}
+
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
 const RETRY_MS = 500;
@@ -70,9 +78,12 @@ const RETRY_MS = 500;
  * must be connected that long before the instant (the speaker's lead time, PREPARE_MS).
  */
 export const HOLD_MS = 700;
+/** Pages kept while held: room for an epoch a little off the pages' real timing. */
+const KEEP_HELD_MS = 3000;
 
 /** Settles when the gate opens or the signal aborts (then false). */
-function opened(gate: Promise<void> | undefined, signal: AbortSignal): Promise<boolean> {
+function opened(g: StartGate | undefined, signal: AbortSignal): Promise<boolean> {
+  const gate = g?.opens;
   if (!gate) return Promise.resolve(!signal.aborted);
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
@@ -234,7 +245,10 @@ async function decode(
       stop();
     }
   }, 250);
-  const gated = o.startGate ? holdUntil(o.startGate, o.clock, (b) => child.stdin.write(b)) : null;
+  const epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
+  const gated = o.startGate
+    ? holdUntil(o.startGate, Number.isFinite(epoch) ? epoch : null, o.clock, (b) => child.stdin.write(b))
+    : null;
   try {
     for await (const chunk of res.body) {
       lastByte = Date.now();
@@ -266,17 +280,21 @@ async function decode(
 
 /**
  * Holds a relay stream until the gate opens at the instant: header pages pass at once (ffmpeg reads
- * the stream's format during the wait), audio pages are kept. At the instant those that came in
- * the last HOLD_MS are fed (the same pages on every agent), older ones dropped.
+ * the stream's format during the wait), audio pages are kept. At the instant it feeds those that
+ * went out in the HOLD_MS before the planned instant: by the hub's clock when the hub gave the
+ * stream's epoch (a page's granule places it in hub time, the same on every agent), else by when
+ * they came in here. Older ones are dropped.
  */
-function holdUntil(gate: Promise<void>, clock: Clock, write: (b: Buffer) => boolean) {
+function holdUntil(gate: StartGate, epoch: number | null, clock: Clock, write: (b: Buffer) => boolean) {
   const splitter = new OggPageSplitter();
   let open = false;
   let held: Array<{ page: OggPage; at: number }> = [];
-  void gate.then(() => {
+  const wentOutAt = (page: OggPage) => epoch! + Number(page.bytes.readBigInt64LE(6)) / 48;
+  void gate.opens.then(() => {
     open = true;
-    const from = clock.now() - HOLD_MS;
-    for (const h of held) if (h.at >= from) write(h.page.bytes);
+    for (const h of held)
+      if (epoch !== null ? wentOutAt(h.page) > gate.atHubMs - HOLD_MS : h.at >= gate.atDeviceMs - HOLD_MS)
+        write(h.page.bytes);
     held = [];
   });
   return {
@@ -286,7 +304,7 @@ function holdUntil(gate: Promise<void>, clock: Clock, write: (b: Buffer) => bool
       const at = clock.now();
       for (const page of splitter.push(chunk)) {
         if (page.header || open) ok = write(page.bytes) && ok;
-        else held = [...held.filter((h) => at - h.at < 2 * HOLD_MS), { page, at }];
+        else held = [...held.filter((h) => at - h.at < KEEP_HELD_MS), { page, at }];
       }
       return ok;
     },

@@ -240,7 +240,11 @@ export class SpeakerOutput implements PlaybackOutput {
           onProgress: (ms) => ctx.onProgress(ms),
           fallbackFile,
           fallback: relay.fallback,
-          startGate: new Promise<void>((resolve) => (openGate = resolve)),
+          startGate: {
+            opens: new Promise<void>((resolve) => (openGate = resolve)),
+            atDeviceMs: ctx.startAtDeviceMs,
+            atHubMs: ctx.toHubTime?.(ctx.startAtDeviceMs) ?? ctx.startAtDeviceMs,
+          },
         })
       : null;
     let aborted = false;

@@ -35,6 +35,9 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         res.setHeader('Content-Type', 'audio/ogg');
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('X-Accel-Buffering', 'no');
+        // Where granules sit in hub time: every agent starts on the same page (edge-agent/relay-player.ts).
+        const epoch = ctx.relays.epochOf(occurrence);
+        if (epoch !== null) res.setHeader('X-Stream-Epoch', String(epoch));
         const state = ctx.relays.attach(occurrence, `${deviceId}/${randomUUID()}`, res);
         if (state !== 'ok') {
           res.removeHeader('Content-Type');
