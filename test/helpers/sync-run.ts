@@ -115,11 +115,12 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
     throw e;
   }
   const approved = async (title: string, at: number, audio: Record<string, unknown>) => {
-    const b = await w.official.post('/api/v1/broadcasts', {
-      title,
-      ...audio,
-      targets: { areas: [HA_DINH], devices: [] },
-      startsAt: formatVn(at),
+    const body = { title, ...audio, targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(at) };
+    // A keep-alive connection idle through a whole run is sometimes closed by the hub as it is
+    // reused ("other side closed", before the request was read): once more on a new one.
+    const b = await w.official.post('/api/v1/broadcasts', body).catch((e: Error) => {
+      if ((e.cause as { code?: string } | undefined)?.code !== 'UND_ERR_SOCKET') throw e;
+      return w.official.post('/api/v1/broadcasts', body);
     });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     return b as { id: string };
