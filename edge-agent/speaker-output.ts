@@ -276,7 +276,7 @@ export class SpeakerOutput implements PlaybackOutput {
       sampler.start();
       let r: PlayResult;
       let relayed: RelayPlayResult | null = null;
-      if (relaying) {
+      if (relaying !== null) {
         relayed = await relaying;
         r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
       } else {
