@@ -178,7 +178,8 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     else await decode(c.res, o, result, end.signal, lost);
     if (result.lostReason !== null) {
       if (end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS) result.lostReason = null;
-      else result.lostAt = now();
+      // (lost while held before the start: lost from the start)
+      else result.lostAt = Math.max(now(), o.startGate?.atDeviceMs ?? 0);
     }
     // The rest of the occurrence: the fallback, from the instant on, until the planned end or a stop.
     if (result.lostAt !== null && (await opened(o.startGate, end.signal))) await airFallback(o, result, end.signal);
