@@ -13,6 +13,9 @@ import { ClockFilter, type Clock, type ClockSample, type TimerHandle } from '../
 
 export type OffsetSource = 'measured' | 'saved' | 'none';
 
+/** How many clock samples the agent's filter weighs (the one with the shortest round trip wins). */
+export const FILTER_SAMPLES = 16;
+
 export interface AgentClockOptions {
   /** the device's wall clock and timers (systemClock from main.ts; tests pass a ManualClock or their own) */
   device: Clock;
@@ -41,7 +44,9 @@ export class AgentClock extends EventEmitter<ClockEvents> implements Clock {
 
   constructor(private readonly opts: AgentClockOptions) {
     super();
-    this.filter = opts.filter ?? new ClockFilter();
+    // 16 samples (the last two or three minutes): a burst taken while the machine is busy (before a
+    // start) then does not push out the quick samples of a quieter moment.
+    this.filter = opts.filter ?? new ClockFilter(FILTER_SAMPLES);
     this.device = opts.device;
     this.monotonic = opts.monotonic ?? (() => performance.now());
     this.startedAt = this.monotonic();

@@ -36,7 +36,7 @@ import { LedOutput } from './led-output.ts';
 import type { PlaybackOutput } from './playback.ts';
 import { Timeline } from './timeline.ts';
 import { ReceiptOutbox } from './receipts.ts';
-import { ClockSync } from './clock-sync.ts';
+import { ClockSync, START_BURST } from './clock-sync.ts';
 import { AgentClock, type OffsetSource } from './agent-clock.ts';
 import { HubPresence } from './hub-presence.ts';
 import { HubMessages, type HubMessageHandlers } from './inbound-messages.ts';
@@ -218,6 +218,9 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
       },
       log: log.child({ part: 'timeline' }),
       events,
+      beforeStart: () => {
+        if (isConnected()) void clockSync.burst(START_BURST);
+      },
     });
 
     const clockSync = new ClockSync({

@@ -6,8 +6,11 @@ export type Evidence = Receipt['evidence'];
 export interface PlaybackContext {
   /** aborted to pre-empt, cancel, or because the agent stops */
   signal: AbortSignal;
-  /** device-clock instant at which the audio / message should come out */
-  startAtDeviceMs: number;
+  /**
+   * device-clock instant at which the audio / message should come out, on the offset held when it is
+   * read (a clock sample taken during the preparation moves it)
+   */
+  readonly startAtDeviceMs: number;
   /** called once, when the audio / message actually comes out (device ms) */
   onStarted(deviceMs: number): void;
   /** called as playback advances (ms of content played) */

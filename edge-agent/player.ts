@@ -32,10 +32,6 @@ export interface PlayOptions {
 
 /** ffmpeg arguments for a real-time play of `file` (a path, or pipe:0 for stdin) to `output`. */
 export function ffmpegArgs(file: string, output: string): string[] {
-  const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
-  // Raw PCM has no header: fix its layout so a reader knows it, and write each packet at once
-  // (the default 32 KB output buffer would hold the first third of a second back).
-  const raw = sink[1] === 's16le' ? ['-ac', '1', '-ar', '48000', '-flush_packets', '1'] : [];
   // -progress pipe:1 gives machine-readable out_time_us lines; stderr keeps the classic time= stats.
   return [
     '-hide_banner',
@@ -49,9 +45,17 @@ export function ffmpegArgs(file: string, output: string): string[] {
     '-vn',
     '-progress',
     'pipe:1',
-    ...raw,
-    ...sink,
+    ...sinkArgs(output),
   ];
+}
+
+/** The output side of every player (files and relays): `output` as ffmpeg arguments. */
+export function sinkArgs(output: string): string[] {
+  const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
+  // Raw PCM has no header: fix its layout so a reader knows it, and write each packet at once
+  // (the default 32 KB output buffer would hold the first third of a second back).
+  const raw = sink[1] === 's16le' ? ['-ac', '1', '-ar', '48000', '-flush_packets', '1'] : [];
+  return [...raw, ...sink];
 }
 
 function outputArgs(output: string): string[] {

@@ -1,7 +1,8 @@
 // The agent's relay player against a real HTTP stream (ffmpeg encoding Ogg Opus in real time, as
 // the hub does): it plays from the live edge to the planned end, and when the stream ends early it
 // airs the fallback, keeps asking for the stream, goes back to it when it flows again, and says
-// how much was aired and each stretch lost.
+// how much was aired and each stretch lost. With a start gate it connects ahead and holds the stream
+// until the instant (start in sync).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -193,6 +194,33 @@ describe('the relay player', () => {
     const r = await play('/streams/nothing', 'silence');
     expect(r).toMatchObject({ airedMs: 0, fallback: 'silence', fallbackMs: 0, bytes: 0 });
     expect(r.lostReason).toMatch(/hub answered 404/);
+  }, 20_000);
+
+  it('with a start gate, connects during the warm-up but sounds nothing before the instant', async () => {
+    const at = Date.now() + 1500;
+    let open = () => {};
+    const opens = new Promise<void>((r) => (open = r));
+    setTimeout(() => open(), at - Date.now());
+    let firstSound: number | null = null;
+    const r = await playRelay(item('/streams/full', 'silence'), {
+      ffmpegPath: ffmpeg,
+      output: 'null',
+      access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3' },
+      clock: systemClock,
+      endAtDeviceMs: at + 3000,
+      signal: new AbortController().signal,
+      fallback: 'silence',
+      fallbackFile: null,
+      onProgress: () => (firstSound ??= Date.now()),
+      startGate: { opens, atDeviceMs: at, atHubMs: at },
+    });
+    expect(r).toMatchObject({ lostAt: null, lostReason: null, stopped: false });
+    expect(r.bytes).toBeGreaterThan(1.5 * 2500); // the stream came in while held
+    expect(firstSound).not.toBeNull();
+    expect(firstSound!).toBeGreaterThanOrEqual(at);
+    // from the pages of the last 0.7 s before the instant to the planned end, in real time
+    expect(r.airedMs).toBeGreaterThan(2500);
+    expect(r.airedMs).toBeLessThan(4200);
   }, 20_000);
 
   it('stops at once when aborted (pre-empted or cancelled)', async () => {

@@ -5,13 +5,20 @@
 // player keeps asking for the stream with jittered backoff, and goes back to it when bytes flow
 // again. The result counts seconds of the stream aired, each stretch lost, and why; the receipt
 // carries them (evidence.relay).
+// Start in sync, as a file: with `startGate`, playRelay is called during the warm-up. It connects
+// and spawns ffmpeg at once (its start-up then costs nothing at the instant), passes the stream's
+// header pages, and holds the audio pages until the gate opens at the start instant. Every agent
+// starts on the same page: the first that went out less than HOLD_MS before the instant in hub time
+// (the hub's X-Stream-Epoch places each page's granule in hub time), fed then with those after it.
+// A stream asked for again after a loss plays at once.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
 import { spawnTied } from '../firmware-bridge/audio.ts';
+import { OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 import type { HubFetch } from './hub-http.ts';
-import { parseFfmpegTime, playFile } from './player.ts';
+import { parseFfmpegTime, playFile, sinkArgs } from './player.ts';
 import { LiveBuffer, liveDecodeArgs } from './live-buffer.ts';
 
 export interface RelayStreamAccess {
@@ -39,6 +46,8 @@ export interface RelayPlayOptions {
   firstByteMs?: number;
   /** The device clock the occurrence's end is on (the agent's). */
   clock: Clock;
+  /** The start instant: until `opens` resolves the stream is connected and held (see the top). */
+  startGate?: StartGate;
 }
 
 export interface RelayPlayResult {
@@ -61,6 +70,14 @@ export interface RelayPlayResult {
   live?: { dropouts: number; dropoutMs: number; endedAt: number | null };
 }
 
+export interface StartGate {
+  /** resolves at the instant */
+  opens: Promise<void>;
+  /** the planned instant, device and hub ms (the same for every agent in hub time) */
+  atDeviceMs: number;
+  atHubMs: number;
+}
+
 /** A live stream with no byte for this long is lost: longer than the hub waits for a silent source. */
 const LIVE_STALL_MS = 15_000;
 
@@ -75,12 +92,36 @@ const RETRY: BackoffOptions = { minMs: 500, maxMs: 3000, jitter: 0.3 };
 const FIRST_BYTE_MS = 10_000;
 
 /**
+ * At the instant a relay starts on the pages that came in this long before it: three or four of the
+ * hub's 200 ms Ogg pages (hub/streaming/relay-args.ts). ffmpeg decodes nothing until it holds
+ * three (fed one at a time it first sounds 0.5 s late, fed three at once in 5-10 ms). The agent
+ * must be connected that long before the instant (the speaker's lead time, PREPARE_MS).
+ */
+export const HOLD_MS = 700;
+/** Pages kept while held: room for an epoch a little off the pages' real timing. */
+const KEEP_HELD_MS = 3000;
+
+/** Settles when the gate opens or the signal aborts (then false). */
+function opened(g: StartGate | undefined, signal: AbortSignal): Promise<boolean> {
+  const gate = g?.opens;
+  if (!gate) return Promise.resolve(!signal.aborted);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void gate.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(!signal.aborted);
+    });
+  });
+}
+
+/**
  * ffmpeg arguments that decode a live stream from stdin. `-re` keeps it to real time when the hub
  * sends a burst (the tail an upstream's end flushes out of loudnorm), as a sound card would;
  * asetpts counts time from the first sample, whatever point of the stream the device joined at.
  */
 export function relayDecodeArgs(output: string): string[] {
-  const sink = output === 'null' ? ['-f', 'null', '-'] : outputArgs(output);
   return [
     '-hide_banner',
     '-nostdin',
@@ -95,19 +136,14 @@ export function relayDecodeArgs(output: string): string[] {
     'asetpts=N/SR/TB',
     '-progress',
     'pipe:1',
-    ...sink,
+    ...sinkArgs(output),
   ];
-}
-
-function outputArgs(output: string): string[] {
-  const i = output.indexOf(':');
-  if (i <= 0 || i === output.length - 1)
-    throw new Error(`audio output "${output}" must be "null" or "<format>:<device>"`);
-  return ['-f', output.slice(0, i), output.slice(i + 1)];
 }
 
 /** A stream that answers and carries audio, what it sent so far already read. */
 interface OpenStream {
+  /** where the stream's granules sit in hub time (X-Stream-Epoch), when the hub says */
+  epoch: number | null;
   first: Buffer;
   rest: AsyncIterator<Buffer>;
   cancel(): void;
@@ -144,6 +180,7 @@ async function openStream(
       return { error, final: res.status === 401 || res.status === 403 };
     }
     const cancel = () => void res.body.cancel();
+    const epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
     const rest = res.body[Symbol.asyncIterator]();
     const firstByteMs = o.firstByteMs ?? FIRST_BYTE_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -169,7 +206,8 @@ async function openStream(
         read.push(next.value);
         // (An audio page split across two chunks is seen in the next one, joined.)
         const tail = read.length > 1 ? Buffer.concat(read.slice(-2)) : next.value;
-        if (!ogg || holdsOggAudio(tail)) return { first: Buffer.concat(read), rest, cancel };
+        if (!ogg || holdsOggAudio(tail))
+          return { epoch: Number.isFinite(epoch) ? epoch : null, first: Buffer.concat(read), rest, cancel };
       }
     } finally {
       clearTimeout(timer);
@@ -204,14 +242,20 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   const nearEnd = () => end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS;
   // While lost: the fallback airs (its own stop), and the loss is open until the stream is back.
   const lost: { at: number; reason: string; stop: AbortController; fallback: Promise<void> }[] = [];
+  // Before the start instant nothing is lost yet: a stream lost while held is lost from the instant,
+  // and its fallback airs from then.
+  const beforeStart = () => o.startGate !== undefined && now() < o.startGate.atDeviceMs;
   const openLoss = (reason: string) => {
     if (lost.length || nearEnd()) return;
-    const at = now();
+    const at = Math.max(now(), o.startGate?.atDeviceMs ?? 0);
     result.lostAt ??= at;
     result.lostReason ??= reason;
     const stop = new AbortController();
     end.signal.addEventListener('abort', () => stop.abort(), { once: true });
-    lost.push({ at, reason, stop, fallback: airFallback(o, result, stop.signal) });
+    const fallback = opened(o.startGate, stop.signal).then((ok) =>
+      ok ? airFallback(o, result, stop.signal) : undefined,
+    );
+    lost.push({ at, reason, stop, fallback });
   };
   /** The stream is back, or the occurrence over: the fallback stops and the loss is counted. */
   const closeLoss = async () => {
@@ -224,6 +268,10 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   try {
     if (o.signal.aborted) onAbort();
     let failures = 0;
+    // Only the first stretch waits for the instant; one after a loss plays at once.
+    let gate = relay.live ? undefined : o.startGate;
+    // A live session plays as it comes, through its jitter buffer: it asks for the stream at the instant.
+    if (relay.live && !(await opened(o.startGate, end.signal))) return result;
     while (!nearEnd()) {
       const opened = await openStream(item, o, end.signal);
       if (end.signal.aborted) {
@@ -231,7 +279,8 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
         break;
       }
       if ('error' in opened) {
-        openLoss(opened.error);
+        // (the hub may not be on air yet during the warm-up: ask again, nothing lost)
+        if (opened.final || !beforeStart()) openLoss(opened.error);
         if (opened.final) break;
         await sleep(o.clock, backoffDelay(failures++, RETRY), end.signal).catch(() => undefined);
         continue;
@@ -239,7 +288,8 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       // Bytes flow: the fallback stops and the stream airs again.
       failures = 0;
       await closeLoss();
-      const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null);
+      const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null, gate);
+      gate = undefined;
       // A live session's stream ends when the speaker ends it: nothing more to ask for.
       if (result.live?.endedAt != null) break;
       // The decoder played out what it held: the loss starts now (none at the planned end).
@@ -263,6 +313,8 @@ async function decode(
   signal: AbortSignal,
   /** a live session's buffer (ms), or null for a relay */
   liveBufferMs: number | null = null,
+  /** hold the audio until the start instant (the first stretch of a relay) */
+  gate?: StartGate,
 ): Promise<string | null> {
   let why: string | null = null;
   const lost = (reason: string) => {
@@ -327,12 +379,13 @@ async function decode(
       stop();
     }
   }, 250);
+  const gated = gate ? holdUntil(gate, stream.epoch, o.clock, (b) => child.stdin.write(b)) : null;
   try {
     for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
       lastByte = Date.now();
       result.bytes += chunk.length;
       for (const c of live ? live.push(chunk) : [chunk])
-        if (!child.stdin.write(c)) await new Promise((r) => child.stdin.once('drain', r));
+        if (!(gated ? gated.push(c) : child.stdin.write(c))) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
       const next = await stream.rest.next();
       chunk = next.done ? null : next.value;
@@ -364,6 +417,39 @@ async function decode(
     lost(`the decoder failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
   return signal.aborted ? null : why;
+}
+
+/**
+ * Holds a relay stream until the gate opens at the instant: header pages pass at once (ffmpeg reads
+ * the stream's format during the wait), audio pages are kept. At the instant it feeds those that
+ * went out in the HOLD_MS before the planned instant: by the hub's clock when the hub gave the
+ * stream's epoch (a page's granule places it in hub time, the same on every agent), else by when
+ * they came in here. Older ones are dropped.
+ */
+function holdUntil(gate: StartGate, epoch: number | null, clock: Clock, write: (b: Buffer) => boolean) {
+  const splitter = new OggPageSplitter();
+  let open = false;
+  let held: Array<{ page: OggPage; at: number }> = [];
+  const wentOutAt = (page: OggPage) => epoch! + Number(page.bytes.readBigInt64LE(6)) / 48;
+  void gate.opens.then(() => {
+    open = true;
+    for (const h of held)
+      if (epoch !== null ? wentOutAt(h.page) > gate.atHubMs - HOLD_MS : h.at >= gate.atDeviceMs - HOLD_MS)
+        write(h.page.bytes);
+    held = [];
+  });
+  return {
+    /** false when the decoder's input is full (wait for 'drain') */
+    push(chunk: Buffer): boolean {
+      let ok = true;
+      const at = clock.now();
+      for (const page of splitter.push(chunk)) {
+        if (page.header || open) ok = write(page.bytes) && ok;
+        else held = [...held.filter((h) => at - h.at < KEEP_HELD_MS), { page, at }];
+      }
+      return ok;
+    },
+  };
 }
 
 async function airFallback(o: RelayPlayOptions, result: RelayPlayResult, signal: AbortSignal): Promise<void> {

@@ -146,6 +146,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       if (this.client !== client) return;
       this.attempt = 0;
       opts.log.info({ session, url: opts.url }, 'mqtt connected');
+      // No Nagle: a clock request held back for the ACK of the previous write (tens of ms with
+      // delayed ACKs) lengthens one leg of the round trip and skews the hub-time estimate.
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       void this.onConnected(client, session);
     });
     client.on('message', (topic, payload) => {

@@ -48,10 +48,11 @@ export interface SpeakerOutputDeps {
 }
 
 /**
- * Time before the warm-up for the amplifier's commands (a few Modbus round trips) and ffmpeg's
- * start-up (50–300 ms on a busy board); the audio then waits for its instant.
+ * Time before the warm-up for the amplifier's commands (a few Modbus round trips), ffmpeg's
+ * start-up (50–300 ms on a busy board) and, for a relay, connecting to the hub's stream and
+ * receiving the pages it starts from (HOLD_MS); the audio then waits for its instant.
  */
-export const PREPARE_MS = 500;
+export const PREPARE_MS = 1000;
 
 /** Share of the media's duration that must be decoded for "played". */
 export const PLAYED_FRACTION = 0.95;
@@ -218,8 +219,8 @@ export class SpeakerOutput implements PlaybackOutput {
       200,
     );
 
-    // A file's ffmpeg starts up now, during the warm-up, and waits for the file until the start
-    // instant. (A relay's player starts at the instant: the stream it reads is live.)
+    // The player starts up now, during the warm-up, and waits until the start instant: a file's
+    // ffmpeg for the file, a relay's (connected to the hub's stream already) for the gate.
     const player = new AbortController();
     const onAbort = () => player.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -231,6 +232,25 @@ export class SpeakerOutput implements PlaybackOutput {
           signal: player.signal,
           onProgress: (ms) => ctx.onProgress(ms),
         });
+    let openGate = () => {};
+    const relaying = relay
+      ? playRelay(item, {
+          ffmpegPath: this.deps.ffmpeg.path,
+          output: this.deps.audioOutput,
+          access: this.deps.relayStreams!,
+          clock: this.deps.clock,
+          endAtDeviceMs: ctx.startAtDeviceMs + item.durationMs,
+          signal: player.signal,
+          onProgress: (ms) => ctx.onProgress(ms),
+          fallbackFile,
+          fallback: relay.fallback,
+          startGate: {
+            opens: new Promise<void>((resolve) => (openGate = resolve)),
+            atDeviceMs: ctx.startAtDeviceMs,
+            atHubMs: ctx.toHubTime?.(ctx.startAtDeviceMs) ?? ctx.startAtDeviceMs,
+          },
+        })
+      : null;
     let aborted = false;
     try {
       try {
@@ -245,13 +265,14 @@ export class SpeakerOutput implements PlaybackOutput {
       }
       try {
         await sleep(this.deps.clock, settings.warmUpMs, ctx.signal);
-        await waitUntil(this.deps.clock, ctx.startAtDeviceMs, ctx.signal);
+        await waitUntil(this.deps.clock, () => ctx.startAtDeviceMs, ctx.signal);
       } catch {
         aborted = true;
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
       }
 
       prepared?.start();
+      openGate();
       outcome.startedAt = this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
@@ -259,24 +280,14 @@ export class SpeakerOutput implements PlaybackOutput {
       sampler.start();
       let r: PlayResult;
       let relayed: RelayPlayResult | null = null;
-      if (relay) {
-        relayed = await playRelay(item, {
-          ffmpegPath: this.deps.ffmpeg.path,
-          output: this.deps.audioOutput,
-          access: this.deps.relayStreams!,
-          clock: this.deps.clock,
-          endAtDeviceMs: ctx.startAtDeviceMs + item.durationMs,
-          signal: ctx.signal,
-          onProgress: (ms) => ctx.onProgress(ms),
-          fallbackFile,
-          fallback: relay.fallback,
-        });
+      if (relaying !== null) {
+        relayed = await relaying;
         r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
         // A live session lasts until the hub ended its stream, not its planned maximum.
         const liveEnd = relayed.live?.endedAt ?? null;
         if (liveEnd !== null) {
           lengthMs = Math.max(0, liveEnd - ctx.startAtDeviceMs);
-          playedMinMs = livePlayedMinMs(lengthMs, relay.bufferMs ?? 0);
+          playedMinMs = livePlayedMinMs(lengthMs, relay?.bufferMs ?? 0);
         }
       } else {
         r = await prepared!.result;
@@ -385,6 +396,7 @@ export class SpeakerOutput implements PlaybackOutput {
       ctx.signal.removeEventListener('abort', onAbort);
       player.abort(); // a player that never started (failed amplifier, stopped early) ends here
       await prepared?.result;
+      await relaying;
       this.deps.feedAudio?.(false);
       // A pre-empted item hands over at once; a finished one keeps the amplifier on for its tail.
       if (!aborted && !ctx.signal.aborted) await sleep(this.deps.clock, settings.tailMs).catch(() => undefined);

@@ -61,6 +61,8 @@ export interface TimelineDeps {
   lateGraceMs: number;
   /** builds, signs and queues the receipt */
   issue: (r: OccurrenceResult) => void;
+  /** called as an item begins, ahead of its start: a fresh clock sample for the instant (clock burst) */
+  beforeStart?: () => void;
   log: Logger;
   events: AgentEventBus;
 }
@@ -299,10 +301,14 @@ export class Timeline {
     this.current = cur;
     log.info({ occurrenceId: occ, broadcastId: item.broadcastId, priority: item.priority }, 'starting');
     const plannedStart = Math.max(item.startAt, p.dueAt);
+    this.deps.beforeStart?.();
     cur.done = output
       .play(item, {
         signal: cur.abort.signal,
-        startAtDeviceMs: clock.toDeviceTime(plannedStart),
+        // Read when waiting, not now: the clock burst just asked for moves it.
+        get startAtDeviceMs() {
+          return clock.toDeviceTime(plannedStart);
+        },
         toHubTime: (deviceMs) => clock.toHubTime(deviceMs),
         onStarted: (deviceMs) => {
           store.markAudible(occ, Math.round(clock.toHubTime(deviceMs)));

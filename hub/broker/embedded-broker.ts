@@ -150,6 +150,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
 
   // Guard every connection before aedes buffers anything of it.
   const handle = (conn: Duplex, req?: IncomingMessage) => {
+    // No Nagle: small packets (clock replies) go out at once, not after the ACK of the previous one.
+    (conn as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     const guarded = new GuardedConnection(conn, limits, (why) =>
       refuse(`connection closed before its packet was read: ${why}`),
     );

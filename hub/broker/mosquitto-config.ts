@@ -76,6 +76,8 @@ export function mosquittoConf(o: {
     // Every wardcast message fits 256 KiB (agents refuse larger ones): refuse bigger packets before
     // they are buffered, as the embedded broker does, with room for the MQTT header and topic.
     `max_packet_size ${PACKET_MAX_BYTES}`,
+    // No Nagle: a clock reply held back for a delayed ACK skews the agents' hub time (docs/protocol.md, Clock).
+    'set_tcp_nodelay true',
     `plugin ${DYNSEC_PLUGIN}`,
     `plugin_opt_config_file ${path.join(o.dir, 'dynamic-security.json')}`,
     `persistence ${o.persistence === false ? 'false' : 'true'}`,

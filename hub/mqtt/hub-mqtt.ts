@@ -96,6 +96,8 @@ export function createHubMqtt(url: string, opts: HubMqttOptions): HubMqtt {
   function wire(c: MqttClient) {
     c.on('connect', () => {
       log.info({ url, instance }, 'hub mqtt connected');
+      // No Nagle: a clock reply held for the ACK of the previous write skews the agents' hub time.
+      (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       runAll(startHandlers, instance);
       publishBirth(c);
       c.subscribe([...subscriptions], { qos: 1 }, (err) => err && log.error({ err }, 'hub mqtt subscribe failed'));

@@ -27,8 +27,17 @@ export class StreamFanout {
   private readonly listeners = new Map<string, Writable>();
   private ended = false;
   readonly stats: FanoutStats = { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 };
+  /**
+   * The stream's epoch: hub ms at which its granule 0 would have gone out, from the first audio
+   * page (Opus granules count 48 kHz samples). Fixed once known, so every listener gets the same:
+   * agents start a relay on the page this places in the same hub-time window (X-Stream-Epoch).
+   */
+  epoch: number | null = null;
 
-  constructor(private readonly maxBacklogBytes = 256 * 1024) {}
+  constructor(
+    private readonly maxBacklogBytes = 256 * 1024,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get isEnded(): boolean {
     return this.ended;
@@ -42,6 +51,8 @@ export class StreamFanout {
       // Header pages go to whoever listens now, and are kept for whoever joins later.
       if (!this.headersDone && page.header) this.headers.push(page.bytes);
       else this.headersDone = true;
+      if (this.epoch === null && !page.header)
+        this.epoch = Math.round(this.now() - Number(page.bytes.readBigInt64LE(6)) / 48);
       for (const [id, out] of this.listeners) this.send(id, out, page.bytes);
     }
   }

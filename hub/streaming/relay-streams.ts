@@ -125,6 +125,11 @@ export class RelayStreams {
     return this.sessions.get(occurrenceId)?.info;
   }
 
+  /** The occurrence's stream epoch (StreamFanout.epoch), once its first audio page went out. */
+  epochOf(occurrenceId: string): number | null {
+    return this.sessions.get(occurrenceId)?.fanout.epoch ?? null;
+  }
+
   list(): RelayOccurrence[] {
     return [...this.sessions.values()].map((s) => s.info);
   }
@@ -165,7 +170,7 @@ export class RelayStreams {
         losses: [],
         stats: { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 },
       },
-      fanout: new StreamFanout(),
+      fanout: new StreamFanout(undefined, this.now),
       child: null,
       startTimer: null,
       endTimer: null,

@@ -39,3 +39,28 @@ it.skipIf(!hasFaketime())(
   },
   120_000,
 );
+
+it.skipIf(!hasFaketime())(
+  'the same agents start each relay (tiếp âm) together on the same audio, and say so in their receipts',
+  async () => {
+    const starts = await world!.runRelays(2);
+    for (const s of starts) {
+      const at = new Date(s.plannedAt).toISOString();
+      for (const id of Object.keys(SKEWS)) {
+        const d = s.receipts[id] as (typeof s.receipts)[string] & { evidence: { relay?: { secondsAired: number } } };
+        expect(d?.state, `${id} at ${at}: ${d?.reason}`).toBe('played');
+        expect(d.evidence.relay?.secondsAired).toBeGreaterThan(4);
+        expect(s.audibleAt[id], `${id} at ${at}: nothing audible reached its sink`).not.toBeNull();
+        expect(d.evidence.sync.clockSource).toBe('measured');
+      }
+      expect(s.skewMs, `skew at ${at}`).toBeLessThan(250);
+      // and on the same audio: a page apart (200 ms) would be an echo
+      expect(s.contentSkewMs, `same-audio skew at ${at}`).not.toBeNull();
+      expect(s.contentSkewMs!, `same-audio skew at ${at}`).toBeLessThan(100);
+    }
+    console.log(
+      `relay start skew: ${starts.map((s) => `${s.skewMs!.toFixed(1)} (same audio ${s.contentSkewMs?.toFixed(1)})`).join(', ')} ms`,
+    );
+  },
+  120_000,
+);

@@ -21,7 +21,12 @@ export interface SinkPlay {
   /** hub ms at which its first audible sample leaves the speaker (null: all silent so far) */
   firstAudibleAt: number | null;
   bytes: number;
+  /** the first second of PCM, to find where in the audio the play started (contentSkewMs) */
+  head: Buffer;
 }
+
+/** Bytes of PCM each play keeps: one second. */
+const HEAD_BYTES = SINK_RATE * 2;
 
 export interface PcmSink {
   path: string;
@@ -43,8 +48,10 @@ export async function startPcmSink(socketPath: string): Promise<PcmSink> {
     let samples = 0;
     sock.on('data', (chunk: Buffer) => {
       const at = hubNow();
-      if (!play) plays.push((play = { firstByteAt: at, firstAudibleAt: null, bytes: 0 }));
+      if (!play) plays.push((play = { firstByteAt: at, firstAudibleAt: null, bytes: 0, head: Buffer.alloc(0) }));
       play.bytes += chunk.length;
+      if (play.head.length < HEAD_BYTES)
+        play.head = Buffer.concat([play.head, chunk.subarray(0, HEAD_BYTES - play.head.length)]);
       if (play.firstAudibleAt !== null) return;
       const buf = odd ? Buffer.concat([odd, chunk]) : chunk;
       const whole = buf.length - (buf.length % 2);
@@ -81,4 +88,52 @@ export async function startPcmSink(socketPath: string): Promise<PcmSink> {
 export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+/**
+ * When `b` plays the same audio as `a`, minus when `a` does (ms): the echo a listener between the
+ * two speakers hears. The lag between their first seconds of PCM that correlates best (a coarse
+ * search at 8 kHz, then every sample around it), within ±250 ms; null when they do not match (one is
+ * silent, or they play different audio).
+ */
+export function contentSkewMs(a: SinkPlay, b: SinkPlay): number | null {
+  const A = pcm(a.head);
+  const B = pcm(b.head);
+  const from = SINK_RATE / 4;
+  const to = (SINK_RATE * 3) / 4;
+  const maxLag = SINK_RATE / 4;
+  if (A.length < to || B.length < SINK_RATE) return null;
+  const score = (k: number, step: number) => {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = from; i < to; i += step) {
+      const x = A[i]!;
+      const y = B[i + k] ?? 0;
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  };
+  let best = { k: 0, r: -1 };
+  for (let k = -maxLag; k < maxLag; k += 6) {
+    const r = score(k, 6);
+    if (r > best.r) best = { k, r };
+  }
+  const coarse = best.k;
+  best = { k: coarse, r: -1 };
+  for (let k = coarse - 6; k <= coarse + 6; k++) {
+    const r = score(k, 1);
+    if (r > best.r) best = { k, r };
+  }
+  if (best.r < 0.5) return null;
+  // Sample i of a's window leaves at a.firstByteAt + i/rate; the same audio in b is its sample i + k.
+  return b.firstByteAt - a.firstByteAt + (best.k / SINK_RATE) * 1000;
+}
+
+function pcm(buf: Buffer): Float64Array {
+  const out = new Float64Array(Math.floor(buf.length / 2));
+  for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(i * 2);
+  return out;
 }

@@ -8,13 +8,15 @@ import path from 'node:path';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from './agent-process.ts';
 import { vietnameseSpeech } from './audio.ts';
 import { startHubProcess } from './hub-process.ts';
-import { startPcmSink, type PcmSink } from './pcm-sink.ts';
+import { contentSkewMs, startPcmSink, type PcmSink, type SinkPlay } from './pcm-sink.ts';
 import { freePort } from './ports.ts';
 import { HA_DINH, seedWorld, waitForResults, waitOnline } from './world.ts';
 import { formatVn } from '../../hub/time.ts';
 import type { BroadcastDevice } from './api-types.ts';
 import type { z } from 'zod';
 import type { SyncEvidence } from '../../protocol/index.ts';
+import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { startDemoStream, type DemoStream } from '../../cli/demo-stream.ts';
 
 /** A device's row as the hub reports it, with the start evidence every receipt of a file carries. */
 export type SyncedDevice = Omit<BroadcastDevice, 'evidence'> & { evidence: { sync: z.infer<typeof SyncEvidence> } };
@@ -34,6 +36,8 @@ export interface SyncStart {
   startErrorMs: Record<string, number | null>;
   /** latest − earliest first audible sample, ms (null if an agent played nothing) */
   skewMs: number | null;
+  /** latest − earliest time the agents play the same audio (PCM cross-correlation), ms; null if not found */
+  contentSkewMs: number | null;
   /** the hub's view of the occurrence: deviceId → result row (state, actualStart, evidence) */
   receipts: Record<string, SyncedDevice>;
 }
@@ -44,6 +48,11 @@ export interface SyncWorld {
   agents: Map<string, AgentProcess>;
   sinks: Map<string, PcmSink>;
   run(starts: number, o?: { spacingMs?: number; leadMs?: number }): Promise<SyncStart[]>;
+  /**
+   * The same with relays (tiếp âm) of `seconds` each: the hub pulls a local MP3 stream (the speech
+   * looped at real time, cli/demo-stream.ts) and every agent plays the hub's Opus stream.
+   */
+  runRelays(starts: number, o?: { seconds?: number; leadMs?: number }): Promise<SyncStart[]>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +67,9 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
   });
   const sinks = new Map<string, PcmSink>();
   const agents = new Map<string, AgentProcess>();
+  let stream: DemoStream | null = null;
   const stop = async () => {
+    await stream?.stop();
     await Promise.all([...agents.values()].map((a) => a.stop('SIGKILL')));
     await hub.stop('SIGKILL');
     await Promise.all([...sinks.values()].map((s) => s.close()));
@@ -66,6 +77,7 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
   };
   let w: Awaited<ReturnType<typeof seedWorld>>;
   let media: { id: number; durationMs: number };
+  let speech = '';
   try {
     w = await seedWorld(
       hub,
@@ -87,11 +99,8 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
       );
     }
     await waitOnline(hub.admin, ids, 60_000);
-    const up = await w.official.upload(
-      '/api/v1/media',
-      vietnameseSpeech(dir, 'Thông báo của phường Hạ Đình.'),
-      'a.mp3',
-    );
+    speech = vietnameseSpeech(dir, 'Thông báo của phường Hạ Đình.');
+    const up = await w.official.upload('/api/v1/media', speech, 'a.mp3');
     media = await w.official.waitFor(
       async () => {
         const m = await w.official.get(`/api/v1/media/${up.id}`);
@@ -105,15 +114,66 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
     await stop();
     throw e;
   }
-  const approved = async (title: string, at: number) => {
-    const b = await w.official.post('/api/v1/broadcasts', {
-      title,
-      mediaId: media.id,
-      targets: { areas: [HA_DINH], devices: [] },
-      startsAt: formatVn(at),
+  const approved = async (title: string, at: number, audio: Record<string, unknown>) => {
+    const body = { title, ...audio, targets: { areas: [HA_DINH], devices: [] }, startsAt: formatVn(at) };
+    // A keep-alive connection idle through a whole run is sometimes closed by the hub as it is
+    // reused ("other side closed", before the request was read): once more on a new one.
+    const b = await w.official.post('/api/v1/broadcasts', body).catch((e: Error) => {
+      if ((e.cause as { code?: string } | undefined)?.code !== 'UND_ERR_SOCKET') throw e;
+      return w.official.post('/api/v1/broadcasts', body);
     });
     await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
     return b as { id: string };
+  };
+
+  /** Schedules `starts` broadcasts `spacing` apart, waits for them, and reads each agent's sink. */
+  const measure = async (
+    starts: number,
+    spacing: number,
+    lengthMs: number,
+    leadMs: number,
+    audio: (i: number) => Record<string, unknown>,
+  ): Promise<SyncStart[]> => {
+    const first = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
+    const planned: Array<{ id: string; at: number }> = [];
+    for (let i = 0; i < starts; i++) {
+      const at = first + i * spacing;
+      planned.push({ id: (await approved(`Đồng bộ ${i + 1}`, at, audio(i))).id, at });
+    }
+    const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
+    await sleep(planned.at(-1)!.at + lengthMs + 3000 - Date.now());
+    const rows = await Promise.all(planned.map((p) => waitForResults(w.leader, p.id, 30_000)));
+    return planned.map((p, i) => {
+      const audibleAt: SyncStart['audibleAt'] = {};
+      const startErrorMs: SyncStart['startErrorMs'] = {};
+      const matched: SinkPlay[] = [];
+      for (const [id, sink] of sinks) {
+        // the play of this start: the one whose first byte is nearest the planned instant
+        const play = sink.plays
+          .slice(seen.get(id))
+          .filter((x) => Math.abs(x.firstByteAt - p.at) < spacing / 2)
+          .sort((a, b) => Math.abs(a.firstByteAt - p.at) - Math.abs(b.firstByteAt - p.at))[0];
+        audibleAt[id] = play?.firstAudibleAt ?? null;
+        startErrorMs[id] = play ? play.firstByteAt - p.at : null;
+        if (play) matched.push(play);
+      }
+      const same = matched.length === sinks.size ? matched.map((x) => contentSkewMs(matched[0]!, x)) : [null];
+      const contentSkew = same.every((x) => x !== null)
+        ? Math.max(...(same as number[])) - Math.min(...(same as number[]))
+        : null;
+      const xs = Object.values(audibleAt);
+      const skewMs = xs.every((x) => x !== null) ? Math.max(...(xs as number[])) - Math.min(...(xs as number[])) : null;
+      const receipts = Object.fromEntries(rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]));
+      return {
+        broadcastId: p.id,
+        plannedAt: p.at,
+        audibleAt,
+        startErrorMs,
+        skewMs,
+        contentSkewMs: contentSkew,
+        receipts,
+      };
+    });
   };
 
   return {
@@ -122,36 +182,16 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
     sinks,
     async run(starts, o = {}) {
       const spacing = o.spacingMs ?? Math.ceil((media.durationMs + 2500) / 1000) * 1000;
-      const first = Math.ceil((Date.now() + (o.leadMs ?? 8000)) / 1000) * 1000;
-      const planned: Array<{ id: string; at: number }> = [];
-      for (let i = 0; i < starts; i++) {
-        const at = first + i * spacing;
-        planned.push({ id: (await approved(`Đồng bộ ${i + 1}`, at)).id, at });
-      }
-      const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
-      await sleep(planned.at(-1)!.at + media.durationMs + 3000 - Date.now());
-      const rows = await Promise.all(planned.map((p) => waitForResults(w.leader, p.id, 30_000)));
-      return planned.map((p, i) => {
-        const audibleAt: SyncStart['audibleAt'] = {};
-        const startErrorMs: SyncStart['startErrorMs'] = {};
-        for (const [id, sink] of sinks) {
-          // the play of this start: the one whose first byte is nearest the planned instant
-          const play = sink.plays
-            .slice(seen.get(id))
-            .filter((x) => Math.abs(x.firstByteAt - p.at) < spacing / 2)
-            .sort((a, b) => Math.abs(a.firstByteAt - p.at) - Math.abs(b.firstByteAt - p.at))[0];
-          audibleAt[id] = play?.firstAudibleAt ?? null;
-          startErrorMs[id] = play ? play.firstByteAt - p.at : null;
-        }
-        const xs = Object.values(audibleAt);
-        const skewMs = xs.every((x) => x !== null)
-          ? Math.max(...(xs as number[])) - Math.min(...(xs as number[]))
-          : null;
-        const receipts = Object.fromEntries(
-          rows[i].devices.map((d: BroadcastDevice) => [d.deviceId, d as SyncedDevice]),
-        );
-        return { broadcastId: p.id, plannedAt: p.at, audibleAt, startErrorMs, skewMs, receipts };
-      });
+      return measure(starts, spacing, media.durationMs, o.leadMs ?? 8000, () => ({ mediaId: media.id }));
+    },
+    async runRelays(starts, o = {}) {
+      const seconds = o.seconds ?? 5;
+      stream ??= await startDemoStream(resolveFfmpeg().path, speech);
+      const url = stream.url;
+      // The hub pulls each relay 6 s ahead; a second apart from the next, they never overlap.
+      return measure(starts, (seconds + 3) * 1000, seconds * 1000, o.leadMs ?? 9000, () => ({
+        relay: { url, seconds },
+      }));
     },
     stop,
   };

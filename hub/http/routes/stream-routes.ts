@@ -36,6 +36,10 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('X-Accel-Buffering', 'no');
         const listenerId = `${deviceId}/${randomUUID()}`;
+        // Where granules sit in hub time: every agent starts a relay on the same page
+        // (edge-agent/relay-player.ts). A live session plays as it comes, through its jitter buffer.
+        const epoch = plan.item.relay.live ? null : ctx.relays.epochOf(occurrence);
+        if (epoch !== null) res.setHeader('X-Stream-Epoch', String(epoch));
         // A live session's stream (phát trực tiếp) is the live sessions'; a relay's, the relays'.
         const state = plan.item.relay.live
           ? ctx.live.attachListener(occurrence, deviceId, listenerId, res, req.socket)
