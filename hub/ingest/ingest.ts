@@ -132,7 +132,8 @@ export function createIngest(deps: {
   function admitAndStore(items: Pending[]): Outcome[] {
     // A receipt stored already (the device resends because it has not heard our ack), or twice in
     // this batch, needs no plan.
-    const seen = receipts.stored(items.map((p) => p.receipt.id));
+    const stored = receipts.stored(items.map((p) => p.receipt.id));
+    const seen = new Set(stored);
     const fresh: Pending[] = [];
     for (const p of items) {
       if (seen.has(p.receipt.id)) continue;
@@ -146,6 +147,7 @@ export function createIngest(deps: {
     const admissions = fresh.map((p, i) => admit(p.receipt, plans[i]!, p.receivedAt));
     const results = receipts.storeAllIn(
       fresh.map((p, i) => ({ receipt: p.receipt, admission: admissions[i]!, receivedAt: p.receivedAt })),
+      stored,
     );
     const outcomes = new Map<Pending, Outcome>(
       fresh.map((p, i) => [p, { admission: admissions[i]!, stored: results[i]! }]),

@@ -50,9 +50,10 @@ export function createReceiptStore(db: Db) {
   /**
    * Stores receipts in order, inside the caller's transaction. A receipt stored already (or twice in
    * the list) is a duplicate and changes nothing. Later receipts in the list see the earlier ones.
+   * `storedAlready`: what `stored` answered for these ids, when the caller asked it already.
    */
-  const storeAllIn = (items: readonly ToStore[]): StoreResult[] => {
-    const already = stored(items.map((x) => x.receipt.id));
+  const storeAllIn = (items: readonly ToStore[], storedAlready?: ReadonlySet<string>): StoreResult[] => {
+    const already = new Set(storedAlready ?? stored(items.map((x) => x.receipt.id)));
     const pairs = new Map<string, [string, string]>();
     for (const { receipt: r, admission } of items)
       if (admission.admitted) pairs.set(pairKey(r.occurrenceId, r.deviceId), [r.occurrenceId, r.deviceId]);
