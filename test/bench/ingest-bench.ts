@@ -199,6 +199,7 @@ try {
     await hubPath(false);
     const { profile } = await s.post('Profiler.stop');
     (await import('node:fs')).writeFileSync(process.env.INGEST_PROFILE, JSON.stringify(profile));
+    rmSync(dir, { recursive: true, force: true }); // process.exit skips the finally below
     process.exit(0);
   }
   type Round = {
