@@ -37,6 +37,7 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
   const reader = new Database(file, { readonly: true });
   const storedNow = (id: string) => !!reader.prepare('SELECT 1 FROM receipts WHERE receipt_id = ?').get(id);
   const acks: Array<{ id: string; committed: boolean }> = [];
+  const ackMessages: string[][] = [];
   const counted: string[] = [];
   const events = new EventEmitter<HubEventMap>();
   const admitted: string[] = [];
@@ -51,7 +52,9 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     batchMax: o.batchMax,
     mqtt: {
       publish: async (_topic, payload) => {
-        for (const id of JSON.parse(payload).body.receiptIds) acks.push({ id, committed: storedNow(id) });
+        const ids: string[] = JSON.parse(payload).body.receiptIds;
+        ackMessages.push(ids);
+        for (const id of ids) acks.push({ id, committed: storedNow(id) });
       },
     },
     counters: {
@@ -80,6 +83,7 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     ingest,
     send,
     acks,
+    ackMessages,
     counted,
     admitted,
     rows,
@@ -205,6 +209,41 @@ describe('group commit of receipts', () => {
       'rejected:invalid',
       'rejected:wrong-device',
     ]);
+    oneByOne.close();
+    batched.close();
+  });
+
+  it('a later batch finds the receipts stored and standing before it (one query each), as one transaction per receipt does', () => {
+    const [a, b] = w.devices;
+    const good = w.receipt(a!);
+    const partial = w.receipt(b!, { result: 'partial', secondsPlayed: 5, actualEnd: w.bulletin.startsAt! + 5030 });
+    const played = w.receipt(b!); // outranks the partial stored by the first batch
+    const failed = w.receipt(b!, { result: 'failed', actualStart: null, actualEnd: null, secondsPlayed: 0 });
+    const oneByOne = hubOn('one-by-one', { batchMax: 1 });
+    const batched = hubOn('batched');
+    for (const batch of [
+      [good, partial],
+      [good, failed, played, partial], // the first batch's two resent; the failed ranks below the partial
+    ]) {
+      for (const r of batch) {
+        oneByOne.send(r);
+        batched.send(r);
+      }
+      batched.ingest.flush();
+    }
+    expect(batched.rows()).toEqual(oneByOne.rows());
+    expect(batched.counted.sort()).toEqual(oneByOne.counted.sort());
+    const state = (id: string) =>
+      batched.db.prepare('SELECT state, superseded_by FROM receipts WHERE receipt_id = ?').get(id);
+    expect(state(partial.id)).toEqual({ state: 'superseded', superseded_by: played.id });
+    expect(state(failed.id)).toEqual({ state: 'superseded', superseded_by: partial.id });
+    expect(state(played.id)).toEqual({ state: 'admitted', superseded_by: null });
+    expect(batched.counted.filter((x) => x.endsWith(':true'))).toHaveLength(2); // the two resent
+    // Each batch committed whole (not retried one receipt at a time): one ack per device and batch.
+    expect(batched.ackMessages.map((ids) => ids.length)).toEqual([1, 1, 1, 3]);
+    expect(batched.acks.map((x) => x.id).sort()).toEqual(
+      [good.id, good.id, partial.id, partial.id, failed.id, played.id].sort(),
+    );
     oneByOne.close();
     batched.close();
   });

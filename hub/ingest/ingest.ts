@@ -132,20 +132,29 @@ export function createIngest(deps: {
 
   /** Admits and stores receipts in arrival order, inside the caller's transaction. */
   function admitAndStore(items: Pending[]): Outcome[] {
-    // A receipt stored already (the device resends because it has not heard our ack) needs no plan.
-    const fresh = items.filter((p) => !receipts.has(p.receipt.id));
-    const plans = new Map(
-      lookupPlans(
-        db,
-        fresh.map((p) => p.receipt),
-      ).map((plan, i) => [fresh[i]!, plan]),
+    // A receipt stored already (the device resends because it has not heard our ack), or twice in
+    // this batch, needs no plan.
+    const stored = receipts.stored(items.map((p) => p.receipt.id));
+    const seen = new Set(stored);
+    const fresh: Pending[] = [];
+    for (const p of items) {
+      if (seen.has(p.receipt.id)) continue;
+      seen.add(p.receipt.id);
+      fresh.push(p);
+    }
+    const plans = lookupPlans(
+      db,
+      fresh.map((p) => p.receipt),
     );
-    return items.map((p) => {
-      const plan = plans.get(p);
-      if (!plan) return { admission: null, stored: { duplicate: true } };
-      const admission = admit(p.receipt, plan, p.receivedAt);
-      return { admission, stored: receipts.storeIn(p.receipt, admission, p.receivedAt) };
-    });
+    const admissions = fresh.map((p, i) => admit(p.receipt, plans[i]!, p.receivedAt));
+    const results = receipts.storeAllIn(
+      fresh.map((p, i) => ({ receipt: p.receipt, admission: admissions[i]!, receivedAt: p.receivedAt })),
+      stored,
+    );
+    const outcomes = new Map<Pending, Outcome>(
+      fresh.map((p, i) => [p, { admission: admissions[i]!, stored: results[i]! }]),
+    );
+    return items.map((p) => outcomes.get(p) ?? { admission: null, stored: { duplicate: true } });
   }
   /**
    * One transaction: admission, storage, and the signed acks. Sealing inside it puts the envelope

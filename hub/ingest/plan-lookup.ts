@@ -3,7 +3,7 @@
 // cannot disagree about what was planned.
 import type { Db } from '../db/database.ts';
 import { getBroadcast } from '../broadcasts/broadcasts.ts';
-import { everOwed, owedAt, planOccurrences } from '../broadcasts/plan.ts';
+import { everOwed, newPlanCache, owedAt, planOccurrences, type PlanCache } from '../broadcasts/plan.ts';
 import { occurrenceId as makeOccurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { activeExclusions, exclusionKey } from '../broadcasts/exclusions.ts';
 import { getDevice, resolveTargets } from '../devices/devices.ts';
@@ -38,15 +38,18 @@ export function lookupPlans(db: Db, asks: ReadonlyArray<{ deviceId: string; occu
     else byOccurrence.set(a.occurrenceId, [i]);
   });
   const out = new Array<PlanLookup>(asks.length);
+  // Read once for the whole batch, not once per occurrence: every device's kind, the decommissioned
+  // devices, each broadcast's targets and exclusions (all one snapshot: the batch's transaction).
+  const shared = newPlanCache();
   for (const [occurrenceId, indexes] of byOccurrence) {
     const devices = indexes.map((i) => asks[i]!.deviceId);
-    const answers = lookupOccurrence(db, occurrenceId, devices);
+    const answers = lookupOccurrence(db, occurrenceId, devices, shared);
     for (const [k, i] of indexes.entries()) out[i] = answers[k]!;
   }
   return out;
 }
 
-function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[]): PlanLookup[] {
+function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[], shared: PlanCache): PlanLookup[] {
   const all = (p: PlanLookup) => deviceIds.map(() => p);
   const occ = parseOccurrenceId(occurrenceId);
   if (!occ) return all({ kind: 'unplanned', detail: `"${occurrenceId}" is not an occurrence id the hub makes` });
@@ -63,8 +66,12 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[]): Pl
     return all({ kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` });
   }
   const planned = new Map<string, ScheduleItem>();
-  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds)))
+  // A cache holds starts for one window only: this occurrence's window gets its own.
+  const cache: PlanCache = { ...shared, starts: new Map() };
+  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], cache))
     if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
+  shared.kinds = cache.kinds;
+  shared.retiredAt = cache.retiredAt;
   return deviceIds.map((deviceId): PlanLookup => {
     const item = planned.get(deviceId);
     if (item) return { kind: 'planned', item };
