@@ -211,6 +211,15 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'relay.ident-needs-media': {},
   'relay.not-found': { occurrence: 'b1@1767225600000' },
   'relay.not-live': { occurrence: 'b1@1767225600000', state: 'ended' },
+  // live (phát trực tiếp, issue 11.2): what the page's microphone and audio connection refuse
+  'live.mic-refused': {},
+  'live.mic-missing': {},
+  'live.mic-busy': {},
+  'live.mic-insecure': {},
+  'live.recorder-unsupported': { mime: 'audio/webm;codecs=opus' },
+  'live.socket-failed': {},
+  'live.socket-reconnecting': { seconds: 10 },
+  'live.socket-lost': { seconds: 10 },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

@@ -1,5 +1,6 @@
 // Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
 // missing translation cannot happen; the glossary in docs/glossary.md fixes the words.
+import type { Entry } from '../../hub/text/message.ts';
 import { PLAYBACK_RESULTS, RESULT_WORDS } from '../../hub/text/results.ts';
 
 export type Lang = 'vi' | 'en';
@@ -22,6 +23,8 @@ export const onLang = (f: () => void) => {
 
 /** The string in the current language. */
 export const tx = (vi: string, en: string) => (current === 'en' ? en : vi);
+/** A catalogue entry (one domain file of hub/text, imported on its own) in the current language. */
+export const say = <P extends object>(e: Entry<P>, params = {} as P) => tx(e.vi(params), e.en(params));
 
 export const PRIORITY: Record<string, [string, string]> = {
   normal: ['Thông thường', 'Normal'],

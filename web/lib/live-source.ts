@@ -1,0 +1,148 @@
+// The browser side of a live broadcast: the microphone (getUserMedia), its level (an AnalyserNode),
+// and the audio sent to the hub over a WebSocket as MediaRecorder chunks of WebM/Opus, 100 ms each
+// (the hub's contract: docs/live.md). The hub keeps a session whose socket drops for up to
+// RECONNECT_WINDOW_S, so a lost socket is opened again, with a new recorder: each connection starts
+// its own WebM stream, header first.
+import { LIVE_TEXT } from '../../hub/text/live.ts';
+import { withToken } from './api.ts';
+import { say } from './i18n.ts';
+import { levelDb } from './live-level.ts';
+
+export const LIVE_MIME = 'audio/webm;codecs=opus';
+/** MediaRecorder's timeslice: one binary message every 100 ms. */
+export const CHUNK_MS = 100;
+/** Speech needs no more; a phone on 4G sends about 14 MB an hour. */
+const BITS_PER_SECOND = 32_000;
+/** How long the hub waits for the audio socket to come back before it ends the session. */
+export const RECONNECT_WINDOW_S = 10;
+
+/** Why the microphone cannot be used, as the page says it. */
+export class MicError extends Error {}
+
+/** Asks the browser for the microphone; a refusal becomes a MicError with the reason in the UI's language. */
+export async function openMicrophone(): Promise<MediaStream> {
+  if (!navigator.mediaDevices?.getUserMedia) throw new MicError(say(LIVE_TEXT['live.mic-insecure']));
+  if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported(LIVE_MIME))
+    throw new MicError(say(LIVE_TEXT['live.recorder-unsupported'], { mime: LIVE_MIME }));
+  try {
+    // The voice as spoken: echo cancellation and noise suppression help a PC's built-in microphone.
+    return await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
+    });
+  } catch (e) {
+    const name = (e as DOMException).name;
+    if (name === 'NotAllowedError' || name === 'SecurityError') throw new MicError(say(LIVE_TEXT['live.mic-refused']));
+    if (name === 'NotFoundError' || name === 'OverconstrainedError')
+      throw new MicError(say(LIVE_TEXT['live.mic-missing']));
+    throw new MicError(say(LIVE_TEXT['live.mic-busy']));
+  }
+}
+
+/** Calls `onLevel` with the microphone's level in dBFS about ten times a second; returns the stop. */
+export function watchLevel(stream: MediaStream, onLevel: (db: number) => void): () => void {
+  const audio = new AudioContext();
+  const analyser = audio.createAnalyser();
+  analyser.fftSize = 2048;
+  // Not connected to the speakers: the leader would hear themselves (and the room would howl).
+  audio.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    onLevel(levelDb(samples));
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    void audio.close().catch(() => {
+      /* already closed: nothing to release */
+    });
+  };
+}
+
+/**
+ * The audio connection: connecting, open, reconnecting after a drop, lost (not back within the
+ * hub's window: the hub ends the session), failed (the first connection was refused), closed (stopped).
+ */
+export type SenderState = 'connecting' | 'open' | 'reconnecting' | 'lost' | 'failed' | 'closed';
+
+/** Sends the microphone to the hub's audio socket until stopped, reconnecting within the hub's window. */
+export class AudioSender {
+  private socket: WebSocket | null = null;
+  private recorder: MediaRecorder | null = null;
+  private lostAt = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private everOpen = false;
+  /** Bytes handed to the socket (for the page: audio is leaving this browser). */
+  bytesSent = 0;
+
+  constructor(
+    private readonly stream: MediaStream,
+    private readonly audioPath: string,
+    private readonly onState: (s: SenderState) => void,
+  ) {
+    this.connect();
+  }
+
+  private connect() {
+    const url = new URL(withToken(this.audioPath), location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.onState(this.everOpen ? 'reconnecting' : 'connecting');
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    this.socket = ws;
+    ws.onopen = () => {
+      if (this.stopped) return ws.close(1000);
+      this.everOpen = true;
+      this.lostAt = 0;
+      this.record(ws);
+      this.onState('open');
+    };
+    ws.onclose = () => {
+      if (this.socket !== ws) return;
+      this.stopRecorder();
+      if (this.stopped) return;
+      // Refused at once (the session, the user or the origin): trying again would not change that.
+      if (!this.everOpen) {
+        this.stop();
+        this.onState('failed');
+        return;
+      }
+      this.lostAt ||= performance.now();
+      if (performance.now() - this.lostAt > RECONNECT_WINDOW_S * 1000) {
+        this.stop();
+        this.onState('lost');
+        return;
+      }
+      this.onState('reconnecting');
+      this.retry = setTimeout(() => this.connect(), 1000);
+    };
+  }
+
+  /** A new recorder per connection, so the hub reads each socket's stream from its WebM header. */
+  private record(ws: WebSocket) {
+    const rec = new MediaRecorder(this.stream, { mimeType: LIVE_MIME, audioBitsPerSecond: BITS_PER_SECOND });
+    rec.ondataavailable = (e) => {
+      if (e.data.size > 0 && ws.readyState === WebSocket.OPEN) {
+        ws.send(e.data);
+        this.bytesSent += e.data.size;
+      }
+    };
+    rec.start(CHUNK_MS);
+    this.recorder = rec;
+  }
+
+  private stopRecorder() {
+    if (this.recorder && this.recorder.state !== 'inactive') this.recorder.stop();
+    this.recorder = null;
+  }
+
+  /** Stops recording and closes the socket (the session itself is ended by POST …/end). */
+  stop() {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.stopRecorder();
+    this.socket?.close(1000);
+    this.onState('closed');
+  }
+}
