@@ -32,7 +32,7 @@ export interface LiveSession {
   areaIds: string[];
   priority: 'normal' | 'emergency';
   state: 'starting' | 'live' | 'ended';
-  startedBy: string;
+  startedBy: number;
   startedAt: string;
   endedAt: string | null;
   endReason: null | 'ended-by-user' | 'source-lost' | 'max-length' | 'pre-empted';
@@ -40,4 +40,6 @@ export interface LiveSession {
   bufferMs: number;
   maxSeconds: number;
   listeners: LiveListener[];
+  startedByName?: string;
+  secondsReceived?: number;
 }

@@ -222,6 +222,12 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
             <dd>{fmtElapsed(run.started.maxSeconds)}</dd>
           </div>
         )}
+        {s?.secondsReceived !== undefined && (
+          <div>
+            <dt>{tx('Máy chủ đã nhận', 'Hub received')}</dt>
+            <dd data-testid="live-received">{fmtElapsed(s.secondsReceived)}</dd>
+          </div>
+        )}
         <div>
           <dt>{tx('Trạng thái', 'State')}</dt>
           <dd data-testid="live-state">{pick(SESSION_STATE, state)}</dd>
@@ -316,8 +322,7 @@ function RecentSessions({ ctx, current }: { ctx: AppCtx; current?: string }) {
   }, [current, n]);
   const others = sessions.filter((s) => s.id !== current);
   if (others.length === 0 && !error) return null;
-  const mayEnd = (s: LiveSession) =>
-    s.state !== 'ended' && (ctx.me.role === 'district' || s.startedBy === ctx.me.username);
+  const mayEnd = (s: LiveSession) => s.state !== 'ended' && (ctx.me.role === 'district' || s.startedBy === ctx.me.id);
   return (
     <section class="card">
       <h3>{tx('Các buổi phát trực tiếp gần đây', 'Recent live broadcasts')}</h3>
@@ -329,7 +334,7 @@ function RecentSessions({ ctx, current }: { ctx: AppCtx; current?: string }) {
           <li class="listener-row" data-testid="live-session" data-id={s.id} data-state={s.state}>
             <span class="listener-name">{s.title}</span>
             <span class="muted small">
-              {s.areaIds.map((p) => areaName(ctx.areas, p)).join(', ')} · {s.startedBy} · {clock(s.startedAt)}
+              {s.areaIds.map((p) => areaName(ctx.areas, p)).join(', ')} · {s.startedByName ?? ''} · {clock(s.startedAt)}
             </span>
             <span class={`badge s-${s.state}`}>
               {pick(SESSION_STATE, s.state)}
