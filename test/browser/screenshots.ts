@@ -54,8 +54,11 @@ async function main() {
       ['library', users.official, 'library', '[data-testid=waveform]'],
       ['fleet', users.district, 'fleet', '[data-testid=map-pin]'],
       ['emergency', users.district, 'emergency', '[data-testid=tpl-storm]'],
+      ['live', users.leader, 'live', '[data-testid=live-form]'],
     ];
-    for (const [name, user, route, ready] of pages)
+    // `npm run screenshots -- live emergency`: only the pages named.
+    const only = process.argv.slice(2);
+    for (const [name, user, route, ready] of pages.filter(([n]) => only.length === 0 || only.includes(n)))
       for (const [size, viewport] of Object.entries(SIZES)) {
         const session = user ? await openAs(browser, demo.hubUrl, user, route, viewport) : null;
         const ctx = session?.ctx ?? (await newTestContext(browser, { viewport, locale: 'vi-VN' }));
