@@ -41,6 +41,10 @@ export async function openMicrophone(): Promise<MediaStream> {
 /** Calls `onLevel` with the microphone's level in dBFS about ten times a second; returns the stop. */
 export function watchLevel(stream: MediaStream, onLevel: (db: number) => void): () => void {
   const audio = new AudioContext();
+  // Created after awaiting the microphone and the hub: a browser may start it suspended (no fresh click).
+  void audio.resume().catch(() => {
+    /* the meter stays at its floor; the audio still goes out through MediaRecorder */
+  });
   const analyser = audio.createAnalyser();
   analyser.fftSize = 2048;
   // Not connected to the speakers: the leader would hear themselves (and the room would howl).
