@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
-import { LIVE_TEXT } from '../../hub/text/live.ts';
+import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { formatVn } from '../../hub/time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
@@ -231,7 +231,7 @@ describe('web UI: going live with the microphone', () => {
     await page.fill('input[name=title]', 'Micro bị chặn');
     await page.click('[data-testid=live-start]');
     await page.waitForFunction(() => document.querySelector('[data-testid=live-error]')?.textContent);
-    expect(await page.textContent('[data-testid=live-error]')).toBe(LIVE_TEXT['live.mic-refused'].vi({}));
+    expect(await page.textContent('[data-testid=live-error]')).toBe(LIVE_PAGE_TEXT['live.mic-refused'].vi({}));
     expect(await page.isEnabled('[data-testid=live-start]')).toBe(true);
     expect(await sessionTitled('Micro bị chặn')).toBeUndefined();
     expect(errors).toEqual([]);

@@ -1,8 +1,8 @@
 // One live broadcast from this browser, from "Bắt đầu phát" to its end: the microphone, the audio
 // sender, the level, and the session as the hub reports it (polled every second). It lives outside
 // the page, so moving to another tab of the UI keeps the broadcast on air and coming back shows it.
-import type { LiveSession, LiveStarted, NewLive } from './live-types.ts';
-import { LIVE_TEXT } from '../../hub/text/live.ts';
+import type { LiveSession, LiveStartBody, LiveStarted } from '../../hub/api-contract/live.ts';
+import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { ApiError, get, post } from './api.ts';
 import { say } from './i18n.ts';
 import { METER_FLOOR_DB } from './live-level.ts';
@@ -53,7 +53,7 @@ export class LiveRun {
    * Goes live: the microphone first (a refusal creates nothing on the hub), then the session, then
    * the audio. Throws a MicError or the hub's ApiError (quiet hours, a clash, the role).
    */
-  static async start(body: NewLive): Promise<LiveRun> {
+  static async start(body: LiveStartBody): Promise<LiveRun> {
     const stream = await openMicrophone();
     let started: LiveStarted;
     try {
@@ -95,13 +95,13 @@ export class LiveRun {
   private onLink(s: SenderState) {
     this.link = s;
     if (s === 'reconnecting')
-      this.problem = say(LIVE_TEXT['live.socket-reconnecting'], { seconds: RECONNECT_WINDOW_S });
+      this.problem = say(LIVE_PAGE_TEXT['live.socket-reconnecting'], { seconds: RECONNECT_WINDOW_S });
     else if (s === 'open') this.problem = '';
     else if (s === 'lost') {
-      this.problem = say(LIVE_TEXT['live.socket-lost'], { seconds: RECONNECT_WINDOW_S });
+      this.problem = say(LIVE_PAGE_TEXT['live.socket-lost'], { seconds: RECONNECT_WINDOW_S });
       this.release(true);
     } else if (s === 'failed') {
-      this.problem = say(LIVE_TEXT['live.socket-failed']);
+      this.problem = say(LIVE_PAGE_TEXT['live.socket-failed']);
       // Nothing will reach the speakers: end the session now rather than after the hub's wait.
       void post<LiveSession>(`/api/v1/live/${this.started.id}/end`)
         .then((x) => (this.session = x))

@@ -3,7 +3,7 @@
 // (the hub's contract: docs/live.md). The hub keeps a session whose socket drops for up to
 // RECONNECT_WINDOW_S, so a lost socket is opened again, with a new recorder: each connection starts
 // its own WebM stream, header first.
-import { LIVE_TEXT } from '../../hub/text/live.ts';
+import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { withToken } from './api.ts';
 import { say } from './i18n.ts';
 import { levelDb } from './live-level.ts';
@@ -21,9 +21,9 @@ export class MicError extends Error {}
 
 /** Asks the browser for the microphone; a refusal becomes a MicError with the reason in the UI's language. */
 export async function openMicrophone(): Promise<MediaStream> {
-  if (!navigator.mediaDevices?.getUserMedia) throw new MicError(say(LIVE_TEXT['live.mic-insecure']));
+  if (!navigator.mediaDevices?.getUserMedia) throw new MicError(say(LIVE_PAGE_TEXT['live.mic-insecure']));
   if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported(LIVE_MIME))
-    throw new MicError(say(LIVE_TEXT['live.recorder-unsupported'], { mime: LIVE_MIME }));
+    throw new MicError(say(LIVE_PAGE_TEXT['live.recorder-unsupported'], { mime: LIVE_MIME }));
   try {
     // The voice as spoken: echo cancellation and noise suppression help a PC's built-in microphone.
     return await navigator.mediaDevices.getUserMedia({
@@ -31,10 +31,11 @@ export async function openMicrophone(): Promise<MediaStream> {
     });
   } catch (e) {
     const name = (e as DOMException).name;
-    if (name === 'NotAllowedError' || name === 'SecurityError') throw new MicError(say(LIVE_TEXT['live.mic-refused']));
+    if (name === 'NotAllowedError' || name === 'SecurityError')
+      throw new MicError(say(LIVE_PAGE_TEXT['live.mic-refused']));
     if (name === 'NotFoundError' || name === 'OverconstrainedError')
-      throw new MicError(say(LIVE_TEXT['live.mic-missing']));
-    throw new MicError(say(LIVE_TEXT['live.mic-busy']));
+      throw new MicError(say(LIVE_PAGE_TEXT['live.mic-missing']));
+    throw new MicError(say(LIVE_PAGE_TEXT['live.mic-busy']));
   }
 }
 

@@ -12,7 +12,7 @@ import { lang, pick, PRIORITY, tx } from '../lib/i18n.ts';
 import { fmtElapsed } from '../lib/live-level.ts';
 import { currentRun, LiveRun, onRunChange } from '../lib/live-run.ts';
 import { MicError } from '../lib/live-source.ts';
-import type { LiveListener, LiveSession } from '../lib/live-types.ts';
+import type { LiveListener, LiveSession } from '../../hub/api-contract/live.ts';
 import type { Area } from '../lib/session.ts';
 import { fmtDateTime } from '../lib/time.ts';
 
