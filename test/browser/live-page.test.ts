@@ -13,6 +13,7 @@ import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { formatVn } from '../../hub/time.ts';
+import { fmtElapsed } from '../../web/lib/live-level.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
@@ -119,7 +120,17 @@ describe('web UI: going live with the microphone', () => {
       expect(await noOverflow(page)).toBeLessThanOrEqual(0);
       await shot(page, `live-form-${viewport.width}`);
 
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/live') && r.request().method() === 'POST');
       await page.click('[data-testid=live-start]');
+      const started = await answer;
+      expect(started.status()).toBe(201);
+      expect(started.request().postDataJSON()).toEqual({
+        title,
+        areaIds: [HA_DINH],
+        priority: 'normal',
+        ledText: 'Họp tổ dân phố số 5 lúc 19:00',
+      });
+      const { startsAt } = (await started.json()) as { startsAt: string };
       await page.waitForSelector('[data-testid=live-console]');
       // The meter follows the microphone: sampled over two seconds of speech, it moves.
       const meter = page.getByRole('meter', { name: 'Mức âm thanh của micro' });
@@ -153,10 +164,8 @@ describe('web UI: going live with the microphone', () => {
         expect.arrayContaining(HA_DINH_SPEAKERS.map((id) => [id, 'listening'])),
       );
       expect(now.listeners.every((l) => l.bytes > 0)).toBe(true);
-      // Started at, in Vietnam time (the browser is in London); the time on air runs.
-      expect(await page.textContent('[data-testid=live-started]')).toBe(
-        formatVn(Date.parse(now.startedAt))!.slice(11, 19),
-      );
+      // On air from the speakers' start, in Vietnam time (the browser is in London); the time on air runs.
+      expect(await page.textContent('[data-testid=live-started]')).toBe(formatVn(Date.parse(startsAt))!.slice(11, 19));
       const before = seconds((await page.textContent('[data-testid=live-elapsed]'))!);
       await page.waitForTimeout(1500);
       expect(seconds((await page.textContent('[data-testid=live-elapsed]'))!)).toBeGreaterThan(before);
@@ -171,6 +180,13 @@ describe('web UI: going live with the microphone', () => {
       const ended = (await leader.get(`/api/v1/live/${live.id}`)) as Session;
       expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
       expect(ended.secondsLive).toBeGreaterThan(1);
+      // The time on air is the hub's; each speaker's line says what it was sent.
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid=live-elapsed]')?.textContent === text,
+        fmtElapsed(ended.secondsLive),
+      );
+      for (const id of HA_DINH_SPEAKERS)
+        expect(await page.textContent(`[data-testid=listener][data-device=${id}]`)).toMatch(/đã nhận [1-9][\d.]* KB/);
       await shot(page, `live-ended-${viewport.width}`);
       // Back to the form: the session is listed as ended.
       await page.click('[data-testid=live-again]');

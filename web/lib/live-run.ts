@@ -30,8 +30,8 @@ export class LiveRun {
   link: SenderState = 'connecting';
   /** What went wrong on this side (microphone, connection, ending), in the UI's language. */
   problem = '';
-  /** When the hub answered "starting" (this browser's clock, for the time on air). */
-  readonly since = Date.now();
+  /** When the session last came (performance.now()): the time on air runs on from the hub's figure. */
+  polledAt = 0;
   private stopLevel: () => void;
   private sender: AudioSender;
   private poller: ReturnType<typeof setTimeout> | undefined;
@@ -72,10 +72,21 @@ export class LiveRun {
     return this.session?.state === 'ended';
   }
 
+  /**
+   * Seconds on air: the hub's count from the speakers' start (it has no other clock to agree with),
+   * run on by this browser between polls so the figure moves smoothly.
+   */
+  get secondsOnAir() {
+    const s = this.session;
+    if (!s || s.state === 'starting') return 0;
+    return s.state === 'ended' ? s.secondsLive : s.secondsLive + (performance.now() - this.polledAt) / 1000;
+  }
+
   /** Ends the session on the hub, then switches the microphone off and closes the socket. */
   async end() {
     try {
       this.session = await post<LiveSession>(`/api/v1/live/${this.started.id}/end`);
+      this.polledAt = performance.now();
     } catch (e) {
       // Ended already (by the hub or the district), or the hub unreachable: the microphone goes off
       // anyway, and without audio the hub ends the session itself.
@@ -120,6 +131,7 @@ export class LiveRun {
   private async poll() {
     try {
       this.session = await get<LiveSession>(`/api/v1/live/${this.started.id}`);
+      this.polledAt = performance.now();
     } catch {
       /* a missed poll: the next one tells */
     }

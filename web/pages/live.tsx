@@ -9,6 +9,7 @@ import { useTargets } from '../components/broadcast-form/use-targets.ts';
 import { LevelMeter } from '../components/level-meter.tsx';
 import { ApiError, get, post } from '../lib/api.ts';
 import { lang, pick, PRIORITY, tx } from '../lib/i18n.ts';
+import { fmtNumber } from '../lib/format.ts';
 import { fmtElapsed } from '../lib/live-level.ts';
 import { currentRun, LiveRun, onRunChange } from '../lib/live-run.ts';
 import { MicError } from '../lib/live-source.ts';
@@ -176,8 +177,6 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
   const state = s?.state ?? run.started.state;
   const ended = state === 'ended';
   const [ending, setEnding] = useState(false);
-  // The time on air: this browser's count while live (smooth), the hub's figure once ended.
-  const elapsed = ended ? (s?.secondsLive ?? 0) : (Date.now() - run.since) / 1000;
   const title = s?.title ?? '';
   return (
     <section
@@ -205,11 +204,11 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
       <dl class="live-facts">
         <div>
           <dt>{ended ? tx('Đã phát', 'On air for') : tx('Thời gian phát', 'On air')}</dt>
-          <dd data-testid="live-elapsed">{fmtElapsed(elapsed)}</dd>
+          <dd data-testid="live-elapsed">{fmtElapsed(run.secondsOnAir)}</dd>
         </div>
         <div>
           <dt>{tx('Bắt đầu lúc', 'Started at')}</dt>
-          <dd data-testid="live-started">{clock(s?.startedAt ?? run.started.startsAt)}</dd>
+          <dd data-testid="live-started">{clock(run.started.startsAt)}</dd>
         </div>
         {ended ? (
           <div>
@@ -261,28 +260,30 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
           {ending ? tx('Đang kết thúc…', 'Ending…') : tx('Kết thúc', 'End')}
         </button>
       )}
-      <Listeners listeners={s?.listeners ?? []} areas={areas} />
+      <Listeners listeners={s?.listeners ?? []} areas={areas} ended={ended} />
     </section>
   );
 }
 
-function Listeners({ listeners, areas }: { listeners: LiveListener[]; areas: Area[] }) {
+function Listeners({ listeners, areas, ended }: { listeners: LiveListener[]; areas: Area[]; ended: boolean }) {
   const count = (st: LiveListener['state']) => listeners.filter((l) => l.state === st).length;
   return (
     <div class="listeners">
       <h3>{tx('Thiết bị nhận', 'Devices')}</h3>
-      <p data-testid="listener-counts">
-        {(['listening', 'waiting', 'lost'] as const).map((st, i) => (
-          <>
-            {i > 0 && ' · '}
-            <span data-count={st}>
-              {pick(LISTENER_STATE, st)}: <strong>{count(st)}</strong>
-            </span>
-          </>
-        ))}
-        {' · '}
-        {tx(`trên ${listeners.length} thiết bị`, `of ${listeners.length} devices`)}
-      </p>
+      {!ended && (
+        <p data-testid="listener-counts">
+          {(['listening', 'waiting', 'lost'] as const).map((st, i) => (
+            <>
+              {i > 0 && ' · '}
+              <span data-count={st}>
+                {pick(LISTENER_STATE, st)}: <strong>{count(st)}</strong>
+              </span>
+            </>
+          ))}
+          {' · '}
+          {tx(`trên ${listeners.length} thiết bị`, `of ${listeners.length} devices`)}
+        </p>
+      )}
       {listeners.length === 0 ? (
         <p class="muted small">{tx('Chưa có thiết bị nào trong nơi đã chọn.', 'No device in the chosen areas yet.')}</p>
       ) : (
@@ -291,8 +292,12 @@ function Listeners({ listeners, areas }: { listeners: LiveListener[]; areas: Are
             <li class="listener-row" data-testid="listener" data-device={l.deviceId} data-state={l.state}>
               <span class="listener-name">{l.name}</span>
               <span class="muted small">{areaName(areas, l.areaId)}</span>
-              <span class={`badge l-${l.state}`}>{pick(LISTENER_STATE, l.state)}</span>
-              <span class="muted small">{l.since ? tx(`từ ${clock(l.since)}`, `since ${clock(l.since)}`) : ''}</span>
+              {/* Once ended, what each device was sent is the news; its state then is not. */}
+              {!ended && <span class={`badge l-${l.state}`}>{pick(LISTENER_STATE, l.state)}</span>}
+              <span class="muted small">
+                {!ended && l.since ? tx(`từ ${clock(l.since)} · `, `since ${clock(l.since)} · `) : ''}
+                {tx('đã nhận', 'received')} {fmtNumber(l.bytes / 1024)} KB
+              </span>
             </li>
           ))}
         </ul>
