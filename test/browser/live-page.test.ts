@@ -2,7 +2,7 @@
 // two real speaker agents of Hạ Đình, in Vietnamese at 1366 and 390 px. The microphone is
 // Chromium's fake capture device playing Vietnamese speech (espeak-ng, made into a WAV by ffmpeg):
 // a ward leader goes live to the ward, the level meter moves, both speakers are listed as listening,
-// the leader ends it and the session shows ended. The hub's refusals (quiet hours, a clash, the
+// the leader ends it, the session shows ended, and both speakers' receipts say the voice aired. The hub's refusals (quiet hours, a clash, the
 // role) and the browser's (no microphone allowed) show next to the form; a ward official has no
 // live page.
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import type { ApiClient } from '../../cli/api-client.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
-import { HA_DINH, KIM_GIANG, seedWorld, waitOnline } from '../helpers/world.ts';
+import { HA_DINH, KIM_GIANG, seedWorld, waitForResults, waitOnline } from '../helpers/world.ts';
 import { addWardUsers, launchBrowser, openAs, shot, tabs, tokenFor, WARD_USERS } from './harness.ts';
 
 /** A live session as GET /api/v1/live/<id> answers (hub/api-contract/live.ts). */
@@ -130,7 +130,7 @@ describe('web UI: going live with the microphone', () => {
         priority: 'normal',
         ledText: 'Họp tổ dân phố số 5 lúc 19:00',
       });
-      const { startsAt } = (await started.json()) as { startsAt: string };
+      const { startsAt, broadcastId } = (await started.json()) as { startsAt: string; broadcastId: string };
       await page.waitForSelector('[data-testid=live-console]');
       // The meter follows the microphone: sampled over two seconds of speech, it moves.
       const meter = page.getByRole('meter', { name: 'Mức âm thanh của micro' });
@@ -188,6 +188,15 @@ describe('web UI: going live with the microphone', () => {
       for (const id of HA_DINH_SPEAKERS)
         expect(await page.textContent(`[data-testid=listener][data-device=${id}]`)).toMatch(/đã nhận [1-9][\d.]* KB/);
       await shot(page, `live-ended-${viewport.width}`);
+      // The browser's recording reached both speakers and aired: their receipts say played.
+      const done = await waitForResults(leader, broadcastId, 60_000);
+      expect(done.devices.map((d: { deviceId: string }) => d.deviceId).sort()).toEqual(HA_DINH_SPEAKERS);
+      for (const d of done.devices) {
+        const account = JSON.stringify({ state: d.state, reason: d.reason, relay: d.evidence?.relay });
+        expect(d.state, account).toBe('played');
+        expect(d.secondsPlayed, account).toBeGreaterThan(1);
+        expect(d.evidence.relay, account).toMatchObject({ live: true });
+      }
       // Back to the form: the session is listed as ended.
       await page.click('[data-testid=live-again]');
       await page.waitForSelector('[data-testid=live-form]');
