@@ -2,9 +2,9 @@
 // two real speaker agents of Hạ Đình, in Vietnamese at 1366 and 390 px. The microphone is
 // Chromium's fake capture device playing Vietnamese speech (espeak-ng, made into a WAV by ffmpeg):
 // a ward leader goes live to the ward, the level meter moves, both speakers are listed as listening,
-// the leader ends it, the session shows ended, and both speakers' receipts say the voice aired. The hub's refusals (quiet hours, a clash, the
-// role) and the browser's (no microphone allowed) show next to the form; a ward official has no
-// live page.
+// the leader ends it, the session shows ended, and both speakers' receipts say the voice aired. The
+// hub's refusals (quiet hours, a clash, the role) and the browser's (no microphone allowed) show
+// next to the form; a ward official has no live page.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
