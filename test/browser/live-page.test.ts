@@ -2,13 +2,13 @@
 // two real speaker agents of Hạ Đình, in Vietnamese at 1366 and 390 px. The microphone is
 // Chromium's fake capture device playing Vietnamese speech (espeak-ng, made into a WAV by ffmpeg):
 // a ward leader goes live to the ward, the level meter moves, both speakers are listed as listening,
-// the leader ends it, the session shows ended, and both speakers' receipts say the voice aired. The
-// hub's refusals (quiet hours, a clash, the role) and the browser's (no microphone allowed) show
+// the leader ends it, the session shows ended, and both speakers' receipts say the voice aired; an
+// audio socket cut mid-broadcast is opened again and the same stream goes on. The hub's refusals (quiet hours, a clash, the role) and the browser's (no microphone allowed) show
 // next to the form; a ward official has no live page.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
@@ -247,6 +247,52 @@ describe('web UI: going live with the microphone', () => {
     await second.ctx.close();
     await page.click('[data-testid=live-end]');
     await page.waitForSelector('[data-testid=live-console][data-state=ended]');
+    await ctx.close();
+  }, 60_000);
+
+  it('opens the audio connection again when it drops, and the broadcast goes on', async () => {
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'live');
+    // Every audio socket passes through Playwright, which can cut it as a lost phone signal would.
+    const sockets: Array<{ page: WebSocketRoute; hub: WebSocketRoute; first?: string }> = [];
+    await page.routeWebSocket(/\/api\/v1\/live\/[^/]+\/audio/, (ws) => {
+      const socket: (typeof sockets)[number] = { page: ws, hub: ws.connectToServer() };
+      sockets.push(socket);
+      ws.onMessage((m) => {
+        socket.first ??= Buffer.from(m).subarray(0, 4).toString('hex');
+        socket.hub.send(m);
+      });
+    });
+    await page.waitForSelector('[data-testid=live-form]');
+    await page.fill('input[name=title]', 'Mất sóng giữa chừng');
+    await page.click('[data-testid=live-start]');
+    await page.waitForSelector('[data-testid=live-console][data-state=live]', { timeout: 20_000 });
+    const id = (await sessionTitled('Mất sóng giữa chừng'))!.id;
+    const sent = async () =>
+      ((await leader.get(`/api/v1/live/${id}`)) as Session).listeners.reduce((n, l) => n + l.bytes, 0);
+    await page.waitForTimeout(1000);
+
+    await sockets[0].hub.close({ code: 1001, reason: 'signal lost' });
+    await sockets[0].page.close({ code: 1001, reason: 'signal lost' });
+    await page.waitForSelector('[data-testid=live-problem]');
+    expect(await page.textContent('[data-testid=live-problem]')).toBe(
+      LIVE_PAGE_TEXT['live.socket-reconnecting'].vi({ seconds: 10 }),
+    );
+    // A second socket, the warning gone, and audio reaching the speakers again.
+    await page.waitForFunction(() => !document.querySelector('[data-testid=live-problem]'), null, { timeout: 10_000 });
+    expect(sockets).toHaveLength(2);
+    // The same WebM stream goes on: its header (EBML 1A45DFA3) came once, on the first socket.
+    expect(sockets.map((x) => x.first === '1a45dfa3')).toEqual([true, false]);
+    const before = await sent();
+    await leader.waitFor(
+      async () => (await sent()) > before + 2000,
+      10_000,
+      'audio to the speakers after the reconnect',
+    );
+    expect(((await leader.get(`/api/v1/live/${id}`)) as Session).state).toBe('live');
+    await page.click('[data-testid=live-end]');
+    await page.waitForSelector('[data-testid=live-console][data-state=ended]');
+    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người phát bấm Kết thúc');
+    expect(errors).toEqual([]);
     await ctx.close();
   }, 60_000);
 

@@ -1,8 +1,7 @@
 // The browser side of a live broadcast: the microphone (getUserMedia), its level (an AnalyserNode),
 // and the audio sent to the hub over a WebSocket as MediaRecorder chunks of WebM/Opus, 100 ms each
-// (the hub's contract: docs/live.md). The hub keeps a session whose socket drops for up to
-// RECONNECT_WINDOW_S, so a lost socket is opened again, with a new recorder: each connection starts
-// its own WebM stream, header first.
+// (the contract: hub/api-contract/live.ts). The hub keeps a session whose socket drops for up to
+// RECONNECT_WINDOW_S, so a lost socket is opened again and the same stream goes on (AudioSender).
 import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { withToken } from './api.ts';
 import { say } from './i18n.ts';
@@ -69,16 +68,24 @@ export function watchLevel(stream: MediaStream, onLevel: (db: number) => void): 
  */
 export type SenderState = 'connecting' | 'open' | 'reconnecting' | 'lost' | 'failed' | 'closed';
 
-/** Sends the microphone to the hub's audio socket until stopped, reconnecting within the hub's window. */
+/**
+ * Sends the microphone to the hub's audio socket until stopped, reconnecting within the hub's window.
+ * One recorder for the whole broadcast: the hub feeds every socket's bytes to the session's one
+ * ffmpeg, so after a drop the next socket carries on the same WebM stream (a new recorder's header
+ * mid-stream stops its decoder). Chunks recorded while the socket is down are kept (at most the
+ * hub's window) and sent first on the new socket: nothing said is lost, and it airs later by the
+ * length of the drop. (A chunk cut off in flight cannot be told apart here: Chrome's chunks do not
+ * end on element boundaries, so the hub's demuxer resyncs at the next cluster.)
+ */
 export class AudioSender {
   private socket: WebSocket | null = null;
   private recorder: MediaRecorder | null = null;
+  /** Chunks recorded while no socket was open, oldest first. */
+  private waiting: Blob[] = [];
   private lostAt = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private everOpen = false;
-  /** Bytes handed to the socket (for the page: audio is leaving this browser). */
-  bytesSent = 0;
 
   constructor(
     private readonly stream: MediaStream,
@@ -99,13 +106,12 @@ export class AudioSender {
       if (this.stopped) return ws.close(1000);
       this.everOpen = true;
       this.lostAt = 0;
-      this.record(ws);
+      for (const chunk of this.waiting.splice(0)) ws.send(chunk);
+      this.recorder ??= this.record();
       this.onState('open');
     };
     ws.onclose = () => {
-      if (this.socket !== ws) return;
-      this.stopRecorder();
-      if (this.stopped) return;
+      if (this.socket !== ws || this.stopped) return;
       // Refused at once (the session, the user or the origin): trying again would not change that.
       if (!this.everOpen) {
         this.stop();
@@ -123,22 +129,15 @@ export class AudioSender {
     };
   }
 
-  /** A new recorder per connection, so the hub reads each socket's stream from its WebM header. */
-  private record(ws: WebSocket) {
+  private record(): MediaRecorder {
     const rec = new MediaRecorder(this.stream, { mimeType: LIVE_MIME, audioBitsPerSecond: BITS_PER_SECOND });
     rec.ondataavailable = (e) => {
-      if (e.data.size > 0 && ws.readyState === WebSocket.OPEN) {
-        ws.send(e.data);
-        this.bytesSent += e.data.size;
-      }
+      if (e.data.size === 0 || this.stopped) return;
+      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(e.data);
+      else this.waiting.push(e.data);
     };
     rec.start(CHUNK_MS);
-    this.recorder = rec;
-  }
-
-  private stopRecorder() {
-    if (this.recorder && this.recorder.state !== 'inactive') this.recorder.stop();
-    this.recorder = null;
+    return rec;
   }
 
   /** Stops recording and closes the socket (the session itself is ended by POST …/end). */
@@ -146,7 +145,9 @@ export class AudioSender {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retry);
-    this.stopRecorder();
+    if (this.recorder && this.recorder.state !== 'inactive') this.recorder.stop();
+    this.recorder = null;
+    this.waiting = [];
     this.socket?.close(1000);
     this.onState('closed');
   }
