@@ -67,6 +67,13 @@ export const RELAY_FALLBACK: Record<string, [string, string]> = {
   ident: ['Nhạc hiệu', 'Station ident'],
   'last-bulletin': ['Bản tin gần nhất', 'The last bulletin'],
 };
+/** Why a live broadcast ended (hub/api-contract/live.ts, endReason). */
+export const LIVE_END_REASON: Record<string, [string, string]> = {
+  'ended-by-user': ['Người phát bấm Kết thúc', 'Ended by the speaker'],
+  'source-lost': ['Mất tiếng từ micro quá 10 giây', 'No audio from the microphone for 10 s'],
+  'max-length': ['Hết thời lượng tối đa', 'Reached the maximum length'],
+  'pre-empted': ['Bị ngắt bởi tin khẩn cấp', 'Pre-empted by an emergency'],
+};
 /** Why the hub decided a broadcast without a person's note (hub/broadcasts: DECISION_CODES). */
 export const DECISION_REASON: Record<string, [string, string]> = {
   'emergency-self-approved': [

@@ -8,7 +8,7 @@ import { WhereFieldset } from '../components/broadcast-form/where-fieldset.tsx';
 import { useTargets } from '../components/broadcast-form/use-targets.ts';
 import { LevelMeter } from '../components/level-meter.tsx';
 import { ApiError, get, post } from '../lib/api.ts';
-import { lang, pick, PRIORITY, tx } from '../lib/i18n.ts';
+import { lang, LIVE_END_REASON, pick, PRIORITY, tx } from '../lib/i18n.ts';
 import { fmtNumber } from '../lib/format.ts';
 import { fmtElapsed } from '../lib/live-level.ts';
 import { currentRun, LiveRun, onRunChange } from '../lib/live-run.ts';
@@ -26,12 +26,6 @@ const SESSION_STATE: Record<LiveSession['state'], [string, string]> = {
   starting: ['Đang bắt đầu', 'Starting'],
   live: ['Đang phát', 'On air'],
   ended: ['Đã kết thúc', 'Ended'],
-};
-const END_REASON: Record<NonNullable<LiveSession['endReason']>, [string, string]> = {
-  'ended-by-user': ['Người phát bấm Kết thúc', 'Ended by the speaker'],
-  'source-lost': ['Mất tiếng từ micro quá 10 giây', 'No audio from the microphone for 10 s'],
-  'max-length': ['Hết thời lượng tối đa', 'Reached the maximum length'],
-  'pre-empted': ['Bị ngắt bởi tin khẩn cấp', 'Pre-empted by an emergency'],
 };
 
 /** "20:31:05", Vietnam time. */
@@ -234,7 +228,7 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
       </dl>
       {ended && s?.endReason && (
         <p data-testid="live-end-reason">
-          {tx('Lý do', 'Why')}: {pick(END_REASON, s.endReason)}
+          {tx('Lý do', 'Why')}: {pick(LIVE_END_REASON, s.endReason)}
         </p>
       )}
       {run.problem && (
