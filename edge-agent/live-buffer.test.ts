@@ -42,6 +42,23 @@ describe('LiveBuffer', () => {
     }
   });
 
+  it('releases as soon as it holds bufferMs of audio: a burst at the start adds nothing to the delay', () => {
+    let t = 0;
+    const lb = new LiveBuffer(
+      300,
+      () => undefined,
+      () => t,
+    );
+    expect(lb.push(page(0))).toEqual([]);
+    expect(lb.push(page(PAGE))).toEqual([]);
+    expect(lb.push(page(2 * PAGE))).toEqual([]);
+    // The third audio page brings the audio held to 300 ms, all at t = 0.
+    expect(lb.push(page(3 * PAGE))).toHaveLength(4);
+    t = 50;
+    expect(lb.push(page(4 * PAGE))).toHaveLength(1);
+    lb.close();
+  });
+
   it('counts an underrun when a page comes after the audio held ran out, and none while the buffer covers a delay', () => {
     let t = 0;
     const lb = new LiveBuffer(
@@ -51,9 +68,7 @@ describe('LiveBuffer', () => {
     );
     lb.push(page(PAGE));
     t = 100;
-    lb.push(page(2 * PAGE));
-    t = 200;
-    lb.flush(); // playing from here: 200 ms of audio held
+    expect(lb.push(page(2 * PAGE))).toHaveLength(2); // 200 ms of audio held: playing from here
     // Pages keep coming every 100 ms, 200 ms ahead of the player.
     for (let i = 3; i <= 10; i++) {
       t += 100;
@@ -65,7 +80,7 @@ describe('LiveBuffer', () => {
     lb.push(page(11 * PAGE));
     expect(lb.stats.dropouts).toBe(0);
     // A stall of a second: the audio ran out and the speaker was silent for the rest of it.
-    const held = 11 * 100 - (t - 200); // ms of audio ahead of the player
+    const held = 11 * 100 - (t - 100); // ms of audio ahead of the player
     t += 1000;
     lb.push(page(12 * PAGE));
     expect(lb.stats.dropouts).toBe(1);

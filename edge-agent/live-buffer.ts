@@ -1,6 +1,8 @@
-// The jitter buffer of a live session (phát trực tiếp): the player gets nothing until `bufferMs` has
-// passed since the first audio page came, so it always holds about that much ahead of what it
-// plays, and a late page within that margin is not heard. The buffer also counts the underruns: the
+// The jitter buffer of a live session (phát trực tiếp): the player gets nothing until it holds
+// `bufferMs` of audio (by the pages' granules; at the latest `bufferMs` after the first audio page),
+// so it stays about that much ahead of what it plays, and a page late by less than that margin (less
+// one page) is not heard. Counting audio rather than time keeps a burst at the stream's start (the
+// encoder's first pages) from adding to the delay for the whole session. The buffer also counts the underruns: the
 // player reads at real time from its start (ffmpeg -re), so when the audio received so far (from
 // the Ogg pages' granule positions) ends before the time played, the speaker had nothing to play.
 // Those are the receipt's dropouts (evidence.relay.dropouts, dropoutSeconds).
@@ -45,6 +47,7 @@ export class LiveBuffer {
     this.scan(chunk);
     if (!this.holding) return [chunk];
     this.held.push(chunk);
+    if (this.firstGranule !== null && this.receivedMs >= this.bufferMs) return this.flush();
     if (this.firstGranule !== null && this.releaseTimer === null)
       this.releaseTimer = setTimeout(() => this.release(this.flush()), this.bufferMs);
     return [];
@@ -115,3 +118,10 @@ export class LiveBuffer {
     return this.inUnderrun;
   }
 }
+
+/**
+ * The relay decoder's arguments for a live stream: without -re. The jitter buffer paces the start,
+ * the hub's stream comes in real time and the sound card plays at its rate; ffmpeg's rate emulation
+ * (4.x) added about 550 ms here before the first sample, a third of the 1.5 s a live voice may take.
+ */
+export const liveDecodeArgs = (relayArgs: string[]) => relayArgs.filter((a) => a !== '-re');
