@@ -175,7 +175,7 @@ describe('web UI: going live with the microphone', () => {
       // End: the hub ends the session, the microphone goes off, the page says so and why.
       await page.click('[data-testid=live-end]');
       await page.waitForSelector('[data-testid=live-console][data-state=ended]');
-      expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người phát bấm Kết thúc');
+      expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
       expect(await page.$('[data-testid=level-meter]')).toBeNull();
       const ended = (await leader.get(`/api/v1/live/${live.id}`)) as Session;
       expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
@@ -206,7 +206,7 @@ describe('web UI: going live with the microphone', () => {
     }, 90_000);
   }
 
-  it('shows the hub’s refusals next to the form: quiet hours, and a clash with a session on air', async () => {
+  it('shows the hub’s refusals next to the form (quiet hours, a clash); the district office ends a leader’s session', async () => {
     const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'live');
     await page.waitForSelector('[data-testid=live-form]');
     // Quiet hours around now in Hạ Đình refuse a normal live broadcast.
@@ -245,8 +245,19 @@ describe('web UI: going live with the microphone', () => {
     await second.page.waitForSelector('[data-testid=live-session][data-state=live]');
     await shot(second.page, 'live-clash-1366');
     await second.ctx.close();
-    await page.click('[data-testid=live-end]');
+    // The district office ends it from its own live page; the leader's page sees it end and
+    // switches the microphone off.
+    const district = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'live');
+    const row = '[data-testid=live-session][data-state=live]:has-text("Buổi phát đang diễn ra")';
+    await district.page.waitForSelector(row);
+    await district.page.click(`${row} button:has-text("Kết thúc")`);
+    await district.page.waitForSelector(
+      '[data-testid=live-session][data-state=ended]:has-text("Buổi phát đang diễn ra")',
+    );
+    await district.ctx.close();
     await page.waitForSelector('[data-testid=live-console][data-state=ended]');
+    expect(await page.$('[data-testid=level-meter]')).toBeNull();
+    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
     await ctx.close();
   }, 60_000);
 
@@ -291,7 +302,7 @@ describe('web UI: going live with the microphone', () => {
     expect(((await leader.get(`/api/v1/live/${id}`)) as Session).state).toBe('live');
     await page.click('[data-testid=live-end]');
     await page.waitForSelector('[data-testid=live-console][data-state=ended]');
-    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người phát bấm Kết thúc');
+    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
     expect(errors).toEqual([]);
     await ctx.close();
   }, 60_000);

@@ -69,7 +69,7 @@ export const RELAY_FALLBACK: Record<string, [string, string]> = {
 };
 /** Why a live broadcast ended (hub/api-contract/live.ts, endReason). */
 export const LIVE_END_REASON: Record<string, [string, string]> = {
-  'ended-by-user': ['Người phát bấm Kết thúc', 'Ended by the speaker'],
+  'ended-by-user': ['Người dùng bấm Kết thúc', 'Ended by a user'],
   'source-lost': ['Mất tiếng từ micro quá 10 giây', 'No audio from the microphone for 10 s'],
   'max-length': ['Hết thời lượng tối đa', 'Reached the maximum length'],
   'pre-empted': ['Bị ngắt bởi tin khẩn cấp', 'Pre-empted by an emergency'],
