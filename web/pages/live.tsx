@@ -173,13 +173,9 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
   const [ending, setEnding] = useState(false);
   const title = s?.title ?? '';
   return (
-    <section
-      class={`card live-console ${ended ? 'ended' : 'on-air'}`}
-      data-testid="live-console"
-      data-state={state}
-      aria-live="polite"
-    >
-      <h2>
+    <section class={`card live-console ${ended ? 'ended' : 'on-air'}`} data-testid="live-console" data-state={state}>
+      {/* Read out when it goes on air or ends; the level and the clock change too often for that. */}
+      <h2 aria-live="polite">
         {!ended && <span class="on-air-dot" aria-hidden="true" />}
         {ended ? tx('Đã kết thúc phát trực tiếp', 'Live broadcast ended') : tx('Đang phát trực tiếp', 'On air')}
       </h2>
