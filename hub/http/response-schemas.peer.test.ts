@@ -113,9 +113,7 @@ beforeAll(async () => {
   await w.leader.post(`/api/v1/broadcasts/${broadcastId}/approve`, {});
   theirsId = theirs.id;
   // A live session (an emergency: quiet hours do not refuse it at any hour of the run).
-  liveId = (
-    await w.district.post('/api/v1/live', { title: 'Báo cháy', areaIds: [HA_DINH], priority: 'emergency' })
-  ).id;
+  liveId = (await w.district.post('/api/v1/live', { title: 'Báo cháy', areaIds: [HA_DINH], priority: 'emergency' })).id;
 }, 120_000);
 afterAll(async () => {
   await board?.end();

@@ -276,7 +276,10 @@ export class LiveSessions {
       startsAtMs: s.starts_at,
       endedAt: formatVn(s.ended_at),
       endReason: s.end_reason,
-      secondsLive: Math.max(0, Math.round(((s.ended_at ?? now) - s.starts_at) / 100) / 10),
+      secondsLive: Math.max(
+        0,
+        Math.round(Math.min((s.ended_at ?? now) - s.starts_at, s.max_seconds * 1000) / 100) / 10,
+      ),
       secondsReceived:
         r?.stream.firstInAt != null ? Math.round(((s.ended_at ?? now) - r.stream.firstInAt) / 100) / 10 : 0,
       bufferMs: s.buffer_ms,
@@ -340,12 +343,12 @@ export class LiveSessions {
           s.broadcast_id,
         );
         b = getBroadcast(db, s.broadcast_id)!;
-      } else b = endLiveBroadcast(db, s.broadcast_id, now - s.starts_at);
+      } else b = endLiveBroadcast(db, s.broadcast_id, Math.min(now - s.starts_at, s.max_seconds * 1000));
       audit(db, by?.id ?? null, 'live.end', s.broadcast_id, {
         session: id,
         reason,
         by: by ? by.username : 'hub',
-        seconds: Math.max(0, Math.round((now - s.starts_at) / 100) / 10),
+        seconds: Math.max(0, Math.round(Math.min(now - s.starts_at, s.max_seconds * 1000) / 100) / 10),
       });
       return b;
     })();
