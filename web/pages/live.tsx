@@ -145,6 +145,7 @@ function LiveForm({ ctx }: { ctx: AppCtx }) {
         <textarea
           name="led-text"
           rows={2}
+          maxLength={500}
           value={ledText}
           onInput={(e) => setLedText((e.target as HTMLTextAreaElement).value)}
         />
