@@ -53,16 +53,46 @@ export class LiveBuffer {
     return [];
   }
 
-  /** Ends the hold: the held bytes, to give the player now. */
+  /**
+   * Ends the hold: the held bytes, to give the player now. When more than `bufferMs` of audio came
+   * at once (the pipeline's start-up flushes its first pages together), the oldest audio pages are
+   * left out, as if the device had joined the stream a moment later: the delay stays `bufferMs`
+   * for the whole session rather than the burst's length. The header pages always go.
+   */
   flush(): Buffer[] {
     if (this.releaseTimer) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
     if (!this.holding) return [];
     this.holding = false;
     this.playStart = this.now();
-    const out = this.held;
+    const out = this.trimmed(Buffer.concat(this.held));
     this.held = [];
-    return out;
+    return out.length ? [out] : [];
+  }
+
+  /** ms of audio left out at the start: where the player's first sample lies in the stream */
+  private skippedMs = 0;
+
+  /** The held bytes (from the stream's first page) less the audio pages older than `bufferMs`. */
+  private trimmed(buf: Buffer): Buffer {
+    if (this.firstGranule === null || this.receivedMs <= this.bufferMs) return buf;
+    const keep: Buffer[] = [];
+    let p = 0;
+    while (p + 27 <= buf.length && buf.toString('latin1', p, p + 4) === 'OggS') {
+      const segments = buf[p + 26]!;
+      if (p + 27 + segments > buf.length) break;
+      let size = 27 + segments;
+      for (let i = 0; i < segments; i++) size += buf[p + 27 + i]!;
+      if (p + size > buf.length) break;
+      const g = buf.readBigInt64LE(p + 6);
+      const endMs = g > 0n ? Number(g - this.firstGranule) / OPUS_RATE_PER_MS + this.pageMs : null;
+      // Header pages, and audio that ends within the buffer's reach of the newest, are kept.
+      if (endMs === null || endMs > this.receivedMs - this.bufferMs) keep.push(buf.subarray(p, p + size));
+      else this.skippedMs = endMs;
+      p += size;
+    }
+    keep.push(buf.subarray(p)); // a page not yet whole, or anything not a page: as it came
+    return Buffer.concat(keep);
   }
 
   /** The stream ended (or playing stopped): no more underruns are counted. */
@@ -75,7 +105,7 @@ export class LiveBuffer {
   /** Before a chunk is counted in: had the player run past the audio it had? */
   private checkUnderrun(t: number): void {
     if (this.playStart === null) return;
-    const played = t - this.playStart;
+    const played = t - this.playStart + this.skippedMs;
     const short = played - this.receivedMs;
     if (short > UNDERRUN_MIN_MS) {
       // One underrun from when the audio ran out until this chunk; the player then catches up.

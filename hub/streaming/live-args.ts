@@ -15,8 +15,10 @@ export interface LiveArgsOptions {
 
 /**
  * ffmpeg arguments: WebM (Matroska) Opus on stdin, Ogg Opus (mono, 48 kHz) on stdout.
- * - No probing to speak of: the track header names the codec, and ffmpeg would otherwise wait for
- *   seconds of audio before its first output (analyzeduration, 5 s by default).
+ * - No probing: the track header names the codec, and ffmpeg would otherwise wait for seconds of
+ *   audio before its first output (analyzeduration, 5 s by default), or for `probesize` bytes:
+ *   even 4 kB is a second and more of the near-silence a session starts with (Opus spends a few
+ *   bytes on a quiet frame), which then stays in every device's delay.
  * - Loudness without seconds of look-ahead. Relays use loudnorm, whose dynamic mode holds 3 s of
  *   audio: live, that is 3 s more between mouth and speaker. Here dynaudnorm with 50 ms frames and
  *   its smallest window (3 frames) aims each frame's RMS at the files' target (about the same as
@@ -38,7 +40,7 @@ export function liveFfmpegArgs(o: LiveArgsOptions): string[] {
     '-fflags',
     'nobuffer',
     '-probesize',
-    '4096',
+    '32',
     '-analyzeduration',
     '0',
     '-f',

@@ -71,10 +71,10 @@ export type SenderState = 'connecting' | 'open' | 'reconnecting' | 'lost' | 'fai
 /**
  * Sends the microphone to the hub's audio socket until stopped, reconnecting within the hub's window.
  * One recorder for the whole broadcast: the hub feeds every socket's bytes to the session's one
- * ffmpeg, so after a drop the next socket carries on the same WebM stream (a new recorder's header
- * mid-stream stops its decoder). Chunks recorded while the socket is down are kept (at most the
- * hub's window) and sent first on the new socket: nothing said is lost, and it airs later by the
- * length of the drop. (A chunk cut off in flight cannot be told apart here: Chrome's chunks do not
+ * ffmpeg, so after a drop the next socket carries on the same WebM stream (in the browser test, a
+ * new recorder's stream on the new socket did not reach the speakers within the hub's window).
+ * Chunks recorded while the socket is down are kept (at most the hub's window) and sent first on
+ * the new socket: nothing said is lost, and it airs later by the length of the drop. (A chunk cut off in flight cannot be told apart here: Chrome's chunks do not
  * end on element boundaries, so the hub's demuxer resyncs at the next cluster.)
  */
 export class AudioSender {
