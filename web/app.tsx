@@ -10,6 +10,10 @@ import { FleetPage } from './pages/fleet.tsx';
 import { CoveragePage } from './pages/coverage.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { QuietHoursPage } from './pages/quiet-hours.tsx';
+import { lazyPage } from './components/lazy-page.tsx';
+
+/** Only leaders and the district office go live: its page (and the microphone code) loads when opened. */
+const LivePage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/live.tsx').then((m) => m.LivePage));
 
 export interface AppCtx {
   me: Me;
@@ -28,6 +32,7 @@ const TABS: Tab[] = [
   { id: 'library', vi: 'Thư viện bản tin', en: 'Bulletins', show: () => true },
   { id: 'schedule', vi: 'Lịch phát thanh', en: 'Schedule', show: () => true },
   { id: 'approvals', vi: 'Phê duyệt', en: 'Approvals', show: can.approve },
+  { id: 'live', vi: 'Phát trực tiếp', en: 'Live', show: can.live },
   { id: 'emergency', vi: 'Khẩn cấp', en: 'Emergency', show: can.emergency },
   { id: 'coverage', vi: 'Báo cáo độ phủ', en: 'Coverage', show: () => true },
   { id: 'quiet', vi: 'Giờ yên tĩnh', en: 'Quiet hours', show: () => true },
@@ -134,6 +139,7 @@ export function App() {
         {current === 'library' && <LibraryPage ctx={ctx} />}
         {current === 'schedule' && <SchedulePage ctx={ctx} />}
         {current === 'approvals' && <ApprovalsPage ctx={ctx} />}
+        {current === 'live' && <LivePage ctx={ctx} />}
         {current === 'emergency' && <EmergencyPage ctx={ctx} />}
         {current === 'fleet' && <FleetPage ctx={ctx} />}
         {current === 'coverage' && <CoveragePage ctx={ctx} />}

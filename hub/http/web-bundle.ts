@@ -2,8 +2,10 @@
 // sources in the repository: at install with the rest (bin/build.mjs), at hub start when it is
 // missing or older than any source file (in web/, or one it imports from protocol/ or
 // firmware-bridge/), and by `npm run build:web`. Nothing
-// is fetched from anywhere; the bundle is not committed.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// is fetched from anywhere; the bundle is not committed. A page imported with `import()` (the
+// live page) is split into build/chunks/ with the code it shares with app.js, and loaded when
+// opened; `bundle.json` names what a browser loads at first and what it may load later.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +25,21 @@ function newestMtime(dir: string): number {
 
 /** The files the last build read (esbuild's metafile), beside the bundle. */
 const INPUTS = 'inputs.json';
+/** What the bundle is made of: the files a browser loads at first, and those loaded on demand. */
+const MANIFEST = 'bundle.json';
+/** Where the split files go (named by content hash; the entries keep their fixed names). */
+const CHUNKS = 'chunks';
+
+export interface BundleManifest {
+  /** app.js and the chunks it imports statically: what every page load fetches (paths relative to the bundle). */
+  initial: string[];
+  /** Chunks fetched by `import()` when a page is opened. */
+  lazy: string[];
+}
+
+/** The manifest of the bundle in `outDir` (written by buildWebBundle). */
+export const readBundleManifest = (outDir = WEB_OUT): BundleManifest =>
+  JSON.parse(readFileSync(path.join(outDir, MANIFEST), 'utf8'));
 
 /** Newest modification of the files the last build read outside web/ (a removed one counts as new). */
 function newestImportedMtime(outDir: string): number {
@@ -44,7 +61,7 @@ export function webBundleStale(srcDir = WEB_SRC, outDir = WEB_OUT): boolean {
   if (!existsSync(srcDir)) return false; // an install without sources serves what it has
   const js = path.join(outDir, 'app.js');
   const css = path.join(outDir, 'app.css');
-  if (!existsSync(js) || !existsSync(css)) return true;
+  if (!existsSync(js) || !existsSync(css) || !existsSync(path.join(outDir, MANIFEST))) return true;
   const built = Math.min(statSync(js).mtimeMs, statSync(css).mtimeMs);
   return newestMtime(srcDir) > built || newestImportedMtime(outDir) > built;
 }
@@ -74,6 +91,8 @@ export async function buildWebBundle(
     jsx: 'automatic',
     jsxImportSource: 'preact',
     outdir: out,
+    splitting: true,
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
@@ -83,12 +102,38 @@ export async function buildWebBundle(
   const imported = Object.keys(r.metafile.inputs)
     .map((f) => path.relative(root, path.resolve(f)))
     .filter((f) => !f.startsWith('node_modules') && !f.startsWith(`web${path.sep}`));
-  mkdirSync(out, { recursive: true });
+  mkdirSync(path.join(out, CHUNKS), { recursive: true });
   writeFileSync(path.join(out, INPUTS), JSON.stringify(imported));
-  for (const f of r.outputFiles) {
+  writeFileSync(path.join(out, MANIFEST), JSON.stringify(manifestOf(r.metafile.outputs, out)));
+  // Chunks first, the entries last: a page that loads the new app.js finds every chunk it names.
+  const entriesLast = [...r.outputFiles].sort(
+    (a, b) => +(path.dirname(a.path) === out) - +(path.dirname(b.path) === out),
+  );
+  for (const f of entriesLast) {
     const tmp = `${f.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
   }
+  // Chunks of earlier builds: a page still open on an old app.js offers a reload if it needs one.
+  const current = new Set(r.outputFiles.map((f) => path.basename(f.path)));
+  for (const name of readdirSync(path.join(out, CHUNKS)))
+    if (!current.has(name)) rmSync(path.join(out, CHUNKS, name), { force: true });
   return { built: true, bytes: { js: size('app.js'), css: size('app.css') }, ms: performance.now() - started };
+}
+
+type Outputs = Record<string, { entryPoint?: string; imports: Array<{ path: string; kind: string }> }>;
+
+/** app.js with what it imports statically (transitively), and the chunks reached only by import(). */
+function manifestOf(outputs: Outputs, out: string): BundleManifest {
+  const rel = (f: string) => path.relative(out, path.resolve(f)).split(path.sep).join('/');
+  const byRel = new Map(Object.entries(outputs).map(([f, o]) => [rel(f), o]));
+  const initial = new Set<string>();
+  const visit = (f: string) => {
+    if (initial.has(f)) return;
+    initial.add(f);
+    for (const i of byRel.get(f)?.imports ?? []) if (i.kind === 'import-statement') visit(rel(i.path));
+  };
+  visit('app.js');
+  const lazy = [...byRel.keys()].filter((f) => f.endsWith('.js') && !initial.has(f));
+  return { initial: [...initial], lazy };
 }

@@ -220,6 +220,15 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'live.not-starter': {},
   'live.ended': { id: 'a1b2' },
   'live.no-ffmpeg': {},
+  // live (phát trực tiếp, issue 11.2): what the page's microphone and audio connection refuse
+  'live.mic-refused': {},
+  'live.mic-missing': {},
+  'live.mic-busy': {},
+  'live.mic-insecure': {},
+  'live.recorder-unsupported': { mime: 'audio/webm;codecs=opus' },
+  'live.socket-failed': {},
+  'live.socket-reconnecting': { seconds: 10 },
+  'live.socket-lost': { seconds: 10 },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

@@ -82,13 +82,23 @@ describe('web UI: office flows', () => {
     expect(await tabs(op.page)).toEqual(['fleet', 'library', 'schedule', 'coverage', 'quiet']);
     expect(await op.page.textContent('[data-testid=who]')).toContain('Cán bộ phường');
     const ld = await login(browser, base, WARD_USERS.leader);
-    expect(await tabs(ld.page)).toEqual(['fleet', 'library', 'schedule', 'approvals', 'coverage', 'quiet', 'audit']);
+    expect(await tabs(ld.page)).toEqual([
+      'fleet',
+      'library',
+      'schedule',
+      'approvals',
+      'live',
+      'coverage',
+      'quiet',
+      'audit',
+    ]);
     const dt = await as(WARD_USERS.district);
     expect(await tabs(dt.page)).toEqual([
       'fleet',
       'library',
       'schedule',
       'approvals',
+      'live',
       'emergency',
       'coverage',
       'quiet',

@@ -21,12 +21,15 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Chromium hangs under libfaketime: it starts with LD_PRELOAD removed (see withTestClock). */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium hangs under libfaketime: it starts with LD_PRELOAD removed (see withTestClock). `args`
+ * add to CHROMIUM_ARGS (e.g. a fake microphone).
+ */
+export function launchBrowser(args: string[] = []): Promise<Browser> {
   const { LD_PRELOAD: _, ...env } = process.env;
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     env: env as Record<string, string>,
   });
 }

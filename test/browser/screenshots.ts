@@ -2,10 +2,12 @@
 // at 1366×768 and 390×844. It runs the real demo (hub, embedded broker, simulated speakers and LED
 // board as agent processes, the demo's bulletin and emergency), adds a few everyday bulletins, and
 // photographs each page in Debian's Chromium through the browser tests' harness.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { parseHubConfig } from '../../hub/config.ts';
 import { formatVn } from '../../hub/time.ts';
 import { runDemo } from '../../cli/demo.ts';
@@ -42,7 +44,28 @@ async function main() {
     };
     await everydayBulletins(new ApiClient(demo.hubUrl), users);
     mkdirSync(OUT, { recursive: true });
-    browser = await launchBrowser();
+    // A microphone for the live page: Chromium's fake capture device playing Vietnamese speech
+    // (a steady tone would not do: the browser's noise suppression takes it for noise).
+    const speech = path.join(dataDir, 'speech.wav');
+    const tone = path.join(dataDir, 'microphone.wav');
+    execFileSync('espeak-ng', [
+      '-v',
+      'vi',
+      '-s',
+      '150',
+      '-w',
+      speech,
+      'A lô, a lô. Mời bà con tổ dân phố số năm đến họp.',
+    ]);
+    execFileSync(resolveFfmpeg().path, [
+      ...['-y', '-hide_banner', '-loglevel', 'error', '-i', speech],
+      ...['-ar', '48000', '-ac', '1', '-c:a', 'pcm_s16le', tone],
+    ]);
+    browser = await launchBrowser([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${tone}`,
+    ]);
     const pages: Array<
       [name: string, user: { username: string; password: string } | null, route: string, ready: string]
     > = [
@@ -54,18 +77,24 @@ async function main() {
       ['library', users.official, 'library', '[data-testid=waveform]'],
       ['fleet', users.district, 'fleet', '[data-testid=map-pin]'],
       ['emergency', users.district, 'emergency', '[data-testid=tpl-storm]'],
+      ['live', users.leader, 'live', '[data-testid=live-form]'],
+      ['live-on-air', users.leader, 'live', '[data-testid=live-form]'],
     ];
-    for (const [name, user, route, ready] of pages)
+    // `npm run screenshots -- live emergency`: only the pages named.
+    const only = process.argv.slice(2);
+    for (const [name, user, route, ready] of pages.filter(([n]) => only.length === 0 || only.includes(n)))
       for (const [size, viewport] of Object.entries(SIZES)) {
         const session = user ? await openAs(browser, demo.hubUrl, user, route, viewport) : null;
         const ctx = session?.ctx ?? (await newTestContext(browser, { viewport, locale: 'vi-VN' }));
         const page = session?.page ?? (await ctx.newPage());
         if (!session) await page.goto(`${demo.hubUrl}/`);
         await page.waitForSelector(ready, { timeout: 30_000 });
+        if (name === 'live-on-air') await goLive(page, size);
         await page.waitForTimeout(400); // live data and fonts settle
         const file = path.join(OUT, `${name}-${size}.png`);
         await page.screenshot({ path: file });
         console.log(`  ${path.relative(process.cwd(), file)}`);
+        if (name === 'live-on-air') await page.click('[data-testid=live-end]');
         await ctx.close();
       }
   } finally {
@@ -73,6 +102,14 @@ async function main() {
     await demo.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The leader goes live to the ward and waits until its speaker listens. */
+async function goLive(page: Page, size: string) {
+  await page.fill('input[name=title]', `Mời họp tổ dân phố số 5 (${size})`);
+  await page.click('[data-testid=live-start]');
+  await page.waitForSelector('[data-testid=listener][data-state=listening]', { timeout: 30_000 });
+  await page.waitForTimeout(2000); // the time on air moves off 0:00
 }
 
 /** What a ward's week holds besides the demo's story: morning news, a campaign, one waiting for the leader. */

@@ -90,6 +90,35 @@ describe('the activity log in sentences with names', () => {
   });
 });
 
+describe('live broadcasts in the activity log', () => {
+  it('says who went live where, that it was the approval, and how and why it ended', () => {
+    const names = { 'ha-noi/thanh-xuan/ha-dinh': 'Phường Hạ Đình' };
+    const start = entry({
+      action: 'live.start',
+      targetName: 'Mời họp tổ dân phố',
+      detail: { session: 's1', title: 'Mời họp tổ dân phố', priority: 'normal', areas: ['ha-noi/thanh-xuan/ha-dinh'] },
+      names,
+    });
+    expect(auditSentence(start, 'vi')).toBe(
+      'Phát trực tiếp «Mời họp tổ dân phố» tới Phường Hạ Đình (Thông thường); phát trực tiếp là phê duyệt',
+    );
+    expect(auditSentence(start, 'en')).toBe(
+      'Went live with «Mời họp tổ dân phố» to Phường Hạ Đình (Normal); going live is the approval',
+    );
+    const end = entry({
+      action: 'live.end',
+      targetName: 'Mời họp tổ dân phố',
+      detail: { session: 's1', reason: 'source-lost', by: 'hub', seconds: 1234.5 },
+    });
+    expect(auditSentence(end, 'vi')).toBe(
+      'Kết thúc phát trực tiếp «Mời họp tổ dân phố» sau 1.235 giây (Mất tiếng từ micro quá 10 giây)',
+    );
+    expect(auditSentence(end, 'en')).toBe(
+      'Ended the live broadcast «Mời họp tổ dân phố» after 1,235 s (No audio from the microphone for 10 s)',
+    );
+  });
+});
+
 describe('every action the hub audits has words', () => {
   it('no raw action code reaches the page: each audit(…, "action", …) in hub/ is labelled and worded', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');

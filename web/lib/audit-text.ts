@@ -2,7 +2,7 @@
 // resolved (users, bulletins, areas, devices, files) instead of ids and JSON. The raw entry stays
 // available to an admin on the page.
 import type { Lang } from './i18n.ts';
-import { PRIORITY, ROLE } from './i18n.ts';
+import { LIVE_END_REASON, PRIORITY, ROLE } from './i18n.ts';
 import { fmtNumber } from './format.ts';
 import type { AuditEntry } from '../../hub/api-contract/reports.ts';
 
@@ -29,6 +29,8 @@ interface AuditDetail {
   reason?: string;
   start?: string;
   end?: string;
+  title?: string;
+  seconds?: number;
 }
 
 /** Short labels of the actions, for a column or a filter. */
@@ -63,6 +65,8 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'area.boundary.import': ['Nhập ranh giới', 'Imported area outlines'],
   'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
   'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
+  'live.start': ['Phát trực tiếp', 'Went live'],
+  'live.end': ['Kết thúc phát trực tiếp', 'Ended a live broadcast'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {
@@ -236,6 +240,24 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
       return t(`Đặt giờ yên tĩnh ${d.start}–${d.end} cho ${it}`, `Set quiet hours ${d.start}–${d.end} for ${it}`);
     case 'quiet-hours.remove':
       return t(`Bỏ giờ yên tĩnh ${d.start}–${d.end} của ${it}`, `Removed quiet hours ${d.start}–${d.end} of ${it}`);
+    case 'live.start':
+      return (
+        t(`Phát trực tiếp ${it}`, `Went live with ${it}`) +
+        (Array.isArray(d.areas) && d.areas.length ? ` ${t('tới', 'to')} ${list(d.areas)}` : '') +
+        paren(pick(PRIORITY, d.priority)) +
+        t('; phát trực tiếp là phê duyệt', '; going live is the approval')
+      );
+    case 'live.end': {
+      const after =
+        typeof d.seconds === 'number'
+          ? t(` sau ${fmtNumber(d.seconds, 0, lang)} giây`, ` after ${fmtNumber(d.seconds, 0, lang)} s`)
+          : '';
+      return (
+        t(`Kết thúc phát trực tiếp ${it}`, `Ended the live broadcast ${it}`) +
+        after +
+        paren(pick(LIVE_END_REASON, d.reason))
+      );
+    }
     default:
       // An action this page does not know yet still reads as its label and the object's name.
       return `${auditActionLabel(e.action, lang)} ${it}`;

@@ -1,5 +1,6 @@
 // Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
 // missing translation cannot happen; the glossary in docs/glossary.md fixes the words.
+import type { Entry } from '../../hub/text/message.ts';
 import { PLAYBACK_RESULTS, RESULT_WORDS } from '../../hub/text/results.ts';
 
 export type Lang = 'vi' | 'en';
@@ -22,6 +23,8 @@ export const onLang = (f: () => void) => {
 
 /** The string in the current language. */
 export const tx = (vi: string, en: string) => (current === 'en' ? en : vi);
+/** A catalogue entry (one domain file of hub/text, imported on its own) in the current language. */
+export const say = <P extends object>(e: Entry<P>, params = {} as P) => tx(e.vi(params), e.en(params));
 
 export const PRIORITY: Record<string, [string, string]> = {
   normal: ['Thông thường', 'Normal'],
@@ -65,6 +68,13 @@ export const RELAY_FALLBACK: Record<string, [string, string]> = {
   silence: ['Im lặng', 'Silence'],
   ident: ['Nhạc hiệu', 'Station ident'],
   'last-bulletin': ['Bản tin gần nhất', 'The last bulletin'],
+};
+/** Why a live broadcast ended (hub/api-contract/live.ts, endReason). */
+export const LIVE_END_REASON: Record<string, [string, string]> = {
+  'ended-by-user': ['Người dùng bấm Kết thúc', 'Ended by a user'],
+  'source-lost': ['Mất tiếng từ micro quá 10 giây', 'No audio from the microphone for 10 s'],
+  'max-length': ['Hết thời lượng tối đa', 'Reached the maximum length'],
+  'pre-empted': ['Bị ngắt bởi tin khẩn cấp', 'Pre-empted by an emergency'],
 };
 /** Why the hub decided a broadcast without a person's note (hub/broadcasts: DECISION_CODES). */
 export const DECISION_REASON: Record<string, [string, string]> = {

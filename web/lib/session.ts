@@ -15,6 +15,8 @@ export const can = {
   emergency: (u: Me) => roleMay(u.role, 'emergency'),
   audit: (u: Me) => roleMay(u.role, 'audit'),
   quietHours: (u: Me) => roleMay(u.role, 'quietHours'),
+  /** go live with the microphone: a ward leader (the act approves it), the district office */
+  live: (u: Me) => u.role === 'approver' || u.role === 'district',
 };
 
 /** Areas the user acts on: their own area and everything below it. */
