@@ -10,7 +10,10 @@
 //     call until the manifests that follow it are all published; the same for approving a
 //     district bulletin, the 10-minute refresh with nothing changed and a forced republish.
 //   FANOUT_DEVICES=1000 FANOUT_BROKERS=aedes,mosquitto FANOUT_PER_PROCESS=2500 node bin/run-ts.mjs test/bench/fanout-bench.ts
+// FANOUT_PROFILE=dir writes a CPU profile of the hub process from the emergency call until every
+// device has it (dir/emergency-<broker>.cpuprofile; summarise with test/bench/profile-summary.ts).
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +84,23 @@ async function blocking<T>(f: () => Promise<T>): Promise<{ value: T; maxBlockMs:
   await new Promise((r) => setTimeout(r, 5));
   h.disable();
   return { value, maxBlockMs: h.max / 1e6, ms };
+}
+
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const s = new Session();
+  s.connect();
+  await s.post('Profiler.enable');
+  await s.post('Profiler.setSamplingInterval', { interval: 200 });
+  await s.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await s.post('Profiler.stop');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      s.disconnect();
+    },
+  };
 }
 
 /** The hub's manifest work in flight has finished (a refresh of no device waits for the pass running). */
@@ -202,6 +222,7 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const before = await collect('');
     let apiMs = 0;
     let sentAt = 0;
+    const profiler = process.env.FANOUT_PROFILE ? await startProfile() : null;
     const em = await blocking(async () => {
       sentAt = Date.now();
       const t0 = performance.now();
@@ -219,6 +240,7 @@ async function run(broker: 'aedes' | 'mosquitto') {
         await sleep(100);
         got = await collect(b.id);
       }
+      await profiler?.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
       await manifestsSettled(t);
       return { b, got };
     });
