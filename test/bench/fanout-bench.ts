@@ -11,7 +11,8 @@
 //     district bulletin, the 10-minute refresh with nothing changed and a forced republish.
 //   FANOUT_DEVICES=1000 FANOUT_BROKERS=aedes,mosquitto FANOUT_PER_PROCESS=2500 node bin/run-ts.mjs test/bench/fanout-bench.ts
 // FANOUT_PROFILE=dir writes a CPU profile of the hub process from the emergency call until every
-// device has it (dir/emergency-<broker>.cpuprofile; summarise with test/bench/profile-summary.ts).
+// device has it (dir/emergency-<broker>.cpuprofile, and each device process's beside it; summarise
+// with test/bench/profile-summary.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -223,6 +224,12 @@ async function run(broker: 'aedes' | 'mosquitto') {
     let apiMs = 0;
     let sentAt = 0;
     const profiler = process.env.FANOUT_PROFILE ? await startProfile() : null;
+    if (profiler)
+      await Promise.all(
+        workers.map((w, i) =>
+          w.ask({ profile: path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}-devices-${i}.cpuprofile`) }),
+        ),
+      );
     const em = await blocking(async () => {
       sentAt = Date.now();
       const t0 = performance.now();
@@ -240,7 +247,10 @@ async function run(broker: 'aedes' | 'mosquitto') {
         await sleep(100);
         got = await collect(b.id);
       }
-      await profiler?.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
+      if (profiler) {
+        await profiler.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
+        await Promise.all(workers.map((w) => w.ask({ profile: '' })));
+      }
       await manifestsSettled(t);
       return { b, got };
     });

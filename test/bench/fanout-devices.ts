@@ -18,11 +18,13 @@ export interface BenchDevice {
 export type ToWorker =
   | { connect: BenchDevice[]; url: string; hubPublicKey: string; prefix: string }
   | { report: string } // a broadcast id
+  | { profile: string } // start a CPU profile to be written to this file; '' writes it
   | { close: true };
 export type FromWorker =
   | { connected: number; failed: string[] }
   | { report: { received: Array<[string, number]>; rejected: number; manifests: number; commands: number } }
-  | { closed: true };
+  | { closed: true }
+  | { profiling: boolean };
 
 const clients: MqttClient[] = [];
 /** occurrenceId → deviceId → first accepted arrival (epoch ms) */
@@ -99,8 +101,28 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
   send({ connected: clients.length, failed });
 }
 
+let profiler: { session: import('node:inspector/promises').Session; file: string } | null = null;
+
 process.on('message', async (m: ToWorker) => {
   if ('connect' in m) return connectAll(m);
+  if ('profile' in m) {
+    if (m.profile) {
+      const { Session } = await import('node:inspector/promises');
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      profiler = { session, file: m.profile };
+    } else if (profiler) {
+      const { profile } = await profiler.session.post('Profiler.stop');
+      (await import('node:fs')).writeFileSync(profiler.file, JSON.stringify(profile));
+      profiler.session.disconnect();
+      profiler = null;
+    }
+    send({ profiling: profiler !== null });
+    return;
+  }
   if ('report' in m) {
     // m.report: a broadcast id; each device's first play-now of any of its occurrences
     const first = new Map<string, number>();
