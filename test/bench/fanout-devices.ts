@@ -2,7 +2,7 @@
 // with its real device credentials, subscribes to the topics an agent subscribes to (its command,
 // manifest and reply topics, and the command topic of its area and every ancestor), and checks
 // every hub message as the agent does (protocol open(): the pinned hub key, the target, expiry,
-// replay). It notes when each device first accepted a play-now for an occurrence, and counts the
+// replay). It notes when each device's first play-now of an occurrence arrived and was accepted, and counts the
 // manifests. Several processes share a large fleet: each connection holds a file descriptor.
 // Driven by its parent over IPC: {connect: Device[], url, hubPublicKey, prefix} then {report: occurrenceId}.
 import { createPublicKey } from 'node:crypto';
@@ -22,13 +22,21 @@ export type ToWorker =
   | { close: true };
 export type FromWorker =
   | { connected: number; failed: string[] }
-  | { report: { received: Array<[string, number]>; rejected: number; manifests: number; commands: number } }
+  | {
+      report: {
+        /** device, accepted at, arrived at (epoch ms) */
+        received: Array<[string, number, number]>;
+        rejected: number;
+        manifests: number;
+        commands: number;
+      };
+    }
   | { closed: true }
   | { profiling: boolean };
 
 const clients: MqttClient[] = [];
-/** occurrenceId → deviceId → first accepted arrival (epoch ms) */
-const received = new Map<string, Map<string, number>>();
+/** occurrenceId → deviceId → the first accepted play-now: when accepted, when it arrived (epoch ms) */
+const received = new Map<string, Map<string, [number, number]>>();
 let rejected = 0;
 let manifests = 0;
 let commands = 0;
@@ -54,7 +62,15 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
       keepalive: 600,
     });
     client.on('error', () => {});
+    // A device checks a message on its own CPU; here thousands share one process and would queue
+    // behind each other's checks. So each arrival is noted as it is read, and its check (the same
+    // one, in order) runs once this turn's reads are done: the arrival measures the broker, the
+    // acceptance adds this process's queue.
     client.on('message', (topic, payload) => {
+      const arrivedAt = Date.now();
+      setImmediate(() => check(topic, payload, arrivedAt));
+    });
+    const check = (topic: string, payload: Buffer, arrivedAt: number) => {
       if (payload.length === 0) return;
       const parsed = parseTopic(topic, m.prefix);
       if (!parsed) return void rejected++;
@@ -72,9 +88,9 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
         let byDevice = received.get(r.body.item.occurrenceId);
         if (!byDevice) received.set(r.body.item.occurrenceId, (byDevice = new Map()));
         // The same occurrence on two of its areas is played once: the first arrival counts.
-        if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, Date.now());
+        if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, [Date.now(), arrivedAt]);
       } else commands++;
-    });
+    };
     await client.subscribeAsync(
       [
         t.deviceCommand(d.deviceId),
@@ -125,12 +141,13 @@ process.on('message', async (m: ToWorker) => {
   }
   if ('report' in m) {
     // m.report: a broadcast id; each device's first play-now of any of its occurrences
-    const first = new Map<string, number>();
+    const first = new Map<string, [number, number]>();
     for (const [occurrence, byDevice] of received) {
       if (!occurrence.startsWith(`${m.report}@`)) continue;
-      for (const [id, at] of byDevice) first.set(id, Math.min(at, first.get(id) ?? Infinity));
+      for (const [id, at] of byDevice) if (at[0] < (first.get(id)?.[0] ?? Infinity)) first.set(id, at);
     }
-    send({ report: { received: [...first], rejected, manifests, commands } });
+    const list = [...first].map(([id, [accepted, arrived]]): [string, number, number] => [id, accepted, arrived]);
+    send({ report: { received: list, rejected, manifests, commands } });
     return;
   }
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
