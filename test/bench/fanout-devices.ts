@@ -106,10 +106,17 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
     Array.from({ length: 32 }, async () => {
       while (next < m.connect.length) {
         const d = m.connect[next++];
-        try {
-          await one(d);
-        } catch (err) {
-          failed.push(`${d.deviceId}: ${(err as Error).message}`);
+        // A loaded machine can make the broker close a connection whose CONNECT it read too late
+        // (5 s): like an agent, try again, a few times.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await one(d);
+            break;
+          } catch (err) {
+            if (attempt < 3) continue;
+            failed.push(`${d.deviceId}: ${(err as Error).message}`);
+            break;
+          }
         }
       }
     }),
