@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, areaAncestry, topics } from '../../protocol/index.ts';
 import { mayPublish, maySubscribe, type Principal } from './access-rules.ts';
 import { GuardedConnection, type PacketLimits } from './packet-guard.ts';
+import { indexRetained, type RetainedStore } from './retained-index.ts';
 
 export const HUB_CLIENT_USERNAME = 'wardcast-hub';
 
@@ -70,6 +71,7 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     concurrency: 200,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
   });
+  indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
   const fanout = trackFanout(broker);
   const limits: PacketLimits = { connectMaxBytes: CONNECT_MAX_BYTES, maxPacketBytes: PACKET_MAX_BYTES, ...opts.limits };
 
