@@ -159,6 +159,7 @@ export async function startHub(
     horizonMs: config.manifestHorizonMs,
     log: log.child({ part: 'dispatch' }),
     clock,
+    fanoutSettled: broker ? () => broker?.fanoutSettled() ?? Promise.resolve() : undefined,
   });
   const ingest = createIngest({
     db,

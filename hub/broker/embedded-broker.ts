@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, areaAncestry, topics } from '../../protocol/index.ts';
 import { mayPublish, maySubscribe, type Principal } from './access-rules.ts';
 import { GuardedConnection, type PacketLimits } from './packet-guard.ts';
+import { indexRetained, type RetainedStore } from './retained-index.ts';
 
 export const HUB_CLIENT_USERNAME = 'wardcast-hub';
 
@@ -51,6 +52,12 @@ export interface EmbeddedBroker {
   connectedClients(): number;
   /** Closes a client's live connection (a revoked device); false when it was not connected. */
   disconnectClient(clientId: string): boolean;
+  /**
+   * Resolves once every publish the broker had taken when this was called has been handed to each
+   * subscriber's connection (or after `maxWaitMs`, for a subscriber that does not drain). aedes
+   * acknowledges a QoS 1 publish before it fans it out, so the hub's ack says nothing about that.
+   */
+  fanoutSettled(maxWaitMs?: number): Promise<void>;
 }
 
 export async function startEmbeddedBroker(opts: BrokerOptions): Promise<EmbeddedBroker> {
@@ -64,6 +71,8 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     concurrency: 200,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
   });
+  indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
+  const fanout = trackFanout(broker);
   const limits: PacketLimits = { connectMaxBytes: CONNECT_MAX_BYTES, maxPacketBytes: PACKET_MAX_BYTES, ...opts.limits };
 
   const principal = (client: Client): Principal | null => {
@@ -199,6 +208,7 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       wsServers.push(wss);
     },
     connectedClients: () => broker.connectedClients,
+    fanoutSettled: (maxWaitMs = 10_000) => fanout.settled(maxWaitMs),
     disconnectClient(clientId) {
       // aedes keeps its connected clients in a field its types leave out.
       const c = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[clientId];
@@ -214,6 +224,56 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       );
       await new Promise<void>((r) => broker.close(() => r()));
       await listenersClosed;
+    },
+  };
+}
+
+/**
+ * Numbers each publish as aedes starts it (a client's, a will, the API's) and notes when its fan-out
+ * callback runs: aedes calls it once every matching subscriber's delivery has been written.
+ */
+function trackFanout(broker: Aedes) {
+  let last = 0;
+  const inFlight = new Set<number>();
+  let waiters: Array<{ upTo: number; resolve: () => void }> = [];
+  const check = () => {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const n of inFlight) if (n < oldest) oldest = n;
+    waiters = waiters.filter((w) => {
+      if (w.upTo >= oldest) return true;
+      w.resolve();
+      return false;
+    });
+  };
+  type Done = (e?: Error) => void;
+  const publish = broker.publish.bind(broker) as unknown as (p: PublishPacket, c: Client | null, d: Done) => void;
+  // aedes itself calls publish(packet, done) too ($SYS, wills).
+  (broker as unknown as { publish: (p: PublishPacket, c: Client | null | Done, d?: Done) => void }).publish = (
+    packet,
+    client,
+    done,
+  ) => {
+    if (typeof client === 'function') [client, done] = [null, client];
+    const n = ++last;
+    inFlight.add(n);
+    publish(packet, client, (err) => {
+      inFlight.delete(n);
+      if (waiters.length) check();
+      done?.(err);
+    });
+  };
+  return {
+    settled(maxWaitMs: number): Promise<void> {
+      if (inFlight.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(done, maxWaitMs);
+        timer.unref();
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        waiters.push({ upTo: last, resolve: done });
+      });
     },
   };
 }

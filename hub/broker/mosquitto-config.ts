@@ -57,6 +57,20 @@ export function initialDynsecConfig(o: { hubUsername: string; hubPassword: strin
 }
 
 /**
+ * Limits for a province (up to 10,000 devices on one broker). The hub's one session receives every
+ * device's receipts and status: an emergency brings one of each from every device within a second or
+ * two. Mosquitto's defaults (20 QoS 1 messages in flight to a client, 1,000 more queued) drop the
+ * rest silently, and a device resends an unacknowledged receipt only after 10 s. A device receives
+ * only the hub's few messages, so its own queue stays short whatever these say; `max_queued_bytes`
+ * bounds what one stalled session can hold.
+ */
+export const MOSQUITTO_LIMITS = [
+  'max_inflight_messages 1000',
+  'max_queued_messages 100000',
+  `max_queued_bytes ${256 * 1024 * 1024}`,
+];
+
+/**
  * Persistence on: the plugin keeps its clients in its own file whatever this says, but retained
  * manifests and births then survive a broker restart, so devices need not wait for the hub to
  * republish (the hub republishes anyway at every reconnect; nothing depends on it).
@@ -78,6 +92,7 @@ export function mosquittoConf(o: {
     `max_packet_size ${PACKET_MAX_BYTES}`,
     // No Nagle: a clock reply held back for a delayed ACK skews the agents' hub time (docs/protocol.md, Clock).
     'set_tcp_nodelay true',
+    ...MOSQUITTO_LIMITS,
     `plugin ${DYNSEC_PLUGIN}`,
     `plugin_opt_config_file ${path.join(o.dir, 'dynamic-security.json')}`,
     `persistence ${o.persistence === false ? 'false' : 'true'}`,

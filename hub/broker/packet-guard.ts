@@ -95,6 +95,13 @@ export class GuardedConnection extends Duplex {
     this.inner.write(chunk, cb);
   }
 
+  // mqtt-packet corks the stream and writes a packet as several small chunks (header, topic, id,
+  // payload): one write of them all is one syscall per packet, which an emergency's fan-out to
+  // thousands of devices notices.
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    this.inner.write(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
     this.inner.end();
     cb();

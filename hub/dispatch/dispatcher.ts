@@ -55,6 +55,12 @@ export interface DispatcherDeps {
   /** the planning window, manifest staleness, and the periodic refresh */
   clock: Clock;
   onPublished?: (deviceId: string, version: number, items: number) => void;
+  /**
+   * Resolves once the broker has handed what it already took to every subscriber: the embedded
+   * broker's (it acks an emergency before fanning it out, on the hub's own event loop). An external
+   * broker fans out in its own process, so without it the manifests follow the command's ack.
+   */
+  fanoutSettled?: () => Promise<void>;
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
@@ -375,9 +381,13 @@ export function createDispatcher(deps: DispatcherDeps) {
     const now_ = b.priority === 'emergency' || b.live !== null;
     if (b.status === 'approved' && now_) sendImmediate(b);
     if (now_) {
-      // The manifests once the broker has the commands (or is away): thousands of them would
-      // otherwise share the embedded broker's event loop with the command's fan-out.
-      void outbox.flush().then(() => refresh(devices));
+      // The manifests once the broker has the commands (or is away), and the embedded broker has
+      // passed them on: thousands of manifests would otherwise share its event loop with the
+      // command's fan-out, and the emergency would start late (docs/brokers.md, "Size").
+      void outbox
+        .flush()
+        .then(() => deps.fanoutSettled?.())
+        .then(() => refresh(devices));
       return;
     }
     await refresh(devices);

@@ -2,7 +2,7 @@
 // with its real device credentials, subscribes to the topics an agent subscribes to (its command,
 // manifest and reply topics, and the command topic of its area and every ancestor), and checks
 // every hub message as the agent does (protocol open(): the pinned hub key, the target, expiry,
-// replay). It notes when each device first accepted a play-now for an occurrence, and counts the
+// replay). It notes when each device's first play-now of an occurrence arrived and was accepted, and counts the
 // manifests. Several processes share a large fleet: each connection holds a file descriptor.
 // Driven by its parent over IPC: {connect: Device[], url, hubPublicKey, prefix} then {report: occurrenceId}.
 import { createPublicKey } from 'node:crypto';
@@ -18,15 +18,25 @@ export interface BenchDevice {
 export type ToWorker =
   | { connect: BenchDevice[]; url: string; hubPublicKey: string; prefix: string }
   | { report: string } // a broadcast id
+  | { profile: string } // start a CPU profile to be written to this file; '' writes it
   | { close: true };
 export type FromWorker =
   | { connected: number; failed: string[] }
-  | { report: { received: Array<[string, number]>; rejected: number; manifests: number; commands: number } }
-  | { closed: true };
+  | {
+      report: {
+        /** device, accepted at, arrived at (epoch ms) */
+        received: Array<[string, number, number]>;
+        rejected: number;
+        manifests: number;
+        commands: number;
+      };
+    }
+  | { closed: true }
+  | { profiling: boolean };
 
 const clients: MqttClient[] = [];
-/** occurrenceId → deviceId → first accepted arrival (epoch ms) */
-const received = new Map<string, Map<string, number>>();
+/** occurrenceId → deviceId → the first accepted play-now: when accepted, when it arrived (epoch ms) */
+const received = new Map<string, Map<string, [number, number]>>();
 let rejected = 0;
 let manifests = 0;
 let commands = 0;
@@ -52,7 +62,15 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
       keepalive: 600,
     });
     client.on('error', () => {});
+    // A device checks a message on its own CPU; here thousands share one process and would queue
+    // behind each other's checks. So each arrival is noted as it is read, and its check (the same
+    // one, in order) runs once this turn's reads are done: the arrival measures the broker, the
+    // acceptance adds this process's queue.
     client.on('message', (topic, payload) => {
+      const arrivedAt = Date.now();
+      setImmediate(() => check(topic, payload, arrivedAt));
+    });
+    const check = (topic: string, payload: Buffer, arrivedAt: number) => {
       if (payload.length === 0) return;
       const parsed = parseTopic(topic, m.prefix);
       if (!parsed) return void rejected++;
@@ -70,9 +88,9 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
         let byDevice = received.get(r.body.item.occurrenceId);
         if (!byDevice) received.set(r.body.item.occurrenceId, (byDevice = new Map()));
         // The same occurrence on two of its areas is played once: the first arrival counts.
-        if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, Date.now());
+        if (!byDevice.has(d.deviceId)) byDevice.set(d.deviceId, [Date.now(), arrivedAt]);
       } else commands++;
-    });
+    };
     await client.subscribeAsync(
       [
         t.deviceCommand(d.deviceId),
@@ -88,10 +106,17 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
     Array.from({ length: 32 }, async () => {
       while (next < m.connect.length) {
         const d = m.connect[next++];
-        try {
-          await one(d);
-        } catch (err) {
-          failed.push(`${d.deviceId}: ${(err as Error).message}`);
+        // A loaded machine can make the broker close a connection whose CONNECT it read too late
+        // (5 s): like an agent, try again, a few times.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await one(d);
+            break;
+          } catch (err) {
+            if (attempt < 3) continue;
+            failed.push(`${d.deviceId}: ${(err as Error).message}`);
+            break;
+          }
         }
       }
     }),
@@ -99,16 +124,37 @@ async function connectAll(m: Extract<ToWorker, { connect: unknown }>) {
   send({ connected: clients.length, failed });
 }
 
+let profiler: { session: import('node:inspector/promises').Session; file: string } | null = null;
+
 process.on('message', async (m: ToWorker) => {
   if ('connect' in m) return connectAll(m);
+  if ('profile' in m) {
+    if (m.profile) {
+      const { Session } = await import('node:inspector/promises');
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      profiler = { session, file: m.profile };
+    } else if (profiler) {
+      const { profile } = await profiler.session.post('Profiler.stop');
+      (await import('node:fs')).writeFileSync(profiler.file, JSON.stringify(profile));
+      profiler.session.disconnect();
+      profiler = null;
+    }
+    send({ profiling: profiler !== null });
+    return;
+  }
   if ('report' in m) {
     // m.report: a broadcast id; each device's first play-now of any of its occurrences
-    const first = new Map<string, number>();
+    const first = new Map<string, [number, number]>();
     for (const [occurrence, byDevice] of received) {
       if (!occurrence.startsWith(`${m.report}@`)) continue;
-      for (const [id, at] of byDevice) first.set(id, Math.min(at, first.get(id) ?? Infinity));
+      for (const [id, at] of byDevice) if (at[0] < (first.get(id)?.[0] ?? Infinity)) first.set(id, at);
     }
-    send({ report: { received: [...first], rejected, manifests, commands } });
+    const list = [...first].map(([id, [accepted, arrived]]): [string, number, number] => [id, accepted, arrived]);
+    send({ report: { received: list, rejected, manifests, commands } });
     return;
   }
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.ts';
+import { MOSQUITTO_LIMITS } from '../../hub/broker/mosquitto-config.ts';
 import { writeMosquittoSetup } from '../../hub/broker/mosquitto-setup.ts';
 
 export interface Mosquitto {
@@ -62,6 +63,7 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
       [
         `listener ${port} 127.0.0.1`,
         'allow_anonymous true',
+        ...MOSQUITTO_LIMITS, // the same limits as the generated configuration
         'persistence false',
         'log_dest stderr',
         'log_type error',
