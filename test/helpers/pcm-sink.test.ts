@@ -53,6 +53,7 @@ it('stamps every onset on the card timeline and counts a late chunk as a gap', a
   expect(a!.at - p!.firstByteAt).toBeCloseTo(200, 3);
   expect(p!.firstAudibleAt).toBe(a!.at);
   // the card ran dry when the first second ended, until the second chunk came
+  expect(p!.until).toBeCloseTo(b!.at - 300 + 500, 3);
   expect(p!.gaps).toHaveLength(1);
   expect(p!.gaps[0]!.at).toBeCloseTo(p!.firstByteAt + 1000, 3);
   expect(p!.gaps[0]!.ms).toBeGreaterThan(500 - (p!.firstByteAt - t0) - 1);

@@ -26,6 +26,8 @@ export interface SinkPlay {
   bytes: number;
   /** with `onsets`: every burst that began after ≥ ONSET_SILENCE_MS of quiet (hub ms, burst length ms) */
   onsets: Array<{ at: number; lengthMs: number | null }>;
+  /** with `onsets`: hub ms at which the card plays out the last sample it has had */
+  until: number;
   /** with `onsets`: the card ran dry at `at` for `ms` (past its GAP_TOLERANCE_MS buffer) */
   gaps: Array<{ at: number; ms: number }>;
 }
@@ -67,7 +69,7 @@ export async function startPcmSink(
     sock.on('data', (chunk: Buffer) => {
       const at = hubNow();
       if (!play) {
-        plays.push((play = { firstByteAt: at, firstAudibleAt: null, bytes: 0, onsets: [], gaps: [] }));
+        plays.push((play = { firstByteAt: at, firstAudibleAt: null, bytes: 0, until: at, onsets: [], gaps: [] }));
         anchor = at;
       }
       play.bytes += chunk.length;
@@ -81,6 +83,7 @@ export async function startPcmSink(
           play.gaps.push({ at: due, ms: at - due });
           anchor += at - due;
         }
+        play.until = anchor + ms(samples + whole / 2);
       }
       for (let i = 0; i < whole; i += 2, samples++) {
         const v = Math.abs(buf.readInt16LE(i));

@@ -1,0 +1,240 @@
+// Live (phát trực tiếp) latency and dropouts, mouth to speaker, measured from outside: a click track
+// (test/helpers/click-track.ts: a tone burst every second, spoken into ffmpeg in real time and sent
+// as webm/opus in 100 ms slices, as the browser's MediaRecorder) goes to the hub; real agents, their
+// clocks offset by libfaketime, play it through a lossy, jittery proxy (test/helpers/lossy-proxy.ts)
+// into PCM sinks that stamp every click onset in hub time (test/helpers/pcm-sink.ts).
+//   latency  = onset at the speaker − onset spoken
+//   dropouts = times a speaker's card ran dry (the sink) and underruns the agents report
+//   skew     = latest − earliest speaker for the same click
+// Rows are buffer × link; each row is one session of `--seconds`.
+//   npm run bench -- live            (or node bin/run-ts.mjs test/bench/live-bench.ts [flags])
+//   --buffers 250,500,1000,2000  --links clean,jitter50,loss2,loss5  --seconds 30  --agents 3
+//   --path live | relay   relay: the same hub → agent leg through a relay occurrence whose upstream
+//                         is the click track over HTTP (no jitter buffer there: --buffers is ignored)
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { formatVn } from '../../hub/time.ts';
+import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { matchClicks, startClickSource, type ClickSource, type HeardClick } from '../helpers/click-track.ts';
+import { startHubProcess } from '../helpers/hub-process.ts';
+import { startLossyProxy, type LinkProfile } from '../helpers/lossy-proxy.ts';
+import { quantile, startPcmSink, type PcmSink, type SinkPlay } from '../helpers/pcm-sink.ts';
+import { freePort } from '../helpers/ports.ts';
+import { hasFaketime, LIBFAKETIME } from '../helpers/sync-run.ts';
+import { HA_DINH, seedWorld, waitForResults, waitOnline } from '../helpers/world.ts';
+
+/** Link profiles. A 4G link's one-way delay is some tens of ms; a lossy link is jittery too. */
+const LINKS: Record<string, LinkProfile> = {
+  clean: {},
+  jitter50: { delayMs: 25, jitterMs: 50 },
+  loss2: { delayMs: 25, jitterMs: 50, lossP: 0.02 },
+  loss5: { delayMs: 25, jitterMs: 50, lossP: 0.05 },
+};
+
+const { values: args } = parseArgs({
+  options: {
+    buffers: { type: 'string', default: '250,500,1000,2000' },
+    links: { type: 'string', default: Object.keys(LINKS).join(',') },
+    seconds: { type: 'string', default: '30' },
+    agents: { type: 'string', default: '3' },
+    path: { type: 'string', default: 'live' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const mode = args.path as 'live' | 'relay';
+if (mode !== 'live' && mode !== 'relay') throw new Error(`--path must be live or relay, not ${args.path}`);
+const seconds = Number(args.seconds);
+const buffers = mode === 'relay' ? [0] : args.buffers!.split(',').map(Number);
+const links = args.links!.split(',');
+for (const l of links) if (!LINKS[l]) throw new Error(`no link profile "${l}"; there are ${Object.keys(LINKS).join(', ')}`);
+if (buffers.some((b) => !Number.isFinite(b)) || !(seconds > 0)) throw new Error('--buffers and --seconds take numbers');
+
+const OFFSETS = ['+2', '-2', '+0', '+1', '-1'];
+const ids = Array.from({ length: Number(args.agents) }, (_, i) => `loa-truc-tiep-${i + 1}`);
+const faketime = hasFaketime();
+if (!faketime) console.log('libfaketime is missing (apt-get install faketime): agent clocks are not offset');
+
+const ffmpeg = resolveFfmpeg().path;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-live-bench-'));
+const hub = await startHubProcess({
+  dataDir: path.join(dir, 'hub'),
+  httpPort: await freePort(),
+  mqttPort: await freePort(),
+});
+const hubPort = Number(new URL(hub.httpUrl).port);
+const proxy = await startLossyProxy({ target: { port: hubPort }, seed: Number(args.seed) });
+const sinks = new Map<string, PcmSink>();
+const agents: AgentProcess[] = [];
+let upstream: http.Server | null = null;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+interface Row {
+  link: string;
+  bufferMs: number;
+  latencies: number[];
+  skews: number[];
+  heard: number;
+  expected: number;
+  unrecognised: number;
+  sinkGaps: number;
+  sinkGapMs: number;
+  reported: string;
+  stalls: number;
+}
+
+try {
+  const w = await seedWorld(
+    hub,
+    ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+  );
+  for (const [i, id] of ids.entries()) {
+    const sink = await startPcmSink(path.join(dir, `${id}.sock`), { onsets: true });
+    sinks.set(id, sink);
+    agents.push(
+      startAgentProcess({
+        dir: path.join(dir, id),
+        hubUrl: proxy.url,
+        mqttUrl: hub.mqttUrl,
+        enrolToken: w.tokens[id],
+        profile: { ...SPEAKER_PROFILE, audioOutput: sink.audioOutput },
+        env: faketime
+          ? { LD_PRELOAD: LIBFAKETIME, FAKETIME: OFFSETS[i % OFFSETS.length]!, FAKETIME_DONT_FAKE_MONOTONIC: '1' }
+          : {},
+      }),
+    );
+  }
+  await waitOnline(hub.admin, ids, 60_000);
+
+  // The relay path's upstream: each request gets its own click track, as an HTTP stream of webm.
+  const sources: ClickSource[] = [];
+  if (mode === 'relay') {
+    upstream = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'audio/webm', 'cache-control': 'no-store' });
+      const src = startClickSource({ ffmpegPath: ffmpeg, send: (c) => res.write(c) });
+      sources.push(src);
+      res.on('close', () => void src.stop().catch(() => undefined));
+    });
+    await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
+  }
+  const upstreamUrl = () => `http://127.0.0.1:${(upstream!.address() as { port: number }).port}/click.webm`;
+
+  /** One session (or relay occurrence) of `seconds`: the clicks sent and the broadcast's id. */
+  async function runRelay(): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
+    const lead = 9000; // the hub pulls 6 s before the start
+    const startAt = Math.ceil((Date.now() + lead) / 1000) * 1000;
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Đo độ trễ',
+      relay: { url: upstreamUrl(), seconds },
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: formatVn(startAt),
+    });
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    const n = sources.length;
+    await sleep(startAt + seconds * 1000 + 3000 - Date.now());
+    await waitForResults(w.leader, b.id, 30_000);
+    const src = sources.slice(n);
+    for (const s of src) await s.stop().catch(() => undefined);
+    return { sent: src.flatMap((s) => s.sent), broadcastId: b.id, from: startAt - 7000, to: Date.now() };
+  }
+
+  const rows: Row[] = [];
+  for (const link of links) {
+    proxy.setProfile(LINKS[link]!);
+    for (const bufferMs of buffers) {
+      const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
+      const stalls0 = proxy.stats.stalls;
+      const run = mode === 'relay' ? await runRelay() : await runLive(bufferMs);
+      await sleep(1000);
+      rows.push(summarise(link, bufferMs, run, seen, proxy.stats.stalls - stalls0));
+      print(rows.at(-1)!);
+    }
+  }
+  console.log(
+    `\nproxy: ${proxy.stats.connections} connections, ${(proxy.stats.bytesDown / 1e6).toFixed(1)} MB down, ${proxy.stats.segments} segments, ${proxy.stats.stalls} retransmission stalls (${(proxy.stats.stallMsTotal / 1000).toFixed(1)} s), longest hold ${proxy.stats.maxHoldMs.toFixed(0)} ms`,
+  );
+} finally {
+  await Promise.all(agents.map((a) => a.stop('SIGKILL')));
+  await hub.stop('SIGKILL');
+  await proxy.close();
+  await Promise.all([...sinks.values()].map((s) => s.close()));
+  if (upstream) {
+    upstream.closeAllConnections();
+    upstream.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function runLive(_bufferMs: number): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
+  throw new Error('the live path is not on this branch yet: run with --path relay');
+}
+
+function summarise(
+  link: string,
+  bufferMs: number,
+  run: { sent: ClickSource['sent']; from: number; to: number },
+  seen: Map<string, number>,
+  stalls: number,
+): Row {
+  const heardBy = new Map<string, HeardClick[]>();
+  let unrecognised = 0;
+  let expected = 0;
+  let sinkGaps = 0;
+  let sinkGapMs = 0;
+  for (const [id, sink] of sinks) {
+    const plays: SinkPlay[] = sink.plays.slice(seen.get(id)).filter((p) => p.firstByteAt >= run.from);
+    const m = matchClicks(
+      run.sent,
+      plays.flatMap((p) => p.onsets),
+    );
+    heardBy.set(id, m.matched);
+    unrecognised += m.unrecognised;
+    // the clicks this speaker should have heard: from its first to its last (joining is not a dropout)
+    const ks = m.matched.map((x) => x.k);
+    if (ks.length) expected += Math.max(...ks) - Math.min(...ks) + 1;
+    for (const p of plays) {
+      sinkGaps += p.gaps.length;
+      sinkGapMs += p.gaps.reduce((a, g) => a + g.ms, 0);
+    }
+    // a speaker whose stream was cut and came back: the silence between its plays
+    for (let i = 1; i < plays.length; i++) {
+      sinkGaps++;
+      sinkGapMs += Math.max(0, plays[i]!.firstByteAt - plays[i - 1]!.until);
+    }
+  }
+  const all = [...heardBy.values()].flat();
+  const byClick = new Map<number, number[]>();
+  for (const h of all) byClick.set(h.k, [...(byClick.get(h.k) ?? []), h.heardAt]);
+  const skews = [...byClick.values()].filter((xs) => xs.length === sinks.size).map((xs) => Math.max(...xs) - Math.min(...xs));
+  return {
+    link,
+    bufferMs,
+    latencies: all.map((h) => h.latencyMs),
+    skews,
+    heard: all.length,
+    expected,
+    unrecognised,
+    sinkGaps,
+    sinkGapMs,
+    reported: '—',
+    stalls,
+  };
+}
+
+function print(r: Row): void {
+  const q = (xs: number[]) =>
+    xs.length
+      ? `${quantile(xs, 0.5).toFixed(0)} / ${quantile(xs, 0.99).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`
+      : '—';
+  const minutes = (seconds * sinks.size) / 60;
+  console.log(
+    `${mode} ${r.link.padEnd(8)} buffer ${String(r.bufferMs).padStart(4)} ms: latency p50/p99/max ${q(r.latencies)} ms; ` +
+      `heard ${r.heard}/${r.expected} clicks (${r.unrecognised} cut); dropouts at the sinks ${r.sinkGaps} ` +
+      `(${(r.sinkGaps / minutes).toFixed(1)}/min, ${(r.sinkGapMs / 1000 / minutes).toFixed(2)} s/min); agents report ${r.reported}; ` +
+      `skew p50/p99/max ${r.skews.length ? `${quantile(r.skews, 0.5).toFixed(1)} / ${quantile(r.skews, 0.99).toFixed(1)} / ${Math.max(...r.skews).toFixed(1)}` : '—'} ms; ` +
+      `${r.stalls} stalls on the link; load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+}
