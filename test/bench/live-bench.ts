@@ -22,10 +22,12 @@ import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helper
 import { matchClicks, startClickSource, type ClickSource, type HeardClick } from '../helpers/click-track.ts';
 import { startHubProcess } from '../helpers/hub-process.ts';
 import { startLossyProxy, type LinkProfile } from '../helpers/lossy-proxy.ts';
-import { quantile, startPcmSink, type PcmSink, type SinkPlay } from '../helpers/pcm-sink.ts';
+import { hubNow, quantile, startPcmSink, type PcmSink, type SinkPlay } from '../helpers/pcm-sink.ts';
 import { freePort } from '../helpers/ports.ts';
 import { hasFaketime, LIBFAKETIME } from '../helpers/sync-run.ts';
-import { HA_DINH, seedWorld, waitForResults, waitOnline } from '../helpers/world.ts';
+import { HA_DINH, seedWorld, waitForResults, waitOnline, type World } from '../helpers/world.ts';
+import type { BroadcastDevice } from '../helpers/api-types.ts';
+import WebSocket from 'ws';
 
 /** Link profiles. A 4G link's one-way delay is some tens of ms; a lossy link is jittery too. */
 const LINKS: Record<string, LinkProfile> = {
@@ -50,7 +52,8 @@ if (mode !== 'live' && mode !== 'relay') throw new Error(`--path must be live or
 const seconds = Number(args.seconds);
 const buffers = mode === 'relay' ? [0] : args.buffers!.split(',').map(Number);
 const links = args.links!.split(',');
-for (const l of links) if (!LINKS[l]) throw new Error(`no link profile "${l}"; there are ${Object.keys(LINKS).join(', ')}`);
+for (const l of links)
+  if (!LINKS[l]) throw new Error(`no link profile "${l}"; there are ${Object.keys(LINKS).join(', ')}`);
 if (buffers.some((b) => !Number.isFinite(b)) || !(seconds > 0)) throw new Error('--buffers and --seconds take numbers');
 
 const OFFSETS = ['+2', '-2', '+0', '+1', '-1'];
@@ -112,7 +115,7 @@ try {
   // The relay path's upstream: each request gets its own click track, as an HTTP stream of webm.
   const sources: ClickSource[] = [];
   if (mode === 'relay') {
-    upstream = http.createServer((req, res) => {
+    upstream = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'audio/webm', 'cache-control': 'no-store' });
       const src = startClickSource({ ffmpegPath: ffmpeg, send: (c) => res.write(c) });
       sources.push(src);
@@ -147,9 +150,24 @@ try {
     for (const bufferMs of buffers) {
       const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
       const stalls0 = proxy.stats.stalls;
-      const run = mode === 'relay' ? await runRelay() : await runLive(bufferMs);
+      const run = mode === 'relay' ? await runRelay() : await runLive(w, bufferMs);
       await sleep(1000);
-      rows.push(summarise(link, bufferMs, run, seen, proxy.stats.stalls - stalls0));
+      if (process.env.LIVE_BENCH_DEBUG)
+        for (const [id, s] of sinks)
+          for (const p of s.plays.slice(seen.get(id)))
+            console.log(
+              id,
+              JSON.stringify({
+                start: p.firstByteAt - run.from,
+                until: p.until - p.firstByteAt,
+                bytes: p.bytes,
+                gaps: p.gaps.map((g) => [Math.round(g.at - p.firstByteAt), Math.round(g.ms)]),
+                onsets: p.onsets.length,
+              }),
+            );
+      rows.push(
+        summarise(link, bufferMs, run, seen, proxy.stats.stalls - stalls0, await reportedDropouts(w, run.broadcastId)),
+      );
       print(rows.at(-1)!);
     }
   }
@@ -168,8 +186,44 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function runLive(_bufferMs: number): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
-  throw new Error('the live path is not on this branch yet: run with --path relay');
+/** A live session as a leader makes it: POST /api/v1/live, then the click track on its audio socket. */
+async function runLive(
+  w: World,
+  bufferMs: number,
+): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
+  const from = hubNow();
+  const s = await w.leader.post('/api/v1/live', {
+    title: 'Đo độ trễ trực tiếp',
+    areaIds: [HA_DINH],
+    priority: 'normal',
+    bufferMs,
+  });
+  const ws = new WebSocket(new URL(s.audioUrl, hub.httpUrl.replace(/^http/, 'ws')), {
+    headers: { authorization: `Bearer ${w.leader.token}` },
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`the audio socket was refused: ${res.statusCode}`)));
+  });
+  const src = startClickSource({ ffmpegPath: ffmpeg, send: (c) => ws.send(c) });
+  await sleep(seconds * 1000);
+  await src.stop();
+  await w.leader.post(`/api/v1/live/${s.id}/end`, {});
+  ws.close();
+  await waitForResults(w.leader, s.broadcastId, 30_000);
+  return { sent: src.sent, broadcastId: s.broadcastId, from, to: hubNow() };
+}
+
+/** What the agents' receipts say of underruns: count and seconds, summed over devices. */
+async function reportedDropouts(w: World, broadcastId: string): Promise<string> {
+  type Said = { dropouts?: number; dropoutSeconds?: number } | undefined;
+  const b = await waitForResults(w.leader, broadcastId, 30_000);
+  const said = b.devices.map((d: BroadcastDevice) => (d.evidence as { relay?: Said } | undefined)?.relay);
+  if (said.every((e: Said) => e?.dropouts === undefined)) return '—';
+  const n = said.reduce((a: number, e: Said) => a + (e?.dropouts ?? 0), 0);
+  const sec = said.reduce((a: number, e: Said) => a + (e?.dropoutSeconds ?? 0), 0);
+  return `${n} (${sec.toFixed(1)} s)`;
 }
 
 function summarise(
@@ -178,6 +232,7 @@ function summarise(
   run: { sent: ClickSource['sent']; from: number; to: number },
   seen: Map<string, number>,
   stalls: number,
+  reported: string,
 ): Row {
   const heardBy = new Map<string, HeardClick[]>();
   let unrecognised = 0;
@@ -208,7 +263,9 @@ function summarise(
   const all = [...heardBy.values()].flat();
   const byClick = new Map<number, number[]>();
   for (const h of all) byClick.set(h.k, [...(byClick.get(h.k) ?? []), h.heardAt]);
-  const skews = [...byClick.values()].filter((xs) => xs.length === sinks.size).map((xs) => Math.max(...xs) - Math.min(...xs));
+  const skews = [...byClick.values()]
+    .filter((xs) => xs.length === sinks.size)
+    .map((xs) => Math.max(...xs) - Math.min(...xs));
   return {
     link,
     bufferMs,
@@ -219,7 +276,7 @@ function summarise(
     unrecognised,
     sinkGaps,
     sinkGapMs,
-    reported: '—',
+    reported,
     stalls,
   };
 }
