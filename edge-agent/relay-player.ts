@@ -10,6 +10,7 @@ import { spawnTied } from '../firmware-bridge/audio.ts';
 import { sleep } from './backoff.ts';
 import type { HubFetch, HubResponse } from './hub-http.ts';
 import { parseFfmpegTime, playFile } from './player.ts';
+import { LiveBuffer } from './live-buffer.ts';
 
 export interface RelayStreamAccess {
   hubUrl: string;
@@ -50,7 +51,12 @@ export interface RelayPlayResult {
   /** stopped through the signal (pre-empted, cancelled, agent stopping) */
   stopped: boolean;
   exitCode: number | null;
+  /** a live session: the underruns (live-buffer.ts), and when the hub ended the stream (device ms) */
+  live?: { dropouts: number; dropoutMs: number; endedAt: number | null };
 }
+
+/** A live stream with no byte for this long is lost: longer than the hub waits for a silent source. */
+const LIVE_STALL_MS = 15_000;
 
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
@@ -143,7 +149,7 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     };
     const c = await connect(item, o, o.endAtDeviceMs, end.signal);
     if ('error' in c) lost(c.error);
-    else await decode(c.res, o, result, end.signal, lost);
+    else await decode(c.res, o, result, end.signal, lost, relay.live ? (relay.bufferMs ?? 0) : null);
     if (result.lostReason !== null) {
       if (end.signal.aborted || now() >= o.endAtDeviceMs - END_SLACK_MS) result.lostReason = null;
       else result.lostAt = now();
@@ -163,6 +169,8 @@ async function decode(
   result: RelayPlayResult,
   signal: AbortSignal,
   lost: (why: string) => void,
+  /** a live session's buffer (ms), or null for a relay */
+  liveBufferMs: number | null = null,
 ): Promise<void> {
   const child = spawnTied(o.ffmpegPath, relayDecodeArgs(o.output), {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -204,8 +212,14 @@ async function decode(
   };
   signal.addEventListener('abort', stop, { once: true });
 
+  // A live session's stream ends when the speaker ends it; the hub decides when a silent source is lost.
+  const live = liveBufferMs === null ? null : new LiveBuffer(liveBufferMs, (held) => write(held));
+  if (live) result.live = { dropouts: 0, dropoutMs: 0, endedAt: null };
+  const write = (chunks: Buffer[]) => {
+    for (const c of chunks) child.stdin.write(c);
+  };
   // A stalled stream (the hub still answers, nothing comes) counts as lost too.
-  const stallMs = o.stallMs ?? 4000;
+  const stallMs = o.stallMs ?? (live ? LIVE_STALL_MS : 4000);
   let lastByte = Date.now();
   const stall = setInterval(() => {
     if (Date.now() - lastByte > stallMs) {
@@ -217,14 +231,21 @@ async function decode(
     for await (const chunk of res.body) {
       lastByte = Date.now();
       result.bytes += chunk.length;
-      if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
+      for (const c of live ? live.push(chunk) : [chunk])
+        if (!child.stdin.write(c)) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
     }
-    if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
+    if (live && !signal.aborted) result.live!.endedAt = o.clock.now();
+    else if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
   } catch (e) {
     if (!signal.aborted) lost(`stream interrupted: ${(e as Error).message}`);
   } finally {
     clearInterval(stall);
+    if (live) {
+      write(live.flush()); // a session shorter than the buffer still plays
+      live.close();
+      Object.assign(result.live!, live.stats);
+    }
     child.stdin.end();
   }
   // The stream ended: the decoder plays out what it holds (up to the planned end, when the signal

@@ -205,8 +205,8 @@ export class SpeakerOutput implements PlaybackOutput {
     }
     const fallbackFile = relay ? await this.fallbackFile(item) : null;
     /** what must be decoded for 'played': of the file's length, or of the relay's planned length */
-    const playedMinMs = media ? PLAYED_FRACTION * media.durationMs : RELAY_PLAYED_FRACTION * item.durationMs;
-    const lengthMs = media ? media.durationMs : item.durationMs;
+    let playedMinMs = media ? PLAYED_FRACTION * media.durationMs : RELAY_PLAYED_FRACTION * item.durationMs;
+    let lengthMs = media ? media.durationMs : item.durationMs;
     const decoder = clip(
       relay
         ? `ffmpeg (${this.deps.ffmpeg.source}) ← hub stream ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
@@ -268,6 +268,12 @@ export class SpeakerOutput implements PlaybackOutput {
           fallback: relay.fallback,
         });
         r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
+        // A live session lasts until the hub ended its stream, not its planned maximum.
+        const liveEnd = relayed.live?.endedAt ?? null;
+        if (liveEnd !== null) {
+          lengthMs = Math.max(0, liveEnd - ctx.startAtDeviceMs);
+          playedMinMs = livePlayedMinMs(lengthMs, relay.bufferMs ?? 0);
+        }
       } else {
         r = await prepared!.result;
       }
@@ -380,10 +386,19 @@ export class SpeakerOutput implements PlaybackOutput {
   }
 }
 
+/**
+ * What a live session must have aired for 'played': of its length on this device (start to the
+ * stream's end), less the join (the buffer and the decoder's start); the hub's bar is lower still
+ * (hub/ingest/admission.ts, LIVE_JOIN_ALLOWANCE_MS).
+ */
+export const livePlayedMinMs = (lengthMs: number, bufferMs: number) =>
+  Math.min(RELAY_PLAYED_FRACTION * lengthMs, lengthMs - bufferMs - 2000);
+
 /** The receipt's account of a relay: seconds of the stream aired, seconds lost, and what aired instead. */
 function relayEvidence(r: RelayPlayResult, plannedMs: number, toHubTime: (deviceMs: number) => number) {
   const aired = Math.min(r.airedMs, plannedMs);
   return {
+    ...(r.live ? { live: true, dropouts: r.live.dropouts, dropoutSeconds: Math.round(r.live.dropoutMs) / 1000 } : {}),
     secondsAired: Math.round(aired) / 1000,
     secondsLost: r.lostAt === null ? 0 : Math.round(Math.max(0, plannedMs - aired)) / 1000,
     fallback: r.fallback,

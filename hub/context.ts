@@ -13,6 +13,7 @@ import type { DeviceRevoker } from './devices/revocation.ts';
 import type { TtsService } from './tts/tts-service.ts';
 import type { Clock } from '../protocol/index.ts';
 import type { RelayStreams } from './streaming/relay-streams.ts';
+import type { LiveSessions } from './live/live-sessions.ts';
 
 export interface HubContext {
   db: Db;
@@ -23,6 +24,8 @@ export interface HubContext {
   dispatcher: Dispatcher;
   /** Relay (tiếp âm) occurrences the hub pulls and serves to its devices. */
   relays: RelayStreams;
+  /** Live sessions (phát trực tiếp): their rules, audio and streams. */
+  live: LiveSessions;
   media: MediaJobs;
   /** Typed bulletins: text to speech into the media pipeline. */
   tts: TtsService;

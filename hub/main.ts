@@ -30,6 +30,8 @@ import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { RelayStreams } from './streaming/relay-streams.ts';
+import { LiveSessions } from './live/live-sessions.ts';
+import { isLiveSocketPath, liveSocketHandler } from './http/live-socket.ts';
 // External broker access
 import {
   brokerManagedAccess,
@@ -224,11 +226,25 @@ export async function startHub(
   const relays = createRelayStreams(config, db, log.child({ part: 'relay' }), () => clock.now());
   relays.start();
   events.on('broadcast', () => relays.refresh());
+  // Live sessions (phát trực tiếp): one ffmpeg per session encodes the browser's audio for the devices.
+  const live = new LiveSessions({
+    db,
+    clock,
+    dispatcher,
+    log: log.child({ part: 'live' }),
+    ffmpegPath: liveFfmpeg(config, log),
+    targetLufs: config.loudnessTargetLufs,
+    leadMs: config.emergencyLeadMs,
+    onChanged: (b) => events.emit('broadcast', { id: b.id, status: b.status }),
+  });
+  live.endOrphans();
+  events.on('broadcast', (e) => e.status === 'cancelled' && live.onBroadcastCancelled(e.id));
 
   const ctx: HubContext = {
     db,
     clock,
     relays,
+    live,
     config,
     signer,
     dispatcher,
@@ -253,6 +269,13 @@ export async function startHub(
     ? https.createServer({ cert: ownTls.cert, key: ownTls.key, minVersion: 'TLSv1.2' }, app)
     : http.createServer(app);
   broker?.attachWebSocket(server, '/mqtt');
+  const liveSocket = liveSocketHandler(ctx);
+  server.on('upgrade', liveSocket.handler);
+  // Nothing else upgrades: anything but the broker's and the live sockets' paths is refused.
+  server.on('upgrade', (req, socket) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (!(broker && path === '/mqtt') && !isLiveSocketPath(req.url)) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpPort, config.httpHost, () => resolve());
@@ -272,6 +295,8 @@ export async function startHub(
     async stop() {
       dispatcher.stop();
       await relays.stop();
+      await live.stop();
+      liveSocket.close();
       ingest.stop();
       await access.access.close();
       await mqtt.close();
@@ -322,6 +347,16 @@ async function startDeviceAccess(config: HubConfig, broker: EmbeddedBroker | nul
       return ok;
     },
   };
+}
+
+/** The ffmpeg live sessions encode with, or null (then going live is refused, and the log says so). */
+function liveFfmpeg(config: HubConfig, log: Logger): string | null {
+  try {
+    return resolveFfmpeg(config.ffmpegPath).path;
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'no ffmpeg: live sessions are refused');
+    return null;
+  }
 }
 
 /** The relay streams, with the ffmpeg the media pipeline uses; without one, relays cannot air and the log says so. */

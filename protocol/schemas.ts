@@ -67,6 +67,19 @@ export const RelayRef = z.object({
   bitrateKbps: z.number().int().min(8).max(320),
   fallback: RelayFallback,
   fallbackMedia: MediaRef.optional().describe("the station ident (fallback 'ident'), downloaded ahead like any media"),
+  live: z
+    .boolean()
+    .optional()
+    .describe(
+      'a live session (phát trực tiếp): the stream ends when the speaker ends it, which is the end of the item',
+    ),
+  bufferMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe('live: stream the device holds before it starts playing, ms (its jitter buffer)'),
 });
 export type RelayRef = z.infer<typeof RelayRef>;
 
@@ -215,6 +228,14 @@ export const RelayEvidence = z.object({
   fallbackSeconds: z.number().nonnegative().describe('seconds of fallback audio played (0 for silence)'),
   lostAt: epochMs.nullable().describe('when the stream stopped before the planned end (hub time); null if it did not'),
   bytes: z.number().int().nonnegative().describe('stream bytes received from the hub'),
+  dropouts: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('times the player ran out of stream (underruns) while the stream was still on'),
+  dropoutSeconds: z.number().nonnegative().optional().describe('seconds of those underruns, together'),
+  live: z.boolean().optional().describe('a live session: the stream ended when the speaker ended it'),
 });
 /** When the start was released against the plan, and what the device's hub time rested on. */
 export const SyncEvidence = z.object({

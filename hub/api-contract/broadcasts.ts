@@ -37,11 +37,16 @@ export const Broadcast = z.object({
   decidedBy: z.number().int().nullable(),
   decidedAt: vnTime,
   decisionNote: z.string().nullable().describe("what the decider wrote (a rejection's reason)"),
-  decisionCode: z.enum(['emergency-self-approved']).nullable(),
+  decisionCode: z.enum(['emergency-self-approved', 'went-live']).nullable(),
   cancelledAt: vnTime,
   replaces: z.string().nullable().describe('the approved broadcast this edit replaces once it is approved itself'),
   targets: BroadcastTargets,
   relay: RelaySettings.nullable().describe('set for a relay (tiếp âm)'),
+  live: z
+    .object({ sessionId: z.string(), bufferMs: z.number().int() })
+    .nullable()
+    .optional()
+    .describe('set for a live session (phát trực tiếp): GET /api/v1/live/{sessionId}'),
 });
 export type Broadcast = z.infer<typeof Broadcast>;
 export const BroadcastList = z.array(Broadcast);

@@ -5,6 +5,7 @@ export * from './areas.ts';
 export * from './broadcasts.ts';
 export * from './devices.ts';
 export * from './events.ts';
+export * from './live.ts';
 export * from './media.ts';
 export * from './reports.ts';
 // Role: the schema and its type come from users.ts.

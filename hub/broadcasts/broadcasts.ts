@@ -55,8 +55,11 @@ export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
 export type BroadcastStatus = 'submitted' | 'approved' | 'rejected' | 'cancelled';
 
-/** 'emergency-self-approved': an emergency by the district office (or an admin) needs no approval. */
-export const DECISION_CODES = ['emergency-self-approved'] as const;
+/**
+ * 'emergency-self-approved': an emergency by the district office (or an admin) needs no approval.
+ * 'went-live': a live session, approved by the leader (or district office) who went live.
+ */
+export const DECISION_CODES = ['emergency-self-approved', 'went-live'] as const;
 export type DecisionCode = (typeof DECISION_CODES)[number];
 
 export interface Broadcast {
@@ -66,6 +69,8 @@ export interface Broadcast {
   led: LedMessage | null;
   /** set for a relay (tiếp âm): its upstream, length and fallback */
   relay: RelaySettings | null;
+  /** set for a live session (phát trực tiếp): its session and the agents' buffer */
+  live: LiveSettings | null;
   priority: Priority;
   volume: number;
   startsAt: number | null;
@@ -117,6 +122,14 @@ interface BroadcastRecord {
   replaces: string | null;
   /** JSON of the relay settings, for a relay */
   relay?: string | null;
+  /** JSON of the live settings, for a live session */
+  live?: string | null;
+}
+
+/** What a live session's broadcast stores (broadcasts.live, JSON). */
+export interface LiveSettings {
+  sessionId: string;
+  bufferMs: number;
 }
 
 function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
@@ -129,6 +142,7 @@ function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
     mediaId: r.media_id,
     led: r.led ? JSON.parse(r.led) : null,
     relay: parseRelaySettings(r.relay ?? null),
+    live: r.live ? (JSON.parse(r.live) as LiveSettings) : null,
     priority: r.priority,
     volume: r.volume,
     startsAt: r.starts_at,
@@ -390,6 +404,65 @@ export function createBroadcast(
   return insertBroadcast(db, user, input, now, startLeadMs, null, rules);
 }
 
+/** A live session's broadcast, as the live service (hub/live/) starts it. */
+export interface LiveBroadcastInput {
+  title: string;
+  areas: string[];
+  priority: 'normal' | 'emergency';
+  led: LedMessage | null;
+  startsAt: number;
+  /** the longest it may last; the actual length replaces it at the end (endLiveBroadcast) */
+  durationMs: number;
+  live: LiveSettings;
+}
+
+/**
+ * Stores a live session's broadcast, approved by the one who goes live (the role rules are the
+ * live service's). Its areas must exist, lie in the user's scope and hold a loudspeaker.
+ */
+export function createLiveBroadcast(db: Db, user: User, input: LiveBroadcastInput, now: number): Broadcast {
+  const targets = { areas: input.areas, devices: [] };
+  for (const a of input.areas)
+    if (!getAreaByPath(db, a)) throw new BroadcastError(msg('broadcast.target-area-not-found', { path: a }));
+  assertInScope(db, user, { targets }, 'create');
+  const speakers = resolveTargets(db, input.areas, []).filter((id) =>
+    db.prepare("SELECT 1 FROM devices WHERE id = ? AND kind = 'speaker' AND decommissioned_at IS NULL").get(id),
+  ).length;
+  if (speakers === 0)
+    throw new BroadcastError(msg('broadcast.reaches-no-device', { speakers: 0, boards: 0, audio: true, led: false }));
+  const id = randomUUID();
+  db.prepare(
+    `INSERT INTO broadcasts(id, title, media_id, led, priority, volume, starts_at, rrule, duration_ms, status, created_by, created_at, decided_by, decided_at, decision_note, decision_code, replaces, relay, live)
+     VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, 'approved', ?, ?, ?, ?, NULL, 'went-live', NULL, NULL, ?)`,
+  ).run(
+    id,
+    input.title,
+    input.led ? JSON.stringify(input.led) : null,
+    input.priority,
+    LIVE_VOLUME,
+    input.startsAt,
+    input.durationMs,
+    user.id,
+    now,
+    user.id,
+    now,
+    JSON.stringify(input.live),
+  );
+  insertTargets(db, id, targets);
+  return getBroadcast(db, id)!;
+}
+/** A live voice plays at the volume a new bulletin gets by default. */
+const LIVE_VOLUME = 70;
+
+/** A live session ended: its broadcast lasts what it actually lasted (coverage, admission, manifests). */
+export function endLiveBroadcast(db: Db, id: string, durationMs: number): Broadcast {
+  db.prepare('UPDATE broadcasts SET duration_ms = ? WHERE id = ? AND live IS NOT NULL').run(
+    Math.max(1000, Math.round(durationMs)),
+    id,
+  );
+  return getBroadcast(db, id)!;
+}
+
 /**
  * The author changes a broadcast. One waiting for approval, or rejected, is changed in place and
  * waits for approval again. An approved one keeps airing unchanged: the edit becomes a new
@@ -409,6 +482,7 @@ export function editBroadcast(
   if (b.createdBy !== user.id) throw new BroadcastError(msg('broadcast.edit-author-only'), 403);
   if (b.priority === 'emergency' || input.priority === 'emergency')
     throw new BroadcastError(msg('broadcast.emergency-not-editable'), 409);
+  if (b.live) throw new BroadcastError(msg('live.not-editable'), 409);
   if (b.status === 'cancelled') throw new BroadcastError(msg('broadcast.cancelled-not-editable'), 409);
   if (b.status === 'approved') {
     const pending = db.prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'").get(id) as

@@ -7,7 +7,7 @@ import { getMedia } from '../media/media-store.ts';
 import type { Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
 import { activeExclusions, exclusionKey } from './exclusions.ts';
-import { relayRef } from '../streaming/relay-source.ts';
+import { liveRef, relayRef } from '../streaming/relay-source.ts';
 
 export interface PlannedOccurrence {
   deviceId: string;
@@ -50,6 +50,9 @@ export function itemFor(
   // A relay plays for its own length; `media` is then its station ident (the fallback), if any.
   if (kind === 'speaker' && b.relay)
     return { ...base, durationMs: b.durationMs, relay: relayRef(b.relay, base.occurrenceId, media) };
+  // A live session plays like a relay of the hub's own stream, for as long as it lasts.
+  if (kind === 'speaker' && b.live)
+    return { ...base, durationMs: b.durationMs, relay: liveRef(base.occurrenceId, b.live.bufferMs) };
   if (kind === 'speaker' && media) return { ...base, durationMs: media.durationMs, media };
   if (kind === 'led' && b.led) {
     // A board shows every page at least once, and stays up as long as the audio plays.

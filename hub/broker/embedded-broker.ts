@@ -188,7 +188,11 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     tlsPort,
     attachWebSocket(httpServer, path = '/mqtt') {
       // ws buffers a whole frame too: cap it near the packet limit (a frame may hold a few packets).
-      const wss = new WebSocketServer({ server: httpServer, path, maxPayload: 4 * limits.maxPacketBytes });
+      // Its own path only: the HTTP server has other sockets (live audio, hub/http/live-socket.ts).
+      const wss = new WebSocketServer({ noServer: true, path, maxPayload: 4 * limits.maxPacketBytes });
+      httpServer.on('upgrade', (req, socket, head) => {
+        if (wss.shouldHandle(req)) wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      });
       wss.on('connection', (ws, req) => handle(createWebSocketStream(ws), req));
       wsServers.push(wss);
     },

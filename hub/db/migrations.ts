@@ -259,4 +259,23 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE broadcasts ADD COLUMN relay TEXT;
   `,
+  // 14 (live, issue 11.2): a live session (phát trực tiếp) is a broadcast approved by the act of going
+  // live; broadcasts.live holds its session id and buffer as JSON (NULL for every other broadcast),
+  // and live_sessions who started it, when it ended and why. Its duration_ms is the maximum while it
+  // runs and the actual length once it has ended (coverage and receipt admission read it).
+  `
+  ALTER TABLE broadcasts ADD COLUMN live TEXT;
+  CREATE TABLE IF NOT EXISTS live_sessions (
+    id TEXT PRIMARY KEY,
+    broadcast_id TEXT NOT NULL REFERENCES broadcasts(id),
+    started_by INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    end_reason TEXT,
+    buffer_ms INTEGER NOT NULL,
+    max_seconds INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS live_sessions_running ON live_sessions(ended_at);
+  `,
 ];

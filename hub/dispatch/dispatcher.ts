@@ -301,14 +301,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     for (const occurrence of byOccurrence.values()) {
       const itemOf = new Map(occurrence.map((p) => [p.deviceId, p.item]));
       // The area's item carries what each kind plays (audio, LED pages); each device takes its part.
-      const speaker = occurrence.find((p) => p.item.media)?.item;
+      const speaker = occurrence.find((p) => p.item.media || p.item.relay)?.item;
       const led = occurrence.find((p) => p.item.led)?.item;
       const areaItem: ScheduleItem = {
         ...(speaker ?? led)!,
         ...(led ? { led: led.led } : {}),
         durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0),
       };
-      const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!areaItem.media : !!areaItem.led);
+      const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!(areaItem.media || areaItem.relay) : !!areaItem.led);
       const cover = coverDevices(
         fleet,
         b.targets.areas,
@@ -328,7 +328,10 @@ export function createDispatcher(deps: DispatcherDeps) {
         });
     }
     outbox.enqueueAll(commands);
-    log.info({ broadcastId: b.id, devices: planned.length, commands: commands.length }, 'emergency play-now queued');
+    log.info(
+      { broadcastId: b.id, devices: planned.length, commands: commands.length, live: b.live !== null },
+      'play-now queued',
+    );
     return commands.length;
   }
 
@@ -365,8 +368,10 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function onBroadcastChanged(b: Broadcast): Promise<void> {
     const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
     if (b.status === 'cancelled') sendStop(b, devices, 'cancelled by the hub');
-    if (b.status === 'approved' && b.priority === 'emergency') sendImmediate(b);
-    if (b.priority === 'emergency') {
+    // A live session, like an emergency, must reach its devices now, not at the next manifest.
+    const now_ = b.priority === 'emergency' || b.live !== null;
+    if (b.status === 'approved' && now_) sendImmediate(b);
+    if (now_) {
       // The manifests once the broker has the commands (or is away): thousands of them would
       // otherwise share the embedded broker's event loop with the command's fan-out.
       void outbox.flush().then(() => refresh(devices));
@@ -375,12 +380,23 @@ export function createDispatcher(deps: DispatcherDeps) {
     await refresh(devices);
   }
 
+  /**
+   * A broadcast ends before its planned end without being cancelled (a live session that ended): a
+   * stop to what plays it, and the manifests with its actual length. Never waits for the broker.
+   */
+  function endEarly(b: Broadcast, reason: string): Promise<void> {
+    const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
+    sendStop(b, devices, reason);
+    return outbox.flush().then(() => refresh(devices));
+  }
+
   const timer = clock.setInterval(() => void refresh(), 10 * 60_000);
   timer.unref?.();
 
   return {
     refresh,
     onBroadcastChanged,
+    endEarly,
     onConnectionStart,
     onDeviceBirth,
     dueCount: () => due.size,

@@ -24,6 +24,7 @@ import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { ttsRoutes } from './routes/tts-routes.ts';
 import { streamRoutes } from './routes/stream-routes.ts';
+import { liveRoutes } from './routes/live-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { areaRoutes } from './routes/area-routes.ts';
@@ -236,6 +237,7 @@ export function createApp(ctx: HubContext) {
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
     ...streamRoutes(ctx),
+    ...liveRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),
     ...scheduleRoutes(ctx),

@@ -362,3 +362,78 @@ describe('relay (tiếp âm) receipts, against the planned length', () => {
     expect(admit(relayReceipt(300, 0), plan, at)).toMatchObject({ admitted: false, reason: 'implausible' });
   });
 });
+
+describe('live session (phát trực tiếp) receipts, against the length it actually lasted', () => {
+  // Planned for at most 30 minutes; the leader ended it after 8 s, so the plan now says 8 s.
+  const LIVE_MS = 8000;
+  const liveItem = (durationMs: number): ScheduleItem => ({
+    occurrenceId: `b-1@${S}`,
+    broadcastId: 'b-1',
+    title: 'Họp tổ dân phố',
+    priority: 'normal',
+    startAt: S,
+    durationMs,
+    volume: 70,
+    relay: {
+      url: `/streams/b-1%40${S}`,
+      format: 'ogg-opus',
+      bitrateKbps: 24,
+      fallback: 'silence',
+      live: true,
+      bufferMs: 400,
+    },
+  });
+  const liveReceipt = (aired: number, o: Partial<Receipt> = {}, live = true): Receipt =>
+    receipt({
+      actualStart: S + 30,
+      actualEnd: S + LIVE_MS + 900,
+      secondsPlayed: aired,
+      evidence: {
+        relay: {
+          secondsAired: aired,
+          secondsLost: 0,
+          fallback: 'silence',
+          fallbackSeconds: 0,
+          lostAt: null,
+          bytes: aired * 3000,
+          ...(live ? { live: true, dropouts: 1, dropoutSeconds: 0.25 } : {}),
+        },
+      },
+      ...o,
+    });
+  const at = S + LIVE_MS + 2000;
+
+  it("admits a 'played' of the session's length less the join (buffer and decoder start)", () => {
+    expect(admit(liveReceipt(7.9), { kind: 'planned', item: liveItem(LIVE_MS) }, at)).toEqual({ admitted: true });
+    // 8 s less 0.4 s of buffer and 3 s of join: 4.6 s is the bar.
+    expect(admit(liveReceipt(4.7), { kind: 'planned', item: liveItem(LIVE_MS) }, at)).toEqual({ admitted: true });
+    expect(admit(liveReceipt(4.5), { kind: 'planned', item: liveItem(LIVE_MS) }, at)).toMatchObject({
+      admitted: false,
+      detail: expect.stringMatching(/'played' with 4.5 s/),
+    });
+  });
+
+  it('measures against the actual length, not the maximum it was planned for', () => {
+    // While it ran (and before the hub wrote its length) a 30-minute item would not take 7.9 s as played.
+    expect(admit(liveReceipt(7.9), { kind: 'planned', item: liveItem(1800_000) }, at)).toMatchObject({
+      admitted: false,
+    });
+    // Nor more seconds than it lasted.
+    expect(
+      admit(liveReceipt(30, { actualEnd: S + 31_000 }), { kind: 'planned', item: liveItem(LIVE_MS) }, S + 32_000),
+    ).toMatchObject({ admitted: false });
+  });
+
+  it("rejects a relay's evidence for a live session, and dropouts longer than the session", () => {
+    expect(admit(liveReceipt(7.9, {}, false), { kind: 'planned', item: liveItem(LIVE_MS) }, at)).toMatchObject({
+      admitted: false,
+      detail: expect.stringMatching(/is a live session/),
+    });
+    const r = liveReceipt(7.9);
+    r.evidence.relay!.dropoutSeconds = 60;
+    expect(admit(r, { kind: 'planned', item: liveItem(LIVE_MS) }, at)).toMatchObject({
+      admitted: false,
+      detail: expect.stringMatching(/60 s of dropouts/),
+    });
+  });
+});

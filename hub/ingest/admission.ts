@@ -24,6 +24,19 @@ export const AIR_TAIL_MS = 15 * S;
 export const SECONDS_ALLOWANCE_S = 2;
 /** A 'played' claims nearly all of the item (the agent's own bar is 95 % decoded). */
 export const PLAYED_MIN_FRACTION = 0.9;
+/**
+ * A live session's devices join its stream at the start and hold their buffer before playing, so
+ * a short session aired in full is shorter than the item by about that: a 'played' needs the item
+ * less its buffer and this (the agent's own bar allows 2 s, edge-agent/speaker-output.ts).
+ */
+export const LIVE_JOIN_ALLOWANCE_MS = 3 * S;
+
+/** The seconds a 'played' must claim of this item. */
+export function playedMinSeconds(item: ScheduleItem): number {
+  const bar = PLAYED_MIN_FRACTION * item.durationMs;
+  if (!item.relay?.live) return bar / S;
+  return Math.max(0, Math.min(bar, item.durationMs - (item.relay.bufferMs ?? 0) - LIVE_JOIN_ALLOWANCE_MS)) / S;
+}
 
 export const REJECTION_REASONS = ['unplanned', 'not-targeted', 'premature', 'implausible'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
@@ -125,7 +138,7 @@ export function admit(r: Receipt, plan: PlanLookup, receivedAt: number): Admissi
   }
   if (r.secondsPlayed > (end - start) / S + SECONDS_ALLOWANCE_S)
     return reject('implausible', `${r.secondsPlayed} s played between ${iso(start)} and ${iso(end)}`);
-  if (r.result === 'played' && r.secondsPlayed < (PLAYED_MIN_FRACTION * durationMs) / S) {
+  if (r.result === 'played' && r.secondsPlayed < playedMinSeconds(item)) {
     return reject('implausible', `'played' with ${r.secondsPlayed} s of an item lasting ${sec(durationMs)}`);
   }
   return admitRelay(r, item) ?? { admitted: true };
@@ -140,6 +153,14 @@ function admitRelay(r: Receipt, item: ScheduleItem): Admission | null {
   if (!relay) return null;
   const reject = (detail: string): Admission => ({ admitted: false, reason: 'implausible', detail });
   if (!item.relay) return reject(`relay evidence for occurrence ${r.occurrenceId}, which is not a relay`);
+  if (!!relay.live !== !!item.relay.live)
+    return reject(
+      item.relay.live
+        ? `occurrence ${r.occurrenceId} is a live session, but its evidence is a relay's`
+        : `live evidence for occurrence ${r.occurrenceId}, which is a relay`,
+    );
+  if ((relay.dropoutSeconds ?? 0) > item.durationMs / S + SECONDS_ALLOWANCE_S)
+    return reject(`${relay.dropoutSeconds} s of dropouts in an occurrence lasting ${sec(item.durationMs)}`);
   if (Math.abs(relay.secondsAired - r.secondsPlayed) > SECONDS_ALLOWANCE_S)
     return reject(`relay aired ${relay.secondsAired} s but the receipt claims ${r.secondsPlayed} s played`);
   if (relay.secondsAired + relay.secondsLost > item.durationMs / S + SECONDS_ALLOWANCE_S)

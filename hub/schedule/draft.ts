@@ -55,6 +55,7 @@ export function draftBroadcast(
     title: input.title,
     mediaId: input.mediaId ?? null,
     led: input.led ?? null,
+    live: null,
     relay: input.relay
       ? parseRelaySettings(
           JSON.stringify({

@@ -51,6 +51,17 @@ export function relayFfmpegArgs(o: RelayArgsOptions): string[] {
     '-vn',
     '-af',
     `aformat=channel_layouts=mono,${loudnorm},aresample=48000`,
+    ...oggOpusOutputArgs(kbps, 200),
+  ];
+}
+
+/**
+ * The output every hub stream shares (relays and live sessions): Ogg Opus, mono, `kbps` constrained
+ * VBR, in Ogg pages of `pageMs` (a listener joining late waits at most that long for a page), on
+ * stdout, flushed page by page.
+ */
+export function oggOpusOutputArgs(kbps: number, pageMs: number, application: 'audio' | 'voip' = 'audio'): string[] {
+  return [
     '-ac',
     '1',
     '-c:a',
@@ -60,9 +71,9 @@ export function relayFfmpegArgs(o: RelayArgsOptions): string[] {
     '-vbr',
     'constrained',
     '-application',
-    'audio',
+    application,
     '-page_duration',
-    '200000',
+    String(pageMs * 1000),
     '-flush_packets',
     '1',
     '-f',

@@ -125,6 +125,18 @@ export function relayRef(settings: RelaySettings, occurrenceId: string, identMed
   };
 }
 
+/** The manifest's part of a live session: the hub's stream, read like a relay's, with the agents' buffer. */
+export function liveRef(occurrenceId: string, bufferMs: number): RelayRef {
+  return {
+    url: streamPath(occurrenceId),
+    format: RELAY_FORMAT,
+    bitrateKbps: RELAY_BITRATE_KBPS,
+    fallback: 'silence',
+    live: true,
+    bufferMs,
+  };
+}
+
 export function parseRelaySettings(json: string | null): RelaySettings | null {
   return json ? (JSON.parse(json) as RelaySettings) : null;
 }

@@ -4,15 +4,14 @@
 // and whenever a broadcast changes, so an approval, a cancellation or an edit takes effect.
 // An upstream that fails ends the stream for its listeners; each agent then airs its fallback and
 // says so in its receipt (edge-agent/relay-player.ts).
-import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { spawnTied } from '../../firmware-bridge/audio.ts';
 import type { Db } from '../db/database.ts';
 import { getBroadcast, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { owedAt } from '../broadcasts/plan.ts';
 import { occurrenceId, occurrencesBetween } from '../broadcasts/recurrence.ts';
 import { StreamFanout, type FanoutStats } from './fanout.ts';
+import { startEncoder, type Encoder } from './encoder.ts';
 import { MAX_RELAY_MS } from './relay-source.ts';
 import { relayFfmpegArgs } from './relay-args.ts';
 
@@ -51,10 +50,9 @@ export interface RelayStreamsDeps {
 interface Session {
   info: RelayOccurrence;
   fanout: StreamFanout;
-  child: ChildProcessByStdio<null, Readable, Readable> | null;
+  child: Encoder | null;
   startTimer: NodeJS.Timeout | null;
   endTimer: NodeJS.Timeout | null;
-  stderrTail: string;
 }
 
 export class RelayStreams {
@@ -129,11 +127,8 @@ export class RelayStreams {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const exits = [...this.sessions.values()].map((s) => {
-      const child = s.child;
       this.finish(s, 'ended');
-      return child && child.exitCode === null && child.signalCode === null
-        ? new Promise<void>((r) => child.once('close', () => r()))
-        : Promise.resolve();
+      return s.child?.exited() ?? Promise.resolve();
     });
     await Promise.all(exits);
   }
@@ -155,7 +150,6 @@ export class RelayStreams {
       child: null,
       startTimer: null,
       endTimer: null,
-      stderrTail: '',
     };
     s.info.stats = s.fanout.stats;
     this.sessions.set(occ, s);
@@ -168,27 +162,13 @@ export class RelayStreams {
     if (s.info.state !== 'waiting') return;
     const { log } = this.deps;
     const args = relayFfmpegArgs({ url: s.info.url, targetLufs: this.deps.targetLufs });
-    const child = spawnTied(this.deps.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
-      null,
-      Readable,
-      Readable
-    >;
-    s.child = child;
     s.info.state = 'live';
     log.info({ occurrenceId: s.info.occurrenceId, url: s.info.url }, 'relay: pulling the upstream');
-    child.stdout.on('data', (chunk: Buffer) => s.fanout.write(chunk));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (t: string) => (s.stderrTail = (s.stderrTail + t).slice(-2000)));
-    child.on('error', (e) => this.lost(s, `cannot run ffmpeg (${this.deps.ffmpegPath}): ${e.message}`));
-    child.on('close', (code, signal) => {
+    s.child = startEncoder(this.deps.ffmpegPath, args, 'ignore', s.fanout, (code, error) => {
+      if (error) return this.lost(s, `cannot run ffmpeg (${this.deps.ffmpegPath}): ${error.message}`);
       if (s.info.state !== 'live') return;
-      const said = s.stderrTail
-        .split(/[\r\n]+/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .slice(-2)
-        .join(' | ');
-      this.lost(s, `upstream ended: ffmpeg exited with ${code ?? signal}${said ? `: ${said}` : ''}`.slice(0, 500));
+      const said = s.child?.said() ?? '';
+      this.lost(s, `upstream ended: ffmpeg exited with ${code}${said ? `: ${said}` : ''}`.slice(0, 500));
     });
   }
 
@@ -212,7 +192,6 @@ export class RelayStreams {
     if (s.endTimer) clearTimeout(s.endTimer);
     s.startTimer = s.endTimer = null;
     s.fanout.end();
-    const child = s.child;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    s.child?.kill();
   }
 }

@@ -211,6 +211,15 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'relay.ident-needs-media': {},
   'relay.not-found': { occurrence: 'b1@1767225600000' },
   'relay.not-live': { occurrence: 'b1@1767225600000', state: 'ended' },
+  'live.role-forbidden': { role: 'operator' },
+  'live.emergency-district-only': {},
+  'live.area-busy': { path: 'ha-noi/thanh-xuan/kim-giang', title: 'Họp tổ dân phố' },
+  'live.not-found': { id: 'a1b2' },
+  'live.not-editable': {},
+  'live.end-forbidden': {},
+  'live.not-starter': {},
+  'live.ended': { id: 'a1b2' },
+  'live.no-ffmpeg': {},
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

@@ -2,6 +2,7 @@
 // parameters; `msg(code, params)` renders both. The entries live in one file per domain.
 import { BROADCAST_TEXT } from './broadcasts.ts';
 import { DEVICE_TEXT } from './devices.ts';
+import { LIVE_TEXT } from './live.ts';
 import { MEDIA_TEXT } from './media.ts';
 import type { Entry, Message } from './message.ts';
 import { OUTLINE_TEXT } from './outlines.ts';
@@ -25,6 +26,7 @@ export const CATALOGUE = {
   ...DEVICE_TEXT,
   ...OUTLINE_TEXT,
   ...RELAY_TEXT,
+  ...LIVE_TEXT,
 } as const;
 
 export type MessageCode = keyof typeof CATALOGUE;

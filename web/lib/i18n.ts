@@ -70,6 +70,7 @@ export const DECISION_REASON: Record<string, [string, string]> = {
     'Tin khẩn cấp do Phòng Văn hóa và Thông tin gửi: không cần phê duyệt',
     'Emergency sent by the district office: no approval needed',
   ],
+  'went-live': ['Phát trực tiếp: người phát là người phê duyệt', 'Live: approved by going live'],
 };
 /** What to show as a decision's reason: the decider's own words, or the hub's code in the reader's language. */
 export const decisionReason = (b: { decisionNote?: string | null; decisionCode?: string | null }) =>

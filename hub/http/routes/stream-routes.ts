@@ -1,5 +1,5 @@
-// Relay streams (tiếp âm) for devices: GET /streams/<occurrence> answers with the live Ogg Opus
-// stream from its live edge, to a device the plan gives that occurrence (HTTP basic, its MQTT
+// Relay streams (tiếp âm) and live sessions (phát trực tiếp) for devices: GET /streams/<occurrence>
+// answers with the live Ogg Opus stream from its live edge, to a device the plan gives that occurrence (HTTP basic, its MQTT
 // credentials, like media downloads). The stream ends at the occurrence's end, or early when the
 // upstream is lost.
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,11 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         res.setHeader('Content-Type', 'audio/ogg');
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('X-Accel-Buffering', 'no');
-        const state = ctx.relays.attach(occurrence, `${deviceId}/${randomUUID()}`, res);
+        const listenerId = `${deviceId}/${randomUUID()}`;
+        // A live session's stream (phát trực tiếp) is the live sessions'; a relay's, the relays'.
+        const state = plan.item.relay.live
+          ? ctx.live.attachListener(occurrence, deviceId, listenerId, res, req.socket)
+          : ctx.relays.attach(occurrence, listenerId, res);
         if (state !== 'ok') {
           res.removeHeader('Content-Type');
           throw new HttpError(409, msg('relay.not-live', { occurrence, state }));

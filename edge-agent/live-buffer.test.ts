@@ -1,0 +1,93 @@
+// The live jitter buffer: it holds the stream for its buffer, then passes it on, and counts an
+// underrun when the audio received ends before the time played (read from the Ogg granules).
+import { describe, expect, it, vi } from 'vitest';
+import { LiveBuffer } from './live-buffer.ts';
+
+/** An Ogg page header with this granule position (48 kHz samples), and a little payload. */
+function page(granule: number): Buffer {
+  const b = Buffer.alloc(27 + 1 + 10);
+  b.write('OggS', 0, 'latin1');
+  b.writeBigInt64LE(BigInt(granule), 6);
+  b[26] = 1;
+  b[27] = 10;
+  return b;
+}
+const PAGE = 4800; // 100 ms
+
+describe('LiveBuffer', () => {
+  it('holds the stream for bufferMs after the first audio page, then passes it through', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 0;
+      const released: Buffer[][] = [];
+      const lb = new LiveBuffer(
+        300,
+        (c) => released.push(c),
+        () => t,
+      );
+      expect(lb.push(page(0))).toEqual([]); // the headers wait with the audio
+      expect(lb.push(page(PAGE))).toEqual([]);
+      t = 100;
+      expect(lb.push(page(2 * PAGE))).toEqual([]);
+      t = 300;
+      vi.advanceTimersByTime(300);
+      expect(released).toHaveLength(1);
+      expect(released[0]).toHaveLength(3);
+      t = 310;
+      const p = page(3 * PAGE);
+      expect(lb.push(p)).toEqual([p]);
+      expect(lb.stats).toEqual({ dropouts: 0, dropoutMs: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('counts an underrun when a page comes after the audio held ran out, and none while the buffer covers a delay', () => {
+    let t = 0;
+    const lb = new LiveBuffer(
+      200,
+      () => undefined,
+      () => t,
+    );
+    lb.push(page(PAGE));
+    t = 100;
+    lb.push(page(2 * PAGE));
+    t = 200;
+    lb.flush(); // playing from here: 200 ms of audio held
+    // Pages keep coming every 100 ms, 200 ms ahead of the player.
+    for (let i = 3; i <= 10; i++) {
+      t += 100;
+      lb.push(page(i * PAGE));
+    }
+    expect(lb.stats.dropouts).toBe(0);
+    // A page 80 ms late: the buffer (less the page it waits for) covers it.
+    t += 180;
+    lb.push(page(11 * PAGE));
+    expect(lb.stats.dropouts).toBe(0);
+    // A stall of a second: the audio ran out and the speaker was silent for the rest of it.
+    const held = 11 * 100 - (t - 200); // ms of audio ahead of the player
+    t += 1000;
+    lb.push(page(12 * PAGE));
+    expect(lb.stats.dropouts).toBe(1);
+    expect(lb.stats.dropoutMs).toBeCloseTo(1000 - held, 0);
+  });
+
+  it('finds a page header split across two chunks', () => {
+    let t = 0;
+    const lb = new LiveBuffer(
+      0,
+      () => undefined,
+      () => t,
+    );
+    lb.push(page(PAGE));
+    lb.flush();
+    const p = page(2 * PAGE);
+    lb.push(p.subarray(0, 9));
+    lb.push(p.subarray(9));
+    // 200 ms of audio received: at 250 ms the player has run out.
+    t = 250;
+    lb.push(page(3 * PAGE));
+    expect(lb.stats.dropouts).toBe(1);
+    expect(lb.stats.dropoutMs).toBeCloseTo(50, 0);
+  });
+});

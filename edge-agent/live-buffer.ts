@@ -1,0 +1,117 @@
+// The jitter buffer of a live session (phát trực tiếp): the player gets nothing until `bufferMs` has
+// passed since the first audio page came, so it always holds about that much ahead of what it
+// plays, and a late page within that margin is not heard. The buffer also counts the underruns: the
+// player reads at real time from its start (ffmpeg -re), so when the audio received so far (from
+// the Ogg pages' granule positions) ends before the time played, the speaker had nothing to play.
+// Those are the receipt's dropouts (evidence.relay.dropouts, dropoutSeconds).
+
+/** Opus granule positions count 48 kHz samples, whatever the input's rate. */
+const OPUS_RATE_PER_MS = 48;
+/** An underrun shorter than this is timing noise (page arrival, timers), not a gap anyone hears. */
+const UNDERRUN_MIN_MS = 20;
+
+export interface LiveBufferStats {
+  dropouts: number;
+  dropoutMs: number;
+}
+
+export class LiveBuffer {
+  private held: Buffer[] = [];
+  private holding = true;
+  private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  /** when the player got its first bytes (the start of its real-time clock), ms */
+  private playStart: number | null = null;
+  /** granule of the first audio page, and the length of one page (from the first two) */
+  private firstGranule: bigint | null = null;
+  private pageMs = 0;
+  /** ms of audio received, counted from the first audio page's start */
+  private receivedMs = 0;
+  /** bytes of an Ogg page header split across chunks */
+  private tail: Buffer = Buffer.alloc(0);
+  private inUnderrun = false;
+  readonly stats: LiveBufferStats = { dropouts: 0, dropoutMs: 0 };
+
+  constructor(
+    private readonly bufferMs: number,
+    /** gets the held bytes when the hold ends without a new chunk */
+    private readonly release: (chunks: Buffer[]) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A chunk from the hub: returns what to give the player now (nothing while holding). */
+  push(chunk: Buffer): Buffer[] {
+    const t = this.now();
+    this.checkUnderrun(t);
+    this.scan(chunk);
+    if (!this.holding) return [chunk];
+    this.held.push(chunk);
+    if (this.firstGranule !== null && this.releaseTimer === null)
+      this.releaseTimer = setTimeout(() => this.release(this.flush()), this.bufferMs);
+    return [];
+  }
+
+  /** Ends the hold: the held bytes, to give the player now. */
+  flush(): Buffer[] {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    if (!this.holding) return [];
+    this.holding = false;
+    this.playStart = this.now();
+    const out = this.held;
+    this.held = [];
+    return out;
+  }
+
+  /** The stream ended (or playing stopped): no more underruns are counted. */
+  close(): void {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    this.playStart = null;
+  }
+
+  /** Before a chunk is counted in: had the player run past the audio it had? */
+  private checkUnderrun(t: number): void {
+    if (this.playStart === null) return;
+    const played = t - this.playStart;
+    const short = played - this.receivedMs;
+    if (short > UNDERRUN_MIN_MS) {
+      // One underrun from when the audio ran out until this chunk; the player then catches up.
+      this.stats.dropouts++;
+      this.stats.dropoutMs += short;
+      this.inUnderrun = true;
+    } else this.inUnderrun = false;
+  }
+
+  /** Reads the granule position of each Ogg page that starts in this chunk (or across the last one). */
+  private scan(chunk: Buffer): void {
+    const buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    let i = 0;
+    for (;;) {
+      const at = buf.indexOf('OggS', i, 'latin1');
+      if (at < 0 || at + 14 > buf.length) {
+        // Keep a possible header start for the next chunk.
+        this.tail = Buffer.from(buf.subarray(at >= 0 ? at : Math.max(0, buf.length - 13)));
+        return;
+      }
+      this.onGranule(buf.readBigInt64LE(at + 6));
+      i = at + 4;
+    }
+  }
+
+  private onGranule(g: bigint): void {
+    // Header pages carry 0, pages where no packet ends -1: neither says where the audio is.
+    if (g <= 0n) return;
+    if (this.firstGranule === null) {
+      this.firstGranule = g;
+      return;
+    }
+    if (this.pageMs === 0) this.pageMs = Number(g - this.firstGranule) / OPUS_RATE_PER_MS;
+    // The first page's own audio ends at its granule: count from that page's start.
+    this.receivedMs = Math.max(this.receivedMs, Number(g - this.firstGranule) / OPUS_RATE_PER_MS + this.pageMs);
+  }
+
+  /** In an underrun as of the last chunk (for tests and logs). */
+  get underrun(): boolean {
+    return this.inUnderrun;
+  }
+}

@@ -1,0 +1,189 @@
+// Live sessions (phát trực tiếp) through the API, in one process: who may go live, quiet hours, two
+// sessions on one area, an emergency pre-empting, the end, and the answers against the contract
+// (hub/api-contract/live.ts). No audio flows here: the encoder starts with the first chunk, and
+// test/e2e/live.e2e.test.ts streams it to real agents.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
+import { seedWorld, DISTRICT, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
+import { systemClock } from '../../protocol/index.ts';
+import { getBroadcast } from '../broadcasts/broadcasts.ts';
+import { planOccurrences } from '../broadcasts/plan.ts';
+import { formatVn } from '../time.ts';
+import { LiveSession, LiveSessionList, LiveStarted } from '../api-contract/live.ts';
+import type { ApiClient } from '../../cli/api-client.ts';
+
+let t: TestHub;
+let w: World;
+/** The hub's clock runs this far ahead of the real one (a session's actual length is read from it). */
+let shift = 0;
+beforeAll(async () => {
+  t = await startTestHub({}, undefined, { clock: { ...systemClock, now: () => Date.now() + shift } });
+  w = await seedWorld(t, [
+    { id: 'loa-hd', kind: 'speaker', area: HA_DINH },
+    { id: 'led-hd', kind: 'led', area: HA_DINH },
+    { id: 'loa-kg', kind: 'speaker', area: KIM_GIANG },
+  ]);
+});
+afterAll(() => t?.stop());
+
+const call = async (who: ApiClient, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${t.hub.httpUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the answers are checked against the contract's schemas below
+  return { status: res.status, body: (await res.json()) as any };
+};
+const goLive = (who: ApiClient, body: Record<string, unknown>) =>
+  call(who, 'POST', '/api/v1/live', { title: 'Họp tổ dân phố', priority: 'normal', ...body });
+const end = (who: ApiClient, id: string) => call(who, 'POST', `/api/v1/live/${id}/end`, {});
+const auditOf = (action: string) =>
+  t.hub.ctx.db.prepare('SELECT user_id, target, detail FROM audit WHERE action = ? ORDER BY id').all(action) as Array<{
+    user_id: number | null;
+    target: string;
+    detail: string;
+  }>;
+
+describe('going live', () => {
+  it('refuses an official, in Vietnamese first, and the district office alone may go live as an emergency', async () => {
+    const r = await goLive(w.official, { areaIds: [HA_DINH] });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('live.role-forbidden');
+    expect(r.body.errorVi).toMatch(/^Cán bộ phường không được phát trực tiếp/);
+    const e = await goLive(w.leader, { areaIds: [HA_DINH], priority: 'emergency' });
+    expect(e.status).toBe(403);
+    expect(e.body.code).toBe('live.emergency-district-only');
+    expect(await goLive(t.admin, { areaIds: [HA_DINH] })).toMatchObject({ status: 403 });
+    expect(auditOf('live.start')).toHaveLength(0);
+  });
+
+  it("is a leader's approval: an approved broadcast, audited, planned for the loudspeakers as the hub's stream", async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH], bufferMs: 600 });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const started = LiveStarted.parse(r.body);
+    expect(started).toMatchObject({ state: 'starting', audioUrl: `/api/v1/live/${started.id}/audio`, bufferMs: 600 });
+    const b = getBroadcast(t.hub.ctx.db, started.broadcastId)!;
+    const leaderId = (await call(w.leader, 'GET', '/api/v1/me')).body.id;
+    expect(b).toMatchObject({
+      status: 'approved',
+      decidedBy: leaderId,
+      createdBy: leaderId,
+      decisionCode: 'went-live',
+    });
+    expect(b.live).toEqual({ sessionId: started.id, bufferMs: 600 });
+    expect(auditOf('live.start').map((a) => a.target)).toEqual([b.id]);
+
+    const plan = planOccurrences(t.hub.ctx.db, [b], b.startsAt! - 1, b.startsAt! + 1);
+    // The LED board has nothing to show: no LED text was given.
+    expect(plan.map((p) => p.deviceId)).toEqual(['loa-hd']);
+    expect(plan[0]!.item).toMatchObject({
+      occurrenceId: started.occurrenceId,
+      relay: { url: `/streams/${encodeURIComponent(started.occurrenceId)}`, live: true, bufferMs: 600 },
+    });
+
+    const s = LiveSession.parse((await call(w.leader, 'GET', `/api/v1/live/${started.id}`)).body);
+    expect(s).toMatchObject({ state: 'starting', endReason: null, areaIds: [HA_DINH], startedBy: leaderId });
+    expect(s.listeners).toEqual([
+      { deviceId: 'loa-hd', name: 'loa-hd', areaId: HA_DINH, state: 'waiting', since: null, bytes: 0 },
+    ]);
+    const list = LiveSessionList.parse((await call(w.district, 'GET', '/api/v1/live')).body);
+    expect(list.sessions.map((x) => x.id)).toContain(started.id);
+
+    // The same area, or the district above it: refused while it runs. Another ward is free.
+    const again = await goLive(w.leader, { areaIds: [DISTRICT] });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('live.area-busy');
+    const other = await goLive(w.leader, { areaIds: [KIM_GIANG] });
+    expect(other.status).toBe(201);
+
+    // Only whoever went live, or the district office, ends it.
+    expect((await end(w.official, started.id)).status).toBe(403);
+    const ended = LiveSession.parse((await end(w.district, other.body.id)).body);
+    expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
+    expect((await end(w.leader, started.id)).body).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
+    expect(auditOf('live.end').map((a) => JSON.parse(a.detail))).toEqual([
+      expect.objectContaining({ session: other.body.id, reason: 'ended-by-user', by: 'quan' }),
+      expect.objectContaining({ session: started.id, reason: 'ended-by-user', by: 'lanhdao' }),
+    ]);
+  });
+
+  it('lasts its actual length once ended: what the plan, coverage and receipt admission read', async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    expect(r.status).toBe(201);
+    const b0 = getBroadcast(t.hub.ctx.db, r.body.broadcastId)!;
+    expect(b0.durationMs).toBe(r.body.maxSeconds * 1000);
+    shift += 12_345; // the speaker talks for a while
+    await end(w.leader, r.body.id);
+    const b = getBroadcast(t.hub.ctx.db, r.body.broadcastId)!;
+    expect(b.status).toBe('approved');
+    expect(b.durationMs).toBeGreaterThanOrEqual(12_345 - t.hub.ctx.config.emergencyLeadMs);
+    expect(b.durationMs).toBeLessThan(12_345 - t.hub.ctx.config.emergencyLeadMs + 2000);
+    expect(planOccurrences(t.hub.ctx.db, [b], b.startsAt! - 1, b.startsAt! + 1)[0]!.item.durationMs).toBe(b.durationMs);
+  });
+
+  it('ended before it reached the speakers owes nothing: its broadcast is cancelled', async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    await end(w.leader, r.body.id);
+    expect(getBroadcast(t.hub.ctx.db, r.body.broadcastId)!.status).toBe('cancelled');
+  });
+
+  it('an emergency pre-empts a normal live session on the same area', async () => {
+    const normal = await goLive(w.leader, { areaIds: [HA_DINH] });
+    const urgent = await goLive(w.district, { areaIds: [HA_DINH], priority: 'emergency', title: 'Báo cháy' });
+    expect(urgent.status, JSON.stringify(urgent.body)).toBe(201);
+    expect((await call(w.leader, 'GET', `/api/v1/live/${normal.body.id}`)).body).toMatchObject({
+      state: 'ended',
+      endReason: 'pre-empted',
+    });
+    // An emergency on air is not pre-empted by another one.
+    const second = await goLive(w.district, { areaIds: [HA_DINH], priority: 'emergency' });
+    expect(second.status).toBe(409);
+    await end(w.district, urgent.body.id);
+  });
+});
+
+describe('quiet hours', () => {
+  const hhmm = (ms: number) => formatVn(ms)!.slice(11, 16);
+  it('refuse a normal session that would start in them (409, the hub’s words), not an emergency', async () => {
+    const now = Date.now() + shift;
+    const q = await call(w.district, 'POST', '/api/v1/quiet-hours', {
+      areaPath: KIM_GIANG,
+      start: hhmm(now - 30 * 60_000),
+      end: hhmm(now + 90 * 60_000),
+      note: 'giờ nghỉ',
+    });
+    expect(q.status, JSON.stringify(q.body)).toBe(201);
+    try {
+      const r = await goLive(w.leader, { areaIds: [KIM_GIANG] });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('quiet-hours');
+      expect(r.body.errorVi).toMatch(/giờ/);
+      const e = await goLive(w.district, { areaIds: [KIM_GIANG], priority: 'emergency' });
+      expect(e.status).toBe(201);
+      await end(w.district, e.body.id);
+    } finally {
+      await call(w.district, 'DELETE', `/api/v1/quiet-hours/${q.body.id}`);
+    }
+  });
+
+  it('end a normal session where they begin: its maximum stops short of them', async () => {
+    const now = Date.now() + shift;
+    // Quiet hours from the next whole minute after 10 minutes from now.
+    const start = Math.ceil((now + 10 * 60_000) / 60_000) * 60_000;
+    const q = await call(w.district, 'POST', '/api/v1/quiet-hours', {
+      areaPath: KIM_GIANG,
+      start: hhmm(start),
+      end: hhmm(start + 60 * 60_000),
+    });
+    try {
+      const r = await goLive(w.leader, { areaIds: [KIM_GIANG] });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.maxSeconds).toBeLessThanOrEqual((start - now) / 1000);
+      expect(r.body.maxSeconds).toBeGreaterThan((start - now) / 1000 - 120);
+      await end(w.leader, r.body.id);
+    } finally {
+      await call(w.district, 'DELETE', `/api/v1/quiet-hours/${q.body.id}`);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+// The hub's side of live sessions (phát trực tiếp): one ffmpeg per session turns the browser's
+// MediaRecorder chunks into the relays' Ogg Opus stream (live-args.ts), and the relays' fan-out
+// serves it to every device that asks (GET /streams/<occurrence>), with who listens and how much
+// they were sent. The session's rules, its broadcast and its life are hub/live/live-sessions.ts'.
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { StreamFanout, type FanoutStats } from './fanout.ts';
+import { startEncoder, type Encoder } from './encoder.ts';
+import { liveFfmpegArgs } from './live-args.ts';
+
+export interface LiveStreamDeps {
+  ffmpegPath: string;
+  targetLufs: number;
+  log: Logger;
+  now: () => number;
+}
+
+/** One device's hold on the stream. */
+export interface LiveListenerState {
+  deviceId: string;
+  state: 'listening' | 'lost';
+  /** when it last joined or left */
+  since: number;
+  /** bytes sent over its connections, the earlier ones included */
+  bytes: number;
+}
+
+interface Hold {
+  state: LiveListenerState;
+  socket: Socket | null;
+  base: number;
+  sent: number;
+}
+
+/** The stream of one live session: its encoder, fan-out and listeners. */
+export class LiveStream {
+  private readonly fanout = new StreamFanout();
+  /** started by the first audio chunk: a session whose browser never sends runs no ffmpeg */
+  private encoder: Encoder | null = null;
+  private readonly holds = new Map<string, Hold>();
+  /** first audio byte from the source and first encoded byte out, hub time */
+  firstInAt: number | null = null;
+  firstOutAt: number | null = null;
+  bytesIn = 0;
+  private closing = false;
+  private ended = false;
+  private readonly endedWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly occurrenceId: string,
+    private readonly deps: LiveStreamDeps,
+    /** the encoder ended on its own (bad input, ffmpeg died): the session has lost its source */
+    private readonly onFailed: (why: string) => void,
+  ) {}
+
+  private startEncoder(): Encoder {
+    const { deps, occurrenceId } = this;
+    const encoder = startEncoder(
+      deps.ffmpegPath,
+      liveFfmpegArgs({ targetLufs: deps.targetLufs }),
+      'pipe',
+      this.fanout,
+      (code, error) => {
+        this.markEnded();
+        if (this.closing) return;
+        const said = encoder.said();
+        const why = error
+          ? `cannot run ffmpeg (${deps.ffmpegPath}): ${error.message}`
+          : `the live encoder exited with ${code}${said ? `: ${said}` : ''}`;
+        deps.log.warn({ occurrenceId, why }, 'live: encoder ended early');
+        this.onFailed(why.slice(0, 500));
+      },
+    );
+    encoder.child.stdout.once('data', () => (this.firstOutAt = deps.now()));
+    return encoder;
+  }
+
+  private markEnded(): void {
+    this.fanout.end();
+    this.ended = true;
+    for (const w of this.endedWaiters.splice(0)) w();
+  }
+
+  get stats(): FanoutStats {
+    return this.fanout.stats;
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && !this.ended;
+  }
+
+  /** A chunk of the browser's recording (WebM/Opus). */
+  write(chunk: Buffer): void {
+    if (!this.isOpen) return;
+    this.firstInAt ??= this.deps.now();
+    this.bytesIn += chunk.length;
+    this.encoder ??= this.startEncoder();
+    this.encoder.child.stdin!.write(chunk);
+  }
+
+  /** Adds a device's response; false when the stream has ended. */
+  attach(deviceId: string, listenerId: string, out: Writable, socket: Socket | null): boolean {
+    if (!this.isOpen || !this.fanout.add({ id: listenerId, out })) return false;
+    const prev = this.holds.get(deviceId);
+    const hold: Hold = {
+      state: { deviceId, state: 'listening', since: this.deps.now(), bytes: prev?.state.bytes ?? 0 },
+      socket,
+      base: socket?.bytesWritten ?? 0,
+      sent: prev?.state.bytes ?? 0,
+    };
+    this.holds.set(deviceId, hold);
+    out.once('close', () => {
+      if (this.holds.get(deviceId) !== hold) return;
+      this.count(hold);
+      hold.socket = null;
+      // A stream that ended with the session is not a loss.
+      if (this.isOpen) {
+        hold.state.state = 'lost';
+        hold.state.since = this.deps.now();
+      }
+    });
+    return true;
+  }
+
+  /** Who holds (or held) the stream, by device. */
+  listeners(): LiveListenerState[] {
+    for (const h of this.holds.values()) this.count(h);
+    return [...this.holds.values()].map((h) => ({ ...h.state }));
+  }
+
+  private count(h: Hold): void {
+    if (h.socket) h.state.bytes = h.sent + Math.max(0, h.socket.bytesWritten - h.base);
+  }
+
+  /**
+   * The session ends: ffmpeg gets the end of its input, encodes what it holds, and the stream
+   * ends for every listener when it has (a listener thus hears the last words). Resolves then;
+   * ffmpeg is killed if it takes longer than `graceMs`.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.closing || this.ended) return this.ended ? undefined : this.waitEnded();
+    this.closing = true;
+    for (const h of this.holds.values()) this.count(h);
+    const encoder = this.encoder;
+    if (!encoder) return this.markEnded();
+    encoder.child.stdin!.end();
+    const kill = setTimeout(() => encoder.kill(), graceMs);
+    kill.unref?.();
+    await this.waitEnded();
+    clearTimeout(kill);
+  }
+
+  private waitEnded(): Promise<void> {
+    return this.ended ? Promise.resolve() : new Promise((r) => this.endedWaiters.push(r));
+  }
+}
