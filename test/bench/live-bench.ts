@@ -73,6 +73,8 @@ const proxy = await startLossyProxy({ target: { port: hubPort }, seed: Number(ar
 const sinks = new Map<string, PcmSink>();
 const agents: AgentProcess[] = [];
 let upstream: http.Server | null = null;
+/** Gaps this early in a play are the decoder starting, reported apart. */
+const STARTUP_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 interface Row {
@@ -85,6 +87,7 @@ interface Row {
   unrecognised: number;
   sinkGaps: number;
   sinkGapMs: number;
+  startupGaps: number;
   reported: string;
   stalls: number;
 }
@@ -162,7 +165,11 @@ try {
                 until: p.until - p.firstByteAt,
                 bytes: p.bytes,
                 gaps: p.gaps.map((g) => [Math.round(g.at - p.firstByteAt), Math.round(g.ms)]),
-                onsets: p.onsets.length,
+                onsets: p.onsets.map((x) => [
+                  Math.round(x.at - p.firstByteAt),
+                  x.lengthMs === null ? null : Math.round(x.lengthMs),
+                ]),
+                sent: run.sent.map((c) => [c.k, Math.round(c.at - p.firstByteAt)]),
               }),
             );
       rows.push(
@@ -239,6 +246,7 @@ function summarise(
   let expected = 0;
   let sinkGaps = 0;
   let sinkGapMs = 0;
+  let startupGaps = 0;
   for (const [id, sink] of sinks) {
     const plays: SinkPlay[] = sink.plays.slice(seen.get(id)).filter((p) => p.firstByteAt >= run.from);
     const m = matchClicks(
@@ -250,10 +258,15 @@ function summarise(
     // the clicks this speaker should have heard: from its first to its last (joining is not a dropout)
     const ks = m.matched.map((x) => x.k);
     if (ks.length) expected += Math.max(...ks) - Math.min(...ks) + 1;
-    for (const p of plays) {
-      sinkGaps += p.gaps.length;
-      sinkGapMs += p.gaps.reduce((a, g) => a + g.ms, 0);
-    }
+    for (const p of plays)
+      for (const g of p.gaps) {
+        // The decoder's first second (its pipeline filling) is counted apart from dropouts.
+        if (g.at - p.firstByteAt < STARTUP_MS) startupGaps++;
+        else {
+          sinkGaps++;
+          sinkGapMs += g.ms;
+        }
+      }
     // a speaker whose stream was cut and came back: the silence between its plays
     for (let i = 1; i < plays.length; i++) {
       sinkGaps++;
@@ -276,6 +289,7 @@ function summarise(
     unrecognised,
     sinkGaps,
     sinkGapMs,
+    startupGaps,
     reported,
     stalls,
   };

@@ -17,9 +17,9 @@ afterEach(async () => {
 
 describe('click ids and pairing', () => {
   it('tells the clicks apart by burst length, with a few ms of codec smear', () => {
-    for (let k = 0; k < 12; k++) expect(clickIdOf(clickLengthMs(k) + (k % 2 ? 4 : -4))).toBe(k % 6);
-    expect(clickIdOf(40)).toBeNull(); // between two lengths: a cut burst
-    expect(clickIdOf(200)).toBeNull();
+    for (let k = 0; k < 12; k++) expect(clickIdOf(clickLengthMs(k) + (k % 2 ? 12 : -8))).toBe(k % 6);
+    expect(clickIdOf(19)).toBeNull(); // shorter than any: a cut burst
+    expect(clickIdOf(230)).toBeNull();
   });
 
   it('pairs an onset with the latest click of its id sent before it, even past a period', () => {
@@ -27,7 +27,7 @@ describe('click ids and pairing', () => {
     const { matched, unrecognised } = matchClicks(sent, [
       { at: 3400, lengthMs: clickLengthMs(2) }, // click 2, 1.4 s late
       { at: 8250, lengthMs: clickLengthMs(7) }, // click 7
-      { at: 9000, lengthMs: 60 }, // no click's length
+      { at: 9000, lengthMs: 15 }, // no click's length
       { at: 9100, lengthMs: null }, // cut by the end of the stream
     ]);
     expect(matched.map((m) => [m.k, m.latencyMs])).toEqual([
@@ -70,7 +70,7 @@ describe('click track through ffmpeg into the PCM sink', () => {
     cleanup.push(() => void dec.kill('SIGKILL'));
     dec.stdin.on('error', () => undefined);
     const src = startClickSource({ ffmpegPath: ffmpeg, periodMs: 400, send: (c) => dec.stdin.write(c) });
-    await new Promise((r) => setTimeout(r, 4500)); // the last click (4,1 s) and quiet after it
+    await new Promise((r) => setTimeout(r, 4500)); // the last click (4,1 s; 120 ms long) and quiet after it
     await src.stop();
     dec.stdin.end();
     await new Promise((r) => dec.once('close', r));

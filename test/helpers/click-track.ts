@@ -3,7 +3,7 @@
 // microphone would capture it) and encoded to webm/opus, whose bytes go out in `timesliceMs` chunks
 // as the browser's MediaRecorder sends them. So a click's "sent" instant is when it was spoken,
 // and the latency measured at the speaker includes the encoder and the chunking, as in a browser.
-// Each burst's length says which click it is (30, 50, … 130 ms, repeating every 6), so a click is
+// Each burst's length says which click it is (30, 60, … 180 ms, repeating every 6), so a click is
 // recognised at the speaker even when the latency is longer than the period.
 import { spawn } from 'node:child_process';
 import { hubNow } from './pcm-sink.ts';
@@ -11,16 +11,18 @@ import { hubNow } from './pcm-sink.ts';
 export const CLICK_RATE = 48_000;
 const IDS = 6;
 const BASE_MS = 30;
-const STEP_MS = 20;
+const STEP_MS = 30;
+const SMEAR_MS = 4;
 
 /** The burst length of click `k`, ms. */
 export const clickLengthMs = (k: number) => BASE_MS + STEP_MS * (k % IDS);
 
 /** Which click id (k mod 6) a burst of this measured length is, or null when it is no click's length. */
 export function clickIdOf(lengthMs: number): number | null {
-  // a codec smears a burst by a few ms (Opus at 24–32 kb/s: about +5 ms)
-  const id = Math.round((lengthMs - BASE_MS) / STEP_MS) || 0;
-  return id >= 0 && id < IDS && Math.abs(lengthMs - clickLengthMs(id)) <= STEP_MS * 0.4 ? id : null;
+  // The codec and the hub's loudness filters lengthen a burst by a few ms (measured +3 to +10 ms
+  // on the live path), so the window sits a little above the sent length: −10 to +18 ms.
+  const id = Math.round((lengthMs - SMEAR_MS - BASE_MS) / STEP_MS) || 0;
+  return id >= 0 && id < IDS && Math.abs(lengthMs - SMEAR_MS - clickLengthMs(id)) <= 14 ? id : null;
 }
 
 export interface SentClick {
