@@ -84,7 +84,8 @@ export function createVisibility(db: Db, scope: string | null) {
     auditEntry(e: { action: string; target: string; userId: number | null }): boolean {
       if (all) return true;
       const kind = e.action.split('.')[0];
-      if (kind === 'broadcast') return v.broadcast(e.target);
+      // A live session's entries name its broadcast.
+      if (kind === 'broadcast' || kind === 'live') return v.broadcast(e.target);
       if (kind === 'media') return /^\d+$/.test(e.target) && v.media(Number(e.target));
       if (kind === 'device') return v.device(e.target);
       if (kind === 'area' || kind === 'quiet-hours') return e.target !== '' && v.path(e.target);
