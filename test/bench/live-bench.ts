@@ -16,6 +16,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { formatVn } from '../../hub/time.ts';
@@ -82,6 +83,10 @@ const agents: AgentProcess[] = [];
 let upstream: http.Server | null = null;
 /** Gaps this early in a play are the decoder starting, reported apart. */
 const STARTUP_MS = 1000;
+/** Gaps at least this long are counted apart too (a word's syllable, not a click). */
+const LONG_GAP_MS = 100;
+const loopLag = monitorEventLoopDelay({ resolution: 5 });
+loopLag.enable();
 let outage: { ms: number; reset: boolean } | null = null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -96,6 +101,9 @@ interface Row {
   sinkGaps: number;
   sinkGapMs: number;
   startupGaps: number;
+  longGaps: number;
+  /** this process's event-loop delay p99 / max, ms: the sinks stamp arrivals on it */
+  loopLag: string;
   reported: string;
   stalls: number;
 }
@@ -162,6 +170,7 @@ try {
     for (const bufferMs of buffers) {
       const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
       const stalls0 = proxy.stats.stalls;
+      loopLag.reset();
       const run = mode === 'relay' ? await runRelay() : await runLive(w, bufferMs);
       await sleep(1000);
       if (process.env.LIVE_BENCH_DEBUG)
@@ -262,6 +271,7 @@ function summarise(
   let sinkGaps = 0;
   let sinkGapMs = 0;
   let startupGaps = 0;
+  let longGaps = 0;
   for (const [id, sink] of sinks) {
     const plays: SinkPlay[] = sink.plays.slice(seen.get(id)).filter((p) => p.firstByteAt >= run.from);
     const m = matchClicks(
@@ -280,11 +290,13 @@ function summarise(
         else {
           sinkGaps++;
           sinkGapMs += g.ms;
+          if (g.ms >= LONG_GAP_MS) longGaps++;
         }
       }
     // a speaker whose stream was cut and came back: the silence between its plays
     for (let i = 1; i < plays.length; i++) {
       sinkGaps++;
+      longGaps++;
       sinkGapMs += Math.max(0, plays[i]!.firstByteAt - plays[i - 1]!.until);
     }
   }
@@ -305,6 +317,8 @@ function summarise(
     sinkGaps,
     sinkGapMs,
     startupGaps,
+    longGaps,
+    loopLag: `${(loopLag.percentile(99) / 1e6).toFixed(0)} / ${(loopLag.max / 1e6).toFixed(0)}`,
     reported,
     stalls,
   };
