@@ -90,6 +90,10 @@ loopLag.enable();
 let outage: { ms: number; reset: boolean } | null = null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+// Stopped early (Ctrl-C, a timeout): the hub and agents go too, not left running.
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => void shutdown().finally(() => process.exit(130)));
+
 interface Row {
   link: string;
   bufferMs: number;
@@ -200,6 +204,10 @@ try {
     `\nproxy: ${proxy.stats.connections} connections, ${(proxy.stats.bytesDown / 1e6).toFixed(1)} MB down, ${proxy.stats.segments} segments, ${proxy.stats.stalls} retransmission stalls (${(proxy.stats.stallMsTotal / 1000).toFixed(1)} s), longest hold ${proxy.stats.maxHoldMs.toFixed(0)} ms`,
   );
 } finally {
+  await shutdown();
+}
+
+async function shutdown(): Promise<void> {
   await Promise.all(agents.map((a) => a.stop('SIGKILL')));
   await hub.stop('SIGKILL');
   await proxy.close();
@@ -325,16 +333,20 @@ function summarise(
 }
 
 function print(r: Row): void {
-  const q = (xs: number[]) =>
+  const q = (xs: number[], d = 0) =>
     xs.length
-      ? `${quantile(xs, 0.5).toFixed(0)} / ${quantile(xs, 0.99).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`
+      ? `${quantile(xs, 0.5).toFixed(d)} / ${quantile(xs, 0.99).toFixed(d)} / ${Math.max(...xs).toFixed(d)}`
       : '—';
   const minutes = (seconds * sinks.size) / 60;
   console.log(
-    `${mode} ${r.link.padEnd(8)} buffer ${String(r.bufferMs).padStart(4)} ms: latency p50/p99/max ${q(r.latencies)} ms; ` +
-      `heard ${r.heard}/${r.expected} clicks (${r.unrecognised} cut); dropouts at the sinks ${r.sinkGaps} ` +
-      `(${(r.sinkGaps / minutes).toFixed(1)}/min, ${(r.sinkGapMs / 1000 / minutes).toFixed(2)} s/min); agents report ${r.reported}; ` +
-      `skew p50/p99/max ${r.skews.length ? `${quantile(r.skews, 0.5).toFixed(1)} / ${quantile(r.skews, 0.99).toFixed(1)} / ${Math.max(...r.skews).toFixed(1)}` : '—'} ms; ` +
-      `${r.stalls} stalls on the link; load ${os.loadavg()[0]!.toFixed(2)}`,
+    [
+      `${mode} ${r.link.padEnd(8)} buffer ${String(r.bufferMs).padStart(4)} ms: latency p50/p99/max ${q(r.latencies)} ms`,
+      `heard ${r.heard}/${r.expected} clicks (${r.unrecognised} cut)`,
+      `dropouts at the sinks ${r.sinkGaps} (${(r.sinkGaps / minutes).toFixed(1)}/min, ${(r.sinkGapMs / 1000 / minutes).toFixed(2)} s/min; ${r.longGaps} of ≥ ${LONG_GAP_MS} ms; ${r.startupGaps} more in plays' first second)`,
+      `agents report ${r.reported}`,
+      `skew p50/p99/max ${q(r.skews, 1)} ms`,
+      `${r.stalls} stalls on the link`,
+      `load ${os.loadavg()[0]!.toFixed(2)}, this process's event-loop delay p99/max ${r.loopLag} ms`,
+    ].join('; '),
   );
 }
