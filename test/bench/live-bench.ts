@@ -288,9 +288,11 @@ function summarise(
     );
     heardBy.set(id, m.matched);
     unrecognised += m.unrecognised;
-    // the clicks this speaker should have heard: from its first to its last (joining is not a dropout)
+    // the clicks this speaker should have heard: from its first to the last one sent (joining late
+    // is not a dropout; a speaker that fell silent mid-session is)
     const ks = m.matched.map((x) => x.k);
-    if (ks.length) expected += Math.max(...ks) - Math.min(...ks) + 1;
+    const lastSent = Math.max(...run.sent.map((c) => c.k));
+    expected += ks.length ? lastSent - Math.min(...ks) + 1 : run.sent.length;
     for (const p of plays)
       for (const g of p.gaps) {
         // The decoder's first second (its pipeline filling) is counted apart from dropouts.
