@@ -32,7 +32,7 @@ describe('LiveBuffer', () => {
       t = 300;
       vi.advanceTimersByTime(300);
       expect(released).toHaveLength(1);
-      expect(released[0]).toHaveLength(3);
+      expect(Buffer.concat(released[0]!)).toEqual(Buffer.concat([page(0), page(PAGE), page(2 * PAGE)]));
       t = 310;
       const p = page(3 * PAGE);
       expect(lb.push(p)).toEqual([p]);
@@ -40,6 +40,25 @@ describe('LiveBuffer', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('releases as soon as it holds bufferMs of audio: a burst at the start adds nothing to the delay', () => {
+    let t = 0;
+    const lb = new LiveBuffer(
+      300,
+      () => undefined,
+      () => t,
+    );
+    expect(lb.push(page(0))).toEqual([]);
+    expect(lb.push(page(PAGE))).toEqual([]);
+    expect(lb.push(page(2 * PAGE))).toEqual([]);
+    // The third audio page brings the audio held to 300 ms, all at t = 0.
+    expect(Buffer.concat(lb.push(page(3 * PAGE)))).toEqual(
+      Buffer.concat([page(0), page(PAGE), page(2 * PAGE), page(3 * PAGE)]),
+    );
+    t = 50;
+    expect(lb.push(page(4 * PAGE))).toHaveLength(1);
+    lb.close();
   });
 
   it('counts an underrun when a page comes after the audio held ran out, and none while the buffer covers a delay', () => {
@@ -51,9 +70,8 @@ describe('LiveBuffer', () => {
     );
     lb.push(page(PAGE));
     t = 100;
-    lb.push(page(2 * PAGE));
-    t = 200;
-    lb.flush(); // playing from here: 200 ms of audio held
+    // 200 ms of audio held: playing from here
+    expect(Buffer.concat(lb.push(page(2 * PAGE)))).toEqual(Buffer.concat([page(PAGE), page(2 * PAGE)]));
     // Pages keep coming every 100 ms, 200 ms ahead of the player.
     for (let i = 3; i <= 10; i++) {
       t += 100;
@@ -65,7 +83,7 @@ describe('LiveBuffer', () => {
     lb.push(page(11 * PAGE));
     expect(lb.stats.dropouts).toBe(0);
     // A stall of a second: the audio ran out and the speaker was silent for the rest of it.
-    const held = 11 * 100 - (t - 200); // ms of audio ahead of the player
+    const held = 11 * 100 - (t - 100); // ms of audio ahead of the player
     t += 1000;
     lb.push(page(12 * PAGE));
     expect(lb.stats.dropouts).toBe(1);
@@ -89,5 +107,30 @@ describe('LiveBuffer', () => {
     lb.push(page(3 * PAGE));
     expect(lb.stats.dropouts).toBe(1);
     expect(lb.stats.dropoutMs).toBeCloseTo(50, 0);
+  });
+});
+
+describe('LiveBuffer after a burst', () => {
+  it('leaves out the oldest audio pages beyond bufferMs, keeping the headers, and counts from there', () => {
+    let t = 0;
+    const lb = new LiveBuffer(
+      200,
+      () => undefined,
+      () => t,
+    );
+    const head = page(0);
+    const audio = [1, 2, 3, 4, 5].map((i) => page(i * PAGE));
+    // 500 ms arrived at once: 300 ms of it is older than the buffer's reach.
+    const out = lb.push(Buffer.concat([head, ...audio]));
+    expect(Buffer.concat(out)).toEqual(Buffer.concat([head, audio[3]!, audio[4]!]));
+    // Pages then keep coming in real time: no underrun.
+    for (let i = 6; i <= 12; i++) {
+      t += 100;
+      lb.push(page(i * PAGE));
+    }
+    expect(lb.stats.dropouts).toBe(0);
+    t += 400;
+    lb.push(page(13 * PAGE));
+    expect(lb.stats.dropouts).toBe(1);
   });
 });

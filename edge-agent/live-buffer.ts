@@ -1,6 +1,8 @@
-// The jitter buffer of a live session (phát trực tiếp): the player gets nothing until `bufferMs` has
-// passed since the first audio page came, so it always holds about that much ahead of what it
-// plays, and a late page within that margin is not heard. The buffer also counts the underruns: the
+// The jitter buffer of a live session (phát trực tiếp): the player gets nothing until it holds
+// `bufferMs` of audio (by the pages' granules; at the latest `bufferMs` after the first audio page),
+// so it stays about that much ahead of what it plays, and a page late by less than that margin (less
+// one page) is not heard. Counting audio rather than time keeps a burst at the stream's start (the
+// encoder's first pages) from adding to the delay for the whole session. The buffer also counts the underruns: the
 // player reads at real time from its start (ffmpeg -re), so when the audio received so far (from
 // the Ogg pages' granule positions) ends before the time played, the speaker had nothing to play.
 // Those are the receipt's dropouts (evidence.relay.dropouts, dropoutSeconds).
@@ -45,21 +47,52 @@ export class LiveBuffer {
     this.scan(chunk);
     if (!this.holding) return [chunk];
     this.held.push(chunk);
+    if (this.firstGranule !== null && this.receivedMs >= this.bufferMs) return this.flush();
     if (this.firstGranule !== null && this.releaseTimer === null)
       this.releaseTimer = setTimeout(() => this.release(this.flush()), this.bufferMs);
     return [];
   }
 
-  /** Ends the hold: the held bytes, to give the player now. */
+  /**
+   * Ends the hold: the held bytes, to give the player now. When more than `bufferMs` of audio came
+   * at once (the pipeline's start-up flushes its first pages together), the oldest audio pages are
+   * left out, as if the device had joined the stream a moment later: the delay stays `bufferMs`
+   * for the whole session rather than the burst's length. The header pages always go.
+   */
   flush(): Buffer[] {
     if (this.releaseTimer) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
     if (!this.holding) return [];
     this.holding = false;
     this.playStart = this.now();
-    const out = this.held;
+    const out = this.trimmed(Buffer.concat(this.held));
     this.held = [];
-    return out;
+    return out.length ? [out] : [];
+  }
+
+  /** ms of audio left out at the start: where the player's first sample lies in the stream */
+  private skippedMs = 0;
+
+  /** The held bytes (from the stream's first page) less the audio pages older than `bufferMs`. */
+  private trimmed(buf: Buffer): Buffer {
+    if (this.firstGranule === null || this.receivedMs <= this.bufferMs) return buf;
+    const keep: Buffer[] = [];
+    let p = 0;
+    while (p + 27 <= buf.length && buf.toString('latin1', p, p + 4) === 'OggS') {
+      const segments = buf[p + 26]!;
+      if (p + 27 + segments > buf.length) break;
+      let size = 27 + segments;
+      for (let i = 0; i < segments; i++) size += buf[p + 27 + i]!;
+      if (p + size > buf.length) break;
+      const g = buf.readBigInt64LE(p + 6);
+      const endMs = g > 0n ? Number(g - this.firstGranule) / OPUS_RATE_PER_MS + this.pageMs : null;
+      // Header pages, and audio that ends within the buffer's reach of the newest, are kept.
+      if (endMs === null || endMs > this.receivedMs - this.bufferMs) keep.push(buf.subarray(p, p + size));
+      else this.skippedMs = endMs;
+      p += size;
+    }
+    keep.push(buf.subarray(p)); // a page not yet whole, or anything not a page: as it came
+    return Buffer.concat(keep);
   }
 
   /** The stream ended (or playing stopped): no more underruns are counted. */
@@ -72,7 +105,7 @@ export class LiveBuffer {
   /** Before a chunk is counted in: had the player run past the audio it had? */
   private checkUnderrun(t: number): void {
     if (this.playStart === null) return;
-    const played = t - this.playStart;
+    const played = t - this.playStart + this.skippedMs;
     const short = played - this.receivedMs;
     if (short > UNDERRUN_MIN_MS) {
       // One underrun from when the audio ran out until this chunk; the player then catches up.
@@ -115,3 +148,10 @@ export class LiveBuffer {
     return this.inUnderrun;
   }
 }
+
+/**
+ * The relay decoder's arguments for a live stream: without -re. The jitter buffer paces the start,
+ * the hub's stream comes in real time and the sound card plays at its rate; ffmpeg's rate emulation
+ * (4.x) added about 550 ms here before the first sample, a third of the 1.5 s a live voice may take.
+ */
+export const liveDecodeArgs = (relayArgs: string[]) => relayArgs.filter((a) => a !== '-re');

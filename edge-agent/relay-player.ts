@@ -10,7 +10,7 @@ import { spawnTied } from '../firmware-bridge/audio.ts';
 import { sleep } from './backoff.ts';
 import type { HubFetch, HubResponse } from './hub-http.ts';
 import { parseFfmpegTime, playFile } from './player.ts';
-import { LiveBuffer } from './live-buffer.ts';
+import { LiveBuffer, liveDecodeArgs } from './live-buffer.ts';
 
 export interface RelayStreamAccess {
   hubUrl: string;
@@ -172,7 +172,8 @@ async function decode(
   /** a live session's buffer (ms), or null for a relay */
   liveBufferMs: number | null = null,
 ): Promise<void> {
-  const child = spawnTied(o.ffmpegPath, relayDecodeArgs(o.output), {
+  const args = liveBufferMs === null ? relayDecodeArgs(o.output) : liveDecodeArgs(relayDecodeArgs(o.output));
+  const child = spawnTied(o.ffmpegPath, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessByStdio<Writable, Readable, Readable>;
   let stderrTail = '';

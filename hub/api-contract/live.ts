@@ -41,6 +41,8 @@ export const LiveStarted = z.object({
   state: z.literal('starting'),
   audioUrl: z.string().describe('the WebSocket the browser sends its MediaRecorder chunks to (same origin)'),
   startsAt: vnTime,
+  /** added: startsAt in ms since the epoch (startsAt is to the second): when the speakers start */
+  startsAtMs: z.number().int().optional(),
   maxSeconds: z.number().int(),
   bufferMs: z.number().int(),
 });
@@ -66,6 +68,8 @@ export const LiveSession = z.object({
   state: LiveState,
   startedBy: z.number().int(),
   startedAt: vnTime,
+  /** added: when the speakers start, ms since the epoch */
+  startsAtMs: z.number().int().optional(),
   endedAt: vnTime.nullable(),
   endReason: LiveEndReason.nullable(),
   secondsLive: z.number().describe('seconds since the start (to the end, once ended)'),

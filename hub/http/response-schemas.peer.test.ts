@@ -35,6 +35,7 @@ let board: MqttDevice;
 let mediaId: number;
 let broadcastId: string;
 let theirsId: string;
+let liveId: string;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -111,6 +112,8 @@ beforeAll(async () => {
   await t.admin.post(`/api/v1/broadcasts/${theirs.id}/approve`, {});
   await w.leader.post(`/api/v1/broadcasts/${broadcastId}/approve`, {});
   theirsId = theirs.id;
+  // A live session (an emergency: quiet hours do not refuse it at any hour of the run).
+  liveId = (await w.district.post('/api/v1/live', { title: 'Báo cháy', areaIds: [HA_DINH], priority: 'emergency' })).id;
 }, 120_000);
 afterAll(async () => {
   await board?.end();
@@ -128,6 +131,7 @@ const requests = (): Record<string, { url: string; as?: () => ApiClient }> => ({
   '/api/v1/reports/coverage/rows': { url: `/api/v1/reports/coverage/rows?area=${HA_DINH}&to=${vnDay(3)}T00:00` },
   '/api/v1/reports/coverage/rejected': { url: `/api/v1/reports/coverage/rejected?area=${HA_DINH}` },
   '/api/v1/clashes-to-decide': { url: '/api/v1/clashes-to-decide', as: () => w.official },
+  '/api/v1/live/:id': { url: `/api/v1/live/${liveId}` },
 });
 
 describe('response schemas', () => {

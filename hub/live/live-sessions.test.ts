@@ -11,6 +11,7 @@ import { planOccurrences } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
 import { LiveSession, LiveSessionList, LiveStarted } from '../api-contract/live.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
+import WebSocket from 'ws';
 
 let t: TestHub;
 let w: World;
@@ -185,5 +186,53 @@ describe('quiet hours', () => {
     } finally {
       await call(w.district, 'DELETE', `/api/v1/quiet-hours/${q.body.id}`);
     }
+  });
+});
+
+describe('the audio socket', () => {
+  /** The status a refused upgrade answers with, and its body's code. */
+  const refusal = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; code: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${t.hub.httpUrl.replace(/^http/, 'ws')}${path}`, { headers });
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(body || '{}').code }));
+      });
+      ws.on('open', () => reject(new Error('the socket opened')));
+      ws.on('error', () => undefined);
+    });
+  const bearer = (who: ApiClient) => ({ authorization: `Bearer ${who.token}` });
+
+  it('refuses anyone but whoever went live, another origin, and an ended or unknown session', async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    const path = r.body.audioUrl as string;
+    expect(await refusal(path, {})).toMatchObject({ status: 401, code: 'auth.login-required' });
+    expect(await refusal(path, bearer(w.district))).toMatchObject({ status: 403, code: 'live.not-starter' });
+    expect(await refusal(path, { ...bearer(w.leader), origin: 'https://evil.example' })).toMatchObject({
+      status: 403,
+    });
+    expect(await refusal('/api/v1/live/00000000-0000-4000-8000-000000000000/audio', bearer(w.leader))).toMatchObject({
+      status: 404,
+      code: 'live.not-found',
+    });
+    await end(w.leader, r.body.id);
+    expect(await refusal(path, bearer(w.leader))).toMatchObject({ status: 409, code: 'live.ended' });
+    // Anything else that asks to upgrade is refused; the broker's /mqtt stays its own.
+    expect(await refusal('/api/v1/nothing', bearer(w.leader))).toMatchObject({ status: 400 });
+  });
+});
+
+describe('a hub restarted during a session', () => {
+  it('ends what the last run left open as source-lost, no longer than its maximum', async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    // As if the hub had stopped with the session open and started again hours later.
+    t.hub.ctx.db.prepare('UPDATE live_sessions SET ended_at = NULL WHERE id = ?').run(r.body.id);
+    shift += 5 * 3600_000;
+    t.hub.ctx.live.endOrphans();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const s = (await call(w.leader, 'GET', `/api/v1/live/${r.body.id}`)).body;
+    expect(s).toMatchObject({ state: 'ended', endReason: 'source-lost', secondsLive: r.body.maxSeconds });
+    expect(getBroadcast(t.hub.ctx.db, r.body.broadcastId)!.durationMs).toBe(r.body.maxSeconds * 1000);
   });
 });

@@ -205,6 +205,7 @@ export class LiveSessions {
       state: 'starting',
       audioUrl: `/api/v1/live/${id}/audio`,
       startsAt: formatVn(startsAt)!,
+      startsAtMs: startsAt,
       maxSeconds,
       bufferMs,
     };
@@ -272,9 +273,13 @@ export class LiveSessions {
       startedBy: s.started_by,
       startedByName: starter?.displayName ?? starter?.username ?? '',
       startedAt: formatVn(s.started_at)!,
+      startsAtMs: s.starts_at,
       endedAt: formatVn(s.ended_at),
       endReason: s.end_reason,
-      secondsLive: Math.max(0, Math.round(((s.ended_at ?? now) - s.starts_at) / 100) / 10),
+      secondsLive: Math.max(
+        0,
+        Math.round(Math.min((s.ended_at ?? now) - s.starts_at, s.max_seconds * 1000) / 100) / 10,
+      ),
       secondsReceived:
         r?.stream.firstInAt != null ? Math.round(((s.ended_at ?? now) - r.stream.firstInAt) / 100) / 10 : 0,
       bufferMs: s.buffer_ms,
@@ -338,16 +343,26 @@ export class LiveSessions {
           s.broadcast_id,
         );
         b = getBroadcast(db, s.broadcast_id)!;
-      } else b = endLiveBroadcast(db, s.broadcast_id, now - s.starts_at);
+      } else b = endLiveBroadcast(db, s.broadcast_id, Math.min(now - s.starts_at, s.max_seconds * 1000));
       audit(db, by?.id ?? null, 'live.end', s.broadcast_id, {
         session: id,
         reason,
         by: by ? by.username : 'hub',
-        seconds: Math.max(0, Math.round((now - s.starts_at) / 100) / 10),
+        seconds: Math.max(0, Math.round(Math.min(now - s.starts_at, s.max_seconds * 1000) / 100) / 10),
       });
       return b;
     })();
-    log.info({ session: id, reason, by: by?.username ?? 'hub' }, 'live: session ended');
+    log.info(
+      {
+        session: id,
+        reason,
+        by: by?.username ?? 'hub',
+        // the encoder's start-up: from the first chunk in to the first page out
+        firstPageMs:
+          r?.stream.firstInAt != null && r.stream.firstOutAt != null ? r.stream.firstOutAt - r.stream.firstInAt : null,
+      },
+      'live: session ended',
+    );
     if (r) {
       this.deps.clock.clearTimeout(r.graceTimer);
       this.deps.clock.clearTimeout(r.maxTimer);
@@ -413,6 +428,7 @@ export class LiveSessions {
     const r = this.running.get(id)!;
     if (r.source && r.source !== source) r.source.close(4000, 'replaced by a new connection');
     r.source = source;
+    r.stream.prepare();
     this.deps.clock.clearTimeout(r.graceTimer);
     r.graceTimer = null;
     this.deps.clock.clearInterval(r.statusTimer);
@@ -466,9 +482,18 @@ export class LiveSessions {
     const r = id ? this.running.get(id) : undefined;
     if (!r) return 'unknown';
     if (!r.stream.isOpen) return 'ended';
-    // Until the first audio is encoded there is nothing to join: the device asks again (as for a relay).
-    if (r.stream.firstOutAt === null) return 'waiting';
-    return r.stream.attach(deviceId, listenerId, out, socket) ? 'ok' : 'ended';
+    // A device may join before the first audio: it gets the stream's first page the moment it exists
+    // (asking again, as for a relay, would cost up to half a second of the first words).
+    const ok = r.stream.attach(deviceId, listenerId, out, socket);
+    this.deps.log.info(
+      {
+        session: id,
+        deviceId,
+        afterFirstAudioMs: r.stream.firstOutAt === null ? null : this.now - r.stream.firstOutAt,
+      },
+      'live: a device joined the stream',
+    );
+    return ok ? 'ok' : 'ended';
   }
 
   /**

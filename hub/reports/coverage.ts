@@ -148,7 +148,7 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     return [b, +s, d.join('|')];
   });
   // Titles come from the broadcasts owed anything; a receipt for another keeps an empty title.
-  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.relay ? 1 : 0]);
+  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.relay || b.live ? 1 : 0]);
   return {
     area: { path: area.path, name: area.name },
     from: q.from,

@@ -36,7 +36,7 @@ interface Hold {
 /** The stream of one live session: its encoder, fan-out and listeners. */
 export class LiveStream {
   private readonly fanout = new StreamFanout();
-  /** started by the first audio chunk: a session whose browser never sends runs no ffmpeg */
+  /** started when the source connects (or by its first chunk): a session nobody speaks into runs no ffmpeg */
   private encoder: Encoder | null = null;
   private readonly holds = new Map<string, Hold>();
   /** first audio byte from the source and first encoded byte out, hub time */
@@ -88,6 +88,14 @@ export class LiveStream {
 
   get isOpen(): boolean {
     return !this.closing && !this.ended;
+  }
+
+  /**
+   * The source connected: ffmpeg starts now, so its start-up (100–300 ms here) is over before the
+   * first chunk, rather than piling the first chunks up into a burst that every device would buffer.
+   */
+  prepare(): void {
+    if (this.isOpen) this.encoder ??= this.startEncoder();
   }
 
   /** A chunk of the browser's recording (WebM/Opus). */
