@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { liveDecodeArgs } from '../../edge-agent/live-buffer.ts';
 import { relayDecodeArgs } from '../../edge-agent/relay-player.ts';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { liveFfmpegArgs } from '../../hub/streaming/live-args.ts';
@@ -47,12 +48,15 @@ const CHAINS: Array<{ name: string; chain: (sock: string) => string[][] }> = [
   { name: 'click encoder (webm, 100 ms slices) → PCM', chain: (s) => [quickWebmDecode(s)] },
   { name: "+ the hub's live ffmpeg (filters), PCM out", chain: (s) => [hubToPcm(s)] },
   {
-    name: "+ Ogg Opus out → the agent's decoder as it is",
-    chain: (s) => [liveFfmpegArgs({ targetLufs: -16 }), relayDecodeArgs(`s16le:unix:${s}`)],
+    name: "+ Ogg Opus out → the agent's live decoder as it is",
+    chain: (s) => [liveFfmpegArgs({ targetLufs: -16 }), liveDecodeArgs(relayDecodeArgs(`s16le:unix:${s}`))],
   },
   {
     name: "  the same, the agent's decoder told the input is Ogg",
-    chain: (s) => [liveFfmpegArgs({ targetLufs: -16 }), withForcedOgg(relayDecodeArgs(`s16le:unix:${s}`))],
+    chain: (s) => [
+      liveFfmpegArgs({ targetLufs: -16 }),
+      withForcedOgg(liveDecodeArgs(relayDecodeArgs(`s16le:unix:${s}`))),
+    ],
   },
 ];
 
