@@ -63,7 +63,9 @@ export async function startPcmSink(
     let samples = 0;
     // the card's timeline: sample n leaves at anchor + n / rate
     let anchor = 0;
-    let quiet = Number.POSITIVE_INFINITY; // samples since the last loud one
+    // samples since the last loud one: a play that starts mid-burst has no onset there (a cut burst
+    // would pass for a shorter click)
+    let quiet = 0;
     let burst: { at: number; n: number; last: number } | null = null;
     const ms = (n: number) => (n / SINK_RATE) * 1000;
     sock.on('data', (chunk: Buffer) => {
