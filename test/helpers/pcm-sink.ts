@@ -5,6 +5,9 @@
 // fed the same stream starts clocking out its first sample on arrival and plays the rest at its
 // rate, so the first audible sample leaves at arrival + index / rate. What it cannot see: the sound
 // card's own buffer (a fixed few ms per card, the same on every agent with the same hardware).
+// With `onsets`, the sink also follows the whole play as such a card would (for live latency): it
+// stamps every burst onset after a silence in hub time, and counts the card running dry (a chunk
+// arriving later than its samples were due) as a gap, after which the card starts again on arrival.
 import net from 'node:net';
 import { rmSync } from 'node:fs';
 
@@ -23,6 +26,12 @@ export interface SinkPlay {
   bytes: number;
   /** the first second of PCM, to find where in the audio the play started (contentSkewMs) */
   head: Buffer;
+  /** with `onsets`: every burst that began after ≥ ONSET_SILENCE_MS of quiet (hub ms, burst length ms) */
+  onsets: Array<{ at: number; lengthMs: number | null }>;
+  /** with `onsets`: hub ms at which the card plays out the last sample it has had */
+  until: number;
+  /** with `onsets`: the card ran dry at `at` for `ms` (past its GAP_TOLERANCE_MS buffer) */
+  gaps: Array<{ at: number; ms: number }>;
 }
 
 /** Bytes of PCM each play keeps: one second. */
@@ -36,7 +45,18 @@ export interface PcmSink {
   close(): Promise<void>;
 }
 
-export async function startPcmSink(socketPath: string): Promise<PcmSink> {
+/** Quiet this long before a loud sample makes it an onset, ms. */
+export const ONSET_SILENCE_MS = 150;
+/** A burst ends after this much quiet, ms. */
+const BURST_END_MS = 10;
+/** The card's own buffer: a chunk up to this late is absorbed, later is a gap (ALSA's usual period). */
+export const GAP_TOLERANCE_MS = 20;
+
+export async function startPcmSink(
+  socketPath: string,
+  o: { onsets?: boolean /** dBFS for a burst's samples */; onsetDbfs?: number } = {},
+): Promise<PcmSink> {
+  const loud = Math.round(32768 * 10 ** ((o.onsetDbfs ?? -30) / 20));
   rmSync(socketPath, { force: true });
   const plays: SinkPlay[] = [];
   const sockets = new Set<net.Socket>();
@@ -46,22 +66,68 @@ export async function startPcmSink(socketPath: string): Promise<PcmSink> {
     let play: SinkPlay | null = null;
     let odd: Buffer | null = null;
     let samples = 0;
+    // the card's timeline: sample n leaves at anchor + n / rate
+    let anchor = 0;
+    // samples since the last loud one: a play that starts mid-burst has no onset there (a cut burst
+    // would pass for a shorter click)
+    let quiet = 0;
+    let burst: { at: number; n: number; last: number } | null = null;
+    const ms = (n: number) => (n / SINK_RATE) * 1000;
     sock.on('data', (chunk: Buffer) => {
       const at = hubNow();
-      if (!play) plays.push((play = { firstByteAt: at, firstAudibleAt: null, bytes: 0, head: Buffer.alloc(0) }));
+      if (!play) {
+        plays.push(
+          (play = {
+            firstByteAt: at,
+            firstAudibleAt: null,
+            bytes: 0,
+            head: Buffer.alloc(0),
+            until: at,
+            onsets: [],
+            gaps: [],
+          }),
+        );
+        anchor = at;
+      }
       play.bytes += chunk.length;
       if (play.head.length < HEAD_BYTES)
         play.head = Buffer.concat([play.head, chunk.subarray(0, HEAD_BYTES - play.head.length)]);
-      if (play.firstAudibleAt !== null) return;
+      if (play.firstAudibleAt !== null && !o.onsets) return;
       const buf = odd ? Buffer.concat([odd, chunk]) : chunk;
       const whole = buf.length - (buf.length % 2);
       odd = whole < buf.length ? buf.subarray(whole) : null;
+      if (o.onsets) {
+        const due = anchor + ms(samples);
+        if (at > due + GAP_TOLERANCE_MS) {
+          play.gaps.push({ at: due, ms: at - due });
+          anchor += at - due;
+        }
+        play.until = anchor + ms(samples + whole / 2);
+      }
       for (let i = 0; i < whole; i += 2, samples++) {
-        if (Math.abs(buf.readInt16LE(i)) > AUDIBLE) {
-          play.firstAudibleAt = play.firstByteAt + (samples / SINK_RATE) * 1000;
-          return;
+        const v = Math.abs(buf.readInt16LE(i));
+        if (play.firstAudibleAt === null && v > AUDIBLE) {
+          play.firstAudibleAt = play.firstByteAt + ms(samples);
+          if (!o.onsets) return;
+        }
+        if (!o.onsets) continue;
+        if (v > loud) {
+          if (!burst && quiet >= (ONSET_SILENCE_MS / 1000) * SINK_RATE)
+            burst = { at: anchor + ms(samples), n: samples, last: samples };
+          else if (burst) burst.last = samples;
+          quiet = 0;
+        } else {
+          quiet++;
+          if (burst && quiet >= (BURST_END_MS / 1000) * SINK_RATE) {
+            play.onsets.push({ at: burst.at, lengthMs: ms(burst.last + 1 - burst.n) });
+            burst = null;
+          }
         }
       }
+    });
+    sock.on('end', () => {
+      if (burst && play) play.onsets.push({ at: burst.at, lengthMs: null }); // cut off by the end
+      burst = null;
     });
     sock.on('error', () => undefined);
   });
