@@ -21,6 +21,7 @@ export {
   preferredLang,
   PRIORITY_WORDS,
   REJECTION_WORDS,
+  STREAM_KIND_WORDS,
   wordOf,
   YES_NO_WORDS,
   type ReportLang,
