@@ -276,7 +276,8 @@ describe('coverage PDF, read with poppler', () => {
     const header = lines.find((l) => l.includes('Thiết bị · khu vực')) ?? '';
     expect(header).toContain('Lần phát');
     const row = (label: string) => numbers(lines.find((x) => x.trimStart().startsWith(label))!.split(label)[1]!);
-    expect(row('Cụm loa Hạ Đình 01')).toEqual(['1', '94,2', '0,8', '99,1%'] // shares are floored, never overstated);
+    // (shares are floored, never overstated: 94,2 of 95 s is 99,1 %)
+    expect(row('Cụm loa Hạ Đình 01')).toEqual(['1', '94,2', '0,8', '99,1%']);
     expect(row('Cụm loa Hạ Đình 02')).toEqual(['1', '0', '95', '0,0%']);
     const totals = lines.filter((l) => l.trimStart().startsWith('Tổng / Total'));
     expect(numbers(totals.at(-1)!.slice(totals.at(-1)!.indexOf('Total') + 5))).toEqual(['2', '94,2', '95,8', '49,6%']);
