@@ -78,22 +78,6 @@ export const CSV_HEADER_WORDS: Words = {
   relaySecondsLost: { vi: 'Giây tiếp âm/trực tiếp bị mất', en: 'Relay/live seconds lost' },
   streamKind: { vi: 'Loại phát', en: 'Stream' },
 };
-/** What the two relay columns hold: a relay of an upstream, or a live session (the CSV's streamKind). */
-export const STREAM_KIND_WORDS: Words = {
-  relay: { vi: 'Tiếp âm', en: 'Relay' },
-  live: { vi: 'Phát trực tiếp', en: 'Live session' },
-};
-/** The coverage page's sections of relays and of live sessions (web/pages/coverage.tsx). */
-export const STREAM_SECTION_WORDS = {
-  relay: {
-    title: { vi: 'Tiếp âm: số giây đã phát và bị mất', en: 'Relays: seconds aired and lost' },
-    occurrences: { vi: 'lần tiếp âm', en: 'relay occurrence(s)' },
-  },
-  live: {
-    title: { vi: 'Phát trực tiếp: số giây đã phát và bị mất', en: 'Live sessions: seconds aired and lost' },
-    occurrences: { vi: 'lần phát trực tiếp', en: 'live session occurrence(s)' },
-  },
-} as const;
 /** A word of one of the tables above in `lang`, or the code itself when the table lacks it. */
 export const wordOf = (table: Words, code: string | null | undefined, lang: ReportLang): string =>
   code ? (table[code]?.[lang] ?? code) : '';

@@ -10,7 +10,7 @@ import { myAreas } from '../lib/session.ts';
 import { DeviceReason } from '../components/device-reason.tsx';
 import type { AppCtx } from '../app.tsx';
 import type { Counts, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../hub/api-contract/reports.ts';
-import { STREAM_KIND_WORDS, STREAM_SECTION_WORDS } from '../../hub/text/reports.ts';
+import { STREAM_KIND_WORDS, STREAM_SECTION_WORDS } from '../../hub/text/streams.ts';
 
 /** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
 const REJECTION: Record<string, [string, string]> = {
