@@ -9,8 +9,7 @@ import { Priority } from '../../protocol/schemas.ts';
 export const LIVE_BUFFER_MS = { default: 400, min: 0, max: 5000 } as const;
 /** How long a session may last: it ends by itself then ('max-length'). */
 export const LIVE_MAX_SECONDS = 30 * 60;
-/** With no audio socket this long, the hub ends the session ('source-lost'): a phone may reconnect meanwhile. */
-export const LIVE_SOURCE_GRACE_MS = 10_000;
+export { LIVE_SOURCE_GRACE_MS } from './live-limits.ts';
 /** Ended sessions stay in GET /api/v1/live this long. */
 export const LIVE_RECENT_MS = 10 * 60_000;
 
@@ -79,6 +78,12 @@ export const LiveSession = z.object({
   /** added: the name of who started it, and the audio seconds the hub has received */
   startedByName: z.string().optional(),
   secondsReceived: z.number().optional(),
+  /** added: who ended it (pressed "Kết thúc"); null while it runs and when the hub ended it */
+  endedBy: z
+    .object({ id: z.number().int(), name: z.string() })
+    .nullable()
+    .optional()
+    .describe('who ended the session; null while it runs or when the hub ended it (endReason says why)'),
 });
 export type LiveSession = z.infer<typeof LiveSession>;
 export const LiveSessionList = z.object({ sessions: z.array(LiveSession) });

@@ -19,6 +19,23 @@ const Counts = z.object({
 } as Record<'scheduled' | 'secondsPlayed' | Result, z.ZodNumber>);
 export type Counts = z.infer<typeof Counts>;
 
+/** Relays, or live sessions: seconds aired and lost, in all and per device. */
+const StreamSummary = z.object({
+  occurrences: z.number().int(),
+  secondsAired: z.number(),
+  secondsLost: z.number(),
+  byDevice: z.array(
+    z.object({
+      deviceId: z.string(),
+      deviceName: z.string(),
+      areaPath: z.string(),
+      occurrences: z.number().int(),
+      secondsAired: z.number(),
+      secondsLost: z.number(),
+    }),
+  ),
+});
+
 export const CoverageSummary = z.object({
   area: z.object({ path: z.string(), name: z.string() }),
   from: z.string().nullable(),
@@ -30,23 +47,10 @@ export const CoverageSummary = z.object({
   byDevice: z.array(Counts.extend({ deviceId: z.string(), deviceName: z.string(), areaPath: z.string() })),
   rejectedCount: z.number().int().describe('signed receipts from the area devices that were not counted'),
   rejectedByReason: z.record(RejectionReason, z.number().int()),
-  relay: z
-    .object({
-      occurrences: z.number().int(),
-      secondsAired: z.number(),
-      secondsLost: z.number(),
-      byDevice: z.array(
-        z.object({
-          deviceId: z.string(),
-          deviceName: z.string(),
-          areaPath: z.string(),
-          occurrences: z.number().int(),
-          secondsAired: z.number(),
-          secondsLost: z.number(),
-        }),
-      ),
-    })
-    .describe('relays (tiếp âm): seconds aired and lost per device, from admitted receipts'),
+  relay: StreamSummary.describe('relays (tiếp âm): seconds aired and lost per device, from admitted receipts'),
+  live: StreamSummary.optional().describe(
+    'added: live sessions (phát trực tiếp), apart from the relays: seconds aired and lost per device, from admitted receipts',
+  ),
 });
 export type CoverageSummary = z.infer<typeof CoverageSummary>;
 
@@ -70,9 +74,16 @@ export const CoverageRow = z.object({
   reasonText: ReasonText,
   evidence: z.unknown(),
   relay: z
-    .object({ secondsAired: z.number(), secondsLost: z.number() })
+    .object({
+      secondsAired: z.number(),
+      secondsLost: z.number(),
+      kind: z
+        .enum(['relay', 'live'])
+        .optional()
+        .describe("added: 'relay' (tiếp âm) or 'live' (phát trực tiếp, a live session)"),
+    })
     .optional()
-    .describe('a relay occurrence: seconds of the upstream aired and lost'),
+    .describe('a relay occurrence or a live session: seconds of the stream aired and lost'),
 });
 export type CoverageRow = z.infer<typeof CoverageRow>;
 

@@ -294,4 +294,9 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX IF NOT EXISTS live_sessions_running ON live_sessions(ended_at);
   `,
+  // 17 (live, issue 11.6): a live session records who ended it (a user id; NULL when the hub ended
+  // it: the source was lost, it reached its maximum length, or an emergency pre-empted it).
+  `
+  ALTER TABLE live_sessions ADD COLUMN ended_by INTEGER;
+  `,
 ];

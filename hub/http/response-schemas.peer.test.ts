@@ -15,6 +15,7 @@ import { formatVn } from '../time.ts';
 import { createApp } from './app.ts';
 import { DecisionResult, DraftCheck } from '../api-contract/schedule.ts';
 import { MediaDeleted, MediaItem } from '../api-contract/media.ts';
+import { LiveSession } from '../api-contract/live.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 
 const DAY = 86_400_000;
@@ -176,6 +177,33 @@ describe('response schemas', () => {
     expect((await t.admin.get('/api/v1/areas/boundaries')).features.length).toBe(1);
     expect((await t.admin.get('/api/v1/quiet-hours')).length).toBe(1);
     expect((await t.admin.get('/api/v1/audit')).length).toBeGreaterThan(5);
+  });
+
+  it('the coverage report tells the live session apart from relays; an ended session says who ended it', async () => {
+    const live = await t.admin.get(`/api/v1/live/${liveId}`);
+    const coverage = `area=${HA_DINH}&to=${vnDay(3)}T00:00`;
+    const summary = await t.admin.get(`/api/v1/reports/coverage?${coverage}`);
+    expect(summary.live.occurrences).toBeGreaterThan(0);
+    expect(summary.relay.occurrences).toBe(0);
+    const { rows } = await t.admin.get(`/api/v1/reports/coverage/rows?${coverage}&limit=2000`);
+    const ofLive = rows.filter((r: { broadcastId: string }) => r.broadcastId === live.broadcastId);
+    expect(ofLive.length).toBeGreaterThan(0);
+    expect(ofLive.every((r: { relay?: { kind: string } }) => r.relay?.kind === 'live')).toBe(true);
+    // Another session, ended at once by the district office: the answer names who ended it. (The
+    // first is ended first, if the hub has not already: two emergencies never share an area.)
+    await w.district.post(`/api/v1/live/${liveId}/end`, {});
+    const other = await w.district.post('/api/v1/live', {
+      title: 'Báo cháy 2',
+      areaIds: [HA_DINH],
+      priority: 'emergency',
+    });
+    const ended = await w.district.post(`/api/v1/live/${other.id}/end`, {});
+    expect(LiveSession.parse(ended)).toEqual(ended);
+    const me = await w.district.get('/api/v1/me');
+    expect(ended).toMatchObject({
+      endReason: 'ended-by-user',
+      endedBy: { id: me.id, name: me.displayName || me.username },
+    });
   });
 
   it('a draft check answers as DraftCheck', async () => {

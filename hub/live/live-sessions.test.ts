@@ -84,7 +84,13 @@ describe('going live', () => {
     });
 
     const s = LiveSession.parse((await call(w.leader, 'GET', `/api/v1/live/${started.id}`)).body);
-    expect(s).toMatchObject({ state: 'starting', endReason: null, areaIds: [HA_DINH], startedBy: leaderId });
+    expect(s).toMatchObject({
+      state: 'starting',
+      endReason: null,
+      endedBy: null,
+      areaIds: [HA_DINH],
+      startedBy: leaderId,
+    });
     expect(s.listeners).toEqual([
       { deviceId: 'loa-hd', name: 'loa-hd', areaId: HA_DINH, state: 'waiting', since: null, bytes: 0 },
     ]);
@@ -101,7 +107,10 @@ describe('going live', () => {
     // Only whoever went live, or the district office, ends it.
     expect((await end(w.official, started.id)).status).toBe(403);
     const ended = LiveSession.parse((await end(w.district, other.body.id)).body);
+    const district = (await call(w.district, 'GET', '/api/v1/me')).body;
     expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
+    // Who pressed "Kết thúc" is kept: the district office here, not the leader who went live.
+    expect(ended.endedBy).toEqual({ id: district.id, name: district.displayName || district.username });
     expect((await end(w.leader, started.id)).body).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
     expect(auditOf('live.end').map((a) => JSON.parse(a.detail))).toEqual([
       expect.objectContaining({ session: other.body.id, reason: 'ended-by-user', by: 'quan' }),
@@ -136,6 +145,7 @@ describe('going live', () => {
     expect((await call(w.leader, 'GET', `/api/v1/live/${normal.body.id}`)).body).toMatchObject({
       state: 'ended',
       endReason: 'pre-empted',
+      endedBy: null, // the hub ended it, for the emergency
     });
     // An emergency on air is not pre-empted by another one.
     const second = await goLive(w.district, { areaIds: [HA_DINH], priority: 'emergency' });

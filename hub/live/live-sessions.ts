@@ -72,6 +72,7 @@ interface SessionRecord {
   starts_at: number;
   ended_at: number | null;
   end_reason: LiveEndReason | null;
+  ended_by: number | null;
   buffer_ms: number;
   max_seconds: number;
 }
@@ -262,6 +263,7 @@ export class LiveSessions {
     const state =
       s.ended_at !== null ? 'ended' : r?.stream.firstOutAt != null && now >= s.starts_at ? 'live' : 'starting';
     const starter = getUser(db, s.started_by);
+    const ender = s.ended_by === null ? null : getUser(db, s.ended_by);
     return {
       id: s.id,
       broadcastId: s.broadcast_id,
@@ -276,6 +278,7 @@ export class LiveSessions {
       startsAtMs: s.starts_at,
       endedAt: formatVn(s.ended_at),
       endReason: s.end_reason,
+      endedBy: s.ended_by === null ? null : { id: s.ended_by, name: ender?.displayName || ender?.username || '' },
       secondsLive: Math.max(
         0,
         Math.round(Math.min((s.ended_at ?? now) - s.starts_at, s.max_seconds * 1000) / 100) / 10,
@@ -333,7 +336,12 @@ export class LiveSessions {
     const now = this.now;
     const r = this.running.get(id);
     const b = db.transaction(() => {
-      db.prepare('UPDATE live_sessions SET ended_at = ?, end_reason = ? WHERE id = ?').run(now, reason, id);
+      db.prepare('UPDATE live_sessions SET ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ?').run(
+        now,
+        reason,
+        by?.id ?? null,
+        id,
+      );
       let b: Broadcast;
       if (now <= s.starts_at) {
         // Ended before it began on the speakers: nothing was owed.

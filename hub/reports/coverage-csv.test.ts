@@ -72,10 +72,10 @@ describe('coverage CSV', () => {
   it('speaks Vietnamese by default: headers, results, priorities, reasons, dd/mm/yyyy and a decimal comma', () => {
     const [head, played, missed, pending, claim] = table(coverageCsv(report));
     expect(head).toBe(
-      'Khu vực,Mã khu vực,Mã thiết bị,Thiết bị,Bản tin,Mức độ,Giờ kế hoạch,Bắt đầu thực tế,Kết thúc thực tế,Số giây đã phát,Kết quả,Thiết bị đã xác nhận,Lý do,Mã lần phát,Mã lịch phát,Kết quả thiết bị báo,Số giây thiết bị báo,Lý do không tính,Chi tiết kỹ thuật,Nhận lúc,Giây tiếp âm đã phát,Giây tiếp âm bị mất',
+      'Khu vực,Mã khu vực,Mã thiết bị,Thiết bị,Bản tin,Mức độ,Giờ kế hoạch,Bắt đầu thực tế,Kết thúc thực tế,Số giây đã phát,Kết quả,Thiết bị đã xác nhận,Lý do,Mã lần phát,Mã lịch phát,Kết quả thiết bị báo,Số giây thiết bị báo,Lý do không tính,Chi tiết kỹ thuật,Nhận lúc,Giây tiếp âm/trực tiếp đã phát,Giây tiếp âm/trực tiếp bị mất,Loại phát',
     );
     expect(played).toBe(
-      'Phường Hạ Đình,hn/tx/hd,loa-1,Cụm loa 01,Bản tin sáng,Thông thường,30/11/2026 06:00:00,30/11/2026 06:00:01,30/11/2026 06:00:35,"33,6",Đã phát,có,,b1@1,b1,,,,,,,',
+      'Phường Hạ Đình,hn/tx/hd,loa-1,Cụm loa 01,Bản tin sáng,Thông thường,30/11/2026 06:00:00,30/11/2026 06:00:01,30/11/2026 06:00:35,"33,6",Đã phát,có,,b1@1,b1,,,,,,,,',
     );
     expect(missed).toContain(',Khẩn cấp,');
     expect(missed).toContain(
@@ -120,20 +120,21 @@ describe('coverage CSV', () => {
       result: 'partial',
       confirmed: true,
       secondsPlayed: 540.25,
-      relay: { secondsAired: 540.25, secondsLost: 59.75 },
+      relay: { secondsAired: 540.25, secondsLost: 59.75, kind: 'relay' },
     });
     const withRelay = { ...report, rows: [relay as unknown as CoverageRow, ...report.rows] };
     const [vi, viPlayed] = table(coverageCsv(withRelay)).slice(1);
-    expect(vi!.endsWith(',"540,3","59,8"')).toBe(true);
-    expect(viPlayed!.endsWith(',,')).toBe(true); // a file bulletin: no relay seconds
+    expect(vi!.endsWith(',"540,3","59,8",Tiếp âm')).toBe(true);
+    expect(viPlayed!.endsWith(',,,')).toBe(true); // a file bulletin: no relay seconds, no kind
     const [head, en] = table(coverageCsv(withRelay, 'en'));
-    expect(head!.endsWith(',Received,Relay seconds aired,Relay seconds lost')).toBe(true);
-    expect(en!.endsWith(',540.3,59.8')).toBe(true);
+    expect(head!.endsWith(',Received,Relay/live seconds aired,Relay/live seconds lost,Stream')).toBe(true);
+    expect(en!.endsWith(',540.3,59.8,Relay')).toBe(true);
     const [codesHead, codes, , , , claim] = table(coverageCsv(withRelay, 'codes'));
     const cols = codesHead!.split(',');
     const cells = codes!.split(',');
     expect(cells[cols.indexOf('relaySecondsAired')]).toBe('540.25');
     expect(cells[cols.indexOf('relaySecondsLost')]).toBe('59.75');
-    expect(claim!.endsWith(',,')).toBe(true);
+    expect(cells[cols.indexOf('streamKind')]).toBe('relay');
+    expect(claim!.endsWith(',,,')).toBe(true);
   });
 });

@@ -117,6 +117,18 @@ beforeAll(async () => {
     byDevice,
   };
   await make('relays', week, '2026-10');
+  // The same week with a live session of 95 s instead: one loudspeaker aired 94,2 s, one none.
+  const liveWeek = fixtureReport({ from: '2026-10-01T00:00', to: '2026-10-08T00:00', wards: 2, devicesPerWard: 1 });
+  liveWeek.live = {
+    occurrences: 2,
+    secondsAired: 94.2,
+    secondsLost: 95.8,
+    byDevice: [
+      { ...relayDevice('Cụm loa Hạ Đình 01', 0), occurrences: 1, secondsAired: 94.2, secondsLost: 0.8 },
+      { ...relayDevice('Cụm loa Hạ Đình 02', 0), occurrences: 1, secondsAired: 0, secondsLost: 95 },
+    ],
+  };
+  await make('live', liveWeek, '2026-10');
   await make(
     'year',
     fixtureReport({ from: '2026-01-01T00:00', to: '2027-01-01T00:00', wards: 8, devicesPerWard: 3 }),
@@ -253,6 +265,22 @@ describe('coverage PDF, read with poppler', () => {
       '93,0%',
     ]);
     expect(text('month')).not.toContain('Tiếp âm');
+    expect(all).not.toContain('Phát trực tiếp'); // relays are not live sessions
+  });
+
+  it("gives the live sessions' seconds aired and lost per device in a table of their own, not under relays", () => {
+    const all = text('live');
+    expect(all).toContain('Phát trực tiếp / Live sessions: seconds aired and lost per device');
+    expect(all).not.toContain('Tiếp âm');
+    const lines = all.split('\n');
+    const header = lines.find((l) => l.includes('Thiết bị · khu vực')) ?? '';
+    expect(header).toContain('Lần phát');
+    const row = (label: string) => numbers(lines.find((x) => x.trimStart().startsWith(label))!.split(label)[1]!);
+    // (shares are floored, never overstated: 94,2 of 95 s is 99,1 %)
+    expect(row('Cụm loa Hạ Đình 01')).toEqual(['1', '94,2', '0,8', '99,1%']);
+    expect(row('Cụm loa Hạ Đình 02')).toEqual(['1', '0', '95', '0,0%']);
+    const totals = lines.filter((l) => l.trimStart().startsWith('Tổng / Total'));
+    expect(numbers(totals.at(-1)!.slice(totals.at(-1)!.indexOf('Total') + 5))).toEqual(['2', '94,2', '95,8', '49,5%']);
   });
 
   it('lists the rejected claims apart, with what the device claimed and why the hub refused it', () => {

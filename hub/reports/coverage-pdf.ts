@@ -4,7 +4,7 @@
 //
 // Layout (A4, checked by rendering the pages with poppler, see coverage-pdf.peer.test.ts): the header,
 // the totals, a bar per ward, a table per ward whose counts add up to the plan (with a total row),
-// the relays' seconds aired and lost per device (when the period has relays), the reasons things did not play counted over the whole period, then the occurrences that did not
+// the relays' seconds aired and lost per device (when the period has relays), the live sessions' likewise, the reasons things did not play counted over the whole period, then the occurrences that did not
 // play in full, one row each, then the rejected claims (signed receipts not counted). Tables repeat their header on every page; numbers are right-aligned;
 // every page carries the area, the period and "Trang n/N". Times are Vietnam time (UTC+7).
 import { createRequire } from 'node:module';
@@ -356,12 +356,17 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     table(cols, [...areas.map((a) => line(a.areaName, a)), line('Tổng / Total', t)], { size: 8.5, totalRow: true });
   }
 
-  // Relays (tiếp âm): seconds of the upstream aired and lost on each device, from admitted receipts
-  // (a due relay never confirmed lost its length). Only when the period has relays.
-  const relay = report.relay;
-  if (relay.occurrences > 0) {
-    heading('Tiếp âm', 'Relays: seconds aired and lost per device');
-    const relayLine = (name: string, r: { occurrences: number; secondsAired: number; secondsLost: number }) => [
+  // Relays (tiếp âm), then live sessions (phát trực tiếp), each in a table of its own: seconds of the
+  // stream aired and lost on each device, from admitted receipts (a due one never confirmed lost its
+  // length). Each only when the period has some.
+  const streamTable = (
+    stream: Report['relay'] | undefined,
+    title: { vi: string; en: string },
+    count: { vi: string; en: string },
+  ) => {
+    if (!stream || stream.occurrences <= 0) return;
+    heading(title.vi, title.en);
+    const streamLine = (name: string, r: { occurrences: number; secondsAired: number; secondsLost: number }) => [
       name,
       n(r.occurrences),
       secs.format(r.secondsAired),
@@ -371,22 +376,32 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
     table(
       [
         { vi: 'Thiết bị · khu vực', en: 'Device · area', w: width - 60 - 3 * 76 },
-        { vi: 'Lần tiếp âm', en: 'Relays', w: 60, right: true },
+        { ...count, w: 60, right: true },
         { vi: 'Giây đã phát', en: 'Seconds aired', w: 76, right: true },
         { vi: 'Giây bị mất', en: 'Seconds lost', w: 76, right: true },
         { vi: 'Tỉ lệ đã phát', en: 'Aired', w: 76, right: true },
       ],
       [
-        ...relay.byDevice.slice(0, PDF_MAX_ROWS).map((d) => relayLine(`${d.deviceName}\n${d.areaPath}`, d)),
-        relayLine('Tổng / Total', relay),
+        ...stream.byDevice.slice(0, PDF_MAX_ROWS).map((d) => streamLine(`${d.deviceName}\n${d.areaPath}`, d)),
+        streamLine('Tổng / Total', stream),
       ],
       { size: 8, totalRow: true },
     );
-    if (relay.byDevice.length > PDF_MAX_ROWS)
+    if (stream.byDevice.length > PDF_MAX_ROWS)
       note(
         `Chỉ in ${n(PDF_MAX_ROWS)} thiết bị đầu; tổng tính trên mọi thiết bị, từng lần có trong bản CSV. / Only the first ${n(PDF_MAX_ROWS)} devices are printed; the total counts them all, each occurrence is in the CSV export.`,
       );
-  }
+  };
+  streamTable(
+    report.relay,
+    { vi: 'Tiếp âm', en: 'Relays: seconds aired and lost per device' },
+    { vi: 'Lần tiếp âm', en: 'Relays' },
+  );
+  streamTable(
+    report.live,
+    { vi: 'Phát trực tiếp', en: 'Live sessions: seconds aired and lost per device' },
+    { vi: 'Lần phát', en: 'Sessions' },
+  );
 
   // Why things did not play, over the whole period.
   const problemCount = t.scheduled - t.played - t.pending;

@@ -134,7 +134,7 @@ describe('relays in the coverage report', () => {
     expect(rows).toHaveLength(9);
   });
 
-  it("gives a relay's seconds aired and lost in the CSV's last two columns, from admitted receipts only", async () => {
+  it("gives a relay's seconds aired and lost and its kind in the CSV's last three columns, from admitted receipts only", async () => {
     let text = '';
     const sink = {
       write(c: string) {
@@ -158,11 +158,13 @@ describe('relays in the coverage report', () => {
       )!;
     const partial = line(0, 'loa-2', 'partial');
     expect([cell(partial, 'relaySecondsAired'), cell(partial, 'relaySecondsLost')]).toEqual(['1200.5', '599.5']);
+    expect(cell(partial, 'streamKind')).toBe('relay');
     // loa-3's claim of the first relay was rejected: its row lost the whole length, the claim's line counts nothing
     const missed = line(0, 'loa-3', 'missed');
     expect([cell(missed, 'relaySecondsAired'), cell(missed, 'relaySecondsLost')]).toEqual(['0', '1800']);
     const rejected = line(0, 'loa-3', 'rejected');
     expect([cell(rejected, 'relaySecondsAired'), cell(rejected, 'relaySecondsLost')]).toEqual(['', '']);
-    expect(cols.slice(-2)).toEqual(['relaySecondsAired', 'relaySecondsLost']);
+    expect(cell(rejected, 'streamKind')).toBe('');
+    expect(cols.slice(-3)).toEqual(['relaySecondsAired', 'relaySecondsLost', 'streamKind']);
   });
 });

@@ -239,15 +239,15 @@ describe('CSV', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).split('\r\n');
     const oldLines = old.slice(1).split('\r\n');
-    // (The header's wording may change; its columns and every data line may not, but for the two
-    // relay columns appended since, empty here: this database holds no relay.)
-    expect(lines[0].split(',')).toHaveLength(oldLines[0].split(',').length + 2);
-    expect(lines[0].endsWith(',relaySecondsAired,relaySecondsLost')).toBe(true);
+    // (The header's wording may change; its columns and every data line may not, but for the three
+    // relay columns appended since, empty here: this database holds no relay nor live session.)
+    expect(lines[0].split(',')).toHaveLength(oldLines[0].split(',').length + 3);
+    expect(lines[0].endsWith(',relaySecondsAired,relaySecondsLost,streamKind')).toBe(true);
     expect(lines.length).toBe(oldLines.length);
     expect(lines.slice(1).sort()).toEqual(
       oldLines
         .slice(1)
-        .map((l) => (l ? `${l},,` : l))
+        .map((l) => (l ? `${l},,,` : l))
         .sort(),
     );
     expect(sink.refused()).toBeGreaterThan(0); // it did have to wait

@@ -22,6 +22,7 @@ import {
   PRIORITY_WORDS,
   REJECTION_WORDS,
   RESULT_WORDS,
+  STREAM_KIND_WORDS,
   wordOf,
   YES_NO_WORDS,
   type ReportLang,
@@ -70,16 +71,21 @@ export interface CoverageRow {
   reasonText: { vi: string; en: string } | null;
   evidence: unknown;
   /**
-   * Set for a relay occurrence (tiếp âm): seconds of the upstream aired and lost, from the admitted
-   * receipt's evidence.relay; with no receipt, nothing aired and (once due) the planned length lost.
+   * Set for a relay occurrence (tiếp âm) or a live session (phát trực tiếp), told apart by its kind:
+   * seconds of the stream aired and lost, from the admitted receipt's evidence.relay; with no
+   * receipt, nothing aired and (once due) the planned length lost.
    */
   relay?: RelayFigures;
 }
 
-/** Seconds of a relay aired and lost (docs/relay.md: evidence.relay). */
+/** A stream the hub carries: a relay of an upstream (tiếp âm) or a live session (phát trực tiếp). */
+export type StreamKind = 'relay' | 'live';
+
+/** Seconds of a relay or a live session aired and lost (docs/relay.md: evidence.relay). */
 export interface RelayFigures {
   secondsAired: number;
   secondsLost: number;
+  kind: StreamKind;
 }
 
 /** A validly signed receipt the hub refused to count, as the district office reads it. */
@@ -133,7 +139,8 @@ export interface CoverageScope {
     occ: Array<[string, string, number]>;
     tgt: Array<[string, string, number, number | null, 0 | 1]>;
     exc: Array<[string, number, string]>;
-    relay: Set<string>;
+    /** the broadcasts carried as a stream: relays and live sessions */
+    relay: Map<string, StreamKind>;
   };
 }
 
@@ -167,7 +174,8 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     return [b, +s, d.join('|')];
   });
   // Titles come from the broadcasts owed anything; a receipt for another keeps an empty title.
-  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.relay || b.live ? 1 : 0]);
+  // The last column: 1 for a relay, 2 for a live session (both counted by seconds aired), else 0.
+  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.live ? 2 : b.relay ? 1 : 0]);
   return {
     area: { path: area.path, name: area.name },
     from: q.from,
@@ -175,7 +183,14 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
     now,
     params: { scope: area.path, from: q.from, to: q.to, now, grace: q.graceMs, lo: q.from, hi: q.to },
     plan: { occ: JSON.stringify(occ), tgt: JSON.stringify(tgt), exc: JSON.stringify(exc), bc: JSON.stringify(bc) },
-    planRows: { occ, tgt, exc, relay: new Set(relevant.filter((b) => b.relay || b.live).map((b) => b.id)) },
+    planRows: {
+      occ,
+      tgt,
+      exc,
+      relay: new Map(
+        relevant.filter((b) => b.relay || b.live).map((b): [string, StreamKind] => [b.id, b.live ? 'live' : 'relay']),
+      ),
+    },
   };
 }
 
@@ -185,25 +200,27 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // One row per (device, occurrence): the plan's product joined with the admitted receipts, then the
 // admitted receipts from the area's devices for occurrences no longer planned (the plan changed),
 // which are still evidence. The plan sits in three temporary tables with indexes (withPlan).
-// A relay's row also gives the seconds aired and lost (relay_aired, relay_lost; NULL for others):
+// A relay's or a live session's row also gives the seconds aired and lost (relay_aired, relay_lost;
+// NULL for others) and is_live tells the two apart (the plan's cov_bc.relay = 2, or for a receipt no
+// longer planned its evidence.relay.live):
 // the receipt's evidence.relay, or nothing aired and, once due, the rest of the planned length lost.
 // Only a planned relay's receipt is parsed for it (admission refuses relay evidence on anything else),
 // so the counts of a month of file bulletins read no JSON.
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
-    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, t.not_capable
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, COALESCE(b.relay, 0) = 2 AS is_live, t.not_capable
       FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id LEFT JOIN temp.cov_bc b ON b.id = o.broadcast_id
      WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
        AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),
   cov_base AS (
     SELECT p.start_at, p.device_id, p.occurrence_id, p.broadcast_id, r.receipt_id,
            CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN @now < p.start_at + p.duration_ms + @grace THEN 'pending' ELSE 'missed' END AS result,
-           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.duration_ms, CASE WHEN p.is_relay THEN r.evidence -> '$.relay' END AS relay_ev${lean ? '' : ", r.reason, CASE WHEN r.receipt_id IS NULL AND p.not_capable THEN 'device-not-capable' ELSE r.reason_code END AS reason_code, r.actual_start, r.actual_end, r.evidence"}
+           COALESCE(r.seconds_played, 0) AS seconds_played, p.is_relay, p.is_live, p.duration_ms, CASE WHEN p.is_relay THEN r.evidence -> '$.relay' END AS relay_ev${lean ? '' : ", r.reason, CASE WHEN r.receipt_id IS NULL AND p.not_capable THEN 'device-not-capable' ELSE r.reason_code END AS reason_code, r.actual_start, r.actual_end, r.evidence"}
       FROM planned p LEFT JOIN receipts r
         ON r.occurrence_id = p.occurrence_id AND r.device_id = p.device_id AND r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to
     UNION ALL
     SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played,
-           r.evidence -> '$.relay' IS NOT NULL, NULL, r.evidence -> '$.relay'${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
+           r.evidence -> '$.relay' IS NOT NULL, COALESCE(r.evidence ->> '$.relay.live', 0), NULL, r.evidence -> '$.relay'${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
       FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
      WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
        AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id)),
@@ -272,13 +289,11 @@ function add(into: Counts, c: Counts): void {
   for (const r of RESULTS) into[r] += c[r];
 }
 
-/** A device's planned device-occurrences in the period: all, those due (past their end and the grace), and its relays' part. */
+/** A device's planned device-occurrences in the period: all, those due (past their end and the grace), and its relays' and live sessions' part. */
 interface Slots {
   n: number;
   due: number;
-  relayN: number;
-  /** planned seconds of its due relays */
-  relayDueSeconds: number;
+  stream: Record<StreamKind, { n: number /** planned seconds of the due ones */; dueSeconds: number }>;
 }
 
 /**
@@ -304,7 +319,9 @@ function planSlots(s: CoverageScope): Map<string, Slots> {
     return a;
   };
   const slots = new Map<string, Slots>();
-  const of = (d: string) => slots.get(d) ?? slots.set(d, { n: 0, due: 0, relayN: 0, relayDueSeconds: 0 }).get(d)!;
+  const of = (d: string) =>
+    slots.get(d) ??
+    slots.set(d, { n: 0, due: 0, stream: { relay: { n: 0, dueSeconds: 0 }, live: { n: 0, dueSeconds: 0 } } }).get(d)!;
   const target = new Map<string, { durationMs: number; retiredAt: number | null }>();
   for (const [b, d, durationMs, retiredAt] of s.planRows.tgt) {
     target.set(`${b}\n${d}`, { durationMs, retiredAt });
@@ -314,9 +331,10 @@ function planSlots(s: CoverageScope): Map<string, Slots> {
     const c = of(d);
     c.n += owed;
     c.due += due;
-    if (s.planRows.relay.has(b)) {
-      c.relayN += owed;
-      c.relayDueSeconds += (due * durationMs) / 1000;
+    const kind = s.planRows.relay.get(b);
+    if (kind) {
+      c.stream[kind].n += owed;
+      c.stream[kind].dueSeconds += (due * durationMs) / 1000;
     }
   }
   for (const [b, at, d] of s.planRows.exc) {
@@ -327,9 +345,10 @@ function planSlots(s: CoverageScope): Map<string, Slots> {
     const due = now >= at + t.durationMs + grace;
     c.n--;
     if (due) c.due--;
-    if (s.planRows.relay.has(b)) {
-      c.relayN--;
-      if (due) c.relayDueSeconds -= t.durationMs / 1000;
+    const kind = s.planRows.relay.get(b);
+    if (kind) {
+      c.stream[kind].n--;
+      if (due) c.stream[kind].dueSeconds -= t.durationMs / 1000;
     }
   }
   return slots;
@@ -340,7 +359,8 @@ function planSlots(s: CoverageScope): Map<string, Slots> {
 // planned, due or not; grouped by device and result. A planned one fills its slot; an unplanned one
 // is a row of its own. (LIMIT -1 keeps SQLite from flattening rc and rx into the GROUP BY, which
 // would compute \`planned\` again in every place it is used.) The relay columns follow coverageRowsSql: a planned relay's receipt, or any
-// receipt with evidence.relay when unplanned (only those read JSON).
+// receipt with evidence.relay when unplanned (only those read JSON); \`live\` sets a live session's
+// apart (cov_bc.relay = 2 when planned, evidence.relay.live when not).
 const RECEIPT_COUNTS_SQL = `
   WITH rc AS (
     SELECT r.device_id, r.result, r.seconds_played, r.evidence, o.start_at, t.duration_ms, COALESCE(b.relay, 0) AS relay,
@@ -354,19 +374,20 @@ const RECEIPT_COUNTS_SQL = `
        AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi
      LIMIT -1),
   rx AS (
-    SELECT device_id, result, seconds_played, planned, planned AND relay AS planned_relay, duration_ms,
+    SELECT device_id, result, seconds_played, planned, planned AND relay AS planned_relay, planned AND relay = 2 AS planned_live, duration_ms,
            planned AND @now >= start_at + duration_ms + @grace AS due,
            CASE WHEN NOT planned OR relay THEN evidence -> '$.relay' END AS relay_ev
       FROM rc LIMIT -1),
   ry AS (
-    SELECT *, CASE WHEN relay_ev IS NOT NULL THEN relay_ev ->> 'secondsAired' WHEN planned_relay THEN 0 END AS relay_aired,
+    SELECT *, CASE WHEN planned THEN planned_live ELSE COALESCE(relay_ev ->> 'live', 0) END AS live,
+           CASE WHEN relay_ev IS NOT NULL THEN relay_ev ->> 'secondsAired' WHEN planned_relay THEN 0 END AS relay_aired,
            CASE WHEN relay_ev IS NOT NULL THEN relay_ev ->> 'secondsLost'
                 WHEN planned_relay THEN MAX(0, duration_ms / 1000.0 - seconds_played) END AS relay_lost
       FROM rx)
-  SELECT device_id AS deviceId, planned, due, result, COUNT(*) AS n, TOTAL(seconds_played) AS seconds,
+  SELECT device_id AS deviceId, planned, due, result, live, COUNT(*) AS n, TOTAL(seconds_played) AS seconds,
          SUM(planned_relay) AS plannedRelays, COUNT(relay_aired) AS relays, TOTAL(relay_aired) AS relayAired, TOTAL(relay_lost) AS relayLost,
          TOTAL(CASE WHEN planned_relay AND due THEN duration_ms / 1000.0 END) AS relayDueSeconds
-    FROM ry GROUP BY device_id, planned, due, result`;
+    FROM ry GROUP BY device_id, planned, due, result, live`;
 
 /**
  * The totals, per area and per device, with the rejected claims counted by reason; the detail rows
@@ -409,6 +430,8 @@ function* summarySteps(db: Db, s: CoverageScope) {
     planned: number;
     due: number;
     result: string;
+    /** 1: the relay columns are a live session's */
+    live: number;
     n: number;
     seconds: number;
     plannedRelays: number;
@@ -440,66 +463,76 @@ function* summarySteps(db: Db, s: CoverageScope) {
     size = Math.max(10, Math.min(2 * size, 2000, Math.round((slice.length * SUMMARY_SLICE_MS) / Math.max(ms, 1))));
     yield;
   }
-  type DeviceCounts = Counts & RelayCounts;
+  type DeviceCounts = Counts & { stream: Record<StreamKind, StreamCounts> };
   const counted = new Map<string, DeviceCounts>();
   const countsOf = (d: string) =>
     counted.get(d) ??
     counted
-      .set(d, { ...emptyCounts(), relayOccurrences: slots.get(d)?.relayN ?? 0, relayAired: 0, relayLost: 0 })
+      .set(d, {
+        ...emptyCounts(),
+        stream: {
+          relay: { occurrences: slots.get(d)?.stream.relay.n ?? 0, aired: 0, lost: 0 },
+          live: { occurrences: slots.get(d)?.stream.live.n ?? 0, aired: 0, lost: 0 },
+        },
+      })
       .get(d)!;
   for (const [d, c] of slots) {
     const x = countsOf(d);
     x.scheduled += c.n;
     x.missed += c.due;
     x.pending += c.n - c.due;
-    x.relayLost += c.relayDueSeconds;
+    x.stream.relay.lost += c.stream.relay.dueSeconds;
+    x.stream.live.lost += c.stream.live.dueSeconds;
   }
   for (const g of groups) {
     const x = countsOf(g.deviceId);
+    const st = x.stream[g.live ? 'live' : 'relay'];
     if (g.planned) {
       // It fills a planned slot, which is then neither missed nor pending.
       if (g.due) x.missed -= g.n;
       else x.pending -= g.n;
-      x.relayOccurrences -= g.plannedRelays;
-      x.relayLost -= g.relayDueSeconds;
+      st.occurrences -= g.plannedRelays;
+      st.lost -= g.relayDueSeconds;
     } else x.scheduled += g.n;
     if ((RESULTS as readonly string[]).includes(g.result)) x[g.result as Result] += g.n;
     x.secondsPlayed += g.seconds;
-    x.relayOccurrences += g.relays;
-    x.relayAired += g.relayAired;
-    x.relayLost += g.relayLost;
+    st.occurrences += g.relays;
+    st.aired += g.relayAired;
+    st.lost += g.relayLost;
   }
   const perDevice = devices
     .filter((d) => counted.get(d.deviceId)?.scheduled)
     .map((d) => {
-      const { scheduled, secondsPlayed, relayOccurrences, relayAired, relayLost, ...byResult } = counted.get(
-        d.deviceId,
-      )!;
+      const { scheduled, secondsPlayed, stream, ...byResult } = counted.get(d.deviceId)!;
       return {
         ...d,
         scheduled,
         secondsPlayed,
         ...Object.fromEntries(RESULTS.map((r) => [r, byResult[r]])),
-        relayOccurrences,
-        relayAired,
-        relayLost,
-      } as Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string } & RelayCounts;
+        stream,
+      } as Counts & { deviceId: string; deviceName: string; areaPath: string; areaName: string } & {
+        stream: Record<StreamKind, StreamCounts>;
+      };
     });
   const totals = emptyCounts();
   const byArea = new Map<string, Counts & { areaPath: string; areaName: string }>();
-  const relay = { occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] as RelayByDevice[] };
-  for (const { relayOccurrences, relayAired, relayLost, ...d } of perDevice) {
-    if (relayOccurrences > 0) {
-      relay.occurrences += relayOccurrences;
-      relay.secondsAired += relayAired;
-      relay.secondsLost += relayLost;
-      relay.byDevice.push({
+  const streamTotals = (): StreamSummary => ({ occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] });
+  const streams: Record<StreamKind, StreamSummary> = { relay: streamTotals(), live: streamTotals() };
+  for (const { stream, ...d } of perDevice) {
+    for (const kind of ['relay', 'live'] as const) {
+      const c = stream[kind];
+      if (c.occurrences <= 0) continue;
+      const t = streams[kind];
+      t.occurrences += c.occurrences;
+      t.secondsAired += c.aired;
+      t.secondsLost += c.lost;
+      t.byDevice.push({
         deviceId: d.deviceId,
         deviceName: d.deviceName,
         areaPath: d.areaPath,
-        occurrences: relayOccurrences,
-        secondsAired: relayAired,
-        secondsLost: relayLost,
+        occurrences: c.occurrences,
+        secondsAired: c.aired,
+        secondsLost: c.lost,
       });
     }
     add(totals, d);
@@ -521,16 +554,16 @@ function* summarySteps(db: Db, s: CoverageScope) {
     timeZone: 'Asia/Ho_Chi_Minh',
     totals,
     byArea: [...byArea.values()].map(({ areaPath, areaName, ...c }) => ({ areaPath, areaName, ...c })),
-    byDevice: perDevice.map(
-      ({ deviceId, deviceName, areaPath, areaName: _, relayOccurrences: _o, relayAired: _a, relayLost: _l, ...c }) => ({
-        deviceId,
-        deviceName,
-        areaPath,
-        ...c,
-      }),
-    ),
+    byDevice: perDevice.map(({ deviceId, deviceName, areaPath, areaName: _, stream: _s, ...c }) => ({
+      deviceId,
+      deviceName,
+      areaPath,
+      ...c,
+    })),
     /** Relays (tiếp âm) by seconds aired and lost on each device, from the admitted receipts. */
-    relay,
+    relay: streams.relay,
+    /** Live sessions (phát trực tiếp), the same way: apart from the relays. */
+    live: streams.live,
     /** Signed receipts from the area's devices that were not counted (received in the period or claiming a start in it). */
     rejectedCount: rejected.reduce((n, r) => n + r.n, 0),
     rejectedByReason,
@@ -538,7 +571,7 @@ function* summarySteps(db: Db, s: CoverageScope) {
 }
 export type CoverageSummary = ReturnType<typeof coverageSummary>;
 
-/** A device's relay occurrences in the period and their seconds aired and lost. */
+/** A device's relay (or live session) occurrences in the period and their seconds aired and lost. */
 export interface RelayByDevice {
   deviceId: string;
   deviceName: string;
@@ -547,7 +580,14 @@ export interface RelayByDevice {
   secondsAired: number;
   secondsLost: number;
 }
-type RelayCounts = { relayOccurrences: number; relayAired: number; relayLost: number };
+type StreamCounts = { occurrences: number; aired: number; lost: number };
+/** The report's relays, or its live sessions: in all and per device. */
+export interface StreamSummary {
+  occurrences: number;
+  secondsAired: number;
+  secondsLost: number;
+  byDevice: RelayByDevice[];
+}
 
 export interface ReasonCount {
   result: Result;
@@ -696,6 +736,7 @@ interface CoverageRecord {
   evidence: string;
   relay_aired: number | null;
   relay_lost: number | null;
+  is_live: number;
 }
 
 /** What the device said; for an occurrence missed without a receipt, why (not sent to it, or no word from it). */
@@ -725,7 +766,15 @@ function toRow(r: CoverageRecord): CoverageRow {
     reason: rowReason(r),
     ...explain(r.result, r.reason_code, rowReason(r), r.device_kind),
     evidence: confirmed ? JSON.parse(r.evidence) : null,
-    ...(r.relay_aired !== null ? { relay: { secondsAired: r.relay_aired, secondsLost: r.relay_lost ?? 0 } } : {}),
+    ...(r.relay_aired !== null
+      ? {
+          relay: {
+            secondsAired: r.relay_aired,
+            secondsLost: r.relay_lost ?? 0,
+            kind: r.is_live ? ('live' as const) : ('relay' as const),
+          },
+        }
+      : {}),
   };
 }
 
@@ -812,8 +861,9 @@ export function rejectedClaims(
 
 // The columns from claimedResult to receivedAt describe rejected claims: their rows have result
 // 'rejected' and 0 seconds played, the claim in claimedResult / claimedSecondsPlayed, so summing
-// "played" is not fooled. The last two give a relay's seconds aired and lost (row.relay, from the
-// admitted receipt only; empty for anything else), appended so the earlier columns keep their places.
+// "played" is not fooled. Then a relay's or a live session's seconds aired and lost (row.relay, from
+// the admitted receipt only; empty for anything else) and which of the two it is (streamKind: relay
+// or live), appended so the earlier columns keep their places.
 const CSV_COLUMNS = [
   'areaName',
   'areaPath',
@@ -837,6 +887,7 @@ const CSV_COLUMNS = [
   'receivedAt',
   'relaySecondsAired',
   'relaySecondsLost',
+  'streamKind',
 ] as const;
 
 function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unknown> {
@@ -863,12 +914,18 @@ function csvRecord(c: RejectedClaim): Record<(typeof CSV_COLUMNS)[number], unkno
     receivedAt: c.receivedAt,
     relaySecondsAired: null,
     relaySecondsLost: null,
+    streamKind: null,
   };
 }
 
-/** A row's cells: its fields, and a relay's seconds aired and lost in columns of their own. */
+/** A row's cells: its fields, and a relay's (or live session's) seconds aired and lost and its kind in columns of their own. */
 function rowRecord(r: CoverageRow): Record<string, unknown> {
-  return { ...r, relaySecondsAired: r.relay?.secondsAired ?? null, relaySecondsLost: r.relay?.secondsLost ?? null };
+  return {
+    ...r,
+    relaySecondsAired: r.relay?.secondsAired ?? null,
+    relaySecondsLost: r.relay?.secondsLost ?? null,
+    streamKind: r.relay?.kind ?? null,
+  };
 }
 
 /**
@@ -907,6 +964,7 @@ function forPeople(rec: Record<string, unknown>, lang: ReportLang): Record<strin
   out.claimedResult = wordOf(RESULT_WORDS, rec.claimedResult as string, lang);
   out.priority = wordOf(PRIORITY_WORDS, rec.priority as string, lang);
   out.rejection = wordOf(REJECTION_WORDS, rec.rejection as string, lang);
+  out.streamKind = wordOf(STREAM_KIND_WORDS, rec.streamKind as string, lang);
   out.confirmed = rec.confirmed ? YES_NO_WORDS.yes[lang] : YES_NO_WORDS.no[lang];
   if (rec.reason === NO_CONFIRMATION_REASON) out.reason = NO_CONFIRMATION_WORDS[lang];
   else if (rec.reason === NOT_CAPABLE_REASON)

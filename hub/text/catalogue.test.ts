@@ -229,6 +229,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'live.socket-failed': {},
   'live.socket-reconnecting': { seconds: 10 },
   'live.socket-lost': { seconds: 10 },
+  'live.ended-by': { name: 'Lãnh đạo phường' },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

@@ -25,4 +25,5 @@ export {
   YES_NO_WORDS,
   type ReportLang,
 } from './reports.ts';
+export { STREAM_KIND_WORDS, STREAM_SECTION_WORDS } from './streams.ts';
 export { PLAYBACK_RESULTS, RESULT_SHORT_WORDS, RESULT_WORDS, type PlaybackResult, type Words } from './results.ts';

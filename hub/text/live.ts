@@ -89,4 +89,8 @@ export const LIVE_PAGE_TEXT = {
       `the audio connection to the hub could not be restored within ${p.seconds} s: the microphone was switched off`,
     (p) => `Không nối lại được với máy chủ trong ${p.seconds} giây: đã tắt micro.`,
   ),
+  'live.ended-by': def(
+    (p: { name: string }) => `Ended by ${p.name}`,
+    (p) => `Kết thúc bởi ${p.name}`,
+  ),
 } as const;

@@ -175,7 +175,9 @@ describe('web UI: going live with the microphone', () => {
       // End: the hub ends the session, the microphone goes off, the page says so and why.
       await page.click('[data-testid=live-end]');
       await page.waitForSelector('[data-testid=live-console][data-state=ended]');
-      expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
+      expect(await page.textContent('[data-testid=live-end-reason]')).toBe(
+        `Kết thúc bởi ${WARD_USERS.leader.displayName}`,
+      );
       expect(await page.$('[data-testid=level-meter]')).toBeNull();
       const ended = (await leader.get(`/api/v1/live/${live.id}`)) as Session;
       expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
@@ -257,7 +259,9 @@ describe('web UI: going live with the microphone', () => {
     await district.ctx.close();
     await page.waitForSelector('[data-testid=live-console][data-state=ended]');
     expect(await page.$('[data-testid=level-meter]')).toBeNull();
-    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
+    expect(await page.textContent('[data-testid=live-end-reason]')).toBe(
+      `Kết thúc bởi ${WARD_USERS.district.username}`,
+    );
     await ctx.close();
   }, 60_000);
 
@@ -302,7 +306,9 @@ describe('web UI: going live with the microphone', () => {
     expect(((await leader.get(`/api/v1/live/${id}`)) as Session).state).toBe('live');
     await page.click('[data-testid=live-end]');
     await page.waitForSelector('[data-testid=live-console][data-state=ended]');
-    expect(await page.textContent('[data-testid=live-end-reason]')).toBe('Lý do: Người dùng bấm Kết thúc');
+    expect(await page.textContent('[data-testid=live-end-reason]')).toBe(
+      `Kết thúc bởi ${WARD_USERS.leader.displayName}`,
+    );
     expect(errors).toEqual([]);
     await ctx.close();
   }, 60_000);

@@ -198,6 +198,7 @@ function assemble(
       ...c,
     })),
     relay: { occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] }, // these rows hold no relay
+    live: { occurrences: 0, secondsAired: 0, secondsLost: 0, byDevice: [] }, // nor a live session
     rows,
     problems: rows.filter((r) => r.result !== 'played' && r.result !== 'pending'),
     reasons: reasonsOf(rows),

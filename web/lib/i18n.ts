@@ -1,5 +1,6 @@
 // Vietnamese first, English second. Strings sit where they are used as (vi, en) pairs, so a
 // missing translation cannot happen; the glossary in docs/glossary.md fixes the words.
+import { LIVE_SOURCE_GRACE_MS } from '../../hub/api-contract/live-limits.ts';
 import type { Entry } from '../../hub/text/message.ts';
 import { PLAYBACK_RESULTS, RESULT_WORDS } from '../../hub/text/results.ts';
 
@@ -72,7 +73,10 @@ export const RELAY_FALLBACK: Record<string, [string, string]> = {
 /** Why a live broadcast ended (hub/api-contract/live.ts, endReason). */
 export const LIVE_END_REASON: Record<string, [string, string]> = {
   'ended-by-user': ['Người dùng bấm Kết thúc', 'Ended by a user'],
-  'source-lost': ['Mất tiếng từ micro quá 10 giây', 'No audio from the microphone for 10 s'],
+  'source-lost': [
+    `Mất tiếng từ micro quá ${LIVE_SOURCE_GRACE_MS / 1000} giây`,
+    `No audio from the microphone for ${LIVE_SOURCE_GRACE_MS / 1000} s`,
+  ],
   'max-length': ['Hết thời lượng tối đa', 'Reached the maximum length'],
   'pre-empted': ['Bị ngắt bởi tin khẩn cấp', 'Pre-empted by an emergency'],
 };

@@ -2,6 +2,7 @@
 // and the audio sent to the hub over a WebSocket as MediaRecorder chunks of WebM/Opus, 100 ms each
 // (the contract: hub/api-contract/live.ts). The hub keeps a session whose socket drops for up to
 // RECONNECT_WINDOW_S, so a lost socket is opened again and the same stream goes on (AudioSender).
+import { LIVE_SOURCE_GRACE_MS } from '../../hub/api-contract/live-limits.ts';
 import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import { withToken } from './api.ts';
 import { say } from './i18n.ts';
@@ -12,8 +13,8 @@ export const LIVE_MIME = 'audio/webm;codecs=opus';
 export const CHUNK_MS = 100;
 /** Speech needs no more; a phone on 4G sends about 14 MB an hour. */
 const BITS_PER_SECOND = 32_000;
-/** How long the hub waits for the audio socket to come back before it ends the session. */
-export const RECONNECT_WINDOW_S = 10;
+/** How long the hub waits for the audio socket to come back before it ends the session (the hub's own constant). */
+export const RECONNECT_WINDOW_S = LIVE_SOURCE_GRACE_MS / 1000;
 
 /** Why the microphone cannot be used, as the page says it. */
 export class MicError extends Error {}

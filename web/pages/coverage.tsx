@@ -10,6 +10,7 @@ import { myAreas } from '../lib/session.ts';
 import { DeviceReason } from '../components/device-reason.tsx';
 import type { AppCtx } from '../app.tsx';
 import type { Counts, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../hub/api-contract/reports.ts';
+import { STREAM_KIND_WORDS, STREAM_SECTION_WORDS } from '../../hub/text/streams.ts';
 
 /** Why the hub refused to count a signed receipt (hub/ingest/admission.ts). */
 const REJECTION: Record<string, [string, string]> = {
@@ -184,7 +185,8 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
           <CountsTable rows={r.byArea} name={(x) => x.areaName} />
           <h3>{tx('Theo thiết bị', 'By device')}</h3>
           <CountsTable rows={r.byDevice} name={(x) => x.deviceName} />
-          {r.relay.occurrences > 0 && <RelayTable relay={r.relay} />}
+          {r.relay.occurrences > 0 && <StreamTable kind="relay" stream={r.relay} />}
+          {r.live && r.live.occurrences > 0 && <StreamTable kind="live" stream={r.live} />}
           <h3>
             {tx('Không phát đủ, kèm lý do', 'Not fully played, with reasons')} ({problemCount})
           </h3>
@@ -211,7 +213,7 @@ export function CoveragePage({ ctx }: { ctx: AppCtx }) {
                     <td data-label={tx('Lý do', 'Reason')} class="reason" data-testid="problem-reason">
                       <DeviceReason state={x.result} reason={x.reason} text={x.reasonText} />
                       {x.relay && (
-                        <span class="muted small" data-testid="problem-relay">
+                        <span class="muted small" data-testid="problem-relay" data-kind={x.relay.kind ?? 'relay'}>
                           {' '}
                           {relaySecondsText(x.relay)}
                         </span>
@@ -325,26 +327,33 @@ function MoreButton({ pages, testid }: { pages: ReturnType<typeof usePages>; tes
   );
 }
 
-/** "Tiếp âm: đã phát 1.200,5 giây, mất 599,5 giây". */
-const relaySecondsText = (r: { secondsAired: number; secondsLost: number }) =>
-  tx(
-    `Tiếp âm: đã phát ${fmtSeconds(r.secondsAired)}, mất ${fmtSeconds(r.secondsLost)}`,
-    `Relay: ${fmtSeconds(r.secondsAired)} aired, ${fmtSeconds(r.secondsLost)} lost`,
+/** "Tiếp âm: đã phát 1.200,5 giây, mất 599,5 giây" (or "Phát trực tiếp: …" for a live session). */
+const relaySecondsText = (r: { secondsAired: number; secondsLost: number; kind?: 'relay' | 'live' }) => {
+  const kind = STREAM_KIND_WORDS[r.kind ?? 'relay']!;
+  return tx(
+    `${kind.vi}: đã phát ${fmtSeconds(r.secondsAired)}, mất ${fmtSeconds(r.secondsLost)}`,
+    `${kind.en}: ${fmtSeconds(r.secondsAired)} aired, ${fmtSeconds(r.secondsLost)} lost`,
   );
+};
 
-/** Relays (tiếp âm) by seconds aired and lost on each device (admitted receipts only). */
-function RelayTable({ relay }: { relay: CoverageReport['relay'] }) {
+/**
+ * Relays (tiếp âm), or live sessions (phát trực tiếp), by seconds aired and lost on each device
+ * (admitted receipts only): a section each, so a live session is never read as a relay.
+ */
+function StreamTable({ kind, stream }: { kind: 'relay' | 'live'; stream: CoverageReport['relay'] }) {
+  const words = STREAM_SECTION_WORDS[kind];
+  const share = fmtPercent(stream.secondsAired, stream.secondsAired + stream.secondsLost, 1);
   return (
     <>
-      <h3>{tx('Tiếp âm: số giây đã phát và bị mất', 'Relays: seconds aired and lost')}</h3>
-      <p data-testid="relay-totals">
+      <h3>{tx(words.title.vi, words.title.en)}</h3>
+      <p data-testid={`${kind}-totals`}>
         {tx(
-          `${fmtNumber(relay.occurrences)} lần tiếp âm; đã phát ${fmtSeconds(relay.secondsAired)}, mất ${fmtSeconds(relay.secondsLost)} (${fmtPercent(relay.secondsAired, relay.secondsAired + relay.secondsLost, 1)} đã phát).`,
-          `${fmtNumber(relay.occurrences)} relay occurrence(s); ${fmtSeconds(relay.secondsAired)} aired, ${fmtSeconds(relay.secondsLost)} lost (${fmtPercent(relay.secondsAired, relay.secondsAired + relay.secondsLost, 1)} aired).`,
+          `${fmtNumber(stream.occurrences)} ${words.occurrences.vi}; đã phát ${fmtSeconds(stream.secondsAired)}, mất ${fmtSeconds(stream.secondsLost)} (${share} đã phát).`,
+          `${fmtNumber(stream.occurrences)} ${words.occurrences.en}; ${fmtSeconds(stream.secondsAired)} aired, ${fmtSeconds(stream.secondsLost)} lost (${share} aired).`,
         )}
       </p>
       <div class="table-wrap">
-        <table data-testid="relay-by-device" class="cards-on-phone">
+        <table data-testid={`${kind}-by-device`} class="cards-on-phone">
           <thead>
             <tr>
               <th>{tx('Thiết bị', 'Device')}</th>
@@ -354,7 +363,7 @@ function RelayTable({ relay }: { relay: CoverageReport['relay'] }) {
             </tr>
           </thead>
           <tbody>
-            {relay.byDevice.map((d) => (
+            {stream.byDevice.map((d) => (
               <tr data-device={d.deviceId}>
                 <td data-label={tx('Thiết bị', 'Device')}>{d.deviceName}</td>
                 <td data-label={tx('Số lần', 'Occurrences')}>{fmtNumber(d.occurrences)}</td>

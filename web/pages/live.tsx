@@ -8,12 +8,13 @@ import { WhereFieldset } from '../components/broadcast-form/where-fieldset.tsx';
 import { useTargets } from '../components/broadcast-form/use-targets.ts';
 import { LevelMeter } from '../components/level-meter.tsx';
 import { ApiError, get, post } from '../lib/api.ts';
-import { lang, LIVE_END_REASON, pick, PRIORITY, tx } from '../lib/i18n.ts';
+import { lang, LIVE_END_REASON, pick, PRIORITY, say, tx } from '../lib/i18n.ts';
 import { fmtNumber } from '../lib/format.ts';
 import { fmtElapsed } from '../lib/live-level.ts';
 import { currentRun, LiveRun, onRunChange } from '../lib/live-run.ts';
 import { MicError } from '../lib/live-source.ts';
 import type { LiveListener, LiveSession } from '../../hub/api-contract/live.ts';
+import { LIVE_PAGE_TEXT } from '../../hub/text/live.ts';
 import type { Area } from '../lib/session.ts';
 import { fmtDateTime } from '../lib/time.ts';
 
@@ -225,7 +226,9 @@ function LiveConsole({ run, areas }: { run: LiveRun; areas: Area[] }) {
       </dl>
       {ended && s?.endReason && (
         <p data-testid="live-end-reason">
-          {tx('Lý do', 'Why')}: {pick(LIVE_END_REASON, s.endReason)}
+          {s.endReason === 'ended-by-user' && s.endedBy
+            ? say(LIVE_PAGE_TEXT['live.ended-by'], { name: s.endedBy.name })
+            : `${tx('Lý do', 'Why')}: ${pick(LIVE_END_REASON, s.endReason)}`}
         </p>
       )}
       {run.problem && (
