@@ -130,7 +130,9 @@ try {
       startsAt: 'now',
     });
     emergencyApiMs = performance.now() - t0;
-    await t.hub.ctx.dispatcher.settle();
+    // settle() waits for the manifests that follow the call (before this branch: the pass under way).
+    const d = t.hub.ctx.dispatcher as Partial<Dispatcher> & Dispatcher;
+    await (d.settle ? d.settle() : d.refresh([]));
   });
   const idle = await blocking(() => t.hub.ctx.dispatcher.refresh());
   const forced = await blocking(() => t.hub.ctx.dispatcher.refresh(undefined, true));
