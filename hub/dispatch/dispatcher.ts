@@ -12,7 +12,8 @@
 // signed command per area (area-cover.ts), stored before the request answers, and the manifests
 // follow in the background; a refresh runs one pass at a time, in slices of about SLICE_MS each
 // with the event loop free between them, publishes only the manifests whose content changed, and
-// commits each slice once.
+// commits each slice once. With the embedded broker a slice also waits for the broker to take and
+// pass on what it published (on this same event loop), and that CPU counts in its budget.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
