@@ -77,10 +77,24 @@ export function migrate(db: Db): void {
 
 /** A small key/value table for counters and settings that must survive restarts. */
 export function stateGet(db: Db, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM hub_state WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  return (stateStatements(db).get.get(key) as { value: string } | undefined)?.value;
 }
 export function stateSet(db: Db, key: string, value: string): void {
-  db.prepare(
-    'INSERT INTO hub_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  ).run(key, value);
+  stateStatements(db).set.run(key, value);
+}
+// Prepared once per database: the manifest refresh reads and writes its counter in every slice,
+// and preparing a statement costs more than running this one.
+const stateCache = new WeakMap<Db, { get: Database.Statement; set: Database.Statement }>();
+function stateStatements(db: Db) {
+  let s = stateCache.get(db);
+  if (!s) {
+    s = {
+      get: db.prepare('SELECT value FROM hub_state WHERE key = ?'),
+      set: db.prepare(
+        'INSERT INTO hub_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+    stateCache.set(db, s);
+  }
+  return s;
 }

@@ -51,18 +51,28 @@ export function coverDevices(
   acts: (kind: DeviceKind) => boolean,
 ): Cover {
   const inTarget = (area: string) => targetAreas.some((t) => withinScope(t, area));
+  // A province has a few hundred areas and thousands of devices: each area's lineage once.
+  const lineages = new Map<string, { all: string[]; targeted: string[] }>();
+  const lineageOf = (path: string) => {
+    let l = lineages.get(path);
+    if (!l) {
+      const all = areaAncestry(path);
+      l = { all, targeted: all.filter(inTarget) };
+      lineages.set(path, l);
+    }
+    return l;
+  };
   const spoiled = new Set<string>(); // areas with a device below that may not act on the command
   const reach = new Map<string, string[]>(); // area → the wanted devices below it
   for (const d of fleet) {
     if (!acts(d.kind)) continue;
-    const lineage = areaAncestry(d.areaPath);
+    const lineage = lineageOf(d.areaPath);
     if (!allowed.has(d.id)) {
-      for (const a of lineage) spoiled.add(a);
+      for (const a of lineage.all) spoiled.add(a);
       continue;
     }
     if (!wanted.has(d.id)) continue;
-    for (const a of lineage) {
-      if (!inTarget(a)) continue;
+    for (const a of lineage.targeted) {
       const list = reach.get(a);
       if (list) list.push(d.id);
       else reach.set(a, [d.id]);

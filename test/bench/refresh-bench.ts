@@ -118,6 +118,22 @@ try {
   };
   const province = await bulletin(ROOT, 'Bản tin tỉnh');
   const district = await bulletin(`${ROOT}/huyen-3`, 'Bản tin huyện');
+  // A province-wide emergency: the API call stores its area commands and answers; the manifests follow.
+  let emergencyApiMs = 0;
+  const emergency = await blocking(async () => {
+    const t0 = performance.now();
+    await author.post('/api/v1/broadcasts', {
+      title: 'Khẩn cấp',
+      led: { pages: [{ lines: ['KHẨN CẤP'], mode: 'flash', seconds: 5 }] },
+      priority: 'emergency',
+      targets: { areas: [ROOT], devices: [] },
+      startsAt: 'now',
+    });
+    emergencyApiMs = performance.now() - t0;
+    // settle() waits for the manifests that follow the call (before this branch: the pass under way).
+    const d = t.hub.ctx.dispatcher as Partial<Dispatcher> & Dispatcher;
+    await (d.settle ? d.settle() : d.refresh([]));
+  });
   const idle = await blocking(() => t.hub.ctx.dispatcher.refresh());
   const forced = await blocking(() => t.hub.ctx.dispatcher.refresh(undefined, true));
 
@@ -141,6 +157,7 @@ try {
   line(`submit a province bulletin (all ${N})`, province.created, province.created.apiMs);
   line(`approve a province bulletin (all ${N})`, province, province.apiMs);
   line(`approve a district bulletin (${N / 10})`, district, district.apiMs);
+  line(`emergency, province-wide (all ${N})`, emergency, emergencyApiMs);
   line('10-minute refresh, nothing changed', idle);
   line('forced republish (connection start)', forced);
   console.log(
