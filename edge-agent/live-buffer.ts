@@ -61,7 +61,9 @@ export class LiveBuffer {
     this.held.push(chunk);
     if (this.epochMs !== null) {
       if (this.firstGranule === null || this.releaseTimer !== null) return [];
-      const wait = this.dueAt(this.firstGranule) - t;
+      // (the pages due by the planned instant are left out even when the timer fires a little early)
+      this.releaseAt = this.dueAt(this.firstGranule);
+      const wait = this.releaseAt - t;
       if (wait <= 0) return this.flush();
       this.releaseTimer = setTimeout(() => this.release(this.flush()), wait);
       return [];
@@ -86,11 +88,15 @@ export class LiveBuffer {
     this.playStart = this.now();
     const all = Buffer.concat(this.held);
     const out =
-      this.epochMs === null ? this.trimmed(all) : this.dropPages(all, (g) => this.dueAt(g) <= this.playStart!);
+      this.epochMs === null
+        ? this.trimmed(all)
+        : this.dropPages(all, (g) => this.dueAt(g) <= Math.max(this.playStart!, this.releaseAt));
     this.held = [];
     return out.length ? [out] : [];
   }
 
+  /** the planned release instant (with the epoch) */
+  private releaseAt = Number.NEGATIVE_INFINITY;
   /** the last audio page left out at the start: the player's first sample follows it in the stream */
   private skippedTo: bigint | null = null;
 
