@@ -176,6 +176,26 @@ describe('LiveBuffer with the stream epoch', () => {
     }
   });
 
+  it('leaves out the pages due by the planned instant even when its timer fires a millisecond early', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 1130;
+      const released: Buffer[][] = [];
+      const lb = new LiveBuffer(
+        300,
+        (c) => released.push(c),
+        () => t,
+        1000,
+      );
+      lb.push(Buffer.concat([page(PAGE), page(2 * PAGE)]));
+      t = 1399; // the device's clock a millisecond behind the timer
+      vi.advanceTimersByTime(270);
+      expect(Buffer.concat(released[0]!)).toEqual(page(2 * PAGE));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a device that joins late starts at once, on the first page not yet due', () => {
     let t = 1000 + 900;
     const lb = new LiveBuffer(
