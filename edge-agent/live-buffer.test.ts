@@ -197,7 +197,7 @@ describe('LiveBuffer with the stream epoch', () => {
   });
 
   it('a device that joins late starts at once, on the first page not yet due', () => {
-    let t = 1000 + 900;
+    const t = 1000 + 900;
     const lb = new LiveBuffer(
       300,
       () => undefined,
