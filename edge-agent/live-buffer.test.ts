@@ -134,3 +134,78 @@ describe('LiveBuffer after a burst', () => {
     expect(lb.stats.dropouts).toBe(1);
   });
 });
+
+describe('LiveBuffer with the stream epoch', () => {
+  it('starts at epoch + granule + bufferMs on its clock, on the page after those already due', () => {
+    vi.useFakeTimers();
+    try {
+      // Granule g went out at epoch + g/48 in hub time; this device's clock reads 1000 at epoch.
+      let t = 1000 + 130; // the first audio page (ends at 100 ms) came 30 ms after it went out
+      const released: Buffer[][] = [];
+      const lb = new LiveBuffer(
+        300,
+        (c) => released.push(c),
+        () => t,
+        1000,
+      );
+      const head = page(0);
+      expect(lb.push(head)).toEqual([]);
+      expect(lb.push(page(PAGE))).toEqual([]);
+      t = 1230;
+      expect(lb.push(page(2 * PAGE))).toEqual([]);
+      t = 1330;
+      expect(lb.push(page(3 * PAGE))).toEqual([]);
+      // The first page's end is due at 1000 + 100 + 300 = 1400: 270 ms after it came.
+      t = 1399;
+      vi.advanceTimersByTime(269);
+      expect(released).toHaveLength(0);
+      t = 1400;
+      vi.advanceTimersByTime(1);
+      expect(released).toHaveLength(1);
+      expect(Buffer.concat(released[0]!)).toEqual(Buffer.concat([head, page(2 * PAGE), page(3 * PAGE)]));
+      // Pages then come in real time: no underrun; one 250 ms late is.
+      t = 1430;
+      lb.push(page(4 * PAGE));
+      expect(lb.stats.dropouts).toBe(0);
+      t = 1800;
+      lb.push(page(5 * PAGE));
+      expect(lb.stats.dropouts).toBe(1);
+      expect(lb.stats.dropoutMs).toBeCloseTo(100, 0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves out the pages due by the planned instant even when its timer fires a millisecond early', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 1130;
+      const released: Buffer[][] = [];
+      const lb = new LiveBuffer(
+        300,
+        (c) => released.push(c),
+        () => t,
+        1000,
+      );
+      lb.push(Buffer.concat([page(PAGE), page(2 * PAGE)]));
+      t = 1399; // the device's clock a millisecond behind the timer
+      vi.advanceTimersByTime(270);
+      expect(Buffer.concat(released[0]!)).toEqual(page(2 * PAGE));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a device that joins late starts at once, on the first page not yet due', () => {
+    const t = 1000 + 900;
+    const lb = new LiveBuffer(
+      300,
+      () => undefined,
+      () => t,
+      1000,
+    );
+    // Pages ending at 100..500 ms: those ending by 900 - 300 = 600 ms are due; 700 is not.
+    const audio = [1, 2, 3, 4, 5, 6, 7].map((i) => page(i * PAGE));
+    expect(Buffer.concat(lb.push(Buffer.concat(audio)))).toEqual(audio[6]!);
+  });
+});

@@ -6,6 +6,11 @@
 // player reads at real time from its start (ffmpeg -re), so when the audio received so far (from
 // the Ogg pages' granule positions) ends before the time played, the speaker had nothing to play.
 // Those are the receipt's dropouts (evidence.relay.dropouts, dropoutSeconds).
+// With the stream's epoch (X-Stream-Epoch: hub ms at which granule 0 went out, here on this device's
+// clock), the hold ends instead at a hub-time instant, the same on every agent: the page whose audio
+// ends at granule g has played out at epoch + g + bufferMs. At the first audio page the buffer sets
+// a timer for the instant its end is due, then feeds its decoder from the next page on (the pages
+// already due are left out), so every agent starts on the same page at the same instant.
 
 /** Opus granule positions count 48 kHz samples, whatever the input's rate. */
 const OPUS_RATE_PER_MS = 48;
@@ -38,7 +43,14 @@ export class LiveBuffer {
     /** gets the held bytes when the hold ends without a new chunk */
     private readonly release: (chunks: Buffer[]) => void,
     private readonly now: () => number = Date.now,
+    /** the stream's epoch on the `now` clock (ms), or null to hold by the audio received */
+    private readonly epochMs: number | null = null,
   ) {}
+
+  /** When the audio up to granule g is due to have played (on the `now` clock). */
+  private dueAt(g: bigint): number {
+    return this.epochMs! + Number(g) / OPUS_RATE_PER_MS + this.bufferMs;
+  }
 
   /** A chunk from the hub: returns what to give the player now (nothing while holding). */
   push(chunk: Buffer): Buffer[] {
@@ -47,6 +59,15 @@ export class LiveBuffer {
     this.scan(chunk);
     if (!this.holding) return [chunk];
     this.held.push(chunk);
+    if (this.epochMs !== null) {
+      if (this.firstGranule === null || this.releaseTimer !== null) return [];
+      // (the pages due by the planned instant are left out even when the timer fires a little early)
+      this.releaseAt = this.dueAt(this.firstGranule);
+      const wait = this.releaseAt - t;
+      if (wait <= 0) return this.flush();
+      this.releaseTimer = setTimeout(() => this.release(this.flush()), wait);
+      return [];
+    }
     if (this.firstGranule !== null && this.receivedMs >= this.bufferMs) return this.flush();
     if (this.firstGranule !== null && this.releaseTimer === null)
       this.releaseTimer = setTimeout(() => this.release(this.flush()), this.bufferMs);
@@ -65,17 +86,31 @@ export class LiveBuffer {
     if (!this.holding) return [];
     this.holding = false;
     this.playStart = this.now();
-    const out = this.trimmed(Buffer.concat(this.held));
+    const all = Buffer.concat(this.held);
+    const out =
+      this.epochMs === null
+        ? this.trimmed(all)
+        : this.dropPages(all, (g) => this.dueAt(g) <= Math.max(this.playStart!, this.releaseAt));
     this.held = [];
     return out.length ? [out] : [];
   }
 
-  /** ms of audio left out at the start: where the player's first sample lies in the stream */
-  private skippedMs = 0;
+  /** the planned release instant (with the epoch) */
+  private releaseAt = Number.NEGATIVE_INFINITY;
+  /** the last audio page left out at the start: the player's first sample follows it in the stream */
+  private skippedTo: bigint | null = null;
 
   /** The held bytes (from the stream's first page) less the audio pages older than `bufferMs`. */
   private trimmed(buf: Buffer): Buffer {
     if (this.firstGranule === null || this.receivedMs <= this.bufferMs) return buf;
+    return this.dropPages(buf, (g) => {
+      const endMs = Number(g - this.firstGranule!) / OPUS_RATE_PER_MS + this.pageMs;
+      return endMs <= this.receivedMs - this.bufferMs;
+    });
+  }
+
+  /** The bytes less the audio pages `drop` says of (by granule). */
+  private dropPages(buf: Buffer, drop: (granule: bigint) => boolean): Buffer {
     const keep: Buffer[] = [];
     let p = 0;
     while (p + 27 <= buf.length && buf.toString('latin1', p, p + 4) === 'OggS') {
@@ -85,10 +120,9 @@ export class LiveBuffer {
       for (let i = 0; i < segments; i++) size += buf[p + 27 + i]!;
       if (p + size > buf.length) break;
       const g = buf.readBigInt64LE(p + 6);
-      const endMs = g > 0n ? Number(g - this.firstGranule) / OPUS_RATE_PER_MS + this.pageMs : null;
-      // Header pages, and audio that ends within the buffer's reach of the newest, are kept.
-      if (endMs === null || endMs > this.receivedMs - this.bufferMs) keep.push(buf.subarray(p, p + size));
-      else this.skippedMs = endMs;
+      // Header pages are always kept.
+      if (g <= 0n || this.firstGranule === null || !drop(g)) keep.push(buf.subarray(p, p + size));
+      else this.skippedTo = g;
       p += size;
     }
     keep.push(buf.subarray(p)); // a page not yet whole, or anything not a page: as it came
@@ -105,7 +139,10 @@ export class LiveBuffer {
   /** Before a chunk is counted in: had the player run past the audio it had? */
   private checkUnderrun(t: number): void {
     if (this.playStart === null) return;
-    const played = t - this.playStart + this.skippedMs;
+    // ms of audio left out at the start (the first page's own length may be known only later)
+    const skippedMs =
+      this.skippedTo === null ? 0 : Number(this.skippedTo - this.firstGranule!) / OPUS_RATE_PER_MS + this.pageMs;
+    const played = t - this.playStart + skippedMs;
     const short = played - this.receivedMs;
     if (short > UNDERRUN_MIN_MS) {
       // One underrun from when the audio ran out until this chunk; the player then catches up.
@@ -150,8 +187,14 @@ export class LiveBuffer {
 }
 
 /**
- * The relay decoder's arguments for a live stream: without -re. The jitter buffer paces the start,
+ * The relay decoder's arguments for a live stream: without -re, and no probing. The jitter buffer paces the start,
  * the hub's stream comes in real time and the sound card plays at its rate; ffmpeg's rate emulation
  * (4.x) added about 550 ms here before the first sample, a third of the 1.5 s a live voice may take.
  */
-export const liveDecodeArgs = (relayArgs: string[]) => relayArgs.filter((a) => a !== '-re');
+export const liveDecodeArgs = (relayArgs: string[]) => {
+  const a = relayArgs.filter((x) => x !== '-re');
+  // Told the input is Ogg, with a one-page probe: probing it cost 0.7-0.85 s before the first sample
+  // (docs/benchmarks.md, Live latency), more than the jitter buffer itself.
+  a.splice(a.indexOf('-i'), 0, '-f', 'ogg', '-probesize', '4096', '-analyzeduration', '0');
+  return a;
+};

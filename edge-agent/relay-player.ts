@@ -11,6 +11,8 @@
 // starts on the same page: the first that went out less than HOLD_MS before the instant in hub time
 // (the hub's X-Stream-Epoch places each page's granule in hub time), fed then with those after it.
 // A stream asked for again after a loss plays at once.
+// A live session plays through its jitter buffer (live-buffer.ts), which, given the epoch, starts
+// every agent on the same page at the same hub-time instant too.
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
@@ -364,7 +366,18 @@ async function decode(
   signal.addEventListener('abort', stop, { once: true });
 
   // A live session's stream ends when the speaker ends it; the hub decides when a silent source is lost.
-  const live = liveBufferMs === null ? null : new LiveBuffer(liveBufferMs, (held) => write(held));
+  // With the hub's epoch, the hold ends at a hub-time instant (live-buffer.ts): the epoch on this
+  // device's clock, by the start gate's hub and device instants (the agent's clock offset).
+  const hubAhead = o.startGate ? o.startGate.atHubMs - o.startGate.atDeviceMs : 0;
+  const live =
+    liveBufferMs === null
+      ? null
+      : new LiveBuffer(
+          liveBufferMs,
+          (held) => write(held),
+          () => o.clock.now(),
+          stream.epoch === null ? null : stream.epoch - hubAhead,
+        );
   // Underruns add up over the stretches of a session (a reconnection starts a new buffer).
   if (live) result.live ??= { dropouts: 0, dropoutMs: 0, endedAt: null };
   const write = (chunks: Buffer[]) => {

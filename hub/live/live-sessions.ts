@@ -485,6 +485,8 @@ export class LiveSessions {
     listenerId: string,
     out: import('node:stream').Writable,
     socket: import('node:net').Socket | null,
+    /** gets the stream's epoch before the response's first byte (X-Stream-Epoch) */
+    onEpoch?: (epoch: number) => void,
   ): 'ok' | 'unknown' | 'waiting' | 'ended' {
     const id = this.byOccurrence.get(occurrenceId);
     const r = id ? this.running.get(id) : undefined;
@@ -492,7 +494,7 @@ export class LiveSessions {
     if (!r.stream.isOpen) return 'ended';
     // A device may join before the first audio: it gets the stream's first page the moment it exists
     // (asking again, as for a relay, would cost up to half a second of the first words).
-    const ok = r.stream.attach(deviceId, listenerId, out, socket);
+    const ok = r.stream.attach(deviceId, listenerId, out, socket, onEpoch);
     this.deps.log.info(
       {
         session: id,

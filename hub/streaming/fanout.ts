@@ -9,6 +9,12 @@ import { OggPageSplitter } from './ogg-pages.ts';
 export interface Listener {
   id: string;
   out: Writable;
+  /**
+   * Wants the stream's epoch before its first byte (a live session's device joins before the first
+   * audio, and its response headers carry the epoch): it gets nothing until the epoch is known, then
+   * this is called, then the header pages and the audio from the first page on.
+   */
+  onEpoch?: (epoch: number) => void;
 }
 
 export interface FanoutStats {
@@ -25,6 +31,8 @@ export class StreamFanout {
   private headers: Buffer[] = [];
   private headersDone = false;
   private readonly listeners = new Map<string, Writable>();
+  /** listeners waiting for the epoch (Listener.onEpoch) */
+  private awaiting = new Map<string, Listener>();
   private ended = false;
   readonly stats: FanoutStats = { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 };
   /**
@@ -51,8 +59,11 @@ export class StreamFanout {
       // Header pages go to whoever listens now, and are kept for whoever joins later.
       if (!this.headersDone && page.header) this.headers.push(page.bytes);
       else this.headersDone = true;
-      if (this.epoch === null && !page.header)
+      if (this.epoch === null && !page.header) {
         this.epoch = Math.round(this.now() - Number(page.bytes.readBigInt64LE(6)) / 48);
+        for (const l of this.awaiting.values()) this.join(l);
+        this.awaiting.clear();
+      }
       for (const [id, out] of this.listeners) this.send(id, out, page.bytes);
     }
   }
@@ -60,17 +71,23 @@ export class StreamFanout {
   /** Adds a listener; false when the stream has ended (the caller answers that it is not on air). */
   add(l: Listener): boolean {
     if (this.ended) return false;
-    this.listeners.set(l.id, l.out);
     this.stats.joined++;
-    this.stats.listeners = this.listeners.size;
     l.out.once('close', () => this.remove(l.id));
-    for (const h of this.headers) this.send(l.id, l.out, h);
+    if (l.onEpoch && this.epoch === null) this.awaiting.set(l.id, l);
+    else this.join(l);
+    this.stats.listeners = this.listeners.size + this.awaiting.size;
     return true;
   }
 
+  private join(l: Listener): void {
+    if (this.epoch !== null) l.onEpoch?.(this.epoch);
+    this.listeners.set(l.id, l.out);
+    for (const h of this.headers) this.send(l.id, l.out, h);
+  }
+
   remove(id: string): void {
-    if (!this.listeners.delete(id)) return;
-    this.stats.listeners = this.listeners.size;
+    if (!this.listeners.delete(id) && !this.awaiting.delete(id)) return;
+    this.stats.listeners = this.listeners.size + this.awaiting.size;
   }
 
   /** Ends every listener's stream: the upstream ended, failed or the occurrence is over. */
@@ -78,7 +95,9 @@ export class StreamFanout {
     if (this.ended) return;
     this.ended = true;
     for (const out of this.listeners.values()) out.end();
+    for (const l of this.awaiting.values()) l.out.end();
     this.listeners.clear();
+    this.awaiting.clear();
     this.stats.listeners = 0;
   }
 

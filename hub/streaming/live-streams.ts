@@ -107,9 +107,18 @@ export class LiveStream {
     this.encoder.child.stdin!.write(chunk);
   }
 
-  /** Adds a device's response; false when the stream has ended. */
-  attach(deviceId: string, listenerId: string, out: Writable, socket: Socket | null): boolean {
-    if (!this.isOpen || !this.fanout.add({ id: listenerId, out })) return false;
+  /**
+   * Adds a device's response; false when the stream has ended. `onEpoch` gets the stream's epoch
+   * before the response's first byte (at once, or with the first audio page).
+   */
+  attach(
+    deviceId: string,
+    listenerId: string,
+    out: Writable,
+    socket: Socket | null,
+    onEpoch?: (epoch: number) => void,
+  ): boolean {
+    if (!this.isOpen || !this.fanout.add({ id: listenerId, out, ...(onEpoch ? { onEpoch } : {}) })) return false;
     const prev = this.holds.get(deviceId);
     const hold: Hold = {
       state: { deviceId, state: 'listening', since: this.deps.now(), bytes: prev?.state.bytes ?? 0 },

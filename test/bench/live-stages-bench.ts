@@ -23,9 +23,11 @@ const hubToPcm = (sock: string) => {
   const a = liveFfmpegArgs({ targetLufs: -16 });
   return [...a.slice(0, a.indexOf('-vn') + 3), ...pcmOut(sock)];
 };
-const withForcedOgg = (args: string[]) => {
+/** the agent's live decoder as it was before its input hints (-f ogg -probesize 4096 -analyzeduration 0): the peer */
+const withoutInputHints = (args: string[]) => {
   const a = [...args];
-  a.splice(a.indexOf('-i'), 0, '-f', 'ogg', '-probesize', '4096', '-analyzeduration', '0');
+  const at = a.indexOf('-f');
+  if (at >= 0 && at < a.indexOf('-i')) a.splice(at, 6);
   return a;
 };
 const quickWebmDecode = (sock: string) => [
@@ -48,14 +50,14 @@ const CHAINS: Array<{ name: string; chain: (sock: string) => string[][] }> = [
   { name: 'click encoder (webm, 100 ms slices) → PCM', chain: (s) => [quickWebmDecode(s)] },
   { name: "+ the hub's live ffmpeg (filters), PCM out", chain: (s) => [hubToPcm(s)] },
   {
-    name: "+ Ogg Opus out → the agent's live decoder as it is",
+    name: "+ Ogg Opus out → the agent's live decoder (input hints)",
     chain: (s) => [liveFfmpegArgs({ targetLufs: -16 }), liveDecodeArgs(relayDecodeArgs(`s16le:unix:${s}`))],
   },
   {
-    name: "  the same, the agent's decoder told the input is Ogg",
+    name: "  the same, the agent's decoder probing (as before)",
     chain: (s) => [
       liveFfmpegArgs({ targetLufs: -16 }),
-      withForcedOgg(liveDecodeArgs(relayDecodeArgs(`s16le:unix:${s}`))),
+      withoutInputHints(liveDecodeArgs(relayDecodeArgs(`s16le:unix:${s}`))),
     ],
   },
 ];

@@ -36,19 +36,22 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('X-Accel-Buffering', 'no');
         const listenerId = `${deviceId}/${randomUUID()}`;
-        // Where granules sit in hub time: every agent starts a relay on the same page
-        // (edge-agent/relay-player.ts). A live session plays as it comes, through its jitter buffer.
+        // Where granules sit in hub time: every agent starts a relay on the same page, and plays a
+        // live session's page at epoch + granule + its buffer (edge-agent/relay-player.ts). A live
+        // device may join before the first audio: its response starts when the epoch is known.
+        const setEpoch = (epoch: number) => res.setHeader('X-Stream-Epoch', String(epoch));
         const epoch = plan.item.relay.live ? null : ctx.relays.epochOf(occurrence);
-        if (epoch !== null) res.setHeader('X-Stream-Epoch', String(epoch));
+        if (epoch !== null) setEpoch(epoch);
         // A live session's stream (phát trực tiếp) is the live sessions'; a relay's, the relays'.
         const state = plan.item.relay.live
-          ? ctx.live.attachListener(occurrence, deviceId, listenerId, res, req.socket)
+          ? ctx.live.attachListener(occurrence, deviceId, listenerId, res, req.socket, setEpoch)
           : ctx.relays.attach(occurrence, listenerId, res);
         if (state !== 'ok') {
           res.removeHeader('Content-Type');
           throw new HttpError(409, msg('relay.not-live', { occurrence, state }));
         }
-        res.flushHeaders();
+        // (a live response waiting for its epoch sends its headers with the first page)
+        if (!plan.item.relay.live) res.flushHeaders();
         ctx.log.debug({ deviceId, occurrence }, 'relay listener joined');
         return new Promise<void>((resolve) => res.once('close', () => resolve()));
       },
