@@ -209,3 +209,92 @@ describe('LiveBuffer with the stream epoch', () => {
     expect(Buffer.concat(lb.push(Buffer.concat(audio)))).toEqual(audio[6]!);
   });
 });
+
+describe('LiveBuffer catching up after an underrun (with the stream epoch)', () => {
+  /** Starts a 300 ms buffer on epoch 1000 and plays pages 2-4 (100 ms each) on schedule; t is then 1430. */
+  function playing() {
+    const clock = { t: 1130 };
+    const released: Buffer[][] = [];
+    const lb = new LiveBuffer(
+      300,
+      (c) => released.push(c),
+      () => clock.t,
+      1000,
+    );
+    lb.push(Buffer.concat([page(0), page(PAGE)]));
+    clock.t = 1230;
+    lb.push(page(2 * PAGE));
+    clock.t = 1330;
+    lb.push(page(3 * PAGE));
+    clock.t = 1400;
+    vi.advanceTimersByTime(270);
+    expect(Buffer.concat(released.shift()!)).toEqual(Buffer.concat([page(0), page(2 * PAGE), page(3 * PAGE)]));
+    clock.t = 1430;
+    expect(lb.push(page(4 * PAGE))).toEqual([page(4 * PAGE)]); // its audio runs out at 1700, when due
+    return { clock, released, lb };
+  }
+
+  it('leaves out the pages already due and resumes on the schedule, counting the stretch left out', () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, released, lb } = playing();
+      // The link stalls; pages 5-8 (due to end at 1800..2100) come together at 2050.
+      clock.t = 2050;
+      expect(lb.push(Buffer.concat([5, 6, 7, 8].map((i) => page(i * PAGE))))).toEqual([]);
+      expect(lb.underrun).toBe(true);
+      expect(lb.stats.dropouts).toBe(1);
+      // Page 9 starts at 2100 on the schedule (when page 8 is due): the buffer waits for that instant.
+      clock.t = 2080;
+      expect(lb.push(page(9 * PAGE))).toEqual([]);
+      clock.t = 2099;
+      vi.advanceTimersByTime(19);
+      expect(released).toHaveLength(0);
+      clock.t = 2100;
+      vi.advanceTimersByTime(1);
+      expect(released.map((c) => Buffer.concat(c))).toEqual([page(9 * PAGE)]);
+      // Silent from 1700 to 2100, and pages 5-8 (400 ms) never played: one dropout of 400 ms.
+      expect(lb.stats).toEqual({ dropouts: 1, dropoutMs: 400 });
+      // Back on the timeline: pages arriving in time pass through and no further underrun is counted
+      // (had it played pages 5-8 late, page 10's audio would have run out at 2600, not 2300).
+      clock.t = 2150;
+      expect(lb.push(page(10 * PAGE))).toEqual([page(10 * PAGE)]);
+      clock.t = 2290;
+      expect(lb.push(page(11 * PAGE))).toEqual([page(11 * PAGE)]);
+      expect(lb.underrun).toBe(false);
+      // ... and the next gap is measured from that timeline: page 12 at 2450 finds 50 ms of silence.
+      clock.t = 2450;
+      expect(lb.push(page(12 * PAGE))).toEqual([]);
+      expect(lb.stats.dropouts).toBe(2);
+      expect(lb.stats.dropoutMs).toBeCloseTo(450, 6);
+      lb.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('plays on without a catch-up when the player ran dry by no more than timing noise', () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, lb } = playing();
+      clock.t = 1710; // 10 ms after page 4's audio ran out
+      expect(lb.push(page(5 * PAGE))).toEqual([page(5 * PAGE)]);
+      expect(lb.stats).toEqual({ dropouts: 0, dropoutMs: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('at the end of the stream, counts the silence of a catch-up still waiting', () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, lb } = playing();
+      clock.t = 1900;
+      expect(lb.push(page(5 * PAGE))).toEqual([]); // due to end at 1800: left out
+      clock.t = 1950;
+      expect(lb.flush()).toEqual([]);
+      expect(lb.stats).toEqual({ dropouts: 1, dropoutMs: 250 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -11,6 +11,10 @@
 // ends at granule g has played out at epoch + g + bufferMs. At the first audio page the buffer sets
 // a timer for the instant its end is due, then feeds its decoder from the next page on (the pages
 // already due are left out), so every agent starts on the same page at the same instant.
+// After an underrun (a gap on a lossy link) a speaker would stay late by the gap for the rest of the
+// session; with the epoch the buffer catches up instead: it holds again and resumes at the start of
+// the first page not yet due, leaving out the pages due by that planned instant (the rule of the
+// start). The stretch left out is the silence heard, and it counts in dropoutMs.
 
 /** Opus granule positions count 48 kHz samples, whatever the input's rate. */
 const OPUS_RATE_PER_MS = 48;
@@ -55,11 +59,22 @@ export class LiveBuffer {
   /** A chunk from the hub: returns what to give the player now (nothing while holding). */
   push(chunk: Buffer): Buffer[] {
     const t = this.now();
-    this.checkUnderrun(t);
+    let pass: Buffer | null = null;
+    if (this.epochMs === null) this.checkUnderrun(t);
+    else if (this.startCatchUp(t)) {
+      // The rest of a page already begun goes on; the hold starts at the next page.
+      const at = chunk.indexOf('OggS', 0, 'latin1');
+      if (at > 0) pass = chunk.subarray(0, at);
+      this.scan(chunk);
+      this.held.push(at > 0 ? chunk.subarray(at) : chunk);
+      const out = this.planCatchUp(t);
+      return pass ? [pass, ...out] : out;
+    }
     this.scan(chunk);
     if (!this.holding) return [chunk];
     this.held.push(chunk);
     if (this.epochMs !== null) {
+      if (this.catchUpAt !== null) return this.planCatchUp(t);
       if (this.firstGranule === null || this.releaseTimer !== null) return [];
       // (the pages due by the planned instant are left out even when the timer fires a little early)
       this.releaseAt = this.dueAt(this.firstGranule);
@@ -87,12 +102,88 @@ export class LiveBuffer {
     this.holding = false;
     this.playStart = this.now();
     const all = Buffer.concat(this.held);
-    const out =
-      this.epochMs === null
-        ? this.trimmed(all)
-        : this.dropPages(all, (g) => this.dueAt(g) <= Math.max(this.playStart!, this.releaseAt));
     this.held = [];
+    if (this.epochMs === null) {
+      const out = this.trimmed(all);
+      return out.length ? [out] : [];
+    }
+    const from = Math.max(this.playStart, this.releaseAt);
+    this.droppedLast = null;
+    const kept: bigint[] = [];
+    const out = this.dropPages(all, (g) => this.dueAt(g) <= from, kept);
+    if (this.catchUpAt !== null) {
+      // silent (and left out) from the underrun's detection until the player resumes
+      this.stats.dropoutMs += Math.max(0, from - this.catchUpAt);
+      this.catchUpAt = null;
+    }
+    // The player starts at `from`, on the page after the last one left out (due then).
+    this.playedUntil = from;
+    if (this.droppedLast !== null) this.lastGiven = this.droppedLast;
+    for (const g of kept) this.give(g);
     return out.length ? [out] : [];
+  }
+
+  /** With the epoch: when the audio given to the player runs out (device clock), and its last granule. */
+  private playedUntil = 0;
+  private lastGiven: bigint | null = null;
+  /** the last audio page left out by the latest flush */
+  private droppedLast: bigint | null = null;
+  /** when the current catch-up began (an underrun found late), or null */
+  private catchUpAt: number | null = null;
+
+  /** An audio page handed to the player: it plays once the audio before it has (or now, if that ran out). */
+  private give(g: bigint): void {
+    if (this.lastGiven !== null && g > this.lastGiven)
+      this.playedUntil = Math.max(this.playedUntil, this.now()) + Number(g - this.lastGiven) / OPUS_RATE_PER_MS;
+    if (this.lastGiven === null || g > this.lastGiven) this.lastGiven = g;
+  }
+
+  /**
+   * With the epoch, before a chunk goes to the player: had the player run out, and would it now play
+   * more than UNDERRUN_MIN_MS behind the schedule? Then this is an underrun, and the buffer holds again.
+   */
+  private startCatchUp(t: number): boolean {
+    if (this.holding || this.lastGiven === null || t <= this.playedUntil) {
+      this.inUnderrun = false;
+      return false;
+    }
+    if (t - this.dueAt(this.lastGiven) <= UNDERRUN_MIN_MS) return false; // timing noise: plays on
+    this.stats.dropouts++;
+    this.stats.dropoutMs += t - this.playedUntil; // silent since the audio ran out
+    this.inUnderrun = true;
+    this.holding = true;
+    this.catchUpAt = t;
+    this.releaseAt = Number.NEGATIVE_INFINITY;
+    return true;
+  }
+
+  /**
+   * In a catch-up: the release instant is the start of the first held page not yet due (when the
+   * page before it is due), so the player resumes on the common timeline; until such a page comes,
+   * the buffer holds on.
+   */
+  private planCatchUp(t: number): Buffer[] {
+    if (this.releaseTimer !== null) return [];
+    let prev = this.lastGiven!;
+    for (const g of this.pageGranules(Buffer.concat(this.held))) {
+      if (g <= prev) continue;
+      const start = this.dueAt(prev);
+      if (start >= t) {
+        this.releaseAt = start;
+        if (start === t) return this.flush();
+        this.releaseTimer = setTimeout(() => this.release(this.flush()), start - t);
+        return [];
+      }
+      prev = g;
+    }
+    return [];
+  }
+
+  /** The granules of the whole pages in these bytes (from a page boundary). */
+  private pageGranules(buf: Buffer): bigint[] {
+    const gs: bigint[] = [];
+    this.dropPages(buf, () => false, gs);
+    return gs;
   }
 
   /** the planned release instant (with the epoch) */
@@ -110,7 +201,7 @@ export class LiveBuffer {
   }
 
   /** The bytes less the audio pages `drop` says of (by granule). */
-  private dropPages(buf: Buffer, drop: (granule: bigint) => boolean): Buffer {
+  private dropPages(buf: Buffer, drop: (granule: bigint) => boolean, kept: bigint[] = []): Buffer {
     const keep: Buffer[] = [];
     let p = 0;
     while (p + 27 <= buf.length && buf.toString('latin1', p, p + 4) === 'OggS') {
@@ -121,8 +212,10 @@ export class LiveBuffer {
       if (p + size > buf.length) break;
       const g = buf.readBigInt64LE(p + 6);
       // Header pages are always kept.
-      if (g <= 0n || this.firstGranule === null || !drop(g)) keep.push(buf.subarray(p, p + size));
-      else this.skippedTo = g;
+      if (g <= 0n || this.firstGranule === null || !drop(g)) {
+        keep.push(buf.subarray(p, p + size));
+        if (g > 0n) kept.push(g);
+      } else this.skippedTo = this.droppedLast = g;
       p += size;
     }
     keep.push(buf.subarray(p)); // a page not yet whole, or anything not a page: as it came
@@ -171,6 +264,7 @@ export class LiveBuffer {
   private onGranule(g: bigint): void {
     // Header pages carry 0, pages where no packet ends -1: neither says where the audio is.
     if (g <= 0n) return;
+    if (this.epochMs !== null && !this.holding) this.give(g);
     if (this.firstGranule === null) {
       this.firstGranule = g;
       return;
