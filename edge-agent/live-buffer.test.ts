@@ -284,6 +284,22 @@ describe('LiveBuffer catching up after an underrun (with the stream epoch)', () 
     }
   });
 
+  it('passes on the rest of a page already begun and holds from the next page', () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, lb } = playing();
+      const p5 = page(5 * PAGE);
+      clock.t = 1690;
+      expect(lb.push(p5.subarray(0, 20))).toEqual([p5.subarray(0, 20)]); // page 5's header: due to end at 1800
+      clock.t = 2050;
+      const out = lb.push(Buffer.concat([p5.subarray(20), page(6 * PAGE), page(7 * PAGE)]));
+      expect(Buffer.concat(out)).toEqual(p5.subarray(20));
+      expect(lb.stats).toEqual({ dropouts: 1, dropoutMs: 250 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('at the end of the stream, counts the silence of a catch-up still waiting', () => {
     vi.useFakeTimers();
     try {
