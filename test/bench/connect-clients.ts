@@ -54,9 +54,11 @@ function run(d: { id: string; password: string }) {
       up = true;
       attempt = 0;
       connected++;
-      const birth = () => client!.publish(t.deviceStatus(d.id), status('online', s), { qos: 1, retain: true });
-      client!.subscribe(t.hubStatus, { qos: 1 }, () => birth());
-      client!.on('message', (_topic, payload, packet) => {
+      // This connection's client: a subscribe callback can run after it closed (mqtt.js then has no store).
+      const c = client!;
+      const birth = () => c.connected && c.publish(t.deviceStatus(d.id), status('online', s), { qos: 1, retain: true });
+      c.subscribe(t.hubStatus, { qos: 1 }, () => birth());
+      c.on('message', (_topic, payload, packet) => {
         if (!packet.retain && payload.length && JSON.parse(payload.toString()).state === 'online') birth();
       });
     });
