@@ -131,6 +131,8 @@ describe('web UI: typed bulletins', () => {
       const edited = `${typed} Đề nghị bà con tham gia đầy đủ.`;
       await page.fill('[data-testid=tts-text]', edited);
       await page.waitForSelector('[data-testid=tts-stale]');
+      // (the button may follow the stale mark a render later: wait for it, a few seconds at most)
+      await page.waitForSelector('[data-testid=submit]:disabled', { timeout: 5000 });
       expect(await page.isDisabled('[data-testid=submit]')).toBe(true);
       await shot(page, `tts-stale-${ui}`);
       await page.click('[data-testid=tts-generate]');
