@@ -24,6 +24,41 @@ export interface ToStore {
   receivedAt: number;
 }
 
+/** The one statement that stores a receipt; the ingest benchmarks' raw peer runs it too, so both insert the same rows. */
+export const INSERT_RECEIPT = `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail, superseded_by)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** INSERT_RECEIPT's values for one receipt, in its column order. */
+export const receiptRow = (
+  r: Receipt,
+  receivedAt: number,
+  state: ReceiptState,
+  rejection: string | null,
+  rejectionDetail: string | null,
+  supersededBy: string | null,
+) =>
+  [
+    r.id,
+    r.occurrenceId,
+    r.broadcastId,
+    r.deviceId,
+    r.result,
+    r.reason ?? null,
+    r.reasonCode ?? null,
+    r.scheduledStart,
+    r.actualStart,
+    r.actualEnd,
+    r.secondsPlayed,
+    r.clockOffsetMs,
+    JSON.stringify(r.evidence),
+    r.sig,
+    receivedAt,
+    state,
+    rejection,
+    rejectionDetail,
+    supersededBy,
+  ] as const;
+
 type Standing = { receipt_id: string; result: Receipt['result'] };
 const pairKey = (occurrenceId: string, deviceId: string) => `${occurrenceId}\0${deviceId}`;
 
@@ -38,10 +73,7 @@ export function createReceiptStore(db: Db) {
          ON r.occurrence_id = j.value ->> 0 AND r.device_id = j.value ->> 1 AND r.state = 'admitted'`,
   );
   const supersede = db.prepare("UPDATE receipts SET state = 'superseded', superseded_by = ? WHERE receipt_id = ?");
-  const insert = db.prepare(
-    `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, reason_code, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state, rejection, rejection_detail, superseded_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare(INSERT_RECEIPT);
 
   /** The ids among these that are stored already. */
   const stored = (ids: readonly string[]): Set<string> =>
@@ -81,25 +113,14 @@ export function createReceiptStore(db: Db) {
         if (state === 'admitted') standing.set(key, { receipt_id: r.id, result: r.result });
       }
       insert.run(
-        r.id,
-        r.occurrenceId,
-        r.broadcastId,
-        r.deviceId,
-        r.result,
-        r.reason ?? null,
-        r.reasonCode ?? null,
-        r.scheduledStart,
-        r.actualStart,
-        r.actualEnd,
-        r.secondsPlayed,
-        r.clockOffsetMs,
-        JSON.stringify(r.evidence),
-        r.sig,
-        receivedAt,
-        state,
-        admission.admitted ? null : admission.reason,
-        admission.admitted ? null : admission.detail.slice(0, 500),
-        state === 'superseded' ? other : null,
+        ...receiptRow(
+          r,
+          receivedAt,
+          state,
+          admission.admitted ? null : admission.reason,
+          admission.admitted ? null : admission.detail.slice(0, 500),
+          state === 'superseded' ? other : null,
+        ),
       );
       return { duplicate: false, state, other };
     });

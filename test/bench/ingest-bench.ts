@@ -13,52 +13,25 @@
 // them to its MQTT client.
 //   node bin/run-ts.mjs test/bench/ingest-bench.ts [devices=200] [bulletins=50] [rounds=5]
 //   (npm run bench -- ingest)
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { createPublicKey, sign } from 'node:crypto';
-import { systemClock, topics, verifyReceipt, type Receipt } from '../../protocol/index.ts';
-import { openDatabase } from '../../hub/db/database.ts';
+import { systemClock, verifyReceipt } from '../../protocol/index.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../../hub/signing.ts';
 import { createIngest } from '../../hub/ingest/ingest.ts';
-import { seedIngestWorld } from '../helpers/ingest-world.ts';
+import { createIngestFixture, rawInsertBatch } from './ingest-fixture.ts';
 
 const DEVICES = Number(process.argv[2] ?? process.env.INGEST_DEVICES ?? 200);
 const BULLETINS = Number(process.argv[3] ?? process.env.INGEST_BULLETINS ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 5);
-const tp = topics();
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-ingest-bench-'));
+// Sustained ingest: every device announced itself (its birth) before sending receipts, so the
+// hub shows it online already and its receipts cost no presence write.
+const fx = await createIngestFixture('wardcast-ingest-bench-', DEVICES, BULLETINS, true);
+const { tp, dir, pems, synchronous, receipts, payloads, world: w } = fx;
 try {
-  const seedFile = path.join(dir, 'seed.sqlite');
-  const seedDb = openDatabase(seedFile);
-  const w = await seedIngestWorld(seedDb, DEVICES, { bulletins: BULLETINS });
-  const pems = new Map(
-    (seedDb.prepare('SELECT id, public_key FROM devices').all() as Array<{ id: string; public_key: string }>).map(
-      (r) => [r.id, r.public_key],
-    ),
-  );
-  const synchronous = seedDb.pragma('synchronous', { simple: true });
-  // Sustained ingest: every device announced itself (its birth) before sending receipts, so the
-  // hub shows it online already and its receipts cost no presence write.
-  seedDb.prepare('UPDATE devices SET online = 1').run();
-  seedDb.close();
-  // Receipts as they arrive: bulletin by bulletin, every device's in turn.
-  const receipts: Receipt[] = [];
-  for (let k = 0; k < BULLETINS; k++) for (const d of w.devices) receipts.push(w.receipt(d, {}, k));
-  const payloads = receipts.map((r) => ({
-    topic: tp.deviceEvent(r.deviceId, 'receipt'),
-    payload: Buffer.from(JSON.stringify(r)),
-  }));
   const N = receipts.length;
-  let copies = 0;
-  const copy = () => {
-    const file = path.join(dir, `run-${copies++}.sqlite`);
-    copyFileSync(seedFile, file);
-    return file;
-  };
 
   let ackMessages = 0;
   const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -75,7 +48,7 @@ try {
   async function hubPath(
     checkSignatures: boolean,
   ): Promise<{ ms: number; cpu: number; verifyMs: number; signMs: number }> {
-    const db = openDatabase(copy());
+    const db = fx.openCopy();
     const handedOver: string[] = [];
     let verifyMs = 0;
     let signMs = 0;
@@ -133,30 +106,8 @@ try {
   }
 
   function rawInsert(): { ms: number; cpu: number } {
-    const db = openDatabase(copy());
-    const insert = db.prepare(
-      `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'admitted')`,
-    );
-    const batch = db.transaction((rs: Receipt[]) => {
-      for (const r of rs)
-        insert.run(
-          r.id,
-          r.occurrenceId,
-          r.broadcastId,
-          r.deviceId,
-          r.result,
-          r.reason ?? null,
-          r.scheduledStart,
-          r.actualStart,
-          r.actualEnd,
-          r.secondsPlayed,
-          r.clockOffsetMs,
-          JSON.stringify(r.evidence),
-          r.sig,
-          w.receivedAt,
-        );
-    });
+    const db = fx.openCopy();
+    const batch = rawInsertBatch(db, w.receivedAt);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     for (let i = 0; i < N; i += 500) batch(receipts.slice(i, i + 500));
@@ -199,7 +150,7 @@ try {
     await hubPath(false);
     const { profile } = await s.post('Profiler.stop');
     (await import('node:fs')).writeFileSync(process.env.INGEST_PROFILE, JSON.stringify(profile));
-    rmSync(dir, { recursive: true, force: true }); // process.exit skips the finally below
+    fx.remove(); // process.exit skips the finally below
     process.exit(0);
   }
   type Round = {
@@ -289,5 +240,5 @@ try {
     `issue 10.4: hub ingest without verify ≥ 0.5× the raw insert of the same rows: ${goal.toFixed(2)}× — ${goal >= 0.5 ? 'met' : 'NOT met'} (without ack signing as well: ${own.toFixed(2)}×). Without verify: the same path with each signature check answered from the real check's answer in the same round. CPU of verify and of the ack signatures: separate passes over the same receipts, and as many Ed25519 signatures as acks.`,
   );
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  fx.remove();
 }

@@ -5,20 +5,16 @@
 // level, is the peer line. Median of the rounds.
 //   node bin/run-ts.mjs test/bench/ingest-phases-bench.ts [devices=200] [bulletins=50] [rounds=5]
 //   (npm run bench -- ingest-phases)
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import {
   createPublisher,
   parseJson,
   parseTopic,
   Receipt,
   systemClock,
-  topics,
   verifyReceipt,
   type SignedEnvelope,
 } from '../../protocol/index.ts';
-import { openDatabase } from '../../hub/db/database.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../../hub/signing.ts';
 import { createDeviceKeys } from '../../hub/devices/device-keys.ts';
 import { createPresence } from '../../hub/devices/presence.ts';
@@ -27,24 +23,14 @@ import { lookupPlans } from '../../hub/ingest/plan-lookup.ts';
 import { admit } from '../../hub/ingest/admission.ts';
 import { createReceiptStore } from '../../hub/ingest/receipt-store.ts';
 import { BATCH_MAX } from '../../hub/ingest/ingest.ts';
-import { seedIngestWorld } from '../helpers/ingest-world.ts';
+import { createIngestFixture, rawInsertBatch } from './ingest-fixture.ts';
 
 const DEVICES = Number(process.argv[2] ?? 200);
 const BULLETINS = Number(process.argv[3] ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 5);
-const tp = topics();
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-ingest-phases-'));
+const fx = await createIngestFixture('wardcast-ingest-phases-', DEVICES, BULLETINS, false);
+const { tp, dir, payloads, world: w } = fx;
 try {
-  const seedFile = path.join(dir, 'seed.sqlite');
-  const seedDb = openDatabase(seedFile);
-  const w = await seedIngestWorld(seedDb, DEVICES, { bulletins: BULLETINS });
-  seedDb.close();
-  const payloads: Array<{ topic: string; payload: Buffer }> = [];
-  for (let k = 0; k < BULLETINS; k++)
-    for (const d of w.devices) {
-      const r = w.receipt(d, {}, k);
-      payloads.push({ topic: tp.deviceEvent(r.deviceId, 'receipt'), payload: Buffer.from(JSON.stringify(r)) });
-    }
   const N = payloads.length;
   const cpu = () => {
     const u = process.cpuUsage();
@@ -52,9 +38,7 @@ try {
   };
   const phases: Record<string, number[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
-    const file = path.join(dir, `run-${round}.sqlite`);
-    copyFileSync(seedFile, file);
-    const db = openDatabase(file);
+    const db = fx.openCopy();
     const t: Record<string, number> = {};
     const time = <T>(phase: string, fn: () => T): T => {
       const c = cpu();
@@ -119,31 +103,8 @@ try {
     t['begin + commit (fsync)']! -= [...inside, 'acks: build + sign'].reduce((s, k) => s + t[k]!, 0);
     db.close();
     // The peer: the same rows inserted raw, in the same batches.
-    copyFileSync(seedFile, path.join(dir, `raw-${round}.sqlite`));
-    const raw = openDatabase(path.join(dir, `raw-${round}.sqlite`));
-    const insert = raw.prepare(
-      `INSERT INTO receipts(receipt_id, occurrence_id, broadcast_id, device_id, result, reason, scheduled_start, actual_start, actual_end, seconds_played, clock_offset_ms, evidence, signature, received_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'admitted')`,
-    );
-    const batch = raw.transaction((rs: typeof receipts) => {
-      for (const r of rs)
-        insert.run(
-          r.id,
-          r.occurrenceId,
-          r.broadcastId,
-          r.deviceId,
-          r.result,
-          r.reason ?? null,
-          r.scheduledStart,
-          r.actualStart,
-          r.actualEnd,
-          r.secondsPlayed,
-          r.clockOffsetMs,
-          JSON.stringify(r.evidence),
-          r.sig,
-          w.receivedAt,
-        );
-    });
+    const raw = fx.openCopy();
+    const batch = rawInsertBatch(raw, w.receivedAt);
     time('PEER: raw insert, same rows', () => {
       for (let i = 0; i < N; i += BATCH_MAX) batch(receipts.slice(i, i + BATCH_MAX));
     });
@@ -163,5 +124,5 @@ try {
   }
   console.log(`${'hub without verify, sum'.padEnd(34)} ${own.toFixed(1).padStart(7)}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  fx.remove();
 }
