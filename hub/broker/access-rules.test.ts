@@ -1,12 +1,10 @@
 // Walks the topic table: for every kind, the embedded broker and the Mosquitto roles allow exactly
 // its direction (its `from` role publishes, its `to` roles subscribe), a device only for itself.
-import mqtt, { type MqttClient } from 'mqtt';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KINDS, ROLES, TOPIC_TABLE, hubSubscriptions, topicOf, type Kind, type Role } from '../../protocol/index.ts';
 import { deviceAcls, hubAcls, mayPublish, maySubscribe, type Principal } from './access-rules.ts';
-import { HUB_CLIENT_USERNAME, startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 import { initialDynsecConfig } from './mosquitto-config.ts';
+import { useEmbeddedBroker } from '../../test/helpers/embedded-broker.ts';
 
 const PREFIX = 'wardcast/v1';
 const SECRET = 'hub-secret-'.padEnd(24, 'x');
@@ -93,36 +91,17 @@ describe('access rules derived from the topic table', () => {
 });
 
 describe('the embedded broker enforces them', () => {
-  let broker: EmbeddedBroker;
   const refused: string[] = [];
-  const clients: MqttClient[] = [];
-  beforeAll(async () => {
-    broker = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      topicPrefix: PREFIX,
-      hubSecret: SECRET,
-      log: pino({ level: 'silent' }),
-      authenticateDevice: async (id, pw) => (id === ME.deviceId && pw === 'pw' ? 'ha-noi/ha-dinh' : null),
-      onRefused: (what) => refused.push(what),
-    });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.end(true);
-    await broker?.close();
+  const env = useEmbeddedBroker({
+    topicPrefix: PREFIX,
+    hubSecret: SECRET,
+    authenticateDevice: async (id, pw) => (id === ME.deviceId && pw === 'pw' ? 'ha-noi/ha-dinh' : null),
+    onRefused: (what) => refused.push(what),
   });
 
   const connect = async (role: Role) => {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-      protocolVersion: 4,
-      clientId: role === 'hub' ? 'hub-test' : ME.deviceId,
-      username: role === 'hub' ? HUB_CLIENT_USERNAME : ME.deviceId,
-      password: role === 'hub' ? SECRET : 'pw',
-      clean: true,
-      reconnectPeriod: 0,
-    });
+    const c = await (role === 'hub' ? env.hubLogin('hub-test') : env.login(ME.deviceId, ME.deviceId, 'pw'));
     c.on('error', () => {});
-    clients.push(c);
     return c;
   };
 

@@ -3,42 +3,17 @@
 // `fanoutSettled()` before an emergency's manifests, which would otherwise share the event loop
 // with the command's delivery. A subscriber that stops reading holds the fan-out until it reads
 // again (or until the wait's limit), and each of its packets reaches it whole, in one piece.
-import mqtt from 'mqtt';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
-import { HUB_CLIENT_USERNAME, startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
+import { useEmbeddedBroker } from '../../test/helpers/embedded-broker.ts';
 
 const PREFIX = 'wardcast/v1';
 const SECRET = 's'.repeat(24);
 const MiB = 1024 * 1024;
 const topic = topics(PREFIX).hubStatus; // the hub's login may publish and subscribe it
 
-let broker: EmbeddedBroker;
-const clients: mqtt.MqttClient[] = [];
-const hubLogin = (clientId: string) =>
-  mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-    clientId,
-    username: HUB_CLIENT_USERNAME,
-    password: SECRET,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
-
-beforeAll(async () => {
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    topicPrefix: PREFIX,
-    hubSecret: SECRET,
-    log: pino({ level: 'silent' }),
-    authenticateDevice: async () => null,
-  });
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.close();
-});
+const env = useEmbeddedBroker({ topicPrefix: PREFIX, hubSecret: SECRET, authenticateDevice: async () => null });
+const hubLogin = env.hubLogin;
 
 const state = (p: Promise<void>) =>
   Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 300))]);
@@ -47,21 +22,20 @@ describe('embedded broker fan-out', () => {
   it('settles only once a subscriber that stopped reading has taken what was published before', async () => {
     const reader = await hubLogin('reader');
     const sender = await hubLogin('sender');
-    clients.push(reader, sender);
     const got: number[] = [];
     reader.on('message', (_t, payload) => got.push(payload.length));
     await reader.subscribeAsync(topic, { qos: 1 });
 
-    expect(await state(broker.fanoutSettled())).toBe('settled'); // nothing in flight
+    expect(await state(env.broker.fanoutSettled())).toBe('settled'); // nothing in flight
 
     // 24 MiB to a reader that reads nothing: more than the loopback buffers take.
     (reader.stream as unknown as { pause(): void }).pause();
     const big = Buffer.alloc(2 * MiB, 0x61);
     await Promise.all(Array.from({ length: 12 }, () => sender.publishAsync(topic, big, { qos: 1 })));
-    const settled = broker.fanoutSettled(60_000);
+    const settled = env.broker.fanoutSettled(60_000);
     expect(await state(settled)).toBe('pending');
     // A wait with a short limit ends by itself.
-    expect(await state(broker.fanoutSettled(50))).toBe('settled');
+    expect(await state(env.broker.fanoutSettled(50))).toBe('settled');
 
     (reader.stream as unknown as { resume(): void }).resume();
     await settled;

@@ -1,54 +1,24 @@
 // The embedded broker answers a literal subscription's retained message from its index by topic:
 // the latest one published, none once cleared, exactly as aedes' own scan did.
-import mqtt from 'mqtt';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
-import { HUB_CLIENT_USERNAME, startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
+import { useEmbeddedBroker } from '../../test/helpers/embedded-broker.ts';
 
 const PREFIX = 'wardcast/v1';
 const SECRET = 's'.repeat(24);
 const t = topics(PREFIX);
-let broker: EmbeddedBroker;
-const clients: mqtt.MqttClient[] = [];
-const hubLogin = async (clientId: string) => {
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-    clientId,
-    username: HUB_CLIENT_USERNAME,
-    password: SECRET,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    topicPrefix: PREFIX,
-    hubSecret: SECRET,
-    log: pino({ level: 'silent' }),
-    // Any device id logs in with the password 'pw', in one area.
-    authenticateDevice: async (_id, pw) => (pw === 'pw' ? 'ha-noi' : null),
-  });
+const env = useEmbeddedBroker({
+  topicPrefix: PREFIX,
+  hubSecret: SECRET,
+  // Any device id logs in with the password 'pw', in one area.
+  authenticateDevice: async (_id, pw) => (pw === 'pw' ? 'ha-noi' : null),
 });
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await broker.close();
-});
+const hubLogin = env.hubLogin;
 
 /** What device `id` gets as retained when it subscribes to `filters` (a live hub status marks the end). */
 async function retainedFor(id: string, filters: string[]): Promise<Array<[string, string]>> {
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-    clientId: id,
-    username: id,
-    password: 'pw',
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
-  clients.push(c);
+  const c = await env.login(id, id, 'pw');
   const got: Array<[string, string]> = [];
   let end: () => void = () => {};
   const ended = new Promise<void>((r) => {
@@ -64,7 +34,7 @@ async function retainedFor(id: string, filters: string[]): Promise<Array<[string
   return got;
 }
 
-let hub: mqtt.MqttClient;
+let hub: MqttClient;
 
 describe('retained messages on the embedded broker', () => {
   it('gives a literal subscription the latest retained message of each topic, and none once cleared', async () => {
