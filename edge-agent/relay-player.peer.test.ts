@@ -14,6 +14,7 @@ import { systemClock, type ScheduleItem } from '../protocol/index.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { hubFetch } from './hub-http.ts';
 import { playRelay } from './relay-player.ts';
+import { realtimeLavfi } from '../test/helpers/ffmpeg-args.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 let dir: string;
@@ -73,14 +74,7 @@ beforeAll(async () => {
     const enc = spawn(
       ffmpeg,
       [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440',
+        ...realtimeLavfi('sine=frequency=440'),
         '-ac',
         '1',
         '-c:a',

@@ -12,6 +12,7 @@ import { resolveFfmpeg } from '../../firmware-bridge/audio/ffmpeg-path.ts';
 import { decodedMs, ff, measureLufs, tempDir } from '../media/test-audio.ts';
 import { liveFfmpegArgs } from './live-args.ts';
 import { LiveStream } from './live-streams.ts';
+import { MEDIA_RECORDER_WEBM } from '../../test/helpers/ffmpeg-args.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 let dir: string;
@@ -28,16 +29,7 @@ const webm = (name: string, hz: number) => {
     `sine=frequency=${hz}:sample_rate=48000:duration=3`,
     '-af',
     'volume=0.5',
-    '-c:a',
-    'libopus',
-    '-b:a',
-    '32k',
-    '-cluster_time_limit',
-    '100',
-    '-live',
-    '1',
-    '-f',
-    'webm',
+    ...MEDIA_RECORDER_WEBM,
     file,
   ]);
   return readFileSync(file);

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
-import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { startEnrolledAgents, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { MEDIA_RECORDER_WEBM, realtimeLavfi } from '../helpers/ffmpeg-args.ts';
 import { seedWorld, waitForResults, waitOnline, HA_DINH, KIM_GIANG, type World } from '../helpers/world.ts';
 import { startPcmSink, hubNow, type PcmSink } from '../helpers/pcm-sink.ts';
 import { formatVn } from '../../hub/time.ts';
@@ -38,19 +39,16 @@ beforeAll(async () => {
     t,
     DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
   );
-  for (const id of DEVICES) {
-    const sink = await startPcmSink(path.join(tmp, `${id}.sock`));
-    sinks.push(sink);
-    agents.push(
-      startAgentProcess({
-        dir: path.join(tmp, id),
-        hubUrl: t.hub.httpUrl,
-        mqttUrl: t.hub.mqttUrl,
-        enrolToken: w.tokens[id],
-        profile: { ...SPEAKER_PROFILE, audioOutput: sink.audioOutput },
-      }),
-    );
-  }
+  for (const id of DEVICES) sinks.push(await startPcmSink(path.join(tmp, `${id}.sock`)));
+  agents.push(
+    ...startEnrolledAgents({
+      dir: tmp,
+      hub: t.hub,
+      tokens: w.tokens,
+      ids: DEVICES,
+      profileOf: (_id, i) => ({ ...SPEAKER_PROFILE, audioOutput: sinks[i]!.audioOutput }),
+    }),
+  );
   await waitOnline(t.admin, DEVICES);
 }, 90_000);
 
@@ -66,24 +64,10 @@ function recorder(): ChildProcessByStdio<null, Readable, null> {
   return spawn(
     ffmpeg,
     [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:sample_rate=48000:duration=${STREAM_S},volume=enable='lt(t,${ONSET_S})':volume=0`,
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '32k',
-      '-cluster_time_limit',
-      '100',
-      '-live',
-      '1',
-      '-f',
-      'webm',
+      ...realtimeLavfi(
+        `sine=frequency=440:sample_rate=48000:duration=${STREAM_S},volume=enable='lt(t,${ONSET_S})':volume=0`,
+      ),
+      ...MEDIA_RECORDER_WEBM,
       'pipe:1',
     ],
     { stdio: ['ignore', 'pipe', 'ignore'] },

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
-import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
+import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process.ts';
 import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
 import type { HubJson } from '../helpers/api-types.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -46,16 +46,7 @@ beforeAll(async () => {
     t,
     DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
   );
-  for (const id of DEVICES)
-    agents.push(
-      startAgentProcess({
-        dir: path.join(tmp, id),
-        hubUrl: t.hub.httpUrl,
-        mqttUrl: t.hub.mqttUrl,
-        enrolToken: w.tokens[id],
-        profile: SPEAKER_PROFILE,
-      }),
-    );
+  agents.push(...startEnrolledAgents({ dir: tmp, hub: t.hub, tokens: w.tokens, ids: DEVICES }));
   await waitOnline(t.admin, DEVICES);
 }, 90_000);
 

@@ -65,3 +65,25 @@ export const SPEAKER_PROFILE = {
   audioOutput: 'null',
 };
 export const LED_PROFILE = { kind: 'led', board: { driver: 'simulated' } };
+
+/**
+ * One agent process per device id, each in its own folder under `dir`, enrolling with its token
+ * to this hub. `profileOf` gives a device's profile (a speaker by default).
+ */
+export function startEnrolledAgents(o: {
+  dir: string;
+  hub: { httpUrl: string; mqttUrl: string };
+  tokens: Record<string, string>;
+  ids: readonly string[];
+  profileOf?: (id: string, index: number) => object;
+}): AgentProcess[] {
+  return o.ids.map((id, i) =>
+    startAgentProcess({
+      dir: path.join(o.dir, id),
+      hubUrl: o.hub.httpUrl,
+      mqttUrl: o.hub.mqttUrl,
+      enrolToken: o.tokens[id],
+      profile: o.profileOf?.(id, i) ?? SPEAKER_PROFILE,
+    }),
+  );
+}
