@@ -299,4 +299,9 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE live_sessions ADD COLUMN ended_by INTEGER;
   `,
+  // 18 (enemies): a live session's last sign of life (hub time, stamped each second while its
+  // source is connected), so a session the hub's crash left open ends at that, not at the restart.
+  `
+  ALTER TABLE live_sessions ADD COLUMN alive_at INTEGER;
+  `,
 ];
