@@ -304,4 +304,10 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE live_sessions ADD COLUMN alive_at INTEGER;
   `,
+  // 19 (enemies): when a device announced the capabilities it holds. A lack counts only from then:
+  // a birth must not turn the occurrences it missed before into ones it "could not take" (NULL, rows
+  // from before: from the beginning, as until now).
+  `
+  ALTER TABLE devices ADD COLUMN capabilities_at INTEGER;
+  `,
 ];
