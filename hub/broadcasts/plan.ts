@@ -105,6 +105,11 @@ export interface PlanShape {
      * sent nothing of it, and the reports show it as not capable rather than silently absent.
      */
     notCapable: string | null;
+    /**
+     * Since when it has lacked it (its birth that said so; 0 when unknown): occurrences before that
+     * stay owed, so a device cannot excuse the ones it missed by announcing less afterwards.
+     */
+    notCapableSince: number;
   }>;
   excluded: Set<string>;
 }
@@ -120,7 +125,13 @@ export interface PlanCache {
   starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
   kinds?: Map<string, DeviceKind>;
   /** what each device announced it can do (null: nothing announced yet), read when a broadcast needs it */
-  capabilities?: Map<string, string[] | null>;
+  capabilities?: Map<string, { caps: string[] | null; since: number }>;
+  /**
+   * What was owed before a device announced a lack stays owed (receipt admission asks about the
+   * past). Unset, a lack drops the item whenever it started: a manifest is what is sent now, and an
+   * agent lacking the capability would refuse the whole manifest.
+   */
+  owedBeforeLack?: boolean;
   /** the exclusions of the broadcasts in `excludedFor` */
   excluded: Set<string>;
   excludedFor: Set<string>;
@@ -169,23 +180,32 @@ export function planShape(
   }
   const kinds = cache.kinds;
   const kindOf = (id: string) => (kinds ? kinds.get(id) : getDevice(db, id)?.kind);
-  const capabilitiesOf = (id: string): string[] | null => {
+  type Caps = { caps: string[] | null; since: number };
+  const toCaps = (r: { capabilities: string | null; capabilities_at: number | null } | undefined): Caps => ({
+    caps: r?.capabilities ? (JSON.parse(r.capabilities) as string[]) : null,
+    since: r?.capabilities_at ?? 0,
+  });
+  const capabilitiesOf = (id: string): Caps => {
     if (!cache.capabilities && (!onlyDevices || onlyDevices.size > BULK_KINDS)) {
-      const rows = db.prepare('SELECT id, capabilities FROM devices').all() as Array<{
+      const rows = db.prepare('SELECT id, capabilities, capabilities_at FROM devices').all() as Array<{
         id: string;
         capabilities: string | null;
+        capabilities_at: number | null;
       }>;
-      cache.capabilities = new Map(
-        rows.map((r) => [r.id, r.capabilities ? (JSON.parse(r.capabilities) as string[]) : null]),
-      );
+      cache.capabilities = new Map(rows.map((r) => [r.id, toCaps(r)]));
     }
-    return cache.capabilities ? (cache.capabilities.get(id) ?? null) : (getDevice(db, id)?.capabilities ?? null);
+    if (cache.capabilities) return cache.capabilities.get(id) ?? { caps: null, since: 0 };
+    return toCaps(
+      db.prepare('SELECT capabilities, capabilities_at FROM devices WHERE id = ?').get(id) as
+        | { capabilities: string | null; capabilities_at: number | null }
+        | undefined,
+    );
   };
   // A device that never announced (before its first birth since the upgrade) is not refused: every
   // agent announces at each connection, and the hub plans its manifest again when that changes.
   const lacks = (id: string, needed: string | null) => {
     if (needed === null) return null;
-    const caps = capabilitiesOf(id);
+    const { caps } = capabilitiesOf(id);
     return caps !== null && !caps.includes(needed) ? needed : null;
   };
   const targetsOf = (b: Broadcast) => {
@@ -220,6 +240,7 @@ export function planShape(
         durationMs,
         retiredAt: retiredAt.get(deviceId) ?? null,
         notCapable: lacks(deviceId, capabilityNeeded(b, kind)),
+        notCapableSince: capabilityNeeded(b, kind) === null ? 0 : capabilitiesOf(deviceId).since,
       });
       reaches = true;
     }
@@ -280,10 +301,11 @@ export function planOccurrences(
   // instead of one per device (at 10,000 devices building them was half of an emergency's plan).
   const items = new Map<string, ScheduleItem | null>();
   for (const t of shape.targets) {
-    if (t.notCapable !== null) continue; // the device could not take it: nothing is sent
     const b = byId.get(t.broadcastId)!;
     const { starts, media } = startsOf(db, b, from, to, cache);
     for (const s of starts) {
+      // The device could not take it since it said so: nothing is sent; what came before stays owed.
+      if (t.notCapable !== null && (!cache.owedBeforeLack || s >= t.notCapableSince)) continue;
       // Nothing is owed by a decommissioned device after it left; what came before stays.
       if (t.retiredAt !== null && s >= t.retiredAt) continue;
       if (shape.excluded.has(exclusionKey(b.id, s, t.deviceId))) continue;

@@ -299,4 +299,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE live_sessions ADD COLUMN ended_by INTEGER;
   `,
+  // 18 (enemies): a live session's last sign of life (hub time, stamped each second while its
+  // source is connected), so a session the hub's crash left open ends at that, not at the restart.
+  `
+  ALTER TABLE live_sessions ADD COLUMN alive_at INTEGER;
+  `,
+  // 19 (enemies): when a device announced the capabilities it holds. A lack counts only from then:
+  // a birth must not turn the occurrences it missed before into ones it "could not take" (NULL, rows
+  // from before: from the beginning, as until now).
+  `
+  ALTER TABLE devices ADD COLUMN capabilities_at INTEGER;
+  `,
 ];

@@ -16,6 +16,10 @@ const NEW = [...OLD, 'relay'];
 let t: TestHub;
 let w: World;
 const devices: Record<string, MqttDevice> = {};
+/** The relay both missed (the second test), and the coverage query around it. */
+let missed: { id: string; q: string };
+/** The relay an hour ahead (the third test). */
+let ahead: string;
 
 beforeAll(async () => {
   t = await startTestHub({ confirmationGraceMs: 0 });
@@ -120,10 +124,12 @@ describe('capabilities announced by agents', () => {
       secondsLost: 5,
     });
     expect(relayIn(devices['loa-cu']!, b.id)).toBe(false);
+    missed = { id: b.id, q };
   }, 30_000);
 
   it('an upgraded agent announcing the relay is sent it at once', async () => {
     const b = await relay('Tiếp âm VOV1 (sau nâng cấp)', Date.now() + 3600_000, 600);
+    ahead = b.id;
     await devices['loa-moi']!.waitFor(
       () => relayIn(devices['loa-moi']!, b.id),
       10_000,
@@ -136,5 +142,33 @@ describe('capabilities announced by agents', () => {
     await old.waitFor(() => relayIn(old, b.id), 10_000, 'the relay in the upgraded loa-cu’s manifest');
     const detail = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)) as BroadcastDetail;
     expect(detail.devices.map((d) => d.state)).toEqual(['scheduled', 'scheduled']);
+  }, 30_000);
+
+  it('announced less afterwards, excuse nothing missed before (a device key in the wrong hands)', async () => {
+    // loa-moi missed the relay with the capability; its key now announces an agent older than relays.
+    const d = devices['loa-moi']!;
+    await d.birth(3, d.manifestVersion(), OLD);
+    await t.admin.waitFor(
+      async () =>
+        !((await t.admin.get('/api/v1/devices')) as Device[])
+          .find((x) => x.id === 'loa-moi')!
+          .capabilities!.includes('relay'),
+      10_000,
+      'loa-moi’s new capabilities stored',
+    );
+    // What it is sent now has no relay, not even the one it was owed before (its agent would refuse it all).
+    const latest = () => d.manifests.at(-1)!.items;
+    await d.waitFor(
+      () => !latest().some((i) => i.broadcastId === ahead),
+      10_000,
+      'the relay ahead out of loa-moi’s manifest',
+    );
+    expect(latest().some((i) => i.relay)).toBe(false);
+    const rows = (
+      (await w.leader.get(`/api/v1/reports/coverage/rows?${missed.q}`)) as { rows: CoverageRow[] }
+    ).rows.filter((r) => r.broadcastId === missed.id);
+    expect(rows.find((r) => r.deviceId === 'loa-moi')).toMatchObject({ result: 'missed', reasonCode: 'no-receipt' });
+    const detail = (await w.leader.get(`/api/v1/broadcasts/${missed.id}`)) as BroadcastDetail;
+    expect(detail.devices.find((x) => x.deviceId === 'loa-moi')!.state).toBe('awaiting-confirmation');
   }, 30_000);
 });

@@ -16,7 +16,7 @@ export function createPresence(db: Db) {
     'UPDATE devices SET online = ?, session = ?, last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?',
   );
   const capabilitiesOf = db.prepare('SELECT capabilities FROM devices WHERE id = ?').pluck();
-  const setCapabilities = db.prepare('UPDATE devices SET capabilities = ? WHERE id = ?');
+  const setCapabilities = db.prepare('UPDATE devices SET capabilities = ?, capabilities_at = ? WHERE id = ?');
   const isOnline = db.prepare('SELECT online FROM devices WHERE id = ?').pluck();
   const seen = db.prepare(
     'UPDATE devices SET online = 1, last_seen = ? WHERE id = ? AND online = 0 AND enrolled_at IS NOT NULL',
@@ -50,7 +50,8 @@ export function createPresence(db: Db) {
       if (status.state !== 'online' || !status.capabilities) return 'applied';
       const caps = JSON.stringify([...new Set(status.capabilities)].sort());
       if (capabilitiesOf.get(status.deviceId) === caps) return 'applied';
-      relaxed(db, () => setCapabilities.run(caps, status.deviceId));
+      // Since now: what it lacks excuses nothing that came before (plan.ts, notCapableSince).
+      relaxed(db, () => setCapabilities.run(caps, now, status.deviceId));
       return 'applied-new-capabilities';
     },
     /** A live message from the device proves it is connected. True when it was shown offline. */

@@ -67,7 +67,8 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[], sha
   }
   const planned = new Map<string, ScheduleItem>();
   // A cache holds starts for one window only: this occurrence's window gets its own.
-  const cache: PlanCache = { ...shared, starts: new Map() };
+  // What the device was owed before it announced a lack stays owed: a later birth excuses nothing.
+  const cache: PlanCache = { ...shared, starts: new Map(), owedBeforeLack: true };
   for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], cache))
     if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
   shared.kinds = cache.kinds;

@@ -12,6 +12,9 @@ import { formatVn } from '../time.ts';
 import { LiveSession, LiveSessionList, LiveStarted } from '../api-contract/live.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
 import WebSocket from 'ws';
+import { randomUUID } from 'node:crypto';
+import { lookupPlan } from '../ingest/plan-lookup.ts';
+import { admit } from '../ingest/admission.ts';
 
 let t: TestHub;
 let w: World;
@@ -234,15 +237,51 @@ describe('the audio socket', () => {
 });
 
 describe('a hub restarted during a session', () => {
-  it('ends what the last run left open as source-lost, no longer than its maximum', async () => {
+  /** As if the hub had crashed with the session open (its last stamp `aliveMs` after the start) and started again hours later. */
+  const crashAndRestart = async (aliveMs: number | null) => {
     const r = await goLive(w.leader, { areaIds: [HA_DINH] });
-    // As if the hub had stopped with the session open and started again hours later.
-    t.hub.ctx.db.prepare('UPDATE live_sessions SET ended_at = NULL WHERE id = ?').run(r.body.id);
+    const alive = aliveMs === null ? null : r.body.startsAtMs + aliveMs;
+    t.hub.ctx.db.prepare('UPDATE live_sessions SET ended_at = NULL, alive_at = ? WHERE id = ?').run(alive, r.body.id);
     shift += 5 * 3600_000;
     t.hub.ctx.live.endOrphans();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const s = (await call(w.leader, 'GET', `/api/v1/live/${r.body.id}`)).body;
-    expect(s).toMatchObject({ state: 'ended', endReason: 'source-lost', secondsLive: r.body.maxSeconds });
-    expect(getBroadcast(t.hub.ctx.db, r.body.broadcastId)!.durationMs).toBe(r.body.maxSeconds * 1000);
+    return { r, s: (await call(w.leader, 'GET', `/api/v1/live/${r.body.id}`)).body };
+  };
+
+  it('ends what the last run left open as source-lost at its last sign of life, not at the restart', async () => {
+    const { r, s } = await crashAndRestart(95_000);
+    expect(s).toMatchObject({ state: 'ended', endReason: 'source-lost', secondsLive: 95 });
+    const b = getBroadcast(t.hub.ctx.db, r.body.broadcastId)!;
+    expect(b.durationMs).toBe(95_000);
+    // A device key in the wrong hands claims the session's maximum: the plan's length refuses it.
+    const plan = lookupPlan(t.hub.ctx.db, 'loa-hd', r.body.occurrenceId);
+    expect(plan.kind).toBe('planned');
+    const claim = (seconds: number) =>
+      admit(
+        {
+          id: randomUUID(),
+          deviceId: 'loa-hd',
+          occurrenceId: r.body.occurrenceId,
+          broadcastId: b.id,
+          result: 'played',
+          scheduledStart: r.body.startsAtMs,
+          actualStart: r.body.startsAtMs,
+          actualEnd: r.body.startsAtMs + seconds * 1000,
+          secondsPlayed: seconds,
+          clockOffsetMs: 0,
+          evidence: {},
+          sig: 'x',
+        },
+        plan,
+        Date.now() + shift,
+      );
+    expect(claim(r.body.maxSeconds)).toMatchObject({ admitted: false, reason: 'implausible' });
+    expect(claim(94)).toEqual({ admitted: true });
+  });
+
+  it('cancels a session the last run left open that never had its source: nothing aired', async () => {
+    const { r, s } = await crashAndRestart(null);
+    expect(s).toMatchObject({ state: 'ended', endReason: 'source-lost', secondsLive: 0 });
+    expect(getBroadcast(t.hub.ctx.db, r.body.broadcastId)!.status).toBe('cancelled');
   });
 });

@@ -75,6 +75,8 @@ interface SessionRecord {
   ended_by: number | null;
   buffer_ms: number;
   max_seconds: number;
+  /** the last second the source was connected (null: never) */
+  alive_at: number | null;
 }
 
 interface Running {
@@ -327,13 +329,14 @@ export class LiveSessions {
    * Ends a session (once): the encoder finishes what it holds and the stream ends for its listeners,
    * the broadcast takes its actual length, and a stop with the manifests follows once the devices
    * have played out their buffer. `by` null: the hub ended it (source lost, maximum length, pre-empted).
+   * `at`: when it ended, if not now (a session the last run left open ended at its last sign of life).
    */
-  async end(id: string, by: User | null, reason: LiveEndReason): Promise<LiveSession> {
+  async end(id: string, by: User | null, reason: LiveEndReason, at?: number): Promise<LiveSession> {
     const { db, log } = this.deps;
     const s = this.row(id);
     if (!s) throw new LiveError(msg('live.not-found', { id }), 404);
     if (s.ended_at !== null) return this.session(id)!;
-    const now = this.now;
+    const now = at ?? this.now;
     const r = this.running.get(id);
     const b = db.transaction(() => {
       db.prepare('UPDATE live_sessions SET ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ?').run(
@@ -440,7 +443,10 @@ export class LiveSessions {
     this.deps.clock.clearTimeout(r.graceTimer);
     r.graceTimer = null;
     this.deps.clock.clearInterval(r.statusTimer);
-    r.statusTimer = this.deps.clock.setInterval(() => this.sendStatus(r), 1000);
+    r.statusTimer = this.deps.clock.setInterval(() => {
+      this.stampAlive(r);
+      this.sendStatus(r);
+    }, 1000);
     this.sendStatus(r);
     return {
       message: (data) => {
@@ -454,6 +460,15 @@ export class LiveSessions {
         if (this.row(id)?.ended_at === null) this.armGrace(r);
       },
     };
+  }
+
+  /**
+   * The session is alive while its source is connected: the stamp is where a crash of the hub cuts
+   * it (endOrphans), so its recorded length, and the seconds a receipt may claim, stay true.
+   */
+  private stampAlive(r: Running): void {
+    if (!r.source) return;
+    this.deps.db.prepare('UPDATE live_sessions SET alive_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now, r.id);
   }
 
   private sendStatus(r: Running): void {
@@ -507,12 +522,16 @@ export class LiveSessions {
   }
 
   /**
-   * At the hub's start: sessions the last run left open have lost their source. They end now, with
-   * their actual length as far as the hub knows it (its last sign of life is unknown: the start).
+   * At the hub's start: sessions the last run left open have lost their source. They end at their
+   * last sign of life (alive_at, each second while the source was connected), not at this restart:
+   * otherwise a crash of an hour would record an hour on air, and a device's receipt claiming it
+   * would be admitted. Never alive: it ended before it began, and nothing was owed.
    */
   endOrphans(): void {
     for (const s of this.runningRows())
-      void this.end(s.id, null, 'source-lost').catch((err) => this.deps.log.error({ err }, 'live: ending failed'));
+      void this.end(s.id, null, 'source-lost', Math.min(this.now, s.alive_at ?? s.starts_at)).catch((err) =>
+        this.deps.log.error({ err }, 'live: ending failed'),
+      );
   }
 
   /** A session's broadcast was cancelled through the broadcasts API: the session ends with it. */

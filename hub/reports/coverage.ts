@@ -137,7 +137,7 @@ export interface CoverageScope {
   /** the same plan as rows, for the summary's counts (planSlots) */
   planRows: {
     occ: Array<[string, string, number]>;
-    tgt: Array<[string, string, number, number | null, 0 | 1]>;
+    tgt: Array<[string, string, number, number | null, number | null]>;
     exc: Array<[string, number, string]>;
     /** the broadcasts carried as a stream: relays and live sessions */
     relay: Map<string, StreamKind>;
@@ -162,12 +162,13 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
   const occ = shape.occurrences
     .filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt))
     .map((o): [string, string, number] => [o.broadcastId, o.occurrenceId, o.startAt]);
-  const tgt = shape.targets.map((t): [string, string, number, number | null, 0 | 1] => [
+  // The last column: since when the device has lacked what the broadcast needs (null: it has it).
+  const tgt = shape.targets.map((t): [string, string, number, number | null, number | null] => [
     t.broadcastId,
     t.deviceId,
     t.durationMs,
     t.retiredAt,
-    t.notCapable ? 1 : 0,
+    t.notCapable ? t.notCapableSince : null,
   ]);
   const exc = [...shape.excluded].map((k): [string, number, string] => {
     const [b, s, ...d] = k.split('|');
@@ -208,7 +209,7 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // so the counts of a month of file bulletins read no JSON.
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
-    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, COALESCE(b.relay, 0) = 2 AS is_live, t.not_capable
+    SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, COALESCE(b.relay, 0) = 2 AS is_live, COALESCE(o.start_at >= t.not_capable, 0) AS not_capable
       FROM temp.cov_occ o JOIN temp.cov_tgt t ON t.broadcast_id = o.broadcast_id LEFT JOIN temp.cov_bc b ON b.id = o.broadcast_id
      WHERE o.start_at BETWEEN @lo AND @hi AND (t.retired_at IS NULL OR o.start_at < t.retired_at)
        AND NOT EXISTS (SELECT 1 FROM temp.cov_exc e WHERE e.broadcast_id = o.broadcast_id AND e.start_at = o.start_at AND e.device_id = t.device_id)),

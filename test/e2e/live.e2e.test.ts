@@ -153,6 +153,9 @@ describe('a live session from the leader to two agents', () => {
 
     const ended = await w.leader.post(`/api/v1/live/${started.id}/end`, {});
     expect(ended).toMatchObject({ state: 'ended', endReason: 'ended-by-user' });
+    // Its last sign of life was stamped while the source streamed: where a crash of the hub would end it.
+    const aliveAt = t.hub.ctx.db.prepare('SELECT alive_at FROM live_sessions WHERE id = ?').pluck().get(started.id);
+    expect(aliveAt).toBeGreaterThan(firstByteAt);
     await new Promise((r) => ws.once('close', r));
 
     const done = await waitForResults(w.leader, started.broadcastId, 60_000);

@@ -126,20 +126,21 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
     const excluded = [...shape.excluded].filter((k) => k.startsWith(`${b.id}|`)).map((k) => k.slice(b.id.length + 1));
     const now = ctx.clock.now();
     // A device that cannot take this broadcast (its agent announced no such capability) was sent
-    // nothing of it: it shows as not capable, with why, rather than silently absent.
-    const state = `CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN t.not_capable THEN 'not-capable' WHEN @status = 'approved' THEN (CASE WHEN @now < o.start_at THEN 'scheduled' ELSE 'awaiting-confirmation' END) ELSE @status END`;
+    // nothing of it: it shows as not capable, with why, rather than silently absent (from its birth
+    // that said so: before that it was owed, plan.ts notCapableSince).
+    const state = `CASE WHEN r.receipt_id IS NOT NULL THEN r.result WHEN o.start_at >= t.not_capable_since THEN 'not-capable' WHEN @status = 'approved' THEN (CASE WHEN @now < o.start_at THEN 'scheduled' ELSE 'awaiting-confirmation' END) ELSE @status END`;
     const from_ = `
       WITH o(occurrence_id, start_at) AS (SELECT value->>0, value->>1 FROM json_each(@occ)),
-           t(device_id, retired_at, not_capable) AS (SELECT value->>0, value->>1, value->>2 FROM json_each(@tgt))
+           t(device_id, retired_at, not_capable_since) AS (SELECT value->>0, value->>1, value->>2 FROM json_each(@tgt))
       SELECT o.occurrence_id, o.start_at, d.id AS device_id, d.name AS device_name, d.kind AS device_kind, d.online, r.receipt_id, r.result, r.actual_start, r.actual_end, r.seconds_played, r.reason,
-             CASE WHEN r.receipt_id IS NULL AND t.not_capable THEN 'device-not-capable' ELSE r.reason_code END AS reason_code, r.evidence, ${state} AS state
+             CASE WHEN r.receipt_id IS NULL AND o.start_at >= t.not_capable_since THEN 'device-not-capable' ELSE r.reason_code END AS reason_code, r.evidence, ${state} AS state
         FROM o JOIN t JOIN devices d ON d.id = t.device_id
         LEFT JOIN receipts r ON r.occurrence_id = o.occurrence_id AND r.device_id = d.id AND r.state = 'admitted' AND r.broadcast_id = @bid
        WHERE (t.retired_at IS NULL OR o.start_at < t.retired_at)
          AND (o.start_at || '|' || d.id) NOT IN (SELECT value FROM json_each(@exc))`;
     const params = {
       occ: JSON.stringify(shape.occurrences.map((x) => [x.occurrenceId, x.startAt])),
-      tgt: JSON.stringify(shape.targets.map((x) => [x.deviceId, x.retiredAt, x.notCapable ? 1 : 0])),
+      tgt: JSON.stringify(shape.targets.map((x) => [x.deviceId, x.retiredAt, x.notCapable ? x.notCapableSince : null])),
       exc: JSON.stringify(excluded),
       status: b.status,
       bid: b.id,
