@@ -86,6 +86,25 @@ describe('LiveBuffer', () => {
     expect(lb.stats.dropoutMs).toBeCloseTo(1000 - held, 0);
   });
 
+  it('reads every granule whatever the chunk size, a header split or not', () => {
+    // 500 ms held: the hold ends at the chunk that completes the fifth audio page's granule.
+    const pages = [page(0), ...[1, 2, 3, 4, 5, 6].map((n) => page(n * PAGE))];
+    const stream = Buffer.concat(pages);
+    const granuleEnd = 5 * pages[0]!.length + 14; // the fifth audio page's granule ends here
+    for (const size of [1, 2, 3, 5, 12, 13, 14, 20, 38, 50]) {
+      const lb = new LiveBuffer(
+        500,
+        () => undefined,
+        () => 0,
+      );
+      let releasedAt = -1;
+      for (let at = 0; at < stream.length && releasedAt < 0; at += size)
+        if (lb.push(stream.subarray(at, at + size)).length) releasedAt = at;
+      lb.close();
+      expect(releasedAt, `chunks of ${size} bytes`).toBe(Math.floor((granuleEnd - 1) / size) * size);
+    }
+  });
+
   it('finds a page header split across two chunks', () => {
     const { clock, lb } = onClock(0);
     lb.push(page(PAGE));

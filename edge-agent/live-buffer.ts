@@ -247,7 +247,16 @@ export class LiveBuffer {
 
   /** Reads the granule position of each Ogg page that starts in this chunk (or across the last one). */
   private scan(chunk: Buffer): void {
-    const buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    let buf = chunk;
+    if (this.tail.length && chunk.length >= 13) {
+      // A header begun in the tail (13 bytes at most) is whole by the chunk's 13th byte: read it from
+      // the two joined, and the chunk in place, rather than copy every chunk of the stream behind the tail.
+      const head = Buffer.concat([this.tail, chunk.subarray(0, 13)]);
+      for (let at = head.indexOf('OggS', 0, 'latin1'); at >= 0 && at < this.tail.length; ) {
+        this.onGranule(head.readBigInt64LE(at + 6));
+        at = head.indexOf('OggS', at + 4, 'latin1');
+      }
+    } else if (this.tail.length) buf = Buffer.concat([this.tail, chunk]);
     let i = 0;
     for (;;) {
       const at = buf.indexOf('OggS', i, 'latin1');

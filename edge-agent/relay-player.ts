@@ -458,7 +458,13 @@ function holdUntil(gate: StartGate, epoch: number | null, clock: Clock, write: (
       const at = clock.now();
       for (const page of splitter.push(chunk)) {
         if (page.header || open) ok = write(page.bytes) && ok;
-        else held = [...held.filter((h) => at - h.at < KEEP_HELD_MS), { page, at }];
+        else {
+          // (held in arrival order: the stale ones are at the front; no copy of the array per page)
+          let stale = 0;
+          while (stale < held.length && at - held[stale]!.at >= KEEP_HELD_MS) stale++;
+          if (stale) held.splice(0, stale);
+          held.push({ page, at });
+        }
       }
       return ok;
     },

@@ -107,28 +107,13 @@ function LiveForm({ ctx }: { ctx: AppCtx }) {
       <WhereFieldset where={targets} areas={areas} />
       <fieldset>
         <legend>{tx('Mức độ', 'Priority')}</legend>
-        <label class="check">
-          <input
-            type="radio"
-            name="priority"
-            value="normal"
-            checked={priority === 'normal'}
-            onChange={() => setPriority('normal')}
-          />
-          {pick(PRIORITY, 'normal')}
-        </label>
-        {me.role === 'district' && (
+        {/* only the district may go live as an emergency */}
+        {(me.role === 'district' ? (['normal', 'emergency'] as const) : (['normal'] as const)).map((p) => (
           <label class="check">
-            <input
-              type="radio"
-              name="priority"
-              value="emergency"
-              checked={priority === 'emergency'}
-              onChange={() => setPriority('emergency')}
-            />
-            {pick(PRIORITY, 'emergency')}
+            <input type="radio" name="priority" value={p} checked={priority === p} onChange={() => setPriority(p)} />
+            {pick(PRIORITY, p)}
           </label>
-        )}
+        ))}
         <p class="muted small">
           {priority === 'emergency'
             ? tx(
