@@ -4,7 +4,7 @@ import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts
 import type { Db } from '../db/database.ts';
 import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
-import type { Broadcast } from './broadcasts.ts';
+import { streamKind, type Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
 import { activeExclusions, exclusionKey } from './exclusions.ts';
 import { liveRef, relayRef } from '../streaming/relay-source.ts';
@@ -71,7 +71,7 @@ export function capabilityNeeded(b: Broadcast, kind: DeviceKind): string | null 
   if (kind !== 'speaker') return null;
   // A live item is a relay item with a jitter buffer: an agent that knows relays but not live sessions
   // would refuse it (its schema), so it needs an agent that announces 'live'.
-  return b.live ? 'live' : b.relay ? 'relay' : null;
+  return streamKind(b);
 }
 
 /**
