@@ -112,12 +112,15 @@ export interface PlanShape {
 /**
  * What several calls in a row may share, read once: each broadcast's targets, starts and media, the
  * clash exclusions, the decommissioned devices and every device's kind (the manifest refresh plans a
- * large fleet a slice at a time). Valid for one window [from, to) and one set of broadcasts; make a
+ * large fleet a slice at a time; receipt admission plans a batch's occurrences one window each).
+ * The starts are those of the last window [from, to) asked, the rest holds for any window; make a
  * new one whenever devices, targets or decisions may have changed.
  */
 export interface PlanCache {
   targets: Map<string, { list: string[]; set: Set<string> }>;
+  /** each broadcast's starts in `startsWindow` */
   starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
+  startsWindow?: { from: number; to: number };
   kinds?: Map<string, DeviceKind>;
   /** what each device announced it can do (null: nothing announced yet), read when a broadcast needs it */
   capabilities?: Map<string, string[] | null>;
@@ -230,8 +233,13 @@ export function planShape(
   return shape;
 }
 
-/** A broadcast's starts in [from, to) and its media, read once per cache. */
+/** A broadcast's starts in [from, to) and its media, read once per cache and window. */
 function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCache) {
+  const w = cache.startsWindow;
+  if (!w || w.from !== from || w.to !== to) {
+    cache.starts.clear();
+    cache.startsWindow = { from, to };
+  }
   let r = cache.starts.get(b.id);
   if (!r) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its

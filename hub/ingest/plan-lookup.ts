@@ -66,12 +66,8 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[], sha
     return all({ kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` });
   }
   const planned = new Map<string, ScheduleItem>();
-  // A cache holds starts for one window only: this occurrence's window gets its own.
-  const cache: PlanCache = { ...shared, starts: new Map() };
-  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], cache))
+  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], shared))
     if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
-  shared.kinds = cache.kinds;
-  shared.retiredAt = cache.retiredAt;
   return deviceIds.map((deviceId): PlanLookup => {
     const item = planned.get(deviceId);
     if (item) return { kind: 'planned', item };
