@@ -7,6 +7,16 @@ export interface OggPage {
   bytes: Buffer;
   /** header page of a stream: beginning-of-stream flag, or granule position 0 (Opus tags) */
   header: boolean;
+  /** the page's granule position: for Opus, 48 kHz samples from the stream's start to the page's end */
+  granule: bigint;
+}
+
+/**
+ * Milliseconds of Opus audio up to a granule position (Opus counts 48 kHz samples whatever the
+ * input's rate): how the hub's stream epoch and an agent's start page meet in time.
+ */
+export function granuleMs(granule: bigint): number {
+  return Number(granule) / 48;
 }
 
 const CAPTURE = Buffer.from('OggS');
@@ -39,8 +49,8 @@ export class OggPageSplitter {
       if (this.buf.length < size) return pages;
       const bytes = Buffer.from(this.buf.subarray(0, size));
       const bos = (bytes[5]! & 0x02) !== 0;
-      const granuleZero = bytes.readBigInt64LE(6) === 0n;
-      pages.push({ bytes, header: bos || granuleZero });
+      const granule = bytes.readBigInt64LE(6);
+      pages.push({ bytes, header: bos || granule === 0n, granule });
       this.buf = this.buf.subarray(size);
     }
   }

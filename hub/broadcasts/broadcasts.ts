@@ -132,6 +132,17 @@ export interface LiveSettings {
   bufferMs: number;
 }
 
+/** A stream the hub carries: a relay of an upstream (tiếp âm) or a live session (phát trực tiếp). */
+export type StreamKind = 'relay' | 'live';
+
+/**
+ * Which stream a broadcast's speakers play, or null for a file: the one test behind the agents'
+ * capability (plan.ts) and the coverage report's seconds aired.
+ */
+export function streamKind(b: Pick<Broadcast, 'relay' | 'live'>): StreamKind | null {
+  return b.live ? 'live' : b.relay ? 'relay' : null;
+}
+
 function toBroadcast(db: Db, r: BroadcastRecord): Broadcast {
   const targets = db
     .prepare('SELECT area_id, device_id FROM broadcast_targets WHERE broadcast_id = ?')

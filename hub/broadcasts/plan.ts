@@ -4,7 +4,7 @@ import type { DeviceKind, ScheduleItem, MediaRef } from '../../protocol/index.ts
 import type { Db } from '../db/database.ts';
 import { getDevice, resolveTargets } from '../devices/devices.ts';
 import { getMedia } from '../media/media-store.ts';
-import type { Broadcast } from './broadcasts.ts';
+import { streamKind, type Broadcast } from './broadcasts.ts';
 import { occurrenceId, occurrencesBetween } from './recurrence.ts';
 import { activeExclusions, exclusionKey } from './exclusions.ts';
 import { liveRef, relayRef } from '../streaming/relay-source.ts';
@@ -71,7 +71,7 @@ export function capabilityNeeded(b: Broadcast, kind: DeviceKind): string | null 
   if (kind !== 'speaker') return null;
   // A live item is a relay item with a jitter buffer: an agent that knows relays but not live sessions
   // would refuse it (its schema), so it needs an agent that announces 'live'.
-  return b.live ? 'live' : b.relay ? 'relay' : null;
+  return streamKind(b);
 }
 
 /**
@@ -117,12 +117,15 @@ export interface PlanShape {
 /**
  * What several calls in a row may share, read once: each broadcast's targets, starts and media, the
  * clash exclusions, the decommissioned devices and every device's kind (the manifest refresh plans a
- * large fleet a slice at a time). Valid for one window [from, to) and one set of broadcasts; make a
+ * large fleet a slice at a time; receipt admission plans a batch's occurrences one window each).
+ * The starts are those of the last window [from, to) asked, the rest holds for any window; make a
  * new one whenever devices, targets or decisions may have changed.
  */
 export interface PlanCache {
   targets: Map<string, { list: string[]; set: Set<string> }>;
+  /** each broadcast's starts in `startsWindow` */
   starts: Map<string, { starts: number[]; media: MediaRef | undefined }>;
+  startsWindow?: { from: number; to: number };
   kinds?: Map<string, DeviceKind>;
   /** what each device announced it can do (null: nothing announced yet), read when a broadcast needs it */
   capabilities?: Map<string, { caps: string[] | null; since: number }>;
@@ -251,8 +254,13 @@ export function planShape(
   return shape;
 }
 
-/** A broadcast's starts in [from, to) and its media, read once per cache. */
+/** A broadcast's starts in [from, to) and its media, read once per cache and window. */
 function startsOf(db: Db, b: Broadcast, from: number, to: number, cache: PlanCache) {
+  const w = cache.startsWindow;
+  if (!w || w.from !== from || w.to !== to) {
+    cache.starts.clear();
+    cache.startsWindow = { from, to };
+  }
   let r = cache.starts.get(b.id);
   if (!r) {
     // A recurring rule approved (or replacing an older version) today may begin days earlier: its

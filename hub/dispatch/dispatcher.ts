@@ -320,8 +320,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  const enrolledSet = () => new Set((enrolledDevices.all() as Array<{ id: string }>).map((r) => r.id));
-
   /**
    * An emergency's items, now: one play-now per covering area and one per device left over, stored
    * in the outbox in one transaction. Commands go only to enrolled devices (a revoked or
@@ -380,9 +378,11 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** Stop to every enrolled target, by area where a whole area is targeted. */
   function sendStop(b: Broadcast, targets: string[], reason: string): void {
-    const enrolled = enrolledSet();
+    // The fleet says who is enrolled too (a decommissioned device is never enrolled: revoked).
+    const fleet = listeningFleet(db);
+    const enrolled = new Set(fleet.filter((d) => d.enrolled).map((d) => d.id));
     const cover = coverDevices(
-      listeningFleet(db),
+      fleet,
       b.targets.areas,
       new Set(targets.filter((id) => enrolled.has(id))),
       new Set(targets),

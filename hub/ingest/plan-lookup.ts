@@ -40,7 +40,8 @@ export function lookupPlans(db: Db, asks: ReadonlyArray<{ deviceId: string; occu
   const out = new Array<PlanLookup>(asks.length);
   // Read once for the whole batch, not once per occurrence: every device's kind, the decommissioned
   // devices, each broadcast's targets and exclusions (all one snapshot: the batch's transaction).
-  const shared = newPlanCache();
+  // What a device was owed before it announced a lack stays owed: a later birth excuses nothing.
+  const shared: PlanCache = { ...newPlanCache(), owedBeforeLack: true };
   for (const [occurrenceId, indexes] of byOccurrence) {
     const devices = indexes.map((i) => asks[i]!.deviceId);
     const answers = lookupOccurrence(db, occurrenceId, devices, shared);
@@ -66,13 +67,8 @@ function lookupOccurrence(db: Db, occurrenceId: string, deviceIds: string[], sha
     return all({ kind: 'unplanned', detail: `broadcast ${b.id} has no occurrence at ${formatVn(occ.startAt)}` });
   }
   const planned = new Map<string, ScheduleItem>();
-  // A cache holds starts for one window only: this occurrence's window gets its own.
-  // What the device was owed before it announced a lack stays owed: a later birth excuses nothing.
-  const cache: PlanCache = { ...shared, starts: new Map(), owedBeforeLack: true };
-  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], cache))
+  for (const p of planOccurrences(db, [b], occ.startAt, occ.startAt + 1, new Set(deviceIds), [], shared))
     if (!planned.has(p.deviceId)) planned.set(p.deviceId, p.item);
-  shared.kinds = cache.kinds;
-  shared.retiredAt = cache.retiredAt;
   return deviceIds.map((deviceId): PlanLookup => {
     const item = planned.get(deviceId);
     if (item) return { kind: 'planned', item };

@@ -15,7 +15,6 @@ import type { User } from '../auth/users.ts';
 import { getUser } from '../auth/users.ts';
 import { audit } from '../audit.ts';
 import { withinScope } from '../areas/areas.ts';
-import { getDevice, resolveTargets } from '../devices/devices.ts';
 import {
   BroadcastError,
   createLiveBroadcast,
@@ -109,6 +108,20 @@ export class LiveSessions {
   private get now() {
     return this.deps.clock.now();
   }
+
+  /**
+   * The loudspeakers of the fleet in these areas or below, by id (the areas resolveTargets reads):
+   * one query, as the source's status asks every second and a district has thousands of them.
+   */
+  private speakersIn(areas: string[]): Array<{ id: string; name: string; areaPath: string }> {
+    this.speakersStmt ??= this.deps.db.prepare(
+      `SELECT DISTINCT d.id, d.name, a.path AS areaPath FROM devices d JOIN areas a ON a.id = d.area_id
+         JOIN json_each(?) t ON a.path = t.value OR a.path LIKE t.value || '/%'
+        WHERE d.kind = 'speaker' AND d.decommissioned_at IS NULL ORDER BY d.id`,
+    );
+    return this.speakersStmt.all(JSON.stringify(areas)) as Array<{ id: string; name: string; areaPath: string }>;
+  }
+  private speakersStmt: ReturnType<Db['prepare']> | null = null;
 
   private row(id: string): SessionRecord | undefined {
     return this.deps.db.prepare('SELECT * FROM live_sessions WHERE id = ?').get(id) as SessionRecord | undefined;
@@ -258,10 +271,7 @@ export class LiveSessions {
     const r = this.running.get(id);
     const now = this.now;
     const listeners = new Map((r?.finalListeners ?? r?.stream.listeners() ?? []).map((l) => [l.deviceId, l]));
-    const speakers = resolveTargets(db, b.targets.areas, []).flatMap((d) => {
-      const dev = getDevice(db, d);
-      return dev && dev.kind === 'speaker' && !dev.decommissionedAt ? [dev] : [];
-    });
+    const speakers = this.speakersIn(b.targets.areas);
     const state =
       s.ended_at !== null ? 'ended' : r?.stream.firstOutAt != null && now >= s.starts_at ? 'live' : 'starting';
     const starter = getUser(db, s.started_by);

@@ -11,7 +11,7 @@
 // stable order with a keyset cursor, and the CSV is written page by page with backpressure.
 import type { Db } from '../db/database.ts';
 import { getAreaByPath, withinScope } from '../areas/areas.ts';
-import { listBroadcasts } from '../broadcasts/broadcasts.ts';
+import { listBroadcasts, streamKind, type StreamKind } from '../broadcasts/broadcasts.ts';
 import { everOwed, owedAt, planShape } from '../broadcasts/plan.ts';
 import { formatVn } from '../time.ts';
 import {
@@ -78,8 +78,7 @@ export interface CoverageRow {
   relay?: RelayFigures;
 }
 
-/** A stream the hub carries: a relay of an upstream (tiếp âm) or a live session (phát trực tiếp). */
-export type StreamKind = 'relay' | 'live';
+export type { StreamKind } from '../broadcasts/broadcasts.ts';
 
 /** Seconds of a relay or a live session aired and lost (docs/relay.md: evidence.relay). */
 export interface RelayFigures {
@@ -176,7 +175,8 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
   });
   // Titles come from the broadcasts owed anything; a receipt for another keeps an empty title.
   // The last column: 1 for a relay, 2 for a live session (both counted by seconds aired), else 0.
-  const bc = relevant.map((b) => [b.id, b.title, b.priority, b.live ? 2 : b.relay ? 1 : 0]);
+  const kinds = relevant.map(streamKind);
+  const bc = relevant.map((b, i) => [b.id, b.title, b.priority, kinds[i] ? STREAM_COLUMN[kinds[i]] : 0]);
   return {
     area: { path: area.path, name: area.name },
     from: q.from,
@@ -188,12 +188,13 @@ export function coverageScope(db: Db, q: CoverageQuery): CoverageScope {
       occ,
       tgt,
       exc,
-      relay: new Map(
-        relevant.filter((b) => b.relay || b.live).map((b): [string, StreamKind] => [b.id, b.live ? 'live' : 'relay']),
-      ),
+      relay: new Map(relevant.flatMap((b, i) => (kinds[i] ? [[b.id, kinds[i]] as const] : []))),
     },
   };
 }
+
+/** cov_bc.relay: how the SQL tells a relay's and a live session's rows from a file's (0). */
+const STREAM_COLUMN: Record<StreamKind, number> = { relay: 1, live: 2 };
 
 /** The area (bound as @scope) or below it. */
 const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) = @scope || '/')`;

@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { spawnTied } from '../../firmware-bridge/audio.ts';
+import { lastLines } from '../media/ffmpeg-run.ts';
 import type { StreamFanout } from './fanout.ts';
 
 export interface Encoder {
@@ -45,13 +46,7 @@ export function startEncoder(
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
     child,
-    said: () =>
-      tail
-        .split(/[\r\n]+/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .slice(-2)
-        .join(' | '),
+    said: () => lastLines(tail, 2),
     running,
     kill: () => {
       if (running()) child.kill('SIGTERM');

@@ -4,7 +4,7 @@
 // than buffered without bound. This is the part an external engine (Icecast relay servers, issue
 // 11.5) replaces: the hub then feeds one mount and agents pull from the engine's URL.
 import type { Writable } from 'node:stream';
-import { OggPageSplitter } from './ogg-pages.ts';
+import { granuleMs, OggPageSplitter } from './ogg-pages.ts';
 
 export interface Listener {
   id: string;
@@ -60,7 +60,7 @@ export class StreamFanout {
       if (!this.headersDone && page.header) this.headers.push(page.bytes);
       else this.headersDone = true;
       if (this.epoch === null && !page.header) {
-        this.epoch = Math.round(this.now() - Number(page.bytes.readBigInt64LE(6)) / 48);
+        this.epoch = Math.round(this.now() - granuleMs(page.granule));
         for (const l of this.awaiting.values()) this.join(l);
         this.awaiting.clear();
       }

@@ -40,10 +40,11 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         // live session's page at epoch + granule + its buffer (edge-agent/relay-player.ts). A live
         // device may join before the first audio: its response starts when the epoch is known.
         const setEpoch = (epoch: number) => res.setHeader('X-Stream-Epoch', String(epoch));
-        const epoch = plan.item.relay.live ? null : ctx.relays.epochOf(occurrence);
-        if (epoch !== null) setEpoch(epoch);
         // A live session's stream (phát trực tiếp) is the live sessions'; a relay's, the relays'.
-        const state = plan.item.relay.live
+        const live = !!plan.item.relay.live;
+        const epoch = live ? null : ctx.relays.epochOf(occurrence);
+        if (epoch !== null) setEpoch(epoch);
+        const state = live
           ? ctx.live.attachListener(occurrence, deviceId, listenerId, res, req.socket, setEpoch)
           : ctx.relays.attach(occurrence, listenerId, res);
         if (state !== 'ok') {
@@ -51,7 +52,7 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
           throw new HttpError(409, msg('relay.not-live', { occurrence, state }));
         }
         // (a live response waiting for its epoch sends its headers with the first page)
-        if (!plan.item.relay.live) res.flushHeaders();
+        if (!live) res.flushHeaders();
         ctx.log.debug({ deviceId, occurrence }, 'relay listener joined');
         return new Promise<void>((resolve) => res.once('close', () => resolve()));
       },
