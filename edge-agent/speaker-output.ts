@@ -282,7 +282,10 @@ export class SpeakerOutput implements PlaybackOutput {
       let relayed: RelayPlayResult | null = null;
       if (relaying !== null) {
         relayed = await relaying;
-        r = { exitCode: relayed.exitCode, decodedMs: relayed.airedMs, stopped: relayed.stopped };
+        // Seconds played are the seconds aired, as the evidence counts them: of the planned length at
+        // most (the decoder may report a few ms past the end it was stopped at).
+        const airedMs = Math.min(relayed.airedMs, item.durationMs);
+        r = { exitCode: relayed.exitCode, decodedMs: airedMs, stopped: relayed.stopped };
         // A live session lasts until the hub ended its stream, not its planned maximum.
         const liveEnd = relayed.live?.endedAt ?? null;
         if (liveEnd !== null) {
