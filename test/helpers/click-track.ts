@@ -86,6 +86,8 @@ export function startClickSource(o: {
   timesliceMs?: number;
   /** silence before the first click, ms */
   leadMs?: number;
+  /** speak this many clicks, then silence: a stop that lands on a click's onset cannot cut one short */
+  clicks?: number;
   /** tone frequency, Hz, and amplitude (0..1) */
   hz?: number;
   amplitude?: number;
@@ -111,6 +113,7 @@ export function startClickSource(o: {
     const pcm = Buffer.alloc((upTo - written) * 2);
     for (let n = written; n < upTo; n++) {
       const k = Math.max(0, Math.floor((n - onsetSample(0)) / ((period / 1000) * CLICK_RATE)));
+      if (k >= (o.clicks ?? Number.POSITIVE_INFINITY)) continue;
       const start = onsetSample(k);
       const len = Math.round((clickLengthMs(k) / 1000) * CLICK_RATE);
       if (n === start) src.sent.push({ k, at: sampleAt(n), lengthMs: clickLengthMs(k) });
