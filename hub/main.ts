@@ -98,9 +98,9 @@ export async function startHub(
       },
       'TLS certificate loaded',
     );
-  // With TLS the plain MQTT listener moves to loopback on a free port: only the hub's own client
-  // uses it (loopback traffic never leaves the machine). Devices get TLS or nothing.
-  const plainMqtt = ownTls ? { host: '127.0.0.1', port: 0 } : { host: config.mqttHost, port: config.mqttPort };
+  // With TLS there is no plain device listener: devices get TLS or nothing. The hub's own client
+  // has a loopback listener of its own either way (embedded-broker.ts, hubUrl).
+  const plainMqtt = ownTls ? {} : { host: config.mqttHost, port: config.mqttPort };
   const brokerTls = ownTls
     ? { cert: ownTls.cert, key: ownTls.key, host: config.mqttHost, port: config.mqttTlsPort }
     : undefined;
@@ -121,8 +121,7 @@ export async function startHub(
     mqttUrl = config.mqttUrl;
   } else {
     broker = await startEmbeddedBroker({
-      host: plainMqtt.host,
-      port: plainMqtt.port,
+      ...plainMqtt,
       tls: brokerTls,
       topicPrefix: config.topicPrefix,
       hubSecret,
@@ -131,7 +130,7 @@ export async function startHub(
       // Asked again after the slow password check: a device revoked meanwhile is refused.
       authenticateDevice: async (id, pw) => ((await checkDevice(id, pw)) ? enrolledAreaPath(db, id) : null),
     });
-    mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+    mqttUrl = broker.hubUrl;
   }
 
   const mqtt = createHubMqtt(mqttUrl, {
@@ -192,6 +191,8 @@ export async function startHub(
   mqtt.onMessage(ingest.handle);
   await mqtt.resubscribe(ingest.subscriptions);
   await mqtt.start();
+  // Devices only once the hub's session is in: a reconnecting fleet cannot queue ahead of it.
+  await broker?.openToDevices();
 
   const revoker = createDeviceRevoker({
     db,
@@ -284,7 +285,11 @@ export async function startHub(
     server.listen(config.httpPort, config.httpHost, () => resolve());
   });
   const httpPort = (server.address() as net.AddressInfo).port;
-  const agentMqttUrl = broker?.tlsPort ? `mqtts://127.0.0.1:${broker.tlsPort}` : mqttUrl;
+  const agentMqttUrl = broker?.tlsPort
+    ? `mqtts://127.0.0.1:${broker.tlsPort}`
+    : broker
+      ? `mqtt://127.0.0.1:${broker.port}`
+      : mqttUrl;
   log.info({ httpPort, mqtt: agentMqttUrl, tls: !!ownTls }, 'hub started');
 
   return {

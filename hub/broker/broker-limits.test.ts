@@ -103,7 +103,8 @@ describe('connect timeout', () => {
       connectTimeoutMs: 300,
     });
     try {
-      const s = net.connect(broker.port, '127.0.0.1');
+      await broker.openToDevices();
+      const s = net.connect(broker.port!, '127.0.0.1');
       s.on('error', () => {});
       await new Promise<void>((r) => s.once('connect', () => r()));
       s.write(Buffer.from([0x10, 40, 0, 4, 0x4d, 0x51])); // "MQ" of 40 announced bytes

@@ -28,8 +28,9 @@ export const PACKET_MAX_BYTES = MAX_PAYLOAD_BYTES + 16 * 1024;
 const HUB_PACKET_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface BrokerOptions {
-  host: string;
-  port: number;
+  /** The plain device listener; none without a port (with TLS the devices get TLS or nothing). */
+  host?: string;
+  port?: number;
   topicPrefix: string;
   hubSecret: string;
   /** Resolves a device's credentials; returns the device's area path or null when refused. */
@@ -39,13 +40,22 @@ export interface BrokerOptions {
   /** A connection that sends no complete CONNECT within this is closed (default 5 s). */
   connectTimeoutMs?: number;
   limits?: Partial<PacketLimits>;
-  /** A second listener with TLS (MQTT over TLS, usually 8883), beside the plain one on host:port. */
+  /** A listener with TLS (MQTT over TLS, usually 8883), beside the plain one on host:port if any. */
   tls?: { cert: Buffer; key: Buffer; host: string; port: number };
 }
 
 export interface EmbeddedBroker {
-  port: number;
-  /** The TLS listener's port, when `tls` was given. */
+  /** A loopback listener for the hub's own client alone, open from the start (mqtt://127.0.0.1:…). */
+  hubUrl: string;
+  /**
+   * Opens the device listeners. The hub calls it once its own session is in: after a restart
+   * thousands of devices reconnect at once, and behind them in one accept queue and event loop the
+   * hub's CONNECT waited past its 10 s start deadline, so the hub exited (2 of 5 runs at 10,000).
+   */
+  openToDevices(): Promise<void>;
+  /** The plain device listener's port, once open (null without one). */
+  port: number | null;
+  /** The TLS listener's port, once open, when `tls` was given. */
   tlsPort: number | null;
   attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   close(): Promise<void>;
@@ -166,37 +176,33 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
     );
     broker.handle(guarded, req);
   };
+  const hubServer = net.createServer((socket) => handle(socket));
+  const hubPort = await listen(hubServer, 0, '127.0.0.1');
   const server = net.createServer((socket) => handle(socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
   // The same broker behind TLS: authentication and access rules are the broker's, not the listener's.
-  let tlsServer: tls.Server | null = null;
-  let tlsPort: number | null = null;
-  if (opts.tls) {
-    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) =>
-      handle(socket),
-    );
-    // A failed handshake (a plain client, a device that refuses our certificate) is the client's
-    // problem: log it, never let it reach the broker.
-    tlsServer.on('tlsClientError', (err, socket) =>
-      log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'),
-    );
-    try {
-      tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
-    } catch (e) {
-      server.close();
-      await new Promise<void>((r) => broker.close(() => r()));
-      throw e;
-    }
-  }
+  const tlsServer = opts.tls
+    ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => handle(socket))
+    : null;
+  // A failed handshake (a plain client, a device that refuses our certificate) is the client's
+  // problem: log it, never let it reach the broker.
+  tlsServer?.on('tlsClientError', (err, socket) =>
+    log.info({ err: err.message, from: socket.remoteAddress }, 'mqtt tls: handshake failed'),
+  );
   const wsServers: WebSocketServer[] = [];
 
-  return {
-    port,
-    tlsPort,
+  const self: EmbeddedBroker = {
+    hubUrl: `mqtt://127.0.0.1:${hubPort}`,
+    port: null,
+    tlsPort: null,
+    async openToDevices() {
+      try {
+        if (opts.port !== undefined) self.port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
+        if (tlsServer && opts.tls) self.tlsPort = await listen(tlsServer, opts.tls.port, opts.tls.host);
+      } catch (e) {
+        await self.close();
+        throw e;
+      }
+    },
     attachWebSocket(httpServer, path = '/mqtt') {
       // ws buffers a whole frame too: cap it near the packet limit (a frame may hold a few packets).
       // Its own path only: the HTTP server has other sockets (live audio, hub/http/live-socket.ts).
@@ -220,12 +226,13 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
       // The broker first: it closes every client, and only then can the listener finish closing.
       for (const w of wsServers) w.close();
       const listenersClosed = Promise.all(
-        [server, tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))),
+        [hubServer, server, tlsServer].map((l) => l?.listening && new Promise<void>((r) => l.close(() => r()))),
       );
       await new Promise<void>((r) => broker.close(() => r()));
       await listenersClosed;
     },
   };
+  return self;
 }
 
 /**
@@ -278,7 +285,7 @@ function trackFanout(broker: Aedes) {
   };
 }
 
-function listen(server: tls.Server, port: number, host: string): Promise<number> {
+function listen(server: net.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));

@@ -34,6 +34,7 @@ export function useEmbeddedBroker(options: TestBrokerOptions) {
   };
   beforeAll(async () => {
     env.broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
+    await env.broker.openToDevices();
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
