@@ -15,6 +15,9 @@ import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import { lookupPlan } from '../ingest/plan-lookup.ts';
 import { admit } from '../ingest/admission.ts';
+import { createReceiptStore } from '../ingest/receipt-store.ts';
+import { occurrenceId as makeOccurrenceId } from '../broadcasts/recurrence.ts';
+import type { Receipt } from '../../protocol/index.ts';
 
 let t: TestHub;
 let w: World;
@@ -133,6 +136,71 @@ describe('going live', () => {
     expect(b.durationMs).toBeGreaterThanOrEqual(12_345 - t.hub.ctx.config.emergencyLeadMs);
     expect(b.durationMs).toBeLessThan(12_345 - t.hub.ctx.config.emergencyLeadMs + 2000);
     expect(planOccurrences(t.hub.ctx.db, [b], b.startsAt! - 1, b.startsAt! + 1)[0]!.item.durationMs).toBe(b.durationMs);
+  });
+
+  it("rejects at its end a receipt sent while it ran that claims more than it lasted; the device's other stands", async () => {
+    const r = await goLive(w.leader, { areaIds: [HA_DINH] });
+    const b0 = getBroadcast(t.hub.ctx.db, r.body.broadcastId)!;
+    const start = b0.startsAt!;
+    const occurrenceId = makeOccurrenceId(b0.id, start);
+    const receipts = createReceiptStore(t.hub.ctx.db);
+    const now = () => Date.now() + shift;
+    const receipt = (result: 'failed' | 'partial', airedS: number, endAt: number): Receipt => ({
+      id: randomUUID(),
+      deviceId: 'loa-hd',
+      occurrenceId,
+      broadcastId: b0.id,
+      result,
+      scheduledStart: start,
+      actualStart: start,
+      actualEnd: endAt,
+      secondsPlayed: airedS,
+      clockOffsetMs: 0,
+      evidence: {
+        relay: {
+          live: true,
+          secondsAired: airedS,
+          secondsLost: 0,
+          fallback: 'silence',
+          fallbackSeconds: 0,
+          lostAt: null,
+          bytes: 1000,
+        },
+      },
+      sig: 'not-checked-here',
+    });
+    const store = (x: Receipt) => {
+      const admission = admit(x, lookupPlan(t.hub.ctx.db, 'loa-hd', occurrenceId), now());
+      expect(admission).toEqual({ admitted: true }); // while it runs, its plan lasts the maximum
+      return receipts.store(x, admission, now());
+    };
+    const stateOf = (id: string) =>
+      t.hub.ctx.db.prepare('SELECT state, rejection, rejection_detail FROM receipts WHERE receipt_id = ?').get(id) as {
+        state: string;
+        rejection: string | null;
+        rejection_detail: string | null;
+      };
+
+    shift += 10_000;
+    const honest = receipt('failed', 4, start + 4000); // lost the stream 4 s in
+    store(honest);
+    shift += 10_000;
+    // A device's key claims 50 s of airing that is still to come (within the 60 s clock tolerance).
+    const lie = receipt('partial', (now() + 50_000 - start) / 1000, now() + 50_000);
+    expect(store(lie)).toMatchObject({ state: 'admitted' }); // it outranks the failure
+    expect(stateOf(honest.id).state).toBe('superseded');
+
+    await end(w.leader, r.body.id); // about 20 s after it began
+    expect(stateOf(lie.id)).toEqual({
+      state: 'rejected',
+      rejection: 'implausible',
+      rejection_detail: expect.stringMatching(
+        / played of an item lasting [\d.]+ s .*checked again once the broadcast's length was known/,
+      ),
+    });
+    expect(stateOf(honest.id)).toEqual({ state: 'admitted', rejection: null, rejection_detail: null });
+    const ended = auditOf('live.end').find((a) => a.target === b0.id)!;
+    expect(JSON.parse(ended.detail).receiptsRejected).toEqual([{ receiptId: lie.id, detail: expect.any(String) }]);
   });
 
   it('ended before it reached the speakers owes nothing: its broadcast is cancelled', async () => {

@@ -26,6 +26,7 @@ import { occurrenceId as makeOccurrenceId } from '../broadcasts/recurrence.ts';
 import { quietHoursClashes, QuietHoursError } from '../schedule/quiet-hours.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import { msg } from '../text/index.ts';
+import { recheckReceipts } from '../ingest/recheck.ts';
 import { formatVn } from '../time.ts';
 import {
   LIVE_BUFFER_MS,
@@ -365,11 +366,14 @@ export class LiveSessions {
         );
         b = getBroadcast(db, s.broadcast_id)!;
       } else b = endLiveBroadcast(db, s.broadcast_id, Math.min(now - s.starts_at, s.max_seconds * 1000));
+      // Receipts that came while it ran were measured against the maximum: now against what it lasted.
+      const struck = recheckReceipts(db, s.broadcast_id);
       audit(db, by?.id ?? null, 'live.end', s.broadcast_id, {
         session: id,
         reason,
         by: by ? by.username : 'hub',
         seconds: Math.max(0, Math.round(Math.min(now - s.starts_at, s.max_seconds * 1000) / 100) / 10),
+        ...(struck.length ? { receiptsRejected: struck } : {}),
       });
       return b;
     })();
