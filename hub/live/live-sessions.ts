@@ -154,6 +154,9 @@ export class LiveSessions {
       }
       throw new LiveError(msg('live.area-busy', { path: shared, title: b.title }), 409);
     }
+    // An emergency bulletin on air there holds the speakers: a normal session would not be heard.
+    const onAir = body.priority === 'emergency' ? undefined : this.emergencyOnAir(areas, startsAt)[0];
+    if (onAir) throw new LiveError(msg('live.emergency-on-air', { path: onAir.path, title: onAir.title }), 409);
     const id = randomUUID();
     const bufferMs = body.bufferMs ?? LIVE_BUFFER_MS.default;
     const led: LedMessage | null = body.ledText
@@ -459,6 +462,7 @@ export class LiveSessions {
     this.deps.clock.clearInterval(r.statusTimer);
     r.statusTimer = this.deps.clock.setInterval(() => {
       this.stampAlive(r);
+      if (this.preemptedByBulletin(r)) return;
       this.sendStatus(r);
     }, 1000);
     this.sendStatus(r);
@@ -474,6 +478,47 @@ export class LiveSessions {
         if (this.row(id)?.ended_at === null) this.armGrace(r);
       },
     };
+  }
+
+  /**
+   * Approved emergency bulletins with audio (not live sessions; an LED-only one leaves the speakers
+   * free) on air at `at` in one of these areas, above or below it, or on one of its speakers: where
+   * they share it first. Emergencies are one-off.
+   */
+  private emergencyOnAir(areas: string[], at: number): Array<{ id: string; title: string; path: string }> {
+    const { db } = this.deps;
+    const ids = db
+      .prepare(
+        `SELECT id FROM broadcasts WHERE status = 'approved' AND priority = 'emergency' AND live IS NULL
+            AND (media_id IS NOT NULL OR relay IS NOT NULL) AND starts_at <= ? AND starts_at + duration_ms > ?`,
+      )
+      .pluck()
+      .all(at, at) as string[];
+    const out: Array<{ id: string; title: string; path: string }> = [];
+    for (const id of ids) {
+      const b = getBroadcast(db, id)!;
+      const speakers = b.targets.devices.length ? this.speakersIn(areas) : [];
+      const path =
+        b.targets.areas.find((a) => areas.some((p) => withinScope(p, a) || withinScope(a, p))) ??
+        speakers.find((d) => b.targets.devices.includes(d.id))?.areaPath;
+      if (path !== undefined) out.push({ id, title: b.title, path });
+    }
+    return out;
+  }
+
+  /** A normal session ends where an emergency bulletin begins on its areas (checked every second). */
+  private preemptedByBulletin(r: Running): boolean {
+    const s = this.row(r.id);
+    if (!s || s.ended_at !== null) return false;
+    const b = getBroadcast(this.deps.db, s.broadcast_id)!;
+    if (b.priority === 'emergency') return false;
+    const onAir = this.emergencyOnAir(b.targets.areas, this.now)[0];
+    if (!onAir) return false;
+    this.deps.log.info({ session: r.id, emergency: onAir.id }, 'live session pre-empted by an emergency bulletin');
+    void this.end(r.id, null, 'pre-empted').catch((err) =>
+      this.deps.log.error({ err, session: r.id }, 'ending a pre-empted live session failed'),
+    );
+    return true;
   }
 
   /**

@@ -214,6 +214,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'live.role-forbidden': { role: 'operator' },
   'live.emergency-district-only': {},
   'live.area-busy': { path: 'ha-noi/thanh-xuan/kim-giang', title: 'Họp tổ dân phố' },
+  'live.emergency-on-air': { path: 'ha-noi/thanh-xuan/kim-giang', title: 'Cảnh báo lũ' },
   'live.not-found': { id: 'a1b2' },
   'live.not-editable': {},
   'live.end-forbidden': {},

@@ -18,6 +18,12 @@ export const LIVE_TEXT = {
     (p) =>
       `Đang có một buổi phát trực tiếp khác ("${p.title}") tại "${p.path}": hãy kết thúc buổi đó trước hoặc chọn khu vực khác.`,
   ),
+  'live.emergency-on-air': def(
+    (p: { path: string; title: string }) =>
+      `an emergency ("${p.title}") is on air in "${p.path}": a normal live session would not be heard until it ends`,
+    (p) =>
+      `Tin khẩn cấp "${p.title}" đang phát tại "${p.path}": buổi phát trực tiếp thường sẽ không được nghe cho đến khi tin đó kết thúc.`,
+  ),
   'live.not-found': def(
     (p: { id: string }) => `no live session ${p.id}`,
     (p) => `Không có buổi phát trực tiếp ${p.id}.`,
