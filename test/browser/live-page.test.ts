@@ -326,10 +326,31 @@ describe('web UI: going live with the microphone', () => {
     await ctx.close();
   });
 
-  it('offers an emergency to the district office only; a ward official has no live page and is refused', async () => {
+  it('offers an emergency to the district office only, after a confirmation; a ward official has no live page and is refused', async () => {
     const district = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'live');
-    await district.page.waitForSelector('[data-testid=live-form]');
-    expect(await district.page.$('input[name=priority][value=emergency]')).not.toBeNull();
+    const dp = district.page;
+    await dp.waitForSelector('[data-testid=live-form]');
+    await dp.check('input[name=priority][value=emergency]');
+    await dp.fill('input[name=title]', 'Khẩn cấp: cháy chợ');
+    const ward = `input[name=target][value="${HA_DINH}"]`;
+    if (!(await dp.isChecked(ward))) await dp.check(ward);
+    // The first click only asks: nothing is asked of the microphone or the hub until confirmed.
+    await dp.click('[data-testid=live-start]');
+    await dp.waitForSelector('[data-testid=live-confirm-dialog]');
+    expect(await dp.textContent('[data-testid=live-confirm-dialog]')).toMatch(/Khẩn cấp: cháy chợ.*giờ yên tĩnh/s);
+    await dp.click('[data-testid=live-confirm-back]');
+    expect(await dp.$('[data-testid=live-confirm-dialog]')).toBeNull();
+    expect(await sessionTitled('Khẩn cấp: cháy chợ')).toBeUndefined();
+    // Confirmed, it goes live as an emergency.
+    const answer = dp.waitForResponse((r) => r.url().endsWith('/api/v1/live') && r.request().method() === 'POST');
+    await dp.click('[data-testid=live-start]');
+    await dp.click('[data-testid=live-confirm]');
+    const started = await answer;
+    expect(started.status()).toBe(201);
+    expect(started.request().postDataJSON()).toMatchObject({ priority: 'emergency', areaIds: [HA_DINH] });
+    await dp.waitForSelector('[data-testid=live-console]');
+    await dp.click('[data-testid=live-end]');
+    await dp.waitForSelector('[data-testid=live-console][data-state=ended]');
     await district.ctx.close();
 
     const { page, ctx } = await openAs(browser, t.hub.httpUrl, WARD_USERS.official, 'live');

@@ -60,10 +60,17 @@ function LiveForm({ ctx }: { ctx: AppCtx }) {
   const [ledText, setLedText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // An emergency goes out only after a second, explicit yes, as on the emergency page.
+  const [confirming, setConfirming] = useState(false);
   const ready = title.trim() !== '' && targets.targets.length > 0;
 
-  const start = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
+    if (priority === 'emergency') setConfirming(true);
+    else void start();
+  };
+  const start = async () => {
+    setConfirming(false);
     setBusy(true);
     setError('');
     try {
@@ -84,7 +91,7 @@ function LiveForm({ ctx }: { ctx: AppCtx }) {
     <form
       class={`card live-form ${priority === 'emergency' ? 'emergency' : ''}`}
       data-testid="live-form"
-      onSubmit={start}
+      onSubmit={submit}
     >
       <h2>{tx('Phát trực tiếp', 'Live broadcast')}</h2>
       <p class="muted small">
@@ -149,6 +156,30 @@ function LiveForm({ ctx }: { ctx: AppCtx }) {
       <p class="error" role="alert" data-testid="live-error">
         {error}
       </p>
+      {confirming && (
+        <div class="modal" role="dialog" aria-modal="true" data-testid="live-confirm-dialog">
+          <div class="card">
+            <h2>{tx('Xác nhận phát trực tiếp khẩn cấp', 'Confirm the emergency live broadcast')}</h2>
+            <p>
+              «{title.trim()}» → {targets.targets.map((p) => areaName(areas, p)).join(', ')}
+            </p>
+            <p class="muted">
+              {tx(
+                'Lời của bạn sẽ phát ngay trên mọi loa ở các khu vực này, ngắt mọi bản tin và buổi phát trực tiếp thường đang phát, kể cả trong giờ yên tĩnh.',
+                'Your voice will air at once on every loudspeaker in these areas, interrupting any bulletin or normal live broadcast, quiet hours included.',
+              )}
+            </p>
+            <div class="row">
+              <button type="button" class="danger" data-testid="live-confirm" onClick={() => void start()}>
+                {tx('Xác nhận phát', 'Go live now')}
+              </button>
+              <button type="button" data-testid="live-confirm-back" onClick={() => setConfirming(false)}>
+                {tx('Quay lại', 'Back')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
     </form>
   );
 }
