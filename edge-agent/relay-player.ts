@@ -383,11 +383,12 @@ async function decode(
   const write = (chunks: Buffer[]) => {
     for (const c of chunks) child.stdin.write(c);
   };
-  // A stalled stream (the hub still answers, nothing comes) counts as lost too.
+  // A stalled stream (the hub still answers, nothing comes) counts as lost too. Elapsed time, on the
+  // monotonic clock: a step of the wall clock (NTP, the agent's sync) is not a stall.
   const stallMs = o.stallMs ?? (live ? LIVE_STALL_MS : 4000);
-  let lastByte = Date.now();
+  let lastByte = performance.now();
   const stall = setInterval(() => {
-    if (Date.now() - lastByte > stallMs) {
+    if (performance.now() - lastByte > stallMs) {
       lost(`no stream data for ${Math.round(stallMs / 1000)} s`);
       stop();
     }
@@ -395,7 +396,7 @@ async function decode(
   const gated = gate ? holdUntil(gate, stream.epoch, o.clock, (b) => child.stdin.write(b)) : null;
   try {
     for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
-      lastByte = Date.now();
+      lastByte = performance.now();
       result.bytes += chunk.length;
       for (const c of live ? live.push(chunk) : [chunk])
         if (!(gated ? gated.push(c) : child.stdin.write(c))) await new Promise((r) => child.stdin.once('drain', r));
