@@ -141,6 +141,9 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
   out['/health meanwhile, p50 / p99 / max'] =
     `${[50, 99, 100].map((p) => pct(health, p).toFixed(0)).join(' / ')} ms (${health.length} calls)`;
   out['rows in the report'] = summary.body.totals.scheduled;
+  // The issue's memory goal is while serving the summary: the peak so far, before the CSV and PDF
+  // (the PDF's fonts and layout set the process's peak later).
+  out['hub peak RSS after the summaries, MB'] = Math.round(peakRss(hub.child.pid!));
   if (paged) {
     // A page well inside the month: follow the cursors of 200-row pages a few times.
     let cursor = summary.body.rowsNext;
@@ -164,7 +167,7 @@ async function measure(hub: HubProcess, paged: boolean): Promise<Figures> {
     `${base}/broadcasts/b-daily?${day}`,
     runs,
   );
-  out['hub peak RSS, MB'] = Math.round(peakRss(hub.child.pid!));
+  out['hub peak RSS at the end (PDF included), MB'] = Math.round(peakRss(hub.child.pid!));
   return out;
 }
 
