@@ -11,7 +11,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** An http(s) address with a host, no path beyond "/" (an Icecast server's root). */
 const httpUrl = z.string().superRefine((u, ctx) => {
   const url = URL.canParse(u) ? new URL(u) : null;
-  if (!url || !url.host) ctx.addIssue({ code: 'custom', message: 'must be a URL, e.g. http://host:8000' });
+  if (!url?.host) ctx.addIssue({ code: 'custom', message: 'must be a URL, e.g. http://host:8000' });
   else if (!/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', message: 'must be http:// or https://' });
   else if (url.pathname !== '/' || url.search)
     ctx.addIssue({ code: 'custom', message: 'must be a server address, without a path' });

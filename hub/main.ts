@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import type { HubConfig } from './config.ts';
+import { icecastEngine, type HubConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
 import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
@@ -376,5 +376,7 @@ function createRelayStreams(config: HubConfig, db: HubContext['db'], log: Logger
     log.warn({ err: (e as Error).message }, 'no ffmpeg: relay broadcasts cannot be pulled');
     ffmpegPath = 'ffmpeg';
   }
-  return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now });
+  const engine = icecastEngine(config);
+  if (engine) log.info({ origin: engine.origin, listenUrl: engine.listenUrl }, 'relays go out through Icecast');
+  return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now, engine });
 }

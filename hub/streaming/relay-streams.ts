@@ -16,6 +16,8 @@ import { StreamFanout, type FanoutStats } from './fanout.ts';
 import { startEncoder, type Encoder } from './encoder.ts';
 import { MAX_RELAY_MS } from './relay-source.ts';
 import { relayFfmpegArgs } from './relay-args.ts';
+import type { IcecastEngine } from '../config.ts';
+import { icecastMount, sendToIcecast, type IcecastSource, type IcecastSourceState } from './icecast-source.ts';
 
 /** Pull this long before the start: ffmpeg's start-up, the connection and loudnorm's 3 s look-ahead. */
 export const PREROLL_MS = 6000;
@@ -50,6 +52,8 @@ export interface RelayOccurrence {
   /** every loss of the upstream, in order */
   losses: RelayLoss[];
   stats: FanoutStats;
+  /** streamEngine icecast: the source on the origin (the current stretch's) */
+  engine?: IcecastSourceState;
 }
 
 export interface RelayStreamsDeps {
@@ -59,6 +63,8 @@ export interface RelayStreamsDeps {
   log: Logger;
   now?: () => number;
   pollMs?: number;
+  /** streamEngine icecast: each stream also goes to the origin, mount /<occurrence>.ogg (icecast-source.ts) */
+  engine?: Pick<IcecastEngine, 'origin' | 'sourcePassword'> | null;
 }
 
 interface Session {
@@ -70,6 +76,8 @@ interface Session {
   retryTimer: NodeJS.Timeout | null;
   /** pulls that failed in a row (the backoff's step) */
   failures: number;
+  /** the source on the Icecast origin, while a stream flows */
+  source: IcecastSource | null;
 }
 
 export class RelayStreams {
@@ -176,6 +184,7 @@ export class RelayStreams {
       endTimer: null,
       retryTimer: null,
       failures: 0,
+      source: null,
     };
     s.info.stats = s.fanout.stats;
     this.sessions.set(occ, s);
@@ -199,6 +208,13 @@ export class RelayStreams {
       this.lost(s, `upstream ended: ffmpeg exited with ${code}${said ? `: ${said}` : ''}`.slice(0, 500));
     });
     s.child = enc;
+    // One more listener of the fan-out: the same pages go to the engine's origin (a stream back after a
+    // loss is a new source: Icecast sends new listeners its new header pages).
+    if (this.deps.engine) {
+      s.source?.stop();
+      s.source = sendToIcecast(this.deps.engine, icecastMount(s.info.occurrenceId), s.fanout, log);
+      s.info.engine = s.source.state;
+    }
     enc.child.stdout.on('data', () => {
       // Bytes again after a loss: the upstream is back.
       const loss = s.info.losses.at(-1);
@@ -225,6 +241,7 @@ export class RelayStreams {
     if (open && open.resumedAt === null) open.error = error;
     else s.info.losses.push({ at: now, resumedAt: null, error });
     this.deps.log.warn({ occurrenceId: s.info.occurrenceId, error, failures: s.failures }, 'relay: upstream lost');
+    this.stopSource(s);
     s.fanout.end();
     s.child?.kill();
     const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** s.failures++);
@@ -243,11 +260,18 @@ export class RelayStreams {
     this.close(s);
   }
 
+  /** Ends the source on the origin: Icecast takes the mount down, and its listeners' streams end. */
+  private stopSource(s: Session): void {
+    s.source?.stop();
+    s.source = null;
+  }
+
   private close(s: Session): void {
     if (s.startTimer) clearTimeout(s.startTimer);
     if (s.endTimer) clearTimeout(s.endTimer);
     if (s.retryTimer) clearTimeout(s.retryTimer);
     s.startTimer = s.endTimer = s.retryTimer = null;
+    this.stopSource(s);
     s.fanout.end();
     s.child?.kill();
   }
