@@ -30,6 +30,7 @@ import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { RelayStreams } from './streaming/relay-streams.ts';
+import { icecastListenUrl } from './streaming/icecast-source.ts';
 import { LiveSessions } from './live/live-sessions.ts';
 import { isLiveSocketPath, liveSocketHandler } from './http/live-socket.ts';
 // External broker access
@@ -159,6 +160,7 @@ export async function startHub(
     log: log.child({ part: 'dispatch' }),
     clock,
     fanoutSettled: broker ? () => broker?.fanoutSettled() ?? Promise.resolve() : undefined,
+    engineUrl: engineUrlOf(config),
   });
   const ingest = createIngest({
     db,
@@ -365,6 +367,12 @@ function liveFfmpeg(config: HubConfig, log: Logger): string | null {
     log.warn({ err: (e as Error).message }, 'no ffmpeg: live sessions are refused');
     return null;
   }
+}
+
+/** streamEngine icecast: a relay occurrence's mount on the listen server of a device's area. */
+function engineUrlOf(config: HubConfig): ((occurrenceId: string, areaPath: string) => string) | undefined {
+  const engine = icecastEngine(config);
+  return engine ? (occ, area) => icecastListenUrl(engine, occ, area) : undefined;
 }
 
 /** The relay streams, with the ffmpeg the media pipeline uses; without one, relays cannot air and the log says so. */

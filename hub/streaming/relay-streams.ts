@@ -21,6 +21,11 @@ import { icecastMount, sendToIcecast, type IcecastSource, type IcecastSourceStat
 
 /** Pull this long before the start: ffmpeg's start-up, the connection and loudnorm's 3 s look-ahead. */
 export const PREROLL_MS = 6000;
+/**
+ * With an Icecast engine, pull this much earlier still: relay servers find a new mount on the origin
+ * only at their next look (<master-update-interval>), and devices must be on it before the instant.
+ */
+export const ENGINE_PREROLL_MS = 5000;
 /** Keep the stream this long past the planned end, so every agent reaches its end on sound. */
 export const TAIL_MS = 1500;
 /** How long an occurrence's record (state, why it ended) stays after its end. */
@@ -85,11 +90,13 @@ export class RelayStreams {
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private readonly pollMs: number;
+  private readonly preroll: number;
   private stopped = false;
 
   constructor(private readonly deps: RelayStreamsDeps) {
     this.now = deps.now ?? Date.now;
     this.pollMs = deps.pollMs ?? 5000;
+    this.preroll = PREROLL_MS + (deps.engine ? ENGINE_PREROLL_MS : 0);
   }
 
   start(): void {
@@ -111,7 +118,7 @@ export class RelayStreams {
     ).map((r) => getBroadcast(this.deps.db, r.id)!);
     for (const b of relays) {
       // What starts before the next look (with its preroll), or started and has not ended.
-      for (const s of occurrencesBetween(b, now - MAX_RELAY_MS, now + PREROLL_MS + this.pollMs + 1000)) {
+      for (const s of occurrencesBetween(b, now - MAX_RELAY_MS, now + this.preroll + this.pollMs + 1000)) {
         if (s + b.durationMs + TAIL_MS <= now || !owedAt(b, s)) continue;
         if (b.rrule && b.decidedAt !== null && s < b.decidedAt) continue; // never sent (plan.ts)
         due.set(occurrenceId(b.id, s), { b, startAt: s });
@@ -188,7 +195,7 @@ export class RelayStreams {
     };
     s.info.stats = s.fanout.stats;
     this.sessions.set(occ, s);
-    const wait = Math.max(0, startAt - PREROLL_MS - this.now());
+    const wait = Math.max(0, startAt - this.preroll - this.now());
     s.startTimer = setTimeout(() => this.open(s), wait);
     s.endTimer = setTimeout(() => this.finish(s, 'ended'), Math.max(0, s.info.endAt + TAIL_MS - this.now()));
   }
