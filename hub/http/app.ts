@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { ttsRoutes } from './routes/tts-routes.ts';
+import { ICECAST_AUTH_PATH, icecastAuthRoutes } from './routes/icecast-auth-routes.ts';
 import { streamRoutes } from './routes/stream-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
@@ -172,6 +173,8 @@ export function createApp(ctx: HubContext) {
     next();
   });
   app.use(express.json({ limit: '1mb' }));
+  // Icecast's listener authentication posts a form (icecast-auth-routes.ts).
+  app.use(ICECAST_AUTH_PATH, express.urlencoded({ extended: false, limit: '16kb' }));
   // Password and enrolment-token guessing: only failures count, per address and username.
   const guessing = rateLimit({
     windowMs: 5 * 60_000,
@@ -237,6 +240,7 @@ export function createApp(ctx: HubContext) {
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
     ...streamRoutes(ctx),
+    ...icecastAuthRoutes(ctx),
     ...liveRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),

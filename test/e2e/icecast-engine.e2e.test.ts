@@ -14,6 +14,7 @@ import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process.ts';
 import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
+import { freePort } from '../helpers/ports.ts';
 import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
 
 const ffmpeg = resolveFfmpeg().path;
@@ -37,11 +38,19 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-icecast-e2e-'));
   upstream = await startIcecast();
   origin = await startIcecast();
+  // The relay server lets in only the hub's devices: it asks the hub about each listener.
+  const httpPort = await freePort();
   relayServer = await startIcecast({
     burst: true,
     master: { port: origin.port, password: origin.password, updateInterval: 1 },
+    listenerAuth: {
+      url: `http://127.0.0.1:${httpPort}/icecast/listener`,
+      username: 'icecast',
+      password: origin.password,
+    },
   });
   t = await startTestHub({
+    httpPort,
     streamEngine: 'icecast',
     icecastOrigin: `http://127.0.0.1:${origin.port}`,
     icecastSourcePassword: origin.password,
@@ -78,13 +87,13 @@ async function scheduleRelay(title: string, mount: string, relay: Record<string,
 
 const at = (start: number, ms: number) => new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
 
-/** Listeners of a mount, from Icecast's own status page. */
+/** Listeners of a mount, from Icecast's admin statistics (its status page sits behind the listener check). */
 async function listenersOn(ice: Icecast, mount: string): Promise<number | null> {
-  const stats = (await (await fetch(`http://127.0.0.1:${ice.port}/status-json.xsl`)).json()) as {
-    icestats: { source?: Array<{ listenurl: string; listeners: number }> | { listenurl: string; listeners: number } };
-  };
-  const sources = [stats.icestats.source ?? []].flat();
-  return sources.find((s) => s.listenurl.endsWith(mount))?.listeners ?? null;
+  const authorization = `Basic ${Buffer.from(`admin:${ice.password}`).toString('base64')}`;
+  const xml = await (await fetch(`http://127.0.0.1:${ice.port}/admin/stats`, { headers: { authorization } })).text();
+  const source = xml.split('<source mount="').find((s) => s.startsWith(`${mount}"`));
+  const n = source && /<listeners>(\d+)<\/listeners>/.exec(source)?.[1];
+  return n ? Number(n) : null;
 }
 
 /** The hub's relay occurrence of a broadcast, once it is no longer on air (the hub keeps it 1.5 s past the end). */
@@ -97,6 +106,16 @@ const hubOccurrence = (broadcastId: string) =>
     10_000,
     'relay occurrence over',
   );
+
+async function statusOf(url: string, credentials?: string): Promise<number> {
+  const ac = new AbortController();
+  const headers: Record<string, string> = credentials
+    ? { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
+    : {};
+  const res = await fetch(url, { headers, signal: ac.signal });
+  ac.abort();
+  return res.status;
+}
 
 const account = (d: { state?: string; reason?: string | null; evidence?: { relay?: unknown } }) =>
   JSON.stringify({ state: d.state, reason: d.reason, relay: d.evidence?.relay });
@@ -113,6 +132,9 @@ describe('relays distributed by Icecast: origin and relay server', () => {
     await at(start, 4000);
     expect(await listenersOn(relayServer, mount)).toBe(2);
     expect(await listenersOn(origin, mount)).toBe(1); // the relay server alone
+    // Devices only: without a device's credentials, or with wrong ones, the relay server says no.
+    expect(await statusOf(relayServer.mountUrl(mount.slice(1)))).toBe(401);
+    expect(await statusOf(relayServer.mountUrl(mount.slice(1)), `${DEVICES[0]}:wrong`)).toBe(401);
 
     const done = await waitForResults(w.leader, b.id, 60_000);
     expect(done.devices).toHaveLength(2);

@@ -60,6 +60,11 @@ export interface IcecastOptions {
    * the origin's relay password.
    */
   master?: { port: number; password: string; updateInterval?: number };
+  /**
+   * Listeners of every mount are let in by a URL (Icecast's <authentication type="url"> on the
+   * default mount): listener_add is posted there, logging in with username and password.
+   */
+  listenerAuth?: { url: string; username: string; password: string };
 }
 
 /** Starts icecast2 on a free port. As root it drops to nobody (it refuses to run as root). */
@@ -76,10 +81,19 @@ export async function startIcecast(opts: IcecastOptions = {}): Promise<Icecast> 
   <relays-on-demand>0</relays-on-demand>
 `
     : '';
+  const auth = opts.listenerAuth
+    ? `  <mount type="default"><authentication type="url">
+    <option name="listener_add" value="${opts.listenerAuth.url}"/>
+    <option name="username" value="${opts.listenerAuth.username}"/>
+    <option name="password" value="${opts.listenerAuth.password}"/>
+    <option name="auth_header" value="icecast-auth-user: 1"/>
+  </authentication></mount>
+`
+    : '';
   const burst = opts.burst ? '<burst-on-connect>1</burst-on-connect>' : '<burst-on-connect>0</burst-on-connect>';
   const config = `<icecast>
   <limits><clients>${opts.clients ?? 100}</clients><sources>4</sources>${burst}</limits>
-${master}
+${master}${auth}
   <authentication>
     <source-password>${password}</source-password>
     <relay-password>${password}</relay-password>
