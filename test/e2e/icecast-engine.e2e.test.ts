@@ -151,6 +151,14 @@ describe('relays distributed by Icecast: origin and relay server', () => {
     expect(occ).toMatchObject({ state: 'ended', lostAt: null });
     expect(occ!.stats.joined).toBe(1);
     expect(occ!.engine).toMatchObject({ connects: 1 });
+    // Each agent took the stream's epoch from the hub (HEAD /streams/<occurrence>), to start on the same page.
+    const metrics = await (
+      await fetch(`${t.hub.httpUrl}/metrics`, {
+        headers: { authorization: `Bearer ${(t.admin as unknown as { token: string }).token}` },
+      })
+    ).text();
+    const heads = /wardcast_http_requests_total\{method="HEAD",status="200"\} (\d+)/.exec(metrics)?.[1];
+    expect(Number(heads)).toBeGreaterThanOrEqual(2);
   }, 90_000);
 
   it('origin dropped mid-relay: the agents air the ident and their receipts count the seconds lost', async () => {
