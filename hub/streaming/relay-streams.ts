@@ -5,7 +5,8 @@
 // An upstream that fails ends the stream for its listeners; each agent then airs its fallback and
 // keeps asking for the stream (edge-agent/relay-player.ts). The hub pulls the upstream again with
 // backoff until the occurrence's end; when it comes back the stream resumes (new Ogg headers) and
-// the agents go back to it. Each loss is kept (losses) for the record.
+// the agents go back to it. Each loss is kept (losses) for the record. With streamEngine icecast the
+// stream also goes to the origin Icecast (icecast-source.ts), from which the devices then pull.
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
