@@ -48,6 +48,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
 export interface IcecastOptions {
   /** its listener limit (benchmarks raise it) */
   clients?: number;
+  /** its mount limit (4): a relay server's mirrored mounts count too */
+  sources?: number;
   /** this port rather than a free one (an origin started again where it was) */
   port?: number;
   /** the source and relay password rather than a random one */
@@ -92,7 +94,7 @@ export async function startIcecast(opts: IcecastOptions = {}): Promise<Icecast> 
     : '';
   const burst = opts.burst ? '<burst-on-connect>1</burst-on-connect>' : '<burst-on-connect>0</burst-on-connect>';
   const config = `<icecast>
-  <limits><clients>${opts.clients ?? 100}</clients><sources>4</sources>${burst}</limits>
+  <limits><clients>${opts.clients ?? 100}</clients><sources>${opts.sources ?? 4}</sources>${burst}</limits>
 ${master}${auth}
   <authentication>
     <source-password>${password}</source-password>
