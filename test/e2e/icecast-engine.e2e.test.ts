@@ -20,6 +20,7 @@ import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecas
 const ffmpeg = resolveFfmpeg().path;
 const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
 const RELAY_S = 12;
+const LONG_S = 24;
 /** The hub pulls 11 s before the start with an engine (PREROLL_MS + ENGINE_PREROLL_MS). */
 const LEAD_MS = 11_000;
 
@@ -74,10 +75,10 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}) {
+async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}, seconds = RELAY_S) {
   const b = await w.official.post('/api/v1/broadcasts', {
     title,
-    relay: { url: upstream.mountUrl(mount), seconds: RELAY_S, ...relay },
+    relay: { url: upstream.mountUrl(mount), seconds, ...relay },
     targets: { areas: [HA_DINH], devices: [] },
     startsAt: new Date(Date.now() + LEAD_MS).toISOString(),
   });
@@ -160,6 +161,37 @@ describe('relays distributed by Icecast: origin and relay server', () => {
     const heads = /wardcast_http_requests_total\{method="HEAD",status="200"\} (\d+)/.exec(metrics)?.[1];
     expect(Number(heads)).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  it('upstream lost and back: the mount goes and comes back on both servers, and the agents go back to it', async () => {
+    feeders.push(feedTone(ffmpeg, upstream, 'back.mp3', 550));
+    await waitForMount(upstream.mountUrl('back.mp3'));
+    const { b, start } = await scheduleRelay('Tiếp âm (nguồn trở lại, qua Icecast)', 'back.mp3', {}, LONG_S);
+    // The upstream dies 4 s in and is back 4 s later: the hub ends its source (Icecast takes the mount
+    // down), pulls the upstream again and sends a new source on the same mount.
+    await at(start, 4000);
+    await feeders.at(-1)!.kill();
+    await at(start, 8000);
+    feeders.push(feedTone(ffmpeg, upstream, 'back.mp3', 550));
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      if (process.env.WARDCAST_TEST_FIGURES) console.log(`${d.deviceId}: ${account(d)}`);
+      expect(d.state, account(d)).toBe('partial');
+      const relay = d.evidence.relay;
+      expect(relay.losses, account(d)).toHaveLength(1);
+      const [loss] = relay.losses;
+      expect(loss.at, account(d)).toBeGreaterThan(start + 3000);
+      // back before the end, and aired again after the loss
+      expect(loss.at + loss.seconds * 1000, account(d)).toBeLessThan(start + (LONG_S - 3) * 1000);
+      expect(relay.secondsAired, account(d)).toBeGreaterThan((loss.at - start) / 1000 + 2);
+      expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(LONG_S, 0);
+    }
+    const occ = await hubOccurrence(b.id);
+    expect(occ).toMatchObject({ state: 'ended' });
+    expect(occ.losses).toHaveLength(1);
+    expect(occ.engine).toMatchObject({ connects: 1 }); // the second stretch's source, connected once
+  }, 120_000);
 
   it('origin dropped mid-relay: the agents air the ident and their receipts count the seconds lost', async () => {
     const identFile = path.join(tmp, 'nhac-hieu.mp3');
