@@ -1,11 +1,15 @@
-// Devices only on the Icecast engine: the hub answers Icecast's listener_add (POST /icecast/listener)
-// as GET /streams/<occurrence> decides: an enrolled device, by its own credentials, for a relay
-// occurrence planned for it; and only Icecast, logging in with the source password, may ask.
+// The Icecast engine from the hub's side: each device's manifest names the relay's mount on its
+// area's listen server; and devices only: the hub answers Icecast's listener_add (POST
+// /icecast/listener) as GET /streams/<occurrence> decides: an enrolled device, by its own
+// credentials, for a relay occurrence planned for it; and only Icecast, logging in with the source
+// password, may ask.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeys } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { icecastMount } from '../streaming/icecast-source.ts';
+import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
+import { formatVn } from '../time.ts';
 
 const SECRET = 'engine-secret-1';
 let t: TestHub;
@@ -19,6 +23,7 @@ beforeAll(async () => {
     icecastOrigin: 'http://127.0.0.1:9',
     icecastSourcePassword: SECRET,
     icecastListenUrl: 'http://127.0.0.1:9',
+    icecastListenUrls: { [HA_DINH]: 'http://relay-hd.example:8000' },
   });
   w = await seedWorld(t, [
     { id: 'loa-hd', kind: 'speaker', area: HA_DINH },
@@ -36,7 +41,11 @@ beforeAll(async () => {
   await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
   occurrence = `${b.id}@${Date.parse('2099-01-01T05:00:00+07:00')}`;
 });
-afterAll(() => t?.stop());
+const mqttDevices: MqttDevice[] = [];
+afterAll(async () => {
+  await Promise.all(mqttDevices.map((d) => d.end()));
+  await t?.stop();
+});
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
@@ -55,6 +64,43 @@ const listener = (device: string, password = creds[device]!.mqttPassword, mount 
   mount,
   user: creds[device]!.mqttUsername,
   pass: password,
+});
+
+describe("the engine's URL in each device's manifest", () => {
+  it("names the relay's mount on the listen server of the device's area, beside the hub's path", async () => {
+    // Tomorrow: in the manifests, too far ahead for the hub to pull it now.
+    const at = Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000;
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tiếp âm hai phường',
+      relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', seconds: 600 },
+      targets: { areas: [HA_DINH, KIM_GIANG], devices: [] },
+      startsAt: formatVn(at),
+    });
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    const occ = `${b.id}@${at}`;
+    const urls: Record<string, unknown> = {};
+    for (const id of ['loa-hd', 'loa-kg']) {
+      const d = await connectMqttDevice({
+        url: t.hub.mqttUrl,
+        deviceId: id,
+        password: creds[id]!.mqttPassword,
+        session: 1,
+      });
+      mqttDevices.push(d);
+      await d.birth(1, 0, ['relay', 'live']);
+      const item = await d.waitFor(
+        () => d.manifests.flatMap((m) => m.items).find((i) => i.occurrenceId === occ),
+        10_000,
+        `${id}'s manifest with the relay`,
+      );
+      expect(item.relay!.url).toBe(`/streams/${encodeURIComponent(occ)}`);
+      urls[id] = item.relay!.engineUrl;
+    }
+    expect(urls).toEqual({
+      'loa-hd': `http://relay-hd.example:8000${icecastMount(occ)}`, // its ward's relay server
+      'loa-kg': `http://127.0.0.1:9${icecastMount(occ)}`, // the default listen server
+    });
+  });
 });
 
 describe('Icecast listener authentication', () => {
