@@ -124,6 +124,11 @@ describe('Icecast listener authentication', () => {
     expect((await ask(listener('loa-hd'), '')).status).toBe(401);
   });
 
+  it('slows guessing of the engine password: after 10 refused logins from one address, 429 even for Icecast', async () => {
+    for (let i = 0; i < 10; i++) await ask(listener('loa-hd'), basic('icecast', `guess-${i}`));
+    expect((await ask(listener('loa-hd'))).status).toBe(429);
+  });
+
   it("gives a device the stream's epoch alone by HEAD, and 409 while the relay is not on air", async () => {
     const res = await fetch(`${t.hub.httpUrl}/streams/${encodeURIComponent(occurrence)}`, {
       method: 'HEAD',
