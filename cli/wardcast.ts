@@ -40,6 +40,13 @@ const hubFlags = (cmd: Command) =>
     )
     .addOption(
       new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'),
+    )
+    .addOption(
+      new Option('--stream-engine <engine>', 'who serves relay streams: hub or icecast (env WARDCAST_STREAM_ENGINE)'),
+    )
+    .addOption(new Option('--icecast-origin <url>', 'the origin Icecast the hub feeds (env WARDCAST_ICECAST_ORIGIN)'))
+    .addOption(
+      new Option('--icecast-listen-url <url>', 'where devices pull relay streams (env WARDCAST_ICECAST_LISTEN_URL)'),
     );
 
 // The hub's modules load only for hub commands: an agent on a small board never parses them.

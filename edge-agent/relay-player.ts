@@ -1,5 +1,5 @@
-// Plays a relay occurrence (tiếp âm): the hub's live stream (GET /streams/<occurrence>, Ogg Opus)
-// piped into ffmpeg from the live edge until the planned end. When the stream cannot be reached,
+// Plays a relay occurrence (tiếp âm): the hub's live stream (GET /streams/<occurrence>, Ogg Opus),
+// or the same stream from a streaming engine's mount when the item names one (relay.engineUrl), piped into ffmpeg from the live edge until the planned end. When the stream cannot be reached,
 // ends early or stalls (upstream lost, hub restarted, network down), the fallback airs: a file
 // looped (the station ident, or the last bulletin this device aired) or silence; meanwhile the
 // player keeps asking for the stream with jittered backoff, and goes back to it when bytes flow
@@ -146,6 +146,8 @@ export function relayDecodeArgs(output: string): string[] {
 interface OpenStream {
   /** where the stream's granules sit in hub time (X-Stream-Epoch), when the hub says */
   epoch: number | null;
+  /** who serves it, in the receipt's words: 'the hub', or 'the stream engine' */
+  server: string;
   first: Buffer;
   rest: AsyncIterator<Buffer>;
   cancel(): void;
@@ -174,15 +176,19 @@ async function openStream(
   o: RelayPlayOptions,
   signal: AbortSignal,
 ): Promise<OpenStream | { error: string; final: boolean }> {
-  const url = new URL(item.relay!.url, o.access.hubUrl);
+  // A streaming engine's mount when the hub names one (an Icecast relay server), else the hub's stream.
+  const engine = item.relay!.engineUrl;
+  const url = engine ? new URL(engine) : new URL(item.relay!.url, o.access.hubUrl);
   try {
+    // (the same credentials: an engine that checks listeners asks the hub about them, docs/relay.md)
     const res = await o.access.fetch(url, { headers: { authorization: o.access.authorization }, signal });
     if (!res.ok) {
-      const error = `hub answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
+      const who = engine ? `the stream engine (${url.host})` : 'hub';
+      const error = `${who} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
       return { error, final: res.status === 401 || res.status === 403 };
     }
     const cancel = () => void res.body.cancel();
-    const epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
+    let epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
     const rest = res.body[Symbol.asyncIterator]();
     const firstByteMs = o.firstByteMs ?? FIRST_BYTE_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -201,21 +207,45 @@ async function openStream(
             error:
               next === 'stalled'
                 ? `no stream audio for ${Math.round(firstByteMs / 1000)} s`
-                : 'the hub ended the stream before its audio',
+                : `${engine ? 'the stream engine' : 'the hub'} ended the stream before its audio`,
             final: false,
           };
         }
         read.push(next.value);
         // (An audio page split across two chunks is seen in the next one, joined.)
         const tail = read.length > 1 ? Buffer.concat(read.slice(-2)) : next.value;
-        if (!ogg || holdsOggAudio(tail))
-          return { epoch: Number.isFinite(epoch) ? epoch : null, first: Buffer.concat(read), rest, cancel };
+        if (!ogg || holdsOggAudio(tail)) {
+          if (engine) epoch = await epochFromHub(item, o, signal);
+          const server = engine ? 'the stream engine' : 'the hub';
+          return { epoch: Number.isFinite(epoch) ? epoch : null, server, first: Buffer.concat(read), rest, cancel };
+        }
       }
     } finally {
       clearTimeout(timer);
     }
   } catch (e) {
     return { error: `cannot reach the stream: ${(e as Error).message}`, final: false };
+  }
+}
+
+/** How long the hub may take to give the epoch of an engine's stream. */
+const EPOCH_ASK_MS = 2000;
+
+/**
+ * The epoch of a stream pulled from the engine, from the hub (HEAD on the item's hub path): asked
+ * once audio flows, when the hub has surely fixed it (its first audio page passed through the hub
+ * before reaching the engine). NaN when the hub cannot say: the start is then placed by arrival.
+ */
+async function epochFromHub(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<number> {
+  try {
+    const res = await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+      method: 'HEAD',
+      headers: { authorization: o.access.authorization },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+    });
+    return res.ok ? Number(res.headers.get('x-stream-epoch') ?? Number.NaN) : Number.NaN;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -405,7 +435,7 @@ async function decode(
       chunk = next.done ? null : next.value;
     }
     if (live && !signal.aborted) result.live!.endedAt = o.clock.now();
-    else if (!signal.aborted) lost('the hub ended the stream before the planned end (upstream lost)');
+    else if (!signal.aborted) lost(`${stream.server} ended the stream before the planned end (upstream lost)`);
   } catch (e) {
     if (!signal.aborted) lost(`stream interrupted: ${(e as Error).message}`);
   } finally {

@@ -8,6 +8,24 @@ import { DEFAULT_TOPIC_PREFIX, envSettings, loadSettings, settingsFile } from '.
 import { DEFAULT_TTS_COMMAND, templateProblems } from './tts/engine.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** An http(s) address with a host, no path beyond "/" (an Icecast server's root). */
+const httpUrl = z.string().superRefine((u, ctx) => {
+  const url = URL.canParse(u) ? new URL(u) : null;
+  if (!url?.host) ctx.addIssue({ code: 'custom', message: 'must be a URL, e.g. http://host:8000' });
+  else if (!/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', message: 'must be http:// or https://' });
+  else if (url.pathname !== '/' || url.search)
+    ctx.addIssue({ code: 'custom', message: 'must be a server address, without a path' });
+});
+const AREA_SLUG = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
+/** A setting given as JSON text (from the environment), or already an object (file, flags). */
+function jsonText(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // the schema then says what it wanted
+  }
+}
 
 /**
  * Typed bulletins (docs/tts.md): the engine's command template, its voice, and the longest text.
@@ -140,6 +158,38 @@ export const HubConfig = z.object({
     ),
 
   tts: TtsConfig.default(TtsConfig.parse({})).describe('typed bulletins: text to speech (docs/tts.md)'),
+
+  // --- Stream engine (docs/relay.md, Beyond one hub). 'hub': the hub's own fan-out serves each relay
+  // and live stream at /streams/<occurrence>. 'icecast': the hub also sends each relay's stream to an
+  // Icecast origin as a source, and devices pull it from the engine's listen server (a relay server).
+  streamEngine: z
+    .enum(['hub', 'icecast'])
+    .default('hub')
+    .describe(
+      'who serves relay streams to devices: hub (its own fan-out) or icecast (the hub feeds icecastOrigin, devices pull from icecastListenUrl; docs/relay.md)',
+    ),
+  icecastOrigin: httpUrl
+    .optional()
+    .describe('streamEngine icecast: the origin Icecast the hub sends each relay to, e.g. http://origin:8000'),
+  icecastSourcePassword: z.string().min(1).optional().describe("streamEngine icecast: the origin's <source-password>"),
+  icecastListenUrl: httpUrl
+    .optional()
+    .describe(
+      'streamEngine icecast: where devices pull streams (a relay server, or the origin), e.g. http://relay-1:8000',
+    ),
+  icecastListenUrls: z
+    .preprocess(
+      jsonText,
+      z.record(z.string(), httpUrl).superRefine((r, ctx) => {
+        for (const k of Object.keys(r))
+          if (!AREA_SLUG.test(k))
+            ctx.addIssue({ code: 'custom', path: [k], message: 'must be an area slug, e.g. ha-noi/thanh-xuan' });
+      }),
+    )
+    .optional()
+    .describe(
+      'streamEngine icecast: listen servers by area slug (a device takes the longest slug its area starts with, else icecastListenUrl); in the environment as JSON',
+    ),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 
@@ -165,6 +215,13 @@ export const HUB_ENV: Record<string, keyof HubConfig> = {
   WARDCAST_MQTT_PASSWORD: 'mqttPassword',
   WARDCAST_MQTT_PASSWORD_FILE: 'mqttPasswordFile',
   WARDCAST_MQTT_ACCESS: 'mqttAccess',
+
+  // Stream engine
+  WARDCAST_STREAM_ENGINE: 'streamEngine',
+  WARDCAST_ICECAST_ORIGIN: 'icecastOrigin',
+  WARDCAST_ICECAST_SOURCE_PASSWORD: 'icecastSourcePassword',
+  WARDCAST_ICECAST_LISTEN_URL: 'icecastListenUrl',
+  WARDCAST_ICECAST_LISTEN_URLS: 'icecastListenUrls',
 };
 
 /** Command-line flags of `wardcast hub` and `wardcast demo` (cli/wardcast.ts), by setting. */
@@ -178,6 +235,9 @@ export const HUB_FLAGS: Partial<Record<keyof HubConfig, string>> = {
   tlsKey: '--tls-key',
   mqttTlsPort: '--mqtt-tls-port',
   mqttCaFile: '--mqtt-ca-file',
+  streamEngine: '--stream-engine',
+  icecastOrigin: '--icecast-origin',
+  icecastListenUrl: '--icecast-listen-url',
 };
 
 /** Validates settings given as values (tests, scripts); the schema's defaults fill in the rest. */
@@ -202,11 +262,43 @@ export function loadHubConfig(
   return finish(loadSettings(HubConfig.strict(), layers, 'invalid hub configuration'));
 }
 
-const finish = (c: HubConfig): HubConfig => ({
-  ...c,
-  dataDir: path.resolve(c.dataDir),
-  mqttPassword: brokerPassword(c),
-});
+const finish = (c: HubConfig): HubConfig => {
+  streamEngineProblems(c);
+  return { ...c, dataDir: path.resolve(c.dataDir), mqttPassword: brokerPassword(c) };
+};
+
+/** streamEngine icecast needs its origin, password and listen server; 'hub' takes none of them. */
+function streamEngineProblems(c: HubConfig): void {
+  const needed = ['icecastOrigin', 'icecastSourcePassword', 'icecastListenUrl'] as const;
+  if (c.streamEngine === 'icecast') {
+    const missing = needed.filter((k) => c[k] === undefined);
+    if (missing.length)
+      throw new Error(`invalid hub configuration: ${missing.join(', ')}: required when streamEngine is icecast`);
+    return;
+  }
+  const given = [...needed, 'icecastListenUrls' as const].filter((k) => c[k] !== undefined);
+  if (given.length)
+    throw new Error(
+      `invalid hub configuration: ${given.join(', ')}: set streamEngine to icecast, or leave them out (streamEngine is hub)`,
+    );
+}
+
+/** The Icecast engine's settings, when it is the engine. */
+export interface IcecastEngine {
+  origin: string;
+  sourcePassword: string;
+  listenUrl: string;
+  listenUrls: Record<string, string>;
+}
+export function icecastEngine(c: HubConfig): IcecastEngine | null {
+  if (c.streamEngine !== 'icecast') return null;
+  return {
+    origin: c.icecastOrigin!,
+    sourcePassword: c.icecastSourcePassword!,
+    listenUrl: c.icecastListenUrl!,
+    listenUrls: c.icecastListenUrls ?? {},
+  };
+}
 
 /** The password wins over the file; a file that cannot be read stops the hub with its name. */
 function brokerPassword(c: { mqttPassword?: string; mqttPasswordFile?: string }): string | undefined {

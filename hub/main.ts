@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import type { HubConfig } from './config.ts';
+import { icecastEngine, type HubConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
 import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
@@ -30,6 +30,7 @@ import type { HubContext } from './context.ts';
 import { hubTlsFromConfig } from './tls.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
 import { RelayStreams } from './streaming/relay-streams.ts';
+import { icecastListenUrl } from './streaming/icecast-source.ts';
 import { LiveSessions } from './live/live-sessions.ts';
 import { isLiveSocketPath, liveSocketHandler } from './http/live-socket.ts';
 // External broker access
@@ -159,6 +160,7 @@ export async function startHub(
     log: log.child({ part: 'dispatch' }),
     clock,
     fanoutSettled: broker ? () => broker?.fanoutSettled() ?? Promise.resolve() : undefined,
+    engineUrl: engineUrlOf(config),
   });
   const ingest = createIngest({
     db,
@@ -367,6 +369,12 @@ function liveFfmpeg(config: HubConfig, log: Logger): string | null {
   }
 }
 
+/** streamEngine icecast: a relay occurrence's mount on the listen server of a device's area. */
+function engineUrlOf(config: HubConfig): ((occurrenceId: string, areaPath: string) => string) | undefined {
+  const engine = icecastEngine(config);
+  return engine ? (occ, area) => icecastListenUrl(engine, occ, area) : undefined;
+}
+
 /** The relay streams, with the ffmpeg the media pipeline uses; without one, relays cannot air and the log says so. */
 function createRelayStreams(config: HubConfig, db: HubContext['db'], log: Logger, now?: () => number) {
   let ffmpegPath: string;
@@ -376,5 +384,7 @@ function createRelayStreams(config: HubConfig, db: HubContext['db'], log: Logger
     log.warn({ err: (e as Error).message }, 'no ffmpeg: relay broadcasts cannot be pulled');
     ffmpegPath = 'ffmpeg';
   }
-  return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now });
+  const engine = icecastEngine(config);
+  if (engine) log.info({ origin: engine.origin, listenUrl: engine.listenUrl }, 'relays go out through Icecast');
+  return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now, engine });
 }

@@ -63,6 +63,13 @@ export const RelayRef = z.object({
     .string()
     .regex(/^\/streams\/[^/?#]+$/, 'must be a path on the hub: /streams/<occurrence>')
     .describe('path on the hub of the transcoded live stream; the device joins it at the live edge'),
+  engineUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+\/[^?#]+$/, 'must be an absolute http(s) URL of a mount')
+    .optional()
+    .describe(
+      "where the device pulls the stream when the hub runs a streaming engine (an Icecast relay server's mount); the stream's epoch then comes from `url` on the hub (HEAD). An agent that does not know it pulls `url`",
+    ),
   format: z.enum(['ogg-opus', 'mp3']).describe('container and codec of the stream the hub serves'),
   bitrateKbps: z.number().int().min(8).max(320),
   fallback: RelayFallback,

@@ -69,6 +69,17 @@ export interface DispatcherDeps {
    * broker fans out in its own process, so without it the manifests follow the command's ack.
    */
   fanoutSettled?: () => Promise<void>;
+  /**
+   * streamEngine icecast: where a device of this area pulls a relay occurrence (its mount on the
+   * area's listen server). The item then names it (relay.engineUrl) beside the hub's path.
+   */
+  engineUrl?: (occurrenceId: string, areaPath: string) => string;
+}
+
+/** A relay item with the engine's URL for this area; other items (and live sessions, served by the hub) as they are. */
+function withEngineUrl(item: ScheduleItem, areaPath: string, engineUrl: DispatcherDeps['engineUrl']): ScheduleItem {
+  if (!engineUrl || !item.relay || item.relay.live) return item;
+  return { ...item, relay: { ...item.relay, engineUrl: engineUrl(item.occurrenceId, areaPath) } };
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
@@ -90,6 +101,12 @@ export function createDispatcher(deps: DispatcherDeps) {
   );
   const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
   const heldState = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?');
+  const areaOfDevice = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ?');
+  /** The item as this device is sent it (the engine's URL for its area). */
+  const forDevice = (item: ScheduleItem, deviceId: string): ScheduleItem =>
+    deps.engineUrl && item.relay && !item.relay.live
+      ? withEngineUrl(item, (areaOfDevice.get(deviceId) as { path: string } | undefined)?.path ?? '', deps.engineUrl)
+      : item;
 
   /**
    * One pass plans every device against the same window and broadcasts, read at its start: a
@@ -165,7 +182,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         const items = byDevice.get(id);
         if (!items) continue;
         items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-        publishManifest(id, rows.get(id)!, items, from, until, force, () => ++version);
+        const sent = deps.engineUrl ? items.map((i) => forDevice(i, id)) : items;
+        publishManifest(id, rows.get(id)!, sent, from, until, force, () => ++version);
       }
       if (version !== first) setManifestVersion(db, version);
       return done;
@@ -360,12 +378,20 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (const area of cover.areas)
         commands.push({
           topic: t.areaCommand(area),
-          envelope: signer.seal({ area }, { type: 'play-now', item: areaItem }, PLAY_NOW_TTL_MS),
+          envelope: signer.seal(
+            { area },
+            { type: 'play-now', item: withEngineUrl(areaItem, area, deps.engineUrl) },
+            PLAY_NOW_TTL_MS,
+          ),
         });
       for (const id of cover.devices)
         commands.push({
           topic: t.deviceCommand(id),
-          envelope: signer.seal({ device: id }, { type: 'play-now', item: itemOf.get(id)! }, PLAY_NOW_TTL_MS),
+          envelope: signer.seal(
+            { device: id },
+            { type: 'play-now', item: forDevice(itemOf.get(id)!, id) },
+            PLAY_NOW_TTL_MS,
+          ),
         });
     }
     outbox.enqueueAll(commands);

@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { ttsRoutes } from './routes/tts-routes.ts';
+import { ICECAST_AUTH_PATH, icecastAuthRoutes } from './routes/icecast-auth-routes.ts';
 import { streamRoutes } from './routes/stream-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
@@ -172,6 +173,21 @@ export function createApp(ctx: HubContext) {
     next();
   });
   app.use(express.json({ limit: '1mb' }));
+  // Icecast's listener authentication posts a form (icecast-auth-routes.ts).
+  app.use(ICECAST_AUTH_PATH, express.urlencoded({ extended: false, limit: '16kb' }));
+  // Guessing the engine's password there: 10 refused logins per address per 5 minutes, as for enrolment.
+  // (A device refused is answered 200 without icecast-auth-user: only a wrong engine login counts.)
+  app.use(
+    ICECAST_AUTH_PATH,
+    failureLimit({
+      windowMs: 5 * 60_000,
+      limit: 10,
+      key: (req) => ipKeyGenerator(req.ip ?? ''),
+      failed: (status) => status === 401,
+      onLimited: (_req, res) => void res.status(429).json(errorBody(msg('auth.rate-limited'))),
+      now: () => ctx.clock.now(),
+    }),
+  );
   // Password and enrolment-token guessing: only failures count, per address and username.
   const guessing = rateLimit({
     windowMs: 5 * 60_000,
@@ -237,6 +253,7 @@ export function createApp(ctx: HubContext) {
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),
     ...streamRoutes(ctx),
+    ...icecastAuthRoutes(ctx),
     ...liveRoutes(ctx),
     ...broadcastRoutes(ctx),
     ...reportRoutes(ctx),

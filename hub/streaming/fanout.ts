@@ -2,7 +2,8 @@
 // from the live edge: a listener that joins late starts where the others are, not at the start.
 // A listener that cannot keep up (its socket's backlog passes maxBacklogBytes) is dropped rather
 // than buffered without bound. This is the part an external engine (Icecast relay servers, issue
-// 11.5) replaces: the hub then feeds one mount and agents pull from the engine's URL.
+// 11.5) replaces: with streamEngine icecast the hub feeds one mount as one more listener of this
+// fan-out (icecast-source.ts) and agents pull from the engine's URL.
 import type { Writable } from 'node:stream';
 import { granuleMs, OggPageSplitter } from './ogg-pages.ts';
 

@@ -5,7 +5,8 @@
 // An upstream that fails ends the stream for its listeners; each agent then airs its fallback and
 // keeps asking for the stream (edge-agent/relay-player.ts). The hub pulls the upstream again with
 // backoff until the occurrence's end; when it comes back the stream resumes (new Ogg headers) and
-// the agents go back to it. Each loss is kept (losses) for the record.
+// the agents go back to it. Each loss is kept (losses) for the record. With streamEngine icecast the
+// stream also goes to the origin Icecast (icecast-source.ts), from which the devices then pull.
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
@@ -16,9 +17,16 @@ import { StreamFanout, type FanoutStats } from './fanout.ts';
 import { startEncoder, type Encoder } from './encoder.ts';
 import { MAX_RELAY_MS } from './relay-source.ts';
 import { relayFfmpegArgs } from './relay-args.ts';
+import type { IcecastEngine } from '../config.ts';
+import { icecastMount, sendToIcecast, type IcecastSource, type IcecastSourceState } from './icecast-source.ts';
 
 /** Pull this long before the start: ffmpeg's start-up, the connection and loudnorm's 3 s look-ahead. */
 export const PREROLL_MS = 6000;
+/**
+ * With an Icecast engine, pull this much earlier still: relay servers find a new mount on the origin
+ * only at their next look (<master-update-interval>), and devices must be on it before the instant.
+ */
+export const ENGINE_PREROLL_MS = 5000;
 /** Keep the stream this long past the planned end, so every agent reaches its end on sound. */
 export const TAIL_MS = 1500;
 /** How long an occurrence's record (state, why it ended) stays after its end. */
@@ -50,6 +58,8 @@ export interface RelayOccurrence {
   /** every loss of the upstream, in order */
   losses: RelayLoss[];
   stats: FanoutStats;
+  /** streamEngine icecast: the source on the origin (the current stretch's) */
+  engine?: IcecastSourceState;
 }
 
 export interface RelayStreamsDeps {
@@ -59,6 +69,8 @@ export interface RelayStreamsDeps {
   log: Logger;
   now?: () => number;
   pollMs?: number;
+  /** streamEngine icecast: each stream also goes to the origin, mount /<occurrence>.ogg (icecast-source.ts) */
+  engine?: Pick<IcecastEngine, 'origin' | 'sourcePassword'> | null;
 }
 
 interface Session {
@@ -70,6 +82,8 @@ interface Session {
   retryTimer: NodeJS.Timeout | null;
   /** pulls that failed in a row (the backoff's step) */
   failures: number;
+  /** the source on the Icecast origin, while a stream flows */
+  source: IcecastSource | null;
 }
 
 export class RelayStreams {
@@ -77,11 +91,13 @@ export class RelayStreams {
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private readonly pollMs: number;
+  private readonly preroll: number;
   private stopped = false;
 
   constructor(private readonly deps: RelayStreamsDeps) {
     this.now = deps.now ?? Date.now;
     this.pollMs = deps.pollMs ?? 5000;
+    this.preroll = PREROLL_MS + (deps.engine ? ENGINE_PREROLL_MS : 0);
   }
 
   start(): void {
@@ -103,7 +119,7 @@ export class RelayStreams {
     ).map((r) => getBroadcast(this.deps.db, r.id)!);
     for (const b of relays) {
       // What starts before the next look (with its preroll), or started and has not ended.
-      for (const s of occurrencesBetween(b, now - MAX_RELAY_MS, now + PREROLL_MS + this.pollMs + 1000)) {
+      for (const s of occurrencesBetween(b, now - MAX_RELAY_MS, now + this.preroll + this.pollMs + 1000)) {
         if (s + b.durationMs + TAIL_MS <= now || !owedAt(b, s)) continue;
         if (b.rrule && b.decidedAt !== null && s < b.decidedAt) continue; // never sent (plan.ts)
         due.set(occurrenceId(b.id, s), { b, startAt: s });
@@ -176,10 +192,11 @@ export class RelayStreams {
       endTimer: null,
       retryTimer: null,
       failures: 0,
+      source: null,
     };
     s.info.stats = s.fanout.stats;
     this.sessions.set(occ, s);
-    const wait = Math.max(0, startAt - PREROLL_MS - this.now());
+    const wait = Math.max(0, startAt - this.preroll - this.now());
     s.startTimer = setTimeout(() => this.open(s), wait);
     s.endTimer = setTimeout(() => this.finish(s, 'ended'), Math.max(0, s.info.endAt + TAIL_MS - this.now()));
   }
@@ -199,6 +216,13 @@ export class RelayStreams {
       this.lost(s, `upstream ended: ffmpeg exited with ${code}${said ? `: ${said}` : ''}`.slice(0, 500));
     });
     s.child = enc;
+    // One more listener of the fan-out: the same pages go to the engine's origin (a stream back after a
+    // loss is a new source: Icecast sends new listeners its new header pages).
+    if (this.deps.engine) {
+      s.source?.stop();
+      s.source = sendToIcecast(this.deps.engine, icecastMount(s.info.occurrenceId), s.fanout, log);
+      s.info.engine = s.source.state;
+    }
     enc.child.stdout.on('data', () => {
       // Bytes again after a loss: the upstream is back.
       const loss = s.info.losses.at(-1);
@@ -225,6 +249,7 @@ export class RelayStreams {
     if (open && open.resumedAt === null) open.error = error;
     else s.info.losses.push({ at: now, resumedAt: null, error });
     this.deps.log.warn({ occurrenceId: s.info.occurrenceId, error, failures: s.failures }, 'relay: upstream lost');
+    this.stopSource(s);
     s.fanout.end();
     s.child?.kill();
     const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** s.failures++);
@@ -243,11 +268,18 @@ export class RelayStreams {
     this.close(s);
   }
 
+  /** Ends the source on the origin: Icecast takes the mount down, and its listeners' streams end. */
+  private stopSource(s: Session): void {
+    s.source?.stop();
+    s.source = null;
+  }
+
   private close(s: Session): void {
     if (s.startTimer) clearTimeout(s.startTimer);
     if (s.endTimer) clearTimeout(s.endTimer);
     if (s.retryTimer) clearTimeout(s.retryTimer);
     s.startTimer = s.endTimer = s.retryTimer = null;
+    this.stopSource(s);
     s.fanout.end();
     s.child?.kill();
   }

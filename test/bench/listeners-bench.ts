@@ -3,7 +3,8 @@
 // side (listeners-hub.ts, its own process) runs the relay's own ffmpeg and the real StreamFanout over
 // HTTP on loopback, and pushes the same Ogg Opus bytes to an Icecast mount. For each N, N plain HTTP
 // listeners (listeners-clients.ts, in several processes) read the stream from the hub, then from
-// Icecast, for `seconds`. Prints, per N and server: the server process's CPU (the fan-out alone,
+// Icecast, then from an Icecast relay server (a slave of that Icecast, the origin: what
+// streamEngine icecast runs, docs/relay.md), for `seconds`. Prints, per N and server: the server process's CPU (the fan-out alone,
 // not its ffmpeg nor the clients) and RSS, bytes/s delivered, listeners stalled (a gap over 1 s) or
 // dropped, and the delivery lag (a page's arrival at a listener less the time the hub had it).
 //   node bin/run-ts.mjs test/bench/listeners-bench.ts [--n 100,500,1000,2000] [--seconds 20]
@@ -81,6 +82,13 @@ hub.on('message', (m: { stamps?: Array<[string, number]> }) => {
   for (const [g, t] of m.stamps ?? []) hubHad.set(g, t);
 });
 await waitForMount(ice.mountUrl('relay.ogg'), 20_000);
+// A relay server of the origin, as an installation runs them (master-server, relays always on).
+const relayServer = await startIcecast({
+  clients: 2 * Math.max(...sizes) + 100,
+  master: { port: ice.port, password: ice.password, updateInterval: 1 },
+});
+process.once('exit', () => void relayServer.stop());
+await waitForMount(relayServer.mountUrl('relay.ogg'), 20_000);
 await sleep(3000); // past ffmpeg's start-up and loudnorm's look-ahead
 
 interface Report {
@@ -105,9 +113,13 @@ interface Row {
   lag: { p50: number; p99: number; max: number } | null;
 }
 
-async function measure(n: number, server: 'hub' | 'icecast'): Promise<Row> {
-  const url = server === 'hub' ? `http://127.0.0.1:${ready.port}/streams/bench` : ice.mountUrl('relay.ogg');
-  const pid = server === 'hub' ? hub.pid! : ice.pid!;
+type Server = 'hub' | 'icecast' | 'relay';
+async function measure(n: number, server: Server): Promise<Row> {
+  const url =
+    server === 'hub'
+      ? `http://127.0.0.1:${ready.port}/streams/bench`
+      : (server === 'icecast' ? ice : relayServer).mountUrl('relay.ogg');
+  const pid = server === 'hub' ? hub.pid! : server === 'icecast' ? ice.pid! : relayServer.pid!;
   const procs = Array.from({ length: Math.ceil(n / PER_PROCESS) }, (_, i) =>
     child('listeners-clients.ts', [url, String(Math.min(PER_PROCESS, n - i * PER_PROCESS)), String(TRACK_EVERY)]),
   );
@@ -167,12 +179,14 @@ async function measure(n: number, server: 'hub' | 'icecast'): Promise<Row> {
 
 // Each server's own cost with no listener (the hub: reading ffmpeg, splitting pages, pushing to
 // Icecast; Icecast: taking the source), subtracted for the cost per listener.
-const idle = { hub: cpuS(hub.pid!), icecast: cpuS(ice.pid!), t: performance.now() };
+// The relay server's: pulling both of the origin's mounts (the upstream's MP3 too: a slave mirrors every one).
+const idle = { hub: cpuS(hub.pid!), icecast: cpuS(ice.pid!), relay: cpuS(relayServer.pid!), t: performance.now() };
 await sleep(Math.min(seconds, 10) * 1000);
 const idleDt = (performance.now() - idle.t) / 1000;
-const idlePct = {
+const idlePct: Record<Server, number> = {
   hub: ((cpuS(hub.pid!) - idle.hub) / idleDt) * 100,
   icecast: ((cpuS(ice.pid!) - idle.icecast) / idleDt) * 100,
+  relay: ((cpuS(relayServer.pid!) - idle.relay) / idleDt) * 100,
 };
 const rows: Row[] = [];
 const load0 = os.loadavg();
@@ -181,7 +195,7 @@ const tFf = performance.now();
 // A server that did not take every listener within the connect deadline is not tried at larger N.
 const gaveUp = new Set<string>();
 for (const n of sizes) {
-  for (const server of ['hub', 'icecast'] as const) {
+  for (const server of ['hub', 'icecast', 'relay'] as const) {
     if (gaveUp.has(server)) continue;
     const r = await measure(n, server);
     if (r.connected < n) gaveUp.add(server);
@@ -209,17 +223,25 @@ for (const r of rows)
     `${String(r.n).padStart(5)}  ${r.server.padEnd(8)} ${String(r.connected).padStart(9)} ${r.connectS.toFixed(0).padStart(4)}  ${r.cpuPct.toFixed(1).padStart(5)}  ${r.rss.toFixed(0).padStart(8)}  ${(r.bytesPerS / 1000).toFixed(0).padStart(9)}  ${((r.bytesPerS * 8) / 1000 / Math.max(1, r.connected)).toFixed(1).padStart(7)} kb/s  ${String(r.stalled).padStart(7)}  ${String(r.dropped).padStart(7)}  ${r.lag ? `${ms(r.lag.p50)}/${ms(r.lag.p99)}/${ms(r.lag.max)}` : '-'}`,
   );
 console.log(
-  `\nwith no listener: hub ${idlePct.hub.toFixed(1)} %, Icecast ${idlePct.icecast.toFixed(1)} % of a core (subtracted below)`,
+  `\nwith no listener: hub ${idlePct.hub.toFixed(1)} %, Icecast ${idlePct.icecast.toFixed(1)} %, relay server ${idlePct.relay.toFixed(1)} % of a core (subtracted below)`,
 );
-console.log('CPU per listener, hub / Icecast (same N, same stream), in thousandths of a core:');
-const perListener = (r: Row) =>
-  (Math.max(0, r.cpuPct - idlePct[r.server as 'hub' | 'icecast']) / Math.max(1, r.connected)) * 10;
+console.log(
+  'CPU per listener, hub / Icecast origin / Icecast relay server (same N, same stream), in thousandths of a core:',
+);
+const perListener = (r: Row) => (Math.max(0, r.cpuPct - idlePct[r.server as Server]) / Math.max(1, r.connected)) * 10;
 for (const n of sizes) {
   const h = rows.find((r) => r.n === n && r.server === 'hub');
   const i = rows.find((r) => r.n === n && r.server === 'icecast');
+  const rs = rows.find((r) => r.n === n && r.server === 'relay');
   if (!h || !i) continue;
+  const ratio = (x: Row | undefined) =>
+    !x
+      ? 'not measured: it did not take every listener at a smaller N'
+      : perListener(x) > 0.001
+        ? (perListener(h) / perListener(x)).toFixed(2)
+        : 'n/a (below what the CPU ticks resolve)';
   console.log(
-    `  N=${n}: hub ${perListener(h).toFixed(3)}, Icecast ${perListener(i).toFixed(3)}: ratio ${perListener(i) > 0.001 ? (perListener(h) / perListener(i)).toFixed(2) : 'n/a (Icecast below what 20 s of CPU ticks resolve)'}`,
+    `  N=${n}: hub ${perListener(h).toFixed(3)}, Icecast ${perListener(i).toFixed(3)} (hub/Icecast ${ratio(i)}), relay server ${rs ? perListener(rs).toFixed(3) : '-'} (hub/relay server ${ratio(rs)})`,
   );
 }
 console.log(
@@ -229,4 +251,5 @@ console.log(
 hub.send({ kind: 'stop' });
 await new Promise((r) => hub.once('exit', r));
 await feeder.stop();
+await relayServer.stop();
 await ice.stop();

@@ -2,21 +2,28 @@
 // clocks libfaketime sets +2 s, −2 s and right play the same bulletins, then the same relays (tiếp
 // âm), into PCM sinks this process reads (test/helpers/pcm-sink.ts); the first audible sample of
 // each is stamped in hub time.
-//   node bin/run-ts.mjs test/bench/sync-bench.ts [file starts] [relay starts]
+// With --engine icecast the relays go through an Icecast origin and relay server (streamEngine icecast).
+//   node bin/run-ts.mjs test/bench/sync-bench.ts [file starts] [relay starts] [--engine icecast]
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startSyncWorld, hasFaketime, type SyncStart } from '../helpers/sync-run.ts';
 import { quantile } from '../helpers/pcm-sink.ts';
 
-const fileStarts = Number(process.argv[2] ?? 20);
-const relayStarts = Number(process.argv[3] ?? 10);
+const engine = process.argv.includes('--engine') ? process.argv[process.argv.indexOf('--engine') + 1] : undefined;
+if (engine !== undefined && engine !== 'icecast') {
+  console.error(`--engine: only icecast (got ${engine})`);
+  process.exit(2);
+}
+const [fileArg, relayArg] = process.argv.slice(2).filter((a, i, all) => a !== '--engine' && all[i - 1] !== '--engine');
+const fileStarts = Number(fileArg ?? 20);
+const relayStarts = Number(relayArg ?? 10);
 if (!hasFaketime()) {
   console.error('libfaketime is missing: apt-get install faketime');
   process.exit(2);
 }
 const SKEWS = { 'loa-nhanh-2s': '+2', 'loa-cham-2s': '-2', 'loa-dung-gio': '+0' };
-const world = await startSyncWorld(SKEWS);
+const world = await startSyncWorld(SKEWS, { engine });
 const db = new Database(path.join(world.hubDir, 'hub.sqlite'), { readonly: true });
 const offsetOf = db.prepare('SELECT clock_offset_ms AS o FROM receipts WHERE device_id = ? AND occurrence_id = ?');
 const load = () => os.loadavg()[0]!.toFixed(2);
@@ -97,7 +104,7 @@ try {
   }
   if (relayStarts > 0) {
     const at = load();
-    report('relays', at, await world.runRelays(relayStarts));
+    report(engine ? `relays through ${engine}` : 'relays', at, await world.runRelays(relayStarts));
   }
 } finally {
   db.close();

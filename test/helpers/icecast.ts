@@ -45,18 +45,57 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
   }
 }
 
-/**
- * Starts icecast2 on a free port. As root it drops to nobody (it refuses to run as root).
- * `clients`: its listener limit (benchmarks raise it).
- */
-export async function startIcecast(opts: { clients?: number } = {}): Promise<Icecast> {
-  const port = await freePort();
+export interface IcecastOptions {
+  /** its listener limit (benchmarks raise it) */
+  clients?: number;
+  /** its mount limit (4): a relay server's mirrored mounts count too */
+  sources?: number;
+  /** this port rather than a free one (an origin started again where it was) */
+  port?: number;
+  /** the source and relay password rather than a random one */
+  password?: string;
+  /** burst-on-connect with Icecast's default burst (64 KiB): a new listener gets older pages first */
+  burst?: boolean;
+  /**
+   * A relay server (slave) of this origin: it mirrors every mount the origin has, asking for its
+   * list every `updateInterval` seconds, always on (relays-on-demand 0), logging in as relay with
+   * the origin's relay password.
+   */
+  master?: { port: number; password: string; updateInterval?: number };
+  /**
+   * Listeners of every mount are let in by a URL (Icecast's <authentication type="url"> on the
+   * default mount): listener_add is posted there, logging in with username and password.
+   */
+  listenerAuth?: { url: string; username: string; password: string };
+}
+
+/** Starts icecast2 on a free port. As root it drops to nobody (it refuses to run as root). */
+export async function startIcecast(opts: IcecastOptions = {}): Promise<Icecast> {
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-icecast-'));
   chmodSync(dir, 0o777); // reachable by nobody after the change of owner
-  const password = `src-${Math.random().toString(36).slice(2)}`;
+  const password = opts.password ?? `src-${Math.random().toString(36).slice(2)}`;
   const root = process.getuid?.() === 0;
+  const master = opts.master
+    ? `  <master-server>127.0.0.1</master-server><master-server-port>${opts.master.port}</master-server-port>
+  <master-username>relay</master-username><master-password>${opts.master.password}</master-password>
+  <master-update-interval>${opts.master.updateInterval ?? 1}</master-update-interval>
+  <relays-on-demand>0</relays-on-demand>
+`
+    : '';
+  const auth = opts.listenerAuth
+    ? `  <mount type="default"><authentication type="url">
+    <option name="listener_add" value="${opts.listenerAuth.url}"/>
+    <option name="username" value="${opts.listenerAuth.username}"/>
+    <option name="password" value="${opts.listenerAuth.password}"/>
+    <option name="auth_header" value="icecast-auth-user: 1"/>
+  </authentication></mount>
+`
+    : '';
+  const burst = opts.burst ? '<burst-on-connect>1</burst-on-connect>' : '<burst-on-connect>0</burst-on-connect>';
   const config = `<icecast>
-  <limits><clients>${opts.clients ?? 100}</clients><sources>4</sources><burst-on-connect>0</burst-on-connect></limits>
+  <limits><clients>${opts.clients ?? 100}</clients><sources>${opts.sources ?? 4}</sources>${burst}</limits>
+${master}${auth}
   <authentication>
     <source-password>${password}</source-password>
     <relay-password>${password}</relay-password>

@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import type { SyncEvidence } from '../../protocol/index.ts';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startDemoStream, type DemoStream } from '../../cli/demo-stream.ts';
+import { startIcecast, type Icecast } from './icecast.ts';
 
 /** A device's row as the hub reports it, with the start evidence every receipt of a file carries. */
 export type SyncedDevice = Omit<BroadcastDevice, 'evidence'> & { evidence: { sync: z.infer<typeof SyncEvidence> } };
@@ -56,14 +57,42 @@ export interface SyncWorld {
   stop(): Promise<void>;
 }
 
-/** `skews`: device id → FAKETIME offset ("+2", "-2", "0"). */
-export async function startSyncWorld(skews: Record<string, string>): Promise<SyncWorld> {
+/**
+ * `skews`: device id → FAKETIME offset ("+2", "-2", "0"). `engine: 'icecast'`: relays go through an
+ * Icecast origin and a relay server (burst-on-connect on), from which the agents pull them.
+ */
+export async function startSyncWorld(
+  skews: Record<string, string>,
+  o: { engine?: 'icecast' } = {},
+): Promise<SyncWorld> {
   const ids = Object.keys(skews);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-sync-'));
+  const engines: Icecast[] = [];
+  let env: NodeJS.ProcessEnv = {};
+  if (o.engine === 'icecast') {
+    const origin = await startIcecast({ sources: 16 });
+    engines.push(origin);
+    const relayServer = await startIcecast({
+      sources: 16,
+      burst: true,
+      master: { port: origin.port, password: origin.password, updateInterval: 1 },
+    });
+    engines.push(relayServer);
+    env = {
+      WARDCAST_STREAM_ENGINE: 'icecast',
+      WARDCAST_ICECAST_ORIGIN: `http://127.0.0.1:${origin.port}`,
+      WARDCAST_ICECAST_SOURCE_PASSWORD: origin.password,
+      WARDCAST_ICECAST_LISTEN_URL: `http://127.0.0.1:${relayServer.port}`,
+    };
+  }
   const hub = await startHubProcess({
     dataDir: path.join(dir, 'hub'),
     httpPort: await freePort(),
     mqttPort: await freePort(),
+    env,
+  }).catch(async (e) => {
+    await Promise.all(engines.map((i) => i.stop()));
+    throw e;
   });
   const sinks = new Map<string, PcmSink>();
   const agents = new Map<string, AgentProcess>();
@@ -72,6 +101,7 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
     await stream?.stop();
     await Promise.all([...agents.values()].map((a) => a.stop('SIGKILL')));
     await hub.stop('SIGKILL');
+    await Promise.all(engines.map((i) => i.stop()));
     await Promise.all([...sinks.values()].map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });
   };
@@ -188,10 +218,17 @@ export async function startSyncWorld(skews: Record<string, string>): Promise<Syn
       const seconds = o.seconds ?? 5;
       stream ??= await startDemoStream(resolveFfmpeg().path, speech);
       const url = stream.url;
-      // The hub pulls each relay 6 s ahead; a second apart from the next, they never overlap.
-      return measure(starts, (seconds + 3) * 1000, seconds * 1000, o.leadMs ?? 9000, () => ({
-        relay: { url, seconds },
-      }));
+      // The hub pulls each relay 6 s ahead (11 s with an engine); a second apart from the next, they
+      // never overlap on the agents.
+      return measure(
+        starts,
+        (seconds + 3) * 1000,
+        seconds * 1000,
+        o.leadMs ?? (engines.length ? 14_000 : 9000),
+        () => ({
+          relay: { url, seconds },
+        }),
+      );
     },
     stop,
   };

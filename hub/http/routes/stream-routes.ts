@@ -14,14 +14,14 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
       method: 'get',
       path: '/streams/:occurrence',
       summary:
-        "A relay occurrence's live stream (Ogg Opus, mono, 24 kb/s), from its live edge. Only for a device the occurrence is planned for; 409 while it is not on air (not started yet, ended, or its upstream lost)",
+        "A relay occurrence's live stream (Ogg Opus, mono, 24 kb/s), from its live edge. Only for a device the occurrence is planned for; 409 while it is not on air (not started yet, ended, or its upstream lost). HEAD gives its X-Stream-Epoch alone, for a device that pulls the audio from the streaming engine",
       tag: 'devices',
       access: 'device',
       openapi: {
         responses: {
           '200': { description: 'audio/ogg, streamed until the occurrence ends or its upstream is lost' },
           '404': { description: 'no such relay occurrence for this device' },
-          '409': { description: 'not on air' },
+          '409': { description: 'not on air (HEAD: its epoch is not known yet)' },
         },
       },
       handler({ req, res }) {
@@ -31,6 +31,21 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         const plan = lookupPlan(ctx.db, deviceId, occurrence);
         if (plan.kind !== 'planned' || !plan.item.relay)
           throw new HttpError(404, msg('relay.not-found', { occurrence }));
+        // HEAD: the stream's epoch alone, for a device that pulls the audio from the streaming engine
+        // (relay.engineUrl, docs/relay.md): Icecast passes the hub's pages unchanged, granules and
+        // all, but cannot carry the hub's header, and the epoch is fixed with the first audio page,
+        // so one cheap request once audio flows places every page of the occurrence.
+        if (req.method === 'HEAD') {
+          const epoch = plan.item.relay.live ? null : ctx.relays.epochOf(occurrence);
+          if (epoch === null) {
+            res.status(409).end();
+            return;
+          }
+          res.setHeader('X-Stream-Epoch', String(epoch));
+          res.setHeader('Cache-Control', 'no-store');
+          res.status(200).end();
+          return;
+        }
         res.status(200);
         res.setHeader('Content-Type', 'audio/ogg');
         res.setHeader('Cache-Control', 'no-store');

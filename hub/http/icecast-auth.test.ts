@@ -1,0 +1,140 @@
+// The Icecast engine from the hub's side: each device's manifest names the relay's mount on its
+// area's listen server; and devices only: the hub answers Icecast's listener_add (POST
+// /icecast/listener) as GET /streams/<occurrence> decides: an enrolled device, by its own
+// credentials, for a relay occurrence planned for it; and only Icecast, logging in with the source
+// password, may ask.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKeys } from '../../protocol/index.ts';
+import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
+import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
+import { icecastMount } from '../streaming/icecast-source.ts';
+import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
+import { formatVn } from '../time.ts';
+
+const SECRET = 'engine-secret-1';
+let t: TestHub;
+let w: World;
+const creds: Record<string, { mqttUsername: string; mqttPassword: string }> = {};
+let occurrence: string;
+
+beforeAll(async () => {
+  t = await startTestHub({
+    streamEngine: 'icecast',
+    icecastOrigin: 'http://127.0.0.1:9',
+    icecastSourcePassword: SECRET,
+    icecastListenUrl: 'http://127.0.0.1:9',
+    icecastListenUrls: { [HA_DINH]: 'http://relay-hd.example:8000' },
+  });
+  w = await seedWorld(t, [
+    { id: 'loa-hd', kind: 'speaker', area: HA_DINH },
+    { id: 'loa-kg', kind: 'speaker', area: KIM_GIANG },
+  ]);
+  for (const [id, token] of Object.entries(w.tokens))
+    creds[id] = await t.api.post('/api/v1/enrol', { token, publicKey: generateSigningKeys().publicKeyPem });
+  // A relay for Hạ Đình only, far ahead: planned for loa-hd, not loa-kg.
+  const b = await w.official.post('/api/v1/broadcasts', {
+    title: 'Tiếp âm',
+    relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', seconds: 600 },
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: '2099-01-01T05:00',
+  });
+  await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+  occurrence = `${b.id}@${Date.parse('2099-01-01T05:00:00+07:00')}`;
+});
+const mqttDevices: MqttDevice[] = [];
+afterAll(async () => {
+  await Promise.all(mqttDevices.map((d) => d.end()));
+  await t?.stop();
+});
+
+const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+/** What Icecast posts for a listener (auth_url.c: action, mount, user, pass, ...). */
+async function ask(form: Record<string, string>, authorization = basic('icecast', SECRET)) {
+  const res = await fetch(`${t.hub.httpUrl}/icecast/listener`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ server: 'relay', port: '8000', client: '1', ip: '10.0.0.2', ...form }),
+  });
+  return { status: res.status, ok: res.headers.get('icecast-auth-user'), why: res.headers.get('icecast-auth-message') };
+}
+
+const listener = (device: string, password = creds[device]!.mqttPassword, mount = icecastMount(occurrence)) => ({
+  action: 'listener_add',
+  mount,
+  user: creds[device]!.mqttUsername,
+  pass: password,
+});
+
+describe("the engine's URL in each device's manifest", () => {
+  it("names the relay's mount on the listen server of the device's area, beside the hub's path", async () => {
+    // Tomorrow: in the manifests, too far ahead for the hub to pull it now.
+    const at = Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000;
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tiếp âm hai phường',
+      relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', seconds: 600 },
+      targets: { areas: [HA_DINH, KIM_GIANG], devices: [] },
+      startsAt: formatVn(at),
+    });
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    const occ = `${b.id}@${at}`;
+    const urls: Record<string, unknown> = {};
+    for (const id of ['loa-hd', 'loa-kg']) {
+      const d = await connectMqttDevice({
+        url: t.hub.mqttUrl,
+        deviceId: id,
+        password: creds[id]!.mqttPassword,
+        session: 1,
+      });
+      mqttDevices.push(d);
+      await d.birth(1, 0, ['relay', 'live']);
+      const item = await d.waitFor(
+        () => d.manifests.flatMap((m) => m.items).find((i) => i.occurrenceId === occ),
+        10_000,
+        `${id}'s manifest with the relay`,
+      );
+      expect(item.relay!.url).toBe(`/streams/${encodeURIComponent(occ)}`);
+      urls[id] = item.relay!.engineUrl;
+    }
+    expect(urls).toEqual({
+      'loa-hd': `http://relay-hd.example:8000${icecastMount(occ)}`, // its ward's relay server
+      'loa-kg': `http://127.0.0.1:9${icecastMount(occ)}`, // the default listen server
+    });
+  });
+});
+
+describe('Icecast listener authentication', () => {
+  it('lets in an enrolled device the relay is planned for', async () => {
+    expect(creds['loa-hd']!.mqttUsername).toBe('loa-hd');
+    expect(await ask(listener('loa-hd'))).toEqual({ status: 200, ok: '1', why: null });
+  });
+
+  it('refuses a device the relay is not planned for, wrong credentials, and a mount that is no relay', async () => {
+    expect(await ask(listener('loa-kg'))).toEqual({ status: 200, ok: null, why: 'not planned for this device' });
+    expect(await ask(listener('loa-hd', 'wrong'))).toEqual({ status: 200, ok: null, why: 'not an enrolled device' });
+    expect(await ask(listener('loa-hd', undefined, '/vov1.mp3'))).toMatchObject({ ok: null, why: 'not a relay mount' });
+    expect(await ask({ action: 'listener_add', mount: icecastMount(occurrence) })).toMatchObject({
+      ok: null,
+      why: 'not an enrolled device',
+    });
+  });
+
+  it('answers Icecast only: another login, or none, is refused before any device is looked at', async () => {
+    expect((await ask(listener('loa-hd'), basic('icecast', 'guess'))).status).toBe(401);
+    expect((await ask(listener('loa-hd'), '')).status).toBe(401);
+  });
+
+  it('slows guessing of the engine password: after 10 refused logins from one address, 429 even for Icecast', async () => {
+    for (let i = 0; i < 10; i++) await ask(listener('loa-hd'), basic('icecast', `guess-${i}`));
+    expect((await ask(listener('loa-hd'))).status).toBe(429);
+  });
+
+  it("gives a device the stream's epoch alone by HEAD, and 409 while the relay is not on air", async () => {
+    const res = await fetch(`${t.hub.httpUrl}/streams/${encodeURIComponent(occurrence)}`, {
+      method: 'HEAD',
+      headers: { authorization: basic(creds['loa-hd']!.mqttUsername, creds['loa-hd']!.mqttPassword) },
+    });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('x-stream-epoch')).toBeNull();
+  });
+});

@@ -1,0 +1,81 @@
+// Devices only, on the streaming engine (streamEngine icecast, docs/relay.md): Icecast's URL
+// listener authentication (<authentication type="url"> with listener_add pointing here) asks the hub
+// whether a listener may have a mount, as GET /streams/<occurrence> decides for the hub's own stream:
+// an enrolled device, by its own credentials (the agent sends them to the engine as to the hub), for
+// a relay occurrence planned for it. Icecast posts the listener's user, pass and mount as a form and
+// lets the listener in when the answer carries `icecast-auth-user: 1`. Icecast itself logs in here
+// as `icecast` with the source password the hub already shares with it, so the route is no
+// password oracle for anyone else.
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { HubContext } from '../../context.ts';
+import { icecastEngine } from '../../config.ts';
+import { lookupPlan } from '../../ingest/plan-lookup.ts';
+import { icecastMount } from '../../streaming/icecast-source.ts';
+import { HttpError, route, type RouteDef } from '../route.ts';
+
+export const ICECAST_AUTH_PATH = '/icecast/listener';
+
+const IcecastAuthForm = z
+  .object({
+    action: z.string(),
+    mount: z.string().default(''),
+    user: z.string().default(''),
+    pass: z.string().default(''),
+  })
+  .passthrough();
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The occurrence a mount carries (icecast-source.ts names mounts), or null. */
+function occurrenceOfMount(mount: string): string | null {
+  const m = /^\/(.+)\.ogg$/.exec(mount);
+  return m && icecastMount(m[1]!) === mount ? m[1]! : null;
+}
+
+export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
+  return [
+    route({
+      method: 'post',
+      path: ICECAST_AUTH_PATH,
+      summary:
+        "Icecast's URL listener authentication (streamEngine icecast): lets a listener have a relay mount when it is an enrolled device the occurrence is planned for (answer header icecast-auth-user: 1). For Icecast only: HTTP basic icecast:<icecastSourcePassword>",
+      tag: 'devices',
+      access: 'public',
+      body: IcecastAuthForm,
+      openapi: {
+        requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+        responses: {
+          '200': { description: 'the decision, in the icecast-auth-user and icecast-auth-message headers' },
+          '401': { description: 'not the engine' },
+          '404': { description: 'the hub runs no Icecast engine' },
+        },
+      },
+      async handler({ req, res, body }) {
+        const engine = icecastEngine(ctx.config);
+        if (!engine) throw new HttpError(404, 'the hub runs no Icecast engine (streamEngine is hub)');
+        const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!basic || !same(Buffer.from(basic, 'base64').toString(), `icecast:${engine.sourcePassword}`))
+          throw new HttpError(401, 'only the Icecast engine asks here (HTTP basic icecast:<icecastSourcePassword>)');
+        const deny = (why: string) => {
+          ctx.log.info({ mount: body.mount, user: body.user, why }, 'icecast: listener refused');
+          res.setHeader('icecast-auth-message', why);
+          res.status(200).end();
+        };
+        // Icecast tells of a listener leaving too (listener_remove): nothing to decide.
+        if (body.action !== 'listener_add') return void res.status(200).end();
+        const occurrence = occurrenceOfMount(body.mount);
+        if (!occurrence) return deny('not a relay mount');
+        if (!body.user || !(await ctx.authenticateDevice(body.user, body.pass))) return deny('not an enrolled device');
+        const plan = lookupPlan(ctx.db, body.user, occurrence);
+        if (plan.kind !== 'planned' || !plan.item.relay) return deny('not planned for this device');
+        res.setHeader('icecast-auth-user', '1');
+        res.status(200).end();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,247 @@
+// Relays distributed by Icecast (streamEngine icecast, docs/relay.md "Beyond one hub"), on real
+// parts: an upstream Icecast2 fed a tone by ffmpeg; the hub pulls it once and sends its Ogg Opus
+// stream to an ORIGIN Icecast2 as a source; a second Icecast2, a RELAY SERVER (slave of the origin,
+// relays always on, burst-on-connect as Icecast has it by default), mirrors the mount; two real agents
+// of the district the relay server is named for pull from it, not from the hub. Both receipts are
+// admitted as played. Then the origin is dropped mid-relay: the relay server loses the mount, the
+// agents air the ident, and their receipts count the seconds lost.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
+import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
+import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process.ts';
+import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
+import { freePort } from '../helpers/ports.ts';
+import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
+
+const ffmpeg = resolveFfmpeg().path;
+const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
+const RELAY_S = 12;
+const LONG_S = 24;
+/** The hub pulls 11 s before the start with an engine (PREROLL_MS + ENGINE_PREROLL_MS). */
+const LEAD_MS = 11_000;
+
+let upstream: Icecast;
+let origin: Icecast;
+let relayServer: Icecast;
+let t: TestHub;
+let w: World;
+let tmp: string;
+const agents: AgentProcess[] = [];
+const feeders: Feeder[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(ICECAST))
+    throw new Error(`${ICECAST} is missing: install the Debian package icecast2 (node test/peers/setup-peers.mjs)`);
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-icecast-e2e-'));
+  upstream = await startIcecast();
+  origin = await startIcecast();
+  // The relay server lets in only the hub's devices: it asks the hub about each listener.
+  const httpPort = await freePort();
+  relayServer = await startIcecast({
+    burst: true,
+    master: { port: origin.port, password: origin.password, updateInterval: 1 },
+    listenerAuth: {
+      url: `http://127.0.0.1:${httpPort}/icecast/listener`,
+      username: 'icecast',
+      password: origin.password,
+    },
+  });
+  t = await startTestHub({
+    httpPort,
+    streamEngine: 'icecast',
+    icecastOrigin: `http://127.0.0.1:${origin.port}`,
+    icecastSourcePassword: origin.password,
+    // The district's devices pull from its relay server; any other from the origin.
+    icecastListenUrl: `http://127.0.0.1:${origin.port}`,
+    icecastListenUrls: { [DISTRICT]: `http://127.0.0.1:${relayServer.port}` },
+  });
+  w = await seedWorld(
+    t,
+    DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
+  );
+  agents.push(...startEnrolledAgents({ dir: tmp, hub: t.hub, tokens: w.tokens, ids: DEVICES }));
+  await waitOnline(t.admin, DEVICES);
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop()));
+  await Promise.all(feeders.map((f) => f.stop()));
+  await t?.stop();
+  await Promise.all([upstream, origin, relayServer].map((i) => i?.stop()));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}, seconds = RELAY_S) {
+  const b = await w.official.post('/api/v1/broadcasts', {
+    title,
+    relay: { url: upstream.mountUrl(mount), seconds, ...relay },
+    targets: { areas: [HA_DINH], devices: [] },
+    startsAt: new Date(Date.now() + LEAD_MS).toISOString(),
+  });
+  await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+  return { b, start: Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt) };
+}
+
+const at = (start: number, ms: number) => new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
+
+/** Listeners of a mount, from Icecast's admin statistics (its status page sits behind the listener check). */
+async function listenersOn(ice: Icecast, mount: string): Promise<number | null> {
+  const authorization = `Basic ${Buffer.from(`admin:${ice.password}`).toString('base64')}`;
+  const xml = await (await fetch(`http://127.0.0.1:${ice.port}/admin/stats`, { headers: { authorization } })).text();
+  const source = xml.split('<source mount="').find((s) => s.startsWith(`${mount}"`));
+  const n = source && /<listeners>(\d+)<\/listeners>/.exec(source)?.[1];
+  return n ? Number(n) : null;
+}
+
+/** The hub's relay occurrence of a broadcast, once it is no longer on air (the hub keeps it 1.5 s past the end). */
+const hubOccurrence = (broadcastId: string) =>
+  w.leader.waitFor(
+    async () => {
+      const occ = t.hub.ctx.relays.list().find((o) => o.broadcastId === broadcastId);
+      return occ && occ.state !== 'live' && occ.state !== 'waiting' ? occ : null;
+    },
+    10_000,
+    'relay occurrence over',
+  );
+
+async function statusOf(url: string, credentials?: string): Promise<number> {
+  const ac = new AbortController();
+  const headers: Record<string, string> = credentials
+    ? { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
+    : {};
+  const res = await fetch(url, { headers, signal: ac.signal });
+  ac.abort();
+  return res.status;
+}
+
+const account = (d: { state?: string; reason?: string | null; evidence?: { relay?: unknown } }) =>
+  JSON.stringify({ state: d.state, reason: d.reason, relay: d.evidence?.relay });
+
+describe('relays distributed by Icecast: origin and relay server', () => {
+  it('the agents pull from the relay server, air the relay in full, and the hub serves only the origin', async () => {
+    feeders.push(feedTone(ffmpeg, upstream, 'vov1.mp3', 440));
+    await waitForMount(upstream.mountUrl('vov1.mp3'));
+    const { b, start } = await scheduleRelay('Tiếp âm VOV1 qua Icecast', 'vov1.mp3');
+    const occurrence = `${b.id}@${start}`;
+    const mount = `/${occurrence}.ogg`;
+
+    // Mid-relay: both devices listen on the relay server, which relays the origin's mount.
+    await at(start, 4000);
+    expect(await listenersOn(relayServer, mount)).toBe(2);
+    expect(await listenersOn(origin, mount)).toBe(1); // the relay server alone
+    // Devices only: without a device's credentials, or with wrong ones, the relay server says no.
+    expect(await statusOf(relayServer.mountUrl(mount.slice(1)))).toBe(401);
+    expect(await statusOf(relayServer.mountUrl(mount.slice(1)), `${DEVICES[0]}:wrong`)).toBe(401);
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      if (process.env.WARDCAST_TEST_FIGURES) console.log(`${d.deviceId}: ${account(d)}`);
+      expect(d.state, account(d)).toBe('played');
+      expect(d.secondsPlayed, account(d)).toBeGreaterThan(RELAY_S * 0.9);
+      expect(d.evidence.relay).toMatchObject({ secondsLost: 0, lostAt: null, fallbackSeconds: 0 });
+      expect(d.evidence.relay.secondsAired).toBeCloseTo(d.secondsPlayed, 1);
+      expect(d.evidence.relay.bytes).toBeGreaterThan(RELAY_S * 2000);
+    }
+    // One pull, one listener of the hub's fan-out: the origin's source.
+    const occ = await hubOccurrence(b.id);
+    expect(occ).toMatchObject({ state: 'ended', lostAt: null });
+    expect(occ!.stats.joined).toBe(1);
+    expect(occ!.engine).toMatchObject({ connects: 1 });
+    // Each agent took the stream's epoch from the hub (HEAD /streams/<occurrence>), to start on the same page.
+    const metrics = await (
+      await fetch(`${t.hub.httpUrl}/metrics`, {
+        headers: { authorization: `Bearer ${(t.admin as unknown as { token: string }).token}` },
+      })
+    ).text();
+    const heads = /wardcast_http_requests_total\{method="HEAD",status="200"\} (\d+)/.exec(metrics)?.[1];
+    expect(Number(heads)).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  it('upstream lost and back: the mount goes and comes back on both servers, and the agents go back to it', async () => {
+    feeders.push(feedTone(ffmpeg, upstream, 'back.mp3', 550));
+    await waitForMount(upstream.mountUrl('back.mp3'));
+    const { b, start } = await scheduleRelay('Tiếp âm (nguồn trở lại, qua Icecast)', 'back.mp3', {}, LONG_S);
+    // The upstream dies 4 s in and is back 4 s later: the hub ends its source (Icecast takes the mount
+    // down), pulls the upstream again and sends a new source on the same mount.
+    await at(start, 4000);
+    await feeders.at(-1)!.kill();
+    await at(start, 8000);
+    feeders.push(feedTone(ffmpeg, upstream, 'back.mp3', 550));
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      if (process.env.WARDCAST_TEST_FIGURES) console.log(`${d.deviceId}: ${account(d)}`);
+      expect(d.state, account(d)).toBe('partial');
+      const relay = d.evidence.relay;
+      expect(relay.losses, account(d)).toHaveLength(1);
+      const [loss] = relay.losses;
+      expect(loss.at, account(d)).toBeGreaterThan(start + 3000);
+      // back before the end, and aired again after the loss
+      expect(loss.at + loss.seconds * 1000, account(d)).toBeLessThan(start + (LONG_S - 3) * 1000);
+      expect(relay.secondsAired, account(d)).toBeGreaterThan((loss.at - start) / 1000 + 2);
+      expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(LONG_S, 0);
+    }
+    const occ = await hubOccurrence(b.id);
+    expect(occ).toMatchObject({ state: 'ended' });
+    expect(occ.losses).toHaveLength(1);
+    expect(occ.engine).toMatchObject({ connects: 1 }); // the second stretch's source, connected once
+  }, 120_000);
+
+  it('origin dropped mid-relay: the agents air the ident and their receipts count the seconds lost', async () => {
+    const identFile = path.join(tmp, 'nhac-hieu.mp3');
+    execFileSync(
+      ffmpeg,
+      ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=880:duration=3'].concat([
+        '-c:a',
+        'libmp3lame',
+        identFile,
+      ]),
+    );
+    const up = await w.official.upload('/api/v1/media', identFile, 'nhạc hiệu.mp3');
+    const ident = await w.official.waitFor(
+      async () => {
+        const m = await w.official.get(`/api/v1/media/${up.id}`);
+        return m.status !== 'processing' ? m : null;
+      },
+      60_000,
+      'ident processed',
+    );
+    expect(ident.status, ident.error).toBe('ready');
+
+    feeders.push(feedTone(ffmpeg, upstream, 'cut.mp3', 660));
+    await waitForMount(upstream.mountUrl('cut.mp3'));
+    const { b, start } = await scheduleRelay('Tiếp âm (mất máy chủ gốc)', 'cut.mp3', {
+      fallback: 'ident',
+      identMediaId: ident.id,
+    });
+    await at(start, 4000);
+    await origin.stop();
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      if (process.env.WARDCAST_TEST_FIGURES)
+        console.log(`${d.deviceId}: ${account(d)}; lost ${(d.evidence.relay.lostAt - start) / 1000} s in`);
+      expect(d.state, account(d)).toBe('partial');
+      expect(d.reasonCode).toBe('upstream-lost');
+      const relay = d.evidence.relay;
+      expect(relay.fallback, account(d)).toBe('ident');
+      expect(relay.fallbackSeconds, account(d)).toBeGreaterThan(1);
+      expect(relay.secondsLost, account(d)).toBeGreaterThan(3);
+      expect(relay.secondsAired + relay.secondsLost).toBeCloseTo(RELAY_S, 0);
+      // Lost soon after the drop: the agent held only the pages placed at the start (HOLD_MS) and its
+      // decoder's buffer. Had it kept the relay server's burst (every page since the mount came up, 64 KiB),
+      // it would have aired seconds of older audio and been lost that much later.
+      expect(relay.lostAt, account(d)).toBeGreaterThan(start + 3000);
+      expect(relay.lostAt, account(d)).toBeLessThan(start + 4000 + 2500);
+    }
+    // The hub's own pull never failed: the loss was the engine's.
+    expect(await hubOccurrence(b.id)).toMatchObject({ state: 'ended', lostAt: null });
+  }, 120_000);
+});
