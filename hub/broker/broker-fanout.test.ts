@@ -12,7 +12,7 @@ const SECRET = 's'.repeat(24);
 const MiB = 1024 * 1024;
 const topic = topics(PREFIX).hubStatus; // the hub's login may publish and subscribe it
 
-const env = useEmbeddedBroker({ topicPrefix: PREFIX, hubSecret: SECRET, authenticateDevice: async () => null });
+const env = useEmbeddedBroker({ topicPrefix: PREFIX, hubSecret: SECRET, authenticateDevice: async () => 'vn/hn' });
 const hubLogin = env.hubLogin;
 
 const state = (p: Promise<void>) =>
@@ -44,5 +44,30 @@ describe('embedded broker fan-out', () => {
       check();
     });
     expect(got).toEqual(Array(12).fill(2 * MiB));
+  });
+
+  it("survives thousands of messages queued behind a slow subscriber (a province's receipts, then telemetry)", async () => {
+    // With a global limit of deliveries in flight, aedes queued the rest and, as each finished,
+    // started the next in the same stack: messages nobody subscribes to finish at once, so the
+    // stack grew with the queue and the hub died of a RangeError at 10,000 agents (fleet run).
+    const T = topics(PREFIX);
+    const hub = await hubLogin('hub-slow');
+    let got = 0;
+    hub.on('message', () => got++);
+    await hub.subscribeAsync(T.deviceEvent('x', 'receipt').replace('/x/', '/+/'), { qos: 1 });
+    const senders = await Promise.all(Array.from({ length: 300 }, (_, i) => env.login(`r${i}`, `r${i}`, 'pw')));
+    const chatty = await Promise.all(Array.from({ length: 50 }, (_, i) => env.login(`t${i}`, `t${i}`, 'pw')));
+    (hub.stream as unknown as { pause(): void }).pause();
+    // 300 receipts of 64 KiB to the hub that reads nothing: their deliveries wait for a drain.
+    for (const [i, d] of senders.entries())
+      d.publish(T.deviceEvent(`r${i}`, 'receipt'), Buffer.alloc(64 * 1024), { qos: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    // 20,000 telemetry messages nobody subscribes to, behind them.
+    for (const [i, d] of chatty.entries())
+      for (let k = 0; k < 400; k++) d.publish(T.deviceEvent(`t${i}`, 'telemetry'), Buffer.alloc(10), { qos: 0 });
+    await new Promise((r) => setTimeout(r, 1000));
+    (hub.stream as unknown as { resume(): void }).resume();
+    await expect.poll(() => got, { timeout: 20_000, interval: 50 }).toBe(300);
+    expect(env.broker.connectedClients()).toBeGreaterThanOrEqual(351); // nobody was dropped
   });
 });

@@ -78,7 +78,13 @@ export async function startEmbeddedBroker(opts: BrokerOptions): Promise<Embedded
   const broker = await Aedes.createBroker({
     queueLimit: 1000,
     maxClientsIdLength: 64,
-    concurrency: 200,
+    // No global limit of deliveries in flight (aedes' default is 100). With one, the rest queue and
+    // each finished delivery starts the next in the same stack; messages nobody subscribes to finish
+    // at once, so the stack grew with the queue: the hub died of a RangeError when 10,000 agents sent
+    // their receipts behind a busy hub connection (fleet run, 01/12/2026). Each connection's own
+    // backpressure (aedes reads a client's next batch once its last one is handled) bounds what is
+    // in flight instead.
+    concurrency: 0,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
   });
   indexRetained((broker as unknown as { persistence: RetainedStore }).persistence);
