@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import {
+  engineListenerAuthorization,
   systemClock,
   topics as makeTopics,
   type Clock,
@@ -175,6 +176,7 @@ export async function startAgent(input: AgentConfigInput, options: StartAgentOpt
           hubUrl: config.hubUrl,
           fetch: trust.fetch,
           authorization: `Basic ${Buffer.from(`${identity.mqttUsername}:${identity.mqttPassword}`).toString('base64')}`,
+          engineAuthorization: (occurrenceId) => engineListenerAuthorization(privateKey, deviceId, occurrenceId),
         },
         lastAired: { get: () => store.lastAiredMedia(), set: (ref) => store.saveLastAiredMedia(ref) },
       });

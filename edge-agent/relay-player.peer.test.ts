@@ -123,7 +123,7 @@ const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortCont
   playRelay(item(url, fallback), {
     ffmpegPath: ffmpeg,
     output: 'null',
-    access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3' },
+    access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3', engineAuthorization: () => 'Basic ZW5naW5l' },
     clock: systemClock,
     endAtDeviceMs: Date.now() + lengthMs,
     signal,
@@ -199,7 +199,12 @@ describe('the relay player', () => {
     const r = await playRelay(item('/streams/full', 'silence'), {
       ffmpegPath: ffmpeg,
       output: 'null',
-      access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3' },
+      access: {
+        hubUrl,
+        fetch: hubFetch(),
+        authorization: 'Basic ZGV2OnB3',
+        engineAuthorization: () => 'Basic ZW5naW5l',
+      },
       clock: systemClock,
       endAtDeviceMs: at + 3000,
       signal: new AbortController().signal,

@@ -26,8 +26,10 @@ import { LiveBuffer, liveDecodeArgs } from './live-buffer.ts';
 export interface RelayStreamAccess {
   hubUrl: string;
   fetch: HubFetch;
-  /** the device's HTTP basic credentials (as for media downloads) */
+  /** the device's HTTP basic credentials (as for media downloads): for the hub only */
   authorization: string;
+  /** what the device shows a streaming engine for one occurrence (protocol/engine-token.ts) */
+  engineAuthorization: (occurrenceId: string) => string;
 }
 
 export interface RelayPlayOptions {
@@ -180,8 +182,10 @@ async function openStream(
   const engine = item.relay!.engineUrl;
   const url = engine ? new URL(engine) : new URL(item.relay!.url, o.access.hubUrl);
   try {
-    // (the same credentials: an engine that checks listeners asks the hub about them, docs/relay.md)
-    const res = await o.access.fetch(url, { headers: { authorization: o.access.authorization }, signal });
+    // An engine gets a signature over this occurrence, never the device's password; it asks the hub
+    // whether to let the device in (docs/relay.md).
+    const authorization = engine ? o.access.engineAuthorization(item.occurrenceId) : o.access.authorization;
+    const res = await o.access.fetch(url, { headers: { authorization }, signal });
     if (!res.ok) {
       const who = engine ? `the stream engine (${url.host})` : 'hub';
       const error = `${who} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;

@@ -10,3 +10,4 @@ export * from './settings.ts';
 export * from './time-units.ts';
 export * from './area-scope.ts';
 export * from './publish.ts';
+export * from './engine-token.ts';

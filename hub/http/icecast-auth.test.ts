@@ -1,10 +1,10 @@
 // The Icecast engine from the hub's side: each device's manifest names the relay's mount on its
 // area's listen server; and devices only: the hub answers Icecast's listener_add (POST
-// /icecast/listener) as GET /streams/<occurrence> decides: an enrolled device, by its own
-// credentials, for a relay occurrence planned for it; and only Icecast, logging in with the source
-// password, may ask.
+// /icecast/listener) as GET /streams/<occurrence> decides: an enrolled device, by its signature over
+// the occurrence (never its broker password), for a relay occurrence planned for it; and only
+// Icecast, logging in with the source password, may ask.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeys } from '../../protocol/index.ts';
+import { engineListenerAuthorization, generateSigningKeys } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { icecastMount } from '../streaming/icecast-source.ts';
@@ -15,6 +15,7 @@ const SECRET = 'engine-secret-1';
 let t: TestHub;
 let w: World;
 const creds: Record<string, { mqttUsername: string; mqttPassword: string }> = {};
+const keys: Record<string, string> = {}; // each device's private key (PEM)
 let occurrence: string;
 
 beforeAll(async () => {
@@ -29,8 +30,11 @@ beforeAll(async () => {
     { id: 'loa-hd', kind: 'speaker', area: HA_DINH },
     { id: 'loa-kg', kind: 'speaker', area: KIM_GIANG },
   ]);
-  for (const [id, token] of Object.entries(w.tokens))
-    creds[id] = await t.api.post('/api/v1/enrol', { token, publicKey: generateSigningKeys().publicKeyPem });
+  for (const [id, token] of Object.entries(w.tokens)) {
+    const k = generateSigningKeys();
+    keys[id] = k.privateKeyPem;
+    creds[id] = await t.api.post('/api/v1/enrol', { token, publicKey: k.publicKeyPem });
+  }
   // A relay for Hạ Đình only, far ahead: planned for loa-hd, not loa-kg.
   const b = await w.official.post('/api/v1/broadcasts', {
     title: 'Tiếp âm',
@@ -59,12 +63,18 @@ async function ask(form: Record<string, string>, authorization = basic('icecast'
   return { status: res.status, ok: res.headers.get('icecast-auth-user'), why: res.headers.get('icecast-auth-message') };
 }
 
-const listener = (device: string, password = creds[device]!.mqttPassword, mount = icecastMount(occurrence)) => ({
+/** The password the agent shows the engine: its signature over the occurrence (as it would send it). */
+const tokenOf = (device: string, occ = occurrence, signer = device) =>
+  Buffer.from(engineListenerAuthorization(keys[signer]!, device, occ).slice('Basic '.length), 'base64')
+    .toString()
+    .slice(device.length + 1);
+const listener = (device: string, password = tokenOf(device), mount = icecastMount(occurrence)) => ({
   action: 'listener_add',
   mount,
-  user: creds[device]!.mqttUsername,
+  user: device,
   pass: password,
 });
+const NOT_SIGNED = 'not an enrolled device, or not its signature for this occurrence';
 
 describe("the engine's URL in each device's manifest", () => {
   it("names the relay's mount on the listen server of the device's area, beside the hub's path", async () => {
@@ -111,11 +121,22 @@ describe('Icecast listener authentication', () => {
 
   it('refuses a device the relay is not planned for, wrong credentials, and a mount that is no relay', async () => {
     expect(await ask(listener('loa-kg'))).toEqual({ status: 200, ok: null, why: 'not planned for this device' });
-    expect(await ask(listener('loa-hd', 'wrong'))).toEqual({ status: 200, ok: null, why: 'not an enrolled device' });
+    expect(await ask(listener('loa-hd', 'wrong'))).toEqual({ status: 200, ok: null, why: NOT_SIGNED });
     expect(await ask(listener('loa-hd', undefined, '/vov1.mp3'))).toMatchObject({ ok: null, why: 'not a relay mount' });
     expect(await ask({ action: 'listener_add', mount: icecastMount(occurrence) })).toMatchObject({
       ok: null,
-      why: 'not an enrolled device',
+      why: NOT_SIGNED,
+    });
+  });
+
+  it("takes no broker password, no signature for another occurrence, and no other device's signature", async () => {
+    // The password would work on the hub; the engine must never need it.
+    expect(await ask(listener('loa-hd', creds['loa-hd']!.mqttPassword))).toMatchObject({ ok: null, why: NOT_SIGNED });
+    expect(await ask(listener('loa-hd', tokenOf('loa-hd', `${occurrence}0`)))).toMatchObject({ ok: null });
+    // loa-kg's key signing in loa-hd's name.
+    expect(await ask(listener('loa-hd', tokenOf('loa-hd', occurrence, 'loa-kg')))).toMatchObject({
+      ok: null,
+      why: NOT_SIGNED,
     });
   });
 

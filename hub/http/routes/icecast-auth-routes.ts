@@ -1,15 +1,19 @@
 // Devices only, on the streaming engine (streamEngine icecast, docs/relay.md): Icecast's URL
 // listener authentication (<authentication type="url"> with listener_add pointing here) asks the hub
 // whether a listener may have a mount, as GET /streams/<occurrence> decides for the hub's own stream:
-// an enrolled device, by its own credentials (the agent sends them to the engine as to the hub), for
+// an enrolled device, by a token it signs for the occurrence, for
 // a relay occurrence planned for it. Icecast posts the listener's user, pass and mount as a form and
-// lets the listener in when the answer carries `icecast-auth-user: 1`. Icecast itself logs in here
+// lets the listener in when the answer carries `icecast-auth-user: 1`. The device's "pass" for an
+// engine is its Ed25519 signature over the occurrence (protocol/engine-token.ts), checked with its
+// enrolled key: its broker password never travels to the engine. Icecast itself logs in here
 // as `icecast` with the source password the hub already shares with it, so the route is no
 // password oracle for anyone else.
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HubContext } from '../../context.ts';
 import { icecastEngine } from '../../config.ts';
+import { createDeviceKeys } from '../../devices/device-keys.ts';
+import { verifyEngineListenerToken } from '../../../protocol/index.ts';
 import { lookupPlan } from '../../ingest/plan-lookup.ts';
 import { icecastMount } from '../../streaming/icecast-source.ts';
 import { HttpError, route, type RouteDef } from '../route.ts';
@@ -38,6 +42,7 @@ function occurrenceOfMount(mount: string): string | null {
 }
 
 export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
+  const keys = createDeviceKeys(ctx.db); // a revoked device has no key: refused
   return [
     route({
       method: 'post',
@@ -70,7 +75,9 @@ export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
         if (body.action !== 'listener_add') return void res.status(200).end();
         const occurrence = occurrenceOfMount(body.mount);
         if (!occurrence) return deny('not a relay mount');
-        if (!body.user || !(await ctx.authenticateDevice(body.user, body.pass))) return deny('not an enrolled device');
+        const key = body.user ? keys.get(body.user) : undefined;
+        if (!key || !verifyEngineListenerToken(key, body.user, occurrence, body.pass))
+          return deny('not an enrolled device, or not its signature for this occurrence');
         const plan = lookupPlan(ctx.db, body.user, occurrence);
         if (plan.kind !== 'planned' || !plan.item.relay) return deny('not planned for this device');
         res.setHeader('icecast-auth-user', '1');
