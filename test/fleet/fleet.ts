@@ -4,7 +4,7 @@
 // a province-wide emergency and then a scheduled bulletin, and measures what each step costs.
 // Nothing here times out a test: it measures, and says what failed. CLI: fleet-cli.ts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -323,7 +323,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       mqttPort: await freePort(),
       mqttUrl: mosquitto?.url,
       env: mosquitto?.hubEnv,
-      logLevel: 'error',
+      // WARDCAST_FLEET_HUB_LOG=<file>: the hub's warnings too, kept in that file after the run.
+      logLevel: process.env.WARDCAST_FLEET_HUB_LOG ? 'warn' : 'error',
     });
     const hubPid = hub.child.pid!;
     const mqttUrl = mosquitto?.url ?? hub.mqttUrl;
@@ -751,6 +752,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     await Promise.all(workers.map((w) => w.stop()));
     stoppingHub = true;
     await hub?.stop();
+    if (hub && process.env.WARDCAST_FLEET_HUB_LOG) writeFileSync(process.env.WARDCAST_FLEET_HUB_LOG, hub.output());
     await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(agentsRoot, { recursive: true, force: true });
