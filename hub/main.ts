@@ -107,7 +107,9 @@ export async function startHub(
   // --- end TLS
 
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
-  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock);
+  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock, {
+    onError: (err) => log.error({ err }, 'envelope seq block not reserved; the next block is reserved synchronously'),
+  });
   const metrics = createMetrics(db);
   const events = new EventEmitter<HubEventMap>();
   events.setMaxListeners(1000);
@@ -313,6 +315,7 @@ export async function startHub(
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await media.idle();
+      await Promise.all([signer.settled(), dispatcher.versionsSettled()]);
       db.close();
     },
   };
