@@ -89,7 +89,7 @@ export function openReservedCounter(
     },
     reserved: () => reserved,
     async settled() {
-      while (background) await background;
+      while (background !== null) await background;
     },
   };
 }
