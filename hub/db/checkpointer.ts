@@ -126,6 +126,8 @@ export function startCheckpointer(
     worker,
     async stop() {
       stopping = true;
+      // Unreferenced, the worker would not keep the process alive until its exit is seen.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
