@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import { icecastEngine, type HubConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateHubKeys, createHubSigner } from './signing.ts';
+import { startCheckpointer, type Checkpointer } from './db/checkpointer.ts';
 import { startEmbeddedBroker, HUB_CLIENT_USERNAME, type EmbeddedBroker } from './broker/embedded-broker.ts';
 import { createHubMqtt } from './mqtt/hub-mqtt.ts';
 import { createCommandOutbox } from './mqtt/command-outbox.ts';
@@ -64,6 +65,8 @@ export interface RunningHub {
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   ctx: HubContext;
+  /** WAL checkpoints in a worker thread, off the event loop (db/checkpointer.ts). */
+  checkpointer: Checkpointer;
   stop(): Promise<void>;
 }
 
@@ -108,7 +111,12 @@ export async function startHub(
   // --- end TLS
 
   const db = openDatabase(path.join(config.dataDir, 'hub.sqlite'));
-  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock);
+  const checkpointer = startCheckpointer(db, {
+    onFallback: (why) => log.error({ why }, 'WAL checkpoints back on the event loop'),
+  });
+  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock, {
+    onError: (err) => log.error({ err }, 'envelope seq block not reserved; the next block is reserved synchronously'),
+  });
   const metrics = createMetrics(db);
   const events = new EventEmitter<HubEventMap>();
   events.setMaxListeners(1000);
@@ -302,6 +310,7 @@ export async function startHub(
     mqttTlsPort: broker?.tlsPort ?? null,
     generatedAdminPassword,
     ctx,
+    checkpointer,
     async stop() {
       dispatcher.stop();
       await relays.stop();
@@ -315,6 +324,7 @@ export async function startHub(
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await media.idle();
+      await Promise.all([signer.settled(), dispatcher.versionsSettled(), checkpointer.stop()]);
       db.close();
     },
   };

@@ -12,6 +12,7 @@ import {
   type SignedEnvelope,
 } from '../protocol/index.ts';
 import { stateGet, type Db } from './db/database.ts';
+import { openReservedCounter, reservationFile } from './db/reserved-counter.ts';
 
 export interface HubSigner {
   publicKeyPem: string;
@@ -32,24 +33,34 @@ export function loadOrCreateHubKeys(dataDir: string): { privateKeyPem: string; p
   return keys;
 }
 
-/** `clock`: an envelope is valid from the hub's now for its ttl. */
+/**
+ * `clock`: an envelope is valid from the hub's now for its ttl.
+ *
+ * The envelope `seq` comes from a reserved counter (db/reserved-counter.ts): each block of 10,000 is
+ * on disk before its first value is used, so sealing writes nothing to the database and a seal
+ * inside a relaxed commit (a refresh slice) cannot hand out a number again after a power cut. The
+ * `envelope_seq` row of hub_state, where hubs before this kept the counter, is only read, as a floor.
+ */
 export function createHubSigner(
   db: Db,
   keys: { privateKeyPem: string; publicKeyPem: string },
   clock: Clock,
-): HubSigner {
-  let seq = Number(stateGet(db, 'envelope_seq') ?? '0');
+  opts: { onError?: (err: Error) => void } = {},
+): HubSigner & { settled(): Promise<void>; lastSeq(): number } {
+  const counter = openReservedCounter(
+    reservationFile(db, 'envelope-seq'),
+    Number(stateGet(db, 'envelope_seq') ?? '0'),
+    opts,
+  );
   // Parsed once: parsing the PEM for every envelope cost more than signing it.
   const privateKey = createPrivateKey(keys.privateKeyPem);
-  const saveSeq = db.prepare(
-    "INSERT INTO hub_state(key, value) VALUES ('envelope_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-  );
   return {
     publicKeyPem: keys.publicKeyPem,
     seal(to, body, ttlMs) {
-      seq += 1;
-      saveSeq.run(String(seq));
-      return seal(privateKey, to, body, { seq, ttlMs, now: clock.now() });
+      return seal(privateKey, to, body, { seq: counter.next(), ttlMs, now: clock.now() });
     },
+    /** Before the data directory goes away: a block reservation may be under way. */
+    settled: () => counter.settled(),
+    lastSeq: () => counter.current(),
   };
 }

@@ -7,7 +7,9 @@
 // receipt would then be gone from both ends. FULL costs one fsync per commit, so hot paths commit
 // many writes at once (receipts: one transaction per batch, ingest.ts). Writes whose loss is
 // harmless because they are rebuilt anyway run at NORMAL through `relaxed` (presence, which every
-// broker session rebuilds from nothing). docs/scaling.md has the figures.
+// broker session rebuilds from nothing; the manifest refresh's records, whose counters come from
+// blocks reserved on disk, reserved-counter.ts). Checkpoints run in a worker thread
+// (checkpointer.ts). docs/scaling.md has the figures.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

@@ -26,11 +26,11 @@ import {
   type SignedEnvelope,
   DAY_MS as DAY,
 } from '../../protocol/index.ts';
-import type { Db } from '../db/database.ts';
+import { relaxed, type Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
 import type { HubMqtt } from '../mqtt/hub-mqtt.ts';
 import type { CommandOutbox } from '../mqtt/command-outbox.ts';
-import { currentManifestVersion, raiseManifestVersion, setManifestVersion } from './manifest-version.ts';
+import { openManifestVersions } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
@@ -92,6 +92,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   const due = new Set<string>();
   /** The acks of the slice under way's publishes (collected only for the embedded broker). */
   let sliceAcks: Array<Promise<unknown>> | null = null;
+  const versions = openManifestVersions(db, {
+    onError: (err) => log.error({ err }, 'manifest version block not reserved; the next is reserved synchronously'),
+  });
 
   const manifestState = db.prepare(
     'SELECT manifest_hash, manifest_published_at, enrolled_at FROM devices WHERE id = ?',
@@ -170,24 +173,29 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (p.item.startAt + p.item.durationMs < Math.max(from, rows.get(p.deviceId)!.enrolled_at ?? 0)) continue;
       byDevice.get(p.deviceId)?.push(p.item);
     }
-    // One transaction for the version counter and every row of the slice: one commit.
-    return db.transaction(() => {
-      // The counter is read once and written once per slice (versions only grow, one slice at a time).
-      let version = currentManifestVersion(db);
-      const first = version;
-      let done = 0;
-      for (const [id, force] of slice) {
-        if (done > 0 && performance.now() > deadline) break;
-        done++;
-        const items = byDevice.get(id);
-        if (!items) continue;
-        items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
-        const sent = deps.engineUrl ? items.map((i) => forDevice(i, id)) : items;
-        publishManifest(id, rows.get(id)!, sent, from, until, force, () => ++version);
-      }
-      if (version !== first) setManifestVersion(db, version);
-      return done;
-    })();
+    // One transaction for the version counter and every row of the slice: one commit, relaxed
+    // (synchronous=NORMAL), so the slice never waits for an fsync on the event loop. A power cut may
+    // lose the last slices' rows, never corrupt them: their versions and envelope seqs come from
+    // blocks reserved on disk beforehand (never issued again), the hashes only decide what to
+    // republish, and every start of the broker connection republishes every manifest anyway.
+    return relaxed(
+      db,
+      db.transaction(() => {
+        const first = versions.current();
+        let done = 0;
+        for (const [id, force] of slice) {
+          if (done > 0 && performance.now() > deadline) break;
+          done++;
+          const items = byDevice.get(id);
+          if (!items) continue;
+          items.sort((a, b) => a.startAt - b.startAt || a.occurrenceId.localeCompare(b.occurrenceId));
+          const sent = deps.engineUrl ? items.map((i) => forDevice(i, id)) : items;
+          publishManifest(id, rows.get(id)!, sent, from, until, force, versions.next);
+        }
+        if (versions.current() !== first) versions.save();
+        return done;
+      }),
+    );
   }
 
   // Refreshes run one pass at a time, so two never interleave their version numbers and a device's
@@ -322,7 +330,7 @@ export function createDispatcher(deps: DispatcherDeps) {
    * A retained birth is old news, so its lower version means nothing.
    */
   function onDeviceBirth(deviceId: string, held: number, live: boolean): void {
-    if (raiseManifestVersion(db, held))
+    if (versions.raise(held))
       log.warn(
         { deviceId, held },
         'a device holds a newer manifest version than this hub issued; version counter raised',
@@ -496,6 +504,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       longest = { wallMs: 0, cpuMs: 0, brokerCpuMs: 0 };
       return l;
     },
+    /** Resolves when no version block is being reserved (before the data directory goes away). */
+    versionsSettled: () => versions.settled(),
     /** Stops the timer, and a pass under way at its next slice (the database is about to close). */
     stop: () => {
       stopped = true;

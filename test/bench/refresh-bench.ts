@@ -5,7 +5,8 @@
 // and how long the work took: submitting and approving a province bulletin (every manifest changes), approving a
 // district bulletin (a tenth), the 10-minute refresh with nothing changed, and the forced republish
 // of a broker connection start. Timers and requests should never hold the loop more than 50 ms; the
-// CPU used between two turns of the loop is printed beside the wall time, which a loaded machine inflates.
+// CPU used between two turns of the loop is printed beside the wall time, which a loaded machine inflates;
+// then how many WAL checkpoints the hub's worker thread ran and the longest (where there is one).
 //   node bin/run-ts.mjs test/bench/refresh-bench.ts [devices=10000]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
@@ -162,6 +163,14 @@ try {
   line('forced republish (connection start)', forced);
   console.log(
     '(block CPU: the most CPU the process used between two turns of the event loop, the work that held it; wall time beyond it is waiting for a core)',
+  );
+  // The WAL checkpoints' fsyncs, in a worker thread (this branch on; before, inside the hub's commits).
+  const cp = (t.hub as { checkpointer?: { active(): boolean; stats(): { runs: number; longestMs: number } } })
+    .checkpointer;
+  console.log(
+    cp?.active()
+      ? `WAL checkpoints in the worker thread: ${cp.stats().runs}, the longest ${Math.round(cp.stats().longestMs)} ms (off the event loop)`
+      : 'WAL checkpoints: in the commits of the hub connection (no worker)',
   );
 } finally {
   await t.stop();
