@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { engineListenerAuthorization, generateSigningKeys, verifyEngineListenerToken } from './index.ts';
 
 const passOf = (authorization: string) => {
-  const [user, ...rest] = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString().split(':');
+  const [user, ...rest] = Buffer.from(authorization.replace(/^Basic /, ''), 'base64')
+    .toString()
+    .split(':');
   return { user, pass: rest.join(':') };
 };
 
