@@ -5,7 +5,6 @@
 // of the district the relay server is named for pull from it, not from the hub. Both receipts are
 // admitted as played. Then the origin is dropped mid-relay: the relay server loses the mount, the
 // agents air the ident, and their receipts count the seconds lost.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,15 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process.ts';
 import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
 import { freePort } from '../helpers/ports.ts';
-import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
+import {
+  feedTone,
+  ICECAST,
+  startIcecast,
+  uploadStationIdent,
+  waitForMount,
+  type Feeder,
+  type Icecast,
+} from '../helpers/icecast.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
@@ -194,31 +201,13 @@ describe('relays distributed by Icecast: origin and relay server', () => {
   }, 120_000);
 
   it('origin dropped mid-relay: the agents air the ident and their receipts count the seconds lost', async () => {
-    const identFile = path.join(tmp, 'nhac-hieu.mp3');
-    execFileSync(
-      ffmpeg,
-      ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=880:duration=3'].concat([
-        '-c:a',
-        'libmp3lame',
-        identFile,
-      ]),
-    );
-    const up = await w.official.upload('/api/v1/media', identFile, 'nhạc hiệu.mp3');
-    const ident = await w.official.waitFor(
-      async () => {
-        const m = await w.official.get(`/api/v1/media/${up.id}`);
-        return m.status !== 'processing' ? m : null;
-      },
-      60_000,
-      'ident processed',
-    );
-    expect(ident.status, ident.error).toBe('ready');
+    const identId = await uploadStationIdent(w.official, ffmpeg, tmp);
 
     feeders.push(feedTone(ffmpeg, upstream, 'cut.mp3', 660));
     await waitForMount(upstream.mountUrl('cut.mp3'));
     const { b, start } = await scheduleRelay('Tiếp âm (mất máy chủ gốc)', 'cut.mp3', {
       fallback: 'ident',
-      identMediaId: ident.id,
+      identMediaId: identId,
     });
     await at(start, 4000);
     await origin.stop();

@@ -5,7 +5,6 @@
 // seconds aired, how many were lost, and why. Then the upstream comes back within the
 // occurrence (the feeder restarted; the hub restarted): the hub pulls it again, the agents go back
 // to the stream, and the receipts show two stretches aired with the loss between.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,15 @@ import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process
 import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
 import type { HubJson } from '../helpers/api-types.ts';
 import { freePort } from '../helpers/ports.ts';
-import { feedTone, ICECAST, startIcecast, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
+import {
+  feedTone,
+  ICECAST,
+  startIcecast,
+  uploadStationIdent,
+  waitForMount,
+  type Feeder,
+  type Icecast,
+} from '../helpers/icecast.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
@@ -118,35 +125,12 @@ describe('a relay (tiếp âm) from a local Icecast2', () => {
 
   it('upstream killed mid-relay: the agents air the fallback and say what was aired and lost', async () => {
     // The station ident: a short tone uploaded like any bulletin.
-    const identFile = path.join(tmp, 'nhac-hieu.mp3');
-    execFileSync(ffmpeg, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=880:duration=3',
-      '-c:a',
-      'libmp3lame',
-      identFile,
-    ]);
-    const up = await w.official.upload('/api/v1/media', identFile, 'nhạc hiệu.mp3');
-    const ident = await w.official.waitFor(
-      async () => {
-        const m = await w.official.get(`/api/v1/media/${up.id}`);
-        return m.status !== 'processing' ? m : null;
-      },
-      60_000,
-      'ident processed',
-    );
-    expect(ident.status, ident.error).toBe('ready');
-    identId = ident.id;
+    identId = await uploadStationIdent(w.official, ffmpeg, tmp);
 
     const feeder = feedTone(ffmpeg, ice, 'cut.mp3', 660);
     feeders.push(feeder);
     await waitForMount(ice.mountUrl('cut.mp3'));
-    const b = await scheduleRelay('Tiếp âm (nguồn bị ngắt)', 'cut.mp3', { fallback: 'ident', identMediaId: ident.id });
+    const b = await scheduleRelay('Tiếp âm (nguồn bị ngắt)', 'cut.mp3', { fallback: 'ident', identMediaId: identId });
     const start = Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt);
     // Kill the source about 3.5 s into the relay. The stream still airs about 5 s after: the hub's
     // loudnorm look-ahead (3 s) and the agent's start window (the pages of the last 0.7 s before the

@@ -1,10 +1,11 @@
 // A real Icecast2 server (Debian's icecast2) on a free port with a temporary config, and an ffmpeg
 // that feeds it a generated tone, as the upstream a relay pulls. Both can be killed mid-relay.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ApiClient } from '../../cli/api-client.ts';
 import { freePort } from './ports.ts';
 
 export const ICECAST = '/usr/bin/icecast2';
@@ -203,4 +204,29 @@ export async function waitForMount(url: string, timeoutMs = 10_000): Promise<voi
       throw new Error(`${url} did not come on air within ${timeoutMs} ms (last status ${status})`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A relay's station ident: a 3 s tone made by ffmpeg, uploaded by `who` and processed (media id). */
+export async function uploadStationIdent(who: ApiClient, ffmpeg: string, dir: string): Promise<number> {
+  const file = path.join(dir, 'nhac-hieu.mp3');
+  execFileSync(
+    ffmpeg,
+    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=880:duration=3'].concat([
+      '-c:a',
+      'libmp3lame',
+      '-y',
+      file,
+    ]),
+  );
+  const up = await who.upload('/api/v1/media', file, 'nhạc hiệu.mp3');
+  const ident = await who.waitFor(
+    async () => {
+      const m = await who.get(`/api/v1/media/${up.id}`);
+      return m.status !== 'processing' ? m : null;
+    },
+    60_000,
+    'ident processed',
+  );
+  if (ident.status !== 'ready') throw new Error(`the station ident was not processed: ${ident.error}`);
+  return ident.id;
 }
