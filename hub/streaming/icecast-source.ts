@@ -141,6 +141,9 @@ export function sendToIcecast(
       stopped = true;
       if (retry) clearTimeout(retry);
       retry = null;
+      // Off the fan-out now, not at the socket's close (after Icecast's FIN): no page is written to
+      // a source we ended.
+      fanout.remove(`icecast-source/${attempt}`);
       socket?.end();
       socket = null;
     },
