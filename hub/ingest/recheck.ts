@@ -71,7 +71,9 @@ export function recheckReceipts(db: Db, broadcastId: string): Array<{ receiptId:
       return;
     }
     const key = `${row.occurrence_id}\0${row.device_id}`;
-    kept.set(key, [...(kept.get(key) ?? []), row]);
+    const list = kept.get(key);
+    if (list) list.push(row);
+    else kept.set(key, [row]);
   });
   if (!struck.length) return [];
 

@@ -123,6 +123,7 @@ export class LiveSessions {
     return this.speakersStmt.all(JSON.stringify(areas)) as Array<{ id: string; name: string; areaPath: string }>;
   }
   private speakersStmt: ReturnType<Db['prepare']> | null = null;
+  private emergenciesStmt: ReturnType<Db['prepare']> | null = null;
 
   private row(id: string): SessionRecord | undefined {
     return this.deps.db.prepare('SELECT * FROM live_sessions WHERE id = ?').get(id) as SessionRecord | undefined;
@@ -487,13 +488,14 @@ export class LiveSessions {
    */
   private emergencyOnAir(areas: string[], at: number): Array<{ id: string; title: string; path: string }> {
     const { db } = this.deps;
-    const ids = db
+    // Asked each second per running session: prepared once.
+    this.emergenciesStmt ??= db
       .prepare(
         `SELECT id FROM broadcasts WHERE status = 'approved' AND priority = 'emergency' AND live IS NULL
-            AND (media_id IS NOT NULL OR relay IS NOT NULL) AND starts_at <= ? AND starts_at + duration_ms > ?`,
+            AND (media_id IS NOT NULL OR relay IS NOT NULL) AND starts_at <= @at AND starts_at + duration_ms > @at`,
       )
-      .pluck()
-      .all(at, at) as string[];
+      .pluck();
+    const ids = this.emergenciesStmt.all({ at }) as string[];
     const out: Array<{ id: string; title: string; path: string }> = [];
     for (const id of ids) {
       const b = getBroadcast(db, id)!;

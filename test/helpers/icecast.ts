@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiClient } from '../../cli/api-client.ts';
+import { realtimeLavfi } from './ffmpeg-args.ts';
 import { freePort } from './ports.ts';
 
 export const ICECAST = '/usr/bin/icecast2';
@@ -151,15 +152,8 @@ export function feedTone(ffmpegPath: string, ice: Icecast, mount: string, freque
   const child = spawn(
     ffmpegPath,
     [
-      '-hide_banner',
       '-nostdin',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${frequency}:sample_rate=44100`,
+      ...realtimeLavfi(`sine=frequency=${frequency}:sample_rate=44100`),
       '-ac',
       '2',
       '-c:a',
