@@ -36,6 +36,17 @@ describe('click ids and pairing', () => {
     ]);
     expect(unrecognised).toBe(2);
   });
+
+  it('leaves out a click whose start was lost rather than pairing it with an earlier click', () => {
+    const sent: SentClick[] = Array.from({ length: 12 }, (_, k) => ({ k, at: 1000 * k, lengthMs: clickLengthMs(k) }));
+    const heard = sent.map((c) => ({ at: c.at + 600, lengthMs: c.lengthMs + 5 }));
+    // click 8 (90 ms) lost its first 60 ms to a dropout: heard late and 30 ms long, click 6's length
+    heard[8] = { at: 8000 + 600 + 60, lengthMs: 35 };
+    const { matched, unrecognised } = matchClicks(sent, heard);
+    expect(unrecognised).toBe(1);
+    expect(matched.map((m) => m.k)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
+    expect(new Set(matched.map((m) => m.latencyMs))).toEqual(new Set([600]));
+  });
 });
 
 describe('click track through ffmpeg into the PCM sink', () => {

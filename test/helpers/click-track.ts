@@ -159,30 +159,38 @@ export interface HeardClick {
 }
 
 /**
- * Pairs the onsets a speaker played with the clicks sent: an onset is click k when its length says
- * k mod 6 and it came after click k's sending, within 6 periods (the nearest such click). Onsets of
- * no click's length (a burst cut by a dropout) are left out and counted.
+ * Pairs the onsets a speaker played with the clicks sent. An onset's length says which click it is
+ * modulo 6; of the clicks with that id, it is the one nearest the onset's expected instant (sent +
+ * the session's latency, the median of a first pairing with the latest such click sent before the
+ * onset), and only within half a period of it. So an onset that lost its start to a dropout, heard
+ * shorter and taken for another id, is not paired with a click of that id 1–5 s earlier: it is left
+ * out and counted, as are onsets of no click's length.
  */
 export function matchClicks(
   sent: SentClick[],
   heard: Array<{ at: number; lengthMs: number | null }>,
   periodMs = 1000,
 ): { matched: HeardClick[]; unrecognised: number } {
+  const ids = heard.map((h) => (h.lengthMs === null ? null : clickIdOf(h.lengthMs)));
+  const latest = (h: { at: number }, id: number) =>
+    sent.filter((c) => c.k % IDS === id && c.at <= h.at && h.at - c.at < IDS * periodMs).sort((a, b) => b.at - a.at)[0];
+  const first = heard.flatMap((h, i) => {
+    const s = ids[i] === null ? undefined : latest(h, ids[i]!);
+    return s ? [h.at - s.at] : [];
+  });
+  const latency = first.sort((a, b) => a - b)[Math.floor((first.length - 1) / 2)];
   const matched: HeardClick[] = [];
   let unrecognised = 0;
-  for (const h of heard) {
-    const id = h.lengthMs === null ? null : clickIdOf(h.lengthMs);
+  heard.forEach((h, i) => {
+    const id = ids[i];
     const s =
-      id === null
+      id === null || latency === undefined
         ? undefined
         : sent
-            .filter((c) => c.k % IDS === id && c.at <= h.at && h.at - c.at < IDS * periodMs)
-            .sort((a, b) => b.at - a.at)[0];
-    if (!s) {
-      unrecognised++;
-      continue;
-    }
-    matched.push({ k: s.k, sentAt: s.at, heardAt: h.at, latencyMs: h.at - s.at });
-  }
+            .filter((c) => c.k % IDS === id && Math.abs(h.at - latency - c.at) < periodMs / 2)
+            .sort((a, b) => Math.abs(h.at - latency - a.at) - Math.abs(h.at - latency - b.at))[0];
+    if (!s) unrecognised++;
+    else matched.push({ k: s.k, sentAt: s.at, heardAt: h.at, latencyMs: h.at - s.at });
+  });
   return { matched, unrecognised };
 }
