@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../test/helpers/test-hub.ts';
 import type { ApiClient } from '../cli/api-client.ts';
+import { generateSigningKeys } from '../protocol/index.ts';
 import type { AuditEntry, BroadcastDevice } from '../test/helpers/api-types.ts';
 
 let t: TestHub;
@@ -197,6 +198,38 @@ describe('hub API', () => {
     expect(blocked.body.error).toMatch(/too many failed attempts/);
     // Another user from the same address is not locked out.
     expect(await t.api.as('canbo', 'password-canbo')).toBeTruthy();
+  });
+
+  it('a broker that does not answer: enrolment says so (503), the token stays good, nobody is locked out', async () => {
+    const { enrolToken } = await t.admin.post('/api/v1/devices', {
+      id: 'loa-broker-cham',
+      name: 'Loa 2',
+      kind: 'speaker',
+      areaPath: 'ha-noi/thanh-xuan/ha-dinh',
+    });
+    const access = t.hub.ctx.deviceAccess;
+    const provision = access.provision;
+    access.provision = async () => {
+      throw new Error("no answer from Mosquitto's dynamic-security plugin within 10000 ms");
+    };
+    const publicKey = generateSigningKeys().publicKeyPem;
+    const enrol = () =>
+      raw('POST', '/api/v1/enrol', JSON.stringify({ token: enrolToken, publicKey }), {
+        'content-type': 'application/json',
+      });
+    try {
+      // more than the 10 failures that lock an address out: the broker's failures are not guesses
+      for (let i = 0; i < 12; i++) {
+        const r = await enrol();
+        expect(r.status).toBe(503);
+        expect(r.body.error).toMatch(/MQTT broker could not be updated.*dynamic-security/);
+      }
+    } finally {
+      access.provision = provision;
+    }
+    const r = await enrol();
+    expect(r.status).toBe(200);
+    expect(r.body.deviceId).toBe('loa-broker-cham');
   });
 
   it('refuses an unknown enrolment token and a key that is not Ed25519', async () => {

@@ -11,13 +11,15 @@ export function failureLimit(o: {
   limit: number;
   key: (req: Request) => string;
   onLimited: (req: Request, res: Response) => void;
-  /** what a failure is (default: any 4xx or 5xx answer) */
+  /** what a failure is (default: a 4xx answer) */
   failed?: (status: number) => boolean;
   /** the hub's clock: when a window of failures ends */
   now: () => number;
 }) {
   const { now } = o;
-  const failed = o.failed ?? ((s: number) => s >= 400);
+  // A 5xx is the hub's or the broker's failure, not a guess: counting it locked whole fleets out
+  // when a loaded Mosquitto answered enrolments late (503) and every device retried.
+  const failed = o.failed ?? ((s: number) => s >= 400 && s < 500);
   const windows = new Map<string, { count: number; resetAt: number }>();
   const current = (key: string) => {
     const w = windows.get(key);

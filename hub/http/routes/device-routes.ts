@@ -1,6 +1,6 @@
 // Devices: registration, enrolment, revocation and the live fleet list.
 import { z } from 'zod';
-import { route, HttpError } from '../route.ts';
+import { route, HttpError, UpstreamError } from '../route.ts';
 import { EnrolRequest, EnrolResponse } from '../../../protocol/index.ts';
 import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } from '../../devices/devices.ts';
 import type { Revocation } from '../../devices/revocation.ts';
@@ -123,7 +123,8 @@ export function deviceRoutes(ctx: HubContext) {
             provision: (id, pw, areaPath) =>
               ctx.deviceAccess.provision(id, pw, areaPath).catch((err) => {
                 ctx.log.error({ deviceId: id, err: err.message }, 'enrolment: the broker refused the new login');
-                throw new HttpError(503, msg('device.broker-refused', { detail: err.message }));
+                // The device retries a 5xx; the installer reads why (not "internal error").
+                throw new UpstreamError(503, msg('device.broker-refused', { detail: err.message }));
               }),
           });
           audit(ctx.db, null, 'device.enrol', r.deviceId);
