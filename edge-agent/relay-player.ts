@@ -189,7 +189,10 @@ async function openStream(
     if (!res.ok) {
       const who = engine ? `the stream engine (${url.host})` : 'hub';
       const error = `${who} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
-      return { error, final: res.status === 401 || res.status === 403 };
+      const refused = res.status === 401 || res.status === 403;
+      // An engine refuses every listener while it cannot ask the hub (a hub restarting): final only
+      // when the hub itself says the occurrence is not this device's.
+      return { error, final: refused && (!engine || (await hubRefuses(item, o, signal))) };
     }
     const cancel = () => void res.body.cancel();
     let epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
@@ -229,6 +232,24 @@ async function openStream(
     }
   } catch (e) {
     return { error: `cannot reach the stream: ${(e as Error).message}`, final: false };
+  }
+}
+
+/**
+ * Whether the hub refuses this device the occurrence (HEAD on the item's hub path: 401, 403 or
+ * 404), asked when the engine refused it. A hub that cannot be reached, or answers 409 (not on
+ * air yet), does not: the engine's refusal may be its failed question to the hub.
+ */
+async function hubRefuses(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
+  try {
+    const res = await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+      method: 'HEAD',
+      headers: { authorization: o.access.authorization },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+    });
+    return res.status === 401 || res.status === 403 || res.status === 404;
+  } catch {
+    return false;
   }
 }
 
