@@ -205,7 +205,9 @@ describe('relays distributed by Icecast: origin and relay server', () => {
     expect(done.devices).toHaveLength(2);
     for (const d of done.devices) {
       if (process.env.WARDCAST_TEST_FIGURES)
-        console.log(`play-now, start ${(start - approvedAt) / 1000} s after approval: ${d.deviceId}: ${account(d)}`);
+        console.log(
+          `play-now, start ${(start - approvedAt) / 1000} s after approval: ${d.deviceId}: ${account(d)}; started ${d.actualStart}; evidence ${JSON.stringify(d.evidence)}`,
+        );
       expect(d.state, account(d)).toBe('played');
       expect(d.evidence.relay, account(d)).toMatchObject({ secondsLost: 0, lostAt: null, fallbackSeconds: 0 });
       expect(d.secondsPlayed, account(d)).toBeGreaterThan(RELAY_S * 0.9);
