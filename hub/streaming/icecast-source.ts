@@ -85,6 +85,8 @@ export function sendToIcecast(
   /** bytes of the connections closed; the open one's are read off its socket */
   let sentBefore = 0;
   let sendingOn: net.Socket | null = null;
+  /** the last try ended in the origin's refusal (not a drop or a socket error) */
+  let refused = false;
   let retry: NodeJS.Timeout | null = null;
   let failures = 0;
   let attempt = 0;
@@ -111,8 +113,10 @@ export function sendToIcecast(
     state.connected = false;
     if (stopped || fanout.isEnded) state.status = 'stopped';
     if (stopped || fanout.isEnded || retry) return;
-    // A refusal stays 'failed' while it is tried again: it needs the installer, not patience.
-    if (state.status !== 'failed') state.status = 'reconnecting';
+    // A refusal stays 'failed' while it is tried again (it needs the installer, not patience),
+    // until a try ends otherwise.
+    state.status = refused ? 'failed' : 'reconnecting';
+    refused = false;
     const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++);
     log.warn({ mount, origin: engine.origin, why, retryInMs: wait }, 'icecast: source lost; connecting again');
     retry = setTimeout(() => {
@@ -160,11 +164,13 @@ export function sendToIcecast(
       // A wrong password is for the installer to fix: said loudly, tried again at the slowest pace.
       if (status === '401') failures = 99;
       state.status = 'failed';
+      refused = true;
       log.error({ mount, origin: engine.origin, status }, `icecast: ${state.error}`);
       s.destroy();
     });
     s.on('error', (e) => {
-      if (!state.error || state.connected) state.error = e.message;
+      // (a refused try keeps the refusal's words)
+      if (!refused) state.error = e.message;
     });
     s.on('close', () => {
       clearTimeout(answerTimer);
@@ -174,6 +180,7 @@ export function sendToIcecast(
         sendingOn = null;
       }
       if (socket === s) socket = null;
+      if (!stopped && !fanout.isEnded) state.error ??= 'the origin closed the connection';
       again(state.error ?? 'the origin closed the connection');
     });
   };
