@@ -9,6 +9,7 @@ import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, type ScheduleItem } from '../protocol/index.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
@@ -46,6 +47,7 @@ const PHASES: Record<string, Array<{ upTo: number; down: boolean; refuse?: boole
     { upTo: 60_000, down: false },
   ],
   '/engine/refusing': [{ upTo: Infinity, down: true, refuse: true }],
+  '/streams/long': [{ upTo: 600_000, down: false }],
 };
 /** The hub's answer to HEAD on an engine item's hub path: the device's own occurrence, not on air yet; or none of its. */
 const HUB_HEAD: Record<string, number> = { '/streams/planned': 409, '/streams/unplanned': 404 };
@@ -164,7 +166,7 @@ describe('the relay player', () => {
     const r = await play('/streams/cut', 'ident');
     expect(r.lostAt).toBeGreaterThan(t0 + 1000);
     expect(r.lostAt).toBeLessThan(t0 + 4000);
-    expect(r.lostReason).toMatch(/ended the stream before the planned end/);
+    expect(r.lostReason).toMatch(/ended the stream before the planned end \(upstream lost\)$/); // the hub still answers
     expect(r.airedMs).toBeGreaterThan(1000);
     expect(r.airedMs).toBeLessThan(3000);
     expect(r.fallback).toBe('ident');
@@ -219,6 +221,35 @@ describe('the relay player', () => {
     expect(r).toMatchObject({ airedMs: 0, bytes: 0 });
     expect(r.lostReason).toMatch(/stream engine .* answered 401/);
     expect(requests.get('/engine/refusing')).toBe(1);
+  }, 20_000);
+
+  it('says the hub could not be reached when the stream ended with the hub gone (killed, restarting)', async () => {
+    // A hub that serves the stream (passed on from the server above), then vanishes 1.5 s in.
+    const gone = http.createServer(async (req, res) => {
+      const up = await fetch(`${hubUrl}/streams/long`, { headers: { authorization: 'Basic ZGV2OnB3' } });
+      res.writeHead(200, { 'content-type': 'audio/ogg' });
+      Readable.fromWeb(up.body as import('node:stream/web').ReadableStream).pipe(res);
+      req.once('close', () => void up.body?.cancel().catch(() => undefined));
+    });
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', () => r()));
+    const goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    setTimeout(() => {
+      gone.close();
+      gone.closeAllConnections();
+    }, 1500);
+    const r = await playRelay(item('/streams/x', 'silence'), {
+      ffmpegPath: ffmpeg,
+      output: 'null',
+      access: { hubUrl: goneUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3', engineAuthorization: () => '' },
+      clock: systemClock,
+      endAtDeviceMs: Date.now() + 4000,
+      signal: new AbortController().signal,
+      fallback: 'silence',
+      fallbackFile: null,
+    });
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.lostReason).toMatch(/; the hub could not be reached \(down or restarting\)$/);
+    expect(r.losses[0]!.reason).toBe(r.lostReason);
   }, 20_000);
 
   it('keeps silence for the whole occurrence when the stream is not there at all', async () => {

@@ -253,6 +253,20 @@ async function hubRefuses(item: ScheduleItem, o: RelayPlayOptions, signal: Abort
   }
 }
 
+/** Whether the hub cannot be reached at all (HEAD on the item's hub path fails; any answer is the hub there). */
+async function hubAway(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
+  try {
+    await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+      method: 'HEAD',
+      headers: { authorization: o.access.authorization },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+    });
+    return false;
+  } catch {
+    return !signal.aborted;
+  }
+}
+
 /** How long the hub may take to give the epoch of an engine's stream. */
 const EPOCH_ASK_MS = 2000;
 
@@ -314,6 +328,16 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     );
     lost.push({ at, reason, stop, fallback });
   };
+  /**
+   * A stream lost mid-way is put down to its upstream unless the hub cannot be reached (killed,
+   * restarting, or cut off): then the loss says so, for the receipt's reason.
+   */
+  const explainLoss = async (l: (typeof lost)[number] | undefined) => {
+    if (!l || !(await hubAway(item, o, end.signal)) || end.signal.aborted) return;
+    const reason = `${l.reason.replace(/ \(upstream lost\)$/, '')}; the hub could not be reached (down or restarting)`;
+    if (result.lostReason === l.reason) result.lostReason = reason;
+    l.reason = reason;
+  };
   /** The stream is back, or the occurrence over: the fallback stops and the loss is counted. */
   const closeLoss = async () => {
     const l = lost.pop();
@@ -350,7 +374,10 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       // A live session's stream ends when the speaker ends it: nothing more to ask for.
       if (result.live?.endedAt != null) break;
       // The decoder played out what it held: the loss starts now (none at the planned end).
-      if (why !== null) openLoss(why);
+      if (why !== null) {
+        openLoss(why);
+        void explainLoss(lost[0]);
+      }
     }
     // The rest of the occurrence: the fallback, until the planned end or a stop.
     if (lost.length) await lost[0]!.fallback;

@@ -99,6 +99,10 @@ it('hub killed mid-relay and started again: the source comes back on the mount, 
       );
     expect(d.state, account(d)).toBe('partial');
     expect(d.reasonCode, account(d)).toBe('upstream-lost');
+    // Why, in the device's words: the engine's stream ended, and the hub could not be reached.
+    expect(d.reason, account(d)).toMatch(
+      /the stream engine ended the stream before the planned end; the hub could not be reached \(down or restarting\)/,
+    );
     expect(relay.losses, account(d)).toHaveLength(1);
     const [loss] = relay.losses;
     // Lost at the kill (plus what the decoder held), back after the restart and well before the end.
