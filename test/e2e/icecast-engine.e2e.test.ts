@@ -3,7 +3,8 @@
 // stream to an ORIGIN Icecast2 as a source; a second Icecast2, a RELAY SERVER (slave of the origin,
 // relays always on, burst-on-connect as Icecast has it by default), mirrors the mount; two real agents
 // of the district the relay server is named for pull from it, not from the hub. Both receipts are
-// admitted as played. Then the origin is dropped mid-relay: the relay server loses the mount, the
+// admitted as played. A play-now (phát ngay) to the ward goes the same way, the hub knowing the
+// devices on the relay server by its listener check. Then the origin is dropped mid-relay: the relay server loses the mount, the
 // agents air the ident, and their receipts count the seconds lost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
