@@ -9,6 +9,7 @@ import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, type ScheduleItem } from '../protocol/index.ts';
 import { resolveFfmpeg } from '../firmware-bridge/audio.ts';
@@ -25,7 +26,7 @@ let hubUrl: string;
  * until the end of an up phase, and answers 409 (not on air, as while its upstream is lost) in a
  * down one. Each request in an up phase gets a new stream (new Ogg headers), as after a new pull.
  */
-const PHASES: Record<string, Array<{ upTo: number; down: boolean }>> = {
+const PHASES: Record<string, Array<{ upTo: number; down: boolean; refuse?: boolean }>> = {
   '/streams/full': [{ upTo: 60_000, down: false }],
   '/streams/cut': [
     { upTo: 2000, down: false },
@@ -39,7 +40,17 @@ const PHASES: Record<string, Array<{ upTo: number; down: boolean }>> = {
     { upTo: 8000, down: true },
     { upTo: 60_000, down: false },
   ],
+  // A streaming engine (an Icecast relay server) that refuses every listener for 1.5 s, as it does
+  // while it cannot ask the hub about them (a hub restarting), then serves the stream.
+  '/engine/restarting': [
+    { upTo: 1500, down: true, refuse: true },
+    { upTo: 60_000, down: false },
+  ],
+  '/engine/refusing': [{ upTo: Infinity, down: true, refuse: true }],
+  '/streams/long': [{ upTo: 600_000, down: false }],
 };
+/** The hub's answer to HEAD on an engine item's hub path: the device's own occurrence, not on air yet; or none of its. */
+const HUB_HEAD: Record<string, number> = { '/streams/planned': 409, '/streams/unplanned': 404 };
 const firstRequest = new Map<string, number>();
 const requests = new Map<string, number>();
 const encoders = new Set<ChildProcess>();
@@ -60,14 +71,18 @@ beforeAll(async () => {
     ident,
   ]);
   server = http.createServer((req, res) => {
-    if (req.headers.authorization !== 'Basic ZGV2OnB3') return void res.writeHead(401).end();
     const url = req.url ?? '';
+    const engine = url.startsWith('/engine/');
+    if (req.headers.authorization !== (engine ? 'Basic ZW5naW5l' : 'Basic ZGV2OnB3'))
+      return void res.writeHead(401).end();
+    if (req.method === 'HEAD') return void res.writeHead(HUB_HEAD[url] ?? 404).end();
     const phases = PHASES[url];
     if (!phases) return void res.writeHead(404).end();
     if (!firstRequest.has(url)) firstRequest.set(url, Date.now());
     requests.set(url, (requests.get(url) ?? 0) + 1);
     const t = Date.now() - firstRequest.get(url)!;
     const phase = phases.find((p) => t < p.upTo)!;
+    if (phase.refuse) return void res.writeHead(401).end('You need to authenticate');
     if (phase.down) return void res.writeHead(409).end('not on air');
     const lasts = phase.upTo - t;
     res.writeHead(200, { 'content-type': 'audio/ogg' });
@@ -109,7 +124,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const item = (url: string, fallback: 'silence' | 'ident'): ScheduleItem => ({
+const item = (url: string, fallback: 'silence' | 'ident', engineUrl?: string): ScheduleItem => ({
   occurrenceId: 'r@1',
   broadcastId: 'r',
   title: 'Tiếp âm',
@@ -117,10 +132,16 @@ const item = (url: string, fallback: 'silence' | 'ident'): ScheduleItem => ({
   startAt: 1,
   durationMs: 5000,
   volume: 70,
-  relay: { url, format: 'ogg-opus', bitrateKbps: 24, fallback },
+  relay: { url, format: 'ogg-opus', bitrateKbps: 24, fallback, ...(engineUrl ? { engineUrl } : {}) },
 });
-const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortController().signal, lengthMs = 5000) =>
-  playRelay(item(url, fallback), {
+const play = (
+  url: string,
+  fallback: 'silence' | 'ident',
+  signal = new AbortController().signal,
+  lengthMs = 5000,
+  engineUrl?: string,
+) =>
+  playRelay(item(url, fallback, engineUrl), {
     ffmpegPath: ffmpeg,
     output: 'null',
     access: { hubUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3', engineAuthorization: () => 'Basic ZW5naW5l' },
@@ -145,7 +166,7 @@ describe('the relay player', () => {
     const r = await play('/streams/cut', 'ident');
     expect(r.lostAt).toBeGreaterThan(t0 + 1000);
     expect(r.lostAt).toBeLessThan(t0 + 4000);
-    expect(r.lostReason).toMatch(/ended the stream before the planned end/);
+    expect(r.lostReason).toMatch(/ended the stream before the planned end \(upstream lost\)$/); // the hub still answers
     expect(r.airedMs).toBeGreaterThan(1000);
     expect(r.airedMs).toBeLessThan(3000);
     expect(r.fallback).toBe('ident');
@@ -183,6 +204,53 @@ describe('the relay player', () => {
     expect(r.stopped).toBe(false);
     expect(Date.now() - t0).toBeLessThan(14_000);
   }, 30_000);
+
+  it('keeps asking an engine that refuses it while the hub says the occurrence is its own (the engine cannot ask a restarting hub)', async () => {
+    const r = await play('/streams/planned', 'silence', undefined, 6000, `${hubUrl}/engine/restarting`);
+    // Refused for 1.5 s from the first ask, then let in: one loss from the start, and the stream aired after it.
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.lostReason).toMatch(/stream engine .* answered 401/);
+    expect(r.losses[0]!.ms).toBeGreaterThan(1000);
+    expect(r.losses[0]!.ms).toBeLessThan(4500);
+    expect(r.airedMs).toBeGreaterThan(1000);
+    expect(requests.get('/engine/restarting')).toBeGreaterThanOrEqual(2);
+  }, 20_000);
+
+  it('stops asking an engine that refuses it when the hub says the occurrence is not its own', async () => {
+    const r = await play('/streams/unplanned', 'silence', undefined, 4000, `${hubUrl}/engine/refusing`);
+    expect(r).toMatchObject({ airedMs: 0, bytes: 0 });
+    expect(r.lostReason).toMatch(/stream engine .* answered 401/);
+    expect(requests.get('/engine/refusing')).toBe(1);
+  }, 20_000);
+
+  it('says the hub could not be reached when the stream ended with the hub gone (killed, restarting)', async () => {
+    // A hub that serves the stream (passed on from the server above), then vanishes 1.5 s in.
+    const gone = http.createServer(async (req, res) => {
+      const up = await fetch(`${hubUrl}/streams/long`, { headers: { authorization: 'Basic ZGV2OnB3' } });
+      res.writeHead(200, { 'content-type': 'audio/ogg' });
+      Readable.fromWeb(up.body as import('node:stream/web').ReadableStream).pipe(res);
+      req.once('close', () => void up.body?.cancel().catch(() => undefined));
+    });
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', () => r()));
+    const goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    setTimeout(() => {
+      gone.close();
+      gone.closeAllConnections();
+    }, 1500);
+    const r = await playRelay(item('/streams/x', 'silence'), {
+      ffmpegPath: ffmpeg,
+      output: 'null',
+      access: { hubUrl: goneUrl, fetch: hubFetch(), authorization: 'Basic ZGV2OnB3', engineAuthorization: () => '' },
+      clock: systemClock,
+      endAtDeviceMs: Date.now() + 4000,
+      signal: new AbortController().signal,
+      fallback: 'silence',
+      fallbackFile: null,
+    });
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.lostReason).toMatch(/; the hub could not be reached \(down or restarting\)$/);
+    expect(r.losses[0]!.reason).toBe(r.lostReason);
+  }, 20_000);
 
   it('keeps silence for the whole occurrence when the stream is not there at all', async () => {
     const r = await play('/streams/nothing', 'silence');

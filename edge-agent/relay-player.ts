@@ -189,7 +189,10 @@ async function openStream(
     if (!res.ok) {
       const who = engine ? `the stream engine (${url.host})` : 'hub';
       const error = `${who} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
-      return { error, final: res.status === 401 || res.status === 403 };
+      const refused = res.status === 401 || res.status === 403;
+      // An engine refuses every listener while it cannot ask the hub (a hub restarting): final only
+      // when the hub itself says the occurrence is not this device's.
+      return { error, final: refused && (!engine || (await hubRefuses(item, o, signal))) };
     }
     const cancel = () => void res.body.cancel();
     let epoch = Number(res.headers.get('x-stream-epoch') ?? Number.NaN);
@@ -229,6 +232,38 @@ async function openStream(
     }
   } catch (e) {
     return { error: `cannot reach the stream: ${(e as Error).message}`, final: false };
+  }
+}
+
+/**
+ * Whether the hub refuses this device the occurrence (HEAD on the item's hub path: 401, 403 or
+ * 404), asked when the engine refused it. A hub that cannot be reached, or answers 409 (not on
+ * air yet), does not: the engine's refusal may be its failed question to the hub.
+ */
+async function hubRefuses(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
+  try {
+    const res = await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+      method: 'HEAD',
+      headers: { authorization: o.access.authorization },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+    });
+    return res.status === 401 || res.status === 403 || res.status === 404;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the hub cannot be reached at all (HEAD on the item's hub path fails; any answer is the hub there). */
+async function hubAway(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
+  try {
+    await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+      method: 'HEAD',
+      headers: { authorization: o.access.authorization },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+    });
+    return false;
+  } catch {
+    return !signal.aborted;
   }
 }
 
@@ -293,6 +328,16 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     );
     lost.push({ at, reason, stop, fallback });
   };
+  /**
+   * A stream lost mid-way is put down to its upstream unless the hub cannot be reached (killed,
+   * restarting, or cut off): then the loss says so, for the receipt's reason.
+   */
+  const explainLoss = async (l: (typeof lost)[number] | undefined) => {
+    if (!l || !(await hubAway(item, o, end.signal)) || end.signal.aborted) return;
+    const reason = `${l.reason.replace(/ \(upstream lost\)$/, '')}; the hub could not be reached (down or restarting)`;
+    if (result.lostReason === l.reason) result.lostReason = reason;
+    l.reason = reason;
+  };
   /** The stream is back, or the occurrence over: the fallback stops and the loss is counted. */
   const closeLoss = async () => {
     const l = lost.pop();
@@ -329,7 +374,10 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       // A live session's stream ends when the speaker ends it: nothing more to ask for.
       if (result.live?.endedAt != null) break;
       // The decoder played out what it held: the loss starts now (none at the planned end).
-      if (why !== null) openLoss(why);
+      if (why !== null) {
+        openLoss(why);
+        void explainLoss(lost[0]);
+      }
     }
     // The rest of the occurrence: the fallback, until the planned end or a stop.
     if (lost.length) await lost[0]!.fallback;

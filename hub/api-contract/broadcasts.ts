@@ -92,6 +92,45 @@ export const DeviceOccurrence = z.object({
 });
 export type DeviceOccurrence = z.infer<typeof DeviceOccurrence>;
 
+/** The Icecast engine's side of a relay occurrence (streamEngine icecast, docs/relay.md "Beyond one hub"). */
+export const RelayEngineState = z.object({
+  engine: z.literal('icecast'),
+  status: z
+    .enum(['idle', 'connecting', 'sending', 'reconnecting', 'failed', 'stopped'])
+    .describe(
+      "the hub's source on the origin: idle (no stream yet), connecting, sending, reconnecting (dropped or unreachable), failed (the origin refused it), stopped",
+    ),
+  connects: z.number().int().describe('connections the origin took for the current stretch'),
+  error: z.string().nullable().describe('the last refusal or drop, in words'),
+  bytesSent: z.number().int().describe('Ogg bytes sent to the origin in the current stretch'),
+  listenersKnown: z
+    .boolean()
+    .describe(
+      'whether the listen servers ask the hub about listeners (URL listener authentication); else listeners is 0',
+    ),
+  listeners: z.number().int().describe('devices on the listen servers now, as they told the hub'),
+  admitted: z.number().int().describe('devices the listen servers let in, each join counted'),
+  servers: z
+    .array(z.object({ server: z.string().describe('host:port'), devices: z.array(z.string()) }))
+    .describe('the devices on each listen server now'),
+});
+export type RelayEngineState = z.infer<typeof RelayEngineState>;
+
+/** A relay occurrence the hub runs now (or ran in the last 10 minutes): its pull and, with an engine, its source. */
+export const RelayStreamState = z.object({
+  occurrenceId: z.string(),
+  startAt: vnTime,
+  endAt: vnTime,
+  state: z
+    .enum(['waiting', 'live', 'lost', 'ended', 'cancelled'])
+    .describe("the hub's pull of the upstream: waiting (before its pull), live, lost (retrying), ended, cancelled"),
+  error: z.string().nullable().describe('why the upstream was lost, last'),
+  losses: z.number().int().describe('stretches without the upstream'),
+  hubListeners: z.number().int().describe("listeners of the hub's own stream now (with an engine: its source)"),
+  engine: RelayEngineState.nullable().describe('null when the hub serves the devices itself (streamEngine hub)'),
+});
+export type RelayStreamState = z.infer<typeof RelayStreamState>;
+
 export const BroadcastDetail = Broadcast.extend({
   devices: z.array(DeviceOccurrence),
   deviceCounts: z.record(z.string(), z.number().int()).describe('rows by state over the whole window'),
@@ -99,5 +138,9 @@ export const BroadcastDetail = Broadcast.extend({
   devicesNextOffset: z.number().int().nullable(),
   clashDecision: StandingDecision,
   pendingRevision: z.string().nullable().describe('an edit waiting for approval'),
+  relayStreams: z
+    .array(RelayStreamState)
+    .optional()
+    .describe("a relay's occurrences the hub runs now or ran in the last 10 minutes (the hub keeps them in memory)"),
 });
 export type BroadcastDetail = z.infer<typeof BroadcastDetail>;

@@ -113,6 +113,58 @@ describe("the engine's URL in each device's manifest", () => {
   });
 });
 
+describe("the engine's state in the broadcast detail", () => {
+  it('shows each relay occurrence the hub runs: its pull, its source on the origin, and who the listen servers let in', async () => {
+    // Due in 16.5 s: the hub holds it now, and opens its pull (PREROLL_MS + ENGINE_PREROLL_MS = 11 s
+    // ahead) only 5.5 s from now; it is cancelled before then, so no ffmpeg runs here.
+    const at = Date.now() + 16_500;
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tiếp âm sắp phát',
+      relay: { url: 'http://radio.vov.vn:8000/vov1.mp3', seconds: 600 },
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: new Date(at).toISOString(),
+    });
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    const start = Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt);
+    const occ = `${b.id}@${start}`;
+    const streams = async () => (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).relayStreams;
+
+    expect(await streams()).toEqual([
+      {
+        occurrenceId: occ,
+        startAt: formatVn(start),
+        endAt: formatVn(start + 600_000),
+        state: 'waiting',
+        error: null,
+        losses: 0,
+        hubListeners: 0,
+        engine: expect.objectContaining({ engine: 'icecast', status: 'idle', connects: 0, bytesSent: 0, listeners: 0 }),
+      },
+    ]);
+    // A listen server lets the ward's device in (listener_add), then says it left (listener_remove).
+    const mount = icecastMount(occ);
+    const from = { server: 'relay-hd.example', port: '8000', client: '17' };
+    expect(await ask({ ...listener('loa-hd', tokenOf('loa-hd', occ), mount), ...from })).toMatchObject({ ok: '1' });
+    expect((await streams())[0].engine).toMatchObject({
+      listenersKnown: true,
+      listeners: 1,
+      admitted: 1,
+      servers: [{ server: 'relay-hd.example:8000', devices: ['loa-hd'] }],
+    });
+    // A device refused is no listener.
+    expect(await ask({ ...listener('loa-kg', tokenOf('loa-kg', occ), mount), ...from, client: '18' })).toMatchObject({
+      ok: null,
+    });
+    expect(await ask({ action: 'listener_remove', mount, user: 'loa-hd', pass: '', ...from })).toMatchObject({
+      status: 200,
+    });
+    expect((await streams())[0].engine).toMatchObject({ listeners: 0, admitted: 1, servers: [] });
+
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/cancel`, {});
+    expect((await streams())[0]).toMatchObject({ state: 'cancelled', engine: { status: 'idle' } });
+  });
+});
+
 describe('Icecast listener authentication', () => {
   it('lets in an enrolled device the relay is planned for', async () => {
     expect(creds['loa-hd']!.mqttUsername).toBe('loa-hd');

@@ -100,14 +100,17 @@ describe('the hub as an Icecast source', () => {
     cleanup.push(() => source.stop());
     const url = ice.mountUrl('b1@1.ogg');
     await waitForMount(url);
-    expect(source.state).toMatchObject({ connected: true, connects: 1, error: null });
+    expect(source.state).toMatchObject({ status: 'sending', connected: true, connects: 1, error: null });
     const heard = new OggPageSplitter().push(await listen(url, 1500));
+    // What it sent is counted: at least every page a listener heard (the stream's bytes, not the request).
+    expect(source.state.bytesSent).toBeGreaterThanOrEqual(heard.reduce((n, p) => n + p.bytes.length, 0));
     // The header pages first (OpusHead), then audio pages: each one a page the fan-out had, unchanged.
     expect(heard[0]!.bytes.includes('OpusHead')).toBe(true);
     const audio = heard.filter((p) => !p.header);
     expect(audio.length).toBeGreaterThanOrEqual(4);
     for (const p of audio) expect(pages.has(p.bytes.toString('base64'))).toBe(true);
     source.stop();
+    expect(source.state.status).toBe('stopped');
     await until('the mount to go', async () => (await statusOf(url)) === 404);
     expect(fanout.stats.listeners).toBe(0);
   }, 30_000);
@@ -119,7 +122,7 @@ describe('the hub as an Icecast source', () => {
     cleanup.push(() => source.stop());
     await until('the refusal', () => source.state.error !== null);
     expect(source.state.error).toMatch(/401.*icecastSourcePassword/);
-    expect(source.state.connects).toBe(0);
+    expect(source.state).toMatchObject({ status: 'failed', connects: 0, bytesSent: 0 });
     expect(await statusOf(ice.mountUrl('b2@1.ogg'))).toBe(404);
   }, 30_000);
 
@@ -131,11 +134,15 @@ describe('the hub as an Icecast source', () => {
     await waitForMount(first.mountUrl('b3@1.ogg'));
     await first.stop();
     await until('the drop', () => !source.state.connected);
+    expect(source.state.status).toBe('reconnecting');
+    const sentBefore = source.state.bytesSent;
+    expect(sentBefore).toBeGreaterThan(0);
     const again = await origin({ port: first.port, password: first.password });
     await waitForMount(again.mountUrl('b3@1.ogg'));
-    expect(source.state.connects).toBe(2);
+    expect(source.state).toMatchObject({ status: 'sending', connects: 2 });
     const heard = new OggPageSplitter().push(await listen(again.mountUrl('b3@1.ogg'), 1200));
     expect(heard[0]!.bytes.includes('OpusHead')).toBe(true);
     expect(heard.some((p) => !p.header)).toBe(true);
+    expect(source.state.bytesSent).toBeGreaterThan(sentBefore); // both connections counted
   }, 30_000);
 });

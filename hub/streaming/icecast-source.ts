@@ -35,14 +35,34 @@ export function icecastListenUrl(engine: IcecastEngine, occurrenceId: string, ar
   return new URL(icecastMount(occurrenceId), base).href;
 }
 
+/**
+ * Where the source stands: idle (no stream to send yet, or between a lost upstream and its return),
+ * connecting (first try), sending, reconnecting (dropped or unreachable, trying again), failed (the
+ * origin refused it: a wrong password or a mount it will not take; still tried at the slowest pace),
+ * stopped (the occurrence or its stretch is over).
+ */
+export type IcecastSourceStatus = 'idle' | 'connecting' | 'sending' | 'reconnecting' | 'failed' | 'stopped';
+
 export interface IcecastSourceState {
+  status: IcecastSourceStatus;
   /** sending now */
   connected: boolean;
   /** connections the origin took */
   connects: number;
   /** the last refusal or drop, in words */
   error: string | null;
+  /** Ogg bytes written to the origin over every connection of this source */
+  readonly bytesSent: number;
 }
+
+/** The state of a source not started (a relay waiting for its pull). */
+export const idleSourceState = (): IcecastSourceState => ({
+  status: 'idle',
+  connected: false,
+  connects: 0,
+  error: null,
+  bytesSent: 0,
+});
 
 export interface IcecastSource {
   readonly state: IcecastSourceState;
@@ -60,9 +80,13 @@ export function sendToIcecast(
   const origin = new URL(engine.origin);
   const secure = origin.protocol === 'https:';
   const port = Number(origin.port || (secure ? 443 : 80));
-  const state: IcecastSourceState = { connected: false, connects: 0, error: null };
   let stopped = false;
   let socket: net.Socket | null = null;
+  /** bytes of the connections closed; the open one's are read off its socket */
+  let sentBefore = 0;
+  let sendingOn: net.Socket | null = null;
+  /** the last try ended in the origin's refusal (not a drop or a socket error) */
+  let refused = false;
   let retry: NodeJS.Timeout | null = null;
   let failures = 0;
   let attempt = 0;
@@ -72,10 +96,27 @@ export function sendToIcecast(
     `Authorization: Basic ${Buffer.from(`source:${engine.sourcePassword}`).toString('base64')}\r\n` +
     // Not listed in the origin's directory; Expect: the origin answers before the first byte.
     'Content-Type: audio/ogg\r\nIce-Public: 0\r\nIce-Name: wardcast relay\r\nExpect: 100-continue\r\n\r\n';
+  const requestBytes = Buffer.byteLength(request);
+  const sentOn = (s: net.Socket) => Math.max(0, s.bytesWritten - requestBytes);
+  const state: IcecastSourceState = {
+    status: 'connecting',
+    connected: false,
+    connects: 0,
+    error: null,
+    // Read when shown: no count kept per page written.
+    get bytesSent() {
+      return sentBefore + (sendingOn ? sentOn(sendingOn) : 0);
+    },
+  };
 
   const again = (why: string) => {
     state.connected = false;
+    if (stopped || fanout.isEnded) state.status = 'stopped';
     if (stopped || fanout.isEnded || retry) return;
+    // A refusal stays 'failed' while it is tried again (it needs the installer, not patience),
+    // until a try ends otherwise.
+    state.status = refused ? 'failed' : 'reconnecting';
+    refused = false;
     const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++);
     log.warn({ mount, origin: engine.origin, why, retryInMs: wait }, 'icecast: source lost; connecting again');
     retry = setTimeout(() => {
@@ -103,6 +144,8 @@ export function sendToIcecast(
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(b.toString('latin1'))?.[1];
       if (status === '100' || status === '200') {
         state.connected = true;
+        state.status = 'sending';
+        sendingOn = s;
         state.connects++;
         state.error = null;
         failures = 0;
@@ -120,16 +163,24 @@ export function sendToIcecast(
           : `the origin refused the source: ${line}`;
       // A wrong password is for the installer to fix: said loudly, tried again at the slowest pace.
       if (status === '401') failures = 99;
+      state.status = 'failed';
+      refused = true;
       log.error({ mount, origin: engine.origin, status }, `icecast: ${state.error}`);
       s.destroy();
     });
     s.on('error', (e) => {
-      if (!state.error || state.connected) state.error = e.message;
+      // (a refused try keeps the refusal's words)
+      if (!refused) state.error = e.message;
     });
     s.on('close', () => {
       clearTimeout(answerTimer);
       fanout.remove(id);
+      if (sendingOn === s) {
+        sentBefore += sentOn(s);
+        sendingOn = null;
+      }
       if (socket === s) socket = null;
+      if (!stopped && !fanout.isEnded) state.error ??= 'the origin closed the connection';
       again(state.error ?? 'the origin closed the connection');
     });
   };
@@ -139,6 +190,8 @@ export function sendToIcecast(
     state,
     stop() {
       stopped = true;
+      state.status = 'stopped';
+      state.connected = false;
       if (retry) clearTimeout(retry);
       retry = null;
       // Off the fan-out now, not at the socket's close (after Icecast's FIN): no page is written to

@@ -18,7 +18,13 @@ import { startEncoder, type Encoder } from './encoder.ts';
 import { MAX_RELAY_MS } from './relay-source.ts';
 import { relayFfmpegArgs } from './relay-args.ts';
 import type { IcecastEngine } from '../config.ts';
-import { icecastMount, sendToIcecast, type IcecastSource, type IcecastSourceState } from './icecast-source.ts';
+import {
+  icecastMount,
+  idleSourceState,
+  sendToIcecast,
+  type IcecastSource,
+  type IcecastSourceState,
+} from './icecast-source.ts';
 
 /** Pull this long before the start: ffmpeg's start-up, the connection and loudnorm's 3 s look-ahead. */
 export const PREROLL_MS = 6000;
@@ -60,6 +66,20 @@ export interface RelayOccurrence {
   stats: FanoutStats;
   /** streamEngine icecast: the source on the origin (the current stretch's) */
   engine?: IcecastSourceState;
+  /** streamEngine icecast: the devices the engine's servers let in, as they told the hub's listener check */
+  engineListeners?: EngineListeners;
+}
+
+/**
+ * The engine's listeners of one occurrence, known from Icecast's URL listener authentication
+ * (POST /icecast/listener): each listen server asks the hub before letting a device in
+ * (listener_add) and tells it when the device leaves (listener_remove, when configured).
+ */
+export interface EngineListeners {
+  /** devices let in, counting each time one joined */
+  admitted: number;
+  /** listening now: listen server ("host:port") → Icecast's client id → device id */
+  now: Record<string, Record<string, string>>;
 }
 
 export interface RelayStreamsDeps {
@@ -93,6 +113,11 @@ export class RelayStreams {
   private readonly pollMs: number;
   private readonly preroll: number;
   private stopped = false;
+  /**
+   * Listener checks the engine's servers made since the hub started: none means they may not ask
+   * (no URL listener authentication), and the engine's listeners are not known.
+   */
+  engineAsks = 0;
 
   constructor(private readonly deps: RelayStreamsDeps) {
     this.now = deps.now ?? Date.now;
@@ -150,6 +175,25 @@ export class RelayStreams {
     return [...this.sessions.values()].map((s) => s.info);
   }
 
+  /** An engine's server let `deviceId` in on this occurrence's mount (its listener check asked the hub). */
+  engineListenerJoined(occurrenceId: string, server: string, client: string, deviceId: string): void {
+    this.engineAsks++;
+    const l = this.sessions.get(occurrenceId)?.info.engineListeners;
+    if (!l) return;
+    l.admitted++;
+    (l.now[server] ??= {})[client] = deviceId;
+  }
+
+  /** An engine's server says one of this occurrence's listeners left. */
+  engineListenerLeft(occurrenceId: string, server: string, client: string): void {
+    this.engineAsks++;
+    const l = this.sessions.get(occurrenceId)?.info.engineListeners;
+    const at = l?.now[server];
+    if (!at) return;
+    delete at[client];
+    if (!Object.keys(at).length) delete l.now[server];
+  }
+
   /**
    * Adds a device's response as a listener. 'not-live' when the occurrence is not on air (not yet
    * started, ended, or its upstream was lost): the caller answers with an error.
@@ -185,6 +229,7 @@ export class RelayStreams {
         error: null,
         losses: [],
         stats: { listeners: 0, joined: 0, dropped: 0, bytesIn: 0, bytesOut: 0 },
+        ...(this.deps.engine ? { engine: idleSourceState(), engineListeners: { admitted: 0, now: {} } } : {}),
       },
       fanout: new StreamFanout(undefined, this.now),
       child: null,

@@ -3,26 +3,25 @@
 // stream to an ORIGIN Icecast2 as a source; a second Icecast2, a RELAY SERVER (slave of the origin,
 // relays always on, burst-on-connect as Icecast has it by default), mirrors the mount; two real agents
 // of the district the relay server is named for pull from it, not from the hub. Both receipts are
-// admitted as played. Then the origin is dropped mid-relay: the relay server loses the mount, the
+// admitted as played. A play-now (phát ngay) to the ward goes the same way, the hub knowing the
+// devices on the relay server by its listener check. Then the origin is dropped mid-relay: the relay server loses the mount, the
 // agents air the ident, and their receipts count the seconds lost.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startEnrolledAgents, type AgentProcess } from '../helpers/agent-process.ts';
-import { seedWorld, waitForResults, waitOnline, DISTRICT, HA_DINH, type World } from '../helpers/world.ts';
-import { freePort } from '../helpers/ports.ts';
+import { seedWorld, waitForResults, waitOnline, HA_DINH, type World } from '../helpers/world.ts';
+import { feedTone, uploadStationIdent, waitForMount, type Feeder, type Icecast } from '../helpers/icecast.ts';
 import {
-  feedTone,
-  ICECAST,
-  startIcecast,
-  uploadStationIdent,
-  waitForMount,
-  type Feeder,
-  type Icecast,
-} from '../helpers/icecast.ts';
+  at,
+  listenersOn,
+  scheduleRelay as schedule,
+  startEngineServers,
+  type EngineServers,
+} from '../helpers/icecast-engine.ts';
 
 const ffmpeg = resolveFfmpeg().path;
 const DEVICES = ['loa-ha-dinh-1', 'loa-ha-dinh-2'];
@@ -31,6 +30,7 @@ const LONG_S = 24;
 /** The hub pulls 11 s before the start with an engine (PREROLL_MS + ENGINE_PREROLL_MS). */
 const LEAD_MS = 11_000;
 
+let servers: EngineServers;
 let upstream: Icecast;
 let origin: Icecast;
 let relayServer: Icecast;
@@ -41,31 +41,10 @@ const agents: AgentProcess[] = [];
 const feeders: Feeder[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(ICECAST))
-    throw new Error(`${ICECAST} is missing: install the Debian package icecast2 (node test/peers/setup-peers.mjs)`);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wardcast-icecast-e2e-'));
-  upstream = await startIcecast();
-  origin = await startIcecast();
-  // The relay server lets in only the hub's devices: it asks the hub about each listener.
-  const httpPort = await freePort();
-  relayServer = await startIcecast({
-    burst: true,
-    master: { port: origin.port, password: origin.password, updateInterval: 1 },
-    listenerAuth: {
-      url: `http://127.0.0.1:${httpPort}/icecast/listener`,
-      username: 'icecast',
-      password: origin.password,
-    },
-  });
-  t = await startTestHub({
-    httpPort,
-    streamEngine: 'icecast',
-    icecastOrigin: `http://127.0.0.1:${origin.port}`,
-    icecastSourcePassword: origin.password,
-    // The district's devices pull from its relay server; any other from the origin.
-    icecastListenUrl: `http://127.0.0.1:${origin.port}`,
-    icecastListenUrls: { [DISTRICT]: `http://127.0.0.1:${relayServer.port}` },
-  });
+  servers = await startEngineServers();
+  ({ upstream, origin, relayServer } = servers);
+  t = await startTestHub(servers.settings);
   w = await seedWorld(
     t,
     DEVICES.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
@@ -78,31 +57,19 @@ afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await Promise.all(feeders.map((f) => f.stop()));
   await t?.stop();
-  await Promise.all([upstream, origin, relayServer].map((i) => i?.stop()));
+  await servers?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function scheduleRelay(title: string, mount: string, relay: Record<string, unknown> = {}, seconds = RELAY_S) {
-  const b = await w.official.post('/api/v1/broadcasts', {
+const scheduleRelay = (title: string, mount: string, relay: Record<string, unknown> = {}, seconds = RELAY_S) =>
+  schedule(w, {
     title,
-    relay: { url: upstream.mountUrl(mount), seconds, ...relay },
-    targets: { areas: [HA_DINH], devices: [] },
+    url: upstream.mountUrl(mount),
+    area: HA_DINH,
+    seconds,
+    relay,
     startsAt: new Date(Date.now() + LEAD_MS).toISOString(),
   });
-  await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
-  return { b, start: Date.parse((await w.leader.get(`/api/v1/broadcasts/${b.id}`)).startsAt) };
-}
-
-const at = (start: number, ms: number) => new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
-
-/** Listeners of a mount, from Icecast's admin statistics (its status page sits behind the listener check). */
-async function listenersOn(ice: Icecast, mount: string): Promise<number | null> {
-  const authorization = `Basic ${Buffer.from(`admin:${ice.password}`).toString('base64')}`;
-  const xml = await (await fetch(`http://127.0.0.1:${ice.port}/admin/stats`, { headers: { authorization } })).text();
-  const source = xml.split('<source mount="').find((s) => s.startsWith(`${mount}"`));
-  const n = source && /<listeners>(\d+)<\/listeners>/.exec(source)?.[1];
-  return n ? Number(n) : null;
-}
 
 /** The hub's relay occurrence of a broadcast, once it is no longer on air (the hub keeps it 1.5 s past the end). */
 const hubOccurrence = (broadcastId: string) =>
@@ -199,6 +166,63 @@ describe('relays distributed by Icecast: origin and relay server', () => {
     expect(occ.losses).toHaveLength(1);
     expect(occ.engine).toMatchObject({ connects: 1 }); // the second stretch's source, connected once
   }, 120_000);
+
+  it('play-now (phát ngay) to the ward: the agents pull from the relay server, and the hub knows them by its listener check', async () => {
+    feeders.push(feedTone(ffmpeg, upstream, 'now.mp3', 480));
+    await waitForMount(upstream.mountUrl('now.mp3'));
+    // "Phát ngay": the hub sets the start at approval plus its lead (startLeadMs), and pulls at once.
+    const b = await w.official.post('/api/v1/broadcasts', {
+      title: 'Tiếp âm phát ngay qua Icecast',
+      relay: { url: upstream.mountUrl('now.mp3'), seconds: RELAY_S },
+      targets: { areas: [HA_DINH], devices: [] },
+      startsAt: 'now',
+    });
+    const approvedAt = Date.now();
+    await w.leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
+    // (the API gives the start to the second; the occurrence, to the millisecond)
+    const [{ occurrenceId }] = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).relayStreams;
+    const start = Number(occurrenceId.split('@')[1]);
+    const mount = `/${occurrenceId}.ogg`;
+
+    // Mid-relay: both devices on the relay server (Icecast's count), let in by the hub's listener
+    // check (the hub's count, by server), and none on the hub's own stream: its one listener is the source.
+    await at(start, 5000);
+    expect(await listenersOn(relayServer, mount)).toBe(2);
+    const [occ] = (await w.leader.get(`/api/v1/broadcasts/${b.id}`)).relayStreams;
+    expect(occ).toMatchObject({
+      state: 'live',
+      hubListeners: 1,
+      engine: {
+        status: 'sending',
+        connects: 1,
+        listenersKnown: true,
+        listeners: 2,
+        servers: [{ server: `127.0.0.1:${relayServer.port}`, devices: DEVICES }],
+      },
+    });
+    expect(occ.engine.bytesSent).toBeGreaterThan(3 * 2000);
+
+    const done = await waitForResults(w.leader, b.id, 60_000);
+    expect(done.devices).toHaveLength(2);
+    for (const d of done.devices) {
+      if (process.env.WARDCAST_TEST_FIGURES)
+        console.log(
+          `play-now, start ${(start - approvedAt) / 1000} s after approval: ${d.deviceId}: ${account(d)}; started ${d.actualStart}; evidence ${JSON.stringify(d.evidence)}`,
+        );
+      expect(d.state, account(d)).toBe('played');
+      expect(d.evidence.relay, account(d)).toMatchObject({ secondsLost: 0, lostAt: null, fallbackSeconds: 0 });
+      expect(d.secondsPlayed, account(d)).toBeGreaterThan(RELAY_S * 0.9);
+    }
+    // Over: the relay server told the hub both devices left (listener_remove), and the hub served no device itself.
+    const over = await hubOccurrence(b.id);
+    expect(over.stats.joined).toBe(1);
+    expect(over.engineListeners).toMatchObject({ admitted: 2 });
+    await w.leader.waitFor(
+      async () => (Object.keys(t.hub.ctx.relays.occurrence(over.occurrenceId)!.engineListeners!.now).length ? null : 1),
+      5000,
+      'the devices to leave the relay server',
+    );
+  }, 90_000);
 
   it('origin dropped mid-relay: the agents air the ident and their receipts count the seconds lost', async () => {
     const identId = await uploadStationIdent(w.official, ffmpeg, tmp);

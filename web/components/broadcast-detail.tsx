@@ -9,6 +9,7 @@ import { relayHost, relaySummary } from '../lib/relay-text.ts';
 import { fmtDateTime } from '../lib/time.ts';
 import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
+import { RelayStreams } from './relay-stream-state.tsx';
 import { DeviceReason } from './device-reason.tsx';
 import { BroadcastForm } from './broadcast-form.tsx';
 import {
@@ -106,6 +107,7 @@ export function BroadcastDetail({ ctx, id, onClose }: { ctx: AppCtx; id: string;
           {pick(RELAY_FALLBACK, x.relay.fallback)}
         </p>
       )}
+      {x.relayStreams && <RelayStreams streams={x.relayStreams} reload={() => b.reload()} />}
       {decisionReason(x) && (
         <p class="muted" data-testid="decision-reason">
           {tx('Ghi chú', 'Note')}: {decisionReason(x)}

@@ -70,6 +70,23 @@ export const RELAY_FALLBACK: Record<string, [string, string]> = {
   ident: ['Nhạc hiệu', 'Station ident'],
   'last-bulletin': ['Bản tin gần nhất', 'The last bulletin'],
 };
+/** The hub's pull of a relay's upstream (hub/api-contract/broadcasts.ts, RelayStreamState.state). */
+export const RELAY_PULL: Record<string, [string, string]> = {
+  waiting: ['chờ giờ phát', 'waiting for its time'],
+  live: ['đang nhận nguồn', 'receiving the upstream'],
+  lost: ['mất nguồn, đang thử lại', 'upstream lost, retrying'],
+  ended: ['đã kết thúc', 'ended'],
+  cancelled: ['đã hủy', 'cancelled'],
+};
+/** The hub's source on the Icecast engine's origin (RelayEngineState.status). */
+export const RELAY_ENGINE: Record<string, [string, string]> = {
+  idle: ['chưa phát', 'not sending yet'],
+  connecting: ['đang kết nối tới Icecast', 'connecting to Icecast'],
+  sending: ['đang phát tới Icecast', 'sending to Icecast'],
+  reconnecting: ['đang kết nối lại', 'reconnecting'],
+  failed: ['lỗi', 'failed'],
+  stopped: ['đã dừng', 'stopped'],
+};
 /** Why a live broadcast ended (hub/api-contract/live.ts, endReason). */
 export const LIVE_END_REASON: Record<string, [string, string]> = {
   'ended-by-user': ['Người dùng bấm Kết thúc', 'Ended by a user'],

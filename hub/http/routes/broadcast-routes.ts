@@ -18,6 +18,7 @@ import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
+import { presentRelayStream } from '../../streaming/relay-stream-state.ts';
 import { explain } from '../../reports/failure-reasons.ts';
 import { ledMisfit } from '../../broadcasts/led-fit.ts';
 import { draftBroadcast, DraftError } from '../../schedule/draft.ts';
@@ -271,6 +272,15 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
           ...perDevice(b, from, to, { limit: query.limit, offset: query.offset }),
           clashDecision: standingDecision(ctx.db, b.id),
           pendingRevision: revision?.id ?? null,
+          ...(b.relay
+            ? {
+                relayStreams: ctx.relays
+                  .list()
+                  .filter((o) => o.broadcastId === b.id)
+                  .sort((x, y) => x.startAt - y.startAt)
+                  .map((o) => presentRelayStream(o, ctx.relays.engineAsks > 0)),
+              }
+            : {}),
         };
       },
     }),

@@ -26,6 +26,10 @@ const IcecastAuthForm = z
     mount: z.string().default(''),
     user: z.string().default(''),
     pass: z.string().default(''),
+    // which listen server asks (its <hostname> and port), and its id for the listener
+    server: z.string().default(''),
+    port: z.string().default(''),
+    client: z.string().default(''),
   })
   .passthrough();
 
@@ -71,15 +75,23 @@ export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
           res.setHeader('icecast-auth-message', why);
           res.status(200).end();
         };
-        // Icecast tells of a listener leaving too (listener_remove): nothing to decide.
-        if (body.action !== 'listener_add') return void res.status(200).end();
         const occurrence = occurrenceOfMount(body.mount);
+        // Which server, and its listener: the engine's listeners of the occurrence, shown with its state.
+        const server = `${body.server || 'icecast'}:${body.port}`;
+        // Icecast tells of a listener leaving too (listener_remove): nothing to decide, one fewer listening.
+        if (body.action !== 'listener_add') {
+          if (body.action === 'listener_remove' && occurrence)
+            ctx.relays.engineListenerLeft(occurrence, server, body.client);
+          return void res.status(200).end();
+        }
         if (!occurrence) return deny('not a relay mount');
         const key = body.user ? keys.get(body.user) : undefined;
         if (!key || !verifyEngineListenerToken(key, body.user, occurrence, body.pass))
           return deny('not an enrolled device, or not its signature for this occurrence');
         const plan = lookupPlan(ctx.db, body.user, occurrence);
         if (plan.kind !== 'planned' || !plan.item.relay) return deny('not planned for this device');
+        ctx.relays.engineListenerJoined(occurrence, server, body.client, body.user);
+        ctx.log.debug({ mount: body.mount, user: body.user, server }, 'icecast: listener let in');
         res.setHeader('icecast-auth-user', '1');
         res.status(200).end();
       },
