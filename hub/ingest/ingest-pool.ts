@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { SignedEnvelope } from '../../protocol/index.ts';
+import type { Receipt, SignedEnvelope } from '../../protocol/index.ts';
 import type { AckToSeal, CheckJob, Checked, WorkerReply, WorkerRequest } from './receipt-check.ts';
 
 declare const WARDCAST_COMPILED: boolean | undefined;
@@ -111,7 +111,10 @@ export function createIngestPool(opts: {
   return {
     async check(job) {
       const r = await ask({ op: 'check', job }, undefined, [job.bytes.buffer as ArrayBuffer]);
-      return (r as { checked: Checked[] }).checked;
+      const { refused, passed } = r as { refused: Array<{ reason: string; detail: string } | null>; passed: string };
+      const receipts = JSON.parse(passed) as Receipt[];
+      let k = 0;
+      return refused.map((x): Checked => (x ? { ok: false, ...x } : { ok: true, receipt: receipts[k++]! }));
     },
     async seal(acks) {
       const r = await ask({ op: 'seal', acks });
