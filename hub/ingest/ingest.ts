@@ -40,7 +40,7 @@ import { recordTelemetry } from '../devices/devices.ts';
 import { createDeviceKeys } from '../devices/device-keys.ts';
 import { createPresence } from '../devices/presence.ts';
 import { admit, type Admission } from './admission.ts';
-import { lookupPlans } from './plan-lookup.ts';
+import { createPlanLookup } from './plan-lookup.ts';
 import { createReceiptStore, type StoreResult } from './receipt-store.ts';
 import { createRateLimiter, DEVICE_RATES, type Rate } from './rate-limit.ts';
 import { ACK_TTL_MS, checkReceipt } from './receipt-check.ts';
@@ -123,6 +123,7 @@ export function createIngest(deps: {
   const sealing = new Set<Promise<void>>();
 
   const receipts = createReceiptStore(db);
+  const lookupPlans = createPlanLookup(db);
   const presence = createPresence(db);
   const keys = createDeviceKeys(db);
   // Rates are about real time, not the hub clock tests may set.
@@ -218,10 +219,7 @@ export function createIngest(deps: {
       seen.add(p.receipt.id);
       fresh.push(p);
     }
-    const plans = lookupPlans(
-      db,
-      fresh.map((p) => p.receipt),
-    );
+    const plans = lookupPlans(fresh.map((p) => p.receipt));
     const admissions = fresh.map((p, i) => admit(p.receipt, plans[i]!, p.receivedAt));
     const results = receipts.storeAllIn(
       fresh.map((p, i) => ({ receipt: p.receipt, admission: admissions[i]!, receivedAt: p.receivedAt })),
@@ -266,7 +264,7 @@ export function createIngest(deps: {
       .seal(acks.map((a) => ({ ...a, seq: pool.nextSeq(), now: now() })))
       .then(
         (envs) => {
-          envs.forEach((env, i) => publish(acks[i]!.deviceId, env));
+          for (const [i, env] of envs.entries()) publish(acks[i]!.deviceId, env);
         },
         (err: Error) =>
           log.warn({ err, acks: acks.length }, 'acks not signed: the devices send those receipts again, acked then'),
