@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { Receipt, SignedEnvelope } from '../../protocol/index.ts';
+import type { Encoded, Receipt } from '../../protocol/index.ts';
 import type { AckToSeal, CheckJob, Checked, WorkerReply, WorkerRequest } from './receipt-check.ts';
 
 declare const WARDCAST_COMPILED: boolean | undefined;
@@ -19,7 +19,8 @@ const RESTART_MS = [100, 400, 1600, 5000];
 
 export interface IngestPool {
   check(job: CheckJob): Promise<Checked[]>;
-  seal(acks: AckToSeal[]): Promise<SignedEnvelope[]>;
+  /** Each ack's envelope, serialised as it is published. */
+  seal(acks: AckToSeal[]): Promise<Array<Encoded<'deviceReply'>>>;
   /** CPU milliseconds each worker thread has used (null where the system does not tell). */
   cpuMs(): Promise<Array<number | null>>;
   /** The workers now (for tests: to end one as a crash would). */
@@ -118,7 +119,7 @@ export function createIngestPool(opts: {
     },
     async seal(acks) {
       const r = await ask({ op: 'seal', acks });
-      return (r as { envelopes: SignedEnvelope[] }).envelopes;
+      return (r as { sealed: Array<Encoded<'deviceReply'>> }).sealed;
     },
     cpuMs: () =>
       Promise.all(

@@ -32,6 +32,7 @@ import {
   type TimerHandle,
   verifyReceipt,
   type SignedEnvelope,
+  type Encoded,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
@@ -252,7 +253,7 @@ export function createIngest(deps: {
   /** Signs and hands over the acks of a commit: here, or in a worker (whose loss loses only these acks). */
   function sendAcks(acks: Ack[]) {
     if (acks.length === 0) return;
-    const publish = (deviceId: string, env: SignedEnvelope) => {
+    const publish = (deviceId: string, env: SignedEnvelope | Encoded<'deviceReply'>) => {
       out.publish('deviceReply', { deviceId }, env).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
     };
     if (!pool) {

@@ -8,7 +8,9 @@ import {
   Receipt,
   parseJson,
   seal,
+  encode,
   verifyReceipt,
+  type Encoded,
   type KeyLike,
   type MessageTarget,
   type SignedEnvelope,
@@ -83,7 +85,8 @@ export type WorkerRequest =
 export type WorkerReply =
   /** `refused[i]` null: the receipt passed, and is the next of `passed` (one JSON array: cheaper to cross than objects) */
   | { id: number; refused: Array<{ reason: string; detail: string } | null>; passed: string }
-  | { id: number; envelopes: SignedEnvelope[] }
+  /** each ack's envelope, serialised as published (encode: strings cross threads cheaply) */
+  | { id: number; sealed: Array<Encoded<'deviceReply'>> }
   | { id: number; cpuMs: number | null }
   | { id: number; error: string };
 
@@ -125,7 +128,8 @@ export function serveChecks(verify: (key: KeyObject, r: Receipt) => boolean = ve
           return null;
         });
         reply = { id: m.id, refused, passed: JSON.stringify(passed) };
-      } else if (m.op === 'seal') reply = { id: m.id, envelopes: m.acks.map((a) => sealAck(privateKey, a)) };
+      } else if (m.op === 'seal')
+        reply = { id: m.id, sealed: m.acks.map((a) => encode('deviceReply', sealAck(privateKey, a))) };
       else reply = { id: m.id, cpuMs: threadCpuMs() };
     } catch (err) {
       reply = { id: m.id, error: (err as Error).message };
