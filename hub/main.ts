@@ -321,7 +321,8 @@ export async function startHub(
       await relays.stop();
       await live.stop();
       liveSocket.close();
-      await ingest.stop();
+      // The receipts the workers still check, then their acks; a worker that hangs is not waited for.
+      await Promise.race([ingest.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
       await ingestPool.stop();
       await access.access.close();
       await mqtt.close();

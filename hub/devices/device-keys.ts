@@ -10,10 +10,19 @@ import type { Db } from '../db/database.ts';
 
 export function createDeviceKeys(db: Db) {
   const stored = db.prepare('SELECT public_key FROM devices WHERE id = ?').pluck();
+  const storedOf = db.prepare(
+    'SELECT id, public_key FROM devices WHERE id IN (SELECT value FROM json_each(?)) AND public_key IS NOT NULL',
+  );
   const parsed = new Map<string, { pem: string; key: KeyObject }>();
   return {
-    /** The device's stored key as PEM, unparsed (a worker thread parses it), or undefined. */
-    pem: (deviceId: string): string | undefined => (stored.get(deviceId) as string | null | undefined) ?? undefined,
+    /** The stored keys of these devices as PEM, unparsed (a worker thread parses them), in one query; a device without one is left out. */
+    pems: (deviceIds: readonly string[]): Map<string, string> =>
+      new Map(
+        (storedOf.all(JSON.stringify(deviceIds)) as Array<{ id: string; public_key: string }>).map((r) => [
+          r.id,
+          r.public_key,
+        ]),
+      ),
     /** The device's current key, or undefined when it has none (not enrolled, revoked). */
     get(deviceId: string): KeyObject | undefined {
       const pem = stored.get(deviceId) as string | null | undefined;
