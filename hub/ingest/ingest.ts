@@ -64,6 +64,8 @@ export const BATCH_MAX = 500;
 export const BATCH_DELAY_MS = 20;
 /** Receipt ids per ack message. */
 const ACK_IDS_MAX = 500;
+/** Parsed topics kept: a few per device of a province's fleet. */
+const TOPICS_KEPT = 50_000;
 /** Receipts sent to a worker at most in one job (more in one turn of the event loop go in several). */
 const JOB_MAX = 250;
 
@@ -137,6 +139,17 @@ export function createIngest(deps: {
         log.warn({ deviceId, kind, dropped }, 'device over its message rate: dropping (logged once a minute)');
     },
   });
+
+  // A device publishes on the same few topics again and again: each is parsed once (bounded).
+  const topicsSeen = new Map<string, ReturnType<typeof parseTopic>>();
+  const topicOf = (topic: string) => {
+    let parsed = topicsSeen.get(topic);
+    if (parsed === undefined) {
+      if (topicsSeen.size >= TOPICS_KEPT) topicsSeen.clear();
+      topicsSeen.set(topic, (parsed = parseTopic(topic, deps.topicPrefix)));
+    }
+    return parsed;
+  };
 
   const reject = (reason: string, topic: string, detail: string) => {
     counters.rejected(reason);
@@ -390,7 +403,7 @@ export function createIngest(deps: {
 
   function handle(topic: string, payload: Buffer, retained = false) {
     const receivedAt = now();
-    const parsed = parseTopic(topic, deps.topicPrefix);
+    const parsed = topicOf(topic);
     if (!parsed || !('deviceId' in parsed)) return;
     counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
     try {
