@@ -143,13 +143,12 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /**
  * Compiled, the worker is dist/ingest-worker.js (bin/build.mjs builds it; import.meta.url names this
- * source file there too). From the TypeScript sources, the worker registers tsx before loading its
- * module, as bin/run-ts.mjs does.
+ * source file there too). From the TypeScript sources, tsx-worker.mjs registers tsx in the worker
+ * before loading its module, as bin/run-ts.mjs does.
  */
 function spawn(entry: URL | undefined, workerData: Record<string, unknown>): Worker {
   if (!entry && typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED)
     return new Worker(new URL('../../dist/ingest-worker.js', import.meta.url), { workerData });
   const source = (entry ?? new URL('./ingest-worker.ts', import.meta.url)).href;
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, source } });
 }
