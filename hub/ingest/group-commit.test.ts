@@ -322,6 +322,21 @@ describe('receipts checked and acks signed in worker threads (ingest-pool.ts)', 
     pooled.close();
   });
 
+  it('a receipt whose device key cannot be read is refused alone; the others of its job are stored', async () => {
+    const [a, b] = w.devices;
+    const hub = hubOn('bad-key', { pool });
+    hub.db
+      .prepare('UPDATE devices SET public_key = ? WHERE id = ?')
+      .run('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', b!.id);
+    const good = w.receipt(a!);
+    hub.send(good);
+    hub.send(w.receipt(b!));
+    await hub.ingest.stop();
+    expect(hub.counted.sort()).toEqual(['receipt:played:false', 'rejected:error']);
+    expect(hub.acks.map((x) => x.id)).toEqual([good.id]);
+    hub.close();
+  });
+
   it('a worker that dies is started again; what it held is neither stored nor acked, and the device sends it again', async () => {
     const hub = hubOn('crash', { pool });
     const sent = w.devices.slice(0, 3).map((d) => w.receipt(d));

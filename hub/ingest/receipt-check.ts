@@ -122,7 +122,13 @@ export function serveChecks(verify: (key: KeyObject, r: Receipt) => boolean = ve
         const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const passed: Receipt[] = [];
         const refused = deviceIds.map((deviceId, i) => {
-          const c = checkReceipt(deviceId, buf.subarray(i ? ends[i - 1] : 0, ends[i]), () => keyOf(pems[i]!), verify);
+          let c: Checked;
+          try {
+            c = checkReceipt(deviceId, buf.subarray(i ? ends[i - 1] : 0, ends[i]), () => keyOf(pems[i]!), verify);
+          } catch (err) {
+            // One receipt's failure (a stored key that does not parse) is its own, not its job's.
+            c = { ok: false, reason: 'error', detail: (err as Error).message };
+          }
           if (!c.ok) return { reason: c.reason, detail: c.detail };
           passed.push(c.receipt);
           return null;
