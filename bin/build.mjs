@@ -75,7 +75,12 @@ const next = `${DIST}.next`;
 rmSync(next, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: ROOT,
-  entryPoints: { wardcast: 'cli/wardcast.ts', 'build-web': 'hub/http/build-web.ts' },
+  // The ingest's worker thread is an entry of its own: hub/ingest/ingest-pool.ts starts dist/ingest-worker.js.
+  entryPoints: {
+    wardcast: 'cli/wardcast.ts',
+    'build-web': 'hub/http/build-web.ts',
+    'ingest-worker': 'hub/ingest/ingest-worker.ts',
+  },
   outdir: next,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',

@@ -19,6 +19,7 @@ import { createPresence } from './devices/presence.ts';
 import { systemClock, type Clock } from '../protocol/index.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { createIngest } from './ingest/ingest.ts';
+import { createIngestPool } from './ingest/ingest-pool.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
 import { createTts } from './tts/tts-service.ts';
@@ -114,7 +115,8 @@ export async function startHub(
   const checkpointer = startCheckpointer(db, {
     onFallback: (why) => log.error({ why }, 'WAL checkpoints back on the event loop'),
   });
-  const signer = createHubSigner(db, loadOrCreateHubKeys(config.dataDir), clock, {
+  const hubKeys = loadOrCreateHubKeys(config.dataDir);
+  const signer = createHubSigner(db, hubKeys, clock, {
     onError: (err) => log.error({ err }, 'envelope seq block not reserved; the next block is reserved synchronously'),
   });
   const metrics = createMetrics(db);
@@ -170,7 +172,10 @@ export async function startHub(
     fanoutSettled: broker ? () => broker?.fanoutSettled() ?? Promise.resolve() : undefined,
     engineUrl: engineUrlOf(config),
   });
+  // Receipts' checks and acks' signatures in worker threads, beside this thread's transactions.
+  const ingestPool = createIngestPool({ privateKeyPem: hubKeys.privateKeyPem, log: log.child({ part: 'ingest' }) });
   const ingest = createIngest({
+    pool: { workers: ingestPool, nextSeq: signer.nextSeq },
     db,
     mqtt,
     signer,
@@ -316,7 +321,9 @@ export async function startHub(
       await relays.stop();
       await live.stop();
       liveSocket.close();
-      ingest.stop();
+      // The receipts the workers still check, then their acks; a worker that hangs is not waited for.
+      await Promise.race([ingest.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await ingestPool.stop();
       await access.access.close();
       await mqtt.close();
       // The broker before the HTTP server: it also holds the MQTT-over-WebSocket connections.

@@ -46,7 +46,7 @@ export function createHubSigner(
   keys: { privateKeyPem: string; publicKeyPem: string },
   clock: Clock,
   opts: { onError?: (err: Error) => void } = {},
-): HubSigner & { settled(): Promise<void>; lastSeq(): number } {
+): HubSigner & { settled(): Promise<void>; lastSeq(): number; nextSeq(): number } {
   const counter = openReservedCounter(
     reservationFile(db, 'envelope-seq'),
     Number(stateGet(db, 'envelope_seq') ?? '0'),
@@ -59,6 +59,8 @@ export function createHubSigner(
     seal(to, body, ttlMs) {
       return seal(privateKey, to, body, { seq: counter.next(), ttlMs, now: clock.now() });
     },
+    /** An envelope number for a message sealed elsewhere with the same key (the ingest's worker threads). */
+    nextSeq: () => counter.next(),
     /** Before the data directory goes away: a block reservation may be under way. */
     settled: () => counter.settled(),
     lastSeq: () => counter.current(),

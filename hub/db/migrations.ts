@@ -310,4 +310,34 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE devices ADD COLUMN capabilities_at INTEGER;
   `,
+  // 20 (ingest3, issue 10.4): a counter of changes to what the plan is made of (broadcasts, their
+  // targets, clash exclusions, areas, media, and the devices' kind, area, decommissioning and
+  // capabilities), bumped by triggers whatever code or connection writes. The receipt ingest keeps
+  // what the plan said per occurrence and device across batches while the counter stands still
+  // (hub/ingest/plan-lookup.ts); presence, telemetry and receipts do not move it.
+  `
+  CREATE TABLE plan_changes (n INTEGER NOT NULL);
+  INSERT INTO plan_changes VALUES (0);
+  CREATE TRIGGER plan_changed_broadcasts_insert AFTER INSERT ON broadcasts BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_broadcasts_update AFTER UPDATE ON broadcasts BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_broadcasts_delete AFTER DELETE ON broadcasts BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_broadcast_targets_insert AFTER INSERT ON broadcast_targets BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_broadcast_targets_update AFTER UPDATE ON broadcast_targets BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_broadcast_targets_delete AFTER DELETE ON broadcast_targets BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_occurrence_exclusions_insert AFTER INSERT ON occurrence_exclusions BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_occurrence_exclusions_update AFTER UPDATE ON occurrence_exclusions BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_occurrence_exclusions_delete AFTER DELETE ON occurrence_exclusions BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_areas_insert AFTER INSERT ON areas BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_areas_update AFTER UPDATE ON areas BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_areas_delete AFTER DELETE ON areas BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_media_insert AFTER INSERT ON media BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_media_update AFTER UPDATE ON media BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_media_delete AFTER DELETE ON media BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_devices_insert AFTER INSERT ON devices BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_devices_delete AFTER DELETE ON devices BEGIN UPDATE plan_changes SET n = n + 1; END;
+  CREATE TRIGGER plan_changed_devices_update AFTER UPDATE OF kind, area_id, decommissioned_at, capabilities, capabilities_at ON devices
+    WHEN OLD.kind IS NOT NEW.kind OR OLD.area_id IS NOT NEW.area_id OR OLD.decommissioned_at IS NOT NEW.decommissioned_at
+      OR OLD.capabilities IS NOT NEW.capabilities OR OLD.capabilities_at IS NOT NEW.capabilities_at
+    BEGIN UPDATE plan_changes SET n = n + 1; END;
+  `,
 ];

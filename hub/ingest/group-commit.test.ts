@@ -10,10 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { generateSigningKeys, signReceipt, systemClock, topics, type Receipt } from '../../protocol/index.ts';
+import {
+  canonicalJson,
+  generateSigningKeys,
+  signReceipt,
+  systemClock,
+  topics,
+  verifyBytes,
+  type Receipt,
+  type SignedEnvelope,
+} from '../../protocol/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../signing.ts';
 import { createIngest } from './ingest.ts';
+import { createIngestPool, type IngestPool } from './ingest-pool.ts';
 import { seedIngestWorld, type IngestWorld } from '../../test/helpers/ingest-world.ts';
 import { createPrivateKey } from 'node:crypto';
 
@@ -30,7 +40,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An ingest over its own copy of the seeded world, recording acks, counters and events. */
-function hubOn(name: string, o: { batchMax?: number } = {}) {
+function hubOn(name: string, o: { batchMax?: number; pool?: IngestPool } = {}) {
   const file = path.join(dir, `${name}.sqlite`);
   copyFileSync(path.join(dir, 'seed.sqlite'), file);
   const db = openDatabase(file);
@@ -38,13 +48,16 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
   const storedNow = (id: string) => !!reader.prepare('SELECT 1 FROM receipts WHERE receipt_id = ?').get(id);
   const acks: Array<{ id: string; committed: boolean }> = [];
   const ackMessages: string[][] = [];
+  const envelopes: SignedEnvelope[] = [];
   const counted: string[] = [];
   const events = new EventEmitter<HubEventMap>();
   const admitted: string[] = [];
   events.on('receipt', (r: Receipt) => admitted.push(r.id));
+  const signer = createHubSigner(db, loadOrCreateHubKeys(dir), systemClock);
   const ingest = createIngest({
     db,
-    signer: createHubSigner(db, loadOrCreateHubKeys(dir), systemClock),
+    signer,
+    pool: o.pool && { workers: o.pool, nextSeq: signer.nextSeq },
     topicPrefix: tp.prefix,
     log: pino({ level: 'silent' }),
     events,
@@ -52,6 +65,7 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     batchMax: o.batchMax,
     mqtt: {
       publish: async (_topic, payload) => {
+        envelopes.push(JSON.parse(payload));
         const ids: string[] = JSON.parse(payload).body.receiptIds;
         ackMessages.push(ids);
         for (const id of ids) acks.push({ id, committed: storedNow(id) });
@@ -84,6 +98,7 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
     send,
     acks,
     ackMessages,
+    envelopes,
     counted,
     admitted,
     rows,
@@ -94,8 +109,8 @@ function hubOn(name: string, o: { batchMax?: number } = {}) {
   };
 }
 
-const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+const waitFor = async (check: () => boolean, ms = 1000) => {
+  for (let i = 0; i < ms / 5 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
 };
 
 describe('group commit of receipts', () => {
@@ -246,5 +261,108 @@ describe('group commit of receipts', () => {
     );
     oneByOne.close();
     batched.close();
+  });
+});
+
+describe('receipts checked and acks signed in worker threads (ingest-pool.ts)', () => {
+  let pool: IngestPool;
+  beforeEach(() => {
+    pool = createIngestPool({
+      privateKeyPem: loadOrCreateHubKeys(dir).privateKeyPem,
+      log: pino({ level: 'silent' }),
+      size: 1,
+    });
+  });
+  afterEach(() => pool.stop());
+
+  it('stores, counts and acks a mixed batch exactly as the hub thread alone does, acks signed with the hub key', async () => {
+    const [a, b, c] = w.devices;
+    const intruder = createPrivateKey(generateSigningKeys().privateKeyPem);
+    const good = w.receipt(a!);
+    const { sig: _sig, ...unsigned } = w.receipt(b!);
+    const sequence: Array<[Receipt | string, string?]> = [
+      [good],
+      [signReceipt(intruder, unsigned)], // forged
+      [w.receipt(b!, { secondsPlayed: 500 })], // implausible: stored as a claim, acked
+      ['{"not": "a receipt"}'],
+      [w.receipt(a!), c!.id], // on another device's topic
+      [good], // again before its ack
+      [w.receipt(c!), 'not-enrolled'], // names another device, and this one has no key
+    ];
+    const alone = hubOn('alone');
+    const pooled = hubOn('pooled', { pool });
+    for (const [r, on] of sequence) {
+      alone.send(r, on);
+      pooled.send(r, on);
+    }
+    alone.ingest.flush();
+    expect(pooled.rows()).toEqual([]); // still in the worker
+    await pooled.ingest.stop();
+    expect(pooled.rows()).toEqual(alone.rows());
+    const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
+    expect([...pooled.acks].sort(byId)).toEqual([...alone.acks].sort(byId));
+    expect(pooled.acks.length).toBe(3);
+    expect(pooled.acks.every((x) => x.committed)).toBe(true);
+    expect(pooled.counted.sort()).toEqual(alone.counted.sort());
+    expect(pooled.admitted).toEqual(alone.admitted);
+    const hubKey = loadOrCreateHubKeys(dir).publicKeyPem;
+    const deviceOf = new Map(
+      (pooled.rows() as Array<{ receipt_id: string; device_id: string }>).map((r) => [r.receipt_id, r.device_id]),
+    );
+    for (const env of pooled.envelopes) {
+      const { sig, ...rest } = env;
+      expect(verifyBytes(hubKey, canonicalJson(rest), sig)).toBe(true);
+      // Addressed to the device whose receipts it names.
+      for (const id of (env.body as { receiptIds: string[] }).receiptIds)
+        expect(env.to).toEqual({ device: deviceOf.get(id) });
+    }
+    // Each with an envelope number of its own.
+    expect(new Set(pooled.envelopes.map((e) => e.seq)).size).toBe(pooled.envelopes.length);
+    alone.close();
+    pooled.close();
+  });
+
+  it('a receipt whose device key cannot be read is refused alone; the others of its job are stored', async () => {
+    const [a, b] = w.devices;
+    const hub = hubOn('bad-key', { pool });
+    hub.db
+      .prepare('UPDATE devices SET public_key = ? WHERE id = ?')
+      .run('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', b!.id);
+    const good = w.receipt(a!);
+    hub.send(good);
+    hub.send(w.receipt(b!));
+    await hub.ingest.stop();
+    expect(hub.counted.sort()).toEqual(['receipt:played:false', 'rejected:error']);
+    expect(hub.acks.map((x) => x.id)).toEqual([good.id]);
+    hub.close();
+  });
+
+  it('a worker that dies is started again; what it held is neither stored nor acked, and the device sends it again', async () => {
+    const hub = hubOn('crash', { pool });
+    const sent = w.devices.slice(0, 3).map((d) => w.receipt(d));
+    for (const r of sent) hub.send(r);
+    // Ended as a crash would, before the job reaches it: the receipts it was to check are lost.
+    const first = pool.workers[0]!;
+    await first.terminate();
+    await waitFor(() => hub.counted.length === sent.length, 10_000);
+    expect(hub.counted).toEqual(sent.map(() => 'rejected:error'));
+    hub.ingest.flush();
+    expect(hub.rows()).toEqual([]);
+    expect(hub.acks).toEqual([]);
+    await waitFor(() => pool.restarts() === 1, 10_000);
+    expect(pool.workers[0]).not.toBe(first);
+    for (const r of sent) hub.send(r); // the agent's resend
+    await hub.ingest.stop();
+    expect(hub.acks.map((x) => x.id).sort()).toEqual(sent.map((r) => r.id).sort());
+    expect(hub.acks.every((x) => x.committed)).toBe(true);
+    expect(hub.rows()).toHaveLength(3);
+    hub.close();
+  });
+
+  it('stops with the hub: its workers exit, and nothing more is sent to them', async () => {
+    const exited = pool.workers.map((wk) => new Promise((r) => wk.once('exit', r)));
+    await pool.stop();
+    await Promise.all(exited);
+    await expect(pool.seal([])).rejects.toThrow(/stopped/);
   });
 });

@@ -10,13 +10,19 @@
 // them acknowledged: an ack tells the agent to delete its copy, so an acked receipt must be on disk.
 // A batch that fails to commit is retried one receipt per transaction, so one bad receipt cannot
 // hold back the others; what still fails is not acked, and the agent sends it again.
+//
+// With a pool of worker threads (`pool`, ingest-pool.ts), the receipts that arrive in one turn of
+// the event loop go to a worker together to be parsed, validated and checked against their devices'
+// keys, and the acks of a commit go to one to be signed; this thread keeps the rate limits,
+// presence, admission and the transaction, and takes the checked receipts in arrival order. What a
+// worker held when it died is neither stored nor acked: the devices send it again.
 import type { EventEmitter } from 'node:events';
 import type { HubEventMap } from '../api-contract/events.ts';
 import type { Logger } from 'pino';
 import {
   ClockRequest,
   DeviceStatus,
-  Receipt,
+  type Receipt,
   Telemetry,
   parseJson,
   createPublisher,
@@ -26,6 +32,7 @@ import {
   type TimerHandle,
   verifyReceipt,
   type SignedEnvelope,
+  type Encoded,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
@@ -34,9 +41,11 @@ import { recordTelemetry } from '../devices/devices.ts';
 import { createDeviceKeys } from '../devices/device-keys.ts';
 import { createPresence } from '../devices/presence.ts';
 import { admit, type Admission } from './admission.ts';
-import { lookupPlans } from './plan-lookup.ts';
+import { createPlanLookup } from './plan-lookup.ts';
 import { createReceiptStore, type StoreResult } from './receipt-store.ts';
 import { createRateLimiter, DEVICE_RATES, type Rate } from './rate-limit.ts';
+import { ACK_TTL_MS, checkReceipt } from './receipt-check.ts';
+import type { IngestPool } from './ingest-pool.ts';
 
 export interface IngestCounters {
   message(kind: string): void;
@@ -55,6 +64,10 @@ export const BATCH_MAX = 500;
 export const BATCH_DELAY_MS = 20;
 /** Receipt ids per ack message. */
 const ACK_IDS_MAX = 500;
+/** Parsed topics kept: a few per device of a province's fleet. */
+const TOPICS_KEPT = 50_000;
+/** Receipts sent to a worker at most in one job (more in one turn of the event loop go in several). */
+const JOB_MAX = 250;
 
 /** A receipt whose signature checked out, waiting for its batch. */
 interface Pending {
@@ -64,6 +77,7 @@ interface Pending {
 }
 
 type Outcome = { admission: Admission | null; stored: StoreResult };
+type Ack = { deviceId: string; receiptIds: string[] };
 
 export function createIngest(deps: {
   db: Db;
@@ -81,8 +95,13 @@ export function createIngest(deps: {
   onCapabilities?: (deviceId: string) => void;
   /** Per-device rates by event kind (default DEVICE_RATES). */
   rates?: Record<string, Rate>;
-  /** The signature check (default verifyReceipt); the ingest benchmark wraps it to time it. */
+  /** The signature check (default verifyReceipt); the ingest benchmark wraps it to time it. Not used with a pool (its workers check). */
   verify?: typeof verifyReceipt;
+  /**
+   * Worker threads for the receipts' checks and the acks' signatures; `nextSeq` hands out the hub
+   * signer's envelope numbers (in this thread) for the acks they seal. Without, all runs here.
+   */
+  pool?: { workers: IngestPool; nextSeq: () => number };
   /** Group commit: a batch is committed when it holds this many receipts (default BATCH_MAX)… */
   batchMax?: number;
   /** …or this long after its first receipt arrived (default BATCH_DELAY_MS). */
@@ -97,8 +116,17 @@ export function createIngest(deps: {
   const batchDelayMs = deps.batchDelayMs ?? BATCH_DELAY_MS;
   let batch: Pending[] = [];
   let batchTimer: TimerHandle | null = null;
+  const pool = deps.pool;
+  /** Receipts waiting to go to a worker (pool only), and whether a turn of the loop will send them. */
+  let intake: Array<{ deviceId: string; topic: string; payload: Buffer; receivedAt: number }> = [];
+  let intakeScheduled = false;
+  /** The workers' answers are taken in the order the receipts arrived, whichever worker answers first. */
+  let checked: Promise<void> = Promise.resolve();
+  /** Acks being sealed in a worker (pool only). */
+  const sealing = new Set<Promise<void>>();
 
   const receipts = createReceiptStore(db);
+  const lookupPlans = createPlanLookup(db);
   const presence = createPresence(db);
   const keys = createDeviceKeys(db);
   // Rates are about real time, not the hub clock tests may set.
@@ -112,22 +140,88 @@ export function createIngest(deps: {
     },
   });
 
+  // A device publishes on the same few topics again and again: each is parsed once (bounded).
+  const topicsSeen = new Map<string, ReturnType<typeof parseTopic>>();
+  const topicOf = (topic: string) => {
+    let parsed = topicsSeen.get(topic);
+    if (parsed === undefined) {
+      if (topicsSeen.size >= TOPICS_KEPT) topicsSeen.clear();
+      topicsSeen.set(topic, (parsed = parseTopic(topic, deps.topicPrefix)));
+    }
+    return parsed;
+  };
+
   const reject = (reason: string, topic: string, detail: string) => {
     counters.rejected(reason);
     log.warn({ topic, reason, detail }, 'device message rejected');
   };
 
   function onReceipt(deviceId: string, topic: string, payload: Buffer, receivedAt: number) {
-    const r = parseJson(Receipt, payload);
-    if (!r.ok) return reject('invalid', topic, r.error);
-    const receipt = r.value;
-    if (receipt.deviceId !== deviceId) return reject('wrong-device', topic, `receipt names device ${receipt.deviceId}`);
-    const key = keys.get(deviceId);
-    if (!key) return reject('unknown-device', topic, 'device has no enrolled key');
-    if (!verify(key, receipt)) return reject('forged', topic, 'receipt signature does not match the device key');
-    batch.push({ receipt, topic, receivedAt });
+    if (pool) {
+      intake.push({ deviceId, topic, payload, receivedAt });
+      if (intake.length >= JOB_MAX) sendIntake();
+      else if (!intakeScheduled) {
+        intakeScheduled = true;
+        setImmediate(sendIntake);
+      }
+      return;
+    }
+    const c = checkReceipt(deviceId, payload, () => keys.get(deviceId), verify);
+    if (!c.ok) return reject(c.reason, topic, c.detail);
+    accept({ receipt: c.receipt, topic, receivedAt });
+  }
+
+  /** A receipt whose signature checked out joins the batch. */
+  function accept(p: Pending) {
+    batch.push(p);
     if (batch.length >= batchMax) flush();
     else batchTimer ??= clock.setTimeout(flush, batchDelayMs);
+  }
+
+  /** Sends the receipts that arrived to a worker; their answers join the batch in arrival order. */
+  function sendIntake() {
+    intakeScheduled = false;
+    const items = intake;
+    intake = [];
+    if (!pool || items.length === 0) return;
+    // Moved to the worker as one buffer: one transfer, whatever buffers the MQTT client handed us.
+    const ends: number[] = [];
+    let total = 0;
+    for (const p of items) ends.push((total += p.payload.length));
+    const bytes = new Uint8Array(total);
+    const pems = keys.pems([...new Set(items.map((p) => p.deviceId))]);
+    items.forEach((p, i) => {
+      bytes.set(p.payload, i ? ends[i - 1] : 0);
+    });
+    const answer = pool.workers
+      .check({
+        deviceIds: items.map((p) => p.deviceId),
+        pems: items.map((p) => pems.get(p.deviceId) ?? null),
+        ends,
+        bytes,
+      })
+      .then(
+        (results) => ({ results }),
+        (err: Error) => ({ err }),
+      );
+    checked = checked.then(async () => {
+      const a = await answer;
+      if ('err' in a) {
+        log.warn(
+          { err: a.err, receipts: items.length },
+          'receipts not checked: neither stored nor acked, their devices send them again',
+        );
+        for (let i = 0; i < items.length; i++) counters.rejected('error');
+        return;
+      }
+      a.results.forEach((c, i) => {
+        const p = items[i]!;
+        if (c.ok) accept({ receipt: c.receipt, topic: p.topic, receivedAt: p.receivedAt });
+        else reject(c.reason, p.topic, c.detail);
+      });
+    });
+    // The chain must go on whatever one step threw: the next receipts still need their turn.
+    checked = checked.catch((err) => log.error({ err }, 'after checking receipts'));
   }
 
   /** Admits and stores receipts in arrival order, inside the caller's transaction. */
@@ -142,10 +236,7 @@ export function createIngest(deps: {
       seen.add(p.receipt.id);
       fresh.push(p);
     }
-    const plans = lookupPlans(
-      db,
-      fresh.map((p) => p.receipt),
-    );
+    const plans = lookupPlans(fresh.map((p) => p.receipt));
     const admissions = fresh.map((p, i) => admit(p.receipt, plans[i]!, p.receivedAt));
     const results = receipts.storeAllIn(
       fresh.map((p, i) => ({ receipt: p.receipt, admission: admissions[i]!, receivedAt: p.receivedAt })),
@@ -157,9 +248,8 @@ export function createIngest(deps: {
     return items.map((p) => outcomes.get(p) ?? { admission: null, stored: { duplicate: true } });
   }
   /**
-   * One transaction: admission, storage, and the signed acks. Sealing inside it puts the envelope
-   * sequence number (hub_state) in the same commit, instead of an fsync of its own per ack; the
-   * acks are published only after the commit.
+   * One transaction: admission and storage; it also says which acks to send (one per device), which
+   * are signed and sent only after the commit.
    */
   const commitBatch = db.transaction((items: Pending[]) => {
     const outcomes = admitAndStore(items);
@@ -169,21 +259,36 @@ export function createIngest(deps: {
       if (list) list.push(p.receipt.id);
       else ids.set(p.receipt.deviceId, [p.receipt.id]);
     });
-    const acks: Array<{ deviceId: string; env: SignedEnvelope }> = [];
-    for (const [deviceId, list] of ids) {
-      for (let i = 0; i < list.length; i += ACK_IDS_MAX) {
-        acks.push({
-          deviceId,
-          env: signer.seal(
-            { device: deviceId },
-            { type: 'receipt-ack', receiptIds: list.slice(i, i + ACK_IDS_MAX) },
-            3600_000,
-          ),
-        });
-      }
-    }
+    const acks: Ack[] = [];
+    for (const [deviceId, list] of ids)
+      for (let i = 0; i < list.length; i += ACK_IDS_MAX)
+        acks.push({ deviceId, receiptIds: list.slice(i, i + ACK_IDS_MAX) });
     return { outcomes, acks };
   });
+
+  /** Signs and hands over the acks of a commit: here, or in a worker (whose loss loses only these acks). */
+  function sendAcks(acks: Ack[]) {
+    if (acks.length === 0) return;
+    const publish = (deviceId: string, env: SignedEnvelope | Encoded<'deviceReply'>) => {
+      out.publish('deviceReply', { deviceId }, env).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
+    };
+    if (!pool) {
+      for (const { deviceId, receiptIds } of acks)
+        publish(deviceId, signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }, ACK_TTL_MS));
+      return;
+    }
+    const sealed = pool.workers
+      .seal(acks.map((a) => ({ ...a, seq: pool.nextSeq(), now: now() })))
+      .then(
+        (envs) => {
+          for (const [i, env] of envs.entries()) publish(acks[i]!.deviceId, env);
+        },
+        (err: Error) =>
+          log.warn({ err, acks: acks.length }, 'acks not signed: the devices send those receipts again, acked then'),
+      )
+      .finally(() => sealing.delete(sealed));
+    sealing.add(sealed);
+  }
 
   function flush() {
     if (batchTimer) clock.clearTimeout(batchTimer);
@@ -192,7 +297,7 @@ export function createIngest(deps: {
     batch = [];
     if (items.length === 0) return;
     let outcomes: Array<Outcome | null>;
-    let acks: Array<{ deviceId: string; env: SignedEnvelope }> = [];
+    let acks: Ack[] = [];
     try {
       ({ outcomes, acks } = commitBatch(items));
     } catch (err) {
@@ -251,9 +356,7 @@ export function createIngest(deps: {
     });
     // Every stored receipt is acknowledged, admitted or not, so the device's outbox empties;
     // duplicates too, since the device only resends because it has not heard our ack.
-    for (const { deviceId, env } of acks) {
-      out.publish('deviceReply', { deviceId }, env).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
-    }
+    sendAcks(acks);
   }
 
   // A retained status is what the broker stored, maybe days ago: old news, never presence. A
@@ -300,7 +403,7 @@ export function createIngest(deps: {
 
   function handle(topic: string, payload: Buffer, retained = false) {
     const receivedAt = now();
-    const parsed = parseTopic(topic, deps.topicPrefix);
+    const parsed = topicOf(topic);
     if (!parsed || !('deviceId' in parsed)) return;
     counters.message(parsed.kind === 'deviceEvent' ? parsed.event : parsed.kind);
     try {
@@ -322,10 +425,22 @@ export function createIngest(deps: {
   return {
     handle,
     subscriptions: hubSubscriptions(deps.topicPrefix),
-    /** Commits and acknowledges the receipts waiting for their batch now. */
+    /** Commits and acknowledges the receipts waiting for their batch now (with a pool: those checked already). */
     flush,
-    stop() {
-      flush();
+    /**
+     * Commits what waits and hands over its acks. With a pool, what the workers still check is
+     * waited for first, then the acks' signatures; stop the pool after this has settled.
+     */
+    stop(): Promise<void> {
+      if (!pool) {
+        flush();
+        return Promise.resolve();
+      }
+      sendIntake();
+      return checked.then(async () => {
+        flush();
+        await Promise.all([...sealing]);
+      });
     },
   };
 }

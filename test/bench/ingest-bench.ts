@@ -1,16 +1,20 @@
 // Receipt ingest: the hub's real path (parse, verify the device signature, admit against the plan,
 // store, sign and hand over the acks) against a raw better-sqlite3 loop inserting the same rows in
 // transactions of 500, both on a copy of the same database file at the hub's synchronous level,
-// alternating, in the same run. Each round runs the hub twice: with its signature checks (timed
-// inside: `verify` wrapped, not replaced), and with each check answered from what the real one said
-// in that round — the hub's path WITHOUT VERIFY, which issue 10 item 4 compares with the raw insert
-// of the same rows (≥ 0.5×). That path still builds, signs and hands over one ack per device and
-// batch (timed inside: the signer wrapped); the line without ack signing as well shows the hub's
-// own work beside the one Ed25519 signature per device and batch the protocol requires. CPU time
-// per receipt is printed too: the machine is shared, and the wall times of a CPU-bound path (the
-// hub) and an fsync-bound one (the raw insert) stretch differently under load; each round's ratio
-// is taken and the median printed. The broker is left out: acks are read when the hub has handed
-// them to its MQTT client.
+// alternating, in the same run. The hub runs as it does in `wardcast hub`: with its pool of worker
+// threads (hub/ingest/ingest-pool.ts, one worker on two cores) parsing, validating and verifying
+// the receipts and signing the acks, while its own thread admits and stores them. Each round runs
+// it with its signature checks, and with each check answered from what the real check said (a
+// worker of this benchmark's, ingest-worker-known.ts) — the hub's path WITHOUT VERIFY, which issue
+// 10 item 4 compares with the raw insert of the same rows (≥ 0.5×). That path still signs and hands
+// over one ack per device and batch. The same path in one thread (no pool, as before it) is run
+// too, and without ack signing as well (the signer wrapped, timed inside). Receipts are handed
+// over 100 at a time with a turn of the event loop between, as an MQTT client hands over what one
+// socket read brought. CPU time per receipt is printed for the whole process and for each thread
+// (the hub's own thread, the workers: /proc/thread-self/schedstat): the machine is shared, and the
+// wall times of a CPU-bound path (the hub) and an fsync-bound one (the raw insert) stretch
+// differently under load; each round's ratio is taken and the median printed. The broker is left
+// out: acks are read when the hub has handed them to its MQTT client.
 //   node bin/run-ts.mjs test/bench/ingest-bench.ts [devices=200] [bulletins=50] [rounds=5]
 //   (npm run bench -- ingest)
 import { EventEmitter } from 'node:events';
@@ -20,6 +24,8 @@ import { createPublicKey, sign } from 'node:crypto';
 import { systemClock, verifyReceipt } from '../../protocol/index.ts';
 import { createHubSigner, loadOrCreateHubKeys } from '../../hub/signing.ts';
 import { createIngest } from '../../hub/ingest/ingest.ts';
+import { createIngestPool } from '../../hub/ingest/ingest-pool.ts';
+import { threadCpuMs } from '../../hub/ingest/thread-cpu.ts';
 import { createIngestFixture, rawInsertBatch } from './ingest-fixture.ts';
 
 const DEVICES = Number(process.argv[2] ?? process.env.INGEST_DEVICES ?? 200);
@@ -32,28 +38,40 @@ const fx = await createIngestFixture('wardcast-ingest-bench-', DEVICES, BULLETIN
 const { tp, dir, pems, synchronous, receipts, payloads, world: w } = fx;
 try {
   const N = receipts.length;
-
-  let ackMessages = 0;
   const cpuMs = (since: NodeJS.CpuUsage) => {
     const u = process.cpuUsage(since);
     return (u.user + u.system) / 1000;
   };
-  /** The real check's answer per receipt id, from the last run that made it. */
-  const verified = new Map<string, boolean>();
-  /**
-   * The hub's ingest over a fresh copy of the database. `checkSignatures` false: the signature check
-   * is answered from `verified` (what the real check said in this round), so the run is the hub's
-   * path without verify, measured directly rather than by subtracting.
-   */
-  async function hubPath(
-    checkSignatures: boolean,
-  ): Promise<{ ms: number; cpu: number; verifyMs: number; signMs: number }> {
+  const mainCpu = () => threadCpuMs() ?? Number.NaN;
+
+  // What the real check says of each receipt (all true: the receipts are genuine), for the runs
+  // without verify; the runs with verify check every one again, in the pool's worker.
+  const publicKeys = new Map([...pems].map(([id, pem]) => [id, createPublicKey(pem)]));
+  const verified = new Map(receipts.map((r) => [r.id, verifyReceipt(publicKeys.get(r.deviceId)!, r)]));
+  const privateKeyPem = loadOrCreateHubKeys(dir).privateKeyPem;
+  const quiet = pino({ level: 'silent' });
+  // Started once, as the hub starts its pool once: what a worker keeps (parsed keys) is warm.
+  const pools = {
+    real: createIngestPool({ privateKeyPem, log: quiet }),
+    known: createIngestPool({
+      privateKeyPem,
+      log: quiet,
+      entry: new URL('./ingest-worker-known.ts', import.meta.url),
+      workerData: { verdicts: verified },
+    }),
+  };
+  const workersCpu = async (pool: typeof pools.real) =>
+    (await pool.cpuMs()).reduce<number>((a, b) => a + (b ?? Number.NaN), 0);
+
+  type Path = 'pool' | 'pool-known' | 'alone-known';
+  type Run = { ms: number; cpu: number; main: number; workers: number; signMs: number; acks: number };
+  /** The hub's ingest over a fresh copy of the database; see the header for the three paths. */
+  async function hubPath(how: Path): Promise<Run> {
     const db = fx.openCopy();
     const handedOver: string[] = [];
-    let verifyMs = 0;
     let signMs = 0;
-    ackMessages = 0;
     const signer = createHubSigner(db, loadOrCreateHubKeys(dir), systemClock);
+    const pool = how === 'pool' ? pools.real : how === 'pool-known' ? pools.known : null;
     const ingest = createIngest({
       db,
       signer: {
@@ -65,16 +83,10 @@ try {
           return env;
         },
       },
-      verify(key, r) {
-        if (!checkSignatures) return verified.get(r.id)!;
-        const t = performance.now();
-        const ok = verifyReceipt(key, r);
-        verifyMs += performance.now() - t;
-        verified.set(r.id, ok);
-        return ok;
-      },
+      pool: pool ? { workers: pool, nextSeq: signer.nextSeq } : undefined,
+      verify: (_key, r) => verified.get(r.id) === true,
       topicPrefix: tp.prefix,
-      log: pino({ level: 'silent' }),
+      log: quiet,
       events: new EventEmitter(),
       clock: { ...systemClock, now: () => w.receivedAt },
       mqtt: {
@@ -85,24 +97,31 @@ try {
       },
       counters: { message() {}, rejected() {}, receipt() {}, receiptRejected() {}, rateLimited() {} },
     });
+    const w0 = pool ? await workersCpu(pool) : 0;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    for (const p of payloads) ingest.handle(p.topic, p.payload);
-    ingest.stop(); // commits what waits and hands over its acks
+    const m0 = mainCpu();
+    for (let i = 0; i < payloads.length; i++) {
+      const p = payloads[i]!;
+      ingest.handle(p.topic, p.payload);
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    await ingest.stop(); // commits what waits and hands over its acks
     await new Promise((r) => setImmediate(r));
     const ms = performance.now() - t0;
+    const main = mainCpu() - m0;
     const cpu = cpuMs(c0);
-    ackMessages = handedOver.length;
+    const workers = pool ? (await workersCpu(pool)) - w0 : 0;
     const acked = handedOver.reduce(
       (n, a) => n + (JSON.parse(a) as { body: { receiptIds: string[] } }).body.receiptIds.length,
       0,
     );
-    if (acked !== N) throw new Error(`the hub acked ${acked} of ${N} receipts`);
+    if (acked !== N) throw new Error(`the hub (${how}) acked ${acked} of ${N} receipts`);
     const admitted = (db.prepare("SELECT count(*) AS n FROM receipts WHERE state = 'admitted'").get() as { n: number })
       .n;
-    if (admitted !== N) throw new Error(`the hub admitted ${admitted} of ${N} receipts`);
+    if (admitted !== N) throw new Error(`the hub (${how}) admitted ${admitted} of ${N} receipts`);
     db.close();
-    return { ms, cpu, verifyMs, signMs };
+    return { ms, cpu, main, workers, signMs, acks: handedOver.length };
   }
 
   function rawInsert(): { ms: number; cpu: number } {
@@ -120,16 +139,18 @@ try {
   // CPU of the signature work alone, for the CPU column: every receipt checked with its parsed key,
   // and as many Ed25519 signatures as the hub signed acks, over an ack's bytes.
   const keysOf = new Map(w.devices.map((d) => [d.id, d.key]));
-  const publicKeys = new Map([...pems].map(([id, pem]) => [id, createPublicKey(pem)]));
-  function signatureCpu(acks: number): { verify: number; sign: number } {
+  function signatureCpu(acks: number): { verify: number; sign: number; verifyMs: number; signMs: number } {
     let c0 = process.cpuUsage();
+    let t0 = performance.now();
     for (const r of receipts) verifyReceipt(publicKeys.get(r.deviceId)!, r);
     const verify = cpuMs(c0);
+    const verifyMs = performance.now() - t0;
     const key = keysOf.get(w.devices[0]!.id)!;
     const bytes = Buffer.alloc(260, 'a'); // an ack envelope of 2–3 receipt ids, canonical JSON
     c0 = process.cpuUsage();
+    t0 = performance.now();
     for (let i = 0; i < acks; i++) sign(null, bytes, key);
-    return { verify, sign: cpuMs(c0) };
+    return { verify, sign: cpuMs(c0), verifyMs, signMs: performance.now() - t0 };
   }
 
   /** Signature checks parsing each device's PEM every time, as the hub did before its key cache. */
@@ -140,104 +161,102 @@ try {
   }
 
   if (process.env.INGEST_PROFILE) {
-    // Only the hub's path without verify, profiled from here (INGEST_PROFILE=file.cpuprofile).
+    // Only the hub's path without verify (its own thread), profiled from here (INGEST_PROFILE=file.cpuprofile).
     const { Session } = await import('node:inspector/promises');
     const s = new Session();
     s.connect();
     await s.post('Profiler.enable');
-    await hubPath(true); // the signature checks' answers, for the run without them
+    await hubPath('pool-known'); // warm
     await s.post('Profiler.start');
-    await hubPath(false);
+    await hubPath('pool-known');
     const { profile } = await s.post('Profiler.stop');
     (await import('node:fs')).writeFileSync(process.env.INGEST_PROFILE, JSON.stringify(profile));
+    await Promise.all([pools.real.stop(), pools.known.stop()]);
     fx.remove(); // process.exit skips the finally below
     process.exit(0);
   }
   type Round = {
-    raw: number;
-    hub: number;
-    verify: number;
-    sign: number;
+    raw: { ms: number; cpu: number };
+    hub: Run;
+    own: Run;
+    alone: Run;
+    sigs: ReturnType<typeof signatureCpu>;
     verifyPem: number;
-    own: number;
-    ownSign: number;
-    rawCpu: number;
-    hubCpu: number;
-    ownCpu: number;
-    verifyCpu: number;
-    signCpu: number;
   };
   const rounds: Round[] = [];
+  await hubPath('pool'); // the workers' first job loads their modules: not a sustained figure
+  await hubPath('pool-known');
   for (let i = 0; i < ROUNDS; i++) {
     const raw = rawInsert();
-    const hub = await hubPath(true);
-    const own = await hubPath(false);
-    const sigs = signatureCpu(ackMessages);
-    rounds.push({
-      raw: raw.ms,
-      hub: hub.ms,
-      verify: hub.verifyMs,
-      sign: hub.signMs,
-      verifyPem: verifyPemOnly(),
-      own: own.ms,
-      ownSign: own.signMs,
-      rawCpu: raw.cpu,
-      hubCpu: hub.cpu,
-      ownCpu: own.cpu,
-      verifyCpu: sigs.verify,
-      signCpu: sigs.sign,
-    });
+    const hub = await hubPath('pool');
+    const own = await hubPath('pool-known');
+    const alone = await hubPath('alone-known');
+    rounds.push({ raw, hub, own, alone, sigs: signatureCpu(own.acks), verifyPem: verifyPemOnly() });
   }
+  await Promise.all([pools.real.stop(), pools.known.stop()]);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = (f: (r: Round) => number) => median(rounds.map(f));
   const rate = (ms: number) => Math.round((N / ms) * 1000);
-  const us = (ms: number) => ((ms * 1000) / N).toFixed(1);
+  const us = (ms: number) => (Number.isFinite(ms) ? ((ms * 1000) / N).toFixed(1) : '');
   const load = os.loadavg().map((l) => l.toFixed(1));
   console.log(
-    `${N} receipts (${DEVICES} devices × ${BULLETINS} bulletins), synchronous=${['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous as number]}, ${ackMessages} signed acks (one per device and batch); median of ${ROUNDS} alternating rounds (ratio: median of each round's); load average ${load.join(' ')} on ${os.cpus().length} cores`,
+    `${N} receipts (${DEVICES} devices × ${BULLETINS} bulletins), synchronous=${['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous as number]}, ${rounds[0]!.own.acks} signed acks (one per device and batch), ingest pool of ${pools.real.workers.length} worker thread(s); median of ${ROUNDS} alternating rounds (ratio: median of each round's); load average ${load.join(' ')} on ${os.cpus().length} cores`,
   );
-  console.log('path                                           receipts/s   µs/receipt   × raw insert   CPU µs/receipt');
-  const line = (what: string, wall: (r: Round) => number, cpu?: (r: Round) => number) => {
+  console.log(
+    'path                                                  receipts/s   µs/receipt   × raw insert   CPU µs/receipt: all threads   hub thread   workers',
+  );
+  const line = (what: string, wall: (r: Round) => number, cpu?: (r: Round) => number, run?: (r: Round) => Run) => {
     const ms = m(wall);
-    const ratio = m((r) => r.raw / wall(r));
+    const ratio = m((r) => r.raw.ms / wall(r));
+    const threads = run
+      ? `${us(m((r) => run(r).main)).padStart(12)}   ${run(rounds[0]!).workers ? us(m((r) => run(r).workers)).padStart(7) : ''.padStart(7)}`
+      : '';
     console.log(
-      `${what.padEnd(46)} ${String(rate(ms)).padStart(10)}   ${us(ms).padStart(10)}   ${ratio.toFixed(2).padStart(12)}   ${(cpu ? us(m(cpu)) : '').padStart(14)}`,
+      `${what.padEnd(53)} ${String(rate(ms)).padStart(10)}   ${us(ms).padStart(10)}   ${ratio.toFixed(2).padStart(12)}   ${(cpu ? us(m(cpu)) : '').padStart(27)} ${threads}`,
     );
     return ratio;
   };
   line(
     'raw better-sqlite3 insert, 500 per commit',
-    (r) => r.raw,
-    (r) => r.rawCpu,
+    (r) => r.raw.ms,
+    (r) => r.raw.cpu,
   );
   line(
     'hub ingest: verify + admit + insert + ack',
+    (r) => r.hub.ms,
+    (r) => r.hub.cpu,
     (r) => r.hub,
-    (r) => r.hubCpu,
   );
   const goal = line(
     'hub ingest without verify   (the 0.5× goal)',
+    (r) => r.own.ms,
+    (r) => r.own.cpu,
     (r) => r.own,
-    (r) => r.ownCpu,
-  );
-  const own = line(
-    'hub ingest without verify and ack signing',
-    (r) => r.own - r.ownSign,
-    (r) => r.ownCpu - r.signCpu,
   );
   line(
-    'verify (parsed keys, cached)',
-    (r) => r.verify,
-    (r) => r.verifyCpu,
+    'the same in one thread (no worker pool, as before)',
+    (r) => r.alone.ms,
+    (r) => r.alone.cpu,
+    (r) => r.alone,
   );
   line(
-    'ack signing (wall: seal; CPU: the signatures)',
-    (r) => r.ownSign,
-    (r) => r.signCpu,
+    '  in one thread, without ack signing as well',
+    (r) => r.alone.ms - r.alone.signMs,
+    (r) => r.alone.cpu - r.sigs.sign,
+  );
+  line(
+    'verify (parsed keys, cached), one thread',
+    (r) => r.sigs.verifyMs,
+    (r) => r.sigs.verify,
+  );
+  line(
+    'ack signing, one thread',
+    (r) => r.sigs.signMs,
+    (r) => r.sigs.sign,
   );
   line('verify with the PEM parsed each time (before)', (r) => r.verifyPem);
   console.log(
-    `issue 10.4: hub ingest without verify ≥ 0.5× the raw insert of the same rows: ${goal.toFixed(2)}× — ${goal >= 0.5 ? 'met' : 'NOT met'} (without ack signing as well: ${own.toFixed(2)}×). Without verify: the same path with each signature check answered from the real check's answer in the same round. CPU of verify and of the ack signatures: separate passes over the same receipts, and as many Ed25519 signatures as acks.`,
+    `issue 10.4: hub ingest without verify ≥ 0.5× the raw insert of the same rows: ${goal.toFixed(2)}× — ${goal >= 0.5 ? 'met' : 'NOT met'}. Without verify: the hub's path with its worker pool, each signature check answered from the real check's answer. Verify and ack signing alone: passes over the same receipts and as many Ed25519 signatures as acks, in this thread.`,
   );
 } finally {
   fx.remove();
