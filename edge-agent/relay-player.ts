@@ -85,6 +85,15 @@ export interface StartGate {
 /** A live stream with no byte for this long is lost: longer than the hub waits for a silent source. */
 const LIVE_STALL_MS = 15_000;
 
+/**
+ * A live session from a streaming engine: the relay server finds the session's new mount only at its
+ * next look at the origin (<master-update-interval>, docs/live.md), which may come after the instant.
+ * Until the session's audio has come once, and for this long after the instant, a refusal is that
+ * wait, asked again every RETRY_JOINING, not yet a loss (if it lasts longer, the loss counts from the instant).
+ */
+const LIVE_JOIN_MS = 5000;
+const RETRY_JOINING: BackoffOptions = { minMs: 200, maxMs: 1000, jitter: 0.3 };
+
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
 /**
@@ -281,9 +290,9 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   // Before the start instant nothing is lost yet: a stream lost while held is lost from the instant,
   // and its fallback airs from then.
   const beforeStart = () => o.startGate !== undefined && now() < o.startGate.atDeviceMs;
-  const openLoss = (reason: string) => {
+  const openLoss = (reason: string, from = now()) => {
     if (lost.length || nearEnd()) return;
-    const at = Math.max(now(), o.startGate?.atDeviceMs ?? 0);
+    const at = Math.max(from, o.startGate?.atDeviceMs ?? 0);
     result.lostAt ??= at;
     result.lostReason ??= reason;
     const stop = new AbortController();
@@ -308,6 +317,9 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     let gate = relay.live ? undefined : o.startGate;
     // A live session plays as it comes, through its jitter buffer: it asks for the stream at the instant.
     if (relay.live && !(await opened(o.startGate, end.signal))) return result;
+    const liveFrom = now();
+    let joined = false;
+    const joining = () => !!relay.live && !!relay.engineUrl && !joined && now() < liveFrom + LIVE_JOIN_MS;
     while (!nearEnd()) {
       const opened = await openStream(item, o, end.signal);
       if (end.signal.aborted) {
@@ -315,14 +327,20 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
         break;
       }
       if ('error' in opened) {
-        // (the hub may not be on air yet during the warm-up: ask again, nothing lost)
-        if (opened.final || !beforeStart()) openLoss(opened.error);
+        // (the hub may not be on air yet during the warm-up, nor a live session's mount on the relay
+        // server just after the instant: ask again, nothing lost yet)
+        const waiting = joining();
+        if (opened.final || (!beforeStart() && !waiting))
+          openLoss(opened.error, relay.live && !joined ? liveFrom : now());
         if (opened.final) break;
-        await sleep(o.clock, backoffDelay(failures++, RETRY), end.signal).catch(() => undefined);
+        await sleep(o.clock, backoffDelay(failures++, waiting ? RETRY_JOINING : RETRY), end.signal).catch(
+          () => undefined,
+        );
         continue;
       }
       // Bytes flow: the fallback stops and the stream airs again.
       failures = 0;
+      joined = true;
       await closeLoss();
       const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null, gate);
       gate = undefined;

@@ -70,15 +70,15 @@ export interface DispatcherDeps {
    */
   fanoutSettled?: () => Promise<void>;
   /**
-   * streamEngine icecast: where a device of this area pulls a relay occurrence (its mount on the
-   * area's listen server). The item then names it (relay.engineUrl) beside the hub's path.
+   * streamEngine icecast: where a device of this area pulls a relay occurrence or a live session (its
+   * mount on the area's listen server). The item then names it (relay.engineUrl) beside the hub's path.
    */
   engineUrl?: (occurrenceId: string, areaPath: string) => string;
 }
 
-/** A relay item with the engine's URL for this area; other items (and live sessions, served by the hub) as they are. */
+/** A relay or live item with the engine's URL for this area; other items as they are. */
 function withEngineUrl(item: ScheduleItem, areaPath: string, engineUrl: DispatcherDeps['engineUrl']): ScheduleItem {
-  if (!engineUrl || !item.relay || item.relay.live) return item;
+  if (!engineUrl || !item.relay) return item;
   return { ...item, relay: { ...item.relay, engineUrl: engineUrl(item.occurrenceId, areaPath) } };
 }
 
@@ -107,7 +107,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const areaOfDevice = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ?');
   /** The item as this device is sent it (the engine's URL for its area). */
   const forDevice = (item: ScheduleItem, deviceId: string): ScheduleItem =>
-    deps.engineUrl && item.relay && !item.relay.live
+    deps.engineUrl && item.relay
       ? withEngineUrl(item, (areaOfDevice.get(deviceId) as { path: string } | undefined)?.path ?? '', deps.engineUrl)
       : item;
 

@@ -66,7 +66,8 @@ export interface IcecastOptions {
   master?: { port: number; password: string; updateInterval?: number };
   /**
    * Listeners of every mount are let in by a URL (Icecast's <authentication type="url"> on the
-   * default mount): listener_add is posted there, logging in with username and password.
+   * default mount): listener_add is posted there, logging in with username and password, and so is
+   * listener_remove (the hub keeps who listens to a live session).
    */
   listenerAuth?: { url: string; username: string; password: string };
 }
@@ -88,6 +89,7 @@ export async function startIcecast(opts: IcecastOptions = {}): Promise<Icecast> 
   const auth = opts.listenerAuth
     ? `  <mount type="default"><authentication type="url">
     <option name="listener_add" value="${opts.listenerAuth.url}"/>
+    <option name="listener_remove" value="${opts.listenerAuth.url}"/>
     <option name="username" value="${opts.listenerAuth.username}"/>
     <option name="password" value="${opts.listenerAuth.password}"/>
     <option name="auth_header" value="icecast-auth-user: 1"/>

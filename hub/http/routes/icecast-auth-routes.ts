@@ -2,12 +2,13 @@
 // listener authentication (<authentication type="url"> with listener_add pointing here) asks the hub
 // whether a listener may have a mount, as GET /streams/<occurrence> decides for the hub's own stream:
 // an enrolled device, by a token it signs for the occurrence, for
-// a relay occurrence planned for it. Icecast posts the listener's user, pass and mount as a form and
+// a relay occurrence or live session planned for it. Icecast posts the listener's user, pass and mount as a form and
 // lets the listener in when the answer carries `icecast-auth-user: 1`. The device's "pass" for an
 // engine is its Ed25519 signature over the occurrence (protocol/engine-token.ts), checked with its
 // enrolled key: its broker password never travels to the engine. Icecast itself logs in here
 // as `icecast` with the source password the hub already shares with it, so the route is no
-// password oracle for anyone else.
+// password oracle for anyone else. For a live session, the hub also keeps who the engine let in, and
+// who left (listener_remove, when the relay server is told to post it): the live page's listeners.
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HubContext } from '../../context.ts';
@@ -71,15 +72,21 @@ export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
           res.setHeader('icecast-auth-message', why);
           res.status(200).end();
         };
-        // Icecast tells of a listener leaving too (listener_remove): nothing to decide.
-        if (body.action !== 'listener_add') return void res.status(200).end();
         const occurrence = occurrenceOfMount(body.mount);
+        // Icecast tells of a listener leaving too (listener_remove): nothing to decide; a live session
+        // notes it (the user is one Icecast let in on the hub's word).
+        if (body.action !== 'listener_add') {
+          if (body.action === 'listener_remove' && occurrence && body.user)
+            ctx.live.engineListener(occurrence, body.user, false);
+          return void res.status(200).end();
+        }
         if (!occurrence) return deny('not a relay mount');
         const key = body.user ? keys.get(body.user) : undefined;
         if (!key || !verifyEngineListenerToken(key, body.user, occurrence, body.pass))
           return deny('not an enrolled device, or not its signature for this occurrence');
         const plan = lookupPlan(ctx.db, body.user, occurrence);
         if (plan.kind !== 'planned' || !plan.item.relay) return deny('not planned for this device');
+        if (plan.item.relay.live) ctx.live.engineListener(occurrence, body.user, true);
         res.setHeader('icecast-auth-user', '1');
         res.status(200).end();
       },
