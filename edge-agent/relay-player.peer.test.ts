@@ -2,7 +2,8 @@
 // the hub does): it plays from the live edge to the planned end, and when the stream ends early it
 // airs the fallback, keeps asking for the stream, goes back to it when it flows again, and says
 // how much was aired and each stretch lost. With a start gate it connects ahead and holds the stream
-// until the instant (start in sync).
+// until the instant (start in sync). A live session on a streaming engine waits up to 5 s for its
+// mount to appear on the relay server before it counts a loss.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +40,16 @@ const PHASES: Record<string, Array<{ upTo: number; down: boolean }>> = {
     { upTo: 8000, down: true },
     { upTo: 60_000, down: false },
   ],
+  // a live session's mount on a streaming engine's relay server: found there 1.5 s after the first ask
+  '/engine/late': [
+    { upTo: 1500, down: true },
+    { upTo: 60_000, down: false },
+  ],
+  // ... or only after 7 s
+  '/engine/away': [
+    { upTo: 7000, down: true },
+    { upTo: 60_000, down: false },
+  ],
 };
 const firstRequest = new Map<string, number>();
 const requests = new Map<string, number>();
@@ -60,8 +71,10 @@ beforeAll(async () => {
     ident,
   ]);
   server = http.createServer((req, res) => {
-    if (req.headers.authorization !== 'Basic ZGV2OnB3') return void res.writeHead(401).end();
     const url = req.url ?? '';
+    // the engine gets the device's signature, the hub its password
+    const auth = url.startsWith('/engine/') ? 'Basic ZW5naW5l' : 'Basic ZGV2OnB3';
+    if (req.headers.authorization !== auth) return void res.writeHead(401).end();
     const phases = PHASES[url];
     if (!phases) return void res.writeHead(404).end();
     if (!firstRequest.has(url)) firstRequest.set(url, Date.now());
@@ -130,6 +143,48 @@ const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortCont
     fallback,
     fallbackFile: fallback === 'ident' ? path.join(dir, 'ident.opus') : null,
   });
+
+/** A live session's item whose stream is on a streaming engine (the hub gives no epoch here: HEAD 404). */
+const liveFromEngine = (mount: string, lengthMs: number) => {
+  const it = item('/streams/live', 'silence');
+  return playRelay(
+    { ...it, relay: { ...it.relay!, live: true, bufferMs: 400, engineUrl: `${hubUrl}${mount}` } },
+    {
+      ffmpegPath: ffmpeg,
+      output: 'null',
+      access: {
+        hubUrl,
+        fetch: hubFetch(),
+        authorization: 'Basic ZGV2OnB3',
+        engineAuthorization: () => 'Basic ZW5naW5l',
+      },
+      clock: systemClock,
+      endAtDeviceMs: Date.now() + lengthMs,
+      signal: new AbortController().signal,
+      fallback: 'silence',
+      fallbackFile: null,
+    },
+  );
+};
+
+describe('a live session from a streaming engine', () => {
+  it('waits for a mount the relay server has not found yet without counting a loss', async () => {
+    const r = await liveFromEngine('/engine/late', 5000);
+    expect(r, JSON.stringify(r)).toMatchObject({ lostAt: null, losses: [], stopped: false });
+    expect(requests.get('/engine/late')).toBeGreaterThanOrEqual(2);
+    expect(r.airedMs).toBeGreaterThan(2000);
+  }, 20_000);
+
+  it('counts a mount still missing 5 s after the start as lost from the start', async () => {
+    const t0 = Date.now();
+    const r = await liveFromEngine('/engine/away', 10_000);
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.losses[0]!.at - t0).toBeLessThan(500);
+    expect(r.losses[0]!.ms).toBeGreaterThan(6500);
+    expect(r.lostReason).toMatch(/stream engine .* answered 409/);
+    expect(r.airedMs).toBeGreaterThan(500);
+  }, 25_000);
+});
 
 describe('the relay player', () => {
   it('plays the stream to the planned end', async () => {
