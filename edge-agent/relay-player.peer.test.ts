@@ -3,7 +3,8 @@
 // airs the fallback, keeps asking for the stream, goes back to it when it flows again, and says
 // how much was aired and each stretch lost. With a start gate it connects ahead and holds the stream
 // until the instant (start in sync). A live session on a streaming engine waits up to 5 s for its
-// mount to appear on the relay server before it counts a loss.
+// mount to appear on the relay server before it counts a loss, and takes the engine's end of the
+// stream for the session's end only when the hub says so.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -50,7 +51,15 @@ const PHASES: Record<string, Array<{ upTo: number; down: boolean }>> = {
     { upTo: 7000, down: true },
     { upTo: 60_000, down: false },
   ],
+  // a relay server that loses the origin for a while mid-session (the hub says the session goes on)
+  '/engine/drop': [
+    { upTo: 2500, down: false },
+    { upTo: 4000, down: true },
+    { upTo: 60_000, down: false },
+  ],
 };
+/** When each path's latest stream started: the epoch the "hub" gives for it (HEAD /streams/on<path>). */
+const lastStart = new Map<string, number>();
 const firstRequest = new Map<string, number>();
 const requests = new Map<string, number>();
 const encoders = new Set<ChildProcess>();
@@ -72,6 +81,11 @@ beforeAll(async () => {
   ]);
   server = http.createServer((req, res) => {
     const url = req.url ?? '';
+    if (req.method === 'HEAD' && url.startsWith('/streams/on/')) {
+      const at = lastStart.get(url.slice('/streams/on'.length));
+      res.writeHead(at === undefined ? 409 : 200, at === undefined ? {} : { 'x-stream-epoch': String(at) });
+      return void res.end();
+    }
     // the engine gets the device's signature, the hub its password
     const auth = url.startsWith('/engine/') ? 'Basic ZW5naW5l' : 'Basic ZGV2OnB3';
     if (req.headers.authorization !== auth) return void res.writeHead(401).end();
@@ -84,6 +98,7 @@ beforeAll(async () => {
     if (phase.down) return void res.writeHead(409).end('not on air');
     const lasts = phase.upTo - t;
     res.writeHead(200, { 'content-type': 'audio/ogg' });
+    lastStart.set(url, Date.now());
     const enc = spawn(
       ffmpeg,
       [
@@ -145,10 +160,10 @@ const play = (url: string, fallback: 'silence' | 'ident', signal = new AbortCont
   });
 
 /** A live session's item whose stream is on a streaming engine (the hub gives no epoch here: HEAD 404). */
-const liveFromEngine = (mount: string, lengthMs: number) => {
-  const it = item('/streams/live', 'silence');
+const liveFromEngine = (mount: string, lengthMs: number, hubPath = '/streams/live', bufferMs = 400) => {
+  const it = item(hubPath, 'silence');
   return playRelay(
-    { ...it, relay: { ...it.relay!, live: true, bufferMs: 400, engineUrl: `${hubUrl}${mount}` } },
+    { ...it, relay: { ...it.relay!, live: true, bufferMs, engineUrl: `${hubUrl}${mount}` } },
     {
       ffmpegPath: ffmpeg,
       output: 'null',
@@ -177,12 +192,23 @@ describe('a live session from a streaming engine', () => {
 
   it('counts a mount still missing 5 s after the start as lost from the start', async () => {
     const t0 = Date.now();
-    const r = await liveFromEngine('/engine/away', 10_000);
+    const r = await liveFromEngine('/engine/away', 14_000);
     expect(r.losses, JSON.stringify(r)).toHaveLength(1);
     expect(r.losses[0]!.at - t0).toBeLessThan(500);
     expect(r.losses[0]!.ms).toBeGreaterThan(6500);
     expect(r.lostReason).toMatch(/stream engine .* answered 409/);
     expect(r.airedMs).toBeGreaterThan(500);
+  }, 25_000);
+
+  it("takes the engine's end of the stream for a loss while the hub says the session goes on, and goes back to it", async () => {
+    // (the epoch given is the stream's spawn, a little early: a 1 s buffer keeps its pages in time)
+    const r = await liveFromEngine('/engine/drop', 9000, '/streams/on/engine/drop', 1000);
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.lostReason).toBe('the stream engine ended the stream while the session went on');
+    expect(r.losses[0]!.ms).toBeGreaterThan(1000);
+    expect(r.losses[0]!.ms).toBeLessThan(5000);
+    expect(r.live?.endedAt).toBeNull();
+    expect(r.airedMs).toBeGreaterThan(3000);
   }, 25_000);
 });
 

@@ -248,6 +248,7 @@ const EPOCH_ASK_MS = 2000;
  * The epoch of a stream pulled from the engine, from the hub (HEAD on the item's hub path): asked
  * once audio flows, when the hub has surely fixed it (its first audio page passed through the hub
  * before reaching the engine). NaN when the hub cannot say: the start is then placed by arrival.
+ * For a live session, also whether it still runs (the hub answers 409 once it has ended).
  */
 async function epochFromHub(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<number> {
   try {
@@ -344,8 +345,14 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
       await closeLoss();
       const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null, gate);
       gate = undefined;
-      // A live session's stream ends when the speaker ends it: nothing more to ask for.
-      if (result.live?.endedAt != null) break;
+      // A live session's stream ends when the speaker ends it: nothing more to ask for. From an
+      // engine, only if the hub says so: a relay server that lost the origin ends its streams too.
+      if (result.live?.endedAt != null) {
+        if (!relay.engineUrl || nearEnd() || !Number.isFinite(await epochFromHub(item, o, end.signal))) break;
+        result.live.endedAt = null;
+        openLoss('the stream engine ended the stream while the session went on');
+        continue;
+      }
       // The decoder played out what it held: the loss starts now (none at the planned end).
       if (why !== null) openLoss(why);
     }

@@ -565,11 +565,13 @@ export class LiveSessions {
 
   /**
    * The epoch of a session's stream (hub ms of its granule 0), once its first audio page went out;
-   * null before, or for no running session. A device pulling from the engine asks it (HEAD).
+   * null before, and once it has ended. A device pulling from the engine asks it (HEAD).
    */
   epochOf(occurrenceId: string): number | null {
     const id = this.byOccurrence.get(occurrenceId);
-    return (id ? this.running.get(id)?.stream.epoch : null) ?? null;
+    const stream = id ? this.running.get(id)?.stream : undefined;
+    // (ended: a device whose engine stream ended learns that the session did, not the engine)
+    return stream?.isOpen ? stream.epoch : null;
   }
 
   /**
