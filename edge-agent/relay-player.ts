@@ -17,7 +17,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
 import { spawnTied } from '../firmware-bridge/audio.ts';
-import { OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
+import { granuleMs, OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 import type { HubFetch } from './hub-http.ts';
 import { parseFfmpegTime, playFile, sinkArgs } from './player.ts';
@@ -159,6 +159,8 @@ interface OpenStream {
   epoch: number | null;
   /** who serves it, in the receipt's words: 'the hub', or 'the stream engine' */
   server: string;
+  /** pulled from a streaming engine (relay.engineUrl) rather than the hub */
+  fromEngine: boolean;
   first: Buffer;
   rest: AsyncIterator<Buffer>;
   cancel(): void;
@@ -230,7 +232,14 @@ async function openStream(
         if (!ogg || holdsOggAudio(tail)) {
           if (engine) epoch = await epochFromHub(item, o, signal);
           const server = engine ? 'the stream engine' : 'the hub';
-          return { epoch: Number.isFinite(epoch) ? epoch : null, server, first: Buffer.concat(read), rest, cancel };
+          return {
+            epoch: Number.isFinite(epoch) ? epoch : null,
+            server,
+            fromEngine: !!engine,
+            first: Buffer.concat(read),
+            rest,
+            cancel,
+          };
         }
       }
     } finally {
@@ -442,6 +451,13 @@ async function decode(
   const write = (chunks: Buffer[]) => {
     for (const c of chunks) child.stdin.write(c);
   };
+  const fresh =
+    live && stream.fromEngine && stream.epoch !== null
+      ? skipDuePages(
+          (g) => stream.epoch! - hubAhead + granuleMs(g) + liveBufferMs!,
+          () => o.clock.now(),
+        )
+      : null;
   // A stalled stream (the hub still answers, nothing comes) counts as lost too. Elapsed time, on the
   // monotonic clock: a step of the wall clock (NTP, the agent's sync) is not a stall.
   const stallMs = o.stallMs ?? (live ? LIVE_STALL_MS : 4000);
@@ -457,7 +473,8 @@ async function decode(
     for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
       lastByte = performance.now();
       result.bytes += chunk.length;
-      for (const c of live ? live.push(chunk) : [chunk])
+      const data = fresh ? fresh(chunk) : chunk;
+      for (const c of live ? (data.length ? live.push(data) : []) : [data])
         if (!(gated ? gated.push(c) : child.stdin.write(c))) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
       const next = await stream.rest.next();
@@ -490,6 +507,29 @@ async function decode(
     lost(`the decoder failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
   return signal.aborted ? null : why;
+}
+
+/**
+ * A live stream from an engine starts with Icecast's burst-on-connect: up to <burst-size> of pages
+ * that went out before the device joined (64 KiB by default: 20 s of this stream). The pages already
+ * due (`due`: when a page has played out, on the device clock) are left out before the jitter buffer
+ * sees them, so it starts at the live edge as from the hub's fan-out, which sends none. Fed the burst,
+ * the buffer started on the last page due in its first chunk and took the rest of the burst for an
+ * underrun: speakers ended up hundreds of ms apart (docs/benchmarks.md, Live latency through Icecast).
+ * Returns whole pages only (the bytes of a page not yet whole wait for the next chunk).
+ */
+export function skipDuePages(due: (granule: bigint) => number, now: () => number): (chunk: Buffer) => Buffer {
+  const splitter = new OggPageSplitter();
+  let atEdge = false;
+  return (chunk) => {
+    const keep: Buffer[] = [];
+    for (const page of splitter.push(chunk)) {
+      if (!atEdge && !page.header && due(page.granule) <= now()) continue;
+      if (!page.header) atEdge = true;
+      keep.push(page.bytes);
+    }
+    return keep.length === 1 ? keep[0]! : Buffer.concat(keep);
+  };
 }
 
 /**

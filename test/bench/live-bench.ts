@@ -345,6 +345,8 @@ async function reportedDropouts(w: World, broadcastId: string): Promise<string> 
   let b = await waitForResults(w.leader, broadcastId, 60_000).catch(() => null);
   const late = !b;
   b ??= await w.leader.get(`/api/v1/broadcasts/${broadcastId}`);
+  if (process.env.LIVE_BENCH_DEBUG)
+    for (const d of b.devices as BroadcastDevice[]) console.log(d.deviceId, d.state, JSON.stringify(d.evidence));
   const said: Said[] = b.devices
     .map((d: BroadcastDevice) => (d.evidence as { relay?: Said } | undefined)?.relay)
     .filter((e: Said) => e?.dropouts !== undefined);
