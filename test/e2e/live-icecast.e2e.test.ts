@@ -144,7 +144,10 @@ type Device = {
   state: string;
   reason: string | null;
   secondsPlayed: number;
-  evidence: { relay: { live: boolean; secondsLost: number; dropouts: number; dropoutSeconds: number } };
+  evidence: {
+    player: { decoder: string };
+    relay: { live: boolean; secondsLost: number; dropouts: number; dropoutSeconds: number };
+  };
 };
 const account = (d: Device) => JSON.stringify({ state: d.state, reason: d.reason, relay: d.evidence?.relay });
 
@@ -180,6 +183,8 @@ describe('a live session through Icecast: origin and relay server', () => {
       expect(d.secondsPlayed, account(d)).toBeLessThan(streamedS + 1.5);
       expect(d.evidence.relay, account(d)).toMatchObject({ live: true, secondsLost: 0 });
       expect(d.evidence.relay.dropoutSeconds, account(d)).toBeLessThan(1);
+      // the agent says where it pulled the stream: the relay server
+      expect(d.evidence.player.decoder).toContain(`← engine stream 127.0.0.1:${relayServer.port} ogg-opus`);
     }
     // The origin took the mount down with the session.
     expect(await listenersOn(origin, mount)).toBeNull();
