@@ -5,9 +5,10 @@
 // planned for it. Icecast posts the listener's user, pass and mount as a form and lets the listener
 // in when the answer carries `icecast-auth-user: 1`. The device's "pass" for an engine is its
 // Ed25519 signature over the occurrence (protocol/engine-token.ts), checked with its enrolled key:
-// its broker password never travels to the engine. Icecast itself logs in here as `icecast` with the source password the hub already shares with it, so the route is no
-// password oracle for anyone else. For a live session, the hub also keeps who the engine let in, and
-// who left (listener_remove, when the relay server is told to post it): the live page's listeners.
+// its broker password never travels to the engine. Icecast itself logs in here as `icecast` with
+// the source password the hub already shares with it, so the route is no password oracle for anyone
+// else. For a live session, the hub also keeps who the engine let in, and who left (listener_remove,
+// when the relay server is told to post it): the live page's listeners.
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HubContext } from '../../context.ts';
