@@ -42,7 +42,10 @@ const hubFlags = (cmd: Command) =>
       new Option('--mqtt-ca-file <file>', 'CA that signs an external mqtts:// broker (env WARDCAST_MQTT_CA_FILE)'),
     )
     .addOption(
-      new Option('--stream-engine <engine>', 'who serves relay streams: hub or icecast (env WARDCAST_STREAM_ENGINE)'),
+      new Option(
+        '--stream-engine <engine>',
+        'who serves relay and live streams: hub or icecast (env WARDCAST_STREAM_ENGINE)',
+      ),
     )
     .addOption(new Option('--icecast-origin <url>', 'the origin Icecast the hub feeds (env WARDCAST_ICECAST_ORIGIN)'))
     .addOption(

@@ -14,6 +14,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import {
   engineListenerAuthorization,
+  LIVE_ENGINE_CAPABILITY,
   systemClock,
   topics as makeTopics,
   type Clock,
@@ -95,6 +96,7 @@ function capabilitiesFor(hardware: Hardware): string[] {
       'mp3',
       'relay',
       'live',
+      LIVE_ENGINE_CAPABILITY,
       `audio-output:${p.audioOutput}`.slice(0, 40),
       `amplifier:${a.driver}`,
       ...(readback ? ['amplifier-readback'] : []),

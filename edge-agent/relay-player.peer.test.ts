@@ -2,7 +2,9 @@
 // the hub does): it plays from the live edge to the planned end, and when the stream ends early it
 // airs the fallback, keeps asking for the stream, goes back to it when it flows again, and says
 // how much was aired and each stretch lost. With a start gate it connects ahead and holds the stream
-// until the instant (start in sync).
+// until the instant (start in sync). A live session on a streaming engine waits up to 5 s for its
+// mount to appear on the relay server before it counts a loss, and takes the engine's end of the
+// stream for the session's end only when the hub says so.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -48,9 +50,27 @@ const PHASES: Record<string, Array<{ upTo: number; down: boolean; refuse?: boole
   ],
   '/engine/refusing': [{ upTo: Infinity, down: true, refuse: true }],
   '/streams/long': [{ upTo: 600_000, down: false }],
+  // a live session's mount on a streaming engine's relay server: found there 1.5 s after the first ask
+  '/engine/late': [
+    { upTo: 1500, down: true },
+    { upTo: 60_000, down: false },
+  ],
+  // ... or only after 7 s
+  '/engine/away': [
+    { upTo: 7000, down: true },
+    { upTo: 60_000, down: false },
+  ],
+  // a relay server that loses the origin for a while mid-session (the hub says the session goes on)
+  '/engine/drop': [
+    { upTo: 2500, down: false },
+    { upTo: 4000, down: true },
+    { upTo: 60_000, down: false },
+  ],
 };
 /** The hub's answer to HEAD on an engine item's hub path: the device's own occurrence, not on air yet; or none of its. */
 const HUB_HEAD: Record<string, number> = { '/streams/planned': 409, '/streams/unplanned': 404 };
+/** When each path's latest stream started: the epoch the "hub" gives for it (HEAD /streams/on<path>). */
+const lastStart = new Map<string, number>();
 const firstRequest = new Map<string, number>();
 const requests = new Map<string, number>();
 const encoders = new Set<ChildProcess>();
@@ -72,6 +92,12 @@ beforeAll(async () => {
   ]);
   server = http.createServer((req, res) => {
     const url = req.url ?? '';
+    if (req.method === 'HEAD' && url.startsWith('/streams/on/')) {
+      const at = lastStart.get(url.slice('/streams/on'.length));
+      res.writeHead(at === undefined ? 409 : 200, at === undefined ? {} : { 'x-stream-epoch': String(at) });
+      return void res.end();
+    }
+    // the engine gets the device's signature, the hub its password
     const engine = url.startsWith('/engine/');
     if (req.headers.authorization !== (engine ? 'Basic ZW5naW5l' : 'Basic ZGV2OnB3'))
       return void res.writeHead(401).end();
@@ -86,6 +112,7 @@ beforeAll(async () => {
     if (phase.down) return void res.writeHead(409).end('not on air');
     const lasts = phase.upTo - t;
     res.writeHead(200, { 'content-type': 'audio/ogg' });
+    lastStart.set(url, Date.now());
     const enc = spawn(
       ffmpeg,
       [
@@ -151,6 +178,59 @@ const play = (
     fallback,
     fallbackFile: fallback === 'ident' ? path.join(dir, 'ident.opus') : null,
   });
+
+/** A live session's item whose stream is on a streaming engine (the hub gives no epoch here: HEAD 404). */
+const liveFromEngine = (mount: string, lengthMs: number, hubPath = '/streams/live', bufferMs = 400) => {
+  const it = item(hubPath, 'silence');
+  return playRelay(
+    { ...it, relay: { ...it.relay!, live: true, bufferMs, engineUrl: `${hubUrl}${mount}` } },
+    {
+      ffmpegPath: ffmpeg,
+      output: 'null',
+      access: {
+        hubUrl,
+        fetch: hubFetch(),
+        authorization: 'Basic ZGV2OnB3',
+        engineAuthorization: () => 'Basic ZW5naW5l',
+      },
+      clock: systemClock,
+      endAtDeviceMs: Date.now() + lengthMs,
+      signal: new AbortController().signal,
+      fallback: 'silence',
+      fallbackFile: null,
+    },
+  );
+};
+
+describe('a live session from a streaming engine', () => {
+  it('waits for a mount the relay server has not found yet without counting a loss', async () => {
+    const r = await liveFromEngine('/engine/late', 5000);
+    expect(r, JSON.stringify(r)).toMatchObject({ lostAt: null, losses: [], stopped: false });
+    expect(requests.get('/engine/late')).toBeGreaterThanOrEqual(2);
+    expect(r.airedMs).toBeGreaterThan(2000);
+  }, 20_000);
+
+  it('counts a mount still missing 5 s after the start as lost from the start', async () => {
+    const t0 = Date.now();
+    const r = await liveFromEngine('/engine/away', 14_000);
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.losses[0]!.at - t0).toBeLessThan(500);
+    expect(r.losses[0]!.ms).toBeGreaterThan(6500);
+    expect(r.lostReason).toMatch(/stream engine .* answered 409/);
+    expect(r.airedMs).toBeGreaterThan(500);
+  }, 25_000);
+
+  it("takes the engine's end of the stream for a loss while the hub says the session goes on, and goes back to it", async () => {
+    // (the epoch given is the stream's spawn, a little early: a 1 s buffer keeps its pages in time)
+    const r = await liveFromEngine('/engine/drop', 9000, '/streams/on/engine/drop', 1000);
+    expect(r.losses, JSON.stringify(r)).toHaveLength(1);
+    expect(r.lostReason).toBe('the stream engine ended the stream while the session went on');
+    expect(r.losses[0]!.ms).toBeGreaterThan(1000);
+    expect(r.losses[0]!.ms).toBeLessThan(5000);
+    expect(r.live?.endedAt).toBeNull();
+    expect(r.airedMs).toBeGreaterThan(3000);
+  }, 25_000);
+});
 
 describe('the relay player', () => {
   it('plays the stream to the planned end', async () => {

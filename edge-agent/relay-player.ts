@@ -17,7 +17,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, RelayFallback, ScheduleItem } from '../protocol/index.ts';
 import { spawnTied } from '../firmware-bridge/audio.ts';
-import { OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
+import { granuleMs, OggPageSplitter, type OggPage } from '../protocol/ogg-pages.ts';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 import type { HubFetch } from './hub-http.ts';
 import { parseFfmpegTime, playFile, sinkArgs } from './player.ts';
@@ -85,6 +85,15 @@ export interface StartGate {
 /** A live stream with no byte for this long is lost: longer than the hub waits for a silent source. */
 const LIVE_STALL_MS = 15_000;
 
+/**
+ * A live session from a streaming engine: the relay server finds the session's new mount only at its
+ * next look at the origin (<master-update-interval>, docs/live.md), which may come after the instant.
+ * Until the session's audio has come once, and for this long after the instant, a refusal is that
+ * wait, asked again every RETRY_JOINING, not yet a loss (if it lasts longer, the loss counts from the instant).
+ */
+const LIVE_JOIN_MS = 5000;
+const RETRY_JOINING: BackoffOptions = { minMs: 200, maxMs: 1000, jitter: 0.3 };
+
 /** Ends within this much of the planned end count as the end, not a loss. */
 export const END_SLACK_MS = 1500;
 /**
@@ -150,6 +159,8 @@ interface OpenStream {
   epoch: number | null;
   /** who serves it, in the receipt's words: 'the hub', or 'the stream engine' */
   server: string;
+  /** pulled from a streaming engine (relay.engineUrl) rather than the hub */
+  fromEngine: boolean;
   first: Buffer;
   rest: AsyncIterator<Buffer>;
   cancel(): void;
@@ -224,7 +235,14 @@ async function openStream(
         if (!ogg || holdsOggAudio(tail)) {
           if (engine) epoch = await epochFromHub(item, o, signal);
           const server = engine ? 'the stream engine' : 'the hub';
-          return { epoch: Number.isFinite(epoch) ? epoch : null, server, first: Buffer.concat(read), rest, cancel };
+          return {
+            epoch: Number.isFinite(epoch) ? epoch : null,
+            server,
+            fromEngine: !!engine,
+            first: Buffer.concat(read),
+            rest,
+            cancel,
+          };
         }
       }
     } finally {
@@ -274,6 +292,7 @@ const EPOCH_ASK_MS = 2000;
  * The epoch of a stream pulled from the engine, from the hub (HEAD on the item's hub path): asked
  * once audio flows, when the hub has surely fixed it (its first audio page passed through the hub
  * before reaching the engine). NaN when the hub cannot say: the start is then placed by arrival.
+ * For a live session, also whether it still runs (the hub answers 409 once it has ended).
  */
 async function epochFromHub(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<number> {
   try {
@@ -316,9 +335,9 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
   // Before the start instant nothing is lost yet: a stream lost while held is lost from the instant,
   // and its fallback airs from then.
   const beforeStart = () => o.startGate !== undefined && now() < o.startGate.atDeviceMs;
-  const openLoss = (reason: string) => {
+  const openLoss = (reason: string, from = now()) => {
     if (lost.length || nearEnd()) return;
-    const at = Math.max(now(), o.startGate?.atDeviceMs ?? 0);
+    const at = Math.max(from, o.startGate?.atDeviceMs ?? 0);
     result.lostAt ??= at;
     result.lostReason ??= reason;
     const stop = new AbortController();
@@ -353,6 +372,9 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
     let gate = relay.live ? undefined : o.startGate;
     // A live session plays as it comes, through its jitter buffer: it asks for the stream at the instant.
     if (relay.live && !(await opened(o.startGate, end.signal))) return result;
+    const liveFrom = now();
+    let joined = false;
+    const joining = () => !!relay.live && !!relay.engineUrl && !joined && now() < liveFrom + LIVE_JOIN_MS;
     while (!nearEnd()) {
       const opened = await openStream(item, o, end.signal);
       if (end.signal.aborted) {
@@ -360,19 +382,31 @@ export async function playRelay(item: ScheduleItem, o: RelayPlayOptions): Promis
         break;
       }
       if ('error' in opened) {
-        // (the hub may not be on air yet during the warm-up: ask again, nothing lost)
-        if (opened.final || !beforeStart()) openLoss(opened.error);
+        // (the hub may not be on air yet during the warm-up, nor a live session's mount on the relay
+        // server just after the instant: ask again, nothing lost yet)
+        const waiting = joining();
+        if (opened.final || (!beforeStart() && !waiting))
+          openLoss(opened.error, relay.live && !joined ? liveFrom : now());
         if (opened.final) break;
-        await sleep(o.clock, backoffDelay(failures++, RETRY), end.signal).catch(() => undefined);
+        await sleep(o.clock, backoffDelay(failures++, waiting ? RETRY_JOINING : RETRY), end.signal).catch(
+          () => undefined,
+        );
         continue;
       }
       // Bytes flow: the fallback stops and the stream airs again.
       failures = 0;
+      joined = true;
       await closeLoss();
       const why = await decode(opened, o, result, end.signal, relay.live ? (relay.bufferMs ?? 0) : null, gate);
       gate = undefined;
-      // A live session's stream ends when the speaker ends it: nothing more to ask for.
-      if (result.live?.endedAt != null) break;
+      // A live session's stream ends when the speaker ends it: nothing more to ask for. From an
+      // engine, only if the hub says so: a relay server that lost the origin ends its streams too.
+      if (result.live?.endedAt != null) {
+        if (!relay.engineUrl || nearEnd() || !Number.isFinite(await epochFromHub(item, o, end.signal))) break;
+        result.live.endedAt = null;
+        openLoss('the stream engine ended the stream while the session went on');
+        continue;
+      }
       // The decoder played out what it held: the loss starts now (none at the planned end).
       if (why !== null) {
         openLoss(why);
@@ -465,6 +499,13 @@ async function decode(
   const write = (chunks: Buffer[]) => {
     for (const c of chunks) child.stdin.write(c);
   };
+  const fresh =
+    live && stream.fromEngine && stream.epoch !== null
+      ? skipDuePages(
+          (g) => stream.epoch! - hubAhead + granuleMs(g) + liveBufferMs!,
+          () => o.clock.now(),
+        )
+      : null;
   // A stalled stream (the hub still answers, nothing comes) counts as lost too. Elapsed time, on the
   // monotonic clock: a step of the wall clock (NTP, the agent's sync) is not a stall.
   const stallMs = o.stallMs ?? (live ? LIVE_STALL_MS : 4000);
@@ -480,7 +521,8 @@ async function decode(
     for (let chunk: Buffer | null = stream.first; chunk !== null; ) {
       lastByte = performance.now();
       result.bytes += chunk.length;
-      for (const c of live ? live.push(chunk) : [chunk])
+      const data = fresh ? fresh(chunk) : chunk;
+      for (const c of live ? (data.length ? live.push(data) : []) : [data])
         if (!(gated ? gated.push(c) : child.stdin.write(c))) await new Promise((r) => child.stdin.once('drain', r));
       if (signal.aborted) break;
       const next = await stream.rest.next();
@@ -513,6 +555,29 @@ async function decode(
     lost(`the decoder failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
   return signal.aborted ? null : why;
+}
+
+/**
+ * A live stream from an engine starts with Icecast's burst-on-connect: up to <burst-size> of pages
+ * that went out before the device joined (64 KiB by default: 20 s of this stream). The pages already
+ * due (`due`: when a page has played out, on the device clock) are left out before the jitter buffer
+ * sees them, so it starts at the live edge as from the hub's fan-out, which sends none. Fed the burst,
+ * the buffer started on the last page due in its first chunk and took the rest of the burst for an
+ * underrun: speakers ended up hundreds of ms apart (docs/benchmarks.md, Live latency through Icecast).
+ * Returns whole pages only (the bytes of a page not yet whole wait for the next chunk).
+ */
+export function skipDuePages(due: (granule: bigint) => number, now: () => number): (chunk: Buffer) => Buffer {
+  const splitter = new OggPageSplitter();
+  let atEdge = false;
+  return (chunk) => {
+    const keep: Buffer[] = [];
+    for (const page of splitter.push(chunk)) {
+      if (!atEdge && !page.header && due(page.granule) <= now()) continue;
+      if (!page.header) atEdge = true;
+      keep.push(page.bytes);
+    }
+    return keep.length === 1 ? keep[0]! : Buffer.concat(keep);
+  };
 }
 
 /**

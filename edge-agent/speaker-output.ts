@@ -214,7 +214,7 @@ export class SpeakerOutput implements PlaybackOutput {
     let lengthMs = media ? media.durationMs : item.durationMs;
     const decoder = clip(
       relay
-        ? `ffmpeg (${this.deps.ffmpeg.source}) ← hub stream ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
+        ? `ffmpeg (${this.deps.ffmpeg.source}) ← ${streamSource(relay.engineUrl)} ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
         : `ffmpeg (${this.deps.ffmpeg.source}) -re, pre-started → ${this.deps.audioOutput}`,
       200,
     );
@@ -447,4 +447,14 @@ function relayEvidence(r: RelayPlayResult, plannedMs: number, toHubTime: (device
 function readErrors(sampler: AmplifierSampler): string {
   if (sampler.failures === 0) return '';
   return `; ${sampler.failures} amplifier read-back${sampler.failures > 1 ? 's' : ''} failed during playback: ${sampler.errors[0]}`;
+}
+
+/** Who serves a relay or live stream, in the receipt's decoder line: the hub, or the engine's server it names. */
+function streamSource(engineUrl: string | undefined): string {
+  if (!engineUrl) return 'hub stream';
+  try {
+    return `engine stream ${new URL(engineUrl).host}`;
+  } catch {
+    return 'engine stream';
+  }
 }

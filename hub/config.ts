@@ -166,11 +166,13 @@ export const HubConfig = z.object({
     .enum(['hub', 'icecast'])
     .default('hub')
     .describe(
-      'who serves relay streams to devices: hub (its own fan-out) or icecast (the hub feeds icecastOrigin, devices pull from icecastListenUrl; docs/relay.md)',
+      'who serves relay and live streams to devices: hub (its own fan-out) or icecast (the hub feeds icecastOrigin, devices pull from icecastListenUrl; docs/relay.md)',
     ),
   icecastOrigin: httpUrl
     .optional()
-    .describe('streamEngine icecast: the origin Icecast the hub sends each relay to, e.g. http://origin:8000'),
+    .describe(
+      'streamEngine icecast: the origin Icecast the hub sends each relay and live session to, e.g. http://origin:8000',
+    ),
   icecastSourcePassword: z.string().min(1).optional().describe("streamEngine icecast: the origin's <source-password>"),
   icecastListenUrl: httpUrl
     .optional()

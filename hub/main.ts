@@ -254,6 +254,7 @@ export async function startHub(
     ffmpegPath: liveFfmpeg(config, log),
     targetLufs: config.loudnessTargetLufs,
     leadMs: config.emergencyLeadMs,
+    engine: icecastEngine(config),
     onChanged: (b) => events.emit('broadcast', { id: b.id, status: b.status }),
   });
   live.endOrphans();
@@ -402,6 +403,7 @@ function createRelayStreams(config: HubConfig, db: HubContext['db'], log: Logger
     ffmpegPath = 'ffmpeg';
   }
   const engine = icecastEngine(config);
-  if (engine) log.info({ origin: engine.origin, listenUrl: engine.listenUrl }, 'relays go out through Icecast');
+  if (engine)
+    log.info({ origin: engine.origin, listenUrl: engine.listenUrl }, 'relays and live sessions go out through Icecast');
   return new RelayStreams({ db, ffmpegPath, targetLufs: config.loudnessTargetLufs, log, now, engine });
 }

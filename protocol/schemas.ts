@@ -182,6 +182,13 @@ export type SignedEnvelope = z.infer<typeof SignedEnvelope>;
 
 // ---- device → hub ----
 
+/**
+ * In a speaker's capabilities: it pulls a live session from a streaming engine's relay server
+ * (relay.engineUrl on a live item) with its burst left out and the mount waited for. The hub names
+ * the engine on live items only to agents that announce it; older ones keep the hub's own stream.
+ */
+export const LIVE_ENGINE_CAPABILITY = 'live-engine';
+
 export const DeviceStatus = z.object({
   state: z.enum(['online', 'offline']),
   session: z

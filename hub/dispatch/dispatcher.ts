@@ -25,6 +25,7 @@ import {
   type ScheduleItem,
   type SignedEnvelope,
   DAY_MS as DAY,
+  LIVE_ENGINE_CAPABILITY,
 } from '../../protocol/index.ts';
 import { relaxed, type Db } from '../db/database.ts';
 import type { HubSigner } from '../signing.ts';
@@ -70,15 +71,15 @@ export interface DispatcherDeps {
    */
   fanoutSettled?: () => Promise<void>;
   /**
-   * streamEngine icecast: where a device of this area pulls a relay occurrence (its mount on the
-   * area's listen server). The item then names it (relay.engineUrl) beside the hub's path.
+   * streamEngine icecast: where a device of this area pulls a relay occurrence or a live session (its
+   * mount on the area's listen server). The item then names it (relay.engineUrl) beside the hub's path.
    */
   engineUrl?: (occurrenceId: string, areaPath: string) => string;
 }
 
-/** A relay item with the engine's URL for this area; other items (and live sessions, served by the hub) as they are. */
+/** A relay or live item with the engine's URL for this area; other items as they are. */
 function withEngineUrl(item: ScheduleItem, areaPath: string, engineUrl: DispatcherDeps['engineUrl']): ScheduleItem {
-  if (!engineUrl || !item.relay || item.relay.live) return item;
+  if (!engineUrl || !item.relay) return item;
   return { ...item, relay: { ...item.relay, engineUrl: engineUrl(item.occurrenceId, areaPath) } };
 }
 
@@ -105,9 +106,18 @@ export function createDispatcher(deps: DispatcherDeps) {
   const enrolledDevices = db.prepare('SELECT id FROM devices WHERE enrolled_at IS NOT NULL');
   const heldState = db.prepare('SELECT manifest_version, enrolled_at FROM devices WHERE id = ?');
   const areaOfDevice = db.prepare('SELECT a.path FROM devices d JOIN areas a ON a.id = d.area_id WHERE d.id = ?');
-  /** The item as this device is sent it (the engine's URL for its area). */
+  const capabilitiesOf = db.prepare('SELECT capabilities FROM devices WHERE id = ?').pluck();
+  /** Whether the device's agent pulls live sessions from the engine (it announced so at its birth). */
+  const pullsLiveFromEngine = (deviceId: string): boolean => {
+    const caps = capabilitiesOf.get(deviceId) as string | null | undefined;
+    return !!caps && (JSON.parse(caps) as string[]).includes(LIVE_ENGINE_CAPABILITY);
+  };
+  /**
+   * The item as this device is sent it: the engine's URL for its area, on a live item only for an
+   * agent that announced it (an older one would take the engine's burst as audio to play).
+   */
   const forDevice = (item: ScheduleItem, deviceId: string): ScheduleItem =>
-    deps.engineUrl && item.relay && !item.relay.live
+    deps.engineUrl && item.relay && (!item.relay.live || pullsLiveFromEngine(deviceId))
       ? withEngineUrl(item, (areaOfDevice.get(deviceId) as { path: string } | undefined)?.path ?? '', deps.engineUrl)
       : item;
 
@@ -376,11 +386,14 @@ export function createDispatcher(deps: DispatcherDeps) {
         durationMs: Math.max(speaker?.durationMs ?? 0, led?.durationMs ?? 0),
       };
       const acts = (kind: DeviceKind) => (kind === 'speaker' ? !!(areaItem.media || areaItem.relay) : !!areaItem.led);
+      // A live session's area play-now names the engine only where every device below pulls from
+      // it: an area holding an older agent is spoiled, and that agent gets its own (the hub's stream).
+      const viaEngine = !!deps.engineUrl && !!areaItem.relay?.live;
       const cover = coverDevices(
         fleet,
         b.targets.areas,
         new Set([...itemOf.keys()].filter((id) => enrolled.has(id))),
-        new Set(itemOf.keys()),
+        new Set([...itemOf.keys()].filter((id) => !viaEngine || pullsLiveFromEngine(id))),
         acts,
       );
       for (const area of cover.areas)

@@ -40,6 +40,7 @@ import {
   type LiveStatusMessage,
 } from '../api-contract/live.ts';
 import { LiveStream, type LiveListenerState } from '../streaming/live-streams.ts';
+import type { IcecastEngine } from '../config.ts';
 
 /** An error the routes answer with its status. */
 export class LiveError extends BroadcastError {}
@@ -60,6 +61,8 @@ export interface LiveSessionsDeps {
   targetLufs: number;
   /** from going live to the start on the speakers: the play-now's way and the amplifiers' warm-up */
   leadMs: number;
+  /** streamEngine icecast: each session's stream also goes to the origin (live-streams.ts) */
+  engine?: Pick<IcecastEngine, 'origin' | 'sourcePassword'> | null;
   /** a session's broadcast changed (started, ended): the hub's live events */
   onChanged?: (b: Broadcast) => void;
 }
@@ -205,7 +208,13 @@ export class LiveSessions {
       forgetTimer: null,
       stream: new LiveStream(
         occurrenceId,
-        { ffmpegPath: this.deps.ffmpegPath, targetLufs: this.deps.targetLufs, log, now: () => this.now },
+        {
+          ffmpegPath: this.deps.ffmpegPath,
+          targetLufs: this.deps.targetLufs,
+          log,
+          now: () => this.now,
+          engine: this.deps.engine ?? null,
+        },
         () => void this.end(id, null, 'source-lost').catch((err) => log.error({ err }, 'live: ending failed')),
       ),
     };
@@ -552,6 +561,32 @@ export class LiveSessions {
   /** Whether this occurrence is a live session's (its stream is served here, not by the relays). */
   isLiveOccurrence(occurrenceId: string): boolean {
     return this.byOccurrence.has(occurrenceId);
+  }
+
+  /**
+   * The epoch of a session's stream (hub ms of its granule 0), once its first audio page went out;
+   * null before, and once it has ended. A device pulling from the engine asks it (HEAD).
+   */
+  epochOf(occurrenceId: string): number | null {
+    const id = this.byOccurrence.get(occurrenceId);
+    const stream = id ? this.running.get(id)?.stream : undefined;
+    // (ended: a device whose engine stream ended learns that the session did, not the engine)
+    return stream?.isOpen ? stream.epoch : null;
+  }
+
+  /**
+   * streamEngine icecast: the engine let a device in on a session's mount, or says it left (the hub's
+   * answers to Icecast, icecast-auth-routes.ts): who listens, as the live page shows it.
+   */
+  engineListener(occurrenceId: string, deviceId: string, on: boolean): void {
+    const id = this.byOccurrence.get(occurrenceId);
+    const r = id ? this.running.get(id) : undefined;
+    if (!r) return;
+    r.stream.engineListener(deviceId, on);
+    this.deps.log.info(
+      { session: id, deviceId, on },
+      on ? 'live: a device joined on the engine' : 'live: a device left the engine',
+    );
   }
 
   /** Adds a device's response to a session's stream: 'ok', or why not. */

@@ -2,18 +2,25 @@
 // MediaRecorder chunks into the relays' Ogg Opus stream (live-args.ts), and the relays' fan-out
 // serves it to every device that asks (GET /streams/<occurrence>), with who listens and how much
 // they were sent. The session's rules, its broadcast and its life are hub/live/live-sessions.ts'.
+// With streamEngine icecast the same pages also go to the origin Icecast as a source, on the
+// session's own mount (icecast-source.ts), from which the devices then pull through their area's
+// relay server (docs/live.md "Through Icecast").
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { StreamFanout, type FanoutStats } from './fanout.ts';
 import { startEncoder, type Encoder } from './encoder.ts';
 import { liveFfmpegArgs } from './live-args.ts';
+import type { IcecastEngine } from '../config.ts';
+import { icecastMount, sendToIcecast, type IcecastSource, type IcecastSourceState } from './icecast-source.ts';
 
 export interface LiveStreamDeps {
   ffmpegPath: string;
   targetLufs: number;
   log: Logger;
   now: () => number;
+  /** streamEngine icecast: the stream also goes to the origin, mount /<occurrence>.ogg */
+  engine?: Pick<IcecastEngine, 'origin' | 'sourcePassword'> | null;
 }
 
 /** One device's hold on the stream. */
@@ -29,6 +36,8 @@ export interface LiveListenerState {
 interface Hold {
   state: LiveListenerState;
   socket: Socket | null;
+  /** on the engine's mount (its bytes are the engine's, not counted here) */
+  engine?: boolean;
   base: number;
   sent: number;
 }
@@ -38,6 +47,8 @@ export class LiveStream {
   private readonly fanout = new StreamFanout();
   /** started when the source connects (or by its first chunk): a session nobody speaks into runs no ffmpeg */
   private encoder: Encoder | null = null;
+  /** the source on the Icecast origin (streamEngine icecast), from the encoder's start to the end */
+  private source: IcecastSource | null = null;
   private readonly holds = new Map<string, Hold>();
   /** first audio byte from the source and first encoded byte out, hub time */
   firstInAt: number | null = null;
@@ -73,17 +84,33 @@ export class LiveStream {
       },
     );
     encoder.child.stdout.once('data', () => (this.firstOutAt = deps.now()));
+    // Connected with the encoder, before its first page: the origin has the mount, and its relay
+    // servers can find it, by the time the speakers start (the origin waits 10 s for a first byte,
+    // <source-timeout>; the leader's microphone sends from the moment the socket opens).
+    if (deps.engine) this.source = sendToIcecast(deps.engine, icecastMount(occurrenceId), this.fanout, deps.log);
     return encoder;
   }
 
   private markEnded(): void {
+    // (the fan-out ends the origin's PUT after its last page; stop() then keeps it from connecting again)
     this.fanout.end();
+    this.source?.stop();
     this.ended = true;
     for (const w of this.endedWaiters.splice(0)) w();
   }
 
   get stats(): FanoutStats {
     return this.fanout.stats;
+  }
+
+  /** hub ms at which the stream's granule 0 went out, once its first audio page has (X-Stream-Epoch) */
+  get epoch(): number | null {
+    return this.fanout.epoch;
+  }
+
+  /** streamEngine icecast: the source on the origin, or null before the encoder starts */
+  get engine(): IcecastSourceState | null {
+    return this.source?.state ?? null;
   }
 
   get isOpen(): boolean {
@@ -138,6 +165,23 @@ export class LiveStream {
       }
     });
     return true;
+  }
+
+  /**
+   * streamEngine icecast: a device the hub let in on the session's mount (Icecast's listener_add),
+   * or one the engine says has gone (listener_remove). A departure after the end is not a loss.
+   */
+  engineListener(deviceId: string, on: boolean): void {
+    const prev = this.holds.get(deviceId);
+    const now = this.deps.now();
+    if (on) {
+      const bytes = prev?.state.bytes ?? 0;
+      const state: LiveListenerState = { deviceId, state: 'listening', since: now, bytes };
+      this.holds.set(deviceId, { state, socket: null, base: 0, sent: bytes, engine: true });
+    } else if (prev?.engine && prev.state.state === 'listening' && this.isOpen) {
+      prev.state.state = 'lost';
+      prev.state.since = now;
+    }
   }
 
   /** Who holds (or held) the stream, by device. */

@@ -12,6 +12,12 @@
 //   (links also down2s, cut2s: jitter50 and the link down 2 s mid-row, held or reset)
 //   --path live | relay   relay: the same hub → agent leg through a relay occurrence whose upstream
 //                         is the click track over HTTP (no jitter buffer there: --buffers is ignored)
+//   --engine hub,icecast  one sitting per engine, in this order, the same rows each: hub = the hub's
+//                         own fan-out; icecast = streamEngine icecast, the hub feeding an origin
+//                         Icecast2 and the agents pulling from a relay server (a slave of it, listeners
+//                         checked by the hub) through the same kind of lossy proxy
+//   --burst-size B --queue-size Q   the relay server's and origin's <burst-size>, <queue-size> (bytes;
+//                         Icecast's defaults 65535 and 524288); --no-burst: burst-on-connect off
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,8 +28,9 @@ import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { formatVn } from '../../hub/time.ts';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from '../helpers/agent-process.ts';
 import { matchClicks, startClickSource, type ClickSource, type HeardClick } from '../helpers/click-track.ts';
-import { startHubProcess } from '../helpers/hub-process.ts';
-import { startLossyProxy, type LinkProfile } from '../helpers/lossy-proxy.ts';
+import { startHubProcess, type HubProcess } from '../helpers/hub-process.ts';
+import { startIcecast, type Icecast } from '../helpers/icecast.ts';
+import { startLossyProxy, type LinkProfile, type LossyProxy } from '../helpers/lossy-proxy.ts';
 import { hubNow, quantile, startPcmSink, type PcmSink, type SinkPlay } from '../helpers/pcm-sink.ts';
 import { freePort } from '../helpers/ports.ts';
 import { hasFaketime, LIBFAKETIME } from '../helpers/sync-run.ts';
@@ -53,8 +60,20 @@ const { values: args } = parseArgs({
     agents: { type: 'string', default: '3' },
     path: { type: 'string', default: 'live' },
     seed: { type: 'string', default: '1' },
+    engine: { type: 'string', default: 'hub' },
+    'burst-size': { type: 'string' },
+    'queue-size': { type: 'string' },
+    'no-burst': { type: 'boolean', default: false },
   },
 });
+const engines = args.engine!.split(',') as Array<'hub' | 'icecast'>;
+for (const e of engines)
+  if (e !== 'hub' && e !== 'icecast') throw new Error(`--engine takes hub and icecast, not ${e}`);
+const icecastTuning = {
+  burst: !args['no-burst'],
+  ...(args['burst-size'] ? { burstSize: Number(args['burst-size']) } : {}),
+  ...(args['queue-size'] ? { queueSize: Number(args['queue-size']) } : {}),
+};
 const mode = args.path as 'live' | 'relay';
 if (mode !== 'live' && mode !== 'relay') throw new Error(`--path must be live or relay, not ${args.path}`);
 const seconds = Number(args.seconds);
@@ -71,15 +90,16 @@ if (!faketime) console.log('libfaketime is missing (apt-get install faketime): a
 
 const ffmpeg = resolveFfmpeg().path;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardcast-live-bench-'));
-const hub = await startHubProcess({
-  dataDir: path.join(dir, 'hub'),
-  httpPort: await freePort(),
-  mqttPort: await freePort(),
-});
-const hubPort = Number(new URL(hub.httpUrl).port);
-const proxy = await startLossyProxy({ target: { port: hubPort }, seed: Number(args.seed) });
-const sinks = new Map<string, PcmSink>();
-const agents: AgentProcess[] = [];
+// One sitting per engine: its hub, Icecast servers, proxies, agents and sinks (set by openSitting).
+let engine: 'hub' | 'icecast' = 'hub';
+let hub!: HubProcess;
+let proxy!: LossyProxy;
+/** streamEngine icecast: the agents' link to the relay server, shaped as the one to the hub */
+let engineProxy = null as LossyProxy | null;
+let icecasts: Icecast[] = [];
+let sinks = new Map<string, PcmSink>();
+let agents: AgentProcess[] = [];
+let sittingDir = '';
 let upstream: http.Server | null = null;
 /** Gaps this early in a play are the decoder starting, reported apart. */
 const STARTUP_MS = 1000;
@@ -112,17 +132,54 @@ interface Row {
   stalls: number;
 }
 
-try {
+/**
+ * Starts one sitting's hub (and, for icecast, its origin and relay server), the lossy proxies and the
+ * agents, and returns the seeded world once every agent is online.
+ */
+async function openSitting(which: 'hub' | 'icecast'): Promise<World> {
+  engine = which;
+  sittingDir = mkdtempSync(path.join(dir, `${which}-`));
+  const httpPort = await freePort();
+  let env: NodeJS.ProcessEnv = {};
+  engineProxy = null;
+  icecasts = [];
+  if (which === 'icecast') {
+    const origin = await startIcecast({ sources: 16, ...icecastTuning });
+    icecasts.push(origin);
+    const relayServer = await startIcecast({
+      sources: 16,
+      ...icecastTuning,
+      master: { port: origin.port, password: origin.password, updateInterval: 1 },
+      listenerAuth: {
+        url: `http://127.0.0.1:${httpPort}/icecast/listener`,
+        username: 'icecast',
+        password: origin.password,
+      },
+    });
+    icecasts.push(relayServer);
+    engineProxy = await startLossyProxy({ target: { port: relayServer.port }, seed: Number(args.seed) });
+    env = {
+      WARDCAST_STREAM_ENGINE: 'icecast',
+      WARDCAST_ICECAST_ORIGIN: `http://127.0.0.1:${origin.port}`,
+      WARDCAST_ICECAST_SOURCE_PASSWORD: origin.password,
+      // the agents reach the relay server through the proxy, as they reach the hub
+      WARDCAST_ICECAST_LISTEN_URL: engineProxy.url,
+    };
+  }
+  hub = await startHubProcess({ dataDir: path.join(sittingDir, 'hub'), httpPort, mqttPort: await freePort(), env });
+  proxy = await startLossyProxy({ target: { port: httpPort }, seed: Number(args.seed) });
+  sinks = new Map();
+  agents = [];
   const w = await seedWorld(
     hub,
     ids.map((id) => ({ id, kind: 'speaker' as const, area: HA_DINH })),
   );
   for (const [i, id] of ids.entries()) {
-    const sink = await startPcmSink(path.join(dir, `${id}.sock`), { onsets: true });
+    const sink = await startPcmSink(path.join(sittingDir, `${id}.sock`), { onsets: true });
     sinks.set(id, sink);
     agents.push(
       startAgentProcess({
-        dir: path.join(dir, id),
+        dir: path.join(sittingDir, id),
         hubUrl: proxy.url,
         mqttUrl: hub.mqttUrl,
         enrolToken: w.tokens[id],
@@ -134,7 +191,26 @@ try {
     );
   }
   await waitOnline(hub.admin, ids, 60_000);
+  return w;
+}
 
+async function closeSitting(): Promise<void> {
+  await Promise.all(agents.map((a) => a.stop('SIGKILL')));
+  await hub?.stop('SIGKILL');
+  await proxy?.close();
+  await engineProxy?.close();
+  await Promise.all(icecasts.map((i) => i.stop()));
+  await Promise.all([...sinks.values()].map((s) => s.close()));
+  agents = [];
+  icecasts = [];
+  engineProxy = null;
+  sinks = new Map();
+}
+
+const linkStats = (name: string, p: LossyProxy) =>
+  `${name}: ${p.stats.connections} connections, ${(p.stats.bytesDown / 1e6).toFixed(1)} MB down, ${p.stats.segments} segments, ${p.stats.stalls} retransmission stalls (${(p.stats.stallMsTotal / 1000).toFixed(1)} s), longest hold ${p.stats.maxHoldMs.toFixed(0)} ms`;
+
+try {
   // The relay path's upstream: each request gets its own click track, as an HTTP stream of webm.
   const sources: ClickSource[] = [];
   if (mode === 'relay') {
@@ -148,9 +224,12 @@ try {
   }
   const upstreamUrl = () => `http://127.0.0.1:${(upstream!.address() as { port: number }).port}/click.webm`;
 
-  /** One session (or relay occurrence) of `seconds`: the clicks sent and the broadcast's id. */
-  async function runRelay(): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
-    const lead = 9000; // the hub pulls 6 s before the start
+  /** One relay occurrence of `seconds`: the clicks sent and the broadcast's id. */
+  async function runRelay(
+    w: World,
+  ): Promise<{ sent: ClickSource['sent']; broadcastId: string; from: number; to: number }> {
+    // the hub pulls 6 s before the start (11 s with an engine)
+    const lead = engine === 'icecast' ? 14_000 : 9000;
     const startAt = Math.ceil((Date.now() + lead) / 1000) * 1000;
     const b = await w.official.post('/api/v1/broadcasts', {
       title: 'Đo độ trễ',
@@ -164,54 +243,56 @@ try {
     await waitForResults(w.leader, b.id, 30_000).catch(() => null); // reported (or not) below
     const src = sources.slice(n);
     for (const s of src) await s.stop().catch(() => undefined);
-    return { sent: src.flatMap((s) => s.sent), broadcastId: b.id, from: startAt - 7000, to: Date.now() };
+    return { sent: src.flatMap((s) => s.sent), broadcastId: b.id, from: startAt - lead + 2000, to: Date.now() };
   }
 
-  const rows: Row[] = [];
-  for (const link of links) {
-    proxy.setProfile(LINKS[link]!);
-    outage = OUTAGES[link] ?? null;
-    for (const bufferMs of buffers) {
-      const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
-      const stalls0 = proxy.stats.stalls;
-      loopLag.reset();
-      const run = mode === 'relay' ? await runRelay() : await runLive(w, bufferMs);
-      await sleep(1000);
-      if (process.env.LIVE_BENCH_DEBUG)
-        for (const [id, s] of sinks)
-          for (const p of s.plays.slice(seen.get(id)))
-            console.log(
-              id,
-              JSON.stringify({
-                start: p.firstByteAt - run.from,
-                until: p.until - p.firstByteAt,
-                bytes: p.bytes,
-                gaps: p.gaps.map((g) => [Math.round(g.at - p.firstByteAt), Math.round(g.ms)]),
-                onsets: p.onsets.map((x) => [
-                  Math.round(x.at - p.firstByteAt),
-                  x.lengthMs === null ? null : Math.round(x.lengthMs),
-                ]),
-                sent: run.sent.map((c) => [c.k, Math.round(c.at - p.firstByteAt)]),
-              }),
-            );
-      rows.push(
-        summarise(link, bufferMs, run, seen, proxy.stats.stalls - stalls0, await reportedDropouts(w, run.broadcastId)),
+  for (const which of engines) {
+    const w = await openSitting(which);
+    if (which === 'icecast')
+      console.log(
+        `icecast: origin and relay server, ${JSON.stringify(icecastTuning)} (Icecast defaults where not given)`,
       );
-      print(rows.at(-1)!);
+    for (const link of links) {
+      proxy.setProfile(LINKS[link]!);
+      engineProxy?.setProfile(LINKS[link]!);
+      outage = OUTAGES[link] ?? null;
+      for (const bufferMs of buffers) {
+        const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
+        const stalls0 = proxy.stats.stalls + (engineProxy?.stats.stalls ?? 0);
+        loopLag.reset();
+        const run = mode === 'relay' ? await runRelay(w) : await runLive(w, bufferMs);
+        await sleep(1000);
+        if (process.env.LIVE_BENCH_DEBUG)
+          for (const [id, s] of sinks)
+            for (const p of s.plays.slice(seen.get(id)))
+              console.log(
+                id,
+                JSON.stringify({
+                  start: p.firstByteAt - run.from,
+                  until: p.until - p.firstByteAt,
+                  bytes: p.bytes,
+                  gaps: p.gaps.map((g) => [Math.round(g.at - p.firstByteAt), Math.round(g.ms)]),
+                  onsets: p.onsets.map((x) => [
+                    Math.round(x.at - p.firstByteAt),
+                    x.lengthMs === null ? null : Math.round(x.lengthMs),
+                  ]),
+                  sent: run.sent.map((c) => [c.k, Math.round(c.at - p.firstByteAt)]),
+                }),
+              );
+        const stalls = proxy.stats.stalls + (engineProxy?.stats.stalls ?? 0) - stalls0;
+        print(summarise(link, bufferMs, run, seen, stalls, await reportedDropouts(w, run.broadcastId)));
+      }
     }
+    console.log(`\n${linkStats('proxy to the hub', proxy)}`);
+    if (engineProxy) console.log(linkStats('proxy to the relay server', engineProxy));
+    await closeSitting();
   }
-  console.log(
-    `\nproxy: ${proxy.stats.connections} connections, ${(proxy.stats.bytesDown / 1e6).toFixed(1)} MB down, ${proxy.stats.segments} segments, ${proxy.stats.stalls} retransmission stalls (${(proxy.stats.stallMsTotal / 1000).toFixed(1)} s), longest hold ${proxy.stats.maxHoldMs.toFixed(0)} ms`,
-  );
 } finally {
   await shutdown();
 }
 
 async function shutdown(): Promise<void> {
-  await Promise.all(agents.map((a) => a.stop('SIGKILL')));
-  await hub.stop('SIGKILL');
-  await proxy.close();
-  await Promise.all([...sinks.values()].map((s) => s.close()));
+  await closeSitting();
   if (upstream) {
     upstream.closeAllConnections();
     upstream.close();
@@ -240,7 +321,15 @@ async function runLive(
     ws.once('unexpected-response', (_req, res) => reject(new Error(`the audio socket was refused: ${res.statusCode}`)));
   });
   const src = startClickSource({ ffmpegPath: ffmpeg, send: (c) => ws.send(c) });
-  const down = outage && setTimeout(() => proxy.linkDown(outage!.ms, { reset: outage!.reset }), (seconds * 1000) / 2);
+  const down =
+    outage &&
+    setTimeout(
+      () => {
+        proxy.linkDown(outage!.ms, { reset: outage!.reset });
+        engineProxy?.linkDown(outage!.ms, { reset: outage!.reset });
+      },
+      (seconds * 1000) / 2,
+    );
   await sleep(seconds * 1000);
   if (down) clearTimeout(down);
   await src.stop();
@@ -256,6 +345,8 @@ async function reportedDropouts(w: World, broadcastId: string): Promise<string> 
   let b = await waitForResults(w.leader, broadcastId, 60_000).catch(() => null);
   const late = !b;
   b ??= await w.leader.get(`/api/v1/broadcasts/${broadcastId}`);
+  if (process.env.LIVE_BENCH_DEBUG)
+    for (const d of b.devices as BroadcastDevice[]) console.log(d.deviceId, d.state, JSON.stringify(d.evidence));
   const said: Said[] = b.devices
     .map((d: BroadcastDevice) => (d.evidence as { relay?: Said } | undefined)?.relay)
     .filter((e: Said) => e?.dropouts !== undefined);
@@ -342,7 +433,7 @@ function print(r: Row): void {
   const minutes = (seconds * sinks.size) / 60;
   console.log(
     [
-      `${mode} ${r.link.padEnd(8)} buffer ${String(r.bufferMs).padStart(4)} ms: latency p50/p99/max ${q(r.latencies)} ms`,
+      `${mode} via ${engine} ${r.link.padEnd(8)} buffer ${String(r.bufferMs).padStart(4)} ms: latency p50/p99/max ${q(r.latencies)} ms`,
       `heard ${r.heard}/${r.expected} clicks (${r.unrecognised} cut)`,
       `dropouts at the sinks ${r.sinkGaps} (${(r.sinkGaps / minutes).toFixed(1)}/min, ${(r.sinkGapMs / 1000 / minutes).toFixed(2)} s/min; ${r.longGaps} of ≥ ${LONG_GAP_MS} ms; ${r.startupGaps} more in plays' first second)`,
       `agents report ${r.reported}`,

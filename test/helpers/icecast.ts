@@ -58,6 +58,10 @@ export interface IcecastOptions {
   password?: string;
   /** burst-on-connect with Icecast's default burst (64 KiB): a new listener gets older pages first */
   burst?: boolean;
+  /** <burst-size>, bytes (Icecast's default 65535): what a new listener (or relay server) is sent first */
+  burstSize?: number;
+  /** <queue-size>, bytes (Icecast's default 524288): how far a listener may fall behind before it is dropped */
+  queueSize?: number;
   /**
    * A relay server (slave) of this origin: it mirrors every mount the origin has, asking for its
    * list every `updateInterval` seconds, always on (relays-on-demand 0), logging in as relay with
@@ -66,8 +70,8 @@ export interface IcecastOptions {
   master?: { port: number; password: string; updateInterval?: number };
   /**
    * Listeners of every mount are let in by a URL (Icecast's <authentication type="url"> on the
-   * default mount): listener_add is posted there, and listener_remove when one leaves, logging in
-   * with username and password.
+   * default mount): listener_add is posted there, and listener_remove when one leaves (the hub
+   * shows who listens to a relay or a live session), logging in with username and password.
    */
   listenerAuth?: { url: string; username: string; password: string };
 }
@@ -96,7 +100,10 @@ export async function startIcecast(opts: IcecastOptions = {}): Promise<Icecast> 
   </authentication></mount>
 `
     : '';
-  const burst = opts.burst ? '<burst-on-connect>1</burst-on-connect>' : '<burst-on-connect>0</burst-on-connect>';
+  const burst =
+    (opts.burst ? '<burst-on-connect>1</burst-on-connect>' : '<burst-on-connect>0</burst-on-connect>') +
+    (opts.burstSize === undefined ? '' : `<burst-size>${opts.burstSize}</burst-size>`) +
+    (opts.queueSize === undefined ? '' : `<queue-size>${opts.queueSize}</queue-size>`);
   const config = `<icecast>
   <limits><clients>${opts.clients ?? 100}</clients><sources>${opts.sources ?? 4}</sources>${burst}</limits>
 ${master}${auth}

@@ -1,13 +1,14 @@
 // Devices only, on the streaming engine (streamEngine icecast, docs/relay.md): Icecast's URL
 // listener authentication (<authentication type="url"> with listener_add pointing here) asks the hub
 // whether a listener may have a mount, as GET /streams/<occurrence> decides for the hub's own stream:
-// an enrolled device, by a token it signs for the occurrence, for
-// a relay occurrence planned for it. Icecast posts the listener's user, pass and mount as a form and
-// lets the listener in when the answer carries `icecast-auth-user: 1`. The device's "pass" for an
-// engine is its Ed25519 signature over the occurrence (protocol/engine-token.ts), checked with its
-// enrolled key: its broker password never travels to the engine. Icecast itself logs in here
-// as `icecast` with the source password the hub already shares with it, so the route is no
-// password oracle for anyone else.
+// an enrolled device, by a token it signs for the occurrence, for a relay occurrence or live session
+// planned for it. Icecast posts the listener's user, pass and mount as a form and lets the listener
+// in when the answer carries `icecast-auth-user: 1`. The device's "pass" for an engine is its
+// Ed25519 signature over the occurrence (protocol/engine-token.ts), checked with its enrolled key:
+// its broker password never travels to the engine. Icecast itself logs in here as `icecast` with
+// the source password the hub already shares with it, so the route is no password oracle for anyone
+// else. For a live session, the hub also keeps who the engine let in, and who left (listener_remove,
+// when the relay server is told to post it): the live page's listeners.
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HubContext } from '../../context.ts';
@@ -78,10 +79,13 @@ export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
         const occurrence = occurrenceOfMount(body.mount);
         // Which server, and its listener: the engine's listeners of the occurrence, shown with its state.
         const server = `${body.server || 'icecast'}:${body.port}`;
-        // Icecast tells of a listener leaving too (listener_remove): nothing to decide, one fewer listening.
+        // Icecast tells of a listener leaving too (listener_remove): nothing to decide, one fewer
+        // listening (a relay's occurrence or a live session, whichever the mount is).
         if (body.action !== 'listener_add') {
-          if (body.action === 'listener_remove' && occurrence)
+          if (body.action === 'listener_remove' && occurrence) {
             ctx.relays.engineListenerLeft(occurrence, server, body.client);
+            if (body.user) ctx.live.engineListener(occurrence, body.user, false);
+          }
           return void res.status(200).end();
         }
         if (!occurrence) return deny('not a relay mount');
@@ -90,7 +94,8 @@ export function icecastAuthRoutes(ctx: HubContext): RouteDef[] {
           return deny('not an enrolled device, or not its signature for this occurrence');
         const plan = lookupPlan(ctx.db, body.user, occurrence);
         if (plan.kind !== 'planned' || !plan.item.relay) return deny('not planned for this device');
-        ctx.relays.engineListenerJoined(occurrence, server, body.client, body.user);
+        if (plan.item.relay.live) ctx.live.engineListener(occurrence, body.user, true);
+        else ctx.relays.engineListenerJoined(occurrence, server, body.client, body.user);
         ctx.log.debug({ mount: body.mount, user: body.user, server }, 'icecast: listener let in');
         res.setHeader('icecast-auth-user', '1');
         res.status(200).end();

@@ -36,7 +36,7 @@ export function streamRoutes(ctx: HubContext): RouteDef[] {
         // all, but cannot carry the hub's header, and the epoch is fixed with the first audio page,
         // so one cheap request once audio flows places every page of the occurrence.
         if (req.method === 'HEAD') {
-          const epoch = plan.item.relay.live ? null : ctx.relays.epochOf(occurrence);
+          const epoch = plan.item.relay.live ? ctx.live.epochOf(occurrence) : ctx.relays.epochOf(occurrence);
           if (epoch === null) {
             res.status(409).end();
             return;
