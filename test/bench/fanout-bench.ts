@@ -73,6 +73,36 @@ class Worker {
   }
 }
 
+/**
+ * Each event-loop block (a 5 ms timer's lateness) with when it ended and the process's CPU time in
+ * it, so that a run can be cut into phases afterwards: `longest(from, to)` is the longest block that
+ * ended in [from, to) (performance.now()), and the most CPU of a block there. On a loaded machine a
+ * preempted process shows its wait as a block; the CPU is the work that held the loop.
+ */
+function recordBlocks() {
+  const PERIOD = 5;
+  const found: Array<[end: number, ms: number, cpuMs: number]> = [];
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const cpu = process.cpuUsage(lastCpu);
+    const late = at - last - PERIOD;
+    if (late > 1) found.push([at, late, (cpu.user + cpu.system) / 1000]);
+    last = at;
+    lastCpu = process.cpuUsage();
+  }, PERIOD);
+  return {
+    stop: () => clearInterval(timer),
+    longest: (from: number, to: number) =>
+      found.reduce(
+        (most, [end, ms, cpuMs]) =>
+          end >= from && end < to ? { ms: Math.max(most.ms, ms), cpuMs: Math.max(most.cpuMs, cpuMs) } : most,
+        { ms: 0, cpuMs: 0 },
+      ),
+  };
+}
+
 /** Longest event-loop block (ms) while `f` runs, and how long it took. */
 async function blocking<T>(f: () => Promise<T>): Promise<{ value: T; maxBlockMs: number; ms: number }> {
   const h = monitorEventLoopDelay({ resolution: 1 });
@@ -228,6 +258,10 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const before = await collect('');
     let apiMs = 0;
     let sentAt = 0;
+    // The phases of the emergency: its API call, the command's fan-out until every device has it,
+    // and the manifests that follow.
+    const phases = { call: 0, answered: 0, delivered: 0, settled: 0 };
+    const blocks = recordBlocks();
     const profiler = process.env.FANOUT_PROFILE ? await startProfile() : null;
     if (profiler)
       await Promise.all(
@@ -238,6 +272,7 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const em = await blocking(async () => {
       sentAt = Date.now();
       const t0 = performance.now();
+      phases.call = t0;
       const b = await province.post('/api/v1/broadcasts', {
         title: 'Khẩn cấp',
         led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3'], mode: 'flash', seconds: 5 }] },
@@ -245,20 +280,29 @@ async function run(broker: 'aedes' | 'mosquitto') {
         targets: { areas: [ROOT], devices: [] },
         startsAt: 'now',
       });
-      apiMs = performance.now() - t0;
+      phases.answered = performance.now();
+      apiMs = phases.answered - t0;
       const until = Date.now() + 120_000;
       let got = await collect(b.id);
       while (got.received.length < N && Date.now() < until) {
         await sleep(100);
         got = await collect(b.id);
       }
+      phases.delivered = performance.now();
       if (profiler) {
         await profiler.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
         await Promise.all(workers.map((w) => w.ask({ profile: '' })));
       }
       await manifestsSettled(t);
+      phases.settled = performance.now();
       return { b, got };
     });
+    // A block that ends within a few ms after a mark began before it.
+    const emergencyBlocks = {
+      call: blocks.longest(phases.call, phases.answered + 5),
+      fanout: blocks.longest(phases.answered + 5, phases.delivered + 5),
+      manifests: blocks.longest(phases.delivered + 5, phases.settled + 5),
+    };
     const { b, got } = em.value;
     const startsAt = Number(t.hub.ctx.db.prepare('SELECT starts_at FROM broadcasts WHERE id = ?').pluck().get(b.id));
     const fromCall = got.received.map(([, at]) => at - sentAt).sort((x, y) => x - y);
@@ -267,7 +311,9 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const cancelT0 = performance.now();
     await province.post(`/api/v1/broadcasts/${b.id}/cancel`, {});
     const cancelMs = performance.now() - cancelT0;
+    const cancelBlock = blocks.longest(cancelT0, performance.now() + 5);
     await manifestsSettled(t);
+    blocks.stop();
 
     // --- a district bulletin: the approval builds and publishes a manifest for every device of the district
     const draft = await official.post('/api/v1/broadcasts', {
@@ -305,6 +351,9 @@ async function run(broker: 'aedes' | 'mosquitto') {
       arrivedFromCall,
       afterStart,
       emergencyBlock: em.maxBlockMs,
+      emergencyBlocks,
+      cancelBlock,
+      load: os.loadavg()[0],
       emergencyMs: em.ms,
       approveMs: approve.value,
       approveBlock: approve.maxBlockMs,
@@ -358,6 +407,18 @@ for (const r of results) {
 console.log(
   "(arrived: read from the device's socket; accepted: after the device's checks, which thousands of devices in one process queue for)",
 );
+console.log(
+  '\nlongest event-loop block in the hub process during the emergency, by phase (ms): its API call (the synchronous part), the command until every device has it, the manifests after it; and the cancel\'s API call',
+);
+console.log(
+  "wall / CPU: the CPU is the most the hub's process used in one block (all its threads), the work that held the loop; wall beyond it is waiting for a core",
+);
+console.log('broker      API call        command fan-out   manifests        | cancel API call');
+const wc = (b: { ms: number; cpuMs: number }) => `${ms(b.ms)} / ${ms(b.cpuMs)}`;
+for (const r of results)
+  console.log(
+    `${r.broker.padEnd(10)}  ${wc(r.emergencyBlocks.call)}   ${wc(r.emergencyBlocks.fanout)}   ${wc(r.emergencyBlocks.manifests)}  | ${wc(r.cancelBlock)}   (load average ${r.load.toFixed(1)} after the run)`,
+  );
 console.log('\nlongest event-loop block in the hub process (ms), and how long the work took');
 console.log(
   'broker      emergency → manifests done   approve district bulletin (API / all manifests)   10-min refresh, nothing changed   forced republish (connection start)',
