@@ -408,7 +408,7 @@ console.log(
   "(arrived: read from the device's socket; accepted: after the device's checks, which thousands of devices in one process queue for)",
 );
 console.log(
-  '\nlongest event-loop block in the hub process during the emergency, by phase (ms): its API call (the synchronous part), the command until every device has it, the manifests after it; and the cancel\'s API call',
+  "\nlongest event-loop block in the hub process during the emergency, by phase (ms): its API call (the synchronous part), the command until every device has it, the manifests after it; and the cancel's API call",
 );
 console.log(
   "wall / CPU: the CPU is the most the hub's process used in one block (all its threads), the work that held the loop; wall beyond it is waiting for a core",
