@@ -57,7 +57,11 @@ export function coverDevices(
 
 /**
  * coverDevices a piece of the fleet at a time (`add` each piece, then `result`): at 10,000 devices
- * the whole fleet in one go holds the event loop too long for a request.
+ * the whole fleet in one go holds the event loop too long for a request. `result(maxPerArea)`
+ * publishes on no area that reaches more devices than that while it has areas below it that
+ * reach some: the embedded broker passes one publish to every subscriber in one turn of the hub's
+ * event loop (about 0.15 ms each), so a province's 10,000 at once hold it for over a second, and
+ * its wards one after another a few ms each (docs/scaling.md).
  */
 export function startCover(
   targetAreas: string[],
@@ -95,14 +99,17 @@ export function startCover(
       }
     }
   }
-  function result(): Cover {
+  function result(maxPerArea = Number.POSITIVE_INFINITY): Cover {
     const areas: string[] = [];
     const byDevice = new Set(wanted);
-    // The highest clean areas: each clean one whose parent is spoiled or not a target.
+    const parentOf = (area: string) => (area.includes('/') ? area.slice(0, area.lastIndexOf('/')) : null);
+    const withChildren = new Set([...reach.keys()].map(parentOf));
+    const tooLarge = (area: string) => reach.get(area)!.length > maxPerArea && withChildren.has(area);
+    // The highest clean areas: each clean one whose parent is spoiled, not a target or too large.
     for (const [area, ids] of reach) {
-      if (spoiled.has(area)) continue;
-      const parent = area.includes('/') ? area.slice(0, area.lastIndexOf('/')) : null;
-      if (parent !== null && reach.has(parent) && !spoiled.has(parent)) continue;
+      if (spoiled.has(area) || tooLarge(area)) continue;
+      const parent = parentOf(area);
+      if (parent !== null && reach.has(parent) && !spoiled.has(parent) && !tooLarge(parent)) continue;
       // One device alone goes on its own topic: the same one publish, and aimed more narrowly.
       if (ids.length < 2) continue;
       areas.push(area);

@@ -48,6 +48,11 @@ const BROKER_WAIT_MS = 2000;
  * 10,000 devices, where the whole fleet in one go held the event loop 100–300 ms.
  */
 const COMMAND_PIECE = 2000;
+/**
+ * With the embedded broker, the most devices one area command may reach while areas below it could
+ * carry it: each command's fan-out is one turn of the hub's event loop (area-cover.ts).
+ */
+const EMBEDDED_AREA_MAX = 200;
 /** Device commands signed per piece (about 50 µs of CPU each). */
 const SIGN_PIECE = 400;
 const PLAY_NOW_TTL_MS = 10 * 60_000;
@@ -406,7 +411,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await nextPiece();
       cover.add(fleet.slice(i, i + COMMAND_PIECE));
     }
-    return cover.result();
+    return cover.result(deps.fanoutSettled ? EMBEDDED_AREA_MAX : undefined);
   }
   /** One command per covering area, then one per device left over, signed a piece at a time. */
   async function sealCover(
