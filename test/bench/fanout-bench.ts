@@ -242,12 +242,13 @@ async function run(broker: 'aedes' | 'mosquitto') {
     await manifestsSettled(t);
     const connectMs = performance.now() - connectStart;
 
-    const collect = async (occurrenceId: string) => {
-      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId })))) as Array<
+    const collect = async (occurrenceId: string, countOnly = false) => {
+      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId, countOnly })))) as Array<
         Extract<FromWorker, { report: unknown }>
       >;
       return {
         received: reports.flatMap((r) => r.report.received),
+        count: reports.reduce((s, r) => s + r.report.count, 0),
         rejected: reports.reduce((s, r) => s + r.report.rejected, 0),
         commands: reports.reduce((s, r) => s + r.report.commands, 0),
       };
@@ -283,12 +284,9 @@ async function run(broker: 'aedes' | 'mosquitto') {
       phases.answered = performance.now();
       apiMs = phases.answered - t0;
       const until = Date.now() + 120_000;
-      let got = await collect(b.id);
-      while (got.received.length < N && Date.now() < until) {
-        await sleep(100);
-        got = await collect(b.id);
-      }
+      while ((await collect(b.id, true)).count < N && Date.now() < until) await sleep(100);
       phases.delivered = performance.now();
+      const got = await collect(b.id);
       if (profiler) {
         await profiler.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
         await Promise.all(workers.map((w) => w.ask({ profile: '' })));
