@@ -7,7 +7,8 @@
 //   - when each device accepted the play-now: after the API call, and after the planned start
 //     (the 2 s emergency lead makes most of those 0), p50/p95/p99/max;
 //   - the longest event-loop block in the hub process (perf_hooks.monitorEventLoopDelay) from the
-//     call until the manifests that follow it are all published; the same for approving a
+//     call until the manifests that follow it are all published, and by phase (the API call, the
+//     command until every device has it, the manifests, the cancel), wall and CPU (recordBlocks); the same for approving a
 //     district bulletin, the 10-minute refresh with nothing changed and a forced republish.
 //   FANOUT_DEVICES=1000 FANOUT_BROKERS=aedes,mosquitto FANOUT_PER_PROCESS=2500 node bin/run-ts.mjs test/bench/fanout-bench.ts
 // FANOUT_PROFILE=dir writes a CPU profile of the hub process from the emergency call until every
