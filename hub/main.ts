@@ -159,6 +159,7 @@ export async function startHub(
     topicPrefix: config.topicPrefix,
     onDropped: metrics.outboxDropped,
     clock,
+    fanoutSettled: broker ? () => broker?.fanoutSettled() ?? Promise.resolve() : undefined,
   });
   const dispatcher = createDispatcher({
     db,

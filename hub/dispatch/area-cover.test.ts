@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverDevices, type FleetDevice } from './area-cover.ts';
+import { coverDevices, startCover, type FleetDevice } from './area-cover.ts';
 
 const D = 'ha-noi/thanh-xuan';
 const HD = `${D}/ha-dinh`;
@@ -55,5 +55,24 @@ describe('coverDevices', () => {
       areas: [HD],
       devices: [],
     });
+  });
+
+  it('pieces of the fleet added one by one cover as the whole fleet at once', () => {
+    const targets = new Set(['hd-1', 'hd-2', 'hd-led', 'kg-1']);
+    const cover = startCover([D], targets, targets, all);
+    for (const d of fleet) cover.add([d]);
+    expect(cover.result()).toEqual(coverDevices(fleet, [D], targets, targets, all));
+  });
+
+  it('for the embedded broker an area reaching too many devices goes down to the areas below it', () => {
+    const atDistrict = [...fleet, dev('d-1', D)]; // a loudspeaker on the district itself, in no ward
+    const targets = new Set(atDistrict.filter((d) => d.areaPath.startsWith(D)).map((d) => d.id));
+    const cover = startCover([D], targets, targets, all);
+    cover.add(atDistrict);
+    expect(cover.result(6)).toEqual({ areas: [D], devices: [] });
+    // Six devices over five: each ward on its own topic, the district's own device on its own.
+    expect(cover.result(5)).toEqual({ areas: [HD, KG], devices: ['d-1'] });
+    // A ward with no area below it stays one publish, however many it reaches.
+    expect(cover.result(1)).toEqual({ areas: [HD, KG], devices: ['d-1'] });
   });
 });

@@ -9,8 +9,9 @@
 // refresh only notes the devices as due, since that connection start republishes every manifest.
 //
 // At province scale (10,000 devices) the work is cut to keep the hub responsive: an emergency is one
-// signed command per area (area-cover.ts), stored before the request answers, and the manifests
-// follow in the background; a refresh runs one pass at a time, in slices of about SLICE_MS each
+// signed command per area (area-cover.ts), stored before the request answers but computed a piece
+// of the fleet at a time with the event loop free between pieces, and the manifests follow in the
+// background; a refresh runs one pass at a time, in slices of about SLICE_MS each
 // with the event loop free between them, publishes only the manifests whose content changed, and
 // commits each slice once. With the embedded broker a slice also waits for the broker to take and
 // pass on what it published (on this same event loop), and that CPU counts in its budget.
@@ -35,7 +36,7 @@ import { openManifestVersions } from './manifest-version.ts';
 import { liveBroadcasts, type Broadcast } from '../broadcasts/broadcasts.ts';
 import { newPlanCache, planOccurrences, type PlanCache, type PlannedOccurrence } from '../broadcasts/plan.ts';
 import { resolveTargets } from '../devices/devices.ts';
-import { coverDevices, listeningFleet } from './area-cover.ts';
+import { listeningFleet, startCover, type Cover, type FleetDevice } from './area-cover.ts';
 
 /** Keep items that started up to this long ago, so a device that reconnects mid-bulletin knows it. */
 const LOOKBACK_MS = 6 * 3600_000;
@@ -43,10 +44,37 @@ const LOOKBACK_MS = 6 * 3600_000;
 const SLICE_MS = 15;
 /** How long a slice waits for the embedded broker to take and pass on what it published. */
 const BROKER_WAIT_MS = 2000;
+/**
+ * Devices per piece of a command's computation (a fleet page, a plan, a cover): a few ms each at
+ * 10,000 devices, where the whole fleet in one go held the event loop 100–300 ms.
+ */
+const COMMAND_PIECE = 2000;
+/**
+ * With the embedded broker, the most devices one area command may reach while areas below it could
+ * carry it: each command's fan-out is one turn of the hub's event loop (area-cover.ts).
+ */
+const EMBEDDED_AREA_MAX = 200;
+/** Device commands signed per piece (about 50 µs of CPU each). */
+const SIGN_PIECE = 400;
 const PLAY_NOW_TTL_MS = 10 * 60_000;
 const STOP_TTL_MS = 60 * 60_000;
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * The next turn of the event loop, one piece of work per turn whoever asks: the immediates queued
+ * before a turn's check phase all run in it, so an emergency's command pieces and a manifest pass's
+ * slices, each yielding with its own setImmediate, would otherwise share turns and add up.
+ */
+const yieldToLoop = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    turnQueue.push(resolve);
+    if (turnQueue.length === 1) setImmediate(nextInTurn);
+  });
+const turnQueue: Array<() => void> = [];
+function nextInTurn(): void {
+  turnQueue.shift()?.();
+  // The piece just resumed runs in this turn's microtasks; the next waits for the next turn.
+  if (turnQueue.length) setImmediate(nextInTurn);
+}
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -357,17 +385,83 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /**
+   * Commands are computed over several turns of the event loop and stored in the order they were
+   * asked for: a cancel that arrives while its emergency's play-now is being computed stores its
+   * stop after that play-now, never before it.
+   */
+  let commandsInOrder: Promise<unknown> = Promise.resolve();
+  function inOrder<T>(f: () => Promise<T>): Promise<T> {
+    const p = commandsInOrder.then(f);
+    commandsInOrder = p.catch(() => undefined);
+    return p;
+  }
+  /** The event loop's turn between two pieces; the hub stopping (its database closing) ends the work. */
+  async function nextPiece(): Promise<void> {
+    await yieldToLoop();
+    if (stopped) throw new Error('the hub is stopping: commands not stored');
+  }
+
+  /**
+   * The listening fleet, a page at a time. Read before the targets: a device registered in between
+   * is then a target the cover has not seen, which it never needs (area-cover.ts); read after, a
+   * device moved out of the targets in between would be sent the command on its own topic.
+   */
+  async function fleetInPieces(): Promise<FleetDevice[]> {
+    const fleet: FleetDevice[] = [];
+    for (;;) {
+      const page = listeningFleet(db, { after: fleet.at(-1)?.id ?? '', limit: COMMAND_PIECE });
+      for (const d of page) fleet.push(d);
+      if (page.length < COMMAND_PIECE) return fleet;
+      await nextPiece();
+    }
+  }
+  async function coverInPieces(fleet: FleetDevice[], ...args: Parameters<typeof startCover>): Promise<Cover> {
+    const cover = startCover(...args);
+    for (let i = 0; i < fleet.length; i += COMMAND_PIECE) {
+      await nextPiece();
+      cover.add(fleet.slice(i, i + COMMAND_PIECE));
+    }
+    return cover.result(deps.fanoutSettled ? EMBEDDED_AREA_MAX : undefined);
+  }
+  /** One command per covering area, then one per device left over, signed a piece at a time. */
+  async function sealCover(
+    cover: Cover,
+    seal: (to: { area: string } | { device: string }) => SignedEnvelope,
+  ): Promise<Array<{ topic: string; envelope: SignedEnvelope }>> {
+    const commands = cover.areas.map((area) => ({ topic: t.areaCommand(area), envelope: seal({ area }) }));
+    for (const [i, id] of cover.devices.entries()) {
+      if (i > 0 && i % SIGN_PIECE === 0) await nextPiece();
+      commands.push({ topic: t.deviceCommand(id), envelope: seal({ device: id }) });
+    }
+    return commands;
+  }
+
+  /**
    * An emergency's items, now: one play-now per covering area and one per device left over, stored
    * in the outbox in one transaction. Commands go only to enrolled devices (a revoked or
    * decommissioned one gets nothing); an area command reaches only devices the plan owes it.
+   * Sealing writes nothing to the database (the envelope counter is reserved in blocks), so only
+   * the outbox rows make the transaction; it is the last piece.
    */
-  // Signing advances the envelope counter in the database: the whole send is one transaction.
-  const sendImmediate = (b: Broadcast) => db.transaction(() => queuePlayNow(b))();
-  function queuePlayNow(b: Broadcast): number {
+  async function queuePlayNow(b: Broadcast): Promise<number> {
     const from = (b.startsAt ?? now()) - 1;
-    const planned = planOccurrences(db, [b], from, from + 2);
-    const fleet = listeningFleet(db);
+    const to = from + 2;
+    const fleet = await fleetInPieces();
     const enrolled = new Set(fleet.filter((d) => d.enrolled).map((d) => d.id));
+    // The plan as the manifests' refresh builds it: the broadcast's targets, every device's kind,
+    // then the targets a piece at a time (each piece a plan of its own devices, sharing the cache).
+    const cache = newPlanCache();
+    await nextPiece();
+    planOccurrences(db, [b], from, to, new Set(), [], cache);
+    await nextPiece();
+    planOccurrences(db, [], from, to, undefined, [], cache);
+    const targets = cache.targets.get(b.id)?.list ?? [];
+    const planned: PlannedOccurrence[] = [];
+    for (let i = 0; i < targets.length; i += COMMAND_PIECE) {
+      await nextPiece();
+      const piece = new Set(targets.slice(i, i + COMMAND_PIECE));
+      for (const p of planOccurrences(db, [b], from, to, piece, [], cache)) planned.push(p);
+    }
     const byOccurrence = new Map<string, PlannedOccurrence[]>();
     for (const p of planned) {
       const list = byOccurrence.get(p.item.occurrenceId);
@@ -389,31 +483,23 @@ export function createDispatcher(deps: DispatcherDeps) {
       // A live session's area play-now names the engine only where every device below pulls from
       // it: an area holding an older agent is spoiled, and that agent gets its own (the hub's stream).
       const viaEngine = !!deps.engineUrl && !!areaItem.relay?.live;
-      const cover = coverDevices(
+      const cover = await coverInPieces(
         fleet,
         b.targets.areas,
         new Set([...itemOf.keys()].filter((id) => enrolled.has(id))),
         new Set([...itemOf.keys()].filter((id) => !viaEngine || pullsLiveFromEngine(id))),
         acts,
       );
-      for (const area of cover.areas)
-        commands.push({
-          topic: t.areaCommand(area),
-          envelope: signer.seal(
-            { area },
-            { type: 'play-now', item: withEngineUrl(areaItem, area, deps.engineUrl) },
-            PLAY_NOW_TTL_MS,
-          ),
-        });
-      for (const id of cover.devices)
-        commands.push({
-          topic: t.deviceCommand(id),
-          envelope: signer.seal(
-            { device: id },
-            { type: 'play-now', item: forDevice(itemOf.get(id)!, id) },
-            PLAY_NOW_TTL_MS,
-          ),
-        });
+      for (const c of await sealCover(cover, (to) =>
+        'area' in to
+          ? signer.seal(
+              to,
+              { type: 'play-now', item: withEngineUrl(areaItem, to.area, deps.engineUrl) },
+              PLAY_NOW_TTL_MS,
+            )
+          : signer.seal(to, { type: 'play-now', item: forDevice(itemOf.get(to.device)!, to.device) }, PLAY_NOW_TTL_MS),
+      ))
+        commands.push(c);
     }
     outbox.enqueueAll(commands);
     log.info(
@@ -423,12 +509,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     return commands.length;
   }
 
-  /** Stop to every enrolled target, by area where a whole area is targeted. */
-  function sendStop(b: Broadcast, targets: string[], reason: string): void {
+  /** Stop to every enrolled target, by area where a whole area is targeted. Returns the targets. */
+  async function sendStop(b: Broadcast, reason: string): Promise<string[]> {
     // The fleet says who is enrolled too (a decommissioned device is never enrolled: revoked).
-    const fleet = listeningFleet(db);
+    const fleet = await fleetInPieces();
     const enrolled = new Set(fleet.filter((d) => d.enrolled).map((d) => d.id));
-    const cover = coverDevices(
+    await nextPiece();
+    const targets = resolveTargets(db, b.targets.areas, b.targets.devices);
+    const cover = await coverInPieces(
       fleet,
       b.targets.areas,
       new Set(targets.filter((id) => enrolled.has(id))),
@@ -436,18 +524,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       () => true,
     );
     const body = { type: 'stop' as const, broadcastId: b.id, reason };
-    db.transaction(() =>
-      outbox.enqueueAll([
-        ...cover.areas.map((area) => ({
-          topic: t.areaCommand(area),
-          envelope: signer.seal({ area }, body, STOP_TTL_MS),
-        })),
-        ...cover.devices.map((id) => ({
-          topic: t.deviceCommand(id),
-          envelope: signer.seal({ device: id }, body, STOP_TTL_MS),
-        })),
-      ]),
-    )();
+    outbox.enqueueAll(await sealCover(cover, (to) => signer.seal(to, body, STOP_TTL_MS)));
+    return targets;
   }
 
   /**
@@ -458,9 +536,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function onBroadcastChanged(b: Broadcast): Promise<void> {
     // A live session, like an emergency, must reach its devices now, not at the next manifest.
     const now_ = b.priority === 'emergency' || b.live !== null;
-    if (b.status === 'cancelled')
-      sendStop(b, resolveTargets(db, b.targets.areas, b.targets.devices), 'cancelled by the hub');
-    if (b.status === 'approved' && now_) sendImmediate(b);
+    if (b.status === 'cancelled') await inOrder(() => sendStop(b, 'cancelled by the hub'));
+    if (b.status === 'approved' && now_) await inOrder(() => queuePlayNow(b));
     if (now_) {
       // The manifests once the broker has the commands (or is away), and the embedded broker has
       // passed them on: thousands of manifests would otherwise share its event loop with the
@@ -470,6 +547,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         outbox
           .flush()
           .then(() => deps.fanoutSettled?.())
+          .then(yieldToLoop) // the targets' query in a turn of its own
           .then(() => (stopped ? undefined : refresh(resolveTargets(db, b.targets.areas, b.targets.devices)))),
       );
       return;
@@ -490,10 +568,10 @@ export function createDispatcher(deps: DispatcherDeps) {
    * A broadcast ends before its planned end without being cancelled (a live session that ended): a
    * stop to what plays it, and the manifests with its actual length. Never waits for the broker.
    */
-  function endEarly(b: Broadcast, reason: string): Promise<void> {
-    const devices = resolveTargets(db, b.targets.areas, b.targets.devices);
-    sendStop(b, devices, reason);
-    return outbox.flush().then(() => refresh(devices));
+  async function endEarly(b: Broadcast, reason: string): Promise<void> {
+    const devices = await inOrder(() => sendStop(b, reason));
+    await outbox.flush();
+    await refresh(devices);
   }
 
   const timer = clock.setInterval(() => void refresh(), 10 * 60_000);

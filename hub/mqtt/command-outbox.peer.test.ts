@@ -98,3 +98,50 @@ it('refuses a command for a topic other than its target (the agent would refuse 
   outbox.enqueue('wardcast/v1/dev/loa-1/cmd', env);
   expect(outbox.pending()).toBe(1);
 });
+
+it('with the embedded broker an area command goes alone, and the next only once its fan-out has settled', async () => {
+  const db = openDatabase(path.join(dir, 'paced.sqlite'));
+  cleanups.push(async () => db.close());
+  // What the broker is handed, in order, and when the outbox waited for the fan-out.
+  const log: string[] = [];
+  let settle: () => void = () => {};
+  const outbox = createCommandOutbox({
+    db,
+    mqtt: {
+      connected: () => true,
+      publish: async (topic: string) => {
+        log.push(topic);
+      },
+    },
+    log: pino({ level: 'silent' }),
+    clock: systemClock,
+    fanoutSettled: () => {
+      log.push('settled?');
+      return new Promise<void>((r) => (settle = r));
+    },
+  });
+  const exp = Date.now() + 60_000;
+  const area = (a: string): SignedEnvelope => ({ ...envelope(a, exp), to: { area: a } });
+  outbox.enqueueAll([
+    { topic: 'wardcast/v1/dev/loa-1/cmd', envelope: envelope('a', exp) },
+    { topic: 'wardcast/v1/dev/loa-1/cmd', envelope: envelope('b', exp) },
+    { topic: 'wardcast/v1/area/tinh/huyen/xa-1/cmd', envelope: area('tinh/huyen/xa-1') },
+    { topic: 'wardcast/v1/area/tinh/huyen/xa-2/cmd', envelope: area('tinh/huyen/xa-2') },
+    { topic: 'wardcast/v1/dev/loa-1/cmd', envelope: envelope('c', exp) },
+  ]);
+  const flushed = outbox.flush();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(log).toEqual([
+    'wardcast/v1/dev/loa-1/cmd',
+    'wardcast/v1/dev/loa-1/cmd',
+    'wardcast/v1/area/tinh/huyen/xa-1/cmd',
+    'settled?',
+  ]);
+  settle();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(log.slice(4)).toEqual(['wardcast/v1/area/tinh/huyen/xa-2/cmd', 'settled?']);
+  settle();
+  await flushed;
+  expect(log.slice(6)).toEqual(['wardcast/v1/dev/loa-1/cmd']);
+  expect(outbox.pending()).toBe(0);
+});

@@ -28,6 +28,12 @@ export interface CommandOutboxDeps {
   /** Commands in flight at once (sent in order, acknowledged in order). */
   window?: number;
   maxRows?: number;
+  /**
+   * The embedded broker's fan-out of what it took has settled (embedded-broker.ts). Given, an area
+   * command goes alone and the next row after its fan-out: aedes passes a publish to all its
+   * subscribers in one turn of the hub's event loop, and the publishes of one write all in that turn.
+   */
+  fanoutSettled?: () => Promise<void>;
 }
 
 export function createCommandOutbox(deps: CommandOutboxDeps) {
@@ -57,8 +63,10 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
   async function sendAll(): Promise<void> {
     while (mqtt.connected()) {
       dropExpired();
-      const rows = next.all(window) as Array<{ id: number; topic: string; payload: string }>;
+      let rows = next.all(window) as Array<{ id: number; topic: string; payload: string }>;
       if (rows.length === 0) return;
+      const area = deps.fanoutSettled ? rows.findIndex((r) => matchTopic(r.topic, prefix)?.kind === 'areaCommand') : -1;
+      if (area >= 0) rows = rows.slice(0, Math.max(1, area)); // the device commands before it, or it alone
       // All of a window are written at once (mqtt.js keeps their order on the wire).
       const results = await Promise.allSettled(rows.map(send));
       let failed = 0;
@@ -71,6 +79,7 @@ export function createCommandOutbox(deps: CommandOutboxDeps) {
       })();
       // The connection dropped: what was not acknowledged goes again on the next one.
       if (failed) return;
+      if (area === 0) await deps.fanoutSettled?.();
     }
   }
 

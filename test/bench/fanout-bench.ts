@@ -7,7 +7,8 @@
 //   - when each device accepted the play-now: after the API call, and after the planned start
 //     (the 2 s emergency lead makes most of those 0), p50/p95/p99/max;
 //   - the longest event-loop block in the hub process (perf_hooks.monitorEventLoopDelay) from the
-//     call until the manifests that follow it are all published; the same for approving a
+//     call until the manifests that follow it are all published, and by phase (the API call, the
+//     command until every device has it, the manifests, the cancel), wall and CPU (recordBlocks); the same for approving a
 //     district bulletin, the 10-minute refresh with nothing changed and a forced republish.
 //   FANOUT_DEVICES=1000 FANOUT_BROKERS=aedes,mosquitto FANOUT_PER_PROCESS=2500 node bin/run-ts.mjs test/bench/fanout-bench.ts
 // FANOUT_PROFILE=dir writes a CPU profile of the hub process from the emergency call until every
@@ -71,6 +72,36 @@ class Worker {
     await Promise.race([exited, sleep(10_000)]);
     this.child.kill('SIGKILL');
   }
+}
+
+/**
+ * Each event-loop block (a 5 ms timer's lateness) with when it ended and the process's CPU time in
+ * it, so that a run can be cut into phases afterwards: `longest(from, to)` is the longest block that
+ * ended in [from, to) (performance.now()), and the most CPU of a block there. On a loaded machine a
+ * preempted process shows its wait as a block; the CPU is the work that held the loop.
+ */
+function recordBlocks() {
+  const PERIOD = 5;
+  const found: Array<[end: number, ms: number, cpuMs: number]> = [];
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const cpu = process.cpuUsage(lastCpu);
+    const late = at - last - PERIOD;
+    if (late > 1) found.push([at, late, (cpu.user + cpu.system) / 1000]);
+    last = at;
+    lastCpu = process.cpuUsage();
+  }, PERIOD);
+  return {
+    stop: () => clearInterval(timer),
+    longest: (from: number, to: number) =>
+      found.reduce(
+        (most, [end, ms, cpuMs]) =>
+          end >= from && end < to ? { ms: Math.max(most.ms, ms), cpuMs: Math.max(most.cpuMs, cpuMs) } : most,
+        { ms: 0, cpuMs: 0 },
+      ),
+  };
 }
 
 /** Longest event-loop block (ms) while `f` runs, and how long it took. */
@@ -212,12 +243,13 @@ async function run(broker: 'aedes' | 'mosquitto') {
     await manifestsSettled(t);
     const connectMs = performance.now() - connectStart;
 
-    const collect = async (occurrenceId: string) => {
-      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId })))) as Array<
+    const collect = async (occurrenceId: string, countOnly = false) => {
+      const reports = (await Promise.all(workers.map((w) => w.ask({ report: occurrenceId, countOnly })))) as Array<
         Extract<FromWorker, { report: unknown }>
       >;
       return {
         received: reports.flatMap((r) => r.report.received),
+        count: reports.reduce((s, r) => s + r.report.count, 0),
         rejected: reports.reduce((s, r) => s + r.report.rejected, 0),
         commands: reports.reduce((s, r) => s + r.report.commands, 0),
       };
@@ -228,6 +260,10 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const before = await collect('');
     let apiMs = 0;
     let sentAt = 0;
+    // The phases of the emergency: its API call, the command's fan-out until every device has it,
+    // and the manifests that follow.
+    const phases = { call: 0, answered: 0, delivered: 0, settled: 0 };
+    const blocks = recordBlocks();
     const profiler = process.env.FANOUT_PROFILE ? await startProfile() : null;
     if (profiler)
       await Promise.all(
@@ -238,6 +274,7 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const em = await blocking(async () => {
       sentAt = Date.now();
       const t0 = performance.now();
+      phases.call = t0;
       const b = await province.post('/api/v1/broadcasts', {
         title: 'Khẩn cấp',
         led: { pages: [{ lines: ['KHẨN CẤP: BÃO SỐ 3'], mode: 'flash', seconds: 5 }] },
@@ -245,20 +282,26 @@ async function run(broker: 'aedes' | 'mosquitto') {
         targets: { areas: [ROOT], devices: [] },
         startsAt: 'now',
       });
-      apiMs = performance.now() - t0;
+      phases.answered = performance.now();
+      apiMs = phases.answered - t0;
       const until = Date.now() + 120_000;
-      let got = await collect(b.id);
-      while (got.received.length < N && Date.now() < until) {
-        await sleep(100);
-        got = await collect(b.id);
-      }
+      while ((await collect(b.id, true)).count < N && Date.now() < until) await sleep(100);
+      phases.delivered = performance.now();
+      const got = await collect(b.id);
       if (profiler) {
         await profiler.stop(path.join(process.env.FANOUT_PROFILE!, `emergency-${broker}.cpuprofile`));
         await Promise.all(workers.map((w) => w.ask({ profile: '' })));
       }
       await manifestsSettled(t);
+      phases.settled = performance.now();
       return { b, got };
     });
+    // A block that ends within a few ms after a mark began before it.
+    const emergencyBlocks = {
+      call: blocks.longest(phases.call, phases.answered + 5),
+      fanout: blocks.longest(phases.answered + 5, phases.delivered + 5),
+      manifests: blocks.longest(phases.delivered + 5, phases.settled + 5),
+    };
     const { b, got } = em.value;
     const startsAt = Number(t.hub.ctx.db.prepare('SELECT starts_at FROM broadcasts WHERE id = ?').pluck().get(b.id));
     const fromCall = got.received.map(([, at]) => at - sentAt).sort((x, y) => x - y);
@@ -267,7 +310,9 @@ async function run(broker: 'aedes' | 'mosquitto') {
     const cancelT0 = performance.now();
     await province.post(`/api/v1/broadcasts/${b.id}/cancel`, {});
     const cancelMs = performance.now() - cancelT0;
+    const cancelBlock = blocks.longest(cancelT0, performance.now() + 5);
     await manifestsSettled(t);
+    blocks.stop();
 
     // --- a district bulletin: the approval builds and publishes a manifest for every device of the district
     const draft = await official.post('/api/v1/broadcasts', {
@@ -305,6 +350,9 @@ async function run(broker: 'aedes' | 'mosquitto') {
       arrivedFromCall,
       afterStart,
       emergencyBlock: em.maxBlockMs,
+      emergencyBlocks,
+      cancelBlock,
+      load: os.loadavg()[0],
       emergencyMs: em.ms,
       approveMs: approve.value,
       approveBlock: approve.maxBlockMs,
@@ -358,6 +406,18 @@ for (const r of results) {
 console.log(
   "(arrived: read from the device's socket; accepted: after the device's checks, which thousands of devices in one process queue for)",
 );
+console.log(
+  "\nlongest event-loop block in the hub process during the emergency, by phase (ms): its API call (the synchronous part), the command until every device has it, the manifests after it; and the cancel's API call",
+);
+console.log(
+  "wall / CPU: the CPU is the most the hub's process used in one block (all its threads), the work that held the loop; wall beyond it is waiting for a core",
+);
+console.log('broker      API call        command fan-out   manifests        | cancel API call');
+const wc = (b: { ms: number; cpuMs: number }) => `${ms(b.ms)} / ${ms(b.cpuMs)}`;
+for (const r of results)
+  console.log(
+    `${r.broker.padEnd(10)}  ${wc(r.emergencyBlocks.call)}   ${wc(r.emergencyBlocks.fanout)}   ${wc(r.emergencyBlocks.manifests)}  | ${wc(r.cancelBlock)}   (load average ${r.load.toFixed(1)} after the run)`,
+  );
 console.log('\nlongest event-loop block in the hub process (ms), and how long the work took');
 console.log(
   'broker      emergency → manifests done   approve district bulletin (API / all manifests)   10-min refresh, nothing changed   forced republish (connection start)',

@@ -8,6 +8,9 @@
 // CPU used between two turns of the loop is printed beside the wall time, which a loaded machine inflates;
 // then how many WAL checkpoints the hub's worker thread ran and the longest (where there is one).
 //   node bin/run-ts.mjs test/bench/refresh-bench.ts [devices=10000]
+// REFRESH_PROFILE=file.cpuprofile writes a CPU profile of the emergency (from its request until its
+// manifests are all published; summarise with test/bench/profile-summary.ts).
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import { startTestHub } from '../helpers/test-hub.ts';
@@ -58,6 +61,41 @@ async function blocking(
   await new Promise((r) => setTimeout(r, 5));
   h.disable();
   return { maxBlockMs: h.max / 1e6, blockCpuMs: cpu(), ms, slice: slice() };
+}
+
+/**
+ * Each event-loop block over 20 ms (a 2 ms timer's lateness), as [start, end] in µs of the monotonic
+ * clock the CPU profile's timestamps use, so the profile's samples in a block say what held it.
+ */
+function recordBlocks() {
+  const found: Array<[number, number]> = [];
+  let last = process.hrtime.bigint();
+  const timer = setInterval(() => {
+    const at = process.hrtime.bigint();
+    const lateUs = Number(at - last) / 1000 - 2000;
+    if (lateUs > 20_000) found.push([Number(last / 1000n), Number(at / 1000n)]);
+    last = at;
+  }, 2);
+  return () => {
+    clearInterval(timer);
+    return found;
+  };
+}
+
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const s = new Session();
+  s.connect();
+  await s.post('Profiler.enable');
+  await s.post('Profiler.setSamplingInterval', { interval: 100 });
+  await s.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await s.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      s.disconnect();
+    },
+  };
 }
 
 const t = await startTestHub();
@@ -121,6 +159,8 @@ try {
   const district = await bulletin(`${ROOT}/huyen-3`, 'Bản tin huyện');
   // A province-wide emergency: the API call stores its area commands and answers; the manifests follow.
   let emergencyApiMs = 0;
+  const profiler = process.env.REFRESH_PROFILE ? await startProfile() : null;
+  const blocks = profiler ? recordBlocks() : null;
   const emergency = await blocking(async () => {
     const t0 = performance.now();
     await author.post('/api/v1/broadcasts', {
@@ -134,6 +174,8 @@ try {
     // settle() waits for the manifests that follow the call (before this branch: the pass under way).
     const d = t.hub.ctx.dispatcher as Partial<Dispatcher> & Dispatcher;
     await (d.settle ? d.settle() : d.refresh([]));
+    await profiler?.stop(process.env.REFRESH_PROFILE!);
+    if (blocks) writeFileSync(`${process.env.REFRESH_PROFILE}.blocks.json`, JSON.stringify(blocks()));
   });
   const idle = await blocking(() => t.hub.ctx.dispatcher.refresh());
   const forced = await blocking(() => t.hub.ctx.dispatcher.refresh(undefined, true));
