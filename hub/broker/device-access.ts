@@ -52,6 +52,9 @@ function check(responses: DynsecResponse[], tolerate: (r: DynsecResponse) => boo
 
 const BATCH = 100;
 
+/** The plugin's answer to creating a client or role that exists. */
+const isAlreadyThere = (r: DynsecResponse) => /already exists/i.test(r.error ?? '');
+
 export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: string; log: Logger }): DeviceAccess {
   const { dynsec, log } = o;
   const run = async (commands: DynsecCommand[]) => {
@@ -77,20 +80,24 @@ export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: st
 
   return {
     async provision(id, password, areaPath) {
-      // A replaced board: the old login goes (and its connection with it) before the new one exists.
-      await run([
-        ...removeCommands(id),
-        ...roleCommands(id, areaPath),
-        // The client id is pinned too, as the embedded broker requires it to equal the username.
-        {
-          command: 'createClient',
-          username: id,
-          password,
-          clientid: id,
-          textname: DEVICE_CLIENT_TEXT,
-          roles: [{ rolename: deviceRole(id) }],
-        },
-      ]);
+      // The client id is pinned too, as the embedded broker requires it to equal the username.
+      const createClient: DynsecCommand = {
+        command: 'createClient',
+        username: id,
+        password,
+        clientid: id,
+        textname: DEVICE_CLIENT_TEXT,
+        roles: [{ rolename: deviceRole(id) }],
+      };
+      // A first enrolment has nothing to remove: the role and the client are simply created. Each
+      // command that changes something makes the plugin save its whole file (docs/brokers.md).
+      const created = await dynsec.run([...roleCommands(id, areaPath).slice(1), createClient]);
+      if (created.some((r) => r.error && !isAlreadyThere(r))) check(created, () => false);
+      else if (created.some(isAlreadyThere)) {
+        // A replaced board, or a login left behind: the old one goes (and its connection with it)
+        // before the new one exists, so no stale role or password survives.
+        await run([...removeCommands(id), ...roleCommands(id, areaPath), createClient]);
+      }
       log.info({ deviceId: id }, 'mosquitto: device client provisioned');
     },
     async revoke(id) {
