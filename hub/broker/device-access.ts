@@ -156,14 +156,19 @@ export function mosquittoDynsecAccess(o: { dynsec: DynsecClient; topicPrefix: st
         if (!client) continue;
         const role = deviceRole(d.id);
         const current = roles.get(role);
-        if (current !== aclKey(deviceAcls(o.topicPrefix, d.id, d.areaPath))) {
-          // Deleting a role takes it off its client too: it is given back below.
+        const acls = deviceAcls(o.topicPrefix, d.id, d.areaPath);
+        if (current === undefined)
           commands.push(
-            ...(current === undefined ? roleCommands(d.id, d.areaPath).slice(1) : roleCommands(d.id, d.areaPath)),
+            { command: 'createRole', rolename: role, textname: DEVICE_CLIENT_TEXT, acls },
+            { command: 'addClientRole', username: d.id, rolename: role },
           );
-          commands.push({ command: 'addClientRole', username: d.id, rolename: role });
-        } else if (!client.roles?.some((r) => r.rolename === role))
-          commands.push({ command: 'addClientRole', username: d.id, rolename: role });
+        else {
+          // Changed in place: deleting a role a connected client holds crashed Mosquitto 2.0.11
+          // (general protection fault in the peer test), and costs two saves instead of one.
+          if (current !== aclKey(acls)) commands.push({ command: 'modifyRole', rolename: role, acls });
+          if (!client.roles?.some((r) => r.rolename === role))
+            commands.push({ command: 'addClientRole', username: d.id, rolename: role });
+        }
       }
       await run(commands);
       if (removed.length) log.warn({ removed }, 'mosquitto: removed clients of devices that are not enrolled');
