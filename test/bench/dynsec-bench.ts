@@ -5,7 +5,7 @@
 // provisioned one after another, timing the plugin's answer and reading the broker's CPU from /proc.
 // Printed: which of the old six commands save the file for a device that was never provisioned,
 // and per N the old six-command sequence (the peer) against provision() as the hub runs it now,
-// plus a re-enrolment.
+// plus a re-enrolment and a hub start (reconcile).
 //   node bin/run-ts.mjs test/bench/dynsec-bench.ts [N,N,...] [K]     (npm run bench -- dynsec)
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import pino from 'pino';
@@ -56,7 +56,7 @@ function fill(file: string, n: number) {
     config.roles.push({
       rolename: deviceRole(id),
       textname: DEVICE_CLIENT_TEXT,
-      acls: deviceAcls(prefix, id, AREA).map((a) => ({ ...a, priority: -1 })),
+      acls: deviceAcls(prefix, id, AREA),
     });
   }
   writeFileSync(file, JSON.stringify(config));
@@ -119,9 +119,10 @@ await withBroker(100, async (m, dynsec) => {
 
 // 2. Per N: the old sequence against provision() now, and a re-enrolment.
 const rows: string[] = [];
+const starts: string[] = [];
+const f = (x: number) => x.toFixed(1).replace('.', ',');
 for (const n of SIZES) {
   await withBroker(n, async (m, dynsec) => {
-    const kb = statSync(m.dynsecFile!).size / 1024;
     const access = mosquittoDynsecAccess({ dynsec, topicPrefix: prefix, log });
     const old = await measure(m, K, async (i) => {
       const responses = await dynsec.run(sixCommands(`dev-old-${i}`, `pw-${i}`.padEnd(32, '0')));
@@ -130,17 +131,48 @@ for (const n of SIZES) {
     });
     const now = await measure(m, K, (i) => access.provision(`dev-new-${i}`, `pw-${i}`.padEnd(32, '0'), AREA));
     const again = await measure(m, K, (i) => access.provision(`dev-new-${i}`, `pw2-${i}`.padEnd(32, '0'), AREA));
-    const f = (x: number) => x.toFixed(1).replace('.', ',');
+    // A hub start with nothing changed: before, three commands per device (delete, create and give
+    // back its role), measured on K devices; now one reconcile() of every device.
+    const oldStart = await measure(m, K, async (i) => {
+      const id = `dev-pre-${i}`;
+      await dynsec.run([
+        { command: 'deleteRole', rolename: deviceRole(id) },
+        {
+          command: 'createRole',
+          rolename: deviceRole(id),
+          textname: DEVICE_CLIENT_TEXT,
+          acls: deviceAcls(prefix, id, AREA),
+        },
+        { command: 'addClientRole', username: id, rolename: deviceRole(id) },
+      ]);
+    });
+    const enrolled = [
+      ...Array.from({ length: n }, (_, i) => ({ id: `dev-pre-${i}`, areaPath: AREA })),
+      ...Array.from({ length: K }, (_, i) => ({ id: `dev-new-${i}`, areaPath: AREA })),
+      ...Array.from({ length: K }, (_, i) => ({ id: `dev-old-${i}`, areaPath: AREA })),
+    ];
+    const kb = size(m) / 1024; // as the plugin saves it (indented with tabs)
+    const start = await measure(m, 1, async () => {
+      const r = await access.reconcile(enrolled);
+      if (r.missing.length || r.removed.length) throw new Error(`reconcile: ${JSON.stringify(r)}`);
+    });
+    starts.push(
+      `| ${n.toLocaleString('en')} | ${f((oldStart.wallMs * enrolled.length) / 1000)} s / ${f((oldStart.cpuMs * enrolled.length) / 1000)} s | ${f(start.wallMs)} ms / ${f(start.cpuMs)} ms / ${f(start.saves)} |`,
+    );
     const cell = (r: typeof old) => `${f(r.wallMs)} / ${f(r.cpuMs)} / ${f(r.saves)}`;
     rows.push(
       `| ${n.toLocaleString('en')} | ${Math.round(kb).toLocaleString('en')} KB | ${cell(old)} | ${cell(now)} | ${f(old.cpuMs / now.cpuMs)}× | ${cell(again)} |`,
     );
   });
 }
-console.log('\nPer enrolment, wall ms / Mosquitto CPU ms / whole-file saves (mean of K):');
+console.log('\nPer enrolment, wall ms / Mosquitto CPU ms / bytes the broker wrote ÷ the file (a save is 1), mean of K:');
 console.log(
   '| devices in the broker | plugin file | six commands (before) | provision() now | CPU ratio | re-enrolment now |',
 );
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
+console.log('\nHub start with every device enrolled and nothing changed (reconcile):');
+console.log('| devices | before: wall / Mosquitto CPU (K measured, × devices) | now: wall / CPU / saves |');
+console.log('|---|---|---|');
+for (const r of starts) console.log(r);
 console.log(`load average at the end ${load()}`);
