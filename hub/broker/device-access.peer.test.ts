@@ -135,4 +135,16 @@ describe('a broker without the plugin', () => {
       await dynsec.close();
     }
   });
+
+  it('a request that cannot be sent in time is refused with a reason, so an enrolment answers before the device gives up', async () => {
+    const dynsec = await connectDynsec(broker.url, { log, timeoutMs: 3000, inFlight: 1, queueWaitMs: 200 });
+    try {
+      const first = dynsec.run([{ command: 'listClients' }]).catch((e: Error) => e.message);
+      const queued = await dynsec.run([{ command: 'listRoles' }]).catch((e: Error) => e.message);
+      expect(queued).toMatch(/plugin is busy: this request \(listRoles\) waited 200 ms behind 1 more; try again/);
+      expect(await first).toMatch(/no answer .* within 3000 ms \(listClients\)/);
+    } finally {
+      await dynsec.close();
+    }
+  });
 });

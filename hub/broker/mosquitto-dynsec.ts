@@ -33,12 +33,28 @@ export const isNotFound = (r: DynsecResponse) => /not found/i.test(r.error ?? ''
  */
 export const DYNSEC_IN_FLIGHT = 2;
 
+/**
+ * How long a batch may wait for its turn. A device gives up on its enrolment request after 15 s and
+ * asks again, when its token is claimed by the request still waiting here: refused (401), and
+ * behind one address ten of those lock a ward out. A 503 before then gives the token back, and the
+ * device retries later, when the plugin has caught up.
+ */
+export const DYNSEC_QUEUE_WAIT_MS = 5_000;
+
 export async function connectDynsec(
   url: string,
-  o: { username?: string; password?: string; log: Logger; timeoutMs?: number; inFlight?: number },
+  o: {
+    username?: string;
+    password?: string;
+    log: Logger;
+    timeoutMs?: number;
+    inFlight?: number;
+    queueWaitMs?: number;
+  },
 ): Promise<DynsecClient> {
   const timeoutMs = o.timeoutMs ?? 10_000;
   const inFlight = o.inFlight ?? DYNSEC_IN_FLIGHT;
+  const queueWaitMs = o.queueWaitMs ?? DYNSEC_QUEUE_WAIT_MS;
   const client: MqttClient = await mqtt.connectAsync(url, {
     protocolVersion: 4,
     clientId: `wardcast-hub-dynsec-${process.pid}-${Date.now().toString(36)}`,
@@ -80,6 +96,7 @@ export async function connectDynsec(
     commands: DynsecCommand[];
     resolve: (r: DynsecResponse[]) => void;
     reject: (e: Error) => void;
+    expiry: NodeJS.Timeout;
   }
   const queue: Queued[] = [];
   let sending = 0;
@@ -87,6 +104,7 @@ export async function connectDynsec(
     while (sending < inFlight && queue.length) send(queue.shift()!);
   };
   const send = (q: Queued) => {
+    clearTimeout(q.expiry);
     sending++;
     const batch = `${process.pid}-${++next}`;
     const key = `${batch}.0`;
@@ -108,8 +126,10 @@ export async function connectDynsec(
         `no answer from Mosquitto's dynamic-security plugin within ${timeoutMs} ms (${q.commands.map((c) => c.command).join(', ')}): is the plugin loaded?`,
       );
       // Those queued behind it would wait for the same silent plugin, each for as long: they fail now.
-      for (const behind of queue.splice(0))
+      for (const behind of queue.splice(0)) {
+        clearTimeout(behind.expiry);
         behind.reject(new Error(`${err.message} (a request sent before this one got no answer)`));
+      }
       finish(err);
     }, timeoutMs);
     waiting.set(key, (r) => finish(null, r));
@@ -122,7 +142,22 @@ export async function connectDynsec(
     run(commands) {
       if (commands.length === 0) return Promise.resolve([]);
       return new Promise((resolve, reject) => {
-        queue.push({ commands, resolve, reject });
+        const q: Queued = {
+          commands,
+          resolve,
+          reject,
+          expiry: setTimeout(() => {
+            const at = queue.indexOf(q);
+            if (at < 0) return;
+            queue.splice(at, 1);
+            reject(
+              new Error(
+                `Mosquitto's dynamic-security plugin is busy: this request (${commands.map((c) => c.command).join(', ')}) waited ${queueWaitMs} ms behind ${at + sending} more; try again`,
+              ),
+            );
+          }, queueWaitMs),
+        };
+        queue.push(q);
         pump();
       });
     },
