@@ -120,7 +120,7 @@ await withBroker(100, async (m, dynsec) => {
 // 2. Per N: the old sequence against provision() now, and a re-enrolment.
 const rows: string[] = [];
 const starts: string[] = [];
-const f = (x: number) => x.toFixed(1).replace('.', ',');
+const f = (x: number) => x.toFixed(1);
 for (const n of SIZES) {
   await withBroker(n, async (m, dynsec) => {
     const access = mosquittoDynsecAccess({ dynsec, topicPrefix: prefix, log });
@@ -165,7 +165,9 @@ for (const n of SIZES) {
     );
   });
 }
-console.log('\nPer enrolment, wall ms / Mosquitto CPU ms / bytes the broker wrote ÷ the file (a save is 1), mean of K:');
+console.log(
+  '\nPer enrolment, wall ms / Mosquitto CPU ms / bytes the broker wrote ÷ the file (a save is 1), mean of K:',
+);
 console.log(
   '| devices in the broker | plugin file | six commands (before) | provision() now | CPU ratio | re-enrolment now |',
 );
