@@ -161,6 +161,12 @@ export async function connectDynsec(
         pump();
       });
     },
-    close: () => client.endAsync(true).then(() => {}),
+    close: () => {
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.expiry);
+        q.reject(new Error("the hub closed its connection to Mosquitto's dynamic-security plugin"));
+      }
+      return client.endAsync(true).then(() => {});
+    },
   };
 }
