@@ -26,11 +26,35 @@ export interface DynsecClient {
 /** Deleting what is already gone is no failure. */
 export const isNotFound = (r: DynsecResponse) => /not found/i.test(r.error ?? '');
 
+/**
+ * How many command batches are sent before the first is answered. The plugin runs them one at a time
+ * on the broker's only thread, saving its whole file after each change, so more in flight would only
+ * queue inside the broker, where no timer can tell waiting from a plugin that does not answer.
+ */
+export const DYNSEC_IN_FLIGHT = 2;
+
+/**
+ * How long a batch may wait for its turn. A device gives up on its enrolment request after 15 s and
+ * asks again, when its token is claimed by the request still waiting here: refused (401), and
+ * behind one address ten of those lock a ward out. A 503 before then gives the token back, and the
+ * device retries later, when the plugin has caught up.
+ */
+export const DYNSEC_QUEUE_WAIT_MS = 5_000;
+
 export async function connectDynsec(
   url: string,
-  o: { username?: string; password?: string; log: Logger; timeoutMs?: number },
+  o: {
+    username?: string;
+    password?: string;
+    log: Logger;
+    timeoutMs?: number;
+    inFlight?: number;
+    queueWaitMs?: number;
+  },
 ): Promise<DynsecClient> {
   const timeoutMs = o.timeoutMs ?? 10_000;
+  const inFlight = o.inFlight ?? DYNSEC_IN_FLIGHT;
+  const queueWaitMs = o.queueWaitMs ?? DYNSEC_QUEUE_WAIT_MS;
   const client: MqttClient = await mqtt.connectAsync(url, {
     protocolVersion: 4,
     clientId: `wardcast-hub-dynsec-${process.pid}-${Date.now().toString(36)}`,
@@ -66,33 +90,83 @@ export async function connectDynsec(
     }
   });
 
+  // Batches wait here, in order, until one of the `inFlight` places is free: 32 enrolments at once
+  // must not each start a timer while they wait behind the others.
+  interface Queued {
+    commands: DynsecCommand[];
+    resolve: (r: DynsecResponse[]) => void;
+    reject: (e: Error) => void;
+    expiry: NodeJS.Timeout;
+  }
+  const queue: Queued[] = [];
+  let sending = 0;
+  const pump = () => {
+    while (sending < inFlight && queue.length) send(queue.shift()!);
+  };
+  const send = (q: Queued) => {
+    clearTimeout(q.expiry);
+    sending++;
+    const batch = `${process.pid}-${++next}`;
+    const key = `${batch}.0`;
+    const sent = q.commands.map((c, i) => ({ ...c, correlationData: `${batch}.${i}` }));
+    let done = false;
+    const finish = (err: Error | null, r?: DynsecResponse[]) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      waiting.delete(key);
+      sending--;
+      if (err) q.reject(err);
+      else q.resolve(r!);
+      pump();
+    };
+    // From the moment it is sent: this measures the plugin, not the queue in front of it.
+    const timer = setTimeout(() => {
+      const err = new Error(
+        `no answer from Mosquitto's dynamic-security plugin within ${timeoutMs} ms (${q.commands.map((c) => c.command).join(', ')}): is the plugin loaded?`,
+      );
+      // Those queued behind it would wait for the same silent plugin, each for as long: they fail now.
+      for (const behind of queue.splice(0)) {
+        clearTimeout(behind.expiry);
+        behind.reject(new Error(`${err.message} (a request sent before this one got no answer)`));
+      }
+      finish(err);
+    }, timeoutMs);
+    waiting.set(key, (r) => finish(null, r));
+    client.publish(DYNSEC_TOPIC, JSON.stringify({ commands: sent }), { qos: 1 }, (err) => {
+      if (err) finish(err);
+    });
+  };
+
   return {
     run(commands) {
       if (commands.length === 0) return Promise.resolve([]);
-      const batch = `${process.pid}-${++next}`;
-      const sent = commands.map((c, i) => ({ ...c, correlationData: `${batch}.${i}` }));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(`${batch}.0`);
-          reject(
-            new Error(
-              `no answer from Mosquitto's dynamic-security plugin within ${timeoutMs} ms (${commands.map((c) => c.command).join(', ')}): is the plugin loaded?`,
-            ),
-          );
-        }, timeoutMs);
-        waiting.set(`${batch}.0`, (r) => {
-          clearTimeout(timer);
-          waiting.delete(`${batch}.0`);
-          resolve(r);
-        });
-        client.publish(DYNSEC_TOPIC, JSON.stringify({ commands: sent }), { qos: 1 }, (err) => {
-          if (!err) return;
-          clearTimeout(timer);
-          waiting.delete(`${batch}.0`);
-          reject(err);
-        });
+        const q: Queued = {
+          commands,
+          resolve,
+          reject,
+          expiry: setTimeout(() => {
+            const at = queue.indexOf(q);
+            if (at < 0) return;
+            queue.splice(at, 1);
+            reject(
+              new Error(
+                `Mosquitto's dynamic-security plugin is busy: this request (${commands.map((c) => c.command).join(', ')}) waited ${queueWaitMs} ms behind ${at + sending} more; try again`,
+              ),
+            );
+          }, queueWaitMs),
+        };
+        queue.push(q);
+        pump();
       });
     },
-    close: () => client.endAsync(true).then(() => {}),
+    close: () => {
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.expiry);
+        q.reject(new Error("the hub closed its connection to Mosquitto's dynamic-security plugin"));
+      }
+      return client.endAsync(true).then(() => {});
+    },
   };
 }

@@ -21,6 +21,8 @@ export interface Mosquitto {
   hubConfig: { mqttUrl: string; mqttUsername?: string; mqttPassword?: string; mqttAccess?: 'broker' };
   /** The same as the hub's environment. */
   hubEnv: Record<string, string>;
+  /** The dynamic-security plugin's file (read at start, saved by the plugin); null for an open broker. */
+  dynsecFile: string | null;
   /** The last 64 KiB of what the broker logged (connects, disconnects, warnings). */
   output(): string;
   /** Kills it (SIGKILL: nothing saved) and starts a new one on the same port. */
@@ -57,6 +59,7 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
   // An open broker enforces nothing, and has no plugin for the hub to provision.
   let hubConfig: Mosquitto['hubConfig'] = { mqttUrl: url, mqttAccess: 'broker' };
   let hubEnv: Record<string, string> = { WARDCAST_MQTT_URL: url, WARDCAST_MQTT_ACCESS: 'broker' };
+  let dynsecFile: string | null = null;
   if (o.open) {
     writeFileSync(
       conf,
@@ -75,6 +78,7 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
     conf = setup.confFile;
     hubConfig = { mqttUrl: url, mqttUsername: setup.hubUsername, mqttPassword: setup.hubPassword };
     hubEnv = setup.env;
+    dynsecFile = setup.dynsecFile;
     // Started as root, mosquitto drops to its own user, which must be able to save the plugin's file.
     if (process.getuid?.() === 0) {
       const u = mosquittoUser();
@@ -112,6 +116,7 @@ export async function startMosquitto(o: { open?: boolean } = {}): Promise<Mosqui
     },
     hubConfig,
     hubEnv,
+    dynsecFile,
     output: () => logTail,
     kill,
     start,
