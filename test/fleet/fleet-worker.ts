@@ -4,6 +4,7 @@
 // shows a message and holds it for the item's length (no serial line, no ffmpeg). Started by
 // fleet.ts through fork(); it speaks fleet-messages.ts over the IPC channel.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { startAgent, type RunningAgent } from '../../edge-agent/main.ts';
@@ -24,18 +25,16 @@ let halted = false;
 
 // Each simulated device reaches the hub's HTTP API from its own address, as devices in the field
 // do, through the hub's trusted loopback proxy (X-Forwarded-For). Without it, every enrolment comes
-// from 127.0.0.1, and the hub's guessing limiter, which counts a request until it has succeeded,
-// refuses the 11th enrolment in flight from one address with 429. The agent's code is unchanged:
-// it calls the global fetch, which adds the header of the device whose call this is.
+// from 127.0.0.1 and shares one address's limit of failed attempts. The agent's code is unchanged:
+// its HTTP client (edge-agent/hub-http.ts, node:http) gets the header of the device whose call this
+// is, from the call's async context.
 const deviceAddress = new AsyncLocalStorage<string>();
-const realFetch = globalThis.fetch;
-globalThis.fetch = (input, init) => {
+const realRequest = http.request;
+http.request = ((url: string | URL, options: http.RequestOptions, ...rest: unknown[]) => {
   const address = deviceAddress.getStore();
-  if (!address) return realFetch(input, init);
-  const headers = new Headers(init?.headers);
-  headers.set('x-forwarded-for', address);
-  return realFetch(input, { ...init, headers });
-};
+  const withAddress = address ? { ...options, headers: { ...options.headers, 'x-forwarded-for': address } } : options;
+  return (realRequest as (...a: unknown[]) => http.ClientRequest)(url, withAddress, ...rest);
+}) as typeof http.request;
 const addressOf = (n: number) => `10.${worker % 256}.${(n >> 8) & 255}.${n & 255}`;
 
 function counts() {
