@@ -173,29 +173,10 @@ export function preparePlay(file: string, opts: PlayOptions): PreparedPlay {
     child.on('close', (code, signal) => {
       if (stopped) return finish({ exitCode: code, decodedMs, stopped: true });
       if (code === 0) return finish({ exitCode: 0, decodedMs, stopped: false });
-      // spawnTied runs ffmpeg through setpriv, which reports a binary it cannot execute this way
-      const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
-      if (notRun)
-        return finish({
-          exitCode: code,
-          decodedMs,
-          error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`,
-          stopped: false,
-        });
-      const lastLines = stderrTail
-        .split(/[\r\n]+/)
-        .map((l) => l.trim())
-        .filter((l) => l && !/^size=|time=/.test(l))
-        .slice(-3)
-        .join(' | ');
       finish({
         exitCode: code,
         decodedMs,
-        error:
-          `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(
-            0,
-            480,
-          ),
+        error: ffmpegExitError(opts.ffmpegPath, code, signal, stderrTail),
         stopped: false,
       });
     });
@@ -210,7 +191,33 @@ export function preparePlay(file: string, opts: PlayOptions): PreparedPlay {
   };
 }
 
-function clipError(file: string, e: unknown): string {
+/**
+ * Why ffmpeg ended with an error, from its exit and the last lines it wrote: a binary it could not run
+ * (spawnTied runs it through setpriv, which reports that with 126/127), else the exit and its words.
+ * `ignore`: lines that are not errors (progress, the debug lines a player asked for).
+ */
+export function ffmpegExitError(
+  ffmpegPath: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderrTail: string,
+  ignore: RegExp = /^size=|time=/,
+): string {
+  const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
+  if (notRun) return `cannot run ffmpeg (${ffmpegPath}): ${notRun[1]!.trim()}`;
+  const lastLines = stderrTail
+    .split(/[\r\n]+/)
+    .map((l) => l.trim())
+    .filter((l) => l && !ignore.test(l))
+    .slice(-3)
+    .join(' | ');
+  return `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(
+    0,
+    480,
+  );
+}
+
+export function clipError(file: string, e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err.code ? `cannot read the audio file ${file}: ${err.message}` : err.message;
 }
