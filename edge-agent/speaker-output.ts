@@ -280,6 +280,16 @@ export class SpeakerOutput implements PlaybackOutput {
       prepared?.start();
       openGate();
       const placed = prepared ? await prepared.placed : null;
+      if (placed)
+        log.info(
+          {
+            occurrenceId: item.occurrenceId,
+            anchorUncertaintyMs: Math.round(placed.anchorUncertaintyMs * 100) / 100,
+            anchorAttempts: placed.attempts,
+            late: placed.late,
+          },
+          'start placed on the output clock',
+        );
       outcome.startedAt = placed?.atDeviceMs ?? this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);

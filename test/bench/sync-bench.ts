@@ -88,6 +88,19 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
     console.log(
       `  ${id.padEnd(13)} clock ${SKEWS[id as keyof typeof SKEWS].padStart(2)} s: offset error p50 ${quantile(a.e, 0.5).toFixed(1)} ms (min ${Math.min(...a.e).toFixed(1)}, max ${Math.max(...a.e).toFixed(1)}); half round trip p50 ${a.half.length ? quantile(a.half, 0.5).toFixed(1) : '—'} ms; start error at its sink p50 ${quantile(a.s, 0.5).toFixed(1)} ms`,
     );
+  // What the agents logged of each file's placement (edge-agent/placed-player.ts): the anchor's
+  // half-bracket and how many outputs it took.
+  const anchors = [...world.agents.values()].flatMap((a) =>
+    a
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('start placed on the output clock'))
+      .map((l) => JSON.parse(l) as { anchorUncertaintyMs: number; anchorAttempts: number; late: boolean }),
+  );
+  if (anchors.length)
+    console.log(
+      `  anchors (all runs so far): half-bracket ${spread(anchors.map((a) => a.anchorUncertaintyMs))}; more than one output ${anchors.filter((a) => a.anchorAttempts > 1).length} of ${anchors.length}; late ${anchors.filter((a) => a.late).length}`,
+    );
   for (const r of results)
     console.log(
       `  ${new Date(r.plannedAt).toISOString().slice(11, 19)}Z skew ${r.skewMs?.toFixed(2) ?? '—'} ms (same audio ${r.contentSkewMs?.toFixed(2) ?? '—'} ms); at the sink ${Object.entries(

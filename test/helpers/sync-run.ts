@@ -3,7 +3,7 @@
 // a few seconds apart and returns, per start, when each agent's first audible sample arrived (hub
 // time), the skew between agents (latest − earliest) and the agents' receipts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from './agent-process.ts';
@@ -21,22 +21,12 @@ import { startDemoStream, type DemoStream } from '../../cli/demo-stream.ts';
 import { startIcecast, type Icecast } from './icecast.ts';
 
 /**
- * The quiet the bulletin's media begins with, ms: the file an agent cached (under its data folder,
- * named by its sha256), decoded as its player decodes it (mono, 48 kHz).
+ * The quiet the bulletin's media begins with, ms: the hub's file for speakers (opus, else the first
+ * output), decoded as the agents' player decodes it (mono, 48 kHz).
  */
-function leadInOf(agentDir: string): number {
-  const find = (d: string): string | null => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        const f = find(p);
-        if (f) return f;
-      } else if (/^[0-9a-f]{64}\.\w+$/.test(e.name)) return p;
-    }
-    return null;
-  };
-  const file = find(agentDir);
-  if (!file) throw new Error(`no cached media under ${agentDir}`);
+function leadInOf(hubDir: string, outputs: Array<{ format: string; file: string }>): number {
+  const out = outputs.find((o) => o.format === 'opus') ?? outputs[0];
+  if (!out) throw new Error('the media has no outputs');
   const pcm = execFileSync(
     resolveFfmpeg().path,
     [
@@ -44,7 +34,7 @@ function leadInOf(agentDir: string): number {
       '-loglevel',
       'error',
       '-i',
-      file,
+      path.join(hubDir, 'media', out.file),
       '-vn',
       '-ac',
       '1',
@@ -152,7 +142,7 @@ export async function startSyncWorld(
     rmSync(dir, { recursive: true, force: true });
   };
   let w: Awaited<ReturnType<typeof seedWorld>>;
-  let media: { id: number; durationMs: number };
+  let media: { id: number; durationMs: number; outputs: Array<{ format: string; file: string }> };
   let speech = '';
   let mediaLeadInMs: number | undefined;
   try {
@@ -273,7 +263,7 @@ export async function startSyncWorld(
         media.durationMs,
         o.leadMs ?? 8000,
         () => ({ mediaId: media.id }),
-        () => (mediaLeadInMs ??= leadInOf(path.join(dir, ids[0]!))),
+        () => (mediaLeadInMs ??= leadInOf(path.join(dir, 'hub'), media.outputs)),
       );
     },
     async runRelays(starts, o = {}) {
