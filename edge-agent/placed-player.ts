@@ -233,6 +233,7 @@ async function run(
   let out: OutputProcess | null = null;
   const procs: Array<{ kill(s?: NodeJS.Signals): void; exited: Promise<unknown> }> = [decoder];
   let timer: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
   let bulletinSamples = 0;
   let startSample: number | null = null;
   let anchor = 0;
@@ -346,13 +347,9 @@ async function run(
     tick();
     timer = setInterval(tick, TICK_MS);
     const whole = new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (ended || decoder.failed) {
-          clearInterval(check);
-          resolve();
-        }
+      check = setInterval(() => {
+        if (ended || decoder.failed) resolve();
       }, TICK_MS);
-      signal.addEventListener('abort', () => clearInterval(check), { once: true });
     });
     const end = await Promise.race([whole, output.exited, stopped]);
     if (end === 'stopped') return stoppedResult();
@@ -370,6 +367,7 @@ async function run(
     return { exitCode: 0, decodedMs: bulletinSamples / perMs, stopped: false };
   } finally {
     clearInterval(timer);
+    clearInterval(check);
     for (const p of procs) p.kill('SIGTERM');
     const kill = setTimeout(() => {
       for (const p of procs) p.kill('SIGKILL');
