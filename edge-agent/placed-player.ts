@@ -11,9 +11,12 @@
 // that waits for a core, no longer moves the audible onset (a card's buffer absorbs up to LEAD_MS).
 // The anchor: the output's input, filters, encoder and device are opened first on PRIME_SAMPLES of
 // silence that atrim drops (nothing reaches the device); then one block of silence goes in at w0 and
-// ffmpeg's -debug_ts line for its first packet ("muxer <- … pkt_pts:0") comes back at r0: the first
-// sample left between w0 and r0. A bracket wider than ANCHOR_TOLERANCE_MS (ffmpeg or the agent waited
-// for a core) is tried again on a new output while there is time.
+// ffmpeg's -debug_ts line for its first packet ("muxer <- … pkt_pts:0"), printed as it writes it,
+// comes back at r0; a second block follows at once, its line back at r1. The first sample left after
+// w0 and before r1 (ffmpeg prints the second line after writing the first packet): the anchor is
+// taken at (w0 + r0) / 2. A bracket w0 … r1 wider than ANCHOR_TOLERANCE_MS (ffmpeg or the agent
+// waited for a core) is tried again on a new output while there is time. The decoder starts after
+// the anchor, so its own start-up does not compete with it.
 // Both ffmpegs are tied to the agent (spawnTied): an agent killed mid-play takes them with it.
 import type { ChildProcessByStdio } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -29,8 +32,8 @@ export const BLOCK = 1024;
 export const PRIME_SAMPLES = 2 * BLOCK;
 /** How far ahead of the output the agent writes: a late timer up to this much moves nothing. */
 export const LEAD_MS = 150;
-/** An anchor bracket (w0 … r0) this narrow is kept; a wider one is tried again. */
-export const ANCHOR_TOLERANCE_MS = 2;
+/** An anchor bracket (w0 … r1) this narrow is kept; a wider one is tried again. */
+export const ANCHOR_TOLERANCE_MS = 3;
 const ANCHOR_ATTEMPTS = 3;
 /** Another attempt only with this much time left before the instant. */
 const RETRY_NEEDS_MS = 300;
@@ -138,33 +141,36 @@ class OutputProcess {
   readonly child: Proc;
   stderrTail = '';
   readonly ready: Promise<void>;
-  readonly firstPacket: Promise<number>;
+  /** when the -debug_ts lines of the first two packets (pts 0 and BLOCK) came in, performance ms */
+  readonly packets: [Promise<number>, Promise<number>];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: string }>;
 
   constructor(ffmpegPath: string, output: string) {
     this.child = spawnTied(ffmpegPath, outputArgs(output), { stdio: ['pipe', 'ignore', 'pipe'] }) as unknown as Proc;
     this.child.stdin.on('error', () => undefined); // ffmpeg gone: its exit says why
     let onReady = () => {};
-    let onFirst = (_at: number) => {};
     this.ready = new Promise((r) => (onReady = r));
-    this.firstPacket = new Promise((r) => (onFirst = r));
+    const seen: Array<((at: number) => void) | null> = [null, null];
+    this.packets = [new Promise((r) => (seen[0] = r)), new Promise((r) => (seen[1] = r))];
+    const lines = [/muxer <- [^\n]*pkt_pts:0 /, new RegExp(`muxer <- [^\\n]*pkt_pts:${BLOCK} `)];
     let seenReady = false;
-    let seenFirst = false;
     let scan = '';
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
       const at = performance.now();
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
-      if (seenFirst) return;
+      if (seen[1] === null) return; // both seen: nothing more to look for
       scan = (scan + chunk).slice(-2000);
       if (!seenReady && scan.includes('Output #0')) {
         seenReady = true;
         onReady();
       }
-      if (seenReady && /muxer <- [^\n]*pkt_pts:0 /.test(scan)) {
-        seenFirst = true;
-        onFirst(at);
-      }
+      if (!seenReady) return;
+      for (const i of [0, 1])
+        if (seen[i] && lines[i]!.test(scan)) {
+          seen[i]!(at);
+          seen[i] = null;
+        }
     });
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => resolve({ code: null, signal: null, spawnError: e.message }));
@@ -229,9 +235,9 @@ async function run(
   sampleOffset();
 
   const stopped = new Promise<'stopped'>((r) => signal.addEventListener('abort', () => r('stopped'), { once: true }));
-  const decoder = new Decoder(opts.ffmpegPath, file);
+  let decoder!: Decoder;
   let out: OutputProcess | null = null;
-  const procs: Array<{ kill(s?: NodeJS.Signals): void; exited: Promise<unknown> }> = [decoder];
+  const procs: Array<{ kill(s?: NodeJS.Signals): void; exited: Promise<unknown> }> = [];
   let timer: NodeJS.Timeout | undefined;
   let check: NodeJS.Timeout | undefined;
   let bulletinSamples = 0;
@@ -281,29 +287,40 @@ async function run(
       if (ready === 'stopped') return stoppedResult();
       if (ready === 'timeout') return failed(`the audio output did not open within ${READY_TIMEOUT_MS / 1000} s`);
       if (ready === 'exited') return failed(await outputFailed(o));
-      if (decoder.failed) return failed((await decoderFailed()) ?? 'the decoder failed');
-      const w0 = performance.now();
-      o.write(silence(BLOCK));
-      const first = await Promise.race([
-        o.firstPacket,
-        o.exited.then(() => 'exited' as const),
-        stopped,
-        timeout(READY_TIMEOUT_MS),
-      ]);
-      if (first === 'stopped') return stoppedResult();
-      if (first === 'timeout') return failed('the audio output wrote nothing');
-      if (first === 'exited') return failed(await outputFailed(o));
-      half = (first - w0) / 2;
-      anchor = w0 + half;
+      // Block 0 goes in at w0 and its line comes back at r0; block 1 goes in at w1 and its line at r1.
+      // ffmpeg prints a packet's line just before writing it, in one thread: block 0 reached the
+      // output after w0 and before block 1's line, so before r1.
+      const packet = async (i: 0 | 1) => {
+        const w = performance.now();
+        o.write(silence(BLOCK));
+        const r = await Promise.race([
+          o.packets[i],
+          o.exited.then(() => 'exited' as const),
+          stopped,
+          timeout(READY_TIMEOUT_MS),
+        ]);
+        return { w, r };
+      };
+      const p0 = await packet(0);
+      const p1 = typeof p0.r === 'number' ? await packet(1) : p0;
+      if (p1.r === 'stopped') return stoppedResult();
+      if (p1.r === 'timeout') return failed('the audio output wrote nothing');
+      if (p1.r === 'exited') return failed(await outputFailed(o));
+      const [w0, r0, r1] = [p0.w, p0.r as number, p1.r];
+      anchor = (w0 + r0) / 2;
+      half = Math.max(anchor - w0, r1 - anchor);
       sampleOffset();
       const left = opts.startAt() - offset - performance.now();
-      if (half * 2 <= ANCHOR_TOLERANCE_MS || attempts >= ANCHOR_ATTEMPTS || left < RETRY_NEEDS_MS) break;
+      if (r1 - w0 <= ANCHOR_TOLERANCE_MS || attempts >= ANCHOR_ATTEMPTS || left < RETRY_NEEDS_MS) break;
       // ffmpeg or this agent waited for a core in the bracket: a new output, a new anchor
       o.kill('SIGKILL');
       await o.exited;
     }
-    written = BLOCK;
+    written = 2 * BLOCK;
     const output = out!;
+    // The decoder starts now: its start-up and first burst of decoding do not fall on the anchor.
+    decoder = new Decoder(opts.ffmpegPath, file);
+    procs.push(decoder);
 
     // 2. Silence, then the bulletin from its sample; LEAD_MS ahead of the output, block by block.
     const perMs = RATE / 1000;
@@ -387,10 +404,12 @@ class Decoder {
   stderrTail = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: string }>;
   private odd: Buffer | null = null;
+  private dropping = false;
 
   constructor(ffmpegPath: string, file: string) {
     this.child = spawnTied(ffmpegPath, decodeArgs(file), { stdio: ['ignore', 'pipe', 'pipe'] }) as unknown as Proc;
     this.child.stdout.on('data', (b: Buffer) => {
+      if (this.dropping) return;
       this.chunks.push(b);
       this.queued += b.length;
       if (this.queued > QUEUE_HIGH) this.child.stdout.pause();
@@ -442,6 +461,11 @@ class Decoder {
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    // (a paused stdout would hold back 'close': what is left is read and dropped)
+    this.dropping = true;
+    this.chunks.length = 0;
+    this.queued = 0;
+    this.child.stdout.resume();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
 }

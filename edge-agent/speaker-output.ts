@@ -286,6 +286,8 @@ export class SpeakerOutput implements PlaybackOutput {
             occurrenceId: item.occurrenceId,
             anchorUncertaintyMs: Math.round(placed.anchorUncertaintyMs * 100) / 100,
             anchorAttempts: placed.attempts,
+            // hub ms of the output's first sample (on this agent's offset): the test's sink sees it arrive
+            anchorAt: Math.round((ctx.toHubTime?.(placed.anchorDeviceMs) ?? placed.anchorDeviceMs) * 100) / 100,
             late: placed.late,
           },
           'start placed on the output clock',

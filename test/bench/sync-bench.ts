@@ -97,6 +97,22 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
       .filter((l) => l.includes('start placed on the output clock'))
       .map((l) => JSON.parse(l) as { anchorUncertaintyMs: number; anchorAttempts: number; late: boolean }),
   );
+  // The sink's first byte of a file's play against the anchor the agent logged for it (both hub ms):
+  // how far the output's first sample arrived from where the agent placed it.
+  const firstByteVsAnchor: number[] = [];
+  for (const [id, a] of world.agents) {
+    const logged = a
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('start placed on the output clock'))
+      .map((l) => (JSON.parse(l) as { anchorAt: number }).anchorAt);
+    for (const play of world.sinks.get(id)!.plays) {
+      const near = logged.filter((x) => Math.abs(x - play.firstByteAt) < 100);
+      if (near.length) firstByteVsAnchor.push(play.firstByteAt - near[0]!);
+    }
+  }
+  if (firstByteVsAnchor.length)
+    console.log(`  sink's first byte − the agent's anchor (files, all runs so far): ${spread(firstByteVsAnchor)}`);
   if (anchors.length)
     console.log(
       `  anchors (all runs so far): half-bracket ${spread(anchors.map((a) => a.anchorUncertaintyMs))}; more than one output ${anchors.filter((a) => a.anchorAttempts > 1).length} of ${anchors.length}; late ${anchors.filter((a) => a.late).length}`,
