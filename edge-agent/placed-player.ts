@@ -451,8 +451,7 @@ class Decoder {
     // keep an odd byte for the next block (a chunk may split a sample)
     if (n % 2 === 1) {
       n--;
-      this.odd = into.subarray(n, n + 1);
-      this.odd = Buffer.from(this.odd);
+      this.odd = Buffer.from(into.subarray(n, n + 1));
       into[n] = 0;
       this.queued += 1;
     }

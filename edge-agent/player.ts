@@ -1,10 +1,10 @@
-// Plays one audio file with ffmpeg in real time (-re) to the profile's output: "null" decodes to a
-// null sink (the simulation, still real decoding at real speed), "alsa:<dev>" plays on the sound
-// card, "s16le:<url>" writes raw PCM (mono, 48 kHz) to a file, socket or pipe (a test's sink).
-// Progress (how much audio was decoded) is parsed from ffmpeg's output; stop() kills it.
-// Start in sync: preparePlay() spawns ffmpeg ahead of time reading the file from its stdin, so it
-// starts up (tens of ms, more on a busy board) and then waits; start() releases it at the instant by
-// streaming the file in. What remains after the release is probing a few KB and decoding a frame.
+// Plays one audio file with ffmpeg in real time (-re) at once: a relay's fallback file. A bulletin at
+// its planned instant plays through placed-player.ts instead (placed on the output's sample clock).
+// The output is the profile's: "null" decodes to a null sink (the simulation, still real decoding at
+// real speed), "alsa:<dev>" plays on the sound card, "s16le:<url>" writes raw PCM (mono, 48 kHz) to a
+// file, socket or pipe (a test's sink). Progress (how much audio was decoded) is parsed from ffmpeg's
+// output; stop() kills it. preparePlay() spawns ffmpeg ahead, reading the file from its stdin, and
+// start() streams the file in (what remains after it is probing a few KB and decoding a frame).
 // ffmpeg is tied to the agent (spawnTied): an agent killed mid-play (SIGKILL, OOM killer) takes
 // ffmpeg with it, so the amplifier does not go on playing under a restarted agent.
 import type { ChildProcessByStdio } from 'node:child_process';
