@@ -1,10 +1,10 @@
-// Plays one audio file with ffmpeg in real time (-re) to the profile's output: "null" decodes to a
-// null sink (the simulation, still real decoding at real speed), "alsa:<dev>" plays on the sound
-// card, "s16le:<url>" writes raw PCM (mono, 48 kHz) to a file, socket or pipe (a test's sink).
-// Progress (how much audio was decoded) is parsed from ffmpeg's output; stop() kills it.
-// Start in sync: preparePlay() spawns ffmpeg ahead of time reading the file from its stdin, so it
-// starts up (tens of ms, more on a busy board) and then waits; start() releases it at the instant by
-// streaming the file in. What remains after the release is probing a few KB and decoding a frame.
+// Plays one audio file with ffmpeg in real time (-re) at once: a relay's fallback file. A bulletin at
+// its planned instant plays through placed-player.ts instead (placed on the output's sample clock).
+// The output is the profile's: "null" decodes to a null sink (the simulation, still real decoding at
+// real speed), "alsa:<dev>" plays on the sound card, "s16le:<url>" writes raw PCM (mono, 48 kHz) to a
+// file, socket or pipe (a test's sink). Progress (how much audio was decoded) is parsed from ffmpeg's
+// output; stop() kills it. preparePlay() spawns ffmpeg ahead, reading the file from its stdin, and
+// start() streams the file in (what remains after it is probing a few KB and decoding a frame).
 // ffmpeg is tied to the agent (spawnTied): an agent killed mid-play (SIGKILL, OOM killer) takes
 // ffmpeg with it, so the amplifier does not go on playing under a restarted agent.
 import type { ChildProcessByStdio } from 'node:child_process';
@@ -173,29 +173,10 @@ export function preparePlay(file: string, opts: PlayOptions): PreparedPlay {
     child.on('close', (code, signal) => {
       if (stopped) return finish({ exitCode: code, decodedMs, stopped: true });
       if (code === 0) return finish({ exitCode: 0, decodedMs, stopped: false });
-      // spawnTied runs ffmpeg through setpriv, which reports a binary it cannot execute this way
-      const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
-      if (notRun)
-        return finish({
-          exitCode: code,
-          decodedMs,
-          error: `cannot run ffmpeg (${opts.ffmpegPath}): ${notRun[1]!.trim()}`,
-          stopped: false,
-        });
-      const lastLines = stderrTail
-        .split(/[\r\n]+/)
-        .map((l) => l.trim())
-        .filter((l) => l && !/^size=|time=/.test(l))
-        .slice(-3)
-        .join(' | ');
       finish({
         exitCode: code,
         decodedMs,
-        error:
-          `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(
-            0,
-            480,
-          ),
+        error: ffmpegExitError(opts.ffmpegPath, code, signal, stderrTail),
         stopped: false,
       });
     });
@@ -210,7 +191,33 @@ export function preparePlay(file: string, opts: PlayOptions): PreparedPlay {
   };
 }
 
-function clipError(file: string, e: unknown): string {
+/**
+ * Why ffmpeg ended with an error, from its exit and the last lines it wrote: a binary it could not run
+ * (spawnTied runs it through setpriv, which reports that with 126/127), else the exit and its words.
+ * `ignore`: lines that are not errors (progress, the debug lines a player asked for).
+ */
+export function ffmpegExitError(
+  ffmpegPath: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderrTail: string,
+  ignore: RegExp = /^size=|time=/,
+): string {
+  const notRun = code === 127 || code === 126 ? /setpriv: failed to execute [^:]*: (.*)/.exec(stderrTail) : null;
+  if (notRun) return `cannot run ffmpeg (${ffmpegPath}): ${notRun[1]!.trim()}`;
+  const lastLines = stderrTail
+    .split(/[\r\n]+/)
+    .map((l) => l.trim())
+    .filter((l) => l && !ignore.test(l))
+    .slice(-3)
+    .join(' | ');
+  return `ffmpeg exited with ${code !== null ? `code ${code}` : `signal ${signal}`}${lastLines ? `: ${lastLines}` : ''}`.slice(
+    0,
+    480,
+  );
+}
+
+export function clipError(file: string, e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err.code ? `cannot read the audio file ${file}: ${err.message}` : err.message;
 }

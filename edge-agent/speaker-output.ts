@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import type { Clock, MediaRef, ReasonCode, ScheduleItem, TimerHandle } from '../protocol/index.ts';
 import { isDeviceError, type Amplifier, type AmplifierReadback } from '../firmware-bridge/hardware.ts';
 import type { ResolvedFfmpeg } from '../firmware-bridge/audio.ts';
-import { preparePlay, type PlayResult } from './player.ts';
+import type { PlayResult } from './player.ts';
+import { preparePlaced } from './placed-player.ts';
 import { playRelay, type RelayPlayResult, type RelayStreamAccess } from './relay-player.ts';
 import { waitUntil } from './start-instant.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -215,20 +216,23 @@ export class SpeakerOutput implements PlaybackOutput {
     const decoder = clip(
       relay
         ? `ffmpeg (${this.deps.ffmpeg.source}) ← ${streamSource(relay.engineUrl)} ${relay.format} ${relay.bitrateKbps} kb/s → ${this.deps.audioOutput}`
-        : `ffmpeg (${this.deps.ffmpeg.source}) -re, pre-started → ${this.deps.audioOutput}`,
+        : `ffmpeg (${this.deps.ffmpeg.source}) decoded ahead, placed on the output's sample clock → ${this.deps.audioOutput}`,
       200,
     );
 
-    // The player starts up now, during the warm-up, and waits until the start instant: a file's
-    // ffmpeg for the file, a relay's (connected to the hub's stream already) for the gate.
+    // The player starts up now, during the warm-up: a file's decoder and output (the file's first
+    // sample placed at the instant on the output's sample clock), a relay's ffmpeg (connected to the
+    // hub's stream already) waiting for the gate.
     const player = new AbortController();
     const onAbort = () => player.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const prepared = relay
       ? null
-      : preparePlay(file, {
+      : preparePlaced(file, {
           ffmpegPath: this.deps.ffmpeg.path,
           output: this.deps.audioOutput,
+          clock: this.deps.clock,
+          startAt: () => ctx.startAtDeviceMs,
           signal: player.signal,
           onProgress: (ms) => ctx.onProgress(ms),
         });
@@ -271,9 +275,24 @@ export class SpeakerOutput implements PlaybackOutput {
         return { ...outcome, result: 'partial', reason: 'stopped before the audio started' };
       }
 
+      // A file's start was placed on the sample clock before the instant (a late one is placed now):
+      // it comes out then, whenever this wake-up came.
       prepared?.start();
       openGate();
-      outcome.startedAt = this.deps.clock.now();
+      const placed = prepared ? await prepared.placed : null;
+      if (placed)
+        log.info(
+          {
+            occurrenceId: item.occurrenceId,
+            anchorUncertaintyMs: Math.round(placed.anchorUncertaintyMs * 100) / 100,
+            anchorAttempts: placed.attempts,
+            // hub ms of the output's first sample (on this agent's offset): the test's sink sees it arrive
+            anchorAt: Math.round((ctx.toHubTime?.(placed.anchorDeviceMs) ?? placed.anchorDeviceMs) * 100) / 100,
+            late: placed.late,
+          },
+          'start placed on the output clock',
+        );
+      outcome.startedAt = placed?.atDeviceMs ?? this.deps.clock.now();
       const sampler = new AmplifierSampler(amplifier, this.deps.sampleEveryMs ?? 500, this.deps.clock);
       this.deps.feedAudio?.(true);
       ctx.onStarted(outcome.startedAt);

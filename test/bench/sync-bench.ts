@@ -40,7 +40,7 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
   const skews = results.map((r) => r.skewMs).filter((x): x is number => x !== null);
   const errors = results.flatMap((r) => Object.values(r.startErrorMs)).filter((x): x is number => x !== null);
   const firstBytes = results
-    .map((r) => Object.values(r.startErrorMs))
+    .map((r) => Object.values(r.firstByteErrorMs))
     .filter((xs): xs is number[] => xs.every((x) => x !== null))
     .map((xs) => Math.max(...xs) - Math.min(...xs));
   const reported = results.flatMap((r) =>
@@ -54,11 +54,12 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
   console.log(`  the same on the first byte at the sinks:                          ${f(firstBytes)}`);
   const content = results.map((r) => r.contentSkewMs).filter((x): x is number => x !== null);
   console.log(`  when they play the same audio (PCM cross-correlation):            ${f(content)}`);
-  console.log(`start error at the sink (first byte − planned, hub time):           ${f(errors)}`);
+  console.log(`start error at the sink (first audible − media lead-in − planned): ${f(errors)}`);
   console.log(`start error the agents report in their receipts (evidence.sync):    ${f(reported)}`);
-  // Where a start error at the sink comes from: s = w − e + L, with w the release the agent reports
-  // (its wake-up error, on its own hub-time estimate), e its offset error against libfaketime's known
-  // shift, and L the player's release-to-first-byte.
+  // Where a start error at the sink comes from: s = w − e + L, with w the start the agent reports
+  // (on its own hub-time estimate: a file's placement on its output's sample clock, a relay's
+  // release), e its offset error against libfaketime's known shift, and L from that start to the
+  // first sample at the sink (a file: its anchor's error; a relay: the decoder's latency).
   const parts: Record<'w' | 'e' | 'L', number[]> = { w: [], e: [], L: [] };
   const perAgent = new Map<string, { e: number[]; half: number[]; s: number[] }>();
   for (const r of results)
@@ -80,12 +81,41 @@ function report(what: string, loadAtStart: string, results: SyncStart[]) {
       perAgent.set(id, a);
     }
   console.log('where the start error comes from (p50 / p99 over agents and starts):');
-  console.log(`  wake-up: release − planned on the agent's own hub time   ${spread(parts.w)}`);
+  console.log(`  the agent's start − planned on its own hub time          ${spread(parts.w)}`);
   console.log(`  offset estimate error (agent hub time − true hub time)    ${spread(parts.e)}`);
-  console.log(`  player: release → first byte at the sink                 ${spread(parts.L)}`);
+  console.log(`  player: that start → first sample at the sink            ${spread(parts.L)}`);
   for (const [id, a] of perAgent)
     console.log(
       `  ${id.padEnd(13)} clock ${SKEWS[id as keyof typeof SKEWS].padStart(2)} s: offset error p50 ${quantile(a.e, 0.5).toFixed(1)} ms (min ${Math.min(...a.e).toFixed(1)}, max ${Math.max(...a.e).toFixed(1)}); half round trip p50 ${a.half.length ? quantile(a.half, 0.5).toFixed(1) : '—'} ms; start error at its sink p50 ${quantile(a.s, 0.5).toFixed(1)} ms`,
+    );
+  // What the agents logged of each file's placement (edge-agent/placed-player.ts): the anchor's
+  // half-bracket and how many outputs it took.
+  const anchors = [...world.agents.values()].flatMap((a) =>
+    a
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('start placed on the output clock'))
+      .map((l) => JSON.parse(l) as { anchorUncertaintyMs: number; anchorAttempts: number; late: boolean }),
+  );
+  // The sink's first byte of a file's play against the anchor the agent logged for it (both hub ms):
+  // how far the output's first sample arrived from where the agent placed it.
+  const firstByteVsAnchor: number[] = [];
+  for (const [id, a] of world.agents) {
+    const logged = a
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('start placed on the output clock'))
+      .map((l) => (JSON.parse(l) as { anchorAt: number }).anchorAt);
+    for (const play of world.sinks.get(id)!.plays) {
+      const near = logged.filter((x) => Math.abs(x - play.firstByteAt) < 100);
+      if (near.length) firstByteVsAnchor.push(play.firstByteAt - near[0]!);
+    }
+  }
+  if (firstByteVsAnchor.length)
+    console.log(`  sink's first byte − the agent's anchor (files, all runs so far): ${spread(firstByteVsAnchor)}`);
+  if (anchors.length)
+    console.log(
+      `  anchors (all runs so far): half-bracket ${spread(anchors.map((a) => a.anchorUncertaintyMs))}; more than one output ${anchors.filter((a) => a.anchorAttempts > 1).length} of ${anchors.length}; late ${anchors.filter((a) => a.late).length}`,
     );
   for (const r of results)
     console.log(

@@ -21,7 +21,8 @@ describe('an agent killed with SIGKILL', () => {
     await fw.hub.admin.waitFor(async () => /"msg":"starting"/.test(victim.output()), 30_000, 'loa-1 starts playing');
     await sleep(2500);
     const players = ffmpegsUnder(victim.child.pid!);
-    expect(players, 'loa-1 plays through one ffmpeg').toHaveLength(1);
+    // a file plays through two: its decoder (still decoding ahead, a few seconds in) and its output
+    expect(players, 'loa-1 plays through a decoder and an output ffmpeg').toHaveLength(2);
     await victim.stop('SIGKILL');
     await sleep(300);
     expect(players.filter(alive), 'an ffmpeg outlived its agent').toEqual([]);

@@ -24,8 +24,14 @@ export interface SinkPlay {
   /** hub ms at which its first audible sample leaves the speaker (null: all silent so far) */
   firstAudibleAt: number | null;
   bytes: number;
-  /** the first second of PCM, to find where in the audio the play started (contentSkewMs) */
+  /**
+   * a second of PCM from a quarter second before the first audible sample (or from the first byte),
+   * to find where in the audio the play started (contentSkewMs); a player that opens its output
+   * early and feeds it silence first (files) has its audio there too
+   */
   head: Buffer;
+  /** hub ms at which head's first sample leaves */
+  headAt: number;
   /** with `onsets`: every burst that began after ≥ ONSET_SILENCE_MS of quiet (hub ms, burst length ms) */
   onsets: Array<{ at: number; lengthMs: number | null }>;
   /** with `onsets`: hub ms at which the card plays out the last sample it has had */
@@ -36,6 +42,8 @@ export interface SinkPlay {
 
 /** Bytes of PCM each play keeps: one second. */
 const HEAD_BYTES = SINK_RATE * 2;
+/** Of which before the first audible sample: a quarter second. */
+const PRE_BYTES = SINK_RATE / 2;
 
 export interface PcmSink {
   path: string;
@@ -65,6 +73,9 @@ export async function startPcmSink(
     sock.on('close', () => sockets.delete(sock));
     let play: SinkPlay | null = null;
     let odd: Buffer | null = null;
+    // until the first audible sample: the last PRE_BYTES (and more) of the play, from byte preFrom
+    let pre = Buffer.alloc(0);
+    let preFrom = 0;
     let samples = 0;
     // the card's timeline: sample n leaves at anchor + n / rate
     let anchor = 0;
@@ -82,6 +93,7 @@ export async function startPcmSink(
             firstAudibleAt: null,
             bytes: 0,
             head: Buffer.alloc(0),
+            headAt: at,
             until: at,
             onsets: [],
             gaps: [],
@@ -90,8 +102,19 @@ export async function startPcmSink(
         anchor = at;
       }
       play.bytes += chunk.length;
-      if (play.head.length < HEAD_BYTES)
-        play.head = Buffer.concat([play.head, chunk.subarray(0, HEAD_BYTES - play.head.length)]);
+      if (play.firstAudibleAt !== null) {
+        if (play.head.length < HEAD_BYTES)
+          play.head = Buffer.concat([play.head, chunk.subarray(0, HEAD_BYTES - play.head.length)]);
+      } else {
+        pre = Buffer.concat([pre, chunk]);
+        // (whole samples dropped, so the kept bytes stay aligned)
+        const drop = pre.length - HEAD_BYTES - PRE_BYTES;
+        if (drop > 0) {
+          const even = drop - (drop % 2);
+          pre = pre.subarray(even);
+          preFrom += even;
+        }
+      }
       if (play.firstAudibleAt !== null && !o.onsets) return;
       const buf = odd ? Buffer.concat([odd, chunk]) : chunk;
       const whole = buf.length - (buf.length % 2);
@@ -108,6 +131,10 @@ export async function startPcmSink(
         const v = Math.abs(buf.readInt16LE(i));
         if (play.firstAudibleAt === null && v > AUDIBLE) {
           play.firstAudibleAt = play.firstByteAt + ms(samples);
+          const from = Math.max(preFrom, samples * 2 - PRE_BYTES);
+          play.head = Buffer.from(pre.subarray(from - preFrom, from - preFrom + HEAD_BYTES));
+          play.headAt = play.firstByteAt + ms(from / 2);
+          pre = Buffer.alloc(0);
           if (!o.onsets) return;
         }
         if (!o.onsets) continue;
@@ -148,6 +175,13 @@ export async function startPcmSink(
         });
       }),
   };
+}
+
+/** Where the first audible sample of raw PCM (s16le, mono, SINK_RATE) is, ms from its start; null if silent. */
+export function firstAudibleMs(pcm: Buffer): number | null {
+  for (let i = 0; i + 1 < pcm.length; i += 2)
+    if (Math.abs(pcm.readInt16LE(i)) > AUDIBLE) return (i / 2 / SINK_RATE) * 1000;
+  return null;
 }
 
 /** The q-quantile (0..1) of xs, nearest rank. */
@@ -194,8 +228,8 @@ export function contentSkewMs(a: SinkPlay, b: SinkPlay): number | null {
     if (r > best.r) best = { k, r };
   }
   if (best.r < 0.5) return null;
-  // Sample i of a's window leaves at a.firstByteAt + i/rate; the same audio in b is its sample i + k.
-  return b.firstByteAt - a.firstByteAt + (best.k / SINK_RATE) * 1000;
+  // Sample i of a's window leaves at a.headAt + i/rate; the same audio in b is its sample i + k.
+  return b.headAt - a.headAt + (best.k / SINK_RATE) * 1000;
 }
 
 function pcm(buf: Buffer): Float64Array {

@@ -2,13 +2,14 @@
 // playing into its own PCM sink (pcm-sink.ts) that this process reads. Schedules `starts` bulletins
 // a few seconds apart and returns, per start, when each agent's first audible sample arrived (hub
 // time), the skew between agents (latest − earliest) and the agents' receipts.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAgentProcess, SPEAKER_PROFILE, type AgentProcess } from './agent-process.ts';
 import { vietnameseSpeech } from './audio.ts';
 import { startHubProcess } from './hub-process.ts';
-import { contentSkewMs, startPcmSink, type PcmSink, type SinkPlay } from './pcm-sink.ts';
+import { contentSkewMs, firstAudibleMs, SINK_RATE, startPcmSink, type PcmSink, type SinkPlay } from './pcm-sink.ts';
 import { freePort } from './ports.ts';
 import { HA_DINH, seedWorld, waitForResults, waitOnline } from './world.ts';
 import { formatVn } from '../../hub/time.ts';
@@ -18,6 +19,35 @@ import type { SyncEvidence } from '../../protocol/index.ts';
 import { resolveFfmpeg } from '../../firmware-bridge/index.ts';
 import { startDemoStream, type DemoStream } from '../../cli/demo-stream.ts';
 import { startIcecast, type Icecast } from './icecast.ts';
+
+/**
+ * The quiet the bulletin's media begins with, ms: the hub's file for speakers (opus, else the first
+ * output), decoded as the agents' player decodes it (mono, 48 kHz).
+ */
+function leadInOf(hubDir: string, outputs: Array<{ format: string; file: string }>): number {
+  const out = outputs.find((o) => o.format === 'opus') ?? outputs[0];
+  if (!out) throw new Error('the media has no outputs');
+  const pcm = execFileSync(
+    resolveFfmpeg().path,
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      path.join(hubDir, 'media', out.file),
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      `${SINK_RATE}`,
+      '-f',
+      's16le',
+      'pipe:1',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return firstAudibleMs(pcm) ?? 0;
+}
 
 /** A device's row as the hub reports it, with the start evidence every receipt of a file carries. */
 export type SyncedDevice = Omit<BroadcastDevice, 'evidence'> & { evidence: { sync: z.infer<typeof SyncEvidence> } };
@@ -33,8 +63,14 @@ export interface SyncStart {
   plannedAt: number;
   /** per agent: hub ms of the first audible sample at its sink (null: nothing audible arrived) */
   audibleAt: Record<string, number | null>;
-  /** per agent: first byte at its sink − planned start, ms */
+  /**
+   * per agent: when the bulletin's first sample left its sink − planned start, ms: the first audible
+   * sample less the audio's own lead-in (a file: the quiet its media begins with; a relay: none). A
+   * file's player opens its output early and feeds it silence, so its first byte says nothing.
+   */
   startErrorMs: Record<string, number | null>;
+  /** per agent: first byte at its sink − planned start, ms */
+  firstByteErrorMs: Record<string, number | null>;
   /** latest − earliest first audible sample, ms (null if an agent played nothing) */
   skewMs: number | null;
   /** latest − earliest time the agents play the same audio (PCM cross-correlation), ms; null if not found */
@@ -106,8 +142,9 @@ export async function startSyncWorld(
     rmSync(dir, { recursive: true, force: true });
   };
   let w: Awaited<ReturnType<typeof seedWorld>>;
-  let media: { id: number; durationMs: number };
+  let media: { id: number; durationMs: number; outputs: Array<{ format: string; file: string }> };
   let speech = '';
+  let mediaLeadInMs: number | undefined;
   try {
     w = await seedWorld(
       hub,
@@ -163,6 +200,8 @@ export async function startSyncWorld(
     lengthMs: number,
     leadMs: number,
     audio: (i: number) => Record<string, unknown>,
+    /** ms of quiet the audio itself begins with */
+    leadInMs: () => number,
   ): Promise<SyncStart[]> => {
     const first = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
     const planned: Array<{ id: string; at: number }> = [];
@@ -173,18 +212,23 @@ export async function startSyncWorld(
     const seen = new Map([...sinks].map(([id, s]) => [id, s.plays.length]));
     await sleep(planned.at(-1)!.at + lengthMs + 3000 - Date.now());
     const rows = await Promise.all(planned.map((p) => waitForResults(w.leader, p.id, 30_000)));
+    const leadIn = leadInMs();
     return planned.map((p, i) => {
       const audibleAt: SyncStart['audibleAt'] = {};
       const startErrorMs: SyncStart['startErrorMs'] = {};
+      const firstByteErrorMs: SyncStart['firstByteErrorMs'] = {};
       const matched: SinkPlay[] = [];
       for (const [id, sink] of sinks) {
-        // the play of this start: the one whose first byte is nearest the planned instant
+        // the play of this start: the one whose sound (or, silent, its first byte) is nearest the
+        // planned instant (a player may open its output more than once before it, silent)
+        const at = (x: SinkPlay) => x.firstAudibleAt ?? x.firstByteAt;
         const play = sink.plays
           .slice(seen.get(id))
-          .filter((x) => Math.abs(x.firstByteAt - p.at) < spacing / 2)
-          .sort((a, b) => Math.abs(a.firstByteAt - p.at) - Math.abs(b.firstByteAt - p.at))[0];
+          .filter((x) => Math.abs(at(x) - p.at) < spacing / 2)
+          .sort((a, b) => Math.abs(at(a) - p.at) - Math.abs(at(b) - p.at))[0];
         audibleAt[id] = play?.firstAudibleAt ?? null;
-        startErrorMs[id] = play ? play.firstByteAt - p.at : null;
+        startErrorMs[id] = play?.firstAudibleAt != null ? play.firstAudibleAt - leadIn - p.at : null;
+        firstByteErrorMs[id] = play ? play.firstByteAt - p.at : null;
         if (play) matched.push(play);
       }
       const same = matched.length === sinks.size ? matched.map((x) => contentSkewMs(matched[0]!, x)) : [null];
@@ -199,6 +243,7 @@ export async function startSyncWorld(
         plannedAt: p.at,
         audibleAt,
         startErrorMs,
+        firstByteErrorMs,
         skewMs,
         contentSkewMs: contentSkew,
         receipts,
@@ -212,7 +257,14 @@ export async function startSyncWorld(
     sinks,
     async run(starts, o = {}) {
       const spacing = o.spacingMs ?? Math.ceil((media.durationMs + 2500) / 1000) * 1000;
-      return measure(starts, spacing, media.durationMs, o.leadMs ?? 8000, () => ({ mediaId: media.id }));
+      return measure(
+        starts,
+        spacing,
+        media.durationMs,
+        o.leadMs ?? 8000,
+        () => ({ mediaId: media.id }),
+        () => (mediaLeadInMs ??= leadInOf(path.join(dir, 'hub'), media.outputs)),
+      );
     },
     async runRelays(starts, o = {}) {
       const seconds = o.seconds ?? 5;
@@ -228,6 +280,7 @@ export async function startSyncWorld(
         () => ({
           relay: { url, seconds },
         }),
+        () => 0,
       );
     },
     stop,
