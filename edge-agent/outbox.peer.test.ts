@@ -114,8 +114,8 @@ describe('receipt outbox', () => {
 
   it('after a crash (SIGKILL) mid-playback, the interrupted occurrence gets one "agent restarted during playback" receipt and is not played again', async () => {
     const tmp = tempDir();
-    // The player reads the file from its stdin (pre-started for a synchronised start), so it is
-    // found by its output, a file in this test's folder.
+    // The player's ffmpegs (the file's decoder and the output) are found by their files in this
+    // test's folder.
     const cfg = agentConfig(hub, tmp.dir, {
       enrolToken: hub.newEnrolToken('loa-crash'),
       profile: { ...speakerProfile(), audioOutput: `wav:${path.join(tmp.dir, 'speaker.wav')}` },
@@ -150,7 +150,7 @@ describe('receipt outbox', () => {
       await waitChild('playing');
       const playingSeen = Date.now();
       await sleep(2700);
-      expect(playersOf(tmp.dir)).toHaveLength(1);
+      expect(playersOf(tmp.dir).length).toBeGreaterThan(0);
       const heardMs = Date.now() - playingSeen;
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -188,14 +188,14 @@ describe('receipt outbox', () => {
   });
 });
 
-/** Live processes whose command line names a file under `dir` (the player's ffmpeg). */
+/** Live ffmpeg processes whose arguments name a file under `dir` (the player's). */
 function playersOf(dir: string): number[] {
   const pids: number[] = [];
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      if (cmd.includes(dir) && cmd.includes('-re')) pids.push(Number(p));
+      const [exe, ...args] = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      if (path.basename(exe ?? '').includes('ffmpeg') && args.some((a) => a.includes(dir))) pids.push(Number(p));
     } catch {
       /* gone */
     }
