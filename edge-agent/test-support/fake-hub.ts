@@ -373,10 +373,12 @@ export class FakeHub extends EventEmitter<FakeHubEvents> {
         this.enrolCount++;
       } else {
         device = this.spentTokens.get(body.token);
+        const key = device?.publicKey;
         const proven =
-          device?.publicKey === body.publicKey &&
+          !!key &&
+          key === body.publicKey &&
           typeof body.proof === 'string' &&
-          verifyEnrolProof(device.publicKey, body.token, body.proof);
+          verifyEnrolProof(key, body.token, body.proof);
         if (!device || !proven) return json(400, { error: 'enrolment token is unknown or already used' });
         if (this.busyEnrolAnswers > 0) {
           this.busyEnrolAnswers--;
