@@ -340,6 +340,27 @@ async function retryEnrolment(db: Db, input: EnrolInput, hub: EnrolHub, tokenHas
   return { ...answer(r, password, hub, area.path), retried: true };
 }
 
+/**
+ * At start, when no request is in flight: enrolments the last run left half-way (it stopped while
+ * the broker was being told) get their token back, so the device is not told "wait" for ever; a
+ * retry left half-way leaves the last password as it was. A broker login made for the half-way
+ * enrolment is removed by the broker reconcile (no enrolled device) and replaced at the next one.
+ * Returns how many there were.
+ */
+export function releaseEnrolClaims(db: Db): number {
+  return db.transaction(() => {
+    const firsts = db
+      .prepare(
+        'UPDATE devices SET enrol_token_hash = enrol_spent_hash, enrol_spent_hash = NULL, enrol_claimed_at = NULL WHERE enrol_claimed_at IS NOT NULL AND enrolled_at IS NULL',
+      )
+      .run().changes;
+    const retries = db
+      .prepare('UPDATE devices SET enrol_claimed_at = NULL WHERE enrol_claimed_at IS NOT NULL')
+      .run().changes;
+    return firsts + retries;
+  })();
+}
+
 /** The area of an enrolled device (null when unknown, revoked or not enrolled yet). */
 export function enrolledAreaPath(db: Db, id: string): string | null {
   const r = db

@@ -12,6 +12,7 @@ import {
   enrolDevice,
   EnrolmentBusyError,
   reissueEnrolToken,
+  releaseEnrolClaims,
   revokeDevice,
 } from './devices.ts';
 
@@ -154,5 +155,21 @@ describe('a retry while a request with the token is in flight', () => {
     broker.answer();
     await expect(retry).rejects.toThrow(/unknown or already used/);
     expect(db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').pluck().get('loa-1')).toBeNull();
+  });
+
+  it('a hub that stopped half-way gives the token back at start, and a half-way retry its claim', async () => {
+    const stuck = { ...hub, provision: () => new Promise<void>(() => {}) }; // the hub stops here
+    void enrolDevice(db, request(), stuck);
+    await expect(enrolDevice(db, request(), hub)).rejects.toBeInstanceOf(EnrolmentBusyError);
+    expect(releaseEnrolClaims(db)).toBe(1);
+    const first = await enrolDevice(db, request(), hub);
+    expect(first.retried).toBe(false);
+
+    void enrolDevice(db, request(), stuck);
+    await expect(enrolDevice(db, request(), hub)).rejects.toBeInstanceOf(EnrolmentBusyError);
+    expect(releaseEnrolClaims(db)).toBe(1);
+    expect(await deviceAuthenticator(db)('loa-1', first.mqttPassword)).toBe(true);
+    expect((await enrolDevice(db, request(), hub)).retried).toBe(true);
+    expect(releaseEnrolClaims(db)).toBe(0);
   });
 });
