@@ -77,6 +77,28 @@ describe('enrolment and identity', () => {
     }
   });
 
+  it('gets in after its first answer was lost and its retry was told to wait: the hub hands out a new password', async () => {
+    const tmp = tempDir();
+    try {
+      const token = hub.newEnrolToken('loa-mat-tin');
+      hub.dropEnrolAnswers = 1; // enrolled, but the answer never arrives
+      hub.busyEnrolAnswers = 1; // the retry: "still being completed", 503
+      const a = await startAgent(agentConfig(hub, tmp.dir, { enrolToken: token }), { logger: testLogger() });
+      await nextEvent(a.events, 'connected');
+      expect(hub.enrolRetries).toBe(1);
+      expect(hub.busyEnrolAnswers).toBe(0);
+      const [lost, retried, ...more] = hub.enrolAnswers.filter((e) => e.deviceId === 'loa-mat-tin');
+      expect(more).toEqual([]);
+      expect(retried!.password).not.toBe(lost!.password);
+      const identity = JSON.parse(readFileSync(path.join(tmp.dir, IDENTITY_FILE), 'utf8'));
+      expect(identity.mqttPassword).toBe(retried!.password);
+      expect(hub.devices.get('loa-mat-tin')!.publicKey).toBe(a.publicKeyPem);
+      await a.stop();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('refuses to start without an identity or a token, with an error that says what to do', async () => {
     const tmp = tempDir();
     try {

@@ -5,12 +5,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, chmodSy
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { EnrolResponse, describeZodError, generateSigningKeys } from '../protocol/index.ts';
+import { EnrolResponse, describeZodError, generateSigningKeys, signEnrolProof } from '../protocol/index.ts';
 import type { HubTrust } from './tls-options.ts';
 import { hubFetch, type HubFetch, type HubResponse } from './hub-http.ts';
 
 export const IDENTITY_FILE = 'identity.json';
-/** The key pair is saved before enrolling, so a retry after a lost response presents the same key. */
+/**
+ * The key pair is saved before enrolling, so a retry after a lost response presents the same key
+ * and proves it (the hub then hands out a new password for the spent token, docs/security.md).
+ */
 export const PENDING_KEY_FILE = 'device-key.pending.json';
 
 export const DeviceIdentity = EnrolResponse.extend({
@@ -76,7 +79,7 @@ export async function ensureIdentity(opts: EnrolOptions): Promise<DeviceIdentity
     );
   }
   const keys = loadOrCreatePendingKeys(opts.dataDir);
-  const response = await enrol(opts, keys.publicKeyPem);
+  const response = await enrol(opts, keys);
   const identity: DeviceIdentity = { ...response, hubUrl: opts.hubUrl, ...keys, enrolledAt: Date.now() };
   writeSecretFile(path.join(opts.dataDir, IDENTITY_FILE), `${JSON.stringify(identity, null, 2)}\n`);
   rmSync(path.join(opts.dataDir, PENDING_KEY_FILE), { force: true });
@@ -102,8 +105,18 @@ function loadOrCreatePendingKeys(dataDir: string): { privateKeyPem: string; publ
   return keys;
 }
 
-async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<typeof EnrolResponse>> {
+async function enrol(
+  opts: EnrolOptions,
+  keys: { privateKeyPem: string; publicKeyPem: string },
+): Promise<z.infer<typeof EnrolResponse>> {
   const url = new URL('/api/v1/enrol', opts.hubUrl).toString();
+  // Every attempt carries the proof: which attempt's answer gets lost cannot be known.
+  const request = JSON.stringify({
+    token: opts.enrolToken,
+    publicKey: keys.publicKeyPem,
+    agentVersion: opts.agentVersion,
+    proof: signEnrolProof(keys.privateKeyPem, opts.enrolToken!),
+  });
   const doFetch = opts.fetchImpl ?? opts.trust?.fetch ?? hubFetch();
   const attempts = opts.attempts ?? 5;
   let lastError = '';
@@ -114,7 +127,7 @@ async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<
       res = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: opts.enrolToken, publicKey: publicKeyPem, agentVersion: opts.agentVersion }),
+        body: request,
         signal: AbortSignal.timeout(15_000),
       });
     } catch (e) {
@@ -139,6 +152,7 @@ async function enrol(opts: EnrolOptions, publicKeyPem: string): Promise<z.infer<
         `the hub refused enrolment (HTTP ${res.status}): ${typeof msg === 'string' ? msg : text.slice(0, 200)}`,
       );
     }
+    // 5xx, including 503 while the hub is still answering an earlier attempt with this token.
     if (!res.ok) {
       lastError = `hub answered HTTP ${res.status}: ${text.slice(0, 200)}`;
       opts.log.warn({ attempt: attempt + 1, err: lastError }, 'enrolment attempt failed');

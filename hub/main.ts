@@ -23,7 +23,7 @@ import { createIngestPool } from './ingest/ingest-pool.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
 import { createTts } from './tts/tts-service.ts';
-import { deviceAuthenticator, enrolledAreaPath } from './devices/devices.ts';
+import { deviceAuthenticator, enrolledAreaPath, releaseEnrolClaims } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
 import { createApp } from './http/app.ts';
@@ -123,6 +123,9 @@ export async function startHub(
   const events = new EventEmitter<HubEventMap>();
   events.setMaxListeners(1000);
   const checkDevice = deviceAuthenticator(db);
+  // Enrolments a stopped hub left half-way: no request is in flight now.
+  const released = releaseEnrolClaims(db);
+  if (released) log.warn({ released }, 'enrolments left half-way by the last run: their tokens are good again');
   const generatedAdminPassword = await ensureAdmin({ db }, config.adminPassword);
 
   let broker: EmbeddedBroker | null = null;

@@ -11,3 +11,4 @@ export * from './time-units.ts';
 export * from './area-scope.ts';
 export * from './publish.ts';
 export * from './engine-token.ts';
+export * from './enrol-proof.ts';

@@ -403,6 +403,13 @@ export const EnrolRequest = z.object({
   token: z.string().min(16).max(200),
   publicKey: z.string().min(40).max(200).describe('PEM or base64 SPKI DER of the device Ed25519 public key'),
   agentVersion: z.string().max(40).optional(),
+  proof: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'base64 Ed25519 signature with the device key over "wardcast-enrol-proof-v1\\n" + token (enrol-proof.ts): lets the same device retry a token whose answer was lost',
+    ),
 });
 export const EnrolResponse = z.object({
   deviceId: slug,

@@ -20,6 +20,7 @@ import {
   parseTopic,
   seal,
   topics as makeTopics,
+  verifyEnrolProof,
   verifyReceipt,
   type DeviceKind,
   type HubBody,
@@ -64,6 +65,16 @@ export class FakeHub extends EventEmitter<FakeHubEvents> {
   readonly telemetry: Telemetry[] = [];
   readonly mediaRequests: { path: string; range: string | null; status: number }[] = [];
   enrolCount = 0;
+  /** spent tokens: the device that spent one may retry it with a proof of its key (as the hub does) */
+  private readonly spentTokens = new Map<string, FakeDevice>();
+  /** enrolments retried with a spent token and answered with a new password */
+  enrolRetries = 0;
+  /** every password an enrolment handed out, in order, including answers dropped */
+  readonly enrolAnswers: Array<{ deviceId: string; password: string }> = [];
+  /** enrol, then drop the connection without an answer, this many times (a lost answer) */
+  dropEnrolAnswers = 0;
+  /** answer this many retries of a spent token 503, as the hub does while the first is still at the broker */
+  busyEnrolAnswers = 0;
   autoAck = true;
   /** answer this many media requests with 503 first */
   failMediaRequests = 0;
@@ -353,12 +364,35 @@ export class FakeHub extends EventEmitter<FakeHubEvents> {
       let text = '';
       for await (const c of req) text += c;
       const body = JSON.parse(text);
-      const device = this.tokens.get(body.token);
-      if (!device) return json(400, { error: 'enrolment token is unknown or already used' });
-      this.tokens.delete(body.token);
-      device.publicKey = body.publicKey;
-      this.devices.set(device.deviceId, device);
-      this.enrolCount++;
+      let device = this.tokens.get(body.token);
+      if (device) {
+        this.tokens.delete(body.token);
+        this.spentTokens.set(body.token, device);
+        device.publicKey = body.publicKey;
+        this.devices.set(device.deviceId, device);
+        this.enrolCount++;
+      } else {
+        device = this.spentTokens.get(body.token);
+        const key = device?.publicKey;
+        const proven =
+          !!key &&
+          key === body.publicKey &&
+          typeof body.proof === 'string' &&
+          verifyEnrolProof(key, body.token, body.proof);
+        if (!device || !proven) return json(400, { error: 'enrolment token is unknown or already used' });
+        if (this.busyEnrolAnswers > 0) {
+          this.busyEnrolAnswers--;
+          return json(503, { error: 'an enrolment with this token is still being completed; try again' });
+        }
+        device.password = randomBytes(16).toString('hex');
+        this.enrolRetries++;
+      }
+      this.enrolAnswers.push({ deviceId: device.deviceId, password: device.password });
+      if (this.dropEnrolAnswers > 0) {
+        this.dropEnrolAnswers--;
+        req.socket.destroy();
+        return;
+      }
       return json(200, {
         deviceId: device.deviceId,
         kind: device.kind,

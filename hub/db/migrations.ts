@@ -340,4 +340,13 @@ export const MIGRATIONS: string[] = [
       OR OLD.capabilities IS NOT NEW.capabilities OR OLD.capabilities_at IS NOT NEW.capabilities_at
     BEGIN UPDATE plan_changes SET n = n + 1; END;
   `,
+  // 21 (enrolretry): the token a device enrolled with (its hash) and when a request with it was
+  // claimed and is still in flight (NULL when none is). A device whose enrolment answer was lost
+  // proves its key and gets fresh credentials with the same token for a short while
+  // (ENROL_RETRY_WINDOW_MS); a second request while one is in flight gets a retryable 503.
+  `
+  ALTER TABLE devices ADD COLUMN enrol_spent_hash TEXT;
+  ALTER TABLE devices ADD COLUMN enrol_claimed_at INTEGER;
+  CREATE INDEX devices_by_spent_enrol_token ON devices(enrol_spent_hash) WHERE enrol_spent_hash IS NOT NULL;
+  `,
 ];

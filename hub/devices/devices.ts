@@ -7,6 +7,7 @@ import {
   type EnrolResponse,
   type LedDisplay,
   type Telemetry,
+  verifyEnrolProof,
 } from '../../protocol/index.ts';
 import type { Db } from '../db/database.ts';
 import { checkSlug, getArea, getAreaByPath, withinScope } from '../areas/areas.ts';
@@ -131,7 +132,7 @@ export function createDevice(db: Db, input: NewDevice, now: number): { device: D
 export function revokeDevice(db: Db, id: string, now: number): void {
   const info = db
     .prepare(
-      'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?',
+      'UPDATE devices SET enrol_token_hash = NULL, enrol_expires_at = NULL, enrol_spent_hash = NULL, enrol_claimed_at = NULL, mqtt_password_hash = NULL, public_key = NULL, enrolled_at = NULL, online = 0, session = 0, revoked_at = ? WHERE id = ?',
     )
     .run(now, id);
   if (info.changes === 0) throw new LocalizedError(msg('device.not-found', { id }));
@@ -179,74 +180,185 @@ export function listDevices(db: Db, scope: string | null = null, o: { live?: boo
 
 /** A refused enrolment: the hub answers 401. */
 export class EnrolmentError extends LocalizedError {}
+/** Another request with this token is still being answered: the hub answers 503 and the device tries again. */
+export class EnrolmentBusyError extends LocalizedError {}
 
-export async function enrolDevice(
-  db: Db,
-  input: { token: string; publicKey: string; agentVersion?: string },
-  hub: {
-    publicKeyPem: string;
-    topicPrefix: string;
-    /** Gives the broker the new login before the token is spent; when it throws, nothing is stored. */
-    provision?: (deviceId: string, password: string, areaPath: string) => Promise<void>;
-    /** the hub's clock: is the token still valid, and when the device enrolled */
-    now: () => number;
-  },
-): Promise<EnrolResponse> {
-  const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(sha(input.token)) as
-    | DeviceRecord
-    | undefined;
-  if (!r) throw new EnrolmentError(msg('enrol.token-unknown'));
+/**
+ * How long after enrolling the same device (proving its key) may present its spent token again and
+ * get fresh credentials, when the answer was lost. The agent gives up on one run after 5 attempts
+ * (15 s each, backoff up to 8 s: about 1½ minutes) and its service manager restarts it; 15 minutes
+ * covers several such runs on a flaky link or against a broker that answers slowly for minutes,
+ * while a token written on an installation sheet stops being of any use soon after.
+ */
+export const ENROL_RETRY_WINDOW_MS = 15 * 60_000;
+
+interface EnrolInput {
+  token: string;
+  publicKey: string;
+  agentVersion?: string;
+  /** signEnrolProof(device private key, token): required to retry a spent token */
+  proof?: string;
+}
+
+interface EnrolHub {
+  publicKeyPem: string;
+  topicPrefix: string;
+  /** Gives the broker the new login before the token is spent; when it throws, nothing is stored. */
+  provision?: (deviceId: string, password: string, areaPath: string) => Promise<void>;
+  /** the hub's clock: is the token still valid, and when the device enrolled */
+  now: () => number;
+}
+
+/** `retried`: the device had enrolled with this token already and got fresh credentials (not for the device). */
+export type Enrolment = EnrolResponse & { retried: boolean };
+
+function publicKeyPemOf(publicKey: string): string {
+  const key = publicKey.includes('BEGIN')
+    ? createPublicKey(publicKey)
+    : createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`key type is ${key.asymmetricKeyType}`);
+  return key.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+const answer = (r: DeviceRecord, password: string, hub: EnrolHub, areaPath: string): EnrolResponse => ({
+  deviceId: r.id,
+  kind: r.kind,
+  mqttUsername: r.id,
+  mqttPassword: password,
+  hubPublicKey: hub.publicKeyPem,
+  topicPrefix: hub.topicPrefix,
+  areaPaths: areaAncestry(areaPath),
+});
+
+export async function enrolDevice(db: Db, input: EnrolInput, hub: EnrolHub): Promise<Enrolment> {
+  const tokenHash = sha(input.token);
+  const r = db.prepare('SELECT * FROM devices WHERE enrol_token_hash = ?').get(tokenHash) as DeviceRecord | undefined;
+  if (!r) return retryEnrolment(db, input, hub, tokenHash);
   if (r.enrol_expires_at === null || r.enrol_expires_at < hub.now())
     throw new EnrolmentError(msg('enrol.token-expired'));
   let publicKeyPem: string;
   try {
-    const key = input.publicKey.includes('BEGIN')
-      ? createPublicKey(input.publicKey)
-      : createPublicKey({ key: Buffer.from(input.publicKey, 'base64'), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`key type is ${key.asymmetricKeyType}`);
-    publicKeyPem = key.export({ type: 'spki', format: 'pem' }).toString();
+    publicKeyPem = publicKeyPemOf(input.publicKey);
   } catch (e) {
     throw new EnrolmentError(msg('enrol.bad-public-key', { detail: (e as Error).message }));
   }
+  // A proof that does not fit the key is a broken or forged request, not a device to enrol.
+  if (input.proof !== undefined && !verifyEnrolProof(publicKeyPem, input.token, input.proof))
+    throw new EnrolmentError(msg('enrol.bad-proof'));
   const password = newDeviceSecret();
   const area = getArea(db, r.area_id)!;
   const passwordHash = digestDeviceSecret(password);
   // Claim the token first, so two requests with it cannot both give the broker a login (the second
   // would leave the broker holding a password the hub never stored). A broker that refuses gets
-  // the token back: the device may try again.
+  // the token back: the device may try again. The claim is marked (enrol_claimed_at) so that the
+  // device's own retry meanwhile is told to wait (503), not that its token is spent.
   const claimedAt = hub.now();
   const claimed = db
-    .prepare('UPDATE devices SET enrol_token_hash = NULL WHERE id = ? AND enrol_token_hash = ?')
-    .run(r.id, sha(input.token));
+    .prepare(
+      'UPDATE devices SET enrol_token_hash = NULL, enrol_spent_hash = ?, enrol_claimed_at = ? WHERE id = ? AND enrol_token_hash = ?',
+    )
+    .run(tokenHash, claimedAt, r.id, tokenHash);
   if (claimed.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
   // Still ours: no new token issued and not revoked since the claim.
-  const stillOurs = 'enrol_token_hash IS NULL AND enrolled_at IS NULL AND COALESCE(revoked_at, 0) < ?';
+  const stillOurs =
+    'enrol_token_hash IS NULL AND enrol_spent_hash = ? AND enrolled_at IS NULL AND COALESCE(revoked_at, 0) < ?';
   try {
     await hub.provision?.(r.id, password, area.path);
   } catch (err) {
-    db.prepare(`UPDATE devices SET enrol_token_hash = ? WHERE id = ? AND ${stillOurs}`).run(
-      sha(input.token),
-      r.id,
-      claimedAt,
-    );
+    db.prepare(
+      `UPDATE devices SET enrol_token_hash = ?, enrol_spent_hash = NULL, enrol_claimed_at = NULL WHERE id = ? AND ${stillOurs}`,
+    ).run(tokenHash, r.id, tokenHash, claimedAt);
     throw err;
   }
   const spent = db
     .prepare(
-      `UPDATE devices SET enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ? WHERE id = ? AND ${stillOurs}`,
+      `UPDATE devices SET enrol_expires_at = NULL, enrolled_at = ?, mqtt_password_hash = ?, public_key = ?, agent_version = ?, enrol_claimed_at = NULL WHERE id = ? AND ${stillOurs}`,
     )
-    .run(hub.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, claimedAt);
+    .run(hub.now(), passwordHash, publicKeyPem, input.agentVersion ?? null, r.id, tokenHash, claimedAt);
   // Revoked, or given a new token, while the broker was being told.
   if (spent.changes === 0) throw new EnrolmentError(msg('enrol.token-unknown'));
-  return {
-    deviceId: r.id,
-    kind: r.kind,
-    mqttUsername: r.id,
-    mqttPassword: password,
-    hubPublicKey: hub.publicKeyPem,
-    topicPrefix: hub.topicPrefix,
-    areaPaths: areaAncestry(area.path),
-  };
+  return { ...answer(r, password, hub, area.path), retried: false };
+}
+
+type SpentRecord = DeviceRecord & { public_key: string | null; enrol_claimed_at: number | null };
+
+/**
+ * A token already spent: the device that spent it, proving its key within ENROL_RETRY_WINDOW_MS,
+ * gets a new password (the broker's login replaced through the same provision, the old password
+ * refused from then on). Everyone else is told, as before, that the token is unknown or used.
+ */
+async function retryEnrolment(db: Db, input: EnrolInput, hub: EnrolHub, tokenHash: string): Promise<Enrolment> {
+  const refused = () => new EnrolmentError(msg('enrol.token-unknown'));
+  const busy = () => new EnrolmentBusyError(msg('enrol.in-progress'));
+  const find = () =>
+    db.prepare('SELECT * FROM devices WHERE enrol_spent_hash = ?').get(tokenHash) as SpentRecord | undefined;
+  const r = find();
+  if (!r || input.proof === undefined) throw refused();
+  if (r.enrolled_at === null) {
+    // The first request is still being answered; its key is stored only when it succeeds, so the
+    // proof can only show that the presented key signed the token.
+    if (r.enrol_claimed_at !== null && verifyEnrolProof(input.publicKey, input.token, input.proof)) throw busy();
+    throw refused();
+  }
+  if (r.enrolled_at + ENROL_RETRY_WINDOW_MS < hub.now() || !r.public_key) throw refused();
+  let presented: string;
+  try {
+    presented = publicKeyPemOf(input.publicKey);
+  } catch {
+    throw refused();
+  }
+  if (presented !== r.public_key || !verifyEnrolProof(r.public_key, input.token, input.proof)) throw refused();
+  // Claim the retry, as a first enrolment claims its token: one new password at a time.
+  const claimedAt = hub.now();
+  const claimed = db
+    .prepare(
+      'UPDATE devices SET enrol_claimed_at = ? WHERE id = ? AND enrol_spent_hash = ? AND enrolled_at = ? AND enrol_claimed_at IS NULL',
+    )
+    .run(claimedAt, r.id, tokenHash, r.enrolled_at);
+  if (claimed.changes === 0) throw find()?.enrolled_at === r.enrolled_at ? busy() : refused();
+  const ours = 'enrol_spent_hash = ? AND enrolled_at = ? AND enrol_claimed_at = ?';
+  const password = newDeviceSecret();
+  const area = getArea(db, r.area_id)!;
+  try {
+    await hub.provision?.(r.id, password, area.path);
+  } catch (err) {
+    db.prepare(`UPDATE devices SET enrol_claimed_at = NULL WHERE id = ? AND ${ours}`).run(
+      r.id,
+      tokenHash,
+      r.enrolled_at,
+      claimedAt,
+    );
+    throw err;
+  }
+  const renewed = db
+    .prepare(
+      `UPDATE devices SET mqtt_password_hash = ?, agent_version = COALESCE(?, agent_version), enrol_claimed_at = NULL WHERE id = ? AND ${ours}`,
+    )
+    .run(digestDeviceSecret(password), input.agentVersion ?? null, r.id, tokenHash, r.enrolled_at, claimedAt);
+  // Revoked, or given a new token, while the broker was being told.
+  if (renewed.changes === 0) throw refused();
+  return { ...answer(r, password, hub, area.path), retried: true };
+}
+
+/**
+ * At start, when no request is in flight: enrolments the last run left half-way (it stopped while
+ * the broker was being told) get their token back, so the device is not told "wait" for ever; a
+ * retry left half-way leaves the last password as it was. A broker login made for the half-way
+ * enrolment is removed by the broker reconcile (no enrolled device) and replaced at the next one.
+ * Returns how many there were.
+ */
+export function releaseEnrolClaims(db: Db): number {
+  return db.transaction(() => {
+    const firsts = db
+      .prepare(
+        'UPDATE devices SET enrol_token_hash = enrol_spent_hash, enrol_spent_hash = NULL, enrol_claimed_at = NULL WHERE enrol_claimed_at IS NOT NULL AND enrolled_at IS NULL',
+      )
+      .run().changes;
+    const retries = db
+      .prepare('UPDATE devices SET enrol_claimed_at = NULL WHERE enrol_claimed_at IS NOT NULL')
+      .run().changes;
+    return firsts + retries;
+  })();
 }
 
 /** The area of an enrolled device (null when unknown, revoked or not enrolled yet). */

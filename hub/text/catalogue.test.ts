@@ -151,6 +151,8 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'area.exists': { path: 'ha-noi/thanh-xuan' },
   'enrol.token-unknown': {},
   'enrol.token-expired': {},
+  'enrol.in-progress': {},
+  'enrol.bad-proof': {},
   'enrol.bad-public-key': { detail: 'key type is rsa' },
   'geojson.wrong-content-type': {},
   'geojson.too-large': { mb: 32 },

@@ -42,6 +42,14 @@ export const DEVICE_TEXT = {
     () => 'enrolment token has expired; ask the district office for a new one',
     () => 'Mã đăng ký thiết bị đã hết hạn; vui lòng đề nghị Phòng Văn hóa và Thông tin quận cấp mã mới.',
   ),
+  'enrol.in-progress': def(
+    () => 'an enrolment with this token is still being completed; try again in a few seconds',
+    () => 'Thiết bị đang được đăng ký bằng mã này; vui lòng thử lại sau vài giây.',
+  ),
+  'enrol.bad-proof': def(
+    () => 'proof is not a signature of the token with the private key of publicKey',
+    () => 'Chữ ký (proof) không phải chữ ký của mã đăng ký bằng khóa bí mật tương ứng với publicKey.',
+  ),
   'enrol.bad-public-key': def(
     (p: { detail: string }) => `publicKey is not an Ed25519 public key: ${p.detail}`,
     (p) => `Khóa công khai (publicKey) không phải khóa Ed25519 hợp lệ: ${p.detail}`,

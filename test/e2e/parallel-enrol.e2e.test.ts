@@ -2,10 +2,11 @@
 // against a real hub with the embedded broker and with Mosquitto (whose logins the hub provisions
 // over dynamic security): every token is spent exactly once, every device gets working
 // credentials, and the duplicate requests are refused without leaving anything behind. (Fewer
-// duplicates than the 10 failures an address may make: beyond, 429 is the right answer.)
+// duplicates than the 10 failures an address may make: beyond, 429 is the right answer.) With
+// Mosquitto, a device whose answer was lost retries with the proof of its key: its login is replaced.
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { generateSigningKeys } from '../../protocol/index.ts';
+import { generateSigningKeys, signEnrolProof } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { digestDeviceSecret } from '../../hub/devices/device-secret.ts';
@@ -77,6 +78,42 @@ async function enrolAtOnce(t: TestHub, brokerUrl: string) {
   await Promise.all(clients.map((c) => c.endAsync()));
 }
 
+/** A device whose first answer was lost retries with its proof: Mosquitto's login is replaced. */
+async function retryAfterLostAnswer(t: TestHub, brokerUrl: string) {
+  const { enrolToken: token } = await t.admin.post('/api/v1/devices', {
+    id: 'loa-mat-tin',
+    name: 'loa-mat-tin',
+    kind: 'speaker',
+    areaPath: 'ha-noi',
+  });
+  const keys = generateSigningKeys();
+  const enrol = () =>
+    fetch(`${t.hub.httpUrl}/api/v1/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, publicKey: keys.publicKeyPem, proof: signEnrolProof(keys.privateKeyPem, token) }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const lost = await enrol();
+  const retry = await enrol();
+  expect([lost.status, retry.status]).toEqual([200, 200]);
+  const connect = (password: string) =>
+    mqtt
+      .connectAsync(brokerUrl, {
+        clientId: 'loa-mat-tin',
+        username: 'loa-mat-tin',
+        password,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        connectTimeout: 10_000,
+      })
+      .then(
+        (c) => c.endAsync().then(() => 'connected'),
+        (e: Error) => e.message,
+      );
+  expect(await connect(lost.body.mqttPassword)).toMatch(/Not authorized|Bad username or password/);
+  expect(await connect(retry.body.mqttPassword)).toBe('connected');
+}
+
 describe('parallel enrolment', () => {
   it('with the embedded broker', async () => {
     const t = await startTestHub();
@@ -100,5 +137,6 @@ describe('parallel enrolment', () => {
     const t = await startTestHub(mq.hubConfig);
     running.push({ stop: () => t.stop() });
     await enrolAtOnce(t, mq.url);
+    await retryAfterLostAnswer(t, mq.url);
   });
 });

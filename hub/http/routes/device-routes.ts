@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { route, HttpError, UpstreamError } from '../route.ts';
 import { EnrolRequest, EnrolResponse } from '../../../protocol/index.ts';
-import { createDevice, enrolDevice, EnrolmentError, getDevice, listDevices } from '../../devices/devices.ts';
+import {
+  createDevice,
+  enrolDevice,
+  EnrolmentBusyError,
+  EnrolmentError,
+  getDevice,
+  listDevices,
+} from '../../devices/devices.ts';
 import type { Revocation } from '../../devices/revocation.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { audit } from '../../audit.ts';
@@ -109,7 +116,8 @@ export function deviceRoutes(ctx: HubContext) {
     route({
       method: 'post',
       path: '/api/v1/enrol',
-      summary: 'Device enrolment: a one-time token and the device public key give MQTT credentials and the hub key',
+      summary:
+        'Device enrolment: a one-time token and the device public key give MQTT credentials and the hub key. The same device (proof signed with its key) may repeat it within 15 minutes for a new password; 503 while another request with the token is in flight',
       tag: 'devices',
       access: 'public',
       response: EnrolResponse,
@@ -127,11 +135,15 @@ export function deviceRoutes(ctx: HubContext) {
                 throw new UpstreamError(503, msg('device.broker-refused', { detail: err.message }));
               }),
           });
-          audit(ctx.db, null, 'device.enrol', r.deviceId);
+          const { retried, ...answer } = r;
+          // A retry: the device's earlier answer was lost and its login was replaced.
+          audit(ctx.db, null, 'device.enrol', r.deviceId, retried ? { retry: true } : undefined);
           void ctx.dispatcher.refresh([r.deviceId], true);
-          return r;
+          return answer;
         } catch (e) {
           if (e instanceof EnrolmentError) throw new HttpError(401, textOf(e));
+          // Not a failed guess (a 5xx is not counted by the failure limit): the agent tries again.
+          if (e instanceof EnrolmentBusyError) throw new UpstreamError(503, textOf(e));
           throw e;
         }
       },
