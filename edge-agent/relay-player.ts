@@ -253,54 +253,51 @@ async function openStream(
   }
 }
 
+/** How long the hub may take to answer about an engine's stream. */
+const EPOCH_ASK_MS = 2000;
+
+/** HEAD on the item's hub path: the hub's word on the occurrence for this device (throws when unreachable). */
+function askHub(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal) {
+  return o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
+    method: 'HEAD',
+    headers: { authorization: o.access.authorization },
+    signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
+  });
+}
+
 /**
- * Whether the hub refuses this device the occurrence (HEAD on the item's hub path: 401, 403 or
- * 404), asked when the engine refused it. A hub that cannot be reached, or answers 409 (not on
- * air yet), does not: the engine's refusal may be its failed question to the hub.
+ * Whether the hub refuses this device the occurrence (401, 403 or 404), asked when the engine
+ * refused it. A hub that cannot be reached, or answers 409 (not on air yet), does not: the engine's
+ * refusal may be its failed question to the hub.
  */
 async function hubRefuses(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
   try {
-    const res = await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
-      method: 'HEAD',
-      headers: { authorization: o.access.authorization },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
-    });
+    const res = await askHub(item, o, signal);
     return res.status === 401 || res.status === 403 || res.status === 404;
   } catch {
     return false;
   }
 }
 
-/** Whether the hub cannot be reached at all (HEAD on the item's hub path fails; any answer is the hub there). */
+/** Whether the hub cannot be reached at all (any answer is the hub there). */
 async function hubAway(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<boolean> {
   try {
-    await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
-      method: 'HEAD',
-      headers: { authorization: o.access.authorization },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
-    });
+    await askHub(item, o, signal);
     return false;
   } catch {
     return !signal.aborted;
   }
 }
 
-/** How long the hub may take to give the epoch of an engine's stream. */
-const EPOCH_ASK_MS = 2000;
-
 /**
- * The epoch of a stream pulled from the engine, from the hub (HEAD on the item's hub path): asked
- * once audio flows, when the hub has surely fixed it (its first audio page passed through the hub
- * before reaching the engine). NaN when the hub cannot say: the start is then placed by arrival.
- * For a live session, also whether it still runs (the hub answers 409 once it has ended).
+ * The epoch of a stream pulled from the engine, from the hub: asked once audio flows, when the hub
+ * has surely fixed it (its first audio page passed through the hub before reaching the engine). NaN
+ * when the hub cannot say: the start is then placed by arrival. For a live session, also whether it
+ * still runs (the hub answers 409 once it has ended).
  */
 async function epochFromHub(item: ScheduleItem, o: RelayPlayOptions, signal: AbortSignal): Promise<number> {
   try {
-    const res = await o.access.fetch(new URL(item.relay!.url, o.access.hubUrl), {
-      method: 'HEAD',
-      headers: { authorization: o.access.authorization },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(EPOCH_ASK_MS)]),
-    });
+    const res = await askHub(item, o, signal);
     return res.ok ? Number(res.headers.get('x-stream-epoch') ?? Number.NaN) : Number.NaN;
   } catch {
     return Number.NaN;
