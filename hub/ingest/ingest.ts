@@ -269,19 +269,19 @@ export function createIngest(deps: {
   /** Signs and hands over the acks of a commit: here, or in a worker (whose loss loses only these acks). */
   function sendAcks(acks: Ack[]) {
     if (acks.length === 0) return;
-    const publish = (deviceId: string, env: SignedEnvelope | Encoded<'deviceReply'>) => {
+    const handOver = (deviceId: string, env: SignedEnvelope | Encoded<'deviceReply'>) => {
       out.publish('deviceReply', { deviceId }, env).catch((err) => log.error({ err, deviceId }, 'ack publish failed'));
     };
     if (!pool) {
       for (const { deviceId, receiptIds } of acks)
-        publish(deviceId, signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }, ACK_TTL_MS));
+        handOver(deviceId, signer.seal({ device: deviceId }, { type: 'receipt-ack', receiptIds }, ACK_TTL_MS));
       return;
     }
     const sealed = pool.workers
       .seal(acks.map((a) => ({ ...a, seq: pool.nextSeq(), now: now() })))
       .then(
         (envs) => {
-          for (const [i, env] of envs.entries()) publish(acks[i]!.deviceId, env);
+          for (const [i, env] of envs.entries()) handOver(acks[i]!.deviceId, env);
         },
         (err: Error) =>
           log.warn({ err, acks: acks.length }, 'acks not signed: the devices send those receipts again, acked then'),
