@@ -43,4 +43,10 @@ export const CALENDAR_TEXT = {
       `lunar years ${p.from}–${p.until}: give a first and last lunar year within 1968–2100, at most 20 years`,
     (p) => `Năm âm lịch ${p.from}–${p.until}: chọn năm đầu và năm cuối trong khoảng 1968–2100, tối đa 20 năm.`,
   ),
+  'lunar.dates-edited': def(
+    () =>
+      `the dates of a lunar recurrence do not match its ${'X-WARDCAST-LUNAR'} line; send the lunar rule ({ "lunar": { … } }) instead of editing them`,
+    () =>
+      'Các ngày phát của lịch lặp theo âm lịch không khớp với quy tắc âm lịch của nó; vui lòng gửi lại quy tắc âm lịch thay vì sửa ngày.',
+  ),
 } as const;

@@ -243,6 +243,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'lunar.both': {},
   'lunar.bad-time': { text: '25:00' },
   'lunar.bad-years': { from: 2026, until: 2060 },
+  'lunar.dates-edited': {},
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.
