@@ -115,6 +115,16 @@ describe('a bulletin on a lunar date', () => {
     expect((await send('/api/v1/broadcasts', late)).body.code).toBe('quiet-hours');
   });
 
+  it('counts in the coverage report once approved: planned on 16/04/2027, missed without a receipt', async () => {
+    expect((await send(`/api/v1/broadcasts/${id}/approve`, {}, 'leader')).status).toBe(200);
+    clock.set(Date.parse('2027-04-20T09:00:00+07:00'));
+    w.official = await t.api.as('canbo', 'password-canbo');
+    const r = await w.official.get(`/api/v1/reports/coverage?area=${HA_DINH}&period=2027-04`);
+    expect(r.rows.map((row: HubJson) => [row.title, row.deviceId, row.scheduledStart, row.result])).toEqual([
+      ['Giỗ Tổ Hùng Vương', 'led-1', '2027-04-16T06:30:00+07:00', 'missed'],
+    ]);
+  });
+
   it('refuses bad input, naming it in Vietnamese first', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ lunar: { ...GIO_TO, day: 31 } }, /Ngày 31 âm lịch không hợp lệ/],
