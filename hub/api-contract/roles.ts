@@ -23,6 +23,8 @@ export const ROLE_RULES = {
   devices: ['admin', 'district'],
   /** set and import area outlines */
   outlines: ['admin', 'district'],
+  /** keep the calendar of anniversaries (wards read it) */
+  calendar: ['admin', 'district'],
 } as const satisfies Record<string, readonly Role[]>;
 export type RoleRule = keyof typeof ROLE_RULES;
 

@@ -21,6 +21,7 @@ import {
   validateRelayUrl,
   type RelaySettings,
 } from '../streaming/relay-source.ts';
+import { lunarRecurrenceProblem, lunarRecurrenceText } from '../schedule/lunar-recurrence.ts';
 
 export const BroadcastInput = z
   .object({
@@ -36,6 +37,16 @@ export const BroadcastInput = z
     startsAt: z.string().optional(),
     /** iCalendar DTSTART + RRULE lines in Vietnam wall time. */
     rrule: z.string().max(4000).optional(),
+    /** Every year on a lunar date, instead of rrule (schedule/lunar-recurrence.ts); stored as its rrule. */
+    lunar: z
+      .object({
+        month: z.number().int().describe('lunar month 1–12'),
+        day: z.number().int().describe('lunar day 1–30; a 30th in a 29-day month airs on the 29th'),
+        time: z.string().describe('HH:mm, Vietnam time'),
+        fromYear: z.number().int().describe('first lunar year'),
+        untilYear: z.number().int().describe('last lunar year (at most 20 years)'),
+      })
+      .optional(),
     /** How long an LED message stays up (audio lasts as long as its media). */
     displaySeconds: z
       .number()
@@ -50,7 +61,25 @@ export const BroadcastInput = z
     (b) => b.mediaId !== undefined || b.led !== undefined || b.relay !== undefined,
     zodMessage('broadcast.needs-content'),
   )
-  .refine((b) => (b.startsAt === undefined) !== (b.rrule === undefined), zodMessage('broadcast.when-one-of'));
+  .refine((b) => !(b.rrule !== undefined && b.lunar !== undefined), zodMessage('lunar.both'))
+  .refine(
+    (b) =>
+      [b.startsAt, b.rrule, b.lunar].filter((w) => w !== undefined).length === 1 ||
+      (b.rrule !== undefined && b.lunar !== undefined && b.startsAt === undefined), // worded by lunar.both
+    zodMessage('broadcast.when-one-of'),
+  )
+  .superRefine((b, ctx) => {
+    const problem = b.lunar && lunarRecurrenceProblem(b.lunar);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lunar'],
+        message: problem.en,
+        params: { code: problem.code, vi: problem.vi },
+      });
+  })
+  // From here on a lunar recurrence is an rrule like any other: every reader of the schedule sees it.
+  .transform(({ lunar, ...b }) => (lunar ? { ...b, rrule: lunarRecurrenceText(lunar) } : b));
 export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
 export type BroadcastStatus = 'submitted' | 'approved' | 'rejected' | 'cancelled';

@@ -4,6 +4,12 @@
 import rrulePkg from 'rrule';
 import { VN_OFFSET_MS } from '../time.ts';
 import { LocalizedError, msg } from '../text/index.ts';
+import {
+  lunarRecurrenceOf,
+  lunarRecurrenceProblem,
+  lunarRecurrenceText,
+  withoutLunarLine,
+} from '../schedule/lunar-recurrence.ts';
 
 const { rrulestr } = rrulePkg as unknown as {
   rrulestr: (
@@ -15,11 +21,15 @@ const { rrulestr } = rrulePkg as unknown as {
 export const MAX_OCCURRENCES = 2000;
 
 function parseSet(rule: string) {
+  // A lunar recurrence (schedule/lunar-recurrence.ts) is its RDATEs; its rule line is for the hub.
+  const lunar = lunarRecurrenceOf(rule) !== null;
   // Times are floating (Vietnam wall time); a TZID naming Vietnam is accepted and dropped.
-  const text = rule.replace(/;TZID=Asia\/(Ho_Chi_Minh|Saigon)/g, '').trim();
+  const text = withoutLunarLine(rule)
+    .replace(/;TZID=Asia\/(Ho_Chi_Minh|Saigon)/g, '')
+    .trim();
   if (/TZID=/.test(text)) throw new LocalizedError(msg('rrule.other-tzid'));
   if (!/^DTSTART[:;]/m.test(text)) throw new LocalizedError(msg('rrule.needs-dtstart'));
-  if (!/^RRULE:/m.test(text)) throw new LocalizedError(msg('rrule.needs-rrule'));
+  if (!lunar && !/^RRULE:/m.test(text)) throw new LocalizedError(msg('rrule.needs-rrule'));
   if (/^DTSTART.*Z$/m.test(text)) throw new LocalizedError(msg('rrule.dtstart-utc'));
   try {
     return rrulestr(text, { forceset: true });
@@ -30,8 +40,15 @@ function parseSet(rule: string) {
 
 /** Validates a rule and checks it is bounded (COUNT or UNTIL) so it cannot schedule forever. */
 export function validateRecurrence(rule: string): { first: number; count: number } {
+  const lunar = lunarRecurrenceOf(rule);
+  if (lunar) {
+    // Bounded by its years; its dates must be the ones its rule gives (not edited by hand).
+    const problem = lunarRecurrenceProblem(lunar);
+    if (problem) throw new LocalizedError(problem);
+    if (rule.trim() !== lunarRecurrenceText(lunar)) throw new LocalizedError(msg('lunar.dates-edited'));
+  }
   const set = parseSet(rule);
-  if (!/(COUNT|UNTIL)=/.test(rule)) throw new LocalizedError(msg('rrule.unbounded'));
+  if (!lunar && !/(COUNT|UNTIL)=/.test(rule)) throw new LocalizedError(msg('rrule.unbounded'));
   const all = set.all((_d, i) => i < MAX_OCCURRENCES + 1);
   if (all.length === 0) throw new LocalizedError(msg('rrule.empty'));
   if (all.length > MAX_OCCURRENCES) throw new LocalizedError(msg('rrule.too-many', { max: MAX_OCCURRENCES }));

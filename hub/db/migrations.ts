@@ -349,4 +349,41 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN enrol_claimed_at INTEGER;
   CREATE INDEX devices_by_spent_enrol_token ON devices(enrol_spent_hash) WHERE enrol_spent_hash IS NOT NULL;
   `,
+  // 22 (lunar, issue 14.2): the calendar of anniversaries and holidays a ward must mark, on a solar
+  // or a lunar (Vietnamese, UTC+7) date. area_path NULL is a national day (seeded here, changed by
+  // admins); a district adds its own for its area. hub/calendar/anniversaries.ts, docs/calendar.md.
+  `
+  CREATE TABLE anniversaries (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    calendar TEXT NOT NULL CHECK (calendar IN ('solar', 'lunar')),
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31),
+    area_path TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER,
+    created_at INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO anniversaries (name, name_en, calendar, month, day) VALUES
+    ('Tết Dương lịch', 'New Year''s Day', 'solar', 1, 1),
+    ('Ngày thành lập Đảng Cộng sản Việt Nam', 'Founding of the Communist Party of Vietnam', 'solar', 2, 3),
+    ('Ngày Quốc tế Phụ nữ', 'International Women''s Day', 'solar', 3, 8),
+    ('Ngày Giải phóng miền Nam, thống nhất đất nước', 'Reunification Day', 'solar', 4, 30),
+    ('Ngày Quốc tế Lao động', 'International Workers'' Day', 'solar', 5, 1),
+    ('Ngày sinh Chủ tịch Hồ Chí Minh', 'President Ho Chi Minh''s birthday', 'solar', 5, 19),
+    ('Ngày Thương binh – Liệt sĩ', 'War Invalids and Martyrs'' Day', 'solar', 7, 27),
+    ('Ngày Quốc khánh', 'National Day', 'solar', 9, 2),
+    ('Ngày Phụ nữ Việt Nam', 'Vietnamese Women''s Day', 'solar', 10, 20),
+    ('Ngày Nhà giáo Việt Nam', 'Vietnamese Teachers'' Day', 'solar', 11, 20),
+    ('Ngày thành lập Quân đội nhân dân Việt Nam', 'Founding of the Vietnam People''s Army', 'solar', 12, 22),
+    ('Tết Nguyên Đán', 'Lunar New Year (Tết)', 'lunar', 1, 1),
+    ('Rằm tháng Giêng', 'First full moon of the year', 'lunar', 1, 15),
+    ('Giỗ Tổ Hùng Vương', 'Hung Kings'' Commemoration Day', 'lunar', 3, 10),
+    ('Lễ Phật đản', 'Vesak', 'lunar', 4, 15),
+    ('Lễ Vu Lan', 'Vu Lan (Ghost Festival)', 'lunar', 7, 15),
+    ('Tết Trung thu', 'Mid-Autumn Festival', 'lunar', 8, 15),
+    ('Ông Công, ông Táo', 'Kitchen Gods'' Day', 'lunar', 12, 23);
+  CREATE INDEX anniversaries_by_area ON anniversaries(area_path);
+  `,
 ];

@@ -30,6 +30,7 @@ import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { areaRoutes } from './routes/area-routes.ts';
 import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
+import { calendarRoutes } from './routes/calendar-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
 import { Health, HubKey } from '../api-contract/system.ts';
@@ -249,6 +250,7 @@ export function createApp(ctx: HubContext) {
     ...authRoutes(ctx),
     ...areaRoutes(ctx),
     ...quietHoursRoutes(ctx),
+    ...calendarRoutes(ctx),
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),

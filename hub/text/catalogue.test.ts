@@ -233,6 +233,17 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'live.socket-reconnecting': { seconds: 10 },
   'live.socket-lost': { seconds: 10 },
   'live.ended-by': { name: 'Lãnh đạo phường' },
+  'calendar.bad-month': { month: 13 },
+  'calendar.bad-solar-day': { day: 31, month: 4 },
+  'calendar.bad-lunar-day': { day: 31 },
+  'calendar.not-found': { id: '99' },
+  'calendar.national': {},
+  'calendar.bad-window': { days: '0' },
+  'calendar.lunar-range': { year: 2101 },
+  'lunar.both': {},
+  'lunar.bad-time': { text: '25:00' },
+  'lunar.bad-years': { from: 2026, until: 2060 },
+  'lunar.dates-edited': {},
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

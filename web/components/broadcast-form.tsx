@@ -29,7 +29,7 @@ import { clashesToDecide } from './clash-choices.tsx';
 import { ledForApi } from './led-composer.tsx';
 import { TypedBulletin } from './typed-bulletin.tsx';
 
-type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string };
+type Seed = { mediaId?: number | null; led?: { pages: LedPageInput[] } | null; title?: string; date?: string };
 
 /** `editing`: a stored broadcast (as GET /api/v1/broadcasts/:id gives it) to change instead of a new one. */
 export function BroadcastForm({
@@ -54,7 +54,7 @@ export function BroadcastForm({
   const [priority, setPriority] = useState<FormPriority>(editing?.priority === 'priority' ? 'priority' : 'normal');
   const [volume, setVolume] = useState<number>(editing?.volume ?? 70);
   const targets = useTargets(me, areas, editing);
-  const schedule = useWhen(editing);
+  const schedule = useWhen(editing, editing ? undefined : seed?.date);
   const { when } = schedule;
   // A typed bulletin (TypedBulletin): edited text not yet read again stops the form.
   const [ttsStop, setTtsStop] = useState<string | null>(null);

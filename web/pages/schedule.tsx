@@ -5,10 +5,11 @@ import { useResource } from '../lib/hooks.ts';
 import { pick, STATUS, tx } from '../lib/i18n.ts';
 import { withinScope } from '../../protocol/area-scope.ts';
 import { myAreas } from '../lib/session.ts';
-import { takeDraftSeed } from '../lib/draft.ts';
+import { takeDraftSeed, type DraftSeed } from '../lib/draft.ts';
 import { Calendar } from '../components/calendar.tsx';
 import { BroadcastForm } from '../components/broadcast-form.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
+import { UpcomingAnniversaries } from '../components/upcoming-anniversaries.tsx';
 import type { AppCtx } from '../app.tsx';
 import type { QuietWindow } from '../../hub/api-contract/areas.ts';
 import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
@@ -18,7 +19,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
   const { me, areas } = ctx;
   const choices = myAreas(me, areas);
   const [area, setArea] = useState(me.scope ?? choices[0]?.path ?? '');
-  const [seed] = useState(() => takeDraftSeed());
+  const [seed, setSeed] = useState<DraftSeed | null>(() => takeDraftSeed());
   const [showForm, setShowForm] = useState(!!seed || location.hash.includes('new'));
   const [saved, setSaved] = useState<(Broadcast & { decisionError: string }) | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -45,6 +46,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
       )}
       {showForm ? (
         <BroadcastForm
+          key={seed ? `${seed.title}|${seed.date}` : ''}
           ctx={ctx}
           seed={seed}
           onSaved={(b) => {
@@ -67,6 +69,15 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         </button>
       )}
       {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => setOpen(null)} />}
+      <UpcomingAnniversaries
+        onPrepare={(a) => {
+          // The form opens on the anniversary's day, its title the anniversary's name.
+          setSeed({ title: a.name, date: a.isoDate });
+          setSaved(null);
+          setShowForm(true);
+          scrollTo({ top: 0, behavior: 'smooth' });
+        }}
+      />
       <MyBroadcasts
         me={me}
         onOpen={(id) => {

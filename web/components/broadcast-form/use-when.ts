@@ -4,14 +4,15 @@ import { useMemo, useState } from 'preact/hooks';
 import { buildWhen, parseTimes, parseWhen, type Weekday, type WhenForm } from '../../lib/rrule-form.ts';
 import { DAY_MS, vnDate } from '../../lib/time.ts';
 
-export function useWhen(editing: { startsAt: string | null; rrule: string | null } | undefined) {
+/** `seedDate` (yyyy-mm-dd): the day a new broadcast starts on (a coming anniversary's), else today. */
+export function useWhen(editing: { startsAt: string | null; rrule: string | null } | undefined, seedDate?: string) {
   const today = vnDate(Date.now());
   const initial = editing ? parseWhen(editing) : null;
   // The fields of whichever kind the edited rule is; undefined where that kind has none.
   const w0: { kind?: string; date?: string; from?: string; until?: string; weekdays?: Weekday[]; rrule?: string } =
     initial ?? {};
   const [kind, setKind] = useState<WhenForm['kind']>(initial?.kind ?? 'once');
-  const [date, setDate] = useState<string>(w0?.date ?? today);
+  const [date, setDate] = useState<string>(w0?.date ?? seedDate ?? today);
   // "Once": one day at one or more times (a morning and an evening bulletin on the same day).
   const [onceTimes, setOnceTimes] = useState<string[]>(initial?.kind === 'once' ? initial.times : ['17:30']);
   const [timesText, setTimesText] = useState<string>(
