@@ -3,6 +3,7 @@
 // declare them, the OpenAPI document is generated from them, and web/ imports them.
 export * from './areas.ts';
 export * from './broadcasts.ts';
+export * from './cap.ts';
 export * from './devices.ts';
 export * from './events.ts';
 export * from './live.ts';

@@ -349,4 +349,25 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN enrol_claimed_at INTEGER;
   CREATE INDEX devices_by_spent_enrol_token ON devices(enrol_spent_hash) WHERE enrol_spent_hash IS NOT NULL;
   `,
+  // 22 (cap, issue 14.4): emergency alerts imported in CAP 1.2 (hub/cap). One row per alert message
+  // (sender, identifier, sent: CAP's own key, so the same alert imported twice is one row), with its
+  // raw XML kept as received, the broadcast it made or acted on, and why its draft lacks audio or
+  // areas (JSON notes the district reads before confirming).
+  `
+  CREATE TABLE cap_alerts (
+    id INTEGER PRIMARY KEY,
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    msg_type TEXT NOT NULL CHECK (msg_type IN ('Alert','Update','Cancel')),
+    broadcast_id TEXT REFERENCES broadcasts(id),
+    xml TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id),
+    imported_at INTEGER NOT NULL,
+    UNIQUE (sender, identifier, sent)
+  );
+  CREATE INDEX cap_alerts_by_broadcast ON cap_alerts(broadcast_id);
+  `,
 ];

@@ -1,6 +1,7 @@
 // The catalogue: every user-facing error is a code with a template per language taking named
 // parameters; `msg(code, params)` renders both. The entries live in one file per domain.
 import { BROADCAST_TEXT } from './broadcasts.ts';
+import { CAP_TEXT } from './cap.ts';
 import { DEVICE_TEXT } from './devices.ts';
 import { LIVE_PAGE_TEXT, LIVE_TEXT } from './live.ts';
 import { MEDIA_TEXT } from './media.ts';
@@ -28,6 +29,7 @@ export const CATALOGUE = {
   ...RELAY_TEXT,
   ...LIVE_TEXT,
   ...LIVE_PAGE_TEXT,
+  ...CAP_TEXT,
 } as const;
 
 export type MessageCode = keyof typeof CATALOGUE;
