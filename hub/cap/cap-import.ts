@@ -18,7 +18,7 @@ import {
 import { getMedia } from '../media/media-store.ts';
 import { roleMay, ROLE_RULES } from '../api-contract/roles.ts';
 import { audit } from '../audit.ts';
-import { formatVn } from '../time.ts';
+import { VN_OFFSET_MS } from '../time.ts';
 import { msg, type Message } from '../text/index.ts';
 import { matchAreas } from './cap-areas.ts';
 import { CapError, capKey, chosenInfo, parseCap, referencesOf, type CapAlert, type CapInfo } from './cap-parse.ts';
@@ -117,6 +117,13 @@ const duplicate = (db: Db, a: CapAlertRecord): CapImportResult => ({
   closed: [],
 });
 
+/** dd/mm/yyyy HH:MM in Vietnam time, as officials read a time. */
+function dayAndTime(ms: number): string {
+  const [date, time] = new Date(ms + VN_OFFSET_MS).toISOString().split('T');
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y} ${time.slice(0, 5)}`;
+}
+
 /** Checks what makes an alert not for airing, before anything is stored. */
 function assertImportable(alert: CapAlert, info: CapInfo | undefined, now: number): void {
   // Exercise, System, Test and Draft are refused outright: stored as drafts they could be confirmed
@@ -125,38 +132,36 @@ function assertImportable(alert: CapAlert, info: CapInfo | undefined, now: numbe
   if (alert.msgType === 'Ack' || alert.msgType === 'Error')
     throw new CapError(msg('cap.unsupported-msgtype', { msgType: alert.msgType }), 422);
   if (alert.msgType !== 'Cancel' && info?.expires && Date.parse(info.expires) <= now)
-    throw new CapError(msg('cap.expired', { expires: formatVn(Date.parse(info.expires))! }), 422);
+    throw new CapError(msg('cap.expired', { expires: dayAndTime(Date.parse(info.expires)) }), 422);
   if (alert.msgType !== 'Alert' && !alert.references)
     throw new CapError(msg('cap.no-references', { msgType: alert.msgType }));
   if (alert.msgType !== 'Cancel' && !info?.headline?.trim() && !info?.description?.trim() && !info?.resource.length)
     throw new CapError(msg('cap.no-content'), 422);
 }
 
-/** The broadcast an Update or Cancel refers to: the newest of its references the hub imported. */
-function referenced(db: Db, alert: CapAlert): Broadcast {
+/**
+ * The thread an Update or Cancel belongs to: that of the newest alert it references that the hub
+ * imported (an alert's Updates and Cancels all refer back, directly or not, to its first Alert).
+ */
+function threadOf(db: Db, alert: CapAlert): string {
   const known = referencesOf(alert)
     .map((k) => findAlert(db, k))
-    .filter((r): r is CapAlertRecord => r?.broadcastId != null)
+    .filter((r): r is CapAlertRecord => r !== undefined)
     .sort((a, b) => b.id - a.id);
-  // Follow the chain: the referenced alert's broadcast may since have been replaced by an update.
-  let b = known[0] ? getBroadcast(db, known[0].broadcastId!) : undefined;
-  for (let next = b && newerDraftOf(db, b.id); b && next; next = newerDraftOf(db, b.id)) b = next;
-  if (!b)
+  if (!known[0])
     throw new CapError(
       msg('cap.unknown-reference', { msgType: alert.msgType, references: alert.references ?? '' }),
       404,
     );
-  return b;
+  return (db.prepare('SELECT thread FROM cap_alerts WHERE id = ?').get(known[0].id) as { thread: string }).thread;
 }
 
-/** A CAP draft that stands in for `id` (an update of an airing alert waiting for confirmation). */
-function newerDraftOf(db: Db, id: string): Broadcast | undefined {
-  const r = db
-    .prepare(
-      "SELECT b.id FROM broadcasts b JOIN cap_alerts c ON c.broadcast_id = b.id WHERE b.replaces = ? AND b.status = 'submitted'",
-    )
-    .get(id) as { id: string } | undefined;
-  return r ? getBroadcast(db, r.id) : undefined;
+/** The thread's broadcasts, newest first: the drafts and broadcasts its Alert and Updates made. */
+function threadBroadcasts(db: Db, thread: string): Broadcast[] {
+  const rows = db
+    .prepare("SELECT DISTINCT broadcast_id FROM cap_alerts WHERE thread = ? AND msg_type <> 'Cancel' ORDER BY id DESC")
+    .all(thread) as Array<{ broadcast_id: string }>;
+  return rows.flatMap((r) => getBroadcast(db, r.broadcast_id) ?? []);
 }
 
 function close(db: Db, user: User, b: Broadcast, now: number, action: string, by: string, closed: Broadcast[]): void {
@@ -184,7 +189,7 @@ export async function importCap(
   if (seen) return duplicate(db, seen);
   const info = chosenInfo(alert);
   assertImportable(alert, info, now);
-  if (alert.msgType !== 'Alert') referenced(db, alert); // refuse an unknown reference before making audio
+  if (alert.msgType !== 'Alert') threadOf(db, alert); // refuse an unknown reference before making audio
 
   const notes: Message[] = [];
   let audio: CapAudio | undefined;
@@ -207,25 +212,31 @@ export async function importCap(
     let broadcastId: string;
     let outcome: CapImportResult['outcome'];
     const key = capKey(alert);
+    const thread = alert.msgType === 'Alert' ? key : threadOf(db, alert);
+    const mine = threadBroadcasts(db, thread);
+    const open = mine.filter((b) => b.status === 'submitted' || b.status === 'approved');
     if (alert.msgType === 'Cancel') {
-      const old = referenced(db, alert);
-      close(db, input.user, old, now, 'cap.cancel', key, closed);
-      if (old.replaces) {
-        const original = getBroadcast(db, old.replaces);
-        if (original) close(db, input.user, original, now, 'cap.cancel', key, closed);
-      }
-      broadcastId = old.id;
+      // Ends what airs and cancels what waits: the whole alert, whichever of its messages it names.
+      for (const b of open) close(db, input.user, b, now, 'cap.cancel', key, closed);
+      broadcastId = mine[0].id;
       outcome = 'cancel';
     } else if (alert.msgType === 'Update') {
-      const old = referenced(db, alert);
       // A draft not yet confirmed is replaced outright; one airing keeps airing until the district
       // confirms the update, which then takes its place (approveBroadcast's `replaces`).
-      let replaces: string | null = null;
-      if (old.status === 'submitted') {
-        close(db, input.user, old, now, 'cap.update-replaces-draft', key, closed);
-        replaces = old.replaces;
-      } else if (old.status === 'approved') replaces = old.id;
-      broadcastId = insertDraft(db, input.user, alert, info!, audio!, notes, now, replaces, old.targets.areas);
+      for (const b of open)
+        if (b.status === 'submitted') close(db, input.user, b, now, 'cap.update-replaces-draft', key, closed);
+      const airing = open.find((b) => b.status === 'approved');
+      broadcastId = insertDraft(
+        db,
+        input.user,
+        alert,
+        info!,
+        audio!,
+        notes,
+        now,
+        airing?.id ?? null,
+        mine[0].targets.areas,
+      );
       outcome = 'update';
     } else {
       broadcastId = insertDraft(db, input.user, alert, info!, audio!, notes, now, null, []);
@@ -233,13 +244,14 @@ export async function importCap(
     }
     const id = db
       .prepare(
-        'INSERT INTO cap_alerts(sender, identifier, sent, msg_type, broadcast_id, xml, notes, source, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO cap_alerts(sender, identifier, sent, msg_type, thread, broadcast_id, xml, notes, source, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         alert.sender,
         alert.identifier,
         alert.sent,
         alert.msgType,
+        thread,
         broadcastId,
         input.xml,
         JSON.stringify(notes),

@@ -25,7 +25,10 @@ const CapTime = z
   )
   .refine((s) => !Number.isNaN(Date.parse(s)), 'a real date and time');
 
-const text = z.string().trim().min(1);
+const text = z
+  .string({ error: (i) => (i.input === undefined ? 'required' : 'must be text') })
+  .trim()
+  .min(1, 'must not be empty');
 
 const Resource = z.object({
   resourceDesc: z.string().default(''),
@@ -72,8 +75,12 @@ export const CapAlert = z
     info: z.array(Info).default([]),
   })
   // CAP makes <info> optional, but an Alert or Update without one has nothing to broadcast; a
-  // Cancel only needs the reference.
-  .refine((a) => a.msgType === 'Cancel' || a.info.length > 0, { path: ['info'], message: 'required (at least one)' });
+  // Cancel only needs the reference. Checked even when other elements are wrong, to name them all.
+  .refine((a) => a.msgType === 'Cancel' || (a.info?.length ?? 0) > 0, {
+    path: ['info'],
+    message: 'required (at least one)',
+    when: () => true,
+  });
 export type CapAlert = z.infer<typeof CapAlert>;
 
 /** Elements that may repeat in CAP 1.2: always read as lists, even when one is given. */
@@ -101,6 +108,14 @@ const parser = (removeNSPrefix: boolean) =>
     isArray: (name) => removeNSPrefix && REPEATED.has(name),
   });
 
+/** An issue in Vietnamese: the common ones worded, the rest with CAP's own words after them. */
+function issueVi(i: z.core.$ZodIssue): string {
+  if (i.message === 'required' || i.message.startsWith('required')) return 'bắt buộc phải có';
+  if (i.message === 'must not be empty') return 'không được để trống';
+  if (i.code === 'invalid_value') return `giá trị không hợp lệ (${i.message})`;
+  return `sai định dạng (${i.message})`;
+}
+
 /** Parses and checks one CAP 1.2 alert; throws CapError naming what is wrong. */
 export function parseCap(xml: string): CapAlert {
   const valid = XMLValidator.validate(xml);
@@ -124,6 +139,7 @@ export function parseCap(xml: string): CapAlert {
     throw new CapError(
       msg('cap.invalid', {
         problems: p.error.issues.map((i) => `<${i.path.join('/') || 'alert'}>: ${i.message}`).join('; '),
+        problemsVi: p.error.issues.map((i) => `<${i.path.join('/') || 'alert'}>: ${issueVi(i)}`).join('; '),
       }),
     );
   return p.data;

@@ -351,8 +351,9 @@ export const MIGRATIONS: string[] = [
   `,
   // 22 (cap, issue 14.4): emergency alerts imported in CAP 1.2 (hub/cap). One row per alert message
   // (sender, identifier, sent: CAP's own key, so the same alert imported twice is one row), with its
-  // raw XML kept as received, the broadcast it made or acted on, and why its draft lacks audio or
-  // areas (JSON notes the district reads before confirming).
+  // raw XML kept as received, the broadcast it made or acted on, the thread it belongs to (the key of
+  // the first Alert its Updates and Cancels refer back to), and why its draft lacks audio or areas
+  // (JSON notes the district reads before confirming).
   `
   CREATE TABLE cap_alerts (
     id INTEGER PRIMARY KEY,
@@ -360,6 +361,7 @@ export const MIGRATIONS: string[] = [
     identifier TEXT NOT NULL,
     sent TEXT NOT NULL,
     msg_type TEXT NOT NULL CHECK (msg_type IN ('Alert','Update','Cancel')),
+    thread TEXT NOT NULL,
     broadcast_id TEXT REFERENCES broadcasts(id),
     xml TEXT NOT NULL,
     notes TEXT NOT NULL DEFAULT '[]',
@@ -369,5 +371,6 @@ export const MIGRATIONS: string[] = [
     UNIQUE (sender, identifier, sent)
   );
   CREATE INDEX cap_alerts_by_broadcast ON cap_alerts(broadcast_id);
+  CREATE INDEX cap_alerts_by_thread ON cap_alerts(thread);
   `,
 ];

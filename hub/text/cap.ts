@@ -13,8 +13,8 @@ export const CAP_TEXT = {
       `Đây không phải cảnh báo CAP 1.2: phần tử gốc phải là <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">, nhưng tệp có ${p.found}`,
   ),
   'cap.invalid': def(
-    (p: { problems: string }) => `the CAP alert is incomplete or wrong: ${p.problems}`,
-    (p) => `Cảnh báo CAP thiếu hoặc sai thông tin: ${p.problems}`,
+    (p: { problems: string; problemsVi: string }) => `the CAP alert is incomplete or wrong: ${p.problems}`,
+    (p) => `Cảnh báo CAP thiếu hoặc sai thông tin: ${p.problemsVi}`,
   ),
   'cap.expired': def(
     (p: { expires: string }) => `the alert expired at ${p.expires}: nothing to broadcast`,

@@ -144,7 +144,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'tts.not-from-text': { id: 3 },
   'cap.malformed': { detail: "Expected closing tag 'info' (line 9, column 3)" },
   'cap.not-cap12': { found: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1">' },
-  'cap.invalid': { problems: '<identifier>: Invalid input' },
+  'cap.invalid': { problems: '<identifier>: required', problemsVi: '<identifier>: bắt buộc phải có' },
   'cap.expired': { expires: '01/12/2026 10:00' },
   'cap.not-actual': { status: 'Exercise' },
   'cap.unknown-reference': { msgType: 'Cancel', references: 'kttv@nchmf.gov.vn,VN-1,2026-12-01T08:00:00+07:00' },
