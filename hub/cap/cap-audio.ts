@@ -25,7 +25,7 @@ export async function download(url: string, file: string, maxBytes: number, time
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new Error(`${declared} bytes, more than the limit of ${maxBytes}`);
+  if (declared > maxBytes) throw new Error(`${declared} bytes declared, more than the limit of ${maxBytes} bytes`);
   let bytes = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _enc, cb) {

@@ -57,7 +57,8 @@ function start(feeds: string[], extra: Record<string, unknown> = {}) {
   poller.start();
   return { clock, poller };
 }
-const drafts = () => (db.prepare("SELECT COUNT(*) AS n FROM broadcasts WHERE status = 'submitted'").get() as { n: number }).n;
+const drafts = () =>
+  (db.prepare("SELECT COUNT(*) AS n FROM broadcasts WHERE status = 'submitted'").get() as { n: number }).n;
 
 describe('the CAP poller', () => {
   it('reads each feed at every interval of the hub clock, and imports an alert once', async () => {
@@ -128,13 +129,18 @@ describe('the CAP poller', () => {
 });
 
 describe('its settings', () => {
-  const problem = (v: Record<string, unknown>) => CapConfig.safeParse(v).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problem = (v: Record<string, unknown>) =>
+    CapConfig.safeParse(v).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   it('name a bad value', () => {
     expect(problem({ intervalSeconds: 5 })).toEqual(['intervalSeconds: must be at least 30 seconds']);
-    expect(problem({ feeds: ['ftp://kttv/cap.xml'], importAs: 'quan' })).toEqual(['feeds.0: must be http:// or https://']);
+    expect(problem({ feeds: ['ftp://kttv/cap.xml'], importAs: 'quan' })).toEqual([
+      'feeds.0: must be http:// or https://',
+    ]);
     expect(problem({ feeds: ['http://kttv/cap.xml'] })).toEqual([
       'importAs: required when feeds are given: the district or admin account the drafts are filed under',
     ]);
-    expect(CapConfig.parse({ feeds: '["http://kttv/cap.xml"]', importAs: 'quan' }).feeds).toEqual(['http://kttv/cap.xml']);
+    expect(CapConfig.parse({ feeds: '["http://kttv/cap.xml"]', importAs: 'quan' }).feeds).toEqual([
+      'http://kttv/cap.xml',
+    ]);
   });
 });

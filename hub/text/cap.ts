@@ -65,6 +65,12 @@ export const CAP_TEXT = {
     (p: { url: string; detail: string }) => `the CAP feed ${p.url} could not be read: ${p.detail}`,
     (p) => `Không đọc được nguồn cảnh báo CAP ${p.url}: ${p.detail}`,
   ),
+  'cap.confirm-here': def(
+    (p: { id: string }) =>
+      `broadcast ${p.id} is an imported CAP alert: confirm it with POST /api/v1/cap/drafts/${p.id}/confirm (district office or admin), which checks its areas and audio`,
+    (p) =>
+      `Bản tin ${p.id} là cảnh báo CAP đã nhập: cấp quận hoặc quản trị xác nhận bằng chức năng "Xác nhận cảnh báo CAP" (kiểm tra khu vực và âm thanh trước khi phát).`,
+  ),
   'cap.import-account': def(
     (p: { username: string }) =>
       `cap.importAs "${p.username}" must name an existing district or admin account: polled alerts are filed under it`,

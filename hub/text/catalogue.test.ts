@@ -158,6 +158,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
     reasonVi: 'không có tệp âm thanh và mô tả',
   },
   'cap.resource-failed': { url: 'http://kttv.example/bao.mp3', detail: 'HTTP 404' },
+  'cap.confirm-here': { id: 'b-1' },
   'cap.import-account': { username: 'quan-thanh-xuan' },
   'cap.feed-failed': { url: 'http://kttv.example/cap.xml', detail: 'timed out after 10 s' },
   'device.not-found': { id: 'loa-9' },
