@@ -164,7 +164,16 @@ function threadBroadcasts(db: Db, thread: string): Broadcast[] {
   return rows.flatMap((r) => getBroadcast(db, r.broadcast_id) ?? []);
 }
 
-function close(db: Db, user: User, b: Broadcast, now: number, action: string, by: string, closed: Broadcast[]): void {
+/** Ends an airing broadcast or cancels a waiting draft, because of a Cancel or an Update (`why`). */
+function close(
+  db: Db,
+  user: User,
+  b: Broadcast,
+  now: number,
+  why: 'cancel' | 'update',
+  by: string,
+  closed: Broadcast[],
+): void {
   if (b.status !== 'submitted' && b.status !== 'approved') return;
   closed.push(b);
   db.prepare("UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(
@@ -172,7 +181,7 @@ function close(db: Db, user: User, b: Broadcast, now: number, action: string, by
     now,
     b.id,
   );
-  audit(db, user.id, action, b.id, { capAlert: by });
+  audit(db, user.id, why === 'cancel' ? 'cap.cancel' : 'cap.update-replaces-draft', b.id, { capAlert: by });
 }
 
 /**
@@ -217,14 +226,13 @@ export async function importCap(
     const open = mine.filter((b) => b.status === 'submitted' || b.status === 'approved');
     if (alert.msgType === 'Cancel') {
       // Ends what airs and cancels what waits: the whole alert, whichever of its messages it names.
-      for (const b of open) close(db, input.user, b, now, 'cap.cancel', key, closed);
+      for (const b of open) close(db, input.user, b, now, 'cancel', key, closed);
       broadcastId = mine[0].id;
       outcome = 'cancel';
     } else if (alert.msgType === 'Update') {
       // A draft not yet confirmed is replaced outright; one airing keeps airing until the district
       // confirms the update, which then takes its place (approveBroadcast's `replaces`).
-      for (const b of open)
-        if (b.status === 'submitted') close(db, input.user, b, now, 'cap.update-replaces-draft', key, closed);
+      for (const b of open) if (b.status === 'submitted') close(db, input.user, b, now, 'update', key, closed);
       const airing = open.find((b) => b.status === 'approved');
       broadcastId = insertDraft(
         db,
@@ -259,7 +267,7 @@ export async function importCap(
         input.user.id,
         now,
       ).lastInsertRowid;
-    audit(db, input.user.id, `cap.import`, String(id), {
+    audit(db, input.user.id, 'cap.import', String(id), {
       key,
       msgType: alert.msgType,
       broadcast: broadcastId,
