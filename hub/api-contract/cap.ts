@@ -41,7 +41,14 @@ export const CapConfirmBody = z.object({
     .describe("area paths to broadcast to, instead of those matched from the alert's areaDesc"),
 });
 
-export const CapAlertList = z.object({ alerts: z.array(CapAlertRecord.extend({ status: z.string().nullable() })) });
+export const CapAlertList = z.object({
+  alerts: z.array(
+    CapAlertRecord.extend({
+      status: z.string().nullable().describe("its broadcast's state"),
+      title: z.string().nullable().describe("its broadcast's title: CAP: <headline>"),
+    }),
+  ),
+});
 
 export const CapFeedList = z.object({
   intervalSeconds: z.number().int(),

@@ -22,7 +22,11 @@ export interface CapAudioOptions {
 
 /** Downloads `url` into `file`, refusing more than maxBytes or a slower answer than timeoutMs. */
 export async function download(url: string, file: string, maxBytes: number, timeoutMs: number): Promise<void> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' }).catch((e: Error) => {
+    // undici says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is in its cause.
+    const code = (e.cause as { code?: string } | undefined)?.code;
+    throw e.name === 'TimeoutError' ? e : new Error(code ? `cannot connect (${code})` : e.message);
+  });
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > maxBytes) throw new Error(`${declared} bytes declared, more than the limit of ${maxBytes} bytes`);

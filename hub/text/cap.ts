@@ -53,9 +53,8 @@ export const CAP_TEXT = {
     () => 'Không khu vực nào trong cảnh báo khớp với khu vực của hệ thống: hãy chọn khu vực phát trước khi xác nhận.',
   ),
   'cap.audio-unavailable': def(
-    (p: { reason: string; reasonVi: string }) =>
-      `no audio: ${p.reason}; only the LED text is shown unless the district adds audio`,
-    (p) => `Không có âm thanh: ${p.reasonVi}. Chỉ hiển thị chữ trên bảng LED, trừ khi cấp quận bổ sung âm thanh.`,
+    (p: { reason: string; reasonVi: string }) => `no audio: ${p.reason}; only the LED text will be shown`,
+    (p) => `Không có âm thanh: ${p.reasonVi}. Chỉ hiển thị chữ trên bảng LED.`,
   ),
   'cap.resource-failed': def(
     (p: { url: string; detail: string }) => `the alert's audio could not be downloaded from ${p.url}: ${p.detail}`,

@@ -265,28 +265,11 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
         paren(pick(LIVE_END_REASON, d.reason))
       );
     }
-    case 'cap.import': {
-      const kind: Record<string, [string, string]> = {
-        Alert: ['cảnh báo', 'alert'],
-        Update: ['bản cập nhật', 'Update'],
-        Cancel: ['bản hủy', 'Cancel'],
-      };
-      const [vi, en] = kind[d.msgType ?? ''] ?? ['cảnh báo', 'alert'];
-      return t(
-        `Nhập ${vi} CAP ${q(String(d.key ?? e.target))}`,
-        `Imported the CAP ${en} ${q(String(d.key ?? e.target))}`,
-      );
-    }
+    case 'cap.import':
+      return `${t('Nhập cảnh báo CAP', 'Imported the CAP alert')} ${q(String(d.key ?? e.target))} (${d.msgType ?? '…'})`;
     case 'cap.cancel':
-      return t(
-        `Kết thúc lịch phát ${it} theo bản hủy cảnh báo CAP ${q(String(d.capAlert ?? ''))}`,
-        `Ended ${it} by the CAP Cancel ${q(String(d.capAlert ?? ''))}`,
-      );
     case 'cap.update-replaces-draft':
-      return t(
-        `Bản nháp ${it} được thay bằng bản cập nhật cảnh báo CAP ${q(String(d.capAlert ?? ''))}`,
-        `The draft ${it} was replaced by the CAP Update ${q(String(d.capAlert ?? ''))}`,
-      );
+      return `${auditActionLabel(e.action, lang)}: ${it} ← ${q(String(d.capAlert ?? ''))}`;
     default:
       // An action this page does not know yet still reads as its label and the object's name.
       return `${auditActionLabel(e.action, lang)} ${it}`;

@@ -57,10 +57,10 @@ export function capRoutes(ctx: HubContext) {
       access: ROLE_RULES.emergency,
       response: CapAlertList,
       handler: () => ({
-        alerts: listCapAlerts(ctx.db).map((a) => ({
-          ...presentAlert(a),
-          status: a.broadcastId ? (getBroadcast(ctx.db, a.broadcastId)?.status ?? null) : null,
-        })),
+        alerts: listCapAlerts(ctx.db).map((a) => {
+          const b = a.broadcastId ? getBroadcast(ctx.db, a.broadcastId) : undefined;
+          return { ...presentAlert(a), status: b?.status ?? null, title: b?.title ?? null };
+        }),
       }),
     }),
     route({
