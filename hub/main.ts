@@ -279,7 +279,11 @@ export async function startHub(
     clock,
     log: log.child({ part: 'cap' }),
     makeAudio,
-    onChanged: (b) => events.emit('broadcast', { id: b.id, status: b.status }),
+    // As the broadcast routes do: a Cancel's stop goes out at once, then the pages hear of it.
+    onChanged: async (b) => {
+      await dispatcher.onBroadcastChanged(b);
+      events.emit('broadcast', { id: b.id, status: b.status });
+    },
   });
 
   const ctx: HubContext = {

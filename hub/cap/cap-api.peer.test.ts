@@ -11,12 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../test/helpers/test-hub.ts';
 import { seedWorld, HA_DINH, KIM_GIANG, type World } from '../../test/helpers/world.ts';
 import { vietnameseSpeech } from '../../test/helpers/audio.ts';
+import { connectMqttDevice, type MqttDevice } from '../../test/helpers/mqtt-device.ts';
+import { generateSigningKeys } from '../../protocol/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/cap/${name}`, import.meta.url), 'utf8');
 const LIMIT = 2_000_000;
 
 let t: TestHub;
 let w: World;
+/** Kim Giang's loudspeaker, as its agent meets the broker: what the hub commands it. */
+let speaker: MqttDevice;
 let tmp: string;
 let issuer: http.Server;
 let issuerUrl: string;
@@ -39,9 +43,22 @@ beforeAll(async () => {
     { id: 'led-hd-1', kind: 'led', area: HA_DINH },
     { id: 'loa-kg-1', kind: 'speaker', area: KIM_GIANG },
   ]);
+  const { mqttPassword } = await t.api.post('/api/v1/enrol', {
+    token: w.tokens['loa-kg-1'],
+    publicKey: generateSigningKeys().publicKeyPem,
+  });
+  speaker = await connectMqttDevice({
+    url: t.hub.mqttUrl,
+    deviceId: 'loa-kg-1',
+    password: mqttPassword,
+    session: 1,
+    areas: ['ha-noi', 'ha-noi/thanh-xuan', KIM_GIANG],
+  });
+  await speaker.birth(1);
 }, 60_000);
 
 afterAll(async () => {
+  await speaker?.end();
   await t?.stop();
   issuer?.closeAllConnections();
   await new Promise((r) => issuer?.close(r));
@@ -112,11 +129,17 @@ describe('CAP over the API', () => {
     const u = await w.district.post('/api/v1/cap/alerts', { xml: fixture('update.xml') });
     expect(u.broadcast).toMatchObject({ status: 'submitted', replaces: alertDraft, targets: { areas: [KIM_GIANG] } });
     expect((await w.district.get(`/api/v1/broadcasts/${alertDraft}`)).status).toBe('approved');
+    expect(speaker.commands.filter((c) => c.body.item?.broadcastId === u.broadcast.id)).toEqual([]); // not before it is confirmed
     await mediaReady(u.broadcast.mediaId);
     await w.district.post(`/api/v1/cap/drafts/${u.broadcast.id}/confirm`, {});
     expect((await w.district.get(`/api/v1/broadcasts/${alertDraft}`)).status).toBe('cancelled');
     const c = await w.district.post('/api/v1/cap/alerts', { xml: fixture('cancel.xml') });
     expect(c).toMatchObject({ outcome: 'cancel', broadcast: { id: u.broadcast.id, status: 'cancelled' } });
+    await speaker.waitFor(
+      () => speaker.commands.find((x) => x.type === 'stop' && x.body.broadcastId === u.broadcast.id),
+      10_000,
+      "the Cancel's stop",
+    );
     const list = (await w.district.get('/api/v1/cap/alerts')).alerts;
     expect(list.map((a: { msgType: string; status: string }) => [a.msgType, a.status])).toEqual([
       ['Cancel', 'cancelled'],

@@ -41,7 +41,7 @@ export function createCapPoller(opts: {
   log: Pick<Logger, 'info' | 'warn'>;
   makeAudio?: AudioMaker;
   /** Told of each broadcast an import made or ended, so the dispatcher and pages follow. */
-  onChanged?: (b: Broadcast) => void;
+  onChanged?: (b: Broadcast) => void | Promise<void>;
 }) {
   const { db, config, clock, log } = opts;
   const states = new Map<string, FeedState>(
@@ -69,7 +69,7 @@ export function createCapPoller(opts: {
       const xml = await readFeed(url, config.timeoutMs);
       const r = await importCap(db, { xml, user, source: url, makeAudio: opts.makeAudio }, clock.now());
       Object.assign(state, { outcome: r.outcome, broadcastId: r.broadcast?.id ?? null, problem: null });
-      if (r.outcome !== 'duplicate') for (const b of [...r.closed, r.broadcast ?? []].flat()) opts.onChanged?.(b);
+      if (r.outcome !== 'duplicate') for (const b of [...r.closed, r.broadcast ?? []].flat()) await opts.onChanged?.(b);
       if (r.outcome !== 'duplicate')
         log.info({ url, outcome: r.outcome, broadcast: r.broadcast?.id }, 'CAP alert imported from a feed');
     } catch (e) {

@@ -6,6 +6,7 @@ import { presentBroadcast, type Broadcast } from '../../broadcasts/broadcasts.ts
 import { capAlertXml, confirmCapDraft, importCap, listCapAlerts, type CapAlertRecord } from '../../cap/cap-import.ts';
 import { getBroadcast } from '../../broadcasts/broadcasts.ts';
 import type { HubContext } from '../../context.ts';
+import { resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
 import { msg } from '../../text/index.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
@@ -21,8 +22,13 @@ import {
 const presentAlert = (a: CapAlertRecord) => ({ ...a, importedAt: formatVn(a.importedAt) });
 
 export function capRoutes(ctx: HubContext) {
-  const changed = (bs: Broadcast[]) => {
-    for (const b of bs) ctx.events.emit('broadcast', { id: b.id, status: b.status });
+  // As the broadcast routes do: the dispatcher sends an emergency's play-now or a cancel's stop at
+  // once, then the pages hear of it.
+  const changed = async (bs: Broadcast[]) => {
+    for (const b of bs) {
+      await ctx.dispatcher.onBroadcastChanged(b);
+      ctx.events.emit('broadcast', { id: b.id, status: b.status });
+    }
   };
   return [
     route({
@@ -40,7 +46,7 @@ export function capRoutes(ctx: HubContext) {
           { xml: body.xml, user: user!, source: 'upload', makeAudio: ctx.cap.makeAudio },
           ctx.clock.now(),
         );
-        if (r.outcome !== 'duplicate') changed([...r.closed, ...(r.broadcast ? [r.broadcast] : [])]);
+        if (r.outcome !== 'duplicate') await changed([...r.closed, ...(r.broadcast ? [r.broadcast] : [])]);
         return {
           outcome: r.outcome,
           alert: presentAlert(r.alert),
@@ -85,7 +91,7 @@ export function capRoutes(ctx: HubContext) {
       access: ROLE_RULES.emergency,
       body: CapConfirmBody,
       response: BroadcastAnswer,
-      handler({ req, user, body }) {
+      async handler({ req, user, body }) {
         const { superseded, ...b } = confirmCapDraft(
           ctx.db,
           user!,
@@ -94,7 +100,13 @@ export function capRoutes(ctx: HubContext) {
           ctx.clock.now(),
           ctx.config.startLeadMs,
         );
-        changed([b, ...(superseded ? [superseded] : [])]);
+        // The Update airs at once (an emergency pre-empts); the alert it replaces leaves the
+        // manifests, as an approved edit's original does.
+        if (superseded) {
+          await ctx.dispatcher.refresh(resolveTargets(ctx.db, superseded.targets.areas, superseded.targets.devices));
+          ctx.events.emit('broadcast', { id: superseded.id, status: superseded.status });
+        }
+        await changed([b]);
         return presentBroadcast(b);
       },
     }),
