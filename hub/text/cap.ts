@@ -50,7 +50,7 @@ export const CAP_TEXT = {
   ),
   'cap.needs-areas': def(
     () => "none of the alert's areas matched an area of the hub: choose the areas to broadcast to before confirming",
-    () => 'Không khu vực nào trong cảnh báo khớp với khu vực của hệ thống: hãy chọn khu vực phát trước khi xác nhận.',
+    () => 'Không khu vực nào trong cảnh báo khớp với khu vực của hệ thống: hãy chọn khu vực phát trước khi phê duyệt.',
   ),
   'cap.audio-unavailable': def(
     (p: { reason: string; reasonVi: string }) => `no audio: ${p.reason}; only the LED text will be shown`,
@@ -68,7 +68,7 @@ export const CAP_TEXT = {
     (p: { id: string }) =>
       `broadcast ${p.id} is an imported CAP alert: confirm it with POST /api/v1/cap/drafts/${p.id}/confirm (district office or admin), which checks its areas and audio`,
     (p) =>
-      `Bản tin ${p.id} là cảnh báo CAP đã nhập: cấp quận hoặc quản trị xác nhận bằng chức năng "Xác nhận cảnh báo CAP" (kiểm tra khu vực và âm thanh trước khi phát).`,
+      `Bản tin ${p.id} là cảnh báo CAP đã nhập: cấp quận hoặc quản trị phê duyệt ở mục "Nhập cảnh báo CAP" trên trang Khẩn cấp (kiểm tra khu vực và âm thanh trước khi phát).`,
   ),
   'cap.import-account': def(
     (p: { username: string }) =>

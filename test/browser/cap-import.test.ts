@@ -61,7 +61,7 @@ describe('Nhập cảnh báo CAP', () => {
       fixture('elsewhere.xml').replace('RESOURCE_URI', 'http://127.0.0.1:9/ban-tin.wav'),
     );
     expect(await (await page.waitForSelector('[data-testid=cap-result]')).textContent()).toBe(
-      'Đã tạo bản nháp khẩn cấp: kiểm tra rồi xác nhận để phát.',
+      'Đã tạo tin khẩn cấp chờ phê duyệt: kiểm tra rồi phê duyệt để phát.',
     );
     const draft = page.locator('[data-testid=cap-draft]', { hasText: 'CAP: Mưa lớn ở huyện Sóc Sơn' });
     await draft.waitFor();
@@ -71,7 +71,7 @@ describe('Nhập cảnh báo CAP', () => {
       /^Không có âm thanh: Không tải được âm thanh của cảnh báo từ http:\/\/127\.0\.0\.1:9\/ban-tin\.wav/,
     );
     expect(notes[1]).toBe(
-      'Không khu vực nào trong cảnh báo khớp với khu vực của hệ thống: hãy chọn khu vực phát trước khi xác nhận.',
+      'Không khu vực nào trong cảnh báo khớp với khu vực của hệ thống: hãy chọn khu vực phát trước khi phê duyệt.',
     );
     await shot(page, 'cap-import-draft');
     await draft.locator(`input[name=target][value="${HA_DINH}"]`).check();

@@ -21,12 +21,12 @@ type Imported = z.infer<typeof CapImportAnswer>;
 
 const OUTCOME: Record<Imported['outcome'], [string, string]> = {
   draft: [
-    'Đã tạo bản nháp khẩn cấp: kiểm tra rồi xác nhận để phát.',
-    'An emergency draft was made: check it, then confirm to air it.',
+    'Đã tạo tin khẩn cấp chờ phê duyệt: kiểm tra rồi phê duyệt để phát.',
+    'An emergency awaiting approval was made: check it, then approve it to air it.',
   ],
   update: [
-    'Bản cập nhật đã thay bản nháp trước; nếu cảnh báo đang phát, bản này thay thế khi được xác nhận.',
-    'The Update replaced the earlier draft; an alert already airing is replaced once this is confirmed.',
+    'Bản cập nhật đã thay tin chờ phê duyệt trước đó; nếu cảnh báo đang phát, bản này thay thế khi được phê duyệt.',
+    'The Update replaced the earlier one awaiting approval; an alert already airing is replaced once this is approved.',
   ],
   cancel: ['Cảnh báo được tham chiếu đã kết thúc.', 'The alert it references has ended.'],
   duplicate: [
@@ -66,8 +66,8 @@ export function CapImport({ ctx, onConfirmed }: { ctx: AppCtx; onConfirmed: (id:
       <h2>{tx('Nhập cảnh báo CAP', 'Import a CAP alert')}</h2>
       <p class="muted small">
         {tx(
-          'Tệp cảnh báo CAP 1.2 từ hệ thống cảnh báo thiên tai trở thành bản nháp khẩn cấp; chỉ phát sau khi cấp quận xác nhận.',
-          'A CAP 1.2 file from a disaster-warning system becomes an emergency draft; it airs only once the district confirms it.',
+          'Tệp cảnh báo CAP 1.2 từ hệ thống cảnh báo thiên tai trở thành tin khẩn cấp chờ phê duyệt; chỉ phát sau khi cấp quận phê duyệt.',
+          'A CAP 1.2 file from a disaster-warning system becomes an emergency awaiting approval; it airs only once the district approves it.',
         )}
       </p>
       <label>
@@ -91,7 +91,7 @@ export function CapImport({ ctx, onConfirmed }: { ctx: AppCtx; onConfirmed: (id:
       )}
       {waiting.length > 0 && (
         <h3>
-          {tx('Chờ xác nhận', 'Waiting for confirmation')} ({fmtNumber(waiting.length, 0, lang())})
+          {tx('Chờ phê duyệt', 'Awaiting approval')} ({fmtNumber(waiting.length, 0, lang())})
         </h3>
       )}
       {waiting.map((a) => (
@@ -101,7 +101,7 @@ export function CapImport({ ctx, onConfirmed }: { ctx: AppCtx; onConfirmed: (id:
   );
 }
 
-/** One draft: its notes, the areas to choose when none matched, and the confirmation. */
+/** One draft: its notes, the areas to choose when none matched, and its approval (the API's confirm). */
 function CapDraft({ alert: a, ctx, onConfirmed }: { alert: Listed; ctx: AppCtx; onConfirmed: (id: string) => void }) {
   const where = useTargets(ctx.me, ctx.areas);
   const [error, setError] = useState('');
@@ -134,7 +134,7 @@ function CapDraft({ alert: a, ctx, onConfirmed }: { alert: Listed; ctx: AppCtx; 
       ))}
       {needsAreas && <WhereFieldset where={where} areas={ctx.areas} />}
       <button type="button" class="danger" data-testid="cap-confirm" onClick={confirm}>
-        {tx('Xác nhận và phát', 'Confirm and air')}
+        {tx('Phê duyệt và phát', 'Approve and air')}
       </button>
       {error && (
         <p class="error" role="alert">
