@@ -281,7 +281,7 @@ export async function startHub(
     makeAudio,
     // As the broadcast routes do: a Cancel's stop goes out at once, then the pages hear of it.
     onChanged: async (b) => {
-      await dispatcher.onBroadcastChanged(b);
+      if (b.status !== 'submitted') await dispatcher.onBroadcastChanged(b);
       events.emit('broadcast', { id: b.id, status: b.status });
     },
   });

@@ -21,7 +21,7 @@ export const CapAlertRecord = z.object({
 });
 
 export const CapImportBody = z.object({
-  xml: z.string().min(1).max(1_000_000).describe('the CAP 1.2 document, as received'),
+  xml: z.string().min(1).max(1_000_000).describe('the CAP 1.2 document, as received (at most 1,000,000 characters)'),
 });
 
 export const CapImportAnswer = z.object({

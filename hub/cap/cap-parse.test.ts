@@ -72,6 +72,15 @@ describe('parseCap', () => {
     expect(refusal('<html xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>').code).toBe('cap.not-cap12');
   });
 
+  it('refuses a DOCTYPE, so no entity is ever expanded', () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>${fixture(
+      'alert.xml',
+    )
+      .replace(/^<\?xml[^>]*>/, '')
+      .replace('Typhoon</event>', '&b;</event>')}`;
+    expect(refusal(laughs).code).toBe('cap.doctype');
+  });
+
   it('refuses missing required elements, naming each', () => {
     const m = refusal(fixture('missing-info.xml'));
     expect(m.code).toBe('cap.invalid');

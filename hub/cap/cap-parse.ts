@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { LocalizedError, msg, type Text } from '../text/index.ts';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
+/** The largest CAP document read, from a feed or an upload: alerts are a few kilobytes. */
+export const CAP_MAX_BYTES = 1_000_000;
 
 export class CapError extends LocalizedError {
   constructor(
@@ -118,6 +120,8 @@ function issueVi(i: z.core.$ZodIssue): string {
 
 /** Parses and checks one CAP 1.2 alert; throws CapError naming what is wrong. */
 export function parseCap(xml: string): CapAlert {
+  // CAP never uses a DOCTYPE: refusing one leaves no entity to expand (a "billion laughs" file).
+  if (/<!DOCTYPE/i.test(xml)) throw new CapError(msg('cap.doctype'));
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
     throw new CapError(

@@ -105,6 +105,14 @@ describe('the CAP poller', () => {
     expect(states[0].problem!.en).toBe(`the CAP feed ${base}/missing.xml could not be read: HTTP 404`);
   });
 
+  it('refuses a feed document larger than any alert', async () => {
+    served['/huge'] = `<alert>${' '.repeat(1_100_000)}</alert>`;
+    const { poller } = start([`${base}/huge`]);
+    const [s] = await poller.pollAll();
+    expect(s.problem).toMatchObject({ code: 'cap.too-large' });
+    expect(s.problem!.en).toBe(`${base}/huge is larger than 1000000 bytes: not a CAP alert the hub reads`);
+  });
+
   it('gives up on a feed that does not answer in time', async () => {
     served['/slow'] = 'hang';
     const { poller } = start([`${base}/slow`], { timeoutMs: 1000 });

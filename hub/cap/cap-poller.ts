@@ -9,7 +9,7 @@ import { getUser, type User } from '../auth/users.ts';
 import { roleMay } from '../api-contract/roles.ts';
 import type { Broadcast } from '../broadcasts/broadcasts.ts';
 import { enOf, isMessage, msg, textOf, type Message } from '../text/index.ts';
-import { CapError } from './cap-parse.ts';
+import { CAP_MAX_BYTES, CapError } from './cap-parse.ts';
 import { importCap, type AudioMaker, type CapImportResult } from './cap-import.ts';
 
 export interface FeedState {
@@ -21,17 +21,35 @@ export interface FeedState {
   problem: Message | null;
 }
 
-/** Reads a feed's document, with a time limit. */
+/** Reads a feed's document, within a time limit and CAP_MAX_BYTES. */
 async function readFeed(url: string, timeoutMs: number): Promise<string> {
+  let res: Response;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return await res.text();
+    for await (const chunk of res.body ?? []) {
+      bytes += chunk.length;
+      if (bytes > CAP_MAX_BYTES) break;
+      chunks.push(Buffer.from(chunk));
+    }
   } catch (e) {
+    const err = e as Error;
+    const code = (err.cause as { code?: string } | undefined)?.code;
     const detail =
-      (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e as Error).message;
+      err.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs / 1000} s`
+        : code
+          ? `cannot connect (${code})`
+          : err.message;
     throw new CapError(msg('cap.feed-failed', { url, detail }), 502);
   }
+  if (bytes > CAP_MAX_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw new CapError(msg('cap.too-large', { what: url, bytes: CAP_MAX_BYTES }), 422);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function createCapPoller(opts: {

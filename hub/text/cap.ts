@@ -6,6 +6,16 @@ export const CAP_TEXT = {
     (p: { detail: string }) => `the file is not well-formed XML, so it is not a CAP alert: ${p.detail}`,
     (p) => `Tệp không phải XML hợp lệ nên không phải cảnh báo CAP: ${p.detail}`,
   ),
+  'cap.doctype': def(
+    () =>
+      'the file declares a DOCTYPE, which CAP alerts never do; it is refused so that no entity it defines is expanded',
+    () =>
+      'Tệp có khai báo DOCTYPE, điều mà cảnh báo CAP không bao giờ dùng; tệp bị từ chối để không mở rộng thực thể nào trong đó.',
+  ),
+  'cap.too-large': def(
+    (p: { what: string; bytes: number }) => `${p.what} is larger than ${p.bytes} bytes: not a CAP alert the hub reads`,
+    (p) => `${p.what} lớn hơn ${p.bytes} byte: không phải cảnh báo CAP mà hệ thống đọc.`,
+  ),
   'cap.not-cap12': def(
     (p: { found: string }) =>
       `this is not a CAP 1.2 alert: the root must be <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">, found ${p.found}`,

@@ -143,6 +143,8 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'tts.engine-no-audio': { program: 'piper' },
   'tts.not-from-text': { id: 3 },
   'cap.malformed': { detail: "Expected closing tag 'info' (line 9, column 3)" },
+  'cap.doctype': {},
+  'cap.too-large': { what: 'http://kttv.example/cap.xml', bytes: 1000000 },
   'cap.not-cap12': { found: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1">' },
   'cap.invalid': { problems: '<identifier>: required', problemsVi: '<identifier>: bắt buộc phải có' },
   'cap.expired': { expires: '01/12/2026 10:00' },

@@ -26,7 +26,8 @@ export function capRoutes(ctx: HubContext) {
   // once, then the pages hear of it.
   const changed = async (bs: Broadcast[]) => {
     for (const b of bs) {
-      await ctx.dispatcher.onBroadcastChanged(b);
+      // A new draft reaches no device (as a submitted broadcast): only the pages hear of it.
+      if (b.status !== 'submitted') await ctx.dispatcher.onBroadcastChanged(b);
       ctx.events.emit('broadcast', { id: b.id, status: b.status });
     }
   };
