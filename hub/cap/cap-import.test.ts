@@ -181,6 +181,22 @@ describe('a Cancel', () => {
     expect(getBroadcast(db, first.broadcast!.id)!.status).toBe('cancelled');
   });
 
+  it('by an account of another district is refused: the alert is not its to end', async () => {
+    await importFile('alert.xml');
+    createArea(db, { parentPath: 'ha-noi', slug: 'cau-giay', name: 'Quận Cầu Giấy', level: 'district' });
+    const other = await createUser(db, {
+      username: 'caugiay',
+      password: 'password-cg',
+      role: 'district',
+      areaPath: 'ha-noi/cau-giay',
+    });
+    const before = count('cap_alerts');
+    await expect(importFile('update.xml', NOW, other)).rejects.toThrow(
+      /you may not cancel broadcasts for "ha-noi\/thanh-xuan\/ha-dinh"/,
+    );
+    expect(count('cap_alerts')).toBe(before);
+  });
+
   it('of an unknown alert is refused', async () => {
     expect((await refused('unknown-reference.xml')).code).toBe('cap.unknown-reference');
   });

@@ -159,7 +159,7 @@ function threadOf(db: Db, alert: CapAlert): string {
 /** The thread's broadcasts, newest first: the drafts and broadcasts its Alert and Updates made. */
 function threadBroadcasts(db: Db, thread: string): Broadcast[] {
   const rows = db
-    .prepare("SELECT DISTINCT broadcast_id FROM cap_alerts WHERE thread = ? AND msg_type <> 'Cancel' ORDER BY id DESC")
+    .prepare("SELECT broadcast_id FROM cap_alerts WHERE thread = ? AND msg_type <> 'Cancel' ORDER BY id DESC")
     .all(thread) as Array<{ broadcast_id: string }>;
   return rows.flatMap((r) => getBroadcast(db, r.broadcast_id) ?? []);
 }
@@ -224,6 +224,14 @@ export async function importCap(
     const thread = alert.msgType === 'Alert' ? key : threadOf(db, alert);
     const mine = threadBroadcasts(db, thread);
     const open = mine.filter((b) => b.status === 'submitted' || b.status === 'approved');
+    // Ending or replacing another district's alert is theirs to do, not this importer's.
+    for (const b of open)
+      for (const path of b.targets.areas)
+        if (!withinScope(input.user.scope, path))
+          throw new BroadcastError(
+            msg('broadcast.out-of-scope', { verb: 'cancel', path, scope: input.user.scope }),
+            403,
+          );
     if (alert.msgType === 'Cancel') {
       // Ends what airs and cancels what waits: the whole alert, whichever of its messages it names.
       for (const b of open) close(db, input.user, b, now, 'cancel', key, closed);
