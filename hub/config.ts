@@ -56,6 +56,55 @@ export const TtsConfig = z
   .strict();
 export type TtsConfig = z.infer<typeof TtsConfig>;
 
+/** A feed's address: http(s) with a host (any path: a feed is a document, not a server). */
+const feedUrl = z.string().superRefine((u, ctx) => {
+  const url = URL.canParse(u) ? new URL(u) : null;
+  if (!url?.host) ctx.addIssue({ code: 'custom', message: 'must be a URL, e.g. https://kttv.example/cap/latest.xml' });
+  else if (!/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', message: 'must be http:// or https://' });
+});
+
+/**
+ * Emergency alerts in CAP 1.2 (docs/cap.md): the feeds the hub polls, how often, and whose name
+ * the drafts it makes are filed under; the limits on an alert's audio resource.
+ */
+export const CapConfig = z
+  .object({
+    feeds: z
+      .preprocess(jsonText, z.array(feedUrl))
+      .default([])
+      .describe('CAP 1.2 documents the hub polls (each one alert); in the environment as a JSON list'),
+    intervalSeconds: z.coerce
+      .number()
+      .int()
+      .min(30, 'must be at least 30 seconds')
+      .max(86_400, 'must be at most a day (86400 seconds)')
+      .default(300)
+      .describe('how often each feed is read, in seconds'),
+    importAs: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the district or admin account polled alerts are filed under (required when feeds are given)'),
+    audioMaxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(50 * 1024 * 1024)
+      .describe("the largest audio resource an alert's draft downloads, in bytes"),
+    timeoutMs: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(15_000)
+      .describe("how long a feed or an alert's audio may take to download, in ms"),
+  })
+  .strict()
+  .refine((c) => c.feeds.length === 0 || c.importAs !== undefined, {
+    path: ['importAs'],
+    message: 'required when feeds are given: the district or admin account the drafts are filed under',
+  });
+export type CapConfig = z.infer<typeof CapConfig>;
+
 export const HubConfig = z.object({
   httpPort: port.default(8080).describe('HTTP port of the API and web UI'),
   httpHost: z.string().default('0.0.0.0').describe('address the HTTP server listens on'),
@@ -158,6 +207,9 @@ export const HubConfig = z.object({
     ),
 
   tts: TtsConfig.default(TtsConfig.parse({})).describe('typed bulletins: text to speech (docs/tts.md)'),
+  cap: CapConfig.default(CapConfig.parse({})).describe(
+    'emergency alerts in CAP 1.2: feeds polled, limits (docs/cap.md)',
+  ),
 
   // --- Stream engine (docs/relay.md, Beyond one hub). 'hub': the hub's own fan-out serves each relay
   // and live stream at /streams/<occurrence>. 'icecast': the hub also sends each relay's stream to an

@@ -2,6 +2,8 @@
 import type { EventEmitter } from 'node:events';
 import type { HubEventMap } from './api-contract/events.ts';
 import type { Logger } from 'pino';
+import type { AudioMaker } from './cap/cap-import.ts';
+import type { CapPoller } from './cap/cap-poller.ts';
 import type { Db } from './db/database.ts';
 import type { HubConfig } from './config.ts';
 import type { HubSigner } from './signing.ts';
@@ -29,6 +31,8 @@ export interface HubContext {
   media: MediaJobs;
   /** Typed bulletins: text to speech into the media pipeline. */
   tts: TtsService;
+  /** Emergency alerts in CAP 1.2 (hub/cap): the audio an import makes, and the feeds polled. */
+  cap: { makeAudio: AudioMaker; poller: CapPoller };
   events: EventEmitter<HubEventMap>;
   metrics: HubMetrics;
   log: Logger;

@@ -23,6 +23,8 @@ import { createIngestPool } from './ingest/ingest-pool.ts';
 import { createMetrics } from './metrics.ts';
 import { createMediaJobs } from './media/media-jobs.ts';
 import { createTts } from './tts/tts-service.ts';
+import { capAudioMaker } from './cap/cap-audio.ts';
+import { createCapPoller } from './cap/cap-poller.ts';
 import { deviceAuthenticator, enrolledAreaPath, releaseEnrolClaims } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
@@ -264,6 +266,26 @@ export async function startHub(
   live.endOrphans();
   events.on('broadcast', (e) => e.status === 'cancelled' && live.onBroadcastCancelled(e.id));
 
+  // CAP 1.2 alerts (docs/cap.md): uploaded or polled, each becomes an emergency draft to confirm.
+  const makeAudio = capAudioMaker({
+    media,
+    tts,
+    maxBytes: config.cap.audioMaxBytes,
+    timeoutMs: config.cap.timeoutMs,
+  });
+  const capPoller = createCapPoller({
+    db,
+    config: config.cap,
+    clock,
+    log: log.child({ part: 'cap' }),
+    makeAudio,
+    // As the broadcast routes do: a Cancel's stop goes out at once, then the pages hear of it.
+    onChanged: async (b) => {
+      if (b.status !== 'submitted') await dispatcher.onBroadcastChanged(b);
+      events.emit('broadcast', { id: b.id, status: b.status });
+    },
+  });
+
   const ctx: HubContext = {
     db,
     clock,
@@ -274,6 +296,7 @@ export async function startHub(
     dispatcher,
     media,
     tts,
+    cap: { makeAudio, poller: capPoller },
     events,
     metrics,
     log,
@@ -311,6 +334,7 @@ export async function startHub(
       ? `mqtt://127.0.0.1:${broker.port}`
       : mqttUrl;
   log.info({ httpPort, mqtt: agentMqttUrl, tls: !!ownTls }, 'hub started');
+  capPoller.start();
 
   return {
     httpUrl: `${ownTls ? 'https' : 'http'}://127.0.0.1:${httpPort}`,
@@ -322,6 +346,7 @@ export async function startHub(
     ctx,
     checkpointer,
     async stop() {
+      await capPoller.stop();
       dispatcher.stop();
       await relays.stop();
       await live.stop();

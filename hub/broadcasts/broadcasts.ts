@@ -575,12 +575,13 @@ function decide(
   to: 'approved' | 'rejected',
   note: string | null,
   now: number,
+  externalAuthor = false,
 ): Broadcast {
   const b = getBroadcast(db, id);
   if (!b) throw new BroadcastError(msg('broadcast.not-found', { id }), 404);
   if (b.status !== 'submitted') throw new BroadcastError(msg('broadcast.not-submitted', { status: b.status }), 409);
   if (user.role === 'operator') throw new BroadcastError(msg('broadcast.approver-role-only'), 403);
-  if (b.createdBy === user.id) throw new BroadcastError(msg('broadcast.author-cannot-approve'), 403);
+  if (b.createdBy === user.id && !externalAuthor) throw new BroadcastError(msg('broadcast.author-cannot-approve'), 403);
   assertInScope(db, user, b, 'approve');
   db.prepare('UPDATE broadcasts SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(
     to,
@@ -599,13 +600,18 @@ function decide(
   return getBroadcast(db, id)!;
 }
 
-/** Approves; an approved edit takes the place of the broadcast it replaces (returned as `superseded`). */
+/**
+ * Approves; an approved edit takes the place of the broadcast it replaces (returned as `superseded`).
+ * `externalAuthor`: the content was written outside the hub (an imported CAP alert, hub/cap), so the
+ * official who brought it in may confirm it: the two-person rule is the issuer's and the district's.
+ */
 export function approveBroadcast(
   db: Db,
   user: User,
   id: string,
   now: number,
   startLeadMs = 5000,
+  externalAuthor = false,
 ): Broadcast & { superseded?: Broadcast } {
   return db.transaction(() => {
     // An edit takes its original's place: that one must still be airing, and be the approver's to end.
@@ -616,7 +622,7 @@ export function approveBroadcast(
         throw new BroadcastError(msg('broadcast.replaced-not-approved', { id: old.id, status: old.status }), 409);
       assertInScope(db, user, old, 'cancel');
     }
-    const b = decide(db, user, id, 'approved', null, now);
+    const b = decide(db, user, id, 'approved', null, now, externalAuthor);
     // A "now" broadcast approved later than planned starts at approval, not in the past.
     if (!b.rrule && b.startsAt !== null && b.startsAt < now + startLeadMs && b.startsAt >= b.createdAt) {
       db.prepare('UPDATE broadcasts SET starts_at = ? WHERE id = ?').run(now + startLeadMs, id);

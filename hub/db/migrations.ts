@@ -386,4 +386,28 @@ export const MIGRATIONS: string[] = [
     ('Ông Công, ông Táo', 'Kitchen Gods'' Day', 'lunar', 12, 23);
   CREATE INDEX anniversaries_by_area ON anniversaries(area_path);
   `,
+  // 23 (cap, issue 14.4): emergency alerts imported in CAP 1.2 (hub/cap). One row per alert message
+  // (sender, identifier, sent: CAP's own key, so the same alert imported twice is one row), with its
+  // raw XML kept as received, the broadcast it made or acted on, the thread it belongs to (the key of
+  // the first Alert its Updates and Cancels refer back to), and why its draft lacks audio or areas
+  // (JSON notes the district reads before confirming).
+  `
+  CREATE TABLE cap_alerts (
+    id INTEGER PRIMARY KEY,
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    msg_type TEXT NOT NULL CHECK (msg_type IN ('Alert','Update','Cancel')),
+    thread TEXT NOT NULL,
+    broadcast_id TEXT REFERENCES broadcasts(id),
+    xml TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id),
+    imported_at INTEGER NOT NULL,
+    UNIQUE (sender, identifier, sent)
+  );
+  CREATE INDEX cap_alerts_by_broadcast ON cap_alerts(broadcast_id);
+  CREATE INDEX cap_alerts_by_thread ON cap_alerts(thread);
+  `,
 ];

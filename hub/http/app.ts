@@ -26,6 +26,7 @@ import { ttsRoutes } from './routes/tts-routes.ts';
 import { ICECAST_AUTH_PATH, icecastAuthRoutes } from './routes/icecast-auth-routes.ts';
 import { streamRoutes } from './routes/stream-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
+import { capRoutes } from './routes/cap-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { areaRoutes } from './routes/area-routes.ts';
@@ -258,6 +259,7 @@ export function createApp(ctx: HubContext) {
     ...icecastAuthRoutes(ctx),
     ...liveRoutes(ctx),
     ...broadcastRoutes(ctx),
+    ...capRoutes(ctx),
     ...reportRoutes(ctx),
     ...scheduleRoutes(ctx),
   );

@@ -28,6 +28,7 @@ const NOT_JSON = [
   '/media/:file',
   '/api/v1/reports/coverage.pdf',
   '/streams/:occurrence',
+  '/api/v1/cap/alerts/:id/xml',
 ];
 
 let t: TestHub;

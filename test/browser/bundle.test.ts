@@ -18,10 +18,13 @@ describe('web bundle', () => {
       expect(webBundleStale(WEB_SRC, out)).toBe(false);
       expect((await buildWebBundle({ outDir: out })).built).toBe(false);
       // What every page load fetches: app.js and the chunks it imports; a page only some roles open
-      // (the live page) is a chunk of its own, fetched when opened.
+      // (the live page, the CAP import on the emergency page) is a chunk of its own, fetched when opened.
       const { initial, lazy } = readBundleManifest(out);
       expect(initial[0]).toBe('app.js');
-      expect(lazy).toEqual([expect.stringMatching(/^chunks\/live-[A-Z0-9]+\.js$/)]);
+      expect([...lazy].sort()).toEqual([
+        expect.stringMatching(/^chunks\/cap-import-[A-Z0-9]+\.js$/),
+        expect.stringMatching(/^chunks\/live-[A-Z0-9]+\.js$/),
+      ]);
       const read = (files: string[]) => Buffer.concat(files.map((f) => readFileSync(path.join(out, f))));
       const js = read(initial);
       const css = readFileSync(path.join(out, 'app.css'));
@@ -36,8 +39,10 @@ describe('web bundle', () => {
       // all of it ours and preact, to 62.4 KiB gzip on 30/11/2026. The live page (issue 11) would
       // have taken one file to 68.0 KiB: it loads on demand instead (6.5 KiB gzip), and what loads
       // at first was 62.8 KiB on 30/11/2026 (two gzip streams, app.js and its shared chunk, cost
-      // 0.5 KiB more than one).
-      expect(gz.js).toBeLessThan(64 * 1024);
+      // 0.5 KiB more than one). The anniversaries on the schedule page and the CAP import's words
+      // (issue 14) took it to 64.2 KiB on 01/12/2026, with the CAP card itself on demand; loading
+      // the anniversaries on demand too made it larger (64.4 KiB: three shared chunks), so 66 KiB.
+      expect(gz.js).toBeLessThan(66 * 1024);
       // No network at run time: no absolute URLs to other hosts in the bundle or the page.
       expect(read([...initial, ...lazy]).toString()).not.toMatch(
         /https?:\/\/(?!www\.w3\.org)[a-z0-9.-]+\.[a-z]{2,}\//i,

@@ -31,6 +31,10 @@ interface AuditDetail {
   end?: string;
   title?: string;
   seconds?: number;
+  /** CAP imports (hub/cap): the alert's key and kind, and the alert that closed a broadcast */
+  key?: string;
+  msgType?: string;
+  capAlert?: string;
 }
 
 /** Short labels of the actions, for a column or a filter. */
@@ -67,6 +71,9 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'quiet-hours.remove': ['Bỏ giờ yên tĩnh', 'Removed quiet hours'],
   'live.start': ['Phát trực tiếp', 'Went live'],
   'live.end': ['Kết thúc phát trực tiếp', 'Ended a live broadcast'],
+  'cap.import': ['Nhập cảnh báo CAP', 'Imported a CAP alert'],
+  'cap.cancel': ['Kết thúc theo bản hủy CAP', 'Ended by a CAP Cancel'],
+  'cap.update-replaces-draft': ['Thay bằng bản cập nhật CAP', 'Replaced by a CAP Update'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {
@@ -258,6 +265,11 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
         paren(pick(LIVE_END_REASON, d.reason))
       );
     }
+    case 'cap.import':
+      return `${t('Nhập cảnh báo CAP', 'Imported the CAP alert')} ${q(String(d.key ?? e.target))} (${d.msgType ?? '…'})`;
+    case 'cap.cancel':
+    case 'cap.update-replaces-draft':
+      return `${auditActionLabel(e.action, lang)}: ${it} ← ${q(String(d.capAlert ?? ''))}`;
     default:
       // An action this page does not know yet still reads as its label and the object's name.
       return `${auditActionLabel(e.action, lang)} ${it}`;

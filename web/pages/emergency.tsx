@@ -25,6 +25,12 @@ import type { AppCtx } from '../app.tsx';
 import { TEMPLATES } from '../lib/emergency-templates.ts';
 import { pagesFromText, pagesToText, reflowPages } from '../lib/led-reflow.ts';
 import { LedReflowOffer } from '../components/led-reflow-offer.tsx';
+import { lazyPage } from '../components/lazy-page.tsx';
+
+// The CAP import is the district office's alone: loaded when the page is opened, not at login.
+const CapImport = lazyPage<{ ctx: AppCtx; onConfirmed: (id: string) => void }>(() =>
+  import('../components/cap-import.tsx').then((m) => m.CapImport),
+);
 import type { Broadcast, BroadcastDetail } from '../../hub/api-contract/broadcasts.ts';
 import type { LibraryItem } from '../../hub/api-contract/media.ts';
 
@@ -275,6 +281,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
           </p>
         )}
       </section>
+      <CapImport ctx={ctx} onConfirmed={(id) => setSent({ id, at: performance.now() })} />
       {confirming && (
         <div class="modal" role="dialog" aria-modal="true">
           <div class="card">

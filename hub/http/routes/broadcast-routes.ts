@@ -14,6 +14,7 @@ import {
   type Broadcast,
 } from '../../broadcasts/broadcasts.ts';
 import { planShape } from '../../broadcasts/plan.ts';
+import { capAlertOf } from '../../cap/cap-import.ts';
 import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { getDevice, resolveTargets } from '../../devices/devices.ts';
@@ -295,6 +296,9 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       body: ApproveBody,
       async handler({ req, user, body }) {
         const pending = getBroadcast(ctx.db, String(req.params.id));
+        // An imported CAP alert may target nothing yet or wait for its audio: its own confirmation checks that.
+        if (pending?.status === 'submitted' && capAlertOf(ctx.db, pending.id))
+          throw new HttpError(409, msg('cap.confirm-here', { id: pending.id }));
         if (pending?.status === 'submitted' && pending.led) {
           // A board may have reported a smaller display since the bulletin was written.
           const misfit = ledMisfit(ctx.db, pending.led, pending.targets);
