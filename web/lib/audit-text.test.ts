@@ -24,6 +24,20 @@ describe('the activity log in sentences with names', () => {
       'Từ chối lịch phát «Bản tin sáng», lý do: Sai giờ',
     );
   });
+  it('says which anniversary was added, on which calendar, for which area (or nationwide)', () => {
+    const detail = { name: 'Giỗ Tổ Hùng Vương', date: '10/3', calendar: 'lunar' };
+    const e = entry({ action: 'anniversary.add', target: 'hn/tx', targetName: 'Quận Thanh Xuân', detail });
+    expect(auditSentence(e, 'vi')).toBe(
+      'Thêm ngày lễ, kỷ niệm «Giỗ Tổ Hùng Vương» (10/3 âm lịch) cho «Quận Thanh Xuân»',
+    );
+    const national = entry({
+      action: 'anniversary.remove',
+      target: '',
+      targetName: null,
+      detail: { ...detail, calendar: 'solar' },
+    });
+    expect(auditSentence(national, 'en')).toBe('Removed an anniversary «Giỗ Tổ Hùng Vương» (10/3) nationwide');
+  });
   it('reads the detail through the names the hub resolved: areas, devices, other bulletins', () => {
     const names = { 'hn/tx/hd': 'Phường Hạ Đình', 'loa-1': 'Cụm loa Hạ Đình 01', 'b-quan': 'Tin của quận' };
     expect(

@@ -11,6 +11,9 @@ export type { AuditEntry };
 /** The fields the hub's audit calls record in `detail`, as far as the sentences below read them. */
 interface AuditDetail {
   name?: string;
+  /** an anniversary's day/month, and its calendar */
+  date?: string;
+  calendar?: string;
   bytes?: number;
   chars?: number;
   excluded?: number;
@@ -74,6 +77,8 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'cap.import': ['Nhập cảnh báo CAP', 'Imported a CAP alert'],
   'cap.cancel': ['Kết thúc theo bản hủy CAP', 'Ended by a CAP Cancel'],
   'cap.update-replaces-draft': ['Thay bằng bản cập nhật CAP', 'Replaced by a CAP Update'],
+  'anniversary.add': ['Thêm ngày lễ, kỷ niệm', 'Added an anniversary'],
+  'anniversary.remove': ['Bỏ ngày lễ, kỷ niệm', 'Removed an anniversary'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {
@@ -270,6 +275,13 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     case 'cap.cancel':
     case 'cap.update-replaces-draft':
       return `${auditActionLabel(e.action, lang)}: ${it} ← ${q(String(d.capAlert ?? ''))}`;
+    case 'anniversary.add':
+    case 'anniversary.remove': {
+      const lunar = d.calendar === 'lunar' ? t(' âm lịch', ' lunar') : '';
+      const when = d.date ? ` (${d.date}${lunar})` : '';
+      const where = e.target ? ` ${t('cho', 'for')} ${it}` : ` ${t('toàn quốc', 'nationwide')}`;
+      return `${auditActionLabel(e.action, lang)} ${q(String(d.name ?? ''))}${when}${where}`;
+    }
     default:
       // An action this page does not know yet still reads as its label and the object's name.
       return `${auditActionLabel(e.action, lang)} ${it}`;
