@@ -46,12 +46,15 @@ export const ProgressBucket = z.object({
   label: z.string().describe('dd/mm/yyyy–dd/mm/yyyy'),
   from: z.string(),
   to: z.string(),
-  required: z.number().int().describe("the target for this bucket (scaled down where the period clips it)"),
+  required: z.number().int().describe('the target for this bucket (scaled down where the period clips it)'),
   planned: z.number().int(),
   aired: z.number().int(),
   speakers: z.number().int(),
   speakersMet: z.number().int().describe('speakers with at least the target aired in it'),
-  met: z.boolean().nullable().describe('every speaker met the target; null while the bucket is not over and not yet met'),
+  met: z
+    .boolean()
+    .nullable()
+    .describe('every speaker met the target; null while the bucket is not over and not yet met'),
 });
 export const DeviceProgress = z.object({
   deviceId: z.string(),

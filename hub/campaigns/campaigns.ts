@@ -190,12 +190,17 @@ export function setBroadcastCampaigns(db: Db, broadcastId: string, campaignIds: 
 export function checkTags(db: Db, scope: string | null, ids: number[], targetPaths: string[]): void {
   for (const id of new Set(ids)) {
     const c = getCampaign(db, id);
-    if (!c || !campaignVisible(c, scope)) throw Object.assign(new LocalizedError(msg('campaign.tag-unknown', { id })), { status: 404 });
-    if (c.archived) throw Object.assign(new LocalizedError(msg('campaign.tag-archived', { name: c.name })), { status: 400 });
+    if (!c || !campaignVisible(c, scope))
+      throw Object.assign(new LocalizedError(msg('campaign.tag-unknown', { id })), { status: 404 });
+    if (c.archived)
+      throw Object.assign(new LocalizedError(msg('campaign.tag-archived', { name: c.name })), { status: 400 });
     const overlaps = c.areas.some((a) => targetPaths.some((p) => withinScope(a, p) || withinScope(p, a)));
     if (!overlaps)
-      throw Object.assign(new LocalizedError(msg('campaign.tag-no-overlap', { name: c.name, areas: c.areas.join(', ') })), {
-        status: 400,
-      });
+      throw Object.assign(
+        new LocalizedError(msg('campaign.tag-no-overlap', { name: c.name, areas: c.areas.join(', ') })),
+        {
+          status: 400,
+        },
+      );
   }
 }

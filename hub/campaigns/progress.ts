@@ -111,7 +111,9 @@ export function campaignProgress(db: Db, c: CampaignRecord, now: number): WardPr
   const shape = planShape(db, tagged, c.startsAt, c.endsAt, new Set(speakers.map((d) => d.id)));
   const params = {
     occ: JSON.stringify(
-      shape.occurrences.filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt)).map((o) => [o.broadcastId, o.startAt]),
+      shape.occurrences
+        .filter((o) => owedAt(byId.get(o.broadcastId)!, o.startAt))
+        .map((o) => [o.broadcastId, o.startAt]),
     ),
     tgt: JSON.stringify(shape.targets.map((t) => [t.broadcastId, t.deviceId, t.retiredAt])),
     exc: JSON.stringify(

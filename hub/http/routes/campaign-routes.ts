@@ -41,7 +41,8 @@ export function campaignRoutes(ctx: HubContext) {
   const checkAreas = (areas: string[], user: User) => {
     if (areas.length === 0) throw new HttpError(400, msg('campaign.needs-area'));
     for (const p of areas) {
-      if (!withinScope(user.scope, p)) throw new HttpError(403, msg('area.outside-scope', { path: p, scope: user.scope }));
+      if (!withinScope(user.scope, p))
+        throw new HttpError(403, msg('area.outside-scope', { path: p, scope: user.scope }));
       if (!getAreaByPath(ctx.db, p)) throw new HttpError(404, msg('area.not-found', { path: p }));
     }
   };
@@ -74,7 +75,8 @@ export function campaignRoutes(ctx: HubContext) {
     route({
       method: 'post',
       path: '/api/v1/campaigns',
-      summary: 'Create a campaign: a name, a period (yyyy-mm-dd, Vietnam, inclusive), areas in your scope and a target per speaker',
+      summary:
+        'Create a campaign: a name, a period (yyyy-mm-dd, Vietnam, inclusive), areas in your scope and a target per speaker',
       tag: 'campaigns',
       access: ROLE_RULES.campaigns,
       body: CampaignBody,
@@ -82,7 +84,12 @@ export function campaignRoutes(ctx: HubContext) {
       handler({ user, body, res }) {
         checkAreas(body.areas, user!);
         const c = checked(() => createCampaign(ctx.db, body, user!.id, ctx.clock.now()));
-        audit(ctx.db, user!.id, 'campaign.create', c.areas.join(','), { id: c.id, name: c.name, from: c.from, to: c.to });
+        audit(ctx.db, user!.id, 'campaign.create', c.areas.join(','), {
+          id: c.id,
+          name: c.name,
+          from: c.from,
+          to: c.to,
+        });
         res.status(201);
         return present(c);
       },
@@ -116,7 +123,8 @@ export function campaignRoutes(ctx: HubContext) {
     route({
       method: 'delete',
       path: '/api/v1/campaigns/:id',
-      summary: 'Remove a campaign no bulletin carries; one that is carried is archived instead (kept, hidden from the list)',
+      summary:
+        'Remove a campaign no bulletin carries; one that is carried is archived instead (kept, hidden from the list)',
       tag: 'campaigns',
       access: ROLE_RULES.campaigns,
       response: Ok,
