@@ -22,6 +22,7 @@ describe('web bundle', () => {
       const { initial, lazy } = readBundleManifest(out);
       expect(initial[0]).toBe('app.js');
       expect([...lazy].sort()).toEqual([
+        expect.stringMatching(/^chunks\/campaigns-[A-Z0-9]+\.js$/),
         expect.stringMatching(/^chunks\/cap-import-[A-Z0-9]+\.js$/),
         expect.stringMatching(/^chunks\/live-[A-Z0-9]+\.js$/),
       ]);
