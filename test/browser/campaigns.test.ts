@@ -150,6 +150,10 @@ describe('web UI: campaigns', () => {
     );
     expect(await ld.page.textContent('[data-testid=bucket-planned]')).toBe('1');
     expect(await ld.page.textContent('[data-testid=bucket-aired]')).toBe('1');
+    await ld.page.check('[data-testid=per-speaker]');
+    await ld.page.waitForSelector('[data-testid=speaker-row]');
+    expect(await ld.page.textContent('[data-testid=speaker-row]')).toContain('Cụm loa Hạ Đình 01');
+    expect(await ld.page.textContent('[data-testid=speaker-row]')).toContain(': 1/1 đã phát/kế hoạch');
     expect(await ld.page.textContent('[data-testid=campaign-row]')).toContain('Lưu trữ'); // carried: archived, not deleted
     await shot(ld.page, 'campaign-progress');
 

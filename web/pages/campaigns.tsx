@@ -86,7 +86,12 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
 }
 
 function Progress({ id }: { id: number }) {
-  const p = useResource<CampaignProgress>(`/api/v1/campaigns/${id}/progress`, [id], ['broadcast']);
+  const [speakers, setSpeakers] = useState(false);
+  const p = useResource<CampaignProgress>(
+    `/api/v1/campaigns/${id}/progress${speakers ? '?devices=1' : ''}`,
+    [id],
+    ['broadcast'],
+  );
   if (p.error) return <p class="error">{p.error}</p>;
   if (!p.data) return <div class="loading">…</div>;
   const { campaign, wards } = p.data;
@@ -95,7 +100,13 @@ function Progress({ id }: { id: number }) {
       <h3>
         {tx('Tiến độ', 'Progress')}: {campaign.name}
       </h3>
-      <p class="muted small">{targetText(campaign)}</p>
+      <p class="muted small">
+        {targetText(campaign)} ·{' '}
+        <label class="inline">
+          <input type="checkbox" checked={speakers} onChange={() => setSpeakers(!speakers)} data-testid="per-speaker" />{' '}
+          {tx('Xem từng loa', 'Each speaker')}
+        </label>
+      </p>
       {wards.length === 0 && (
         <p class="muted">{tx('Không có loa nào trong địa bàn của chuyên đề.', 'No speakers in its areas.')}</p>
       )}
@@ -127,6 +138,19 @@ function Progress({ id }: { id: number }) {
                     {b.speakersMet}/{b.speakers}
                   </td>
                   <td>{metText(b.met)}</td>
+                </tr>
+              ))}
+              {w.devices?.map((d) => (
+                <tr class="muted" data-testid="speaker-row">
+                  <td>{d.deviceName}</td>
+                  <td colSpan={5}>
+                    {w.buckets
+                      .map(
+                        (b, i) =>
+                          `${b.label}: ${d.aired[i]}/${d.planned[i]} ${tx('đã phát/kế hoạch', 'aired/planned')}`,
+                      )
+                      .join(' · ')}
+                  </td>
                 </tr>
               ))}
             </tbody>
