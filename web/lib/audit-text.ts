@@ -74,6 +74,10 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'cap.import': ['Nhập cảnh báo CAP', 'Imported a CAP alert'],
   'cap.cancel': ['Kết thúc theo bản hủy CAP', 'Ended by a CAP Cancel'],
   'cap.update-replaces-draft': ['Thay bằng bản cập nhật CAP', 'Replaced by a CAP Update'],
+  'campaign.create': ['Tạo chuyên đề', 'Created a campaign'],
+  'campaign.update': ['Sửa chuyên đề', 'Changed a campaign'],
+  'campaign.delete': ['Xóa chuyên đề', 'Removed a campaign'],
+  'campaign.archive': ['Lưu trữ chuyên đề', 'Archived a campaign'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {

@@ -132,7 +132,7 @@ export function campaignRoutes(ctx: HubContext) {
         const c = visible(String(req.params.id), user!);
         owned(c, user!);
         const how = removeCampaign(ctx.db, c.id, ctx.clock.now());
-        audit(ctx.db, user!.id, `campaign.${how === 'deleted' ? 'delete' : 'archive'}`, c.areas.join(','), {
+        audit(ctx.db, user!.id, how === 'deleted' ? 'campaign.delete' : 'campaign.archive', c.areas.join(','), {
           id: c.id,
           name: c.name,
         });
