@@ -71,10 +71,10 @@ export interface WardProgressRecord {
 }
 
 const PLANNED_SQL = `
-  WITH o(broadcast_id, start_at) AS (SELECT value->>0, value->>1 FROM json_each(@occ)),
-       t(broadcast_id, device_id, retired_at) AS (SELECT value->>0, value->>1, value->>2 FROM json_each(@tgt)),
-       e(broadcast_id, start_at, device_id) AS (SELECT value->>0, value->>1, value->>2 FROM json_each(@exc)),
-       k(i, lo, hi) AS (SELECT key, value->>0, value->>1 FROM json_each(@buckets))
+  WITH o(broadcast_id, start_at) AS MATERIALIZED (SELECT value->>0, value->>1 FROM json_each(@occ)),
+       t(broadcast_id, device_id, retired_at) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2 FROM json_each(@tgt)),
+       e(broadcast_id, start_at, device_id) AS MATERIALIZED (SELECT value->>0, value->>1, value->>2 FROM json_each(@exc)),
+       k(i, lo, hi) AS MATERIALIZED (SELECT key, value->>0, value->>1 FROM json_each(@buckets))
   SELECT t.device_id, k.i, COUNT(*) AS n
     FROM o JOIN t ON t.broadcast_id = o.broadcast_id JOIN k ON o.start_at >= k.lo AND o.start_at < k.hi
    WHERE (t.retired_at IS NULL OR o.start_at < t.retired_at)
@@ -82,7 +82,7 @@ const PLANNED_SQL = `
    GROUP BY t.device_id, k.i`;
 
 const AIRED_SQL = `
-  WITH k(i, lo, hi) AS (SELECT key, value->>0, value->>1 FROM json_each(@buckets))
+  WITH k(i, lo, hi) AS MATERIALIZED (SELECT key, value->>0, value->>1 FROM json_each(@buckets))
   SELECT r.device_id, k.i, COUNT(*) AS n
     FROM receipts r INDEXED BY receipts_admitted_by_device JOIN k ON r.scheduled_start >= k.lo AND r.scheduled_start < k.hi
    WHERE r.device_id IN (SELECT value FROM json_each(@devices)) AND r.state = 'admitted'
