@@ -130,6 +130,9 @@ describe('campaigns', () => {
     expect(names).not.toContain('An toàn giao thông');
     const late = await call(w.official, 'POST', '/api/v1/broadcasts', bulletin({ campaigns: [c.id] }));
     expect(late).toMatchObject({ status: 400, body: { code: 'campaign.tag-archived' } });
+    // Its bulletin keeps the tag through an edit; only new tags to it are refused.
+    const kept = await call(w.official, 'PUT', `/api/v1/broadcasts/${b.body.id}`, bulletin({ campaigns: [c.id] }));
+    expect(kept).toMatchObject({ status: 200, body: { campaigns: [c.id] } });
   });
 
   it('shows progress per ward for the speakers of its areas', async () => {

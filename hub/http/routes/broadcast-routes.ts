@@ -85,11 +85,14 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
     if (ident !== undefined && !createVisibility(ctx.db, user.scope).media(ident))
       throw new HttpError(404, msg('media.not-found', { id: ident }));
   };
-  // A tag names a campaign the author sees, not archived, whose areas the targets overlap.
-  const checkCampaigns = (body: BroadcastInput, user: User) => {
-    if (!body.campaigns?.length) return;
+  // A tag names a campaign the author sees, not archived, whose areas the targets overlap; on an
+  // edit, the tags the broadcast already carries stay allowed (an archived campaign keeps its bulletins).
+  const checkCampaigns = (body: BroadcastInput, user: User, editing?: string) => {
+    const kept = editing ? (campaignsOf(ctx.db, [editing]).get(editing) ?? []) : [];
+    const added = (body.campaigns ?? []).filter((id) => !kept.includes(id));
+    if (!added.length) return;
     try {
-      checkTags(ctx.db, user.scope, body.campaigns, targetPaths(body));
+      checkTags(ctx.db, user.scope, added, targetPaths(body));
     } catch (e) {
       throw new HttpError((e as { status?: number }).status ?? 400, textOf(e));
     }
@@ -223,7 +226,7 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       body: BroadcastInput,
       handler({ req, user, body, res }) {
         usableMedia(body, user!);
-        checkCampaigns(body, user!);
+        checkCampaigns(body, user!, String(req.params.id));
         quietDraft(body, user!);
         const { broadcast, revisionOf } = guard(() =>
           editBroadcast(ctx.db, user!, String(req.params.id), body, ctx.clock.now(), leadOf(body), { mustReach: true }),
