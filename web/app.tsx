@@ -14,6 +14,8 @@ import { lazyPage } from './components/lazy-page.tsx';
 
 /** Only leaders and the district office go live: its page (and the microphone code) loads when opened. */
 const LivePage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/live.tsx').then((m) => m.LivePage));
+/** Campaigns (chuyên đề): their page and its progress tables load when opened. */
+const CampaignsPage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/campaigns.tsx').then((m) => m.CampaignsPage));
 
 export interface AppCtx {
   me: Me;
@@ -35,6 +37,7 @@ const TABS: Tab[] = [
   { id: 'live', vi: 'Phát trực tiếp', en: 'Live', show: can.live },
   { id: 'emergency', vi: 'Khẩn cấp', en: 'Emergency', show: can.emergency },
   { id: 'coverage', vi: 'Báo cáo độ phủ', en: 'Coverage', show: () => true },
+  { id: 'campaigns', vi: 'Chuyên đề', en: 'Campaigns', show: () => true },
   { id: 'quiet', vi: 'Giờ yên tĩnh', en: 'Quiet hours', show: () => true },
   { id: 'audit', vi: 'Nhật ký hoạt động', en: 'Activity log', show: can.audit },
 ];
@@ -143,6 +146,7 @@ export function App() {
         {current === 'emergency' && <EmergencyPage ctx={ctx} />}
         {current === 'fleet' && <FleetPage ctx={ctx} />}
         {current === 'coverage' && <CoveragePage ctx={ctx} />}
+        {current === 'campaigns' && <CampaignsPage ctx={ctx} />}
         {current === 'quiet' && <QuietHoursPage ctx={ctx} />}
         {current === 'audit' && <AuditPage ctx={ctx} />}
       </main>

@@ -47,6 +47,7 @@ export const Broadcast = z.object({
     .nullable()
     .optional()
     .describe('set for a live session (phát trực tiếp): GET /api/v1/live/{sessionId}'),
+  campaigns: z.array(z.number().int()).optional().describe('the campaigns (chuyên đề) it is tagged with'),
 });
 export type Broadcast = z.infer<typeof Broadcast>;
 export const BroadcastList = z.array(Broadcast);

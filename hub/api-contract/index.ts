@@ -4,6 +4,7 @@
 export * from './areas.ts';
 export * from './broadcasts.ts';
 export * from './calendar.ts';
+export * from './campaigns.ts';
 export * from './cap.ts';
 export * from './devices.ts';
 export * from './events.ts';

@@ -25,6 +25,8 @@ export const ROLE_RULES = {
   outlines: ['admin', 'district'],
   /** keep the calendar of anniversaries (wards read it) */
   calendar: ['admin', 'district'],
+  /** create and change campaigns (chuyên đề) for areas in one's scope: a district, or a ward's leader */
+  campaigns: ['approver', 'district', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type RoleRule = keyof typeof ROLE_RULES;
 

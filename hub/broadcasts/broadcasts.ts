@@ -56,6 +56,8 @@ export const BroadcastInput = z
       .optional(),
     /** A relay (tiếp âm): the audio is an upstream stream the hub pulls at each occurrence. */
     relay: RelayInput.optional(),
+    /** Campaigns (chuyên đề) it serves; on an edit, omitted keeps the tags it has. */
+    campaigns: z.array(z.number().int().positive()).max(20).optional(),
   })
   .refine(
     (b) => b.mediaId !== undefined || b.led !== undefined || b.relay !== undefined,

@@ -410,4 +410,37 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX cap_alerts_by_broadcast ON cap_alerts(broadcast_id);
   CREATE INDEX cap_alerts_by_thread ON cap_alerts(thread);
   `,
+  // 24 (campaign, issue 14.1): campaigns (chuyên đề): a name, a period of Vietnamese civil dates
+  // (from_date..to_date inclusive; starts_at..ends_at the instants, ends_at exclusive), the areas
+  // it covers, and a target of so many bulletins per week, month or period on every speaker.
+  // Archived, never deleted, once a bulletin carries it. broadcast_campaigns tags bulletins.
+  // hub/campaigns, docs/campaigns.md.
+  `
+  CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    target_bulletins INTEGER NOT NULL CHECK (target_bulletins >= 1),
+    target_per TEXT NOT NULL CHECK (target_per IN ('week','month','period')),
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    archived_at INTEGER,
+    CHECK (ends_at > starts_at)
+  );
+  CREATE TABLE campaign_areas (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    area_path TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, area_path)
+  );
+  CREATE TABLE broadcast_campaigns (
+    broadcast_id TEXT NOT NULL REFERENCES broadcasts(id),
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    PRIMARY KEY (broadcast_id, campaign_id)
+  );
+  CREATE INDEX broadcast_campaigns_by_campaign ON broadcast_campaigns(campaign_id);
+  `,
 ];

@@ -32,6 +32,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { areaRoutes } from './routes/area-routes.ts';
 import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
 import { calendarRoutes } from './routes/calendar-routes.ts';
+import { campaignRoutes } from './routes/campaign-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
 import { Health, HubKey } from '../api-contract/system.ts';
@@ -252,6 +253,7 @@ export function createApp(ctx: HubContext) {
     ...areaRoutes(ctx),
     ...quietHoursRoutes(ctx),
     ...calendarRoutes(ctx),
+    ...campaignRoutes(ctx),
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),

@@ -38,6 +38,7 @@ let mediaId: number;
 let broadcastId: string;
 let theirsId: string;
 let liveId: string;
+let campaignId: number;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -95,10 +96,21 @@ beforeAll(async () => {
     source: 'thử nghiệm',
   });
   await w.leader.post('/api/v1/quiet-hours', { areaPath: HA_DINH, start: '22:00', end: '05:30' });
+  // A district campaign the ward's bulletin is tagged with.
+  campaignId = (
+    await w.district.post('/api/v1/campaigns', {
+      name: 'Chuyển đổi số',
+      from: vnDay(0),
+      to: vnDay(6),
+      areas: [DISTRICT],
+      target: { bulletins: 3, per: 'week' },
+    })
+  ).id;
   // The ward's bulletin, then the district's at the same time, approved: a clash for the ward to decide.
   const when = `${vnDay(1)}T10:00`;
   const ours = await w.official.post('/api/v1/broadcasts', {
     title: 'Bản tin phường',
+    campaigns: [campaignId],
     mediaId,
     targets: { areas: [HA_DINH] },
     startsAt: when,
@@ -134,6 +146,8 @@ const requests = (): Record<string, { url: string; as?: () => ApiClient }> => ({
   '/api/v1/reports/coverage/rejected': { url: `/api/v1/reports/coverage/rejected?area=${HA_DINH}` },
   '/api/v1/clashes-to-decide': { url: '/api/v1/clashes-to-decide', as: () => w.official },
   '/api/v1/live/:id': { url: `/api/v1/live/${liveId}` },
+  '/api/v1/campaigns/:id': { url: `/api/v1/campaigns/${campaignId}` },
+  '/api/v1/campaigns/:id/progress': { url: `/api/v1/campaigns/${campaignId}/progress?devices=1` },
 });
 
 describe('response schemas', () => {

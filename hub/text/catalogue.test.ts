@@ -265,6 +265,15 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'lunar.bad-time': { text: '25:00' },
   'lunar.bad-years': { from: 2026, until: 2060 },
   'lunar.dates-edited': {},
+  'campaign.bad-date': { text: '2026-02-30' },
+  'campaign.bad-period': { from: '2026-12-01', to: '2026-11-01' },
+  'campaign.period-too-long': {},
+  'campaign.needs-area': {},
+  'campaign.not-found': { id: '7' },
+  'campaign.not-yours': { id: 7 },
+  'campaign.tag-unknown': { id: 7 },
+  'campaign.tag-archived': { name: 'Nghị quyết 98' },
+  'campaign.tag-no-overlap': { name: 'Nghị quyết 98', areas: 'ha-noi/thanh-xuan/kim-giang' },
 };
 
 // Letters only Vietnamese uses (with their diacritics), upper or lower case.

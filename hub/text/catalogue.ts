@@ -2,6 +2,7 @@
 // parameters; `msg(code, params)` renders both. The entries live in one file per domain.
 import { BROADCAST_TEXT } from './broadcasts.ts';
 import { CALENDAR_TEXT } from './calendar.ts';
+import { CAMPAIGN_TEXT } from './campaigns.ts';
 import { CAP_TEXT } from './cap.ts';
 import { DEVICE_TEXT } from './devices.ts';
 import { LIVE_PAGE_TEXT, LIVE_TEXT } from './live.ts';
@@ -32,6 +33,7 @@ export const CATALOGUE = {
   ...LIVE_PAGE_TEXT,
   ...CALENDAR_TEXT,
   ...CAP_TEXT,
+  ...CAMPAIGN_TEXT,
 } as const;
 
 export type MessageCode = keyof typeof CATALOGUE;

@@ -12,6 +12,7 @@ import type { DeviceRecord } from '../lib/led-boards.ts';
 import type { LedPageInput } from '../lib/led-layout.ts';
 import { useResource } from '../lib/hooks.ts';
 import { AudioChoice, AudioKind } from './broadcast-form/audio-choice.tsx';
+import { CampaignChoice, useCampaigns } from './broadcast-form/campaign-choice.tsx';
 import { CheckResult } from './broadcast-form/check-result.tsx';
 import { formStops } from './broadcast-form/form-stops.ts';
 import { LedFields } from './broadcast-form/led-fields.tsx';
@@ -59,6 +60,7 @@ export function BroadcastForm({
   // A typed bulletin (TypedBulletin): edited text not yet read again stops the form.
   const [ttsStop, setTtsStop] = useState<string | null>(null);
   const { formRef, titleRef } = useOpenAtTop();
+  const campaigns = useCampaigns(editing?.campaigns);
 
   const where = { areas: targets.targets, devices: targets.targetDevices };
   const ledBody = led.useLed ? ledForApi(led.pages) : undefined;
@@ -71,6 +73,7 @@ export function BroadcastForm({
         volume,
         targets: where,
         ...(when.startsAt ? { startsAt: when.startsAt } : { rrule: when.rrule }),
+        ...(editing || campaigns.chosen.length ? { campaigns: campaigns.chosen } : {}),
       }
     : null;
   const ready =
@@ -177,6 +180,8 @@ export function BroadcastForm({
 
       <WhereFieldset where={targets} areas={areas} />
 
+      <CampaignChoice state={campaigns} paths={wherePaths(where, fleet.data)} />
+
       <WhenFieldset state={schedule} />
 
       <CheckResult
@@ -215,6 +220,12 @@ export function BroadcastForm({
     </form>
   );
 }
+
+/** The areas a bulletin plays in: its target areas and its devices' areas. */
+const wherePaths = (where: { areas: string[]; devices: string[] }, fleet: DeviceRecord[] | null) => [
+  ...where.areas,
+  ...where.devices.flatMap((id) => fleet?.find((d) => d.id === id)?.areaPath ?? []),
+];
 
 /**
  * The form opens at its top with the title ready to type, wherever the page was scrolled (coming

@@ -79,6 +79,10 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'cap.update-replaces-draft': ['Thay bằng bản cập nhật CAP', 'Replaced by a CAP Update'],
   'anniversary.add': ['Thêm ngày lễ, kỷ niệm', 'Added an anniversary'],
   'anniversary.remove': ['Bỏ ngày lễ, kỷ niệm', 'Removed an anniversary'],
+  'campaign.create': ['Tạo chuyên đề', 'Created a campaign'],
+  'campaign.update': ['Sửa chuyên đề', 'Changed a campaign'],
+  'campaign.delete': ['Xóa chuyên đề', 'Removed a campaign'],
+  'campaign.archive': ['Lưu trữ chuyên đề', 'Archived a campaign'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {

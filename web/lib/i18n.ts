@@ -108,4 +108,10 @@ export const DECISION_REASON: Record<string, [string, string]> = {
 /** What to show as a decision's reason: the decider's own words, or the hub's code in the reader's language. */
 export const decisionReason = (b: { decisionNote?: string | null; decisionCode?: string | null }) =>
   b.decisionNote ?? (b.decisionCode ? pick(DECISION_REASON, b.decisionCode) : '');
+/** A campaign's target (hub/api-contract/campaigns.ts, CampaignTarget.per). */
+export const TARGET_PER: Record<string, [string, string]> = {
+  week: ['mỗi tuần', 'a week'],
+  month: ['mỗi tháng', 'a month'],
+  period: ['cả đợt', 'over the period'],
+};
 export const pick = (m: Record<string, [string, string]>, k: string) => (m[k] ? tx(m[k][0], m[k][1]) : k);

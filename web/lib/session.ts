@@ -15,6 +15,7 @@ export const can = {
   emergency: (u: Me) => roleMay(u.role, 'emergency'),
   audit: (u: Me) => roleMay(u.role, 'audit'),
   quietHours: (u: Me) => roleMay(u.role, 'quietHours'),
+  campaigns: (u: Me) => roleMay(u.role, 'campaigns'),
   /** go live with the microphone: a ward leader (the act approves it), the district office */
   live: (u: Me) => u.role === 'approver' || u.role === 'district',
 };

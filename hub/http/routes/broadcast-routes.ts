@@ -35,6 +35,7 @@ import {
   BroadcastList,
 } from '../../api-contract/broadcasts.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
+import { campaignsOf, checkTags, setBroadcastCampaigns } from '../../campaigns/campaigns.ts';
 import { DAY_MS as DAY } from '../../../protocol/index.ts';
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -84,6 +85,20 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
     if (ident !== undefined && !createVisibility(ctx.db, user.scope).media(ident))
       throw new HttpError(404, msg('media.not-found', { id: ident }));
   };
+  // A tag names a campaign the author sees, not archived, whose areas the targets overlap; on an
+  // edit, the tags the broadcast already carries stay allowed (an archived campaign keeps its bulletins).
+  const checkCampaigns = (body: BroadcastInput, user: User, editing?: string) => {
+    const kept = editing ? (campaignsOf(ctx.db, [editing]).get(editing) ?? []) : [];
+    const added = (body.campaigns ?? []).filter((id) => !kept.includes(id));
+    if (!added.length) return;
+    try {
+      checkTags(ctx.db, user.scope, added, targetPaths(body));
+    } catch (e) {
+      throw new HttpError((e as { status?: number }).status ?? 400, textOf(e));
+    }
+  };
+  /** The answer with the campaigns the broadcast carries. */
+  const tagged = <T extends { id: string }>(b: T) => ({ ...b, campaigns: campaignsOf(ctx.db, [b.id]).get(b.id) ?? [] });
   const changed = async (b: Broadcast) => {
     await ctx.dispatcher.onBroadcastChanged(b);
     ctx.events.emit('broadcast', { id: b.id, status: b.status });
@@ -190,12 +205,14 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       async handler({ user, body, res }) {
         const lead = leadOf(body);
         usableMedia(body, user!);
+        checkCampaigns(body, user!);
         quietDraft(body, user!);
         const b = guard(() => createBroadcast(ctx.db, user!, body, ctx.clock.now(), lead, { mustReach: true }));
+        if (body.campaigns?.length) setBroadcastCampaigns(ctx.db, b.id, body.campaigns);
         res.status(201);
-        if (b.status === 'approved') return changed(b);
+        if (b.status === 'approved') return tagged(await changed(b));
         ctx.events.emit('broadcast', { id: b.id, status: b.status }); // a leader's queue updates live
-        return presentBroadcast(b);
+        return tagged(presentBroadcast(b));
       },
     }),
     route({
@@ -209,15 +226,21 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       body: BroadcastInput,
       handler({ req, user, body, res }) {
         usableMedia(body, user!);
+        checkCampaigns(body, user!, String(req.params.id));
         quietDraft(body, user!);
         const { broadcast, revisionOf } = guard(() =>
           editBroadcast(ctx.db, user!, String(req.params.id), body, ctx.clock.now(), leadOf(body), { mustReach: true }),
         );
+        // A revision carries the tags asked for, or those of the broadcast it replaces.
+        const tags =
+          body.campaigns ??
+          (revisionOf ? (campaignsOf(ctx.db, [String(req.params.id)]).get(String(req.params.id)) ?? []) : undefined);
+        if (tags) setBroadcastCampaigns(ctx.db, broadcast.id, tags);
         if (revisionOf) res.status(201);
         ctx.events.emit('broadcast', { id: broadcast.id, status: broadcast.status });
         // Nothing reaches a device here: an edit in place was not approved (nor were the clash
         // decisions it drops in force), and a revision waits for approval.
-        return presentBroadcast(broadcast);
+        return tagged(presentBroadcast(broadcast));
       },
     }),
     route({
@@ -229,9 +252,12 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
       response: BroadcastList,
       query: z.object({ status: z.enum(['submitted', 'approved', 'rejected', 'cancelled']).optional() }),
       handler({ user, query }) {
-        return listBroadcasts(ctx.db, { status: query.status })
-          .filter((b) => visibleTo(b, user!))
-          .map(presentBroadcast);
+        const list = listBroadcasts(ctx.db, { status: query.status }).filter((b) => visibleTo(b, user!));
+        const tags = campaignsOf(
+          ctx.db,
+          list.map((b) => b.id),
+        );
+        return list.map((b) => ({ ...presentBroadcast(b), campaigns: tags.get(b.id) ?? [] }));
       },
     }),
     route({
@@ -269,7 +295,7 @@ export function broadcastRoutes(ctx: HubContext): RouteDef[] {
           .prepare("SELECT id FROM broadcasts WHERE replaces = ? AND status = 'submitted'")
           .get(b.id) as { id: string } | undefined;
         return {
-          ...presentBroadcast(b),
+          ...tagged(presentBroadcast(b)),
           ...perDevice(b, from, to, { limit: query.limit, offset: query.offset }),
           clashDecision: standingDecision(ctx.db, b.id),
           pendingRevision: revision?.id ?? null,
