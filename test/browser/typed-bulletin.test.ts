@@ -122,10 +122,11 @@ describe('web UI: typed bulletins', () => {
       await page.check('[data-testid=tts-led]');
       await page.waitForSelector('[data-testid=led-text]');
       await ledShows(page, typed);
-      expect(await page.locator('[data-testid=led-count][data-over=true]').count()).toBe(0);
+      // (the count and the fit follow the wrap a render later: each settles within a few seconds)
+      await expect.poll(() => page.locator('[data-testid=led-count][data-over=true]').count()).toBe(0);
       // Wrapped to the narrowest board's width: the existing fit check finds nothing a board would refuse.
       await page.waitForSelector('[data-testid=led-fit]');
-      expect(await page.locator('[data-testid=led-fit] li[data-refused=true]').count()).toBe(0);
+      await expect.poll(() => page.locator('[data-testid=led-fit] li[data-refused=true]').count()).toBe(0);
 
       // Edited: the old reading may not be sent; read again, the new audio replaces it.
       const edited = `${typed} Đề nghị bà con tham gia đầy đủ.`;
