@@ -140,6 +140,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const caps = capabilitiesOf.get(deviceId) as string | null | undefined;
     return !!caps && (JSON.parse(caps) as string[]).includes(LIVE_ENGINE_CAPABILITY);
   };
+  // One read for a whole live play-now (a province's devices), not one query per device.
+  const enginePullers = db.prepare("SELECT id FROM devices WHERE capabilities LIKE '%' || ? || '%'").pluck();
+  const liveEnginePullers = (ids: Iterable<string>): Set<string> => {
+    const pulls = new Set(enginePullers.all(`"${LIVE_ENGINE_CAPABILITY}"`) as string[]);
+    return new Set([...ids].filter((id) => pulls.has(id)));
+  };
   /**
    * The item as this device is sent it: the engine's URL for its area, on a live item only for an
    * agent that announced it (an older one would take the engine's burst as audio to play).
@@ -487,7 +493,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         fleet,
         b.targets.areas,
         new Set([...itemOf.keys()].filter((id) => enrolled.has(id))),
-        new Set([...itemOf.keys()].filter((id) => !viaEngine || pullsLiveFromEngine(id))),
+        viaEngine ? liveEnginePullers(itemOf.keys()) : new Set(itemOf.keys()),
         acts,
       );
       for (const c of await sealCover(cover, (to) =>
