@@ -10,6 +10,7 @@ export * from './devices.ts';
 export * from './events.ts';
 export * from './live.ts';
 export * from './media.ts';
+export * from './periodic-reports.ts';
 export * from './reports.ts';
 // Role: the schema and its type come from users.ts.
 export { ROLE_RULES, ROLES, roleMay, withinScope, type RoleRule } from './roles.ts';
