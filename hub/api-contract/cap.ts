@@ -39,6 +39,14 @@ export const CapConfirmBody = z.object({
     .min(1)
     .optional()
     .describe("area paths to broadcast to, instead of those matched from the alert's areaDesc"),
+  mediaId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "a ready recording from the library to air with it: for an alert that brought no audio (LED only), or instead of the alert's own",
+    ),
 });
 
 export const CapAlertList = z.object({

@@ -78,6 +78,8 @@ const mediaReady = (id: number) =>
 
 describe('CAP over the API', () => {
   let alertDraft: string;
+  /** the recording the alert with a resource brought: ready in the library */
+  let recording: number;
 
   it('an official of a ward may not import an emergency', async () => {
     await expect(w.official.post('/api/v1/cap/alerts', { xml: fixture('alert.xml') })).rejects.toThrow(/→ 403/);
@@ -159,6 +161,7 @@ describe('CAP over the API', () => {
     expect(r.alert.notes.map((n: { code: string }) => n.code)).toEqual(['cap.needs-areas']);
     const media = await mediaReady(r.broadcast.mediaId);
     expect(media.originalName).toBe('Bản tin mưa lớn');
+    recording = media.id;
     await expect(w.district.post(`/api/v1/cap/drafts/${r.broadcast.id}/confirm`, {})).rejects.toThrow(
       /→ 409: none of the alert's areas/,
     );
@@ -176,5 +179,16 @@ describe('CAP over the API', () => {
     expect(audio.code).toBe('cap.audio-unavailable');
     expect(audio.en).toContain(`more than the limit of ${LIMIT} bytes`);
     expect(audio.vi).toMatch(/^Không có âm thanh: Không tải được âm thanh của cảnh báo/);
+
+    // The district gives it a recording from the library when it confirms; one it cannot see is refused.
+    await expect(
+      w.district.post(`/api/v1/cap/drafts/${r.broadcast.id}/confirm`, { areas: [HA_DINH], mediaId: 999_999 }),
+    ).rejects.toThrow(/→ 404: .*999999/);
+    const b = await w.district.post(`/api/v1/cap/drafts/${r.broadcast.id}/confirm`, {
+      areas: [HA_DINH],
+      mediaId: recording,
+    });
+    expect(b).toMatchObject({ status: 'approved', mediaId: recording, targets: { areas: [HA_DINH] } });
+    expect(b.durationMs).toBeGreaterThan(1000);
   });
 });

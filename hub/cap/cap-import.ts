@@ -343,13 +343,14 @@ function insertDraft(
 
 /**
  * The district confirms an imported alert's draft: with the areas it chose when the alert's matched
- * none (or to change them), its audio ready, and reaching a device. It then airs as an emergency.
+ * none (or to change them), its audio ready (or a library recording chosen for an alert that brought
+ * none), and reaching a device. It then airs as an emergency.
  */
 export function confirmCapDraft(
   db: Db,
   user: User,
   id: string,
-  input: { areas?: string[] },
+  input: { areas?: string[]; mediaId?: number },
   now: number,
   startLeadMs = 5000,
 ): Broadcast & { superseded?: Broadcast } {
@@ -369,6 +370,13 @@ export function confirmCapDraft(
       db.prepare('DELETE FROM broadcast_targets WHERE broadcast_id = ?').run(id);
       const ins = db.prepare('INSERT INTO broadcast_targets(broadcast_id, area_id, device_id) VALUES (?, ?, NULL)');
       for (const a of input.areas) ins.run(id, getAreaByPath(db, a)!.id);
+    }
+    if (input.mediaId !== undefined) {
+      const m = getMedia(db, input.mediaId);
+      if (!m || m.deletedAt) throw new BroadcastError(msg('media.not-found', { id: input.mediaId }));
+      if (m.archivedAt) throw new BroadcastError(msg('media.archived', { id: input.mediaId }), 409);
+      db.prepare('UPDATE broadcasts SET media_id = ? WHERE id = ?').run(input.mediaId, id);
+      b.mediaId = input.mediaId;
     }
     const targets = getBroadcast(db, id)!.targets;
     if (targets.areas.length + targets.devices.length === 0) throw new CapError(msg('cap.needs-areas'), 409);

@@ -1,14 +1,16 @@
 // "Nhập cảnh báo CAP" on the emergency page, in Debian's Chromium against a real hub (with its real
 // text-to-speech): the district office uploads a malformed file and reads why it is refused; uploads an
 // alert for a place the hub has no area for, reads the draft's notes (no audio, no area), chooses a
-// ward and confirms; then the typhoon alert, whose description is read aloud, confirmed as is. Each
-// confirmation shows the emergency's tracker. Vietnamese first.
+// ward and a recording from the library, and confirms; then the typhoon alert, whose description is
+// read aloud, confirmed as is. Each confirmation shows the emergency's tracker. Vietnamese first.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../../cli/api-client.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
 import { HA_DINH, KIM_GIANG, seedWorld } from '../helpers/world.ts';
+import { vietnameseSpeech } from '../helpers/audio.ts';
+import { tempDir } from '../../hub/media/test-audio.ts';
 import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cap/${name}`, import.meta.url), 'utf8');
@@ -16,6 +18,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/cap/${name}`
 let t: TestHub;
 let browser: Browser;
 let district: ApiClient;
+let recording: number;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -29,6 +32,22 @@ beforeAll(async () => {
     areaPath: KIM_GIANG,
   });
   district = await t.api.as(WARD_USERS.district.username, WARD_USERS.district.password);
+  // A recording in the district's library, for the alert that brings no audio of its own.
+  const up = await district.upload(
+    '/api/v1/media',
+    vietnameseSpeech(tempDir('browser-cap'), 'Mưa lớn, người dân chú ý an toàn.'),
+    'mua-lon.mp3',
+  );
+  recording = (
+    await district.waitFor(
+      async () => {
+        const m = await district.get(`/api/v1/media/${up.id}`);
+        return m.status === 'ready' && m;
+      },
+      60_000,
+      'recording ready',
+    )
+  ).id;
   browser = await launchBrowser();
 }, 60_000);
 
@@ -52,7 +71,7 @@ describe('Nhập cảnh báo CAP', () => {
     await ctx.close();
   }, 60_000);
 
-  it('shows what a draft lacks; the district chooses a ward and confirms it', async () => {
+  it('shows what a draft lacks; the district chooses a ward and a recording, and confirms it', async () => {
     const { ctx, page, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'emergency');
     // Its audio is at an address nothing answers: the draft is LED-only, and says why.
     await upload(
@@ -75,11 +94,16 @@ describe('Nhập cảnh báo CAP', () => {
     );
     await shot(page, 'cap-import-draft');
     await draft.locator(`input[name=target][value="${HA_DINH}"]`).check();
+    await draft.locator('[data-testid=cap-media]').selectOption({ label: 'mua-lon.mp3' });
     await draft.locator('[data-testid=cap-confirm]').click();
     const tracker = await page.waitForSelector('[data-testid=tracker]');
     expect(await tracker.textContent()).toContain('CAP: Mưa lớn ở huyện Sóc Sơn');
-    const [b] = (await district.get('/api/v1/broadcasts?status=approved')) as Array<{ targets: { areas: string[] } }>;
+    const [b] = (await district.get('/api/v1/broadcasts?status=approved')) as Array<{
+      targets: { areas: string[] };
+      mediaId: number | null;
+    }>;
     expect(b.targets.areas).toEqual([HA_DINH]);
+    expect(b.mediaId).toBe(recording);
     expect(errors).toEqual([]);
     await ctx.close();
   }, 60_000);

@@ -15,6 +15,7 @@ import { useTargets } from './broadcast-form/use-targets.ts';
 import { WhereFieldset } from './broadcast-form/where-fieldset.tsx';
 import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
 import type { CapAlertList, CapImportAnswer } from '../../hub/api-contract/cap.ts';
+import type { LibraryItem } from '../../hub/api-contract/media.ts';
 
 type Listed = z.infer<typeof CapAlertList>['alerts'][number];
 type Imported = z.infer<typeof CapImportAnswer>;
@@ -37,7 +38,15 @@ const OUTCOME: Record<Imported['outcome'], [string, string]> = {
 
 const failure = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
-export function CapImport({ ctx, onConfirmed }: { ctx: AppCtx; onConfirmed: (id: string) => void }) {
+export function CapImport({
+  ctx,
+  library,
+  onConfirmed,
+}: {
+  ctx: AppCtx;
+  library: LibraryItem[];
+  onConfirmed: (id: string) => void;
+}) {
   const [listed, setListed] = useState<Listed[]>([]);
   const [result, setResult] = useState<Imported | null>(null);
   const [error, setError] = useState('');
@@ -95,25 +104,40 @@ export function CapImport({ ctx, onConfirmed }: { ctx: AppCtx; onConfirmed: (id:
         </h3>
       )}
       {waiting.map((a) => (
-        <CapDraft key={a.id} alert={a} ctx={ctx} onConfirmed={onConfirmed} />
+        <CapDraft key={a.id} alert={a} ctx={ctx} library={library} onConfirmed={onConfirmed} />
       ))}
     </section>
   );
 }
 
-/** One draft: its notes, the areas to choose when none matched, and its approval (the API's confirm). */
-function CapDraft({ alert: a, ctx, onConfirmed }: { alert: Listed; ctx: AppCtx; onConfirmed: (id: string) => void }) {
+/**
+ * One draft: its notes, the areas to choose when none matched, a recording from the library when the
+ * alert brought no audio, and its approval (the API's confirm).
+ */
+function CapDraft({
+  alert: a,
+  ctx,
+  library,
+  onConfirmed,
+}: {
+  alert: Listed;
+  ctx: AppCtx;
+  library: LibraryItem[];
+  onConfirmed: (id: string) => void;
+}) {
   const where = useTargets(ctx.me, ctx.areas);
   const [error, setError] = useState('');
+  const [mediaId, setMediaId] = useState<number | ''>('');
   const needsAreas = a.notes.some((n) => n.code === 'cap.needs-areas');
+  const noAudio = a.notes.some((n) => n.code === 'cap.audio-unavailable');
   const confirm = async () => {
     setError('');
     try {
       const chosen = where.targets;
-      const b = await post<Broadcast>(
-        `/api/v1/cap/drafts/${a.broadcastId}/confirm`,
-        chosen.length ? { areas: chosen } : {},
-      );
+      const b = await post<Broadcast>(`/api/v1/cap/drafts/${a.broadcastId}/confirm`, {
+        ...(chosen.length ? { areas: chosen } : {}),
+        ...(mediaId !== '' ? { mediaId } : {}),
+      });
       onConfirmed(b.id);
     } catch (e) {
       setError(failure(e));
@@ -133,6 +157,28 @@ function CapDraft({ alert: a, ctx, onConfirmed }: { alert: Listed; ctx: AppCtx; 
         </p>
       ))}
       {needsAreas && <WhereFieldset where={where} areas={ctx.areas} />}
+      {noAudio && (
+        <label>
+          {tx('Âm thanh từ thư viện', 'Audio from the library')}
+          <select
+            data-testid="cap-media"
+            value={String(mediaId)}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              setMediaId(v ? +v : '');
+            }}
+          >
+            <option value="">{tx('— chỉ chữ trên bảng LED —', '— boards only —')}</option>
+            {library
+              .filter((m) => m.status === 'ready')
+              .map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.originalName}
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
       <button type="button" class="danger" data-testid="cap-confirm" onClick={confirm}>
         {tx('Phê duyệt và phát', 'Approve and air')}
       </button>

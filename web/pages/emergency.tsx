@@ -28,7 +28,7 @@ import { LedReflowOffer } from '../components/led-reflow-offer.tsx';
 import { lazyPage } from '../components/lazy-page.tsx';
 
 // The CAP import is the district office's alone: loaded when the page is opened, not at login.
-const CapImport = lazyPage<{ ctx: AppCtx; onConfirmed: (id: string) => void }>(() =>
+const CapImport = lazyPage<{ ctx: AppCtx; library: LibraryItem[]; onConfirmed: (id: string) => void }>(() =>
   import('../components/cap-import.tsx').then((m) => m.CapImport),
 );
 import type { Broadcast, BroadcastDetail } from '../../hub/api-contract/broadcasts.ts';
@@ -281,7 +281,7 @@ export function EmergencyPage({ ctx }: { ctx: AppCtx }) {
           </p>
         )}
       </section>
-      <CapImport ctx={ctx} onConfirmed={(id) => setSent({ id, at: performance.now() })} />
+      <CapImport ctx={ctx} library={media.data ?? []} onConfirmed={(id) => setSent({ id, at: performance.now() })} />
       {confirming && (
         <div class="modal" role="dialog" aria-modal="true">
           <div class="card">

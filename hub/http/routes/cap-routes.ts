@@ -8,6 +8,7 @@ import { getBroadcast } from '../../broadcasts/broadcasts.ts';
 import type { HubContext } from '../../context.ts';
 import { resolveTargets } from '../../devices/devices.ts';
 import { formatVn } from '../../time.ts';
+import { createVisibility } from '../../areas/visibility.ts';
 import { msg } from '../../text/index.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 import {
@@ -87,12 +88,15 @@ export function capRoutes(ctx: HubContext) {
       method: 'post',
       path: '/api/v1/cap/drafts/:id/confirm',
       summary:
-        "Confirm an imported alert's draft (district office or admin, who may be the one who imported it: the alert's author is its issuer). Give areas when none of the alert's matched, or to change them. It then airs as an emergency; a confirmed Update ends the broadcast it replaces.",
+        "Confirm an imported alert's draft (district office or admin, who may be the one who imported it: the alert's author is its issuer). Give areas when none of the alert's matched, or to change them, and a library recording (mediaId) when the alert brought no audio. It then airs as an emergency; a confirmed Update ends the broadcast it replaces.",
       tag: 'broadcasts',
       access: ROLE_RULES.emergency,
       body: CapConfirmBody,
       response: BroadcastAnswer,
       async handler({ req, user, body }) {
+        // The district may air only a recording it may see: airing it shows it to the whole target.
+        if (body.mediaId !== undefined && !createVisibility(ctx.db, user!.scope).media(body.mediaId))
+          throw new HttpError(404, msg('media.not-found', { id: body.mediaId }));
         const { superseded, ...b } = confirmCapDraft(
           ctx.db,
           user!,
