@@ -7,6 +7,7 @@ export const Area = z.object({
   path: z.string(),
   name: z.string(),
   level: z.string(),
+  code: z.string().nullable().describe('administrative code (mã đơn vị hành chính), matched against CAP geocodes'),
 });
 export type Area = z.infer<typeof Area>;
 export const AreaList = z.array(Area);
@@ -16,6 +17,16 @@ export const NewAreaBody = z.object({
   slug: z.string(),
   name: z.string().min(1).max(200),
   level: z.string().min(1).max(40),
+  code: z
+    .string()
+    .max(5)
+    .nullable()
+    .optional()
+    .describe('administrative code: 2 digits (province), 3 (district) or 5 (ward, commune)'),
+});
+export const AreaCodeBody = z.object({
+  path: z.string().min(1),
+  code: z.string().max(5).nullable().describe('null or empty clears it'),
 });
 
 const Position = z.tuple([z.number(), z.number()]);

@@ -10,18 +10,28 @@ export interface Area {
   path: string;
   name: string;
   level: string;
+  /** the administrative code (mã đơn vị hành chính), when set */
+  code: string | null;
 }
 
 // Outlines (areas.boundary) can be large: read them only through boundaries.ts.
-const COLS = 'id, parent_id, path, name, level';
+const COLS = 'id, parent_id, path, name, level, code';
 interface AreaRecord {
   id: number;
   parent_id: number | null;
   path: string;
   name: string;
   level: string;
+  code: string | null;
 }
-const row = (r: AreaRecord): Area => ({ id: r.id, parentId: r.parent_id, path: r.path, name: r.name, level: r.level });
+const row = (r: AreaRecord): Area => ({
+  id: r.id,
+  parentId: r.parent_id,
+  path: r.path,
+  name: r.name,
+  level: r.level,
+  code: r.code,
+});
 
 export function listAreas(db: Db): Area[] {
   return (db.prepare(`SELECT ${COLS} FROM areas ORDER BY path`).all() as AreaRecord[]).map(row);
@@ -48,7 +58,7 @@ export function checkSlug(value: string, what: 'area slug' | 'device id'): strin
 
 export function createArea(
   db: Db,
-  input: { parentPath?: string | null; slug: string; name: string; level: string },
+  input: { parentPath?: string | null; slug: string; name: string; level: string; code?: string | null },
 ): Area {
   checkSlug(input.slug, 'area slug');
   const parent = input.parentPath ? getAreaByPath(db, input.parentPath) : undefined;
@@ -58,10 +68,37 @@ export function createArea(
     throw new LocalizedError(msg('area.too-deep', { path, max: MAX_AREA_DEPTH }));
   assertAreaPath(path);
   if (getAreaByPath(db, path)) throw new LocalizedError(msg('area.exists', { path }));
+  const code = input.code ? checkAreaCode(db, input.code, null) : null;
   const info = db
-    .prepare('INSERT INTO areas(parent_id, path, name, level) VALUES (?, ?, ?, ?)')
-    .run(parent?.id ?? null, path, input.name, input.level);
+    .prepare('INSERT INTO areas(parent_id, path, name, level, code) VALUES (?, ?, ?, ?, ?)')
+    .run(parent?.id ?? null, path, input.name, input.level, code);
   return getArea(db, Number(info.lastInsertRowid))!;
+}
+
+/** An administrative code: 2 (province), 3 (district) or 5 (ward, commune) digits, held by one area. */
+const AREA_CODE = /^(\d{2}|\d{3}|\d{5})$/;
+
+function checkAreaCode(db: Db, code: string, self: string | null): string {
+  const c = code.trim();
+  if (!AREA_CODE.test(c)) throw new LocalizedError(msg('area.code-invalid', { code }));
+  const other = db.prepare('SELECT path FROM areas WHERE code = ?').get(c) as { path: string } | undefined;
+  if (other && other.path !== self) throw new LocalizedError(msg('area.code-taken', { code: c, path: other.path }));
+  return c;
+}
+
+/** Sets (or, with null, clears) an area's administrative code. */
+export function setAreaCode(db: Db, path: string, code: string | null): Area {
+  const a = getAreaByPath(db, path);
+  if (!a) throw new LocalizedError(msg('area.not-found', { path }));
+  const c = code === null || code.trim() === '' ? null : checkAreaCode(db, code, path);
+  db.prepare('UPDATE areas SET code = ? WHERE id = ?').run(c, a.id);
+  return getArea(db, a.id)!;
+}
+
+/** The area holding an administrative code. */
+export function getAreaByCode(db: Db, code: string): Area | undefined {
+  const r = db.prepare(`SELECT ${COLS} FROM areas WHERE code = ?`).get(code.trim()) as AreaRecord | undefined;
+  return r ? row(r) : undefined;
 }
 
 // The scope test is protocol's, shared with the dispatcher and the web UI.

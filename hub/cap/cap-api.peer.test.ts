@@ -191,4 +191,25 @@ describe('CAP over the API', () => {
     expect(b).toMatchObject({ status: 'approved', mediaId: recording, targets: { areas: [HA_DINH] } });
     expect(b.durationMs).toBeGreaterThan(1000);
   });
+
+  it("an area given its administrative code is matched by the alert's geocode, not by the names", async () => {
+    await expect(w.official.put('/api/v1/areas/code', { path: KIM_GIANG, code: '00367' })).rejects.toThrow(/→ 403/);
+    await expect(w.district.put('/api/v1/areas/code', { path: KIM_GIANG, code: '3670' })).rejects.toThrow(
+      /→ 400: administrative code "3670" is not one/,
+    );
+    expect(await w.district.put('/api/v1/areas/code', { path: KIM_GIANG, code: '00367' })).toMatchObject({
+      path: KIM_GIANG,
+      code: '00367',
+    });
+    // alert.xml names Hạ Đình and Kim Giang in its areaDesc, and geocode 00367.
+    const xml = fixture('alert.xml').replace(
+      /<identifier>[^<]*<\/identifier>/,
+      '<identifier>VN-KTTV-MA-XA-1</identifier>',
+    );
+    const r = await w.district.post('/api/v1/cap/alerts', { xml });
+    expect(r.broadcast.targets).toEqual({ areas: [KIM_GIANG], devices: [] });
+    const audit = (await w.district.get('/api/v1/audit')) as Array<{ action: string; detail: unknown }>;
+    expect(audit.find((e) => e.action === 'area.code.set')?.detail).toEqual({ code: '00367' });
+    await w.district.put('/api/v1/areas/code', { path: KIM_GIANG, code: null });
+  });
 });

@@ -1,9 +1,10 @@
-// Which of the hub's areas a CAP <area> names. CAP gives free text (areaDesc) and optional codes;
-// the hub knows its areas by name, so a name matches when it is the same words once case, Unicode
-// form, spacing and the administrative word in front ("Phường", "Quận", "TP.") are set aside.
-// Vietnamese administrative codes (geocode) are not held by the hub's areas, so they do not match.
+// Which of the hub's areas a CAP <area> names. CAP gives free text (areaDesc) and optional codes
+// (geocode). A geocode whose value is an area's administrative code (mã đơn vị hành chính, set on
+// the area) names it exactly, whatever the valueName; an <area> none of whose codes the hub knows is
+// matched by name: the same words once case, Unicode form, spacing and the administrative word in
+// front ("Phường", "Quận", "TP.") are set aside.
 import type { Db } from '../db/database.ts';
-import { withinScope } from '../areas/areas.ts';
+import { getAreaByCode, withinScope } from '../areas/areas.ts';
 
 const PREFIX =
   /^(phường|xã|thị trấn|quận|huyện|thị xã|thành phố|tp\.?|tỉnh|tổ dân phố|ấp|thôn|khu phố|ward|district|province|city)\s+/u;
@@ -14,19 +15,32 @@ export function nameKey(name: string): string {
   return n.replace(PREFIX, '').trim();
 }
 
+export interface CapArea {
+  areaDesc: string;
+  geocode: Array<{ valueName: string; value: string }>;
+}
+
 /**
- * The paths of the hub's areas (within `scope`) that the alert's areaDesc texts name. Each areaDesc
- * may list several places ("Phường Kim Giang, Phường Hạ Đình"); an area inside another matched one
- * is dropped, since the larger already covers it.
+ * The paths of the hub's areas (within `scope`) that the alert's <area>s name: by their geocodes
+ * where the hub holds one of them, else by their areaDesc texts. An areaDesc may list several places
+ * ("Phường Kim Giang, Phường Hạ Đình"); an area inside another matched one is dropped, since the
+ * larger already covers it.
  */
-export function matchAreas(db: Db, areaDescs: string[], scope: string | null): string[] {
-  const wanted = new Set(
-    areaDescs
-      .flatMap((d) => d.split(/[,;]/))
-      .map(nameKey)
-      .filter(Boolean),
-  );
-  const areas = db.prepare('SELECT path, name FROM areas ORDER BY path').all() as Array<{ path: string; name: string }>;
-  const hits = areas.filter((a) => wanted.has(nameKey(a.name)) && withinScope(scope, a.path)).map((a) => a.path);
-  return hits.filter((p) => !hits.some((q) => q !== p && p.startsWith(`${q}/`)));
+export function matchAreas(db: Db, capAreas: CapArea[], scope: string | null): string[] {
+  const hits = new Set<string>();
+  const wanted = new Set<string>();
+  for (const a of capAreas) {
+    const coded = a.geocode.map((g) => getAreaByCode(db, g.value)).filter((x) => x !== undefined);
+    if (coded.length) for (const c of coded) hits.add(c.path);
+    else for (const part of a.areaDesc.split(/[,;]/).map(nameKey).filter(Boolean)) wanted.add(part);
+  }
+  if (wanted.size) {
+    const areas = db.prepare('SELECT path, name FROM areas ORDER BY path').all() as Array<{
+      path: string;
+      name: string;
+    }>;
+    for (const a of areas) if (wanted.has(nameKey(a.name))) hits.add(a.path);
+  }
+  const inScope = [...hits].filter((p) => withinScope(scope, p)).sort();
+  return inScope.filter((p) => !inScope.some((q) => q !== p && p.startsWith(`${q}/`)));
 }

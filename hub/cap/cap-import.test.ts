@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.ts';
-import { createArea } from '../areas/areas.ts';
+import { createArea, setAreaCode } from '../areas/areas.ts';
 import { createUser, type User } from '../auth/users.ts';
 import { createDevice } from '../devices/devices.ts';
 import { getBroadcast } from '../broadcasts/broadcasts.ts';
@@ -229,10 +229,28 @@ describe('refused, storing nothing', () => {
 describe('areas and boards', () => {
   it('match by name, whatever the administrative word, case or Unicode form', () => {
     expect(nameKey('  PHƯỜNG  Hạ Đình ')).toBe('hạ đình');
-    expect(matchAreas(db, ['Ha Dinh'], null)).toEqual([]);
-    expect(matchAreas(db, ['hạ đình'.normalize('NFD')], null)).toEqual([HA_DINH]);
-    expect(matchAreas(db, ['Quận Thanh Xuân; Phường Kim Giang'], null)).toEqual([DISTRICT]);
-    expect(matchAreas(db, ['Kim Giang'], HA_DINH)).toEqual([]);
+    const byName = (...descs: string[]) => descs.map((areaDesc) => ({ areaDesc, geocode: [] }));
+    expect(matchAreas(db, byName('Ha Dinh'), null)).toEqual([]);
+    expect(matchAreas(db, byName('hạ đình'.normalize('NFD')), null)).toEqual([HA_DINH]);
+    expect(matchAreas(db, byName('Quận Thanh Xuân; Phường Kim Giang'), null)).toEqual([DISTRICT]);
+    expect(matchAreas(db, byName('Kim Giang'), HA_DINH)).toEqual([]);
+  });
+
+  it("match by an area's administrative code before its name; an unknown code falls back to the name", () => {
+    setAreaCode(db, KIM_GIANG, '00367');
+    try {
+      const coded = (areaDesc: string, value: string) => [{ areaDesc, geocode: [{ valueName: 'MA_XA', value }] }];
+      // The code names Kim Giang though the text says Hạ Đình: the code is the exact one.
+      expect(matchAreas(db, coded('Phường Hạ Đình', '00367'), null)).toEqual([KIM_GIANG]);
+      expect(matchAreas(db, coded('Phường Hạ Đình', '99999'), null)).toEqual([HA_DINH]);
+      expect(matchAreas(db, coded('Khu dân cư', '00367'), HA_DINH)).toEqual([]);
+      expect(() => setAreaCode(db, HA_DINH, '00367')).toThrow(
+        /already the code of area "ha-noi\/thanh-xuan\/kim-giang"/,
+      );
+      expect(() => setAreaCode(db, HA_DINH, '3670')).toThrow(/2 digits for a province, 3 for a district, 5 for a ward/);
+    } finally {
+      setAreaCode(db, KIM_GIANG, null);
+    }
   });
 
   it('put a long headline on pages cut at a word', () => {

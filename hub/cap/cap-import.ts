@@ -304,11 +304,7 @@ function insertDraft(
 ): string {
   const headline = info.headline?.trim() || info.event;
   const led = ledOf(headline);
-  let areas = matchAreas(
-    db,
-    info.area.map((a) => a.areaDesc),
-    user.scope,
-  );
+  let areas = matchAreas(db, info.area, user.scope);
   if (areas.length === 0 && fallbackAreas.length > 0) areas = fallbackAreas;
   if (areas.length === 0) notes.push(msg('cap.needs-areas'));
   const id = randomUUID();

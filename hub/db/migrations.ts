@@ -443,4 +443,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX broadcast_campaigns_by_campaign ON broadcast_campaigns(campaign_id);
   `,
+  // 25: an area's administrative code (mã đơn vị hành chính, e.g. 00367 for a ward), so a CAP
+  // alert's geocode names the hub's area exactly (hub/cap/cap-areas.ts); unique where given.
+  `
+  ALTER TABLE areas ADD COLUMN code TEXT;
+  CREATE UNIQUE INDEX areas_by_code ON areas(code) WHERE code IS NOT NULL;
+  `,
 ];

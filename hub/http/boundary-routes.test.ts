@@ -159,7 +159,7 @@ describe('area outlines API', () => {
     });
     expect((await call(null, 'GET', '/api/v1/areas/boundaries')).status).toBe(401);
     const areas = (await call('canbo', 'GET', '/api/v1/areas')).body;
-    for (const a of areas) expect(Object.keys(a).sort()).toEqual(['id', 'level', 'name', 'parentId', 'path']);
+    for (const a of areas) expect(Object.keys(a).sort()).toEqual(['code', 'id', 'level', 'name', 'parentId', 'path']);
     const log = (await call('admin', 'GET', '/api/v1/audit?limit=5')).body;
     expect(log[0]).toMatchObject({
       action: 'area.boundary.import',

@@ -267,6 +267,7 @@ describe('response schemas', () => {
     const ok = (p: string, m = 'get') => doc.paths[p][m].responses['200'].content['application/json'].schema;
     expect(ok('/api/v1/areas')).toMatchObject({ type: 'array', items: { type: 'object' } });
     expect(Object.keys(ok('/api/v1/areas').items.properties).sort()).toEqual([
+      'code',
       'id',
       'level',
       'name',

@@ -170,6 +170,8 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'area.outside-your-area': { path: 'ha-noi/thanh-xuan/kim-giang' },
   'area.parent-not-found': { path: 'ha-noi/nowhere' },
   'area.exists': { path: 'ha-noi/thanh-xuan' },
+  'area.code-invalid': { code: '3670' },
+  'area.code-taken': { code: '00367', path: 'ha-noi/thanh-xuan/ha-dinh' },
   'enrol.token-unknown': {},
   'enrol.token-expired': {},
   'enrol.in-progress': {},

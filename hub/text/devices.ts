@@ -34,6 +34,15 @@ export const DEVICE_TEXT = {
     (p: { path: string }) => `area "${p.path}" already exists`,
     (p) => `Khu vực "${p.path}" đã tồn tại.`,
   ),
+  'area.code-invalid': def(
+    (p: { code: string }) =>
+      `administrative code "${p.code}" is not one: 2 digits for a province, 3 for a district, 5 for a ward or commune`,
+    (p) => `Mã đơn vị hành chính "${p.code}" không hợp lệ: tỉnh 2 chữ số, quận/huyện 3 chữ số, phường/xã 5 chữ số.`,
+  ),
+  'area.code-taken': def(
+    (p: { code: string; path: string }) => `administrative code ${p.code} is already the code of area "${p.path}"`,
+    (p) => `Mã đơn vị hành chính ${p.code} đã được gán cho khu vực "${p.path}".`,
+  ),
   'enrol.token-unknown': def(
     () => 'enrolment token is unknown or already used',
     () => 'Mã đăng ký thiết bị không đúng hoặc đã được sử dụng.',

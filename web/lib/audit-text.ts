@@ -11,6 +11,8 @@ export type { AuditEntry };
 /** The fields the hub's audit calls record in `detail`, as far as the sentences below read them. */
 interface AuditDetail {
   name?: string;
+  /** an area's administrative code (area.code.set); null when cleared */
+  code?: string | null;
   /** an anniversary's day/month, and its calendar */
   date?: string;
   calendar?: string;
@@ -68,6 +70,7 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'broadcast.revise': ['Gửi bản sửa', 'Submitted an edit'],
   'broadcast.superseded': ['Thay bằng bản sửa', 'Replaced by its edit'],
   'area.boundary.set': ['Cập nhật ranh giới', 'Set an area outline'],
+  'area.code.set': ['Đặt mã đơn vị hành chính', "Set an area's administrative code"],
   'area.boundary.clear': ['Xóa ranh giới', 'Cleared an area outline'],
   'area.boundary.import': ['Nhập ranh giới', 'Imported area outlines'],
   'quiet-hours.add': ['Thêm giờ yên tĩnh', 'Added quiet hours'],
@@ -245,6 +248,10 @@ export function auditSentence(e: AuditEntry, lang: Lang): string {
     }
     case 'area.boundary.set':
       return t(`Cập nhật ranh giới của ${it}`, `Set the outline of ${it}`);
+    case 'area.code.set':
+      return d.code
+        ? t(`Đặt mã đơn vị hành chính ${d.code} cho ${it}`, `Set the administrative code of ${it} to ${d.code}`)
+        : t(`Xóa mã đơn vị hành chính của ${it}`, `Cleared the administrative code of ${it}`);
     case 'area.boundary.clear':
       return t(`Xóa ranh giới của ${it}`, `Cleared the outline of ${it}`);
     case 'area.boundary.import':

@@ -2,7 +2,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { route, HttpError } from '../route.ts';
-import { createArea, listAreas, withinScope } from '../../areas/areas.ts';
+import { createArea, listAreas, setAreaCode, withinScope } from '../../areas/areas.ts';
 import {
   BoundaryError,
   BoundaryScopeError,
@@ -21,6 +21,7 @@ import {
   BoundaryImport,
   BoundarySet,
   NewAreaBody,
+  AreaCodeBody,
 } from '../../api-contract/areas.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
@@ -90,6 +91,29 @@ export function areaRoutes(ctx: HubContext) {
         } catch (e) {
           throw new HttpError(400, textOf(e));
         }
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/areas/code',
+      summary:
+        "Set an area's administrative code (mã đơn vị hành chính), or clear it with null: a CAP alert's geocode then names the area",
+      tag: 'areas',
+      access: ROLE_RULES.outlines,
+      response: Area,
+      body: AreaCodeBody,
+      handler({ user, body }) {
+        if (!withinScope(user!.scope, body.path))
+          throw new HttpError(403, msg('area.outside-your-area', { path: body.path }));
+        let a: ReturnType<typeof setAreaCode>;
+        try {
+          a = setAreaCode(ctx.db, body.path, body.code);
+        } catch (e) {
+          const text = textOf(e);
+          throw new HttpError(typeof text !== 'string' && text.code === 'area.not-found' ? 404 : 400, text);
+        }
+        audit(ctx.db, user!.id, 'area.code.set', body.path, { code: a.code });
+        return a;
       },
     }),
     route({
