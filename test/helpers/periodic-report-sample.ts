@@ -215,3 +215,20 @@ export function samplePeriodicReport(o: { wards?: number; speakersPerWard?: numb
     ],
   };
 }
+
+/** Who signs the signed sample, and when (03/12/2026 09:30 in Vietnam). */
+export const SAMPLE_SIGNATURE = {
+  status: 'signed',
+  signedBy: 'Nguyễn Thị Hồng Nhung',
+  signedAt: '2026-12-03T02:30:00.000Z',
+} as const;
+
+/** The files under docs/ that `npm run docs:report-samples` writes, relative to the repository. */
+export const SAMPLE_FILES = {
+  schema: 'docs/schemas/periodic-report.v1.json',
+  json: 'docs/samples/periodic-report-2026-11.json',
+  csv: 'docs/samples/periodic-report-2026-11.csv',
+  csvCodes: 'docs/samples/periodic-report-2026-11.codes.csv',
+  pdf: 'docs/samples/periodic-report-2026-11.pdf',
+  signedPdf: 'docs/samples/periodic-report-2026-11.signed.pdf',
+} as const;
