@@ -4,10 +4,11 @@
 // year titles, a device table over several pages with its header on each, and the samples under
 // docs/samples as committed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodicReportDocument } from '../api-contract/periodic-reports.ts';
 import { renderReportPdf, type ReportPdfOptions } from './report-pdf.ts';
@@ -237,6 +238,29 @@ describe('periodic report PDF, read with poppler', () => {
       'Không có bản tin khẩn cấp nào trong kỳ. / No emergency in this period.',
     ])
       expect(t).toContain(s);
+  });
+
+  it('keeps every page’s ink inside the A4 margins', () => {
+    const dpi = 50;
+    const margin = Math.floor((28 / 72) * dpi); // 1 cm; the layout keeps 40 pt (14 mm) or more clear
+    for (const name of ['draft', 'signed', 'long']) {
+      poppler('pdftoppm', ['-png', '-r', String(dpi), files[name], path.join(dir, `ink-${name}`)]);
+      const images = readdirSync(dir).filter((f) => f.startsWith(`ink-${name}-`));
+      expect(images.length).toBe(pages(files[name]));
+      for (const f of images) {
+        const png = PNG.sync.read(readFileSync(path.join(dir, f)));
+        let ink = 0;
+        for (let y = 0; y < png.height; y++)
+          for (let x = 0; x < png.width; x++) {
+            const i = 4 * (y * png.width + x);
+            if (png.data[i] > 240 && png.data[i + 1] > 240 && png.data[i + 2] > 240) continue;
+            ink++;
+            if (x < margin || x >= png.width - margin || y < margin || y >= png.height - margin)
+              throw new Error(`${f}: ink at (${x}, ${y}) in the margin`);
+          }
+        expect(ink, `${f} has content`).toBeGreaterThan(1000);
+      }
+    }
   });
 
   it('has samples under docs/samples that read as the report: headings, diacritics, decimal comma, draft and signature', () => {

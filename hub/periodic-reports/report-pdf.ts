@@ -13,6 +13,7 @@
 import type { PeriodicReportDocument, ReportOccurrences } from '../api-contract/periodic-reports.ts';
 import { type Col, MARGINS, openPdf, pdfLayout } from '../reports/pdf-layout.ts';
 import { DEVICE_KIND_WORDS, REJECTION_WORDS, TARGET_PER_WORDS, wordOf } from '../text/index.ts';
+import { parseVnDateTime } from '../time.ts';
 import {
   checkedDocument,
   durationVi,
@@ -77,7 +78,8 @@ export async function renderReportPdf(doc: PeriodicReportDocument, opts: ReportP
   const title = periodTitle(report.kind, report.period);
   const inSentence = title.vi.replace(/^\S+/, (w) => w.toLowerCase()); // "quý IV/2026"
   const days = periodDays(report.from, report.to);
-  const when = new Date(signed ? (opts.signedAt as string) : report.generatedAt);
+  // (parsed as the exports read times: an instant without an offset is Vietnam time, on any machine)
+  const when = new Date(parseVnDateTime(signed ? (opts.signedAt as string) : report.generatedAt));
   const { doc: pdf, done } = openPdf({
     Title: `Báo cáo ${inSentence} — ${report.area.name}`,
     Author: signed ? (opts.signedBy as string) : 'wardcast',
