@@ -7,16 +7,11 @@
 // the relays' seconds aired and lost per device (when the period has relays), the live sessions' likewise, the reasons things did not play counted over the whole period, then the occurrences that did not
 // play in full, one row each, then the rejected claims (signed receipts not counted). Tables repeat their header on every page; numbers are right-aligned;
 // every page carries the area, the period and "Trang n/N". Times are Vietnam time (UTC+7).
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import { PLAYBACK_RESULTS, REJECTION_WORDS, RESULT_SHORT_WORDS, wordOf } from '../text/index.ts';
 import type { CoverageRow, CoverageSummary, ReasonCount, RejectedClaim } from './coverage.ts';
+import { type Col, MARGINS, openPdf, pdfLayout } from './pdf-layout.ts';
 
-const require = createRequire(import.meta.url);
-const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-export const PDF_FONT = path.join(fontDir, 'DejaVuSans.ttf');
-export const PDF_FONT_BOLD = path.join(fontDir, 'DejaVuSans-Bold.ttf');
+export { PDF_FONT, PDF_FONT_BOLD } from './pdf-layout.ts';
 
 /**
  * What the PDF prints: the summary, with the first PDF_MAX_ROWS occurrences that did not play in
@@ -48,9 +43,6 @@ const COLORS: Record<string, string> = {
 /** At most this many occurrences are listed one by one; the CSV export has them all. */
 export const PDF_MAX_ROWS = 500;
 const MAX_REASONS = 30;
-
-const MARGINS = { top: 48, bottom: 56, left: 48, right: 40 };
-const FOOTER_GAP = 14; // the footer sits this far below the bottom margin, 11 mm above the edge
 
 const num = new Intl.NumberFormat('vi-VN');
 const n = (v: number) => num.format(v);
@@ -91,142 +83,17 @@ function hoursText(seconds: number): string {
   return `${n(Math.floor(m / 60))} giờ ${String(m % 60).padStart(2, '0')} phút`;
 }
 
-/** Failure reasons print in red, as on the pages. */
-const FAILURE_RED = '#c62828';
-
-interface Col {
-  vi: string;
-  en: string;
-  w: number;
-  /** Cells printed in red (failure reasons). */
-  red?: boolean;
-  right?: boolean;
-}
-
 export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer> {
   const title = `Báo cáo độ phủ truyền thanh — ${report.area.name}`;
   const period = periodName(periodLabel);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: MARGINS,
-    bufferPages: true,
-    lang: 'vi-VN',
-    info: {
-      Title: `${title} — ${period}`,
-      Author: 'wardcast',
-      Subject: 'Coverage report',
-      ...(report.generatedAt ? { CreationDate: new Date(report.generatedAt) } : {}),
-    },
-  });
-  doc.registerFont('body', PDF_FONT);
-  doc.registerFont('bold', PDF_FONT_BOLD);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+  const { doc, done } = openPdf({
+    Title: `${title} — ${period}`,
+    Author: 'wardcast',
+    Subject: 'Coverage report',
+    ...(report.generatedAt ? { CreationDate: new Date(report.generatedAt) } : {}),
   });
 
-  const left = MARGINS.left;
-  const width = doc.page.width - MARGINS.left - MARGINS.right;
-  const bottom = () => doc.page.height - MARGINS.bottom;
-  const ensure = (h: number) => {
-    if (doc.y + h > bottom()) doc.addPage();
-  };
-  const heading = (vi: string, en: string, keep = 60) => {
-    ensure(keep);
-    doc.moveDown(0.6);
-    doc.x = left;
-    doc
-      .font('bold')
-      .fontSize(12)
-      .fillColor('#000')
-      .text(vi, { continued: true })
-      .font('body')
-      .fillColor('#555')
-      .text(` / ${en}`);
-    doc.fillColor('#000').moveDown(0.3);
-  };
-  const note = (text: string) => {
-    doc.x = left;
-    doc.y += 3;
-    doc.font('body').fontSize(9).fillColor('#333').text(text, { width });
-    doc.fillColor('#000');
-  };
-
-  // A table: a grey header (Vietnamese, English beneath) repeated on each page, cells wrapped to
-  // their column, numbers right-aligned, a rule under each row, the last row bold when it is a total.
-  const table = (cols: Col[], rows: string[][], o: { size: number; totalRow?: boolean }) => {
-    const pad = 2.5;
-    const hv = 7; // header sizes: Vietnamese, then English
-    const he = 6;
-    const header = () => {
-      const h =
-        Math.max(
-          ...cols.map(
-            (c) =>
-              doc
-                .font('bold')
-                .fontSize(hv)
-                .heightOfString(c.vi, { width: c.w - 2 * pad }) +
-              doc
-                .font('body')
-                .fontSize(he)
-                .heightOfString(c.en, { width: c.w - 2 * pad }),
-          ),
-        ) +
-        2 * pad;
-      ensure(h + 16);
-      const y = doc.y;
-      doc.rect(left, y, width, h).fill('#eceff1');
-      let x = left;
-      for (const c of cols) {
-        const opts = { width: c.w - 2 * pad, align: c.right ? ('right' as const) : ('left' as const) };
-        doc
-          .font('bold')
-          .fontSize(hv)
-          .fillColor('#000')
-          .text(c.vi, x + pad, y + pad, opts);
-        doc
-          .font('body')
-          .fontSize(he)
-          .fillColor('#555')
-          .text(c.en, x + pad, doc.y, opts);
-        x += c.w;
-      }
-      doc.fillColor('#000');
-      doc.y = y + h;
-    };
-    header();
-    rows.forEach((cells, i) => {
-      const bold = o.totalRow && i === rows.length - 1;
-      doc.font(bold ? 'bold' : 'body').fontSize(o.size);
-      const h =
-        Math.max(...cells.map((v, j) => doc.heightOfString(v || ' ', { width: cols[j].w - 2 * pad }))) + 2 * pad;
-      if (doc.y + h > bottom()) {
-        doc.addPage();
-        header();
-        doc.font(bold ? 'bold' : 'body').fontSize(o.size);
-      }
-      const y = doc.y;
-      if (bold) doc.rect(left, y, width, h).fill('#f5f5f5').fillColor('#000');
-      let x = left;
-      cells.forEach((v, j) => {
-        if (cols[j].red) doc.fillColor(FAILURE_RED);
-        doc.text(v, x + pad, y + pad, { width: cols[j].w - 2 * pad, align: cols[j].right ? 'right' : 'left' });
-        doc.fillColor('#000');
-        x += cols[j].w;
-      });
-      doc
-        .moveTo(left, y + h)
-        .lineTo(left + width, y + h)
-        .lineWidth(bold ? 0.8 : 0.3)
-        .strokeColor(bold ? '#000' : '#b0bec5')
-        .stroke();
-      doc.y = y + h;
-    });
-    doc.x = left;
-  };
+  const { left, width, ensure, heading, note, table, footers } = pdfLayout(doc);
 
   // Header.
   doc.font('bold').fontSize(16).text(title, left, MARGINS.top, { width });
@@ -491,31 +358,7 @@ export function coveragePdf(report: Report, periodLabel: string): Promise<Buffer
   }
 
   // Footer on every page: what this is and the page number.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const saved = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0; // writing below the margin would otherwise start a new page
-    const y = doc.page.height - MARGINS.bottom + FOOTER_GAP;
-    doc
-      .moveTo(left, y - 5)
-      .lineTo(left + width, y - 5)
-      .lineWidth(0.3)
-      .strokeColor('#b0bec5')
-      .stroke();
-    doc.font('body').fontSize(7.5).fillColor('#555');
-    doc.text(`${report.area.name} · ${period} · lập lúc ${vnTime(report.generatedAt)} · wardcast`, left, y, {
-      width: width - 80,
-      height: 10,
-      ellipsis: true,
-    });
-    doc.text(`Trang ${i - range.start + 1}/${range.count}`, left + width - 80, y, {
-      width: 80,
-      align: 'right',
-      lineBreak: false,
-    });
-    doc.page.margins.bottom = saved;
-  }
+  footers(`${report.area.name} · ${period} · lập lúc ${vnTime(report.generatedAt)} · wardcast`);
 
   doc.end();
   return done;

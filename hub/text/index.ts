@@ -25,5 +25,12 @@ export {
   YES_NO_WORDS,
   type ReportLang,
 } from './reports.ts';
+export {
+  DEVICE_KIND_WORDS,
+  REPORT_CSV_HEADER_WORDS,
+  REPORT_KIND_WORDS,
+  REPORT_SECTION_WORDS,
+  TARGET_PER_WORDS,
+} from './report-exports.ts';
 export { STREAM_KIND_WORDS, STREAM_SECTION_WORDS } from './streams.ts';
 export { PLAYBACK_RESULTS, RESULT_SHORT_WORDS, RESULT_WORDS, type PlaybackResult, type Words } from './results.ts';
