@@ -144,6 +144,18 @@ describe('periodic reports through the API', () => {
     expect((await call(leader, 'GET', `/api/v1/periodic-reports/${reportId}/export?format=docx`)).status).toBe(400);
   });
 
+  it('is described in the OpenAPI document, with the roles that may write', async () => {
+    const doc = await t.api.get('/api/v1/openapi.json');
+    expect(Object.keys(doc.paths['/api/v1/periodic-reports'])).toEqual(['get', 'post']);
+    expect(doc.paths['/api/v1/periodic-reports/{id}/sign'].post['x-roles']).toEqual(['approver', 'district', 'admin']);
+    for (const p of [
+      '/api/v1/periodic-reports/{id}/export',
+      '/api/v1/periodic-reports/reminders',
+      '/api/v1/periodic-reports/schema.json',
+    ])
+      expect(doc.paths[p]?.get, p).toBeDefined();
+  });
+
   it('publishes the document’s JSON Schema under its $id', async () => {
     const s = await call(w.official, 'GET', '/api/v1/periodic-reports/schema.json');
     expect(s.status).toBe(200);
