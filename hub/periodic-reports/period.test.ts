@@ -1,7 +1,7 @@
 // Reporting periods are Vietnamese calendar months, quarters and years, each due by the 14th of the
 // month after it ("trước ngày 15"); anything else is refused by name, in both languages.
 import { describe, expect, it } from 'vitest';
-import { LocalizedError } from '../text/index.ts';
+import type { LocalizedError } from '../text/index.ts';
 import { daysUntil, nextPeriod, parsePeriod, periodAt, previousPeriod } from './period.ts';
 
 const vn = (s: string) => Date.parse(`${s}+07:00`);
