@@ -1,7 +1,8 @@
 // Periodic reports through the API, by the hub's clock (03/12/2026 in Vietnam): who may generate,
 // read and sign them (a ward's leader its own ward only, never another's), refusals by name (a bad
 // period 400, an unknown report 404, a stale or second signature 409), reminders, the published
-// schema, and the exports: the JSON exactly as stored and hashed, the signed PDF byte for byte, CSV.
+// schema, and the exports: the JSON exactly as stored and hashed, the signed PDF byte for byte, CSV;
+// and a hub restarted after the year's end makes the drafts it missed on its own (main.ts wires it).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../protocol/index.ts';
@@ -205,5 +206,40 @@ describe('periodic reports through the API', () => {
     const actions = (await t.admin.get('/api/v1/audit')).map((e: HubJson) => e.action);
     for (const a of ['periodic-report.generate', 'periodic-report.sign', 'periodic-report.revise'])
       expect(actions).toContain(a);
+  });
+
+  it('a hub started after the year ended makes December’s, the fourth quarter’s and the year’s drafts on its own', async () => {
+    const signedPdf = (await call(leader, 'GET', `/api/v1/periodic-reports/${reportId}`)).body.pdfSha256;
+    await t.stop(true);
+    clock.set(Date.parse('2027-01-03T08:00:00+07:00'));
+    t = await startTestHub({}, t.dir, { clock });
+    const made = await t.admin.waitFor(
+      async () => {
+        const list = (await t.admin.get('/api/v1/periodic-reports')).reports as HubJson[];
+        return list.length >= 11 ? list : null;
+      },
+      30_000,
+      'the catch-up at start',
+    );
+    expect(made.map((r: HubJson) => `${r.period} ${r.areaPath} v${r.version} ${r.status}`).sort()).toEqual(
+      [
+        ...[DISTRICT, HA_DINH, KIM_GIANG].flatMap((a) => [
+          `2026 ${a} v1 draft`,
+          `2026-12 ${a} v1 draft`,
+          `2026-Q4 ${a} v1 draft`,
+        ]),
+        `2026-11 ${HA_DINH} v1 signed`, // untouched: the devices came in December, so no other November report
+        `2026-11 ${HA_DINH} v2 draft`,
+      ].sort(),
+    );
+    leader = await t.api.as('phuong', 'password-phuong');
+    expect((await call(leader, 'GET', `/api/v1/periodic-reports/${reportId}`)).body.pdfSha256).toBe(signedPdf);
+    const reminders = (await call(leader, 'GET', '/api/v1/periodic-reports/reminders')).body.reminders;
+    expect(reminders.map((r: HubJson) => [r.period, r.daysLeft])).toEqual([
+      ['2026-11', -20], // the open revision, overdue
+      ['2026-12', 11], // by due day, then month, quarter, year
+      ['2026-Q4', 11],
+      ['2026', 11],
+    ]);
   });
 });
