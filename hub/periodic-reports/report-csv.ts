@@ -15,6 +15,7 @@ import {
   REPORT_CSV_HEADER_WORDS,
   REPORT_KIND_WORDS,
   REPORT_SECTION_WORDS,
+  RESULT_WORDS,
   type ReportLang,
   TARGET_PER_WORDS,
   wordOf,
@@ -165,12 +166,14 @@ function rows(doc: PeriodicReportDocument, lang: ReportCsvLang): Row[] {
       kind: words(DEVICE_KIND_WORDS, d.kind),
       ...occurrenceCells(d),
     });
-  // Failure and rejection codes in the id column; their words (for people) in the name column.
+  // Failure and rejection codes in the id column; their words (for people) in the name column; a
+  // failure's result (failed, missed, …) in the kind column.
   for (const f of doc.failures)
     out.push({
       section: 'failure',
       id: f.reasonCode,
       name: lang === 'codes' ? '' : (f.reasonText?.[lang] ?? f.reasonCode),
+      kind: words(RESULT_WORDS, f.result),
       count: f.count,
     });
   for (const [code, count] of Object.entries(doc.rejectedByReason))

@@ -632,6 +632,114 @@ export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCo
     .slice(0, limit);
 }
 
+/** The report's rows counted per broadcast, device area, device kind and result (coverageByBroadcast). */
+export interface BroadcastCounts {
+  broadcastId: string;
+  areaPath: string;
+  deviceKind: string;
+  result: Result;
+  n: number;
+  secondsPlayed: number;
+}
+
+/**
+ * The same evidence as the summary, counted per broadcast, per device area and kind, and per result
+ * (the periodic report's campaigns, bulletins and LED messages); and the devices each broadcast was
+ * owed to in each area. SQLite groups; nothing is made row by row here.
+ */
+export function coverageByBroadcast(
+  db: Db,
+  s: CoverageScope,
+): {
+  counts: BroadcastCounts[];
+  devices: Array<{ broadcastId: string; areaPath: string; deviceKind: string; devices: number }>;
+} {
+  // One pass over the rows, grouped per (broadcast, device, result) — a few per device and bulletin —
+  // then folded here per area and kind, with the distinct devices counted on the way.
+  const groups = withPlan(
+    db,
+    s,
+    () =>
+      db
+        .prepare(
+          `WITH ${LEAN_ROWS},
+         g AS (SELECT broadcast_id, device_id, result, COUNT(*) AS n, TOTAL(seconds_played) AS seconds FROM cov GROUP BY 1, 2, 3)
+       SELECT g.broadcast_id AS broadcastId, g.device_id AS deviceId, a.path AS areaPath, d.kind AS deviceKind, g.result, g.n, g.seconds
+         FROM g JOIN devices d ON d.id = g.device_id JOIN areas a ON a.id = d.area_id ORDER BY 1, 3, 4, 5`,
+        )
+        .all(s.params) as Array<{
+        broadcastId: string;
+        deviceId: string;
+        areaPath: string;
+        deviceKind: string;
+        result: Result;
+        n: number;
+        seconds: number;
+      }>,
+  );
+  const counts = new Map<string, BroadcastCounts>();
+  const devices = new Map<string, { broadcastId: string; areaPath: string; deviceKind: string; ids: Set<string> }>();
+  for (const g of groups) {
+    const k = `${g.broadcastId}\n${g.areaPath}\n${g.deviceKind}`;
+    const c =
+      counts.get(`${k}\n${g.result}`) ??
+      counts
+        .set(`${k}\n${g.result}`, {
+          broadcastId: g.broadcastId,
+          areaPath: g.areaPath,
+          deviceKind: g.deviceKind,
+          result: g.result,
+          n: 0,
+          secondsPlayed: 0,
+        })
+        .get(`${k}\n${g.result}`)!;
+    c.n += g.n;
+    c.secondsPlayed += g.seconds;
+    const d =
+      devices.get(k) ??
+      devices
+        .set(k, { broadcastId: g.broadcastId, areaPath: g.areaPath, deviceKind: g.deviceKind, ids: new Set() })
+        .get(k)!;
+    d.ids.add(g.deviceId);
+  }
+  return {
+    counts: [...counts.values()],
+    devices: [...devices.values()].map(({ ids, ...d }) => ({ ...d, devices: ids.size })),
+  };
+}
+const LEAN_ROWS = coverageRowsSql(true);
+
+/**
+ * Every device-occurrence of the given broadcasts (a few: the period's emergencies), with when the
+ * hub received the admitted receipt that settled it (null without one).
+ */
+export function coverageOfBroadcasts(
+  db: Db,
+  s: CoverageScope,
+  broadcastIds: string[],
+): Array<{ broadcastId: string; deviceId: string; startAt: number; result: Result; receivedAt: number | null }> {
+  if (broadcastIds.length === 0) return [];
+  return withPlan(
+    db,
+    s,
+    () =>
+      db
+        .prepare(
+          `WITH ${LEAN_ROWS}
+         SELECT c.broadcast_id AS broadcastId, c.device_id AS deviceId, c.start_at AS startAt, c.result, r.received_at AS receivedAt
+           FROM cov c LEFT JOIN receipts r ON r.receipt_id = c.receipt_id
+          WHERE c.broadcast_id IN (SELECT value FROM json_each(@ids)) ORDER BY 1, 2, 3`,
+        )
+        .all({ ...s.params, ids: JSON.stringify(broadcastIds) }) as Array<{
+        broadcastId: string;
+        deviceId: string;
+        startAt: number;
+        result: Result;
+        receivedAt: number | null;
+      }>,
+  );
+}
+
 /** A page's place: the last row's sort key, opaque to clients (base64url JSON). */
 export const encodeCursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 

@@ -152,11 +152,16 @@ export function samplePeriodicReport(o: { wards?: number; speakersPerWard?: numb
 
   const all = sum(byDevice);
   const failures: PeriodicReportDocument['failures'] = [
-    { reasonCode: 'amplifier-fault', reasonText: reason('amplifier-fault', 'speaker'), count: all.failed - 2 },
-    { reasonCode: 'no-receipt', reasonText: reason('no-receipt', 'speaker'), count: all.missed },
-    { reasonCode: 'preempted', reasonText: reason('preempted', 'speaker'), count: all.preempted },
-    { reasonCode: 'cut-short', reasonText: reason('cut-short', 'speaker'), count: all.partial },
-    { reasonCode: 'text-too-wide', reasonText: reason('text-too-wide', 'led'), count: 2 },
+    {
+      result: 'failed',
+      reasonCode: 'amplifier-fault',
+      reasonText: reason('amplifier-fault', 'speaker'),
+      count: all.failed - 2,
+    },
+    { result: 'missed', reasonCode: 'no-receipt', reasonText: reason('no-receipt', 'speaker'), count: all.missed },
+    { result: 'preempted', reasonCode: 'preempted', reasonText: reason('preempted', 'speaker'), count: all.preempted },
+    { result: 'partial', reasonCode: 'cut-short', reasonText: reason('cut-short', 'speaker'), count: all.partial },
+    { result: 'failed', reasonCode: 'text-too-wide', reasonText: reason('text-too-wide', 'led'), count: 2 },
   ].filter((f) => f.count > 0);
   const rejectedByReason = { unplanned: 3, premature: 1 };
 
