@@ -75,11 +75,13 @@ const next = `${DIST}.next`;
 rmSync(next, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: ROOT,
-  // The ingest's worker thread is an entry of its own: hub/ingest/ingest-pool.ts starts dist/ingest-worker.js.
+  // The worker threads are entries of their own: hub/ingest/ingest-pool.ts starts dist/ingest-worker.js,
+  // hub/periodic-reports/report-builder.ts dist/report-worker.js.
   entryPoints: {
     wardcast: 'cli/wardcast.ts',
     'build-web': 'hub/http/build-web.ts',
     'ingest-worker': 'hub/ingest/ingest-worker.ts',
+    'report-worker': 'hub/periodic-reports/report-worker.ts',
   },
   outdir: next,
   entryNames: '[name]',

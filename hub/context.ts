@@ -14,6 +14,7 @@ import type { DeviceAccess } from './broker/device-access.ts';
 import type { DeviceRevoker } from './devices/revocation.ts';
 import type { TtsService } from './tts/tts-service.ts';
 import type { Clock } from '../protocol/index.ts';
+import type { BuildDocument } from './periodic-reports/report-document.ts';
 import type { RelayStreams } from './streaming/relay-streams.ts';
 import type { LiveSessions } from './live/live-sessions.ts';
 
@@ -33,6 +34,8 @@ export interface HubContext {
   tts: TtsService;
   /** Emergency alerts in CAP 1.2 (hub/cap): the audio an import makes, and the feeds polled. */
   cap: { makeAudio: AudioMaker; poller: CapPoller };
+  /** Periodic reports (hub/periodic-reports): how a document is built, off the event loop for a file database. */
+  reports: { build: BuildDocument };
   events: EventEmitter<HubEventMap>;
   metrics: HubMetrics;
   log: Logger;

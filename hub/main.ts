@@ -26,6 +26,7 @@ import { createTts } from './tts/tts-service.ts';
 import { capAudioMaker } from './cap/cap-audio.ts';
 import { createCapPoller } from './cap/cap-poller.ts';
 import { createReportScheduler } from './periodic-reports/scheduler.ts';
+import { createReportBuilder } from './periodic-reports/report-builder.ts';
 import { deviceAuthenticator, enrolledAreaPath, releaseEnrolClaims } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
@@ -288,8 +289,10 @@ export async function startHub(
   });
 
   // Periodic reports (docs/periodic-reports.md): each period's drafts made on their own at its end.
+  const reportBuilder = createReportBuilder({ dbFile: db.name });
   const reportScheduler = createReportScheduler({
     db,
+    build: reportBuilder.build,
     clock,
     graceMs: config.confirmationGraceMs,
     log: log.child({ part: 'periodic-reports' }),
@@ -306,6 +309,7 @@ export async function startHub(
     media,
     tts,
     cap: { makeAudio, poller: capPoller },
+    reports: { build: reportBuilder.build },
     events,
     metrics,
     log,
@@ -358,6 +362,7 @@ export async function startHub(
     async stop() {
       await capPoller.stop();
       await reportScheduler.stop();
+      await reportBuilder.stop();
       dispatcher.stop();
       await relays.stop();
       await live.stop();

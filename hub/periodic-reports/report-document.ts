@@ -89,6 +89,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+/** How a document is built: here (buildReportDocument), or in a worker thread (report-builder.ts). */
+export type BuildDocument = (db: Db, key: ReportKey, now: number, graceMs: number) => Promise<PeriodicReportDocument>;
+
 /**
  * The document for an area and a period, by the hub's clock `now` (what is still pending rather than
  * missed) with the confirmation grace `graceMs`. Throws LocalizedError for a bad period, an unknown

@@ -9,7 +9,7 @@ import type { Db } from '../db/database.ts';
 import { REPORT_KINDS } from '../api-contract/periodic-reports.ts';
 import { textOf, enOf } from '../text/index.ts';
 import { nextPeriod, periodAt, previousPeriod, type Period } from './period.ts';
-import { REPORT_LEVELS } from './report-document.ts';
+import { REPORT_LEVELS, type BuildDocument } from './report-document.ts';
 import { generateReport, reportExists } from './store.ts';
 
 export const CATCH_UP_MONTHS = 13;
@@ -54,6 +54,8 @@ export function reportingAreas(db: Db, p: Pick<Period, 'from' | 'to'>): string[]
 
 export function createReportScheduler(opts: {
   db: Db;
+  /** how each document is built (report-builder.ts: in a worker thread); in place by default */
+  build?: BuildDocument;
   clock: Clock;
   graceMs: number;
   log: Pick<Logger, 'info' | 'warn'>;
@@ -72,7 +74,7 @@ export function createReportScheduler(opts: {
         const key = { areaPath, kind: p.kind, period: p.period };
         if (stopped || reportExists(db, key)) continue;
         try {
-          await generateReport(db, key, now, graceMs);
+          await generateReport(db, key, now, graceMs, opts.build);
           made++;
         } catch (e) {
           log.warn({ areaPath, period: p.period, err: enOf(textOf(e)) }, 'periodic report not generated');

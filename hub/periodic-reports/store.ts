@@ -11,7 +11,7 @@ import { DEFAULT_CONFIRMATION_GRACE_MS } from './grace.ts';
 import { LocalizedError, msg } from '../text/index.ts';
 import { formatVn } from '../time.ts';
 import { daysUntil, parsePeriod, vnDate } from './period.ts';
-import { buildReportDocument, figuresOf, type ReportKey } from './report-document.ts';
+import { buildReportDocument, figuresOf, type BuildDocument, type ReportKey } from './report-document.ts';
 import { renderReportPdf } from './report-pdf.ts';
 
 /** A refusal with the HTTP status it answers with (409: the report's state forbids it). */
@@ -122,10 +122,11 @@ export async function generateReport(
   key: ReportKey,
   now: number,
   graceMs = DEFAULT_CONFIRMATION_GRACE_MS,
+  build: BuildDocument = buildReportDocument,
 ): Promise<StoredReport & { created: boolean }> {
   const period = parsePeriod(key.period, key.kind).period; // refuses a bad one before any work
   const k = { ...key, period };
-  const doc = await buildReportDocument(db, k, now, graceMs);
+  const doc = await build(db, k, now, graceMs);
   const text = JSON.stringify(doc);
   return db.transaction(() => {
     const last = latest(db, k);
@@ -213,13 +214,14 @@ export async function reviseReport(
   reason: string,
   now: number,
   graceMs = DEFAULT_CONFIRMATION_GRACE_MS,
+  build: BuildDocument = buildReportDocument,
 ): Promise<StoredReport> {
   const r = getReport(db, id, now);
   if (!r) throw new ReportStateError(msg('periodic-report.not-found', { id: String(id) }), 404);
   if (r.meta.status !== 'signed')
     throw new ReportStateError(msg('periodic-report.revise-not-signed', { id, status: r.meta.status }), 409);
   const key = { areaPath: r.meta.areaPath, kind: r.meta.kind, period: r.meta.period };
-  const doc = await buildReportDocument(db, key, now, graceMs);
+  const doc = await build(db, key, now, graceMs);
   const text = JSON.stringify(doc);
   return db.transaction(() => {
     const last = latest(db, key)!;
@@ -246,10 +248,11 @@ export async function changedSince(
   r: StoredReport,
   now: number,
   graceMs = DEFAULT_CONFIRMATION_GRACE_MS,
+  build: BuildDocument = buildReportDocument,
 ): Promise<boolean | null> {
   if (r.meta.status !== 'signed') return null;
   const key = { areaPath: r.meta.areaPath, kind: r.meta.kind, period: r.meta.period };
-  const fresh = await buildReportDocument(db, key, now, graceMs);
+  const fresh = await build(db, key, now, graceMs);
   return figuresOf(fresh) !== figuresOf(r.document);
 }
 

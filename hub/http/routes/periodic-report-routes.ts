@@ -66,7 +66,7 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
   };
   const full = async (r: StoredReport) => ({
     ...r.meta,
-    changedSince: await changedSince(ctx.db, r, ctx.clock.now(), grace()),
+    changedSince: await changedSince(ctx.db, r, ctx.clock.now(), grace(), ctx.reports.build),
     document: r.document,
   });
   const fileName = (r: StoredReport, ext: string) =>
@@ -128,6 +128,7 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
             { areaPath: body.area, kind: body.kind, period: body.period },
             ctx.clock.now(),
             grace(),
+            ctx.reports.build,
           ),
         );
         audit(ctx.db, user!.id, 'periodic-report.generate', r.meta.areaPath, {
@@ -182,7 +183,9 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
       response: PeriodicReport,
       async handler({ user, req, body, res }) {
         const r = visible(String(req.params.id), user!);
-        const revision = await answered(() => reviseReport(ctx.db, r.meta.id, body.reason, ctx.clock.now(), grace()));
+        const revision = await answered(() =>
+          reviseReport(ctx.db, r.meta.id, body.reason, ctx.clock.now(), grace(), ctx.reports.build),
+        );
         audit(ctx.db, user!.id, 'periodic-report.revise', r.meta.areaPath, {
           id: revision.meta.id,
           revisionOf: r.meta.id,
