@@ -25,6 +25,7 @@ import { createMediaJobs } from './media/media-jobs.ts';
 import { createTts } from './tts/tts-service.ts';
 import { capAudioMaker } from './cap/cap-audio.ts';
 import { createCapPoller } from './cap/cap-poller.ts';
+import { createReportScheduler } from './periodic-reports/scheduler.ts';
 import { deviceAuthenticator, enrolledAreaPath, releaseEnrolClaims } from './devices/devices.ts';
 import { createUser, setPassword } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
@@ -286,6 +287,14 @@ export async function startHub(
     },
   });
 
+  // Periodic reports (docs/periodic-reports.md): each period's drafts made on their own at its end.
+  const reportScheduler = createReportScheduler({
+    db,
+    clock,
+    graceMs: config.confirmationGraceMs,
+    log: log.child({ part: 'periodic-reports' }),
+  });
+
   const ctx: HubContext = {
     db,
     clock,
@@ -335,6 +344,7 @@ export async function startHub(
       : mqttUrl;
   log.info({ httpPort, mqtt: agentMqttUrl, tls: !!ownTls }, 'hub started');
   capPoller.start();
+  reportScheduler.start();
 
   return {
     httpUrl: `${ownTls ? 'https' : 'http'}://127.0.0.1:${httpPort}`,
@@ -347,6 +357,7 @@ export async function startHub(
     checkpointer,
     async stop() {
       await capPoller.stop();
+      await reportScheduler.stop();
       dispatcher.stop();
       await relays.stop();
       await live.stop();

@@ -55,7 +55,8 @@ export const ReportDevice = Occurrences.extend({
 });
 
 export const ReportFailure = z.object({
-  reasonCode: z.string(),
+  result: z.string().describe('partial, failed, missed, preempted or skipped'),
+  reasonCode: z.string().describe('failure-reasons code (hub/reports/failure-reasons.ts); the result when it has none'),
   reasonText: ReasonText,
   count: z.number().int(),
 });
@@ -130,7 +131,9 @@ export const PeriodicReportMeta = z.object({
   changedSince: z
     .boolean()
     .nullable()
-    .describe('signed: the evidence now gives different figures than the signed document (the document is unchanged)'),
+    .describe(
+      'signed: the evidence now gives different figures than the signed document (the document is unchanged); null for a draft or a superseded version, and in the list (read the report for it)',
+    ),
   revisionOf: z.number().int().nullable(),
   revisionReason: z.string().nullable(),
 });
@@ -147,6 +150,20 @@ export const GenerateReportBody = z.object({
   area: z.string().min(1),
   kind: ReportKind,
   period: z.string().describe('2026-11, 2026-Q4 or 2026'),
+});
+/** The sign-off names the document the signer read (its documentSha256): a draft regenerated since is refused. */
+export const SignReportBody = z.object({
+  documentSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .describe('the documentSha256 of the report as read'),
+});
+export const ReportExportQuery = z.object({
+  format: z.enum(['json', 'pdf', 'csv']).default('json'),
+  lang: z
+    .enum(['vi', 'en'])
+    .optional()
+    .describe('CSV: words in Vietnamese (default, or from Accept-Language) or English'),
 });
 export const ReviseReportBody = z.object({ reason: z.string().trim().min(1).max(1000) });
 

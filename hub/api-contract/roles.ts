@@ -27,6 +27,8 @@ export const ROLE_RULES = {
   calendar: ['admin', 'district'],
   /** create and change campaigns (chuyên đề) for areas in one's scope: a district, or a ward's leader */
   campaigns: ['approver', 'district', 'admin'],
+  /** generate, sign off and revise periodic reports (báo cáo định kỳ) of areas in one's scope; anyone in scope reads them */
+  reports: ['approver', 'district', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type RoleRule = keyof typeof ROLE_RULES;
 

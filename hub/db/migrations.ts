@@ -443,4 +443,43 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX broadcast_campaigns_by_campaign ON broadcast_campaigns(campaign_id);
   `,
+  // 25 (prep, issue 14.3): periodic reports (báo cáo tháng / quý / năm), hub/periodic-reports and
+  // docs/periodic-reports.md. One row per version of an area's report for a period; a draft is
+  // replaced when regenerated, a signed one keeps its JSON document and PDF bytes for good (the
+  // triggers refuse to change them or delete the row, whatever code or connection writes), and
+  // becomes superseded only when the revision that replaces it is signed.
+  `
+  CREATE TABLE periodic_reports (
+    id INTEGER PRIMARY KEY,
+    area_path TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('month','quarter','year')),
+    period TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    status TEXT NOT NULL CHECK (status IN ('draft','signed','superseded')),
+    document TEXT NOT NULL,
+    document_sha256 TEXT NOT NULL,
+    generated_at INTEGER NOT NULL,
+    due_by TEXT NOT NULL,
+    signed_by INTEGER REFERENCES users(id),
+    signed_at INTEGER,
+    pdf BLOB,
+    pdf_sha256 TEXT,
+    revision_of INTEGER REFERENCES periodic_reports(id),
+    revision_reason TEXT,
+    UNIQUE (area_path, kind, period, version),
+    CHECK (status = 'draft' OR (signed_by IS NOT NULL AND signed_at IS NOT NULL AND pdf IS NOT NULL AND pdf_sha256 IS NOT NULL))
+  );
+  CREATE UNIQUE INDEX periodic_reports_one_draft ON periodic_reports(area_path, kind, period) WHERE status = 'draft';
+  CREATE TRIGGER periodic_reports_signed_frozen
+    BEFORE UPDATE OF area_path, kind, period, version, document, document_sha256, generated_at, due_by, signed_by, signed_at, pdf, pdf_sha256, revision_of, revision_reason
+    ON periodic_reports WHEN OLD.status <> 'draft'
+    BEGIN SELECT RAISE(ABORT, 'periodic report is signed: its document and PDF are never changed'); END;
+  CREATE TRIGGER periodic_reports_status_forward
+    BEFORE UPDATE OF status ON periodic_reports
+    WHEN OLD.status = 'superseded' OR (OLD.status = 'signed' AND NEW.status <> 'superseded') OR (OLD.status = 'draft' AND NEW.status = 'superseded')
+    BEGIN SELECT RAISE(ABORT, 'periodic report status only moves draft → signed → superseded'); END;
+  CREATE TRIGGER periodic_reports_signed_kept
+    BEFORE DELETE ON periodic_reports WHEN OLD.status <> 'draft'
+    BEGIN SELECT RAISE(ABORT, 'periodic report is signed: it is never deleted'); END;
+  `,
 ];

@@ -33,6 +33,7 @@ import { areaRoutes } from './routes/area-routes.ts';
 import { quietHoursRoutes } from './routes/quiet-hours-routes.ts';
 import { calendarRoutes } from './routes/calendar-routes.ts';
 import { campaignRoutes } from './routes/campaign-routes.ts';
+import { periodicReportRoutes } from './routes/periodic-report-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import type { HubContext } from '../context.ts';
 import { Health, HubKey } from '../api-contract/system.ts';
@@ -254,6 +255,7 @@ export function createApp(ctx: HubContext) {
     ...quietHoursRoutes(ctx),
     ...calendarRoutes(ctx),
     ...campaignRoutes(ctx),
+    ...periodicReportRoutes(ctx),
     ...deviceRoutes(ctx),
     ...mediaRoutes(ctx),
     ...ttsRoutes(ctx),

@@ -632,6 +632,78 @@ export function coverageReasons(db: Db, s: CoverageScope, limit = 100): ReasonCo
     .slice(0, limit);
 }
 
+/** The report's rows counted per broadcast, device area, device kind and result (coverageByBroadcast). */
+export interface BroadcastCounts {
+  broadcastId: string;
+  areaPath: string;
+  deviceKind: string;
+  result: Result;
+  n: number;
+  secondsPlayed: number;
+}
+
+/**
+ * The same evidence as the summary, counted per broadcast, per device area and kind, and per result
+ * (the periodic report's campaigns, bulletins and LED messages); and the devices each broadcast was
+ * owed to in each area. SQLite groups; nothing is made row by row here.
+ */
+export function coverageByBroadcast(
+  db: Db,
+  s: CoverageScope,
+): {
+  counts: BroadcastCounts[];
+  devices: Array<{ broadcastId: string; areaPath: string; deviceKind: string; devices: number }>;
+} {
+  return withPlan(db, s, () => ({
+    counts: db
+      .prepare(
+        `WITH ${LEAN_ROWS}
+       SELECT c.broadcast_id AS broadcastId, a.path AS areaPath, d.kind AS deviceKind, c.result, COUNT(*) AS n, TOTAL(c.seconds_played) AS secondsPlayed
+         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      )
+      .all(s.params) as BroadcastCounts[],
+    devices: db
+      .prepare(
+        `WITH ${LEAN_ROWS}
+       SELECT c.broadcast_id AS broadcastId, a.path AS areaPath, d.kind AS deviceKind, COUNT(DISTINCT c.device_id) AS devices
+         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      )
+      .all(s.params) as Array<{ broadcastId: string; areaPath: string; deviceKind: string; devices: number }>,
+  }));
+}
+const LEAN_ROWS = coverageRowsSql(true);
+
+/**
+ * Every device-occurrence of the given broadcasts (a few: the period's emergencies), with when the
+ * hub received the admitted receipt that settled it (null without one).
+ */
+export function coverageOfBroadcasts(
+  db: Db,
+  s: CoverageScope,
+  broadcastIds: string[],
+): Array<{ broadcastId: string; deviceId: string; startAt: number; result: Result; receivedAt: number | null }> {
+  if (broadcastIds.length === 0) return [];
+  return withPlan(
+    db,
+    s,
+    () =>
+      db
+        .prepare(
+          `WITH ${LEAN_ROWS}
+         SELECT c.broadcast_id AS broadcastId, c.device_id AS deviceId, c.start_at AS startAt, c.result, r.received_at AS receivedAt
+           FROM cov c LEFT JOIN receipts r ON r.receipt_id = c.receipt_id
+          WHERE c.broadcast_id IN (SELECT value FROM json_each(@ids)) ORDER BY 1, 2, 3`,
+        )
+        .all({ ...s.params, ids: JSON.stringify(broadcastIds) }) as Array<{
+        broadcastId: string;
+        deviceId: string;
+        startAt: number;
+        result: Result;
+        receivedAt: number | null;
+      }>,
+  );
+}
+
 /** A page's place: the last row's sort key, opaque to clients (base64url JSON). */
 export const encodeCursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 

@@ -9,6 +9,7 @@ import { LIVE_PAGE_TEXT, LIVE_TEXT } from './live.ts';
 import { MEDIA_TEXT } from './media.ts';
 import type { Entry, Message } from './message.ts';
 import { OUTLINE_TEXT } from './outlines.ts';
+import { PERIODIC_REPORT_TEXT } from './periodic-reports.ts';
 import { RELAY_TEXT } from './relay.ts';
 import { REPORT_TEXT } from './reports.ts';
 import { REQUEST_TEXT } from './requests.ts';
@@ -34,6 +35,7 @@ export const CATALOGUE = {
   ...CALENDAR_TEXT,
   ...CAP_TEXT,
   ...CAMPAIGN_TEXT,
+  ...PERIODIC_REPORT_TEXT,
 } as const;
 
 export type MessageCode = keyof typeof CATALOGUE;

@@ -83,6 +83,9 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   'campaign.update': ['Sửa chuyên đề', 'Changed a campaign'],
   'campaign.delete': ['Xóa chuyên đề', 'Removed a campaign'],
   'campaign.archive': ['Lưu trữ chuyên đề', 'Archived a campaign'],
+  'periodic-report.generate': ['Lập báo cáo định kỳ', 'Generated a periodic report'],
+  'periodic-report.sign': ['Ký duyệt báo cáo định kỳ', 'Signed off a periodic report'],
+  'periodic-report.revise': ['Lập bản điều chỉnh báo cáo', 'Opened a revision of a periodic report'],
 };
 
 export const auditActionLabel = (action: string, lang: Lang) => {
