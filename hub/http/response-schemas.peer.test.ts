@@ -29,6 +29,8 @@ const NOT_JSON = [
   '/api/v1/reports/coverage.pdf',
   '/streams/:occurrence',
   '/api/v1/cap/alerts/:id/xml',
+  '/api/v1/periodic-reports/schema.json',
+  '/api/v1/periodic-reports/:id/export',
 ];
 
 let t: TestHub;
@@ -39,6 +41,7 @@ let broadcastId: string;
 let theirsId: string;
 let liveId: string;
 let campaignId: number;
+let periodicReportId: number;
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -128,6 +131,10 @@ beforeAll(async () => {
   theirsId = theirs.id;
   // A live session (an emergency: quiet hours do not refuse it at any hour of the run).
   liveId = (await w.district.post('/api/v1/live', { title: 'Báo cháy', areaIds: [HA_DINH], priority: 'emergency' })).id;
+  // This month's report of the ward, generated now (a draft).
+  periodicReportId = (
+    await w.district.post('/api/v1/periodic-reports', { area: HA_DINH, kind: 'month', period: vnDay(0).slice(0, 7) })
+  ).id;
 }, 120_000);
 afterAll(async () => {
   await board?.end();
@@ -148,6 +155,7 @@ const requests = (): Record<string, { url: string; as?: () => ApiClient }> => ({
   '/api/v1/live/:id': { url: `/api/v1/live/${liveId}` },
   '/api/v1/campaigns/:id': { url: `/api/v1/campaigns/${campaignId}` },
   '/api/v1/campaigns/:id/progress': { url: `/api/v1/campaigns/${campaignId}/progress?devices=1` },
+  '/api/v1/periodic-reports/:id': { url: `/api/v1/periodic-reports/${periodicReportId}` },
 });
 
 describe('response schemas', () => {

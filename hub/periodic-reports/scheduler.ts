@@ -34,17 +34,22 @@ export const nextDueAt = (now: number, graceMs: number) => {
   return m.to + graceMs > now ? m.to + graceMs : nextPeriod(m).to + graceMs;
 };
 
-/** Wards and districts with at least one device in service at or below them. */
-export function reportingAreas(db: Db): string[] {
+/**
+ * Wards and districts with at least one device in service during the period `p` at or below them:
+ * registered before it ended, not decommissioned before it began. (A ward equipped in March gets no
+ * report for February.)
+ */
+export function reportingAreas(db: Db, p: Pick<Period, 'from' | 'to'>): string[] {
   return db
     .prepare(
-      `SELECT a.path FROM areas a WHERE a.level IN (SELECT value FROM json_each(?))
+      `SELECT a.path FROM areas a WHERE a.level IN (SELECT value FROM json_each(@levels))
           AND EXISTS (SELECT 1 FROM devices d JOIN areas da ON da.id = d.area_id
-                       WHERE d.decommissioned_at IS NULL AND (da.path = a.path OR substr(da.path, 1, length(a.path) + 1) = a.path || '/'))
+                       WHERE d.created_at < @to AND (d.decommissioned_at IS NULL OR d.decommissioned_at > @from)
+                         AND (da.path = a.path OR substr(da.path, 1, length(a.path) + 1) = a.path || '/'))
         ORDER BY a.path`,
     )
     .pluck()
-    .all(JSON.stringify(REPORT_LEVELS)) as string[];
+    .all({ levels: JSON.stringify(REPORT_LEVELS), from: p.from, to: p.to }) as string[];
 }
 
 export function createReportScheduler(opts: {
@@ -62,9 +67,8 @@ export function createReportScheduler(opts: {
   async function catchUp(): Promise<number> {
     let made = 0;
     const now = clock.now();
-    const areas = reportingAreas(db);
     for (const p of periodsDue(now, graceMs))
-      for (const areaPath of areas) {
+      for (const areaPath of reportingAreas(db, p)) {
         const key = { areaPath, kind: p.kind, period: p.period };
         if (stopped || reportExists(db, key)) continue;
         try {
@@ -105,6 +109,10 @@ export function createReportScheduler(opts: {
     },
     /** Runs one catch-up now (joins one under way). */
     run,
+    /** Resolves once no catch-up is under way (tests wait on it after moving the clock). */
+    idle: async (): Promise<void> => {
+      await running;
+    },
     async stop(): Promise<void> {
       stopped = true;
       clock.clearTimeout(timer);

@@ -31,7 +31,6 @@ interface Row {
   period: string;
   version: number;
   status: 'draft' | 'signed' | 'superseded';
-  document: string;
   document_sha256: string;
   generated_at: number;
   due_by: string;
@@ -44,7 +43,8 @@ interface Row {
   signer_name: string | null;
 }
 
-const SELECT = `SELECT p.id, p.area_path, p.kind, p.period, p.version, p.status, p.document, p.document_sha256, p.generated_at,
+// The meta only: a document can be large (a district's devices), and lists need none.
+const SELECT = `SELECT p.id, p.area_path, p.kind, p.period, p.version, p.status, p.document_sha256, p.generated_at,
        p.due_by, p.signed_by, p.signed_at, p.pdf_sha256, p.revision_of, p.revision_reason, a.name AS area_name, u.display_name AS signer_name
   FROM periodic_reports p LEFT JOIN areas a ON a.path = p.area_path LEFT JOIN users u ON u.id = p.signed_by`;
 
@@ -55,33 +55,30 @@ export interface StoredReport {
   document: PeriodicReportDocument;
 }
 
-function toStored(r: Row, now: number): StoredReport {
+function metaOf(r: Row, now: number): StoredReport['meta'] {
   return {
-    meta: {
-      id: r.id,
-      areaPath: r.area_path,
-      areaName: r.area_name ?? r.area_path,
-      kind: r.kind,
-      period: r.period,
-      version: r.version,
-      status: r.status,
-      generatedAt: formatVn(r.generated_at)!,
-      dueBy: r.due_by,
-      overdue: r.status === 'draft' && vnDate(now) > r.due_by,
-      signedBy: r.signed_by === null ? null : { id: r.signed_by, name: r.signer_name ?? '' },
-      signedAt: formatVn(r.signed_at),
-      pdfSha256: r.pdf_sha256,
-      documentSha256: r.document_sha256,
-      revisionOf: r.revision_of,
-      revisionReason: r.revision_reason,
-    },
-    document: JSON.parse(r.document) as PeriodicReportDocument,
+    id: r.id,
+    areaPath: r.area_path,
+    areaName: r.area_name ?? r.area_path,
+    kind: r.kind,
+    period: r.period,
+    version: r.version,
+    status: r.status,
+    generatedAt: formatVn(r.generated_at)!,
+    dueBy: r.due_by,
+    overdue: r.status === 'draft' && vnDate(now) > r.due_by,
+    signedBy: r.signed_by === null ? null : { id: r.signed_by, name: r.signer_name ?? '' },
+    signedAt: formatVn(r.signed_at),
+    pdfSha256: r.pdf_sha256,
+    documentSha256: r.document_sha256,
+    revisionOf: r.revision_of,
+    revisionReason: r.revision_reason,
   };
 }
 
 export function getReport(db: Db, id: number, now: number): StoredReport | undefined {
   const r = db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as Row | undefined;
-  return r && toStored(r, now);
+  return r && { meta: metaOf(r, now), document: JSON.parse(documentText(db, id)!) as PeriodicReportDocument };
 }
 
 /** The stored document's text, exactly as hashed and served. */
@@ -92,7 +89,11 @@ export const storedPdf = (db: Db, id: number) =>
   db.prepare('SELECT pdf FROM periodic_reports WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
 
 /** Reports at or below `area` (every one when null), optionally of one kind: latest period first. */
-export function listReports(db: Db, filter: { area?: string | null; kind?: ReportKind }, now: number): StoredReport[] {
+export function listReports(
+  db: Db,
+  filter: { area?: string | null; kind?: ReportKind },
+  now: number,
+): Array<StoredReport['meta']> {
   return (
     db
       .prepare(
@@ -101,7 +102,7 @@ export function listReports(db: Db, filter: { area?: string | null; kind?: Repor
       .all({ kind: filter.kind ?? null }) as Row[]
   )
     .filter((r) => withinScope(filter.area ?? null, r.area_path))
-    .map((r) => toStored(r, now));
+    .map((r) => metaOf(r, now));
 }
 
 /** The latest version of an area's report for a period, if any. */

@@ -654,22 +654,58 @@ export function coverageByBroadcast(
   counts: BroadcastCounts[];
   devices: Array<{ broadcastId: string; areaPath: string; deviceKind: string; devices: number }>;
 } {
-  return withPlan(db, s, () => ({
-    counts: db
-      .prepare(
-        `WITH ${LEAN_ROWS}
-       SELECT c.broadcast_id AS broadcastId, a.path AS areaPath, d.kind AS deviceKind, c.result, COUNT(*) AS n, TOTAL(c.seconds_played) AS secondsPlayed
-         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
-      )
-      .all(s.params) as BroadcastCounts[],
-    devices: db
-      .prepare(
-        `WITH ${LEAN_ROWS}
-       SELECT c.broadcast_id AS broadcastId, a.path AS areaPath, d.kind AS deviceKind, COUNT(DISTINCT c.device_id) AS devices
-         FROM cov c JOIN devices d ON d.id = c.device_id JOIN areas a ON a.id = d.area_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      )
-      .all(s.params) as Array<{ broadcastId: string; areaPath: string; deviceKind: string; devices: number }>,
-  }));
+  // One pass over the rows, grouped per (broadcast, device, result) — a few per device and bulletin —
+  // then folded here per area and kind, with the distinct devices counted on the way.
+  const groups = withPlan(
+    db,
+    s,
+    () =>
+      db
+        .prepare(
+          `WITH ${LEAN_ROWS},
+         g AS (SELECT broadcast_id, device_id, result, COUNT(*) AS n, TOTAL(seconds_played) AS seconds FROM cov GROUP BY 1, 2, 3)
+       SELECT g.broadcast_id AS broadcastId, g.device_id AS deviceId, a.path AS areaPath, d.kind AS deviceKind, g.result, g.n, g.seconds
+         FROM g JOIN devices d ON d.id = g.device_id JOIN areas a ON a.id = d.area_id ORDER BY 1, 3, 4, 5`,
+        )
+        .all(s.params) as Array<{
+        broadcastId: string;
+        deviceId: string;
+        areaPath: string;
+        deviceKind: string;
+        result: Result;
+        n: number;
+        seconds: number;
+      }>,
+  );
+  const counts = new Map<string, BroadcastCounts>();
+  const devices = new Map<string, { broadcastId: string; areaPath: string; deviceKind: string; ids: Set<string> }>();
+  for (const g of groups) {
+    const k = `${g.broadcastId}\n${g.areaPath}\n${g.deviceKind}`;
+    const c =
+      counts.get(`${k}\n${g.result}`) ??
+      counts
+        .set(`${k}\n${g.result}`, {
+          broadcastId: g.broadcastId,
+          areaPath: g.areaPath,
+          deviceKind: g.deviceKind,
+          result: g.result,
+          n: 0,
+          secondsPlayed: 0,
+        })
+        .get(`${k}\n${g.result}`)!;
+    c.n += g.n;
+    c.secondsPlayed += g.seconds;
+    const d =
+      devices.get(k) ??
+      devices
+        .set(k, { broadcastId: g.broadcastId, areaPath: g.areaPath, deviceKind: g.deviceKind, ids: new Set() })
+        .get(k)!;
+    d.ids.add(g.deviceId);
+  }
+  return {
+    counts: [...counts.values()],
+    devices: [...devices.values()].map(({ ids, ...d }) => ({ ...d, devices: ids.size })),
+  };
 }
 const LEAN_ROWS = coverageRowsSql(true);
 

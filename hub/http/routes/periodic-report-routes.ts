@@ -86,7 +86,7 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
         if (query.area && !withinScope(user!.scope, query.area))
           throw new HttpError(403, msg('area.outside-scope', { path: query.area, scope: user!.scope }));
         const reports = listReports(ctx.db, { area: query.area ?? user!.scope, kind: query.kind }, ctx.clock.now());
-        return { reports: reports.map((r) => ({ ...r.meta, changedSince: null })) };
+        return { reports: reports.map((r) => ({ ...r, changedSince: null })) };
       },
     }),
     route({
