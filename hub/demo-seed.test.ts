@@ -105,7 +105,7 @@ describe("the demo's campaign, anniversaries and report", () => {
       await seedLastMonthReport(db, now, DEFAULT_CONFIRMATION_GRACE_MS);
       expect(listCampaigns(db, { archived: true })).toHaveLength(1);
       const reports = listReports(db, { area: null }, now);
-      expect(reports.map(({ meta: r }) => [r.areaPath, r.kind, r.period, r.status])).toEqual([
+      expect(reports.map((r) => [r.areaPath, r.kind, r.period, r.status])).toEqual([
         [DISTRICT, 'month', '2026-11', 'draft'],
       ]);
     } finally {

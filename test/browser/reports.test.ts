@@ -1,9 +1,8 @@
 // The periodic reports page (Báo cáo định kỳ) in a real browser against a real hub. In November a
-// bulletin airs on Hạ Đình's loudspeaker and its signed receipt is admitted; on 03/12/2026 (the
-// hub's scheduler has made the drafts of the earlier periods) the ward's leader generates November's
-// report, is reminded to sign it, reads its figures, signs it (the document's SHA-256
-// as shown), sees it signed with its PDF's hash, downloads its JSON and revises it with a reason.
-// An older draft shows overdue in red. Vietnamese first, English second.
+// bulletin airs on Hạ Đình's loudspeaker and its signed receipt is admitted; on 03/12/2026 the
+// ward's leader generates November's report, is reminded to sign it, reads its figures, signs it
+// (the document's SHA-256 as shown), sees it signed with its PDF's hash, downloads its JSON and
+// revises it with a reason. Older drafts show overdue in red. Vietnamese first, English second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -90,16 +89,10 @@ beforeAll(async () => {
   );
   clock.set(LATER);
   leader = await t.api.as(WARD_USERS.leader.username, WARD_USERS.leader.password); // two weeks on: a new session
-  // Moving the clock fired the hub's scheduler at its 6-hour check on 20/11: it makes the drafts of
-  // the periods over by then (October's the last), on its own; November's is the leader's to make.
-  await leader.waitFor(
-    async () =>
-      (await leader.get('/api/v1/periodic-reports/reminders')).reminders.some(
-        (r: { period: string }) => r.period === '2026-10',
-      ),
-    60_000,
-    "the scheduler's drafts",
-  );
+  // Earlier months' reports, never signed: overdue (the hub's scheduler makes none of them itself,
+  // for no device was in service then).
+  for (const period of ['2026-07', '2026-08', '2026-09', '2026-10'])
+    await leader.post('/api/v1/periodic-reports', { area: HA_DINH, kind: 'month', period });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -116,7 +109,7 @@ describe('web UI: periodic reports', () => {
     await page.reload();
     await page.waitForSelector('[data-testid=report-row]');
 
-    // October's draft (the scheduler's, never signed) is overdue: its due day in red; its reminder,
+    // October's draft, never signed, is overdue: its due day in red; its reminder,
     // among the others once all are listed, says so.
     expect(await page.$$('[data-testid=report-reminder]')).toHaveLength(3);
     await page.click('[data-testid=report-reminders-more]');
