@@ -2,7 +2,8 @@
 // bulletin airs on Hạ Đình's loudspeaker and its signed receipt is admitted; on 03/12/2026 the
 // ward's leader generates November's report, is reminded to sign it, reads its figures, signs it
 // (the document's SHA-256 as shown), sees it signed with its PDF's hash, downloads its JSON and
-// revises it with a reason. Older drafts show overdue in red. Vietnamese first, English second.
+// revises it with a reason; a late claim then rejected shows "Số liệu đã thay đổi sau khi ký" on the
+// unchanged signed report. Older drafts show overdue in red. Vietnamese first, English second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,26 @@ let t: TestHub;
 let browser: Browser;
 let leader: ApiClient;
 let device: MqttDevice;
+let keys: ReturnType<typeof generateSigningKeys>;
+let bulletinId: string;
+
+/** Hạ Đình's loudspeaker's signed receipt for the November bulletin, claiming `seconds` played. */
+const sendReceipt = async (seconds: number) => {
+  const claim = signReceipt(keys.privateKeyPem, {
+    id: randomUUID(),
+    deviceId: 'loa-hd-1',
+    occurrenceId: `${bulletinId}@${AT}`,
+    broadcastId: bulletinId,
+    result: 'played',
+    scheduledStart: AT,
+    actualStart: AT + 1000,
+    actualEnd: AT + 1000 + seconds * 1000,
+    secondsPlayed: seconds,
+    clockOffsetMs: 0,
+    evidence: {},
+  });
+  await device.client.publishAsync(topics().deviceEvent('loa-hd-1', 'receipt'), JSON.stringify(claim), { qos: 1 });
+};
 
 beforeAll(async () => {
   t = await startTestHub({}, undefined, { clock });
@@ -48,7 +69,7 @@ beforeAll(async () => {
     60_000,
     'media ready',
   );
-  const keys = generateSigningKeys();
+  keys = generateSigningKeys();
   const { mqttPassword } = await t.api.post('/api/v1/enrol', {
     token: enrol['loa-hd-1'],
     publicKey: keys.publicKeyPem,
@@ -64,21 +85,8 @@ beforeAll(async () => {
   });
   await leader.post(`/api/v1/broadcasts/${b.id}/approve`, {});
   clock.set(AT + 5 * 60_000);
-  const seconds = media.durationMs / 1000;
-  const claim = signReceipt(keys.privateKeyPem, {
-    id: randomUUID(),
-    deviceId: 'loa-hd-1',
-    occurrenceId: `${b.id}@${AT}`,
-    broadcastId: b.id,
-    result: 'played',
-    scheduledStart: AT,
-    actualStart: AT + 1000,
-    actualEnd: AT + 1000 + seconds * 1000,
-    secondsPlayed: seconds,
-    clockOffsetMs: 0,
-    evidence: {},
-  });
-  await device.client.publishAsync(topics().deviceEvent('loa-hd-1', 'receipt'), JSON.stringify(claim), { qos: 1 });
+  bulletinId = b.id;
+  await sendReceipt(media.durationMs / 1000);
   await leader.waitFor(
     async () => {
       clock.advance(1000); // the hub's ingest batches receipts on its own clock
@@ -174,6 +182,23 @@ describe('web UI: periodic reports', () => {
       totals: { scheduled: 1, played: 1 },
     });
     expect(download.suggestedFilename()).toMatch(/\.json$/);
+
+    // A claim for November arriving late (ten minutes of a bulletin seconds long) is rejected: the
+    // evidence now gives other figures, and the signed report says so without changing.
+    await sendReceipt(600);
+    await leader.waitFor(
+      async () => {
+        clock.advance(1000); // the hub's ingest batches receipts on its own clock
+        return (await leader.get(`/api/v1/periodic-reports/${id}`)).changedSince === true;
+      },
+      15_000,
+      'the rejected claim counted in the evidence',
+    );
+    await page.reload();
+    await page.click('[data-testid=report-row]:has-text("Tháng 11/2026") button.link');
+    await page.waitForSelector('[data-testid=report-changed]');
+    expect(await page.textContent('[data-testid=report-changed]')).toContain('Số liệu đã thay đổi sau khi ký');
+    expect(await page.textContent('[data-testid=report-doc-hash]')).toBe(docHash);
 
     // A revision, with its reason: a new draft version; the signed one stays.
     await page.fill('[data-testid=report-revise] input[name=reason]', 'Bổ sung số liệu bảng LED');
