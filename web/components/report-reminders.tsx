@@ -39,7 +39,7 @@ export function ReportReminders({ onOpen, version }: { onOpen?: (id: number) => 
   const due = expanded ? all : all.slice(0, SHOWN);
   if (due.length === 0) return null;
   return (
-    <div class="alert warn" data-testid="report-reminders">
+    <div class="alert warn report-reminders" data-testid="report-reminders">
       <strong>{tx('Báo cáo cần ký duyệt', 'Reports to sign off')}</strong>
       {due.map((r) => (
         <p data-testid="report-reminder" data-id={r.reportId}>

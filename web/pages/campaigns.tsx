@@ -88,7 +88,7 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
           </table>
         </div>
         {list.data?.length === 0 && <p class="muted">{tx('Chưa có chuyên đề nào.', 'No campaigns yet.')}</p>}
-        <label class="inline small">
+        <label class="check small">
           <input
             type="checkbox"
             checked={archived}
@@ -259,7 +259,7 @@ function CampaignForm({
       <fieldset>
         <legend>{tx('Địa bàn', 'Areas')}</legend>
         {listed.map((p) => (
-          <label class="inline">
+          <label class="check">
             <input
               type="checkbox"
               name="area"
