@@ -112,13 +112,17 @@ export async function runDemo(
   config: HubConfig,
   opts: { scenario: boolean; quietExit?: boolean },
 ): Promise<DemoHandle> {
-  const { DEMO_DEVICES, DEMO_USERS, seedAreas, seedDevices, seedUsers } = await loadDemoWorld();
+  const { DEMO_DEVICES, DEMO_USERS, seedAreas, seedCampaign, seedDevices, seedLastMonthReport, seedUsers } =
+    await loadDemoWorld();
   const hub = await startHub(config);
   const db = hub.ctx.db;
   seedAreas(db);
   const passwords = await seedUsers(db, config.dataDir);
   const agentDir = (id: string) => path.join(config.dataDir, 'agents', id);
   const devices = seedDevices(db, (id) => existsSync(path.join(agentDir(id), IDENTITY_FILE)));
+  // A campaign over the wards (the scenario airs a bulletin tagged with it), and last month's report.
+  const campaign = seedCampaign(db, hub.ctx.clock.now());
+  const reportPeriod = await seedLastMonthReport(db, hub.ctx.clock.now(), config.confirmationGraceMs);
 
   const children: ChildProcess[] = [];
   const simulatorStops: Array<() => Promise<void>> = [];
@@ -167,7 +171,7 @@ export async function runDemo(
       });
       return files.map((f) => `\n  Bảng LED khi có tin khẩn / LED board during the emergency: ${f}`).join('');
     };
-    figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'), snapshot);
+    figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'), snapshot, campaign.id);
   }
 
   const lines = [
@@ -180,6 +184,7 @@ export async function runDemo(
     `    admin              ${hub.generatedAdminPassword ?? config.adminPassword ?? '(the password set at first start, or set WARDCAST_ADMIN_PASSWORD)'}`,
     ...DEMO_USERS.map((u) => `    ${u.username.padEnd(22)} ${passwords[u.username]}   (${u.displayName})`),
     `  Thiết bị / devices: ${DEMO_DEVICES.map((d) => d.id).join(', ')}  (logs in ${path.join(config.dataDir, 'agents')})`,
+    `  Chuyên đề / campaign: «${campaign.name}» ${campaign.from} – ${campaign.to}; báo cáo tháng / monthly report ${reportPeriod} (Báo cáo định kỳ)`,
     figures,
     '  Ctrl-C để dừng / to stop.',
     '',
@@ -212,6 +217,7 @@ async function runScenario(
   pw: Record<string, string>,
   workDir: string,
   snapshotBoards: () => string,
+  campaignId: number,
 ): Promise<string> {
   const official = await api.as('canbo.hadinh', pw['canbo.hadinh']);
   const leader = await api.as('lanhdao.hadinh', pw['lanhdao.hadinh']);
@@ -226,6 +232,12 @@ async function runScenario(
   );
   console.log('  1. Cán bộ phường tải bản tin lên / the ward official uploads a bulletin …');
   const uploaded = await official.upload('/api/v1/media', audio, 'thong-bao-ve-sinh.wav');
+  // The district's bulletin for its campaign (chuyên đề), shorter than the ward's, processed meanwhile.
+  const nq98Upload = await district.upload(
+    '/api/v1/media',
+    makeDemoAudio(path.join(workDir, 'nq98'), 'Tuyên truyền Nghị quyết 98 của Quốc hội.'),
+    'nghi-quyet-98.wav',
+  );
   // The typed bulletin of step 3 is read now, so the hub processes it while step 2 airs.
   const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000);
   const typedText = `UBND phường Hạ Đình thông báo: 19h30 ngày ${tomorrow.getUTCDate()}/${tomorrow.getUTCMonth() + 1}, TDP số 5 họp tại nhà văn hóa. Liên hệ 024 3858 1234.`;
@@ -265,6 +277,26 @@ async function runScenario(
     targets: { areas: [ward], devices: [] },
     rrule: `DTSTART:${today}T000000\nRRULE:FREQ=DAILY;COUNT=7;BYHOUR=6;BYMINUTE=0;BYSECOND=0\nRRULE:FREQ=DAILY;COUNT=7;BYHOUR=17;BYMINUTE=30;BYSECOND=0`,
   });
+  // Khương Mai's speaker airs the campaign's bulletin while Hạ Đình's airs the ward's.
+  const nq98Media = await district.waitFor(
+    async () => {
+      const m = await district.get(`/api/v1/media/${nq98Upload.id}`);
+      if (m.status === 'failed') throw new Error(`campaign audio failed to process: ${m.error}`);
+      return m.status === 'ready' ? m : null;
+    },
+    120_000,
+    'campaign audio processed',
+  );
+  const nq98 = await district.post('/api/v1/broadcasts', {
+    title: 'Tuyên truyền Nghị quyết 98 — kỳ 1',
+    mediaId: nq98Media.id,
+    priority: 'normal',
+    volume: 70,
+    targets: { areas: [`${DISTRICT}/khuong-mai`], devices: [] },
+    startsAt: 'now',
+    campaigns: [campaignId],
+  });
+  await chief.post(`/api/v1/broadcasts/${nq98.id}/approve`, {});
   console.log('  2. Lãnh đạo phường phê duyệt / the ward leader approves …');
   const approvedAt = Date.now();
   const approved = await leader.post(`/api/v1/broadcasts/${wardBulletin.id}/approve`, {});
@@ -325,6 +357,10 @@ async function runScenario(
     wardSeconds = (Date.now() - approvedAt) / 1000;
     for (const d of done.devices) console.log(`     ${d.deviceId}: ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
 
+    const nq98Done = await waitForBroadcastResults(district, nq98.id, 120_000);
+    for (const d of nq98Done.devices)
+      console.log(`     ${d.deviceId} (${nq98.title}): ${d.state}, ${d.secondsPlayed}s ${d.reason ?? ''}`);
+
     console.log(
       '  3. Cán bộ phường soạn bản tin bằng văn bản, máy đọc thành giọng nói / the ward official types a bulletin, the hub reads it aloud …',
     );
@@ -378,8 +414,14 @@ async function runScenario(
 
   const report = await district.get(`/api/v1/reports/coverage?area=${encodeURIComponent(DISTRICT)}`);
   const t = report.totals;
+  // The campaign's progress: planned against aired per ward, from admitted receipts only.
+  const progress = await district.get(`/api/v1/campaigns/${campaignId}/progress`);
+  const wards = progress.wards
+    .filter((w: { planned: number }) => w.planned > 0)
+    .map((w: { areaName: string; planned: number; aired: number }) => `${w.areaName} ${w.aired}/${w.planned}`);
   return (
     [
+      `  Chuyên đề / campaign «${progress.campaign.name}»: đã phát/kế hoạch (aired/planned) ${wards.join(', ')}`,
       `  Báo cáo độ phủ / coverage (${report.area.name}): scheduled ${t.scheduled}, played ${t.played}, partial ${t.partial}, failed ${t.failed}, missed ${t.missed}, pending ${t.pending}`,
       `  Phê duyệt → xác nhận / approve → confirmed: ${wardSeconds.toFixed(1)} s (bulletin ${media.durationMs / 1000} s); emergency send → all confirmed: ${emSeconds.toFixed(1)} s`,
       relayLine,

@@ -1,6 +1,6 @@
 // The demo's world: Hanoi's Thanh Xuan district with its 11 wards (and approximate outlines for
-// the map), three field devices, and the people who use the system. Idempotent: a second start
-// finds everything already there.
+// the map), three field devices, the people who use the system, a campaign (chuyên đề) over the
+// wards, and last month's periodic report. Idempotent: a second start finds everything already there.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './db/database.ts';
@@ -10,6 +10,10 @@ import { voronoiOutlines } from './areas/approximate-outlines.ts';
 import { createUser, type Role } from './auth/users.ts';
 import { randomSecret } from './auth/passwords.ts';
 import { createDevice, getDevice, reissueEnrolToken } from './devices/devices.ts';
+import { createCampaign, listCampaigns, type CampaignRecord } from './campaigns/campaigns.ts';
+import { generateReport, reportExists } from './periodic-reports/store.ts';
+import { periodAt, previousPeriod } from './periodic-reports/period.ts';
+import { VN_OFFSET_MS } from './time.ts';
 import type { DeviceKind } from '../protocol/index.ts';
 
 export const DISTRICT = 'ha-noi/thanh-xuan';
@@ -200,4 +204,47 @@ export function seedDevices(
     }
   }
   return out;
+}
+
+/** The demo's campaign: Hồ Chí Minh City's Resolution 98, explained in every ward (issue 14's example). */
+export const DEMO_CAMPAIGN = {
+  name: 'Tuyên truyền Nghị quyết 98',
+  target: { bulletins: 3, per: 'week' as const },
+  note: 'Demo: mỗi loa phát ít nhất 3 bản tin mỗi tuần về Nghị quyết 98/2023/QH15.',
+};
+
+/**
+ * The demo's campaign over the district's wards, from the first of this month (Vietnam) to the end
+ * of the month after next, created by the district office; found by name on a later start.
+ */
+export function seedCampaign(db: Db, now: number): CampaignRecord {
+  const found = listCampaigns(db, { archived: true }).find((c) => c.name === DEMO_CAMPAIGN.name);
+  if (found) return found;
+  const d = new Date(now + VN_OFFSET_MS);
+  const ymd = (t: Date) => t.toISOString().slice(0, 10);
+  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 0)); // day 0: the last of the month before
+  const office = db.prepare("SELECT id FROM users WHERE username = 'vanhoa.thanhxuan'").pluck().get() as number;
+  return createCampaign(
+    db,
+    {
+      ...DEMO_CAMPAIGN,
+      from: ymd(first),
+      to: ymd(last),
+      areas: WARDS.map(([slug]) => `${DISTRICT}/${slug}`),
+    },
+    office,
+    now,
+  );
+}
+
+/**
+ * Last month's report of the district, as the hub's scheduler would have made it at the month's
+ * end. A fresh demo has no history (its devices and bulletins start now), so its figures are
+ * those of last month's evidence, usually none; the scheduler made it already when the hub ran then.
+ */
+export async function seedLastMonthReport(db: Db, now: number, graceMs: number): Promise<string> {
+  const key = { areaPath: DISTRICT, kind: 'month' as const, period: previousPeriod(periodAt('month', now)).period };
+  if (!reportExists(db, key)) await generateReport(db, key, now, graceMs);
+  return key.period;
 }

@@ -11,11 +11,14 @@ import { CoveragePage } from './pages/coverage.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { QuietHoursPage } from './pages/quiet-hours.tsx';
 import { lazyPage } from './components/lazy-page.tsx';
+import { ReportReminders } from './components/report-reminders.tsx';
 
 /** Only leaders and the district office go live: its page (and the microphone code) loads when opened. */
 const LivePage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/live.tsx').then((m) => m.LivePage));
 /** Campaigns (chuyên đề): their page and its progress tables load when opened. */
 const CampaignsPage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/campaigns.tsx').then((m) => m.CampaignsPage));
+/** Periodic reports (báo cáo định kỳ): the page, its report tables and actions load when opened. */
+const ReportsPage = lazyPage<{ ctx: AppCtx }>(() => import('./pages/reports.tsx').then((m) => m.ReportsPage));
 
 export interface AppCtx {
   me: Me;
@@ -37,6 +40,7 @@ const TABS: Tab[] = [
   { id: 'live', vi: 'Phát trực tiếp', en: 'Live', show: can.live },
   { id: 'emergency', vi: 'Khẩn cấp', en: 'Emergency', show: can.emergency },
   { id: 'coverage', vi: 'Báo cáo độ phủ', en: 'Coverage', show: () => true },
+  { id: 'reports', vi: 'Báo cáo định kỳ', en: 'Periodic reports', show: () => true },
   { id: 'campaigns', vi: 'Chuyên đề', en: 'Campaigns', show: () => true },
   { id: 'quiet', vi: 'Giờ yên tĩnh', en: 'Quiet hours', show: () => true },
   { id: 'audit', vi: 'Nhật ký hoạt động', en: 'Activity log', show: can.audit },
@@ -139,6 +143,7 @@ export function App() {
         ))}
       </nav>
       <main class="page" data-page={current}>
+        {can.reports(me) && current !== 'reports' && <ReportReminders />}
         {current === 'library' && <LibraryPage ctx={ctx} />}
         {current === 'schedule' && <SchedulePage ctx={ctx} />}
         {current === 'approvals' && <ApprovalsPage ctx={ctx} />}
@@ -147,6 +152,7 @@ export function App() {
         {current === 'fleet' && <FleetPage ctx={ctx} />}
         {current === 'coverage' && <CoveragePage ctx={ctx} />}
         {current === 'campaigns' && <CampaignsPage ctx={ctx} />}
+        {current === 'reports' && <ReportsPage ctx={ctx} />}
         {current === 'quiet' && <QuietHoursPage ctx={ctx} />}
         {current === 'audit' && <AuditPage ctx={ctx} />}
       </main>

@@ -36,3 +36,27 @@ export const NewAnniversaryBody = z.object({
 export const UpcomingQuery = z.object({
   days: z.string().optional().describe('how many days ahead, 1–400 (default 60)'),
 });
+
+export const BetweenQuery = z.object({
+  from: z.string().describe('yyyy-mm-dd, Vietnam: the first day'),
+  to: z.string().describe('yyyy-mm-dd, Vietnam: the last day (inclusive), at most 400 days on'),
+});
+
+/** The civil dates a yearly bulletin on a lunar date falls on (a broadcast's `lunar`), for the form to show. */
+export const LunarDatesQuery = z.object({
+  month: z.string().describe('lunar month 1–12'),
+  day: z.string().describe('lunar day 1–30'),
+  fromYear: z.string(),
+  untilYear: z.string(),
+});
+export const LunarDates = z.object({
+  dates: z.array(
+    z.object({
+      lunarYear: z.number().int(),
+      date: z.string().describe('dd/mm/yyyy, Vietnam'),
+      isoDate: z.string().describe('yyyy-mm-dd'),
+      shifted: z.boolean().describe('a 30th in a 29-day month: airs on the 29th'),
+    }),
+  ),
+});
+export type LunarDates = z.infer<typeof LunarDates>;

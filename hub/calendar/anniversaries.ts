@@ -163,10 +163,45 @@ export const dateLabel = (a: Pick<Anniversary, 'calendar' | 'month' | 'day'>) =>
 /** The anniversaries falling from today (Vietnam) to `days` days on, soonest first. */
 export function upcomingAnniversaries(list: Anniversary[], now: number, days: number): UpcomingAnniversary[] {
   const today = jdnOf(vnToday(now));
+  return anniversariesBetween(list, today, today + days - 1, now);
+}
+
+/** The anniversaries falling from `from` to `until` (Julian day numbers, inclusive), soonest first. */
+export function anniversariesBetween(
+  list: Anniversary[],
+  from: number,
+  until: number,
+  now: number,
+): UpcomingAnniversary[] {
+  const today = jdnOf(vnToday(now));
   const out: UpcomingAnniversary[] = [];
   for (const a of list) {
-    for (const d of anniversaryDates(a, today, today + days - 1))
+    for (const d of anniversaryDates(a, from, until))
       out.push({ ...a, date: ddmmyyyy(d), isoDate: isoOf(d), daysAway: jdnOf(d) - today, label: dateLabel(a) });
   }
   return out.sort((x, y) => x.daysAway - y.daysAway || x.id - y.id);
+}
+
+/** "2026-04-26" → its Julian day number, or null when it is not a date. */
+export function jdnOfIso(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const d = { year: +m[1], month: +m[2], day: +m[3] };
+  const back = solarOfJdn(jdnOf(d));
+  return back.month === d.month && back.day === d.day ? jdnOf(d) : null;
+}
+
+/** The civil dates of lunar day/month in each lunar year from `fromYear` to `untilYear`. */
+export function lunarDatesOf(month: number, day: number, fromYear: number, untilYear: number) {
+  const out: { lunarYear: number; date: string; isoDate: string; shifted: boolean }[] = [];
+  for (let y = fromYear; y <= untilYear; y++) {
+    const d = lunarAnniversaryDate(y, month, day);
+    out.push({
+      lunarYear: y,
+      date: ddmmyyyy(d),
+      isoDate: isoOf(d),
+      shifted: !lunarToSolar({ year: y, month, day, leap: false }),
+    });
+  }
+  return out;
 }

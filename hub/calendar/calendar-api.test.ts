@@ -100,6 +100,49 @@ describe('the calendar of anniversaries', () => {
     );
   });
 
+  it('gives the anniversaries between two days, for the calendar grid', async () => {
+    const r = await call('official', 'GET', '/api/v1/anniversaries/between?from=2027-04-10&to=2027-04-30');
+    expect(r.status).toBe(200);
+    expect(brief(r.body)).toEqual([
+      '16/04/2027 Giỗ Tổ Hùng Vương (10/3 âm lịch)',
+      '30/04/2027 Ngày Giải phóng miền Nam, thống nhất đất nước (30/4)',
+    ]);
+    const bad = await call('official', 'GET', '/api/v1/anniversaries/between?from=2027-04-31&to=2027-05-01');
+    expect(bad).toMatchObject({ status: 400, body: { code: 'calendar.bad-range' } });
+    const long = await call('official', 'GET', '/api/v1/anniversaries/between?from=2027-01-01&to=2028-03-01');
+    expect(long.body.code).toBe('calendar.bad-range');
+  });
+
+  it("gives the dates a yearly bulletin on a lunar date falls on, a 30th kept on a 29-day month's last day", async () => {
+    const hung = await call(
+      'official',
+      'GET',
+      '/api/v1/anniversaries/lunar-dates?month=3&day=10&fromYear=2023&untilYear=2027',
+    );
+    expect(hung.body.dates.map((d: HubJson) => `${d.lunarYear}: ${d.date}`)).toEqual([
+      '2023: 29/04/2023',
+      '2024: 18/04/2024',
+      '2025: 07/04/2025',
+      '2026: 26/04/2026',
+      '2027: 16/04/2027',
+    ]);
+    // 30/12 lunar: Giáp Thìn's month 12 has 29 days, so it airs on 29/12, the day before Tết (28/01/2025).
+    const eve = await call(
+      'official',
+      'GET',
+      '/api/v1/anniversaries/lunar-dates?month=12&day=30&fromYear=2023&untilYear=2024',
+    );
+    expect(eve.body.dates).toEqual([
+      { lunarYear: 2023, date: '09/02/2024', isoDate: '2024-02-09', shifted: false },
+      { lunarYear: 2024, date: '28/01/2025', isoDate: '2025-01-28', shifted: true },
+    ]);
+    const refused = async (q: string) =>
+      (await call('official', 'GET', `/api/v1/anniversaries/lunar-dates?${q}`)).body.code;
+    expect(await refused('month=3&day=31&fromYear=2027&untilYear=2028')).toBe('calendar.bad-lunar-day');
+    expect(await refused('month=13&day=1&fromYear=2027&untilYear=2028')).toBe('calendar.bad-month');
+    expect(await refused('month=3&day=10&fromYear=2027&untilYear=2060')).toBe('lunar.bad-years');
+  });
+
   it('lets an administrator change a national day', async () => {
     const r = await call('admin', 'POST', '/api/v1/anniversaries', {
       name: 'Ngày Chuyển đổi số quốc gia',

@@ -156,6 +156,10 @@ const requests = (): Record<string, { url: string; as?: () => ApiClient }> => ({
   '/api/v1/campaigns/:id': { url: `/api/v1/campaigns/${campaignId}` },
   '/api/v1/campaigns/:id/progress': { url: `/api/v1/campaigns/${campaignId}/progress?devices=1` },
   '/api/v1/periodic-reports/:id': { url: `/api/v1/periodic-reports/${periodicReportId}` },
+  '/api/v1/anniversaries/between': { url: `/api/v1/anniversaries/between?from=${vnDay(0)}&to=${vnDay(90)}` },
+  '/api/v1/anniversaries/lunar-dates': {
+    url: '/api/v1/anniversaries/lunar-dates?month=3&day=10&fromYear=2027&untilYear=2031',
+  },
 });
 
 describe('response schemas', () => {

@@ -26,6 +26,12 @@ export const CALENDAR_TEXT = {
     (p: { days: string }) => `days=${p.days}: give a whole number of days from 1 to 400`,
     (p) => `days=${p.days}: số ngày phải là số nguyên từ 1 đến 400.`,
   ),
+  'calendar.bad-range': def(
+    (p: { from: string; to: string }) =>
+      `from=${p.from}&to=${p.to}: give two dates as yyyy-mm-dd, the second not before the first and at most 400 days on`,
+    (p) =>
+      `from=${p.from}&to=${p.to}: cần hai ngày dạng yyyy-mm-dd, ngày sau không trước ngày đầu và cách nhau tối đa 400 ngày.`,
+  ),
   'calendar.lunar-range': def(
     (p: { year: number }) => `the lunar calendar is reckoned for 1968–2100; ${p.year} is outside`,
     (p) => `Lịch âm chỉ tính cho các năm 1968–2100; năm ${p.year} nằm ngoài khoảng này.`,

@@ -272,6 +272,7 @@ const SAMPLES: { [C in MessageCode]: MessageParams<C> } = {
   'calendar.not-found': { id: '99' },
   'calendar.national': {},
   'calendar.bad-window': { days: '0' },
+  'calendar.bad-range': { from: '2026-04-31', to: '2026-05-01' },
   'calendar.lunar-range': { year: 2101 },
   'lunar.both': {},
   'lunar.bad-time': { text: '25:00' },

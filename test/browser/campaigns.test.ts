@@ -1,13 +1,14 @@
 // The campaign page (Chuyên đề) in a real browser against a real hub: a ward leader creates a
 // campaign, an official tags a bulletin with it in the broadcast form, the ward's loudspeaker sends
-// a signed receipt over MQTT, and the campaign's progress shows it planned, aired and met.
+// a signed receipt over MQTT, and the campaign's progress shows it planned, aired and met. Then the
+// leader and the district change it (name, target, note, areas) and archive it.
 // Vietnamese first. The hub's clock is a ManualClock started at the real time, so this runs on any date.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { generateSigningKeys, ManualClock, signReceipt, topics } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../helpers/test-hub.ts';
-import { seedWorld, HA_DINH } from '../helpers/world.ts';
+import { seedWorld, HA_DINH, KIM_GIANG } from '../helpers/world.ts';
 import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
@@ -167,5 +168,53 @@ describe('web UI: campaigns', () => {
     );
     expect(ld.errors).toEqual([]);
     await ld.ctx.close();
+  });
+
+  it('changes a campaign: the leader its name, target and note; the district its areas; then archives it', async () => {
+    const ld = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns');
+    await ld.page.click('[data-testid=campaign-row] [data-testid=edit-campaign]');
+    const form = '[data-testid=campaign-edit-form]';
+    await ld.page.waitForSelector(form);
+    expect(await ld.page.inputValue(`${form} input[name=name]`)).toBe('Tuyên truyền Nghị quyết 98');
+    expect(await ld.page.inputValue(`${form} input[name=from]`)).toBe(dmy(clock.now()));
+    await ld.page.fill(`${form} input[name=name]`, 'Tuyên truyền Nghị quyết 98 — đợt 1');
+    await ld.page.fill(`${form} input[name=to]`, dmy(clock.now() + 13 * 86_400_000));
+    await ld.page.fill(`${form} input[name=bulletins]`, '2');
+    await ld.page.selectOption(`${form} select[name=per]`, 'week');
+    await ld.page.fill(`${form} textarea[name=note]`, 'Theo kế hoạch của UBND quận');
+    await ld.page.click(`${form} button.primary`);
+    await ld.page.waitForSelector(form, { state: 'detached' });
+    await ld.page.waitForFunction(() =>
+      document.querySelector('[data-testid=campaign-row]')?.textContent?.includes('đợt 1'),
+    );
+    const row = await ld.page.textContent('[data-testid=campaign-row]');
+    expect(row).toContain('Tuyên truyền Nghị quyết 98 — đợt 1');
+    expect(row).toContain('Theo kế hoạch của UBND quận');
+    expect(row).toContain(`${dmy(clock.now())} – ${dmy(clock.now() + 13 * 86_400_000)}`);
+    expect(row).toContain('ít nhất 2 bản tin mỗi tuần trên mỗi loa');
+    expect(ld.errors).toEqual([]);
+    await ld.ctx.close();
+
+    // The district adds Kim Giang, then archives it: it carries a bulletin, so it is kept, not deleted.
+    const dt = await openAs(browser, t.hub.httpUrl, WARD_USERS.district, 'campaigns');
+    await dt.page.click('[data-testid=campaign-row] [data-testid=edit-campaign]');
+    await dt.page.waitForSelector(form);
+    expect(await dt.page.isChecked(`${form} input[name=area][value="${HA_DINH}"]`)).toBe(true);
+    await dt.page.check(`${form} input[name=area][value="${KIM_GIANG}"]`);
+    await dt.page.click(`${form} button.primary`);
+    await dt.page.waitForSelector(form, { state: 'detached' });
+    const [c] = await leader.get('/api/v1/campaigns');
+    expect(c).toMatchObject({ name: 'Tuyên truyền Nghị quyết 98 — đợt 1', areas: [HA_DINH, KIM_GIANG].sort() });
+    expect(c.target).toEqual({ bulletins: 2, per: 'week' });
+
+    await dt.page.click('[data-testid=campaign-row] [data-testid=edit-campaign]');
+    await dt.page.click(`${form} [data-testid=archive-campaign]`);
+    await dt.page.waitForSelector('[data-testid=campaign-row]', { state: 'detached' });
+    await dt.page.check('[data-testid=show-archived]');
+    await dt.page.waitForSelector('[data-testid=campaign-row]');
+    expect(await dt.page.textContent('[data-testid=campaign-row]')).toContain('Đã lưu trữ');
+    expect((await leader.get(`/api/v1/campaigns/${c.id}`)).archived).toBe(true);
+    expect(dt.errors).toEqual([]);
+    await dt.ctx.close();
   });
 });

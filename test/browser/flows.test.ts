@@ -79,7 +79,7 @@ describe('web UI: office flows', () => {
     await ctx.close();
 
     const op = await login(browser, base, WARD_USERS.official);
-    expect(await tabs(op.page)).toEqual(['fleet', 'library', 'schedule', 'coverage', 'campaigns', 'quiet']);
+    expect(await tabs(op.page)).toEqual(['fleet', 'library', 'schedule', 'coverage', 'reports', 'campaigns', 'quiet']);
     expect(await op.page.textContent('[data-testid=who]')).toContain('Cán bộ phường');
     const ld = await login(browser, base, WARD_USERS.leader);
     expect(await tabs(ld.page)).toEqual([
@@ -89,6 +89,7 @@ describe('web UI: office flows', () => {
       'approvals',
       'live',
       'coverage',
+      'reports',
       'campaigns',
       'quiet',
       'audit',
@@ -102,6 +103,7 @@ describe('web UI: office flows', () => {
       'live',
       'emergency',
       'coverage',
+      'reports',
       'campaigns',
       'quiet',
       'audit',

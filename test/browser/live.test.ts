@@ -198,6 +198,7 @@ describe('web UI: live', () => {
     await shot(page, 'phone-fleet');
     await page.click('[data-tab=schedule]');
     await page.click('[data-testid=new-broadcast]');
+    await page.waitForSelector('[data-testid=broadcast-form]'); // loaded when first opened
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-schedule');
     await ctx.close();

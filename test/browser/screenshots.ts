@@ -74,6 +74,8 @@ async function main() {
       ['broadcast-form', users.official, 'schedule?new', '[data-testid=broadcast-form]'],
       ['approvals', users.leader, 'approvals', '[data-testid=queue-item]'],
       ['coverage', users.district, 'coverage', '[data-testid=chart-row]'],
+      ['campaigns', users.district, 'campaigns', '[data-testid=campaign-row]'],
+      ['reports', users.district, 'reports', '[data-testid=report-row]'],
       ['library', users.official, 'library', '[data-testid=waveform]'],
       ['fleet', users.district, 'fleet', '[data-testid=map-pin]'],
       ['emergency', users.district, 'emergency', '[data-testid=tpl-storm]'],

@@ -1,7 +1,8 @@
 // `npm start` as a newcomer meets it: the demo on its embedded defaults, driven only through the
 // outside contract (environment variables, login, coverage report). It must show a bulletin go
-// out and come back confirmed (a typed one, a relay of the demo's test stream), and leave no
-// processes behind when stopped.
+// out and come back confirmed (a typed one, a relay of the demo's test stream), a campaign whose
+// progress counts what aired, a coming anniversary, last month's report, and leave no processes
+// behind when stopped.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -60,9 +61,9 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
       stripMarker: '[KD] ',
     });
     const report = await admin.get('/api/v1/reports/coverage?area=ha-noi/thanh-xuan');
-    // The ward bulletin and the typed bulletin on Hạ Đình's speaker, the relay on both speakers, then
-    // the emergency on all three devices.
-    expect(report.totals).toMatchObject({ played: 7, failed: 0, missed: 0 });
+    // The ward bulletin and the typed bulletin on Hạ Đình's speaker, the campaign's on Khương Mai's,
+    // the relay on both speakers, then the emergency on all three devices.
+    expect(report.totals).toMatchObject({ played: 8, failed: 0, missed: 0 });
     // The relay of the demo's own test stream: both speakers aired nearly all of its 15 s, lost none.
     expect(report.relay.occurrences).toBe(2);
     expect(report.relay.byDevice.map((d: { deviceId: string }) => d.deviceId)).toEqual([
@@ -82,6 +83,25 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
       /^ủy ban nhân dân phường Hạ Đình thông báo: mười chín giờ ba mươi phút ngày .* tháng .*, tổ dân phố số năm họp tại nhà văn hóa/,
     );
     expect(out).toContain('soạn bản tin bằng văn bản');
+
+    // The campaign (chuyên đề): its bulletin aired on Khương Mai's speaker, counted from the admitted receipt.
+    const [campaign] = await admin.get('/api/v1/campaigns');
+    expect(campaign).toMatchObject({ name: 'Tuyên truyền Nghị quyết 98', bulletins: 1 });
+    const progress = await admin.get(`/api/v1/campaigns/${campaign.id}/progress`);
+    const aired = progress.wards.filter((w: { aired: number }) => w.aired > 0);
+    expect(
+      aired.map((w: { areaPath: string; planned: number; aired: number }) => [w.areaPath, w.planned, w.aired]),
+    ).toEqual([['ha-noi/thanh-xuan/khuong-mai', 1, 1]]);
+    expect(out).toMatch(
+      /Chuyên đề \/ campaign «Tuyên truyền Nghị quyết 98»: đã phát\/kế hoạch \(aired\/planned\) Phường Khương Mai 1\/1/,
+    );
+    // A coming anniversary in "Sắp tới", whatever the date.
+    expect((await admin.get('/api/v1/anniversaries/upcoming?days=90')).length).toBeGreaterThan(0);
+    // Last month's report of the district, generated and listed.
+    const { reports } = await admin.get('/api/v1/periodic-reports?kind=month');
+    expect(reports).toContainEqual(
+      expect.objectContaining({ areaPath: 'ha-noi/thanh-xuan', kind: 'month', status: 'draft', version: 1 }),
+    );
   } finally {
     demo.kill('SIGTERM');
     await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));

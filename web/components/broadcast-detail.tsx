@@ -11,7 +11,7 @@ import { describeRrule } from '../lib/rrule-form.ts';
 import { LedBoardPreviews } from './led-preview.tsx';
 import { RelayStreams } from './relay-stream-state.tsx';
 import { DeviceReason } from './device-reason.tsx';
-import { BroadcastForm } from './broadcast-form.tsx';
+import { BroadcastForm } from './broadcast-form-lazy.tsx';
 import {
   checkBodyOf,
   clashDecisionText,

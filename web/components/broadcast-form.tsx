@@ -72,7 +72,7 @@ export function BroadcastForm({
         priority,
         volume,
         targets: where,
-        ...(when.startsAt ? { startsAt: when.startsAt } : { rrule: when.rrule }),
+        ...(when.startsAt ? { startsAt: when.startsAt } : when.lunar ? { lunar: when.lunar } : { rrule: when.rrule }),
         ...(editing || campaigns.chosen.length ? { campaigns: campaigns.chosen } : {}),
       }
     : null;

@@ -1,6 +1,8 @@
 // The area's calendar in three views: a day (a list, the phone's default), a week (hours down, days
 // across) and a month. Every occurrence of the broadcasts that reach the area, quiet hours shaded,
 // times in Vietnam. Items never shrink to "06:00 T…": a crowded hour stacks them at full width.
+// Days that carry an anniversary (solar or lunar, GET /api/v1/anniversaries/between) show its name;
+// clicking it offers to prepare its bulletin.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useResource } from '../lib/hooks.ts';
 import { lang, pick, PRIORITY, STATUS, tx } from '../lib/i18n.ts';
@@ -10,6 +12,8 @@ import { relayHost, relaySummary } from '../lib/relay-text.ts';
 import { shift, stepLabel, viewDays, viewTitle, weekdayName, type CalendarView } from '../lib/calendar-view.ts';
 import type { QuietWindow as QuietHours } from '../../hub/api-contract/areas.ts';
 import type { Occurrence } from '../../hub/api-contract/schedule.ts';
+import type { UpcomingAnniversary } from '../../hub/api-contract/calendar.ts';
+import { anniversaryDateLabel } from './upcoming-anniversaries.tsx';
 import type { ComponentChildren } from 'preact';
 
 const HOUR_PX = 36;
@@ -20,14 +24,19 @@ const MONTH_CELL_ITEMS = 3;
 /** What the calendar shades: the start, end and area of quiet hours (GET /api/v1/quiet-hours). */
 export type QuietWindow = Pick<QuietHours, 'start' | 'end' | 'areaName'>;
 
+type Marks = Map<string, UpcomingAnniversary[]>;
+type OnPick = (a: UpcomingAnniversary) => void;
+
 export function Calendar({
   area,
   quiet,
   onOpen,
+  onPrepare,
 }: {
   area: string;
   quiet: QuietWindow[];
   onOpen: (broadcastId: string) => void;
+  onPrepare: (a: UpcomingAnniversary) => void;
 }) {
   const phone = typeof matchMedia === 'function' && matchMedia(PHONE).matches;
   const [view, setView] = useState<CalendarView>(phone ? 'day' : 'week');
@@ -40,6 +49,15 @@ export function Calendar({
     [],
     ['broadcast'],
   );
+  const ann = useResource<UpcomingAnniversary[]>(
+    `/api/v1/anniversaries/between?from=${vnDate(days[0])}&to=${vnDate(days[days.length - 1])}`,
+  );
+  const marks = useMemo(() => {
+    const m: Marks = new Map();
+    for (const a of ann.data ?? []) m.set(a.isoDate, [...(m.get(a.isoDate) ?? []), a]);
+    return m;
+  }, [ann.data]);
+  const [chosen, setChosen] = useState<UpcomingAnniversary | null>(null);
   const byDay = useMemo(() => {
     const m = new Map<string, Occurrence[]>(days.map((d) => [vnDate(d), []]));
     for (const o of occ.data ?? []) m.get(vnDate(Date.parse(o.start)))?.push(o);
@@ -102,9 +120,43 @@ export function Calendar({
           {tx('Giờ yên tĩnh', 'Quiet hours')}: {quiet.map((w) => `${w.start}–${w.end} (${w.areaName})`).join(', ')}
         </p>
       )}
-      {view === 'day' && <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} onOpen={onOpen} />}
-      {view === 'week' && <WeekGrid days={days} byDay={byDay} quiet={quiet} onOpen={onOpen} onDay={openDay} />}
-      {view === 'month' && <MonthGrid days={days} anchor={anchor} byDay={byDay} onOpen={onOpen} onDay={openDay} />}
+      {chosen && (
+        <p class="alert info" data-testid="cal-anniversary-offer">
+          ★ <strong>{tx(chosen.name, chosen.nameEn || chosen.name)}</strong> ({anniversaryDateLabel(chosen)}) —{' '}
+          {chosen.date} ·{' '}
+          <button type="button" class="link" data-testid="prepare-bulletin" onClick={() => onPrepare(chosen)}>
+            {tx('Soạn bản tin', 'Prepare a bulletin')}
+          </button>
+        </p>
+      )}
+      {view === 'day' && (
+        <>
+          <AnnivMarks list={marks.get(vnDate(days[0]))} onPick={setChosen} />
+          <DayList day={days[0]} items={byDay.get(vnDate(days[0])) ?? []} onOpen={onOpen} />
+        </>
+      )}
+      {view === 'week' && (
+        <WeekGrid
+          days={days}
+          byDay={byDay}
+          marks={marks}
+          onPick={setChosen}
+          quiet={quiet}
+          onOpen={onOpen}
+          onDay={openDay}
+        />
+      )}
+      {view === 'month' && (
+        <MonthGrid
+          days={days}
+          anchor={anchor}
+          byDay={byDay}
+          marks={marks}
+          onPick={setChosen}
+          onOpen={onOpen}
+          onDay={openDay}
+        />
+      )}
       <p class="legend small">
         <span class="cal-item p-normal">{pick(PRIORITY, 'normal')}</span>
         <span class="cal-item p-priority">{pick(PRIORITY, 'priority')}</span>
@@ -114,6 +166,24 @@ export function Calendar({
     </div>
   );
 }
+
+/** The anniversaries of one day, each a button that offers to prepare its bulletin. */
+const AnnivMarks = ({ list, onPick }: { list?: UpcomingAnniversary[]; onPick: OnPick }) => (
+  <>
+    {list?.map((a) => (
+      <button
+        type="button"
+        class="link cal-anniv"
+        data-testid="cal-anniversary"
+        data-day={a.isoDate}
+        title={`${tx(a.name, a.nameEn || a.name)} (${anniversaryDateLabel(a)})`}
+        onClick={() => onPick(a)}
+      >
+        ★ {tx(a.name, a.nameEn || a.name)}
+      </button>
+    ))}
+  </>
+);
 
 /** "06:00–06:30", or "06:00" for what ends within its first minute. */
 const span = (o: Occurrence) => {
@@ -202,12 +272,16 @@ function DayList({ day, items, onOpen }: { day: number; items: Occurrence[]; onO
 function WeekGrid({
   days,
   byDay,
+  marks,
+  onPick,
   quiet,
   onOpen,
   onDay,
 }: {
   days: number[];
   byDay: Map<string, Occurrence[]>;
+  marks: Marks;
+  onPick: OnPick;
   quiet: QuietWindow[];
   onOpen: (id: string) => void;
   onDay: (d: number) => void;
@@ -245,6 +319,7 @@ function WeekGrid({
                 {weekdayName(p.weekday, lang())} {p.d}/{p.mo}
               </button>
               <div class="cal-body" style={{ height: 24 * HOUR_PX }}>
+                <AnnivMarks list={marks.get(vnDate(dayMs))} onPick={onPick} />
                 {quiet
                   .flatMap((w) => quietBlocks(w.start, w.end))
                   .map(([a, b]) => (
@@ -275,12 +350,16 @@ function MonthGrid({
   days,
   anchor,
   byDay,
+  marks,
+  onPick,
   onOpen,
   onDay,
 }: {
   days: number[];
   anchor: number;
   byDay: Map<string, Occurrence[]>;
+  marks: Marks;
+  onPick: OnPick;
   onOpen: (id: string) => void;
   onDay: (d: number) => void;
 }) {
@@ -312,6 +391,7 @@ function MonthGrid({
               {p.d}
               {items.length > 0 && <span class="cal-count">{items.length}</span>}
             </button>
+            <AnnivMarks list={marks.get(vnDate(d))} onPick={onPick} />
             <div class="cal-month-items">
               {items.slice(0, MONTH_CELL_ITEMS).map((o) => (
                 <Item o={o} onOpen={onOpen}>

@@ -4,6 +4,7 @@
 import { useResource } from '../lib/hooks.ts';
 import { tx } from '../lib/i18n.ts';
 import type { UpcomingAnniversary } from '../../hub/api-contract/calendar.ts';
+import { UPCOMING_DAYS } from '../../hub/api-contract/calendar-window.ts';
 
 const SHOWN = 5;
 
@@ -11,7 +12,7 @@ export const anniversaryDateLabel = (a: Pick<UpcomingAnniversary, 'calendar' | '
   a.calendar === 'lunar' ? tx(`${a.day}/${a.month} âm lịch`, `${a.day}/${a.month} lunar`) : `${a.day}/${a.month}`;
 
 export function UpcomingAnniversaries({ onPrepare }: { onPrepare: (a: UpcomingAnniversary) => void }) {
-  const list = useResource<UpcomingAnniversary[]>('/api/v1/anniversaries/upcoming?days=60');
+  const list = useResource<UpcomingAnniversary[]>(`/api/v1/anniversaries/upcoming?days=${UPCOMING_DAYS}`);
   const coming = (list.data ?? []).slice(0, SHOWN);
   if (coming.length === 0) return null;
   return (

@@ -1,6 +1,7 @@
 // The "when" form → startsAt / rrule, checked against the hub's own recurrence expansion.
 import { describe, expect, it } from 'vitest';
-import { buildWhen, describeRrule, parseTimes, parseWhen, type WhenForm } from './rrule-form.ts';
+import { buildWhen, describeLunar, describeRrule, parseTimes, parseWhen, type WhenForm } from './rrule-form.ts';
+import { lunarRecurrenceText } from '../../hub/schedule/lunar-recurrence.ts';
 import { occurrencesBetween, validateRecurrence } from '../../hub/broadcasts/recurrence.ts';
 import { formatVn, parseVnDateTime } from '../../hub/time.ts';
 
@@ -12,6 +13,23 @@ const expand = (rrule: string) =>
   ).map((t) => formatVn(t)!.slice(0, 16));
 
 describe('when form → API', () => {
+  it("yearly on a lunar date is the API's `lunar`, read back from the rule the hub stores", () => {
+    const lunar = { month: 3, day: 10, time: '06:30', fromYear: 2027, untilYear: 2031 };
+    expect(buildWhen({ kind: 'lunar', lunar })).toEqual({ ok: true, lunar });
+    expect(parseWhen({ startsAt: null, rrule: lunarRecurrenceText(lunar) })).toEqual({ kind: 'lunar', lunar });
+    expect(describeLunar(lunar, 'vi')).toBe('hằng năm lúc 06:30 ngày 10/3 âm lịch, 2027–2031');
+    expect(describeLunar(lunar, 'en')).toBe('yearly at 06:30 on 10/3 lunar, 2027–2031');
+    const refused = (l: Partial<typeof lunar>) => {
+      const r = buildWhen({ kind: 'lunar', lunar: { ...lunar, ...l } });
+      return r.ok ? 'ok' : r.error.vi;
+    };
+    expect(refused({ month: 13 })).toBe('Chọn tháng âm lịch từ 1 đến 12.');
+    expect(refused({ day: 31 })).toBe('Ngày âm lịch phải từ 1 đến 30.');
+    expect(refused({ time: '6h' })).toBe('Giờ phát phải có dạng HH:MM (24 giờ).');
+    expect(refused({ untilYear: 2047 })).toContain('tối đa 20 năm');
+    expect(refused({ untilYear: 2046 })).toBe('ok');
+  });
+
   it('"now" and "once" become startsAt in Vietnam wall time', () => {
     expect(buildWhen({ kind: 'now' })).toEqual({ ok: true, startsAt: 'now' });
     expect(buildWhen({ kind: 'once', date: '2026-11-25', times: ['06:00'] })).toEqual({

@@ -11,12 +11,57 @@ export type WhenForm =
   | { kind: 'once'; date: string; times: string[] }
   | { kind: 'daily'; times: string[]; from: string; until: string }
   | { kind: 'weekly'; weekdays: Weekday[]; times: string[]; from: string; until: string }
+  /** Every year on a lunar date: the API's `lunar` (the hub writes its dates; docs/calendar.md). */
+  | { kind: 'lunar'; lunar: LunarWhen }
   /** A rule this form did not write (made through the API): kept as its iCalendar text. */
   | { kind: 'custom'; rrule: string };
 
+/** As the API takes it: lunar month 1–12 (never its leap repeat), day 1–30, HH:MM, lunar years. */
+export interface LunarWhen {
+  month: number;
+  day: number;
+  time: string;
+  fromYear: number;
+  untilYear: number;
+}
+
 export type WhenResult =
-  | { ok: true; startsAt?: string; rrule?: string }
+  | { ok: true; startsAt?: string; rrule?: string; lunar?: LunarWhen }
   | { ok: false; error: { vi: string; en: string } };
+
+/** The hub's limits (hub/schedule/lunar-recurrence.ts): lunar years it reckons, and at most 20 of them. */
+const LUNAR_FIRST = 1968;
+const LUNAR_LAST = 2100;
+const LUNAR_MAX_YEARS = 20;
+const LUNAR_LINE = /^X-WARDCAST-LUNAR:MONTH=(\d+);DAY=(\d+);TIME=(\d{2})(\d{2});FROM=(\d+);UNTIL=(\d+)$/m;
+
+function lunarProblem(l: LunarWhen): WhenResult | null {
+  if (!Number.isInteger(l.month) || l.month < 1 || l.month > 12)
+    return fail('Chọn tháng âm lịch từ 1 đến 12.', 'Choose a lunar month from 1 to 12.');
+  if (!Number.isInteger(l.day) || l.day < 1 || l.day > 30)
+    return fail('Ngày âm lịch phải từ 1 đến 30.', 'The lunar day must be 1 to 30.');
+  if (!TIME.test(l.time))
+    return fail('Giờ phát phải có dạng HH:MM (24 giờ).', 'The time must look like HH:MM (24-hour).');
+  if (
+    !Number.isInteger(l.fromYear) ||
+    !Number.isInteger(l.untilYear) ||
+    l.fromYear < LUNAR_FIRST ||
+    l.untilYear > LUNAR_LAST ||
+    l.untilYear < l.fromYear ||
+    l.untilYear - l.fromYear >= LUNAR_MAX_YEARS
+  )
+    return fail(
+      `Chọn năm đầu và năm cuối trong khoảng ${LUNAR_FIRST}–${LUNAR_LAST}, tối đa ${LUNAR_MAX_YEARS} năm.`,
+      `Choose a first and last year within ${LUNAR_FIRST}–${LUNAR_LAST}, at most ${LUNAR_MAX_YEARS} years.`,
+    );
+  return null;
+}
+
+/** "06:30 ngày 10/3 âm lịch hằng năm, 2027–2031". */
+export const describeLunar = (l: LunarWhen, lang: 'vi' | 'en') =>
+  lang === 'en'
+    ? `yearly at ${l.time} on ${l.day}/${l.month} lunar, ${l.fromYear}–${l.untilYear}`
+    : `hằng năm lúc ${l.time} ngày ${l.day}/${l.month} âm lịch, ${l.fromYear}–${l.untilYear}`;
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -40,6 +85,7 @@ export function parseTimes(text: string): string[] | null {
 
 export function buildWhen(f: WhenForm): WhenResult {
   if (f.kind === 'now') return { ok: true, startsAt: 'now' };
+  if (f.kind === 'lunar') return lunarProblem(f.lunar) ?? { ok: true, lunar: f.lunar };
   if (f.kind === 'custom')
     return /^DTSTART/m.test(f.rrule) && /^RRULE:/m.test(f.rrule)
       ? { ok: true, rrule: f.rrule.trim() }
@@ -85,6 +131,15 @@ export function parseWhen(b: { startsAt: string | null; rrule: string | null }):
     // Stored start times come back as "2026-11-27T17:30:00+07:00" (Vietnam time).
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(b.startsAt ?? '');
     return m ? { kind: 'once', date: m[1], times: [m[2]] } : { kind: 'now' };
+  }
+  // A lunar recurrence is edited as its rule; the hub writes its dates again.
+  const l = LUNAR_LINE.exec(b.rrule);
+  if (l) {
+    const [month, day, hh, mm, fromYear, untilYear] = l.slice(1);
+    return {
+      kind: 'lunar',
+      lunar: { month: +month, day: +day, time: `${hh}:${mm}`, fromYear: +fromYear, untilYear: +untilYear },
+    };
   }
   const lines = b.rrule.trim().split(/\r?\n/);
   const start = /^DTSTART:(\d{8})T000000$/.exec(lines[0]);

@@ -16,6 +16,8 @@ export const can = {
   audit: (u: Me) => roleMay(u.role, 'audit'),
   quietHours: (u: Me) => roleMay(u.role, 'quietHours'),
   campaigns: (u: Me) => roleMay(u.role, 'campaigns'),
+  /** generate, sign off and revise periodic reports */
+  reports: (u: Me) => roleMay(u.role, 'reports'),
   /** go live with the microphone: a ward leader (the act approves it), the district office */
   live: (u: Me) => u.role === 'approver' || u.role === 'district',
 };

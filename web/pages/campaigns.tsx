@@ -1,7 +1,8 @@
-// Campaigns (chuyên đề): the list, a form to create one, and a campaign's progress per ward —
-// planned against aired (admitted receipts only) and the target met or not in each week or month.
+// Campaigns (chuyên đề): the list, a form to create one or change one (name, period, areas, target,
+// note; archive), and a campaign's progress per ward — planned against aired (admitted receipts
+// only) and the target met or not in each week or month.
 import { useState } from 'preact/hooks';
-import { ApiError, del, post } from '../lib/api.ts';
+import { api, ApiError, del, post } from '../lib/api.ts';
 import { useResource } from '../lib/hooks.ts';
 import { pick, TARGET_PER, tx } from '../lib/i18n.ts';
 import { withinScope } from '../../protocol/area-scope.ts';
@@ -21,9 +22,12 @@ const metText = (met: boolean | null) =>
 
 export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
   const { me } = ctx;
-  const list = useResource<Campaign[]>('/api/v1/campaigns', [], ['broadcast']);
+  const [archived, setArchived] = useState(false);
+  const list = useResource<Campaign[]>(`/api/v1/campaigns${archived ? '?archived=1' : ''}`, [], ['broadcast']);
   const [open, setOpen] = useState<number | null>(null);
+  const [editing, setEditing] = useState<Campaign | null>(null);
   const [error, setError] = useState('');
+  const mayChange = (c: Campaign) => can.campaigns(me) && c.areas.every((a) => withinScope(me.scope, a));
   return (
     <div class="stack">
       <section class="card">
@@ -47,11 +51,13 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
             </thead>
             <tbody>
               {list.data?.map((c) => (
-                <tr data-testid="campaign-row">
+                <tr data-testid="campaign-row" data-id={c.id}>
                   <td>
                     <button type="button" class="link" onClick={() => setOpen(open === c.id ? null : c.id)}>
                       {c.name}
                     </button>
+                    {c.archived && <span class="badge"> {tx('Đã lưu trữ', 'Archived')}</span>}
+                    {c.note && <div class="muted small">{c.note}</div>}
                   </td>
                   <td>
                     {dmy(c.from)} – {dmy(c.to)}
@@ -59,7 +65,12 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
                   <td>{targetText(c)}</td>
                   <td>{c.bulletins}</td>
                   <td>
-                    {can.campaigns(me) && c.areas.every((a) => withinScope(me.scope, a)) && (
+                    {mayChange(c) && (
+                      <button type="button" class="link" data-testid="edit-campaign" onClick={() => setEditing(c)}>
+                        {tx('Sửa', 'Edit')}
+                      </button>
+                    )}{' '}
+                    {mayChange(c) && !c.archived && (
                       <button
                         type="button"
                         class="link"
@@ -77,10 +88,31 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
           </table>
         </div>
         {list.data?.length === 0 && <p class="muted">{tx('Chưa có chuyên đề nào.', 'No campaigns yet.')}</p>}
+        <label class="check small">
+          <input
+            type="checkbox"
+            checked={archived}
+            onChange={() => setArchived(!archived)}
+            data-testid="show-archived"
+          />{' '}
+          {tx('Hiện cả chuyên đề đã lưu trữ', 'Show archived campaigns too')}
+        </label>
         {error && <p class="error">{error}</p>}
       </section>
+      {editing && (
+        <CampaignForm
+          key={editing.id}
+          ctx={ctx}
+          editing={editing}
+          onSaved={() => {
+            setEditing(null);
+            list.reload();
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
       {open !== null && <Progress id={open} />}
-      {can.campaigns(me) && <NewCampaign ctx={ctx} onSaved={list.reload} />}
+      {can.campaigns(me) && !editing && <CampaignForm ctx={ctx} onSaved={list.reload} />}
     </div>
   );
 }
@@ -161,32 +193,55 @@ function Progress({ id }: { id: number }) {
   );
 }
 
-function NewCampaign({ ctx, onSaved }: { ctx: AppCtx; onSaved: () => void }) {
+/** A new campaign, or `editing` to change: name, period, areas, target and note; an edit can archive it. */
+function CampaignForm({
+  ctx,
+  editing,
+  onSaved,
+  onCancel,
+}: {
+  ctx: AppCtx;
+  editing?: Campaign;
+  onSaved: () => void;
+  onCancel?: () => void;
+}) {
   const { me, areas } = ctx;
   const choices = myAreas(me, areas);
-  const [name, setName] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [area, setArea] = useState(me.scope ?? choices[0]?.path ?? '');
-  const [bulletins, setBulletins] = useState(3);
-  const [per, setPer] = useState('week');
+  const [name, setName] = useState(editing?.name ?? '');
+  const [from, setFrom] = useState(editing?.from ?? '');
+  const [to, setTo] = useState(editing?.to ?? '');
+  const [chosen, setChosen] = useState<string[]>(editing?.areas ?? [me.scope ?? choices[0]?.path ?? '']);
+  const [bulletins, setBulletins] = useState(editing?.target.bulletins ?? 3);
+  const [per, setPer] = useState<string>(editing?.target.per ?? 'week');
+  const [note, setNote] = useState(editing?.note ?? '');
   const [error, setError] = useState('');
-  const add = async (e: Event) => {
-    e.preventDefault();
+  const run = async (act: () => Promise<unknown>) => {
     setError('');
-    if (!from || !to)
-      return setError(tx('Nhập ngày bắt đầu và kết thúc (dd/mm/yyyy).', 'Give the first and last day (dd/mm/yyyy).'));
     try {
-      await post('/api/v1/campaigns', { name, from, to, areas: [area], target: { bulletins, per } });
-      setName('');
+      await act();
+      if (!editing) setName('');
       onSaved();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
+  const save = (e: Event) => {
+    e.preventDefault();
+    if (!from || !to)
+      return setError(tx('Nhập ngày bắt đầu và kết thúc (dd/mm/yyyy).', 'Give the first and last day (dd/mm/yyyy).'));
+    if (chosen.length === 0) return setError(tx('Chọn ít nhất một địa bàn.', 'Choose at least one area.'));
+    const body = { name, from, to, areas: chosen, target: { bulletins, per }, note };
+    void run(() => (editing ? api('PUT', `/api/v1/campaigns/${editing.id}`, body) : post('/api/v1/campaigns', body)));
+  };
+  // Areas it already covers stay listed (and ticked) even when they are not among the user's choices.
+  const listed = [...choices.map((a) => a.path), ...chosen.filter((p) => !choices.some((a) => a.path === p))];
   return (
-    <form class="card form" onSubmit={add} data-testid="campaign-form">
-      <h3>{tx('Tạo chuyên đề', 'New campaign')}</h3>
+    <form class="card form" onSubmit={save} data-testid={editing ? 'campaign-edit-form' : 'campaign-form'}>
+      <h3>
+        {editing
+          ? tx(`Sửa chuyên đề «${editing.name}»`, `Edit «${editing.name}»`)
+          : tx('Tạo chuyên đề', 'New campaign')}
+      </h3>
       <label>
         {tx('Tên chuyên đề', 'Name')}
         <input
@@ -201,14 +256,21 @@ function NewCampaign({ ctx, onSaved }: { ctx: AppCtx; onSaved: () => void }) {
         <DateInput name="from" label={tx('Từ ngày', 'From')} value={from} onChange={setFrom} />
         <DateInput name="to" label={tx('Đến ngày', 'To')} value={to} onChange={setTo} />
       </div>
-      <label>
-        {tx('Địa bàn', 'Area')}
-        <select name="area" value={area} onChange={(e) => setArea((e.target as HTMLSelectElement).value)}>
-          {choices.map((a) => (
-            <option value={a.path}>{a.name}</option>
-          ))}
-        </select>
-      </label>
+      <fieldset>
+        <legend>{tx('Địa bàn', 'Areas')}</legend>
+        {listed.map((p) => (
+          <label class="check">
+            <input
+              type="checkbox"
+              name="area"
+              value={p}
+              checked={chosen.includes(p)}
+              onChange={() => setChosen(chosen.includes(p) ? chosen.filter((x) => x !== p) : [...chosen, p])}
+            />{' '}
+            {areas.find((a) => a.path === p)?.name ?? p}
+          </label>
+        ))}
+      </fieldset>
       <div class="row">
         <label class="inline">
           {tx('Chỉ tiêu: ít nhất', 'Target: at least')}
@@ -228,9 +290,35 @@ function NewCampaign({ ctx, onSaved }: { ctx: AppCtx; onSaved: () => void }) {
           ))}
         </select>
       </div>
-      <button type="submit" class="primary">
-        {tx('Tạo', 'Create')}
-      </button>
+      <label>
+        {tx('Ghi chú', 'Note')}
+        <textarea
+          name="note"
+          rows={2}
+          maxLength={1000}
+          value={note}
+          onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <div class="row">
+        <button type="submit" class="primary">
+          {editing ? tx('Lưu thay đổi', 'Save changes') : tx('Tạo', 'Create')}
+        </button>
+        {editing && !editing.archived && (
+          <button
+            type="button"
+            data-testid="archive-campaign"
+            onClick={() => void run(() => del(`/api/v1/campaigns/${editing.id}`))}
+          >
+            {editing.bulletins ? tx('Lưu trữ', 'Archive') : tx('Xóa', 'Remove')}
+          </button>
+        )}
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            {tx('Hủy', 'Cancel')}
+          </button>
+        )}
+      </div>
       {error && <p class="error">{error}</p>}
     </form>
   );

@@ -7,12 +7,13 @@ import { withinScope } from '../../protocol/area-scope.ts';
 import { myAreas } from '../lib/session.ts';
 import { takeDraftSeed, type DraftSeed } from '../lib/draft.ts';
 import { Calendar } from '../components/calendar.tsx';
-import { BroadcastForm } from '../components/broadcast-form.tsx';
+import { BroadcastForm } from '../components/broadcast-form-lazy.tsx';
 import { BroadcastDetail } from '../components/broadcast-detail.tsx';
 import { UpcomingAnniversaries } from '../components/upcoming-anniversaries.tsx';
 import type { AppCtx } from '../app.tsx';
 import type { QuietWindow } from '../../hub/api-contract/areas.ts';
 import type { Broadcast } from '../../hub/api-contract/broadcasts.ts';
+import type { UpcomingAnniversary } from '../../hub/api-contract/calendar.ts';
 import type { ClashToDecide } from '../../hub/api-contract/schedule.ts';
 
 export function SchedulePage({ ctx }: { ctx: AppCtx }) {
@@ -25,6 +26,13 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
   const [open, setOpen] = useState<string | null>(null);
   const quiet = useResource<QuietWindow[]>('/api/v1/quiet-hours');
   const myQuiet = (quiet.data ?? []).filter((w) => withinScope(w.areaPath, area));
+  // The form opens on the anniversary's day, its title the anniversary's name.
+  const prepare = (a: UpcomingAnniversary) => {
+    setSeed({ title: a.name, date: a.isoDate });
+    setSaved(null);
+    setShowForm(true);
+    scrollTo({ top: 0, behavior: 'smooth' });
+  };
 
   return (
     <div class="stack">
@@ -69,15 +77,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         </button>
       )}
       {open && <BroadcastDetail ctx={ctx} id={open} onClose={() => setOpen(null)} />}
-      <UpcomingAnniversaries
-        onPrepare={(a) => {
-          // The form opens on the anniversary's day, its title the anniversary's name.
-          setSeed({ title: a.name, date: a.isoDate });
-          setSaved(null);
-          setShowForm(true);
-          scrollTo({ top: 0, behavior: 'smooth' });
-        }}
-      />
+      <UpcomingAnniversaries onPrepare={prepare} />
       <MyBroadcasts
         me={me}
         onOpen={(id) => {
@@ -103,6 +103,7 @@ export function SchedulePage({ ctx }: { ctx: AppCtx }) {
         <Calendar
           area={area}
           quiet={myQuiet}
+          onPrepare={prepare}
           onOpen={(id) => {
             setOpen(id);
             scrollTo({ top: 0, behavior: 'smooth' });

@@ -4,7 +4,10 @@ import { route, HttpError } from '../route.ts';
 import { getAreaByPath, withinScope } from '../../areas/areas.ts';
 import {
   addAnniversary,
+  anniversariesBetween,
   deleteAnniversary,
+  jdnOfIso,
+  lunarDatesOf,
   getAnniversary,
   listAnniversaries,
   upcomingAnniversaries,
@@ -14,9 +17,13 @@ import { audit } from '../../audit.ts';
 import type { HubContext } from '../../context.ts';
 import type { User } from '../../auth/users.ts';
 import { msg, textOf } from '../../text/index.ts';
+import { lunarRecurrenceProblem } from '../../schedule/lunar-recurrence.ts';
 import {
   Anniversary,
   AnniversaryList,
+  BetweenQuery,
+  LunarDates,
+  LunarDatesQuery,
   NewAnniversaryBody,
   UpcomingAnniversaryList,
   UpcomingQuery,
@@ -64,6 +71,49 @@ export function calendarRoutes(ctx: HubContext) {
         } catch (e) {
           throw new HttpError(400, textOf(e));
         }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/anniversaries/between',
+      summary:
+        'Anniversaries falling from one day to another (yyyy-mm-dd, Vietnam, inclusive): the calendar grid marks them',
+      tag: 'schedule',
+      access: 'user',
+      query: BetweenQuery,
+      response: UpcomingAnniversaryList,
+      handler({ user, query }) {
+        const from = jdnOfIso(query.from);
+        const to = jdnOfIso(query.to);
+        if (from === null || to === null || to < from || to - from > 400)
+          throw new HttpError(400, msg('calendar.bad-range', { from: query.from, to: query.to }));
+        try {
+          return anniversariesBetween(listAnniversaries(ctx.db).filter(readable(user!)), from, to, ctx.clock.now());
+        } catch (e) {
+          throw new HttpError(400, textOf(e));
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/anniversaries/lunar-dates',
+      summary:
+        'The civil dates (Vietnam) a yearly bulletin on a lunar date falls on, one per lunar year, as a broadcast `lunar` would air',
+      tag: 'schedule',
+      access: 'user',
+      query: LunarDatesQuery,
+      response: LunarDates,
+      handler({ query }) {
+        const r = {
+          month: Number(query.month),
+          day: Number(query.day),
+          time: '00:00',
+          fromYear: Number(query.fromYear),
+          untilYear: Number(query.untilYear),
+        };
+        const problem = lunarRecurrenceProblem(r);
+        if (problem) throw new HttpError(400, problem);
+        return { dates: lunarDatesOf(r.month, r.day, r.fromYear, r.untilYear) };
       },
     }),
     route({

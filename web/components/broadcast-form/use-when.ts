@@ -1,7 +1,8 @@
-// "When" as the official fills it in (now, once on a day at one or more times, daily, weekly, or a
-// custom iCalendar rule), turned into startsAt or an rrule by lib/rrule-form.ts.
+// "When" as the official fills it in (now, once on a day at one or more times, daily, weekly, yearly
+// on a lunar date, or a custom iCalendar rule), turned into startsAt, an rrule or the API's `lunar`
+// by lib/rrule-form.ts.
 import { useMemo, useState } from 'preact/hooks';
-import { buildWhen, parseTimes, parseWhen, type Weekday, type WhenForm } from '../../lib/rrule-form.ts';
+import { buildWhen, parseTimes, parseWhen, type LunarWhen, type Weekday, type WhenForm } from '../../lib/rrule-form.ts';
 import { DAY_MS, vnDate } from '../../lib/time.ts';
 
 /** `seedDate` (yyyy-mm-dd): the day a new broadcast starts on (a coming anniversary's), else today. */
@@ -22,6 +23,13 @@ export function useWhen(editing: { startsAt: string | null; rrule: string | null
   const [until, setUntil] = useState<string>(w0?.until ?? vnDate(Date.now() + 6 * DAY_MS));
   const [weekdays, setWeekdays] = useState<Weekday[]>(w0?.weekdays ?? ['MO', 'WE', 'FR']);
   const [customRule, setCustomRule] = useState<string>(w0?.rrule ?? '');
+  // Yearly on a lunar date: Giỗ Tổ's 10/3 at 06:30 for five lunar years from this one, until chosen.
+  const year = +today.slice(0, 4);
+  const [lunar, setLunar] = useState<LunarWhen>(
+    initial?.kind === 'lunar'
+      ? initial.lunar
+      : { month: 3, day: 10, time: '06:30', fromYear: year, untilYear: year + 4 },
+  );
 
   const when = useMemo(() => {
     const times = parseTimes(timesText);
@@ -30,18 +38,20 @@ export function useWhen(editing: { startsAt: string | null; rrule: string | null
         ? { kind }
         : kind === 'custom'
           ? { kind, rrule: customRule }
-          : kind === 'once'
-            ? { kind, date, times: onceTimes }
-            : kind === 'daily'
-              ? { kind, times: times ?? ['x'], from, until }
-              : { kind, weekdays, times: times ?? ['x'], from, until };
+          : kind === 'lunar'
+            ? { kind, lunar }
+            : kind === 'once'
+              ? { kind, date, times: onceTimes }
+              : kind === 'daily'
+                ? { kind, times: times ?? ['x'], from, until }
+                : { kind, weekdays, times: times ?? ['x'], from, until };
     return buildWhen(f);
-  }, [kind, date, onceTimes.join(), timesText, from, until, weekdays.join(), customRule]);
+  }, [kind, date, onceTimes.join(), timesText, from, until, weekdays.join(), customRule, JSON.stringify(lunar)]);
 
   return {
     when,
-    fields: { kind, date, onceTimes, timesText, from, until, weekdays, customRule },
-    set: { setKind, setDate, setOnceTimes, setTimesText, setFrom, setUntil, setWeekdays, setCustomRule },
+    fields: { kind, date, onceTimes, timesText, from, until, weekdays, customRule, lunar },
+    set: { setKind, setDate, setOnceTimes, setTimesText, setFrom, setUntil, setWeekdays, setCustomRule, setLunar },
   };
 }
 

@@ -1,15 +1,17 @@
 // "When" in the form: the kind of schedule, its days and times, what it comes to in words, and
-// the iCalendar rule for whoever supports the system.
+// the iCalendar rule for whoever supports the system. Yearly on a lunar date loads its part when chosen.
 import { lang, tx } from '../../lib/i18n.ts';
-import { describeRrule, WEEKDAYS, weekdayLabel } from '../../lib/rrule-form.ts';
+import { describeLunar, describeRrule, WEEKDAYS, weekdayLabel } from '../../lib/rrule-form.ts';
 import { showDateInput } from '../../lib/time.ts';
 import { DateInput, TimeInput } from '../vn-inputs.tsx';
 import type { WhenState } from './use-when.ts';
+import { LunarFields } from './lunar-fields.tsx';
 
 export function WhenFieldset({ state }: { state: WhenState }) {
   const { when } = state;
-  const { kind, date, onceTimes, timesText, from, until, weekdays, customRule } = state.fields;
-  const { setKind, setDate, setOnceTimes, setTimesText, setFrom, setUntil, setWeekdays, setCustomRule } = state.set;
+  const { kind, date, onceTimes, timesText, from, until, weekdays, customRule, lunar } = state.fields;
+  const { setKind, setDate, setOnceTimes, setTimesText, setFrom, setUntil, setWeekdays, setCustomRule, setLunar } =
+    state.set;
   return (
     <fieldset>
       <legend>{tx('Thời gian phát', 'When')}</legend>
@@ -20,6 +22,7 @@ export function WhenFieldset({ state }: { state: WhenState }) {
             ['once', 'Một lần', 'Once'],
             ['daily', 'Hằng ngày', 'Daily'],
             ['weekly', 'Hằng tuần', 'Weekly'],
+            ['lunar', 'Hằng năm theo âm lịch', 'Yearly, lunar date'],
             ...(kind === 'custom' ? ([['custom', 'Quy tắc riêng', 'Custom rule']] as const) : []),
           ] as const
         ).map(([k, vi, en]) => (
@@ -67,6 +70,7 @@ export function WhenFieldset({ state }: { state: WhenState }) {
           )}
         </div>
       )}
+      {kind === 'lunar' && <LunarFields lunar={lunar} onChange={setLunar} />}
       {kind === 'custom' && (
         <label>
           {tx('Quy tắc lặp (iCalendar, giờ Việt Nam)', 'Recurrence (iCalendar, Vietnam time)')}
@@ -119,7 +123,12 @@ export function WhenFieldset({ state }: { state: WhenState }) {
       {!when.ok && <p class="error">{tx(when.error.vi, when.error.en)}</p>}
       {when.ok && kind !== 'now' && (
         <p class="when-summary" data-testid="when-summary">
-          {tx('Phát', 'Plays')} {when.rrule ? describeRrule(when.rrule, lang()) : onceText(when.startsAt!)}
+          {tx('Phát', 'Plays')}{' '}
+          {when.lunar
+            ? describeLunar(when.lunar, lang())
+            : when.rrule
+              ? describeRrule(when.rrule, lang())
+              : onceText(when.startsAt!)}
         </p>
       )}
       {/* The iCalendar text is for whoever supports the system, not something an official needs to read. */}
