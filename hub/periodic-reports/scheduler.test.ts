@@ -1,11 +1,13 @@
 // The scheduler makes each period's drafts on its own once the period is over and the grace has
-// passed, once: a restart makes nothing twice and catches up on what ended while the hub was down.
+// passed, once: a draft someone made before then is regenerated, a restart makes nothing twice and
+// catches up on what ended while the hub was down.
 // Driven by a ManualClock set to fixed dates, so it passes on any day.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../protocol/index.ts';
 import { openDatabase, type Db } from '../db/database.ts';
 import { DISTRICT, WARD_A, WARD_B, seedReportWorld } from '../../test/helpers/periodic-report-db.ts';
 import { createReportScheduler, periodsDue } from './scheduler.ts';
+import { generateReport } from './store.ts';
 
 const GRACE = 120_000;
 const log = { info: () => {}, warn: () => {} };
@@ -40,16 +42,18 @@ describe('the period-end scheduler', () => {
     expect(periodsDue(Date.parse('2026-12-01T00:01:00+07:00'), GRACE).map((p) => p.period)).not.toContain('2026-11');
   });
 
-  it('catches up at start, then makes November’s drafts at its end plus the grace, once', async () => {
+  it('catches up at start, then makes November’s drafts at its end plus the grace, once, a preview included', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T23:50:00+07:00'));
     const s = createReportScheduler({ db, clock, graceMs: GRACE, log });
     s.start();
     await s.idle();
     // October (the devices' first month) for both wards and the district; nothing earlier.
     expect(keys()).toEqual(['2026-10 month ha-noi/thanh-xuan', `2026-10 month ${WARD_A}`, `2026-10 month ${WARD_B}`]);
+    // A leader previews Hạ Đình's November before the month is over: a draft of the month so far.
+    await generateReport(db, { areaPath: WARD_A, kind: 'month', period: '2026-11' }, clock.now(), GRACE);
     clock.advance(10 * 60_000 + GRACE - 1_000); // 00:01:59 on 01/12: November over, the grace not yet
     await s.idle();
-    expect(keys()).toHaveLength(3);
+    expect(keys()).toHaveLength(4);
     clock.advance(1_000);
     await s.idle();
     expect(keys().filter((k) => k.startsWith('2026-11 '))).toEqual([
@@ -57,8 +61,11 @@ describe('the period-end scheduler', () => {
       `2026-11 month ${WARD_A}`,
       `2026-11 month ${WARD_B}`,
     ]);
-    const generated = reports().find((r) => r.period === '2026-11')!.generated_at;
-    expect(generated).toBe(Date.parse('2026-12-01T00:02:00+07:00'));
+    // The preview was regenerated in place: the draft to sign covers the whole month.
+    const november = reports().filter((r) => r.period === '2026-11');
+    expect(november.map((r) => [r.version, r.generated_at])).toEqual(
+      Array(3).fill([1, Date.parse('2026-12-01T00:02:00+07:00')]),
+    );
     clock.advance(7 * 3600_000); // more wake-ups in December make nothing again
     await s.idle();
     expect(keys()).toHaveLength(6);

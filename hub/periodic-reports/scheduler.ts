@@ -10,7 +10,7 @@ import { REPORT_KINDS } from '../api-contract/periodic-reports.ts';
 import { textOf, enOf } from '../text/index.ts';
 import { nextPeriod, periodAt, previousPeriod, type Period } from './period.ts';
 import { REPORT_LEVELS, type BuildDocument } from './report-document.ts';
-import { generateReport, reportExists } from './store.ts';
+import { generateReport, reportSettled } from './store.ts';
 
 export const CATCH_UP_MONTHS = 13;
 /** The longest single wait: the clock is asked again at least this often (and a month overflows setTimeout). */
@@ -72,7 +72,7 @@ export function createReportScheduler(opts: {
     for (const p of periodsDue(now, graceMs))
       for (const areaPath of reportingAreas(db, p)) {
         const key = { areaPath, kind: p.kind, period: p.period };
-        if (stopped || reportExists(db, key)) continue;
+        if (stopped || reportSettled(db, key, p.to + graceMs)) continue;
         try {
           await generateReport(db, key, now, graceMs, opts.build);
           made++;

@@ -153,8 +153,19 @@ export async function generateReport(
   })();
 }
 
-/** Whether a report exists for the area and period, in any version (the scheduler makes each once). */
+/** Whether a report exists for the area and period, in any version. */
 export const reportExists = (db: Db, key: ReportKey) => latest(db, key) !== undefined;
+
+/**
+ * Whether the scheduler leaves the report alone: one exists that is signed (or superseded), or a
+ * draft generated once the period was over, at `settledAt` (its end plus the confirmation grace). A
+ * draft made earlier (someone's preview during the month) is regenerated then, so the draft that
+ * waits for sign-off always covers the whole period.
+ */
+export function reportSettled(db: Db, key: ReportKey, settledAt: number): boolean {
+  const last = latest(db, key);
+  return last !== undefined && (last.status !== 'draft' || last.generated_at >= settledAt);
+}
 
 /**
  * Signs a draft: renders its PDF from the stored document, and stores the bytes, their SHA-256, who
