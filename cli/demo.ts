@@ -112,8 +112,16 @@ export async function runDemo(
   config: HubConfig,
   opts: { scenario: boolean; quietExit?: boolean },
 ): Promise<DemoHandle> {
-  const { DEMO_DEVICES, DEMO_USERS, seedAreas, seedCampaign, seedDevices, seedLastMonthReport, seedUsers } =
-    await loadDemoWorld();
+  const {
+    DEMO_DEVICES,
+    DEMO_USERS,
+    seedAreas,
+    seedCampaign,
+    seedDevices,
+    seedLastMonthReport,
+    seedMonthSoFarReport,
+    seedUsers,
+  } = await loadDemoWorld();
   const hub = await startHub(config);
   const db = hub.ctx.db;
   seedAreas(db);
@@ -172,6 +180,14 @@ export async function runDemo(
       return files.map((f) => `\n  Bảng LED khi có tin khẩn / LED board during the emergency: ${f}`).join('');
     };
     figures = await runScenario(api, passwords, path.join(config.dataDir, 'demo'), snapshot, campaign.id);
+    // This month's report so far, from what the scenario aired: the emergency's time to full confirmation included.
+    const soFar = await seedMonthSoFarReport(
+      db,
+      hub.ctx.clock.now(),
+      config.confirmationGraceMs,
+      hub.ctx.reports.build,
+    );
+    figures += `\n  Báo cáo tháng ${soFar} (đến nay / so far): Báo cáo định kỳ`;
   }
 
   const lines = [

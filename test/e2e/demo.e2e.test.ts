@@ -1,8 +1,8 @@
 // `npm start` as a newcomer meets it: the demo on its embedded defaults, driven only through the
 // outside contract (environment variables, login, coverage report). It must show a bulletin go
 // out and come back confirmed (a typed one, a relay of the demo's test stream), a campaign whose
-// progress counts what aired, a coming anniversary, last month's report, and leave no processes
-// behind when stopped.
+// progress counts what aired, a coming anniversary, last month's report and this month's so far, and
+// leave no processes behind when stopped.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -102,6 +102,18 @@ it('runs the whole system and confirms the demo bulletins, then stops cleanly', 
     expect(reports).toContainEqual(
       expect.objectContaining({ areaPath: 'ha-noi/thanh-xuan', kind: 'month', status: 'draft', version: 1 }),
     );
+    // And this month's so far, from what the scenario aired: the bulletins, the campaign's on Khương
+    // Mai, and the emergency with its time to full confirmation, all from admitted receipts.
+    const drafts = reports.filter((r: { areaPath: string }) => r.areaPath === 'ha-noi/thanh-xuan');
+    const current = await admin.get(`/api/v1/periodic-reports/${Math.max(...drafts.map((r: { id: number }) => r.id))}`);
+    expect(current.document.totals).toMatchObject({ played: report.totals.played, failed: 0, missed: 0 });
+    expect(current.document.byCampaign).toEqual([
+      expect.objectContaining({ name: 'Tuyên truyền Nghị quyết 98', bulletins: 1, played: 1 }),
+    ]);
+    const [emergency] = current.document.emergencies;
+    expect(emergency.confirmed).toBe(emergency.devices);
+    expect(emergency.secondsToFullConfirmation).toBeGreaterThan(0);
+    expect(out).toMatch(/Báo cáo tháng \d{4}-\d{2} \(đến nay \/ so far\)/);
   } finally {
     demo.kill('SIGTERM');
     await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
