@@ -67,8 +67,8 @@ export function ReportsPage({ ctx }: { ctx: AppCtx }) {
         <h2>{tx('Báo cáo định kỳ', 'Periodic reports')}</h2>
         <p class="muted small">
           {tx(
-            'Báo cáo tháng, quý gửi trước ngày 15 tháng sau; báo cáo năm trước ngày 15 tháng 11. Số liệu chỉ tính các lần phát đã được thiết bị xác nhận và hệ thống chấp nhận; báo cáo đã ký không thay đổi.',
-            'Monthly and quarterly reports are due before the 15th of the next month; the yearly one before 15 November. Figures count only plays the devices confirmed and the hub admitted; a signed report never changes.',
+            'Báo cáo tháng, quý, năm gửi trước ngày 15 của tháng sau kỳ báo cáo (báo cáo năm: trước 15/01 năm sau). Số liệu chỉ tính các lần phát đã được thiết bị xác nhận và hệ thống chấp nhận; báo cáo đã ký không thay đổi.',
+            'Monthly, quarterly and yearly reports are due before the 15th of the month after the period (the yearly one: before 15 January). Figures count only plays the devices confirmed and the hub admitted; a signed report never changes.',
           )}
         </p>
         {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, as the calendar's views */}
