@@ -248,4 +248,32 @@ describe('web UI: periodic reports', () => {
     expect(op.errors).toEqual([]);
     await op.ctx.close();
   });
+
+  it('on a phone, the list and a report’s tables are cards: nothing wider than the screen', async () => {
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'reports', {
+      width: 390,
+      height: 844,
+    });
+    await page.waitForSelector('[data-testid=report-row]');
+    await page.click('[data-testid=report-row] button.link');
+    await page.waitForSelector('[data-testid=report-view] [data-testid=report-devices] table');
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 8)
+        .map(
+          (e) =>
+            `${e.tagName}.${e.className}[${e.getAttribute('data-testid')}] ${Math.round(e.getBoundingClientRect().right)}`,
+        ),
+    );
+    expect(wide).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    // Each cell names its column, as the header is hidden.
+    const labels = await page.$$eval('[data-testid=report-devices] td', (tds) =>
+      tds.slice(0, 2).map((td) => getComputedStyle(td, '::before').content),
+    );
+    expect(labels).toEqual(['"Thiết bị"', '"Kế hoạch"']);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
 });

@@ -87,7 +87,7 @@ export function ReportsPage({ ctx }: { ctx: AppCtx }) {
         </div>
         {list.error && <p class="error">{list.error}</p>}
         <div class="table-wrap">
-          <table data-testid="report-list">
+          <table data-testid="report-list" class="cards-on-phone">
             <thead>
               <tr>
                 <th>{tx('Kỳ báo cáo', 'Period')}</th>
@@ -100,21 +100,21 @@ export function ReportsPage({ ctx }: { ctx: AppCtx }) {
             <tbody>
               {reports.map((r) => (
                 <tr data-testid="report-row" data-id={r.id} data-status={r.status} class={open === r.id ? 'on' : ''}>
-                  <td>
+                  <td data-label={tx('Kỳ báo cáo', 'Period')}>
                     <button type="button" class="link" onClick={() => setOpen(r.id)}>
                       {periodLabel(r.period)}
                     </button>
                     {r.version > 1 && ` · ${tx('bản sửa đổi', 'revision')} ${r.version}`}
                   </td>
-                  <td>{r.areaName}</td>
-                  <td>
+                  <td data-label={tx('Địa bàn', 'Area')}>{r.areaName}</td>
+                  <td data-label={tx('Trạng thái', 'Status')}>
                     <span class={`badge r-${r.status}`}>{tx(...STATUS[r.status])}</span>
                   </td>
-                  <td class={r.overdue ? 'error' : ''} data-testid="report-due">
+                  <td data-label={tx('Hạn gửi', 'Due by')} class={r.overdue ? 'error' : ''} data-testid="report-due">
                     {dmy(r.dueBy)}
                     {r.overdue && ` (${tx('quá hạn', 'overdue')})`}
                   </td>
-                  <td>
+                  <td data-label={tx('Người ký', 'Signed by')}>
                     {r.signedBy
                       ? `${r.signedBy.name}, ${r.signedAt?.slice(0, 10).split('-').reverse().join('/')}`
                       : '—'}
@@ -257,7 +257,10 @@ function ReportView({
       {m.signedBy && (
         <p data-testid="report-signed">
           {tx('Đã ký bởi', 'Signed by')} {m.signedBy.name}, {dmy(m.signedAt!)} {m.signedAt!.slice(11, 16)} ·{' '}
-          {tx('SHA-256 của PDF', "The PDF's SHA-256")}: <code data-testid="report-pdf-hash">{m.pdfSha256}</code>
+          {tx('SHA-256 của PDF', "The PDF's SHA-256")}:{' '}
+          <code class="hash" data-testid="report-pdf-hash">
+            {m.pdfSha256}
+          </code>
         </p>
       )}
       {m.revisionReason && (
@@ -277,7 +280,9 @@ function ReportView({
       <Tables d={d} />
       <p class="muted small">
         {tx('SHA-256 của tài liệu', "The document's SHA-256")}:{' '}
-        <code data-testid="report-doc-hash">{m.documentSha256}</code>
+        <code class="hash" data-testid="report-doc-hash">
+          {m.documentSha256}
+        </code>
       </p>
       <div class="row">
         <a class="button" href={file('pdf')} download data-testid="report-pdf">
@@ -390,7 +395,7 @@ function Table({ id, title, head, rows }: { id: string; title: string; head: str
       {rows.length === 0 ? (
         <p class="muted small">{tx('Không có.', 'None.')}</p>
       ) : (
-        <table>
+        <table class="cards-on-phone">
           <thead>
             <tr>
               {head.map((h) => (
@@ -401,8 +406,8 @@ function Table({ id, title, head, rows }: { id: string; title: string; head: str
           <tbody>
             {rows.map((row) => (
               <tr>
-                {row.map((c) => (
-                  <td>{c}</td>
+                {row.map((c, i) => (
+                  <td data-label={head[i]}>{c}</td>
                 ))}
               </tr>
             ))}
