@@ -170,6 +170,28 @@ describe('web UI: campaigns', () => {
     await ld.ctx.close();
   });
 
+  it('on a phone, the list and the progress are cards: nothing wider than the screen', async () => {
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns', {
+      width: 390,
+      height: 844,
+    });
+    await page.click('[data-testid=campaign-row] button.link');
+    await page.check('[data-testid=per-speaker]');
+    await page.waitForSelector('[data-testid=speaker-row]');
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((e) => `${e.tagName}[${e.getAttribute('data-testid')}]`),
+    );
+    expect(wide).toEqual([]);
+    // Each cell names its column, as the header is hidden.
+    expect(await page.$eval('[data-testid=bucket-aired]', (td) => getComputedStyle(td, '::before').content)).toBe(
+      '"Đã phát"',
+    );
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it('changes a campaign: the leader its name, target and note; the district its areas; then archives it', async () => {
     const ld = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns');
     await ld.page.click('[data-testid=campaign-row] [data-testid=edit-campaign]');

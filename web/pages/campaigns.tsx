@@ -39,7 +39,7 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
           )}
         </p>
         <div class="table-wrap">
-          <table data-testid="campaign-list">
+          <table data-testid="campaign-list" class="cards-on-phone">
             <thead>
               <tr>
                 <th>{tx('Tên', 'Name')}</th>
@@ -52,18 +52,18 @@ export function CampaignsPage({ ctx }: { ctx: AppCtx }) {
             <tbody>
               {list.data?.map((c) => (
                 <tr data-testid="campaign-row" data-id={c.id}>
-                  <td>
+                  <td data-label={tx('Tên', 'Name')}>
                     <button type="button" class="link" onClick={() => setOpen(open === c.id ? null : c.id)}>
                       {c.name}
                     </button>
                     {c.archived && <span class="badge"> {tx('Đã lưu trữ', 'Archived')}</span>}
                     {c.note && <div class="muted small">{c.note}</div>}
                   </td>
-                  <td>
+                  <td data-label={tx('Thời gian', 'Period')}>
                     {dmy(c.from)} – {dmy(c.to)}
                   </td>
-                  <td>{targetText(c)}</td>
-                  <td>{c.bulletins}</td>
+                  <td data-label={tx('Chỉ tiêu', 'Target')}>{targetText(c)}</td>
+                  <td data-label={tx('Bản tin', 'Bulletins')}>{c.bulletins}</td>
                   <td>
                     {mayChange(c) && (
                       <button type="button" class="link" data-testid="edit-campaign" onClick={() => setEditing(c)}>
@@ -148,7 +148,7 @@ function Progress({ id }: { id: number }) {
             {w.areaName}: {tx('kế hoạch', 'planned')} {w.planned} · {tx('đã phát', 'aired')} {w.aired} ·{' '}
             <strong data-testid="ward-met">{metText(w.met)}</strong>
           </h4>
-          <table>
+          <table class="cards-on-phone">
             <thead>
               <tr>
                 <th>{tx('Kỳ', 'Period')}</th>
@@ -162,20 +162,24 @@ function Progress({ id }: { id: number }) {
             <tbody>
               {w.buckets.map((b) => (
                 <tr data-testid="bucket-row">
-                  <td>{b.label}</td>
-                  <td data-testid="bucket-planned">{b.planned}</td>
-                  <td data-testid="bucket-aired">{b.aired}</td>
-                  <td>{b.required}</td>
-                  <td>
+                  <td data-label={tx('Kỳ', 'Period')}>{b.label}</td>
+                  <td data-label={tx('Kế hoạch', 'Planned')} data-testid="bucket-planned">
+                    {b.planned}
+                  </td>
+                  <td data-label={tx('Đã phát', 'Aired')} data-testid="bucket-aired">
+                    {b.aired}
+                  </td>
+                  <td data-label={tx('Chỉ tiêu mỗi loa', 'Target per speaker')}>{b.required}</td>
+                  <td data-label={tx('Loa đạt', 'Speakers met')}>
                     {b.speakersMet}/{b.speakers}
                   </td>
-                  <td>{metText(b.met)}</td>
+                  <td data-label={tx('Kết quả', 'Result')}>{metText(b.met)}</td>
                 </tr>
               ))}
               {w.devices?.map((d) => (
                 <tr class="muted" data-testid="speaker-row">
-                  <td>{d.deviceName}</td>
-                  <td colSpan={5}>
+                  <td data-label={tx('Loa', 'Speaker')}>{d.deviceName}</td>
+                  <td colSpan={5} data-label={tx('Đã phát/kế hoạch', 'Aired/planned')}>
                     {w.buckets
                       .map(
                         (b, i) =>
