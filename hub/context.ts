@@ -15,6 +15,7 @@ import type { DeviceRevoker } from './devices/revocation.ts';
 import type { TtsService } from './tts/tts-service.ts';
 import type { Clock } from '../protocol/index.ts';
 import type { BuildDocument } from './periodic-reports/report-document.ts';
+import type { RenderPdf } from './periodic-reports/report-builder.ts';
 import type { RelayStreams } from './streaming/relay-streams.ts';
 import type { LiveSessions } from './live/live-sessions.ts';
 
@@ -34,8 +35,8 @@ export interface HubContext {
   tts: TtsService;
   /** Emergency alerts in CAP 1.2 (hub/cap): the audio an import makes, and the feeds polled. */
   cap: { makeAudio: AudioMaker; poller: CapPoller };
-  /** Periodic reports (hub/periodic-reports): how a document is built, off the event loop for a file database. */
-  reports: { build: BuildDocument };
+  /** Periodic reports (hub/periodic-reports): how a document is built and its PDF rendered, off the event loop for a file database. */
+  reports: { build: BuildDocument; renderPdf: RenderPdf };
   events: EventEmitter<HubEventMap>;
   metrics: HubMetrics;
   log: Logger;

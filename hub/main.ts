@@ -309,7 +309,7 @@ export async function startHub(
     media,
     tts,
     cap: { makeAudio, poller: capPoller },
-    reports: { build: reportBuilder.build },
+    reports: { build: reportBuilder.build, renderPdf: reportBuilder.renderPdf },
     events,
     metrics,
     log,

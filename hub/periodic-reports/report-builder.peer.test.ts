@@ -1,8 +1,9 @@
 // The report builder's worker thread (report-builder.ts, report-worker.ts) on a real database file:
 // the document it builds on its own connection is the one built in place (and does not see what this
-// thread's connection has not committed); a refusal comes back with its catalogue words; a worker
-// that dies fails what it held and the next request starts another; an in-memory database builds in
-// place. How long each holds the event loop: `npm run bench -- periodic-reports`.
+// thread's connection has not committed), and so are the PDF's bytes; a refusal comes back with its
+// catalogue words; a worker that dies fails what it held and the next request starts another; an
+// in-memory database works in place. How long each holds the event loop: `npm run bench --
+// periodic-reports`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { DAY_MS } from '../../protocol/index.ts';
 import { DISTRICT, seedCoverageDb } from '../../test/helpers/coverage-db.ts';
 import { buildReportDocument } from './report-document.ts';
 import { createReportBuilder, type ReportBuilder } from './report-builder.ts';
+import { renderReportPdf } from './report-pdf.ts';
 
 const FROM = Date.UTC(2026, 9, 1) - VN_OFFSET_MS; // 01/10/2026 in Vietnam
 const NOW = FROM + 40 * DAY_MS;
@@ -55,6 +57,18 @@ describe('periodic report documents in a worker thread', () => {
     }
   }, 60_000);
 
+  it('renders the same PDF bytes as in place, draft and signed', async () => {
+    const doc = await builder.build(db, KEY, NOW, GRACE);
+    for (const opts of [
+      { status: 'draft' as const },
+      { status: 'signed' as const, signedBy: 'Nguyễn Thị Hồng Nhung', signedAt: '2026-11-12T09:30:00+07:00' },
+    ]) {
+      const off = await builder.renderPdf(doc, opts);
+      expect(Buffer.isBuffer(off)).toBe(true);
+      expect(off.equals(await renderReportPdf(doc, opts))).toBe(true);
+    }
+  }, 60_000);
+
   it('sends a refusal back with its words in both languages', async () => {
     const e = await builder.build(db, { ...KEY, period: '2026-13' }, NOW, GRACE).catch((x) => x);
     expect(e).toBeInstanceOf(LocalizedError);
@@ -73,6 +87,7 @@ describe('periodic report documents in a worker thread', () => {
   it('an in-memory database builds in place', async () => {
     const mem = createReportBuilder({ dbFile: ':memory:' });
     expect(mem.build).toBe(buildReportDocument);
+    expect(mem.renderPdf).toBe(renderReportPdf);
     await mem.stop();
   });
 });

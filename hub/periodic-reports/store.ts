@@ -12,7 +12,7 @@ import { LocalizedError, msg } from '../text/index.ts';
 import { formatVn } from '../time.ts';
 import { daysUntil, parsePeriod, vnDate } from './period.ts';
 import { buildReportDocument, figuresOf, type BuildDocument, type ReportKey } from './report-document.ts';
-import { renderReportPdf } from './report-pdf.ts';
+import { renderReportPdf, type ReportPdfOptions } from './report-pdf.ts';
 
 /** A refusal with the HTTP status it answers with (409: the report's state forbids it). */
 export class ReportStateError extends LocalizedError {
@@ -179,6 +179,7 @@ export async function signReport(
   user: Pick<User, 'id' | 'displayName'>,
   documentSha256: string,
   now: number,
+  render: (doc: PeriodicReportDocument, opts: ReportPdfOptions) => Promise<Buffer> = renderReportPdf,
 ): Promise<StoredReport> {
   const before = getReport(db, id, now);
   if (!before) throw new ReportStateError(msg('periodic-report.not-found', { id: String(id) }), 404);
@@ -197,7 +198,7 @@ export async function signReport(
   if (before.meta.documentSha256 !== documentSha256.trim().toLowerCase())
     throw new ReportStateError(msg('periodic-report.stale-document', { id }), 409);
   const signedAt = formatVn(now)!;
-  const pdf = await renderReportPdf(before.document, { status: 'signed', signedBy: user.displayName, signedAt });
+  const pdf = await render(before.document, { status: 'signed', signedBy: user.displayName, signedAt });
   return db.transaction(() => {
     // Checked again inside the transaction: nothing may have signed or regenerated it while the PDF rendered.
     const now2 = getReport(db, id, now)!;

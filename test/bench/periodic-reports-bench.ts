@@ -4,7 +4,7 @@
 // built from it plus per-broadcast, campaign, LED and emergency figures); then the PDF and the CSV.
 // Also the longest the hub's event loop is held while the district's document is built in place
 // (its queries run in synchronous pieces between awaits) and through the worker thread the hub uses
-// (report-builder.ts). Median of `runs`.
+// (report-builder.ts), and while its PDF is rendered. Median of `runs`.
 //   node bin/run-ts.mjs test/bench/periodic-reports-bench.ts [devices=1000] [runs=5]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -77,8 +77,10 @@ const heldInPlace = await longestHold(() => document(DISTRICT));
 const heldWorker = await longestHold(() =>
   builder.build(db, { areaPath: DISTRICT, kind: 'month', period: '2026-10' }, NOW, GRACE),
 );
-await builder.stop();
 const doc = await document(DISTRICT);
+const heldPdfInPlace = await longestHold(() => renderReportPdf(doc, { status: 'draft' }));
+const heldPdfWorker = await longestHold(() => builder.renderPdf(doc, { status: 'draft' }));
+await builder.stop();
 const pdfMs = await median(() => renderReportPdf(doc, { status: 'draft' }));
 const pdf = await renderReportPdf(doc, { status: 'draft' });
 const csvMs = await median(() => reportCsv(doc, 'vi'));
@@ -89,6 +91,9 @@ console.log(
 for (const r of rows) console.log(r);
 console.log(
   `longest event-loop hold while the district's document is built: in place ${heldInPlace.toFixed(0)} ms, through the worker ${heldWorker.toFixed(0)} ms`,
+);
+console.log(
+  `longest event-loop hold while its PDF is rendered: in place ${heldPdfInPlace.toFixed(0)} ms, through the worker ${heldPdfWorker.toFixed(0)} ms`,
 );
 console.log(
   `PDF ${pdfMs.toFixed(0)} ms (${(pdf.length / 1024).toFixed(0)} KiB), CSV ${csvMs.toFixed(1)} ms (median of ${RUNS})`,

@@ -34,7 +34,6 @@ import {
   storedPdf,
   type StoredReport,
 } from '../../periodic-reports/store.ts';
-import { renderReportPdf } from '../../periodic-reports/report-pdf.ts';
 import { reportCsv } from '../../periodic-reports/report-csv.ts';
 
 /** The document's JSON Schema, as a provincial system imports it. */
@@ -162,7 +161,9 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
       response: PeriodicReport,
       async handler({ user, req, body }) {
         const r = visible(String(req.params.id), user!);
-        const signed = await answered(() => signReport(ctx.db, r.meta.id, user!, body.documentSha256, ctx.clock.now()));
+        const signed = await answered(() =>
+          signReport(ctx.db, r.meta.id, user!, body.documentSha256, ctx.clock.now(), ctx.reports.renderPdf),
+        );
         audit(ctx.db, user!.id, 'periodic-report.sign', r.meta.areaPath, {
           id: r.meta.id,
           period: r.meta.period,
@@ -217,7 +218,7 @@ export function periodicReportRoutes(ctx: HubContext): RouteDef[] {
           return;
         }
         let pdf: Buffer;
-        if (r.meta.status === 'draft') pdf = await renderReportPdf(r.document, { status: 'draft' });
+        if (r.meta.status === 'draft') pdf = await ctx.reports.renderPdf(r.document, { status: 'draft' });
         else {
           const stored = storedPdf(ctx.db, r.meta.id);
           if (!stored) throw new HttpError(500, msg('periodic-report.pdf-only-signed', { id: r.meta.id }));
