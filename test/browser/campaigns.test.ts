@@ -18,6 +18,8 @@ import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from '
 
 const MIN = 60_000;
 const clock = new ManualClock(Date.now());
+/** The campaign's first day: today when the test starts (the clock moves on through the tests). */
+const START = clock.now();
 /** Two hours on, to the minute: when the tagged bulletin airs. */
 const AT = Math.ceil((clock.now() + 2 * 3600_000) / MIN) * MIN;
 const vn = (ms: number) => new Date(ms + VN_OFFSET_MS).toISOString();
@@ -69,8 +71,8 @@ describe('web UI: campaigns', () => {
     const ld = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns');
     await ld.page.waitForSelector('[data-testid=campaign-form]');
     await ld.page.fill('[data-testid=campaign-form] input[name=name]', 'Tuyên truyền Nghị quyết 98');
-    await ld.page.fill('[data-testid=campaign-form] input[name=from]', dmy(clock.now()));
-    await ld.page.fill('[data-testid=campaign-form] input[name=to]', dmy(clock.now() + 6 * 86_400_000));
+    await ld.page.fill('[data-testid=campaign-form] input[name=from]', dmy(START));
+    await ld.page.fill('[data-testid=campaign-form] input[name=to]', dmy(START + 6 * 86_400_000));
     await ld.page.fill('[data-testid=campaign-form] input[name=bulletins]', '1');
     await ld.page.selectOption('[data-testid=campaign-form] select[name=per]', 'period');
     await ld.page.click('[data-testid=campaign-form] button.primary');
@@ -198,9 +200,9 @@ describe('web UI: campaigns', () => {
     const form = '[data-testid=campaign-edit-form]';
     await ld.page.waitForSelector(form);
     expect(await ld.page.inputValue(`${form} input[name=name]`)).toBe('Tuyên truyền Nghị quyết 98');
-    expect(await ld.page.inputValue(`${form} input[name=from]`)).toBe(dmy(clock.now()));
+    expect(await ld.page.inputValue(`${form} input[name=from]`)).toBe(dmy(START));
     await ld.page.fill(`${form} input[name=name]`, 'Tuyên truyền Nghị quyết 98 — đợt 1');
-    await ld.page.fill(`${form} input[name=to]`, dmy(clock.now() + 13 * 86_400_000));
+    await ld.page.fill(`${form} input[name=to]`, dmy(START + 13 * 86_400_000));
     await ld.page.fill(`${form} input[name=bulletins]`, '2');
     await ld.page.selectOption(`${form} select[name=per]`, 'week');
     await ld.page.fill(`${form} textarea[name=note]`, 'Theo kế hoạch của UBND quận');
@@ -212,7 +214,7 @@ describe('web UI: campaigns', () => {
     const row = await ld.page.textContent('[data-testid=campaign-row]');
     expect(row).toContain('Tuyên truyền Nghị quyết 98 — đợt 1');
     expect(row).toContain('Theo kế hoạch của UBND quận');
-    expect(row).toContain(`${dmy(clock.now())} – ${dmy(clock.now() + 13 * 86_400_000)}`);
+    expect(row).toContain(`${dmy(START)} – ${dmy(START + 13 * 86_400_000)}`);
     expect(row).toContain('ít nhất 2 bản tin mỗi tuần trên mỗi loa');
     expect(ld.errors).toEqual([]);
     await ld.ctx.close();
