@@ -207,7 +207,10 @@ const UNDER_SCOPE = `(a.path = @scope OR substr(a.path, 1, length(@scope) + 1) =
 // longer planned its evidence.relay.live):
 // the receipt's evidence.relay, or nothing aired and, once due, the rest of the planned length lost.
 // Only a planned relay's receipt is parsed for it (admission refuses relay evidence on anything else),
-// so the counts of a month of file bulletins read no JSON.
+// so the counts of a month of file bulletins read no JSON. The receipts no longer planned are read
+// device by device, the area's devices first (CROSS JOIN keeps that order; receipts_admitted_by_device):
+// SQLite's own choice scanned every admitted receipt of the period in the hub, which cost a ward's
+// report on a 3,000-device hub 7–10× as much (350 → 50 ms for its reasons).
 const coverageRowsSql = (lean: boolean) => `
   planned AS (
     SELECT o.occurrence_id, o.broadcast_id, o.start_at, t.device_id, t.duration_ms, COALESCE(b.relay, 0) AS is_relay, COALESCE(b.relay, 0) = 2 AS is_live, COALESCE(o.start_at >= t.not_capable, 0) AS not_capable
@@ -223,7 +226,7 @@ const coverageRowsSql = (lean: boolean) => `
     UNION ALL
     SELECT r.scheduled_start, r.device_id, r.occurrence_id, r.broadcast_id, r.receipt_id, r.result, r.seconds_played,
            r.evidence -> '$.relay' IS NOT NULL, COALESCE(r.evidence ->> '$.relay.live', 0), NULL, r.evidence -> '$.relay'${lean ? '' : ', r.reason, r.reason_code, r.actual_start, r.actual_end, r.evidence'}
-      FROM receipts r JOIN devices d ON d.id = r.device_id JOIN areas a ON a.id = d.area_id
+      FROM areas a CROSS JOIN devices d ON d.area_id = a.id CROSS JOIN receipts r ON r.device_id = d.id
      WHERE r.state = 'admitted' AND r.scheduled_start >= @from AND r.scheduled_start < @to AND r.scheduled_start BETWEEN @lo AND @hi AND ${UNDER_SCOPE}
        AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.occurrence_id = r.occurrence_id AND p.device_id = r.device_id)),
   cov AS (
