@@ -7,12 +7,11 @@
 // stored and its acks not sent, so the devices send those receipts again (they keep each one until
 // it is acked), and a receipt stored already is then acked as a duplicate.
 import { Worker } from 'node:worker_threads';
+import { startWorker, type DistributiveOmit } from '../worker-thread.ts';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Encoded, Receipt } from '../../protocol/index.ts';
 import type { AckToSeal, CheckJob, Checked, WorkerReply, WorkerRequest } from './receipt-check.ts';
-
-declare const WARDCAST_COMPILED: boolean | undefined;
 
 /** First wait before a dead worker is started again; doubles while they keep dying, up to the last. */
 const RESTART_MS = [100, 400, 1600, 5000];
@@ -139,16 +138,11 @@ export function createIngestPool(opts: {
   };
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/**
- * Compiled, the worker is dist/ingest-worker.js (bin/build.mjs builds it; import.meta.url names this
- * source file there too). From the TypeScript sources, tsx-worker.mjs registers tsx in the worker
- * before loading its module, as bin/run-ts.mjs does.
- */
+/** A test may give its own worker module (`entry`), run from the sources. */
 function spawn(entry: URL | undefined, workerData: Record<string, unknown>): Worker {
-  if (!entry && typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED)
-    return new Worker(new URL('../../dist/ingest-worker.js', import.meta.url), { workerData });
-  const source = (entry ?? new URL('./ingest-worker.ts', import.meta.url)).href;
-  return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, source } });
+  if (entry)
+    return new Worker(new URL('./tsx-worker.mjs', import.meta.url), {
+      workerData: { ...workerData, source: entry.href },
+    });
+  return startWorker('ingest-worker', new URL('./ingest-worker.ts', import.meta.url), workerData);
 }

@@ -4,7 +4,8 @@
 // district's size (figures: `npm run bench -- periodic-reports`), which the hub's event loop would
 // otherwise hold. The worker starts on the first request and stops after a minute idle. An
 // in-memory database has nothing to share with a thread, so it works in place.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, type DistributiveOmit } from '../worker-thread.ts';
 import type { Db } from '../db/database.ts';
 import { LocalizedError, isMessage, type Text } from '../text/index.ts';
 import { buildReportDocument, type BuildDocument } from './report-document.ts';
@@ -13,8 +14,6 @@ import type { PeriodicReportDocument } from '../api-contract/periodic-reports.ts
 import type { WorkerRequest } from './report-worker.ts';
 
 export type RenderPdf = (doc: PeriodicReportDocument, opts: ReportPdfOptions) => Promise<Buffer>;
-
-declare const WARDCAST_COMPILED: boolean | undefined;
 
 const IDLE_MS = 60_000;
 
@@ -44,7 +43,7 @@ export function createReportBuilder(opts: { dbFile: string; idleMs?: number }): 
     pending.clear();
   };
   const start = (): Worker => {
-    const w = spawn({ dbFile: opts.dbFile });
+    const w = startWorker('report-worker', new URL('./report-worker.ts', import.meta.url), { dbFile: opts.dbFile });
     w.on('message', (m: Answer) => {
       const p = pending.get(m.id);
       if (!p) return;
@@ -92,18 +91,4 @@ export function createReportBuilder(opts: { dbFile: string; idleMs?: number }): 
       await stopWorker();
     },
   };
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/**
- * Compiled, the worker is dist/report-worker.js (bin/build.mjs builds it; import.meta.url names this
- * source file there too). From the TypeScript sources, the ingest's tsx-worker.mjs registers tsx in
- * the worker before loading the module, as bin/run-ts.mjs does.
- */
-function spawn(workerData: { dbFile: string }): Worker {
-  if (typeof WARDCAST_COMPILED !== 'undefined' && WARDCAST_COMPILED)
-    return new Worker(new URL('../../dist/report-worker.js', import.meta.url), { workerData });
-  const source = new URL('./report-worker.ts', import.meta.url).href;
-  return new Worker(new URL('../ingest/tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, source } });
 }
