@@ -14,7 +14,16 @@ import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import { VN_OFFSET_MS } from '../../hub/time.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
-import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import {
+  addWardUsers,
+  DEVICES,
+  launchBrowser,
+  openAs,
+  PHONE_SCREEN,
+  widerThanScreen,
+  shot,
+  WARD_USERS,
+} from './harness.ts';
 
 const MIN = 60_000;
 const clock = new ManualClock(Date.now());
@@ -173,19 +182,11 @@ describe('web UI: campaigns', () => {
   });
 
   it('on a phone, the list and the progress are cards: nothing wider than the screen', async () => {
-    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns', {
-      width: 390,
-      height: 844,
-    });
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'campaigns', PHONE_SCREEN);
     await page.click('[data-testid=campaign-row] button.link');
     await page.check('[data-testid=per-speaker]');
     await page.waitForSelector('[data-testid=speaker-row]');
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-        .map((e) => `${e.tagName}[${e.getAttribute('data-testid')}]`),
-    );
-    expect(wide).toEqual([]);
+    expect(await widerThanScreen(page)).toEqual([]);
     // Each cell names its column, as the header is hidden.
     expect(await page.$eval('[data-testid=bucket-aired]', (td) => getComputedStyle(td, '::before').content)).toBe(
       '"Đã phát"',

@@ -180,3 +180,21 @@ export function recordFigure(key: string, value: unknown) {
 }
 
 export const tabs = (page: Page) => page.$$eval('nav.tabs a', (as) => as.map((a) => a.getAttribute('data-tab')));
+
+/** A phone's screen, as the layout tests use it. */
+export const PHONE_SCREEN = { width: 390, height: 844 };
+
+/**
+ * The elements reaching past the right edge of the window (at most 8, named by tag, class, test id
+ * and right edge): a table that does not fit a phone shows here even inside a scrolling wrapper.
+ */
+export const widerThanScreen = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8)
+      .map(
+        (e) =>
+          `${e.tagName}.${e.className}[${e.getAttribute('data-testid')}] ${Math.round(e.getBoundingClientRect().right)}`,
+      ),
+  );

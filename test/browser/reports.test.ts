@@ -15,7 +15,16 @@ import { connectMqttDevice, type MqttDevice } from '../helpers/mqtt-device.ts';
 import { vietnameseSpeech } from '../helpers/audio.ts';
 import { tempDir } from '../../hub/media/test-audio.ts';
 import type { ApiClient } from '../../cli/api-client.ts';
-import { addWardUsers, DEVICES, launchBrowser, openAs, shot, WARD_USERS } from './harness.ts';
+import {
+  addWardUsers,
+  DEVICES,
+  launchBrowser,
+  openAs,
+  PHONE_SCREEN,
+  widerThanScreen,
+  shot,
+  WARD_USERS,
+} from './harness.ts';
 
 /** When the bulletin airs: 20/11/2026 10:00 in Vietnam. */
 const AT = Date.parse('2026-11-20T10:00:00+07:00');
@@ -250,23 +259,11 @@ describe('web UI: periodic reports', () => {
   });
 
   it('on a phone, the list and a report’s tables are cards: nothing wider than the screen', async () => {
-    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'reports', {
-      width: 390,
-      height: 844,
-    });
+    const { page, ctx, errors } = await openAs(browser, t.hub.httpUrl, WARD_USERS.leader, 'reports', PHONE_SCREEN);
     await page.waitForSelector('[data-testid=report-row]');
     await page.click('[data-testid=report-row] button.link');
     await page.waitForSelector('[data-testid=report-view] [data-testid=report-devices] table');
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-        .slice(0, 8)
-        .map(
-          (e) =>
-            `${e.tagName}.${e.className}[${e.getAttribute('data-testid')}] ${Math.round(e.getBoundingClientRect().right)}`,
-        ),
-    );
-    expect(wide).toEqual([]);
+    expect(await widerThanScreen(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     // Each cell names its column, as the header is hidden.
     const labels = await page.$$eval('[data-testid=report-devices] td', (tds) =>
