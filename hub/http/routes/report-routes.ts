@@ -20,22 +20,13 @@ import { withinScope } from '../../areas/areas.ts';
 import { createVisibility } from '../../areas/visibility.ts';
 import { parseVnDateTime, VN_OFFSET_MS } from '../../time.ts';
 import { listAudit } from '../../audit.ts';
+import { parsePeriod } from '../../periodic-reports/period.ts';
 import type { HubContext } from '../../context.ts';
-import { LocalizedError, msg, preferredLang, textOf, type ReportLang } from '../../text/index.ts';
+import { msg, preferredLang, textOf, type ReportLang } from '../../text/index.ts';
 import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
 import { AuditLog, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../api-contract/reports.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
-/** "2026-11" (month), "2026-Q4" (quarter), "2026" (year), in Vietnam time. */
-export function periodBounds(period: string): { from: number; to: number } {
-  let m: RegExpExecArray | null;
-  const vn = (y: number, mo: number) => Date.UTC(y, mo, 1) - VN_OFFSET_MS;
-  if ((m = /^(\d{4})-(\d{2})$/.exec(period)) && +m[2] >= 1 && +m[2] <= 12)
-    return { from: vn(+m[1], +m[2] - 1), to: vn(+m[1], +m[2]) };
-  if ((m = /^(\d{4})-Q([1-4])$/.exec(period))) return { from: vn(+m[1], (+m[2] - 1) * 3), to: vn(+m[1], +m[2] * 3) };
-  if ((m = /^(\d{4})$/.exec(period))) return { from: vn(+m[1], 0), to: vn(+m[1] + 1, 0) };
-  throw new LocalizedError(msg('report.bad-period', { period }));
-}
 
 /** The area and period of a coverage request; the same for the summary, its pages and the CSV. */
 const ReportQuery = z.object({
@@ -67,7 +58,7 @@ export function reportScope(ctx: HubContext, user: User, query: z.infer<typeof R
   const now = ctx.clock.now();
   let from: number, to: number;
   try {
-    if (query.period) ({ from, to } = periodBounds(query.period));
+    if (query.period) ({ from, to } = parsePeriod(query.period));
     else {
       to = query.to ? parseVnDateTime(query.to) : now + 86_400_000;
       from = query.from ? parseVnDateTime(query.from) : to - 30 * 86_400_000;
