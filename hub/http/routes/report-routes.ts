@@ -27,7 +27,6 @@ import { coveragePdf, PDF_MAX_ROWS } from '../../reports/coverage-pdf.ts';
 import { AuditLog, CoverageReport, CoverageRowsPage, RejectedClaimsPage } from '../../api-contract/reports.ts';
 import { ROLE_RULES } from '../../api-contract/roles.ts';
 
-
 /** The area and period of a coverage request; the same for the summary, its pages and the CSV. */
 const ReportQuery = z.object({
   area: z.string().optional().describe('area path; defaults to your own area (or the root)'),
